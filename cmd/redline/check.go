@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/redline-news/redline/monitor"
+	"github.com/redline-news/redline/monitor/fetch"
+	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/snapshots"
+)
+
+// setup loads the config for a command that checks sources.
+func setup(a *app, cf *commonFlags) (Config, error) {
+	if err := a.setLogger(cf); err != nil {
+		return Config{}, err
+	}
+	cfg, err := loadConfig(cf.config)
+	if err != nil {
+		return Config{}, err
+	}
+	if cf.store != "" {
+		cfg.Store = cf.store
+	}
+	return cfg, nil
+}
+
+// newMonitor wires a Monitor from the config.
+func newMonitor(a *app, cfg Config, st snapshots.Store, onResult func(monitor.Result)) *monitor.Monitor {
+	client := fetch.New(fetch.Options{
+		UserAgent:    cfg.UserAgent,
+		Timeout:      cfg.Timeout,
+		MaxBodyBytes: cfg.MaxBodyBytes,
+		Logger:       a.log,
+	})
+	return monitor.New(monitor.Options{
+		Store:       st,
+		Client:      client,
+		Sources:     cfg.Sources,
+		Concurrency: cfg.Concurrency,
+		Location:    cfg.Location,
+		Logger:      a.log,
+		OnResult:    onResult,
+	})
+}
+
+func runCheck(ctx context.Context, a *app, args []string) error {
+	var cf commonFlags
+	fs := newFlagSet(a, "check", "", "Check every source once now, print the changes and write report files.", &cf, true)
+	dryRun := fs.Bool("dry-run", false, "validate the config and exit without fetching")
+	exitCode := fs.Bool("exit-code", false, "exit with status 1 when changes were found")
+	format := fs.String("format", "text", "terminal report `FORMAT`: text, markdown or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("check takes no arguments, got %q", fs.Args())
+	}
+	outFormat, err := report.ParseFormat(*format)
+	if err != nil {
+		return usagef("--format: %v", err)
+	}
+	cfg, err := setup(a, &cf)
+	if err != nil {
+		return err
+	}
+	if *dryRun {
+		fmt.Fprintf(a.stdout, "%s: valid, %d sources\n", cfg.File, len(cfg.Sources))
+		return nil
+	}
+	if len(cfg.Sources) == 0 {
+		return usagef("%s: no sources to check", cfg.File)
+	}
+	st, err := openStore(ctx, cfg.Store, a.log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	results := newMonitor(a, cfg, st, nil).Check(ctx)
+	rep := reportOf(results, a.now())
+	if err := report.Render(a.stdout, outFormat, rep, report.Options{Color: outFormat == report.Text && wantColor(a.stdout)}); err != nil {
+		return fmt.Errorf("render report: %w", err)
+	}
+	files, err := writeReports(cfg.ReportDir, reportName(rep.Generated), cfg.Formats, rep)
+	if err != nil {
+		return err
+	}
+	sum := summarize(results)
+	printSummary(a.stderr, sum, files)
+	switch {
+	case sum.failed > 0:
+		return fmt.Errorf("%d of %d checks failed", sum.failed, sum.checked)
+	case *exitCode && sum.changed > 0:
+		return errChanges
+	}
+	return nil
+}
+
+type summary struct {
+	checked, changed, first, unchanged, failed int
+	reasons                                    map[string]int
+}
+
+func summarize(results []monitor.Result) summary {
+	s := summary{reasons: map[string]int{}}
+	for _, r := range results {
+		s.checked++
+		switch {
+		case r.Err != nil:
+			s.failed++
+			s.reasons[failureReason(r)]++
+		case r.Changed():
+			s.changed++
+		case r.Version != nil:
+			s.first++
+		default:
+			s.unchanged++
+		}
+	}
+	return s
+}
+
+func failureReason(r monitor.Result) string {
+	var se *fetch.StatusError
+	switch {
+	case errors.As(r.Err, &se):
+		return fmt.Sprintf("HTTP %d", se.Status)
+	case errors.Is(r.Err, fetch.ErrBodyTooLarge):
+		return "body too large"
+	case r.Check.Status == 0:
+		return "fetch"
+	default:
+		return "extraction"
+	}
+}
+
+func printSummary(w io.Writer, s summary, files []string) {
+	fmt.Fprintf(w, "checked %d: %d changed, %d new, %d unchanged, %d failed", s.checked, s.changed, s.first, s.unchanged, s.failed)
+	if len(s.reasons) > 0 {
+		keys := make([]string, 0, len(s.reasons))
+		for k := range s.reasons {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Fprint(w, " (")
+		for i, k := range keys {
+			if i > 0 {
+				fmt.Fprint(w, ", ")
+			}
+			fmt.Fprintf(w, "%s: %d", k, s.reasons[k])
+		}
+		fmt.Fprint(w, ")")
+	}
+	fmt.Fprintln(w)
+	for _, f := range files {
+		fmt.Fprintf(w, "wrote %s\n", f)
+	}
+}
+
+// reportOf turns the results that changed an article into a report.
+func reportOf(results []monitor.Result, now time.Time) report.Report {
+	rep := report.Report{Generated: now.UTC()}
+	for _, r := range results {
+		if !r.Changed() {
+			continue
+		}
+		rep.Items = append(rep.Items, itemOf(r))
+	}
+	return rep
+}
+
+func itemOf(r monitor.Result) report.Item {
+	return report.Item{
+		URL:         r.URL,
+		Source:      r.Source,
+		Title:       r.Version.Title,
+		FromVersion: r.Version.Number - 1,
+		ToVersion:   r.Version.Number,
+		At:          r.Version.At,
+		Changes:     r.Changes,
+	}
+}
+
+// reportName names a report file by its time, UTC, to the millisecond.
+func reportName(t time.Time) string {
+	return "redline-" + t.UTC().Format("20060102T150405.000Z")
+}
+
+// writeReports writes the report once per configured format as dir/name.EXT
+// and returns the paths written. An empty report writes nothing.
+func writeReports(dir, name string, formats []report.Format, rep report.Report) ([]string, error) {
+	if len(rep.Items) == 0 || len(formats) == 0 || dir == "" {
+		return nil, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("report dir: %w", err)
+	}
+	var paths []string
+	for _, f := range formats {
+		path := filepath.Join(dir, name+"."+extension(f))
+		if err := writeFile(path, func(w io.Writer) error { return report.Render(w, f, rep, report.Options{}) }); err != nil {
+			return paths, err
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
+
+func extension(f report.Format) string {
+	switch f {
+	case report.Markdown:
+		return "md"
+	case report.JSON:
+		return "json"
+	default:
+		return "txt"
+	}
+}
+
+// writeFile writes through a temporary file and renames it, so a reader
+// never sees half a report.
+func writeFile(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".redline-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

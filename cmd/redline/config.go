@@ -1,0 +1,466 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"gopkg.in/yaml.v3"
+
+	"github.com/redline-news/redline/monitor"
+	"github.com/redline-news/redline/monitor/extract"
+	"github.com/redline-news/redline/report"
+)
+
+// FieldError is one problem in a config file, located by file, line and
+// field path.
+type FieldError struct {
+	File  string
+	Line  int
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string {
+	loc := e.File
+	if e.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", e.File, e.Line)
+	}
+	if e.Field == "" {
+		return fmt.Sprintf("%s: %v", loc, e.Err)
+	}
+	return fmt.Sprintf("%s: %s: %v", loc, e.Field, e.Err)
+}
+
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// ConfigError lists every problem found in a config file.
+type ConfigError struct{ Problems []*FieldError }
+
+func (e *ConfigError) Error() string {
+	msgs := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		msgs[i] = p.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// at holds a scalar from config.yaml and the line it was on.
+type at[T any] struct {
+	V    T
+	Line int
+}
+
+func (a *at[T]) UnmarshalYAML(n *yaml.Node) error {
+	a.Line = n.Line
+	return n.Decode(&a.V)
+}
+
+// fileConfig is config.yaml as written. Keep it plain: see STYLE §8.
+type fileConfig struct {
+	Store        at[string]      `yaml:"store"`
+	UserAgent    at[string]      `yaml:"user_agent"`
+	Concurrency  at[int]         `yaml:"concurrency"`
+	Schedule     at[string]      `yaml:"schedule"`
+	Timezone     at[string]      `yaml:"timezone"`
+	Timeout      at[string]      `yaml:"timeout"`
+	MaxBodyBytes at[int64]       `yaml:"max_body_bytes"`
+	Reports      reportsConfig   `yaml:"reports"`
+	Sources      []*sourceConfig `yaml:"sources"`
+}
+
+type reportsConfig struct {
+	Dir     at[string]   `yaml:"dir"`
+	Formats []at[string] `yaml:"formats"`
+}
+
+type sourceConfig struct {
+	Line      int             `yaml:"-"`
+	Name      at[string]      `yaml:"name"`
+	URL       at[string]      `yaml:"url"`
+	Feed      at[string]      `yaml:"feed"`
+	Schedule  at[string]      `yaml:"schedule"`
+	Selectors selectorsConfig `yaml:"selectors"`
+	Ignore    []at[string]    `yaml:"ignore"`
+	Tags      []at[string]    `yaml:"tags"`
+}
+
+type selectorsConfig struct {
+	Title     at[string]   `yaml:"title"`
+	Body      at[string]   `yaml:"body"`
+	Byline    at[string]   `yaml:"byline"`
+	Published at[string]   `yaml:"published"`
+	Remove    []at[string] `yaml:"remove"`
+}
+
+// Config is the validated configuration, compiled for use.
+type Config struct {
+	File         string
+	Store        string
+	UserAgent    string
+	Concurrency  int
+	Schedule     string
+	Location     *time.Location
+	Timeout      time.Duration
+	MaxBodyBytes int64
+	ReportDir    string
+	Formats      []report.Format
+	Sources      []monitor.Source
+}
+
+func defaultConfig() Config {
+	return Config{
+		Store:        "redline.db",
+		Concurrency:  4,
+		Schedule:     "@every 15m",
+		Location:     time.UTC,
+		Timeout:      30 * time.Second,
+		MaxBodyBytes: 10 << 20,
+		ReportDir:    "reports",
+		Formats:      []report.Format{report.Markdown, report.JSON},
+	}
+}
+
+// loadConfig reads and validates a config file. Every problem found is
+// returned in one *ConfigError.
+func loadConfig(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, &ConfigError{[]*FieldError{{File: path, Err: err}}}
+	}
+	return parseConfig(path, data)
+}
+
+func parseConfig(file string, data []byte) (Config, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return Config{}, &ConfigError{[]*FieldError{yamlError(file, err)}}
+	}
+	v := &validator{file: file}
+	if len(root.Content) > 0 {
+		// Unknown keys are found by walking the node tree against the
+		// struct, so each one is named by its full path.
+		v.checkKeys(root.Content[0], reflect.TypeOf(fileConfig{}), "")
+	}
+	if len(v.problems) > 0 {
+		return Config{}, &ConfigError{v.problems}
+	}
+	var fc fileConfig
+	if len(root.Content) > 0 { // an empty file means all defaults
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&fc); err != nil {
+			return Config{}, &ConfigError{[]*FieldError{yamlError(file, err)}}
+		}
+		recordSourceLines(root.Content[0], fc.Sources)
+	}
+	cfg := v.compile(fc)
+	if len(v.problems) > 0 {
+		return Config{}, &ConfigError{v.problems}
+	}
+	return cfg, nil
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
+
+func yamlError(file string, err error) *FieldError {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		var line int
+		fmt.Sscan(m[1], &line)
+		return &FieldError{File: file, Line: line, Err: errors.New(m[2])}
+	}
+	return &FieldError{File: file, Err: errors.New(msg)}
+}
+
+type validator struct {
+	file     string
+	problems []*FieldError
+}
+
+func (v *validator) add(line int, field string, format string, args ...any) {
+	v.problems = append(v.problems, &FieldError{File: v.file, Line: line, Field: field, Err: fmt.Errorf(format, args...)})
+}
+
+var atType = reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()
+
+// checkKeys reports every mapping key that t does not declare.
+func (v *validator) checkKeys(n *yaml.Node, t reflect.Type, path string) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(atType) {
+		// A scalar leaf: decode it alone so a wrong type is named by its path.
+		if err := n.Decode(reflect.New(t).Interface()); err != nil {
+			v.add(n.Line, path, "want %s, got %q", kindName(t.Field(0).Type), n.Value)
+		}
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+				return
+			}
+			v.add(n.Line, path, "want a mapping")
+			return
+		}
+		fields := map[string]reflect.Type{}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if name != "" && name != "-" {
+				fields[name] = f.Type
+			}
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			ft, ok := fields[k.Value]
+			if !ok {
+				v.add(k.Line, join(path, k.Value), "unknown key (allowed: %s)", allowed(fields))
+				continue
+			}
+			v.checkKeys(n.Content[i+1], ft, join(path, k.Value))
+		}
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+				return
+			}
+			v.add(n.Line, path, "want a list")
+			return
+		}
+		for i, c := range n.Content {
+			v.checkKeys(c, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
+		}
+	}
+}
+
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Uint, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float64, reflect.Float32:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice:
+		return "a list"
+	}
+	return "a " + t.String()
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func allowed(fields map[string]reflect.Type) string {
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+func recordSourceLines(root *yaml.Node, srcs []*sourceConfig) {
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "sources" {
+			for j, n := range root.Content[i+1].Content {
+				if j < len(srcs) && srcs[j] != nil {
+					srcs[j].Line = n.Line
+				}
+			}
+		}
+	}
+}
+
+func (v *validator) compile(fc fileConfig) Config {
+	cfg := defaultConfig()
+	cfg.File = v.file
+	if fc.Store.V != "" {
+		cfg.Store = fc.Store.V
+	}
+	cfg.UserAgent = fc.UserAgent.V
+	if fc.Concurrency.Line > 0 {
+		if fc.Concurrency.V < 1 || fc.Concurrency.V > 1000 {
+			v.add(fc.Concurrency.Line, "concurrency", "must be between 1 and 1000, got %d", fc.Concurrency.V)
+		}
+		cfg.Concurrency = fc.Concurrency.V
+	}
+	if fc.Schedule.V != "" {
+		if _, err := cron.ParseStandard(fc.Schedule.V); err != nil {
+			v.add(fc.Schedule.Line, "schedule", "invalid cron spec %q: %v", fc.Schedule.V, err)
+		}
+		cfg.Schedule = fc.Schedule.V
+	}
+	if fc.Timezone.V != "" {
+		loc, err := time.LoadLocation(fc.Timezone.V)
+		if err != nil {
+			v.add(fc.Timezone.Line, "timezone", "unknown time zone %q", fc.Timezone.V)
+		} else {
+			cfg.Location = loc
+		}
+	}
+	if fc.Timeout.V != "" {
+		d, err := time.ParseDuration(fc.Timeout.V)
+		if err != nil || d <= 0 {
+			v.add(fc.Timeout.Line, "timeout", "invalid duration %q (e.g. 30s)", fc.Timeout.V)
+		}
+		cfg.Timeout = d
+	}
+	if fc.MaxBodyBytes.Line > 0 {
+		if fc.MaxBodyBytes.V < 1024 {
+			v.add(fc.MaxBodyBytes.Line, "max_body_bytes", "must be at least 1024, got %d", fc.MaxBodyBytes.V)
+		}
+		cfg.MaxBodyBytes = fc.MaxBodyBytes.V
+	}
+	if fc.Reports.Dir.V != "" {
+		cfg.ReportDir = fc.Reports.Dir.V
+	}
+	if fc.Reports.Formats != nil {
+		cfg.Formats = nil
+		for i, f := range fc.Reports.Formats {
+			rf, err := report.ParseFormat(f.V)
+			if err != nil {
+				v.add(f.Line, fmt.Sprintf("reports.formats[%d]", i), "%v", err)
+				continue
+			}
+			cfg.Formats = append(cfg.Formats, rf)
+		}
+	}
+	seenURL := map[string]string{}
+	seenName := map[string]bool{}
+	for i, sc := range fc.Sources {
+		if sc == nil {
+			v.add(0, fmt.Sprintf("sources[%d]", i), "empty source")
+			continue
+		}
+		if src, ok := v.source(i, sc, cfg.Schedule, seenURL, seenName); ok {
+			cfg.Sources = append(cfg.Sources, src)
+		}
+	}
+	return cfg
+}
+
+func (v *validator) source(i int, sc *sourceConfig, defSchedule string, seenURL map[string]string, seenName map[string]bool) (monitor.Source, bool) {
+	before := len(v.problems)
+	field := func(name string) string { return fmt.Sprintf("sources[%d].%s", i, name) }
+	src := monitor.Source{Name: sc.Name.V}
+	if src.Name == "" {
+		v.add(sc.Line, field("name"), "missing (every source needs a name)")
+	} else if seenName[src.Name] {
+		v.add(sc.Name.Line, field("name"), "duplicate name %q", src.Name)
+	}
+	seenName[src.Name] = true
+	switch {
+	case sc.URL.V == "" && sc.Feed.V == "":
+		v.add(sc.Line, field("url"), "missing: give url (an article) or feed (RSS/Atom)")
+	case sc.URL.V != "" && sc.Feed.V != "":
+		v.add(sc.Feed.Line, field("feed"), "give url or feed, not both")
+	}
+	for _, u := range []struct {
+		name string
+		val  at[string]
+		dst  *string
+	}{{"url", sc.URL, &src.URL}, {"feed", sc.Feed, &src.Feed}} {
+		if u.val.V == "" {
+			continue
+		}
+		norm, err := checkURL(u.val.V)
+		if err != nil {
+			v.add(u.val.Line, field(u.name), "%v", err)
+			continue
+		}
+		if prev, dup := seenURL[norm]; dup {
+			v.add(u.val.Line, field(u.name), "duplicate URL %q (already in %s)", u.val.V, prev)
+			continue
+		}
+		seenURL[norm] = field(u.name)
+		*u.dst = norm
+	}
+	src.Spec = defSchedule
+	specLine := sc.Schedule.Line
+	if sc.Schedule.V != "" {
+		src.Spec = sc.Schedule.V
+	}
+	sched, err := cron.ParseStandard(src.Spec)
+	if err != nil {
+		if sc.Schedule.V != "" {
+			v.add(specLine, field("schedule"), "invalid cron spec %q: %v", src.Spec, err)
+		}
+	} else {
+		src.Schedule = sched
+	}
+	sel := func(name string, a at[string]) extract.Selector {
+		if a.V == "" {
+			return extract.Selector{}
+		}
+		s, err := extract.ParseSelector(a.V)
+		if err != nil {
+			v.add(a.Line, field("selectors."+name), "%v", err)
+		}
+		return s
+	}
+	src.Rules.Title = sel("title", sc.Selectors.Title)
+	src.Rules.Body = sel("body", sc.Selectors.Body)
+	src.Rules.Byline = sel("byline", sc.Selectors.Byline)
+	src.Rules.Published = sel("published", sc.Selectors.Published)
+	for j, r := range sc.Selectors.Remove {
+		src.Rules.Remove = append(src.Rules.Remove, sel(fmt.Sprintf("remove[%d]", j), r))
+	}
+	for j, p := range sc.Ignore {
+		re, err := regexp.Compile(p.V)
+		if err != nil {
+			v.add(p.Line, field(fmt.Sprintf("ignore[%d]", j)), "invalid regular expression %q: %v", p.V, err)
+			continue
+		}
+		src.Rules.Ignore = append(src.Rules.Ignore, re)
+	}
+	for _, t := range sc.Tags {
+		src.Tags = append(src.Tags, t.V)
+	}
+	return src, len(v.problems) == before
+}
+
+// checkURL accepts absolute http(s) URLs only and returns them normalized
+// (fragment dropped), so duplicates are found however they are written.
+func checkURL(raw string) (string, error) {
+	if strings.ContainsAny(raw, "\t\r\n\\ ") {
+		return "", fmt.Errorf("invalid URL %q: contains whitespace or a backslash", raw)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("invalid URL %q: %v", raw, err)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+	case "":
+		return "", fmt.Errorf("URL %q has no scheme (want http:// or https://)", raw)
+	default:
+		return "", fmt.Errorf("scheme %q not allowed (want http or https)", u.Scheme)
+	}
+	if u.Host == "" {
+		return "", fmt.Errorf("URL %q has no host", raw)
+	}
+	if u.User != nil {
+		return "", fmt.Errorf("URL %q must not carry a user name or password", u.Redacted())
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	u.Host = strings.ToLower(u.Host)
+	u.Fragment = ""
+	return u.String(), nil
+}

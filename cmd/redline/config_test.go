@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadConfig_Good(t *testing.T) {
+	cfg, err := loadConfig("testdata/config/good.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Store != "test.db" || cfg.Concurrency != 2 || cfg.Location.String() != "Europe/Paris" || len(cfg.Sources) != 2 {
+		t.Fatalf("got %+v", cfg)
+	}
+	one, two := cfg.Sources[0], cfg.Sources[1]
+	if one.Spec != "@hourly" || two.Spec != "@every 15m" {
+		t.Errorf("schedules %q %q, want @hourly and the global @every 15m", one.Spec, two.Spec)
+	}
+	if one.Rules.Body.String() != "article .body" || len(one.Rules.Remove) != 1 || len(one.Rules.Ignore) != 1 {
+		t.Errorf("rules %+v", one.Rules)
+	}
+	if two.Feed != "https://news.example.com/rss.xml" || two.URL != "" {
+		t.Errorf("feed source %+v", two)
+	}
+	start := time.Date(2026, 1, 1, 10, 30, 0, 0, time.UTC)
+	if next := one.Schedule.Next(start); !next.Equal(time.Date(2026, 1, 1, 11, 0, 0, 0, time.UTC)) {
+		t.Errorf("@hourly after %v = %v", start, next)
+	}
+}
+
+// The documented example at the root must itself be valid.
+func TestLoadConfig_Example(t *testing.T) {
+	if _, err := loadConfig("../../config.yaml"); err != nil {
+		t.Fatalf("config.yaml: %v", err)
+	}
+}
+
+func TestLoadConfig_Refusals(t *testing.T) {
+	for _, tt := range []struct {
+		file string
+		want string
+	}{
+		{"unknown-key.yaml", `unknown-key.yaml:7: sources[0].selectors.colour: unknown key (allowed: body, byline, published, remove, title)`},
+		{"invalid-cron.yaml", `invalid-cron.yaml:4: sources[0].schedule: invalid cron spec "every fifteen minutes": expected exactly 5 fields, found 3: [every fifteen minutes]`},
+		{"bad-global-cron.yaml", `bad-global-cron.yaml:1: schedule: invalid cron spec "* * *": expected exactly 5 fields, found 3: [* * *]`},
+		{"invalid-selector.yaml", `invalid-selector.yaml:5: sources[0].selectors.body: invalid CSS selector "div[": expected identifier, found EOF instead`},
+		{"duplicate-url.yaml", `duplicate-url.yaml:5: sources[1].url: duplicate URL "https://NEWS.example.com/a#top" (already in sources[0].url)`},
+		{"missing-url.yaml", `missing-url.yaml:2: sources[0].url: missing: give url (an article) or feed (RSS/Atom)`},
+		{"invalid-regex.yaml", "invalid-regex.yaml:4: sources[0].ignore[0]: invalid regular expression \"(unclosed\": error parsing regexp: missing closing ): `(unclosed`"},
+		{"bad-scheme.yaml", `bad-scheme.yaml:3: sources[0].url: scheme "file" not allowed (want http or https)`},
+		{"syntax.yaml", `syntax.yaml:3: mapping values are not allowed in this context`},
+		{"wrong-type.yaml", `wrong-type.yaml:1: concurrency: want a whole number, got "lots"`},
+	} {
+		t.Run(strings.TrimSuffix(tt.file, ".yaml"), func(t *testing.T) {
+			_, err := loadConfig(filepath.Join("testdata/config", tt.file))
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("loadConfig = %v, want a *ConfigError", err)
+			}
+			got := strings.TrimPrefix(err.Error(), "testdata/config/")
+			if got != tt.want {
+				t.Errorf("error\n got: %s\nwant: %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheck_DryRun(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(t.Context(), []string{"check", "--config", "testdata/config/good.yaml", "--dry-run"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, errb.String())
+	}
+	if got, want := out.String(), "testdata/config/good.yaml: valid, 2 sources\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
+	}
+	out.Reset()
+	errb.Reset()
+	code := run(t.Context(), []string{"check", "--config", "testdata/config/invalid-cron.yaml", "--dry-run"}, nil, &out, &errb)
+	if code != exitUsage || !strings.Contains(errb.String(), "invalid-cron.yaml:4: sources[0].schedule") {
+		t.Errorf("exit %d, stderr %q; want 2 naming file, line and field", code, errb.String())
+	}
+}
+
+func FuzzConfig(f *testing.F) {
+	for _, name := range []string{"good", "unknown-key", "invalid-cron", "duplicate-url", "syntax"} {
+		b, err := os.ReadFile("testdata/config/" + name + ".yaml")
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := parseConfig("fuzz.yaml", data)
+		if err == nil {
+			for _, s := range cfg.Sources {
+				if s.Schedule == nil || (s.URL == "") == (s.Feed == "") {
+					t.Fatalf("valid config with a bad source: %+v", s)
+				}
+			}
+		}
+	})
+}

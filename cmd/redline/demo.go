@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/redline-news/redline/monitor"
+	"github.com/redline-news/redline/monitor/sitetest"
+	"github.com/redline-news/redline/snapshots"
+)
+
+func runDemo(ctx context.Context, a *app, args []string) error {
+	var cf commonFlags
+	fs := newFlagSet(a, "demo", "", `Run the monitor against an embedded local news site on 127.0.0.1 that
+publishes successive edits of a story, and print each change report as it
+happens. Needs no config and nothing but this binary.`, &cf, false)
+	duration := fs.Duration("duration", 30*time.Second, "how long the demo runs")
+	every := fs.Duration("every", 2*time.Second, "how often redline checks the site")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("demo takes no arguments, got %q", fs.Args())
+	}
+	if *duration < 5*time.Second || *every <= 0 || *every > *duration/4 {
+		return usagef("demo: --duration must be at least 5s and --every at most a quarter of it")
+	}
+	if err := a.setLogger(&cf); err != nil {
+		return err
+	}
+	if cf.logLevel == "info" { // the demo's own lines tell the story; logs only on request
+		cf.logLevel = "warn"
+		_ = a.setLogger(&cf) // the level is a constant, it cannot fail
+	}
+
+	dir, err := os.MkdirTemp("", "redline-demo-")
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	storePath := filepath.Join(dir, "redline.db")
+	if cf.store != "" {
+		storePath = cf.store
+	}
+	cfg := defaultConfig()
+	cfg.Store = storePath
+	cfg.ReportDir = filepath.Join(dir, "reports")
+	cfg.Concurrency = 2
+	cfg.Timeout = 10 * time.Second
+
+	site := sitetest.New()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("demo: start local site: %w", err)
+	}
+	srv := &http.Server{Handler: site, ReadHeaderTimeout: 5 * time.Second}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("demo site stopped", "err", err)
+		}
+	})
+	defer func() {
+		shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shut) // the demo is over; a slow client is not worth an error
+		wg.Wait()
+	}()
+	base := "http://" + ln.Addr().String()
+	cfg.Sources = []monitor.Source{{
+		Name:     "border-ledger",
+		Feed:     base + "/feed.xml",
+		Spec:     "@every " + every.String(),
+		Schedule: cron.Every(*every),
+	}}
+
+	st, err := openStore(ctx, cfg.Store, a.log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	color := wantColor(a.stdout)
+	a.stdout = &lockedWriter{w: a.stdout}
+	out := a.stdout
+	fmt.Fprintf(out, "redline demo: a local news site is up at %s\n", base)
+	fmt.Fprintf(out, "watching its feed %s every %s for %s; the site will publish %d edits.\n\n", cfg.Sources[0].Feed, every, duration, len(site.Edits()))
+
+	var stats struct {
+		sync.Mutex
+		versions, changes int
+	}
+	m := newMonitor(a, cfg, st, func(r monitor.Result) {
+		stats.Lock()
+		defer stats.Unlock()
+		switch {
+		case r.Err != nil:
+			fmt.Fprintf(out, "check failed: %s\n", sanitizeLine(r.Err.Error()))
+		case r.Changed():
+			stats.versions++
+			stats.changes++
+			fmt.Fprintf(out, "── change detected at %s ──\n", r.Version.At.Local().Format("15:04:05"))
+			a.publish(r, cfg, color)
+			fmt.Fprintln(out)
+		case r.Version != nil:
+			stats.versions++
+			fmt.Fprintf(out, "now watching %q (%s), version 1 stored\n", sanitizeLine(r.Version.Title), r.URL)
+		}
+	})
+
+	runCtx, stop := context.WithTimeout(ctx, *duration)
+	defer stop()
+	var editor sync.WaitGroup
+	editor.Go(func() { publishEdits(runCtx, a, site, *duration) })
+	err = m.Run(runCtx)
+	stop()
+	editor.Wait()
+	if err != nil {
+		return err
+	}
+
+	arts, err := st.Articles(ctx, snapshots.ArticleFilter{})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	stats.Lock()
+	defer stats.Unlock()
+	fmt.Fprintf(out, "\ndemo over: %d articles watched, %d versions stored, %d change reports.\n", len(arts), stats.versions, stats.changes)
+	fmt.Fprintf(out, "store:   %s\nreports: %s\n", storePath, cfg.ReportDir)
+	fmt.Fprintf(out, "try:     redline history --store %s %s\n", storePath, base+site.Articles()[0])
+	return nil
+}
+
+// publishEdits has the local site publish its scripted edits, spread over
+// the demo so each is seen by a check before the next.
+func publishEdits(ctx context.Context, a *app, site *sitetest.Site, duration time.Duration) {
+	n := len(site.Edits())
+	step := duration / time.Duration(n+2)
+	t := time.NewTicker(step)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			e, ok := site.Advance()
+			if !ok {
+				return
+			}
+			fmt.Fprintf(a.stdout, "» the site publishes edit %d: %s\n", e.Version-1, e.Description)
+		}
+	}
+}
+
+// lockedWriter lets the edit publisher and the monitor share stdout.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

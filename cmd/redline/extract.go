@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/redline-news/redline/monitor/extract"
+	"github.com/redline-news/redline/monitor/fetch"
+)
+
+func runExtract(ctx context.Context, a *app, args []string) error {
+	fs := newFlagSet(a, "extract", "URL|FILE|-", "Print what redline would snapshot of a page: title, byline, dates and body paragraphs.", nil, false)
+	format := fs.String("format", "text", "output `FORMAT`: text or json")
+	textOnly := fs.Bool("text", false, "print the body alone")
+	title := fs.String("title", "", "CSS `selector` for the title, as in a source's selectors")
+	body := fs.String("body", "", "CSS `selector` for the body")
+	byline := fs.String("byline", "", "CSS `selector` for the byline")
+	published := fs.String("published", "", "CSS `selector` for the published date")
+	remove := fs.String("remove", "", "comma-separated CSS `selectors` to remove")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("extract needs one URL, file or - (got %d arguments)", fs.NArg())
+	}
+	if *format != "text" && *format != "json" {
+		return usagef("--format: %q is not text or json", *format)
+	}
+	var rules extract.Rules
+	for _, s := range []struct {
+		flag, val string
+		dst       *extract.Selector
+	}{{"title", *title, &rules.Title}, {"body", *body, &rules.Body}, {"byline", *byline, &rules.Byline}, {"published", *published, &rules.Published}} {
+		if s.val == "" {
+			continue
+		}
+		sel, err := extract.ParseSelector(s.val)
+		if err != nil {
+			return usagef("--%s: %v", s.flag, err)
+		}
+		*s.dst = sel
+	}
+	if *remove != "" {
+		for _, r := range strings.Split(*remove, ",") {
+			sel, err := extract.ParseSelector(strings.TrimSpace(r))
+			if err != nil {
+				return usagef("--remove: %v", err)
+			}
+			rules.Remove = append(rules.Remove, sel)
+		}
+	}
+	page, err := readPage(ctx, a, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	art, err := extract.Extract(page, rules)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *textOnly:
+		_, err = fmt.Fprintln(a.stdout, art.Text())
+	case *format == "json":
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(art)
+	default:
+		err = printArticle(a.stdout, art)
+	}
+	return err
+}
+
+func readPage(ctx context.Context, a *app, arg string) (extract.Page, error) {
+	switch {
+	case arg == "-":
+		b, err := io.ReadAll(io.LimitReader(a.stdin, 256<<20))
+		if err != nil {
+			return extract.Page{}, fmt.Errorf("read standard input: %w", err)
+		}
+		return extract.Page{URL: "stdin:", Body: b}, nil
+	case strings.HasPrefix(arg, "http://"), strings.HasPrefix(arg, "https://"):
+		resp, err := fetch.New(fetch.Options{Logger: a.logger()}).Get(ctx, fetch.Request{URL: arg})
+		if err != nil {
+			return extract.Page{}, err
+		}
+		return extract.Page{URL: resp.FinalURL, ContentType: resp.Header.Get("Content-Type"), Body: resp.Body}, nil
+	default:
+		b, err := os.ReadFile(arg)
+		if err != nil {
+			return extract.Page{}, usagef("read %s: %v", arg, err)
+		}
+		return extract.Page{URL: "file://" + arg, Body: b}, nil
+	}
+}
+
+func printArticle(w io.Writer, art extract.Article) error {
+	field := func(name, v string) {
+		if v != "" {
+			fmt.Fprintf(w, "%-10s %s\n", name+":", sanitizeLine(v))
+		}
+	}
+	field("Title", art.Title)
+	field("Byline", art.Byline)
+	field("Published", art.Published)
+	field("Modified", art.Modified)
+	field("Canonical", art.CanonicalURL)
+	field("Language", art.Lang)
+	fmt.Fprintln(w)
+	for i, p := range art.Paragraphs {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintln(w, sanitizeLine(p))
+	}
+	return nil
+}
+
+// logger is the app's logger, or a discarding one for commands that do not
+// set one up.
+func (a *app) logger() *slog.Logger {
+	if a.log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return a.log
+}
+
+// sanitizeLine drops control characters (ESC among them) from scraped text
+// before it reaches a terminal.
+func sanitizeLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' {
+			return ' '
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, s)
+}

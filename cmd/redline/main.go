@@ -1,0 +1,221 @@
+// Command redline watches news articles and reports how the story changed.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Exit statuses, the same for every command.
+const (
+	exitOK       = 0
+	exitChanges  = 1 // changes found, with --exit-code
+	exitUsage    = 2 // bad usage or config
+	exitRuntime  = 3 // runtime failure
+	defaultConf  = "config.yaml"
+	usageSummary = `redline watches published articles and reports how the story changed.
+
+Usage:
+  redline <command> [flags] [args]
+
+Commands:
+  demo      watch an embedded local news site while it edits a story (no config needed)
+  run       the daemon: check every source on its schedule until interrupted
+  check     check every source once now and print the changes
+  diff      compare two files (HTML or plain text)
+  extract   print what redline would snapshot of a page (URL, file or -)
+  history   list the stored versions of an article
+  show      print one stored version of an article
+  version   print redline's version
+
+Run 'redline <command> --help' for a command's flags.
+Exit status: 0 fine, 1 changes found (with --exit-code), 2 bad usage or config, 3 runtime failure.
+`
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// usageError is bad usage: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// errChanges reports changes found under --exit-code.
+var errChanges = errors.New("changes found")
+
+// app is what every command gets: its streams and how to log.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	log            *slog.Logger
+	now            func() time.Time
+}
+
+type command struct {
+	name  string
+	short string
+	run   func(ctx context.Context, a *app, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"demo", "watch an embedded local news site while it edits a story", runDemo},
+		{"run", "check every source on its schedule until interrupted", runDaemon},
+		{"check", "check every source once now and print the changes", runCheck},
+		{"diff", "compare two files", runDiff},
+		{"extract", "print what redline would snapshot of a page", runExtract},
+		{"history", "list the stored versions of an article", runHistory},
+		{"show", "print one stored version of an article", runShow},
+		{"version", "print redline's version", runVersion},
+	}
+}
+
+// run is main without the process: it returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usageSummary)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return exitStatus(c.run(ctx, a, args[1:]), stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "redline: unknown command %q\n\n%s", args[0], usageSummary)
+	return exitUsage
+}
+
+// exitStatus maps an error to the exit status, printing it once.
+func exitStatus(err error, stderr io.Writer) int {
+	var (
+		cfgErr   *ConfigError
+		fieldErr *FieldError
+		useErr   *usageError
+	)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.Is(err, errChanges):
+		return exitChanges
+	case errors.As(err, &cfgErr), errors.As(err, &fieldErr):
+		fmt.Fprintf(stderr, "redline: invalid config:\n%s\n", indent(err.Error()))
+		return exitUsage
+	case errors.As(err, &useErr):
+		fmt.Fprintf(stderr, "redline: %v\n", err)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "redline: %v\n", err)
+		return exitRuntime
+	}
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
+}
+
+// commonFlags are the flags that mean the same in every command.
+type commonFlags struct {
+	config    string
+	store     string
+	logLevel  string
+	logFormat string
+}
+
+func newFlagSet(a *app, name, args, desc string, cf *commonFlags, withConfig bool) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(a.stderr, "Usage: redline %s [flags] %s\n\n%s\n\nFlags:\n", name, args, desc)
+		fs.PrintDefaults()
+	}
+	if cf != nil {
+		if withConfig {
+			fs.StringVar(&cf.config, "config", defaultConf, "config `FILE`")
+		}
+		fs.StringVar(&cf.store, "store", "", "store `PATH|URL` (overrides the config's store)")
+		fs.StringVar(&cf.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+		fs.StringVar(&cf.logFormat, "log-format", "text", "log format: text or json")
+	}
+	return fs
+}
+
+// parse parses flags, turning flag errors into usage errors.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	return nil
+}
+
+// setLogger builds the one slog handler, on stderr.
+func (a *app) setLogger(cf *commonFlags) error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cf.logLevel)); err != nil {
+		return usagef("--log-level: %q is not debug, info, warn or error", cf.logLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler
+	switch cf.logFormat {
+	case "text":
+		h = slog.NewTextHandler(a.stderr, opts)
+	case "json":
+		h = slog.NewJSONHandler(a.stderr, opts)
+	default:
+		return usagef("--log-format: %q is not text or json", cf.logFormat)
+	}
+	a.log = slog.New(h)
+	return nil
+}
+
+func runVersion(_ context.Context, a *app, args []string) error {
+	fs := newFlagSet(a, "version", "", "Print redline's version.", nil, false)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	v := "(devel)"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		v = bi.Main.Version
+	}
+	fmt.Fprintf(a.stdout, "redline %s\n", v)
+	return nil
+}
+
+// isTerminal reports whether w is a character device, and colour is wanted.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func wantColor(w io.Writer) bool {
+	return isTerminal(w) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/redline-news/redline/monitor"
+	"github.com/redline-news/redline/report"
+)
+
+func runDaemon(ctx context.Context, a *app, args []string) error {
+	var cf commonFlags
+	fs := newFlagSet(a, "run", "", "Check every source on its schedule until SIGINT or SIGTERM; print each change report and write report files.", &cf, true)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("run takes no arguments, got %q", fs.Args())
+	}
+	cfg, err := setup(a, &cf)
+	if err != nil {
+		return err
+	}
+	if len(cfg.Sources) == 0 {
+		return usagef("%s: no sources to watch", cfg.File)
+	}
+	st, err := openStore(ctx, cfg.Store, a.log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	color := wantColor(a.stdout)
+	m := newMonitor(a, cfg, st, func(r monitor.Result) { a.publish(r, cfg, color) })
+	a.log.Info("redline running", "sources", len(cfg.Sources), "store", cfg.Store)
+	if err := m.Run(ctx); err != nil {
+		return err
+	}
+	a.log.Info("redline stopped")
+	return nil
+}
+
+// publish prints one changed article's report and writes its files. It is
+// called once per result, never concurrently.
+func (a *app) publish(r monitor.Result, cfg Config, color bool) {
+	if !r.Changed() {
+		return
+	}
+	rep := report.Report{Generated: r.Version.At, Items: []report.Item{itemOf(r)}}
+	if err := report.Render(a.stdout, report.Text, rep, report.Options{Color: color}); err != nil {
+		a.log.Error("print report", "url", r.URL, "err", err)
+	}
+	name := fmt.Sprintf("%s-a%d-v%d", reportName(r.Version.At), r.Article.ID, r.Version.Number)
+	files, err := writeReports(cfg.ReportDir, name, cfg.Formats, rep)
+	if err != nil {
+		a.log.Error("write report", "url", r.URL, "err", err)
+	}
+	for _, f := range files {
+		fmt.Fprintf(a.stdout, "wrote %s\n", f)
+	}
+}

@@ -1,0 +1,219 @@
+package diffing
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Claims are the checkable statements a sentence makes: its figures, the
+// people, organisations and places it names, and the negations and hedges
+// that turn its meaning.
+type Claims struct {
+	Figures   []string `json:"figures,omitempty"`
+	Entities  []string `json:"entities,omitempty"`
+	Negations []string `json:"negations,omitempty"`
+	Hedges    []string `json:"hedges,omitempty"`
+}
+
+const (
+	monthNames = `January|February|March|April|May|June|July|August|September|October|November|December|` +
+		`Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.`
+	numberWords = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|` +
+		`fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|` +
+		`ninety|hundred|thousand|dozens?|half|a\s+dozen|a\s+third|a\s+quarter|twice|thrice|` +
+		`hundreds|thousands|millions|billions`
+	ordinalWords = `first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|` +
+		`thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth`
+	scale = `(?:\s?(?:million|billion|trillion|thousand|bn|m|k)\b)?`
+	unit  = `(?:\s?(?:%|percent\b|per\s+cent\b|percentage\s+points?\b))?`
+)
+
+// figureRE matches figures, longest forms first: dates, amounts with a
+// currency and scale, numbers with a unit, ordinals, numbers in words.
+var figureRE = regexp.MustCompile(`(?i)` +
+	`\b(?:` + monthNames + `)\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b` +
+	`|\b\d{1,2}\s+(?:` + monthNames + `)(?:\s+\d{4})?` +
+	`|[$€£¥]\s?\d[\d,]*(?:\.\d+)?` + scale +
+	`|\b\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?` + scale + unit +
+	`|\b(?:` + numberWords + `)(?:[\s-](?:` + numberWords + `))*\b` + scale + unit +
+	`|\b(?:` + ordinalWords + `)\b`)
+
+// Figures returns the figures in s as written, in order.
+func Figures(s string) []string {
+	ms := figureRE.FindAllString(s, -1)
+	out := ms[:0]
+	for _, m := range ms {
+		m = strings.TrimSpace(m)
+		// "second" and "one" are figures only sometimes; keep them, the
+		// comparison only reports a figure that was replaced.
+		out = append(out, m)
+	}
+	return out
+}
+
+var negationWords = set("not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot",
+	"without", "nowhere", "unable", "refused", "denied", "denies", "deny", "rejected")
+
+// Negations returns the negating words of s in order ("not", "never",
+// "no longer", "isn't").
+func Negations(s string) []string {
+	var out []string
+	for _, w := range words(s) {
+		f := fold(w)
+		if negationWords[f] || strings.HasSuffix(f, "n't") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+var hedgeWords = set("reportedly", "allegedly", "apparently", "purportedly", "supposedly", "seemingly",
+	"possibly", "probably", "likely", "unlikely", "perhaps", "unconfirmed", "unverified", "rumored",
+	"rumoured", "may", "might", "could", "alleged", "suspected", "claimed", "claims", "appears",
+	"appeared", "seems", "seemed")
+
+// Hedges returns the hedging words of s in order ("reportedly",
+// "allegedly", "according to").
+func Hedges(s string) []string {
+	ws := words(s)
+	var out []string
+	for i, w := range ws {
+		f := fold(w)
+		switch {
+		case f == "according" && i+1 < len(ws) && fold(ws[i+1]) == "to":
+			out = append(out, "according to")
+		case hedgeWords[f] && !(f == "may" && w == "May"):
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Entities returns the proper names in s: people, organisations, places
+// and titles ("Secretary of State Mike Pompeo", "House Judiciary Chairman
+// Jim Jordan"). A single capitalized word opening the sentence counts only
+// when known names it (the text uses it as a name elsewhere), since
+// "Yesterday" opens sentences too.
+func Entities(s string) []string { return entities(s, nil) }
+
+func entities(s string, known map[string]bool) []string {
+	var toks []word
+	for _, t := range tokenize(s) {
+		if t.kind == tokSpace {
+			continue
+		}
+		toks = append(toks, word{s[t.start:t.end], t.start, t.end, t.kind != tokWord})
+	}
+	var out []string
+	for _, r := range nameRuns(toks, true) {
+		if r.first && len(r.words) == 1 && !known[entityKey(r.words[0])] {
+			continue
+		}
+		out = append(out, strings.Join(r.words, " "))
+	}
+	return out
+}
+
+// ClaimsOf extracts the claims of s.
+func ClaimsOf(s string) Claims {
+	return Claims{Figures: Figures(s), Entities: Entities(s), Negations: Negations(s), Hedges: Hedges(s)}
+}
+
+// multisetDiff returns the items of a missing from b and of b missing
+// from a, each in its original order, comparing by key.
+func multisetDiff(a, b []string, key func(string) string) (gone, added []string) {
+	count := make(map[string]int, len(b))
+	for _, x := range b {
+		count[key(x)]++
+	}
+	for _, x := range a {
+		k := key(x)
+		if count[k] > 0 {
+			count[k]--
+			continue
+		}
+		gone = append(gone, x)
+	}
+	count = make(map[string]int, len(a))
+	for _, x := range a {
+		count[key(x)]++
+	}
+	for _, x := range b {
+		k := key(x)
+		if count[k] > 0 {
+			count[k]--
+			continue
+		}
+		added = append(added, x)
+	}
+	return gone, added
+}
+
+// figureKey compares figures by value as written, ignoring case, spacing
+// and the thousands separator.
+func figureKey(f string) string {
+	f = strings.ToLower(f)
+	f = strings.NewReplacer(",", "", " ", "", "\u00a0", "", "per cent", "percent", "%", "percent").Replace(f)
+	return f
+}
+
+func entityKey(e string) string { return strings.ToLower(e) }
+
+// pairFigures pairs removed and added figures in order; an unpaired one
+// keeps an empty side.
+func pairFigures(gone, added []string) []FigureChange {
+	n := max(len(gone), len(added))
+	out := make([]FigureChange, 0, n)
+	for i := range n {
+		var fc FigureChange
+		if i < len(gone) {
+			fc.Before = gone[i]
+		}
+		if i < len(added) {
+			fc.After = added[i]
+		}
+		out = append(out, fc)
+	}
+	return out
+}
+
+// sortedKinds orders kinds by severity, then by the order of the constants.
+func sortedKinds(ks map[Kind]bool) []Kind {
+	out := make([]Kind, 0, len(ks))
+	for k := range ks {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		si, sj := KindSeverity(out[i]), KindSeverity(out[j])
+		if si != sj {
+			return si > sj
+		}
+		return kindRank[out[i]] < kindRank[out[j]]
+	})
+	return out
+}
+
+var kindRank = map[Kind]int{
+	HeadlineChanged: 0, QuoteChanged: 1, QuoteReattributed: 2, QuoteRemoved: 3, QuoteAdded: 4,
+	QuoteVerbChanged: 5, NumberChanged: 6, NegationChanged: 7, EntityChanged: 8, BylineChanged: 9,
+	HedgeChanged: 10, SentenceRemoved: 11, SentenceAdded: 12, SentenceChanged: 13, SentenceMoved: 14,
+	Cosmetic: 15,
+}
+
+// KindSeverity is the severity of one kind of change: high for quote,
+// figure, attribution, entity and negation changes and headline rewrites;
+// medium for added, removed and changed sentences (and bylines and
+// hedges); low for moves and cosmetic edits.
+func KindSeverity(k Kind) Severity {
+	switch k {
+	case HeadlineChanged, QuoteAdded, QuoteRemoved, QuoteChanged, QuoteReattributed, QuoteVerbChanged,
+		NumberChanged, EntityChanged, NegationChanged:
+		return SeverityHigh
+	case BylineChanged, HedgeChanged, SentenceAdded, SentenceRemoved, SentenceChanged:
+		return SeverityMedium
+	case SentenceMoved, Cosmetic:
+		return SeverityLow
+	}
+	return SeverityNone
+}

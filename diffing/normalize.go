@@ -1,0 +1,80 @@
+package diffing
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Normalize returns s in the form diffing compares. Invalid UTF-8 becomes
+// U+FFFD; zero-width characters, soft hyphens and control characters are
+// removed; every run of spaces (including NBSP and thin spaces) becomes one
+// space; the text is put in Unicode NFC. Line breaks separate paragraphs:
+// the result holds one non-empty, trimmed paragraph per line, joined by "\n".
+//
+// Bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069) are kept on
+// purpose: they reorder what a reader sees, so a planted override is a real
+// change that reports must be able to show.
+func Normalize(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	const (
+		none = iota
+		space
+		para
+	)
+	pending := none
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == '\u2028' || r == '\u2029' || r == '\u0085':
+			pending = para
+			continue
+		case invisible(r):
+			continue
+		case r == '\t' || unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
+			if pending == none {
+				pending = space
+			}
+			continue
+		case unicode.IsControl(r):
+			continue
+		}
+		if b.Len() > 0 {
+			switch pending {
+			case space:
+				b.WriteByte(' ')
+			case para:
+				b.WriteByte('\n')
+			}
+		}
+		pending = none
+		b.WriteRune(r)
+	}
+	// Removal happens before composition so that a zero-width space planted
+	// between a letter and its combining accent does not block NFC.
+	return norm.NFC.String(b.String())
+}
+
+// invisible reports whether r is a zero-width or soft-hyphen character that
+// changes nothing a reader sees (and is a known fingerprinting trick).
+func invisible(r rune) bool {
+	switch {
+	case r == '\u00AD', r == '\u034F', r == '\u180E', r == '\uFEFF':
+		return true
+	case r >= '\u200B' && r <= '\u200F':
+		return true
+	case r >= '\u2060' && r <= '\u2064':
+		return true
+	}
+	return false
+}
+
+// oneLine normalizes a title or byline to a single line.
+func oneLine(s string) string {
+	return strings.ReplaceAll(Normalize(s), "\n", " ")
+}

@@ -1,0 +1,278 @@
+package diffing
+
+import (
+	"hash/fnv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Span is the half-open byte range [Start, End) of a text.
+type Span struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// Segment splits text into sentences and returns their spans, in order.
+// Lines are paragraphs: no sentence crosses a "\n". Spans exclude the spaces
+// between sentences. Segment copes with news prose: abbreviations (U.S.,
+// Mr., Gen., Jan., No. 5, a.m.), initials, decimals and amounts, ellipses,
+// and quotes that close after the full stop ('…necessary.' she said). A
+// sentence of more than 120 words (text without punctuation) is cut into
+// windows of about 60 words, so nothing downstream can go quadratic.
+func Segment(text string) []Span {
+	var out []Span
+	start := 0
+	for start <= len(text) {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		out = segmentParagraph(text, start, end, out)
+		start = end + 1
+	}
+	return out
+}
+
+func segmentParagraph(s string, lo, hi int, out []Span) []Span {
+	start := lo
+	for i := lo; i < hi; {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isTerminator(r) {
+			i += n
+			continue
+		}
+		j := i + n
+		for j < hi {
+			r2, n2 := utf8.DecodeRuneInString(s[j:])
+			if !isTerminator(r2) {
+				break
+			}
+			j += n2
+		}
+		termEnd := j
+		for j < hi {
+			r2, n2 := utf8.DecodeRuneInString(s[j:])
+			if !isCloser(r2) {
+				break
+			}
+			j += n2
+		}
+		if j >= hi {
+			break
+		}
+		if r2, _ := utf8.DecodeRuneInString(s[j:]); !unicode.IsSpace(r2) {
+			i = termEnd
+			continue
+		}
+		k := skipSpace(s, j, hi)
+		if k < hi && isBoundary(s, lo, i, termEnd, k, hi) {
+			out = appendSentence(s, start, j, out)
+			start = k
+		}
+		i = j
+	}
+	return appendSentence(s, start, hi, out)
+}
+
+func isTerminator(r rune) bool { return r == '.' || r == '!' || r == '?' || r == '…' }
+
+func isCloser(r rune) bool {
+	switch r {
+	case '"', '\'', '”', '’', '»', '›', ')', ']', '}':
+		return true
+	}
+	return false
+}
+
+func skipSpace(s string, i, hi int) int {
+	for i < hi {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += n
+	}
+	return i
+}
+
+// isBoundary decides whether the terminator s[i:termEnd] ends a sentence,
+// given that the next sentence would start at s[k].
+func isBoundary(s string, lo, i, termEnd, k, hi int) bool {
+	next, _ := utf8.DecodeRuneInString(s[k:])
+	if unicode.IsLower(next) {
+		return false // "'…necessary.' she said", "7 a.m. on Tuesday"
+	}
+	if s[i:termEnd] != "." {
+		return true
+	}
+	ws := i
+	for ws > lo {
+		r, n := utf8.DecodeLastRuneInString(s[lo:ws])
+		if !unicode.IsLetter(r) && r != '.' {
+			break
+		}
+		ws -= n
+	}
+	w := s[ws:i]
+	lw := strings.ToLower(w)
+	switch {
+	case w == "":
+		return true
+	case titleAbbrevs[lw]:
+		return false // "Gen. Smith", "Dr. Jones": a name always follows
+	case unicode.IsDigit(next):
+		return !(months[lw] || numberAbbrevs[lw]) // "Jan. 5", "No. 10"
+	case months[lw] || otherAbbrevs[lw] || strings.Contains(w, "."),
+		utf8.RuneCountInString(w) == 1 && unicode.IsUpper([]rune(w)[0]):
+		// "U.S. officials" runs on, "in the U.S. The plan" does not; an
+		// abbreviation or initial ends a sentence only before a word that
+		// usually starts one.
+		return sentenceStarters[nextWord(s, k, hi)]
+	}
+	return true
+}
+
+func nextWord(s string, k, hi int) string {
+	e := k
+	for e < hi {
+		r, n := utf8.DecodeRuneInString(s[e:])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		e += n
+	}
+	return s[k:e]
+}
+
+var titleAbbrevs = set("mr", "mrs", "ms", "messrs", "dr", "gen", "sen", "rep", "gov", "lt", "col", "sgt",
+	"capt", "cmdr", "adm", "maj", "prof", "rev", "hon", "pres", "supt", "atty", "brig", "cpl", "pvt",
+	"mt", "ft", "st", "vs", "v", "e.g", "i.e", "cf", "al", "gens", "reps", "sens")
+
+var numberAbbrevs = set("no", "nos", "vol", "p", "pp", "art", "fig", "ch", "sec", "ed", "approx", "nr")
+
+var otherAbbrevs = set("inc", "corp", "co", "ltd", "jr", "sr", "dept", "univ", "est", "ave", "blvd",
+	"rd", "etc", "a.m", "p.m")
+
+var months = set("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+	"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+	"november", "december")
+
+var sentenceStarters = set("The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "This", "That",
+	"These", "Those", "There", "Here", "But", "And", "Or", "So", "Yet", "In", "On", "At", "For", "As",
+	"If", "When", "While", "After", "Before", "Although", "Though", "Since", "Because", "However",
+	"Meanwhile", "Still", "Also", "Then", "Now", "Its", "His", "Her", "Their", "Our", "My", "Some",
+	"Many", "Most", "Several", "Both", "Each", "Every", "No", "Not", "What", "Who", "Why", "How",
+	"Where", "Officials", "Critics", "Experts", "Later", "Earlier", "Asked", "According", "Under",
+	"With", "Without", "By", "From", "To", "Despite", "During", "Unlike", "Like", "One", "Two")
+
+func set(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// Window limits for text without sentence punctuation.
+const (
+	windowTrigger  = 120  // words in a sentence before it is windowed
+	windowMin      = 30   // words in a window before a content-defined cut may fall
+	windowMax      = 90   // words in a window, at most
+	windowModulus  = 30   // a cut falls after a word whose hash is 0 modulo this
+	windowMaxBytes = 2000 // bytes in a window, at most; also splits giant "words"
+)
+
+func appendSentence(s string, a, b int, out []Span) []Span {
+	for a < b {
+		r, n := utf8.DecodeRuneInString(s[a:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		a += n
+	}
+	for b > a {
+		r, n := utf8.DecodeLastRuneInString(s[a:b])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		b -= n
+	}
+	if a >= b {
+		return out
+	}
+	if b-a <= windowMaxBytes && countWords(s[a:b], windowTrigger+1) <= windowTrigger {
+		return append(out, Span{a, b})
+	}
+	return appendWindows(s, a, b, out)
+}
+
+func countWords(s string, limit int) int {
+	n := 0
+	in := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			in = false
+		} else if !in {
+			in = true
+			n++
+			if n >= limit {
+				return n
+			}
+		}
+	}
+	return n
+}
+
+// appendWindows cuts an over-long sentence into windows. Cuts are content
+// defined (after a word whose hash hits the modulus) rather than every N
+// words, so inserting one word disturbs one window instead of shifting
+// every window after it.
+func appendWindows(s string, a, b int, out []Span) []Span {
+	start, count := a, 0
+	for i := a; i < b; {
+		i = skipSpace(s, i, b)
+		if i >= b {
+			break
+		}
+		if count == 0 {
+			start = i
+		}
+		e := i
+		for e < b {
+			r, n := utf8.DecodeRuneInString(s[e:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			e += n
+			if e-start >= windowMaxBytes {
+				break
+			}
+		}
+		count++
+		h := fnv.New32a()
+		h.Write([]byte(s[i:e]))
+		if (count >= windowMin && h.Sum32()%windowModulus == 0) || count >= windowMax || e-start >= windowMaxBytes {
+			out = append(out, Span{start, e})
+			count = 0
+		}
+		i = e
+	}
+	if count > 0 {
+		out = append(out, Span{start, trimRightSpace(s, start, b)})
+	}
+	return out
+}
+
+func trimRightSpace(s string, a, b int) int {
+	for b > a {
+		r, n := utf8.DecodeLastRuneInString(s[a:b])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		b -= n
+	}
+	return b
+}

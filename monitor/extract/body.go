@@ -1,0 +1,395 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// stripTags never hold story text. noscript and iframe matter beyond
+// tidiness: the parser keeps their content as raw markup text.
+var stripTags = tagSet(atom.Head, atom.Title, atom.Script, atom.Style, atom.Noscript, atom.Nav, atom.Header,
+	atom.Footer, atom.Aside, atom.Form, atom.Iframe, atom.Template, atom.Svg, atom.Math,
+	atom.Button, atom.Select, atom.Textarea, atom.Input, atom.Object, atom.Embed,
+	atom.Canvas, atom.Audio, atom.Video, atom.Dialog)
+
+// blockTags end a paragraph. Every other element, custom ones included, is
+// inline: text flows through it.
+var blockTags = tagSet(atom.Address, atom.Article, atom.Aside, atom.Blockquote,
+	atom.Body, atom.Caption, atom.Center, atom.Dd, atom.Details, atom.Dialog, atom.Div,
+	atom.Dl, atom.Dt, atom.Fieldset, atom.Figcaption, atom.Figure, atom.Footer,
+	atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Header, atom.Hgroup,
+	atom.Hr, atom.Html, atom.Legend, atom.Li, atom.Main, atom.Menu, atom.Nav, atom.Ol,
+	atom.P, atom.Pre, atom.Section, atom.Summary, atom.Table, atom.Tbody, atom.Td,
+	atom.Tfoot, atom.Th, atom.Thead, atom.Tr, atom.Ul)
+
+// paraTags are the paragraph elements: a <br> inside one is a line break,
+// not a paragraph break.
+var paraTags = tagSet(atom.P, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
+	atom.Blockquote, atom.Li, atom.Pre)
+
+// junkTokens are class and id words (split on non-alphanumerics) of page
+// furniture that sits inside story containers and changes on its own: share
+// counts, ads, "related" lists. Matching whole words, not substrings, keeps
+// "header" from matching "ad".
+var junkTokens = map[string]bool{
+	"ad": true, "ads": true, "advert": true, "adverts": true, "advertisement": true,
+	"advertising": true, "sponsor": true, "sponsored": true, "promo": true, "promoted": true,
+	"share": true, "sharing": true, "social": true, "related": true, "recommended": true,
+	"recirc": true, "newsletter": true, "subscribe": true, "signup": true, "cookie": true,
+	"cookies": true, "consent": true, "gdpr": true, "comments": true, "comment": true,
+	"disqus": true, "popular": true, "trending": true, "mostread": true, "outbrain": true,
+	"taboola": true, "paywall": true, "byline": true, "breadcrumb": true,
+	"breadcrumbs": true, "tags": true, "toolbar": true, "timestamp": true, "sidebar": true,
+	"modal": true, "popup": true, "overlay": true, "banner": true,
+}
+
+// junkNames are whole class names whose words alone are too common to match.
+var junkNames = map[string]bool{"most-read": true, "most-popular": true, "read-more": true, "more-stories": true}
+
+var junkRoles = map[string]bool{"navigation": true, "banner": true, "contentinfo": true,
+	"complementary": true, "dialog": true, "alertdialog": true}
+
+var (
+	selArticleBody = cascadia.MustCompile(`[itemprop=articleBody]`)
+	selArticle     = cascadia.MustCompile(`article`)
+	selMain        = cascadia.MustCompile(`main, [role=main]`)
+)
+
+func tagSet(tags ...atom.Atom) map[atom.Atom]bool {
+	m := make(map[atom.Atom]bool, len(tags))
+	for _, t := range tags {
+		m[t] = true
+	}
+	return m
+}
+
+// strip removes furniture tags and the rule's Remove matches below root.
+// root itself stays: a rule may select an <aside>.
+func strip(root *html.Node, remove []Selector) {
+	var doomed []*html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && stripTags[c.DataAtom] {
+				doomed = append(doomed, c)
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(root)
+	for _, s := range remove {
+		if s.IsZero() {
+			continue
+		}
+		for _, n := range s.m.MatchAll(root) {
+			if n != root {
+				doomed = append(doomed, n)
+			}
+		}
+	}
+	for _, n := range doomed {
+		if n.Parent != nil {
+			n.Parent.RemoveChild(n)
+		}
+	}
+}
+
+// removeJunk removes elements below root whose class, id or role names page
+// furniture. An element that holds at least half of root's paragraph text is
+// kept whatever it is called: that is the story, not a widget, even when its
+// class is "story has-social-bar".
+func removeJunk(root *html.Node) {
+	ptext := map[*html.Node]int{}
+	total := paraText(root, ptext)
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			if c.Type == html.ElementNode {
+				if isJunk(c) && (total == 0 || 2*ptext[c] < total) {
+					n.RemoveChild(c)
+				} else {
+					walk(c)
+				}
+			}
+			c = next
+		}
+	}
+	walk(root)
+}
+
+func isJunk(n *html.Node) bool {
+	if n.DataAtom == atom.Html || n.DataAtom == atom.Body {
+		return false
+	}
+	if junkRoles[strings.ToLower(strings.TrimSpace(attr(n, "role")))] {
+		return true
+	}
+	for _, v := range []string{attr(n, "class"), attr(n, "id")} {
+		for _, name := range strings.Fields(strings.ToLower(v)) {
+			if junkNames[name] {
+				return true
+			}
+			for _, w := range strings.FieldsFunc(name, notAlnum) {
+				if junkTokens[w] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func notAlnum(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') }
+
+// paraText returns the non-link text of n's <p> descendants, recording it for
+// every element in memo. One pass, so hostile pages stay linear.
+func paraText(n *html.Node, memo map[*html.Node]int) int {
+	if n.Type == html.ElementNode && n.DataAtom == atom.P {
+		t, l := textStats(n)
+		memo[n] = t - l
+		return t - l
+	}
+	sum := 0
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			sum += paraText(c, memo)
+		}
+	}
+	if n.Type == html.ElementNode {
+		memo[n] = sum
+	}
+	return sum
+}
+
+// textStats counts the non-space bytes of text below n, and how many of them
+// are inside links.
+func textStats(n *html.Node) (total, link int) {
+	var walk func(n *html.Node, inLink bool)
+	walk = func(n *html.Node, inLink bool) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				k := nonSpace(c.Data)
+				total += k
+				if inLink {
+					link += k
+				}
+			case html.ElementNode:
+				walk(c, inLink || c.DataAtom == atom.A)
+			}
+		}
+	}
+	walk(n, n.DataAtom == atom.A)
+	return total, link
+}
+
+func nonSpace(s string) int {
+	k := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', '\n', '\r', '\f':
+		default:
+			k++
+		}
+	}
+	return k
+}
+
+// pickRoots chooses the story container of a stripped page: the
+// [itemprop=articleBody], <article> or <main> with the most paragraph text,
+// provided it holds at least half the page's (a page whose only <article>s
+// are teaser cards has its story elsewhere); otherwise the densest block.
+func pickRoots(doc *goquery.Document) []*html.Node {
+	ptext := map[*html.Node]int{}
+	total := paraText(doc.Nodes[0], ptext)
+	for _, m := range []cascadia.Selector{selArticleBody, selArticle, selMain} {
+		var best *html.Node
+		for _, n := range doc.FindMatcher(m).Nodes {
+			if best == nil || ptext[n] > ptext[best] {
+				best = n
+			}
+		}
+		if best != nil && ptext[best] > 0 && 2*ptext[best] >= total {
+			return []*html.Node{best}
+		}
+	}
+	return densest(doc.Nodes[0])
+}
+
+// densest scores each block by the text of its direct <p> children (and
+// of text directly inside it), discounted by the share of that text inside
+// links, so link lists score nothing. Half of each score goes to the
+// grandparent, so a story split into wrappers still wins as a whole. The
+// winner comes back with its siblings that score at least a fifth as much:
+// stories split by an inline ad into two containers keep both halves.
+func densest(root *html.Node) []*html.Node {
+	scores := map[*html.Node]float64{}
+	var order []*html.Node // first-scored order, so ties break the same way every run
+	add := func(n *html.Node, s float64) {
+		if n == nil || n.Type != html.ElementNode {
+			return
+		}
+		if _, ok := scores[n]; !ok {
+			order = append(order, n)
+		}
+		scores[n] += s
+	}
+	for n := range root.Descendants() {
+		var s float64
+		switch {
+		case n.Type == html.ElementNode && n.DataAtom == atom.P:
+			t, l := textStats(n)
+			s = float64(t - l)
+		case n.Type == html.TextNode && n.Parent != nil && directTextParent[n.Parent.DataAtom]:
+			s = float64(nonSpace(n.Data))
+		}
+		if s > 0 {
+			add(n.Parent, s)
+			if n.Parent != nil {
+				add(n.Parent.Parent, s/2)
+			}
+		}
+	}
+	var best *html.Node
+	for _, n := range order {
+		if best == nil || scores[n] > scores[best] {
+			best = n
+		}
+	}
+	if best == nil {
+		return []*html.Node{root}
+	}
+	if best.Parent == nil {
+		return []*html.Node{best}
+	}
+	var out []*html.Node
+	for c := best.Parent.FirstChild; c != nil; c = c.NextSibling {
+		if c == best || scores[c] >= scores[best]/5 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+var directTextParent = tagSet(atom.Div, atom.Section, atom.Article, atom.Main, atom.Td)
+
+// collector turns a subtree into paragraphs: each paragraph element, and
+// each run of text between blocks, becomes one.
+type collector struct {
+	out         []string
+	buf         strings.Builder
+	total, link int // non-space bytes in buf, and those inside links
+	ignore      []*regexp.Regexp
+}
+
+func paragraphs(root *html.Node, ignore []*regexp.Regexp) []string {
+	c := &collector{ignore: ignore}
+	c.block(root)
+	return c.out
+}
+
+func (c *collector) block(n *html.Node) {
+	c.flush()
+	c.children(n, paraTags[n.DataAtom], n.DataAtom == atom.A)
+	c.flush()
+}
+
+func (c *collector) children(n *html.Node, inPara, inLink bool) {
+	for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+		switch ch.Type {
+		case html.TextNode:
+			c.text(ch.Data, inLink)
+		case html.ElementNode:
+			switch {
+			case ch.DataAtom == atom.H1:
+				// The headline is Article.Title, not a paragraph: keeping
+				// it would report a headline edit twice.
+				c.flush()
+			case ch.DataAtom == atom.Br && inPara:
+				c.text(" ", false)
+			case ch.DataAtom == atom.Br:
+				c.flush()
+			case blockTags[ch.DataAtom]:
+				c.block(ch)
+			default:
+				c.children(ch, inPara, inLink || ch.DataAtom == atom.A)
+			}
+		}
+	}
+}
+
+func (c *collector) text(s string, inLink bool) {
+	c.buf.WriteString(s)
+	k := nonSpace(s)
+	c.total += k
+	if inLink {
+		c.link += k
+	}
+}
+
+// flush ends the current paragraph. One that is mostly link text ("Read
+// more: …", a list of related stories) is dropped: it is navigation, and it
+// rotates.
+func (c *collector) flush() {
+	s := collapse(c.buf.String())
+	mostlyLinks := 2*c.link > c.total
+	c.buf.Reset()
+	c.total, c.link = 0, 0
+	if s == "" || mostlyLinks {
+		return
+	}
+	for _, re := range c.ignore {
+		if re.MatchString(s) {
+			return
+		}
+	}
+	c.out = append(c.out, s)
+}
+
+// collapse trims s and turns each run of whitespace into one space. It also
+// drops invisible characters (zero-width space, soft hyphen, BOM) that CMSs
+// insert and remove at will, so they never show up as a change.
+func collapse(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '\u200b', '\u2060', '\ufeff', '\u00ad':
+			return -1
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// nodeText returns the text below n, with a space at each block boundary and
+// <br>, and without script or style content.
+func nodeText(n *html.Node) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				b.WriteString(c.Data)
+			case html.ElementNode:
+				switch {
+				case c.DataAtom == atom.Script, c.DataAtom == atom.Style, c.DataAtom == atom.Noscript, c.DataAtom == atom.Template:
+				case c.DataAtom == atom.Br, blockTags[c.DataAtom]:
+					b.WriteByte(' ')
+					walk(c)
+					b.WriteByte(' ')
+				default:
+					walk(c)
+				}
+			}
+		}
+	}
+	walk(n)
+	return b.String()
+}

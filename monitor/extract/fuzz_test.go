@@ -1,0 +1,87 @@
+package extract_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/redline-news/redline/monitor/extract"
+)
+
+// FuzzExtract: hostile HTML never panics, the result is deterministic, and
+// every paragraph is non-empty, trimmed, single-line UTF-8.
+func FuzzExtract(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.html")
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, "text/html")
+	}
+	for _, s := range []string{
+		"", "<p>x</p>", "<article><p>a<br>b</p></article>", strings.Repeat("<div>", 520),
+		strings.Repeat("<b><i>", 300) + "<p>x", "<table><tr><td><p>cell</table>",
+		"<svg><title>t</title><p>x</svg>", "<noscript><p>hidden</p></noscript><p>shown</p>",
+		"<script type=application/ld+json>[[[[{\"@graph\":[1,{\"author\":[{}]}]}]]]]</script><p>x",
+		"\x93quoted\x94<p>\xff\xfe</p>", "<p>\x00</p>", "<template><p>t</p></template>",
+	} {
+		f.Add([]byte(s), "text/html; charset=windows-1252")
+	}
+	remove, err := extract.ParseSelector(".ad")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
+		for _, r := range []extract.Rules{{}, {Remove: []extract.Selector{remove}}} {
+			p := extract.Page{URL: "https://example.com/", ContentType: contentType, Body: body}
+			a, err := extract.Extract(p, r)
+			b, err2 := extract.Extract(p, r)
+			if !reflect.DeepEqual(a, b) || fmt.Sprint(err) != fmt.Sprint(err2) {
+				t.Fatalf("not deterministic: %+v, %v then %+v, %v", a, err, b, err2)
+			}
+			if err != nil {
+				if !reflect.DeepEqual(a, extract.Article{}) {
+					t.Fatalf("error %v came with %+v", err, a)
+				}
+				if errors.Is(err, extract.ErrSelectorMiss) {
+					t.Fatalf("generic extraction returned %v", err)
+				}
+				continue
+			}
+			if len(a.Paragraphs) == 0 {
+				t.Fatal("no error and no paragraphs")
+			}
+			for _, s := range append(a.Paragraphs, a.Title, a.Byline, a.Published, a.Modified, a.Lang) {
+				if !utf8.ValidString(s) || strings.TrimSpace(s) != s || strings.ContainsAny(s, "\n\t\r") {
+					t.Fatalf("field %q is not trimmed single-line UTF-8", s)
+				}
+			}
+			for _, s := range a.Paragraphs {
+				if s == "" {
+					t.Fatal("empty paragraph")
+				}
+			}
+		}
+	})
+}
+
+func BenchmarkExtract(b *testing.B) {
+	for _, n := range []int{1, 10, 70} {
+		page := bigPage(b, n)
+		b.Run(fmt.Sprintf("x%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(page)))
+			for b.Loop() {
+				if _, err := extract.Extract(extract.Page{URL: pageURL, Body: page}, extract.Rules{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

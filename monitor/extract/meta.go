@@ -1,0 +1,328 @@
+package extract
+
+import (
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
+)
+
+// Selectors for the metadata conventions news sites follow (Open Graph,
+// schema.org, microformats). Constant text, so compiling at start-up cannot
+// fail once tests pass.
+var (
+	selOGTitle     = cascadia.MustCompile(`meta[property="og:title"], meta[name="og:title"]`)
+	selArticleH1   = cascadia.MustCompile(`article h1, [itemprop=articleBody] h1, main h1`)
+	selTitle       = cascadia.MustCompile(`title`)
+	selAnyH1       = cascadia.MustCompile(`h1`)
+	selMetaAuthor  = cascadia.MustCompile(`meta[name="author" i], meta[property="author"]`)
+	selRelAuthor   = cascadia.MustCompile(`[rel~="author"]`)
+	selBylineClass = cascadia.MustCompile(`.byline, [itemprop=author]`)
+	selPublished   = cascadia.MustCompile(`meta[property="article:published_time"], meta[name="article:published_time"], [itemprop=datePublished]`)
+	selModified    = cascadia.MustCompile(`meta[property="article:modified_time"], meta[name="article:modified_time"], [itemprop=dateModified], meta[property="og:updated_time"]`)
+	selArticleTime = cascadia.MustCompile(`article time[datetime]`)
+	selTime        = cascadia.MustCompile(`time[datetime]`)
+	selCanonical   = cascadia.MustCompile(`link[rel~="canonical"][href]`)
+	selJSONLD      = cascadia.MustCompile(`script[type="application/ld+json" i]`)
+)
+
+// metadata reads everything but the body. It runs before the body pass
+// strips the page: JSON-LD lives in <script>, and the headline and byline
+// often sit in a <header>.
+func metadata(doc *goquery.Document, r Rules, pageURL string) Article {
+	jsonLD := readJSONLD(doc)
+	return Article{
+		Title:        title(doc, r.Title),
+		Byline:       byline(doc, r.Byline, jsonLD),
+		Published:    published(doc, r.Published, jsonLD),
+		Modified:     modified(doc, jsonLD),
+		CanonicalURL: canonical(doc, pageURL),
+		Lang:         collapse(doc.Find("html").First().AttrOr("lang", "")),
+	}
+}
+
+func title(doc *goquery.Document, rule Selector) string {
+	if !rule.IsZero() {
+		if t := firstText(doc, rule.m); t != "" {
+			return t
+		}
+	}
+	if t := firstAttr(doc, selOGTitle, "content"); t != "" {
+		return t
+	}
+	if t := firstText(doc, selArticleH1); t != "" {
+		return t
+	}
+	if t := firstText(doc, selTitle); t != "" {
+		return trimSiteName(t)
+	}
+	return firstText(doc, selAnyH1)
+}
+
+// trimSiteName removes a " | Site" or " - Site" suffix from a <title>. The
+// suffix must be short and the rest longer, so a headline that merely
+// contains a dash keeps it.
+func trimSiteName(t string) string {
+	for _, sep := range []string{" | ", " - ", " – ", " — ", " · "} {
+		i := strings.LastIndex(t, sep)
+		if i <= 0 {
+			continue
+		}
+		head, tail := len(strings.Fields(t[:i])), len(strings.Fields(t[i+len(sep):]))
+		if tail <= 5 && head > tail {
+			return strings.TrimSpace(t[:i])
+		}
+	}
+	return t
+}
+
+func byline(doc *goquery.Document, rule Selector, jsonLD ld) string {
+	if !rule.IsZero() {
+		if t := firstText(doc, rule.m); t != "" {
+			return cleanByline(t)
+		}
+	}
+	for _, n := range doc.FindMatcher(selMetaAuthor).Nodes {
+		// article:author and some CMSs put a profile URL here, not a name.
+		if t := collapse(attr(n, "content")); t != "" && !strings.Contains(t, "://") {
+			return cleanByline(t)
+		}
+	}
+	if t := jsonLD.author; t != "" {
+		return t
+	}
+	var names []string
+	for _, n := range doc.FindMatcher(selRelAuthor).Nodes {
+		if t := cleanByline(nodeText(n)); t != "" && !slices.Contains(names, t) {
+			names = append(names, t)
+		}
+	}
+	if len(names) > 0 {
+		return strings.Join(names, ", ")
+	}
+	return cleanByline(firstText(doc, selBylineClass))
+}
+
+// cleanByline strips the "By " that bylines shown on the page carry, so a
+// byline reads the same whichever source it came from.
+func cleanByline(s string) string {
+	s = collapse(s)
+	if len(s) > 3 && strings.EqualFold(s[:3], "by ") {
+		s = strings.TrimSpace(s[3:])
+	}
+	return s
+}
+
+func published(doc *goquery.Document, rule Selector, jsonLD ld) string {
+	if !rule.IsZero() {
+		for _, n := range doc.FindMatcher(rule.m).Nodes {
+			if t := dateOf(n); t != "" {
+				return t
+			}
+		}
+	}
+	if t := firstDate(doc, selPublished); t != "" {
+		return t
+	}
+	if t := jsonLD.published; t != "" {
+		return t
+	}
+	if t := firstDate(doc, selArticleTime); t != "" {
+		return t
+	}
+	return firstDate(doc, selTime)
+}
+
+func modified(doc *goquery.Document, jsonLD ld) string {
+	if t := firstDate(doc, selModified); t != "" {
+		return t
+	}
+	return jsonLD.modified
+}
+
+func firstDate(doc *goquery.Document, m cascadia.Selector) string {
+	for _, n := range doc.FindMatcher(m).Nodes {
+		if t := dateOf(n); t != "" {
+			return t
+		}
+	}
+	return ""
+}
+
+// dateOf reads a date from a <meta content>, a <time datetime>, a container
+// holding a <time datetime>, or failing those the element's text.
+func dateOf(n *html.Node) string {
+	for _, k := range []string{"datetime", "content"} {
+		if t := collapse(attr(n, k)); t != "" {
+			return t
+		}
+	}
+	for c := range n.Descendants() {
+		if c.Type == html.ElementNode && c.Data == "time" {
+			if t := collapse(attr(c, "datetime")); t != "" {
+				return t
+			}
+		}
+	}
+	return collapse(nodeText(n))
+}
+
+// canonical resolves <link rel=canonical> against the page URL. Only http(s)
+// results are kept: the value ends up as a link in reports.
+func canonical(doc *goquery.Document, pageURL string) string {
+	href := strings.TrimSpace(firstAttr(doc, selCanonical, "href"))
+	if href == "" {
+		return ""
+	}
+	ref, err := url.Parse(href)
+	if err != nil {
+		return ""
+	}
+	if base, err := url.Parse(pageURL); err == nil {
+		ref = base.ResolveReference(ref)
+	}
+	if ref.Scheme != "http" && ref.Scheme != "https" || ref.Host == "" {
+		return ""
+	}
+	return ref.String()
+}
+
+// ld is what redline reads from schema.org JSON-LD.
+type ld struct {
+	author, published, modified string
+}
+
+// readJSONLD reads the first article-typed object across the page's JSON-LD
+// blocks (top level, arrays and @graph), then any object, field by field.
+// Invalid JSON is skipped: it is common and says nothing about the article.
+func readJSONLD(doc *goquery.Document) ld {
+	var articles, others []map[string]any
+	for _, n := range doc.FindMatcher(selJSONLD).Nodes {
+		var v any
+		if json.Unmarshal([]byte(nodeText(n)), &v) != nil {
+			continue
+		}
+		for _, o := range ldObjects(v) {
+			if isArticleType(o["@type"]) {
+				articles = append(articles, o)
+			} else {
+				others = append(others, o)
+			}
+		}
+	}
+	var out ld
+	for _, o := range append(articles, others...) {
+		if out.author == "" {
+			out.author = ldAuthor(o["author"])
+		}
+		if out.published == "" {
+			out.published = ldString(o["datePublished"])
+		}
+		if out.modified == "" {
+			out.modified = ldString(o["dateModified"])
+		}
+	}
+	return out
+}
+
+func ldObjects(v any) []map[string]any {
+	var out []map[string]any
+	add := func(v any) {
+		if o, ok := v.(map[string]any); ok {
+			out = append(out, o)
+			if g, ok := o["@graph"].([]any); ok {
+				for _, x := range g {
+					if o, ok := x.(map[string]any); ok {
+						out = append(out, o)
+					}
+				}
+			}
+		}
+	}
+	if list, ok := v.([]any); ok {
+		for _, x := range list {
+			add(x)
+		}
+	} else {
+		add(v)
+	}
+	return out
+}
+
+func isArticleType(t any) bool {
+	var types []any
+	switch t := t.(type) {
+	case string:
+		types = []any{t}
+	case []any:
+		types = t
+	}
+	for _, x := range types {
+		s, _ := x.(string)
+		if strings.HasSuffix(s, "Article") || s == "BlogPosting" || s == "LiveBlogPosting" || s == "Report" {
+			return true
+		}
+	}
+	return false
+}
+
+func ldString(v any) string {
+	s, _ := v.(string)
+	return collapse(s)
+}
+
+// ldAuthor reads an author given as a string, a Person or a list of either.
+func ldAuthor(v any) string {
+	var names []string
+	add := func(v any) {
+		var s string
+		switch v := v.(type) {
+		case string:
+			s = v
+		case map[string]any:
+			s, _ = v["name"].(string)
+		}
+		if s = cleanByline(s); s != "" && !slices.Contains(names, s) {
+			names = append(names, s)
+		}
+	}
+	if list, ok := v.([]any); ok {
+		for _, x := range list {
+			add(x)
+		}
+	} else {
+		add(v)
+	}
+	return strings.Join(names, ", ")
+}
+
+func firstText(doc *goquery.Document, m goquery.Matcher) string {
+	for _, n := range doc.FindMatcher(m).Nodes {
+		if t := collapse(nodeText(n)); t != "" {
+			return t
+		}
+	}
+	return ""
+}
+
+func firstAttr(doc *goquery.Document, m goquery.Matcher, key string) string {
+	for _, n := range doc.FindMatcher(m).Nodes {
+		if t := collapse(attr(n, key)); t != "" {
+			return t
+		}
+	}
+	return ""
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Namespace == "" && a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}

@@ -1,0 +1,234 @@
+package monitor_test
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/monitor"
+	"github.com/redline-news/redline/monitor/fetch"
+	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/sqlite"
+)
+
+// page is an article whose text and status a test changes on command.
+type page struct {
+	mu     sync.Mutex
+	status int
+	title  string
+	paras  []string
+	hits   atomic.Int64
+}
+
+func (p *page) set(status int, title string, paras ...string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.status, p.title, p.paras = status, title, paras
+}
+
+func (p *page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.hits.Add(1)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.status != http.StatusOK {
+		http.Error(w, "unavailable", p.status)
+		return
+	}
+	fmt.Fprintf(w, "<html><head><title>%s | Ledger</title></head><body><nav><a href=/>Home</a></nav><article><h1>%s</h1>",
+		html.EscapeString(p.title), html.EscapeString(p.title))
+	for _, s := range p.paras {
+		fmt.Fprintf(w, "<p>%s</p>", html.EscapeString(s))
+	}
+	fmt.Fprint(w, "</article><footer>© Ledger</footer></body></html>")
+}
+
+func openStore(t *testing.T) *sqlite.Store {
+	t.Helper()
+	st := sqlite.New(filepath.Join(t.TempDir(), "redline.db"), slog.New(slog.DiscardHandler))
+	if err := st.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func newMonitor(st *sqlite.Store, srcs ...monitor.Source) *monitor.Monitor {
+	return monitor.New(monitor.Options{
+		Store:   st,
+		Client:  fetch.New(fetch.Options{Timeout: 5 * time.Second}),
+		Sources: srcs,
+		Logger:  slog.New(slog.DiscardHandler),
+	})
+}
+
+const (
+	para1 = "Mexico’s President Claudia Sheinbaum has firmly opposed the proposal."
+	para2 = "'We are capable of confronting cartels without foreign boots on our soil,' she stated."
+	para3 = "Trump said 97 percent of the drugs coming in by water were stopped."
+)
+
+func TestMonitor_Check(t *testing.T) {
+	p := &page{}
+	p.set(200, "Push for U.S. troops in Mexico", para1, para2, para3)
+	srv := httptest.NewServer(p)
+	defer srv.Close()
+	st := openStore(t)
+	m := newMonitor(st, monitor.Source{Name: "ledger", URL: srv.URL + "/story"})
+	ctx := t.Context()
+
+	check := func(t *testing.T) monitor.Result {
+		t.Helper()
+		rs := m.Check(ctx)
+		if len(rs) != 1 {
+			t.Fatalf("Check returned %d results, want 1", len(rs))
+		}
+		return rs[0]
+	}
+
+	t.Run("first check stores version 1", func(t *testing.T) {
+		r := check(t)
+		if r.Err != nil || r.Version == nil || r.Version.Number != 1 || r.Changes != nil {
+			t.Fatalf("got err %v version %+v changes %v", r.Err, r.Version, r.Changes)
+		}
+		if r.Version.Title != "Push for U.S. troops in Mexico" || !strings.Contains(r.Version.Text, "foreign boots") {
+			t.Errorf("version text %q title %q", r.Version.Text, r.Version.Title)
+		}
+	})
+	t.Run("unchanged text adds no version", func(t *testing.T) {
+		r := check(t)
+		if r.Err != nil || r.Version != nil || r.Check.Outcome != snapshots.OutcomeUnchanged || r.Check.Version != 1 {
+			t.Fatalf("got err %v version %v outcome %s", r.Err, r.Version, r.Check.Outcome)
+		}
+	})
+	t.Run("edited text adds version 2 with changes", func(t *testing.T) {
+		p.set(200, "Push for U.S. troops in Mexico", para1,
+			"'We are ready to confront cartels without foreign boots on our soil,' she stated.",
+			strings.Replace(para3, "97 percent", "90 percent", 1))
+		r := check(t)
+		if r.Err != nil || r.Version == nil || r.Version.Number != 2 {
+			t.Fatalf("got err %v version %+v", r.Err, r.Version)
+		}
+		if !hasKind(r.Changes, diffing.QuoteChanged) || !hasKind(r.Changes, diffing.NumberChanged) {
+			t.Errorf("changes %+v lack quote_changed and number_changed", r.Changes.Summary.Counts)
+		}
+		v, err := st.Latest(ctx, r.Article.ID)
+		if err != nil || v.Number != 2 || len(v.Changes) == 0 || v.Severity != "high" {
+			t.Errorf("stored latest %d severity %q changes %d bytes, err %v", v.Number, v.Severity, len(v.Changes), err)
+		}
+	})
+	t.Run("failed fetch is a check, never a version", func(t *testing.T) {
+		p.set(503, "", "")
+		r := check(t)
+		if r.Err == nil || r.Version != nil || r.Check.Outcome != snapshots.OutcomeFailed || r.Check.Status != 503 {
+			t.Fatalf("got err %v version %v check %+v", r.Err, r.Version, r.Check)
+		}
+		v, err := st.Latest(ctx, r.Article.ID)
+		if err != nil || v.Number != 2 {
+			t.Errorf("latest version %d (%v), want 2 untouched", v.Number, err)
+		}
+		cs, err := st.Checks(ctx, snapshots.CheckFilter{ArticleID: r.Article.ID})
+		if err != nil || len(cs) != 4 || cs[0].Outcome != snapshots.OutcomeFailed || !strings.Contains(cs[0].Error, "503") {
+			t.Errorf("checks %+v (%v), want 4 with the newest failed with 503", cs, err)
+		}
+	})
+}
+
+func hasKind(cs *diffing.ChangeSet, k diffing.Kind) bool {
+	return cs != nil && cs.Summary.Counts[k] > 0
+}
+
+func TestMonitor_Feed(t *testing.T) {
+	a, b := &page{}, &page{}
+	a.set(200, "Story A", "Alpha paragraph about the border.")
+	b.set(200, "Story B", "Beta paragraph about the cartels.")
+	var items atomic.Value
+	items.Store([]string{"/a"})
+	mux := http.NewServeMux()
+	mux.Handle("/a", a)
+	mux.Handle("/b", b)
+	mux.HandleFunc("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Ledger</title>`)
+		for _, it := range items.Load().([]string) {
+			fmt.Fprintf(w, "<item><title>x</title><link>%s#comments</link></item>", it)
+		}
+		fmt.Fprint(w, "</channel></rss>")
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	st := openStore(t)
+	m := newMonitor(st, monitor.Source{Name: "ledger", Feed: srv.URL + "/feed.xml"})
+
+	rs := m.Check(t.Context())
+	if len(rs) != 1 || rs[0].URL != srv.URL+"/a" || rs[0].Version == nil {
+		t.Fatalf("first cycle: %+v, want story A stored", rs)
+	}
+	// B appears and A drops out of the feed: both stay watched.
+	items.Store([]string{"/b"})
+	rs = m.Check(t.Context())
+	if len(rs) != 2 {
+		t.Fatalf("second cycle checked %d articles, want 2 (A from the store, B from the feed)", len(rs))
+	}
+	arts, err := st.Articles(t.Context(), snapshots.ArticleFilter{Source: "ledger"})
+	if err != nil || len(arts) != 2 {
+		t.Errorf("store has %d articles for the source (%v), want 2", len(arts), err)
+	}
+}
+
+func TestMonitor_FeedFailure(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "this is not a feed")
+	}))
+	defer srv.Close()
+	m := newMonitor(openStore(t), monitor.Source{Name: "broken", Feed: srv.URL + "/feed.xml"})
+	rs := m.Check(t.Context())
+	if len(rs) != 1 || rs[0].Err == nil || !strings.Contains(rs[0].Err.Error(), srv.URL+"/feed.xml") {
+		t.Fatalf("got %+v, want one failure naming the feed URL", rs)
+	}
+}
+
+// once fires once, right away, then never again.
+type once struct{ fired atomic.Bool }
+
+func (o *once) Next(t time.Time) time.Time {
+	if o.fired.CompareAndSwap(false, true) {
+		return t.Add(time.Millisecond)
+	}
+	return t.AddDate(100, 0, 0)
+}
+
+func TestMonitor_Run(t *testing.T) {
+	p := &page{}
+	p.set(200, "Story", "A paragraph.")
+	srv := httptest.NewServer(p)
+	defer srv.Close()
+	st := openStore(t)
+	got := make(chan monitor.Result, 1)
+	m := monitor.New(monitor.Options{
+		Store:    st,
+		Client:   fetch.New(fetch.Options{}),
+		Sources:  []monitor.Source{{Name: "s", URL: srv.URL, Schedule: &once{}, Spec: "once"}},
+		Logger:   slog.New(slog.DiscardHandler),
+		OnResult: func(r monitor.Result) { got <- r },
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error)
+	go func() { done <- m.Run(ctx) }()
+	r := <-got // the scheduled check ran
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run returned %v", err)
+	}
+	if r.Err != nil || r.Version == nil || p.hits.Load() != 1 {
+		t.Errorf("scheduled check: err %v version %v hits %d", r.Err, r.Version, p.hits.Load())
+	}
+}

@@ -1,0 +1,78 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/redline-news/redline/diffing"
+)
+
+// jsonReport is the JSON format. Its field names are a stable contract.
+type jsonReport struct {
+	Generated string     `json:"generated"`
+	Items     []jsonItem `json:"items"`
+}
+
+type jsonItem struct {
+	URL         string             `json:"url"`
+	Source      string             `json:"source"`
+	Title       string             `json:"title"`
+	FromVersion int                `json:"from_version"`
+	ToVersion   int                `json:"to_version"`
+	At          string             `json:"at"`
+	Changes     *diffing.ChangeSet `json:"changes"`
+}
+
+// renderJSON writes the JSON format: items in the same order as the other
+// formats, each change set exactly as diffing marshals it. encoding/json
+// replaces invalid UTF-8 with U+FFFD and escapes C0 controls; jsonSafe
+// escapes what it leaves raw.
+func renderJSON(b *bytes.Buffer, r Report) error {
+	out := jsonReport{Generated: r.Generated.UTC().Format(time.RFC3339), Items: []jsonItem{}}
+	for _, a := range groupArticles(r.Items) {
+		for _, it := range a.items {
+			out.Items = append(out.Items, jsonItem{
+				URL:         it.URL,
+				Source:      it.Source,
+				Title:       it.Title,
+				FromVersion: it.FromVersion,
+				ToVersion:   it.ToVersion,
+				At:          it.At.UTC().Format(time.RFC3339),
+				Changes:     it.Changes,
+			})
+		}
+	}
+	data, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode json report: %w", err)
+	}
+	b.Write(jsonSafe(data))
+	b.WriteByte('\n')
+	return nil
+}
+
+// jsonSafe rewrites C1 controls and bidirectional overrides in valid JSON
+// as \u escapes. The decoded value is the same, but a terminal shown the
+// raw bytes cannot take U+009B for CSI, and an editor cannot reorder a
+// quote. Outside strings valid JSON holds only ASCII, so every such rune is
+// inside a string.
+func jsonSafe(data []byte) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r >= 0x80 && isControl(r) || isBidiControl(r) {
+			out = append(out, data[last:i]...)
+			out = fmt.Appendf(out, `\u%04x`, r)
+			last = i + size
+		}
+		i += size
+	}
+	if out == nil {
+		return data
+	}
+	return append(out, data[last:]...)
+}

@@ -1,0 +1,167 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// renderMarkdown writes the Markdown format. Scraped text never starts a
+// line (oneLine removed its newlines, and a label or marker always comes
+// first), so only inline syntax needs escaping, which mdEscape does.
+func renderMarkdown(b *bytes.Buffer, r Report) {
+	arts := groupArticles(r.Items)
+	b.WriteString("# redline report\n\n")
+	if h := headline(r, arts); h != "" {
+		b.WriteString(strings.ToUpper(h[:1]) + h[1:] + "\n\n")
+	}
+	if len(arts) == 0 {
+		b.WriteString("No changes.\n")
+		return
+	}
+	for _, a := range arts {
+		title := mdEscape(clean(a.title()))
+		if strings.TrimSpace(title) == "" {
+			title = "(untitled)"
+		}
+		fmt.Fprintf(b, "## %s\n\n", title)
+		fmt.Fprintf(b, "- URL: %s\n", mdURL(a.url))
+		if src := clean(a.source()); src != "" {
+			fmt.Fprintf(b, "- Source: %s\n", mdEscape(src))
+		}
+		for _, it := range a.items {
+			markdownItem(b, it)
+		}
+		b.WriteString("\n")
+	}
+}
+
+func markdownItem(b *bytes.Buffer, it Item) {
+	fmt.Fprintf(b, "\n### v%d → v%d", it.FromVersion, it.ToVersion)
+	if !it.At.IsZero() {
+		fmt.Fprintf(b, " · %s", timeText(it.At))
+	}
+	b.WriteString("\n\n")
+	cs := it.Changes
+	if cs.Empty() {
+		b.WriteString("No changes.\n")
+		return
+	}
+	fields := []string{"**" + itemSeverity(it).String() + "**"}
+	if cs.Summary.StealthEdit {
+		fields = append(fields, "stealth edit")
+	}
+	for _, kc := range kindCounts(cs) {
+		fields = append(fields, fmt.Sprintf("%s ×%d", mdCode(clean(string(kc.kind))), kc.n))
+	}
+	b.WriteString(strings.Join(fields, " · ") + "\n\n")
+	for i, c := range cs.Changes {
+		num := fmt.Sprintf("%d. ", i+1)
+		kinds := []string{}
+		for _, k := range kindsOf(c) {
+			kinds = append(kinds, mdCode(clean(string(k))))
+		}
+		fmt.Fprintf(b, "%s**%s** · %s · %s\n", num, c.Severity, strings.Join(kinds, ", "), location(c, it))
+		indent := strings.Repeat(" ", len(num))
+		for _, f := range changeFields(c) {
+			fmt.Fprintf(b, "%s- %s: %s\n", indent, f.label, mdDiff(f.value))
+		}
+	}
+}
+
+// mdDiff writes a word diff with ~~deleted~~ and **inserted** words.
+func mdDiff(spans []span) string {
+	var b strings.Builder
+	for _, s := range spans {
+		switch s.kind {
+		case spanEqual:
+			b.WriteString(mdEscape(s.text))
+		case spanLiteral, spanElided:
+			b.WriteString(s.text)
+		case spanDelete, spanInsert:
+			mark := "~~"
+			if s.kind == spanInsert {
+				mark = "**"
+			}
+			lead, core, trail := splitSpace(s.text)
+			if core == "" {
+				lead, core, trail = "", s.text, ""
+			}
+			b.WriteString(lead + mark + mdEscape(core) + mark + trail)
+		}
+	}
+	return b.String()
+}
+
+// mdEscape makes cleaned scraped text inert Markdown that shows the same
+// characters. &, < and > become entities, not backslash escapes, so the
+// output holds no "<script" even for a renderer that passes HTML through.
+// Every other character that could start inline syntax is backslash
+// escaped: emphasis, code, links and images, HTML, footnotes, GitHub math
+// ($), emoji (:smile:), table cells (|). The ":" and "@" escapes, and the
+// one in "www.", also stop GitHub's bare-URL autolinks, so scraped text can
+// hold no link at all.
+func mdEscape(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '\\', '`', '*', '_', '[', ']', '(', ')', '#', '|', '~', '!', ':', '@', '$', '{', '}':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '.':
+			if i >= 3 && strings.EqualFold(s[i-3:i], "www") {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// mdCode shows an identifier such as a change kind as code, or escaped
+// text if it could break out of the code span.
+func mdCode(s string) string {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return mdEscape(s)
+		}
+	}
+	if s == "" {
+		return ""
+	}
+	return "`" + s + "`"
+}
+
+// mdURL links an http or https URL as an autolink, <https://…>. Any other
+// scheme (javascript:, data:) is shown as escaped text and is not
+// clickable. Characters an autolink cannot hold are percent-encoded, and
+// so are parentheses, so that no renderer, however lax, can find "](" in
+// the URL and read a link of the page's making.
+func mdURL(raw string) string {
+	s := clean(raw)
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return mdEscape(s)
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case ' ', '<', '>', '"', '`', '\\', '(', ')':
+			fmt.Fprintf(&b, "%%%02X", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "<" + b.String() + ">"
+}

@@ -1,0 +1,316 @@
+package report
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/redline-news/redline/diffing"
+)
+
+// Word-diff layout. contextWords is how many unchanged words are kept on each
+// side of an edit; a run is elided only when that drops at least minElided
+// words, since "…" in place of one word hides more than it saves.
+const (
+	contextWords = 8
+	minElided    = 3
+	// maxWordGrow bounds how far an edit is widened to whole words. Scripts
+	// written without spaces (Chinese, Japanese, Thai) would otherwise turn
+	// a one-character edit into a whole deleted and reinserted sentence.
+	maxWordGrow = 20
+)
+
+// spanKind is what a span of a rendered word diff shows.
+type spanKind int
+
+const (
+	spanEqual spanKind = iota
+	spanDelete
+	spanInsert
+	spanElided  // "…" for unchanged words left out
+	spanLiteral // words of the report itself, not scraped
+)
+
+type span struct {
+	kind spanKind
+	text string
+}
+
+// hasEdits reports whether ops insert or delete anything.
+func hasEdits(ops []diffing.Op) bool {
+	for _, o := range ops {
+		if o.Op != diffing.OpEqual && o.Text != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// wordDiff turns a change's Ops into the spans to print: each text cleaned
+// for one line, each run of edits as one deletion then one insertion widened
+// to whole words, and long unchanged runs elided to contextWords each side.
+func wordDiff(ops []diffing.Op) []span {
+	out := elide(editSpans(ops))
+	kept := out[:0]
+	for _, s := range out {
+		if s.text != "" { // the empty half of an edit
+			kept = append(kept, s)
+		}
+	}
+	return kept
+}
+
+// editSpans is wordDiff before elision. Every edit is a spanDelete followed
+// by a spanInsert, either possibly empty. Concatenating the equal and delete
+// texts gives the cleaned Before, the equal and insert texts the cleaned
+// After.
+func editSpans(ops []diffing.Op) []span {
+	var out []span
+	var del, ins strings.Builder
+	flush := func() {
+		if del.Len() > 0 || ins.Len() > 0 {
+			out = append(out, span{spanDelete, del.String()}, span{spanInsert, ins.String()})
+			del.Reset()
+			ins.Reset()
+		}
+	}
+	for _, o := range ops {
+		t := cleanOp(o)
+		switch o.Op {
+		case diffing.OpDelete:
+			del.WriteString(t)
+		case diffing.OpInsert:
+			ins.WriteString(t)
+		default:
+			flush()
+			if t != "" {
+				if n := len(out); n > 0 && out[n-1].kind == spanEqual {
+					out[n-1].text += t
+				} else {
+					out = append(out, span{spanEqual, t})
+				}
+			}
+		}
+	}
+	flush()
+	return growToWords(hoistSpace(out))
+}
+
+// cleanOp is an op's text made safe for one line. An edit made only of
+// control characters becomes U+FFFD: the reader learns that something
+// invisible changed, rather than seeing an empty edit or none.
+func cleanOp(o diffing.Op) string {
+	t := clean(o.Text)
+	if t == "" && o.Text != "" && o.Op != diffing.OpEqual {
+		return string(utf8.RuneError)
+	}
+	return t
+}
+
+// hoistSpace moves whitespace that both halves of an edit begin or end with
+// into the unchanged text around it, so "[-5% -]{+8% +}" reads "[-5%-]{+8%+} ".
+func hoistSpace(s []span) []span {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i].kind != spanDelete {
+			continue
+		}
+		d, n := &s[i], &s[i+1]
+		if d.text == "" || n.text == "" {
+			continue
+		}
+		lead := commonSpacePrefix(d.text, n.text)
+		trail := commonSpaceSuffix(d.text[len(lead):], n.text[len(lead):])
+		if lead == "" && trail == "" {
+			continue
+		}
+		d.text = d.text[len(lead) : len(d.text)-len(trail)]
+		n.text = n.text[len(lead) : len(n.text)-len(trail)]
+		s = insertEqual(s, i+2, trail, false)
+		s = insertEqual(s, i, lead, true)
+		i++
+	}
+	return s
+}
+
+// insertEqual adds t to the equal span at index at (appending when before is
+// true, as t then precedes what follows it), or inserts a new equal span.
+func insertEqual(s []span, at int, t string, before bool) []span {
+	if t == "" {
+		return s
+	}
+	if before && at > 0 && s[at-1].kind == spanEqual {
+		s[at-1].text += t
+		return s
+	}
+	if !before && at < len(s) && s[at].kind == spanEqual {
+		s[at].text = t + s[at].text
+		return s
+	}
+	return append(s[:at], append([]span{{spanEqual, t}}, s[at:]...)...)
+}
+
+func commonSpacePrefix(a, b string) string {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] && isASCIISpace(a[n]) {
+		n++
+	}
+	return a[:n]
+}
+
+func commonSpaceSuffix(a, b string) string {
+	n := 0
+	for n < len(a) && n < len(b) && a[len(a)-1-n] == b[len(b)-1-n] && isASCIISpace(a[len(a)-1-n]) {
+		n++
+	}
+	return a[len(a)-n:]
+}
+
+func isASCIISpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' }
+
+// growToWords widens each edit that starts or ends inside a word to the
+// whole word, as git --word-diff does: "the cost{+s+}" becomes
+// "the [-cost-]{+costs+}". Punctuation alone is not widened over, so
+// "rose[- sharply-]." stays as it is. Besides reading better, this keeps
+// Markdown's ~~ and ** from sitting between a letter and punctuation,
+// where CommonMark would not take them as emphasis ("5~~.2~~").
+func growToWords(s []span) []span {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i].kind != spanDelete {
+			continue
+		}
+		d, n := &s[i], &s[i+1]
+		if i > 0 && s[i-1].kind == spanEqual && (startsInWord(d.text) || startsInWord(n.text)) {
+			prev := &s[i-1]
+			if w := prev.text[len(prev.text)-wordTailLen(prev.text):]; !onlyPunct(w) {
+				prev.text = prev.text[:len(prev.text)-len(w)]
+				d.text, n.text = w+d.text, w+n.text
+			}
+		}
+		if i+2 < len(s) && s[i+2].kind == spanEqual && (endsInWord(d.text) || endsInWord(n.text)) {
+			next := &s[i+2]
+			if w := next.text[:wordHeadLen(next.text)]; !onlyPunct(w) {
+				next.text = next.text[len(w):]
+				d.text, n.text = d.text+w, n.text+w
+			}
+		}
+	}
+	return s
+}
+
+// onlyPunct reports whether w has no letter or digit (true for "").
+func onlyPunct(w string) bool {
+	return !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+}
+
+func startsInWord(t string) bool {
+	r, _ := utf8.DecodeRuneInString(t)
+	return t != "" && !unicode.IsSpace(r)
+}
+
+func endsInWord(t string) bool {
+	r, _ := utf8.DecodeLastRuneInString(t)
+	return t != "" && !unicode.IsSpace(r)
+}
+
+// wordTailLen is the byte length of the word t ends with, or 0 if t ends
+// with a space or the word is longer than maxWordGrow runes.
+func wordTailLen(t string) int {
+	n, runes := 0, 0
+	for n < len(t) {
+		r, size := utf8.DecodeLastRuneInString(t[:len(t)-n])
+		if unicode.IsSpace(r) {
+			break
+		}
+		if runes++; runes > maxWordGrow {
+			return 0
+		}
+		n += size
+	}
+	return n
+}
+
+// wordHeadLen is wordTailLen for the word t starts with.
+func wordHeadLen(t string) int {
+	n, runes := 0, 0
+	for n < len(t) {
+		r, size := utf8.DecodeRuneInString(t[n:])
+		if unicode.IsSpace(r) {
+			break
+		}
+		if runes++; runes > maxWordGrow {
+			return 0
+		}
+		n += size
+	}
+	return n
+}
+
+// elide shortens unchanged runs to contextWords words next to each edit.
+// The first run keeps only its end, the last only its start. A diff with
+// no edit at all is left whole: there is nothing to give context to.
+func elide(s []span) []span {
+	edits := false
+	for _, x := range s {
+		edits = edits || x.kind != spanEqual && x.text != ""
+	}
+	if !edits {
+		return s
+	}
+	var out []span
+	for i, x := range s {
+		if x.kind != spanEqual {
+			out = append(out, x)
+			continue
+		}
+		starts := wordStarts(x.text)
+		keepHead := i > 0
+		keepTail := i < len(s)-1
+		kept := 0
+		if keepHead {
+			kept += contextWords
+		}
+		if keepTail {
+			kept += contextWords
+		}
+		if len(starts)-kept < minElided {
+			out = append(out, x)
+			continue
+		}
+		gap := "…"
+		if keepHead {
+			end := wordEnd(x.text, starts[contextWords-1])
+			out = append(out, span{spanEqual, x.text[:end]})
+			gap = " " + gap
+		}
+		if keepTail {
+			gap += " "
+		}
+		out = append(out, span{spanElided, gap})
+		if keepTail {
+			out = append(out, span{spanEqual, x.text[starts[len(starts)-contextWords]:]})
+		}
+	}
+	return out
+}
+
+// wordStarts returns the byte offset of each word in t.
+func wordStarts(t string) []int {
+	var starts []int
+	inWord := false
+	for i, r := range t {
+		sp := unicode.IsSpace(r)
+		if !sp && !inWord {
+			starts = append(starts, i)
+		}
+		inWord = !sp
+	}
+	return starts
+}
+
+// wordEnd returns the offset just past the word starting at start.
+func wordEnd(t string, start int) int {
+	if i := strings.IndexFunc(t[start:], unicode.IsSpace); i >= 0 {
+		return start + i
+	}
+	return len(t)
+}

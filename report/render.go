@@ -1,0 +1,401 @@
+package report
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/redline-news/redline/diffing"
+)
+
+// ErrUnknownFormat is returned by ParseFormat and Render for a format name
+// they do not know.
+var ErrUnknownFormat = errors.New("unknown report format")
+
+// formats lists the formats in the order error messages name them.
+var formats = []Format{Text, Markdown, JSON}
+
+// ParseFormat parses a format name: "text", "markdown" or "json", in any
+// case. The error wraps ErrUnknownFormat and names the value and the
+// allowed ones.
+func ParseFormat(s string) (Format, error) {
+	for _, f := range formats {
+		if strings.EqualFold(strings.TrimSpace(s), string(f)) {
+			return f, nil
+		}
+	}
+	return "", unknownFormat(s)
+}
+
+func unknownFormat(s string) error {
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		names[i] = string(f)
+	}
+	allowed := strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return fmt.Errorf("%w %q (want %s)", ErrUnknownFormat, s, allowed)
+}
+
+// Render writes r to w in format f.
+//
+// Articles are listed most severe first, then most recently changed, then
+// by URL; an article's items follow each other oldest first. Changes keep
+// the reading order diffing gives them. Everything scraped is stripped of
+// terminal controls in Text and Markdown, and escaped in Markdown, so a
+// hostile page can neither repaint a terminal nor plant a link.
+//
+// The whole report is built before the first write, so a failed write
+// never leaves half a report behind a successful one.
+func Render(w io.Writer, f Format, r Report, opt Options) error {
+	var b bytes.Buffer
+	switch f {
+	case Text:
+		renderText(&b, r, opt)
+	case Markdown:
+		renderMarkdown(&b, r)
+	case JSON:
+		if err := renderJSON(&b, r); err != nil {
+			return err
+		}
+	default:
+		return unknownFormat(string(f))
+	}
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("write %s report: %w", f, err)
+	}
+	return nil
+}
+
+// article is one article's items, in the order they are rendered.
+type article struct {
+	url      string
+	items    []Item
+	severity diffing.Severity
+	latest   time.Time
+}
+
+// title is the article's newest title.
+func (a article) title() string {
+	for _, it := range slices.Backward(a.items) {
+		if it.Title != "" {
+			return it.Title
+		}
+		if it.Changes != nil && it.Changes.New.Title != "" {
+			return it.Changes.New.Title
+		}
+	}
+	return ""
+}
+
+// source is the article's newest source name.
+func (a article) source() string {
+	for _, it := range slices.Backward(a.items) {
+		if it.Source != "" {
+			return it.Source
+		}
+	}
+	return ""
+}
+
+// groupArticles groups items by URL and sorts them, never relying on map
+// order: articles by severity (highest first), newest change, then URL;
+// items within an article by time, then versions.
+func groupArticles(items []Item) []article {
+	var arts []article
+	index := map[string]int{}
+	for _, it := range items {
+		i, ok := index[it.URL]
+		if !ok {
+			i = len(arts)
+			index[it.URL] = i
+			arts = append(arts, article{url: it.URL})
+		}
+		a := &arts[i]
+		a.items = append(a.items, it)
+		a.severity = max(a.severity, itemSeverity(it))
+		if it.At.After(a.latest) {
+			a.latest = it.At
+		}
+	}
+	for _, a := range arts {
+		slices.SortStableFunc(a.items, func(x, y Item) int {
+			return cmp.Or(x.At.Compare(y.At),
+				cmp.Compare(x.FromVersion, y.FromVersion),
+				cmp.Compare(x.ToVersion, y.ToVersion))
+		})
+	}
+	slices.SortStableFunc(arts, func(x, y article) int {
+		return cmp.Or(cmp.Compare(y.severity, x.severity),
+			y.latest.Compare(x.latest),
+			strings.Compare(x.url, y.url))
+	})
+	return arts
+}
+
+// itemSeverity is the highest severity in the item's change set.
+func itemSeverity(it Item) diffing.Severity {
+	cs := it.Changes
+	if cs == nil {
+		return diffing.SeverityNone
+	}
+	s := cs.Summary.Severity
+	for _, c := range cs.Changes {
+		s = max(s, c.Severity)
+	}
+	return s
+}
+
+// countChanges returns how many changes the items hold.
+func countChanges(items []Item) int {
+	n := 0
+	for _, it := range items {
+		if it.Changes != nil {
+			n += len(it.Changes.Changes)
+		}
+	}
+	return n
+}
+
+// kindOrder is diffing's order of kinds, most specific first; summaries
+// list kinds in this order.
+var kindOrder = []diffing.Kind{
+	diffing.HeadlineChanged, diffing.BylineChanged,
+	diffing.QuoteAdded, diffing.QuoteRemoved, diffing.QuoteChanged,
+	diffing.QuoteReattributed, diffing.QuoteVerbChanged,
+	diffing.NumberChanged, diffing.EntityChanged, diffing.NegationChanged,
+	diffing.HedgeChanged, diffing.SentenceAdded, diffing.SentenceRemoved,
+	diffing.SentenceChanged, diffing.SentenceMoved, diffing.Cosmetic,
+}
+
+// kindsOf returns the change's kinds, its main kind first.
+func kindsOf(c diffing.Change) []diffing.Kind {
+	if len(c.Kinds) == 0 {
+		if c.Kind == "" {
+			return nil
+		}
+		return []diffing.Kind{c.Kind}
+	}
+	if c.Kind == "" || c.Has(c.Kind) {
+		return c.Kinds
+	}
+	return append([]diffing.Kind{c.Kind}, c.Kinds...)
+}
+
+type kindCount struct {
+	kind diffing.Kind
+	n    int
+}
+
+// kindCounts counts the kinds of the changes shown, rather than reading
+// Summary.Counts, so the summary line always describes the list below it.
+func kindCounts(cs *diffing.ChangeSet) []kindCount {
+	counts := map[diffing.Kind]int{}
+	for _, c := range cs.Changes {
+		for _, k := range kindsOf(c) {
+			counts[k]++
+		}
+	}
+	out := make([]kindCount, 0, len(counts))
+	for k, n := range counts {
+		out = append(out, kindCount{k, n})
+	}
+	rank := func(k diffing.Kind) int {
+		if i := slices.Index(kindOrder, k); i >= 0 {
+			return i
+		}
+		return len(kindOrder)
+	}
+	slices.SortFunc(out, func(x, y kindCount) int {
+		return cmp.Or(cmp.Compare(rank(x.kind), rank(y.kind)), strings.Compare(string(x.kind), string(y.kind)))
+	})
+	return out
+}
+
+// location says where a change is: "headline", "¶3, sentence 2",
+// "¶4, sentence 1 in v2" for a removal, "moved from ¶3 to ¶7".
+// It holds only numbers, so it needs no escaping.
+func location(c diffing.Change, it Item) string {
+	if c.Kind == diffing.SentenceMoved || c.Has(diffing.SentenceMoved) {
+		if f := c.From; f != nil {
+			if f.Paragraph != c.Paragraph {
+				return fmt.Sprintf("moved from %s to %s", para(f.Paragraph), para(c.Paragraph))
+			}
+			return fmt.Sprintf("moved within %s from sentence %d to sentence %d", para(c.Paragraph), f.Sentence, c.Sentence)
+		}
+	}
+	here := place(c.Paragraph, c.Sentence)
+	if c.Kind == diffing.SentenceRemoved || c.Has(diffing.SentenceRemoved) {
+		return fmt.Sprintf("%s in v%d", here, it.FromVersion)
+	}
+	if f := c.From; f != nil && (f.Paragraph != c.Paragraph || f.Sentence != c.Sentence) {
+		return fmt.Sprintf("%s (was %s)", here, place(f.Paragraph, f.Sentence))
+	}
+	return here
+}
+
+func para(p int) string {
+	if p == 0 {
+		return "the headline"
+	}
+	return fmt.Sprintf("¶%d", p)
+}
+
+func place(p, s int) string {
+	switch {
+	case p == 0:
+		return "headline"
+	case s == 0:
+		return para(p)
+	}
+	return fmt.Sprintf("¶%d, sentence %d", p, s)
+}
+
+// timeText formats t for Text and Markdown, always in UTC.
+func timeText(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+// plural returns "1 change", "2 changes".
+func plural(n int, one string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %ss", n, one)
+}
+
+// headline is the report's first line.
+func headline(r Report, arts []article) string {
+	var parts []string
+	if !r.Generated.IsZero() {
+		parts = append(parts, "generated "+timeText(r.Generated))
+	}
+	if len(arts) > 0 {
+		parts = append(parts, plural(countChanges(r.Items), "change")+" in "+plural(len(arts), "article"))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// speakerChanged reports whether some quote in c changed speaker. The
+// change's own speaker line is then left out: the quote lines say who spoke
+// before and after, and one name alone would tell half of it.
+func speakerChanged(c diffing.Change) bool {
+	for _, q := range c.Quotes {
+		if b, a := quoteSpeakers(q); b != a {
+			return true
+		}
+	}
+	return false
+}
+
+// quoteSpeakers returns a quote's cleaned speaker before and after. An
+// added quote had no speaker before because it was not there, which is no
+// change of speaker, and likewise for a removed one.
+func quoteSpeakers(q diffing.QuoteChange) (before, after string) {
+	before, after = clean(q.BeforeSpeaker), clean(q.AfterSpeaker)
+	switch {
+	case q.Before == "" && q.After != "":
+		return after, after
+	case q.After == "" && q.Before != "":
+		return before, before
+	}
+	return before, after
+}
+
+// splitSpace splits t into leading space, core and trailing space, so
+// markers hug the words: "[-5%-] " rather than "[-5% -]".
+func splitSpace(t string) (lead, core, trail string) {
+	core = strings.TrimLeft(t, " ")
+	lead = t[:len(t)-len(core)]
+	trimmed := strings.TrimRight(core, " ")
+	trail = core[len(trimmed):]
+	return lead, trimmed, trail
+}
+
+// field is one labelled line of a change: "quote: “…” → “…”".
+type field struct {
+	label string
+	value []span
+}
+
+// changeFields lists what a change shows below its heading: the speaker,
+// each quote, each figure, then the text as a word diff. Scraped text is
+// cleaned here and left in spanEqual, spanDelete and spanInsert spans for
+// each format to escape; the words around it are spanLiteral.
+func changeFields(c diffing.Change) []field {
+	var out []field
+	add := func(label string, value ...span) { out = append(out, field{label, value}) }
+	lit := func(s string) span { return span{spanLiteral, s} }
+	text := func(s string) span { return span{spanEqual, s} }
+
+	speaker := clean(c.Speaker)
+	if speakerChanged(c) {
+		speaker = "" // each quote names its own
+	}
+	if speaker != "" {
+		add("speaker", text(speaker))
+	}
+	for _, q := range c.Quotes {
+		b, a := quoteSpeakers(q)
+		switch {
+		case b != a:
+			add("speaker", noneOr(b), lit(" → "), noneOr(a))
+		case b != "" && b != speaker:
+			add("speaker", text(b))
+		}
+		b, a = clean(q.Before), clean(q.After)
+		switch {
+		case b == "" && a == "":
+		case b == "":
+			add("quote", lit("added “"), text(a), lit("”"))
+		case a == "":
+			add("quote", lit("removed “"), text(b), lit("”"))
+		case a == b:
+			add("quote", lit("“"), text(a), lit("”"))
+		default:
+			add("quote", lit("“"), text(b), lit("” → “"), text(a), lit("”"))
+		}
+	}
+	for _, f := range c.Figures {
+		add("figure", noneOr(clean(f.Before)), lit(" → "), noneOr(clean(f.After)))
+	}
+
+	before, after := clean(c.Before), clean(c.After)
+	switch {
+	case hasEdits(c.Ops):
+		add("text", wordDiff(c.Ops)...)
+	case before != "" && after != "" && before != after:
+		add("before", text(before))
+		add("after", text(after))
+	case before == "" && after != "" && len(c.Ops) == 0:
+		add("text", span{spanInsert, after})
+	case before != "" && after == "" && len(c.Ops) == 0:
+		add("text", span{spanDelete, before})
+	default:
+		if s := cmp.Or(after, before, opsText(c.Ops)); s != "" {
+			add("text", text(s))
+		}
+	}
+	return out
+}
+
+// noneOr is a cleaned speaker or figure, or "(none)" for an empty side.
+func noneOr(s string) span {
+	if s == "" {
+		return span{spanLiteral, "(none)"}
+	}
+	return span{spanEqual, s}
+}
+
+// opsText is the text an edit-free list of ops spells, cleaned.
+func opsText(ops []diffing.Op) string {
+	var b strings.Builder
+	for _, o := range ops {
+		if o.Op != diffing.OpDelete {
+			b.WriteString(o.Text)
+		}
+	}
+	return clean(b.String())
+}

@@ -1,0 +1,81 @@
+package report
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestSanitizeTerminal(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+	}{
+		{"plain", "Minister says budget will not rise", "Minister says budget will not rise"},
+		{"unicode_kept", "Zoë said “no” — ¶3 中文 🙂 \uFFFD", "Zoë said “no” — ¶3 中文 🙂 \uFFFD"},
+		{"newline_and_tab_kept", "a\nb\tc", "a\nb\tc"},
+		{"sgr", "a\x1b[31mred\x1b[0m", "ared"},
+		{"clear_screen", "\x1b[2J\x1b[Hhello", "hello"},
+		{"csi_private", "\x1b[?1049hx", "x"},
+		{"osc_title_bel", "\x1b]0;pwned\x07title", "title"},
+		{"osc8_link_st", "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\", "click"},
+		{"osc_unterminated", "\x1b]0;abc", "0;abc"},
+		{"dcs", "\x1bPq#0;2;0;0;0\x1b\\x", "x"},
+		{"apc_pm_sos", "\x1b_a\x1b\\\x1b^b\x1b\\\x1bXc\x1b\\d", "d"},
+		{"reset_and_cursor_save", "\x1bc\x1b7x\x1b8", "x"},
+		{"charset_nf", "\x1b(0x\x1b(B", "x"},
+		{"lone_esc_at_end", "abc\x1b", "abc"},
+		{"double_esc", "\x1b\x1b[31mx", "x"},
+		{"c1_csi", "a\u009b31mb", "ab"},
+		{"c1_osc", "a\u009d0;t\u009cb", "ab"},
+		{"c1_other", "a\u0085b\u009cc", "abc"},
+		{"raw_8bit_csi_byte", "a\x9b31mb", "a\uFFFD31mb"},
+		{"invalid_utf8", "a\xff\xfeb", "a\uFFFD\uFFFDb"},
+		{"c0_controls", "a\rb\bc\x07d\x00e\x0bf\x0cg", "abcdefg"},
+		{"del", "a\x7fb", "ab"},
+		{"bidi_override", "abc\u202edcba\u202c", "abcdcba"},
+		{"bidi_isolates", "\u2066a\u2067b\u2068c\u2069", "abc"},
+		{"bidi_marks_kept", "a\u200fb\u200ec", "a\u200fb\u200ec"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := sanitizeTerminal(tc.in); got != tc.want {
+				t.Errorf("sanitizeTerminal(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestClean_OneLine(t *testing.T) {
+	in := "Title\n2. high · quote_changed\r\tx\u2028y"
+	if got, want := clean(in), "Title 2. high · quote_changed x y"; got != want {
+		t.Errorf("clean(%q) = %q, want %q", in, got, want)
+	}
+}
+
+func FuzzSanitizeTerminal(f *testing.F) {
+	for _, s := range []string{
+		"plain", "\x1b[31mx\x1b[0m", "\x1b]8;;u\x07t\x1b]8;;\x07", "\x1b]0;abc", "\u009b1m\u009d\u009c",
+		"\x9b\xff", "\u202eabc", "a\nb\tc\rd", "\x1bP\x1b\\", "\x1b", "中文\x1b[1m",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got := sanitizeTerminal(in)
+		if !utf8.ValidString(got) {
+			t.Fatalf("sanitizeTerminal(%q) = %q, not valid UTF-8", in, got)
+		}
+		for _, r := range got {
+			if (isControl(r) && r != '\n' && r != '\t') || isBidiControl(r) {
+				t.Fatalf("sanitizeTerminal(%q) = %q, keeps %U", in, got, r)
+			}
+		}
+		if again := sanitizeTerminal(got); again != got {
+			t.Fatalf("sanitizeTerminal is not idempotent on %q: %q then %q", in, got, again)
+		}
+		// Text with nothing to remove comes back byte for byte.
+		if utf8.ValidString(in) && !strings.ContainsFunc(in, func(r rune) bool {
+			return (isControl(r) && r != '\n' && r != '\t') || isBidiControl(r)
+		}) && got != in {
+			t.Fatalf("sanitizeTerminal(%q) = %q, changed safe text", in, got)
+		}
+	})
+}

@@ -1,0 +1,129 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/redline-news/redline/diffing"
+)
+
+// ANSI styles for Options.Color. Colour is never the only cue: the word
+// diff keeps its [-…-] and {+…+} markers, for readers who cannot tell red
+// from green, for copy and paste, and for screen readers.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiDelete = "\x1b[31;9m" // red, struck through
+	ansiInsert = "\x1b[32;4m" // green, underlined
+)
+
+// textWriter writes the Text format. Every scraped string goes through
+// clean before it is written; only textWriter itself emits escapes.
+type textWriter struct {
+	b     *bytes.Buffer
+	color bool
+}
+
+func (t textWriter) style(style, s string) string {
+	if !t.color || s == "" {
+		return s
+	}
+	return style + s + ansiReset
+}
+
+func renderText(b *bytes.Buffer, r Report, opt Options) {
+	t := textWriter{b: b, color: opt.Color}
+	arts := groupArticles(r.Items)
+	if h := headline(r, arts); h != "" {
+		fmt.Fprintf(b, "redline report · %s\n\n", h)
+	}
+	if len(arts) == 0 {
+		b.WriteString("No changes.\n")
+		return
+	}
+	for i, a := range arts {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		t.article(a)
+	}
+}
+
+func (t textWriter) article(a article) {
+	title := clean(a.title())
+	if strings.TrimSpace(title) == "" {
+		title = "(untitled)"
+	}
+	fmt.Fprintf(t.b, "=== %s\n", t.style(ansiBold, title))
+	fmt.Fprintf(t.b, "    %s\n", clean(a.url))
+	if src := clean(a.source()); src != "" {
+		fmt.Fprintf(t.b, "    source: %s\n", src)
+	}
+	for _, it := range a.items {
+		t.item(it)
+	}
+}
+
+func (t textWriter) item(it Item) {
+	fmt.Fprintf(t.b, "\n    v%d → v%d", it.FromVersion, it.ToVersion)
+	if !it.At.IsZero() {
+		fmt.Fprintf(t.b, " · %s", timeText(it.At))
+	}
+	t.b.WriteString("\n")
+	cs := it.Changes
+	if cs.Empty() {
+		t.b.WriteString("    no changes\n")
+		return
+	}
+	fields := []string{itemSeverity(it).String()}
+	if cs.Summary.StealthEdit {
+		fields = append(fields, "stealth edit")
+	}
+	for _, kc := range kindCounts(cs) {
+		fields = append(fields, fmt.Sprintf("%s ×%d", clean(string(kc.kind)), kc.n))
+	}
+	fmt.Fprintf(t.b, "    %s\n", strings.Join(fields, " · "))
+	for i, c := range cs.Changes {
+		t.change(i+1, c, it)
+	}
+}
+
+func (t textWriter) change(n int, c diffing.Change, it Item) {
+	num := fmt.Sprintf("    %d. ", n)
+	kinds := make([]string, 0, len(c.Kinds)+1)
+	for _, k := range kindsOf(c) {
+		kinds = append(kinds, clean(string(k)))
+	}
+	fmt.Fprintf(t.b, "\n%s%s · %s · %s\n", num, c.Severity, strings.Join(kinds, ", "), location(c, it))
+
+	indent := strings.Repeat(" ", len(num))
+	for _, f := range changeFields(c) {
+		fmt.Fprintf(t.b, "%s%-9s%s\n", indent, f.label+":", t.diff(f.value))
+	}
+}
+
+// diff writes a word diff as git --word-diff=plain does.
+func (t textWriter) diff(spans []span) string {
+	var b strings.Builder
+	for _, s := range spans {
+		switch s.kind {
+		case spanEqual, spanLiteral:
+			b.WriteString(s.text)
+		case spanElided:
+			b.WriteString(t.style(ansiDim, s.text))
+		case spanDelete, spanInsert:
+			style, open, end := ansiDelete, "[-", "-]"
+			if s.kind == spanInsert {
+				style, open, end = ansiInsert, "{+", "+}"
+			}
+			lead, core, trail := splitSpace(s.text)
+			if core == "" {
+				lead, core, trail = "", s.text, ""
+			}
+			b.WriteString(lead + t.style(style, open+core+end) + trail)
+		}
+	}
+	return b.String()
+}

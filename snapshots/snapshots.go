@@ -1,0 +1,137 @@
+// Package snapshots defines redline's versioned store: the articles watched,
+// every check made, and every distinct version of each article's text, each
+// linked to the previous one by a hash chain. Implementations live in the
+// subpackages (sqlite, and later postgres) and all pass storetest.Run.
+package snapshots
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned when an article or version does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Article is one watched document.
+type Article struct {
+	ID           int64
+	URL          string
+	CanonicalURL string
+	Source       string
+	FirstSeen    time.Time
+}
+
+// Outcome says what a check found.
+type Outcome string
+
+// Check outcomes.
+const (
+	OutcomeNew       Outcome = "new_version" // text changed (or first version)
+	OutcomeUnchanged Outcome = "unchanged"   // fetched, text identical to the latest version
+	OutcomeFailed    Outcome = "failed"      // fetch or extraction failed; Error says why
+)
+
+// Check records one fetch of an article, whatever its result, so an auditor
+// can show that a page was unchanged between two times.
+type Check struct {
+	ID           int64
+	ArticleID    int64
+	At           time.Time
+	Status       int    // HTTP status, 0 when no response arrived
+	FinalURL     string // after redirects
+	ETag         string
+	LastModified string
+	RawSHA256    string // hex SHA-256 of the response body, "" when none
+	TextSHA256   string // hex SHA-256 of the extracted text, "" when none
+	Outcome      Outcome
+	Error        string
+	Version      int // the version this check created or confirmed; 0 if none
+}
+
+// Version is one distinct extracted text of an article.
+type Version struct {
+	ID        int64
+	ArticleID int64
+	Number    int // 1, 2, 3… per article, set by Save
+	At        time.Time
+
+	Title     string
+	Byline    string
+	Published string
+	Modified  string
+	// Text is the body, paragraphs separated by one blank line.
+	Text       string
+	TextSHA256 string // hex SHA-256 of Title + "\n\n" + Text, set by Save
+
+	Raw       []byte // the response body as fetched
+	RawSHA256 string // hex SHA-256 of Raw, set by Save
+	Header    string // the response headers as fetched, "Name: value" lines
+
+	// PrevHash is the previous version's ChainHash ("" for version 1);
+	// ChainHash covers this version's fields and PrevHash. Both set by Save.
+	PrevHash  string
+	ChainHash string
+
+	// Changes is the diffing.ChangeSet JSON against the previous version
+	// (nil for version 1), with its summary columns for queries.
+	Changes  []byte
+	Severity string
+	Kinds    []string
+}
+
+// VersionFilter selects versions. Zero fields do not filter.
+type VersionFilter struct {
+	ArticleID int64
+	Since     time.Time // At >= Since
+	Until     time.Time // At < Until
+	Limit     int       // the oldest Limit versions that match
+	// WithRaw loads Raw and Header, which are large.
+	WithRaw bool
+}
+
+// CheckFilter selects checks, newest first. Zero fields do not filter.
+type CheckFilter struct {
+	ArticleID int64
+	Since     time.Time // At >= Since
+	Limit     int       // the newest Limit checks that match
+}
+
+// ArticleFilter selects articles. Zero fields do not filter.
+type ArticleFilter struct {
+	Source string
+	URL    string
+}
+
+// Store keeps articles, checks and versions.
+type Store interface {
+	// AddArticle returns the article with a.URL, creating it if new.
+	AddArticle(ctx context.Context, a Article) (Article, error)
+	// Article returns the article with the given URL or ErrNotFound.
+	Article(ctx context.Context, url string) (Article, error)
+	// Articles lists articles by ID.
+	Articles(ctx context.Context, f ArticleFilter) ([]Article, error)
+	// Latest returns the newest version of an article, without Raw and
+	// Header, or ErrNotFound if it has none.
+	Latest(ctx context.Context, articleID int64) (Version, error)
+	// Version returns version n of an article (with Raw), ErrNotFound if none.
+	Version(ctx context.Context, articleID int64, n int) (Version, error)
+	// Versions lists versions oldest first.
+	Versions(ctx context.Context, f VersionFilter) ([]Version, error)
+	// Checks lists checks newest first.
+	Checks(ctx context.Context, f CheckFilter) ([]Check, error)
+	// Save records c and, when v is not nil, the new version v, in one
+	// transaction. It sets v's Number, hashes and chain link, c.Version and
+	// both IDs, chaining v to the latest version read inside the same
+	// transaction, so concurrent savers cannot fork the chain. A zero
+	// v.ArticleID or v.At is taken from c, and an empty c.Outcome becomes
+	// OutcomeNew; c.TextSHA256 and c.RawSHA256 are filled from v when empty.
+	// Save changes c and v only when it succeeds.
+	//
+	// Save returns ErrNotFound if the article does not exist, and an error
+	// without writing anything if v belongs to another article, if v is nil
+	// and c.Outcome is not OutcomeUnchanged or OutcomeFailed, or if v is not
+	// nil and c.Outcome is not OutcomeNew.
+	Save(ctx context.Context, c *Check, v *Version) error
+	Close() error
+}

@@ -1,0 +1,178 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/redline-news/redline/snapshots"
+)
+
+// Save records c and, when v is not nil, the new version v, in one
+// transaction; see snapshots.Store.
+//
+// The transaction begins IMMEDIATE (see dsn), so concurrent savers queue for
+// the write lock, under the busy timeout, before they read the latest
+// version: the one that reads number n is the one that writes n+1.
+func (s *Store) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
+	if c == nil {
+		return errors.New("save: nil check")
+	}
+	what := "save check"
+	if v != nil {
+		what = "save version"
+	}
+	if err := s.save(ctx, c, v); err != nil {
+		return fmt.Errorf("%s of article %d: %w", what, c.ArticleID, err)
+	}
+	return nil
+}
+
+func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
+	db, err := s.conn()
+	if err != nil {
+		return err
+	}
+	// Work on copies so that c and v change only if the transaction commits.
+	cc := *c
+	if v == nil {
+		if cc.Outcome != snapshots.OutcomeUnchanged && cc.Outcome != snapshots.OutcomeFailed {
+			return fmt.Errorf("check outcome %q without a version", cc.Outcome)
+		}
+	} else if cc.Outcome == "" {
+		cc.Outcome = snapshots.OutcomeNew
+	} else if cc.Outcome != snapshots.OutcomeNew {
+		return fmt.Errorf("check outcome %q with a new version", cc.Outcome)
+	}
+	checkAt, err := formatTime(cc.At)
+	if err != nil {
+		return fmt.Errorf("check time: %w", err)
+	}
+
+	var vv snapshots.Version
+	var row versionRow
+	if v != nil {
+		vv = *v
+		if vv.ArticleID == 0 {
+			vv.ArticleID = cc.ArticleID
+		} else if vv.ArticleID != cc.ArticleID {
+			return fmt.Errorf("version belongs to article %d", vv.ArticleID)
+		}
+		if vv.At.IsZero() {
+			vv.At = cc.At
+		}
+		vv.TextSHA256 = snapshots.TextHash(vv.Title, vv.Text)
+		vv.RawSHA256 = snapshots.RawHash(vv.Raw)
+		if cc.TextSHA256 == "" {
+			cc.TextSHA256 = vv.TextSHA256
+		}
+		if cc.RawSHA256 == "" {
+			cc.RawSHA256 = vv.RawSHA256
+		}
+		// Encode and compress before taking the write lock, which every
+		// other saver is waiting for.
+		if row, err = newVersionRow(vv); err != nil {
+			return err
+		}
+	}
+
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() // Returns ErrTxDone after Commit; nothing to undo then.
+
+	var one int
+	err = tx.QueryRowContext(ctx, `SELECT 1 FROM articles WHERE id = ?`, cc.ArticleID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("article %d: %w", cc.ArticleID, snapshots.ErrNotFound)
+	}
+	if err != nil {
+		return err
+	}
+
+	if v != nil {
+		var last int
+		var prev string
+		err := tx.QueryRowContext(ctx, `SELECT number, chain_hash FROM versions
+			WHERE article_id = ? ORDER BY number DESC LIMIT 1`, vv.ArticleID).Scan(&last, &prev)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read latest version: %w", err)
+		}
+		vv.Number = last + 1
+		vv.PrevHash = prev
+		vv.ChainHash = snapshots.ChainHash(vv)
+
+		if _, err := tx.ExecContext(ctx, `INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?)
+			ON CONFLICT (sha256) DO NOTHING`, vv.RawSHA256, len(vv.Raw), row.blob); err != nil {
+			return fmt.Errorf("store body: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO versions (article_id, number, at, title, byline,
+			published, modified, text, text_sha256, raw_sha256, header, prev_hash, chain_hash,
+			changes, severity, kinds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			vv.ArticleID, vv.Number, row.at, vv.Title, vv.Byline,
+			vv.Published, vv.Modified, vv.Text, vv.TextSHA256, vv.RawSHA256, vv.Header, vv.PrevHash, vv.ChainHash,
+			row.changes, vv.Severity, row.kinds)
+		if err != nil {
+			return fmt.Errorf("insert version %d: %w", vv.Number, err)
+		}
+		if vv.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("insert version %d: %w", vv.Number, err)
+		}
+		cc.Version = vv.Number
+	}
+
+	res, err := tx.ExecContext(ctx, `INSERT INTO checks (article_id, at, status, final_url, etag,
+		last_modified, raw_sha256, text_sha256, outcome, error, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		cc.ArticleID, checkAt, cc.Status, cc.FinalURL, cc.ETag,
+		cc.LastModified, cc.RawSHA256, cc.TextSHA256, string(cc.Outcome), cc.Error, cc.Version)
+	if err != nil {
+		return fmt.Errorf("insert check: %w", err)
+	}
+	if cc.ID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("insert check: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	*c = cc
+	if v != nil {
+		*v = vv
+	}
+	return nil
+}
+
+// versionRow holds a version's column values that need encoding.
+type versionRow struct {
+	at      string
+	changes []byte // nil stores NULL
+	kinds   string
+	blob    []byte // compressed Raw
+}
+
+func newVersionRow(v snapshots.Version) (versionRow, error) {
+	var r versionRow
+	var err error
+	if r.at, err = formatTime(v.At); err != nil {
+		return r, fmt.Errorf("version time: %w", err)
+	}
+	if len(v.Changes) > 0 {
+		r.changes = v.Changes
+	}
+	kinds := v.Kinds
+	if kinds == nil {
+		kinds = []string{}
+	}
+	b, err := json.Marshal(kinds)
+	if err != nil {
+		return r, fmt.Errorf("encode kinds: %w", err)
+	}
+	r.kinds = string(b)
+	if r.blob, err = compress(v.Raw); err != nil {
+		return r, fmt.Errorf("compress body: %w", err)
+	}
+	return r, nil
+}

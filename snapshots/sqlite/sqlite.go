@@ -1,0 +1,143 @@
+// Package sqlite implements snapshots.Store on a single SQLite file, using
+// the pure-Go modernc.org/sqlite driver. It owns the schema (migrations/*.sql,
+// applied at Open) and knows nothing of fetching or diffing.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	modernc "modernc.org/sqlite"
+
+	"github.com/redline-news/redline/snapshots"
+)
+
+var _ snapshots.Store = (*Store)(nil)
+
+// Store is a snapshots.Store in one SQLite file. It is safe for concurrent
+// use, also by several processes sharing the file.
+type Store struct {
+	path string
+	log  *slog.Logger
+	db   *sql.DB
+
+	// Now returns the time recorded for applied migrations. New sets it to
+	// time.Now; tests may replace it before Open.
+	Now func() time.Time
+}
+
+// New returns a Store for the database file at path, created by Open if
+// missing. It does no I/O. A nil logger discards.
+func New(path string, logger *slog.Logger) *Store {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Store{path: path, log: logger, Now: time.Now}
+}
+
+// Open opens the database file and brings its schema up to date.
+func (s *Store) Open(ctx context.Context) error {
+	if s.db != nil {
+		return fmt.Errorf("open %s: already open", s.path)
+	}
+	c, err := modernc.NewConnector(dsn(s.path))
+	if err != nil {
+		return fmt.Errorf("open %s: %w", s.path, err)
+	}
+	// sql.OpenDB rather than sql.Open("sqlite", …): nothing here depends on
+	// the driver's global registration.
+	db := sql.OpenDB(c)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close() // The ping error is the one worth reporting.
+		return fmt.Errorf("open %s: %w", s.path, err)
+	}
+	if err := s.migrate(ctx, db); err != nil {
+		db.Close() // The migration error is the one worth reporting.
+		return fmt.Errorf("open %s: %w", s.path, err)
+	}
+	s.db = db
+	return nil
+}
+
+// Close closes the database. It is safe to call on a Store that was never
+// opened.
+func (s *Store) Close() error {
+	if s.db == nil {
+		return nil
+	}
+	err := s.db.Close()
+	s.db = nil
+	if err != nil {
+		return fmt.Errorf("close %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// dsn returns the modernc.org/sqlite data source name Open uses for path.
+//
+// Pragmas are per connection, so they go in the DSN, where the driver runs
+// them on every connection the pool opens:
+//   - foreign_keys(1): SQLite ignores REFERENCES otherwise.
+//   - busy_timeout(10000): a writer waits up to 10 s for the lock instead of
+//     failing with SQLITE_BUSY at once.
+//   - journal_mode(WAL): readers do not block the writer, nor it them.
+//   - synchronous(NORMAL): durable at each WAL checkpoint, safe against
+//     corruption; the usual pairing with WAL.
+//
+// _txlock=immediate makes every read-write transaction begin with BEGIN
+// IMMEDIATE, taking the write lock at once. A deferred transaction that
+// reads and then writes can fail with SQLITE_BUSY when it tries to upgrade
+// its read lock, and the busy timeout cannot help it; see
+// https://www.sqlite.org/lang_transaction.html.
+//
+// The characters that end a path in a file: URI (?, #) and the escape
+// character itself (%) are percent-encoded, as SQLite decodes them.
+func dsn(path string) string {
+	p := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + p +
+		"?_pragma=foreign_keys(1)" +
+		"&_pragma=busy_timeout(10000)" +
+		"&_pragma=journal_mode(WAL)" +
+		"&_pragma=synchronous(NORMAL)" +
+		"&_txlock=immediate"
+}
+
+// timeFormat is RFC 3339 with exactly nine fractional digits. Stored times are
+// UTC in this form, so they compare as text in time order, which
+// time.RFC3339Nano (trailing zeros trimmed) would not.
+const timeFormat = "2006-01-02T15:04:05.000000000Z07:00"
+
+// formatTime returns t as stored. Years outside 0–9999 would break the fixed
+// width, so they are refused.
+func formatTime(t time.Time) (string, error) {
+	t = t.UTC()
+	if y := t.Year(); y < 0 || y > 9999 {
+		return "", fmt.Errorf("time %s: year out of range 0-9999", t)
+	}
+	return t.Format(timeFormat), nil
+}
+
+// parseTime reads a time stored by formatTime, in UTC.
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
+	}
+	return t, nil
+}
+
+// errNotOpen is returned by methods called before Open or after Close.
+var errNotOpen = errors.New("store not open")
+
+// conn returns the database, or errNotOpen.
+func (s *Store) conn() (*sql.DB, error) {
+	if s.db == nil {
+		return nil, errNotOpen
+	}
+	return s.db, nil
+}

@@ -1,0 +1,150 @@
+package storetest
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/redline-news/redline/snapshots"
+)
+
+// addArticle adds an article first seen at base.
+func addArticle(t *testing.T, s snapshots.Store, url string) snapshots.Article {
+	t.Helper()
+	a, err := s.AddArticle(t.Context(), snapshots.Article{URL: url, Source: "example", FirstSeen: base})
+	if err != nil {
+		t.Fatalf("AddArticle(%s): %v", url, err)
+	}
+	return a
+}
+
+// newCheck returns a successful check of a at at(i) that found a new version.
+func newCheck(a snapshots.Article, i int) *snapshots.Check {
+	return &snapshots.Check{
+		ArticleID:    a.ID,
+		At:           at(i),
+		Status:       200,
+		FinalURL:     a.URL + "#final",
+		ETag:         fmt.Sprintf(`"v%d"`, i),
+		LastModified: at(i).UTC().Format("Mon, 02 Jan 2006 15:04:05 GMT"),
+		Outcome:      snapshots.OutcomeNew,
+	}
+}
+
+// newVersion returns version i of an article's text, as the monitor would
+// hand it to Save: no number, hashes or IDs.
+func newVersion(i int) *snapshots.Version {
+	v := &snapshots.Version{
+		At:        at(i),
+		Title:     fmt.Sprintf("Headline, take %d", i),
+		Byline:    "By A. Reporter",
+		Published: "2025-03-14T08:00:00Z",
+		Modified:  fmt.Sprintf("2025-03-14T%02d:00:00Z", 8+i),
+		Text:      fmt.Sprintf("The minister said %d people attended.\n\n«Quoted», with ünïcode.", 100*i),
+		Raw:       fmt.Appendf(nil, "<html><h1>Headline, take %d</h1><p>…</p></html>", i),
+		Header:    fmt.Sprintf("Content-Type: text/html; charset=utf-8\nEtag: \"v%d\"", i),
+	}
+	if i > 1 {
+		v.Changes = fmt.Appendf(nil, `{"changes":[{"kind":"figure","old":"%d","new":"%d"}]}`, 100*(i-1), 100*i)
+		v.Severity = "major"
+		v.Kinds = []string{"figure", "wording"}
+	}
+	return v
+}
+
+func save(t *testing.T, s snapshots.Store, c *snapshots.Check, v *snapshots.Version) {
+	t.Helper()
+	if err := s.Save(t.Context(), c, v); err != nil {
+		t.Fatalf("Save: %v", err)
+	}
+}
+
+func checks(t *testing.T, s snapshots.Store, f snapshots.CheckFilter) []snapshots.Check {
+	t.Helper()
+	cs, err := s.Checks(t.Context(), f)
+	if err != nil {
+		t.Fatalf("Checks(%+v): %v", f, err)
+	}
+	return cs
+}
+
+func versions(t *testing.T, s snapshots.Store, f snapshots.VersionFilter) []snapshots.Version {
+	t.Helper()
+	vs, err := s.Versions(t.Context(), f)
+	if err != nil {
+		t.Fatalf("Versions(%+v): %v", f, err)
+	}
+	return vs
+}
+
+// verifyChain checks that vs are versions 1..len(vs) of one article, that
+// each one's hashes match its content, and that each links to the one before.
+// Raw is checked only where it was loaded.
+func verifyChain(t *testing.T, vs []snapshots.Version) {
+	t.Helper()
+	prev := ""
+	for i, v := range vs {
+		if v.Number != i+1 {
+			t.Errorf("version %d: Number = %d, want %d", i+1, v.Number, i+1)
+		}
+		if want := snapshots.TextHash(v.Title, v.Text); v.TextSHA256 != want {
+			t.Errorf("version %d: TextSHA256 = %s, want %s", v.Number, v.TextSHA256, want)
+		}
+		if v.Raw != nil {
+			if want := snapshots.RawHash(v.Raw); v.RawSHA256 != want {
+				t.Errorf("version %d: RawSHA256 = %s, want %s", v.Number, v.RawSHA256, want)
+			}
+		}
+		if v.PrevHash != prev {
+			t.Errorf("version %d: PrevHash = %q, want the ChainHash of version %d, %q", v.Number, v.PrevHash, i, prev)
+		}
+		if want := snapshots.ChainHash(v); v.ChainHash != want {
+			t.Errorf("version %d: ChainHash = %s, want %s", v.Number, v.ChainHash, want)
+		}
+		prev = v.ChainHash
+	}
+}
+
+// equalArticle reports a difference between got and want. Times are
+// compared with time.Equal: a store need not keep the location.
+func equalArticle(t *testing.T, what string, got, want snapshots.Article) {
+	t.Helper()
+	if !got.FirstSeen.Equal(want.FirstSeen) {
+		t.Errorf("%s: FirstSeen = %v, want %v", what, got.FirstSeen, want.FirstSeen)
+	}
+	got.FirstSeen = want.FirstSeen
+	if got != want {
+		t.Errorf("%s:\ngot  %+v\nwant %+v", what, got, want)
+	}
+}
+
+func equalCheck(t *testing.T, what string, got, want snapshots.Check) {
+	t.Helper()
+	if !got.At.Equal(want.At) {
+		t.Errorf("%s: At = %v, want %v", what, got.At, want.At)
+	}
+	got.At = want.At
+	if got != want {
+		t.Errorf("%s:\ngot  %+v\nwant %+v", what, got, want)
+	}
+}
+
+func equalVersion(t *testing.T, what string, got, want snapshots.Version) {
+	t.Helper()
+	if !got.At.Equal(want.At) {
+		t.Errorf("%s: At = %v, want %v", what, got.At, want.At)
+	}
+	got.At = want.At
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\ngot  %+v\nwant %+v", what, printable(got), printable(want))
+	}
+}
+
+// printable shows a version with its byte fields as text.
+func printable(v snapshots.Version) any {
+	type shown struct {
+		snapshots.Version
+		Raw, Changes string
+	}
+	return shown{v, string(v.Raw), string(v.Changes)}
+}
