@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func runCmd(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(ctx, args, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestHelpOnEveryCommand(t *testing.T) {
+	for _, c := range commands() {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errOut := runCmd(t, context.Background(), c.name, "--help")
+			if code != exitOK {
+				t.Fatalf("%s --help: exit %d, stderr %s", c.name, code, errOut)
+			}
+			if !strings.Contains(out+errOut, "Usage: redline "+c.name) {
+				t.Errorf("%s --help does not print its usage:\n%s%s", c.name, out, errOut)
+			}
+		})
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte("sources:\n  - name: a\n    url: http://127.0.0.1:1/a\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"check", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"check", "--config", filepath.Join(dir, "missing.yaml")}, "missing.yaml"},
+		{[]string{"check", "--config", cfg, "--format", "pdf"}, "--format"},
+		{[]string{"check", "--config", cfg, "--store", "postgres://localhost/redline"}, "postgres"},
+		{[]string{"diff", "only-one"}, "diff"},
+		{[]string{"history", "--config", cfg}, "URL"},
+		{[]string{"demo", "--duration", "1s"}, "--duration"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, _, errOut := runCmd(t, context.Background(), tc.args...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d; stderr: %s", code, exitUsage, errOut)
+			}
+			if !strings.Contains(errOut, tc.want) {
+				t.Errorf("stderr %q does not mention %q", errOut, tc.want)
+			}
+		})
+	}
+}
+
+func TestDiffFiles(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.txt")
+	cur := filepath.Join(dir, "new.html")
+	write := func(p, s string) {
+		if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(old, "Officials said the raid seized 97 percent of the shipment.\n'We are not opposed to cooperation,' Sheinbaum said.\n")
+	write(cur, `<html><head><title>x</title></head><body><nav>Home · World</nav><article>
+<p>Officials said the raid seized 90 percent of the shipment.</p>
+<p>'We are opposed to cooperation,' Sheinbaum said.</p></article><footer>© 2026</footer></body></html>`)
+
+	code, out, errOut := runCmd(t, context.Background(), "diff", "--format", "json", "--exit-code", old, cur)
+	if code != exitChanges {
+		t.Fatalf("diff --exit-code on different files: exit %d, stderr %s", code, errOut)
+	}
+	for _, want := range []string{`"number_changed"`, `"negation_changed"`, `"quote_changed"`, `"97 percent"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("diff output lacks %s:\n%s", want, out)
+		}
+	}
+	code, out, _ = runCmd(t, context.Background(), "diff", "--exit-code", old, old)
+	if code != exitOK || !strings.Contains(out, "No changes") {
+		t.Errorf("diff of a file with itself: exit %d, output %q", code, out)
+	}
+	code, _, errOut = runCmd(t, context.Background(), "diff", old, filepath.Join(dir, "nope.txt"))
+	if code != exitUsage || !strings.Contains(errOut, "nope.txt") {
+		t.Errorf("diff with a missing file: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestCheckFailureIsRecordedAndExits3(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	body := fmt.Sprintf("store: %s\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL)
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg)
+	if code != exitRuntime {
+		t.Fatalf("check against a 503: exit %d, want %d; stderr %s", code, exitRuntime, errOut)
+	}
+	if !strings.Contains(errOut, "503") {
+		t.Errorf("the failure reason is not reported: %s", errOut)
+	}
+	code, out, _ := runCmd(t, context.Background(), "history", "--config", cfg, "--checks", srv.URL+"/story")
+	if code != exitOK || !strings.Contains(out, "503") {
+		t.Errorf("the failed check is not in the history: exit %d\n%s", code, out)
+	}
+}
+
+func TestRunDaemonStopsCleanly(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := hits.Add(1)
+		fmt.Fprintf(w, "<html><body><article><h1>Story</h1><p>Paragraph one of the story, fetched %d times so far.</p></article></body></html>", n)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	body := fmt.Sprintf("store: %s\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n    schedule: \"@every 1s\"\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL)
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	var out, errOut bytes.Buffer
+	go func() { done <- run(ctx, []string{"run", "--config", cfg}, nil, &out, &errOut) }()
+	deadline := time.After(30 * time.Second)
+	for hits.Load() < 2 {
+		select {
+		case <-deadline:
+			cancel()
+			t.Fatalf("the daemon fetched %d times in 30s", hits.Load())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	cancel() // what SIGINT and SIGTERM do through signal.NotifyContext
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Fatalf("run after a signal: exit %d; stderr %s", code, errOut.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not stop after its context was cancelled")
+	}
+	if !strings.Contains(errOut.String(), "redline stopped") {
+		t.Errorf("no clean-stop log line: %s", errOut.String())
+	}
+	// Each fetch changed the count in the text: a new version with a changed figure.
+	code, hist, _ := runCmd(t, context.Background(), "history", "--config", cfg, srv.URL+"/story")
+	if code != exitOK || !strings.Contains(hist, "number_changed") {
+		t.Errorf("history after the daemon: exit %d\n%s", code, hist)
+	}
+}
