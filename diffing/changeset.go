@@ -137,9 +137,9 @@ type Change struct {
 	Sentence  int `json:"sentence"`
 	// From is where a moved or edited sentence was in the old version.
 	From    *Location      `json:"from,omitempty"`
-	Before  string         `json:"before,omitempty"`
-	After   string         `json:"after,omitempty"`
-	Speaker string         `json:"speaker,omitempty"`
+	Before  string         `json:"before"`
+	After   string         `json:"after"`
+	Speaker string         `json:"speaker"`
 	Quotes  []QuoteChange  `json:"quotes,omitempty"`
 	Figures []FigureChange `json:"figures,omitempty"`
 	Ops     []Op           `json:"ops,omitempty"`

@@ -97,7 +97,7 @@ func Hedges(s string) []string {
 // "Yesterday" opens sentences too.
 func Entities(s string) []string { return entities(s, nil) }
 
-func entities(s string, known map[string]bool) []string {
+func entities(s string, known func(string) bool) []string {
 	var toks []word
 	for _, t := range tokenize(s) {
 		if t.kind == tokSpace {
@@ -107,7 +107,7 @@ func entities(s string, known map[string]bool) []string {
 	}
 	var out []string
 	for _, r := range nameRuns(toks, true) {
-		if r.first && len(r.words) == 1 && !known[entityKey(r.words[0])] {
+		if r.first && len(r.words) == 1 && (known == nil || !known(r.words[0])) {
 			continue
 		}
 		out = append(out, strings.Join(r.words, " "))

@@ -30,25 +30,36 @@ type version struct {
 	text                    string
 	paras                   []string
 	sents                   []sentence
-	names                   map[string]bool // single-word names used mid-sentence, built on demand
 }
 
-// knownNames returns the words the version uses as names away from the
-// start of a sentence, so "Sheinbaum took the podium" names someone.
-func (v *version) knownNames() map[string]bool {
-	if v.names == nil {
-		v.names = map[string]bool{}
-		for _, s := range v.sents {
-			for _, e := range Entities(s.text) {
-				for _, w := range strings.Fields(e) {
-					if !connectors[w] {
-						v.names[entityKey(w)] = true
-					}
-				}
-			}
+// usedAsName reports whether the version writes w capitalized somewhere
+// other than at the start of a sentence, so "Sheinbaum took the podium"
+// names someone while "Yesterday the talks…" does not.
+func (v *version) usedAsName(w string) bool {
+	for i := 0; ; {
+		k := strings.Index(v.text[i:], w)
+		if k < 0 {
+			return false
 		}
+		k += i
+		i = k + len(w)
+		if k == 0 || (i < len(v.text) && isWordByte(v.text[i])) {
+			continue
+		}
+		prev := strings.TrimRight(v.text[:k], " ")
+		if prev == "" || isWordByte(v.text[k-1]) {
+			continue
+		}
+		switch prev[len(prev)-1] {
+		case '.', '!', '?', '\n', '"', '\'':
+			continue
+		}
+		return true
 	}
-	return v.names
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
 func prepare(d Document) *version {
@@ -100,15 +111,73 @@ func prepare(d Document) *version {
 		}
 		v.sents = append(v.sents, s)
 	}
+	v.blockquotes()
 	return v
 }
 
-func (v *version) summary() DocSummary {
-	n := 0
-	for _, p := range v.paras {
-		n += len(words(p))
+// BlockquotePrefix marks a paragraph the extractor took from a
+// <blockquote>: the whole paragraph is a quotation.
+const BlockquotePrefix = "> "
+
+// blockquotes makes every sentence of a blockquote paragraph a quotation,
+// attributed to the person its introduction names ("Fisk said in a
+// statement:").
+func (v *version) blockquotes() {
+	intro := ""
+	for k := 0; k < len(v.sents); k++ {
+		s := &v.sents[k]
+		if s.idx == 1 && !strings.HasPrefix(s.text, BlockquotePrefix) {
+			intro = ""
+			continue
+		}
+		if !strings.HasPrefix(v.paras[s.para-1], BlockquotePrefix) {
+			continue
+		}
+		if s.idx == 1 && k > 0 {
+			if prev := v.sents[k-1]; strings.HasSuffix(prev.text, ":") && !strings.HasPrefix(v.paras[prev.para-1], BlockquotePrefix) {
+				if es := Entities(prev.text); len(es) > 0 {
+					intro = es[0]
+				}
+			}
+		}
+		for x := range s.quotes {
+			if s.quotes[x].speaker == "" {
+				s.quotes[x].speaker = intro
+			}
+		}
+		if len(s.quotes) == 0 {
+			if t := strings.TrimSpace(strings.TrimPrefix(s.text, BlockquotePrefix)); t != "" {
+				s.quotes = []quoteFrag{{text: t, speaker: intro}}
+			}
+		}
 	}
-	return DocSummary{Title: v.title, Paragraphs: len(v.paras), Sentences: len(v.sents), Words: n}
+}
+
+// countWordRuns counts runs of letters and digits, as a reader counts
+// words, without allocating.
+func countWordRuns(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); {
+		c := s[i]
+		var w bool
+		if c < utf8.RuneSelf {
+			w = isWordByte(c)
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			w = isWordRune(r)
+			i += size
+		}
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}
+
+func (v *version) summary() DocSummary {
+	return DocSummary{Title: v.title, Paragraphs: len(v.paras), Sentences: len(v.sents), Words: countWordRuns(v.text)}
 }
 
 // pairing is how a sentence of one version relates to the other version.
@@ -470,7 +539,7 @@ func Compare(old, cur Document) *ChangeSet {
 			continue
 		}
 		s, t := &a.sents[al.newTo[j]], &b.sents[j]
-		c := classify(s, t, a.knownNames(), b.knownNames())
+		c := classify(s, t, a.usedAsName, b.usedAsName)
 		c.Paragraph, c.Sentence = t.para, t.idx
 		if k == editedMoved || s.para != t.para || s.idx != t.idx {
 			c.From = &Location{Paragraph: s.para, Sentence: s.idx}
@@ -606,7 +675,7 @@ func attributionChange(s, t *sentence) (Change, bool) {
 }
 
 // classify names what changed between two aligned sentences.
-func classify(s, t *sentence, knownOld, knownNew map[string]bool) Change {
+func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	c := Change{Before: s.text, After: t.text, Ops: WordDiff(s.text, t.text)}
 	kinds := map[Kind]bool{}
 
@@ -668,9 +737,11 @@ func classify(s, t *sentence, knownOld, knownNew map[string]bool) Change {
 		}
 	}
 
-	if gone, added := multisetDiff(Figures(s.text), Figures(t.text), figureKey); len(gone)+len(added) > 0 {
-		kinds[NumberChanged] = true
-		c.Figures = pairFigures(gone, added)
+	if touchesFigure(c.Ops) {
+		if gone, added := multisetDiff(Figures(s.text), Figures(t.text), figureKey); len(gone)+len(added) > 0 {
+			kinds[NumberChanged] = true
+			c.Figures = pairFigures(gone, added)
+		}
 	}
 	if gone, added := multisetDiff(Negations(s.text), Negations(t.text), strings.ToLower); len(gone)+len(added) > 0 {
 		kinds[NegationChanged] = true
@@ -678,7 +749,7 @@ func classify(s, t *sentence, knownOld, knownNew map[string]bool) Change {
 	if gone, added := multisetDiff(Hedges(s.text), Hedges(t.text), strings.ToLower); len(gone)+len(added) > 0 {
 		kinds[HedgeChanged] = true
 	}
-	if gone, added := multisetDiff(entities(s.text, knownOld), entities(t.text, knownNew), entityKey); len(gone) > 0 && len(added) > 0 {
+	if gone, added := multisetDiff(entities(s.text, nameOld), entities(t.text, nameNew), entityKey); len(gone) > 0 && len(added) > 0 {
 		kinds[EntityChanged] = true
 	}
 	if len(kinds) == 0 {
@@ -692,6 +763,48 @@ func classify(s, t *sentence, knownOld, knownNew map[string]bool) Change {
 		c.Kinds = append(c.Kinds, k)
 	}
 	return c
+}
+
+// figureHint matches what any figure contains: a digit, a currency sign,
+// or a word that can be or qualify one.
+var figureHint = regexp.MustCompile(`(?i)[0-9$€£¥%]|\b(` + numberWords + `|` + ordinalWords + `|` + monthNames +
+	`|million|billion|trillion|percent|cent|bn)`)
+
+// touchesFigure reports whether an edit could change a figure: only then
+// are the sentences scanned for figures.
+func touchesFigure(ops []Op) bool {
+	for k, op := range ops {
+		if op.Op == OpEqual {
+			continue
+		}
+		// A figure's words can sit next to the edit ("97 percent" → "97
+		// per cent"), so look at the neighbouring words too.
+		ctx := op.Text
+		if k > 0 {
+			ctx = lastWords(ops[k-1].Text) + ctx
+		}
+		if k+1 < len(ops) {
+			ctx += firstWords(ops[k+1].Text)
+		}
+		if figureHint.MatchString(ctx) {
+			return true
+		}
+	}
+	return false
+}
+
+func lastWords(s string) string {
+	if len(s) > 24 {
+		return s[len(s)-24:]
+	}
+	return s
+}
+
+func firstWords(s string) string {
+	if len(s) > 24 {
+		return s[:24]
+	}
+	return s
 }
 
 // sameWords reports whether two texts differ only in spacing,
@@ -804,14 +917,12 @@ func discloses(a, b *version) bool {
 	if b.modified != "" && a.modified != "" && a.modified != b.modified {
 		return true
 	}
-	had := map[string]bool{}
+	had := make(map[string]bool, len(a.paras))
 	for _, p := range a.paras {
-		if disclosureRE.MatchString(p) {
-			had[p] = true
-		}
+		had[p] = true
 	}
 	for _, p := range b.paras {
-		if disclosureRE.MatchString(p) && !had[p] {
+		if !had[p] && disclosureRE.MatchString(p) {
 			return true
 		}
 	}

@@ -240,3 +240,23 @@ func TestCompareDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestCompareBlockquote(t *testing.T) {
+	d := Document{Paragraphs: []string{
+		"Ministry spokesman Carlos Rivera said in a statement:",
+		"> Mexico will not allow foreign troops on its soil. We will decide our own security policy.",
+		"The statement came hours after the call.",
+	}}
+	e := edit(t, d, "will not allow", "will consider allowing")
+	cs := Compare(d, e)
+	if len(cs.Changes) != 1 {
+		t.Fatalf("changes: %+v", cs.Changes)
+	}
+	c := cs.Changes[0]
+	if !c.Has(QuoteChanged) || !c.Has(NegationChanged) {
+		t.Errorf("a blockquote edit is a quote change: %v", c.Kinds)
+	}
+	if c.Speaker != "Ministry spokesman Carlos Rivera" && c.Speaker != "Carlos Rivera" {
+		t.Errorf("blockquote speaker = %q", c.Speaker)
+	}
+}

@@ -49,11 +49,18 @@ func hasEdits(ops []diffing.Op) bool {
 // wordDiff turns a change's Ops into the spans to print: each text cleaned
 // for one line, each run of edits as one deletion then one insertion widened
 // to whole words, and long unchanged runs elided to contextWords each side.
-func wordDiff(ops []diffing.Op) []span {
-	out := elide(editSpans(ops))
-	kept := out[:0]
-	for _, s := range out {
-		if s.text != "" { // the empty half of an edit
+func wordDiff(ops []diffing.Op) []span { return nonEmpty(elide(editSpans(ops))) }
+
+// fullDiff is wordDiff without elision: every word of the sentence is kept,
+// so the equal and deleted spans spell the cleaned Before and the equal and
+// inserted spans the cleaned After. HTML uses it, as it wraps long lines.
+func fullDiff(ops []diffing.Op) []span { return nonEmpty(editSpans(ops)) }
+
+// nonEmpty drops the empty half of each edit.
+func nonEmpty(spans []span) []span {
+	kept := spans[:0]
+	for _, s := range spans {
+		if s.text != "" {
 			kept = append(kept, s)
 		}
 	}

@@ -18,10 +18,10 @@ import (
 var ErrUnknownFormat = errors.New("unknown report format")
 
 // formats lists the formats in the order error messages name them.
-var formats = []Format{Text, Markdown, JSON}
+var formats = []Format{Text, Markdown, JSON, HTML}
 
-// ParseFormat parses a format name: "text", "markdown" or "json", in any
-// case. The error wraps ErrUnknownFormat and names the value and the
+// ParseFormat parses a format name: "text", "markdown", "json" or "html",
+// in any case. The error wraps ErrUnknownFormat and names the value and the
 // allowed ones.
 func ParseFormat(s string) (Format, error) {
 	for _, f := range formats {
@@ -46,8 +46,9 @@ func unknownFormat(s string) error {
 // Articles are listed most severe first, then most recently changed, then
 // by URL; an article's items follow each other oldest first. Changes keep
 // the reading order diffing gives them. Everything scraped is stripped of
-// terminal controls in Text and Markdown, and escaped in Markdown, so a
-// hostile page can neither repaint a terminal nor plant a link.
+// terminal controls in Text, Markdown and HTML, and escaped in Markdown and
+// HTML, so a hostile page can neither repaint a terminal, plant a link nor
+// run a script.
 //
 // The whole report is built before the first write, so a failed write
 // never leaves half a report behind a successful one.
@@ -60,6 +61,10 @@ func Render(w io.Writer, f Format, r Report, opt Options) error {
 		renderMarkdown(&b, r)
 	case JSON:
 		if err := renderJSON(&b, r); err != nil {
+			return err
+		}
+	case HTML:
+		if err := renderHTML(&b, r); err != nil {
 			return err
 		}
 	default:
@@ -323,8 +328,13 @@ type field struct {
 // changeFields lists what a change shows below its heading: the speaker,
 // each quote, each figure, then the text as a word diff. Scraped text is
 // cleaned here and left in spanEqual, spanDelete and spanInsert spans for
-// each format to escape; the words around it are spanLiteral.
-func changeFields(c diffing.Change) []field {
+// each format to escape; the words around it are spanLiteral. The text
+// field is a word diff with long unchanged runs elided.
+func changeFields(c diffing.Change) []field { return changeFieldsWith(c, wordDiff) }
+
+// changeFieldsWith is changeFields with diff turning the ops into the text
+// field's spans.
+func changeFieldsWith(c diffing.Change, diff func([]diffing.Op) []span) []field {
 	var out []field
 	add := func(label string, value ...span) { out = append(out, field{label, value}) }
 	lit := func(s string) span { return span{spanLiteral, s} }
@@ -365,7 +375,7 @@ func changeFields(c diffing.Change) []field {
 	before, after := clean(c.Before), clean(c.After)
 	switch {
 	case hasEdits(c.Ops):
-		add("text", wordDiff(c.Ops)...)
+		add("text", diff(c.Ops)...)
 	case before != "" && after != "" && before != after:
 		add("before", text(before))
 		add("after", text(after))

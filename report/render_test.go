@@ -181,6 +181,8 @@ func TestRender_Golden(t *testing.T) {
 		{"empty.txt", report.Text, report.Report{Generated: ts("2026-03-14T09:30:00Z")}},
 		{"empty.md", report.Markdown, report.Report{Generated: ts("2026-03-14T09:30:00Z")}},
 		{"empty.json", report.JSON, report.Report{Generated: ts("2026-03-14T09:30:00Z")}},
+		{"report.html", report.HTML, fixture()},
+		{"empty.html", report.HTML, report.Report{Generated: ts("2026-03-14T09:30:00Z")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := render(t, tc.f, tc.r, report.Options{})
@@ -202,7 +204,7 @@ func TestRender_Golden(t *testing.T) {
 }
 
 func TestRender_NoChanges(t *testing.T) {
-	for _, f := range []report.Format{report.Text, report.Markdown} {
+	for _, f := range []report.Format{report.Text, report.Markdown, report.HTML} {
 		if got := render(t, f, report.Report{}, report.Options{}); !strings.Contains(got, "No changes.") {
 			t.Errorf("Render(%s, empty report) = %q, want it to say No changes.", f, got)
 		}
@@ -212,7 +214,7 @@ func TestRender_NoChanges(t *testing.T) {
 		{URL: "https://a.example/x", Title: "Nil set", FromVersion: 1, ToVersion: 2},
 		{URL: "https://a.example/y", Title: "Empty set", FromVersion: 1, ToVersion: 2, Changes: &diffing.ChangeSet{}},
 	}}
-	for _, f := range []report.Format{report.Text, report.Markdown, report.JSON} {
+	for _, f := range []report.Format{report.Text, report.Markdown, report.JSON, report.HTML} {
 		got := render(t, f, r, report.Options{})
 		for _, want := range []string{"Nil set", "Empty set"} {
 			if !strings.Contains(got, want) {
@@ -346,7 +348,7 @@ func TestRender_JSON(t *testing.T) {
 
 func TestRender_Order(t *testing.T) {
 	r := fixture()
-	for _, f := range []report.Format{report.Text, report.Markdown, report.JSON} {
+	for _, f := range []report.Format{report.Text, report.Markdown, report.JSON, report.HTML} {
 		want := render(t, f, r, report.Options{})
 		for range len(r.Items) {
 			r.Items = append(r.Items[1:], r.Items[0])
@@ -379,6 +381,8 @@ func TestParseFormat(t *testing.T) {
 		{"markdown", report.Markdown},
 		{"json", report.JSON},
 		{"JSON", report.JSON},
+		{"html", report.HTML},
+		{"HTML", report.HTML},
 		{" Markdown ", report.Markdown},
 	} {
 		got, err := report.ParseFormat(tc.in)
@@ -386,12 +390,12 @@ func TestParseFormat(t *testing.T) {
 			t.Errorf("ParseFormat(%q) = %q, %v, want %q", tc.in, got, err, tc.want)
 		}
 	}
-	for _, in := range []string{"", "xml", "md", "html"} {
+	for _, in := range []string{"", "xml", "md", "htm"} {
 		_, err := report.ParseFormat(in)
 		if !errors.Is(err, report.ErrUnknownFormat) {
 			t.Fatalf("ParseFormat(%q) error = %v, want ErrUnknownFormat", in, err)
 		}
-		want := `unknown report format "` + in + `" (want text, markdown or json)`
+		want := `unknown report format "` + in + `" (want text, markdown, json or html)`
 		if err.Error() != want {
 			t.Errorf("ParseFormat(%q) error = %q, want %q", in, err, want)
 		}
@@ -423,7 +427,8 @@ func TestRender_WriteError(t *testing.T) {
 }
 
 // FuzzRender puts fuzzed scraped text in every field and checks that the
-// Text output stays terminal-safe and the Markdown output stays inert.
+// Text output stays terminal-safe and the Markdown and HTML outputs stay
+// inert.
 func FuzzRender(f *testing.F) {
 	f.Add(hostileTitle, "Jane \x1b[1mDoe", "a [x](javascript:1) ", "<script>", "\n2. high · quote_changed")
 	f.Add("www.evil.example", "@you", "~~s~~ **b**", "\u009b2J", "\u202e")
@@ -453,6 +458,7 @@ func FuzzRender(f *testing.F) {
 				t.Fatalf("Markdown output has a raw <: %q", md)
 			}
 		}
+		checkHTMLInert(t, render(t, report.HTML, r, report.Options{}))
 		js := render(t, report.JSON, r, report.Options{})
 		if !json.Valid([]byte(js)) || !utf8.ValidString(js) {
 			t.Fatalf("JSON output is not valid: %q", js)

@@ -16,6 +16,7 @@ const (
 	Text     Format = "text"
 	Markdown Format = "markdown"
 	JSON     Format = "json"
+	HTML     Format = "html"
 )
 
 // Item is one article's change between two versions.

@@ -55,7 +55,7 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	fs := newFlagSet(a, "check", "", "Check every source once now, print the changes and write report files.", &cf, true)
 	dryRun := fs.Bool("dry-run", false, "validate the config and exit without fetching")
 	exitCode := fs.Bool("exit-code", false, "exit with status 1 when changes were found")
-	format := fs.String("format", "text", "terminal report `FORMAT`: text, markdown or json")
+	format := fs.String("format", "text", "terminal report `FORMAT`: text, markdown, json or html")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -218,6 +218,8 @@ func extension(f report.Format) string {
 		return "md"
 	case report.JSON:
 		return "json"
+	case report.HTML:
+		return "html"
 	default:
 		return "txt"
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -76,7 +77,7 @@ func TestDiffFiles(t *testing.T) {
 		}
 	}
 	write(old, "Officials said the raid seized 97 percent of the shipment.\n'We are not opposed to cooperation,' Sheinbaum said.\n")
-	write(cur, `<html><head><title>x</title></head><body><nav>Home · World</nav><article>
+	write(cur, `<html><head></head><body><nav>Home · World</nav><article>
 <p>Officials said the raid seized 90 percent of the shipment.</p>
 <p>'We are opposed to cooperation,' Sheinbaum said.</p></article><footer>© 2026</footer></body></html>`)
 
@@ -87,6 +88,28 @@ func TestDiffFiles(t *testing.T) {
 	for _, want := range []string{`"number_changed"`, `"negation_changed"`, `"quote_changed"`, `"97 percent"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("diff output lacks %s:\n%s", want, out)
+		}
+	}
+	var cs struct {
+		Old, New map[string]any
+		Summary  struct {
+			Severity    string         `json:"severity"`
+			Counts      map[string]int `json:"counts"`
+			StealthEdit bool           `json:"stealth_edit"`
+		}
+		Changes []map[string]any
+	}
+	if err := json.Unmarshal([]byte(out), &cs); err != nil {
+		t.Fatalf("diff --format json is not the change set: %v", err)
+	}
+	if cs.Old == nil || cs.New == nil || cs.Summary.Severity != "high" || !cs.Summary.StealthEdit || len(cs.Changes) != 2 || cs.Summary.Counts["number_changed"] != 1 {
+		t.Errorf("change set JSON: %+v", cs)
+	}
+	for _, c := range cs.Changes {
+		for _, k := range []string{"kind", "kinds", "severity", "paragraph", "sentence", "before", "after", "ops"} {
+			if _, ok := c[k]; !ok {
+				t.Errorf("change lacks %q: %v", k, c)
+			}
 		}
 	}
 	code, out, _ = runCmd(t, context.Background(), "diff", "--exit-code", old, old)

@@ -18,7 +18,7 @@ func runDiff(ctx context.Context, a *app, args []string) error {
 	fs := newFlagSet(a, "diff", "OLD NEW", `Compare two files and report how the story changed.
 A file is HTML when it looks like HTML (it is then extracted as a fetched page
 is); otherwise it is plain text, one paragraph per line.`, nil, false)
-	format := fs.String("format", "text", "report `FORMAT`: text, markdown or json")
+	format := fs.String("format", "text", "report `FORMAT`: text, markdown, json (the change set) or html")
 	exitCode := fs.Bool("exit-code", false, "exit with status 1 when the files differ in substance")
 	titleLine := fs.Bool("title-line", false, "treat the first line of a plain-text file as the headline")
 	if err := parse(fs, args); err != nil {
@@ -48,8 +48,17 @@ is); otherwise it is plain text, one paragraph per line.`, nil, false)
 	if title == "" {
 		title = filepath.Base(newPath)
 	}
+	if f == report.JSON {
+		if err := report.WriteChangeSet(a.stdout, cs); err != nil {
+			return err
+		}
+		if *exitCode && !cs.Empty() {
+			return errChanges
+		}
+		return nil
+	}
 	rep := report.Report{Generated: a.now().UTC()}
-	if !cs.Empty() || f == report.JSON {
+	if !cs.Empty() {
 		rep.Items = []report.Item{{URL: newPath, Source: oldPath, Title: title, FromVersion: 1, ToVersion: 2, Changes: cs}}
 	}
 	if err := report.Render(a.stdout, f, rep, report.Options{Color: f == report.Text && wantColor(a.stdout)}); err != nil {

@@ -287,7 +287,12 @@ type collector struct {
 	buf         strings.Builder
 	total, link int // non-space bytes in buf, and those inside links
 	ignore      []*regexp.Regexp
+	quoted      int // depth of <blockquote> elements around buf
 }
+
+// BlockquotePrefix marks a paragraph taken from a <blockquote>, as
+// Markdown does, so the diff can treat the paragraph as a quotation.
+const BlockquotePrefix = "> "
 
 func paragraphs(root *html.Node, ignore []*regexp.Regexp) []string {
 	c := &collector{ignore: ignore}
@@ -297,6 +302,10 @@ func paragraphs(root *html.Node, ignore []*regexp.Regexp) []string {
 
 func (c *collector) block(n *html.Node) {
 	c.flush()
+	if n.DataAtom == atom.Blockquote {
+		c.quoted++
+		defer func() { c.quoted-- }()
+	}
 	c.children(n, paraTags[n.DataAtom], n.DataAtom == atom.A)
 	c.flush()
 }
@@ -349,6 +358,9 @@ func (c *collector) flush() {
 		if re.MatchString(s) {
 			return
 		}
+	}
+	if c.quoted > 0 {
+		s = BlockquotePrefix + s
 	}
 	c.out = append(c.out, s)
 }

@@ -344,8 +344,8 @@ func TestExtract_Generic(t *testing.T) {
 <pre>  code   line  </pre><h2> Sub  heading </h2><h6>Small</h6><p>   </p><p>&nbsp;</p><div>Trailing div text.</div>
 <p>Ends with <a href="/x">a link</a>.</p></article></body></html>`,
 			want: extract.Article{Title: "Head", Lang: "fr", Paragraphs: []string{
-				"Loose text before blocks.", "Second loose line.", "A bold and italic line.", "Quoted one.", "Quoted two.",
-				"Single quote block.", "Item one", "Nested item", "Item two", "code line", "Sub heading", "Small",
+				"Loose text before blocks.", "Second loose line.", "A bold and italic line.", "> Quoted one.", "> Quoted two.",
+				"> Single quote block.", "Item one", "Nested item", "Item two", "code line", "Sub heading", "Small",
 				"Trailing div text.", "Ends with a link."}},
 		},
 		{

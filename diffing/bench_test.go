@@ -1,0 +1,103 @@
+package diffing
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// benchPair builds an old and a new document from the seed article
+// repeated copies times, with every nth sentence edited (n = 1 edits them
+// all). Edits change a word and, in every third edited sentence, a figure.
+func benchPair(tb testing.TB, copies, n int) (Document, Document) {
+	tb.Helper()
+	seed := seedDoc(tb)
+	var oldPs, newPs []string
+	k := 0
+	for c := range copies {
+		for _, p := range seed.Paragraphs {
+			p = Normalize(p)
+			if p == "" {
+				continue
+			}
+			// Each copy is its own text, as in a long live blog.
+			p = fmt.Sprintf("%s (Part %d.)", p, c+1)
+			oldPs = append(oldPs, p)
+			var b strings.Builder
+			for i, sp := range Segment(p) {
+				s := p[sp.Start:sp.End]
+				if k%n == 0 {
+					s = editSentence(s, k)
+				}
+				k++
+				if i > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(s)
+			}
+			newPs = append(newPs, b.String())
+		}
+	}
+	return Document{Title: seed.Title, Paragraphs: oldPs}, Document{Title: seed.Title, Paragraphs: newPs}
+}
+
+func editSentence(s string, k int) string {
+	switch {
+	case k%3 == 0 && strings.ContainsAny(s, "0123456789"):
+		return strings.Map(func(r rune) rune {
+			if r >= '1' && r <= '9' {
+				return r - 1
+			}
+			return r
+		}, s)
+	case strings.Contains(s, " the "):
+		return strings.Replace(s, " the ", " a ", 1)
+	default:
+		return s + " Indeed."
+	}
+}
+
+func benchCompare(b *testing.B, copies, n int) {
+	old, cur := benchPair(b, copies, n)
+	words := len(strings.Fields(strings.Join(old.Paragraphs, " ")))
+	b.ReportAllocs()
+	b.SetBytes(int64(len(strings.Join(old.Paragraphs, "\n")) + len(strings.Join(cur.Paragraphs, "\n"))))
+	b.ResetTimer()
+	var cs *ChangeSet
+	for b.Loop() {
+		cs = Compare(old, cur)
+	}
+	b.StopTimer()
+	if cs.Empty() {
+		b.Fatal("no changes found")
+	}
+	b.ReportMetric(float64(words), "words")
+	b.ReportMetric(float64(len(cs.Changes)), "changes")
+}
+
+// The sample article with about 5% of its sentences edited.
+func BenchmarkCompareSample(b *testing.B) { benchCompare(b, 1, 20) }
+
+// The same text ×10 and ×70 (about 100,000 words), 5% edited: the cost
+// must grow linearly with the text.
+func BenchmarkCompareX10(b *testing.B) { benchCompare(b, 10, 20) }
+func BenchmarkCompareX70(b *testing.B) { benchCompare(b, 70, 20) }
+
+// ×70 with every sentence changed.
+func BenchmarkCompareX70AllChanged(b *testing.B) { benchCompare(b, 70, 1) }
+
+// BenchmarkFloor is what no diff can beat: normalizing, hashing and
+// tokenizing both texts.
+func BenchmarkFloorSample(b *testing.B) { benchFloor(b, 1) }
+func BenchmarkFloorX70(b *testing.B)    { benchFloor(b, 70) }
+
+func benchFloor(b *testing.B, copies int) {
+	old, cur := benchPair(b, copies, 20)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, d := range []Document{old, cur} {
+			t := Normalize(strings.Join(d.Paragraphs, "\n"))
+			_ = tokenize(t)
+		}
+	}
+}

@@ -1,0 +1,201 @@
+package report
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redline-news/redline/diffing"
+)
+
+// htmlSource is the HTML format's page. It is one self-contained document
+// for a browser or an e-mail client: inline CSS only, no script, and a
+// Content-Security-Policy that forbids fetching anything, so even a
+// renderer bug could neither load nor run what a page planted. It reads in
+// plain block layout without its CSS, as some e-mail clients strip it.
+//
+//go:embed html.tmpl
+var htmlSource string
+
+// htmlTemplate is parsed on first use, not at start-up, as most commands
+// never render HTML.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("html.tmpl").Parse(htmlSource))
+})
+
+// htmlPage is what html.tmpl renders. Every string in it is plain text:
+// html/template escapes each one for where it lands, and nothing is marked
+// as trusted HTML, so scraped markup is always shown, never rendered.
+type htmlPage struct {
+	Generated    string
+	GeneratedISO string
+	Count        string // "7 changes in 3 articles", empty when none
+	Articles     []htmlArticle
+}
+
+type htmlArticle struct {
+	Title  string
+	URL    string
+	Href   string // URL when it is http(s), else empty: shown, not linked
+	Source string
+	Items  []htmlItem
+}
+
+type htmlItem struct {
+	From, To      int
+	At, AtISO     string
+	Severity      string
+	SeverityClass string
+	Stealth       bool
+	Kinds         []htmlKind
+	Changes       []htmlChange
+	NoChanges     bool
+}
+
+type htmlKind struct {
+	Name string
+	N    int
+}
+
+type htmlChange struct {
+	Severity      string
+	SeverityClass string
+	Kinds         []string
+	Location      string
+	Fields        []htmlField
+}
+
+type htmlField struct {
+	Label string
+	Diff  bool // the word diff, whose <del> and <ins> spell Before and After
+	Spans []htmlSpan
+}
+
+// htmlSpan is a run of a field: Kind is "del", "ins", "gap" or "" for
+// plain text.
+type htmlSpan struct {
+	Kind string
+	Text string
+}
+
+// renderHTML writes the HTML format: the same articles, items and changes
+// as Markdown, in the same order. Scraped text is cleaned of controls and
+// bidi overrides, then escaped by html/template. The word diff shows the
+// whole sentence, as HTML wraps: deleted words in <del>, struck through on
+// red, inserted ones in <ins>, underlined on green, each also inside a
+// "[deleted: …]" or "[inserted: …]" marker that is hidden on screen but
+// read aloud, copied with the text, and shown where CSS is stripped, so
+// colour is never the only cue.
+func renderHTML(b *bytes.Buffer, r Report) error {
+	arts := groupArticles(r.Items)
+	page := htmlPage{}
+	if !r.Generated.IsZero() {
+		page.Generated, page.GeneratedISO = timeText(r.Generated), timeISO(r.Generated)
+	}
+	if len(arts) > 0 {
+		page.Count = plural(countChanges(r.Items), "change") + " in " + plural(len(arts), "article")
+	}
+	for _, a := range arts {
+		title := clean(a.title())
+		if strings.TrimSpace(title) == "" {
+			title = "(untitled)"
+		}
+		ha := htmlArticle{Title: title, URL: clean(a.url), Href: htmlHref(a.url), Source: clean(a.source())}
+		for _, it := range a.items {
+			ha.Items = append(ha.Items, htmlItemOf(it))
+		}
+		page.Articles = append(page.Articles, ha)
+	}
+	if err := htmlTemplate().Execute(b, page); err != nil {
+		return fmt.Errorf("render html report: %w", err)
+	}
+	return nil
+}
+
+func htmlItemOf(it Item) htmlItem {
+	hi := htmlItem{From: it.FromVersion, To: it.ToVersion}
+	if !it.At.IsZero() {
+		hi.At, hi.AtISO = timeText(it.At), timeISO(it.At)
+	}
+	cs := it.Changes
+	if cs.Empty() {
+		hi.NoChanges = true
+		return hi
+	}
+	sev := itemSeverity(it)
+	hi.Severity, hi.SeverityClass = sev.String(), severityClass(sev)
+	hi.Stealth = cs.Summary.StealthEdit
+	for _, kc := range kindCounts(cs) {
+		hi.Kinds = append(hi.Kinds, htmlKind{clean(string(kc.kind)), kc.n})
+	}
+	for _, c := range cs.Changes {
+		hc := htmlChange{
+			Severity:      c.Severity.String(),
+			SeverityClass: severityClass(c.Severity),
+			Location:      htmlLocation(c, it),
+		}
+		for _, k := range kindsOf(c) {
+			hc.Kinds = append(hc.Kinds, clean(string(k)))
+		}
+		for _, f := range changeFieldsWith(c, fullDiff) {
+			hf := htmlField{Label: f.label, Diff: f.label == "text"}
+			for _, s := range f.value {
+				hf.Spans = append(hf.Spans, htmlSpan{htmlSpanKind(s.kind), s.text})
+			}
+			hc.Fields = append(hc.Fields, hf)
+		}
+		hi.Changes = append(hi.Changes, hc)
+	}
+	return hi
+}
+
+func htmlSpanKind(k spanKind) string {
+	switch k {
+	case spanDelete:
+		return "del"
+	case spanInsert:
+		return "ins"
+	case spanElided:
+		return "gap"
+	}
+	return ""
+}
+
+// severityClass is the CSS class for a severity, or "" for one diffing
+// does not name.
+func severityClass(s diffing.Severity) string {
+	if s < diffing.SeverityNone || s > diffing.SeverityHigh {
+		return ""
+	}
+	return "sev-" + s.String()
+}
+
+// htmlLocation is location, except that a move also says which sentence
+// it came from: "¶7, sentence 1, moved from ¶3, sentence 2".
+func htmlLocation(c diffing.Change, it Item) string {
+	if f := c.From; f != nil && (c.Kind == diffing.SentenceMoved || c.Has(diffing.SentenceMoved)) {
+		return fmt.Sprintf("%s, moved from %s", place(c.Paragraph, c.Sentence), place(f.Paragraph, f.Sentence))
+	}
+	return location(c, it)
+}
+
+// htmlHref returns the cleaned URL if it is an absolute http or https URL,
+// the only ones the report links; any other (javascript:, data:, a
+// relative path) is shown as text. html/template escapes the attribute and
+// would also defuse javascript:, but the report should not depend on that.
+func htmlHref(raw string) string {
+	s := clean(raw)
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return s
+}
+
+// timeISO formats t for a <time datetime>, in UTC.
+func timeISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }
