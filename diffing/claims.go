@@ -27,15 +27,21 @@ const (
 		`thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth`
 	scale = `(?:\s?(?:million|billion|trillion|thousand|bn|m|k)\b)?`
 	unit  = `(?:\s?(?:%|percent\b|per\s+cent\b|percentage\s+points?\b))?`
+	// number is 7, 3.5, 100,000 or 1,250.75; a comma belongs to it only
+	// before three digits, so "in 2022, most" gives "2022".
+	number = `(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?`
 )
 
 // figureRE matches figures, longest forms first: dates, amounts with a
-// currency and scale, numbers with a unit, ordinals, numbers in words.
+// currency and scale, decades, numbers with a unit, ordinals, numbers in
+// words.
 var figureRE = regexp.MustCompile(`(?i)` +
 	`\b(?:` + monthNames + `)\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b` +
+	`|\b(?:` + monthNames + `)\s+\d{4}\b` +
 	`|\b\d{1,2}\s+(?:` + monthNames + `)(?:\s+\d{4})?` +
-	`|[$€£¥]\s?\d[\d,]*(?:\.\d+)?` + scale +
-	`|\b\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?` + scale + unit +
+	`|[$€£¥]\s?` + number + scale +
+	`|\b\d{3}0s\b|['’]\d0s\b` +
+	`|\b` + number + `(?:st|nd|rd|th)?` + scale + unit +
 	`|\b(?:` + numberWords + `)(?:[\s-](?:` + numberWords + `))*\b` + scale + unit +
 	`|\b(?:` + ordinalWords + `)\b`)
 
@@ -56,12 +62,17 @@ var negationWords = set("not", "no", "never", "none", "nobody", "nothing", "neit
 	"without", "nowhere", "unable", "refused", "denied", "denies", "deny", "rejected")
 
 // Negations returns the negating words of s in order ("not", "never",
-// "no longer", "isn't").
+// "no longer", "isn't"), in lower case with a straight apostrophe.
 func Negations(s string) []string {
 	var out []string
-	for _, w := range words(s) {
-		f := fold(w)
-		if negationWords[f] || strings.HasSuffix(f, "n't") {
+	ws := words(s)
+	for i := 0; i < len(ws); i++ {
+		f := fold(ws[i])
+		switch {
+		case f == "no" && i+1 < len(ws) && fold(ws[i+1]) == "longer":
+			out = append(out, "no longer")
+			i++
+		case negationWords[f] || strings.HasSuffix(f, "n't"):
 			out = append(out, f)
 		}
 	}
@@ -92,9 +103,10 @@ func Hedges(s string) []string {
 
 // Entities returns the proper names in s: people, organisations, places
 // and titles ("Secretary of State Mike Pompeo", "House Judiciary Chairman
-// Jim Jordan"). A single capitalized word opening the sentence counts only
-// when known names it (the text uses it as a name elsewhere), since
-// "Yesterday" opens sentences too.
+// Jim Jordan"), as written. A single capitalized word opening the sentence
+// counts only when it is possessive ("Mexico’s") or known names it (the
+// text uses it as a name elsewhere), since "Critics" opens sentences too.
+// Months and weekdays are left to Figures.
 func Entities(s string) []string { return entities(s, nil) }
 
 func entities(s string, known func(string) bool) []string {
@@ -107,12 +119,30 @@ func entities(s string, known func(string) bool) []string {
 	}
 	var out []string
 	for _, r := range nameRuns(toks, true) {
-		if r.first && len(r.words) == 1 && (known == nil || !known(r.words[0])) {
+		// A possessive makes a name of the opening word: "Mexico’s
+		// President", unlike "Yesterday" or "Officials".
+		if r.first && len(r.words) == 1 && !r.poss && (known == nil || !known(r.words[0])) {
 			continue
+		}
+		if calendarOnly(r.words) {
+			continue // "March", "Jan.": part of a date, which Figures reports
 		}
 		out = append(out, strings.Join(r.words, " "))
 	}
 	return out
+}
+
+var weekdays = set("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+// calendarOnly reports whether every word is a month or a weekday.
+func calendarOnly(ws []string) bool {
+	for _, w := range ws {
+		lw := strings.ToLower(strings.TrimSuffix(w, "."))
+		if !months[lw] && !weekdays[lw] {
+			return false
+		}
+	}
+	return true
 }
 
 // ClaimsOf extracts the claims of s.

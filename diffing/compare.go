@@ -245,42 +245,74 @@ func align(a, b []sentence, seed maphash.Seed) *alignment {
 		return out
 	}
 	ra, rb := enc(a), enc(b)
+	// Sentences found in only one version cannot be in the common
+	// subsequence. Diffing only the shared ones keeps Myers' cost, which
+	// grows with the number of differences, bounded by the reorderings
+	// instead of by the edits: an article with every sentence edited costs
+	// no more than one with none.
+	inB := make(map[rune]bool, len(rb))
+	for _, r := range rb {
+		inB[r] = true
+	}
+	inA := make(map[rune]bool, len(ra))
+	for _, r := range ra {
+		inA[r] = true
+	}
+	var fa, fb []rune
+	var ia, ib []int
+	for i, r := range ra {
+		if inB[r] {
+			fa, ia = append(fa, r), append(ia, i)
+		}
+	}
+	for j, r := range rb {
+		if inA[r] {
+			fb, ib = append(fb, r), append(ib, j)
+		}
+	}
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 0 // bounded by structure, never by the clock
 	type gap struct{ old, new []int }
 	var gaps []gap
 	cur := gap{}
-	i, j := 0, 0
-	for _, d := range dmp.DiffMainRunes(ra, rb, false) {
+	i, j := 0, 0 // next unconsumed sentence of a and b
+	flushTo := func(ei, ej int) {
+		for ; i < ei; i++ {
+			cur.old = append(cur.old, i)
+		}
+		for ; j < ej; j++ {
+			cur.new = append(cur.new, j)
+		}
+	}
+	x, y := 0, 0 // positions in fa and fb
+	for _, d := range dmp.DiffMainRunes(fa, fb, false) {
 		n := utf8.RuneCountInString(d.Text)
 		switch d.Type {
 		case diffmatchpatch.DiffEqual:
-			if len(cur.old)+len(cur.new) > 0 {
-				gaps = append(gaps, cur)
-				cur = gap{}
-			}
 			for k := range n {
-				if a[i+k].text == b[j+k].text {
-					link(i+k, j+k, same)
+				oi, nj := ia[x+k], ib[y+k]
+				flushTo(oi, nj)
+				if a[oi].text != b[nj].text {
+					cur.old = append(cur.old, oi)
+					cur.new = append(cur.new, nj)
 				} else {
-					cur.old = append(cur.old, i+k)
-					cur.new = append(cur.new, j+k)
+					if len(cur.old)+len(cur.new) > 0 {
+						gaps = append(gaps, cur)
+						cur = gap{}
+					}
+					link(oi, nj, same)
 				}
+				i, j = oi+1, nj+1
 			}
-			i += n
-			j += n
+			x += n
+			y += n
 		case diffmatchpatch.DiffDelete:
-			for k := range n {
-				cur.old = append(cur.old, i+k)
-			}
-			i += n
+			x += n
 		case diffmatchpatch.DiffInsert:
-			for k := range n {
-				cur.new = append(cur.new, j+k)
-			}
-			j += n
+			y += n
 		}
 	}
+	flushTo(len(a), len(b))
 	if len(cur.old)+len(cur.new) > 0 {
 		gaps = append(gaps, cur)
 	}
@@ -477,10 +509,7 @@ func Compare(old, cur Document) *ChangeSet {
 	}
 
 	if a.title != b.title {
-		c := Change{Kinds: []Kind{HeadlineChanged}, Before: a.title, After: b.title, Ops: WordDiff(a.title, b.title)}
-		if sameWords(a.title, b.title) {
-			c.Kinds = []Kind{Cosmetic}
-		}
+		c := headlineChange(a.title, b.title)
 		add(-2, c)
 	}
 	if a.byline != b.byline {
@@ -593,6 +622,23 @@ func Compare(old, cur Document) *ChangeSet {
 	return cs
 }
 
+// headlineChange classifies a headline edit: a rewrite unless it only
+// fixes spacing, punctuation, case or a typo that touches no figure, name
+// or negation (Eastbrook → Westbrook is a rewrite, Egde → Edge is not).
+func headlineChange(before, after string) Change {
+	c := Change{Kinds: []Kind{HeadlineChanged}, Before: before, After: after, Ops: WordDiff(before, after)}
+	// Headlines are in title case, so a name cannot be told from a word:
+	// only a one-letter slip (Egde → Edge) passes as a typo, and never in
+	// a figure.
+	if sameWords(before, after) || (isCosmeticWithin(c.Ops, 1) && !touchesFigure(c.Ops)) {
+		c.Kinds = []Kind{Cosmetic}
+	}
+	if gone, added := multisetDiff(Figures(before), Figures(after), figureKey); len(gone)+len(added) > 0 {
+		c.Figures = pairFigures(gone, added)
+	}
+	return c
+}
+
 func kindSet(ks []Kind) map[Kind]bool {
 	m := make(map[Kind]bool, len(ks))
 	for _, k := range ks {
@@ -642,8 +688,10 @@ func runChange(ss []sentence, kind, quoteKind Kind, removed bool) Change {
 }
 
 // quoteKey is how quotations are compared: exact words, but a trailing
-// comma or full stop that style moves in or out of the marks is ignored.
+// comma or full stop that style moves in or out of the marks is ignored,
+// and so is the apostrophe's style (We’ve, We've).
 func quoteKey(q string) string {
+	q = strings.ReplaceAll(q, "’", "'")
 	return strings.TrimRight(strings.Join(strings.Fields(q), " "), ",.;:")
 }
 
@@ -659,11 +707,15 @@ func attributionChange(s, t *sentence) (Change, bool) {
 		if quoteKey(p.text) != quoteKey(q.text) {
 			continue
 		}
-		if speakerKey(p.speaker) != speakerKey(q.speaker) {
+		reattributed := speakerKey(p.speaker) != speakerKey(q.speaker)
+		verb := p.verb != "" && q.verb != "" && fold(p.verb) != fold(q.verb)
+		if reattributed {
 			c.Kinds = append(c.Kinds, QuoteReattributed)
-		} else if p.verb != "" && q.verb != "" && fold(p.verb) != fold(q.verb) {
+		}
+		if verb {
 			c.Kinds = append(c.Kinds, QuoteVerbChanged)
-		} else {
+		}
+		if !reattributed && !verb {
 			continue
 		}
 		c.Quotes = append(c.Quotes, QuoteChange{Before: p.text, After: q.text, BeforeSpeaker: p.speaker, AfterSpeaker: q.speaker})
@@ -691,7 +743,8 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			}
 			if speakerKey(p.speaker) != speakerKey(q.speaker) {
 				kinds[QuoteReattributed], changed = true, true
-			} else if p.verb != "" && q.verb != "" && fold(p.verb) != fold(q.verb) {
+			}
+			if p.verb != "" && q.verb != "" && fold(p.verb) != fold(q.verb) {
 				kinds[QuoteVerbChanged], changed = true, true
 			}
 			if changed {
@@ -825,7 +878,11 @@ func sameWords(x, y string) bool {
 // isCosmetic reports whether an edit only fixes spacing, punctuation,
 // case or a typo: every replaced word is within a small edit distance of
 // its replacement, and no word is added or dropped.
-func isCosmetic(ops []Op) bool {
+func isCosmetic(ops []Op) bool { return isCosmeticWithin(ops, -1) }
+
+// isCosmeticWithin is isCosmetic with a cap on each typo's edit distance
+// (-1: a quarter of the word's length).
+func isCosmeticWithin(ops []Op, maxDist int) bool {
 	for k := 0; k < len(ops); k++ {
 		switch ops[k].Op {
 		case OpEqual:
@@ -836,7 +893,7 @@ func isCosmetic(ops []Op) bool {
 				ins = ops[k+1].Text
 				k++
 			}
-			if !typoFix(ops[k-boolInt(ins != "")].Text, ins) {
+			if !typoFix(ops[k-boolInt(ins != "")].Text, ins, maxDist) {
 				return false
 			}
 		case OpInsert:
@@ -857,7 +914,7 @@ func boolInt(b bool) int {
 
 // typoFix reports whether replacing del by ins only fixes typos,
 // punctuation, spacing or case.
-func typoFix(del, ins string) bool {
+func typoFix(del, ins string, maxDist int) bool {
 	wd, wi := words(del), words(ins)
 	if len(wd) != len(wi) {
 		return false
@@ -871,7 +928,11 @@ func typoFix(del, ins string) bool {
 			return false
 		}
 		rd, ri := []rune(d), []rune(i)
-		if len(rd) < 4 || len(ri) < 4 || editDistance(rd, ri) > max(1, min(len(rd), len(ri))/4) {
+		limit := max(1, min(len(rd), len(ri))/4)
+		if maxDist >= 0 {
+			limit = min(limit, maxDist)
+		}
+		if len(rd) < 4 || len(ri) < 4 || editDistance(rd, ri) > limit {
 			return false
 		}
 	}

@@ -15,8 +15,10 @@ type Quote struct {
 	// Depth is 0 for a top-level quotation and 1 or more inside another.
 	Depth int `json:"depth"`
 	// Speaker is who the text says spoke, as written but without titles
-	// ("Sheinbaum", "Claudia Sheinbaum"); "" when the text does not say.
-	// A pronoun ("she said") is resolved to the last person named before it.
+	// ("Sheinbaum", "Claudia Sheinbaum"), or a description as written when
+	// the text names nobody ("a spokesperson for Mexico’s foreign
+	// ministry"); "" when the text does not say. A pronoun ("she said") is
+	// resolved to the last person named or described as a speaker before it.
 	Speaker string `json:"speaker,omitempty"`
 	Verb    string `json:"verb,omitempty"` // the attribution verb as written: "said"
 }
@@ -155,7 +157,9 @@ func scanMarks(s string) []qmark {
 			m.open = openCtx(prev) && rightTight
 			m.close = leftTight && closeCtx(next)
 		case '“':
+			// “ opens in English and closes „ in German: findQuotes decides.
 			m.fam, m.open, m.closesLow = famDouble, true, true
+			m.close = leftTight
 		case '”':
 			m.fam, m.close = famDouble, true
 		case '„':
@@ -185,7 +189,7 @@ func scanMarks(s string) []qmark {
 			// use it to open a quotation are rarer than ’90s-style elisions.
 			m.open = r != '’' && openCtx(prev) && rightTight
 			m.closesLow = r == '‘'
-			m.close = r != '‘' && leftTight && closeCtx(next)
+			m.close = leftTight && closeCtx(next)
 			if m.close && (prev == 's' || prev == 'S') && next == ' ' && i+n+1 < len(s) {
 				after, _ := utf8.DecodeRuneInString(s[i+n+1:])
 				m.possessor = unicode.IsLower(after)
@@ -258,8 +262,12 @@ func findQuotes(s string) []Quote {
 			}
 			return
 		}
+		// An unclosed single mark is dropped (it may be an apostrophe we
+		// did not recognize), unless the next paragraph opens with one:
+		// the convention for a quotation that runs over paragraphs.
+		continued := p+1 < nPara && startsWith[p+1][famSingle]
 		for d := len(stack) - 1; d >= 0; d-- {
-			if marks[stack[d].mark].fam != famSingle {
+			if marks[stack[d].mark].fam != famSingle || (d == 0 && continued) {
 				emit(stack[d], d, paraEnds[p], paraEnds[p])
 			}
 		}
@@ -371,6 +379,10 @@ type attributor struct {
 	text     string
 	known    map[string]bool // speaker keys of people seen so far
 	mentions []mention       // in text order
+	// subjects are one-word names opening a sentence ("Trump, in a fiery
+	// segment…, framed"), which may or may not be people. A pronoun falls
+	// back on one in its paragraph only when no person was named before.
+	subjects []mention
 }
 
 // word is a token with its text, for attribution and entity scans.
@@ -412,37 +424,88 @@ func attribute(s string, sents []Span, qs []Quote) {
 		}
 	}
 	at := &attributor{text: s, known: map[string]bool{}}
+	decided := make([]bool, len(top)) // the text says who spoke, or that we cannot tell
 	qi := 0
 	for _, sp := range sents {
 		toks := tokensOutside(s, sp.Start, sp.End, top)
 		for _, r := range nameRuns(toks, true) {
-			at.notePerson(r)
+			if !at.notePerson(r) {
+				at.noteSubject(toks, r)
+			}
 		}
 		for ; qi < len(top) && top[qi].Start < sp.End; qi++ {
 			q := &qs[topIdx[qi]]
 			if q.Start < sp.Start {
 				continue // opened in an earlier sentence we did not see (cannot happen for sorted input)
 			}
-			name, verb := at.after(s, sents, *q, top)
-			if name == "" {
-				name, verb = at.before(toks, q.Start)
+			name, verb, ok := at.after(s, sents, *q, top)
+			if !ok {
+				name, verb, ok = at.before(toks, q.Start)
 			}
-			if name == "" && q.Start == sp.Start && qi > 0 && top[qi-1].Speaker != "" &&
-				!strings.Contains(s[top[qi-1].End:q.Start], "\n") {
+			if !ok && q.Start == sp.Start && qi > 0 && top[qi-1].Speaker != "" && continues(s, top[qi-1], *q) {
 				// A quotation opening a sentence continues the previous
-				// speaker's quotation in the same paragraph.
+				// speaker's quotation in the same paragraph, or the one
+				// the previous paragraph left open.
 				name = top[qi-1].Speaker
 			}
 			q.Speaker, q.Verb = name, verb
 			top[qi].Speaker = name
+			decided[qi] = ok
+		}
+	}
+	// “We will fight on the beaches.¶“We shall never surrender,” he said:
+	// the speaker named at the end of a quotation that runs over
+	// paragraphs spoke its first paragraphs too.
+	for k := len(top) - 2; k >= 0; k-- {
+		if !decided[k] && top[k].Speaker == "" && top[k+1].Speaker != "" && runsOn(s, top[k], top[k+1]) {
+			top[k].Speaker = top[k+1].Speaker
+			qs[topIdx[k]].Speaker = top[k].Speaker
 		}
 	}
 }
 
+// continues reports whether q, which opens a sentence, goes on with the
+// quotation prev: in the same paragraph, or in the next one when prev was
+// left open at its paragraph's end.
+func continues(s string, prev, q Quote) bool {
+	return !strings.Contains(s[prev.End:q.Start], "\n") || runsOn(s, prev, q)
+}
+
+// runsOn reports whether q opens the paragraph after the one in which the
+// quotation prev was left open.
+func runsOn(s string, prev, q Quote) bool {
+	between := s[prev.End:q.Start]
+	return !closed(s, prev) && strings.Count(between, "\n") == 1 && strings.TrimSpace(between) == ""
+}
+
+// closed reports whether q ends with its closing mark rather than at the
+// end of its paragraph.
+func closed(s string, q Quote) bool {
+	r, n := utf8.DecodeLastRuneInString(s[:q.End])
+	return isQuoteRune(r) && q.Inner.End <= q.End-n
+}
+
 // notePerson records a name run if it names a person.
-func (at *attributor) notePerson(r nameRun) {
-	if name, ok := personName(r.words, at.known); ok {
+func (at *attributor) notePerson(r nameRun) bool {
+	name, ok := personName(r.words, at.known)
+	if ok {
 		at.addMention(r.start, name)
+	}
+	return ok
+}
+
+// noteSubject records a one-word name that opens its sentence and is
+// followed by a comma or a lower-case word, as a verb's subject is.
+func (at *attributor) noteSubject(toks []word, r nameRun) {
+	if !r.first || r.poss || len(r.words) != 1 || r.endTok+1 >= len(toks) {
+		return
+	}
+	w, next := r.words[0], toks[r.endTok+1]
+	if orgWords[w] || calendarOnly(r.words) || !looksLikeName(w) {
+		return
+	}
+	if next.text == "," || (!next.punct && unicode.IsLower([]rune(next.text)[0])) {
+		at.subjects = append(at.subjects, mention{r.start, w, speakerKey(w)})
 	}
 }
 
@@ -452,19 +515,37 @@ func (at *attributor) addMention(pos int, name string) {
 		return
 	}
 	at.known[key] = true
-	i := sort.Search(len(at.mentions), func(i int) bool { return at.mentions[i].pos > pos })
+	at.insertMention(mention{pos, name, key})
+}
+
+// addDescription records a descriptive speaker ("a spokesperson for the
+// ministry") so that a later "she said" refers to it rather than to a
+// person named before. It does not make its last word a known name.
+func (at *attributor) addDescription(pos int, desc string) {
+	at.insertMention(mention{pos, desc, speakerKey(desc)})
+}
+
+func (at *attributor) insertMention(m mention) {
+	i := sort.Search(len(at.mentions), func(i int) bool { return at.mentions[i].pos > m.pos })
 	at.mentions = append(at.mentions, mention{})
 	copy(at.mentions[i+1:], at.mentions[i:])
-	at.mentions[i] = mention{pos, name, key}
+	at.mentions[i] = m
 }
 
 // resolve returns the last person named before pos.
 func (at *attributor) resolve(pos int) string {
 	i := sort.Search(len(at.mentions), func(i int) bool { return at.mentions[i].pos >= pos })
-	if i == 0 {
-		return ""
+	if i > 0 {
+		return at.mentions[i-1].name
 	}
-	return at.mentions[i-1].name
+	i = sort.Search(len(at.subjects), func(i int) bool { return at.subjects[i].pos >= pos })
+	if i > 0 {
+		if sub := at.subjects[i-1]; !strings.Contains(at.text[sub.pos:pos], "\n") {
+			at.addMention(sub.pos, sub.name) // the pronoun makes a person of it
+			return sub.name
+		}
+	}
+	return ""
 }
 
 // speakerAt reads a subject ending at toks[i]: a pronoun, a name, or
@@ -504,15 +585,20 @@ func (at *attributor) nameEndingAt(toks []word, i int) string {
 }
 
 // before finds "X said that '…'", "X, when asked, stated, '…'" and
-// "according to X" in the sentence before the quotation.
-func (at *attributor) before(toks []word, qstart int) (string, string) {
+// "according to X" in the sentence before the quotation. ok reports that
+// it found the verb's subject, even one that names nobody ("one statement
+// declared that '…'"), so that no earlier speaker is borrowed.
+func (at *attributor) before(toks []word, qstart int) (name, verb string, ok bool) {
 	n := sort.Search(len(toks), func(i int) bool { return toks[i].start >= qstart })
 	toks = toks[:n]
 	for v := len(toks) - 1; v >= 0; v-- {
 		lw := strings.ToLower(toks[v].text)
 		if lw == "according" && v+2 < len(toks) && strings.EqualFold(toks[v+1].text, "to") {
 			if name := at.nameStartingAt(toks, v+2); name != "" {
-				return name, ""
+				return name, "", true
+			}
+			if desc, _, ok := at.describeForward(toks, v+2, false); ok {
+				return desc, "", true
 			}
 		}
 		if !speechVerbs[lw] {
@@ -520,7 +606,7 @@ func (at *attributor) before(toks []word, qstart int) (string, string) {
 		}
 		if invertibleVerbs[lw] && v+1 < len(toks) {
 			if name := at.nameStartingAt(toks, v+1); name != "" {
-				return name, toks[v].text
+				return name, toks[v].text, true
 			}
 		}
 		i := v - 1
@@ -532,7 +618,10 @@ func (at *attributor) before(toks []word, qstart int) (string, string) {
 			for c := i - 1; c >= 0 && c >= i-30; c-- {
 				if toks[c].text == "," {
 					if name := at.speakerAt(toks, c-1); name != "" {
-						return name, toks[v].text
+						return name, toks[v].text, true
+					}
+					if desc, ok := at.describeBackward(toks, c-1); ok {
+						return desc, descVerb(desc, toks[v].text), true
 					}
 					break
 				}
@@ -540,10 +629,22 @@ func (at *attributor) before(toks []word, qstart int) (string, string) {
 			continue // "he declared, vowing to '…'": keep looking back
 		}
 		if name := at.speakerAt(toks, i); name != "" {
-			return name, toks[v].text
+			return name, toks[v].text, true
+		}
+		if desc, ok := at.describeBackward(toks, i); ok {
+			return desc, descVerb(desc, toks[v].text), true
 		}
 	}
-	return "", ""
+	return "", "", false
+}
+
+// descVerb is the verb to report for a speaker: none when the subject
+// named nobody, since a verb change is then no attribution change.
+func descVerb(speaker, verb string) string {
+	if speaker == "" {
+		return ""
+	}
+	return verb
 }
 
 // nameStartingAt reads a pronoun or name run starting at toks[i].
@@ -562,11 +663,12 @@ func (at *attributor) nameStartingAt(toks []word, i int) string {
 }
 
 // after finds "'…,' she said", "'…,' Sheinbaum clarified", "'…,' said
-// Sheinbaum" and "'…,' Sheinbaum, a former scientist, said".
-func (at *attributor) after(s string, sents []Span, q Quote, top []Quote) (name, verb string) {
+// Sheinbaum", "'…,' Sheinbaum, a former scientist, said" and "'…,' a
+// spokesperson for the ministry said". ok is as for before.
+func (at *attributor) after(s string, sents []Span, q Quote, top []Quote) (name, verb string, ok bool) {
 	k := sort.Search(len(sents), func(i int) bool { return sents[i].End >= q.End })
 	if k == len(sents) || sents[k].Start > q.End {
-		return "", ""
+		return "", "", false
 	}
 	end := min(sents[k].End, q.End+400)
 	toks := tokensOutside(s, q.End, end, top)
@@ -575,30 +677,42 @@ func (at *attributor) after(s string, sents []Span, q Quote, top []Quote) (name,
 		i++
 	}
 	if i >= len(toks) {
-		return "", ""
+		return "", "", false
 	}
 	last, _ := utf8.DecodeLastRuneInString(q.Text)
 	if !strings.ContainsRune(",?!—–-…", last) && !unicode.IsLower([]rune(toks[i].text)[0]) {
-		return "", "" // the quotation ended its sentence; a capital starts a new one
+		return "", "", false // the quotation ended its sentence; a capital starts a new one
 	}
 	lw := strings.ToLower(toks[i].text)
 	if speechVerbs[lw] && invertibleVerbs[lw] {
 		if name := at.nameStartingAt(toks, i+1); name != "" {
-			return name, toks[i].text
+			return name, toks[i].text, true
 		}
-		return "", ""
+		desc, _, _ := at.describeForward(toks, i+1, false)
+		return desc, descVerb(desc, toks[i].text), true
 	}
 	if lw == "according" && i+2 < len(toks) && strings.EqualFold(toks[i+1].text, "to") {
 		if name := at.nameStartingAt(toks, i+2); name != "" {
-			return name, ""
+			return name, "", true
 		}
+		desc, _, _ := at.describeForward(toks, i+2, false)
+		return desc, "", true
 	}
-	// Subject first: a pronoun or a name run, then maybe an appositive.
+	if name, verb, ok := at.subjectVerb(toks, i); ok {
+		return name, verb, true
+	}
+	return at.describeForward(toks, i, true)
+}
+
+// subjectVerb reads "she said", "Sheinbaum clarified" or "Sheinbaum, a
+// former scientist, said" starting at toks[i].
+func (at *attributor) subjectVerb(toks []word, i int) (name, verb string, ok bool) {
+	lw := strings.ToLower(toks[i].text)
 	j := i
 	if !pronouns[lw] {
 		runs := nameRuns(toks[i:], false)
 		if len(runs) == 0 || runs[0].start != toks[i].start {
-			return "", ""
+			return "", "", false
 		}
 		j = i + runs[0].endTok
 	}
@@ -615,12 +729,200 @@ func (at *attributor) after(s string, sents []Span, q Quote, top []Quote) (name,
 		v++
 	}
 	if v >= len(toks) || !speechVerbs[strings.ToLower(toks[v].text)] {
-		return "", ""
+		return "", "", false
 	}
-	if name := at.speakerAt(toks, j); name != "" {
-		return name, toks[v].text
+	name = at.speakerAt(toks, j)
+	// A pronoun that resolves to no one leaves the sentence before the
+	// quotation to say who spoke: "Sheinbaum told reporters: '…,' she said."
+	return name, toks[v].text, name != ""
+}
+
+// Descriptive speakers: "a spokesperson for Mexico’s foreign ministry",
+// "Mexican officials", "the president's spokesman". They are reported as
+// written, and never resolved to a person named earlier.
+
+// maxDescription is the most words a descriptive speaker may have.
+const maxDescription = 12
+
+var determiners = set("a", "an", "the", "one", "another", "two", "three", "four", "several", "some",
+	"many", "his", "her", "their", "its", "our")
+
+// descriptionStops end a description: "a friend who disappeared",
+// "the report that".
+var descriptionStops = set("who", "whom", "whose", "which", "that", "and", "or", "but", "while",
+	"when", "as", "because", "after", "before", "if", "although", "though", "since", "where", "than")
+
+// roleNouns are the heads of descriptions that can speak: people, their
+// roles and the bodies that issue statements.
+var roleNouns = set("spokesperson", "spokespersons", "spokespeople", "spokesman", "spokesmen",
+	"spokeswoman", "spokeswomen", "official", "officials", "source", "sources", "aide", "aides",
+	"adviser", "advisers", "advisor", "advisors", "diplomat", "diplomats", "minister", "ministers",
+	"ministry", "representative", "representatives", "lawyer", "lawyers", "attorney", "attorneys",
+	"analyst", "analysts", "expert", "experts", "witness", "witnesses", "resident", "residents",
+	"officer", "officers", "leader", "leaders", "member", "members", "senator", "senators",
+	"lawmaker", "lawmakers", "legislator", "legislators", "person", "people", "man", "men", "woman",
+	"women", "president", "secretary", "director", "chief", "chairman", "chairwoman", "governor",
+	"mayor", "ambassador", "general", "commander", "judge", "prosecutor", "prosecutors", "police",
+	"department", "agency", "government", "administration", "embassy", "office", "executive",
+	"executives", "employee", "employees", "staffer", "staffers", "worker", "workers", "activist",
+	"activists", "critic", "critics", "supporter", "supporters", "researcher", "researchers",
+	"scientist", "scientists", "doctor", "doctors", "negotiator", "negotiators", "envoy", "envoys",
+	"insider", "insiders", "friend", "relative", "relatives", "neighbor", "neighbors", "neighbour",
+	"neighbours", "victim", "victims", "survivor", "survivors", "soldier", "soldiers", "veteran",
+	"veterans", "student", "students", "teacher", "teachers", "candidate", "campaign", "committee",
+	"company", "military", "army", "colleague", "colleagues", "partner", "partners")
+
+func isRole(w string) bool {
+	w, _ = stripPossessive(w)
+	return roleNouns[strings.ToLower(w)]
+}
+
+// speechAhead reports whether toks[j:] is skippable words, then a speech
+// verb: "reportedly said".
+func speechAhead(toks []word, j int) bool {
+	for k := 0; k < 3 && j < len(toks) && !toks[j].punct && skippable(toks[j].text); k++ {
+		j++
 	}
-	return "", ""
+	return j < len(toks) && speechVerbs[strings.ToLower(toks[j].text)]
+}
+
+// describeForward reads a descriptive speaker starting at toks[i]. With
+// verb set, a speech verb must follow it, perhaps after an appositive
+// ("the president's spokesman, Karine Jean-Pierre, said", which gives the
+// name); ok then reports that the verb's subject was read, and speaker is
+// "" when it names no one who speaks ("one statement declared"). Without
+// verb, ok reports a description of someone who speaks.
+func (at *attributor) describeForward(toks []word, i int, verb bool) (speaker, v string, ok bool) {
+	if i >= len(toks) || toks[i].punct {
+		return "", "", false
+	}
+	first := toks[i].text
+	if !determiners[strings.ToLower(first)] && !isRole(first) && (!startsUpper(first) || stopCaps[first]) {
+		return "", "", false
+	}
+	role := false
+	j := i
+	for ; j < len(toks) && j-i < maxDescription; j++ {
+		t := toks[j]
+		if abbrevDot(toks, j) {
+			continue // "U.S. officials"
+		}
+		if t.punct {
+			break
+		}
+		lw := strings.ToLower(t.text)
+		if j > i && (speechVerbs[lw] || descriptionStops[lw] || (skippable(t.text) && speechAhead(toks, j))) {
+			break
+		}
+		role = role || isRole(t.text)
+	}
+	desc := ""
+	if role {
+		desc = at.text[toks[i].start:toks[j-1].end]
+	}
+	if !verb {
+		if role {
+			at.addDescription(toks[i].start, desc)
+		}
+		return desc, "", role
+	}
+	name := ""
+	if j < len(toks) && toks[j].text == "," {
+		for c := j + 1; c < len(toks) && c <= j+15; c++ {
+			if toks[c].text == "," {
+				name = at.nameSpanning(toks, j+1, c)
+				j = c + 1
+				break
+			}
+		}
+	}
+	for k := 0; k < 3 && j < len(toks) && !toks[j].punct && skippable(toks[j].text); k++ {
+		j++
+	}
+	if j >= len(toks) || !speechVerbs[strings.ToLower(toks[j].text)] {
+		return "", "", false
+	}
+	switch {
+	case name != "":
+		return name, toks[j].text, true
+	case desc != "":
+		at.addDescription(toks[i].start, desc)
+		return desc, toks[j].text, true
+	}
+	return "", "", true
+}
+
+// abbrevDot reports whether toks[j] is the full stop of an abbreviation:
+// the one in "U.S. officials".
+func abbrevDot(toks []word, j int) bool {
+	return toks[j].text == "." && j > 0 && !toks[j-1].punct && toks[j-1].end == toks[j].start &&
+		startsUpper(toks[j-1].text) && abbrev(toks[j-1].text)
+}
+
+// nameSpanning returns the name if toks[a:b] is exactly one name run.
+func (at *attributor) nameSpanning(toks []word, a, b int) string {
+	if a >= b {
+		return ""
+	}
+	runs := nameRuns(toks[a:b], false)
+	if len(runs) != 1 || runs[0].start != toks[a].start || runs[0].endTok != b-a-1 {
+		return ""
+	}
+	return at.nameEndingAt(toks[:b], b-1)
+}
+
+// describeBackward reads a descriptive subject ending at toks[i]: "a
+// spokesperson for the ministry said", "Mexican officials said". ok
+// reports a determiner-led or role-headed subject; speaker is "" when it
+// names no one who speaks.
+func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok bool) {
+	if i >= 2 && strings.ToLower(toks[i].text) == "who" && toks[i-1].text == "," {
+		i -= 2 // "a spokesperson, who asked not to be named, said"
+	}
+	if i < 0 || toks[i].punct || descriptionStops[strings.ToLower(toks[i].text)] {
+		return "", false
+	}
+	start := -1
+	for j := i; j >= 0 && i-j < maxDescription; j-- {
+		t := toks[j]
+		if abbrevDot(toks, j) {
+			continue
+		}
+		if t.punct {
+			break
+		}
+		lw := strings.ToLower(t.text)
+		if j < i && (speechVerbs[lw] || descriptionStops[lw]) {
+			break
+		}
+		if determiners[lw] {
+			start = j
+		}
+	}
+	if start < 0 {
+		if !isRole(toks[i].text) {
+			return "", false
+		}
+		start = i
+		for start > 0 {
+			if abbrevDot(toks, start-1) {
+				start--
+				continue
+			}
+			if w := toks[start-1]; w.punct || !startsUpper(w.text) || stopCaps[w.text] {
+				break
+			}
+			start--
+		}
+	}
+	for _, t := range toks[start : i+1] {
+		if isRole(t.text) {
+			desc := at.text[toks[start].start:toks[i].end]
+			at.addDescription(toks[start].start, desc)
+			return desc, true
+		}
+	}
+	return "", true
 }
 
 // Names.
@@ -633,6 +935,7 @@ type nameRun struct {
 	words  []string // words as written, possessive removed
 	endTok int      // index of the last token in the slice given to nameRuns
 	first  bool     // the run starts its sentence or quotation
+	poss   bool     // the run ended with a possessive: "Mexico’s"
 }
 
 var connectors = set("of", "de", "la", "del", "da", "van", "von", "bin", "al", "le", "du", "der", "y")
@@ -646,7 +949,7 @@ var stopCaps = set("The", "A", "An", "In", "On", "At", "For", "With", "By", "Fro
 	"Several", "Both", "Each", "Every", "No", "Not", "Yes", "My", "Your", "One", "Two", "Three", "Top",
 	"According", "Asked", "Later", "Earlier", "Originally", "Critics", "Experts", "Officials", "Like",
 	"Such", "Even", "Only", "Just", "So", "Thus", "Instead", "Indeed", "Other", "Others", "All", "Any",
-	"Mr", "Mrs", "Ms", "Dr")
+	"Today", "Yesterday", "Tomorrow", "Tonight", "Last", "Next")
 
 func startsUpper(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
@@ -680,18 +983,25 @@ func nameRuns(toks []word, sentence bool) []nameRun {
 		}
 		cur = nil
 	}
+	dotted := false // the last token was a full stop kept by an abbreviation
 	for i, t := range toks {
 		if t.punct {
 			// "U.S." and "Jr.": the full stop belongs to the word.
 			if t.text == "." && cur != nil && lastEnd == t.start && i == cur.endTok+1 && abbrev(cur.words[len(cur.words)-1]) {
+				cur.words[len(cur.words)-1] += "."
 				cur.endTok = i
 				lastEnd = t.end
+				dotted = true
 				continue
 			}
 			flush()
 			continue
 		}
 		w, poss := stripPossessive(t.text)
+		if dotted && stopCaps[w] {
+			flush() // "in the U.S. The plan": the full stop also ended the sentence
+		}
+		dotted = false
 		switch {
 		case startsUpper(w) && !(cur == nil && stopCaps[w]):
 			if cur == nil {
@@ -706,7 +1016,8 @@ func nameRuns(toks []word, sentence bool) []nameRun {
 			flush()
 		}
 		lastEnd = t.end
-		if poss {
+		if poss && cur != nil {
+			cur.poss = true
 			flush()
 		}
 	}
@@ -782,7 +1093,10 @@ func personName(ws []string, known map[string]bool) (string, bool) {
 func looksLikeName(w string) bool {
 	rs := []rune(w)
 	if len(rs) < 2 || !unicode.IsUpper(rs[0]) {
-		return len(rs) == 2 && rs[1] == '.' // an initial
+		return false
+	}
+	if len(rs) == 2 && rs[1] == '.' {
+		return true // an initial
 	}
 	lower := 0
 	for _, r := range rs[1:] {

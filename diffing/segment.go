@@ -108,6 +108,9 @@ func isBoundary(s string, lo, i, termEnd, k, hi int) bool {
 	if s[i:termEnd] != "." {
 		return true
 	}
+	if next == '.' {
+		return false // a spaced ellipsis: "Wait . . . no"
+	}
 	ws := i
 	for ws > lo {
 		r, n := utf8.DecodeLastRuneInString(s[lo:ws])
@@ -124,8 +127,8 @@ func isBoundary(s string, lo, i, termEnd, k, hi int) bool {
 	case titleAbbrevs[lw]:
 		return false // "Gen. Smith", "Dr. Jones": a name always follows
 	case unicode.IsDigit(next):
-		return !(months[lw] || numberAbbrevs[lw]) // "Jan. 5", "No. 10"
-	case months[lw] || otherAbbrevs[lw] || strings.Contains(w, "."),
+		return !(monthAbbrevs[lw] || numberAbbrevs[lw]) // "Jan. 5", "No. 10"
+	case monthAbbrevs[lw] || otherAbbrevs[lw] || strings.Contains(w, "."),
 		utf8.RuneCountInString(w) == 1 && unicode.IsUpper([]rune(w)[0]):
 		// "U.S. officials" runs on, "in the U.S. The plan" does not; an
 		// abbreviation or initial ends a sentence only before a word that
@@ -135,7 +138,16 @@ func isBoundary(s string, lo, i, termEnd, k, hi int) bool {
 	return true
 }
 
+// nextWord returns the word that starts at s[k], after any opening quote
+// marks or brackets: in "the U.S. “We…" it is "We".
 func nextWord(s string, k, hi int) string {
+	for k < hi {
+		r, n := utf8.DecodeRuneInString(s[k:])
+		if !isQuoteRune(r) && r != '(' && r != '[' {
+			break
+		}
+		k += n
+	}
 	e := k
 	for e < hi {
 		r, n := utf8.DecodeRuneInString(s[e:])
@@ -149,12 +161,18 @@ func nextWord(s string, k, hi int) string {
 
 var titleAbbrevs = set("mr", "mrs", "ms", "messrs", "dr", "gen", "sen", "rep", "gov", "lt", "col", "sgt",
 	"capt", "cmdr", "adm", "maj", "prof", "rev", "hon", "pres", "supt", "atty", "brig", "cpl", "pvt",
-	"mt", "ft", "st", "vs", "v", "e.g", "i.e", "cf", "al", "gens", "reps", "sens")
+	"vs", "v", "e.g", "i.e", "cf", "gens", "reps", "sens")
 
 var numberAbbrevs = set("no", "nos", "vol", "p", "pp", "art", "fig", "ch", "sec", "ed", "approx", "nr")
 
+// otherAbbrevs end a sentence only before a word that usually starts one:
+// "Acme Inc. said" runs on, "Main St. The" and "et al. The" do not.
 var otherAbbrevs = set("inc", "corp", "co", "ltd", "jr", "sr", "dept", "univ", "est", "ave", "blvd",
-	"rd", "etc", "a.m", "p.m")
+	"rd", "etc", "a.m", "p.m", "st", "mt", "ft", "al")
+
+// monthAbbrevs take a full stop; a full month name before one ends a
+// sentence like any word ("talks began in March. Sheinbaum said…").
+var monthAbbrevs = set("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
 
 var months = set("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 	"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
