@@ -1,7 +1,6 @@
 package diffing
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 )
@@ -14,48 +13,6 @@ type Claims struct {
 	Entities  []string `json:"entities,omitempty"`
 	Negations []string `json:"negations,omitempty"`
 	Hedges    []string `json:"hedges,omitempty"`
-}
-
-const (
-	monthNames = `January|February|March|April|May|June|July|August|September|October|November|December|` +
-		`Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.`
-	numberWords = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|` +
-		`fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|` +
-		`ninety|hundred|thousand|dozens?|half|a\s+dozen|a\s+third|a\s+quarter|twice|thrice|` +
-		`hundreds|thousands|millions|billions`
-	ordinalWords = `first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|` +
-		`thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth`
-	scale = `(?:\s?(?:million|billion|trillion|thousand|bn|m|k)\b)?`
-	unit  = `(?:\s?(?:%|percent\b|per\s+cent\b|percentage\s+points?\b))?`
-	// number is 7, 3.5, 100,000 or 1,250.75; a comma belongs to it only
-	// before three digits, so "in 2022, most" gives "2022".
-	number = `(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?`
-)
-
-// figureRE matches figures, longest forms first: dates, amounts with a
-// currency and scale, decades, numbers with a unit, ordinals, numbers in
-// words.
-var figureRE = regexp.MustCompile(`(?i)` +
-	`\b(?:` + monthNames + `)\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b` +
-	`|\b(?:` + monthNames + `)\s+\d{4}\b` +
-	`|\b\d{1,2}\s+(?:` + monthNames + `)(?:\s+\d{4})?` +
-	`|[$€£¥]\s?` + number + scale +
-	`|\b\d{3}0s\b|['’]\d0s\b` +
-	`|\b` + number + `(?:st|nd|rd|th)?` + scale + unit +
-	`|\b(?:` + numberWords + `)(?:[\s-](?:` + numberWords + `))*\b` + scale + unit +
-	`|\b(?:` + ordinalWords + `)\b`)
-
-// Figures returns the figures in s as written, in order.
-func Figures(s string) []string {
-	ms := figureRE.FindAllString(s, -1)
-	out := ms[:0]
-	for _, m := range ms {
-		m = strings.TrimSpace(m)
-		// "second" and "one" are figures only sometimes; keep them, the
-		// comparison only reports a figure that was replaced.
-		out = append(out, m)
-	}
-	return out
 }
 
 var negationWords = set("not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot",
@@ -115,7 +72,7 @@ func entities(s string, known func(string) bool) []string {
 		if t.kind == tokSpace {
 			continue
 		}
-		toks = append(toks, word{s[t.start:t.end], t.start, t.end, t.kind != tokWord})
+		toks = append(toks, word{s[t.start:t.end], int(t.start), int(t.end), t.kind != tokWord})
 	}
 	var out []string
 	for _, r := range nameRuns(toks, true) {

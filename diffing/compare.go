@@ -818,11 +818,6 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	return c
 }
 
-// figureHint matches what any figure contains: a digit, a currency sign,
-// or a word that can be or qualify one.
-var figureHint = regexp.MustCompile(`(?i)[0-9$€£¥%]|\b(` + numberWords + `|` + ordinalWords + `|` + monthNames +
-	`|million|billion|trillion|percent|cent|bn)`)
-
 // touchesFigure reports whether an edit could change a figure: only then
 // are the sentences scanned for figures.
 func touchesFigure(ops []Op) bool {
@@ -839,7 +834,7 @@ func touchesFigure(ops []Op) bool {
 		if k+1 < len(ops) {
 			ctx += firstWords(ops[k+1].Text)
 		}
-		if figureHint.MatchString(ctx) {
+		if mayHoldFigure(ctx) {
 			return true
 		}
 	}

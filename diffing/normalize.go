@@ -29,14 +29,45 @@ func Normalize(s string) string {
 		para
 	)
 	pending := none
-	for _, r := range s {
+	ascii := true
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			// ASCII, nearly all of news text, without rune decoding.
+			i++
+			switch {
+			case c == '\n' || c == '\r' || c == '\v' || c == '\f':
+				pending = para
+				continue
+			case c == ' ' || c == '\t':
+				if pending == none {
+					pending = space
+				}
+				continue
+			case c < 0x20 || c == 0x7f:
+				continue
+			}
+			if b.Len() > 0 {
+				switch pending {
+				case space:
+					b.WriteByte(' ')
+				case para:
+					b.WriteByte('\n')
+				}
+			}
+			pending = none
+			b.WriteByte(c)
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
 		switch {
-		case r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == '\u2028' || r == '\u2029' || r == '\u0085':
+		case r == '\u2028' || r == '\u2029' || r == '\u0085':
 			pending = para
 			continue
 		case invisible(r):
 			continue
-		case r == '\t' || unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
+		case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
 			if pending == none {
 				pending = space
 			}
@@ -53,7 +84,11 @@ func Normalize(s string) string {
 			}
 		}
 		pending = none
+		ascii = false
 		b.WriteRune(r)
+	}
+	if ascii {
+		return b.String() // ASCII is always in NFC
 	}
 	// Removal happens before composition so that a zero-width space planted
 	// between a letter and its combining accent does not block NFC.

@@ -377,6 +377,7 @@ type mention struct {
 
 type attributor struct {
 	text     string
+	toks     []token // every token of text, so sentences are not tokenized twice
 	known    map[string]bool // speaker keys of people seen so far
 	mentions []mention       // in text order
 	// subjects are one-word names opening a sentence ("Trump, in a fiery
@@ -392,6 +393,48 @@ type word struct {
 	punct      bool
 }
 
+// outside is tokensOutside over the attributor's text, using its tokens:
+// those that start in [a, b), cut at b.
+func (at *attributor) outside(a, b int, qs []Quote) []word {
+	s := at.text
+	k := sort.Search(len(at.toks), func(i int) bool { return int(at.toks[i].end) > a })
+	n := 0
+	for x := k; x < len(at.toks) && int(at.toks[x].start) < b; x++ {
+		n++
+	}
+	out := make([]word, 0, n)
+	qi := sort.Search(len(qs), func(i int) bool { return qs[i].End > a })
+	for ; k < len(at.toks) && int(at.toks[k].start) < b; k++ {
+		t := at.toks[k]
+		if t.kind == tokSpace {
+			continue
+		}
+		st, en := max(int(t.start), a), min(int(t.end), b)
+		for qi < len(qs) && qs[qi].End <= st {
+			qi++
+		}
+		if qi < len(qs) && qs[qi].Start <= st && st < qs[qi].End {
+			continue
+		}
+		kind := t.kind
+		if st != int(t.start) || en != int(t.end) {
+			kind = retokenKind(s[st:en])
+		}
+		out = append(out, word{s[st:en], st, en, kind != tokWord})
+	}
+	return out
+}
+
+// retokenKind classifies a token cut by a range boundary, as tokenize
+// would classify the piece.
+func retokenKind(w string) tokKind {
+	r, _ := utf8.DecodeRuneInString(w)
+	if isWordRune(r) {
+		return tokWord
+	}
+	return tokPunct
+}
+
 // tokensOutside returns the non-space tokens of s[a:b] that lie outside
 // the given top-level quotations (sorted by start).
 func tokensOutside(s string, a, b int, qs []Quote) []word {
@@ -401,7 +444,7 @@ func tokensOutside(s string, a, b int, qs []Quote) []word {
 		if t.kind == tokSpace {
 			continue
 		}
-		st, en := a+t.start, a+t.end
+		st, en := a+int(t.start), a+int(t.end)
 		for qi < len(qs) && qs[qi].End <= st {
 			qi++
 		}
@@ -423,11 +466,11 @@ func attribute(s string, sents []Span, qs []Quote) {
 			topIdx = append(topIdx, i)
 		}
 	}
-	at := &attributor{text: s, known: map[string]bool{}}
+	at := &attributor{text: s, toks: tokenize(s), known: map[string]bool{}}
 	decided := make([]bool, len(top)) // the text says who spoke, or that we cannot tell
 	qi := 0
 	for _, sp := range sents {
-		toks := tokensOutside(s, sp.Start, sp.End, top)
+		toks := at.outside(sp.Start, sp.End, top)
 		for _, r := range nameRuns(toks, true) {
 			if !at.notePerson(r) {
 				at.noteSubject(toks, r)
@@ -671,7 +714,7 @@ func (at *attributor) after(s string, sents []Span, q Quote, top []Quote) (name,
 		return "", "", false
 	}
 	end := min(sents[k].End, q.End+400)
-	toks := tokensOutside(s, q.End, end, top)
+	toks := at.outside(q.End, end, top)
 	i := 0
 	for i < len(toks) && i < 2 && toks[i].punct && strings.ContainsAny(toks[i].text, ",—–-") {
 		i++

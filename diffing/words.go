@@ -17,10 +17,39 @@ const (
 )
 
 // token is a byte range of a string: a word, a run of whitespace, or one
-// punctuation or symbol rune.
+// punctuation or symbol rune. Offsets are int32 to keep token slices small.
 type token struct {
-	start, end int
+	start, end int32
 	kind       tokKind
+}
+
+// asciiClass classifies the ASCII bytes: tokenizing is the floor of every
+// diff, and almost all news text is ASCII.
+var asciiClass = func() (c [utf8.RuneSelf]tokKind) {
+	for b := range utf8.RuneSelf {
+		switch r := rune(b); {
+		case unicode.IsSpace(r):
+			c[b] = tokSpace
+		case isWordRune(r):
+			c[b] = tokWord
+		default:
+			c[b] = tokPunct
+		}
+	}
+	return c
+}()
+
+func classOf(r rune) tokKind {
+	if r < utf8.RuneSelf {
+		return asciiClass[r]
+	}
+	switch {
+	case unicode.IsSpace(r):
+		return tokSpace
+	case isWordRune(r):
+		return tokWord
+	}
+	return tokPunct
 }
 
 func isWordRune(r rune) bool {
@@ -46,28 +75,37 @@ func joins(prev, r, next rune) bool {
 // tokenize splits s into words, whitespace runs and single punctuation
 // runes. Concatenating the tokens gives s back.
 func tokenize(s string) []token {
-	toks := make([]token, 0, len(s)/4+1)
+	toks := make([]token, 0, len(s)/3+1)
 	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case unicode.IsSpace(r):
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
+		switch classOf(r) {
+		case tokSpace:
 			j := i + n
 			for j < len(s) {
-				r2, n2 := utf8.DecodeRuneInString(s[j:])
-				if !unicode.IsSpace(r2) {
+				r2, n2 := rune(s[j]), 1
+				if r2 >= utf8.RuneSelf {
+					r2, n2 = utf8.DecodeRuneInString(s[j:])
+				}
+				if classOf(r2) != tokSpace {
 					break
 				}
 				j += n2
 			}
-			toks = append(toks, token{i, j, tokSpace})
+			toks = append(toks, token{int32(i), int32(j), tokSpace})
 			i = j
 			continue
-		case isWordRune(r):
+		case tokWord:
 			j := i + n
 			last := r
 			for j < len(s) {
-				r2, n2 := utf8.DecodeRuneInString(s[j:])
-				if isWordRune(r2) {
+				r2, n2 := rune(s[j]), 1
+				if r2 >= utf8.RuneSelf {
+					r2, n2 = utf8.DecodeRuneInString(s[j:])
+				}
+				if classOf(r2) == tokWord {
 					j += n2
 					last = r2
 					continue
@@ -82,11 +120,11 @@ func tokenize(s string) []token {
 				}
 				break
 			}
-			toks = append(toks, token{i, j, tokWord})
+			toks = append(toks, token{int32(i), int32(j), tokWord})
 			i = j
 			continue
 		}
-		toks = append(toks, token{i, i + n, tokPunct})
+		toks = append(toks, token{int32(i), int32(i + n), tokPunct})
 		i += n
 	}
 	return toks
@@ -179,11 +217,11 @@ func coarseDiff(before, after string, ta, tb []token) []Op {
 	}
 	pa, pb := 0, 0
 	if p > 0 {
-		pa, pb = ta[p-1].end, tb[p-1].end
+		pa, pb = int(ta[p-1].end), int(tb[p-1].end)
 	}
 	sa, sb := len(before), len(after)
 	if s > 0 {
-		sa, sb = ta[len(ta)-s].start, tb[len(tb)-s].start
+		sa, sb = int(ta[len(ta)-s].start), int(tb[len(tb)-s].start)
 	}
 	var ops []Op
 	ops = appendOp(ops, OpEqual, before[:pa])
