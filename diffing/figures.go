@@ -12,7 +12,7 @@ import (
 var (
 	fullMonths = set("january", "february", "march", "april", "may", "june", "july", "august",
 		"september", "october", "november", "december")
-	abbrevMonths = set("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
+	abbrevMonths  = set("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
 	numberWordSet = set("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
 		"eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
 		"nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
@@ -52,7 +52,7 @@ func figureTokens(s string) []ftok {
 				r, n := utf8.DecodeRuneInString(w[k:])
 				if k == len(w) || r == '-' || r == '‐' || r == '‑' {
 					if k > 0 {
-						out = append(out, ftok{s[st:int(t.start)+k], st, int(t.start) + k, true, spaced})
+						out = append(out, ftok{s[st : int(t.start)+k], st, int(t.start) + k, true, spaced})
 						spaced = false
 					}
 					if k == len(w) {
