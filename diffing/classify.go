@@ -1,0 +1,304 @@
+package diffing
+
+import (
+	"regexp"
+	"strings"
+)
+
+// quoteKey is how quotations are compared: exact words, but a trailing
+// comma or full stop that style moves in or out of the marks is ignored,
+// and so is the apostrophe's style (We’ve, We've).
+func quoteKey(q string) string {
+	q = strings.ReplaceAll(q, "’", "'")
+	return strings.TrimRight(strings.Join(strings.Fields(q), " "), ",.;:")
+}
+
+// attributionChange reports a quotation whose words stayed but whose
+// speaker or attribution verb changed.
+func attributionChange(s, t *sentence) (Change, bool) {
+	if len(s.quotes) != len(t.quotes) {
+		return Change{}, false
+	}
+	var c Change
+	for x := range s.quotes {
+		p, q := s.quotes[x], t.quotes[x]
+		if quoteKey(p.text) != quoteKey(q.text) {
+			continue
+		}
+		reattributed := speakerKey(p.speaker) != speakerKey(q.speaker)
+		verb := p.verb != "" && q.verb != "" && fold(p.verb) != fold(q.verb)
+		if reattributed {
+			c.Kinds = append(c.Kinds, QuoteReattributed)
+		}
+		if verb {
+			c.Kinds = append(c.Kinds, QuoteVerbChanged)
+		}
+		if !reattributed && !verb {
+			continue
+		}
+		c.Quotes = append(c.Quotes, QuoteChange{Before: p.text, After: q.text, BeforeSpeaker: p.speaker, AfterSpeaker: q.speaker})
+		if c.Speaker == "" {
+			c.Speaker = q.speaker
+		}
+	}
+	return c, len(c.Kinds) > 0
+}
+
+// classify names what changed between two aligned sentences.
+func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
+	c := Change{Before: s.text, After: t.text, Ops: WordDiff(s.text, t.text)}
+	kinds := map[Kind]bool{}
+
+	// Quotations: pair them in order when the counts agree, else by text.
+	qa, qb := s.quotes, t.quotes
+	if len(qa) == len(qb) {
+		for x := range qa {
+			p, q := qa[x], qb[x]
+			qc := QuoteChange{Before: p.text, After: q.text, BeforeSpeaker: p.speaker, AfterSpeaker: q.speaker}
+			changed := false
+			if quoteKey(p.text) != quoteKey(q.text) {
+				kinds[QuoteChanged], changed = true, true
+			}
+			if speakerKey(p.speaker) != speakerKey(q.speaker) {
+				kinds[QuoteReattributed], changed = true, true
+			}
+			if p.verb != "" && q.verb != "" && fold(p.verb) != fold(q.verb) {
+				kinds[QuoteVerbChanged], changed = true, true
+			}
+			if changed {
+				c.Quotes = append(c.Quotes, qc)
+				if c.Speaker == "" {
+					c.Speaker = q.speaker
+				}
+			}
+		}
+	} else {
+		ka, kb := make([]string, len(qa)), make([]string, len(qb))
+		for x, q := range qa {
+			ka[x] = quoteKey(q.text)
+		}
+		for x, q := range qb {
+			kb[x] = quoteKey(q.text)
+		}
+		gone, added := multisetDiff(ka, kb, func(s string) string { return s })
+		for _, g := range gone {
+			for _, q := range qa {
+				if quoteKey(q.text) == g {
+					c.Quotes = append(c.Quotes, QuoteChange{Before: q.text, BeforeSpeaker: q.speaker})
+					break
+				}
+			}
+		}
+		for _, g := range added {
+			for _, q := range qb {
+				if quoteKey(q.text) == g {
+					c.Quotes = append(c.Quotes, QuoteChange{After: q.text, AfterSpeaker: q.speaker})
+					if c.Speaker == "" {
+						c.Speaker = q.speaker
+					}
+					break
+				}
+			}
+		}
+		if len(gone) > 0 {
+			kinds[QuoteRemoved] = true
+		}
+		if len(added) > 0 {
+			kinds[QuoteAdded] = true
+		}
+	}
+
+	if touchesFigure(c.Ops) {
+		if gone, added := multisetDiff(Figures(s.text), Figures(t.text), figureKey); len(gone)+len(added) > 0 {
+			kinds[NumberChanged] = true
+			c.Figures = pairFigures(gone, added)
+		}
+	}
+	if gone, added := multisetDiff(Negations(s.text), Negations(t.text), strings.ToLower); len(gone)+len(added) > 0 {
+		kinds[NegationChanged] = true
+	}
+	if gone, added := multisetDiff(Hedges(s.text), Hedges(t.text), strings.ToLower); len(gone)+len(added) > 0 {
+		kinds[HedgeChanged] = true
+	}
+	if gone, added := multisetDiff(entities(s.text, nameOld), entities(t.text, nameNew), entityKey); len(gone) > 0 && len(added) > 0 {
+		kinds[EntityChanged] = true
+	}
+	if len(kinds) == 0 {
+		if isCosmetic(c.Ops) {
+			kinds[Cosmetic] = true
+		} else {
+			kinds[SentenceChanged] = true
+		}
+	}
+	for k := range kinds {
+		c.Kinds = append(c.Kinds, k)
+	}
+	return c
+}
+
+// touchesFigure reports whether an edit could change a figure: only then
+// are the sentences scanned for figures.
+func touchesFigure(ops []Op) bool {
+	for k, op := range ops {
+		if op.Op == OpEqual {
+			continue
+		}
+		// A figure's words can sit next to the edit ("97 percent" → "97
+		// per cent"), so look at the neighbouring words too.
+		ctx := op.Text
+		if k > 0 {
+			ctx = lastWords(ops[k-1].Text) + ctx
+		}
+		if k+1 < len(ops) {
+			ctx += firstWords(ops[k+1].Text)
+		}
+		if mayHoldFigure(ctx) {
+			return true
+		}
+	}
+	return false
+}
+
+func lastWords(s string) string {
+	if len(s) > 24 {
+		return s[len(s)-24:]
+	}
+	return s
+}
+
+func firstWords(s string) string {
+	if len(s) > 24 {
+		return s[:24]
+	}
+	return s
+}
+
+// sameWords reports whether two texts differ only in spacing,
+// punctuation and case.
+func sameWords(x, y string) bool {
+	wx, wy := words(x), words(y)
+	if len(wx) != len(wy) {
+		return false
+	}
+	for i := range wx {
+		if fold(wx[i]) != fold(wy[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// isCosmetic reports whether an edit only fixes spacing, punctuation,
+// case or a typo: every replaced word is within a small edit distance of
+// its replacement, and no word is added or dropped.
+func isCosmetic(ops []Op) bool { return isCosmeticWithin(ops, -1) }
+
+// isCosmeticWithin is isCosmetic with a cap on each typo's edit distance
+// (-1: a quarter of the word's length).
+func isCosmeticWithin(ops []Op, maxDist int) bool {
+	for k := 0; k < len(ops); k++ {
+		switch ops[k].Op {
+		case OpEqual:
+			continue
+		case OpDelete:
+			var ins string
+			if k+1 < len(ops) && ops[k+1].Op == OpInsert {
+				ins = ops[k+1].Text
+				k++
+			}
+			if !typoFix(ops[k-boolInt(ins != "")].Text, ins, maxDist) {
+				return false
+			}
+		case OpInsert:
+			if len(words(ops[k].Text)) > 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// typoFix reports whether replacing del by ins only fixes typos,
+// punctuation, spacing or case.
+func typoFix(del, ins string, maxDist int) bool {
+	wd, wi := words(del), words(ins)
+	if len(wd) != len(wi) {
+		return false
+	}
+	for x := range wd {
+		d, i := fold(wd[x]), fold(wi[x])
+		if d == i {
+			continue
+		}
+		if hasDigit(d) || hasDigit(i) {
+			return false
+		}
+		rd, ri := []rune(d), []rune(i)
+		limit := max(1, min(len(rd), len(ri))/4)
+		if maxDist >= 0 {
+			limit = min(limit, maxDist)
+		}
+		if len(rd) < 4 || len(ri) < 4 || editDistance(rd, ri) > limit {
+			return false
+		}
+	}
+	return true
+}
+
+func hasDigit(s string) bool {
+	return strings.ContainsAny(s, "0123456789")
+}
+
+// editDistance is the Damerau–Levenshtein (optimal string alignment)
+// distance, for short words.
+func editDistance(a, b []rune) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+// disclosureRE matches the notices publishers add when they own an edit.
+var disclosureRE = regexp.MustCompile(`(?i)\b(corrections?|clarifications?|editor['’]s note|an earlier version of this|this (article|story|post) (has been|was) (updated|corrected|amended)|updated)\b`)
+
+// discloses reports whether the new version tells its readers something
+// changed: a notice that was not there before, or a new dateModified.
+func discloses(a, b *version) bool {
+	if b.modified != "" && a.modified != "" && a.modified != b.modified {
+		return true
+	}
+	had := make(map[string]bool, len(a.paras))
+	for _, p := range a.paras {
+		had[p] = true
+	}
+	for _, p := range b.paras {
+		if !had[p] && disclosureRE.MatchString(p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,235 @@
+package diffing
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Names.
+
+// nameRun is a run of capitalized words, joined by connectors (Secretary of
+// State Mike Pompeo). A possessive ends a run: "Mexico’s President Claudia
+// Sheinbaum" is two runs.
+type nameRun struct {
+	start  int      // byte offset of the first word
+	words  []string // words as written, possessive removed
+	endTok int      // index of the last token in the slice given to nameRuns
+	first  bool     // the run starts its sentence or quotation
+	poss   bool     // the run ended with a possessive: "Mexico’s"
+}
+
+var connectors = set("of", "de", "la", "del", "da", "van", "von", "bin", "al", "le", "du", "der", "y")
+
+// stopCaps are capitalized words that start sentences but never names.
+var stopCaps = set("The", "A", "An", "In", "On", "At", "For", "With", "By", "From", "To", "As", "And",
+	"But", "Or", "If", "When", "While", "After", "Before", "This", "That", "These", "Those", "However",
+	"Meanwhile", "Yet", "His", "Her", "Their", "Its", "Our", "We", "He", "She", "They", "It", "I", "You",
+	"Unlike", "Although", "Though", "Since", "Because", "Despite", "During", "Under", "Over", "Still",
+	"Also", "Then", "Now", "Here", "There", "What", "Who", "Why", "How", "Where", "Some", "Many", "Most",
+	"Several", "Both", "Each", "Every", "No", "Not", "Yes", "My", "Your", "One", "Two", "Three", "Top",
+	"According", "Asked", "Later", "Earlier", "Originally", "Critics", "Experts", "Officials", "Like",
+	"Such", "Even", "Only", "Just", "So", "Thus", "Instead", "Indeed", "Other", "Others", "All", "Any",
+	"Today", "Yesterday", "Tomorrow", "Tonight", "Last", "Next")
+
+func startsUpper(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+func stripPossessive(w string) (string, bool) {
+	for _, suf := range []string{"’s", "'s", "’S", "'S"} {
+		if strings.HasSuffix(w, suf) && len(w) > len(suf) {
+			return w[:len(w)-len(suf)], true
+		}
+	}
+	return w, false
+}
+
+// nameRuns finds the capitalized runs among toks. With sentence set, the
+// first token of toks starts a sentence.
+func nameRuns(toks []word, sentence bool) []nameRun {
+	var runs []nameRun
+	var cur *nameRun
+	lastEnd := -1
+	flush := func() {
+		if cur != nil {
+			for len(cur.words) > 0 && connectors[strings.ToLower(cur.words[len(cur.words)-1])] {
+				cur.words = cur.words[:len(cur.words)-1]
+				cur.endTok--
+			}
+			if len(cur.words) > 0 {
+				runs = append(runs, *cur)
+			}
+		}
+		cur = nil
+	}
+	dotted := false // the last token was a full stop kept by an abbreviation
+	for i, t := range toks {
+		if t.punct {
+			// "U.S." and "Jr.": the full stop belongs to the word.
+			if t.text == "." && cur != nil && lastEnd == t.start && i == cur.endTok+1 && abbrev(cur.words[len(cur.words)-1]) {
+				cur.words[len(cur.words)-1] += "."
+				cur.endTok = i
+				lastEnd = t.end
+				dotted = true
+				continue
+			}
+			flush()
+			continue
+		}
+		w, poss := stripPossessive(t.text)
+		if dotted && stopCaps[w] {
+			flush() // "in the U.S. The plan": the full stop also ended the sentence
+		}
+		dotted = false
+		switch {
+		case startsUpper(w) && !(cur == nil && stopCaps[w]):
+			if cur == nil {
+				cur = &nameRun{start: t.start, first: (i == 0 && sentence) || (i > 0 && isQuoteRuneStr(toks[i-1].text))}
+			}
+			cur.words = append(cur.words, w)
+			cur.endTok = i
+		case cur != nil && connectors[w]:
+			cur.words = append(cur.words, w)
+			cur.endTok = i
+		default:
+			flush()
+		}
+		lastEnd = t.end
+		if poss && cur != nil {
+			cur.poss = true
+			flush()
+		}
+	}
+	flush()
+	return runs
+}
+
+// abbrev reports whether a full stop after w belongs to it: U.S, Jr, W.
+func abbrev(w string) bool {
+	lw := strings.ToLower(w)
+	return utf8.RuneCountInString(w) == 1 || strings.Contains(w, ".") || titleAbbrevs[lw] || otherAbbrevs[lw]
+}
+
+func isQuoteRuneStr(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return len(s) == utf8.RuneLen(r) && isQuoteRune(r)
+}
+
+var titles = set("President", "Vice", "Secretary", "Senator", "Sen", "Rep", "Representative", "Gov",
+	"Governor", "Mayor", "Chairman", "Chairwoman", "Chair", "Minister", "Prime", "Chancellor", "King",
+	"Queen", "Prince", "Princess", "Pope", "General", "Gen", "Judge", "Justice", "Attorney", "Director",
+	"Commissioner", "Ambassador", "Spokesman", "Spokeswoman", "Spokesperson", "Speaker", "Leader",
+	"Mr", "Mrs", "Ms", "Dr", "Prof", "Professor", "Sheriff", "Chief", "Colonel", "Col", "Lt",
+	"Captain", "Capt", "Sgt", "Admiral", "Adm", "CEO", "Rev", "Sir", "Dame", "Lord", "Lady",
+	"President-elect", "Premier", "Deputy", "Commander", "Marshal", "Inspector", "Detective", "Coach",
+	"Lieutenant", "Sergeant", "Major", "Officer", "Senators", "Congressman", "Congresswoman")
+
+// orgWords mark a capitalized run as an organization or a place.
+var orgWords = set("House", "Department", "Committee", "News", "Times", "Post", "Agency", "Party",
+	"Congress", "Senate", "Court", "Government", "Administration", "University", "Ministry", "Council",
+	"Bank", "Force", "Forces", "Army", "Navy", "Office", "Organization", "Union", "Association",
+	"Corporation", "Inc", "Company", "Group", "Street", "City", "State", "States", "Republic", "Kingdom",
+	"United", "Nations", "Operation", "Program", "Service", "Services", "Police", "Guard", "Journal",
+	"Institute", "Foundation", "Center", "Centre", "Bureau", "Commission", "Fund", "Reuters", "Press",
+	"Network", "County", "River", "Island", "Islands", "Sea", "Ocean", "Gulf", "Valley", "Avenue",
+	"Article", "Act", "Order", "Fox", "Affairs", "Intelligence", "Security", "Defense", "Justice",
+	"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "White", "America",
+	"Europe", "Asia", "Africa", "Americas", "Pentagon", "Kremlin")
+
+// personName decides whether a capitalized run names a person: it carries
+// a title (President Claudia Sheinbaum), or its surname is a known person,
+// or it looks like "First Last". It returns the name without titles.
+func personName(ws []string, known map[string]bool) (string, bool) {
+	lastTitle := -1
+	for i, w := range ws {
+		if titles[strings.TrimSuffix(w, ".")] {
+			lastTitle = i
+		}
+	}
+	if lastTitle >= 0 && lastTitle < len(ws)-1 {
+		return cleanName(ws), true
+	}
+	name := cleanName(ws)
+	if name == "" {
+		return "", false
+	}
+	if known[speakerKey(name)] {
+		return name, true
+	}
+	parts := strings.Fields(name)
+	if len(parts) < 2 || len(parts) > 3 {
+		return "", false
+	}
+	for _, p := range parts {
+		if orgWords[p] || months[strings.ToLower(p)] || !looksLikeName(p) {
+			return "", false
+		}
+	}
+	return name, true
+}
+
+// looksLikeName: "Claudia", "O’Brien", "Jean-Luc"; not "CIA" or "U.S".
+func looksLikeName(w string) bool {
+	rs := []rune(w)
+	if len(rs) < 2 || !unicode.IsUpper(rs[0]) {
+		return false
+	}
+	if len(rs) == 2 && rs[1] == '.' {
+		return true // an initial
+	}
+	lower := 0
+	for _, r := range rs[1:] {
+		if unicode.IsLower(r) {
+			lower++
+		}
+	}
+	return lower > 0 && !strings.Contains(w, ".")
+}
+
+var suffixes = set("Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV")
+
+// cleanName drops titles, "of State"-style qualifiers and suffixes, and
+// keeps the name short: "Secretary of State Mike Pompeo" → "Mike Pompeo".
+func cleanName(ws []string) string {
+	rest := ws
+	for i, w := range ws {
+		if titles[strings.TrimSuffix(w, ".")] {
+			rest = ws[i+1:]
+		}
+	}
+	for len(rest) > 1 && connectors[rest[0]] {
+		rest = rest[2:]
+	}
+	for len(rest) > 0 && suffixes[rest[len(rest)-1]] {
+		rest = rest[:len(rest)-1]
+	}
+	var keep []string
+	for _, w := range rest {
+		if !connectors[w] || len(keep) > 0 {
+			keep = append(keep, w)
+		}
+	}
+	if len(keep) > 2 {
+		n := 2
+		if len(keep) >= 3 && utf8.RuneCountInString(strings.TrimSuffix(keep[len(keep)-2], ".")) == 1 {
+			n = 3 // George W. Bush
+		}
+		if !connectors[keep[len(keep)-2]] {
+			keep = keep[len(keep)-n:]
+		}
+	}
+	return strings.Join(keep, " ")
+}
+
+// speakerKey is what makes two mentions the same person: the surname, in
+// lower case ("Claudia Sheinbaum" and "Sheinbaum" compare equal).
+func speakerKey(name string) string {
+	f := strings.Fields(name)
+	if len(f) == 0 {
+		return ""
+	}
+	w, _ := stripPossessive(f[len(f)-1])
+	return fold(strings.TrimSuffix(w, "."))
+}

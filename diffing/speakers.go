@@ -1,0 +1,650 @@
+package diffing
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Attribution.
+
+var speechVerbs = set(
+	"say", "says", "said", "saying", "state", "states", "stated", "stating",
+	"declare", "declares", "declared", "declaring", "tell", "tells", "told", "telling",
+	"add", "adds", "added", "adding", "clarify", "clarifies", "clarified", "clarifying",
+	"emphasize", "emphasizes", "emphasized", "emphasizing", "emphasise", "emphasises", "emphasised",
+	"argue", "argues", "argued", "arguing", "warn", "warns", "warned", "warning",
+	"claim", "claims", "claimed", "claiming", "insist", "insists", "insisted", "insisting",
+	"note", "notes", "noted", "noting", "explain", "explains", "explained", "explaining",
+	"write", "writes", "wrote", "writing", "tweeted", "posted", "ask", "asks", "asked",
+	"reply", "replies", "replied", "respond", "responds", "responded", "recall", "recalls", "recalled",
+	"recount", "recounts", "recounted", "announce", "announces", "announced", "contend", "contends",
+	"contended", "maintain", "maintains", "maintained", "vow", "vows", "vowed", "vowing",
+	"promise", "promises", "promised", "promising", "caution", "cautions", "cautioned",
+	"suggest", "suggests", "suggested", "predict", "predicts", "predicted", "testify", "testified",
+	"concede", "concedes", "conceded", "admit", "admits", "admitted", "acknowledge", "acknowledges",
+	"acknowledged", "observe", "observed", "remark", "remarked", "stress", "stresses", "stressed",
+	"stressing", "reiterate", "reiterated", "counter", "countered", "confirm", "confirmed",
+	"deny", "denied", "assert", "asserts", "asserted", "allege", "alleged", "complain", "complained",
+	"joke", "joked", "shout", "shouted", "urge", "urged", "pledge", "pledged", "call", "called",
+	"describe", "described", "continue", "continued", "quip", "quipped", "conclude", "concluded",
+)
+
+// verbs that may come before the speaker: "said Sheinbaum". "told" may not:
+// "told Reuters" names the listener.
+var invertibleVerbs = set("say", "says", "said", "added", "wrote", "asked", "declared", "stated",
+	"continued", "replied", "explained", "noted")
+
+var pronouns = set("he", "she")
+
+// skippable words between a subject and its verb: "Pompeo once stating",
+// "who has argued".
+var auxiliaries = set("has", "have", "had", "was", "were", "is", "are", "will", "would", "also",
+	"once", "later", "then", "again", "further", "previously", "earlier", "had", "been", "did",
+	"does", "do", "not", "never", "still", "soon", "often")
+
+func skippable(w string) bool {
+	lw := strings.ToLower(w)
+	return auxiliaries[lw] || (strings.HasSuffix(lw, "ly") && len(lw) > 4)
+}
+
+// mention is a person named outside any quotation.
+type mention struct {
+	pos  int
+	name string
+	key  string
+}
+
+type attributor struct {
+	text     string
+	toks     []token         // every token of text, so sentences are not tokenized twice
+	known    map[string]bool // speaker keys of people seen so far
+	mentions []mention       // in text order
+	// subjects are one-word names opening a sentence ("Trump, in a fiery
+	// segment…, framed"), which may or may not be people. A pronoun falls
+	// back on one in its paragraph only when no person was named before.
+	subjects []mention
+}
+
+// word is a token with its text, for attribution and entity scans.
+type word struct {
+	text       string
+	start, end int
+	punct      bool
+}
+
+// outside is tokensOutside over the attributor's text, using its tokens:
+// those that start in [a, b), cut at b.
+func (at *attributor) outside(a, b int, qs []Quote) []word {
+	s := at.text
+	k := sort.Search(len(at.toks), func(i int) bool { return int(at.toks[i].end) > a })
+	n := 0
+	for x := k; x < len(at.toks) && int(at.toks[x].start) < b; x++ {
+		n++
+	}
+	out := make([]word, 0, n)
+	qi := sort.Search(len(qs), func(i int) bool { return qs[i].End > a })
+	for ; k < len(at.toks) && int(at.toks[k].start) < b; k++ {
+		t := at.toks[k]
+		if t.kind == tokSpace {
+			continue
+		}
+		st, en := max(int(t.start), a), min(int(t.end), b)
+		for qi < len(qs) && qs[qi].End <= st {
+			qi++
+		}
+		if qi < len(qs) && qs[qi].Start <= st && st < qs[qi].End {
+			continue
+		}
+		kind := t.kind
+		if st != int(t.start) || en != int(t.end) {
+			kind = retokenKind(s[st:en])
+		}
+		out = append(out, word{s[st:en], st, en, kind != tokWord})
+	}
+	return out
+}
+
+// retokenKind classifies a token cut by a range boundary, as tokenize
+// would classify the piece.
+func retokenKind(w string) tokKind {
+	r, _ := utf8.DecodeRuneInString(w)
+	if isWordRune(r) {
+		return tokWord
+	}
+	return tokPunct
+}
+
+// tokensOutside returns the non-space tokens of s[a:b] that lie outside
+// the given top-level quotations (sorted by start).
+func tokensOutside(s string, a, b int, qs []Quote) []word {
+	var out []word
+	qi := sort.Search(len(qs), func(i int) bool { return qs[i].End > a })
+	for _, t := range tokenize(s[a:b]) {
+		if t.kind == tokSpace {
+			continue
+		}
+		st, en := a+int(t.start), a+int(t.end)
+		for qi < len(qs) && qs[qi].End <= st {
+			qi++
+		}
+		if qi < len(qs) && qs[qi].Start <= st && st < qs[qi].End {
+			continue
+		}
+		out = append(out, word{s[st:en], st, en, t.kind != tokWord})
+	}
+	return out
+}
+
+// attribute fills Speaker and Verb of the top-level quotations in qs.
+func attribute(s string, sents []Span, qs []Quote) {
+	var top []Quote
+	var topIdx []int
+	for i, q := range qs {
+		if q.Depth == 0 {
+			top = append(top, q)
+			topIdx = append(topIdx, i)
+		}
+	}
+	at := &attributor{text: s, toks: tokenize(s), known: map[string]bool{}}
+	decided := make([]bool, len(top)) // the text says who spoke, or that we cannot tell
+	qi := 0
+	for _, sp := range sents {
+		toks := at.outside(sp.Start, sp.End, top)
+		for _, r := range nameRuns(toks, true) {
+			if !at.notePerson(r) {
+				at.noteSubject(toks, r)
+			}
+		}
+		for ; qi < len(top) && top[qi].Start < sp.End; qi++ {
+			q := &qs[topIdx[qi]]
+			if q.Start < sp.Start {
+				continue // opened in an earlier sentence we did not see (cannot happen for sorted input)
+			}
+			name, verb, ok := at.after(s, sents, *q, top)
+			if !ok {
+				name, verb, ok = at.before(toks, q.Start)
+			}
+			if !ok && q.Start == sp.Start && qi > 0 && top[qi-1].Speaker != "" && continues(s, top[qi-1], *q) {
+				// A quotation opening a sentence continues the previous
+				// speaker's quotation in the same paragraph, or the one
+				// the previous paragraph left open.
+				name = top[qi-1].Speaker
+			}
+			q.Speaker, q.Verb = name, verb
+			top[qi].Speaker = name
+			decided[qi] = ok
+		}
+	}
+	// “We will fight on the beaches.¶“We shall never surrender,” he said:
+	// the speaker named at the end of a quotation that runs over
+	// paragraphs spoke its first paragraphs too.
+	for k := len(top) - 2; k >= 0; k-- {
+		if !decided[k] && top[k].Speaker == "" && top[k+1].Speaker != "" && runsOn(s, top[k], top[k+1]) {
+			top[k].Speaker = top[k+1].Speaker
+			qs[topIdx[k]].Speaker = top[k].Speaker
+		}
+	}
+}
+
+// continues reports whether q, which opens a sentence, goes on with the
+// quotation prev: in the same paragraph, or in the next one when prev was
+// left open at its paragraph's end.
+func continues(s string, prev, q Quote) bool {
+	return !strings.Contains(s[prev.End:q.Start], "\n") || runsOn(s, prev, q)
+}
+
+// runsOn reports whether q opens the paragraph after the one in which the
+// quotation prev was left open.
+func runsOn(s string, prev, q Quote) bool {
+	between := s[prev.End:q.Start]
+	return !closed(s, prev) && strings.Count(between, "\n") == 1 && strings.TrimSpace(between) == ""
+}
+
+// closed reports whether q ends with its closing mark rather than at the
+// end of its paragraph.
+func closed(s string, q Quote) bool {
+	r, n := utf8.DecodeLastRuneInString(s[:q.End])
+	return isQuoteRune(r) && q.Inner.End <= q.End-n
+}
+
+// notePerson records a name run if it names a person.
+func (at *attributor) notePerson(r nameRun) bool {
+	name, ok := personName(r.words, at.known)
+	if ok {
+		at.addMention(r.start, name)
+	}
+	return ok
+}
+
+// noteSubject records a one-word name that opens its sentence and is
+// followed by a comma or a lower-case word, as a verb's subject is.
+func (at *attributor) noteSubject(toks []word, r nameRun) {
+	if !r.first || r.poss || len(r.words) != 1 || r.endTok+1 >= len(toks) {
+		return
+	}
+	w, next := r.words[0], toks[r.endTok+1]
+	if orgWords[w] || calendarOnly(r.words) || !looksLikeName(w) {
+		return
+	}
+	if next.text == "," || (!next.punct && unicode.IsLower([]rune(next.text)[0])) {
+		at.subjects = append(at.subjects, mention{r.start, w, speakerKey(w)})
+	}
+}
+
+func (at *attributor) addMention(pos int, name string) {
+	key := speakerKey(name)
+	if key == "" {
+		return
+	}
+	at.known[key] = true
+	at.insertMention(mention{pos, name, key})
+}
+
+// addDescription records a descriptive speaker ("a spokesperson for the
+// ministry") so that a later "she said" refers to it rather than to a
+// person named before. It does not make its last word a known name.
+func (at *attributor) addDescription(pos int, desc string) {
+	at.insertMention(mention{pos, desc, speakerKey(desc)})
+}
+
+func (at *attributor) insertMention(m mention) {
+	i := sort.Search(len(at.mentions), func(i int) bool { return at.mentions[i].pos > m.pos })
+	at.mentions = append(at.mentions, mention{})
+	copy(at.mentions[i+1:], at.mentions[i:])
+	at.mentions[i] = m
+}
+
+// resolve returns the last person named before pos.
+func (at *attributor) resolve(pos int) string {
+	i := sort.Search(len(at.mentions), func(i int) bool { return at.mentions[i].pos >= pos })
+	if i > 0 {
+		return at.mentions[i-1].name
+	}
+	i = sort.Search(len(at.subjects), func(i int) bool { return at.subjects[i].pos >= pos })
+	if i > 0 {
+		if sub := at.subjects[i-1]; !strings.Contains(at.text[sub.pos:pos], "\n") {
+			at.addMention(sub.pos, sub.name) // the pronoun makes a person of it
+			return sub.name
+		}
+	}
+	return ""
+}
+
+// speakerAt reads a subject ending at toks[i]: a pronoun, a name, or
+// "X, who". It returns the speaker's name, or "".
+func (at *attributor) speakerAt(toks []word, i int) string {
+	if i < 0 {
+		return ""
+	}
+	w := toks[i]
+	lw := strings.ToLower(w.text)
+	switch {
+	case pronouns[lw]:
+		return at.resolve(w.start)
+	case lw == "who" && i >= 2 && toks[i-1].text == ",":
+		return at.nameEndingAt(toks, i-2)
+	case !w.punct && startsUpper(w.text):
+		return at.nameEndingAt(toks, i)
+	}
+	return ""
+}
+
+func (at *attributor) nameEndingAt(toks []word, i int) string {
+	runs := nameRuns(toks[:i+1], false)
+	if len(runs) == 0 || runs[len(runs)-1].endTok != i {
+		return ""
+	}
+	r := runs[len(runs)-1]
+	name, ok := personName(r.words, at.known)
+	if !ok {
+		name = cleanName(r.words)
+		if name == "" {
+			return ""
+		}
+		at.addMention(r.start, name) // a named speaker is a person from now on
+	}
+	return name
+}
+
+// before finds "X said that '…'", "X, when asked, stated, '…'" and
+// "according to X" in the sentence before the quotation. ok reports that
+// it found the verb's subject, even one that names nobody ("one statement
+// declared that '…'"), so that no earlier speaker is borrowed.
+func (at *attributor) before(toks []word, qstart int) (name, verb string, ok bool) {
+	n := sort.Search(len(toks), func(i int) bool { return toks[i].start >= qstart })
+	toks = toks[:n]
+	for v := len(toks) - 1; v >= 0; v-- {
+		lw := strings.ToLower(toks[v].text)
+		if lw == "according" && v+2 < len(toks) && strings.EqualFold(toks[v+1].text, "to") {
+			if name := at.nameStartingAt(toks, v+2); name != "" {
+				return name, "", true
+			}
+			if desc, _, ok := at.describeForward(toks, v+2, false); ok {
+				return desc, "", true
+			}
+		}
+		if !speechVerbs[lw] {
+			continue
+		}
+		if invertibleVerbs[lw] && v+1 < len(toks) {
+			if name := at.nameStartingAt(toks, v+1); name != "" {
+				return name, toks[v].text, true
+			}
+		}
+		i := v - 1
+		for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippable(toks[i].text); k++ {
+			i--
+		}
+		if i >= 0 && toks[i].text == "," {
+			// "Jordan, when asked whether…, stated": skip the clause.
+			for c := i - 1; c >= 0 && c >= i-30; c-- {
+				if toks[c].text == "," {
+					if name := at.speakerAt(toks, c-1); name != "" {
+						return name, toks[v].text, true
+					}
+					if desc, ok := at.describeBackward(toks, c-1); ok {
+						return desc, descVerb(desc, toks[v].text), true
+					}
+					break
+				}
+			}
+			continue // "he declared, vowing to '…'": keep looking back
+		}
+		if name := at.speakerAt(toks, i); name != "" {
+			return name, toks[v].text, true
+		}
+		if desc, ok := at.describeBackward(toks, i); ok {
+			return desc, descVerb(desc, toks[v].text), true
+		}
+	}
+	return "", "", false
+}
+
+// descVerb is the verb to report for a speaker: none when the subject
+// named nobody, since a verb change is then no attribution change.
+func descVerb(speaker, verb string) string {
+	if speaker == "" {
+		return ""
+	}
+	return verb
+}
+
+// nameStartingAt reads a pronoun or name run starting at toks[i].
+func (at *attributor) nameStartingAt(toks []word, i int) string {
+	if i >= len(toks) || toks[i].punct {
+		return ""
+	}
+	if pronouns[strings.ToLower(toks[i].text)] {
+		return at.resolve(toks[i].start)
+	}
+	runs := nameRuns(toks[i:], false)
+	if len(runs) == 0 || runs[0].start != toks[i].start {
+		return ""
+	}
+	return at.nameEndingAt(toks[:i+runs[0].endTok+1], i+runs[0].endTok)
+}
+
+// after finds "'…,' she said", "'…,' Sheinbaum clarified", "'…,' said
+// Sheinbaum", "'…,' Sheinbaum, a former scientist, said" and "'…,' a
+// spokesperson for the ministry said". ok is as for before.
+func (at *attributor) after(s string, sents []Span, q Quote, top []Quote) (name, verb string, ok bool) {
+	k := sort.Search(len(sents), func(i int) bool { return sents[i].End >= q.End })
+	if k == len(sents) || sents[k].Start > q.End {
+		return "", "", false
+	}
+	end := min(sents[k].End, q.End+400)
+	toks := at.outside(q.End, end, top)
+	i := 0
+	for i < len(toks) && i < 2 && toks[i].punct && strings.ContainsAny(toks[i].text, ",—–-") {
+		i++
+	}
+	if i >= len(toks) {
+		return "", "", false
+	}
+	last, _ := utf8.DecodeLastRuneInString(q.Text)
+	if !strings.ContainsRune(",?!—–-…", last) && !unicode.IsLower([]rune(toks[i].text)[0]) {
+		return "", "", false // the quotation ended its sentence; a capital starts a new one
+	}
+	lw := strings.ToLower(toks[i].text)
+	if speechVerbs[lw] && invertibleVerbs[lw] {
+		if name := at.nameStartingAt(toks, i+1); name != "" {
+			return name, toks[i].text, true
+		}
+		desc, _, _ := at.describeForward(toks, i+1, false)
+		return desc, descVerb(desc, toks[i].text), true
+	}
+	if lw == "according" && i+2 < len(toks) && strings.EqualFold(toks[i+1].text, "to") {
+		if name := at.nameStartingAt(toks, i+2); name != "" {
+			return name, "", true
+		}
+		desc, _, _ := at.describeForward(toks, i+2, false)
+		return desc, "", true
+	}
+	if name, verb, ok := at.subjectVerb(toks, i); ok {
+		return name, verb, true
+	}
+	return at.describeForward(toks, i, true)
+}
+
+// subjectVerb reads "she said", "Sheinbaum clarified" or "Sheinbaum, a
+// former scientist, said" starting at toks[i].
+func (at *attributor) subjectVerb(toks []word, i int) (name, verb string, ok bool) {
+	lw := strings.ToLower(toks[i].text)
+	j := i
+	if !pronouns[lw] {
+		runs := nameRuns(toks[i:], false)
+		if len(runs) == 0 || runs[0].start != toks[i].start {
+			return "", "", false
+		}
+		j = i + runs[0].endTok
+	}
+	v := j + 1
+	if v < len(toks) && toks[v].text == "," {
+		for c := v + 1; c < len(toks) && c <= v+15; c++ {
+			if toks[c].text == "," {
+				v = c + 1
+				break
+			}
+		}
+	}
+	for k := 0; k < 3 && v < len(toks) && !toks[v].punct && skippable(toks[v].text); k++ {
+		v++
+	}
+	if v >= len(toks) || !speechVerbs[strings.ToLower(toks[v].text)] {
+		return "", "", false
+	}
+	name = at.speakerAt(toks, j)
+	// A pronoun that resolves to no one leaves the sentence before the
+	// quotation to say who spoke: "Sheinbaum told reporters: '…,' she said."
+	return name, toks[v].text, name != ""
+}
+
+// Descriptive speakers: "a spokesperson for Mexico’s foreign ministry",
+// "Mexican officials", "the president's spokesman". They are reported as
+// written, and never resolved to a person named earlier.
+
+// maxDescription is the most words a descriptive speaker may have.
+const maxDescription = 12
+
+var determiners = set("a", "an", "the", "one", "another", "two", "three", "four", "several", "some",
+	"many", "his", "her", "their", "its", "our")
+
+// descriptionStops end a description: "a friend who disappeared",
+// "the report that".
+var descriptionStops = set("who", "whom", "whose", "which", "that", "and", "or", "but", "while",
+	"when", "as", "because", "after", "before", "if", "although", "though", "since", "where", "than")
+
+// roleNouns are the heads of descriptions that can speak: people, their
+// roles and the bodies that issue statements.
+var roleNouns = set("spokesperson", "spokespersons", "spokespeople", "spokesman", "spokesmen",
+	"spokeswoman", "spokeswomen", "official", "officials", "source", "sources", "aide", "aides",
+	"adviser", "advisers", "advisor", "advisors", "diplomat", "diplomats", "minister", "ministers",
+	"ministry", "representative", "representatives", "lawyer", "lawyers", "attorney", "attorneys",
+	"analyst", "analysts", "expert", "experts", "witness", "witnesses", "resident", "residents",
+	"officer", "officers", "leader", "leaders", "member", "members", "senator", "senators",
+	"lawmaker", "lawmakers", "legislator", "legislators", "person", "people", "man", "men", "woman",
+	"women", "president", "secretary", "director", "chief", "chairman", "chairwoman", "governor",
+	"mayor", "ambassador", "general", "commander", "judge", "prosecutor", "prosecutors", "police",
+	"department", "agency", "government", "administration", "embassy", "office", "executive",
+	"executives", "employee", "employees", "staffer", "staffers", "worker", "workers", "activist",
+	"activists", "critic", "critics", "supporter", "supporters", "researcher", "researchers",
+	"scientist", "scientists", "doctor", "doctors", "negotiator", "negotiators", "envoy", "envoys",
+	"insider", "insiders", "friend", "relative", "relatives", "neighbor", "neighbors", "neighbour",
+	"neighbours", "victim", "victims", "survivor", "survivors", "soldier", "soldiers", "veteran",
+	"veterans", "student", "students", "teacher", "teachers", "candidate", "campaign", "committee",
+	"company", "military", "army", "colleague", "colleagues", "partner", "partners")
+
+func isRole(w string) bool {
+	w, _ = stripPossessive(w)
+	return roleNouns[strings.ToLower(w)]
+}
+
+// speechAhead reports whether toks[j:] is skippable words, then a speech
+// verb: "reportedly said".
+func speechAhead(toks []word, j int) bool {
+	for k := 0; k < 3 && j < len(toks) && !toks[j].punct && skippable(toks[j].text); k++ {
+		j++
+	}
+	return j < len(toks) && speechVerbs[strings.ToLower(toks[j].text)]
+}
+
+// describeForward reads a descriptive speaker starting at toks[i]. With
+// verb set, a speech verb must follow it, perhaps after an appositive
+// ("the president's spokesman, Karine Jean-Pierre, said", which gives the
+// name); ok then reports that the verb's subject was read, and speaker is
+// "" when it names no one who speaks ("one statement declared"). Without
+// verb, ok reports a description of someone who speaks.
+func (at *attributor) describeForward(toks []word, i int, verb bool) (speaker, v string, ok bool) {
+	if i >= len(toks) || toks[i].punct {
+		return "", "", false
+	}
+	first := toks[i].text
+	if !determiners[strings.ToLower(first)] && !isRole(first) && (!startsUpper(first) || stopCaps[first]) {
+		return "", "", false
+	}
+	role := false
+	j := i
+	for ; j < len(toks) && j-i < maxDescription; j++ {
+		t := toks[j]
+		if abbrevDot(toks, j) {
+			continue // "U.S. officials"
+		}
+		if t.punct {
+			break
+		}
+		lw := strings.ToLower(t.text)
+		if j > i && (speechVerbs[lw] || descriptionStops[lw] || (skippable(t.text) && speechAhead(toks, j))) {
+			break
+		}
+		role = role || isRole(t.text)
+	}
+	desc := ""
+	if role {
+		desc = at.text[toks[i].start:toks[j-1].end]
+	}
+	if !verb {
+		if role {
+			at.addDescription(toks[i].start, desc)
+		}
+		return desc, "", role
+	}
+	name := ""
+	if j < len(toks) && toks[j].text == "," {
+		for c := j + 1; c < len(toks) && c <= j+15; c++ {
+			if toks[c].text == "," {
+				name = at.nameSpanning(toks, j+1, c)
+				j = c + 1
+				break
+			}
+		}
+	}
+	for k := 0; k < 3 && j < len(toks) && !toks[j].punct && skippable(toks[j].text); k++ {
+		j++
+	}
+	if j >= len(toks) || !speechVerbs[strings.ToLower(toks[j].text)] {
+		return "", "", false
+	}
+	switch {
+	case name != "":
+		return name, toks[j].text, true
+	case desc != "":
+		at.addDescription(toks[i].start, desc)
+		return desc, toks[j].text, true
+	}
+	return "", "", true
+}
+
+// abbrevDot reports whether toks[j] is the full stop of an abbreviation:
+// the one in "U.S. officials".
+func abbrevDot(toks []word, j int) bool {
+	return toks[j].text == "." && j > 0 && !toks[j-1].punct && toks[j-1].end == toks[j].start &&
+		startsUpper(toks[j-1].text) && abbrev(toks[j-1].text)
+}
+
+// nameSpanning returns the name if toks[a:b] is exactly one name run.
+func (at *attributor) nameSpanning(toks []word, a, b int) string {
+	if a >= b {
+		return ""
+	}
+	runs := nameRuns(toks[a:b], false)
+	if len(runs) != 1 || runs[0].start != toks[a].start || runs[0].endTok != b-a-1 {
+		return ""
+	}
+	return at.nameEndingAt(toks[:b], b-1)
+}
+
+// describeBackward reads a descriptive subject ending at toks[i]: "a
+// spokesperson for the ministry said", "Mexican officials said". ok
+// reports a determiner-led or role-headed subject; speaker is "" when it
+// names no one who speaks.
+func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok bool) {
+	if i >= 2 && strings.ToLower(toks[i].text) == "who" && toks[i-1].text == "," {
+		i -= 2 // "a spokesperson, who asked not to be named, said"
+	}
+	if i < 0 || toks[i].punct || descriptionStops[strings.ToLower(toks[i].text)] {
+		return "", false
+	}
+	start := -1
+	for j := i; j >= 0 && i-j < maxDescription; j-- {
+		t := toks[j]
+		if abbrevDot(toks, j) {
+			continue
+		}
+		if t.punct {
+			break
+		}
+		lw := strings.ToLower(t.text)
+		if j < i && (speechVerbs[lw] || descriptionStops[lw]) {
+			break
+		}
+		if determiners[lw] {
+			start = j
+		}
+	}
+	if start < 0 {
+		if !isRole(toks[i].text) {
+			return "", false
+		}
+		start = i
+		for start > 0 {
+			if abbrevDot(toks, start-1) {
+				start--
+				continue
+			}
+			if w := toks[start-1]; w.punct || !startsUpper(w.text) || stopCaps[w.text] {
+				break
+			}
+			start--
+		}
+	}
+	for _, t := range toks[start : i+1] {
+		if isRole(t.text) {
+			desc := at.text[toks[start].start:toks[i].end]
+			at.addDescription(toks[start].start, desc)
+			return desc, true
+		}
+	}
+	return "", true
+}
