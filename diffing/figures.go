@@ -139,7 +139,7 @@ func matchFigure(ts []ftok, i int) (end, next int) {
 		}
 	}
 	// Currency amounts: "$4.2 billion", "€50m".
-	if t.word == false && strings.Contains(currencyRune, t.text) && i+1 < len(ts) && ts[i+1].word {
+	if !t.word && strings.Contains(currencyRune, t.text) && i+1 < len(ts) && ts[i+1].word {
 		if n := numberPrefix(ts[i+1].text); n > 0 {
 			end, next = ts[i+1].start+n, i+2
 			rest := ts[i+1].text[n:]

@@ -74,8 +74,9 @@ type word struct {
 	punct      bool
 }
 
-// outside is tokensOutside over the attributor's text, using its tokens:
-// those that start in [a, b), cut at b.
+// outside returns the non-space tokens of the attributor's text that
+// start in [a, b) (cut at b) and lie outside the given top-level
+// quotations (sorted by start).
 func (at *attributor) outside(a, b int, qs []Quote) []word {
 	s := at.text
 	k := sort.Search(len(at.toks), func(i int) bool { return int(at.toks[i].end) > a })
@@ -114,27 +115,6 @@ func retokenKind(w string) tokKind {
 		return tokWord
 	}
 	return tokPunct
-}
-
-// tokensOutside returns the non-space tokens of s[a:b] that lie outside
-// the given top-level quotations (sorted by start).
-func tokensOutside(s string, a, b int, qs []Quote) []word {
-	var out []word
-	qi := sort.Search(len(qs), func(i int) bool { return qs[i].End > a })
-	for _, t := range tokenize(s[a:b]) {
-		if t.kind == tokSpace {
-			continue
-		}
-		st, en := a+int(t.start), a+int(t.end)
-		for qi < len(qs) && qs[qi].End <= st {
-			qi++
-		}
-		if qi < len(qs) && qs[qi].Start <= st && st < qs[qi].End {
-			continue
-		}
-		out = append(out, word{s[st:en], st, en, t.kind != tokWord})
-	}
-	return out
 }
 
 // attribute fills Speaker and Verb of the top-level quotations in qs.
