@@ -50,6 +50,8 @@ type step struct {
 	desc     string
 	old, new string
 	headline string
+	// silent edits keep dateModified, as a stealth edit does.
+	silent bool
 }
 
 // script is the edit sequence, applied cumulatively to MainPath. Each step
@@ -58,7 +60,7 @@ var script = []step{
 	{desc: "quote reworded",
 		old: "'We are capable of confronting cartels without foreign boots on our soil,'",
 		new: "'We are capable of confronting the cartels without foreign troops,'"},
-	{desc: "figure changed", old: "97 percent", new: "90 percent"},
+	{desc: "figure changed silently (dateModified kept)", old: "97 percent", new: "90 percent", silent: true},
 	{desc: "attribution swapped",
 		old: "'We are not opposed to cooperation,' Sheinbaum clarified,",
 		new: "'We are not opposed to cooperation,' Foreign Minister Juan Ramón de la Fuente clarified,"},
@@ -78,13 +80,14 @@ type article struct {
 	author     string
 	paragraphs []string
 	version    int
+	updates    int // edits that moved dateModified
 	published  time.Time
 }
 
-// modified is published plus an hour per version: deterministic, and
-// strictly increasing, as a CMS's dateModified would be.
+// modified is published plus an hour per disclosed edit: deterministic,
+// and increasing, as a CMS's dateModified would be.
 func (a *article) modified() time.Time {
-	return a.published.Add(time.Duration(a.version-1) * time.Hour)
+	return a.published.Add(time.Duration(a.updates) * time.Hour)
 }
 
 // Site is the news site: an http.Handler, safe for concurrent use.
@@ -185,6 +188,9 @@ func (s *Site) Advance() (Edit, bool) {
 		}
 	}
 	a.version++
+	if !st.silent {
+		a.updates++
+	}
 	return Edit{Version: a.version, Path: MainPath, Description: st.desc}, true
 }
 
@@ -198,7 +204,8 @@ func (s *Site) Version(path string) int {
 	return 0
 }
 
-// SetBody replaces the article's paragraphs and bumps its version. For a
+// SetBody replaces the article's paragraphs and bumps its version and
+// dateModified. For a
 // path that is not yet an article, it adds one (at version 1) with a
 // headline made from the path's last segment. Paths "/" and "/feed.xml" are
 // the site's own and cannot be articles.
@@ -208,6 +215,7 @@ func (s *Site) SetBody(path string, paragraphs []string) {
 	if a := s.find(path); a != nil {
 		a.paragraphs = slices.Clone(paragraphs)
 		a.version++
+		a.updates++
 		return
 	}
 	slug := path[strings.LastIndex(path, "/")+1:]
