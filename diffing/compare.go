@@ -58,7 +58,7 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
-func prepare(d Document) *version {
+func prepare(d Document, cache sentenceCache) *version {
 	v := &version{
 		title:    oneLine(Normalize(d.Title)),
 		byline:   oneLine(Normalize(d.Byline)),
@@ -70,7 +70,7 @@ func prepare(d Document) *version {
 	}
 	spans := Segment(v.text)
 	qs := findQuotes(v.text)
-	attribute(v.text, spans, qs)
+	attributeCached(v.text, spans, qs, cache)
 	var top []Quote
 	for _, q := range qs {
 		if q.Depth == 0 {
@@ -180,7 +180,8 @@ func (v *version) summary() DocSummary {
 // deterministic: the same inputs give the same ChangeSet.
 func Compare(old, cur Document) *ChangeSet {
 	seed := maphash.MakeSeed() // only used for set membership; output does not depend on it
-	a, b := prepare(old), prepare(cur)
+	cache := sentenceCache{}
+	a, b := prepare(old, cache), prepare(cur, cache)
 	cs := &ChangeSet{Old: a.summary(), New: b.summary(), Changes: []Change{}}
 
 	type ordered struct {

@@ -221,7 +221,9 @@ func appendSentence(s string, a, b int, out []Span) []Span {
 	if a >= b {
 		return out
 	}
-	if b-a <= windowMaxBytes && countWords(s[a:b], windowTrigger+1) <= windowTrigger {
+	// A word takes at least two bytes with its space, so a short sentence
+	// needs no counting.
+	if b-a < 2*windowTrigger || b-a <= windowMaxBytes && countWords(s[a:b], windowTrigger+1) <= windowTrigger {
 		return append(out, Span{a, b})
 	}
 	return appendWindows(s, a, b, out)

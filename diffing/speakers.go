@@ -2,6 +2,7 @@ package diffing
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -79,6 +80,9 @@ type word struct {
 // quotations (sorted by start).
 func (at *attributor) outside(a, b int, qs []Quote) []word {
 	s := at.text
+	if at.toks == nil {
+		at.toks = tokenize(s) // once, and only when some sentence needs it
+	}
 	k := sort.Search(len(at.toks), func(i int) bool { return int(at.toks[i].end) > a })
 	n := 0
 	for x := k; x < len(at.toks) && int(at.toks[x].start) < b; x++ {
@@ -118,7 +122,50 @@ func retokenKind(w string) tokKind {
 }
 
 // attribute fills Speaker and Verb of the top-level quotations in qs.
-func attribute(s string, sents []Span, qs []Quote) {
+func attribute(s string, sents []Span, qs []Quote) { attributeCached(s, sents, qs, nil) }
+
+// sentenceCache keeps, by sentence text, the tokens and name runs of
+// sentences no quotation touches: they do not depend on context, and two
+// versions of an article share almost all of their sentences.
+type sentenceCache map[string]cachedSentence
+
+type cachedSentence struct {
+	toks []word // offsets relative to the sentence start
+	runs []nameRun
+}
+
+func (c cachedSentence) at(base int) ([]word, []nameRun) {
+	toks := make([]word, len(c.toks))
+	for i, w := range c.toks {
+		w.start += base
+		w.end += base
+		toks[i] = w
+	}
+	runs := make([]nameRun, len(c.runs))
+	for i, r := range c.runs {
+		r.start += base
+		runs[i] = r
+	}
+	return toks, runs
+}
+
+func newCachedSentence(toks []word, runs []nameRun, base int) cachedSentence {
+	c := cachedSentence{toks: make([]word, len(toks)), runs: make([]nameRun, len(runs))}
+	for i, w := range toks {
+		w.start -= base
+		w.end -= base
+		c.toks[i] = w
+	}
+	for i, r := range runs {
+		r.start -= base
+		c.runs[i] = r
+	}
+	return c
+}
+
+// attributeCached is attribute with a cache shared between the versions
+// being compared (nil for none).
+func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache) {
 	var top []Quote
 	var topIdx []int
 	for i, q := range qs {
@@ -127,12 +174,39 @@ func attribute(s string, sents []Span, qs []Quote) {
 			topIdx = append(topIdx, i)
 		}
 	}
-	at := &attributor{text: s, toks: tokenize(s), known: map[string]bool{}}
+	at := &attributor{text: s, known: map[string]bool{}}
 	decided := make([]bool, len(top)) // the text says who spoke, or that we cannot tell
-	qi := 0
+	qi, ti := 0, 0
 	for _, sp := range sents {
-		toks := at.outside(sp.Start, sp.End, top)
-		for _, r := range nameRuns(toks, true) {
+		for ti < len(top) && top[ti].End <= sp.Start {
+			ti++
+		}
+		var (
+			toks []word
+			runs []nameRun
+		)
+		key := s[sp.Start:sp.End]
+		if cache != nil && ti < len(top) && top[ti].Start < sp.End {
+			// The tokens outside quotations depend on where they lie.
+			b := []byte(key)
+			for k := ti; k < len(top) && top[k].Start < sp.End; k++ {
+				b = append(b, 0)
+				b = strconv.AppendInt(b, int64(top[k].Start-sp.Start), 10)
+				b = append(b, ':')
+				b = strconv.AppendInt(b, int64(top[k].End-sp.Start), 10)
+			}
+			key = string(b)
+		}
+		if c, ok := cache[key]; ok {
+			toks, runs = c.at(sp.Start)
+		} else {
+			toks = at.outside(sp.Start, sp.End, top)
+			runs = nameRuns(toks, true)
+			if cache != nil {
+				cache[key] = newCachedSentence(toks, runs, sp.Start)
+			}
+		}
+		for _, r := range runs {
 			if !at.notePerson(r) {
 				at.noteSubject(toks, r)
 			}
