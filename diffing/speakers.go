@@ -75,50 +75,27 @@ type word struct {
 	punct      bool
 }
 
-// outside returns the non-space tokens of the attributor's text that
-// start in [a, b) (cut at b) and lie outside the given top-level
-// quotations (sorted by start).
+// outside returns the non-space tokens of the attributor's text in [a, b)
+// that lie outside the given top-level quotations (sorted by start).
 func (at *attributor) outside(a, b int, qs []Quote) []word {
 	s := at.text
-	if at.toks == nil {
-		at.toks = tokenize(s) // once, and only when some sentence needs it
-	}
-	k := sort.Search(len(at.toks), func(i int) bool { return int(at.toks[i].end) > a })
-	n := 0
-	for x := k; x < len(at.toks) && int(at.toks[x].start) < b; x++ {
-		n++
-	}
-	out := make([]word, 0, n)
+	toks := tokenize(s[a:b])
+	out := make([]word, 0, len(toks)/2+1)
 	qi := sort.Search(len(qs), func(i int) bool { return qs[i].End > a })
-	for ; k < len(at.toks) && int(at.toks[k].start) < b; k++ {
-		t := at.toks[k]
+	for _, t := range toks {
 		if t.kind == tokSpace {
 			continue
 		}
-		st, en := max(int(t.start), a), min(int(t.end), b)
+		st, en := a+int(t.start), a+int(t.end)
 		for qi < len(qs) && qs[qi].End <= st {
 			qi++
 		}
 		if qi < len(qs) && qs[qi].Start <= st && st < qs[qi].End {
 			continue
 		}
-		kind := t.kind
-		if st != int(t.start) || en != int(t.end) {
-			kind = retokenKind(s[st:en])
-		}
-		out = append(out, word{s[st:en], st, en, kind != tokWord})
+		out = append(out, word{s[st:en], st, en, t.kind != tokWord})
 	}
 	return out
-}
-
-// retokenKind classifies a token cut by a range boundary, as tokenize
-// would classify the piece.
-func retokenKind(w string) tokKind {
-	r, _ := utf8.DecodeRuneInString(w)
-	if isWordRune(r) {
-		return tokWord
-	}
-	return tokPunct
 }
 
 // attribute fills Speaker and Verb of the top-level quotations in qs.
