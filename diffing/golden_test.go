@@ -430,30 +430,26 @@ func checkInvariants(t *testing.T, old, cur diffing.Document, cs *diffing.Change
 	}
 }
 
-// swapApostrophes turns every apostrophe inside a word (We’ve, Mexico's)
-// from curly to straight or back, and touches no quotation mark. It leaves
-// quotations alone: apostrophes inside them are checked by the pairs
-// 49-apostrophes-curly-to-straight and 50-apostrophes-straight-to-curly,
-// so that one fault there does not fail every pair that quotes someone.
+// swapApostrophes turns every apostrophe inside a word (We’ve, Mexico's),
+// in quotations too, from curly to straight or back, and touches no
+// quotation mark.
 func swapApostrophes(d diffing.Document) diffing.Document {
 	out := d
-	out.Title, out.Byline = swapOutsideQuotes(d.Title), swapOutsideQuotes(d.Byline)
+	out.Title, out.Byline = swapInWords(d.Title), swapInWords(d.Byline)
 	if len(d.Paragraphs) > 0 {
-		out.Paragraphs = strings.Split(swapOutsideQuotes(strings.Join(d.Paragraphs, "\n")), "\n")
+		out.Paragraphs = strings.Split(swapInWords(strings.Join(d.Paragraphs, "\n")), "\n")
 	}
 	return out
 }
 
-func swapOutsideQuotes(s string) string {
-	qs := diffing.Quotes(s)
+func swapInWords(s string) string {
 	var b strings.Builder
 	prev := rune(-1)
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		next, _ := utf8.DecodeRuneInString(s[i+n:])
-		inQuote := slices.ContainsFunc(qs, func(q diffing.Quote) bool { return q.Start <= i && i < q.End })
 		out := r
-		if !inQuote && unicode.IsLetter(prev) && unicode.IsLetter(next) {
+		if unicode.IsLetter(prev) && unicode.IsLetter(next) {
 			switch r {
 			case '’':
 				out = '\''
