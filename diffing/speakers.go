@@ -59,7 +59,6 @@ type mention struct {
 
 type attributor struct {
 	text     string
-	toks     []token         // every token of text, so sentences are not tokenized twice
 	known    map[string]bool // speaker keys of people seen so far
 	mentions []mention       // in text order
 	// subjects are one-word names opening a sentence ("Trump, in a fiery
