@@ -76,7 +76,10 @@ type word struct {
 
 // outside returns the non-space tokens of the attributor's text in [a, b)
 // that lie outside the given top-level quotations (sorted by start).
-func (at *attributor) outside(a, b int, qs []Quote) []word {
+func (at *attributor) outside(a, b int, qs []Quote) []word { return at.outsideFrom(a, b, qs, 0) }
+
+// outsideFrom is outside with offsets relative to base.
+func (at *attributor) outsideFrom(a, b int, qs []Quote, base int) []word {
 	s := at.text
 	toks := tokenize(s[a:b])
 	out := make([]word, 0, len(toks)/2+1)
@@ -92,7 +95,7 @@ func (at *attributor) outside(a, b int, qs []Quote) []word {
 		if qi < len(qs) && qs[qi].Start <= st && st < qs[qi].End {
 			continue
 		}
-		out = append(out, word{s[st:en], st, en, t.kind != tokWord})
+		out = append(out, word{s[st:en], st - base, en - base, t.kind != tokWord})
 	}
 	return out
 }
@@ -110,33 +113,16 @@ type cachedSentence struct {
 	runs []nameRun
 }
 
-func (c cachedSentence) at(base int) ([]word, []nameRun) {
-	toks := make([]word, len(c.toks))
-	for i, w := range c.toks {
+// absolute returns toks with offsets moved from relative to the sentence
+// start base to the text.
+func absolute(toks []word, base int) []word {
+	out := make([]word, len(toks))
+	for i, w := range toks {
 		w.start += base
 		w.end += base
-		toks[i] = w
+		out[i] = w
 	}
-	runs := make([]nameRun, len(c.runs))
-	for i, r := range c.runs {
-		r.start += base
-		runs[i] = r
-	}
-	return toks, runs
-}
-
-func newCachedSentence(toks []word, runs []nameRun, base int) cachedSentence {
-	c := cachedSentence{toks: make([]word, len(toks)), runs: make([]nameRun, len(runs))}
-	for i, w := range toks {
-		w.start -= base
-		w.end -= base
-		c.toks[i] = w
-	}
-	for i, r := range runs {
-		r.start -= base
-		c.runs[i] = r
-	}
-	return c
+	return out
 }
 
 // attributeCached is attribute with a cache shared between the versions
@@ -173,19 +159,25 @@ func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache) {
 			}
 			key = string(b)
 		}
+		// Tokens and runs are kept relative to the sentence start, so a
+		// cached sentence is used without copying.
 		if c, ok := cache[key]; ok {
-			toks, runs = c.at(sp.Start)
+			toks, runs = c.toks, c.runs
 		} else {
-			toks = at.outside(sp.Start, sp.End, top)
+			toks = at.outsideFrom(sp.Start, sp.End, top, sp.Start)
 			runs = nameRuns(toks, true)
 			if cache != nil {
-				cache[key] = newCachedSentence(toks, runs, sp.Start)
+				cache[key] = cachedSentence{toks, runs}
 			}
 		}
 		for _, r := range runs {
+			r.start += sp.Start
 			if !at.notePerson(r) {
 				at.noteSubject(toks, r)
 			}
+		}
+		if qi < len(top) && top[qi].Start < sp.End {
+			toks = absolute(toks, sp.Start)
 		}
 		for ; qi < len(top) && top[qi].Start < sp.End; qi++ {
 			q := &qs[topIdx[qi]]
