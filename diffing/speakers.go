@@ -59,6 +59,7 @@ type mention struct {
 
 type attributor struct {
 	text     string
+	scratch  []token         // reused by outsideFrom
 	known    map[string]bool // speaker keys of people seen so far
 	mentions []mention       // in text order
 	// subjects are one-word names opening a sentence ("Trump, in a fiery
@@ -81,7 +82,8 @@ func (at *attributor) outside(a, b int, qs []Quote) []word { return at.outsideFr
 // outsideFrom is outside with offsets relative to base.
 func (at *attributor) outsideFrom(a, b int, qs []Quote, base int) []word {
 	s := at.text
-	toks := tokenize(s[a:b])
+	at.scratch = appendTokens(at.scratch[:0], s[a:b])
+	toks := at.scratch
 	out := make([]word, 0, len(toks)/2+1)
 	qi := sort.Search(len(qs), func(i int) bool { return qs[i].End > a })
 	for _, t := range toks {

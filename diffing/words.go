@@ -74,8 +74,10 @@ func joins(prev, r, next rune) bool {
 
 // tokenize splits s into words, whitespace runs and single punctuation
 // runes. Concatenating the tokens gives s back.
-func tokenize(s string) []token {
-	toks := make([]token, 0, len(s)/3+1)
+func tokenize(s string) []token { return appendTokens(make([]token, 0, len(s)/3+1), s) }
+
+// appendTokens appends the tokens of s to toks.
+func appendTokens(toks []token, s string) []token {
 	for i := 0; i < len(s); {
 		r, n := rune(s[i]), 1
 		if r >= utf8.RuneSelf {
