@@ -38,6 +38,9 @@ func startsUpper(w string) bool {
 }
 
 func stripPossessive(w string) (string, bool) {
+	if w == "" || (w[len(w)-1] != 's' && w[len(w)-1] != 'S') {
+		return w, false
+	}
 	for _, suf := range []string{"’s", "'s", "’S", "'S"} {
 		if strings.HasSuffix(w, suf) && len(w) > len(suf) {
 			return w[:len(w)-len(suf)], true

@@ -32,8 +32,28 @@ func Normalize(s string) string {
 	ascii := true
 	for i := 0; i < len(s); {
 		c := s[i]
+		if c > ' ' && c < 0x7f {
+			// A run of visible ASCII, nearly all of news text, is copied
+			// whole.
+			j := i + 1
+			for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
+				j++
+			}
+			if b.Len() > 0 {
+				switch pending {
+				case space:
+					b.WriteByte(' ')
+				case para:
+					b.WriteByte('\n')
+				}
+			}
+			pending = none
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
 		if c < utf8.RuneSelf {
-			// ASCII, nearly all of news text, without rune decoding.
+			// Other ASCII: spaces, line breaks and controls.
 			i++
 			switch {
 			case c == '\n' || c == '\r' || c == '\v' || c == '\f':

@@ -84,7 +84,13 @@ func (at *attributor) outsideFrom(a, b int, qs []Quote, base int) []word {
 	s := at.text
 	at.scratch = appendTokens(at.scratch[:0], s[a:b])
 	toks := at.scratch
-	out := make([]word, 0, len(toks)/2+1)
+	n := 0
+	for _, t := range toks {
+		if t.kind != tokSpace {
+			n++
+		}
+	}
+	out := make([]word, 0, n)
 	qi := sort.Search(len(qs), func(i int) bool { return qs[i].End > a })
 	for _, t := range toks {
 		if t.kind == tokSpace {
