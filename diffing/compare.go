@@ -214,13 +214,14 @@ func Compare(old, cur Document) *ChangeSet {
 
 	// Unchanged sentences whose quotation is now given to someone else:
 	// the attribution changed elsewhere ("she said" now resolves to another
-	// person) but the reader's understanding of this sentence changed.
+	// person) but the reader's understanding of this sentence changed. A
+	// moved sentence can land after another speaker's name, too.
 	for j := range b.sents {
 		if al.newKind[j] != same && al.newKind[j] != moved {
 			continue
 		}
 		s, t := &a.sents[al.newTo[j]], &b.sents[j]
-		if c, ok := attributionChange(s, t); ok && al.newKind[j] == same {
+		if c, ok := attributionChange(s, t); ok {
 			c.Paragraph, c.Sentence = t.para, t.idx
 			c.Before, c.After = s.text, t.text
 			c.Ops = WordDiff(s.text, t.text)

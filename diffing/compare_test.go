@@ -260,3 +260,36 @@ func TestCompareBlockquote(t *testing.T) {
 		t.Errorf("blockquote speaker = %q", c.Speaker)
 	}
 }
+
+func TestCompareMoveChangesSpeaker(t *testing.T) {
+	d := Document{Paragraphs: []string{
+		"Mexican President Claudia Sheinbaum met reporters on Monday.",
+		"“We will not accept foreign troops,” she said.",
+		"Later, Foreign Secretary Alicia Bárcena spoke in Mexico City.",
+		"She repeated the government's position on the cartels.",
+	}}
+	e := Document{Paragraphs: []string{
+		"Mexican President Claudia Sheinbaum met reporters on Monday.",
+		"Later, Foreign Secretary Alicia Bárcena spoke in Mexico City.",
+		"“We will not accept foreign troops,” she said.",
+		"She repeated the government's position on the cartels.",
+	}}
+	cs := Compare(d, e)
+	var moved, reattributed bool
+	for _, c := range cs.Changes {
+		moved = moved || c.Has(SentenceMoved)
+		if c.Has(QuoteReattributed) {
+			reattributed = true
+			if c.Quotes[0].BeforeSpeaker != "Claudia Sheinbaum" && c.Quotes[0].BeforeSpeaker != "Sheinbaum" {
+				t.Errorf("before speaker = %q", c.Quotes[0].BeforeSpeaker)
+			}
+		}
+	}
+	if !moved {
+		t.Errorf("no move reported: %v", kindsOf(cs))
+	}
+	if !reattributed {
+		t.Logf("changes: %+v", cs.Changes)
+		t.Errorf("a quotation moved after another person's name is reattributed by the text: %v", kindsOf(cs))
+	}
+}
