@@ -114,14 +114,23 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			c.Figures = pairFigures(gone, added)
 		}
 	}
-	if gone, added := multisetDiff(Negations(s.text), Negations(t.text), strings.ToLower); len(gone)+len(added) > 0 {
-		kinds[NegationChanged] = true
+	// Negations, hedges and names can only change where words changed:
+	// the sentences are scanned for them only then.
+	neg, hedge, caps := editedWords(c.Ops)
+	if neg {
+		if gone, added := multisetDiff(Negations(s.text), Negations(t.text), strings.ToLower); len(gone)+len(added) > 0 {
+			kinds[NegationChanged] = true
+		}
 	}
-	if gone, added := multisetDiff(Hedges(s.text), Hedges(t.text), strings.ToLower); len(gone)+len(added) > 0 {
-		kinds[HedgeChanged] = true
+	if hedge {
+		if gone, added := multisetDiff(Hedges(s.text), Hedges(t.text), strings.ToLower); len(gone)+len(added) > 0 {
+			kinds[HedgeChanged] = true
+		}
 	}
-	if gone, added := multisetDiff(entities(s.text, nameOld), entities(t.text, nameNew), entityKey); len(gone) > 0 && len(added) > 0 {
-		kinds[EntityChanged] = true
+	if caps {
+		if gone, added := multisetDiff(entities(s.text, nameOld), entities(t.text, nameNew), entityKey); len(gone) > 0 && len(added) > 0 {
+			kinds[EntityChanged] = true
+		}
 	}
 	if len(kinds) == 0 {
 		if isCosmetic(c.Ops) {
@@ -134,6 +143,31 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 		c.Kinds = append(c.Kinds, k)
 	}
 	return c
+}
+
+// editedWords looks at the words an edit deleted or inserted and reports
+// whether a negation, a hedge or a capitalized word is among them.
+func editedWords(ops []Op) (neg, hedge, caps bool) {
+	for k, op := range ops {
+		if op.Op == OpEqual {
+			continue
+		}
+		for _, w := range words(op.Text) {
+			f := fold(w)
+			switch {
+			case negationWords[f], f == "no", f == "longer", strings.HasSuffix(f, "n't"):
+				neg = true
+			case hedgeWords[f], f == "according":
+				hedge = true
+			case f == "to" && k > 0 && strings.HasSuffix(strings.ToLower(strings.TrimSpace(ops[k-1].Text)), "according"):
+				hedge = true
+			}
+			if startsUpper(w) {
+				caps = true
+			}
+		}
+	}
+	return neg, hedge, caps
 }
 
 // touchesFigure reports whether an edit could change a figure: only then
@@ -285,6 +319,21 @@ func editDistance(a, b []rune) int {
 // disclosureRE matches the notices publishers add when they own an edit.
 var disclosureRE = regexp.MustCompile(`(?i)\b(corrections?|clarifications?|editor['’]s note|an earlier version of this|this (article|story|post) (has been|was) (updated|corrected|amended)|updated)\b`)
 
+// disclosureHints are lower-case fragments every disclosure notice
+// holds; most paragraphs hold none, and a substring test is far cheaper
+// than the expression.
+var disclosureHints = []string{"orrection", "larification", "ditor", "arlier version", "pdated", "orrected", "mended"}
+
+func mayDisclose(p string) bool {
+	lp := strings.ToLower(p)
+	for _, h := range disclosureHints {
+		if strings.Contains(lp, h) {
+			return true
+		}
+	}
+	return false
+}
+
 // discloses reports whether the new version tells its readers something
 // changed: a notice that was not there before, or a new dateModified.
 func discloses(a, b *version) bool {
@@ -296,7 +345,7 @@ func discloses(a, b *version) bool {
 		had[p] = true
 	}
 	for _, p := range b.paras {
-		if !had[p] && disclosureRE.MatchString(p) {
+		if !had[p] && mayDisclose(p) && disclosureRE.MatchString(p) {
 			return true
 		}
 	}
