@@ -26,6 +26,7 @@ type version struct {
 	text                    string
 	paras                   []string
 	sents                   []sentence
+	words                   int
 }
 
 // usedAsName reports whether the version writes w capitalized somewhere
@@ -58,7 +59,48 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
-func prepare(d Document, cache sentenceCache) *version {
+// prepCache holds what two versions of one article share: per paragraph
+// its sentences and word count, per sentence its tokens and name runs.
+type prepCache struct {
+	paras map[string]paraInfo
+	sents sentenceCache
+}
+
+type paraInfo struct {
+	spans []Span // relative to the paragraph
+	words int
+}
+
+func newPrepCache() *prepCache {
+	return &prepCache{paras: map[string]paraInfo{}, sents: sentenceCache{}}
+}
+
+// segment is Segment with each distinct paragraph segmented once; it also
+// counts the words.
+func (c *prepCache) segment(text string) (spans []Span, words int) {
+	for start := 0; start <= len(text); {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		p := text[start:end]
+		info, ok := c.paras[p]
+		if !ok {
+			info = paraInfo{spans: segmentParagraph(p, 0, len(p), nil), words: countWordRuns(p)}
+			c.paras[p] = info
+		}
+		for _, sp := range info.spans {
+			spans = append(spans, Span{sp.Start + start, sp.End + start})
+		}
+		words += info.words
+		start = end + 1
+	}
+	return spans, words
+}
+
+func prepare(d Document, cache *prepCache) *version {
 	v := &version{
 		title:    oneLine(Normalize(d.Title)),
 		byline:   oneLine(Normalize(d.Byline)),
@@ -68,9 +110,10 @@ func prepare(d Document, cache sentenceCache) *version {
 	if v.text != "" {
 		v.paras = strings.Split(v.text, "\n")
 	}
-	spans := Segment(v.text)
+	spans, words := cache.segment(v.text)
+	v.words = words
 	qs := findQuotes(v.text)
-	attributeCached(v.text, spans, qs, cache)
+	attributeCached(v.text, spans, qs, cache.sents)
 	var top []Quote
 	for _, q := range qs {
 		if q.Depth == 0 {
@@ -173,14 +216,14 @@ func countWordRuns(s string) int {
 }
 
 func (v *version) summary() DocSummary {
-	return DocSummary{Title: v.title, Paragraphs: len(v.paras), Sentences: len(v.sents), Words: countWordRuns(v.text)}
+	return DocSummary{Title: v.title, Paragraphs: len(v.paras), Sentences: len(v.sents), Words: v.words}
 }
 
 // Compare diffs two versions of an article and names every change. It is
 // deterministic: the same inputs give the same ChangeSet.
 func Compare(old, cur Document) *ChangeSet {
 	seed := maphash.MakeSeed() // only used for set membership; output does not depend on it
-	cache := sentenceCache{}
+	cache := newPrepCache()
 	a, b := prepare(old, cache), prepare(cur, cache)
 	cs := &ChangeSet{Old: a.summary(), New: b.summary(), Changes: []Change{}}
 
