@@ -17,6 +17,55 @@ type nameRun struct {
 	endTok int      // index of the last token in the slice given to nameRuns
 	first  bool     // the run starts its sentence or quotation
 	poss   bool     // the run ended with a possessive: "Mexico’s"
+	person *personParts // personName's work that needs no context, on first use
+}
+
+// personParts is what personName derives from a run's words alone.
+type personParts struct {
+	name   string // cleanName of the words
+	key    string // speakerKey of name
+	titled bool   // a title precedes the name: a person whatever is known
+	plain  bool   // two or three name-like words: a person whatever is known
+}
+
+func partsOf(ws []string) *personParts {
+	p := &personParts{name: cleanName(ws)}
+	lastTitle := -1
+	for i, w := range ws {
+		if titles[strings.TrimSuffix(w, ".")] {
+			lastTitle = i
+		}
+	}
+	p.titled = lastTitle >= 0 && lastTitle < len(ws)-1
+	if p.name == "" {
+		return p
+	}
+	p.key = speakerKey(p.name)
+	parts := strings.Fields(p.name)
+	p.plain = len(parts) >= 2 && len(parts) <= 3
+	for _, w := range parts {
+		if orgWords[w] || months[strings.ToLower(w)] || !looksLikeName(w) {
+			p.plain = false
+		}
+	}
+	return p
+}
+
+// personOf is personName for a run, reusing the context-free part.
+func (r *nameRun) personOf(known map[string]bool) (string, bool) {
+	if r.person == nil {
+		r.person = partsOf(r.words)
+	}
+	p := r.person
+	switch {
+	case p.titled:
+		return p.name, true
+	case p.name == "":
+		return "", false
+	case known[p.key]:
+		return p.name, true
+	}
+	return p.name, p.plain
 }
 
 var connectors = set("of", "de", "la", "del", "da", "van", "von", "bin", "al", "le", "du", "der", "y")

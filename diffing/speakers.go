@@ -178,9 +178,13 @@ func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache) {
 				cache[key] = cachedSentence{toks, runs}
 			}
 		}
-		for _, r := range runs {
+		for i := range runs {
+			name, ok := runs[i].personOf(at.known) // fills the cached run's context-free part
+			r := runs[i]
 			r.start += sp.Start
-			if !at.notePerson(r) {
+			if ok {
+				at.addMention(r.start, name)
+			} else {
 				at.noteSubject(toks, r)
 			}
 		}
@@ -239,14 +243,6 @@ func closed(s string, q Quote) bool {
 	return isQuoteRune(r) && q.Inner.End <= q.End-n
 }
 
-// notePerson records a name run if it names a person.
-func (at *attributor) notePerson(r nameRun) bool {
-	name, ok := personName(r.words, at.known)
-	if ok {
-		at.addMention(r.start, name)
-	}
-	return ok
-}
 
 // noteSubject records a one-word name that opens its sentence and is
 // followed by a comma or a lower-case word, as a verb's subject is.
