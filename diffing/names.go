@@ -12,11 +12,11 @@ import (
 // State Mike Pompeo). A possessive ends a run: "Mexico’s President Claudia
 // Sheinbaum" is two runs.
 type nameRun struct {
-	start  int      // byte offset of the first word
-	words  []string // words as written, possessive removed
-	endTok int      // index of the last token in the slice given to nameRuns
-	first  bool     // the run starts its sentence or quotation
-	poss   bool     // the run ended with a possessive: "Mexico’s"
+	start  int          // byte offset of the first word
+	words  []string     // words as written, possessive removed
+	endTok int          // index of the last token in the slice given to nameRuns
+	first  bool         // the run starts its sentence or quotation
+	poss   bool         // the run ended with a possessive: "Mexico’s"
 	person *personParts // personName's work that needs no context, on first use
 }
 

@@ -243,7 +243,6 @@ func closed(s string, q Quote) bool {
 	return isQuoteRune(r) && q.Inner.End <= q.End-n
 }
 
-
 // noteSubject records a one-word name that opens its sentence and is
 // followed by a comma or a lower-case word, as a verb's subject is.
 func (at *attributor) noteSubject(toks []word, r nameRun) {
