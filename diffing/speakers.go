@@ -114,7 +114,13 @@ func attribute(s string, sents []Span, qs []Quote) { attributeCached(s, sents, q
 // sentenceCache keeps, by sentence text, the tokens and name runs of
 // sentences no quotation touches: they do not depend on context, and two
 // versions of an article share almost all of their sentences.
-type sentenceCache map[string]cachedSentence
+type sentenceCache map[sentenceKey]cachedSentence
+
+// sentenceKey is a sentence's text and, when quotations touch it, where
+// they lie in it.
+type sentenceKey struct {
+	text, quotes string
+}
 
 type cachedSentence struct {
 	toks []word // offsets relative to the sentence start
@@ -155,17 +161,17 @@ func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache) {
 			toks []word
 			runs []nameRun
 		)
-		key := s[sp.Start:sp.End]
+		key := sentenceKey{text: s[sp.Start:sp.End]}
 		if cache != nil && ti < len(top) && top[ti].Start < sp.End {
 			// The tokens outside quotations depend on where they lie.
-			b := []byte(key)
+			var b []byte
 			for k := ti; k < len(top) && top[k].Start < sp.End; k++ {
-				b = append(b, 0)
 				b = strconv.AppendInt(b, int64(top[k].Start-sp.Start), 10)
 				b = append(b, ':')
 				b = strconv.AppendInt(b, int64(top[k].End-sp.Start), 10)
+				b = append(b, ' ')
 			}
-			key = string(b)
+			key.quotes = string(b)
 		}
 		// Tokens and runs are kept relative to the sentence start, so a
 		// cached sentence is used without copying.
