@@ -144,12 +144,12 @@ func matchFigure(ts []ftok, i int) (end, next int) {
 			end, next = ts[i+1].start+n, i+2
 			rest := ts[i+1].text[n:]
 			if rest != "" {
-				if !scaleWords[strings.ToLower(rest)] {
+				if !hasLower(scaleWords, rest) {
 					return end, next
 				}
 				return ts[i+1].end, i + 2
 			}
-			if next < len(ts) && ts[next].word && scaleWords[strings.ToLower(ts[next].text)] && ts[next].spaced {
+			if next < len(ts) && ts[next].word && hasLower(scaleWords, ts[next].text) && ts[next].spaced {
 				end, next = ts[next].end, next+1
 			}
 			return end, next
@@ -177,7 +177,7 @@ func matchFigure(ts []ftok, i int) (end, next int) {
 				return end, next // "5pm": the number alone
 			}
 			if rest == "" || ordSuffixes[rest] {
-				if next < len(ts) && ts[next].word && ts[next].spaced && scaleWords[strings.ToLower(ts[next].text)] {
+				if next < len(ts) && ts[next].word && ts[next].spaced && hasLower(scaleWords, ts[next].text) {
 					end, next = ts[next].end, next+1
 				}
 			}
@@ -187,7 +187,7 @@ func matchFigure(ts []ftok, i int) (end, next int) {
 	// Numbers in words: "three hundred", "twenty-five", "a dozen".
 	if t.word {
 		j := i
-		if lw == "a" && i+1 < len(ts) && ts[i+1].spaced && fractionAfterA[strings.ToLower(ts[i+1].text)] {
+		if lw == "a" && i+1 < len(ts) && ts[i+1].spaced && hasLower(fractionAfterA, ts[i+1].text) {
 			j = i + 1
 		} else if !isNumberWord(lw) {
 			if ordinalWordSet[lw] {
@@ -203,7 +203,7 @@ func matchFigure(ts []ftok, i int) (end, next int) {
 		for next < len(ts) && ts[next].word && ts[next].spaced && isNumberWord(strings.ToLower(ts[next].text)) {
 			end, next = ts[next].end, next+1
 		}
-		if next < len(ts) && ts[next].word && ts[next].spaced && scaleWords[strings.ToLower(ts[next].text)] &&
+		if next < len(ts) && ts[next].word && ts[next].spaced && hasLower(scaleWords, ts[next].text) &&
 			len(ts[next].text) > 1 {
 			end, next = ts[next].end, next+1
 		}
@@ -286,7 +286,7 @@ func dayNumber(w string) (int, bool) {
 }
 
 func hasOrdSuffix(w string) bool {
-	return len(w) > 2 && ordSuffixes[strings.ToLower(w[len(w)-2:])]
+	return len(w) > 2 && hasLower(ordSuffixes, w[len(w)-2:])
 }
 
 // yearAfter finds a year after a day: ", 2024" or " 2024". It returns the

@@ -44,7 +44,7 @@ func partsOf(ws []string) *personParts {
 	parts := strings.Fields(p.name)
 	p.plain = len(parts) >= 2 && len(parts) <= 3
 	for _, w := range parts {
-		if orgWords[w] || months[strings.ToLower(w)] || !looksLikeName(w) {
+		if orgWords[w] || hasLower(months, w) || !looksLikeName(w) {
 			p.plain = false
 		}
 	}
@@ -106,7 +106,7 @@ func nameRuns(toks []word, sentence bool) []nameRun {
 	lastEnd := -1
 	flush := func() {
 		if cur != nil {
-			for len(cur.words) > 0 && connectors[strings.ToLower(cur.words[len(cur.words)-1])] {
+			for len(cur.words) > 0 && hasLower(connectors, cur.words[len(cur.words)-1]) {
 				cur.words = cur.words[:len(cur.words)-1]
 				cur.endTok--
 			}
@@ -215,7 +215,7 @@ func personName(ws []string, known map[string]bool) (string, bool) {
 		return "", false
 	}
 	for _, p := range parts {
-		if orgWords[p] || months[strings.ToLower(p)] || !looksLikeName(p) {
+		if orgWords[p] || hasLower(months, p) || !looksLikeName(p) {
 			return "", false
 		}
 	}

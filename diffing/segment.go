@@ -296,3 +296,23 @@ func trimRightSpace(s string, a, b int) int {
 	}
 	return b
 }
+
+// hasLower reports whether the set m holds w in lower case. Short ASCII
+// words, nearly every word looked up, are lowered on the stack.
+func hasLower(m map[string]bool, w string) bool {
+	var buf [32]byte
+	if len(w) > len(buf) {
+		return m[strings.ToLower(w)]
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return m[strings.ToLower(w)]
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return m[string(buf[:len(w)])]
+}

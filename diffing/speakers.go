@@ -189,7 +189,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache) {
 			r := runs[i]
 			r.start += sp.Start
 			if ok {
-				at.addMention(r.start, name)
+				at.addMentionKey(r.start, name, r.person.key)
 			} else {
 				at.noteSubject(toks, r)
 			}
@@ -265,7 +265,11 @@ func (at *attributor) noteSubject(toks []word, r nameRun) {
 }
 
 func (at *attributor) addMention(pos int, name string) {
-	key := speakerKey(name)
+	at.addMentionKey(pos, name, speakerKey(name))
+}
+
+// addMentionKey is addMention with the name's speakerKey already known.
+func (at *attributor) addMentionKey(pos int, name, key string) {
 	if key == "" {
 		return
 	}
@@ -407,7 +411,7 @@ func (at *attributor) nameStartingAt(toks []word, i int) string {
 	if i >= len(toks) || toks[i].punct {
 		return ""
 	}
-	if pronouns[strings.ToLower(toks[i].text)] {
+	if hasLower(pronouns, toks[i].text) {
 		return at.resolve(toks[i].start)
 	}
 	runs := nameRuns(toks[i:], false)
@@ -483,7 +487,7 @@ func (at *attributor) subjectVerb(toks []word, i int) (name, verb string, ok boo
 	for k := 0; k < 3 && v < len(toks) && !toks[v].punct && skippable(toks[v].text); k++ {
 		v++
 	}
-	if v >= len(toks) || !speechVerbs[strings.ToLower(toks[v].text)] {
+	if v >= len(toks) || !hasLower(speechVerbs, toks[v].text) {
 		return "", "", false
 	}
 	name = at.speakerAt(toks, j)
@@ -529,7 +533,7 @@ var roleNouns = set("spokesperson", "spokespersons", "spokespeople", "spokesman"
 
 func isRole(w string) bool {
 	w, _ = stripPossessive(w)
-	return roleNouns[strings.ToLower(w)]
+	return hasLower(roleNouns, w)
 }
 
 // speechAhead reports whether toks[j:] is skippable words, then a speech
@@ -538,7 +542,7 @@ func speechAhead(toks []word, j int) bool {
 	for k := 0; k < 3 && j < len(toks) && !toks[j].punct && skippable(toks[j].text); k++ {
 		j++
 	}
-	return j < len(toks) && speechVerbs[strings.ToLower(toks[j].text)]
+	return j < len(toks) && hasLower(speechVerbs, toks[j].text)
 }
 
 // describeForward reads a descriptive speaker starting at toks[i]. With
@@ -552,7 +556,7 @@ func (at *attributor) describeForward(toks []word, i int, verb bool) (speaker, v
 		return "", "", false
 	}
 	first := toks[i].text
-	if !determiners[strings.ToLower(first)] && !isRole(first) && (!startsUpper(first) || stopCaps[first]) {
+	if !hasLower(determiners, first) && !isRole(first) && (!startsUpper(first) || stopCaps[first]) {
 		return "", "", false
 	}
 	role := false
@@ -594,7 +598,7 @@ func (at *attributor) describeForward(toks []word, i int, verb bool) (speaker, v
 	for k := 0; k < 3 && j < len(toks) && !toks[j].punct && skippable(toks[j].text); k++ {
 		j++
 	}
-	if j >= len(toks) || !speechVerbs[strings.ToLower(toks[j].text)] {
+	if j >= len(toks) || !hasLower(speechVerbs, toks[j].text) {
 		return "", "", false
 	}
 	switch {
@@ -634,7 +638,7 @@ func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok b
 	if i >= 2 && strings.ToLower(toks[i].text) == "who" && toks[i-1].text == "," {
 		i -= 2 // "a spokesperson, who asked not to be named, said"
 	}
-	if i < 0 || toks[i].punct || descriptionStops[strings.ToLower(toks[i].text)] {
+	if i < 0 || toks[i].punct || hasLower(descriptionStops, toks[i].text) {
 		return "", false
 	}
 	start := -1
