@@ -15,7 +15,7 @@ import (
 var stripTags = tagSet(atom.Head, atom.Title, atom.Script, atom.Style, atom.Noscript, atom.Nav, atom.Header,
 	atom.Footer, atom.Aside, atom.Form, atom.Iframe, atom.Template, atom.Svg, atom.Math,
 	atom.Button, atom.Select, atom.Textarea, atom.Input, atom.Object, atom.Embed,
-	atom.Canvas, atom.Audio, atom.Video, atom.Dialog)
+	atom.Canvas, atom.Audio, atom.Video, atom.Dialog, atom.Figcaption)
 
 // blockTags end a paragraph. Every other element, custom ones included, is
 // inline: text flows through it.
@@ -46,6 +46,7 @@ var junkTokens = map[string]bool{
 	"taboola": true, "paywall": true, "byline": true, "breadcrumb": true,
 	"breadcrumbs": true, "tags": true, "toolbar": true, "timestamp": true, "sidebar": true,
 	"modal": true, "popup": true, "overlay": true, "banner": true,
+	"caption": true, "credit": true, "credits": true, "bio": true,
 }
 
 // junkNames are whole class names whose words alone are too common to match.

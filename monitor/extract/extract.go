@@ -85,16 +85,12 @@ func Extract(p Page, r Rules) (Article, error) {
 
 	a := metadata(doc, r, p.URL)
 
-	var roots []*html.Node
 	if r.Body.IsZero() {
-		root := doc.Nodes[0]
-		strip(root, r.Remove)
-		removeJunk(root)
-		roots = pickRoots(doc)
+		a.Paragraphs = genericBody(doc, r.Remove, r.Ignore)
 	} else {
 		// Match before stripping, so a rule may select an element (an
 		// <aside>, say) that the generic pass would remove.
-		roots = outermost(doc.FindMatcher(r.Body.m).Nodes)
+		roots := outermost(doc.FindMatcher(r.Body.m).Nodes)
 		if len(roots) == 0 {
 			return Article{}, fmt.Errorf("selector %s matched 0 nodes at %s: %w", r.Body, p.URL, ErrSelectorMiss)
 		}
@@ -102,10 +98,9 @@ func Extract(p Page, r Rules) (Article, error) {
 			strip(root, r.Remove)
 			removeJunk(root)
 		}
-	}
-
-	for _, root := range roots {
-		a.Paragraphs = append(a.Paragraphs, paragraphs(root, r.Ignore)...)
+		for _, root := range roots {
+			a.Paragraphs = append(a.Paragraphs, paragraphs(root, r.Ignore)...)
+		}
 	}
 	if len(a.Paragraphs) == 0 {
 		return Article{}, fmt.Errorf("extract %s: %w", p.URL, ErrEmpty)
