@@ -98,6 +98,7 @@ type selectorsConfig struct {
 	Body      at[string]   `yaml:"body"`
 	Byline    at[string]   `yaml:"byline"`
 	Published at[string]   `yaml:"published"`
+	Modified  at[string]   `yaml:"modified"`
 	Remove    []at[string] `yaml:"remove"`
 }
 
@@ -405,6 +406,18 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, seenURL 
 	} else {
 		src.Schedule = sched
 	}
+	src.Rules = v.rules(sc.Selectors, sc.Ignore, field)
+	for _, t := range sc.Tags {
+		src.Tags = append(src.Tags, t.V)
+	}
+	return src, len(v.problems) == before
+}
+
+// rules compiles a source's selectors and ignore patterns, naming each
+// bad one by its line and field (field turns "selectors.body" into the
+// full path).
+func (v *validator) rules(sc selectorsConfig, ignore []at[string], field func(string) string) extract.Rules {
+	var r extract.Rules
 	sel := func(name string, a at[string]) extract.Selector {
 		if a.V == "" {
 			return extract.Selector{}
@@ -415,25 +428,54 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, seenURL 
 		}
 		return s
 	}
-	src.Rules.Title = sel("title", sc.Selectors.Title)
-	src.Rules.Body = sel("body", sc.Selectors.Body)
-	src.Rules.Byline = sel("byline", sc.Selectors.Byline)
-	src.Rules.Published = sel("published", sc.Selectors.Published)
-	for j, r := range sc.Selectors.Remove {
-		src.Rules.Remove = append(src.Rules.Remove, sel(fmt.Sprintf("remove[%d]", j), r))
+	r.Title = sel("title", sc.Title)
+	r.Body = sel("body", sc.Body)
+	r.Byline = sel("byline", sc.Byline)
+	r.Published = sel("published", sc.Published)
+	r.Modified = sel("modified", sc.Modified)
+	for j, x := range sc.Remove {
+		r.Remove = append(r.Remove, sel(fmt.Sprintf("remove[%d]", j), x))
 	}
-	for j, p := range sc.Ignore {
+	for j, p := range ignore {
 		re, err := regexp.Compile(p.V)
 		if err != nil {
 			v.add(p.Line, field(fmt.Sprintf("ignore[%d]", j)), "invalid regular expression %q: %v", p.V, err)
 			continue
 		}
-		src.Rules.Ignore = append(src.Rules.Ignore, re)
+		r.Ignore = append(r.Ignore, re)
 	}
-	for _, t := range sc.Tags {
-		src.Tags = append(src.Tags, t.V)
+	return r
+}
+
+// parseSelectors reads site rules given on the command line: a YAML
+// mapping with the keys of a source's selectors block ({body: "div.story",
+// remove: [".ad"]}), so rules tried with `redline extract` paste into
+// config.yaml as they are.
+func parseSelectors(selectors string) (extract.Rules, error) {
+	const name = "--selectors"
+	var root yaml.Node
+	if err := yaml.Unmarshal([]byte(selectors), &root); err != nil {
+		return extract.Rules{}, &ConfigError{[]*FieldError{yamlError(name, err)}}
 	}
-	return src, len(v.problems) == before
+	if len(root.Content) == 0 {
+		return extract.Rules{}, nil
+	}
+	v := &validator{file: name}
+	var sc selectorsConfig
+	v.checkKeys(root.Content[0], reflect.TypeOf(sc), "selectors")
+	if len(v.problems) > 0 {
+		return extract.Rules{}, &ConfigError{v.problems}
+	}
+	dec := yaml.NewDecoder(strings.NewReader(selectors))
+	dec.KnownFields(true)
+	if err := dec.Decode(&sc); err != nil {
+		return extract.Rules{}, &ConfigError{[]*FieldError{yamlError(name, err)}}
+	}
+	r := v.rules(sc, nil, func(f string) string { return f })
+	if len(v.problems) > 0 {
+		return extract.Rules{}, &ConfigError{v.problems}
+	}
+	return r, nil
 }
 
 // checkURL accepts absolute http(s) URLs only and returns them normalized

@@ -46,7 +46,7 @@ func TestLoadConfig_Refusals(t *testing.T) {
 		file string
 		want string
 	}{
-		{"unknown-key.yaml", `unknown-key.yaml:7: sources[0].selectors.colour: unknown key (allowed: body, byline, published, remove, title)`},
+		{"unknown-key.yaml", `unknown-key.yaml:7: sources[0].selectors.colour: unknown key (allowed: body, byline, modified, published, remove, title)`},
 		{"invalid-cron.yaml", `invalid-cron.yaml:4: sources[0].schedule: invalid cron spec "every fifteen minutes": expected exactly 5 fields, found 3: [every fifteen minutes]`},
 		{"bad-global-cron.yaml", `bad-global-cron.yaml:1: schedule: invalid cron spec "* * *": expected exactly 5 fields, found 3: [* * *]`},
 		{"invalid-selector.yaml", `invalid-selector.yaml:5: sources[0].selectors.body: invalid CSS selector "div[": expected identifier, found EOF instead`},

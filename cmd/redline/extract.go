@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/redline-news/redline/monitor/extract"
@@ -17,11 +18,9 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	fs := newFlagSet(a, "extract", "URL|FILE|-", "Print what redline would snapshot of a page: title, byline, dates and body paragraphs.", nil, false)
 	format := fs.String("format", "text", "output `FORMAT`: text or json")
 	textOnly := fs.Bool("text", false, "print the body alone")
-	title := fs.String("title", "", "CSS `selector` for the title, as in a source's selectors")
-	body := fs.String("body", "", "CSS `selector` for the body")
-	byline := fs.String("byline", "", "CSS `selector` for the byline")
-	published := fs.String("published", "", "CSS `selector` for the published date")
-	remove := fs.String("remove", "", "comma-separated CSS `selectors` to remove")
+	selectors := fs.String("selectors", "", "site rules to try, as a source's selectors block in YAML: `'{body: div.story, remove: [.ad]}'`")
+	var ignore stringList
+	fs.Var(&ignore, "ignore", "a `REGEX` for body lines that change on their own, as a source's ignore (repeatable)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -31,28 +30,16 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	if *format != "text" && *format != "json" {
 		return usagef("--format: %q is not text or json", *format)
 	}
-	var rules extract.Rules
-	for _, s := range []struct {
-		flag, val string
-		dst       *extract.Selector
-	}{{"title", *title, &rules.Title}, {"body", *body, &rules.Body}, {"byline", *byline, &rules.Byline}, {"published", *published, &rules.Published}} {
-		if s.val == "" {
-			continue
-		}
-		sel, err := extract.ParseSelector(s.val)
-		if err != nil {
-			return usagef("--%s: %v", s.flag, err)
-		}
-		*s.dst = sel
+	rules, err := parseSelectors(*selectors)
+	if err != nil {
+		return usagef("%v", err)
 	}
-	if *remove != "" {
-		for _, r := range strings.Split(*remove, ",") {
-			sel, err := extract.ParseSelector(strings.TrimSpace(r))
-			if err != nil {
-				return usagef("--remove: %v", err)
-			}
-			rules.Remove = append(rules.Remove, sel)
+	for _, p := range ignore {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return usagef("--ignore %q: %v", p, err)
 		}
+		rules.Ignore = append(rules.Ignore, re)
 	}
 	page, err := readPage(ctx, a, fs.Arg(0))
 	if err != nil {
@@ -142,3 +129,9 @@ func sanitizeLine(s string) string {
 		return r
 	}, s)
 }
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ", ") }
+func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }

@@ -33,6 +33,7 @@ type Rules struct {
 	Body      Selector
 	Byline    Selector
 	Published Selector
+	Modified  Selector
 	Remove    []Selector
 	// Ignore drops body lines that change on their own ("Updated 3
 	// minutes ago", view counts) before the text is snapshotted.

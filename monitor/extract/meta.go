@@ -27,6 +27,7 @@ var (
 	selArticleTime = cascadia.MustCompile(`article time[datetime]`)
 	selTime        = cascadia.MustCompile(`time[datetime]`)
 	selCanonical   = cascadia.MustCompile(`link[rel~="canonical"][href]`)
+	selSiteName    = cascadia.MustCompile(`meta[property="og:site_name"], meta[name="application-name"]`)
 	selJSONLD      = cascadia.MustCompile(`script[type="application/ld+json" i]`)
 )
 
@@ -36,22 +37,25 @@ var (
 func metadata(doc *goquery.Document, r Rules, pageURL string) Article {
 	jsonLD := readJSONLD(doc)
 	return Article{
-		Title:        title(doc, r.Title),
+		Title:        title(doc, r.Title, jsonLD),
 		Byline:       byline(doc, r.Byline, jsonLD),
 		Published:    published(doc, r.Published, jsonLD),
-		Modified:     modified(doc, jsonLD),
+		Modified:     modified(doc, r.Modified, jsonLD),
 		CanonicalURL: canonical(doc, pageURL),
 		Lang:         collapse(doc.Find("html").First().AttrOr("lang", "")),
 	}
 }
 
-func title(doc *goquery.Document, rule Selector) string {
+func title(doc *goquery.Document, rule Selector, jsonLD ld) string {
 	if !rule.IsZero() {
 		if t := firstText(doc, rule.m); t != "" {
 			return t
 		}
 	}
 	if t := firstAttr(doc, selOGTitle, "content"); t != "" {
+		return trimNamedSite(t, firstAttr(doc, selSiteName, "content"))
+	}
+	if t := jsonLD.headline; t != "" {
 		return t
 	}
 	if t := firstText(doc, selArticleH1); t != "" {
@@ -61,6 +65,21 @@ func title(doc *goquery.Document, rule Selector) string {
 		return trimSiteName(t)
 	}
 	return firstText(doc, selAnyH1)
+}
+
+// trimNamedSite removes a " | Site" suffix from t when Site is the name
+// the page gives itself: og:title often carries it, and only the name
+// tells it from the end of a headline.
+func trimNamedSite(t, site string) string {
+	if site == "" {
+		return t
+	}
+	for _, sep := range []string{" | ", " - ", " – ", " — ", " · "} {
+		if head, ok := strings.CutSuffix(t, sep+site); ok && strings.TrimSpace(head) != "" {
+			return strings.TrimSpace(head)
+		}
+	}
+	return t
 }
 
 // trimSiteName removes a " | Site" or " - Site" suffix from a <title>. The
@@ -118,12 +137,8 @@ func cleanByline(s string) string {
 }
 
 func published(doc *goquery.Document, rule Selector, jsonLD ld) string {
-	if !rule.IsZero() {
-		for _, n := range doc.FindMatcher(rule.m).Nodes {
-			if t := dateOf(n); t != "" {
-				return t
-			}
-		}
+	if t := ruleDate(doc, rule); t != "" {
+		return t
 	}
 	if t := firstDate(doc, selPublished); t != "" {
 		return t
@@ -137,14 +152,25 @@ func published(doc *goquery.Document, rule Selector, jsonLD ld) string {
 	return firstDate(doc, selTime)
 }
 
-func modified(doc *goquery.Document, jsonLD ld) string {
+func modified(doc *goquery.Document, rule Selector, jsonLD ld) string {
+	if t := ruleDate(doc, rule); t != "" {
+		return t
+	}
 	if t := firstDate(doc, selModified); t != "" {
 		return t
 	}
 	return jsonLD.modified
 }
 
-func firstDate(doc *goquery.Document, m cascadia.Selector) string {
+// ruleDate reads the first date a site rule's selector finds.
+func ruleDate(doc *goquery.Document, rule Selector) string {
+	if rule.IsZero() {
+		return ""
+	}
+	return firstDate(doc, rule.m)
+}
+
+func firstDate(doc *goquery.Document, m goquery.Matcher) string {
 	for _, n := range doc.FindMatcher(m).Nodes {
 		if t := dateOf(n); t != "" {
 			return t
@@ -193,7 +219,7 @@ func canonical(doc *goquery.Document, pageURL string) string {
 
 // ld is what redline reads from schema.org JSON-LD.
 type ld struct {
-	author, published, modified string
+	headline, author, published, modified string
 }
 
 // readJSONLD reads the first article-typed object across the page's JSON-LD
@@ -216,6 +242,9 @@ func readJSONLD(doc *goquery.Document) ld {
 	}
 	var out ld
 	for _, o := range append(articles, others...) {
+		if out.headline == "" && isArticleType(o["@type"]) {
+			out.headline = ldString(o["headline"])
+		}
 		if out.author == "" {
 			out.author = ldAuthor(o["author"])
 		}
