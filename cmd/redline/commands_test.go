@@ -54,6 +54,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"diff", "only-one"}, "diff"},
 		{[]string{"history", "--config", cfg}, "URL"},
 		{[]string{"demo", "--duration", "1s"}, "--duration"},
+		{[]string{"extract", "--selectors", "{tilte: h1}", "x.html"}, "--selectors:1: selectors.tilte: unknown key"},
+		{[]string{"extract", "--selectors", `{body: "div["}`, "x.html"}, `selectors.body: invalid CSS selector "div["`},
+		{[]string{"extract", "--selectors", `{remove: [".ad", "p:nope"]}`, "x.html"}, "selectors.remove[1]"},
+		{[]string{"extract", "--ignore", "(", "x.html"}, `--ignore "("`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, _, errOut := runCmd(t, context.Background(), tc.args...)
@@ -64,6 +68,29 @@ func TestUsageErrors(t *testing.T) {
 				t.Errorf("stderr %q does not mention %q", errOut, tc.want)
 			}
 		})
+	}
+}
+
+// TestExtractSelectors: rules tried on the command line are the config's
+// selectors block, and they change what is extracted.
+func TestExtractSelectors(t *testing.T) {
+	page := filepath.Join("..", "..", "monitor", "extract", "testdata", "page.html")
+	code, out, errOut := runCmd(t, context.Background(), "extract", "--text",
+		"--selectors", `{body: "div.story-body", remove: [".ad-slot", "blockquote"], modified: "nothing-matches"}`,
+		"--ignore", `^Fisk said`, page)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.HasPrefix(out, "The Riverside River Authority voted 5-2") {
+		t.Errorf("body rule not applied; output starts %q", out[:min(len(out), 80)])
+	}
+	for _, gone := range []string{"Speed matters", "Fisk said she would", "Advertisement", "Volunteers stack sandbags"} {
+		if strings.Contains(out, gone) {
+			t.Errorf("output still has %q", gone)
+		}
+	}
+	if !strings.Contains(out, "Board chair Robert Lin said") {
+		t.Errorf("output lost story text:\n%s", out)
 	}
 }
 

@@ -128,6 +128,14 @@ func TestExtract_Stable(t *testing.T) {
 		{"cb=881273", "cb=119034"},
 		{"Downtown parking garage to close for six months", "Council delays vote on bus fares"},
 		{"site.css?v=8812", "site.css?v=8813"},
+		// Tracking parameters on links inside the story.
+		{`href="/2026/02/19/levee-seepage-report/"`, `href="/2026/02/19/levee-seepage-report/?utm_source=newsletter&amp;utm_medium=email"`},
+		// A script injected into the story body, and one that changed.
+		{"<p>Fisk said she would", `<script>window.__ads.push({slot:"mid-2",ts:1772481911});</script><p>Fisk said she would`},
+		{`"pageType":"article"`, `"pageType":"article","ab":"b"`},
+		// The CMS re-indents and re-wraps the markup.
+		{"<p>The vote came after more than two hours of public comment, much", "<p>\n      The vote came after  more than two hours of public comment,\n      much"},
+		{"<li>the culvert crossing under Route 9;</li>", "<li>\n  the culvert crossing under Route 9;\n</li>"},
 	} {
 		if !strings.Contains(variant, r[0]) {
 			t.Fatalf("page.html lacks %q", r[0])
@@ -145,6 +153,29 @@ func TestExtract_Stable(t *testing.T) {
 	if golden(a) != golden(b) {
 		t.Errorf("variant extracts differently:\n%s\n---\n%s", golden(a), golden(b))
 	}
+
+	// The same care must not hide a real edit inside the story: a figure,
+	// a word in a quotation, a paragraph added at the end.
+	for _, r := range [][2]string{
+		{"voted 5-2 on Monday", "voted 4-3 on Monday"},
+		{"come up the wall for four days", "come up the wall for five days"},
+		{"community center.</p>", "community center.</p><p>The authority did not respond to a request for comment.</p>"},
+	} {
+		edited := strings.Replace(variant, r[0], r[1], 1)
+		if edited == variant {
+			t.Fatalf("page.html lacks %q", r[0])
+		}
+		c, err := extract.Extract(extract.Page{URL: pageURL, Body: []byte(edited)}, extract.Rules{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if golden(c) == golden(b) {
+			t.Errorf("edit %q → %q does not show in the extracted text", r[0], r[1])
+		}
+		if want := strings.TrimSuffix(strings.TrimPrefix(r[1], "community center.</p><p>"), "</p>"); !strings.Contains(c.Text(), want) {
+			t.Errorf("extracted text lacks the edit %q", want)
+		}
+	}
 }
 
 func mustSelector(tb testing.TB, s string) extract.Selector {
@@ -161,6 +192,7 @@ func TestExtract_Rules(t *testing.T) {
 <div class="hed">Rule title</div>
 <span class="who">Written by staff</span>
 <span class="when" data-x="1">Filed <time datetime="2026-01-02T03:04:05Z">Jan 2</time></span>
+<span class="revised">Revised <time datetime="2026-01-03T10:00:00Z">Jan 3</time></span>
 <aside class="story">
   <p>First paragraph.</p>
   <div class="promo-box"><p>Buy things.</p></div>
@@ -174,6 +206,7 @@ func TestExtract_Rules(t *testing.T) {
 		Body:      mustSelector(t, "aside.story"),
 		Byline:    mustSelector(t, ".who"),
 		Published: mustSelector(t, ".when"),
+		Modified:  mustSelector(t, ".revised"),
 		Remove:    []extract.Selector{mustSelector(t, ".promo-box"), {}},
 		Ignore:    []*regexp.Regexp{regexp.MustCompile(`^Updated \d+ minutes? ago$`)},
 	}
@@ -185,6 +218,7 @@ func TestExtract_Rules(t *testing.T) {
 		Title:      "Rule title",
 		Byline:     "Written by staff",
 		Published:  "2026-01-02T03:04:05Z",
+		Modified:   "2026-01-03T10:00:00Z",
 		Paragraphs: []string{"First paragraph.", "Second paragraph."},
 	}
 	if golden(a) != golden(want) {
@@ -202,6 +236,50 @@ func TestExtract_Rules(t *testing.T) {
 			t.Errorf("got %d paragraphs %q, want %d", got, a.Paragraphs, want)
 		}
 	})
+}
+
+// TestExtract_Metadata: the title, byline and dates come from the places
+// publishers put them, in order of trust.
+func TestExtract_Metadata(t *testing.T) {
+	const story = `<article><p>The council voted on Monday to spend $4.2 million on the levee, three weeks after the floods.</p></article>`
+	tests := []struct {
+		name, head, body string
+		want             extract.Article
+	}{
+		{"jsonld_headline_without_og_title",
+			`<title>Levee vote | The Courier</title><script type="application/ld+json">{"@type":"NewsArticle","headline":"Council approves levee repairs","author":{"@type":"Person","name":"Maria Delgado"},"datePublished":"2026-03-02T14:05:00-05:00","dateModified":"2026-03-03T09:12:00-05:00"}</script>`,
+			story,
+			extract.Article{Title: "Council approves levee repairs", Byline: "Maria Delgado", Published: "2026-03-02T14:05:00-05:00", Modified: "2026-03-03T09:12:00-05:00"}},
+		{"og_title_loses_the_site_name",
+			`<meta property="og:title" content="Council approves levee repairs - The Courier"><meta property="og:site_name" content="The Courier">`,
+			story, extract.Article{Title: "Council approves levee repairs"}},
+		{"og_title_keeps_a_dash_that_is_not_the_site",
+			`<meta property="og:title" content="Levee vote - live updates"><meta property="og:site_name" content="The Courier">`,
+			story, extract.Article{Title: "Levee vote - live updates"}},
+		{"title_tag_loses_the_site_name",
+			`<title>Council approves levee repairs after the spring floods | The Courier</title>`,
+			story, extract.Article{Title: "Council approves levee repairs after the spring floods"}},
+		{"article_meta_tags_and_byline_in_page",
+			`<meta property="article:published_time" content="2026-03-02T14:05:00Z"><meta property="article:modified_time" content="2026-03-04T08:00:00Z">`,
+			`<h1>Headline</h1><p class="byline">By Tom Reyes</p>` + story,
+			extract.Article{Title: "Headline", Byline: "Tom Reyes", Published: "2026-03-02T14:05:00Z", Modified: "2026-03-04T08:00:00Z"}},
+		{"time_element",
+			``, `<h1>Headline</h1><article><time datetime="2026-03-02">March 2</time><p>The council voted on Monday to spend $4.2 million on the levee, three weeks after the floods.</p></article>`,
+			extract.Article{Title: "Headline", Published: "2026-03-02"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page := "<html><head>" + tt.head + "</head><body>" + tt.body + "</body></html>"
+			a, err := extract.Extract(extract.Page{URL: "https://example.com/a", Body: []byte(page)}, extract.Rules{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.Paragraphs = nil
+			if golden(a) != golden(tt.want) {
+				t.Errorf("metadata =\n%s\nwant\n%s", golden(a), golden(tt.want))
+			}
+		})
+	}
 }
 
 func TestParseSelector(t *testing.T) {
@@ -432,4 +510,43 @@ func bigPage(tb testing.TB, n int) []byte {
 	}
 	b.Write(page[end:])
 	return b.Bytes()
+}
+
+// TestExtract_CharsetPages: whole pages in legacy encodings, declared in
+// <meta>, in the Content-Type header only, not at all, or with the header
+// and <meta> disagreeing (the header wins, as in browsers).
+func TestExtract_CharsetPages(t *testing.T) {
+	tests := []struct {
+		file, contentType, title string
+		paragraphs               []string
+	}{
+		{"shift_jis.html", "text/html", "東京都、防災計画を見直し",
+			[]string{"東京都は二日、大規模な地震に備えた防災計画を見直すと発表した。", "知事は「都民の命を守ることが最優先だ」と述べた。"}},
+		{"gb18030.html", "", "城市防洪工程获批",
+			[]string{"市政府周一批准了一项紧急防洪工程，总投资约四亿元。", "市长表示：“我们必须在汛期之前完成加固。”"}},
+		{"iso-8859-1.html", "text/html", "La mairie approuve les réparations",
+			[]string{"Le conseil a voté à l'unanimité mercredi soir, après un débat animé.", "« Nous ne pouvons plus attendre », a déclaré la maire, Hélène Dupré."}},
+		{"windows-1252-undeclared.html", "text/html", "Council delays the vote",
+			[]string{"The council’s vote was delayed — again — on Tuesday.", "“We need more time,” said the chair, Zoë Martin."}},
+		{"header-meta-disagree.html", "text/html; charset=Shift_JIS", "大阪市、新しい橋を建設へ",
+			[]string{"大阪市は新しい橋の建設を正式に決定した。総工費は約百二十億円。", "市長は「交通の便が大きく改善する」と語った。"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			body, err := os.ReadFile(filepath.Join("testdata", "charset", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := extract.Extract(extract.Page{URL: "https://example.com/" + tt.file, ContentType: tt.contentType, Body: body}, extract.Rules{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Title != tt.title {
+				t.Errorf("Title = %q, want %q", a.Title, tt.title)
+			}
+			if !slices.Equal(a.Paragraphs, tt.paragraphs) {
+				t.Errorf("Paragraphs = %q\nwant %q", a.Paragraphs, tt.paragraphs)
+			}
+		})
+	}
 }

@@ -1,8 +1,11 @@
 package extract_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -84,4 +87,45 @@ func BenchmarkExtract(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkExtractCorpus extracts the pages of the public article-extraction
+// benchmark (../shared/benchmarks/article-extraction, or the html folder
+// named by REDLINE_EXTRACTION_PAGES) and reports pages per second.
+func BenchmarkExtractCorpus(b *testing.B) {
+	dir := os.Getenv("REDLINE_EXTRACTION_PAGES")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared", "benchmarks", "article-extraction", "html")
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.html.gz"))
+	if len(files) == 0 {
+		b.Skipf("no pages in %s: set REDLINE_EXTRACTION_PAGES to the benchmark's html folder", dir)
+	}
+	var pages [][]byte
+	size := 0
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			b.Fatalf("%s: %v", f, err)
+		}
+		page, err := io.ReadAll(zr)
+		if err != nil {
+			b.Fatalf("%s: %v", f, err)
+		}
+		pages = append(pages, page)
+		size += len(page)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		for _, p := range pages {
+			// A page with no story is a result too; only panics matter here.
+			_, _ = extract.Extract(extract.Page{URL: pageURL, Body: p}, extract.Rules{})
+		}
+	}
+	b.ReportMetric(float64(len(pages)*b.N)/b.Elapsed().Seconds(), "pages/s")
 }
