@@ -2,6 +2,7 @@ package diffing
 
 import (
 	"fmt"
+	"hash/maphash"
 	"strings"
 	"testing"
 )
@@ -99,5 +100,34 @@ func benchFloor(b *testing.B, copies int) {
 			t := Normalize(strings.Join(d.Paragraphs, "\n"))
 			_ = tokenize(t)
 		}
+	}
+}
+
+// The parts of Compare on ×70: preparing the first version (cold cache),
+// the second (sharing the first's cache), and aligning them.
+func BenchmarkPrepCold(b *testing.B) {
+	old, _ := benchPair(b, 70, 20)
+	for b.Loop() {
+		prepare(old, newPrepCache())
+	}
+}
+
+func BenchmarkPrepWarm(b *testing.B) {
+	old, cur := benchPair(b, 70, 20)
+	for b.Loop() {
+		b.StopTimer()
+		c := newPrepCache()
+		prepare(old, c)
+		b.StartTimer()
+		prepare(cur, c)
+	}
+}
+
+func BenchmarkAlignX70(b *testing.B) {
+	old, cur := benchPair(b, 70, 20)
+	c := newPrepCache()
+	x, y := prepare(old, c), prepare(cur, c)
+	for b.Loop() {
+		align(x.sents, y.sents, maphash.MakeSeed())
 	}
 }
