@@ -26,13 +26,33 @@ import (
 // Source is something to watch: one article URL, or a feed whose entries
 // become watched articles.
 type Source struct {
-	Name     string
-	URL      string
-	Feed     string
-	Spec     string // the cron spec as written, for logs
+	Name    string
+	URL     string
+	Feed    string // RSS, Atom or JSON Feed
+	Sitemap string // a sitemap or sitemap index (Google News sitemaps included)
+	Spec    string // the cron spec as written, for logs
+	// Schedule says when the source is polled: its feed or sitemap read
+	// for new articles, and its due articles checked.
 	Schedule cron.Schedule
-	Rules    extract.Rules
-	Tags     []string
+	// Cadence says how often each article is checked as it ages; nil means
+	// Options.Cadence.
+	Cadence Cadence
+	Rules   extract.Rules
+	Tags    []string
+}
+
+// nextCheck returns when an article of src checked at now is next due. A
+// source that names a single article and no cadence is checked whenever its
+// schedule fires: that schedule is the user's cadence for it. Articles of
+// feeds and sitemaps age through the cadence.
+func (m *Monitor) nextCheck(src Source, art snapshots.Article, now time.Time) time.Time {
+	switch {
+	case src.Cadence != nil:
+		return src.Cadence.next(art.URL, art.FirstSeen, now)
+	case src.Feed == "" && src.Sitemap == "" && src.Schedule != nil:
+		return src.Schedule.Next(now)
+	}
+	return m.opt.Cadence.next(art.URL, art.FirstSeen, now)
 }
 
 // store is what the monitor needs from a snapshots.Store.
@@ -55,11 +75,17 @@ type Options struct {
 	// Grace is how long Run lets in-flight checks finish after its context
 	// is cancelled before it cancels them.
 	Grace    time.Duration
+	// Cadence is the article cadence of sources that set none
+	// (DefaultCadence when nil).
+	Cadence  Cadence
 	Location *time.Location
 	Logger   *slog.Logger
 	Now      func() time.Time
 	// OnResult, when set, receives every Result as it happens, one at a time.
 	OnResult func(Result)
+	// OnPlan, when set, learns how many articles a cycle is about to check
+	// (a progress bar's total). It may be called once per source cycle.
+	OnPlan func(n int)
 }
 
 // Monitor runs checks.
@@ -101,6 +127,9 @@ func New(opt Options) *Monitor {
 	if opt.Location == nil {
 		opt.Location = time.UTC
 	}
+	if opt.Cadence == nil {
+		opt.Cadence = DefaultCadence
+	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -123,8 +152,8 @@ func (m *Monitor) Run(ctx context.Context) error {
 		cron.WithChain(cron.Recover(cronLogger{m.log}), cron.SkipIfStillRunning(cronLogger{m.log})),
 	)
 	for _, src := range m.opt.Sources {
-		c.Schedule(src.Schedule, cron.FuncJob(func() {
-			m.CheckSources(ctx, work, []Source{src})
+		c.Schedule(jitterSchedule(src.Schedule, src.Name), cron.FuncJob(func() {
+			m.CheckSources(ctx, work, []Source{src}, true)
 		}))
 		m.log.Info("scheduled", "source", src.Name, "schedule", src.Spec)
 	}
@@ -142,33 +171,43 @@ func (m *Monitor) Run(ctx context.Context) error {
 	return nil
 }
 
-// Check runs one cycle over all sources now and returns every result,
-// sorted by source and URL.
+// Check runs one cycle over all sources now, checking every article that
+// has not aged out, and returns every result, sorted by source and URL.
 func (m *Monitor) Check(ctx context.Context) []Result {
-	return m.CheckSources(ctx, ctx, m.opt.Sources)
+	return m.CheckSources(ctx, ctx, m.opt.Sources, false)
+}
+
+// CheckDue runs one cycle over all sources now, checking only the articles
+// whose next check is due.
+func (m *Monitor) CheckDue(ctx context.Context) []Result {
+	return m.CheckSources(ctx, ctx, m.opt.Sources, true)
 }
 
 type target struct {
 	src Source
-	url string
+	art snapshots.Article
 }
 
-// CheckSources checks every article of the given sources with a bounded
-// pool of workers. It stops starting checks when stop is done; checks in
-// flight run under work.
-func (m *Monitor) CheckSources(stop, work context.Context, sources []Source) []Result {
+// CheckSources reads the given sources for new articles and checks their
+// articles (only the due ones when due is set) with a bounded pool of
+// workers. It stops starting checks when stop is done; checks in flight
+// run under work.
+func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due bool) []Result {
 	var targets []target
 	var results []Result
 	for _, src := range sources {
-		urls, err := m.articleURLs(work, src)
+		arts, err := m.articles(work, src, due)
 		if err != nil {
 			m.log.Warn("source failed", "source", src.Name, "err", err)
-			results = append(results, m.emit(Result{Source: src.Name, URL: src.Feed, Err: err}))
+			results = append(results, m.emit(Result{Source: src.Name, URL: src.Feed + src.Sitemap, Err: err}))
 			continue
 		}
-		for _, u := range urls {
-			targets = append(targets, target{src, u})
+		for _, a := range arts {
+			targets = append(targets, target{src, a})
 		}
+	}
+	if m.opt.OnPlan != nil {
+		m.opt.OnPlan(len(targets))
 	}
 	var (
 		wg  sync.WaitGroup
@@ -201,15 +240,21 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source) []R
 	return results
 }
 
-// articleURLs lists the articles a source watches: its URL, or its feed's
-// entries plus every article found in the feed before.
-func (m *Monitor) articleURLs(ctx context.Context, src Source) ([]string, error) {
-	if src.Feed == "" {
-		return []string{src.URL}, nil
+// articles reads a source's feed or sitemap, adds the articles it has not
+// seen before, and returns the source's articles to check: all that have
+// not aged out, or only the due ones. Articles that dropped out of the feed
+// are still watched.
+func (m *Monitor) articles(ctx context.Context, src Source, due bool) ([]snapshots.Article, error) {
+	var entries []string
+	var err error
+	switch {
+	case src.Feed != "":
+		entries, err = m.feedEntries(ctx, src)
+	case src.Sitemap != "":
+		entries, err = m.sitemapEntries(ctx, src)
+	default:
+		entries = []string{src.URL}
 	}
-	seen := map[string]bool{}
-	var urls []string
-	entries, err := m.feedEntries(ctx, src)
 	if err != nil {
 		return nil, err
 	}
@@ -217,51 +262,84 @@ func (m *Monitor) articleURLs(ctx context.Context, src Source) ([]string, error)
 	if err != nil {
 		return nil, fmt.Errorf("source %s: list articles: %w", src.Name, err)
 	}
+	seen := make(map[string]bool, len(known))
 	for _, a := range known {
-		entries = append(entries, a.URL)
+		seen[a.URL] = true
 	}
-	for _, u := range entries {
-		if !seen[u] {
-			seen[u] = true
-			urls = append(urls, u)
+	now := m.opt.Now().UTC()
+	added := 0
+	for _, e := range entries {
+		u, err := NormalizeURL(e)
+		if err != nil {
+			m.log.Warn("entry skipped", "source", src.Name, "err", err)
+			continue
+		}
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		if _, err := m.opt.Store.AddArticle(ctx, snapshots.Article{URL: u, Source: src.Name, FirstSeen: now}); err != nil {
+			return nil, fmt.Errorf("source %s: add article %s: %w", src.Name, u, err)
+		}
+		added++
+	}
+	if added > 0 {
+		m.log.Info("new articles", "source", src.Name, "count", added)
+	}
+	f := snapshots.ArticleFilter{Source: src.Name}
+	if due {
+		f.DueBy = now
+	}
+	arts, err := m.opt.Store.Articles(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: list articles: %w", src.Name, err)
+	}
+	out := arts[:0]
+	for _, a := range arts {
+		if !a.NextCheck.Equal(snapshots.Never) {
+			out = append(out, a)
 		}
 	}
-	return urls, nil
+	return out, nil
 }
 
 // checkOne checks one article. A failure becomes data on the Result and
 // the Check row; it never stops the other checks.
 func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
-	log := m.log.With("source", t.src.Name, "url", t.url)
-	res = Result{Source: t.src.Name, URL: t.url}
+	art := t.art
+	log := m.log.With("source", t.src.Name, "url", art.URL)
+	res = Result{Source: t.src.Name, URL: art.URL, Article: art}
 	defer func() {
 		if p := recover(); p != nil {
 			log.Error("check panicked", "panic", p, "stack", string(debug.Stack()))
-			res.Err = fmt.Errorf("check %s: internal error: %v", t.url, p)
+			res.Err = fmt.Errorf("check %s: internal error: %v", art.URL, p)
 		}
 		res = m.emit(res)
 	}()
 	ctx, cancel := context.WithTimeout(ctx, m.opt.CheckTimeout)
 	defer cancel()
 
-	art, err := m.opt.Store.AddArticle(ctx, snapshots.Article{URL: t.url, Source: t.src.Name, FirstSeen: m.opt.Now().UTC()})
-	if err != nil {
-		res.Err = fmt.Errorf("add article %s: %w", t.url, err)
-		log.Error("store failed", "err", res.Err)
-		return res
-	}
-	res.Article = art
 	prev, err := m.opt.Store.Latest(ctx, art.ID)
 	hasPrev := err == nil
 	if err != nil && !errors.Is(err, snapshots.ErrNotFound) {
-		res.Err = fmt.Errorf("latest version of %s: %w", t.url, err)
+		res.Err = fmt.Errorf("latest version of %s: %w", art.URL, err)
 		log.Error("store failed", "err", res.Err)
 		return res
 	}
 
-	check := snapshots.Check{ArticleID: art.ID, At: m.opt.Now().UTC()}
-	v, err := m.fetchVersion(ctx, t, &check)
+	now := m.opt.Now().UTC()
+	check := snapshots.Check{ArticleID: art.ID, At: now}
+	req := fetch.Request{URL: art.URL}
+	if hasPrev {
+		// Without a stored version a 304 would leave nothing to compare.
+		req.ETag, req.LastModified = art.ETag, art.LastModified
+	}
+	v, err := m.fetchVersion(ctx, t, req, &check)
+	if err == nil && v == nil && !hasPrev {
+		err = fmt.Errorf("fetch %s: 304 Not Modified to an unconditional request", art.URL)
+	}
 	if err != nil {
+		// The article stays due: the next cycle tries again.
 		check.Outcome = snapshots.OutcomeFailed
 		check.Error = err.Error()
 		res.Err = err
@@ -272,22 +350,26 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 		res.Check = check
 		return res
 	}
-	if hasPrev && prev.TextSHA256 == check.TextSHA256 {
+	check.NextCheck = m.nextCheck(t.src, art, now)
+	if v == nil || (hasPrev && prev.TextSHA256 == check.TextSHA256) {
 		check.Outcome = snapshots.OutcomeUnchanged
+		if v == nil {
+			check.Outcome = snapshots.OutcomeNotModified
+		}
 		check.Version = prev.Number
 		if err := m.opt.Store.Save(ctx, &check, nil); err != nil {
-			res.Err = fmt.Errorf("record check of %s: %w", t.url, err)
+			res.Err = fmt.Errorf("record check of %s: %w", art.URL, err)
 			log.Error("store failed", "err", res.Err)
 		}
 		res.Check = check
-		log.Debug("unchanged", "version", prev.Number)
+		log.Debug(string(check.Outcome), "version", prev.Number)
 		return res
 	}
 	if hasPrev {
 		cs := diffing.Compare(document(prev), document(*v))
 		b, err := cs.Marshal()
 		if err != nil {
-			res.Err = fmt.Errorf("encode changes of %s: %w", t.url, err)
+			res.Err = fmt.Errorf("encode changes of %s: %w", art.URL, err)
 			return res
 		}
 		v.Changes = b
@@ -297,7 +379,7 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 	}
 	check.Outcome = snapshots.OutcomeNew
 	if err := m.opt.Store.Save(ctx, &check, v); err != nil {
-		res.Err = fmt.Errorf("save version of %s: %w", t.url, err)
+		res.Err = fmt.Errorf("save version of %s: %w", art.URL, err)
 		log.Error("store failed", "err", res.Err)
 		res.Changes = nil
 		return res
@@ -309,9 +391,9 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 }
 
 // fetchVersion fetches and extracts t, filling the check's HTTP fields, and
-// returns the version it would save.
-func (m *Monitor) fetchVersion(ctx context.Context, t target, check *snapshots.Check) (*snapshots.Version, error) {
-	resp, err := m.opt.Client.Get(ctx, fetch.Request{URL: t.url})
+// returns the version it would save, or nil when the server answered 304.
+func (m *Monitor) fetchVersion(ctx context.Context, t target, req fetch.Request, check *snapshots.Check) (*snapshots.Version, error) {
+	resp, err := m.opt.Client.Get(ctx, req)
 	if resp != nil {
 		check.Status = resp.Status
 		check.FinalURL = resp.FinalURL
@@ -322,10 +404,21 @@ func (m *Monitor) fetchVersion(ctx context.Context, t target, check *snapshots.C
 	if err != nil {
 		return nil, err
 	}
+	if resp.NotModified() {
+		// A 304 may omit the validators; the ones we sent still hold.
+		if check.ETag == "" {
+			check.ETag = req.ETag
+		}
+		if check.LastModified == "" {
+			check.LastModified = req.LastModified
+		}
+		check.RawSHA256 = ""
+		return nil, nil
+	}
 	page := extract.Page{URL: resp.FinalURL, ContentType: resp.Header.Get("Content-Type"), Body: resp.Body}
 	a, err := extract.Extract(page, t.src.Rules)
 	if err != nil {
-		return nil, fmt.Errorf("extract %s: %w", t.url, err)
+		return nil, fmt.Errorf("extract %s: %w", t.art.URL, err)
 	}
 	v := &snapshots.Version{
 		ArticleID: check.ArticleID,

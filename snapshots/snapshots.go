@@ -20,7 +20,18 @@ type Article struct {
 	CanonicalURL string
 	Source       string
 	FirstSeen    time.Time
+
+	// NextCheck is when the article is next due: zero means now, Never
+	// means it aged out of checking. Set by Save from Check.NextCheck.
+	NextCheck time.Time
+	// ETag and LastModified are the validators of the last 200 or 304
+	// response, for a conditional GET. Set by Save.
+	ETag         string
+	LastModified string
 }
+
+// Never is the NextCheck of an article that is no longer checked.
+var Never = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 // Outcome says what a check found.
 type Outcome string
@@ -29,6 +40,9 @@ type Outcome string
 const (
 	OutcomeNew       Outcome = "new_version" // text changed (or first version)
 	OutcomeUnchanged Outcome = "unchanged"   // fetched, text identical to the latest version
+	// OutcomeNotModified: the server answered a conditional GET with 304;
+	// the latest version stands.
+	OutcomeNotModified Outcome = "not_modified"
 	OutcomeFailed    Outcome = "failed"      // fetch or extraction failed; Error says why
 )
 
@@ -47,6 +61,9 @@ type Check struct {
 	Outcome      Outcome
 	Error        string
 	Version      int // the version this check created or confirmed; 0 if none
+	// NextCheck, when not zero, becomes the article's NextCheck in the same
+	// transaction (Never retires it).
+	NextCheck time.Time
 }
 
 // Version is one distinct extracted text of an article.
@@ -101,6 +118,9 @@ type CheckFilter struct {
 type ArticleFilter struct {
 	Source string
 	URL    string
+	// DueBy selects articles whose NextCheck is at or before it (never
+	// the retired ones).
+	DueBy time.Time
 }
 
 // Store keeps articles, checks and versions.

@@ -10,7 +10,7 @@ import (
 	"github.com/redline-news/redline/snapshots"
 )
 
-const articleColumns = `id, url, canonical_url, source, first_seen`
+const articleColumns = `id, url, canonical_url, source, first_seen, next_check, etag, last_modified`
 
 // AddArticle returns the article with a.URL, creating it from a if new. An
 // existing article is returned unchanged.
@@ -92,6 +92,14 @@ func (s *Store) articles(ctx context.Context, f snapshots.ArticleFilter) ([]snap
 	if f.URL != "" {
 		where, args = append(where, "url = ?"), append(args, f.URL)
 	}
+	if !f.DueBy.IsZero() {
+		due, err := formatTime(f.DueBy)
+		if err != nil {
+			return nil, fmt.Errorf("due by: %w", err)
+		}
+		// '' (never scheduled) sorts before every time: due now.
+		where, args = append(where, "next_check <= ?"), append(args, due)
+	}
 	q := `SELECT ` + articleColumns + ` FROM articles` + whereClause(where) + ` ORDER BY id`
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -116,8 +124,8 @@ type scanner interface {
 
 func scanArticle(r scanner) (snapshots.Article, error) {
 	var a snapshots.Article
-	var first string
-	if err := r.Scan(&a.ID, &a.URL, &a.CanonicalURL, &a.Source, &first); err != nil {
+	var first, next string
+	if err := r.Scan(&a.ID, &a.URL, &a.CanonicalURL, &a.Source, &first, &next, &a.ETag, &a.LastModified); err != nil {
 		return snapshots.Article{}, err
 	}
 	t, err := parseTime(first)
@@ -125,6 +133,11 @@ func scanArticle(r scanner) (snapshots.Article, error) {
 		return snapshots.Article{}, err
 	}
 	a.FirstSeen = t
+	if next != "" {
+		if a.NextCheck, err = parseTime(next); err != nil {
+			return snapshots.Article{}, err
+		}
+	}
 	return a, nil
 }
 

@@ -38,7 +38,9 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	// Work on copies so that c and v change only if the transaction commits.
 	cc := *c
 	if v == nil {
-		if cc.Outcome != snapshots.OutcomeUnchanged && cc.Outcome != snapshots.OutcomeFailed {
+		switch cc.Outcome {
+		case snapshots.OutcomeUnchanged, snapshots.OutcomeNotModified, snapshots.OutcomeFailed:
+		default:
 			return fmt.Errorf("check outcome %q without a version", cc.Outcome)
 		}
 	} else if cc.Outcome == "" {
@@ -49,6 +51,12 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	checkAt, err := formatTime(cc.At)
 	if err != nil {
 		return fmt.Errorf("check time: %w", err)
+	}
+	nextCheck := ""
+	if !cc.NextCheck.IsZero() {
+		if nextCheck, err = formatTime(cc.NextCheck); err != nil {
+			return fmt.Errorf("next check: %w", err)
+		}
 	}
 
 	var vv snapshots.Version
@@ -134,6 +142,17 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	}
 	if cc.ID, err = res.LastInsertId(); err != nil {
 		return fmt.Errorf("insert check: %w", err)
+	}
+	if nextCheck != "" {
+		if _, err := tx.ExecContext(ctx, `UPDATE articles SET next_check = ? WHERE id = ?`, nextCheck, cc.ArticleID); err != nil {
+			return fmt.Errorf("schedule article: %w", err)
+		}
+	}
+	if cc.Status == 200 || cc.Status == 304 {
+		if _, err := tx.ExecContext(ctx, `UPDATE articles SET etag = ?, last_modified = ? WHERE id = ?`,
+			cc.ETag, cc.LastModified, cc.ArticleID); err != nil {
+			return fmt.Errorf("keep validators: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)

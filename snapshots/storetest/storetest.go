@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) snapshots.Store) {
 		{"Version", versionCases},
 		{"Versions", versionsCases},
 		{"Checks", checksCases},
+		{"Schedule", scheduleCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

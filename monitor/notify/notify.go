@@ -1,0 +1,473 @@
+// Package notify delivers digests of article changes: a signed JSON
+// webhook, a Slack-compatible incoming webhook, e-mail over SMTP and an Atom
+// feed file. One cycle's changes go out as one Digest per notifier, filtered
+// by each notifier's sources and minimum severity. A Dispatcher retries
+// failed sends with backoff and records every delivery's outcome in a
+// snapshots.DeliveryStore, so what still failed is retried on a later cycle.
+//
+// It renders message bodies with package report and does no diffing.
+//
+// # Webhook body
+//
+// A webhook notifier POSTs one JSON object per digest; field names are a
+// stable contract:
+//
+//	{
+//	  "id": "9b0c…",          // 32 hex digits, the same on every retry of this digest to this notifier: drop duplicates by it
+//	  "notifier": "newsroom", // the notifier's configured name
+//	  "sent_at": "2025-03-14T09:30:00Z", // this try; X-Redline-Timestamp holds it as Unix seconds
+//	  "severity": "high",     // the highest in the digest: low, medium or high
+//	  "changes": 7,           // changes in all items
+//	  "articles": 3,          // distinct article URLs
+//	  "report": {             // exactly redline's JSON report format
+//	    "generated": "2025-03-14T09:29:58Z",
+//	    "items": [{"url": "…", "source": "…", "title": "…", "from_version": 2, "to_version": 3,
+//	               "at": "…", "changes": { change-set JSON, see the README }}]
+//	  }
+//	}
+//
+// Headers: Content-Type: application/json, X-Redline-Delivery (the id),
+// X-Redline-Timestamp (Unix seconds) and X-Redline-Signature:
+// sha256=<hex HMAC-SHA256 of the exact body, keyed with the secret>.
+// Receivers check it with Verify, and reject a sent_at far from their
+// clock, which the signature covers, to refuse replays.
+package notify
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/snapshots"
+)
+
+// The notifier kinds Config.Kind accepts.
+const (
+	KindWebhook = "webhook" // signed JSON POST
+	KindSlack   = "slack"   // Slack-compatible incoming webhook
+	KindEmail   = "email"   // SMTP with STARTTLS
+	KindAtom    = "atom"    // Atom 1.0 file
+)
+
+// DefaultMaxEntries caps an Atom file when Config.MaxEntries is zero.
+const DefaultMaxEntries = 200
+
+// Config is one notifier, as cmd/redline fills it from config.yaml.
+type Config struct {
+	// Name identifies the notifier in logs, errors and stored deliveries;
+	// it must be unique. Renaming a notifier orphans its pending deliveries,
+	// which RetryPending then marks failed.
+	Name string
+	Kind string // KindWebhook, KindSlack, KindEmail or KindAtom
+	// MinSeverity drops items below it. SeverityNone sends every item
+	// that has changes.
+	MinSeverity diffing.Severity
+	// Sources limits the notifier to items from these sources; empty
+	// means all.
+	Sources []string
+
+	// URL is the webhook or Slack endpoint (http or https).
+	URL string
+	// Secret signs webhook bodies (required for KindWebhook).
+	Secret string
+
+	// SMTP, for KindEmail. Addr is host:port of a server that offers
+	// STARTTLS (implicit TLS on port 465 is not supported).
+	Addr     string
+	Username string // PLAIN auth when set, only ever after STARTTLS or on loopback
+	Password string
+	From     string   // an RFC 5322 address, "Redline <redline@example.com>"
+	To       []string // at least one
+	// AllowInsecure lets e-mail go without STARTTLS, and is refused unless
+	// Addr is a loopback host: a local relay is the only place plain
+	// SMTP is not readable by others.
+	AllowInsecure bool
+
+	// AtomPath is the feed file for KindAtom; MaxEntries caps it
+	// (DefaultMaxEntries when zero).
+	AtomPath   string
+	MaxEntries int
+}
+
+// ConfigError is a problem with one notifier's config. cmd/redline can map
+// Index and Field to a file and line.
+type ConfigError struct {
+	Index int    // position in the []Config given to New
+	Name  string // the notifier's name, "" if missing
+	Field string // "url", "secret", "to[1]"…
+	Err   error
+}
+
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("notify[%d] %q: %s: %v", e.Index, e.Name, e.Field, e.Err)
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// Options are what a Dispatcher shares across notifiers. Zero durations
+// and counts take the defaults New documents.
+type Options struct {
+	// HTTPClient sends webhooks; required when a webhook or Slack
+	// notifier is configured. It is used as given (its transport, proxy
+	// and redirect policy); Timeout bounds each try on top of it.
+	HTTPClient *http.Client
+	// Store records deliveries. Without one, a delivery that fails is
+	// returned as an error by Send instead of being kept for RetryPending.
+	Store  snapshots.DeliveryStore
+	Logger *slog.Logger // nil discards
+	// TLSConfig is cloned for SMTP STARTTLS, with ServerName set from
+	// Addr; nil uses the system roots.
+	TLSConfig *tls.Config
+	Now       func() time.Time // time.Now when nil
+
+	Timeout       time.Duration // one try, including SMTP dialog: 30s
+	Tries         int           // tries per round: 3
+	Backoff       time.Duration // wait before the second try, doubled after each: 2s
+	MaxBackoff    time.Duration // cap on that wait: 1m
+	MaxRetryAfter time.Duration // longest Retry-After honoured within a round: 2m
+	// Rounds is how many rounds (the first Send, then each RetryPending
+	// that picks it up) a delivery gets before it is marked failed: 5.
+	Rounds int
+	// RetryBatch caps how many pending deliveries one RetryPending reads: 100.
+	RetryBatch int
+}
+
+func (o *Options) defaults() {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	o.Timeout = cmp.Or(o.Timeout, 30*time.Second)
+	o.Tries = cmp.Or(o.Tries, 3)
+	o.Backoff = cmp.Or(o.Backoff, 2*time.Second)
+	o.MaxBackoff = cmp.Or(o.MaxBackoff, time.Minute)
+	o.MaxRetryAfter = cmp.Or(o.MaxRetryAfter, 2*time.Minute)
+	o.Rounds = cmp.Or(o.Rounds, 5)
+	o.RetryBatch = cmp.Or(o.RetryBatch, 100)
+}
+
+// Digest is one cycle's changes, sent as one message per notifier.
+type Digest struct {
+	Generated time.Time
+	Items     []report.Item
+}
+
+// severity is the highest severity of the item, as report ranks it.
+func severity(it report.Item) diffing.Severity {
+	cs := it.Changes
+	if cs == nil {
+		return diffing.SeverityNone
+	}
+	s := cs.Summary.Severity
+	for _, c := range cs.Changes {
+		s = max(s, c.Severity)
+	}
+	return s
+}
+
+// maxSeverity is the highest severity in d.
+func (d Digest) maxSeverity() diffing.Severity {
+	s := diffing.SeverityNone
+	for _, it := range d.Items {
+		s = max(s, severity(it))
+	}
+	return s
+}
+
+// counts returns how many changes and distinct articles d holds.
+func (d Digest) counts() (changes, articles int) {
+	seen := map[string]bool{}
+	for _, it := range d.Items {
+		if it.Changes != nil {
+			changes += len(it.Changes.Changes)
+		}
+		seen[it.URL] = true
+	}
+	return changes, len(seen)
+}
+
+// filter keeps the items this notifier wants: with changes, from its
+// sources, at or above its severity.
+func (c *Config) filter(d Digest) Digest {
+	out := Digest{Generated: d.Generated}
+	for _, it := range d.Items {
+		if it.Changes.Empty() || severity(it) < c.MinSeverity {
+			continue
+		}
+		if len(c.Sources) > 0 && !slices.Contains(c.Sources, it.Source) {
+			continue
+		}
+		out.Items = append(out.Items, it)
+	}
+	return out
+}
+
+// payloadVersion is bumped when payload's shape changes, so a newer
+// program can tell an old stored delivery from a new one.
+const payloadVersion = 1
+
+// payload is a Digest as stored with a delivery, to be sent again later.
+type payload struct {
+	Version   int           `json:"v"`
+	Generated time.Time     `json:"generated"`
+	Items     []payloadItem `json:"items"`
+}
+
+type payloadItem struct {
+	URL         string             `json:"url"`
+	Source      string             `json:"source"`
+	Title       string             `json:"title"`
+	FromVersion int                `json:"from_version"`
+	ToVersion   int                `json:"to_version"`
+	At          time.Time          `json:"at"`
+	Changes     *diffing.ChangeSet `json:"changes"`
+}
+
+// encodeDigest returns the stored form of d.
+func encodeDigest(d Digest) ([]byte, error) {
+	p := payload{Version: payloadVersion, Generated: d.Generated, Items: make([]payloadItem, len(d.Items))}
+	for i, it := range d.Items {
+		p.Items[i] = payloadItem{it.URL, it.Source, it.Title, it.FromVersion, it.ToVersion, it.At, it.Changes}
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("encode digest: %w", err)
+	}
+	return b, nil
+}
+
+// decodeDigest reads what encodeDigest wrote.
+func decodeDigest(b []byte) (Digest, error) {
+	var p payload
+	if err := json.Unmarshal(b, &p); err != nil {
+		return Digest{}, fmt.Errorf("decode stored digest: %w", err)
+	}
+	if p.Version != payloadVersion {
+		return Digest{}, fmt.Errorf("decode stored digest: version %d, want %d", p.Version, payloadVersion)
+	}
+	d := Digest{Generated: p.Generated, Items: make([]report.Item, len(p.Items))}
+	for i, it := range p.Items {
+		d.Items[i] = report.Item{URL: it.URL, Source: it.Source, Title: it.Title,
+			FromVersion: it.FromVersion, ToVersion: it.ToVersion, At: it.At, Changes: it.Changes}
+	}
+	return d, nil
+}
+
+// digestID names a delivery's content, the same on every retry, so
+// receivers can drop duplicates (webhook "id", e-mail Message-ID).
+func digestID(name string, payload []byte) string {
+	h := sha256.New()
+	h.Write([]byte(name))
+	h.Write([]byte{0})
+	h.Write(payload)
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// validate checks one config and fills its defaults.
+func validate(i int, c *Config, opts *Options) error {
+	fail := func(field string, format string, args ...any) error {
+		return &ConfigError{Index: i, Name: c.Name, Field: field, Err: fmt.Errorf(format, args...)}
+	}
+	if strings.TrimSpace(c.Name) == "" {
+		return fail("name", "missing")
+	}
+	if c.MinSeverity < diffing.SeverityNone || c.MinSeverity > diffing.SeverityHigh {
+		return fail("min_severity", "%v out of range", c.MinSeverity)
+	}
+	switch c.Kind {
+	case KindWebhook, KindSlack:
+		if err := checkHTTPURL(c.URL); err != nil {
+			return fail("url", "%w", err)
+		}
+		if c.Kind == KindWebhook && c.Secret == "" {
+			return fail("secret", "missing: webhook bodies are always signed")
+		}
+		if opts.HTTPClient == nil {
+			return fail("url", "no HTTP client given to notify.New")
+		}
+	case KindEmail:
+		host, port, err := net.SplitHostPort(c.Addr)
+		if err != nil || host == "" || port == "" {
+			return fail("addr", "%q is not host:port", c.Addr)
+		}
+		if c.AllowInsecure && !isLoopback(host) {
+			return fail("allow_insecure", "only allowed for a loopback server, not %q", host)
+		}
+		if c.Password != "" && c.Username == "" {
+			return fail("username", "missing while a password is set")
+		}
+		if _, err := mail.ParseAddress(c.From); err != nil {
+			return fail("from", "%q: %w", c.From, err)
+		}
+		if len(c.To) == 0 {
+			return fail("to", "no recipients")
+		}
+		for j, to := range c.To {
+			if _, err := mail.ParseAddress(to); err != nil {
+				return fail(fmt.Sprintf("to[%d]", j), "%q: %w", to, err)
+			}
+		}
+	case KindAtom:
+		if strings.TrimSpace(c.AtomPath) == "" {
+			return fail("atom_path", "missing")
+		}
+		if c.MaxEntries < 0 {
+			return fail("max_entries", "%d is negative", c.MaxEntries)
+		}
+		c.MaxEntries = cmp.Or(c.MaxEntries, DefaultMaxEntries)
+	case "":
+		return fail("kind", "missing (want webhook, slack, email or atom)")
+	default:
+		return fail("kind", "unknown kind %q (want webhook, slack, email or atom)", c.Kind)
+	}
+	return nil
+}
+
+// checkHTTPURL accepts absolute http and https URLs with a host.
+func checkHTTPURL(s string) error {
+	if s == "" {
+		return errors.New("missing")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		// url.Error repeats the whole URL, which may hold a token.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("invalid URL: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("scheme %q not allowed (want http or https)", u.Scheme)
+	}
+	if u.Host == "" {
+		return errors.New("no host")
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// redactURL shows where a request went without the path or query, which
+// for Slack and many webhooks hold the credential.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return "(invalid URL)"
+	}
+	return u.Scheme + "://" + u.Host + "/…"
+}
+
+// plain makes scraped text one safe line: controls, bidirectional
+// overrides and invalid UTF-8 go, runs of space become one, and it is cut
+// to max runes with an ellipsis.
+func plain(s string, max int) string {
+	var b strings.Builder
+	space := false
+	n := 0
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch {
+		case r == '\n' || r == '\t' || r == '\r' || r == ' ' || r == '\u00a0' || r == '\u2028' || r == '\u2029':
+			space = b.Len() > 0
+			continue
+		case r < 0x20 || r >= 0x7f && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			n++
+			space = false
+		}
+		if n >= max {
+			return strings.TrimRight(b.String(), " ") + "…"
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
+
+// title is an item's title for a one-line summary.
+func title(it report.Item) string {
+	t := it.Title
+	if t == "" && it.Changes != nil {
+		t = it.Changes.New.Title
+	}
+	t = plain(t, 200)
+	if t == "" {
+		return "(untitled)"
+	}
+	return t
+}
+
+// kinds lists the item's change kinds, most common first, then by name,
+// so output never depends on map order.
+func kinds(it report.Item) []string {
+	counts := map[diffing.Kind]int{}
+	for _, c := range it.Changes.Changes {
+		if len(c.Kinds) == 0 && c.Kind != "" {
+			counts[c.Kind]++
+		}
+		for _, k := range c.Kinds {
+			counts[k]++
+		}
+	}
+	out := make([]string, 0, len(counts))
+	for k := range counts {
+		out = append(out, string(k))
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		return cmp.Or(cmp.Compare(counts[diffing.Kind(b)], counts[diffing.Kind(a)]), strings.Compare(a, b))
+	})
+	return out
+}
+
+// highlight is the item's most important before and after: the most
+// severe change's quote or figure if it has one, else its sentence.
+type highlight struct {
+	label, before, after string
+}
+
+func highlightOf(it report.Item) (highlight, bool) {
+	if it.Changes.Empty() {
+		return highlight{}, false
+	}
+	best := it.Changes.Changes[0]
+	for _, c := range it.Changes.Changes[1:] {
+		if c.Severity > best.Severity {
+			best = c
+		}
+	}
+	const n = 280
+	switch {
+	case len(best.Quotes) > 0:
+		q := best.Quotes[0]
+		return highlight{"quote", plain(q.Before, n), plain(q.After, n)}, true
+	case len(best.Figures) > 0:
+		f := best.Figures[0]
+		return highlight{"figure", plain(f.Before, n), plain(f.After, n)}, true
+	}
+	return highlight{string(best.Kind), plain(best.Before, n), plain(best.After, n)}, true
+}

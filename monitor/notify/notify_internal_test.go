@@ -1,0 +1,48 @@
+package notify
+
+import (
+	"mime"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/redline-news/redline/report"
+)
+
+func TestPlain(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"  a\r\nb\t c  ", 10, "a b c"},
+		{"x\x1b[2Jy\x00\u202ez\u009b", 10, "x[2Jyz"},
+		{"bad\xffutf8", 10, "bad\uFFFDutf8"},
+		{"abcdef", 4, "abcd…"},
+		{"ab    cdef", 4, "ab c…"},
+	} {
+		if got := plain(tc.in, tc.max); got != tc.want {
+			t.Errorf("plain(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+		}
+	}
+}
+
+// TestSubject_LongTitleFolds checks that the longest title, all
+// non-ASCII, gives a Subject whose lines all fit and that decodes back.
+func TestSubject_LongTitleFolds(t *testing.T) {
+	long := strings.Repeat("Ünïcödé ", 100)
+	got := fold("Subject: " + subject(Digest{Items: []report.Item{{URL: "u", Title: long}}}))
+	for _, line := range strings.Split(got, "\r\n") {
+		if len(line) > 78 {
+			t.Errorf("line of %d bytes: %q", len(line), line)
+		}
+	}
+	unfolded := strings.TrimPrefix(strings.ReplaceAll(got, "\r\n", ""), "Subject: ")
+	dec, err := new(mime.WordDecoder).DecodeHeader(unfolded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(dec, "[redline] none: Ünïcödé") || !strings.HasSuffix(dec, "…") || utf8.RuneCountInString(dec) > 230 {
+		t.Errorf("decoded subject = %q, want the title cut at 200 runes", dec)
+	}
+}

@@ -1,0 +1,134 @@
+package notify
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/redline-news/redline/report"
+)
+
+// slackMaxItems caps the items listed in one message; Slack allows 50
+// blocks, and a longer list is not read anyway.
+const slackMaxItems = 20
+
+// slack posts to a Slack-compatible incoming webhook: a plain "text"
+// fallback for notifications and mrkdwn "blocks" for the message.
+type slack struct {
+	url    string
+	client *http.Client
+	now    func() time.Time
+}
+
+type slackMessage struct {
+	Text   string       `json:"text"`
+	Blocks []slackBlock `json:"blocks,omitempty"`
+}
+
+type slackBlock struct {
+	Type     string      `json:"type"`
+	Text     *slackText  `json:"text,omitempty"`
+	Elements []slackText `json:"elements,omitempty"`
+}
+
+type slackText struct {
+	Type string `json:"type"` // "mrkdwn" or "plain_text"
+	Text string `json:"text"`
+}
+
+func (s *slack) send(ctx context.Context, d Digest, _ string) error {
+	body, err := json.Marshal(slackMessageOf(d))
+	if err != nil {
+		return permanent(fmt.Errorf("encode slack message: %w", err))
+	}
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	return post(ctx, s.client, s.url, body, h, s.now())
+}
+
+// slackEscape escapes text for Slack's mrkdwn, which treats only &, < and
+// > as control characters: "<!channel>" or "<https://evil|your bank>" in a
+// headline must show as typed, not ping everyone or plant a link.
+func slackEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// slackLink links text to rawURL, or shows text alone when the URL is not
+// http(s). The URL is escaped too, and | (which would end it) encoded.
+func slackLink(rawURL, text string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return slackEscape(text)
+	}
+	href := strings.ReplaceAll(u.String(), "|", "%7C")
+	href = plain(href, 2000)
+	return "<" + slackEscape(href) + "|" + slackEscape(text) + ">"
+}
+
+func slackMessageOf(d Digest) slackMessage {
+	items := slices.Clone(d.Items)
+	// Most severe first, then newest, as report orders articles.
+	slices.SortStableFunc(items, func(a, b report.Item) int {
+		return cmp.Or(cmp.Compare(severity(b), severity(a)), b.At.Compare(a.At), strings.Compare(a.URL, b.URL))
+	})
+	changes, articles := d.counts()
+	summary := fmt.Sprintf("%s in %s, highest severity %s", plural(changes, "change"), plural(articles, "article"), d.maxSeverity())
+	text := "redline: " + summary
+	if len(items) > 0 {
+		text += ": " + title(items[0])
+		if articles > 1 {
+			text += " and more"
+		}
+	}
+	msg := slackMessage{Text: slackEscape(text)}
+	msg.Blocks = append(msg.Blocks, slackBlock{Type: "section", Text: &slackText{"mrkdwn", "*redline* · " + slackEscape(summary)}})
+	for i, it := range items {
+		if i == slackMaxItems {
+			more := fmt.Sprintf("…and %d more; see the report for all of them.", len(items)-i)
+			msg.Blocks = append(msg.Blocks, slackBlock{Type: "context", Elements: []slackText{{"mrkdwn", more}}})
+			break
+		}
+		msg.Blocks = append(msg.Blocks, slackBlock{Type: "section", Text: &slackText{"mrkdwn", slackItem(it)}})
+	}
+	return msg
+}
+
+// slackItem is one item: linked title, severity and kinds, versions and
+// source, then its most important change before and after.
+func slackItem(it report.Item) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%s*\n", slackLink(it.URL, title(it)))
+	fmt.Fprintf(&b, "`%s` · %s · v%d → v%d", severity(it), strings.Join(kinds(it), ", "), it.FromVersion, it.ToVersion)
+	if src := plain(it.Source, 80); src != "" {
+		fmt.Fprintf(&b, " · %s", slackEscape(src))
+	}
+	if it.Changes.Summary.StealthEdit {
+		b.WriteString(" · *stealth edit*")
+	}
+	if h, ok := highlightOf(it); ok {
+		fmt.Fprintf(&b, "\n>%s before: %s\n>%s after: %s", slackEscape(h.label), quoteOrNone(slackEscape(h.before)),
+			slackEscape(h.label), quoteOrNone(slackEscape(h.after)))
+	}
+	return b.String()
+}
+
+func quoteOrNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return "“" + s + "”"
+}
+
+// plural returns "1 change", "2 changes".
+func plural(n int, one string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %ss", n, one)
+}
