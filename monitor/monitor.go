@@ -74,7 +74,7 @@ type Options struct {
 	CheckTimeout time.Duration
 	// Grace is how long Run lets in-flight checks finish after its context
 	// is cancelled before it cancels them.
-	Grace    time.Duration
+	Grace time.Duration
 	// Cadence is the article cadence of sources that set none
 	// (DefaultCadence when nil).
 	Cadence  Cadence

@@ -43,7 +43,7 @@ const (
 	// OutcomeNotModified: the server answered a conditional GET with 304;
 	// the latest version stands.
 	OutcomeNotModified Outcome = "not_modified"
-	OutcomeFailed    Outcome = "failed"      // fetch or extraction failed; Error says why
+	OutcomeFailed      Outcome = "failed" // fetch or extraction failed; Error says why
 )
 
 // Check records one fetch of an article, whatever its result, so an auditor
