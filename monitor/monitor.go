@@ -86,6 +86,9 @@ type Options struct {
 	// OnPlan, when set, learns how many articles a cycle is about to check
 	// (a progress bar's total). It may be called once per source cycle.
 	OnPlan func(n int)
+	// OnCycle, when set, receives the results of each cycle once all its
+	// checks are done (a digest's worth), in the order Check returns them.
+	OnCycle func([]Result)
 }
 
 // Monitor runs checks.
@@ -237,6 +240,9 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 		}
 		return results[i].URL < results[j].URL
 	})
+	if m.opt.OnCycle != nil {
+		m.opt.OnCycle(results)
+	}
 	return results
 }
 

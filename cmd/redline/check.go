@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/fetch"
+	"github.com/redline-news/redline/monitor/notify"
 	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/snapshots"
 )
@@ -31,8 +33,15 @@ func setup(a *app, cf *commonFlags) (Config, error) {
 	return cfg, nil
 }
 
+// hooks are what a command wants to hear from the monitor.
+type hooks struct {
+	onResult func(monitor.Result)
+	onPlan   func(int)
+	onCycle  func([]monitor.Result)
+}
+
 // newMonitor wires a Monitor from the config.
-func newMonitor(a *app, cfg Config, st snapshots.Store, onResult func(monitor.Result)) *monitor.Monitor {
+func newMonitor(a *app, cfg Config, st snapshots.Store, h hooks) *monitor.Monitor {
 	client := fetch.New(fetch.Options{
 		UserAgent:    cfg.UserAgent,
 		Timeout:      cfg.Timeout,
@@ -44,16 +53,56 @@ func newMonitor(a *app, cfg Config, st snapshots.Store, onResult func(monitor.Re
 		Client:      client,
 		Sources:     cfg.Sources,
 		Concurrency: cfg.Concurrency,
+		Cadence:     cfg.Cadence,
 		Location:    cfg.Location,
 		Logger:      a.log,
-		OnResult:    onResult,
+		OnResult:    h.onResult,
+		OnPlan:      h.onPlan,
+		OnCycle:     h.onCycle,
 	})
+}
+
+// newDispatcher wires the configured notifiers, or returns nil when there
+// are none. Deliveries are kept in the store so none is lost.
+func newDispatcher(a *app, cfg Config, st snapshots.Store) (*notify.Dispatcher, error) {
+	if len(cfg.Notify) == 0 {
+		return nil, nil
+	}
+	ds, ok := st.(snapshots.DeliveryStore)
+	if !ok {
+		return nil, fmt.Errorf("store %s cannot keep notification deliveries", cfg.Store)
+	}
+	return notify.New(cfg.Notify, notify.Options{
+		HTTPClient: &http.Client{Timeout: 30 * time.Second},
+		Store:      ds,
+		Logger:     a.log,
+	})
+}
+
+// deliver sends one cycle's changes as one digest per notifier, after
+// retrying what earlier cycles could not deliver. Failures are logged and
+// kept in the store for the next cycle; they do not fail the check.
+func deliver(ctx context.Context, a *app, d *notify.Dispatcher, results []monitor.Result) {
+	if d == nil {
+		return
+	}
+	if err := d.RetryPending(ctx); err != nil {
+		a.log.Warn("notifications: earlier deliveries still pending", "err", err)
+	}
+	rep := reportOf(results, a.now())
+	if len(rep.Items) == 0 {
+		return
+	}
+	if err := d.Send(ctx, notify.Digest{Generated: rep.Generated, Items: rep.Items}); err != nil {
+		a.log.Warn("notifications: delivery failed; kept for the next cycle", "err", err)
+	}
 }
 
 func runCheck(ctx context.Context, a *app, args []string) error {
 	var cf commonFlags
 	fs := newFlagSet(a, "check", "", "Check every source once now, print the changes and write report files.", &cf, true)
 	dryRun := fs.Bool("dry-run", false, "validate the config and exit without fetching")
+	due := fs.Bool("due", false, "check only the articles whose next check is due (as the daemon would)")
 	exitCode := fs.Bool("exit-code", false, "exit with status 1 when changes were found")
 	format := fs.String("format", "text", "terminal report `FORMAT`: text, markdown, json or html")
 	if err := parse(fs, args); err != nil {
@@ -82,7 +131,20 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer st.Close()
-	results := newMonitor(a, cfg, st, nil).Check(ctx)
+	d, err := newDispatcher(a, cfg, st)
+	if err != nil {
+		return err
+	}
+	prog := newProgress(a)
+	m := newMonitor(a, cfg, st, hooks{onResult: prog.result, onPlan: prog.plan})
+	var results []monitor.Result
+	if *due {
+		results = m.CheckDue(ctx)
+	} else {
+		results = m.Check(ctx)
+	}
+	prog.done()
+	deliver(ctx, a, d, results)
 	rep := reportOf(results, a.now())
 	if err := report.Render(a.stdout, outFormat, rep, report.Options{Color: outFormat == report.Text && wantColor(a.stdout)}); err != nil {
 		return fmt.Errorf("render report: %w", err)
@@ -103,8 +165,8 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 }
 
 type summary struct {
-	checked, changed, first, unchanged, failed int
-	reasons                                    map[string]int
+	checked, changed, first, unchanged, notModified, failed int
+	reasons                                                 map[string]int
 }
 
 func summarize(results []monitor.Result) summary {
@@ -119,6 +181,8 @@ func summarize(results []monitor.Result) summary {
 			s.changed++
 		case r.Version != nil:
 			s.first++
+		case r.Check.Outcome == snapshots.OutcomeNotModified:
+			s.notModified++
 		default:
 			s.unchanged++
 		}
@@ -141,7 +205,8 @@ func failureReason(r monitor.Result) string {
 }
 
 func printSummary(w io.Writer, s summary, files []string) {
-	fmt.Fprintf(w, "checked %d: %d changed, %d new, %d unchanged, %d failed", s.checked, s.changed, s.first, s.unchanged, s.failed)
+	fmt.Fprintf(w, "checked %d: %d changed, %d new, %d unchanged, %d not modified, %d failed",
+		s.checked, s.changed, s.first, s.unchanged, s.notModified, s.failed)
 	if len(s.reasons) > 0 {
 		keys := make([]string, 0, len(s.reasons))
 		for k := range s.reasons {

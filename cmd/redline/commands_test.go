@@ -176,6 +176,10 @@ func TestCheckFailureIsRecordedAndExits3(t *testing.T) {
 func TestRunDaemonStopsCleanly(t *testing.T) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/story" { // robots.txt
+			http.NotFound(w, r)
+			return
+		}
 		n := hits.Add(1)
 		fmt.Fprintf(w, "<html><body><article><h1>Story</h1><p>Paragraph one of the story, fetched %d times so far.</p></article></body></html>", n)
 	}))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"reflect"
@@ -15,7 +16,9 @@ import (
 	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 
+	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/monitor"
+	"github.com/redline-news/redline/monitor/notify"
 	"github.com/redline-news/redline/monitor/extract"
 	"github.com/redline-news/redline/report"
 )
@@ -74,7 +77,37 @@ type fileConfig struct {
 	Timeout      at[string]      `yaml:"timeout"`
 	MaxBodyBytes at[int64]       `yaml:"max_body_bytes"`
 	Reports      reportsConfig   `yaml:"reports"`
+	Cadence      []stepConfig    `yaml:"cadence"`
+	Notify       []notifyConfig  `yaml:"notify"`
 	Sources      []*sourceConfig `yaml:"sources"`
+}
+
+// stepConfig is one stage of a cadence: check every Every while the
+// article is younger than Until.
+type stepConfig struct {
+	Until at[string] `yaml:"until"`
+	Every at[string] `yaml:"every"`
+}
+
+// notifyConfig is one notifier. Secrets can come from the environment
+// (secret_env, password_env) so config.yaml can be shared.
+type notifyConfig struct {
+	Name          at[string]   `yaml:"name"`
+	Kind          at[string]   `yaml:"kind"`
+	MinSeverity   at[string]   `yaml:"min_severity"`
+	Sources       []at[string] `yaml:"sources"`
+	URL           at[string]   `yaml:"url"`
+	Secret        at[string]   `yaml:"secret"`
+	SecretEnv     at[string]   `yaml:"secret_env"`
+	Addr          at[string]   `yaml:"addr"`
+	Username      at[string]   `yaml:"username"`
+	Password      at[string]   `yaml:"password"`
+	PasswordEnv   at[string]   `yaml:"password_env"`
+	From          at[string]   `yaml:"from"`
+	To            []at[string] `yaml:"to"`
+	AllowInsecure at[bool]     `yaml:"allow_insecure"`
+	Path          at[string]   `yaml:"path"`
+	MaxEntries    at[int]      `yaml:"max_entries"`
 }
 
 type reportsConfig struct {
@@ -87,7 +120,9 @@ type sourceConfig struct {
 	Name      at[string]      `yaml:"name"`
 	URL       at[string]      `yaml:"url"`
 	Feed      at[string]      `yaml:"feed"`
+	Sitemap   at[string]      `yaml:"sitemap"`
 	Schedule  at[string]      `yaml:"schedule"`
+	Cadence   []stepConfig    `yaml:"cadence"`
 	Selectors selectorsConfig `yaml:"selectors"`
 	Ignore    []at[string]    `yaml:"ignore"`
 	Tags      []at[string]    `yaml:"tags"`
@@ -114,6 +149,8 @@ type Config struct {
 	MaxBodyBytes int64
 	ReportDir    string
 	Formats      []report.Format
+	Cadence      monitor.Cadence
+	Notify       []notify.Config
 	Sources      []monitor.Source
 }
 
@@ -127,6 +164,7 @@ func defaultConfig() Config {
 		MaxBodyBytes: 10 << 20,
 		ReportDir:    "reports",
 		Formats:      []report.Format{report.Markdown, report.JSON},
+		Cadence:      monitor.DefaultCadence,
 	}
 }
 
@@ -343,6 +381,10 @@ func (v *validator) compile(fc fileConfig) Config {
 			cfg.Formats = append(cfg.Formats, rf)
 		}
 	}
+	if fc.Cadence != nil {
+		cfg.Cadence = v.cadence("cadence", fc.Cadence)
+	}
+	cfg.Notify = v.notifiers(fc.Notify)
 	seenURL := map[string]string{}
 	seenName := map[string]bool{}
 	for i, sc := range fc.Sources {
@@ -367,17 +409,27 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, seenURL 
 		v.add(sc.Name.Line, field("name"), "duplicate name %q", src.Name)
 	}
 	seenName[src.Name] = true
-	switch {
-	case sc.URL.V == "" && sc.Feed.V == "":
-		v.add(sc.Line, field("url"), "missing: give url (an article) or feed (RSS/Atom)")
-	case sc.URL.V != "" && sc.Feed.V != "":
-		v.add(sc.Feed.Line, field("feed"), "give url or feed, not both")
+	var kinds []at[string]
+	for _, k := range []at[string]{sc.URL, sc.Feed, sc.Sitemap} {
+		if k.V != "" {
+			kinds = append(kinds, k)
+		}
+	}
+	switch len(kinds) {
+	case 0:
+		v.add(sc.Line, field("url"), "missing: give url (an article), feed (RSS, Atom or JSON Feed) or sitemap")
+	case 1:
+	default:
+		v.add(kinds[1].Line, field("url"), "give one of url, feed and sitemap")
+	}
+	if sc.Cadence != nil {
+		src.Cadence = v.cadence(field("cadence"), sc.Cadence)
 	}
 	for _, u := range []struct {
 		name string
 		val  at[string]
 		dst  *string
-	}{{"url", sc.URL, &src.URL}, {"feed", sc.Feed, &src.Feed}} {
+	}{{"url", sc.URL, &src.URL}, {"feed", sc.Feed, &src.Feed}, {"sitemap", sc.Sitemap, &src.Sitemap}} {
 		if u.val.V == "" {
 			continue
 		}
@@ -411,6 +463,104 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, seenURL 
 		src.Tags = append(src.Tags, t.V)
 	}
 	return src, len(v.problems) == before
+}
+
+// cadence compiles a list of {until, every} stages.
+func (v *validator) cadence(path string, steps []stepConfig) monitor.Cadence {
+	var c monitor.Cadence
+	ok := true
+	for i, st := range steps {
+		dur := func(name string, a at[string]) time.Duration {
+			d, err := time.ParseDuration(a.V)
+			if err != nil || d <= 0 {
+				v.add(a.Line, fmt.Sprintf("%s[%d].%s", path, i, name), "want a positive duration such as 15m or 48h, got %q", a.V)
+				ok = false
+			}
+			return d
+		}
+		c = append(c, monitor.Step{Until: dur("until", st.Until), Every: dur("every", st.Every)})
+	}
+	if ok {
+		if err := c.Validate(); err != nil {
+			v.add(steps[0].Until.Line, path, "%v", err)
+		}
+	}
+	return c
+}
+
+// notifiers compiles the notify list and lets notify.New validate it, so
+// a bad notifier is refused when the config loads, not at the first change.
+func (v *validator) notifiers(ncs []notifyConfig) []notify.Config {
+	var out []notify.Config
+	for i, nc := range ncs {
+		field := func(name string) string { return fmt.Sprintf("notify[%d].%s", i, name) }
+		c := notify.Config{
+			Name: nc.Name.V, Kind: nc.Kind.V, URL: nc.URL.V, Secret: nc.Secret.V,
+			Addr: nc.Addr.V, Username: nc.Username.V, Password: nc.Password.V, From: nc.From.V,
+			AllowInsecure: nc.AllowInsecure.V, AtomPath: nc.Path.V, MaxEntries: nc.MaxEntries.V,
+		}
+		if nc.MinSeverity.V != "" {
+			sev, err := diffing.ParseSeverity(nc.MinSeverity.V)
+			if err != nil {
+				v.add(nc.MinSeverity.Line, field("min_severity"), "%v", err)
+			}
+			c.MinSeverity = sev
+		}
+		for _, e := range []struct {
+			name string
+			a    at[string]
+			dst  *string
+		}{{"secret_env", nc.SecretEnv, &c.Secret}, {"password_env", nc.PasswordEnv, &c.Password}} {
+			if e.a.V == "" {
+				continue
+			}
+			val, ok := os.LookupEnv(e.a.V)
+			if !ok {
+				v.add(e.a.Line, field(e.name), "environment variable %s is not set", e.a.V)
+			}
+			*e.dst = val
+		}
+		for _, s := range nc.Sources {
+			c.Sources = append(c.Sources, s.V)
+		}
+		for _, t := range nc.To {
+			c.To = append(c.To, t.V)
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	_, err := notify.New(out, notify.Options{HTTPClient: &http.Client{}})
+	for _, e := range unjoin(err) {
+		var ce *notify.ConfigError
+		if !errors.As(e, &ce) {
+			v.add(0, "notify", "%v", e)
+			continue
+		}
+		nc := ncs[ce.Index]
+		line := max(nc.Name.Line, nc.Kind.Line)
+		name, _, _ := strings.Cut(ce.Field, "[")
+		if a, ok := map[string]at[string]{"name": nc.Name, "kind": nc.Kind, "url": nc.URL, "secret": nc.Secret,
+			"addr": nc.Addr, "username": nc.Username, "password": nc.Password, "from": nc.From, "path": nc.Path}[name]; ok && a.Line > 0 {
+			line = a.Line
+		} else if name == "to" && len(nc.To) > 0 {
+			line = nc.To[0].Line
+		}
+		v.add(line, fmt.Sprintf("notify[%d].%s", ce.Index, ce.Field), "%v", ce.Err)
+	}
+	return out
+}
+
+// unjoin lists the errors inside an errors.Join result.
+func unjoin(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // rules compiles a source's selectors and ignore patterns, naming each

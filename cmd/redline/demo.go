@@ -81,6 +81,9 @@ happens. Needs no config and nothing but this binary.`, &cf, false)
 		Feed:     base + "/feed.xml",
 		Spec:     "@every " + every.String(),
 		Schedule: cron.Every(*every),
+		// The demo's story is young for its whole run: check it at every
+		// poll of the feed instead of every 15 minutes.
+		Cadence: monitor.Cadence{{Until: 24 * time.Hour, Every: *every / 2}},
 	}}
 
 	st, err := openStore(ctx, cfg.Store, a.log)
@@ -99,7 +102,7 @@ happens. Needs no config and nothing but this binary.`, &cf, false)
 		sync.Mutex
 		versions, changes int
 	}
-	m := newMonitor(a, cfg, st, func(r monitor.Result) {
+	m := newMonitor(a, cfg, st, hooks{onResult: func(r monitor.Result) {
 		stats.Lock()
 		defer stats.Unlock()
 		switch {
@@ -115,7 +118,7 @@ happens. Needs no config and nothing but this binary.`, &cf, false)
 			stats.versions++
 			fmt.Fprintf(out, "now watching %q (%s), version 1 stored\n", sanitizeLine(r.Version.Title), r.URL)
 		}
-	})
+	}})
 
 	runCtx, stop := context.WithTimeout(ctx, *duration)
 	defer stop()

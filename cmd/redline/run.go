@@ -29,8 +29,17 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer st.Close()
+	d, err := newDispatcher(a, cfg, st)
+	if err != nil {
+		return err
+	}
 	color := wantColor(a.stdout)
-	m := newMonitor(a, cfg, st, func(r monitor.Result) { a.publish(r, cfg, color) })
+	m := newMonitor(a, cfg, st, hooks{
+		onResult: func(r monitor.Result) { a.publish(r, cfg, color) },
+		// Notifications go out under a context that outlives a signal, so
+		// a digest being sent when SIGTERM arrives is not cut in half.
+		onCycle: func(rs []monitor.Result) { deliver(context.WithoutCancel(ctx), a, d, rs) },
+	})
 	a.log.Info("redline running", "sources", len(cfg.Sources), "store", cfg.Store)
 	if err := m.Run(ctx); err != nil {
 		return err
