@@ -18,8 +18,8 @@ import (
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/monitor"
-	"github.com/redline-news/redline/monitor/notify"
 	"github.com/redline-news/redline/monitor/extract"
+	"github.com/redline-news/redline/monitor/notify"
 	"github.com/redline-news/redline/report"
 )
 

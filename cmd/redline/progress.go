@@ -14,13 +14,13 @@ import (
 // a terminal, otherwise a log line every so often, so a cron job's log
 // stays readable.
 type progress struct {
-	a     *app
-	mu    sync.Mutex
-	p     *mpb.Progress
-	bar   *mpb.Bar
-	total int
+	a        *app
+	mu       sync.Mutex
+	p        *mpb.Progress
+	bar      *mpb.Bar
+	total    int
 	finished int
-	last  time.Time
+	last     time.Time
 }
 
 func newProgress(a *app) *progress { return &progress{a: a} }
