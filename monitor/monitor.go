@@ -89,6 +89,8 @@ type Options struct {
 	// OnCycle, when set, receives the results of each cycle once all its
 	// checks are done (a digest's worth), in the order Check returns them.
 	OnCycle func([]Result)
+	// Metrics, when set, count checks, changes, fetch latency and the queue.
+	Metrics *Metrics
 }
 
 // Monitor runs checks.
@@ -212,6 +214,9 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 	if m.opt.OnPlan != nil {
 		m.opt.OnPlan(len(targets))
 	}
+	m.opt.Metrics.queued(len(targets))
+	started := 0
+	defer func() { m.opt.Metrics.queued(started - len(targets)) }() // what never started leaves the queue too
 	var (
 		wg  sync.WaitGroup
 		mu  sync.Mutex
@@ -225,6 +230,8 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 		if stop.Err() != nil {
 			break
 		}
+		started++
+		m.opt.Metrics.queued(-1)
 		wg.Go(func() {
 			defer func() { <-sem }()
 			r := m.checkOne(work, t)
@@ -399,7 +406,9 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 // fetchVersion fetches and extracts t, filling the check's HTTP fields, and
 // returns the version it would save, or nil when the server answered 304.
 func (m *Monitor) fetchVersion(ctx context.Context, t target, req fetch.Request, check *snapshots.Check) (*snapshots.Version, error) {
+	start := time.Now()
 	resp, err := m.opt.Client.Get(ctx, req)
+	defer func() { m.opt.Metrics.fetched(time.Since(start), err) }()
 	if resp != nil {
 		check.Status = resp.Status
 		check.FinalURL = resp.FinalURL
@@ -442,6 +451,9 @@ func (m *Monitor) fetchVersion(ctx context.Context, t target, req fetch.Request,
 }
 
 func (m *Monitor) emit(r Result) Result {
+	if r.Article.ID != 0 {
+		m.opt.Metrics.checked(r)
+	}
 	if m.opt.OnResult != nil {
 		m.mu.Lock()
 		defer m.mu.Unlock()

@@ -38,6 +38,7 @@ type hooks struct {
 	onResult func(monitor.Result)
 	onPlan   func(int)
 	onCycle  func([]monitor.Result)
+	metrics  *monitor.Metrics
 }
 
 // newMonitor wires a Monitor from the config.
@@ -59,6 +60,7 @@ func newMonitor(a *app, cfg Config, st snapshots.Store, h hooks) *monitor.Monito
 		OnResult:    h.onResult,
 		OnPlan:      h.onPlan,
 		OnCycle:     h.onCycle,
+		Metrics:     h.metrics,
 	})
 }
 

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -190,10 +192,18 @@ func TestRunDaemonStopsCleanly(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // a free port for the metrics server
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := ln.Addr().String()
+	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	var out, errOut bytes.Buffer
-	go func() { done <- run(ctx, []string{"run", "--config", cfg}, nil, &out, &errOut) }()
+	go func() {
+		done <- run(ctx, []string{"run", "--config", cfg, "--metrics", metricsAddr}, nil, &out, &errOut)
+	}()
 	deadline := time.After(30 * time.Second)
 	for hits.Load() < 2 {
 		select {
@@ -201,6 +211,27 @@ func TestRunDaemonStopsCleanly(t *testing.T) {
 			cancel()
 			t.Fatalf("the daemon fetched %d times in 30s", hits.Load())
 		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	var scrape string
+	for scrape == "" || !strings.Contains(scrape, `redline_checks_total{result="new_version"}`) {
+		select {
+		case <-deadline:
+			cancel()
+			t.Fatalf("no check counted in the metrics: %s", scrape)
+		case <-time.After(50 * time.Millisecond):
+		}
+		resp, err := http.Get("http://" + metricsAddr + "/metrics")
+		if err != nil {
+			continue
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		scrape = string(b)
+	}
+	for _, name := range []string{"redline_fetch_duration_seconds_bucket", "redline_queue_depth", "go_goroutines"} {
+		if !strings.Contains(scrape, name) {
+			t.Errorf("metrics lack %s", name)
 		}
 	}
 	cancel() // what SIGINT and SIGTERM do through signal.NotifyContext

@@ -2,7 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/report"
@@ -11,6 +19,7 @@ import (
 func runDaemon(ctx context.Context, a *app, args []string) error {
 	var cf commonFlags
 	fs := newFlagSet(a, "run", "", "Check every source on its schedule until SIGINT or SIGTERM; print each change report and write report files.", &cf, true)
+	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at `ADDR`/metrics (e.g. 127.0.0.1:9090)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -33,8 +42,22 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	var metrics *monitor.Metrics
+	if *metricsAddr != "" {
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		if metrics, err = monitor.NewMetrics(reg); err != nil {
+			return fmt.Errorf("metrics: %w", err)
+		}
+		stop, err := serveMetrics(a, *metricsAddr, reg)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	color := wantColor(a.stdout)
 	m := newMonitor(a, cfg, st, hooks{
+		metrics:  metrics,
 		onResult: func(r monitor.Result) { a.publish(r, cfg, color) },
 		// Notifications go out under a context that outlives a signal, so
 		// a digest being sent when SIGTERM arrives is not cut in half.
@@ -46,6 +69,31 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 	}
 	a.log.Info("redline stopped")
 	return nil
+}
+
+// serveMetrics serves reg at addr/metrics until the returned stop is called.
+func serveMetrics(a *app, addr string, reg *prometheus.Registry) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, usagef("--metrics %s: %v", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("metrics server stopped", "err", err)
+		}
+	}()
+	a.log.Info("serving metrics", "url", "http://"+ln.Addr().String()+"/metrics")
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx) // stopping anyway; a slow scraper is not an error
+		<-done
+	}, nil
 }
 
 // publish prints one changed article's report and writes its files. It is
