@@ -517,6 +517,7 @@ func (v *validator) notifiers(ncs []notifyConfig) []notify.Config {
 			val, ok := os.LookupEnv(e.a.V)
 			if !ok {
 				v.add(e.a.Line, field(e.name), "environment variable %s is not set", e.a.V)
+				val = "unset" // the config is refused anyway; say it once
 			}
 			*e.dst = val
 		}

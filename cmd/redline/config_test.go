@@ -36,8 +36,23 @@ func TestLoadConfig_Good(t *testing.T) {
 
 // The documented example at the root must itself be valid.
 func TestLoadConfig_Example(t *testing.T) {
-	if _, err := loadConfig("../../config.yaml"); err != nil {
+	t.Setenv("REDLINE_WEBHOOK_SECRET", "s3cret")
+	t.Setenv("REDLINE_SMTP_PASSWORD", "hunter2")
+	cfg, err := loadConfig("../../config.yaml")
+	if err != nil {
 		t.Fatalf("config.yaml: %v", err)
+	}
+	if len(cfg.Notify) != 3 || cfg.Notify[0].Secret != "s3cret" || cfg.Notify[1].Password != "hunter2" {
+		t.Errorf("notifiers = %+v, want three with secrets from the environment", cfg.Notify)
+	}
+	if len(cfg.Cadence) != 3 || cfg.Sources[2].Sitemap == "" || len(cfg.Sources[2].Cadence) != 2 {
+		t.Errorf("cadence %v / sources %+v not read", cfg.Cadence, cfg.Sources)
+	}
+	// Without the environment the config is refused, naming the variable once.
+	os.Unsetenv("REDLINE_SMTP_PASSWORD")
+	_, err = loadConfig("../../config.yaml")
+	if err == nil || !strings.Contains(err.Error(), "REDLINE_SMTP_PASSWORD is not set") || strings.Count(err.Error(), "\n") != 0 {
+		t.Errorf("missing password_env: %v", err)
 	}
 }
 
