@@ -142,7 +142,7 @@ func TestMonitor_DueResumesAfterRestart(t *testing.T) {
 	clock := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 	newM := func() *monitor.Monitor {
 		return monitor.New(monitor.Options{
-			Store: st, Client: fetch.New(fetch.Options{Timeout: 5 * time.Second}), Now: func() time.Time { return clock },
+			Store: st, Client: fetch.New(fetch.Options{Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}), Now: func() time.Time { return clock },
 			Sources: []monitor.Source{{Name: "l", Feed: srv.URL + "/feed.xml"}},
 		})
 	}

@@ -7,14 +7,12 @@ import (
 	"net/url"
 
 	"github.com/mmcdole/gofeed"
-
-	"github.com/redline-news/redline/monitor/fetch"
 )
 
 // feedEntries fetches a source's feed and returns its entries' article
 // URLs, resolved against the feed URL, in feed order.
 func (m *Monitor) feedEntries(ctx context.Context, src Source) ([]string, error) {
-	resp, err := m.opt.Client.Get(ctx, fetch.Request{URL: src.Feed})
+	resp, err := m.opt.Client.Get(ctx, src.request(src.Feed))
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", src.Name, err)
 	}

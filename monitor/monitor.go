@@ -39,6 +39,16 @@ type Source struct {
 	Cadence Cadence
 	Rules   extract.Rules
 	Tags    []string
+	// Fetch limits for this source's requests; zero values take the
+	// Client's (see fetch.Request).
+	HostConcurrency int
+	HostRate        float64
+	Robots          fetch.RobotsPolicy
+}
+
+// request returns a GET of url under the source's limits.
+func (src Source) request(url string) fetch.Request {
+	return fetch.Request{URL: url, HostConcurrency: src.HostConcurrency, HostRate: src.HostRate, Robots: src.Robots}
 }
 
 // nextCheck returns when an article of src checked at now is next due. A
@@ -342,7 +352,7 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 
 	now := m.opt.Now().UTC()
 	check := snapshots.Check{ArticleID: art.ID, At: now}
-	req := fetch.Request{URL: art.URL}
+	req := t.src.request(art.URL)
 	if hasPrev {
 		// Without a stored version a 304 would leave nothing to compare.
 		req.ETag, req.LastModified = art.ETag, art.LastModified
@@ -352,7 +362,12 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 		err = fmt.Errorf("fetch %s: 304 Not Modified to an unconditional request", art.URL)
 	}
 	if err != nil {
-		// The article stays due: the next cycle tries again.
+		// The article stays due: the next cycle tries again, unless the
+		// server asked for a longer pause than a retry waits.
+		var se *fetch.StatusError
+		if errors.As(err, &se) && se.RetryAfter > 0 {
+			check.NextCheck = now.Add(se.RetryAfter)
+		}
 		check.Outcome = snapshots.OutcomeFailed
 		check.Error = err.Error()
 		res.Err = err

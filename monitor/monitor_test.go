@@ -37,6 +37,10 @@ func (p *page) set(status int, title string, paras ...string) {
 }
 
 func (p *page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/robots.txt" {
+		http.NotFound(w, r) // no robots.txt: everything allowed
+		return
+	}
 	p.hits.Add(1)
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -65,7 +69,7 @@ func openStore(t *testing.T) *sqlite.Store {
 func newMonitor(st *sqlite.Store, srcs ...monitor.Source) *monitor.Monitor {
 	return monitor.New(monitor.Options{
 		Store:   st,
-		Client:  fetch.New(fetch.Options{Timeout: 5 * time.Second}),
+		Client:  fetch.New(fetch.Options{Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
 		Sources: srcs,
 		Logger:  slog.New(slog.DiscardHandler),
 	})
@@ -215,7 +219,7 @@ func TestMonitor_Run(t *testing.T) {
 	got := make(chan monitor.Result, 1)
 	m := monitor.New(monitor.Options{
 		Store:    st,
-		Client:   fetch.New(fetch.Options{}),
+		Client:   fetch.New(fetch.Options{HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
 		Sources:  []monitor.Source{{Name: "s", URL: srv.URL, Schedule: &once{}, Spec: "once"}},
 		Logger:   slog.New(slog.DiscardHandler),
 		OnResult: func(r monitor.Result) { got <- r },

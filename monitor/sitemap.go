@@ -6,8 +6,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strings"
-
-	"github.com/redline-news/redline/monitor/fetch"
 )
 
 // maxChildSitemaps bounds how many sitemaps of an index are read per cycle.
@@ -29,7 +27,7 @@ type sitemapDoc struct {
 // sitemapEntries fetches a source's sitemap, following one level of
 // sitemap index, and returns the article URLs in document order.
 func (m *Monitor) sitemapEntries(ctx context.Context, src Source) ([]string, error) {
-	doc, err := m.fetchSitemap(ctx, src.Sitemap)
+	doc, err := m.fetchSitemap(ctx, src, src.Sitemap)
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", src.Name, err)
 	}
@@ -41,7 +39,7 @@ func (m *Monitor) sitemapEntries(ctx context.Context, src Source) ([]string, err
 				m.log.Warn("sitemap index truncated", "source", src.Name, "url", src.Sitemap, "read", maxChildSitemaps, "listed", len(doc.Sitemaps))
 				break
 			}
-			child, err := m.fetchSitemap(ctx, strings.TrimSpace(sm.Loc))
+			child, err := m.fetchSitemap(ctx, src, strings.TrimSpace(sm.Loc))
 			if err != nil {
 				// One broken child must not hide the others' articles.
 				m.log.Warn("sitemap skipped", "source", src.Name, "err", err)
@@ -53,9 +51,9 @@ func (m *Monitor) sitemapEntries(ctx context.Context, src Source) ([]string, err
 	return locs, nil
 }
 
-func (m *Monitor) fetchSitemap(ctx context.Context, url string) (sitemapDoc, error) {
+func (m *Monitor) fetchSitemap(ctx context.Context, src Source, url string) (sitemapDoc, error) {
 	var doc sitemapDoc
-	resp, err := m.opt.Client.Get(ctx, fetch.Request{URL: url})
+	resp, err := m.opt.Client.Get(ctx, src.request(url))
 	if err != nil {
 		return doc, err
 	}

@@ -48,6 +48,10 @@ func newMonitor(a *app, cfg Config, st snapshots.Store, h hooks) *monitor.Monito
 		Timeout:      cfg.Timeout,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		Logger:       a.log,
+
+		HostConcurrency: cfg.HostConcurrency,
+		HostRate:        cfg.HostRate,
+		Robots:          cfg.Robots,
 	})
 	return monitor.New(monitor.Options{
 		Store:       st,

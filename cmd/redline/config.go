@@ -19,6 +19,7 @@ import (
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/extract"
+	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/monitor/notify"
 	"github.com/redline-news/redline/report"
 )
@@ -69,17 +70,57 @@ func (a *at[T]) UnmarshalYAML(n *yaml.Node) error {
 
 // fileConfig is config.yaml as written. Keep it plain: see STYLE §8.
 type fileConfig struct {
-	Store        at[string]      `yaml:"store"`
-	UserAgent    at[string]      `yaml:"user_agent"`
-	Concurrency  at[int]         `yaml:"concurrency"`
-	Schedule     at[string]      `yaml:"schedule"`
-	Timezone     at[string]      `yaml:"timezone"`
-	Timeout      at[string]      `yaml:"timeout"`
-	MaxBodyBytes at[int64]       `yaml:"max_body_bytes"`
+	Store        at[string] `yaml:"store"`
+	UserAgent    at[string] `yaml:"user_agent"`
+	Concurrency  at[int]    `yaml:"concurrency"`
+	Schedule     at[string] `yaml:"schedule"`
+	Timezone     at[string] `yaml:"timezone"`
+	Timeout      at[string] `yaml:"timeout"`
+	MaxBodyBytes at[int64]  `yaml:"max_body_bytes"`
+	hostLimits   `yaml:",inline"`
 	Reports      reportsConfig   `yaml:"reports"`
 	Cadence      []stepConfig    `yaml:"cadence"`
 	Notify       []notifyConfig  `yaml:"notify"`
 	Sources      []*sourceConfig `yaml:"sources"`
+}
+
+// hostLimits are the politeness keys, global and per source.
+type hostLimits struct {
+	HostConcurrency at[int]     `yaml:"host_concurrency"`
+	HostRate        at[float64] `yaml:"host_rate"`
+	RespectRobots   at[bool]    `yaml:"respect_robots"`
+}
+
+// compile fills the fetch limits: a key left out keeps the default (0),
+// 0 written in the file means unlimited.
+func (h hostLimits) compile(v *validator, field func(string) string) (conc int, rate float64, robots fetch.RobotsPolicy) {
+	if a := h.HostConcurrency; a.Line > 0 {
+		switch {
+		case a.V < 0 || a.V > 10000:
+			v.add(a.Line, field("host_concurrency"), "must be between 0 (unlimited) and 10000, got %d", a.V)
+		case a.V == 0:
+			conc = fetch.Unlimited
+		default:
+			conc = a.V
+		}
+	}
+	if a := h.HostRate; a.Line > 0 {
+		switch {
+		case a.V < 0 || a.V > 1e6:
+			v.add(a.Line, field("host_rate"), "must be between 0 (unlimited) and 1000000 requests per second, got %g", a.V)
+		case a.V == 0:
+			rate = fetch.Unlimited
+		default:
+			rate = a.V
+		}
+	}
+	if a := h.RespectRobots; a.Line > 0 {
+		robots = fetch.RobotsIgnore
+		if a.V {
+			robots = fetch.RobotsObey
+		}
+	}
+	return conc, rate, robots
 }
 
 // stepConfig is one stage of a cadence: check every Every while the
@@ -116,16 +157,17 @@ type reportsConfig struct {
 }
 
 type sourceConfig struct {
-	Line      int             `yaml:"-"`
-	Name      at[string]      `yaml:"name"`
-	URL       at[string]      `yaml:"url"`
-	Feed      at[string]      `yaml:"feed"`
-	Sitemap   at[string]      `yaml:"sitemap"`
-	Schedule  at[string]      `yaml:"schedule"`
-	Cadence   []stepConfig    `yaml:"cadence"`
-	Selectors selectorsConfig `yaml:"selectors"`
-	Ignore    []at[string]    `yaml:"ignore"`
-	Tags      []at[string]    `yaml:"tags"`
+	Line       int        `yaml:"-"`
+	Name       at[string] `yaml:"name"`
+	URL        at[string] `yaml:"url"`
+	Feed       at[string] `yaml:"feed"`
+	Sitemap    at[string] `yaml:"sitemap"`
+	Schedule   at[string] `yaml:"schedule"`
+	hostLimits `yaml:",inline"`
+	Cadence    []stepConfig    `yaml:"cadence"`
+	Selectors  selectorsConfig `yaml:"selectors"`
+	Ignore     []at[string]    `yaml:"ignore"`
+	Tags       []at[string]    `yaml:"tags"`
 }
 
 type selectorsConfig struct {
@@ -149,9 +191,14 @@ type Config struct {
 	MaxBodyBytes int64
 	ReportDir    string
 	Formats      []report.Format
-	Cadence      monitor.Cadence
-	Notify       []notify.Config
-	Sources      []monitor.Source
+	// Fetch politeness: zero values take fetch's defaults (2 requests at
+	// once and 1 per second per host, robots.txt obeyed).
+	HostConcurrency int
+	HostRate        float64
+	Robots          fetch.RobotsPolicy
+	Cadence         monitor.Cadence
+	Notify          []notify.Config
+	Sources         []monitor.Source
 }
 
 func defaultConfig() Config {
@@ -231,6 +278,21 @@ func (v *validator) add(line int, field string, format string, args ...any) {
 
 var atType = reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()
 
+// yamlFields lists the keys a struct declares, those of inline structs
+// included.
+func yamlFields(t reflect.Type, fields map[string]reflect.Type) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		switch {
+		case opts == "inline" && f.Type.Kind() == reflect.Struct:
+			yamlFields(f.Type, fields)
+		case name != "" && name != "-":
+			fields[name] = f.Type
+		}
+	}
+}
+
 // checkKeys reports every mapping key that t does not declare.
 func (v *validator) checkKeys(n *yaml.Node, t reflect.Type, path string) {
 	for t.Kind() == reflect.Pointer {
@@ -253,13 +315,7 @@ func (v *validator) checkKeys(n *yaml.Node, t reflect.Type, path string) {
 			return
 		}
 		fields := map[string]reflect.Type{}
-		for i := range t.NumField() {
-			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-			if name != "" && name != "-" {
-				fields[name] = f.Type
-			}
-		}
+		yamlFields(t, fields)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			ft, ok := fields[k.Value]
@@ -384,6 +440,7 @@ func (v *validator) compile(fc fileConfig) Config {
 	if fc.Cadence != nil {
 		cfg.Cadence = v.cadence("cadence", fc.Cadence)
 	}
+	cfg.HostConcurrency, cfg.HostRate, cfg.Robots = fc.hostLimits.compile(v, func(f string) string { return f })
 	cfg.Notify = v.notifiers(fc.Notify)
 	seenURL := map[string]string{}
 	seenName := map[string]bool{}
@@ -425,6 +482,7 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, seenURL 
 	if sc.Cadence != nil {
 		src.Cadence = v.cadence(field("cadence"), sc.Cadence)
 	}
+	src.HostConcurrency, src.HostRate, src.Robots = sc.hostLimits.compile(v, field)
 	for _, u := range []struct {
 		name string
 		val  at[string]

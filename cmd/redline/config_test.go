@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/redline-news/redline/monitor/fetch"
 )
 
 func TestLoadConfig_Good(t *testing.T) {
@@ -56,6 +58,35 @@ func TestLoadConfig_Example(t *testing.T) {
 	}
 }
 
+// TestLoadConfig_HostLimits: politeness keys, global and per source; 0
+// written in the file lifts a limit, a key left out keeps the default.
+func TestLoadConfig_HostLimits(t *testing.T) {
+	cfg, err := parseConfig("limits.yaml", []byte(`host_concurrency: 64
+host_rate: 0
+respect_robots: false
+sources:
+  - name: a
+    url: https://news.example/a
+    host_rate: 0.5
+    respect_robots: true
+  - name: b
+    url: https://news.example/b
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.HostConcurrency != 64 || cfg.HostRate != fetch.Unlimited || cfg.Robots != fetch.RobotsIgnore {
+		t.Errorf("global limits = %d, %g, %v", cfg.HostConcurrency, cfg.HostRate, cfg.Robots)
+	}
+	a, b := cfg.Sources[0], cfg.Sources[1]
+	if a.HostRate != 0.5 || a.Robots != fetch.RobotsObey || a.HostConcurrency != 0 {
+		t.Errorf("source a limits = %d, %g, %v", a.HostConcurrency, a.HostRate, a.Robots)
+	}
+	if b.HostRate != 0 || b.Robots != fetch.RobotsDefault {
+		t.Errorf("source b should inherit, got %g, %v", b.HostRate, b.Robots)
+	}
+}
+
 func TestLoadConfig_Refusals(t *testing.T) {
 	for _, tt := range []struct {
 		file string
@@ -67,6 +98,7 @@ func TestLoadConfig_Refusals(t *testing.T) {
 		{"invalid-selector.yaml", `invalid-selector.yaml:5: sources[0].selectors.body: invalid CSS selector "div[": expected identifier, found EOF instead`},
 		{"duplicate-url.yaml", `duplicate-url.yaml:5: sources[1].url: duplicate URL "https://NEWS.example.com/a#top" (already in sources[0].url)`},
 		{"missing-url.yaml", `missing-url.yaml:2: sources[0].url: missing: give url (an article), feed (RSS, Atom or JSON Feed) or sitemap`},
+		{"bad-host-limits.yaml", `bad-host-limits.yaml:1: host_concurrency: must be between 0 (unlimited) and 10000, got -1`},
 		{"url-and-sitemap.yaml", `url-and-sitemap.yaml:4: sources[0].url: give one of url, feed and sitemap`},
 		{"bad-cadence.yaml", `bad-cadence.yaml:3: cadence[1].until: want a positive duration such as 15m or 48h, got "2d"`},
 		{"cadence-order.yaml", `cadence-order.yaml:5: sources[0].cadence: stage 2: until 6h0m0s must be later than the stage before (48h0m0s)`},

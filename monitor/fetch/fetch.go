@@ -1,5 +1,8 @@
 // Package fetch makes polite, bounded HTTP GETs for redline. It owns the one
-// shared http.Client; it does no parsing.
+// shared http.Client and everything that makes it a good citizen: timeouts,
+// a body cap, redirect and scheme checks, conditional GET, retries with
+// backoff, per-host concurrency and rate limits, and robots.txt. It does no
+// parsing of pages.
 package fetch
 
 import (
@@ -15,46 +18,107 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// ErrBodyTooLarge is returned when a body exceeds Options.MaxBodyBytes.
-var ErrBodyTooLarge = errors.New("body exceeds max_body_bytes")
+// DefaultUserAgent names redline so site owners can see who is asking.
+const DefaultUserAgent = "redline/0.1 (+https://github.com/redline-news/redline; change monitor)"
 
-// StatusError is returned for a response with a status of 400 or more.
-type StatusError struct {
-	URL    string
-	Status int
-}
+// Unlimited turns a per-host limit off: use it for Options.HostConcurrency,
+// Options.HostRate and their Request overrides.
+const Unlimited = -1
 
-func (e *StatusError) Error() string {
-	return fmt.Sprintf("%s: HTTP %d %s", e.URL, e.Status, http.StatusText(e.Status))
-}
+// RobotsPolicy says whether robots.txt is obeyed.
+type RobotsPolicy int8
 
-// Options configure a Client. Zero values take the defaults in New.
+const (
+	// RobotsDefault inherits: a Request follows its Client, and a Client
+	// obeys robots.txt.
+	RobotsDefault RobotsPolicy = iota
+	// RobotsObey checks robots.txt before every fetch.
+	RobotsObey
+	// RobotsIgnore skips robots.txt, for a source that has permission.
+	RobotsIgnore
+)
+
+// Options configure a Client. Zero values take the defaults in New; a
+// negative value turns a limit off where the field says so.
 type Options struct {
+	// UserAgent is sent with every request; its product token (the part
+	// before the first "/", "redline" by default) is what robots.txt
+	// groups are matched against. Default DefaultUserAgent.
 	UserAgent string
-	// Timeout bounds a whole fetch: connect, headers and body.
-	Timeout      time.Duration
+	// Timeout bounds one attempt: connect, TLS, headers and body.
+	// Retries each get their own. Default 30s.
+	Timeout time.Duration
+	// ConnectTimeout bounds the TCP connect. Default 10s.
+	ConnectTimeout time.Duration
+	// TLSHandshakeTimeout bounds the TLS handshake. Default 10s.
+	TLSHandshakeTimeout time.Duration
+	// ResponseHeaderTimeout bounds the wait for response headers once the
+	// request is sent. Default 20s.
+	ResponseHeaderTimeout time.Duration
+	// MaxBodyBytes caps a body after gzip decoding, so a small compressed
+	// bomb is refused too. Default 10 MiB.
 	MaxBodyBytes int64
+	// MaxRedirects caps the redirects followed. Default 10.
 	MaxRedirects int
-	Logger       *slog.Logger
+	// MaxRetries is how many times a transient failure (connection error,
+	// timeout, 429, 500, 502, 503, 504) is retried. Default 2; negative
+	// for none.
+	MaxRetries int
+	// RetryBaseDelay and RetryMaxDelay shape the backoff: before retry n,
+	// wait a random time up to min(RetryMaxDelay, RetryBaseDelay·2^(n-1)).
+	// Defaults 1s and 30s.
+	RetryBaseDelay time.Duration
+	RetryMaxDelay  time.Duration
+	// MaxRetryAfter caps how long a Retry-After on a 429 or 503 is obeyed.
+	// A longer one ends the fetch with ErrRetryAfterTooLong. Default 5m.
+	MaxRetryAfter time.Duration
+	// HostConcurrency caps requests in flight to one host. Default 2;
+	// Unlimited for none.
+	HostConcurrency int
+	// HostRate caps requests per second to one host, burst 1. A robots.txt
+	// Crawl-delay lowers it further. Default 1; Unlimited for none.
+	HostRate float64
+	// Robots says whether robots.txt is obeyed. Default obey.
+	Robots RobotsPolicy
+	Logger *slog.Logger
 	// DialContext replaces the dialer, for tests that must see every
-	// connection attempt.
+	// connection attempt. ConnectTimeout still applies.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Client fetches pages. It is safe for concurrent use.
 type Client struct {
-	http *http.Client
-	opt  Options
-	log  *slog.Logger
+	http   *http.Client
+	opt    Options
+	log    *slog.Logger
+	agent  string // product token matched against robots.txt groups
+	clock  *clock
+	jitter func(bound time.Duration) time.Duration
+	hosts  *hostLimits
+	robots *robotsCache
 }
 
-// Request is one GET, optionally conditional.
+// clock is time as the Client sees it; tests replace it so backoff, rate
+// limits and robots.txt expiry run without real waits.
+type clock struct {
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Request is one GET, optionally conditional. The limit fields override the
+// Client's for this request (a source's own settings); zero inherits.
 type Request struct {
 	URL          string
 	ETag         string // sent as If-None-Match
 	LastModified string // sent as If-Modified-Since
+
+	HostConcurrency int          // 0: Options.HostConcurrency; Unlimited for none
+	HostRate        float64      // 0: Options.HostRate; Unlimited for none
+	Robots          RobotsPolicy // RobotsDefault: Options.Robots
 }
 
 // Response is what a fetch returned.
@@ -64,61 +128,121 @@ type Response struct {
 	Header   http.Header
 	Body     []byte
 	SHA256   string // hex SHA-256 of Body
+	Attempts int    // HTTP attempts made, 1 unless retried
 }
 
 // NotModified reports a 304 answer to a conditional request.
 func (r *Response) NotModified() bool { return r.Status == http.StatusNotModified }
 
-// DefaultUserAgent names redline so site owners can see who is asking.
-const DefaultUserAgent = "redline/0.1 (+https://github.com/redline-news/redline; change monitor)"
-
 // New returns a Client. It does no I/O.
 func New(opt Options) *Client {
-	if opt.UserAgent == "" {
-		opt.UserAgent = DefaultUserAgent
-	}
-	if opt.Timeout <= 0 {
-		opt.Timeout = 30 * time.Second
-	}
-	if opt.MaxBodyBytes <= 0 {
-		opt.MaxBodyBytes = 10 << 20
-	}
-	if opt.MaxRedirects <= 0 {
-		opt.MaxRedirects = 10
-	}
-	if opt.Logger == nil {
-		opt.Logger = slog.New(slog.DiscardHandler)
-	}
-	dial := opt.DialContext
-	if dial == nil {
-		dial = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	opt = withDefaults(opt)
+	clk := &clock{now: time.Now, sleep: sleep}
+	c := &Client{
+		opt:    opt,
+		log:    opt.Logger,
+		agent:  productToken(opt.UserAgent),
+		clock:  clk,
+		jitter: fullJitter,
+		hosts:  newHostLimits(clk),
+		robots: newRobotsCache(clk),
 	}
 	tr := &http.Transport{
 		Proxy:                  http.ProxyFromEnvironment,
-		DialContext:            dial,
-		TLSHandshakeTimeout:    10 * time.Second,
-		ResponseHeaderTimeout:  opt.Timeout,
+		DialContext:            dialWithTimeout(opt.DialContext, opt.ConnectTimeout),
+		TLSHandshakeTimeout:    opt.TLSHandshakeTimeout,
+		ResponseHeaderTimeout:  opt.ResponseHeaderTimeout,
 		ExpectContinueTimeout:  time.Second,
 		MaxIdleConns:           100,
 		MaxIdleConnsPerHost:    4,
 		IdleConnTimeout:        90 * time.Second,
 		MaxResponseHeaderBytes: 64 << 10, // a header bomb must not cost memory
 		ForceAttemptHTTP2:      true,
+		// Compression stays on: we never set Accept-Encoding ourselves, so
+		// the transport asks for gzip and decodes it, and the body cap
+		// counts decoded bytes.
 	}
-	c := &Client{opt: opt, log: opt.Logger}
 	c.http = &http.Client{
 		Transport: tr,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) > opt.MaxRedirects {
-				return fmt.Errorf("stopped after %d redirects (%s → %s)", opt.MaxRedirects, via[0].URL, req.URL)
+				return &redirectError{fmt.Sprintf("stopped after %d redirects (%s → %s)", opt.MaxRedirects, via[0].URL, req.URL)}
 			}
 			if err := checkScheme(req.URL); err != nil {
-				return fmt.Errorf("unsupported redirect target %q: %w", req.URL.Redacted(), err)
+				return &redirectError{fmt.Sprintf("unsupported redirect target %q: %v", req.URL.Redacted(), err)}
 			}
 			return nil
 		},
 	}
 	return c
+}
+
+func withDefaults(opt Options) Options {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	if opt.UserAgent == "" {
+		opt.UserAgent = DefaultUserAgent
+	}
+	def(&opt.Timeout, 30*time.Second)
+	def(&opt.ConnectTimeout, 10*time.Second)
+	def(&opt.TLSHandshakeTimeout, 10*time.Second)
+	def(&opt.ResponseHeaderTimeout, 20*time.Second)
+	def(&opt.RetryBaseDelay, time.Second)
+	def(&opt.RetryMaxDelay, 30*time.Second)
+	def(&opt.MaxRetryAfter, 5*time.Minute)
+	if opt.MaxBodyBytes <= 0 {
+		opt.MaxBodyBytes = 10 << 20
+	}
+	if opt.MaxRedirects <= 0 {
+		opt.MaxRedirects = 10
+	}
+	switch {
+	case opt.MaxRetries == 0:
+		opt.MaxRetries = 2
+	case opt.MaxRetries < 0:
+		opt.MaxRetries = 0
+	}
+	if opt.HostConcurrency == 0 {
+		opt.HostConcurrency = 2
+	}
+	if opt.HostRate == 0 {
+		opt.HostRate = 1
+	}
+	if opt.Robots == RobotsDefault {
+		opt.Robots = RobotsObey
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	return opt
+}
+
+// dialWithTimeout bounds a connect by d whatever the dialer, and says so
+// when it fires: "i/o timeout" alone does not tell connect from read.
+func dialWithTimeout(dial func(ctx context.Context, network, addr string) (net.Conn, error), d time.Duration) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	if dial == nil {
+		dial = (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext
+	}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dctx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		conn, err := dial(dctx, network, addr)
+		if err != nil && ctx.Err() == nil && errors.Is(dctx.Err(), context.DeadlineExceeded) {
+			return nil, &timeoutError{fmt.Sprintf("connect to %s timed out after %s", addr, d)}
+		}
+		return conn, err
+	}
+}
+
+// productToken is the User-Agent's product name, which robots.txt groups
+// name ("redline" in "redline/0.1 (+https://…)").
+func productToken(ua string) string {
+	tok, _, _ := strings.Cut(ua, "/")
+	tok, _, _ = strings.Cut(tok, " ")
+	return strings.ToLower(strings.TrimSpace(tok))
 }
 
 func checkScheme(u *url.URL) error {
@@ -133,39 +257,107 @@ func checkScheme(u *url.URL) error {
 	}
 }
 
-// Get fetches req.URL. A 304 answer is a Response with no body and no error.
-// A status of 400 or more returns the Response and a *StatusError, so the
-// caller can record the status.
+// limits are the per-host limits in force for one request.
+type limits struct {
+	concurrency int        // 0: unlimited
+	rate        rate.Limit // rate.Inf: unlimited
+	robots      bool
+}
+
+func (c *Client) limitsFor(req Request) limits {
+	conc, rps, pol := c.opt.HostConcurrency, c.opt.HostRate, c.opt.Robots
+	if req.HostConcurrency != 0 {
+		conc = req.HostConcurrency
+	}
+	if req.HostRate != 0 {
+		rps = req.HostRate
+	}
+	if req.Robots != RobotsDefault {
+		pol = req.Robots
+	}
+	l := limits{concurrency: max(conc, 0), rate: rate.Inf, robots: pol == RobotsObey}
+	if rps > 0 {
+		l.rate = rate.Limit(rps)
+	}
+	return l
+}
+
+// withCrawlDelay lowers the rate to one request per Crawl-delay.
+func (l limits) withCrawlDelay(d time.Duration) limits {
+	if d > 0 {
+		l.rate = min(l.rate, rate.Every(d))
+	}
+	return l
+}
+
+// Get fetches req.URL, after checking robots.txt and waiting for the host's
+// limits, retrying transient failures. A 304 answer is a Response with no
+// body and no error. A status of 400 or more returns the Response and an
+// error holding a *StatusError, so the caller can record the status. Every
+// error is an *Error naming the URL and the attempts made; it wraps
+// ErrDisallowedByRobots, ErrBodyTooLarge, ErrRetryAfterTooLong or a
+// *StatusError where they apply.
 func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 	u, err := url.Parse(req.URL)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %q: %w", req.URL, err)
+		return nil, &Error{URL: req.URL, Err: err}
 	}
 	if err := checkScheme(u); err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
+		return nil, &Error{URL: req.URL, Err: err}
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
-	defer cancel()
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
+	lim := c.limitsFor(req)
+	if lim.robots {
+		delay, err := c.robotsAllow(ctx, u, lim)
+		if err != nil {
+			return nil, &Error{URL: req.URL, Err: err}
+		}
+		lim = lim.withCrawlDelay(delay)
 	}
-	hreq.Header.Set("User-Agent", c.opt.UserAgent)
-	hreq.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+	h := http.Header{}
+	h.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
 	if req.ETag != "" {
-		hreq.Header.Set("If-None-Match", req.ETag)
+		h.Set("If-None-Match", req.ETag)
 	}
 	if req.LastModified != "" {
-		hreq.Header.Set("If-Modified-Since", req.LastModified)
+		h.Set("If-Modified-Since", req.LastModified)
 	}
+	resp, attempts, err := c.getWithRetry(ctx, u, req.URL, h, lim, c.opt.MaxBodyBytes, false)
+	if resp != nil {
+		resp.Attempts = attempts
+	}
+	if err != nil {
+		return resp, &Error{URL: req.URL, Attempts: attempts, Err: err}
+	}
+	return resp, nil
+}
+
+// attempt makes one GET of u within the host's limits. name is the URL as
+// the caller wrote it, for errors. With truncate, a body over maxBody is cut
+// instead of refused (robots.txt, where RFC 9309 says to parse the first
+// 500 KiB).
+func (c *Client) attempt(ctx context.Context, u *url.URL, name string, h http.Header, lim limits, maxBody int64, truncate bool) (*Response, error) {
+	release, err := c.hosts.acquire(ctx, u.Host, lim)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	actx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
+	defer cancel()
+	hreq, err := http.NewRequestWithContext(actx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	hreq.Header = h.Clone()
+	hreq.Header.Set("User-Agent", c.opt.UserAgent)
 	start := time.Now()
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
-		var ne net.Error
-		if ctx.Err() == context.DeadlineExceeded || (errors.As(err, &ne) && ne.Timeout()) {
-			return nil, fmt.Errorf("fetch %s: timed out after %s: %w", req.URL, c.opt.Timeout, err)
+		// url.Error repeats the method and URL, which Error already says.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
 		}
-		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
+		return nil, c.attemptError(ctx, actx, err, "")
 	}
 	defer hresp.Body.Close()
 	resp := &Response{
@@ -175,22 +367,35 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 	}
 	// Read one byte past the cap so a body of exactly the cap is accepted
 	// and a longer one is refused rather than silently cut.
-	body, err := io.ReadAll(io.LimitReader(hresp.Body, c.opt.MaxBodyBytes+1))
+	body, err := io.ReadAll(io.LimitReader(hresp.Body, maxBody+1))
 	if err != nil {
-		if ctx.Err() == context.DeadlineExceeded {
-			return resp, fmt.Errorf("fetch %s: timed out after %s reading body", req.URL, c.opt.Timeout)
-		}
-		return resp, fmt.Errorf("fetch %s: read body: %w", req.URL, err)
+		return resp, c.attemptError(ctx, actx, fmt.Errorf("read body: %w", err), " reading body")
 	}
-	if int64(len(body)) > c.opt.MaxBodyBytes {
-		return resp, fmt.Errorf("fetch %s: %w=%d", req.URL, ErrBodyTooLarge, c.opt.MaxBodyBytes)
+	if int64(len(body)) > maxBody {
+		if !truncate {
+			return resp, fmt.Errorf("%w=%d", ErrBodyTooLarge, maxBody)
+		}
+		body = body[:maxBody]
 	}
 	resp.Body = body
 	sum := sha256.Sum256(body)
 	resp.SHA256 = hex.EncodeToString(sum[:])
-	c.log.Debug("fetched", "url", req.URL, "status", resp.Status, "bytes", len(body), "elapsed", time.Since(start))
+	c.log.Debug("fetched", "url", name, "status", resp.Status, "bytes", len(body), "elapsed", time.Since(start))
 	if resp.Status >= 400 {
-		return resp, &StatusError{URL: req.URL, Status: resp.Status}
+		se := &StatusError{URL: name, Status: resp.Status}
+		if resp.Status == http.StatusTooManyRequests || resp.Status == http.StatusServiceUnavailable {
+			se.RetryAfter = parseRetryAfter(hresp.Header.Get("Retry-After"), c.clock.now())
+		}
+		return resp, se
 	}
 	return resp, nil
+}
+
+// attemptError says "timed out after Timeout" when this attempt's own
+// deadline fired, rather than the caller's context.
+func (c *Client) attemptError(ctx, actx context.Context, err error, while string) error {
+	if ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+		return &timeoutError{fmt.Sprintf("timed out after %s%s", c.opt.Timeout, while)}
+	}
+	return err
 }

@@ -1,11 +1,16 @@
 package fetch_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -50,7 +55,10 @@ func TestClient_Get(t *testing.T) {
 	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
-	c := fetch.New(fetch.Options{UserAgent: "redline-test/1", MaxBodyBytes: 1024, MaxRedirects: 3, Timeout: 200 * time.Millisecond})
+	c := fetch.New(fetch.Options{
+		UserAgent: "redline-test/1", MaxBodyBytes: 1024, MaxRedirects: 3, Timeout: 200 * time.Millisecond,
+		MaxRetries: -1, HostRate: fetch.Unlimited, // retries and limits have their own tests
+	})
 
 	t.Run("user agent and hash", func(t *testing.T) {
 		r, err := c.Get(t.Context(), fetch.Request{URL: srv.URL + "/page"})
@@ -120,4 +128,186 @@ func TestClient_Get(t *testing.T) {
 			}
 		}
 	})
+}
+
+// fakeClock stands in for time: sleep returns at once, moving now forward
+// and recording the wait.
+type fakeClock struct {
+	mu    sync.Mutex
+	t     time.Time
+	slept []time.Duration
+}
+
+func useFakeClock(c *fetch.Client) *fakeClock {
+	f := &fakeClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	fetch.SetClock(c, f.now, f.sleep)
+	return f
+}
+
+func (f *fakeClock) now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.t
+}
+
+func (f *fakeClock) sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.t = f.t.Add(d)
+	f.slept = append(f.slept, d)
+	return nil
+}
+
+func (f *fakeClock) advance(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.t = f.t.Add(d)
+}
+
+func (f *fakeClock) sleeps() []time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Duration(nil), f.slept...)
+}
+
+func gzipped(t testing.TB, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestClient_Gzip(t *testing.T) {
+	const page = "<html><body><p>compressed story</p></body></html>"
+	small := gzipped(t, []byte(page))
+	bomb := gzipped(t, make([]byte, 2<<20)) // 2 MiB of zeros, about 2 KiB on the wire
+	var gotAE atomic.Value
+	mux := http.NewServeMux()
+	serve := func(body []byte) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			gotAE.Store(r.Header.Get("Accept-Encoding"))
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(body)
+		}
+	}
+	mux.Handle("/page", serve(small))
+	mux.Handle("/bomb", serve(bomb))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	const maxBody = 256 << 10
+	if len(bomb) >= maxBody {
+		t.Fatalf("the bomb is %d bytes compressed; it must be under the cap to test the decoded size", len(bomb))
+	}
+	c := fetch.New(fetch.Options{MaxBodyBytes: maxBody, HostRate: fetch.Unlimited})
+
+	t.Run("decoded", func(t *testing.T) {
+		r, err := c.Get(t.Context(), fetch.Request{URL: srv.URL + "/page"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(r.Body) != page {
+			t.Errorf("body %q, want the decoded page", r.Body)
+		}
+		if got := gotAE.Load(); got != "gzip" {
+			t.Errorf("server saw Accept-Encoding %q, want gzip", got)
+		}
+	})
+	t.Run("bomb refused on decoded size", func(t *testing.T) {
+		_, err := c.Get(t.Context(), fetch.Request{URL: srv.URL + "/bomb"})
+		if !errors.Is(err, fetch.ErrBodyTooLarge) || !strings.Contains(err.Error(), srv.URL+"/bomb") {
+			t.Errorf("got %v, want ErrBodyTooLarge naming the URL", err)
+		}
+	})
+}
+
+func TestClient_Timeouts(t *testing.T) {
+	block := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+	srv := httptest.NewServer(block)
+	defer srv.Close()
+
+	// A TCP peer that accepts and never answers the TLS ClientHello.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		accepting sync.WaitGroup
+		mu        sync.Mutex
+		accepted  []net.Conn
+	)
+	accepting.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			accepted = append(accepted, c)
+			mu.Unlock()
+		}
+	})
+	defer func() {
+		ln.Close()
+		accepting.Wait()
+		for _, c := range accepted {
+			c.Close()
+		}
+	}()
+
+	// A dialer that never connects, as a black-holed address would.
+	hang := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	base := fetch.Options{Timeout: 10 * time.Second, MaxRetries: -1, HostRate: fetch.Unlimited, Robots: fetch.RobotsIgnore}
+	tests := []struct {
+		name string
+		url  string
+		opt  func(o *fetch.Options)
+		want string
+	}{
+		{"connect", srv.URL + "/", func(o *fetch.Options) { o.DialContext = hang; o.ConnectTimeout = 50 * time.Millisecond }, "timed out after 50ms"},
+		{"tls handshake", "https://" + ln.Addr().String() + "/", func(o *fetch.Options) { o.TLSHandshakeTimeout = 50 * time.Millisecond }, "TLS handshake timeout"},
+		{"response header", srv.URL + "/", func(o *fetch.Options) { o.ResponseHeaderTimeout = 50 * time.Millisecond }, "timeout awaiting response headers"},
+		{"total", srv.URL + "/", func(o *fetch.Options) { o.Timeout = 50 * time.Millisecond }, "timed out after 50ms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opt := base
+			tt.opt(&opt)
+			start := time.Now()
+			_, err := fetch.New(opt).Get(t.Context(), fetch.Request{URL: tt.url})
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), tt.url) {
+				t.Fatalf("got %v, want %q naming the URL", err, tt.want)
+			}
+			var ne net.Error
+			if !errors.As(err, &ne) || !ne.Timeout() {
+				t.Errorf("%v is not a net.Error timeout", err)
+			}
+			// Only a sanity bound: the 10s total would have fired instead.
+			if el := time.Since(start); el > 5*time.Second {
+				t.Errorf("took %s", el)
+			}
+		})
+	}
+}
+
+func TestClient_ErrorType(t *testing.T) {
+	c := fetch.New(fetch.Options{})
+	for _, u := range []string{"file:///etc/passwd", "http://[::1", "http:///nohost"} {
+		_, err := c.Get(t.Context(), fetch.Request{URL: u})
+		var fe *fetch.Error
+		if !errors.As(err, &fe) || fe.URL != u || !strings.Contains(err.Error(), u) || fe.Attempts != 0 {
+			t.Errorf("Get(%q) = %v, want a *fetch.Error naming the URL with no attempts", u, err)
+		}
+	}
 }

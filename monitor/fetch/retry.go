@@ -1,0 +1,128 @@
+package fetch
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// getWithRetry runs attempts until one succeeds, fails for good, or
+// Options.MaxRetries retries are spent. It returns the last response, the
+// number of attempts and the last error.
+func (c *Client) getWithRetry(ctx context.Context, u *url.URL, name string, h http.Header, lim limits, maxBody int64, truncate bool) (*Response, int, error) {
+	for n := 1; ; n++ {
+		resp, err := c.attempt(ctx, u, name, h, lim, maxBody, truncate)
+		if err == nil || n > c.opt.MaxRetries || !retryable(ctx, err) {
+			return resp, n, err
+		}
+		delay := c.backoff(n)
+		var se *StatusError
+		if errors.As(err, &se) && se.RetryAfter > 0 {
+			// The server said when; waiting longer than we are willing
+			// to is the scheduler's job, so hand it the delay.
+			if se.RetryAfter > c.opt.MaxRetryAfter {
+				return resp, n, fmt.Errorf("%w; %w: over the %s cap", err, ErrRetryAfterTooLong, c.opt.MaxRetryAfter)
+			}
+			delay = se.RetryAfter
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
+			if se != nil && se.RetryAfter > 0 {
+				return resp, n, fmt.Errorf("%w; %w: past the deadline", err, ErrRetryAfterTooLong)
+			}
+			return resp, n, fmt.Errorf("%w; not retried: the next try, in %s, would be past the deadline", err, delay.Round(time.Millisecond))
+		}
+		c.log.Debug("retrying", "url", name, "attempt", n, "delay", delay, "err", err)
+		if serr := c.clock.sleep(ctx, delay); serr != nil {
+			return resp, n, fmt.Errorf("%w; stopped waiting to retry: %w", err, serr)
+		}
+	}
+}
+
+// retryable reports whether err is worth another try: a transient status
+// or a failure in transport. Policy refusals, bad certificates, unknown
+// hosts and oversized bodies fail the same way every time.
+func retryable(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	var se *StatusError
+	if errors.As(err, &se) {
+		switch se.Status {
+		case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+			http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return true
+		}
+		return false
+	}
+	var (
+		re   *redirectError
+		cert *tls.CertificateVerificationError
+		dns  *net.DNSError
+	)
+	switch {
+	case errors.Is(err, ErrBodyTooLarge), errors.Is(err, errWaitPastDeadline),
+		errors.As(err, &re), errors.As(err, &cert):
+		return false
+	case errors.As(err, &dns):
+		return !dns.IsNotFound
+	}
+	return true // refused or reset connections, timeouts, truncated bodies
+}
+
+// backoff is the wait before retry n: "full jitter" (a uniform random time
+// up to the exponential bound), which spreads retries from many workers
+// instead of having them hit a recovering host together.
+func (c *Client) backoff(n int) time.Duration {
+	d := c.opt.RetryBaseDelay
+	for i := 1; i < n && d < c.opt.RetryMaxDelay; i++ {
+		d *= 2
+	}
+	return c.jitter(min(d, c.opt.RetryMaxDelay))
+}
+
+func fullJitter(bound time.Duration) time.Duration {
+	if bound <= 0 {
+		return 0
+	}
+	return rand.N(bound + 1)
+}
+
+// parseRetryAfter reads a Retry-After header, delay-seconds or HTTP-date
+// (RFC 9110 §10.2.3). It returns 0 for none, a bad value or a past date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+		// Clamp so a huge value cannot overflow; it is far over any cap.
+		return time.Duration(min(max(s, 0), 1<<30)) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0)
+	}
+	return 0
+}
+
+// sleep waits d or until ctx is done, whichever is first.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
