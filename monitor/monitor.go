@@ -413,6 +413,9 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 		return res
 	}
 	res.Check = check
+	// The body and headers are in the store now; a cycle of thousands of
+	// results must not keep every page in memory until it ends.
+	v.Raw, v.Header = nil, ""
 	res.Version = v
 	log.Info("new version", "version", v.Number, "severity", v.Severity)
 	return res

@@ -63,7 +63,11 @@ func (s *Store) Article(ctx context.Context, url string) (snapshots.Article, err
 }
 
 func (s *Store) articleByURL(ctx context.Context, db *sql.DB, url string) (snapshots.Article, error) {
-	a, err := scanArticle(db.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles WHERE url = ?`, url))
+	row, err := s.queryRow(ctx, db, `SELECT `+articleColumns+` FROM articles WHERE url = ?`, url)
+	if err != nil {
+		return snapshots.Article{}, err
+	}
+	a, err := scanArticle(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return snapshots.Article{}, snapshots.ErrNotFound
 	}

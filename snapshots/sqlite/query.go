@@ -50,7 +50,11 @@ func (s *Store) oneVersion(ctx context.Context, withRaw bool, where string, args
 	if err != nil {
 		return snapshots.Version{}, err
 	}
-	return scanVersion(db.QueryRowContext(ctx, versionQuery(withRaw)+where, args...), withRaw)
+	row, err := s.queryRow(ctx, db, versionQuery(withRaw)+where, args...)
+	if err != nil {
+		return snapshots.Version{}, err
+	}
+	return scanVersion(row, withRaw)
 }
 
 func versionQuery(withRaw bool) string {

@@ -93,7 +93,11 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	defer tx.Rollback() // Returns ErrTxDone after Commit; nothing to undo then.
 
 	var one int
-	err = tx.QueryRowContext(ctx, `SELECT 1 FROM articles WHERE id = ?`, cc.ArticleID).Scan(&one)
+	exists, err := s.txQueryRow(ctx, tx, `SELECT 1 FROM articles WHERE id = ?`, cc.ArticleID)
+	if err != nil {
+		return err
+	}
+	err = exists.Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("article %d: %w", cc.ArticleID, snapshots.ErrNotFound)
 	}
@@ -104,8 +108,11 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	if v != nil {
 		var last int
 		var prev string
-		err := tx.QueryRowContext(ctx, `SELECT number, chain_hash FROM versions
-			WHERE article_id = ? ORDER BY number DESC LIMIT 1`, vv.ArticleID).Scan(&last, &prev)
+		latest, err := s.txQueryRow(ctx, tx, `SELECT number, chain_hash FROM versions
+			WHERE article_id = ? ORDER BY number DESC LIMIT 1`, vv.ArticleID)
+		if err == nil {
+			err = latest.Scan(&last, &prev)
+		}
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("read latest version: %w", err)
 		}
@@ -113,11 +120,11 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		vv.PrevHash = prev
 		vv.ChainHash = snapshots.ChainHash(vv)
 
-		if _, err := tx.ExecContext(ctx, `INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?)
+		if _, err := s.txExec(ctx, tx, `INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?)
 			ON CONFLICT (sha256) DO NOTHING`, vv.RawSHA256, len(vv.Raw), row.blob); err != nil {
 			return fmt.Errorf("store body: %w", err)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO versions (article_id, number, at, title, byline,
+		res, err := s.txExec(ctx, tx, `INSERT INTO versions (article_id, number, at, title, byline,
 			published, modified, text, text_sha256, raw_sha256, header, prev_hash, chain_hash,
 			changes, severity, kinds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			vv.ArticleID, vv.Number, row.at, vv.Title, vv.Byline,
@@ -132,7 +139,7 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		cc.Version = vv.Number
 	}
 
-	res, err := tx.ExecContext(ctx, `INSERT INTO checks (article_id, at, status, final_url, etag,
+	res, err := s.txExec(ctx, tx, `INSERT INTO checks (article_id, at, status, final_url, etag,
 		last_modified, raw_sha256, text_sha256, outcome, error, version)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		cc.ArticleID, checkAt, cc.Status, cc.FinalURL, cc.ETag,
@@ -143,15 +150,16 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	if cc.ID, err = res.LastInsertId(); err != nil {
 		return fmt.Errorf("insert check: %w", err)
 	}
-	if nextCheck != "" {
-		if _, err := tx.ExecContext(ctx, `UPDATE articles SET next_check = ? WHERE id = ?`, nextCheck, cc.ArticleID); err != nil {
+	// One statement for the schedule and the validators: each is kept as
+	// it was when this check has nothing to say about it.
+	validators := cc.Status == 200 || cc.Status == 304
+	if nextCheck != "" || validators {
+		if _, err := s.txExec(ctx, tx, `UPDATE articles SET
+			next_check    = CASE WHEN ?1 = '' THEN next_check ELSE ?1 END,
+			etag          = CASE WHEN ?2 THEN ?3 ELSE etag END,
+			last_modified = CASE WHEN ?2 THEN ?4 ELSE last_modified END
+			WHERE id = ?5`, nextCheck, validators, cc.ETag, cc.LastModified, cc.ArticleID); err != nil {
 			return fmt.Errorf("schedule article: %w", err)
-		}
-	}
-	if cc.Status == 200 || cc.Status == 304 {
-		if _, err := tx.ExecContext(ctx, `UPDATE articles SET etag = ?, last_modified = ? WHERE id = ?`,
-			cc.ETag, cc.LastModified, cc.ArticleID); err != nil {
-			return fmt.Errorf("keep validators: %w", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

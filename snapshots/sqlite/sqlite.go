@@ -24,7 +24,8 @@ var _ snapshots.Store = (*Store)(nil)
 type Store struct {
 	path string
 	log  *slog.Logger
-	db   *sql.DB
+	db    *sql.DB
+	stmts stmtCache
 
 	// Now returns the time recorded for applied migrations. New sets it to
 	// time.Now; tests may replace it before Open.
@@ -52,6 +53,12 @@ func (s *Store) Open(ctx context.Context) error {
 	// sql.OpenDB rather than sql.Open("sqlite", …): nothing here depends on
 	// the driver's global registration.
 	db := sql.OpenDB(c)
+	// Keep connections open: opening one runs the pragmas and prepares
+	// its statements again, which under a pool's default of 2 idle
+	// connections cost 64 concurrent checks more than their writes. SQLite
+	// serialises writers anyway, so more connections buy nothing.
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close() // The ping error is the one worth reporting.
 		return fmt.Errorf("open %s: %w", s.path, err)
@@ -70,6 +77,7 @@ func (s *Store) Close() error {
 	if s.db == nil {
 		return nil
 	}
+	s.stmts.close()
 	err := s.db.Close()
 	s.db = nil
 	if err != nil {
@@ -77,6 +85,9 @@ func (s *Store) Close() error {
 	}
 	return nil
 }
+
+// maxConns bounds the connection pool.
+const maxConns = 16
 
 // dsn returns the modernc.org/sqlite data source name Open uses for path.
 //
