@@ -1,10 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/redline-news/redline/snapshots"
@@ -151,4 +153,15 @@ func whereClause(conds []string) string {
 		return ""
 	}
 	return " WHERE " + strings.Join(conds, " AND ")
+}
+
+// sortArticles orders articles by next check, then ID: the order ClaimDue
+// promises.
+func sortArticles(as []snapshots.Article) {
+	slices.SortFunc(as, func(a, b snapshots.Article) int {
+		if c := a.NextCheck.Compare(b.NextCheck); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
 }

@@ -152,15 +152,16 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	}
 	// One statement for the schedule and the validators: each is kept as
 	// it was when this check has nothing to say about it.
+	// A recorded check also ends the article's lease.
 	validators := cc.Status == 200 || cc.Status == 304
-	if nextCheck != "" || validators {
-		if _, err := s.txExec(ctx, tx, `UPDATE articles SET
-			next_check    = CASE WHEN ?1 = '' THEN next_check ELSE ?1 END,
-			etag          = CASE WHEN ?2 THEN ?3 ELSE etag END,
-			last_modified = CASE WHEN ?2 THEN ?4 ELSE last_modified END
-			WHERE id = ?5`, nextCheck, validators, cc.ETag, cc.LastModified, cc.ArticleID); err != nil {
-			return fmt.Errorf("schedule article: %w", err)
-		}
+	if _, err := s.txExec(ctx, tx, `UPDATE articles SET
+		next_check    = CASE WHEN ?1 = '' THEN next_check ELSE ?1 END,
+		etag          = CASE WHEN ?2 THEN ?3 ELSE etag END,
+		last_modified = CASE WHEN ?2 THEN ?4 ELSE last_modified END,
+		lease_owner   = '',
+		lease_until   = ''
+		WHERE id = ?5`, nextCheck, validators, cc.ETag, cc.LastModified, cc.ArticleID); err != nil {
+		return fmt.Errorf("schedule article: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)

@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) snapshots.Store) {
 		{"Versions", versionsCases},
 		{"Checks", checksCases},
 		{"Schedule", scheduleCases},
+		{"Claims", claimCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
