@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -91,6 +92,9 @@ type Options struct {
 	Location *time.Location
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// Worker names this process when it leases due articles from a store
+	// shared with other workers (default: host name and process ID).
+	Worker string
 	// OnResult, when set, receives every Result as it happens, one at a time.
 	OnResult func(Result)
 	// OnPlan, when set, learns how many articles a cycle is about to check
@@ -144,6 +148,10 @@ func New(opt Options) *Monitor {
 	}
 	if opt.Cadence == nil {
 		opt.Cadence = DefaultCadence
+	}
+	if opt.Worker == "" {
+		host, _ := os.Hostname() // a name is only a label; "" is a fine fallback
+		opt.Worker = fmt.Sprintf("%s:%d", host, os.Getpid())
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
@@ -208,47 +216,84 @@ type target struct {
 // workers. It stops starting checks when stop is done; checks in flight
 // run under work.
 func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due bool) []Result {
-	var targets []target
-	var results []Result
-	for _, src := range sources {
-		arts, err := m.articles(work, src, due)
-		if err != nil {
-			m.log.Warn("source failed", "source", src.Name, "err", err)
-			results = append(results, m.emit(Result{Source: src.Name, URL: src.Feed + src.Sitemap, Err: err}))
-			continue
-		}
-		for _, a := range arts {
-			targets = append(targets, target{src, a})
-		}
-	}
-	if m.opt.OnPlan != nil {
-		m.opt.OnPlan(len(targets))
-	}
-	m.opt.Metrics.queued(len(targets))
-	started := 0
-	defer func() { m.opt.Metrics.queued(started - len(targets)) }() // what never started leaves the queue too
 	var (
-		wg  sync.WaitGroup
-		mu  sync.Mutex
-		sem = make(chan struct{}, m.opt.Concurrency)
+		results []Result
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		sem     = make(chan struct{}, m.opt.Concurrency)
 	)
-	for _, t := range targets {
-		select {
-		case <-stop.Done():
-		case sem <- struct{}{}:
+	// dispatch runs the checks of a batch on the pool; it returns false
+	// once stop is done.
+	dispatch := func(batch []target) bool {
+		if m.opt.OnPlan != nil {
+			m.opt.OnPlan(len(batch))
 		}
+		m.opt.Metrics.queued(len(batch))
+		for i, t := range batch {
+			select {
+			case <-stop.Done():
+			case sem <- struct{}{}:
+			}
+			if stop.Err() != nil {
+				m.opt.Metrics.queued(i - len(batch)) // what never started leaves the queue
+				return false
+			}
+			m.opt.Metrics.queued(-1)
+			wg.Go(func() {
+				defer func() { <-sem }()
+				r := m.checkOne(work, t)
+				mu.Lock()
+				results = append(results, r)
+				mu.Unlock()
+			})
+		}
+		return true
+	}
+	claimer, sharing := m.opt.Store.(snapshots.Claimer)
+	sharing = sharing && due
+	for _, src := range sources {
 		if stop.Err() != nil {
 			break
 		}
-		started++
-		m.opt.Metrics.queued(-1)
-		wg.Go(func() {
-			defer func() { <-sem }()
-			r := m.checkOne(work, t)
+		arts, err := m.articles(work, src, due, !sharing)
+		if err != nil {
+			m.log.Warn("source failed", "source", src.Name, "err", err)
 			mu.Lock()
-			results = append(results, r)
+			results = append(results, m.emit(Result{Source: src.Name, URL: src.Feed + src.Sitemap, Err: err}))
 			mu.Unlock()
-		})
+			continue
+		}
+		if !sharing {
+			batch := make([]target, len(arts))
+			for i, a := range arts {
+				batch[i] = target{src, a}
+			}
+			dispatch(batch)
+			continue
+		}
+		// Workers sharing a store take due articles in small leased
+		// batches, as they have room, so the work spreads over them and an
+		// article whose worker died goes to another when its lease ends.
+		for stop.Err() == nil {
+			arts, err := claimer.ClaimDue(work, snapshots.ClaimFilter{
+				Source: src.Name, Worker: m.opt.Worker, Now: m.opt.Now().UTC(),
+				Lease: m.opt.CheckTimeout + time.Minute, Limit: m.opt.Concurrency,
+			})
+			if err != nil {
+				m.log.Warn("claim failed", "source", src.Name, "err", err)
+				break
+			}
+			if len(arts) == 0 {
+				break
+			}
+			batch := make([]target, len(arts))
+			for i, a := range arts {
+				batch[i] = target{src, a}
+			}
+			if !dispatch(batch) {
+				break
+			}
+		}
 	}
 	wg.Wait()
 	sort.SliceStable(results, func(i, j int) bool {
@@ -267,7 +312,7 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 // seen before, and returns the source's articles to check: all that have
 // not aged out, or only the due ones. Articles that dropped out of the feed
 // are still watched.
-func (m *Monitor) articles(ctx context.Context, src Source, due bool) ([]snapshots.Article, error) {
+func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) ([]snapshots.Article, error) {
 	var entries []string
 	var err error
 	switch {
@@ -308,6 +353,9 @@ func (m *Monitor) articles(ctx context.Context, src Source, due bool) ([]snapsho
 	}
 	if added > 0 {
 		m.log.Info("new articles", "source", src.Name, "count", added)
+	}
+	if !list {
+		return nil, nil
 	}
 	f := snapshots.ArticleFilter{Source: src.Name}
 	if due {

@@ -20,8 +20,9 @@ type ClaimFilter struct {
 type Claimer interface {
 	// ClaimDue leases to f.Worker the articles of f.Source that are due
 	// (NextCheck at or before f.Now, never the retired ones) and not held
-	// by an unexpired lease of another worker, oldest due first, and
-	// returns them. A lease ends when Save records a check of the article
+	// by an unexpired lease, its own included (a worker claiming batch
+	// after batch must not get its checks in flight again), oldest due
+	// first, and returns them. A lease ends when Save records a check of the article
 	// (whatever its outcome), or when it expires at f.Now + f.Lease. Two
 	// workers claiming at once never get the same article.
 	ClaimDue(ctx context.Context, f ClaimFilter) ([]Article, error)

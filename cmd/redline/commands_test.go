@@ -52,7 +52,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"check", "--bogus"}, "flag provided but not defined: -bogus"},
 		{[]string{"check", "--config", filepath.Join(dir, "missing.yaml")}, "missing.yaml"},
 		{[]string{"check", "--config", cfg, "--format", "pdf"}, "--format"},
-		{[]string{"check", "--config", cfg, "--store", "postgres://localhost/redline"}, "postgres"},
+		{[]string{"check", "--config", cfg, "--store", "postgres://localhost:notaport/redline"}, "postgres"},
 		{[]string{"diff", "only-one"}, "diff"},
 		{[]string{"history", "--config", cfg}, "URL"},
 		{[]string{"demo", "--duration", "1s"}, "--duration"},

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,28 +12,49 @@ import (
 	"strings"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/extract"
 	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/snapshots"
 )
 
 func runDiff(ctx context.Context, a *app, args []string) error {
-	fs := newFlagSet(a, "diff", "OLD NEW", `Compare two files and report how the story changed.
+	var cf commonFlags
+	fs := newFlagSet(a, "diff", "OLD NEW | URL --from N --to M", `Compare two files and report how the story changed.
 A file is HTML when it looks like HTML (it is then extracted as a fetched page
-is); otherwise it is plain text, one paragraph per line.`, nil, false)
+is); otherwise it is plain text, one paragraph per line.
+
+With --from and --to, compare two stored versions of the article at URL,
+read from the store named by --store or the config.`, &cf, true)
 	format := fs.String("format", "text", "report `FORMAT`: text, markdown, json (the change set) or html")
 	exitCode := fs.Bool("exit-code", false, "exit with status 1 when the files differ in substance")
 	titleLine := fs.Bool("title-line", false, "treat the first line of a plain-text file as the headline")
-	if err := parse(fs, args); err != nil {
+	from := fs.Int("from", 0, "stored version `N` to compare from")
+	to := fs.Int("to", 0, "stored version `M` to compare to (default: the latest)")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 2 {
-		return usagef("diff needs two files, OLD and NEW (got %d arguments)", fs.NArg())
+	stored := false
+	fs.Visit(func(f *flag.Flag) { stored = stored || f.Name == "from" || f.Name == "to" })
+	if stored {
+		if len(pos) != 1 {
+			return usagef("diff --from/--to needs one URL (got %d arguments)", len(pos))
+		}
+		f, err := report.ParseFormat(*format)
+		if err != nil {
+			return usagef("--format: %v", err)
+		}
+		return diffStored(ctx, a, &cf, pos[0], *from, *to, f, *exitCode)
+	}
+	if len(pos) != 2 {
+		return usagef("diff needs two files, OLD and NEW, or a URL with --from and --to (got %d arguments)", len(pos))
 	}
 	f, err := report.ParseFormat(*format)
 	if err != nil {
 		return usagef("--format: %v", err)
 	}
-	oldPath, newPath := fs.Arg(0), fs.Arg(1)
+	oldPath, newPath := pos[0], pos[1]
 	if oldPath == "-" && newPath == "-" {
 		return usagef("diff: only one of OLD and NEW can be standard input")
 	}
@@ -48,26 +71,81 @@ is); otherwise it is plain text, one paragraph per line.`, nil, false)
 	if title == "" {
 		title = filepath.Base(newPath)
 	}
+	item := report.Item{URL: newPath, Source: oldPath, Title: title, FromVersion: 1, ToVersion: 2, Changes: cs}
+	return renderDiff(a, f, item, *exitCode)
+}
+
+// renderDiff prints one change set in format f: the change set itself for
+// JSON, a one-item report otherwise. It returns errChanges when exitCode is
+// set and the change set is not empty.
+func renderDiff(a *app, f report.Format, item report.Item, exitCode bool) error {
+	cs := item.Changes
 	if f == report.JSON {
 		if err := report.WriteChangeSet(a.stdout, cs); err != nil {
 			return err
 		}
-		if *exitCode && !cs.Empty() {
-			return errChanges
+	} else {
+		rep := report.Report{Generated: a.now().UTC()}
+		if !cs.Empty() {
+			rep.Items = []report.Item{item}
 		}
-		return nil
+		if err := report.Render(a.stdout, f, rep, report.Options{Color: f == report.Text && wantColor(a.stdout)}); err != nil {
+			return fmt.Errorf("render: %w", err)
+		}
 	}
-	rep := report.Report{Generated: a.now().UTC()}
-	if !cs.Empty() {
-		rep.Items = []report.Item{{URL: newPath, Source: oldPath, Title: title, FromVersion: 1, ToVersion: 2, Changes: cs}}
-	}
-	if err := report.Render(a.stdout, f, rep, report.Options{Color: f == report.Text && wantColor(a.stdout)}); err != nil {
-		return fmt.Errorf("render: %w", err)
-	}
-	if *exitCode && !cs.Empty() {
+	if exitCode && !cs.Empty() {
 		return errChanges
 	}
 	return nil
+}
+
+// diffStored compares versions from and to (0: the latest) of the stored
+// article at url. The change set is computed afresh from the two stored
+// texts, so any two versions can be compared, not only neighbours.
+func diffStored(ctx context.Context, a *app, cf *commonFlags, url string, from, to int, f report.Format, exitCode bool) error {
+	if from < 1 {
+		return usagef("--from: must be 1 or more, got %d", from)
+	}
+	if to < 0 {
+		return usagef("--to: must be 1 or more, got %d", to)
+	}
+	st, err := openForRead(ctx, a, cf)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	art, err := findArticle(ctx, st, url)
+	if err != nil {
+		return err
+	}
+	get := func(n int) (snapshots.Version, error) {
+		var v snapshots.Version
+		var err error
+		if n == 0 {
+			v, err = st.Latest(ctx, art.ID)
+		} else {
+			v, err = st.Version(ctx, art.ID, n)
+		}
+		if errors.Is(err, snapshots.ErrNotFound) {
+			if n == 0 {
+				return v, fmt.Errorf("%s has no stored version", sanitizeLine(art.URL))
+			}
+			return v, fmt.Errorf("%s has no version %d", sanitizeLine(art.URL), n)
+		}
+		return v, err
+	}
+	oldV, err := get(from)
+	if err != nil {
+		return err
+	}
+	newV, err := get(to)
+	if err != nil {
+		return err
+	}
+	cs := diffing.Compare(monitor.Document(oldV), monitor.Document(newV))
+	item := report.Item{URL: art.URL, Source: art.Source, Title: newV.Title, FromVersion: oldV.Number,
+		ToVersion: newV.Number, At: newV.At, Changes: cs}
+	return renderDiff(a, f, item, exitCode)
 }
 
 // readDocument reads a file (or - for stdin) as HTML or plain text.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"strconv"
 	"strings"
@@ -42,18 +43,19 @@ func runHistory(ctx context.Context, a *app, args []string) error {
 	var cf commonFlags
 	fs := newFlagSet(a, "history", "URL", "List the stored versions of an article, and its checks with --checks.", &cf, true)
 	checks := fs.Bool("checks", false, "also list every check, newest first")
-	if err := parse(fs, args); err != nil {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return usagef("history needs one URL (got %d arguments)", fs.NArg())
+	if len(pos) != 1 {
+		return usagef("history needs one URL (got %d arguments)", len(pos))
 	}
 	st, err := openForRead(ctx, a, &cf)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	art, err := findArticle(ctx, st, fs.Arg(0))
+	art, err := findArticle(ctx, st, pos[0])
 	if err != nil {
 		return err
 	}
@@ -96,37 +98,52 @@ func runHistory(ctx context.Context, a *app, args []string) error {
 
 func runShow(ctx context.Context, a *app, args []string) error {
 	var cf commonFlags
-	fs := newFlagSet(a, "show", "URL", "Print one stored version of an article (the latest by default).", &cf, true)
+	fs := newFlagSet(a, "show", "URL", `Print one stored version of an article: the latest, version N (--version),
+or the version that was current at a time (--at).`, &cf, true)
 	n := fs.Int("version", 0, "version `N` to show (default: the latest)")
-	if err := parse(fs, args); err != nil {
+	atFlag := fs.String("at", "", "show the version current at `TIME` (RFC 3339, or \"2006-01-02 15:04\" in UTC)")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return usagef("show needs one URL (got %d arguments)", fs.NArg())
+	if len(pos) != 1 {
+		return usagef("show needs one URL (got %d arguments)", len(pos))
 	}
 	if *n < 0 {
 		return usagef("--version: must be 1 or more, got %d", *n)
+	}
+	var at time.Time
+	if *atFlag != "" {
+		if *n != 0 {
+			return usagef("show: give --version or --at, not both")
+		}
+		if at, err = parseTimeFlag(*atFlag); err != nil {
+			return usagef("--at: %v", err)
+		}
 	}
 	st, err := openForRead(ctx, a, &cf)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	art, err := findArticle(ctx, st, fs.Arg(0))
+	art, err := findArticle(ctx, st, pos[0])
 	if err != nil {
 		return err
 	}
 	var v snapshots.Version
-	if *n == 0 {
+	switch {
+	case !at.IsZero():
+		v, err = versionAt(ctx, st, art, at)
+	case *n == 0:
 		v, err = st.Latest(ctx, art.ID)
-	} else {
+	default:
 		v, err = st.Version(ctx, art.ID, *n)
 	}
 	if errors.Is(err, snapshots.ErrNotFound) {
 		if *n == 0 {
-			return fmt.Errorf("%s has no stored version", art.URL)
+			return fmt.Errorf("%s has no stored version", sanitizeLine(art.URL))
 		}
-		return fmt.Errorf("%s has no version %d", art.URL, *n)
+		return fmt.Errorf("%s has no version %d", sanitizeLine(art.URL), *n)
 	}
 	if err != nil {
 		return err
@@ -139,6 +156,9 @@ func runShow(ctx context.Context, a *app, args []string) error {
 	field("URL", art.URL)
 	field("Version", strconv.Itoa(v.Number))
 	field("Seen", stamp(v.At))
+	if !at.IsZero() {
+		field("Current at", stamp(at))
+	}
 	field("Title", v.Title)
 	field("Byline", v.Byline)
 	field("Published", v.Published)
@@ -146,6 +166,7 @@ func runShow(ctx context.Context, a *app, args []string) error {
 	field("Text SHA256", v.TextSHA256)
 	field("Raw SHA256", v.RawSHA256)
 	field("Chain", v.ChainHash)
+	field("Prev", v.PrevHash)
 	fmt.Fprintln(a.stdout)
 	for p := range strings.SplitSeq(v.Text, "\n\n") {
 		fmt.Fprintf(a.stdout, "%s\n\n", sanitizeLine(p))
@@ -154,3 +175,62 @@ func runShow(ctx context.Context, a *app, args []string) error {
 }
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
+
+// versionAt returns the version of art that was current at t: the newest
+// one seen at or before t. When t is before the first version, the error
+// says when that was.
+func versionAt(ctx context.Context, st snapshots.Store, art snapshots.Article, t time.Time) (snapshots.Version, error) {
+	// Until is exclusive; a version seen exactly at t was current at t.
+	vs, err := st.Versions(ctx, snapshots.VersionFilter{ArticleID: art.ID, Until: t.Add(time.Nanosecond)})
+	if err != nil {
+		return snapshots.Version{}, fmt.Errorf("list versions of %s: %w", sanitizeLine(art.URL), err)
+	}
+	if len(vs) > 0 {
+		return vs[len(vs)-1], nil
+	}
+	first, err := st.Versions(ctx, snapshots.VersionFilter{ArticleID: art.ID, Limit: 1})
+	if err != nil {
+		return snapshots.Version{}, fmt.Errorf("list versions of %s: %w", sanitizeLine(art.URL), err)
+	}
+	if len(first) == 0 {
+		return snapshots.Version{}, fmt.Errorf("%s has no stored version", sanitizeLine(art.URL))
+	}
+	return snapshots.Version{}, fmt.Errorf("%s has no version at %s: the first was seen at %s",
+		sanitizeLine(art.URL), stamp(t), stamp(first[0].At))
+}
+
+// timeLayouts are what --at and --since accept. Times without a zone are
+// UTC, as every time redline prints is.
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"}
+
+// parseTimeFlag reads a time given on the command line.
+func parseTimeFlag(s string) (time.Time, error) {
+	for _, l := range timeLayouts {
+		if t, err := time.ParseInLocation(l, strings.TrimSpace(s), time.UTC); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time: use RFC 3339 (2025-03-14T09:30:00Z) or \"2025-03-14 09:30\" (UTC)", s)
+}
+
+// parseArgs parses flags that may come before or after the positional
+// arguments ("show URL --version 2" as well as "show --version 2 URL"), which
+// the flag package alone stops at the first argument that is not a flag. A
+// "--" ends the flags; everything after it is positional.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parse(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}

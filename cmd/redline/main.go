@@ -19,7 +19,7 @@ import (
 // Exit statuses, the same for every command.
 const (
 	exitOK       = 0
-	exitChanges  = 1 // changes found, with --exit-code
+	exitChanges  = 1 // changes found, with --exit-code; or problems found by verify
 	exitUsage    = 2 // bad usage or config
 	exitRuntime  = 3 // runtime failure
 	defaultConf  = "config.yaml"
@@ -32,14 +32,17 @@ Commands:
   demo      watch an embedded local news site while it edits a story (no config needed)
   run       the daemon: check every source on its schedule until interrupted
   check     check every source once now and print the changes
-  diff      compare two files (HTML or plain text)
+  diff      compare two files (HTML or plain text), or two stored versions
   extract   print what redline would snapshot of a page (URL, file or -)
   history   list the stored versions of an article
-  show      print one stored version of an article
+  show      print one stored version of an article (by number or time)
+  verify    recompute every stored hash and chain link; exit 1 on any problem
+  export    write stored versions as WARC 1.1 (.warc.gz) or JSON Lines
   version   print redline's version
 
 Run 'redline <command> --help' for a command's flags.
-Exit status: 0 fine, 1 changes found (with --exit-code), 2 bad usage or config, 3 runtime failure.
+Exit status: 0 fine, 1 changes found (with --exit-code) or problems found (verify),
+2 bad usage or config, 3 runtime failure.
 `
 )
 
@@ -60,6 +63,10 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 // errChanges reports changes found under --exit-code.
 var errChanges = errors.New("changes found")
 
+// errProblems reports that verify found the store altered or damaged; the
+// problems are already printed.
+var errProblems = errors.New("problems found")
+
 // app is what every command gets: its streams and how to log.
 type app struct {
 	stdin          io.Reader
@@ -79,10 +86,12 @@ func commands() []command {
 		{"demo", "watch an embedded local news site while it edits a story", runDemo},
 		{"run", "check every source on its schedule until interrupted", runDaemon},
 		{"check", "check every source once now and print the changes", runCheck},
-		{"diff", "compare two files", runDiff},
+		{"diff", "compare two files or two stored versions", runDiff},
 		{"extract", "print what redline would snapshot of a page", runExtract},
 		{"history", "list the stored versions of an article", runHistory},
 		{"show", "print one stored version of an article", runShow},
+		{"verify", "recompute every stored hash and chain link", runVerify},
+		{"export", "write stored versions as WARC or JSON Lines", runExport},
 		{"version", "print redline's version", runVersion},
 	}
 }
@@ -118,7 +127,7 @@ func exitStatus(err error, stderr io.Writer) int {
 		return exitOK
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
-	case errors.Is(err, errChanges):
+	case errors.Is(err, errChanges), errors.Is(err, errProblems):
 		return exitChanges
 	case errors.As(err, &cfgErr), errors.As(err, &fieldErr):
 		fmt.Fprintf(stderr, "redline: invalid config:\n%s\n", indent(err.Error()))

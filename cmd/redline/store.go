@@ -2,20 +2,34 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/postgres"
 	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
-// openStore opens the store a DSN names: a file path (SQLite) or, later, a
-// postgres:// URL.
+// openStore opens the store a DSN names: a postgres:// or postgresql:// URL
+// (PostgreSQL, for several workers sharing one database) or a file path
+// (SQLite).
 func openStore(ctx context.Context, dsn string, log *slog.Logger) (snapshots.Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return nil, usagef("store %q: PostgreSQL stores are not supported by this build yet; use a SQLite file path", redactDSN(dsn))
+		s := postgres.New(dsn, log)
+		if err := s.Open(ctx); err != nil {
+			// A DSN that does not parse is a config mistake; a server that
+			// cannot be reached is a runtime failure. Both messages name
+			// the DSN without its password.
+			var dsnErr *postgres.DSNError
+			if errors.As(err, &dsnErr) {
+				return nil, usagef("store %s: %v", redactDSN(dsn), dsnErr.Err)
+			}
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		return s, nil
 	case dsn == "":
 		return nil, usagef("no store: give --store PATH or store: in the config")
 	}
@@ -28,7 +42,7 @@ func openStore(ctx context.Context, dsn string, log *slog.Logger) (snapshots.Sto
 
 // redactDSN hides a password in a connection URL before it is printed.
 func redactDSN(dsn string) string {
-	if i := strings.Index(dsn, "@"); i > 0 {
+	if i := strings.LastIndex(dsn, "@"); i > 0 {
 		if j := strings.Index(dsn, "://"); j > 0 && j < i {
 			return dsn[:j+3] + "…" + dsn[i:]
 		}

@@ -48,7 +48,7 @@ func (s *Store) claimDue(ctx context.Context, f snapshots.ClaimFilter) ([]snapsh
 	rows, err := db.QueryContext(ctx, `UPDATE articles SET lease_owner = ?1, lease_until = ?2
 		WHERE id IN (SELECT id FROM articles
 			WHERE source = ?3 AND next_check <= ?4 AND next_check <> ?5
-			  AND (lease_owner = '' OR lease_owner = ?1 OR lease_until <= ?4)
+			  AND (lease_owner = '' OR lease_until <= ?4)
 			ORDER BY next_check, id LIMIT ?6)
 		RETURNING `+articleColumns, f.Worker, until, f.Source, now, never, limit)
 	if err != nil {

@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) snapshots.Store) {
 		{"Checks", checksCases},
 		{"Schedule", scheduleCases},
 		{"Claims", claimCases},
+		{"Deliveries", deliveryCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

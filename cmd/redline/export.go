@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/redline-news/redline/monitor/fetch"
+	"github.com/redline-news/redline/snapshots/export"
+)
+
+func runExport(ctx context.Context, a *app, args []string) error {
+	var cf commonFlags
+	fs := newFlagSet(a, "export", "", `Write stored versions out: --warc FILE as WARC 1.1, one gzip member per
+record (request, response and redline metadata for each version), or
+--jsonl FILE (or - for standard output) as one JSON object per version.
+A file is written to a temporary name and renamed when complete.`, &cf, true)
+	warcPath := fs.String("warc", "", "write a WARC to `FILE` (.warc.gz)")
+	jsonlPath := fs.String("jsonl", "", "write JSON Lines to `FILE`, or - for standard output")
+	since := fs.String("since", "", "only versions seen at or after `TIME` (RFC 3339, or \"2006-01-02 15:04\" in UTC)")
+	url := fs.String("url", "", "only the article with this `URL`")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return usagef("export takes no arguments (got %d)", len(pos))
+	}
+	if (*warcPath == "") == (*jsonlPath == "") {
+		return usagef("export needs one of --warc FILE or --jsonl FILE")
+	}
+	if *warcPath == "-" {
+		return usagef("--warc: give a file name; a WARC is binary")
+	}
+	f := export.Filter{URL: *url}
+	if *since != "" {
+		if f.Since, err = parseTimeFlag(*since); err != nil {
+			return usagef("--since: %v", err)
+		}
+	}
+	if err := a.setLogger(&cf); err != nil {
+		return err
+	}
+	dsn := cf.store
+	f.UserAgent = fetch.DefaultUserAgent
+	if dsn == "" {
+		cfg, err := loadConfig(cf.config)
+		if err != nil {
+			return err
+		}
+		dsn = cfg.Store
+		if cfg.UserAgent != "" {
+			f.UserAgent = cfg.UserAgent
+		}
+	}
+	st, err := openStore(ctx, dsn, a.log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	write := func(w io.Writer) error { return export.WriteJSONL(ctx, w, st, f) }
+	path := *jsonlPath
+	if *warcPath != "" {
+		path = *warcPath
+		f.Created = a.now().UTC()
+		write = func(w io.Writer) error { return export.WriteWARC(ctx, w, st, f) }
+	}
+	if path == "-" {
+		return write(a.stdout)
+	}
+	if err := writeFileAtomic(path, write); err != nil {
+		return err
+	}
+	a.log.Info("exported", "file", path, "url", *url, "since", *since)
+	return nil
+}
+
+// writeFileAtomic writes path through a temporary file in the same
+// directory, renamed over path only when write and the sync succeed: a
+// reader never sees half an archive, and an interrupted export leaves any
+// earlier file as it was.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("export %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()           // already failing; the write error is the one to report
+			os.Remove(tmp.Name()) // best effort: a leftover temp file is harmless
+		}
+	}()
+	if err := write(tmp); err != nil {
+		return fmt.Errorf("export %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("export %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("export %s: %w", path, err)
+	}
+	// CreateTemp makes the file 0600; an export is meant to be shared.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("export %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("export %s: %w", path, err)
+	}
+	return nil
+}

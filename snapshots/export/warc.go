@@ -1,0 +1,432 @@
+package export
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nlnwa/gowarc/v3"
+
+	"github.com/redline-news/redline/snapshots"
+)
+
+// MaxHeaderBytes bounds a response record's HTTP header block. The fetcher
+// keeps at most 64 KB of headers, so more means the stored row was made some
+// other way; such a version is refused rather than exported.
+const MaxHeaderBytes = 1 << 20
+
+// WriteWARC writes the versions f selects as WARC 1.1, each record in its
+// own gzip member (a .warc.gz file): a warcinfo record first when f.Created
+// is set, then for each version
+//
+//   - a request record: the GET redline made, reconstructed (method, path,
+//     Host and User-Agent; redline does not store its requests);
+//   - a response record: the stored status and headers and the body byte for
+//     byte, with WARC-Payload-Digest and WARC-Block-Digest in SHA-256 (hex),
+//     so the payload digest is the store's raw_sha256;
+//   - a metadata record (application/json): redline's fields for the
+//     version, with everything snapshots.ChainHash covers, so a reader can
+//     recompute the chain from the WARC alone.
+//
+// The target URI is the URL the body came from (after redirects) when the
+// check that stored the version recorded it, else the article URL. Record
+// IDs are derived from the chain hash, so exporting the same versions again
+// gives the same records. A URL that is not plain http(s) once
+// percent-encoded, or headers over MaxHeaderBytes, stop the export with an
+// error naming the URL and version; so does a body or text that does not
+// match its stored hash (a HashError).
+func WriteWARC(ctx context.Context, w io.Writer, st snapshots.Store, f Filter) error {
+	ww := &warcWriter{w: w, marshal: gowarc.NewMarshaler()}
+	ua := f.UserAgent
+	if ua == "" {
+		ua = DefaultUserAgent
+	}
+	if err := checkFieldValue(ua); err != nil {
+		return fmt.Errorf("export WARC: user agent %q: %w", ua, err)
+	}
+	if !f.Created.IsZero() {
+		id, err := ww.warcinfo(f)
+		if err != nil {
+			return fmt.Errorf("export WARC: warcinfo: %w", err)
+		}
+		ww.infoID = id
+	}
+	err := each(ctx, st, f, true, func(a snapshots.Article, vs []snapshots.Version) error {
+		final, err := finalURLs(ctx, st, a, f.Since)
+		if err != nil {
+			return fmt.Errorf("%s: %w", a.URL, err)
+		}
+		for _, v := range vs {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := checkHashes(a, v, true); err != nil {
+				return err
+			}
+			target := a.URL
+			if u := final[v.Number]; u != "" {
+				target = u
+			}
+			if err := ww.version(a, v, target, ua); err != nil {
+				return fmt.Errorf("%s version %d: %w", a.URL, v.Number, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("export WARC: %w", err)
+	}
+	return nil
+}
+
+// finalURLs maps each version number to the final URL of the check that
+// stored it.
+func finalURLs(ctx context.Context, st snapshots.Store, a snapshots.Article, since time.Time) (map[int]string, error) {
+	cs, err := st.Checks(ctx, snapshots.CheckFilter{ArticleID: a.ID, Since: since})
+	if err != nil {
+		return nil, err
+	}
+	m := map[int]string{}
+	for _, c := range cs {
+		if c.Outcome == snapshots.OutcomeNew && c.Version > 0 && c.FinalURL != "" {
+			m[c.Version] = c.FinalURL
+		}
+	}
+	return m, nil
+}
+
+type warcWriter struct {
+	w       io.Writer
+	marshal gowarc.Marshaler
+	zw      *gzip.Writer
+	infoID  string
+}
+
+// write writes rec as one gzip member and closes it.
+func (ww *warcWriter) write(rec gowarc.WarcRecord) error {
+	defer rec.Close() // releases the builder's buffer; nothing to report
+	if ww.zw == nil {
+		ww.zw = gzip.NewWriter(ww.w)
+	} else {
+		ww.zw.Reset(ww.w)
+	}
+	if _, _, err := ww.marshal.Marshal(ww.zw, rec, 0); err != nil {
+		return err
+	}
+	return ww.zw.Close()
+}
+
+// build makes a record of type t with the given fields and block; the
+// library adds Content-Length and the digests, and validates the result.
+func build(t gowarc.RecordType, fields [][2]string, block []byte) (gowarc.WarcRecord, error) {
+	rb := gowarc.NewRecordBuilder(t,
+		gowarc.WithStrictValidation(),
+		gowarc.WithAddMissingDigest(true),
+		gowarc.WithDefaultDigestAlgorithm("sha256"))
+	for _, f := range fields {
+		if err := checkFieldValue(f[1]); err != nil {
+			rb.Close() // the builder error is the one worth reporting
+			return nil, fmt.Errorf("%s %q: %w", f[0], f[1], err)
+		}
+		rb.AddWarcHeader(f[0], f[1])
+	}
+	if _, err := rb.Write(block); err != nil {
+		rb.Close() // as above
+		return nil, err
+	}
+	rec, _, err := rb.Build()
+	if err != nil {
+		return nil, fmt.Errorf("build %s record: %w", t, err)
+	}
+	return rec, nil
+}
+
+func (ww *warcWriter) warcinfo(f Filter) (string, error) {
+	id := recordID("warcinfo", f.Created.UTC().Format(time.RFC3339Nano), f.URL, f.Since.String())
+	var b strings.Builder
+	b.WriteString("software: redline\r\n")
+	b.WriteString("format: WARC File Format 1.1\r\n")
+	b.WriteString("conformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n")
+	b.WriteString("description: versions exported from a redline store. Request records are reconstructed " +
+		"(redline does not store its requests); response records hold the stored headers and body; " +
+		"metadata records hold redline's hashes and chain link (application/json).\r\n")
+	rec, err := build(gowarc.Warcinfo, [][2]string{
+		{gowarc.WarcRecordID, "<" + id + ">"},
+		{gowarc.WarcDate, f.Created.UTC().Format(time.RFC3339Nano)},
+		{gowarc.ContentType, gowarc.ApplicationWarcFields},
+	}, []byte(b.String()))
+	if err != nil {
+		return "", err
+	}
+	return id, ww.write(rec)
+}
+
+// version writes a version's request, response and metadata records.
+func (ww *warcWriter) version(a snapshots.Article, v snapshots.Version, target, ua string) error {
+	u, err := targetURL(target)
+	if err != nil {
+		return err
+	}
+	date := v.At.UTC().Format(time.RFC3339Nano)
+	reqID := recordID("request", v.ChainHash)
+	respID := recordID("response", v.ChainHash)
+	metaID := recordID("metadata", v.ChainHash)
+	common := func(id string) [][2]string {
+		fs := [][2]string{
+			{gowarc.WarcRecordID, "<" + id + ">"},
+			{gowarc.WarcDate, date},
+			{gowarc.WarcTargetURI, u.String()},
+		}
+		if ww.infoID != "" {
+			fs = append(fs, [2]string{gowarc.WarcWarcinfoID, "<" + ww.infoID + ">"})
+		}
+		return fs
+	}
+
+	// The request line and Host come from the parsed URL, which targetURL
+	// has reduced to printable ASCII.
+	req := fmt.Sprintf("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\n\r\n", u.RequestURI(), u.Host, ua)
+	rec, err := build(gowarc.Request, append(common(reqID),
+		[2]string{gowarc.ContentType, "application/http;msgtype=request"},
+		[2]string{gowarc.WarcConcurrentTo, "<" + respID + ">"},
+	), []byte(req))
+	if err != nil {
+		return err
+	}
+	if err := ww.write(rec); err != nil {
+		return err
+	}
+
+	head, err := responseHead(v.Header, len(v.Raw))
+	if err != nil {
+		return err
+	}
+	block := make([]byte, 0, len(head)+len(v.Raw))
+	block = append(append(block, head...), v.Raw...)
+	rec, err = build(gowarc.Response, append(common(respID),
+		[2]string{gowarc.ContentType, "application/http;msgtype=response"},
+		[2]string{gowarc.WarcConcurrentTo, "<" + reqID + ">"},
+	), block)
+	if err != nil {
+		return err
+	}
+	// The library hashed the payload it found after the header block; it
+	// must be the stored body, or the header block was not what we meant.
+	if got, want := rec.WarcHeader().Get(gowarc.WarcPayloadDigest), "sha256:"+v.RawSHA256; got != want {
+		rec.Close() // the mismatch is the error worth reporting
+		return fmt.Errorf("payload digest %s, want %s", got, want)
+	}
+	if err := ww.write(rec); err != nil {
+		return err
+	}
+
+	meta, err := json.Marshal(newMetadata(a, v))
+	if err != nil {
+		return err
+	}
+	rec, err = build(gowarc.Metadata, append(common(metaID),
+		[2]string{gowarc.ContentType, "application/json"},
+		[2]string{gowarc.WarcRefersTo, "<" + respID + ">"},
+	), meta)
+	if err != nil {
+		return err
+	}
+	return ww.write(rec)
+}
+
+// Metadata is the JSON block of a version's metadata record. With ArticleID,
+// Number (version), At, TextSHA256, RawSHA256, Byline, Published, Modified,
+// Header, ChangesSHA256 and PrevHash it holds every input of
+// snapshots.ChainHash.
+type Metadata struct {
+	Chain         string   `json:"chain"` // the chain encoding, "redline-chain-v2"
+	URL           string   `json:"url"`
+	Source        string   `json:"source"`
+	ArticleID     int64    `json:"article_id"`
+	Version       int      `json:"version"`
+	At            string   `json:"at"`
+	Title         string   `json:"title"`
+	Byline        string   `json:"byline"`
+	Published     string   `json:"published"`
+	Modified      string   `json:"modified"`
+	TextSHA256    string   `json:"text_sha256"`
+	RawSHA256     string   `json:"raw_sha256"`
+	Header        string   `json:"header"` // as stored, which the response record may have had to clean
+	ChangesSHA256 string   `json:"changes_sha256"`
+	Severity      string   `json:"severity"`
+	Kinds         []string `json:"kinds"`
+	PrevHash      string   `json:"prev_hash"`
+	ChainHash     string   `json:"chain_hash"`
+}
+
+func newMetadata(a snapshots.Article, v snapshots.Version) Metadata {
+	changes := ""
+	if v.Changes != nil {
+		changes = snapshots.RawHash(v.Changes)
+	}
+	kinds := v.Kinds
+	if kinds == nil {
+		kinds = []string{}
+	}
+	return Metadata{
+		Chain: "redline-chain-v2", URL: a.URL, Source: a.Source, ArticleID: a.ID, Version: v.Number,
+		At: v.At.UTC().Format(time.RFC3339Nano), Title: v.Title, Byline: v.Byline, Published: v.Published,
+		Modified: v.Modified, TextSHA256: v.TextSHA256, RawSHA256: v.RawSHA256, Header: v.Header,
+		ChangesSHA256: changes, Severity: v.Severity, Kinds: kinds, PrevHash: v.PrevHash, ChainHash: v.ChainHash,
+	}
+}
+
+// recordID returns a urn:uuid derived from parts: the same version always
+// gets the same record IDs. The UUID is version 8 (RFC 9562, custom).
+func recordID(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s;", len(p), p)
+	}
+	var u [16]byte
+	copy(u[:], h.Sum(nil))
+	u[6] = u[6]&0x0f | 0x80
+	u[8] = u[8]&0x3f | 0x80
+	x := hex.EncodeToString(u[:])
+	return "urn:uuid:" + x[:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
+}
+
+// targetURL parses a stored URL for use as WARC-Target-URI and in the
+// request line. Control characters are refused (they would end a header
+// line); spaces and other bytes a URI may not hold are percent-encoded.
+func targetURL(raw string) (*url.URL, error) {
+	for i := 0; i < len(raw); i++ {
+		if raw[i] < 0x20 || raw[i] == 0x7f {
+			return nil, fmt.Errorf("URL %q: control character at byte %d", raw, i)
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("URL %q: %w", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("URL %q: scheme %q is not http or https", raw, u.Scheme)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("URL %q: no host", raw)
+	}
+	for i := 0; i < len(u.Host); i++ {
+		if c := u.Host[i]; c <= ' ' || c >= 0x7f {
+			return nil, fmt.Errorf("URL %q: host must be ASCII (punycode) without spaces", raw)
+		}
+	}
+	u.Fragment, u.RawFragment = "", ""
+	// url.URL.String escapes the path but keeps the query as given.
+	s := percentEncode(u.String())
+	u, err = url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("URL %q: after encoding: %w", raw, err)
+	}
+	return u, nil
+}
+
+// percentEncode escapes the bytes RFC 3986 never allows in a URI.
+func percentEncode(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"<>\^`+"`"+`{|}`, c) >= 0 {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// checkFieldValue refuses a value that would end or fold a header line.
+func checkFieldValue(s string) error {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		return fmt.Errorf("line break at byte %d", i)
+	}
+	return nil
+}
+
+// responseHead turns a stored header text ("HTTP 200" then "Name: value"
+// lines, as the monitor stores it) into an HTTP/1.1 status line and header
+// block whose Content-Length is the stored body's. The body was stored
+// decoded and whole, so the framing headers the server sent
+// (Content-Length, Transfer-Encoding) no longer describe it. A line that is
+// not a valid header field is dropped and control characters in values are
+// percent-encoded, so nothing stored can end the header block early; the
+// metadata record keeps the stored text as it was.
+func responseHead(stored string, bodyLen int) ([]byte, error) {
+	status := http.StatusOK
+	lines := strings.Split(strings.ReplaceAll(stored, "\r\n", "\n"), "\n")
+	if len(lines) > 0 {
+		if code, ok := strings.CutPrefix(lines[0], "HTTP "); ok {
+			if n, err := strconv.Atoi(strings.TrimSpace(code)); err == nil && n >= 100 && n <= 999 {
+				status = n
+			}
+			lines = lines[1:]
+		}
+	}
+	text := http.StatusText(status)
+	if text == "" {
+		text = "Unknown"
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", status, text)
+	for _, line := range lines {
+		name, value, ok := strings.Cut(line, ":")
+		if !ok || !validToken(name) {
+			continue
+		}
+		switch http.CanonicalHeaderKey(name) {
+		case "Content-Length", "Transfer-Encoding":
+			continue
+		}
+		b.WriteString(name)
+		b.WriteString(": ")
+		writeValue(&b, strings.TrimSpace(value))
+		b.WriteString("\r\n")
+	}
+	fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n", bodyLen)
+	if b.Len() > MaxHeaderBytes {
+		return nil, fmt.Errorf("response headers are %d bytes, over the %d-byte limit", b.Len(), MaxHeaderBytes)
+	}
+	return b.Bytes(), nil
+}
+
+func writeValue(b *bytes.Buffer, v string) {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if (c < 0x20 && c != '\t') || c == 0x7f {
+			fmt.Fprintf(b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+}
+
+// validToken reports whether s is an HTTP token (RFC 9110 §5.6.2).
+func validToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}

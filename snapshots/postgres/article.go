@@ -1,0 +1,162 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/redline-news/redline/snapshots"
+)
+
+const articleColumns = `id, url, canonical_url, source, first_seen, next_check, etag, last_modified`
+
+// AddArticle returns the article with a.URL, creating it from a if new. An
+// existing article is returned unchanged.
+func (s *Store) AddArticle(ctx context.Context, a snapshots.Article) (snapshots.Article, error) {
+	got, err := s.addArticle(ctx, a)
+	if err != nil {
+		return snapshots.Article{}, fmt.Errorf("add article %s: %w", a.URL, err)
+	}
+	return got, nil
+}
+
+func (s *Store) addArticle(ctx context.Context, a snapshots.Article) (snapshots.Article, error) {
+	pool, err := s.conn()
+	if err != nil {
+		return snapshots.Article{}, err
+	}
+	if a.URL == "" {
+		return snapshots.Article{}, errors.New("empty URL")
+	}
+	// Most calls find a known article, so look first: an INSERT that hits
+	// the conflict still draws an ID from the sequence.
+	got, err := s.articleByURL(ctx, pool, a.URL)
+	if !errors.Is(err, snapshots.ErrNotFound) {
+		return got, err
+	}
+	first, err := formatTime(a.FirstSeen)
+	if err != nil {
+		return snapshots.Article{}, fmt.Errorf("first seen: %w", err)
+	}
+	// DO NOTHING: a concurrent caller may have added it since we looked;
+	// the first one wins and both return its row. RETURNING then gives no
+	// row, and the SELECT reads the winner's, committed: the INSERT waited
+	// for it.
+	row := pool.QueryRow(ctx, `INSERT INTO articles (url, canonical_url, source, first_seen)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (url) DO NOTHING RETURNING `+articleColumns,
+		a.URL, a.CanonicalURL, a.Source, first)
+	got, err = scanArticle(row)
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return got, err
+	}
+	return s.articleByURL(ctx, pool, a.URL)
+}
+
+// Article returns the article with the given URL, or ErrNotFound.
+func (s *Store) Article(ctx context.Context, url string) (snapshots.Article, error) {
+	pool, err := s.conn()
+	if err != nil {
+		return snapshots.Article{}, fmt.Errorf("get article %s: %w", url, err)
+	}
+	a, err := s.articleByURL(ctx, pool, url)
+	if err != nil {
+		return snapshots.Article{}, fmt.Errorf("get article %s: %w", url, err)
+	}
+	return a, nil
+}
+
+// querier is a pool, a connection or a transaction.
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func (s *Store) articleByURL(ctx context.Context, q querier, url string) (snapshots.Article, error) {
+	a, err := scanArticle(q.QueryRow(ctx, `SELECT `+articleColumns+` FROM articles WHERE url = $1`, url))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return snapshots.Article{}, snapshots.ErrNotFound
+	}
+	return a, err
+}
+
+// Articles lists the articles matching f, by ID.
+func (s *Store) Articles(ctx context.Context, f snapshots.ArticleFilter) ([]snapshots.Article, error) {
+	as, err := s.articles(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("list articles: %w", err)
+	}
+	return as, nil
+}
+
+func (s *Store) articles(ctx context.Context, f snapshots.ArticleFilter) ([]snapshots.Article, error) {
+	pool, err := s.conn()
+	if err != nil {
+		return nil, err
+	}
+	var where []string
+	var a args
+	if f.Source != "" {
+		where = append(where, "source = "+a.add(f.Source))
+	}
+	if f.URL != "" {
+		where = append(where, "url = "+a.add(f.URL))
+	}
+	if !f.DueBy.IsZero() {
+		due, err := formatTime(f.DueBy)
+		if err != nil {
+			return nil, fmt.Errorf("due by: %w", err)
+		}
+		never, _ := formatTime(snapshots.Never) // a constant in range
+		// '' (never scheduled) sorts before every time: due now.
+		where = append(where, "next_check <= "+a.add(due), "next_check <> "+a.add(never))
+	}
+	rows, err := pool.Query(ctx, `SELECT `+articleColumns+` FROM articles`+whereClause(where)+` ORDER BY id`, a...)
+	if err != nil {
+		return nil, err
+	}
+	return collectArticles(rows)
+}
+
+// collectArticles scans and closes rows.
+func collectArticles(rows pgx.Rows) ([]snapshots.Article, error) {
+	defer rows.Close()
+	var as []snapshots.Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, err
+		}
+		as = append(as, a)
+	}
+	return as, rows.Err()
+}
+
+func scanArticle(r pgx.Row) (snapshots.Article, error) {
+	var a snapshots.Article
+	var first, next string
+	if err := r.Scan(&a.ID, &a.URL, &a.CanonicalURL, &a.Source, &first, &next, &a.ETag, &a.LastModified); err != nil {
+		return snapshots.Article{}, err
+	}
+	var err error
+	if a.FirstSeen, err = parseTime(first); err != nil {
+		return snapshots.Article{}, fmt.Errorf("article %d: %w", a.ID, err)
+	}
+	if a.NextCheck, err = parseTime(next); err != nil {
+		return snapshots.Article{}, fmt.Errorf("article %d: %w", a.ID, err)
+	}
+	return a, nil
+}
+
+// sortArticles orders articles by next check, then ID: the order ClaimDue
+// promises.
+func sortArticles(as []snapshots.Article) {
+	slices.SortFunc(as, func(a, b snapshots.Article) int {
+		if c := a.NextCheck.Compare(b.NextCheck); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+}

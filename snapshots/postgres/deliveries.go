@@ -1,0 +1,160 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/redline-news/redline/snapshots"
+)
+
+var _ snapshots.DeliveryStore = (*Store)(nil)
+
+// validStatus reports whether st is one of the statuses the table accepts.
+func validStatus(st snapshots.DeliveryStatus) bool {
+	switch st {
+	case snapshots.DeliveryPending, snapshots.DeliverySent, snapshots.DeliveryFailed:
+		return true
+	}
+	return false
+}
+
+// AddDelivery records d and sets d.ID; see snapshots.DeliveryStore.
+func (s *Store) AddDelivery(ctx context.Context, d *snapshots.Delivery) error {
+	if d == nil {
+		return errors.New("add delivery: nil delivery")
+	}
+	if err := s.addDelivery(ctx, d); err != nil {
+		return fmt.Errorf("add delivery to %q: %w", d.Notifier, err)
+	}
+	return nil
+}
+
+func (s *Store) addDelivery(ctx context.Context, d *snapshots.Delivery) error {
+	pool, err := s.conn()
+	if err != nil {
+		return err
+	}
+	if d.Notifier == "" {
+		return errors.New("empty notifier name")
+	}
+	if d.CreatedAt.IsZero() {
+		return errors.New("zero creation time")
+	}
+	st := d.Status
+	if st == "" {
+		st = snapshots.DeliveryPending
+	}
+	if !validStatus(st) {
+		return fmt.Errorf("unknown status %q", st)
+	}
+	created, err := formatTime(d.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("created_at: %w", err)
+	}
+	last, err := formatOptionalTime(d.LastAttempt)
+	if err != nil {
+		return fmt.Errorf("last_attempt: %w", err)
+	}
+	payload := d.Payload
+	if payload == nil {
+		payload = []byte{} // the column is NOT NULL; nil would bind as NULL
+	}
+	var id int64
+	if err := pool.QueryRow(ctx, `INSERT INTO deliveries
+		(notifier, created_at, last_attempt, attempts, status, error, payload)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		d.Notifier, created, last, d.Attempts, string(st), d.Error, payload).Scan(&id); err != nil {
+		return err
+	}
+	d.ID, d.Status = id, st
+	return nil
+}
+
+// UpdateDelivery stores d's outcome; see snapshots.DeliveryStore.
+func (s *Store) UpdateDelivery(ctx context.Context, d *snapshots.Delivery) error {
+	if d == nil {
+		return errors.New("update delivery: nil delivery")
+	}
+	if err := s.updateDelivery(ctx, d); err != nil {
+		return fmt.Errorf("update delivery %d to %q: %w", d.ID, d.Notifier, err)
+	}
+	return nil
+}
+
+func (s *Store) updateDelivery(ctx context.Context, d *snapshots.Delivery) error {
+	pool, err := s.conn()
+	if err != nil {
+		return err
+	}
+	if !validStatus(d.Status) {
+		return fmt.Errorf("unknown status %q", d.Status)
+	}
+	last, err := formatOptionalTime(d.LastAttempt)
+	if err != nil {
+		return fmt.Errorf("last_attempt: %w", err)
+	}
+	tag, err := pool.Exec(ctx, `UPDATE deliveries
+		SET last_attempt = $1, attempts = $2, status = $3, error = $4 WHERE id = $5`,
+		last, d.Attempts, string(d.Status), d.Error, d.ID)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return snapshots.ErrNotFound
+	}
+	return nil
+}
+
+// Deliveries lists deliveries oldest first; see snapshots.DeliveryStore.
+func (s *Store) Deliveries(ctx context.Context, f snapshots.DeliveryFilter) ([]snapshots.Delivery, error) {
+	ds, err := s.deliveries(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("list deliveries: %w", err)
+	}
+	return ds, nil
+}
+
+func (s *Store) deliveries(ctx context.Context, f snapshots.DeliveryFilter) ([]snapshots.Delivery, error) {
+	pool, err := s.conn()
+	if err != nil {
+		return nil, err
+	}
+	var where []string
+	var a args
+	if f.Status != "" {
+		where = append(where, "status = "+a.add(string(f.Status)))
+	}
+	if f.Notifier != "" {
+		where = append(where, "notifier = "+a.add(f.Notifier))
+	}
+	// IDs grow with insertion, so id order is creation order even when two
+	// deliveries share a timestamp.
+	q := `SELECT id, notifier, created_at, last_attempt, attempts, status, error, payload
+		FROM deliveries` + whereClause(where) + ` ORDER BY id`
+	if f.Limit > 0 {
+		q += " LIMIT " + a.add(f.Limit)
+	}
+	rows, err := pool.Query(ctx, q, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []snapshots.Delivery
+	for rows.Next() {
+		var d snapshots.Delivery
+		var created, last, status string
+		if err := rows.Scan(&d.ID, &d.Notifier, &created, &last, &d.Attempts, &status, &d.Error, &d.Payload); err != nil {
+			return nil, err
+		}
+		d.Status = snapshots.DeliveryStatus(status)
+		if d.CreatedAt, err = parseTime(created); err != nil {
+			return nil, fmt.Errorf("delivery %d: %w", d.ID, err)
+		}
+		if d.LastAttempt, err = parseTime(last); err != nil {
+			return nil, fmt.Errorf("delivery %d: %w", d.ID, err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}

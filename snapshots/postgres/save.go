@@ -1,0 +1,222 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/redline-news/redline/snapshots"
+)
+
+// Save records c and, when v is not nil, the new version v, in one
+// transaction; see snapshots.Store.
+//
+// The transaction first locks the article's row (SELECT … FOR UPDATE), then
+// reads the latest version in a second statement. Concurrent savers of one
+// article queue on the row lock, and under READ COMMITTED each statement
+// sees what committed before it began, so the saver that gets the lock
+// reads the version its predecessor wrote: the one that reads number n is
+// the one that writes n+1. Reading the latest version in the locking
+// statement itself (a join) would not do: PostgreSQL re-reads only the
+// locked row after the wait, not the joined ones.
+func (s *Store) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
+	if c == nil {
+		return errors.New("save: nil check")
+	}
+	what := "save check"
+	if v != nil {
+		what = "save version"
+	}
+	if err := s.save(ctx, c, v); err != nil {
+		return fmt.Errorf("%s of article %d: %w", what, c.ArticleID, err)
+	}
+	return nil
+}
+
+func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
+	pool, err := s.conn()
+	if err != nil {
+		return err
+	}
+	// Work on copies so that c and v change only if the transaction commits.
+	cc := *c
+	if v == nil {
+		switch cc.Outcome {
+		case snapshots.OutcomeUnchanged, snapshots.OutcomeNotModified, snapshots.OutcomeFailed:
+		default:
+			return fmt.Errorf("check outcome %q without a version", cc.Outcome)
+		}
+	} else if cc.Outcome == "" {
+		cc.Outcome = snapshots.OutcomeNew
+	} else if cc.Outcome != snapshots.OutcomeNew {
+		return fmt.Errorf("check outcome %q with a new version", cc.Outcome)
+	}
+	checkAt, err := formatTime(cc.At)
+	if err != nil {
+		return fmt.Errorf("check time: %w", err)
+	}
+	nextCheck, err := formatOptionalTime(cc.NextCheck)
+	if err != nil {
+		return fmt.Errorf("next check: %w", err)
+	}
+
+	var vv snapshots.Version
+	var row versionRow
+	if v != nil {
+		vv = *v
+		if vv.ArticleID == 0 {
+			vv.ArticleID = cc.ArticleID
+		} else if vv.ArticleID != cc.ArticleID {
+			return fmt.Errorf("version belongs to article %d", vv.ArticleID)
+		}
+		if vv.At.IsZero() {
+			vv.At = cc.At
+		}
+		vv.TextSHA256 = snapshots.TextHash(vv.Title, vv.Text)
+		vv.RawSHA256 = snapshots.RawHash(vv.Raw)
+		if cc.TextSHA256 == "" {
+			cc.TextSHA256 = vv.TextSHA256
+		}
+		if cc.RawSHA256 == "" {
+			cc.RawSHA256 = vv.RawSHA256
+		}
+		// Encode and compress before taking the row lock, which other
+		// savers of the article may be waiting for.
+		if row, err = s.newVersionRow(vv); err != nil {
+			return err
+		}
+	}
+
+	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	if err != nil {
+		return err
+	}
+	// Rollback after Commit returns ErrTxClosed; nothing to undo then.
+	defer tx.Rollback(context.WithoutCancel(ctx))
+
+	// The lock and the read of the latest version go in one round trip, as
+	// two statements: the second one's snapshot is taken once the lock is
+	// held.
+	var (
+		found bool
+		last  int
+		prev  string
+	)
+	var reads pgx.Batch
+	reads.Queue(`SELECT true FROM articles WHERE id = $1 FOR UPDATE`, cc.ArticleID).QueryRow(func(r pgx.Row) error {
+		err := r.Scan(&found)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("lock article: %w", err)
+		}
+		return nil
+	})
+	if v != nil {
+		reads.Queue(`SELECT number, chain_hash FROM versions
+			WHERE article_id = $1 ORDER BY number DESC LIMIT 1`, vv.ArticleID).QueryRow(func(r pgx.Row) error {
+			err := r.Scan(&last, &prev)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("read latest version: %w", err)
+			}
+			return nil
+		})
+	}
+	if err := tx.SendBatch(ctx, &reads).Close(); err != nil {
+		return err
+	}
+	if !found {
+		return fmt.Errorf("article %d: %w", cc.ArticleID, snapshots.ErrNotFound)
+	}
+
+	// The writes go in one round trip too.
+	var writes pgx.Batch
+	if v != nil {
+		vv.Number = last + 1
+		vv.PrevHash = prev
+		vv.ChainHash = snapshots.ChainHash(vv)
+		cc.Version = vv.Number
+
+		// Bodies are content-addressed: the same body, saved again by this
+		// article or another, is stored once.
+		writes.Queue(`INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3)
+			ON CONFLICT (sha256) DO NOTHING`, vv.RawSHA256, len(vv.Raw), row.blob).Exec(func(pgconn.CommandTag) error { return nil })
+		writes.Queue(`INSERT INTO versions (article_id, number, at, title, byline,
+			published, modified, text, text_sha256, raw_sha256, header, prev_hash, chain_hash,
+			changes, severity, kinds) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			RETURNING id`,
+			vv.ArticleID, vv.Number, row.at, vv.Title, vv.Byline,
+			vv.Published, vv.Modified, vv.Text, vv.TextSHA256, vv.RawSHA256, vv.Header, vv.PrevHash, vv.ChainHash,
+			row.changes, vv.Severity, row.kinds).QueryRow(func(r pgx.Row) error {
+			if err := r.Scan(&vv.ID); err != nil {
+				return fmt.Errorf("insert version %d: %w", vv.Number, err)
+			}
+			return nil
+		})
+	}
+	writes.Queue(`INSERT INTO checks (article_id, at, status, final_url, etag,
+		last_modified, raw_sha256, text_sha256, outcome, error, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		cc.ArticleID, checkAt, cc.Status, cc.FinalURL, cc.ETag,
+		cc.LastModified, cc.RawSHA256, cc.TextSHA256, string(cc.Outcome), cc.Error, cc.Version).QueryRow(func(r pgx.Row) error {
+		if err := r.Scan(&cc.ID); err != nil {
+			return fmt.Errorf("insert check: %w", err)
+		}
+		return nil
+	})
+	// One statement for the schedule and the validators: each is kept as
+	// it was when this check has nothing to say about it. A recorded check
+	// also ends the article's lease.
+	validators := cc.Status == 200 || cc.Status == 304
+	writes.Queue(`UPDATE articles SET
+		next_check    = CASE WHEN $1 = '' THEN next_check ELSE $1 END,
+		etag          = CASE WHEN $2 THEN $3 ELSE etag END,
+		last_modified = CASE WHEN $2 THEN $4 ELSE last_modified END,
+		lease_owner   = '',
+		lease_until   = ''
+		WHERE id = $5`, nextCheck, validators, cc.ETag, cc.LastModified, cc.ArticleID).Exec(func(pgconn.CommandTag) error { return nil })
+	if err := tx.SendBatch(ctx, &writes).Close(); err != nil {
+		// The version insert's error already names its statement; the
+		// blob's, the schedule's and the server's errors are named here.
+		return fmt.Errorf("write: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	*c = cc
+	if v != nil {
+		*v = vv
+	}
+	return nil
+}
+
+// versionRow holds a version's column values that need encoding.
+type versionRow struct {
+	at      string
+	changes []byte // nil stores NULL
+	kinds   []string
+	blob    []byte // compressed Raw
+}
+
+func (s *Store) newVersionRow(v snapshots.Version) (versionRow, error) {
+	var r versionRow
+	var err error
+	if r.at, err = formatTime(v.At); err != nil {
+		return r, fmt.Errorf("version time: %w", err)
+	}
+	if len(v.Changes) > 0 {
+		r.changes = v.Changes
+	}
+	r.kinds = v.Kinds
+	if r.kinds == nil {
+		r.kinds = []string{} // the column is NOT NULL; nil would bind as NULL
+	}
+	if r.blob, err = s.compress(v.Raw); err != nil {
+		return r, fmt.Errorf("compress body: %w", err)
+	}
+	return r, nil
+}
