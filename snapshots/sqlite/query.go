@@ -17,7 +17,7 @@ const versionColumns = `v.id, v.article_id, v.number, v.at, v.title, v.byline, v
 	v.severity, v.kinds`
 
 // rawColumns follow versionColumns when the body is wanted.
-const rawColumns = `, v.header, b.data, b.size`
+const rawColumns = `, v.header, b.data, b.size, b.codec, b.dict_sha256`
 
 // Latest returns the newest version of an article, without Raw and Header,
 // or ErrNotFound if it has none.
@@ -54,7 +54,14 @@ func (s *Store) oneVersion(ctx context.Context, withRaw bool, where string, args
 	if err != nil {
 		return snapshots.Version{}, err
 	}
-	return scanVersion(row, withRaw)
+	v, body, err := scanVersion(row, withRaw)
+	if err != nil || !withRaw {
+		return v, err
+	}
+	if v.Raw, err = s.decodeBody(ctx, db, body); err != nil {
+		return snapshots.Version{}, fmt.Errorf("version %d of article %d: %w", v.Number, v.ArticleID, err)
+	}
+	return v, nil
 }
 
 func versionQuery(withRaw bool) string {
@@ -114,49 +121,97 @@ func (s *Store) versions(ctx context.Context, f snapshots.VersionFilter) ([]snap
 	}
 	defer rows.Close()
 	var vs []snapshots.Version
+	var bodies []storedBody
 	for rows.Next() {
-		v, err := scanVersion(rows, f.WithRaw)
+		v, body, err := scanVersion(rows, f.WithRaw)
+		bodies = append(bodies, body)
 		if err != nil {
 			return nil, err
 		}
 		vs = append(vs, v)
 	}
-	return vs, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close() // decoding may read a dictionary: free the connection first
+	if f.WithRaw {
+		for i := range vs {
+			if vs[i].Raw, err = s.decodeBody(ctx, db, bodies[i]); err != nil {
+				return nil, fmt.Errorf("version %d of article %d: %w", vs[i].Number, vs[i].ArticleID, err)
+			}
+		}
+	}
+	return vs, nil
 }
 
-func scanVersion(r scanner, withRaw bool) (snapshots.Version, error) {
+// storedBody is a body as the blobs table holds it.
+type storedBody struct {
+	data        []byte
+	size        int64
+	codec, dict string
+}
+
+// scanVersion reads a version row; with withRaw it also returns the stored
+// body for decodeBody, which may need a second query.
+func scanVersion(r scanner, withRaw bool) (snapshots.Version, storedBody, error) {
 	var v snapshots.Version
+	var body storedBody
 	var at, kinds string
-	var changes, data []byte
-	var size int64
+	var changes []byte
 	dest := []any{&v.ID, &v.ArticleID, &v.Number, &at, &v.Title, &v.Byline, &v.Published,
 		&v.Modified, &v.Text, &v.TextSHA256, &v.RawSHA256, &v.PrevHash, &v.ChainHash, &changes,
 		&v.Severity, &kinds}
 	if withRaw {
-		dest = append(dest, &v.Header, &data, &size)
+		dest = append(dest, &v.Header, &body.data, &body.size, &body.codec, &body.dict)
 	}
 	if err := r.Scan(dest...); err != nil {
-		return snapshots.Version{}, err
+		return snapshots.Version{}, body, err
 	}
 	var err error
 	if v.At, err = parseTime(at); err != nil {
-		return snapshots.Version{}, fmt.Errorf("version %d of article %d: %w", v.Number, v.ArticleID, err)
+		return snapshots.Version{}, body, fmt.Errorf("version %d of article %d: %w", v.Number, v.ArticleID, err)
 	}
 	if len(changes) > 0 {
 		v.Changes = changes
 	}
 	if err := json.Unmarshal([]byte(kinds), &v.Kinds); err != nil {
-		return snapshots.Version{}, fmt.Errorf("version %d of article %d: kinds: %w", v.Number, v.ArticleID, err)
+		return snapshots.Version{}, body, fmt.Errorf("version %d of article %d: kinds: %w", v.Number, v.ArticleID, err)
 	}
 	if len(v.Kinds) == 0 {
 		v.Kinds = nil
 	}
-	if withRaw {
-		if v.Raw, err = decompress(data, size); err != nil {
-			return snapshots.Version{}, fmt.Errorf("version %d of article %d: %w", v.Number, v.ArticleID, err)
-		}
+	return v, body, nil
+}
+
+// decodeBody decompresses a stored body, reading its dictionary when it
+// has one and the decoder for it is not at hand.
+func (s *Store) decodeBody(ctx context.Context, db *sql.DB, b storedBody) ([]byte, error) {
+	out, err := s.codecs.decode(b.data, b.size, b.codec, b.dict, nil)
+	if !errors.Is(err, errNoDict) {
+		return out, err
 	}
-	return v, nil
+	dict, err := s.blob(ctx, db, b.dict)
+	if err != nil {
+		return nil, fmt.Errorf("dictionary %s: %w", b.dict, err)
+	}
+	return s.codecs.decode(b.data, b.size, b.codec, b.dict, dict)
+}
+
+// blob returns the decoded body with the given SHA-256. Only keyframes
+// (bodies compressed on their own) are dictionaries, so this never recurses.
+func (s *Store) blob(ctx context.Context, db *sql.DB, sum string) ([]byte, error) {
+	row, err := s.queryRow(ctx, db, `SELECT data, size, codec, dict_sha256 FROM blobs WHERE sha256 = ?`, sum)
+	if err != nil {
+		return nil, err
+	}
+	var b storedBody
+	if err := row.Scan(&b.data, &b.size, &b.codec, &b.dict); err != nil {
+		return nil, err
+	}
+	if b.codec == codecZstdDict {
+		return nil, fmt.Errorf("blob %s is itself compressed against a dictionary", sum)
+	}
+	return s.codecs.decode(b.data, b.size, b.codec, "", nil)
 }
 
 // Checks lists the checks matching f, newest first.

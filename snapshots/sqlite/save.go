@@ -84,6 +84,9 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		if row, err = newVersionRow(vv); err != nil {
 			return err
 		}
+		if row.blob, err = s.encodeBody(ctx, db, vv); err != nil {
+			return err
+		}
 	}
 
 	tx, err := db.BeginTx(ctx, nil)
@@ -120,8 +123,11 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		vv.PrevHash = prev
 		vv.ChainHash = snapshots.ChainHash(vv)
 
-		if _, err := s.txExec(ctx, tx, `INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?)
-			ON CONFLICT (sha256) DO NOTHING`, vv.RawSHA256, len(vv.Raw), row.blob); err != nil {
+		if row.blob.data == nil {
+			// Stored already when encodeBody looked; it cannot have gone.
+		} else if _, err := s.txExec(ctx, tx, `INSERT INTO blobs (sha256, size, data, codec, dict_sha256)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+			vv.RawSHA256, len(vv.Raw), row.blob.data, row.blob.codec, row.blob.dict); err != nil {
 			return fmt.Errorf("store body: %w", err)
 		}
 		res, err := s.txExec(ctx, tx, `INSERT INTO versions (article_id, number, at, title, byline,
@@ -178,7 +184,7 @@ type versionRow struct {
 	at      string
 	changes []byte // nil stores NULL
 	kinds   string
-	blob    []byte // compressed Raw
+	blob    encoded // compressed Raw
 }
 
 func newVersionRow(v snapshots.Version) (versionRow, error) {
@@ -199,8 +205,53 @@ func newVersionRow(v snapshots.Version) (versionRow, error) {
 		return r, fmt.Errorf("encode kinds: %w", err)
 	}
 	r.kinds = string(b)
-	if r.blob, err = compress(v.Raw); err != nil {
-		return r, fmt.Errorf("compress body: %w", err)
-	}
 	return r, nil
+}
+
+// encodeBody compresses a new version's body, against the article's
+// current dictionary (the keyframe its latest version's body is, or is
+// compressed against). It runs before the write lock is taken; a version
+// saved meanwhile by another process only means a slightly older
+// dictionary. A body already stored is not compressed again.
+func (s *Store) encodeBody(ctx context.Context, db *sql.DB, v snapshots.Version) (encoded, error) {
+	row, err := s.queryRow(ctx, db, `SELECT 1 FROM blobs WHERE sha256 = ?`, v.RawSHA256)
+	if err != nil {
+		return encoded{}, err
+	}
+	var one int
+	switch err := row.Scan(&one); {
+	case err == nil:
+		return encoded{}, nil // stored once, by content
+	case !errors.Is(err, sql.ErrNoRows):
+		return encoded{}, err
+	}
+	var dictSum string
+	var dict []byte
+	row, err = s.queryRow(ctx, db, `SELECT b.sha256, b.codec, b.dict_sha256 FROM versions v
+		JOIN blobs b ON b.sha256 = v.raw_sha256
+		WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1`, v.ArticleID)
+	if err != nil {
+		return encoded{}, err
+	}
+	var sum, codec, dictOf string
+	switch err := row.Scan(&sum, &codec, &dictOf); {
+	case errors.Is(err, sql.ErrNoRows): // the first version: a keyframe
+	case err != nil:
+		return encoded{}, err
+	default:
+		dictSum = sum
+		if codec == codecZstdDict {
+			dictSum = dictOf
+		}
+		if !s.codecs.has(dictSum) {
+			if dict, err = s.blob(ctx, db, dictSum); err != nil {
+				return encoded{}, fmt.Errorf("dictionary %s: %w", dictSum, err)
+			}
+		}
+	}
+	out, err := s.codecs.encode(v.Raw, dictSum, dict)
+	if err != nil {
+		return encoded{}, fmt.Errorf("compress body: %w", err)
+	}
+	return out, nil
 }
