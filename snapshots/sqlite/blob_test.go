@@ -189,13 +189,16 @@ func gzipBytes(b []byte) ([]byte, error) {
 // BenchmarkSave60KB stores versions of realistic 60 KB pages, one
 // transaction each, with synchronous=FULL, and reports versions stored per
 // second and bytes on disk per version:
+//
 //   - first: the first version of many articles (each a keyframe);
+//
 //   - edited: successive editions of a few live stories (each stored
 //     against its article's dictionary, whose codec is at hand);
+//
 //   - edited-cold: successive editions of 100 articles in turn, more than
 //     the codec cache holds, so each dictionary is prepared again.
 //
-//	go test ./snapshots/sqlite -run '^$' -bench Save60KB -benchtime 2000x
+//     go test ./snapshots/sqlite -run '^$' -bench Save60KB -benchtime 2000x
 func BenchmarkSave60KB(b *testing.B) {
 	pages := make([][]byte, 64)
 	for i := range pages {

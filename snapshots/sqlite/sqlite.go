@@ -22,8 +22,8 @@ var _ snapshots.Store = (*Store)(nil)
 // Store is a snapshots.Store in one SQLite file. It is safe for concurrent
 // use, also by several processes sharing the file.
 type Store struct {
-	path  string
-	log   *slog.Logger
+	path   string
+	log    *slog.Logger
 	db     *sql.DB
 	stmts  stmtCache
 	codecs codecs

@@ -223,7 +223,7 @@ func TestStore_Pragmas(t *testing.T) {
 			{"foreign_keys", "1"},
 			{"busy_timeout", "10000"},
 			{"journal_mode", "wal"},
-			{"synchronous", "1"},
+			{"synchronous", "2"}, // FULL
 		} {
 			var got string
 			if err := c.QueryRowContext(t.Context(), "PRAGMA "+tt.pragma).Scan(&got); err != nil {
