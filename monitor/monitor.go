@@ -461,6 +461,12 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 		return res
 	}
 	res.Check = check
+	if check.Outcome == snapshots.OutcomeUnchanged {
+		// Another process stored this text first: nothing changed here.
+		res.Changes = nil
+		log.Debug("unchanged: stored meanwhile by another process", "version", check.Version)
+		return res
+	}
 	// The body and headers are in the store now; a cycle of thousands of
 	// results must not keep every page in memory until it ends.
 	v.Raw, v.Header = nil, ""

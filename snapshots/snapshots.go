@@ -148,6 +148,11 @@ type Store interface {
 	// OutcomeNew; c.TextSHA256 and c.RawSHA256 are filled from v when empty.
 	// Save changes c and v only when it succeeds.
 	//
+	// A version whose text is the latest version's (another process saved
+	// it since the caller read the latest) is not stored: the check is
+	// recorded as OutcomeUnchanged confirming the latest version, c says
+	// so, and v is left untouched (v.Number stays 0).
+	//
 	// Save returns ErrNotFound if the article does not exist, and an error
 	// without writing anything if v belongs to another article, if v is nil
 	// and c.Outcome is not OutcomeUnchanged or OutcomeFailed, or if v is not

@@ -101,9 +101,10 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	// two statements: the second one's snapshot is taken once the lock is
 	// held.
 	var (
-		found bool
-		last  int
-		prev  string
+		found    bool
+		last     int
+		prev     string
+		lastText string
 	)
 	var reads pgx.Batch
 	reads.Queue(`SELECT true FROM articles WHERE id = $1 FOR UPDATE`, cc.ArticleID).QueryRow(func(r pgx.Row) error {
@@ -117,9 +118,9 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		return nil
 	})
 	if v != nil {
-		reads.Queue(`SELECT number, chain_hash FROM versions
+		reads.Queue(`SELECT number, chain_hash, text_sha256 FROM versions
 			WHERE article_id = $1 ORDER BY number DESC LIMIT 1`, vv.ArticleID).QueryRow(func(r pgx.Row) error {
-			err := r.Scan(&last, &prev)
+			err := r.Scan(&last, &prev, &lastText)
 			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 				return fmt.Errorf("read latest version: %w", err)
 			}
@@ -131,6 +132,14 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	}
 	if !found {
 		return fmt.Errorf("article %d: %w", cc.ArticleID, snapshots.ErrNotFound)
+	}
+	if v != nil && last > 0 && lastText == vv.TextSHA256 {
+		// Another saver stored this same text since the caller looked (two
+		// workers checking one article): a version is only ever a change,
+		// so this check confirms the latest one instead.
+		v = nil
+		cc.Outcome = snapshots.OutcomeUnchanged
+		cc.Version = last
 	}
 
 	// The writes go in one round trip too.

@@ -110,6 +110,26 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 
 	if v != nil {
 		var last int
+		var prev, lastText string
+		latest, err := s.txQueryRow(ctx, tx, `SELECT number, chain_hash, text_sha256 FROM versions
+			WHERE article_id = ? ORDER BY number DESC LIMIT 1`, vv.ArticleID)
+		if err == nil {
+			err = latest.Scan(&last, &prev, &lastText)
+		}
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read latest version: %w", err)
+		}
+		if last > 0 && lastText == vv.TextSHA256 {
+			// Another saver stored this same text since the caller looked
+			// (two processes checking one article): a version is only ever
+			// a change, so this check confirms the latest one instead.
+			v = nil
+			cc.Outcome = snapshots.OutcomeUnchanged
+			cc.Version = last
+		}
+	}
+	if v != nil {
+		var last int
 		var prev string
 		latest, err := s.txQueryRow(ctx, tx, `SELECT number, chain_hash FROM versions
 			WHERE article_id = ? ORDER BY number DESC LIMIT 1`, vv.ArticleID)

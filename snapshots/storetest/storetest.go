@@ -151,6 +151,28 @@ var articlesCases = []testCase{
 }
 
 var saveCases = []testCase{
+	{"same_text_as_latest_confirms_it", func(t *testing.T, s snapshots.Store) {
+		// Two processes fetched the article at once and both found a new
+		// text: the second save must not make a second, identical version.
+		a := addArticle(t, s, "https://news.example/a")
+		save(t, s, newCheck(a, 1), newVersion(1))
+		again := newVersion(1)
+		again.At = at(2)
+		c := newCheck(a, 2)
+		save(t, s, c, again)
+		if c.Outcome != snapshots.OutcomeUnchanged || c.Version != 1 {
+			t.Errorf("check = %s confirming version %d, want unchanged confirming 1", c.Outcome, c.Version)
+		}
+		if again.Number != 0 {
+			t.Errorf("the duplicate version was numbered %d", again.Number)
+		}
+		if vs := versions(t, s, snapshots.VersionFilter{ArticleID: a.ID}); len(vs) != 1 {
+			t.Errorf("%d versions stored, want 1", len(vs))
+		}
+		if cs := checks(t, s, snapshots.CheckFilter{ArticleID: a.ID}); len(cs) != 2 || cs[0].Outcome != snapshots.OutcomeUnchanged {
+			t.Errorf("checks = %+v, want the second recorded as unchanged", cs)
+		}
+	}},
 	{"check_without_version", func(t *testing.T, s snapshots.Store) {
 		a := addArticle(t, s, "https://news.example/a")
 		c := &snapshots.Check{ArticleID: a.ID, At: base, Status: 503, Outcome: snapshots.OutcomeFailed, Error: "fetch: status 503"}
