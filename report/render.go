@@ -18,9 +18,9 @@ import (
 var ErrUnknownFormat = errors.New("unknown report format")
 
 // formats lists the formats in the order error messages name them.
-var formats = []Format{Text, Markdown, JSON, HTML}
+var formats = []Format{Text, Markdown, JSON, HTML, Atom}
 
-// ParseFormat parses a format name: "text", "markdown", "json" or "html",
+// ParseFormat parses a format name: "text", "markdown", "json", "html" or "atom",
 // in any case. The error wraps ErrUnknownFormat and names the value and the
 // allowed ones.
 func ParseFormat(s string) (Format, error) {
@@ -65,6 +65,10 @@ func Render(w io.Writer, f Format, r Report, opt Options) error {
 		}
 	case HTML:
 		if err := renderHTML(&b, r); err != nil {
+			return err
+		}
+	case Atom:
+		if err := renderAtom(&b, r); err != nil {
 			return err
 		}
 	default:

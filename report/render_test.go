@@ -395,7 +395,7 @@ func TestParseFormat(t *testing.T) {
 		if !errors.Is(err, report.ErrUnknownFormat) {
 			t.Fatalf("ParseFormat(%q) error = %v, want ErrUnknownFormat", in, err)
 		}
-		want := `unknown report format "` + in + `" (want text, markdown, json or html)`
+		want := `unknown report format "` + in + `" (want text, markdown, json, html or atom)`
 		if err.Error() != want {
 			t.Errorf("ParseFormat(%q) error = %q, want %q", in, err, want)
 		}

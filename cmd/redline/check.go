@@ -291,6 +291,8 @@ func extension(f report.Format) string {
 		return "json"
 	case report.HTML:
 		return "html"
+	case report.Atom:
+		return "atom"
 	default:
 		return "txt"
 	}

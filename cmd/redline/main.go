@@ -36,6 +36,7 @@ Commands:
   extract   print what redline would snapshot of a page (URL, file or -)
   history   list the stored versions of an article
   show      print one stored version of an article (by number or time)
+  report    report every change stored in a time window (text, markdown, html, json, atom)
   verify    recompute every stored hash and chain link; exit 1 on any problem
   export    write stored versions as WARC 1.1 (.warc.gz) or JSON Lines
   version   print redline's version
@@ -90,6 +91,7 @@ func commands() []command {
 		{"extract", "print what redline would snapshot of a page", runExtract},
 		{"history", "list the stored versions of an article", runHistory},
 		{"show", "print one stored version of an article", runShow},
+		{"report", "report every change stored in a time window", runReport},
 		{"verify", "recompute every stored hash and chain link", runVerify},
 		{"export", "write stored versions as WARC or JSON Lines", runExport},
 		{"version", "print redline's version", runVersion},

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/snapshots"
+)
+
+func runReport(ctx context.Context, a *app, args []string) error {
+	var cf commonFlags
+	fs := newFlagSet(a, "report", "", `Report every change stored in a time window, grouped by article, most severe first.
+The window is --since (a duration back from now: 24h, 90m, 7d) or --from and --to
+(RFC 3339 or "2006-01-02 15:04" UTC); the default is the last 24 hours.`, &cf, true)
+	since := fs.String("since", "", "the window: this long back from now (`DURATION`, e.g. 24h or 7d)")
+	from := fs.String("from", "", "the window's start (`TIME`)")
+	to := fs.String("to", "", "the window's end (`TIME`, default now)")
+	source := fs.String("source", "", "only this source's articles (`NAME`)")
+	minSev := fs.String("min-severity", "", "only changes at least this severe: low, medium or high")
+	format := fs.String("format", "text", "report `FORMAT`: text, markdown, html, json or atom")
+	exitCode := fs.Bool("exit-code", false, "exit with status 1 when the window holds changes")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("report takes no arguments, got %q", fs.Args())
+	}
+	f, err := report.ParseFormat(*format)
+	if err != nil {
+		return usagef("--format: %v", err)
+	}
+	now := a.now().UTC()
+	start, end := now.Add(-24*time.Hour), now
+	switch {
+	case *since != "" && (*from != "" || *to != ""):
+		return usagef("report: give --since or --from/--to, not both")
+	case *since != "":
+		d, err := parseSince(*since)
+		if err != nil {
+			return usagef("--since: %v", err)
+		}
+		start = now.Add(-d)
+	case *from != "" || *to != "":
+		if *from != "" {
+			if start, err = parseTimeFlag(*from); err != nil {
+				return usagef("--from: %v", err)
+			}
+		}
+		if *to != "" {
+			if end, err = parseTimeFlag(*to); err != nil {
+				return usagef("--to: %v", err)
+			}
+		}
+		if !end.After(start) {
+			return usagef("report: --to (%s) must be after --from (%s)", stamp(end), stamp(start))
+		}
+	}
+	min := diffing.SeverityNone
+	if *minSev != "" {
+		if min, err = diffing.ParseSeverity(*minSev); err != nil {
+			return usagef("--min-severity: %v", err)
+		}
+	}
+	st, err := openForRead(ctx, a, &cf)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep, err := windowReport(ctx, st, start, end, *source, min)
+	if err != nil {
+		return err
+	}
+	rep.Generated = now
+	if err := report.Render(a.stdout, f, rep, report.Options{Color: f == report.Text && wantColor(a.stdout)}); err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	if *exitCode && len(rep.Items) > 0 {
+		return errChanges
+	}
+	return nil
+}
+
+// parseSince reads a Go duration, or a whole number of days ("7d").
+func parseSince(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n <= 0 || n > 36500 {
+			return 0, fmt.Errorf("%q is not a number of days", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a positive duration (24h, 90m, 7d)", s)
+	}
+	return d, nil
+}
+
+// windowReport collects the versions stored in [start, end) that changed
+// an article, as report items, keeping those of source (all when "") whose
+// change set is at least min.
+func windowReport(ctx context.Context, st snapshots.Store, start, end time.Time, source string, min diffing.Severity) (report.Report, error) {
+	var rep report.Report
+	vs, err := st.Versions(ctx, snapshots.VersionFilter{Since: start, Until: end})
+	if err != nil {
+		return rep, err
+	}
+	arts, err := st.Articles(ctx, snapshots.ArticleFilter{Source: source})
+	if err != nil {
+		return rep, err
+	}
+	byID := make(map[int64]snapshots.Article, len(arts))
+	for _, a := range arts {
+		byID[a.ID] = a
+	}
+	for _, v := range vs {
+		art, ok := byID[v.ArticleID]
+		if !ok || v.Number < 2 || len(v.Changes) == 0 {
+			continue // another source's, or a first version: nothing changed
+		}
+		var cs diffing.ChangeSet
+		if err := json.Unmarshal(v.Changes, &cs); err != nil {
+			return rep, fmt.Errorf("version %d of %s: stored changes: %w", v.Number, art.URL, err)
+		}
+		if cs.Empty() || cs.Summary.Severity < min {
+			continue
+		}
+		rep.Items = append(rep.Items, report.Item{
+			URL: art.URL, Source: art.Source, Title: v.Title,
+			FromVersion: v.Number - 1, ToVersion: v.Number, At: v.At, Changes: &cs,
+		})
+	}
+	return rep, nil
+}
