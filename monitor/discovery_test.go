@@ -52,7 +52,7 @@ func TestMonitor_JSONFeedAndSitemap(t *testing.T) {
 	defer srv.Close()
 	srvURL = srv.URL
 	st := openStore(t)
-	m := newMonitor(st,
+	m := newMonitor(t, st,
 		monitor.Source{Name: "json", Feed: srv.URL + "/feed.json"},
 		monitor.Source{Name: "map", Sitemap: srv.URL + "/sitemap.xml"})
 	rs := m.Check(t.Context())
@@ -102,7 +102,7 @@ func TestMonitor_ConditionalGET(t *testing.T) {
 	srv := httptest.NewServer(p)
 	defer srv.Close()
 	st := openStore(t)
-	m := newMonitor(st, monitor.Source{Name: "s", URL: srv.URL + "/story"})
+	m := newMonitor(t, st, monitor.Source{Name: "s", URL: srv.URL + "/story"})
 
 	if rs := m.Check(t.Context()); len(rs) != 1 || rs[0].Version == nil {
 		t.Fatalf("first check: %+v", rs)
@@ -142,7 +142,7 @@ func TestMonitor_DueResumesAfterRestart(t *testing.T) {
 	clock := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 	newM := func() *monitor.Monitor {
 		return monitor.New(monitor.Options{
-			Store: st, Client: fetch.New(fetch.Options{Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}), Now: func() time.Time { return clock },
+			Store: st, Client: fetch.New(fetch.Options{Guard: allowing(t, srv), Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}), Now: func() time.Time { return clock },
 			Sources: []monitor.Source{{Name: "l", Feed: srv.URL + "/feed.xml"}},
 		})
 	}

@@ -23,7 +23,7 @@ func TestMonitor_Metrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := monitor.New(monitor.Options{
-		Store: openStore(t), Client: fetch.New(fetch.Options{HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}), Metrics: metrics,
+		Store: openStore(t), Client: fetch.New(fetch.Options{Guard: allowing(t, srv), HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}), Metrics: metrics,
 		Sources: []monitor.Source{{Name: "s", URL: srv.URL + "/story"}},
 	})
 	m.Check(t.Context())

@@ -45,11 +45,15 @@ type Source struct {
 	HostConcurrency int
 	HostRate        float64
 	Robots          fetch.RobotsPolicy
+	// AllowPrivate lets this source's fetches (feed, sitemap, articles,
+	// their redirects and robots.txt) reach loopback, private and other
+	// non-global addresses, which the Client's Guard otherwise refuses.
+	AllowPrivate bool
 }
 
 // request returns a GET of url under the source's limits.
 func (src Source) request(url string) fetch.Request {
-	return fetch.Request{URL: url, HostConcurrency: src.HostConcurrency, HostRate: src.HostRate, Robots: src.Robots}
+	return fetch.Request{URL: url, HostConcurrency: src.HostConcurrency, HostRate: src.HostRate, Robots: src.Robots, AllowPrivate: src.AllowPrivate}
 }
 
 // nextCheck returns when an article of src checked at now is next due. A

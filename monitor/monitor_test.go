@@ -2,11 +2,15 @@ package monitor_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -66,10 +70,45 @@ func openStore(t *testing.T) *sqlite.Store {
 	return st
 }
 
-func newMonitor(st *sqlite.Store, srcs ...monitor.Source) *monitor.Monitor {
+// allowing is the test SSRF policy: every non-global address is refused
+// but the given test servers' own 127.0.0.1:port.
+func allowing(t testing.TB, srvs ...*httptest.Server) *fetch.Guard {
+	t.Helper()
+	var allow []netip.AddrPort
+	for _, s := range srvs {
+		allow = append(allow, s.Listener.Addr().(*net.TCPAddr).AddrPort())
+	}
+	return fetch.NewGuard(fetch.GuardOptions{Allow: allow})
+}
+
+// sourceServers allows the hosts the sources name, each an httptest
+// server's 127.0.0.1:port.
+func sourceServers(t testing.TB, srcs []monitor.Source) *fetch.Guard {
+	t.Helper()
+	var allow []netip.AddrPort
+	for _, src := range srcs {
+		for _, raw := range []string{src.URL, src.Feed, src.Sitemap} {
+			if raw == "" {
+				continue
+			}
+			u, err := url.Parse(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ap, err := netip.ParseAddrPort(u.Host)
+			if err != nil {
+				t.Fatalf("source %s: %v", src.Name, err)
+			}
+			allow = append(allow, ap)
+		}
+	}
+	return fetch.NewGuard(fetch.GuardOptions{Allow: allow})
+}
+
+func newMonitor(t testing.TB, st *sqlite.Store, srcs ...monitor.Source) *monitor.Monitor {
 	return monitor.New(monitor.Options{
 		Store:   st,
-		Client:  fetch.New(fetch.Options{Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
+		Client:  fetch.New(fetch.Options{Guard: sourceServers(t, srcs), Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
 		Sources: srcs,
 		Logger:  slog.New(slog.DiscardHandler),
 	})
@@ -87,7 +126,7 @@ func TestMonitor_Check(t *testing.T) {
 	srv := httptest.NewServer(p)
 	defer srv.Close()
 	st := openStore(t)
-	m := newMonitor(st, monitor.Source{Name: "ledger", URL: srv.URL + "/story"})
+	m := newMonitor(t, st, monitor.Source{Name: "ledger", URL: srv.URL + "/story"})
 	ctx := t.Context()
 
 	check := func(t *testing.T) monitor.Result {
@@ -170,7 +209,7 @@ func TestMonitor_Feed(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	st := openStore(t)
-	m := newMonitor(st, monitor.Source{Name: "ledger", Feed: srv.URL + "/feed.xml"})
+	m := newMonitor(t, st, monitor.Source{Name: "ledger", Feed: srv.URL + "/feed.xml"})
 
 	rs := m.Check(t.Context())
 	if len(rs) != 1 || rs[0].URL != srv.URL+"/a" || rs[0].Version == nil {
@@ -193,7 +232,7 @@ func TestMonitor_FeedFailure(t *testing.T) {
 		fmt.Fprint(w, "this is not a feed")
 	}))
 	defer srv.Close()
-	m := newMonitor(openStore(t), monitor.Source{Name: "broken", Feed: srv.URL + "/feed.xml"})
+	m := newMonitor(t, openStore(t), monitor.Source{Name: "broken", Feed: srv.URL + "/feed.xml"})
 	rs := m.Check(t.Context())
 	if len(rs) != 1 || rs[0].Err == nil || !strings.Contains(rs[0].Err.Error(), srv.URL+"/feed.xml") {
 		t.Fatalf("got %+v, want one failure naming the feed URL", rs)
@@ -219,7 +258,7 @@ func TestMonitor_Run(t *testing.T) {
 	got := make(chan monitor.Result, 1)
 	m := monitor.New(monitor.Options{
 		Store:    st,
-		Client:   fetch.New(fetch.Options{HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
+		Client:   fetch.New(fetch.Options{Guard: allowing(t, srv), HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
 		Sources:  []monitor.Source{{Name: "s", URL: srv.URL, Schedule: &once{}, Spec: "once"}},
 		Logger:   slog.New(slog.DiscardHandler),
 		OnResult: func(r monitor.Result) { got <- r },
@@ -234,5 +273,44 @@ func TestMonitor_Run(t *testing.T) {
 	}
 	if r.Err != nil || r.Version == nil || p.hits.Load() != 1 {
 		t.Errorf("scheduled check: err %v version %v hits %d", r.Err, r.Version, p.hits.Load())
+	}
+}
+
+// TestMonitor_AllowPrivate: a source's allow_private reaches the fetch,
+// its feed's articles included; other sources stay refused.
+func TestMonitor_AllowPrivate(t *testing.T) {
+	p := &page{}
+	p.set(200, "Story", "A paragraph.")
+	mux := http.NewServeMux()
+	mux.Handle("/story", p)
+	mux.HandleFunc("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>L</title><item><link>/story</link></item></channel></rss>`)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	m := monitor.New(monitor.Options{
+		Store: openStore(t),
+		// The default Guard: nothing but global addresses.
+		Client: fetch.New(fetch.Options{HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
+		Sources: []monitor.Source{
+			{Name: "allowed", Feed: srv.URL + "/feed.xml", AllowPrivate: true},
+			{Name: "refused", URL: srv.URL + "/story?refused"},
+		},
+		Logger: slog.New(slog.DiscardHandler),
+	})
+	for _, r := range m.Check(t.Context()) {
+		switch r.Source {
+		case "allowed":
+			if r.Err != nil || r.Version == nil {
+				t.Errorf("allowed source: %v", r.Err)
+			}
+		case "refused":
+			if !errors.As(r.Err, new(*fetch.AddrError)) {
+				t.Errorf("refused source: got %v, want an *AddrError", r.Err)
+			}
+		}
+	}
+	if n := p.hits.Load(); n != 1 {
+		t.Errorf("article served %d times, want 1 (the allowed source only)", n)
 	}
 }

@@ -41,6 +41,7 @@ func BenchmarkCycle(b *testing.B) {
 		m := monitor.New(monitor.Options{
 			Store: st,
 			Client: fetch.New(fetch.Options{
+				Guard:   allowing(b, srv),
 				Timeout: time.Minute, MaxBodyBytes: 32 << 20,
 				HostConcurrency: 64, HostRate: fetch.Unlimited, Robots: fetch.RobotsObey,
 			}),

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -41,9 +40,22 @@ type hooks struct {
 	metrics  *monitor.Metrics
 }
 
+// newGuard is the address policy for everything a command connects to:
+// non-global addresses refused, except for sources and notifiers with
+// allow_private (which ask per request) and cfg.AllowAddrs.
+func newGuard(cfg Config) *fetch.Guard {
+	return fetch.NewGuard(fetch.GuardOptions{Allow: cfg.AllowAddrs})
+}
+
 // newMonitor wires a Monitor from the config.
 func newMonitor(a *app, cfg Config, st snapshots.Store, h hooks) *monitor.Monitor {
+	for _, src := range cfg.Sources {
+		if src.AllowPrivate {
+			a.log.Info("source may connect to private addresses (allow_private)", "source", src.Name)
+		}
+	}
 	client := fetch.New(fetch.Options{
+		Guard:        newGuard(cfg),
 		UserAgent:    cfg.UserAgent,
 		Timeout:      cfg.Timeout,
 		MaxBodyBytes: cfg.MaxBodyBytes,
@@ -78,10 +90,17 @@ func newDispatcher(a *app, cfg Config, st snapshots.Store) (*notify.Dispatcher, 
 	if !ok {
 		return nil, fmt.Errorf("store %s cannot keep notification deliveries", cfg.Store)
 	}
+	for _, n := range cfg.Notify {
+		if n.AllowPrivate {
+			a.log.Info("notifier may connect to private addresses (allow_private)", "notifier", n.Name)
+		}
+	}
+	// No HTTPClient: notify builds its own on the Guard's dialer, one
+	// connection pool for notifiers with allow_private and one for the rest.
 	return notify.New(cfg.Notify, notify.Options{
-		HTTPClient: &http.Client{Timeout: 30 * time.Second},
-		Store:      ds,
-		Logger:     a.log,
+		Dial:   newGuard(cfg).DialContext,
+		Store:  ds,
+		Logger: a.log,
 	})
 }
 
@@ -203,6 +222,8 @@ func failureReason(r monitor.Result) string {
 		return fmt.Sprintf("HTTP %d", se.Status)
 	case errors.Is(r.Err, fetch.ErrBodyTooLarge):
 		return "body too large"
+	case errors.As(r.Err, new(*fetch.AddrError)):
+		return "address refused"
 	case r.Check.Status == 0:
 		return "fetch"
 	default:

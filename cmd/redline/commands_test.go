@@ -41,7 +41,7 @@ func TestHelpOnEveryCommand(t *testing.T) {
 func TestUsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte("sources:\n  - name: a\n    url: http://127.0.0.1:1/a\n"), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte("allow_private: true\nsources:\n  - name: a\n    url: http://127.0.0.1:1/a\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -158,7 +158,7 @@ func TestCheckFailureIsRecordedAndExits3(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL)
+	body := fmt.Sprintf("store: %s\nallow_private: true\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL)
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestRunDaemonStopsCleanly(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n    schedule: \"@every 1s\"\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL)
+	body := fmt.Sprintf("store: %s\nallow_private: true\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n    schedule: \"@every 1s\"\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL)
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}

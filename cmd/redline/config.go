@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"reflect"
@@ -84,11 +86,13 @@ type fileConfig struct {
 	Sources      []*sourceConfig `yaml:"sources"`
 }
 
-// hostLimits are the politeness keys, global and per source.
+// hostLimits are the politeness keys, global and per source, and
+// allow_private, which says where a source may connect.
 type hostLimits struct {
 	HostConcurrency at[int]     `yaml:"host_concurrency"`
 	HostRate        at[float64] `yaml:"host_rate"`
 	RespectRobots   at[bool]    `yaml:"respect_robots"`
+	AllowPrivate    at[bool]    `yaml:"allow_private"`
 }
 
 // compile fills the fetch limits: a key left out keeps the default (0),
@@ -147,6 +151,7 @@ type notifyConfig struct {
 	From          at[string]   `yaml:"from"`
 	To            []at[string] `yaml:"to"`
 	AllowInsecure at[bool]     `yaml:"allow_insecure"`
+	AllowPrivate  at[bool]     `yaml:"allow_private"`
 	Path          at[string]   `yaml:"path"`
 	MaxEntries    at[int]      `yaml:"max_entries"`
 }
@@ -196,9 +201,16 @@ type Config struct {
 	HostConcurrency int
 	HostRate        float64
 	Robots          fetch.RobotsPolicy
-	Cadence         monitor.Cadence
-	Notify          []notify.Config
-	Sources         []monitor.Source
+	// AllowPrivate is the global allow_private: the default of every
+	// source's and notifier's own, which is what the Guard honours.
+	AllowPrivate bool
+	// AllowAddrs are addresses the Guard allows although non-global. They
+	// never come from config.yaml: `redline demo` puts its own local site
+	// here, and nothing else.
+	AllowAddrs []netip.AddrPort
+	Cadence    monitor.Cadence
+	Notify     []notify.Config
+	Sources    []monitor.Source
 }
 
 func defaultConfig() Config {
@@ -441,7 +453,8 @@ func (v *validator) compile(fc fileConfig) Config {
 		cfg.Cadence = v.cadence("cadence", fc.Cadence)
 	}
 	cfg.HostConcurrency, cfg.HostRate, cfg.Robots = fc.hostLimits.compile(v, func(f string) string { return f })
-	cfg.Notify = v.notifiers(fc.Notify)
+	cfg.AllowPrivate = fc.AllowPrivate.V
+	cfg.Notify = v.notifiers(fc.Notify, cfg.AllowPrivate)
 	seenURL := map[string]string{}
 	seenName := map[string]bool{}
 	for i, sc := range fc.Sources {
@@ -449,14 +462,14 @@ func (v *validator) compile(fc fileConfig) Config {
 			v.add(0, fmt.Sprintf("sources[%d]", i), "empty source")
 			continue
 		}
-		if src, ok := v.source(i, sc, cfg.Schedule, seenURL, seenName); ok {
+		if src, ok := v.source(i, sc, cfg.Schedule, cfg.AllowPrivate, seenURL, seenName); ok {
 			cfg.Sources = append(cfg.Sources, src)
 		}
 	}
 	return cfg
 }
 
-func (v *validator) source(i int, sc *sourceConfig, defSchedule string, seenURL map[string]string, seenName map[string]bool) (monitor.Source, bool) {
+func (v *validator) source(i int, sc *sourceConfig, defSchedule string, allowPrivate bool, seenURL map[string]string, seenName map[string]bool) (monitor.Source, bool) {
 	before := len(v.problems)
 	field := func(name string) string { return fmt.Sprintf("sources[%d].%s", i, name) }
 	src := monitor.Source{Name: sc.Name.V}
@@ -483,6 +496,10 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, seenURL 
 		src.Cadence = v.cadence(field("cadence"), sc.Cadence)
 	}
 	src.HostConcurrency, src.HostRate, src.Robots = sc.hostLimits.compile(v, field)
+	src.AllowPrivate = allowPrivate
+	if sc.AllowPrivate.Line > 0 {
+		src.AllowPrivate = sc.AllowPrivate.V
+	}
 	for _, u := range []struct {
 		name string
 		val  at[string]
@@ -495,6 +512,12 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, seenURL 
 		if err != nil {
 			v.add(u.val.Line, field(u.name), "%v", err)
 			continue
+		}
+		if !src.AllowPrivate {
+			if err := checkPublicURL(norm, "source"); err != nil {
+				v.add(u.val.Line, field(u.name), "%v", err)
+				continue
+			}
 		}
 		if prev, dup := seenURL[norm]; dup {
 			v.add(u.val.Line, field(u.name), "duplicate URL %q (already in %s)", u.val.V, prev)
@@ -548,7 +571,7 @@ func (v *validator) cadence(path string, steps []stepConfig) monitor.Cadence {
 
 // notifiers compiles the notify list and lets notify.New validate it, so
 // a bad notifier is refused when the config loads, not at the first change.
-func (v *validator) notifiers(ncs []notifyConfig) []notify.Config {
+func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Config {
 	var out []notify.Config
 	for i, nc := range ncs {
 		field := func(name string) string { return fmt.Sprintf("notify[%d].%s", i, name) }
@@ -556,6 +579,21 @@ func (v *validator) notifiers(ncs []notifyConfig) []notify.Config {
 			Name: nc.Name.V, Kind: nc.Kind.V, URL: nc.URL.V, Secret: nc.Secret.V,
 			Addr: nc.Addr.V, Username: nc.Username.V, Password: nc.Password.V, From: nc.From.V,
 			AllowInsecure: nc.AllowInsecure.V, AtomPath: nc.Path.V, MaxEntries: nc.MaxEntries.V,
+			AllowPrivate: allowPrivate,
+		}
+		if nc.AllowPrivate.Line > 0 {
+			c.AllowPrivate = nc.AllowPrivate.V
+		}
+		if !c.AllowPrivate {
+			// The webhook URL is not shown: its path is often the token.
+			if err := checkPublicURL(nc.URL.V, "notifier"); nc.URL.V != "" && err != nil {
+				v.add(nc.URL.Line, field("url"), "%v", err)
+			}
+			if host, _, err := net.SplitHostPort(nc.Addr.V); err == nil {
+				if err := checkPublicHost(host, "notifier"); err != nil {
+					v.add(nc.Addr.Line, field("addr"), "%v", err)
+				}
+			}
 		}
 		if nc.MinSeverity.V != "" {
 			sev, err := diffing.ParseSeverity(nc.MinSeverity.V)
@@ -685,6 +723,34 @@ func parseSelectors(selectors string) (extract.Rules, error) {
 		return extract.Rules{}, &ConfigError{v.problems}
 	}
 	return r, nil
+}
+
+// checkPublicURL refuses a URL whose host is written as a non-global IP
+// address or a localhost name, which the Guard would refuse at every
+// fetch (battery C07): better said once, at load. Names that resolve to
+// such addresses are refused when dialled. what is "source" or "notifier",
+// for the hint. A URL that does not parse is left to the other checks.
+func checkPublicURL(raw, what string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil
+	}
+	return checkPublicHost(u.Hostname(), what)
+}
+
+func checkPublicHost(host, what string) error {
+	name := strings.TrimSuffix(strings.ToLower(host), ".")
+	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
+		return fmt.Errorf("%s is a loopback name: set allow_private: true on this %s to allow it", host, what)
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return nil
+	}
+	if reason := fetch.NonGlobal(ip); reason != "" {
+		return fmt.Errorf("%s is not a public address (%s): set allow_private: true on this %s to allow it", host, reason, what)
+	}
+	return nil
 }
 
 // checkURL accepts absolute http(s) URLs only and returns them normalized

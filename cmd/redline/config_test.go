@@ -44,8 +44,11 @@ func TestLoadConfig_Example(t *testing.T) {
 	if err != nil {
 		t.Fatalf("config.yaml: %v", err)
 	}
-	if len(cfg.Notify) != 3 || cfg.Notify[0].Secret != "s3cret" || cfg.Notify[1].Password != "hunter2" {
-		t.Errorf("notifiers = %+v, want three with secrets from the environment", cfg.Notify)
+	if len(cfg.Notify) != 4 || cfg.Notify[0].Secret != "s3cret" || cfg.Notify[1].Password != "hunter2" {
+		t.Errorf("notifiers = %+v, want four with secrets from the environment", cfg.Notify)
+	}
+	if cfg.AllowPrivate || cfg.Sources[0].AllowPrivate || !cfg.Sources[3].AllowPrivate || cfg.Notify[0].AllowPrivate || !cfg.Notify[3].AllowPrivate {
+		t.Errorf("allow_private: global %v, sources %+v, notifiers %+v; want only intranet-wire and local-relay", cfg.AllowPrivate, cfg.Sources, cfg.Notify)
 	}
 	if len(cfg.Cadence) != 3 || cfg.Sources[2].Sitemap == "" || len(cfg.Sources[2].Cadence) != 2 {
 		t.Errorf("cadence %v / sources %+v not read", cfg.Cadence, cfg.Sources)
@@ -108,6 +111,11 @@ func TestLoadConfig_Refusals(t *testing.T) {
 		{"bad-scheme.yaml", `bad-scheme.yaml:3: sources[0].url: scheme "file" not allowed (want http or https)`},
 		{"syntax.yaml", `syntax.yaml:3: mapping values are not allowed in this context`},
 		{"wrong-type.yaml", `wrong-type.yaml:1: concurrency: want a whole number, got "lots"`},
+		{"private-address.yaml", `private-address.yaml:3: sources[0].url: 169.254.169.254 is not a public address (link-local): set allow_private: true on this source to allow it`},
+		{"private-localhost.yaml", `private-localhost.yaml:4: sources[0].url: localhost is a loopback name: set allow_private: true on this source to allow it`},
+		{"notify-private.yaml", "notify-private.yaml:7: notify[0].url: ::ffff:10.0.0.8 is not a public address (private): set allow_private: true on this notifier to allow it\n" +
+			"notify-private.yaml:11: notify[1].addr: localhost is a loopback name: set allow_private: true on this notifier to allow it"},
+		{"allow-private-type.yaml", `allow-private-type.yaml:4: sources[0].allow_private: want true or false, got "sometimes"`},
 	} {
 		t.Run(strings.TrimSuffix(tt.file, ".yaml"), func(t *testing.T) {
 			_, err := loadConfig(filepath.Join("testdata/config", tt.file))
@@ -115,11 +123,40 @@ func TestLoadConfig_Refusals(t *testing.T) {
 			if !errors.As(err, &ce) {
 				t.Fatalf("loadConfig = %v, want a *ConfigError", err)
 			}
-			got := strings.TrimPrefix(err.Error(), "testdata/config/")
+			got := strings.ReplaceAll(err.Error(), "testdata/config/", "")
 			if got != tt.want {
 				t.Errorf("error\n got: %s\nwant: %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestLoadConfig_AllowPrivate: the global key is every source's and
+// notifier's default, and their own keys override it either way.
+func TestLoadConfig_AllowPrivate(t *testing.T) {
+	cfg, err := parseConfig("private.yaml", []byte(`allow_private: true
+sources:
+  - name: inherits
+    url: http://127.0.0.1:8080/a
+  - name: refuses
+    url: https://news.example/b
+    allow_private: false
+notify:
+  - {name: inherits, kind: webhook, url: "http://192.168.1.9/hook", secret: s}
+  - {name: refuses, kind: slack, url: "https://hooks.example/x", allow_private: false}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.AllowPrivate || !cfg.Sources[0].AllowPrivate || cfg.Sources[1].AllowPrivate {
+		t.Errorf("sources: global %v, %v, %v; want true, true, false", cfg.AllowPrivate, cfg.Sources[0].AllowPrivate, cfg.Sources[1].AllowPrivate)
+	}
+	if !cfg.Notify[0].AllowPrivate || cfg.Notify[1].AllowPrivate {
+		t.Errorf("notifiers: %v, %v; want true, false", cfg.Notify[0].AllowPrivate, cfg.Notify[1].AllowPrivate)
+	}
+	cfg, err = parseConfig("default.yaml", []byte("sources:\n  - {name: a, url: https://news.example/a}\n"))
+	if err != nil || cfg.AllowPrivate || cfg.Sources[0].AllowPrivate {
+		t.Errorf("default: %v, global %v, source %v; want false", err, cfg.AllowPrivate, cfg.Sources[0].AllowPrivate)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sync"
@@ -75,6 +76,9 @@ happens. Needs no config and nothing but this binary.`, &cf, false)
 		_ = srv.Shutdown(shut) // the demo is over; a slow client is not worth an error
 		wg.Wait()
 	}()
+	// The Guard refuses loopback; the demo allows its own site's address
+	// and port, and nothing else on this machine.
+	cfg.AllowAddrs = []netip.AddrPort{ln.Addr().(*net.TCPAddr).AddrPort()}
 	base := "http://" + ln.Addr().String()
 	cfg.Sources = []monitor.Source{{
 		Name:     "border-ledger",

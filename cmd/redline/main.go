@@ -37,6 +37,7 @@ Commands:
   history   list the stored versions of an article
   show      print one stored version of an article (by number or time)
   report    report every change stored in a time window (text, markdown, html, json, atom)
+  serve     serve a read-only web interface over the store (127.0.0.1:8080)
   verify    recompute every stored hash and chain link; exit 1 on any problem
   export    write stored versions as WARC 1.1 (.warc.gz) or JSON Lines
   version   print redline's version
@@ -94,6 +95,7 @@ func commands() []command {
 		{"report", "report every change stored in a time window", runReport},
 		{"verify", "recompute every stored hash and chain link", runVerify},
 		{"export", "write stored versions as WARC or JSON Lines", runExport},
+		{"serve", "serve a read-only web interface over the store", runServe},
 		{"version", "print redline's version", runVersion},
 	}
 }

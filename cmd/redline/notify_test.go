@@ -64,6 +64,7 @@ func TestCheckNotifies(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
 	body := fmt.Sprintf(`store: %s
+allow_private: true
 reports: {dir: %s}
 host_rate: 0
 notify:

@@ -24,7 +24,7 @@ func TestReportCommand(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nreports: {dir: %s}\nhost_rate: 0\ncadence: [{until: 24h, every: 1s}]\n"+
+	body := fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nhost_rate: 0\ncadence: [{until: 24h, every: 1s}]\n"+
 		"sources:\n  - {name: ledger, feed: %s/feed.xml}\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL)
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		t.Fatal(err)

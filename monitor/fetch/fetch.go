@@ -3,6 +3,10 @@
 // a body cap, redirect and scheme checks, conditional GET, retries with
 // backoff, per-host concurrency and rate limits, and robots.txt. It does no
 // parsing of pages.
+//
+// Every connection goes through a Guard, which refuses loopback, private,
+// link-local and other non-global addresses unless they are allowed: see
+// Guard, Options.Guard and Request.AllowPrivate.
 package fetch
 
 import (
@@ -85,21 +89,27 @@ type Options struct {
 	// Robots says whether robots.txt is obeyed. Default obey.
 	Robots RobotsPolicy
 	Logger *slog.Logger
-	// DialContext replaces the dialer, for tests that must see every
-	// connection attempt. ConnectTimeout still applies.
-	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Guard decides which addresses may be dialled, on every redirect and
+	// DNS answer. Nil means NewGuard(GuardOptions{}): non-global addresses
+	// refused, the system resolver. ConnectTimeout applies on top of it.
+	Guard *Guard
 }
 
 // Client fetches pages. It is safe for concurrent use.
 type Client struct {
-	http   *http.Client
-	opt    Options
-	log    *slog.Logger
-	agent  string // product token matched against robots.txt groups
-	clock  *clock
-	jitter func(bound time.Duration) time.Duration
-	hosts  *hostLimits
-	robots *robotsCache
+	http *http.Client
+	// private sends requests with AllowPrivate. A separate transport keeps
+	// their connections in a separate pool: a connection to a private
+	// address opened for one source must never carry a request from
+	// another source, or from a redirect, that was not allowed there.
+	private *http.Client
+	opt     Options
+	log     *slog.Logger
+	agent   string // product token matched against robots.txt groups
+	clock   *clock
+	jitter  func(bound time.Duration) time.Duration
+	hosts   *hostLimits
+	robots  *robotsCache
 }
 
 // clock is time as the Client sees it; tests replace it so backoff, rate
@@ -119,6 +129,10 @@ type Request struct {
 	HostConcurrency int          // 0: Options.HostConcurrency; Unlimited for none
 	HostRate        float64      // 0: Options.HostRate; Unlimited for none
 	Robots          RobotsPolicy // RobotsDefault: Options.Robots
+	// AllowPrivate lets this request, its redirects and its robots.txt
+	// reach any address, as a source with allow_private does: its dials
+	// run under WithAllowPrivate, over connections no other request uses.
+	AllowPrivate bool
 }
 
 // Response is what a fetch returned.
@@ -147,9 +161,26 @@ func New(opt Options) *Client {
 		hosts:  newHostLimits(clk),
 		robots: newRobotsCache(clk),
 	}
+	guard := opt.Guard
+	if guard == nil {
+		guard = NewGuard(GuardOptions{})
+	}
+	c.http = c.newHTTPClient(guard.DialContext)
+	c.private = c.newHTTPClient(func(ctx context.Context, network, addr string) (net.Conn, error) {
+		return guard.DialContext(WithAllowPrivate(ctx), network, addr)
+	})
+	return c
+}
+
+// newHTTPClient returns an http.Client whose every connection is made by
+// dial, under the connect timeout.
+func (c *Client) newHTTPClient(dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Client {
+	opt := c.opt
 	tr := &http.Transport{
-		Proxy:                  http.ProxyFromEnvironment,
-		DialContext:            dialWithTimeout(opt.DialContext, opt.ConnectTimeout),
+		// No proxy: through one, the Guard would judge the proxy's address
+		// instead of the site's, and the proxy would reach what it likes.
+		Proxy:                  nil,
+		DialContext:            dialWithTimeout(dial, opt.ConnectTimeout),
 		TLSHandshakeTimeout:    opt.TLSHandshakeTimeout,
 		ResponseHeaderTimeout:  opt.ResponseHeaderTimeout,
 		ExpectContinueTimeout:  time.Second,
@@ -162,7 +193,7 @@ func New(opt Options) *Client {
 		// the transport asks for gzip and decodes it, and the body cap
 		// counts decoded bytes.
 	}
-	c.http = &http.Client{
+	return &http.Client{
 		Transport: tr,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) > opt.MaxRedirects {
@@ -171,11 +202,17 @@ func New(opt Options) *Client {
 			if err := checkScheme(req.URL); err != nil {
 				return &redirectError{fmt.Sprintf("unsupported redirect target %q: %v", req.URL.Redacted(), err)}
 			}
+			if h, ok := req.Context().Value(hopsKey{}).(*int); ok {
+				*h = len(via)
+			}
 			return nil
 		},
 	}
-	return c
 }
+
+// hopsKey holds, in an attempt's context, how many redirects it has
+// followed, so a refused dial can say which hop it was.
+type hopsKey struct{}
 
 func withDefaults(opt Options) Options {
 	def := func(d *time.Duration, v time.Duration) {
@@ -223,9 +260,6 @@ func withDefaults(opt Options) Options {
 // dialWithTimeout bounds a connect by d whatever the dialer, and says so
 // when it fires: "i/o timeout" alone does not tell connect from read.
 func dialWithTimeout(dial func(ctx context.Context, network, addr string) (net.Conn, error), d time.Duration) func(ctx context.Context, network, addr string) (net.Conn, error) {
-	if dial == nil {
-		dial = (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext
-	}
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
 		dctx, cancel := context.WithTimeout(ctx, d)
 		defer cancel()
@@ -245,6 +279,15 @@ func productToken(ua string) string {
 	return strings.ToLower(strings.TrimSpace(tok))
 }
 
+// redact drops a password from a URL for an error message.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Sprintf("%q", raw)
+	}
+	return u.Redacted()
+}
+
 func checkScheme(u *url.URL) error {
 	switch strings.ToLower(u.Scheme) {
 	case "http", "https":
@@ -262,6 +305,7 @@ type limits struct {
 	concurrency int        // 0: unlimited
 	rate        rate.Limit // rate.Inf: unlimited
 	robots      bool
+	private     bool // Request.AllowPrivate
 }
 
 func (c *Client) limitsFor(req Request) limits {
@@ -275,7 +319,7 @@ func (c *Client) limitsFor(req Request) limits {
 	if req.Robots != RobotsDefault {
 		pol = req.Robots
 	}
-	l := limits{concurrency: max(conc, 0), rate: rate.Inf, robots: pol == RobotsObey}
+	l := limits{concurrency: max(conc, 0), rate: rate.Inf, robots: pol == RobotsObey, private: req.AllowPrivate}
 	if rps > 0 {
 		l.rate = rate.Limit(rps)
 	}
@@ -343,19 +387,30 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, name string, h http.He
 	defer release()
 	actx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
-	hreq, err := http.NewRequestWithContext(actx, http.MethodGet, u.String(), nil)
+	hops := new(int)
+	client := c.http
+	if lim.private {
+		client = c.private
+		actx = WithAllowPrivate(actx)
+	}
+	hreq, err := http.NewRequestWithContext(context.WithValue(actx, hopsKey{}, hops), http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
 	hreq.Header = h.Clone()
 	hreq.Header.Set("User-Agent", c.opt.UserAgent)
 	start := time.Now()
-	hresp, err := c.http.Do(hreq)
+	hresp, err := client.Do(hreq)
 	if err != nil {
-		// url.Error repeats the method and URL, which Error already says.
+		// url.Error repeats the method and URL, which Error already says;
+		// past a redirect, its URL is the hop that failed.
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
+			var re *redirectError
+			if *hops > 0 && !errors.As(err, &re) {
+				err = fmt.Errorf("redirect hop %d → %s: %w", *hops, redact(ue.URL), err)
+			}
 		}
 		return nil, c.attemptError(ctx, actx, err, "")
 	}

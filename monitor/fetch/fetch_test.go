@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -56,7 +57,7 @@ func TestClient_Get(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	c := fetch.New(fetch.Options{
-		UserAgent: "redline-test/1", MaxBodyBytes: 1024, MaxRedirects: 3, Timeout: 200 * time.Millisecond,
+		Guard: allowing(t, srv), UserAgent: "redline-test/1", MaxBodyBytes: 1024, MaxRedirects: 3, Timeout: 200 * time.Millisecond,
 		MaxRetries: -1, HostRate: fetch.Unlimited, // retries and limits have their own tests
 	})
 
@@ -207,7 +208,7 @@ func TestClient_Gzip(t *testing.T) {
 	if len(bomb) >= maxBody {
 		t.Fatalf("the bomb is %d bytes compressed; it must be under the cap to test the decoded size", len(bomb))
 	}
-	c := fetch.New(fetch.Options{MaxBodyBytes: maxBody, HostRate: fetch.Unlimited})
+	c := fetch.New(fetch.Options{Guard: allowing(t, srv), MaxBodyBytes: maxBody, HostRate: fetch.Unlimited})
 
 	t.Run("decoded", func(t *testing.T) {
 		r, err := c.Get(t.Context(), fetch.Request{URL: srv.URL + "/page"})
@@ -268,14 +269,19 @@ func TestClient_Timeouts(t *testing.T) {
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}
-	base := fetch.Options{Timeout: 10 * time.Second, MaxRetries: -1, HostRate: fetch.Unlimited, Robots: fetch.RobotsIgnore}
+	allow := []netip.AddrPort{addrOf(t, srv), ln.Addr().(*net.TCPAddr).AddrPort()}
+	base := fetch.Options{Guard: fetch.NewGuard(fetch.GuardOptions{Allow: allow, Dial: newTripwire(t).dial}),
+		Timeout: 10 * time.Second, MaxRetries: -1, HostRate: fetch.Unlimited, Robots: fetch.RobotsIgnore}
 	tests := []struct {
 		name string
 		url  string
 		opt  func(o *fetch.Options)
 		want string
 	}{
-		{"connect", srv.URL + "/", func(o *fetch.Options) { o.DialContext = hang; o.ConnectTimeout = 50 * time.Millisecond }, "timed out after 50ms"},
+		{"connect", srv.URL + "/", func(o *fetch.Options) {
+			o.Guard = fetch.NewGuard(fetch.GuardOptions{Allow: allow, Dial: hang})
+			o.ConnectTimeout = 50 * time.Millisecond
+		}, "timed out after 50ms"},
 		{"tls handshake", "https://" + ln.Addr().String() + "/", func(o *fetch.Options) { o.TLSHandshakeTimeout = 50 * time.Millisecond }, "TLS handshake timeout"},
 		{"response header", srv.URL + "/", func(o *fetch.Options) { o.ResponseHeaderTimeout = 50 * time.Millisecond }, "timeout awaiting response headers"},
 		{"total", srv.URL + "/", func(o *fetch.Options) { o.Timeout = 50 * time.Millisecond }, "timed out after 50ms"},

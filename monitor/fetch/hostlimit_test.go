@@ -66,7 +66,7 @@ func TestClient_HostConcurrency(t *testing.T) {
 			h := &crowd{}
 			srv := httptest.NewServer(h)
 			defer srv.Close()
-			c := fetch.New(fetch.Options{HostConcurrency: tt.opt, HostRate: fetch.Unlimited, Robots: fetch.RobotsIgnore})
+			c := fetch.New(fetch.Options{Guard: allowing(t, srv), HostConcurrency: tt.opt, HostRate: fetch.Unlimited, Robots: fetch.RobotsIgnore})
 			getAll(t, c, fetch.Request{URL: srv.URL, HostConcurrency: tt.req}, 10)
 			if p := h.peak.Load(); !tt.want(p) {
 				t.Errorf("server saw %d requests at once, want %s", p, tt.says)
@@ -82,7 +82,7 @@ func TestClient_HostConcurrencyCancel(t *testing.T) {
 		<-release
 	}))
 	defer srv.Close()
-	c := fetch.New(fetch.Options{HostConcurrency: 1, HostRate: fetch.Unlimited, Robots: fetch.RobotsIgnore})
+	c := fetch.New(fetch.Options{Guard: allowing(t, srv), HostConcurrency: 1, HostRate: fetch.Unlimited, Robots: fetch.RobotsIgnore})
 	done := make(chan error)
 	go func() {
 		_, err := c.Get(t.Context(), fetch.Request{URL: srv.URL})
@@ -124,7 +124,7 @@ func TestClient_HostRate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := fetch.New(fetch.Options{HostRate: tt.optRate, Robots: fetch.RobotsIgnore})
+			c := fetch.New(fetch.Options{Guard: allowing(t, srv), HostRate: tt.optRate, Robots: fetch.RobotsIgnore})
 			clk := useFakeClock(c)
 			for range 5 {
 				if _, err := c.Get(t.Context(), tt.req); err != nil {
@@ -138,7 +138,7 @@ func TestClient_HostRate(t *testing.T) {
 		})
 	}
 	t.Run("hosts do not share a limit", func(t *testing.T) {
-		c := fetch.New(fetch.Options{HostRate: 1, Robots: fetch.RobotsIgnore})
+		c := fetch.New(fetch.Options{Guard: allowing(t, srv, other), HostRate: 1, Robots: fetch.RobotsIgnore})
 		clk := useFakeClock(c)
 		for _, u := range []string{srv.URL, other.URL} {
 			if _, err := c.Get(t.Context(), fetch.Request{URL: u}); err != nil {
@@ -150,7 +150,7 @@ func TestClient_HostRate(t *testing.T) {
 		}
 	})
 	t.Run("a wait past the deadline fails at once", func(t *testing.T) {
-		c := fetch.New(fetch.Options{HostRate: 0.001, Robots: fetch.RobotsIgnore})
+		c := fetch.New(fetch.Options{Guard: allowing(t, srv), HostRate: 0.001, Robots: fetch.RobotsIgnore})
 		if _, err := c.Get(t.Context(), fetch.Request{URL: srv.URL}); err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +174,7 @@ func TestClient_HostEviction(t *testing.T) {
 		defer s.Close()
 		srvs = append(srvs, s)
 	}
-	c := fetch.New(fetch.Options{HostRate: 1})
+	c := fetch.New(fetch.Options{Guard: allowing(t, srvs...), HostRate: 1})
 	clk := useFakeClock(c)
 	for _, s := range srvs[:3] {
 		c.Get(t.Context(), fetch.Request{URL: s.URL + "/page"})

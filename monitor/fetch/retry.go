@@ -69,7 +69,7 @@ func retryable(ctx context.Context, err error) bool {
 	)
 	switch {
 	case errors.Is(err, ErrBodyTooLarge), errors.Is(err, errWaitPastDeadline),
-		errors.As(err, &re), errors.As(err, &cert):
+		errors.As(err, &re), errors.As(err, &cert), errRefused(err):
 		return false
 	case errors.As(err, &dns):
 		return !dns.IsNotFound

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,7 +46,10 @@ func identity(d time.Duration) time.Duration { return d }
 
 // retryClient has no host limits or robots.txt, so every sleep it records
 // is a backoff.
-func retryClient(opt fetch.Options) (*fetch.Client, *fakeClock) {
+func retryClient(t testing.TB, srv *httptest.Server, opt fetch.Options) (*fetch.Client, *fakeClock) {
+	if opt.Guard == nil {
+		opt.Guard = allowing(t, srv)
+	}
 	opt.HostRate = fetch.Unlimited
 	opt.Robots = fetch.RobotsIgnore
 	c := fetch.New(opt)
@@ -57,7 +61,7 @@ func TestClient_Retry(t *testing.T) {
 		s := &script{statuses: []int{503, 502}}
 		srv := httptest.NewServer(s)
 		defer srv.Close()
-		c, clk := retryClient(fetch.Options{RetryBaseDelay: 100 * time.Millisecond})
+		c, clk := retryClient(t, srv, fetch.Options{RetryBaseDelay: 100 * time.Millisecond})
 		fetch.SetJitter(c, identity)
 		r, err := c.Get(t.Context(), fetch.Request{URL: srv.URL})
 		if err != nil {
@@ -74,7 +78,7 @@ func TestClient_Retry(t *testing.T) {
 		s := &script{statuses: slices.Repeat([]int{500}, 10)}
 		srv := httptest.NewServer(s)
 		defer srv.Close()
-		c, clk := retryClient(fetch.Options{MaxRetries: 5, RetryBaseDelay: time.Second, RetryMaxDelay: 3 * time.Second})
+		c, clk := retryClient(t, srv, fetch.Options{MaxRetries: 5, RetryBaseDelay: time.Second, RetryMaxDelay: 3 * time.Second})
 		fetch.SetJitter(c, identity)
 		r, err := c.Get(t.Context(), fetch.Request{URL: srv.URL})
 		var fe *fetch.Error
@@ -95,7 +99,7 @@ func TestClient_Retry(t *testing.T) {
 		s := &script{statuses: slices.Repeat([]int{504}, 10)}
 		srv := httptest.NewServer(s)
 		defer srv.Close()
-		c, clk := retryClient(fetch.Options{MaxRetries: 8, RetryBaseDelay: time.Second, RetryMaxDelay: 8 * time.Second})
+		c, clk := retryClient(t, srv, fetch.Options{MaxRetries: 8, RetryBaseDelay: time.Second, RetryMaxDelay: 8 * time.Second})
 		c.Get(t.Context(), fetch.Request{URL: srv.URL})
 		got := clk.sleeps()
 		if len(got) != 8 {
@@ -112,7 +116,7 @@ func TestClient_Retry(t *testing.T) {
 		for _, status := range []int{400, 403, 404, 410, 501} {
 			s := &script{statuses: []int{status}}
 			srv := httptest.NewServer(s)
-			c, _ := retryClient(fetch.Options{})
+			c, _ := retryClient(t, srv, fetch.Options{})
 			r, err := c.Get(t.Context(), fetch.Request{URL: srv.URL})
 			srv.Close()
 			if err == nil || r.Attempts != 1 || s.hits.Load() != 1 {
@@ -124,7 +128,7 @@ func TestClient_Retry(t *testing.T) {
 		s := &script{statuses: []int{503}}
 		srv := httptest.NewServer(s)
 		defer srv.Close()
-		c, _ := retryClient(fetch.Options{MaxRetries: -1})
+		c, _ := retryClient(t, srv, fetch.Options{MaxRetries: -1})
 		if _, err := c.Get(t.Context(), fetch.Request{URL: srv.URL}); err == nil || s.hits.Load() != 1 {
 			t.Errorf("err %v, server saw %d, want one failed attempt", err, s.hits.Load())
 		}
@@ -136,7 +140,7 @@ func TestClient_RetryAfter(t *testing.T) {
 		s := &script{statuses: []int{429}, retryAfter: []string{"7"}}
 		srv := httptest.NewServer(s)
 		defer srv.Close()
-		c, clk := retryClient(fetch.Options{})
+		c, clk := retryClient(t, srv, fetch.Options{})
 		r, err := c.Get(t.Context(), fetch.Request{URL: srv.URL})
 		if err != nil || r.Attempts != 2 {
 			t.Fatalf("got %v, want success on attempt 2", err)
@@ -149,7 +153,7 @@ func TestClient_RetryAfter(t *testing.T) {
 		s := &script{statuses: []int{503}}
 		srv := httptest.NewServer(s)
 		defer srv.Close()
-		c, clk := retryClient(fetch.Options{})
+		c, clk := retryClient(t, srv, fetch.Options{})
 		s.retryAfter = []string{clk.now().Add(90 * time.Second).Format(http.TimeFormat)}
 		if _, err := c.Get(t.Context(), fetch.Request{URL: srv.URL}); err != nil {
 			t.Fatal(err)
@@ -162,7 +166,7 @@ func TestClient_RetryAfter(t *testing.T) {
 		s := &script{statuses: []int{429}, retryAfter: []string{"3600"}}
 		srv := httptest.NewServer(s)
 		defer srv.Close()
-		c, clk := retryClient(fetch.Options{MaxRetryAfter: 5 * time.Minute})
+		c, clk := retryClient(t, srv, fetch.Options{MaxRetryAfter: 5 * time.Minute})
 		r, err := c.Get(t.Context(), fetch.Request{URL: srv.URL})
 		var se *fetch.StatusError
 		if !errors.Is(err, fetch.ErrRetryAfterTooLong) || !errors.As(err, &se) || se.RetryAfter != time.Hour || se.Status != 429 {
@@ -179,7 +183,7 @@ func TestClient_RetryAfter(t *testing.T) {
 		s := &script{statuses: []int{503}, retryAfter: []string{"60"}}
 		srv := httptest.NewServer(s)
 		defer srv.Close()
-		c, clk := retryClient(fetch.Options{})
+		c, clk := retryClient(t, srv, fetch.Options{})
 		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 		defer cancel()
 		_, err := c.Get(ctx, fetch.Request{URL: srv.URL})
@@ -195,12 +199,12 @@ func TestClient_RetryTransport(t *testing.T) {
 		defer srv.Close()
 		var dials atomic.Int64
 		var d net.Dialer
-		c, clk := retryClient(fetch.Options{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, clk := retryClient(t, srv, fetch.Options{Guard: fetch.NewGuard(fetch.GuardOptions{Allow: []netip.AddrPort{addrOf(t, srv)}, Dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			if dials.Add(1) <= 2 {
 				return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
 			}
 			return d.DialContext(ctx, network, addr)
-		}})
+		}})})
 		r, err := c.Get(t.Context(), fetch.Request{URL: srv.URL})
 		if err != nil || r.Attempts != 3 || len(clk.sleeps()) != 2 {
 			t.Errorf("got %v, attempts %v, slept %v; want success on attempt 3", err, r, clk.sleeps())
@@ -216,7 +220,7 @@ func TestClient_RetryTransport(t *testing.T) {
 			w.Write([]byte("ok"))
 		}))
 		defer srv.Close()
-		c, _ := retryClient(fetch.Options{Timeout: 100 * time.Millisecond})
+		c, _ := retryClient(t, srv, fetch.Options{Timeout: 100 * time.Millisecond})
 		r, err := c.Get(t.Context(), fetch.Request{URL: srv.URL})
 		if err != nil || r.Attempts != 2 {
 			t.Errorf("got %v, want success on attempt 2", err)
@@ -230,7 +234,7 @@ func TestClient_RetryTransport(t *testing.T) {
 			w.WriteHeader(http.StatusFound)
 		}))
 		defer srv.Close()
-		c, _ := retryClient(fetch.Options{})
+		c, _ := retryClient(t, srv, fetch.Options{})
 		if _, err := c.Get(t.Context(), fetch.Request{URL: srv.URL}); err == nil || hits.Load() != 1 {
 			t.Errorf("got %v after %d requests, want one refused redirect", err, hits.Load())
 		}
@@ -239,7 +243,7 @@ func TestClient_RetryTransport(t *testing.T) {
 		s := &script{statuses: []int{503, 503, 503}}
 		srv := httptest.NewServer(s)
 		defer srv.Close()
-		c := fetch.New(fetch.Options{HostRate: fetch.Unlimited, Robots: fetch.RobotsIgnore, RetryBaseDelay: time.Hour, RetryMaxDelay: time.Hour})
+		c := fetch.New(fetch.Options{Guard: allowing(t, srv), HostRate: fetch.Unlimited, Robots: fetch.RobotsIgnore, RetryBaseDelay: time.Hour, RetryMaxDelay: time.Hour})
 		fetch.SetJitter(c, identity)
 		sleeping := make(chan struct{})
 		var once sync.Once

@@ -36,6 +36,7 @@ type robotsEntry struct {
 	ready chan struct{} // closed once the fields below are set
 
 	abandoned   bool             // the fetch's ctx ended: nothing learnt, ask again
+	refused     error            // the Guard refused the address: nothing learnt about the site
 	group       *robotstxt.Group // our agent's rules; nil for none
 	unavailable error            // robots.txt could not be read: disallow all
 	expires     time.Time
@@ -91,14 +92,17 @@ func (c *Client) robotsFor(ctx context.Context, site string, lim limits) (*robot
 			rc.m[site] = e
 			rc.mu.Unlock()
 			c.loadRobots(ctx, site, lim, e)
-			if e.abandoned {
+			if e.abandoned || e.refused != nil {
 				rc.mu.Lock()
 				delete(rc.m, site)
 				rc.mu.Unlock()
 			}
 			close(e.ready)
-			if e.abandoned {
+			switch {
+			case e.abandoned:
 				return nil, ctx.Err()
+			case e.refused != nil:
+				return nil, e.refused
 			}
 			return e, nil
 		}
@@ -108,10 +112,11 @@ func (c *Client) robotsFor(ctx context.Context, site string, lim limits) (*robot
 			return nil, ctx.Err()
 		case <-e.ready:
 		}
-		if !e.abandoned {
+		if !e.abandoned && e.refused == nil {
 			return e, nil
 		}
-		// The fetcher gave up; take its place.
+		// The fetcher gave up, or was not allowed to connect where this
+		// request may be; take its place.
 	}
 }
 
@@ -132,6 +137,10 @@ func (c *Client) loadRobots(ctx context.Context, site string, lim limits, e *rob
 	switch {
 	case ctx.Err() != nil:
 		e.abandoned = true
+	case errRefused(err):
+		// Not cached as "unreachable, disallow all": a source allowed to
+		// reach this address must not be blocked by one that was not.
+		e.refused = fmt.Errorf("robots.txt: %w", err)
 	case err == nil:
 		e.expires = now.Add(robotsTTL)
 		if resp.Status < 200 || resp.Status > 299 {

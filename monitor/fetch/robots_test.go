@@ -64,16 +64,18 @@ Crawl-delay: 3
 `
 
 func TestClient_Robots(t *testing.T) {
+	var guard *fetch.Guard // allows the latest site only
 	newSite := func(t *testing.T, status int, robots string) (*site, string) {
 		s := &site{}
 		s.set(status, robots)
 		srv := httptest.NewServer(s)
 		t.Cleanup(srv.Close)
+		guard = allowing(t, srv)
 		return s, srv.URL
 	}
 	t.Run("disallowed URL is never fetched", func(t *testing.T) {
 		s, base := newSite(t, 200, rules)
-		c := fetch.New(fetch.Options{HostRate: fetch.Unlimited})
+		c := fetch.New(fetch.Options{Guard: guard, HostRate: fetch.Unlimited})
 		useFakeClock(c)
 		_, err := c.Get(t.Context(), fetch.Request{URL: base + "/private/story?id=1"})
 		if !errors.Is(err, fetch.ErrDisallowedByRobots) || !strings.Contains(err.Error(), base+"/private/story?id=1") {
@@ -93,7 +95,7 @@ func TestClient_Robots(t *testing.T) {
 	})
 	t.Run("other agents get the * group", func(t *testing.T) {
 		_, base := newSite(t, 200, rules)
-		c := fetch.New(fetch.Options{UserAgent: "otherbot/2.0", HostRate: fetch.Unlimited})
+		c := fetch.New(fetch.Options{Guard: guard, UserAgent: "otherbot/2.0", HostRate: fetch.Unlimited})
 		if _, err := c.Get(t.Context(), fetch.Request{URL: base + "/private"}); err != nil {
 			t.Errorf("/private for otherbot: %v", err)
 		}
@@ -103,7 +105,7 @@ func TestClient_Robots(t *testing.T) {
 	})
 	t.Run("fetched once per site, even by concurrent requests", func(t *testing.T) {
 		s, base := newSite(t, 200, "User-agent: *\nDisallow:\n")
-		c := fetch.New(fetch.Options{HostRate: fetch.Unlimited})
+		c := fetch.New(fetch.Options{Guard: guard, HostRate: fetch.Unlimited})
 		getAll(t, c, fetch.Request{URL: base + "/story"}, 10)
 		if n := s.count("/robots.txt"); n != 1 {
 			t.Errorf("robots.txt fetched %d times, want 1", n)
@@ -111,7 +113,7 @@ func TestClient_Robots(t *testing.T) {
 	})
 	t.Run("refetched after 24h", func(t *testing.T) {
 		s, base := newSite(t, 200, "User-agent: *\nDisallow:\n")
-		c := fetch.New(fetch.Options{HostRate: fetch.Unlimited})
+		c := fetch.New(fetch.Options{Guard: guard, HostRate: fetch.Unlimited})
 		clk := useFakeClock(c)
 		c.Get(t.Context(), fetch.Request{URL: base + "/a"})
 		clk.advance(23 * time.Hour)
@@ -128,7 +130,7 @@ func TestClient_Robots(t *testing.T) {
 	t.Run("4xx allows all", func(t *testing.T) {
 		for _, status := range []int{401, 403, 404, 410} {
 			_, base := newSite(t, status, "")
-			c := fetch.New(fetch.Options{HostRate: fetch.Unlimited})
+			c := fetch.New(fetch.Options{Guard: guard, HostRate: fetch.Unlimited})
 			if _, err := c.Get(t.Context(), fetch.Request{URL: base + "/private"}); err != nil {
 				t.Errorf("robots.txt HTTP %d: %v, want allowed", status, err)
 			}
@@ -136,7 +138,7 @@ func TestClient_Robots(t *testing.T) {
 	})
 	t.Run("5xx disallows all until asked again", func(t *testing.T) {
 		s, base := newSite(t, 503, "")
-		c := fetch.New(fetch.Options{HostRate: fetch.Unlimited})
+		c := fetch.New(fetch.Options{Guard: guard, HostRate: fetch.Unlimited})
 		clk := useFakeClock(c)
 		_, err := c.Get(t.Context(), fetch.Request{URL: base + "/story"})
 		if !errors.Is(err, fetch.ErrDisallowedByRobots) || !strings.Contains(err.Error(), "503") || !strings.Contains(err.Error(), base+"/story") {
@@ -161,19 +163,20 @@ func TestClient_Robots(t *testing.T) {
 	t.Run("unreachable disallows all", func(t *testing.T) {
 		srv := httptest.NewServer(http.NotFoundHandler())
 		base := srv.URL
+		guard = allowing(t, srv)
 		srv.Close()
-		c := fetch.New(fetch.Options{HostRate: fetch.Unlimited, MaxRetries: -1})
+		c := fetch.New(fetch.Options{Guard: guard, HostRate: fetch.Unlimited, MaxRetries: -1})
 		if _, err := c.Get(t.Context(), fetch.Request{URL: base + "/story"}); !errors.Is(err, fetch.ErrDisallowedByRobots) {
 			t.Errorf("got %v, want ErrDisallowedByRobots", err)
 		}
 	})
 	t.Run("ignored when asked", func(t *testing.T) {
 		s, base := newSite(t, 200, rules)
-		c := fetch.New(fetch.Options{HostRate: fetch.Unlimited})
+		c := fetch.New(fetch.Options{Guard: guard, HostRate: fetch.Unlimited})
 		if _, err := c.Get(t.Context(), fetch.Request{URL: base + "/private", Robots: fetch.RobotsIgnore}); err != nil {
 			t.Errorf("per request: %v", err)
 		}
-		c = fetch.New(fetch.Options{HostRate: fetch.Unlimited, Robots: fetch.RobotsIgnore})
+		c = fetch.New(fetch.Options{Guard: guard, HostRate: fetch.Unlimited, Robots: fetch.RobotsIgnore})
 		if _, err := c.Get(t.Context(), fetch.Request{URL: base + "/private"}); err != nil {
 			t.Errorf("per client: %v", err)
 		}
@@ -186,7 +189,7 @@ func TestClient_Robots(t *testing.T) {
 	})
 	t.Run("crawl-delay lowers the host rate", func(t *testing.T) {
 		_, base := newSite(t, 200, rules)
-		c := fetch.New(fetch.Options{HostRate: fetch.Unlimited})
+		c := fetch.New(fetch.Options{Guard: guard, HostRate: fetch.Unlimited})
 		clk := useFakeClock(c)
 		for range 3 {
 			if _, err := c.Get(t.Context(), fetch.Request{URL: base + "/story"}); err != nil {
@@ -199,7 +202,7 @@ func TestClient_Robots(t *testing.T) {
 	})
 	t.Run("robots.txt fetch counts against the host rate", func(t *testing.T) {
 		_, base := newSite(t, 404, "")
-		c := fetch.New(fetch.Options{HostRate: 20})
+		c := fetch.New(fetch.Options{Guard: guard, HostRate: 20})
 		clk := useFakeClock(c)
 		if _, err := c.Get(t.Context(), fetch.Request{URL: base + "/story"}); err != nil {
 			t.Fatal(err)
@@ -211,7 +214,7 @@ func TestClient_Robots(t *testing.T) {
 	t.Run("a long robots.txt is cut at 512 KiB, not refused", func(t *testing.T) {
 		long := "User-agent: redline\nDisallow: /early\n" + strings.Repeat("# padding\n", 60<<10) + "Disallow: /late\n"
 		_, base := newSite(t, 200, long)
-		c := fetch.New(fetch.Options{HostRate: fetch.Unlimited})
+		c := fetch.New(fetch.Options{Guard: guard, HostRate: fetch.Unlimited})
 		if _, err := c.Get(t.Context(), fetch.Request{URL: base + "/early"}); !errors.Is(err, fetch.ErrDisallowedByRobots) {
 			t.Errorf("/early: %v, want ErrDisallowedByRobots", err)
 		}
@@ -232,7 +235,7 @@ func TestClient_RobotsCancelled(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	c := fetch.New(fetch.Options{HostRate: fetch.Unlimited, MaxRetries: -1})
+	c := fetch.New(fetch.Options{Guard: allowing(t, srv), HostRate: fetch.Unlimited, MaxRetries: -1})
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	if _, err := c.Get(ctx, fetch.Request{URL: srv.URL + "/a"}); !errors.Is(err, context.DeadlineExceeded) {

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"sync"
 	"time"
 
+	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -49,6 +51,15 @@ type Dispatcher struct {
 // Rounds before a delivery is marked failed, RetryBatch 100.
 func New(cfgs []Config, opts Options) (*Dispatcher, error) {
 	opts.defaults()
+	public, private := opts.HTTPClient, opts.HTTPClient
+	if public == nil && opts.Dial != nil {
+		// Two transports, so a connection a notifier with AllowPrivate
+		// opened is never reused by one without it.
+		public = httpClient(opts.Dial)
+		private = httpClient(func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return opts.Dial(fetch.WithAllowPrivate(ctx), network, addr)
+		})
+	}
 	d := &Dispatcher{
 		byName:   map[string]*target{},
 		opts:     opts,
@@ -69,11 +80,15 @@ func New(cfgs []Config, opts Options) (*Dispatcher, error) {
 			continue
 		}
 		t := &target{cfg: c}
+		client := public
+		if c.AllowPrivate {
+			client = private
+		}
 		switch c.Kind {
 		case KindWebhook:
-			t.n = &webhook{name: c.Name, url: c.URL, secret: c.Secret, client: opts.HTTPClient, now: opts.Now}
+			t.n = &webhook{name: c.Name, url: c.URL, secret: c.Secret, client: client, now: opts.Now}
 		case KindSlack:
-			t.n = &slack{url: c.URL, client: opts.HTTPClient, now: opts.Now}
+			t.n = &slack{url: c.URL, client: client, now: opts.Now}
 		case KindEmail:
 			t.n = newEmail(c, opts)
 		case KindAtom:
@@ -276,6 +291,9 @@ func (d *Dispatcher) round(ctx context.Context, t *target, del *snapshots.Delive
 func (d *Dispatcher) try(ctx context.Context, t *target, dg Digest, id string, log *slog.Logger) (int, error) {
 	for n := 1; ; n++ {
 		tctx, cancel := context.WithTimeout(ctx, d.opts.Timeout)
+		if t.cfg.AllowPrivate {
+			tctx = fetch.WithAllowPrivate(tctx)
+		}
 		err := t.n.send(tctx, dg, id)
 		cancel()
 		if err == nil {
@@ -299,9 +317,12 @@ func (d *Dispatcher) try(ctx context.Context, t *target, dg Digest, id string, l
 // after how long: what Retry-After asked, or exponential backoff with
 // jitter, so many redline instances do not retry in step.
 func (d *Dispatcher) retryWait(n int, err error) (time.Duration, bool) {
-	var pe *permanentError
-	if errors.As(err, &pe) {
-		return 0, false
+	var (
+		pe *permanentError
+		ae *fetch.AddrError
+	)
+	if errors.As(err, &pe) || errors.As(err, &ae) {
+		return 0, false // another try would be refused the same way
 	}
 	var se *StatusError
 	if errors.As(err, &se) {

@@ -30,13 +30,17 @@ type email struct {
 	allowInsecure      bool
 	tls                *tls.Config
 	now                func() time.Time
+	dial               func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // newEmail builds an email notifier from a validated config.
 func newEmail(c Config, opts Options) *email {
 	host, _, _ := net.SplitHostPort(c.Addr) // validate checked it
 	e := &email{addr: c.Addr, host: host, username: c.Username, password: c.Password,
-		allowInsecure: c.AllowInsecure, tls: opts.TLSConfig, now: opts.Now}
+		allowInsecure: c.AllowInsecure, tls: opts.TLSConfig, now: opts.Now, dial: opts.Dial}
+	if e.dial == nil {
+		e.dial = (&net.Dialer{}).DialContext
+	}
 	e.from, _ = mail.ParseAddress(c.From) // validate checked it
 	for _, t := range c.To {
 		a, _ := mail.ParseAddress(t) // validate checked it
@@ -57,8 +61,7 @@ func (e *email) send(ctx context.Context, d Digest, id string) error {
 }
 
 func (e *email) deliver(ctx context.Context, msg []byte) error {
-	var dialer net.Dialer
-	conn, err := dialer.DialContext(ctx, "tcp", e.addr)
+	conn, err := e.dial(ctx, "tcp", e.addr)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -40,6 +41,24 @@ func (e *StatusError) Temporary() bool {
 		return true
 	}
 	return e.Status >= 500
+}
+
+// httpClient returns the client notify uses when given Options.Dial and
+// no HTTPClient. Each try's context bounds a request; these timeouts only
+// bound the stages, and the redirect policy is net/http's (10 hops, http
+// and https only), every hop dialled through dial.
+func httpClient(dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		// No proxy: the address policy in dial must see the receiver's
+		// address, not a proxy's.
+		DialContext:            dial,
+		TLSHandshakeTimeout:    10 * time.Second,
+		ResponseHeaderTimeout:  30 * time.Second,
+		MaxIdleConnsPerHost:    2,
+		IdleConnTimeout:        90 * time.Second,
+		MaxResponseHeaderBytes: 64 << 10,
+		ForceAttemptHTTP2:      true,
+	}}
 }
 
 // post sends body to rawURL with the given headers and checks the answer.

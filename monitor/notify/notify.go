@@ -35,6 +35,7 @@ package notify
 
 import (
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"crypto/tls"
 	"encoding/hex"
@@ -101,6 +102,12 @@ type Config struct {
 	// (DefaultMaxEntries when zero).
 	AtomPath   string
 	MaxEntries int
+
+	// AllowPrivate lets this notifier reach a loopback, private or other
+	// non-global address (an SMTP relay on localhost, a webhook on the
+	// intranet): its dials run under fetch.WithAllowPrivate, which a
+	// fetch.Guard given as Options.Dial honours.
+	AllowPrivate bool
 }
 
 // ConfigError is a problem with one notifier's config. cmd/redline can map
@@ -121,10 +128,16 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // Options are what a Dispatcher shares across notifiers. Zero durations
 // and counts take the defaults New documents.
 type Options struct {
-	// HTTPClient sends webhooks; required when a webhook or Slack
-	// notifier is configured. It is used as given (its transport, proxy
-	// and redirect policy); Timeout bounds each try on top of it.
+	// HTTPClient sends webhooks. It is used as given (its transport, proxy
+	// and redirect policy); Timeout bounds each try on top of it. When it
+	// is nil, notify builds its own on Dial; one of the two is required
+	// when a webhook or Slack notifier is configured.
 	HTTPClient *http.Client
+	// Dial opens every connection notify makes itself: to SMTP servers,
+	// and to webhooks and Slack when HTTPClient is nil. Pass a fetch.Guard's
+	// DialContext so notifications obey the same address policy as
+	// fetches. Nil dials with a plain net.Dialer.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Store records deliveries. Without one, a delivery that fails is
 	// returned as an error by Send instead of being kept for RetryPending.
 	Store  snapshots.DeliveryStore
@@ -298,8 +311,8 @@ func validate(i int, c *Config, opts *Options) error {
 		if c.Kind == KindWebhook && c.Secret == "" {
 			return fail("secret", "missing: webhook bodies are always signed")
 		}
-		if opts.HTTPClient == nil {
-			return fail("url", "no HTTP client given to notify.New")
+		if opts.HTTPClient == nil && opts.Dial == nil {
+			return fail("url", "no HTTP client or dialer given to notify.New")
 		}
 	case KindEmail:
 		host, port, err := net.SplitHostPort(c.Addr)

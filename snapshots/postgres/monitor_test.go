@@ -2,8 +2,10 @@ package postgres_test
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -38,7 +40,7 @@ func TestMonitors_ShareOneCycle(t *testing.T) {
 	for i, name := range []string{"w1", "w2", "w3"} {
 		monitors = append(monitors, monitor.New(monitor.Options{
 			Store:       open(t, dsn),
-			Client:      fetch.New(fetch.Options{HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited, Robots: fetch.RobotsIgnore}),
+			Client:      fetch.New(fetch.Options{Guard: fetch.NewGuard(fetch.GuardOptions{Allow: []netip.AddrPort{srv.Listener.Addr().(*net.TCPAddr).AddrPort()}}), HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited, Robots: fetch.RobotsIgnore}),
 			Sources:     []monitor.Source{{Name: "scale", Feed: srv.URL + "/feed.xml"}},
 			Concurrency: 8 + 4*i,
 			Worker:      name,

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) snapshots.Store) {
 		{"Schedule", scheduleCases},
 		{"Claims", claimCases},
 		{"Deliveries", deliveryCases},
+		{"List", listCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

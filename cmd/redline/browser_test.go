@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/redline-news/redline/monitor/sitetest"
+)
+
+// chromium returns the browser the browser tests drive: REDLINE_TEST_CHROMIUM
+// (scripts/test finds or installs one). Without it the test skips, except
+// under CI, where a missing browser is a failure.
+func chromium(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("REDLINE_TEST_CHROMIUM"); p != "" {
+		return p
+	}
+	if os.Getenv("CI") != "" && os.Getenv("CI") != "false" {
+		t.Fatal("REDLINE_TEST_CHROMIUM is not set: CI must run the browser tests (scripts/test installs chromium)")
+	}
+	t.Skip("REDLINE_TEST_CHROMIUM is not set; ./scripts/test finds or installs Chromium")
+	return ""
+}
+
+// hostilePage is an article that tries to run script: a <script> element
+// in the page, script and a javascript: link written as text in the story
+// (so they reach redline's extracted text), and an onerror handler.
+const hostilePage = `<html><head><title>Hostile</title><script>window.__pwned = "page script"</script></head><body>
+<article><h1>Hostile &lt;script&gt;window.__pwned="title"&lt;/script&gt; headline</h1>
+<p>The council voted %s on Monday. &lt;script&gt;window.__pwned = "text"&lt;/script&gt; and &lt;img src=x onerror="window.__pwned='img'"&gt;</p>
+<p>Read more at <a href="javascript:window.__pwned='link'">javascript:window.__pwned='link'</a> and in the report.</p>
+</article></body></html>`
+
+// TestBrowser drives headless Chromium over `redline serve` on a store
+// filled by real check cycles against a local site: the list, an article's
+// timeline and a diff load; the diff shows the reworded quote marked; and
+// a hostile article runs nothing anywhere, its raw snapshot included.
+func TestBrowser(t *testing.T) {
+	exe := chromium(t)
+	site := sitetest.New()
+	vote := "5-2"
+	mux := http.NewServeMux()
+	mux.Handle("/", site)
+	mux.HandleFunc("/hostile", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, hostilePage, vote)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	dir := t.TempDir()
+	db := filepath.Join(dir, "r.db")
+	cfg := filepath.Join(dir, "config.yaml")
+	body := fmt.Sprintf("store: %s\nreports: {dir: %s}\nhost_rate: 0\nallow_private: true\n"+
+		"sources:\n  - {name: ledger, feed: %s/feed.xml}\n  - {name: hostile, url: %s/hostile}\n",
+		db, filepath.Join(dir, "reports"), srv.URL, srv.URL)
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	check := func() {
+		t.Helper()
+		if code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg); code != exitOK {
+			t.Fatalf("check: exit %d: %s", code, errOut)
+		}
+	}
+	check()
+	site.Advance() // the quote is reworded
+	vote = "4-3"
+	check()
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan int, 1)
+	go func() {
+		served <- run(ctx, []string{"serve", "--config", cfg, "--addr", addr}, strings.NewReader(""), os.Stderr, os.Stderr)
+	}()
+	defer func() {
+		cancel()
+		<-served
+	}()
+	base := "http://" + addr
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if resp, err := http.Get(base + "/"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("redline serve did not start")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true))
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer acancel()
+	bctx, bcancel := chromedp.NewContext(actx)
+	defer bcancel()
+	bctx, tcancel := context.WithTimeout(bctx, 90*time.Second)
+	defer tcancel()
+
+	pwned := func(page string) {
+		t.Helper()
+		v, err := chromedp.Run(bctx, chromedp.Evaluate[string](`String(window.__pwned)`))
+		if err != nil {
+			t.Fatalf("%s: evaluate: %v", page, err)
+		}
+		if v != "undefined" {
+			t.Errorf("%s: hostile content ran script (window.__pwned = %q)", page, v)
+		}
+	}
+
+	// The list: both articles, the hostile title shown as text.
+	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/")); err != nil {
+		t.Fatalf("list: %v", err)
+	}
+	list, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body.innerText`))
+	if err != nil {
+		t.Fatalf("list: %v", err)
+	}
+	if !strings.Contains(list, "Hostile <script>") || !strings.Contains(list, "Mexico") {
+		t.Errorf("list page lacks the articles:\n%s", list)
+	}
+	pwned("list")
+
+	// Every link on the list that leads to an article page, then its
+	// timeline and diff pages.
+	hrefs, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href^='/articles/']")].map(a => a.getAttribute("href"))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hrefs) == 0 {
+		t.Fatal("no article links on the list page")
+	}
+	var diffs []string
+	for _, h := range hrefs {
+		if err := chromedp.Do(bctx, chromedp.Navigate(base+h)); err != nil {
+			t.Fatalf("timeline %s: %v", h, err)
+		}
+		links, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href*='/diff']")].map(a => a.getAttribute("href"))`))
+		if err != nil {
+			t.Fatalf("timeline %s: %v", h, err)
+		}
+		pwned("timeline " + h)
+		diffs = append(diffs, links...)
+	}
+	if len(diffs) == 0 {
+		t.Fatal("no diff links on the timelines")
+	}
+	var quoteShown bool
+	for _, d := range diffs {
+		if err := chromedp.Do(bctx, chromedp.Navigate(base+d)); err != nil {
+			t.Fatalf("diff %s: %v", d, err)
+		}
+		marked, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("ins, del")].map(e => e.textContent)`))
+		if err != nil {
+			t.Fatalf("diff %s: %v", d, err)
+		}
+		pwned("diff " + d)
+		joined := strings.Join(marked, " ")
+		if strings.Contains(joined, "troops") && strings.Contains(joined, "boots") {
+			quoteShown = true
+			png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100)) // quality 100: PNG
+			if err != nil {
+				t.Fatalf("screenshot: %v", err)
+			}
+			art := os.Getenv("REDLINE_TEST_ARTIFACTS")
+			if art == "" {
+				art = filepath.Join(os.TempDir(), "redline-test-artifacts")
+			}
+			if err := os.MkdirAll(art, 0o755); err == nil {
+				path := filepath.Join(art, "diff-page.png")
+				if err := os.WriteFile(path, png, 0o644); err == nil {
+					t.Logf("screenshot of the diff page: %s", path)
+				}
+			}
+		}
+		// The raw snapshots linked from the page are never served as
+		// something a browser renders: plain text, a download, nosniff.
+		raws, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href$='/raw']")].map(a => a.getAttribute("href"))`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range raws {
+			resp, err := http.Get(base + r)
+			if err != nil {
+				t.Fatalf("raw %s: %v", r, err)
+			}
+			resp.Body.Close()
+			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") ||
+				resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("raw %s served as %q (nosniff %q)", r, ct, resp.Header.Get("X-Content-Type-Options"))
+			}
+		}
+	}
+	if !quoteShown {
+		t.Error("no diff page marks the reworded quote (boots → troops)")
+	}
+	// Links from articles are only http(s).
+	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/")); err != nil {
+		t.Fatal(err)
+	}
+	bad, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a")].map(a => a.href).filter(h => !/^https?:/.test(h))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bad) > 0 {
+		t.Errorf("non-http links on the list: %q", bad)
+	}
+}

@@ -1,0 +1,557 @@
+package fetch_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redline-news/redline/monitor/fetch"
+)
+
+// tripwire is the innermost dialer of every guarded test client. It fails
+// the test on any address that is not 127.0.0.1, without connecting, and
+// records every attempt: even a broken Guard sends no packet elsewhere.
+type tripwire struct {
+	t        testing.TB
+	mu       sync.Mutex
+	attempts []string
+	// noConnect records and refuses everything (the fuzz target, whose
+	// random URLs may name any address).
+	noConnect bool
+}
+
+func newTripwire(t testing.TB) *tripwire { return &tripwire{t: t} }
+
+func (w *tripwire) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	w.mu.Lock()
+	w.attempts = append(w.attempts, addr)
+	w.mu.Unlock()
+	if w.noConnect {
+		return nil, errors.New("tripwire: no connections in this test")
+	}
+	ap, err := netip.ParseAddrPort(addr)
+	if err != nil || ap.Addr() != netip.MustParseAddr("127.0.0.1") {
+		w.t.Errorf("tripwire: dial %s %q: only 127.0.0.1 may be dialled in tests", network, addr)
+		return nil, fmt.Errorf("tripwire: %q refused", addr)
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, network, addr)
+}
+
+func (w *tripwire) dialled() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.attempts)
+}
+
+// dialledTo counts the attempts to addr (ip:port).
+func (w *tripwire) dialledTo(addr string) int {
+	return len(slices.DeleteFunc(w.dialled(), func(a string) bool { return a != addr }))
+}
+
+// fakeResolver answers from a map; a name with several answers gives the
+// next one on each call and then keeps the last (DNS rebinding). Unknown
+// names are not found.
+type fakeResolver struct {
+	mu      sync.Mutex
+	answers map[string][][]netip.Addr
+	calls   map[string]int
+}
+
+func newResolver(answers map[string][]string) *fakeResolver {
+	r := &fakeResolver{answers: map[string][][]netip.Addr{}, calls: map[string]int{}}
+	for name, as := range answers {
+		for _, a := range as {
+			var round []netip.Addr
+			for _, ip := range strings.Split(a, ",") {
+				round = append(round, netip.MustParseAddr(ip))
+			}
+			r.answers[name] = append(r.answers[name], round)
+		}
+	}
+	return r
+}
+
+func (r *fakeResolver) LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rounds, ok := r.answers[host]
+	if !ok {
+		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+	}
+	n := min(r.calls[host], len(rounds)-1)
+	r.calls[host]++
+	return rounds[n], nil
+}
+
+func addrOf(t testing.TB, srv *httptest.Server) netip.AddrPort {
+	t.Helper()
+	return srv.Listener.Addr().(*net.TCPAddr).AddrPort()
+}
+
+// allowing is the test SSRF policy: every non-global address refused but
+// the given servers' own 127.0.0.1:port, dialled through a tripwire.
+func allowing(t testing.TB, srvs ...*httptest.Server) *fetch.Guard {
+	t.Helper()
+	opt := fetch.GuardOptions{Dial: newTripwire(t).dial, Resolver: newResolver(nil)}
+	for _, s := range srvs {
+		opt.Allow = append(opt.Allow, addrOf(t, s))
+	}
+	return fetch.NewGuard(opt)
+}
+
+// canary counts the requests that reach it; tests that point redirects at
+// it expect none.
+func newCanary(t testing.TB) (*httptest.Server, *atomic.Int64) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		fmt.Fprint(w, "canary")
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &hits
+}
+
+// redirector redirects every request to ?to=.
+func redirector(t testing.TB) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if to := r.URL.Query().Get("to"); to != "" {
+			w.Header().Set("Location", to)
+			w.WriteHeader(http.StatusFound)
+			return
+		}
+		fmt.Fprint(w, "<p>origin</p>")
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestNonGlobal(t *testing.T) {
+	tests := []struct {
+		ip   string
+		want string
+	}{
+		{"93.184.216.34", ""},
+		{"8.8.8.8", ""},
+		{"2606:4700::6810:85e5", ""},
+		{"127.0.0.1", "loopback"},
+		{"127.255.0.9", "loopback"},
+		{"::1", "loopback"},
+		{"10.1.2.3", "private"},
+		{"172.16.0.1", "private"},
+		{"172.31.255.255", "private"},
+		{"172.32.0.1", ""},
+		{"192.168.1.1", "private"},
+		{"fc00::1", "private"},
+		{"fd12:3456::1", "private"},
+		{"169.254.169.254", "link-local"},
+		{"fe80::1", "link-local"},
+		{"fe80::1%eth0", "link-local"},
+		{"100.64.0.1", "shared address space, CGNAT"},
+		{"100.127.255.255", "shared address space, CGNAT"},
+		{"100.128.0.1", ""},
+		{"224.0.0.1", "multicast"},
+		{"ff02::1", "multicast"},
+		{"0.0.0.0", "unspecified"},
+		{"0.1.2.3", "this network"},
+		{"::", "unspecified"},
+		{"255.255.255.255", "broadcast"},
+		{"240.0.0.1", "reserved"},
+		{"192.0.2.1", "documentation"},
+		{"2001:db8::1", "documentation"},
+		{"198.18.0.1", "benchmarking"},
+		{"::ffff:127.0.0.1", "loopback"},
+		{"::ffff:169.254.169.254", "link-local"},
+		{"::ffff:10.0.0.1", "private"},
+		{"::ffff:93.184.216.34", ""},
+		{"::127.0.0.1", "IPv4-compatible IPv6"},
+		{"64:ff9b::7f00:1", "NAT64 of loopback"},
+		{"64:ff9b::a9fe:a9fe", "NAT64 of link-local"},
+		{"64:ff9b::5db8:d822", ""},
+		{"64:ff9b:1::1", "local-use NAT64"},
+		{"2002:7f00:1::", "6to4 of loopback"},
+		{"2002:5db8:d822::1", ""},
+		{"2001::1", "Teredo"},
+		{"fec0::1", "site-local"},
+		{"4000::1", "reserved"},
+	}
+	for _, tt := range tests {
+		if got := fetch.NonGlobal(netip.MustParseAddr(tt.ip)); got != tt.want {
+			t.Errorf("NonGlobal(%s) = %q, want %q", tt.ip, got, tt.want)
+		}
+	}
+}
+
+// TestNonGlobal_AgreesWithNet cross-checks the table against the net
+// package's own classification, for addresses in every /8.
+func TestNonGlobal_AgreesWithNet(t *testing.T) {
+	for a := range 256 {
+		for _, rest := range [][3]byte{{0, 0, 1}, {16, 0, 1}, {64, 0, 1}, {168, 1, 1}, {254, 169, 254}, {255, 255, 255}} {
+			ip := netip.AddrFrom4([4]byte{byte(a), rest[0], rest[1], rest[2]})
+			if forbiddenByNet(ip) && fetch.NonGlobal(ip) == "" {
+				t.Errorf("NonGlobal(%s) allows an address net calls non-global", ip)
+			}
+			mapped := netip.AddrFrom16(ip.As16())
+			if fetch.NonGlobal(mapped) != fetch.NonGlobal(ip) {
+				t.Errorf("NonGlobal(%s) = %q, differs from %s", mapped, fetch.NonGlobal(mapped), ip)
+			}
+		}
+	}
+}
+
+// forbiddenByNet is an oracle independent of NonGlobal: what the net
+// package (and RFC 6598 for CGNAT) says must never be dialled by default.
+func forbiddenByNet(ip netip.Addr) bool {
+	n := net.IP(ip.Unmap().AsSlice())
+	return n.IsLoopback() || n.IsPrivate() || n.IsLinkLocalUnicast() || n.IsLinkLocalMulticast() ||
+		n.IsInterfaceLocalMulticast() || n.IsMulticast() || n.IsUnspecified() || !n.IsGlobalUnicast() ||
+		netip.MustParsePrefix("100.64.0.0/10").Contains(ip.Unmap()) || n.Equal(net.IPv4bcast)
+}
+
+func TestGuard_DialContext(t *testing.T) {
+	origin := redirector(t)
+	canary, hits := newCanary(t)
+	originAddr, canaryAddr := addrOf(t, origin).String(), addrOf(t, canary).String()
+	_, canaryPort, _ := net.SplitHostPort(canaryAddr)
+
+	tests := []struct {
+		name  string
+		opt   fetch.GuardOptions
+		ctx   func(context.Context) context.Context
+		addr  string
+		want  string // "" for a connection
+		dials int    // tripwire attempts
+	}{
+		{"allowlisted origin", fetch.GuardOptions{Allow: []netip.AddrPort{addrOf(t, origin)}}, nil, originAddr, "", 1},
+		{"other port on the same IP", fetch.GuardOptions{Allow: []netip.AddrPort{addrOf(t, origin)}}, nil, canaryAddr,
+			"refusing to connect to 127.0.0.1 (loopback): set allow_private to allow it", 0},
+		{"allowlist by mapped IPv6", fetch.GuardOptions{Allow: []netip.AddrPort{netip.MustParseAddrPort("[::ffff:" + canaryAddr[:strings.LastIndex(canaryAddr, ":")] + "]:" + canaryPort)}}, nil, canaryAddr, "", 1},
+		{"name resolved to loopback", fetch.GuardOptions{}, nil, "intranet.test:" + canaryPort,
+			"refusing to connect to intranet.test (127.0.0.1, loopback)", 0},
+		{"unknown name", fetch.GuardOptions{}, nil, "localhost.:" + canaryPort, "no such host", 0},
+		{"mixed answers dial only the allowed one", fetch.GuardOptions{Allow: []netip.AddrPort{addrOf(t, canary)}}, nil, "mixed.test:" + canaryPort, "", 1},
+		{"AllowPrivate", fetch.GuardOptions{AllowPrivate: true}, nil, canaryAddr, "", 1},
+		{"allowed by context", fetch.GuardOptions{}, fetch.WithAllowPrivate, canaryAddr, "", 1},
+		{"metadata literal", fetch.GuardOptions{}, nil, "169.254.169.254:80", "refusing to connect to 169.254.169.254 (link-local)", 0},
+		{"mapped metadata", fetch.GuardOptions{}, nil, "[::ffff:169.254.169.254]:80", "refusing to connect to ::ffff:169.254.169.254 (link-local)", 0},
+		{"NAT64 loopback", fetch.GuardOptions{}, nil, "[64:ff9b::7f00:1]:" + canaryPort, "NAT64 of loopback", 0},
+		{"udp", fetch.GuardOptions{AllowPrivate: true}, nil, canaryAddr, "network not allowed", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newTripwire(t)
+			tt.opt.Dial = w.dial
+			tt.opt.Resolver = newResolver(map[string][]string{
+				"intranet.test": {"127.0.0.1"},
+				"mixed.test":    {"169.254.169.254,10.0.0.1,127.0.0.1"},
+			})
+			g := fetch.NewGuard(tt.opt)
+			ctx := t.Context()
+			if tt.ctx != nil {
+				ctx = tt.ctx(ctx)
+			}
+			network := "tcp"
+			if tt.name == "udp" {
+				network = "udp"
+			}
+			conn, err := g.DialContext(ctx, network, tt.addr)
+			if conn != nil {
+				conn.Close()
+			}
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("DialContext(%s) = %v, want a connection", tt.addr, err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("DialContext(%s) = %v, want %q", tt.addr, err, tt.want)
+			}
+			if got := len(w.dialled()); got != tt.dials {
+				t.Errorf("tripwire saw %v, want %d attempts", w.dialled(), tt.dials)
+			}
+		})
+	}
+	t.Run("refusal is an AddrError", func(t *testing.T) {
+		_, err := fetch.NewGuard(fetch.GuardOptions{Dial: newTripwire(t).dial}).DialContext(t.Context(), "tcp", "[::1]:80")
+		var ae *fetch.AddrError
+		if !errors.As(err, &ae) || ae.Reason != "loopback" || ae.Addr != netip.MustParseAddr("::1") {
+			t.Errorf("got %#v, want an *AddrError for ::1, loopback", err)
+		}
+	})
+	if hits.Load() != 0 {
+		t.Errorf("dials only: the canary served %d requests", hits.Load())
+	}
+}
+
+// TestGuard_DefaultDialer checks the real dialer, without a tripwire:
+// its Control hook refuses as DialContext does, and the allowlist admits
+// the one server it names.
+func TestGuard_DefaultDialer(t *testing.T) {
+	origin := redirector(t)
+	canary, hits := newCanary(t)
+	g := fetch.NewGuard(fetch.GuardOptions{Allow: []netip.AddrPort{addrOf(t, origin)}, Resolver: newResolver(nil)})
+	conn, err := g.DialContext(t.Context(), "tcp", addrOf(t, origin).String())
+	if err != nil {
+		t.Fatalf("allowlisted origin: %v", err)
+	}
+	conn.Close()
+	if _, err := g.DialContext(t.Context(), "tcp", addrOf(t, canary).String()); !errors.As(err, new(*fetch.AddrError)) {
+		t.Errorf("canary: got %v, want an *AddrError", err)
+	}
+	if hits.Load() != 0 {
+		t.Errorf("canary hit %d times", hits.Load())
+	}
+}
+
+// guardedClient fetches through a Guard that allows only origin, with the
+// fake resolver and a tripwire; no retries, robots.txt or rate limits.
+func guardedClient(t testing.TB, w *tripwire, r *fakeResolver, allow ...*httptest.Server) *fetch.Client {
+	opt := fetch.GuardOptions{Dial: w.dial, Resolver: r}
+	for _, s := range allow {
+		opt.Allow = append(opt.Allow, addrOf(t, s))
+	}
+	return fetch.New(fetch.Options{
+		Guard: fetch.NewGuard(opt), MaxRetries: -1, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited,
+		Robots: fetch.RobotsIgnore, Timeout: 5 * time.Second,
+	})
+}
+
+func TestBattery(t *testing.T) {
+	t.Run("N05_metadata_redirect", func(t *testing.T) {
+		origin := redirector(t)
+		w := newTripwire(t)
+		c := guardedClient(t, w, newResolver(nil), origin)
+		u := origin.URL + "/?to=" + url.QueryEscape("http://169.254.169.254/latest/meta-data/")
+		_, err := c.Get(t.Context(), fetch.Request{URL: u})
+		want := "fetch " + u + ": redirect hop 1 → http://169.254.169.254/latest/meta-data/: refusing to connect to 169.254.169.254 (link-local): set allow_private to allow it"
+		if err == nil || err.Error() != want {
+			t.Errorf("got  %v\nwant %s", err, want)
+		}
+		var ae *fetch.AddrError
+		var fe *fetch.Error
+		if !errors.As(err, &ae) || !errors.As(err, &fe) || fe.Attempts != 1 {
+			t.Errorf("got %#v, want a *fetch.Error after 1 attempt wrapping an *AddrError", err)
+		}
+		if got := w.dialled(); len(got) != 1 || got[0] != addrOf(t, origin).String() {
+			t.Errorf("tripwire saw %v, want only the origin", got)
+		}
+	})
+	t.Run("N06_loopback_tricks", func(t *testing.T) {
+		origin := redirector(t)
+		canary, hits := newCanary(t)
+		_, port, _ := net.SplitHostPort(addrOf(t, canary).String())
+		for _, target := range []string{
+			"http://127.0.0.1:" + port + "/",
+			"http://[::ffff:127.0.0.1]:" + port + "/",
+			"http://[::ffff:7f00:1]:" + port + "/",
+			"http://[::1]:" + port + "/",
+			"http://[64:ff9b::7f00:1]:" + port + "/",
+			"http://2130706433:" + port + "/",
+			"http://0x7f.1:" + port + "/",
+			"http://0177.0.0.1:" + port + "/",
+			"http://127.1:" + port + "/",
+			"http://0.0.0.0:" + port + "/",
+			"http://localhost:" + port + "/",
+			"http://localhost.:" + port + "/",
+			"http://x@127.0.0.1:" + port + "/",
+		} {
+			t.Run(target, func(t *testing.T) {
+				w := newTripwire(t)
+				c := guardedClient(t, w, newResolver(nil), origin)
+				_, err := c.Get(t.Context(), fetch.Request{URL: origin.URL + "/?to=" + url.QueryEscape(target)})
+				if err == nil || !strings.Contains(err.Error(), "redirect hop 1") {
+					t.Errorf("got %v, want the redirect refused", err)
+				}
+				if n := w.dialledTo(addrOf(t, canary).String()); n != 0 {
+					t.Errorf("tripwire saw %d dials to the canary", n)
+				}
+			})
+		}
+		t.Run("direct", func(t *testing.T) {
+			w := newTripwire(t)
+			c := guardedClient(t, w, newResolver(nil), origin)
+			_, err := c.Get(t.Context(), fetch.Request{URL: canary.URL + "/"})
+			var ae *fetch.AddrError
+			if !errors.As(err, &ae) || !strings.Contains(err.Error(), "fetch "+canary.URL+"/: refusing to connect to 127.0.0.1 (loopback)") {
+				t.Errorf("got %v, want the canary refused, naming the URL and address", err)
+			}
+		})
+		if hits.Load() != 0 {
+			t.Errorf("canary hit %d times, want 0", hits.Load())
+		}
+	})
+	t.Run("N07_dns_rebinding", func(t *testing.T) {
+		origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// No keep-alive, so the second fetch must dial (and resolve)
+			// again rather than reuse the checked connection.
+			w.Header().Set("Connection", "close")
+			fmt.Fprint(w, "<p>story</p>")
+		}))
+		defer origin.Close()
+		_, port, _ := net.SplitHostPort(addrOf(t, origin).String())
+		w := newTripwire(t)
+		res := newResolver(map[string][]string{"rebind.test": {"127.0.0.1", "169.254.169.254"}})
+		c := guardedClient(t, w, res, origin)
+		u := "http://rebind.test:" + port + "/story"
+		if _, err := c.Get(t.Context(), fetch.Request{URL: u}); err != nil {
+			t.Fatalf("first fetch: %v", err)
+		}
+		_, err := c.Get(t.Context(), fetch.Request{URL: u})
+		want := "fetch " + u + ": refusing to connect to rebind.test (169.254.169.254, link-local): set allow_private to allow it"
+		if err == nil || err.Error() != want {
+			t.Errorf("second fetch: got %v\nwant %s", err, want)
+		}
+		if got := w.dialled(); len(got) != 1 {
+			t.Errorf("tripwire saw %v, want the first fetch's dial only", got)
+		}
+	})
+	t.Run("N08_scheme_tricks_dial_nothing", func(t *testing.T) {
+		origin := redirector(t)
+		w := newTripwire(t)
+		c := guardedClient(t, w, newResolver(nil), origin)
+		for _, target := range []string{"file:///etc/passwd", "gopher://127.0.0.1/", `http:\\127.0.0.1\`, "data:text/html,x"} {
+			if _, err := c.Get(t.Context(), fetch.Request{URL: target}); err == nil {
+				t.Errorf("Get(%q) succeeded", target)
+			}
+			_, err := c.Get(t.Context(), fetch.Request{URL: origin.URL + "/?to=" + url.QueryEscape(target)})
+			if err == nil {
+				t.Errorf("redirect to %q followed", target)
+			}
+		}
+		for _, a := range w.dialled() {
+			if a != addrOf(t, origin).String() {
+				t.Errorf("tripwire saw %s", a)
+			}
+		}
+	})
+}
+
+func TestClient_AllowPrivate(t *testing.T) {
+	canary, hits := newCanary(t)
+	w := newTripwire(t)
+	c := guardedClient(t, w, newResolver(nil)) // allowlist empty
+	if _, err := c.Get(t.Context(), fetch.Request{URL: canary.URL, AllowPrivate: true}); err != nil {
+		t.Fatalf("with AllowPrivate: %v", err)
+	}
+	// The connection just used is idle in the pool; a request without the
+	// allowance must not get it.
+	if _, err := c.Get(t.Context(), fetch.Request{URL: canary.URL}); !errors.As(err, new(*fetch.AddrError)) {
+		t.Errorf("without AllowPrivate after one with it: got %v, want an *AddrError", err)
+	}
+	if hits.Load() != 1 {
+		t.Errorf("canary hit %d times, want 1", hits.Load())
+	}
+	t.Run("global option", func(t *testing.T) {
+		c := fetch.New(fetch.Options{Guard: fetch.NewGuard(fetch.GuardOptions{AllowPrivate: true, Dial: w.dial}), Robots: fetch.RobotsIgnore})
+		if _, err := c.Get(t.Context(), fetch.Request{URL: canary.URL}); err != nil {
+			t.Errorf("AllowPrivate guard: %v", err)
+		}
+	})
+	t.Run("default guard refuses loopback", func(t *testing.T) {
+		_, err := fetch.New(fetch.Options{Robots: fetch.RobotsIgnore}).Get(t.Context(), fetch.Request{URL: canary.URL})
+		if !errors.As(err, new(*fetch.AddrError)) {
+			t.Errorf("got %v, want an *AddrError", err)
+		}
+	})
+}
+
+// TestClient_RobotsRefused: a refused robots.txt is the Guard's error,
+// not a cached "unreachable, disallow all" that would block a source
+// allowed to reach the same site.
+func TestClient_RobotsRefused(t *testing.T) {
+	s := &site{}
+	s.set(200, "User-agent: *\nDisallow:\n")
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	c := fetch.New(fetch.Options{Guard: fetch.NewGuard(fetch.GuardOptions{Dial: newTripwire(t).dial}), HostRate: fetch.Unlimited})
+	_, err := c.Get(t.Context(), fetch.Request{URL: srv.URL + "/story"})
+	if !errors.As(err, new(*fetch.AddrError)) || errors.Is(err, fetch.ErrDisallowedByRobots) || !strings.Contains(err.Error(), "robots.txt: refusing") {
+		t.Fatalf("got %v, want the robots.txt dial refused", err)
+	}
+	if _, err := c.Get(t.Context(), fetch.Request{URL: srv.URL + "/story", AllowPrivate: true}); err != nil {
+		t.Errorf("allowed request after a refused one: %v", err)
+	}
+	if n := s.count("/robots.txt"); n != 1 {
+		t.Errorf("robots.txt fetched %d times, want 1", n)
+	}
+}
+
+// FuzzURLPolicy: whatever host url.Parse and the transport make of a URL,
+// every address dialled is the allowed origin or global. The tripwire
+// connects nowhere here; the fake resolver maps names to non-global
+// addresses, which must all be refused.
+func FuzzURLPolicy(f *testing.F) {
+	for _, s := range []string{
+		"http://origin.test:8080/", "http://127.0.0.1:8080/", "http://127.0.0.1:8081/", "http://[::ffff:127.0.0.1]:8081/",
+		"http://2130706433:8080/", "http://0x7f.1/", "http://169.254.169.254/latest/meta-data/", "http://meta.test/",
+		"http://rebind.test:8080/", "http://x@127.0.0.1:8081/", "http://[fe80::1%25eth0]/", "https://[64:ff9b::a9fe:a9fe]/",
+		"http://127.0.0.1:8081#@origin.test:8080/", "http://origin.test:8080@127.0.0.1:8081/", "http://[::]:80/",
+	} {
+		f.Add(s)
+	}
+	origin := netip.MustParseAddrPort("127.0.0.1:8080")
+	f.Fuzz(func(t *testing.T, raw string) {
+		w := newTripwire(t)
+		w.noConnect = true
+		res := newResolver(map[string][]string{
+			"origin.test": {"127.0.0.1"},
+			"meta.test":   {"169.254.169.254"},
+			"rebind.test": {"127.0.0.1", "10.0.0.1,::1"},
+			"mixed.test":  {"192.168.0.1,fd00::1,100.64.0.1"},
+		})
+		c := fetch.New(fetch.Options{
+			Guard:      fetch.NewGuard(fetch.GuardOptions{Allow: []netip.AddrPort{origin}, Dial: w.dial, Resolver: res}),
+			MaxRetries: -1, HostRate: fetch.Unlimited, Robots: fetch.RobotsIgnore, Timeout: time.Second, ConnectTimeout: time.Second,
+		})
+		for range 2 { // twice, for rebind.test's second answer
+			_, _ = c.Get(t.Context(), fetch.Request{URL: raw})
+		}
+		for _, a := range w.dialled() {
+			ap, err := netip.ParseAddrPort(a)
+			if err != nil {
+				t.Fatalf("URL %q: dialled %q, not an IP literal and port", raw, a)
+			}
+			if ap != origin && forbiddenByNet(ap.Addr()) {
+				t.Fatalf("URL %q: dialled %s, which the policy forbids", raw, a)
+			}
+			if ap.Addr().Is4In6() || ap.Addr().Zone() != "" {
+				t.Fatalf("URL %q: dialled %s, not the unmapped address", raw, a)
+			}
+		}
+	})
+}
+
+// TestGuard_SplitsConnectTime: with several allowed addresses, each dial
+// gets its share of the time left, so a black-holed first address cannot
+// use it all; the last gets what remains.
+func TestGuard_SplitsConnectTime(t *testing.T) {
+	var deadlines []time.Time
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dl, _ := ctx.Deadline()
+		deadlines = append(deadlines, dl)
+		return nil, errors.New("unreachable")
+	}
+	g := fetch.NewGuard(fetch.GuardOptions{
+		Dial:     dial,
+		Resolver: newResolver(map[string][]string{"two.test": {"127.0.0.1,127.0.0.1"}}),
+		Allow:    []netip.AddrPort{netip.MustParseAddrPort("127.0.0.1:9")},
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	overall, _ := ctx.Deadline()
+	if _, err := g.DialContext(ctx, "tcp", "two.test:9"); err == nil || err.Error() != "unreachable" {
+		t.Fatalf("got %v, want the last dial's error", err)
+	}
+	if len(deadlines) != 2 || !deadlines[0].Before(overall.Add(-4*time.Second)) || !deadlines[1].Equal(overall) {
+		t.Errorf("dial deadlines %v, want about half of the 10s, then the rest (%v)", deadlines, overall)
+	}
+}

@@ -1,0 +1,204 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/snapshots"
+)
+
+// articleView is what article.tmpl renders.
+type articleView struct {
+	Title      string
+	A          summaryHead
+	Versions   []versionRow
+	Numbers    []int // every version number, for the compare form
+	From, To   int   // the compare form's defaults
+	Checks     []checkRow
+	ChecksNote string // "checks 51–100 of 230"
+	ChecksPrev string
+	ChecksNext string
+	APIHref    string
+}
+
+type versionRow struct {
+	N, Prev       int
+	At            stamp
+	Title         string
+	Severity      string
+	SeverityClass string
+	Summary       string
+	Stealth       bool
+	DiffHref      string // against the version before; empty for version 1
+	RawHref       string
+	TextHref      string
+}
+
+type checkRow struct {
+	At       stamp
+	Status   int
+	Outcome  string
+	Version  int
+	FinalURL string
+	Error    string
+}
+
+// article serves /articles/{id}: every version and the checks, newest first.
+func (s *server) article(w http.ResponseWriter, r *http.Request) error {
+	id, err := parseID("article id", r.PathValue("id"))
+	if err != nil {
+		return notFound("no article %q", r.PathValue("id"))
+	}
+	page := 1
+	if p := r.URL.Query().Get("checks"); p != "" {
+		if page, err = strconv.Atoi(p); err != nil || page < 1 || page > 1_000_000 {
+			return badRequest("checks: %q is not a page number", p)
+		}
+	}
+	ctx := r.Context()
+	sum, err := s.summary(ctx, id)
+	if err != nil {
+		return err
+	}
+	vs, err := s.st.Versions(ctx, snapshots.VersionFilter{ArticleID: id})
+	if err != nil {
+		return err
+	}
+	// One more than the page: whether a next page exists. Articles age
+	// out of checking after a month, so even the last page is small.
+	cs, err := s.st.Checks(ctx, snapshots.CheckFilter{ArticleID: id, Limit: page*pageSize + 1})
+	if err != nil {
+		return err
+	}
+	v := articleView{A: s.head(sum), APIHref: fmt.Sprintf("/api/articles/%d/versions", id)}
+	v.Title = v.A.Title
+	for i := len(vs) - 1; i >= 0; i-- {
+		v.Versions = append(v.Versions, versionRowOf(id, vs[i]))
+		v.Numbers = append(v.Numbers, vs[i].Number)
+	}
+	slices.Sort(v.Numbers)
+	if n := len(v.Numbers); n > 1 {
+		v.From, v.To = v.Numbers[n-2], v.Numbers[n-1]
+	}
+	start := (page - 1) * pageSize
+	if start < len(cs) {
+		end := min(start+pageSize, len(cs))
+		for _, c := range cs[start:end] {
+			v.Checks = append(v.Checks, checkRow{
+				At:       stampOf(c.At),
+				Status:   c.Status,
+				Outcome:  report.Clean(string(c.Outcome)),
+				Version:  c.Version,
+				FinalURL: report.Clean(c.FinalURL),
+				Error:    report.Clean(c.Error),
+			})
+		}
+		if page > 1 || len(cs) > end {
+			v.ChecksNote = fmt.Sprintf("checks %d–%d, newest first", start+1, end)
+		}
+	}
+	base := fmt.Sprintf("/articles/%d", id)
+	if page > 1 {
+		v.ChecksPrev = withQuery(base, pageValues("checks", page-1))
+	}
+	if len(cs) > page*pageSize {
+		v.ChecksNext = withQuery(base, pageValues("checks", page+1))
+	}
+	return s.render(w, "article.tmpl", v)
+}
+
+func pageValues(key string, page int) url.Values {
+	if page <= 1 {
+		return nil
+	}
+	return url.Values{key: {strconv.Itoa(page)}}
+}
+
+func versionRowOf(id int64, v snapshots.Version) versionRow {
+	row := versionRow{
+		N:        v.Number,
+		Prev:     v.Number - 1,
+		At:       stampOf(v.At),
+		Title:    report.Clean(v.Title),
+		RawHref:  fmt.Sprintf("/articles/%d/versions/%d/raw", id, v.Number),
+		TextHref: fmt.Sprintf("/articles/%d/versions/%d/text", id, v.Number),
+	}
+	if v.Number == 1 {
+		row.Summary = "first version"
+		return row
+	}
+	row.DiffHref = fmt.Sprintf("/articles/%d/diff?from=%d&to=%d", id, v.Number-1, v.Number)
+	row.Severity, row.SeverityClass = report.Clean(v.Severity), severityClass(v.Severity)
+	cs := storedChanges(v)
+	if cs != nil {
+		row.Stealth = cs.Summary.StealthEdit
+	}
+	row.Summary = kindSummary(cs, v.Kinds)
+	if row.Summary == "" {
+		row.Summary = "no change recorded"
+	}
+	return row
+}
+
+// storedChanges decodes a version's stored change set, or returns nil when
+// it has none or it does not decode (the summary columns then stand in).
+func storedChanges(v snapshots.Version) *diffing.ChangeSet {
+	if len(v.Changes) == 0 {
+		return nil
+	}
+	var cs diffing.ChangeSet
+	if err := json.Unmarshal(v.Changes, &cs); err != nil {
+		return nil
+	}
+	return &cs
+}
+
+// raw serves a version's body as fetched, as plain text to download. It is
+// whatever the site sent, so it must never be rendered: text/plain, no
+// sniffing, an attachment, and a CSP sandbox in case a browser shows it.
+func (s *server) raw(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.pathVersion(r)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="redline-article-%d-v%d-raw.txt"`, v.ArticleID, v.Number))
+	h.Set("Content-Security-Policy", contentSecurityPolicy+"; sandbox")
+	_, err = w.Write(v.Raw)
+	return err
+}
+
+// text serves a version's extracted text: the headline, a blank line,
+// then the paragraphs, as the text hash covers them.
+func (s *server) text(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.pathVersion(r)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("Content-Disposition", fmt.Sprintf(`inline; filename="redline-article-%d-v%d.txt"`, v.ArticleID, v.Number))
+	h.Set("Content-Security-Policy", contentSecurityPolicy+"; sandbox")
+	_, err = w.Write([]byte(v.Title + "\n\n" + v.Text + "\n"))
+	return err
+}
+
+// pathVersion loads the version /articles/{id}/versions/{n} names.
+func (s *server) pathVersion(r *http.Request) (snapshots.Version, error) {
+	id, err := parseID("article id", r.PathValue("id"))
+	if err != nil {
+		return snapshots.Version{}, notFound("no article %q", r.PathValue("id"))
+	}
+	n, err := parseNumber("version", r.PathValue("n"))
+	if err != nil {
+		return snapshots.Version{}, notFound("no version %q", r.PathValue("n"))
+	}
+	return s.st.Version(r.Context(), id, n)
+}

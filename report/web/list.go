@@ -1,0 +1,107 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"sort"
+
+	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/snapshots"
+)
+
+// listView is what list.tmpl renders.
+type listView struct {
+	Title      string
+	Query      listQuery
+	Sources    []option
+	Tags       []option
+	Severities []option
+	Kinds      []option
+	Rows       []summaryHead
+	Total      int
+	From, To   int
+	Prev, Next string
+	FeedHref   string
+	APIHref    string
+}
+
+// list serves /: the articles watched, most recently changed first.
+func (s *server) list(w http.ResponseWriter, r *http.Request) error {
+	q, err := parseListQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	p, err := s.st.ListArticles(r.Context(), s.filter(q))
+	if err != nil {
+		return err
+	}
+	v := listView{
+		Title:      "Articles",
+		Query:      q,
+		Sources:    options(s.sourceNames(q.Source), q.Source, report.Clean),
+		Tags:       options(s.tagNames(), q.Tag, report.Clean),
+		Severities: options([]string{"low", "medium", "high"}, q.Severity, func(x string) string { return x + " or more" }),
+		Total:      p.Total,
+		FeedHref:   withQuery("/feed.atom", q.values(0)),
+		APIHref:    withQuery("/api/articles", q.values(q.Page)),
+	}
+	var kinds []string
+	for _, k := range report.AllKinds() {
+		kinds = append(kinds, string(k))
+	}
+	v.Kinds = options(kinds, q.Kind, kindLabel)
+	for _, a := range p.Articles {
+		v.Rows = append(v.Rows, s.head(a))
+	}
+	if len(v.Rows) > 0 {
+		v.From = (q.Page-1)*pageSize + 1
+		v.To = v.From + len(v.Rows) - 1
+	}
+	if q.Page > 1 {
+		v.Prev = withQuery("/", q.values(q.Page-1))
+	}
+	if q.Page*pageSize < p.Total {
+		v.Next = withQuery("/", q.values(q.Page+1))
+	}
+	return s.render(w, "list.tmpl", v)
+}
+
+// sourceNames are the configured sources, plus the one asked for.
+func (s *server) sourceNames(current string) []string {
+	var out []string
+	for src := range s.tags {
+		out = append(out, src)
+	}
+	if current != "" && !slices.Contains(out, current) {
+		out = append(out, current)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// tagNames are every tag of every configured source, once each.
+func (s *server) tagNames() []string {
+	var out []string
+	for _, ts := range s.tags {
+		for _, t := range ts {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// summary returns one article's summary, or a 404.
+func (s *server) summary(ctx context.Context, id int64) (snapshots.ArticleSummary, error) {
+	p, err := s.st.ListArticles(ctx, snapshots.ListFilter{ID: id, Limit: 1})
+	if err != nil {
+		return snapshots.ArticleSummary{}, err
+	}
+	if len(p.Articles) == 0 {
+		return snapshots.ArticleSummary{}, notFound("no article %d", id)
+	}
+	return p.Articles[0], nil
+}

@@ -1,0 +1,224 @@
+package web
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/snapshots"
+)
+
+// stamp is a time as pages show it: Text for people, ISO for <time
+// datetime>. Both are empty for the zero time.
+type stamp struct{ Text, ISO string }
+
+func stampOf(t time.Time) stamp {
+	if t.IsZero() {
+		return stamp{}
+	}
+	return stamp{t.UTC().Format("2006-01-02 15:04 UTC"), t.UTC().Format(time.RFC3339)}
+}
+
+// maxQuery bounds a search string: longer ones are no search anyone types.
+const maxQuery = 200
+
+// listQuery is the filter of the list page, the feed and /api/articles,
+// as the query string gives it.
+type listQuery struct {
+	Q, Source, Tag, Severity, Kind string
+	Page                           int
+}
+
+// parseListQuery reads and checks the filter parameters.
+func parseListQuery(v url.Values) (listQuery, error) {
+	q := listQuery{
+		Q:        strings.TrimSpace(v.Get("q")),
+		Source:   v.Get("source"),
+		Tag:      v.Get("tag"),
+		Severity: v.Get("severity"),
+		Kind:     v.Get("kind"),
+		Page:     1,
+	}
+	if utf8.RuneCountInString(q.Q) > maxQuery || !utf8.ValidString(q.Q) {
+		return q, badRequest("q: at most %d characters of valid UTF-8", maxQuery)
+	}
+	if q.Severity != "" && snapshots.SeverityRank(q.Severity) == 0 {
+		return q, badRequest("severity: %q is not low, medium or high", q.Severity)
+	}
+	if q.Kind != "" && !slices.Contains(report.AllKinds(), diffing.Kind(q.Kind)) {
+		return q, badRequest("kind: unknown change kind %q", q.Kind)
+	}
+	if p := v.Get("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return q, badRequest("page: %q is not a page number", p)
+		}
+		q.Page = n
+	}
+	return q, nil
+}
+
+// filter is the store filter for q, one page of pageSize.
+func (s *server) filter(q listQuery) snapshots.ListFilter {
+	f := snapshots.ListFilter{
+		Source:   q.Source,
+		Severity: q.Severity,
+		Kind:     q.Kind,
+		Query:    q.Q,
+		Offset:   (q.Page - 1) * pageSize,
+		Limit:    pageSize,
+	}
+	if q.Tag != "" {
+		f.Sources = s.sourcesTagged(q.Tag)
+	}
+	return f
+}
+
+// values is q as a query string, without the page when page is 0.
+func (q listQuery) values(page int) url.Values {
+	v := url.Values{}
+	for k, x := range map[string]string{"q": q.Q, "source": q.Source, "tag": q.Tag, "severity": q.Severity, "kind": q.Kind} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	return v
+}
+
+// withQuery is path plus v, if any.
+func withQuery(path string, v url.Values) string {
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
+// parseID reads a positive integer path or query value.
+func parseID(what, s string) (int64, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 {
+		return 0, notFoundOrBad(what, s)
+	}
+	return n, nil
+}
+
+// parseNumber reads a version number.
+func parseNumber(what, s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, notFoundOrBad(what, s)
+	}
+	return n, nil
+}
+
+func notFoundOrBad(what, s string) error {
+	if s == "" {
+		return badRequest("%s: missing", what)
+	}
+	return badRequest("%s: %q is not a positive whole number", what, s)
+}
+
+// kindLabel is how pages name a kind: "quote changed", "figure changed".
+func kindLabel(k string) string {
+	switch diffing.Kind(k) {
+	case diffing.NumberChanged:
+		return "figure changed"
+	case diffing.QuoteVerbChanged:
+		return "quote verb changed"
+	case diffing.EntityChanged:
+		return "name changed"
+	}
+	return strings.ReplaceAll(report.Clean(k), "_", " ")
+}
+
+// kindSummary is "quote changed · figure changed ×2" for a change set, or
+// the labels of kinds when the change set does not parse.
+func kindSummary(cs *diffing.ChangeSet, kinds []string) string {
+	var parts []string
+	if cs != nil && !cs.Empty() {
+		for _, kc := range report.KindCounts(cs) {
+			p := kindLabel(string(kc.Kind))
+			if kc.N > 1 {
+				p += " ×" + strconv.Itoa(kc.N)
+			}
+			parts = append(parts, p)
+		}
+	} else {
+		for _, k := range kinds {
+			parts = append(parts, kindLabel(k))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// severityClass is the CSS class for a stored severity, "" for an unknown one.
+func severityClass(sev string) string {
+	if snapshots.SeverityRank(sev) == 0 {
+		return ""
+	}
+	return "sev-" + sev
+}
+
+// option is one <option> of a filter select.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+func options(values []string, selected string, label func(string) string) []option {
+	out := []option{}
+	for _, v := range values {
+		out = append(out, option{v, label(v), v == selected})
+	}
+	return out
+}
+
+// summaryHead is an article as page headers and rows show it.
+type summaryHead struct {
+	ID            int64
+	Title         string
+	URL, Href     string // Href is URL when http(s), else empty: shown, not linked
+	Source        string
+	Tags          []string
+	FirstSeen     stamp
+	Versions      int
+	LastCheck     stamp
+	LastOutcome   string
+	LastChange    stamp
+	Severity      string
+	SeverityClass string
+	Kinds         string
+}
+
+func (s *server) head(a snapshots.ArticleSummary) summaryHead {
+	title := report.Clean(a.Title)
+	if strings.TrimSpace(title) == "" {
+		title = "(untitled)"
+	}
+	h := summaryHead{
+		ID:          a.Article.ID,
+		Title:       title,
+		URL:         report.Clean(a.Article.URL),
+		Href:        report.Href(a.Article.URL),
+		Source:      report.Clean(a.Article.Source),
+		Tags:        s.tagsOf(a.Article.Source),
+		FirstSeen:   stampOf(a.Article.FirstSeen),
+		Versions:    a.Versions,
+		LastCheck:   stampOf(a.LastCheck),
+		LastOutcome: strings.ReplaceAll(report.Clean(string(a.LastOutcome)), "_", " "),
+		LastChange:  stampOf(a.LastChange),
+	}
+	if !a.LastChange.IsZero() {
+		h.Severity, h.SeverityClass = report.Clean(a.Severity), severityClass(a.Severity)
+		h.Kinds = kindSummary(nil, a.Kinds)
+	}
+	return h
+}
