@@ -28,13 +28,137 @@ type alignment struct {
 // Similarity thresholds (Dice coefficient over folded words) for calling
 // two sentences one edited sentence rather than a removal and an addition.
 const (
-	editSimilarity  = 0.5
-	moveSimilarity  = 0.75
-	maxBand         = 24      // diagonal band width for pairing inside a large gap
-	maxGlobalPairs  = 1 << 20 // cap on the out-of-order similarity search
-	minMovedWords   = 3
-	maxSentenceRune = 0x10FFFF
+	editSimilarity = 0.5
+	moveSimilarity = 0.75
+	maxBand        = 24      // diagonal band width for pairing inside a large gap
+	maxGlobalPairs = 1 << 20 // cap on the out-of-order similarity search
+	minMovedWords  = 3
+	maxGapCells    = 1 << 22 // cells of one pairInOrder table; larger gaps are cut
 )
+
+// segmentIDLimit is how many distinct sentences go-diff can tell apart: it
+// diffs one rune per sentence, and there are 0x10FFFF runes less the 2048
+// surrogates (and 0, unused). Beyond it commonInOrder switches to its own
+// integer ids (battery D12); tests lower it to reach that path cheaply.
+var segmentIDLimit = 0x10FFFF - 0x800
+
+// commonInOrder returns pairs (i, j), increasing in both, of sentences
+// with the same text in a and b: a longest common subsequence from go-diff
+// over one rune per distinct shared sentence (its lines-to-runes trick at
+// sentence level). When the shared sentences outnumber segmentIDLimit,
+// runes would have to be reused and go-diff could pair different texts, so
+// it returns instead the longest increasing run of the sentences that occur
+// exactly once in each version (patience diff's skeleton, O(n log n)): a
+// correct, if coarser, common subsequence. Repeated sentences then fall in
+// gaps, where step 2 pairs them as moves or step 3 as edits.
+func commonInOrder(a, b []sentence) [][2]int {
+	// Sentences found in only one version cannot be in the common
+	// subsequence. Diffing only the shared ones keeps Myers' cost, which
+	// grows with the number of differences, bounded by the reorderings
+	// instead of by the edits: an article with every sentence edited costs
+	// no more than one with none.
+	countA := make(map[string]int32, len(a))
+	for i := range a {
+		countA[a[i].text]++
+	}
+	countB := make(map[string]int32, len(b))
+	for j := range b {
+		if countA[b[j].text] > 0 {
+			countB[b[j].text]++
+		}
+	}
+	if len(countB) > segmentIDLimit {
+		return uniqueLIS(a, b, countA, countB)
+	}
+	ids := make(map[string]rune, len(countB))
+	next := rune(1)
+	var fa, fb []rune
+	var ia, ib []int
+	for i := range a {
+		if countB[a[i].text] == 0 {
+			continue
+		}
+		id, ok := ids[a[i].text]
+		if !ok {
+			id = next
+			ids[a[i].text] = id
+			next++
+			if next == 0xD800 {
+				next = 0xE000
+			}
+		}
+		fa, ia = append(fa, id), append(ia, i)
+	}
+	for j := range b {
+		if id, ok := ids[b[j].text]; ok {
+			fb, ib = append(fb, id), append(ib, j)
+		}
+	}
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 0 // bounded by structure, never by the clock
+	var out [][2]int
+	x, y := 0, 0 // positions in fa and fb
+	for _, d := range dmp.DiffMainRunes(fa, fb, false) {
+		n := utf8.RuneCountInString(d.Text)
+		switch d.Type {
+		case diffmatchpatch.DiffEqual:
+			for k := range n {
+				if oi, nj := ia[x+k], ib[y+k]; a[oi].text == b[nj].text {
+					out = append(out, [2]int{oi, nj})
+				}
+			}
+			x += n
+			y += n
+		case diffmatchpatch.DiffDelete:
+			x += n
+		case diffmatchpatch.DiffInsert:
+			y += n
+		}
+	}
+	return out
+}
+
+// uniqueLIS pairs the sentences that occur exactly once in each version,
+// keeping the longest run that is in order in both.
+func uniqueLIS(a, b []sentence, countA, countB map[string]int32) [][2]int {
+	posB := make(map[string]int, len(countB))
+	for j := range b {
+		if t := b[j].text; countA[t] == 1 && countB[t] == 1 {
+			posB[t] = j
+		}
+	}
+	var seq [][2]int
+	for i := range a {
+		if j, ok := posB[a[i].text]; ok {
+			seq = append(seq, [2]int{i, j})
+		}
+	}
+	// Longest increasing subsequence of seq by j.
+	tails := []int{}              // tails[l]: index in seq ending the best run of length l+1
+	prev := make([]int, len(seq)) // predecessor in that run
+	for k, p := range seq {
+		l := sort.Search(len(tails), func(x int) bool { return seq[tails[x]][1] >= p[1] })
+		prev[k] = -1
+		if l > 0 {
+			prev[k] = tails[l-1]
+		}
+		if l == len(tails) {
+			tails = append(tails, k)
+		} else {
+			tails[l] = k
+		}
+	}
+	out := make([][2]int, len(tails))
+	for k, x := len(tails)-1, -1; k >= 0; k-- {
+		if x < 0 {
+			x = tails[k]
+		} else {
+			x = prev[x]
+		}
+		out[k] = seq[x]
+	}
+	return out
+}
 
 func align(a, b []sentence, seed maphash.Seed) *alignment {
 	al := &alignment{
@@ -51,60 +175,24 @@ func align(a, b []sentence, seed maphash.Seed) *alignment {
 		al.oldTo[i], al.newTo[j], al.oldKind[i], al.newKind[j] = j, i, k, k
 	}
 
-	// 1. Identical sentences in order: go-diff over one rune per distinct
-	// sentence (its lines-to-runes trick, at sentence level).
-	ids := make(map[string]rune, len(a)+len(b))
-	next := rune(1)
-	enc := func(ss []sentence) []rune {
-		out := make([]rune, len(ss))
-		for i, s := range ss {
-			id, ok := ids[s.text]
-			if !ok {
-				id = next
-				ids[s.text] = id
-				if next < maxSentenceRune { // beyond this, ids collide; verified below
-					next++
-				}
-				if next == 0xD800 {
-					next = 0xE000
-				}
-			}
-			out[i] = id
-		}
-		return out
+	// 1. Identical sentences in order. The common prefix and suffix are
+	// linked first, so an edit deep inside a huge article leaves little
+	// for the diff proper.
+	lo := 0
+	for lo < len(a) && lo < len(b) && a[lo].text == b[lo].text {
+		link(lo, lo, same)
+		lo++
 	}
-	ra, rb := enc(a), enc(b)
-	// Sentences found in only one version cannot be in the common
-	// subsequence. Diffing only the shared ones keeps Myers' cost, which
-	// grows with the number of differences, bounded by the reorderings
-	// instead of by the edits: an article with every sentence edited costs
-	// no more than one with none.
-	inB := make(map[rune]bool, len(rb))
-	for _, r := range rb {
-		inB[r] = true
+	hiA, hiB := len(a), len(b)
+	for hiA > lo && hiB > lo && a[hiA-1].text == b[hiB-1].text {
+		hiA--
+		hiB--
+		link(hiA, hiB, same)
 	}
-	inA := make(map[rune]bool, len(ra))
-	for _, r := range ra {
-		inA[r] = true
-	}
-	var fa, fb []rune
-	var ia, ib []int
-	for i, r := range ra {
-		if inB[r] {
-			fa, ia = append(fa, r), append(ia, i)
-		}
-	}
-	for j, r := range rb {
-		if inA[r] {
-			fb, ib = append(fb, r), append(ib, j)
-		}
-	}
-	dmp := diffmatchpatch.New()
-	dmp.DiffTimeout = 0 // bounded by structure, never by the clock
 	type gap struct{ old, new []int }
 	var gaps []gap
 	cur := gap{}
-	i, j := 0, 0 // next unconsumed sentence of a and b
+	i, j := lo, lo // next unconsumed sentence of a and b
 	flushTo := func(ei, ej int) {
 		for ; i < ei; i++ {
 			cur.old = append(cur.old, i)
@@ -113,35 +201,17 @@ func align(a, b []sentence, seed maphash.Seed) *alignment {
 			cur.new = append(cur.new, j)
 		}
 	}
-	x, y := 0, 0 // positions in fa and fb
-	for _, d := range dmp.DiffMainRunes(fa, fb, false) {
-		n := utf8.RuneCountInString(d.Text)
-		switch d.Type {
-		case diffmatchpatch.DiffEqual:
-			for k := range n {
-				oi, nj := ia[x+k], ib[y+k]
-				flushTo(oi, nj)
-				if a[oi].text != b[nj].text {
-					cur.old = append(cur.old, oi)
-					cur.new = append(cur.new, nj)
-				} else {
-					if len(cur.old)+len(cur.new) > 0 {
-						gaps = append(gaps, cur)
-						cur = gap{}
-					}
-					link(oi, nj, same)
-				}
-				i, j = oi+1, nj+1
-			}
-			x += n
-			y += n
-		case diffmatchpatch.DiffDelete:
-			x += n
-		case diffmatchpatch.DiffInsert:
-			y += n
+	for _, p := range commonInOrder(a[lo:hiA], b[lo:hiB]) {
+		oi, nj := p[0]+lo, p[1]+lo
+		flushTo(oi, nj)
+		if len(cur.old)+len(cur.new) > 0 {
+			gaps = append(gaps, cur)
+			cur = gap{}
 		}
+		link(oi, nj, same)
+		i, j = oi+1, nj+1
 	}
-	flushTo(len(a), len(b))
+	flushTo(hiA, hiB)
 	if len(cur.old)+len(cur.new) > 0 {
 		gaps = append(gaps, cur)
 	}
@@ -216,6 +286,20 @@ func align(a, b []sentence, seed maphash.Seed) *alignment {
 // diagonal band when the gap is large, so the cost stays linear).
 func pairInOrder(a, b []sentence, olds, news []int, seed maphash.Seed) [][2]int {
 	n, m := len(olds), len(news)
+	if n*m > maxGapCells {
+		// A gap this large (a rewritten article) is cut into proportional
+		// pieces of at most side×side cells, so the table stays bounded.
+		const side = 1 << 11
+		k := (max(n, m) + side - 1) / side
+		var out [][2]int
+		for c := range k {
+			o, w := olds[c*n/k:(c+1)*n/k], news[c*m/k:(c+1)*m/k]
+			if len(o) > 0 && len(w) > 0 {
+				out = append(out, pairInOrder(a, b, o, w, seed)...)
+			}
+		}
+		return out
+	}
 	band := max(n, m)
 	if n*m > maxBand*maxBand {
 		band = maxBand + abs(n-m)

@@ -143,6 +143,16 @@ type Change struct {
 	Quotes  []QuoteChange  `json:"quotes,omitempty"`
 	Figures []FigureChange `json:"figures,omitempty"`
 	Ops     []Op           `json:"ops,omitempty"`
+	// Notes flag what a reader of the rendered text could not see (an
+	// optional field, absent when empty; added for battery D05 and D08):
+	//   - "mixed script: WORD mixes Latin and Cyrillic (U+0430)" for an
+	//     inserted word whose letters come from more than one script, the
+	//     mark of a homoglyph swap (Latin a → Cyrillic а);
+	//   - "bidi control inserted: U+202E" (or "removed") for an edit that
+	//     adds or drops a bidi override or isolate (U+202A–U+202E,
+	//     U+2066–U+2069), which reorders what a reader sees.
+	// Such an edit is never classified Cosmetic.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Has reports whether the change carries kind k.
@@ -168,7 +178,36 @@ type Summary struct {
 	Severity    Severity     `json:"severity"`
 	Counts      map[Kind]int `json:"counts"`
 	StealthEdit bool         `json:"stealth_edit"`
+	// Rewrite is set when nearly every sentence changed (battery D11): a
+	// report should then say "rewritten (similarity N%)" rather than list
+	// every change. An optional field, absent from the JSON otherwise.
+	Rewrite *Rewrite `json:"rewrite,omitempty"`
 }
+
+// Rewrite summarises a change set in which at least RewriteShare of the
+// sentences of both versions were edited, added or removed (and neither
+// version is empty: an article wholly added or removed is not a rewrite).
+type Rewrite struct {
+	// Similarity is the Dice coefficient of the two versions' folded
+	// words, as a whole percentage (0–100), rounded down.
+	Similarity int `json:"similarity"`
+	// Changed is the share of sentences, over both versions, that did not
+	// survive unchanged, as a whole percentage, rounded down.
+	Changed int `json:"changed"`
+}
+
+// String gives the rewrite as a report line: "rewritten (similarity 3%)".
+func (r *Rewrite) String() string {
+	return fmt.Sprintf("rewritten (similarity %d%%)", r.Similarity)
+}
+
+// RewriteShare is the share of sentences (over both versions) that must
+// have changed for a change set to count as a rewrite, and RewriteMin the
+// fewest sentences, over both versions, for which the summary is given.
+const (
+	RewriteShare = 0.9
+	RewriteMin   = 10
+)
 
 // ChangeSet is the result of Compare: every change between two versions,
 // in reading order of the new version. Its JSON form is a stable contract.

@@ -1,8 +1,11 @@
 package diffing
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // quoteKey is how quotations are compared: exact words, but a trailing
@@ -108,7 +111,8 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 		}
 	}
 
-	if touchesFigure(c.Ops) {
+	sepOnly := separatorOnly(s.text, t.text)
+	if touchesFigure(c.Ops) && !sepOnly {
 		if gone, added := multisetDiff(Figures(s.text), Figures(t.text), figureKey); len(gone)+len(added) > 0 {
 			kinds[NumberChanged] = true
 			c.Figures = pairFigures(gone, added)
@@ -132,8 +136,11 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			kinds[EntityChanged] = true
 		}
 	}
+	c.Notes = hiddenNotes(c.Ops)
 	if len(kinds) == 0 {
-		if isCosmetic(c.Ops) {
+		if len(c.Notes) > 0 {
+			kinds[SentenceChanged] = true
+		} else if sepOnly || isCosmetic(c.Ops) {
 			kinds[Cosmetic] = true
 		} else {
 			kinds[SentenceChanged] = true
@@ -350,4 +357,125 @@ func discloses(a, b *version) bool {
 		}
 	}
 	return false
+}
+
+// digitGroupRE matches a thousands separator between digit groups:
+// "1,000", "1.000", "1 000" (NBSP and thin spaces are spaces by then).
+var digitGroupRE = regexp.MustCompile(`(\d)[,. ](\d{3})\b`)
+
+// separatorOnly reports whether two sentences differ only in the
+// thousands separators of their numbers (battery D10): 1,000, 1.000,
+// 1 000 and 1000 are one figure.
+func separatorOnly(x, y string) bool {
+	if x == y || !hasDigit(x) || !hasDigit(y) {
+		return false
+	}
+	strip := func(s string) string {
+		for {
+			t := digitGroupRE.ReplaceAllString(s, "$1$2")
+			if t == s {
+				return s
+			}
+			s = t
+		}
+	}
+	return strip(x) == strip(y)
+}
+
+// isBidiControl reports whether r is a bidi embedding, override or
+// isolate, which Normalize keeps on purpose.
+func isBidiControl(r rune) bool {
+	return r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069'
+}
+
+// hiddenNotes names what an edit changed that a reader could not see:
+// bidi controls added or removed, and inserted words that mix scripts.
+func hiddenNotes(ops []Op) []string {
+	var notes []string
+	seen := map[string]bool{}
+	note := func(n string) {
+		if !seen[n] && len(notes) < maxNotes {
+			seen[n] = true
+			notes = append(notes, n)
+		}
+	}
+	for _, op := range ops {
+		if op.Op == OpEqual {
+			continue
+		}
+		for _, r := range op.Text {
+			if isBidiControl(r) {
+				verb := "inserted"
+				if op.Op == OpDelete {
+					verb = "removed"
+				}
+				note(fmt.Sprintf("bidi control %s: %U", verb, r))
+			}
+		}
+		if op.Op != OpInsert {
+			continue
+		}
+		for _, w := range words(op.Text) {
+			if n, ok := mixedScript(w); ok {
+				note(n)
+			}
+		}
+	}
+	return notes
+}
+
+const maxNotes = 8
+
+// scriptTables are the scripts whose letters look alike.
+var scriptTables = []struct {
+	name  string
+	table *unicode.RangeTable
+}{{"Latin", unicode.Latin}, {"Cyrillic", unicode.Cyrillic}, {"Greek", unicode.Greek}}
+
+// mixedScript reports a word whose letters come from more than one of
+// Latin, Cyrillic and Greek, naming the scripts and the first letter of
+// a minority script.
+func mixedScript(w string) (string, bool) {
+	var count [3]int
+	var first [3]rune
+	for _, r := range w {
+		if r < utf8.RuneSelf {
+			if unicode.IsLetter(r) {
+				count[0]++
+			}
+			continue
+		}
+		for k, st := range scriptTables {
+			if unicode.Is(st.table, r) {
+				if count[k] == 0 {
+					first[k] = r
+				}
+				count[k]++
+			}
+		}
+	}
+	major, used := 0, 0
+	for k := range count {
+		if count[k] > 0 {
+			used++
+		}
+		if count[k] > count[major] {
+			major = k
+		}
+	}
+	if used < 2 {
+		return "", false
+	}
+	var names []string
+	odd := rune(0)
+	for k := range count {
+		if count[k] == 0 {
+			continue
+		}
+		names = append(names, scriptTables[k].name)
+		if k != major && odd == 0 {
+			odd = first[k]
+		}
+	}
+	return fmt.Sprintf("mixed script: %s mixes %s (%U)", w, strings.Join(names, " and "), odd), true
 }

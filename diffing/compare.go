@@ -247,7 +247,8 @@ func Compare(old, cur Document) *ChangeSet {
 	}
 	if a.byline != b.byline {
 		c := Change{Kinds: []Kind{BylineChanged}, Before: a.byline, After: b.byline, Ops: WordDiff(a.byline, b.byline)}
-		if sameWords(a.byline, b.byline) {
+		c.Notes = hiddenNotes(c.Ops)
+		if len(c.Notes) == 0 && sameWords(a.byline, b.byline) {
 			c.Kinds = []Kind{Cosmetic}
 		}
 		add(-1, c)
@@ -353,7 +354,51 @@ func Compare(old, cur Document) *ChangeSet {
 		}
 	}
 	cs.Summary.StealthEdit = cs.Summary.Severity == SeverityHigh && !discloses(a, b)
+	cs.Summary.Rewrite = rewriteOf(a, b, al)
 	return cs
+}
+
+// rewriteOf returns the rewrite summary when both versions have sentences
+// and at least RewriteShare of them, over both versions, did not survive
+// unchanged (kept or moved); nil otherwise.
+func rewriteOf(a, b *version, al *alignment) *Rewrite {
+	total := len(a.sents) + len(b.sents)
+	if total < RewriteMin || len(a.sents) == 0 || len(b.sents) == 0 {
+		return nil // too short to summarise, or wholly added or removed
+	}
+	kept := 0
+	for _, k := range al.newKind {
+		if k == same || k == moved {
+			kept++
+		}
+	}
+	changed := total - 2*kept // sentences, over both versions
+	if float64(changed) < RewriteShare*float64(total) {
+		return nil
+	}
+	// Dice coefficient of the folded word multisets.
+	count := map[string]int{}
+	na, nb, common := 0, 0, 0
+	for _, s := range a.sents {
+		for _, w := range words(s.text) {
+			count[fold(w)]++
+			na++
+		}
+	}
+	for _, s := range b.sents {
+		for _, w := range words(s.text) {
+			nb++
+			if f := fold(w); count[f] > 0 {
+				count[f]--
+				common++
+			}
+		}
+	}
+	sim := 0
+	if na+nb > 0 {
+		sim = 200 * common / (na + nb)
+	}
+	return &Rewrite{Similarity: sim, Changed: 100 * changed / total}
 }
 
 // headlineChange classifies a headline edit: a rewrite unless it only
@@ -364,7 +409,8 @@ func headlineChange(before, after string) Change {
 	// Headlines are in title case, so a name cannot be told from a word:
 	// only a one-letter slip (Egde → Edge) passes as a typo, and never in
 	// a figure.
-	if sameWords(before, after) || (isCosmeticWithin(c.Ops, 1) && !touchesFigure(c.Ops)) {
+	c.Notes = hiddenNotes(c.Ops)
+	if len(c.Notes) == 0 && (sameWords(before, after) || (isCosmeticWithin(c.Ops, 1) && !touchesFigure(c.Ops))) {
 		c.Kinds = []Kind{Cosmetic}
 	}
 	if gone, added := multisetDiff(Figures(before), Figures(after), figureKey); len(gone)+len(added) > 0 {

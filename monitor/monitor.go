@@ -75,6 +75,8 @@ type store interface {
 	AddArticle(ctx context.Context, a snapshots.Article) (snapshots.Article, error)
 	Articles(ctx context.Context, f snapshots.ArticleFilter) ([]snapshots.Article, error)
 	Latest(ctx context.Context, articleID int64) (snapshots.Version, error)
+	Versions(ctx context.Context, f snapshots.VersionFilter) ([]snapshots.Version, error)
+	Checks(ctx context.Context, f snapshots.CheckFilter) ([]snapshots.Check, error)
 	Save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error
 }
 
@@ -131,6 +133,17 @@ type Result struct {
 	// version or when nothing changed.
 	Changes *diffing.ChangeSet
 	Err     error
+	// Event names the failure when Err is set, and Reason says it for a
+	// person: "gone: 410", "extraction collapsed: 12 words vs 1840
+	// before", "selector .body matched 0 nodes at URL".
+	Event  Event
+	Reason string
+	// Ongoing is set on a failure when the article's previous check failed
+	// too: the event was reported then, and is not news until it recovers.
+	Ongoing bool
+	// RevertOf is the number of the older version whose text this check's
+	// new version restores (A→B→A), 0 for a fresh change.
+	RevertOf int
 }
 
 // Changed reports whether the check produced a new version with changes.
@@ -389,6 +402,9 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 			log.Error("check panicked", "panic", p, "stack", string(debug.Stack()))
 			res.Err = fmt.Errorf("check %s: internal error: %v", art.URL, p)
 		}
+		if res.Err != nil && res.Event == "" {
+			res.Event, res.Reason = classify(res.Err)
+		}
 		res = m.emit(res)
 	}()
 	ctx, cancel := context.WithTimeout(ctx, m.opt.CheckTimeout)
@@ -398,6 +414,7 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 	hasPrev := err == nil
 	if err != nil && !errors.Is(err, snapshots.ErrNotFound) {
 		res.Err = fmt.Errorf("latest version of %s: %w", art.URL, err)
+		res.Event, res.Reason = EventStore, res.Err.Error()
 		log.Error("store failed", "err", res.Err)
 		return res
 	}
@@ -413,22 +430,18 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 	if err == nil && v == nil && !hasPrev {
 		err = fmt.Errorf("fetch %s: 304 Not Modified to an unconditional request", art.URL)
 	}
+	if hasPrev {
+		switch {
+		case errors.Is(err, extract.ErrEmpty) && wordCount(prev.Text) >= minCollapseWords:
+			err = &CollapseError{Before: wordCount(prev.Text)}
+		case err == nil && v != nil && prev.TextSHA256 != check.TextSHA256:
+			// A collapsed page is an event, never a version deleting the
+			// article.
+			err = collapsed(&prev, v)
+		}
+	}
 	if err != nil {
-		// The article stays due: the next cycle tries again, unless the
-		// server asked for a longer pause than a retry waits.
-		var se *fetch.StatusError
-		if errors.As(err, &se) && se.RetryAfter > 0 {
-			check.NextCheck = now.Add(se.RetryAfter)
-		}
-		check.Outcome = snapshots.OutcomeFailed
-		check.Error = err.Error()
-		res.Err = err
-		log.Warn("check failed", "status", check.Status, "err", err)
-		if serr := m.opt.Store.Save(ctx, &check, nil); serr != nil {
-			res.Err = errors.Join(err, fmt.Errorf("record failed check: %w", serr))
-		}
-		res.Check = check
-		return res
+		return m.fail(ctx, res, check, err, log)
 	}
 	check.NextCheck = m.nextCheck(t.src, art, now)
 	if v == nil || (hasPrev && prev.TextSHA256 == check.TextSHA256) {
@@ -439,6 +452,7 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 		check.Version = prev.Number
 		if err := m.opt.Store.Save(ctx, &check, nil); err != nil {
 			res.Err = fmt.Errorf("record check of %s: %w", art.URL, err)
+			res.Event, res.Reason = EventStore, res.Err.Error()
 			log.Error("store failed", "err", res.Err)
 		}
 		res.Check = check
@@ -456,10 +470,16 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 		v.Severity = cs.Summary.Severity.String()
 		v.Kinds = kinds(cs)
 		res.Changes = cs
+		if n := m.revertOf(ctx, art.ID, prev.Number, check.TextSHA256, log); n > 0 {
+			res.RevertOf = n
+			v.Kinds = append(v.Kinds, KindRevert)
+			sort.Strings(v.Kinds)
+		}
 	}
 	check.Outcome = snapshots.OutcomeNew
 	if err := m.opt.Store.Save(ctx, &check, v); err != nil {
 		res.Err = fmt.Errorf("save version of %s: %w", art.URL, err)
+		res.Event, res.Reason = EventStore, res.Err.Error()
 		log.Error("store failed", "err", res.Err)
 		res.Changes = nil
 		return res
@@ -467,7 +487,7 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 	res.Check = check
 	if check.Outcome == snapshots.OutcomeUnchanged {
 		// Another process stored this text first: nothing changed here.
-		res.Changes = nil
+		res.Changes, res.RevertOf = nil, 0
 		log.Debug("unchanged: stored meanwhile by another process", "version", check.Version)
 		return res
 	}
@@ -475,8 +495,52 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 	// results must not keep every page in memory until it ends.
 	v.Raw, v.Header = nil, ""
 	res.Version = v
-	log.Info("new version", "version", v.Number, "severity", v.Severity)
+	log.Info("new version", "version", v.Number, "severity", v.Severity, "revert_of", res.RevertOf)
 	return res
+}
+
+// fail records a failed check. The article stays due: the next cycle tries
+// again, unless the server asked for a longer pause than a retry waits.
+func (m *Monitor) fail(ctx context.Context, res Result, check snapshots.Check, err error, log *slog.Logger) Result {
+	var se *fetch.StatusError
+	if errors.As(err, &se) && se.RetryAfter > 0 {
+		check.NextCheck = check.At.Add(se.RetryAfter)
+	}
+	res.Event, res.Reason = classify(err)
+	// Read before saving this check: was the article already failing?
+	last, lerr := m.opt.Store.Checks(ctx, snapshots.CheckFilter{ArticleID: check.ArticleID, Limit: 1})
+	if lerr != nil {
+		// Better a repeated report than a lost one.
+		log.Warn("previous check unreadable; reporting the failure as new", "err", lerr)
+	}
+	res.Ongoing = len(last) > 0 && last[0].Outcome == snapshots.OutcomeFailed
+	check.Outcome = snapshots.OutcomeFailed
+	check.Error = err.Error()
+	res.Err = err
+	log.Warn("check failed", "status", check.Status, "event", string(res.Event), "ongoing", res.Ongoing, "err", err)
+	if serr := m.opt.Store.Save(ctx, &check, nil); serr != nil {
+		res.Err = errors.Join(err, fmt.Errorf("record failed check: %w", serr))
+	}
+	res.Check = check
+	return res
+}
+
+// revertOf returns the number of the version before latest whose text hash
+// is textSHA, the newest such, or 0 when the text is new.
+func (m *Monitor) revertOf(ctx context.Context, articleID int64, latest int, textSHA string, log *slog.Logger) int {
+	vs, err := m.opt.Store.Versions(ctx, snapshots.VersionFilter{ArticleID: articleID})
+	if err != nil {
+		// The version is still worth saving; only its label is lost.
+		log.Warn("versions unreadable; revert not detected", "err", err)
+		return 0
+	}
+	n := 0
+	for _, v := range vs {
+		if v.Number < latest && v.TextSHA256 == textSHA {
+			n = v.Number
+		}
+	}
+	return n
 }
 
 // fetchVersion fetches and extracts t, filling the check's HTTP fields, and

@@ -2,8 +2,12 @@ package report_test
 
 import (
 	"encoding/xml"
+	"errors"
+	"io"
+	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/redline-news/redline/report"
 )
@@ -52,5 +56,54 @@ func TestRender_Atom(t *testing.T) {
 	}
 	if hostile.Content == nil || hostile.Content.Type != "text" {
 		t.Errorf("content %+v, want type text", hostile.Content)
+	}
+}
+
+// checkAtomInert fails unless s is valid UTF-8 that a strict XML parser
+// reads to the end, holding only characters XML allows, with n entries,
+// no markup a feed reader could run (content is type text, and no "<"
+// survives unescaped) and no link but an absolute http(s) URL.
+func checkAtomInert(t *testing.T, s string, n int) {
+	t.Helper()
+	if !utf8.ValidString(s) {
+		t.Fatalf("Atom output is not valid UTF-8")
+	}
+	dec := xml.NewDecoder(strings.NewReader(s)) // Strict by default
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("Atom output is not XML: %v\n%q", err, s)
+		}
+		switch tok := tok.(type) {
+		case xml.CharData:
+			if strings.ContainsFunc(string(tok), func(r rune) bool { return !isXMLChar(r) }) {
+				t.Fatalf("Atom character data holds a character XML forbids: %q", tok)
+			}
+		case xml.StartElement:
+			if tok.Name.Space != "http://www.w3.org/2005/Atom" {
+				t.Fatalf("Atom output has foreign element %v", tok.Name)
+			}
+		}
+	}
+	var feed report.AtomFeed
+	if err := xml.Unmarshal([]byte(s), &feed); err != nil || len(feed.Entries) != n {
+		t.Fatalf("Atom output: %v, %d entries, want %d", err, len(feed.Entries), n)
+	}
+	for _, e := range feed.Entries {
+		if e.Content == nil || e.Content.Type != "text" {
+			t.Errorf("entry content %+v, want type text", e.Content)
+		}
+		for _, l := range e.Links {
+			u, err := url.Parse(l.Href)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				t.Errorf("entry links %q, not an http(s) URL", l.Href)
+			}
+		}
+	}
+	if strings.Contains(strings.ToLower(s), "<script") {
+		t.Errorf("Atom output holds <script")
 	}
 }

@@ -36,6 +36,7 @@ type htmlPage struct {
 	GeneratedISO string
 	Count        string // "7 changes in 3 articles", empty when none
 	Articles     []htmlArticle
+	Omitted      string // the note on changes left out, empty when none
 }
 
 type htmlArticle struct {
@@ -93,7 +94,7 @@ type htmlSpan struct {
 // colour is never the only cue.
 func renderHTML(b *bytes.Buffer, r Report) error {
 	arts := groupArticles(r.Items)
-	page := htmlPage{}
+	page := htmlPage{Omitted: omittedNote(r.Omitted)}
 	if !r.Generated.IsZero() {
 		page.Generated, page.GeneratedISO = timeText(r.Generated), timeISO(r.Generated)
 	}

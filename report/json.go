@@ -14,6 +14,8 @@ import (
 type jsonReport struct {
 	Generated string     `json:"generated"`
 	Items     []jsonItem `json:"items"`
+	// Omitted is Report.Omitted, left out when zero.
+	Omitted int `json:"omitted_changes,omitempty"`
 }
 
 type jsonItem struct {
@@ -31,7 +33,7 @@ type jsonItem struct {
 // replaces invalid UTF-8 with U+FFFD and escapes C0 controls; jsonSafe
 // escapes what it leaves raw.
 func renderJSON(b *bytes.Buffer, r Report) error {
-	out := jsonReport{Generated: r.Generated.UTC().Format(time.RFC3339), Items: []jsonItem{}}
+	out := jsonReport{Generated: r.Generated.UTC().Format(time.RFC3339), Items: []jsonItem{}, Omitted: r.Omitted}
 	for _, a := range groupArticles(r.Items) {
 		for _, it := range a.items {
 			out.Items = append(out.Items, jsonItem{

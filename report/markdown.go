@@ -16,9 +16,8 @@ func renderMarkdown(b *bytes.Buffer, r Report) {
 	if h := headline(r, arts); h != "" {
 		b.WriteString(strings.ToUpper(h[:1]) + h[1:] + "\n\n")
 	}
-	if len(arts) == 0 {
+	if len(arts) == 0 && r.Omitted == 0 {
 		b.WriteString("No changes.\n")
-		return
 	}
 	for _, a := range arts {
 		title := mdEscape(clean(a.title()))
@@ -34,6 +33,9 @@ func renderMarkdown(b *bytes.Buffer, r Report) {
 			markdownItem(b, it)
 		}
 		b.WriteString("\n")
+	}
+	if note := omittedNote(r.Omitted); note != "" {
+		fmt.Fprintf(b, "%s\n", note)
 	}
 }
 

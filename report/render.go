@@ -264,6 +264,18 @@ func place(p, s int) string {
 	return fmt.Sprintf("¶%d, sentence %d", p, s)
 }
 
+// omittedNote is the note that ends a report missing n changes, or "".
+// It holds only a number, so it needs no escaping.
+func omittedNote(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	if n == 1 {
+		return "… 1 more change, see the report"
+	}
+	return fmt.Sprintf("… %d more changes, see the report", n)
+}
+
 // timeText formats t for Text and Markdown, always in UTC.
 func timeText(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 

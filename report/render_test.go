@@ -427,11 +427,15 @@ func TestRender_WriteError(t *testing.T) {
 }
 
 // FuzzRender puts fuzzed scraped text in every field and checks that the
-// Text output stays terminal-safe and the Markdown and HTML outputs stay
-// inert.
+// Text output stays terminal-safe, the Markdown and HTML outputs stay
+// inert, the JSON is valid, and the Atom feed is strict XML with no
+// markup and no link but http(s). A second item takes a fuzzed URL whole,
+// for the HTML and Atom links.
 func FuzzRender(f *testing.F) {
 	f.Add(hostileTitle, "Jane \x1b[1mDoe", "a [x](javascript:1) ", "<script>", "\n2. high · quote_changed")
 	f.Add("www.evil.example", "@you", "~~s~~ **b**", "\u009b2J", "\u202e")
+	f.Add("]]> \x00 \xff", "\u2028", "JaVaScRiPt:alert(1)", "java\tscript:alert(1)", "data:text/html;base64,PHNjcmlwdD4=")
+	f.Add("<img src=x onerror=alert(1)>", "</textarea>", "vbscript:msgbox(1)", "\x1b]8;;http://evil\x07", "<!-- x")
 	f.Fuzz(func(t *testing.T, title, speaker, a, b, c string) {
 		r := report.Report{Items: []report.Item{{
 			URL: "https://e.example/" + a, Source: b, Title: title, FromVersion: 1, ToVersion: 2,
@@ -463,5 +467,8 @@ func FuzzRender(f *testing.F) {
 		if !json.Valid([]byte(js)) || !utf8.ValidString(js) {
 			t.Fatalf("JSON output is not valid: %q", js)
 		}
+		r.Items = append(r.Items, report.Item{URL: a, Source: c, Title: b, FromVersion: 2, ToVersion: 3, Changes: r.Items[0].Changes})
+		checkHTMLInert(t, render(t, report.HTML, r, report.Options{}))
+		checkAtomInert(t, render(t, report.Atom, r, report.Options{}), len(r.Items))
 	})
 }

@@ -34,6 +34,10 @@ type Item struct {
 type Report struct {
 	Generated time.Time
 	Items     []Item
+	// Omitted counts changes left out of Items to keep a message within
+	// its size limit. When it is not zero, every format ends with a note
+	// saying how many more there are and where to see them.
+	Omitted int
 }
 
 // Options tune rendering.

@@ -39,15 +39,17 @@ func renderText(b *bytes.Buffer, r Report, opt Options) {
 	if h := headline(r, arts); h != "" {
 		fmt.Fprintf(b, "redline report · %s\n\n", h)
 	}
-	if len(arts) == 0 {
+	if len(arts) == 0 && r.Omitted == 0 {
 		b.WriteString("No changes.\n")
-		return
 	}
 	for i, a := range arts {
 		if i > 0 {
 			b.WriteString("\n")
 		}
 		t.article(a)
+	}
+	if note := omittedNote(r.Omitted); note != "" {
+		fmt.Fprintf(b, "\n%s\n", note)
 	}
 }
 

@@ -88,7 +88,7 @@ func newDispatcher(a *app, cfg Config, st snapshots.Store) (*notify.Dispatcher, 
 	}
 	ds, ok := st.(snapshots.DeliveryStore)
 	if !ok {
-		return nil, fmt.Errorf("store %s cannot keep notification deliveries", cfg.Store)
+		return nil, fmt.Errorf("store %s cannot keep notification deliveries", redactDSN(cfg.Store))
 	}
 	for _, n := range cfg.Notify {
 		if n.AllowPrivate {
@@ -192,6 +192,13 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 type summary struct {
 	checked, changed, first, unchanged, notModified, failed int
 	reasons                                                 map[string]int
+	// reverts counts the changes that restored an older version's text.
+	reverts int
+	// events are the failures to report, one line each: the first of
+	// each article's run of failures. ongoing counts the rest, which were
+	// reported when they began.
+	events  []string
+	ongoing int
 }
 
 func summarize(results []monitor.Result) summary {
@@ -202,8 +209,16 @@ func summarize(results []monitor.Result) summary {
 		case r.Err != nil:
 			s.failed++
 			s.reasons[failureReason(r)]++
+			if r.Ongoing {
+				s.ongoing++
+			} else {
+				s.events = append(s.events, eventLine(r))
+			}
 		case r.Changed():
 			s.changed++
+			if r.RevertOf > 0 {
+				s.reverts++
+			}
 		case r.Version != nil:
 			s.first++
 		case r.Check.Outcome == snapshots.OutcomeNotModified:
@@ -215,8 +230,17 @@ func summarize(results []monitor.Result) summary {
 	return s
 }
 
+// failureReason is the summary's bucket for a failed check: the event
+// for those the monitor names ("gone: 410", "extraction collapsed",
+// "selector miss", "timeout"), else what the error says.
 func failureReason(r monitor.Result) string {
 	var se *fetch.StatusError
+	switch r.Event {
+	case monitor.EventGone:
+		return r.Reason
+	case monitor.EventCollapsed, monitor.EventSelectorMiss, monitor.EventTimeout:
+		return string(r.Event)
+	}
 	switch {
 	case errors.As(r.Err, &se):
 		return fmt.Sprintf("HTTP %d", se.Status)
@@ -231,9 +255,23 @@ func failureReason(r monitor.Result) string {
 	}
 }
 
+// eventLine says what happened to one article whose check failed:
+// "source a: URL: gone: 410".
+func eventLine(r monitor.Result) string {
+	reason := r.Reason
+	if reason == "" && r.Err != nil {
+		reason = r.Err.Error()
+	}
+	return fmt.Sprintf("source %s: %s: %s", r.Source, r.URL, reason)
+}
+
 func printSummary(w io.Writer, s summary, files []string) {
-	fmt.Fprintf(w, "checked %d: %d changed, %d new, %d unchanged, %d not modified, %d failed",
-		s.checked, s.changed, s.first, s.unchanged, s.notModified, s.failed)
+	fmt.Fprintf(w, "checked %d: %d changed", s.checked, s.changed)
+	if s.reverts > 0 {
+		fmt.Fprintf(w, " (%d reverted)", s.reverts)
+	}
+	fmt.Fprintf(w, ", %d new, %d unchanged, %d not modified, %d failed",
+		s.first, s.unchanged, s.notModified, s.failed)
 	if len(s.reasons) > 0 {
 		keys := make([]string, 0, len(s.reasons))
 		for k := range s.reasons {
@@ -250,6 +288,12 @@ func printSummary(w io.Writer, s summary, files []string) {
 		fmt.Fprint(w, ")")
 	}
 	fmt.Fprintln(w)
+	for _, e := range s.events {
+		fmt.Fprintln(w, e)
+	}
+	if s.ongoing > 0 {
+		fmt.Fprintf(w, "%d failing since an earlier check, already reported\n", s.ongoing)
+	}
 	for _, f := range files {
 		fmt.Fprintf(w, "wrote %s\n", f)
 	}

@@ -188,7 +188,7 @@ func TestRunDaemonStopsCleanly(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nallow_private: true\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n    schedule: \"@every 1s\"\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL)
+	body := fmt.Sprintf("store: %s\nallow_private: true\nmin_interval: 1s\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n    schedule: \"@every 1s\"\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL)
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -79,6 +80,7 @@ type fileConfig struct {
 	Timezone     at[string] `yaml:"timezone"`
 	Timeout      at[string] `yaml:"timeout"`
 	MaxBodyBytes at[int64]  `yaml:"max_body_bytes"`
+	MinInterval  at[string] `yaml:"min_interval"`
 	hostLimits   `yaml:",inline"`
 	Reports      reportsConfig   `yaml:"reports"`
 	Cadence      []stepConfig    `yaml:"cadence"`
@@ -211,6 +213,13 @@ type Config struct {
 	Cadence    monitor.Cadence
 	Notify     []notify.Config
 	Sources    []monitor.Source
+	// MinInterval is the shortest time a schedule may leave between two
+	// checks of a source (min_interval); a schedule firing more often is
+	// refused at load.
+	MinInterval time.Duration
+	// Warnings are problems that do not stop the config from loading,
+	// such as secrets in a file others can read. Commands log them.
+	Warnings []*FieldError
 }
 
 func defaultConfig() Config {
@@ -224,23 +233,80 @@ func defaultConfig() Config {
 		ReportDir:    "reports",
 		Formats:      []report.Format{report.Markdown, report.JSON},
 		Cadence:      monitor.DefaultCadence,
+		MinInterval:  time.Minute,
 	}
 }
+
+// maxConfigBytes caps config.yaml before it is parsed, so a huge file (or
+// /dev/zero given by mistake) is refused without reading it into memory.
+// A config for thousands of sources stays far below it.
+const maxConfigBytes = 1 << 20
+
+// maxConfigNodes caps the YAML nodes a config expands to, aliases
+// followed: a "billion laughs" alias bomb is refused before anything
+// decodes it. A 1 MiB file without aliases has fewer nodes than this.
+const maxConfigNodes = 1 << 20
 
 // loadConfig reads and validates a config file. Every problem found is
 // returned in one *ConfigError.
 func loadConfig(path string) (Config, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
+	fail := func(err error) (Config, error) {
 		return Config{}, &ConfigError{[]*FieldError{{File: path, Err: err}}}
 	}
-	return parseConfig(path, data)
+	f, err := os.Open(path)
+	if err != nil {
+		return fail(err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return fail(err)
+	}
+	if info.Mode().IsRegular() && info.Size() > maxConfigBytes {
+		return fail(fmt.Errorf("file is %d bytes, more than the %d a config may have", info.Size(), maxConfigBytes))
+	}
+	// The size is checked again while reading: the file may be a pipe,
+	// or growing.
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigBytes+1))
+	if err != nil {
+		return fail(err)
+	}
+	cfg, err := parseConfig(path, data)
+	if err != nil {
+		return cfg, err
+	}
+	if info.Mode().Perm()&0o077 != 0 && holdsSecrets(cfg) {
+		cfg.Warnings = append(cfg.Warnings, &FieldError{File: path,
+			Err: fmt.Errorf("holds notifier secrets but is readable by group or others (mode %v): chmod 600 it, or use secret_env and password_env", info.Mode().Perm())})
+	}
+	return cfg, nil
+}
+
+// holdsSecrets reports whether a notifier has a secret or password
+// written in the file (not taken from the environment).
+func holdsSecrets(cfg Config) bool {
+	for _, n := range cfg.Notify {
+		if n.Secret != "" || n.Password != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func parseConfig(file string, data []byte) (Config, error) {
+	if len(data) > maxConfigBytes {
+		return Config{}, &ConfigError{[]*FieldError{{File: file,
+			Err: fmt.Errorf("file is more than the %d bytes a config may have", maxConfigBytes)}}}
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return Config{}, &ConfigError{[]*FieldError{yamlError(file, err)}}
+	}
+	// Decoding into a yaml.Node keeps aliases unexpanded; count what they
+	// expand to before anything decodes the tree into structs.
+	if n := expandedNodes(&root, map[*yaml.Node]int{}, 0); n > maxConfigNodes {
+		return Config{}, &ConfigError{[]*FieldError{{File: file,
+			Err: fmt.Errorf("document contains excessive aliasing (expands to more than %d nodes)", maxConfigNodes)}}}
 	}
 	v := &validator{file: file}
 	if len(root.Content) > 0 {
@@ -265,6 +331,35 @@ func parseConfig(file string, data []byte) (Config, error) {
 		return Config{}, &ConfigError{v.problems}
 	}
 	return cfg, nil
+}
+
+// expandedNodes counts the nodes n stands for with every alias expanded,
+// stopping early once the count passes maxConfigNodes. seen memoizes
+// anchored nodes, so the walk itself is linear in the file; depth guards
+// against an alias cycle.
+func expandedNodes(n *yaml.Node, seen map[*yaml.Node]int, depth int) int {
+	if n == nil {
+		return 0
+	}
+	if n.Kind == yaml.AliasNode {
+		if depth > 100 {
+			return maxConfigNodes + 1
+		}
+		if c, ok := seen[n.Alias]; ok {
+			return c
+		}
+		c := expandedNodes(n.Alias, seen, depth+1)
+		seen[n.Alias] = c
+		return c
+	}
+	total := 1
+	for _, c := range n.Content {
+		total += expandedNodes(c, seen, depth)
+		if total > maxConfigNodes {
+			return total
+		}
+	}
+	return total
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
@@ -332,7 +427,11 @@ func (v *validator) checkKeys(n *yaml.Node, t reflect.Type, path string) {
 			k := n.Content[i]
 			ft, ok := fields[k.Value]
 			if !ok {
-				v.add(k.Line, join(path, k.Value), "unknown key (allowed: %s)", allowed(fields))
+				if near := nearest(k.Value, fields); near != "" {
+					v.add(k.Line, join(path, k.Value), "unknown key, did you mean %s? (allowed: %s)", near, allowed(fields))
+				} else {
+					v.add(k.Line, join(path, k.Value), "unknown key (allowed: %s)", allowed(fields))
+				}
 				continue
 			}
 			v.checkKeys(n.Content[i+1], ft, join(path, k.Value))
@@ -349,6 +448,47 @@ func (v *validator) checkKeys(n *yaml.Node, t reflect.Type, path string) {
 			v.checkKeys(c, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
 		}
 	}
+}
+
+// nearest returns the allowed key closest to a mistyped one (selecter,
+// schedlue), or "" when none is within two edits.
+func nearest(key string, fields map[string]reflect.Type) string {
+	best, bestD := "", 3
+	for name := range fields {
+		if d := editDistance(key, name); d < bestD || (d == bestD && name < best) {
+			best, bestD = name, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Damerau–Levenshtein distance (adjacent swaps count
+// as one edit) between two short keys.
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 1 << 30
+	}
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }
 
 func kindName(t reflect.Type) string {
@@ -408,9 +548,19 @@ func (v *validator) compile(fc fileConfig) Config {
 		}
 		cfg.Concurrency = fc.Concurrency.V
 	}
+	if fc.MinInterval.V != "" {
+		d, err := time.ParseDuration(fc.MinInterval.V)
+		if err != nil || d <= 0 {
+			v.add(fc.MinInterval.Line, "min_interval", "want a positive duration such as 1m or 30s, got %q", fc.MinInterval.V)
+		} else {
+			cfg.MinInterval = d
+		}
+	}
 	if fc.Schedule.V != "" {
-		if _, err := cron.ParseStandard(fc.Schedule.V); err != nil {
+		if sched, err := cron.ParseStandard(fc.Schedule.V); err != nil {
 			v.add(fc.Schedule.Line, "schedule", "invalid cron spec %q: %v", fc.Schedule.V, err)
+		} else {
+			v.checkInterval(fc.Schedule.Line, "schedule", fc.Schedule.V, sched, cfg.MinInterval)
 		}
 		cfg.Schedule = fc.Schedule.V
 	}
@@ -462,14 +612,14 @@ func (v *validator) compile(fc fileConfig) Config {
 			v.add(0, fmt.Sprintf("sources[%d]", i), "empty source")
 			continue
 		}
-		if src, ok := v.source(i, sc, cfg.Schedule, cfg.AllowPrivate, seenURL, seenName); ok {
+		if src, ok := v.source(i, sc, cfg.Schedule, cfg.MinInterval, cfg.AllowPrivate, seenURL, seenName); ok {
 			cfg.Sources = append(cfg.Sources, src)
 		}
 	}
 	return cfg
 }
 
-func (v *validator) source(i int, sc *sourceConfig, defSchedule string, allowPrivate bool, seenURL map[string]string, seenName map[string]bool) (monitor.Source, bool) {
+func (v *validator) source(i int, sc *sourceConfig, defSchedule string, minInterval time.Duration, allowPrivate bool, seenURL map[string]string, seenName map[string]bool) (monitor.Source, bool) {
 	before := len(v.problems)
 	field := func(name string) string { return fmt.Sprintf("sources[%d].%s", i, name) }
 	src := monitor.Source{Name: sc.Name.V}
@@ -519,11 +669,12 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, allowPri
 				continue
 			}
 		}
-		if prev, dup := seenURL[norm]; dup {
+		key := dedupKey(norm)
+		if prev, dup := seenURL[key]; dup {
 			v.add(u.val.Line, field(u.name), "duplicate URL %q (already in %s)", u.val.V, prev)
 			continue
 		}
-		seenURL[norm] = field(u.name)
+		seenURL[key] = fmt.Sprintf("%s, line %d", field(u.name), u.val.Line)
 		*u.dst = norm
 	}
 	src.Spec = defSchedule
@@ -537,6 +688,9 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, allowPri
 			v.add(specLine, field("schedule"), "invalid cron spec %q: %v", src.Spec, err)
 		}
 	} else {
+		if sc.Schedule.V != "" {
+			v.checkInterval(specLine, field("schedule"), src.Spec, sched, minInterval)
+		}
 		src.Schedule = sched
 	}
 	src.Rules = v.rules(sc.Selectors, sc.Ignore, field)
@@ -544,6 +698,37 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, allowPri
 		src.Tags = append(src.Tags, t.V)
 	}
 	return src, len(v.problems) == before
+}
+
+// checkInterval refuses a schedule that fires more often than min (battery
+// C02): `@every 1s` would hammer a newsroom's server. 6-field specs with a
+// seconds field are refused earlier by cron.ParseStandard.
+func (v *validator) checkInterval(line int, field, spec string, sched cron.Schedule, min time.Duration) {
+	if gap := shortestGap(sched); gap < min {
+		v.add(line, field, "schedule %q runs every %v, more often than min_interval (%v): lower min_interval to allow it", spec, gap, min)
+	}
+}
+
+// shortestGap returns the shortest time between two runs of sched over
+// its next few hundred runs from a fixed instant (two days of a
+// once-a-minute spec), which finds the gap of every spec used in practice.
+func shortestGap(sched cron.Schedule) time.Duration {
+	if c, ok := sched.(cron.ConstantDelaySchedule); ok {
+		return c.Delay
+	}
+	t := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	gap := time.Duration(1<<63 - 1)
+	for range 3000 {
+		next := sched.Next(t)
+		if next.IsZero() {
+			break
+		}
+		if d := next.Sub(t); d < gap {
+			gap = d
+		}
+		t = next
+	}
+	return gap
 }
 
 // cadence compiles a list of {until, every} stages.
@@ -669,6 +854,10 @@ func (v *validator) rules(sc selectorsConfig, ignore []at[string], field func(st
 		if a.V == "" {
 			return extract.Selector{}
 		}
+		if len(a.V) > maxSelectorBytes {
+			v.add(a.Line, field("selectors."+name), "CSS selector is %d bytes, more than %d", len(a.V), maxSelectorBytes)
+			return extract.Selector{}
+		}
 		s, err := extract.ParseSelector(a.V)
 		if err != nil {
 			v.add(a.Line, field("selectors."+name), "%v", err)
@@ -693,6 +882,10 @@ func (v *validator) rules(sc selectorsConfig, ignore []at[string], field func(st
 	}
 	return r
 }
+
+// maxSelectorBytes bounds a selector: real ones are tens of bytes, and a
+// huge one costs time on every element of every page.
+const maxSelectorBytes = 1024
 
 // parseSelectors reads site rules given on the command line: a YAML
 // mapping with the keys of a source's selectors block ({body: "div.story",
@@ -751,6 +944,39 @@ func checkPublicHost(host, what string) error {
 		return fmt.Errorf("%s is not a public address (%s): set allow_private: true on this %s to allow it", host, reason, what)
 	}
 	return nil
+}
+
+// dedupKey is the form in which two source URLs that name the same page
+// compare equal (battery C06): on top of checkURL's normalisation, the
+// default port, a trailing slash and utm_* tracking parameters are
+// dropped. It only finds duplicates; the URL fetched is the one written.
+func dedupKey(norm string) string {
+	u, err := url.Parse(norm)
+	if err != nil {
+		return norm
+	}
+	if p := u.Port(); (p == "80" && u.Scheme == "http") || (p == "443" && u.Scheme == "https") {
+		u.Host = u.Hostname()
+		if strings.Contains(u.Host, ":") { // an IPv6 literal
+			u.Host = "[" + u.Host + "]"
+		}
+	}
+	if u.Path == "" || u.Path == "/" {
+		u.Path = "/"
+	} else {
+		u.Path = strings.TrimSuffix(u.Path, "/")
+	}
+	u.RawPath = ""
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			if strings.HasPrefix(strings.ToLower(k), "utm_") {
+				q.Del(k)
+			}
+		}
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
 
 // checkURL accepts absolute http(s) URLs only and returns them normalized

@@ -99,7 +99,7 @@ func TestLoadConfig_Refusals(t *testing.T) {
 		{"invalid-cron.yaml", `invalid-cron.yaml:4: sources[0].schedule: invalid cron spec "every fifteen minutes": expected exactly 5 fields, found 3: [every fifteen minutes]`},
 		{"bad-global-cron.yaml", `bad-global-cron.yaml:1: schedule: invalid cron spec "* * *": expected exactly 5 fields, found 3: [* * *]`},
 		{"invalid-selector.yaml", `invalid-selector.yaml:5: sources[0].selectors.body: invalid CSS selector "div[": expected identifier, found EOF instead`},
-		{"duplicate-url.yaml", `duplicate-url.yaml:5: sources[1].url: duplicate URL "https://NEWS.example.com/a#top" (already in sources[0].url)`},
+		{"duplicate-url.yaml", `duplicate-url.yaml:5: sources[1].url: duplicate URL "https://NEWS.example.com/a#top" (already in sources[0].url, line 3)`},
 		{"missing-url.yaml", `missing-url.yaml:2: sources[0].url: missing: give url (an article), feed (RSS, Atom or JSON Feed) or sitemap`},
 		{"bad-host-limits.yaml", `bad-host-limits.yaml:1: host_concurrency: must be between 0 (unlimited) and 10000, got -1`},
 		{"url-and-sitemap.yaml", `url-and-sitemap.yaml:4: sources[0].url: give one of url, feed and sitemap`},

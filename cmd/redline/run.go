@@ -30,14 +30,23 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	for _, w := range cfg.Warnings {
+		a.log.Warn("config", "err", w)
+	}
 	if len(cfg.Sources) == 0 {
-		return usagef("%s: no sources to watch", cfg.File)
+		return usagef("%s: no sources configured", cfg.File)
 	}
 	st, err := openStore(ctx, cfg.Store, a.log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	// A corrupt store stops the daemon before it writes anything more
+	// (battery S05); quick_check reads every page but skips comparing
+	// indexes with their tables, so it stays fast on a large file.
+	if err := checkIntegrity(ctx, st, true); err != nil {
+		return err
+	}
 	d, err := newDispatcher(a, cfg, st)
 	if err != nil {
 		return err
@@ -63,7 +72,7 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 		// a digest being sent when SIGTERM arrives is not cut in half.
 		onCycle: func(rs []monitor.Result) { deliver(context.WithoutCancel(ctx), a, d, rs) },
 	})
-	a.log.Info("redline running", "sources", len(cfg.Sources), "store", cfg.Store)
+	a.log.Info("redline running", "sources", len(cfg.Sources), "store", redactDSN(cfg.Store))
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
@@ -96,9 +105,14 @@ func serveMetrics(a *app, addr string, reg *prometheus.Registry) (stop func(), e
 	}, nil
 }
 
-// publish prints one changed article's report and writes its files. It is
-// called once per result, never concurrently.
+// publish prints one changed article's report and writes its files, or
+// the event of a failed check when it is the first of the article's run of
+// failures (one line per outage, not one per retry). It is called once per
+// result, never concurrently.
 func (a *app) publish(r monitor.Result, cfg Config, color bool) {
+	if r.Err != nil && !r.Ongoing {
+		fmt.Fprintln(a.stdout, eventLine(r))
+	}
 	if !r.Changed() {
 		return
 	}
@@ -110,6 +124,9 @@ func (a *app) publish(r monitor.Result, cfg Config, color bool) {
 	files, err := writeReports(cfg.ReportDir, name, cfg.Formats, rep)
 	if err != nil {
 		a.log.Error("write report", "url", r.URL, "err", err)
+	}
+	if r.RevertOf > 0 {
+		fmt.Fprintf(a.stdout, "revert: version %d restores the text of version %d\n", r.Version.Number, r.RevertOf)
 	}
 	for _, f := range files {
 		fmt.Fprintf(a.stdout, "wrote %s\n", f)

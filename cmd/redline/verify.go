@@ -2,17 +2,37 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/sqlite"
 )
+
+// integrityChecker is a store that can check its own file (SQLite's
+// PRAGMA quick_check and integrity_check). PostgreSQL checks its pages
+// itself and offers nothing here.
+type integrityChecker interface {
+	CheckIntegrity(ctx context.Context, quick bool) error
+}
+
+// checkIntegrity runs the store's own integrity check, if it has one. A
+// corrupt store is an error: redline stops and leaves the file as it is.
+func checkIntegrity(ctx context.Context, st snapshots.Store, quick bool) error {
+	ic, ok := st.(integrityChecker)
+	if !ok {
+		return nil
+	}
+	return ic.CheckIntegrity(ctx, quick)
+}
 
 func runVerify(ctx context.Context, a *app, args []string) error {
 	var cf commonFlags
 	fs := newFlagSet(a, "verify", "", `Recompute every stored hash and chain link: each version's text and body
 hashes, its chain hash and its link to the previous version, numbering
-without gaps, and that every check names a stored version. Prints a summary
-and every problem; exits 1 when anything is wrong.`, &cf, true)
+without gaps, and that every check names a stored version. A SQLite store
+also gets PRAGMA integrity_check. Prints a summary and every problem;
+exits 1 when anything is wrong.`, &cf, true)
 	url := fs.String("url", "", "verify only the article with this `URL`")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -26,6 +46,16 @@ and every problem; exits 1 when anything is wrong.`, &cf, true)
 		return err
 	}
 	defer st.Close()
+	// A damaged file is reported, and the hash walk still runs over what
+	// can be read; it stops, with an error, at the first unreadable page.
+	corrupt := checkIntegrity(ctx, st, false)
+	var ce *sqlite.CorruptError
+	if corrupt != nil && !errors.As(corrupt, &ce) {
+		return corrupt
+	}
+	if corrupt != nil {
+		fmt.Fprintf(a.stdout, "PROBLEM %s\n", sanitizeLine(corrupt.Error()))
+	}
 	rep, err := snapshots.Verify(ctx, st, snapshots.VerifyFilter{URL: *url})
 	// Print what was found even when the walk stopped early: those
 	// problems are real.
@@ -33,7 +63,12 @@ and every problem; exits 1 when anything is wrong.`, &cf, true)
 		fmt.Fprintf(a.stdout, "PROBLEM %s\n", sanitizeLine(p.String()))
 	}
 	if err != nil {
-		return err
+		return err // a corrupt file's PROBLEM line is printed already
+	}
+	if corrupt != nil {
+		fmt.Fprintf(a.stdout, "verified %s, %s, %s: database is corrupt\n", plural(rep.Articles, "article"), plural(rep.Versions, "version"), plural(rep.Checks, "check"))
+		a.log.Error("store verification failed", "err", corrupt)
+		return errProblems
 	}
 	fmt.Fprintf(a.stdout, "verified %s, %s, %s: ", plural(rep.Articles, "article"), plural(rep.Versions, "version"), plural(rep.Checks, "check"))
 	if rep.OK() {

@@ -3,6 +3,7 @@ package extract
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
@@ -368,11 +369,16 @@ func (c *collector) flush() {
 
 // collapse trims s and turns each run of whitespace into one space. It also
 // drops invisible characters (zero-width space, soft hyphen, BOM) that CMSs
-// insert and remove at will, so they never show up as a change.
+// insert and remove at will, so they never show up as a change, and control
+// characters: a NUL would make a PostgreSQL text column refuse the version.
 func collapse(s string) string {
 	s = strings.Map(func(r rune) rune {
-		switch r {
-		case '\u200b', '\u2060', '\ufeff', '\u00ad':
+		switch {
+		case r == '\u200b', r == '\u2060', r == '\ufeff', r == '\u00ad':
+			return -1
+		case unicode.IsSpace(r):
+			return r
+		case unicode.IsControl(r):
 			return -1
 		}
 		return r

@@ -11,9 +11,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
@@ -38,7 +41,15 @@ type Rules struct {
 	// Ignore drops body lines that change on their own ("Updated 3
 	// minutes ago", view counts) before the text is snapshotted.
 	Ignore []*regexp.Regexp
+	// Timeout bounds the extraction of one document, so a markup bomb
+	// fails with ErrTimeout instead of holding a worker. Zero means
+	// DefaultTimeout; negative means no limit.
+	Timeout time.Duration
 }
+
+// DefaultTimeout bounds one document's extraction when Rules.Timeout is
+// zero.
+const DefaultTimeout = 10 * time.Second
 
 // Article is what redline snapshots of a page.
 type Article struct {
@@ -49,6 +60,14 @@ type Article struct {
 	CanonicalURL string   `json:"canonical_url,omitempty"`
 	Lang         string   `json:"lang,omitempty"`
 	Paragraphs   []string `json:"paragraphs"`
+	// InvalidBytes counts the bytes of the page that were not valid in its
+	// charset and became U+FFFD in the text. The raw bytes are not touched.
+	InvalidBytes int `json:"invalid_bytes,omitempty"`
+	// Notes record how the page was read when that was a decision rather
+	// than a fact: "declared Shift_JIS, decoded UTF-8", "charset uncertain:
+	// …", "3 invalid bytes replaced", "declared application/octet-stream,
+	// sniffed text/html". Provenance for the snapshot, not text to diff.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Text returns the paragraphs joined by blank lines: the text redline hashes
@@ -59,35 +78,117 @@ var (
 	// ErrSelectorMiss means the body rule matched nothing: the site changed
 	// its layout, or the rule is wrong.
 	ErrSelectorMiss = errors.New("selector matched nothing")
-	// ErrNotHTML means the body is not text (an image, a PDF, binary).
-	ErrNotHTML = errors.New("not an HTML page")
+	// ErrNotHTML means the body is not text (an image, a PDF, binary),
+	// whatever its Content-Type said.
+	ErrNotHTML = errors.New("not HTML")
 	// ErrEmpty means the page has no body paragraphs.
 	ErrEmpty = errors.New("no paragraphs found")
+	// ErrTooDeep means the document nests more elements than the HTML
+	// parser accepts.
+	ErrTooDeep = errors.New("HTML nesting exceeds 512 open elements (x/net/html)")
+	// ErrTimeout means the extraction ran past Rules.Timeout.
+	ErrTimeout = errors.New("extraction deadline exceeded")
 )
+
+// timeoutError says which deadline fired; it matches ErrTimeout.
+type timeoutError struct{ d time.Duration }
+
+func (e *timeoutError) Error() string        { return fmt.Sprintf("extraction exceeded %s", e.d) }
+func (e *timeoutError) Is(target error) bool { return target == ErrTimeout }
+
+// deadline is one document's time budget. It is checked between stages
+// and on every small read the parser makes, so the parse of a markup bomb
+// stops on time without a goroutine left running it.
+type deadline struct {
+	at  time.Time // zero: no limit
+	err error
+}
+
+func newDeadline(d time.Duration) deadline {
+	if d == 0 {
+		d = DefaultTimeout
+	}
+	if d < 0 {
+		return deadline{}
+	}
+	return deadline{at: time.Now().Add(d), err: &timeoutError{d}}
+}
+
+func (d deadline) check() error {
+	if !d.at.IsZero() && !time.Now().Before(d.at) {
+		return d.err
+	}
+	return nil
+}
+
+// deadlineReader checks the deadline before each read, and reads at most
+// 4 KiB at a time so the parser comes back to it often.
+type deadlineReader struct {
+	r  io.Reader
+	dl deadline
+}
+
+func (r deadlineReader) Read(p []byte) (int, error) {
+	if err := r.dl.check(); err != nil {
+		return 0, err
+	}
+	if len(p) > 4<<10 {
+		p = p[:4<<10]
+	}
+	return r.r.Read(p)
+}
 
 // Extract parses p and returns its article. It never panics on hostile input.
 //
+// The content type is sniffed (http.DetectContentType): a body that is not
+// text is never parsed, and text served under another type is read with a
+// note. Control characters other than whitespace never reach the text.
+//
 // Errors: ErrNotHTML if the body is not text; ErrSelectorMiss if r.Body is
-// set and matches nothing; ErrEmpty if no paragraph is left; or the parser's
-// error (documents nested deeper than 512 elements are refused). Each names
-// p.URL. On error the Article is zero.
+// set and matches nothing; ErrEmpty if no paragraph is left; ErrTooDeep for
+// documents nested deeper than 512 elements; ErrTimeout past r.Timeout; or
+// the parser's error. Each names p.URL. On error the Article is zero.
 func Extract(p Page, r Rules) (Article, error) {
-	if ct := http.DetectContentType(p.Body); !strings.HasPrefix(ct, "text/") {
-		return Article{}, fmt.Errorf("extract %s: body is %s: %w", p.URL, ct, ErrNotHTML)
+	dl := newDeadline(r.Timeout)
+	ct := http.DetectContentType(p.Body)
+	if !strings.HasPrefix(ct, "text/") {
+		return Article{}, fmt.Errorf("extract %s: content is %s, %w", p.URL, ct, ErrNotHTML)
 	}
-	body, err := decode(p.Body, p.ContentType)
+	var notes []string
+	if mt, _, err := mime.ParseMediaType(p.ContentType); err == nil && !textual(mt) {
+		sniffed, _, _ := strings.Cut(ct, ";")
+		notes = append(notes, fmt.Sprintf("declared %s, sniffed %s", mt, sniffed))
+	}
+	body, dec, err := decode(p.Body, p.ContentType)
 	if err != nil {
 		return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
 	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
+	doc, err := goquery.NewDocumentFromReader(deadlineReader{bytes.NewReader(body), dl})
 	if err != nil {
+		switch {
+		case errors.Is(err, ErrTimeout):
+			return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
+		case strings.Contains(err.Error(), "open stack of elements exceeds 512"):
+			// x/net/html has no sentinel for this: it panics with this text
+			// and Parse turns the panic into an error.
+			return Article{}, fmt.Errorf("parse %s: %w", p.URL, ErrTooDeep)
+		}
 		return Article{}, fmt.Errorf("parse %s: %w", p.URL, err)
+	}
+	if err := dl.check(); err != nil {
+		return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
 	}
 
 	a := metadata(doc, r, p.URL)
+	a.InvalidBytes = dec.invalid
+	a.Notes = append(notes, dec.notes...)
 
 	if r.Body.IsZero() {
-		a.Paragraphs = genericBody(doc, r.Remove, r.Ignore)
+		var note string
+		a.Paragraphs, note = genericBody(doc, r.Remove, r.Ignore)
+		if note != "" {
+			a.Notes = append(a.Notes, note)
+		}
 	} else {
 		// Match before stripping, so a rule may select an element (an
 		// <aside>, say) that the generic pass would remove.
@@ -103,10 +204,24 @@ func Extract(p Page, r Rules) (Article, error) {
 			a.Paragraphs = append(a.Paragraphs, paragraphs(root, r.Ignore)...)
 		}
 	}
+	if err := dl.check(); err != nil {
+		return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
+	}
 	if len(a.Paragraphs) == 0 {
 		return Article{}, fmt.Errorf("extract %s: %w", p.URL, ErrEmpty)
 	}
 	return a, nil
+}
+
+// textual reports whether a declared media type is one a page's text may
+// come under; any other (application/octet-stream, image/png) that turns
+// out to be text is worth a note.
+func textual(mediaType string) bool {
+	switch mediaType {
+	case "application/xhtml+xml", "application/xml":
+		return true
+	}
+	return strings.HasPrefix(mediaType, "text/")
 }
 
 // outermost drops nodes nested inside another node of the list, so a rule

@@ -1,12 +1,14 @@
 package extract
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 )
 
 // genericBody extracts the story of a page that has no body rule. Two
@@ -19,13 +21,18 @@ import (
 // text; otherwise the two disagree on what the story is and Readability's
 // reading stands. Chosen by measurement on the article-extraction
 // benchmark (see the README).
-func genericBody(doc *goquery.Document, remove []Selector, ignore []*regexp.Regexp) []string {
+func genericBody(doc *goquery.Document, remove []Selector, ignore []*regexp.Regexp) (ps []string, note string) {
 	// Readability works on its own copy of the page, so it runs first, on
-	// the page as served.
+	// the page as served. Its cost grows faster than the page and it
+	// cannot be interrupted, so a markup bomb would run far past the
+	// extraction deadline: past readabilityMaxElements, our pick decides
+	// alone.
 	var theirs []string
 	parser := readability.NewParser()
 	parser.KeepClasses = true // removeJunk reads them
-	if art, err := parser.ParseDocument(doc.Nodes[0], nil); err == nil && art.Node != nil {
+	if n := countElements(doc.Nodes[0], readabilityMaxElements+1); n > readabilityMaxElements {
+		note = fmt.Sprintf("readability skipped: more than %d elements", readabilityMaxElements)
+	} else if art, err := parser.ParseDocument(doc.Nodes[0], nil); err == nil && art.Node != nil {
 		root := art.Node
 		strip(root, remove)
 		removeJunk(root)
@@ -39,7 +46,28 @@ func genericBody(doc *goquery.Document, remove []Selector, ignore []*regexp.Rege
 	for _, n := range pickRoots(doc) {
 		ours = append(ours, paragraphs(n, ignore)...)
 	}
-	return combine(theirs, ours)
+	return combine(theirs, ours), note
+}
+
+// readabilityMaxElements is far above a real article page (a few
+// thousand elements) and far below the markup bombs that take
+// Readability seconds.
+const readabilityMaxElements = 30_000
+
+// countElements counts the element nodes below n, stopping at limit.
+func countElements(n *html.Node, limit int) int {
+	count := 0
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil && count < limit; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				count++
+			}
+			walk(c)
+		}
+	}
+	walk(n)
+	return count
 }
 
 // combine keeps the paragraphs of primary from the first to the last that

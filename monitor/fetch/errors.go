@@ -11,6 +11,14 @@ import (
 // ErrBodyTooLarge is returned when a body exceeds Options.MaxBodyBytes.
 var ErrBodyTooLarge = errors.New("body exceeds max_body_bytes")
 
+// ErrUnsupportedEncoding is returned for a response whose Content-Encoding
+// is one we did not ask for and do not decode (br, zstd, gzip twice).
+var ErrUnsupportedEncoding = errors.New("unsupported Content-Encoding")
+
+// ErrHeadersTooLarge is returned when a response's headers exceed the
+// limit (64 KiB).
+var ErrHeadersTooLarge = errors.New("response headers exceed limit")
+
 // ErrDisallowedByRobots is returned, without fetching the URL, when the
 // site's robots.txt refuses it to our User-Agent, or when robots.txt could not
 // be read (RFC 9309: an unreachable robots.txt means disallow all).

@@ -12,6 +12,8 @@ package fetch
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -89,6 +91,10 @@ type Options struct {
 	// Robots says whether robots.txt is obeyed. Default obey.
 	Robots RobotsPolicy
 	Logger *slog.Logger
+	// RootCAs, if set, replaces the system's trusted roots: a private CA,
+	// or a test's own server. Certificates are always verified; there is
+	// no insecure mode.
+	RootCAs *x509.CertPool
 	// Guard decides which addresses may be dialled, on every redirect and
 	// DNS answer. Nil means NewGuard(GuardOptions{}): non-global addresses
 	// refused, the system resolver. ConnectTimeout applies on top of it.
@@ -187,8 +193,9 @@ func (c *Client) newHTTPClient(dial func(ctx context.Context, network, addr stri
 		MaxIdleConns:           100,
 		MaxIdleConnsPerHost:    4,
 		IdleConnTimeout:        90 * time.Second,
-		MaxResponseHeaderBytes: 64 << 10, // a header bomb must not cost memory
+		MaxResponseHeaderBytes: maxHeaderBytes,
 		ForceAttemptHTTP2:      true,
+		TLSClientConfig:        &tls.Config{RootCAs: opt.RootCAs, MinVersion: tls.VersionTLS12},
 		// Compression stays on: we never set Accept-Encoding ourselves, so
 		// the transport asks for gzip and decodes it, and the body cap
 		// counts decoded bytes.
@@ -209,6 +216,10 @@ func (c *Client) newHTTPClient(dial func(ctx context.Context, network, addr stri
 		},
 	}
 }
+
+// maxHeaderBytes caps a response's headers, so a header bomb (1 MB of
+// headers, 10 000 Set-Cookie) costs no memory.
+const maxHeaderBytes = 64 << 10
 
 // hopsKey holds, in an attempt's context, how many redirects it has
 // followed, so a refused dial can say which hop it was.
@@ -406,6 +417,10 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, name string, h http.He
 		// past a redirect, its URL is the hop that failed.
 		var ue *url.Error
 		if errors.As(err, &ue) {
+			if strings.Contains(ue.Err.Error(), "server response headers exceeded") {
+				// net/http has no sentinel for this; say which limit.
+				ue.Err = fmt.Errorf("%w (%d bytes): %w", ErrHeadersTooLarge, maxHeaderBytes, ue.Err)
+			}
 			err = ue.Err
 			var re *redirectError
 			if *hops > 0 && !errors.As(err, &re) {
@@ -420,14 +435,28 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, name string, h http.He
 		FinalURL: hresp.Request.URL.String(),
 		Header:   hresp.Header,
 	}
+	// The transport decodes the gzip it asked for and then drops the
+	// header. Anything left (br, zstd, "gzip, gzip") we did not ask for and
+	// do not decode: refuse it rather than store binary garbage as a page.
+	if ce := strings.TrimSpace(hresp.Header.Get("Content-Encoding")); ce != "" && !strings.EqualFold(ce, "identity") {
+		return resp, fmt.Errorf("%w %s", ErrUnsupportedEncoding, ce)
+	}
 	// Read one byte past the cap so a body of exactly the cap is accepted
 	// and a longer one is refused rather than silently cut.
 	body, err := io.ReadAll(io.LimitReader(hresp.Body, maxBody+1))
 	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			err = fmt.Errorf("disconnect after %d of %d bytes: %w", len(body), hresp.ContentLength, err)
+		}
 		return resp, c.attemptError(ctx, actx, fmt.Errorf("read body: %w", err), " reading body")
 	}
 	if int64(len(body)) > maxBody {
 		if !truncate {
+			if hresp.Uncompressed {
+				// The cap counts decoded bytes: say so, or a 2 KiB
+				// response refused as too large looks like a bug.
+				return resp, fmt.Errorf("decompressed %w=%d", ErrBodyTooLarge, maxBody)
+			}
 			return resp, fmt.Errorf("%w=%d", ErrBodyTooLarge, maxBody)
 		}
 		body = body[:maxBody]

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -322,116 +321,6 @@ func guardedClient(t testing.TB, w *tripwire, r *fakeResolver, allow ...*httptes
 	return fetch.New(fetch.Options{
 		Guard: fetch.NewGuard(opt), MaxRetries: -1, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited,
 		Robots: fetch.RobotsIgnore, Timeout: 5 * time.Second,
-	})
-}
-
-func TestBattery(t *testing.T) {
-	t.Run("N05_metadata_redirect", func(t *testing.T) {
-		origin := redirector(t)
-		w := newTripwire(t)
-		c := guardedClient(t, w, newResolver(nil), origin)
-		u := origin.URL + "/?to=" + url.QueryEscape("http://169.254.169.254/latest/meta-data/")
-		_, err := c.Get(t.Context(), fetch.Request{URL: u})
-		want := "fetch " + u + ": redirect hop 1 → http://169.254.169.254/latest/meta-data/: refusing to connect to 169.254.169.254 (link-local): set allow_private to allow it"
-		if err == nil || err.Error() != want {
-			t.Errorf("got  %v\nwant %s", err, want)
-		}
-		var ae *fetch.AddrError
-		var fe *fetch.Error
-		if !errors.As(err, &ae) || !errors.As(err, &fe) || fe.Attempts != 1 {
-			t.Errorf("got %#v, want a *fetch.Error after 1 attempt wrapping an *AddrError", err)
-		}
-		if got := w.dialled(); len(got) != 1 || got[0] != addrOf(t, origin).String() {
-			t.Errorf("tripwire saw %v, want only the origin", got)
-		}
-	})
-	t.Run("N06_loopback_tricks", func(t *testing.T) {
-		origin := redirector(t)
-		canary, hits := newCanary(t)
-		_, port, _ := net.SplitHostPort(addrOf(t, canary).String())
-		for _, target := range []string{
-			"http://127.0.0.1:" + port + "/",
-			"http://[::ffff:127.0.0.1]:" + port + "/",
-			"http://[::ffff:7f00:1]:" + port + "/",
-			"http://[::1]:" + port + "/",
-			"http://[64:ff9b::7f00:1]:" + port + "/",
-			"http://2130706433:" + port + "/",
-			"http://0x7f.1:" + port + "/",
-			"http://0177.0.0.1:" + port + "/",
-			"http://127.1:" + port + "/",
-			"http://0.0.0.0:" + port + "/",
-			"http://localhost:" + port + "/",
-			"http://localhost.:" + port + "/",
-			"http://x@127.0.0.1:" + port + "/",
-		} {
-			t.Run(target, func(t *testing.T) {
-				w := newTripwire(t)
-				c := guardedClient(t, w, newResolver(nil), origin)
-				_, err := c.Get(t.Context(), fetch.Request{URL: origin.URL + "/?to=" + url.QueryEscape(target)})
-				if err == nil || !strings.Contains(err.Error(), "redirect hop 1") {
-					t.Errorf("got %v, want the redirect refused", err)
-				}
-				if n := w.dialledTo(addrOf(t, canary).String()); n != 0 {
-					t.Errorf("tripwire saw %d dials to the canary", n)
-				}
-			})
-		}
-		t.Run("direct", func(t *testing.T) {
-			w := newTripwire(t)
-			c := guardedClient(t, w, newResolver(nil), origin)
-			_, err := c.Get(t.Context(), fetch.Request{URL: canary.URL + "/"})
-			var ae *fetch.AddrError
-			if !errors.As(err, &ae) || !strings.Contains(err.Error(), "fetch "+canary.URL+"/: refusing to connect to 127.0.0.1 (loopback)") {
-				t.Errorf("got %v, want the canary refused, naming the URL and address", err)
-			}
-		})
-		if hits.Load() != 0 {
-			t.Errorf("canary hit %d times, want 0", hits.Load())
-		}
-	})
-	t.Run("N07_dns_rebinding", func(t *testing.T) {
-		origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			// No keep-alive, so the second fetch must dial (and resolve)
-			// again rather than reuse the checked connection.
-			w.Header().Set("Connection", "close")
-			fmt.Fprint(w, "<p>story</p>")
-		}))
-		defer origin.Close()
-		_, port, _ := net.SplitHostPort(addrOf(t, origin).String())
-		w := newTripwire(t)
-		res := newResolver(map[string][]string{"rebind.test": {"127.0.0.1", "169.254.169.254"}})
-		c := guardedClient(t, w, res, origin)
-		u := "http://rebind.test:" + port + "/story"
-		if _, err := c.Get(t.Context(), fetch.Request{URL: u}); err != nil {
-			t.Fatalf("first fetch: %v", err)
-		}
-		_, err := c.Get(t.Context(), fetch.Request{URL: u})
-		want := "fetch " + u + ": refusing to connect to rebind.test (169.254.169.254, link-local): set allow_private to allow it"
-		if err == nil || err.Error() != want {
-			t.Errorf("second fetch: got %v\nwant %s", err, want)
-		}
-		if got := w.dialled(); len(got) != 1 {
-			t.Errorf("tripwire saw %v, want the first fetch's dial only", got)
-		}
-	})
-	t.Run("N08_scheme_tricks_dial_nothing", func(t *testing.T) {
-		origin := redirector(t)
-		w := newTripwire(t)
-		c := guardedClient(t, w, newResolver(nil), origin)
-		for _, target := range []string{"file:///etc/passwd", "gopher://127.0.0.1/", `http:\\127.0.0.1\`, "data:text/html,x"} {
-			if _, err := c.Get(t.Context(), fetch.Request{URL: target}); err == nil {
-				t.Errorf("Get(%q) succeeded", target)
-			}
-			_, err := c.Get(t.Context(), fetch.Request{URL: origin.URL + "/?to=" + url.QueryEscape(target)})
-			if err == nil {
-				t.Errorf("redirect to %q followed", target)
-			}
-		}
-		for _, a := range w.dialled() {
-			if a != addrOf(t, origin).String() {
-				t.Errorf("tripwire saw %s", a)
-			}
-		}
 	})
 }
 

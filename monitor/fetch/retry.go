@@ -69,6 +69,7 @@ func retryable(ctx context.Context, err error) bool {
 	)
 	switch {
 	case errors.Is(err, ErrBodyTooLarge), errors.Is(err, errWaitPastDeadline),
+		errors.Is(err, ErrUnsupportedEncoding), errors.Is(err, ErrHeadersTooLarge),
 		errors.As(err, &re), errors.As(err, &cert), errRefused(err):
 		return false
 	case errors.As(err, &dns):

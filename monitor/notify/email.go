@@ -151,10 +151,17 @@ func classifySMTP(err error) error {
 	return err
 }
 
-// message builds the RFC 5322 message. Every scraped string reaches a
-// header only through subject, which makes it one line and encodes it.
+// message builds the RFC 5322 message, at most maxEmailBytes: over it,
+// the body keeps the most severe changes and ends with a note of how many
+// it left out. Every scraped string reaches a header only through
+// subject, which makes it one line and encodes it; the subject always
+// describes the whole digest.
 func (e *email) message(d Digest, id string) ([]byte, error) {
-	r := report.Report{Generated: d.Generated, Items: d.Items}
+	return fit(d, maxEmailBytes, func(r report.Report) ([]byte, error) { return e.build(d, r, id) })
+}
+
+// build is the message for d with r as its body.
+func (e *email) build(d Digest, r report.Report, id string) ([]byte, error) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for _, part := range []struct {

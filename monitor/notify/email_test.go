@@ -78,6 +78,9 @@ func newSMTPServer(t *testing.T, withTLS bool) *smtpServer {
 	}()
 	t.Cleanup(func() {
 		srv.Close()
+		// Close may run before Serve has registered the listener, and
+		// then misses it: closing it here always ends Serve.
+		l.Close()
 		<-done
 	})
 	return s

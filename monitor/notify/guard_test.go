@@ -56,41 +56,6 @@ func guarded(t *testing.T) (*fetch.Guard, *tripwire) {
 	return fetch.NewGuard(fetch.GuardOptions{Dial: w.dial, Resolver: noNames{}}), w
 }
 
-func TestBattery(t *testing.T) {
-	t.Run("R11_webhook_target", func(t *testing.T) {
-		canary := newServer(t)
-		for _, tc := range []struct {
-			name, kind, url, want string
-		}{
-			{"webhook to the canary", notify.KindWebhook, canary.URL + "/hook", "POST http://127.0.0.1:"},
-			{"webhook to the metadata IP", notify.KindWebhook, "http://169.254.169.254/latest/meta-data/", "refusing to connect to 169.254.169.254 (link-local)"},
-			{"slack to mapped loopback", notify.KindSlack, "http://[::ffff:127.0.0.1]:" + canary.URL[strings.LastIndex(canary.URL, ":")+1:] + "/services/T/B/X", "refusing to connect to ::ffff:127.0.0.1 (loopback)"},
-		} {
-			t.Run(tc.name, func(t *testing.T) {
-				g, w := guarded(t)
-				cfg := notify.Config{Name: "n", Kind: tc.kind, URL: tc.url, Secret: "s"}
-				d, err := notify.New([]notify.Config{cfg}, notify.Options{Dial: g.DialContext, Logger: discard(), Tries: 3, Backoff: time.Millisecond})
-				if err != nil {
-					t.Fatal(err)
-				}
-				err = d.Send(t.Context(), digest(high))
-				if !errors.As(err, new(*fetch.AddrError)) || !strings.Contains(err.Error(), tc.want) {
-					t.Errorf("got %v, want an *AddrError saying %q", err, tc.want)
-				}
-				if strings.Contains(err.Error(), "meta-data") || strings.Contains(err.Error(), "/services/") {
-					t.Errorf("the error shows the URL's path, which may hold a token: %v", err)
-				}
-				if w.count() != 0 {
-					t.Errorf("tripwire saw %d dials, want 0", w.count())
-				}
-			})
-		}
-		if n := len(canary.requests()); n != 0 {
-			t.Errorf("canary got %d requests, want 0", n)
-		}
-	})
-}
-
 // TestAllowPrivate_Webhook: a notifier with AllowPrivate reaches a local
 // receiver; one without is refused there, even right after, when the
 // allowed notifier's connection is idle in a pool.

@@ -22,9 +22,16 @@
 //	  "report": {             // exactly redline's JSON report format
 //	    "generated": "2025-03-14T09:29:58Z",
 //	    "items": [{"url": "…", "source": "…", "title": "…", "from_version": 2, "to_version": 3,
-//	               "at": "…", "changes": { change-set JSON, see the README }}]
+//	               "at": "…", "changes": { change-set JSON, see the README }}],
+//	    "omitted_changes": 120 // only when the body would pass 1 MiB: changes left out, least severe first
 //	  }
 //	}
+//
+// A body is at most 1 MiB and an e-mail at most 4 MiB: over that, the
+// report keeps the most severe changes, each scraped string cut to 2,000
+// bytes, and ends with "… N more changes, see the report". The webhook's
+// "changes" and "articles" and the e-mail's subject still describe the
+// whole digest. A Slack message lists at most 20 items.
 //
 // Headers: Content-Type: application/json, X-Redline-Delivery (the id),
 // X-Redline-Timestamp (Unix seconds) and X-Redline-Signature:

@@ -54,25 +54,30 @@ func (w *webhook) send(ctx context.Context, d Digest, id string) error {
 	return post(ctx, w.client, w.url, body, h, now)
 }
 
+// body is the signed JSON body, at most maxWebhookBytes: over it, the
+// report keeps the most severe changes and says how many it left out
+// (report.omitted_changes); changes and articles still count them all.
 func (w *webhook) body(d Digest, id string, now time.Time) ([]byte, error) {
-	var rep bytes.Buffer
-	if err := report.Render(&rep, report.JSON, report.Report{Generated: d.Generated, Items: d.Items}, report.Options{}); err != nil {
-		return nil, err
-	}
 	changes, articles := d.counts()
-	b, err := json.Marshal(webhookBody{
-		ID:       id,
-		Notifier: w.name,
-		SentAt:   now.Format(time.RFC3339),
-		Severity: d.maxSeverity().String(),
-		Changes:  changes,
-		Articles: articles,
-		Report:   rep.Bytes(),
+	return fit(d, maxWebhookBytes, func(r report.Report) ([]byte, error) {
+		var rep bytes.Buffer
+		if err := report.Render(&rep, report.JSON, r, report.Options{}); err != nil {
+			return nil, err
+		}
+		b, err := json.Marshal(webhookBody{
+			ID:       id,
+			Notifier: w.name,
+			SentAt:   now.Format(time.RFC3339),
+			Severity: d.maxSeverity().String(),
+			Changes:  changes,
+			Articles: articles,
+			Report:   rep.Bytes(),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("encode webhook body: %w", err)
+		}
+		return b, nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("encode webhook body: %w", err)
-	}
-	return b, nil
 }
 
 // Sign returns the X-Redline-Signature value for body:

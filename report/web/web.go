@@ -15,6 +15,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"path"
 	"runtime/debug"
 	"sort"
 	"time"
@@ -130,6 +131,13 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		h.Set("Allow", "GET, HEAD")
 		http.Error(rec, "method not allowed: this interface is read-only", http.StatusMethodNotAllowed)
+		return
+	}
+	// No page has a path with "..", "." or "//", decoded or not
+	// (/static/..%2f..%2f): answer 404 rather than let the mux redirect to
+	// the cleaned path, so such a path never names anything.
+	if p := r.URL.Path; p != path.Clean(p) && p != path.Clean(p)+"/" {
+		http.Error(rec, "not found", http.StatusNotFound)
 		return
 	}
 	s.mux.ServeHTTP(rec, r)

@@ -13,3 +13,18 @@ func Migrations() int {
 	}
 	return len(ms)
 }
+
+// InterruptMigration makes s's next Open apply every embedded step and then
+// one more that fails halfway through, as a migration killed mid-way would
+// stop: its first statement ran, its second never did.
+func InterruptMigration(s *Store) {
+	s.steps = func() ([]migration, error) {
+		ms, err := migrations()
+		if err != nil {
+			return nil, err
+		}
+		next := ms[len(ms)-1].version + 1
+		return append(ms, migration{version: next, name: "interrupted.sql",
+			sql: "CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);"}), nil
+	}
+}

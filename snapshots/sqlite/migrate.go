@@ -58,7 +58,7 @@ func migrations() ([]migration, error) {
 // step leaves the schema as it was and two processes opening a new file at
 // once cannot both apply it (the transaction takes the write lock at BEGIN).
 func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
-	ms, err := migrations()
+	ms, err := s.steps()
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func (s *Store) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		what = "save version"
 	}
 	if err := s.save(ctx, c, v); err != nil {
-		return fmt.Errorf("%s of article %d: %w", what, c.ArticleID, err)
+		return fmt.Errorf("%s of article %d: %w", what, c.ArticleID, s.classify(what, err))
 	}
 	return nil
 }
@@ -130,14 +130,22 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	}
 	if v != nil {
 		var last int
-		var prev string
-		latest, err := s.txQueryRow(ctx, tx, `SELECT number, chain_hash FROM versions
+		var prev, lastAt string
+		latest, err := s.txQueryRow(ctx, tx, `SELECT number, chain_hash, at FROM versions
 			WHERE article_id = ? ORDER BY number DESC LIMIT 1`, vv.ArticleID)
 		if err == nil {
-			err = latest.Scan(&last, &prev)
+			err = latest.Scan(&last, &prev, &lastAt)
 		}
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("read latest version: %w", err)
+		}
+		// Versions are numbered by this sequence, never by time, so a
+		// clock that moved backwards (NTP step, restored VM) breaks neither
+		// order nor chain; the time is stored as observed and said once.
+		// Stored times are fixed-width UTC text, so they compare as text.
+		if last > 0 && row.at < lastAt {
+			s.log.Warn("clock moved backwards: version time is before the previous version's",
+				"article_id", vv.ArticleID, "version", last+1, "at", row.at, "previous_at", lastAt)
 		}
 		vv.Number = last + 1
 		vv.PrevHash = prev

@@ -28,6 +28,10 @@ type Store struct {
 	stmts  stmtCache
 	codecs codecs
 
+	// steps lists the schema steps migrate applies: migrations, except in
+	// the test that interrupts one.
+	steps func() ([]migration, error)
+
 	// Now returns the time recorded for applied migrations. New sets it to
 	// time.Now; tests may replace it before Open.
 	Now func() time.Time
@@ -39,7 +43,7 @@ func New(path string, logger *slog.Logger) *Store {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Store{path: path, log: logger, Now: time.Now}
+	return &Store{path: path, log: logger, Now: time.Now, steps: migrations}
 }
 
 // Open opens the database file and brings its schema up to date.
@@ -60,16 +64,29 @@ func (s *Store) Open(ctx context.Context) error {
 	// serialises writers anyway, so more connections buy nothing.
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
+	// A file SQLite refuses as corrupt or not a database fails here with a
+	// *CorruptError, and is left exactly as it was: never recreated.
 	if err := db.PingContext(ctx); err != nil {
 		db.Close() // The ping error is the one worth reporting.
-		return fmt.Errorf("open %s: %w", s.path, err)
+		return s.openError(err)
 	}
 	if err := s.migrate(ctx, db); err != nil {
 		db.Close() // The migration error is the one worth reporting.
-		return fmt.Errorf("open %s: %w", s.path, err)
+		return s.openError(err)
 	}
 	s.db = db
 	return nil
+}
+
+// openError names the file in an error from Open; a *CorruptError names it
+// already.
+func (s *Store) openError(err error) error {
+	err = s.classify("open", err)
+	var ce *CorruptError
+	if errors.As(err, &ce) {
+		return err
+	}
+	return fmt.Errorf("open %s: %w", s.path, err)
 }
 
 // Close closes the database. It is safe to call on a Store that was never

@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) snapshots.Store) {
 		{"Claims", claimCases},
 		{"Deliveries", deliveryCases},
 		{"List", listCases},
+		{"Battery", batteryCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -1,0 +1,172 @@
+package notify
+
+import (
+	"cmp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/report"
+)
+
+// Size limits of one message. A template change across hundreds of
+// articles, or one article rewritten from top to bottom, makes a diff of
+// megabytes; mail servers refuse large messages (often at 10 to 25 MB,
+// some far lower) and webhook receivers cap bodies (commonly at 1 MB). Over
+// its limit, a message keeps the most severe changes and ends with "… N
+// more changes, see the report". Slack caps itself by items (slackMaxItems)
+// and each item's text (plain), so it needs no byte limit.
+const (
+	maxWebhookBytes = 1 << 20 // the whole JSON body
+	maxEmailBytes   = 4 << 20 // the whole message, headers and both parts
+	// maxFieldBytes cuts each scraped string of a change in a message that
+	// is over its limit, so one 5 MB sentence cannot fill it alone.
+	maxFieldBytes = 2000
+)
+
+// fit returns the message build makes of d, at most limit bytes long: of
+// d itself when that fits, else of a report of d's most severe changes,
+// each cut to maxFieldBytes per string, with Omitted set to how many were
+// left out. Rendering megabytes is slow, so it guesses how many changes
+// fit from their text's size scaled by what the whole digest rendered to,
+// and corrects the scale from each try: a few renders, not one per
+// change. build's errors are returned as they are.
+func fit(d Digest, limit int, build func(report.Report) ([]byte, error)) ([]byte, error) {
+	msg, err := build(report.Report{Generated: d.Generated, Items: d.Items})
+	if err != nil || len(msg) <= limit {
+		return msg, err
+	}
+	// Most severe items first, so what is cut is what matters least.
+	items := slices.Clone(d.Items)
+	slices.SortStableFunc(items, func(a, b report.Item) int { return cmp.Compare(severity(b), severity(a)) })
+	var full, short []diffing.Change // in that order
+	for _, it := range items {
+		if it.Changes != nil {
+			for _, c := range it.Changes.Changes {
+				full = append(full, c)
+				short = append(short, shortChange(c))
+			}
+		}
+	}
+	// keep builds the report of the first k changes in that order.
+	keep := func(k int) report.Report {
+		r := report.Report{Generated: d.Generated, Omitted: len(full) - k}
+		next := 0
+		for _, it := range items {
+			if k == 0 {
+				break
+			}
+			if it.Changes.Empty() {
+				continue
+			}
+			m := min(k, len(it.Changes.Changes))
+			k -= m
+			cs := *it.Changes
+			cs.Old.Title, cs.New.Title = cut(cs.Old.Title, maxFieldBytes), cut(cs.New.Title, maxFieldBytes)
+			cs.Changes = short[next : next+m : next+m]
+			next += len(it.Changes.Changes)
+			it.Title = cut(it.Title, maxFieldBytes)
+			it.URL = cut(it.URL, maxFieldBytes)
+			it.Source = cut(it.Source, maxFieldBytes)
+			it.Changes = &cs
+			r.Items = append(r.Items, it)
+		}
+		return r
+	}
+	// prefix[k] is the text size of the first k short changes.
+	prefix := make([]int, len(short)+1)
+	total := 0
+	for i, c := range short {
+		prefix[i+1] = prefix[i] + textSize(c)
+	}
+	for _, c := range full {
+		total += textSize(c)
+	}
+	scale := float64(len(msg)) / float64(max(total, 1)) // bytes of message per byte of text
+	// The first try may keep every change, shortened.
+	k := len(short) + 1
+	for range 8 {
+		// The most changes whose scaled size is under 90% of the limit,
+		// and fewer than last time.
+		budget := int(0.9 * float64(limit) / scale)
+		k = min(k-1, sort.SearchInts(prefix, budget+1)-1)
+		if k <= 0 {
+			break
+		}
+		msg, err := build(keep(k))
+		if err != nil || len(msg) <= limit {
+			return msg, err
+		}
+		scale = float64(len(msg)) / float64(max(prefix[k], 1))
+	}
+	// Not converging: halve until it fits. With no change left, the
+	// message is a header and the note, which every limit here holds.
+	for k = max(k, 0) / 2; k > 0; k /= 2 {
+		msg, err := build(keep(k))
+		if err != nil || len(msg) <= limit {
+			return msg, err
+		}
+	}
+	return build(keep(0))
+}
+
+// textSize is how many bytes of scraped text c holds, plus a little for
+// what every change shows: the unit fit scales to message bytes.
+func textSize(c diffing.Change) int {
+	n := 100 + len(c.Before) + len(c.After) + len(c.Speaker)
+	for _, q := range c.Quotes {
+		n += len(q.Before) + len(q.After) + len(q.BeforeSpeaker) + len(q.AfterSpeaker)
+	}
+	for _, f := range c.Figures {
+		n += len(f.Before) + len(f.After)
+	}
+	for _, o := range c.Ops {
+		n += len(o.Text)
+	}
+	return n
+}
+
+// shortChange cuts each scraped string of c to maxFieldBytes. A word diff
+// longer than that is dropped: the cut Before and After still show what
+// changed, and a diff cut mid-way would spell neither.
+func shortChange(c diffing.Change) diffing.Change {
+	c.Before, c.After = cut(c.Before, maxFieldBytes), cut(c.After, maxFieldBytes)
+	c.Speaker = cut(c.Speaker, maxFieldBytes)
+	c.Quotes = slices.Clone(c.Quotes)
+	for i, q := range c.Quotes {
+		c.Quotes[i] = diffing.QuoteChange{
+			Before: cut(q.Before, maxFieldBytes), After: cut(q.After, maxFieldBytes),
+			BeforeSpeaker: cut(q.BeforeSpeaker, maxFieldBytes), AfterSpeaker: cut(q.AfterSpeaker, maxFieldBytes),
+		}
+	}
+	c.Figures = slices.Clone(c.Figures)
+	for i, f := range c.Figures {
+		c.Figures[i] = diffing.FigureChange{Before: cut(f.Before, maxFieldBytes), After: cut(f.After, maxFieldBytes)}
+	}
+	n := 0
+	for _, o := range c.Ops {
+		n += len(o.Text)
+	}
+	if n > 2*maxFieldBytes {
+		c.Ops = nil
+	}
+	return c
+}
+
+// cut shortens s to at most max bytes, on a rune boundary, ending it with
+// an ellipsis when it cut anything.
+func cut(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	s = s[:max-len("…")]
+	for len(s) > 0 && !utf8.RuneStart(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	if r, size := utf8.DecodeLastRuneInString(s); r == utf8.RuneError && size <= 1 && len(s) > 0 {
+		s = s[:len(s)-1] // a lead byte whose rune was cut off
+	}
+	return strings.TrimRight(s, " ") + "…"
+}
