@@ -1,6 +1,10 @@
 package sqlite
 
-import "database/sql"
+import (
+	"database/sql"
+
+	"github.com/redline-news/redline/snapshots"
+)
 
 // DB exposes the pool to the black-box tests, to count rows and read pragmas.
 func DB(s *Store) *sql.DB { return s.db }
@@ -18,13 +22,13 @@ func Migrations() int {
 // one more that fails halfway through, as a migration killed mid-way would
 // stop: its first statement ran, its second never did.
 func InterruptMigration(s *Store) {
-	s.steps = func() ([]migration, error) {
+	s.steps = func() ([]snapshots.Migration, error) {
 		ms, err := migrations()
 		if err != nil {
 			return nil, err
 		}
-		next := ms[len(ms)-1].version + 1
-		return append(ms, migration{version: next, name: "interrupted.sql",
-			sql: "CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);"}), nil
+		next := ms[len(ms)-1].Version + 1
+		return append(ms, snapshots.Migration{Version: next, Name: "interrupted.sql",
+			SQL: "CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);"}), nil
 	}
 }

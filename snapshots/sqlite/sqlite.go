@@ -30,7 +30,7 @@ type Store struct {
 
 	// steps lists the schema steps migrate applies: migrations, except in
 	// the test that interrupts one.
-	steps func() ([]migration, error)
+	steps func() ([]snapshots.Migration, error)
 
 	// Now returns the time recorded for applied migrations. New sets it to
 	// time.Now; tests may replace it before Open.
