@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -65,19 +68,74 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 		defer stop()
 	}
 	color := wantColor(a.stdout)
-	m := newMonitor(a, cfg, st, hooks{
-		metrics:  metrics,
-		onResult: func(r monitor.Result) { a.publish(r, cfg, color) },
-		// Notifications go out under a context that outlives a signal, so
-		// a digest being sent when SIGTERM arrives is not cut in half.
-		onCycle: func(rs []monitor.Result) { deliver(context.WithoutCancel(ctx), a, d, rs) },
-	})
-	a.log.Info("redline running", "sources", len(cfg.Sources), "store", redactDSN(cfg.Store))
-	if err := m.Run(ctx); err != nil {
-		return err
+	// SIGHUP reloads the config (battery C12): a valid one replaces the
+	// sources, schedules and notifiers after the checks in flight finish;
+	// an invalid one is refused, logged, and the running config stays.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		m := newMonitor(a, cfg, st, hooks{
+			metrics:  metrics,
+			onResult: func(r monitor.Result) { a.publish(r, cfg, color) },
+			// Notifications go out under a context that outlives a signal, so
+			// a digest being sent when SIGTERM arrives is not cut in half.
+			onCycle: func(rs []monitor.Result) { deliver(context.WithoutCancel(ctx), a, d, rs) },
+		})
+		a.log.Info("redline running", "sources", len(cfg.Sources), "store", redactDSN(cfg.Store))
+		runCtx, stopRun := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- m.Run(runCtx) }()
+		next, ended, runErr := waitReload(ctx, a, &cf, cfg, hup, done)
+		stopRun()
+		if !ended {
+			runErr = <-done // let the checks in flight finish
+		}
+		if runErr != nil {
+			return runErr
+		}
+		if next == nil {
+			a.log.Info("redline stopped")
+			return nil
+		}
+		if d, err = newDispatcher(a, *next, st); err != nil {
+			return err
+		}
+		cfg = *next
+		a.log.Info("config reloaded", "file", cfg.File, "sources", len(cfg.Sources))
 	}
-	a.log.Info("redline stopped")
-	return nil
+}
+
+// waitReload waits until the run ends by itself (ended, with its error),
+// ctx is done (nil), or a SIGHUP brings a valid config (the new config).
+// An invalid config is logged and waited past; the running monitor is not
+// touched.
+func waitReload(ctx context.Context, a *app, cf *commonFlags, cur Config, hup <-chan os.Signal, done <-chan error) (next *Config, ended bool, err error) {
+	for {
+		select {
+		case err := <-done:
+			return nil, true, err
+		case <-ctx.Done():
+			return nil, false, nil
+		case <-hup:
+			cfg, err := loadConfig(cf.config)
+			if err == nil && len(cfg.Sources) == 0 {
+				err = fmt.Errorf("%s: no sources configured", cfg.File)
+			}
+			if err != nil {
+				a.log.Error("config reload refused; keeping the running config", "err", err)
+				continue
+			}
+			if cf.store != "" {
+				cfg.Store = cf.store
+			}
+			if cfg.Store != cur.Store {
+				a.log.Warn("config reload: a new store takes a restart; keeping the open one", "store", redactDSN(cur.Store))
+				cfg.Store = cur.Store
+			}
+			return &cfg, false, nil
+		}
+	}
 }
 
 // serveMetrics serves reg at addr/metrics until the returned stop is called.

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the daemon's writes and the test's
+// reads at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestBattery_C12_reload: SIGHUP makes `redline run` reread its config. An
+// invalid config is refused with a logged error and the daemon keeps
+// running on the old one; a valid one replaces the sources.
+func TestBattery_C12_reload(t *testing.T) {
+	var a, b atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/a":
+			a.Add(1)
+		case "/b":
+			b.Add(1)
+		default:
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprintf(w, "<html><body><article><h1>Story %s</h1><p>A paragraph about the levee vote on Monday.</p></article></body></html>", r.URL.Path)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "config.yaml")
+	write := func(body string) {
+		t.Helper()
+		if err := os.WriteFile(cfgPath, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	head := fmt.Sprintf("store: %s\nreports: {dir: %s}\nallow_private: true\nmin_interval: 1s\nhost_rate: 0\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"))
+	write(head + fmt.Sprintf("sources:\n  - {name: a, url: %s/a, schedule: \"@every 1s\"}\n", srv.URL))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errOut syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"run", "--config", cfgPath}, nil, &out, &errOut) }()
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); !ok(); {
+			if time.Now().After(deadline) {
+				t.Fatalf("waiting for %s; log:\n%s", what, errOut.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitFor("the first check", func() bool { return a.Load() > 0 })
+
+	// An invalid config: refused, the daemon goes on with the old one.
+	write(head + "sources:\n  - {name: a, url: " + srv.URL + "/a, schedule: \"every second\"}\n")
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the refusal", func() bool { return strings.Contains(errOut.String(), "config reload refused") })
+	if !strings.Contains(errOut.String(), "schedule") {
+		t.Errorf("the refusal does not name the field:\n%s", errOut.String())
+	}
+	before := a.Load()
+	waitFor("checks to go on", func() bool { return a.Load() > before })
+
+	// A valid config: the new source is watched.
+	write(head + fmt.Sprintf("sources:\n  - {name: b, url: %s/b, schedule: \"@every 1s\"}\n", srv.URL))
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the new source", func() bool { return b.Load() > 0 })
+	if !strings.Contains(errOut.String(), "config reloaded") {
+		t.Errorf("no reload log line:\n%s", errOut.String())
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("run: exit %d\n%s", code, errOut.String())
+	}
+}
