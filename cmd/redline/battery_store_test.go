@@ -13,14 +13,9 @@ import (
 
 // TestBattery_Store runs the store faults of the reliability battery
 // (group D) that need the redline command. The store-level cases (S02,
-// S03, S05 to S08, S11) are TestBattery in snapshots/sqlite.
+// S03, S05 to S08, S11) are TestBattery in snapshots/sqlite; S01 is
+// TestCrashSafety and S04 TestTwoProcessesOneFile (crash_test.go).
 func TestBattery_Store(t *testing.T) {
-	t.Run("S01_kill_mid_write", func(t *testing.T) {
-		t.Skip("covered by TestCrashSafety (crash_test.go): SIGKILL of a re-exec'd `redline check` at random instants, then open, verify and compare counts; not run twice")
-	})
-	t.Run("S04_concurrent_writers", func(t *testing.T) {
-		t.Skip("covered by TestTwoProcessesOneFile (crash_test.go): two `redline check` processes on one SQLite file; PostgreSQL leases are in the storetest conformance suite")
-	})
 	t.Run("S05_corrupt_db", batteryCorruptStore)
 	t.Run("S09_bit_rot", func(t *testing.T) {
 		path := seedStore(t, storyA)
@@ -29,9 +24,6 @@ func TestBattery_Store(t *testing.T) {
 		if code == exitOK || !strings.Contains(out, "PROBLEM "+storyA+" version 2: text hash: stored ") {
 			t.Errorf("verify after a text edit: exit %d\n%s%s", code, out, errOut)
 		}
-	})
-	t.Run("S10_postgres_loss", func(t *testing.T) {
-		t.Skip("not covered here: needs a local PostgreSQL it can kill (pg_terminate_backend); belongs in snapshots/postgres, outside this change")
 	})
 }
 
