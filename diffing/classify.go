@@ -25,7 +25,10 @@ func attributionChange(s, t *sentence) (Change, bool) {
 	var c Change
 	for x := range s.quotes {
 		p, q := s.quotes[x], t.quotes[x]
-		if quoteKey(p.text) != quoteKey(q.text) {
+		if p.speaker == q.speaker && p.verb == q.verb {
+			continue // nearly every unchanged sentence: nothing to compare
+		}
+		if p.text != q.text && quoteKey(p.text) != quoteKey(q.text) {
 			continue
 		}
 		reattributed := speakerKey(p.speaker) != speakerKey(q.speaker)

@@ -102,7 +102,8 @@ func stripPossessive(w string) (string, bool) {
 // first token of toks starts a sentence.
 func nameRuns(toks []word, sentence bool) []nameRun {
 	var runs []nameRun
-	var cur *nameRun
+	var run nameRun
+	var cur *nameRun // &run while a run is open
 	lastEnd := -1
 	flush := func() {
 		if cur != nil {
@@ -138,7 +139,8 @@ func nameRuns(toks []word, sentence bool) []nameRun {
 		switch {
 		case startsUpper(w) && !(cur == nil && stopCaps[w]):
 			if cur == nil {
-				cur = &nameRun{start: t.start, first: (i == 0 && sentence) || (i > 0 && isQuoteRuneStr(toks[i-1].text))}
+				run = nameRun{start: t.start, first: (i == 0 && sentence) || (i > 0 && isQuoteRuneStr(toks[i-1].text))}
+				cur = &run
 			}
 			cur.words = append(cur.words, w)
 			cur.endTok = i
@@ -278,10 +280,21 @@ func cleanName(ws []string) string {
 // speakerKey is what makes two mentions the same person: the surname, in
 // lower case ("Claudia Sheinbaum" and "Sheinbaum" compare equal).
 func speakerKey(name string) string {
-	f := strings.Fields(name)
-	if len(f) == 0 {
+	last := lastField(name)
+	if last == "" {
 		return ""
 	}
-	w, _ := stripPossessive(f[len(f)-1])
+	w, _ := stripPossessive(last)
 	return fold(strings.TrimSuffix(w, "."))
+}
+
+// lastField is the last of strings.Fields(s), without the slice.
+func lastField(s string) string {
+	s = strings.TrimRightFunc(s, unicode.IsSpace)
+	i := strings.LastIndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s
+	}
+	_, n := utf8.DecodeRuneInString(s[i:])
+	return s[i+n:]
 }

@@ -60,6 +60,7 @@ type mention struct {
 type attributor struct {
 	text     string
 	scratch  []token         // reused by outsideFrom
+	arena    []word          // see words
 	known    map[string]bool // speaker keys of people seen so far
 	mentions []mention       // in text order
 	// subjects are one-word names opening a sentence ("Trump, in a fiery
@@ -90,7 +91,7 @@ func (at *attributor) outsideFrom(a, b int, qs []Quote, base int) []word {
 			n++
 		}
 	}
-	out := make([]word, 0, n)
+	out := at.words(n)
 	qi := sort.Search(len(qs), func(i int) bool { return qs[i].End > a })
 	for _, t := range toks {
 		if t.kind == tokSpace {
@@ -105,6 +106,19 @@ func (at *attributor) outsideFrom(a, b int, qs []Quote, base int) []word {
 		}
 		out = append(out, word{s[st:en], st - base, en - base, t.kind != tokWord})
 	}
+	return out
+}
+
+// words returns an empty slice with room for n words, carved from a
+// shared block: a version's sentences need thousands of small slices.
+func (at *attributor) words(n int) []word {
+	if cap(at.arena)-len(at.arena) < n {
+		// Blocks double, so little is wasted when few are needed (the
+		// second version, whose sentences are mostly cached).
+		at.arena = make([]word, 0, max(n, min(2*cap(at.arena), 4096), 128))
+	}
+	out := at.arena[len(at.arena) : len(at.arena) : len(at.arena)+n]
+	at.arena = at.arena[:len(at.arena)+n]
 	return out
 }
 
