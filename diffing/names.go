@@ -12,12 +12,15 @@ import (
 // State Mike Pompeo). A possessive ends a run: "Mexico’s President Claudia
 // Sheinbaum" is two runs.
 type nameRun struct {
-	start  int          // byte offset of the first word
-	words  []string     // words as written, possessive removed
-	endTok int          // index of the last token in the slice given to nameRuns
-	first  bool         // the run starts its sentence or quotation
-	poss   bool         // the run ended with a possessive: "Mexico’s"
-	person *personParts // personName's work that needs no context, on first use
+	start  int      // byte offset of the first word
+	words  []string // words as written, possessive removed
+	endTok int      // index of the last token in the slice given to nameRuns
+	first  bool     // the run starts its sentence or quotation
+	poss   bool     // the run ended with a possessive: "Mexico’s"
+	// verbNext: a comma or a lower-case word follows, as after a verb's
+	// subject ("Trump, in a fiery segment", "Trump framed").
+	verbNext bool
+	person   *personParts // personName's work that needs no context, on first use
 }
 
 // personParts is what personName derives from a run's words alone.
@@ -157,6 +160,13 @@ func nameRuns(toks []word, sentence bool) []nameRun {
 		}
 	}
 	flush()
+	for i := range runs {
+		if k := runs[i].endTok + 1; k < len(toks) {
+			next := toks[k]
+			r, _ := utf8.DecodeRuneInString(next.text)
+			runs[i].verbNext = next.text == "," || (!next.punct && unicode.IsLower(r))
+		}
+	}
 	return runs
 }
 

@@ -129,6 +129,21 @@ func scanMarks(s string) []qmark {
 	prev := rune(-1)
 	skip := -1 // the second apostrophe of ’n’
 	for i := 0; i < len(s); {
+		// Most bytes are ASCII that can be neither a mark nor a line
+		// break: skip them without decoding.
+		j := i
+		for j < len(s) {
+			if c := s[j]; c == '"' || c == '\'' || c == '\n' || c >= utf8.RuneSelf {
+				break
+			}
+			j++
+		}
+		if j > i {
+			prev = rune(s[j-1])
+			if i = j; i == len(s) {
+				break
+			}
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == '\n' {
 			para++

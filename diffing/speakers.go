@@ -58,11 +58,14 @@ type mention struct {
 }
 
 type attributor struct {
-	text     string
-	scratch  []token         // reused by outsideFrom
-	arena    []word          // see words
-	known    map[string]bool // speaker keys of people seen so far
-	mentions []mention       // in text order
+	text    string
+	scratch []token // reused by outsideFrom
+	arena   []word  // see words
+	// Scratch for the words of the sentence being read, its words with
+	// offsets in the text, and the words after a quotation.
+	sentWords, absWords, afterWords []word
+	known                           map[string]bool // speaker keys of people seen so far
+	mentions                        []mention       // in text order
 	// subjects are one-word names opening a sentence ("Trump, in a fiery
 	// segment…, framed"), which may or may not be people. A pronoun falls
 	// back on one in its paragraph only when no person was named before.
@@ -78,20 +81,17 @@ type word struct {
 
 // outside returns the non-space tokens of the attributor's text in [a, b)
 // that lie outside the given top-level quotations (sorted by start).
-func (at *attributor) outside(a, b int, qs []Quote) []word { return at.outsideFrom(a, b, qs, 0) }
+// The slice is reused by the next call.
+func (at *attributor) outside(a, b int, qs []Quote) []word {
+	at.afterWords = at.outsideFrom(a, b, qs, 0, at.afterWords[:0])
+	return at.afterWords
+}
 
-// outsideFrom is outside with offsets relative to base.
-func (at *attributor) outsideFrom(a, b int, qs []Quote, base int) []word {
+// outsideFrom is outside with offsets relative to base, appended to out.
+func (at *attributor) outsideFrom(a, b int, qs []Quote, base int, out []word) []word {
 	s := at.text
 	at.scratch = appendTokens(at.scratch[:0], s[a:b])
 	toks := at.scratch
-	n := 0
-	for _, t := range toks {
-		if t.kind != tokSpace {
-			n++
-		}
-	}
-	out := at.words(n)
 	qi := sort.Search(len(qs), func(i int) bool { return qs[i].End > a })
 	for _, t := range toks {
 		if t.kind == tokSpace {
@@ -125,9 +125,10 @@ func (at *attributor) words(n int) []word {
 // attribute fills Speaker and Verb of the top-level quotations in qs.
 func attribute(s string, sents []Span, qs []Quote) { attributeCached(s, sents, qs, nil) }
 
-// sentenceCache keeps, by sentence text, the tokens and name runs of
-// sentences no quotation touches: they do not depend on context, and two
-// versions of an article share almost all of their sentences.
+// sentenceCache keeps, by sentence text and where quotations lie in it,
+// the name runs of a sentence and, when quotations touch it, its words:
+// they do not depend on context, and two versions of an article share
+// almost all of their sentences.
 type sentenceCache map[sentenceKey]cachedSentence
 
 // sentenceKey is a sentence's text and, when quotations touch it, where
@@ -137,20 +138,19 @@ type sentenceKey struct {
 }
 
 type cachedSentence struct {
-	toks []word // offsets relative to the sentence start
+	toks []word // offsets relative to the sentence start; nil without quotations
 	runs []nameRun
 }
 
-// absolute returns toks with offsets moved from relative to the sentence
-// start base to the text.
-func absolute(toks []word, base int) []word {
-	out := make([]word, len(toks))
-	for i, w := range toks {
+// appendAbsolute appends toks to dst with offsets moved from relative to
+// the sentence start base to the text.
+func appendAbsolute(dst, toks []word, base int) []word {
+	for _, w := range toks {
 		w.start += base
 		w.end += base
-		out[i] = w
+		dst = append(dst, w)
 	}
-	return out
+	return dst
 }
 
 // attributeCached is attribute with a cache shared between the versions
@@ -189,11 +189,20 @@ func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache) {
 		}
 		// Tokens and runs are kept relative to the sentence start, so a
 		// cached sentence is used without copying.
+		quoted := qi < len(top) && top[qi].Start < sp.End
 		if c, ok := cache[key]; ok {
 			toks, runs = c.toks, c.runs
 		} else {
-			toks = at.outsideFrom(sp.Start, sp.End, top, sp.Start)
+			at.sentWords = at.outsideFrom(sp.Start, sp.End, top, sp.Start, at.sentWords[:0])
+			toks = at.sentWords
 			runs = nameRuns(toks, true)
+			// Only quotations need the words later; the rest of the
+			// sentences keep their name runs alone.
+			if quoted {
+				toks = append(at.words(len(toks)), toks...)
+			} else {
+				toks = nil
+			}
 			if cache != nil {
 				cache[key] = cachedSentence{toks, runs}
 			}
@@ -205,11 +214,12 @@ func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache) {
 			if ok {
 				at.addMentionKey(r.start, name, r.person.key)
 			} else {
-				at.noteSubject(toks, r)
+				at.noteSubject(r)
 			}
 		}
-		if qi < len(top) && top[qi].Start < sp.End {
-			toks = absolute(toks, sp.Start)
+		if quoted {
+			at.absWords = appendAbsolute(at.absWords[:0], toks, sp.Start)
+			toks = at.absWords
 		}
 		for ; qi < len(top) && top[qi].Start < sp.End; qi++ {
 			q := &qs[topIdx[qi]]
@@ -265,17 +275,15 @@ func closed(s string, q Quote) bool {
 
 // noteSubject records a one-word name that opens its sentence and is
 // followed by a comma or a lower-case word, as a verb's subject is.
-func (at *attributor) noteSubject(toks []word, r nameRun) {
-	if !r.first || r.poss || len(r.words) != 1 || r.endTok+1 >= len(toks) {
+func (at *attributor) noteSubject(r nameRun) {
+	if !r.first || r.poss || len(r.words) != 1 || !r.verbNext {
 		return
 	}
-	w, next := r.words[0], toks[r.endTok+1]
+	w := r.words[0]
 	if orgWords[w] || calendarOnly(r.words) || !looksLikeName(w) {
 		return
 	}
-	if next.text == "," || (!next.punct && unicode.IsLower([]rune(next.text)[0])) {
-		at.subjects = append(at.subjects, mention{r.start, w, speakerKey(w)})
-	}
+	at.subjects = append(at.subjects, mention{r.start, w, speakerKey(w)})
 }
 
 func (at *attributor) addMention(pos int, name string) {
