@@ -106,7 +106,11 @@ func prepare(d Document, cache *prepCache) *version {
 		byline:   oneLine(Normalize(d.Byline)),
 		modified: strings.TrimSpace(d.Modified),
 	}
-	v.text = Normalize(strings.Join(d.Paragraphs, "\n"))
+	size := len(d.Paragraphs)
+	for _, p := range d.Paragraphs {
+		size += len(p)
+	}
+	v.text = normalizeLines(d.Paragraphs, size)
 	if v.text != "" {
 		v.paras = strings.Split(v.text, "\n")
 	}

@@ -18,53 +18,91 @@ import (
 // purpose: they reorder what a reader sees, so a planted override is a real
 // change that reports must be able to show.
 func Normalize(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
+	return normalizeLines([]string{s}, len(s))
+}
+
+// normalizeLines is Normalize(strings.Join(lines, "\n")) without the
+// join; size is the joined length.
+func normalizeLines(lines []string, size int) string {
 	var b strings.Builder
-	b.Grow(len(s))
+	b.Grow(size)
 	const (
 		none = iota
 		space
 		para
 	)
 	pending := none
-	ascii := true
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c > ' ' && c < 0x7f {
-			// A run of visible ASCII, nearly all of news text, is copied
-			// whole.
-			j := i + 1
-			for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
-				j++
-			}
-			if b.Len() > 0 {
-				switch pending {
-				case space:
-					b.WriteByte(' ')
-				case para:
-					b.WriteByte('\n')
-				}
-			}
-			pending = none
-			b.WriteString(s[i:j])
-			i = j
-			continue
+	ascii := true // only ASCII and nfcStable runes so far
+	for li, s := range lines {
+		if li > 0 {
+			pending = para
 		}
-		if c < utf8.RuneSelf {
-			// Other ASCII: spaces, line breaks and controls.
-			i++
+		if !utf8.ValidString(s) {
+			s = strings.ToValidUTF8(s, "\uFFFD")
+		}
+		for i := 0; i < len(s); {
+			c := s[i]
+			if c > ' ' && c < 0x7f {
+				// A run of visible ASCII, nearly all of news text, is copied
+				// whole.
+				j := i + 1
+				for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
+					j++
+				}
+				if b.Len() > 0 {
+					switch pending {
+					case space:
+						b.WriteByte(' ')
+					case para:
+						b.WriteByte('\n')
+					}
+				}
+				pending = none
+				b.WriteString(s[i:j])
+				i = j
+				continue
+			}
+			if c < utf8.RuneSelf {
+				// Other ASCII: spaces, line breaks and controls.
+				i++
+				switch {
+				case c == '\n' || c == '\r' || c == '\v' || c == '\f':
+					pending = para
+					continue
+				case c == ' ' || c == '\t':
+					if pending == none {
+						pending = space
+					}
+					continue
+				case c < 0x20 || c == 0x7f:
+					continue
+				}
+				if b.Len() > 0 {
+					switch pending {
+					case space:
+						b.WriteByte(' ')
+					case para:
+						b.WriteByte('\n')
+					}
+				}
+				pending = none
+				b.WriteByte(c)
+				continue
+			}
+			r, n := utf8.DecodeRuneInString(s[i:])
+			i += n
 			switch {
-			case c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			case r == '\u2028' || r == '\u2029' || r == '\u0085':
 				pending = para
 				continue
-			case c == ' ' || c == '\t':
+			case invisible(r):
+				continue
+			case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
 				if pending == none {
 					pending = space
 				}
 				continue
-			case c < 0x20 || c == 0x7f:
+			case unicode.IsControl(r):
 				continue
 			}
 			if b.Len() > 0 {
@@ -76,43 +114,29 @@ func Normalize(s string) string {
 				}
 			}
 			pending = none
-			b.WriteByte(c)
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		switch {
-		case r == '\u2028' || r == '\u2029' || r == '\u0085':
-			pending = para
-			continue
-		case invisible(r):
-			continue
-		case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
-			if pending == none {
-				pending = space
+			if !nfcStable(r) {
+				ascii = false
 			}
-			continue
-		case unicode.IsControl(r):
-			continue
+			b.WriteRune(r)
 		}
-		if b.Len() > 0 {
-			switch pending {
-			case space:
-				b.WriteByte(' ')
-			case para:
-				b.WriteByte('\n')
-			}
-		}
-		pending = none
-		ascii = false
-		b.WriteRune(r)
 	}
 	if ascii {
-		return b.String() // ASCII is always in NFC
+		// ASCII and the letters and punctuation nfcStable knows are
+		// always in NFC, whatever their neighbours: no need to check.
+		return b.String()
 	}
 	// Removal happens before composition so that a zero-width space planted
 	// between a letter and its combining accent does not block NFC.
 	return norm.NFC.String(b.String())
+}
+
+// nfcStable reports whether r is in NFC and can neither compose with
+// the rune before it nor reorder with it: Latin-1 and Latin Extended
+// letters (é, ł), general punctuation (curly quotes, dashes, ellipsis)
+// and the euro sign. TestNFCStable checks the ranges against the
+// Unicode tables.
+func nfcStable(r rune) bool {
+	return r >= 0xA0 && r <= 0x2FF || r >= 0x2010 && r <= 0x2027 || r >= 0x2030 && r <= 0x205E || r == 0x20AC
 }
 
 // invisible reports whether r is a zero-width or soft-hyphen character that

@@ -1,0 +1,56 @@
+package diffing
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// TestNFCStable: every rune nfcStable accepts is in NFC alone, has
+// combining class 0 and composes with nothing before it, so a text made
+// of such runes and ASCII is in NFC.
+func TestNFCStable(t *testing.T) {
+	n := 0
+	for r := rune(0x80); r <= 0x2FFF; r++ {
+		if !nfcStable(r) {
+			continue
+		}
+		n++
+		s := string(r)
+		p := norm.NFC.PropertiesString(s)
+		if !norm.NFC.IsNormalString(s) || p.CCC() != 0 || !p.BoundaryBefore() {
+			t.Errorf("U+%04X is not NFC-stable (ccc %d, boundary before %v)", r, p.CCC(), p.BoundaryBefore())
+		}
+		for _, prev := range []string{"a", "e", "A", "\u00e9", "\u1100", "\u0627"} {
+			if got := norm.NFC.String(prev + s); got != prev+s {
+				t.Errorf("U+%04X composes after %q", r, prev)
+			}
+		}
+	}
+	if n < 600 {
+		t.Fatalf("only %d runes checked", n)
+	}
+	// A combining accent after a stable letter still gets composed.
+	if got := Normalize("cafe\u0301 \u00e9\u0301"); got != norm.NFC.String("cafe\u0301 \u00e9\u0301") {
+		t.Fatalf("Normalize = %q", got)
+	}
+}
+
+// TestNormalizeLines: normalizing paragraphs one after another is
+// normalizing their join.
+func TestNormalizeLines(t *testing.T) {
+	cases := [][]string{
+		nil, {""}, {"", ""}, {"a", "b"}, {" a ", " b "}, {"a\xff", "\xfeb"}, {"e", "\u0301x"},
+		{"  ", "x\u00a0", "\u200b", "y\r"}, {"one. two", "", "three"},
+	}
+	for _, c := range cases {
+		size := len(c)
+		for _, p := range c {
+			size += len(p)
+		}
+		if got, want := normalizeLines(c, size), Normalize(strings.Join(c, "\n")); got != want {
+			t.Errorf("normalizeLines(%q) = %q, want %q", c, got, want)
+		}
+	}
+}
