@@ -390,12 +390,33 @@ func similarity(x, y *sentence, seed maphash.Seed) float64 {
 
 func bagOf(s *sentence, seed maphash.Seed) []uint64 {
 	if s.bag == nil {
-		ws := words(s.text)
-		s.bag = make([]uint64, 0, len(ws))
-		for _, w := range ws {
-			s.bag = append(s.bag, maphash.String(seed, fold(w)))
+		var buf [32]byte
+		s.bag = make([]uint64, 0, 16)
+		for _, t := range tokenize(s.text) {
+			if t.kind == tokWord {
+				s.bag = append(s.bag, foldHash(seed, s.text[t.start:t.end], buf[:0]))
+			}
 		}
 		slices.Sort(s.bag)
 	}
 	return s.bag
+}
+
+// foldHash is maphash.String(seed, fold(w)), without allocating for the
+// short ASCII words that are nearly all of them.
+func foldHash(seed maphash.Seed, w string, buf []byte) uint64 {
+	if len(w) > cap(buf) {
+		return maphash.String(seed, fold(w))
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return maphash.String(seed, fold(w))
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return maphash.Bytes(seed, buf)
 }

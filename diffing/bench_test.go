@@ -87,19 +87,27 @@ func BenchmarkCompareX70(b *testing.B) { benchCompare(b, 70, 20) }
 // ×70 with every sentence changed.
 func BenchmarkCompareX70AllChanged(b *testing.B) { benchCompare(b, 70, 1) }
 
-// BenchmarkFloor is what no diff can beat: normalizing, hashing and
-// tokenizing both texts.
+// BenchmarkFloor is what no diff can beat, as the issue defines it:
+// reading both texts (normalizing them into the form compared),
+// tokenizing them and hashing every token, as a word diff must.
 func BenchmarkFloorSample(b *testing.B) { benchFloor(b, 1) }
 func BenchmarkFloorX70(b *testing.B)    { benchFloor(b, 70) }
 
 func benchFloor(b *testing.B, copies int) {
 	old, cur := benchPair(b, copies, 20)
+	seed := maphash.MakeSeed()
 	b.ReportAllocs()
+	var sum uint64
 	for b.Loop() {
 		for _, d := range []Document{old, cur} {
 			t := Normalize(strings.Join(d.Paragraphs, "\n"))
-			_ = tokenize(t)
+			for _, tok := range tokenize(t) {
+				sum += maphash.String(seed, t[tok.start:tok.end])
+			}
 		}
+	}
+	if sum == 0 {
+		b.Fatal("nothing hashed")
 	}
 }
 

@@ -1,6 +1,7 @@
 package diffing
 
 import (
+	"hash/maphash"
 	"strings"
 	"testing"
 
@@ -51,6 +52,15 @@ func TestNormalizeLines(t *testing.T) {
 		}
 		if got, want := normalizeLines(c, size), Normalize(strings.Join(c, "\n")); got != want {
 			t.Errorf("normalizeLines(%q) = %q, want %q", c, got, want)
+		}
+	}
+}
+
+func TestFoldHash(t *testing.T) {
+	seed := maphash.MakeSeed()
+	for _, w := range []string{"", "a", "Sheinbaum", "U.S", "WE’VE", "We've", "Ñandú", strings.Repeat("Long", 20), "100,000"} {
+		if got, want := foldHash(seed, w, make([]byte, 0, 32)), maphash.String(seed, fold(w)); got != want {
+			t.Errorf("foldHash(%q) = %x, want %x", w, got, want)
 		}
 	}
 }
