@@ -2,6 +2,8 @@ package diffing
 
 import (
 	"hash/maphash"
+	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -62,5 +64,34 @@ func TestFoldHash(t *testing.T) {
 		if got, want := foldHash(seed, w, make([]byte, 0, 32)), maphash.String(seed, fold(w)); got != want {
 			t.Errorf("foldHash(%q) = %x, want %x", w, got, want)
 		}
+	}
+}
+
+// TestPrepare_SameWithAnyCache: preparing a version after another, sharing
+// its caches, gives what preparing it alone gives, so Compare may prepare
+// two versions one after the other or at once.
+func TestPrepare_SameWithAnyCache(t *testing.T) {
+	old, cur := benchPair(t, 2, 7)
+	warm := newPrepCache()
+	prepare(old, warm)
+	if got, want := prepare(cur, warm), prepare(cur, newPrepCache()); !reflect.DeepEqual(got, want) {
+		t.Fatal("a warm cache changed the prepared version")
+	}
+}
+
+// TestCompare_SameOnOneOrTwoCores: long texts are prepared at once on
+// two cores and one after the other on one; the change set is the same.
+func TestCompare_SameOnOneOrTwoCores(t *testing.T) {
+	old, cur := benchPair(t, 30, 9)
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	one := Compare(old, cur)
+	runtime.GOMAXPROCS(2)
+	two := Compare(old, cur)
+	if !reflect.DeepEqual(one, two) {
+		t.Fatal("the change set depends on the number of cores")
+	}
+	if len(one.Changes) == 0 {
+		t.Fatal("no changes")
 	}
 }
