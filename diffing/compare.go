@@ -205,7 +205,7 @@ func countWordRuns(s string) int {
 		c := s[i]
 		var w bool
 		if c < utf8.RuneSelf {
-			w = isWordByte(c)
+			w = asciiClass[c] == tokWord
 			i++
 		} else {
 			r, size := utf8.DecodeRuneInString(s[i:])

@@ -45,9 +45,17 @@ func normalizeLines(lines []string, size int) string {
 			if c > ' ' && c < 0x7f {
 				// A run of visible ASCII, nearly all of news text, is copied
 				// whole.
+				// Single spaces between visible characters stay as they
+				// are, so a whole sentence is usually one run.
 				j := i + 1
-				for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
-					j++
+				for j < len(s) {
+					if d := s[j]; d > ' ' && d < 0x7f {
+						j++
+					} else if d == ' ' && j+1 < len(s) && s[j+1] > ' ' && s[j+1] < 0x7f {
+						j += 2
+					} else {
+						break
+					}
 				}
 				if b.Len() > 0 {
 					switch pending {
