@@ -57,41 +57,58 @@ func commonInOrder(a, b []sentence) [][2]int {
 	// grows with the number of differences, bounded by the reorderings
 	// instead of by the edits: an article with every sentence edited costs
 	// no more than one with none.
-	countA := make(map[string]int32, len(a))
+	// One map lookup per sentence: each distinct text gets an entry
+	// counting it in both versions, and each sentence its entry's index.
+	idx := make(map[string]int32, len(a))
+	entries := make([]textCount, 0, len(a))
+	ka := make([]int32, len(a))
 	for i := range a {
-		countA[a[i].text]++
-	}
-	countB := make(map[string]int32, len(b))
-	for j := range b {
-		if countA[b[j].text] > 0 {
-			countB[b[j].text]++
+		e, ok := idx[a[i].text]
+		if !ok {
+			e = int32(len(entries))
+			idx[a[i].text] = e
+			entries = append(entries, textCount{})
 		}
+		entries[e].a++
+		ka[i] = e
 	}
-	if len(countB) > segmentIDLimit {
-		return uniqueLIS(a, b, countA, countB)
+	kb := make([]int32, len(b))
+	shared := 0
+	for j := range b {
+		e, ok := idx[b[j].text]
+		if !ok {
+			kb[j] = -1
+			continue
+		}
+		if entries[e].b == 0 {
+			shared++
+		}
+		entries[e].b++
+		kb[j] = e
 	}
-	ids := make(map[string]rune, len(countB))
+	if shared > segmentIDLimit {
+		return uniqueLIS(entries, ka, kb)
+	}
 	next := rune(1)
 	var fa, fb []rune
 	var ia, ib []int
-	for i := range a {
-		if countB[a[i].text] == 0 {
+	for i, e := range ka {
+		c := &entries[e]
+		if c.b == 0 {
 			continue
 		}
-		id, ok := ids[a[i].text]
-		if !ok {
-			id = next
-			ids[a[i].text] = id
+		if c.id == 0 {
+			c.id = next
 			next++
 			if next == 0xD800 {
 				next = 0xE000
 			}
 		}
-		fa, ia = append(fa, id), append(ia, i)
+		fa, ia = append(fa, c.id), append(ia, i)
 	}
-	for j := range b {
-		if id, ok := ids[b[j].text]; ok {
-			fb, ib = append(fb, id), append(ib, j)
+	for j, e := range kb {
+		if e >= 0 {
+			fb, ib = append(fb, entries[e].id), append(ib, j)
 		}
 	}
 	dmp := diffmatchpatch.New()
@@ -118,18 +135,26 @@ func commonInOrder(a, b []sentence) [][2]int {
 	return out
 }
 
+// textCount is a distinct sentence text: how often each version has it,
+// and its rune for go-diff.
+type textCount struct {
+	a, b int32
+	id   rune
+}
+
 // uniqueLIS pairs the sentences that occur exactly once in each version,
-// keeping the longest run that is in order in both.
-func uniqueLIS(a, b []sentence, countA, countB map[string]int32) [][2]int {
-	posB := make(map[string]int, len(countB))
-	for j := range b {
-		if t := b[j].text; countA[t] == 1 && countB[t] == 1 {
-			posB[t] = j
+// keeping the longest run that is in order in both. ka and kb give each
+// sentence's entry (-1: not in the other version).
+func uniqueLIS(entries []textCount, ka, kb []int32) [][2]int {
+	posB := make(map[int32]int)
+	for j, e := range kb {
+		if e >= 0 && entries[e].a == 1 && entries[e].b == 1 {
+			posB[e] = j
 		}
 	}
 	var seq [][2]int
-	for i := range a {
-		if j, ok := posB[a[i].text]; ok {
+	for i, e := range ka {
+		if j, ok := posB[e]; ok {
 			seq = append(seq, [2]int{i, j})
 		}
 	}

@@ -113,15 +113,23 @@ func benchFloor(b *testing.B, copies int) {
 
 // The parts of Compare on ×70: preparing the first version (cold cache),
 // the second (sharing the first's cache), and aligning them.
-func BenchmarkPrepCold(b *testing.B) {
-	old, _ := benchPair(b, 70, 20)
+func BenchmarkPrepCold(b *testing.B) { benchPrepCold(b, 70) }
+
+func BenchmarkPrepColdSample(b *testing.B) { benchPrepCold(b, 1) }
+
+func benchPrepCold(b *testing.B, copies int) {
+	old, _ := benchPair(b, copies, 20)
 	for b.Loop() {
 		prepare(old, newPrepCache())
 	}
 }
 
-func BenchmarkPrepWarm(b *testing.B) {
-	old, cur := benchPair(b, 70, 20)
+func BenchmarkPrepWarm(b *testing.B) { benchPrepWarm(b, 70) }
+
+func BenchmarkPrepWarmSample(b *testing.B) { benchPrepWarm(b, 1) }
+
+func benchPrepWarm(b *testing.B, copies int) {
+	old, cur := benchPair(b, copies, 20)
 	for b.Loop() {
 		b.StopTimer()
 		c := newPrepCache()

@@ -95,3 +95,26 @@ func TestCompare_SameOnOneOrTwoCores(t *testing.T) {
 		t.Fatal("no changes")
 	}
 }
+
+// TestTokenDiff_TrimmingChangesNothing: trimming the common ends before
+// go-diff gives the ops go-diff gives over the whole sentences.
+func TestTokenDiff_TrimmingChangesNothing(t *testing.T) {
+	seed := seedDoc(t)
+	n := 0
+	for _, p := range seed.Paragraphs {
+		for _, sp := range Segment(p) {
+			s := p[sp.Start:sp.End]
+			for k, e := range []string{editSentence(s, 0), editSentence(s, 1), s + " Indeed.", "Indeed. " + s, strings.Replace(s, " ", "  ", 2), "", "x"} {
+				ta, tb := tokenize(s), tokenize(e)
+				got, want := tokenDiff(s, e, ta, tb), middleDiff(nil, s, e, ta, tb)
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("edit %d of %q:\n got %q\nwant %q", k, s, got, want)
+				}
+				n++
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d pairs", n)
+	}
+}

@@ -162,6 +162,31 @@ func WordDiff(before, after string) []Op {
 // tokenDiff maps every distinct token to one rune, diffs the rune strings
 // with go-diff (the lines-to-runes trick, at word level) and maps back.
 func tokenDiff(before, after string, ta, tb []token) []Op {
+	// go-diff would trim the common ends first too; trimming them here
+	// spares encoding them.
+	p := 0
+	for p < len(ta) && p < len(tb) && before[ta[p].start:ta[p].end] == after[tb[p].start:tb[p].end] {
+		p++
+	}
+	s := 0
+	for s < len(ta)-p && s < len(tb)-p &&
+		before[ta[len(ta)-1-s].start:ta[len(ta)-1-s].end] == after[tb[len(tb)-1-s].start:tb[len(tb)-1-s].end] {
+		s++
+	}
+	var ops []Op
+	if p > 0 {
+		ops = appendOp(ops, OpEqual, before[ta[0].start:ta[p-1].end])
+	}
+	ops = middleDiff(ops, before, after, ta[p:len(ta)-s], tb[p:len(tb)-s])
+	if s > 0 {
+		ops = appendOp(ops, OpEqual, before[ta[len(ta)-s].start:ta[len(ta)-1].end])
+	}
+	return ops
+}
+
+// middleDiff appends to ops the word diff of token runs that differ at
+// both ends, from go-diff over one rune per distinct token.
+func middleDiff(ops []Op, before, after string, ta, tb []token) []Op {
 	ids := make(map[string]rune, len(ta)+len(tb))
 	next := rune(0x100) // past ASCII, so no placeholder reads as a newline
 	enc := func(s string, toks []token) []rune {
@@ -186,7 +211,6 @@ func tokenDiff(before, after string, ta, tb []token) []Op {
 	dmp.DiffTimeout = 0 // never depend on machine speed; inputs are bounded instead
 	diffs := dmp.DiffMainRunes(ra, rb, false)
 
-	var ops []Op
 	i, j := 0, 0
 	for _, d := range diffs {
 		n := utf8.RuneCountInString(d.Text)
