@@ -2,6 +2,7 @@ package diffing
 
 import (
 	"hash/maphash"
+	"math/rand/v2"
 	"reflect"
 	"runtime"
 	"strings"
@@ -116,5 +117,35 @@ func TestTokenDiff_TrimmingChangesNothing(t *testing.T) {
 	}
 	if n < 100 {
 		t.Fatalf("only %d pairs", n)
+	}
+}
+
+func TestSkipPlain(t *testing.T) {
+	naive := func(s string, i int, a, b, c byte) int {
+		for ; i < len(s); i++ {
+			if d := s[i]; d == a || d == b || d == c || d >= 0x80 {
+				return i
+			}
+		}
+		return i
+	}
+	texts := []string{"", "a", "abcdefgh", "abcdefghi\"", "The U.S. said: 'no'.\nNext", strings.Repeat("x", 40) + "’" + strings.Repeat("y", 9),
+		"\x00\x01\x7f\x80\xff", strings.Repeat("ab.", 11) + "!", "0123456789abcdef?"}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		b := make([]byte, r.IntN(40))
+		for k := range b {
+			b[k] = "ab\"'\n.!?\x00\x80\xe2\xff~ "[r.IntN(14)]
+		}
+		texts = append(texts, string(b))
+	}
+	for _, s := range texts {
+		for i := 0; i <= len(s); i++ {
+			for _, set := range [][3]byte{{'"', '\'', '\n'}, {'.', '!', '?'}, {0, 0, 0}} {
+				if got, want := skipPlain(s, i, set[0], set[1], set[2]), naive(s, i, set[0], set[1], set[2]); got != want {
+					t.Fatalf("skipPlain(%q, %d, %q) = %d, want %d", s, i, set, got, want)
+				}
+			}
+		}
 	}
 }

@@ -131,14 +131,7 @@ func scanMarks(s string) []qmark {
 	for i := 0; i < len(s); {
 		// Most bytes are ASCII that can be neither a mark nor a line
 		// break: skip them without decoding.
-		j := i
-		for j < len(s) {
-			if c := s[j]; c == '"' || c == '\'' || c == '\n' || c >= utf8.RuneSelf {
-				break
-			}
-			j++
-		}
-		if j > i {
+		if j := skipPlain(s, i, '"', '\'', '\n'); j > i {
 			prev = rune(s[j-1])
 			if i = j; i == len(s) {
 				break

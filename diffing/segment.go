@@ -40,14 +40,8 @@ func segmentParagraph(s string, lo, hi int, out []Span) []Span {
 	start := lo
 	for i := lo; i < hi; {
 		// Skip, without decoding, the bytes that cannot start a
-		// terminator ("…" starts with 0xE2).
-		for i < hi {
-			if c := s[i]; c == '.' || c == '!' || c == '?' || c == 0xE2 {
-				break
-			}
-			i++
-		}
-		if i >= hi {
+		// terminator ("…" is not ASCII).
+		if i = skipPlain(s[:hi], i, '.', '!', '?'); i >= hi {
 			break
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
