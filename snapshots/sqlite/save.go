@@ -95,26 +95,35 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	}
 	defer tx.Rollback() // Returns ErrTxDone after Commit; nothing to undo then.
 
-	var one int
-	exists, err := s.txQueryRow(ctx, tx, `SELECT 1 FROM articles WHERE id = ?`, cc.ArticleID)
+	// One statement for the schedule and the validators: each is kept as
+	// it was when this check has nothing to say about it. A recorded check
+	// also ends the article's lease. It comes first: no row updated means
+	// no such article.
+	validators := cc.Status == 200 || cc.Status == 304
+	res, err := s.txExec(ctx, tx, `UPDATE articles SET
+		next_check    = CASE WHEN ?1 = '' THEN next_check ELSE ?1 END,
+		etag          = CASE WHEN ?2 THEN ?3 ELSE etag END,
+		last_modified = CASE WHEN ?2 THEN ?4 ELSE last_modified END,
+		lease_owner   = '',
+		lease_until   = ''
+		WHERE id = ?5`, nextCheck, validators, cc.ETag, cc.LastModified, cc.ArticleID)
 	if err != nil {
-		return err
+		return fmt.Errorf("schedule article: %w", err)
 	}
-	err = exists.Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("schedule article: %w", err)
+	} else if n == 0 {
 		return fmt.Errorf("article %d: %w", cc.ArticleID, snapshots.ErrNotFound)
 	}
-	if err != nil {
-		return err
-	}
 
+	var last int
+	var prev, lastAt string
 	if v != nil {
-		var last int
-		var prev, lastText string
-		latest, err := s.txQueryRow(ctx, tx, `SELECT number, chain_hash, text_sha256 FROM versions
+		var lastText string
+		latest, err := s.txQueryRow(ctx, tx, `SELECT number, chain_hash, text_sha256, at FROM versions
 			WHERE article_id = ? ORDER BY number DESC LIMIT 1`, vv.ArticleID)
 		if err == nil {
-			err = latest.Scan(&last, &prev, &lastText)
+			err = latest.Scan(&last, &prev, &lastText, &lastAt)
 		}
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("read latest version: %w", err)
@@ -129,16 +138,6 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		}
 	}
 	if v != nil {
-		var last int
-		var prev, lastAt string
-		latest, err := s.txQueryRow(ctx, tx, `SELECT number, chain_hash, at FROM versions
-			WHERE article_id = ? ORDER BY number DESC LIMIT 1`, vv.ArticleID)
-		if err == nil {
-			err = latest.Scan(&last, &prev, &lastAt)
-		}
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("read latest version: %w", err)
-		}
 		// Versions are numbered by this sequence, never by time, so a
 		// clock that moved backwards (NTP step, restored VM) breaks neither
 		// order nor chain; the time is stored as observed and said once.
@@ -173,7 +172,7 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		cc.Version = vv.Number
 	}
 
-	res, err := s.txExec(ctx, tx, `INSERT INTO checks (article_id, at, status, final_url, etag,
+	res, err = s.txExec(ctx, tx, `INSERT INTO checks (article_id, at, status, final_url, etag,
 		last_modified, raw_sha256, text_sha256, outcome, error, version)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		cc.ArticleID, checkAt, cc.Status, cc.FinalURL, cc.ETag,
@@ -183,19 +182,6 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	}
 	if cc.ID, err = res.LastInsertId(); err != nil {
 		return fmt.Errorf("insert check: %w", err)
-	}
-	// One statement for the schedule and the validators: each is kept as
-	// it was when this check has nothing to say about it.
-	// A recorded check also ends the article's lease.
-	validators := cc.Status == 200 || cc.Status == 304
-	if _, err := s.txExec(ctx, tx, `UPDATE articles SET
-		next_check    = CASE WHEN ?1 = '' THEN next_check ELSE ?1 END,
-		etag          = CASE WHEN ?2 THEN ?3 ELSE etag END,
-		last_modified = CASE WHEN ?2 THEN ?4 ELSE last_modified END,
-		lease_owner   = '',
-		lease_until   = ''
-		WHERE id = ?5`, nextCheck, validators, cc.ETag, cc.LastModified, cc.ArticleID); err != nil {
-		return fmt.Errorf("schedule article: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
