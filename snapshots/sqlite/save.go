@@ -31,9 +31,26 @@ func (s *Store) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 }
 
 func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
-	db, err := s.conn()
+	j, err := s.prepareSave(ctx, c, v)
 	if err != nil {
 		return err
+	}
+	if err := s.group.submit(j); err != nil {
+		return err
+	}
+	*c = j.cc
+	if j.version {
+		*v = j.vv
+	}
+	return nil
+}
+
+// prepareSave checks c and v and does the work a save needs before the
+// write lock: hashing, encoding and compressing the body.
+func (s *Store) prepareSave(ctx context.Context, c *snapshots.Check, v *snapshots.Version) (*saveJob, error) {
+	db, err := s.conn()
+	if err != nil {
+		return nil, err
 	}
 	// Work on copies so that c and v change only if the transaction commits.
 	cc := *c
@@ -41,21 +58,21 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		switch cc.Outcome {
 		case snapshots.OutcomeUnchanged, snapshots.OutcomeNotModified, snapshots.OutcomeFailed:
 		default:
-			return fmt.Errorf("check outcome %q without a version", cc.Outcome)
+			return nil, fmt.Errorf("check outcome %q without a version", cc.Outcome)
 		}
 	} else if cc.Outcome == "" {
 		cc.Outcome = snapshots.OutcomeNew
 	} else if cc.Outcome != snapshots.OutcomeNew {
-		return fmt.Errorf("check outcome %q with a new version", cc.Outcome)
+		return nil, fmt.Errorf("check outcome %q with a new version", cc.Outcome)
 	}
 	checkAt, err := formatTime(cc.At)
 	if err != nil {
-		return fmt.Errorf("check time: %w", err)
+		return nil, fmt.Errorf("check time: %w", err)
 	}
 	nextCheck := ""
 	if !cc.NextCheck.IsZero() {
 		if nextCheck, err = formatTime(cc.NextCheck); err != nil {
-			return fmt.Errorf("next check: %w", err)
+			return nil, fmt.Errorf("next check: %w", err)
 		}
 	}
 
@@ -66,7 +83,7 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		if vv.ArticleID == 0 {
 			vv.ArticleID = cc.ArticleID
 		} else if vv.ArticleID != cc.ArticleID {
-			return fmt.Errorf("version belongs to article %d", vv.ArticleID)
+			return nil, fmt.Errorf("version belongs to article %d", vv.ArticleID)
 		}
 		if vv.At.IsZero() {
 			vv.At = cc.At
@@ -82,19 +99,21 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		// Encode and compress before taking the write lock, which every
 		// other saver is waiting for.
 		if row, err = newVersionRow(vv); err != nil {
-			return err
+			return nil, err
 		}
 		if row.blob, err = s.encodeBody(ctx, db, vv); err != nil {
-			return err
+			return nil, err
 		}
 	}
 
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() // Returns ErrTxDone after Commit; nothing to undo then.
+	return &saveJob{ctx: ctx, cc: cc, vv: vv, version: v != nil, row: row, nextCheck: nextCheck, checkAt: checkAt}, nil
+}
 
+// writeSave runs a save's statements in tx, which a batch of saves
+// shares (see group.go). It changes j only through its own fields; the
+// caller sees them once the batch has committed.
+func (s *Store) writeSave(ctx context.Context, tx *sql.Tx, j *saveJob) error {
+	cc, vv, row, nextCheck, checkAt := &j.cc, &j.vv, j.row, j.nextCheck, j.checkAt
 	// One statement for the schedule and the validators: each is kept as
 	// it was when this check has nothing to say about it. A recorded check
 	// also ends the article's lease. It comes first: no row updated means
@@ -118,7 +137,7 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 
 	var last int
 	var prev, lastAt string
-	if v != nil {
+	if j.version {
 		var lastText string
 		latest, err := s.txQueryRow(ctx, tx, `SELECT number, chain_hash, text_sha256, at FROM versions
 			WHERE article_id = ? ORDER BY number DESC LIMIT 1`, vv.ArticleID)
@@ -132,12 +151,12 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 			// Another saver stored this same text since the caller looked
 			// (two processes checking one article): a version is only ever
 			// a change, so this check confirms the latest one instead.
-			v = nil
+			j.version = false
 			cc.Outcome = snapshots.OutcomeUnchanged
 			cc.Version = last
 		}
 	}
-	if v != nil {
+	if j.version {
 		// Versions are numbered by this sequence, never by time, so a
 		// clock that moved backwards (NTP step, restored VM) breaks neither
 		// order nor chain; the time is stored as observed and said once.
@@ -148,7 +167,7 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		}
 		vv.Number = last + 1
 		vv.PrevHash = prev
-		vv.ChainHash = snapshots.ChainHash(vv)
+		vv.ChainHash = snapshots.ChainHash(*vv)
 
 		if row.blob.data == nil {
 			// Stored already when encodeBody looked; it cannot have gone.
@@ -182,13 +201,6 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	}
 	if cc.ID, err = res.LastInsertId(); err != nil {
 		return fmt.Errorf("insert check: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	*c = cc
-	if v != nil {
-		*v = vv
 	}
 	return nil
 }

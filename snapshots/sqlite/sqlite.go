@@ -27,6 +27,7 @@ type Store struct {
 	db     *sql.DB
 	stmts  stmtCache
 	codecs codecs
+	group  *committer // writes Save's batches; see group.go
 
 	// steps lists the schema steps migrate applies: migrations, except in
 	// the test that interrupts one.
@@ -75,6 +76,7 @@ func (s *Store) Open(ctx context.Context) error {
 		return s.openError(err)
 	}
 	s.db = db
+	s.startCommitter(db)
 	return nil
 }
 
@@ -95,6 +97,8 @@ func (s *Store) Close() error {
 	if s.db == nil {
 		return nil
 	}
+	s.group.stop()
+	s.group = nil
 	s.stmts.close()
 	s.codecs.close()
 	err := s.db.Close()
