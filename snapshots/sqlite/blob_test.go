@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"database/sql"
 	"fmt"
+	"github.com/klauspost/compress/zstd"
 	"log/slog"
 	"math/rand/v2"
 	"os"
@@ -120,12 +121,12 @@ func TestBodies_DictionaryCompression(t *testing.T) {
 		case n == 1 || n == 9 || n == 10:
 			// The first page; the redesign; the page after it, which is
 			// nothing like the redesign either.
-			if codec != "zstd" {
-				t.Errorf("version %d: codec %s, want a keyframe", n, codec)
+			if codec != "s2" {
+				t.Errorf("version %d: codec %s, want a keyframe (s2)", n, codec)
 			}
 		case codec != "zstd-dict":
-			t.Errorf("version %d: codec %s, want zstd-dict", n, codec)
-		case dictCodec != "zstd":
+			t.Errorf("version %d: codec %s (%d bytes for %d), want zstd-dict", n, codec, stored, size)
+		case dictCodec != "s2":
 			t.Errorf("version %d: its dictionary is %q, want a keyframe (decoding depth 1)", n, dictCodec)
 		case stored*10 > size:
 			t.Errorf("version %d: %d bytes stored for a %d-byte page, want at least 10x smaller", n, stored, size)
@@ -172,6 +173,60 @@ func TestBodies_GzipRowsStillRead(t *testing.T) {
 	v, err := s2.Version(t.Context(), a.ID, 1)
 	if err != nil || string(v.Raw) != string(raw) {
 		t.Errorf("gzip body: %v", err)
+	}
+}
+
+// TestBodies_ZstdKeyframesStillRead: keyframes written before S2 ones
+// (codec zstd) decode, and so do the bodies compressed against them; a
+// damaged S2 keyframe is an error naming the codec, never a panic or a
+// huge allocation.
+func TestBodies_ZstdKeyframesStillRead(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "redline.db")
+	s := open(t, path)
+	a, err := s.AddArticle(t.Context(), snapshots.Article{URL: "https://news.example/a", FirstSeen: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raws := [][]byte{newsPage(1), newsPage(2)}
+	for i, raw := range raws {
+		saveEdition(t, s, a, i, raw)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	enc, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyframe := snapshots.RawHash(raws[0])
+	res, err := db.Exec(`UPDATE blobs SET data = ?, codec = 'zstd' WHERE sha256 = ? AND codec = 's2'`, enc.EncodeAll(raws[0], nil), keyframe)
+	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("rewrite the keyframe as zstd: %v (%d rows)", err, n)
+	}
+	var codec string
+	if err := db.QueryRow(`SELECT codec FROM blobs WHERE sha256 = ?`, snapshots.RawHash(raws[1])).Scan(&codec); err != nil || codec != "zstd-dict" {
+		t.Fatalf("second body: codec %q (%v), want zstd-dict", codec, err)
+	}
+	reopened := open(t, path)
+	for i, raw := range raws {
+		v, err := reopened.Version(t.Context(), a.ID, i+1)
+		if err != nil || string(v.Raw) != string(raw) {
+			t.Errorf("version %d: %v", i+1, err)
+		}
+	}
+	reopened.Close()
+
+	// A damaged S2 keyframe.
+	if _, err := db.Exec(`UPDATE blobs SET data = ?, codec = 's2' WHERE sha256 = ?`, []byte{0xff, 0xff, 0xff, 0xff, 0x7f, 1, 2, 3}, keyframe); err != nil {
+		t.Fatal(err)
+	}
+	reopened = open(t, path)
+	defer reopened.Close()
+	if _, err := reopened.Version(t.Context(), a.ID, 1); err == nil || !strings.Contains(err.Error(), "s2") {
+		t.Errorf("damaged keyframe: err = %v, want a decompress error naming s2", err)
 	}
 }
 
