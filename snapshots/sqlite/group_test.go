@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -145,5 +146,38 @@ func TestGroupCommit_SaveAfterClose(t *testing.T) {
 	c := &snapshots.Check{ArticleID: arts[0].ID, At: time.Now(), Status: 200, Outcome: snapshots.OutcomeUnchanged}
 	if err := s.Save(t.Context(), c, nil); err == nil {
 		t.Fatal("Save after Close succeeded")
+	}
+}
+
+// TestBattery_S06_networkFS: a store on a network file system is opened
+// with a warning naming the file system; a local one without.
+func TestBattery_S06_networkFS(t *testing.T) {
+	for magic, want := range map[int64]string{0x6969: "NFS", 0xfe534d42: "SMB/CIFS", 0xff534d42: "SMB/CIFS", 0x65735546: "FUSE", 0x1021997: "9P",
+		0xef53: "", 0x58465342: "", 0x01021994: ""} { // ext4, xfs, tmpfs
+		if got := fsName(magic); (want == "") != (got == "") || !strings.HasPrefix(got, want) {
+			t.Errorf("fsName(%#x) = %q, want %q", magic, got, want)
+		}
+	}
+	// A store on a share opens, with a warning naming the file and the
+	// file system.
+	var logs strings.Builder
+	s := New(filepath.Join(t.TempDir(), "redline.db"), slog.New(slog.NewTextHandler(&logs, nil)))
+	s.networkFS = func(string) string { return "NFS" }
+	if err := s.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if out := logs.String(); !strings.Contains(out, "network file system") || !strings.Contains(out, "redline.db") || !strings.Contains(out, "NFS") {
+		t.Errorf("no warning naming the file and NFS: %s", out)
+	}
+	// This test's temporary directory is local: no warning.
+	logs.Reset()
+	s = New(filepath.Join(t.TempDir(), "redline.db"), slog.New(slog.NewTextHandler(&logs, nil)))
+	if err := s.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if networkFS(t.TempDir()) == "" && strings.Contains(logs.String(), "network file system") {
+		t.Errorf("warning on a local file system: %s", logs.String())
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -29,6 +30,10 @@ type Store struct {
 	codecs codecs
 	group  *committer // writes Save's batches; see group.go
 
+	// networkFS names the network file system a directory is on, if any;
+	// tests replace it.
+	networkFS func(dir string) string
+
 	// steps lists the schema steps migrate applies: migrations, except in
 	// the test that interrupts one.
 	steps func() ([]snapshots.Migration, error)
@@ -44,7 +49,7 @@ func New(path string, logger *slog.Logger) *Store {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Store{path: path, log: logger, Now: time.Now, steps: migrations}
+	return &Store{path: path, log: logger, Now: time.Now, steps: migrations, networkFS: networkFS}
 }
 
 // Open opens the database file and brings its schema up to date.
@@ -77,6 +82,11 @@ func (s *Store) Open(ctx context.Context) error {
 	}
 	s.db = db
 	s.startCommitter(db)
+	if fs := s.networkFS(filepath.Dir(s.path)); fs != "" {
+		s.log.Warn("the store is on a network file system, where SQLite's locks do not hold: "+
+			"two processes may corrupt it; keep it on a local disk, or use PostgreSQL for several machines",
+			"path", s.path, "file_system", fs)
+	}
 	return nil
 }
 
