@@ -105,7 +105,7 @@ func readRequest(c net.Conn) {
 
 // batteryOptions is the test config: the test SSRF policy through a
 // tripwire, no retries, robots.txt or host limits, short timeouts.
-func batteryOptions(t *testing.T, allow ...netip.AddrPort) fetch.Options {
+func batteryOptions(t testing.TB, allow ...netip.AddrPort) fetch.Options {
 	return fetch.Options{
 		Guard:      fetch.NewGuard(fetch.GuardOptions{Allow: allow, Dial: newTripwire(t).dial, Resolver: newResolver(nil)}),
 		MaxRetries: -1, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited, Robots: fetch.RobotsIgnore,

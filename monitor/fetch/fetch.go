@@ -441,25 +441,26 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, name string, h http.He
 	if ce := strings.TrimSpace(hresp.Header.Get("Content-Encoding")); ce != "" && !strings.EqualFold(ce, "identity") {
 		return resp, fmt.Errorf("%w %s", ErrUnsupportedEncoding, ce)
 	}
+	// A declared length past the cap is refused before reading a byte.
+	if !truncate && !hresp.Uncompressed && hresp.ContentLength > maxBody {
+		return resp, fmt.Errorf("%w=%d (Content-Length %d)", ErrBodyTooLarge, maxBody, hresp.ContentLength)
+	}
 	// Read one byte past the cap so a body of exactly the cap is accepted
 	// and a longer one is refused rather than silently cut.
-	body, err := io.ReadAll(io.LimitReader(hresp.Body, maxBody+1))
+	body, over, err := readCapped(hresp.Body, maxBody, hresp.ContentLength, truncate)
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			err = fmt.Errorf("disconnect after %d of %d bytes: %w", len(body), hresp.ContentLength, err)
 		}
 		return resp, c.attemptError(ctx, actx, fmt.Errorf("read body: %w", err), " reading body")
 	}
-	if int64(len(body)) > maxBody {
-		if !truncate {
-			if hresp.Uncompressed {
-				// The cap counts decoded bytes: say so, or a 2 KiB
-				// response refused as too large looks like a bug.
-				return resp, fmt.Errorf("decompressed %w=%d", ErrBodyTooLarge, maxBody)
-			}
-			return resp, fmt.Errorf("%w=%d", ErrBodyTooLarge, maxBody)
+	if over && !truncate {
+		if hresp.Uncompressed {
+			// The cap counts decoded bytes: say so, or a 2 KiB
+			// response refused as too large looks like a bug.
+			return resp, fmt.Errorf("decompressed %w=%d", ErrBodyTooLarge, maxBody)
 		}
-		body = body[:maxBody]
+		return resp, fmt.Errorf("%w=%d", ErrBodyTooLarge, maxBody)
 	}
 	resp.Body = body
 	sum := sha256.Sum256(body)
@@ -473,6 +474,68 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, name string, h http.He
 		return resp, se
 	}
 	return resp, nil
+}
+
+// readCapped reads r to its end, or until it has given more than max
+// bytes: then over is set, and body is the first max bytes when keep is
+// set (a truncating fetch), nil otherwise. A declared length (-1 if
+// unknown) sizes the buffer at once; otherwise the body is read in blocks
+// joined at the end, so that a body running past the cap never holds more
+// than the cap and one block (io.ReadAll's growing buffer held up to
+// twice the cap).
+func readCapped(r io.Reader, max, length int64, keep bool) (body []byte, over bool, err error) {
+	r = io.LimitReader(r, max+1)
+	var first []byte
+	if length >= 0 && length <= max {
+		first = make([]byte, 0, length+1) // +1: room to see EOF without growing
+		for len(first) < cap(first) {
+			var n int
+			n, err = r.Read(first[len(first):cap(first)])
+			first = first[:len(first)+n]
+			if err != nil {
+				break
+			}
+		}
+		if err == io.EOF {
+			return first, false, nil
+		}
+		if err != nil {
+			return first, false, err
+		}
+		// More than declared: read on, within the cap; the transport
+		// reports the mismatch.
+	}
+	const block = 64 << 10
+	blocks := [][]byte{first}
+	total := int64(len(first))
+	for err == nil {
+		b := make([]byte, block)
+		n := 0
+		for n < block && err == nil {
+			var k int
+			k, err = r.Read(b[n:])
+			n += k
+		}
+		blocks = append(blocks, b[:n])
+		total += int64(n)
+	}
+	if err != io.EOF {
+		return joinUpTo(blocks, total), false, err // what came before the failure, for the message
+	}
+	over = total > max
+	if over && !keep {
+		return nil, true, nil
+	}
+	return joinUpTo(blocks, min(total, max)), over, nil
+}
+
+// joinUpTo returns the first n bytes of blocks, joined.
+func joinUpTo(blocks [][]byte, n int64) []byte {
+	out := make([]byte, 0, n)
+	for _, b := range blocks {
+		out = append(out, b[:min(int64(len(b)), n-int64(len(out)))]...)
+	}
+	return out
 }
 
 // attemptError says "timed out after Timeout" when this attempt's own
