@@ -45,6 +45,12 @@ const (
 // kinds describe what changed; this one describes which way.
 const KindRevert = "revert"
 
+// KindFlapping is added, with KindRevert, to a version that goes on
+// flipping between two texts (A→B→A→B): the page is flapping, as a
+// rotating or A/B-tested story does. The first such version is reported;
+// the flips after it are stored (every one is evidence) but not news.
+const KindFlapping = "flapping"
+
 // Collapse thresholds. A page that keeps under a fifth of the words of a
 // version that had at least minCollapseWords is taken for a broken page,
 // not an edit: real corrections do not delete 80% of an article.

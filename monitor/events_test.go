@@ -227,6 +227,45 @@ func TestBattery(t *testing.T) {
 			t.Errorf("kinds %v lack %q", r.Version.Kinds, monitor.KindRevert)
 		}
 	})
+
+	// A page flapping A/B/A/B/A: the third flip (B again) is reported as
+	// flapping once; the flips after it are stored, marked, and not news;
+	// a new text ends it.
+	t.Run("R12_flapping", func(t *testing.T) {
+		pg, _, check, _ := newHarness(t, extract.Rules{})
+		a := articleHTML("Reservoir approved", longParas...)
+		b := articleHTML("Reservoir approved", append(slices.Clone(longParas[:3]), "The coalition said it would not appeal.")...)
+		c := articleHTML("Reservoir approved", append(slices.Clone(longParas[:3]), "The coalition said it would appeal.")...)
+		type want struct {
+			version, revertOf int
+			flapping, ongoing bool
+		}
+		for i, step := range []struct {
+			page []byte
+			want want
+		}{
+			{a, want{1, 0, false, false}},
+			{b, want{2, 0, false, false}},
+			{a, want{3, 1, false, false}}, // a revert, not yet flapping
+			{b, want{4, 2, true, false}},  // flapping: reported once
+			{a, want{5, 3, true, true}},
+			{b, want{6, 4, true, true}},
+			{c, want{7, 0, false, false}}, // a new text: news again
+		} {
+			pg.set(200, utf8HTML, step.page)
+			r := check()
+			if r.Err != nil || r.Version == nil {
+				t.Fatalf("step %d: err %v, version %v", i, r.Err, r.Version)
+			}
+			got := want{r.Version.Number, r.RevertOf, r.Flapping, r.FlapOngoing}
+			if got != step.want {
+				t.Fatalf("step %d: got %+v, want %+v", i, got, step.want)
+			}
+			if slices.Contains(r.Version.Kinds, monitor.KindFlapping) != step.want.flapping {
+				t.Errorf("step %d: kinds %v", i, r.Version.Kinds)
+			}
+		}
+	})
 }
 
 // TestBattery_Timeout: a server that never answers is a "timeout" event.

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -144,6 +145,12 @@ type Result struct {
 	// RevertOf is the number of the older version whose text this check's
 	// new version restores (A→B→A), 0 for a fresh change.
 	RevertOf int
+	// Flapping is set when the new version flips back to the text before
+	// the latest, which itself flipped back (A→B→A→B): the page alternates
+	// between two texts. FlapOngoing is set when the latest version was
+	// already flapping: this flip was reported with the first one and is
+	// not news.
+	Flapping, FlapOngoing bool
 }
 
 // Changed reports whether the check produced a new version with changes.
@@ -470,9 +477,14 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 		v.Severity = cs.Summary.Severity.String()
 		v.Kinds = kinds(cs)
 		res.Changes = cs
-		if n := m.revertOf(ctx, art.ID, prev.Number, check.TextSHA256, log); n > 0 {
+		if n, flapping := m.revertOf(ctx, art.ID, prev.Number, check.TextSHA256, log); n > 0 {
 			res.RevertOf = n
 			v.Kinds = append(v.Kinds, KindRevert)
+			if flapping {
+				res.Flapping = true
+				res.FlapOngoing = slices.Contains(prev.Kinds, KindFlapping)
+				v.Kinds = append(v.Kinds, KindFlapping)
+			}
 			sort.Strings(v.Kinds)
 		}
 	}
@@ -487,7 +499,7 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 	res.Check = check
 	if check.Outcome == snapshots.OutcomeUnchanged {
 		// Another process stored this text first: nothing changed here.
-		res.Changes, res.RevertOf = nil, 0
+		res.Changes, res.RevertOf, res.Flapping, res.FlapOngoing = nil, 0, false, false
 		log.Debug("unchanged: stored meanwhile by another process", "version", check.Version)
 		return res
 	}
@@ -495,7 +507,7 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 	// results must not keep every page in memory until it ends.
 	v.Raw, v.Header = nil, ""
 	res.Version = v
-	log.Info("new version", "version", v.Number, "severity", v.Severity, "revert_of", res.RevertOf)
+	log.Info("new version", "version", v.Number, "severity", v.Severity, "revert_of", res.RevertOf, "flapping", res.Flapping)
 	return res
 }
 
@@ -526,21 +538,25 @@ func (m *Monitor) fail(ctx context.Context, res Result, check snapshots.Check, e
 }
 
 // revertOf returns the number of the version before latest whose text hash
-// is textSHA, the newest such, or 0 when the text is new.
-func (m *Monitor) revertOf(ctx context.Context, articleID int64, latest int, textSHA string, log *slog.Logger) int {
+// is textSHA, the newest such, or 0 when the text is new. flapping reports
+// that the text is that of the version just before latest, and latest
+// repeats the one before that: the page alternates between two texts.
+func (m *Monitor) revertOf(ctx context.Context, articleID int64, latest int, textSHA string, log *slog.Logger) (n int, flapping bool) {
 	vs, err := m.opt.Store.Versions(ctx, snapshots.VersionFilter{ArticleID: articleID})
 	if err != nil {
 		// The version is still worth saving; only its label is lost.
 		log.Warn("versions unreadable; revert not detected", "err", err)
-		return 0
+		return 0, false
 	}
-	n := 0
+	text := map[int]string{}
 	for _, v := range vs {
+		text[v.Number] = v.TextSHA256
 		if v.Number < latest && v.TextSHA256 == textSHA {
 			n = v.Number
 		}
 	}
-	return n
+	flapping = latest >= 3 && text[latest-1] == textSHA && text[latest] == text[latest-2] && text[latest] != ""
+	return n, flapping
 }
 
 // fetchVersion fetches and extracts t, filling the check's HTTP fields, and

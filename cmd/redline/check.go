@@ -192,8 +192,9 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 type summary struct {
 	checked, changed, first, unchanged, notModified, failed int
 	reasons                                                 map[string]int
-	// reverts counts the changes that restored an older version's text.
-	reverts int
+	// reverts counts the changes that restored an older version's text,
+	// flapping those that flipped between two texts again.
+	reverts, flapping int
 	// events are the failures to report, one line each: the first of
 	// each article's run of failures. ongoing counts the rest, which were
 	// reported when they began.
@@ -218,6 +219,12 @@ func summarize(results []monitor.Result) summary {
 			s.changed++
 			if r.RevertOf > 0 {
 				s.reverts++
+			}
+			if r.Flapping {
+				s.flapping++
+				if !r.FlapOngoing {
+					s.events = append(s.events, flapLine(r))
+				}
 			}
 		case r.Version != nil:
 			s.first++
@@ -262,13 +269,23 @@ func eventLine(r monitor.Result) string {
 	if reason == "" && r.Err != nil {
 		reason = r.Err.Error()
 	}
-	return fmt.Sprintf("source %s: %s: %s", r.Source, r.URL, reason)
+	return sanitizeLine(fmt.Sprintf("source %s: %s: %s", r.Source, r.URL, reason))
+}
+
+// flapLine says, once, that an article flips between two texts.
+func flapLine(r monitor.Result) string {
+	return sanitizeLine(fmt.Sprintf("source %s: %s: flapping: version %d restores version %d's text again; "+
+		"further flips are stored, not reported", r.Source, r.URL, r.Version.Number, r.RevertOf))
 }
 
 func printSummary(w io.Writer, s summary, files []string) {
 	fmt.Fprintf(w, "checked %d: %d changed", s.checked, s.changed)
 	if s.reverts > 0 {
-		fmt.Fprintf(w, " (%d reverted)", s.reverts)
+		fmt.Fprintf(w, " (%d reverted", s.reverts)
+		if s.flapping > 0 {
+			fmt.Fprintf(w, ", %d flapping", s.flapping)
+		}
+		fmt.Fprint(w, ")")
 	}
 	fmt.Fprintf(w, ", %d new, %d unchanged, %d not modified, %d failed",
 		s.first, s.unchanged, s.notModified, s.failed)
@@ -303,8 +320,8 @@ func printSummary(w io.Writer, s summary, files []string) {
 func reportOf(results []monitor.Result, now time.Time) report.Report {
 	rep := report.Report{Generated: now.UTC()}
 	for _, r := range results {
-		if !r.Changed() {
-			continue
+		if !r.Changed() || r.FlapOngoing {
+			continue // a flip of a page already reported as flapping is not news
 		}
 		rep.Items = append(rep.Items, itemOf(r))
 	}

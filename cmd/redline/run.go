@@ -171,8 +171,11 @@ func (a *app) publish(r monitor.Result, cfg Config, color bool) {
 	if r.Err != nil && !r.Ongoing {
 		fmt.Fprintln(a.stdout, eventLine(r))
 	}
-	if !r.Changed() {
+	if !r.Changed() || r.FlapOngoing {
 		return
+	}
+	if r.Flapping {
+		fmt.Fprintln(a.stdout, flapLine(r))
 	}
 	rep := report.Report{Generated: r.Version.At, Items: []report.Item{itemOf(r)}}
 	if err := report.Render(a.stdout, report.Text, rep, report.Options{Color: color}); err != nil {
