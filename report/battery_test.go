@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"io/fs"
+	"maps"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +14,11 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
 	"golang.org/x/net/html"
 
 	"github.com/redline-news/redline/diffing"
@@ -84,19 +91,89 @@ func TestBattery(t *testing.T) {
 	})
 
 	t.Run("R02_markdown_injection", func(t *testing.T) {
-		want := mdSkeleton(render(t, report.Markdown, shaped(benign, "https://news.example/a"), report.Options{}))
-		for _, h := range []string{
-			"](javascript:alert(1))", "[x](http://evil.example)", "![i](http://evil.example/i.png)",
-			"<details open>", "<!-- hidden", "`code` ``", "a | b | c", "# heading", "> quote", "---", "===",
-			"*em* _em_ **b** ~~s~~", "[ref]: http://evil.example", "<http://evil.example>", "www.evil.example",
-			"x@evil.example", "\\", "&lt;script&gt;", "1. list", "- item", "$x$ :smile: {#id}",
-		} {
-			out := render(t, report.Markdown, shaped(h, "https://news.example/a"), report.Options{})
+		const home = "https://news.example/a"
+		benignMD := render(t, report.Markdown, mdFixture(benign, home), report.Options{})
+		wantSkeleton := mdSkeleton(benignMD)
+		wantKinds := map[string]map[string]int{}
+		for _, p := range mdParsers {
+			doc, _ := parseMarkdown(t, p.md, benignMD)
+			wantKinds[p.name] = mdKinds(doc)
+		}
+		for _, h := range r02Hostile() {
+			out := render(t, report.Markdown, mdFixture(h, home), report.Options{})
 			// Every line has the same markup, outside the article's text,
 			// as the benign report: the text opened no link, image, HTML,
 			// heading, list, quote, code span or emphasis.
-			if got := mdSkeleton(out); !slices.Equal(got, want) {
-				t.Errorf("%q: Markdown structure differs from the benign report's:\n got %q\nwant %q", h, got, want)
+			if got := mdSkeleton(out); !slices.Equal(got, wantSkeleton) {
+				t.Errorf("%q: Markdown structure differs from the benign report's:\n got %q\nwant %q", h, got, wantSkeleton)
+			}
+			for _, p := range mdParsers {
+				// A CommonMark (and a GFM) parser finds the same nodes,
+				// kind for kind, as in the benign report, so every link,
+				// image, HTML, heading, rule, code block and table is the
+				// template's own.
+				doc, src := parseMarkdown(t, p.md, out)
+				if got, want := mdKinds(doc), wantKinds[p.name]; !maps.Equal(got, want) {
+					t.Errorf("%s: %q: nodes differ from the benign report's:\n got %v\nwant %v\n%s", p.name, h, got, want, out)
+				}
+				for _, dest := range mdLinks(doc, src) {
+					if dest != home && dest != "https://news.example/b" {
+						t.Errorf("%s: %q: Markdown links to %q", p.name, h, dest)
+					}
+				}
+				// Escaping drops nothing: a reader sees every character
+				// of the text the report keeps, in every field.
+				text, titles := mdVisible(t, p.md, out)
+				v := visible(h)
+				if want := []string{collapse(v), collapse(v)}; !slices.Equal(titles, want) {
+					t.Errorf("%s: %q: headings read %q, want %q", p.name, h, titles, want)
+				}
+				for _, f := range mdFixtureLines(v) {
+					if !strings.Contains(text, f) {
+						t.Errorf("%s: %q: the rendered text lacks %q:\n%s", p.name, h, f, text)
+					}
+				}
+			}
+		}
+
+		// An article URL is linked only when it is http(s), and then only
+		// to its own host; any other URL is shown as text.
+		for _, u := range append(slices.Clone(r04URLs),
+			"https://evil.example/x)[y](javascript:alert(1))",
+			"https://news.example/a>[x](javascript:alert(1))<",
+			"https://news.example/<script>alert(1)</script>",
+			"https://news.example/a b\"c`d\\e*f_g",
+			"HTTPS://NEWS.EXAMPLE/UP",
+			"https://news.example/x\u2028# heading\n---",
+			"https://user@news.example/",
+			"data:text/html,<script>alert(1)</script>",
+			"//evil.example/x", "https:evil.example", "http://", "mailto:x@evil.example",
+			"www.evil.example", "<http://evil.example>", "[x](http://evil.example)",
+		) {
+			out := render(t, report.Markdown, mdFixture(benign, u), report.Options{})
+			want, wantLinked := "", false
+			if pu, err := url.Parse(visible(u)); err == nil && (pu.Scheme == "http" || pu.Scheme == "https") && pu.Host != "" {
+				want, wantLinked = strings.ToLower(pu.Host), true
+			}
+			for _, p := range mdParsers {
+				doc, src := parseMarkdown(t, p.md, out)
+				linked := false
+				for _, dest := range mdLinks(doc, src) {
+					if dest == "https://news.example/b" {
+						continue
+					}
+					d, err := url.Parse(dest)
+					if err != nil || !wantLinked || (d.Scheme != "http" && d.Scheme != "https") || strings.ToLower(d.Host) != want {
+						t.Errorf("%s: URL %q: Markdown links to %q", p.name, u, dest)
+					}
+					linked = true
+				}
+				if linked != wantLinked {
+					t.Errorf("%s: URL %q: linked %v, want %v:\n%s", p.name, u, linked, wantLinked, out)
+				}
+				if text, _ := mdVisible(t, p.md, out); !wantLinked && !strings.Contains(text, collapse("URL: "+visible(u))) {
+					t.Errorf("%s: URL %q is not shown as text:\n%s", p.name, u, text)
+				}
 			}
 		}
 	})
@@ -220,6 +297,215 @@ func TestBattery(t *testing.T) {
 	})
 }
 
+// r02Hostile is the battery's R02 input and more CommonMark and GFM traps,
+// each alone and then all of them in one field, side by side and one a
+// line.
+func r02Hostile() []string {
+	hs := []string{
+		// Links, images and reference definitions.
+		"](javascript:alert(1))", "[x](http://evil.example)", "[x](javascript:alert(1))",
+		"![i](http://evil.example/i.png)", "[ref]: http://evil.example", "[ref]", "[ref][]", "[^1]",
+		// Autolinks, and GFM's bare URLs and e-mail addresses.
+		"<http://evil.example>", "<evil@evil.example>", "www.evil.example", "WWW.EVIL.EXAMPLE/x",
+		"http://evil.example", "https://evil.example/a?b=c", "ftp://evil.example", "x@evil.example",
+		"mailto:x@evil.example",
+		// Raw HTML.
+		"<details open>", "<details><summary>x</summary>", "</details>", "<!--", "<!-- hidden -->",
+		"<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<a href=javascript:alert(1)>x</a>",
+		"<?php ?>", "<![CDATA[x]]>", "<!DOCTYPE html>",
+		// Entities: shown as typed, never decoded into markup.
+		"&lt;script&gt;", "&#106;avascript:alert(1)", "&#x6A;", "&amp;", "&copy;",
+		// Code, emphasis, tables.
+		"`code` ``", "```js", "~~~", "    indented code", "*em* _em_ **b** __b__ ~~s~~ ~s~",
+		"a | b | c", "| a | b |\n|---|---|\n| c | d |",
+		// Block starts, at the start of the field and after a line break.
+		"# heading", "> quote", "---", "===", "- item", "* item", "+ item", "1. list", "1) list",
+		"- [ ] task", "x\n===", "x\n---", "x\n# heading", "x\n```\ncode", "x\n\n> quote",
+		"cr\r# heading", "crlf\r\n# heading", "ls\u2028# heading", "ps\u2029> quote",
+		"nel\u0085# heading", "vt\v# heading", "ff\f# heading", "tab\t# heading",
+		// Hard breaks and backslashes.
+		"trailing hard break  ", "backslash break\\", "\\", "\\\\", "a\\*b",
+		// Controls and bidi overrides.
+		"nul\x00byte", "bidi \u202eevil\u202c and \u2067isolate\u2069",
+		// Other renderers' extensions.
+		"$x$ :smile: {#id} ^sup^ ==mark== ++ins++",
+	}
+	return append(hs, strings.Join(hs, " "), strings.Join(hs, "\n"))
+}
+
+// mdFixture is a report with text in every field the Markdown renderer
+// prints: the title from an item and from a change set's New.Title, the
+// source, the speaker line, speakers before → after, quotes changed,
+// added, removed and unchanged, figures with and without an empty side,
+// before and after sentences, an added and a removed sentence, and a word
+// diff with the text in its equal, deleted and inserted words. The notes,
+// which Markdown does not print, hold it too.
+func mdFixture(text, url string) report.Report {
+	changes := []diffing.Change{
+		{
+			Kind: diffing.QuoteReattributed, Kinds: kinds(diffing.QuoteReattributed, diffing.NumberChanged), Severity: diffing.SeverityHigh,
+			Paragraph: 2, Sentence: 1, Speaker: text,
+			Quotes:  []diffing.QuoteChange{{Before: text, After: text + " x", BeforeSpeaker: text, AfterSpeaker: text + " y"}},
+			Figures: []diffing.FigureChange{{Before: text, After: text + " 2"}, {After: text}, {Before: text}},
+			Ops:     []diffing.Op{eq(text + " said "), del(text), ins("now " + text), eq(" today " + text)},
+			Notes:   []string{text},
+		},
+		{
+			Kind: diffing.QuoteAdded, Kinds: kinds(diffing.QuoteAdded, diffing.QuoteRemoved), Severity: diffing.SeverityMedium,
+			Paragraph: 3, Sentence: 2, Speaker: text,
+			Quotes: []diffing.QuoteChange{
+				{After: text, AfterSpeaker: text},
+				{Before: text, BeforeSpeaker: text + " z", AfterSpeaker: text + " z"},
+				{Before: text, After: text, BeforeSpeaker: text, AfterSpeaker: text},
+			},
+			Before: "old " + text, After: "new " + text,
+		},
+		{Kind: diffing.SentenceAdded, Kinds: kinds(diffing.SentenceAdded), Severity: diffing.SeverityLow, Paragraph: 4, Sentence: 1, After: text},
+		{Kind: diffing.SentenceRemoved, Kinds: kinds(diffing.SentenceRemoved), Severity: diffing.SeverityLow, Paragraph: 5, Sentence: 1, Before: text},
+		{
+			Kind: diffing.SentenceMoved, Kinds: kinds(diffing.SentenceMoved), Severity: diffing.SeverityLow,
+			Paragraph: 7, Sentence: 1, From: &diffing.Location{Paragraph: 6, Sentence: 1}, Before: text, After: text,
+		},
+	}
+	at := ts("2026-03-14T08:00:00Z")
+	return report.Report{Generated: ts("2026-03-14T09:30:00Z"), Items: []report.Item{
+		{
+			URL: url, Source: text, Title: text, FromVersion: 1, ToVersion: 2, At: at,
+			Changes: &diffing.ChangeSet{Summary: diffing.Summary{StealthEdit: true}, Changes: changes},
+		},
+		{
+			URL: "https://news.example/b", Source: text, FromVersion: 3, ToVersion: 4, At: at,
+			Changes: &diffing.ChangeSet{New: diffing.DocSummary{Title: text}, Changes: changes},
+		},
+	}}
+}
+
+// mdFixtureLines are lines a reader of mdFixture's Markdown sees, given
+// the visible form of its text, white space collapsed.
+func mdFixtureLines(v string) []string {
+	lines := []string{
+		"Source: " + v,
+		"speaker: " + v + " → " + v + " y",
+		"quote: “" + v + "” → “" + v + " x”",
+		"figure: " + v + " → " + v + " 2",
+		"figure: (none) → " + v,
+		"figure: " + v + " → (none)",
+		"speaker: " + v + " quote: added “" + v + "”",
+		"speaker: " + v + " z quote: removed “" + v + "”",
+		"quote: “" + v + "” before: old " + v + " after: new " + v,
+		"text: " + v,
+	}
+	for i, l := range lines {
+		lines[i] = collapse(l)
+	}
+	return lines
+}
+
+// visible is scraped text as the report keeps it: without controls (bar
+// line breaks and tabs) or bidi overrides and isolates, and with line
+// breaks and tabs as spaces.
+func visible(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t' || r == '\u2028' || r == '\u2029':
+			return ' '
+		case r < 0x20 || r >= 0x7f && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// collapse is s with white space collapsed, as textOf collapses it.
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// mdParsers read Markdown as CommonMark, and as GitHub does: GFM (tables,
+// strikethrough, bare-URL autolinks, task lists) and footnotes.
+var mdParsers = []struct {
+	name string
+	md   goldmark.Markdown
+}{
+	{"commonmark", goldmark.New()},
+	{"gfm", goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote))},
+}
+
+// parseMarkdown parses md and fails the test if it defines a link
+// reference, which no line of the report's making does.
+func parseMarkdown(t *testing.T, p goldmark.Markdown, md string) (ast.Node, []byte) {
+	t.Helper()
+	src := []byte(md)
+	ctx := parser.NewContext()
+	doc := p.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
+	if refs := ctx.References(); len(refs) > 0 {
+		t.Errorf("Markdown defines link references %v:\n%s", refs, md)
+	}
+	return doc, src
+}
+
+// mdKinds counts a Markdown document's nodes by kind, and its hard and
+// soft line breaks. Text and String nodes are left out: escapes split
+// text into more of them without adding markup.
+func mdKinds(doc ast.Node) map[string]int {
+	counts := map[string]int{}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Text:
+			if n.HardLineBreak() {
+				counts["HardLineBreak"]++
+			}
+			if n.SoftLineBreak() {
+				counts["SoftLineBreak"]++
+			}
+		case *ast.String:
+		default:
+			counts[n.Kind().String()]++
+		}
+		return ast.WalkContinue, nil
+	})
+	return counts
+}
+
+// mdLinks lists the destinations of a Markdown document's links, autolinks
+// (GFM's bare URLs included) and images.
+func mdLinks(doc ast.Node, src []byte) []string {
+	var out []string
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			switch n := n.(type) {
+			case *ast.Link:
+				out = append(out, string(n.Destination))
+			case *ast.Image:
+				out = append(out, string(n.Destination))
+			case *ast.AutoLink:
+				out = append(out, string(n.URL(src)))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return out
+}
+
+// mdVisible renders md to HTML, as a Markdown reader would, and returns
+// the text a reader sees, white space collapsed, and that of each article
+// heading (h2). Raw HTML is left out, as goldmark does by default.
+func mdVisible(t *testing.T, p goldmark.Markdown, md string) (text string, titles []string) {
+	t.Helper()
+	var b strings.Builder
+	if err := p.Convert([]byte(md), &b); err != nil {
+		t.Fatalf("convert Markdown: %v", err)
+	}
+	doc := parseHTML(t, b.String())
+	walk(doc, func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "h2" {
+			titles = append(titles, textOf(n))
+		}
+	})
+	return textOf(doc), titles
+}
+
 // elements lists the element names of an HTML document in order.
 func elements(t *testing.T, s string) []string {
 	t.Helper()
@@ -250,7 +536,7 @@ func mdSkeleton(md string) []string {
 			switch {
 			case c == '\\':
 				i++ // an escape and what it escapes
-			case c == '&' && (strings.HasPrefix(trimmed[i:], "&amp;") || strings.HasPrefix(trimmed[i:], "&lt;") || strings.HasPrefix(trimmed[i:], "&gt;")):
+			case c == '&' && (strings.HasPrefix(trimmed[i:], "&amp;") || strings.HasPrefix(trimmed[i:], "&lt;") || strings.HasPrefix(trimmed[i:], "&gt;") || strings.HasPrefix(trimmed[i:], "&#126;")):
 				i += strings.IndexByte(trimmed[i:], ';') // a character reference shows one character
 			case strings.IndexByte("[]()<>!`*_~|#&:@$", c) >= 0:
 				b.WriteByte(c)

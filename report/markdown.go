@@ -74,13 +74,13 @@ func markdownItem(b *bytes.Buffer, it Item) {
 
 // mdDiff writes a word diff with ~~deleted~~ and **inserted** words.
 func mdDiff(spans []span) string {
-	var b strings.Builder
+	var out []string
 	for _, s := range spans {
 		switch s.kind {
 		case spanEqual:
-			b.WriteString(mdEscape(s.text))
+			out = append(out, mdEscape(s.text))
 		case spanLiteral, spanElided:
-			b.WriteString(s.text)
+			out = append(out, s.text)
 		case spanDelete, spanInsert:
 			mark := "~~"
 			if s.kind == spanInsert {
@@ -90,10 +90,36 @@ func mdDiff(spans []span) string {
 			if core == "" {
 				lead, core, trail = "", s.text, ""
 			}
-			b.WriteString(lead + mark + mdEscape(core) + mark + trail)
+			out = append(out, lead)
+			out = mdMark(out, mark)
+			out = append(out, mdEscape(core))
+			out = mdMark(out, mark)
+			out = append(out, trail)
 		}
 	}
-	return b.String()
+	return strings.Join(out, "")
+}
+
+// mdMark appends a ~~ or ** marker to out. goldmark (Hugo, Gitea…) reads
+// no "~~" that follows a "~" as strikethrough, not even an escaped "\~",
+// so a deleted word ending in "~" would lose its strikethrough and show
+// the marker as text: a deletion that reads as if it were still there. A
+// "\~" just before a "~~" is therefore written as the character reference
+// "&#126;", which shows the same tilde. (mdEscape always escapes "~", so
+// a trailing "\~" is always an escaped tilde.)
+func mdMark(out []string, mark string) []string {
+	if mark == "~~" {
+		for i := len(out) - 1; i >= 0; i-- {
+			if out[i] == "" {
+				continue
+			}
+			if p, ok := strings.CutSuffix(out[i], `\~`); ok {
+				out[i] = p + "&#126;"
+			}
+			break
+		}
+	}
+	return append(out, mark)
 }
 
 // mdEscape makes cleaned scraped text inert Markdown that shows the same

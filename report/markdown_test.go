@@ -1,8 +1,12 @@
 package report
 
 import (
+	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
 
 	"github.com/redline-news/redline/diffing"
 )
@@ -70,6 +74,39 @@ func FuzzMdEscape(f *testing.F) {
 			t.Fatalf("mdEscape(%q) = %q: leaves a www. autolink", in, out)
 		}
 	})
+}
+
+// TestMdDiff_Tilde: a tilde next to a ~~ marker does not cost a deleted
+// word its strikethrough in goldmark, which reads no ~~ after a ~, even an
+// escaped one.
+func TestMdDiff_Tilde(t *testing.T) {
+	gfm := goldmark.New(goldmark.WithExtensions(extension.GFM))
+	for _, tc := range []struct {
+		spans     []span
+		want, del string
+	}{
+		// A deleted word ending in "~": the closing marker.
+		{[]span{{spanEqual, "a "}, {spanDelete, "~~~"}, {spanInsert, "b"}, {spanEqual, " c"}},
+			`a ~~\~\~&#126;~~**b** c`, "<del>~~~</del>"},
+		// Unchanged text ending in "~" just before a deletion (an edit
+		// inside a long word): the opening marker.
+		{[]span{{spanEqual, "x~"}, {spanDelete, "y\\~"}, {spanEqual, " z~"}},
+			`x&#126;~~y\\&#126;~~ z\~`, "<del>y\\~</del>"},
+		// Inserted words keep their backslash escapes.
+		{[]span{{spanEqual, "a "}, {spanInsert, "b~"}}, `a **b\~**`, "<strong>b~</strong>"},
+	} {
+		got := mdDiff(tc.spans)
+		if got != tc.want {
+			t.Errorf("mdDiff(%v) = %q, want %q", tc.spans, got, tc.want)
+		}
+		var b bytes.Buffer
+		if err := gfm.Convert([]byte(got), &b); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), tc.del) {
+			t.Errorf("mdDiff(%v) = %q renders as %q, want it to hold %q", tc.spans, got, b.String(), tc.del)
+		}
+	}
 }
 
 func TestMdURL(t *testing.T) {
