@@ -228,6 +228,28 @@ func TestBattery(t *testing.T) {
 		}
 	})
 
+	// A charset redline does not know is ignored and the page sniffed; the
+	// stored version says so in its provenance notes.
+	t.Run("N13_provenance", func(t *testing.T) {
+		pg := &switchable{}
+		srv := httptest.NewServer(pg)
+		defer srv.Close()
+		st := openStore(t)
+		m := newMonitor(t, st, monitor.Source{Name: "ledger", URL: srv.URL + "/story"})
+		pg.set(200, "text/html; charset=x-nonexistent", articleHTML("Reservoir approved", longParas...))
+		rs := m.Check(t.Context())
+		if len(rs) != 1 || rs[0].Err != nil || rs[0].Version == nil {
+			t.Fatalf("results %+v", rs)
+		}
+		v, err := st.Latest(t.Context(), rs[0].Article.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Notes) == 0 || !strings.Contains(strings.Join(v.Notes, "; "), `unknown charset "x-nonexistent"`) {
+			t.Fatalf("stored notes %q, want the ignored charset", v.Notes)
+		}
+	})
+
 	// A page flapping A/B/A/B/A: the third flip (B again) is reported as
 	// flapping once; the flips after it are stored, marked, and not news;
 	// a new text ends it.

@@ -601,6 +601,7 @@ func (m *Monitor) fetchVersion(ctx context.Context, t target, req fetch.Request,
 		Text:      a.Text(),
 		Raw:       resp.Body,
 		Header:    headerText(resp),
+		Notes:     a.Notes, // provenance: how the page was read
 	}
 	check.TextSHA256 = snapshots.TextHash(v.Title, v.Text)
 	return v, nil

@@ -95,6 +95,13 @@ type Version struct {
 	Changes  []byte
 	Severity string
 	Kinds    []string
+
+	// Notes say how redline read the page when that was a decision rather
+	// than a given: "unknown charset "x-nonexistent" in Content-Type
+	// ignored", "declared text/plain, sniffed text/html". Provenance for
+	// whoever relies on the text; not covered by ChainHash, which covers
+	// the page, not redline's reading of it.
+	Notes []string
 }
 
 // VersionFilter selects versions. Zero fields do not filter.

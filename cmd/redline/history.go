@@ -167,6 +167,9 @@ or the version that was current at a time (--at).`, &cf, true)
 	field("Raw SHA256", v.RawSHA256)
 	field("Chain", v.ChainHash)
 	field("Prev", v.PrevHash)
+	for _, note := range v.Notes {
+		field("Read", note) // provenance: how the page was read
+	}
 	fmt.Fprintln(a.stdout)
 	for p := range strings.SplitSeq(v.Text, "\n\n") {
 		fmt.Fprintf(a.stdout, "%s\n\n", sanitizeLine(p))

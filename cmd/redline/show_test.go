@@ -58,3 +58,21 @@ func TestShowCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestShowCommand_Notes: a version's provenance notes are shown, one
+// "Read:" line each, cleaned of terminal controls; they are not part of
+// the hash chain, so verify still passes.
+func TestShowCommand_Notes(t *testing.T) {
+	path := seedStore(t, storyA)
+	tamper(t, path, `UPDATE versions SET notes = '["unknown charset \"x-nonexistent\" in Content-Type ignored\u001b[31m"]' WHERE number = 2`)
+	code, out, errOut := runCmd(t, context.Background(), "show", "--store", path, storyA, "--version", "2")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "Read:       unknown charset \"x-nonexistent\" in Content-Type ignored") || strings.ContainsRune(out, 0x1b) {
+		t.Fatalf("notes not shown, or not cleaned:\n%q", out)
+	}
+	if code, out, errOut := runCmd(t, context.Background(), "verify", "--store", path); code != exitOK {
+		t.Fatalf("verify after notes: exit %d\n%s%s", code, out, errOut)
+	}
+}

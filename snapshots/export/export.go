@@ -110,14 +110,16 @@ type jsonVersion struct {
 	PrevHash   string          `json:"prev_hash"`
 	Severity   string          `json:"severity"`
 	Kinds      []string        `json:"kinds"`
+	Notes      []string        `json:"notes"`
 	Changes    json.RawMessage `json:"changes"`
 }
 
 // WriteJSONL writes one JSON object per version f selects, one per line:
 // url, source, version, at (RFC 3339, UTC), title, byline, published,
 // modified, text, text_sha256, raw_sha256, chain_hash, prev_hash, severity,
-// kinds and changes (the stored change set, null for version 1). Bodies are
-// not included; they are in the WARC.
+// kinds, notes (provenance: how the page was read) and changes (the stored
+// change set, null for version 1). Bodies are not included; they are in
+// the WARC.
 func WriteJSONL(ctx context.Context, w io.Writer, st snapshots.Store, f Filter) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false) // the text is data, not HTML to embed
@@ -141,7 +143,7 @@ func WriteJSONL(ctx context.Context, w io.Writer, st snapshots.Store, f Filter) 
 				URL: a.URL, Source: a.Source, Version: v.Number, At: v.At.UTC().Format(time.RFC3339Nano),
 				Title: v.Title, Byline: v.Byline, Published: v.Published, Modified: v.Modified, Text: v.Text,
 				TextSHA256: v.TextSHA256, RawSHA256: v.RawSHA256, ChainHash: v.ChainHash, PrevHash: v.PrevHash,
-				Severity: v.Severity, Kinds: kinds, Changes: changes,
+				Severity: v.Severity, Kinds: kinds, Notes: nonNil(v.Notes), Changes: changes,
 			}); err != nil {
 				return fmt.Errorf("%s version %d: %w", a.URL, v.Number, err)
 			}
@@ -152,4 +154,12 @@ func WriteJSONL(ctx context.Context, w io.Writer, st snapshots.Store, f Filter) 
 		return fmt.Errorf("export JSON lines: %w", err)
 	}
 	return nil
+}
+
+// nonNil writes an empty list as [] rather than null.
+func nonNil(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	return ss
 }

@@ -265,6 +265,7 @@ type Metadata struct {
 	ChangesSHA256 string   `json:"changes_sha256"`
 	Severity      string   `json:"severity"`
 	Kinds         []string `json:"kinds"`
+	Notes         []string `json:"notes"` // provenance: how redline read the page
 	PrevHash      string   `json:"prev_hash"`
 	ChainHash     string   `json:"chain_hash"`
 }
@@ -282,7 +283,7 @@ func newMetadata(a snapshots.Article, v snapshots.Version) Metadata {
 		Chain: "redline-chain-v2", URL: a.URL, Source: a.Source, ArticleID: a.ID, Version: v.Number,
 		At: v.At.UTC().Format(time.RFC3339Nano), Title: v.Title, Byline: v.Byline, Published: v.Published,
 		Modified: v.Modified, TextSHA256: v.TextSHA256, RawSHA256: v.RawSHA256, Header: v.Header,
-		ChangesSHA256: changes, Severity: v.Severity, Kinds: kinds, PrevHash: v.PrevHash, ChainHash: v.ChainHash,
+		ChangesSHA256: changes, Severity: v.Severity, Kinds: kinds, Notes: nonNil(v.Notes), PrevHash: v.PrevHash, ChainHash: v.ChainHash,
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 // without the raw body and headers.
 const versionColumns = `v.id, v.article_id, v.number, v.at, v.title, v.byline, v.published,
 	v.modified, v.text, v.text_sha256, v.raw_sha256, v.prev_hash, v.chain_hash, v.changes,
-	v.severity, v.kinds`
+	v.severity, v.kinds, v.notes`
 
 // rawColumns follow versionColumns when the body is wanted.
 const rawColumns = `, v.header, b.data, b.size, b.codec, b.dict_sha256`
@@ -156,11 +156,11 @@ type storedBody struct {
 func scanVersion(r scanner, withRaw bool) (snapshots.Version, storedBody, error) {
 	var v snapshots.Version
 	var body storedBody
-	var at, kinds string
+	var at, kinds, notes string
 	var changes []byte
 	dest := []any{&v.ID, &v.ArticleID, &v.Number, &at, &v.Title, &v.Byline, &v.Published,
 		&v.Modified, &v.Text, &v.TextSHA256, &v.RawSHA256, &v.PrevHash, &v.ChainHash, &changes,
-		&v.Severity, &kinds}
+		&v.Severity, &kinds, &notes}
 	if withRaw {
 		dest = append(dest, &v.Header, &body.data, &body.size, &body.codec, &body.dict)
 	}
@@ -179,6 +179,12 @@ func scanVersion(r scanner, withRaw bool) (snapshots.Version, storedBody, error)
 	}
 	if len(v.Kinds) == 0 {
 		v.Kinds = nil
+	}
+	if err := json.Unmarshal([]byte(notes), &v.Notes); err != nil {
+		return snapshots.Version{}, body, fmt.Errorf("version %d of article %d: notes: %w", v.Number, v.ArticleID, err)
+	}
+	if len(v.Notes) == 0 {
+		v.Notes = nil
 	}
 	return v, body, nil
 }

@@ -178,10 +178,10 @@ func (s *Store) writeSave(ctx context.Context, tx *sql.Tx, j *saveJob) error {
 		}
 		res, err := s.txExec(ctx, tx, `INSERT INTO versions (article_id, number, at, title, byline,
 			published, modified, text, text_sha256, raw_sha256, header, prev_hash, chain_hash,
-			changes, severity, kinds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			changes, severity, kinds, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			vv.ArticleID, vv.Number, row.at, vv.Title, vv.Byline,
 			vv.Published, vv.Modified, vv.Text, vv.TextSHA256, vv.RawSHA256, vv.Header, vv.PrevHash, vv.ChainHash,
-			row.changes, vv.Severity, row.kinds)
+			row.changes, vv.Severity, row.kinds, row.notes)
 		if err != nil {
 			return fmt.Errorf("insert version %d: %w", vv.Number, err)
 		}
@@ -210,6 +210,7 @@ type versionRow struct {
 	at      string
 	changes []byte // nil stores NULL
 	kinds   string
+	notes   string  // JSON array
 	blob    encoded // compressed Raw
 }
 
@@ -231,6 +232,14 @@ func newVersionRow(v snapshots.Version) (versionRow, error) {
 		return r, fmt.Errorf("encode kinds: %w", err)
 	}
 	r.kinds = string(b)
+	notes := v.Notes
+	if notes == nil {
+		notes = []string{}
+	}
+	if b, err = json.Marshal(notes); err != nil {
+		return r, fmt.Errorf("encode notes: %w", err)
+	}
+	r.notes = string(b)
 	return r, nil
 }
 
