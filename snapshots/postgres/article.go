@@ -16,8 +16,15 @@ const articleColumns = `id, url, canonical_url, source, first_seen, next_check, 
 
 // AddArticle returns the article with a.URL, creating it from a if new. An
 // existing article is returned unchanged.
+//
+// It is tried again if the connection is lost (see retry): a second try
+// finds the article the first one may have added.
 func (s *Store) AddArticle(ctx context.Context, a snapshots.Article) (snapshots.Article, error) {
-	got, err := s.addArticle(ctx, a)
+	var got snapshots.Article
+	err := s.retry(ctx, func() (err error) {
+		got, err = s.addArticle(ctx, a)
+		return err
+	}, "url", a.URL)
 	if err != nil {
 		return snapshots.Article{}, fmt.Errorf("add article %s: %w", a.URL, err)
 	}

@@ -72,11 +72,15 @@ func (s *Store) addDelivery(ctx context.Context, d *snapshots.Delivery) error {
 }
 
 // UpdateDelivery stores d's outcome; see snapshots.DeliveryStore.
+//
+// It is tried again if the connection is lost (see retry): it sets
+// columns to values, so a second run changes nothing the first one did.
 func (s *Store) UpdateDelivery(ctx context.Context, d *snapshots.Delivery) error {
 	if d == nil {
 		return errors.New("update delivery: nil delivery")
 	}
-	if err := s.updateDelivery(ctx, d); err != nil {
+	err := s.retry(ctx, func() error { return s.updateDelivery(ctx, d) }, "delivery_id", d.ID)
+	if err != nil {
 		return fmt.Errorf("update delivery %d to %q: %w", d.ID, d.Notifier, err)
 	}
 	return nil

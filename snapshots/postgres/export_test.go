@@ -1,6 +1,10 @@
 package postgres
 
-import "github.com/jackc/pgx/v5/pgxpool"
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
 
 // Pool exposes the pool to the black-box tests, to count rows.
 func Pool(s *Store) *pgxpool.Pool { return s.pool }
@@ -16,3 +20,21 @@ func Migrations() int {
 
 // Redact exposes redact to the tests.
 func Redact(dsn string) string { return redact(dsn) }
+
+// ConnectionLost and Backoff expose the retry policy to the tests.
+var (
+	ConnectionLost = connectionLost
+	Backoff        = backoff
+)
+
+// The retry policy's constants, for the tests.
+const (
+	WriteAttempts  = writeAttempts
+	RetryBaseDelay = retryBaseDelay
+	RetryMaxDelay  = retryMaxDelay
+)
+
+// Retry runs op under s's retry policy, as a write does.
+func Retry(ctx context.Context, s *Store, op func() error) error {
+	return s.retry(ctx, op, "test", true)
+}

@@ -22,6 +22,15 @@ import (
 // the one that writes n+1. Reading the latest version in the locking
 // statement itself (a join) would not do: PostgreSQL re-reads only the
 // locked row after the wait, not the joined ones.
+//
+// A save that loses its connection is run again, whole (see retry): a lost
+// connection rolls its transaction back. The one exception is a COMMIT whose
+// answer was lost: the server may have committed. Running the save again
+// would then find its own text as the latest version and record a second,
+// "unchanged" check, and the caller would report a change it made as
+// another process's. So the next attempt first looks for the check row the
+// lost COMMIT would have stored (its ID came back before the COMMIT), and
+// if it is there, the save is done.
 func (s *Store) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
 	if c == nil {
 		return errors.New("save: nil check")
@@ -30,37 +39,97 @@ func (s *Store) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	if v != nil {
 		what = "save version"
 	}
-	if err := s.save(ctx, c, v); err != nil {
+	var (
+		done   saved
+		unsure *saved // an attempt whose COMMIT was sent, outcome unknown
+	)
+	err := s.retry(ctx, func() error {
+		if unsure != nil {
+			stored, err := s.checkStored(ctx, unsure.c.ID)
+			if err != nil {
+				return fmt.Errorf("look for the check of a commit cut off: %w", err)
+			}
+			if stored {
+				done = *unsure
+				return nil
+			}
+			unsure = nil
+		}
+		r, err := s.save(ctx, c, v)
+		if err != nil {
+			var ce *commitError
+			if errors.As(err, &ce) {
+				unsure = &r
+			}
+			return err
+		}
+		done = r
+		return nil
+	}, "article_id", c.ArticleID)
+	if err != nil {
 		return fmt.Errorf("%s of article %d: %w", what, c.ArticleID, err)
+	}
+	*c = done.c
+	if done.v != nil {
+		*v = *done.v
 	}
 	return nil
 }
 
-func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
+// saved is what one attempt of Save wrote: the check and, when the text
+// was new, the version, with their IDs.
+type saved struct {
+	c snapshots.Check
+	v *snapshots.Version
+}
+
+// commitError is a COMMIT that failed. If it lost the connection, the
+// transaction may have committed all the same, whatever the error says:
+// pgx v5.12 reports a COMMIT the server applied, whose answer was then
+// lost, as "conn closed", an error it calls safe to retry.
+type commitError struct{ err error }
+
+func (e *commitError) Error() string { return "commit: " + e.err.Error() }
+func (e *commitError) Unwrap() error { return e.err }
+
+// checkStored reports whether the check with the given ID is stored.
+func (s *Store) checkStored(ctx context.Context, id int64) (bool, error) {
 	pool, err := s.conn()
 	if err != nil {
-		return err
+		return false, err
 	}
-	// Work on copies so that c and v change only if the transaction commits.
+	var stored bool
+	err = pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM checks WHERE id = $1)`, id).Scan(&stored)
+	return stored, err
+}
+
+// save runs one attempt of Save. It changes neither c nor v. When the
+// COMMIT fails it returns a *commitError, with what the transaction wrote.
+func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) (saved, error) {
+	pool, err := s.conn()
+	if err != nil {
+		return saved{}, err
+	}
+	// Work on copies: c and v change only once a transaction commits.
 	cc := *c
 	if v == nil {
 		switch cc.Outcome {
 		case snapshots.OutcomeUnchanged, snapshots.OutcomeNotModified, snapshots.OutcomeFailed:
 		default:
-			return fmt.Errorf("check outcome %q without a version", cc.Outcome)
+			return saved{}, fmt.Errorf("check outcome %q without a version", cc.Outcome)
 		}
 	} else if cc.Outcome == "" {
 		cc.Outcome = snapshots.OutcomeNew
 	} else if cc.Outcome != snapshots.OutcomeNew {
-		return fmt.Errorf("check outcome %q with a new version", cc.Outcome)
+		return saved{}, fmt.Errorf("check outcome %q with a new version", cc.Outcome)
 	}
 	checkAt, err := formatTime(cc.At)
 	if err != nil {
-		return fmt.Errorf("check time: %w", err)
+		return saved{}, fmt.Errorf("check time: %w", err)
 	}
 	nextCheck, err := formatOptionalTime(cc.NextCheck)
 	if err != nil {
-		return fmt.Errorf("next check: %w", err)
+		return saved{}, fmt.Errorf("next check: %w", err)
 	}
 
 	var vv snapshots.Version
@@ -70,7 +139,7 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		if vv.ArticleID == 0 {
 			vv.ArticleID = cc.ArticleID
 		} else if vv.ArticleID != cc.ArticleID {
-			return fmt.Errorf("version belongs to article %d", vv.ArticleID)
+			return saved{}, fmt.Errorf("version belongs to article %d", vv.ArticleID)
 		}
 		if vv.At.IsZero() {
 			vv.At = cc.At
@@ -86,13 +155,13 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		// Encode and compress before taking the row lock, which other
 		// savers of the article may be waiting for.
 		if row, err = s.newVersionRow(vv); err != nil {
-			return err
+			return saved{}, err
 		}
 	}
 
 	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	if err != nil {
-		return err
+		return saved{}, err
 	}
 	// Rollback after Commit returns ErrTxClosed; nothing to undo then.
 	defer tx.Rollback(context.WithoutCancel(ctx))
@@ -128,10 +197,10 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		})
 	}
 	if err := tx.SendBatch(ctx, &reads).Close(); err != nil {
-		return err
+		return saved{}, err
 	}
 	if !found {
-		return fmt.Errorf("article %d: %w", cc.ArticleID, snapshots.ErrNotFound)
+		return saved{}, fmt.Errorf("article %d: %w", cc.ArticleID, snapshots.ErrNotFound)
 	}
 	if v != nil && last > 0 && lastText == vv.TextSHA256 {
 		// Another saver stored this same text since the caller looked (two
@@ -156,11 +225,11 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 			ON CONFLICT (sha256) DO NOTHING`, vv.RawSHA256, len(vv.Raw), row.blob).Exec(func(pgconn.CommandTag) error { return nil })
 		writes.Queue(`INSERT INTO versions (article_id, number, at, title, byline,
 			published, modified, text, text_sha256, raw_sha256, header, prev_hash, chain_hash,
-			changes, severity, kinds) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			changes, severity, kinds, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 			RETURNING id`,
 			vv.ArticleID, vv.Number, row.at, vv.Title, vv.Byline,
 			vv.Published, vv.Modified, vv.Text, vv.TextSHA256, vv.RawSHA256, vv.Header, vv.PrevHash, vv.ChainHash,
-			row.changes, vv.Severity, row.kinds).QueryRow(func(r pgx.Row) error {
+			row.changes, vv.Severity, row.kinds, row.notes).QueryRow(func(r pgx.Row) error {
 			if err := r.Scan(&vv.ID); err != nil {
 				return fmt.Errorf("insert version %d: %w", vv.Number, err)
 			}
@@ -191,16 +260,16 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	if err := tx.SendBatch(ctx, &writes).Close(); err != nil {
 		// The version insert's error already names its statement; the
 		// blob's, the schedule's and the server's errors are named here.
-		return fmt.Errorf("write: %w", err)
+		return saved{}, fmt.Errorf("write: %w", err)
+	}
+	out := saved{c: cc}
+	if v != nil {
+		out.v = &vv
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return out, &commitError{err}
 	}
-	*c = cc
-	if v != nil {
-		*v = vv
-	}
-	return nil
+	return out, nil
 }
 
 // versionRow holds a version's column values that need encoding.
@@ -208,6 +277,7 @@ type versionRow struct {
 	at      string
 	changes []byte // nil stores NULL
 	kinds   []string
+	notes   []string
 	blob    []byte // compressed Raw
 }
 
@@ -223,6 +293,10 @@ func (s *Store) newVersionRow(v snapshots.Version) (versionRow, error) {
 	r.kinds = v.Kinds
 	if r.kinds == nil {
 		r.kinds = []string{} // the column is NOT NULL; nil would bind as NULL
+	}
+	r.notes = v.Notes
+	if r.notes == nil {
+		r.notes = []string{}
 	}
 	if r.blob, err = s.compress(v.Raw); err != nil {
 		return r, fmt.Errorf("compress body: %w", err)
