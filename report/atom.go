@@ -11,7 +11,8 @@ import (
 	"time"
 )
 
-// Atom is the Atom 1.0 feed format: one entry per article change.
+// Atom is the Atom 1.0 feed format: one entry per article change, and one
+// per failed check.
 const Atom Format = "atom"
 
 // AtomFeed is an Atom 1.0 feed of changes. Feed files kept by notifiers
@@ -107,6 +108,39 @@ func AtomEntryOf(it Item, generated time.Time) (AtomEntry, error) {
 	return e, nil
 }
 
+// AtomEventEntryOf is a failed check as an Atom entry, titled "Could not
+// check: gone: 410 — <title or URL>". Its id depends only on the URL, the
+// event and when it happened, so the same outage always has the same id
+// and the next one a new id.
+func AtomEventEntryOf(e Event, generated time.Time) AtomEntry {
+	at := e.At
+	if at.IsZero() {
+		at = generated
+	}
+	reason := eventReason(e)
+	name := strings.TrimSpace(clean(e.Title))
+	if name == "" {
+		name = clean(e.URL)
+	}
+	entry := AtomEntry{
+		ID:      UUIDURN(fmt.Sprintf("redline event\x00%s\x00%s\x00%s", e.URL, e.Event, at.UTC().Format(time.RFC3339Nano))),
+		Title:   fmt.Sprintf("Could not check: %s — %s", reason, name),
+		Updated: at.UTC().Format(AtomTime),
+		Summary: reason,
+		Content: &AtomContent{Type: "text", Body: eventText(e) + "\n"},
+	}
+	if u, err := url.Parse(e.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		entry.Links = []AtomLink{{Rel: "alternate", Href: u.String()}}
+	}
+	if src := clean(e.Source); src != "" {
+		entry.Author = &AtomPerson{Name: src}
+	}
+	if ev := clean(e.Event); ev != "" {
+		entry.Categories = []AtomCategory{{Term: ev}}
+	}
+	return entry
+}
+
 // Encode writes the feed as an XML document.
 func (f AtomFeed) Encode(w io.Writer) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {
@@ -152,6 +186,9 @@ func renderAtom(b *bytes.Buffer, r Report) error {
 			}
 			feed.Entries = append(feed.Entries, e)
 		}
+	}
+	for _, e := range sortedEvents(r.Events) {
+		feed.Entries = append(feed.Entries, AtomEventEntryOf(e, r.Generated))
 	}
 	return feed.Encode(b)
 }

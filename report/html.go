@@ -36,7 +36,25 @@ type htmlPage struct {
 	GeneratedISO string
 	Count        string // "7 changes in 3 articles", empty when none
 	Articles     []htmlArticle
+	Events       htmlEvents
 	Omitted      string // the note on changes left out, empty when none
+}
+
+// htmlEvents is the section of failed checks, left out when List and
+// Omitted are both empty.
+type htmlEvents struct {
+	Heading string // "Could not check (2)"
+	List    []htmlEvent
+	Omitted string // the note on events left out, empty when none
+}
+
+type htmlEvent struct {
+	Reason    string
+	Title     string
+	URL       string
+	Href      string // URL when it is http(s), else empty: shown, not linked
+	Source    string
+	At, AtISO string
 }
 
 type htmlArticle struct {
@@ -98,9 +116,23 @@ func renderHTML(b *bytes.Buffer, r Report) error {
 	if !r.Generated.IsZero() {
 		page.Generated, page.GeneratedISO = timeText(r.Generated), timeISO(r.Generated)
 	}
+	var count []string
 	if len(arts) > 0 {
-		page.Count = plural(countChanges(r.Items), "change") + " in " + plural(len(arts), "article")
+		count = append(count, plural(countChanges(r.Items), "change")+" in "+plural(len(arts), "article"))
 	}
+	if n := eventCount(r); n > 0 {
+		count = append(count, couldNotCheck(n))
+		page.Events = htmlEvents{Heading: eventsHeading(r), Omitted: omittedEventsNote(r.OmittedEvents)}
+		for _, e := range sortedEvents(r.Events) {
+			he := htmlEvent{Reason: eventReason(e), Title: strings.TrimSpace(clean(e.Title)),
+				URL: clean(e.URL), Href: htmlHref(e.URL), Source: clean(e.Source)}
+			if !e.At.IsZero() {
+				he.At, he.AtISO = timeText(e.At), timeISO(e.At)
+			}
+			page.Events.List = append(page.Events.List, he)
+		}
+	}
+	page.Count = strings.Join(count, " · ")
 	for _, a := range arts {
 		title := clean(a.title())
 		if strings.TrimSpace(title) == "" {

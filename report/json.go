@@ -14,8 +14,24 @@ import (
 type jsonReport struct {
 	Generated string     `json:"generated"`
 	Items     []jsonItem `json:"items"`
+	// Events are the failed checks, left out when there are none, so a
+	// report without them reads as it always did.
+	Events []jsonEvent `json:"events,omitempty"`
 	// Omitted is Report.Omitted, left out when zero.
 	Omitted int `json:"omitted_changes,omitempty"`
+	// OmittedEvents is Report.OmittedEvents, left out when zero.
+	OmittedEvents int `json:"omitted_events,omitempty"`
+}
+
+// jsonEvent is one failed check. Event is the stable name ("gone",
+// "extraction collapsed"), Reason the sentence for a person.
+type jsonEvent struct {
+	URL    string `json:"url"`
+	Source string `json:"source"`
+	Title  string `json:"title"`
+	Event  string `json:"event"`
+	Reason string `json:"reason"`
+	At     string `json:"at"`
 }
 
 type jsonItem struct {
@@ -46,6 +62,17 @@ func renderJSON(b *bytes.Buffer, r Report) error {
 				Changes:     it.Changes,
 			})
 		}
+	}
+	out.OmittedEvents = r.OmittedEvents
+	for _, e := range sortedEvents(r.Events) {
+		out.Events = append(out.Events, jsonEvent{
+			URL:    e.URL,
+			Source: e.Source,
+			Title:  e.Title,
+			Event:  e.Event,
+			Reason: e.Reason,
+			At:     e.At.UTC().Format(time.RFC3339),
+		})
 	}
 	data, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

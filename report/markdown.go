@@ -34,9 +34,41 @@ func renderMarkdown(b *bytes.Buffer, r Report) {
 		}
 		b.WriteString("\n")
 	}
+	markdownEvents(b, r)
 	if note := omittedNote(r.Omitted); note != "" {
 		fmt.Fprintf(b, "%s\n", note)
 	}
+}
+
+// markdownEvents writes the failed checks as a list, one item each. The
+// reason comes first, in bold, so no scraped text starts the item, where
+// "1. " or "- " would open a list of the page's making.
+func markdownEvents(b *bytes.Buffer, r Report) {
+	if eventCount(r) == 0 {
+		return
+	}
+	if len(r.Items) == 0 && r.Omitted == 0 {
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(b, "## %s\n\n", eventsHeading(r))
+	for _, e := range sortedEvents(r.Events) {
+		parts := []string{"**" + mdEscape(eventReason(e)) + "**"}
+		if title := strings.TrimSpace(clean(e.Title)); title != "" {
+			parts = append(parts, mdEscape(title))
+		}
+		parts = append(parts, mdURL(e.URL))
+		if src := clean(e.Source); src != "" {
+			parts = append(parts, "source: "+mdEscape(src))
+		}
+		if !e.At.IsZero() {
+			parts = append(parts, timeText(e.At))
+		}
+		fmt.Fprintf(b, "- %s\n", strings.Join(parts, " · "))
+	}
+	if note := omittedEventsNote(r.OmittedEvents); note != "" {
+		fmt.Fprintf(b, "\n%s\n", note)
+	}
+	b.WriteString("\n")
 }
 
 func markdownItem(b *bytes.Buffer, it Item) {

@@ -296,7 +296,57 @@ func headline(r Report, arts []article) string {
 	if len(arts) > 0 {
 		parts = append(parts, plural(countChanges(r.Items), "change")+" in "+plural(len(arts), "article"))
 	}
+	if n := eventCount(r); n > 0 {
+		parts = append(parts, couldNotCheck(n))
+	}
 	return strings.Join(parts, " · ")
+}
+
+// eventCount is how many failed checks r reports, left out ones included.
+func eventCount(r Report) int { return len(r.Events) + r.OmittedEvents }
+
+// couldNotCheck is "1 article could not be checked".
+func couldNotCheck(n int) string {
+	if n == 1 {
+		return "1 article could not be checked"
+	}
+	return plural(n, "article") + " could not be checked"
+}
+
+// eventsHeading heads the section of failed checks: "Could not check (2)".
+// It holds only a number, so it needs no escaping.
+func eventsHeading(r Report) string { return fmt.Sprintf("Could not check (%d)", eventCount(r)) }
+
+// sortedEvents returns the events oldest first, then by URL and name, so
+// the order never depends on which worker finished first.
+func sortedEvents(evs []Event) []Event {
+	out := slices.Clone(evs)
+	slices.SortStableFunc(out, func(x, y Event) int {
+		return cmp.Or(x.At.Compare(y.At), strings.Compare(x.URL, y.URL), strings.Compare(x.Event, y.Event))
+	})
+	return out
+}
+
+// eventReason is the cleaned sentence that says why the check failed:
+// the reason, else the event's name. The reason may quote the page (a
+// selector, a wall phrase), so it is scraped text like any other.
+func eventReason(e Event) string {
+	if s := strings.TrimSpace(clean(e.Reason)); s != "" {
+		return s
+	}
+	if s := strings.TrimSpace(clean(e.Event)); s != "" {
+		return s
+	}
+	return "check failed"
+}
+
+// omittedEventsNote ends an events section missing n events, or is "".
+// It holds only a number, so it needs no escaping.
+func omittedEventsNote(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return "… " + plural(n, "more failed check") + ", see the report"
 }
 
 // speakerChanged reports whether some quote in c changed speaker. The

@@ -429,8 +429,9 @@ func TestRender_WriteError(t *testing.T) {
 // FuzzRender puts fuzzed scraped text in every field and checks that the
 // Text output stays terminal-safe, the Markdown and HTML outputs stay
 // inert, the JSON is valid, and the Atom feed is strict XML with no
-// markup and no link but http(s). A second item takes a fuzzed URL whole,
-// for the HTML and Atom links.
+// markup and no link but http(s). A second item and a second event take a
+// fuzzed URL whole, for the HTML and Atom links. Every report also lists
+// failed checks, whose fields are fuzzed too.
 func FuzzRender(f *testing.F) {
 	f.Add(hostileTitle, "Jane \x1b[1mDoe", "a [x](javascript:1) ", "<script>", "\n2. high · quote_changed")
 	f.Add("www.evil.example", "@you", "~~s~~ **b**", "\u009b2J", "\u202e")
@@ -446,7 +447,7 @@ func FuzzRender(f *testing.F) {
 				Figures: []diffing.FigureChange{{Before: c, After: a}},
 				Ops:     []diffing.Op{eq(a), del(b), ins(c), eq(title), ins(speaker)},
 			}}},
-		}}}
+		}}, Events: []report.Event{{URL: "https://e.example/" + c, Source: b, Title: title, Event: c, Reason: speaker}}}
 		txt := render(t, report.Text, r, report.Options{})
 		checkTerminalSafe(t, txt)
 		if strings.Contains(txt, "\x1b") {
@@ -469,6 +470,8 @@ func FuzzRender(f *testing.F) {
 		}
 		r.Items = append(r.Items, report.Item{URL: a, Source: c, Title: b, FromVersion: 2, ToVersion: 3, Changes: r.Items[0].Changes})
 		checkHTMLInert(t, render(t, report.HTML, r, report.Options{}))
-		checkAtomInert(t, render(t, report.Atom, r, report.Options{}), len(r.Items))
+		r.Events = append(r.Events, report.Event{URL: b, Source: a, Title: speaker, Event: title, Reason: c})
+		checkHTMLInert(t, render(t, report.HTML, r, report.Options{}))
+		checkAtomInert(t, render(t, report.Atom, r, report.Options{}), len(r.Items)+len(r.Events))
 	})
 }

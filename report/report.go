@@ -30,14 +30,36 @@ type Item struct {
 	Changes     *diffing.ChangeSet
 }
 
-// Report is a set of changes to render.
+// Event is a check that failed: the article is gone, its extraction
+// collapsed, the server timed out. It is reported once per outage, in its
+// own section after the changes.
+type Event struct {
+	URL    string
+	Source string
+	Title  string // the article's title when known, else ""
+	// Event is the failure's stable name, as monitor.Event spells it:
+	// "gone", "extraction collapsed", "timeout"…
+	Event string
+	// Reason says it for a person: "gone: 410", "extraction collapsed:
+	// 12 words vs 1840 before".
+	Reason string
+	At     time.Time // when the check failed
+}
+
+// Report is a set of changes, and of checks that failed, to render.
 type Report struct {
 	Generated time.Time
 	Items     []Item
+	// Events are the failed checks, rendered after the changes. A report
+	// with events and no items still says there were no changes.
+	Events []Event
 	// Omitted counts changes left out of Items to keep a message within
 	// its size limit. When it is not zero, every format ends with a note
 	// saying how many more there are and where to see them.
 	Omitted int
+	// OmittedEvents counts events left out of Events for the same reason;
+	// the events section then ends with a note saying how many.
+	OmittedEvents int
 }
 
 // Options tune rendering.

@@ -48,6 +48,7 @@ func renderText(b *bytes.Buffer, r Report, opt Options) {
 		}
 		t.article(a)
 	}
+	t.events(r)
 	if note := omittedNote(r.Omitted); note != "" {
 		fmt.Fprintf(b, "\n%s\n", note)
 	}
@@ -128,4 +129,36 @@ func (t textWriter) diff(spans []span) string {
 		}
 	}
 	return b.String()
+}
+
+// events writes the failed checks, one line each: reason, title, URL,
+// source and time.
+func (t textWriter) events(r Report) {
+	if eventCount(r) == 0 {
+		return
+	}
+	fmt.Fprintf(t.b, "\n=== %s\n", t.style(ansiBold, eventsHeading(r)))
+	for _, e := range sortedEvents(r.Events) {
+		fmt.Fprintf(t.b, "    - %s\n", eventText(e))
+	}
+	if note := omittedEventsNote(r.OmittedEvents); note != "" {
+		fmt.Fprintf(t.b, "    %s\n", note)
+	}
+}
+
+// eventText is one failed check on one clean line: "gone: 410 · title ·
+// URL · source: a · time".
+func eventText(e Event) string {
+	parts := []string{eventReason(e)}
+	if title := strings.TrimSpace(clean(e.Title)); title != "" {
+		parts = append(parts, title)
+	}
+	parts = append(parts, clean(e.URL))
+	if src := clean(e.Source); src != "" {
+		parts = append(parts, "source: "+src)
+	}
+	if !e.At.IsZero() {
+		parts = append(parts, timeText(e.At))
+	}
+	return strings.Join(parts, " · ")
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -104,9 +105,10 @@ func newDispatcher(a *app, cfg Config, st snapshots.Store) (*notify.Dispatcher, 
 	})
 }
 
-// deliver sends one cycle's changes as one digest per notifier, after
-// retrying what earlier cycles could not deliver. Failures are logged and
-// kept in the store for the next cycle; they do not fail the check.
+// deliver sends one cycle's changes and failed checks as one digest per
+// notifier, after retrying what earlier cycles could not deliver. Failures
+// are logged and kept in the store for the next cycle; they do not fail
+// the check. `check` and the daemon's OnCycle both come through here.
 func deliver(ctx context.Context, a *app, d *notify.Dispatcher, results []monitor.Result) {
 	if d == nil {
 		return
@@ -115,10 +117,10 @@ func deliver(ctx context.Context, a *app, d *notify.Dispatcher, results []monito
 		a.log.Warn("notifications: earlier deliveries still pending", "err", err)
 	}
 	rep := reportOf(results, a.now())
-	if len(rep.Items) == 0 {
+	if len(rep.Items) == 0 && len(rep.Events) == 0 {
 		return
 	}
-	if err := d.Send(ctx, notify.Digest{Generated: rep.Generated, Items: rep.Items}); err != nil {
+	if err := d.Send(ctx, notify.Digest{Generated: rep.Generated, Items: rep.Items, Events: rep.Events}); err != nil {
 		a.log.Warn("notifications: delivery failed; kept for the next cycle", "err", err)
 	}
 }
@@ -316,16 +318,38 @@ func printSummary(w io.Writer, s summary, files []string) {
 	}
 }
 
-// reportOf turns the results that changed an article into a report.
+// reportOf turns the results that changed an article into a report's
+// items, and the checks that began an outage into its events.
 func reportOf(results []monitor.Result, now time.Time) report.Report {
 	rep := report.Report{Generated: now.UTC()}
 	for _, r := range results {
+		if ev, ok := eventOf(r); ok {
+			rep.Events = append(rep.Events, ev)
+			continue
+		}
 		if !r.Changed() || r.FlapOngoing {
 			continue // a flip of a page already reported as flapping is not news
 		}
 		rep.Items = append(rep.Items, itemOf(r))
 	}
 	return rep
+}
+
+// eventOf is the event of a failed check, if it is news: only the first
+// failure of an article's run is, so an outage is reported and notified
+// once, and again only after the article has recovered. The title stays
+// empty: a failed check has no version, and the article row keeps none.
+func eventOf(r monitor.Result) (report.Event, bool) {
+	if r.Err == nil || r.Ongoing {
+		return report.Event{}, false
+	}
+	return report.Event{
+		URL:    r.URL,
+		Source: r.Source,
+		Event:  string(r.Event),
+		Reason: cmp.Or(r.Reason, r.Err.Error()),
+		At:     r.Check.At,
+	}, true
 }
 
 func itemOf(r monitor.Result) report.Item {
@@ -346,9 +370,10 @@ func reportName(t time.Time) string {
 }
 
 // writeReports writes the report once per configured format as dir/name.EXT
-// and returns the paths written. An empty report writes nothing.
+// and returns the paths written. A report with neither changes nor
+// failed checks writes nothing.
 func writeReports(dir, name string, formats []report.Format, rep report.Report) ([]string, error) {
-	if len(rep.Items) == 0 || len(formats) == 0 || dir == "" {
+	if len(rep.Items) == 0 && len(rep.Events) == 0 || len(formats) == 0 || dir == "" {
 		return nil, nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

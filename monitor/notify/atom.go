@@ -20,7 +20,7 @@ import (
 
 // atom keeps an Atom 1.0 file of changes, newest first, capped at max
 // entries. Each entry is one item (one article from one version to
-// another); sending the same item again replaces its entry.
+// another) or one failed check; sending the same again replaces its entry.
 type atom struct {
 	name string
 	path string
@@ -58,6 +58,15 @@ func (a *atom) update(d Digest) error {
 		if err != nil {
 			return err
 		}
+		if i, ok := byID[e.ID]; ok {
+			feed.Entries[i] = e
+			continue
+		}
+		byID[e.ID] = len(feed.Entries)
+		feed.Entries = append(feed.Entries, e)
+	}
+	for _, ev := range d.Events {
+		e := report.AtomEventEntryOf(ev, d.Generated)
 		if i, ok := byID[e.ID]; ok {
 			feed.Entries[i] = e
 			continue

@@ -103,7 +103,7 @@ func New(cfgs []Config, opts Options) (*Dispatcher, error) {
 	return d, nil
 }
 
-// Send delivers d to every notifier that wants some of its items, one
+// Send delivers d to every notifier that wants some of its items or events, one
 // message each, concurrently. Each delivery is recorded in Options.Store
 // before the first try and its outcome after the round; one that still
 // failed stays pending for RetryPending, or is marked failed after
@@ -117,7 +117,7 @@ func (d *Dispatcher) Send(ctx context.Context, dg Digest) error {
 	var wg sync.WaitGroup
 	for i, t := range d.targets {
 		sub := t.cfg.filter(dg)
-		if len(sub.Items) == 0 {
+		if sub.empty() {
 			continue
 		}
 		wg.Go(func() { errs[i] = d.start(ctx, t, sub) })
@@ -277,7 +277,7 @@ func (d *Dispatcher) round(ctx context.Context, t *target, del *snapshots.Delive
 	}
 	switch del.Status {
 	case snapshots.DeliverySent:
-		log.Info("delivered", "items", len(dg.Items), "tries", tries, "round", del.Attempts)
+		log.Info("delivered", "items", len(dg.Items), "events", len(dg.Events), "tries", tries, "round", del.Attempts)
 	case snapshots.DeliveryPending:
 		log.Warn("delivery failed, will retry next cycle", "tries", tries, "round", del.Attempts, "err", err)
 	default:

@@ -221,26 +221,39 @@ func (e *email) build(d Digest, r report.Report, id string) ([]byte, error) {
 	return m.Bytes(), nil
 }
 
-// subject is "[redline] high: <top title>", with how many more articles.
-// plain strips CR and LF, so a title cannot add a header, and Q-encoding
-// carries any non-ASCII.
+// subject is "[redline] high: <top title>", with how many more articles
+// and how many could not be checked; with only failed checks it is
+// "[redline] 2 articles could not be checked", or for one "[redline]
+// could not check: gone: 410 — <title>". plain strips CR and LF, so a
+// title cannot add a header, and Q-encoding carries any non-ASCII.
 func subject(d Digest) string {
+	if len(d.Items) == 0 {
+		s := "[redline] " + couldNotCheck(len(d.Events))
+		if len(d.Events) == 1 {
+			s = "[redline] could not check: " + eventReason(d.Events[0]) + " — " + eventTitle(d.Events[0])
+		}
+		return mime.QEncoding.Encode("utf-8", noEncodedWords(s))
+	}
 	top := d.Items[0]
 	for _, it := range d.Items[1:] {
 		if severity(it) > severity(top) {
 			top = it
 		}
 	}
-	t := title(top)
-	// A title holding "=?" could pose as an encoded word and show other
-	// text; a zero-width space breaks that and forces real encoding.
-	t = strings.ReplaceAll(t, "=?", "=\u200b?")
-	s := fmt.Sprintf("[redline] %s: %s", d.maxSeverity(), t)
+	s := fmt.Sprintf("[redline] %s: %s", d.maxSeverity(), title(top))
 	if _, articles := d.counts(); articles > 1 {
 		s += fmt.Sprintf(" (+%s)", plural(articles-1, "article"))
 	}
-	return mime.QEncoding.Encode("utf-8", s)
+	if len(d.Events) > 0 {
+		s += "; " + couldNotCheck(len(d.Events))
+	}
+	return mime.QEncoding.Encode("utf-8", noEncodedWords(s))
 }
+
+// noEncodedWords breaks every "=?" in s: scraped text holding one could
+// pose as an encoded word and show other text; a zero-width space breaks
+// that and forces real encoding.
+func noEncodedWords(s string) string { return strings.ReplaceAll(s, "=?", "=\u200b?") }
 
 // fold breaks a header line at spaces so no line passes 78 characters
 // where a space allows it (RFC 5322 §2.2.3); encoded words are separated

@@ -33,10 +33,18 @@ const (
 // fit from their text's size scaled by what the whole digest rendered to,
 // and corrects the scale from each try: a few renders, not one per
 // change. build's errors are returned as they are.
+//
+// Events go before changes: each is cut to maxFieldBytes per string and
+// all are kept, unless even with no change they pass the limit; then the
+// first half, a quarter… are kept, with OmittedEvents set to the rest.
 func fit(d Digest, limit int, build func(report.Report) ([]byte, error)) ([]byte, error) {
-	msg, err := build(report.Report{Generated: d.Generated, Items: d.Items})
+	msg, err := build(report.Report{Generated: d.Generated, Items: d.Items, Events: d.Events})
 	if err != nil || len(msg) <= limit {
 		return msg, err
+	}
+	events := make([]report.Event, len(d.Events))
+	for i, e := range d.Events {
+		events[i] = shortEvent(e)
 	}
 	// Most severe items first, so what is cut is what matters least.
 	items := slices.Clone(d.Items)
@@ -52,7 +60,8 @@ func fit(d Digest, limit int, build func(report.Report) ([]byte, error)) ([]byte
 	}
 	// keep builds the report of the first k changes in that order.
 	keep := func(k int) report.Report {
-		r := report.Report{Generated: d.Generated, Omitted: len(full) - k}
+		r := report.Report{Generated: d.Generated, Omitted: len(full) - k,
+			Events: events, OmittedEvents: len(d.Events) - len(events)}
 		next := 0
 		for _, it := range items {
 			if k == 0 {
@@ -84,13 +93,27 @@ func fit(d Digest, limit int, build func(report.Report) ([]byte, error)) ([]byte
 	for _, c := range full {
 		total += textSize(c)
 	}
-	scale := float64(len(msg)) / float64(max(total, 1)) // bytes of message per byte of text
+	// base is what the message is without any change: the events and the
+	// notes. Scaling only the rest keeps many events from crowding out
+	// changes that would fit.
+	base := 0
+	if len(events) > 0 {
+		empty, err := build(keep(0))
+		if err != nil {
+			return nil, err
+		}
+		if len(empty) > limit {
+			return fitEvents(events, &events, limit, func() ([]byte, error) { return build(keep(0)) })
+		}
+		base = len(empty)
+	}
+	scale := float64(max(len(msg)-base, 1)) / float64(max(total, 1)) // bytes of message per byte of text
 	// The first try may keep every change, shortened.
 	k := len(short) + 1
 	for range 8 {
 		// The most changes whose scaled size is under 90% of the limit,
 		// and fewer than last time.
-		budget := int(0.9 * float64(limit) / scale)
+		budget := int(max(0.9*float64(limit)-float64(base), 0) / scale)
 		k = min(k-1, sort.SearchInts(prefix, budget+1)-1)
 		if k <= 0 {
 			break
@@ -99,7 +122,7 @@ func fit(d Digest, limit int, build func(report.Report) ([]byte, error)) ([]byte
 		if err != nil || len(msg) <= limit {
 			return msg, err
 		}
-		scale = float64(len(msg)) / float64(max(prefix[k], 1))
+		scale = float64(max(len(msg)-base, 1)) / float64(max(prefix[k], 1))
 	}
 	// Not converging: halve until it fits. With no change left, the
 	// message is a header and the note, which every limit here holds.
@@ -110,6 +133,25 @@ func fit(d Digest, limit int, build func(report.Report) ([]byte, error)) ([]byte
 		}
 	}
 	return build(keep(0))
+}
+
+// fitEvents keeps the first half of all, then a quarter…, setting *kept
+// for build, until build's message fits limit or no event is left.
+func fitEvents(all []report.Event, kept *[]report.Event, limit int, build func() ([]byte, error)) ([]byte, error) {
+	for n := len(all) / 2; ; n /= 2 {
+		*kept = all[:n]
+		msg, err := build()
+		if err != nil || len(msg) <= limit || n == 0 {
+			return msg, err
+		}
+	}
+}
+
+// shortEvent cuts each string of e to maxFieldBytes.
+func shortEvent(e report.Event) report.Event {
+	e.URL, e.Source, e.Title = cut(e.URL, maxFieldBytes), cut(e.Source, maxFieldBytes), cut(e.Title, maxFieldBytes)
+	e.Event, e.Reason = cut(e.Event, maxFieldBytes), cut(e.Reason, maxFieldBytes)
+	return e
 }
 
 // textSize is how many bytes of scraped text c holds, plus a little for

@@ -1,7 +1,8 @@
-// Package notify delivers digests of article changes: a signed JSON
-// webhook, a Slack-compatible incoming webhook, e-mail over SMTP and an Atom
-// feed file. One cycle's changes go out as one Digest per notifier, filtered
-// by each notifier's sources and minimum severity. A Dispatcher retries
+// Package notify delivers digests of article changes and failed checks: a
+// signed JSON webhook, a Slack-compatible incoming webhook, e-mail over SMTP
+// and an Atom feed file. One cycle's changes and failed checks go out as one
+// Digest per notifier, filtered by each notifier's sources and (changes
+// only) minimum severity. A Dispatcher retries
 // failed sends with backoff and records every delivery's outcome in a
 // snapshots.DeliveryStore, so what still failed is retried on a later cycle.
 //
@@ -16,13 +17,16 @@
 //	  "id": "9b0c…",          // 32 hex digits, the same on every retry of this digest to this notifier: drop duplicates by it
 //	  "notifier": "newsroom", // the notifier's configured name
 //	  "sent_at": "2025-03-14T09:30:00Z", // this try; X-Redline-Timestamp holds it as Unix seconds
-//	  "severity": "high",     // the highest in the digest: low, medium or high
+//	  "severity": "high",     // the highest in the digest: low, medium or high; none with only events
 //	  "changes": 7,           // changes in all items
 //	  "articles": 3,          // distinct article URLs
+//	  "failed_checks": 1,     // failed checks (report.events), only when there are some
 //	  "report": {             // exactly redline's JSON report format
 //	    "generated": "2025-03-14T09:29:58Z",
 //	    "items": [{"url": "…", "source": "…", "title": "…", "from_version": 2, "to_version": 3,
 //	               "at": "…", "changes": { change-set JSON, see the README }}],
+//	    "events": [{"url": "…", "source": "…", "title": "…", "event": "gone", "reason": "gone: 410",
+//	                "at": "…"}],   // only when some check failed
 //	    "omitted_changes": 120 // only when the body would pass 1 MiB: changes left out, least severe first
 //	  }
 //	}
@@ -31,7 +35,7 @@
 // report keeps the most severe changes, each scraped string cut to 2,000
 // bytes, and ends with "… N more changes, see the report". The webhook's
 // "changes" and "articles" and the e-mail's subject still describe the
-// whole digest. A Slack message lists at most 20 items.
+// whole digest. A Slack message lists at most 20 items and 20 failed checks.
 //
 // Headers: Content-Type: application/json, X-Redline-Delivery (the id),
 // X-Redline-Timestamp (Unix seconds) and X-Redline-Signature:
@@ -182,11 +186,18 @@ func (o *Options) defaults() {
 	o.RetryBatch = cmp.Or(o.RetryBatch, 100)
 }
 
-// Digest is one cycle's changes, sent as one message per notifier.
+// Digest is one cycle's changes and failed checks, sent as one message
+// per notifier. A digest with events and no items is still sent.
 type Digest struct {
 	Generated time.Time
 	Items     []report.Item
+	// Events are the checks that failed for the first time since the
+	// article last checked fine: one per outage, never one per retry.
+	Events []report.Event
 }
+
+// empty reports whether d holds nothing to send.
+func (d Digest) empty() bool { return len(d.Items) == 0 && len(d.Events) == 0 }
 
 // severity is the highest severity of the item, as report ranks it.
 func severity(it report.Item) diffing.Severity {
@@ -223,9 +234,17 @@ func (d Digest) counts() (changes, articles int) {
 }
 
 // filter keeps the items this notifier wants: with changes, from its
-// sources, at or above its severity.
+// sources, at or above its severity; and the events from its sources.
+// Events are not held to MinSeverity: there is one per outage, so they
+// are rare, and a story taken down matters at any threshold.
 func (c *Config) filter(d Digest) Digest {
 	out := Digest{Generated: d.Generated}
+	for _, e := range d.Events {
+		if len(c.Sources) > 0 && !slices.Contains(c.Sources, e.Source) {
+			continue
+		}
+		out.Events = append(out.Events, e)
+	}
 	for _, it := range d.Items {
 		if it.Changes.Empty() || severity(it) < c.MinSeverity {
 			continue
@@ -239,14 +258,29 @@ func (c *Config) filter(d Digest) Digest {
 }
 
 // payloadVersion is bumped when payload's shape changes, so a newer
-// program can tell an old stored delivery from a new one.
-const payloadVersion = 1
+// program can tell an old stored delivery from a new one. Version 2 added
+// events; an older program refuses it rather than drop them unseen.
+const payloadVersion = 2
+
+// minPayloadVersion is the oldest stored payload decodeDigest still reads:
+// version 1 is version 2 without events.
+const minPayloadVersion = 1
 
 // payload is a Digest as stored with a delivery, to be sent again later.
 type payload struct {
-	Version   int           `json:"v"`
-	Generated time.Time     `json:"generated"`
-	Items     []payloadItem `json:"items"`
+	Version   int            `json:"v"`
+	Generated time.Time      `json:"generated"`
+	Items     []payloadItem  `json:"items"`
+	Events    []payloadEvent `json:"events,omitempty"`
+}
+
+type payloadEvent struct {
+	URL    string    `json:"url"`
+	Source string    `json:"source"`
+	Title  string    `json:"title"`
+	Event  string    `json:"event"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
 }
 
 type payloadItem struct {
@@ -265,6 +299,9 @@ func encodeDigest(d Digest) ([]byte, error) {
 	for i, it := range d.Items {
 		p.Items[i] = payloadItem{it.URL, it.Source, it.Title, it.FromVersion, it.ToVersion, it.At, it.Changes}
 	}
+	for _, e := range d.Events {
+		p.Events = append(p.Events, payloadEvent{e.URL, e.Source, e.Title, e.Event, e.Reason, e.At})
+	}
 	b, err := json.Marshal(p)
 	if err != nil {
 		return nil, fmt.Errorf("encode digest: %w", err)
@@ -278,13 +315,17 @@ func decodeDigest(b []byte) (Digest, error) {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return Digest{}, fmt.Errorf("decode stored digest: %w", err)
 	}
-	if p.Version != payloadVersion {
-		return Digest{}, fmt.Errorf("decode stored digest: version %d, want %d", p.Version, payloadVersion)
+	if p.Version < minPayloadVersion || p.Version > payloadVersion {
+		return Digest{}, fmt.Errorf("decode stored digest: version %d, want %d to %d", p.Version, minPayloadVersion, payloadVersion)
 	}
 	d := Digest{Generated: p.Generated, Items: make([]report.Item, len(p.Items))}
 	for i, it := range p.Items {
 		d.Items[i] = report.Item{URL: it.URL, Source: it.Source, Title: it.Title,
 			FromVersion: it.FromVersion, ToVersion: it.ToVersion, At: it.At, Changes: it.Changes}
+	}
+	for _, e := range p.Events {
+		d.Events = append(d.Events, report.Event{URL: e.URL, Source: e.Source, Title: e.Title,
+			Event: e.Event, Reason: e.Reason, At: e.At})
 	}
 	return d, nil
 }
@@ -440,6 +481,31 @@ func title(it report.Item) string {
 		return "(untitled)"
 	}
 	return t
+}
+
+// eventTitle is an event's article for a one-line summary: its title,
+// else its URL.
+func eventTitle(e report.Event) string {
+	if t := plain(e.Title, 200); t != "" {
+		return t
+	}
+	if u := plain(e.URL, 200); u != "" {
+		return u
+	}
+	return "(untitled)"
+}
+
+// eventReason is why an event's check failed, on one plain line.
+func eventReason(e report.Event) string {
+	return cmp.Or(plain(e.Reason, 300), plain(e.Event, 100), "check failed")
+}
+
+// couldNotCheck is "1 article could not be checked".
+func couldNotCheck(n int) string {
+	if n == 1 {
+		return "1 article could not be checked"
+	}
+	return plural(n, "article") + " could not be checked"
 }
 
 // kinds lists the item's change kinds, most common first, then by name,

@@ -14,9 +14,13 @@ import (
 	"github.com/redline-news/redline/report"
 )
 
-// slackMaxItems caps the items listed in one message; Slack allows 50
-// blocks, and a longer list is not read anyway.
-const slackMaxItems = 20
+// slackMaxItems caps the items listed in one message, and
+// slackMaxEvents the failed checks; Slack allows 50 blocks (these make at
+// most 46), and a longer list is not read anyway.
+const (
+	slackMaxItems  = 20
+	slackMaxEvents = 20
+)
 
 // slack posts to a Slack-compatible incoming webhook: a plain "text"
 // fallback for notifications and mrkdwn "blocks" for the message.
@@ -77,12 +81,29 @@ func slackMessageOf(d Digest) slackMessage {
 	slices.SortStableFunc(items, func(a, b report.Item) int {
 		return cmp.Or(cmp.Compare(severity(b), severity(a)), b.At.Compare(a.At), strings.Compare(a.URL, b.URL))
 	})
+	events := slices.Clone(d.Events)
+	slices.SortStableFunc(events, func(a, b report.Event) int {
+		return cmp.Or(a.At.Compare(b.At), strings.Compare(a.URL, b.URL))
+	})
 	changes, articles := d.counts()
-	summary := fmt.Sprintf("%s in %s, highest severity %s", plural(changes, "change"), plural(articles, "article"), d.maxSeverity())
-	text := "redline: " + summary
+	var parts []string
 	if len(items) > 0 {
+		parts = append(parts, fmt.Sprintf("%s in %s, highest severity %s", plural(changes, "change"), plural(articles, "article"), d.maxSeverity()))
+	}
+	if len(events) > 0 {
+		parts = append(parts, couldNotCheck(len(events)))
+	}
+	summary := strings.Join(parts, "; ")
+	text := "redline: " + summary
+	switch {
+	case len(items) > 0:
 		text += ": " + title(items[0])
-		if articles > 1 {
+		if articles > 1 || len(events) > 0 {
+			text += " and more"
+		}
+	case len(events) > 0:
+		text += ": " + eventReason(events[0]) + " — " + eventTitle(events[0])
+		if len(events) > 1 {
 			text += " and more"
 		}
 	}
@@ -96,7 +117,30 @@ func slackMessageOf(d Digest) slackMessage {
 		}
 		msg.Blocks = append(msg.Blocks, slackBlock{Type: "section", Text: &slackText{"mrkdwn", slackItem(it)}})
 	}
+	if len(events) > 0 {
+		head := fmt.Sprintf("*Could not check (%d)*", len(events))
+		msg.Blocks = append(msg.Blocks, slackBlock{Type: "section", Text: &slackText{"mrkdwn", head}})
+	}
+	for i, e := range events {
+		if i == slackMaxEvents {
+			more := fmt.Sprintf("…and %d more that could not be checked; see the report.", len(events)-i)
+			msg.Blocks = append(msg.Blocks, slackBlock{Type: "context", Elements: []slackText{{"mrkdwn", more}}})
+			break
+		}
+		msg.Blocks = append(msg.Blocks, slackBlock{Type: "section", Text: &slackText{"mrkdwn", slackEvent(e)}})
+	}
 	return msg
+}
+
+// slackEvent is one failed check: linked title (or URL), then why and
+// the source.
+func slackEvent(e report.Event) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%s*\n%s", slackLink(e.URL, eventTitle(e)), slackEscape(eventReason(e)))
+	if src := plain(e.Source, 80); src != "" {
+		fmt.Fprintf(&b, " · %s", slackEscape(src))
+	}
+	return b.String()
 }
 
 // slackItem is one item: linked title, severity and kinds, versions and

@@ -31,13 +31,16 @@ type webhook struct {
 }
 
 type webhookBody struct {
-	ID       string          `json:"id"`
-	Notifier string          `json:"notifier"`
-	SentAt   string          `json:"sent_at"`
-	Severity string          `json:"severity"`
-	Changes  int             `json:"changes"`
-	Articles int             `json:"articles"`
-	Report   json.RawMessage `json:"report"`
+	ID       string `json:"id"`
+	Notifier string `json:"notifier"`
+	SentAt   string `json:"sent_at"`
+	Severity string `json:"severity"`
+	Changes  int    `json:"changes"`
+	Articles int    `json:"articles"`
+	// Events counts the digest's failed checks, all of them even when
+	// the report had to leave some out; omitted when there are none.
+	FailedChecks int             `json:"failed_checks,omitempty"`
+	Report       json.RawMessage `json:"report"`
 }
 
 func (w *webhook) send(ctx context.Context, d Digest, id string) error {
@@ -57,6 +60,7 @@ func (w *webhook) send(ctx context.Context, d Digest, id string) error {
 // body is the signed JSON body, at most maxWebhookBytes: over it, the
 // report keeps the most severe changes and says how many it left out
 // (report.omitted_changes); changes and articles still count them all.
+// Failed checks are in report.events, and counted in events.
 func (w *webhook) body(d Digest, id string, now time.Time) ([]byte, error) {
 	changes, articles := d.counts()
 	return fit(d, maxWebhookBytes, func(r report.Report) ([]byte, error) {
@@ -65,13 +69,14 @@ func (w *webhook) body(d Digest, id string, now time.Time) ([]byte, error) {
 			return nil, err
 		}
 		b, err := json.Marshal(webhookBody{
-			ID:       id,
-			Notifier: w.name,
-			SentAt:   now.Format(time.RFC3339),
-			Severity: d.maxSeverity().String(),
-			Changes:  changes,
-			Articles: articles,
-			Report:   rep.Bytes(),
+			ID:           id,
+			Notifier:     w.name,
+			SentAt:       now.Format(time.RFC3339),
+			Severity:     d.maxSeverity().String(),
+			Changes:      changes,
+			Articles:     articles,
+			FailedChecks: len(d.Events),
+			Report:       rep.Bytes(),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("encode webhook body: %w", err)
