@@ -507,7 +507,10 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 	// results must not keep every page in memory until it ends.
 	v.Raw, v.Header = nil, ""
 	res.Version = v
-	log.Info("new version", "version", v.Number, "severity", v.Severity, "revert_of", res.RevertOf, "flapping", res.Flapping)
+	// Logged once the version is committed: an acknowledgement an auditor
+	// (or the crash test) can hold the store to.
+	log.Info("new version", "version", v.Number, "text_sha256", v.TextSHA256, "chain_hash", v.ChainHash,
+		"severity", v.Severity, "revert_of", res.RevertOf, "flapping", res.Flapping)
 	return res
 }
 

@@ -14,7 +14,8 @@ import (
 // TestBattery_Store runs the store faults of the reliability battery
 // (group D) that need the redline command. The store-level cases (S02,
 // S03, S05 to S08, S11) are TestBattery in snapshots/sqlite; S01 is
-// TestCrashSafety and S04 TestTwoProcessesOneFile (crash_test.go).
+// TestBattery_S01_killMidWrite and S04 TestBattery_S04_twoProcessesOneFile
+// (crash_test.go).
 func TestBattery_Store(t *testing.T) {
 	t.Run("S05_corrupt_db", batteryCorruptStore)
 	t.Run("S09_bit_rot", func(t *testing.T) {
