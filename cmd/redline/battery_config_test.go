@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestBattery_Config runs the config faults of the reliability battery
@@ -282,4 +283,20 @@ notify:
 	if loaded, err := loadConfig(cfg); err != nil || len(loaded.Warnings) != 0 {
 		t.Errorf("mode 0600: %v, warnings %v; want none", err, loaded.Warnings)
 	}
+}
+
+// TestConfig_Limits: the limits a user may change load, and a value out of
+// range is refused naming the file, line and key.
+func TestConfig_Limits(t *testing.T) {
+	cfg, err := parseConfig("config.yaml", []byte("max_header_bytes: 8192\nmax_redirects: 3\nextraction_timeout: 2s\n"+
+		"sources:\n  - {name: a, url: \"https://news.example/a\"}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.MaxHeaderBytes != 8192 || cfg.MaxRedirects != 3 || cfg.ExtractionTimeout != 2*time.Second || cfg.Sources[0].Rules.Timeout != 2*time.Second {
+		t.Fatalf("limits %d %d %v, source extraction timeout %v", cfg.MaxHeaderBytes, cfg.MaxRedirects, cfg.ExtractionTimeout, cfg.Sources[0].Rules.Timeout)
+	}
+	refusal(t, "limits.yaml", "max_header_bytes: 10\n", "limits.yaml:1: max_header_bytes: must be between 4096 and 16777216, got 10")
+	refusal(t, "limits.yaml", "timeout: 5s\nmax_redirects: 99\n", "limits.yaml:2: max_redirects: must be between 1 and 30, got 99")
+	refusal(t, "limits.yaml", "extraction_timeout: forever\n", `limits.yaml:1: extraction_timeout: invalid duration "forever" (between 1ms and 10m, e.g. 10s)`)
 }

@@ -62,6 +62,9 @@ func newMonitor(a *app, cfg Config, st snapshots.Store, h hooks) *monitor.Monito
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		Logger:       a.log,
 
+		MaxHeaderBytes: cfg.MaxHeaderBytes,
+		MaxRedirects:   cfg.MaxRedirects,
+
 		HostConcurrency: cfg.HostConcurrency,
 		HostRate:        cfg.HostRate,
 		Robots:          cfg.Robots,

@@ -80,6 +80,9 @@ type fileConfig struct {
 	Timezone     at[string] `yaml:"timezone"`
 	Timeout      at[string] `yaml:"timeout"`
 	MaxBodyBytes at[int64]  `yaml:"max_body_bytes"`
+	MaxHeaders   at[int64]  `yaml:"max_header_bytes"`
+	MaxRedirects at[int]    `yaml:"max_redirects"`
+	ExtractLimit at[string] `yaml:"extraction_timeout"`
 	MinInterval  at[string] `yaml:"min_interval"`
 	hostLimits   `yaml:",inline"`
 	Reports      reportsConfig   `yaml:"reports"`
@@ -196,8 +199,13 @@ type Config struct {
 	Location     *time.Location
 	Timeout      time.Duration
 	MaxBodyBytes int64
-	ReportDir    string
-	Formats      []report.Format
+	// MaxHeaderBytes, MaxRedirects and ExtractionTimeout are the other
+	// limits a user may change; zero keeps fetch's and extract's defaults.
+	MaxHeaderBytes    int64
+	MaxRedirects      int
+	ExtractionTimeout time.Duration
+	ReportDir         string
+	Formats           []report.Format
 	// Fetch politeness: zero values take fetch's defaults (2 requests at
 	// once and 1 per second per host, robots.txt obeyed).
 	HostConcurrency int
@@ -585,6 +593,25 @@ func (v *validator) compile(fc fileConfig) Config {
 		}
 		cfg.MaxBodyBytes = fc.MaxBodyBytes.V
 	}
+	if fc.MaxHeaders.Line > 0 {
+		if fc.MaxHeaders.V < 4096 || fc.MaxHeaders.V > 16<<20 {
+			v.add(fc.MaxHeaders.Line, "max_header_bytes", "must be between 4096 and 16777216, got %d", fc.MaxHeaders.V)
+		}
+		cfg.MaxHeaderBytes = fc.MaxHeaders.V
+	}
+	if fc.MaxRedirects.Line > 0 {
+		if fc.MaxRedirects.V < 1 || fc.MaxRedirects.V > 30 {
+			v.add(fc.MaxRedirects.Line, "max_redirects", "must be between 1 and 30, got %d", fc.MaxRedirects.V)
+		}
+		cfg.MaxRedirects = fc.MaxRedirects.V
+	}
+	if fc.ExtractLimit.V != "" {
+		d, err := time.ParseDuration(fc.ExtractLimit.V)
+		if err != nil || d <= 0 || d > 10*time.Minute {
+			v.add(fc.ExtractLimit.Line, "extraction_timeout", "invalid duration %q (between 1ms and 10m, e.g. 10s)", fc.ExtractLimit.V)
+		}
+		cfg.ExtractionTimeout = d
+	}
 	if fc.Reports.Dir.V != "" {
 		cfg.ReportDir = fc.Reports.Dir.V
 	}
@@ -613,6 +640,9 @@ func (v *validator) compile(fc fileConfig) Config {
 			continue
 		}
 		if src, ok := v.source(i, sc, cfg.Schedule, cfg.MinInterval, cfg.AllowPrivate, seenURL, seenName); ok {
+			if src.Rules.Timeout == 0 {
+				src.Rules.Timeout = cfg.ExtractionTimeout // 0 keeps extract's default
+			}
 			cfg.Sources = append(cfg.Sources, src)
 		}
 	}

@@ -551,9 +551,22 @@ func TestBattery(t *testing.T) {
 					io.WriteString(c, "Content-Length: 0\r\n\r\n")
 				})
 				_, err := fetch.New(batteryOptions(t, srv.addr())).Get(t.Context(), fetch.Request{URL: srv.url()})
-				wantErr(t, err, fetch.ErrHeadersTooLarge, srv.url(), "response headers exceed limit (65536 bytes)")
+				wantErr(t, err, fetch.ErrHeadersTooLarge, srv.url(), "response headers exceed limit (max_header_bytes=65536)")
 			})
 		}
+		// The limit is configurable: 20 KB of headers pass the default and
+		// not an 8 KiB limit.
+		srv := newRawServer(t, func(c net.Conn) {
+			readRequest(c)
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nX-Pad: "+strings.Repeat("a", 20_000)+"\r\nContent-Length: 0\r\n\r\n")
+		})
+		if _, err := fetch.New(batteryOptions(t, srv.addr())).Get(t.Context(), fetch.Request{URL: srv.url()}); err != nil {
+			t.Fatalf("20 KB of headers under the default limit: %v", err)
+		}
+		opt := batteryOptions(t, srv.addr())
+		opt.MaxHeaderBytes = 8 << 10
+		_, err := fetch.New(opt).Get(t.Context(), fetch.Request{URL: srv.url()})
+		wantErr(t, err, fetch.ErrHeadersTooLarge, srv.url(), "response headers exceed limit (max_header_bytes=8192)")
 	})
 
 	t.Run("N14_mid_body_reset", func(t *testing.T) {

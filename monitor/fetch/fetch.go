@@ -70,6 +70,9 @@ type Options struct {
 	MaxBodyBytes int64
 	// MaxRedirects caps the redirects followed. Default 10.
 	MaxRedirects int
+	// MaxHeaderBytes caps a response's headers, so a header bomb (1 MB of
+	// headers, 10 000 Set-Cookie) costs no memory. Default 64 KiB.
+	MaxHeaderBytes int64
 	// MaxRetries is how many times a transient failure (connection error,
 	// timeout, 429, 500, 502, 503, 504) is retried. Default 2; negative
 	// for none.
@@ -193,7 +196,7 @@ func (c *Client) newHTTPClient(dial func(ctx context.Context, network, addr stri
 		MaxIdleConns:           100,
 		MaxIdleConnsPerHost:    4,
 		IdleConnTimeout:        90 * time.Second,
-		MaxResponseHeaderBytes: maxHeaderBytes,
+		MaxResponseHeaderBytes: opt.MaxHeaderBytes,
 		ForceAttemptHTTP2:      true,
 		TLSClientConfig:        &tls.Config{RootCAs: opt.RootCAs, MinVersion: tls.VersionTLS12},
 		// Compression stays on: we never set Accept-Encoding ourselves, so
@@ -216,10 +219,6 @@ func (c *Client) newHTTPClient(dial func(ctx context.Context, network, addr stri
 		},
 	}
 }
-
-// maxHeaderBytes caps a response's headers, so a header bomb (1 MB of
-// headers, 10 000 Set-Cookie) costs no memory.
-const maxHeaderBytes = 64 << 10
 
 // hopsKey holds, in an attempt's context, how many redirects it has
 // followed, so a refused dial can say which hop it was.
@@ -246,6 +245,9 @@ func withDefaults(opt Options) Options {
 	}
 	if opt.MaxRedirects <= 0 {
 		opt.MaxRedirects = 10
+	}
+	if opt.MaxHeaderBytes <= 0 {
+		opt.MaxHeaderBytes = 64 << 10
 	}
 	switch {
 	case opt.MaxRetries == 0:
@@ -419,7 +421,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, name string, h http.He
 		if errors.As(err, &ue) {
 			if strings.Contains(ue.Err.Error(), "server response headers exceeded") {
 				// net/http has no sentinel for this; say which limit.
-				ue.Err = fmt.Errorf("%w (%d bytes): %w", ErrHeadersTooLarge, maxHeaderBytes, ue.Err)
+				ue.Err = fmt.Errorf("%w (max_header_bytes=%d): %w", ErrHeadersTooLarge, c.opt.MaxHeaderBytes, ue.Err)
 			}
 			err = ue.Err
 			var re *redirectError
