@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/redline-news/redline/report"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/redline-news/redline/monitor"
 )
@@ -149,6 +151,25 @@ func TestBatteryMonitor(t *testing.T) {
 		a.publish(r, Config{}, false)
 		if got, want := out.String(), "source a: https://example.com/x: gone: 410\n"; got != want {
 			t.Errorf("published %q, want %q", got, want)
+		}
+
+		// With a report directory, the outage also gets its report file,
+		// once.
+		out.Reset()
+		dir := t.TempDir()
+		cfg := Config{ReportDir: dir, Formats: []report.Format{report.JSON}}
+		r.Ongoing = false
+		r.Check.At = time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
+		a.publish(r, cfg, false)
+		r.Ongoing = true
+		a.publish(r, cfg, false)
+		files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+		if len(files) != 1 {
+			t.Fatalf("report files %v, want one for the outage", files)
+		}
+		b, err := os.ReadFile(files[0])
+		if err != nil || !strings.Contains(string(b), `"reason": "gone: 410"`) {
+			t.Fatalf("report file %s: %v\n%s", files[0], err, b)
 		}
 	})
 }

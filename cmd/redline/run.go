@@ -168,8 +168,18 @@ func serveMetrics(a *app, addr string, reg *prometheus.Registry) (stop func(), e
 // failures (one line per outage, not one per retry). It is called once per
 // result, never concurrently.
 func (a *app) publish(r monitor.Result, cfg Config, color bool) {
-	if r.Err != nil && !r.Ongoing {
+	if ev, ok := eventOf(r); ok {
 		fmt.Fprintln(a.stdout, eventLine(r))
+		// The outage's report file, as check writes one for its cycle.
+		rep := report.Report{Generated: r.Check.At, Events: []report.Event{ev}}
+		name := fmt.Sprintf("%s-a%d-failed", reportName(r.Check.At), r.Article.ID)
+		files, err := writeReports(cfg.ReportDir, name, cfg.Formats, rep)
+		if err != nil {
+			a.log.Error("write report", "url", r.URL, "err", err)
+		}
+		for _, f := range files {
+			fmt.Fprintf(a.stdout, "wrote %s\n", f)
+		}
 	}
 	if !r.Changed() || r.FlapOngoing {
 		return
