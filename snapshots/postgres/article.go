@@ -45,7 +45,7 @@ func (s *Store) addArticle(ctx context.Context, a snapshots.Article) (snapshots.
 	if !errors.Is(err, snapshots.ErrNotFound) {
 		return got, err
 	}
-	first, err := formatTime(a.FirstSeen)
+	first, err := snapshots.FormatTime(a.FirstSeen)
 	if err != nil {
 		return snapshots.Article{}, fmt.Errorf("first seen: %w", err)
 	}
@@ -112,11 +112,11 @@ func (s *Store) articles(ctx context.Context, f snapshots.ArticleFilter) ([]snap
 		where = append(where, "url = "+a.add(f.URL))
 	}
 	if !f.DueBy.IsZero() {
-		due, err := formatTime(f.DueBy)
+		due, err := snapshots.FormatTime(f.DueBy)
 		if err != nil {
 			return nil, fmt.Errorf("due by: %w", err)
 		}
-		never, _ := formatTime(snapshots.Never) // a constant in range
+		never, _ := snapshots.FormatTime(snapshots.Never) // a constant in range
 		// '' (never scheduled) sorts before every time: due now.
 		where = append(where, "next_check <= "+a.add(due), "next_check <> "+a.add(never))
 	}

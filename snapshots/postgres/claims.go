@@ -37,16 +37,16 @@ func (s *Store) claimDue(ctx context.Context, f snapshots.ClaimFilter) ([]snapsh
 	if f.Lease <= 0 {
 		return nil, fmt.Errorf("lease %s: must be positive", f.Lease)
 	}
-	now, err := formatTime(f.Now)
+	now, err := snapshots.FormatTime(f.Now)
 	if err != nil {
 		return nil, fmt.Errorf("now: %w", err)
 	}
-	until, err := formatTime(f.Now.Add(f.Lease))
+	until, err := snapshots.FormatTime(f.Now.Add(f.Lease))
 	if err != nil {
 		return nil, fmt.Errorf("lease end: %w", err)
 	}
-	never, _ := formatTime(snapshots.Never) // a constant in range
-	var limit any                           // NULL: LIMIT ALL
+	never, _ := snapshots.FormatTime(snapshots.Never) // a constant in range
+	var limit any                                     // NULL: LIMIT ALL
 	if f.Limit > 0 {
 		limit = f.Limit
 	}

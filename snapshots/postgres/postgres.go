@@ -120,30 +120,6 @@ func redact(dsn string) string {
 	return kv.ReplaceAllString(dsn, "${1}xxxxx")
 }
 
-// timeFormat is RFC 3339 with exactly nine fractional digits, as the SQLite
-// store keeps times: stored UTC, text order is time order (see 0001_init.sql).
-const timeFormat = "2006-01-02T15:04:05.000000000Z07:00"
-
-// formatTime returns t as stored. Years outside 0–9999 would break the fixed
-// width, so they are refused.
-func formatTime(t time.Time) (string, error) {
-	t = t.UTC()
-	if y := t.Year(); y < 0 || y > 9999 {
-		return "", fmt.Errorf("time %s: year out of range 0-9999", t)
-	}
-	return t.Format(timeFormat), nil
-}
-
-// formatOptionalTime stores the zero time as the empty string, which sorts
-// before every time: "due now" for next_check, "never tried" for
-// last_attempt.
-func formatOptionalTime(t time.Time) (string, error) {
-	if t.IsZero() {
-		return "", nil
-	}
-	return formatTime(t)
-}
-
 // parseTime reads a time stored by formatTime, in UTC; the empty string is
 // the zero time.
 func parseTime(s string) (time.Time, error) {

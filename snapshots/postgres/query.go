@@ -79,14 +79,14 @@ func (s *Store) versions(ctx context.Context, f snapshots.VersionFilter) ([]snap
 		where = append(where, "v.article_id = "+a.add(f.ArticleID))
 	}
 	if !f.Since.IsZero() {
-		t, err := formatTime(f.Since)
+		t, err := snapshots.FormatTime(f.Since)
 		if err != nil {
 			return nil, fmt.Errorf("since: %w", err)
 		}
 		where = append(where, "v.at >= "+a.add(t))
 	}
 	if !f.Until.IsZero() {
-		t, err := formatTime(f.Until)
+		t, err := snapshots.FormatTime(f.Until)
 		if err != nil {
 			return nil, fmt.Errorf("until: %w", err)
 		}
@@ -173,7 +173,7 @@ func (s *Store) checks(ctx context.Context, f snapshots.CheckFilter) ([]snapshot
 		where = append(where, "article_id = "+a.add(f.ArticleID))
 	}
 	if !f.Since.IsZero() {
-		t, err := formatTime(f.Since)
+		t, err := snapshots.FormatTime(f.Since)
 		if err != nil {
 			return nil, fmt.Errorf("since: %w", err)
 		}

@@ -123,11 +123,11 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	} else if cc.Outcome != snapshots.OutcomeNew {
 		return saved{}, fmt.Errorf("check outcome %q with a new version", cc.Outcome)
 	}
-	checkAt, err := formatTime(cc.At)
+	checkAt, err := snapshots.FormatTime(cc.At)
 	if err != nil {
 		return saved{}, fmt.Errorf("check time: %w", err)
 	}
-	nextCheck, err := formatOptionalTime(cc.NextCheck)
+	nextCheck, err := snapshots.FormatOptionalTime(cc.NextCheck)
 	if err != nil {
 		return saved{}, fmt.Errorf("next check: %w", err)
 	}
@@ -284,7 +284,7 @@ type versionRow struct {
 func (s *Store) newVersionRow(v snapshots.Version) (versionRow, error) {
 	var r versionRow
 	var err error
-	if r.at, err = formatTime(v.At); err != nil {
+	if r.at, err = snapshots.FormatTime(v.At); err != nil {
 		return r, fmt.Errorf("version time: %w", err)
 	}
 	if len(v.Changes) > 0 {

@@ -37,7 +37,7 @@ func (s *Store) addArticle(ctx context.Context, a snapshots.Article) (snapshots.
 	if !errors.Is(err, snapshots.ErrNotFound) {
 		return got, err
 	}
-	first, err := formatTime(a.FirstSeen)
+	first, err := snapshots.FormatTime(a.FirstSeen)
 	if err != nil {
 		return snapshots.Article{}, fmt.Errorf("first seen: %w", err)
 	}
@@ -99,7 +99,7 @@ func (s *Store) articles(ctx context.Context, f snapshots.ArticleFilter) ([]snap
 		where, args = append(where, "url = ?"), append(args, f.URL)
 	}
 	if !f.DueBy.IsZero() {
-		due, err := formatTime(f.DueBy)
+		due, err := snapshots.FormatTime(f.DueBy)
 		if err != nil {
 			return nil, fmt.Errorf("due by: %w", err)
 		}

@@ -5,30 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/redline-news/redline/snapshots"
 )
 
 var _ snapshots.DeliveryStore = (*Store)(nil)
-
-// validStatus reports whether st is one of the statuses the table accepts.
-func validStatus(st snapshots.DeliveryStatus) bool {
-	switch st {
-	case snapshots.DeliveryPending, snapshots.DeliverySent, snapshots.DeliveryFailed:
-		return true
-	}
-	return false
-}
-
-// formatOptionalTime stores the zero time as the empty string, so "never tried" does not
-// read as the year 1.
-func formatOptionalTime(t time.Time) (string, error) {
-	if t.IsZero() {
-		return "", nil
-	}
-	return formatTime(t)
-}
 
 // AddDelivery records d and sets d.ID; see snapshots.DeliveryStore.
 func (s *Store) AddDelivery(ctx context.Context, d *snapshots.Delivery) error {
@@ -46,31 +27,11 @@ func (s *Store) addDelivery(ctx context.Context, d *snapshots.Delivery) error {
 	if err != nil {
 		return err
 	}
-	if d.Notifier == "" {
-		return errors.New("empty notifier name")
-	}
-	if d.CreatedAt.IsZero() {
-		return errors.New("zero creation time")
-	}
-	st := d.Status
-	if st == "" {
-		st = snapshots.DeliveryPending
-	}
-	if !validStatus(st) {
-		return fmt.Errorf("unknown status %q", st)
-	}
-	created, err := formatTime(d.CreatedAt)
+	row, err := snapshots.NewDeliveryRow(*d)
 	if err != nil {
-		return fmt.Errorf("created_at: %w", err)
+		return err
 	}
-	last, err := formatOptionalTime(d.LastAttempt)
-	if err != nil {
-		return fmt.Errorf("last_attempt: %w", err)
-	}
-	payload := d.Payload
-	if payload == nil {
-		payload = []byte{} // the column is NOT NULL; nil would bind as NULL
-	}
+	created, last, st, payload := row.CreatedAt, row.LastAttempt, row.Status, row.Payload
 	res, err := db.ExecContext(ctx, `INSERT INTO deliveries
 		(notifier, created_at, last_attempt, attempts, status, error, payload)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -102,12 +63,9 @@ func (s *Store) updateDelivery(ctx context.Context, d *snapshots.Delivery) error
 	if err != nil {
 		return err
 	}
-	if !validStatus(d.Status) {
-		return fmt.Errorf("unknown status %q", d.Status)
-	}
-	last, err := formatOptionalTime(d.LastAttempt)
+	last, err := snapshots.UpdateDeliveryColumns(*d)
 	if err != nil {
-		return fmt.Errorf("last_attempt: %w", err)
+		return err
 	}
 	res, err := db.ExecContext(ctx, `UPDATE deliveries
 		SET last_attempt = ?, attempts = ?, status = ?, error = ? WHERE id = ?`,

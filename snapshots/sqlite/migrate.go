@@ -56,7 +56,7 @@ func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
 		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 			return fmt.Errorf("migrate: apply %s: %w", m.Name, err)
 		}
-		at, err := formatTime(s.Now())
+		at, err := snapshots.FormatTime(s.Now())
 		if err != nil {
 			return fmt.Errorf("migrate: record %s: %w", m.Name, err)
 		}

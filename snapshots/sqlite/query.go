@@ -92,14 +92,14 @@ func (s *Store) versions(ctx context.Context, f snapshots.VersionFilter) ([]snap
 		where, args = append(where, "v.article_id = ?"), append(args, f.ArticleID)
 	}
 	if !f.Since.IsZero() {
-		t, err := formatTime(f.Since)
+		t, err := snapshots.FormatTime(f.Since)
 		if err != nil {
 			return nil, fmt.Errorf("since: %w", err)
 		}
 		where, args = append(where, "v.at >= ?"), append(args, t)
 	}
 	if !f.Until.IsZero() {
-		t, err := formatTime(f.Until)
+		t, err := snapshots.FormatTime(f.Until)
 		if err != nil {
 			return nil, fmt.Errorf("until: %w", err)
 		}
@@ -240,7 +240,7 @@ func (s *Store) checks(ctx context.Context, f snapshots.CheckFilter) ([]snapshot
 		where, args = append(where, "article_id = ?"), append(args, f.ArticleID)
 	}
 	if !f.Since.IsZero() {
-		t, err := formatTime(f.Since)
+		t, err := snapshots.FormatTime(f.Since)
 		if err != nil {
 			return nil, fmt.Errorf("since: %w", err)
 		}

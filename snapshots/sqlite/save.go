@@ -65,13 +65,13 @@ func (s *Store) prepareSave(ctx context.Context, c *snapshots.Check, v *snapshot
 	} else if cc.Outcome != snapshots.OutcomeNew {
 		return nil, fmt.Errorf("check outcome %q with a new version", cc.Outcome)
 	}
-	checkAt, err := formatTime(cc.At)
+	checkAt, err := snapshots.FormatTime(cc.At)
 	if err != nil {
 		return nil, fmt.Errorf("check time: %w", err)
 	}
 	nextCheck := ""
 	if !cc.NextCheck.IsZero() {
-		if nextCheck, err = formatTime(cc.NextCheck); err != nil {
+		if nextCheck, err = snapshots.FormatTime(cc.NextCheck); err != nil {
 			return nil, fmt.Errorf("next check: %w", err)
 		}
 	}
@@ -217,7 +217,7 @@ type versionRow struct {
 func newVersionRow(v snapshots.Version) (versionRow, error) {
 	var r versionRow
 	var err error
-	if r.at, err = formatTime(v.At); err != nil {
+	if r.at, err = snapshots.FormatTime(v.At); err != nil {
 		return r, fmt.Errorf("version time: %w", err)
 	}
 	if len(v.Changes) > 0 {

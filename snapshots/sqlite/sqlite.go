@@ -152,21 +152,6 @@ func dsn(path string) string {
 		"&_txlock=immediate"
 }
 
-// timeFormat is RFC 3339 with exactly nine fractional digits. Stored times are
-// UTC in this form, so they compare as text in time order, which
-// time.RFC3339Nano (trailing zeros trimmed) would not.
-const timeFormat = "2006-01-02T15:04:05.000000000Z07:00"
-
-// formatTime returns t as stored. Years outside 0–9999 would break the fixed
-// width, so they are refused.
-func formatTime(t time.Time) (string, error) {
-	t = t.UTC()
-	if y := t.Year(); y < 0 || y > 9999 {
-		return "", fmt.Errorf("time %s: year out of range 0-9999", t)
-	}
-	return t.Format(timeFormat), nil
-}
-
 // parseTime reads a time stored by formatTime, in UTC.
 func parseTime(s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, s)
