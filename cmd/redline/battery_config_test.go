@@ -17,8 +17,8 @@ import (
 // (group E). Each refusal names the file, line and field; the messages
 // are compared exactly, as in TestLoadConfig_Refusals.
 // C11 (hostile feeds) is TestBattery_Feeds in monitor, C12 (SIGHUP
-// reload) TestBattery_C12_reload; C05 (a pathological selector) is not
-// covered yet.
+// reload) TestBattery_C12_reload; C05 (a pathological selector) is
+// TestBattery/C05_pathological_selector in monitor/extract.
 func TestBattery_Config(t *testing.T) {
 	t.Run("C01_invalid_cron", func(t *testing.T) {
 		refusals(t, map[string]string{

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -49,6 +51,33 @@ func mustFail(t *testing.T, a extract.Article, err, want error) {
 
 func hasNote(a extract.Article, substr string) bool {
 	return slices.ContainsFunc(a.Notes, func(n string) bool { return strings.Contains(n, substr) })
+}
+
+// costlyPage is testdata/page.html with chains of 480 nested <div>s, each
+// ending in <p><span>, at the top of its story body (the parser takes 512
+// open elements), and the story padded with long paragraphs to size bytes.
+func costlyPage(t *testing.T, size, chains int) []byte {
+	t.Helper()
+	page, err := os.ReadFile("testdata/page.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := []byte(`<div class="story-body" itemprop="articleBody">`)
+	i := bytes.Index(page, at) + len(at)
+	if i < len(at) {
+		t.Fatal("page.html lacks its story body")
+	}
+	var b bytes.Buffer
+	b.Write(page[:i])
+	for range chains {
+		b.WriteString(strings.Repeat("<div>", 480) + "<p><span>Deep</span> inside.</p>" + strings.Repeat("</div>", 480))
+	}
+	para := "<p>" + strings.Repeat("The levee held for another night, engineers said. ", 200) + "</p>\n"
+	for b.Len()+len(page)-i+len(para) <= size {
+		b.WriteString(para)
+	}
+	b.Write(page[i:])
+	return b.Bytes()
 }
 
 // noGoroutinesLeft fails if Extract left goroutines behind: it starts none,
@@ -113,6 +142,73 @@ func TestBattery(t *testing.T) {
 			noGoroutinesLeft(t, before)
 		})
 		// The Atom billion-laughs case is the feed parser's (monitor/feed.go).
+	})
+
+	t.Run("C05_pathological_selector", func(t *testing.T) {
+		// Valid, and costly: each :has walks the subtree below every node
+		// the level above reaches, so on a chain of d nested <div>s whose
+		// <p> holds a <span> (nothing matches, nothing stops early) the
+		// work grows as d⁴. cascadia's Match cannot be interrupted; the
+		// deadline must hold anyway.
+		const costly = "div:has(div:has(div:has(p:not(:has(span)))))"
+		t.Run("H02_size_page", func(t *testing.T) {
+			page := costlyPage(t, 10<<20-64<<10, 4) // just under fetch's default body cap
+			// The deadline must pass while the selector runs, not while the
+			// page is parsed (seconds under -race): time the parse and the
+			// metadata with a body rule that costs nothing, and allow three
+			// times that.
+			start := time.Now()
+			_, err := extractPage(t, "text/html", page, extract.Rules{Body: mustSelector(t, ".nope"), Timeout: -1})
+			if !errors.Is(err, extract.ErrSelectorMiss) {
+				t.Fatalf("Extract with a cheap rule: %v, want ErrSelectorMiss", err)
+			}
+			limit := 3*time.Since(start) + 100*time.Millisecond
+			before := runtime.NumGoroutine()
+			start = time.Now()
+			a, err := extractPage(t, "text/html", page, extract.Rules{Body: mustSelector(t, costly), Timeout: limit})
+			took := time.Since(start)
+			t.Logf("%d-byte page: deadline %v, returned after %v", len(page), limit, took)
+			mustFail(t, a, err, extract.ErrTimeout)
+			if want := fmt.Sprintf("extract %s: body rule %q: extraction exceeded %s", batteryURL, costly, limit); err != nil && err.Error() != want {
+				t.Errorf("got  %q\nwant %q", err, want)
+			}
+			// Without the deadline inside the match this takes minutes; 20×
+			// leaves room for a noisy machine.
+			if took > 20*limit {
+				t.Errorf("Extract returned after %v, more than 20× its %v deadline", took, limit)
+			}
+			noGoroutinesLeft(t, before)
+		})
+		// Every site rule runs under the deadline, each named in the error.
+		small := costlyPage(t, 0, 4)
+		for _, tt := range []struct {
+			field string
+			rules extract.Rules
+		}{
+			{"title", extract.Rules{Title: mustSelector(t, costly)}},
+			{"byline", extract.Rules{Byline: mustSelector(t, costly)}},
+			{"published", extract.Rules{Published: mustSelector(t, costly)}},
+			{"modified", extract.Rules{Modified: mustSelector(t, costly)}},
+			{"remove", extract.Rules{Body: mustSelector(t, "body"), Remove: []extract.Selector{mustSelector(t, ".ad"), mustSelector(t, costly)}}},
+		} {
+			t.Run(tt.field, func(t *testing.T) {
+				const limit = 200 * time.Millisecond
+				tt.rules.Timeout = limit
+				before := runtime.NumGoroutine()
+				start := time.Now()
+				a, err := extractPage(t, "text/html", small, tt.rules)
+				took := time.Since(start)
+				t.Logf("deadline %v, returned after %v", limit, took)
+				mustFail(t, a, err, extract.ErrTimeout)
+				if want := fmt.Sprintf("extract %s: %s rule %q: extraction exceeded %s", batteryURL, tt.field, costly, limit); err != nil && err.Error() != want {
+					t.Errorf("got  %q\nwant %q", err, want)
+				}
+				if took > 20*limit {
+					t.Errorf("Extract returned after %v, more than 20× its %v deadline", took, limit)
+				}
+				noGoroutinesLeft(t, before)
+			})
+		}
 	})
 
 	t.Run("H06_invalid_utf8", func(t *testing.T) {

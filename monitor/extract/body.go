@@ -1,12 +1,12 @@
 package extract
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -57,9 +57,9 @@ var junkRoles = map[string]bool{"navigation": true, "banner": true, "contentinfo
 	"complementary": true, "dialog": true, "alertdialog": true}
 
 var (
-	selArticleBody = cascadia.MustCompile(`[itemprop=articleBody]`)
-	selArticle     = cascadia.MustCompile(`article`)
-	selMain        = cascadia.MustCompile(`main, [role=main]`)
+	selArticleBody = mustSelector(`[itemprop=articleBody]`)
+	selArticle     = mustSelector(`article`)
+	selMain        = mustSelector(`main, [role=main]`)
 )
 
 func tagSet(tags ...atom.Atom) map[atom.Atom]bool {
@@ -71,8 +71,9 @@ func tagSet(tags ...atom.Atom) map[atom.Atom]bool {
 }
 
 // strip removes furniture tags and the rule's Remove matches below root.
-// root itself stays: a rule may select an <aside>.
-func strip(root *html.Node, remove []Selector) {
+// root itself stays: a rule may select an <aside>. The error is the
+// deadline's, naming the Remove rule that ran out of time.
+func strip(root *html.Node, remove []Selector, dl deadline) error {
 	var doomed []*html.Node
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
@@ -86,10 +87,11 @@ func strip(root *html.Node, remove []Selector) {
 	}
 	walk(root)
 	for _, s := range remove {
-		if s.IsZero() {
-			continue
+		matches, err := s.all(root, dl)
+		if err != nil {
+			return ruleError("remove", s, err)
 		}
-		for _, n := range s.m.MatchAll(root) {
+		for _, n := range matches {
 			if n != root {
 				doomed = append(doomed, n)
 			}
@@ -100,6 +102,7 @@ func strip(root *html.Node, remove []Selector) {
 			n.Parent.RemoveChild(n)
 		}
 	}
+	return nil
 }
 
 // removeJunk removes elements below root whose class, id or role names page
@@ -208,21 +211,25 @@ func nonSpace(s string) int {
 // [itemprop=articleBody], <article> or <main> with the most paragraph text,
 // provided it holds at least half the page's (a page whose only <article>s
 // are teaser cards has its story elsewhere); otherwise the densest block.
-func pickRoots(doc *goquery.Document) []*html.Node {
+func pickRoots(doc *goquery.Document, dl deadline) ([]*html.Node, error) {
 	ptext := map[*html.Node]int{}
 	total := paraText(doc.Nodes[0], ptext)
-	for _, m := range []cascadia.Selector{selArticleBody, selArticle, selMain} {
+	for _, s := range []Selector{selArticleBody, selArticle, selMain} {
+		matches, err := s.find(doc.Nodes[0], dl)
+		if err != nil {
+			return nil, fmt.Errorf("selector %q: %w", s, err)
+		}
 		var best *html.Node
-		for _, n := range doc.FindMatcher(m).Nodes {
+		for _, n := range matches {
 			if best == nil || ptext[n] > ptext[best] {
 				best = n
 			}
 		}
 		if best != nil && ptext[best] > 0 && 2*ptext[best] >= total {
-			return []*html.Node{best}
+			return []*html.Node{best}, nil
 		}
 	}
-	return densest(doc.Nodes[0])
+	return densest(doc.Nodes[0]), nil
 }
 
 // densest scores each block by the text of its direct <p> children (and

@@ -42,7 +42,8 @@ type Rules struct {
 	// minutes ago", view counts) before the text is snapshotted.
 	Ignore []*regexp.Regexp
 	// Timeout bounds the extraction of one document, so a markup bomb
-	// fails with ErrTimeout instead of holding a worker. Zero means
+	// or a costly selector ("div:has(div:has(…))" on a deeply nested
+	// page) fails with ErrTimeout instead of holding a worker. Zero means
 	// DefaultTimeout; negative means no limit.
 	Timeout time.Duration
 }
@@ -96,9 +97,16 @@ type timeoutError struct{ d time.Duration }
 func (e *timeoutError) Error() string        { return fmt.Sprintf("extraction exceeded %s", e.d) }
 func (e *timeoutError) Is(target error) bool { return target == ErrTimeout }
 
-// deadline is one document's time budget. It is checked between stages
-// and on every small read the parser makes, so the parse of a markup bomb
-// stops on time without a goroutine left running it.
+// ruleError says which site rule was running when err (the deadline's)
+// came: `body rule "div:has(…)": extraction exceeded 10s`.
+func ruleError(field string, s Selector, err error) error {
+	return fmt.Errorf("%s rule %q: %w", field, s, err)
+}
+
+// deadline is one document's time budget. It is checked between stages,
+// on every small read the parser makes and as selectors are matched
+// (match.go), so neither the parse of a markup bomb nor a costly selector
+// runs past it, and no goroutine is left running either.
 type deadline struct {
 	at  time.Time // zero: no limit
 	err error
@@ -179,25 +187,37 @@ func Extract(p Page, r Rules) (Article, error) {
 		return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
 	}
 
-	a := metadata(doc, r, p.URL)
+	a, err := metadata(doc, r, p.URL, dl)
+	if err != nil {
+		return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
+	}
 	a.InvalidBytes = dec.invalid
 	a.Notes = append(notes, dec.notes...)
 
 	if r.Body.IsZero() {
 		var note string
-		a.Paragraphs, note = genericBody(doc, r.Remove, r.Ignore)
+		a.Paragraphs, note, err = genericBody(doc, r.Remove, r.Ignore, dl)
+		if err != nil {
+			return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
+		}
 		if note != "" {
 			a.Notes = append(a.Notes, note)
 		}
 	} else {
 		// Match before stripping, so a rule may select an element (an
 		// <aside>, say) that the generic pass would remove.
-		roots := outermost(doc.FindMatcher(r.Body.m).Nodes)
+		matches, err := r.Body.find(doc.Nodes[0], dl)
+		if err != nil {
+			return Article{}, fmt.Errorf("extract %s: %w", p.URL, ruleError("body", r.Body, err))
+		}
+		roots := outermost(matches)
 		if len(roots) == 0 {
 			return Article{}, fmt.Errorf("selector %s matched 0 nodes at %s: %w", r.Body, p.URL, ErrSelectorMiss)
 		}
 		for _, root := range roots {
-			strip(root, r.Remove)
+			if err := strip(root, r.Remove, dl); err != nil {
+				return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
+			}
 			removeJunk(root)
 		}
 		for _, root := range roots {

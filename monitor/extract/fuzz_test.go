@@ -74,19 +74,37 @@ func FuzzExtract(f *testing.F) {
 	})
 }
 
-func BenchmarkExtract(b *testing.B) {
+func BenchmarkExtract(b *testing.B) { benchExtract(b, extract.Rules{}) }
+
+// benchExtract extracts the big page at three sizes with rules.
+func benchExtract(b *testing.B, rules extract.Rules) {
 	for _, n := range []int{1, 10, 70} {
 		page := bigPage(b, n)
 		b.Run(fmt.Sprintf("x%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(page)))
 			for b.Loop() {
-				if _, err := extract.Extract(extract.Page{URL: pageURL, Body: page}, extract.Rules{}); err != nil {
+				if _, err := extract.Extract(extract.Page{URL: pageURL, Body: page}, rules); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 	}
+}
+
+// BenchmarkExtractRules extracts with a source's site rules, every field
+// set, so the cost of matching selectors under the deadline shows.
+func BenchmarkExtractRules(b *testing.B) {
+	rules := extract.Rules{
+		Title:     mustSelector(b, "article h1.headline"),
+		Byline:    mustSelector(b, "header .byline"),
+		Published: mustSelector(b, ".dateline time:first-of-type"),
+		Modified:  mustSelector(b, ".dateline time:last-of-type"),
+		Body:      mustSelector(b, "article .story-body"),
+		Remove: []extract.Selector{mustSelector(b, ".ad-slot"), mustSelector(b, "div:has(form)"),
+			mustSelector(b, "p.read-more, .story-body > h2 + p")},
+	}
+	benchExtract(b, rules)
 }
 
 // BenchmarkExtractCorpus extracts the pages of the public article-extraction

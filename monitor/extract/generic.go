@@ -21,7 +21,7 @@ import (
 // text; otherwise the two disagree on what the story is and Readability's
 // reading stands. Chosen by measurement on the article-extraction
 // benchmark (see the README).
-func genericBody(doc *goquery.Document, remove []Selector, ignore []*regexp.Regexp) (ps []string, note string) {
+func genericBody(doc *goquery.Document, remove []Selector, ignore []*regexp.Regexp, dl deadline) (ps []string, note string, err error) {
 	// Readability works on its own copy of the page, so it runs first, on
 	// the page as served. Its cost grows faster than the page and it
 	// cannot be interrupted, so a markup bomb would run far past the
@@ -34,19 +34,27 @@ func genericBody(doc *goquery.Document, remove []Selector, ignore []*regexp.Rege
 		note = fmt.Sprintf("readability skipped: more than %d elements", readabilityMaxElements)
 	} else if art, err := parser.ParseDocument(doc.Nodes[0], nil); err == nil && art.Node != nil {
 		root := art.Node
-		strip(root, remove)
+		if err := strip(root, remove, dl); err != nil {
+			return nil, "", err
+		}
 		removeJunk(root)
 		theirs = paragraphs(root, ignore)
 	}
 
 	root := doc.Nodes[0]
-	strip(root, remove)
+	if err := strip(root, remove, dl); err != nil {
+		return nil, "", err
+	}
 	removeJunk(root)
+	roots, err := pickRoots(doc, dl)
+	if err != nil {
+		return nil, "", err
+	}
 	var ours []string
-	for _, n := range pickRoots(doc) {
+	for _, n := range roots {
 		ours = append(ours, paragraphs(n, ignore)...)
 	}
-	return combine(theirs, ours), note
+	return combine(theirs, ours), note, nil
 }
 
 // readabilityMaxElements is far above a real article page (a few

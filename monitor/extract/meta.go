@@ -2,12 +2,12 @@ package extract
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 )
 
@@ -15,56 +15,92 @@ import (
 // schema.org, microformats). Constant text, so compiling at start-up cannot
 // fail once tests pass.
 var (
-	selOGTitle     = cascadia.MustCompile(`meta[property="og:title"], meta[name="og:title"]`)
-	selArticleH1   = cascadia.MustCompile(`article h1, [itemprop=articleBody] h1, main h1`)
-	selTitle       = cascadia.MustCompile(`title`)
-	selAnyH1       = cascadia.MustCompile(`h1`)
-	selMetaAuthor  = cascadia.MustCompile(`meta[name="author" i], meta[property="author"]`)
-	selRelAuthor   = cascadia.MustCompile(`[rel~="author"]`)
-	selBylineClass = cascadia.MustCompile(`.byline, [itemprop=author]`)
-	selPublished   = cascadia.MustCompile(`meta[property="article:published_time"], meta[name="article:published_time"], [itemprop=datePublished]`)
-	selModified    = cascadia.MustCompile(`meta[property="article:modified_time"], meta[name="article:modified_time"], [itemprop=dateModified], meta[property="og:updated_time"]`)
-	selArticleTime = cascadia.MustCompile(`article time[datetime]`)
-	selTime        = cascadia.MustCompile(`time[datetime]`)
-	selCanonical   = cascadia.MustCompile(`link[rel~="canonical"][href]`)
-	selSiteName    = cascadia.MustCompile(`meta[property="og:site_name"], meta[name="application-name"]`)
-	selJSONLD      = cascadia.MustCompile(`script[type="application/ld+json" i]`)
+	selOGTitle     = mustSelector(`meta[property="og:title"], meta[name="og:title"]`)
+	selArticleH1   = mustSelector(`article h1, [itemprop=articleBody] h1, main h1`)
+	selTitle       = mustSelector(`title`)
+	selAnyH1       = mustSelector(`h1`)
+	selMetaAuthor  = mustSelector(`meta[name="author" i], meta[property="author"]`)
+	selRelAuthor   = mustSelector(`[rel~="author"]`)
+	selBylineClass = mustSelector(`.byline, [itemprop=author]`)
+	selPublished   = mustSelector(`meta[property="article:published_time"], meta[name="article:published_time"], [itemprop=datePublished]`)
+	selModified    = mustSelector(`meta[property="article:modified_time"], meta[name="article:modified_time"], [itemprop=dateModified], meta[property="og:updated_time"]`)
+	selArticleTime = mustSelector(`article time[datetime]`)
+	selTime        = mustSelector(`time[datetime]`)
+	selCanonical   = mustSelector(`link[rel~="canonical"][href]`)
+	selSiteName    = mustSelector(`meta[property="og:site_name"], meta[name="application-name"]`)
+	selJSONLD      = mustSelector(`script[type="application/ld+json" i]`)
 )
 
 // metadata reads everything but the body. It runs before the body pass
 // strips the page: JSON-LD lives in <script>, and the headline and byline
-// often sit in a <header>.
-func metadata(doc *goquery.Document, r Rules, pageURL string) Article {
-	jsonLD := readJSONLD(doc)
-	return Article{
-		Title:        title(doc, r.Title, jsonLD),
-		Byline:       byline(doc, r.Byline, jsonLD),
-		Published:    published(doc, r.Published, jsonLD),
-		Modified:     modified(doc, r.Modified, jsonLD),
-		CanonicalURL: canonical(doc, pageURL),
+// often sit in a <header>. The error is the deadline's.
+func metadata(doc *goquery.Document, r Rules, pageURL string, dl deadline) (Article, error) {
+	q := &query{doc: doc.Nodes[0], dl: dl}
+	jsonLD := readJSONLD(q)
+	a := Article{
+		Title:        title(q, r.Title, jsonLD),
+		Byline:       byline(q, r.Byline, jsonLD),
+		Published:    published(q, r.Published, jsonLD),
+		Modified:     modified(q, r.Modified, jsonLD),
+		CanonicalURL: canonical(q, pageURL),
 		Lang:         collapse(doc.Find("html").First().AttrOr("lang", "")),
 	}
+	if q.err != nil {
+		return Article{}, q.err
+	}
+	return a, nil
 }
 
-func title(doc *goquery.Document, rule Selector, jsonLD ld) string {
-	if !rule.IsZero() {
-		if t := firstText(doc, rule.m); t != "" {
-			return t
-		}
+// query runs selectors over one document under its deadline. It keeps the
+// first error and finds nothing after it, so the lookups below stay a
+// plain chain of fallbacks.
+type query struct {
+	doc *html.Node
+	dl  deadline
+	err error
+}
+
+// nodes returns what one of the package's own selectors finds.
+func (q *query) nodes(s Selector) []*html.Node {
+	if q.err != nil {
+		return nil
 	}
-	if t := firstAttr(doc, selOGTitle, "content"); t != "" {
-		return trimNamedSite(t, firstAttr(doc, selSiteName, "content"))
+	ns, err := s.find(q.doc, q.dl)
+	if err != nil {
+		q.err = fmt.Errorf("selector %q: %w", s, err)
+	}
+	return ns
+}
+
+// rule returns what a site rule finds; an error names the rule.
+func (q *query) rule(field string, s Selector) []*html.Node {
+	if q.err != nil {
+		return nil
+	}
+	ns, err := s.find(q.doc, q.dl)
+	if err != nil {
+		q.err = ruleError(field, s, err)
+	}
+	return ns
+}
+
+func title(q *query, rule Selector, jsonLD ld) string {
+	if t := firstText(q.rule("title", rule)); t != "" {
+		return t
+	}
+	if t := firstAttr(q.nodes(selOGTitle), "content"); t != "" {
+		return trimNamedSite(t, firstAttr(q.nodes(selSiteName), "content"))
 	}
 	if t := jsonLD.headline; t != "" {
 		return t
 	}
-	if t := firstText(doc, selArticleH1); t != "" {
+	if t := firstText(q.nodes(selArticleH1)); t != "" {
 		return t
 	}
-	if t := firstText(doc, selTitle); t != "" {
+	if t := firstText(q.nodes(selTitle)); t != "" {
 		return trimSiteName(t)
 	}
-	return firstText(doc, selAnyH1)
+	return firstText(q.nodes(selAnyH1))
 }
 
 // trimNamedSite removes a " | Site" suffix from t when Site is the name
@@ -99,13 +135,11 @@ func trimSiteName(t string) string {
 	return t
 }
 
-func byline(doc *goquery.Document, rule Selector, jsonLD ld) string {
-	if !rule.IsZero() {
-		if t := firstText(doc, rule.m); t != "" {
-			return cleanByline(t)
-		}
+func byline(q *query, rule Selector, jsonLD ld) string {
+	if t := firstText(q.rule("byline", rule)); t != "" {
+		return cleanByline(t)
 	}
-	for _, n := range doc.FindMatcher(selMetaAuthor).Nodes {
+	for _, n := range q.nodes(selMetaAuthor) {
 		// article:author and some CMSs put a profile URL here, not a name.
 		if t := collapse(attr(n, "content")); t != "" && !strings.Contains(t, "://") {
 			return cleanByline(t)
@@ -115,7 +149,7 @@ func byline(doc *goquery.Document, rule Selector, jsonLD ld) string {
 		return t
 	}
 	var names []string
-	for _, n := range doc.FindMatcher(selRelAuthor).Nodes {
+	for _, n := range q.nodes(selRelAuthor) {
 		if t := cleanByline(nodeText(n)); t != "" && !slices.Contains(names, t) {
 			names = append(names, t)
 		}
@@ -123,7 +157,7 @@ func byline(doc *goquery.Document, rule Selector, jsonLD ld) string {
 	if len(names) > 0 {
 		return strings.Join(names, ", ")
 	}
-	return cleanByline(firstText(doc, selBylineClass))
+	return cleanByline(firstText(q.nodes(selBylineClass)))
 }
 
 // cleanByline strips the "By " that bylines shown on the page carry, so a
@@ -136,42 +170,34 @@ func cleanByline(s string) string {
 	return s
 }
 
-func published(doc *goquery.Document, rule Selector, jsonLD ld) string {
-	if t := ruleDate(doc, rule); t != "" {
+func published(q *query, rule Selector, jsonLD ld) string {
+	if t := firstDate(q.rule("published", rule)); t != "" {
 		return t
 	}
-	if t := firstDate(doc, selPublished); t != "" {
+	if t := firstDate(q.nodes(selPublished)); t != "" {
 		return t
 	}
 	if t := jsonLD.published; t != "" {
 		return t
 	}
-	if t := firstDate(doc, selArticleTime); t != "" {
+	if t := firstDate(q.nodes(selArticleTime)); t != "" {
 		return t
 	}
-	return firstDate(doc, selTime)
+	return firstDate(q.nodes(selTime))
 }
 
-func modified(doc *goquery.Document, rule Selector, jsonLD ld) string {
-	if t := ruleDate(doc, rule); t != "" {
+func modified(q *query, rule Selector, jsonLD ld) string {
+	if t := firstDate(q.rule("modified", rule)); t != "" {
 		return t
 	}
-	if t := firstDate(doc, selModified); t != "" {
+	if t := firstDate(q.nodes(selModified)); t != "" {
 		return t
 	}
 	return jsonLD.modified
 }
 
-// ruleDate reads the first date a site rule's selector finds.
-func ruleDate(doc *goquery.Document, rule Selector) string {
-	if rule.IsZero() {
-		return ""
-	}
-	return firstDate(doc, rule.m)
-}
-
-func firstDate(doc *goquery.Document, m goquery.Matcher) string {
-	for _, n := range doc.FindMatcher(m).Nodes {
+func firstDate(nodes []*html.Node) string {
+	for _, n := range nodes {
 		if t := dateOf(n); t != "" {
 			return t
 		}
@@ -199,8 +225,8 @@ func dateOf(n *html.Node) string {
 
 // canonical resolves <link rel=canonical> against the page URL. Only http(s)
 // results are kept: the value ends up as a link in reports.
-func canonical(doc *goquery.Document, pageURL string) string {
-	href := strings.TrimSpace(firstAttr(doc, selCanonical, "href"))
+func canonical(q *query, pageURL string) string {
+	href := strings.TrimSpace(firstAttr(q.nodes(selCanonical), "href"))
 	if href == "" {
 		return ""
 	}
@@ -225,9 +251,9 @@ type ld struct {
 // readJSONLD reads the first article-typed object across the page's JSON-LD
 // blocks (top level, arrays and @graph), then any object, field by field.
 // Invalid JSON is skipped: it is common and says nothing about the article.
-func readJSONLD(doc *goquery.Document) ld {
+func readJSONLD(q *query) ld {
 	var articles, others []map[string]any
-	for _, n := range doc.FindMatcher(selJSONLD).Nodes {
+	for _, n := range q.nodes(selJSONLD) {
 		var v any
 		if json.Unmarshal([]byte(nodeText(n)), &v) != nil {
 			continue
@@ -329,8 +355,8 @@ func ldAuthor(v any) string {
 	return strings.Join(names, ", ")
 }
 
-func firstText(doc *goquery.Document, m goquery.Matcher) string {
-	for _, n := range doc.FindMatcher(m).Nodes {
+func firstText(nodes []*html.Node) string {
+	for _, n := range nodes {
 		if t := collapse(nodeText(n)); t != "" {
 			return t
 		}
@@ -338,8 +364,8 @@ func firstText(doc *goquery.Document, m goquery.Matcher) string {
 	return ""
 }
 
-func firstAttr(doc *goquery.Document, m goquery.Matcher, key string) string {
-	for _, n := range doc.FindMatcher(m).Nodes {
+func firstAttr(nodes []*html.Node, key string) string {
+	for _, n := range nodes {
 		if t := collapse(attr(n, key)); t != "" {
 			return t
 		}
