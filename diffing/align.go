@@ -1,6 +1,7 @@
 package diffing
 
 import (
+	"fmt"
 	"hash/maphash"
 	"slices"
 	"sort"
@@ -23,6 +24,9 @@ const (
 type alignment struct {
 	oldTo, newTo     []int // index of the paired sentence, or -1
 	oldKind, newKind []pairKind
+	// bounds says which work limits this alignment reached, for the
+	// change set's Summary.Bounds.
+	bounds []string
 }
 
 // Similarity thresholds (Dice coefficient over folded words) for calling
@@ -51,7 +55,7 @@ var segmentIDLimit = 0x10FFFF - 0x800
 // exactly once in each version (patience diff's skeleton, O(n log n)): a
 // correct, if coarser, common subsequence. Repeated sentences then fall in
 // gaps, where step 2 pairs them as moves or step 3 as edits.
-func commonInOrder(a, b []sentence) [][2]int {
+func commonInOrder(a, b []sentence) (pairs [][2]int, coarse bool) {
 	// Sentences found in only one version cannot be in the common
 	// subsequence. Diffing only the shared ones keeps Myers' cost, which
 	// grows with the number of differences, bounded by the reorderings
@@ -87,7 +91,7 @@ func commonInOrder(a, b []sentence) [][2]int {
 		kb[j] = e
 	}
 	if shared > segmentIDLimit {
-		return uniqueLIS(entries, ka, kb)
+		return uniqueLIS(entries, ka, kb), true
 	}
 	next := rune(1)
 	var fa, fb []rune
@@ -132,7 +136,7 @@ func commonInOrder(a, b []sentence) [][2]int {
 			y += n
 		}
 	}
-	return out
+	return out, false
 }
 
 // textCount is a distinct sentence text: how often each version has it,
@@ -226,7 +230,11 @@ func align(a, b []sentence, seed maphash.Seed) *alignment {
 			cur.new = append(cur.new, j)
 		}
 	}
-	for _, p := range commonInOrder(a[lo:hiA], b[lo:hiB]) {
+	common, coarse := commonInOrder(a[lo:hiA], b[lo:hiB])
+	if coarse {
+		al.bounds = append(al.bounds, fmt.Sprintf("more than %d distinct sentences in both versions: only those found once in each were aligned in order", segmentIDLimit))
+	}
+	for _, p := range common {
 		oi, nj := p[0]+lo, p[1]+lo
 		flushTo(oi, nj)
 		if len(cur.old)+len(cur.new) > 0 {
@@ -266,6 +274,9 @@ func align(a, b []sentence, seed maphash.Seed) *alignment {
 		if len(olds) == 0 || len(news) == 0 {
 			continue
 		}
+		if len(olds)*len(news) > maxGapCells {
+			al.bounds = append(al.bounds, fmt.Sprintf("a run of %d old and %d new unmatched sentences was paired in pieces", len(olds), len(news)))
+		}
 		for _, p := range pairInOrder(a, b, olds, news, seed) {
 			link(p[0], p[1], edited)
 		}
@@ -282,6 +293,9 @@ func align(a, b []sentence, seed maphash.Seed) *alignment {
 		if al.newTo[j] < 0 && wordCount(&b[j]) >= minMovedWords {
 			news = append(news, j)
 		}
+	}
+	if len(olds) > 0 && len(news) > 0 && len(olds)*len(news) > maxGlobalPairs {
+		al.bounds = append(al.bounds, fmt.Sprintf("%d old and %d new unmatched sentences: not searched for moved and edited ones", len(olds), len(news)))
 	}
 	if len(olds) > 0 && len(news) > 0 && len(olds)*len(news) <= maxGlobalPairs {
 		type cand struct {

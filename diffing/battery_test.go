@@ -658,6 +658,33 @@ func testD12SegmentExplosion(t *testing.T) {
 		}
 		t.Fatalf("%d changes past the id limit, want 3", len(cs.Changes))
 	}
+	// The report says the limit was reached.
+	if len(cs.Summary.Bounds) != 1 || !strings.Contains(cs.Summary.Bounds[0], "distinct sentences in both versions") {
+		t.Fatalf("bounds %q, want the segment limit named", cs.Summary.Bounds)
+	}
+}
+
+// TestCompare_BoundsSaid: a diff that reaches a work limit says which in
+// its summary (and so in every report); one that does not says nothing.
+func TestCompare_BoundsSaid(t *testing.T) {
+	old, cur := benchPair(t, 1, 20)
+	if b := Compare(old, cur).Summary.Bounds; b != nil {
+		t.Fatalf("the sample reached bounds %q", b)
+	}
+	old, cur = benchPair(t, 70, 1) // every sentence of 3,290 edited
+	if b := strings.Join(Compare(old, cur).Summary.Bounds, "; "); !strings.Contains(b, "not searched for moved and edited ones") {
+		t.Errorf("bounds %q lack the moved-sentence search", b)
+	}
+	// One run of 2,100 sentences, every one rewritten, with nothing in
+	// common to anchor it: paired in pieces.
+	old, cur = Document{}, Document{}
+	for i := range 2100 {
+		old.Paragraphs = append(old.Paragraphs, fmt.Sprintf("Reading number %d rose at the river gauge overnight.", i))
+		cur.Paragraphs = append(cur.Paragraphs, fmt.Sprintf("Level %d fell at the northern dam by morning.", i))
+	}
+	if b := strings.Join(Compare(old, cur).Summary.Bounds, "; "); !strings.Contains(b, "2100 old and 2100 new unmatched sentences was paired in pieces") {
+		t.Errorf("bounds %q lack the gap cut", b)
+	}
 }
 
 var seedForTest = maphash.MakeSeed()

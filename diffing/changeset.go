@@ -182,6 +182,11 @@ type Summary struct {
 	// report should then say "rewritten (similarity N%)" rather than list
 	// every change. An optional field, absent from the JSON otherwise.
 	Rewrite *Rewrite `json:"rewrite,omitempty"`
+	// Bounds name the work limits this diff reached (battery D01, D11,
+	// D12): the diff's cost is bounded by the texts' structure, never by
+	// the clock, and past a bound some edits may show as a removal and an
+	// addition. Absent from the JSON when no bound was reached.
+	Bounds []string `json:"bounds,omitempty"`
 }
 
 // Rewrite summarises a change set in which at least RewriteShare of the

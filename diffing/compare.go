@@ -389,6 +389,7 @@ func Compare(old, cur Document) *ChangeSet {
 	}
 	cs.Summary.StealthEdit = cs.Summary.Severity == SeverityHigh && !discloses(a, b)
 	cs.Summary.Rewrite = rewriteOf(a, b, al)
+	cs.Summary.Bounds = al.bounds
 	return cs
 }
 

@@ -71,6 +71,7 @@ type htmlItem struct {
 	Severity      string
 	SeverityClass string
 	Stealth       bool
+	Notes         []string // summaryNotes
 	Kinds         []htmlKind
 	Changes       []htmlChange
 	NoChanges     bool
@@ -163,6 +164,9 @@ func htmlItemOf(it Item) htmlItem {
 	sev := itemSeverity(it)
 	hi.Severity, hi.SeverityClass = sev.String(), severityClass(sev)
 	hi.Stealth = cs.Summary.StealthEdit
+	for _, n := range summaryNotes(cs) {
+		hi.Notes = append(hi.Notes, clean(n))
+	}
 	for _, kc := range kindCounts(cs) {
 		hi.Kinds = append(hi.Kinds, htmlKind{clean(string(kc.kind)), kc.n})
 	}

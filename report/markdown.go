@@ -86,6 +86,9 @@ func markdownItem(b *bytes.Buffer, it Item) {
 	if cs.Summary.StealthEdit {
 		fields = append(fields, "stealth edit")
 	}
+	for _, n := range summaryNotes(cs) {
+		fields = append(fields, mdEscape(clean(n)))
+	}
 	for _, kc := range kindCounts(cs) {
 		fields = append(fields, fmt.Sprintf("%s ×%d", mdCode(clean(string(kc.kind))), kc.n))
 	}

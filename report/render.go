@@ -475,3 +475,18 @@ func opsText(ops []diffing.Op) string {
 	}
 	return clean(b.String())
 }
+
+// summaryNotes are what a change set's summary says beyond its counts: a
+// rewrite ("rewritten (similarity 3%)") and any work limit the diff
+// reached. Callers clean and escape them like scraped text: a stored
+// change set may have been edited.
+func summaryNotes(cs *diffing.ChangeSet) []string {
+	var out []string
+	if r := cs.Summary.Rewrite; r != nil {
+		out = append(out, r.String())
+	}
+	for _, b := range cs.Summary.Bounds {
+		out = append(out, "coarser diff: "+b)
+	}
+	return out
+}

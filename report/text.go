@@ -84,6 +84,9 @@ func (t textWriter) item(it Item) {
 	if cs.Summary.StealthEdit {
 		fields = append(fields, "stealth edit")
 	}
+	for _, n := range summaryNotes(cs) {
+		fields = append(fields, clean(n))
+	}
 	for _, kc := range kindCounts(cs) {
 		fields = append(fields, fmt.Sprintf("%s ×%d", clean(string(kc.kind)), kc.n))
 	}
