@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -73,36 +74,12 @@ func (s *Store) versions(ctx context.Context, f snapshots.VersionFilter) ([]snap
 	if err != nil {
 		return nil, err
 	}
-	var where []string
-	var a args
-	if f.ArticleID != 0 {
-		where = append(where, "v.article_id = "+a.add(f.ArticleID))
+	q := snapshots.Query{Mark: pgMark}
+	if err := q.Versions(f); err != nil {
+		return nil, err
 	}
-	if !f.Since.IsZero() {
-		t, err := snapshots.FormatTime(f.Since)
-		if err != nil {
-			return nil, fmt.Errorf("since: %w", err)
-		}
-		where = append(where, "v.at >= "+a.add(t))
-	}
-	if !f.Until.IsZero() {
-		t, err := snapshots.FormatTime(f.Until)
-		if err != nil {
-			return nil, fmt.Errorf("until: %w", err)
-		}
-		where = append(where, "v.at < "+a.add(t))
-	}
-	// One article's versions are listed in chain order. Across articles,
-	// time order, with ties broken by article and number.
-	order := ` ORDER BY v.at, v.article_id, v.number`
-	if f.ArticleID != 0 {
-		order = ` ORDER BY v.number`
-	}
-	q := versionQuery(f.WithRaw) + whereClause(where) + order
-	if f.Limit > 0 {
-		q += ` LIMIT ` + a.add(f.Limit)
-	}
-	rows, err := pool.Query(ctx, q, a...)
+	query := versionQuery(f.WithRaw) + q.Where() + snapshots.VersionOrder(f) + q.Limit(f.Limit)
+	rows, err := pool.Query(ctx, query, q.Args...)
 	if err != nil {
 		return nil, err
 	}
@@ -167,24 +144,13 @@ func (s *Store) checks(ctx context.Context, f snapshots.CheckFilter) ([]snapshot
 	if err != nil {
 		return nil, err
 	}
-	var where []string
-	var a args
-	if f.ArticleID != 0 {
-		where = append(where, "article_id = "+a.add(f.ArticleID))
+	q := snapshots.Query{Mark: pgMark}
+	if err := q.Checks(f); err != nil {
+		return nil, err
 	}
-	if !f.Since.IsZero() {
-		t, err := snapshots.FormatTime(f.Since)
-		if err != nil {
-			return nil, fmt.Errorf("since: %w", err)
-		}
-		where = append(where, "at >= "+a.add(t))
-	}
-	q := `SELECT id, article_id, at, status, final_url, etag, last_modified, raw_sha256,
-		text_sha256, outcome, error, version FROM checks` + whereClause(where) + ` ORDER BY at DESC, id DESC`
-	if f.Limit > 0 {
-		q += ` LIMIT ` + a.add(f.Limit)
-	}
-	rows, err := pool.Query(ctx, q, a...)
+	query := `SELECT id, article_id, at, status, final_url, etag, last_modified, raw_sha256,
+		text_sha256, outcome, error, version FROM checks` + q.Where() + ` ORDER BY at DESC, id DESC` + q.Limit(f.Limit)
+	rows, err := pool.Query(ctx, query, q.Args...)
 	if err != nil {
 		return nil, err
 	}
@@ -205,3 +171,6 @@ func (s *Store) checks(ctx context.Context, f snapshots.CheckFilter) ([]snapshot
 	}
 	return cs, rows.Err()
 }
+
+// pgMark writes PostgreSQL's n-th placeholder.
+func pgMark(n int) string { return "$" + strconv.Itoa(n) }

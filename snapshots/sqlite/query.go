@@ -86,36 +86,12 @@ func (s *Store) versions(ctx context.Context, f snapshots.VersionFilter) ([]snap
 	if err != nil {
 		return nil, err
 	}
-	var where []string
-	var args []any
-	if f.ArticleID != 0 {
-		where, args = append(where, "v.article_id = ?"), append(args, f.ArticleID)
+	q := snapshots.Query{Mark: sqliteMark}
+	if err := q.Versions(f); err != nil {
+		return nil, err
 	}
-	if !f.Since.IsZero() {
-		t, err := snapshots.FormatTime(f.Since)
-		if err != nil {
-			return nil, fmt.Errorf("since: %w", err)
-		}
-		where, args = append(where, "v.at >= ?"), append(args, t)
-	}
-	if !f.Until.IsZero() {
-		t, err := snapshots.FormatTime(f.Until)
-		if err != nil {
-			return nil, fmt.Errorf("until: %w", err)
-		}
-		where, args = append(where, "v.at < ?"), append(args, t)
-	}
-	// One article's versions are listed in chain order. Across articles,
-	// time order, with ties broken by article and number.
-	order := ` ORDER BY v.at, v.article_id, v.number`
-	if f.ArticleID != 0 {
-		order = ` ORDER BY v.number`
-	}
-	q := versionQuery(f.WithRaw) + whereClause(where) + order
-	if f.Limit > 0 {
-		q, args = q+` LIMIT ?`, append(args, f.Limit)
-	}
-	rows, err := db.QueryContext(ctx, q, args...)
+	query := versionQuery(f.WithRaw) + q.Where() + snapshots.VersionOrder(f) + q.Limit(f.Limit)
+	rows, err := db.QueryContext(ctx, query, q.Args...)
 	if err != nil {
 		return nil, err
 	}
@@ -234,24 +210,13 @@ func (s *Store) checks(ctx context.Context, f snapshots.CheckFilter) ([]snapshot
 	if err != nil {
 		return nil, err
 	}
-	var where []string
-	var args []any
-	if f.ArticleID != 0 {
-		where, args = append(where, "article_id = ?"), append(args, f.ArticleID)
+	q := snapshots.Query{Mark: sqliteMark}
+	if err := q.Checks(f); err != nil {
+		return nil, err
 	}
-	if !f.Since.IsZero() {
-		t, err := snapshots.FormatTime(f.Since)
-		if err != nil {
-			return nil, fmt.Errorf("since: %w", err)
-		}
-		where, args = append(where, "at >= ?"), append(args, t)
-	}
-	q := `SELECT id, article_id, at, status, final_url, etag, last_modified, raw_sha256,
-		text_sha256, outcome, error, version FROM checks` + whereClause(where) + ` ORDER BY at DESC, id DESC`
-	if f.Limit > 0 {
-		q, args = q+` LIMIT ?`, append(args, f.Limit)
-	}
-	rows, err := db.QueryContext(ctx, q, args...)
+	query := `SELECT id, article_id, at, status, final_url, etag, last_modified, raw_sha256,
+		text_sha256, outcome, error, version FROM checks` + q.Where() + ` ORDER BY at DESC, id DESC` + q.Limit(f.Limit)
+	rows, err := db.QueryContext(ctx, query, q.Args...)
 	if err != nil {
 		return nil, err
 	}
@@ -272,3 +237,6 @@ func (s *Store) checks(ctx context.Context, f snapshots.CheckFilter) ([]snapshot
 	}
 	return cs, rows.Err()
 }
+
+// sqliteMark writes SQLite's placeholder.
+func sqliteMark(int) string { return "?" }
