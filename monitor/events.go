@@ -40,6 +40,10 @@ const (
 	EventStore Event = "store failed"
 )
 
+// ErrTooManySentences: a new version has more sentences than
+// Options.MaxSentences (max_sentences) allows; the check fails.
+var ErrTooManySentences = errors.New("too many sentences")
+
 // KindRevert is added to a Version's Kinds when its text is that of an
 // older version than the latest: the page went back (A→B→A). Diffing
 // kinds describe what changed; this one describes which way.
@@ -130,7 +134,8 @@ func classify(err error) (Event, string) {
 		return EventSelectorMiss, innermost(err, extract.ErrSelectorMiss)
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return EventTimeout, "timeout"
-	case errors.Is(err, extract.ErrEmpty), errors.Is(err, extract.ErrNotHTML):
+	case errors.Is(err, extract.ErrEmpty), errors.Is(err, extract.ErrNotHTML), errors.Is(err, extract.ErrTooDeep),
+		errors.Is(err, extract.ErrTimeout), errors.Is(err, ErrTooManySentences):
 		return EventExtract, "extraction failed: " + err.Error()
 	}
 	return EventFetch, err.Error()

@@ -1,6 +1,7 @@
 package monitor_test
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -247,6 +248,34 @@ func TestBattery(t *testing.T) {
 		}
 		if len(v.Notes) == 0 || !strings.Contains(strings.Join(v.Notes, "; "), `unknown charset "x-nonexistent"`) {
 			t.Fatalf("stored notes %q, want the ignored charset", v.Notes)
+		}
+	})
+
+	// A version with more sentences than max_sentences is a failed check,
+	// never stored; within the limit it is stored.
+	t.Run("limit_max_sentences", func(t *testing.T) {
+		pg := &switchable{}
+		srv := httptest.NewServer(pg)
+		defer srv.Close()
+		st := openStore(t)
+		srcs := []monitor.Source{{Name: "ledger", URL: srv.URL + "/story"}}
+		newM := func(limit int) *monitor.Monitor {
+			return monitor.New(monitor.Options{
+				Store:        st,
+				Client:       fetch.New(fetch.Options{Guard: sourceServers(t, srcs), Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
+				Sources:      srcs,
+				Logger:       slog.New(slog.DiscardHandler),
+				MaxSentences: limit,
+			})
+		}
+		pg.set(200, utf8HTML, articleHTML("Reservoir approved", longParas...))
+		r := newM(3).Check(t.Context())[0]
+		wantEvent(t, r, monitor.EventExtract, "extraction failed: extract "+srv.URL+"/story: too many sentences: more than max_sentences=3", false)
+		if v, err := st.Latest(t.Context(), r.Article.ID); !errors.Is(err, snapshots.ErrNotFound) {
+			t.Fatalf("a version was stored: %v %v", v.Number, err)
+		}
+		if r := newM(0).Check(t.Context())[0]; r.Err != nil || r.Version == nil {
+			t.Fatalf("under the default limit: err %v, version %v", r.Err, r.Version)
 		}
 	})
 

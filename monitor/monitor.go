@@ -112,7 +112,15 @@ type Options struct {
 	OnCycle func([]Result)
 	// Metrics, when set, count checks, changes, fetch latency and the queue.
 	Metrics *Metrics
+	// MaxSentences refuses a version with more sentences than this, as a
+	// failed check (default DefaultMaxSentences).
+	MaxSentences int
 }
+
+// DefaultMaxSentences bounds a version's sentences: a story of a hundred
+// thousand (a years-long live blog) still diffs, a generated page of
+// millions is refused before it is stored and diffed.
+const DefaultMaxSentences = 200_000
 
 // Monitor runs checks.
 type Monitor struct {
@@ -163,6 +171,9 @@ func New(opt Options) *Monitor {
 	}
 	if opt.CheckTimeout <= 0 {
 		opt.CheckTimeout = 2 * time.Minute
+	}
+	if opt.MaxSentences <= 0 {
+		opt.MaxSentences = DefaultMaxSentences
 	}
 	if opt.Grace <= 0 {
 		opt.Grace = 30 * time.Second
@@ -437,6 +448,11 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 	if err == nil && v == nil && !hasPrev {
 		err = fmt.Errorf("fetch %s: 304 Not Modified to an unconditional request", art.URL)
 	}
+	if err == nil && v != nil && (!hasPrev || prev.TextSHA256 != check.TextSHA256) {
+		if n := sentences(v.Text, m.opt.MaxSentences); n > m.opt.MaxSentences {
+			err = fmt.Errorf("extract %s: %w: more than max_sentences=%d", art.URL, ErrTooManySentences, m.opt.MaxSentences)
+		}
+	}
 	if hasPrev {
 		switch {
 		case errors.Is(err, extract.ErrEmpty) && wordCount(prev.Text) >= minCollapseWords:
@@ -666,4 +682,16 @@ type cronLogger struct{ log *slog.Logger }
 func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
 func (l cronLogger) Error(err error, msg string, kv ...any) {
 	l.log.Error("cron: "+msg, append(kv, "err", err)...)
+}
+
+// sentences counts the sentences of a version's text, paragraphs separated
+// by blank lines, as the diff will segment them; it stops past limit.
+func sentences(text string, limit int) int {
+	n := 0
+	for p := range strings.SplitSeq(text, "\n\n") {
+		if n += len(diffing.Segment(p)); n > limit {
+			break
+		}
+	}
+	return n
 }

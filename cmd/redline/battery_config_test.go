@@ -288,7 +288,7 @@ notify:
 // TestConfig_Limits: the limits a user may change load, and a value out of
 // range is refused naming the file, line and key.
 func TestConfig_Limits(t *testing.T) {
-	cfg, err := parseConfig("config.yaml", []byte("max_header_bytes: 8192\nmax_redirects: 3\nextraction_timeout: 2s\n"+
+	cfg, err := parseConfig("config.yaml", []byte("max_header_bytes: 8192\nmax_redirects: 3\nextraction_timeout: 2s\nmax_nesting_depth: 64\nmax_sentences: 5000\n"+
 		"sources:\n  - {name: a, url: \"https://news.example/a\"}\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -296,6 +296,11 @@ func TestConfig_Limits(t *testing.T) {
 	if cfg.MaxHeaderBytes != 8192 || cfg.MaxRedirects != 3 || cfg.ExtractionTimeout != 2*time.Second || cfg.Sources[0].Rules.Timeout != 2*time.Second {
 		t.Fatalf("limits %d %d %v, source extraction timeout %v", cfg.MaxHeaderBytes, cfg.MaxRedirects, cfg.ExtractionTimeout, cfg.Sources[0].Rules.Timeout)
 	}
+	if cfg.MaxSentences != 5000 || cfg.Sources[0].Rules.MaxDepth != 64 {
+		t.Fatalf("max_sentences %d, source nesting depth %d", cfg.MaxSentences, cfg.Sources[0].Rules.MaxDepth)
+	}
+	refusal(t, "limits.yaml", "max_nesting_depth: 1000\n", "limits.yaml:1: max_nesting_depth: must be between 16 and 512 (the HTML parser's limit), got 1000")
+	refusal(t, "limits.yaml", "max_sentences: 5\n", "limits.yaml:1: max_sentences: must be between 100 and 10000000, got 5")
 	refusal(t, "limits.yaml", "max_header_bytes: 10\n", "limits.yaml:1: max_header_bytes: must be between 4096 and 16777216, got 10")
 	refusal(t, "limits.yaml", "timeout: 5s\nmax_redirects: 99\n", "limits.yaml:2: max_redirects: must be between 1 and 30, got 99")
 	refusal(t, "limits.yaml", "extraction_timeout: forever\n", `limits.yaml:1: extraction_timeout: invalid duration "forever" (between 1ms and 10m, e.g. 10s)`)

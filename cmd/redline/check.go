@@ -70,17 +70,18 @@ func newMonitor(a *app, cfg Config, st snapshots.Store, h hooks) *monitor.Monito
 		Robots:          cfg.Robots,
 	})
 	return monitor.New(monitor.Options{
-		Store:       st,
-		Client:      client,
-		Sources:     cfg.Sources,
-		Concurrency: cfg.Concurrency,
-		Cadence:     cfg.Cadence,
-		Location:    cfg.Location,
-		Logger:      a.log,
-		OnResult:    h.onResult,
-		OnPlan:      h.onPlan,
-		OnCycle:     h.onCycle,
-		Metrics:     h.metrics,
+		Store:        st,
+		Client:       client,
+		Sources:      cfg.Sources,
+		Concurrency:  cfg.Concurrency,
+		MaxSentences: cfg.MaxSentences,
+		Cadence:      cfg.Cadence,
+		Location:     cfg.Location,
+		Logger:       a.log,
+		OnResult:     h.onResult,
+		OnPlan:       h.onPlan,
+		OnCycle:      h.onCycle,
+		Metrics:      h.metrics,
 	})
 }
 

@@ -83,6 +83,8 @@ type fileConfig struct {
 	MaxHeaders   at[int64]  `yaml:"max_header_bytes"`
 	MaxRedirects at[int]    `yaml:"max_redirects"`
 	ExtractLimit at[string] `yaml:"extraction_timeout"`
+	MaxDepth     at[int]    `yaml:"max_nesting_depth"`
+	MaxSentences at[int]    `yaml:"max_sentences"`
 	MinInterval  at[string] `yaml:"min_interval"`
 	hostLimits   `yaml:",inline"`
 	Reports      reportsConfig   `yaml:"reports"`
@@ -204,6 +206,8 @@ type Config struct {
 	MaxHeaderBytes    int64
 	MaxRedirects      int
 	ExtractionTimeout time.Duration
+	MaxNestingDepth   int
+	MaxSentences      int
 	ReportDir         string
 	Formats           []report.Format
 	// Fetch politeness: zero values take fetch's defaults (2 requests at
@@ -612,6 +616,18 @@ func (v *validator) compile(fc fileConfig) Config {
 		}
 		cfg.ExtractionTimeout = d
 	}
+	if fc.MaxDepth.Line > 0 {
+		if fc.MaxDepth.V < 16 || fc.MaxDepth.V > extract.MaxParserDepth {
+			v.add(fc.MaxDepth.Line, "max_nesting_depth", "must be between 16 and %d (the HTML parser's limit), got %d", extract.MaxParserDepth, fc.MaxDepth.V)
+		}
+		cfg.MaxNestingDepth = fc.MaxDepth.V
+	}
+	if fc.MaxSentences.Line > 0 {
+		if fc.MaxSentences.V < 100 || fc.MaxSentences.V > 10_000_000 {
+			v.add(fc.MaxSentences.Line, "max_sentences", "must be between 100 and 10000000, got %d", fc.MaxSentences.V)
+		}
+		cfg.MaxSentences = fc.MaxSentences.V
+	}
 	if fc.Reports.Dir.V != "" {
 		cfg.ReportDir = fc.Reports.Dir.V
 	}
@@ -643,6 +659,7 @@ func (v *validator) compile(fc fileConfig) Config {
 			if src.Rules.Timeout == 0 {
 				src.Rules.Timeout = cfg.ExtractionTimeout // 0 keeps extract's default
 			}
+			src.Rules.MaxDepth = cfg.MaxNestingDepth
 			cfg.Sources = append(cfg.Sources, src)
 		}
 	}

@@ -99,7 +99,17 @@ func TestBattery(t *testing.T) {
 		body := strings.Repeat("<div>", 100_000) + "<p>The story.</p>" + strings.Repeat("</div>", 100_000)
 		a, err := extractPage(t, "text/html", []byte(body), extract.Rules{})
 		mustFail(t, a, err, extract.ErrTooDeep)
-		if want := "parse " + batteryURL + ": HTML nesting exceeds 512 open elements (x/net/html)"; err != nil && err.Error() != want {
+		if want := "parse " + batteryURL + ": HTML nesting too deep: over 512 open elements (the HTML parser's limit)"; err != nil && err.Error() != want {
+			t.Errorf("got  %q\nwant %q", err, want)
+		}
+		// A lower limit is the user's to set (max_nesting_depth).
+		body = strings.Repeat("<div>", 100) + "<p>The story, told at length so that it counts as a paragraph of the article.</p>" + strings.Repeat("</div>", 100)
+		if _, err := extractPage(t, "text/html", []byte(body), extract.Rules{}); err != nil {
+			t.Fatalf("100 levels under the parser's limit: %v", err)
+		}
+		a, err = extractPage(t, "text/html", []byte(body), extract.Rules{MaxDepth: 64})
+		mustFail(t, a, err, extract.ErrTooDeep)
+		if want := "parse " + batteryURL + ": HTML nesting too deep: 103 nested elements, over max_nesting_depth=64"; err != nil && err.Error() != want {
 			t.Errorf("got  %q\nwant %q", err, want)
 		}
 	})

@@ -46,7 +46,14 @@ type Rules struct {
 	// page) fails with ErrTimeout instead of holding a worker. Zero means
 	// DefaultTimeout; negative means no limit.
 	Timeout time.Duration
+	// MaxDepth refuses documents that nest more elements than this. Zero,
+	// or anything over MaxParserDepth, means the HTML parser's own limit.
+	MaxDepth int
 }
+
+// MaxParserDepth is how deep x/net/html lets elements nest: it refuses
+// deeper documents itself.
+const MaxParserDepth = 512
 
 // DefaultTimeout bounds one document's extraction when Rules.Timeout is
 // zero.
@@ -84,9 +91,9 @@ var (
 	ErrNotHTML = errors.New("not HTML")
 	// ErrEmpty means the page has no body paragraphs.
 	ErrEmpty = errors.New("no paragraphs found")
-	// ErrTooDeep means the document nests more elements than the HTML
-	// parser accepts.
-	ErrTooDeep = errors.New("HTML nesting exceeds 512 open elements (x/net/html)")
+	// ErrTooDeep means the document nests more elements than Rules.MaxDepth
+	// or the HTML parser accepts.
+	ErrTooDeep = errors.New("HTML nesting too deep")
 	// ErrTimeout means the extraction ran past Rules.Timeout.
 	ErrTimeout = errors.New("extraction deadline exceeded")
 )
@@ -179,12 +186,17 @@ func Extract(p Page, r Rules) (Article, error) {
 		case strings.Contains(err.Error(), "open stack of elements exceeds 512"):
 			// x/net/html has no sentinel for this: it panics with this text
 			// and Parse turns the panic into an error.
-			return Article{}, fmt.Errorf("parse %s: %w", p.URL, ErrTooDeep)
+			return Article{}, fmt.Errorf("parse %s: %w: over %d open elements (the HTML parser's limit)", p.URL, ErrTooDeep, MaxParserDepth)
 		}
 		return Article{}, fmt.Errorf("parse %s: %w", p.URL, err)
 	}
 	if err := dl.check(); err != nil {
 		return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
+	}
+	if r.MaxDepth > 0 && r.MaxDepth < MaxParserDepth {
+		if d := depth(doc.Get(0)); d > r.MaxDepth {
+			return Article{}, fmt.Errorf("parse %s: %w: %d nested elements, over max_nesting_depth=%d", p.URL, ErrTooDeep, d, r.MaxDepth)
+		}
 	}
 
 	a, err := metadata(doc, r, p.URL, dl)
@@ -262,4 +274,28 @@ next:
 		out = append(out, n)
 	}
 	return out
+}
+
+// depth returns how deep elements nest under root, walking the tree with
+// a stack of its own rather than recursion.
+func depth(root *html.Node) int {
+	type item struct {
+		n *html.Node
+		d int // elements from root down to n's parent
+	}
+	deepest := 0
+	stack := []item{{root, 0}}
+	for len(stack) > 0 {
+		it := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		d := it.d
+		if it.n.Type == html.ElementNode {
+			d++
+			deepest = max(deepest, d)
+		}
+		for c := it.n.FirstChild; c != nil; c = c.NextSibling {
+			stack = append(stack, item{c, d})
+		}
+	}
+	return deepest
 }
