@@ -448,7 +448,9 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 	if err == nil && v == nil && !hasPrev {
 		err = fmt.Errorf("fetch %s: 304 Not Modified to an unconditional request", art.URL)
 	}
-	if err == nil && v != nil && (!hasPrev || prev.TextSHA256 != check.TextSHA256) {
+	// Every sentence takes a byte at least, so only a text longer than the
+	// limit needs counting: news articles never pay for the segmentation.
+	if err == nil && v != nil && len(v.Text) > m.opt.MaxSentences && (!hasPrev || prev.TextSHA256 != check.TextSHA256) {
 		if n := sentences(v.Text, m.opt.MaxSentences); n > m.opt.MaxSentences {
 			err = fmt.Errorf("extract %s: %w: more than max_sentences=%d", art.URL, ErrTooManySentences, m.opt.MaxSentences)
 		}
