@@ -370,7 +370,7 @@ func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) ([]s
 		seen[a.URL] = true
 	}
 	now := m.opt.Now().UTC()
-	added := 0
+	var news []snapshots.Article
 	for _, e := range entries {
 		u, err := NormalizeURL(e)
 		if err != nil {
@@ -381,13 +381,22 @@ func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) ([]s
 			continue
 		}
 		seen[u] = true
-		if _, err := m.opt.Store.AddArticle(ctx, snapshots.Article{URL: u, Source: src.Name, FirstSeen: now}); err != nil {
-			return nil, fmt.Errorf("source %s: add article %s: %w", src.Name, u, err)
-		}
-		added++
+		news = append(news, snapshots.Article{URL: u, Source: src.Name, FirstSeen: now})
 	}
-	if added > 0 {
-		m.log.Info("new articles", "source", src.Name, "count", added)
+	if b, ok := m.opt.Store.(snapshots.ArticleBatcher); ok && len(news) > 1 {
+		// One commit for a feed's new entries, not one each.
+		if err := b.AddArticles(ctx, news); err != nil {
+			return nil, fmt.Errorf("source %s: %w", src.Name, err)
+		}
+	} else {
+		for _, a := range news {
+			if _, err := m.opt.Store.AddArticle(ctx, a); err != nil {
+				return nil, fmt.Errorf("source %s: add article %s: %w", src.Name, a.URL, err)
+			}
+		}
+	}
+	if len(news) > 0 {
+		m.log.Info("new articles", "source", src.Name, "count", len(news))
 	}
 	if !list {
 		return nil, nil

@@ -2,6 +2,7 @@ package monitor_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -18,7 +19,7 @@ import (
 )
 
 // BenchmarkCycle checks a local site of 10,000 distinct 60 KB articles
-// behind one feed (REDLINE_SCALE_ARTICLES overrides the count): a first
+// behind ten feed pages of a thousand (REDLINE_SCALE_ARTICLES overrides the count): a first
 // cycle that fetches, extracts and stores every one, a second where nothing
 // changed (conditional GETs answered 304), and a third after 5% of the
 // articles changed (fetch, extract, diff, store). Per-host limits are
@@ -45,7 +46,7 @@ func BenchmarkCycle(b *testing.B) {
 				Timeout: time.Minute, MaxBodyBytes: 32 << 20,
 				HostConcurrency: 64, HostRate: fetch.Unlimited, Robots: fetch.RobotsObey,
 			}),
-			Sources:     []monitor.Source{{Name: "scale", Feed: srv.URL + "/feed.xml"}},
+			Sources:     scaleSources(srv.URL, n),
 			Concurrency: 64,
 			Logger:      slog.New(slog.DiscardHandler),
 		})
@@ -102,4 +103,14 @@ func peakRSSMiB(tb testing.TB) float64 {
 		}
 	}
 	return 0
+}
+
+// scaleSources are the feed pages listing n stories: a feed is read up to
+// a thousand entries a poll.
+func scaleSources(base string, n int) []monitor.Source {
+	var srcs []monitor.Source
+	for k := 0; k*sitetest.ScalePage < n; k++ {
+		srcs = append(srcs, monitor.Source{Name: fmt.Sprintf("scale-%d", k), Feed: fmt.Sprintf("%s/feed.xml?page=%d", base, k)})
+	}
+	return srcs
 }

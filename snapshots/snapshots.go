@@ -130,6 +130,13 @@ type ArticleFilter struct {
 	DueBy time.Time
 }
 
+// ArticleBatcher is a Store that adds many articles in one transaction:
+// a feed's thousand new entries then cost one commit, not a thousand. Like
+// AddArticle, an article whose URL is stored already is left as it is.
+type ArticleBatcher interface {
+	AddArticles(ctx context.Context, as []Article) error
+}
+
 // Store keeps articles, checks and versions.
 type Store interface {
 	// AddArticle returns the article with a.URL, creating it if new.

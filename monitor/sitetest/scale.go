@@ -85,12 +85,22 @@ func (s *Scale) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// ScalePage is how many stories one page of the Scale site's feed lists.
+const ScalePage = 1000
+
 func (s *Scale) feed(w http.ResponseWriter, r *http.Request) {
 	base := baseURL(r)
 	w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+	// ?page=K lists stories K×ScalePage to (K+1)×ScalePage−1, for feed
+	// readers that read at most a thousand entries a poll; no page lists
+	// them all.
+	lo, hi := 0, s.n
+	if k, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && k >= 0 {
+		lo, hi = min(k*ScalePage, s.n), min((k+1)*ScalePage, s.n)
+	}
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>The Border Ledger</title>`)
-	for i := range s.n {
+	for i := lo; i < hi; i++ {
 		fmt.Fprintf(&b, "<item><title>Story %d</title><link>%s/story/%d?utm_source=rss</link><guid>%s/story/%d</guid></item>", i, base, i, base, i)
 	}
 	b.WriteString(`</channel></rss>`)

@@ -51,6 +51,41 @@ func (s *Store) addArticle(ctx context.Context, a snapshots.Article) (snapshots.
 	return s.articleByURL(ctx, db, a.URL)
 }
 
+// AddArticles adds, in one transaction, the articles of as whose URL is
+// not stored yet; see snapshots.ArticleBatcher.
+func (s *Store) AddArticles(ctx context.Context, as []snapshots.Article) error {
+	if err := s.addArticles(ctx, as); err != nil {
+		return fmt.Errorf("add %d articles: %w", len(as), err)
+	}
+	return nil
+}
+
+func (s *Store) addArticles(ctx context.Context, as []snapshots.Article) error {
+	db, err := s.conn()
+	if err != nil {
+		return err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() // Returns ErrTxDone after Commit; nothing to undo then.
+	for _, a := range as {
+		if a.URL == "" {
+			return errors.New("empty URL")
+		}
+		first, err := snapshots.FormatTime(a.FirstSeen)
+		if err != nil {
+			return fmt.Errorf("%s: first seen: %w", a.URL, err)
+		}
+		if _, err := s.txExec(ctx, tx, `INSERT INTO articles (url, canonical_url, source, first_seen)
+			VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`, a.URL, a.CanonicalURL, a.Source, first); err != nil {
+			return fmt.Errorf("%s: %w", a.URL, err)
+		}
+	}
+	return tx.Commit()
+}
+
 // Article returns the article with the given URL, or ErrNotFound.
 func (s *Store) Article(ctx context.Context, url string) (snapshots.Article, error) {
 	db, err := s.conn()

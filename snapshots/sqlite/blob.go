@@ -64,7 +64,10 @@ type dictCodec struct {
 	dec *zstd.Decoder
 }
 
-const maxDicts = 64
+// maxDicts bounds the dictionary codecs kept: an encoder at the default
+// level holds about 3 MB of tables, and a monitor editing thousands of
+// articles would keep 64 of them (200 MB) for little gain.
+const maxDicts = 16
 
 // errNoDict: the dictionary's codec is not cached and its bytes were not
 // given.

@@ -57,6 +57,40 @@ var base = time.Date(2025, 3, 14, 9, 26, 53, 589793238, time.FixedZone("CET", 36
 func at(i int) time.Time { return base.Add(time.Duration(i) * time.Hour) }
 
 var addArticleCases = []testCase{
+	{"batch", func(t *testing.T, s snapshots.Store) {
+		b, ok := s.(snapshots.ArticleBatcher)
+		if !ok {
+			t.Fatal("the store adds no batch of articles (snapshots.ArticleBatcher)")
+		}
+		first := addArticle(t, s, "https://news.example/a")
+		batch := []snapshots.Article{
+			{URL: "https://news.example/a", Source: "other", FirstSeen: at(5)}, // known: left as it is
+			{URL: "https://news.example/b", Source: "example", FirstSeen: at(6)},
+			{URL: "https://news.example/c", CanonicalURL: "https://news.example/c0", Source: "example", FirstSeen: at(6)},
+		}
+		if err := b.AddArticles(t.Context(), batch); err != nil {
+			t.Fatalf("AddArticles: %v", err)
+		}
+		got, err := s.Article(t.Context(), first.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		equalArticle(t, "known article after AddArticles", got, first)
+		for _, want := range batch[1:] {
+			got, err := s.Article(t.Context(), want.URL)
+			if err != nil {
+				t.Fatalf("Article(%s): %v", want.URL, err)
+			}
+			want.ID = got.ID
+			equalArticle(t, "AddArticles", got, want)
+		}
+		if err := b.AddArticles(t.Context(), []snapshots.Article{{URL: "https://news.example/d", FirstSeen: at(7)}, {URL: ""}}); err == nil {
+			t.Fatal("AddArticles with an empty URL succeeded")
+		}
+		if _, err := s.Article(t.Context(), "https://news.example/d"); !errors.Is(err, snapshots.ErrNotFound) {
+			t.Fatalf("a refused batch left an article behind: %v", err)
+		}
+	}},
 	{"creates", func(t *testing.T, s snapshots.Store) {
 		want := snapshots.Article{
 			URL:          "https://news.example/a?id=1",
