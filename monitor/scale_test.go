@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -81,28 +80,10 @@ func BenchmarkCycle(b *testing.B) {
 		b.ReportMetric(unchanged, "pages/s-unchanged")
 		b.ReportMetric(third, "pages/s-5%-edited")
 		b.ReportMetric(unchanged/first, "x-faster-unchanged")
-		b.ReportMetric(peakRSSMiB(b), "peak-RSS-MiB")
+		b.ReportMetric(sitetest.PeakRSSMiB(), "peak-RSS-MiB")
 		st.Close()
 		srv.Close()
 	}
-}
-
-// peakRSSMiB reads the process's peak resident set size (VmHWM) on Linux.
-func peakRSSMiB(tb testing.TB) float64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		tb.Logf("peak RSS unknown: %v", err)
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-			if err == nil {
-				return float64(kb) / 1024
-			}
-		}
-	}
-	return 0
 }
 
 // scaleSources are the feed pages listing n stories: a feed is read up to

@@ -2,14 +2,12 @@ package fetch_test
 
 import (
 	"errors"
-	"fmt"
+	"github.com/redline-news/redline/monitor/sitetest"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"runtime"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/redline-news/redline/monitor/fetch"
@@ -57,24 +55,7 @@ func benchHugePage(b *testing.B, chunked bool) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(ms.HeapSys)/(1<<20), "heap-sys-MiB")
-	if hwm := peakRSS(); hwm > 0 {
-		b.ReportMetric(hwm/(1<<20), "peak-RSS-MiB")
+	if hwm := sitetest.PeakRSSMiB(); hwm > 0 {
+		b.ReportMetric(hwm, "peak-RSS-MiB")
 	}
-}
-
-// peakRSS reads VmHWM from /proc/self/status, in bytes (0 if unknown).
-func peakRSS() float64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			var kb float64
-			if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%f kB", &kb); err == nil {
-				return kb * 1024
-			}
-		}
-	}
-	return 0
 }
