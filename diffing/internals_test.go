@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -146,6 +147,88 @@ func TestSkipPlain(t *testing.T) {
 					t.Fatalf("skipPlain(%q, %d, %q) = %d, want %d", s, i, set, got, want)
 				}
 			}
+		}
+	}
+}
+
+func TestCountWordRuns(t *testing.T) {
+	naive := func(s string) int {
+		n, in := 0, false
+		for _, r := range s {
+			w := isWordRune(r)
+			if w && !in {
+				n++
+			}
+			in = w
+		}
+		return n
+	}
+	texts := []string{"", "a", "abcdefgh", "abcdefgh ijklmnop", "The U.S. said 97 percent, Sheinbaum’s aides.", "@[`{/:AZaz09",
+		"\x00\x01\x7f\x80\xff", "café au lait, naïve élan", strings.Repeat("word ", 9) + "Ölfeld"}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 5000 {
+		b := make([]byte, r.IntN(40))
+		for k := range b {
+			b[k] = byte(r.IntN(256))
+			if r.IntN(3) > 0 {
+				alphabet := "aZ09 .,'@[`{/:\xc3\xa9\xe2\x80\x99"
+				b[k] = alphabet[r.IntN(len(alphabet))]
+			}
+		}
+		texts = append(texts, string(b))
+	}
+	for _, s := range texts {
+		for i := 0; i <= len(s); i++ {
+			if got, want := countWordRuns(s[i:]), naive(s[i:]); got != want {
+				t.Fatalf("countWordRuns(%q) = %d, want %d", s[i:], got, want)
+			}
+		}
+	}
+}
+
+func TestCountWords(t *testing.T) {
+	naive := func(s string, limit int) int {
+		n, in := 0, false
+		for _, r := range s {
+			w := !unicode.IsSpace(r)
+			if w && !in {
+				n++
+			}
+			in = w
+		}
+		return min(n, limit)
+	}
+	texts := []string{"", " ", "a b", "abcdefgh ijklmnop", "one\ttwo\nthree\vfour\ffive\rsix seven",
+		"\x00\x08\x0e\x1f!\x7f", "a\u00a0b\u2003c\u3000d", strings.Repeat("w ", 200)}
+	r := rand.New(rand.NewPCG(7, 8))
+	alphabet := "a. \t\n\v\f\r\x08\x0e\x1f!\x7f\xc2\xa0\xe2\x80\x83"
+	for range 5000 {
+		b := make([]byte, r.IntN(40))
+		for k := range b {
+			b[k] = alphabet[r.IntN(len(alphabet))]
+		}
+		texts = append(texts, string(b))
+	}
+	for _, s := range texts {
+		for i := 0; i <= len(s); i++ {
+			for _, limit := range []int{1, 3, 121} {
+				if got, want := countWords(s[i:], limit), naive(s[i:], limit); got != want {
+					t.Fatalf("countWords(%q, %d) = %d, want %d", s[i:], limit, got, want)
+				}
+			}
+		}
+	}
+}
+
+func TestIsWordRune_GeneralPunctuation(t *testing.T) {
+	for r := rune(0x2000); r <= 0x206f; r++ {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
+			t.Errorf("%U is a letter, digit or mark: isWordRune's shortcut is wrong", r)
+		}
+	}
+	for _, r := range "aZ9éß٣" {
+		if !isWordRune(r) {
+			t.Errorf("isWordRune(%q) = false", r)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package diffing
 
 import (
 	"hash/fnv"
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -234,21 +235,39 @@ func appendSentence(s string, a, b int, out []Span) []Span {
 	return appendWindows(s, a, b, out)
 }
 
+// countWords counts runs of non-space runes, up to limit. Sentences are
+// counted whole to decide on windows, so ASCII goes eight bytes at a time.
 func countWords(s string, limit int) int {
 	n := 0
-	in := false
-	for _, r := range s {
-		if unicode.IsSpace(r) {
-			in = false
-		} else if !in {
-			in = true
-			n++
-			if n >= limit {
-				return n
+	var in uint64 // 1 inside a word
+	for i := 0; i < len(s) && n < limit; {
+		if i+8 <= len(s) {
+			// The ASCII bytes before any other: a carry from a byte at or
+			// above 0x80 only reaches bytes after it, which are masked off.
+			v := load64(s, i)
+			if k := asciiPrefix(v); k > 0 {
+				w := ^spaceBytes(v) & highs & lowBytes(k)
+				n += bits.OnesCount64(w &^ (w<<8 | in<<7))
+				in = w >> (8*k - 1) & 1
+				i += k
+				continue
 			}
 		}
+		var w uint64
+		if c := s[i]; c < utf8.RuneSelf {
+			w = uint64(1 - asciiSpace[c])
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			if !unicode.IsSpace(r) {
+				w = 1
+			}
+		}
+		n += int(w &^ in)
+		in = w
 	}
-	return n
+	return min(n, limit)
 }
 
 // appendWindows cuts an over-long sentence into windows. Cuts are content

@@ -39,6 +39,23 @@ var asciiClass = func() (c [utf8.RuneSelf]tokKind) {
 	return c
 }()
 
+// asciiWord and asciiSpace are asciiClass as 0/1 tables over every byte
+// value (0 from 0x80 on), for loops that count rather than tokenize.
+var asciiWord, asciiSpace = func() (w, sp [256]uint8) {
+	for b := range utf8.RuneSelf {
+		w[b] = b2u(asciiClass[b] == tokWord)
+		sp[b] = b2u(asciiClass[b] == tokSpace)
+	}
+	return w, sp
+}()
+
+func b2u(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func classOf(r rune) tokKind {
 	if r < utf8.RuneSelf {
 		return asciiClass[r]
@@ -53,6 +70,12 @@ func classOf(r rune) tokKind {
 }
 
 func isWordRune(r rune) bool {
+	if r >= 0x2000 && r <= 0x206f {
+		// General Punctuation (curly quotes, dashes, ellipses) holds no
+		// letter, digit or mark (TestIsWordRune_GeneralPunctuation), and is
+		// most of the non-ASCII in news text: spare the table searches.
+		return false
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }
 
