@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -229,6 +230,44 @@ func TestIsWordRune_GeneralPunctuation(t *testing.T) {
 	for _, r := range "aZ9éß٣" {
 		if !isWordRune(r) {
 			t.Errorf("isWordRune(%q) = false", r)
+		}
+	}
+}
+
+func TestPlainRun(t *testing.T) {
+	visible := func(c byte) bool { return c > ' ' && c < 0x7f }
+	naive := func(b []byte) int {
+		for k, c := range b {
+			switch {
+			case visible(c):
+			case c == ' ' && k+1 < len(b) && visible(b[k+1]):
+			default:
+				return k
+			}
+		}
+		return len(b)
+	}
+	r := rand.New(rand.NewPCG(9, 10))
+	alphabet := []byte("a Z.  \t\n\x00\x1f\x7f\x80\xc3\xa9\xff!~")
+	words := [][]byte{[]byte("abcdefgh"), []byte("a b c d "), []byte("ab  cdef"), []byte("\x80bcdefgh"), []byte("abcdefg\xff")}
+	for range 20000 {
+		b := make([]byte, 8)
+		for k := range b {
+			b[k] = alphabet[r.IntN(len(alphabet))]
+		}
+		words = append(words, b)
+	}
+	for _, b := range words {
+		if got, want := plainRun(load64(string(b), 0)), naive(b); got != want {
+			t.Fatalf("plainRun(%q) = %d, want %d", b, got, want)
+		}
+	}
+}
+
+func TestParagraphEnds(t *testing.T) {
+	for s, want := range map[string][]int{"": {0}, "a": {1}, "a\nbc\n": {1, 4, 5}, "\n\n": {0, 1, 2}} {
+		if got := paragraphEnds(s); !slices.Equal(got, want) {
+			t.Errorf("paragraphEnds(%q) = %v, want %v", s, got, want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package diffing
 
 import (
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -49,6 +50,12 @@ func normalizeLines(lines []string, size int) string {
 				// are, so a whole sentence is usually one run.
 				j := i + 1
 				for j < len(s) {
+					if j+8 <= len(s) {
+						if k := plainRun(load64(s, j)); k > 0 {
+							j += k
+							continue
+						}
+					}
 					if d := s[j]; d > ' ' && d < 0x7f {
 						j++
 					} else if d == ' ' && j+1 < len(s) && s[j+1] > ' ' && s[j+1] < 0x7f {
@@ -100,6 +107,9 @@ func normalizeLines(lines []string, size int) string {
 			r, n := utf8.DecodeRuneInString(s[i:])
 			i += n
 			switch {
+			case r >= 0xC0 && r <= 0x2FF || r >= 0x2010 && r <= 0x2027:
+				// Latin letters, curly quotes, dashes: written as they are
+				// (none is a space, a control or invisible).
 			case r == '\u2028' || r == '\u2029' || r == '\u0085':
 				pending = para
 				continue
@@ -136,6 +146,20 @@ func normalizeLines(lines []string, size int) string {
 	// Removal happens before composition so that a zero-width space planted
 	// between a letter and its combining accent does not block NFC.
 	return norm.NFC.String(b.String())
+}
+
+// plainRun returns how many of the eight ASCII bytes in v, from the first,
+// normalizeLines copies as they are: visible characters, and single spaces
+// followed by one. A space in the last byte is left to the byte loop, which
+// sees what follows it.
+func plainRun(v uint64) int {
+	sp := le(v^0x20*ones, 0)
+	// Not visible and not a space: a byte at or above 0x80 (marked exactly;
+	// the marks above it may be wrong, as the sums carry, but lie beyond the
+	// first stop), a control, or DEL.
+	bad := v&highs | ^ge(v, 0x21)&highs&^sp | le(v^0x7f*ones, 0)
+	stop := bad | sp&((sp|bad)>>8) | sp&(0x80<<56)
+	return bits.TrailingZeros64(stop) >> 3
 }
 
 // nfcStable reports whether r is in NFC and can neither compose with

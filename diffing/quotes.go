@@ -318,13 +318,15 @@ func findQuotes(s string) []Quote {
 
 // paragraphEnds returns the end offset of every line of s.
 func paragraphEnds(s string) []int {
-	var ends []int
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			ends = append(ends, i)
+	ends := make([]int, 0, strings.Count(s, "\n")+1)
+	for i := 0; ; {
+		k := strings.IndexByte(s[i:], '\n')
+		if k < 0 {
+			return append(ends, len(s))
 		}
+		ends = append(ends, i+k)
+		i += k + 1
 	}
-	return append(ends, len(s))
 }
 
 func paraStart(ends []int, p int) int {
