@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -268,6 +269,54 @@ func TestParagraphEnds(t *testing.T) {
 	for s, want := range map[string][]int{"": {0}, "a": {1}, "a\nbc\n": {1, 4, 5}, "\n\n": {0, 1, 2}} {
 		if got := paragraphEnds(s); !slices.Equal(got, want) {
 			t.Errorf("paragraphEnds(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// appendTokens' ASCII shortcuts must cut exactly where the rune-by-rune
+// reading does.
+func TestAppendTokens_SameAsRuneByRune(t *testing.T) {
+	naive := func(s string) []token {
+		var toks []token
+		for i := 0; i < len(s); {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			k := classOf(r)
+			j := i + n
+			if k != tokPunct {
+				last := r
+				for j < len(s) {
+					r2, n2 := utf8.DecodeRuneInString(s[j:])
+					if classOf(r2) == k {
+						j, last = j+n2, r2
+						continue
+					}
+					if k == tokWord && j+n2 < len(s) {
+						if r3, _ := utf8.DecodeRuneInString(s[j+n2:]); joins(last, r2, r3) {
+							j, last = j+n2, r2
+							continue
+						}
+					}
+					break
+				}
+			}
+			toks = append(toks, token{int32(i), int32(j), k})
+			i = j
+		}
+		return toks
+	}
+	texts := []string{"", "We’ve said U.S. 3.5 100,000 commander-in-chief rock ’n’ roll", "a  b\t\u00a0\u2003c", "x'y x' 'y 1.2. a.b"}
+	r := rand.New(rand.NewPCG(11, 12))
+	alphabet := []string{"a", "Z", "9", " ", "  ", "\t", "\u00a0", "\u2003", ".", ",", "'", "’", "-", "é", "\xff", "!", "\n"}
+	for range 5000 {
+		var b strings.Builder
+		for range r.IntN(20) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		texts = append(texts, b.String())
+	}
+	for _, s := range texts {
+		if got, want := appendTokens(nil, s), naive(s); !slices.Equal(got, want) {
+			t.Fatalf("appendTokens(%q) = %v, want %v", s, got, want)
 		}
 	}
 }

@@ -103,17 +103,25 @@ func tokenize(s string) []token { return appendTokens(make([]token, 0, len(s)/3+
 func appendTokens(toks []token, s string) []token {
 	for i := 0; i < len(s); {
 		r, n := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
+		var kind tokKind
+		if r < utf8.RuneSelf {
+			kind = asciiClass[r]
+		} else {
 			r, n = utf8.DecodeRuneInString(s[i:])
+			kind = classOf(r)
 		}
-		switch classOf(r) {
+		switch kind {
 		case tokSpace:
 			j := i + n
 			for j < len(s) {
-				r2, n2 := rune(s[j]), 1
-				if r2 >= utf8.RuneSelf {
-					r2, n2 = utf8.DecodeRuneInString(s[j:])
+				if asciiSpace[s[j]] == 1 {
+					j++
+					continue
 				}
+				if s[j] < utf8.RuneSelf {
+					break // ASCII, not a space
+				}
+				r2, n2 := utf8.DecodeRuneInString(s[j:])
 				if classOf(r2) != tokSpace {
 					break
 				}
@@ -126,8 +134,18 @@ func appendTokens(toks []token, s string) []token {
 			j := i + n
 			last := r
 			for j < len(s) {
+				if asciiWord[s[j]] == 1 {
+					// Letters and digits of ASCII: most of any word.
+					last = rune(s[j])
+					j++
+					continue
+				}
 				r2, n2 := rune(s[j]), 1
-				if r2 >= utf8.RuneSelf {
+				if r2 < utf8.RuneSelf {
+					if asciiClass[r2] == tokSpace {
+						break // a space never joins
+					}
+				} else {
 					r2, n2 = utf8.DecodeRuneInString(s[j:])
 				}
 				if classOf(r2) == tokWord {
