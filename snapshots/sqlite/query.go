@@ -174,8 +174,9 @@ func (s *Store) decodeBody(ctx context.Context, db *sql.DB, b storedBody) ([]byt
 	}
 	dict, err := s.blob(ctx, db, b.dict)
 	if err != nil {
-		return nil, fmt.Errorf("dictionary %s: %w", b.dict, err)
+		return nil, fmt.Errorf("keyframe %s: %w", b.dict, err)
 	}
+	s.codecs.keep(b.dict, dict)
 	return s.codecs.decode(b.data, b.size, b.codec, b.dict, dict)
 }
 
@@ -190,8 +191,8 @@ func (s *Store) blob(ctx context.Context, db *sql.DB, sum string) ([]byte, error
 	if err := row.Scan(&b.data, &b.size, &b.codec, &b.dict); err != nil {
 		return nil, err
 	}
-	if b.codec == codecZstdDict {
-		return nil, fmt.Errorf("blob %s is itself compressed against a dictionary", sum)
+	if b.codec == codecZstdDict || b.codec == codecDelta {
+		return nil, fmt.Errorf("blob %s is itself stored against a keyframe", sum)
 	}
 	return s.codecs.decode(b.data, b.size, b.codec, "", nil)
 }

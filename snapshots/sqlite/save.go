@@ -275,18 +275,23 @@ func (s *Store) encodeBody(ctx context.Context, db *sql.DB, v snapshots.Version)
 		return encoded{}, err
 	default:
 		dictSum = sum
-		if codec == codecZstdDict {
+		if codec == codecZstdDict || codec == codecDelta {
 			dictSum = dictOf
 		}
-		if !s.codecs.has(dictSum) {
+		if dict = s.codecs.keyframe(dictSum); dict == nil {
 			if dict, err = s.blob(ctx, db, dictSum); err != nil {
-				return encoded{}, fmt.Errorf("dictionary %s: %w", dictSum, err)
+				return encoded{}, fmt.Errorf("keyframe %s: %w", dictSum, err)
 			}
+			s.codecs.keep(dictSum, dict)
 		}
 	}
 	out, err := s.codecs.encode(v.Raw, dictSum, dict)
 	if err != nil {
 		return encoded{}, fmt.Errorf("compress body: %w", err)
+	}
+	if out.codec == codecS2 {
+		// The article's next versions are deltas against this one.
+		s.codecs.keep(v.RawSHA256, v.Raw)
 	}
 	return out, nil
 }
