@@ -13,6 +13,11 @@ import (
 // ErrNotFound is returned when an article or version does not exist.
 var ErrNotFound = errors.New("not found")
 
+// MaxBodyBytes is the largest response body a store keeps, and so the
+// largest size a stored row may claim: reading a damaged row never makes
+// more than this. The fetch limit (max_body_bytes) cannot be set above it.
+const MaxBodyBytes = 256 << 20
+
 // Article is one watched document.
 type Article struct {
 	ID           int64

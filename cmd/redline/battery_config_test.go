@@ -302,6 +302,7 @@ func TestConfig_Limits(t *testing.T) {
 	refusal(t, "limits.yaml", "max_nesting_depth: 1000\n", "limits.yaml:1: max_nesting_depth: must be between 16 and 512 (the HTML parser's limit), got 1000")
 	refusal(t, "limits.yaml", "max_sentences: 5\n", "limits.yaml:1: max_sentences: must be between 100 and 10000000, got 5")
 	refusal(t, "limits.yaml", "max_header_bytes: 10\n", "limits.yaml:1: max_header_bytes: must be between 4096 and 16777216, got 10")
+	refusal(t, "limits.yaml", "max_body_bytes: 1073741824\n", "limits.yaml:1: max_body_bytes: must be between 1024 and 268435456, got 1073741824")
 	refusal(t, "limits.yaml", "timeout: 5s\nmax_redirects: 99\n", "limits.yaml:2: max_redirects: must be between 1 and 30, got 99")
 	refusal(t, "limits.yaml", "extraction_timeout: forever\n", `limits.yaml:1: extraction_timeout: invalid duration "forever" (between 1ms and 10m, e.g. 10s)`)
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/monitor/notify"
 	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/snapshots"
 )
 
 // FieldError is one problem in a config file, located by file, line and
@@ -592,8 +593,8 @@ func (v *validator) compile(fc fileConfig) Config {
 		cfg.Timeout = d
 	}
 	if fc.MaxBodyBytes.Line > 0 {
-		if fc.MaxBodyBytes.V < 1024 {
-			v.add(fc.MaxBodyBytes.Line, "max_body_bytes", "must be at least 1024, got %d", fc.MaxBodyBytes.V)
+		if fc.MaxBodyBytes.V < 1024 || fc.MaxBodyBytes.V > snapshots.MaxBodyBytes {
+			v.add(fc.MaxBodyBytes.Line, "max_body_bytes", "must be between 1024 and %d, got %d", snapshots.MaxBodyBytes, fc.MaxBodyBytes.V)
 		}
 		cfg.MaxBodyBytes = fc.MaxBodyBytes.V
 	}

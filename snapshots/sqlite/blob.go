@@ -13,6 +13,8 @@ import (
 
 	"github.com/klauspost/compress/s2"
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/redline-news/redline/snapshots"
 )
 
 // Response bodies are stored compressed in the blobs table, keyed by the
@@ -217,14 +219,16 @@ func (c *codecs) encode(raw []byte, keySum string, keyframe []byte) (encoded, er
 // length. For codecDelta and codecZstdDict, dict is the decoded keyframe
 // (nil: the cached one, or errNoDict).
 func (c *codecs) decode(data []byte, size int64, codec, dictSum string, dict []byte) ([]byte, error) {
-	if size < 0 {
-		return nil, fmt.Errorf("decompress body: negative size %d", size)
+	if size < 0 || size > snapshots.MaxBodyBytes {
+		return nil, fmt.Errorf("decompress body: recorded size %d out of range (0 to %d)", size, snapshots.MaxBodyBytes)
 	}
+	// What a row claims is made room for only as the bytes arrive.
+	prealloc := min(size, 1<<20)
 	var out []byte
 	var err error
 	switch codec {
 	case codecGzip:
-		out, err = gunzip(data, size)
+		out, err = gunzip(data, size, prealloc)
 	case codecS2:
 		// The length S2 records must be the one stored: never allocate
 		// what a damaged row claims.
@@ -235,7 +239,7 @@ func (c *codecs) decode(data []byte, size int64, codec, dictSum string, dict []b
 	case codecZstd:
 		var dec *zstd.Decoder
 		if _, dec, err = c.shared(); err == nil {
-			out, err = dec.DecodeAll(data, make([]byte, 0, size))
+			out, err = dec.DecodeAll(data, make([]byte, 0, prealloc))
 		}
 	case codecDelta:
 		if dict == nil {
@@ -249,7 +253,7 @@ func (c *codecs) decode(data []byte, size int64, codec, dictSum string, dict []b
 		if dec, err = c.dictDecoder(dictSum, dict); err != nil {
 			return nil, err // errNoDict: the caller loads the dictionary and retries
 		}
-		out, err = dec.DecodeAll(data, make([]byte, 0, size))
+		out, err = dec.DecodeAll(data, make([]byte, 0, prealloc))
 	default:
 		return nil, fmt.Errorf("decompress body: unknown codec %q", codec)
 	}
@@ -294,12 +298,12 @@ func (c *codecs) applyDelta(data []byte, size int64, keyframe []byte) ([]byte, e
 	return fdelta.AppendApply(make([]byte, 0, size), keyframe, delta)
 }
 
-func gunzip(data []byte, size int64) ([]byte, error) {
+func gunzip(data []byte, size, prealloc int64) ([]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
+	buf := bytes.NewBuffer(make([]byte, 0, prealloc))
 	// One byte past the size: a body longer than recorded is an error, not
 	// a memory bomb.
 	if _, err := io.Copy(buf, io.LimitReader(zr, size+1)); err != nil {
