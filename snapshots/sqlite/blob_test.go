@@ -5,8 +5,6 @@ import (
 	"compress/gzip"
 	"database/sql"
 	"fmt"
-	"github.com/centrifugal/fdelta"
-	"github.com/klauspost/compress/zstd"
 	"log/slog"
 	"math/rand/v2"
 	"os"
@@ -16,6 +14,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/centrifugal/fdelta"
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
@@ -437,4 +438,41 @@ func BenchmarkSave60KBWorkers(b *testing.B) {
 			b.ReportMetric(float64(dbBytes(path)-before)/float64(b.N), "disk-B/version")
 		})
 	}
+}
+
+// BenchmarkRawInsert60KB is the yardstick the issue measured the store
+// against ("raw inserts in WAL, one per transaction with synchronous=FULL"):
+// the same 60 KB pages inserted uncompressed, nothing else, by one writer.
+// Run it in the same run as Save60KB: this machine's speed varies.
+func BenchmarkRawInsert60KB(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "raw.db")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`CREATE TABLE pages (id INTEGER PRIMARY KEY, body BLOB NOT NULL)`); err != nil {
+		b.Fatal(err)
+	}
+	pages := make([][]byte, 64)
+	for i := range pages {
+		pages[i] = newsPage(i)
+	}
+	b.SetBytes(int64(len(pages[0])))
+	i := 0
+	for b.Loop() {
+		tx, err := db.Begin()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := tx.Exec(`INSERT INTO pages (body) VALUES (?)`, pages[i%len(pages)]); err != nil {
+			b.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "inserts/s")
 }
