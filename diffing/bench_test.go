@@ -120,7 +120,7 @@ func BenchmarkPrepColdSample(b *testing.B) { benchPrepCold(b, 1) }
 func benchPrepCold(b *testing.B, copies int) {
 	old, _ := benchPair(b, copies, 20)
 	for b.Loop() {
-		prepare(old, newPrepCache())
+		prepare(old, newPrepCache(docBytes(old)))
 	}
 }
 
@@ -132,7 +132,7 @@ func benchPrepWarm(b *testing.B, copies int) {
 	old, cur := benchPair(b, copies, 20)
 	for b.Loop() {
 		b.StopTimer()
-		c := newPrepCache()
+		c := newPrepCache(docBytes(old))
 		prepare(old, c)
 		b.StartTimer()
 		prepare(cur, c)
@@ -141,7 +141,7 @@ func benchPrepWarm(b *testing.B, copies int) {
 
 func BenchmarkAlignX70(b *testing.B) {
 	old, cur := benchPair(b, 70, 20)
-	c := newPrepCache()
+	c := newPrepCache(docBytes(old))
 	x, y := prepare(old, c), prepare(cur, c)
 	for b.Loop() {
 		align(x.sents, y.sents, maphash.MakeSeed())

@@ -73,8 +73,12 @@ type paraInfo struct {
 	words int
 }
 
-func newPrepCache() *prepCache {
-	return &prepCache{paras: map[string]paraInfo{}, sents: sentenceCache{}}
+// newPrepCache returns a cache for versions of about size bytes: its maps
+// are made at their final size rather than grown (a sentence is about 120
+// bytes, a paragraph three of them).
+func newPrepCache(size int) *prepCache {
+	sents := size / 120
+	return &prepCache{paras: make(map[string]paraInfo, sents/3), sents: make(sentenceCache, sents)}
 }
 
 // segment is Segment with each distinct paragraph segmented once; it also
@@ -120,7 +124,7 @@ func prepare(d Document, cache *prepCache) *version {
 	v.words = words
 	qs := findQuotes(v.text)
 	attributeCached(v.text, spans, qs, cache.sents)
-	var top []Quote
+	top := make([]Quote, 0, len(qs))
 	for _, q := range qs {
 		if q.Depth == 0 {
 			top = append(top, q)
@@ -244,26 +248,30 @@ func (v *version) summary() DocSummary {
 // texts (a live blog; the article ×70 is 1.3 MB).
 const parallelBytes = 256 << 10
 
+// docBytes is the length of a document's paragraphs together.
+func docBytes(d Document) int {
+	n := 0
+	for _, p := range d.Paragraphs {
+		n += len(p)
+	}
+	return n
+}
+
 // prepareBoth prepares the two versions of a comparison. The result does
 // not depend on how: the caches change the cost, never the outcome
 // (TestPrepare_SameWithAnyCache).
 func prepareBoth(old, cur Document) (a, b *version) {
-	size := 0
-	for _, d := range []Document{old, cur} {
-		for _, p := range d.Paragraphs {
-			size += len(p)
-		}
-	}
+	size := docBytes(old) + docBytes(cur)
 	if size < parallelBytes || runtime.GOMAXPROCS(0) < 2 {
-		cache := newPrepCache()
+		cache := newPrepCache(size / 2) // the versions share most sentences
 		return prepare(old, cache), prepare(cur, cache)
 	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		a = prepare(old, newPrepCache())
+		a = prepare(old, newPrepCache(size/2))
 	}()
-	b = prepare(cur, newPrepCache())
+	b = prepare(cur, newPrepCache(size/2))
 	<-done
 	return a, b
 }

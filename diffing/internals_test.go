@@ -76,9 +76,9 @@ func TestFoldHash(t *testing.T) {
 // two versions one after the other or at once.
 func TestPrepare_SameWithAnyCache(t *testing.T) {
 	old, cur := benchPair(t, 2, 7)
-	warm := newPrepCache()
+	warm := newPrepCache(0)
 	prepare(old, warm)
-	if got, want := prepare(cur, warm), prepare(cur, newPrepCache()); !reflect.DeepEqual(got, want) {
+	if got, want := prepare(cur, warm), prepare(cur, newPrepCache(0)); !reflect.DeepEqual(got, want) {
 		t.Fatal("a warm cache changed the prepared version")
 	}
 }

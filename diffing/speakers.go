@@ -156,8 +156,8 @@ func appendAbsolute(dst, toks []word, base int) []word {
 // attributeCached is attribute with a cache shared between the versions
 // being compared (nil for none).
 func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache) {
-	var top []Quote
-	var topIdx []int
+	top := make([]Quote, 0, len(qs))
+	topIdx := make([]int, 0, len(qs))
 	for i, q := range qs {
 		if q.Depth == 0 {
 			top = append(top, q)
