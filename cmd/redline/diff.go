@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/monitor"
@@ -58,13 +59,20 @@ read from the store named by --store or the config.`, &cf, true)
 	if oldPath == "-" && newPath == "-" {
 		return usagef("diff: only one of OLD and NEW can be standard input")
 	}
-	oldDoc, err := readDocument(a, oldPath, *titleLine)
-	if err != nil {
-		return err
+	// The two files are read (and, for HTML, extracted) at once.
+	var (
+		oldDoc, newDoc diffing.Document
+		oldErr, newErr error
+		wg             sync.WaitGroup
+	)
+	wg.Go(func() { oldDoc, oldErr = readDocument(a, oldPath, *titleLine) })
+	newDoc, newErr = readDocument(a, newPath, *titleLine)
+	wg.Wait()
+	if oldErr != nil {
+		return oldErr
 	}
-	newDoc, err := readDocument(a, newPath, *titleLine)
-	if err != nil {
-		return err
+	if newErr != nil {
+		return newErr
 	}
 	cs := diffing.Compare(oldDoc, newDoc)
 	title := newDoc.Title
