@@ -92,8 +92,12 @@ func jsonSafe(data []byte) []byte {
 	var out []byte
 	last := 0
 	for i := 0; i < len(data); {
+		if data[i] < utf8.RuneSelf {
+			i++ // nothing ASCII is escaped here: encoding/json did that
+			continue
+		}
 		r, size := utf8.DecodeRune(data[i:])
-		if r >= 0x80 && isControl(r) || isBidiControl(r) {
+		if isControl(r) || isBidiControl(r) {
 			out = append(out, data[last:i]...)
 			out = fmt.Appendf(out, `\u%04x`, r)
 			last = i + size
