@@ -345,17 +345,21 @@ func mayDisclose(p string) bool {
 }
 
 // discloses reports whether the new version tells its readers something
-// changed: a notice that was not there before, or a new dateModified.
-func discloses(a, b *version) bool {
+// changed: a notice that was not there before, or a new dateModified. A
+// notice is new when a sentence of its paragraph is (not kept or moved
+// from the old version, as the alignment found): the notices of the old
+// version, moved or not, disclose nothing new.
+func discloses(a, b *version, al *alignment) bool {
 	if b.modified != "" && a.modified != "" && a.modified != b.modified {
 		return true
 	}
-	had := make(map[string]bool, len(a.paras))
-	for _, p := range a.paras {
-		had[p] = true
-	}
-	for _, p := range b.paras {
-		if !had[p] && mayDisclose(p) && disclosureRE.MatchString(p) {
+	last := 0 // the last paragraph looked at
+	for j, s := range b.sents {
+		if k := al.newKind[j]; k == same || k == moved || s.para == last {
+			continue
+		}
+		last = s.para
+		if p := b.paras[s.para-1]; mayDisclose(p) && disclosureRE.MatchString(p) {
 			return true
 		}
 	}

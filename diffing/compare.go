@@ -409,7 +409,7 @@ func Compare(old, cur Document) *ChangeSet {
 			cs.Summary.Counts[k]++
 		}
 	}
-	cs.Summary.StealthEdit = cs.Summary.Severity == SeverityHigh && !discloses(a, b)
+	cs.Summary.StealthEdit = cs.Summary.Severity == SeverityHigh && !discloses(a, b, al)
 	cs.Summary.Rewrite = rewriteOf(a, b, al)
 	cs.Summary.Bounds = al.bounds
 	return cs

@@ -146,6 +146,19 @@ func TestCompareFigureAndQuoteDetail(t *testing.T) {
 	if cs := Compare(d, e); cs.Summary.StealthEdit {
 		t.Error("a change with a correction notice is not a stealth edit")
 	}
+	// A notice already there, kept or moved, discloses nothing new.
+	notice := "Correction: An earlier version of this article misspelled a name."
+	old := d
+	old.Paragraphs = append(slices.Clone(d.Paragraphs), notice)
+	kept := edit(t, old, "97 percent", "90 percent")
+	if cs := Compare(old, kept); !cs.Summary.StealthEdit {
+		t.Error("an old notice, kept, disclosed a new figure change")
+	}
+	moved := edit(t, d, "97 percent", "90 percent")
+	moved.Paragraphs = append([]string{notice}, moved.Paragraphs...)
+	if cs := Compare(old, moved); !cs.Summary.StealthEdit {
+		t.Error("an old notice, moved to the top, disclosed a new figure change")
+	}
 }
 
 func TestCompareHeadline(t *testing.T) {
