@@ -353,13 +353,16 @@ func Compare(old, cur Document) *ChangeSet {
 		j = k
 	}
 
-	for j := range b.sents {
-		k := al.newKind[j]
-		if k != edited && k != editedMoved {
-			continue
+	var edits []int // new sentences edited from an old one
+	for j, k := range al.newKind {
+		if k == edited || k == editedMoved {
+			edits = append(edits, j)
 		}
+	}
+	for x, c := range classifyEdits(a, b, al, edits) {
+		j := edits[x]
+		k := al.newKind[j]
 		s, t := &a.sents[al.newTo[j]], &b.sents[j]
-		c := classify(s, t, a.usedAsName, b.usedAsName)
 		c.Paragraph, c.Sentence = t.para, t.idx
 		if k == editedMoved || s.para != t.para || s.idx != t.idx {
 			c.From = &Location{Paragraph: s.para, Sentence: s.idx}
@@ -413,6 +416,37 @@ func Compare(old, cur Document) *ChangeSet {
 	cs.Summary.Rewrite = rewriteOf(a, b, al)
 	cs.Summary.Bounds = al.bounds
 	return cs
+}
+
+// parallelEdits is the number of edited sentences from which Compare
+// classifies them on two cores. Each classification reads only its own
+// pair of sentences and the versions' texts, so the halves share nothing
+// and the result is the same either way (TestCompare_SameOnOneOrTwoCores).
+const parallelEdits = 64
+
+// classifyEdits classifies the edited sentences edits (indices of b's
+// sentences), in their order.
+func classifyEdits(a, b *version, al *alignment, edits []int) []Change {
+	out := make([]Change, len(edits))
+	run := func(lo, hi int) {
+		for x := lo; x < hi; x++ {
+			j := edits[x]
+			out[x] = classify(&a.sents[al.newTo[j]], &b.sents[j], a.usedAsName, b.usedAsName)
+		}
+	}
+	if len(edits) < parallelEdits || runtime.GOMAXPROCS(0) < 2 {
+		run(0, len(edits))
+		return out
+	}
+	half := len(edits) / 2
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		run(0, half)
+	}()
+	run(half, len(edits))
+	<-done
+	return out
 }
 
 // rewriteOf returns the rewrite summary when both versions have sentences
