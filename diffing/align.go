@@ -267,7 +267,13 @@ func align(a, b []sentence, seed maphash.Seed) *alignment {
 		}
 	}
 
-	// 3. Inside each gap, pair edited sentences in order.
+	// 3. Inside each gap, pair edited sentences in order. Gaps hold
+	// different sentences, so they are paired independently.
+	type gapPairs struct {
+		olds, news []int
+		pairs      [][2]int
+	}
+	var work []gapPairs
 	for _, g := range gaps {
 		olds := slices.DeleteFunc(slices.Clone(g.old), func(i int) bool { return al.oldTo[i] >= 0 })
 		news := slices.DeleteFunc(slices.Clone(g.new), func(j int) bool { return al.newTo[j] >= 0 })
@@ -277,7 +283,15 @@ func align(a, b []sentence, seed maphash.Seed) *alignment {
 		if len(olds)*len(news) > maxGapCells {
 			al.bounds = append(al.bounds, fmt.Sprintf("a run of %d old and %d new unmatched sentences was paired in pieces", len(olds), len(news)))
 		}
-		for _, p := range pairInOrder(a, b, olds, news, seed) {
+		work = append(work, gapPairs{olds: olds, news: news})
+	}
+	inHalves(len(work), func(lo, hi int) {
+		for x := lo; x < hi; x++ {
+			work[x].pairs = pairInOrder(a, b, work[x].olds, work[x].news, seed)
+		}
+	})
+	for _, w := range work {
+		for _, p := range w.pairs {
 			link(p[0], p[1], edited)
 		}
 	}

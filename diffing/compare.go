@@ -418,34 +418,40 @@ func Compare(old, cur Document) *ChangeSet {
 	return cs
 }
 
-// parallelEdits is the number of edited sentences from which Compare
-// classifies them on two cores. Each classification reads only its own
-// pair of sentences and the versions' texts, so the halves share nothing
-// and the result is the same either way (TestCompare_SameOnOneOrTwoCores).
-const parallelEdits = 64
+// parallelItems is the number of independent items (edited sentences to
+// classify, gaps to pair) from which Compare shares them between two
+// cores. Each item reads and writes only its own sentences, so the halves
+// share nothing and the result is the same either way
+// (TestCompare_SameOnOneOrTwoCores).
+const parallelItems = 64
+
+// inHalves runs f over [0, n), in two halves at once when n is large
+// enough and there are two cores.
+func inHalves(n int, f func(lo, hi int)) {
+	if n < parallelItems || runtime.GOMAXPROCS(0) < 2 {
+		f(0, n)
+		return
+	}
+	half := n / 2
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f(0, half)
+	}()
+	f(half, n)
+	<-done
+}
 
 // classifyEdits classifies the edited sentences edits (indices of b's
 // sentences), in their order.
 func classifyEdits(a, b *version, al *alignment, edits []int) []Change {
 	out := make([]Change, len(edits))
-	run := func(lo, hi int) {
+	inHalves(len(edits), func(lo, hi int) {
 		for x := lo; x < hi; x++ {
 			j := edits[x]
 			out[x] = classify(&a.sents[al.newTo[j]], &b.sents[j], a.usedAsName, b.usedAsName)
 		}
-	}
-	if len(edits) < parallelEdits || runtime.GOMAXPROCS(0) < 2 {
-		run(0, len(edits))
-		return out
-	}
-	half := len(edits) / 2
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		run(0, half)
-	}()
-	run(half, len(edits))
-	<-done
+	})
 	return out
 }
 
