@@ -2,11 +2,10 @@ package diffing
 
 import (
 	"hash/maphash"
-	"math/bits"
+	"math"
 	"runtime"
 	"sort"
 	"strings"
-	"unicode/utf8"
 )
 
 // sentence is one sentence of a version, with what the diff needs of it.
@@ -204,39 +203,8 @@ func (v *version) blockquotes() {
 
 // countWordRuns counts runs of letters and digits, as a reader counts
 // words, without allocating. This count reads every byte of both versions,
-// so ASCII text, nearly all of it, is classified eight bytes at a time.
-func countWordRuns(s string) int {
-	n := 0
-	var in uint64 // 1 when the byte before i ends a word
-	for i := 0; i < len(s); {
-		if i+8 <= len(s) {
-			// The ASCII bytes before any other: a carry from a byte at or
-			// above 0x80 only reaches bytes after it, which are masked off.
-			v := load64(s, i)
-			if k := asciiPrefix(v); k > 0 {
-				w := wordBytes(v) & lowBytes(k)
-				n += bits.OnesCount64(w &^ (w<<8 | in<<7))
-				in = w >> (8*k - 1) & 1
-				i += k
-				continue
-			}
-		}
-		var w uint64
-		if c := s[i]; c < utf8.RuneSelf {
-			w = uint64(asciiWord[c])
-			i++
-		} else {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			i += size
-			if isWordRune(r) {
-				w = 1
-			}
-		}
-		n += int(w &^ in)
-		in = w
-	}
-	return n
-}
+// so it goes eight ASCII bytes at a time (countRuns).
+func countWordRuns(s string) int { return countRuns(s, true, math.MaxInt) }
 
 func (v *version) summary() DocSummary {
 	return DocSummary{Title: v.title, Paragraphs: len(v.paras), Sentences: len(v.sents), Words: v.words}

@@ -235,18 +235,29 @@ func appendSentence(s string, a, b int, out []Span) []Span {
 	return appendWindows(s, a, b, out)
 }
 
-// countWords counts runs of non-space runes, up to limit. Sentences are
-// counted whole to decide on windows, so ASCII goes eight bytes at a time.
-func countWords(s string, limit int) int {
+// countWords counts runs of non-space runes, up to limit.
+func countWords(s string, limit int) int { return countRuns(s, false, limit) }
+
+// countRuns counts the runs, up to limit, of letters and digits (letters)
+// or of anything but white space (!letters). Sentences are counted whole,
+// and whole versions for their word counts, so ASCII, nearly all news
+// text, is classified eight bytes at a time.
+func countRuns(s string, letters bool, limit int) int {
 	n := 0
-	var in uint64 // 1 inside a word
+	var in uint64 // 1 when the byte before i is in a run
 	for i := 0; i < len(s) && n < limit; {
 		if i+8 <= len(s) {
 			// The ASCII bytes before any other: a carry from a byte at or
 			// above 0x80 only reaches bytes after it, which are masked off.
 			v := load64(s, i)
 			if k := asciiPrefix(v); k > 0 {
-				w := ^spaceBytes(v) & highs & lowBytes(k)
+				var w uint64
+				if letters {
+					w = wordBytes(v)
+				} else {
+					w = ^spaceBytes(v) & highs
+				}
+				w &= lowBytes(k)
 				n += bits.OnesCount64(w &^ (w<<8 | in<<7))
 				in = w >> (8*k - 1) & 1
 				i += k
@@ -255,12 +266,16 @@ func countWords(s string, limit int) int {
 		}
 		var w uint64
 		if c := s[i]; c < utf8.RuneSelf {
-			w = uint64(1 - asciiSpace[c])
+			if letters {
+				w = uint64(asciiWord[c])
+			} else {
+				w = uint64(1 - asciiSpace[c])
+			}
 			i++
 		} else {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			i += size
-			if !unicode.IsSpace(r) {
+			if letters && isWordRune(r) || !letters && !unicode.IsSpace(r) {
 				w = 1
 			}
 		}
