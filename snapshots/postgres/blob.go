@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+
+	"github.com/redline-news/redline/snapshots"
 )
 
 // Response bodies are stored gzip-compressed in the blobs table, keyed by the
@@ -34,23 +36,26 @@ func (s *Store) compress(b []byte) ([]byte, error) {
 }
 
 // decompress returns the body stored as data; size is its recorded length.
+// A damaged row cannot make it allocate what it claims: the size must be
+// one a store keeps, room is made as the bytes arrive, and decoding stops
+// one byte past the recorded size.
 func decompress(data []byte, size int64) ([]byte, error) {
-	if size < 0 {
-		return nil, fmt.Errorf("decompress body: negative size %d", size)
+	if size < 0 || size > snapshots.MaxBodyBytes {
+		return nil, fmt.Errorf("decompress body: recorded size %d out of range (0 to %d)", size, snapshots.MaxBodyBytes)
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("decompress body: %w", err)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	if _, err := io.Copy(buf, zr); err != nil {
-		return nil, fmt.Errorf("decompress body: %w", err)
-	}
-	if err := zr.Close(); err != nil {
+	buf := bytes.NewBuffer(make([]byte, 0, min(size, 1<<20)))
+	if _, err := io.Copy(buf, io.LimitReader(zr, size+1)); err != nil {
 		return nil, fmt.Errorf("decompress body: %w", err)
 	}
 	if int64(buf.Len()) != size {
-		return nil, fmt.Errorf("decompress body: got %d bytes, want %d", buf.Len(), size)
+		return nil, fmt.Errorf("decompress body: got %d bytes or more, want %d", buf.Len(), size)
+	}
+	if err := zr.Close(); err != nil {
+		return nil, fmt.Errorf("decompress body: %w", err)
 	}
 	return buf.Bytes(), nil
 }
