@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -158,26 +157,42 @@ func diffStored(ctx context.Context, a *app, cf *commonFlags, url string, from, 
 
 // readDocument reads a file (or - for stdin) as HTML or plain text.
 func readDocument(a *app, path string, titleLine bool) (diffing.Document, error) {
-	var (
-		data []byte
-		err  error
-	)
-	if path == "-" {
-		data, err = io.ReadAll(io.LimitReader(a.stdin, 256<<20))
-	} else {
-		data, err = os.ReadFile(path)
-	}
+	text, err := readText(a, path)
 	if err != nil {
 		return diffing.Document{}, usagef("read %s: %v", path, err)
 	}
-	if looksLikeHTML(path, data) {
-		art, err := extract.Extract(extract.Page{URL: "file://" + path, Body: data}, extract.Rules{})
+	if looksLikeHTML(path, text) {
+		art, err := extract.Extract(extract.Page{URL: "file://" + path, Body: []byte(text)}, extract.Rules{})
 		if err != nil {
 			return diffing.Document{}, fmt.Errorf("extract %s: %w", path, err)
 		}
 		return diffing.Document{Title: art.Title, Byline: art.Byline, Modified: art.Modified, Paragraphs: art.Paragraphs}, nil
 	}
-	return plainDocument(string(data), titleLine), nil
+	return plainDocument(text, titleLine), nil
+}
+
+// readText reads a file, or standard input for -, into a string without
+// a second copy: a long text's paragraphs are slices of it.
+func readText(a *app, path string) (string, error) {
+	var b strings.Builder
+	var r io.Reader
+	if path == "-" {
+		r = io.LimitReader(a.stdin, 256<<20)
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return "", err
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			b.Grow(int(min(st.Size(), 256<<20)) + 1)
+		}
+		r = f
+	}
+	if _, err := io.Copy(&b, r); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }
 
 // plainDocument reads plain text: each non-blank line is a paragraph.
@@ -197,16 +212,16 @@ func plainDocument(s string, titleLine bool) diffing.Document {
 	return doc
 }
 
-func looksLikeHTML(path string, data []byte) bool {
+func looksLikeHTML(path, text string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".html", ".htm", ".xhtml":
 		return true
 	case ".txt", ".text", ".md":
 		return false
 	}
-	head := bytes.ToLower(data[:min(len(data), 1024)])
+	head := strings.ToLower(text[:min(len(text), 1024)])
 	for _, tag := range []string{"<!doctype html", "<html", "<head", "<body", "<article", "<p>"} {
-		if bytes.Contains(head, []byte(tag)) {
+		if strings.Contains(head, tag) {
 			return true
 		}
 	}
