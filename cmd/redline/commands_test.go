@@ -252,3 +252,33 @@ func TestRunDaemonStopsCleanly(t *testing.T) {
 		t.Errorf("history after the daemon: exit %d\n%s", code, hist)
 	}
 }
+
+// TestDiffStdin: either file can be standard input ("-"), plain text or
+// HTML; both at once is a usage error; a missing file names itself.
+func TestDiffStdin(t *testing.T) {
+	dir := t.TempDir()
+	cur := filepath.Join(dir, "new.txt")
+	if err := os.WriteFile(cur, []byte("Officials said the raid seized 90 percent of the shipment.\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	diff := func(stdin string, args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), append([]string{"diff", "--format", "json"}, args...), strings.NewReader(stdin), &out, &errOut)
+		return code, out.String(), errOut.String()
+	}
+	code, out, errOut := diff("Officials said the raid seized 97 percent of the shipment.\n", "-", cur)
+	if code != exitOK || !strings.Contains(out, `"number_changed"`) || !strings.Contains(out, `"97 percent"`) {
+		t.Errorf("old from stdin: exit %d, stderr %q, out %s", code, errOut, out)
+	}
+	code, out, _ = diff("<html><body><article><p>Officials said the raid seized 97 percent of the shipment.</p></article></body></html>", cur, "-")
+	if code != exitOK || !strings.Contains(out, `"number_changed"`) {
+		t.Errorf("new (HTML) from stdin: exit %d, out %s", code, out)
+	}
+	if code, _, errOut := diff("", "-", "-"); code != exitUsage || !strings.Contains(errOut, "standard input") {
+		t.Errorf("both from stdin: exit %d, stderr %q", code, errOut)
+	}
+	missing := filepath.Join(dir, "missing.txt")
+	if code, _, errOut := diff("", missing, cur); code != exitUsage || !strings.Contains(errOut, missing) {
+		t.Errorf("missing file: exit %d, stderr %q", code, errOut)
+	}
+}
