@@ -44,13 +44,15 @@ func partsOf(ws []string) *personParts {
 		return p
 	}
 	p.key = speakerKey(p.name)
-	parts := strings.Fields(p.name)
-	p.plain = len(parts) >= 2 && len(parts) <= 3
-	for _, w := range parts {
+	n := 0
+	p.plain = true
+	for w := range strings.FieldsSeq(p.name) {
+		n++
 		if orgWords[w] || hasLower(months, w) || !looksLikeName(w) {
 			p.plain = false
 		}
 	}
+	p.plain = p.plain && n >= 2 && n <= 3
 	return p
 }
 
