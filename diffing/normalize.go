@@ -33,6 +33,19 @@ func normalizeLines(lines []string, size int) string {
 		para
 	)
 	pending := none
+	// separate writes the space or line break pending before the next
+	// character, if anything came before it.
+	separate := func() {
+		if b.Len() > 0 {
+			switch pending {
+			case space:
+				b.WriteByte(' ')
+			case para:
+				b.WriteByte('\n')
+			}
+		}
+		pending = none
+	}
 	ascii := true // only ASCII and nfcStable runes so far
 	for li, s := range lines {
 		if li > 0 {
@@ -64,15 +77,7 @@ func normalizeLines(lines []string, size int) string {
 						break
 					}
 				}
-				if b.Len() > 0 {
-					switch pending {
-					case space:
-						b.WriteByte(' ')
-					case para:
-						b.WriteByte('\n')
-					}
-				}
-				pending = none
+				separate()
 				b.WriteString(s[i:j])
 				i = j
 				continue
@@ -92,15 +97,7 @@ func normalizeLines(lines []string, size int) string {
 				case c < 0x20 || c == 0x7f:
 					continue
 				}
-				if b.Len() > 0 {
-					switch pending {
-					case space:
-						b.WriteByte(' ')
-					case para:
-						b.WriteByte('\n')
-					}
-				}
-				pending = none
+				separate()
 				b.WriteByte(c)
 				continue
 			}
@@ -123,15 +120,7 @@ func normalizeLines(lines []string, size int) string {
 			case unicode.IsControl(r):
 				continue
 			}
-			if b.Len() > 0 {
-				switch pending {
-				case space:
-					b.WriteByte(' ')
-				case para:
-					b.WriteByte('\n')
-				}
-			}
-			pending = none
+			separate()
 			if !nfcStable(r) {
 				ascii = false
 			}
