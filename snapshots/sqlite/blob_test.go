@@ -314,58 +314,23 @@ func dbBytes(path string) int64 {
 //
 //	go test ./snapshots/sqlite -run '^$' -bench Save60KB -benchtime 2000x
 func BenchmarkSave60KB(b *testing.B) {
-	pages := make([][]byte, 64)
-	for i := range pages {
-		pages[i] = newsPage(i)
-	}
-	for _, bc := range []struct {
-		name     string
-		articles int
-		first    bool
-	}{{"first", 0, true}, {"edited", 4, false}, {"edited-cold", 1000, false}} {
+	for _, bc := range saveCases {
 		b.Run(bc.name, func(b *testing.B) {
-			path := filepath.Join(b.TempDir(), "redline.db")
-			s := sqlite.New(path, slog.New(slog.DiscardHandler))
-			if err := s.Open(b.Context()); err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
-			var arts []snapshots.Article
-			add := func(i int) snapshots.Article {
-				a, err := s.AddArticle(b.Context(), snapshots.Article{URL: fmt.Sprintf("https://news.example/%d", i), FirstSeen: time.Now()})
-				if err != nil {
-					b.Fatal(err)
-				}
-				return a
-			}
-			for i := range bc.articles {
-				arts = append(arts, add(i))
-				saveEdition(b, s, arts[i], -1, append(fmt.Appendf(nil, "<!-- article %d -->", arts[i].ID), pages[len(pages)-1]...))
-			}
-			before := dbBytes(path) // the edited cases' first versions are not counted
-			b.SetBytes(int64(len(pages[0])))
-			b.ReportAllocs()
+			sb := newSaveBench(b, bc, bc.articles)
 			i := 0
 			for b.Loop() {
 				var a snapshots.Article
 				if bc.first {
 					b.StopTimer()
-					a = add(i)
+					a = sb.add(i)
 					b.StartTimer()
 				} else {
-					a = arts[i%len(arts)]
+					a = sb.arts[i%len(sb.arts)]
 				}
-				// Articles differ from one another: each has its own prefix.
-				raw := append(fmt.Appendf(nil, "<!-- article %d -->", a.ID), pages[(i/max(len(arts), 1))%len(pages)]...)
-				if bc.first {
-					raw = append(fmt.Appendf(nil, "<!-- article %d -->", a.ID), pages[i%len(pages)]...)
-				}
-				saveEdition(b, s, a, i, raw)
+				saveEdition(b, sb.s, a, i, sb.page(a, i))
 				i++
 			}
-			b.StopTimer()
-			b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "versions/s")
-			b.ReportMetric(float64(dbBytes(path)-before)/float64(i), "disk-B/version")
+			sb.report(i)
 		})
 	}
 }
@@ -375,41 +340,14 @@ func BenchmarkSave60KB(b *testing.B) {
 // them: compression runs outside the write lock, and saves that arrive
 // while a commit is on its way to disk share the next one.
 func BenchmarkSave60KBWorkers(b *testing.B) {
-	pages := make([][]byte, 64)
-	for i := range pages {
-		pages[i] = newsPage(i)
-	}
 	const workers = 4
-	for _, bc := range []struct {
-		name     string
-		articles int
-		first    bool
-	}{{"first", 0, true}, {"edited", 4, false}, {"edited-cold", 1000, false}} {
+	for _, bc := range saveCases {
 		b.Run(bc.name, func(b *testing.B) {
-			path := filepath.Join(b.TempDir(), "redline.db")
-			s := sqlite.New(path, slog.New(slog.DiscardHandler))
-			if err := s.Open(b.Context()); err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
 			n := bc.articles
 			if bc.first {
 				n = b.N // each save is an article's first version
 			}
-			arts := make([]snapshots.Article, n)
-			for i := range arts {
-				a, err := s.AddArticle(b.Context(), snapshots.Article{URL: fmt.Sprintf("https://news.example/%d", i), FirstSeen: time.Now()})
-				if err != nil {
-					b.Fatal(err)
-				}
-				arts[i] = a
-				if !bc.first {
-					saveEdition(b, s, a, -1, append(fmt.Appendf(nil, "<!-- article %d -->", a.ID), pages[len(pages)-1]...))
-				}
-			}
-			before := dbBytes(path)
-			b.SetBytes(int64(len(pages[0])))
-			b.ReportAllocs()
+			sb := newSaveBench(b, bc, n)
 			var next atomic.Int64
 			var wg sync.WaitGroup
 			b.ResetTimer()
@@ -423,21 +361,88 @@ func BenchmarkSave60KBWorkers(b *testing.B) {
 						// Each article's saves in order: worker w saves
 						// i, i+workers, … so one article's editions may
 						// be saved concurrently, as after a lease expiry.
-						a := arts[i%len(arts)]
-						page := pages[(i/len(arts))%len(pages)]
-						if bc.first {
-							page = pages[i%len(pages)]
-						}
-						saveEdition(b, s, a, i, append(fmt.Appendf(nil, "<!-- article %d -->", a.ID), page...))
+						a := sb.arts[i%len(sb.arts)]
+						saveEdition(b, sb.s, a, i, sb.page(a, i))
 					}
 				})
 			}
 			wg.Wait()
-			b.StopTimer()
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "versions/s")
-			b.ReportMetric(float64(dbBytes(path)-before)/float64(b.N), "disk-B/version")
+			sb.report(b.N)
 		})
 	}
+}
+
+// saveCase is a case of the Save60KB benchmarks.
+type saveCase struct {
+	name     string
+	articles int
+	first    bool // every save is an article's first version
+}
+
+var saveCases = []saveCase{{"first", 0, true}, {"edited", 4, false}, {"edited-cold", 1000, false}}
+
+// saveBench is what a Save60KB benchmark case runs on: a fresh store, its
+// articles (with their first versions stored, for the edited cases) and
+// the pages to save.
+type saveBench struct {
+	b      *testing.B
+	c      saveCase
+	s      *sqlite.Store
+	path   string
+	pages  [][]byte
+	arts   []snapshots.Article
+	before int64 // bytes on disk before the clock starts
+}
+
+func newSaveBench(b *testing.B, c saveCase, articles int) *saveBench {
+	sb := &saveBench{b: b, c: c, path: filepath.Join(b.TempDir(), "redline.db"), pages: make([][]byte, 64)}
+	for i := range sb.pages {
+		sb.pages[i] = newsPage(i)
+	}
+	sb.s = sqlite.New(sb.path, slog.New(slog.DiscardHandler))
+	if err := sb.s.Open(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { sb.s.Close() })
+	for i := range articles {
+		a := sb.add(i)
+		sb.arts = append(sb.arts, a)
+		if !c.first {
+			saveEdition(b, sb.s, a, -1, sb.withPrefix(a, sb.pages[len(sb.pages)-1]))
+		}
+	}
+	sb.before = dbBytes(sb.path)
+	b.SetBytes(int64(len(sb.pages[0])))
+	b.ReportAllocs()
+	return sb
+}
+
+func (sb *saveBench) add(i int) snapshots.Article {
+	a, err := sb.s.AddArticle(sb.b.Context(), snapshots.Article{URL: fmt.Sprintf("https://news.example/%d", i), FirstSeen: time.Now()})
+	if err != nil {
+		sb.b.Fatal(err)
+	}
+	return a
+}
+
+// page is the body of save i, of article a: articles differ from one
+// another by a prefix of their own, and go through the editions in turn.
+func (sb *saveBench) page(a snapshots.Article, i int) []byte {
+	if sb.c.first {
+		return sb.withPrefix(a, sb.pages[i%len(sb.pages)])
+	}
+	return sb.withPrefix(a, sb.pages[(i/len(sb.arts))%len(sb.pages)])
+}
+
+func (sb *saveBench) withPrefix(a snapshots.Article, page []byte) []byte {
+	return append(fmt.Appendf(nil, "<!-- article %d -->", a.ID), page...)
+}
+
+// report stops the clock and reports the n saves made.
+func (sb *saveBench) report(n int) {
+	sb.b.StopTimer()
+	sb.b.ReportMetric(float64(n)/sb.b.Elapsed().Seconds(), "versions/s")
+	sb.b.ReportMetric(float64(dbBytes(sb.path)-sb.before)/float64(n), "disk-B/version")
 }
 
 // BenchmarkRawInsert60KB is the yardstick the issue measured the store
