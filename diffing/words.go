@@ -205,15 +205,7 @@ func WordDiff(before, after string) []Op {
 func tokenDiff(before, after string, ta, tb []token) []Op {
 	// go-diff would trim the common ends first too; trimming them here
 	// spares encoding them.
-	p := 0
-	for p < len(ta) && p < len(tb) && before[ta[p].start:ta[p].end] == after[tb[p].start:tb[p].end] {
-		p++
-	}
-	s := 0
-	for s < len(ta)-p && s < len(tb)-p &&
-		before[ta[len(ta)-1-s].start:ta[len(ta)-1-s].end] == after[tb[len(tb)-1-s].start:tb[len(tb)-1-s].end] {
-		s++
-	}
+	p, s := commonEnds(before, after, ta, tb)
 	var ops []Op
 	if p > 0 {
 		ops = appendOp(ops, OpEqual, before[ta[0].start:ta[p-1].end])
@@ -223,6 +215,19 @@ func tokenDiff(before, after string, ta, tb []token) []Op {
 		ops = appendOp(ops, OpEqual, before[ta[len(ta)-s].start:ta[len(ta)-1].end])
 	}
 	return ops
+}
+
+// commonEnds returns how many tokens the two token lists share at their
+// start (p) and, of the rest, at their end (s).
+func commonEnds(before, after string, ta, tb []token) (p, s int) {
+	for p < len(ta) && p < len(tb) && before[ta[p].start:ta[p].end] == after[tb[p].start:tb[p].end] {
+		p++
+	}
+	for s < len(ta)-p && s < len(tb)-p &&
+		before[ta[len(ta)-1-s].start:ta[len(ta)-1-s].end] == after[tb[len(tb)-1-s].start:tb[len(tb)-1-s].end] {
+		s++
+	}
+	return p, s
 }
 
 // middleDiff appends to ops the word diff of token runs that differ at
@@ -273,15 +278,7 @@ func middleDiff(ops []Op, before, after string, ta, tb []token) []Op {
 
 // coarseDiff keeps common leading and trailing tokens and replaces the rest.
 func coarseDiff(before, after string, ta, tb []token) []Op {
-	p := 0
-	for p < len(ta) && p < len(tb) && before[ta[p].start:ta[p].end] == after[tb[p].start:tb[p].end] {
-		p++
-	}
-	s := 0
-	for s < len(ta)-p && s < len(tb)-p &&
-		before[ta[len(ta)-1-s].start:ta[len(ta)-1-s].end] == after[tb[len(tb)-1-s].start:tb[len(tb)-1-s].end] {
-		s++
-	}
+	p, s := commonEnds(before, after, ta, tb)
 	pa, pb := 0, 0
 	if p > 0 {
 		pa, pb = int(ta[p-1].end), int(tb[p-1].end)
