@@ -3,6 +3,8 @@ package fetch
 import (
 	"context"
 	"time"
+
+	"github.com/redline-news/redline/internal/wait"
 )
 
 // SetClock replaces c's clock, so tests run backoff, rate limits and
@@ -19,6 +21,6 @@ func HostEntries(c *Client) int   { return c.hosts.len() }
 func RobotsEntries(c *Client) int { return c.robots.len() }
 
 var (
-	Sleep           = sleep
+	Sleep           = wait.Sleep
 	ParseRetryAfter = parseRetryAfter
 )

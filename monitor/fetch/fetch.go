@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/redline-news/redline/internal/wait"
 )
 
 // DefaultUserAgent names redline so site owners can see who is asking.
@@ -160,7 +162,7 @@ func (r *Response) NotModified() bool { return r.Status == http.StatusNotModifie
 // New returns a Client. It does no I/O.
 func New(opt Options) *Client {
 	opt = withDefaults(opt)
-	clk := &clock{now: time.Now, sleep: sleep}
+	clk := &clock{now: time.Now, sleep: wait.Sleep}
 	c := &Client{
 		opt:    opt,
 		log:    opt.Logger,

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/redline-news/redline/internal/wait"
 	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/snapshots"
 )
@@ -64,7 +65,7 @@ func New(cfgs []Config, opts Options) (*Dispatcher, error) {
 		byName:   map[string]*target{},
 		opts:     opts,
 		log:      opts.Logger,
-		sleep:    sleep,
+		sleep:    wait.Sleep,
 		inFlight: map[int64]bool{},
 	}
 	var errs []error
@@ -358,18 +359,6 @@ func (d *Dispatcher) release(id int64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	delete(d.inFlight, id)
-}
-
-// sleep waits for dur or until ctx is done.
-func sleep(ctx context.Context, dur time.Duration) error {
-	t := time.NewTimer(dur)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // permanentError is a failure another try in the same round cannot fix:

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/redline-news/redline/internal/wait"
 )
 
 // A write that loses its connection (the backend terminated, the server
@@ -54,7 +56,7 @@ func (s *Store) retry(ctx context.Context, op func() error, what ...any) error {
 		}
 		delay := backoff(n)
 		s.log.Warn("store connection lost; retrying", append(what, "attempt", n, "delay", delay, "err", err)...)
-		if serr := sleep(ctx, delay); serr != nil {
+		if serr := wait.Sleep(ctx, delay); serr != nil {
 			return fmt.Errorf("%w; stopped waiting to retry: %w", err, serr)
 		}
 	}
@@ -96,16 +98,4 @@ func backoff(n int) time.Duration {
 	}
 	d = min(d, retryMaxDelay)
 	return d/2 + rand.N(d/2+1)
-}
-
-// sleep waits d or until ctx is done, whichever is first.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -291,7 +292,7 @@ func (s *Store) encodeBody(ctx context.Context, db *sql.DB, v snapshots.Version)
 	}
 	if out.codec == codecS2 {
 		// The article's next versions are deltas against this one.
-		s.codecs.keep(v.RawSHA256, v.Raw)
+		s.codecs.keep(v.RawSHA256, bytes.Clone(v.Raw)) // the caller keeps its slice
 	}
 	return out, nil
 }
