@@ -392,6 +392,14 @@ type validator struct {
 	problems []*FieldError
 }
 
+// inRange reports a numeric setting outside [lo, hi]; note follows the
+// range in the message.
+func inRange[T int | int64](v *validator, f at[T], field string, lo, hi T, note string) {
+	if f.V < lo || f.V > hi {
+		v.add(f.Line, field, "must be between %d and %d%s, got %d", lo, hi, note, f.V)
+	}
+}
+
 func (v *validator) add(line int, field string, format string, args ...any) {
 	v.problems = append(v.problems, &FieldError{File: v.file, Line: line, Field: field, Err: fmt.Errorf(format, args...)})
 }
@@ -593,21 +601,15 @@ func (v *validator) compile(fc fileConfig) Config {
 		cfg.Timeout = d
 	}
 	if fc.MaxBodyBytes.Line > 0 {
-		if fc.MaxBodyBytes.V < 1024 || fc.MaxBodyBytes.V > snapshots.MaxBodyBytes {
-			v.add(fc.MaxBodyBytes.Line, "max_body_bytes", "must be between 1024 and %d, got %d", snapshots.MaxBodyBytes, fc.MaxBodyBytes.V)
-		}
+		inRange(v, fc.MaxBodyBytes, "max_body_bytes", 1024, snapshots.MaxBodyBytes, "")
 		cfg.MaxBodyBytes = fc.MaxBodyBytes.V
 	}
 	if fc.MaxHeaders.Line > 0 {
-		if fc.MaxHeaders.V < 4096 || fc.MaxHeaders.V > 16<<20 {
-			v.add(fc.MaxHeaders.Line, "max_header_bytes", "must be between 4096 and 16777216, got %d", fc.MaxHeaders.V)
-		}
+		inRange(v, fc.MaxHeaders, "max_header_bytes", 4096, 16<<20, "")
 		cfg.MaxHeaderBytes = fc.MaxHeaders.V
 	}
 	if fc.MaxRedirects.Line > 0 {
-		if fc.MaxRedirects.V < 1 || fc.MaxRedirects.V > 30 {
-			v.add(fc.MaxRedirects.Line, "max_redirects", "must be between 1 and 30, got %d", fc.MaxRedirects.V)
-		}
+		inRange(v, fc.MaxRedirects, "max_redirects", 1, 30, "")
 		cfg.MaxRedirects = fc.MaxRedirects.V
 	}
 	if fc.ExtractLimit.V != "" {
@@ -618,15 +620,11 @@ func (v *validator) compile(fc fileConfig) Config {
 		cfg.ExtractionTimeout = d
 	}
 	if fc.MaxDepth.Line > 0 {
-		if fc.MaxDepth.V < 16 || fc.MaxDepth.V > extract.MaxParserDepth {
-			v.add(fc.MaxDepth.Line, "max_nesting_depth", "must be between 16 and %d (the HTML parser's limit), got %d", extract.MaxParserDepth, fc.MaxDepth.V)
-		}
+		inRange(v, fc.MaxDepth, "max_nesting_depth", 16, extract.MaxParserDepth, " (the HTML parser's limit)")
 		cfg.MaxNestingDepth = fc.MaxDepth.V
 	}
 	if fc.MaxSentences.Line > 0 {
-		if fc.MaxSentences.V < 100 || fc.MaxSentences.V > 10_000_000 {
-			v.add(fc.MaxSentences.Line, "max_sentences", "must be between 100 and 10000000, got %d", fc.MaxSentences.V)
-		}
+		inRange(v, fc.MaxSentences, "max_sentences", 100, 10_000_000, "")
 		cfg.MaxSentences = fc.MaxSentences.V
 	}
 	if fc.Reports.Dir.V != "" {
