@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -11,7 +10,7 @@ import (
 // WriteChangeSet writes one change set as indented JSON: the stable
 // contract of `redline diff --format json`, documented in the README.
 func WriteChangeSet(w io.Writer, cs *diffing.ChangeSet) error {
-	data, err := json.MarshalIndent(cs, "", "  ")
+	data, err := marshalIndent(cs)
 	if err != nil {
 		return fmt.Errorf("encode change set: %w", err)
 	}
