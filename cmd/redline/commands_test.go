@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -280,5 +282,69 @@ func TestDiffStdin(t *testing.T) {
 	missing := filepath.Join(dir, "missing.txt")
 	if code, _, errOut := diff("", missing, cur); code != exitUsage || !strings.Contains(errOut, missing) {
 		t.Errorf("missing file: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestOneShotGC: a diff that is the whole process runs without the
+// collector (under a memory limit) when its documents are small, and
+// leaves the collector alone for large ones, when GOGC or GOMEMLIMIT is
+// set, and when a test (or any caller of run) is not the process.
+func TestOneShotGC(t *testing.T) {
+	origPercent := debug.SetGCPercent(100)
+	origLimit := debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() {
+		debug.SetGCPercent(origPercent)
+		debug.SetMemoryLimit(origLimit)
+	})
+	reset := func() {
+		debug.SetGCPercent(100)
+		debug.SetMemoryLimit(math.MaxInt64)
+	}
+	noEnv := func(string) string { return "" }
+	if !oneShotGC(1<<20, noEnv) {
+		t.Fatal("a 1 MB pair: collector left on")
+	}
+	if p := debug.SetGCPercent(100); p != -1 {
+		t.Errorf("GC percent after oneShotGC = %d, want -1 (off)", p)
+	}
+	if l := debug.SetMemoryLimit(-1); l != oneShotMemLimit {
+		t.Errorf("memory limit = %d, want %d", l, oneShotMemLimit)
+	}
+	reset()
+	for name, getenv := range map[string]func(string) string{
+		"GOGC":       func(k string) string { return map[string]string{"GOGC": "200"}[k] },
+		"GOMEMLIMIT": func(k string) string { return map[string]string{"GOMEMLIMIT": "1GiB"}[k] },
+	} {
+		if oneShotGC(1<<20, getenv) || debug.SetGCPercent(100) != 100 {
+			t.Errorf("%s set: the runtime was tuned anyway", name)
+		}
+	}
+	if oneShotGC(oneShotMaxBytes+1, noEnv) || debug.SetGCPercent(100) != 100 {
+		t.Errorf("a pair over %d bytes: collector turned off", oneShotMaxBytes)
+	}
+
+	dir := t.TempDir()
+	old, cur := filepath.Join(dir, "old.txt"), filepath.Join(dir, "new.txt")
+	if err := os.WriteFile(old, []byte("Officials said the raid seized 97 percent.\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cur, []byte("Officials said the raid seized 90 percent.\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"diff", old, cur}, strings.NewReader(""), &out, &errOut); code != exitOK {
+		t.Fatalf("diff: exit %d, %s", code, errOut.String())
+	}
+	if p := debug.SetGCPercent(100); p != 100 {
+		t.Errorf("run (not the process) left GC percent %d", p)
+	}
+	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, now: time.Now, ownsProcess: true}
+	if code := runApp(context.Background(), a, []string{"diff", old, cur}); code != exitOK {
+		t.Fatalf("diff as the process: exit %d, %s", code, errOut.String())
+	}
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		if p := debug.SetGCPercent(100); p != -1 {
+			t.Errorf("diff as the process: GC percent %d, want -1", p)
+		}
 	}
 }

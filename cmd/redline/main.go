@@ -50,7 +50,8 @@ Exit status: 0 fine, 1 changes found (with --exit-code) or problems found (verif
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, now: time.Now, ownsProcess: true}
+	code := runApp(ctx, a, os.Args[1:])
 	stop()
 	os.Exit(code)
 }
@@ -75,6 +76,9 @@ type app struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger
 	now            func() time.Time
+	// ownsProcess is set when the command is the process (not a test
+	// calling run): a one-shot command may then tune the runtime.
+	ownsProcess bool
 }
 
 type command struct {
@@ -102,6 +106,11 @@ func commands() []command {
 
 // run is main without the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runApp(ctx, &app{stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}, args)
+}
+
+func runApp(ctx context.Context, a *app, args []string) int {
+	stdout, stderr := a.stdout, a.stderr
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usageSummary)
 		if len(args) == 0 {
@@ -109,7 +118,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return exitOK
 	}
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
 	for _, c := range commands() {
 		if c.name == args[0] {
 			return exitStatus(c.run(ctx, a, args[1:]), stderr)
