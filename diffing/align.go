@@ -77,7 +77,7 @@ func commonInOrder(a, b []sentence) (pairs [][2]int, coarse bool) {
 		ka[i] = e
 	}
 	kb := make([]int32, len(b))
-	shared := 0
+	shared, inB := 0, 0 // distinct shared texts; b's sentences with a text a has
 	for j := range b {
 		e, ok := idx[b[j].text]
 		if !ok {
@@ -89,13 +89,22 @@ func commonInOrder(a, b []sentence) (pairs [][2]int, coarse bool) {
 		}
 		entries[e].b++
 		kb[j] = e
+		inB++
 	}
 	if shared > segmentIDLimit {
 		return uniqueLIS(entries, ka, kb), true
 	}
+	inA := 0
+	for _, e := range ka {
+		if entries[e].b > 0 {
+			inA++
+		}
+	}
+	// Made at their final size: on a long text these lists are megabytes,
+	// and growing them by doubling would allocate as much again.
 	next := rune(1)
-	var fa, fb []rune
-	var ia, ib []int
+	fa, ia := make([]rune, 0, inA), make([]int32, 0, inA)
+	fb, ib := make([]rune, 0, inB), make([]int32, 0, inB)
 	for i, e := range ka {
 		c := &entries[e]
 		if c.b == 0 {
@@ -108,23 +117,23 @@ func commonInOrder(a, b []sentence) (pairs [][2]int, coarse bool) {
 				next = 0xE000
 			}
 		}
-		fa, ia = append(fa, c.id), append(ia, i)
+		fa, ia = append(fa, c.id), append(ia, int32(i))
 	}
 	for j, e := range kb {
 		if e >= 0 {
-			fb, ib = append(fb, entries[e].id), append(ib, j)
+			fb, ib = append(fb, entries[e].id), append(ib, int32(j))
 		}
 	}
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 0 // bounded by structure, never by the clock
-	var out [][2]int
+	out := make([][2]int, 0, min(inA, inB))
 	x, y := 0, 0 // positions in fa and fb
 	for _, d := range dmp.DiffMainRunes(fa, fb, false) {
 		n := utf8.RuneCountInString(d.Text)
 		switch d.Type {
 		case diffmatchpatch.DiffEqual:
 			for k := range n {
-				if oi, nj := ia[x+k], ib[y+k]; a[oi].text == b[nj].text {
+				if oi, nj := int(ia[x+k]), int(ib[y+k]); a[oi].text == b[nj].text {
 					out = append(out, [2]int{oi, nj})
 				}
 			}

@@ -320,3 +320,39 @@ func TestAppendTokens_SameAsRuneByRune(t *testing.T) {
 		}
 	}
 }
+
+// TestNormalize_InPlace: a single text is normalized as the same text cut
+// into lines (which is always copied) would be, and a text already in
+// normal form is returned without a copy.
+func TestNormalize_InPlace(t *testing.T) {
+	alphabet := []string{"a", "Z", "9", ".", "“", "”", "é", "e\u0301", " ", "  ", "\t", "\n", "\n\n", "\r\n", "\u00a0",
+		"\u200b", "\u00ad", "\x00", "\x7f", "\xff", "\u2028", "\u202e", "ł", "—", "中", " \n ", "\v"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(30) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		s := b.String()
+		got := normalizeLines([]string{s}, len(s))
+		want := normalizeLines(strings.Split(s, "\n"), len(s))
+		if got != want {
+			t.Fatalf("Normalize(%q) = %q in place, %q copied", s, got, want)
+		}
+	}
+	seed := Normalize(strings.Repeat("Mexico’s President Claudia Sheinbaum said “no” — 97 percent.\nÉl dijo.\n", 50))
+	file := "\n  " + seed + "\n" // as a plain-text file holds it
+	if got := Normalize(file); got != seed {
+		t.Fatalf("Normalize(file) = %q, want %q", got, seed)
+	}
+	if n := testing.AllocsPerRun(20, func() { Normalize(file) }); n != 0 {
+		t.Errorf("Normalize of a text in normal form allocated %v times, want 0 (no copy)", n)
+	}
+	trailing, tab := file+" \t\n", "a\tb"+file
+	if n := testing.AllocsPerRun(20, func() { Normalize(trailing) }); n != 0 {
+		t.Errorf("trailing white space: %v allocations, want 0", n)
+	}
+	if n := testing.AllocsPerRun(20, func() { Normalize(tab) }); n == 0 {
+		t.Error("a tab to fold: no copy made") // the test can fail: the copy is seen
+	}
+}

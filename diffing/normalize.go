@@ -24,19 +24,49 @@ func Normalize(s string) string {
 
 // normalizeLines is Normalize(strings.Join(lines, "\n")) without the
 // join; size is the joined length.
+//
+// A single text already in normal form, as a plain-text file usually is,
+// is returned as a slice of itself rather than copied: until the first
+// byte that normalization changes, the output is only tracked as the span
+// s[lo:hi] it equals (TestNormalize_InPlace).
 func normalizeLines(lines []string, size int) string {
 	var b strings.Builder
-	b.Grow(size)
 	const (
 		none = iota
 		space
 		para
 	)
 	pending := none
-	// separate writes the space or line break pending before the next
-	// character, if anything came before it.
-	separate := func() {
-		if b.Len() > 0 {
+	inPlace := len(lines) == 1 // the output so far is s[lo:hi] of lines[0]
+	started := false           // something was written
+	lo, hi := 0, 0
+	if !inPlace {
+		b.Grow(size)
+	}
+	ascii := true // only ASCII and nfcStable runes so far
+	var s string
+	// put writes s[i:j], after the space or line break pending before it
+	// if anything came before it.
+	put := func(i, j int) {
+		if inPlace {
+			switch {
+			case !started:
+				lo, hi, started = i, j, true
+				pending = none
+				return
+			case pending == none && i == hi,
+				pending == space && i == hi+1 && s[hi] == ' ',
+				pending == para && i == hi+1 && s[hi] == '\n':
+				hi = j
+				pending = none
+				return
+			}
+			// The first change: copy what was kept so far.
+			inPlace = false
+			b.Grow(size)
+			b.WriteString(s[lo:hi])
+		}
+		if started {
 			switch pending {
 			case space:
 				b.WriteByte(' ')
@@ -45,9 +75,11 @@ func normalizeLines(lines []string, size int) string {
 			}
 		}
 		pending = none
+		started = true
+		b.WriteString(s[i:j])
 	}
-	ascii := true // only ASCII and nfcStable runes so far
-	for li, s := range lines {
+	for li, line := range lines {
+		s = line
 		if li > 0 {
 			pending = para
 		}
@@ -77,28 +109,22 @@ func normalizeLines(lines []string, size int) string {
 						break
 					}
 				}
-				separate()
-				b.WriteString(s[i:j])
+				put(i, j)
 				i = j
 				continue
 			}
 			if c < utf8.RuneSelf {
-				// Other ASCII: spaces, line breaks and controls.
+				// Other ASCII: spaces, line breaks and controls, none of
+				// them written as it is.
 				i++
 				switch {
 				case c == '\n' || c == '\r' || c == '\v' || c == '\f':
 					pending = para
-					continue
 				case c == ' ' || c == '\t':
 					if pending == none {
 						pending = space
 					}
-					continue
-				case c < 0x20 || c == 0x7f:
-					continue
 				}
-				separate()
-				b.WriteByte(c)
 				continue
 			}
 			r, n := utf8.DecodeRuneInString(s[i:])
@@ -120,21 +146,24 @@ func normalizeLines(lines []string, size int) string {
 			case unicode.IsControl(r):
 				continue
 			}
-			separate()
 			if !nfcStable(r) {
 				ascii = false
 			}
-			b.WriteRune(r)
+			put(i-n, i) // a valid rune's bytes are the rune as it is written
 		}
+	}
+	out := b.String()
+	if inPlace {
+		out = s[lo:hi]
 	}
 	if ascii {
 		// ASCII and the letters and punctuation nfcStable knows are
 		// always in NFC, whatever their neighbours: no need to check.
-		return b.String()
+		return out
 	}
 	// Removal happens before composition so that a zero-width space planted
 	// between a letter and its combining accent does not block NFC.
-	return norm.NFC.String(b.String())
+	return norm.NFC.String(out)
 }
 
 // plainRun returns how many of the eight ASCII bytes in v, from the first,

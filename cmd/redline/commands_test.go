@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redline-news/redline/diffing"
 )
 
 func runCmd(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
@@ -346,5 +348,45 @@ func TestOneShotGC(t *testing.T) {
 		if p := debug.SetGCPercent(100); p != -1 {
 			t.Errorf("diff as the process: GC percent %d, want -1", p)
 		}
+	}
+}
+
+// TestPlainDocument: a plain-text file given to Compare whole compares as
+// its non-blank, trimmed lines would; --title-line takes the first
+// non-blank line as the headline.
+func TestPlainDocument(t *testing.T) {
+	seed, err := os.ReadFile("../../diffing/testdata/seed-article.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := func(s string) diffing.Document {
+		var d diffing.Document
+		for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				d.Paragraphs = append(d.Paragraphs, l)
+			}
+		}
+		return d
+	}
+	old := string(seed)
+	cur := strings.NewReplacer("97 percent", "90 percent", "\n", "\r\n", " said", "\u00a0said", ".\n", ". \t\n\n").Replace(old)
+	cur = "\n\n" + cur + "\n  \n"
+	want, err := json.Marshal(diffing.Compare(lines(old), lines(cur)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(diffing.Compare(plainDocument(old, false), plainDocument(cur, false)))
+	if string(got) != string(want) {
+		t.Errorf("whole text compares differently from its lines:\n got %s\nwant %s", got, want)
+	}
+	if !strings.Contains(string(got), `"number_changed"`) {
+		t.Errorf("the figure edit was not found: %s", got)
+	}
+	d := plainDocument("\n  \n  Headline here \r\nBody one.\n\nBody two.\n", true)
+	if d.Title != "Headline here" || len(d.Paragraphs) != 1 || lines(d.Paragraphs[0]).Paragraphs[1] != "Body two." {
+		t.Errorf("--title-line: %+v", d)
+	}
+	if d := plainDocument(" \n\t\n", false); len(d.Paragraphs) != 0 || d.Title != "" {
+		t.Errorf("blank file: %+v", d)
 	}
 }

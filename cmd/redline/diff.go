@@ -233,19 +233,19 @@ func readText(a *app, path string) (string, error) {
 	return b.String(), nil
 }
 
-// plainDocument reads plain text: each non-blank line is a paragraph.
+// plainDocument reads plain text: each non-blank line is a paragraph. The
+// body is given to Compare whole, which splits it at line breaks as it
+// normalizes: a text already in normal form is then compared in place
+// rather than copied.
 func plainDocument(s string, titleLine bool) diffing.Document {
 	var doc diffing.Document
-	for line := range strings.Lines(strings.ReplaceAll(s, "\r\n", "\n")) {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		if titleLine && doc.Title == "" && len(doc.Paragraphs) == 0 {
-			doc.Title = line
-			continue
-		}
-		doc.Paragraphs = append(doc.Paragraphs, line)
+	for titleLine && doc.Title == "" && s != "" {
+		var line string
+		line, s, _ = strings.Cut(s, "\n")
+		doc.Title = strings.TrimSpace(line)
+	}
+	if strings.TrimSpace(s) != "" {
+		doc.Paragraphs = []string{s}
 	}
 	return doc
 }
