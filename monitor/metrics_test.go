@@ -1,12 +1,12 @@
 package monitor_test
 
 import (
+	"bytes"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/fetch"
@@ -17,13 +17,10 @@ func TestMonitor_Metrics(t *testing.T) {
 	p.set(200, "Story", "Trump said 97 percent of the drugs were stopped.")
 	srv := httptest.NewServer(p)
 	defer srv.Close()
-	reg := prometheus.NewRegistry()
-	metrics, err := monitor.NewMetrics(reg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := metrics.NewSet()
 	m := monitor.New(monitor.Options{
-		Store: openStore(t), Client: fetch.New(fetch.Options{Guard: allowing(t, srv), HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}), Metrics: metrics,
+		Store: openStore(t), Client: fetch.New(fetch.Options{Guard: allowing(t, srv), HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
+		Metrics: monitor.NewMetrics(set),
 		Sources: []monitor.Source{{Name: "s", URL: srv.URL + "/story"}},
 	})
 	m.Check(t.Context())
@@ -33,26 +30,30 @@ func TestMonitor_Metrics(t *testing.T) {
 	p.set(503, "", "")
 	m.Check(t.Context())
 
-	want := `
-# HELP redline_checks_total Article checks by result: new_version, unchanged, not_modified or failed.
-# TYPE redline_checks_total counter
-redline_checks_total{result="failed"} 1
-redline_checks_total{result="new_version"} 2
-redline_checks_total{result="unchanged"} 1
-# HELP redline_queue_depth Articles of the running cycles waiting for a worker.
-# TYPE redline_queue_depth gauge
-redline_queue_depth 0
-`
-	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "redline_checks_total", "redline_queue_depth"); err != nil {
-		t.Error(err)
+	var b bytes.Buffer
+	set.WritePrometheus(&b)
+	got := map[string]string{} // series → value
+	for line := range strings.Lines(b.String()) {
+		if series, value, ok := strings.Cut(strings.TrimSpace(line), " "); ok && !strings.HasPrefix(series, "#") {
+			got[series] = value
+		}
 	}
-	if n := testutil.CollectAndCount(metrics.ChangesForTest(), "redline_changes_total"); n == 0 {
-		t.Error("no redline_changes_total series after a figure changed")
+	for series, want := range map[string]string{
+		`redline_checks_total{result="failed"}`:                            "1",
+		`redline_checks_total{result="new_version"}`:                       "2",
+		`redline_checks_total{result="unchanged"}`:                         "1",
+		`redline_queue_depth`:                                              "0",
+		`redline_changes_total{kind="number_changed",severity="high"}`:     "1",
+		`redline_fetch_duration_seconds_count{outcome="ok"}`:               "3",
+		`redline_fetch_duration_seconds_count{outcome="error"}`:            "1",
+		`redline_fetch_duration_seconds_bucket{outcome="ok",le="+Inf"}`:    "3",
+		`redline_fetch_duration_seconds_bucket{outcome="error",le="+Inf"}`: "1",
+	} {
+		if got[series] != want {
+			t.Errorf("%s = %q, want %s", series, got[series], want)
+		}
 	}
-	if got := testutil.ToFloat64(metrics.ChangesForTest().WithLabelValues("number_changed", "high")); got != 1 {
-		t.Errorf(`redline_changes_total{kind="number_changed",severity="high"} = %v, want 1`, got)
-	}
-	if n := testutil.CollectAndCount(reg, "redline_fetch_duration_seconds"); n != 2 {
-		t.Errorf("fetch latency series = %d, want ok and error", n)
+	if _, ok := got[`redline_fetch_duration_seconds_bucket{outcome="ok",le="0.005"}`]; !ok {
+		t.Errorf("fetch latency lacks its 5 ms bucket:\n%s", b.String())
 	}
 }

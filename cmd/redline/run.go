@@ -11,9 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+	vmetrics "github.com/VictoriaMetrics/metrics"
 
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/report"
@@ -56,12 +54,9 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 	}
 	var metrics *monitor.Metrics
 	if *metricsAddr != "" {
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-		if metrics, err = monitor.NewMetrics(reg); err != nil {
-			return fmt.Errorf("metrics: %w", err)
-		}
-		stop, err := serveMetrics(a, *metricsAddr, reg)
+		set := vmetrics.NewSet()
+		metrics = monitor.NewMetrics(set)
+		stop, err := serveMetrics(a, *metricsAddr, set)
 		if err != nil {
 			return err
 		}
@@ -138,14 +133,19 @@ func waitReload(ctx context.Context, a *app, cf *commonFlags, cur Config, hup <-
 	}
 }
 
-// serveMetrics serves reg at addr/metrics until the returned stop is called.
-func serveMetrics(a *app, addr string, reg *prometheus.Registry) (stop func(), err error) {
+// serveMetrics serves set, with the Go runtime's and the process's metrics,
+// at addr/metrics until the returned stop is called.
+func serveMetrics(a *app, addr string, set *vmetrics.Set) (stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, usagef("--metrics %s: %v", addr, err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.HandleFunc("/metrics", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		set.WritePrometheus(w)
+		vmetrics.WriteProcessMetrics(w)
+	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	done := make(chan struct{})
 	go func() {
