@@ -356,3 +356,36 @@ func TestNormalize_InPlace(t *testing.T) {
 		t.Error("a tab to fold: no copy made") // the test can fail: the copy is seen
 	}
 }
+
+// TestLowerEq_SameAsToLower: the allocation-free case-insensitive checks
+// agree with strings.ToLower on ASCII, on runes whose lower case has
+// another length (İ, ẞ, Ⱥ) and on broken UTF-8.
+func TestLowerEq_SameAsToLower(t *testing.T) {
+	parts := []string{"a", "L", "y", "Y", "who", "WHO", "ly", "İ", "ẞ", "Ⱥ", "é", "\xff", "K", "ſ", "according", "x"}
+	targets := []string{"who", "according", "ly", "a", "", "i̇ly", "ßly"}
+	refSkippable := func(w string) bool {
+		lw := strings.ToLower(w)
+		return auxiliaries[lw] || (strings.HasSuffix(lw, "ly") && len(lw) > 4)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(6) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		w := b.String()
+		for _, target := range targets {
+			if got, want := lowerEq(w, target), strings.ToLower(w) == target; got != want {
+				t.Fatalf("lowerEq(%q, %q) = %v, want %v", w, target, got, want)
+			}
+		}
+		if got, want := skippable(w), refSkippable(w); got != want {
+			t.Fatalf("skippable(%q) = %v, want %v", w, got, want)
+		}
+	}
+	for _, w := range []string{"Reportedly", "ALSO", "Once", "fly", "İİly", "ẞẞẞly"} {
+		if got, want := skippable(w), refSkippable(w); got != want {
+			t.Errorf("skippable(%q) = %v, want %v", w, got, want)
+		}
+	}
+}

@@ -20,7 +20,8 @@ type nameRun struct {
 	// verbNext: a comma or a lower-case word follows, as after a verb's
 	// subject ("Trump, in a fiery segment", "Trump framed").
 	verbNext bool
-	person   *personParts // personName's work that needs no context, on first use
+	parsed   bool        // person is filled in
+	person   personParts // personName's work that needs no context, on first use
 }
 
 // personParts is what personName derives from a run's words alone.
@@ -31,8 +32,8 @@ type personParts struct {
 	plain  bool   // two or three name-like words: a person whatever is known
 }
 
-func partsOf(ws []string) *personParts {
-	p := &personParts{name: cleanName(ws)}
+func partsOf(ws []string) personParts {
+	p := personParts{name: cleanName(ws)}
 	lastTitle := -1
 	for i, w := range ws {
 		if titles[strings.TrimSuffix(w, ".")] {
@@ -58,10 +59,10 @@ func partsOf(ws []string) *personParts {
 
 // personOf is personName for a run, reusing the context-free part.
 func (r *nameRun) personOf(known map[string]bool) (string, bool) {
-	if r.person == nil {
-		r.person = partsOf(r.words)
+	if !r.parsed {
+		r.person, r.parsed = partsOf(r.words), true
 	}
-	p := r.person
+	p := &r.person
 	switch {
 	case p.titled:
 		return p.name, true
@@ -109,14 +110,26 @@ func nameRuns(toks []word, sentence bool) []nameRun {
 	var runs []nameRun
 	var run nameRun
 	var cur *nameRun // &run while a run is open
+	// The runs' words are cut from one list made at the first run: one
+	// allocation per sentence rather than a few per name.
+	var buf []string
 	lastEnd := -1
+	addWord := func(w string) {
+		buf = append(buf, w)
+		n := len(cur.words) + 1
+		cur.words = buf[len(buf)-n : len(buf) : len(buf)]
+	}
 	flush := func() {
 		if cur != nil {
 			for len(cur.words) > 0 && hasLower(connectors, cur.words[len(cur.words)-1]) {
 				cur.words = cur.words[:len(cur.words)-1]
 				cur.endTok--
+				buf = buf[:len(buf)-1]
 			}
 			if len(cur.words) > 0 {
+				if runs == nil {
+					runs = make([]nameRun, 0, 2)
+				}
 				runs = append(runs, *cur)
 			}
 		}
@@ -146,11 +159,14 @@ func nameRuns(toks []word, sentence bool) []nameRun {
 			if cur == nil {
 				run = nameRun{start: t.start, first: (i == 0 && sentence) || (i > 0 && isQuoteRuneStr(toks[i-1].text))}
 				cur = &run
+				if buf == nil {
+					buf = make([]string, 0, min(len(toks)-i, 8))
+				}
 			}
-			cur.words = append(cur.words, w)
+			addWord(w)
 			cur.endTok = i
 		case cur != nil && connectors[w]:
-			cur.words = append(cur.words, w)
+			addWord(w)
 			cur.endTok = i
 		default:
 			flush()
@@ -174,8 +190,7 @@ func nameRuns(toks []word, sentence bool) []nameRun {
 
 // abbrev reports whether a full stop after w belongs to it: U.S, Jr, W.
 func abbrev(w string) bool {
-	lw := strings.ToLower(w)
-	return utf8.RuneCountInString(w) == 1 || strings.Contains(w, ".") || titleAbbrevs[lw] || otherAbbrevs[lw]
+	return utf8.RuneCountInString(w) == 1 || strings.Contains(w, ".") || hasLower(titleAbbrevs, w) || hasLower(otherAbbrevs, w)
 }
 
 func isQuoteRuneStr(s string) bool {
@@ -271,11 +286,9 @@ func cleanName(ws []string) string {
 	for len(rest) > 0 && suffixes[rest[len(rest)-1]] {
 		rest = rest[:len(rest)-1]
 	}
-	var keep []string
-	for _, w := range rest {
-		if !connectors[w] || len(keep) > 0 {
-			keep = append(keep, w)
-		}
+	keep := rest // without its leading connectors
+	for len(keep) > 0 && connectors[keep[0]] {
+		keep = keep[1:]
 	}
 	if len(keep) > 2 {
 		n := 2

@@ -126,15 +126,14 @@ func isBoundary(s string, lo, i, termEnd, k, hi int) bool {
 		ws -= n
 	}
 	w := s[ws:i]
-	lw := strings.ToLower(w)
 	switch {
 	case w == "":
 		return true
-	case titleAbbrevs[lw]:
+	case hasLower(titleAbbrevs, w):
 		return false // "Gen. Smith", "Dr. Jones": a name always follows
 	case unicode.IsDigit(next):
-		return !(monthAbbrevs[lw] || numberAbbrevs[lw]) // "Jan. 5", "No. 10"
-	case monthAbbrevs[lw] || otherAbbrevs[lw] || strings.Contains(w, "."),
+		return !(hasLower(monthAbbrevs, w) || hasLower(numberAbbrevs, w)) // "Jan. 5", "No. 10"
+	case hasLower(monthAbbrevs, w) || hasLower(otherAbbrevs, w) || strings.Contains(w, "."),
 		utf8.RuneCountInString(w) == 1 && unicode.IsUpper([]rune(w)[0]):
 		// "U.S. officials" runs on, "in the U.S. The plan" does not; an
 		// abbreviation or initial ends a sentence only before a word that
@@ -334,6 +333,32 @@ func trimRightSpace(s string, a, b int) int {
 		b -= n
 	}
 	return b
+}
+
+// lowerEq reports whether strings.ToLower(w) == target (target in lower
+// case) without making the lower-case copy for ASCII w.
+func lowerEq(w, target string) bool {
+	if len(w) != len(target) {
+		for i := 0; i < len(w); i++ {
+			if w[i] >= utf8.RuneSelf {
+				return strings.ToLower(w) == target // lowering can change the length
+			}
+		}
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(w) == target
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != target[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // hasLower reports whether the set m holds w in lower case. Short ASCII

@@ -1,6 +1,7 @@
 package diffing
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,8 +47,25 @@ var auxiliaries = set("has", "have", "had", "was", "were", "is", "are", "will", 
 	"does", "do", "not", "never", "still", "soon", "often")
 
 func skippable(w string) bool {
+	if hasLower(auxiliaries, w) {
+		return true
+	}
+	if n := len(w); n > 4 && w[n-1] < utf8.RuneSelf && w[n-2] < utf8.RuneSelf {
+		// An ASCII ending lowers in place, so the length is the lowered one's
+		// unless an earlier rune changes length when lowered (rare: then ask
+		// strings.ToLower).
+		if (w[n-2]|0x20) != 'l' || (w[n-1]|0x20) != 'y' {
+			return false
+		}
+		for i := 0; i < n-2; i++ {
+			if w[i] >= utf8.RuneSelf {
+				return len(strings.ToLower(w)) > 4
+			}
+		}
+		return true
+	}
 	lw := strings.ToLower(w)
-	return auxiliaries[lw] || (strings.HasSuffix(lw, "ly") && len(lw) > 4)
+	return strings.HasSuffix(lw, "ly") && len(lw) > 4
 }
 
 // mention is a person named outside any quotation.
@@ -92,6 +110,7 @@ func (at *attributor) outsideFrom(a, b int, qs []Quote, base int, out []word) []
 	s := at.text
 	at.scratch = appendTokens(at.scratch[:0], s[a:b])
 	toks := at.scratch
+	out = slices.Grow(out, len(toks)) // at most one growth, not one per doubling
 	qi := sort.Search(len(qs), func(i int) bool { return qs[i].End > a })
 	for _, t := range toks {
 		if t.kind == tokSpace {
@@ -336,11 +355,10 @@ func (at *attributor) speakerAt(toks []word, i int) string {
 		return ""
 	}
 	w := toks[i]
-	lw := strings.ToLower(w.text)
 	switch {
-	case pronouns[lw]:
+	case hasLower(pronouns, w.text):
 		return at.resolve(w.start)
-	case lw == "who" && i >= 2 && toks[i-1].text == ",":
+	case lowerEq(w.text, "who") && i >= 2 && toks[i-1].text == ",":
 		return at.nameEndingAt(toks, i-2)
 	case !w.punct && startsUpper(w.text):
 		return at.nameEndingAt(toks, i)
@@ -373,8 +391,8 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 	n := sort.Search(len(toks), func(i int) bool { return toks[i].start >= qstart })
 	toks = toks[:n]
 	for v := len(toks) - 1; v >= 0; v-- {
-		lw := strings.ToLower(toks[v].text)
-		if lw == "according" && v+2 < len(toks) && strings.EqualFold(toks[v+1].text, "to") {
+		w := toks[v].text
+		if lowerEq(w, "according") && v+2 < len(toks) && strings.EqualFold(toks[v+1].text, "to") {
 			if name := at.nameStartingAt(toks, v+2); name != "" {
 				return name, "", true
 			}
@@ -382,10 +400,10 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 				return desc, "", true
 			}
 		}
-		if !speechVerbs[lw] {
+		if !hasLower(speechVerbs, w) {
 			continue
 		}
-		if invertibleVerbs[lw] && v+1 < len(toks) {
+		if hasLower(invertibleVerbs, w) && v+1 < len(toks) {
 			if name := at.nameStartingAt(toks, v+1); name != "" {
 				return name, toks[v].text, true
 			}
@@ -464,15 +482,14 @@ func (at *attributor) after(s string, sents []Span, q Quote, top []Quote) (name,
 	if !strings.ContainsRune(",?!—–-…", last) && !unicode.IsLower([]rune(toks[i].text)[0]) {
 		return "", "", false // the quotation ended its sentence; a capital starts a new one
 	}
-	lw := strings.ToLower(toks[i].text)
-	if speechVerbs[lw] && invertibleVerbs[lw] {
+	if w := toks[i].text; hasLower(speechVerbs, w) && hasLower(invertibleVerbs, w) {
 		if name := at.nameStartingAt(toks, i+1); name != "" {
 			return name, toks[i].text, true
 		}
 		desc, _, _ := at.describeForward(toks, i+1, false)
 		return desc, descVerb(desc, toks[i].text), true
 	}
-	if lw == "according" && i+2 < len(toks) && strings.EqualFold(toks[i+1].text, "to") {
+	if lowerEq(toks[i].text, "according") && i+2 < len(toks) && strings.EqualFold(toks[i+1].text, "to") {
 		if name := at.nameStartingAt(toks, i+2); name != "" {
 			return name, "", true
 		}
@@ -488,9 +505,8 @@ func (at *attributor) after(s string, sents []Span, q Quote, top []Quote) (name,
 // subjectVerb reads "she said", "Sheinbaum clarified" or "Sheinbaum, a
 // former scientist, said" starting at toks[i].
 func (at *attributor) subjectVerb(toks []word, i int) (name, verb string, ok bool) {
-	lw := strings.ToLower(toks[i].text)
 	j := i
-	if !pronouns[lw] {
+	if !hasLower(pronouns, toks[i].text) {
 		runs := nameRuns(toks[i:], false)
 		if len(runs) == 0 || runs[0].start != toks[i].start {
 			return "", "", false
@@ -591,8 +607,7 @@ func (at *attributor) describeForward(toks []word, i int, verb bool) (speaker, v
 		if t.punct {
 			break
 		}
-		lw := strings.ToLower(t.text)
-		if j > i && (speechVerbs[lw] || descriptionStops[lw] || (skippable(t.text) && speechAhead(toks, j))) {
+		if j > i && (hasLower(speechVerbs, t.text) || hasLower(descriptionStops, t.text) || (skippable(t.text) && speechAhead(toks, j))) {
 			break
 		}
 		role = role || isRole(t.text)
@@ -657,7 +672,7 @@ func (at *attributor) nameSpanning(toks []word, a, b int) string {
 // reports a determiner-led or role-headed subject; speaker is "" when it
 // names no one who speaks.
 func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok bool) {
-	if i >= 2 && strings.ToLower(toks[i].text) == "who" && toks[i-1].text == "," {
+	if i >= 2 && lowerEq(toks[i].text, "who") && toks[i-1].text == "," {
 		i -= 2 // "a spokesperson, who asked not to be named, said"
 	}
 	if i < 0 || toks[i].punct || hasLower(descriptionStops, toks[i].text) {
@@ -672,11 +687,10 @@ func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok b
 		if t.punct {
 			break
 		}
-		lw := strings.ToLower(t.text)
-		if j < i && (speechVerbs[lw] || descriptionStops[lw]) {
+		if j < i && (hasLower(speechVerbs, t.text) || hasLower(descriptionStops, t.text)) {
 			break
 		}
-		if determiners[lw] {
+		if hasLower(determiners, t.text) {
 			start = j
 		}
 	}
