@@ -55,7 +55,139 @@ var segmentIDLimit = 0x10FFFF - 0x800
 // exactly once in each version (patience diff's skeleton, O(n log n)): a
 // correct, if coarser, common subsequence. Repeated sentences then fall in
 // gaps, where step 2 pairs them as moves or step 3 as edits.
-func commonInOrder(a, b []sentence) (pairs [][2]int, coarse bool) {
+//
+// Identical paragraphs found once in each version are paired first, in
+// their longest in-order run (paragraphAnchors), and the sentence-level
+// diff runs only between them: a long article edited in a few paragraphs
+// then costs go-diff a few small diffs instead of one over every sentence
+// (whose cost grows with the length times the differences), and a
+// paragraph left as it was is always paired whole.
+func commonInOrder(a, b []sentence, textA, textB []string) (pairs [][2]int, coarse bool) {
+	anchors := paragraphAnchors(a, b, textA, textB)
+	if len(anchors) == 0 {
+		return sentenceLCS(a, b)
+	}
+	var out [][2]int
+	i, j := 0, 0 // the gap before the next anchor starts at a[i], b[j]
+	gap := func(ei, ej int) {
+		sub, c := sentenceLCS(a[i:ei], b[j:ej])
+		coarse = coarse || c
+		for _, p := range sub {
+			out = append(out, [2]int{p[0] + i, p[1] + j})
+		}
+	}
+	for _, an := range anchors {
+		gap(an.a, an.b)
+		for k := range an.n {
+			out = append(out, [2]int{an.a + k, an.b + k})
+		}
+		i, j = an.a+an.n, an.b+an.n
+	}
+	gap(len(a), len(b))
+	return out, coarse
+}
+
+// anchor is a paragraph identical in both versions: n sentences from a[a]
+// and from b[b].
+type anchor struct{ a, b, n int }
+
+// paragraphAnchors returns the paragraphs that occur exactly once in each
+// version with the same sentences, in the longest run that is in order in
+// both (uniqueLIS at paragraph level). textA and textB are the versions'
+// paragraphs, which a sentence's para indexes from 1; without them there
+// are no anchors.
+func paragraphAnchors(a, b []sentence, textA, textB []string) []anchor {
+	if textA == nil || textB == nil {
+		return nil
+	}
+	type para struct{ start, n int }
+	paras := func(ss []sentence) []para {
+		n := 0
+		for i := range ss {
+			if i == 0 || ss[i].para != ss[i-1].para {
+				n++
+			}
+		}
+		ps := make([]para, 0, n)
+		for i := 0; i < len(ss); {
+			k := i + 1
+			for k < len(ss) && ss[k].para == ss[i].para {
+				k++
+			}
+			ps = append(ps, para{i, k - i})
+			i = k
+		}
+		return ps
+	}
+	pa, pb := paras(a), paras(b)
+	if len(pa) < 2 || len(pb) < 2 {
+		return nil // one paragraph: nothing to anchor between
+	}
+	// Keyed by the paragraph's text: the same text has the same
+	// sentences. A paragraph cut by the common prefix or suffix keeps its
+	// whole text as key, and its missing sentences fail the check below.
+	idx := make(map[string]int32, len(pa))
+	entries := make([]textCount, 0, len(pa))
+	ka := make([]int32, len(pa))
+	for x, p := range pa {
+		t := textA[a[p.start].para-1]
+		e, ok := idx[t]
+		if !ok {
+			e = int32(len(entries))
+			idx[t] = e
+			entries = append(entries, textCount{})
+		}
+		entries[e].a++
+		ka[x] = e
+	}
+	kb := make([]int32, len(pb))
+	for y, p := range pb {
+		e, ok := idx[textB[b[p.start].para-1]]
+		if !ok {
+			kb[y] = -1
+			continue
+		}
+		entries[e].b++
+		kb[y] = e
+	}
+	lis := uniqueLIS(entries, ka, kb)
+	out := make([]anchor, 0, len(lis))
+	for _, xy := range lis {
+		p, q := pa[xy[0]], pb[xy[1]]
+		if p.n != q.n || !sameTexts(a[p.start:p.start+p.n], b[q.start:q.start+q.n]) {
+			continue // cut by the common prefix or suffix: left to the sentence diff
+		}
+		out = append(out, anchor{p.start, q.start, p.n})
+	}
+	return out
+}
+
+// shareText reports whether a sentence of x has the text of one of y.
+func shareText(x, y []sentence) bool {
+	for i := range x {
+		for j := range y {
+			if x[i].text == y[j].text {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func sameTexts(x, y []sentence) bool {
+	for k := range x {
+		if x[k].text != y[k].text {
+			return false
+		}
+	}
+	return true
+}
+
+// sentenceLCS is commonInOrder at sentence level, with no anchors.
+func sentenceLCS(a, b []sentence) (pairs [][2]int, coarse bool) {
+	if len(a) == 0 || len(b) == 0 || len(a)*len(b) <= 64 && !shareText(a, b) {
+		return nil, false // the usual gap: an edited sentence or two, nothing to pair
+	}
 	// Sentences found in only one version cannot be in the common
 	// subsequence. Diffing only the shared ones keeps Myers' cost, which
 	// grows with the number of differences, bounded by the reorderings
@@ -159,13 +291,19 @@ type textCount struct {
 // keeping the longest run that is in order in both. ka and kb give each
 // sentence's entry (-1: not in the other version).
 func uniqueLIS(entries []textCount, ka, kb []int32) [][2]int {
-	posB := make(map[int32]int)
+	unique := 0
+	for _, e := range kb {
+		if e >= 0 && entries[e].a == 1 && entries[e].b == 1 {
+			unique++
+		}
+	}
+	posB := make(map[int32]int, unique)
 	for j, e := range kb {
 		if e >= 0 && entries[e].a == 1 && entries[e].b == 1 {
 			posB[e] = j
 		}
 	}
-	var seq [][2]int
+	seq := make([][2]int, 0, unique)
 	for i, e := range ka {
 		if j, ok := posB[e]; ok {
 			seq = append(seq, [2]int{i, j})
@@ -198,7 +336,9 @@ func uniqueLIS(entries []textCount, ka, kb []int32) [][2]int {
 	return out
 }
 
-func align(a, b []sentence, seed maphash.Seed) *alignment {
+// align pairs the sentences of a and b. textA and textB are the versions'
+// paragraphs (nil: none), which identical paragraphs are paired by first.
+func align(a, b []sentence, textA, textB []string, seed maphash.Seed) *alignment {
 	al := &alignment{
 		oldTo: make([]int, len(a)), newTo: make([]int, len(b)),
 		oldKind: make([]pairKind, len(a)), newKind: make([]pairKind, len(b)),
@@ -239,7 +379,7 @@ func align(a, b []sentence, seed maphash.Seed) *alignment {
 			cur.new = append(cur.new, j)
 		}
 	}
-	common, coarse := commonInOrder(a[lo:hiA], b[lo:hiB])
+	common, coarse := commonInOrder(a[lo:hiA], b[lo:hiB], textA, textB)
 	if coarse {
 		al.bounds = append(al.bounds, fmt.Sprintf("more than %d distinct sentences in both versions: only those found once in each were aligned in order", segmentIDLimit))
 	}

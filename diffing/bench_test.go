@@ -144,6 +144,6 @@ func BenchmarkAlignX70(b *testing.B) {
 	c := newPrepCache(docBytes(old))
 	x, y := prepare(old, c), prepare(cur, c)
 	for b.Loop() {
-		align(x.sents, y.sents, maphash.MakeSeed())
+		align(x.sents, y.sents, x.paras, y.paras, maphash.MakeSeed())
 	}
 }

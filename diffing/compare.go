@@ -278,7 +278,7 @@ func Compare(old, cur Document) *ChangeSet {
 		add(-1, c)
 	}
 
-	al := align(a.sents, b.sents, seed)
+	al := align(a.sents, b.sents, a.paras, b.paras, seed)
 
 	// Unchanged sentences whose quotation is now given to someone else:
 	// the attribution changed elsewhere ("she said" now resolves to another

@@ -1,6 +1,7 @@
 package diffing
 
 import (
+	"fmt"
 	"hash/maphash"
 	"math/rand/v2"
 	"reflect"
@@ -386,6 +387,73 @@ func TestLowerEq_SameAsToLower(t *testing.T) {
 	for _, w := range []string{"Reportedly", "ALSO", "Once", "fly", "İİly", "ẞẞẞly"} {
 		if got, want := skippable(w), refSkippable(w); got != want {
 			t.Errorf("skippable(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
+
+// TestParagraphAnchors: identical paragraphs found once in each version
+// are paired whole, in order; edited, moved and repeated ones are left to
+// the sentence diff, and what commonInOrder returns is still a common
+// subsequence.
+func TestParagraphAnchors(t *testing.T) {
+	var old []string
+	for k := range 50 {
+		old = append(old, fmt.Sprintf("Paragraph %d opens here. The council met again. It ends here %d.", k, k))
+	}
+	old = append(old, "A repeated line. Said twice.", "A repeated line. Said twice.")
+	cur := slices.Clone(old)
+	cur[10] = strings.Replace(cur[10], "met again", "met once more", 1)
+	cur[30] = "Paragraph 30 was rewritten entirely."
+	moved := cur[20]
+	cur = append(slices.Delete(cur, 20, 21), moved)
+	cache := newPrepCache(0)
+	a, b := prepare(Document{Paragraphs: old}, cache), prepare(Document{Paragraphs: cur}, cache)
+	anchors := paragraphAnchors(a.sents, b.sents, a.paras, b.paras)
+	anchored := map[int]bool{}
+	for _, an := range anchors {
+		p := a.sents[an.a].para
+		anchored[p-1] = true
+		if an.n != 3 || b.sents[an.b].text != a.sents[an.a].text {
+			t.Errorf("anchor %+v: not paragraph %d whole", an, p)
+		}
+	}
+	for k := range 50 {
+		if want := k != 10 && k != 20 && k != 30; anchored[k] != want {
+			t.Errorf("paragraph %d anchored = %v, want %v", k, anchored[k], want)
+		}
+	}
+	if anchored[50] || anchored[51] {
+		t.Error("a repeated paragraph was anchored")
+	}
+	if len(anchors) != 47 {
+		t.Errorf("%d anchors, want 47", len(anchors))
+	}
+
+	// Random edits of paragraphs drawn from a small pool (so sentences and
+	// paragraphs repeat): the pairs stay a common subsequence.
+	rng := rand.New(rand.NewPCG(7, 8))
+	pool := []string{"One. Two.", "Two. Three.", "Three.", "One. Four. Five.", "Six said “no.”", "Five."}
+	for range 300 {
+		var x, y []string
+		for range rng.IntN(20) {
+			x = append(x, pool[rng.IntN(len(pool))]+fmt.Sprintf(" Mark %d.", rng.IntN(4)))
+		}
+		y = slices.Clone(x)
+		for range rng.IntN(5) {
+			switch i := rng.IntN(len(y) + 1); {
+			case i < len(y) && rng.IntN(2) == 0:
+				y = slices.Delete(y, i, i+1)
+			default:
+				y = slices.Insert(y, i, pool[rng.IntN(len(pool))])
+			}
+		}
+		c := newPrepCache(0)
+		va, vb := prepare(Document{Paragraphs: x}, c), prepare(Document{Paragraphs: y}, c)
+		pairs, _ := commonInOrder(va.sents, vb.sents, va.paras, vb.paras)
+		for k, p := range pairs {
+			if va.sents[p[0]].text != vb.sents[p[1]].text || k > 0 && (p[0] <= pairs[k-1][0] || p[1] <= pairs[k-1][1]) {
+				t.Fatalf("%q → %q: pair %d %v is not in a common subsequence", x, y, k, p)
+			}
 		}
 	}
 }
