@@ -62,6 +62,8 @@ func isWordByte(c byte) bool {
 
 // prepCache holds what two versions of one article share: per paragraph
 // its sentences and word count, per sentence its tokens and name runs.
+// A cache for one version alone (paras nil) keeps no paragraphs: a text
+// seldom repeats its own, and each would cost a map entry for nothing.
 type prepCache struct {
 	paras map[string]paraInfo
 	sents sentenceCache
@@ -80,9 +82,30 @@ func newPrepCache(size int) *prepCache {
 	return &prepCache{paras: make(map[string]paraInfo, sents/3), sents: make(sentenceCache, sents)}
 }
 
+// newVersionCache is newPrepCache for a version prepared on its own: only
+// its repeated sentences are shared.
+func newVersionCache(size int) *prepCache {
+	return &prepCache{sents: make(sentenceCache, size/120)}
+}
+
 // segment is Segment with each distinct paragraph segmented once; it also
 // counts the words.
 func (c *prepCache) segment(text string) (spans []Span, words int) {
+	if c.paras == nil {
+		spans = make([]Span, 0, len(text)/128+8) // a sentence is about 120 bytes
+		for start := 0; start <= len(text); {
+			end := strings.IndexByte(text[start:], '\n')
+			if end < 0 {
+				end = len(text)
+			} else {
+				end += start
+			}
+			spans = segmentParagraph(text, start, end, spans)
+			words += countWordRuns(text[start:end])
+			start = end + 1
+		}
+		return spans, words
+	}
 	for start := 0; start <= len(text); {
 		end := strings.IndexByte(text[start:], '\n')
 		if end < 0 {
@@ -237,9 +260,9 @@ func prepareBoth(old, cur Document) (a, b *version) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		a = prepare(old, newPrepCache(size/2))
+		a = prepare(old, newVersionCache(size/2))
 	}()
-	b = prepare(cur, newPrepCache(size/2))
+	b = prepare(cur, newVersionCache(size/2))
 	<-done
 	return a, b
 }

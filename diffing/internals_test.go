@@ -82,6 +82,9 @@ func TestPrepare_SameWithAnyCache(t *testing.T) {
 	if got, want := prepare(cur, warm), prepare(cur, newPrepCache(0)); !reflect.DeepEqual(got, want) {
 		t.Fatal("a warm cache changed the prepared version")
 	}
+	if got, want := prepare(cur, newVersionCache(0)), prepare(cur, newPrepCache(0)); !reflect.DeepEqual(got, want) {
+		t.Fatal("a version's own cache, without paragraphs, changed the prepared version")
+	}
 }
 
 // TestCompare_SameOnOneOrTwoCores: long texts are prepared at once on
