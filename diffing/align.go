@@ -62,8 +62,8 @@ var segmentIDLimit = 0x10FFFF - 0x800
 // then costs go-diff a few small diffs instead of one over every sentence
 // (whose cost grows with the length times the differences), and a
 // paragraph left as it was is always paired whole.
-func commonInOrder(a, b []sentence, textA, textB []string) (pairs [][2]int, coarse bool) {
-	anchors := paragraphAnchors(a, b, textA, textB)
+func commonInOrder(a, b []sentence, hashA, hashB []uint64) (pairs [][2]int, coarse bool) {
+	anchors := paragraphAnchors(a, b, hashA, hashB)
 	if len(anchors) == 0 {
 		return sentenceLCS(a, b)
 	}
@@ -93,11 +93,11 @@ type anchor struct{ a, b, n int }
 
 // paragraphAnchors returns the paragraphs that occur exactly once in each
 // version with the same sentences, in the longest run that is in order in
-// both (uniqueLIS at paragraph level). textA and textB are the versions'
-// paragraphs, which a sentence's para indexes from 1; without them there
-// are no anchors.
-func paragraphAnchors(a, b []sentence, textA, textB []string) []anchor {
-	if textA == nil || textB == nil {
+// both (uniqueLIS at paragraph level). hashA and hashB are hashes of the
+// versions' paragraphs (with one seed), which a sentence's para indexes
+// from 1; without them there are no anchors.
+func paragraphAnchors(a, b []sentence, hashA, hashB []uint64) []anchor {
+	if hashA == nil || hashB == nil {
 		return nil
 	}
 	type para struct{ start, n int }
@@ -123,18 +123,19 @@ func paragraphAnchors(a, b []sentence, textA, textB []string) []anchor {
 	if len(pa) < 2 || len(pb) < 2 {
 		return nil // one paragraph: nothing to anchor between
 	}
-	// Keyed by the paragraph's text: the same text has the same
-	// sentences. A paragraph cut by the common prefix or suffix keeps its
-	// whole text as key, and its missing sentences fail the check below.
-	idx := make(map[string]int32, len(pa))
+	// Keyed by the hash of the paragraph's text: the same text has the
+	// same sentences. A paragraph cut by the common prefix or suffix keeps
+	// its whole text's hash, and its missing sentences fail the check
+	// below, as does a collision.
+	idx := make(map[uint64]int32, len(pa))
 	entries := make([]textCount, 0, len(pa))
 	ka := make([]int32, len(pa))
 	for x, p := range pa {
-		t := textA[a[p.start].para-1]
-		e, ok := idx[t]
+		h := hashA[a[p.start].para-1]
+		e, ok := idx[h]
 		if !ok {
 			e = int32(len(entries))
-			idx[t] = e
+			idx[h] = e
 			entries = append(entries, textCount{})
 		}
 		entries[e].a++
@@ -142,7 +143,7 @@ func paragraphAnchors(a, b []sentence, textA, textB []string) []anchor {
 	}
 	kb := make([]int32, len(pb))
 	for y, p := range pb {
-		e, ok := idx[textB[b[p.start].para-1]]
+		e, ok := idx[hashB[b[p.start].para-1]]
 		if !ok {
 			kb[y] = -1
 			continue
@@ -155,7 +156,7 @@ func paragraphAnchors(a, b []sentence, textA, textB []string) []anchor {
 	for _, xy := range lis {
 		p, q := pa[xy[0]], pb[xy[1]]
 		if p.n != q.n || !sameTexts(a[p.start:p.start+p.n], b[q.start:q.start+q.n]) {
-			continue // cut by the common prefix or suffix: left to the sentence diff
+			continue // cut by the common prefix or suffix, or a collision: left to the sentence diff
 		}
 		out = append(out, anchor{p.start, q.start, p.n})
 	}
@@ -297,16 +298,16 @@ func uniqueLIS(entries []textCount, ka, kb []int32) [][2]int {
 			unique++
 		}
 	}
-	posB := make(map[int32]int, unique)
+	posB := make([]int32, len(entries)) // by entry: its place in b, for those found once in each
 	for j, e := range kb {
 		if e >= 0 && entries[e].a == 1 && entries[e].b == 1 {
-			posB[e] = j
+			posB[e] = int32(j) + 1 // 0: none
 		}
 	}
 	seq := make([][2]int, 0, unique)
 	for i, e := range ka {
-		if j, ok := posB[e]; ok {
-			seq = append(seq, [2]int{i, j})
+		if j := posB[e]; j > 0 {
+			seq = append(seq, [2]int{i, int(j) - 1})
 		}
 	}
 	// Longest increasing subsequence of seq by j.
@@ -336,9 +337,9 @@ func uniqueLIS(entries []textCount, ka, kb []int32) [][2]int {
 	return out
 }
 
-// align pairs the sentences of a and b. textA and textB are the versions'
-// paragraphs (nil: none), which identical paragraphs are paired by first.
-func align(a, b []sentence, textA, textB []string, seed maphash.Seed) *alignment {
+// align pairs the sentences of a and b. hashA and hashB hash the versions'
+// paragraphs (nil: none), by which identical paragraphs are paired first.
+func align(a, b []sentence, hashA, hashB []uint64, seed maphash.Seed) *alignment {
 	al := &alignment{
 		oldTo: make([]int, len(a)), newTo: make([]int, len(b)),
 		oldKind: make([]pairKind, len(a)), newKind: make([]pairKind, len(b)),
@@ -379,7 +380,7 @@ func align(a, b []sentence, textA, textB []string, seed maphash.Seed) *alignment
 			cur.new = append(cur.new, j)
 		}
 	}
-	common, coarse := commonInOrder(a[lo:hiA], b[lo:hiB], textA, textB)
+	common, coarse := commonInOrder(a[lo:hiA], b[lo:hiB], hashA, hashB)
 	if coarse {
 		al.bounds = append(al.bounds, fmt.Sprintf("more than %d distinct sentences in both versions: only those found once in each were aligned in order", segmentIDLimit))
 	}

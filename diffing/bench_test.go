@@ -120,7 +120,7 @@ func BenchmarkPrepColdSample(b *testing.B) { benchPrepCold(b, 1) }
 func benchPrepCold(b *testing.B, copies int) {
 	old, _ := benchPair(b, copies, 20)
 	for b.Loop() {
-		prepare(old, newPrepCache(docBytes(old)))
+		prepare(old, newPrepCache(docBytes(old), seedForTest))
 	}
 }
 
@@ -132,7 +132,7 @@ func benchPrepWarm(b *testing.B, copies int) {
 	old, cur := benchPair(b, copies, 20)
 	for b.Loop() {
 		b.StopTimer()
-		c := newPrepCache(docBytes(old))
+		c := newPrepCache(docBytes(old), seedForTest)
 		prepare(old, c)
 		b.StartTimer()
 		prepare(cur, c)
@@ -141,9 +141,9 @@ func benchPrepWarm(b *testing.B, copies int) {
 
 func BenchmarkAlignX70(b *testing.B) {
 	old, cur := benchPair(b, 70, 20)
-	c := newPrepCache(docBytes(old))
+	c := newPrepCache(docBytes(old), seedForTest)
 	x, y := prepare(old, c), prepare(cur, c)
 	for b.Loop() {
-		align(x.sents, y.sents, x.paras, y.paras, maphash.MakeSeed())
+		align(x.sents, y.sents, x.paraHash, y.paraHash, maphash.MakeSeed())
 	}
 }

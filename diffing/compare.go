@@ -26,6 +26,7 @@ type version struct {
 	title, byline, modified string
 	text                    string
 	paras                   []string
+	paraHash                []uint64 // per paragraph, with the Compare's seed
 	sents                   []sentence
 	words                   int
 }
@@ -65,6 +66,7 @@ func isWordByte(c byte) bool {
 // A cache for one version alone (paras nil) keeps no paragraphs: a text
 // seldom repeats its own, and each would cost a map entry for nothing.
 type prepCache struct {
+	seed  maphash.Seed // for paragraph hashes: the same for both versions
 	paras map[string]paraInfo
 	sents sentenceCache
 }
@@ -72,25 +74,29 @@ type prepCache struct {
 type paraInfo struct {
 	spans []Span // relative to the paragraph
 	words int
+	hash  uint64
 }
 
 // newPrepCache returns a cache for versions of about size bytes: its maps
 // are made at their final size rather than grown (a sentence is about 120
 // bytes, a paragraph three of them).
-func newPrepCache(size int) *prepCache {
+func newPrepCache(size int, seed maphash.Seed) *prepCache {
 	sents := size / 120
-	return &prepCache{paras: make(map[string]paraInfo, sents/3), sents: make(sentenceCache, sents)}
+	return &prepCache{seed: seed, paras: make(map[string]paraInfo, sents/3), sents: make(sentenceCache, sents)}
 }
 
 // newVersionCache is newPrepCache for a version prepared on its own: only
 // its repeated sentences are shared.
-func newVersionCache(size int) *prepCache {
-	return &prepCache{sents: make(sentenceCache, size/120)}
+func newVersionCache(size int, seed maphash.Seed) *prepCache {
+	return &prepCache{seed: seed, sents: make(sentenceCache, size/120)}
 }
 
 // segment is Segment with each distinct paragraph segmented once; it also
-// counts the words.
-func (c *prepCache) segment(text string) (spans []Span, words int) {
+// counts the words, and hashes each of the n paragraphs (for align, which
+// pairs identical paragraphs first: hashed here, on both cores, rather
+// than there on one).
+func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes []uint64) {
+	hashes = make([]uint64, 0, n)
 	if c.paras == nil {
 		spans = make([]Span, 0, len(text)/128+8) // a sentence is about 120 bytes
 		for start := 0; start <= len(text); {
@@ -102,9 +108,10 @@ func (c *prepCache) segment(text string) (spans []Span, words int) {
 			}
 			spans = segmentParagraph(text, start, end, spans)
 			words += countWordRuns(text[start:end])
+			hashes = append(hashes, maphash.String(c.seed, text[start:end]))
 			start = end + 1
 		}
-		return spans, words
+		return spans, words, hashes
 	}
 	for start := 0; start <= len(text); {
 		end := strings.IndexByte(text[start:], '\n')
@@ -116,16 +123,17 @@ func (c *prepCache) segment(text string) (spans []Span, words int) {
 		p := text[start:end]
 		info, ok := c.paras[p]
 		if !ok {
-			info = paraInfo{spans: segmentParagraph(p, 0, len(p), nil), words: countWordRuns(p)}
+			info = paraInfo{spans: segmentParagraph(p, 0, len(p), nil), words: countWordRuns(p), hash: maphash.String(c.seed, p)}
 			c.paras[p] = info
 		}
 		for _, sp := range info.spans {
 			spans = append(spans, Span{sp.Start + start, sp.End + start})
 		}
 		words += info.words
+		hashes = append(hashes, info.hash)
 		start = end + 1
 	}
-	return spans, words
+	return spans, words, hashes
 }
 
 func prepare(d Document, cache *prepCache) *version {
@@ -142,8 +150,11 @@ func prepare(d Document, cache *prepCache) *version {
 	if v.text != "" {
 		v.paras = strings.Split(v.text, "\n")
 	}
-	spans, words := cache.segment(v.text)
+	spans, words, hashes := cache.segment(v.text, len(v.paras))
 	v.words = words
+	if v.text != "" {
+		v.paraHash = hashes
+	}
 	qs := findQuotes(v.text)
 	attributeCached(v.text, spans, qs, cache.sents)
 	top := make([]Quote, 0, len(qs))
@@ -251,18 +262,18 @@ func docBytes(d Document) int {
 // prepareBoth prepares the two versions of a comparison. The result does
 // not depend on how: the caches change the cost, never the outcome
 // (TestPrepare_SameWithAnyCache).
-func prepareBoth(old, cur Document) (a, b *version) {
+func prepareBoth(old, cur Document, seed maphash.Seed) (a, b *version) {
 	size := docBytes(old) + docBytes(cur)
 	if size < parallelBytes || runtime.GOMAXPROCS(0) < 2 {
-		cache := newPrepCache(size / 2) // the versions share most sentences
+		cache := newPrepCache(size/2, seed) // the versions share most sentences
 		return prepare(old, cache), prepare(cur, cache)
 	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		a = prepare(old, newVersionCache(size/2))
+		a = prepare(old, newVersionCache(size/2, seed))
 	}()
-	b = prepare(cur, newVersionCache(size/2))
+	b = prepare(cur, newVersionCache(size/2, seed))
 	<-done
 	return a, b
 }
@@ -271,7 +282,7 @@ func prepareBoth(old, cur Document) (a, b *version) {
 // deterministic: the same inputs give the same ChangeSet.
 func Compare(old, cur Document) *ChangeSet {
 	seed := maphash.MakeSeed() // only used for set membership; output does not depend on it
-	a, b := prepareBoth(old, cur)
+	a, b := prepareBoth(old, cur, seed)
 	cs := &ChangeSet{Old: a.summary(), New: b.summary(), Changes: []Change{}}
 
 	type ordered struct {
@@ -301,7 +312,7 @@ func Compare(old, cur Document) *ChangeSet {
 		add(-1, c)
 	}
 
-	al := align(a.sents, b.sents, a.paras, b.paras, seed)
+	al := align(a.sents, b.sents, a.paraHash, b.paraHash, seed)
 
 	// Unchanged sentences whose quotation is now given to someone else:
 	// the attribution changed elsewhere ("she said" now resolves to another

@@ -77,12 +77,12 @@ func TestFoldHash(t *testing.T) {
 // two versions one after the other or at once.
 func TestPrepare_SameWithAnyCache(t *testing.T) {
 	old, cur := benchPair(t, 2, 7)
-	warm := newPrepCache(0)
+	warm := newPrepCache(0, seedForTest)
 	prepare(old, warm)
-	if got, want := prepare(cur, warm), prepare(cur, newPrepCache(0)); !reflect.DeepEqual(got, want) {
+	if got, want := prepare(cur, warm), prepare(cur, newPrepCache(0, seedForTest)); !reflect.DeepEqual(got, want) {
 		t.Fatal("a warm cache changed the prepared version")
 	}
-	if got, want := prepare(cur, newVersionCache(0)), prepare(cur, newPrepCache(0)); !reflect.DeepEqual(got, want) {
+	if got, want := prepare(cur, newVersionCache(0, seedForTest)), prepare(cur, newPrepCache(0, seedForTest)); !reflect.DeepEqual(got, want) {
 		t.Fatal("a version's own cache, without paragraphs, changed the prepared version")
 	}
 }
@@ -409,9 +409,9 @@ func TestParagraphAnchors(t *testing.T) {
 	cur[30] = "Paragraph 30 was rewritten entirely."
 	moved := cur[20]
 	cur = append(slices.Delete(cur, 20, 21), moved)
-	cache := newPrepCache(0)
+	cache := newPrepCache(0, seedForTest)
 	a, b := prepare(Document{Paragraphs: old}, cache), prepare(Document{Paragraphs: cur}, cache)
-	anchors := paragraphAnchors(a.sents, b.sents, a.paras, b.paras)
+	anchors := paragraphAnchors(a.sents, b.sents, a.paraHash, b.paraHash)
 	anchored := map[int]bool{}
 	for _, an := range anchors {
 		p := a.sents[an.a].para
@@ -450,9 +450,9 @@ func TestParagraphAnchors(t *testing.T) {
 				y = slices.Insert(y, i, pool[rng.IntN(len(pool))])
 			}
 		}
-		c := newPrepCache(0)
+		c := newPrepCache(0, seedForTest)
 		va, vb := prepare(Document{Paragraphs: x}, c), prepare(Document{Paragraphs: y}, c)
-		pairs, _ := commonInOrder(va.sents, vb.sents, va.paras, vb.paras)
+		pairs, _ := commonInOrder(va.sents, vb.sents, va.paraHash, vb.paraHash)
 		for k, p := range pairs {
 			if va.sents[p[0]].text != vb.sents[p[1]].text || k > 0 && (p[0] <= pairs[k-1][0] || p[1] <= pairs[k-1][1]) {
 				t.Fatalf("%q → %q: pair %d %v is not in a common subsequence", x, y, k, p)
