@@ -72,10 +72,10 @@ func entities(s string, known func(string) bool) []string {
 		if t.kind == tokSpace {
 			continue
 		}
-		toks = append(toks, word{s[t.start:t.end], int(t.start), int(t.end), t.kind != tokWord})
+		toks = append(toks, word{int(t.start), int(t.end), t.kind != tokWord})
 	}
 	var out []string
-	for _, r := range nameRuns(toks, true) {
+	for _, r := range nameRuns(s, toks, true) {
 		// A possessive makes a name of the opening word: "Mexico’s
 		// President", unlike "Yesterday" or "Officials".
 		if r.first && len(r.words) == 1 && !r.poss && (known == nil || !known(r.words[0])) {

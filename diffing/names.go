@@ -104,9 +104,9 @@ func stripPossessive(w string) (string, bool) {
 	return w, false
 }
 
-// nameRuns finds the capitalized runs among toks. With sentence set, the
-// first token of toks starts a sentence.
-func nameRuns(toks []word, sentence bool) []nameRun {
+// nameRuns finds the capitalized runs among toks, whose offsets are in s.
+// With sentence set, the first token of toks starts a sentence.
+func nameRuns(s string, toks []word, sentence bool) []nameRun {
 	var runs []nameRun
 	var run nameRun
 	var cur *nameRun // &run while a run is open
@@ -137,9 +137,10 @@ func nameRuns(toks []word, sentence bool) []nameRun {
 	}
 	dotted := false // the last token was a full stop kept by an abbreviation
 	for i, t := range toks {
+		text := s[t.start:t.end]
 		if t.punct {
 			// "U.S." and "Jr.": the full stop belongs to the word.
-			if t.text == "." && cur != nil && lastEnd == t.start && i == cur.endTok+1 && abbrev(cur.words[len(cur.words)-1]) {
+			if text == "." && cur != nil && lastEnd == t.start && i == cur.endTok+1 && abbrev(cur.words[len(cur.words)-1]) {
 				cur.words[len(cur.words)-1] += "."
 				cur.endTok = i
 				lastEnd = t.end
@@ -149,7 +150,7 @@ func nameRuns(toks []word, sentence bool) []nameRun {
 			flush()
 			continue
 		}
-		w, poss := stripPossessive(t.text)
+		w, poss := stripPossessive(text)
 		if dotted && stopCaps[w] {
 			flush() // "in the U.S. The plan": the full stop also ended the sentence
 		}
@@ -157,7 +158,7 @@ func nameRuns(toks []word, sentence bool) []nameRun {
 		switch {
 		case startsUpper(w) && !(cur == nil && stopCaps[w]):
 			if cur == nil {
-				run = nameRun{start: t.start, first: (i == 0 && sentence) || (i > 0 && isQuoteRuneStr(toks[i-1].text))}
+				run = nameRun{start: t.start, first: (i == 0 && sentence) || (i > 0 && isQuoteRuneStr(s[toks[i-1].start:toks[i-1].end]))}
 				cur = &run
 				if buf == nil {
 					buf = make([]string, 0, min(len(toks)-i, 8))
@@ -181,8 +182,9 @@ func nameRuns(toks []word, sentence bool) []nameRun {
 	for i := range runs {
 		if k := runs[i].endTok + 1; k < len(toks) {
 			next := toks[k]
-			r, _ := utf8.DecodeRuneInString(next.text)
-			runs[i].verbNext = next.text == "," || (!next.punct && unicode.IsLower(r))
+			nt := s[next.start:next.end]
+			r, _ := utf8.DecodeRuneInString(nt)
+			runs[i].verbNext = nt == "," || (!next.punct && unicode.IsLower(r))
 		}
 	}
 	return runs

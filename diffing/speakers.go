@@ -90,12 +90,17 @@ type attributor struct {
 	subjects []mention
 }
 
-// word is a token with its text, for attribution and entity scans.
+// word is a token, for attribution and entity scans: its byte offsets in
+// the text the list was cut from (the attributor's text, or a sentence's
+// for the lists it caches). It holds no pointer, so the collector neither
+// scans nor write-barriers the thousands a version has.
 type word struct {
-	text       string
 	start, end int
 	punct      bool
 }
+
+// tx is w's text in the attributor's text (w's offsets are absolute).
+func (at *attributor) tx(w word) string { return at.text[w.start:w.end] }
 
 // outside returns the non-space tokens of the attributor's text in [a, b)
 // that lie outside the given top-level quotations (sorted by start).
@@ -123,7 +128,7 @@ func (at *attributor) outsideFrom(a, b int, qs []Quote, base int, out []word) []
 		if qi < len(qs) && qs[qi].Start <= st && st < qs[qi].End {
 			continue
 		}
-		out = append(out, word{s[st:en], st - base, en - base, t.kind != tokWord})
+		out = append(out, word{st - base, en - base, t.kind != tokWord})
 	}
 	return out
 }
@@ -214,7 +219,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache) {
 		} else {
 			at.sentWords = at.outsideFrom(sp.Start, sp.End, top, sp.Start, at.sentWords[:0])
 			toks = at.sentWords
-			runs = nameRuns(toks, true)
+			runs = nameRuns(s[sp.Start:sp.End], toks, true)
 			// Only quotations need the words later; the rest of the
 			// sentences keep their name runs alone.
 			if quoted {
@@ -356,18 +361,18 @@ func (at *attributor) speakerAt(toks []word, i int) string {
 	}
 	w := toks[i]
 	switch {
-	case hasLower(pronouns, w.text):
+	case hasLower(pronouns, at.tx(w)):
 		return at.resolve(w.start)
-	case lowerEq(w.text, "who") && i >= 2 && toks[i-1].text == ",":
+	case lowerEq(at.tx(w), "who") && i >= 2 && at.tx(toks[i-1]) == ",":
 		return at.nameEndingAt(toks, i-2)
-	case !w.punct && startsUpper(w.text):
+	case !w.punct && startsUpper(at.tx(w)):
 		return at.nameEndingAt(toks, i)
 	}
 	return ""
 }
 
 func (at *attributor) nameEndingAt(toks []word, i int) string {
-	runs := nameRuns(toks[:i+1], false)
+	runs := nameRuns(at.text, toks[:i+1], false)
 	if len(runs) == 0 || runs[len(runs)-1].endTok != i {
 		return ""
 	}
@@ -391,8 +396,8 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 	n := sort.Search(len(toks), func(i int) bool { return toks[i].start >= qstart })
 	toks = toks[:n]
 	for v := len(toks) - 1; v >= 0; v-- {
-		w := toks[v].text
-		if lowerEq(w, "according") && v+2 < len(toks) && strings.EqualFold(toks[v+1].text, "to") {
+		w := at.tx(toks[v])
+		if lowerEq(w, "according") && v+2 < len(toks) && strings.EqualFold(at.tx(toks[v+1]), "to") {
 			if name := at.nameStartingAt(toks, v+2); name != "" {
 				return name, "", true
 			}
@@ -405,22 +410,22 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 		}
 		if hasLower(invertibleVerbs, w) && v+1 < len(toks) {
 			if name := at.nameStartingAt(toks, v+1); name != "" {
-				return name, toks[v].text, true
+				return name, at.tx(toks[v]), true
 			}
 		}
 		i := v - 1
-		for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippable(toks[i].text); k++ {
+		for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippable(at.tx(toks[i])); k++ {
 			i--
 		}
-		if i >= 0 && toks[i].text == "," {
+		if i >= 0 && at.tx(toks[i]) == "," {
 			// "Jordan, when asked whether…, stated": skip the clause.
 			for c := i - 1; c >= 0 && c >= i-30; c-- {
-				if toks[c].text == "," {
+				if at.tx(toks[c]) == "," {
 					if name := at.speakerAt(toks, c-1); name != "" {
-						return name, toks[v].text, true
+						return name, at.tx(toks[v]), true
 					}
 					if desc, ok := at.describeBackward(toks, c-1); ok {
-						return desc, descVerb(desc, toks[v].text), true
+						return desc, descVerb(desc, at.tx(toks[v])), true
 					}
 					break
 				}
@@ -428,10 +433,10 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 			continue // "he declared, vowing to '…'": keep looking back
 		}
 		if name := at.speakerAt(toks, i); name != "" {
-			return name, toks[v].text, true
+			return name, at.tx(toks[v]), true
 		}
 		if desc, ok := at.describeBackward(toks, i); ok {
-			return desc, descVerb(desc, toks[v].text), true
+			return desc, descVerb(desc, at.tx(toks[v])), true
 		}
 	}
 	return "", "", false
@@ -451,10 +456,10 @@ func (at *attributor) nameStartingAt(toks []word, i int) string {
 	if i >= len(toks) || toks[i].punct {
 		return ""
 	}
-	if hasLower(pronouns, toks[i].text) {
+	if hasLower(pronouns, at.tx(toks[i])) {
 		return at.resolve(toks[i].start)
 	}
-	runs := nameRuns(toks[i:], false)
+	runs := nameRuns(at.text, toks[i:], false)
 	if len(runs) == 0 || runs[0].start != toks[i].start {
 		return ""
 	}
@@ -472,24 +477,24 @@ func (at *attributor) after(s string, sents []Span, q Quote, top []Quote) (name,
 	end := min(sents[k].End, q.End+400)
 	toks := at.outside(q.End, end, top)
 	i := 0
-	for i < len(toks) && i < 2 && toks[i].punct && strings.ContainsAny(toks[i].text, ",—–-") {
+	for i < len(toks) && i < 2 && toks[i].punct && strings.ContainsAny(at.tx(toks[i]), ",—–-") {
 		i++
 	}
 	if i >= len(toks) {
 		return "", "", false
 	}
 	last, _ := utf8.DecodeLastRuneInString(q.Text)
-	if !strings.ContainsRune(",?!—–-…", last) && !unicode.IsLower([]rune(toks[i].text)[0]) {
+	if !strings.ContainsRune(",?!—–-…", last) && !unicode.IsLower([]rune(at.tx(toks[i]))[0]) {
 		return "", "", false // the quotation ended its sentence; a capital starts a new one
 	}
-	if w := toks[i].text; hasLower(speechVerbs, w) && hasLower(invertibleVerbs, w) {
+	if w := at.tx(toks[i]); hasLower(speechVerbs, w) && hasLower(invertibleVerbs, w) {
 		if name := at.nameStartingAt(toks, i+1); name != "" {
-			return name, toks[i].text, true
+			return name, at.tx(toks[i]), true
 		}
 		desc, _, _ := at.describeForward(toks, i+1, false)
-		return desc, descVerb(desc, toks[i].text), true
+		return desc, descVerb(desc, at.tx(toks[i])), true
 	}
-	if lowerEq(toks[i].text, "according") && i+2 < len(toks) && strings.EqualFold(toks[i+1].text, "to") {
+	if lowerEq(at.tx(toks[i]), "according") && i+2 < len(toks) && strings.EqualFold(at.tx(toks[i+1]), "to") {
 		if name := at.nameStartingAt(toks, i+2); name != "" {
 			return name, "", true
 		}
@@ -506,32 +511,32 @@ func (at *attributor) after(s string, sents []Span, q Quote, top []Quote) (name,
 // former scientist, said" starting at toks[i].
 func (at *attributor) subjectVerb(toks []word, i int) (name, verb string, ok bool) {
 	j := i
-	if !hasLower(pronouns, toks[i].text) {
-		runs := nameRuns(toks[i:], false)
+	if !hasLower(pronouns, at.tx(toks[i])) {
+		runs := nameRuns(at.text, toks[i:], false)
 		if len(runs) == 0 || runs[0].start != toks[i].start {
 			return "", "", false
 		}
 		j = i + runs[0].endTok
 	}
 	v := j + 1
-	if v < len(toks) && toks[v].text == "," {
+	if v < len(toks) && at.tx(toks[v]) == "," {
 		for c := v + 1; c < len(toks) && c <= v+15; c++ {
-			if toks[c].text == "," {
+			if at.tx(toks[c]) == "," {
 				v = c + 1
 				break
 			}
 		}
 	}
-	for k := 0; k < 3 && v < len(toks) && !toks[v].punct && skippable(toks[v].text); k++ {
+	for k := 0; k < 3 && v < len(toks) && !toks[v].punct && skippable(at.tx(toks[v])); k++ {
 		v++
 	}
-	if v >= len(toks) || !hasLower(speechVerbs, toks[v].text) {
+	if v >= len(toks) || !hasLower(speechVerbs, at.tx(toks[v])) {
 		return "", "", false
 	}
 	name = at.speakerAt(toks, j)
 	// A pronoun that resolves to no one leaves the sentence before the
 	// quotation to say who spoke: "Sheinbaum told reporters: '…,' she said."
-	return name, toks[v].text, name != ""
+	return name, at.tx(toks[v]), name != ""
 }
 
 // Descriptive speakers: "a spokesperson for Mexico’s foreign ministry",
@@ -576,11 +581,11 @@ func isRole(w string) bool {
 
 // speechAhead reports whether toks[j:] is skippable words, then a speech
 // verb: "reportedly said".
-func speechAhead(toks []word, j int) bool {
-	for k := 0; k < 3 && j < len(toks) && !toks[j].punct && skippable(toks[j].text); k++ {
+func (at *attributor) speechAhead(toks []word, j int) bool {
+	for k := 0; k < 3 && j < len(toks) && !toks[j].punct && skippable(at.tx(toks[j])); k++ {
 		j++
 	}
-	return j < len(toks) && hasLower(speechVerbs, toks[j].text)
+	return j < len(toks) && hasLower(speechVerbs, at.tx(toks[j]))
 }
 
 // describeForward reads a descriptive speaker starting at toks[i]. With
@@ -593,7 +598,7 @@ func (at *attributor) describeForward(toks []word, i int, verb bool) (speaker, v
 	if i >= len(toks) || toks[i].punct {
 		return "", "", false
 	}
-	first := toks[i].text
+	first := at.tx(toks[i])
 	if !hasLower(determiners, first) && !isRole(first) && (!startsUpper(first) || stopCaps[first]) {
 		return "", "", false
 	}
@@ -601,16 +606,16 @@ func (at *attributor) describeForward(toks []word, i int, verb bool) (speaker, v
 	j := i
 	for ; j < len(toks) && j-i < maxDescription; j++ {
 		t := toks[j]
-		if abbrevDot(toks, j) {
+		if at.abbrevDot(toks, j) {
 			continue // "U.S. officials"
 		}
 		if t.punct {
 			break
 		}
-		if j > i && (hasLower(speechVerbs, t.text) || hasLower(descriptionStops, t.text) || (skippable(t.text) && speechAhead(toks, j))) {
+		if j > i && (hasLower(speechVerbs, at.tx(t)) || hasLower(descriptionStops, at.tx(t)) || (skippable(at.tx(t)) && at.speechAhead(toks, j))) {
 			break
 		}
-		role = role || isRole(t.text)
+		role = role || isRole(at.tx(t))
 	}
 	desc := ""
 	if role {
@@ -623,36 +628,36 @@ func (at *attributor) describeForward(toks []word, i int, verb bool) (speaker, v
 		return desc, "", role
 	}
 	name := ""
-	if j < len(toks) && toks[j].text == "," {
+	if j < len(toks) && at.tx(toks[j]) == "," {
 		for c := j + 1; c < len(toks) && c <= j+15; c++ {
-			if toks[c].text == "," {
+			if at.tx(toks[c]) == "," {
 				name = at.nameSpanning(toks, j+1, c)
 				j = c + 1
 				break
 			}
 		}
 	}
-	for k := 0; k < 3 && j < len(toks) && !toks[j].punct && skippable(toks[j].text); k++ {
+	for k := 0; k < 3 && j < len(toks) && !toks[j].punct && skippable(at.tx(toks[j])); k++ {
 		j++
 	}
-	if j >= len(toks) || !hasLower(speechVerbs, toks[j].text) {
+	if j >= len(toks) || !hasLower(speechVerbs, at.tx(toks[j])) {
 		return "", "", false
 	}
 	switch {
 	case name != "":
-		return name, toks[j].text, true
+		return name, at.tx(toks[j]), true
 	case desc != "":
 		at.addDescription(toks[i].start, desc)
-		return desc, toks[j].text, true
+		return desc, at.tx(toks[j]), true
 	}
 	return "", "", true
 }
 
 // abbrevDot reports whether toks[j] is the full stop of an abbreviation:
 // the one in "U.S. officials".
-func abbrevDot(toks []word, j int) bool {
-	return toks[j].text == "." && j > 0 && !toks[j-1].punct && toks[j-1].end == toks[j].start &&
-		startsUpper(toks[j-1].text) && abbrev(toks[j-1].text)
+func (at *attributor) abbrevDot(toks []word, j int) bool {
+	return at.tx(toks[j]) == "." && j > 0 && !toks[j-1].punct && toks[j-1].end == toks[j].start &&
+		startsUpper(at.tx(toks[j-1])) && abbrev(at.tx(toks[j-1]))
 }
 
 // nameSpanning returns the name if toks[a:b] is exactly one name run.
@@ -660,7 +665,7 @@ func (at *attributor) nameSpanning(toks []word, a, b int) string {
 	if a >= b {
 		return ""
 	}
-	runs := nameRuns(toks[a:b], false)
+	runs := nameRuns(at.text, toks[a:b], false)
 	if len(runs) != 1 || runs[0].start != toks[a].start || runs[0].endTok != b-a-1 {
 		return ""
 	}
@@ -672,46 +677,46 @@ func (at *attributor) nameSpanning(toks []word, a, b int) string {
 // reports a determiner-led or role-headed subject; speaker is "" when it
 // names no one who speaks.
 func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok bool) {
-	if i >= 2 && lowerEq(toks[i].text, "who") && toks[i-1].text == "," {
+	if i >= 2 && lowerEq(at.tx(toks[i]), "who") && at.tx(toks[i-1]) == "," {
 		i -= 2 // "a spokesperson, who asked not to be named, said"
 	}
-	if i < 0 || toks[i].punct || hasLower(descriptionStops, toks[i].text) {
+	if i < 0 || toks[i].punct || hasLower(descriptionStops, at.tx(toks[i])) {
 		return "", false
 	}
 	start := -1
 	for j := i; j >= 0 && i-j < maxDescription; j-- {
 		t := toks[j]
-		if abbrevDot(toks, j) {
+		if at.abbrevDot(toks, j) {
 			continue
 		}
 		if t.punct {
 			break
 		}
-		if j < i && (hasLower(speechVerbs, t.text) || hasLower(descriptionStops, t.text)) {
+		if j < i && (hasLower(speechVerbs, at.tx(t)) || hasLower(descriptionStops, at.tx(t))) {
 			break
 		}
-		if hasLower(determiners, t.text) {
+		if hasLower(determiners, at.tx(t)) {
 			start = j
 		}
 	}
 	if start < 0 {
-		if !isRole(toks[i].text) {
+		if !isRole(at.tx(toks[i])) {
 			return "", false
 		}
 		start = i
 		for start > 0 {
-			if abbrevDot(toks, start-1) {
+			if at.abbrevDot(toks, start-1) {
 				start--
 				continue
 			}
-			if w := toks[start-1]; w.punct || !startsUpper(w.text) || stopCaps[w.text] {
+			if w := toks[start-1]; w.punct || !startsUpper(at.tx(w)) || stopCaps[at.tx(w)] {
 				break
 			}
 			start--
 		}
 	}
 	for _, t := range toks[start : i+1] {
-		if isRole(t.text) {
+		if isRole(at.tx(t)) {
 			desc := at.text[toks[start].start:toks[i].end]
 			at.addDescription(toks[start].start, desc)
 			return desc, true
