@@ -66,9 +66,13 @@ func isWordByte(c byte) bool {
 // A cache for one version alone (paras nil) keeps no paragraphs: a text
 // seldom repeats its own, and each would cost a map entry for nothing.
 type prepCache struct {
-	seed  maphash.Seed // for paragraph hashes: the same for both versions
-	paras map[string]paraInfo
-	sents sentenceCache
+	seed    maphash.Seed // for paragraph hashes: the same for both versions
+	paras   map[string]paraInfo
+	sents   sentenceCache
+	scratch *attrScratch
+	// spanBuf is segmentation's scratch; spanBlock the block a
+	// paragraph's spans are kept in (one allocation for many paragraphs).
+	spanBuf, spanBlock []Span
 }
 
 type paraInfo struct {
@@ -82,13 +86,13 @@ type paraInfo struct {
 // bytes, a paragraph three of them).
 func newPrepCache(size int, seed maphash.Seed) *prepCache {
 	sents := size / 120
-	return &prepCache{seed: seed, paras: make(map[string]paraInfo, sents/3), sents: make(sentenceCache, sents)}
+	return &prepCache{seed: seed, paras: make(map[string]paraInfo, sents/3), sents: make(sentenceCache, sents), scratch: newAttrScratch()}
 }
 
 // newVersionCache is newPrepCache for a version prepared on its own: only
 // its repeated sentences are shared.
 func newVersionCache(size int, seed maphash.Seed) *prepCache {
-	return &prepCache{seed: seed, sents: make(sentenceCache, size/120)}
+	return &prepCache{seed: seed, sents: make(sentenceCache, size/120), scratch: newAttrScratch()}
 }
 
 // segment is Segment with each distinct paragraph segmented once; it also
@@ -113,6 +117,7 @@ func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes
 		}
 		return spans, words, hashes
 	}
+	spans = make([]Span, 0, len(text)/128+8)
 	for start := 0; start <= len(text); {
 		end := strings.IndexByte(text[start:], '\n')
 		if end < 0 {
@@ -123,7 +128,8 @@ func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes
 		p := text[start:end]
 		info, ok := c.paras[p]
 		if !ok {
-			info = paraInfo{spans: segmentParagraph(p, 0, len(p), nil), words: countWordRuns(p), hash: maphash.String(c.seed, p)}
+			c.spanBuf = segmentParagraph(p, 0, len(p), c.spanBuf[:0])
+			info = paraInfo{spans: c.keepSpans(c.spanBuf), words: countWordRuns(p), hash: maphash.String(c.seed, p)}
 			c.paras[p] = info
 		}
 		for _, sp := range info.spans {
@@ -134,6 +140,16 @@ func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes
 		start = end + 1
 	}
 	return spans, words, hashes
+}
+
+// keepSpans returns a copy of sp cut from a shared block.
+func (c *prepCache) keepSpans(sp []Span) []Span {
+	if cap(c.spanBlock)-len(c.spanBlock) < len(sp) {
+		c.spanBlock = make([]Span, 0, max(len(sp), 256))
+	}
+	n := len(c.spanBlock)
+	c.spanBlock = append(c.spanBlock, sp...)
+	return c.spanBlock[n:len(c.spanBlock):len(c.spanBlock)]
 }
 
 func prepare(d Document, cache *prepCache) *version {
@@ -156,7 +172,7 @@ func prepare(d Document, cache *prepCache) *version {
 		v.paraHash = hashes
 	}
 	qs := findQuotes(v.text)
-	attributeCached(v.text, spans, qs, cache.sents)
+	attributeCached(v.text, spans, qs, cache.sents, cache.scratch)
 	top := make([]Quote, 0, len(qs))
 	for _, q := range qs {
 		if q.Depth == 0 {

@@ -76,18 +76,31 @@ type mention struct {
 }
 
 type attributor struct {
-	text    string
+	text string
+	*attrScratch
+	known    map[string]bool // speaker keys of people seen so far
+	mentions []mention       // in text order
+	// subjects are one-word names opening a sentence ("Trump, in a fiery
+	// segment…, framed"), which may or may not be people. A pronoun falls
+	// back on one in its paragraph only when no person was named before.
+	subjects []mention
+}
+
+// attrScratch is the attributor's working memory, which the two versions
+// of a comparison share (one after the other) instead of each growing its
+// own.
+type attrScratch struct {
 	scratch []token // reused by outsideFrom
 	arena   []word  // see words
 	// Scratch for the words of the sentence being read, its words with
 	// offsets in the text, and the words after a quotation.
 	sentWords, absWords, afterWords []word
-	known                           map[string]bool // speaker keys of people seen so far
-	mentions                        []mention       // in text order
-	// subjects are one-word names opening a sentence ("Trump, in a fiery
-	// segment…, framed"), which may or may not be people. A pronoun falls
-	// back on one in its paragraph only when no person was named before.
-	subjects []mention
+}
+
+// newAttrScratch returns scratch made at a size most sentences fit.
+func newAttrScratch() *attrScratch {
+	return &attrScratch{scratch: make([]token, 0, 256), sentWords: make([]word, 0, 128),
+		absWords: make([]word, 0, 128), afterWords: make([]word, 0, 64)}
 }
 
 // word is a token, for attribution and entity scans: its byte offsets in
@@ -147,7 +160,7 @@ func (at *attributor) words(n int) []word {
 }
 
 // attribute fills Speaker and Verb of the top-level quotations in qs.
-func attribute(s string, sents []Span, qs []Quote) { attributeCached(s, sents, qs, nil) }
+func attribute(s string, sents []Span, qs []Quote) { attributeCached(s, sents, qs, nil, newAttrScratch()) }
 
 // sentenceCache keeps, by sentence text and where quotations lie in it,
 // the name runs of a sentence and, when quotations touch it, its words:
@@ -178,8 +191,8 @@ func appendAbsolute(dst, toks []word, base int) []word {
 }
 
 // attributeCached is attribute with a cache shared between the versions
-// being compared (nil for none).
-func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache) {
+// being compared (nil for none), and scratch.
+func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache, scratch *attrScratch) {
 	top := make([]Quote, 0, len(qs))
 	topIdx := make([]int, 0, len(qs))
 	for i, q := range qs {
@@ -188,7 +201,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache) {
 			topIdx = append(topIdx, i)
 		}
 	}
-	at := &attributor{text: s, known: map[string]bool{}}
+	at := &attributor{text: s, attrScratch: scratch, known: map[string]bool{}}
 	decided := make([]bool, len(top)) // the text says who spoke, or that we cannot tell
 	qi, ti := 0, 0
 	for _, sp := range sents {
