@@ -160,7 +160,9 @@ func (at *attributor) words(n int) []word {
 }
 
 // attribute fills Speaker and Verb of the top-level quotations in qs.
-func attribute(s string, sents []Span, qs []Quote) { attributeCached(s, sents, qs, nil, newAttrScratch()) }
+func attribute(s string, sents []Span, qs []Quote) {
+	attributeCached(s, sents, qs, nil, newAttrScratch())
+}
 
 // sentenceCache keeps, by sentence text and where quotations lie in it,
 // the name runs of a sentence and, when quotations touch it, its words:
