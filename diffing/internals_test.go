@@ -460,3 +460,37 @@ func TestParagraphAnchors(t *testing.T) {
 		}
 	}
 }
+
+// TestSeparatorOnly_Prefilter: separatorOnly with its one-pass check
+// answers as the regular expression alone does.
+func TestSeparatorOnly_Prefilter(t *testing.T) {
+	strip := func(s string) string {
+		for {
+			u := digitGroupRE.ReplaceAllString(s, "$1$2")
+			if u == s {
+				return s
+			}
+			s = u
+		}
+	}
+	ref := func(x, y string) bool { return x != y && hasDigit(x) && hasDigit(y) && strip(x) == strip(y) }
+	parts := []string{"1", "000", ",", ".", " ", "97", "a", "percent", "1,000", "1.000", "1 000", "2", "x."}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for range 50000 {
+		var x, y strings.Builder
+		for range rng.IntN(8) {
+			x.WriteString(parts[rng.IntN(len(parts))])
+		}
+		for range rng.IntN(8) {
+			y.WriteString(parts[rng.IntN(len(parts))])
+		}
+		for _, p := range [][2]string{{x.String(), y.String()}, {x.String(), strings.ReplaceAll(x.String(), ",", "")}} {
+			if got, want := separatorOnly(p[0], p[1]), ref(p[0], p[1]); got != want {
+				t.Fatalf("separatorOnly(%q, %q) = %v, want %v", p[0], p[1], got, want)
+			}
+		}
+	}
+	if !separatorOnly("Seized 1,000,000 pills.", "Seized 1000000 pills.") || separatorOnly("Seized 1,000 pills.", "Seized 1,001 pills.") {
+		t.Error("separatorOnly: wrong on the plain cases")
+	}
+}
