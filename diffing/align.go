@@ -594,8 +594,16 @@ func similarity(x, y *sentence, seed maphash.Seed) float64 {
 func bagOf(s *sentence, seed maphash.Seed) []uint64 {
 	if s.bag == nil {
 		var buf [32]byte
-		s.bag = make([]uint64, 0, 16)
-		for _, t := range tokenize(s.text) {
+		var stack [96]token // a sentence's tokens, usually, without allocating
+		toks := appendTokens(stack[:0], s.text)
+		n := 0
+		for _, t := range toks {
+			if t.kind == tokWord {
+				n++
+			}
+		}
+		s.bag = make([]uint64, 0, n)
+		for _, t := range toks {
 			if t.kind == tokWord {
 				s.bag = append(s.bag, foldHash(seed, s.text[t.start:t.end], buf[:0]))
 			}

@@ -36,7 +36,8 @@ type ftok struct {
 }
 
 func figureTokens(s string) []ftok {
-	raw := tokenize(s)
+	var stack [96]token
+	raw := appendTokens(stack[:0], s)
 	out := make([]ftok, 0, len(raw))
 	spaced := false
 	for _, t := range raw {

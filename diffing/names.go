@@ -107,7 +107,12 @@ func stripPossessive(w string) (string, bool) {
 // nameRuns finds the capitalized runs among toks, whose offsets are in s.
 // With sentence set, the first token of toks starts a sentence.
 func nameRuns(s string, toks []word, sentence bool) []nameRun {
-	var runs []nameRun
+	return appendNameRuns(nil, s, toks, sentence)
+}
+
+// appendNameRuns is nameRuns appending to runs.
+func appendNameRuns(runs []nameRun, s string, toks []word, sentence bool) []nameRun {
+	first := len(runs)
 	var run nameRun
 	var cur *nameRun // &run while a run is open
 	// The runs' words are cut from one list made at the first run: one
@@ -127,7 +132,7 @@ func nameRuns(s string, toks []word, sentence bool) []nameRun {
 				buf = buf[:len(buf)-1]
 			}
 			if len(cur.words) > 0 {
-				if runs == nil {
+				if cap(runs) == 0 {
 					runs = make([]nameRun, 0, 2)
 				}
 				runs = append(runs, *cur)
@@ -179,7 +184,7 @@ func nameRuns(s string, toks []word, sentence bool) []nameRun {
 		}
 	}
 	flush()
-	for i := range runs {
+	for i := first; i < len(runs); i++ {
 		if k := runs[i].endTok + 1; k < len(toks) {
 			next := toks[k]
 			nt := s[next.start:next.end]

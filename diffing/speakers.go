@@ -95,6 +95,22 @@ type attrScratch struct {
 	// Scratch for the words of the sentence being read, its words with
 	// offsets in the text, and the words after a quotation.
 	sentWords, absWords, afterWords []word
+	// runBuf is scratch for a sentence's name runs; runBlock the block the
+	// cache's copies are cut from.
+	runBuf, runBlock []nameRun
+}
+
+// keepRuns returns a copy of runs cut from a shared block (nil for none).
+func (sc *attrScratch) keepRuns(runs []nameRun) []nameRun {
+	if len(runs) == 0 {
+		return nil
+	}
+	if cap(sc.runBlock)-len(sc.runBlock) < len(runs) {
+		sc.runBlock = make([]nameRun, 0, max(len(runs), 64))
+	}
+	n := len(sc.runBlock)
+	sc.runBlock = append(sc.runBlock, runs...)
+	return sc.runBlock[n:len(sc.runBlock):len(sc.runBlock)]
 }
 
 // newAttrScratch returns scratch made at a size most sentences fit.
@@ -234,7 +250,8 @@ func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache, sc
 		} else {
 			at.sentWords = at.outsideFrom(sp.Start, sp.End, top, sp.Start, at.sentWords[:0])
 			toks = at.sentWords
-			runs = nameRuns(s[sp.Start:sp.End], toks, true)
+			at.runBuf = appendNameRuns(at.runBuf[:0], s[sp.Start:sp.End], toks, true)
+			runs = at.keepRuns(at.runBuf)
 			// Only quotations need the words later; the rest of the
 			// sentences keep their name runs alone.
 			if quoted {
