@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"runtime"
 	"slices"
@@ -492,5 +494,45 @@ func TestSeparatorOnly_Prefilter(t *testing.T) {
 	}
 	if !separatorOnly("Seized 1,000,000 pills.", "Seized 1000000 pills.") || separatorOnly("Seized 1,000 pills.", "Seized 1,001 pills.") {
 		t.Error("separatorOnly: wrong on the plain cases")
+	}
+}
+
+// TestAfter_SentenceWordsSameAsRetokenizing: after reads what follows a
+// quotation from its sentence's words when a token ends where the
+// quotation does; the speakers found are those found by tokenizing the
+// rest of the sentence afresh.
+func TestAfter_SentenceWordsSameAsRetokenizing(t *testing.T) {
+	var texts []string
+	files, _ := filepath.Glob("testdata/golden/*.txt")
+	files = append(files, "testdata/seed-article.txt")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+	}
+	parts := []string{"“We will", " win,” she said", "’s", "’ ", "'", "\"", " said Sheinbaum.", " Trump", ", a spokesperson for the ministry, said", "—", "…", ".", " “No,”", "he added", "‘quoted’s", "’t", "”.", " x"}
+	rng := rand.New(rand.NewPCG(11, 12))
+	for range 3000 {
+		var b strings.Builder
+		for range rng.IntN(14) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		texts = append(texts, b.String())
+	}
+	for _, text := range texts {
+		s := Normalize(text)
+		spans := Segment(s)
+		speakers := func(noHint bool) []Quote {
+			qs := findQuotes(s)
+			sc := newAttrScratch()
+			sc.noAfterHint = noHint
+			attributeCached(s, spans, qs, nil, sc)
+			return qs
+		}
+		if got, want := speakers(false), speakers(true); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: speakers differ:\n got %+v\nwant %+v", s, got, want)
+		}
 	}
 }

@@ -98,6 +98,9 @@ type attrScratch struct {
 	// runBuf is scratch for a sentence's name runs; runBlock the block the
 	// cache's copies are cut from.
 	runBuf, runBlock []nameRun
+	// noAfterHint makes after tokenize what follows a quotation afresh
+	// (tests compare the two ways).
+	noAfterHint bool
 }
 
 // keepRuns returns a copy of runs cut from a shared block (nil for none).
@@ -282,7 +285,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache, sc
 			if q.Start < sp.Start {
 				continue // opened in an earlier sentence we did not see (cannot happen for sorted input)
 			}
-			name, verb, ok := at.after(s, sents, *q, top)
+			name, verb, ok := at.after(s, sents, *q, top, sp, toks)
 			if !ok {
 				name, verb, ok = at.before(toks, q.Start)
 			}
@@ -474,6 +477,17 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 	return "", "", false
 }
 
+// wordBoundary reports whether a token of s ends at i, whatever the tokens
+// before: nothing joins across it, since a word runs on only into a word
+// rune (joins), and s[i:] starts with none.
+func wordBoundary(s string, i int) bool {
+	if i >= len(s) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return classOf(r) != tokWord
+}
+
 // descVerb is the verb to report for a speaker: none when the subject
 // named nobody, since a verb change is then no attribution change.
 func descVerb(speaker, verb string) string {
@@ -501,13 +515,23 @@ func (at *attributor) nameStartingAt(toks []word, i int) string {
 // after finds "'…,' she said", "'…,' Sheinbaum clarified", "'…,' said
 // Sheinbaum", "'…,' Sheinbaum, a former scientist, said" and "'…,' a
 // spokesperson for the ministry said". ok is as for before.
-func (at *attributor) after(s string, sents []Span, q Quote, top []Quote) (name, verb string, ok bool) {
+//
+// sentToks are the words outside quotations of the sentence sp that q
+// starts in (absolute offsets), or nil.
+func (at *attributor) after(s string, sents []Span, q Quote, top []Quote, sp Span, sentToks []word) (name, verb string, ok bool) {
 	k := sort.Search(len(sents), func(i int) bool { return sents[i].End >= q.End })
 	if k == len(sents) || sents[k].Start > q.End {
 		return "", "", false
 	}
 	end := min(sents[k].End, q.End+400)
-	toks := at.outside(q.End, end, top)
+	var toks []word
+	if sentToks != nil && sents[k] == sp && end == sp.End && !at.noAfterHint && wordBoundary(s, q.End) {
+		// The rest of the sentence, as tokenizing it from q.End would give:
+		// the sentence's words after a token boundary at q.End.
+		toks = sentToks[sort.Search(len(sentToks), func(i int) bool { return sentToks[i].start >= q.End }):]
+	} else {
+		toks = at.outside(q.End, end, top)
+	}
 	i := 0
 	for i < len(toks) && i < 2 && toks[i].punct && strings.ContainsAny(at.tx(toks[i]), ",—–-") {
 		i++
