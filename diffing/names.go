@@ -57,10 +57,22 @@ func partsOf(ws []string) personParts {
 	return p
 }
 
-// personOf is personName for a run, reusing the context-free part.
-func (r *nameRun) personOf(known map[string]bool) (string, bool) {
+// personOf is personName for a run, reusing the context-free part. The
+// parts of one-word runs ("Sheinbaum", "Mexico"), most runs and most of
+// them repeated, are kept in memo (nil: none).
+func (r *nameRun) personOf(known map[string]bool, memo map[string]personParts) (string, bool) {
 	if !r.parsed {
-		r.person, r.parsed = partsOf(r.words), true
+		if len(r.words) == 1 && memo != nil {
+			p, ok := memo[r.words[0]]
+			if !ok {
+				p = partsOf(r.words)
+				memo[r.words[0]] = p
+			}
+			r.person = p
+		} else {
+			r.person = partsOf(r.words)
+		}
+		r.parsed = true
 	}
 	p := &r.person
 	switch {

@@ -101,6 +101,7 @@ type attrScratch struct {
 	// noAfterHint makes after tokenize what follows a quotation afresh
 	// (tests compare the two ways).
 	noAfterHint bool
+	parts       map[string]personParts // see personOf
 }
 
 // keepRuns returns a copy of runs cut from a shared block (nil for none).
@@ -118,8 +119,8 @@ func (sc *attrScratch) keepRuns(runs []nameRun) []nameRun {
 
 // newAttrScratch returns scratch made at a size most sentences fit.
 func newAttrScratch() *attrScratch {
-	return &attrScratch{scratch: make([]token, 0, 256), sentWords: make([]word, 0, 128),
-		absWords: make([]word, 0, 128), afterWords: make([]word, 0, 64)}
+	return &attrScratch{scratch: make([]token, 0, 128), sentWords: make([]word, 0, 64),
+		absWords: make([]word, 0, 64), afterWords: make([]word, 0, 32), parts: make(map[string]personParts)}
 }
 
 // word is a token, for attribution and entity scans: its byte offsets in
@@ -267,7 +268,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache, sc
 			}
 		}
 		for i := range runs {
-			name, ok := runs[i].personOf(at.known) // fills the cached run's context-free part
+			name, ok := runs[i].personOf(at.known, at.parts) // fills the cached run's context-free part
 			r := runs[i]
 			r.start += sp.Start
 			if ok {
