@@ -154,6 +154,16 @@ func appendNameRuns(runs []nameRun, s string, toks []word, sentence bool) []name
 	}
 	dotted := false // the last token was a full stop kept by an abbreviation
 	for i, t := range toks {
+		if cur == nil && !t.punct {
+			// Nearly every word: lower case or a digit outside any run
+			// can neither start nor end one (the switch below would only
+			// flush nothing), so skip the checks.
+			if c := s[t.start]; c < utf8.RuneSelf && (c < 'A' || c > 'Z') {
+				dotted = false
+				lastEnd = t.end
+				continue
+			}
+		}
 		text := s[t.start:t.end]
 		if t.punct {
 			// "U.S." and "Jr.": the full stop belongs to the word.
