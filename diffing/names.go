@@ -344,6 +344,25 @@ func speakerKey(name string) string {
 
 // lastField is the last of strings.Fields(s), without the slice.
 func lastField(s string) string {
+	// ASCII, as names nearly always are: the spaces are bytes.
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		end := len(s)
+		for end > 0 && asciiSpace[s[end-1]] == 1 {
+			end--
+		}
+		start := end
+		for start > 0 && asciiSpace[s[start-1]] != 1 {
+			start--
+		}
+		return s[start:end]
+	}
 	s = strings.TrimRightFunc(s, unicode.IsSpace)
 	i := strings.LastIndexFunc(s, unicode.IsSpace)
 	if i < 0 {
