@@ -115,7 +115,6 @@ func mayHoldFigure(s string) bool {
 // is i when nothing matches.
 func matchFigure(ts []ftok, i int) (end, next int) {
 	t := ts[i]
-	lw := strings.ToLower(t.text)
 	// Dates that open with the month: "March 3rd", "Jan. 5, 2024", "March 2021".
 	if j, ok := monthAt(ts, i); ok && j < len(ts) && ts[j].spaced {
 		if _, dok := dayNumber(ts[j].text); dok {
@@ -187,6 +186,7 @@ func matchFigure(ts []ftok, i int) (end, next int) {
 	}
 	// Numbers in words: "three hundred", "twenty-five", "a dozen".
 	if t.word {
+		lw := strings.ToLower(t.text)
 		j := i
 		if lw == "a" && i+1 < len(ts) && ts[i+1].spaced && hasLower(fractionAfterA, ts[i+1].text) {
 			j = i + 1
@@ -220,17 +220,16 @@ func unitAfter(ts []ftok, end, next int) (int, int) {
 		return end, next
 	}
 	t := ts[next]
-	lw := strings.ToLower(t.text)
 	switch {
 	case t.text == "%":
 		return t.end, next + 1
 	case !t.spaced:
-	case lw == "percent":
+	case lowerEq(t.text, "percent"):
 		return t.end, next + 1
-	case lw == "per" && next+1 < len(ts) && ts[next+1].spaced && strings.EqualFold(ts[next+1].text, "cent"):
+	case lowerEq(t.text, "per") && next+1 < len(ts) && ts[next+1].spaced && strings.EqualFold(ts[next+1].text, "cent"):
 		return ts[next+1].end, next + 2
-	case lw == "percentage" && next+1 < len(ts) && ts[next+1].spaced:
-		if p := strings.ToLower(ts[next+1].text); p == "point" || p == "points" {
+	case lowerEq(t.text, "percentage") && next+1 < len(ts) && ts[next+1].spaced:
+		if p := ts[next+1].text; lowerEq(p, "point") || lowerEq(p, "points") {
 			return ts[next+1].end, next + 2
 		}
 	}
