@@ -68,7 +68,7 @@ func isWordByte(c byte) bool {
 type prepCache struct {
 	seed    maphash.Seed // for paragraph hashes: the same for both versions
 	paras   map[string]paraInfo
-	sents   sentenceCache
+	sents   *sentenceCache
 	scratch *attrScratch
 	// spanBuf is segmentation's scratch; spanBlock the block a
 	// paragraph's spans are kept in (one allocation for many paragraphs).
@@ -86,13 +86,13 @@ type paraInfo struct {
 // bytes, a paragraph three of them).
 func newPrepCache(size int, seed maphash.Seed) *prepCache {
 	sents := size / 120
-	return &prepCache{seed: seed, paras: make(map[string]paraInfo, sents/3), sents: make(sentenceCache, sents), scratch: newAttrScratch()}
+	return &prepCache{seed: seed, paras: make(map[string]paraInfo, sents/3), sents: newSentenceCache(sents), scratch: newAttrScratch()}
 }
 
 // newVersionCache is newPrepCache for a version prepared on its own: only
 // its repeated sentences are shared.
 func newVersionCache(size int, seed maphash.Seed) *prepCache {
-	return &prepCache{seed: seed, sents: make(sentenceCache, size/120), scratch: newAttrScratch()}
+	return &prepCache{seed: seed, sents: newSentenceCache(size / 120), scratch: newAttrScratch()}
 }
 
 // segment is Segment with each distinct paragraph segmented once; it also
@@ -102,7 +102,7 @@ func newVersionCache(size int, seed maphash.Seed) *prepCache {
 func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes []uint64) {
 	hashes = make([]uint64, 0, n)
 	if c.paras == nil {
-		spans = make([]Span, 0, len(text)/128+8) // a sentence is about 120 bytes
+		spans = make([]Span, 0, len(text)/96+8) // a sentence is 100–150 bytes
 		for start := 0; start <= len(text); {
 			end := strings.IndexByte(text[start:], '\n')
 			if end < 0 {
@@ -117,7 +117,7 @@ func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes
 		}
 		return spans, words, hashes
 	}
-	spans = make([]Span, 0, len(text)/128+8)
+	spans = make([]Span, 0, len(text)/96+8)
 	for start := 0; start <= len(text); {
 		end := strings.IndexByte(text[start:], '\n')
 		if end < 0 {

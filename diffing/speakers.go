@@ -187,8 +187,16 @@ func attribute(s string, sents []Span, qs []Quote) {
 // sentenceCache keeps, by sentence text and where quotations lie in it,
 // the name runs of a sentence and, when quotations touch it, its words:
 // they do not depend on context, and two versions of an article share
-// almost all of their sentences.
-type sentenceCache map[sentenceKey]cachedSentence
+// almost all of their sentences. The map holds indexes into entries, so
+// that a map made at a long text's size costs a third of the memory.
+type sentenceCache struct {
+	idx     map[sentenceKey]int32
+	entries []cachedSentence
+}
+
+func newSentenceCache(size int) *sentenceCache {
+	return &sentenceCache{idx: make(map[sentenceKey]int32, size)}
+}
 
 // sentenceKey is a sentence's text and, when quotations touch it, where
 // they lie in it.
@@ -214,7 +222,7 @@ func appendAbsolute(dst, toks []word, base int) []word {
 
 // attributeCached is attribute with a cache shared between the versions
 // being compared (nil for none), and scratch.
-func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache, scratch *attrScratch) {
+func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, scratch *attrScratch) {
 	top := make([]Quote, 0, len(qs))
 	topIdx := make([]int, 0, len(qs))
 	for i, q := range qs {
@@ -237,7 +245,8 @@ func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache, sc
 		key := sentenceKey{text: s[sp.Start:sp.End]}
 		if cache != nil && ti < len(top) && top[ti].Start < sp.End {
 			// The tokens outside quotations depend on where they lie.
-			var b []byte
+			var kb [48]byte
+			b := kb[:0]
 			for k := ti; k < len(top) && top[k].Start < sp.End; k++ {
 				b = strconv.AppendInt(b, int64(top[k].Start-sp.Start), 10)
 				b = append(b, ':')
@@ -249,7 +258,14 @@ func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache, sc
 		// Tokens and runs are kept relative to the sentence start, so a
 		// cached sentence is used without copying.
 		quoted := qi < len(top) && top[qi].Start < sp.End
-		if c, ok := cache[key]; ok {
+		var e int32 = -1
+		if cache != nil {
+			if x, ok := cache.idx[key]; ok {
+				e = x
+			}
+		}
+		if e >= 0 {
+			c := &cache.entries[e]
 			toks, runs = c.toks, c.runs
 		} else {
 			at.sentWords = at.outsideFrom(sp.Start, sp.End, top, sp.Start, at.sentWords[:0])
@@ -264,7 +280,8 @@ func attributeCached(s string, sents []Span, qs []Quote, cache sentenceCache, sc
 				toks = nil
 			}
 			if cache != nil {
-				cache[key] = cachedSentence{toks, runs}
+				cache.idx[key] = int32(len(cache.entries))
+				cache.entries = append(cache.entries, cachedSentence{toks, runs})
 			}
 		}
 		for i := range runs {
