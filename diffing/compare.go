@@ -77,6 +77,7 @@ type prepCache struct {
 
 type paraInfo struct {
 	spans []Span // relative to the paragraph
+	marks []qmark
 	words int
 	hash  uint64
 }
@@ -96,10 +97,11 @@ func newVersionCache(size int, seed maphash.Seed) *prepCache {
 }
 
 // segment is Segment with each distinct paragraph segmented once; it also
-// counts the words, and hashes each of the n paragraphs (for align, which
+// counts the words, hashes each of the n paragraphs (for align, which
 // pairs identical paragraphs first: hashed here, on both cores, rather
-// than there on one).
-func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes []uint64) {
+// than there on one), and finds the quotation marks, which depend on
+// their paragraph alone (scanMarks), for findQuotes.
+func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes []uint64, marks []qmark) {
 	hashes = make([]uint64, 0, n)
 	if c.paras == nil {
 		spans = make([]Span, 0, len(text)/96+8) // a sentence is 100–150 bytes
@@ -115,7 +117,7 @@ func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes
 			hashes = append(hashes, maphash.String(c.seed, text[start:end]))
 			start = end + 1
 		}
-		return spans, words, hashes
+		return spans, words, hashes, scanMarks(text)
 	}
 	spans = make([]Span, 0, len(text)/96+8)
 	for start := 0; start <= len(text); {
@@ -129,17 +131,22 @@ func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes
 		info, ok := c.paras[p]
 		if !ok {
 			c.spanBuf = segmentParagraph(p, 0, len(p), c.spanBuf[:0])
-			info = paraInfo{spans: c.keepSpans(c.spanBuf), words: countWordRuns(p), hash: maphash.String(c.seed, p)}
+			info = paraInfo{spans: c.keepSpans(c.spanBuf), marks: scanMarks(p), words: countWordRuns(p), hash: maphash.String(c.seed, p)}
 			c.paras[p] = info
 		}
 		for _, sp := range info.spans {
 			spans = append(spans, Span{sp.Start + start, sp.End + start})
 		}
+		for _, m := range info.marks {
+			m.pos += start
+			m.para = len(hashes)
+			marks = append(marks, m)
+		}
 		words += info.words
 		hashes = append(hashes, info.hash)
 		start = end + 1
 	}
-	return spans, words, hashes
+	return spans, words, hashes, marks
 }
 
 // keepSpans returns a copy of sp cut from a shared block.
@@ -166,12 +173,12 @@ func prepare(d Document, cache *prepCache) *version {
 	if v.text != "" {
 		v.paras = strings.Split(v.text, "\n")
 	}
-	spans, words, hashes := cache.segment(v.text, len(v.paras))
+	spans, words, hashes, marks := cache.segment(v.text, len(v.paras))
 	v.words = words
 	if v.text != "" {
 		v.paraHash = hashes
 	}
-	qs := findQuotes(v.text)
+	qs := findQuotesMarks(v.text, marks)
 	attributeCached(v.text, spans, qs, cache.sents, cache.scratch)
 	top := make([]Quote, 0, len(qs))
 	for _, q := range qs {

@@ -536,3 +536,24 @@ func TestAfter_SentenceWordsSameAsRetokenizing(t *testing.T) {
 		}
 	}
 }
+
+// TestSegment_MarksByParagraph: quotation marks found paragraph by
+// paragraph (and reused for a paragraph seen before) are those found in the
+// whole text at once.
+func TestSegment_MarksByParagraph(t *testing.T) {
+	parts := []string{"“", "”", "‘", "’", "'", "\"", "«", "»", "„", "‚", "‹", "›", "We’ve", " rock ’n’ roll", "’90s", "Mexico’s ", "x", " ", "\n", "\n", "s’ ", "a", "."}
+	rng := rand.New(rand.NewPCG(15, 16))
+	for range 5000 {
+		var b strings.Builder
+		for range rng.IntN(30) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		text := Normalize(b.String())
+		c := newPrepCache(len(text), seedForTest)
+		c.segment(text, strings.Count(text, "\n")+1) // a second version sharing every paragraph
+		_, _, _, got := c.segment(text, strings.Count(text, "\n")+1)
+		if want := scanMarks(text); !(len(got) == 0 && len(want) == 0) && !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: marks by paragraph %+v, whole text %+v", text, got, want)
+		}
+	}
+}

@@ -218,8 +218,10 @@ type openQuote struct {
 }
 
 // findQuotes pairs quote marks into quotations.
-func findQuotes(s string) []Quote {
-	marks := scanMarks(s)
+func findQuotes(s string) []Quote { return findQuotesMarks(s, scanMarks(s)) }
+
+// findQuotesMarks is findQuotes with s's marks already found.
+func findQuotesMarks(s string, marks []qmark) []Quote {
 	if len(marks) == 0 {
 		return nil
 	}
