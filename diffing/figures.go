@@ -35,6 +35,13 @@ type ftok struct {
 	spaced     bool // one or more spaces before it
 }
 
+// hasHyphen is strings.ContainsAny(w, "-‐‑") without its rune-by-rune
+// search: the two Unicode hyphens both begin with the byte 0xE2.
+func hasHyphen(w string) bool {
+	return strings.IndexByte(w, '-') >= 0 ||
+		strings.IndexByte(w, 0xE2) >= 0 && (strings.Contains(w, "‐") || strings.Contains(w, "‑"))
+}
+
 func figureTokens(s string) []ftok {
 	var stack [96]token
 	raw := appendTokens(stack[:0], s)
@@ -46,7 +53,7 @@ func figureTokens(s string) []ftok {
 			continue
 		}
 		w := s[t.start:t.end]
-		if t.kind == tokWord && strings.ContainsAny(w, "-‐‑") && strings.ContainsAny(w, "0123456789") {
+		if t.kind == tokWord && hasHyphen(w) && strings.ContainsAny(w, "0123456789") {
 			// "7-2", "2025-06-03", "F-16": each part is its own number.
 			st := int(t.start)
 			for k := 0; k <= len(w); {
@@ -256,6 +263,11 @@ func isNumberWord(lw string) bool {
 // the index after it.
 func monthAt(ts []ftok, i int) (int, bool) {
 	if i >= len(ts) || !ts[i].word {
+		return i, false
+	}
+	// Every month and its abbreviations start with one of these letters;
+	// no rune beyond ASCII lowers to one (only İ and K lower into ASCII).
+	if c := ts[i].text[0] | 0x20; ts[i].text[0] >= utf8.RuneSelf || strings.IndexByte("jfmasond", c) < 0 {
 		return i, false
 	}
 	lw := strings.ToLower(ts[i].text)

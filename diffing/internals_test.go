@@ -557,3 +557,26 @@ func TestSegment_MarksByParagraph(t *testing.T) {
 		}
 	}
 }
+
+// TestFigureShortcuts: hasHyphen is strings.ContainsAny(w, "-‐‑"), and
+// monthAt's first-letter test rejects no month.
+func TestFigureShortcuts(t *testing.T) {
+	for _, w := range []string{"", "a", "7-2", "F‐16", "x‑y", "—", "–", "2025-06-03", "é", "\xe2", "\xe2\x80"} {
+		if got, want := hasHyphen(w), strings.ContainsAny(w, "-‐‑"); got != want {
+			t.Errorf("hasHyphen(%q) = %v, want %v", w, got, want)
+		}
+	}
+	for m := range fullMonths {
+		for _, w := range []string{m, strings.ToUpper(m), strings.ToUpper(m[:1]) + m[1:]} {
+			if _, ok := monthAt([]ftok{{text: w, word: true}}, 0); !ok {
+				t.Errorf("monthAt(%q): not a month", w)
+			}
+		}
+	}
+	for m := range abbrevMonths {
+		w := strings.ToUpper(m[:1]) + m[1:]
+		if _, ok := monthAt([]ftok{{text: w, word: true}, {text: "."}}, 0); !ok {
+			t.Errorf("monthAt(%q.): not a month", w)
+		}
+	}
+}
