@@ -62,7 +62,8 @@ func isWordByte(c byte) bool {
 }
 
 // prepCache holds what two versions of one article share: per paragraph
-// its sentences and word count, per sentence its tokens and name runs.
+// its sentences, quotation marks, word count and hash, per sentence its
+// tokens and name runs, and the attributor's scratch.
 // A cache for one version alone (paras nil) keeps no paragraphs: a text
 // seldom repeats its own, and each would cost a map entry for nothing.
 type prepCache struct {
@@ -103,23 +104,7 @@ func newVersionCache(size int, seed maphash.Seed) *prepCache {
 // their paragraph alone (scanMarks), for findQuotes.
 func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes []uint64, marks []qmark) {
 	hashes = make([]uint64, 0, n)
-	if c.paras == nil {
-		spans = make([]Span, 0, len(text)/96+8) // a sentence is 100–150 bytes
-		for start := 0; start <= len(text); {
-			end := strings.IndexByte(text[start:], '\n')
-			if end < 0 {
-				end = len(text)
-			} else {
-				end += start
-			}
-			spans = segmentParagraph(text, start, end, spans)
-			words += countWordRuns(text[start:end])
-			hashes = append(hashes, maphash.String(c.seed, text[start:end]))
-			start = end + 1
-		}
-		return spans, words, hashes, scanMarks(text)
-	}
-	spans = make([]Span, 0, len(text)/96+8)
+	spans = make([]Span, 0, len(text)/96+8) // a sentence is 100–150 bytes
 	for start := 0; start <= len(text); {
 		end := strings.IndexByte(text[start:], '\n')
 		if end < 0 {
@@ -128,6 +113,13 @@ func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes
 			end += start
 		}
 		p := text[start:end]
+		if c.paras == nil {
+			spans = segmentParagraph(text, start, end, spans)
+			words += countWordRuns(p)
+			hashes = append(hashes, maphash.String(c.seed, p))
+			start = end + 1
+			continue
+		}
 		info, ok := c.paras[p]
 		if !ok {
 			c.spanBuf = segmentParagraph(p, 0, len(p), c.spanBuf[:0])
@@ -145,6 +137,9 @@ func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes
 		words += info.words
 		hashes = append(hashes, info.hash)
 		start = end + 1
+	}
+	if c.paras == nil {
+		marks = scanMarks(text)
 	}
 	return spans, words, hashes, marks
 }
