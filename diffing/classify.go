@@ -377,16 +377,18 @@ func separatorOnly(x, y string) bool {
 	if x == y || !hasDigit(x) || !hasDigit(y) || !equalBut(x, y, ",. ") {
 		return false
 	}
-	strip := func(s string) string {
-		for {
-			t := digitGroupRE.ReplaceAllString(s, "$1$2")
-			if t == s {
-				return s
-			}
-			s = t
+	return stripSeparators(x) == stripSeparators(y)
+}
+
+// stripSeparators removes the thousands separators between digit groups.
+func stripSeparators(s string) string {
+	for {
+		t := digitGroupRE.ReplaceAllString(s, "$1$2")
+		if t == s {
+			return s
 		}
+		s = t
 	}
-	return strip(x) == strip(y)
 }
 
 // equalBut reports whether x and y are equal once every byte of the ASCII

@@ -50,19 +50,9 @@ func skippable(w string) bool {
 	if hasLower(auxiliaries, w) {
 		return true
 	}
-	if n := len(w); n > 4 && w[n-1] < utf8.RuneSelf && w[n-2] < utf8.RuneSelf {
-		// An ASCII ending lowers in place, so the length is the lowered one's
-		// unless an earlier rune changes length when lowered (rare: then ask
-		// strings.ToLower).
-		if (w[n-2]|0x20) != 'l' || (w[n-1]|0x20) != 'y' {
-			return false
-		}
-		for i := 0; i < n-2; i++ {
-			if w[i] >= utf8.RuneSelf {
-				return len(strings.ToLower(w)) > 4
-			}
-		}
-		return true
+	if n := len(w); n >= 2 && w[n-1] < utf8.RuneSelf && w[n-2] < utf8.RuneSelf &&
+		(w[n-2]|0x20 != 'l' || w[n-1]|0x20 != 'y') {
+		return false // lowering keeps an ASCII ending, and this one is not "ly"
 	}
 	lw := strings.ToLower(w)
 	return strings.HasSuffix(lw, "ly") && len(lw) > 4
