@@ -314,11 +314,7 @@ func TestAppendTokens_SameAsRuneByRune(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	alphabet := []string{"a", "Z", "9", " ", "  ", "\t", "\u00a0", "\u2003", ".", ",", "'", "’", "-", "é", "\xff", "!", "\n"}
 	for range 5000 {
-		var b strings.Builder
-		for range r.IntN(20) {
-			b.WriteString(alphabet[r.IntN(len(alphabet))])
-		}
-		texts = append(texts, b.String())
+		texts = append(texts, randomJoin(r, alphabet, 20))
 	}
 	for _, s := range texts {
 		if got, want := appendTokens(nil, s), naive(s); !slices.Equal(got, want) {
@@ -335,11 +331,7 @@ func TestNormalize_InPlace(t *testing.T) {
 		"\u200b", "\u00ad", "\x00", "\x7f", "\xff", "\u2028", "\u202e", "ł", "—", "中", " \n ", "\v"}
 	rng := rand.New(rand.NewPCG(3, 4))
 	for range 20000 {
-		var b strings.Builder
-		for range rng.IntN(30) {
-			b.WriteString(alphabet[rng.IntN(len(alphabet))])
-		}
-		s := b.String()
+		s := randomJoin(rng, alphabet, 30)
 		got := normalizeLines([]string{s}, len(s))
 		want := normalizeLines(strings.Split(s, "\n"), len(s))
 		if got != want {
@@ -375,11 +367,7 @@ func TestLowerEq_SameAsToLower(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	for range 20000 {
-		var b strings.Builder
-		for range rng.IntN(6) {
-			b.WriteString(parts[rng.IntN(len(parts))])
-		}
-		w := b.String()
+		w := randomJoin(rng, parts, 6)
 		for _, target := range targets {
 			if got, want := lowerEq(w, target), strings.ToLower(w) == target; got != want {
 				t.Fatalf("lowerEq(%q, %q) = %v, want %v", w, target, got, want)
@@ -472,14 +460,8 @@ func TestSeparatorOnly_Prefilter(t *testing.T) {
 	parts := []string{"1", "000", ",", ".", " ", "97", "a", "percent", "1,000", "1.000", "1 000", "2", "x."}
 	rng := rand.New(rand.NewPCG(9, 10))
 	for range 50000 {
-		var x, y strings.Builder
-		for range rng.IntN(8) {
-			x.WriteString(parts[rng.IntN(len(parts))])
-		}
-		for range rng.IntN(8) {
-			y.WriteString(parts[rng.IntN(len(parts))])
-		}
-		for _, p := range [][2]string{{x.String(), y.String()}, {x.String(), strings.ReplaceAll(x.String(), ",", "")}} {
+		x, y := randomJoin(rng, parts, 8), randomJoin(rng, parts, 8)
+		for _, p := range [][2]string{{x, y}, {x, strings.ReplaceAll(x, ",", "")}} {
 			if got, want := separatorOnly(p[0], p[1]), ref(p[0], p[1]); got != want {
 				t.Fatalf("separatorOnly(%q, %q) = %v, want %v", p[0], p[1], got, want)
 			}
@@ -508,11 +490,7 @@ func TestAfter_SentenceWordsSameAsRetokenizing(t *testing.T) {
 	parts := []string{"“We will", " win,” she said", "’s", "’ ", "'", "\"", " said Sheinbaum.", " Trump", ", a spokesperson for the ministry, said", "—", "…", ".", " “No,”", "he added", "‘quoted’s", "’t", "”.", " x"}
 	rng := rand.New(rand.NewPCG(11, 12))
 	for range 3000 {
-		var b strings.Builder
-		for range rng.IntN(14) {
-			b.WriteString(parts[rng.IntN(len(parts))])
-		}
-		texts = append(texts, b.String())
+		texts = append(texts, randomJoin(rng, parts, 14))
 	}
 	for _, text := range texts {
 		s := Normalize(text)
@@ -537,11 +515,7 @@ func TestSegment_MarksByParagraph(t *testing.T) {
 	parts := []string{"“", "”", "‘", "’", "'", "\"", "«", "»", "„", "‚", "‹", "›", "We’ve", " rock ’n’ roll", "’90s", "Mexico’s ", "x", " ", "\n", "\n", "s’ ", "a", "."}
 	rng := rand.New(rand.NewPCG(15, 16))
 	for range 5000 {
-		var b strings.Builder
-		for range rng.IntN(30) {
-			b.WriteString(parts[rng.IntN(len(parts))])
-		}
-		text := Normalize(b.String())
+		text := Normalize(randomJoin(rng, parts, 30))
 		c := newPrepCache(len(text), seedForTest)
 		c.segment(text, strings.Count(text, "\n")+1) // a second version sharing every paragraph
 		_, _, _, got := c.segment(text, strings.Count(text, "\n")+1)
@@ -572,4 +546,13 @@ func TestFigureShortcuts(t *testing.T) {
 			t.Errorf("monthAt(%q.): not a month", w)
 		}
 	}
+}
+
+// randomJoin joins up to most-1 of parts, picked at random.
+func randomJoin(rng *rand.Rand, parts []string, most int) string {
+	var b strings.Builder
+	for range rng.IntN(most) {
+		b.WriteString(parts[rng.IntN(len(parts))])
+	}
+	return b.String()
 }
