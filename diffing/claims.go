@@ -29,7 +29,7 @@ func Negations(s string) []string {
 		case f == "no" && i+1 < len(ws) && fold(ws[i+1]) == "longer":
 			out = append(out, "no longer")
 			i++
-		case negationWords[f] || strings.HasSuffix(f, "n't"):
+		case negationWords.has(f) || strings.HasSuffix(f, "n't"):
 			out = append(out, f)
 		}
 	}
@@ -51,7 +51,7 @@ func Hedges(s string) []string {
 		switch {
 		case f == "according" && i+1 < len(ws) && fold(ws[i+1]) == "to":
 			out = append(out, "according to")
-		case hedgeWords[f] && !(f == "may" && w == "May"):
+		case hedgeWords.has(f) && !(f == "may" && w == "May"):
 			out = append(out, f)
 		}
 	}
@@ -95,7 +95,7 @@ var weekdays = set("monday", "tuesday", "wednesday", "thursday", "friday", "satu
 func calendarOnly(ws []string) bool {
 	for _, w := range ws {
 		lw := strings.ToLower(strings.TrimSuffix(w, "."))
-		if !months[lw] && !weekdays[lw] {
+		if !months.has(lw) && !weekdays.has(lw) {
 			return false
 		}
 	}

@@ -165,9 +165,9 @@ func editedWords(ops []Op) (neg, hedge, caps bool) {
 		for _, w := range words(op.Text) {
 			f := fold(w)
 			switch {
-			case negationWords[f], f == "no", f == "longer", strings.HasSuffix(f, "n't"):
+			case negationWords.has(f), f == "no", f == "longer", strings.HasSuffix(f, "n't"):
 				neg = true
-			case hedgeWords[f], f == "according":
+			case hedgeWords.has(f), f == "according":
 				hedge = true
 			case f == "to" && k > 0 && strings.HasSuffix(strings.ToLower(strings.TrimSpace(ops[k-1].Text)), "according"):
 				hedge = true

@@ -151,12 +151,12 @@ func matchFigure(ts []ftok, i int) (end, next int) {
 			end, next = ts[i+1].start+n, i+2
 			rest := ts[i+1].text[n:]
 			if rest != "" {
-				if !hasLower(scaleWords, rest) {
+				if !scaleWords.hasLower(rest) {
 					return end, next
 				}
 				return ts[i+1].end, i + 2
 			}
-			if next < len(ts) && ts[next].word && hasLower(scaleWords, ts[next].text) && ts[next].spaced {
+			if next < len(ts) && ts[next].word && scaleWords.hasLower(ts[next].text) && ts[next].spaced {
 				end, next = ts[next].end, next+1
 			}
 			return end, next
@@ -178,13 +178,13 @@ func matchFigure(ts []ftok, i int) (end, next int) {
 			rest := strings.ToLower(t.text[n:])
 			switch {
 			case rest == "":
-			case ordSuffixes[rest] || scaleWords[rest]:
+			case ordSuffixes.has(rest) || scaleWords.has(rest):
 				end = t.end
 			default:
 				return end, next // "5pm": the number alone
 			}
-			if rest == "" || ordSuffixes[rest] {
-				if next < len(ts) && ts[next].word && ts[next].spaced && hasLower(scaleWords, ts[next].text) {
+			if rest == "" || ordSuffixes.has(rest) {
+				if next < len(ts) && ts[next].word && ts[next].spaced && scaleWords.hasLower(ts[next].text) {
 					end, next = ts[next].end, next+1
 				}
 			}
@@ -195,14 +195,14 @@ func matchFigure(ts []ftok, i int) (end, next int) {
 	if t.word {
 		lw := strings.ToLower(t.text)
 		j := i
-		if lw == "a" && i+1 < len(ts) && ts[i+1].spaced && hasLower(fractionAfterA, ts[i+1].text) {
+		if lw == "a" && i+1 < len(ts) && ts[i+1].spaced && fractionAfterA.hasLower(ts[i+1].text) {
 			j = i + 1
 		} else if !isNumberWord(lw) {
-			if ordinalWordSet[lw] {
+			if ordinalWordSet.has(lw) {
 				return t.end, i + 1
 			}
 			// "two-sentence", "first-ever": the number word alone.
-			if p, _, ok := strings.Cut(lw, "-"); ok && (numberWordSet[p] || ordinalWordSet[p]) {
+			if p, _, ok := strings.Cut(lw, "-"); ok && (numberWordSet.has(p) || ordinalWordSet.has(p)) {
 				return t.start + len(p), i + 1
 			}
 			return 0, i
@@ -211,7 +211,7 @@ func matchFigure(ts []ftok, i int) (end, next int) {
 		for next < len(ts) && ts[next].word && ts[next].spaced && isNumberWord(strings.ToLower(ts[next].text)) {
 			end, next = ts[next].end, next+1
 		}
-		if next < len(ts) && ts[next].word && ts[next].spaced && hasLower(scaleWords, ts[next].text) &&
+		if next < len(ts) && ts[next].word && ts[next].spaced && scaleWords.hasLower(ts[next].text) &&
 			len(ts[next].text) > 1 {
 			end, next = ts[next].end, next+1
 		}
@@ -244,13 +244,13 @@ func unitAfter(ts []ftok, end, next int) (int, int) {
 }
 
 func isNumberWord(lw string) bool {
-	if numberWordSet[lw] {
+	if numberWordSet.has(lw) {
 		return true
 	}
 	// "twenty-five"
 	if strings.Contains(lw, "-") {
 		for p := range strings.SplitSeq(lw, "-") {
-			if !numberWordSet[p] {
+			if !numberWordSet.has(p) {
 				return false
 			}
 		}
@@ -271,10 +271,10 @@ func monthAt(ts []ftok, i int) (int, bool) {
 		return i, false
 	}
 	lw := strings.ToLower(ts[i].text)
-	if fullMonths[lw] {
+	if fullMonths.has(lw) {
 		return i + 1, true
 	}
-	if abbrevMonths[lw] && i+1 < len(ts) && ts[i+1].text == "." && !ts[i+1].spaced {
+	if abbrevMonths.has(lw) && i+1 < len(ts) && ts[i+1].text == "." && !ts[i+1].spaced {
 		return i + 2, true
 	}
 	return i, false
@@ -291,14 +291,14 @@ func dayNumber(w string) (int, bool) {
 	if k == 0 || (k < len(w) && w[k] >= '0' && w[k] <= '9') {
 		return 0, false
 	}
-	if rest := strings.ToLower(w[k:]); rest != "" && !ordSuffixes[rest] {
+	if rest := strings.ToLower(w[k:]); rest != "" && !ordSuffixes.has(rest) {
 		return 0, false
 	}
 	return n, true
 }
 
 func hasOrdSuffix(w string) bool {
-	return len(w) > 2 && hasLower(ordSuffixes, w[len(w)-2:])
+	return len(w) > 2 && ordSuffixes.hasLower(w[len(w)-2:])
 }
 
 // yearAfter finds a year after a day: ", 2024" or " 2024". It returns the

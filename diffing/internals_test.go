@@ -363,7 +363,7 @@ func TestLowerEq_SameAsToLower(t *testing.T) {
 	targets := []string{"who", "according", "ly", "a", "", "i̇ly", "ßly"}
 	refSkippable := func(w string) bool {
 		lw := strings.ToLower(w)
-		return auxiliaries[lw] || (strings.HasSuffix(lw, "ly") && len(lw) > 4)
+		return auxiliaries.has(lw) || (strings.HasSuffix(lw, "ly") && len(lw) > 4)
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	for range 20000 {
@@ -533,14 +533,14 @@ func TestFigureShortcuts(t *testing.T) {
 			t.Errorf("hasHyphen(%q) = %v, want %v", w, got, want)
 		}
 	}
-	for m := range fullMonths {
+	for m := range fullMonths.m {
 		for _, w := range []string{m, strings.ToUpper(m), strings.ToUpper(m[:1]) + m[1:]} {
 			if _, ok := monthAt([]ftok{{text: w, word: true}}, 0); !ok {
 				t.Errorf("monthAt(%q): not a month", w)
 			}
 		}
 	}
-	for m := range abbrevMonths {
+	for m := range abbrevMonths.m {
 		w := strings.ToUpper(m[:1]) + m[1:]
 		if _, ok := monthAt([]ftok{{text: w, word: true}, {text: "."}}, 0); !ok {
 			t.Errorf("monthAt(%q.): not a month", w)
@@ -555,4 +555,45 @@ func randomJoin(rng *rand.Rand, parts []string, most int) string {
 		b.WriteString(parts[rng.IntN(len(parts))])
 	}
 	return b.String()
+}
+
+// TestWordSet_SameAsMap: the bitmap only turns
+// away words the map would not find, for words as written (has) and in
+// lower case (hasLower), including text whose lowering changes its bytes
+// or length (İ, ẞ, the Kelvin sign).
+func TestWordSet_SameAsMap(t *testing.T) {
+	sets := []*wordSet{speechVerbs, pronouns, stopCaps, titles, connectors, months, ordSuffixes,
+		scaleWords, elisions, otherAbbrevs, set("k", "i̇l", "ß", "straße", "", strings.Repeat("x", 70))}
+	parts := []string{"s", "aid", "SAID", "he", "He", "of", "De", "jan", "Sept", "st", "K", "k", "İ", "ẞ",
+		"ß", "strasse", "e", "l", "x", strings.Repeat("x", 35), "’", "\xff", "President", "Sen"}
+	rng := rand.New(rand.NewPCG(7, 8))
+	words := []string{"", "K", "İl", "STRAẞE", strings.Repeat("X", 70)}
+	for _, s := range sets {
+		for w := range s.m {
+			words = append(words, w, strings.ToUpper(w), strings.ToTitle(w))
+		}
+	}
+	for range 20000 {
+		words = append(words, randomJoin(rng, parts, 4))
+	}
+	for _, s := range sets {
+		for _, w := range words {
+			if got, want := s.has(w), s.m[w]; got != want {
+				t.Fatalf("has(%q) = %v, want %v", w, got, want)
+			}
+			if got, want := s.hasLower(w), s.m[strings.ToLower(w)]; got != want {
+				t.Fatalf("hasLower(%q) = %v, want %v", w, got, want)
+			}
+		}
+	}
+	// The bitmap does turn words away (else it costs without saving).
+	passed := 0
+	for _, w := range strings.Fields("the mexican government is not going to accept any kind of interference in its sovereign decisions washington") {
+		if may(speechVerbs, w) {
+			passed++
+		}
+	}
+	if passed > 6 {
+		t.Errorf("the bitmap let %d of 18 words past that speechVerbs lacks", passed)
+	}
 }

@@ -36,7 +36,7 @@ func partsOf(ws []string) personParts {
 	p := personParts{name: cleanName(ws)}
 	lastTitle := -1
 	for i, w := range ws {
-		if titles[strings.TrimSuffix(w, ".")] {
+		if titles.has(strings.TrimSuffix(w, ".")) {
 			lastTitle = i
 		}
 	}
@@ -49,7 +49,7 @@ func partsOf(ws []string) personParts {
 	p.plain = true
 	for w := range strings.FieldsSeq(p.name) {
 		n++
-		if orgWords[w] || hasLower(months, w) || !looksLikeName(w) {
+		if orgWords.has(w) || months.hasLower(w) || !looksLikeName(w) {
 			p.plain = false
 		}
 	}
@@ -138,7 +138,7 @@ func appendNameRuns(runs []nameRun, s string, toks []word, sentence bool) []name
 	}
 	flush := func() {
 		if cur != nil {
-			for len(cur.words) > 0 && hasLower(connectors, cur.words[len(cur.words)-1]) {
+			for len(cur.words) > 0 && connectors.hasLower(cur.words[len(cur.words)-1]) {
 				cur.words = cur.words[:len(cur.words)-1]
 				cur.endTok--
 				buf = buf[:len(buf)-1]
@@ -178,12 +178,12 @@ func appendNameRuns(runs []nameRun, s string, toks []word, sentence bool) []name
 			continue
 		}
 		w, poss := stripPossessive(text)
-		if dotted && stopCaps[w] {
+		if dotted && stopCaps.has(w) {
 			flush() // "in the U.S. The plan": the full stop also ended the sentence
 		}
 		dotted = false
 		switch {
-		case startsUpper(w) && !(cur == nil && stopCaps[w]):
+		case startsUpper(w) && !(cur == nil && stopCaps.has(w)):
 			if cur == nil {
 				run = nameRun{start: t.start, first: (i == 0 && sentence) || (i > 0 && isQuoteRuneStr(s[toks[i-1].start:toks[i-1].end]))}
 				cur = &run
@@ -193,7 +193,7 @@ func appendNameRuns(runs []nameRun, s string, toks []word, sentence bool) []name
 			}
 			addWord(w)
 			cur.endTok = i
-		case cur != nil && connectors[w]:
+		case cur != nil && connectors.has(w):
 			addWord(w)
 			cur.endTok = i
 		default:
@@ -219,7 +219,7 @@ func appendNameRuns(runs []nameRun, s string, toks []word, sentence bool) []name
 
 // abbrev reports whether a full stop after w belongs to it: U.S, Jr, W.
 func abbrev(w string) bool {
-	return utf8.RuneCountInString(w) == 1 || strings.Contains(w, ".") || hasLower(titleAbbrevs, w) || hasLower(otherAbbrevs, w)
+	return utf8.RuneCountInString(w) == 1 || strings.Contains(w, ".") || titleAbbrevs.hasLower(w) || otherAbbrevs.hasLower(w)
 }
 
 func isQuoteRuneStr(s string) bool {
@@ -254,7 +254,7 @@ var orgWords = set("House", "Department", "Committee", "News", "Times", "Post", 
 func personName(ws []string, known map[string]bool) (string, bool) {
 	lastTitle := -1
 	for i, w := range ws {
-		if titles[strings.TrimSuffix(w, ".")] {
+		if titles.has(strings.TrimSuffix(w, ".")) {
 			lastTitle = i
 		}
 	}
@@ -273,7 +273,7 @@ func personName(ws []string, known map[string]bool) (string, bool) {
 		return "", false
 	}
 	for _, p := range parts {
-		if orgWords[p] || hasLower(months, p) || !looksLikeName(p) {
+		if orgWords.has(p) || months.hasLower(p) || !looksLikeName(p) {
 			return "", false
 		}
 	}
@@ -305,18 +305,18 @@ var suffixes = set("Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV")
 func cleanName(ws []string) string {
 	rest := ws
 	for i, w := range ws {
-		if titles[strings.TrimSuffix(w, ".")] {
+		if titles.has(strings.TrimSuffix(w, ".")) {
 			rest = ws[i+1:]
 		}
 	}
-	for len(rest) > 1 && connectors[rest[0]] {
+	for len(rest) > 1 && connectors.has(rest[0]) {
 		rest = rest[2:]
 	}
-	for len(rest) > 0 && suffixes[rest[len(rest)-1]] {
+	for len(rest) > 0 && suffixes.has(rest[len(rest)-1]) {
 		rest = rest[:len(rest)-1]
 	}
 	keep := rest // without its leading connectors
-	for len(keep) > 0 && connectors[keep[0]] {
+	for len(keep) > 0 && connectors.has(keep[0]) {
 		keep = keep[1:]
 	}
 	if len(keep) > 2 {
@@ -324,7 +324,7 @@ func cleanName(ws []string) string {
 		if len(keep) >= 3 && utf8.RuneCountInString(strings.TrimSuffix(keep[len(keep)-2], ".")) == 1 {
 			n = 3 // George W. Bush
 		}
-		if !connectors[keep[len(keep)-2]] {
+		if !connectors.has(keep[len(keep)-2]) {
 			keep = keep[len(keep)-n:]
 		}
 	}

@@ -107,7 +107,7 @@ func elision(s string, i, n int) (bool, int) {
 		}
 		e += sz
 	}
-	if e == 0 || !hasLower(elisions, rest[:e]) {
+	if e == 0 || !elisions.hasLower(rest[:e]) {
 		return false, -1
 	}
 	if strings.EqualFold(rest[:e], "n") {

@@ -129,16 +129,16 @@ func isBoundary(s string, lo, i, termEnd, k, hi int) bool {
 	switch {
 	case w == "":
 		return true
-	case hasLower(titleAbbrevs, w):
+	case titleAbbrevs.hasLower(w):
 		return false // "Gen. Smith", "Dr. Jones": a name always follows
 	case unicode.IsDigit(next):
-		return !(hasLower(monthAbbrevs, w) || hasLower(numberAbbrevs, w)) // "Jan. 5", "No. 10"
-	case hasLower(monthAbbrevs, w) || hasLower(otherAbbrevs, w) || strings.Contains(w, "."),
+		return !(monthAbbrevs.hasLower(w) || numberAbbrevs.hasLower(w)) // "Jan. 5", "No. 10"
+	case monthAbbrevs.hasLower(w) || otherAbbrevs.hasLower(w) || strings.Contains(w, "."),
 		utf8.RuneCountInString(w) == 1 && unicode.IsUpper([]rune(w)[0]):
 		// "U.S. officials" runs on, "in the U.S. The plan" does not; an
 		// abbreviation or initial ends a sentence only before a word that
 		// usually starts one.
-		return sentenceStarters[nextWord(s, k, hi)]
+		return sentenceStarters.has(nextWord(s, k, hi))
 	}
 	return true
 }
@@ -191,13 +191,6 @@ var sentenceStarters = set("The", "A", "An", "He", "She", "It", "They", "We", "I
 	"Where", "Officials", "Critics", "Experts", "Later", "Earlier", "Asked", "According", "Under",
 	"With", "Without", "By", "From", "To", "Despite", "During", "Unlike", "Like", "One", "Two")
 
-func set(words ...string) map[string]bool {
-	m := make(map[string]bool, len(words))
-	for _, w := range words {
-		m[w] = true
-	}
-	return m
-}
 
 // Window limits for text without sentence punctuation.
 const (
@@ -361,22 +354,66 @@ func lowerEq(w, target string) bool {
 	return true
 }
 
-// hasLower reports whether the set m holds w in lower case. Short ASCII
-// words, nearly every word looked up, are lowered on the stack.
-func hasLower(m map[string]bool, w string) bool {
+// wordSet is a set of words. Nearly every word looked up is not in it,
+// and most of those are turned away by a bitmap indexed by a hash of the
+// word's length and first, second and last bytes, before the map is
+// hashed and probed.
+type wordSet struct {
+	m     map[string]bool
+	bloom [32]uint64
+}
+
+func set(words ...string) *wordSet {
+	s := &wordSet{m: make(map[string]bool, len(words))}
+	for _, w := range words {
+		s.m[w] = true
+		if w != "" {
+			h := bloomBit(w)
+			s.bloom[h>>6] |= 1 << (h & 63)
+		}
+	}
+	return s
+}
+
+// bloomBit is the bit of a non-empty word in a wordSet's bitmap.
+func bloomBit[T string | []byte](w T) uint32 {
+	second := w[len(w)/2]
+	h := uint32(len(w))*0x9E3779B1 ^ uint32(w[0])*0x85EBCA77 ^ uint32(second)*0x27D4EB2F ^ uint32(w[len(w)-1])*0xC2B2AE3D
+	return h >> 21 // 11 bits
+}
+
+// may reports whether the non-empty word w can be in s.
+func may[T string | []byte](s *wordSet, w T) bool {
+	h := bloomBit(w)
+	return s.bloom[h>>6]>>(h&63)&1 != 0
+}
+
+// has reports whether s holds w as written.
+func (s *wordSet) has(w string) bool {
+	if w == "" {
+		return s.m[w]
+	}
+	return may(s, w) && s.m[w]
+}
+
+// hasLower reports whether s holds w in lower case (strings.ToLower).
+// Short ASCII words, nearly every word looked up, are lowered on the
+// stack; the bitmap is read only then, as lowering other text can
+// change its bytes and length (K, the Kelvin sign, lowers to "k").
+func (s *wordSet) hasLower(w string) bool {
 	var buf [32]byte
-	if len(w) > len(buf) {
-		return m[strings.ToLower(w)]
+	if w == "" || len(w) > len(buf) {
+		return s.m[strings.ToLower(w)]
 	}
 	for i := 0; i < len(w); i++ {
 		c := w[i]
 		if c >= utf8.RuneSelf {
-			return m[strings.ToLower(w)]
+			return s.m[strings.ToLower(w)]
 		}
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
 		buf[i] = c
 	}
-	return m[string(buf[:len(w)])]
+	return may(s, buf[:len(w)]) && s.m[string(buf[:len(w)])]
 }

@@ -47,7 +47,7 @@ var auxiliaries = set("has", "have", "had", "was", "were", "is", "are", "will", 
 	"does", "do", "not", "never", "still", "soon", "often")
 
 func skippable(w string) bool {
-	if hasLower(auxiliaries, w) {
+	if auxiliaries.hasLower(w) {
 		return true
 	}
 	if n := len(w); n >= 2 && w[n-1] < utf8.RuneSelf && w[n-2] < utf8.RuneSelf &&
@@ -347,7 +347,7 @@ func (at *attributor) noteSubject(r nameRun) {
 		return
 	}
 	w := r.words[0]
-	if orgWords[w] || calendarOnly(r.words) || !looksLikeName(w) {
+	if orgWords.has(w) || calendarOnly(r.words) || !looksLikeName(w) {
 		return
 	}
 	at.subjects = append(at.subjects, mention{r.start, w, speakerKey(w)})
@@ -404,7 +404,7 @@ func (at *attributor) speakerAt(toks []word, i int) string {
 	}
 	w := toks[i]
 	switch {
-	case hasLower(pronouns, at.tx(w)):
+	case pronouns.hasLower(at.tx(w)):
 		return at.resolve(w.start)
 	case lowerEq(at.tx(w), "who") && i >= 2 && at.tx(toks[i-1]) == ",":
 		return at.nameEndingAt(toks, i-2)
@@ -448,10 +448,10 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 				return desc, "", true
 			}
 		}
-		if !hasLower(speechVerbs, w) {
+		if !speechVerbs.hasLower(w) {
 			continue
 		}
-		if hasLower(invertibleVerbs, w) && v+1 < len(toks) {
+		if invertibleVerbs.hasLower(w) && v+1 < len(toks) {
 			if name := at.nameStartingAt(toks, v+1); name != "" {
 				return name, at.tx(toks[v]), true
 			}
@@ -510,7 +510,7 @@ func (at *attributor) nameStartingAt(toks []word, i int) string {
 	if i >= len(toks) || toks[i].punct {
 		return ""
 	}
-	if hasLower(pronouns, at.tx(toks[i])) {
+	if pronouns.hasLower(at.tx(toks[i])) {
 		return at.resolve(toks[i].start)
 	}
 	runs := nameRuns(at.text, toks[i:], false)
@@ -551,7 +551,7 @@ func (at *attributor) after(s string, sents []Span, q Quote, top []Quote, sp Spa
 	if !strings.ContainsRune(",?!—–-…", last) && !unicode.IsLower([]rune(at.tx(toks[i]))[0]) {
 		return "", "", false // the quotation ended its sentence; a capital starts a new one
 	}
-	if w := at.tx(toks[i]); hasLower(speechVerbs, w) && hasLower(invertibleVerbs, w) {
+	if w := at.tx(toks[i]); speechVerbs.hasLower(w) && invertibleVerbs.hasLower(w) {
 		if name := at.nameStartingAt(toks, i+1); name != "" {
 			return name, at.tx(toks[i]), true
 		}
@@ -575,7 +575,7 @@ func (at *attributor) after(s string, sents []Span, q Quote, top []Quote, sp Spa
 // former scientist, said" starting at toks[i].
 func (at *attributor) subjectVerb(toks []word, i int) (name, verb string, ok bool) {
 	j := i
-	if !hasLower(pronouns, at.tx(toks[i])) {
+	if !pronouns.hasLower(at.tx(toks[i])) {
 		runs := nameRuns(at.text, toks[i:], false)
 		if len(runs) == 0 || runs[0].start != toks[i].start {
 			return "", "", false
@@ -594,7 +594,7 @@ func (at *attributor) subjectVerb(toks []word, i int) (name, verb string, ok boo
 	for k := 0; k < 3 && v < len(toks) && !toks[v].punct && skippable(at.tx(toks[v])); k++ {
 		v++
 	}
-	if v >= len(toks) || !hasLower(speechVerbs, at.tx(toks[v])) {
+	if v >= len(toks) || !speechVerbs.hasLower(at.tx(toks[v])) {
 		return "", "", false
 	}
 	name = at.speakerAt(toks, j)
@@ -640,7 +640,7 @@ var roleNouns = set("spokesperson", "spokespersons", "spokespeople", "spokesman"
 
 func isRole(w string) bool {
 	w, _ = stripPossessive(w)
-	return hasLower(roleNouns, w)
+	return roleNouns.hasLower(w)
 }
 
 // speechAhead reports whether toks[j:] is skippable words, then a speech
@@ -649,7 +649,7 @@ func (at *attributor) speechAhead(toks []word, j int) bool {
 	for k := 0; k < 3 && j < len(toks) && !toks[j].punct && skippable(at.tx(toks[j])); k++ {
 		j++
 	}
-	return j < len(toks) && hasLower(speechVerbs, at.tx(toks[j]))
+	return j < len(toks) && speechVerbs.hasLower(at.tx(toks[j]))
 }
 
 // describeForward reads a descriptive speaker starting at toks[i]. With
@@ -663,7 +663,7 @@ func (at *attributor) describeForward(toks []word, i int, verb bool) (speaker, v
 		return "", "", false
 	}
 	first := at.tx(toks[i])
-	if !hasLower(determiners, first) && !isRole(first) && (!startsUpper(first) || stopCaps[first]) {
+	if !determiners.hasLower(first) && !isRole(first) && (!startsUpper(first) || stopCaps.has(first)) {
 		return "", "", false
 	}
 	role := false
@@ -676,7 +676,7 @@ func (at *attributor) describeForward(toks []word, i int, verb bool) (speaker, v
 		if t.punct {
 			break
 		}
-		if j > i && (hasLower(speechVerbs, at.tx(t)) || hasLower(descriptionStops, at.tx(t)) || (skippable(at.tx(t)) && at.speechAhead(toks, j))) {
+		if j > i && (speechVerbs.hasLower(at.tx(t)) || descriptionStops.hasLower(at.tx(t)) || (skippable(at.tx(t)) && at.speechAhead(toks, j))) {
 			break
 		}
 		role = role || isRole(at.tx(t))
@@ -704,7 +704,7 @@ func (at *attributor) describeForward(toks []word, i int, verb bool) (speaker, v
 	for k := 0; k < 3 && j < len(toks) && !toks[j].punct && skippable(at.tx(toks[j])); k++ {
 		j++
 	}
-	if j >= len(toks) || !hasLower(speechVerbs, at.tx(toks[j])) {
+	if j >= len(toks) || !speechVerbs.hasLower(at.tx(toks[j])) {
 		return "", "", false
 	}
 	switch {
@@ -744,7 +744,7 @@ func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok b
 	if i >= 2 && lowerEq(at.tx(toks[i]), "who") && at.tx(toks[i-1]) == "," {
 		i -= 2 // "a spokesperson, who asked not to be named, said"
 	}
-	if i < 0 || toks[i].punct || hasLower(descriptionStops, at.tx(toks[i])) {
+	if i < 0 || toks[i].punct || descriptionStops.hasLower(at.tx(toks[i])) {
 		return "", false
 	}
 	start := -1
@@ -756,10 +756,10 @@ func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok b
 		if t.punct {
 			break
 		}
-		if j < i && (hasLower(speechVerbs, at.tx(t)) || hasLower(descriptionStops, at.tx(t))) {
+		if j < i && (speechVerbs.hasLower(at.tx(t)) || descriptionStops.hasLower(at.tx(t))) {
 			break
 		}
-		if hasLower(determiners, at.tx(t)) {
+		if determiners.hasLower(at.tx(t)) {
 			start = j
 		}
 	}
@@ -773,7 +773,7 @@ func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok b
 				start--
 				continue
 			}
-			if w := toks[start-1]; w.punct || !startsUpper(at.tx(w)) || stopCaps[at.tx(w)] {
+			if w := toks[start-1]; w.punct || !startsUpper(at.tx(w)) || stopCaps.has(at.tx(w)) {
 				break
 			}
 			start--
