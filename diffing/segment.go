@@ -191,7 +191,6 @@ var sentenceStarters = set("The", "A", "An", "He", "She", "It", "They", "We", "I
 	"Where", "Officials", "Critics", "Experts", "Later", "Earlier", "Asked", "According", "Under",
 	"With", "Without", "By", "From", "To", "Despite", "During", "Unlike", "Like", "One", "Two")
 
-
 // Window limits for text without sentence punctuation.
 const (
 	windowTrigger  = 120  // words in a sentence before it is windowed
