@@ -3,8 +3,10 @@ package diffing
 import (
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // benchPair builds an old and a new document from the seed article
@@ -99,16 +101,50 @@ func benchFloor(b *testing.B, copies int) {
 	b.ReportAllocs()
 	var sum uint64
 	for b.Loop() {
-		for _, d := range []Document{old, cur} {
-			t := Normalize(strings.Join(d.Paragraphs, "\n"))
-			for _, tok := range tokenize(t) {
-				sum += maphash.String(seed, t[tok.start:tok.end])
-			}
-		}
+		sum += floor(old, cur, seed)
 	}
 	if sum == 0 {
 		b.Fatal("nothing hashed")
 	}
+}
+
+// floor is one run of the floor's work on a pair.
+func floor(old, cur Document, seed maphash.Seed) uint64 {
+	var sum uint64
+	for _, d := range []Document{old, cur} {
+		t := Normalize(strings.Join(d.Paragraphs, "\n"))
+		for _, tok := range tokenize(t) {
+			sum += maphash.String(seed, t[tok.start:tok.end])
+		}
+	}
+	return sum
+}
+
+// BenchmarkSampleVsFloor runs Compare and the floor on the sample pair in
+// turn, each timed alone, and reports the median of the ratios of their
+// times: the machine's speed, which drifts by tens of percent on a
+// shared machine, is then the same for both sides of each ratio.
+func BenchmarkSampleVsFloor(b *testing.B) {
+	old, cur := benchPair(b, 1, 20)
+	seed := maphash.MakeSeed()
+	var ratios []float64
+	var sum uint64
+	for b.Loop() {
+		t0 := time.Now()
+		cs := Compare(old, cur)
+		t1 := time.Now()
+		sum += floor(old, cur, seed)
+		t2 := time.Now()
+		if cs.Empty() {
+			b.Fatal("no changes found")
+		}
+		ratios = append(ratios, float64(t1.Sub(t0))/float64(t2.Sub(t1)))
+	}
+	if sum == 0 {
+		b.Fatal("nothing hashed")
+	}
+	slices.Sort(ratios)
+	b.ReportMetric(ratios[len(ratios)/2], "x-floor")
 }
 
 // The parts of Compare on ×70: preparing the first version (cold cache),

@@ -66,11 +66,25 @@ func TestNormalizeLines(t *testing.T) {
 }
 
 func TestFoldHash(t *testing.T) {
-	seed := maphash.MakeSeed()
-	for _, w := range []string{"", "a", "Sheinbaum", "U.S", "WE’VE", "We've", "Ñandú", strings.Repeat("Long", 20), "100,000"} {
-		if got, want := foldHash(seed, w, make([]byte, 0, 32)), maphash.String(seed, fold(w)); got != want {
-			t.Errorf("foldHash(%q) = %x, want %x", w, got, want)
+	key := maphash.String(maphash.MakeSeed(), "")
+	words := []string{"", "a", "Sheinbaum", "U.S", "WE’VE", "We've", "Ñandú", strings.Repeat("Long", 20), "100,000", "K", "İstanbul"}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for range 5000 {
+		words = append(words, randomJoin(rng, []string{"a", "B", "’", "'", "é", "É", "K", "0", "-", "İ"}, 8))
+	}
+	seen := map[uint64]string{}
+	for _, w := range words {
+		if got, want := foldHash(key, w), fnvFold(key, fold(w)); got != want {
+			t.Fatalf("foldHash(%q) = %x, want %x", w, got, want)
 		}
+		f := fold(w)
+		if o, ok := seen[foldHash(key, w)]; ok && fold(o) != f {
+			t.Fatalf("%q and %q fold apart but hash alike", o, w)
+		}
+		seen[foldHash(key, w)] = w
+	}
+	if foldHash(key, "We’ve") != foldHash(key, "WE'VE") {
+		t.Error("words that fold alike hash apart")
 	}
 }
 
