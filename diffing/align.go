@@ -594,7 +594,7 @@ func similarity(x, y *sentence, seed maphash.Seed) float64 {
 func bagOf(s *sentence, seed maphash.Seed) []uint64 {
 	if s.bag == nil {
 		key := maphash.String(seed, "") // the comparison's: bags of one compare
-		var stack [96]token // a sentence's tokens, usually, without allocating
+		var stack [96]token             // a sentence's tokens, usually, without allocating
 		toks := appendTokens(stack[:0], s.text)
 		n := 0
 		for _, t := range toks {
