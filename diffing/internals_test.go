@@ -598,6 +598,9 @@ func TestWordSet_SameAsMap(t *testing.T) {
 			if got, want := s.hasLower(w), s.m[strings.ToLower(w)]; got != want {
 				t.Fatalf("hasLower(%q) = %v, want %v", w, got, want)
 			}
+			if got, want := s.hasBytes([]byte(w)), s.m[w]; got != want {
+				t.Fatalf("hasBytes(%q) = %v, want %v", w, got, want)
+			}
 		}
 	}
 	// The bitmap does turn words away (else it costs without saving).

@@ -119,6 +119,13 @@ func isBoundary(s string, lo, i, termEnd, k, hi int) bool {
 	}
 	ws := i
 	for ws > lo {
+		if c := s[ws-1]; c < utf8.RuneSelf {
+			if c != '.' && !('a' <= c|0x20 && c|0x20 <= 'z') {
+				break
+			}
+			ws--
+			continue
+		}
 		r, n := utf8.DecodeLastRuneInString(s[lo:ws])
 		if !unicode.IsLetter(r) && r != '.' {
 			break
@@ -126,14 +133,21 @@ func isBoundary(s string, lo, i, termEnd, k, hi int) bool {
 		ws -= n
 	}
 	w := s[ws:i]
-	switch {
-	case w == "":
+	if w == "" {
 		return true
-	case titleAbbrevs.hasLower(w):
+	}
+	// The word is looked up in up to four sets: lower it once.
+	var buf [32]byte
+	lw, ok := lowerASCII(w, buf[:0])
+	if !ok {
+		lw = []byte(strings.ToLower(w))
+	}
+	switch {
+	case titleAbbrevs.hasBytes(lw):
 		return false // "Gen. Smith", "Dr. Jones": a name always follows
 	case unicode.IsDigit(next):
-		return !(monthAbbrevs.hasLower(w) || numberAbbrevs.hasLower(w)) // "Jan. 5", "No. 10"
-	case monthAbbrevs.hasLower(w) || otherAbbrevs.hasLower(w) || strings.Contains(w, "."),
+		return !(monthAbbrevs.hasBytes(lw) || numberAbbrevs.hasBytes(lw)) // "Jan. 5", "No. 10"
+	case monthAbbrevs.hasBytes(lw) || otherAbbrevs.hasBytes(lw) || strings.Contains(w, "."),
 		utf8.RuneCountInString(w) == 1 && unicode.IsUpper([]rune(w)[0]):
 		// "U.S. officials" runs on, "in the U.S. The plan" does not; an
 		// abbreviation or initial ends a sentence only before a word that
@@ -141,6 +155,26 @@ func isBoundary(s string, lo, i, termEnd, k, hi int) bool {
 		return sentenceStarters.has(nextWord(s, k, hi))
 	}
 	return true
+}
+
+// lowerASCII returns strings.ToLower(w) in buf's room when w is ASCII and
+// fits (so nothing is allocated), and false otherwise.
+func lowerASCII(w string, buf []byte) ([]byte, bool) {
+	if len(w) > cap(buf) {
+		return nil, false
+	}
+	buf = buf[:len(w)]
+	for i := range buf {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return nil, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return buf, true
 }
 
 // nextWord returns the word that starts at s[k], after any opening quote
@@ -395,24 +429,22 @@ func (s *wordSet) has(w string) bool {
 	return may(s, w) && s.m[w]
 }
 
+// hasBytes reports whether s holds the word b.
+func (s *wordSet) hasBytes(b []byte) bool {
+	if len(b) == 0 {
+		return s.m[""]
+	}
+	return may(s, b) && s.m[string(b)]
+}
+
 // hasLower reports whether s holds w in lower case (strings.ToLower).
 // Short ASCII words, nearly every word looked up, are lowered on the
 // stack; the bitmap is read only then, as lowering other text can
 // change its bytes and length (K, the Kelvin sign, lowers to "k").
 func (s *wordSet) hasLower(w string) bool {
 	var buf [32]byte
-	if w == "" || len(w) > len(buf) {
-		return s.m[strings.ToLower(w)]
+	if lw, ok := lowerASCII(w, buf[:0]); ok {
+		return s.hasBytes(lw)
 	}
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if c >= utf8.RuneSelf {
-			return s.m[strings.ToLower(w)]
-		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	return may(s, buf[:len(w)]) && s.m[string(buf[:len(w)])]
+	return s.m[strings.ToLower(w)]
 }
