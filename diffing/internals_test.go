@@ -614,3 +614,73 @@ func TestWordSet_SameAsMap(t *testing.T) {
 		t.Errorf("the bitmap let %d of 18 words past that speechVerbs lacks", passed)
 	}
 }
+
+// TestNameWords_SameRuns: the name runs of a sentence without quotations,
+// read in chunks (nameWords), are those of all its words (outsideFrom),
+// but for endTok, which indexes the shorter list.
+func TestNameWords_SameRuns(t *testing.T) {
+	parts := []string{" ", " ", " ", "  ", "\u00a0", "the", "said", "of", "de la", "Bank", "Bank of", "Smith",
+		"Mike Pompeo", "Secretary of State", "U.S.", "Jr.", "Mexico's", "Mexico’s", "’s", "\"", "\" ", "'", " '",
+		"“", "”", "rock 'n' roll", "cartels'", "We've", ",", ", ", ".", ". ", "The", "But", "In", "Álvarez",
+		"élan", "—", "-", "3.5", "100,000", "x", "x\"", "Sen.", "Dr", "iPhone", "McDonald", "él", "a.m.", "(", ")"}
+	rng := rand.New(rand.NewPCG(11, 12))
+	strip := func(rs []nameRun) []nameRun {
+		rs = slices.Clone(rs)
+		for i := range rs {
+			rs[i].endTok = 0
+		}
+		return rs
+	}
+	sample := strings.Fields(seedDoc(t).Paragraphs[3])
+	for n := range 30000 {
+		var s string
+		if n%10 == 0 {
+			s = strings.Join(sample[rng.IntN(len(sample)/2):], " ")
+		} else {
+			s = randomJoin(rng, parts, 14)
+		}
+		if s == "" {
+			continue
+		}
+		at := &attributor{text: s, attrScratch: newAttrScratch()}
+		all := slices.Clone(at.outsideFrom(0, len(s), nil, 0, nil))
+		want := appendNameRuns(nil, s, all, true)
+		some, opens := at.nameWords(0, len(s), nil)
+		got := appendNameRuns(nil, s, some, opens)
+		if !reflect.DeepEqual(strip(got), strip(want)) {
+			t.Fatalf("%q: runs from chunks\n%+v\nwant\n%+v", s, got, want)
+		}
+	}
+}
+
+// TestChunkEnd: the eight-byte scans (chunkEnd, nextLoud) end chunks and
+// find capitals and bytes beyond ASCII as a byte loop does.
+func TestChunkEnd(t *testing.T) {
+	naive := func(s string, i int) (int, bool) {
+		loud := false
+		for ; i < len(s) && asciiSpace[s[i]] != 1; i++ {
+			if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+				loud = true
+			}
+		}
+		return i, loud
+	}
+	parts := []string{"a", "z", "A", "Z", "@", "[", "`", "{", " ", "\t", "\n", "\r", "\v", "\f", "é", "’", "\u00a0", "\x80", "\xff", "0", "."}
+	rng := rand.New(rand.NewPCG(13, 14))
+	for range 50000 {
+		s := randomJoin(rng, parts, 24)
+		for i := 0; i < len(s); i += 1 + rng.IntN(4) {
+			e, l := chunkEnd(s, i)
+			if we, wl := naive(s, i); e != we || l != wl {
+				t.Fatalf("chunkEnd(%q, %d) = %d, %v; want %d, %v", s, i, e, l, we, wl)
+			}
+			want := i
+			for want < len(s) && s[want] < utf8.RuneSelf && (s[want] < 'A' || s[want] > 'Z') {
+				want++
+			}
+			if got := nextLoud(s, i); got != want {
+				t.Fatalf("nextLoud(%q, %d) = %d, want %d", s, i, got, want)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package diffing
 
 import (
+	"math/bits"
 	"slices"
 	"sort"
 	"strconv"
@@ -156,6 +157,134 @@ func (at *attributor) outsideFrom(a, b int, qs []Quote, base int, out []word) []
 	return out
 }
 
+// nameWords returns, for a sentence s[a:b] holding no quotation, the words
+// appendNameRuns needs to find its name runs (offsets relative to a), and
+// whether the first of them opens the sentence. Most of a sentence is
+// lower-case ASCII, which can neither start nor end a run: the sentence is
+// read in chunks between ASCII spaces, and a chunk without capitals or
+// other bytes beyond ASCII is tokenized only if a run may be open when it
+// starts (after a chunk that was read, unless that one was neither loud
+// nor a lone connector, as in "Bank of"), or if it comes before a loud
+// chunk and a quotation mark ends it or the words read so far (whether a
+// quotation mark precedes a name decides whether it opens a run). As
+// tokenization starts afresh after a space, the words read are exactly
+// those outsideFrom gives, and the runs found are the same, but for their
+// endTok, which indexes the shorter list (TestNameWords_SameRuns).
+func (at *attributor) nameWords(a, b int, out []word) ([]word, bool) {
+	s := at.text[:b]
+	first := a // the first chunk's start
+	for first < b && asciiSpace[s[first]] == 1 {
+		first++
+	}
+	opens := false
+	for pos := first; pos < b; {
+		l := nextLoud(s, pos)
+		if l >= b {
+			break
+		}
+		cs := l // the loud chunk's start
+		for cs > pos && asciiSpace[s[cs-1]] != 1 {
+			cs--
+		}
+		// The chunk skipped last, if any, ends before the spaces before cs.
+		pe := cs
+		for pe > pos && asciiSpace[s[pe-1]] == 1 {
+			pe--
+		}
+		if pe > pos && (s[pe-1] == '"' || s[pe-1] == '\'' ||
+			len(out) > 0 && isQuoteRuneStr(s[a+out[len(out)-1].start:a+out[len(out)-1].end])) {
+			// The name would follow, or seem to follow, a quotation mark.
+			ps := pe
+			for ps > pos && asciiSpace[s[ps-1]] != 1 {
+				ps--
+			}
+			if len(out) == 0 && ps == first {
+				opens = true
+			}
+			out = at.wordsOf(ps, pe, a, out)
+		}
+		if len(out) == 0 && cs == first {
+			opens = true
+		}
+		// The loud chunk, and the chunks after it while a run may be open.
+		i, open := cs, true
+		for open && i < b {
+			j, loud := chunkEnd(s, i)
+			n := len(out)
+			out = at.wordsOf(i, j, a, out)
+			open = loud || len(out) == n+1 && !out[n].punct && connectors.has(s[a+out[n].start:a+out[n].end])
+			for i = j; i < b && asciiSpace[s[i]] == 1; i++ {
+			}
+		}
+		pos = i
+	}
+	return out, opens
+}
+
+// nextLoud returns the index of the first byte of s from i on that is a
+// capital or beyond ASCII, or len(s), eight bytes at a time.
+func nextLoud(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		v := load64(s, i)
+		if m := v&highs | ge(v&^highs, 'A')&le(v&^highs, 'Z'); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return i
+		}
+	}
+	return i
+}
+
+// chunkEnd returns the end of the chunk of s that starts at i (the next
+// ASCII space, or len(s)), and whether the chunk is loud: holds a capital
+// or a byte beyond ASCII. It reads eight bytes at a time.
+func chunkEnd(s string, i int) (int, bool) {
+	loud := false
+	for ; i+8 <= len(s); i += 8 {
+		v := load64(s, i)
+		k := bits.TrailingZeros64(v&highs) >> 3 // the ASCII bytes before any other, 0 to 8
+		m := lowBytes(max(k, 1))                // k = 0: m is unused
+		if k > 0 {
+			if sp := spaceBytes(v) & m; sp != 0 {
+				e := bits.TrailingZeros64(sp) >> 3 // the first space
+				if e > 0 && ge(v, 'A')&le(v, 'Z')&lowBytes(e) != 0 {
+					loud = true
+				}
+				return i + e, loud
+			}
+			if ge(v, 'A')&le(v, 'Z')&m != 0 {
+				loud = true
+			}
+		}
+		if k < 8 {
+			// A byte beyond ASCII at i+k: loud; go on from the byte after it.
+			loud = true
+			i += k + 1 - 8
+		}
+	}
+	for ; i < len(s) && asciiSpace[s[i]] != 1; i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			loud = true
+		}
+	}
+	return i, loud
+}
+
+// wordsOf appends the non-space tokens of s[a:b] to out, with offsets
+// relative to base.
+func (at *attributor) wordsOf(a, b, base int, out []word) []word {
+	at.scratch = appendTokens(at.scratch[:0], at.text[a:b])
+	for _, t := range at.scratch {
+		if t.kind != tokSpace {
+			out = append(out, word{a + int(t.start) - base, a + int(t.end) - base, t.kind != tokWord})
+		}
+	}
+	return out
+}
+
 // words returns an empty slice with room for n words, carved from a
 // shared block: a version's sentences need thousands of small slices.
 func (at *attributor) words(n int) []word {
@@ -233,7 +362,8 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			runs []nameRun
 		)
 		key := sentenceKey{text: s[sp.Start:sp.End]}
-		if cache != nil && ti < len(top) && top[ti].Start < sp.End {
+		overlap := ti < len(top) && top[ti].Start < sp.End // a quotation lies in the sentence
+		if cache != nil && overlap {
 			// The tokens outside quotations depend on where they lie.
 			var kb [48]byte
 			b := kb[:0]
@@ -258,9 +388,14 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			c := &cache.entries[e]
 			toks, runs = c.toks, c.runs
 		} else {
-			at.sentWords = at.outsideFrom(sp.Start, sp.End, top, sp.Start, at.sentWords[:0])
+			opens := true
+			if overlap {
+				at.sentWords = at.outsideFrom(sp.Start, sp.End, top, sp.Start, at.sentWords[:0])
+			} else {
+				at.sentWords, opens = at.nameWords(sp.Start, sp.End, at.sentWords[:0])
+			}
 			toks = at.sentWords
-			at.runBuf = appendNameRuns(at.runBuf[:0], s[sp.Start:sp.End], toks, true)
+			at.runBuf = appendNameRuns(at.runBuf[:0], s[sp.Start:sp.End], toks, opens)
 			runs = at.keepRuns(at.runBuf)
 			// Only quotations need the words later; the rest of the
 			// sentences keep their name runs alone.
