@@ -27,7 +27,7 @@ func skipPlain(s string, i int, a, b, c byte) int {
 
 // asciiPrefix returns how many bytes v starts with below 0x80, at most 8.
 func asciiPrefix(v uint64) int {
-	return bits.TrailingZeros64(v&highs|1<<63) >> 3
+	return bits.TrailingZeros64(v&highs) >> 3
 }
 
 // lowBytes returns a mask of the low k bytes of a word, 0 < k <= 8.
