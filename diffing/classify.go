@@ -1,8 +1,11 @@
 package diffing
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -332,16 +335,43 @@ var disclosureRE = regexp.MustCompile(`(?i)\b(corrections?|clarifications?|edito
 // disclosureHints are lower-case fragments every disclosure notice
 // holds; most paragraphs hold none, and a substring test is far cheaper
 // than the expression.
-var disclosureHints = []string{"orrection", "larification", "ditor", "arlier version", "pdated", "orrected", "mended"}
+var disclosureHints = [][]byte{[]byte("orrect"), []byte("larification"), []byte("ditor"), []byte("arlier version"), []byte("pdated"), []byte("mended")}
 
-func mayDisclose(p string) bool {
-	lp := strings.ToLower(p)
+// mayDisclose reports whether p may hold a notice disclosureRE matches:
+// whether p, its ASCII letters lowered (into buf, which it returns for
+// reuse), holds a hint. The expression folds case as Unicode does, which
+// matches ASCII letters to two others: the Kelvin sign (k) and the long s
+// (ſ). A paragraph holding either, or a dotted capital I (İ, which
+// strings.ToLower makes "i"), goes to the expression whatever it holds.
+func mayDisclose(p string, buf []byte) (bool, []byte) {
+	buf = lowerASCIILetters(buf[:0], p)
 	for _, h := range disclosureHints {
-		if strings.Contains(lp, h) {
-			return true
+		if bytes.Contains(buf, h) {
+			return true, buf
 		}
 	}
-	return false
+	return strings.Contains(p, "\u212a") || strings.Contains(p, "ſ") || strings.Contains(p, "İ"), buf
+}
+
+// lowerASCIILetters appends s to dst with its ASCII capitals lowered and
+// every other byte as it is, eight bytes at a time.
+func lowerASCIILetters(dst []byte, s string) []byte {
+	dst = slices.Grow(dst, len(s))
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		v := load64(s, i)
+		low := v &^ highs // no byte sum below carries into the next byte
+		upper := ge(low, 'A') & le(low, 'Z') &^ (v & highs)
+		dst = binary.LittleEndian.AppendUint64(dst, v|upper>>2)
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // discloses reports whether the new version tells its readers something
@@ -354,12 +384,16 @@ func discloses(a, b *version, al *alignment) bool {
 		return true
 	}
 	last := 0 // the last paragraph looked at
+	var buf []byte
 	for j, s := range b.sents {
 		if k := al.newKind[j]; k == same || k == moved || s.para == last {
 			continue
 		}
 		last = s.para
-		if p := b.paras[s.para-1]; mayDisclose(p) && disclosureRE.MatchString(p) {
+		p := b.paras[s.para-1]
+		var may bool
+		may, buf = mayDisclose(p, buf)
+		if may && disclosureRE.MatchString(p) {
 			return true
 		}
 	}

@@ -684,3 +684,42 @@ func TestChunkEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestMayDisclose: every paragraph disclosureRE matches passes the
+// prefilter, whatever the case of its letters (and the Unicode letters the
+// expression folds to ASCII ones), and the seed's paragraphs, which hold no
+// notice, do not.
+func TestMayDisclose(t *testing.T) {
+	parts := []string{"Correction", "CORRECTIONS", "cOrReCtIoN", "Clarification", "Editor's note", "EDITOR’S NOTE",
+		"An earlier version of this", "AN EARLIER VERſION OF THIS", "this article was updated", "Updated", "UPDATED",
+		"upda", "ted", "corr", "ection", "Ed", "itor", " ", ".", ":", "é", "É", "’", "İ", "\u212a", "ſ", "x", "Z", "@", "[", "`", "{",
+		"this story has been amended", "THIS POST WAS CORRECTED", "12345678"}
+	rng := rand.New(rand.NewPCG(15, 16))
+	var buf []byte
+	for range 20000 {
+		p := randomJoin(rng, parts, 10)
+		var may bool
+		may, buf = mayDisclose(p, buf)
+		if disclosureRE.MatchString(p) && !may {
+			t.Fatalf("mayDisclose(%q) = false, but the expression matches", p)
+		}
+		if got, want := string(lowerASCIILetters(nil, p)), asciiLowerNaive(p); got != want {
+			t.Fatalf("lowerASCIILetters(%q) = %q, want %q", p, got, want)
+		}
+	}
+	for _, p := range seedDoc(t).Paragraphs {
+		if may, _ := mayDisclose(p, nil); may {
+			t.Errorf("mayDisclose(%.40q…) = true", p)
+		}
+	}
+}
+
+func asciiLowerNaive(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
