@@ -74,6 +74,9 @@ func TestFoldHash(t *testing.T) {
 	}
 	seen := map[uint64]string{}
 	for _, w := range words {
+		if got, want := fold(w), strings.ReplaceAll(strings.ToLower(w), "’", "'"); got != want {
+			t.Fatalf("fold(%q) = %q, want %q", w, got, want)
+		}
 		if got, want := foldHash(key, w), fnvFold(key, fold(w)); got != want {
 			t.Fatalf("foldHash(%q) = %x, want %x", w, got, want)
 		}

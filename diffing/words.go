@@ -400,5 +400,13 @@ func words(s string) []string {
 
 // fold is the comparison form of a word: lower case, one apostrophe.
 func fold(w string) string {
+	var buf [32]byte
+	if lw, ok := lowerASCII(w, buf[:0]); ok {
+		// Nearly every word: lowered on the stack, copied only if changed.
+		if string(lw) == w {
+			return w
+		}
+		return string(lw)
+	}
 	return strings.ReplaceAll(strings.ToLower(w), "’", "'")
 }
