@@ -71,9 +71,11 @@ type prepCache struct {
 	paras   map[string]paraInfo
 	sents   *sentenceCache
 	scratch *attrScratch
-	// spanBuf is segmentation's scratch; spanBlock the block a
-	// paragraph's spans are kept in (one allocation for many paragraphs).
+	// spanBuf and markBuf are segmentation's scratch; spanBlock and
+	// markBlock the blocks a paragraph's spans and quotation marks are
+	// kept in (one allocation for many paragraphs).
 	spanBuf, spanBlock []Span
+	markBuf, markBlock []qmark
 }
 
 type paraInfo struct {
@@ -123,7 +125,9 @@ func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes
 		info, ok := c.paras[p]
 		if !ok {
 			c.spanBuf = segmentParagraph(p, 0, len(p), c.spanBuf[:0])
-			info = paraInfo{spans: c.keepSpans(c.spanBuf), marks: scanMarks(p), words: countWordRuns(p), hash: maphash.String(c.seed, p)}
+			c.markBuf = appendMarks(c.markBuf[:0], p)
+			info = paraInfo{spans: keep(&c.spanBlock, c.spanBuf, 256), marks: keep(&c.markBlock, c.markBuf, 64),
+				words: countWordRuns(p), hash: maphash.String(c.seed, p)}
 			c.paras[p] = info
 		}
 		for _, sp := range info.spans {
@@ -139,19 +143,25 @@ func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes
 		start = end + 1
 	}
 	if c.paras == nil {
-		marks = scanMarks(text)
+		marks = appendMarks(nil, text)
 	}
 	return spans, words, hashes, marks
 }
 
-// keepSpans returns a copy of sp cut from a shared block.
-func (c *prepCache) keepSpans(sp []Span) []Span {
-	if cap(c.spanBlock)-len(c.spanBlock) < len(sp) {
-		c.spanBlock = make([]Span, 0, max(len(sp), 256))
+// keep returns a copy of xs cut from *block, whose new blocks hold at
+// least least elements: a version's paragraphs and sentences need
+// hundreds of small slices, which this makes a few allocations (nil for
+// none).
+func keep[T any](block *[]T, xs []T, least int) []T {
+	if len(xs) == 0 {
+		return nil
 	}
-	n := len(c.spanBlock)
-	c.spanBlock = append(c.spanBlock, sp...)
-	return c.spanBlock[n:len(c.spanBlock):len(c.spanBlock)]
+	if cap(*block)-len(*block) < len(xs) {
+		*block = make([]T, 0, max(len(xs), least))
+	}
+	n := len(*block)
+	*block = append(*block, xs...)
+	return (*block)[n:len(*block):len(*block)]
 }
 
 func prepare(d Document, cache *prepCache) *version {

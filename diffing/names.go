@@ -124,12 +124,37 @@ func nameRuns(s string, toks []word, sentence bool) []nameRun {
 
 // appendNameRuns is nameRuns appending to runs.
 func appendNameRuns(runs []nameRun, s string, toks []word, sentence bool) []nameRun {
+	return appendNameRunsIn(runs, s, toks, sentence, nil)
+}
+
+// appendNameRunsIn is appendNameRuns with the runs' words cut from block
+// (nil: from a list made for the sentence), which it advances past them:
+// the words of a version's runs then take a few allocations, not one per
+// sentence.
+func appendNameRunsIn(runs []nameRun, s string, toks []word, sentence bool, block *[]string) []nameRun {
 	first := len(runs)
 	var run nameRun
 	var cur *nameRun // &run while a run is open
 	// The runs' words are cut from one list made at the first run: one
 	// allocation per sentence rather than a few per name.
 	var buf []string
+	rem := 0 // room left in block when buf was cut from it
+	if block != nil {
+		if cap(*block)-len(*block) < 16 {
+			*block = make([]string, 0, 256)
+		}
+		rem = cap(*block) - len(*block)
+		buf = (*block)[len(*block):len(*block)]
+		defer func() {
+			if cap(buf) == rem {
+				*block = (*block)[:len(*block)+len(buf)]
+			} else {
+				// buf outgrew the block, and runs may hold words
+				// written to it before: none of it is free.
+				*block = (*block)[:cap(*block)]
+			}
+		}()
+	}
 	lastEnd := -1
 	addWord := func(w string) {
 		buf = append(buf, w)

@@ -123,8 +123,10 @@ func elision(s string, i, n int) (bool, int) {
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // scanMarks classifies every quote-like rune by its neighbours.
-func scanMarks(s string) []qmark {
-	var marks []qmark
+func scanMarks(s string) []qmark { return appendMarks(nil, s) }
+
+// appendMarks is scanMarks appending to marks.
+func appendMarks(marks []qmark, s string) []qmark {
 	para := 0
 	prev := rune(-1)
 	skip := -1 // the second apostrophe of ’n’

@@ -89,23 +89,12 @@ type attrScratch struct {
 	// runBuf is scratch for a sentence's name runs; runBlock the block the
 	// cache's copies are cut from.
 	runBuf, runBlock []nameRun
+	// nameWordBlock is the block the cached runs' words are cut from.
+	nameWordBlock []string
 	// noAfterHint makes after tokenize what follows a quotation afresh
 	// (tests compare the two ways).
 	noAfterHint bool
 	parts       map[string]personParts // see personOf
-}
-
-// keepRuns returns a copy of runs cut from a shared block (nil for none).
-func (sc *attrScratch) keepRuns(runs []nameRun) []nameRun {
-	if len(runs) == 0 {
-		return nil
-	}
-	if cap(sc.runBlock)-len(sc.runBlock) < len(runs) {
-		sc.runBlock = make([]nameRun, 0, max(len(runs), 64))
-	}
-	n := len(sc.runBlock)
-	sc.runBlock = append(sc.runBlock, runs...)
-	return sc.runBlock[n:len(sc.runBlock):len(sc.runBlock)]
 }
 
 // newAttrScratch returns scratch made at a size most sentences fit.
@@ -395,8 +384,8 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 				at.sentWords, opens = at.nameWords(sp.Start, sp.End, at.sentWords[:0])
 			}
 			toks = at.sentWords
-			at.runBuf = appendNameRuns(at.runBuf[:0], s[sp.Start:sp.End], toks, opens)
-			runs = at.keepRuns(at.runBuf)
+			at.runBuf = appendNameRunsIn(at.runBuf[:0], s[sp.Start:sp.End], toks, opens, &at.nameWordBlock)
+			runs = keep(&at.runBlock, at.runBuf, 64)
 			// Only quotations need the words later; the rest of the
 			// sentences keep their name runs alone.
 			if quoted {

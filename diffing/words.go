@@ -190,7 +190,9 @@ func WordDiff(before, after string) []Op {
 		}
 		return []Op{{OpEqual, before}}
 	}
-	ta, tb := tokenize(before), tokenize(after)
+	// A sentence's tokens, usually, without allocating.
+	var sa, sb [96]token
+	ta, tb := appendTokens(sa[:0], before), appendTokens(sb[:0], after)
 	var ops []Op
 	if len(ta) > maxDiffTokens || len(tb) > maxDiffTokens {
 		ops = coarseDiff(before, after, ta, tb)
