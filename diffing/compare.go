@@ -194,6 +194,7 @@ func prepare(d Document, cache *prepCache) *version {
 	para, idx, lastNL := 1, 0, 0
 	qi := 0
 	v.sents = make([]sentence, 0, len(spans))
+	var frags, fragBlock []quoteFrag // a sentence's quotation parts, and the block they are kept in
 	for _, sp := range spans {
 		if sp.End <= sp.Start {
 			continue
@@ -212,13 +213,15 @@ func prepare(d Document, cache *prepCache) *version {
 		for qi < len(top) && top[qi].Inner.End <= sp.Start {
 			qi++
 		}
+		frags = frags[:0]
 		for k := qi; k < len(top) && top[k].Inner.Start < sp.End; k++ {
 			q := top[k]
 			a, b := max(q.Inner.Start, sp.Start), min(q.Inner.End, sp.End)
 			if t := strings.TrimSpace(v.text[a:b]); b > a && t != "" {
-				s.quotes = append(s.quotes, quoteFrag{t, q.Speaker, q.Verb})
+				frags = append(frags, quoteFrag{t, q.Speaker, q.Verb})
 			}
 		}
+		s.quotes = keep(&fragBlock, frags, 32)
 		v.sents = append(v.sents, s)
 	}
 	v.blockquotes()

@@ -104,6 +104,18 @@ func TestPrepare_SameWithAnyCache(t *testing.T) {
 	if got, want := prepare(cur, newVersionCache(0, seedForTest)), prepare(cur, newPrepCache(0, seedForTest)); !reflect.DeepEqual(got, want) {
 		t.Fatal("a version's own cache, without paragraphs, changed the prepared version")
 	}
+	// Sentences touched by more quotations than a cache key holds, the
+	// same text with the quotations elsewhere, and with none.
+	many := `He said "one," "two," "three," and "four," Smith added. He said one, "two," "three," and "four," Smith added.`
+	none := `He said one, two, three, and four, Smith added.`
+	d := Document{Paragraphs: []string{many, many + " " + none, none, `"He said one, two, three, and four, Smith added."`, many}}
+	cache := newPrepCache(0, seedForTest)
+	for range 2 { // cold, then warm
+		got := prepare(d, cache)
+		if want := prepare(d, &prepCache{seed: seedForTest, scratch: newAttrScratch()}); !reflect.DeepEqual(got, want) {
+			t.Fatal("the sentence cache changed a version whose sentences hold many quotations")
+		}
+	}
 }
 
 // TestCompare_SameOnOneOrTwoCores: long texts are prepared at once on

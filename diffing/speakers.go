@@ -4,7 +4,6 @@ import (
 	"math/bits"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -307,10 +306,16 @@ func newSentenceCache(size int) *sentenceCache {
 }
 
 // sentenceKey is a sentence's text and, when quotations touch it, where
-// they lie in it.
+// they lie in it (relative to its start): the words outside quotations
+// depend on them. A sentence touched by more quotations than a key holds
+// is not cached.
 type sentenceKey struct {
-	text, quotes string
+	text   string
+	quotes [maxKeyQuotes][2]int32
+	n      int32 // the quotations touching the sentence
 }
+
+const maxKeyQuotes = 3
 
 type cachedSentence struct {
 	toks []word // offsets relative to the sentence start; nil without quotations
@@ -352,23 +357,20 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 		)
 		key := sentenceKey{text: s[sp.Start:sp.End]}
 		overlap := ti < len(top) && top[ti].Start < sp.End // a quotation lies in the sentence
-		if cache != nil && overlap {
-			// The tokens outside quotations depend on where they lie.
-			var kb [48]byte
-			b := kb[:0]
-			for k := ti; k < len(top) && top[k].Start < sp.End; k++ {
-				b = strconv.AppendInt(b, int64(top[k].Start-sp.Start), 10)
-				b = append(b, ':')
-				b = strconv.AppendInt(b, int64(top[k].End-sp.Start), 10)
-				b = append(b, ' ')
+		cached := cache != nil
+		for k := ti; cached && k < len(top) && top[k].Start < sp.End; k++ {
+			if key.n == maxKeyQuotes {
+				cached = false
+				break
 			}
-			key.quotes = string(b)
+			key.quotes[key.n] = [2]int32{int32(top[k].Start - sp.Start), int32(top[k].End - sp.Start)}
+			key.n++
 		}
 		// Tokens and runs are kept relative to the sentence start, so a
 		// cached sentence is used without copying.
 		quoted := qi < len(top) && top[qi].Start < sp.End
 		var e int32 = -1
-		if cache != nil {
+		if cached {
 			if x, ok := cache.idx[key]; ok {
 				e = x
 			}
@@ -393,7 +395,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			} else {
 				toks = nil
 			}
-			if cache != nil {
+			if cached {
 				cache.idx[key] = int32(len(cache.entries))
 				cache.entries = append(cache.entries, cachedSentence{toks, runs})
 			}
