@@ -410,8 +410,13 @@ func set(words ...string) *wordSet {
 
 // bloomBit is the bit of a non-empty word in a wordSet's bitmap.
 func bloomBit[T string | []byte](w T) uint32 {
-	second := w[len(w)/2]
-	h := uint32(len(w))*0x9E3779B1 ^ uint32(w[0])*0x85EBCA77 ^ uint32(second)*0x27D4EB2F ^ uint32(w[len(w)-1])*0xC2B2AE3D
+	return bloomBit3(len(w), w[0], w[len(w)/2], w[len(w)-1])
+}
+
+// bloomBit3 is bloomBit of a word of n bytes from its first, middle and
+// last bytes.
+func bloomBit3(n int, first, middle, last byte) uint32 {
+	h := uint32(n)*0x9E3779B1 ^ uint32(first)*0x85EBCA77 ^ uint32(middle)*0x27D4EB2F ^ uint32(last)*0xC2B2AE3D
 	return h >> 21 // 11 bits
 }
 
@@ -442,9 +447,29 @@ func (s *wordSet) hasBytes(b []byte) bool {
 // stack; the bitmap is read only then, as lowering other text can
 // change its bytes and length (K, the Kelvin sign, lowers to "k").
 func (s *wordSet) hasLower(w string) bool {
+	var or byte
+	for i := 0; i < len(w); i++ {
+		or |= w[i]
+	}
+	if or >= utf8.RuneSelf || len(w) == 0 {
+		return s.m[strings.ToLower(w)]
+	}
+	// ASCII: the bitmap's bit comes from three lowered bytes, and most
+	// words stop there, before being lowered whole.
+	h := bloomBit3(len(w), lowerByte(w[0]), lowerByte(w[len(w)/2]), lowerByte(w[len(w)-1]))
+	if s.bloom[h>>6]>>(h&63)&1 == 0 {
+		return false
+	}
 	var buf [32]byte
 	if lw, ok := lowerASCII(w, buf[:0]); ok {
-		return s.hasBytes(lw)
+		return s.m[string(lw)]
 	}
 	return s.m[strings.ToLower(w)]
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	return c
 }
