@@ -1,6 +1,9 @@
 package diffing
 
-import "math/bits"
+import (
+	"math/bits"
+	"unicode/utf8"
+)
 
 // skipPlain returns the first index j >= i of s at which s[j] is one of
 // a, b and c or is not ASCII, or len(s). It reads eight bytes at a time:
@@ -64,4 +67,56 @@ func wordBytes(v uint64) uint64 {
 // and the space).
 func spaceBytes(v uint64) uint64 {
 	return ge(v, '\t')&le(v, '\r') | le(v^0x20*ones, 0)
+}
+
+// nextLoud returns the index of the first byte of s from i on that is a
+// capital or beyond ASCII, or len(s), eight bytes at a time.
+func nextLoud(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		v := load64(s, i)
+		if m := v&highs | ge(v&^highs, 'A')&le(v&^highs, 'Z'); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return i
+		}
+	}
+	return i
+}
+
+// chunkEnd returns the end of the chunk of s that starts at i (the next
+// ASCII space, or len(s)), and whether the chunk is loud: holds a capital
+// or a byte beyond ASCII. It reads eight bytes at a time.
+func chunkEnd(s string, i int) (int, bool) {
+	loud := false
+	for ; i+8 <= len(s); i += 8 {
+		v := load64(s, i)
+		k := asciiPrefix(v)
+		m := lowBytes(max(k, 1)) // k = 0: m is unused
+		if k > 0 {
+			if sp := spaceBytes(v) & m; sp != 0 {
+				e := bits.TrailingZeros64(sp) >> 3 // the first space
+				if e > 0 && ge(v, 'A')&le(v, 'Z')&lowBytes(e) != 0 {
+					loud = true
+				}
+				return i + e, loud
+			}
+			if ge(v, 'A')&le(v, 'Z')&m != 0 {
+				loud = true
+			}
+		}
+		if k < 8 {
+			// A byte beyond ASCII at i+k: loud; go on from the byte after it.
+			loud = true
+			i += k + 1 - 8
+		}
+	}
+	for ; i < len(s) && asciiSpace[s[i]] != 1; i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			loud = true
+		}
+	}
+	return i, loud
 }

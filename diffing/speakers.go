@@ -1,7 +1,6 @@
 package diffing
 
 import (
-	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -148,13 +147,13 @@ func (at *attributor) outsideFrom(a, b int, qs []Quote, base int, out []word) []
 // nameWords returns, for a sentence s[a:b] holding no quotation, the words
 // appendNameRuns needs to find its name runs (offsets relative to a), and
 // whether the first of them opens the sentence. Most of a sentence is
-// lower-case ASCII, which can neither start nor end a run: the sentence is
-// read in chunks between ASCII spaces, and a chunk without capitals or
-// other bytes beyond ASCII is tokenized only if a run may be open when it
-// starts (after a chunk that was read, unless that one was neither loud
-// nor a lone connector, as in "Bank of"), or if it comes before a loud
-// chunk and a quotation mark ends it or the words read so far (whether a
-// quotation mark precedes a name decides whether it opens a run). As
+// lower-case ASCII, which can neither start nor end a run, so the sentence
+// is not tokenized whole: its loud bytes (capitals, bytes beyond ASCII)
+// are found eight at a time, and only the chunks between ASCII spaces that
+// a run may touch are tokenized: a loud chunk, the chunks after it while a
+// run may still be open (after a loud chunk or a lone connector: "Bank of
+// the"), and the chunk before it when that chunk, or the words read so
+// far, end with a quotation mark (a name after one opens a run). As
 // tokenization starts afresh after a space, the words read are exactly
 // those outsideFrom gives, and the runs found are the same, but for their
 // endTok, which indexes the shorter list (TestNameWords_SameRuns).
@@ -207,58 +206,6 @@ func (at *attributor) nameWords(a, b int, out []word) ([]word, bool) {
 		pos = i
 	}
 	return out, opens
-}
-
-// nextLoud returns the index of the first byte of s from i on that is a
-// capital or beyond ASCII, or len(s), eight bytes at a time.
-func nextLoud(s string, i int) int {
-	for ; i+8 <= len(s); i += 8 {
-		v := load64(s, i)
-		if m := v&highs | ge(v&^highs, 'A')&le(v&^highs, 'Z'); m != 0 {
-			return i + bits.TrailingZeros64(m)>>3
-		}
-	}
-	for ; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
-			return i
-		}
-	}
-	return i
-}
-
-// chunkEnd returns the end of the chunk of s that starts at i (the next
-// ASCII space, or len(s)), and whether the chunk is loud: holds a capital
-// or a byte beyond ASCII. It reads eight bytes at a time.
-func chunkEnd(s string, i int) (int, bool) {
-	loud := false
-	for ; i+8 <= len(s); i += 8 {
-		v := load64(s, i)
-		k := bits.TrailingZeros64(v&highs) >> 3 // the ASCII bytes before any other, 0 to 8
-		m := lowBytes(max(k, 1))                // k = 0: m is unused
-		if k > 0 {
-			if sp := spaceBytes(v) & m; sp != 0 {
-				e := bits.TrailingZeros64(sp) >> 3 // the first space
-				if e > 0 && ge(v, 'A')&le(v, 'Z')&lowBytes(e) != 0 {
-					loud = true
-				}
-				return i + e, loud
-			}
-			if ge(v, 'A')&le(v, 'Z')&m != 0 {
-				loud = true
-			}
-		}
-		if k < 8 {
-			// A byte beyond ASCII at i+k: loud; go on from the byte after it.
-			loud = true
-			i += k + 1 - 8
-		}
-	}
-	for ; i < len(s) && asciiSpace[s[i]] != 1; i++ {
-		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
-			loud = true
-		}
-	}
-	return i, loud
 }
 
 // wordsOf appends the non-space tokens of s[a:b] to out, with offsets
