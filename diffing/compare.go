@@ -148,10 +148,10 @@ func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes
 	return spans, words, hashes, marks
 }
 
-// keep returns a copy of xs cut from *block, whose new blocks hold at
-// least least elements: a version's paragraphs and sentences need
-// hundreds of small slices, which this makes a few allocations (nil for
-// none).
+// keep returns a copy of xs cut from *block (nil for none), making a new
+// block of at least least elements when it is full: a version's
+// paragraphs and sentences need hundreds of small slices, which this
+// makes a few allocations.
 func keep[T any](block *[]T, xs []T, least int) []T {
 	if len(xs) == 0 {
 		return nil
