@@ -1,7 +1,8 @@
 package diffing
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -233,7 +234,7 @@ func findQuotesMarks(s string, marks []qmark) []Quote {
 	canClose := make([][famCount]bool, nPara)
 	startsWith := make([][famCount]bool, nPara)
 	laterClose := make([]bool, len(marks)) // a later single close in the same paragraph
-	seen := map[int]bool{}
+	seen := make([]bool, nPara) // a single close later in the paragraph
 	for k := len(marks) - 1; k >= 0; k-- {
 		m := marks[k]
 		if m.close {
@@ -316,7 +317,7 @@ func findQuotesMarks(s string, marks []qmark) []Quote {
 	for ; cur < nPara; cur++ {
 		endPara(cur)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	slices.SortStableFunc(out, func(x, y Quote) int { return cmp.Compare(x.Start, y.Start) })
 	return out
 }
 
