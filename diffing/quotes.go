@@ -234,7 +234,7 @@ func findQuotesMarks(s string, marks []qmark) []Quote {
 	canClose := make([][famCount]bool, nPara)
 	startsWith := make([][famCount]bool, nPara)
 	laterClose := make([]bool, len(marks)) // a later single close in the same paragraph
-	seen := make([]bool, nPara) // a single close later in the paragraph
+	seen := make([]bool, nPara)            // a single close later in the paragraph
 	for k := len(marks) - 1; k >= 0; k-- {
 		m := marks[k]
 		if m.close {
