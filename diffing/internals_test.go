@@ -108,12 +108,19 @@ func TestPrepare_SameWithAnyCache(t *testing.T) {
 	// same text with the quotations elsewhere, and with none.
 	many := `He said "one," "two," "three," and "four," Smith added. He said one, "two," "three," and "four," Smith added.`
 	none := `He said one, two, three, and four, Smith added.`
-	d := Document{Paragraphs: []string{many, many + " " + none, none, `"He said one, two, three, and four, Smith added."`, many}}
+	// "Smith said no more." inside a quotation, then outside one: the same
+	// text, cached twice; the pronoun after it must resolve to Smith.
+	inside := `"We will act. Smith said no more. We end," Jones said.`
+	outside := `Smith said no more. "We go," he said.`
+	d := Document{Paragraphs: []string{many, many + " " + none, none, `"He said one, two, three, and four, Smith added."`, many, inside, outside}}
 	cache := newPrepCache(0, seedForTest)
 	for range 2 { // cold, then warm
 		got := prepare(d, cache)
 		if want := prepare(d, &prepCache{seed: seedForTest, scratch: newAttrScratch()}); !reflect.DeepEqual(got, want) {
 			t.Fatal("the sentence cache changed a version whose sentences hold many quotations")
+		}
+		if last := got.sents[len(got.sents)-1]; len(last.quotes) != 1 || last.quotes[0].speaker != "Smith" {
+			t.Fatalf("the quotation after Smith's sentence: %+v, want it spoken by Smith", last.quotes)
 		}
 	}
 }

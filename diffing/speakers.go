@@ -241,32 +241,59 @@ func attribute(s string, sents []Span, qs []Quote) {
 // sentenceCache keeps, by sentence text and where quotations lie in it,
 // the name runs of a sentence and, when quotations touch it, its words:
 // they do not depend on context, and two versions of an article share
-// almost all of their sentences. The map holds indexes into entries, so
-// that a map made at a long text's size costs a third of the memory.
+// almost all of their sentences. The map holds, by text alone (the fast
+// string-keyed map), the index of the text's first entry in entries; the
+// entries of one text with quotations elsewhere are chained by next.
 type sentenceCache struct {
-	idx     map[sentenceKey]int32
+	idx     map[string]int32
 	entries []cachedSentence
 }
 
 func newSentenceCache(size int) *sentenceCache {
-	return &sentenceCache{idx: make(map[sentenceKey]int32, size)}
+	return &sentenceCache{idx: make(map[string]int32, size)}
 }
 
-// sentenceKey is a sentence's text and, when quotations touch it, where
-// they lie in it (relative to its start): the words outside quotations
-// depend on them. A sentence touched by more quotations than a key holds
-// is not cached.
-type sentenceKey struct {
-	text   string
+// lookup returns the entry for the sentence text with quotations at key,
+// or -1.
+func (c *sentenceCache) lookup(text string, key quotePlaces) int32 {
+	e, ok := c.idx[text]
+	if !ok {
+		return -1
+	}
+	for ; e >= 0; e = c.entries[e].next {
+		if c.entries[e].quotes == key {
+			return e
+		}
+	}
+	return -1
+}
+
+// add keeps an entry for the sentence text with quotations at key.
+func (c *sentenceCache) add(text string, key quotePlaces, toks []word, runs []nameRun) {
+	e := int32(len(c.entries))
+	next := int32(-1)
+	if first, ok := c.idx[text]; ok {
+		next = first
+	}
+	c.idx[text] = e
+	c.entries = append(c.entries, cachedSentence{toks: toks, runs: runs, quotes: key, next: next})
+}
+
+// quotePlaces is where the quotations touching a sentence lie in it
+// (relative to its start): the words outside quotations depend on them. A
+// sentence touched by more quotations than a key holds is not cached.
+type quotePlaces struct {
 	quotes [maxKeyQuotes][2]int32
-	n      int32 // the quotations touching the sentence
+	n      int32
 }
 
 const maxKeyQuotes = 3
 
 type cachedSentence struct {
-	toks []word // offsets relative to the sentence start; nil without quotations
-	runs []nameRun
+	toks   []word // offsets relative to the sentence start; nil without quotations
+	runs   []nameRun
+	quotes quotePlaces
+	next   int32 // the next entry of the same text, or -1
 }
 
 // appendAbsolute appends toks to dst with offsets moved from relative to
@@ -302,7 +329,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			toks []word
 			runs []nameRun
 		)
-		key := sentenceKey{text: s[sp.Start:sp.End]}
+		var key quotePlaces
 		overlap := ti < len(top) && top[ti].Start < sp.End // a quotation lies in the sentence
 		cached := cache != nil
 		for k := ti; cached && k < len(top) && top[k].Start < sp.End; k++ {
@@ -318,9 +345,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 		quoted := qi < len(top) && top[qi].Start < sp.End
 		var e int32 = -1
 		if cached {
-			if x, ok := cache.idx[key]; ok {
-				e = x
-			}
+			e = cache.lookup(s[sp.Start:sp.End], key)
 		}
 		if e >= 0 {
 			c := &cache.entries[e]
@@ -343,8 +368,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 				toks = nil
 			}
 			if cached {
-				cache.idx[key] = int32(len(cache.entries))
-				cache.entries = append(cache.entries, cachedSentence{toks, runs})
+				cache.add(s[sp.Start:sp.End], key, toks, runs)
 			}
 		}
 		for i := range runs {
