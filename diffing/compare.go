@@ -87,10 +87,10 @@ type paraInfo struct {
 
 // newPrepCache returns a cache for versions of about size bytes: its maps
 // are made at their final size rather than grown (a sentence is about 120
-// bytes, a paragraph three of them).
+// bytes; news paragraphs hold one or two of them).
 func newPrepCache(size int, seed maphash.Seed) *prepCache {
 	sents := size / 120
-	return &prepCache{seed: seed, paras: make(map[string]paraInfo, sents/3), sents: newSentenceCache(sents), scratch: newAttrScratch()}
+	return &prepCache{seed: seed, paras: make(map[string]paraInfo, size/150), sents: newSentenceCache(sents), scratch: newAttrScratch()}
 }
 
 // newVersionCache is newPrepCache for a version prepared on its own: only
