@@ -389,7 +389,7 @@ func lowerEq(w, target string) bool {
 
 // wordSet is a set of words. Nearly every word looked up is not in it,
 // and most of those are turned away by a bitmap indexed by a hash of the
-// word's length and first, second and last bytes, before the map is
+// word's length and first, middle and last bytes, before the map is
 // hashed and probed.
 type wordSet struct {
 	m     map[string]bool
