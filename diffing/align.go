@@ -624,10 +624,7 @@ func foldHash(key uint64, w string) uint64 {
 		if c >= utf8.RuneSelf {
 			return fnvFold(key, fold(w))
 		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		h = (h ^ uint64(c)) * fnvPrime
+		h = (h ^ uint64(lowerByte(c))) * fnvPrime
 	}
 	return h
 }

@@ -366,10 +366,7 @@ func lowerASCIILetters(dst []byte, s string) []byte {
 	}
 	for ; i < len(s); i++ {
 		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		dst = append(dst, c)
+		dst = append(dst, lowerByte(c))
 	}
 	return dst
 }

@@ -169,10 +169,7 @@ func lowerASCII(w string, buf []byte) ([]byte, bool) {
 		if c >= utf8.RuneSelf {
 			return nil, false
 		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
+		buf[i] = lowerByte(c)
 	}
 	return buf, true
 }
@@ -377,10 +374,7 @@ func lowerEq(w, target string) bool {
 		if c >= utf8.RuneSelf {
 			return strings.ToLower(w) == target
 		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != target[i] {
+		if lowerByte(c) != target[i] {
 			return false
 		}
 	}
@@ -467,6 +461,7 @@ func (s *wordSet) hasLower(w string) bool {
 	return s.m[strings.ToLower(w)]
 }
 
+// lowerByte lowers an ASCII capital and leaves any other byte as it is.
 func lowerByte(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
 		c += 'a' - 'A'
