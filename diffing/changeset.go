@@ -14,6 +14,10 @@ type Document struct {
 	Title    string
 	Byline   string
 	Modified string // dateModified as the page gives it, if any
+	// Dek is the standfirst or summary shown under the headline ("" when
+	// the page has none). It is compared like the headline: location
+	// paragraph -1.
+	Dek string
 	// Paragraphs are the body paragraphs in order. Text is normalized by
 	// Compare itself, so callers pass what extraction produced.
 	Paragraphs []string
@@ -26,6 +30,7 @@ type Kind string
 // The change kinds, from the most to the least specific.
 const (
 	HeadlineChanged   Kind = "headline_changed"
+	DekChanged        Kind = "dek_changed"
 	BylineChanged     Kind = "byline_changed"
 	QuoteAdded        Kind = "quote_added"
 	QuoteRemoved      Kind = "quote_removed"

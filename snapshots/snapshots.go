@@ -82,6 +82,8 @@ type Version struct {
 	Byline    string
 	Published string
 	Modified  string
+	// Dek is the standfirst or summary under the headline ("" when none).
+	Dek string
 	// Text is the body, paragraphs separated by one blank line.
 	Text       string
 	TextSHA256 string // hex SHA-256 of Title + "\n\n" + Text, set by Save
@@ -107,6 +109,13 @@ type Version struct {
 	// whoever relies on the text; not covered by ChainHash, which covers
 	// the page, not redline's reading of it.
 	Notes []string
+	// Reading is how the page was read (extract.Reading as JSON): the next
+	// version is read from the same containers. Provenance, like Notes.
+	Reading []byte
+	// Reread marks a version read afresh because the page's structure
+	// changed: its differences from the previous version may be the
+	// reading's, not the publisher's.
+	Reread bool
 }
 
 // VersionFilter selects versions. Zero fields do not filter.

@@ -49,6 +49,15 @@ type Rules struct {
 	// MaxDepth refuses documents that nest more elements than this. Zero,
 	// or anything over MaxParserDepth, means the HTML parser's own limit.
 	MaxDepth int
+
+	// Anchor is the reading of the article's previous version: while its
+	// containers still exist the page is read from them, the same way, so a
+	// change of extraction choice never shows up as an edit. Nil for a
+	// first version.
+	Anchor *Reading
+	// Template is what was learned of the page's host from its other
+	// pages (see Learn); nil when nothing is known yet.
+	Template *Template
 }
 
 // MaxParserDepth is how deep x/net/html lets elements nest: it refuses
@@ -67,7 +76,10 @@ type Article struct {
 	Modified     string   `json:"modified,omitempty"`
 	CanonicalURL string   `json:"canonical_url,omitempty"`
 	Lang         string   `json:"lang,omitempty"`
-	Paragraphs   []string `json:"paragraphs"`
+	// Dek is the standfirst, summary or lead paragraph shown under the
+	// headline; it is not repeated in Paragraphs.
+	Dek        string   `json:"dek,omitempty"`
+	Paragraphs []string `json:"paragraphs"`
 	// InvalidBytes counts the bytes of the page that were not valid in its
 	// charset and became U+FFFD in the text. The raw bytes are not touched.
 	InvalidBytes int `json:"invalid_bytes,omitempty"`
@@ -76,6 +88,39 @@ type Article struct {
 	// …", "3 invalid bytes replaced", "declared application/octet-stream,
 	// sniffed text/html". Provenance for the snapshot, not text to diff.
 	Notes []string `json:"notes,omitempty"`
+	// Reading says which part of the page the body was read from, so the
+	// next version can be read the same way (Rules.Anchor).
+	Reading Reading `json:"reading"`
+	// Reread is set when Rules.Anchor could not be followed (the page's
+	// structure changed): the body was read afresh from Reading's
+	// containers, and a difference from the previous version may be the
+	// reading's, not the publisher's.
+	Reread bool `json:"reread,omitempty"`
+}
+
+// Reading is how a page's body was read: the containers it came from, in
+// document order, and the blocks inside them left out as furniture.
+type Reading struct {
+	// Method is "rule", "anchor", "template" or "generic".
+	Method string `json:"method"`
+	// Containers are element paths ("body > main > div.article-body"),
+	// stable across versions of one page.
+	Containers []string `json:"containers"`
+	// Skip holds the keys (BlockKey) of the blocks inside the containers
+	// that were left out, so a re-reading leaves them out too.
+	Skip []string `json:"skip,omitempty"`
+}
+
+// Template is what pages of one host taught about its layout: where the
+// story lives and which blocks repeat on every page.
+type Template struct {
+	Host string `json:"host"`
+	// Pages is how many distinct pages of the host were observed.
+	Pages int `json:"pages"`
+	// Container is the element path the host's stories are read from.
+	Container string `json:"container"`
+	// Boilerplate holds the keys (BlockKey) of blocks seen on many pages.
+	Boilerplate []string `json:"boilerplate"`
 }
 
 // Text returns the paragraphs joined by blank lines: the text redline hashes
