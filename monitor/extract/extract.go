@@ -70,12 +70,12 @@ const DefaultTimeout = 10 * time.Second
 
 // Article is what redline snapshots of a page.
 type Article struct {
-	Title        string   `json:"title"`
-	Byline       string   `json:"byline,omitempty"`
-	Published    string   `json:"published,omitempty"`
-	Modified     string   `json:"modified,omitempty"`
-	CanonicalURL string   `json:"canonical_url,omitempty"`
-	Lang         string   `json:"lang,omitempty"`
+	Title        string `json:"title"`
+	Byline       string `json:"byline,omitempty"`
+	Published    string `json:"published,omitempty"`
+	Modified     string `json:"modified,omitempty"`
+	CanonicalURL string `json:"canonical_url,omitempty"`
+	Lang         string `json:"lang,omitempty"`
 	// Dek is the standfirst, summary or lead paragraph shown under the
 	// headline; it is not repeated in Paragraphs.
 	Dek        string   `json:"dek,omitempty"`
