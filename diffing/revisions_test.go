@@ -112,22 +112,22 @@ var revisionsList = flag.Bool("revisions-list", false, "TestRealRevisions: list 
 // figure, reattribution, source and headline, and no copy-edit-only pair
 // above low severity (copyEditRaisedCeiling 0).
 var revisionFloors = map[string]struct{ precision, recall float64 }{
-	"quote":         {0.57, 1.00},
-	"figure":        {0.66, 0.68},
-	"reattribution": {0.00, 0.00},
+	"quote":         {0.62, 1.00},
+	"figure":        {0.65, 0.68},
+	"reattribution": {0.20, 1.00},
 	"speaker_role":  {0.00, 0.00},
 	"source":        {0.00, 0.00},
-	"headline":      {0.87, 0.94},
+	"headline":      {0.88, 0.88},
 	"dek":           {0.00, 0.00},
-	"entity":        {0.10, 0.50},
-	"negation":      {0.33, 1.00},
+	"entity":        {0.20, 0.71},
+	"negation":      {0.25, 1.00},
 }
 
 // figureLevelRecallFloor is the floor of the share of labelled figures
 // found one by one; copyEditRaisedCeiling the most copy-edit-only pairs
 // that may be raised above low severity (target 0).
 const (
-	figureLevelRecallFloor = 0.53
+	figureLevelRecallFloor = 0.54
 	copyEditRaisedCeiling  = 10
 )
 
