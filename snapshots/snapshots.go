@@ -86,7 +86,7 @@ type Version struct {
 	Dek string
 	// Text is the body, paragraphs separated by one blank line.
 	Text       string
-	TextSHA256 string // hex SHA-256 of Title + "\n\n" + Text, set by Save
+	TextSHA256 string // TextHash(Title, Dek, Text), set by Save
 
 	Raw       []byte // the response body as fetched
 	RawSHA256 string // hex SHA-256 of Raw, set by Save
