@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -38,7 +39,23 @@ const (
 	EventExtract Event = "extraction failed"
 	// EventStore: the check could not be read from or written to the store.
 	EventStore Event = "store failed"
+	// EventReread is no failure: the page's structure changed so that the
+	// previous version's reading was impossible, and the new version,
+	// stored marked Reread, was read afresh from another part of the
+	// page. Its differences may be the reading's, not the publisher's.
+	EventReread Event = "extraction changed"
 )
+
+// rereadReason says what a re-read version is now read from, given its
+// reading (extract.Reading as JSON): "extraction changed: now reading
+// body > main > div.story".
+func rereadReason(reading []byte) string {
+	var r extract.Reading
+	if json.Unmarshal(reading, &r) != nil || len(r.Containers) == 0 {
+		return string(EventReread) + ": now reading another part of the page"
+	}
+	return string(EventReread) + ": now reading " + strings.Join(r.Containers, ", ")
+}
 
 // ErrTooManySentences: a new version has more sentences than
 // Options.MaxSentences (max_sentences) allows; the check fails.
