@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -30,6 +31,9 @@ type diffView struct {
 	Counts        []countView
 	Changes       []changeView
 	Same          bool
+	// Reread is said instead of the changes when the later version was
+	// read afresh from another part of the page (report.RereadNote).
+	Reread string
 }
 
 type countView struct {
@@ -108,7 +112,7 @@ func document(v snapshots.Version) diffing.Document {
 	if v.Text != "" {
 		paras = strings.Split(v.Text, "\n\n")
 	}
-	return diffing.Document{Title: v.Title, Byline: v.Byline, Modified: v.Modified, Paragraphs: paras}
+	return diffing.Document{Title: v.Title, Byline: v.Byline, Modified: v.Modified, Dek: v.Dek, Paragraphs: paras}
 }
 
 // diff serves /articles/{id}/diff?from=N&to=M[&view=side].
@@ -153,7 +157,9 @@ func (s *server) diff(w http.ResponseWriter, r *http.Request) error {
 	for n := 1; n <= sum.Versions; n++ {
 		v.Numbers = append(v.Numbers, n)
 	}
-	if !cs.Empty() {
+	if !cs.Empty() && to.Reread && p.to == p.from+1 {
+		v.Reread = report.RereadNote(report.Item{Reread: true, Reading: readingOf(to)})
+	} else if !cs.Empty() {
 		v.Severity, v.SeverityClass = cs.Summary.Severity.String(), severityClass(cs.Summary.Severity.String())
 		v.Stealth = cs.Summary.StealthEdit
 		for _, kc := range report.KindCounts(cs) {
@@ -221,4 +227,16 @@ func changeViewOf(c diffing.Change, from int) changeView {
 		}
 	}
 	return cv
+}
+
+// readingOf names what a version was read from (its reading's containers,
+// which are scraped class names), "" when unknown.
+func readingOf(v snapshots.Version) string {
+	var r struct {
+		Containers []string `json:"containers"`
+	}
+	if json.Unmarshal(v.Reading, &r) != nil {
+		return ""
+	}
+	return strings.Join(r.Containers, ", ")
 }
