@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/redline-news/redline/monitor/extract"
+	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -160,6 +163,7 @@ or the version that was current at a time (--at).`, &cf, true)
 		field("Current at", stamp(at))
 	}
 	field("Title", v.Title)
+	field("Dek", v.Dek)
 	field("Byline", v.Byline)
 	field("Published", v.Published)
 	field("Modified", v.Modified)
@@ -169,6 +173,9 @@ or the version that was current at a time (--at).`, &cf, true)
 	field("Prev", v.PrevHash)
 	for _, note := range v.Notes {
 		field("Read", note) // provenance: how the page was read
+	}
+	if v.Reread {
+		field("Read", report.RereadNote(report.Item{Reread: true, Reading: readingOf(v)}))
 	}
 	fmt.Fprintln(a.stdout)
 	for p := range strings.SplitSeq(v.Text, "\n\n") {
@@ -236,4 +243,14 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// readingOf names what a version was read from, its reading's containers
+// ("" when unknown).
+func readingOf(v snapshots.Version) string {
+	var r extract.Reading
+	if json.Unmarshal(v.Reading, &r) != nil {
+		return ""
+	}
+	return strings.Join(r.Containers, ", ")
 }
