@@ -309,3 +309,56 @@ func mustURL(t *testing.T, s string) *url.URL {
 	}
 	return u
 }
+
+// TestMonitor_TemplateRecheckSample: one page in ten read by a host's
+// template is also read generically (no template, no anchor), for the
+// model to check the template against.
+func TestMonitor_TemplateRecheckSample(t *testing.T) {
+	pg := &switchable{}
+	pg.set(200, utf8HTML, articleHTML("Reservoir approved", longParas...))
+	srv := httptest.NewServer(pg)
+	defer srv.Close()
+	st := openStore(t)
+	var srcs []monitor.Source
+	for i := range 20 {
+		srcs = append(srcs, monitor.Source{Name: fmt.Sprintf("ledger-%02d", i), URL: fmt.Sprintf("%s/story-%d", srv.URL, i)})
+	}
+	m := monitor.New(monitor.Options{
+		Store:       st,
+		Client:      fetch.New(fetch.Options{Guard: allowing(t, srv), Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
+		Sources:     srcs,
+		Concurrency: 4,
+		Logger:      slog.New(slog.DiscardHandler),
+	})
+	// Each page's first reading is the template's; a second reading of
+	// the same page is the recheck's generic one.
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	var rechecks []extract.Rules
+	monitor.SetExtractor(m, func(p extract.Page, r extract.Rules) (extract.Article, error) {
+		a, err := extract.Extract(p, r)
+		mu.Lock()
+		defer mu.Unlock()
+		if seen[p.URL] {
+			rechecks = append(rechecks, r)
+			a.Reading.Method = "generic"
+		} else {
+			a.Reading.Method = "template"
+		}
+		seen[p.URL] = true
+		return a, err
+	})
+	for _, r := range m.Check(t.Context()) {
+		if r.Err != nil {
+			t.Fatalf("%s: %v", r.URL, r.Err)
+		}
+	}
+	if len(rechecks) != 2 {
+		t.Fatalf("%d generic rechecks of 20 template-read pages, want 2", len(rechecks))
+	}
+	for _, r := range rechecks {
+		if r.Template != nil || r.Anchor != nil {
+			t.Errorf("a recheck read with template %v, anchor %v; want the generic reading", r.Template, r.Anchor)
+		}
+	}
+}

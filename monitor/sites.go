@@ -201,8 +201,6 @@ func (s *sites) extract(ctx context.Context, page extract.Page, rules extract.Ru
 		tc.Boilerplate = slices.Clone(t.Boilerplate)
 		rules.Template = &tc
 	}
-	e.templated += boolInt(rules.Template != nil)
-	recheck := rules.Template != nil && e.templated%recheckEvery == 0
 	e.mu.Unlock()
 
 	a, err := s.read(page, rules)
@@ -213,6 +211,10 @@ func (s *sites) extract(ctx context.Context, page extract.Page, rules extract.Ru
 	switch a.Reading.Method {
 	case "generic", "anchor":
 	case "template":
+		e.mu.Lock()
+		e.templated++
+		recheck := e.templated%recheckEvery == 0
+		e.mu.Unlock()
 		if !recheck {
 			return a, nil
 		}
@@ -244,11 +246,4 @@ func (s *sites) extract(ctx context.Context, page extract.Page, rules extract.Ru
 		s.save(ctx, host, e)
 	}
 	return a, nil
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

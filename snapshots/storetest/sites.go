@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/redline-news/redline/snapshots"
@@ -75,6 +77,36 @@ var siteCases = []testCase{
 		}
 		equalSite(t, "Sites[0]", all[0], other) // by host
 		equalSite(t, "Sites[1]", all[1], learned)
+	}},
+	{"concurrent_saves_keep_one_whole_site", func(t *testing.T, s snapshots.Store) {
+		// Workers of several processes save the same host's model at once:
+		// the last writer wins, and what is stored is one save whole,
+		// never columns of one with the model of another.
+		ss := siteStore(t, s)
+		const n = 8
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for i := range n {
+			wg.Go(func() {
+				errs <- ss.SaveSite(t.Context(), snapshots.Site{Host: "news.example", Pages: i, Container: fmt.Sprintf("div.c%d", i),
+					Boilerplate: i, Updated: at(i), Model: fmt.Appendf(nil, `{"pages":%d}`, i)})
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("SaveSite: %v", err)
+			}
+		}
+		got, err := ss.Site(t.Context(), "news.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := got.Pages
+		want := snapshots.Site{Host: "news.example", Pages: i, Container: fmt.Sprintf("div.c%d", i),
+			Boilerplate: i, Updated: at(i), Model: fmt.Appendf(nil, `{"pages":%d}`, i)}
+		equalSite(t, "Site after concurrent saves", got, want)
 	}},
 	{"refuses_a_site_without_host_or_time", func(t *testing.T, s snapshots.Store) {
 		ss := siteStore(t, s)
