@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -361,4 +362,68 @@ func TestMonitor_TemplateRecheckSample(t *testing.T) {
 			t.Errorf("a recheck read with template %v, anchor %v; want the generic reading", r.Template, r.Anchor)
 		}
 	}
+}
+
+// TestMonitor_SiteModelsTwoProcesses: two monitors on one store file, as
+// two processes, learn the same host at once; the store keeps one whole
+// model for it, which either process can read back.
+func TestMonitor_SiteModelsTwoProcesses(t *testing.T) {
+	pg := &switchable{}
+	pg.set(200, utf8HTML, articleHTML("Reservoir approved", longParas...))
+	srv := httptest.NewServer(pg)
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "redline.db")
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for p := range 2 {
+		st := openStoreAt(t, path) // one store each, as two processes have
+		var srcs []monitor.Source
+		for i := range 10 {
+			srcs = append(srcs, monitor.Source{Name: fmt.Sprintf("p%d-%02d", p, i), URL: fmt.Sprintf("%s/p%d/story-%d", srv.URL, p, i)})
+		}
+		m := monitor.New(monitor.Options{
+			Store:       st,
+			Client:      fetch.New(fetch.Options{Guard: allowing(t, srv), Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
+			Sources:     srcs,
+			Concurrency: 3,
+			Logger:      slog.New(slog.DiscardHandler),
+		})
+		sp := &spy{edit: generic}
+		monitor.SetExtractor(m, sp.extract)
+		wg.Go(func() {
+			for _, r := range m.Check(t.Context()) {
+				if r.Err != nil {
+					errs <- fmt.Errorf("%s: %w", r.URL, r.Err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	st := openStoreAt(t, path)
+	sites, err := st.Sites(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := strings.ToLower(mustURL(t, srv.URL).Host)
+	if len(sites) != 1 || sites[0].Host != host {
+		t.Fatalf("sites = %+v, want one for %s", sites, host)
+	}
+	if err := json.Unmarshal(sites[0].Model, extract.NewSiteModel(host)); err != nil {
+		t.Errorf("the model two processes saved does not decode: %v (%q)", err, sites[0].Model)
+	}
+}
+
+func openStoreAt(t *testing.T, path string) *sqlite.Store {
+	t.Helper()
+	st := sqlite.New(path, slog.New(slog.DiscardHandler))
+	if err := st.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
