@@ -427,3 +427,26 @@ func openStoreAt(t *testing.T, path string) *sqlite.Store {
 	t.Cleanup(func() { st.Close() })
 	return st
 }
+
+func TestLearnedTemplate(t *testing.T) {
+	st := openStore(t)
+	for _, site := range []snapshots.Site{
+		{Host: "news.example", Model: []byte(`{"host":"news.example"}`), Updated: time.Unix(1, 0)},
+		{Host: "broken.example", Model: []byte(`{"host":`), Updated: time.Unix(1, 0)},
+	} {
+		if err := st.SaveSite(t.Context(), site); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, u := range []string{"https://news.example/a", "https://unknown.example/a", "file:///tmp/page.html"} {
+		if _, err := monitor.LearnedTemplate(t.Context(), st, u); err != nil {
+			t.Errorf("LearnedTemplate(%s): %v", u, err)
+		}
+	}
+	if tmpl, err := monitor.LearnedTemplate(t.Context(), st, "https://unknown.example/a"); tmpl != nil || err != nil {
+		t.Errorf("an unknown host: %+v, %v; want nothing learned", tmpl, err)
+	}
+	if _, err := monitor.LearnedTemplate(t.Context(), st, "https://BROKEN.example/a"); err == nil || !strings.Contains(err.Error(), "broken.example") {
+		t.Errorf("an unreadable model: err %v, want one naming the host", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"slices"
@@ -73,6 +74,29 @@ func hostOf(pageURL string) string {
 		return ""
 	}
 	return strings.ToLower(u.Host)
+}
+
+// LearnedTemplate returns what st learned of the template of pageURL's
+// host, as the monitor would read the page with it: nil when nothing was
+// learned yet. It returns an error naming the host when the stored model
+// cannot be read.
+func LearnedTemplate(ctx context.Context, st snapshots.SiteStore, pageURL string) (*extract.Template, error) {
+	host := hostOf(pageURL)
+	if host == "" {
+		return nil, nil
+	}
+	site, err := st.Site(ctx, host)
+	if errors.Is(err, snapshots.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	m := extract.NewSiteModel(host)
+	if err := json.Unmarshal(site.Model, m); err != nil {
+		return nil, fmt.Errorf("site %s: stored template: %w", host, err)
+	}
+	return m.Template(), nil
 }
 
 // get returns host's site with its model loaded, or nil when nothing can be

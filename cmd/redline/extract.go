@@ -11,15 +11,18 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/extract"
 	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/snapshots"
 )
 
 func runExtract(ctx context.Context, a *app, args []string) error {
 	fs := newFlagSet(a, "extract", "URL|FILE|-", "Print what redline would snapshot of a page: title, byline, dates and body paragraphs.", nil, false)
 	format := fs.String("format", "text", "output `FORMAT`: text or json")
 	textOnly := fs.Bool("text", false, "print the body alone")
+	store := fs.String("store", "", "read the page with the template the store at `PATH|URL` learned of its host, as the monitor would")
 	explain := fs.Bool("explain", false, "show, block by block, what was kept or dropped and why (rule, template, generic vote)")
 	selectors := fs.String("selectors", "", "site rules to try, as a source's selectors block in YAML: `'{body: div.story, remove: [.ad]}'`")
 	var ignore stringList
@@ -50,6 +53,12 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	page, err := readPage(ctx, a, fs.Arg(0))
 	if err != nil {
 		return err
+	}
+	if *store != "" && rules.Body.IsZero() {
+		// Site rules win over what was learned, as in the monitor.
+		if rules.Template, err = learnedTemplate(ctx, a, *store, page.URL); err != nil {
+			return err
+		}
 	}
 	if *explain {
 		art, decisions, err := extract.Explain(page, rules)
@@ -119,6 +128,21 @@ func printArticle(w io.Writer, art extract.Article) error {
 		fmt.Fprintln(w, sanitizeLine(p))
 	}
 	return nil
+}
+
+// learnedTemplate opens the store at dsn and returns what it learned of
+// the template of pageURL's host, nil when nothing.
+func learnedTemplate(ctx context.Context, a *app, dsn, pageURL string) (*extract.Template, error) {
+	st, err := openStore(ctx, dsn, a.logger())
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	ss, ok := st.(snapshots.SiteStore)
+	if !ok {
+		return nil, fmt.Errorf("the store keeps no site templates")
+	}
+	return monitor.LearnedTemplate(ctx, ss, pageURL)
 }
 
 // jsonDecision is one block of `extract --explain --format json`.

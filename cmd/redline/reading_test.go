@@ -239,3 +239,18 @@ func writeTestFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// TestExtractCommand_Store: --store reads the page with what the store
+// learned of its host; a store that cannot be opened is an error.
+func TestExtractCommand_Store(t *testing.T) {
+	page := filepath.Join(t.TempDir(), "page.html")
+	writeTestFile(t, page, "<html><head><title>T</title></head><body><article><h1>T</h1><p>The ministry approved the reservoir on Tuesday after a long review.</p></article></body></html>")
+	code, out, errOut := runCmd(t, context.Background(), "extract", "--store", seedReading(t), page)
+	if code != exitOK || !strings.Contains(out, "The ministry approved the reservoir") {
+		t.Errorf("exit %d, stderr %q:\n%s", code, errOut, out)
+	}
+	bad := filepath.Join(t.TempDir(), "missing", "dir", "redline.db")
+	if code, _, errOut := runCmd(t, context.Background(), "extract", "--store", bad, page); code != exitRuntime {
+		t.Errorf("unopenable store: exit %d, %q; want %d", code, errOut, exitRuntime)
+	}
+}
