@@ -2,7 +2,6 @@ package monitor
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -46,15 +45,13 @@ const (
 	EventReread Event = "extraction changed"
 )
 
-// rereadReason says what a re-read version is now read from, given its
-// reading (extract.Reading as JSON): "extraction changed: now reading
-// body > main > div.story".
-func rereadReason(reading []byte) string {
-	var r extract.Reading
-	if json.Unmarshal(reading, &r) != nil || len(r.Containers) == 0 {
-		return string(EventReread) + ": now reading another part of the page"
+// rereadReason says what a re-read version is now read from:
+// "extraction changed: now reading body > main > div.story".
+func rereadReason(v snapshots.Version) string {
+	if from := snapshots.ReadFrom(v); from != "" {
+		return string(EventReread) + ": now reading " + from
 	}
-	return string(EventReread) + ": now reading " + strings.Join(r.Containers, ", ")
+	return string(EventReread) + ": now reading another part of the page"
 }
 
 // ErrTooManySentences: a new version has more sentences than

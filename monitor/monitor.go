@@ -547,7 +547,7 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 		// The previous reading was impossible (the page's structure
 		// changed): what differs may be the reading's, not the
 		// publisher's, and is said so, once, with this version.
-		res.Event, res.Reason = EventReread, rereadReason(v.Reading)
+		res.Event, res.Reason = EventReread, rereadReason(*v)
 		log.Info("extraction changed", "version", v.Number, "reason", res.Reason)
 	}
 	// The body and headers are in the store now; a cycle of thousands of

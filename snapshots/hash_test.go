@@ -107,3 +107,16 @@ func TestTextHash_Dek(t *testing.T) {
 		t.Errorf("TextHash ignores an edit of the dek")
 	}
 }
+
+func TestReadFrom(t *testing.T) {
+	for _, tc := range []struct{ reading, want string }{
+		{`{"method":"anchor","containers":["body > main","body > aside.box"]}`, "body > main, body > aside.box"},
+		{`{"method":"generic","containers":null}`, ""},
+		{``, ""},
+		{`{"containers":`, ""},
+	} {
+		if got := snapshots.ReadFrom(snapshots.Version{Reading: []byte(tc.reading)}); got != tc.want {
+			t.Errorf("ReadFrom(%s) = %q, want %q", tc.reading, got, tc.want)
+		}
+	}
+}

@@ -6,7 +6,9 @@ package snapshots
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -187,4 +189,17 @@ type Store interface {
 	// nil and c.Outcome is not OutcomeNew.
 	Save(ctx context.Context, c *Check, v *Version) error
 	Close() error
+}
+
+// ReadFrom names the part of the page v's body was read from: the
+// containers of its Reading, joined by ", ", or "" when unknown. They are
+// element paths built from the page's own class names: scraped text.
+func ReadFrom(v Version) string {
+	var r struct {
+		Containers []string `json:"containers"`
+	}
+	if json.Unmarshal(v.Reading, &r) != nil {
+		return ""
+	}
+	return strings.Join(r.Containers, ", ")
 }

@@ -370,7 +370,7 @@ func itemOf(r monitor.Result) report.Item {
 		At:          r.Version.At,
 		Changes:     r.Changes,
 		Reread:      r.Version.Reread,
-		Reading:     readingOf(*r.Version),
+		Reading:     snapshots.ReadFrom(*r.Version),
 	}
 }
 

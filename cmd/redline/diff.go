@@ -192,7 +192,7 @@ func diffStored(ctx context.Context, a *app, cf *commonFlags, url string, from, 
 		ToVersion: newV.Number, At: newV.At, Changes: cs}
 	if newV.Reread && newV.Number == oldV.Number+1 {
 		// The later version was read from another part of the page.
-		item.Reread, item.Reading = true, readingOf(newV)
+		item.Reread, item.Reading = true, snapshots.ReadFrom(newV)
 	}
 	return renderDiff(a, f, item, exitCode)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/redline-news/redline/monitor/extract"
 	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/snapshots"
 )
@@ -175,7 +173,7 @@ or the version that was current at a time (--at).`, &cf, true)
 		field("Read", note) // provenance: how the page was read
 	}
 	if v.Reread {
-		field("Read", report.RereadNote(report.Item{Reread: true, Reading: readingOf(v)}))
+		field("Read", report.RereadNote(report.Item{Reread: true, Reading: snapshots.ReadFrom(v)}))
 	}
 	fmt.Fprintln(a.stdout)
 	for p := range strings.SplitSeq(v.Text, "\n\n") {
@@ -243,14 +241,4 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
-}
-
-// readingOf names what a version was read from, its reading's containers
-// ("" when unknown).
-func readingOf(v snapshots.Version) string {
-	var r extract.Reading
-	if json.Unmarshal(v.Reading, &r) != nil {
-		return ""
-	}
-	return strings.Join(r.Containers, ", ")
 }

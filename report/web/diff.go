@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -158,7 +157,7 @@ func (s *server) diff(w http.ResponseWriter, r *http.Request) error {
 		v.Numbers = append(v.Numbers, n)
 	}
 	if !cs.Empty() && to.Reread && p.to == p.from+1 {
-		v.Reread = report.RereadNote(report.Item{Reread: true, Reading: readingOf(to)})
+		v.Reread = report.RereadNote(report.Item{Reread: true, Reading: snapshots.ReadFrom(to)})
 	} else if !cs.Empty() {
 		v.Severity, v.SeverityClass = cs.Summary.Severity.String(), severityClass(cs.Summary.Severity.String())
 		v.Stealth = cs.Summary.StealthEdit
@@ -227,16 +226,4 @@ func changeViewOf(c diffing.Change, from int) changeView {
 		}
 	}
 	return cv
-}
-
-// readingOf names what a version was read from (its reading's containers,
-// which are scraped class names), "" when unknown.
-func readingOf(v snapshots.Version) string {
-	var r struct {
-		Containers []string `json:"containers"`
-	}
-	if json.Unmarshal(v.Reading, &r) != nil {
-		return ""
-	}
-	return strings.Join(r.Containers, ", ")
 }
