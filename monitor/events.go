@@ -38,7 +38,21 @@ const (
 	EventExtract Event = "extraction failed"
 	// EventStore: the check could not be read from or written to the store.
 	EventStore Event = "store failed"
+	// EventReread is no failure: the page's structure changed so that the
+	// previous version's reading was impossible, and the new version,
+	// stored marked Reread, was read afresh from another part of the
+	// page. Its differences may be the reading's, not the publisher's.
+	EventReread Event = "extraction changed"
 )
+
+// rereadReason says what a re-read version is now read from:
+// "extraction changed: now reading body > main > div.story".
+func rereadReason(v snapshots.Version) string {
+	if from := snapshots.ReadFrom(v); from != "" {
+		return string(EventReread) + ": now reading " + from
+	}
+	return string(EventReread) + ": now reading another part of the page"
+}
 
 // ErrTooManySentences: a new version has more sentences than
 // Options.MaxSentences (max_sentences) allows; the check fails.

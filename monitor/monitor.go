@@ -6,6 +6,7 @@ package monitor
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -124,9 +125,10 @@ const DefaultMaxSentences = 200_000
 
 // Monitor runs checks.
 type Monitor struct {
-	opt Options
-	log *slog.Logger
-	mu  sync.Mutex // serializes OnResult
+	opt   Options
+	log   *slog.Logger
+	mu    sync.Mutex // serializes OnResult
+	sites *sites     // what was learned of each host's template
 }
 
 // Result is the outcome of checking one article.
@@ -144,7 +146,9 @@ type Result struct {
 	Err     error
 	// Event names the failure when Err is set, and Reason says it for a
 	// person: "gone: 410", "extraction collapsed: 12 words vs 1840
-	// before", "selector .body matched 0 nodes at URL".
+	// before", "selector .body matched 0 nodes at URL". Without Err,
+	// EventReread says the new version was read afresh ("extraction
+	// changed: now reading main > div.story").
 	Event  Event
 	Reason string
 	// Ongoing is set on a failure when the article's previous check failed
@@ -194,7 +198,7 @@ func New(opt Options) *Monitor {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Monitor{opt: opt, log: opt.Logger}
+	return &Monitor{opt: opt, log: opt.Logger, sites: newSites(opt.Store, opt.Now, opt.Logger)}
 }
 
 // Run checks each source on its schedule until ctx is cancelled, then stops
@@ -331,6 +335,8 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 		}
 	}
 	wg.Wait()
+	// What the cycle taught of each host's template, not yet saved.
+	m.sites.flush(work)
 	sort.SliceStable(results, func(i, j int) bool {
 		if results[i].Source != results[j].Source {
 			return results[i].Source < results[j].Source
@@ -453,7 +459,11 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 		// Without a stored version a 304 would leave nothing to compare.
 		req.ETag, req.LastModified = art.ETag, art.LastModified
 	}
-	v, err := m.fetchVersion(ctx, t, req, &check)
+	var anchor *snapshots.Version
+	if hasPrev {
+		anchor = &prev
+	}
+	v, err := m.fetchVersion(ctx, t, req, &check, anchor, log)
 	if err == nil && v == nil && !hasPrev {
 		err = fmt.Errorf("fetch %s: 304 Not Modified to an unconditional request", art.URL)
 	}
@@ -515,6 +525,9 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 			sort.Strings(v.Kinds)
 		}
 	}
+	if !hasPrev {
+		v.Reread = false // a first version has no reading to depart from
+	}
 	check.Outcome = snapshots.OutcomeNew
 	if err := m.opt.Store.Save(ctx, &check, v); err != nil {
 		res.Err = fmt.Errorf("save version of %s: %w", art.URL, err)
@@ -529,6 +542,13 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 		res.Changes, res.RevertOf, res.Flapping, res.FlapOngoing = nil, 0, false, false
 		log.Debug("unchanged: stored meanwhile by another process", "version", check.Version)
 		return res
+	}
+	if v.Reread {
+		// The previous reading was impossible (the page's structure
+		// changed): what differs may be the reading's, not the
+		// publisher's, and is said so, once, with this version.
+		res.Event, res.Reason = EventReread, rereadReason(*v)
+		log.Info("extraction changed", "version", v.Number, "reason", res.Reason)
 	}
 	// The body and headers are in the store now; a cycle of thousands of
 	// results must not keep every page in memory until it ends.
@@ -591,7 +611,10 @@ func (m *Monitor) revertOf(ctx context.Context, articleID int64, latest int, tex
 
 // fetchVersion fetches and extracts t, filling the check's HTTP fields, and
 // returns the version it would save, or nil when the server answered 304.
-func (m *Monitor) fetchVersion(ctx context.Context, t target, req fetch.Request, check *snapshots.Check) (*snapshots.Version, error) {
+//
+// prev, when not nil, is the article's latest version: its reading is the
+// anchor, so the page is read from the same containers as before.
+func (m *Monitor) fetchVersion(ctx context.Context, t target, req fetch.Request, check *snapshots.Check, prev *snapshots.Version, log *slog.Logger) (*snapshots.Version, error) {
 	start := time.Now()
 	resp, err := m.opt.Client.Get(ctx, req)
 	defer func() { m.opt.Metrics.fetched(time.Since(start), err) }()
@@ -617,9 +640,24 @@ func (m *Monitor) fetchVersion(ctx context.Context, t target, req fetch.Request,
 		return nil, nil
 	}
 	page := extract.Page{URL: resp.FinalURL, ContentType: resp.Header.Get("Content-Type"), Body: resp.Body}
-	a, err := extract.Extract(page, t.src.Rules)
+	rules := t.src.Rules
+	if prev != nil && len(prev.Reading) > 0 {
+		var r extract.Reading
+		if err := json.Unmarshal(prev.Reading, &r); err != nil {
+			// Provenance only: the page is read afresh, and the version
+			// saved with a reading that will anchor the next one.
+			log.Warn("previous reading undecodable; reading afresh", "version", prev.Number, "err", err)
+		} else {
+			rules.Anchor = &r
+		}
+	}
+	a, err := m.sites.extract(ctx, page, rules)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", t.art.URL, err)
+	}
+	reading, err := json.Marshal(a.Reading)
+	if err != nil {
+		return nil, fmt.Errorf("extract %s: encode reading: %w", t.art.URL, err)
 	}
 	v := &snapshots.Version{
 		ArticleID: check.ArticleID,
@@ -628,12 +666,15 @@ func (m *Monitor) fetchVersion(ctx context.Context, t target, req fetch.Request,
 		Byline:    a.Byline,
 		Published: a.Published,
 		Modified:  a.Modified,
+		Dek:       a.Dek,
 		Text:      a.Text(),
 		Raw:       resp.Body,
 		Header:    headerText(resp),
 		Notes:     a.Notes, // provenance: how the page was read
+		Reading:   reading,
+		Reread:    a.Reread,
 	}
-	check.TextSHA256 = snapshots.TextHash(v.Title, v.Text)
+	check.TextSHA256 = snapshots.TextHash(v.Title, v.Dek, v.Text)
 	return v, nil
 }
 
@@ -655,7 +696,7 @@ func document(v snapshots.Version) diffing.Document {
 	if v.Text != "" {
 		paras = strings.Split(v.Text, "\n\n")
 	}
-	return diffing.Document{Title: v.Title, Byline: v.Byline, Modified: v.Modified, Paragraphs: paras}
+	return diffing.Document{Title: v.Title, Byline: v.Byline, Modified: v.Modified, Dek: v.Dek, Paragraphs: paras}
 }
 
 // Document is document for callers outside the package (diff of stored

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha1"
 	"encoding/xml"
 	"fmt"
@@ -84,7 +85,10 @@ func AtomEntryOf(it Item, generated time.Time) (AtomEntry, error) {
 		title = "(untitled)"
 	}
 	var kinds []string
-	if it.Changes != nil {
+	summary := ""
+	if it.Reread {
+		summary = RereadSentence
+	} else if it.Changes != nil {
 		for _, kc := range kindCounts(it.Changes) {
 			kinds = append(kinds, string(kc.kind))
 		}
@@ -93,7 +97,7 @@ func AtomEntryOf(it Item, generated time.Time) (AtomEntry, error) {
 		ID:      UUIDURN(fmt.Sprintf("redline change\x00%s\x00%d\x00%d", it.URL, it.FromVersion, it.ToVersion)),
 		Title:   fmt.Sprintf("[%s] %s (v%d → v%d)", itemSeverity(it), title, it.FromVersion, it.ToVersion),
 		Updated: at.UTC().Format(AtomTime),
-		Summary: strings.Join(kinds, ", "),
+		Summary: cmp.Or(summary, strings.Join(kinds, ", ")),
 		Content: &AtomContent{Type: "text", Body: text.String()},
 	}
 	if u, err := url.Parse(it.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {

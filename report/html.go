@@ -75,6 +75,7 @@ type htmlItem struct {
 	Kinds         []htmlKind
 	Changes       []htmlChange
 	NoChanges     bool
+	Reread        string // RereadNote for a re-read version, else ""
 }
 
 type htmlKind struct {
@@ -159,6 +160,10 @@ func htmlItemOf(it Item) htmlItem {
 	cs := it.Changes
 	if cs.Empty() {
 		hi.NoChanges = true
+		return hi
+	}
+	if it.Reread {
+		hi.Reread = RereadNote(it)
 		return hi
 	}
 	sev := itemSeverity(it)

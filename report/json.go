@@ -47,13 +47,19 @@ type jsonEvent struct {
 }
 
 type jsonItem struct {
-	URL         string             `json:"url"`
-	Source      string             `json:"source"`
-	Title       string             `json:"title"`
-	FromVersion int                `json:"from_version"`
-	ToVersion   int                `json:"to_version"`
-	At          string             `json:"at"`
-	Changes     *diffing.ChangeSet `json:"changes"`
+	URL         string `json:"url"`
+	Source      string `json:"source"`
+	Title       string `json:"title"`
+	FromVersion int    `json:"from_version"`
+	ToVersion   int    `json:"to_version"`
+	At          string `json:"at"`
+	// Reread (left out when false) marks a version read afresh from
+	// another part of the page: Note says so, and the changes are the
+	// reading's as much as the publisher's. Reading names the new part.
+	Reread  bool               `json:"reread,omitempty"`
+	Reading string             `json:"reading,omitempty"`
+	Note    string             `json:"note,omitempty"`
+	Changes *diffing.ChangeSet `json:"changes"`
 }
 
 // renderJSON writes the JSON format: items in the same order as the other
@@ -64,7 +70,7 @@ func renderJSON(b *bytes.Buffer, r Report) error {
 	out := jsonReport{Generated: r.Generated.UTC().Format(time.RFC3339), Items: []jsonItem{}, Omitted: r.Omitted}
 	for _, a := range groupArticles(r.Items) {
 		for _, it := range a.items {
-			out.Items = append(out.Items, jsonItem{
+			ji := jsonItem{
 				URL:         it.URL,
 				Source:      it.Source,
 				Title:       it.Title,
@@ -72,7 +78,11 @@ func renderJSON(b *bytes.Buffer, r Report) error {
 				ToVersion:   it.ToVersion,
 				At:          it.At.UTC().Format(time.RFC3339),
 				Changes:     it.Changes,
-			})
+			}
+			if it.Reread {
+				ji.Reread, ji.Reading, ji.Note = true, it.Reading, RereadSentence
+			}
+			out.Items = append(out.Items, ji)
 		}
 	}
 	out.OmittedEvents = r.OmittedEvents

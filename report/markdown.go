@@ -82,6 +82,11 @@ func markdownItem(b *bytes.Buffer, it Item) {
 		b.WriteString("No changes.\n")
 		return
 	}
+	if it.Reread {
+		// A label first, so the scraped container never starts the line.
+		fmt.Fprintf(b, "**Re-read:** %s\n", mdEscape(RereadNote(it)))
+		return
+	}
 	fields := []string{"**" + itemSeverity(it).String() + "**"}
 	if cs.Summary.StealthEdit {
 		fields = append(fields, "stealth edit")

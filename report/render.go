@@ -146,11 +146,16 @@ func groupArticles(items []Item) []article {
 	return arts
 }
 
-// itemSeverity is the highest severity in the item's change set.
+// itemSeverity is the highest severity in the item's change set. A
+// re-read version is low: what differs is evidence of a new reading, not
+// of an edit, until a person looks.
 func itemSeverity(it Item) diffing.Severity {
 	cs := it.Changes
 	if cs == nil {
 		return diffing.SeverityNone
+	}
+	if it.Reread {
+		return diffing.SeverityLow
 	}
 	s := cs.Summary.Severity
 	for _, c := range cs.Changes {
@@ -163,17 +168,34 @@ func itemSeverity(it Item) diffing.Severity {
 func countChanges(items []Item) int {
 	n := 0
 	for _, it := range items {
-		if it.Changes != nil {
+		switch {
+		case it.Reread:
+			n++ // one change: the reading
+		case it.Changes != nil:
 			n += len(it.Changes.Changes)
 		}
 	}
 	return n
 }
 
+// RereadSentence is what a report says of a re-read version instead of
+// listing its differences.
+const RereadSentence = "redline now reads a different part of the page"
+
+// RereadNote is RereadSentence with what the version is now read from,
+// cleaned (not escaped): "redline now reads a different part of the page
+// (now reading body > main > div.story)".
+func RereadNote(it Item) string {
+	if r := strings.TrimSpace(clean(it.Reading)); r != "" {
+		return RereadSentence + " (now reading " + r + ")"
+	}
+	return RereadSentence
+}
+
 // kindOrder is diffing's order of kinds, most specific first; summaries
 // list kinds in this order.
 var kindOrder = []diffing.Kind{
-	diffing.HeadlineChanged, diffing.BylineChanged,
+	diffing.HeadlineChanged, diffing.DekChanged, diffing.BylineChanged,
 	diffing.QuoteAdded, diffing.QuoteRemoved, diffing.QuoteChanged,
 	diffing.QuoteReattributed, diffing.QuoteVerbChanged,
 	diffing.NumberChanged, diffing.EntityChanged, diffing.NegationChanged,
@@ -225,7 +247,8 @@ func kindCounts(cs *diffing.ChangeSet) []kindCount {
 	return out
 }
 
-// location says where a change is: "headline", "¶3, sentence 2",
+// location says where a change is: "headline", "dek (summary under the
+// headline)", "¶3, sentence 2",
 // "¶4, sentence 1 in v2" for a removal, "moved from ¶3 to ¶7".
 // It holds only numbers, so it needs no escaping.
 func location(c diffing.Change, it Item) string {
@@ -247,9 +270,15 @@ func location(c diffing.Change, it Item) string {
 	return here
 }
 
+// dekParagraph is the paragraph number diffing gives the dek.
+const dekParagraph = -1
+
 func para(p int) string {
-	if p == 0 {
+	switch p {
+	case 0:
 		return "the headline"
+	case dekParagraph:
+		return "the summary under the headline"
 	}
 	return fmt.Sprintf("¶%d", p)
 }
@@ -258,6 +287,8 @@ func place(p, s int) string {
 	switch {
 	case p == 0:
 		return "headline"
+	case p == dekParagraph:
+		return "dek (summary under the headline)"
 	case s == 0:
 		return para(p)
 	}

@@ -28,6 +28,14 @@ type Item struct {
 	ToVersion   int
 	At          time.Time // when the new version was seen
 	Changes     *diffing.ChangeSet
+	// Reread marks a new version read afresh from another part of the
+	// page, its structure having changed: its differences may be the
+	// reading's, not the publisher's. Renderers then say so (RereadNote)
+	// instead of listing them; the change set stays in JSON.
+	Reread bool
+	// Reading names what a re-read version is now read from ("body >
+	// main > div.story"), "" when unknown. Scraped: cleaned and escaped.
+	Reading string
 }
 
 // Event is a check that failed: the article is gone, its extraction

@@ -80,6 +80,10 @@ func (t textWriter) item(it Item) {
 		t.b.WriteString("    no changes\n")
 		return
 	}
+	if it.Reread {
+		fmt.Fprintf(t.b, "    %s\n", RereadNote(it))
+		return
+	}
 	fields := []string{itemSeverity(it).String()}
 	if cs.Summary.StealthEdit {
 		fields = append(fields, "stealth edit")

@@ -22,7 +22,7 @@ const chainTag = "redline-chain-v2"
 //	ArticleID   decimal
 //	Number      decimal
 //	At          UTC, RFC 3339 with nanoseconds (time.RFC3339Nano)
-//	TextSHA256  as stored (hex)
+//	TextSHA256  as stored (hex): covers Title, Dek and Text (TextHash)
 //	RawSHA256   as stored (hex)
 //	Byline, Published, Modified, Header   as stored
 //	Changes     hex SHA-256 of the stored change-set JSON ("" when none)
@@ -30,7 +30,7 @@ const chainTag = "redline-chain-v2"
 //
 // The length prefixes make the encoding unambiguous: moving bytes from one
 // field to the next changes the hash. Editing any of these fields, or the
-// title or text behind TextSHA256, or the body behind RawSHA256, breaks the
+// title, dek or text behind TextSHA256, or the body behind RawSHA256, breaks the
 // link to the next version: nothing stored with a version can be altered
 // unseen, including the change set a report was made from.
 func ChainHash(v Version) string {
@@ -57,13 +57,30 @@ func ChainHash(v Version) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// TextHash returns the hex SHA-256 of title + "\n\n" + text, the value
+// TextHash returns the hex SHA-256 of title + "\n\n" + text, followed,
+// when dek is not empty, by the record separator "\x1e" and dek: the value
 // Version.TextSHA256 and Check.TextSHA256 hold. Two fetches with the same
 // TextHash have the same extracted article.
-func TextHash(title, text string) string {
-	sum := sha256.Sum256([]byte(title + "\n\n" + text))
-	return hex.EncodeToString(sum[:])
+//
+// A version without a dek hashes exactly as before deks were read, so
+// stores written then still verify. Extraction drops control characters,
+// so "\x1e" never occurs in a title, dek or text: a dek cannot be passed
+// off as the end of the text, nor the reverse.
+func TextHash(title, dek, text string) string {
+	h := sha256.New()
+	h.Write([]byte(title))
+	h.Write([]byte("\n\n"))
+	h.Write([]byte(text))
+	if dek != "" {
+		h.Write([]byte{dekSeparator})
+		h.Write([]byte(dek))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
+
+// dekSeparator is ASCII's record separator, which extraction never keeps;
+// Verify reports a stored title, dek or text that holds it.
+const dekSeparator = 0x1e
 
 // RawHash returns the hex SHA-256 of b, the value Version.RawSHA256 and
 // Check.RawSHA256 hold.

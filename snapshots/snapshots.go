@@ -6,7 +6,9 @@ package snapshots
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -86,7 +88,7 @@ type Version struct {
 	Dek string
 	// Text is the body, paragraphs separated by one blank line.
 	Text       string
-	TextSHA256 string // hex SHA-256 of Title + "\n\n" + Text, set by Save
+	TextSHA256 string // TextHash(Title, Dek, Text), set by Save
 
 	Raw       []byte // the response body as fetched
 	RawSHA256 string // hex SHA-256 of Raw, set by Save
@@ -187,4 +189,17 @@ type Store interface {
 	// nil and c.Outcome is not OutcomeNew.
 	Save(ctx context.Context, c *Check, v *Version) error
 	Close() error
+}
+
+// ReadFrom names the part of the page v's body was read from: the
+// containers of its Reading, joined by ", ", or "" when unknown. They are
+// element paths built from the page's own class names: scraped text.
+func ReadFrom(v Version) string {
+	var r struct {
+		Containers []string `json:"containers"`
+	}
+	if json.Unmarshal(v.Reading, &r) != nil {
+		return ""
+	}
+	return strings.Join(r.Containers, ", ")
 }

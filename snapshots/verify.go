@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // VerifyFilter selects what Verify walks. Zero fields do not filter.
@@ -25,7 +26,7 @@ func (r VerifyReport) OK() bool { return len(r.Problems) == 0 }
 
 // Problem kinds, in Problem.What.
 const (
-	ProblemTextHash     = "text hash"     // TextHash(Title, Text) differs from TextSHA256
+	ProblemTextHash     = "text hash"     // TextHash(Title, Dek, Text) differs from TextSHA256
 	ProblemRawHash      = "raw hash"      // RawHash(Raw) differs from RawSHA256
 	ProblemRawBody      = "raw body"      // the body could not be read back
 	ProblemChainHash    = "chain hash"    // ChainHash(v) differs from the stored ChainHash
@@ -129,8 +130,13 @@ func verifyArticle(ctx context.Context, st Store, a Article, rep *VerifyReport) 
 		case i > 0 && v.Number != prev.Number+1:
 			add(Problem{Version: v.Number, What: ProblemNumbering, Detail: fmt.Sprintf("follows version %d", prev.Number)})
 		}
-		if got := TextHash(v.Title, v.Text); got != v.TextSHA256 {
+		if got := TextHash(v.Title, v.Dek, v.Text); got != v.TextSHA256 {
 			add(Problem{Version: v.Number, What: ProblemTextHash, Stored: v.TextSHA256, Computed: got})
+		} else if strings.ContainsRune(v.Title+v.Dek+v.Text, dekSeparator) {
+			// The hash matches, but only because a dek was moved into the
+			// text (or the reverse): extraction never keeps the separator.
+			add(Problem{Version: v.Number, What: ProblemTextHash,
+				Detail: `the text holds the dek separator \x1e, which extraction never keeps`})
 		}
 		_, missing := unread[v.Number]
 		if !missing {

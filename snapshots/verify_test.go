@@ -45,6 +45,7 @@ func fill(tb testing.TB, s snapshots.Store, n int, urls ...string) {
 				Raw: fmt.Appendf(nil, "<html><p>%d %s</p></html>", i, u), Header: "HTTP 200\nContent-Type: text/html\n"}
 			if i > 1 {
 				v.Changes, v.Severity, v.Kinds = []byte(`{"changes":[]}`), "medium", []string{"sentence_changed"}
+				v.Dek = fmt.Sprintf("Summary %d.", i)
 			}
 			c := &snapshots.Check{ArticleID: a.ID, At: at, Status: 200}
 			if err := s.Save(ctx, c, v); err != nil {
@@ -146,6 +147,16 @@ func TestVerify_Tampered(t *testing.T) {
 				v.Title = "Other"
 			}
 		}}, []string{u + " version 1: text hash"}},
+		{"dek", tampered{edit: func(v *snapshots.Version) {
+			if v.Number == 2 {
+				v.Dek = "Rewritten summary."
+			}
+		}}, []string{u + " version 2: text hash: stored "}},
+		{"dek_into_text", tampered{edit: func(v *snapshots.Version) {
+			if v.Number == 3 {
+				v.Text, v.Dek = v.Text+"\x1e"+v.Dek, ""
+			}
+		}}, []string{u + " version 3: text hash: the text holds the dek separator"}},
 		{"raw", tampered{edit: func(v *snapshots.Version) {
 			if v.Number == 3 {
 				v.Raw = []byte("<html>forged</html>")

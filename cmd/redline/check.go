@@ -223,6 +223,10 @@ func summarize(results []monitor.Result) summary {
 			}
 		case r.Changed():
 			s.changed++
+			if r.Event == monitor.EventReread {
+				// Said once, with the version read afresh.
+				s.events = append(s.events, eventLine(r))
+			}
 			if r.RevertOf > 0 {
 				s.reverts++
 			}
@@ -365,6 +369,8 @@ func itemOf(r monitor.Result) report.Item {
 		ToVersion:   r.Version.Number,
 		At:          r.Version.At,
 		Changes:     r.Changes,
+		Reread:      r.Version.Reread,
+		Reading:     snapshots.ReadFrom(*r.Version),
 	}
 }
 

@@ -190,6 +190,10 @@ func diffStored(ctx context.Context, a *app, cf *commonFlags, url string, from, 
 	cs := diffing.Compare(monitor.Document(oldV), monitor.Document(newV))
 	item := report.Item{URL: art.URL, Source: art.Source, Title: newV.Title, FromVersion: oldV.Number,
 		ToVersion: newV.Number, At: newV.At, Changes: cs}
+	if newV.Reread && newV.Number == oldV.Number+1 {
+		// The later version was read from another part of the page.
+		item.Reread, item.Reading = true, snapshots.ReadFrom(newV)
+	}
 	return renderDiff(a, f, item, exitCode)
 }
 

@@ -9,15 +9,21 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"text/tabwriter"
 
+	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/extract"
 	"github.com/redline-news/redline/monitor/fetch"
+	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/snapshots"
 )
 
 func runExtract(ctx context.Context, a *app, args []string) error {
 	fs := newFlagSet(a, "extract", "URL|FILE|-", "Print what redline would snapshot of a page: title, byline, dates and body paragraphs.", nil, false)
 	format := fs.String("format", "text", "output `FORMAT`: text or json")
 	textOnly := fs.Bool("text", false, "print the body alone")
+	store := fs.String("store", "", "read the page with the template the store at `PATH|URL` learned of its host, as the monitor would")
+	explain := fs.Bool("explain", false, "show, block by block, what was kept or dropped and why (rule, template, generic vote)")
 	selectors := fs.String("selectors", "", "site rules to try, as a source's selectors block in YAML: `'{body: div.story, remove: [.ad]}'`")
 	var ignore stringList
 	fs.Var(&ignore, "ignore", "a `REGEX` for body lines that change on their own, as a source's ignore (repeatable)")
@@ -29,6 +35,9 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	}
 	if *format != "text" && *format != "json" {
 		return usagef("--format: %q is not text or json", *format)
+	}
+	if *explain && *textOnly {
+		return usagef("extract: give --explain or --text, not both")
 	}
 	rules, err := parseSelectors(*selectors)
 	if err != nil {
@@ -44,6 +53,19 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	page, err := readPage(ctx, a, fs.Arg(0))
 	if err != nil {
 		return err
+	}
+	if *store != "" && rules.Body.IsZero() {
+		// Site rules win over what was learned, as in the monitor.
+		if rules.Template, err = learnedTemplate(ctx, a, *store, page.URL); err != nil {
+			return err
+		}
+	}
+	if *explain {
+		art, decisions, err := extract.Explain(page, rules)
+		if err != nil {
+			return err
+		}
+		return printExplained(a.stdout, *format, art, decisions)
 	}
 	art, err := extract.Extract(page, rules)
 	if err != nil {
@@ -92,6 +114,7 @@ func printArticle(w io.Writer, art extract.Article) error {
 		}
 	}
 	field("Title", art.Title)
+	field("Dek", art.Dek)
 	field("Byline", art.Byline)
 	field("Published", art.Published)
 	field("Modified", art.Modified)
@@ -105,6 +128,78 @@ func printArticle(w io.Writer, art extract.Article) error {
 		fmt.Fprintln(w, sanitizeLine(p))
 	}
 	return nil
+}
+
+// learnedTemplate opens the store at dsn and returns what it learned of
+// the template of pageURL's host, nil when nothing.
+func learnedTemplate(ctx context.Context, a *app, dsn, pageURL string) (*extract.Template, error) {
+	st, err := openStore(ctx, dsn, a.logger())
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	ss, ok := st.(snapshots.SiteStore)
+	if !ok {
+		return nil, fmt.Errorf("the store keeps no site templates")
+	}
+	return monitor.LearnedTemplate(ctx, ss, pageURL)
+}
+
+// jsonDecision is one block of `extract --explain --format json`.
+type jsonDecision struct {
+	Path string `json:"path"`
+	Text string `json:"text"`
+	Kept bool   `json:"kept"`
+	Why  string `json:"why"`
+}
+
+// printExplained writes what extraction kept and dropped, block by block,
+// then the article: as text, one line per block ("kept", why, the block's
+// element path, its text cut to a line), or as JSON {"article",
+// "decisions"}. Scraped text is cleaned for the terminal first.
+func printExplained(w io.Writer, format string, art extract.Article, ds []extract.Decision) error {
+	if format == "json" {
+		out := struct {
+			Article   extract.Article `json:"article"`
+			Decisions []jsonDecision  `json:"decisions"`
+		}{art, make([]jsonDecision, 0, len(ds))}
+		for _, d := range ds {
+			out.Decisions = append(out.Decisions, jsonDecision{d.Path, d.Text, d.Kept, d.Why})
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "BLOCK\tWHY\tPATH\tTEXT")
+	for _, d := range ds {
+		verdict := "dropped"
+		if d.Kept {
+			verdict = "kept"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", verdict, cleanCell(d.Why, 40), cleanCell(d.Path, 60), cleanCell(d.Text, 72))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if r := art.Reading; r.Method != "" {
+		fmt.Fprintf(w, "\nread by %s from %s\n", cleanCell(r.Method, 20), cleanCell(strings.Join(r.Containers, ", "), 200))
+	}
+	fmt.Fprintln(w)
+	return printArticle(w, art)
+}
+
+// cleanCell is scraped text as one table cell: cleaned of controls, bidi
+// overrides, line breaks and tabs (report.Clean), and cut to max runes.
+func cleanCell(s string, max int) string {
+	s = strings.ReplaceAll(strings.TrimSpace(report.Clean(s)), "\t", " ")
+	if r := []rune(s); len(r) > max {
+		return string(r[:max-1]) + "…"
+	}
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // logger is the app's logger, or a discarding one for commands that do not

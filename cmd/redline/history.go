@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -160,6 +161,7 @@ or the version that was current at a time (--at).`, &cf, true)
 		field("Current at", stamp(at))
 	}
 	field("Title", v.Title)
+	field("Dek", v.Dek)
 	field("Byline", v.Byline)
 	field("Published", v.Published)
 	field("Modified", v.Modified)
@@ -169,6 +171,9 @@ or the version that was current at a time (--at).`, &cf, true)
 	field("Prev", v.PrevHash)
 	for _, note := range v.Notes {
 		field("Read", note) // provenance: how the page was read
+	}
+	if v.Reread {
+		field("Read", report.RereadNote(report.Item{Reread: true, Reading: snapshots.ReadFrom(v)}))
 	}
 	fmt.Fprintln(a.stdout)
 	for p := range strings.SplitSeq(v.Text, "\n\n") {

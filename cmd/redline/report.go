@@ -134,6 +134,7 @@ func windowReport(ctx context.Context, st snapshots.Store, start, end time.Time,
 		rep.Items = append(rep.Items, report.Item{
 			URL: art.URL, Source: art.Source, Title: v.Title,
 			FromVersion: v.Number - 1, ToVersion: v.Number, At: v.At, Changes: &cs,
+			Reread: v.Reread, Reading: snapshots.ReadFrom(v),
 		})
 	}
 	return rep, nil

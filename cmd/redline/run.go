@@ -187,6 +187,9 @@ func (a *app) publish(r monitor.Result, cfg Config, color bool) {
 	if r.Flapping {
 		fmt.Fprintln(a.stdout, flapLine(r))
 	}
+	if r.Event == monitor.EventReread {
+		fmt.Fprintln(a.stdout, eventLine(r))
+	}
 	rep := report.Report{Generated: r.Version.At, Items: []report.Item{itemOf(r)}}
 	if err := report.Render(a.stdout, report.Text, rep, report.Options{Color: color}); err != nil {
 		a.log.Error("print report", "url", r.URL, "err", err)

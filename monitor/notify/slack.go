@@ -155,7 +155,10 @@ func slackItem(it report.Item) string {
 	if it.Changes.Summary.StealthEdit {
 		b.WriteString(" · *stealth edit*")
 	}
-	if h, ok := highlightOf(it); ok {
+	if it.Reread {
+		// Its differences are the new reading's: none is highlighted.
+		fmt.Fprintf(&b, "\n>%s", slackEscape(report.RereadNote(it)))
+	} else if h, ok := highlightOf(it); ok {
 		fmt.Fprintf(&b, "\n>%s before: %s\n>%s after: %s", slackEscape(h.label), quoteOrNone(slackEscape(h.before)),
 			slackEscape(h.label), quoteOrNone(slackEscape(h.after)))
 	}

@@ -57,6 +57,8 @@ type apiVersion struct {
 	Byline     string          `json:"byline"`
 	Published  string          `json:"published"`
 	Modified   string          `json:"modified"`
+	Dek        string          `json:"dek"`
+	Reread     bool            `json:"reread"`
 	TextSHA256 string          `json:"text_sha256"`
 	RawSHA256  string          `json:"raw_sha256"`
 	PrevHash   string          `json:"prev_hash"`
@@ -130,7 +132,7 @@ func (s *server) apiVersions(w http.ResponseWriter, r *http.Request) error {
 	for _, v := range vs {
 		av := apiVersion{
 			Number: v.Number, At: isoTime(v.At), Title: v.Title, Byline: v.Byline,
-			Published: v.Published, Modified: v.Modified,
+			Published: v.Published, Modified: v.Modified, Dek: v.Dek, Reread: v.Reread,
 			TextSHA256: v.TextSHA256, RawSHA256: v.RawSHA256, PrevHash: v.PrevHash, ChainHash: v.ChainHash,
 			Severity: v.Severity, Kinds: nonNil(v.Kinds),
 			Changes: json.RawMessage("null"),

@@ -31,10 +31,12 @@ type versionRow struct {
 	N, Prev       int
 	At            stamp
 	Title         string
+	Dek           string // the summary under the headline, "" when none
 	Severity      string
 	SeverityClass string
 	Summary       string
 	Stealth       bool
+	Reread        bool   // read afresh from another part of the page
 	DiffHref      string // against the version before; empty for version 1
 	RawHref       string
 	TextHref      string
@@ -126,6 +128,7 @@ func versionRowOf(id int64, v snapshots.Version) versionRow {
 		Prev:     v.Number - 1,
 		At:       stampOf(v.At),
 		Title:    report.Clean(v.Title),
+		Dek:      report.Clean(v.Dek),
 		RawHref:  fmt.Sprintf("/articles/%d/versions/%d/raw", id, v.Number),
 		TextHref: fmt.Sprintf("/articles/%d/versions/%d/text", id, v.Number),
 	}
@@ -140,6 +143,9 @@ func versionRowOf(id int64, v snapshots.Version) versionRow {
 		row.Stealth = cs.Summary.StealthEdit
 	}
 	row.Summary = kindSummary(cs, v.Kinds)
+	if v.Reread {
+		row.Reread, row.Summary = true, report.RereadSentence
+	}
 	if row.Summary == "" {
 		row.Summary = "no change recorded"
 	}
@@ -176,7 +182,8 @@ func (s *server) raw(w http.ResponseWriter, r *http.Request) error {
 }
 
 // text serves a version's extracted text: the headline, a blank line,
-// then the paragraphs, as the text hash covers them.
+// the summary under the headline and a blank line when there is one, then
+// the paragraphs: what the text hash covers.
 func (s *server) text(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.pathVersion(r)
 	if err != nil {
@@ -186,7 +193,11 @@ func (s *server) text(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	h.Set("Content-Disposition", fmt.Sprintf(`inline; filename="redline-article-%d-v%d.txt"`, v.ArticleID, v.Number))
 	h.Set("Content-Security-Policy", contentSecurityPolicy+"; sandbox")
-	_, err = w.Write([]byte(v.Title + "\n\n" + v.Text + "\n"))
+	text := v.Title + "\n\n"
+	if v.Dek != "" {
+		text += v.Dek + "\n\n"
+	}
+	_, err = w.Write([]byte(text + v.Text + "\n"))
 	return err
 }
 

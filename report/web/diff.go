@@ -30,6 +30,9 @@ type diffView struct {
 	Counts        []countView
 	Changes       []changeView
 	Same          bool
+	// Reread is said instead of the changes when the later version was
+	// read afresh from another part of the page (report.RereadNote).
+	Reread string
 }
 
 type countView struct {
@@ -108,7 +111,7 @@ func document(v snapshots.Version) diffing.Document {
 	if v.Text != "" {
 		paras = strings.Split(v.Text, "\n\n")
 	}
-	return diffing.Document{Title: v.Title, Byline: v.Byline, Modified: v.Modified, Paragraphs: paras}
+	return diffing.Document{Title: v.Title, Byline: v.Byline, Modified: v.Modified, Dek: v.Dek, Paragraphs: paras}
 }
 
 // diff serves /articles/{id}/diff?from=N&to=M[&view=side].
@@ -153,7 +156,9 @@ func (s *server) diff(w http.ResponseWriter, r *http.Request) error {
 	for n := 1; n <= sum.Versions; n++ {
 		v.Numbers = append(v.Numbers, n)
 	}
-	if !cs.Empty() {
+	if !cs.Empty() && to.Reread && p.to == p.from+1 {
+		v.Reread = report.RereadNote(report.Item{Reread: true, Reading: snapshots.ReadFrom(to)})
+	} else if !cs.Empty() {
 		v.Severity, v.SeverityClass = cs.Summary.Severity.String(), severityClass(cs.Summary.Severity.String())
 		v.Stealth = cs.Summary.StealthEdit
 		for _, kc := range report.KindCounts(cs) {

@@ -135,6 +135,8 @@ func kindLabel(k string) string {
 		return "quote verb changed"
 	case diffing.EntityChanged:
 		return "name changed"
+	case diffing.DekChanged:
+		return "summary under the headline changed"
 	}
 	return strings.ReplaceAll(report.Clean(k), "_", " ")
 }

@@ -508,6 +508,8 @@ func TestAPI(t *testing.T) {
 			Byline     string             `json:"byline"`
 			Published  string             `json:"published"`
 			Modified   string             `json:"modified"`
+			Dek        string             `json:"dek"`
+			Reread     bool               `json:"reread"`
 			TextSHA256 string             `json:"text_sha256"`
 			RawSHA256  string             `json:"raw_sha256"`
 			PrevHash   string             `json:"prev_hash"`

@@ -53,7 +53,7 @@ func (e *HashError) Error() string {
 // checkHashes returns a HashError when v's text, or its body when withRaw,
 // does not match its stored hash.
 func checkHashes(a snapshots.Article, v snapshots.Version, withRaw bool) error {
-	if got := snapshots.TextHash(v.Title, v.Text); got != v.TextSHA256 {
+	if got := snapshots.TextHash(v.Title, v.Dek, v.Text); got != v.TextSHA256 {
 		return &HashError{URL: a.URL, Version: v.Number, What: "text", Stored: v.TextSHA256, Computed: got}
 	}
 	if withRaw {
@@ -103,6 +103,7 @@ type jsonVersion struct {
 	Byline     string          `json:"byline"`
 	Published  string          `json:"published"`
 	Modified   string          `json:"modified"`
+	Dek        string          `json:"dek"`
 	Text       string          `json:"text"`
 	TextSHA256 string          `json:"text_sha256"`
 	RawSHA256  string          `json:"raw_sha256"`
@@ -111,14 +112,17 @@ type jsonVersion struct {
 	Severity   string          `json:"severity"`
 	Kinds      []string        `json:"kinds"`
 	Notes      []string        `json:"notes"`
+	Reread     bool            `json:"reread"`
 	Changes    json.RawMessage `json:"changes"`
 }
 
 // WriteJSONL writes one JSON object per version f selects, one per line:
 // url, source, version, at (RFC 3339, UTC), title, byline, published,
-// modified, text, text_sha256, raw_sha256, chain_hash, prev_hash, severity,
-// kinds, notes (provenance: how the page was read) and changes (the stored
-// change set, null for version 1). Bodies are not included; they are in
+// modified, dek (the summary under the headline, "" when none), text,
+// text_sha256 (covering title, dek and text), raw_sha256, chain_hash,
+// prev_hash, severity, kinds, notes (provenance: how the page was read),
+// reread (the page was read afresh, its structure having changed) and
+// changes (the stored change set, null for version 1). Bodies are not included; they are in
 // the WARC.
 func WriteJSONL(ctx context.Context, w io.Writer, st snapshots.Store, f Filter) error {
 	enc := json.NewEncoder(w)
@@ -141,9 +145,9 @@ func WriteJSONL(ctx context.Context, w io.Writer, st snapshots.Store, f Filter) 
 			}
 			if err := enc.Encode(jsonVersion{
 				URL: a.URL, Source: a.Source, Version: v.Number, At: v.At.UTC().Format(time.RFC3339Nano),
-				Title: v.Title, Byline: v.Byline, Published: v.Published, Modified: v.Modified, Text: v.Text,
+				Title: v.Title, Byline: v.Byline, Published: v.Published, Modified: v.Modified, Dek: v.Dek, Text: v.Text,
 				TextSHA256: v.TextSHA256, RawSHA256: v.RawSHA256, ChainHash: v.ChainHash, PrevHash: v.PrevHash,
-				Severity: v.Severity, Kinds: kinds, Notes: nonNil(v.Notes), Changes: changes,
+				Severity: v.Severity, Kinds: kinds, Notes: nonNil(v.Notes), Reread: v.Reread, Changes: changes,
 			}); err != nil {
 				return fmt.Errorf("%s version %d: %w", a.URL, v.Number, err)
 			}

@@ -56,6 +56,9 @@ func addVersions(t *testing.T, s snapshots.Store, url string, n int, header, fin
 		}
 		if i > 1 {
 			v.Changes, v.Severity, v.Kinds = []byte(`{"changes":[{"kind":"sentence_changed"}]}`), "medium", []string{"sentence_changed"}
+			// From version 2 the page has a summary under its headline,
+			// read afresh from a new container.
+			v.Dek, v.Reread = fmt.Sprintf("Summary «%d».", i), i == 2
 		}
 		c := &snapshots.Check{ArticleID: a.ID, At: base.Add(time.Duration(i) * time.Hour), Status: 200, FinalURL: finalURL}
 		if err := s.Save(t.Context(), c, v); err != nil {
@@ -193,6 +196,9 @@ func TestWriteWARC(t *testing.T) {
 		if md.Version != v.Number || md.ChainHash != v.ChainHash || md.PrevHash != v.PrevHash || snapshots.ChainHash(re) != v.ChainHash ||
 			md.TextSHA256 != v.TextSHA256 || md.ChangesSHA256 == "" != (v.Changes == nil) {
 			t.Errorf("%s: metadata %+v does not carry the version's chain", name, md)
+		}
+		if md.Dek != v.Dek || md.Reread != v.Reread {
+			t.Errorf("%s: metadata dek %q, reread %v; want %q, %v", name, md.Dek, md.Reread, v.Dek, v.Reread)
 		}
 	}
 	// Version 1 of a: the final URL, the reconstructed GET, the cleaned headers.
@@ -344,8 +350,8 @@ func TestWriteJSONL(t *testing.T) {
 	if len(lines) != 3 {
 		t.Fatalf("%d lines, want 3", len(lines))
 	}
-	for _, k := range []string{"url", "source", "version", "at", "title", "byline", "published", "modified", "text",
-		"text_sha256", "raw_sha256", "chain_hash", "prev_hash", "severity", "kinds", "changes"} {
+	for _, k := range []string{"url", "source", "version", "at", "title", "byline", "published", "modified", "dek", "text",
+		"text_sha256", "raw_sha256", "chain_hash", "prev_hash", "severity", "kinds", "notes", "reread", "changes"} {
 		if _, ok := lines[0][k]; !ok {
 			t.Errorf("line 1 lacks %q", k)
 		}
@@ -360,6 +366,10 @@ func TestWriteJSONL(t *testing.T) {
 	var text string
 	if err := json.Unmarshal(lines[1]["text"], &text); err != nil || text != a[1].Text {
 		t.Errorf("text %q, want %q", text, a[1].Text)
+	}
+	var dek string
+	if err := json.Unmarshal(lines[1]["dek"], &dek); err != nil || dek != a[1].Dek || string(lines[1]["reread"]) != "true" {
+		t.Errorf("version 2: dek %s, reread %s; want %q, true", lines[1]["dek"], lines[1]["reread"], a[1].Dek)
 	}
 	buf.Reset()
 	if err := export.WriteJSONL(t.Context(), &buf, s, export.Filter{URL: "https://news.example/b"}); err != nil {

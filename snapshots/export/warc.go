@@ -259,13 +259,15 @@ type Metadata struct {
 	Byline        string   `json:"byline"`
 	Published     string   `json:"published"`
 	Modified      string   `json:"modified"`
+	Dek           string   `json:"dek"` // the summary under the headline, covered by TextSHA256
 	TextSHA256    string   `json:"text_sha256"`
 	RawSHA256     string   `json:"raw_sha256"`
 	Header        string   `json:"header"` // as stored, which the response record may have had to clean
 	ChangesSHA256 string   `json:"changes_sha256"`
 	Severity      string   `json:"severity"`
 	Kinds         []string `json:"kinds"`
-	Notes         []string `json:"notes"` // provenance: how redline read the page
+	Notes         []string `json:"notes"`  // provenance: how redline read the page
+	Reread        bool     `json:"reread"` // read afresh: the page's structure changed
 	PrevHash      string   `json:"prev_hash"`
 	ChainHash     string   `json:"chain_hash"`
 }
@@ -282,8 +284,8 @@ func newMetadata(a snapshots.Article, v snapshots.Version) Metadata {
 	return Metadata{
 		Chain: "redline-chain-v2", URL: a.URL, Source: a.Source, ArticleID: a.ID, Version: v.Number,
 		At: v.At.UTC().Format(time.RFC3339Nano), Title: v.Title, Byline: v.Byline, Published: v.Published,
-		Modified: v.Modified, TextSHA256: v.TextSHA256, RawSHA256: v.RawSHA256, Header: v.Header,
-		ChangesSHA256: changes, Severity: v.Severity, Kinds: kinds, Notes: nonNil(v.Notes), PrevHash: v.PrevHash, ChainHash: v.ChainHash,
+		Modified: v.Modified, Dek: v.Dek, TextSHA256: v.TextSHA256, RawSHA256: v.RawSHA256, Header: v.Header,
+		ChangesSHA256: changes, Severity: v.Severity, Kinds: kinds, Notes: nonNil(v.Notes), Reread: v.Reread, PrevHash: v.PrevHash, ChainHash: v.ChainHash,
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 // without the raw body and headers.
 const versionColumns = `v.id, v.article_id, v.number, v.at, v.title, v.byline, v.published,
 	v.modified, v.text, v.text_sha256, v.raw_sha256, v.prev_hash, v.chain_hash, v.changes,
-	v.severity, v.kinds, v.notes`
+	v.severity, v.kinds, v.notes, v.dek, v.reading, v.reread`
 
 // rawColumns follow versionColumns when the body is wanted.
 const rawColumns = `, v.header, b.data, b.size`
@@ -102,7 +102,7 @@ func scanVersion(r pgx.Row, withRaw bool) (snapshots.Version, error) {
 	var size int64
 	dest := []any{&v.ID, &v.ArticleID, &v.Number, &at, &v.Title, &v.Byline, &v.Published,
 		&v.Modified, &v.Text, &v.TextSHA256, &v.RawSHA256, &v.PrevHash, &v.ChainHash, &changes,
-		&v.Severity, &v.Kinds, &v.Notes}
+		&v.Severity, &v.Kinds, &v.Notes, &v.Dek, &v.Reading, &v.Reread}
 	if withRaw {
 		dest = append(dest, &v.Header, &data, &size)
 	}
@@ -121,6 +121,9 @@ func scanVersion(r pgx.Row, withRaw bool) (snapshots.Version, error) {
 	}
 	if len(v.Notes) == 0 {
 		v.Notes = nil
+	}
+	if len(v.Reading) == 0 {
+		v.Reading = nil
 	}
 	if withRaw {
 		if v.Raw, err = decompress(data, size); err != nil {

@@ -144,7 +144,7 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		if vv.At.IsZero() {
 			vv.At = cc.At
 		}
-		vv.TextSHA256 = snapshots.TextHash(vv.Title, vv.Text)
+		vv.TextSHA256 = snapshots.TextHash(vv.Title, vv.Dek, vv.Text)
 		vv.RawSHA256 = snapshots.RawHash(vv.Raw)
 		if cc.TextSHA256 == "" {
 			cc.TextSHA256 = vv.TextSHA256
@@ -225,11 +225,12 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 			ON CONFLICT (sha256) DO NOTHING`, vv.RawSHA256, len(vv.Raw), row.blob).Exec(func(pgconn.CommandTag) error { return nil })
 		writes.Queue(`INSERT INTO versions (article_id, number, at, title, byline,
 			published, modified, text, text_sha256, raw_sha256, header, prev_hash, chain_hash,
-			changes, severity, kinds, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+			changes, severity, kinds, notes, dek, reading, reread)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 			RETURNING id`,
 			vv.ArticleID, vv.Number, row.at, vv.Title, vv.Byline,
 			vv.Published, vv.Modified, vv.Text, vv.TextSHA256, vv.RawSHA256, vv.Header, vv.PrevHash, vv.ChainHash,
-			row.changes, vv.Severity, row.kinds, row.notes).QueryRow(func(r pgx.Row) error {
+			row.changes, vv.Severity, row.kinds, row.notes, vv.Dek, row.reading, vv.Reread).QueryRow(func(r pgx.Row) error {
 			if err := r.Scan(&vv.ID); err != nil {
 				return fmt.Errorf("insert version %d: %w", vv.Number, err)
 			}
@@ -278,6 +279,7 @@ type versionRow struct {
 	changes []byte // nil stores NULL
 	kinds   []string
 	notes   []string
+	reading []byte // nil stores NULL
 	blob    []byte // compressed Raw
 }
 
@@ -297,6 +299,9 @@ func (s *Store) newVersionRow(v snapshots.Version) (versionRow, error) {
 	r.notes = v.Notes
 	if r.notes == nil {
 		r.notes = []string{}
+	}
+	if len(v.Reading) > 0 {
+		r.reading = v.Reading
 	}
 	if r.blob, err = s.compress(v.Raw); err != nil {
 		return r, fmt.Errorf("compress body: %w", err)

@@ -14,7 +14,7 @@ import (
 // without the raw body and headers.
 const versionColumns = `v.id, v.article_id, v.number, v.at, v.title, v.byline, v.published,
 	v.modified, v.text, v.text_sha256, v.raw_sha256, v.prev_hash, v.chain_hash, v.changes,
-	v.severity, v.kinds, v.notes`
+	v.severity, v.kinds, v.notes, v.dek, v.reading, v.reread`
 
 // rawColumns follow versionColumns when the body is wanted.
 const rawColumns = `, v.header, b.data, b.size, b.codec, b.dict_sha256`
@@ -136,7 +136,7 @@ func scanVersion(r scanner, withRaw bool) (snapshots.Version, storedBody, error)
 	var changes []byte
 	dest := []any{&v.ID, &v.ArticleID, &v.Number, &at, &v.Title, &v.Byline, &v.Published,
 		&v.Modified, &v.Text, &v.TextSHA256, &v.RawSHA256, &v.PrevHash, &v.ChainHash, &changes,
-		&v.Severity, &kinds, &notes}
+		&v.Severity, &kinds, &notes, &v.Dek, &v.Reading, &v.Reread}
 	if withRaw {
 		dest = append(dest, &v.Header, &body.data, &body.size, &body.codec, &body.dict)
 	}
@@ -161,6 +161,9 @@ func scanVersion(r scanner, withRaw bool) (snapshots.Version, storedBody, error)
 	}
 	if len(v.Notes) == 0 {
 		v.Notes = nil
+	}
+	if len(v.Reading) == 0 {
+		v.Reading = nil
 	}
 	return v, body, nil
 }

@@ -89,7 +89,7 @@ func (s *Store) prepareSave(ctx context.Context, c *snapshots.Check, v *snapshot
 		if vv.At.IsZero() {
 			vv.At = cc.At
 		}
-		vv.TextSHA256 = snapshots.TextHash(vv.Title, vv.Text)
+		vv.TextSHA256 = snapshots.TextHash(vv.Title, vv.Dek, vv.Text)
 		vv.RawSHA256 = snapshots.RawHash(vv.Raw)
 		if cc.TextSHA256 == "" {
 			cc.TextSHA256 = vv.TextSHA256
@@ -179,10 +179,11 @@ func (s *Store) writeSave(ctx context.Context, tx *sql.Tx, j *saveJob) error {
 		}
 		res, err := s.txExec(ctx, tx, `INSERT INTO versions (article_id, number, at, title, byline,
 			published, modified, text, text_sha256, raw_sha256, header, prev_hash, chain_hash,
-			changes, severity, kinds, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			changes, severity, kinds, notes, dek, reading, reread)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			vv.ArticleID, vv.Number, row.at, vv.Title, vv.Byline,
 			vv.Published, vv.Modified, vv.Text, vv.TextSHA256, vv.RawSHA256, vv.Header, vv.PrevHash, vv.ChainHash,
-			row.changes, vv.Severity, row.kinds, row.notes)
+			row.changes, vv.Severity, row.kinds, row.notes, vv.Dek, row.reading, vv.Reread)
 		if err != nil {
 			return fmt.Errorf("insert version %d: %w", vv.Number, err)
 		}
@@ -212,6 +213,7 @@ type versionRow struct {
 	changes []byte // nil stores NULL
 	kinds   string
 	notes   string  // JSON array
+	reading []byte  // nil stores NULL
 	blob    encoded // compressed Raw
 }
 
@@ -241,6 +243,9 @@ func newVersionRow(v snapshots.Version) (versionRow, error) {
 		return r, fmt.Errorf("encode notes: %w", err)
 	}
 	r.notes = string(b)
+	if len(v.Reading) > 0 {
+		r.reading = v.Reading
+	}
 	return r, nil
 }
 

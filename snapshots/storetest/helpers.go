@@ -50,6 +50,15 @@ func newVersion(i int) *snapshots.Version {
 		v.Severity = "major"
 		v.Kinds = []string{"figure", "wording"}
 	}
+	// Every combination of a dek or none, a reading or none (NULL), and
+	// re-read or not, appears among versions 1 to 3.
+	if i%3 != 0 {
+		v.Dek = fmt.Sprintf("A summary, take %d, with ünïcode.", i)
+	}
+	if i%3 != 1 {
+		v.Reading = fmt.Appendf(nil, `{"method":"anchor","containers":["body > main > article:nth-of-type(%d)"]}`, i)
+	}
+	v.Reread = i%3 == 2
 	if i%2 == 0 {
 		v.Notes = []string{`unknown charset "x-nonexistent" in Content-Type ignored`, "declared text/plain, sniffed text/html"}
 	}
@@ -91,7 +100,7 @@ func verifyChain(t *testing.T, vs []snapshots.Version) {
 		if v.Number != i+1 {
 			t.Errorf("version %d: Number = %d, want %d", i+1, v.Number, i+1)
 		}
-		if want := snapshots.TextHash(v.Title, v.Text); v.TextSHA256 != want {
+		if want := snapshots.TextHash(v.Title, v.Dek, v.Text); v.TextSHA256 != want {
 			t.Errorf("version %d: TextSHA256 = %s, want %s", v.Number, v.TextSHA256, want)
 		}
 		if v.Raw != nil {
@@ -153,7 +162,7 @@ func equalVersion(t *testing.T, what string, got, want snapshots.Version) {
 func printable(v snapshots.Version) any {
 	type shown struct {
 		snapshots.Version
-		Raw, Changes string
+		Raw, Changes, Reading string
 	}
-	return shown{v, string(v.Raw), string(v.Changes)}
+	return shown{v, string(v.Raw), string(v.Changes), string(v.Reading)}
 }

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) snapshots.Store) {
 		{"Deliveries", deliveryCases},
 		{"List", listCases},
 		{"Battery", batteryCases},
+		{"Sites", siteCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
@@ -208,6 +209,31 @@ var saveCases = []testCase{
 		if cs := checks(t, s, snapshots.CheckFilter{ArticleID: a.ID}); len(cs) != 2 || cs[0].Outcome != snapshots.OutcomeUnchanged {
 			t.Errorf("checks = %+v, want the second recorded as unchanged", cs)
 		}
+	}},
+	{"dek_is_part_of_the_text", func(t *testing.T, s snapshots.Store) {
+		// Only the summary under the headline was rewritten: that is a new
+		// version, and its text hash covers the dek.
+		a := addArticle(t, s, "https://news.example/a")
+		first := newVersion(1)
+		save(t, s, newCheck(a, 1), first)
+		edited := newVersion(1)
+		edited.At, edited.Dek = at(2), first.Dek+" Updated."
+		c := newCheck(a, 2)
+		save(t, s, c, edited)
+		if c.Outcome != snapshots.OutcomeNew || edited.Number != 2 {
+			t.Fatalf("a dek edit: check %s, version %d, want a new version 2", c.Outcome, edited.Number)
+		}
+		if want := snapshots.TextHash(edited.Title, edited.Dek, edited.Text); edited.TextSHA256 != want || edited.TextSHA256 == first.TextSHA256 {
+			t.Errorf("TextSHA256 = %s, want %s (TextHash with the dek), not version 1's", edited.TextSHA256, want)
+		}
+		got, err := s.Latest(t.Context(), a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Dek != edited.Dek {
+			t.Errorf("Latest().Dek = %q, want %q", got.Dek, edited.Dek)
+		}
+		verifyChain(t, versions(t, s, snapshots.VersionFilter{ArticleID: a.ID, WithRaw: true}))
 	}},
 	{"check_without_version", func(t *testing.T, s snapshots.Store) {
 		a := addArticle(t, s, "https://news.example/a")

@@ -1,0 +1,256 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/monitor"
+	"github.com/redline-news/redline/monitor/extract"
+	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/sqlite"
+)
+
+const rereadURL = "https://news.example/reread"
+
+// seedReading stores an article whose version 1 has a dek and whose
+// version 2 was re-read from another part of the page, and two learned
+// sites, one of them with a hostile container name.
+func seedReading(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "redline.db")
+	s := sqlite.New(path, slog.New(slog.DiscardHandler))
+	ctx := t.Context()
+	if err := s.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	a, err := s.AddArticle(ctx, snapshots.Article{URL: rereadURL, Source: "test", FirstSeen: storeBase})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := &snapshots.Version{Title: "Reservoir approved", Dek: "Three towns\x1b[2J objected.",
+		Text: "The ministry approved the reservoir.", Raw: []byte("<html>1</html>")}
+	if err := s.Save(ctx, &snapshots.Check{ArticleID: a.ID, At: storeBase, Status: 200}, v1); err != nil {
+		t.Fatal(err)
+	}
+	v2 := &snapshots.Version{Title: v1.Title, Dek: v1.Dek, Text: "Related: ten things to do this weekend.",
+		Raw: []byte("<html>2</html>"), Reread: true,
+		Reading: []byte(`{"method":"generic","containers":["body > div.promo"]}`)}
+	cs := diffing.Compare(monitor.Document(*v1), monitor.Document(*v2))
+	if v2.Changes, err = cs.Marshal(); err != nil {
+		t.Fatal(err)
+	}
+	v2.Severity = cs.Summary.Severity.String()
+	if err := s.Save(ctx, &snapshots.Check{ArticleID: a.ID, At: storeBase.Add(time.Hour), Status: 200}, v2); err != nil {
+		t.Fatal(err)
+	}
+	for _, site := range []snapshots.Site{
+		{Host: "news.example", Pages: 14, Container: "body > main > div.story\x1b]0;pwned\x07", Boilerplate: 6,
+			Model: []byte(`{"host":"news.example"}`), Updated: storeBase},
+		{Host: "other.example", Pages: 2, Model: []byte(`{"host":"other.example"}`), Updated: storeBase},
+	} {
+		if err := s.SaveSite(ctx, site); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path
+}
+
+func TestSitesCommand(t *testing.T) {
+	path := seedReading(t)
+	code, out, errOut := runCmd(t, context.Background(), "sites", "--store", path)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "HOST") {
+		t.Fatalf("want a header and two hosts:\n%s", out)
+	}
+	if f := strings.Fields(lines[1]); f[0] != "news.example" || f[1] != "14" || !strings.HasPrefix(f[2], "body") ||
+		!strings.Contains(lines[1], "div.story]0;pwned") || !strings.Contains(lines[1], "6 blocks") || strings.ContainsAny(out, "\x1b\x07") {
+		t.Errorf("learned host line %q (controls must be dropped)", lines[1])
+	}
+	if !strings.Contains(lines[2], "other.example") || !strings.Contains(lines[2], "(learning)") {
+		t.Errorf("learning host line %q", lines[2])
+	}
+
+	code, out, errOut = runCmd(t, context.Background(), "sites", "--store", path, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("json: exit %d: %s", code, errOut)
+	}
+	var got []struct {
+		Host        string `json:"host"`
+		Pages       int    `json:"pages"`
+		Container   string `json:"container"`
+		Boilerplate int    `json:"boilerplate"`
+		Updated     string `json:"updated"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	if len(got) != 2 || got[0].Host != "news.example" || got[0].Pages != 14 || got[0].Boilerplate != 6 ||
+		got[0].Updated != "2025-03-14T09:00:00Z" || got[1].Container != "" {
+		t.Errorf("json = %+v", got)
+	}
+
+	empty := seedStore(t)
+	if code, out, _ := runCmd(t, context.Background(), "sites", "--store", empty); code != exitOK || !strings.HasPrefix(out, "No site learned yet") {
+		t.Errorf("empty store: exit %d, %q", code, out)
+	}
+	if code, _, errOut := runCmd(t, context.Background(), "sites", "--store", path, "--format", "yaml"); code != exitUsage || !strings.Contains(errOut, "--format") {
+		t.Errorf("bad format: exit %d, %q", code, errOut)
+	}
+}
+
+// TestShowCommand_Dek: show prints the dek, cleaned, and says of a
+// re-read version that redline now reads a different part of the page.
+func TestShowCommand_Dek(t *testing.T) {
+	path := seedReading(t)
+	code, out, errOut := runCmd(t, context.Background(), "show", "--store", path, rereadURL)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "Dek:        Three towns[2J objected.\n") || strings.ContainsRune(out, 0x1b) {
+		t.Errorf("dek not shown, or not cleaned:\n%q", out)
+	}
+	if !strings.Contains(out, "Read:       "+report.RereadSentence+" (now reading body > div.promo)\n") {
+		t.Errorf("re-read version not said:\n%s", out)
+	}
+	if code, out, errOut := runCmd(t, context.Background(), "verify", "--store", path); code != exitOK {
+		t.Fatalf("verify with deks: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestReportCommand_Reread: a stored report and a stored diff of a
+// re-read version say so instead of listing the sentences it differs by.
+func TestReportCommand_Reread(t *testing.T) {
+	path := seedReading(t)
+	for _, args := range [][]string{
+		{"report", "--store", path, "--from", "2025-03-14T00:00:00Z", "--to", "2025-03-15T00:00:00Z"},
+		{"diff", "--store", path, rereadURL, "--from", "1"},
+	} {
+		code, out, errOut := runCmd(t, context.Background(), args...)
+		if code != exitOK {
+			t.Fatalf("%s: exit %d: %s", args[0], code, errOut)
+		}
+		if !strings.Contains(out, report.RereadSentence+" (now reading body > div.promo)") || strings.Contains(out, "ten things") {
+			t.Errorf("%s: want the re-read note instead of the sentences:\n%s", args[0], out)
+		}
+	}
+}
+
+// TestReportOf_Reread: a check whose new version was re-read is reported
+// as such, and its event line is said once in the summary.
+func TestReportOf_Reread(t *testing.T) {
+	cs := &diffing.ChangeSet{Summary: diffing.Summary{Severity: diffing.SeverityHigh},
+		Changes: []diffing.Change{{Kind: diffing.SentenceAdded, Severity: diffing.SeverityHigh, Paragraph: 1, Sentence: 1, After: "Ten things."}}}
+	r := monitor.Result{Source: "a", URL: rereadURL, Changes: cs,
+		Version: &snapshots.Version{Number: 2, Title: "T", Reread: true, Reading: []byte(`{"containers":["main > div.x"]}`)},
+		Event:   monitor.EventReread, Reason: "extraction changed: now reading main > div.x"}
+	rep := reportOf([]monitor.Result{r}, storeBase)
+	if len(rep.Items) != 1 || !rep.Items[0].Reread || rep.Items[0].Reading != "main > div.x" || len(rep.Events) != 0 {
+		t.Fatalf("report = %+v; want one re-read item and no failure event", rep)
+	}
+	sum := summarize([]monitor.Result{r})
+	if sum.changed != 1 || len(sum.events) != 1 || sum.events[0] != "source a: "+rereadURL+": extraction changed: now reading main > div.x" {
+		t.Errorf("summary: changed %d, events %q", sum.changed, sum.events)
+	}
+}
+
+// TestPrintArticle_Dek: extract shows the dek, cleaned.
+func TestPrintArticle_Dek(t *testing.T) {
+	var b bytes.Buffer
+	if err := printArticle(&b, extract.Article{Title: "T", Dek: "A summary\x1b[31m.", Paragraphs: []string{"Body."}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := b.String(), "Title:     T\nDek:       A summary[31m.\n\nBody.\n"; got != want {
+		t.Errorf("printArticle = %q, want %q", got, want)
+	}
+}
+
+// TestPrintExplained: --explain lists each block kept or dropped with why
+// and where, cleaned for the terminal, then the article; as JSON, the
+// article and the decisions.
+func TestPrintExplained(t *testing.T) {
+	art := extract.Article{Title: "T", Paragraphs: []string{"Body."},
+		Reading: extract.Reading{Method: "template", Containers: []string{"body > main"}}}
+	ds := []extract.Decision{
+		{Path: "body > main > p", Text: "Body.", Kept: true, Why: "template container"},
+		{Path: "body > nav\u202e", Text: "Home\x1b[2J\tNews\nSport " + strings.Repeat("x", 100), Kept: false, Why: "boilerplate: seen on 12 pages"},
+	}
+	var b bytes.Buffer
+	if err := printExplained(&b, "text", art, ds); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	lines := strings.Split(out, "\n")
+	if !strings.HasPrefix(lines[0], "BLOCK") || !strings.HasPrefix(lines[1], "kept ") || !strings.Contains(lines[1], "template container") ||
+		!strings.HasPrefix(lines[2], "dropped ") || !strings.Contains(lines[2], "Home News Sport xxx") || !strings.HasSuffix(lines[2], "…") {
+		t.Errorf("decisions:\n%s", out)
+	}
+	if strings.ContainsAny(out, "\x1b\u202e\t") || !strings.Contains(out, "read by template from body > main") || !strings.HasSuffix(out, "Body.\n") {
+		t.Errorf("not cleaned, or no reading or article:\n%q", out)
+	}
+
+	b.Reset()
+	if err := printExplained(&b, "json", art, ds); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Article   extract.Article `json:"article"`
+		Decisions []struct {
+			Path, Text, Why string
+			Kept            bool
+		} `json:"decisions"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Article.Title != "T" || len(got.Decisions) != 2 || !got.Decisions[0].Kept || got.Decisions[1].Why != ds[1].Why {
+		t.Errorf("json = %+v", got)
+	}
+}
+
+// TestExtractCommand_Explain runs --explain end to end on a file.
+func TestExtractCommand_Explain(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "page.html")
+	writeTestFile(t, path, "<html><head><title>T</title></head><body><article><h1>T</h1><p>The ministry approved the reservoir on Tuesday after a long review.</p></article></body></html>")
+	code, out, errOut := runCmd(t, context.Background(), "extract", "--explain", path)
+	if code != exitOK || !strings.HasPrefix(out, "BLOCK") || !strings.Contains(out, "The ministry approved the reservoir") {
+		t.Errorf("exit %d, stderr %q:\n%s", code, errOut, out)
+	}
+	if code, _, errOut := runCmd(t, context.Background(), "extract", "--explain", "--text", path); code != exitUsage || !strings.Contains(errOut, "not both") {
+		t.Errorf("--explain --text: exit %d, %q", code, errOut)
+	}
+}
+
+func writeTestFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestExtractCommand_Store: --store reads the page with what the store
+// learned of its host; a store that cannot be opened is an error.
+func TestExtractCommand_Store(t *testing.T) {
+	page := filepath.Join(t.TempDir(), "page.html")
+	writeTestFile(t, page, "<html><head><title>T</title></head><body><article><h1>T</h1><p>The ministry approved the reservoir on Tuesday after a long review.</p></article></body></html>")
+	code, out, errOut := runCmd(t, context.Background(), "extract", "--store", seedReading(t), page)
+	if code != exitOK || !strings.Contains(out, "The ministry approved the reservoir") {
+		t.Errorf("exit %d, stderr %q:\n%s", code, errOut, out)
+	}
+	bad := filepath.Join(t.TempDir(), "missing", "dir", "redline.db")
+	if code, _, errOut := runCmd(t, context.Background(), "extract", "--store", bad, page); code != exitRuntime {
+		t.Errorf("unopenable store: exit %d, %q; want %d", code, errOut, exitRuntime)
+	}
+}
