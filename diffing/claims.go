@@ -137,24 +137,6 @@ func multisetDiff(a, b []string, key func(string) string) (gone, added []string)
 	return gone, added
 }
 
-// figureKey compares figures by value as written, ignoring case, spacing
-// and the thousands separator.
-func figureKey(f string) string {
-	f = strings.ReplaceAll(strings.ToLower(f), "per cent", "percent")
-	var b strings.Builder
-	b.Grow(len(f) + 6)
-	for _, r := range f {
-		switch r {
-		case ',', ' ', '\u00a0':
-		case '%':
-			b.WriteString("percent")
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 func entityKey(e string) string { return strings.ToLower(e) }
 
 // pairFigures pairs removed and added figures in order; an unpaired one

@@ -543,7 +543,7 @@ func headlineChange(before, after string) Change {
 	if len(c.Notes) == 0 && (sameWords(before, after) || (isCosmeticWithin(c.Ops, 1) && !touchesFigure(c.Ops))) {
 		c.Kinds = []Kind{Cosmetic}
 	}
-	if gone, added := multisetDiff(Figures(before), Figures(after), figureKey); len(gone)+len(added) > 0 {
+	if gone, added := diffFigures(Figures(before), Figures(after)); len(gone)+len(added) > 0 {
 		c.Figures = pairFigures(gone, added)
 	}
 	return c
