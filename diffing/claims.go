@@ -137,7 +137,9 @@ func multisetDiff(a, b []string, key func(string) string) (gone, added []string)
 	return gone, added
 }
 
-func entityKey(e string) string { return strings.ToLower(e) }
+// entityKey compares names as a reader does: "Labour Party" and "Labor
+// Party", "Covid" and "COVID" are one name.
+func entityKey(e string) string { return copyEditKey(e) }
 
 // pairFigures pairs removed and added figures in order; an unpaired one
 // keeps an empty side.
@@ -177,7 +179,8 @@ var kindRank = map[Kind]int{
 	HeadlineChanged: 0, QuoteChanged: 1, QuoteReattributed: 2, QuoteRemoved: 3, QuoteAdded: 4,
 	QuoteVerbChanged: 5, NumberChanged: 6, NegationChanged: 7, EntityChanged: 8, BylineChanged: 9,
 	HedgeChanged: 10, SentenceRemoved: 11, SentenceAdded: 12, SentenceChanged: 13, SentenceMoved: 14,
-	Cosmetic: 15,
+	Cosmetic:   15,
+	DekChanged: 0, // like the headline, first among kinds of its severity
 }
 
 // KindSeverity is the severity of one kind of change: high for quote,
@@ -189,7 +192,7 @@ func KindSeverity(k Kind) Severity {
 	case HeadlineChanged, QuoteAdded, QuoteRemoved, QuoteChanged, QuoteReattributed, QuoteVerbChanged,
 		NumberChanged, EntityChanged, NegationChanged:
 		return SeverityHigh
-	case BylineChanged, HedgeChanged, SentenceAdded, SentenceRemoved, SentenceChanged:
+	case DekChanged, BylineChanged, HedgeChanged, SentenceAdded, SentenceRemoved, SentenceChanged:
 		return SeverityMedium
 	case SentenceMoved, Cosmetic:
 		return SeverityLow

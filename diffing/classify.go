@@ -128,7 +128,8 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	// the sentences are scanned for them only then.
 	neg, hedge, caps := editedWords(c.Ops)
 	if neg {
-		if gone, added := multisetDiff(Negations(s.text), Negations(t.text), strings.ToLower); len(gone)+len(added) > 0 {
+		if gone, added := multisetDiff(Negations(s.text), Negations(t.text), negationKey); len(gone)+len(added) > 0 &&
+			!negationsQuoted(s.text, t.text, c.Quotes) {
 			kinds[NegationChanged] = true
 		}
 	}
@@ -143,6 +144,18 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 		}
 	}
 	c.Notes = hiddenNotes(c.Ops)
+	if len(c.Notes) == 0 && copyEditSuspect(kinds) && copyEditOnly(s.text, t.text) {
+		// Only copy-editing (a spelling variant, a contraction, a figure
+		// written another way, a name re-cased): what it seemed to
+		// change it did not. A quotation given to someone else still is.
+		for _, k := range copyEditKinds {
+			delete(kinds, k)
+		}
+		c.Figures = nil
+		if len(kinds) == 0 {
+			kinds[Cosmetic] = true
+		}
+	}
 	if len(kinds) == 0 {
 		if len(c.Notes) > 0 {
 			kinds[SentenceChanged] = true
@@ -542,4 +555,52 @@ func mixedScript(w string) (string, bool) {
 		}
 	}
 	return fmt.Sprintf("mixed script: %s mixes %s (%U)", w, strings.Join(names, " and "), odd), true
+}
+
+// copyEditKinds are the kinds a copy-edit can seem to make: they are
+// dropped when the two sentences differ only by copy-editing.
+var copyEditKinds = []Kind{QuoteChanged, QuoteAdded, QuoteRemoved, NumberChanged, NegationChanged,
+	HedgeChanged, EntityChanged, SentenceChanged}
+
+// copyEditSuspect reports whether the kinds found may come from a
+// copy-edit: none at all (the edit would be a changed sentence) or one of
+// copyEditKinds. Only then is the copy-edit key worth its cost.
+func copyEditSuspect(kinds map[Kind]bool) bool {
+	if len(kinds) == 0 {
+		return true
+	}
+	for _, k := range copyEditKinds {
+		if kinds[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// negationKey compares negations so that a contraction's "n't" is the
+// "not" it stands for: "doesn't" → "does not" changes no negation.
+func negationKey(n string) string {
+	if strings.HasSuffix(n, "n't") || n == "cannot" {
+		return "not"
+	}
+	return n
+}
+
+// negationsQuoted reports whether the negations of s and t differ only
+// inside the quotations added or removed whole, which are reported as
+// such: the "never" of "'Never again'" added is not a negation of the
+// sentence's.
+func negationsQuoted(s, t string, qs []QuoteChange) bool {
+	whole := false
+	for _, q := range qs {
+		if q.Before == "" || q.After == "" {
+			s, t = strings.Replace(s, q.Before, "", 1), strings.Replace(t, q.After, "", 1)
+			whole = true
+		}
+	}
+	if !whole {
+		return false
+	}
+	gone, added := multisetDiff(Negations(s), Negations(t), negationKey)
+	return len(gone)+len(added) == 0
 }
