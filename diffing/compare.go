@@ -603,6 +603,15 @@ func lineChange(kind Kind, before, after string) Change {
 	if titleCase(before) || titleCase(after) {
 		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == EntityChanged })
 	}
+	if !editOf(before, after) {
+		// Rewritten rather than edited (the body's alignment would not
+		// pair such sentences): a name, a negation or a hedge that differs
+		// is the rewrite's, not a change of one claim. Figures and
+		// quotations still are.
+		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool {
+			return k == EntityChanged || k == NegationChanged || k == HedgeChanged
+		})
+	}
 	if before == "" || after == "" {
 		// A dek that appears or goes: its quotations are added or
 		// removed, its figures listed; nothing else in it changed.
@@ -619,6 +628,18 @@ func lineChange(kind Kind, before, after string) Change {
 		}
 	}
 	return c
+}
+
+// editOf reports whether after is an edit of before rather than another
+// text: at least half their words, folded, are common to both.
+func editOf(before, after string) bool {
+	wa, wb := words(before), words(after)
+	if len(wa) == 0 || len(wb) == 0 {
+		return false
+	}
+	gone, _ := multisetDiff(wa, wb, fold)
+	common := len(wa) - len(gone)
+	return 4*common >= len(wa)+len(wb) // Dice coefficient ≥ 0.5
 }
 
 // lineSentence makes a sentence of a one-line text, its quotations found
