@@ -112,6 +112,9 @@ func spellingKey(w string) string {
 	if v, ok := spellingVariants[w]; ok {
 		return v
 	}
+	if stem, ok := strings.CutSuffix(w, "'s"); ok {
+		return spellingKey(stem) + "'s" // the centre's, the center's
+	}
 	// -ise, -ised, -ises, -ising, -isation(s), -iser(s), and -yse likewise.
 	for _, sfx := range [...]string{"isation", "isations", "ise", "ised", "ises", "ising", "iser", "isers",
 		"yse", "ysed", "yses", "ysing"} {
@@ -131,7 +134,7 @@ func spellingKey(w string) string {
 		}
 	}
 	// A doubled l: travelled, travelling, traveller, counsellor.
-	for _, sfx := range [...]string{"led", "ling", "ler", "lers", "lor", "lors"} {
+	for _, sfx := range [...]string{"ed", "ing", "er", "ers", "or", "ors"} {
 		if stem, ok := strings.CutSuffix(w, "l"+sfx); ok && doubledL.has(stem) {
 			return stem + sfx
 		}

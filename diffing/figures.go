@@ -653,7 +653,7 @@ func figureWords(f string) []string {
 			}
 			continue
 		}
-		if k := numberPrefix(w); k > 0 && k < len(w) && w[k] != '.' {
+		if k := numberPrefix(w); k > 0 && k < len(w) && w[k] != '.' && !ordSuffixes.has(w[k:]) {
 			out = append(out, w[:k], strings.TrimSuffix(w[k:], "."))
 			continue
 		}
