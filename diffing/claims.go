@@ -139,7 +139,7 @@ func multisetDiff(a, b []string, key func(string) string) (gone, added []string)
 
 // entityKey compares names as a reader does: "Labour Party" and "Labor
 // Party", "Covid" and "COVID" are one name.
-func entityKey(e string) string { return copyEditKey(e) }
+func entityKey(e string) string { return wordsKey(e) }
 
 // pairFigures pairs removed and added figures in order; an unpaired one
 // keeps an empty side.

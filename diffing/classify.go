@@ -144,7 +144,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 		}
 	}
 	c.Notes = hiddenNotes(c.Ops)
-	if len(c.Notes) == 0 && copyEditSuspect(kinds) && copyEditOnly(s.text, t.text) {
+	if len(c.Notes) == 0 && copyEditSuspect(kinds) && mayBeCopyEdit(c.Ops) && copyEditOnly(s.text, t.text) {
 		// Only copy-editing (a spelling variant, a contraction, a figure
 		// written another way, a name re-cased): what it seemed to
 		// change it did not. A quotation given to someone else still is.
@@ -197,22 +197,28 @@ func editedWords(ops []Op) (neg, hedge, caps bool) {
 }
 
 // touchesFigure reports whether an edit could change a figure: only then
-// are the sentences scanned for figures.
+// are the sentences scanned for figures. A figure's words can sit next to
+// the edit ("97 percent" → "97 per cent"), so the words on either side
+// count too.
 func touchesFigure(ops []Op) bool {
 	for k, op := range ops {
 		if op.Op == OpEqual {
 			continue
 		}
-		// A figure's words can sit next to the edit ("97 percent" → "97
-		// per cent"), so look at the neighbouring words too.
-		ctx := op.Text
-		if k > 0 {
-			ctx = lastWords(ops[k-1].Text) + ctx
+		if strings.ContainsAny(op.Text, currencyRune) || anyFigureish(op.Text) {
+			return true
 		}
-		if k+1 < len(ops) {
-			ctx += firstWords(ops[k+1].Text)
+		if k > 0 && anyFigureish(lastWords(ops[k-1].Text)) || k+1 < len(ops) && anyFigureish(firstWords(ops[k+1].Text)) {
+			return true
 		}
-		if mayHoldFigure(ctx) {
+	}
+	return false
+}
+
+// anyFigureish reports whether a word of s may be part of a figure.
+func anyFigureish(s string) bool {
+	for _, t := range tokenize(s) {
+		if t.kind == tokWord && figureish(fold(s[t.start:t.end])) {
 			return true
 		}
 	}
@@ -568,6 +574,9 @@ var copyEditKinds = []Kind{QuoteChanged, QuoteAdded, QuoteRemoved, NumberChanged
 func copyEditSuspect(kinds map[Kind]bool) bool {
 	if len(kinds) == 0 {
 		return true
+	}
+	if kinds[NumberChanged] {
+		return false // a figure's value changed: never a copy-edit
 	}
 	for _, k := range copyEditKinds {
 		if kinds[k] {

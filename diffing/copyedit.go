@@ -18,24 +18,42 @@ import (
 func copyEditKey(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	spans := figureSpans(s)
 	at := 0
-	put := func(seg string) {
-		for _, w := range words(seg) {
-			for _, p := range strings.FieldsFunc(fold(w), isHyphen) {
-				b.WriteString(spellingKey(expandContraction(p)))
-			}
-		}
-	}
-	for _, sp := range spans {
-		put(s[at:sp.Start])
+	for _, sp := range figureSpans(s) {
+		appendWordsKey(&b, s[at:sp.Start])
 		b.WriteString("\x00")
 		b.WriteString(figureKey(s[sp.Start:sp.End]))
 		b.WriteString("\x00")
 		at = sp.End
 	}
-	put(s[at:])
+	appendWordsKey(&b, s[at:])
 	return b.String()
+}
+
+// wordsKey is copyEditKey without reading figures: for names, and for
+// the quick tests that rule a copy-edit out.
+func wordsKey(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	appendWordsKey(&b, s)
+	return b.String()
+}
+
+// appendWordsKey writes the copy-edit key of each word of s to b.
+func appendWordsKey(b *strings.Builder, s string) {
+	for _, t := range tokenize(s) {
+		if t.kind != tokWord {
+			continue
+		}
+		w := fold(s[t.start:t.end])
+		if !hasHyphen(w) {
+			b.WriteString(spellingKey(expandContraction(w)))
+			continue
+		}
+		for _, p := range strings.FieldsFunc(w, isHyphen) {
+			b.WriteString(spellingKey(expandContraction(p)))
+		}
+	}
 }
 
 func isHyphen(r rune) bool { return r == '-' || r == '‐' || r == '‑' }
@@ -45,6 +63,75 @@ func isHyphen(r rune) bool { return r == '-' || r == '‐' || r == '‑' }
 func copyEditOnly(x, y string) bool {
 	return x != y && copyEditKey(x) == copyEditKey(y)
 }
+
+// mayBeCopyEdit is a quick necessary test for copyEditOnly on the texts
+// ops turns into each other: unless an edited word may be part of a
+// figure, the words deleted and those inserted must have keys of the
+// same letters (the words kept are the same on both sides). Most edits
+// ("the" → "a") fail it without a figure scan of either sentence.
+func mayBeCopyEdit(ops []Op) bool {
+	var count [256]int
+	for _, op := range ops {
+		if op.Op == OpEqual {
+			continue
+		}
+		d := 1
+		if op.Op == OpInsert {
+			d = -1
+		}
+		for _, t := range tokenize(op.Text) {
+			if t.kind != tokWord {
+				continue
+			}
+			w := fold(op.Text[t.start:t.end])
+			if figureish(w) {
+				return true
+			}
+			for _, p := range strings.FieldsFunc(w, isHyphen) {
+				k := spellingKey(expandContraction(p))
+				for i := 0; i < len(k); i++ {
+					count[k[i]] += d
+				}
+			}
+		}
+	}
+	return count == [256]int{}
+}
+
+// figureish reports whether a folded word may be part of a figure, so
+// that a copy-edit of it can only be judged on whole figures.
+func figureish(w string) bool {
+	if hasDigit(w) {
+		return true
+	}
+	if p, _, ok := strings.Cut(w, "-"); ok {
+		w = p
+	}
+	return figureWordSet.has(w)
+}
+
+// figureWordSet holds the words a figure can hold besides digits, but
+// for the articles and prepositions that are common alone.
+var figureWordSet = func() *wordSet {
+	var ws []string
+	for _, s := range []*wordSet{numberWordSet, ordinalWordSet, fractionWords, scaleWords, fullMonths,
+		abbrevMonths, weekdays, dayWords, periods, timeUnits, relativeWords, partsOfDay} {
+		for w := range s.m {
+			ws = append(ws, w)
+		}
+	}
+	for _, q := range qualifiers {
+		for _, w := range q.words {
+			switch w {
+			case "a", "the", "of", "in", "to", "as", "this":
+			default:
+				ws = append(ws, w)
+			}
+		}
+	}
+	ws = append(ws, "percent", "per", "cent", "percentage", "am", "pm", "majority", "most", "none", "record")
+	return set(ws...)
+}()
 
 // contractions are the contracted forms whose expansion is not their
 // stem and "not" or a regular ending.
@@ -152,11 +239,16 @@ type paraJoin struct {
 }
 
 // paragraphJoins finds the paragraphs split or merged with the same words
-// (copy-edits aside). Only paragraphs with no identical twin in the other
+// (spelling, case and punctuation aside). Only paragraphs with no identical twin in the other
 // version are looked at, and a run is looked up by the first bytes of its
 // key, so the cost grows with the edited paragraphs, not with their
 // product.
 func paragraphJoins(a, b *version) []paraJoin {
+	if len(a.paras) == len(b.paras) {
+		// A split or a merge changes the count; both at once in one edit
+		// are left as the alignment reports them.
+		return nil
+	}
 	ua, ub := unmatchedParas(a, b), unmatchedParas(b, a)
 	if len(ua) == 0 || len(ub) == 0 || len(ua)+len(ub) < 3 {
 		return nil
@@ -190,14 +282,14 @@ func appendJoins(out []paraJoin, v, w *version, uv, uw []int, split bool) []para
 	keys := make(map[int]string, len(uw))
 	byStart := map[string][]int{}
 	for _, j := range uw {
-		k := copyEditKey(strings.TrimPrefix(w.paras[j], BlockquotePrefix))
+		k := wordsKey(strings.TrimPrefix(w.paras[j], BlockquotePrefix))
 		keys[j] = k
 		if len(k) >= joinPrefix {
 			byStart[k[:joinPrefix]] = append(byStart[k[:joinPrefix]], j)
 		}
 	}
 	for _, i := range uv {
-		k := copyEditKey(strings.TrimPrefix(v.paras[i], BlockquotePrefix))
+		k := wordsKey(strings.TrimPrefix(v.paras[i], BlockquotePrefix))
 		if len(k) < 2*joinPrefix {
 			continue
 		}
