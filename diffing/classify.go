@@ -197,29 +197,58 @@ func editedWords(ops []Op) (neg, hedge, caps bool) {
 }
 
 // touchesFigure reports whether an edit could change a figure: only then
-// are the sentences scanned for figures. A figure's words can sit next to
-// the edit ("97 percent" → "97 per cent"), so the words on either side
-// count too.
+// are the sentences scanned for figures. An edited word that may be part
+// of a figure (a number, a qualifier, a unit, a month) could; so could a
+// small word that is part of a figure only beside certain others ("the
+// majority", "a third", "up to", "this week") when it is beside one.
 func touchesFigure(ops []Op) bool {
 	for k, op := range ops {
 		if op.Op == OpEqual {
 			continue
 		}
-		if strings.ContainsAny(op.Text, currencyRune) || anyFigureish(op.Text) {
+		if strings.ContainsAny(op.Text, currencyRune) {
 			return true
 		}
-		if k > 0 && anyFigureish(lastWords(ops[k-1].Text)) || k+1 < len(ops) && anyFigureish(firstWords(ops[k+1].Text)) {
+		small := false
+		for _, t := range tokenize(op.Text) {
+			if t.kind != tokWord {
+				continue
+			}
+			w := fold(op.Text[t.start:t.end])
+			if figureish(w) {
+				return true
+			}
+			small = small || smallFigureWords.has(w)
+		}
+		if small && (k > 0 && nearFigure(lastWords(ops[k-1].Text), true) || k+1 < len(ops) && nearFigure(firstWords(ops[k+1].Text), false)) {
 			return true
 		}
 	}
 	return false
 }
 
-// anyFigureish reports whether a word of s may be part of a figure.
-func anyFigureish(s string) bool {
-	for _, t := range tokenize(s) {
-		if t.kind == tokWord && figureish(fold(s[t.start:t.end])) {
-			return true
+var (
+	// smallFigureWords are the figure's words left out of figureWordSet.
+	smallFigureWords = set("a", "the", "of", "in", "to", "as", "this")
+	// smallNeighbours are the words beside which they are part of a figure.
+	smallNeighbours = set("majority", "third", "quarter", "half", "dozen", "record", "coming", "following",
+		"many", "much", "few", "little", "up", "close", "excess", "upwards", "most", "all", "none", "earlier",
+		"later", "week", "month", "year", "weekend", "morning", "afternoon", "evening", "night", "spring",
+		"summer", "autumn", "fall", "winter", "decade", "century")
+)
+
+// nearFigure reports whether the word of s nearest the edit (its last
+// when before, its first when after) is one beside which a small word is
+// part of a figure.
+func nearFigure(s string, before bool) bool {
+	ts := tokenize(s)
+	for x := range ts {
+		t := ts[x]
+		if before {
+			t = ts[len(ts)-1-x]
+		}
+		if t.kind == tokWord {
+			return smallNeighbours.hasLower(s[t.start:t.end])
 		}
 	}
 	return false

@@ -213,6 +213,18 @@ var (
 		"before", "after", "during", "through", "throughout", "end")
 )
 
+// timeStarts holds every word matchTime can match at, so that the
+// others (nearly every word) are passed over without being lowered.
+var timeStarts = func() *wordSet {
+	ws := []string{"within", "most", "all", "none", "the", "a"}
+	for _, s := range []*wordSet{weekdays, fullMonths, dayWords, periods, timeUnits} {
+		for w := range s.m {
+			ws = append(ws, w)
+		}
+	}
+	return set(ws...)
+}()
+
 // qualifier is a phrase that is part of the figure it opens. date marks
 // the modifiers that only qualify a date or time ("next week").
 type qualifier struct {
@@ -323,7 +335,7 @@ func qualifierAt(ts []ftok, i int) (n int, date bool) {
 // "most of", "all of", "none of", "the majority".
 func matchTime(ts []ftok, i int) (end, next int, date bool) {
 	t := ts[i]
-	if !t.word {
+	if !t.word || !timeStarts.hasLower(t.text) {
 		return 0, i, false
 	}
 	lw := strings.ToLower(t.text)
