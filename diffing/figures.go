@@ -398,6 +398,12 @@ func matchNumber(ts []ftok, i int) (end, next int) {
 			return end, next
 		}
 	}
+	// Dates in figures: "3/3/2020", "14/10/2021".
+	if d, ok := dayNumber(t.text); ok && allDigits(t.text) && d >= 1 && i+4 < len(ts) && ts[i+1].text == "/" &&
+		!ts[i+1].spaced && !ts[i+2].spaced && len(ts[i+2].text) <= 2 && allDigits(ts[i+2].text) &&
+		ts[i+3].text == "/" && !ts[i+3].spaced && !ts[i+4].spaced && isYear(ts[i+4].text) {
+		return ts[i+4].end, i + 5
+	}
 	// Currency amounts: "$4.2 billion", "€50m".
 	if !t.word && strings.Contains(currencyRune, t.text) && i+1 < len(ts) && ts[i+1].word {
 		if n := numberPrefix(ts[i+1].text); n > 0 {
@@ -650,6 +656,10 @@ func figureWords(f string) []string {
 			w = w[n:]
 		}
 		w = strings.TrimRight(w, ",")
+		if strings.Count(w, "/") == 2 {
+			out = append(out, w) // "3/3/2020"
+			continue
+		}
 		if strings.IndexByte(w, ':') > 0 {
 			// "4:30pm": the time apart from its am or pm.
 			t := strings.TrimSuffix(w, ".")
@@ -802,6 +812,9 @@ func numberValue(ws []string) (float64, bool) {
 // dateKey reads a date holding a month: "3 March 2020", "March 3rd",
 // "Jan. 5, 2024", "March 2021", "March".
 func dateKey(ws []string) (string, bool) {
+	if len(ws) == 1 && strings.Count(ws[0], "/") == 2 {
+		return slashDateKey(ws[0])
+	}
 	month, day, year := 0, 0, ""
 	for _, w := range ws {
 		w = strings.TrimSuffix(w, ".")
@@ -875,4 +888,27 @@ func diffFigures(a, b []string) (gone, added []string) {
 		return gone, added
 	}
 	return multisetDiff(gone, added, figureKey)
+}
+
+// slashDateKey reads "3/3/2020" or "14/10/2021" as a date where it can be
+// read one way only: the same number twice, or one above 12 (the day,
+// whichever comes first). "3/4/2020" is the 3rd of April or the 4th of
+// March: it keeps a key of its own and equals no date written in words.
+func slashDateKey(w string) (string, bool) {
+	p := strings.Split(w, "/")
+	a, err1 := strconv.Atoi(p[0])
+	b, err2 := strconv.Atoi(p[1])
+	if err1 != nil || err2 != nil || a < 1 || b < 1 || a > 31 || b > 31 || a > 12 && b > 12 {
+		return "", false
+	}
+	day, month := a, b
+	switch {
+	case a == b:
+	case a > 12:
+	case b > 12:
+		day, month = b, a
+	default:
+		return "date " + w, true
+	}
+	return fmt.Sprintf("date %s-%02d-%02d", p[2], month, day), true
 }

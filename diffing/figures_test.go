@@ -22,6 +22,7 @@ func TestFigures_Qualified(t *testing.T) {
 		{"The proposal, first floated early last year, was rejected.", []string{"first", "early last year"}},
 		{"May we go? Not in May.", []string{"May"}},
 		{"Some Republicans said the week was over.", nil},
+		{"Signed on 3/3/2020 for one year.", []string{"3/3/2020", "one"}},
 	}
 	for _, tc := range cases {
 		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
@@ -39,7 +40,9 @@ func TestFigureKey(t *testing.T) {
 		{"twenty-five", "25"},
 		{"£3.6 billion", "£3.6bn", "£3,600 million"},
 		{"97 percent", "97 per cent", "97%"},
-		{"3 March 2020", "March 3, 2020", "3rd March 2020"},
+		{"3 March 2020", "March 3, 2020", "3rd March 2020", "3/3/2020"},
+		{"14 October 2021", "14/10/2021", "10/14/2021"},
+		{"one year", "1 year"},
 		{"12pm", "noon", "12 noon", "12:00"},
 		{"4pm", "4 pm", "16:00"},
 		{"over 40", "more than 40", "over-40"},
@@ -62,6 +65,8 @@ func TestFigureKey(t *testing.T) {
 		{"4", "5"},
 		{"2nd", "2"},
 		{"3 March 2020", "3 March 2021"},
+		{"3 April 2020", "3/4/2020"}, // the 3rd of April or the 4th of March
+		{"4 March 2020", "3/4/2020"},
 		{"noon", "midnight"},
 		{"next week", "last week"},
 		{"97%", "97 percentage points"},
