@@ -389,7 +389,7 @@ func matchNumber(ts []ftok, i int) (end, next int) {
 		}
 	}
 	// "12 March 2023"
-	if d, ok := dayNumber(t.text); ok && !hasOrdSuffix(t.text) && d <= 31 && i+1 < len(ts) && ts[i+1].spaced {
+	if d, ok := dayNumber(t.text); ok && d <= 31 && i+1 < len(ts) && ts[i+1].spaced {
 		if j, ok := monthAt(ts, i+1); ok {
 			end, next = ts[j-1].end, j
 			if j < len(ts) && ts[j].spaced && isYear(ts[j].text) {

@@ -23,6 +23,7 @@ func TestFigures_Qualified(t *testing.T) {
 		{"May we go? Not in May.", []string{"May"}},
 		{"Some Republicans said the week was over.", nil},
 		{"Signed on 3/3/2020 for one year.", []string{"3/3/2020", "one"}},
+		{"It opened on 26th March, as on 7th July 2005.", []string{"26th March", "7th July 2005"}},
 	}
 	for _, tc := range cases {
 		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
