@@ -345,10 +345,26 @@ func matchTime(ts []ftok, i int) (end, next int, date bool) {
 	}
 	switch {
 	case weekdays.has(lw) && startsUpper(t.text):
-		if i+1 < len(ts) && ts[i+1].spaced && partsOfDay.hasLower(ts[i+1].text) {
-			return ts[i+1].end, i + 2, true
+		end, next = t.end, i+1
+		if next < len(ts) && ts[next].spaced && partsOfDay.hasLower(ts[next].text) {
+			end, next = ts[next].end, next+1
 		}
-		return t.end, i + 1, true
+		// "Monday 22 February", "Tuesday, March 3": the weekday and its date.
+		j := next
+		if j < len(ts) && ts[j].text == "," && !ts[j].spaced {
+			j++
+		}
+		if j < len(ts) && ts[j].spaced {
+			if e, n := matchNumber(ts, j); n > j {
+				if _, ok := monthAt(ts, j); ok {
+					return e, n, true
+				}
+				if _, ok := monthAt(ts, j+1); ok && n > j+1 {
+					return e, n, true
+				}
+			}
+		}
+		return end, next, true
 	case fullMonths.has(lw) && startsUpper(t.text) && (lw != "may" || monthPreps.has(prev)):
 		return t.end, i + 1, true
 	case dayWords.has(lw):
@@ -815,12 +831,14 @@ func dateKey(ws []string) (string, bool) {
 	if len(ws) == 1 && strings.Count(ws[0], "/") == 2 {
 		return slashDateKey(ws[0])
 	}
-	month, day, year := 0, 0, ""
+	month, day, year, weekday := 0, 0, "", ""
 	for _, w := range ws {
 		w = strings.TrimSuffix(w, ".")
 		switch m, ok := monthNumbers[w]; {
 		case ok && month == 0:
 			month = m
+		case weekdays.has(w) && weekday == "" && month == 0 && day == 0:
+			weekday = " " + w[:3] // a weekday given with its date is part of it
 		case isYear(w):
 			year = w
 		case w == ",":
@@ -835,7 +853,7 @@ func dateKey(ws []string) (string, bool) {
 	if month == 0 {
 		return "", false
 	}
-	return fmt.Sprintf("date %s-%02d-%02d", year, month, day), true
+	return fmt.Sprintf("date %s-%02d-%02d%s", year, month, day, weekday), true
 }
 
 // timeKey reads a time of day: "noon", "12 noon", "12pm", "4:30 p.m.".

@@ -24,6 +24,7 @@ func TestFigures_Qualified(t *testing.T) {
 		{"Some Republicans said the week was over.", nil},
 		{"Signed on 3/3/2020 for one year.", []string{"3/3/2020", "one"}},
 		{"It opened on 26th March, as on 7th July 2005.", []string{"26th March", "7th July 2005"}},
+		{"From Monday 22 February and Tuesday, March 3 to Friday.", []string{"Monday 22 February", "Tuesday, March 3", "Friday"}},
 	}
 	for _, tc := range cases {
 		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
@@ -43,6 +44,7 @@ func TestFigureKey(t *testing.T) {
 		{"97 percent", "97 per cent", "97%"},
 		{"3 March 2020", "March 3, 2020", "3rd March 2020", "3/3/2020"},
 		{"14 October 2021", "14/10/2021", "10/14/2021"},
+		{"Monday 22 February", "Monday, February 22nd"},
 		{"one year", "1 year"},
 		{"12pm", "noon", "12 noon", "12:00"},
 		{"4pm", "4 pm", "16:00"},
@@ -68,6 +70,8 @@ func TestFigureKey(t *testing.T) {
 		{"3 March 2020", "3 March 2021"},
 		{"3 April 2020", "3/4/2020"}, // the 3rd of April or the 4th of March
 		{"4 March 2020", "3/4/2020"},
+		{"Monday 22 February", "Tuesday 22 February"},
+		{"Monday 22 February", "22 February"},
 		{"noon", "midnight"},
 		{"next week", "last week"},
 		{"97%", "97 percentage points"},
