@@ -176,11 +176,11 @@ func sortedKinds(ks map[Kind]bool) []Kind {
 }
 
 var kindRank = map[Kind]int{
+	DekChanged:      0, // like the headline, first among the kinds of its severity
 	HeadlineChanged: 0, QuoteChanged: 1, QuoteReattributed: 2, QuoteRemoved: 3, QuoteAdded: 4,
 	QuoteVerbChanged: 5, NumberChanged: 6, NegationChanged: 7, EntityChanged: 8, BylineChanged: 9,
 	HedgeChanged: 10, SentenceRemoved: 11, SentenceAdded: 12, SentenceChanged: 13, SentenceMoved: 14,
-	Cosmetic:   15,
-	DekChanged: 0, // like the headline, first among kinds of its severity
+	Cosmetic: 15,
 }
 
 // KindSeverity is the severity of one kind of change: high for quote,
@@ -189,10 +189,12 @@ var kindRank = map[Kind]int{
 // hedges); low for moves and cosmetic edits.
 func KindSeverity(k Kind) Severity {
 	switch k {
+	case DekChanged:
+		return SeverityMedium
 	case HeadlineChanged, QuoteAdded, QuoteRemoved, QuoteChanged, QuoteReattributed, QuoteVerbChanged,
 		NumberChanged, EntityChanged, NegationChanged:
 		return SeverityHigh
-	case DekChanged, BylineChanged, HedgeChanged, SentenceAdded, SentenceRemoved, SentenceChanged:
+	case BylineChanged, HedgeChanged, SentenceAdded, SentenceRemoved, SentenceChanged:
 		return SeverityMedium
 	case SentenceMoved, Cosmetic:
 		return SeverityLow
