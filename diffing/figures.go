@@ -207,6 +207,8 @@ var (
 	periods = set("week", "month", "year", "weekend", "morning", "afternoon", "evening", "night", "spring",
 		"summer", "autumn", "fall", "winter", "decade", "century", "quarter")
 	partsOfDay = set("morning", "afternoon", "evening", "night")
+	// majorityAdjectives may stand between "the" and "majority".
+	majorityAdjectives = set("vast", "overwhelming", "slim", "narrow", "large", "small", "clear", "simple", "absolute")
 	dayWords   = set("today", "tonight", "yesterday", "tomorrow", "noon", "midnight", "midday")
 	// monthPreps are the words after which "May" is the month.
 	monthPreps = set("in", "of", "since", "until", "by", "from", "early", "late", "mid", "last", "next", "this",
@@ -382,8 +384,22 @@ func matchTime(ts []ftok, i int) (end, next int, date bool) {
 		return ts[i+1].end, i + 2, true // "hours later"
 	case (lw == "most" || lw == "all" || lw == "none") && i+1 < len(ts) && ts[i+1].spaced && lowerEq(ts[i+1].text, "of"):
 		return ts[i+1].end, i + 2, false
-	case (lw == "the" || lw == "a") && i+1 < len(ts) && ts[i+1].spaced && lowerEq(ts[i+1].text, "majority"):
-		return ts[i+1].end, i + 2, false
+	case (lw == "the" || lw == "a") && i+1 < len(ts) && ts[i+1].spaced:
+		// "the majority", "a slim majority", "the vast majority"
+		j := i + 1
+		if majorityAdjectives.hasLower(ts[j].text) && j+1 < len(ts) && ts[j+1].spaced {
+			j++
+		}
+		if lowerEq(ts[j].text, "majority") {
+			return ts[j].end, j + 1, false
+		}
+	case lw == "none":
+		return t.end, i + 1, false
+	case lw == "most" && prev != "the" && prev != "at" && prev != "a" && i+1 < len(ts) && ts[i+1].spaced &&
+		ts[i+1].word && !adjectiveLike(strings.ToLower(ts[i+1].text)):
+		// "most residents", not "the most", "at most", "most likely" or
+		// "those most affected".
+		return t.end, i + 1, false
 	}
 	return 0, i, false
 }
@@ -929,4 +945,15 @@ func slashDateKey(w string) (string, bool) {
 		return "date " + w, true
 	}
 	return fmt.Sprintf("date %s-%02d-%02d", p[2], month, day), true
+}
+
+// adjectiveLike reports whether a lowered word ends as adjectives and
+// adverbs do, so that "most" before it is a superlative, not a share.
+func adjectiveLike(w string) bool {
+	for _, sfx := range [...]string{"ly", "ed", "ing", "ful", "ous", "ive", "al", "ble", "ant", "ent", "ic", "est", "ar", "ary", "less"} {
+		if strings.HasSuffix(w, sfx) {
+			return true
+		}
+	}
+	return false
 }

@@ -22,6 +22,8 @@ func TestFigures_Qualified(t *testing.T) {
 		{"The proposal, first floated early last year, was rejected.", []string{"first", "early last year"}},
 		{"May we go? Not in May.", []string{"May"}},
 		{"Some Republicans said the week was over.", nil},
+		{"Most residents, the vast majority, said none; the most likely, most probably.", []string{"Most", "the vast majority", "none"}},
+		{"Those most affected and most important said most people agreed.", []string{"most"}},
 		{"Signed on 3/3/2020 for one year.", []string{"3/3/2020", "one"}},
 		{"It opened on 26th March, as on 7th July 2005.", []string{"26th March", "7th July 2005"}},
 		{"From Monday 22 February and Tuesday, March 3 to Friday.", []string{"Monday 22 February", "Tuesday, March 3", "Friday"}},
