@@ -209,7 +209,7 @@ var (
 	partsOfDay = set("morning", "afternoon", "evening", "night")
 	// majorityAdjectives may stand between "the" and "majority".
 	majorityAdjectives = set("vast", "overwhelming", "slim", "narrow", "large", "small", "clear", "simple", "absolute")
-	dayWords   = set("today", "tonight", "yesterday", "tomorrow", "noon", "midnight", "midday")
+	dayWords           = set("today", "tonight", "yesterday", "tomorrow", "noon", "midnight", "midday")
 	// monthPreps are the words after which "May" is the month.
 	monthPreps = set("in", "of", "since", "until", "by", "from", "early", "late", "mid", "last", "next", "this",
 		"before", "after", "during", "through", "throughout", "end")
