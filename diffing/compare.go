@@ -278,9 +278,10 @@ func (v *version) summary() DocSummary {
 	return DocSummary{Title: v.title, Dek: v.dek, Paragraphs: len(v.paras), Sentences: len(v.sents), Words: v.words}
 }
 
-// comparedDek is the dek as Compare compares it: none when it is the
-// first body paragraph, which the body's diff already compares (a lead
-// paragraph shown as the dek is not counted twice).
+// comparedDek is the dek as Compare compares it when the two versions'
+// deks differ: none when it is the first body paragraph, which the body's
+// diff already compares (a lead paragraph shown as the dek is not counted
+// twice).
 func (v *version) comparedDek() string {
 	if len(v.paras) > 0 && strings.TrimPrefix(v.paras[0], BlockquotePrefix) == v.dek {
 		return ""
@@ -347,8 +348,10 @@ func Compare(old, cur Document) *ChangeSet {
 		c := headlineChange(a.title, b.title)
 		add(-2, c)
 	}
-	if da, db := a.comparedDek(), b.comparedDek(); da != db {
-		add(-1.5, dekChange(da, db))
+	if a.dek != b.dek {
+		if da, db := a.comparedDek(), b.comparedDek(); da != db {
+			add(-1.5, dekChange(da, db))
+		}
 	}
 	if a.byline != b.byline {
 		c := Change{Kinds: []Kind{BylineChanged}, Before: a.byline, After: b.byline, Ops: WordDiff(a.byline, b.byline)}

@@ -164,3 +164,34 @@ func FuzzFigures(f *testing.F) {
 		}
 	})
 }
+
+// TestCompare_DekNotCountedTwice checks that a dek repeating the lead
+// paragraph is compared once: in the body when the lead is edited, not at
+// all when the lead leaves the body while the dek stays.
+func TestCompare_DekNotCountedTwice(t *testing.T) {
+	lead := "The proposal, first floated early last year, was initially rejected by Mexico’s government."
+	edited := "The proposal, first floated in March, was initially rejected by Mexico’s government."
+	other := "The White House has reportedly intensified pressure on Mexican officials."
+	cases := []struct {
+		name     string
+		old, new Document
+		want     []Kind // the kinds of each change, in order
+	}{
+		{"lead edited", Document{Dek: lead, Paragraphs: []string{lead, other}},
+			Document{Dek: edited, Paragraphs: []string{edited, other}}, []Kind{NumberChanged}},
+		{"lead leaves the body", Document{Dek: lead, Paragraphs: []string{lead, other}},
+			Document{Dek: lead, Paragraphs: []string{other}}, []Kind{SentenceRemoved}},
+		{"dek rewritten, lead kept", Document{Dek: lead, Paragraphs: []string{lead, other}},
+			Document{Dek: other, Paragraphs: []string{lead, other}}, []Kind{DekChanged}},
+	}
+	for _, tc := range cases {
+		cs := Compare(tc.old, tc.new)
+		var got []Kind
+		for _, c := range cs.Changes {
+			got = append(got, c.Kind)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: kinds %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
