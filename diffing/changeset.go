@@ -124,7 +124,7 @@ type QuoteChange struct {
 }
 
 // Location places a sentence in a version: 1-based paragraph and sentence
-// within the paragraph. Paragraph 0 is the headline.
+// within the paragraph. Paragraph 0 is the headline, -1 the dek.
 type Location struct {
 	Paragraph int `json:"paragraph"`
 	Sentence  int `json:"sentence"`
@@ -173,6 +173,7 @@ func (c Change) Has(k Kind) bool {
 // DocSummary describes one side of a comparison.
 type DocSummary struct {
 	Title      string `json:"title"`
+	Dek        string `json:"dek,omitempty"`
 	Paragraphs int    `json:"paragraphs"`
 	Sentences  int    `json:"sentences"`
 	Words      int    `json:"words"`

@@ -137,25 +137,9 @@ func multisetDiff(a, b []string, key func(string) string) (gone, added []string)
 	return gone, added
 }
 
-// figureKey compares figures by value as written, ignoring case, spacing
-// and the thousands separator.
-func figureKey(f string) string {
-	f = strings.ReplaceAll(strings.ToLower(f), "per cent", "percent")
-	var b strings.Builder
-	b.Grow(len(f) + 6)
-	for _, r := range f {
-		switch r {
-		case ',', ' ', '\u00a0':
-		case '%':
-			b.WriteString("percent")
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func entityKey(e string) string { return strings.ToLower(e) }
+// entityKey compares names as a reader does: "Labour Party" and "Labor
+// Party", "Covid" and "COVID" are one name.
+func entityKey(e string) string { return wordsKey(e) }
 
 // pairFigures pairs removed and added figures in order; an unpaired one
 // keeps an empty side.
@@ -192,6 +176,7 @@ func sortedKinds(ks map[Kind]bool) []Kind {
 }
 
 var kindRank = map[Kind]int{
+	DekChanged:      0, // like the headline, first among the kinds of its severity
 	HeadlineChanged: 0, QuoteChanged: 1, QuoteReattributed: 2, QuoteRemoved: 3, QuoteAdded: 4,
 	QuoteVerbChanged: 5, NumberChanged: 6, NegationChanged: 7, EntityChanged: 8, BylineChanged: 9,
 	HedgeChanged: 10, SentenceRemoved: 11, SentenceAdded: 12, SentenceChanged: 13, SentenceMoved: 14,
@@ -204,6 +189,8 @@ var kindRank = map[Kind]int{
 // hedges); low for moves and cosmetic edits.
 func KindSeverity(k Kind) Severity {
 	switch k {
+	case DekChanged:
+		return SeverityMedium
 	case HeadlineChanged, QuoteAdded, QuoteRemoved, QuoteChanged, QuoteReattributed, QuoteVerbChanged,
 		NumberChanged, EntityChanged, NegationChanged:
 		return SeverityHigh

@@ -13,8 +13,8 @@ func TestFigures(t *testing.T) {
 		in   string
 		want []string
 	}{
-		{"Over 100,000 people died, 97 percent of them men.", []string{"100,000", "97 percent"}},
-		{"The deal is worth $4.2 billion, up 3.5% from last year.", []string{"$4.2 billion", "3.5%"}},
+		{"Over 100,000 people died, 97 percent of them men.", []string{"Over 100,000", "97 percent"}},
+		{"The deal is worth $4.2 billion, up 3.5% from last year.", []string{"$4.2 billion", "3.5%", "last year"}},
 		{"It cost €50m, £3bn and ¥100.", []string{"€50m", "£3bn", "¥100"}},
 		{"It rose 2 percentage points to 4.1 per cent.", []string{"2 percentage points", "4.1 per cent"}},
 		{"In 2022, 608,000 people died; $1,250.75 was paid.", []string{"2022", "608,000", "$1,250.75"}},

@@ -119,7 +119,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 
 	sepOnly := separatorOnly(s.text, t.text)
 	if touchesFigure(c.Ops) && !sepOnly {
-		if gone, added := multisetDiff(Figures(s.text), Figures(t.text), figureKey); len(gone)+len(added) > 0 {
+		if gone, added := diffFigures(Figures(s.text), Figures(t.text)); len(gone)+len(added) > 0 {
 			kinds[NumberChanged] = true
 			c.Figures = pairFigures(gone, added)
 		}
@@ -128,7 +128,8 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	// the sentences are scanned for them only then.
 	neg, hedge, caps := editedWords(c.Ops)
 	if neg {
-		if gone, added := multisetDiff(Negations(s.text), Negations(t.text), strings.ToLower); len(gone)+len(added) > 0 {
+		if gone, added := multisetDiff(Negations(s.text), Negations(t.text), negationKey); len(gone)+len(added) > 0 &&
+			!negationsQuoted(s.text, t.text, c.Quotes) {
 			kinds[NegationChanged] = true
 		}
 	}
@@ -143,6 +144,18 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 		}
 	}
 	c.Notes = hiddenNotes(c.Ops)
+	if len(c.Notes) == 0 && copyEditSuspect(kinds) && mayBeCopyEdit(c.Ops) && copyEditOnly(s.text, t.text) {
+		// Only copy-editing (a spelling variant, a contraction, a figure
+		// written another way, a name re-cased): what it seemed to
+		// change it did not. A quotation given to someone else still is.
+		for _, k := range copyEditKinds {
+			delete(kinds, k)
+		}
+		c.Figures = nil
+		if len(kinds) == 0 {
+			kinds[Cosmetic] = true
+		}
+	}
 	if len(kinds) == 0 {
 		if len(c.Notes) > 0 {
 			kinds[SentenceChanged] = true
@@ -184,23 +197,58 @@ func editedWords(ops []Op) (neg, hedge, caps bool) {
 }
 
 // touchesFigure reports whether an edit could change a figure: only then
-// are the sentences scanned for figures.
+// are the sentences scanned for figures. An edited word that may be part
+// of a figure (a number, a qualifier, a unit, a month) could; so could a
+// small word that is part of a figure only beside certain others ("the
+// majority", "a third", "up to", "this week") when it is beside one.
 func touchesFigure(ops []Op) bool {
 	for k, op := range ops {
 		if op.Op == OpEqual {
 			continue
 		}
-		// A figure's words can sit next to the edit ("97 percent" → "97
-		// per cent"), so look at the neighbouring words too.
-		ctx := op.Text
-		if k > 0 {
-			ctx = lastWords(ops[k-1].Text) + ctx
-		}
-		if k+1 < len(ops) {
-			ctx += firstWords(ops[k+1].Text)
-		}
-		if mayHoldFigure(ctx) {
+		if strings.ContainsAny(op.Text, currencyRune) {
 			return true
+		}
+		small := false
+		for _, t := range tokenize(op.Text) {
+			if t.kind != tokWord {
+				continue
+			}
+			w := fold(op.Text[t.start:t.end])
+			if figureish(w) {
+				return true
+			}
+			small = small || smallFigureWords.has(w)
+		}
+		if small && (k > 0 && nearFigure(lastWords(ops[k-1].Text), true) || k+1 < len(ops) && nearFigure(firstWords(ops[k+1].Text), false)) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	// smallFigureWords are the figure's words left out of figureWordSet.
+	smallFigureWords = set("a", "the", "of", "in", "to", "as", "this")
+	// smallNeighbours are the words beside which they are part of a figure.
+	smallNeighbours = set("majority", "third", "quarter", "half", "dozen", "record", "coming", "following",
+		"many", "much", "few", "little", "up", "close", "excess", "upwards", "most", "all", "none", "earlier",
+		"later", "week", "month", "year", "weekend", "morning", "afternoon", "evening", "night", "spring",
+		"summer", "autumn", "fall", "winter", "decade", "century")
+)
+
+// nearFigure reports whether the word of s nearest the edit (its last
+// when before, its first when after) is one beside which a small word is
+// part of a figure.
+func nearFigure(s string, before bool) bool {
+	ts := tokenize(s)
+	for x := range ts {
+		t := ts[x]
+		if before {
+			t = ts[len(ts)-1-x]
+		}
+		if t.kind == tokWord {
+			return smallNeighbours.hasLower(s[t.start:t.end])
 		}
 	}
 	return false
@@ -542,4 +590,55 @@ func mixedScript(w string) (string, bool) {
 		}
 	}
 	return fmt.Sprintf("mixed script: %s mixes %s (%U)", w, strings.Join(names, " and "), odd), true
+}
+
+// copyEditKinds are the kinds a copy-edit can seem to make: they are
+// dropped when the two sentences differ only by copy-editing.
+var copyEditKinds = []Kind{QuoteChanged, QuoteAdded, QuoteRemoved, NumberChanged, NegationChanged,
+	HedgeChanged, EntityChanged, SentenceChanged}
+
+// copyEditSuspect reports whether the kinds found may come from a
+// copy-edit: none at all (the edit would be a changed sentence) or one of
+// copyEditKinds. Only then is the copy-edit key worth its cost.
+func copyEditSuspect(kinds map[Kind]bool) bool {
+	if len(kinds) == 0 {
+		return true
+	}
+	if kinds[NumberChanged] {
+		return false // a figure's value changed: never a copy-edit
+	}
+	for _, k := range copyEditKinds {
+		if kinds[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// negationKey compares negations so that a contraction's "n't" is the
+// "not" it stands for: "doesn't" → "does not" changes no negation.
+func negationKey(n string) string {
+	if strings.HasSuffix(n, "n't") || n == "cannot" {
+		return "not"
+	}
+	return n
+}
+
+// negationsQuoted reports whether the negations of s and t differ only
+// inside the quotations added or removed whole, which are reported as
+// such: the "never" of "'Never again'" added is not a negation of the
+// sentence's.
+func negationsQuoted(s, t string, qs []QuoteChange) bool {
+	whole := false
+	for _, q := range qs {
+		if q.Before == "" || q.After == "" {
+			s, t = strings.Replace(s, q.Before, "", 1), strings.Replace(t, q.After, "", 1)
+			whole = true
+		}
+	}
+	if !whole {
+		return false
+	}
+	gone, added := multisetDiff(Negations(s), Negations(t), negationKey)
+	return len(gone)+len(added) == 0
 }

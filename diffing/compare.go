@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -24,6 +25,7 @@ type quoteFrag struct {
 
 type version struct {
 	title, byline, modified string
+	dek                     string
 	text                    string
 	paras                   []string
 	paraHash                []uint64 // per paragraph, with the Compare's seed
@@ -167,6 +169,7 @@ func keep[T any](block *[]T, xs []T, least int) []T {
 func prepare(d Document, cache *prepCache) *version {
 	v := &version{
 		title:    oneLine(Normalize(d.Title)),
+		dek:      oneLine(Normalize(d.Dek)),
 		byline:   oneLine(Normalize(d.Byline)),
 		modified: strings.TrimSpace(d.Modified),
 	}
@@ -272,7 +275,18 @@ func (v *version) blockquotes() {
 func countWordRuns(s string) int { return countRuns(s, true, math.MaxInt) }
 
 func (v *version) summary() DocSummary {
-	return DocSummary{Title: v.title, Paragraphs: len(v.paras), Sentences: len(v.sents), Words: v.words}
+	return DocSummary{Title: v.title, Dek: v.dek, Paragraphs: len(v.paras), Sentences: len(v.sents), Words: v.words}
+}
+
+// comparedDek is the dek as Compare compares it when the two versions'
+// deks differ: none when it is the first body paragraph, which the body's
+// diff already compares (a lead paragraph shown as the dek is not counted
+// twice).
+func (v *version) comparedDek() string {
+	if len(v.paras) > 0 && strings.TrimPrefix(v.paras[0], BlockquotePrefix) == v.dek {
+		return ""
+	}
+	return v.dek
 }
 
 // parallelBytes is the size of the two versions together from which
@@ -333,6 +347,11 @@ func Compare(old, cur Document) *ChangeSet {
 	if a.title != b.title {
 		c := headlineChange(a.title, b.title)
 		add(-2, c)
+	}
+	if a.dek != b.dek {
+		if da, db := a.comparedDek(), b.comparedDek(); da != db {
+			add(-1.5, dekChange(da, db))
+		}
 	}
 	if a.byline != b.byline {
 		c := Change{Kinds: []Kind{BylineChanged}, Before: a.byline, After: b.byline, Ops: WordDiff(a.byline, b.byline)}
@@ -436,6 +455,21 @@ func Compare(old, cur Document) *ChangeSet {
 		i = k
 	}
 
+	// A paragraph split in two, or two merged, with the same words is one
+	// cosmetic change, whatever the alignment made of its sentences.
+	for _, j := range paragraphJoins(a, b) {
+		out = slices.DeleteFunc(out, func(o ordered) bool { return o.key >= 0 && j.covers(o.c) })
+		c := joinChange(a, b, j)
+		key := float64(len(b.sents))
+		for x, s := range b.sents {
+			if s.para == c.Paragraph {
+				key = float64(x) - 0.25
+				break
+			}
+		}
+		add(key, c)
+	}
+
 	sort.SliceStable(out, func(x, y int) bool { return out[x].key < out[y].key })
 	cs.Summary.Counts = map[Kind]int{}
 	for _, o := range out {
@@ -533,20 +567,112 @@ func rewriteOf(a, b *version, al *alignment) *Rewrite {
 
 // headlineChange classifies a headline edit: a rewrite unless it only
 // fixes spacing, punctuation, case or a typo that touches no figure, name
-// or negation (Eastbrook → Westbrook is a rewrite, Egde → Edge is not).
+// or negation (Eastbrook → Westbrook is a rewrite, Egde → Edge is not),
+// or is a copy-edit (a spelling variant, a figure written another way).
+// Inside the headline every kind applies as in a sentence: a death toll
+// revised is number_changed too, a quotation added quote_added.
 func headlineChange(before, after string) Change {
-	c := Change{Kinds: []Kind{HeadlineChanged}, Before: before, After: after, Ops: WordDiff(before, after)}
+	c := lineChange(HeadlineChanged, before, after)
 	// Headlines are in title case, so a name cannot be told from a word:
 	// only a one-letter slip (Egde → Edge) passes as a typo, and never in
 	// a figure.
-	c.Notes = hiddenNotes(c.Ops)
-	if len(c.Notes) == 0 && (sameWords(before, after) || (isCosmeticWithin(c.Ops, 1) && !touchesFigure(c.Ops))) {
+	typo := len(c.Notes) == 0 && (sameWords(before, after) || (isCosmeticWithin(c.Ops, 1) && !touchesFigure(c.Ops)))
+	switch {
+	case typo:
 		c.Kinds = []Kind{Cosmetic}
-	}
-	if gone, added := multisetDiff(Figures(before), Figures(after), figureKey); len(gone)+len(added) > 0 {
-		c.Figures = pairFigures(gone, added)
+	case len(c.Kinds) == 1 && c.Kinds[0] == Cosmetic && !copyEditOnly(before, after):
+		c.Kinds = []Kind{HeadlineChanged}
 	}
 	return c
+}
+
+// dekChange classifies an edit of the dek (the standfirst under the
+// headline) as headlineChange does a headline's, at paragraph -1.
+func dekChange(before, after string) Change {
+	c := lineChange(DekChanged, before, after)
+	c.Paragraph = -1
+	return c
+}
+
+// lineChange classifies an edit of a one-line text shown apart from the
+// body (the headline, the dek) as classify does a sentence's, and adds
+// kind, which stays whatever else changed unless the edit is cosmetic.
+// In a headline set in title case every word looks like a name, so no
+// entity change is read there.
+func lineChange(kind Kind, before, after string) Change {
+	seed := maphash.MakeSeed()
+	s, t := lineSentence(before, seed), lineSentence(after, seed)
+	c := classify(&s, &t, nil, nil)
+	if titleCase(before) || titleCase(after) {
+		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == EntityChanged })
+	}
+	if !editOf(before, after) {
+		// Rewritten rather than edited (the body's alignment would not
+		// pair such sentences): a name, a negation or a hedge that differs
+		// is the rewrite's, not a change of one claim. Figures and
+		// quotations still are.
+		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool {
+			return k == EntityChanged || k == NegationChanged || k == HedgeChanged
+		})
+	}
+	if before == "" || after == "" {
+		// A dek that appears or goes: its quotations are added or
+		// removed, its figures listed; nothing else in it changed.
+		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k != QuoteAdded && k != QuoteRemoved })
+	}
+	if len(c.Kinds) == 1 && c.Kinds[0] == Cosmetic {
+		return c
+	}
+	c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == SentenceChanged || k == Cosmetic })
+	c.Kinds = append([]Kind{kind}, c.Kinds...)
+	if len(c.Figures) == 0 {
+		if gone, added := diffFigures(Figures(before), Figures(after)); len(gone)+len(added) > 0 {
+			c.Figures = pairFigures(gone, added)
+		}
+	}
+	return c
+}
+
+// editOf reports whether after is an edit of before rather than another
+// text: at least half their words, folded, are common to both.
+func editOf(before, after string) bool {
+	wa, wb := words(before), words(after)
+	if len(wa) == 0 || len(wb) == 0 {
+		return false
+	}
+	gone, _ := multisetDiff(wa, wb, fold)
+	common := len(wa) - len(gone)
+	return 4*common >= len(wa)+len(wb) // Dice coefficient ≥ 0.5
+}
+
+// lineSentence makes a sentence of a one-line text, its quotations found
+// and attributed as in a paragraph of the body.
+func lineSentence(text string, seed maphash.Seed) sentence {
+	s := sentence{text: text}
+	if text == "" {
+		return s
+	}
+	v := prepare(Document{Paragraphs: []string{text}}, newVersionCache(len(text), seed))
+	for _, x := range v.sents {
+		s.quotes = append(s.quotes, x.quotes...)
+	}
+	return s
+}
+
+// titleCase reports whether most of a text's longer words are
+// capitalized, as in a headline set in title case.
+func titleCase(s string) bool {
+	n, up := 0, 0
+	for i, w := range words(s) {
+		if i == 0 || len(w) < 4 {
+			continue
+		}
+		n++
+		if startsUpper(w) {
+			up++
+		}
+	}
+	return n > 0 && 2*up > n
 }
 
 func kindSet(ks []Kind) map[Kind]bool {

@@ -1,6 +1,9 @@
 package diffing
 
 import (
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -81,21 +84,56 @@ func figureTokens(s string) []ftok {
 
 // Figures returns the figures in s as written, in order: numbers with
 // their currency, scale and unit (100,000; 97 percent; $4.2 billion;
-// 3.5%), numbers in words (one to twenty, a dozen, three hundred), dates
-// (Jan. 5, 2024; 12 March 2023; March 2021), decades and ordinals.
+// 3.5%), numbers in words (one to twenty, a dozen, three hundred, two
+// thirds), dates (Jan. 5, 2024; 12 March 2023; March 2021; in March),
+// days and times (Monday evening; next week; at noon; 5pm; within hours;
+// two days before), decades, ordinals and proportions (most of, the
+// majority). A qualifier is part of its figure: "more than 40,000",
+// "nearly two thirds", "under $900", "a record 12".
 func Figures(s string) []string {
+	spans := figureSpans(s)
+	if len(spans) == 0 {
+		return nil
+	}
+	out := make([]string, len(spans))
+	for k, sp := range spans {
+		out[k] = s[sp.Start:sp.End]
+	}
+	return out
+}
+
+// figureSpans returns where the figures of s are, as Figures finds them.
+func figureSpans(s string) []Span {
 	if !mayHoldFigure(s) {
 		return nil
 	}
 	ts := figureTokens(s)
-	var out []string
+	var out []Span
 	for i := 0; i < len(ts); {
-		end, next := matchFigure(ts, i)
+		// Qualifiers ("more than", "nearly", "up to") and a date's
+		// modifiers ("early", "last") join the figure they open.
+		j, dateOnly := i, false
+		for j < len(ts) {
+			q, d := qualifierAt(ts, j)
+			if q == 0 {
+				break
+			}
+			j += q
+			dateOnly = dateOnly || d
+		}
+		if j > i && j < len(ts) {
+			if end, next, isDate := matchFigure(ts, j); next > j && (!dateOnly || isDate) {
+				out = append(out, Span{ts[i].start, end})
+				i = next
+				continue
+			}
+		}
+		end, next, _ := matchFigure(ts, i)
 		if next <= i {
 			i++
 			continue
 		}
-		out = append(out, s[ts[i].start:end])
+		out = append(out, Span{ts[i].start, end})
 		i = next
 	}
 	return out
@@ -109,7 +147,11 @@ func mayHoldFigure(s string) bool {
 	ls := strings.ToLower(s)
 	for _, frag := range []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
 		"eleven", "twelve", "teen", "twenty", "thirty", "forty", "fifty", "ninety", "hundred", "thousand",
-		"dozen", "half", "twice", "thrice", "illion", "first", "second", "third", "fifth", "quarter", "twelfth"} {
+		"dozen", "half", "twice", "thrice", "illion", "first", "second", "third", "fifth", "quarter", "twelfth",
+		// Days, months and times of day, and proportions in words.
+		"day", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "noon",
+		"midnight", "tonight", "tomorrow", "week", "month", "year", "hour", "minute", "morning", "evening",
+		"most", "all", "majority", "spring", "summer", "autumn", "winter"} {
 		if strings.Contains(ls, frag) {
 			return true
 		}
@@ -120,7 +162,250 @@ func mayHoldFigure(s string) bool {
 // matchFigure tries the figure forms at ts[i], longest first, and returns
 // the byte end of the figure and the index of the next token to scan; next
 // is i when nothing matches.
-func matchFigure(ts []ftok, i int) (end, next int) {
+func matchFigure(ts []ftok, i int) (end, next int, date bool) {
+	end, next = matchNumber(ts, i)
+	if next <= i {
+		return matchTime(ts, i)
+	}
+	if _, ok := monthAt(ts, i); ok {
+		date = true
+	} else if _, ok := monthAt(ts, i+1); ok && next > i+1 {
+		date = true
+	}
+	// "4:30" and "4 pm", "12 noon": a time of day.
+	if next == i+1 && allDigits(ts[i].text) && next+1 < len(ts) && ts[next].text == ":" && !ts[next].spaced &&
+		!ts[next+1].spaced && len(ts[next+1].text) >= 2 && allDigits(ts[next+1].text[:2]) {
+		rest := strings.ToLower(ts[next+1].text[2:])
+		if rest == "" || rest == "am" || rest == "pm" {
+			end, next, date = ts[next+1].end, next+2, true
+		}
+	}
+	if next < len(ts) && ts[next].word {
+		switch lw := strings.ToLower(ts[next].text); {
+		case (lw == "am" || lw == "pm" || lw == "a.m" || lw == "p.m" || lw == "noon" || lw == "midnight") && ts[next].spaced:
+			end, next, date = ts[next].end, next+1, true
+			if next < len(ts) && ts[next].text == "." && !ts[next].spaced && (lw == "a.m" || lw == "p.m") {
+				end, next = ts[next].end, next+1
+			}
+		case fractionWords.has(lw) && ts[next].spaced && isNumberWord(strings.ToLower(ts[next-1].text)):
+			end, next = ts[next].end, next+1 // "two thirds"
+		case timeUnits.has(lw) && ts[next].spaced && next+1 < len(ts) && ts[next+1].spaced && relativeWords.hasLower(ts[next+1].text):
+			end, next, date = ts[next+1].end, next+2, true // "two days before"
+		}
+	}
+	return end, next, date
+}
+
+var (
+	fractionWords = set("thirds", "quarters", "fifths", "tenths", "halves")
+	// timeUnits and relativeWords make "two days before", "hours later",
+	// "within weeks" a time.
+	timeUnits = set("second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks",
+		"month", "months", "year", "years", "decade", "decades", "moments")
+	relativeWords = set("before", "after", "later", "earlier", "ago")
+	// periods are the spans a date modifier ("next", "last") makes a date of.
+	periods = set("week", "month", "year", "weekend", "morning", "afternoon", "evening", "night", "spring",
+		"summer", "autumn", "fall", "winter", "decade", "century", "quarter")
+	partsOfDay = set("morning", "afternoon", "evening", "night")
+	// majorityAdjectives may stand between "the" and "majority".
+	majorityAdjectives = set("vast", "overwhelming", "slim", "narrow", "large", "small", "clear", "simple", "absolute")
+	dayWords           = set("today", "tonight", "yesterday", "tomorrow", "noon", "midnight", "midday")
+	// monthPreps are the words after which "May" is the month.
+	monthPreps = set("in", "of", "since", "until", "by", "from", "early", "late", "mid", "last", "next", "this",
+		"before", "after", "during", "through", "throughout", "end")
+)
+
+// timeStarts holds every word matchTime can match at, so that the
+// others (nearly every word) are passed over without being lowered.
+var timeStarts = func() *wordSet {
+	ws := []string{"within", "most", "all", "none", "the", "a"}
+	for _, s := range []*wordSet{weekdays, fullMonths, dayWords, periods, timeUnits} {
+		for w := range s.m {
+			ws = append(ws, w)
+		}
+	}
+	return set(ws...)
+}()
+
+// qualifier is a phrase that is part of the figure it opens. date marks
+// the modifiers that only qualify a date or time ("next week").
+type qualifier struct {
+	words []string
+	class string // the meaning: "over" and "more than" are one
+	date  bool
+}
+
+// qualifiers, longest first within each first word.
+var qualifiers = []qualifier{
+	{[]string{"no", "more", "than"}, "<=", false},
+	{[]string{"no", "fewer", "than"}, ">=", false},
+	{[]string{"no", "less", "than"}, ">=", false},
+	{[]string{"more", "than"}, ">", false},
+	{[]string{"in", "excess", "of"}, ">", false},
+	{[]string{"upwards", "of"}, ">", false},
+	{[]string{"over"}, ">", false},
+	{[]string{"just", "over"}, ">~", false},
+	{[]string{"just", "under"}, "~<", false},
+	{[]string{"well", "over"}, ">>", false},
+	{[]string{"nearly"}, "~<", false},
+	{[]string{"almost"}, "~<", false},
+	{[]string{"close", "to"}, "~<", false},
+	{[]string{"about"}, "~", false},
+	{[]string{"around"}, "~", false},
+	{[]string{"roughly"}, "~", false},
+	{[]string{"approximately"}, "~", false},
+	{[]string{"some"}, "~", false},
+	{[]string{"up", "to"}, "<=", false},
+	{[]string{"at", "most"}, "<=", false},
+	{[]string{"as", "many", "as"}, "<=", false},
+	{[]string{"as", "much", "as"}, "<=", false},
+	{[]string{"as", "few", "as"}, "as few as", false},
+	{[]string{"as", "little", "as"}, "as few as", false},
+	{[]string{"at", "least"}, ">=", false},
+	{[]string{"less", "than"}, "<", false},
+	{[]string{"fewer", "than"}, "<", false},
+	{[]string{"under"}, "<", false},
+	{[]string{"below"}, "<", false},
+	{[]string{"a", "record"}, "record", false},
+	{[]string{"all"}, "all", false},
+	{[]string{"within"}, "within", false},
+	{[]string{"earlier", "this"}, "earlier this", true},
+	{[]string{"later", "this"}, "later this", true},
+	{[]string{"next"}, "next", true},
+	{[]string{"last"}, "last", true},
+	{[]string{"this"}, "this", true},
+	{[]string{"coming"}, "next", true},
+	{[]string{"the", "coming"}, "next", true},
+	{[]string{"past"}, "last", true},
+	{[]string{"previous"}, "last", true},
+	{[]string{"the", "following"}, "following", true},
+	{[]string{"following"}, "following", true},
+	{[]string{"early"}, "early", true},
+	{[]string{"late"}, "late", true},
+	{[]string{"mid"}, "mid", true},
+}
+
+// qualifierFirst holds the first word of every qualifier, for a quick
+// rejection of most tokens.
+var qualifierFirst = func() *wordSet {
+	var ws []string
+	for _, q := range qualifiers {
+		ws = append(ws, q.words[0])
+	}
+	return set(ws...)
+}()
+
+// qualifierAt returns the number of tokens of the qualifier at ts[i] (0
+// for none), the hyphen of "over-70s" included, and whether it qualifies
+// only dates.
+func qualifierAt(ts []ftok, i int) (n int, date bool) {
+	if !ts[i].word || !qualifierFirst.hasLower(ts[i].text) {
+		return 0, false
+	}
+	best := -1
+	for k, q := range qualifiers {
+		if len(q.words) <= n || i+len(q.words) >= len(ts) {
+			continue
+		}
+		ok := true
+		for x, w := range q.words {
+			t := ts[i+x]
+			if !t.word || (x > 0 && !t.spaced) || !lowerEq(t.text, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			n, best = len(q.words), k
+		}
+	}
+	if best < 0 {
+		return 0, false
+	}
+	if next := ts[i+n]; next.spaced {
+		return n, qualifiers[best].date
+	}
+	if next := ts[i+n]; next.text == "-" && i+n+1 < len(ts) && !ts[i+n+1].spaced {
+		return n + 1, qualifiers[best].date // "over-70s"
+	}
+	return 0, false
+}
+
+// matchTime matches a day, month or time of day that opens with a word:
+// "Monday evening", "in March", "noon", "today", "next week" (the period
+// after its modifier), "within hours", "hours later", and the proportions
+// "most of", "all of", "none of", "the majority".
+func matchTime(ts []ftok, i int) (end, next int, date bool) {
+	t := ts[i]
+	if !t.word || !timeStarts.hasLower(t.text) {
+		return 0, i, false
+	}
+	lw := strings.ToLower(t.text)
+	prev := ""
+	if i > 0 && ts[i].spaced {
+		prev = strings.ToLower(ts[i-1].text)
+	}
+	switch {
+	case weekdays.has(lw) && startsUpper(t.text):
+		end, next = t.end, i+1
+		if next < len(ts) && ts[next].spaced && partsOfDay.hasLower(ts[next].text) {
+			end, next = ts[next].end, next+1
+		}
+		// "Monday 22 February", "Tuesday, March 3": the weekday and its date.
+		j := next
+		if j < len(ts) && ts[j].text == "," && !ts[j].spaced {
+			j++
+		}
+		if j < len(ts) && ts[j].spaced {
+			if e, n := matchNumber(ts, j); n > j {
+				if _, ok := monthAt(ts, j); ok {
+					return e, n, true
+				}
+				if _, ok := monthAt(ts, j+1); ok && n > j+1 {
+					return e, n, true
+				}
+			}
+		}
+		return end, next, true
+	case fullMonths.has(lw) && startsUpper(t.text) && (lw != "may" || monthPreps.has(prev)):
+		return t.end, i + 1, true
+	case dayWords.has(lw):
+		return t.end, i + 1, true
+	case periods.has(lw) && prev != "" && qualifierFirst.has(prev):
+		// Only after a date modifier: "next week", not "the week".
+		for _, q := range qualifiers {
+			if q.date && q.words[len(q.words)-1] == prev {
+				return t.end, i + 1, true
+			}
+		}
+	case lw == "within" && i+1 < len(ts) && ts[i+1].spaced && timeUnits.hasLower(ts[i+1].text):
+		return ts[i+1].end, i + 2, true
+	case timeUnits.has(lw) && strings.HasSuffix(lw, "s") && i+1 < len(ts) && ts[i+1].spaced && relativeWords.hasLower(ts[i+1].text):
+		return ts[i+1].end, i + 2, true // "hours later"
+	case (lw == "most" || lw == "all" || lw == "none") && i+1 < len(ts) && ts[i+1].spaced && lowerEq(ts[i+1].text, "of"):
+		return ts[i+1].end, i + 2, false
+	case (lw == "the" || lw == "a") && i+1 < len(ts) && ts[i+1].spaced:
+		// "the majority", "a slim majority", "the vast majority"
+		j := i + 1
+		if majorityAdjectives.hasLower(ts[j].text) && j+1 < len(ts) && ts[j+1].spaced {
+			j++
+		}
+		if lowerEq(ts[j].text, "majority") {
+			return ts[j].end, j + 1, false
+		}
+	case lw == "none":
+		return t.end, i + 1, false
+	case lw == "most" && prev != "the" && prev != "at" && prev != "a" && i+1 < len(ts) && ts[i+1].spaced &&
+		ts[i+1].word && !adjectiveLike(strings.ToLower(ts[i+1].text)):
+		// "most residents", not "the most", "at most", "most likely" or
+		// "those most affected".
+		return t.end, i + 1, false
+	}
+	return 0, i, false
+}
+
+// matchNumber matches the figures that hold a number or open with a month.
+func matchNumber(ts []ftok, i int) (end, next int) {
 	t := ts[i]
 	// Dates that open with the month: "March 3rd", "Jan. 5, 2024", "March 2021".
 	if j, ok := monthAt(ts, i); ok && j < len(ts) && ts[j].spaced {
@@ -136,7 +421,7 @@ func matchFigure(ts []ftok, i int) (end, next int) {
 		}
 	}
 	// "12 March 2023"
-	if d, ok := dayNumber(t.text); ok && !hasOrdSuffix(t.text) && d <= 31 && i+1 < len(ts) && ts[i+1].spaced {
+	if d, ok := dayNumber(t.text); ok && d <= 31 && i+1 < len(ts) && ts[i+1].spaced {
 		if j, ok := monthAt(ts, i+1); ok {
 			end, next = ts[j-1].end, j
 			if j < len(ts) && ts[j].spaced && isYear(ts[j].text) {
@@ -144,6 +429,12 @@ func matchFigure(ts []ftok, i int) (end, next int) {
 			}
 			return end, next
 		}
+	}
+	// Dates in figures: "3/3/2020", "14/10/2021".
+	if d, ok := dayNumber(t.text); ok && allDigits(t.text) && d >= 1 && i+4 < len(ts) && ts[i+1].text == "/" &&
+		!ts[i+1].spaced && !ts[i+2].spaced && len(ts[i+2].text) <= 2 && allDigits(ts[i+2].text) &&
+		ts[i+3].text == "/" && !ts[i+3].spaced && !ts[i+4].spaced && isYear(ts[i+4].text) {
+		return ts[i+4].end, i + 5
 	}
 	// Currency amounts: "$4.2 billion", "€50m".
 	if !t.word && strings.Contains(currencyRune, t.text) && i+1 < len(ts) && ts[i+1].word {
@@ -180,8 +471,10 @@ func matchFigure(ts []ftok, i int) (end, next int) {
 			case rest == "":
 			case ordSuffixes.has(rest) || scaleWords.has(rest):
 				end = t.end
+			case rest == "am" || rest == "pm":
+				return t.end, next // "5pm"
 			default:
-				return end, next // "5pm": the number alone
+				return end, next // "5kg": the number alone
 			}
 			if rest == "" || ordSuffixes.has(rest) {
 				if next < len(ts) && ts[next].word && ts[next].spaced && scaleWords.hasLower(ts[next].text) {
@@ -352,4 +645,315 @@ func numberPrefix(w string) int {
 		}
 	}
 	return k
+}
+
+// figureKey is how figures are compared: by value, not by how they are
+// written. "four" and "4", "£3.6bn" and "£3,600 million", "97 per cent"
+// and "97%", "3 March 2020" and "March 3, 2020", "noon" and "12pm",
+// "over 40" and "more than 40" are the same figure; a qualifier of
+// another meaning ("almost 40" against "over 40"), another number or
+// another date is not.
+func figureKey(f string) string {
+	ws := figureWords(f)
+	class := ""
+	for n := 3; n >= 1; n-- {
+		if n > len(ws)-1 {
+			continue
+		}
+		found := false
+		for _, q := range qualifiers {
+			if len(q.words) == n && slices.Equal(q.words, ws[:n]) {
+				class, ws, found = q.class+" ", ws[n:], true
+				break
+			}
+		}
+		if found {
+			break
+		}
+	}
+	return class + valueKey(ws)
+}
+
+// figureWords splits a figure, lowered, into words: the number, its
+// currency and its unit apart ("£3.6bn" gives "£", "3.6", "bn"), and
+// hyphenated words in their parts ("twenty-five", "over-70s").
+func figureWords(f string) []string {
+	f = strings.ToLower(strings.ReplaceAll(f, "’", "'"))
+	var out []string
+	for _, w := range strings.FieldsFunc(f, func(r rune) bool {
+		return r == ' ' || r == '\u00a0' || r == '-' || r == '‐' || r == '‑'
+	}) {
+		if r, n := utf8.DecodeRuneInString(w); strings.ContainsRune(currencyRune, r) {
+			out = append(out, w[:n])
+			w = w[n:]
+		}
+		w = strings.TrimRight(w, ",")
+		if strings.Count(w, "/") == 2 {
+			out = append(out, w) // "3/3/2020"
+			continue
+		}
+		if strings.IndexByte(w, ':') > 0 {
+			// "4:30pm": the time apart from its am or pm.
+			t := strings.TrimSuffix(w, ".")
+			for _, sfx := range []string{"am", "pm", "a.m", "p.m"} {
+				if strings.HasSuffix(t, sfx) {
+					out = append(out, strings.TrimSuffix(t, sfx), sfx)
+					t = ""
+					break
+				}
+			}
+			if t != "" {
+				out = append(out, t)
+			}
+			continue
+		}
+		if k := numberPrefix(w); k > 0 && k < len(w) && w[k] != '.' && !ordSuffixes.has(w[k:]) {
+			out = append(out, w[:k], strings.TrimSuffix(w[k:], "."))
+			continue
+		}
+		if w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+var (
+	unitWords = map[string]float64{"zero": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+		"six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+		"fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+		"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+		"ninety": 90, "dozen": 12}
+	ordinalValues = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+		"seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+		"fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+		"nineteenth": 19, "twentieth": 20}
+	fractionValues = map[string]float64{"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4,
+		"quarters": 4, "fifths": 5, "tenths": 10}
+	scaleValues = map[string]float64{"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9,
+		"bn": 1e9, "trillion": 1e12, "tn": 1e12}
+	monthNumbers = map[string]int{"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
+		"april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+		"september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+		"december": 12, "dec": 12}
+)
+
+// valueKey is the value of a figure's words, its qualifier removed: a
+// number with its currency and unit, a date, a time of day, or (for
+// what has no number: "next week", "dozens") the words themselves.
+func valueKey(ws []string) string {
+	if k, ok := dateKey(ws); ok {
+		return k
+	}
+	if k, ok := timeKey(ws); ok {
+		return k
+	}
+	cur, unit := "", ""
+	if len(ws) > 1 && ws[0] != "" && strings.ContainsAny(ws[0], currencyRune) {
+		cur, ws = ws[0], ws[1:]
+	}
+	switch {
+	case len(ws) > 1 && ws[len(ws)-1] == "%", len(ws) > 1 && ws[len(ws)-1] == "percent":
+		unit, ws = "%", ws[:len(ws)-1]
+	case len(ws) > 2 && ws[len(ws)-2] == "per" && ws[len(ws)-1] == "cent":
+		unit, ws = "%", ws[:len(ws)-2]
+	case len(ws) > 2 && ws[len(ws)-2] == "percentage":
+		unit, ws = " points", ws[:len(ws)-2]
+	}
+	// "1 000": digit groups split by a space are one number.
+	for len(ws) > 1 && allDigits(ws[0]) && len(ws[0]) <= 3 && len(ws[1]) == 3 && allDigits(ws[1]) {
+		ws = append([]string{ws[0] + ws[1]}, ws[2:]...)
+	}
+	scale := 1.0
+	if len(ws) > 1 {
+		if m, ok := scaleValues[ws[len(ws)-1]]; ok {
+			scale, ws = m, ws[:len(ws)-1]
+		}
+	}
+	v, ok := numberValue(ws)
+	if !ok {
+		// "two days before", "2 days before": the number's value, then
+		// the words.
+		for k := len(ws) - 1; k >= 1; k-- {
+			if v, ok := numberValue(ws[:k]); ok {
+				return cur + strconv.FormatFloat(v, 'g', 12, 64) + " " + strings.Join(ws[k:], " ") + unit
+			}
+		}
+		return cur + strings.Join(ws, " ") + unit
+	}
+	return cur + strconv.FormatFloat(v*scale, 'g', 12, 64) + unit
+}
+
+// numberValue reads a number in digits ("3,600", "3.6", "2nd") or in
+// words ("twenty-five", "three hundred", "a dozen", "two thirds").
+func numberValue(ws []string) (float64, bool) {
+	if len(ws) == 1 {
+		w := ws[0]
+		if k := numberPrefix(w); k > 0 {
+			rest := w[k:]
+			if rest != "" && !ordSuffixes.has(rest) {
+				return 0, false
+			}
+			v, err := strconv.ParseFloat(strings.ReplaceAll(w[:k], ",", ""), 64)
+			if rest != "" {
+				return -v, err == nil // ordinals apart from cardinals: "2nd" is not "2"
+			}
+			return v, err == nil
+		}
+		if o, ok := ordinalValues[w]; ok {
+			return -float64(o), true
+		}
+	}
+	if len(ws) == 0 {
+		return 0, false
+	}
+	total, cur := 0.0, 0.0
+	seen := false
+	for x, w := range ws {
+		for p := range strings.SplitSeq(w, "-") {
+			switch {
+			case p == "hundred":
+				cur = max(cur, 1) * 100
+			case p == "thousand":
+				total += max(cur, 1) * 1000
+				cur = 0
+			case p == "half" && x == len(ws)-1 && cur == 0:
+				cur = 0.5
+			case fractionValues[p] > 0 && x == len(ws)-1 && x > 0:
+				cur = max(cur, 1) / fractionValues[p]
+			default:
+				u, ok := unitWords[p]
+				if !ok {
+					if k := numberPrefix(p); k == len(p) && k > 0 {
+						u, _ = strconv.ParseFloat(strings.ReplaceAll(p, ",", ""), 64)
+					} else {
+						return 0, false
+					}
+				}
+				if (p == "a" || p == "an") && x == len(ws)-1 {
+					return 0, false
+				}
+				cur += u
+			}
+			seen = true
+		}
+	}
+	return total + cur, seen
+}
+
+// dateKey reads a date holding a month: "3 March 2020", "March 3rd",
+// "Jan. 5, 2024", "March 2021", "March".
+func dateKey(ws []string) (string, bool) {
+	if len(ws) == 1 && strings.Count(ws[0], "/") == 2 {
+		return slashDateKey(ws[0])
+	}
+	month, day, year, weekday := 0, 0, "", ""
+	for _, w := range ws {
+		w = strings.TrimSuffix(w, ".")
+		switch m, ok := monthNumbers[w]; {
+		case ok && month == 0:
+			month = m
+		case weekdays.has(w) && weekday == "" && month == 0 && day == 0:
+			weekday = " " + w[:3] // a weekday given with its date is part of it
+		case isYear(w):
+			year = w
+		case w == ",":
+		default:
+			d, ok := dayNumber(w)
+			if !ok || d < 1 || d > 31 || day != 0 {
+				return "", false
+			}
+			day = d
+		}
+	}
+	if month == 0 {
+		return "", false
+	}
+	return fmt.Sprintf("date %s-%02d-%02d%s", year, month, day, weekday), true
+}
+
+// timeKey reads a time of day: "noon", "12 noon", "12pm", "4:30 p.m.".
+func timeKey(ws []string) (string, bool) {
+	if len(ws) == 0 {
+		return "", false
+	}
+	last := strings.ReplaceAll(ws[len(ws)-1], ".", "")
+	switch {
+	case (last == "noon" || last == "midday") && (len(ws) == 1 || len(ws) == 2 && ws[0] == "12"):
+		return "time 12:00", true
+	case last == "midnight" && (len(ws) == 1 || len(ws) == 2 && ws[0] == "12"):
+		return "time 00:00", true
+	case len(ws) == 1 && strings.IndexByte(ws[0], ':') > 0:
+		hs, ms, _ := strings.Cut(ws[0], ":")
+		h, err1 := strconv.Atoi(hs)
+		m, err2 := strconv.Atoi(ms)
+		if err1 != nil || err2 != nil || h > 23 || m > 59 {
+			return "", false
+		}
+		return fmt.Sprintf("time %02d:%02d", h, m), true
+	case last != "am" && last != "pm" || len(ws) < 2:
+		return "", false
+	}
+	h, m := 0, 0
+	hm := strings.Join(ws[:len(ws)-1], "")
+	hs, ms, _ := strings.Cut(strings.ReplaceAll(hm, ":", "."), ".")
+	var err error
+	if h, err = strconv.Atoi(hs); err != nil || h < 1 || h > 12 {
+		return "", false
+	}
+	if ms != "" {
+		if m, err = strconv.Atoi(ms); err != nil || m > 59 {
+			return "", false
+		}
+	}
+	h %= 12
+	if last == "pm" {
+		h += 12
+	}
+	return fmt.Sprintf("time %02d:%02d", h, m), true
+}
+
+// diffFigures returns the figures of a missing from b and of b missing
+// from a: those written alike are paired first, then those of equal
+// value, so that "3-1" → "3-2" beside an unchanged "two" reports 1 → 2.
+func diffFigures(a, b []string) (gone, added []string) {
+	gone, added = multisetDiff(a, b, func(s string) string { return s })
+	if len(gone) == 0 || len(added) == 0 {
+		return gone, added
+	}
+	return multisetDiff(gone, added, figureKey)
+}
+
+// slashDateKey reads "3/3/2020" or "14/10/2021" as a date where it can be
+// read one way only: the same number twice, or one above 12 (the day,
+// whichever comes first). "3/4/2020" is the 3rd of April or the 4th of
+// March: it keeps a key of its own and equals no date written in words.
+func slashDateKey(w string) (string, bool) {
+	p := strings.Split(w, "/")
+	a, err1 := strconv.Atoi(p[0])
+	b, err2 := strconv.Atoi(p[1])
+	if err1 != nil || err2 != nil || a < 1 || b < 1 || a > 31 || b > 31 || a > 12 && b > 12 {
+		return "", false
+	}
+	day, month := a, b
+	switch {
+	case a == b:
+	case a > 12:
+	case b > 12:
+		day, month = b, a
+	default:
+		return "date " + w, true
+	}
+	return fmt.Sprintf("date %s-%02d-%02d", p[2], month, day), true
+}
+
+// adjectiveLike reports whether a lowered word ends as adjectives and
+// adverbs do, so that "most" before it is a superlative, not a share.
+func adjectiveLike(w string) bool {
+	for _, sfx := range [...]string{"ly", "ed", "ing", "ful", "ous", "ive", "al", "ble", "ant", "ent", "ic", "est", "ar", "ary", "less"} {
+		if strings.HasSuffix(w, sfx) {
+			return true
+		}
+	}
+	return false
 }

@@ -23,7 +23,7 @@ import (
 // "-- old --", "-- new --" and "-- want --".
 //
 // The old and new sections hold a document: "title: …", and optionally
-// "byline: …" and "modified: …", then a blank line, then one paragraph per
+// "byline: …", "modified: …" and "dek: …", then a blank line, then one paragraph per
 // line (empty lines are skipped, as in the seed article).
 //
 // The want section lists the expected changes in order, one per line, as
@@ -217,6 +217,8 @@ func parseDoc(lines []string) (diffing.Document, error) {
 			d.Byline = val
 		case "modified":
 			d.Modified = val
+		case "dek":
+			d.Dek = val
 		default:
 			return d, fmt.Errorf("unknown header %q", key)
 		}
@@ -435,7 +437,7 @@ func checkInvariants(t *testing.T, old, cur diffing.Document, cs *diffing.Change
 // quotation mark.
 func swapApostrophes(d diffing.Document) diffing.Document {
 	out := d
-	out.Title, out.Byline = swapInWords(d.Title), swapInWords(d.Byline)
+	out.Title, out.Byline, out.Dek = swapInWords(d.Title), swapInWords(d.Byline), swapInWords(d.Dek)
 	if len(d.Paragraphs) > 0 {
 		out.Paragraphs = strings.Split(swapInWords(strings.Join(d.Paragraphs, "\n")), "\n")
 	}
@@ -475,7 +477,7 @@ func onlyApostrophes(a, b diffing.Document) bool {
 }
 
 func flatten(d diffing.Document) string {
-	return strings.Join(append([]string{d.Title, d.Byline, d.Modified}, d.Paragraphs...), "\n")
+	return strings.Join(append([]string{d.Title, d.Byline, d.Modified, d.Dek}, d.Paragraphs...), "\n")
 }
 
 // straighten makes every apostrophe between two letters a straight one.
@@ -490,7 +492,7 @@ func straighten(d diffing.Document) diffing.Document {
 		return string(rs)
 	}
 	out := d
-	out.Title, out.Byline = apply(d.Title), apply(d.Byline)
+	out.Title, out.Byline, out.Dek = apply(d.Title), apply(d.Byline), apply(d.Dek)
 	out.Paragraphs = make([]string, len(d.Paragraphs))
 	for i, p := range d.Paragraphs {
 		out.Paragraphs[i] = apply(p)

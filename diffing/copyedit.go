@@ -1,0 +1,353 @@
+package diffing
+
+import (
+	"strings"
+)
+
+// Copy-edits change how a text is written, not what it says: spelling
+// variants (organisation, organization; co-operate, cooperate), a
+// contraction written out (doesn't, does not), a name re-cased, dashes
+// and quotation marks restyled, a figure written another way (three, 3).
+// copyEditKey gives a text the form in which all of these are equal, so
+// two texts differ only by copy-editing when their keys are equal.
+
+// copyEditKey is s reduced to its words, folded, contractions written
+// out, spelling variants made one and figures replaced by their values,
+// then joined without spaces, so that a word split or joined by a hyphen
+// or a space ("co-operate", "cooperate") gives the same key.
+func copyEditKey(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	at := 0
+	for _, sp := range figureSpans(s) {
+		appendWordsKey(&b, s[at:sp.Start])
+		b.WriteString("\x00")
+		b.WriteString(figureKey(s[sp.Start:sp.End]))
+		b.WriteString("\x00")
+		at = sp.End
+	}
+	appendWordsKey(&b, s[at:])
+	return b.String()
+}
+
+// wordsKey is copyEditKey without reading figures: for names, and for
+// the quick tests that rule a copy-edit out.
+func wordsKey(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	appendWordsKey(&b, s)
+	return b.String()
+}
+
+// appendWordsKey writes the copy-edit key of each word of s to b.
+func appendWordsKey(b *strings.Builder, s string) {
+	for _, t := range tokenize(s) {
+		if t.kind != tokWord {
+			continue
+		}
+		w := fold(s[t.start:t.end])
+		if !hasHyphen(w) {
+			b.WriteString(spellingKey(expandContraction(w)))
+			continue
+		}
+		for _, p := range strings.FieldsFunc(w, isHyphen) {
+			b.WriteString(spellingKey(expandContraction(p)))
+		}
+	}
+}
+
+func isHyphen(r rune) bool { return r == '-' || r == '‐' || r == '‑' }
+
+// copyEditOnly reports whether x and y, which differ, say the same
+// words once copy-editing is set aside.
+func copyEditOnly(x, y string) bool {
+	return x != y && copyEditKey(x) == copyEditKey(y)
+}
+
+// mayBeCopyEdit is a quick necessary test for copyEditOnly on the texts
+// ops turns into each other: unless an edited word may be part of a
+// figure, the words deleted and those inserted must have keys of the
+// same letters (the words kept are the same on both sides). Most edits
+// ("the" → "a") fail it without a figure scan of either sentence.
+func mayBeCopyEdit(ops []Op) bool {
+	var count [256]int
+	for _, op := range ops {
+		if op.Op == OpEqual {
+			continue
+		}
+		d := 1
+		if op.Op == OpInsert {
+			d = -1
+		}
+		for _, t := range tokenize(op.Text) {
+			if t.kind != tokWord {
+				continue
+			}
+			w := fold(op.Text[t.start:t.end])
+			if figureish(w) {
+				return true
+			}
+			for _, p := range strings.FieldsFunc(w, isHyphen) {
+				k := spellingKey(expandContraction(p))
+				for i := 0; i < len(k); i++ {
+					count[k[i]] += d
+				}
+			}
+		}
+	}
+	return count == [256]int{}
+}
+
+// figureish reports whether a folded word may be part of a figure, so
+// that a copy-edit of it can only be judged on whole figures.
+func figureish(w string) bool {
+	if hasDigit(w) {
+		return true
+	}
+	if p, _, ok := strings.Cut(w, "-"); ok {
+		w = p
+	}
+	return figureWordSet.has(w)
+}
+
+// figureWordSet holds the words a figure can hold besides digits, but
+// for the articles and prepositions that are common alone.
+var figureWordSet = func() *wordSet {
+	var ws []string
+	for _, s := range []*wordSet{numberWordSet, ordinalWordSet, fractionWords, scaleWords, fullMonths,
+		abbrevMonths, weekdays, dayWords, periods, timeUnits, relativeWords, partsOfDay} {
+		for w := range s.m {
+			ws = append(ws, w)
+		}
+	}
+	for _, q := range qualifiers {
+		for _, w := range q.words {
+			switch w {
+			case "a", "the", "of", "in", "to", "as", "this":
+			default:
+				ws = append(ws, w)
+			}
+		}
+	}
+	ws = append(ws, "percent", "per", "cent", "percentage", "am", "pm", "majority", "most", "none", "record")
+	return set(ws...)
+}()
+
+// contractions are the contracted forms whose expansion is not their
+// stem and "not" or a regular ending.
+var contractions = map[string]string{
+	"won't": "willnot", "can't": "cannot", "shan't": "shallnot", "ain't": "isnot",
+	"it's": "itis", "that's": "thatis", "there's": "thereis", "here's": "hereis", "what's": "whatis",
+	"who's": "whois", "he's": "heis", "she's": "sheis", "where's": "whereis", "let's": "letus",
+}
+
+// expandContraction writes a folded word's contraction out: "doesn't"
+// gives "doesnot", "we've" "wehave", "can't" "cannot". Words are joined
+// without spaces in the key, so "does not" gives the same.
+func expandContraction(w string) string {
+	if strings.IndexByte(w, '\'') < 0 {
+		return w
+	}
+	if e, ok := contractions[w]; ok {
+		return e
+	}
+	for _, c := range [...]struct{ sfx, full string }{
+		{"n't", "not"}, {"'re", "are"}, {"'ve", "have"}, {"'ll", "will"}, {"'m", "am"}, {"'d", "would"},
+	} {
+		if stem, ok := strings.CutSuffix(w, c.sfx); ok && stem != "" {
+			return stem + c.full
+		}
+	}
+	return w
+}
+
+// spellingVariants maps British spellings no rule of spellingKey covers
+// to the American ones (and a few synonyms of style: whilst, amongst).
+var spellingVariants = map[string]string{
+	"adviser": "advisor", "advisers": "advisors", "programme": "program", "programmes": "programs",
+	"grey": "gray", "tyre": "tire", "tyres": "tires", "aluminium": "aluminum", "judgement": "judgment",
+	"judgements": "judgments", "ageing": "aging", "mould": "mold", "plough": "plow", "sceptic": "skeptic",
+	"sceptical": "skeptical", "scepticism": "skepticism", "jewellery": "jewelry", "whilst": "while",
+	"amongst": "among", "towards": "toward", "learnt": "learned", "spelt": "spelled", "kerb": "curb",
+	"pyjamas": "pajamas", "cosy": "cozy", "enrol": "enroll", "enrolment": "enrollment", "fulfil": "fulfill",
+	"fulfilment": "fulfillment", "instalment": "installment", "skilful": "skillful", "wilful": "willful",
+	"defence": "defense", "offence": "offense", "offences": "offenses", "licence": "license",
+	"licences": "licenses", "pretence": "pretense", "catalogue": "catalog", "dialogue": "dialog",
+	"analogue": "analog", "manoeuvre": "maneuver", "paediatric": "pediatric", "anaemia": "anemia",
+	"haemorrhage": "hemorrhage", "oestrogen": "estrogen", "foetus": "fetus", "encyclopaedia": "encyclopedia",
+	"practise": "practice", "practised": "practiced", "focussed": "focused", "focussing": "focusing",
+	"storey": "story", "draught": "draft", "cheque": "check", "artefact": "artifact", "artefacts": "artifacts",
+	"acknowledgement": "acknowledgment", "percent": "percent", "okay": "ok",
+}
+
+// doubledL are the stems whose final l British English doubles before a
+// suffix (travelled, traveled): a rule on every word would merge filled
+// and filed.
+var doubledL = set("travel", "cancel", "label", "model", "fuel", "counsel", "signal", "level", "total",
+	"channel", "dial", "equal", "marvel", "tunnel", "jewel", "duel", "quarrel", "rival", "shovel",
+	"panel", "pedal", "barrel", "libel", "snorkel", "swivel", "tinsel", "initial", "worship")
+
+// spellingKey maps a folded word to one spelling of its British and
+// American variants: -ise/-ize and -isation/-ization, -yse/-yze,
+// -our/-or, -re/-er (centre, theatre, fibre), a doubled l (travelled),
+// and the list above. Both sides of a comparison go through it, so a
+// rule only has to give variants one key, never the right spelling.
+func spellingKey(w string) string {
+	if len(w) < 4 {
+		return w
+	}
+	if v, ok := spellingVariants[w]; ok {
+		return v
+	}
+	if stem, ok := strings.CutSuffix(w, "'s"); ok {
+		return spellingKey(stem) + "'s" // the centre's, the center's
+	}
+	// -ise, -ised, -ises, -ising, -isation(s), -iser(s), and -yse likewise.
+	for _, sfx := range [...]string{"isation", "isations", "ise", "ised", "ises", "ising", "iser", "isers",
+		"yse", "ysed", "yses", "ysing"} {
+		if stem, ok := strings.CutSuffix(w, sfx); ok && len(stem) >= 3 {
+			return stem + strings.Replace(sfx, "s", "z", 1)
+		}
+	}
+	// -our (colour, favourite, honourable, behaviours), after three
+	// letters at least: four, your and hour stay.
+	if k := strings.Index(w, "our"); k >= 3 && !strings.HasPrefix(w[k:], "ourn") {
+		return w[:k] + "or" + w[k+3:]
+	}
+	// -tre and -bre (centre, centres, theatre, fibre, calibre).
+	for _, sfx := range [...]string{"tre", "tres", "bre", "bres", "tred", "tring"} {
+		if stem, ok := strings.CutSuffix(w, sfx); ok && len(stem) >= 3 {
+			return stem + string(sfx[0]) + "er" + sfx[3:]
+		}
+	}
+	// A doubled l: travelled, travelling, traveller, counsellor.
+	for _, sfx := range [...]string{"ed", "ing", "er", "ers", "or", "ors"} {
+		if stem, ok := strings.CutSuffix(w, "l"+sfx); ok && doubledL.has(stem) {
+			return stem + sfx
+		}
+	}
+	return w
+}
+
+// paraJoin is a paragraph of one version whose words are those of a run
+// of consecutive paragraphs of the other: a paragraph split in two (or
+// more), or paragraphs merged. Indices are 0-based.
+type paraJoin struct {
+	whole      int // the paragraph: in the old version for a split, the new for a merge
+	first, end int // the run [first, end) in the other version
+	split      bool
+}
+
+// paragraphJoins finds the paragraphs split or merged with the same words
+// (spelling, case and punctuation aside). Only paragraphs with no identical twin in the other
+// version are looked at, and a run is looked up by the first bytes of its
+// key, so the cost grows with the edited paragraphs, not with their
+// product.
+func paragraphJoins(a, b *version) []paraJoin {
+	if len(a.paras) == len(b.paras) {
+		// A split or a merge changes the count; both at once in one edit
+		// are left as the alignment reports them.
+		return nil
+	}
+	ua, ub := unmatchedParas(a, b), unmatchedParas(b, a)
+	if len(ua) == 0 || len(ub) == 0 || len(ua)+len(ub) < 3 {
+		return nil
+	}
+	var out []paraJoin
+	out = appendJoins(out, a, b, ua, ub, true)
+	return appendJoins(out, b, a, ub, ua, false)
+}
+
+// unmatchedParas returns the indices of v's paragraphs that do not occur
+// in w.
+func unmatchedParas(v, w *version) []int {
+	in := make(map[uint64]bool, len(w.paraHash))
+	for _, h := range w.paraHash {
+		in[h] = true
+	}
+	var out []int
+	for i, h := range v.paraHash {
+		if !in[h] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+const joinPrefix = 12 // bytes of a key by which runs are looked up
+
+// appendJoins finds paragraphs of v (at indices uv) equal to runs of
+// consecutive paragraphs of w (at indices uw).
+func appendJoins(out []paraJoin, v, w *version, uv, uw []int, split bool) []paraJoin {
+	keys := make(map[int]string, len(uw))
+	byStart := map[string][]int{}
+	for _, j := range uw {
+		k := wordsKey(strings.TrimPrefix(w.paras[j], BlockquotePrefix))
+		keys[j] = k
+		if len(k) >= joinPrefix {
+			byStart[k[:joinPrefix]] = append(byStart[k[:joinPrefix]], j)
+		}
+	}
+	for _, i := range uv {
+		k := wordsKey(strings.TrimPrefix(v.paras[i], BlockquotePrefix))
+		if len(k) < 2*joinPrefix {
+			continue
+		}
+		for _, j := range byStart[k[:joinPrefix]] {
+			acc := keys[j]
+			for m := j + 1; strings.HasPrefix(k, acc) && len(acc) < len(k); m++ {
+				next, ok := keys[m]
+				if !ok {
+					break
+				}
+				acc += next
+				if acc == k {
+					out = append(out, paraJoin{whole: i, first: j, end: m + 1, split: split})
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// joinChange is the one cosmetic change a split or merge makes, placed
+// at the first paragraph of the new version it gives.
+func joinChange(a, b *version, j paraJoin) Change {
+	var before, after string
+	var at, from int
+	if j.split {
+		before, after = a.paras[j.whole], strings.Join(b.paras[j.first:j.end], "\n")
+		at, from = j.first+1, j.whole+1
+	} else {
+		before, after = strings.Join(a.paras[j.first:j.end], "\n"), b.paras[j.whole]
+		at, from = j.whole+1, j.first+1
+	}
+	c := Change{Kinds: []Kind{Cosmetic}, Paragraph: at, Sentence: 1, Before: before, After: after,
+		Ops: WordDiff(before, after)}
+	if at != from {
+		c.From = &Location{Paragraph: from, Sentence: 1}
+	}
+	if j.split {
+		c.Notes = []string{"paragraph split"}
+	} else {
+		c.Notes = []string{"paragraphs merged"}
+	}
+	return c
+}
+
+// covers reports whether a change lies in the paragraphs of a split or
+// merge, which its one cosmetic change replaces: a removal by its old
+// paragraph, anything else by its new one.
+func (j paraJoin) covers(c Change) bool {
+	oldPara, newPara := -1, c.Paragraph-1
+	if c.Has(SentenceRemoved) {
+		oldPara, newPara = c.Paragraph-1, -1
+	} else if c.From != nil {
+		oldPara = c.From.Paragraph - 1
+	}
+	if j.split {
+		return oldPara == j.whole || newPara >= j.first && newPara < j.end
+	}
+	return newPara == j.whole || oldPara >= j.first && oldPara < j.end
+}

@@ -1,0 +1,197 @@
+package diffing
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestFigures_Qualified checks that qualifiers, proportions, dates and
+// times are read as part of their figures (issue 17 point 4).
+func TestFigures_Qualified(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"Power was cut to almost 40,000 households.", []string{"almost 40,000"}},
+		{"More than two thirds of it came by sea.", []string{"More than two thirds"}},
+		{"It costs under $900, up to £20 million, at least 12.", []string{"under $900", "up to £20 million", "at least 12"}},
+		{"A record 40 died; as many as 3,000 fled.", []string{"A record 40", "as many as 3,000"}},
+		{"Most of them, the majority, none of us.", []string{"Most of", "the majority", "none of"}},
+		{"It opens on Monday evening, next week, in March, at noon.", []string{"Monday evening", "next week", "March", "noon"}},
+		{"It fell within hours, two days before the vote, at 4:30pm.", []string{"within hours", "two days before", "4:30pm"}},
+		{"The proposal, first floated early last year, was rejected.", []string{"first", "early last year"}},
+		{"May we go? Not in May.", []string{"May"}},
+		{"Some Republicans said the week was over.", nil},
+		{"Most residents, the vast majority, said none; the most likely, most probably.", []string{"Most", "the vast majority", "none"}},
+		{"Those most affected and most important said most people agreed.", []string{"most"}},
+		{"Signed on 3/3/2020 for one year.", []string{"3/3/2020", "one"}},
+		{"It opened on 26th March, as on 7th July 2005.", []string{"26th March", "7th July 2005"}},
+		{"From Monday 22 February and Tuesday, March 3 to Friday.", []string{"Monday 22 February", "Tuesday, March 3", "Friday"}},
+	}
+	for _, tc := range cases {
+		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("Figures(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestFigureKey checks that the same value written another way is one
+// figure and that another value, or another qualifier, is not (issue 17
+// point 5: a different value is never cosmetic).
+func TestFigureKey(t *testing.T) {
+	same := [][]string{
+		{"four", "4"},
+		{"twenty-five", "25"},
+		{"£3.6 billion", "£3.6bn", "£3,600 million"},
+		{"97 percent", "97 per cent", "97%"},
+		{"3 March 2020", "March 3, 2020", "3rd March 2020", "3/3/2020"},
+		{"14 October 2021", "14/10/2021", "10/14/2021"},
+		{"Monday 22 February", "Monday, February 22nd"},
+		{"one year", "1 year"},
+		{"12pm", "noon", "12 noon", "12:00"},
+		{"4pm", "4 pm", "16:00"},
+		{"over 40", "more than 40", "over-40"},
+		{"1,000", "1000", "1 000"},
+		{"two days before", "2 days before"},
+	}
+	for _, fs := range same {
+		for _, f := range fs[1:] {
+			if figureKey(f) != figureKey(fs[0]) {
+				t.Errorf("figureKey(%q) = %q, figureKey(%q) = %q: want equal", fs[0], figureKey(fs[0]), f, figureKey(f))
+			}
+		}
+	}
+	differ := [][2]string{
+		{"almost 40,000", "more than 40,000"},
+		{"more than two thirds", "nearly two thirds"},
+		{"under $900", "$900"},
+		{"£3.6bn", "£3.6m"},
+		{"£3.6bn", "$3.6bn"},
+		{"4", "5"},
+		{"2nd", "2"},
+		{"3 March 2020", "3 March 2021"},
+		{"3 April 2020", "3/4/2020"}, // the 3rd of April or the 4th of March
+		{"4 March 2020", "3/4/2020"},
+		{"Monday 22 February", "Tuesday 22 February"},
+		{"Monday 22 February", "22 February"},
+		{"noon", "midnight"},
+		{"next week", "last week"},
+		{"97%", "97 percentage points"},
+	}
+	for _, p := range differ {
+		if figureKey(p[0]) == figureKey(p[1]) {
+			t.Errorf("figureKey(%q) = figureKey(%q) = %q: want different", p[0], p[1], figureKey(p[0]))
+		}
+	}
+}
+
+// TestCopyEditOnly checks the copy-edits that are cosmetic (issue 17
+// point 6) and the edits that are not.
+func TestCopyEditOnly(t *testing.T) {
+	copyEdits := [][2]string{
+		{"The organisation will co-operate.", "The organization will cooperate."},
+		{"The centre's programme analysed colour.", "The center's program analyzed color."},
+		{"She travelled with her adviser.", "She traveled with her advisor."},
+		{"It doesn't work and we can't go.", "It does not work and we cannot go."},
+		{"Maria lopez said so.", "Maria Lopez said so."},
+		{"It rose — again — by “three” points.", "It rose - again - by \"3\" points."},
+		{"Labour won in the Defence vote.", "Labor won in the Defense vote."},
+	}
+	for _, p := range copyEdits {
+		if !copyEditOnly(p[0], p[1]) {
+			t.Errorf("copyEditOnly(%q, %q) = false, want true\n\t%q\n\t%q", p[0], p[1], copyEditKey(p[0]), copyEditKey(p[1]))
+		}
+	}
+	edits := [][2]string{
+		{"It does work.", "It does not work."},           // a real "not" added
+		{"It doesn't work.", "It never works."},          // another negation
+		{"Maria Lopez said so.", "Maria Lopes said so."}, // another name
+		{"Four people died.", "Five people died."},
+		{"The form was filled.", "The form was filed."},
+		{"It costs four pounds.", "It costs 4 dollars."},
+	}
+	for _, p := range edits {
+		if copyEditOnly(p[0], p[1]) {
+			t.Errorf("copyEditOnly(%q, %q) = true, want false", p[0], p[1])
+		}
+	}
+}
+
+// TestCompare_CopyEditKeeps checks what a copy-edit never hides: a real
+// negation added, a person replaced by another, a figure's value changed.
+func TestCompare_CopyEditKeeps(t *testing.T) {
+	cases := []struct {
+		old, new string
+		want     Kind
+	}{
+		{"The expansion of the program hasn’t come without controversy.", "The expansion of the program has come without controversy.", NegationChanged},
+		{"Mexico’s President Claudia Sheinbaum has firmly opposed the proposal.", "Mexico’s President Claudia Rivera has firmly opposed the proposal.", EntityChanged},
+		{"The plan will cost £3.6bn over five years.", "The plan will cost £3.6m over five years.", NumberChanged},
+		{"Three regions voted for the plan on Monday.", "4 regions voted for the plan on Monday.", NumberChanged},
+	}
+	for _, tc := range cases {
+		cs := Compare(Document{Paragraphs: []string{tc.old}}, Document{Paragraphs: []string{tc.new}})
+		if len(cs.Changes) != 1 || !cs.Changes[0].Has(tc.want) || cs.Changes[0].Has(Cosmetic) {
+			t.Errorf("%q → %q: %+v, want one change with %s", tc.old, tc.new, cs.Changes, tc.want)
+		}
+	}
+}
+
+// FuzzFigures checks that figures are found, keyed and compared without a
+// panic on any text, that each figure is a piece of the text, in order,
+// and that the copy-edit key reads words, not spacing.
+func FuzzFigures(f *testing.F) {
+	for _, s := range []string{
+		"More than two thirds of 40,000 households, almost £3.6bn, on Monday 22 February at 4:30pm.",
+		"over-70s, 3/3/2020, 12 noon, within hours, two days before, the majority, a record 12",
+		"It doesn't co-operate with the centre's programme; Maria lopez said.",
+		"early last year, next week, in May, May we, 7th July 2005, 1 000, 97 per cent",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		at := 0
+		for _, sp := range figureSpans(s) {
+			if sp.Start < at || sp.End <= sp.Start || sp.End > len(s) {
+				t.Fatalf("figureSpans(%q): span %v out of order or range", s, sp)
+			}
+			at = sp.End
+			_ = figureKey(s[sp.Start:sp.End])
+		}
+		// A space added at the end changes no word.
+		if k := copyEditKey(s); k != copyEditKey(s+" ") {
+			t.Fatalf("copyEditKey(%q) = %q, but %q with a space after it", s, k, copyEditKey(s+" "))
+		}
+	})
+}
+
+// TestCompare_DekNotCountedTwice checks that a dek repeating the lead
+// paragraph is compared once: in the body when the lead is edited, not at
+// all when the lead leaves the body while the dek stays.
+func TestCompare_DekNotCountedTwice(t *testing.T) {
+	lead := "The proposal, first floated early last year, was initially rejected by Mexico’s government."
+	edited := "The proposal, first floated in March, was initially rejected by Mexico’s government."
+	other := "The White House has reportedly intensified pressure on Mexican officials."
+	cases := []struct {
+		name     string
+		old, new Document
+		want     []Kind // the kinds of each change, in order
+	}{
+		{"lead edited", Document{Dek: lead, Paragraphs: []string{lead, other}},
+			Document{Dek: edited, Paragraphs: []string{edited, other}}, []Kind{NumberChanged}},
+		{"lead leaves the body", Document{Dek: lead, Paragraphs: []string{lead, other}},
+			Document{Dek: lead, Paragraphs: []string{other}}, []Kind{SentenceRemoved}},
+		{"dek rewritten, lead kept", Document{Dek: lead, Paragraphs: []string{lead, other}},
+			Document{Dek: other, Paragraphs: []string{lead, other}}, []Kind{DekChanged}},
+	}
+	for _, tc := range cases {
+		cs := Compare(tc.old, tc.new)
+		var got []Kind
+		for _, c := range cs.Changes {
+			got = append(got, c.Kind)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: kinds %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
