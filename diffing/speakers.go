@@ -37,7 +37,6 @@ var speechVerbs = set(
 var invertibleVerbs = set("say", "says", "said", "added", "wrote", "asked", "declared", "stated",
 	"continued", "replied", "explained", "noted")
 
-var pronouns = set("he", "she")
 
 // skippable words between a subject and its verb: "Pompeo once stating",
 // "who has argued".
@@ -59,9 +58,11 @@ func skippable(w string) bool {
 
 // mention is a person named outside any quotation.
 type mention struct {
-	pos  int
-	name string
-	key  string
+	pos   int
+	name  string
+	key   string
+	class uint8 // mPerson, mSubject, mDesc or mOrg
+	mask  uint8 // for a description: the pronouns that may refer to it
 }
 
 type attributor struct {
@@ -73,6 +74,10 @@ type attributor struct {
 	// segment…, framed"), which may or may not be people. A pronoun falls
 	// back on one in its paragraph only when no person was named before.
 	subjects []mention
+	// gender holds, by speaker key, the pronoun class the text refers to
+	// a person by (pMale, pFemale; pNeuter for a subject that is a thing).
+	gender map[string]uint8
+	places map[string]bool // see placeLike
 }
 
 // attrScratch is the attributor's working memory, which the two versions
@@ -93,6 +98,8 @@ type attrScratch struct {
 	// (tests compare the two ways).
 	noAfterHint bool
 	parts       map[string]personParts // see personOf
+	pronBuf     []pron                 // a sentence's pronouns, and the block the cache's are cut from
+	pronBlock   []pron
 }
 
 // newAttrScratch returns scratch made at a size most sentences fit.
@@ -269,14 +276,14 @@ func (c *sentenceCache) lookup(text string, key quotePlaces) int32 {
 }
 
 // add keeps an entry for the sentence text with quotations at key.
-func (c *sentenceCache) add(text string, key quotePlaces, toks []word, runs []nameRun) {
+func (c *sentenceCache) add(text string, key quotePlaces, toks []word, runs []nameRun, prons []pron) {
 	e := int32(len(c.entries))
 	next := int32(-1)
 	if first, ok := c.idx[text]; ok {
 		next = first
 	}
 	c.idx[text] = e
-	c.entries = append(c.entries, cachedSentence{toks: toks, runs: runs, quotes: key, next: next})
+	c.entries = append(c.entries, cachedSentence{toks: toks, runs: runs, prons: prons, quotes: key, next: next})
 }
 
 // quotePlaces is where the quotations touching a sentence lie in it
@@ -292,6 +299,7 @@ const maxKeyQuotes = 3
 type cachedSentence struct {
 	toks   []word // offsets relative to the sentence start; nil without quotations
 	runs   []nameRun
+	prons  []pron // pronouns telling a gender, outside quotations
 	quotes quotePlaces
 	next   int32 // the next entry of the same text, or -1
 }
@@ -318,7 +326,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			topIdx = append(topIdx, i)
 		}
 	}
-	at := &attributor{text: s, attrScratch: scratch, known: map[string]bool{}}
+	at := &attributor{text: s, attrScratch: scratch, known: map[string]bool{}, gender: map[string]uint8{}}
 	decided := make([]bool, len(top)) // the text says who spoke, or that we cannot tell
 	qi, ti := 0, 0
 	for _, sp := range sents {
@@ -326,8 +334,9 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			ti++
 		}
 		var (
-			toks []word
-			runs []nameRun
+			toks  []word
+			runs  []nameRun
+			prons []pron
 		)
 		var key quotePlaces
 		overlap := ti < len(top) && top[ti].Start < sp.End // a quotation lies in the sentence
@@ -349,7 +358,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 		}
 		if e >= 0 {
 			c := &cache.entries[e]
-			toks, runs = c.toks, c.runs
+			toks, runs, prons = c.toks, c.runs, c.prons
 		} else {
 			opens := true
 			if overlap {
@@ -360,6 +369,14 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			toks = at.sentWords
 			at.runBuf = appendNameRunsIn(at.runBuf[:0], s[sp.Start:sp.End], toks, opens, &at.nameWordBlock)
 			runs = keep(&at.runBlock, at.runBuf, 64)
+			kq := ti
+			for kq < len(top) && top[kq].Start < sp.End {
+				kq++
+			}
+			at.pronBuf = appendPronouns(at.pronBuf[:0], s, sp.Start, sp.End, top[ti:kq])
+			if len(at.pronBuf) > 0 {
+				prons = keep(&at.pronBlock, at.pronBuf, 64)
+			}
 			// Only quotations need the words later; the rest of the
 			// sentences keep their name runs alone.
 			if quoted {
@@ -368,18 +385,27 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 				toks = nil
 			}
 			if cached {
-				cache.add(s[sp.Start:sp.End], key, toks, runs)
+				cache.add(s[sp.Start:sp.End], key, toks, runs, prons)
 			}
 		}
 		for i := range runs {
 			name, ok := runs[i].personOf(at.known, at.parts) // fills the cached run's context-free part
 			r := runs[i]
 			r.start += sp.Start
-			if ok {
+			switch {
+			case ok:
 				at.addMentionKey(r.start, name, r.person.key)
-			} else {
+				if g := titleGender(r.words); g != 0 && at.gender[r.person.key] == 0 {
+					at.gender[r.person.key] = g
+				}
+			case orgRun(r.words):
+				at.insertMention(mention{pos: r.start, name: strings.Join(r.words, " "), class: mOrg})
+			default:
 				at.noteSubject(r)
 			}
+		}
+		for _, p := range prons {
+			at.learnGender(sp.Start+int(p.off), sp.Start, p.class)
 		}
 		if quoted {
 			at.absWords = appendAbsolute(at.absWords[:0], toks, sp.Start)
@@ -440,14 +466,14 @@ func closed(s string, q Quote) bool {
 // noteSubject records a one-word name that opens its sentence and is
 // followed by a comma or a lower-case word, as a verb's subject is.
 func (at *attributor) noteSubject(r nameRun) {
-	if !r.first || r.poss || len(r.words) != 1 || !r.verbNext {
+	if !r.first || len(r.words) != 1 || !r.verbNext {
 		return
 	}
 	w := r.words[0]
 	if orgWords.has(w) || calendarOnly(r.words) || !looksLikeName(w) {
 		return
 	}
-	at.subjects = append(at.subjects, mention{r.start, w, speakerKey(w)})
+	at.subjects = append(at.subjects, mention{pos: r.start, name: w, key: speakerKey(w), class: mSubject})
 }
 
 func (at *attributor) addMention(pos int, name string) {
@@ -460,14 +486,14 @@ func (at *attributor) addMentionKey(pos int, name, key string) {
 		return
 	}
 	at.known[key] = true
-	at.insertMention(mention{pos, name, key})
+	at.insertMention(mention{pos: pos, name: name, key: key})
 }
 
 // addDescription records a descriptive speaker ("a spokesperson for the
 // ministry") so that a later "she said" refers to it rather than to a
 // person named before. It does not make its last word a known name.
 func (at *attributor) addDescription(pos int, desc string) {
-	at.insertMention(mention{pos, desc, speakerKey(desc)})
+	at.insertMention(mention{pos: pos, name: desc, key: speakerKey(desc), class: mDesc, mask: descMask(desc)})
 }
 
 func (at *attributor) insertMention(m mention) {
@@ -475,22 +501,6 @@ func (at *attributor) insertMention(m mention) {
 	at.mentions = append(at.mentions, mention{})
 	copy(at.mentions[i+1:], at.mentions[i:])
 	at.mentions[i] = m
-}
-
-// resolve returns the last person named before pos.
-func (at *attributor) resolve(pos int) string {
-	i := sort.Search(len(at.mentions), func(i int) bool { return at.mentions[i].pos >= pos })
-	if i > 0 {
-		return at.mentions[i-1].name
-	}
-	i = sort.Search(len(at.subjects), func(i int) bool { return at.subjects[i].pos >= pos })
-	if i > 0 {
-		if sub := at.subjects[i-1]; !strings.Contains(at.text[sub.pos:pos], "\n") {
-			at.addMention(sub.pos, sub.name) // the pronoun makes a person of it
-			return sub.name
-		}
-	}
-	return ""
 }
 
 // speakerAt reads a subject ending at toks[i]: a pronoun, a name, or
@@ -501,8 +511,8 @@ func (at *attributor) speakerAt(toks []word, i int) string {
 	}
 	w := toks[i]
 	switch {
-	case pronouns.hasLower(at.tx(w)):
-		return at.resolve(w.start)
+	case speakingPronouns.hasLower(at.tx(w)):
+		return at.resolve(w.start, pronounClass(at.tx(w)))
 	case lowerEq(at.tx(w), "who") && i >= 2 && at.tx(toks[i-1]) == ",":
 		return at.nameEndingAt(toks, i-2)
 	case !w.punct && startsUpper(at.tx(w)):
@@ -607,8 +617,8 @@ func (at *attributor) nameStartingAt(toks []word, i int) string {
 	if i >= len(toks) || toks[i].punct {
 		return ""
 	}
-	if pronouns.hasLower(at.tx(toks[i])) {
-		return at.resolve(toks[i].start)
+	if speakingPronouns.hasLower(at.tx(toks[i])) {
+		return at.resolve(toks[i].start, pronounClass(at.tx(toks[i])))
 	}
 	runs := nameRuns(at.text, toks[i:], false)
 	if len(runs) == 0 || runs[0].start != toks[i].start {
@@ -672,7 +682,7 @@ func (at *attributor) after(s string, sents []Span, q Quote, top []Quote, sp Spa
 // former scientist, said" starting at toks[i].
 func (at *attributor) subjectVerb(toks []word, i int) (name, verb string, ok bool) {
 	j := i
-	if !pronouns.hasLower(at.tx(toks[i])) {
+	if !speakingPronouns.hasLower(at.tx(toks[i])) {
 		runs := nameRuns(at.text, toks[i:], false)
 		if len(runs) == 0 || runs[0].start != toks[i].start {
 			return "", "", false
