@@ -37,7 +37,6 @@ var speechVerbs = set(
 var invertibleVerbs = set("say", "says", "said", "added", "wrote", "asked", "declared", "stated",
 	"continued", "replied", "explained", "noted")
 
-
 // skippable words between a subject and its verb: "Pompeo once stating",
 // "who has argued".
 var auxiliaries = set("has", "have", "had", "was", "were", "is", "are", "will", "would", "also",
