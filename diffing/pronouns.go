@@ -221,7 +221,8 @@ func (at *attributor) placeLike(w string) bool {
 
 // resolve returns the nearest antecedent before pos that a pronoun of
 // class pc may refer to: a person, description or organisation named
-// before, or a one-word subject of the same paragraph; "" when none fits.
+// before, or a one-word subject of the same or the previous paragraph;
+// "" when none fits.
 func (at *attributor) resolve(pos int, pc uint8) string {
 	if pc == 0 {
 		return ""
@@ -234,7 +235,10 @@ func (at *attributor) resolve(pos int, pc uint8) string {
 			break
 		}
 	}
-	ps := strings.LastIndexByte(at.text[:pos], '\n') + 1
+	// Subjects count in the pronoun's paragraph and the one before:
+	// "Mast’s comments drew attention.¶He recounted…".
+	ps := strings.LastIndexByte(at.text[:pos], '\n')
+	ps = strings.LastIndexByte(at.text[:max(ps, 0)], '\n') + 1
 	k := sort.Search(len(at.subjects), func(i int) bool { return at.subjects[i].pos >= pos })
 	for j := k - 1; j >= 0 && at.subjects[j].pos >= ps; j-- {
 		sub := at.subjects[j]
