@@ -89,9 +89,9 @@ func TestQuotes_Seed(t *testing.T) {
 		{0, "tougher", ""},
 		// "The White House has officially labeled fentanyl as a '…'"
 		{0, "weapon of mass destruction,", ""},
-		// "…with one statement declaring that the department '…'": a
-		// statement, not a person; the officials are not named.
-		{0, "stands ready to execute the orders of the commander-in chief at any time and in any place.", ""},
+		// "Defense Department officials have emphasized…, with one statement
+		// declaring that the department '…'": the department's statement.
+		{0, "stands ready to execute the orders of the commander-in chief at any time and in any place.", "Defense Department"},
 		// "…with Secretary of State Mike Pompeo once stating that the drug's lethality '…'"
 		{0, "demands a response as aggressive as the threat itself.", "Mike Pompeo"},
 		// "Jordan, when asked…, stated, '…": the quotation runs into the next paragraph.

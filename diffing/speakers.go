@@ -892,5 +892,29 @@ func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok b
 			return desc, true
 		}
 	}
+	if statementNouns.hasLower(at.tx(toks[i])) {
+		return at.issuer(toks, start, i), true
+	}
 	return "", true
+}
+
+// statementNouns are things that speak for whoever issued them.
+var statementNouns = set("statement", "statements", "release", "memo", "letter", "report", "filing", "post")
+
+// issuer returns who issued the statement toks[start:i+1] names: "a White
+// House statement" is the White House's; "one statement" is the
+// organisation or group named before it in its sentence (toks[0] opens
+// it): "Defense Department officials…, with one statement declaring".
+func (at *attributor) issuer(toks []word, start, i int) string {
+	runs := nameRuns(at.text, toks[start:i], false)
+	if len(runs) > 0 {
+		return strings.Join(runs[len(runs)-1].words, " ")
+	}
+	m := sort.Search(len(at.mentions), func(k int) bool { return at.mentions[k].pos >= toks[start].start })
+	for k := m - 1; k >= 0 && at.mentions[k].pos >= toks[0].start; k-- {
+		if at.maskOf(at.mentions[k])&(pNeuter|pPlural) != 0 {
+			return at.mentions[k].name
+		}
+	}
+	return ""
 }
