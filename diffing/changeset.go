@@ -48,6 +48,18 @@ const (
 	Cosmetic          Kind = "cosmetic"
 )
 
+// Attribution kinds of issue 17.
+const (
+	// SpeakerRoleChanged: same speaker, other role or description ("the
+	// council's press officer" became "deputy leader of the council").
+	SpeakerRoleChanged Kind = "speaker_role_changed"
+	// SourceChanged: the source a claim is attributed to without quotation
+	// marks ("police said", "according to X", "- governor") was added,
+	// dropped or switched. High when a claim that had a source is now
+	// stated as fact (the change's severity, not the kind's, says so).
+	SourceChanged Kind = "source_changed"
+)
+
 // Severity orders changes by how much they matter to a reader.
 type Severity int
 

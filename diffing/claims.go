@@ -195,7 +195,7 @@ var kindRank = map[Kind]int{
 	HeadlineChanged: 0, QuoteChanged: 1, QuoteReattributed: 2, QuoteRemoved: 3, QuoteAdded: 4,
 	QuoteVerbChanged: 5, NumberChanged: 6, NegationChanged: 7, EntityChanged: 8, BylineChanged: 9,
 	HedgeChanged: 10, SentenceRemoved: 11, SentenceAdded: 12, SentenceChanged: 13, SentenceMoved: 14,
-	Cosmetic: 15,
+	Cosmetic: 15, SpeakerRoleChanged: 5, SourceChanged: 6, // first of the medium kinds
 }
 
 // KindSeverity is the severity of one kind of change: high for quote,
@@ -207,7 +207,8 @@ func KindSeverity(k Kind) Severity {
 	case HeadlineChanged, QuoteAdded, QuoteRemoved, QuoteChanged, QuoteReattributed, QuoteVerbChanged,
 		NumberChanged, EntityChanged, NegationChanged:
 		return SeverityHigh
-	case BylineChanged, HedgeChanged, SentenceAdded, SentenceRemoved, SentenceChanged:
+	case BylineChanged, HedgeChanged, SentenceAdded, SentenceRemoved, SentenceChanged,
+		SpeakerRoleChanged, SourceChanged:
 		return SeverityMedium
 	case SentenceMoved, Cosmetic:
 		return SeverityLow

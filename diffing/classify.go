@@ -28,21 +28,25 @@ func attributionChange(s, t *sentence) (Change, bool) {
 	var c Change
 	for x := range s.quotes {
 		p, q := s.quotes[x], t.quotes[x]
-		if p.speaker == q.speaker && p.verb == q.verb {
+		if p.speaker == q.speaker && p.verb == q.verb && p.role == q.role {
 			continue // nearly every unchanged sentence: nothing to compare
 		}
 		if p.text != q.text && quoteKey(p.text) != quoteKey(q.text) {
 			continue
 		}
-		reattributed := speakerKey(p.speaker) != speakerKey(q.speaker)
+		reattributed := !sameSpeaker(p.speaker, q.speaker)
 		verb := p.verb != "" && q.verb != "" && fold(p.verb) != fold(q.verb)
+		role := roleChanged(p, q, s.text, t.text)
 		if reattributed {
 			c.Kinds = append(c.Kinds, QuoteReattributed)
 		}
 		if verb {
 			c.Kinds = append(c.Kinds, QuoteVerbChanged)
 		}
-		if !reattributed && !verb {
+		if role {
+			c.Kinds = append(c.Kinds, SpeakerRoleChanged)
+		}
+		if !reattributed && !verb && !role {
 			continue
 		}
 		c.Quotes = append(c.Quotes, QuoteChange{Before: p.text, After: q.text, BeforeSpeaker: p.speaker, AfterSpeaker: q.speaker})
@@ -68,8 +72,10 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			if quoteKey(p.text) != quoteKey(q.text) {
 				kinds[QuoteChanged], changed = true, true
 			}
-			if speakerKey(p.speaker) != speakerKey(q.speaker) {
+			if !sameSpeaker(p.speaker, q.speaker) {
 				kinds[QuoteReattributed], changed = true, true
+			} else if roleChanged(p, q, s.text, t.text) {
+				kinds[SpeakerRoleChanged], changed = true, true
 			}
 			if p.verb != "" && q.verb != "" && fold(p.verb) != fold(q.verb) {
 				kinds[QuoteVerbChanged], changed = true, true

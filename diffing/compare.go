@@ -19,7 +19,7 @@ type sentence struct {
 
 // quoteFrag is the part of a top-level quotation that lies in a sentence.
 type quoteFrag struct {
-	text, speaker, verb string
+	text, speaker, verb, role string
 }
 
 type version struct {
@@ -218,7 +218,7 @@ func prepare(d Document, cache *prepCache) *version {
 			q := top[k]
 			a, b := max(q.Inner.Start, sp.Start), min(q.Inner.End, sp.End)
 			if t := strings.TrimSpace(v.text[a:b]); b > a && t != "" {
-				frags = append(frags, quoteFrag{t, q.Speaker, q.Verb})
+				frags = append(frags, quoteFrag{t, q.Speaker, q.Verb, q.Role})
 			}
 		}
 		s.quotes = keep(&fragBlock, frags, 32)

@@ -1,6 +1,7 @@
 package diffing
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -395,4 +396,84 @@ func lastField(s string) string {
 	}
 	_, n := utf8.DecodeRuneInString(s[i:])
 	return s[i+n:]
+}
+
+// sameSpeaker reports whether two speakers are one person or body, as a
+// reader would say: case, spacing, titles (Mr, Dr, Minister, Prime
+// Minister), possessives, and a surname or first name alone against the
+// full name do not matter ("Maria lopez" is "Maria Lopez", "Sheinbaum" is
+// "President Claudia Sheinbaum"). Descriptions ("the ministry") compare
+// by their folded words.
+func sameSpeaker(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if a == "" || b == "" {
+		return false
+	}
+	wa, wb := speakerWords(a), speakerWords(b)
+	if len(wa) == 0 || len(wb) == 0 {
+		return fold(a) == fold(b)
+	}
+	if slices.Equal(wa, wb) {
+		return true
+	}
+	if !nameLike(a) || !nameLike(b) {
+		return false
+	}
+	if len(wa) > len(wb) {
+		wa, wb = wb, wa
+	}
+	j := 0 // the shorter name's words, in order, within the longer
+	for _, w := range wb {
+		if j < len(wa) && wa[j] == w {
+			j++
+		}
+	}
+	return j == len(wa)
+}
+
+// speakerWords are a speaker's words folded, without titles, possessives
+// and abbreviations' full stops.
+func speakerWords(s string) []string {
+	var out []string
+	for w := range strings.FieldsSeq(s) {
+		w, _ = stripPossessive(strings.Trim(w, ".,"))
+		if w == "" || titles.has(capitalized(w)) || titles.has(w) {
+			continue
+		}
+		out = append(out, fold(w))
+	}
+	return out
+}
+
+// nameLike reports whether a speaker is a name rather than a description:
+// it opens with a capital that is not a determiner ("The ministry").
+func nameLike(s string) bool {
+	f, _, _ := strings.Cut(s, " ")
+	return startsUpper(f) && !determiners.hasLower(f)
+}
+
+// roleChanged reports whether the same speaker's role or description
+// changed between two quotations (in the sentences x and y): both give
+// one and they differ, or one sentence gives one and both name the
+// speaker.
+func roleChanged(p, q quoteFrag, x, y string) bool {
+	rp, rq := roleKey(p.role), roleKey(q.role)
+	if rp == rq || !sameSpeaker(p.speaker, q.speaker) {
+		return false
+	}
+	if rp != "" && rq != "" {
+		return true
+	}
+	last := lastField(q.speaker)
+	return last != "" && nameLike(q.speaker) && strings.Contains(x, lastField(p.speaker)) && strings.Contains(y, last)
+}
+
+// roleKey compares roles by their words, whatever the case or spacing.
+func roleKey(r string) string {
+	if r == "" {
+		return ""
+	}
+	return strings.Join(strings.Fields(fold(strings.ReplaceAll(r, "’", "'"))), " ")
 }

@@ -77,6 +77,10 @@ type attributor struct {
 	// a person by (pMale, pFemale; pNeuter for a subject that is a thing).
 	gender map[string]uint8
 	places map[string]bool // see placeLike
+	// role is the role or description the attribution being read gives
+	// its speaker: the titles before the name ("Secretary of State") or
+	// an appositive ("Ann Kerr, the council's press officer, said").
+	role string
 }
 
 // attrScratch is the attributor's working memory, which the two versions
@@ -415,15 +419,21 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			if q.Start < sp.Start {
 				continue // opened in an earlier sentence we did not see (cannot happen for sorted input)
 			}
+			at.role = ""
 			name, verb, ok := at.after(s, sents, *q, top, sp, toks)
 			if !ok {
+				at.role = ""
 				name, verb, ok = at.before(toks, q.Start)
+			}
+			if name != "" {
+				q.Role = at.role
 			}
 			if !ok && q.Start == sp.Start && qi > 0 && top[qi-1].Speaker != "" && continues(s, top[qi-1], *q) {
 				// A quotation opening a sentence continues the previous
 				// speaker's quotation in the same paragraph, or the one
 				// the previous paragraph left open.
 				name = top[qi-1].Speaker
+				q.Role = qs[topIdx[qi-1]].Role
 			}
 			q.Speaker, q.Verb = name, verb
 			top[qi].Speaker = name
@@ -516,6 +526,12 @@ func (at *attributor) speakerAt(toks []word, i int) string {
 		return at.nameEndingAt(toks, i-2)
 	case !w.punct && startsUpper(at.tx(w)):
 		return at.nameEndingAt(toks, i)
+	case i == 1 && !w.punct && !toks[0].punct && looksLikeName(at.tx(toks[0])) && !stopCaps.has(at.tx(toks[0])) &&
+		!orgWords.has(at.tx(toks[0])) && !isRole(at.tx(w)) && !determiners.hasLower(at.tx(w)) && !skippable(at.tx(w)):
+		// "Maria lopez said": a surname written in lower case.
+		name := at.text[toks[0].start:w.end]
+		at.addMention(toks[0].start, name)
+		return name
 	}
 	return ""
 }
@@ -526,6 +542,7 @@ func (at *attributor) nameEndingAt(toks []word, i int) string {
 		return ""
 	}
 	r := runs[len(runs)-1]
+	at.role = titleRole(r.words)
 	name, ok := personName(r.words, at.known)
 	if !ok {
 		name = cleanName(r.words)
@@ -571,6 +588,9 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 			for c := i - 1; c >= 0 && c >= i-30; c-- {
 				if at.tx(toks[c]) == "," {
 					if name := at.speakerAt(toks, c-1); name != "" {
+						if r := at.appositive(toks, c+1, i); r != "" {
+							at.role = r
+						}
 						return name, at.tx(toks[v]), true
 					}
 					if desc, ok := at.describeBackward(toks, c-1); ok {
@@ -689,9 +709,11 @@ func (at *attributor) subjectVerb(toks []word, i int) (name, verb string, ok boo
 		j = i + runs[0].endTok
 	}
 	v := j + 1
+	role := ""
 	if v < len(toks) && at.tx(toks[v]) == "," {
 		for c := v + 1; c < len(toks) && c <= v+15; c++ {
 			if at.tx(toks[c]) == "," {
+				role = at.appositive(toks, v+1, c)
 				v = c + 1
 				break
 			}
@@ -704,6 +726,9 @@ func (at *attributor) subjectVerb(toks []word, i int) (name, verb string, ok boo
 		return "", "", false
 	}
 	name = at.speakerAt(toks, j)
+	if role != "" {
+		at.role = role
+	}
 	// A pronoun that resolves to no one leaves the sentence before the
 	// quotation to say who spoke: "Sheinbaum told reporters: '…,' she said."
 	return name, at.tx(toks[v]), name != ""
@@ -815,6 +840,9 @@ func (at *attributor) describeForward(toks []word, i int, verb bool) (speaker, v
 	}
 	switch {
 	case name != "":
+		if desc != "" {
+			at.role = desc
+		}
 		return name, at.tx(toks[j]), true
 	case desc != "":
 		at.addDescription(toks[i].start, desc)
@@ -917,4 +945,47 @@ func (at *attributor) issuer(toks []word, start, i int) string {
 		}
 	}
 	return ""
+}
+
+// titleRole is the titles and offices before the name in a run:
+// "Secretary of State" of "Secretary of State Mike Pompeo".
+func titleRole(ws []string) string {
+	last := -1
+	for i, w := range ws {
+		if titles.has(strings.TrimSuffix(w, ".")) {
+			last = i
+		}
+	}
+	if last < 0 || last == len(ws)-1 {
+		return ""
+	}
+	return strings.Join(ws[:last+1], " ")
+}
+
+// appositive returns toks[a:b] as written when it describes who the
+// speaker is ("the council's press officer", "deputy leader of the
+// council", "a former climate scientist"), and "" for a clause ("when
+// asked whether…", "in a fiery segment").
+func (at *attributor) appositive(toks []word, a, b int) string {
+	if a >= b || toks[a].punct {
+		return ""
+	}
+	first := at.tx(toks[a])
+	if !determiners.hasLower(first) && !isRole(first) && !titles.has(capitalized(first)) {
+		return ""
+	}
+	for _, t := range toks[a:b] {
+		if speechVerbs.hasLower(at.tx(t)) || descriptionStops.hasLower(at.tx(t)) && !lowerEq(at.tx(t), "and") {
+			return ""
+		}
+	}
+	return at.text[toks[a].start:toks[b-1].end]
+}
+
+// capitalized is w with its first ASCII letter in upper case.
+func capitalized(w string) string {
+	if w == "" || w[0] < 'a' || w[0] > 'z' {
+		return w
+	}
+	return string(w[0]-'a'+'A') + w[1:]
 }
