@@ -29,6 +29,7 @@ type version struct {
 	paraHash                []uint64 // per paragraph, with the Compare's seed
 	sents                   []sentence
 	words                   int
+	intros                  map[int]intro // by sentence index: who the line introducing a block quote names
 }
 
 // usedAsName reports whether the version writes w capitalized somewhere
@@ -184,7 +185,7 @@ func prepare(d Document, cache *prepCache) *version {
 		v.paraHash = hashes
 	}
 	qs := findQuotesMarks(v.text, marks)
-	attributeCached(v.text, spans, qs, cache.sents, cache.scratch)
+	intros := attributeCached(v.text, spans, qs, cache.sents, cache.scratch)
 	top := make([]Quote, 0, len(qs))
 	for _, q := range qs {
 		if q.Depth == 0 {
@@ -222,6 +223,15 @@ func prepare(d Document, cache *prepCache) *version {
 			}
 		}
 		s.quotes = keep(&fragBlock, frags, 32)
+		for len(intros) > 0 && intros[0].end < sp.End {
+			intros = intros[1:]
+		}
+		if len(intros) > 0 && intros[0].end == sp.End {
+			if v.intros == nil {
+				v.intros = map[int]intro{}
+			}
+			v.intros[len(v.sents)] = intros[0]
+		}
 		v.sents = append(v.sents, s)
 	}
 	v.blockquotes()
@@ -236,31 +246,29 @@ const BlockquotePrefix = "> "
 // attributed to the person its introduction names ("Fisk said in a
 // statement:").
 func (v *version) blockquotes() {
-	intro := ""
+	intro, role := "", ""
 	for k := 0; k < len(v.sents); k++ {
 		s := &v.sents[k]
 		if s.idx == 1 && !strings.HasPrefix(s.text, BlockquotePrefix) {
-			intro = ""
+			intro, role = "", ""
 			continue
 		}
 		if !strings.HasPrefix(v.paras[s.para-1], BlockquotePrefix) {
 			continue
 		}
 		if s.idx == 1 && k > 0 {
-			if prev := v.sents[k-1]; strings.HasSuffix(prev.text, ":") && !strings.HasPrefix(v.paras[prev.para-1], BlockquotePrefix) {
-				if es := Entities(prev.text); len(es) > 0 {
-					intro = es[0]
-				}
+			if in, ok := v.intros[k-1]; ok {
+				intro, role = in.speaker, in.role
 			}
 		}
 		for x := range s.quotes {
 			if s.quotes[x].speaker == "" {
-				s.quotes[x].speaker = intro
+				s.quotes[x].speaker, s.quotes[x].role = intro, role
 			}
 		}
 		if len(s.quotes) == 0 {
 			if t := strings.TrimSpace(strings.TrimPrefix(s.text, BlockquotePrefix)); t != "" {
-				s.quotes = []quoteFrag{{text: t, speaker: intro}}
+				s.quotes = []quoteFrag{{text: t, speaker: intro, role: role}}
 			}
 		}
 	}

@@ -320,7 +320,12 @@ func appendAbsolute(dst, toks []word, base int) []word {
 
 // attributeCached is attribute with a cache shared between the versions
 // being compared (nil for none), and scratch.
-func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, scratch *attrScratch) {
+//
+// It returns the speakers of the lines that introduce block quotes
+// ("Ann Kerr, the council's press officer, said:" before a paragraph
+// opening with BlockquotePrefix), by the end of the line's sentence.
+func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, scratch *attrScratch) []intro {
+	var intros []intro
 	top := make([]Quote, 0, len(qs))
 	topIdx := make([]int, 0, len(qs))
 	for i, q := range qs {
@@ -439,6 +444,13 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			top[qi].Speaker = name
 			decided[qi] = ok
 		}
+		if introduces(s, sp) {
+			at.afterWords = at.outsideFrom(sp.Start, sp.End, top, 0, at.afterWords[:0])
+			at.role = ""
+			if name, _, _ := at.before(at.afterWords, sp.End); name != "" {
+				intros = append(intros, intro{end: sp.End, speaker: name, role: at.role})
+			}
+		}
 	}
 	// “We will fight on the beaches.¶“We shall never surrender,” he said:
 	// the speaker named at the end of a quotation that runs over
@@ -449,6 +461,27 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			qs[topIdx[k]].Speaker = top[k].Speaker
 		}
 	}
+	return intros
+}
+
+// intro is the speaker of a line introducing a block quote.
+type intro struct {
+	end           int // the end of the line's last sentence
+	speaker, role string
+}
+
+// introduces reports whether the sentence sp ends its paragraph with a
+// colon and the next paragraph is a block quote.
+func introduces(s string, sp Span) bool {
+	e := sp.End
+	for e > sp.Start && s[e-1] == ' ' {
+		e--
+	}
+	if e == sp.Start || s[e-1] != ':' {
+		return false
+	}
+	rest := strings.TrimLeft(s[sp.End:], " ")
+	return strings.HasPrefix(rest, "\n"+BlockquotePrefix)
 }
 
 // continues reports whether q, which opens a sentence, goes on with the
