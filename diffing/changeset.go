@@ -133,6 +133,10 @@ type QuoteChange struct {
 	After         string `json:"after,omitempty"`
 	BeforeSpeaker string `json:"before_speaker,omitempty"`
 	AfterSpeaker  string `json:"after_speaker,omitempty"`
+	// BeforeRole and AfterRole are the speaker's role or description as
+	// the attribution gives it (Quote.Role), when it changed.
+	BeforeRole string `json:"before_role,omitempty"`
+	AfterRole  string `json:"after_role,omitempty"`
 }
 
 // Location places a sentence in a version: 1-based paragraph and sentence

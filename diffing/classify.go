@@ -49,7 +49,11 @@ func attributionChange(s, t *sentence) (Change, bool) {
 		if !reattributed && !verb && !role {
 			continue
 		}
-		c.Quotes = append(c.Quotes, QuoteChange{Before: p.text, After: q.text, BeforeSpeaker: p.speaker, AfterSpeaker: q.speaker})
+		qc := QuoteChange{Before: p.text, After: q.text, BeforeSpeaker: p.speaker, AfterSpeaker: q.speaker}
+		if role {
+			qc.BeforeRole, qc.AfterRole = p.role, q.role
+		}
+		c.Quotes = append(c.Quotes, qc)
 		if c.Speaker == "" {
 			c.Speaker = q.speaker
 		}
@@ -76,6 +80,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 				kinds[QuoteReattributed], changed = true, true
 			} else if roleChanged(p, q, s.text, t.text) {
 				kinds[SpeakerRoleChanged], changed = true, true
+				qc.BeforeRole, qc.AfterRole = p.role, q.role
 			}
 			if p.verb != "" && q.verb != "" && fold(p.verb) != fold(q.verb) {
 				kinds[QuoteVerbChanged], changed = true, true
@@ -144,7 +149,8 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 		}
 	}
 	if caps {
-		if gone, added := multisetDiff(entities(s.text, nameOld), entities(t.text, nameNew), entityKey); len(gone) > 0 && len(added) > 0 {
+		gone, added := multisetDiff(entities(s.text, nameOld), entities(t.text, nameNew), entityKey)
+		if gone, added = dropSameNames(gone, added, s.text, t.text); len(gone) > 0 && len(added) > 0 {
 			kinds[EntityChanged] = true
 		}
 	}

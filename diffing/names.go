@@ -477,3 +477,24 @@ func roleKey(r string) string {
 	}
 	return strings.Join(strings.Fields(fold(strings.ReplaceAll(r, "’", "'"))), " ")
 }
+
+// dropSameNames removes from the entities an edit dropped and added
+// those the other version writes too, in another case: "Maria lopez" →
+// "Maria Lopez" adds the run "Maria Lopez", whose words the old sentence
+// x held; it names no one new.
+func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
+	if len(gone) == 0 || len(added) == 0 {
+		return gone, added
+	}
+	lx, ly := strings.ToLower(x), strings.ToLower(y)
+	keep := func(es []string, other string) []string {
+		var out []string
+		for _, e := range es {
+			if !strings.Contains(other, strings.ToLower(e)) {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	return keep(gone, ly), keep(added, lx)
+}

@@ -559,11 +559,10 @@ func (at *attributor) speakerAt(toks []word, i int) string {
 		return at.nameEndingAt(toks, i-2)
 	case !w.punct && startsUpper(at.tx(w)):
 		return at.nameEndingAt(toks, i)
-	case i == 1 && !w.punct && !toks[0].punct && looksLikeName(at.tx(toks[0])) && !stopCaps.has(at.tx(toks[0])) &&
-		!orgWords.has(at.tx(toks[0])) && !isRole(at.tx(w)) && !determiners.hasLower(at.tx(w)) && !skippable(at.tx(w)):
+	case at.lowerSurname(toks, i):
 		// "Maria lopez said": a surname written in lower case.
-		name := at.text[toks[0].start:w.end]
-		at.addMention(toks[0].start, name)
+		name := at.text[toks[i-1].start:w.end]
+		at.addMention(toks[i-1].start, name)
 		return name
 	}
 	return ""
@@ -585,6 +584,19 @@ func (at *attributor) nameEndingAt(toks []word, i int) string {
 		at.addMention(r.start, name) // a named speaker is a person from now on
 	}
 	return name
+}
+
+// lowerSurname reports whether toks[i] is a surname written in lower
+// case after a first name that opens the sentence or follows a mark:
+// "Maria lopez said", "“…,” Maria lopez said".
+func (at *attributor) lowerSurname(toks []word, i int) bool {
+	if i < 1 || toks[i].punct || toks[i-1].punct || (i >= 2 && !toks[i-2].punct) {
+		return false
+	}
+	f, w := at.tx(toks[i-1]), at.tx(toks[i])
+	return looksLikeName(f) && !stopCaps.has(f) && !orgWords.has(f) && !titles.has(f) &&
+		!startsUpper(w) && !isRole(w) && !determiners.hasLower(w) && !skippable(w) &&
+		!speechVerbs.hasLower(w) && !descriptionStops.hasLower(w) && !speakingPronouns.hasLower(w)
 }
 
 // before finds "X said that '…'", "X, when asked, stated, '…'" and
@@ -740,6 +752,9 @@ func (at *attributor) subjectVerb(toks []word, i int) (name, verb string, ok boo
 			return "", "", false
 		}
 		j = i + runs[0].endTok
+		if j == i && j+2 < len(toks) && at.lowerSurname(toks, j+1) && speechVerbs.hasLower(at.tx(toks[j+2])) {
+			j++
+		}
 	}
 	v := j + 1
 	role := ""
