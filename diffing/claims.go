@@ -13,6 +13,9 @@ type Claims struct {
 	Entities  []string `json:"entities,omitempty"`
 	Negations []string `json:"negations,omitempty"`
 	Hedges    []string `json:"hedges,omitempty"`
+	// Sources are who the claims are attributed to without quotation
+	// marks (see Sources).
+	Sources []string `json:"sources,omitempty"`
 }
 
 var negationWords = set("not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot",
@@ -104,7 +107,7 @@ func calendarOnly(ws []string) bool {
 
 // ClaimsOf extracts the claims of s.
 func ClaimsOf(s string) Claims {
-	return Claims{Figures: Figures(s), Entities: Entities(s), Negations: Negations(s), Hedges: Hedges(s)}
+	return Claims{Figures: Figures(s), Entities: Entities(s), Negations: Negations(s), Hedges: Hedges(s), Sources: Sources(s)}
 }
 
 // multisetDiff returns the items of a missing from b and of b missing

@@ -144,7 +144,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 		}
 	}
 	if hedge {
-		if gone, added := multisetDiff(Hedges(s.text), Hedges(t.text), strings.ToLower); len(gone)+len(added) > 0 {
+		if gone, added := multisetDiff(hedgesNamingNoSource(s.text), hedgesNamingNoSource(t.text), strings.ToLower); len(gone)+len(added) > 0 {
 			kinds[HedgeChanged] = true
 		}
 	}
@@ -154,6 +154,13 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			kinds[EntityChanged] = true
 		}
 	}
+	if touchesSource(c.Ops) {
+		c = withSourceChange(c, s.text, t.text, s.speakers(), t.speakers()) // claims keep their sources
+	}
+	for _, k := range c.Kinds {
+		kinds[k] = true
+	}
+	c.Kinds = nil
 	c.Notes = hiddenNotes(c.Ops)
 	if len(kinds) == 0 {
 		if len(c.Notes) > 0 {

@@ -554,6 +554,7 @@ func headlineChange(before, after string) Change {
 	if gone, added := multisetDiff(Figures(before), Figures(after), figureKey); len(gone)+len(added) > 0 {
 		c.Figures = pairFigures(gone, added)
 	}
+	c = withSourceChange(c, before, after, nil, nil) // a headline's "…, says Kenya" or "- governor" (issue 17)
 	return c
 }
 
