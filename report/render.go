@@ -175,7 +175,7 @@ func countChanges(items []Item) int {
 var kindOrder = []diffing.Kind{
 	diffing.HeadlineChanged, diffing.BylineChanged,
 	diffing.QuoteAdded, diffing.QuoteRemoved, diffing.QuoteChanged,
-	diffing.QuoteReattributed, diffing.QuoteVerbChanged,
+	diffing.QuoteReattributed, diffing.QuoteVerbChanged, diffing.SpeakerRoleChanged, diffing.SourceChanged,
 	diffing.NumberChanged, diffing.EntityChanged, diffing.NegationChanged,
 	diffing.HedgeChanged, diffing.SentenceAdded, diffing.SentenceRemoved,
 	diffing.SentenceChanged, diffing.SentenceMoved, diffing.Cosmetic,
