@@ -150,7 +150,12 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	}
 	if caps {
 		gone, added := multisetDiff(entities(s.text, nameOld), entities(t.text, nameNew), entityKey)
-		if gone, added = dropSameNames(gone, added, s.text, t.text); len(gone) > 0 && len(added) > 0 {
+		gone, added = dropSameNames(gone, added, s.text, t.text)
+		if g, a, retitled := dropRetitled(gone, added); retitled {
+			gone, added = g, a
+			kinds[SpeakerRoleChanged] = true // "Home Secretary Sajid Javid" became "Chancellor Sajid Javid"
+		}
+		if len(gone) > 0 && len(added) > 0 {
 			kinds[EntityChanged] = true
 		}
 	}

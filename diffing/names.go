@@ -498,3 +498,28 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 	}
 	return keep(gone, ly), keep(added, lx)
 }
+
+// dropRetitled removes from the entities an edit dropped and added the
+// pairs that name one person under other titles ("Home Secretary Sajid
+// Javid", "Chancellor Sajid Javid"), and reports whether it found one:
+// the person's role changed, not the person.
+func dropRetitled(gone, added []string) ([]string, []string, bool) {
+	found := false
+	var g []string
+	for _, x := range gone {
+		wx := strings.Fields(x)
+		cx := cleanName(wx)
+		k := slices.IndexFunc(added, func(y string) bool {
+			wy := strings.Fields(y)
+			cy := cleanName(wy)
+			return cx != "" && len(strings.Fields(cx)) >= 2 && fold(cx) == fold(cy) && (titleRole(wx) != "" || titleRole(wy) != "")
+		})
+		if k < 0 {
+			g = append(g, x)
+			continue
+		}
+		found = true
+		added = slices.Delete(slices.Clone(added), k, k+1)
+	}
+	return g, added, found
+}

@@ -259,15 +259,15 @@ func (at *attributor) resolve(pos int, pc uint8) string {
 }
 
 // learnGender takes the gender a pronoun at pos tells of the one person
-// it can refer to: among the mentions and subjects before it in its
-// sentence (from sentStart), or else in its paragraph. A pronoun that
-// could refer to two people tells nothing.
+// it can refer to: among the people named before it in its sentence
+// (from sentStart), or else in its paragraph; failing any, among the
+// one-word subjects. A pronoun that could refer to two tells nothing.
 func (at *attributor) learnGender(pos, sentStart int, pc uint8) {
 	ps := strings.LastIndexByte(at.text[:pos], '\n') + 1
-	for _, from := range [2]int{sentStart, ps} {
+	for _, from := range [4]int{sentStart, ps, -sentStart - 1, -ps - 1} {
 		var only *mention
 		n := 0
-		count := func(ms []mention) {
+		count := func(ms []mention, from int) {
 			i := sort.Search(len(ms), func(i int) bool { return ms[i].pos >= pos })
 			for j := i - 1; j >= 0 && ms[j].pos >= from; j-- {
 				if at.maskOf(ms[j])&pc != 0 {
@@ -276,9 +276,12 @@ func (at *attributor) learnGender(pos, sentStart int, pc uint8) {
 				}
 			}
 		}
-		count(at.mentions)
-		count(at.subjects)
-		if n == 0 && from > ps {
+		if from >= 0 {
+			count(at.mentions, from)
+		} else {
+			count(at.subjects, -from-1)
+		}
+		if n == 0 {
 			continue
 		}
 		if n == 1 && only.key != "" && (only.class == mPerson || only.class == mSubject) && at.gender[only.key] == 0 {
@@ -326,4 +329,10 @@ func orgRun(ws []string) bool {
 		}
 	}
 	return false
+}
+
+// afterThe reports whether the name run at pos follows "the": "the
+// Riverside Towers" is a thing or a body, not a person.
+func afterThe(s string, pos int) bool {
+	return pos >= 4 && s[pos-1] == ' ' && lowerEq(s[pos-4:pos-1], "the") && (pos == 4 || !isASCIILetter(s[pos-5]))
 }

@@ -70,6 +70,8 @@ func Sources(s string) []string {
 					add(name)
 				} else if desc := at.descriptionAt(toks, v+2); desc != "" {
 					add(desc)
+				} else {
+					add(at.phraseAt(toks, v+2)) // "according to state records"
 				}
 			case sourceVerbs.hasLower(w) && !introducesQuote(s, top, toks[v]):
 				add(at.sourceOf(toks, v))
@@ -153,6 +155,19 @@ func (at *attributor) sourceOf(toks []word, v int) string {
 		return at.text[toks[j].start:toks[i].end]
 	}
 	return ""
+}
+
+// phraseAt returns the words from toks[i] to the next punctuation, if
+// there are at most six.
+func (at *attributor) phraseAt(toks []word, i int) string {
+	j := i
+	for j < len(toks) && !toks[j].punct && j-i < 7 {
+		j++
+	}
+	if j == i || j-i > 6 {
+		return ""
+	}
+	return at.text[toks[i].start:toks[j-1].end]
 }
 
 // descriptionAt reads a description of a source starting at toks[i]:

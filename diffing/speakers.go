@@ -400,13 +400,16 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			name, ok := runs[i].personOf(at.known, at.parts) // fills the cached run's context-free part
 			r := runs[i]
 			r.start += sp.Start
+			if ok && !r.person.titled && !at.known[r.person.key] && afterThe(s, r.start) {
+				ok = false // "the Riverside Towers": a thing, not a person
+			}
 			switch {
 			case ok:
 				at.addMentionKey(r.start, name, r.person.key)
 				if g := titleGender(r.words); g != 0 && at.gender[r.person.key] == 0 {
 					at.gender[r.person.key] = g
 				}
-			case orgRun(r.words):
+			case orgRun(r.words) || afterThe(s, r.start):
 				at.insertMention(mention{pos: r.start, name: strings.Join(r.words, " "), class: mOrg})
 			default:
 				at.noteSubject(r)
@@ -512,7 +515,7 @@ func (at *attributor) noteSubject(r nameRun) {
 		return
 	}
 	w := r.words[0]
-	if orgWords.has(w) || calendarOnly(r.words) || !looksLikeName(w) {
+	if orgWords.has(w) || calendarOnly(r.words) || !looksLikeName(w) || isRole(w) || orgNouns.hasLower(w) {
 		return
 	}
 	at.subjects = append(at.subjects, mention{pos: r.start, name: w, key: speakerKey(w), class: mSubject})
