@@ -1007,7 +1007,10 @@ func titleRole(ws []string) string {
 			last = i
 		}
 	}
-	if last < 0 || last == len(ws)-1 {
+	for last+2 < len(ws)-1 && connectors.has(ws[last+1]) {
+		last += 2 // "of State", as cleanName drops it
+	}
+	if last < 0 || last >= len(ws)-1 {
 		return ""
 	}
 	return strings.Join(ws[:last+1], " ")
