@@ -83,9 +83,10 @@ type pron struct {
 }
 
 // appendPronouns appends the pronouns of s[a:b] that tell a gender (he,
-// his, him, himself, she, her, herself, its) and lie outside the
-// quotations qs, with offsets relative to a. Most words are neither, so
-// the text is searched for their letters rather than tokenized.
+// his, him, himself, she, her, herself) and lie outside the quotations
+// qs, with offsets relative to a. Most words are neither, so the text is
+// searched for their letter h rather than tokenized. ("its" is looked for
+// only after a subject: see noteSubject.)
 func appendPronouns(out []pron, s string, a, b int, qs []Quote) []pron {
 	inQuote := func(p int) bool {
 		for _, q := range qs {
@@ -131,18 +132,6 @@ func appendPronouns(out []pron, s string, a, b int, qs []Quote) []pron {
 		}
 		try(ws)
 	}
-	for i := a; i < b; {
-		k := strings.Index(s[i:b], "its")
-		if k < 0 {
-			break
-		}
-		k += i
-		i = k + 3
-		if k > a && !wordBefore(s[k-1]) {
-			continue
-		}
-		try(k)
-	}
 	return out
 }
 
@@ -171,7 +160,11 @@ func wordBefore(c byte) bool {
 
 // maskOf is what m may be referred to by, given what the text said of
 // its gender so far.
-func (at *attributor) maskOf(m mention) uint8 {
+func (at *attributor) maskOf(m mention) uint8 { return at.maskIn(m, true) }
+
+// maskIn is maskOf, looking at where the text writes a subject's name
+// (placeLike, a search of the whole text) only when places is set.
+func (at *attributor) maskIn(m mention, places bool) uint8 {
 	switch m.class {
 	case mOrg:
 		return pNeuter | pPlural
@@ -188,7 +181,7 @@ func (at *attributor) maskOf(m mention) uint8 {
 			mask = g
 		}
 	}
-	if m.class == mSubject && mask&(pMale|pFemale) != 0 && at.placeLike(m.name) {
+	if places && m.class == mSubject && mask&(pMale|pFemale) != 0 && at.placeLike(m.name) {
 		mask &^= pMale | pFemale
 	}
 	return mask
@@ -270,7 +263,7 @@ func (at *attributor) learnGender(pos, sentStart int, pc uint8) {
 		count := func(ms []mention, from int) {
 			i := sort.Search(len(ms), func(i int) bool { return ms[i].pos >= pos })
 			for j := i - 1; j >= 0 && ms[j].pos >= from; j-- {
-				if at.maskOf(ms[j])&pc != 0 {
+				if at.maskIn(ms[j], false)&pc != 0 {
 					n++
 					only = &ms[j]
 				}
@@ -320,19 +313,48 @@ var orgNouns = set("ministry", "department", "agency", "government", "administra
 // orgRun reports whether a name run names an organisation ("the Home
 // Office", "Defense Department"), which "it" and "they" may refer to.
 func orgRun(ws []string) bool {
-	if calendarOnly(ws) {
-		return false
-	}
+	cal := true
+	org := false
 	for _, w := range ws {
-		if orgWords.has(w) {
-			return true
-		}
+		org = org || orgWords.has(w)
+		cal = cal && calendarWord(w)
 	}
-	return false
+	return org && !cal
+}
+
+// calendarWord reports whether w is a month or a weekday (calendarOnly
+// for one word, without lowering a copy).
+func calendarWord(w string) bool {
+	return months.hasLower(strings.TrimSuffix(w, ".")) || weekdays.hasLower(w)
 }
 
 // afterThe reports whether the name run at pos follows "the": "the
 // Riverside Towers" is a thing or a body, not a person.
 func afterThe(s string, pos int) bool {
 	return pos >= 4 && s[pos-1] == ' ' && lowerEq(s[pos-4:pos-1], "the") && (pos == 4 || !isASCIILetter(s[pos-5]))
+}
+
+// hasWord reports whether s holds the lower-case word w.
+func hasWord(s, w string) bool {
+	for i := 0; ; {
+		k := strings.Index(s[i:], w)
+		if k < 0 {
+			return false
+		}
+		k += i
+		i = k + len(w)
+		if (k == 0 || wordBefore(s[k-1])) && (i == len(s) || !isASCIILetter(s[i])) {
+			return true
+		}
+	}
+}
+
+// runText is the run r as the text writes it (r.start is absolute), cut
+// from the text rather than joined: most runs are never asked for.
+func (at *attributor) runText(r nameRun) string {
+	last := r.words[len(r.words)-1]
+	if k := strings.Index(at.text[r.start:], last); k >= 0 {
+		return at.text[r.start : r.start+k+len(last)]
+	}
+	return strings.Join(r.words, " ")
 }

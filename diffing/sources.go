@@ -2,6 +2,7 @@ package diffing
 
 import (
 	"strings"
+	"unicode"
 )
 
 // Sources of claims.
@@ -263,6 +264,9 @@ func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
 // and after differ (xs and ys: their quotations' speakers), raising c's
 // severity to high when the claim lost every source.
 func withSourceChange(c Change, before, after string, xs, ys []string) Change {
+	if !mayHaveSource(before) && !mayHaveSource(after) {
+		return c
+	}
 	changed, fact := sourceChange(Sources(before), Sources(after), xs, ys)
 	if changed {
 		c.Kinds = append(c.Kinds, SourceChanged)
@@ -285,11 +289,29 @@ func touchesSource(ops []Op) bool {
 		if strings.ContainsAny(op.Text, "-–—") {
 			return true
 		}
-		for _, w := range words(op.Text) {
+		for w := range strings.FieldsFuncSeq(op.Text, notWordRune) {
 			if startsUpper(w) || sourceVerbs.hasLower(w) || isRole(w) || orgNouns.hasLower(w) || statementNouns.hasLower(w) ||
 				unnamedSources.hasLower(w) || lowerEq(w, "according") || speakingPronouns.hasLower(w) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// sourceCues are fragments every source's words hold (lower case, or the
+// dash of a headline's "- governor"); a sentence holding none has no
+// source, and is not read for one.
+var sourceCues = []string{"say", "said", "tell", "told", "stat", "claim", "report", "underst", "confirm",
+	"alleg", "learn", "according", "purported", " - ", " – ", " — "}
+
+// mayHaveSource reports whether s holds a source cue, in any case.
+func mayHaveSource(s string) bool {
+	var buf [512]byte
+	l := lowerASCIILetters(buf[:0], s)
+	for _, c := range sourceCues {
+		if strings.Contains(string(l), c) {
+			return true
 		}
 	}
 	return false
@@ -320,4 +342,10 @@ func (s *sentence) speakers() []string {
 		}
 	}
 	return out
+}
+
+// notWordRune splits text into words for touchesSource: at anything but
+// a letter, a digit or an apostrophe.
+func notWordRune(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
 }

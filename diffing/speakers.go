@@ -101,8 +101,7 @@ type attrScratch struct {
 	// (tests compare the two ways).
 	noAfterHint bool
 	parts       map[string]personParts // see personOf
-	pronBuf     []pron                 // a sentence's pronouns, and the block the cache's are cut from
-	pronBlock   []pron
+	pronBuf     []pron                 // a sentence's pronouns
 }
 
 // newAttrScratch returns scratch made at a size most sentences fit.
@@ -257,10 +256,11 @@ func attribute(s string, sents []Span, qs []Quote) {
 type sentenceCache struct {
 	idx     map[string]int32
 	entries []cachedSentence
+	prons   []pron // the entries' pronouns
 }
 
 func newSentenceCache(size int) *sentenceCache {
-	return &sentenceCache{idx: make(map[string]int32, size)}
+	return &sentenceCache{idx: make(map[string]int32, size), prons: make([]pron, 0, 64)}
 }
 
 // lookup returns the entry for the sentence text with quotations at key,
@@ -286,7 +286,9 @@ func (c *sentenceCache) add(text string, key quotePlaces, toks []word, runs []na
 		next = first
 	}
 	c.idx[text] = e
-	c.entries = append(c.entries, cachedSentence{toks: toks, runs: runs, prons: prons, quotes: key, next: next})
+	pe := cachedSentence{toks: toks, runs: runs, quotes: key, next: next, pronAt: int32(len(c.prons)), pronN: int32(len(prons))}
+	c.prons = append(c.prons, prons...)
+	c.entries = append(c.entries, pe)
 }
 
 // quotePlaces is where the quotations touching a sentence lie in it
@@ -302,7 +304,9 @@ const maxKeyQuotes = 3
 type cachedSentence struct {
 	toks   []word // offsets relative to the sentence start; nil without quotations
 	runs   []nameRun
-	prons  []pron // pronouns telling a gender, outside quotations
+	// The sentence's pronouns that tell a gender, outside quotations:
+	// prons[pronAt:pronAt+pronN] of the cache.
+	pronAt, pronN int32
 	quotes quotePlaces
 	next   int32 // the next entry of the same text, or -1
 }
@@ -334,7 +338,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			topIdx = append(topIdx, i)
 		}
 	}
-	at := &attributor{text: s, attrScratch: scratch, known: map[string]bool{}, gender: map[string]uint8{}}
+	at := &attributor{text: s, attrScratch: scratch, known: map[string]bool{}, gender: make(map[string]uint8, 16)}
 	decided := make([]bool, len(top)) // the text says who spoke, or that we cannot tell
 	qi, ti := 0, 0
 	for _, sp := range sents {
@@ -366,7 +370,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 		}
 		if e >= 0 {
 			c := &cache.entries[e]
-			toks, runs, prons = c.toks, c.runs, c.prons
+			toks, runs, prons = c.toks, c.runs, cache.prons[c.pronAt:c.pronAt+c.pronN]
 		} else {
 			opens := true
 			if overlap {
@@ -382,9 +386,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 				kq++
 			}
 			at.pronBuf = appendPronouns(at.pronBuf[:0], s, sp.Start, sp.End, top[ti:kq])
-			if len(at.pronBuf) > 0 {
-				prons = keep(&at.pronBlock, at.pronBuf, 64)
-			}
+			prons = at.pronBuf
 			// Only quotations need the words later; the rest of the
 			// sentences keep their name runs alone.
 			if quoted {
@@ -410,9 +412,9 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 					at.gender[r.person.key] = g
 				}
 			case orgRun(r.words) || afterThe(s, r.start):
-				at.insertMention(mention{pos: r.start, name: strings.Join(r.words, " "), class: mOrg})
+				at.insertMention(mention{pos: r.start, name: at.runText(r), class: mOrg})
 			default:
-				at.noteSubject(r)
+				at.noteSubject(r, sp.End)
 			}
 		}
 		for _, p := range prons {
@@ -510,15 +512,23 @@ func closed(s string, q Quote) bool {
 
 // noteSubject records a one-word name that opens its sentence and is
 // followed by a comma or a lower-case word, as a verb's subject is.
-func (at *attributor) noteSubject(r nameRun) {
+//
+// A subject its own sentence refers to by "its" ("Mexico, for its part,
+// refused") is a thing, which "he" and "she" do not name.
+func (at *attributor) noteSubject(r nameRun, sentEnd int) {
 	if !r.first || len(r.words) != 1 || !r.verbNext {
 		return
 	}
 	w := r.words[0]
-	if orgWords.has(w) || calendarOnly(r.words) || !looksLikeName(w) || isRole(w) || orgNouns.hasLower(w) {
+	if orgWords.has(w) || isRole(w) || orgNouns.hasLower(w) || calendarWord(w) || !looksLikeName(w) {
 		return
 	}
-	at.subjects = append(at.subjects, mention{pos: r.start, name: w, key: speakerKey(w), class: mSubject})
+	m := mention{pos: r.start, name: w, key: speakerKey(w), class: mSubject}
+	// Near it only: "Trump, asked about the agency and its budget" is a man.
+	if end := min(sentEnd, r.start+len(w)+16); at.gender[m.key] == 0 && hasWord(at.text[r.start:end], "its") {
+		at.gender[m.key] = pNeuter
+	}
+	at.subjects = append(at.subjects, m)
 }
 
 func (at *attributor) addMention(pos int, name string) {
@@ -577,7 +587,13 @@ func (at *attributor) nameEndingAt(toks []word, i int) string {
 		return ""
 	}
 	r := runs[len(runs)-1]
-	at.role = titleRole(r.words)
+	at.role = ""
+	if n := titleWords(r.words); n > 0 {
+		// Cut from the text rather than joined: "Secretary of State".
+		if k := strings.Index(at.text[r.start:], r.words[n-1]); k >= 0 {
+			at.role = at.text[r.start : r.start+k+len(r.words[n-1])]
+		}
+	}
 	name, ok := personName(r.words, at.known)
 	if !ok {
 		name = cleanName(r.words)
@@ -1001,6 +1017,11 @@ func (at *attributor) issuer(toks []word, start, i int) string {
 // titleRole is the titles and offices before the name in a run:
 // "Secretary of State" of "Secretary of State Mike Pompeo".
 func titleRole(ws []string) string {
+	return strings.Join(ws[:titleWords(ws)], " ")
+}
+
+// titleWords is how many words titleRole takes.
+func titleWords(ws []string) int {
 	last := -1
 	for i, w := range ws {
 		if titles.has(strings.TrimSuffix(w, ".")) {
@@ -1011,9 +1032,9 @@ func titleRole(ws []string) string {
 		last += 2 // "of State", as cleanName drops it
 	}
 	if last < 0 || last >= len(ws)-1 {
-		return ""
+		return 0
 	}
-	return strings.Join(ws[:last+1], " ")
+	return last + 1
 }
 
 // appositive returns toks[a:b] as written when it describes who the
