@@ -302,13 +302,13 @@ type quotePlaces struct {
 const maxKeyQuotes = 3
 
 type cachedSentence struct {
-	toks   []word // offsets relative to the sentence start; nil without quotations
-	runs   []nameRun
+	toks []word // offsets relative to the sentence start; nil without quotations
+	runs []nameRun
 	// The sentence's pronouns that tell a gender, outside quotations:
 	// prons[pronAt:pronAt+pronN] of the cache.
 	pronAt, pronN int32
-	quotes quotePlaces
-	next   int32 // the next entry of the same text, or -1
+	quotes        quotePlaces
+	next          int32 // the next entry of the same text, or -1
 }
 
 // appendAbsolute appends toks to dst with offsets moved from relative to
