@@ -313,13 +313,17 @@ var orgNouns = set("ministry", "department", "agency", "government", "administra
 // orgRun reports whether a name run names an organisation ("the Home
 // Office", "Defense Department"), which "it" and "they" may refer to.
 func orgRun(ws []string) bool {
-	cal := true
-	org := false
 	for _, w := range ws {
-		org = org || orgWords.has(w)
-		cal = cal && calendarWord(w)
+		if orgWords.has(w) {
+			for _, w := range ws {
+				if !calendarWord(w) {
+					return true
+				}
+			}
+			return false
+		}
 	}
-	return org && !cal
+	return false
 }
 
 // calendarWord reports whether w is a month or a weekday (calendarOnly

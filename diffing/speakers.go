@@ -77,6 +77,8 @@ type attributor struct {
 	// a person by (pMale, pFemale; pNeuter for a subject that is a thing).
 	gender map[string]uint8
 	places map[string]bool // see placeLike
+	// lastNamed is where the last mention or subject was found (-1: none).
+	lastNamed int
 	// role is the role or description the attribution being read gives
 	// its speaker: the titles before the name ("Secretary of State") or
 	// an appositive ("Ann Kerr, the council's press officer, said").
@@ -279,16 +281,21 @@ func (c *sentenceCache) lookup(text string, key quotePlaces) int32 {
 }
 
 // add keeps an entry for the sentence text with quotations at key.
-func (c *sentenceCache) add(text string, key quotePlaces, toks []word, runs []nameRun, prons []pron) {
+func (c *sentenceCache) add(text string, key quotePlaces, toks []word, runs []nameRun) int32 {
 	e := int32(len(c.entries))
 	next := int32(-1)
 	if first, ok := c.idx[text]; ok {
 		next = first
 	}
 	c.idx[text] = e
-	pe := cachedSentence{toks: toks, runs: runs, quotes: key, next: next, pronAt: int32(len(c.prons)), pronN: int32(len(prons))}
+	c.entries = append(c.entries, cachedSentence{toks: toks, runs: runs, quotes: key, next: next, pronN: -1})
+	return e
+}
+
+// setPronouns keeps the pronouns found in entry e's sentence.
+func (c *sentenceCache) setPronouns(e int32, prons []pron) {
+	c.entries[e].pronAt, c.entries[e].pronN = int32(len(c.prons)), int32(len(prons))
 	c.prons = append(c.prons, prons...)
-	c.entries = append(c.entries, pe)
 }
 
 // quotePlaces is where the quotations touching a sentence lie in it
@@ -305,7 +312,8 @@ type cachedSentence struct {
 	toks []word // offsets relative to the sentence start; nil without quotations
 	runs []nameRun
 	// The sentence's pronouns that tell a gender, outside quotations:
-	// prons[pronAt:pronAt+pronN] of the cache.
+	// prons[pronAt:pronAt+pronN] of the cache; pronN is -1 until the
+	// sentence is searched for them.
 	pronAt, pronN int32
 	quotes        quotePlaces
 	next          int32 // the next entry of the same text, or -1
@@ -340,6 +348,8 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 	}
 	at := &attributor{text: s, attrScratch: scratch, known: map[string]bool{}, gender: make(map[string]uint8, 16)}
 	decided := make([]bool, len(top)) // the text says who spoke, or that we cannot tell
+	at.lastNamed = -1
+	paraStart, lastEnd := 0, 0 // the sentence's paragraph, and where the last sentence ended
 	qi, ti := 0, 0
 	for _, sp := range sents {
 		for ti < len(top) && top[ti].End <= sp.Start {
@@ -370,7 +380,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 		}
 		if e >= 0 {
 			c := &cache.entries[e]
-			toks, runs, prons = c.toks, c.runs, cache.prons[c.pronAt:c.pronAt+c.pronN]
+			toks, runs = c.toks, c.runs
 		} else {
 			opens := true
 			if overlap {
@@ -381,12 +391,6 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			toks = at.sentWords
 			at.runBuf = appendNameRunsIn(at.runBuf[:0], s[sp.Start:sp.End], toks, opens, &at.nameWordBlock)
 			runs = keep(&at.runBlock, at.runBuf, 64)
-			kq := ti
-			for kq < len(top) && top[kq].Start < sp.End {
-				kq++
-			}
-			at.pronBuf = appendPronouns(at.pronBuf[:0], s, sp.Start, sp.End, top[ti:kq])
-			prons = at.pronBuf
 			// Only quotations need the words later; the rest of the
 			// sentences keep their name runs alone.
 			if quoted {
@@ -395,9 +399,13 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 				toks = nil
 			}
 			if cached {
-				cache.add(s[sp.Start:sp.End], key, toks, runs, prons)
+				e = cache.add(s[sp.Start:sp.End], key, toks, runs)
 			}
 		}
+		if nl := strings.LastIndexByte(s[lastEnd:sp.Start], '\n'); nl >= 0 {
+			paraStart = lastEnd + nl + 1
+		}
+		lastEnd = sp.End
 		for i := range runs {
 			name, ok := runs[i].personOf(at.known, at.parts) // fills the cached run's context-free part
 			r := runs[i]
@@ -417,8 +425,29 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 				at.noteSubject(r, sp.End)
 			}
 		}
-		for _, p := range prons {
-			at.learnGender(sp.Start+int(p.off), sp.Start, p.class)
+		// A pronoun tells a gender only of someone named before it in its
+		// paragraph: the sentences of a paragraph that names no one are
+		// not searched. What a sentence holds does not depend on where it
+		// is, so the cache keeps it once found.
+		if len(runs) > 0 || at.lastNamed >= paraStart {
+			switch {
+			case e >= 0 && cache.entries[e].pronN >= 0:
+				c := &cache.entries[e]
+				prons = cache.prons[c.pronAt : c.pronAt+c.pronN]
+			default:
+				kq := ti
+				for kq < len(top) && top[kq].Start < sp.End {
+					kq++
+				}
+				at.pronBuf = appendPronouns(at.pronBuf[:0], s, sp.Start, sp.End, top[ti:kq])
+				prons = at.pronBuf
+				if e >= 0 {
+					cache.setPronouns(e, prons)
+				}
+			}
+			for _, p := range prons {
+				at.learnGender(sp.Start+int(p.off), sp.Start, p.class)
+			}
 		}
 		if quoted {
 			at.absWords = appendAbsolute(at.absWords[:0], toks, sp.Start)
@@ -529,6 +558,7 @@ func (at *attributor) noteSubject(r nameRun, sentEnd int) {
 		at.gender[m.key] = pNeuter
 	}
 	at.subjects = append(at.subjects, m)
+	at.lastNamed = max(at.lastNamed, m.pos)
 }
 
 func (at *attributor) addMention(pos int, name string) {
@@ -552,6 +582,11 @@ func (at *attributor) addDescription(pos int, desc string) {
 }
 
 func (at *attributor) insertMention(m mention) {
+	at.lastNamed = max(at.lastNamed, m.pos)
+	if n := len(at.mentions); n == 0 || at.mentions[n-1].pos <= m.pos {
+		at.mentions = append(at.mentions, m) // nearly always: mentions come in reading order
+		return
+	}
 	i := sort.Search(len(at.mentions), func(i int) bool { return at.mentions[i].pos > m.pos })
 	at.mentions = append(at.mentions, mention{})
 	copy(at.mentions[i+1:], at.mentions[i:])
