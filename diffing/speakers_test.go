@@ -155,3 +155,24 @@ func TestQuotes_Roles(t *testing.T) {
 		}
 	}
 }
+
+// TestQuotes_BodiesSpeak checks that organisations, their statements and
+// groups of officials are speakers.
+func TestQuotes_BodiesSpeak(t *testing.T) {
+	const lede = "Mr Brandt spoke at length. "
+	cases := []struct {
+		name string
+		in   string
+		want []quoted
+	}{
+		{"the department said", lede + "“No troops,” the department said.", []quoted{{0, "No troops,", "the department"}}},
+		{"the ministry said in a statement", lede + "“No troops,” the ministry said in a statement.", []quoted{{0, "No troops,", "the ministry"}}},
+		{"officials said", lede + "“No troops,” officials said.", []quoted{{0, "No troops,", "officials"}}},
+		{"a White House statement declaring", lede + "The plan drew fire, with a White House statement declaring that it 'will not be delayed.'",
+			[]quoted{{0, "will not be delayed.", "White House"}}},
+		{"it said", "The Home Office published the figures. “We are clear,” it said.", []quoted{{0, "We are clear,", "Home Office"}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { checkQuotes(t, tc.in, tc.want) })
+	}
+}
