@@ -15,6 +15,8 @@ type sentence struct {
 	quotes    []quoteFrag
 	bag       []uint64 // sorted hashes of the folded words, built on demand
 	words     int
+	intro     *intro // who the sentence names, when it introduces a block quote
+	block     bool   // the sentence is in a block quote
 }
 
 // quoteFrag is the part of a top-level quotation that lies in a sentence.
@@ -29,7 +31,6 @@ type version struct {
 	paraHash                []uint64 // per paragraph, with the Compare's seed
 	sents                   []sentence
 	words                   int
-	intros                  map[int]intro // by sentence index: who the line introducing a block quote names
 }
 
 // usedAsName reports whether the version writes w capitalized somewhere
@@ -227,10 +228,7 @@ func prepare(d Document, cache *prepCache) *version {
 			intros = intros[1:]
 		}
 		if len(intros) > 0 && intros[0].end == sp.End {
-			if v.intros == nil {
-				v.intros = map[int]intro{}
-			}
-			v.intros[len(v.sents)] = intros[0]
+			s.intro = &intros[0]
 		}
 		v.sents = append(v.sents, s)
 	}
@@ -256,8 +254,9 @@ func (v *version) blockquotes() {
 		if !strings.HasPrefix(v.paras[s.para-1], BlockquotePrefix) {
 			continue
 		}
+		s.block = true
 		if s.idx == 1 && k > 0 {
-			if in, ok := v.intros[k-1]; ok {
+			if in := v.sents[k-1].intro; in != nil {
 				intro, role = in.speaker, in.role
 			}
 		}
@@ -554,7 +553,7 @@ func headlineChange(before, after string) Change {
 	if gone, added := multisetDiff(Figures(before), Figures(after), figureKey); len(gone)+len(added) > 0 {
 		c.Figures = pairFigures(gone, added)
 	}
-	c = withSourceChange(c, before, after, nil, nil) // a headline's "…, says Kenya" or "- governor" (issue 17)
+	c = withHeadlineSourceChange(c, before, after) // a headline's "…, says Kenya" or "- governor" (issue 17)
 	return c
 }
 

@@ -21,6 +21,8 @@ var sourceVerbs = set("say", "says", "said", "saying", "tell", "tells", "told", 
 	"stated", "claim", "claims", "claimed", "report", "reports", "reported", "understand", "understands",
 	"understood", "confirm", "confirms", "confirmed", "allege", "alleges", "alleged", "learned", "learnt")
 
+var firstPersons = set("i", "we", "you")
+
 // unnamedSources attribute a claim to reports nobody is named for.
 var unnamedSources = set("reportedly", "purportedly")
 
@@ -28,7 +30,14 @@ var unnamedSources = set("reportedly", "purportedly")
 // quotations, as written ("police", "Kenya", "according to" is dropped:
 // "the ministry"; "reportedly" stands for itself). The speakers of its
 // quotations are not sources: their changes are quote kinds.
-func Sources(s string) []string {
+func Sources(s string) []string { return sources(s, false) }
+
+// HeadlineSources is Sources for a headline, which is in title case
+// ("Storm Kills Three, Says Governor") and may end with its source after a
+// spaced dash ("More than 40 dead in floods - governor").
+func HeadlineSources(s string) []string { return sources(s, true) }
+
+func sources(s string, headline bool) []string {
 	qs := findQuotes(s)
 	spans := Segment(s)
 	attribute(s, spans, qs)
@@ -41,6 +50,9 @@ func Sources(s string) []string {
 	at := &attributor{text: s, attrScratch: newAttrScratch(), known: map[string]bool{}, gender: map[string]uint8{}}
 	var out []string
 	add := func(src string) {
+		if f, rest, ok := strings.Cut(src, " "); ok && startsUpper(f) && invertibleVerbs.hasLower(f) {
+			src = rest // "Says Kenya": a title-case verb ran into the name
+		}
 		if src == "" {
 			return
 		}
@@ -74,11 +86,16 @@ func Sources(s string) []string {
 				} else {
 					add(at.phraseAt(toks, v+2)) // "according to state records"
 				}
-			case sourceVerbs.hasLower(w) && !introducesQuote(s, top, toks[v]):
+			case sourceVerbs.hasLower(w) && (headline || v == 0 || !startsUpper(w)) && !introducesQuote(s, top, toks[v]) &&
+				(v+1 == len(toks) || at.tx(toks[v+1]) != ":"):
+				// "the Secretary of State" names no source, and "X said:"
+				// introduces a quotation set below it.
 				add(at.sourceOf(toks, v))
 			}
 		}
-		add(at.trailingSource(toks))
+		if headline {
+			add(at.trailingSource(toks))
+		}
 	}
 	return out
 }
@@ -131,14 +148,17 @@ func (at *attributor) sourceOf(toks []word, v int) string {
 	for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippable(at.tx(toks[i])); k++ {
 		i--
 	}
-	if i < 0 || toks[i].punct {
-		return ""
+	if i < 0 || toks[i].punct || numberLike(at.tx(toks[i])) {
+		return "" // "Eighteen states from across the world": a noun, not a verb
 	}
 	if name := at.speakerAt(toks, i); name != "" {
 		return name
 	}
 	if speakingPronouns.hasLower(at.tx(toks[i])) {
 		return strings.ToLower(at.tx(toks[i])) // an antecedent the sentence does not name
+	}
+	if firstPersons.hasLower(at.tx(toks[i])) {
+		return "" // "I have always said", "we understand": the publisher speaking, no source
 	}
 	if desc, _ := at.describeBackward(toks, i); desc != "" {
 		return desc
@@ -169,6 +189,20 @@ func (at *attributor) phraseAt(toks []word, i int) string {
 		return ""
 	}
 	return at.text[toks[i].start:toks[j-1].end]
+}
+
+// numberLike reports whether w is a number: "18", "eighteen",
+// "twenty-three".
+func numberLike(w string) bool {
+	if hasDigit(w) {
+		return true
+	}
+	for part := range strings.SplitSeq(w, "-") {
+		if !numberWordSet.hasLower(part) {
+			return false
+		}
+	}
+	return true
 }
 
 // descriptionAt reads a description of a source starting at toks[i]:
@@ -207,8 +241,8 @@ func (at *attributor) trailingSource(toks []word) string {
 	}
 	tail := toks[d+1 : last+1]
 	for _, t := range tail {
-		if t.punct && at.tx(t) != "'" && at.tx(t) != "’" {
-			return ""
+		if t.punct && at.tx(t) != "'" && at.tx(t) != "’" || hasDigit(at.tx(t)) || tailStops.hasLower(at.tx(t)) {
+			return "" // "Poznan, 8 October 2019 - Register here" is no source
 		}
 	}
 	head, _ := stripPossessive(at.tx(tail[len(tail)-1]))
@@ -217,6 +251,12 @@ func (at *attributor) trailingSource(toks []word) string {
 	}
 	return at.text[tail[0].start:tail[len(tail)-1].end]
 }
+
+// tailStops are words of what follows a headline's dash when it is no
+// source: "- live updates", "- Register here", "- video".
+var tailStops = set("here", "now", "live", "update", "updates", "latest", "page", "video", "watch", "explained",
+	"analysis", "register", "read", "more", "opinion", "review", "interview", "podcast", "photos", "gallery",
+	"report", "statement", "guidance", "annex", "part", "news", "press", "release")
 
 // sourceChange compares the sources x and y of two versions of a
 // sentence, whose quotations' speakers are xs and ys. It reports whether
@@ -228,12 +268,21 @@ func (at *attributor) trailingSource(toks []word) string {
 // names.
 func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
 	rest := append([]string(nil), y...)
+	same := func(a, b string) bool {
+		if sameSpeaker(a, b) {
+			return true
+		}
+		// Descriptions by their head: "Nineteen governments" and
+		// "Twenty-two governments" are one source (the figure changed).
+		la, lb := lastField(a), lastField(b)
+		return la != "" && !startsUpper(la) && !startsUpper(lb) && speakerKey(la) == speakerKey(lb)
+	}
 	kept := func(a string, others []string) bool {
 		if speakingPronouns.hasLower(a) && len(others) > 0 {
 			return true
 		}
 		for _, o := range others {
-			if sameSpeaker(a, o) {
+			if same(a, o) {
 				return true
 			}
 		}
@@ -242,7 +291,7 @@ func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
 	for _, a := range x {
 		found := false
 		for k, b := range rest {
-			if sameSpeaker(a, b) {
+			if same(a, b) {
 				rest = append(rest[:k], rest[k+1:]...)
 				found = true
 				break
@@ -264,10 +313,19 @@ func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
 // and after differ (xs and ys: their quotations' speakers), raising c's
 // severity to high when the claim lost every source.
 func withSourceChange(c Change, before, after string, xs, ys []string) Change {
+	return sourceChanged(c, before, after, xs, ys, Sources)
+}
+
+// withHeadlineSourceChange is withSourceChange for a headline.
+func withHeadlineSourceChange(c Change, before, after string) Change {
+	return sourceChanged(c, before, after, nil, nil, HeadlineSources)
+}
+
+func sourceChanged(c Change, before, after string, xs, ys []string, of func(string) []string) Change {
 	if !mayHaveSource(before) && !mayHaveSource(after) {
 		return c
 	}
-	changed, fact := sourceChange(Sources(before), Sources(after), xs, ys)
+	changed, fact := sourceChange(of(before), of(after), xs, ys)
 	if changed {
 		c.Kinds = append(c.Kinds, SourceChanged)
 		if fact {

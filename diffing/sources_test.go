@@ -26,7 +26,9 @@ func TestSources(t *testing.T) {
 		{"The deal is reportedly done.", []string{"reportedly"}},
 		{"Mr Smith said he would resign.", []string{"Smith"}},
 		{"Floods kill 40 in Nairobi, says Kenya", []string{"Kenya"}},
-		{"More than 40 dead in floods - governor", []string{"governor"}},
+		// A trailing dash is a source in a headline only.
+		{"More than 40 dead in floods - governor", nil},
+		{"Map of proposed areas – Annex B", nil},
 		// A quotation's speaker is no source: his changes are quote kinds.
 		{"“We are ready,” Sheinbaum said.", nil},
 		{"Sheinbaum said: “We are ready.”", nil},
@@ -34,9 +36,30 @@ func TestSources(t *testing.T) {
 		{"The labs were dismantled—a move seen as a radical departure.", nil},
 		{"Former treasurer testifies she warned board about missing funds", nil},
 		{"The council voted 7-2 on Tuesday to approve the plan.", nil},
+		{"The meeting was chaired by the Secretary of State for Levelling Up.", nil},
+		{"Gerald Oppenheim, Chief Executive of the Fundraising Regulator, said:", nil},
+		{"I have always said that the evidence matters.", nil},
+		{"Eighteen states from across the world have committed to the target.", nil},
 	} {
 		if got := diffing.Sources(tc.in); !slices.Equal(got, tc.want) {
 			t.Errorf("Sources(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestHeadlineSources(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"More than 40 dead in floods - governor", []string{"governor"}},
+		{"Storm kills three – Kenya's president", []string{"Kenya's president"}},
+		{"Floods Kill 40 in Nairobi, Says Kenya", []string{"Kenya"}},
+		{"Poznan, 8 October 2019 - Register here", nil},
+		{"UPDATE - August 2022", nil},
+	} {
+		if got := diffing.HeadlineSources(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("HeadlineSources(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
