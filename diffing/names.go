@@ -324,7 +324,9 @@ func looksLikeName(w string) bool {
 	return lower > 0 && !strings.Contains(w, ".")
 }
 
-var suffixes = set("Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV")
+var suffixes = set("Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV",
+	// Post-nominals: "Michael Ellis QC MP" is Michael Ellis.
+	"QC", "KC", "MP", "MEP", "MSP", "MS", "AM", "MLA", "TD", "OBE", "MBE", "CBE", "KBE", "DBE", "PhD", "FRS")
 
 // cleanName drops titles, "of State"-style qualifiers and suffixes, and
 // keeps the name short: "Secretary of State Mike Pompeo" → "Mike Pompeo".

@@ -640,6 +640,42 @@ func (at *attributor) nameEndingAt(toks []word, i int) string {
 	return name
 }
 
+// leadingName reads "Mark Chapman, the SIA’s Criminal Investigations
+// Manager said", as press releases write it, with or without the comma
+// that closes the appositive: a person named first in the sentence,
+// then a comma, then words up to toks[i], the last before the verb ("Dr
+// Meera Chand, Director, UKHSA, said"). It returns the name, and the
+// appositive as the role when it is one.
+func (at *attributor) leadingName(toks []word, i int) (name, role string, ok bool) {
+	if i < 2 || i >= len(toks) || toks[0].punct || !startsUpper(at.tx(toks[0])) {
+		return "", "", false
+	}
+	runs := nameRuns(at.text, toks[:min(len(toks), i+1, 8)], true)
+	if len(runs) == 0 || runs[0].start != toks[0].start || runs[0].poss {
+		return "", "", false
+	}
+	j := runs[0].endTok
+	if j+2 > i || at.tx(toks[j+1]) != "," || i-j > 20 {
+		return "", "", false
+	}
+	end := i + 1
+	if at.tx(toks[i]) == "," {
+		end = i
+	}
+	if _, person := personName(runs[0].words, at.known); !person || cleanName(runs[0].words) == "" {
+		return "", "", false
+	}
+	name = at.nameEndingAt(toks[:j+1], j)
+	if name == "" || end <= j+2 {
+		return "", "", false
+	}
+	role = at.role
+	if r := at.appositive(toks, j+2, end); r != "" {
+		role = r
+	}
+	return name, role, true
+}
+
 // lowerSurname reports whether toks[i] is a surname written in lower
 // case after a first name that opens the sentence or follows a mark:
 // "Maria lopez said", "“…,” Maria lopez said".
@@ -670,8 +706,8 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 				return desc, "", true
 			}
 		}
-		if !speechVerbs.hasLower(w) {
-			continue
+		if !speechVerbs.hasLower(w) || v > 0 && startsUpper(w) {
+			continue // "the United States": a capital makes it a name
 		}
 		if invertibleVerbs.hasLower(w) && v+1 < len(toks) {
 			if name := at.nameStartingAt(toks, v+1); name != "" {
@@ -682,10 +718,22 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 		for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippable(at.tx(toks[i])); k++ {
 			i--
 		}
+		if name, role, ok := at.leadingName(toks, i); ok {
+			at.role = role
+			return name, at.tx(toks[v]), true
+		}
 		if i >= 0 && at.tx(toks[i]) == "," {
 			// "Jordan, when asked whether…, stated": skip the clause.
 			for c := i - 1; c >= 0 && c >= i-30; c-- {
 				if at.tx(toks[c]) == "," {
+					// "Secretary of State for Health and Social Care, Sajid
+					// Javid, said": the clause is the name, after the role.
+					if name := at.nameSpanning(toks, c+1, i); name != "" && c >= 1 && c <= 12 {
+						if _, person := personName(strings.Fields(name), at.known); person {
+							at.role = at.text[toks[0].start:toks[c-1].end]
+							return name, at.tx(toks[v]), true
+						}
+					}
 					if name := at.speakerAt(toks, c-1); name != "" {
 						if r := at.appositive(toks, c+1, i); r != "" {
 							at.role = r
