@@ -36,7 +36,9 @@ func attributionChange(s, t *sentence) (Change, bool) {
 		}
 		reattributed := !sameSpeaker(p.speaker, q.speaker)
 		verb := p.verb != "" && q.verb != "" && fold(p.verb) != fold(q.verb)
-		role := roleChanged(p, q, s.text, t.text)
+		// A block quote's speaker is given a new role by the line that
+		// introduces it, which reports it: not again for every sentence.
+		role := !t.block && roleChanged(p, q, s.text, t.text)
 		if reattributed {
 			c.Kinds = append(c.Kinds, QuoteReattributed)
 		}
@@ -78,7 +80,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			}
 			if !sameSpeaker(p.speaker, q.speaker) {
 				kinds[QuoteReattributed], changed = true, true
-			} else if roleChanged(p, q, s.text, t.text) {
+			} else if !t.block && roleChanged(p, q, s.text, t.text) {
 				kinds[SpeakerRoleChanged], changed = true, true
 				qc.BeforeRole, qc.AfterRole = p.role, q.role
 			}
@@ -157,6 +159,14 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 		}
 		if len(gone) > 0 && len(added) > 0 {
 			kinds[EntityChanged] = true
+		}
+	}
+	if s.intro != nil && t.intro != nil {
+		p := quoteFrag{speaker: s.intro.speaker, role: s.intro.role}
+		q := quoteFrag{speaker: t.intro.speaker, role: t.intro.role}
+		if roleChanged(p, q, s.text, t.text) {
+			kinds[SpeakerRoleChanged] = true // "Ann Kerr, the council's press officer, said:" before a block quote
+			c.Speaker = q.speaker
 		}
 	}
 	if touchesSource(c.Ops) {
