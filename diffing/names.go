@@ -31,6 +31,8 @@ type personParts struct {
 	key    string // speakerKey of name
 	titled bool   // a title precedes the name: a person whatever is known
 	plain  bool   // two or three name-like words: a person whatever is known
+	org    bool   // an organisation's name (orgRun)
+	gender uint8  // what the titles tell of a person's gender (titleGender)
 }
 
 func partsOf(ws []string) personParts {
@@ -42,6 +44,10 @@ func partsOf(ws []string) personParts {
 		}
 	}
 	p.titled = lastTitle >= 0 && lastTitle < len(ws)-1
+	p.org = orgRun(ws)
+	if lastTitle >= 0 {
+		p.gender = titleGender(ws)
+	}
 	if p.name == "" {
 		return p
 	}

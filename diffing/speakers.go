@@ -77,8 +77,9 @@ type attributor struct {
 	// a person by (pMale, pFemale; pNeuter for a subject that is a thing).
 	gender map[string]uint8
 	places map[string]bool // see placeLike
-	// lastNamed is where the last mention or subject was found (-1: none).
-	lastNamed int
+	// lastUnknown is where the last person or subject of unknown gender
+	// was named (-1: none).
+	lastUnknown int
 	// role is the role or description the attribution being read gives
 	// its speaker: the titles before the name ("Secretary of State") or
 	// an appositive ("Ann Kerr, the council's press officer, said").
@@ -348,7 +349,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 	}
 	at := &attributor{text: s, attrScratch: scratch, known: map[string]bool{}, gender: make(map[string]uint8, 16)}
 	decided := make([]bool, len(top)) // the text says who spoke, or that we cannot tell
-	at.lastNamed = -1
+	at.lastUnknown = -1
 	paraStart, lastEnd := 0, 0 // the sentence's paragraph, and where the last sentence ended
 	qi, ti := 0, 0
 	for _, sp := range sents {
@@ -415,21 +416,21 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			}
 			switch {
 			case ok:
-				at.addMentionKey(r.start, name, r.person.key)
-				if g := titleGender(r.words); g != 0 && at.gender[r.person.key] == 0 {
+				if g := r.person.gender; g != 0 && at.gender[r.person.key] == 0 {
 					at.gender[r.person.key] = g
 				}
-			case orgRun(r.words) || afterThe(s, r.start):
+				at.addMentionKey(r.start, name, r.person.key)
+			case r.person.org || afterThe(s, r.start):
 				at.insertMention(mention{pos: r.start, name: at.runText(r), class: mOrg})
 			default:
 				at.noteSubject(r, sp.End)
 			}
 		}
 		// A pronoun tells a gender only of someone named before it in its
-		// paragraph: the sentences of a paragraph that names no one are
-		// not searched. What a sentence holds does not depend on where it
+		// paragraph: the sentences of a paragraph that names no one whose
+		// gender is unknown are not searched. What a sentence holds does not depend on where it
 		// is, so the cache keeps it once found.
-		if len(runs) > 0 || at.lastNamed >= paraStart {
+		if at.lastUnknown >= paraStart {
 			switch {
 			case e >= 0 && cache.entries[e].pronN >= 0:
 				c := &cache.entries[e]
@@ -558,7 +559,9 @@ func (at *attributor) noteSubject(r nameRun, sentEnd int) {
 		at.gender[m.key] = pNeuter
 	}
 	at.subjects = append(at.subjects, m)
-	at.lastNamed = max(at.lastNamed, m.pos)
+	if at.gender[m.key] == 0 {
+		at.lastUnknown = max(at.lastUnknown, m.pos)
+	}
 }
 
 func (at *attributor) addMention(pos int, name string) {
@@ -571,6 +574,9 @@ func (at *attributor) addMentionKey(pos int, name, key string) {
 		return
 	}
 	at.known[key] = true
+	if at.gender[key] == 0 {
+		at.lastUnknown = max(at.lastUnknown, pos)
+	}
 	at.insertMention(mention{pos: pos, name: name, key: key})
 }
 
@@ -582,7 +588,6 @@ func (at *attributor) addDescription(pos int, desc string) {
 }
 
 func (at *attributor) insertMention(m mention) {
-	at.lastNamed = max(at.lastNamed, m.pos)
 	if n := len(at.mentions); n == 0 || at.mentions[n-1].pos <= m.pos {
 		at.mentions = append(at.mentions, m) // nearly always: mentions come in reading order
 		return
@@ -646,24 +651,14 @@ func (at *attributor) nameEndingAt(toks []word, i int) string {
 // then a comma, then words up to toks[i], the last before the verb ("Dr
 // Meera Chand, Director, UKHSA, said"). It returns the name, and the
 // appositive as the role when it is one.
-func (at *attributor) leadingName(toks []word, i int) (name, role string, ok bool) {
-	if i < 2 || i >= len(toks) || toks[0].punct || !startsUpper(at.tx(toks[0])) {
-		return "", "", false
-	}
-	runs := nameRuns(at.text, toks[:min(len(toks), i+1, 8)], true)
-	if len(runs) == 0 || runs[0].start != toks[0].start || runs[0].poss {
-		return "", "", false
-	}
-	j := runs[0].endTok
-	if j+2 > i || at.tx(toks[j+1]) != "," || i-j > 20 {
+func (at *attributor) leadingName(toks []word, lead nameRun, i int) (name, role string, ok bool) {
+	j := lead.endTok
+	if len(lead.words) == 0 || j+2 > i || i >= len(toks) || i-j > 20 {
 		return "", "", false
 	}
 	end := i + 1
 	if at.tx(toks[i]) == "," {
 		end = i
-	}
-	if _, person := personName(runs[0].words, at.known); !person || cleanName(runs[0].words) == "" {
-		return "", "", false
 	}
 	name = at.nameEndingAt(toks[:j+1], j)
 	if name == "" || end <= j+2 {
@@ -674,6 +669,30 @@ func (at *attributor) leadingName(toks []word, i int) (name, role string, ok boo
 		role = r
 	}
 	return name, role, true
+}
+
+// leadRun returns the person's name that opens the sentence toks and is
+// followed by a comma, for leadingName (no words: none).
+func (at *attributor) leadRun(toks []word) nameRun {
+	if len(toks) < 3 || toks[0].punct || !startsUpper(at.tx(toks[0])) {
+		return nameRun{}
+	}
+	comma := false
+	for _, t := range toks[1:min(len(toks), 8)] {
+		comma = comma || t.punct && at.tx(t) == ","
+	}
+	if !comma {
+		return nameRun{}
+	}
+	runs := nameRuns(at.text, toks[:min(len(toks), 8)], true)
+	if len(runs) == 0 || runs[0].start != toks[0].start || runs[0].poss ||
+		runs[0].endTok+1 >= len(toks) || at.tx(toks[runs[0].endTok+1]) != "," {
+		return nameRun{}
+	}
+	if _, person := personName(runs[0].words, at.known); !person || cleanName(runs[0].words) == "" {
+		return nameRun{}
+	}
+	return runs[0]
 }
 
 // lowerSurname reports whether toks[i] is a surname written in lower
@@ -696,6 +715,7 @@ func (at *attributor) lowerSurname(toks []word, i int) bool {
 func (at *attributor) before(toks []word, qstart int) (name, verb string, ok bool) {
 	n := sort.Search(len(toks), func(i int) bool { return toks[i].start >= qstart })
 	toks = toks[:n]
+	lead := at.leadRun(toks)
 	for v := len(toks) - 1; v >= 0; v-- {
 		w := at.tx(toks[v])
 		if lowerEq(w, "according") && v+2 < len(toks) && strings.EqualFold(at.tx(toks[v+1]), "to") {
@@ -718,7 +738,7 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 		for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippable(at.tx(toks[i])); k++ {
 			i--
 		}
-		if name, role, ok := at.leadingName(toks, i); ok {
+		if name, role, ok := at.leadingName(toks, lead, i); ok {
 			at.role = role
 			return name, at.tx(toks[v]), true
 		}
