@@ -263,7 +263,9 @@ type sentenceCache struct {
 }
 
 func newSentenceCache(size int) *sentenceCache {
-	return &sentenceCache{idx: make(map[string]int32, size), prons: make([]pron, 0, 64)}
+	// The entries too are made at their expected size: each is copied at
+	// every growth.
+	return &sentenceCache{idx: make(map[string]int32, size), entries: make([]cachedSentence, 0, size+size/4), prons: make([]pron, 0, 64)}
 }
 
 // lookup returns the entry for the sentence text with quotations at key,
