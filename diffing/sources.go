@@ -40,14 +40,17 @@ func HeadlineSources(s string) []string { return sources(s, true) }
 func sources(s string, headline bool) []string {
 	qs := findQuotes(s)
 	spans := Segment(s)
-	attribute(s, spans, qs)
 	var top []Quote
-	for _, q := range qs {
-		if q.Depth == 0 {
-			top = append(top, q)
+	if len(qs) > 0 {
+		attribute(s, spans, qs)
+		for _, q := range qs {
+			if q.Depth == 0 {
+				top = append(top, q)
+			}
 		}
 	}
-	at := &attributor{text: s, attrScratch: newAttrScratch(), known: map[string]bool{}, gender: map[string]uint8{}}
+	// One or two sentences: the scratch grows as they need.
+	at := &attributor{text: s, attrScratch: &attrScratch{}, known: map[string]bool{}, gender: map[string]uint8{}}
 	var out []string
 	add := func(src string) {
 		if f, rest, ok := strings.Cut(src, " "); ok && startsUpper(f) && invertibleVerbs.hasLower(f) {

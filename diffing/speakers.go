@@ -105,6 +105,9 @@ type attrScratch struct {
 	noAfterHint bool
 	parts       map[string]personParts // see personOf
 	pronBuf     []pron                 // a sentence's pronouns
+	// mentions and subjects are the attributor's lists, kept for the next
+	// version to reuse.
+	mentions, subjects []mention
 }
 
 // newAttrScratch returns scratch made at a size most sentences fit.
@@ -349,7 +352,11 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			topIdx = append(topIdx, i)
 		}
 	}
-	at := &attributor{text: s, attrScratch: scratch, known: map[string]bool{}, gender: make(map[string]uint8, 16)}
+	at := &attributor{text: s, attrScratch: scratch, known: map[string]bool{}, gender: make(map[string]uint8, 16),
+		mentions: scratch.mentions[:0], subjects: scratch.subjects[:0]}
+	// The lists of mentions are the scratch's, for the next version: no
+	// Quote keeps them.
+	defer func() { scratch.mentions, scratch.subjects = at.mentions[:0], at.subjects[:0] }()
 	decided := make([]bool, len(top)) // the text says who spoke, or that we cannot tell
 	at.lastUnknown = -1
 	paraStart, lastEnd := 0, 0 // the sentence's paragraph, and where the last sentence ended
