@@ -48,6 +48,18 @@ const (
 	Cosmetic          Kind = "cosmetic"
 )
 
+// Attribution kinds of issue 17.
+const (
+	// SpeakerRoleChanged: same speaker, other role or description ("the
+	// council's press officer" became "deputy leader of the council").
+	SpeakerRoleChanged Kind = "speaker_role_changed"
+	// SourceChanged: the source a claim is attributed to without quotation
+	// marks ("police said", "according to X", "- governor") was added,
+	// dropped or switched. High when a claim that had a source is now
+	// stated as fact (the change's severity, not the kind's, says so).
+	SourceChanged Kind = "source_changed"
+)
+
 // Severity orders changes by how much they matter to a reader.
 type Severity int
 
@@ -121,6 +133,10 @@ type QuoteChange struct {
 	After         string `json:"after,omitempty"`
 	BeforeSpeaker string `json:"before_speaker,omitempty"`
 	AfterSpeaker  string `json:"after_speaker,omitempty"`
+	// BeforeRole and AfterRole are the speaker's role or description as
+	// the attribution gives it (Quote.Role), when it changed.
+	BeforeRole string `json:"before_role,omitempty"`
+	AfterRole  string `json:"after_role,omitempty"`
 }
 
 // Location places a sentence in a version: 1-based paragraph and sentence

@@ -13,6 +13,9 @@ type Claims struct {
 	Entities  []string `json:"entities,omitempty"`
 	Negations []string `json:"negations,omitempty"`
 	Hedges    []string `json:"hedges,omitempty"`
+	// Sources are who the claims are attributed to without quotation
+	// marks (see Sources).
+	Sources []string `json:"sources,omitempty"`
 }
 
 var negationWords = set("not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot",
@@ -104,7 +107,7 @@ func calendarOnly(ws []string) bool {
 
 // ClaimsOf extracts the claims of s.
 func ClaimsOf(s string) Claims {
-	return Claims{Figures: Figures(s), Entities: Entities(s), Negations: Negations(s), Hedges: Hedges(s)}
+	return Claims{Figures: Figures(s), Entities: Entities(s), Negations: Negations(s), Hedges: Hedges(s), Sources: Sources(s)}
 }
 
 // multisetDiff returns the items of a missing from b and of b missing
@@ -180,7 +183,7 @@ var kindRank = map[Kind]int{
 	HeadlineChanged: 0, QuoteChanged: 1, QuoteReattributed: 2, QuoteRemoved: 3, QuoteAdded: 4,
 	QuoteVerbChanged: 5, NumberChanged: 6, NegationChanged: 7, EntityChanged: 8, BylineChanged: 9,
 	HedgeChanged: 10, SentenceRemoved: 11, SentenceAdded: 12, SentenceChanged: 13, SentenceMoved: 14,
-	Cosmetic: 15,
+	Cosmetic: 15, SpeakerRoleChanged: 5, SourceChanged: 6, // first of the medium kinds
 }
 
 // KindSeverity is the severity of one kind of change: high for quote,
@@ -194,7 +197,8 @@ func KindSeverity(k Kind) Severity {
 	case HeadlineChanged, QuoteAdded, QuoteRemoved, QuoteChanged, QuoteReattributed, QuoteVerbChanged,
 		NumberChanged, EntityChanged, NegationChanged:
 		return SeverityHigh
-	case BylineChanged, HedgeChanged, SentenceAdded, SentenceRemoved, SentenceChanged:
+	case BylineChanged, HedgeChanged, SentenceAdded, SentenceRemoved, SentenceChanged,
+		SpeakerRoleChanged, SourceChanged:
 		return SeverityMedium
 	case SentenceMoved, Cosmetic:
 		return SeverityLow

@@ -113,6 +113,7 @@ func TestClaimsOf(t *testing.T) {
 		Entities:  []string{"Mexico", "President Claudia Sheinbaum", "U.S. Army"},
 		Negations: []string{"no longer"},
 		Hedges:    []string{"reportedly"},
+		Sources:   []string{"reportedly", "Claudia Sheinbaum"},
 	}
 	if got := diffing.ClaimsOf(in); !reflect.DeepEqual(got, want) {
 		t.Errorf("ClaimsOf(%q) = %+v, want %+v", in, got, want)

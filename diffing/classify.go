@@ -28,24 +28,34 @@ func attributionChange(s, t *sentence) (Change, bool) {
 	var c Change
 	for x := range s.quotes {
 		p, q := s.quotes[x], t.quotes[x]
-		if p.speaker == q.speaker && p.verb == q.verb {
+		if p.speaker == q.speaker && p.verb == q.verb && p.role == q.role {
 			continue // nearly every unchanged sentence: nothing to compare
 		}
 		if p.text != q.text && quoteKey(p.text) != quoteKey(q.text) {
 			continue
 		}
-		reattributed := speakerKey(p.speaker) != speakerKey(q.speaker)
+		reattributed := !sameSpeaker(p.speaker, q.speaker)
 		verb := p.verb != "" && q.verb != "" && fold(p.verb) != fold(q.verb)
+		// A block quote's speaker is given a new role by the line that
+		// introduces it, which reports it: not again for every sentence.
+		role := !t.block && roleChanged(p, q, s.text, t.text)
 		if reattributed {
 			c.Kinds = append(c.Kinds, QuoteReattributed)
 		}
 		if verb {
 			c.Kinds = append(c.Kinds, QuoteVerbChanged)
 		}
-		if !reattributed && !verb {
+		if role {
+			c.Kinds = append(c.Kinds, SpeakerRoleChanged)
+		}
+		if !reattributed && !verb && !role {
 			continue
 		}
-		c.Quotes = append(c.Quotes, QuoteChange{Before: p.text, After: q.text, BeforeSpeaker: p.speaker, AfterSpeaker: q.speaker})
+		qc := QuoteChange{Before: p.text, After: q.text, BeforeSpeaker: p.speaker, AfterSpeaker: q.speaker}
+		if role {
+			qc.BeforeRole, qc.AfterRole = p.role, q.role
+		}
+		c.Quotes = append(c.Quotes, qc)
 		if c.Speaker == "" {
 			c.Speaker = q.speaker
 		}
@@ -68,8 +78,11 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			if quoteKey(p.text) != quoteKey(q.text) {
 				kinds[QuoteChanged], changed = true, true
 			}
-			if speakerKey(p.speaker) != speakerKey(q.speaker) {
+			if !sameSpeaker(p.speaker, q.speaker) {
 				kinds[QuoteReattributed], changed = true, true
+			} else if !t.block && roleChanged(p, q, s.text, t.text) {
+				kinds[SpeakerRoleChanged], changed = true, true
+				qc.BeforeRole, qc.AfterRole = p.role, q.role
 			}
 			if p.verb != "" && q.verb != "" && fold(p.verb) != fold(q.verb) {
 				kinds[QuoteVerbChanged], changed = true, true
@@ -134,15 +147,36 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 		}
 	}
 	if hedge {
-		if gone, added := multisetDiff(Hedges(s.text), Hedges(t.text), strings.ToLower); len(gone)+len(added) > 0 {
+		if gone, added := multisetDiff(hedgesNamingNoSource(s.text), hedgesNamingNoSource(t.text), strings.ToLower); len(gone)+len(added) > 0 {
 			kinds[HedgeChanged] = true
 		}
 	}
 	if caps {
-		if gone, added := multisetDiff(entities(s.text, nameOld), entities(t.text, nameNew), entityKey); len(gone) > 0 && len(added) > 0 {
+		gone, added := multisetDiff(entities(s.text, nameOld), entities(t.text, nameNew), entityKey)
+		gone, added = dropSameNames(gone, added, s.text, t.text)
+		if g, a, retitled := dropRetitled(gone, added); retitled {
+			gone, added = g, a
+			kinds[SpeakerRoleChanged] = true // "Home Secretary Sajid Javid" became "Chancellor Sajid Javid"
+		}
+		if len(gone) > 0 && len(added) > 0 {
 			kinds[EntityChanged] = true
 		}
 	}
+	if s.intro != nil && t.intro != nil {
+		p := quoteFrag{speaker: s.intro.speaker, role: s.intro.role}
+		q := quoteFrag{speaker: t.intro.speaker, role: t.intro.role}
+		if roleChanged(p, q, s.text, t.text) {
+			kinds[SpeakerRoleChanged] = true // "Ann Kerr, the council's press officer, said:" before a block quote
+			c.Speaker = q.speaker
+		}
+	}
+	if touchesSource(c.Ops) {
+		c = withSourceChange(c, s.text, t.text, s.speakers(), t.speakers()) // claims keep their sources
+	}
+	for _, k := range c.Kinds {
+		kinds[k] = true
+	}
+	c.Kinds = nil
 	c.Notes = hiddenNotes(c.Ops)
 	if len(c.Notes) == 0 && copyEditSuspect(kinds) && mayBeCopyEdit(c.Ops) && copyEditOnly(s.text, t.text) {
 		// Only copy-editing (a spelling variant, a contraction, a figure

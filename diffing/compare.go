@@ -16,11 +16,13 @@ type sentence struct {
 	quotes    []quoteFrag
 	bag       []uint64 // sorted hashes of the folded words, built on demand
 	words     int
+	intro     *intro // who the sentence names, when it introduces a block quote
+	block     bool   // the sentence is in a block quote
 }
 
 // quoteFrag is the part of a top-level quotation that lies in a sentence.
 type quoteFrag struct {
-	text, speaker, verb string
+	text, speaker, verb, role string
 }
 
 type version struct {
@@ -187,7 +189,7 @@ func prepare(d Document, cache *prepCache) *version {
 		v.paraHash = hashes
 	}
 	qs := findQuotesMarks(v.text, marks)
-	attributeCached(v.text, spans, qs, cache.sents, cache.scratch)
+	intros := attributeCached(v.text, spans, qs, cache.sents, cache.scratch)
 	top := make([]Quote, 0, len(qs))
 	for _, q := range qs {
 		if q.Depth == 0 {
@@ -221,10 +223,16 @@ func prepare(d Document, cache *prepCache) *version {
 			q := top[k]
 			a, b := max(q.Inner.Start, sp.Start), min(q.Inner.End, sp.End)
 			if t := strings.TrimSpace(v.text[a:b]); b > a && t != "" {
-				frags = append(frags, quoteFrag{t, q.Speaker, q.Verb})
+				frags = append(frags, quoteFrag{t, q.Speaker, q.Verb, q.Role})
 			}
 		}
 		s.quotes = keep(&fragBlock, frags, 32)
+		for len(intros) > 0 && intros[0].end < sp.End {
+			intros = intros[1:]
+		}
+		if len(intros) > 0 && intros[0].end == sp.End {
+			s.intro = &intros[0]
+		}
 		v.sents = append(v.sents, s)
 	}
 	v.blockquotes()
@@ -239,31 +247,30 @@ const BlockquotePrefix = "> "
 // attributed to the person its introduction names ("Fisk said in a
 // statement:").
 func (v *version) blockquotes() {
-	intro := ""
+	intro, role := "", ""
 	for k := 0; k < len(v.sents); k++ {
 		s := &v.sents[k]
 		if s.idx == 1 && !strings.HasPrefix(s.text, BlockquotePrefix) {
-			intro = ""
+			intro, role = "", ""
 			continue
 		}
 		if !strings.HasPrefix(v.paras[s.para-1], BlockquotePrefix) {
 			continue
 		}
+		s.block = true
 		if s.idx == 1 && k > 0 {
-			if prev := v.sents[k-1]; strings.HasSuffix(prev.text, ":") && !strings.HasPrefix(v.paras[prev.para-1], BlockquotePrefix) {
-				if es := Entities(prev.text); len(es) > 0 {
-					intro = es[0]
-				}
+			if in := v.sents[k-1].intro; in != nil {
+				intro, role = in.speaker, in.role
 			}
 		}
 		for x := range s.quotes {
 			if s.quotes[x].speaker == "" {
-				s.quotes[x].speaker = intro
+				s.quotes[x].speaker, s.quotes[x].role = intro, role
 			}
 		}
 		if len(s.quotes) == 0 {
 			if t := strings.TrimSpace(strings.TrimPrefix(s.text, BlockquotePrefix)); t != "" {
-				s.quotes = []quoteFrag{{text: t, speaker: intro}}
+				s.quotes = []quoteFrag{{text: t, speaker: intro, role: role}}
 			}
 		}
 	}
@@ -583,6 +590,7 @@ func headlineChange(before, after string) Change {
 	case len(c.Kinds) == 1 && c.Kinds[0] == Cosmetic && !copyEditOnly(before, after):
 		c.Kinds = []Kind{HeadlineChanged}
 	}
+	c = withHeadlineSourceChange(c, before, after) // a headline's "…, says Kenya" or "- governor" (issue 17)
 	return c
 }
 

@@ -82,7 +82,9 @@ func TestCompareKinds(t *testing.T) {
 			"'We are not opposed to cooperation,' Ebrard clarified", []Kind{QuoteReattributed}, SeverityHigh},
 		{"verb changed", "he declared, vowing", "he conceded, vowing", []Kind{QuoteVerbChanged}, SeverityHigh},
 		{"negation added", "has firmly opposed the proposal", "has not firmly opposed the proposal", []Kind{NegationChanged}, SeverityHigh},
-		{"hedge removed", "The White House has reportedly intensified", "The White House has intensified", []Kind{HedgeChanged}, SeverityMedium},
+		// "reportedly" attributes the claim to reports: dropping it states
+		// the claim as fact (issue 17).
+		{"unnamed source removed", "The White House has reportedly intensified", "The White House has intensified", []Kind{SourceChanged}, SeverityHigh},
 		{"entity replaced", "segment on Fox News", "segment on CNN Headline News", []Kind{EntityChanged}, SeverityHigh},
 		{"typo fix", "initially rejected by Mexico’s government", "initialy rejected by Mexico’s government", []Kind{Cosmetic}, SeverityLow},
 		{"punctuation", "The proposal, first floated early last year, was", "The proposal, first floated early last year was", []Kind{Cosmetic}, SeverityLow},

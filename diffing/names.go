@@ -1,6 +1,7 @@
 package diffing
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -30,6 +31,8 @@ type personParts struct {
 	key    string // speakerKey of name
 	titled bool   // a title precedes the name: a person whatever is known
 	plain  bool   // two or three name-like words: a person whatever is known
+	org    bool   // an organisation's name (orgRun)
+	gender uint8  // what the titles tell of a person's gender (titleGender)
 }
 
 func partsOf(ws []string) personParts {
@@ -41,6 +44,10 @@ func partsOf(ws []string) personParts {
 		}
 	}
 	p.titled = lastTitle >= 0 && lastTitle < len(ws)-1
+	p.org = orgRun(ws)
+	if lastTitle >= 0 {
+		p.gender = titleGender(ws)
+	}
 	if p.name == "" {
 		return p
 	}
@@ -323,7 +330,9 @@ func looksLikeName(w string) bool {
 	return lower > 0 && !strings.Contains(w, ".")
 }
 
-var suffixes = set("Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV")
+var suffixes = set("Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV",
+	// Post-nominals: "Michael Ellis QC MP" is Michael Ellis.
+	"QC", "KC", "MP", "MEP", "MSP", "MS", "AM", "MLA", "TD", "OBE", "MBE", "CBE", "KBE", "DBE", "PhD", "FRS")
 
 // cleanName drops titles, "of State"-style qualifiers and suffixes, and
 // keeps the name short: "Secretary of State Mike Pompeo" → "Mike Pompeo".
@@ -395,4 +404,130 @@ func lastField(s string) string {
 	}
 	_, n := utf8.DecodeRuneInString(s[i:])
 	return s[i+n:]
+}
+
+// sameSpeaker reports whether two speakers are one person or body, as a
+// reader would say: case, spacing, titles (Mr, Dr, Minister, Prime
+// Minister), possessives, and a surname or first name alone against the
+// full name do not matter ("Maria lopez" is "Maria Lopez", "Sheinbaum" is
+// "President Claudia Sheinbaum"). Descriptions ("the ministry") compare
+// by their folded words.
+func sameSpeaker(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if a == "" || b == "" {
+		return false
+	}
+	wa, wb := speakerWords(a), speakerWords(b)
+	if len(wa) == 0 || len(wb) == 0 {
+		return fold(a) == fold(b)
+	}
+	if slices.Equal(wa, wb) {
+		return true
+	}
+	if !nameLike(a) || !nameLike(b) {
+		return false
+	}
+	if len(wa) > len(wb) {
+		wa, wb = wb, wa
+	}
+	j := 0 // the shorter name's words, in order, within the longer
+	for _, w := range wb {
+		if j < len(wa) && wa[j] == w {
+			j++
+		}
+	}
+	return j == len(wa)
+}
+
+// speakerWords are a speaker's words folded, without titles, possessives
+// and abbreviations' full stops.
+func speakerWords(s string) []string {
+	var out []string
+	for w := range strings.FieldsSeq(s) {
+		w, _ = stripPossessive(strings.Trim(w, ".,"))
+		if w == "" || titles.has(capitalized(w)) || titles.has(w) {
+			continue
+		}
+		out = append(out, fold(w))
+	}
+	return out
+}
+
+// nameLike reports whether a speaker is a name rather than a description:
+// it opens with a capital that is not a determiner ("The ministry").
+func nameLike(s string) bool {
+	f, _, _ := strings.Cut(s, " ")
+	return startsUpper(f) && !determiners.hasLower(f)
+}
+
+// roleChanged reports whether the same speaker's role or description
+// changed between two quotations (in the sentences x and y): both give
+// one and they differ, or one sentence gives one and both name the
+// speaker.
+func roleChanged(p, q quoteFrag, x, y string) bool {
+	rp, rq := roleKey(p.role), roleKey(q.role)
+	if rp == rq || !sameSpeaker(p.speaker, q.speaker) {
+		return false
+	}
+	if rp != "" && rq != "" {
+		return true
+	}
+	last := lastField(q.speaker)
+	return last != "" && nameLike(q.speaker) && strings.Contains(x, lastField(p.speaker)) && strings.Contains(y, last)
+}
+
+// roleKey compares roles by their words, whatever the case or spacing.
+func roleKey(r string) string {
+	if r == "" {
+		return ""
+	}
+	return strings.Join(strings.Fields(fold(strings.ReplaceAll(r, "’", "'"))), " ")
+}
+
+// dropSameNames removes from the entities an edit dropped and added
+// those the other version writes too, in another case: "Maria lopez" →
+// "Maria Lopez" adds the run "Maria Lopez", whose words the old sentence
+// x held; it names no one new.
+func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
+	if len(gone) == 0 || len(added) == 0 {
+		return gone, added
+	}
+	lx, ly := strings.ToLower(x), strings.ToLower(y)
+	keep := func(es []string, other string) []string {
+		var out []string
+		for _, e := range es {
+			if !strings.Contains(other, strings.ToLower(e)) {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	return keep(gone, ly), keep(added, lx)
+}
+
+// dropRetitled removes from the entities an edit dropped and added the
+// pairs that name one person under other titles ("Home Secretary Sajid
+// Javid", "Chancellor Sajid Javid"), and reports whether it found one:
+// the person's role changed, not the person.
+func dropRetitled(gone, added []string) ([]string, []string, bool) {
+	found := false
+	var g []string
+	for _, x := range gone {
+		wx := strings.Fields(x)
+		cx := cleanName(wx)
+		k := slices.IndexFunc(added, func(y string) bool {
+			wy := strings.Fields(y)
+			cy := cleanName(wy)
+			return cx != "" && len(strings.Fields(cx)) >= 2 && fold(cx) == fold(cy) && (titleRole(wx) != "" || titleRole(wy) != "")
+		})
+		if k < 0 {
+			g = append(g, x)
+			continue
+		}
+		found = true
+		added = slices.Delete(slices.Clone(added), k, k+1)
+	}
+	return g, added, found
 }

@@ -22,6 +22,10 @@ type Quote struct {
 	// resolved to the last person named or described as a speaker before it.
 	Speaker string `json:"speaker,omitempty"`
 	Verb    string `json:"verb,omitempty"` // the attribution verb as written: "said"
+	// Role is the speaker's role or description as the attribution gives
+	// it: titles before the name ("Secretary of State") or an appositive
+	// ("the council's press officer"); "" when it gives none.
+	Role string `json:"role,omitempty"`
 }
 
 // Quotes finds the quotations in text, in order of their opening marks.

@@ -89,9 +89,9 @@ func TestQuotes_Seed(t *testing.T) {
 		{0, "tougher", ""},
 		// "The White House has officially labeled fentanyl as a '…'"
 		{0, "weapon of mass destruction,", ""},
-		// "…with one statement declaring that the department '…'": a
-		// statement, not a person; the officials are not named.
-		{0, "stands ready to execute the orders of the commander-in chief at any time and in any place.", ""},
+		// "Defense Department officials have emphasized…, with one statement
+		// declaring that the department '…'": the department's statement.
+		{0, "stands ready to execute the orders of the commander-in chief at any time and in any place.", "Defense Department"},
 		// "…with Secretary of State Mike Pompeo once stating that the drug's lethality '…'"
 		{0, "demands a response as aggressive as the threat itself.", "Mike Pompeo"},
 		// "Jordan, when asked…, stated, '…": the quotation runs into the next paragraph.
@@ -273,7 +273,9 @@ func TestQuotes_Pronouns(t *testing.T) {
 			[]quoted{{0, "We won,", "Trump"}}},
 		{"a person named before wins over a one-word subject", "President Claudia Sheinbaum spoke. Mexico, for its part, refused. 'No,' she said.",
 			[]quoted{{0, "No,", "Claudia Sheinbaum"}}},
-		{"a one-word subject does not reach into the next paragraph", "Trump framed the crisis.\n'We won,' he declared.",
+		{"a one-word subject reaches into the next paragraph", "Trump framed the crisis.\n'We won,' he declared.",
+			[]quoted{{0, "We won,", "Trump"}}},
+		{"a one-word subject does not reach two paragraphs on", "Trump framed the crisis.\nThe talks went on.\n'We won,' he declared.",
 			[]quoted{{0, "We won,", ""}}},
 		{"a named speaker becomes a person", "“We will win,” Ebrard said. Officials cheered. “And soon,” he added.",
 			[]quoted{{0, "We will win,", "Ebrard"}, {0, "And soon,", "Ebrard"}}},

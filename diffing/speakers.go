@@ -37,8 +37,6 @@ var speechVerbs = set(
 var invertibleVerbs = set("say", "says", "said", "added", "wrote", "asked", "declared", "stated",
 	"continued", "replied", "explained", "noted")
 
-var pronouns = set("he", "she")
-
 // skippable words between a subject and its verb: "Pompeo once stating",
 // "who has argued".
 var auxiliaries = set("has", "have", "had", "was", "were", "is", "are", "will", "would", "also",
@@ -59,9 +57,11 @@ func skippable(w string) bool {
 
 // mention is a person named outside any quotation.
 type mention struct {
-	pos  int
-	name string
-	key  string
+	pos   int
+	name  string
+	key   string
+	class uint8 // mPerson, mSubject, mDesc or mOrg
+	mask  uint8 // for a description: the pronouns that may refer to it
 }
 
 type attributor struct {
@@ -73,6 +73,17 @@ type attributor struct {
 	// segment…, framed"), which may or may not be people. A pronoun falls
 	// back on one in its paragraph only when no person was named before.
 	subjects []mention
+	// gender holds, by speaker key, the pronoun class the text refers to
+	// a person by (pMale, pFemale; pNeuter for a subject that is a thing).
+	gender map[string]uint8
+	places map[string]bool // see placeLike
+	// lastUnknown is where the last person or subject of unknown gender
+	// was named (-1: none).
+	lastUnknown int
+	// role is the role or description the attribution being read gives
+	// its speaker: the titles before the name ("Secretary of State") or
+	// an appositive ("Ann Kerr, the council's press officer, said").
+	role string
 }
 
 // attrScratch is the attributor's working memory, which the two versions
@@ -93,6 +104,10 @@ type attrScratch struct {
 	// (tests compare the two ways).
 	noAfterHint bool
 	parts       map[string]personParts // see personOf
+	pronBuf     []pron                 // a sentence's pronouns
+	// mentions and subjects are the attributor's lists, kept for the next
+	// version to reuse.
+	mentions, subjects []mention
 }
 
 // newAttrScratch returns scratch made at a size most sentences fit.
@@ -247,10 +262,13 @@ func attribute(s string, sents []Span, qs []Quote) {
 type sentenceCache struct {
 	idx     map[string]int32
 	entries []cachedSentence
+	prons   []pron // the entries' pronouns
 }
 
 func newSentenceCache(size int) *sentenceCache {
-	return &sentenceCache{idx: make(map[string]int32, size)}
+	// The entries too are made at their expected size: each is copied at
+	// every growth.
+	return &sentenceCache{idx: make(map[string]int32, size), entries: make([]cachedSentence, 0, size+size/4), prons: make([]pron, 0, 64)}
 }
 
 // lookup returns the entry for the sentence text with quotations at key,
@@ -269,14 +287,21 @@ func (c *sentenceCache) lookup(text string, key quotePlaces) int32 {
 }
 
 // add keeps an entry for the sentence text with quotations at key.
-func (c *sentenceCache) add(text string, key quotePlaces, toks []word, runs []nameRun) {
+func (c *sentenceCache) add(text string, key quotePlaces, toks []word, runs []nameRun) int32 {
 	e := int32(len(c.entries))
 	next := int32(-1)
 	if first, ok := c.idx[text]; ok {
 		next = first
 	}
 	c.idx[text] = e
-	c.entries = append(c.entries, cachedSentence{toks: toks, runs: runs, quotes: key, next: next})
+	c.entries = append(c.entries, cachedSentence{toks: toks, runs: runs, quotes: key, next: next, pronN: -1})
+	return e
+}
+
+// setPronouns keeps the pronouns found in entry e's sentence.
+func (c *sentenceCache) setPronouns(e int32, prons []pron) {
+	c.entries[e].pronAt, c.entries[e].pronN = int32(len(c.prons)), int32(len(prons))
+	c.prons = append(c.prons, prons...)
 }
 
 // quotePlaces is where the quotations touching a sentence lie in it
@@ -290,10 +315,14 @@ type quotePlaces struct {
 const maxKeyQuotes = 3
 
 type cachedSentence struct {
-	toks   []word // offsets relative to the sentence start; nil without quotations
-	runs   []nameRun
-	quotes quotePlaces
-	next   int32 // the next entry of the same text, or -1
+	toks []word // offsets relative to the sentence start; nil without quotations
+	runs []nameRun
+	// The sentence's pronouns that tell a gender, outside quotations:
+	// prons[pronAt:pronAt+pronN] of the cache; pronN is -1 until the
+	// sentence is searched for them.
+	pronAt, pronN int32
+	quotes        quotePlaces
+	next          int32 // the next entry of the same text, or -1
 }
 
 // appendAbsolute appends toks to dst with offsets moved from relative to
@@ -309,7 +338,12 @@ func appendAbsolute(dst, toks []word, base int) []word {
 
 // attributeCached is attribute with a cache shared between the versions
 // being compared (nil for none), and scratch.
-func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, scratch *attrScratch) {
+//
+// It returns the speakers of the lines that introduce block quotes
+// ("Ann Kerr, the council's press officer, said:" before a paragraph
+// opening with BlockquotePrefix), by the end of the line's sentence.
+func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, scratch *attrScratch) []intro {
+	var intros []intro
 	top := make([]Quote, 0, len(qs))
 	topIdx := make([]int, 0, len(qs))
 	for i, q := range qs {
@@ -318,16 +352,23 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			topIdx = append(topIdx, i)
 		}
 	}
-	at := &attributor{text: s, attrScratch: scratch, known: map[string]bool{}}
+	at := &attributor{text: s, attrScratch: scratch, known: map[string]bool{}, gender: make(map[string]uint8, 16),
+		mentions: scratch.mentions[:0], subjects: scratch.subjects[:0]}
+	// The lists of mentions are the scratch's, for the next version: no
+	// Quote keeps them.
+	defer func() { scratch.mentions, scratch.subjects = at.mentions[:0], at.subjects[:0] }()
 	decided := make([]bool, len(top)) // the text says who spoke, or that we cannot tell
+	at.lastUnknown = -1
+	paraStart, lastEnd := 0, 0 // the sentence's paragraph, and where the last sentence ended
 	qi, ti := 0, 0
 	for _, sp := range sents {
 		for ti < len(top) && top[ti].End <= sp.Start {
 			ti++
 		}
 		var (
-			toks []word
-			runs []nameRun
+			toks  []word
+			runs  []nameRun
+			prons []pron
 		)
 		var key quotePlaces
 		overlap := ti < len(top) && top[ti].Start < sp.End // a quotation lies in the sentence
@@ -368,17 +409,54 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 				toks = nil
 			}
 			if cached {
-				cache.add(s[sp.Start:sp.End], key, toks, runs)
+				e = cache.add(s[sp.Start:sp.End], key, toks, runs)
 			}
 		}
+		if nl := strings.LastIndexByte(s[lastEnd:sp.Start], '\n'); nl >= 0 {
+			paraStart = lastEnd + nl + 1
+		}
+		lastEnd = sp.End
 		for i := range runs {
 			name, ok := runs[i].personOf(at.known, at.parts) // fills the cached run's context-free part
 			r := runs[i]
 			r.start += sp.Start
-			if ok {
+			if ok && !r.person.titled && !at.known[r.person.key] && afterThe(s, r.start) {
+				ok = false // "the Riverside Towers": a thing, not a person
+			}
+			switch {
+			case ok:
+				if g := r.person.gender; g != 0 && at.gender[r.person.key] == 0 {
+					at.gender[r.person.key] = g
+				}
 				at.addMentionKey(r.start, name, r.person.key)
-			} else {
-				at.noteSubject(r)
+			case r.person.org || afterThe(s, r.start):
+				at.insertMention(mention{pos: r.start, name: at.runText(r), class: mOrg})
+			default:
+				at.noteSubject(r, sp.End)
+			}
+		}
+		// A pronoun tells a gender only of someone named before it in its
+		// paragraph: the sentences of a paragraph that names no one whose
+		// gender is unknown are not searched. What a sentence holds does not depend on where it
+		// is, so the cache keeps it once found.
+		if at.lastUnknown >= paraStart {
+			switch {
+			case e >= 0 && cache.entries[e].pronN >= 0:
+				c := &cache.entries[e]
+				prons = cache.prons[c.pronAt : c.pronAt+c.pronN]
+			default:
+				kq := ti
+				for kq < len(top) && top[kq].Start < sp.End {
+					kq++
+				}
+				at.pronBuf = appendPronouns(at.pronBuf[:0], s, sp.Start, sp.End, top[ti:kq])
+				prons = at.pronBuf
+				if e >= 0 {
+					cache.setPronouns(e, prons)
+				}
+			}
+			for _, p := range prons {
+				at.learnGender(sp.Start+int(p.off), sp.Start, p.class)
 			}
 		}
 		if quoted {
@@ -390,19 +468,32 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			if q.Start < sp.Start {
 				continue // opened in an earlier sentence we did not see (cannot happen for sorted input)
 			}
+			at.role = ""
 			name, verb, ok := at.after(s, sents, *q, top, sp, toks)
 			if !ok {
+				at.role = ""
 				name, verb, ok = at.before(toks, q.Start)
+			}
+			if name != "" {
+				q.Role = at.role
 			}
 			if !ok && q.Start == sp.Start && qi > 0 && top[qi-1].Speaker != "" && continues(s, top[qi-1], *q) {
 				// A quotation opening a sentence continues the previous
 				// speaker's quotation in the same paragraph, or the one
 				// the previous paragraph left open.
 				name = top[qi-1].Speaker
+				q.Role = qs[topIdx[qi-1]].Role
 			}
 			q.Speaker, q.Verb = name, verb
 			top[qi].Speaker = name
 			decided[qi] = ok
+		}
+		if introduces(s, sp) {
+			at.afterWords = at.outsideFrom(sp.Start, sp.End, top, 0, at.afterWords[:0])
+			at.role = ""
+			if name, _, _ := at.before(at.afterWords, sp.End); name != "" {
+				intros = append(intros, intro{end: sp.End, speaker: name, role: at.role})
+			}
 		}
 	}
 	// “We will fight on the beaches.¶“We shall never surrender,” he said:
@@ -414,6 +505,27 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			qs[topIdx[k]].Speaker = top[k].Speaker
 		}
 	}
+	return intros
+}
+
+// intro is the speaker of a line introducing a block quote.
+type intro struct {
+	end           int // the end of the line's last sentence
+	speaker, role string
+}
+
+// introduces reports whether the sentence sp ends its paragraph with a
+// colon and the next paragraph is a block quote.
+func introduces(s string, sp Span) bool {
+	e := sp.End
+	for e > sp.Start && s[e-1] == ' ' {
+		e--
+	}
+	if e == sp.Start || s[e-1] != ':' {
+		return false
+	}
+	rest := strings.TrimLeft(s[sp.End:], " ")
+	return strings.HasPrefix(rest, "\n"+BlockquotePrefix)
 }
 
 // continues reports whether q, which opens a sentence, goes on with the
@@ -439,15 +551,26 @@ func closed(s string, q Quote) bool {
 
 // noteSubject records a one-word name that opens its sentence and is
 // followed by a comma or a lower-case word, as a verb's subject is.
-func (at *attributor) noteSubject(r nameRun) {
-	if !r.first || r.poss || len(r.words) != 1 || !r.verbNext {
+//
+// A subject its own sentence refers to by "its" ("Mexico, for its part,
+// refused") is a thing, which "he" and "she" do not name.
+func (at *attributor) noteSubject(r nameRun, sentEnd int) {
+	if !r.first || len(r.words) != 1 || !r.verbNext {
 		return
 	}
 	w := r.words[0]
-	if orgWords.has(w) || calendarOnly(r.words) || !looksLikeName(w) {
+	if orgWords.has(w) || isRole(w) || orgNouns.hasLower(w) || calendarWord(w) || !looksLikeName(w) {
 		return
 	}
-	at.subjects = append(at.subjects, mention{r.start, w, speakerKey(w)})
+	m := mention{pos: r.start, name: w, key: speakerKey(w), class: mSubject}
+	// Near it only: "Trump, asked about the agency and its budget" is a man.
+	if end := min(sentEnd, r.start+len(w)+16); at.gender[m.key] == 0 && hasWord(at.text[r.start:end], "its") {
+		at.gender[m.key] = pNeuter
+	}
+	at.subjects = append(at.subjects, m)
+	if at.gender[m.key] == 0 {
+		at.lastUnknown = max(at.lastUnknown, m.pos)
+	}
 }
 
 func (at *attributor) addMention(pos int, name string) {
@@ -460,37 +583,28 @@ func (at *attributor) addMentionKey(pos int, name, key string) {
 		return
 	}
 	at.known[key] = true
-	at.insertMention(mention{pos, name, key})
+	if at.gender[key] == 0 {
+		at.lastUnknown = max(at.lastUnknown, pos)
+	}
+	at.insertMention(mention{pos: pos, name: name, key: key})
 }
 
 // addDescription records a descriptive speaker ("a spokesperson for the
 // ministry") so that a later "she said" refers to it rather than to a
 // person named before. It does not make its last word a known name.
 func (at *attributor) addDescription(pos int, desc string) {
-	at.insertMention(mention{pos, desc, speakerKey(desc)})
+	at.insertMention(mention{pos: pos, name: desc, key: speakerKey(desc), class: mDesc, mask: descMask(desc)})
 }
 
 func (at *attributor) insertMention(m mention) {
+	if n := len(at.mentions); n == 0 || at.mentions[n-1].pos <= m.pos {
+		at.mentions = append(at.mentions, m) // nearly always: mentions come in reading order
+		return
+	}
 	i := sort.Search(len(at.mentions), func(i int) bool { return at.mentions[i].pos > m.pos })
 	at.mentions = append(at.mentions, mention{})
 	copy(at.mentions[i+1:], at.mentions[i:])
 	at.mentions[i] = m
-}
-
-// resolve returns the last person named before pos.
-func (at *attributor) resolve(pos int) string {
-	i := sort.Search(len(at.mentions), func(i int) bool { return at.mentions[i].pos >= pos })
-	if i > 0 {
-		return at.mentions[i-1].name
-	}
-	i = sort.Search(len(at.subjects), func(i int) bool { return at.subjects[i].pos >= pos })
-	if i > 0 {
-		if sub := at.subjects[i-1]; !strings.Contains(at.text[sub.pos:pos], "\n") {
-			at.addMention(sub.pos, sub.name) // the pronoun makes a person of it
-			return sub.name
-		}
-	}
-	return ""
 }
 
 // speakerAt reads a subject ending at toks[i]: a pronoun, a name, or
@@ -501,12 +615,17 @@ func (at *attributor) speakerAt(toks []word, i int) string {
 	}
 	w := toks[i]
 	switch {
-	case pronouns.hasLower(at.tx(w)):
-		return at.resolve(w.start)
+	case speakingPronouns.hasLower(at.tx(w)):
+		return at.resolve(w.start, pronounClass(at.tx(w)))
 	case lowerEq(at.tx(w), "who") && i >= 2 && at.tx(toks[i-1]) == ",":
 		return at.nameEndingAt(toks, i-2)
 	case !w.punct && startsUpper(at.tx(w)):
 		return at.nameEndingAt(toks, i)
+	case at.lowerSurname(toks, i):
+		// "Maria lopez said": a surname written in lower case.
+		name := at.text[toks[i-1].start:w.end]
+		at.addMention(toks[i-1].start, name)
+		return name
 	}
 	return ""
 }
@@ -517,6 +636,13 @@ func (at *attributor) nameEndingAt(toks []word, i int) string {
 		return ""
 	}
 	r := runs[len(runs)-1]
+	at.role = ""
+	if n := titleWords(r.words); n > 0 {
+		// Cut from the text rather than joined: "Secretary of State".
+		if k := strings.Index(at.text[r.start:], r.words[n-1]); k >= 0 {
+			at.role = at.text[r.start : r.start+k+len(r.words[n-1])]
+		}
+	}
 	name, ok := personName(r.words, at.known)
 	if !ok {
 		name = cleanName(r.words)
@@ -528,6 +654,69 @@ func (at *attributor) nameEndingAt(toks []word, i int) string {
 	return name
 }
 
+// leadingName reads "Mark Chapman, the SIA’s Criminal Investigations
+// Manager said", as press releases write it, with or without the comma
+// that closes the appositive: a person named first in the sentence,
+// then a comma, then words up to toks[i], the last before the verb ("Dr
+// Meera Chand, Director, UKHSA, said"). It returns the name, and the
+// appositive as the role when it is one.
+func (at *attributor) leadingName(toks []word, lead nameRun, i int) (name, role string, ok bool) {
+	j := lead.endTok
+	if len(lead.words) == 0 || j+2 > i || i >= len(toks) || i-j > 20 {
+		return "", "", false
+	}
+	end := i + 1
+	if at.tx(toks[i]) == "," {
+		end = i
+	}
+	name = at.nameEndingAt(toks[:j+1], j)
+	if name == "" || end <= j+2 {
+		return "", "", false
+	}
+	role = at.role
+	if r := at.appositive(toks, j+2, end); r != "" {
+		role = r
+	}
+	return name, role, true
+}
+
+// leadRun returns the person's name that opens the sentence toks and is
+// followed by a comma, for leadingName (no words: none).
+func (at *attributor) leadRun(toks []word) nameRun {
+	if len(toks) < 3 || toks[0].punct || !startsUpper(at.tx(toks[0])) {
+		return nameRun{}
+	}
+	comma := false
+	for _, t := range toks[1:min(len(toks), 8)] {
+		comma = comma || t.punct && at.tx(t) == ","
+	}
+	if !comma {
+		return nameRun{}
+	}
+	runs := nameRuns(at.text, toks[:min(len(toks), 8)], true)
+	if len(runs) == 0 || runs[0].start != toks[0].start || runs[0].poss ||
+		runs[0].endTok+1 >= len(toks) || at.tx(toks[runs[0].endTok+1]) != "," {
+		return nameRun{}
+	}
+	if _, person := personName(runs[0].words, at.known); !person || cleanName(runs[0].words) == "" {
+		return nameRun{}
+	}
+	return runs[0]
+}
+
+// lowerSurname reports whether toks[i] is a surname written in lower
+// case after a first name that opens the sentence or follows a mark:
+// "Maria lopez said", "“…,” Maria lopez said".
+func (at *attributor) lowerSurname(toks []word, i int) bool {
+	if i < 1 || toks[i].punct || toks[i-1].punct || (i >= 2 && !toks[i-2].punct) {
+		return false
+	}
+	f, w := at.tx(toks[i-1]), at.tx(toks[i])
+	return looksLikeName(f) && !stopCaps.has(f) && !orgWords.has(f) && !titles.has(f) &&
+		!startsUpper(w) && !isRole(w) && !determiners.hasLower(w) && !skippable(w) &&
+		!speechVerbs.hasLower(w) && !descriptionStops.hasLower(w) && !speakingPronouns.hasLower(w)
+}
+
 // before finds "X said that '…'", "X, when asked, stated, '…'" and
 // "according to X" in the sentence before the quotation. ok reports that
 // it found the verb's subject, even one that names nobody ("one statement
@@ -535,6 +724,7 @@ func (at *attributor) nameEndingAt(toks []word, i int) string {
 func (at *attributor) before(toks []word, qstart int) (name, verb string, ok bool) {
 	n := sort.Search(len(toks), func(i int) bool { return toks[i].start >= qstart })
 	toks = toks[:n]
+	lead := at.leadRun(toks)
 	for v := len(toks) - 1; v >= 0; v-- {
 		w := at.tx(toks[v])
 		if lowerEq(w, "according") && v+2 < len(toks) && strings.EqualFold(at.tx(toks[v+1]), "to") {
@@ -545,8 +735,8 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 				return desc, "", true
 			}
 		}
-		if !speechVerbs.hasLower(w) {
-			continue
+		if !speechVerbs.hasLower(w) || v > 0 && startsUpper(w) {
+			continue // "the United States": a capital makes it a name
 		}
 		if invertibleVerbs.hasLower(w) && v+1 < len(toks) {
 			if name := at.nameStartingAt(toks, v+1); name != "" {
@@ -557,11 +747,26 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 		for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippable(at.tx(toks[i])); k++ {
 			i--
 		}
+		if name, role, ok := at.leadingName(toks, lead, i); ok {
+			at.role = role
+			return name, at.tx(toks[v]), true
+		}
 		if i >= 0 && at.tx(toks[i]) == "," {
 			// "Jordan, when asked whether…, stated": skip the clause.
 			for c := i - 1; c >= 0 && c >= i-30; c-- {
 				if at.tx(toks[c]) == "," {
+					// "Secretary of State for Health and Social Care, Sajid
+					// Javid, said": the clause is the name, after the role.
+					if name := at.nameSpanning(toks, c+1, i); name != "" && c >= 1 && c <= 12 {
+						if _, person := personName(strings.Fields(name), at.known); person {
+							at.role = at.text[toks[0].start:toks[c-1].end]
+							return name, at.tx(toks[v]), true
+						}
+					}
 					if name := at.speakerAt(toks, c-1); name != "" {
+						if r := at.appositive(toks, c+1, i); r != "" {
+							at.role = r
+						}
 						return name, at.tx(toks[v]), true
 					}
 					if desc, ok := at.describeBackward(toks, c-1); ok {
@@ -607,8 +812,8 @@ func (at *attributor) nameStartingAt(toks []word, i int) string {
 	if i >= len(toks) || toks[i].punct {
 		return ""
 	}
-	if pronouns.hasLower(at.tx(toks[i])) {
-		return at.resolve(toks[i].start)
+	if speakingPronouns.hasLower(at.tx(toks[i])) {
+		return at.resolve(toks[i].start, pronounClass(at.tx(toks[i])))
 	}
 	runs := nameRuns(at.text, toks[i:], false)
 	if len(runs) == 0 || runs[0].start != toks[i].start {
@@ -672,17 +877,22 @@ func (at *attributor) after(s string, sents []Span, q Quote, top []Quote, sp Spa
 // former scientist, said" starting at toks[i].
 func (at *attributor) subjectVerb(toks []word, i int) (name, verb string, ok bool) {
 	j := i
-	if !pronouns.hasLower(at.tx(toks[i])) {
+	if !speakingPronouns.hasLower(at.tx(toks[i])) {
 		runs := nameRuns(at.text, toks[i:], false)
 		if len(runs) == 0 || runs[0].start != toks[i].start {
 			return "", "", false
 		}
 		j = i + runs[0].endTok
+		if j == i && j+2 < len(toks) && at.lowerSurname(toks, j+1) && speechVerbs.hasLower(at.tx(toks[j+2])) {
+			j++
+		}
 	}
 	v := j + 1
+	role := ""
 	if v < len(toks) && at.tx(toks[v]) == "," {
 		for c := v + 1; c < len(toks) && c <= v+15; c++ {
 			if at.tx(toks[c]) == "," {
+				role = at.appositive(toks, v+1, c)
 				v = c + 1
 				break
 			}
@@ -695,6 +905,9 @@ func (at *attributor) subjectVerb(toks []word, i int) (name, verb string, ok boo
 		return "", "", false
 	}
 	name = at.speakerAt(toks, j)
+	if role != "" {
+		at.role = role
+	}
 	// A pronoun that resolves to no one leaves the sentence before the
 	// quotation to say who spoke: "Sheinbaum told reporters: '…,' she said."
 	return name, at.tx(toks[v]), name != ""
@@ -806,6 +1019,9 @@ func (at *attributor) describeForward(toks []word, i int, verb bool) (speaker, v
 	}
 	switch {
 	case name != "":
+		if desc != "" {
+			at.role = desc
+		}
 		return name, at.tx(toks[j]), true
 	case desc != "":
 		at.addDescription(toks[i].start, desc)
@@ -883,5 +1099,80 @@ func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok b
 			return desc, true
 		}
 	}
+	if statementNouns.hasLower(at.tx(toks[i])) {
+		return at.issuer(toks, start, i), true
+	}
 	return "", true
+}
+
+// statementNouns are things that speak for whoever issued them.
+var statementNouns = set("statement", "statements", "release", "memo", "letter", "report", "filing", "post")
+
+// issuer returns who issued the statement toks[start:i+1] names: "a White
+// House statement" is the White House's; "one statement" is the
+// organisation or group named before it in its sentence (toks[0] opens
+// it): "Defense Department officials…, with one statement declaring".
+func (at *attributor) issuer(toks []word, start, i int) string {
+	runs := nameRuns(at.text, toks[start:i], false)
+	if len(runs) > 0 {
+		return strings.Join(runs[len(runs)-1].words, " ")
+	}
+	m := sort.Search(len(at.mentions), func(k int) bool { return at.mentions[k].pos >= toks[start].start })
+	for k := m - 1; k >= 0 && at.mentions[k].pos >= toks[0].start; k-- {
+		if at.maskOf(at.mentions[k])&(pNeuter|pPlural) != 0 {
+			return at.mentions[k].name
+		}
+	}
+	return ""
+}
+
+// titleRole is the titles and offices before the name in a run:
+// "Secretary of State" of "Secretary of State Mike Pompeo".
+func titleRole(ws []string) string {
+	return strings.Join(ws[:titleWords(ws)], " ")
+}
+
+// titleWords is how many words titleRole takes.
+func titleWords(ws []string) int {
+	last := -1
+	for i, w := range ws {
+		if titles.has(strings.TrimSuffix(w, ".")) {
+			last = i
+		}
+	}
+	for last+2 < len(ws)-1 && connectors.has(ws[last+1]) {
+		last += 2 // "of State", as cleanName drops it
+	}
+	if last < 0 || last >= len(ws)-1 {
+		return 0
+	}
+	return last + 1
+}
+
+// appositive returns toks[a:b] as written when it describes who the
+// speaker is ("the council's press officer", "deputy leader of the
+// council", "a former climate scientist"), and "" for a clause ("when
+// asked whether…", "in a fiery segment").
+func (at *attributor) appositive(toks []word, a, b int) string {
+	if a >= b || toks[a].punct {
+		return ""
+	}
+	first := at.tx(toks[a])
+	if !determiners.hasLower(first) && !isRole(first) && !titles.has(capitalized(first)) {
+		return ""
+	}
+	for _, t := range toks[a:b] {
+		if speechVerbs.hasLower(at.tx(t)) || descriptionStops.hasLower(at.tx(t)) && !lowerEq(at.tx(t), "and") {
+			return ""
+		}
+	}
+	return at.text[toks[a].start:toks[b-1].end]
+}
+
+// capitalized is w with its first ASCII letter in upper case.
+func capitalized(w string) string {
+	if w == "" || w[0] < 'a' || w[0] > 'z' {
+		return w
+	}
+	return string(w[0]-'a'+'A') + w[1:]
 }

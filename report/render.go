@@ -197,7 +197,7 @@ func RereadNote(it Item) string {
 var kindOrder = []diffing.Kind{
 	diffing.HeadlineChanged, diffing.DekChanged, diffing.BylineChanged,
 	diffing.QuoteAdded, diffing.QuoteRemoved, diffing.QuoteChanged,
-	diffing.QuoteReattributed, diffing.QuoteVerbChanged,
+	diffing.QuoteReattributed, diffing.QuoteVerbChanged, diffing.SpeakerRoleChanged, diffing.SourceChanged,
 	diffing.NumberChanged, diffing.EntityChanged, diffing.NegationChanged,
 	diffing.HedgeChanged, diffing.SentenceAdded, diffing.SentenceRemoved,
 	diffing.SentenceChanged, diffing.SentenceMoved, diffing.Cosmetic,

@@ -1,0 +1,412 @@
+package diffing
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Sources of claims.
+//
+// A claim attributed without quotation marks still has a source: "police
+// said the road was closed", "the minister told MPs", "according to the
+// ministry", "the BBC understands", a headline's "…, says Kenya" or "… -
+// governor", and the unnamed "reportedly" or "a report says". Sources are
+// found by the rules that find a quotation's speaker.
+
+// sourceVerbs attribute a claim to their subject (or, inverted, to what
+// follows them: "…, says Kenya").
+// Verbs that report what someone did or thought ("warned", "admitted")
+// are the story's events, not its sources.
+var sourceVerbs = set("say", "says", "said", "saying", "tell", "tells", "told", "telling", "state", "states",
+	"stated", "claim", "claims", "claimed", "report", "reports", "reported", "understand", "understands",
+	"understood", "confirm", "confirms", "confirmed", "allege", "alleges", "alleged", "learned", "learnt")
+
+var firstPersons = set("i", "we", "you")
+
+// unnamedSources attribute a claim to reports nobody is named for.
+var unnamedSources = set("reportedly", "purportedly")
+
+// Sources returns the sources s attributes its claims to, outside its
+// quotations, as written ("police", "Kenya", "according to" is dropped:
+// "the ministry"; "reportedly" stands for itself). The speakers of its
+// quotations are not sources: their changes are quote kinds.
+func Sources(s string) []string { return sources(s, false) }
+
+// HeadlineSources is Sources for a headline, which is in title case
+// ("Storm Kills Three, Says Governor") and may end with its source after a
+// spaced dash ("More than 40 dead in floods - governor").
+func HeadlineSources(s string) []string { return sources(s, true) }
+
+func sources(s string, headline bool) []string {
+	qs := findQuotes(s)
+	spans := Segment(s)
+	var top []Quote
+	if len(qs) > 0 {
+		attribute(s, spans, qs)
+		for _, q := range qs {
+			if q.Depth == 0 {
+				top = append(top, q)
+			}
+		}
+	}
+	// One or two sentences: the scratch grows as they need.
+	at := &attributor{text: s, attrScratch: &attrScratch{}, known: map[string]bool{}, gender: map[string]uint8{}}
+	var out []string
+	add := func(src string) {
+		if f, rest, ok := strings.Cut(src, " "); ok && startsUpper(f) && invertibleVerbs.hasLower(f) {
+			src = rest // "Says Kenya": a title-case verb ran into the name
+		}
+		if src == "" {
+			return
+		}
+		for _, q := range top {
+			if sameSpeaker(q.Speaker, src) {
+				return
+			}
+		}
+		out = append(out, src)
+	}
+	for _, sp := range spans {
+		toks := at.outsideFrom(sp.Start, sp.End, top, 0, nil)
+		for i := range toks {
+			if n := at.nameRunAt(toks, i); n != "" {
+				at.addMention(toks[i].start, n) // pronouns and "it" may refer back
+			}
+		}
+		for v := 0; v < len(toks); v++ {
+			if toks[v].punct {
+				continue
+			}
+			w := at.tx(toks[v])
+			switch {
+			case unnamedSources.hasLower(w):
+				out = append(out, strings.ToLower(w))
+			case lowerEq(w, "according") && v+2 < len(toks) && lowerEq(at.tx(toks[v+1]), "to"):
+				if name := at.nameStartingAt(toks, v+2); name != "" {
+					add(name)
+				} else if desc := at.descriptionAt(toks, v+2); desc != "" {
+					add(desc)
+				} else {
+					add(at.phraseAt(toks, v+2)) // "according to state records"
+				}
+			case sourceVerbs.hasLower(w) && (headline || v == 0 || !startsUpper(w)) && !introducesQuote(s, top, toks[v]) &&
+				(v+1 == len(toks) || at.tx(toks[v+1]) != ":"):
+				// "the Secretary of State" names no source, and "X said:"
+				// introduces a quotation set below it.
+				add(at.sourceOf(toks, v))
+			}
+		}
+		if headline {
+			add(at.trailingSource(toks))
+		}
+	}
+	return out
+}
+
+// introducesQuote reports whether the verb v attributes a quotation
+// rather than a claim: one closes just before its subject ("'…,' she
+// stated") or opens just after it ("said: '…'", "said that '…'").
+func introducesQuote(s string, top []Quote, v word) bool {
+	for _, q := range top {
+		if q.End <= v.start && v.start-q.End <= 48 && !strings.ContainsAny(s[q.End:v.start], ".!?") {
+			return true
+		}
+		if q.Start >= v.end && q.Start-v.end <= 12 {
+			return true
+		}
+	}
+	return false
+}
+
+// nameRunAt returns the person a name run starting at toks[i] names, if
+// it is one.
+func (at *attributor) nameRunAt(toks []word, i int) string {
+	if toks[i].punct || !startsUpper(at.tx(toks[i])) || (i > 0 && !toks[i-1].punct && startsUpper(at.tx(toks[i-1]))) {
+		return ""
+	}
+	runs := nameRuns(at.text, toks[i:], i == 0)
+	if len(runs) == 0 || runs[0].start != toks[i].start {
+		return ""
+	}
+	name, ok := personName(runs[0].words, at.known)
+	if !ok {
+		return ""
+	}
+	return name
+}
+
+// sourceOf reads the source of the verb toks[v]: its subject ("police
+// said", "the BBC understands", "a report says", "sources told the
+// paper") or, after a comma, what follows it ("…, says Kenya").
+func (at *attributor) sourceOf(toks []word, v int) string {
+	if v > 0 && at.tx(toks[v-1]) == "," && v+1 < len(toks) {
+		if name := at.nameStartingAt(toks, v+1); name != "" {
+			return name
+		}
+		if desc := at.descriptionAt(toks, v+1); desc != "" {
+			return desc
+		}
+	}
+	i := v - 1
+	for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippable(at.tx(toks[i])); k++ {
+		i--
+	}
+	if i < 0 || toks[i].punct || numberLike(at.tx(toks[i])) {
+		return "" // "Eighteen states from across the world": a noun, not a verb
+	}
+	if name := at.speakerAt(toks, i); name != "" {
+		return name
+	}
+	if speakingPronouns.hasLower(at.tx(toks[i])) {
+		return strings.ToLower(at.tx(toks[i])) // an antecedent the sentence does not name
+	}
+	if firstPersons.hasLower(at.tx(toks[i])) {
+		return "" // "I have always said", "we understand": the publisher speaking, no source
+	}
+	if desc, _ := at.describeBackward(toks, i); desc != "" {
+		return desc
+	}
+	if statementNouns.hasLower(at.tx(toks[i])) {
+		// "a report says": the report is the source.
+		j := i
+		for j > 0 && i-j < 4 && !toks[j-1].punct && !descriptionStops.hasLower(at.tx(toks[j-1])) &&
+			!sourceVerbs.hasLower(at.tx(toks[j-1])) {
+			j--
+			if determiners.hasLower(at.tx(toks[j])) {
+				break
+			}
+		}
+		return at.text[toks[j].start:toks[i].end]
+	}
+	return ""
+}
+
+// phraseAt returns the words from toks[i] to the next punctuation, if
+// there are at most six.
+func (at *attributor) phraseAt(toks []word, i int) string {
+	j := i
+	for j < len(toks) && !toks[j].punct && j-i < 7 {
+		j++
+	}
+	if j == i || j-i > 6 {
+		return ""
+	}
+	return at.text[toks[i].start:toks[j-1].end]
+}
+
+// numberLike reports whether w is a number: "18", "eighteen",
+// "twenty-three".
+func numberLike(w string) bool {
+	if hasDigit(w) {
+		return true
+	}
+	for part := range strings.SplitSeq(w, "-") {
+		if !numberWordSet.hasLower(part) {
+			return false
+		}
+	}
+	return true
+}
+
+// descriptionAt reads a description of a source starting at toks[i]:
+// "the ministry", "a senior official".
+func (at *attributor) descriptionAt(toks []word, i int) string {
+	desc, _, ok := at.describeForward(toks, i, false)
+	if ok {
+		return desc
+	}
+	return ""
+}
+
+// trailingSource reads a headline's source after a spaced dash at its
+// end: "More than 40 dead in floods - governor", "… – Kenya's president".
+func (at *attributor) trailingSource(toks []word) string {
+	d := -1
+	for k := len(toks) - 1; k >= 0 && len(toks)-k <= 6; k-- {
+		if t := at.tx(toks[k]); t == "-" || t == "–" || t == "—" {
+			d = k
+			break
+		}
+	}
+	if d < 1 || d == len(toks)-1 {
+		return ""
+	}
+	// The dash is spaced: "labs—a move" is an aside, not a source.
+	if toks[d].start == toks[d-1].end || toks[d+1].start == toks[d].end {
+		return ""
+	}
+	last := len(toks) - 1
+	if toks[last].punct {
+		last--
+	}
+	if last <= d {
+		return ""
+	}
+	tail := toks[d+1 : last+1]
+	for _, t := range tail {
+		if t.punct && at.tx(t) != "'" && at.tx(t) != "’" || hasDigit(at.tx(t)) || tailStops.hasLower(at.tx(t)) {
+			return "" // "Poznan, 8 October 2019 - Register here" is no source
+		}
+	}
+	head, _ := stripPossessive(at.tx(tail[len(tail)-1]))
+	if !isRole(head) && !orgNouns.hasLower(head) && !startsUpper(at.tx(tail[0])) {
+		return ""
+	}
+	return at.text[tail[0].start:tail[len(tail)-1].end]
+}
+
+// tailStops are words of what follows a headline's dash when it is no
+// source: "- live updates", "- Register here", "- video".
+var tailStops = set("here", "now", "live", "update", "updates", "latest", "page", "video", "watch", "explained",
+	"analysis", "register", "read", "more", "opinion", "review", "interview", "podcast", "photos", "gallery",
+	"report", "statement", "guidance", "annex", "part", "news", "press", "release")
+
+// sourceChange compares the sources x and y of two versions of a
+// sentence, whose quotations' speakers are xs and ys. It reports whether
+// a source was added, dropped or switched, and whether a claim that had a
+// source is now stated as fact (none is left). A source that speaks a
+// quotation in the other version is kept ("'…,' she stated" paraphrased
+// as "She stated that…"), and so is a pronoun when the other version
+// names any source or speaker: the sentence alone does not say whom it
+// names.
+func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
+	rest := append([]string(nil), y...)
+	same := func(a, b string) bool {
+		if sameSpeaker(a, b) {
+			return true
+		}
+		// Descriptions by their head: "Nineteen governments" and
+		// "Twenty-two governments" are one source (the figure changed).
+		la, lb := lastField(a), lastField(b)
+		return la != "" && !startsUpper(la) && !startsUpper(lb) && speakerKey(la) == speakerKey(lb)
+	}
+	kept := func(a string, others []string) bool {
+		if speakingPronouns.hasLower(a) && len(others) > 0 {
+			return true
+		}
+		for _, o := range others {
+			if same(a, o) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, a := range x {
+		found := false
+		for k, b := range rest {
+			if same(a, b) {
+				rest = append(rest[:k], rest[k+1:]...)
+				found = true
+				break
+			}
+		}
+		if !found && !kept(a, append(ys, y...)) {
+			changed = true
+		}
+	}
+	for _, b := range rest {
+		if !kept(b, append(xs, x...)) {
+			changed = true
+		}
+	}
+	return changed, changed && len(x) > 0 && len(y) == 0 && len(ys) == 0
+}
+
+// withSourceChange adds source_changed to c when the sources of before
+// and after differ (xs and ys: their quotations' speakers), raising c's
+// severity to high when the claim lost every source.
+func withSourceChange(c Change, before, after string, xs, ys []string) Change {
+	return sourceChanged(c, before, after, xs, ys, Sources)
+}
+
+// withHeadlineSourceChange is withSourceChange for a headline.
+func withHeadlineSourceChange(c Change, before, after string) Change {
+	return sourceChanged(c, before, after, nil, nil, HeadlineSources)
+}
+
+func sourceChanged(c Change, before, after string, xs, ys []string, of func(string) []string) Change {
+	if !mayHaveSource(before) && !mayHaveSource(after) {
+		return c
+	}
+	changed, fact := sourceChange(of(before), of(after), xs, ys)
+	if changed {
+		c.Kinds = append(c.Kinds, SourceChanged)
+		if fact {
+			c.Severity = SeverityHigh
+		}
+	}
+	return c
+}
+
+// touchesSource reports whether an edit could change a sentence's
+// sources: it adds or drops a name (a capital), a source verb, a role,
+// "according to", "reportedly", a pronoun or a dash. Only then are the
+// sentences read for sources.
+func touchesSource(ops []Op) bool {
+	for _, op := range ops {
+		if op.Op == OpEqual {
+			continue
+		}
+		if strings.ContainsAny(op.Text, "-–—") {
+			return true
+		}
+		for w := range strings.FieldsFuncSeq(op.Text, notWordRune) {
+			if startsUpper(w) || sourceVerbs.hasLower(w) || isRole(w) || orgNouns.hasLower(w) || statementNouns.hasLower(w) ||
+				unnamedSources.hasLower(w) || lowerEq(w, "according") || speakingPronouns.hasLower(w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sourceCues are fragments every source's words hold (lower case, or the
+// dash of a headline's "- governor"); a sentence holding none has no
+// source, and is not read for one.
+var sourceCues = []string{"say", "said", "tell", "told", "stat", "claim", "report", "underst", "confirm",
+	"alleg", "learn", "according", "purported", " - ", " – ", " — "}
+
+// mayHaveSource reports whether s holds a source cue, in any case.
+func mayHaveSource(s string) bool {
+	var buf [512]byte
+	l := lowerASCIILetters(buf[:0], s)
+	for _, c := range sourceCues {
+		if strings.Contains(string(l), c) {
+			return true
+		}
+	}
+	return false
+}
+
+// sourceHedges are the hedging words that attribute a claim, which
+// source_changed reports rather than hedge_changed.
+var sourceHedges = set("reportedly", "purportedly", "according to")
+
+// hedgesNamingNoSource is Hedges without sourceHedges.
+func hedgesNamingNoSource(s string) []string {
+	hs := Hedges(s)
+	out := hs[:0:0]
+	for _, h := range hs {
+		if !sourceHedges.has(h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// speakers are the speakers of the sentence's quotations.
+func (s *sentence) speakers() []string {
+	var out []string
+	for _, q := range s.quotes {
+		if q.speaker != "" {
+			out = append(out, q.speaker)
+		}
+	}
+	return out
+}
+
+// notWordRune splits text into words for touchesSource: at anything but
+// a letter, a digit or an apostrophe.
+func notWordRune(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
+}

@@ -1,0 +1,96 @@
+package diffing_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/redline-news/redline/diffing"
+)
+
+// TestSources lists the source of each form of attribution without
+// quotation marks that issue 17 names, and sentences that have none.
+func TestSources(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"The road was closed after the crash, police said.", []string{"police"}},
+		{"The road was closed after the crash, sources told the paper.", []string{"sources"}},
+		{"The minister tells MPs the plan is sound.", []string{"The minister"}},
+		{"MPs tell the minister the plan is sound.", []string{"MPs"}},
+		{"According to the ministry, 40 people died.", []string{"the ministry"}},
+		{"According to Ann Kerr, 40 people died.", []string{"Ann Kerr"}},
+		{"The plant has leaked twice since 2019, according to state records.", []string{"state records"}},
+		{"The BBC understands the deal is done.", []string{"BBC"}},
+		{"A report says the deal is done.", []string{"A report"}},
+		{"The deal is reportedly done.", []string{"reportedly"}},
+		{"Mr Smith said he would resign.", []string{"Smith"}},
+		{"Floods kill 40 in Nairobi, says Kenya", []string{"Kenya"}},
+		// A trailing dash is a source in a headline only.
+		{"More than 40 dead in floods - governor", nil},
+		{"Map of proposed areas – Annex B", nil},
+		// A quotation's speaker is no source: his changes are quote kinds.
+		{"“We are ready,” Sheinbaum said.", nil},
+		{"Sheinbaum said: “We are ready.”", nil},
+		// No source: a dash that is an aside, a verb that is an event.
+		{"The labs were dismantled—a move seen as a radical departure.", nil},
+		{"Former treasurer testifies she warned board about missing funds", nil},
+		{"The council voted 7-2 on Tuesday to approve the plan.", nil},
+		{"The meeting was chaired by the Secretary of State for Levelling Up.", nil},
+		{"Gerald Oppenheim, Chief Executive of the Fundraising Regulator, said:", nil},
+		{"I have always said that the evidence matters.", nil},
+		{"Eighteen states from across the world have committed to the target.", nil},
+	} {
+		if got := diffing.Sources(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("Sources(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestHeadlineSources(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"More than 40 dead in floods - governor", []string{"governor"}},
+		{"Storm kills three – Kenya's president", []string{"Kenya's president"}},
+		{"Floods Kill 40 in Nairobi, Says Kenya", []string{"Kenya"}},
+		{"Poznan, 8 October 2019 - Register here", nil},
+		{"UPDATE - August 2022", nil},
+	} {
+		if got := diffing.HeadlineSources(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("HeadlineSources(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestCompare_SourceChanged checks source_changed and its severity on
+// edits of one sentence.
+func TestCompare_SourceChanged(t *testing.T) {
+	doc := func(s string) diffing.Document {
+		return diffing.Document{Title: "A34 closed after lorry crash", Paragraphs: []string{"A lorry overturned on Tuesday.", s}}
+	}
+	for _, tc := range []struct {
+		name, old, new string
+		want           bool
+		sev            diffing.Severity
+	}{
+		{"switched", "The road was closed, police said.", "The road was closed, sources said.", true, diffing.SeverityMedium},
+		{"dropped: now a fact", "The road was closed, police said.", "The road was closed.", true, diffing.SeverityHigh},
+		{"added", "The road was closed.", "The road was closed, police said.", true, diffing.SeverityMedium},
+		{"same source re-cased", "The road was closed, Police said.", "The road was closed, police said.", false, diffing.SeverityLow},
+		{"same source, other words", "The road was closed, police said.", "The busy road was closed, police said.", false, diffing.SeverityMedium},
+		{"quotation paraphrased by its speaker", "Kerr spoke. “We are ready,” she said.", "Kerr spoke. She said they were ready.", false, diffing.SeverityHigh},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cs := diffing.Compare(doc(tc.old), doc(tc.new))
+			if len(cs.Changes) != 1 {
+				t.Fatalf("%d changes, want 1: %+v", len(cs.Changes), cs.Changes)
+			}
+			c := cs.Changes[0]
+			if c.Has(diffing.SourceChanged) != tc.want || c.Severity != tc.sev {
+				t.Errorf("kinds %v severity %v, want source_changed=%v severity %v", c.Kinds, c.Severity, tc.want, tc.sev)
+			}
+		})
+	}
+}
