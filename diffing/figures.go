@@ -590,10 +590,6 @@ func dayNumber(w string) (int, bool) {
 	return n, true
 }
 
-func hasOrdSuffix(w string) bool {
-	return len(w) > 2 && ordSuffixes.hasLower(w[len(w)-2:])
-}
-
 // yearAfter finds a year after a day: ", 2024" or " 2024". It returns the
 // year's token index, or -1.
 func yearAfter(ts []ftok, k int, allowComma bool) int {
