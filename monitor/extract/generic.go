@@ -7,21 +7,28 @@ import (
 	"unicode"
 
 	readability "codeberg.org/readeck/go-readability/v2"
-	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
-// genericBody extracts the story of a page that has no body rule. Two
-// extractors vote: Readability (codeberg.org/readeck/go-readability) finds
-// the story with high recall but keeps what trails it (an "about us"
-// paragraph, "more from" lists, a site footer); redline's own container
-// pick is precise about where the story ends but sometimes settles on a
-// fragment. Readability's paragraphs are kept from the first to the last
-// one the container pick also found, provided that span holds most of its
-// text; otherwise the two disagree on what the story is and Readability's
-// reading stands. Chosen by measurement on the article-extraction
-// benchmark (see the README).
-func genericBody(doc *goquery.Document, remove []Selector, ignore []*regexp.Regexp, dl deadline) (ps []string, note string, err error) {
+// genericBody reads the story of a page that has no body rule. Two
+// extractors vote on which blocks are the story: Readability
+// (codeberg.org/readeck/go-readability) finds it with high recall but keeps
+// what trails it (an "about us" paragraph, "more from" lists, a site
+// footer); redline's own container pick is precise about where the story
+// ends but sometimes settles on a fragment. combine keeps Readability's
+// paragraphs from the first to the last one the container pick also found.
+// The vote then becomes a Reading of the page as parsed here: the
+// containers the voted blocks came from, read whole (lists, tables, boxes,
+// link paragraphs in the story's flow) from the first voted block to the
+// last, minus furniture; what is left out inside them is the Reading's
+// Skip. The paragraphs are that Reading read back by read, so replaying it
+// (Rules.Anchor) gives the same text. Chosen by measurement on the
+// article-extraction benchmark (see the README).
+//
+// The page is stripped of furniture in place; all is every block left on
+// it, for the Article's Blocks.
+func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []string, rd Reading, all []block, note string, err error) {
 	// Readability works on its own copy of the page, so it runs first, on
 	// the page as served. Its cost grows faster than the page and it
 	// cannot be interrupted, so a markup bomb would run far past the
@@ -30,31 +37,203 @@ func genericBody(doc *goquery.Document, remove []Selector, ignore []*regexp.Rege
 	var theirs []string
 	parser := readability.NewParser()
 	parser.KeepClasses = true // removeJunk reads them
-	if n := countElements(doc.Nodes[0], readabilityMaxElements+1); n > readabilityMaxElements {
+	if n := countElements(doc, readabilityMaxElements+1); n > readabilityMaxElements {
 		note = fmt.Sprintf("readability skipped: more than %d elements", readabilityMaxElements)
-	} else if art, err := parser.ParseDocument(doc.Nodes[0], nil); err == nil && art.Node != nil {
+	} else if art, err := parser.ParseDocument(doc, nil); err == nil && art.Node != nil {
 		root := art.Node
-		if err := strip(root, remove, dl); err != nil {
-			return nil, "", err
+		if err := strip(root, r.Remove, dl, nil); err != nil {
+			return nil, Reading{}, nil, "", err
 		}
-		removeJunk(root)
-		theirs = paragraphs(root, ignore)
+		removeJunk(root, nil)
+		theirs = paragraphs(root, r.Ignore)
 	}
 
-	root := doc.Nodes[0]
-	if err := strip(root, remove, dl); err != nil {
-		return nil, "", err
+	if err := strip(doc, r.Remove, dl, ex); err != nil {
+		return nil, Reading{}, nil, "", err
 	}
-	removeJunk(root)
+	removeJunk(doc, ex, holders(doc, theirs, r.Ignore))
 	roots, err := pickRoots(doc, dl)
 	if err != nil {
-		return nil, "", err
+		return nil, Reading{}, nil, "", err
 	}
 	var ours []string
 	for _, n := range roots {
-		ours = append(ours, paragraphs(n, ignore)...)
+		ours = append(ours, paragraphs(n, r.Ignore)...)
 	}
-	return combine(theirs, ours), note, nil
+	story := combine(theirs, ours)
+	all = blocks(doc, r.Ignore)
+	voted := votedKeys(story, all)
+	furn := furniture(all)
+	kept := make([]bool, len(all))
+	keptLen := 0
+	// A short text found in several places ("Advertisement", "By Staff")
+	// says nothing about where the story is.
+	seen := make(map[string]int, len(all))
+	for _, b := range all {
+		seen[b.key]++
+	}
+	for i, b := range all {
+		kept[i] = voted[b.key] && !furn[i] && (seen[b.key] == 1 || len(b.text) >= 80)
+		if kept[i] {
+			keptLen += len(b.text)
+		}
+	}
+	storyLen := 0
+	for _, p := range story {
+		storyLen += len(p)
+	}
+	if 2*keptLen < storyLen {
+		// Readability rebuilt the story's markup (loose text into new
+		// paragraphs) so that it is not blocks of this page: its text
+		// stands, and the page has no reading to replay.
+		for _, b := range all {
+			ex.add(b, false, "generic vote: not the story")
+		}
+		return story, Reading{Method: "generic"}, all, note, nil
+	}
+	containers := containersOf(all, kept)
+	if len(containers) == 0 {
+		containers = roots
+	}
+	rd = Reading{Method: "generic", Containers: pathsOf(doc, containers)}
+
+	// The paths may name more elements than the vote's containers (siblings
+	// of the same kind): a story in several parts is read whole.
+	picked := map[*html.Node]bool{}
+	for _, n := range containers {
+		picked[n] = true
+	}
+	var cb []block
+	var extra []bool
+	for _, n := range resolve(doc, rd.Containers) {
+		bs := blocks(n, r.Ignore)
+		story := false
+		if !picked[n] {
+			text, size := 0, 0
+			for _, b := range bs {
+				size += len(b.text)
+				if !b.links {
+					text += len(b.text)
+				}
+			}
+			story = 2*text >= size
+		}
+		for range bs {
+			extra = append(extra, story)
+		}
+		cb = append(cb, bs...)
+	}
+	cfurn := furniture(cb)
+	first, last := -1, -1
+	for i, b := range cb {
+		if (voted[b.key] || extra[i]) && !cfurn[i] {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	keep := map[string]bool{}
+	for i, b := range cb {
+		if !cfurn[i] && first <= i && i <= last && (voted[b.key] || extra[i] || readerBlock(b)) {
+			keep[b.key] = true
+		}
+	}
+	skip := map[string]bool{}
+	for i, b := range cb {
+		if !cfurn[i] && !keep[b.key] && !skip[b.key] {
+			skip[b.key] = true
+			rd.Skip = append(rd.Skip, b.key)
+		}
+	}
+	if ex != nil {
+		in := map[*html.Node]bool{}
+		for _, b := range cb {
+			in[b.node] = true
+		}
+		for _, b := range all {
+			if !in[b.node] {
+				ex.add(b, false, "outside the story")
+			}
+		}
+	}
+	ps, _, _ = read(doc, rd.Containers, skip, r.Ignore, "generic vote", ex)
+	return ps, rd, all, note, nil
+}
+
+// readerBlock is a block that reads as text between the story's first and
+// last paragraphs, though the vote left it out: a paragraph, list item,
+// heading, table row, or a sentence of five words or more (a box's text);
+// not a stray label, number or timestamp.
+func readerBlock(b block) bool {
+	if b.node != nil && (paraTags[b.node.DataAtom] || b.node.DataAtom == atom.Tr || b.node.DataAtom == atom.Dd || b.node.DataAtom == atom.Dt) {
+		return true
+	}
+	return len(strings.FieldsFunc(b.text, notWord)) >= 5
+}
+
+// votedKeys are the keys of the page's blocks that are the story's
+// paragraphs, or, when Readability merged or re-split the page's text,
+// that stand whole inside one of them.
+func votedKeys(story []string, all []block) map[string]bool {
+	voted := make(map[string]bool, len(story))
+	for _, p := range story {
+		voted[BlockKey(p)] = true
+	}
+	matched := 0
+	for _, b := range all {
+		if voted[b.key] {
+			matched++
+		}
+	}
+	if matched >= len(story) {
+		return voted
+	}
+	var big strings.Builder
+	big.WriteByte(' ')
+	for _, p := range story {
+		big.WriteString(wordKey(p))
+		big.WriteString(" \n ")
+	}
+	text := big.String()
+	for _, b := range all {
+		if voted[b.key] || b.links {
+			continue
+		}
+		if wk := wordKey(b.text); strings.Count(wk, " ") >= 2 && strings.Contains(text, " "+wk+" ") {
+			voted[b.key] = true
+		}
+	}
+	return voted
+}
+
+// holders are the elements of the stripped page holding at least half of
+// the text of paragraphs that Readability read as the story.
+func holders(doc *html.Node, theirs []string, ignore []*regexp.Regexp) map[*html.Node]bool {
+	if len(theirs) == 0 {
+		return nil
+	}
+	keys := make(map[string]bool, len(theirs))
+	for _, p := range theirs {
+		keys[BlockKey(p)] = true
+	}
+	held := map[*html.Node]int{}
+	total := 0
+	for _, b := range blocks(doc, ignore) {
+		if keys[b.key] {
+			total += len(b.text)
+			for n := b.node; n != nil; n = n.Parent {
+				held[n] += len(b.text)
+			}
+		}
+	}
+	out := map[*html.Node]bool{}
+	for n, k := range held {
+		if total > 0 && 2*k >= total {
+			out[n] = true
+		}
+	}
+	return out
 }
 
 // readabilityMaxElements is far above a real article page (a few

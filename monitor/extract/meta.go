@@ -15,28 +15,42 @@ import (
 // schema.org, microformats). Constant text, so compiling at start-up cannot
 // fail once tests pass.
 var (
-	selOGTitle     = mustSelector(`meta[property="og:title"], meta[name="og:title"]`)
-	selArticleH1   = mustSelector(`article h1, [itemprop=articleBody] h1, main h1`)
-	selTitle       = mustSelector(`title`)
-	selAnyH1       = mustSelector(`h1`)
-	selMetaAuthor  = mustSelector(`meta[name="author" i], meta[property="author"]`)
-	selRelAuthor   = mustSelector(`[rel~="author"]`)
-	selBylineClass = mustSelector(`.byline, [itemprop=author]`)
-	selPublished   = mustSelector(`meta[property="article:published_time"], meta[name="article:published_time"], [itemprop=datePublished]`)
-	selModified    = mustSelector(`meta[property="article:modified_time"], meta[name="article:modified_time"], [itemprop=dateModified], meta[property="og:updated_time"]`)
-	selArticleTime = mustSelector(`article time[datetime]`)
-	selTime        = mustSelector(`time[datetime]`)
-	selCanonical   = mustSelector(`link[rel~="canonical"][href]`)
-	selSiteName    = mustSelector(`meta[property="og:site_name"], meta[name="application-name"]`)
-	selJSONLD      = mustSelector(`script[type="application/ld+json" i]`)
+	selOGTitle         = mustSelector(`meta[property="og:title"], meta[name="og:title"]`)
+	selArticleH1       = mustSelector(`article h1, [itemprop=articleBody] h1, main h1`)
+	selTitle           = mustSelector(`title`)
+	selAnyH1           = mustSelector(`h1`)
+	selMetaAuthor      = mustSelector(`meta[name="author" i], meta[property="author"]`)
+	selRelAuthor       = mustSelector(`[rel~="author"]`)
+	selBylineClass     = mustSelector(`.byline, [itemprop=author]`)
+	selPublished       = mustSelector(`meta[property="article:published_time"], meta[name="article:published_time"], [itemprop=datePublished]`)
+	selModified        = mustSelector(`meta[property="article:modified_time"], meta[name="article:modified_time"], [itemprop=dateModified], meta[property="og:updated_time"]`)
+	selArticleTime     = mustSelector(`article time[datetime]`)
+	selTime            = mustSelector(`time[datetime]`)
+	selCanonical       = mustSelector(`link[rel~="canonical"][href]`)
+	selSiteName        = mustSelector(`meta[property="og:site_name"], meta[name="application-name"]`)
+	selJSONLD          = mustSelector(`script[type="application/ld+json" i]`)
+	selOGDescription   = mustSelector(`meta[property="og:description"], meta[name="og:description"]`)
+	selMetaDescription = mustSelector(`meta[name="description" i]`)
 )
 
 // metadata reads everything but the body. It runs before the body pass
 // strips the page: JSON-LD lives in <script>, and the headline and byline
 // often sit in a <header>. The error is the deadline's.
-func metadata(doc *goquery.Document, r Rules, pageURL string, dl deadline) (Article, error) {
+//
+// It also returns the page's summaries (og:description, meta description,
+// JSON-LD description): dek candidates, used only when shown on the page.
+func metadata(doc *goquery.Document, r Rules, pageURL string, dl deadline) (Article, []string, error) {
 	q := &query{doc: doc.Nodes[0], dl: dl}
 	jsonLD := readJSONLD(q)
+	var summaries []string
+	for _, s := range []Selector{selOGDescription, selMetaDescription} {
+		if t := firstAttr(q.nodes(s), "content"); t != "" {
+			summaries = append(summaries, t)
+		}
+	}
+	if jsonLD.description != "" {
+		summaries = append(summaries, collapse(jsonLD.description))
+	}
 	a := Article{
 		Title:        title(q, r.Title, jsonLD),
 		Byline:       byline(q, r.Byline, jsonLD),
@@ -46,9 +60,9 @@ func metadata(doc *goquery.Document, r Rules, pageURL string, dl deadline) (Arti
 		Lang:         collapse(doc.Find("html").First().AttrOr("lang", "")),
 	}
 	if q.err != nil {
-		return Article{}, q.err
+		return Article{}, nil, q.err
 	}
-	return a, nil
+	return a, summaries, nil
 }
 
 // query runs selectors over one document under its deadline. It keeps the
@@ -246,6 +260,7 @@ func canonical(q *query, pageURL string) string {
 // ld is what redline reads from schema.org JSON-LD.
 type ld struct {
 	headline, author, published, modified string
+	description                           string // the article's summary, a dek candidate
 }
 
 // readJSONLD reads the first article-typed object across the page's JSON-LD
@@ -270,6 +285,9 @@ func readJSONLD(q *query) ld {
 	for _, o := range append(articles, others...) {
 		if out.headline == "" && isArticleType(o["@type"]) {
 			out.headline = ldString(o["headline"])
+		}
+		if out.description == "" && isArticleType(o["@type"]) {
+			out.description = ldString(o["description"])
 		}
 		if out.author == "" {
 			out.author = ldAuthor(o["author"])

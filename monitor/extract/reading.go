@@ -1,0 +1,325 @@
+package extract
+
+import (
+	"fmt"
+	"hash/fnv"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// BlockKey is a stable key of a block's words: the hex of a 64-bit FNV-1a
+// hash of its words joined by single spaces. Spacing, punctuation and the
+// blockquote mark do not change it; any word does.
+func BlockKey(text string) string {
+	h := fnv.New64a()
+	first := true
+	for w := range strings.FieldsFuncSeq(text, notWord) {
+		if !first {
+			h.Write([]byte{' '})
+		}
+		first = false
+		h.Write([]byte(w))
+	}
+	return fmt.Sprintf("%016x", h.Sum64())
+}
+
+// Element paths name a container the same way on every version of a page:
+// "html > body > main#content > div.article-body", each step the tag, the
+// id and the sorted class names. Ids and classes holding a digit are left
+// out ("post-12345", "mt-8"): they change between pages and versions.
+// Sibling elements with the same step are all matched, so a story split
+// into several "div.story-part" blocks is one path; no step counts
+// positions, so an ad inserted before the story does not move it.
+
+// step is n's part of an element path.
+func step(n *html.Node) string {
+	var b strings.Builder
+	b.WriteString(n.Data)
+	if id := strings.TrimSpace(attr(n, "id")); id != "" && stableName(id) {
+		b.WriteByte('#')
+		b.WriteString(id)
+	}
+	classes := strings.Fields(attr(n, "class"))
+	slices.Sort(classes)
+	for i, c := range classes {
+		if stableName(c) && (i == 0 || classes[i-1] != c) {
+			b.WriteByte('.')
+			b.WriteString(c)
+		}
+	}
+	return b.String()
+}
+
+// stableName is a class or id that says what an element is rather than
+// which one it is or how it is styled this week.
+func stableName(s string) bool {
+	if len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if '0' <= c && c <= '9' || c == '>' || c == ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+const pathSep = " > "
+
+// elementPath is n's path from the document's root element.
+func elementPath(n *html.Node) string {
+	var steps []string
+	for ; n != nil && n.Type == html.ElementNode; n = n.Parent {
+		steps = append(steps, step(n))
+	}
+	slices.Reverse(steps)
+	return strings.Join(steps, pathSep)
+}
+
+// resolve returns every element of doc that the paths name, outermost
+// first and in document order.
+func resolve(doc *html.Node, paths []string) []*html.Node {
+	found := map[*html.Node]bool{}
+	for _, p := range paths {
+		cur := []*html.Node{doc}
+		for s := range strings.SplitSeq(p, pathSep) {
+			var next []*html.Node
+			for _, n := range cur {
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					if c.Type == html.ElementNode && c.Data == tagOf(s) && step(c) == s {
+						next = append(next, c)
+					}
+				}
+			}
+			cur = next
+		}
+		for _, n := range cur {
+			found[n] = true
+		}
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	var out []*html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if found[c] {
+				out = append(out, c)
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(doc)
+	return out
+}
+
+// tagOf is the tag name a path step starts with.
+func tagOf(step string) string {
+	if i := strings.IndexAny(step, "#."); i >= 0 {
+		return step[:i]
+	}
+	return step
+}
+
+// furniture marks the blocks of a reading that are navigation by their
+// place, not by their words: a block mostly made of links is kept when it
+// is a heading (a section's or an attached document's title), an item of
+// a list most of whose items are text, or a lone link paragraph between
+// two paragraphs of text in the same element ("Apply for the grant"); any
+// other is a link
+// list, a "Read more" line or a related-stories strip.
+func furniture(bs []block) []bool {
+	type tally struct{ items, links int }
+	lists := map[*html.Node]*tally{}
+	for _, b := range bs {
+		if b.node != nil && b.node.DataAtom == atom.Li {
+			t := lists[b.node.Parent]
+			if t == nil {
+				t = &tally{}
+				lists[b.node.Parent] = t
+			}
+			t.items++
+			if b.links {
+				t.links++
+			}
+		}
+	}
+	out := make([]bool, len(bs))
+	for i, b := range bs {
+		if !b.links {
+			continue
+		}
+		switch {
+		case b.node != nil && headingTags[b.node.DataAtom]:
+		case b.node != nil && b.node.DataAtom == atom.Li:
+			t := lists[b.node.Parent]
+			out[i] = 2*t.links >= t.items
+		default:
+			// In the story's flow: a sibling of the text paragraphs
+			// around it, not a box of its own between two parts.
+			out[i] = i == 0 || i == len(bs)-1 || bs[i-1].links || bs[i+1].links ||
+				!sameParent(b, bs[i-1]) && !sameParent(b, bs[i+1])
+		}
+	}
+	return out
+}
+
+func sameParent(a, b block) bool {
+	return a.node != nil && b.node != nil && a.node.Parent == b.node.Parent
+}
+
+var headingTags = tagSet(atom.H2, atom.H3, atom.H4, atom.H5, atom.H6)
+
+// read is a page's body read from the containers a Reading names: their
+// blocks minus furniture and minus the blocks whose keys skip holds. It
+// is the one way every reading (generic, anchor, template) turns into
+// paragraphs, so a reading can be replayed exactly.
+func read(doc *html.Node, paths []string, skip map[string]bool, ignore []*regexp.Regexp, why string, ex *explainer) (ps []string, kept, total int) {
+	var bs []block
+	for _, n := range resolve(doc, paths) {
+		bs = append(bs, blocks(n, ignore)...)
+	}
+	furn := furniture(bs)
+	for i, b := range bs {
+		total += len(b.text)
+		switch {
+		case furn[i]:
+			ex.add(b, false, "links")
+		case skip[b.key]:
+			ex.add(b, false, why+": left out")
+		default:
+			ex.add(b, true, why)
+			ps = append(ps, b.text)
+			kept += len(b.text)
+		}
+	}
+	return ps, kept, total
+}
+
+// containersOf returns the elements a story's kept blocks came from: each
+// kept block climbs to the highest ancestor (below <body>) whose block
+// text is mostly kept, so the container is as wide as the story and no
+// wider. (Sibling parts of a story split by ads share their path, and
+// resolve brings them all back.)
+func containersOf(all []block, kept []bool) []*html.Node {
+	const keptShare = 0.6
+	keptLen := map[*html.Node]int{}
+	allLen := map[*html.Node]int{}
+	textLen := map[*html.Node]int{} // non-link block text
+	for i, b := range all {
+		for n := b.node; n != nil && n.Type == html.ElementNode; n = n.Parent {
+			allLen[n] += len(b.text)
+			if kept[i] {
+				keptLen[n] += len(b.text)
+			}
+			if !b.links {
+				textLen[n] += len(b.text)
+			}
+		}
+	}
+	top := map[*html.Node]bool{}
+	for i, b := range all {
+		if !kept[i] || b.node == nil {
+			continue
+		}
+		n := b.node
+		for p := n.Parent; p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body && p.DataAtom != atom.Html; p = p.Parent {
+			if float64(keptLen[p]) < keptShare*float64(allLen[p]) {
+				break
+			}
+			n = p
+		}
+		top[n] = true
+	}
+	var out []*html.Node
+	for n := range top {
+		inner := false
+		for p := n.Parent; p != nil; p = p.Parent {
+			if top[p] {
+				inner = true
+				break
+			}
+		}
+		if !inner {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// pathsOf returns the distinct element paths of nodes, in document order.
+func pathsOf(doc *html.Node, nodes []*html.Node) []string {
+	set := map[*html.Node]bool{}
+	for _, n := range nodes {
+		set[n] = true
+	}
+	var out []string
+	for n := range doc.Descendants() {
+		if set[n] {
+			if p := elementPath(n); !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// Decision is what Explain says about one block of a page.
+type Decision struct {
+	Path string `json:"path"`
+	Text string `json:"text"`
+	Kept bool   `json:"kept"`
+	// Why: "rule", "anchor", "template", "generic vote", "generic vote:
+	// left out", "boilerplate (seen on N pages)", "links", "furniture:
+	// class share-bar", "furniture: <nav>", "outside the story", "dek".
+	Why string `json:"why"`
+}
+
+// explainer collects Decisions; nil collects nothing, so the extraction
+// path pays for Explain only when asked.
+type explainer struct {
+	out  []Decision
+	seen map[*html.Node]bool
+}
+
+func (e *explainer) add(b block, kept bool, why string) {
+	if e == nil {
+		return
+	}
+	e.out = append(e.out, Decision{Path: elementPath(b.node), Text: b.text, Kept: kept, Why: why})
+}
+
+// removed records an element taken out before blocks were read.
+func (e *explainer) removed(n *html.Node, why string) {
+	if e == nil {
+		return
+	}
+	t := collapse(nodeText(n))
+	if t == "" {
+		return
+	}
+	if len(t) > 200 {
+		i := 200
+		for i > 0 && !utf8.RuneStart(t[i]) {
+			i--
+		}
+		t = t[:i] + "…"
+	}
+	e.out = append(e.out, Decision{Path: elementPath(n), Text: t, Why: why})
+}
+
+// skipOr is the Skip of an anchor, or else a template's boilerplate.
+func (rd *Reading) skipOr(t *Template) []string {
+	if rd != nil {
+		return rd.Skip
+	}
+	return t.Boilerplate
+}
