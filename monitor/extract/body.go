@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -483,18 +484,44 @@ func (c *collector) flush() {
 // insert and remove at will, so they never show up as a change, and control
 // characters: a NUL would make a PostgreSQL text column refuse the version.
 func collapse(s string) string {
-	s = strings.Map(func(r rune) rune {
+	// One pass: most text is ASCII, and a builder sized once beats
+	// strings.Map, Fields and Join's three copies.
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false // a space is pending
+	for i := 0; i < len(s); {
+		c := s[i]
+		var r rune
+		size := 1
+		if c < utf8.RuneSelf {
+			r = rune(c)
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
 		switch {
 		case r == '\u200b', r == '\u2060', r == '\ufeff', r == '\u00ad':
-			return -1
-		case unicode.IsSpace(r):
-			return r
-		case unicode.IsControl(r):
-			return -1
+			continue
+		case r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || r == '\v' || r >= 0x80 && unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case r < 0x20 || r == 0x7f || r >= 0x80 && unicode.IsControl(r):
+			continue
 		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteRune(utf8.RuneError) // an invalid byte, as strings.Map did
+		case size == 1:
+			b.WriteByte(c)
+		default:
+			b.WriteString(s[i-size : i])
+		}
+	}
+	return b.String()
 }
 
 // nodeText returns the text below n, with a space at each block boundary and
