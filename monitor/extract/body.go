@@ -51,6 +51,10 @@ var junkTokens = map[string]bool{
 	"breadcrumbs": true, "tags": true, "toolbar": true, "timestamp": true, "sidebar": true,
 	"modal": true, "popup": true, "overlay": true, "banner": true,
 	"caption": true, "credit": true, "credits": true, "bio": true,
+	// The page's own change history and metadata block ("Published 3
+	// May", "Last updated", "See all updates"): it grows with every
+	// edit and is not the story.
+	"history": true, "metadata": true,
 }
 
 // junkNames are whole class names whose words alone are too common to match.
@@ -120,11 +124,7 @@ func strip(root *html.Node, remove []Selector, dl deadline, ex *explainer) error
 // furniture. An element that holds at least half of root's paragraph text is
 // kept whatever it is called: that is the story, not a widget, even when its
 // class is "story has-social-bar".
-//
-// Nodes in keep stay too: the generic pass protects the elements that
-// hold most of Readability's story from a site-wide class word
-// ("l-sidebar-fixed" around the article body).
-func removeJunk(root *html.Node, ex *explainer, keep ...map[*html.Node]bool) {
+func removeJunk(root *html.Node, ex *explainer) {
 	ptext := map[*html.Node]int{}
 	total := paraText(root, ptext)
 	var walk func(n *html.Node)
@@ -132,7 +132,7 @@ func removeJunk(root *html.Node, ex *explainer, keep ...map[*html.Node]bool) {
 		for c := n.FirstChild; c != nil; {
 			next := c.NextSibling
 			if c.Type == html.ElementNode {
-				if why := junkWhy(c); why != "" && (total == 0 || 2*ptext[c] < total) && (len(keep) == 0 || !keep[0][c]) {
+				if why := junkWhy(c); why != "" && (total == 0 || 2*ptext[c] < total) {
 					ex.removed(c, "furniture: "+why)
 					n.RemoveChild(c)
 				} else {

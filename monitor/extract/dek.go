@@ -67,7 +67,7 @@ func findDek(doc *html.Node) string {
 				}
 			}
 			if seenH1 && c.DataAtom == atom.P {
-				if t, l := textStats(c); t-l > 200 {
+				if t, l := textStats(c); t-l > 50 {
 					if long++; long >= 2 {
 						return true
 					}

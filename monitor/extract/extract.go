@@ -235,6 +235,15 @@ func explain(p Page, r Rules, explaining bool) (Article, []Decision, error) {
 	return a, ex.out, nil
 }
 
+// explainAgain extracts p with other rules, its decisions replacing ex's.
+func explainAgain(p Page, r Rules, ex *explainer) (Article, error) {
+	a, dd, err := explain(p, r, ex != nil)
+	if ex != nil {
+		ex.out = dd
+	}
+	return a, err
+}
+
 func extract(p Page, r Rules, ex *explainer) (Article, error) {
 	dl := newDeadline(r.Timeout)
 	ct := http.DetectContentType(p.Body)
@@ -314,12 +323,19 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 			a.Paragraphs = append(a.Paragraphs, b.text)
 		}
 		a.Reading = Reading{Method: "rule", Containers: pathsOf(root, roots)}
+	case r.Anchor != nil && len(r.Anchor.Containers) == 0 && r.Template == nil:
+		// The previous version was read without containers (Readability's
+		// text stood alone): it is read the same way, generically.
+		g := r
+		g.Anchor = nil
+		return explainAgain(p, g, ex)
 	case r.Anchor != nil || r.Template != nil:
+		if r.Anchor != nil && len(r.Anchor.Containers) == 0 {
+			r.Anchor = nil
+		}
 		if err := strip(root, r.Remove, dl, ex); err != nil {
 			return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
 		}
-		removeJunk(root, ex)
-		all = blocks(root, r.Ignore)
 		method, paths, skip, why := "anchor", []string(nil), map[string]bool{}, "anchor"
 		if r.Anchor != nil {
 			paths = r.Anchor.Containers
@@ -332,10 +348,14 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 				skip[k] = true
 			}
 		}
+		removeJunk(root, ex)
+		all = blocks(root, r.Ignore)
 		ps, kept, total := read(root, paths, skip, r.Ignore, why, ex)
-		// The containers are gone, or hold mostly what was left out: the
-		// page's structure changed, and this reading would lose the story.
-		if kept == 0 || 10*kept < 3*total {
+		// The containers are gone (or hold nothing to read): the page's
+		// structure changed. A template that keeps far less than its
+		// container holds was taught wrong by other pages: it must not
+		// reduce this one to nothing.
+		if kept == 0 || r.Anchor == nil && 10*kept < 3*total {
 			g := r
 			g.Anchor, g.Template = nil, nil
 			ga, dd, err := explain(p, g, ex != nil)

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -51,7 +50,7 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	if err := strip(doc, r.Remove, dl, ex); err != nil {
 		return nil, Reading{}, nil, "", err
 	}
-	removeJunk(doc, ex, holders(doc, theirs, r.Ignore))
+	removeJunk(doc, ex)
 	roots, err := pickRoots(doc, dl)
 	if err != nil {
 		return nil, Reading{}, nil, "", err
@@ -205,35 +204,6 @@ func votedKeys(story []string, all []block) map[string]bool {
 		}
 	}
 	return voted
-}
-
-// holders are the elements of the stripped page holding at least half of
-// the text of paragraphs that Readability read as the story.
-func holders(doc *html.Node, theirs []string, ignore []*regexp.Regexp) map[*html.Node]bool {
-	if len(theirs) == 0 {
-		return nil
-	}
-	keys := make(map[string]bool, len(theirs))
-	for _, p := range theirs {
-		keys[BlockKey(p)] = true
-	}
-	held := map[*html.Node]int{}
-	total := 0
-	for _, b := range blocks(doc, ignore) {
-		if keys[b.key] {
-			total += len(b.text)
-			for n := b.node; n != nil; n = n.Parent {
-				held[n] += len(b.text)
-			}
-		}
-	}
-	out := map[*html.Node]bool{}
-	for n, k := range held {
-		if total > 0 && 2*k >= total {
-			out[n] = true
-		}
-	}
-	return out
 }
 
 // readabilityMaxElements is far above a real article page (a few

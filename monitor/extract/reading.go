@@ -172,6 +172,10 @@ func furniture(bs []block) []bool {
 	return out
 }
 
+// looseShare bounds the text left out that a container may hold beyond
+// its story, as a share of the story's.
+const looseShare = 0.05
+
 func sameParent(a, b block) bool {
 	return a.node != nil && b.node != nil && a.node.Parent == b.node.Parent
 }
@@ -210,18 +214,15 @@ func read(doc *html.Node, paths []string, skip map[string]bool, ignore []*regexp
 // wider. (Sibling parts of a story split by ads share their path, and
 // resolve brings them all back.)
 func containersOf(all []block, kept []bool) []*html.Node {
-	const keptShare = 0.6
 	keptLen := map[*html.Node]int{}
-	allLen := map[*html.Node]int{}
-	textLen := map[*html.Node]int{} // non-link block text
+	loose := map[*html.Node]int{} // text of blocks neither kept nor links
 	for i, b := range all {
 		for n := b.node; n != nil && n.Type == html.ElementNode; n = n.Parent {
-			allLen[n] += len(b.text)
-			if kept[i] {
+			switch {
+			case kept[i]:
 				keptLen[n] += len(b.text)
-			}
-			if !b.links {
-				textLen[n] += len(b.text)
+			case !b.links:
+				loose[n] += len(b.text)
 			}
 		}
 	}
@@ -231,8 +232,22 @@ func containersOf(all []block, kept []bool) []*html.Node {
 			continue
 		}
 		n := b.node
+		// A paragraph is never a container of its own: the element
+		// around it is, so a paragraph added next to it is read.
+		for paraTags[n.DataAtom] || n.DataAtom == atom.Tr || n.DataAtom == atom.Tbody || n.DataAtom == atom.Ul || n.DataAtom == atom.Ol {
+			if p := n.Parent; p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body && p.DataAtom != atom.Html {
+				n = p
+				continue
+			}
+			break
+		}
+		// Climb while the wider element adds story (the other parts of a
+		// story split by ads) and next to no text that was left out (a
+		// rail with a timestamp, a teaser): that text would change on
+		// its own and be read as an edit.
 		for p := n.Parent; p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body && p.DataAtom != atom.Html; p = p.Parent {
-			if float64(keptLen[p]) < keptShare*float64(allLen[p]) {
+			added := loose[p] - loose[n]
+			if added > 0 && float64(added) > looseShare*float64(keptLen[p]) {
 				break
 			}
 			n = p

@@ -149,6 +149,16 @@ func (m *SiteModel) Template() *Template {
 // about the host's text, not its layout.
 func (m *SiteModel) Recheck(templated, generic Article) (agree bool) {
 	m.Checks++
+	// The generic reading keeps what the template knows as boilerplate;
+	// that difference is the template's point, not a disagreement.
+	var boiler map[string]bool
+	if t := m.Template(); t != nil {
+		boiler = make(map[string]bool, len(t.Boilerplate))
+		for _, k := range t.Boilerplate {
+			boiler[k] = true
+		}
+	}
+	generic.Paragraphs = slices.DeleteFunc(slices.Clone(generic.Paragraphs), func(p string) bool { return boiler[BlockKey(p)] })
 	agree = wordAgreement(templated, generic) >= 0.9
 	if agree {
 		m.Misses = 0
