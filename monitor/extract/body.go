@@ -157,11 +157,12 @@ func junkWhy(n *html.Node) string {
 		return "role " + role
 	}
 	for _, k := range []string{"class", "id"} {
-		for _, name := range strings.Fields(strings.ToLower(attr(n, k))) {
-			if junkNames[name] {
+		for _, name := range strings.Fields(attr(n, k)) {
+			lower := strings.ToLower(name)
+			if junkNames[lower] {
 				return k + " " + name
 			}
-			for _, w := range strings.FieldsFunc(name, notAlnum) {
+			for _, w := range strings.FieldsFunc(camelSpaced(name), notAlnum) {
 				if junkTokens[w] {
 					return k + " " + name
 				}
@@ -169,6 +170,24 @@ func junkWhy(n *html.Node) string {
 		}
 	}
 	return ""
+}
+
+// camelSpaced lowers name, with a space where a lower-case letter or digit
+// meets an upper-case one: "PromoSmall-title" reads "promo small-title",
+// "GoogleDfpAd" "google dfp ad".
+func camelSpaced(name string) string {
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			if i > 0 && ('a' <= name[i-1] && name[i-1] <= 'z' || '0' <= name[i-1] && name[i-1] <= '9') {
+				b.WriteByte(' ')
+			}
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 func notAlnum(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') }

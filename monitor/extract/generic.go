@@ -99,23 +99,31 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	// The paths may name more elements than the vote's containers (siblings
 	// of the same kind): a story in several parts is read whole.
 	picked := map[*html.Node]bool{}
+	parents := map[*html.Node]bool{}
 	for _, n := range containers {
 		picked[n] = true
+		parents[n.Parent] = true
 	}
 	var cb []block
 	var extra []bool
 	for _, n := range resolve(doc, rd.Containers) {
 		bs := blocks(n, r.Ignore)
 		story := false
-		if !picked[n] {
-			text, size := 0, 0
+		if !picked[n] && parents[n.Parent] {
+			// A part of the story the vote missed stands next to the
+			// parts it found, has paragraphs of its own, and next to no
+			// links; a teaser card has one line under a linked title.
+			text, size, paras := 0, 0, 0
 			for _, b := range bs {
 				size += len(b.text)
 				if !b.links {
 					text += len(b.text)
+					if len(b.text) >= 80 {
+						paras++
+					}
 				}
 			}
-			story = 2*text >= size
+			story = paras >= 2 && 10*text >= 9*size
 		}
 		for range bs {
 			extra = append(extra, story)

@@ -131,7 +131,8 @@ func tagOf(step string) string {
 
 // furniture marks the blocks of a reading that are navigation by their
 // place, not by their words: a block mostly made of links is kept when it
-// is a heading (a section's or an attached document's title), an item of
+// links a document (an attachment's title), is a heading between text
+// paragraphs (a section's title), an item of
 // a list most of whose items are text, or a lone link paragraph between
 // two paragraphs of text in the same element ("Apply for the grant"); any
 // other is a link
@@ -158,15 +159,22 @@ func furniture(bs []block) []bool {
 			continue
 		}
 		switch {
+		case b.node != nil && linksDocument(b.node):
+			// An attached document's title: part of what the page says.
 		case b.node != nil && headingTags[b.node.DataAtom]:
+			// A linked heading in the story's flow is a section's title;
+			// one followed by more links is a teaser card's.
+			out[i] = i == 0 || i == len(bs)-1 || bs[i-1].links || bs[i+1].links
 		case b.node != nil && b.node.DataAtom == atom.Li:
 			t := lists[b.node.Parent]
 			out[i] = 2*t.links >= t.items
 		default:
 			// In the story's flow: a sibling of the text paragraphs
-			// around it, not a box of its own between two parts.
+			// around it, not a box of its own between two parts; and a
+			// call to action, not a promoted headline.
 			out[i] = i == 0 || i == len(bs)-1 || bs[i-1].links || bs[i+1].links ||
-				!sameParent(b, bs[i-1]) && !sameParent(b, bs[i+1])
+				!sameParent(b, bs[i-1]) && !sameParent(b, bs[i+1]) || promoLine(b.text) ||
+				heading(bs[i-1]) // "Explore further", "Related": the link is what it announces
 		}
 	}
 	return out
@@ -175,6 +183,46 @@ func furniture(bs []block) []bool {
 // looseShare bounds the text left out that a container may hold beyond
 // its story, as a share of the story's.
 const looseShare = 0.05
+
+// promoLine tells a promoted link ("READ MORE: Plague confirmed in
+// Beijing", "SEAN SPICER ELIMINATED FROM 'DANCING WITH THE STARS'", another
+// story's headline) from a call to action in the story ("Apply for the
+// grant"): a label ending in a colon, capitals throughout, or more than
+// eight words.
+func promoLine(s string) bool {
+	if label, _, ok := strings.Cut(s, ":"); ok && len(strings.FieldsFunc(label, notWord)) <= 3 {
+		return true
+	}
+	words := strings.FieldsFunc(s, notWord)
+	if len(words) > 8 {
+		return true
+	}
+	return len(words) >= 3 && strings.ToUpper(s) == s && strings.ToLower(s) != s
+}
+
+// documentExts are the file types of attached documents.
+var documentExts = []string{".pdf", ".doc", ".docx", ".odt", ".rtf", ".txt", ".xls", ".xlsx", ".ods", ".csv",
+	".ppt", ".pptx", ".odp", ".zip", ".epub"}
+
+// linksDocument reports whether n holds a link to a document file.
+func linksDocument(n *html.Node) bool {
+	for d := range n.Descendants() {
+		if d.Type == html.ElementNode && d.DataAtom == atom.A {
+			href := strings.ToLower(attr(d, "href"))
+			if i := strings.IndexAny(href, "?#"); i >= 0 {
+				href = href[:i]
+			}
+			for _, ext := range documentExts {
+				if strings.HasSuffix(href, ext) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func heading(b block) bool { return b.node != nil && headingTags[b.node.DataAtom] }
 
 func sameParent(a, b block) bool {
 	return a.node != nil && b.node != nil && a.node.Parent == b.node.Parent
@@ -242,12 +290,13 @@ func containersOf(all []block, kept []bool) []*html.Node {
 			break
 		}
 		// Climb while the wider element adds story (the other parts of a
-		// story split by ads) and next to no text that was left out (a
+		// story split by ads), and only then, and next to no text that
+		// was left out (a
 		// rail with a timestamp, a teaser): that text would change on
 		// its own and be read as an edit.
 		for p := n.Parent; p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body && p.DataAtom != atom.Html; p = p.Parent {
 			added := loose[p] - loose[n]
-			if added > 0 && float64(added) > looseShare*float64(keptLen[p]) {
+			if keptLen[p] == keptLen[n] || added > 0 && float64(added) > looseShare*float64(keptLen[p]) {
 				break
 			}
 			n = p
