@@ -86,12 +86,11 @@ func tagSet(tags ...atom.Atom) map[atom.Atom]bool {
 // (ASP.NET) or that wrap the story in <header> have their story inside.
 func strip(root *html.Node, remove []Selector, dl deadline, ex *explainer) error {
 	var doomed []*html.Node
-	ptext := map[*html.Node]int{}
-	total := paraText(root, ptext)
+	total := paraText(root)
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == html.ElementNode && stripTags[c.DataAtom] && (!wrapperTags[c.DataAtom] || total == 0 || 2*ptext[c] < total) {
+			if c.Type == html.ElementNode && stripTags[c.DataAtom] && (!wrapperTags[c.DataAtom] || total == 0 || 2*paraText(c) < total) {
 				doomed = append(doomed, c)
 				ex.removed(c, "furniture: <"+c.Data+">")
 				continue
@@ -125,14 +124,13 @@ func strip(root *html.Node, remove []Selector, dl deadline, ex *explainer) error
 // kept whatever it is called: that is the story, not a widget, even when its
 // class is "story has-social-bar".
 func removeJunk(root *html.Node, ex *explainer) {
-	ptext := map[*html.Node]int{}
-	total := paraText(root, ptext)
+	total := paraText(root)
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; {
 			next := c.NextSibling
 			if c.Type == html.ElementNode {
-				if why := junkWhy(c); why != "" && (total == 0 || 2*ptext[c] < total) {
+				if why := junkWhy(c); why != "" && (total == 0 || 2*paraText(c) < total) {
 					ex.removed(c, "furniture: "+why)
 					n.RemoveChild(c)
 				} else {
@@ -192,22 +190,19 @@ func camelSpaced(name string) string {
 
 func notAlnum(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') }
 
-// paraText returns the non-link text of n's <p> descendants, recording it for
-// every element in memo. One pass, so hostile pages stay linear.
-func paraText(n *html.Node, memo map[*html.Node]int) int {
+// paraText returns the non-link text of n's <p> descendants. Callers ask
+// it of the page once and of the few elements they weigh, so a page costs
+// about two walks, whatever its nesting.
+func paraText(n *html.Node) int {
 	if n.Type == html.ElementNode && n.DataAtom == atom.P {
 		t, l := textStats(n)
-		memo[n] = t - l
 		return t - l
 	}
 	sum := 0
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type == html.ElementNode {
-			sum += paraText(c, memo)
+			sum += paraText(c)
 		}
-	}
-	if n.Type == html.ElementNode {
-		memo[n] = sum
 	}
 	return sum
 }
@@ -251,20 +246,20 @@ func nonSpace(s string) int {
 // provided it holds at least half the page's (a page whose only <article>s
 // are teaser cards has its story elsewhere); otherwise the densest block.
 func pickRoots(doc *html.Node, dl deadline) ([]*html.Node, error) {
-	ptext := map[*html.Node]int{}
-	total := paraText(doc, ptext)
+	total := paraText(doc)
 	for _, s := range []Selector{selArticleBody, selArticle, selMain} {
 		matches, err := s.find(doc, dl)
 		if err != nil {
 			return nil, fmt.Errorf("selector %q: %w", s, err)
 		}
 		var best *html.Node
-		for _, n := range matches {
-			if best == nil || ptext[n] > ptext[best] {
-				best = n
+		bestText := 0
+		for _, n := range outermost(matches) {
+			if t := paraText(n); best == nil || t > bestText {
+				best, bestText = n, t
 			}
 		}
-		if best != nil && ptext[best] > 0 && 2*ptext[best] >= total {
+		if best != nil && bestText > 0 && 2*bestText >= total {
 			return []*html.Node{best}, nil
 		}
 	}

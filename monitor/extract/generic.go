@@ -164,7 +164,7 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 			}
 		}
 	}
-	ps, _, _ = read(doc, rd.Containers, skip, r.Ignore, "generic vote", ex)
+	ps, _, _ = readBlocks(cb, skip, "generic vote", ex)
 	return ps, rd, all, note, nil
 }
 

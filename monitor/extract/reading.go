@@ -1,8 +1,6 @@
 package extract
 
 import (
-	"fmt"
-	"hash/fnv"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,16 +14,44 @@ import (
 // hash of its words joined by single spaces. Spacing, punctuation and the
 // blockquote mark do not change it; any word does.
 func BlockKey(text string) string {
-	h := fnv.New64a()
-	first := true
-	for w := range strings.FieldsFuncSeq(text, notWord) {
-		if !first {
-			h.Write([]byte{' '})
+	const (
+		offset = 14695981039346656037
+		prime  = 1099511628211
+	)
+	h := uint64(offset)
+	inWord, words := false, 0
+	for i := 0; i < len(text); {
+		c := text[i]
+		size := 1
+		word := false
+		if c < utf8.RuneSelf {
+			word = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(text[i:])
+			word = !notWord(r)
 		}
-		first = false
-		h.Write([]byte(w))
+		if word {
+			if !inWord && words > 0 {
+				h = (h ^ ' ') * prime
+			}
+			if !inWord {
+				words++
+			}
+			for j := i; j < i+size; j++ {
+				h = (h ^ uint64(text[j])) * prime
+			}
+		}
+		inWord = word
+		i += size
 	}
-	return fmt.Sprintf("%016x", h.Sum64())
+	var b [16]byte
+	const digits = "0123456789abcdef"
+	for i := 15; i >= 0; i-- {
+		b[i] = digits[h&0xf]
+		h >>= 4
+	}
+	return string(b[:])
 }
 
 // Element paths name a container the same way on every version of a page:
@@ -235,10 +261,20 @@ var headingTags = tagSet(atom.H2, atom.H3, atom.H4, atom.H5, atom.H6)
 // is the one way every reading (generic, anchor, template) turns into
 // paragraphs, so a reading can be replayed exactly.
 func read(doc *html.Node, paths []string, skip map[string]bool, ignore []*regexp.Regexp, why string, ex *explainer) (ps []string, kept, total int) {
+	return readBlocks(containerBlocks(doc, paths, ignore), skip, why, ex)
+}
+
+// containerBlocks are the blocks of the elements paths name, in order.
+func containerBlocks(doc *html.Node, paths []string, ignore []*regexp.Regexp) []block {
 	var bs []block
 	for _, n := range resolve(doc, paths) {
 		bs = append(bs, blocks(n, ignore)...)
 	}
+	return bs
+}
+
+// readBlocks keeps the blocks that are neither furniture nor in skip.
+func readBlocks(bs []block, skip map[string]bool, why string, ex *explainer) (ps []string, kept, total int) {
 	furn := furniture(bs)
 	for i, b := range bs {
 		total += len(b.text)
