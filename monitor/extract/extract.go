@@ -21,6 +21,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // Page is a fetched document.
@@ -259,6 +260,25 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 	if err != nil {
 		return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
 	}
+	// A page of a host whose template is known is cut down to its
+	// <head> and the template's container before it is parsed.
+	fast := false
+	if r.Body.IsZero() && r.Anchor == nil && r.Template != nil {
+		small, ok, err := cutTemplate(body, r.Template.Container, dl)
+		if err != nil {
+			return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
+		}
+		if !ok {
+			g := r
+			g.Template = nil
+			ga, err := explainAgain(p, g, ex)
+			if err == nil {
+				ga.Notes = append(ga.Notes, fmt.Sprintf("template of %s did not match: read generically", r.Template.Host))
+			}
+			return ga, err
+		}
+		body, fast = small, true
+	}
 	doc, err := goquery.NewDocumentFromReader(deadlineReader{bytes.NewReader(body), dl})
 	if err != nil {
 		switch {
@@ -343,7 +363,8 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 				skip[k] = true
 			}
 		} else {
-			method, paths, why = "template", []string{r.Template.Container}, "template"
+			// The cut document's <body> holds the container's elements.
+			method, paths, why = "template", pathsOf(root, bodyOf(root)), "template"
 			for _, k := range r.Template.Boilerplate {
 				skip[k] = true
 			}
@@ -375,6 +396,9 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 		}
 		a.Paragraphs = ps
 		a.Reading = Reading{Method: method, Containers: slices.Clone(paths), Skip: slices.Clone(r.Anchor.skipOr(r.Template))}
+		if fast {
+			a.Reading.Containers = []string{r.Template.Container}
+		}
 	default:
 		ps, rd, bs, note, err := genericBody(root, r, dl, ex)
 		if err != nil {
@@ -400,6 +424,16 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 		return Article{}, fmt.Errorf("extract %s: %w", p.URL, ErrEmpty)
 	}
 	return a, nil
+}
+
+// bodyOf is the document's <body>.
+func bodyOf(doc *html.Node) []*html.Node {
+	for n := range doc.Descendants() {
+		if n.Type == html.ElementNode && n.DataAtom == atom.Body {
+			return []*html.Node{n}
+		}
+	}
+	return nil
 }
 
 // textual reports whether a declared media type is one a page's text may

@@ -63,14 +63,17 @@ func BlockKey(text string) string {
 // positions, so an ad inserted before the story does not move it.
 
 // step is n's part of an element path.
-func step(n *html.Node) string {
+func step(n *html.Node) string { return stepOf(n.Data, attr(n, "id"), attr(n, "class")) }
+
+// stepOf is the path step of an element with this tag, id and class.
+func stepOf(tag, id, class string) string {
 	var b strings.Builder
-	b.WriteString(n.Data)
-	if id := strings.TrimSpace(attr(n, "id")); id != "" && stableName(id) {
+	b.WriteString(tag)
+	if id = strings.TrimSpace(id); id != "" && stableName(id) {
 		b.WriteByte('#')
 		b.WriteString(id)
 	}
-	classes := strings.Fields(attr(n, "class"))
+	classes := strings.Fields(class)
 	slices.Sort(classes)
 	for i, c := range classes {
 		if stableName(c) && (i == 0 || classes[i-1] != c) {

@@ -354,3 +354,48 @@ func TestTemplate_NeverReducesToNothing(t *testing.T) {
 		t.Errorf("collapsing template read %q by %q", b.Paragraphs, b.Reading.Method)
 	}
 }
+
+// TestTemplate_AgreesOnCorpus reads every benchmark page with a template
+// learned from the page's own generic reading (the fast path: the page cut
+// down to its head and container) and checks that the two readings agree,
+// as SiteModel.Recheck judges, on nearly every page.
+func TestTemplate_AgreesOnCorpus(t *testing.T) {
+	pages, _, ok := corpusPages(t)
+	if !ok {
+		t.Skip("benchmark pages not found (set REDLINE_EXTRACTION_PAGES); TestSiteModel_LearnsTemplate covers the fast path")
+	}
+	agree, total, fell := 0, 0, 0
+	for i, p := range pages {
+		page := extract.Page{URL: fmt.Sprint("https://example.com/", i), Body: p}
+		g, err := extract.Extract(page, extract.Rules{})
+		if err != nil || len(g.Reading.Containers) == 0 {
+			continue
+		}
+		m := extract.NewSiteModel("example.com")
+		for j := range 5 {
+			m.Observe(fmt.Sprint(page.URL, "?v=", j), extract.Article{Reading: g.Reading, Blocks: g.Reading.Skip})
+		}
+		tp := m.Template()
+		if tp == nil {
+			t.Fatalf("page %d: no template from %q", i, g.Reading.Containers)
+		}
+		a, err := extract.Extract(page, extract.Rules{Template: tp})
+		if err != nil {
+			t.Fatalf("page %d: %v", i, err)
+		}
+		total++
+		if a.Reading.Method != "template" {
+			fell++
+			continue
+		}
+		if m.Recheck(a, g) {
+			agree++
+		} else {
+			t.Logf("page %d: template %d paragraphs, generic %d", i, len(a.Paragraphs), len(g.Paragraphs))
+		}
+	}
+	t.Logf("%d pages: %d read by template and agreeing, %d fell back", total, agree, fell)
+	if agree < total*95/100 {
+		t.Errorf("template readings agree with generic on %d of %d pages, want 95%%", agree, total)
+	}
+}

@@ -1,0 +1,299 @@
+package extract
+
+import (
+	"bytes"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// cutTemplate is the template fast path's way around parsing the whole
+// page: one pass of the tokenizer (no tree) finds the elements at path and
+// returns a small document made of the page's <head>, its first <h1> and
+// those elements, which Extract then parses and reads. ok is false when no
+// element is at path (the layout changed, or the page's markup is too
+// loose for a tokenizer to follow): the page is then read generically.
+//
+// The tokenizer keeps a stack of open elements and applies the parser's
+// common implied ends (a block closes an open <p>, an <li> the previous
+// <li>, cells and rows each other); markup that needs the full tree
+// builder (a <tbody> it inserts, misnested tables) makes the path miss,
+// never match the wrong element.
+func cutTemplate(body []byte, path string, dl deadline) (small []byte, ok bool, err error) {
+	steps := strings.Split(path, pathSep)
+	if len(steps) < 2 || tagOf(steps[0]) != "html" {
+		return nil, false, nil
+	}
+	type open struct {
+		tag   string
+		match bool // this element and every one below it match path's steps
+	}
+	var (
+		stack        []open
+		nMatched     int // how many elements from the bottom match
+		pos          int // offset of the current token's end
+		inBody       bool
+		htmlTag      []byte // the <html> start tag, for its lang
+		head         bytes.Buffer
+		headAt       = -1 // start of a <title> or JSON-LD <script> being kept
+		captureAt    = -1 // start of the element being captured
+		captureDepth int  // its index in stack
+		h1At         = -1
+		h1Depth      int
+		h1           []byte
+		captures     [][]byte
+		tokens       int
+	)
+	z := html.NewTokenizer(bytes.NewReader(body))
+	// pop closes the top element; end is where it ends.
+	pop := func(end int) {
+		i := len(stack) - 1
+		if captureAt >= 0 && i == captureDepth {
+			captures = append(captures, body[captureAt:end])
+			captureAt = -1
+		}
+		if h1At >= 0 && i == h1Depth {
+			h1 = body[h1At:end]
+			h1At = -1
+		}
+		stack = stack[:i]
+		nMatched = min(nMatched, i)
+	}
+	popTo := func(tag string, stopAt map[string]bool, end int) {
+		for i := len(stack) - 1; i >= 0; i-- {
+			if stack[i].tag == tag {
+				for len(stack) > i {
+					pop(end)
+				}
+				return
+			}
+			if stopAt[stack[i].tag] {
+				return
+			}
+		}
+	}
+	// push opens an element; its id and class are read only when it may
+	// be on the path.
+	push := func(tag string, attrs bool, start int) {
+		d := len(stack)
+		m := false
+		if d < len(steps) && nMatched == d && tag == tagOf(steps[d]) {
+			var id, class string
+			if attrs {
+				id, class = idClass(z)
+			}
+			m = stepOf(tag, id, class) == steps[d]
+		}
+		stack = append(stack, open{tag: tag, match: m})
+		if m {
+			nMatched = d + 1
+			if d == len(steps)-1 && captureAt < 0 {
+				captureAt, captureDepth = start, d
+			}
+		}
+		if tag == "h1" && h1 == nil && h1At < 0 && captureAt < 0 {
+			h1At, h1Depth = start, d
+		}
+	}
+	for {
+		tt := z.Next()
+		start := pos
+		raw := z.Raw()
+		pos += len(raw)
+		if tokens++; tokens%4096 == 0 {
+			if err := dl.check(); err != nil {
+				return nil, false, err
+			}
+		}
+		switch tt {
+		case html.ErrorToken:
+			for len(stack) > 0 {
+				pop(len(body))
+			}
+			if len(captures) == 0 {
+				return nil, false, nil
+			}
+			var b bytes.Buffer
+			if htmlTag == nil {
+				htmlTag = []byte("<html>")
+			}
+			b.Write(htmlTag)
+			b.WriteString("<head>")
+			b.Write(head.Bytes())
+			b.WriteString("</head><body>")
+			b.Write(h1)
+			for _, c := range captures {
+				b.Write(c)
+			}
+			b.WriteString("</body></html>")
+			return b.Bytes(), true, nil
+		case html.TextToken:
+			continue
+		case html.StartTagToken, html.SelfClosingTagToken:
+			tag, attrs := tagName(raw)
+			// What metadata reads outside the story: the <head>'s meta,
+			// link and title elements, and JSON-LD wherever it is.
+			switch tag {
+			case "meta", "link":
+				if !inBody || tag == "meta" {
+					head.Write(raw)
+				}
+			case "title":
+				if !inBody {
+					headAt = start
+				}
+			case "script":
+				if attrs && jsonLD(z) {
+					headAt = start
+				}
+			}
+			if len(stack) == 0 {
+				if tag == "html" {
+					htmlTag = bytes.Clone(raw) // raw is the tokenizer's buffer
+					push(tag, attrs, start)
+					continue
+				}
+				push("html", false, start)
+			}
+			if !inBody {
+				switch {
+				case tag == "head" || tag == "html" || headTags[tag]:
+					continue
+				case tag == "body":
+					inBody = true
+					push(tag, attrs, start)
+					continue
+				default:
+					inBody = true
+					push("body", false, start)
+				}
+			}
+			switch tag {
+			case "html", "body", "head":
+				continue // merged into the open ones by the parser
+			case "li":
+				popTo("p", pScope, start)
+				popTo("li", listScope, start)
+			case "dd", "dt":
+				popTo("p", pScope, start)
+				popTo("dd", listScope, start)
+				popTo("dt", listScope, start)
+			case "tr":
+				popTo("tr", tableScope, start)
+			case "td", "th":
+				popTo("td", rowScope, start)
+				popTo("th", rowScope, start)
+			case "option":
+				if len(stack) > 0 && stack[len(stack)-1].tag == "option" {
+					pop(start)
+				}
+			default:
+				if closesP[tag] {
+					popTo("p", pScope, start)
+				}
+			}
+			if voidTags[tag] || tt == html.SelfClosingTagToken || headTags[tag] && tag != "template" && tag != "noscript" {
+				continue // script, style, title: the tokenizer reads them whole
+			}
+			push(tag, attrs, start)
+		case html.EndTagToken:
+			tag, _ := tagName(raw)
+			if headAt >= 0 && (tag == "title" || tag == "script") {
+				head.Write(body[headAt:pos])
+				headAt = -1
+			}
+			if !inBody || tag == "html" || tag == "body" || tag == "head" {
+				continue
+			}
+			popTo(tag, nil, pos)
+		}
+	}
+}
+
+// tagName reads a tag's lower-case name from its raw text ("<DIV class=…>",
+// "</p>") without the allocations of Tokenizer.TagName; attrs says whether
+// more follows the name.
+func tagName(raw []byte) (string, bool) {
+	i := 1
+	if i < len(raw) && raw[i] == '/' {
+		i++
+	}
+	j := i
+	for j < len(raw) {
+		c := raw[j]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/' || c == '>' {
+			break
+		}
+		j++
+	}
+	name := raw[i:j]
+	lower := true
+	for _, c := range name {
+		if 'A' <= c && c <= 'Z' {
+			lower = false
+			break
+		}
+	}
+	attrs := j < len(raw) && raw[j] != '>' && !(raw[j] == '/' && j+1 < len(raw) && raw[j+1] == '>')
+	if lower {
+		if t, ok := knownTags[string(name)]; ok {
+			return t, attrs
+		}
+		return string(name), attrs
+	}
+	return strings.ToLower(string(name)), attrs
+}
+
+// knownTags interns common tag names, so the stack holds no copies.
+var knownTags = func() map[string]string {
+	m := map[string]string{}
+	for _, t := range strings.Fields("a abbr article aside b blockquote body br button caption cite code dd div dl dt em figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input label li link main meta nav noscript ol option p picture pre script section select small source span strong style sub sup svg table tbody td template textarea th thead time title tr u ul video") {
+		m[t] = t
+	}
+	return m
+}()
+
+// idClass reads the current tag's id and class attributes.
+func idClass(z *html.Tokenizer) (id, class string) {
+	for more := true; more; {
+		var k, v []byte
+		k, v, more = z.TagAttr()
+		switch string(k) {
+		case "id":
+			id = string(v)
+		case "class":
+			class = string(v)
+		}
+	}
+	return id, class
+}
+
+// jsonLD reports whether the current <script> is JSON-LD.
+func jsonLD(z *html.Tokenizer) bool {
+	for more := true; more; {
+		var k, v []byte
+		k, v, more = z.TagAttr()
+		if string(k) == "type" {
+			return strings.EqualFold(strings.TrimSpace(string(v)), "application/ld+json")
+		}
+	}
+	return false
+}
+
+var (
+	headTags = map[string]bool{"base": true, "basefont": true, "bgsound": true, "link": true, "meta": true,
+		"noscript": true, "script": true, "style": true, "template": true, "title": true}
+	voidTags = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true,
+		"img": true, "input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true,
+		"param": true, "keygen": true, "basefont": true, "bgsound": true, "frame": true, "image": true}
+	closesP = map[string]bool{"address": true, "article": true, "aside": true, "blockquote": true, "center": true,
+		"details": true, "dialog": true, "dir": true, "div": true, "dl": true, "fieldset": true, "figcaption": true,
+		"figure": true, "footer": true, "form": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true,
+		"h6": true, "header": true, "hgroup": true, "hr": true, "main": true, "menu": true, "nav": true, "ol": true,
+		"p": true, "pre": true, "section": true, "summary": true, "table": true, "ul": true, "li": true, "dd": true, "dt": true}
+	pScope = map[string]bool{"applet": true, "caption": true, "html": true, "table": true, "td": true, "th": true,
+		"marquee": true, "object": true, "template": true, "button": true}
+	listScope  = map[string]bool{"ul": true, "ol": true, "dl": true, "table": true, "div": true, "section": true, "article": true}
+	tableScope = map[string]bool{"table": true}
+	rowScope   = map[string]bool{"tr": true, "table": true}
+)
