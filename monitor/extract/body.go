@@ -160,32 +160,47 @@ func junkWhy(n *html.Node) string {
 			if junkNames[lower] {
 				return k + " " + name
 			}
-			for _, w := range strings.FieldsFunc(camelSpaced(name), notAlnum) {
-				if junkTokens[w] {
-					return k + " " + name
-				}
+			if camelWords(name, junkTokens) {
+				return k + " " + name
 			}
 		}
 	}
 	return ""
 }
 
-// camelSpaced lowers name, with a space where a lower-case letter or digit
-// meets an upper-case one: "PromoSmall-title" reads "promo small-title",
-// "GoogleDfpAd" "google dfp ad".
-func camelSpaced(name string) string {
-	var b strings.Builder
+// camelWords reports whether one of name's words is in set: words split
+// at anything but letters and digits, and where a lower-case letter or
+// digit meets an upper-case one ("PromoSmall-title" is promo, small,
+// title; "GoogleDfpAd" google, dfp, ad). No allocation: it runs on every
+// class name of the page.
+func camelWords(name string, set map[string]bool) bool {
+	var buf [32]byte
+	w := buf[:0]
+	check := func() bool {
+		hit := len(w) > 0 && set[string(w)]
+		w = w[:0]
+		return hit
+	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
-		if 'A' <= c && c <= 'Z' {
-			if i > 0 && ('a' <= name[i-1] && name[i-1] <= 'z' || '0' <= name[i-1] && name[i-1] <= '9') {
-				b.WriteByte(' ')
+		switch {
+		case 'A' <= c && c <= 'Z':
+			if i > 0 && ('a' <= name[i-1] && name[i-1] <= 'z' || '0' <= name[i-1] && name[i-1] <= '9') && check() {
+				return true
 			}
 			c += 'a' - 'A'
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		default:
+			if check() {
+				return true
+			}
+			continue
 		}
-		b.WriteByte(c)
+		if len(w) < cap(buf) {
+			w = append(w, c)
+		}
 	}
-	return b.String()
+	return check()
 }
 
 func notAlnum(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') }

@@ -164,12 +164,18 @@ func shownSummary(summaries []string, all []block) string {
 			continue
 		}
 		key := strings.Join(words, " ")
+		hash := BlockKey(s)
 		for _, b := range all {
 			if b.links || len(b.text) > dekMax {
 				continue
 			}
-			bk := wordKey(b.text)
-			if bk == key || len(words) >= 8 && strings.HasPrefix(bk, key) {
+			if b.key == hash {
+				return strings.TrimPrefix(b.text, BlockquotePrefix)
+			}
+			// Cut short: worth joining the block's words only when it
+			// starts with the summary's first word.
+			if len(words) >= 8 && strings.Contains(b.text[:min(len(b.text), len(words[0])+4)], words[0]) &&
+				strings.HasPrefix(wordKey(b.text), key) {
 				return strings.TrimPrefix(b.text, BlockquotePrefix)
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+	"regexp"
 )
 
 // genericBody reads the story of a page that has no body rule. Two
@@ -33,11 +34,18 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	// cannot be interrupted, so a markup bomb would run far past the
 	// extraction deadline: past readabilityMaxElements, our pick decides
 	// alone.
+	// Code and styling go first: Readability drops them too, after
+	// copying them.
+	dropInert(doc)
 	var theirs []string
 	parser := readability.NewParser()
-	parser.KeepClasses = true // removeJunk reads them
+	parser.KeepClasses = true   // removeJunk reads them
+	parser.DisableJSONLD = true // metadata reads JSON-LD
 	if n := countElements(doc, readabilityMaxElements+1); n > readabilityMaxElements {
 		note = fmt.Sprintf("readability skipped: more than %d elements", readabilityMaxElements)
+	} else if declaredBody(doc, dl) {
+		// The publisher marked the story (schema.org articleBody) and it
+		// holds most of the page's text: nothing for Readability to find.
 	} else if art, err := parser.ParseDocument(doc, nil); err == nil && art.Node != nil {
 		root := art.Node
 		if err := strip(root, r.Remove, dl, nil); err != nil {
@@ -55,12 +63,16 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	if err != nil {
 		return nil, Reading{}, nil, "", err
 	}
+	all = blocks(doc, r.Ignore)
 	var ours []string
 	for _, n := range roots {
-		ours = append(ours, paragraphs(n, r.Ignore)...)
+		for _, b := range blocksOf(all, n, r.Ignore) {
+			if !b.links {
+				ours = append(ours, b.text)
+			}
+		}
 	}
 	story := combine(theirs, ours)
-	all = blocks(doc, r.Ignore)
 	voted := votedKeys(story, all)
 	furn := furniture(all)
 	kept := make([]bool, len(all))
@@ -107,7 +119,7 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	var cb []block
 	var extra []bool
 	for _, n := range resolve(doc, rd.Containers) {
-		bs := blocks(n, r.Ignore)
+		bs := blocksOf(all, n, r.Ignore)
 		story := false
 		if !picked[n] && parents[n.Parent] {
 			// A part of the story the vote missed stands next to the
@@ -214,6 +226,74 @@ func votedKeys(story []string, all []block) map[string]bool {
 	return voted
 }
 
+// declaredBody reports whether an [itemprop=articleBody] holds at least
+// half of the page's paragraph text.
+func declaredBody(doc *html.Node, dl deadline) bool {
+	matches, err := selArticleBody.find(doc, dl)
+	if err != nil || len(matches) == 0 {
+		return false
+	}
+	best := 0
+	for _, n := range outermost(matches) {
+		best = max(best, paraText(n))
+	}
+	return best > 0 && 2*best >= paraText(doc)
+}
+
+// blocksOf returns blocks(n, ignore), taken from all, the blocks of the
+// whole page, when they are the same: n is a block element, and no link,
+// quotation or headline around it changes how its text is read.
+func blocksOf(all []block, n *html.Node, ignore []*regexp.Regexp) []block {
+	if !blockTags[n.DataAtom] {
+		return blocks(n, ignore)
+	}
+	for p := n.Parent; p != nil; p = p.Parent {
+		switch p.DataAtom {
+		case atom.A, atom.Blockquote, atom.H1:
+			return blocks(n, ignore)
+		}
+	}
+	// all is in document order: the blocks of n are one run of it.
+	inside := func(b block) bool {
+		for m := b.node; m != nil; m = m.Parent {
+			if m == n {
+				return true
+			}
+		}
+		return false
+	}
+	i := 0
+	for i < len(all) && !inside(all[i]) {
+		i++
+	}
+	j := i
+	for j < len(all) && inside(all[j]) {
+		j++
+	}
+	return all[i:j:j]
+}
+
+// inertTags hold no text a reader reads and weigh nothing in Readability's
+// scoring.
+var inertTags = tagSet(atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Link)
+
+// dropInert removes the inert elements below n.
+func dropInert(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode {
+			if inertTags[c.DataAtom] {
+				n.RemoveChild(c)
+			} else {
+				dropInert(c)
+			}
+		} else if c.Type == html.CommentNode {
+			n.RemoveChild(c)
+		}
+		c = next
+	}
+}
+
 // readabilityMaxElements is far above a real article page (a few
 // thousand elements) and far below the markup bombs that take
 // Readability seconds.
@@ -246,13 +326,13 @@ func combine(primary, second []string) []string {
 	if len(second) == 0 {
 		return primary
 	}
-	has := make(map[string]bool, len(second))
+	has := make(map[string]bool, len(second)) // BlockKey: the same words
 	for _, p := range second {
-		has[wordKey(p)] = true
+		has[BlockKey(p)] = true
 	}
 	first, last := -1, -1
 	for i, p := range primary {
-		if has[wordKey(p)] {
+		if has[BlockKey(p)] {
 			if first < 0 {
 				first = i
 			}
@@ -278,7 +358,9 @@ func wordKey(p string) string {
 func countWords(ps []string) int {
 	n := 0
 	for _, p := range ps {
-		n += len(strings.FieldsFunc(p, notWord))
+		for range strings.FieldsFuncSeq(p, notWord) {
+			n++
+		}
 	}
 	return n
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // Selectors for the metadata conventions news sites follow (Open Graph,
@@ -69,21 +70,59 @@ func metadata(doc *goquery.Document, r Rules, pageURL string, dl deadline) (Arti
 // first error and finds nothing after it, so the lookups below stay a
 // plain chain of fallbacks.
 type query struct {
-	doc *html.Node
-	dl  deadline
-	err error
+	doc   *html.Node
+	dl    deadline
+	err   error
+	cands []*html.Node // elements the package's selectors can match; nil until asked
 }
 
-// nodes returns what one of the package's own selectors finds.
+// nodes returns what one of the package's own selectors finds. They all
+// name a tag (meta, link, script, title, h1, time) or an attribute
+// (itemprop, rel, the class byline), so the page is walked once for those
+// candidates and each selector is tried on them alone, not on every
+// element of the page.
 func (q *query) nodes(s Selector) []*html.Node {
 	if q.err != nil {
 		return nil
 	}
-	ns, err := s.find(q.doc, q.dl)
-	if err != nil {
-		q.err = fmt.Errorf("selector %q: %w", s, err)
+	if q.cands == nil {
+		q.cands = metaCandidates(q.doc)
 	}
-	return ns
+	e := &evaluation{dl: q.dl}
+	var out []*html.Node
+	for _, n := range q.cands {
+		if s.m.match(e, n) {
+			out = append(out, n)
+		}
+		if e.err != nil {
+			q.err = fmt.Errorf("selector %q: %w", s, e.err)
+			return nil
+		}
+	}
+	return out
+}
+
+// metaCandidates are the elements below doc that a metadata selector may
+// match, in document order.
+func metaCandidates(doc *html.Node) []*html.Node {
+	out := []*html.Node{}
+	for n := range doc.Descendants() {
+		if n.Type != html.ElementNode {
+			continue
+		}
+		switch n.DataAtom {
+		case atom.Meta, atom.Link, atom.Script, atom.Title, atom.H1, atom.Time:
+			out = append(out, n)
+			continue
+		}
+		for _, a := range n.Attr {
+			if a.Namespace == "" && (a.Key == "itemprop" || a.Key == "rel" || a.Key == "class" && strings.Contains(a.Val, "byline")) {
+				out = append(out, n)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // rule returns what a site rule finds; an error names the rule.
