@@ -24,6 +24,7 @@ func cutTemplate(body []byte, path string, dl deadline) (small []byte, ok bool, 
 	if len(steps) < 2 || tagOf(steps[0]) != "html" {
 		return nil, false, nil
 	}
+	body = dropCode(body)
 	type open struct {
 		tag   string
 		match bool // this element and every one below it match path's steps
@@ -297,3 +298,98 @@ var (
 	tableScope = map[string]bool{"table": true}
 	rowScope   = map[string]bool{"tr": true, "table": true}
 )
+
+// dropCode returns body without the contents of its <script> and <style>
+// elements (JSON-LD scripts excepted), found with byte searches: the
+// tokenizer reads code a byte at a time, and on a news page code is most
+// of the bytes. Comments are passed over whole, so a tag quoted in one
+// does not count.
+func dropCode(body []byte) []byte {
+	out := make([]byte, 0, len(body))
+	i := 0
+	for {
+		k := bytes.IndexByte(body[i:], '<')
+		if k < 0 {
+			return append(out, body[i:]...)
+		}
+		k += i
+		rest := body[k+1:]
+		if bytes.HasPrefix(rest, []byte("!--")) {
+			end := bytes.Index(rest[3:], []byte("-->"))
+			if end < 0 {
+				return append(out, body[i:]...)
+			}
+			next := k + 1 + 3 + end + 3
+			out = append(out, body[i:next]...)
+			i = next
+			continue
+		}
+		var name string
+		switch {
+		case hasFoldPrefix(rest, "script") && len(rest) > 6 && tagEnd(rest[6]):
+			name = "script"
+		case hasFoldPrefix(rest, "style") && len(rest) > 5 && tagEnd(rest[5]):
+			name = "style"
+		default:
+			out = append(out, body[i:k+1]...)
+			i = k + 1
+			continue
+		}
+		gt := bytes.IndexByte(rest, '>')
+		if gt < 0 {
+			return append(out, body[i:]...)
+		}
+		open := k + 1 + gt + 1 // just past the start tag
+		if name == "script" && bytes.Contains(bytes.ToLower(body[k:open]), []byte("ld+json")) {
+			out = append(out, body[i:open]...)
+			i = open
+			continue
+		}
+		end := indexFold(body[open:], "</"+name)
+		if end < 0 {
+			return append(out, body[i:]...)
+		}
+		out = append(out, body[i:open]...)
+		i = open + end
+	}
+}
+
+func tagEnd(c byte) bool {
+	return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+}
+
+// hasFoldPrefix reports whether b starts with the lower-case ASCII word
+// prefix, in any case.
+func hasFoldPrefix(b []byte, prefix string) bool {
+	if len(b) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// indexFold is the index of the lower-case ASCII word in b, in any case,
+// or -1. Its first byte must not be a letter ('<' or a symbol), so a
+// byte search finds the candidates.
+func indexFold(b []byte, word string) int {
+	first := word[0]
+	for i := 0; ; {
+		k := bytes.IndexByte(b[i:], first)
+		if k < 0 {
+			return -1
+		}
+		i += k
+		if hasFoldPrefix(b[i:], word) {
+			return i
+		}
+		i++
+	}
+}

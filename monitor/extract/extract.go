@@ -21,7 +21,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 )
 
 // Page is a fetched document.
@@ -246,6 +245,11 @@ func explainAgain(p Page, r Rules, ex *explainer) (Article, error) {
 }
 
 func extract(p Page, r Rules, ex *explainer) (Article, error) {
+	if r.Anchor != nil && len(r.Anchor.Containers) == 0 {
+		// The previous version was read without containers (Readability's
+		// text stood alone): this one is read the same way, generically.
+		r.Anchor = nil
+	}
 	dl := newDeadline(r.Timeout)
 	ct := http.DetectContentType(p.Body)
 	if !strings.HasPrefix(ct, "text/") {
@@ -262,7 +266,6 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 	}
 	// A page of a host whose template is known is cut down to its
 	// <head> and the template's container before it is parsed.
-	fast := false
 	if r.Body.IsZero() && r.Anchor == nil && r.Template != nil {
 		small, ok, err := cutTemplate(body, r.Template.Container, dl)
 		if err != nil {
@@ -277,7 +280,7 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 			}
 			return ga, err
 		}
-		body, fast = small, true
+		body = small
 	}
 	doc, err := goquery.NewDocumentFromReader(deadlineReader{bytes.NewReader(body), dl})
 	if err != nil {
@@ -343,16 +346,7 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 			a.Paragraphs = append(a.Paragraphs, b.text)
 		}
 		a.Reading = Reading{Method: "rule", Containers: pathsOf(root, roots)}
-	case r.Anchor != nil && len(r.Anchor.Containers) == 0 && r.Template == nil:
-		// The previous version was read without containers (Readability's
-		// text stood alone): it is read the same way, generically.
-		g := r
-		g.Anchor = nil
-		return explainAgain(p, g, ex)
 	case r.Anchor != nil || r.Template != nil:
-		if r.Anchor != nil && len(r.Anchor.Containers) == 0 {
-			r.Anchor = nil
-		}
 		if err := strip(root, r.Remove, dl, ex); err != nil {
 			return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
 		}
@@ -363,15 +357,22 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 				skip[k] = true
 			}
 		} else {
-			// The cut document's <body> holds the container's elements.
-			method, paths, why = "template", pathsOf(root, bodyOf(root)), "template"
+			method, why = "template", "template"
 			for _, k := range r.Template.Boilerplate {
 				skip[k] = true
 			}
 		}
 		removeJunk(root, ex)
 		all = blocks(root, r.Ignore)
-		ps, kept, total := read(root, paths, skip, r.Ignore, why, ex)
+		var ps []string
+		var kept, total int
+		if r.Anchor == nil {
+			// The cut document's body is the container: its blocks are
+			// the page's.
+			ps, kept, total = readBlocks(all, skip, why, ex)
+		} else {
+			ps, kept, total = read(root, paths, skip, r.Ignore, why, ex)
+		}
 		// The containers are gone (or hold nothing to read): the page's
 		// structure changed. A template that keeps far less than its
 		// container holds was taught wrong by other pages: it must not
@@ -396,7 +397,7 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 		}
 		a.Paragraphs = ps
 		a.Reading = Reading{Method: method, Containers: slices.Clone(paths), Skip: slices.Clone(r.Anchor.skipOr(r.Template))}
-		if fast {
+		if r.Anchor == nil {
 			a.Reading.Containers = []string{r.Template.Container}
 		}
 	default:
@@ -424,16 +425,6 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 		return Article{}, fmt.Errorf("extract %s: %w", p.URL, ErrEmpty)
 	}
 	return a, nil
-}
-
-// bodyOf is the document's <body>.
-func bodyOf(doc *html.Node) []*html.Node {
-	for n := range doc.Descendants() {
-		if n.Type == html.ElementNode && n.DataAtom == atom.Body {
-			return []*html.Node{n}
-		}
-	}
-	return nil
 }
 
 // textual reports whether a declared media type is one a page's text may

@@ -318,6 +318,12 @@ func TestSiteModel_LearnsTemplate(t *testing.T) {
 	if !m.Recheck(a, g) {
 		t.Error("template and generic readings disagree")
 	}
+	// A previous version read without containers anchors nothing: the
+	// template still applies.
+	empty := extract.Reading{Method: "generic"}
+	if b := extractHTML(t, hostPage(9), extract.Rules{Template: tp, Anchor: &empty}); b.Reading.Method != "template" || !slices.Equal(b.Paragraphs, a.Paragraphs) {
+		t.Errorf("empty anchor and template: %q by %q", b.Paragraphs, b.Reading.Method)
+	}
 
 	// A page whose layout changed falls back to the generic reading.
 	moved := strings.ReplaceAll(hostPage(10), "article-body", "story-text")
