@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"reflect"
 	"strings"
 	"testing"
@@ -146,6 +147,7 @@ func BenchmarkExtractCorpus(b *testing.B) {
 	if !ok {
 		b.Skip("no benchmark pages: set REDLINE_EXTRACTION_PAGES to the benchmark's html folder")
 	}
+	runtime.GC()
 	b.ReportAllocs()
 	b.SetBytes(int64(size))
 	for b.Loop() {
@@ -186,6 +188,7 @@ func BenchmarkExtractCorpusTemplate(b *testing.B) {
 		kept = append(kept, p)
 		size += len(p)
 	}
+	runtime.GC() // the learning's garbage is not the template path's cost
 	b.ReportAllocs()
 	b.SetBytes(int64(size))
 	fell := 0
