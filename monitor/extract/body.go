@@ -123,14 +123,18 @@ func strip(root *html.Node, remove []Selector, dl deadline, ex *explainer) error
 // furniture. An element that holds at least half of root's paragraph text is
 // kept whatever it is called: that is the story, not a widget, even when its
 // class is "story has-social-bar".
-func removeJunk(root *html.Node, ex *explainer) {
+//
+// Elements in keep stay too: an anchored reading keeps the way down to
+// its containers, so a class word's threshold (half the text) flipping
+// between two versions cannot take the story away.
+func removeJunk(root *html.Node, ex *explainer, keep ...map[*html.Node]bool) {
 	total := paraText(root)
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; {
 			next := c.NextSibling
 			if c.Type == html.ElementNode {
-				if why := junkWhy(c); why != "" && (total == 0 || 2*paraText(c) < total) {
+				if why := junkWhy(c); why != "" && (len(keep) == 0 || !keep[0][c]) && (total == 0 || 2*paraText(c) < total) {
 					ex.removed(c, "furniture: "+why)
 					n.RemoveChild(c)
 				} else {

@@ -362,7 +362,24 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 				skip[k] = true
 			}
 		}
-		removeJunk(root, ex)
+		var path map[*html.Node]bool
+		if r.Anchor != nil {
+			nodes := resolve(root, paths)
+			if len(nodes) == 0 {
+				if nodes = resolveMoved(root, paths); len(nodes) > 0 {
+					moved := pathsOf(root, nodes)
+					a.Notes = append(a.Notes, fmt.Sprintf("container moved: %s now at %s", strings.Join(paths, ", "), strings.Join(moved, ", ")))
+					paths = moved
+				}
+			}
+			path = map[*html.Node]bool{}
+			for _, n := range nodes {
+				for ; n != nil && !path[n]; n = n.Parent {
+					path[n] = true
+				}
+			}
+		}
+		removeJunk(root, ex, path)
 		all = blocks(root, r.Ignore)
 		var ps []string
 		var kept, total int

@@ -150,6 +150,48 @@ func resolve(doc *html.Node, paths []string) []*html.Node {
 	return out
 }
 
+// resolveMoved finds the elements of paths whose wrappers changed: for
+// each path that names nothing, the elements ending the longest tail of
+// it (its last two steps at least) that the page still has. A story
+// container keeps its own classes when a site re-wraps its layout
+// ("div.govuk-grid-row.sidebar-with-body" becoming "div.sidebar-with-body
+// > div.govuk-grid-row"); following it there is not a new reading.
+func resolveMoved(doc *html.Node, paths []string) []*html.Node {
+	var out []*html.Node
+	for _, p := range paths {
+		if found := resolve(doc, []string{p}); len(found) > 0 {
+			out = append(out, found...)
+			continue
+		}
+		steps := strings.Split(p, pathSep)
+		for k := len(steps) - 1; k >= 2; k-- {
+			tail := steps[len(steps)-k:]
+			var found []*html.Node
+			for n := range doc.Descendants() {
+				if n.Type == html.ElementNode && n.Data == tagOf(tail[k-1]) && endsWith(n, tail) {
+					found = append(found, n)
+				}
+			}
+			if len(found) > 0 {
+				out = append(out, found...)
+				break
+			}
+		}
+	}
+	return outermost(out)
+}
+
+// endsWith reports whether n's path ends with steps.
+func endsWith(n *html.Node, steps []string) bool {
+	for i := len(steps) - 1; i >= 0; i-- {
+		if n == nil || n.Type != html.ElementNode || step(n) != steps[i] {
+			return false
+		}
+		n = n.Parent
+	}
+	return true
+}
+
 // tagOf is the tag name a path step starts with.
 func tagOf(step string) string {
 	if i := strings.IndexAny(step, "#."); i >= 0 {

@@ -113,6 +113,15 @@ func TestAnchor_ReadsEditsNotFurniture(t *testing.T) {
 		t.Errorf("added paragraph: got %q, want %q", a.Paragraphs, want)
 	}
 
+	// The site re-wrapped its layout around the same container: it is
+	// followed there, not read afresh.
+	v5 := strings.Replace(storyPage("", levee, "", nil), `<div class="page">`, `<div class="layout"><div class="page">`, 1)
+	a = extractHTML(t, v5, extract.Rules{Anchor: &anchor})
+	if a.Reread || a.Reading.Method != "anchor" || !slices.Equal(a.Paragraphs, levee) ||
+		!slices.Equal(a.Reading.Containers, []string{"html > body > div.layout > div.page > div.article-body"}) {
+		t.Errorf("re-wrapped container: reread %v method %q containers %q paragraphs %q", a.Reread, a.Reading.Method, a.Reading.Containers, a.Paragraphs)
+	}
+
 	// The container is gone: the page is read afresh and marked.
 	v4 := strings.ReplaceAll(storyPage("", levee, "", nil), "article-body", "story-text")
 	a = extractHTML(t, v4, extract.Rules{Anchor: &anchor})
