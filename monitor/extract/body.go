@@ -54,7 +54,7 @@ var junkTokens = map[string]bool{
 	// The page's own change history and metadata block ("Published 3
 	// May", "Last updated", "See all updates"): it grows with every
 	// edit and is not the story.
-	"history": true, "metadata": true,
+	"history": true, "metadata": true, "dates": true, "dateline": true,
 }
 
 // junkNames are whole class names whose words alone are too common to match.
