@@ -32,11 +32,9 @@ func cutTemplate(body []byte, path string, dl deadline) (small []byte, ok bool, 
 	var (
 		stack        []open
 		nMatched     int // how many elements from the bottom match
-		pos          int // offset of the current token's end
 		inBody       bool
 		htmlTag      []byte // the <html> start tag, for its lang
 		head         bytes.Buffer
-		headAt       = -1 // start of a <title> or JSON-LD <script> being kept
 		captureAt    = -1 // start of the element being captured
 		captureDepth int  // its index in stack
 		h1At         = -1
@@ -45,7 +43,6 @@ func cutTemplate(body []byte, path string, dl deadline) (small []byte, ok bool, 
 		captures     [][]byte
 		tokens       int
 	)
-	z := html.NewTokenizer(bytes.NewReader(body))
 	// pop closes the top element; end is where it ends.
 	pop := func(end int) {
 		i := len(stack) - 1
@@ -75,14 +72,11 @@ func cutTemplate(body []byte, path string, dl deadline) (small []byte, ok bool, 
 	}
 	// push opens an element; its id and class are read only when it may
 	// be on the path.
-	push := func(tag string, attrs bool, start int) {
+	push := func(tag string, raw []byte, start int) {
 		d := len(stack)
 		m := false
 		if d < len(steps) && nMatched == d && tag == tagOf(steps[d]) {
-			var id, class string
-			if attrs {
-				id, class = idClass(z)
-			}
+			id, class := attrOf(raw, "id"), attrOf(raw, "class")
 			m = stepOf(tag, id, class) == steps[d]
 		}
 		stack = append(stack, open{tag: tag, match: m})
@@ -96,120 +90,268 @@ func cutTemplate(body []byte, path string, dl deadline) (small []byte, ok bool, 
 			h1At, h1Depth = start, d
 		}
 	}
+	finish := func() ([]byte, bool, error) {
+		for len(stack) > 0 {
+			pop(len(body))
+		}
+		if len(captures) == 0 {
+			return nil, false, nil
+		}
+		var b bytes.Buffer
+		if htmlTag == nil {
+			htmlTag = []byte("<html>")
+		}
+		b.Write(htmlTag)
+		b.WriteString("<head>")
+		b.Write(head.Bytes())
+		b.WriteString("</head><body>")
+		b.Write(h1)
+		for _, c := range captures {
+			b.Write(c)
+		}
+		b.WriteString("</body></html>")
+		return b.Bytes(), true, nil
+	}
+	i := 0
 	for {
-		tt := z.Next()
-		start := pos
-		raw := z.Raw()
-		pos += len(raw)
 		if tokens++; tokens%4096 == 0 {
 			if err := dl.check(); err != nil {
 				return nil, false, err
 			}
 		}
-		switch tt {
-		case html.ErrorToken:
-			for len(stack) > 0 {
-				pop(len(body))
+		k := bytes.IndexByte(body[i:], '<')
+		if k < 0 {
+			return finish()
+		}
+		start := i + k
+		rest := body[start+1:]
+		if len(rest) == 0 {
+			return finish()
+		}
+		switch c := rest[0]; {
+		case bytes.HasPrefix(rest, []byte("!--")):
+			end := bytes.Index(rest[3:], []byte("-->"))
+			if end < 0 {
+				return finish()
 			}
-			if len(captures) == 0 {
-				return nil, false, nil
-			}
-			var b bytes.Buffer
-			if htmlTag == nil {
-				htmlTag = []byte("<html>")
-			}
-			b.Write(htmlTag)
-			b.WriteString("<head>")
-			b.Write(head.Bytes())
-			b.WriteString("</head><body>")
-			b.Write(h1)
-			for _, c := range captures {
-				b.Write(c)
-			}
-			b.WriteString("</body></html>")
-			return b.Bytes(), true, nil
-		case html.TextToken:
+			i = start + 1 + 3 + end + 3
 			continue
-		case html.StartTagToken, html.SelfClosingTagToken:
-			tag, attrs := tagName(raw)
-			// What metadata reads outside the story: the <head>'s meta,
-			// link and title elements, and JSON-LD wherever it is.
-			switch tag {
-			case "meta", "link":
-				if !inBody || tag == "meta" {
-					head.Write(raw)
-				}
-			case "title":
-				if !inBody {
-					headAt = start
-				}
-			case "script":
-				if attrs && jsonLD(z) {
-					headAt = start
-				}
+		case c == '!' || c == '?':
+			gt := bytes.IndexByte(rest, '>')
+			if gt < 0 {
+				return finish()
 			}
-			if len(stack) == 0 {
-				if tag == "html" {
-					htmlTag = bytes.Clone(raw) // raw is the tokenizer's buffer
-					push(tag, attrs, start)
-					continue
-				}
-				push("html", false, start)
+			i = start + 1 + gt + 1
+			continue
+		case c == '/':
+			gt := bytes.IndexByte(rest, '>')
+			if gt < 0 {
+				return finish()
 			}
-			if !inBody {
-				switch {
-				case tag == "head" || tag == "html" || headTags[tag]:
-					continue
-				case tag == "body":
-					inBody = true
-					push(tag, attrs, start)
-					continue
-				default:
-					inBody = true
-					push("body", false, start)
-				}
-			}
-			switch tag {
-			case "html", "body", "head":
-				continue // merged into the open ones by the parser
-			case "li":
-				popTo("p", pScope, start)
-				popTo("li", listScope, start)
-			case "dd", "dt":
-				popTo("p", pScope, start)
-				popTo("dd", listScope, start)
-				popTo("dt", listScope, start)
-			case "tr":
-				popTo("tr", tableScope, start)
-			case "td", "th":
-				popTo("td", rowScope, start)
-				popTo("th", rowScope, start)
-			case "option":
-				if len(stack) > 0 && stack[len(stack)-1].tag == "option" {
-					pop(start)
-				}
-			default:
-				if closesP[tag] {
-					popTo("p", pScope, start)
-				}
-			}
-			if voidTags[tag] || tt == html.SelfClosingTagToken || headTags[tag] && tag != "template" && tag != "noscript" {
-				continue // script, style, title: the tokenizer reads them whole
-			}
-			push(tag, attrs, start)
-		case html.EndTagToken:
-			tag, _ := tagName(raw)
-			if headAt >= 0 && (tag == "title" || tag == "script") {
-				head.Write(body[headAt:pos])
-				headAt = -1
+			pos := start + 1 + gt + 1
+			i = pos
+			tag, _ := tagName(body[start:pos])
+			if tag == "" {
+				continue
 			}
 			if !inBody || tag == "html" || tag == "body" || tag == "head" {
 				continue
 			}
 			popTo(tag, nil, pos)
+			continue
+		case !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'):
+			i = start + 1 // a "<" in text
+			continue
 		}
+		end := tagClose(body, start+1)
+		if end < 0 {
+			return finish()
+		}
+		raw := body[start:end]
+		i = end
+		tag, _ := tagName(raw)
+		selfClosing := len(raw) >= 2 && raw[len(raw)-2] == '/'
+		// Elements whose content is text, not markup, end at their end
+		// tag: what metadata reads of them (the head's title, JSON-LD
+		// wherever it is) is kept whole.
+		if rawText[tag] && !selfClosing {
+			close := indexFold(body[end:], "</"+tag)
+			if close < 0 {
+				return finish()
+			}
+			gt := bytes.IndexByte(body[end+close:], '>')
+			if gt < 0 {
+				return finish()
+			}
+			after := end + close + gt + 1
+			if tag == "title" && !inBody || tag == "script" && bytes.Contains(bytes.ToLower(raw), []byte("ld+json")) {
+				head.Write(body[start:after])
+			}
+			if tag == "title" || tag == "script" || tag == "style" || !inBody {
+				i = after
+				continue
+			}
+			// noscript, textarea, iframe… in the body: an element like
+			// any other, its text unread.
+			i = after
+		}
+		switch tag {
+		case "meta":
+			head.Write(raw)
+		case "link":
+			if !inBody {
+				head.Write(raw)
+			}
+		}
+		if len(stack) == 0 {
+			if tag == "html" {
+				htmlTag = bytes.Clone(raw)
+				push(tag, raw, start)
+				continue
+			}
+			push("html", nil, start)
+		}
+		if !inBody {
+			switch {
+			case tag == "head" || tag == "html" || headTags[tag]:
+				continue
+			case tag == "body":
+				inBody = true
+				push(tag, raw, start)
+				continue
+			default:
+				inBody = true
+				push("body", nil, start)
+			}
+		}
+		switch tag {
+		case "html", "body", "head":
+			continue // merged into the open ones by the parser
+		case "li":
+			popTo("p", pScope, start)
+			popTo("li", listScope, start)
+		case "dd", "dt":
+			popTo("p", pScope, start)
+			popTo("dd", listScope, start)
+			popTo("dt", listScope, start)
+		case "tr":
+			popTo("tr", tableScope, start)
+		case "td", "th":
+			popTo("td", rowScope, start)
+			popTo("th", rowScope, start)
+		case "option":
+			if len(stack) > 0 && stack[len(stack)-1].tag == "option" {
+				pop(start)
+			}
+		default:
+			if closesP[tag] {
+				popTo("p", pScope, start)
+			}
+		}
+		if voidTags[tag] || selfClosing {
+			continue
+		}
+		if rawText[tag] {
+			// Read whole above: open and close it here.
+			push(tag, raw, start)
+			pop(i)
+			continue
+		}
+		push(tag, raw, start)
 	}
 }
+
+// rawText are the elements whose content the HTML tokenizer reads as text.
+var rawText = map[string]bool{"script": true, "style": true, "title": true, "textarea": true, "xmp": true,
+	"iframe": true, "noembed": true, "noframes": true, "noscript": true, "plaintext": true}
+
+// tagClose returns the offset just past the '>' ending the tag whose name
+// starts at i, skipping quoted attribute values, or -1.
+func tagClose(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case '>':
+			return i + 1
+		case '=':
+			j := i + 1
+			for j < len(b) && (b[j] == ' ' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r' || b[j] == '\f') {
+				j++
+			}
+			if j < len(b) && (b[j] == '"' || b[j] == '\'') {
+				q := bytes.IndexByte(b[j+1:], b[j])
+				if q < 0 {
+					return -1
+				}
+				i = j + 1 + q + 1
+				continue
+			}
+			i = j
+			continue
+		}
+		i++
+	}
+	return -1
+}
+
+// attrOf returns the value of the attribute key (lower case) in a raw
+// start tag, unescaped, or "".
+func attrOf(raw []byte, key string) string {
+	if raw == nil {
+		return ""
+	}
+	i := 1
+	for i < len(raw) && !isSpace(raw[i]) && raw[i] != '>' && raw[i] != '/' {
+		i++ // the tag name
+	}
+	for i < len(raw) {
+		for i < len(raw) && (isSpace(raw[i]) || raw[i] == '/') {
+			i++
+		}
+		if i >= len(raw) || raw[i] == '>' {
+			return ""
+		}
+		ks := i
+		for i < len(raw) && !isSpace(raw[i]) && raw[i] != '=' && raw[i] != '>' && raw[i] != '/' {
+			i++
+		}
+		name := raw[ks:i]
+		for i < len(raw) && isSpace(raw[i]) {
+			i++
+		}
+		var val []byte
+		if i < len(raw) && raw[i] == '=' {
+			i++
+			for i < len(raw) && isSpace(raw[i]) {
+				i++
+			}
+			if i < len(raw) && (raw[i] == '"' || raw[i] == '\'') {
+				q := raw[i]
+				vs := i + 1
+				ve := bytes.IndexByte(raw[vs:], q)
+				if ve < 0 {
+					return ""
+				}
+				val = raw[vs : vs+ve]
+				i = vs + ve + 1
+			} else {
+				vs := i
+				for i < len(raw) && !isSpace(raw[i]) && raw[i] != '>' {
+					i++
+				}
+				val = raw[vs:i]
+			}
+		}
+		if hasFoldPrefix(name, key) && len(name) == len(key) {
+			if bytes.IndexByte(val, '&') >= 0 {
+				return html.UnescapeString(string(val))
+			}
+			return string(val)
+		}
+	}
+	return ""
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
 
 // tagName reads a tag's lower-case name from its raw text ("<DIV class=…>",
 // "</p>") without the allocations of Tokenizer.TagName; attrs says whether
@@ -253,51 +395,6 @@ var knownTags = func() map[string]string {
 	}
 	return m
 }()
-
-// idClass reads the current tag's id and class attributes.
-func idClass(z *html.Tokenizer) (id, class string) {
-	for more := true; more; {
-		var k, v []byte
-		k, v, more = z.TagAttr()
-		switch string(k) {
-		case "id":
-			id = string(v)
-		case "class":
-			class = string(v)
-		}
-	}
-	return id, class
-}
-
-// jsonLD reports whether the current <script> is JSON-LD.
-func jsonLD(z *html.Tokenizer) bool {
-	for more := true; more; {
-		var k, v []byte
-		k, v, more = z.TagAttr()
-		if string(k) == "type" {
-			return strings.EqualFold(strings.TrimSpace(string(v)), "application/ld+json")
-		}
-	}
-	return false
-}
-
-var (
-	headTags = map[string]bool{"base": true, "basefont": true, "bgsound": true, "link": true, "meta": true,
-		"noscript": true, "script": true, "style": true, "template": true, "title": true}
-	voidTags = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true,
-		"img": true, "input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true,
-		"param": true, "keygen": true, "basefont": true, "bgsound": true, "frame": true, "image": true}
-	closesP = map[string]bool{"address": true, "article": true, "aside": true, "blockquote": true, "center": true,
-		"details": true, "dialog": true, "dir": true, "div": true, "dl": true, "fieldset": true, "figcaption": true,
-		"figure": true, "footer": true, "form": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true,
-		"h6": true, "header": true, "hgroup": true, "hr": true, "main": true, "menu": true, "nav": true, "ol": true,
-		"p": true, "pre": true, "section": true, "summary": true, "table": true, "ul": true, "li": true, "dd": true, "dt": true}
-	pScope = map[string]bool{"applet": true, "caption": true, "html": true, "table": true, "td": true, "th": true,
-		"marquee": true, "object": true, "template": true, "button": true}
-	listScope  = map[string]bool{"ul": true, "ol": true, "dl": true, "table": true, "div": true, "section": true, "article": true}
-	tableScope = map[string]bool{"table": true}
-	rowScope   = map[string]bool{"tr": true, "table": true}
-)
 
 // dropCode returns body without the contents of its <script> and <style>
 // elements (JSON-LD scripts excepted), found with byte searches: the
@@ -393,3 +490,21 @@ func indexFold(b []byte, word string) int {
 		i++
 	}
 }
+
+var (
+	headTags = map[string]bool{"base": true, "basefont": true, "bgsound": true, "link": true, "meta": true,
+		"noscript": true, "script": true, "style": true, "template": true, "title": true}
+	voidTags = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true,
+		"img": true, "input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true,
+		"param": true, "keygen": true, "basefont": true, "bgsound": true, "frame": true, "image": true}
+	closesP = map[string]bool{"address": true, "article": true, "aside": true, "blockquote": true, "center": true,
+		"details": true, "dialog": true, "dir": true, "div": true, "dl": true, "fieldset": true, "figcaption": true,
+		"figure": true, "footer": true, "form": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true,
+		"h6": true, "header": true, "hgroup": true, "hr": true, "main": true, "menu": true, "nav": true, "ol": true,
+		"p": true, "pre": true, "section": true, "summary": true, "table": true, "ul": true, "li": true, "dd": true, "dt": true}
+	pScope = map[string]bool{"applet": true, "caption": true, "html": true, "table": true, "td": true, "th": true,
+		"marquee": true, "object": true, "template": true, "button": true}
+	listScope  = map[string]bool{"ul": true, "ol": true, "dl": true, "table": true, "div": true, "section": true, "article": true}
+	tableScope = map[string]bool{"table": true}
+	rowScope   = map[string]bool{"tr": true, "table": true}
+)

@@ -414,3 +414,31 @@ func TestTemplate_AgreesOnCorpus(t *testing.T) {
 		t.Errorf("template readings agree with generic on %d of %d pages, want 95%%", agree, total)
 	}
 }
+
+// TestTemplate_HostileMarkup cuts truncated and mangled pages with a
+// template: the fast path's own scanner must never panic, and a page it
+// cannot follow is read generically or fails as Extract does.
+func TestTemplate_HostileMarkup(t *testing.T) {
+	page, err := os.ReadFile("testdata/page.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := extractHTML(t, string(page), extract.Rules{})
+	tp := &extract.Template{Host: "example.com", Pages: 5, Container: a.Reading.Containers[0]}
+	mangle := []func(string) string{
+		func(s string) string { return s },
+		func(s string) string { return strings.ReplaceAll(s, ">", "") },
+		func(s string) string { return strings.ReplaceAll(s, `"`, "") },
+		func(s string) string { return strings.ReplaceAll(s, "</", "<") },
+		func(s string) string { return strings.ReplaceAll(s, "<", "<!--") },
+	}
+	for _, m := range mangle {
+		s := m(string(page))
+		for n := 0; n <= len(s); n += 97 {
+			b, err := extract.Extract(extract.Page{URL: "https://example.com/a", Body: []byte(s[:n])}, extract.Rules{Template: tp})
+			if err == nil && len(b.Paragraphs) == 0 {
+				t.Fatalf("cut at %d: no error and no paragraphs", n)
+			}
+		}
+	}
+}
