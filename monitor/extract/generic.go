@@ -145,7 +145,7 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	cfurn := furniture(cb)
 	first, last := -1, -1
 	for i, b := range cb {
-		if (voted[b.key] || extra[i]) && !cfurn[i] {
+		if voted[b.key] && !cfurn[i] {
 			if first < 0 {
 				first = i
 			}
