@@ -326,6 +326,8 @@ func readBlocks(bs []block, skip map[string]bool, why string, ex *explainer) (ps
 		switch {
 		case furn[i]:
 			ex.add(b, false, "links")
+		case skip[b.key] && why == "template":
+			ex.add(b, false, "boilerplate (seen on many of the host's pages)")
 		case skip[b.key]:
 			ex.add(b, false, why+": left out")
 		default:
@@ -423,7 +425,7 @@ type Decision struct {
 	Text string `json:"text"`
 	Kept bool   `json:"kept"`
 	// Why: "rule", "anchor", "template", "generic vote", "generic vote:
-	// left out", "boilerplate (seen on N pages)", "links", "furniture:
+	// left out", "boilerplate (seen on many of the host's pages)", "links", "furniture:
 	// class share-bar", "furniture: <nav>", "outside the story", "dek".
 	Why string `json:"why"`
 }

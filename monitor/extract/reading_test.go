@@ -334,6 +334,20 @@ func TestSiteModel_LearnsTemplate(t *testing.T) {
 		t.Errorf("empty anchor and template: %q by %q", b.Paragraphs, b.Reading.Method)
 	}
 
+	_, dd, err := extract.Explain(extract.Page{URL: "https://example.com/9", Body: []byte(hostPage(9))}, extract.Rules{Template: tp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	boiler := false
+	for _, d := range dd {
+		if strings.HasPrefix(d.Text, "Sign up for our morning briefing") {
+			boiler = !d.Kept && strings.HasPrefix(d.Why, "boilerplate")
+		}
+	}
+	if !boiler {
+		t.Errorf("Explain does not give the sign-up line as boilerplate: %+v", dd)
+	}
+
 	// A page whose layout changed falls back to the generic reading.
 	moved := strings.ReplaceAll(hostPage(10), "article-body", "story-text")
 	a = extractHTML(t, moved, extract.Rules{Template: tp})
