@@ -57,7 +57,8 @@ type Rules struct {
 	// first version.
 	Anchor *Reading
 	// Template is what was learned of the page's host from its other
-	// pages (see Learn); nil when nothing is known yet.
+	// pages (SiteModel.Template); nil when nothing is known yet. Body rules
+	// win over it, and Anchor over it.
 	Template *Template
 }
 
