@@ -158,7 +158,7 @@ func (s *sites) save(ctx context.Context, host string, e *site) {
 		e.dirty, e.lastSave = false, now
 		return
 	}
-	st := snapshots.Site{Host: host, Pages: modelPages(b), Model: b, Updated: now}
+	st := snapshots.Site{Host: host, Pages: e.model.Pages, Model: b, Updated: now}
 	if t := e.model.Template(); t != nil {
 		st.Pages, st.Container, st.Boilerplate = t.Pages, t.Container, len(t.Boilerplate)
 	}
@@ -193,18 +193,6 @@ func (s *sites) flush(ctx context.Context) {
 		}
 		e.mu.Unlock()
 	}
-}
-
-// modelPages reads the count of pages from a model's JSON ("pages"), for
-// listing a host still learning, whose Template is nil. 0 when it has none.
-func modelPages(b []byte) int {
-	var m struct {
-		Pages int `json:"pages"`
-	}
-	if json.Unmarshal(b, &m) != nil || m.Pages < 0 {
-		return 0
-	}
-	return m.Pages
 }
 
 // extract reads page under rules, using and teaching what was learned of
@@ -262,7 +250,9 @@ func (s *sites) extract(ctx context.Context, page extract.Page, rules extract.Ru
 			g.Reread = a.Reread
 			a = g
 		}
-	} else {
+	} else if rules.Anchor == nil || a.Reread {
+		// A page is evidence once, when it is first read (or read afresh):
+		// its later versions, read on their anchor, would count it again.
 		e.model.Observe(page.URL, a)
 	}
 	e.dirty = true

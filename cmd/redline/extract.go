@@ -21,7 +21,7 @@ import (
 func runExtract(ctx context.Context, a *app, args []string) error {
 	fs := newFlagSet(a, "extract", "URL|FILE|-", "Print what redline would snapshot of a page: title, byline, dates and body paragraphs.", nil, false)
 	format := fs.String("format", "text", "output `FORMAT`: text or json")
-	textOnly := fs.Bool("text", false, "print the body alone")
+	textOnly := fs.Bool("text", false, "print the dek and the body alone")
 	store := fs.String("store", "", "read the page with the template the store at `PATH|URL` learned of its host, as the monitor would")
 	explain := fs.Bool("explain", false, "show, block by block, what was kept or dropped and why (rule, template, generic vote)")
 	selectors := fs.String("selectors", "", "site rules to try, as a source's selectors block in YAML: `'{body: div.story, remove: [.ad]}'`")
@@ -73,6 +73,10 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	}
 	switch {
 	case *textOnly:
+		// What a reader reads: the dek, then the body.
+		if art.Dek != "" {
+			fmt.Fprintln(a.stdout, sanitizeLine(art.Dek)+"\n")
+		}
 		_, err = fmt.Fprintln(a.stdout, art.Text())
 	case *format == "json":
 		enc := json.NewEncoder(a.stdout)
@@ -120,6 +124,7 @@ func printArticle(w io.Writer, art extract.Article) error {
 	field("Modified", art.Modified)
 	field("Canonical", art.CanonicalURL)
 	field("Language", art.Lang)
+	field("Dek", art.Dek)
 	fmt.Fprintln(w)
 	for i, p := range art.Paragraphs {
 		if i > 0 {

@@ -5,8 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
-	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -17,6 +17,9 @@ var stripTags = tagSet(atom.Head, atom.Title, atom.Script, atom.Style, atom.Nosc
 	atom.Footer, atom.Aside, atom.Form, atom.Iframe, atom.Template, atom.Svg, atom.Math,
 	atom.Button, atom.Select, atom.Textarea, atom.Input, atom.Object, atom.Embed,
 	atom.Canvas, atom.Audio, atom.Video, atom.Dialog, atom.Figcaption)
+
+// wrapperTags are strip tags that some pages wrap their whole story in.
+var wrapperTags = tagSet(atom.Form, atom.Header, atom.Aside, atom.Nav, atom.Footer, atom.Dialog)
 
 // blockTags end a paragraph. Every other element, custom ones included, is
 // inline: text flows through it.
@@ -48,6 +51,10 @@ var junkTokens = map[string]bool{
 	"breadcrumbs": true, "tags": true, "toolbar": true, "timestamp": true, "sidebar": true,
 	"modal": true, "popup": true, "overlay": true, "banner": true,
 	"caption": true, "credit": true, "credits": true, "bio": true,
+	// The page's own change history and metadata block ("Published 3
+	// May", "Last updated", "See all updates"): it grows with every
+	// edit and is not the story.
+	"history": true, "metadata": true, "dates": true, "dateline": true,
 }
 
 // junkNames are whole class names whose words alone are too common to match.
@@ -73,13 +80,19 @@ func tagSet(tags ...atom.Atom) map[atom.Atom]bool {
 // strip removes furniture tags and the rule's Remove matches below root.
 // root itself stays: a rule may select an <aside>. The error is the
 // deadline's, naming the Remove rule that ran out of time.
-func strip(root *html.Node, remove []Selector, dl deadline) error {
+//
+// A wrapper tag (<form>, <header>, <aside>...) that holds at least half of
+// the page's paragraph text is kept: pages built as one big <form>
+// (ASP.NET) or that wrap the story in <header> have their story inside.
+func strip(root *html.Node, remove []Selector, dl deadline, ex *explainer) error {
 	var doomed []*html.Node
+	total := paraText(root)
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == html.ElementNode && stripTags[c.DataAtom] {
+			if c.Type == html.ElementNode && stripTags[c.DataAtom] && (!wrapperTags[c.DataAtom] || total == 0 || 2*paraText(c) < total) {
 				doomed = append(doomed, c)
+				ex.removed(c, "furniture: <"+c.Data+">")
 				continue
 			}
 			walk(c)
@@ -94,6 +107,7 @@ func strip(root *html.Node, remove []Selector, dl deadline) error {
 		for _, n := range matches {
 			if n != root {
 				doomed = append(doomed, n)
+				ex.removed(n, "rule: remove "+s.String())
 			}
 		}
 	}
@@ -109,15 +123,19 @@ func strip(root *html.Node, remove []Selector, dl deadline) error {
 // furniture. An element that holds at least half of root's paragraph text is
 // kept whatever it is called: that is the story, not a widget, even when its
 // class is "story has-social-bar".
-func removeJunk(root *html.Node) {
-	ptext := map[*html.Node]int{}
-	total := paraText(root, ptext)
+//
+// Elements in keep stay too: an anchored reading keeps the way down to
+// its containers, so a class word's threshold (half the text) flipping
+// between two versions cannot take the story away.
+func removeJunk(root *html.Node, ex *explainer, keep ...map[*html.Node]bool) {
+	total := paraText(root)
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; {
 			next := c.NextSibling
 			if c.Type == html.ElementNode {
-				if isJunk(c) && (total == 0 || 2*ptext[c] < total) {
+				if why := junkWhy(c); why != "" && (len(keep) == 0 || !keep[0][c]) && (total == 0 || 2*paraText(c) < total) {
+					ex.removed(c, "furniture: "+why)
 					n.RemoveChild(c)
 				} else {
 					walk(c)
@@ -129,46 +147,81 @@ func removeJunk(root *html.Node) {
 	walk(root)
 }
 
-func isJunk(n *html.Node) bool {
+func isJunk(n *html.Node) bool { return junkWhy(n) != "" }
+
+// junkWhy says which role, class or id marks n as furniture ("class
+// share-bar"), or "" when none does.
+func junkWhy(n *html.Node) string {
 	if n.DataAtom == atom.Html || n.DataAtom == atom.Body {
-		return false
+		return ""
 	}
-	if junkRoles[strings.ToLower(strings.TrimSpace(attr(n, "role")))] {
-		return true
+	if role := strings.ToLower(strings.TrimSpace(attr(n, "role"))); junkRoles[role] {
+		return "role " + role
 	}
-	for _, v := range []string{attr(n, "class"), attr(n, "id")} {
-		for _, name := range strings.Fields(strings.ToLower(v)) {
-			if junkNames[name] {
-				return true
+	for _, k := range []string{"class", "id"} {
+		for _, name := range strings.Fields(attr(n, k)) {
+			lower := strings.ToLower(name)
+			if junkNames[lower] {
+				return k + " " + name
 			}
-			for _, w := range strings.FieldsFunc(name, notAlnum) {
-				if junkTokens[w] {
-					return true
-				}
+			if camelWords(name, junkTokens) {
+				return k + " " + name
 			}
 		}
 	}
-	return false
+	return ""
+}
+
+// camelWords reports whether one of name's words is in set: words split
+// at anything but letters and digits, and where a lower-case letter or
+// digit meets an upper-case one ("PromoSmall-title" is promo, small,
+// title; "GoogleDfpAd" google, dfp, ad). No allocation: it runs on every
+// class name of the page.
+func camelWords(name string, set map[string]bool) bool {
+	var buf [32]byte
+	w := buf[:0]
+	check := func() bool {
+		hit := len(w) > 0 && set[string(w)]
+		w = w[:0]
+		return hit
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			if i > 0 && ('a' <= name[i-1] && name[i-1] <= 'z' || '0' <= name[i-1] && name[i-1] <= '9') && check() {
+				return true
+			}
+			c += 'a' - 'A'
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		default:
+			if check() {
+				return true
+			}
+			continue
+		}
+		if len(w) < cap(buf) {
+			w = append(w, c)
+		}
+	}
+	return check()
 }
 
 func notAlnum(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') }
 
-// paraText returns the non-link text of n's <p> descendants, recording it for
-// every element in memo. One pass, so hostile pages stay linear.
-func paraText(n *html.Node, memo map[*html.Node]int) int {
+// paraText returns the non-link text of n's <p> descendants. Callers ask
+// it of the page once and of the few elements they weigh, so a page costs
+// about two walks, whatever its nesting.
+func paraText(n *html.Node) int {
 	if n.Type == html.ElementNode && n.DataAtom == atom.P {
 		t, l := textStats(n)
-		memo[n] = t - l
 		return t - l
 	}
 	sum := 0
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type == html.ElementNode {
-			sum += paraText(c, memo)
+			sum += paraText(c)
 		}
-	}
-	if n.Type == html.ElementNode {
-		memo[n] = sum
 	}
 	return sum
 }
@@ -211,25 +264,25 @@ func nonSpace(s string) int {
 // [itemprop=articleBody], <article> or <main> with the most paragraph text,
 // provided it holds at least half the page's (a page whose only <article>s
 // are teaser cards has its story elsewhere); otherwise the densest block.
-func pickRoots(doc *goquery.Document, dl deadline) ([]*html.Node, error) {
-	ptext := map[*html.Node]int{}
-	total := paraText(doc.Nodes[0], ptext)
+func pickRoots(doc *html.Node, dl deadline) ([]*html.Node, error) {
+	total := paraText(doc)
 	for _, s := range []Selector{selArticleBody, selArticle, selMain} {
-		matches, err := s.find(doc.Nodes[0], dl)
+		matches, err := s.find(doc, dl)
 		if err != nil {
 			return nil, fmt.Errorf("selector %q: %w", s, err)
 		}
 		var best *html.Node
-		for _, n := range matches {
-			if best == nil || ptext[n] > ptext[best] {
-				best = n
+		bestText := 0
+		for _, n := range outermost(matches) {
+			if t := paraText(n); best == nil || t > bestText {
+				best, bestText = n, t
 			}
 		}
-		if best != nil && ptext[best] > 0 && 2*ptext[best] >= total {
+		if best != nil && bestText > 0 && 2*bestText >= total {
 			return []*html.Node{best}, nil
 		}
 	}
-	return densest(doc.Nodes[0]), nil
+	return densest(doc), nil
 }
 
 // densest scores each block by the text of its direct <p> children (and
@@ -289,34 +342,70 @@ func densest(root *html.Node) []*html.Node {
 
 var directTextParent = tagSet(atom.Div, atom.Section, atom.Article, atom.Main, atom.Td)
 
-// collector turns a subtree into paragraphs: each paragraph element, and
-// each run of text between blocks, becomes one.
+// collector turns a subtree into blocks: each paragraph element, each
+// table row, and each run of text between blocks, becomes one.
 type collector struct {
-	out         []string
+	out         []block
 	buf         strings.Builder
 	total, link int // non-space bytes in buf, and those inside links
 	ignore      []*regexp.Regexp
-	quoted      int // depth of <blockquote> elements around buf
+	quoted      int        // depth of <blockquote> elements around buf
+	cur         *html.Node // the block element buf's text belongs to
+}
+
+// block is one paragraph of a page with where it came from.
+type block struct {
+	node *html.Node // the innermost block element holding the text
+	text string
+	key  string // BlockKey(text)
+	// links is set when most of the text is inside links: navigation,
+	// unless its place says otherwise (see furniture).
+	links bool
 }
 
 // BlockquotePrefix marks a paragraph taken from a <blockquote>, as
 // Markdown does, so the diff can treat the paragraph as a quotation.
 const BlockquotePrefix = "> "
 
+// CellSeparator joins the cells of a table row, which becomes one
+// paragraph: a reader reads a row across, and a changed cell then shows as
+// a change in its row.
+const CellSeparator = " | "
+
+// paragraphs returns the text of root's blocks, leaving out those mostly
+// made of links (Readability's reading, which has lost its context).
 func paragraphs(root *html.Node, ignore []*regexp.Regexp) []string {
+	var out []string
+	for _, b := range blocks(root, ignore) {
+		if !b.links {
+			out = append(out, b.text)
+		}
+	}
+	return out
+}
+
+// blocks returns every block below root in document order.
+func blocks(root *html.Node, ignore []*regexp.Regexp) []block {
 	c := &collector{ignore: ignore}
 	c.block(root)
 	return c.out
 }
 
-func (c *collector) block(n *html.Node) {
+func (c *collector) block(n *html.Node) { c.blockIn(n, false) }
+
+// blockIn reads block n; inLink is set when n sits inside a link (a teaser
+// card's <a> around its headline and summary).
+func (c *collector) blockIn(n *html.Node, inLink bool) {
 	c.flush()
 	if n.DataAtom == atom.Blockquote {
 		c.quoted++
 		defer func() { c.quoted-- }()
 	}
-	c.children(n, paraTags[n.DataAtom], n.DataAtom == atom.A)
+	outer := c.cur
+	c.cur = n
+	c.children(n, paraTags[n.DataAtom], inLink || n.DataAtom == atom.A)
 	c.flush()
+	c.cur = outer
 }
 
 func (c *collector) children(n *html.Node, inPara, inLink bool) {
@@ -334,13 +423,62 @@ func (c *collector) children(n *html.Node, inPara, inLink bool) {
 				c.text(" ", false)
 			case ch.DataAtom == atom.Br:
 				c.flush()
+			case ch.DataAtom == atom.Tr && dataRow(ch):
+				c.row(ch)
 			case blockTags[ch.DataAtom]:
-				c.block(ch)
+				c.blockIn(ch, inLink)
 			default:
 				c.children(ch, inPara, inLink || ch.DataAtom == atom.A)
 			}
 		}
 	}
+}
+
+// row makes one block of a data table's row: its cells' text in reading
+// order, joined by CellSeparator.
+func (c *collector) row(tr *html.Node) {
+	c.flush()
+	var cells []string
+	for td := tr.FirstChild; td != nil; td = td.NextSibling {
+		if td.Type == html.ElementNode && (td.DataAtom == atom.Td || td.DataAtom == atom.Th) {
+			if t := collapse(nodeText(td)); t != "" {
+				cells = append(cells, t)
+			}
+		}
+	}
+	total, link := textStats(tr)
+	outer := c.cur
+	c.cur = tr
+	c.buf.WriteString(strings.Join(cells, CellSeparator))
+	c.total, c.link = total, link
+	c.flush()
+	c.cur = outer
+}
+
+// dataRow tells a data table's row from a layout table's: a layout cell
+// holds paragraphs, lists or tables of its own and is read as blocks.
+func dataRow(tr *html.Node) bool {
+	size, ps := 0, 0
+	for n := range tr.Descendants() {
+		if n.Type == html.TextNode {
+			size += len(n.Data)
+			continue
+		}
+		if n.Type != html.ElementNode {
+			continue
+		}
+		if n.DataAtom == atom.P {
+			if ps++; ps > 2 {
+				return false
+			}
+		}
+		switch n.DataAtom {
+		case atom.Table, atom.Div, atom.Section, atom.Article, atom.Ul, atom.Ol, atom.Blockquote,
+			atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+			return false
+		}
+	}
+	return size <= 2000
 }
 
 func (c *collector) text(s string, inLink bool) {
@@ -352,15 +490,15 @@ func (c *collector) text(s string, inLink bool) {
 	}
 }
 
-// flush ends the current paragraph. One that is mostly link text ("Read
-// more: …", a list of related stories) is dropped: it is navigation, and it
-// rotates.
+// flush ends the current block. One that is mostly link text is marked:
+// whether it is navigation ("Read more: …", a list of related stories)
+// or part of the story depends on where it stands (see furniture).
 func (c *collector) flush() {
 	s := collapse(c.buf.String())
 	mostlyLinks := 2*c.link > c.total
 	c.buf.Reset()
 	c.total, c.link = 0, 0
-	if s == "" || mostlyLinks {
+	if s == "" {
 		return
 	}
 	for _, re := range c.ignore {
@@ -371,7 +509,7 @@ func (c *collector) flush() {
 	if c.quoted > 0 {
 		s = BlockquotePrefix + s
 	}
-	c.out = append(c.out, s)
+	c.out = append(c.out, block{node: c.cur, text: s, key: BlockKey(s), links: mostlyLinks})
 }
 
 // collapse trims s and turns each run of whitespace into one space. It also
@@ -379,18 +517,44 @@ func (c *collector) flush() {
 // insert and remove at will, so they never show up as a change, and control
 // characters: a NUL would make a PostgreSQL text column refuse the version.
 func collapse(s string) string {
-	s = strings.Map(func(r rune) rune {
+	// One pass: most text is ASCII, and a builder sized once beats
+	// strings.Map, Fields and Join's three copies.
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false // a space is pending
+	for i := 0; i < len(s); {
+		c := s[i]
+		var r rune
+		size := 1
+		if c < utf8.RuneSelf {
+			r = rune(c)
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
 		switch {
 		case r == '\u200b', r == '\u2060', r == '\ufeff', r == '\u00ad':
-			return -1
-		case unicode.IsSpace(r):
-			return r
-		case unicode.IsControl(r):
-			return -1
+			continue
+		case r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || r == '\v' || r >= 0x80 && unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case r < 0x20 || r == 0x7f || r >= 0x80 && unicode.IsControl(r):
+			continue
 		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteRune(utf8.RuneError) // an invalid byte, as strings.Map did
+		case size == 1:
+			b.WriteByte(c)
+		default:
+			b.WriteString(s[i-size : i])
+		}
+	}
+	return b.String()
 }
 
 // nodeText returns the text below n, with a space at each block boundary and

@@ -15,6 +15,7 @@ import (
 	"mime"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,7 +57,8 @@ type Rules struct {
 	// first version.
 	Anchor *Reading
 	// Template is what was learned of the page's host from its other
-	// pages (see Learn); nil when nothing is known yet.
+	// pages (SiteModel.Template); nil when nothing is known yet. Body rules
+	// win over it, and Anchor over it.
 	Template *Template
 }
 
@@ -96,6 +98,9 @@ type Article struct {
 	// containers, and a difference from the previous version may be the
 	// reading's, not the publisher's.
 	Reread bool `json:"reread,omitempty"`
+	// Blocks are the keys (BlockKey) of every text block on the page, kept
+	// or not, in document order: what SiteModel.Observe learns from.
+	Blocks []string `json:"-"`
 }
 
 // Reading is how a page's body was read: the containers it came from, in
@@ -209,6 +214,43 @@ func (r deadlineReader) Read(p []byte) (int, error) {
 // documents nested deeper than 512 elements; ErrTimeout past r.Timeout; or
 // the parser's error. Each names p.URL. On error the Article is zero.
 func Extract(p Page, r Rules) (Article, error) {
+	a, _, err := explain(p, r, false)
+	return a, err
+}
+
+// Explain extracts p as Extract does and says, block by block, what was
+// kept or dropped and why.
+func Explain(p Page, r Rules) (Article, []Decision, error) {
+	return explain(p, r, true)
+}
+
+func explain(p Page, r Rules, explaining bool) (Article, []Decision, error) {
+	var ex *explainer
+	if explaining {
+		ex = &explainer{}
+	}
+	a, err := extract(p, r, ex)
+	if err != nil || ex == nil {
+		return a, nil, err
+	}
+	return a, ex.out, nil
+}
+
+// explainAgain extracts p with other rules, its decisions replacing ex's.
+func explainAgain(p Page, r Rules, ex *explainer) (Article, error) {
+	a, dd, err := explain(p, r, ex != nil)
+	if ex != nil {
+		ex.out = dd
+	}
+	return a, err
+}
+
+func extract(p Page, r Rules, ex *explainer) (Article, error) {
+	if r.Anchor != nil && len(r.Anchor.Containers) == 0 {
+		// The previous version was read without containers (Readability's
+		// text stood alone): this one is read the same way, generically.
+		r.Anchor = nil
+	}
 	dl := newDeadline(r.Timeout)
 	ct := http.DetectContentType(p.Body)
 	if !strings.HasPrefix(ct, "text/") {
@@ -222,6 +264,24 @@ func Extract(p Page, r Rules) (Article, error) {
 	body, dec, err := decode(p.Body, p.ContentType)
 	if err != nil {
 		return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
+	}
+	// A page of a host whose template is known is cut down to its
+	// <head> and the template's container before it is parsed.
+	if r.Body.IsZero() && r.Anchor == nil && r.Template != nil {
+		small, ok, err := cutTemplate(body, r.Template.Container, dl)
+		if err != nil {
+			return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
+		}
+		if !ok {
+			g := r
+			g.Template = nil
+			ga, err := explainAgain(p, g, ex)
+			if err == nil {
+				ga.Notes = append(ga.Notes, fmt.Sprintf("template of %s did not match: read generically", r.Template.Host))
+			}
+			return ga, err
+		}
+		body = small
 	}
 	doc, err := goquery.NewDocumentFromReader(deadlineReader{bytes.NewReader(body), dl})
 	if err != nil {
@@ -244,26 +304,21 @@ func Extract(p Page, r Rules) (Article, error) {
 		}
 	}
 
-	a, err := metadata(doc, r, p.URL, dl)
+	a, summaries, err := metadata(doc, r, p.URL, dl)
 	if err != nil {
 		return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
 	}
 	a.InvalidBytes = dec.invalid
 	a.Notes = append(notes, dec.notes...)
+	a.Dek = findDek(doc.Nodes[0])
 
-	if r.Body.IsZero() {
-		var note string
-		a.Paragraphs, note, err = genericBody(doc, r.Remove, r.Ignore, dl)
-		if err != nil {
-			return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
-		}
-		if note != "" {
-			a.Notes = append(a.Notes, note)
-		}
-	} else {
+	root := doc.Nodes[0]
+	var all []block
+	switch {
+	case !r.Body.IsZero():
 		// Match before stripping, so a rule may select an element (an
 		// <aside>, say) that the generic pass would remove.
-		matches, err := r.Body.find(doc.Nodes[0], dl)
+		matches, err := r.Body.find(root, dl)
 		if err != nil {
 			return Article{}, fmt.Errorf("extract %s: %w", p.URL, ruleError("body", r.Body, err))
 		}
@@ -271,15 +326,115 @@ func Extract(p Page, r Rules) (Article, error) {
 		if len(roots) == 0 {
 			return Article{}, fmt.Errorf("selector %s matched 0 nodes at %s: %w", r.Body, p.URL, ErrSelectorMiss)
 		}
-		for _, root := range roots {
-			if err := strip(root, r.Remove, dl); err != nil {
+		for _, n := range roots {
+			if err := strip(n, r.Remove, dl, ex); err != nil {
 				return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
 			}
-			removeJunk(root)
+			removeJunk(n, ex)
 		}
-		for _, root := range roots {
-			a.Paragraphs = append(a.Paragraphs, paragraphs(root, r.Ignore)...)
+		var bs []block
+		for _, n := range roots {
+			bs = append(bs, blocks(n, r.Ignore)...)
 		}
+		all = bs
+		furn := furniture(bs)
+		for i, b := range bs {
+			if furn[i] {
+				ex.add(b, false, "links")
+				continue
+			}
+			ex.add(b, true, "rule")
+			a.Paragraphs = append(a.Paragraphs, b.text)
+		}
+		a.Reading = Reading{Method: "rule", Containers: pathsOf(root, roots)}
+	case r.Anchor != nil || r.Template != nil:
+		if err := strip(root, r.Remove, dl, ex); err != nil {
+			return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
+		}
+		method, paths, skip, why := "anchor", []string(nil), map[string]bool{}, "anchor"
+		if r.Anchor != nil {
+			paths = r.Anchor.Containers
+			for _, k := range r.Anchor.Skip {
+				skip[k] = true
+			}
+		} else {
+			method, why = "template", "template"
+			for _, k := range r.Template.Boilerplate {
+				skip[k] = true
+			}
+		}
+		var path map[*html.Node]bool
+		if r.Anchor != nil {
+			nodes := resolve(root, paths)
+			if len(nodes) == 0 {
+				if nodes = resolveMoved(root, paths); len(nodes) > 0 {
+					moved := pathsOf(root, nodes)
+					a.Notes = append(a.Notes, fmt.Sprintf("container moved: %s now at %s", strings.Join(paths, ", "), strings.Join(moved, ", ")))
+					paths = moved
+				}
+			}
+			path = map[*html.Node]bool{}
+			for _, n := range nodes {
+				for ; n != nil && !path[n]; n = n.Parent {
+					path[n] = true
+				}
+			}
+		}
+		removeJunk(root, ex, path)
+		all = blocks(root, r.Ignore)
+		var ps []string
+		var kept, total int
+		if r.Anchor == nil {
+			// The cut document's body is the container: its blocks are
+			// the page's.
+			ps, kept, total = readBlocks(all, skip, why, ex)
+		} else {
+			ps, kept, total = read(root, paths, skip, r.Ignore, why, ex)
+		}
+		// The containers are gone (or hold nothing to read): the page's
+		// structure changed. A template that keeps far less than its
+		// container holds was taught wrong by other pages: it must not
+		// reduce this one to nothing.
+		if kept == 0 || r.Anchor == nil && 10*kept < 3*total {
+			g := r
+			g.Anchor, g.Template = nil, nil
+			ga, dd, err := explain(p, g, ex != nil)
+			if err != nil {
+				return Article{}, err
+			}
+			if ex != nil {
+				ex.out = dd
+			}
+			if r.Anchor != nil {
+				ga.Reread = true
+				ga.Notes = append(ga.Notes, fmt.Sprintf("extraction changed: now reading %s", strings.Join(ga.Reading.Containers, ", ")))
+			} else {
+				ga.Notes = append(ga.Notes, fmt.Sprintf("template of %s did not match: read generically", r.Template.Host))
+			}
+			return ga, nil
+		}
+		a.Paragraphs = ps
+		a.Reading = Reading{Method: method, Containers: slices.Clone(paths), Skip: slices.Clone(r.Anchor.skipOr(r.Template))}
+		if r.Anchor == nil {
+			a.Reading.Containers = []string{r.Template.Container}
+		}
+	default:
+		ps, rd, bs, note, err := genericBody(root, r, dl, ex)
+		if err != nil {
+			return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
+		}
+		if note != "" {
+			a.Notes = append(a.Notes, note)
+		}
+		a.Paragraphs, a.Reading, all = ps, rd, bs
+	}
+	if a.Dek == "" {
+		a.Dek = shownSummary(summaries, all)
+	}
+	a.Paragraphs = withoutDek(a.Paragraphs, a.Dek)
+	a.Blocks = make([]string, len(all))
+	for i, b := range all {
+		a.Blocks[i] = b.key
 	}
 	if err := dl.check(); err != nil {
 		return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -107,36 +108,46 @@ func BenchmarkExtractRules(b *testing.B) {
 	benchExtract(b, rules)
 }
 
-// BenchmarkExtractCorpus extracts the pages of the public article-extraction
-// benchmark (../shared/benchmarks/article-extraction, or the html folder
-// named by REDLINE_EXTRACTION_PAGES) and reports pages per second.
-func BenchmarkExtractCorpus(b *testing.B) {
+// corpusPages loads the pages of the public article-extraction benchmark
+// (../shared/benchmarks/article-extraction, or the html folder named by
+// REDLINE_EXTRACTION_PAGES); ok is false when they are not there.
+func corpusPages(tb testing.TB) (pages [][]byte, size int, ok bool) {
+	tb.Helper()
 	dir := os.Getenv("REDLINE_EXTRACTION_PAGES")
 	if dir == "" {
 		dir = filepath.Join("..", "..", "..", "shared", "benchmarks", "article-extraction", "html")
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.html.gz"))
 	if len(files) == 0 {
-		b.Skipf("no pages in %s: set REDLINE_EXTRACTION_PAGES to the benchmark's html folder", dir)
+		return nil, 0, false
 	}
-	var pages [][]byte
-	size := 0
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		zr, err := gzip.NewReader(bytes.NewReader(raw))
 		if err != nil {
-			b.Fatalf("%s: %v", f, err)
+			tb.Fatalf("%s: %v", f, err)
 		}
 		page, err := io.ReadAll(zr)
 		if err != nil {
-			b.Fatalf("%s: %v", f, err)
+			tb.Fatalf("%s: %v", f, err)
 		}
 		pages = append(pages, page)
 		size += len(page)
 	}
+	return pages, size, true
+}
+
+// BenchmarkExtractCorpus extracts the pages of the public article-extraction
+// benchmark with the generic path and reports pages per second.
+func BenchmarkExtractCorpus(b *testing.B) {
+	pages, size, ok := corpusPages(b)
+	if !ok {
+		b.Skip("no benchmark pages: set REDLINE_EXTRACTION_PAGES to the benchmark's html folder")
+	}
+	runtime.GC()
 	b.ReportAllocs()
 	b.SetBytes(int64(size))
 	for b.Loop() {
@@ -146,4 +157,50 @@ func BenchmarkExtractCorpus(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(pages)*b.N)/b.Elapsed().Seconds(), "pages/s")
+}
+
+// BenchmarkExtractCorpusTemplate extracts the same pages as a host whose
+// template is known: each page with the template learned from its own
+// generic reading (its container; what the reading left out there as
+// boilerplate). Compare its pages/s with BenchmarkExtractCorpus's.
+func BenchmarkExtractCorpusTemplate(b *testing.B) {
+	pages, _, ok := corpusPages(b)
+	if !ok {
+		b.Skip("no benchmark pages: set REDLINE_EXTRACTION_PAGES to the benchmark's html folder")
+	}
+	var rules []extract.Rules
+	var kept [][]byte
+	size := 0
+	for _, p := range pages {
+		a, err := extract.Extract(extract.Page{URL: pageURL, Body: p}, extract.Rules{})
+		if err != nil || len(a.Reading.Containers) == 0 {
+			continue
+		}
+		m := extract.NewSiteModel("example.com")
+		for i := range 5 {
+			m.Observe(fmt.Sprintf("%s?v=%d", pageURL, i), extract.Article{Reading: a.Reading, Blocks: a.Reading.Skip})
+		}
+		t := m.Template()
+		if t == nil {
+			b.Fatalf("no template learned from %q", a.Reading.Containers)
+		}
+		rules = append(rules, extract.Rules{Template: t})
+		kept = append(kept, p)
+		size += len(p)
+	}
+	runtime.GC() // the learning's garbage is not the template path's cost
+	b.ReportAllocs()
+	b.SetBytes(int64(size))
+	fell := 0
+	for b.Loop() {
+		fell = 0
+		for i, p := range kept {
+			a, _ := extract.Extract(extract.Page{URL: pageURL, Body: p}, rules[i])
+			if a.Reading.Method != "template" {
+				fell++
+			}
+		}
+	}
+	b.ReportMetric(float64(len(kept)*b.N)/b.Elapsed().Seconds(), "pages/s")
+	b.ReportMetric(float64(fell), "fallbacks")
 }

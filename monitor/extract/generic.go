@@ -2,59 +2,296 @@ package extract
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 
 	readability "codeberg.org/readeck/go-readability/v2"
-	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"regexp"
 )
 
-// genericBody extracts the story of a page that has no body rule. Two
-// extractors vote: Readability (codeberg.org/readeck/go-readability) finds
-// the story with high recall but keeps what trails it (an "about us"
-// paragraph, "more from" lists, a site footer); redline's own container
-// pick is precise about where the story ends but sometimes settles on a
-// fragment. Readability's paragraphs are kept from the first to the last
-// one the container pick also found, provided that span holds most of its
-// text; otherwise the two disagree on what the story is and Readability's
-// reading stands. Chosen by measurement on the article-extraction
-// benchmark (see the README).
-func genericBody(doc *goquery.Document, remove []Selector, ignore []*regexp.Regexp, dl deadline) (ps []string, note string, err error) {
+// genericBody reads the story of a page that has no body rule. Two
+// extractors vote on which blocks are the story: Readability
+// (codeberg.org/readeck/go-readability) finds it with high recall but keeps
+// what trails it (an "about us" paragraph, "more from" lists, a site
+// footer); redline's own container pick is precise about where the story
+// ends but sometimes settles on a fragment. combine keeps Readability's
+// paragraphs from the first to the last one the container pick also found.
+// The vote then becomes a Reading of the page as parsed here: the
+// containers the voted blocks came from, read whole (lists, tables, boxes,
+// link paragraphs in the story's flow) from the first voted block to the
+// last, minus furniture; what is left out inside them is the Reading's
+// Skip. The paragraphs are that Reading read back by read, so replaying it
+// (Rules.Anchor) gives the same text. Chosen by measurement on the
+// article-extraction benchmark (see the README).
+//
+// The page is stripped of furniture in place; all is every block left on
+// it, for the Article's Blocks.
+func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []string, rd Reading, all []block, note string, err error) {
 	// Readability works on its own copy of the page, so it runs first, on
 	// the page as served. Its cost grows faster than the page and it
 	// cannot be interrupted, so a markup bomb would run far past the
 	// extraction deadline: past readabilityMaxElements, our pick decides
 	// alone.
+	// Code and styling go first: Readability drops them too, after
+	// copying them.
+	dropInert(doc)
 	var theirs []string
 	parser := readability.NewParser()
-	parser.KeepClasses = true // removeJunk reads them
-	if n := countElements(doc.Nodes[0], readabilityMaxElements+1); n > readabilityMaxElements {
+	parser.KeepClasses = true   // removeJunk reads them
+	parser.DisableJSONLD = true // metadata reads JSON-LD
+	if n := countElements(doc, readabilityMaxElements+1); n > readabilityMaxElements {
 		note = fmt.Sprintf("readability skipped: more than %d elements", readabilityMaxElements)
-	} else if art, err := parser.ParseDocument(doc.Nodes[0], nil); err == nil && art.Node != nil {
+	} else if declaredBody(doc, dl) {
+		// The publisher marked the story (schema.org articleBody) and it
+		// holds most of the page's text: nothing for Readability to find.
+	} else if art, err := parser.ParseDocument(doc, nil); err == nil && art.Node != nil {
 		root := art.Node
-		if err := strip(root, remove, dl); err != nil {
-			return nil, "", err
+		if err := strip(root, r.Remove, dl, nil); err != nil {
+			return nil, Reading{}, nil, "", err
 		}
-		removeJunk(root)
-		theirs = paragraphs(root, ignore)
+		removeJunk(root, nil)
+		theirs = paragraphs(root, r.Ignore)
 	}
 
-	root := doc.Nodes[0]
-	if err := strip(root, remove, dl); err != nil {
-		return nil, "", err
+	if err := strip(doc, r.Remove, dl, ex); err != nil {
+		return nil, Reading{}, nil, "", err
 	}
-	removeJunk(root)
+	removeJunk(doc, ex)
 	roots, err := pickRoots(doc, dl)
 	if err != nil {
-		return nil, "", err
+		return nil, Reading{}, nil, "", err
 	}
+	all = blocks(doc, r.Ignore)
 	var ours []string
 	for _, n := range roots {
-		ours = append(ours, paragraphs(n, ignore)...)
+		for _, b := range blocksOf(all, n, r.Ignore) {
+			if !b.links {
+				ours = append(ours, b.text)
+			}
+		}
 	}
-	return combine(theirs, ours), note, nil
+	story := combine(theirs, ours)
+	voted := votedKeys(story, all)
+	furn := furniture(all)
+	kept := make([]bool, len(all))
+	keptLen := 0
+	// A short text found in several places ("Advertisement", "By Staff")
+	// says nothing about where the story is.
+	seen := make(map[string]int, len(all))
+	for _, b := range all {
+		seen[b.key]++
+	}
+	for i, b := range all {
+		kept[i] = voted[b.key] && !furn[i] && (seen[b.key] == 1 || len(b.text) >= 80)
+		if kept[i] {
+			keptLen += len(b.text)
+		}
+	}
+	storyLen := 0
+	for _, p := range story {
+		storyLen += len(p)
+	}
+	if 2*keptLen < storyLen {
+		// Readability rebuilt the story's markup (loose text into new
+		// paragraphs) so that it is not blocks of this page: its text
+		// stands, and the page has no reading to replay.
+		for _, b := range all {
+			ex.add(b, false, "generic vote: not the story")
+		}
+		return story, Reading{Method: "generic"}, all, note, nil
+	}
+	containers := containersOf(all, kept)
+	if len(containers) == 0 {
+		containers = roots
+	}
+	rd = Reading{Method: "generic", Containers: pathsOf(doc, containers)}
+
+	// The paths may name more elements than the vote's containers (siblings
+	// of the same kind): a story in several parts is read whole.
+	picked := map[*html.Node]bool{}
+	parents := map[*html.Node]bool{}
+	for _, n := range containers {
+		picked[n] = true
+		parents[n.Parent] = true
+	}
+	var cb []block
+	var extra []bool
+	for _, n := range resolve(doc, rd.Containers) {
+		bs := blocksOf(all, n, r.Ignore)
+		story := false
+		if !picked[n] && parents[n.Parent] {
+			// A part of the story the vote missed stands next to the
+			// parts it found, has paragraphs of its own, and next to no
+			// links; a teaser card has one line under a linked title.
+			text, size, paras := 0, 0, 0
+			for _, b := range bs {
+				size += len(b.text)
+				if !b.links {
+					text += len(b.text)
+					if len(b.text) >= 80 {
+						paras++
+					}
+				}
+			}
+			story = paras >= 2 && 10*text >= 9*size
+		}
+		for range bs {
+			extra = append(extra, story)
+		}
+		cb = append(cb, bs...)
+	}
+	cfurn := furniture(cb)
+	first, last := -1, -1
+	for i, b := range cb {
+		if voted[b.key] && !cfurn[i] {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	keep := map[string]bool{}
+	for i, b := range cb {
+		if !cfurn[i] && first <= i && i <= last && (voted[b.key] || extra[i] || readerBlock(b)) {
+			keep[b.key] = true
+		}
+	}
+	skip := map[string]bool{}
+	for i, b := range cb {
+		if !cfurn[i] && !keep[b.key] && !skip[b.key] {
+			skip[b.key] = true
+			rd.Skip = append(rd.Skip, b.key)
+		}
+	}
+	if ex != nil {
+		in := map[*html.Node]bool{}
+		for _, b := range cb {
+			in[b.node] = true
+		}
+		for _, b := range all {
+			if !in[b.node] {
+				ex.add(b, false, "outside the story")
+			}
+		}
+	}
+	ps, _, _ = readBlocks(cb, skip, "generic vote", ex)
+	return ps, rd, all, note, nil
+}
+
+// readerBlock is a block that reads as text between the story's first and
+// last paragraphs, though the vote left it out: a paragraph, list item,
+// heading, table row, or a sentence of five words or more (a box's text);
+// not a stray label, number or timestamp.
+func readerBlock(b block) bool {
+	if b.node != nil && (paraTags[b.node.DataAtom] || b.node.DataAtom == atom.Tr || b.node.DataAtom == atom.Dd || b.node.DataAtom == atom.Dt) {
+		return true
+	}
+	return len(strings.FieldsFunc(b.text, notWord)) >= 5
+}
+
+// votedKeys are the keys of the page's blocks that are the story's
+// paragraphs, or, when Readability merged or re-split the page's text,
+// that stand whole inside one of them.
+func votedKeys(story []string, all []block) map[string]bool {
+	voted := make(map[string]bool, len(story))
+	for _, p := range story {
+		voted[BlockKey(p)] = true
+	}
+	matched := 0
+	for _, b := range all {
+		if voted[b.key] {
+			matched++
+		}
+	}
+	if matched >= len(story) {
+		return voted
+	}
+	var big strings.Builder
+	big.WriteByte(' ')
+	for _, p := range story {
+		big.WriteString(wordKey(p))
+		big.WriteString(" \n ")
+	}
+	text := big.String()
+	for _, b := range all {
+		if voted[b.key] || b.links {
+			continue
+		}
+		if wk := wordKey(b.text); strings.Count(wk, " ") >= 2 && strings.Contains(text, " "+wk+" ") {
+			voted[b.key] = true
+		}
+	}
+	return voted
+}
+
+// declaredBody reports whether an [itemprop=articleBody] holds at least
+// half of the page's paragraph text.
+func declaredBody(doc *html.Node, dl deadline) bool {
+	matches, err := selArticleBody.find(doc, dl)
+	if err != nil || len(matches) == 0 {
+		return false
+	}
+	best := 0
+	for _, n := range outermost(matches) {
+		best = max(best, paraText(n))
+	}
+	return best > 0 && 2*best >= paraText(doc)
+}
+
+// blocksOf returns blocks(n, ignore), taken from all, the blocks of the
+// whole page, when they are the same: n is a block element, and no link,
+// quotation or headline around it changes how its text is read.
+func blocksOf(all []block, n *html.Node, ignore []*regexp.Regexp) []block {
+	if !blockTags[n.DataAtom] {
+		return blocks(n, ignore)
+	}
+	for p := n.Parent; p != nil; p = p.Parent {
+		switch p.DataAtom {
+		case atom.A, atom.Blockquote, atom.H1:
+			return blocks(n, ignore)
+		}
+	}
+	// all is in document order: the blocks of n are one run of it.
+	inside := func(b block) bool {
+		for m := b.node; m != nil; m = m.Parent {
+			if m == n {
+				return true
+			}
+		}
+		return false
+	}
+	i := 0
+	for i < len(all) && !inside(all[i]) {
+		i++
+	}
+	j := i
+	for j < len(all) && inside(all[j]) {
+		j++
+	}
+	return all[i:j:j]
+}
+
+// inertTags hold no text a reader reads and weigh nothing in Readability's
+// scoring.
+var inertTags = tagSet(atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Link)
+
+// dropInert removes the inert elements below n.
+func dropInert(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode {
+			if inertTags[c.DataAtom] {
+				n.RemoveChild(c)
+			} else {
+				dropInert(c)
+			}
+		} else if c.Type == html.CommentNode {
+			n.RemoveChild(c)
+		}
+		c = next
+	}
 }
 
 // readabilityMaxElements is far above a real article page (a few
@@ -89,13 +326,13 @@ func combine(primary, second []string) []string {
 	if len(second) == 0 {
 		return primary
 	}
-	has := make(map[string]bool, len(second))
+	has := make(map[string]bool, len(second)) // BlockKey: the same words
 	for _, p := range second {
-		has[wordKey(p)] = true
+		has[BlockKey(p)] = true
 	}
 	first, last := -1, -1
 	for i, p := range primary {
-		if has[wordKey(p)] {
+		if has[BlockKey(p)] {
 			if first < 0 {
 				first = i
 			}
@@ -121,7 +358,9 @@ func wordKey(p string) string {
 func countWords(ps []string) int {
 	n := 0
 	for _, p := range ps {
-		n += len(strings.FieldsFunc(p, notWord))
+		for range strings.FieldsFuncSeq(p, notWord) {
+			n++
+		}
 	}
 	return n
 }

@@ -9,34 +9,49 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // Selectors for the metadata conventions news sites follow (Open Graph,
 // schema.org, microformats). Constant text, so compiling at start-up cannot
 // fail once tests pass.
 var (
-	selOGTitle     = mustSelector(`meta[property="og:title"], meta[name="og:title"]`)
-	selArticleH1   = mustSelector(`article h1, [itemprop=articleBody] h1, main h1`)
-	selTitle       = mustSelector(`title`)
-	selAnyH1       = mustSelector(`h1`)
-	selMetaAuthor  = mustSelector(`meta[name="author" i], meta[property="author"]`)
-	selRelAuthor   = mustSelector(`[rel~="author"]`)
-	selBylineClass = mustSelector(`.byline, [itemprop=author]`)
-	selPublished   = mustSelector(`meta[property="article:published_time"], meta[name="article:published_time"], [itemprop=datePublished]`)
-	selModified    = mustSelector(`meta[property="article:modified_time"], meta[name="article:modified_time"], [itemprop=dateModified], meta[property="og:updated_time"]`)
-	selArticleTime = mustSelector(`article time[datetime]`)
-	selTime        = mustSelector(`time[datetime]`)
-	selCanonical   = mustSelector(`link[rel~="canonical"][href]`)
-	selSiteName    = mustSelector(`meta[property="og:site_name"], meta[name="application-name"]`)
-	selJSONLD      = mustSelector(`script[type="application/ld+json" i]`)
+	selOGTitle         = mustSelector(`meta[property="og:title"], meta[name="og:title"]`)
+	selArticleH1       = mustSelector(`article h1, [itemprop=articleBody] h1, main h1`)
+	selTitle           = mustSelector(`title`)
+	selAnyH1           = mustSelector(`h1`)
+	selMetaAuthor      = mustSelector(`meta[name="author" i], meta[property="author"]`)
+	selRelAuthor       = mustSelector(`[rel~="author"]`)
+	selBylineClass     = mustSelector(`.byline, [itemprop=author]`)
+	selPublished       = mustSelector(`meta[property="article:published_time"], meta[name="article:published_time"], [itemprop=datePublished]`)
+	selModified        = mustSelector(`meta[property="article:modified_time"], meta[name="article:modified_time"], [itemprop=dateModified], meta[property="og:updated_time"]`)
+	selArticleTime     = mustSelector(`article time[datetime]`)
+	selTime            = mustSelector(`time[datetime]`)
+	selCanonical       = mustSelector(`link[rel~="canonical"][href]`)
+	selSiteName        = mustSelector(`meta[property="og:site_name"], meta[name="application-name"]`)
+	selJSONLD          = mustSelector(`script[type="application/ld+json" i]`)
+	selOGDescription   = mustSelector(`meta[property="og:description"], meta[name="og:description"]`)
+	selMetaDescription = mustSelector(`meta[name="description" i]`)
 )
 
 // metadata reads everything but the body. It runs before the body pass
 // strips the page: JSON-LD lives in <script>, and the headline and byline
 // often sit in a <header>. The error is the deadline's.
-func metadata(doc *goquery.Document, r Rules, pageURL string, dl deadline) (Article, error) {
+//
+// It also returns the page's summaries (og:description, meta description,
+// JSON-LD description): dek candidates, used only when shown on the page.
+func metadata(doc *goquery.Document, r Rules, pageURL string, dl deadline) (Article, []string, error) {
 	q := &query{doc: doc.Nodes[0], dl: dl}
 	jsonLD := readJSONLD(q)
+	var summaries []string
+	for _, s := range []Selector{selOGDescription, selMetaDescription} {
+		if t := firstAttr(q.nodes(s), "content"); t != "" {
+			summaries = append(summaries, t)
+		}
+	}
+	if jsonLD.description != "" {
+		summaries = append(summaries, collapse(jsonLD.description))
+	}
 	a := Article{
 		Title:        title(q, r.Title, jsonLD),
 		Byline:       byline(q, r.Byline, jsonLD),
@@ -46,30 +61,68 @@ func metadata(doc *goquery.Document, r Rules, pageURL string, dl deadline) (Arti
 		Lang:         collapse(doc.Find("html").First().AttrOr("lang", "")),
 	}
 	if q.err != nil {
-		return Article{}, q.err
+		return Article{}, nil, q.err
 	}
-	return a, nil
+	return a, summaries, nil
 }
 
 // query runs selectors over one document under its deadline. It keeps the
 // first error and finds nothing after it, so the lookups below stay a
 // plain chain of fallbacks.
 type query struct {
-	doc *html.Node
-	dl  deadline
-	err error
+	doc   *html.Node
+	dl    deadline
+	err   error
+	cands []*html.Node // elements the package's selectors can match; nil until asked
 }
 
-// nodes returns what one of the package's own selectors finds.
+// nodes returns what one of the package's own selectors finds. They all
+// name a tag (meta, link, script, title, h1, time) or an attribute
+// (itemprop, rel, the class byline), so the page is walked once for those
+// candidates and each selector is tried on them alone, not on every
+// element of the page.
 func (q *query) nodes(s Selector) []*html.Node {
 	if q.err != nil {
 		return nil
 	}
-	ns, err := s.find(q.doc, q.dl)
-	if err != nil {
-		q.err = fmt.Errorf("selector %q: %w", s, err)
+	if q.cands == nil {
+		q.cands = metaCandidates(q.doc)
 	}
-	return ns
+	e := &evaluation{dl: q.dl}
+	var out []*html.Node
+	for _, n := range q.cands {
+		if s.m.match(e, n) {
+			out = append(out, n)
+		}
+		if e.err != nil {
+			q.err = fmt.Errorf("selector %q: %w", s, e.err)
+			return nil
+		}
+	}
+	return out
+}
+
+// metaCandidates are the elements below doc that a metadata selector may
+// match, in document order.
+func metaCandidates(doc *html.Node) []*html.Node {
+	out := []*html.Node{}
+	for n := range doc.Descendants() {
+		if n.Type != html.ElementNode {
+			continue
+		}
+		switch n.DataAtom {
+		case atom.Meta, atom.Link, atom.Script, atom.Title, atom.H1, atom.Time:
+			out = append(out, n)
+			continue
+		}
+		for _, a := range n.Attr {
+			if a.Namespace == "" && (a.Key == "itemprop" || a.Key == "rel" || a.Key == "class" && strings.Contains(a.Val, "byline")) {
+				out = append(out, n)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // rule returns what a site rule finds; an error names the rule.
@@ -246,6 +299,7 @@ func canonical(q *query, pageURL string) string {
 // ld is what redline reads from schema.org JSON-LD.
 type ld struct {
 	headline, author, published, modified string
+	description                           string // the article's summary, a dek candidate
 }
 
 // readJSONLD reads the first article-typed object across the page's JSON-LD
@@ -270,6 +324,9 @@ func readJSONLD(q *query) ld {
 	for _, o := range append(articles, others...) {
 		if out.headline == "" && isArticleType(o["@type"]) {
 			out.headline = ldString(o["headline"])
+		}
+		if out.description == "" && isArticleType(o["@type"]) {
+			out.description = ldString(o["description"])
 		}
 		if out.author == "" {
 			out.author = ldAuthor(o["author"])

@@ -1,0 +1,510 @@
+package extract
+
+import (
+	"bytes"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// cutTemplate is the template fast path's way around parsing the whole
+// page: one pass of the tokenizer (no tree) finds the elements at path and
+// returns a small document made of the page's <head>, its first <h1> and
+// those elements, which Extract then parses and reads. ok is false when no
+// element is at path (the layout changed, or the page's markup is too
+// loose for a tokenizer to follow): the page is then read generically.
+//
+// The tokenizer keeps a stack of open elements and applies the parser's
+// common implied ends (a block closes an open <p>, an <li> the previous
+// <li>, cells and rows each other); markup that needs the full tree
+// builder (a <tbody> it inserts, misnested tables) makes the path miss,
+// never match the wrong element.
+func cutTemplate(body []byte, path string, dl deadline) (small []byte, ok bool, err error) {
+	steps := strings.Split(path, pathSep)
+	if len(steps) < 2 || tagOf(steps[0]) != "html" {
+		return nil, false, nil
+	}
+	body = dropCode(body)
+	type open struct {
+		tag   string
+		match bool // this element and every one below it match path's steps
+	}
+	var (
+		stack        []open
+		nMatched     int // how many elements from the bottom match
+		inBody       bool
+		htmlTag      []byte // the <html> start tag, for its lang
+		head         bytes.Buffer
+		captureAt    = -1 // start of the element being captured
+		captureDepth int  // its index in stack
+		h1At         = -1
+		h1Depth      int
+		h1           []byte
+		captures     [][]byte
+		tokens       int
+	)
+	// pop closes the top element; end is where it ends.
+	pop := func(end int) {
+		i := len(stack) - 1
+		if captureAt >= 0 && i == captureDepth {
+			captures = append(captures, body[captureAt:end])
+			captureAt = -1
+		}
+		if h1At >= 0 && i == h1Depth {
+			h1 = body[h1At:end]
+			h1At = -1
+		}
+		stack = stack[:i]
+		nMatched = min(nMatched, i)
+	}
+	popTo := func(tag string, stopAt map[string]bool, end int) {
+		for i := len(stack) - 1; i >= 0; i-- {
+			if stack[i].tag == tag {
+				for len(stack) > i {
+					pop(end)
+				}
+				return
+			}
+			if stopAt[stack[i].tag] {
+				return
+			}
+		}
+	}
+	// push opens an element; its id and class are read only when it may
+	// be on the path.
+	push := func(tag string, raw []byte, start int) {
+		d := len(stack)
+		m := false
+		if d < len(steps) && nMatched == d && tag == tagOf(steps[d]) {
+			id, class := attrOf(raw, "id"), attrOf(raw, "class")
+			m = stepOf(tag, id, class) == steps[d]
+		}
+		stack = append(stack, open{tag: tag, match: m})
+		if m {
+			nMatched = d + 1
+			if d == len(steps)-1 && captureAt < 0 {
+				captureAt, captureDepth = start, d
+			}
+		}
+		if tag == "h1" && h1 == nil && h1At < 0 && captureAt < 0 {
+			h1At, h1Depth = start, d
+		}
+	}
+	finish := func() ([]byte, bool, error) {
+		for len(stack) > 0 {
+			pop(len(body))
+		}
+		if len(captures) == 0 {
+			return nil, false, nil
+		}
+		var b bytes.Buffer
+		if htmlTag == nil {
+			htmlTag = []byte("<html>")
+		}
+		b.Write(htmlTag)
+		b.WriteString("<head>")
+		b.Write(head.Bytes())
+		b.WriteString("</head><body>")
+		b.Write(h1)
+		for _, c := range captures {
+			b.Write(c)
+		}
+		b.WriteString("</body></html>")
+		return b.Bytes(), true, nil
+	}
+	i := 0
+	for {
+		if tokens++; tokens%4096 == 0 {
+			if err := dl.check(); err != nil {
+				return nil, false, err
+			}
+		}
+		k := bytes.IndexByte(body[i:], '<')
+		if k < 0 {
+			return finish()
+		}
+		start := i + k
+		rest := body[start+1:]
+		if len(rest) == 0 {
+			return finish()
+		}
+		switch c := rest[0]; {
+		case bytes.HasPrefix(rest, []byte("!--")):
+			end := bytes.Index(rest[3:], []byte("-->"))
+			if end < 0 {
+				return finish()
+			}
+			i = start + 1 + 3 + end + 3
+			continue
+		case c == '!' || c == '?':
+			gt := bytes.IndexByte(rest, '>')
+			if gt < 0 {
+				return finish()
+			}
+			i = start + 1 + gt + 1
+			continue
+		case c == '/':
+			gt := bytes.IndexByte(rest, '>')
+			if gt < 0 {
+				return finish()
+			}
+			pos := start + 1 + gt + 1
+			i = pos
+			tag, _ := tagName(body[start:pos])
+			if tag == "" {
+				continue
+			}
+			if !inBody || tag == "html" || tag == "body" || tag == "head" {
+				continue
+			}
+			popTo(tag, nil, pos)
+			continue
+		case !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'):
+			i = start + 1 // a "<" in text
+			continue
+		}
+		end := tagClose(body, start+1)
+		if end < 0 {
+			return finish()
+		}
+		raw := body[start:end]
+		i = end
+		tag, _ := tagName(raw)
+		selfClosing := len(raw) >= 2 && raw[len(raw)-2] == '/'
+		// Elements whose content is text, not markup, end at their end
+		// tag: what metadata reads of them (the head's title, JSON-LD
+		// wherever it is) is kept whole.
+		if rawText[tag] && !selfClosing {
+			close := indexFold(body[end:], "</"+tag)
+			if close < 0 {
+				return finish()
+			}
+			gt := bytes.IndexByte(body[end+close:], '>')
+			if gt < 0 {
+				return finish()
+			}
+			after := end + close + gt + 1
+			if tag == "title" && !inBody || tag == "script" && bytes.Contains(bytes.ToLower(raw), []byte("ld+json")) {
+				head.Write(body[start:after])
+			}
+			if tag == "title" || tag == "script" || tag == "style" || !inBody {
+				i = after
+				continue
+			}
+			// noscript, textarea, iframe… in the body: an element like
+			// any other, its text unread.
+			i = after
+		}
+		switch tag {
+		case "meta":
+			head.Write(raw)
+		case "link":
+			if !inBody {
+				head.Write(raw)
+			}
+		}
+		if len(stack) == 0 {
+			if tag == "html" {
+				htmlTag = bytes.Clone(raw)
+				push(tag, raw, start)
+				continue
+			}
+			push("html", nil, start)
+		}
+		if !inBody {
+			switch {
+			case tag == "head" || tag == "html" || headTags[tag]:
+				continue
+			case tag == "body":
+				inBody = true
+				push(tag, raw, start)
+				continue
+			default:
+				inBody = true
+				push("body", nil, start)
+			}
+		}
+		switch tag {
+		case "html", "body", "head":
+			continue // merged into the open ones by the parser
+		case "li":
+			popTo("p", pScope, start)
+			popTo("li", listScope, start)
+		case "dd", "dt":
+			popTo("p", pScope, start)
+			popTo("dd", listScope, start)
+			popTo("dt", listScope, start)
+		case "tr":
+			popTo("tr", tableScope, start)
+		case "td", "th":
+			popTo("td", rowScope, start)
+			popTo("th", rowScope, start)
+		case "option":
+			if len(stack) > 0 && stack[len(stack)-1].tag == "option" {
+				pop(start)
+			}
+		default:
+			if closesP[tag] {
+				popTo("p", pScope, start)
+			}
+		}
+		if voidTags[tag] || selfClosing {
+			continue
+		}
+		if rawText[tag] {
+			// Read whole above: open and close it here.
+			push(tag, raw, start)
+			pop(i)
+			continue
+		}
+		push(tag, raw, start)
+	}
+}
+
+// rawText are the elements whose content the HTML tokenizer reads as text.
+var rawText = map[string]bool{"script": true, "style": true, "title": true, "textarea": true, "xmp": true,
+	"iframe": true, "noembed": true, "noframes": true, "noscript": true, "plaintext": true}
+
+// tagClose returns the offset just past the '>' ending the tag whose name
+// starts at i, skipping quoted attribute values, or -1.
+func tagClose(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case '>':
+			return i + 1
+		case '=':
+			j := i + 1
+			for j < len(b) && (b[j] == ' ' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r' || b[j] == '\f') {
+				j++
+			}
+			if j < len(b) && (b[j] == '"' || b[j] == '\'') {
+				q := bytes.IndexByte(b[j+1:], b[j])
+				if q < 0 {
+					return -1
+				}
+				i = j + 1 + q + 1
+				continue
+			}
+			i = j
+			continue
+		}
+		i++
+	}
+	return -1
+}
+
+// attrOf returns the value of the attribute key (lower case) in a raw
+// start tag, unescaped, or "".
+func attrOf(raw []byte, key string) string {
+	if raw == nil {
+		return ""
+	}
+	i := 1
+	for i < len(raw) && !isSpace(raw[i]) && raw[i] != '>' && raw[i] != '/' {
+		i++ // the tag name
+	}
+	for i < len(raw) {
+		for i < len(raw) && (isSpace(raw[i]) || raw[i] == '/') {
+			i++
+		}
+		if i >= len(raw) || raw[i] == '>' {
+			return ""
+		}
+		ks := i
+		for i < len(raw) && !isSpace(raw[i]) && raw[i] != '=' && raw[i] != '>' && raw[i] != '/' {
+			i++
+		}
+		name := raw[ks:i]
+		for i < len(raw) && isSpace(raw[i]) {
+			i++
+		}
+		var val []byte
+		if i < len(raw) && raw[i] == '=' {
+			i++
+			for i < len(raw) && isSpace(raw[i]) {
+				i++
+			}
+			if i < len(raw) && (raw[i] == '"' || raw[i] == '\'') {
+				q := raw[i]
+				vs := i + 1
+				ve := bytes.IndexByte(raw[vs:], q)
+				if ve < 0 {
+					return ""
+				}
+				val = raw[vs : vs+ve]
+				i = vs + ve + 1
+			} else {
+				vs := i
+				for i < len(raw) && !isSpace(raw[i]) && raw[i] != '>' {
+					i++
+				}
+				val = raw[vs:i]
+			}
+		}
+		if hasFoldPrefix(name, key) && len(name) == len(key) {
+			if bytes.IndexByte(val, '&') >= 0 {
+				return html.UnescapeString(string(val))
+			}
+			return string(val)
+		}
+	}
+	return ""
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
+
+// tagName reads a tag's lower-case name from its raw text ("<DIV class=…>",
+// "</p>") without the allocations of Tokenizer.TagName; attrs says whether
+// more follows the name.
+func tagName(raw []byte) (string, bool) {
+	i := 1
+	if i < len(raw) && raw[i] == '/' {
+		i++
+	}
+	j := i
+	for j < len(raw) {
+		c := raw[j]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/' || c == '>' {
+			break
+		}
+		j++
+	}
+	name := raw[i:j]
+	lower := true
+	for _, c := range name {
+		if 'A' <= c && c <= 'Z' {
+			lower = false
+			break
+		}
+	}
+	attrs := j < len(raw) && raw[j] != '>' && !(raw[j] == '/' && j+1 < len(raw) && raw[j+1] == '>')
+	if lower {
+		if t, ok := knownTags[string(name)]; ok {
+			return t, attrs
+		}
+		return string(name), attrs
+	}
+	return strings.ToLower(string(name)), attrs
+}
+
+// knownTags interns common tag names, so the stack holds no copies.
+var knownTags = func() map[string]string {
+	m := map[string]string{}
+	for _, t := range strings.Fields("a abbr article aside b blockquote body br button caption cite code dd div dl dt em figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input label li link main meta nav noscript ol option p picture pre script section select small source span strong style sub sup svg table tbody td template textarea th thead time title tr u ul video") {
+		m[t] = t
+	}
+	return m
+}()
+
+// dropCode returns body without the contents of its <script> and <style>
+// elements (JSON-LD scripts excepted), found with byte searches: the
+// tokenizer reads code a byte at a time, and on a news page code is most
+// of the bytes. Comments are passed over whole, so a tag quoted in one
+// does not count.
+func dropCode(body []byte) []byte {
+	out := make([]byte, 0, len(body))
+	i := 0
+	for {
+		k := bytes.IndexByte(body[i:], '<')
+		if k < 0 {
+			return append(out, body[i:]...)
+		}
+		k += i
+		rest := body[k+1:]
+		if bytes.HasPrefix(rest, []byte("!--")) {
+			end := bytes.Index(rest[3:], []byte("-->"))
+			if end < 0 {
+				return append(out, body[i:]...)
+			}
+			next := k + 1 + 3 + end + 3
+			out = append(out, body[i:next]...)
+			i = next
+			continue
+		}
+		var name string
+		switch {
+		case hasFoldPrefix(rest, "script") && len(rest) > 6 && tagEnd(rest[6]):
+			name = "script"
+		case hasFoldPrefix(rest, "style") && len(rest) > 5 && tagEnd(rest[5]):
+			name = "style"
+		default:
+			out = append(out, body[i:k+1]...)
+			i = k + 1
+			continue
+		}
+		gt := bytes.IndexByte(rest, '>')
+		if gt < 0 {
+			return append(out, body[i:]...)
+		}
+		open := k + 1 + gt + 1 // just past the start tag
+		if name == "script" && bytes.Contains(bytes.ToLower(body[k:open]), []byte("ld+json")) {
+			out = append(out, body[i:open]...)
+			i = open
+			continue
+		}
+		end := indexFold(body[open:], "</"+name)
+		if end < 0 {
+			return append(out, body[i:]...)
+		}
+		out = append(out, body[i:open]...)
+		i = open + end
+	}
+}
+
+func tagEnd(c byte) bool {
+	return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+}
+
+// hasFoldPrefix reports whether b starts with the lower-case ASCII word
+// prefix, in any case.
+func hasFoldPrefix(b []byte, prefix string) bool {
+	if len(b) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// indexFold is the index of the lower-case ASCII word in b, in any case,
+// or -1. Its first byte must not be a letter ('<' or a symbol), so a
+// byte search finds the candidates.
+func indexFold(b []byte, word string) int {
+	first := word[0]
+	for i := 0; ; {
+		k := bytes.IndexByte(b[i:], first)
+		if k < 0 {
+			return -1
+		}
+		i += k
+		if hasFoldPrefix(b[i:], word) {
+			return i
+		}
+		i++
+	}
+}
+
+var (
+	headTags = map[string]bool{"base": true, "basefont": true, "bgsound": true, "link": true, "meta": true,
+		"noscript": true, "script": true, "style": true, "template": true, "title": true}
+	voidTags = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true,
+		"img": true, "input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true,
+		"param": true, "keygen": true, "basefont": true, "bgsound": true, "frame": true, "image": true}
+	closesP = map[string]bool{"address": true, "article": true, "aside": true, "blockquote": true, "center": true,
+		"details": true, "dialog": true, "dir": true, "div": true, "dl": true, "fieldset": true, "figcaption": true,
+		"figure": true, "footer": true, "form": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true,
+		"h6": true, "header": true, "hgroup": true, "hr": true, "main": true, "menu": true, "nav": true, "ol": true,
+		"p": true, "pre": true, "section": true, "summary": true, "table": true, "ul": true, "li": true, "dd": true, "dt": true}
+	pScope = map[string]bool{"applet": true, "caption": true, "html": true, "table": true, "td": true, "th": true,
+		"marquee": true, "object": true, "template": true, "button": true}
+	listScope  = map[string]bool{"ul": true, "ol": true, "dl": true, "table": true, "div": true, "section": true, "article": true}
+	tableScope = map[string]bool{"table": true}
+	rowScope   = map[string]bool{"tr": true, "table": true}
+)
