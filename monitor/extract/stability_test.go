@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"cmp"
 	"compress/gzip"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -958,5 +960,251 @@ func TestStability(t *testing.T) {
 	}
 	if exact != edits {
 		t.Errorf("%d of %d article edits found with exactly their words (%d with extra words, %d missed); want all", exact, edits, extra, missed)
+	}
+}
+
+// govukPage is one GOV.UK page of testdata/stability/govuk-pages.json.gz
+// with its published versions in order.
+type govukPage struct {
+	ID       string `json:"id"`
+	URL      string `json:"url"`
+	Lines    []string
+	Versions []struct {
+		N          int    `json:"n"`
+		Date       string `json:"date"`
+		ChangeNote string `json:"change_note"`
+		SHA256     string `json:"sha256"`
+		Lines      []int  `json:"lines"`
+	} `json:"versions"`
+}
+
+func loadGovUK(t testing.TB) []govukPage {
+	t.Helper()
+	var doc struct{ Pages []govukPage }
+	if err := json.Unmarshal(gunzipFile(t, filepath.Join(stabilityDir, "govuk-pages.json.gz")), &doc); err != nil {
+		t.Fatalf("govuk-pages.json.gz: %v", err)
+	}
+	n := 0
+	for _, p := range doc.Pages {
+		n += len(p.Versions)
+	}
+	if len(doc.Pages) != 64 || n != 231 {
+		t.Fatalf("govuk-pages.json.gz: %d pages, %d versions; want 64 and 231", len(doc.Pages), n)
+	}
+	return doc.Pages
+}
+
+// version rebuilds version k's published file, checked against the
+// manifest's SHA-256.
+func (g govukPage) version(t testing.TB, k int) []byte {
+	t.Helper()
+	v := g.Versions[k]
+	lines := make([]string, len(v.Lines))
+	for i, l := range v.Lines {
+		if l < 0 || l >= len(g.Lines) {
+			t.Fatalf("%s v%d: line index %d out of range", g.ID, v.N, l)
+		}
+		lines[i] = g.Lines[l]
+	}
+	b := []byte(strings.Join(lines, "\n"))
+	if sum := fmt.Sprintf("%x", sha256.Sum256(b)); sum != v.SHA256 {
+		t.Fatalf("%s v%d: rebuilt file's SHA-256 is %s, manifest says %s", g.ID, v.N, sum, v.SHA256)
+	}
+	return b
+}
+
+// govukReference is the test's own furniture-insensitive view of a GOV.UK
+// page: the publisher's text (the "govspeak" blocks, the lead paragraph,
+// a consultation's description and dates) and the titles of the attached
+// documents, not their file sizes or references.
+// Site-specific on purpose: it is the oracle the extractor, which knows no
+// site, is checked against.
+func govukReference(doc *html.Node) string {
+	var b strings.Builder
+	var walk func(n *html.Node, speak bool)
+	walk = func(n *html.Node, speak bool) {
+		switch n.Type {
+		case html.TextNode:
+			if speak {
+				b.WriteString(n.Data)
+			}
+			return
+		case html.ElementNode:
+			cls := strings.Fields(attr(n, "class"))
+			switch {
+			case slices.Contains(cls, "attachment") || slices.Contains(cls, "gem-c-attachment"):
+				for _, t := range elements(n, func(e *html.Node) bool {
+					c := strings.Fields(attr(e, "class"))
+					return slices.Contains(c, "title") || slices.Contains(c, "gem-c-attachment__title")
+				}) {
+					b.WriteString("\n" + domText(t) + "\n")
+				}
+				return
+			case slices.Contains(cls, "govspeak") || slices.Contains(cls, "gem-c-lead-paragraph") ||
+				slices.Contains(cls, "consultation-date") || slices.Contains(cls, "consultation-description"):
+				speak = true
+			}
+			b.WriteByte(' ')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, speak)
+		}
+	}
+	walk(doc, false)
+	return squash(b.String())
+}
+
+// structure is the set of element kinds (tag and classes, from the root)
+// a page is made of: adding a paragraph or a change-history entry leaves
+// it as it was, a new block of a new kind does not.
+func structure(doc *html.Node) map[string]bool {
+	set := map[string]bool{}
+	var walk func(*html.Node, string)
+	walk = func(n *html.Node, path string) {
+		if n.Type == html.ElementNode {
+			cls := strings.Fields(attr(n, "class"))
+			slices.Sort(cls)
+			path += " > " + n.Data
+			if len(cls) > 0 {
+				path += "." + strings.Join(cls, ".")
+			}
+			set[path] = true
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, path)
+		}
+	}
+	walk(doc, "")
+	return set
+}
+
+// TestStabilityGovUK reads the real published versions of 64 GOV.UK pages
+// one after the other, each with the previous version's Reading as anchor,
+// and checks the reading against the publisher's own text: it stays put
+// while only the furniture (change history, metadata, related links,
+// share links) changes, moves with the article, and is never re-read when
+// the page's structure did not change.
+func TestStabilityGovUK(t *testing.T) {
+	pages := loadGovUK(t)
+	type row struct {
+		page, note                                   string
+		n                                            int
+		identical, article, structural, read, reread bool
+		exact                                        bool
+		detail                                       string
+	}
+	var rows []row
+	unread := 0
+	for _, g := range pages {
+		var prev extract.Article
+		var prevRef string
+		var prevShape map[string]bool
+		var prevRaw []byte
+		for k := range g.Versions {
+			raw := g.version(t, k)
+			doc, err := html.Parse(bytes.NewReader(raw))
+			if err != nil {
+				t.Fatalf("%s v%d: %v", g.ID, g.Versions[k].N, err)
+			}
+			ref, shape := govukReference(doc), structure(doc)
+			r := extract.Rules{}
+			if k > 0 {
+				r.Anchor = &prev.Reading
+			}
+			a, err := extract.Extract(extract.Page{URL: g.URL, ContentType: "text/html; charset=utf-8", Body: raw}, r)
+			if err != nil {
+				t.Errorf("%s v%d: %v", g.ID, g.Versions[k].N, err)
+				unread++
+				break
+			}
+			if k > 0 {
+				w := row{page: g.ID, n: g.Versions[k].N, note: g.Versions[k].ChangeNote,
+					identical: bytes.Equal(raw, prevRaw), article: ref != prevRef,
+					structural: !maps.Equal(shape, prevShape), reread: a.Reread,
+					read: !slices.Equal(a.Paragraphs, prev.Paragraphs) || a.Dek != prev.Dek}
+				// "Exactly": the words the reading gained and lost are the
+				// words the publisher's text gained and lost.
+				del, ins := changeWords(prev, a)
+				rdel, rins := changeWords(extract.Article{Paragraphs: []string{prevRef}}, extract.Article{Paragraphs: []string{ref}})
+				w.exact = maps.Equal(del, rdel) && maps.Equal(ins, rins)
+				if w.read != w.article || w.article && !w.exact {
+					w.detail = fmt.Sprintf("reading -%d +%d words %s %s, publisher's text -%d +%d words %s %s",
+						total(del), total(ins), few(del), few(ins), total(rdel), total(rins), few(rdel), few(rins))
+				}
+				rows = append(rows, w)
+			}
+			prev, prevRef, prevShape, prevRaw = a, ref, shape, raw
+		}
+	}
+
+	var identical, furniture, article, structural, reread, rereadSame, falseChange, missed, exact int
+	for _, w := range rows {
+		switch {
+		case w.identical:
+			identical++
+		case w.article:
+			article++
+			if !w.read {
+				missed++
+			} else if w.exact {
+				exact++
+			}
+		default:
+			furniture++
+			if w.read {
+				falseChange++
+			}
+		}
+		if w.structural {
+			structural++
+		}
+		if w.reread {
+			reread++
+			if !w.structural {
+				rereadSame++
+			}
+		}
+	}
+	var tbl strings.Builder
+	fmt.Fprintf(&tbl, "%-44s %6s\n", "GOV.UK pages read version after version", "")
+	for _, l := range []struct {
+		what string
+		n    int
+	}{
+		{"pages", len(pages)},
+		{"versions", len(rows) + len(pages)},
+		{"later versions (read with the anchor)", len(rows)},
+		{"  file identical to the previous", identical},
+		{"  only furniture changed", furniture},
+		{"    of which the reading changed (false)", falseChange},
+		{"  publisher's text changed", article},
+		{"    of which the reading changed exactly", exact},
+		{"    of which the reading did not change", missed},
+		{"  structure changed (new element kinds)", structural},
+		{"  re-read (anchor not followed)", reread},
+		{"    of which the structure had not changed", rereadSame},
+	} {
+		fmt.Fprintf(&tbl, "%-44s %6d\n", l.what, l.n)
+	}
+	t.Logf("stability on real versions:\n%s", tbl.String())
+	shown := 0
+	for _, w := range rows {
+		bad := w.read != w.article || w.reread && !w.structural || w.article && !w.exact
+		if bad && shown < 20 {
+			shown++
+			t.Logf("  %s v%d (article %v, read %v, reread %v, structure %v; note %q): %s", w.page, w.n, w.article, w.read, w.reread, w.structural, w.note, w.detail)
+		}
+	}
+	if unread > 0 {
+		t.Errorf("%d pages could not be read", unread)
+	}
+	if rereadSame > 0 {
+		t.Errorf("%d versions re-read although the page's structure had not changed; want 0", rereadSame)
+	}
+	if falseChange > 0 {
+		t.Errorf("%d of %d furniture-only versions read as a change; want 0", falseChange, furniture)
+	}
+	if missed > 0 {
+		t.Errorf("%d of %d versions whose text changed read as unchanged; want 0", missed, article)
 	}
 }

@@ -62,7 +62,7 @@ def govuk(tar_path):
                     index[line] = len(lines)
                     lines.append(line)
                 seq.append(index[line])
-            versions.append({"n": v["n"], "date": v["date"], "change_note": v["change_note"], "lines": seq})
+            versions.append({"n": v["n"], "date": v["date"], "change_note": v["change_note"], "sha256": v["sha256"], "lines": seq})
         pages.append({"id": p["id"], "url": p["url"], "lines": lines, "versions": versions})
     doc = {"source": manifest["source"], "license": manifest["license"], "pages": pages}
     gz(os.path.join(here, "govuk-pages.json.gz"), json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
