@@ -26,6 +26,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/redline-news/redline/monitor"
+	"github.com/redline-news/redline/monitor/extract"
 	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/monitor/sitetest"
 	"github.com/redline-news/redline/snapshots/sqlite"
@@ -142,6 +143,7 @@ type pageTemplate struct {
 	id     string
 	pieces []string
 	slots  []slot
+	lead   int // the paragraph Edit changes; -1: none (see loadTemplates)
 }
 
 // marker stands for a slot in a rendered template: a private-use rune no
@@ -175,10 +177,12 @@ func loadTemplates(b *testing.B) *templates {
 			b.Fatalf("%s: %v", id, err)
 		}
 		t := pageTemplate{id: id}
-		headline, byText := false, false
+		headline := false
 		var walk func(*xhtml.Node)
 		walk = func(n *xhtml.Node) {
-			if byText && n.Type == xhtml.TextNode && n.Parent != nil && n.Parent.DataAtom != atom.Title && n.Parent.DataAtom != atom.H1 {
+			// Story text not set in <p> elements (between <br>s, in
+			// <div>s) is replaced text node by text node.
+			if n.Type == xhtml.TextNode {
 				if s := strings.Join(strings.Fields(n.Data), " "); len(s) >= 30 && strings.Contains(body, s) {
 					n.Data = marker
 					t.slots = append(t.slots, slotParagraph)
@@ -194,7 +198,7 @@ func loadTemplates(b *testing.B) *templates {
 					kind, headline = slotHeadline, true
 				case n.DataAtom == atom.Script || n.DataAtom == atom.Style:
 					return
-				case n.DataAtom == atom.P && !byText:
+				case n.DataAtom == atom.P:
 					if s := strings.Join(strings.Fields(textOf(n)), " "); len(s) >= 30 && strings.Contains(body, s) {
 						kind = slotParagraph
 					}
@@ -213,19 +217,6 @@ func loadTemplates(b *testing.B) *templates {
 			}
 		}
 		walk(doc)
-		if !slices.Contains(t.slots, slotParagraph) {
-			// A story not set in <p> elements (text between <br>s, in
-			// <div>s): its text nodes are the paragraphs.
-			t.slots = t.slots[:0]
-			doc, err = xhtml.Parse(bytes.NewReader(gunzip(b, filepath.Join(dir, "pages", id+".html.gz"))))
-			if err != nil {
-				b.Fatalf("%s: %v", id, err)
-			}
-			headline = false
-			byText = true
-			walk(doc)
-			byText = false
-		}
 		var out bytes.Buffer
 		if err := xhtml.Render(&out, doc); err != nil {
 			b.Fatal(err)
@@ -234,13 +225,43 @@ func loadTemplates(b *testing.B) *templates {
 		if len(t.pieces) != len(t.slots)+1 {
 			b.Fatalf("%s: %d pieces for %d slots", id, len(t.pieces), len(t.slots))
 		}
-		if !slices.Contains(t.slots, slotParagraph) {
+		paras := 0
+		for _, k := range t.slots {
+			if k == slotParagraph {
+				paras++
+			}
+		}
+		if paras == 0 {
 			b.Fatalf("%s: no story paragraph found by the ground truth", id)
 		}
+		t.lead = -1
 		ts.pages = append(ts.pages, t)
 	}
 	if len(ts.pages) != 181 {
 		b.Fatalf("%d templates, want 181", len(ts.pages))
+	}
+	// Edit changes a paragraph the generic extractor reads, the middle one
+	// of those: the first is set apart as a standfirst on some templates,
+	// and on a few the extractor misses the story, whose articles are
+	// then never edited (they are still fetched and read every cycle).
+	site := newRealSite(ts, len(ts.pages))
+	unread := 0
+	for k := range ts.pages {
+		a, err := extract.Extract(extract.Page{URL: "http://127.0.0.1/story/" + strconv.Itoa(k), ContentType: "text/html; charset=utf-8", Body: site.story(k, 0)}, extract.Rules{})
+		var read []int
+		for p := range len(ts.pages[k].slots) {
+			if err == nil && strings.Contains(a.Text(), fmt.Sprintf("Survey %d-%d ", k, p)) {
+				read = append(read, p)
+			}
+		}
+		if len(read) == 0 {
+			unread++
+			continue
+		}
+		ts.pages[k].lead = read[len(read)/2]
+	}
+	if unread > len(ts.pages)/10 {
+		b.Fatalf("the story of %d of %d templates is not read", unread, len(ts.pages))
 	}
 	return ts
 }
@@ -294,15 +315,18 @@ func newRealSite(ts *templates, n int) *realSite {
 	return &realSite{templates: ts, n: n, version: make([]uint16, n)}
 }
 
-// Edit changes every k-th article (a figure in its lead paragraph), so the
-// next cycle finds those changed. It returns how many changed.
+// Edit changes every k-th article (a figure in one of its paragraphs, see
+// loadTemplates), so the next cycle finds those changed. It returns how
+// many changed.
 func (s *realSite) Edit(k int) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0
 	for i := 0; i < s.n; i += k {
-		s.version[i]++
-		n++
+		if s.pages[i%len(s.pages)].lead >= 0 {
+			s.version[i]++
+			n++
+		}
 	}
 	return n
 }
@@ -374,7 +398,7 @@ func (s *realSite) story(i int, v uint16) []byte {
 			h := fnv.New32a()
 			fmt.Fprintf(h, "%d/%d", i, para)
 			b.WriteString(html.EscapeString(s.text[h.Sum32()%uint32(len(s.text))]))
-			if para == 0 {
+			if para == t.lead {
 				fmt.Fprintf(&b, " Officials said on Monday that %d people had been detained in operation %d, a figure revised %d times.", 100+i%900, i, v)
 			} else {
 				fmt.Fprintf(&b, " Survey %d-%d counted %d households.", i, para, 1000+(i*31+para*7)%9000)
