@@ -680,19 +680,25 @@ var stabilityMutations = []mutation{
 		for i, n := range all {
 			order[n] = i
 		}
-		deks := elements(p.doc, func(n *html.Node) bool {
-			s := domText(n)
-			if p.dek != "" {
+		// The element the extractor took the dek from, when it says; else
+		// a standfirst by its place (under the headline, before the story)
+		// and its name.
+		var deks []*html.Node
+		if p.dek != "" {
+			deks = elements(p.doc, func(n *html.Node) bool {
+				s := domText(n)
 				return s == squash(p.dek) && len(elements(n, func(c *html.Node) bool { return c != n && domText(c) == s })) == 0
-			}
-			if len(s) < 30 || len(s) > 600 || firstH1 == nil || order[n] <= order[firstH1] || order[n] > order[firstH1]+80 ||
-				inside(n, atom.Figure, atom.Figcaption, atom.Li, atom.A) || strings.Contains(classID(n), "caption") ||
-				firstArticle != nil && order[n] >= order[firstArticle] || !dekRE.MatchString(classID(n)) ||
-				len(elements(n, func(c *html.Node) bool { return c.DataAtom == atom.H1 || c.DataAtom == atom.P && c != n })) > 1 {
-				return false
-			}
-			return true
-		})
+			})
+		}
+		if len(deks) == 0 {
+			deks = elements(p.doc, func(n *html.Node) bool {
+				s := domText(n)
+				return len(s) >= 30 && len(s) <= 600 && firstH1 != nil && order[n] > order[firstH1] && order[n] <= order[firstH1]+80 &&
+					!inside(n, atom.Figure, atom.Figcaption, atom.Li, atom.A) && !strings.Contains(classID(n), "caption") &&
+					(firstArticle == nil || order[n] < order[firstArticle]) && dekRE.MatchString(classID(n)) &&
+					len(elements(n, func(c *html.Node) bool { return c.DataAtom == atom.H1 || c.DataAtom == atom.P && c != n })) <= 1
+			})
+		}
 		if len(deks) == 0 {
 			return edit{}, false
 		}
