@@ -279,6 +279,25 @@ func (p *page) variant(seed string) *page {
 	return v
 }
 
+// furnitureRE names the blocks inside an article container that are not
+// the story, whatever the ground truth holds: menus, related and tag
+// lists, share bars, polls.
+var furnitureRE = regexp.MustCompile(`related|recommend|popular|trending|read-?next|most-|menu|breadcrumb|trail|(^|[^a-z])nav|footer|sidebar|share|social|tags|widget|more-from|also|poll|newsletter|promo`)
+
+// inStory reports whether n is inside the article's container and in no
+// block named as furniture on the way there.
+func (p *page) inStory(n *html.Node) bool {
+	if p.box == nil || !contains(p.box, n) {
+		return false
+	}
+	for q := n; q != nil && q != p.box; q = q.Parent {
+		if q.Type == html.ElementNode && (furnitureRE.MatchString(classID(q)) || q.DataAtom == atom.Nav || q.DataAtom == atom.Footer || q.DataAtom == atom.Header) {
+			return false
+		}
+	}
+	return true
+}
+
 func contains(anc, n *html.Node) bool {
 	for ; n != nil; n = n.Parent {
 		if n == anc {
@@ -615,7 +634,11 @@ var stabilityMutations = []mutation{
 		return edit{kind: "sentence", del: gone}, true
 	}},
 	{"list-item", false, func(t testing.TB, p *page) (edit, bool) {
-		items := elements(p.doc, func(n *html.Node) bool { return n.DataAtom == atom.Li && p.inTruth(n, 15) })
+		// An item of a list that is in the story as a whole, not a menu
+		// or related list whose words the ground truth happens to hold.
+		items := elements(p.doc, func(n *html.Node) bool {
+			return n.DataAtom == atom.Li && p.inStory(n) && p.inTruth(n, 10) && n.Parent != nil && p.inTruth(n.Parent, 20)
+		})
 		if len(items) == 0 {
 			return edit{}, false
 		}
@@ -631,7 +654,11 @@ var stabilityMutations = []mutation{
 	}},
 	{"table-cell", false, func(t testing.TB, p *page) (edit, bool) {
 		cells := elements(p.doc, func(n *html.Node) bool {
-			return (n.DataAtom == atom.Td || n.DataAtom == atom.Th) && p.inTruth(n, 3) && len(textNodes(n)) > 0
+			if n.DataAtom != atom.Td && n.DataAtom != atom.Th || !p.inStory(n) || !p.inTruth(n, 3) || len(textNodes(n)) == 0 {
+				return false
+			}
+			row := n.Parent
+			return row != nil && p.inTruth(row, 10)
 		})
 		if len(cells) == 0 {
 			return edit{}, false
@@ -659,7 +686,7 @@ var stabilityMutations = []mutation{
 			default:
 				return false
 			}
-			return p.box != nil && contains(p.box, n) && p.inTruth(n, 20)
+			return p.inStory(n) && p.inTruth(n, 20)
 		})
 		if len(boxes) == 0 {
 			return edit{}, false
