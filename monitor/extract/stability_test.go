@@ -38,9 +38,10 @@ import (
 //
 //	go test ./monitor/extract -run Stability -v
 //
-// Under CI every page is read but only some of its variants (a rotation
-// over the kinds, so each kind is tried on many pages);
-// REDLINE_STABILITY_ALL=1 tries every variant of every page.
+// By default every page is read but only one variant kind in three is tried
+// on it (one in six under -race), rotating with the page so each kind is
+// tried on many pages; REDLINE_STABILITY_ALL=1 tries every variant of
+// every page. TestStabilityGovUK does the same on real successive versions.
 
 const stabilityDir = "testdata/stability"
 
