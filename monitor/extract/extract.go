@@ -251,6 +251,19 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 		// text stood alone): this one is read the same way, generically.
 		r.Anchor = nil
 	}
+	// A version read by its host's template is read again the same way:
+	// the template path weighs furniture against its container alone, the
+	// anchor path against the whole page, so replaying a template reading
+	// by the anchor path would read the same page differently.
+	replayed := false
+	if r.Body.IsZero() && r.Anchor != nil && r.Anchor.Method == "template" && len(r.Anchor.Containers) == 1 {
+		host := ""
+		if r.Template != nil {
+			host = r.Template.Host
+		}
+		r.Template = &Template{Host: host, Container: r.Anchor.Containers[0], Boilerplate: r.Anchor.Skip}
+		r.Anchor, replayed = nil, true
+	}
 	dl := newDeadline(r.Timeout)
 	ct := http.DetectContentType(p.Body)
 	if !strings.HasPrefix(ct, "text/") {
@@ -277,7 +290,7 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 			g.Template = nil
 			ga, err := explainAgain(p, g, ex)
 			if err == nil {
-				ga.Notes = append(ga.Notes, fmt.Sprintf("template of %s did not match: read generically", r.Template.Host))
+				ga.Notes = append(ga.Notes, templateMissed(&ga, r.Template, replayed))
 			}
 			return ga, err
 		}
@@ -409,7 +422,7 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 				ga.Reread = true
 				ga.Notes = append(ga.Notes, fmt.Sprintf("extraction changed: now reading %s", strings.Join(ga.Reading.Containers, ", ")))
 			} else {
-				ga.Notes = append(ga.Notes, fmt.Sprintf("template of %s did not match: read generically", r.Template.Host))
+				ga.Notes = append(ga.Notes, templateMissed(&ga, r.Template, replayed))
 			}
 			return ga, nil
 		}
@@ -498,4 +511,15 @@ func depth(root *html.Node) int {
 		}
 	}
 	return deepest
+}
+
+// templateMissed marks a page its template could not read, which was
+// read generically instead, and returns the note saying so. When the
+// template was the previous version's reading, that is a re-reading.
+func templateMissed(a *Article, t *Template, replayed bool) string {
+	if replayed {
+		a.Reread = true
+		return fmt.Sprintf("extraction changed: now reading %s", strings.Join(a.Reading.Containers, ", "))
+	}
+	return fmt.Sprintf("template of %s did not match: read generically", t.Host)
 }

@@ -456,3 +456,51 @@ func TestTemplate_HostileMarkup(t *testing.T) {
 		}
 	}
 }
+
+// TestReading_TemplateReplayIsExact: a version read by its host's template
+// is read the same way again when its reading is the next version's anchor
+// (the anchor path weighs furniture against the whole page, the template
+// path against its container: a scale run read a story by its template and
+// its next version, one figure edited, by the anchor as 60 words of 477).
+func TestReading_TemplateReplayIsExact(t *testing.T) {
+	pages, _, ok := corpusPages(t)
+	if !ok {
+		t.Fatal("no corpus pages: testdata/stability/pages is missing")
+	}
+	replayed := 0
+	for i, page := range pages {
+		p := extract.Page{URL: fmt.Sprintf("https://example.com/%d", i), Body: page}
+		g, err := extract.Extract(p, extract.Rules{})
+		if err != nil {
+			continue
+		}
+		// Taught by five pages of this layout whose text is the story's
+		// own (no block repeats), the model learns the container alone.
+		g.Blocks = nil
+		m := extract.NewSiteModel("example.com")
+		for k := range 5 {
+			m.Observe(fmt.Sprintf("https://example.com/%d/%d", i, k), g)
+		}
+		tmpl := m.Template()
+		if tmpl == nil {
+			continue
+		}
+		a, err := extract.Extract(p, extract.Rules{Template: tmpl})
+		if err != nil || a.Reading.Method != "template" {
+			continue
+		}
+		rd := a.Reading
+		b, err := extract.Extract(p, extract.Rules{Anchor: &rd, Template: tmpl})
+		if err != nil {
+			t.Errorf("page %d: anchored on its template reading: %v", i, err)
+			continue
+		}
+		replayed++
+		if b.Dek != a.Dek || !slices.Equal(b.Paragraphs, a.Paragraphs) || b.Reread {
+			t.Errorf("page %d: template reading %+v replayed differently (reread %v): %d paragraphs, then %d", i, rd, b.Reread, len(a.Paragraphs), len(b.Paragraphs))
+		}
+	}
+	if replayed < len(pages)/2 {
+		t.Errorf("only %d of %d pages were read by a template and replayed", replayed, len(pages))
+	}
+}
