@@ -614,13 +614,19 @@ func lineChange(kind Kind, before, after string) Change {
 	if titleCase(before) || titleCase(after) {
 		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == EntityChanged })
 	}
-	if !editOf(before, after) {
+	if common, total := commonWords(before, after); 4*common < total { // not an edit of before: Dice < 0.5
 		// Rewritten rather than edited (the body's alignment would not
 		// pair such sentences): a name, a negation or a hedge that differs
 		// is the rewrite's, not a change of one claim. Figures and
 		// quotations still are.
 		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool {
-			return k == EntityChanged || k == NegationChanged || k == HedgeChanged
+			return k == EntityChanged || k == NegationChanged || k == HedgeChanged ||
+				// A dek replaced, sharing not a quarter of its words, is
+				// a new lead (a response published, an update put on
+				// top): its figures are the new text's, listed, not one
+				// claim's figure changed. A headline stays short enough
+				// that its figure is its claim.
+				k == NumberChanged && kind == DekChanged && 8*common < total
 		})
 	}
 	if before == "" || after == "" {
@@ -641,16 +647,15 @@ func lineChange(kind Kind, before, after string) Change {
 	return c
 }
 
-// editOf reports whether after is an edit of before rather than another
-// text: at least half their words, folded, are common to both.
-func editOf(before, after string) bool {
+// commonWords returns how many words, folded, before and after have in
+// common, and their words in all; common is 0 when either is empty.
+func commonWords(before, after string) (common, total int) {
 	wa, wb := words(before), words(after)
 	if len(wa) == 0 || len(wb) == 0 {
-		return false
+		return 0, len(wa) + len(wb)
 	}
 	gone, _ := multisetDiff(wa, wb, fold)
-	common := len(wa) - len(gone)
-	return 4*common >= len(wa)+len(wb) // Dice coefficient ≥ 0.5
+	return len(wa) - len(gone), len(wa) + len(wb)
 }
 
 // lineSentence makes a sentence of a one-line text, its quotations found

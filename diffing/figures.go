@@ -110,6 +110,12 @@ func figureSpans(s string) []Span {
 	ts := figureTokens(s)
 	var out []Span
 	for i := 0; i < len(ts); {
+		// A phone number, a postcode, a reference or a model name is
+		// written with digits but counts nothing: it is no figure.
+		if n := identifierAt(ts, i); n > i {
+			i = n
+			continue
+		}
 		// Qualifiers ("more than", "nearly", "up to") and a date's
 		// modifiers ("early", "last") join the figure they open.
 		j, dateOnly := i, false
@@ -121,7 +127,7 @@ func figureSpans(s string) []Span {
 			j += q
 			dateOnly = dateOnly || d
 		}
-		if j > i && j < len(ts) {
+		if j > i && j < len(ts) && identifierAt(ts, j) == j {
 			if end, next, isDate := matchFigure(ts, j); next > j && (!dateOnly || isDate) {
 				out = append(out, Span{ts[i].start, end})
 				i = next
@@ -136,7 +142,108 @@ func figureSpans(s string) []Span {
 		out = append(out, Span{ts[i].start, end})
 		i = next
 	}
+	if len(out) > 0 && (strings.Contains(s, "://") || strings.Contains(s, "www.")) {
+		out = dropInLinks(s, out)
+	}
 	return out
+}
+
+// identifierAt returns the index after the identifier at ts[i], or i if
+// there is none. Identifiers are digits that name rather than count: a
+// run with a leading zero ("020 7783 8300", "03730", "01359 741147") and
+// the groups of digits that follow it, a bare run of five or more digits
+// (a postcode, a case or file number: "29120", "2012056403"; counts that
+// large are written with separators), and the digits of a name joined by
+// a hyphen to a capitalised word ("COVID-19", "F-16").
+func identifierAt(ts []ftok, i int) int {
+	t := ts[i]
+	if !t.word || t.text[0] < '0' || t.text[0] > '9' {
+		return i
+	}
+	if i >= 2 && !t.spaced && !ts[i-1].word && !ts[i-1].spaced && hasHyphen(ts[i-1].text) && nameBeforeDigits(ts[i-2]) {
+		return i + 1
+	}
+	if !allDigits(t.text) || len(t.text) < 2 || len(t.text) < 5 && t.text[0] != '0' {
+		return i
+	}
+	if i+2 < len(ts) && !ts[i+1].word && !ts[i+1].spaced && strings.ContainsAny(ts[i+1].text, ":./") &&
+		!ts[i+2].spaced && numberPrefix(ts[i+2].text) > 0 {
+		return i // "09:30", "05.06.2020", "05/06/2020": a time or a date
+	}
+	if _, ok := monthAt(ts, i+1); ok && len(t.text) == 2 {
+		return i // "01 June": a day
+	}
+	i++
+	for i < len(ts) && ts[i].spaced && ts[i].word && len(ts[i].text) >= 3 && allDigits(ts[i].text) {
+		i++ // the next groups of a phone number
+	}
+	return i
+}
+
+// ordinalSuffix returns the suffix English gives the ordinal of the
+// digits d: "st" for 21, "th" for 11, "nd" for 2.
+func ordinalSuffix(d string) string {
+	last, tens := d[len(d)-1], byte('0')
+	if len(d) > 1 {
+		tens = d[len(d)-2]
+	}
+	switch {
+	case tens == '1':
+		return "th"
+	case last == '1':
+		return "st"
+	case last == '2':
+		return "nd"
+	case last == '3':
+		return "rd"
+	}
+	return "th"
+}
+
+// nameBeforeDigits reports whether t, before a hyphen and digits, is a
+// name that the digits belong to ("COVID", "F", "Boeing") rather than a
+// word that qualifies a figure ("mid-2020", "over-70s", "Mid-February").
+func nameBeforeDigits(t ftok) bool {
+	if !t.word || strings.ContainsAny(t.text, "0123456789") {
+		return false
+	}
+	lw := strings.ToLower(t.text)
+	return !dateHyphenWords.has(lw) && !isNumberWord(lw) && !fullMonths.has(lw) && !abbrevMonths.has(lw) && !weekdays.has(lw)
+}
+
+// dateHyphenWords open a figure when hyphened to it: "mid-2020", "over-70s".
+var dateHyphenWords = set("mid", "pre", "post", "over", "under", "late", "early", "end", "start", "circa", "c", "fy", "q",
+	"top", "aged", "age", "ages", "year", "years", "week", "day", "page", "about", "around", "some", "nearly", "almost")
+
+// dropInLinks removes the spans inside a web address: the digits of a
+// link's path are no figure of the text.
+func dropInLinks(s string, spans []Span) []Span {
+	var links []Span
+	for k := 0; k < len(s); {
+		a := strings.Index(s[k:], "://")
+		w := strings.Index(s[k:], "www.")
+		switch {
+		case a < 0 && w < 0:
+			k = len(s)
+			continue
+		case a < 0 || w >= 0 && w < a:
+			a = k + w
+		default:
+			a = k + a
+			for a > 0 && isWordByte(s[a-1]) {
+				a-- // back to the scheme: "https"
+			}
+		}
+		e := a
+		for e < len(s) && s[e] != ' ' && s[e] != '\n' && s[e] != ')' && s[e] != ']' && s[e] != '>' && s[e] != '"' {
+			e++
+		}
+		links = append(links, Span{a, e})
+		k = max(e, a+1)
+	}
+	return slices.DeleteFunc(spans, func(sp Span) bool {
+		return slices.ContainsFunc(links, func(l Span) bool { return sp.Start >= l.Start && sp.Start < l.End })
+	})
 }
 
 // mayHoldFigure is a quick byte scan that rules out most sentences.
@@ -468,6 +575,9 @@ func matchNumber(ts []ftok, i int) (end, next int) {
 			end, next = t.start+n, i+1
 			rest := strings.ToLower(t.text[n:])
 			switch {
+			case rest == "" && next < len(ts) && ts[next].word && ts[next].spaced && ordSuffixes.has(ts[next].text) &&
+				ts[next].text == ordinalSuffix(t.text[:n]):
+				end, next = ts[next].end, next+1 // "21 st": a slipped space, the ordinal still
 			case rest == "":
 			case ordSuffixes.has(rest) || scaleWords.has(rest):
 				end = t.end
@@ -476,7 +586,7 @@ func matchNumber(ts []ftok, i int) (end, next int) {
 			default:
 				return end, next // "5kg": the number alone
 			}
-			if rest == "" || ordSuffixes.has(rest) {
+			if next == i+1 && (rest == "" || ordSuffixes.has(rest)) {
 				if next < len(ts) && ts[next].word && ts[next].spaced && scaleWords.hasLower(ts[next].text) {
 					end, next = ts[next].end, next+1
 				}
@@ -705,6 +815,10 @@ func figureWords(f string) []string {
 		}
 		if k := numberPrefix(w); k > 0 && k < len(w) && w[k] != '.' && !ordSuffixes.has(w[k:]) {
 			out = append(out, w[:k], strings.TrimSuffix(w[k:], "."))
+			continue
+		}
+		if n := len(out); n > 0 && ordSuffixes.has(w) && allDigits(out[n-1]) {
+			out[n-1] += w // "21 st" is "21st"
 			continue
 		}
 		if w != "" {

@@ -35,6 +35,43 @@ func TestFigures_Qualified(t *testing.T) {
 	}
 }
 
+// TestFigures_Identifiers checks that digits that name rather than count
+// are no figure: phone numbers, postcodes and reference numbers, a name
+// such as COVID-19, and the digits of a web address; a day or a time
+// written with a leading zero still is one.
+func TestFigures_Identifiers(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"Newsdesk 020 7783 8300, enquiries 0370 000 2288, from 9am.", []string{"9am"}},
+		{"At Calle Mayor, 29120 Alhaurín, on 3 June; case 2012056403.", []string{"3 June"}},
+		{"COVID-19 and covid-19 tests, Covid-19 rules and an F-16, for over-70s in mid-2020.", []string{"over-70", "2020"}},
+		{"See https://example.org/file/868013/Readout_04_02.pdf (PDF, 180KB, 2 pages).", []string{"180", "2"}},
+		{"Closing date 01 June 2021 at 09:30, signed 05/06/2020.", []string{"01 June 2021", "09:30", "05/06/2020"}},
+		{"About 12,000 people and 40 staff.", []string{"About 12,000", "40"}},
+	}
+	for _, tc := range cases {
+		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("Figures(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestFigures_SpacedOrdinal checks that "21 st", a slipped space, is the
+// ordinal 21st and the same figure as "21st".
+func TestFigures_SpacedOrdinal(t *testing.T) {
+	if got := Figures("in the 21 st century"); !slices.Equal(got, []string{"21 st"}) {
+		t.Errorf("Figures = %q, want [21 st]", got)
+	}
+	if gone, added := diffFigures([]string{"21 st"}, []string{"21st"}); len(gone)+len(added) > 0 {
+		t.Errorf("21 st → 21st: gone %q, added %q, want the same figure", gone, added)
+	}
+	if gone, added := diffFigures([]string{"21"}, []string{"21st"}); len(gone)+len(added) == 0 {
+		t.Error("21 → 21st: want another figure")
+	}
+}
+
 // TestFigureKey checks that the same value written another way is one
 // figure and that another value, or another qualifier, is not (issue 17
 // point 5: a different value is never cosmetic).
