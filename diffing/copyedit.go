@@ -87,6 +87,9 @@ func mayBeCopyEdit(ops []Op) bool {
 			if figureish(w) {
 				return true
 			}
+			if rangeWords.has(w) {
+				continue // "2019/2020" → "2019 to 2020": judged on whole figures
+			}
 			for _, p := range strings.FieldsFunc(w, isHyphen) {
 				k := spellingKey(expandContraction(p))
 				for i := 0; i < len(k); i++ {
@@ -109,6 +112,10 @@ func figureish(w string) bool {
 	}
 	return figureWordSet.has(w)
 }
+
+// rangeWords may join the ends of a range ("2019 to 2020"); alone they
+// are too common to be figureish.
+var rangeWords = set("to", "until", "till", "and")
 
 // figureWordSet holds the words a figure can hold besides digits, but
 // for the articles and prepositions that are common alone.

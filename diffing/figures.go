@@ -104,6 +104,12 @@ func Figures(s string) []string {
 
 // figureSpans returns where the figures of s are, as Figures finds them.
 func figureSpans(s string) []Span {
+	return joinRanges(s, figurePartSpans(s))
+}
+
+// figurePartSpans returns where the figures of s are, a range's ends
+// apart.
+func figurePartSpans(s string) []Span {
 	if !mayHoldFigure(s) {
 		return nil
 	}
@@ -146,6 +152,57 @@ func figureSpans(s string) []Span {
 		out = dropInLinks(s, out)
 	}
 	return out
+}
+
+// joinRanges makes one figure of two that make a range or an
+// alternative, as a reader takes them: "4.00pm - 5.00pm",
+// "10:30am-12:30pm", "August/September 2019", "2019/2020", "18 May until
+// 10 August 2022", "between 7am and 12pm". Words join dates and times
+// only: "from 5 to 10" may be a change told, not a range.
+func joinRanges(s string, spans []Span) []Span {
+	if len(spans) < 2 {
+		return spans
+	}
+	out := spans[:1]
+	for _, sp := range spans[1:] {
+		last := &out[len(out)-1]
+		if rangeJoined(s, *last, sp) {
+			last.End = sp.End
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// rangeJoined reports whether the figures at a and b, in that order, are
+// joined as a range or an alternative.
+func rangeJoined(s string, a, b Span) bool {
+	gap := s[a.End:b.Start]
+	switch gap {
+	case "/":
+		return true
+	case "-", "–", " - ", " – ", " -", "- ", " to ", " until ", " till ", " and ":
+	default:
+		return false
+	}
+	if gap == " and " && !strings.HasSuffix(strings.ToLower(s[:a.Start]), "between ") {
+		return false
+	}
+	return timeLike(s[a.Start:a.End]) && timeLike(s[b.Start:b.End])
+}
+
+// timeLike reports whether a figure is a date, a time or a year.
+func timeLike(f string) bool {
+	ws := figureWords(f)
+	if len(ws) == 1 && isYear(ws[0]) {
+		return true
+	}
+	if _, ok := dateKey(ws); ok {
+		return true
+	}
+	_, ok := timeKey(ws)
+	return ok
 }
 
 // identifierAt returns the index after the identifier at ts[i], or i if
@@ -677,6 +734,9 @@ func monthAt(ts []ftok, i int) (int, bool) {
 	if fullMonths.has(lw) {
 		return i + 1, true
 	}
+	if p, m, ok := strings.Cut(lw, "-"); ok && (p == "mid" || p == "early" || p == "late") && fullMonths.has(m) {
+		return i + 1, true // "mid-February"
+	}
 	if abbrevMonths.has(lw) && i+1 < len(ts) && ts[i+1].text == "." && !ts[i+1].spaced {
 		return i + 2, true
 	}
@@ -760,6 +820,20 @@ func numberPrefix(w string) int {
 // another meaning ("almost 40" against "over 40"), another number or
 // another date is not.
 func figureKey(f string) string {
+	if parts := figurePartSpans(f); len(parts) > 1 && joinRanges(f, slices.Clone(parts))[0].End == parts[len(parts)-1].End {
+		// A range: its ends' keys, however it is joined ("2019/2020",
+		// "2019 to 2020").
+		keys := make([]string, len(parts))
+		for k, p := range parts {
+			keys[k] = partKey(f[p.Start:p.End])
+		}
+		return strings.Join(keys, " – ")
+	}
+	return partKey(f)
+}
+
+// partKey is figureKey of one figure, not a range.
+func partKey(f string) string {
 	ws := figureWords(f)
 	class := ""
 	for n := 3; n >= 1; n-- {

@@ -58,6 +58,35 @@ func TestFigures_Identifiers(t *testing.T) {
 	}
 }
 
+// TestFigures_Ranges checks that a range or an alternative of dates or
+// times is one figure, keyed by its ends however they are joined, and
+// that numbers joined by a hyphen (a score) or by words stay apart.
+func TestFigures_Ranges(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"Open 4.00pm - 5.00pm, then 10:30am-12:30pm and 17:00–18:00.", []string{"4.00pm - 5.00pm", "10:30am-12:30pm", "17:00–18:00"}},
+		{"Date TBC August/September 2019, was Mid-February 2021.", []string{"August/September 2019", "Mid-February 2021"}},
+		{"Unavailable between 7am and 12pm; it runs from 18 May until 10 August 2022.", []string{"7am and 12pm", "18 May until 10 August 2022"}},
+		{"A 3-1 win; it rose from 5 to 10; 7am and 9 people.", []string{"3", "1", "5", "10", "7am", "9"}},
+	}
+	for _, tc := range cases {
+		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("Figures(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	same := [][2]string{{"2019/2020", "2019 to 2020"}, {"4pm - 5pm", "4pm–5pm"}}
+	for _, p := range same {
+		if a, b := figureKey(p[0]), figureKey(p[1]); a != b {
+			t.Errorf("figureKey(%q) = %q, figureKey(%q) = %q, want the same", p[0], a, p[1], b)
+		}
+	}
+	if a, b := figureKey("2019/2020"), figureKey("2019/2021"); a == b {
+		t.Errorf("figureKey(2019/2020) = figureKey(2019/2021) = %q, want different", a)
+	}
+}
+
 // TestFigures_SpacedOrdinal checks that "21 st", a slipped space, is the
 // ordinal 21st and the same figure as "21st".
 func TestFigures_SpacedOrdinal(t *testing.T) {
