@@ -176,9 +176,15 @@ func joinRanges(s string, spans []Span) []Span {
 }
 
 // rangeJoined reports whether the figures at a and b, in that order, are
-// joined as a range or an alternative.
+// joined as a range or an alternative, or are one moment: a time on its
+// date ("5pm on Monday 28 February", "23:59 (GMT) on 15 January"). A
+// date followed by its time ("on 4 February at 3pm") stays two figures,
+// each of which may change alone.
 func rangeJoined(s string, a, b Span) bool {
 	gap := s[a.End:b.Start]
+	if g, ok := strings.CutSuffix(gap, " on "); ok && (g == "" || timeZone(g)) {
+		return timeOfDay(s[a.Start:a.End]) && isDate(s[b.Start:b.End])
+	}
 	switch gap {
 	case "/":
 		return true
@@ -191,6 +197,32 @@ func rangeJoined(s string, a, b Span) bool {
 	}
 	return timeLike(s[a.Start:a.End]) && timeLike(s[b.Start:b.End])
 }
+
+// timeZone reports whether g is a time zone in brackets after a time:
+// " (GMT)", " (UK time)".
+func timeZone(g string) bool {
+	if !strings.HasPrefix(g, " (") || !strings.HasSuffix(g, ")") {
+		return false
+	}
+	z := g[2 : len(g)-1]
+	if len(z) < 3 || len(z) > 12 {
+		return false
+	}
+	if strings.HasSuffix(z, " time") {
+		return true
+	}
+	for _, r := range z {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// timeOfDay reports whether a figure is a time of day; isDate whether it
+// is a date.
+func timeOfDay(f string) bool { _, ok := timeKey(figureWords(f)); return ok }
+func isDate(f string) bool    { _, ok := dateKey(figureWords(f)); return ok }
 
 // timeLike reports whether a figure is a date, a time or a year.
 func timeLike(f string) bool {
@@ -1082,7 +1114,7 @@ func timeKey(ws []string) (string, bool) {
 	hm := strings.Join(ws[:len(ws)-1], "")
 	hs, ms, _ := strings.Cut(strings.ReplaceAll(hm, ":", "."), ".")
 	var err error
-	if h, err = strconv.Atoi(hs); err != nil || h < 1 || h > 12 {
+	if h, err = strconv.Atoi(hs); err != nil || h < 1 || h > 12 && (last != "pm" || h > 23) {
 		return "", false
 	}
 	if ms != "" {
@@ -1090,9 +1122,11 @@ func timeKey(ws []string) (string, bool) {
 			return "", false
 		}
 	}
-	h %= 12
-	if last == "pm" {
-		h += 12
+	if h <= 12 { // "23:59pm": a 24-hour time with a needless pm
+		h %= 12
+		if last == "pm" {
+			h += 12
+		}
 	}
 	return fmt.Sprintf("time %02d:%02d", h, m), true
 }

@@ -70,6 +70,8 @@ func TestFigures_Ranges(t *testing.T) {
 		{"Date TBC August/September 2019, was Mid-February 2021.", []string{"August/September 2019", "Mid-February 2021"}},
 		{"Unavailable between 7am and 12pm; it runs from 18 May until 10 August 2022.", []string{"7am and 12pm", "18 May until 10 August 2022"}},
 		{"A 3-1 win; it rose from 5 to 10; 7am and 9 people.", []string{"3", "1", "5", "10", "7am", "9"}},
+		{"Apply by 5pm on Monday 28 February, by 23:59pm (GMT) on 15 January; on 4 February at 3pm.",
+			[]string{"5pm on Monday 28 February", "23:59pm (GMT) on 15 January", "4 February", "3pm"}},
 	}
 	for _, tc := range cases {
 		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
