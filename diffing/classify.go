@@ -132,7 +132,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 
 	sepOnly := separatorOnly(s.text, t.text)
 	if touchesFigure(c.Ops) && !sepOnly {
-		if gone, added := diffFigures(Figures(s.text), Figures(t.text)); len(gone)+len(added) > 0 {
+		if gone, added := diffFigures(figuresOutsideAsides(s.text, c.Ops, OpDelete), figuresOutsideAsides(t.text, c.Ops, OpInsert)); len(gone)+len(added) > 0 {
 			kinds[NumberChanged] = true
 			c.Figures = pairFigures(gone, added)
 		}

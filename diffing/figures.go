@@ -102,6 +102,54 @@ func Figures(s string) []string {
 	return out
 }
 
+// figuresOutsideAsides is Figures of s but for the figures inside a
+// bracketed aside that the ops of kind whole add (OpInsert) or remove
+// (OpDelete) whole, where the edit puts no aside in its place: "(PDF,
+// 180KB, 2 pages)" put after a document's name adds figures, as a
+// sentence added does, but changes none of the sentence's own; "today
+// (Monday 7 February)" → "today (Wednesday 6 April)" changes a date.
+func figuresOutsideAsides(s string, ops []Op, whole OpType) []string {
+	other := OpInsert
+	if whole == OpInsert {
+		other = OpDelete
+	}
+	if asides(ops, other, nil) {
+		return Figures(s)
+	}
+	asides(ops, whole, func(a string) { s = strings.Replace(s, a, "", 1) })
+	return Figures(s)
+}
+
+// asides calls f, if not nil, with each bracketed aside whole inside an
+// op of kind k, and reports whether there is one.
+func asides(ops []Op, k OpType, f func(string)) bool {
+	found := false
+	for _, op := range ops {
+		if op.Op != k {
+			continue
+		}
+		for t := op.Text; ; {
+			i := strings.IndexByte(t, '(')
+			if i < 0 {
+				break
+			}
+			j := strings.IndexByte(t[i:], ')')
+			if j < 0 {
+				break
+			}
+			if a := t[i : i+j+1]; strings.IndexByte(a[1:], '(') < 0 {
+				found = true
+				if f == nil {
+					return true
+				}
+				f(a)
+			}
+			t = t[i+j+1:]
+		}
+	}
+	return found
+}
+
 // figureSpans returns where the figures of s are, as Figures finds them.
 func figureSpans(s string) []Span {
 	return joinRanges(s, figurePartSpans(s))
