@@ -583,7 +583,7 @@ func headlineChange(before, after string) Change {
 	// Headlines are in title case, so a name cannot be told from a word:
 	// only a one-letter slip (Egde → Edge) passes as a typo, and never in
 	// a figure.
-	typo := len(c.Notes) == 0 && (sameWords(before, after) || (isCosmeticWithin(c.Ops, 1) && !touchesFigure(c.Ops)))
+	typo := lineTypo(c, before, after)
 	switch {
 	case typo:
 		c.Kinds = []Kind{Cosmetic}
@@ -599,7 +599,22 @@ func headlineChange(before, after string) Change {
 func dekChange(before, after string) Change {
 	c := lineChange(DekChanged, before, after)
 	c.Paragraph = -1
+	if lineTypo(c, before, after) {
+		c.Kinds = []Kind{Cosmetic} // "Laninjo-Hughes" → "Labinjo-Hughes", as in a headline
+	}
 	return c
+}
+
+// lineTypo reports whether a headline or dek edit only fixes spacing,
+// punctuation, case or a one-letter slip that touches no figure.
+func lineTypo(c Change, before, after string) bool {
+	if len(c.Notes) > 0 {
+		return false
+	}
+	if sameWords(before, after) {
+		return true
+	}
+	return isCosmeticWithin(c.Ops, 1) && !touchesFigure(c.Ops)
 }
 
 // lineChange classifies an edit of a one-line text shown apart from the

@@ -7,7 +7,8 @@ import (
 // Copy-edits change how a text is written, not what it says: spelling
 // variants (organisation, organization; co-operate, cooperate), a
 // contraction written out (doesn't, does not), a name re-cased, dashes
-// and quotation marks restyled, a figure written another way (three, 3).
+// and quotation marks restyled, a figure written another way (three, 3),
+// an article added, dropped or swapped (the March, March).
 // copyEditKey gives a text the form in which all of these are equal, so
 // two texts differ only by copy-editing when their keys are equal.
 
@@ -46,6 +47,9 @@ func appendWordsKey(b *strings.Builder, s string) {
 			continue
 		}
 		w := fold(s[t.start:t.end])
+		if articles.has(w) {
+			continue
+		}
 		if !hasHyphen(w) {
 			b.WriteString(spellingKey(expandContraction(w)))
 			continue
@@ -87,7 +91,7 @@ func mayBeCopyEdit(ops []Op) bool {
 			if figureish(w) {
 				return true
 			}
-			if rangeWords.has(w) {
+			if rangeWords.has(w) || articles.has(w) {
 				continue // "2019/2020" → "2019 to 2020": judged on whole figures
 			}
 			for _, p := range strings.FieldsFunc(w, isHyphen) {
@@ -112,6 +116,10 @@ func figureish(w string) bool {
 	}
 	return figureWordSet.has(w)
 }
+
+// articles are left out of the copy-edit key: "the end of the March" →
+// "the end of March", "a scheme" → "the scheme" say the same thing.
+var articles = set("a", "an", "the")
 
 // rangeWords may join the ends of a range ("2019 to 2020"); alone they
 // are too common to be figureish.
