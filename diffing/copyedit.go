@@ -17,6 +17,7 @@ import (
 // then joined without spaces, so that a word split or joined by a hyphen
 // or a space ("co-operate", "cooperate") gives the same key.
 func copyEditKey(s string) string {
+	s = trimListTail(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	at := 0
@@ -35,9 +36,33 @@ func copyEditKey(s string) string {
 // the quick tests that rule a copy-edit out.
 func wordsKey(s string) string {
 	var b strings.Builder
+	s = trimListTail(s)
 	b.Grow(len(s))
 	appendWordsKey(&b, s)
 	return b.String()
+}
+
+// trimListTail drops the conjunction that ends a list item ("…
+// pharmacies; and"): list punctuation, not words of the item.
+func trimListTail(s string) string {
+	t := strings.TrimRight(s, " \t.")
+	for _, tail := range [...]string{"; and", ", and", "; or", ", or"} {
+		if len(t) > len(tail) && strings.EqualFold(t[len(t)-len(tail):], tail) {
+			return t[:len(t)-len(tail)]
+		}
+	}
+	return s
+}
+
+// listLabel reports whether the word at s[i:j] labels a list item: one
+// letter after a space or a bracket and before "." or ")" and a word in
+// lower case ("a. are suffering", "(b) have"), not an initial ("John
+// F. Kennedy") or part of an abbreviation ("U.S. forces").
+func listLabel(s string, i, j int) bool {
+	if j != i+1 || j+2 >= len(s) || s[j] != '.' && s[j] != ')' || s[j+1] != ' ' || s[j+2] < 'a' || s[j+2] > 'z' {
+		return false
+	}
+	return i == 0 || s[i-1] == ' ' || s[i-1] == '('
 }
 
 // appendWordsKey writes the copy-edit key of each word of s to b.
@@ -47,7 +72,7 @@ func appendWordsKey(b *strings.Builder, s string) {
 			continue
 		}
 		w := fold(s[t.start:t.end])
-		if articles.has(w) {
+		if articles.has(w) || listLabel(s, int(t.start), int(t.end)) {
 			continue
 		}
 		if !hasHyphen(w) {
@@ -118,8 +143,9 @@ func figureish(w string) bool {
 }
 
 // articles are left out of the copy-edit key: "the end of the March" →
-// "the end of March", "a scheme" → "the scheme" say the same thing.
-var articles = set("a", "an", "the")
+// "the end of March", "a scheme" → "the scheme", "announced people
+// would" → "announced that people would" say the same thing.
+var articles = set("a", "an", "the", "that")
 
 // rangeWords may join the ends of a range ("2019 to 2020"); alone they
 // are too common to be figureish.
