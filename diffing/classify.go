@@ -178,7 +178,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	}
 	c.Kinds = nil
 	c.Notes = hiddenNotes(c.Ops)
-	if len(c.Notes) == 0 && copyEditSuspect(kinds) && mayBeCopyEdit(c.Ops) && copyEditOnly(s.text, t.text) {
+	if len(c.Notes) == 0 && copyEditSuspect(kinds) && copyEditOps(c.Ops, s.text, t.text) {
 		// Only copy-editing (a spelling variant, a contraction, a figure
 		// written another way, a name re-cased): what it seemed to
 		// change it did not. A quotation given to someone else still is.

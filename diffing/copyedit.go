@@ -93,6 +93,56 @@ func copyEditOnly(x, y string) bool {
 	return x != y && copyEditKey(x) == copyEditKey(y)
 }
 
+// copyEditOps reports whether the edit ops, turning x into y, only
+// copy-edit. An edit of articles alone, away from any figure ("the" →
+// "a", the commonest small edit), is one without reading either text's
+// figures; other edits are judged on their keys.
+func copyEditOps(ops []Op, x, y string) bool {
+	if articlesOnly(ops) {
+		return true
+	}
+	return mayBeCopyEdit(ops) && copyEditOnly(x, y)
+}
+
+// articlesOnly reports whether every word the ops insert or delete is an
+// article, with no digit or currency sign among them and no figure word
+// beside them ("a third" is a figure, "the third" is not).
+func articlesOnly(ops []Op) bool {
+	edited := false
+	for k, op := range ops {
+		if op.Op == OpEqual {
+			continue
+		}
+		if strings.ContainsAny(op.Text, "0123456789"+currencyRune) {
+			return false
+		}
+		for _, t := range tokenize(op.Text) {
+			if t.kind == tokWord && !articles.has(fold(op.Text[t.start:t.end])) {
+				return false
+			}
+		}
+		if k > 0 && figureishWord(lastWords(ops[k-1].Text), false) || k+1 < len(ops) && figureishWord(firstWords(ops[k+1].Text), true) {
+			return false
+		}
+		edited = true
+	}
+	return edited
+}
+
+// figureishWord reports whether the first (or last) word of s may be
+// part of a figure.
+func figureishWord(s string, first bool) bool {
+	ws := words(s)
+	if len(ws) == 0 {
+		return false
+	}
+	w := ws[len(ws)-1]
+	if first {
+		w = ws[0]
+	}
+	return figureish(fold(w))
+}
+
 // mayBeCopyEdit is a quick necessary test for copyEditOnly on the texts
 // ops turns into each other: unless an edited word may be part of a
 // figure, the words deleted and those inserted must have keys of the
@@ -116,8 +166,10 @@ func mayBeCopyEdit(ops []Op) bool {
 			if figureish(w) {
 				return true
 			}
-			if rangeWords.has(w) || articles.has(w) {
-				continue // "2019/2020" → "2019 to 2020": judged on whole figures
+			if rangeWords.has(w) || articles.has(w) || len(w) == 1 {
+				// "2019/2020" → "2019 to 2020", "the", a list's "b.":
+				// left to copyEditOnly, which reads them in place.
+				continue
 			}
 			for _, p := range strings.FieldsFunc(w, isHyphen) {
 				k := spellingKey(expandContraction(p))

@@ -900,6 +900,9 @@ func numberPrefix(w string) int {
 // another meaning ("almost 40" against "over 40"), another number or
 // another date is not.
 func figureKey(f string) string {
+	if !mayBeRange(f) {
+		return partKey(f)
+	}
 	if parts := figurePartSpans(f); len(parts) > 1 && joinRanges(f, slices.Clone(parts))[0].End == parts[len(parts)-1].End {
 		// A range: its ends' keys, however it is joined ("2019/2020",
 		// "2019 to 2020").
@@ -910,6 +913,13 @@ func figureKey(f string) string {
 		return strings.Join(keys, " – ")
 	}
 	return partKey(f)
+}
+
+// mayBeRange is a quick test that f may join two figures as joinRanges
+// does, so that most figures are keyed without a second scan.
+func mayBeRange(f string) bool {
+	return strings.ContainsAny(f, "/-–") || strings.Contains(f, " to ") || strings.Contains(f, " until ") ||
+		strings.Contains(f, " till ") || strings.Contains(f, " and ") || strings.Contains(f, " on ")
 }
 
 // partKey is figureKey of one figure, not a range.
