@@ -1197,7 +1197,44 @@ func diffFigures(a, b []string) (gone, added []string) {
 	if len(gone) == 0 || len(added) == 0 {
 		return gone, added
 	}
-	return multisetDiff(gone, added, figureKey)
+	gone, added = multisetDiff(gone, added, figureKey)
+	if len(gone) == 0 || len(added) == 0 {
+		return gone, added
+	}
+	return dropYearGiven(gone, added)
+}
+
+// dropYearGiven drops the pairs of a date and the same date with its year
+// given or left out ("5 September" → "5 September 2019"): the same day,
+// written in full. Another year, or a month alone, still differs.
+func dropYearGiven(gone, added []string) ([]string, []string) {
+	yearless := func(f string) (rest string, hasYear, ok bool) {
+		k := figureKey(f)
+		r, found := strings.CutPrefix(k, "date ")
+		if !found {
+			return "", false, false
+		}
+		y, md, found := strings.Cut(r, "-")
+		if !found || strings.HasPrefix(md, "00") || strings.Contains(md, "-00") {
+			return "", false, false // no month or no day: "March", "March 2021"
+		}
+		return md, y != "", true
+	}
+	for x := 0; x < len(gone); x++ {
+		g, gy, ok := yearless(gone[x])
+		if !ok {
+			continue
+		}
+		for y := range added {
+			if a, ay, ok := yearless(added[y]); ok && a == g && gy != ay {
+				gone = slices.Delete(gone, x, x+1)
+				added = slices.Delete(added, y, y+1)
+				x--
+				break
+			}
+		}
+	}
+	return gone, added
 }
 
 // slashDateKey reads "3/3/2020" or "14/10/2021" as a date where it can be

@@ -89,6 +89,28 @@ func TestFigures_Ranges(t *testing.T) {
 	}
 }
 
+// TestDiffFigures_YearGiven checks that a date with its year given or
+// left out is the same date, and another year, a month alone or another
+// weekday is not.
+func TestDiffFigures_YearGiven(t *testing.T) {
+	cases := []struct {
+		a, b string
+		same bool
+	}{
+		{"5 September", "5 September 2019", true},
+		{"23 October 2019", "23 October", true},
+		{"5 September 2018", "5 September 2019", false},
+		{"September", "September 2019", false},
+		{"Monday 25 January", "25 January 2021", false},
+	}
+	for _, tc := range cases {
+		gone, added := diffFigures([]string{tc.a}, []string{tc.b})
+		if same := len(gone)+len(added) == 0; same != tc.same {
+			t.Errorf("%q → %q: same date %v, want %v", tc.a, tc.b, same, tc.same)
+		}
+	}
+}
+
 // TestFigures_SpacedOrdinal checks that "21 st", a slipped space, is the
 // ordinal 21st and the same figure as "21st".
 func TestFigures_SpacedOrdinal(t *testing.T) {
