@@ -529,7 +529,11 @@ func pairInOrder(a, b []sentence, olds, news []int, seed maphash.Seed) [][2]int 
 				best, dir = s, 2
 			}
 			if inBand(x-1, y-1) {
-				if sim := similarity(&a[olds[x-1]], &b[news[y-1]], seed); sim >= editSimilarity {
+				sim := similarity(&a[olds[x-1]], &b[news[y-1]], seed)
+				if sim < editSimilarity && n == 1 && m == 1 {
+					sim = lineSimilarity(&a[olds[x-1]], &b[news[y-1]])
+				}
+				if sim >= editSimilarity {
 					if s := score[(x-1)*w+y-1] + sim; s > best {
 						best, dir = s, 0
 					}
@@ -553,6 +557,43 @@ func pairInOrder(a, b []sentence, olds, news []int, seed maphash.Seed) [][2]int 
 	}
 	slices.Reverse(out)
 	return out
+}
+
+// lineSimilarity is the Dice coefficient of two short lines' folded words
+// with each figure counted as one same word: a line alike but for its
+// figures, alone between the same kept neighbours (pairInOrder asks only
+// in a gap of one line each side), is that line with its figures changed
+// ("Mid-February 2021" → "June/July 2021", a list entry's date moved).
+// Long sentences, or lines without a figure on both sides, are left to
+// similarity.
+func lineSimilarity(x, y *sentence) float64 {
+	const maxWords = 12
+	if wordCount(x) > maxWords || wordCount(y) > maxWords {
+		return 0
+	}
+	wx, wy := figureMasked(x.text), figureMasked(y.text)
+	if wx == nil || wy == nil {
+		return 0
+	}
+	gone, _ := multisetDiff(wx, wy, fold)
+	return 2 * float64(len(wx)-len(gone)) / float64(len(wx)+len(wy))
+}
+
+// figureMasked returns the words of s with each figure as the word "#",
+// or nil if s holds no figure.
+func figureMasked(s string) []string {
+	spans := figureSpans(s)
+	if len(spans) == 0 {
+		return nil
+	}
+	var out []string
+	at := 0
+	for _, sp := range spans {
+		out = append(out, words(s[at:sp.Start])...)
+		out = append(out, "#")
+		at = sp.End
+	}
+	return append(out, words(s[at:])...)
 }
 
 func abs(x int) int {

@@ -132,7 +132,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 
 	sepOnly := separatorOnly(s.text, t.text)
 	if touchesFigure(c.Ops) && !sepOnly {
-		if gone, added := diffFigures(Figures(s.text), Figures(t.text)); len(gone)+len(added) > 0 {
+		if gone, added := diffFigures(figuresOutsideAsides(s.text, c.Ops, OpDelete), figuresOutsideAsides(t.text, c.Ops, OpInsert)); len(gone)+len(added) > 0 {
 			kinds[NumberChanged] = true
 			c.Figures = pairFigures(gone, added)
 		}
@@ -178,7 +178,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	}
 	c.Kinds = nil
 	c.Notes = hiddenNotes(c.Ops)
-	if len(c.Notes) == 0 && copyEditSuspect(kinds) && mayBeCopyEdit(c.Ops) && copyEditOnly(s.text, t.text) {
+	if len(c.Notes) == 0 && copyEditSuspect(kinds) && copyEditOps(c.Ops, s.text, t.text) {
 		// Only copy-editing (a spelling variant, a contraction, a figure
 		// written another way, a name re-cased): what it seemed to
 		// change it did not. A quotation given to someone else still is.

@@ -583,7 +583,7 @@ func headlineChange(before, after string) Change {
 	// Headlines are in title case, so a name cannot be told from a word:
 	// only a one-letter slip (Egde → Edge) passes as a typo, and never in
 	// a figure.
-	typo := len(c.Notes) == 0 && (sameWords(before, after) || (isCosmeticWithin(c.Ops, 1) && !touchesFigure(c.Ops)))
+	typo := lineTypo(c, before, after)
 	switch {
 	case typo:
 		c.Kinds = []Kind{Cosmetic}
@@ -599,7 +599,22 @@ func headlineChange(before, after string) Change {
 func dekChange(before, after string) Change {
 	c := lineChange(DekChanged, before, after)
 	c.Paragraph = -1
+	if lineTypo(c, before, after) {
+		c.Kinds = []Kind{Cosmetic} // "Laninjo-Hughes" → "Labinjo-Hughes", as in a headline
+	}
 	return c
+}
+
+// lineTypo reports whether a headline or dek edit only fixes spacing,
+// punctuation, case or a one-letter slip that touches no figure.
+func lineTypo(c Change, before, after string) bool {
+	if len(c.Notes) > 0 {
+		return false
+	}
+	if sameWords(before, after) {
+		return true
+	}
+	return isCosmeticWithin(c.Ops, 1) && !touchesFigure(c.Ops)
 }
 
 // lineChange classifies an edit of a one-line text shown apart from the
@@ -614,13 +629,19 @@ func lineChange(kind Kind, before, after string) Change {
 	if titleCase(before) || titleCase(after) {
 		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == EntityChanged })
 	}
-	if !editOf(before, after) {
+	if common, total := commonWords(before, after); 4*common < total { // not an edit of before: Dice < 0.5
 		// Rewritten rather than edited (the body's alignment would not
 		// pair such sentences): a name, a negation or a hedge that differs
 		// is the rewrite's, not a change of one claim. Figures and
 		// quotations still are.
 		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool {
-			return k == EntityChanged || k == NegationChanged || k == HedgeChanged
+			return k == EntityChanged || k == NegationChanged || k == HedgeChanged ||
+				// A dek replaced, sharing not a quarter of its words, is
+				// a new lead (a response published, an update put on
+				// top): its figures are the new text's, listed, not one
+				// claim's figure changed. A headline stays short enough
+				// that its figure is its claim.
+				k == NumberChanged && kind == DekChanged && 8*common < total
 		})
 	}
 	if before == "" || after == "" {
@@ -641,16 +662,15 @@ func lineChange(kind Kind, before, after string) Change {
 	return c
 }
 
-// editOf reports whether after is an edit of before rather than another
-// text: at least half their words, folded, are common to both.
-func editOf(before, after string) bool {
+// commonWords returns how many words, folded, before and after have in
+// common, and their words in all; common is 0 when either is empty.
+func commonWords(before, after string) (common, total int) {
 	wa, wb := words(before), words(after)
 	if len(wa) == 0 || len(wb) == 0 {
-		return false
+		return 0, len(wa) + len(wb)
 	}
 	gone, _ := multisetDiff(wa, wb, fold)
-	common := len(wa) - len(gone)
-	return 4*common >= len(wa)+len(wb) // Dice coefficient ≥ 0.5
+	return len(wa) - len(gone), len(wa) + len(wb)
 }
 
 // lineSentence makes a sentence of a one-line text, its quotations found

@@ -7,7 +7,8 @@ import (
 // Copy-edits change how a text is written, not what it says: spelling
 // variants (organisation, organization; co-operate, cooperate), a
 // contraction written out (doesn't, does not), a name re-cased, dashes
-// and quotation marks restyled, a figure written another way (three, 3).
+// and quotation marks restyled, a figure written another way (three, 3),
+// an article added, dropped or swapped (the March, March).
 // copyEditKey gives a text the form in which all of these are equal, so
 // two texts differ only by copy-editing when their keys are equal.
 
@@ -16,6 +17,7 @@ import (
 // then joined without spaces, so that a word split or joined by a hyphen
 // or a space ("co-operate", "cooperate") gives the same key.
 func copyEditKey(s string) string {
+	s = trimListTail(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	at := 0
@@ -34,9 +36,33 @@ func copyEditKey(s string) string {
 // the quick tests that rule a copy-edit out.
 func wordsKey(s string) string {
 	var b strings.Builder
+	s = trimListTail(s)
 	b.Grow(len(s))
 	appendWordsKey(&b, s)
 	return b.String()
+}
+
+// trimListTail drops the conjunction that ends a list item ("…
+// pharmacies; and"): list punctuation, not words of the item.
+func trimListTail(s string) string {
+	t := strings.TrimRight(s, " \t.")
+	for _, tail := range [...]string{"; and", ", and", "; or", ", or"} {
+		if len(t) > len(tail) && strings.EqualFold(t[len(t)-len(tail):], tail) {
+			return t[:len(t)-len(tail)]
+		}
+	}
+	return s
+}
+
+// listLabel reports whether the word at s[i:j] labels a list item: one
+// letter after a space or a bracket and before "." or ")" and a word in
+// lower case ("a. are suffering", "(b) have"), not an initial ("John
+// F. Kennedy") or part of an abbreviation ("U.S. forces").
+func listLabel(s string, i, j int) bool {
+	if j != i+1 || j+2 >= len(s) || s[j] != '.' && s[j] != ')' || s[j+1] != ' ' || s[j+2] < 'a' || s[j+2] > 'z' {
+		return false
+	}
+	return i == 0 || s[i-1] == ' ' || s[i-1] == '('
 }
 
 // appendWordsKey writes the copy-edit key of each word of s to b.
@@ -46,6 +72,9 @@ func appendWordsKey(b *strings.Builder, s string) {
 			continue
 		}
 		w := fold(s[t.start:t.end])
+		if articles.has(w) || listLabel(s, int(t.start), int(t.end)) {
+			continue
+		}
 		if !hasHyphen(w) {
 			b.WriteString(spellingKey(expandContraction(w)))
 			continue
@@ -62,6 +91,56 @@ func isHyphen(r rune) bool { return r == '-' || r == '‐' || r == '‑' }
 // words once copy-editing is set aside.
 func copyEditOnly(x, y string) bool {
 	return x != y && copyEditKey(x) == copyEditKey(y)
+}
+
+// copyEditOps reports whether the edit ops, turning x into y, only
+// copy-edit. An edit of articles alone, away from any figure ("the" →
+// "a", the commonest small edit), is one without reading either text's
+// figures; other edits are judged on their keys.
+func copyEditOps(ops []Op, x, y string) bool {
+	if articlesOnly(ops) {
+		return true
+	}
+	return mayBeCopyEdit(ops) && copyEditOnly(x, y)
+}
+
+// articlesOnly reports whether every word the ops insert or delete is an
+// article, with no digit or currency sign among them and no figure word
+// beside them ("a third" is a figure, "the third" is not).
+func articlesOnly(ops []Op) bool {
+	edited := false
+	for k, op := range ops {
+		if op.Op == OpEqual {
+			continue
+		}
+		if strings.ContainsAny(op.Text, "0123456789"+currencyRune) {
+			return false
+		}
+		for _, t := range tokenize(op.Text) {
+			if t.kind == tokWord && !articles.has(fold(op.Text[t.start:t.end])) {
+				return false
+			}
+		}
+		if k > 0 && figureishWord(lastWords(ops[k-1].Text), false) || k+1 < len(ops) && figureishWord(firstWords(ops[k+1].Text), true) {
+			return false
+		}
+		edited = true
+	}
+	return edited
+}
+
+// figureishWord reports whether the first (or last) word of s may be
+// part of a figure.
+func figureishWord(s string, first bool) bool {
+	ws := words(s)
+	if len(ws) == 0 {
+		return false
+	}
+	w := ws[len(ws)-1]
+	if first {
+		w = ws[0]
+	}
+	return figureish(fold(w))
 }
 
 // mayBeCopyEdit is a quick necessary test for copyEditOnly on the texts
@@ -87,6 +166,11 @@ func mayBeCopyEdit(ops []Op) bool {
 			if figureish(w) {
 				return true
 			}
+			if rangeWords.has(w) || articles.has(w) || len(w) == 1 {
+				// "2019/2020" → "2019 to 2020", "the", a list's "b.":
+				// left to copyEditOnly, which reads them in place.
+				continue
+			}
 			for _, p := range strings.FieldsFunc(w, isHyphen) {
 				k := spellingKey(expandContraction(p))
 				for i := 0; i < len(k); i++ {
@@ -109,6 +193,15 @@ func figureish(w string) bool {
 	}
 	return figureWordSet.has(w)
 }
+
+// articles are left out of the copy-edit key: "the end of the March" →
+// "the end of March", "a scheme" → "the scheme", "announced people
+// would" → "announced that people would" say the same thing.
+var articles = set("a", "an", "the", "that")
+
+// rangeWords may join the ends of a range ("2019 to 2020"); alone they
+// are too common to be figureish.
+var rangeWords = set("to", "until", "till", "and")
 
 // figureWordSet holds the words a figure can hold besides digits, but
 // for the articles and prepositions that are common alone.

@@ -102,14 +102,74 @@ func Figures(s string) []string {
 	return out
 }
 
+// figuresOutsideAsides is Figures of s but for the figures inside a
+// bracketed aside that the ops of kind whole add (OpInsert) or remove
+// (OpDelete) whole, where the edit puts no aside in its place: "(PDF,
+// 180KB, 2 pages)" put after a document's name adds figures, as a
+// sentence added does, but changes none of the sentence's own; "today
+// (Monday 7 February)" → "today (Wednesday 6 April)" changes a date.
+func figuresOutsideAsides(s string, ops []Op, whole OpType) []string {
+	other := OpInsert
+	if whole == OpInsert {
+		other = OpDelete
+	}
+	if asides(ops, other, nil) {
+		return Figures(s)
+	}
+	asides(ops, whole, func(a string) { s = strings.Replace(s, a, "", 1) })
+	return Figures(s)
+}
+
+// asides calls f, if not nil, with each bracketed aside whole inside an
+// op of kind k, and reports whether there is one.
+func asides(ops []Op, k OpType, f func(string)) bool {
+	found := false
+	for _, op := range ops {
+		if op.Op != k {
+			continue
+		}
+		for t := op.Text; ; {
+			i := strings.IndexByte(t, '(')
+			if i < 0 {
+				break
+			}
+			j := strings.IndexByte(t[i:], ')')
+			if j < 0 {
+				break
+			}
+			if a := t[i : i+j+1]; strings.IndexByte(a[1:], '(') < 0 {
+				found = true
+				if f == nil {
+					return true
+				}
+				f(a)
+			}
+			t = t[i+j+1:]
+		}
+	}
+	return found
+}
+
 // figureSpans returns where the figures of s are, as Figures finds them.
 func figureSpans(s string) []Span {
+	return joinRanges(s, figurePartSpans(s))
+}
+
+// figurePartSpans returns where the figures of s are, a range's ends
+// apart.
+func figurePartSpans(s string) []Span {
 	if !mayHoldFigure(s) {
 		return nil
 	}
 	ts := figureTokens(s)
 	var out []Span
 	for i := 0; i < len(ts); {
+		// A phone number, a postcode, a reference or a model name is
+		// written with digits but counts nothing: it is no figure.
+		if n := identifierAt(ts, i); n > i {
+			i = n
+			continue
+		}
 		// Qualifiers ("more than", "nearly", "up to") and a date's
 		// modifiers ("early", "last") join the figure they open.
 		j, dateOnly := i, false
@@ -121,7 +181,7 @@ func figureSpans(s string) []Span {
 			j += q
 			dateOnly = dateOnly || d
 		}
-		if j > i && j < len(ts) {
+		if j > i && j < len(ts) && identifierAt(ts, j) == j {
 			if end, next, isDate := matchFigure(ts, j); next > j && (!dateOnly || isDate) {
 				out = append(out, Span{ts[i].start, end})
 				i = next
@@ -136,7 +196,191 @@ func figureSpans(s string) []Span {
 		out = append(out, Span{ts[i].start, end})
 		i = next
 	}
+	if len(out) > 0 && (strings.Contains(s, "://") || strings.Contains(s, "www.")) {
+		out = dropInLinks(s, out)
+	}
 	return out
+}
+
+// joinRanges makes one figure of two that make a range or an
+// alternative, as a reader takes them: "4.00pm - 5.00pm",
+// "10:30am-12:30pm", "August/September 2019", "2019/2020", "18 May until
+// 10 August 2022", "between 7am and 12pm". Words join dates and times
+// only: "from 5 to 10" may be a change told, not a range.
+func joinRanges(s string, spans []Span) []Span {
+	if len(spans) < 2 {
+		return spans
+	}
+	out := spans[:1]
+	for _, sp := range spans[1:] {
+		last := &out[len(out)-1]
+		if rangeJoined(s, *last, sp) {
+			last.End = sp.End
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// rangeJoined reports whether the figures at a and b, in that order, are
+// joined as a range or an alternative, or are one moment: a time on its
+// date ("5pm on Monday 28 February", "23:59 (GMT) on 15 January"). A
+// date followed by its time ("on 4 February at 3pm") stays two figures,
+// each of which may change alone.
+func rangeJoined(s string, a, b Span) bool {
+	gap := s[a.End:b.Start]
+	if g, ok := strings.CutSuffix(gap, " on "); ok && (g == "" || timeZone(g)) {
+		return timeOfDay(s[a.Start:a.End]) && isDate(s[b.Start:b.End])
+	}
+	switch gap {
+	case "/":
+		return true
+	case "-", "–", " - ", " – ", " -", "- ", " to ", " until ", " till ", " and ":
+	default:
+		return false
+	}
+	if gap == " and " && !strings.HasSuffix(strings.ToLower(s[:a.Start]), "between ") {
+		return false
+	}
+	return timeLike(s[a.Start:a.End]) && timeLike(s[b.Start:b.End])
+}
+
+// timeZone reports whether g is a time zone in brackets after a time:
+// " (GMT)", " (UK time)".
+func timeZone(g string) bool {
+	if !strings.HasPrefix(g, " (") || !strings.HasSuffix(g, ")") {
+		return false
+	}
+	z := g[2 : len(g)-1]
+	if len(z) < 3 || len(z) > 12 {
+		return false
+	}
+	if strings.HasSuffix(z, " time") {
+		return true
+	}
+	for _, r := range z {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// timeOfDay reports whether a figure is a time of day; isDate whether it
+// is a date.
+func timeOfDay(f string) bool { _, ok := timeKey(figureWords(f)); return ok }
+func isDate(f string) bool    { _, ok := dateKey(figureWords(f)); return ok }
+
+// timeLike reports whether a figure is a date, a time or a year.
+func timeLike(f string) bool {
+	ws := figureWords(f)
+	if len(ws) == 1 && isYear(ws[0]) {
+		return true
+	}
+	if _, ok := dateKey(ws); ok {
+		return true
+	}
+	_, ok := timeKey(ws)
+	return ok
+}
+
+// identifierAt returns the index after the identifier at ts[i], or i if
+// there is none. Identifiers are digits that name rather than count: a
+// run with a leading zero ("020 7783 8300", "03730", "01359 741147") and
+// the groups of digits that follow it, a bare run of five or more digits
+// (a postcode, a case or file number: "29120", "2012056403"; counts that
+// large are written with separators), and the digits of a name joined by
+// a hyphen to a capitalised word ("COVID-19", "F-16").
+func identifierAt(ts []ftok, i int) int {
+	t := ts[i]
+	if !t.word || t.text[0] < '0' || t.text[0] > '9' {
+		return i
+	}
+	if i >= 2 && !t.spaced && !ts[i-1].word && !ts[i-1].spaced && hasHyphen(ts[i-1].text) && nameBeforeDigits(ts[i-2]) {
+		return i + 1
+	}
+	if !allDigits(t.text) || len(t.text) < 2 || len(t.text) < 5 && t.text[0] != '0' {
+		return i
+	}
+	if i+2 < len(ts) && !ts[i+1].word && !ts[i+1].spaced && strings.ContainsAny(ts[i+1].text, ":./") &&
+		!ts[i+2].spaced && numberPrefix(ts[i+2].text) > 0 {
+		return i // "09:30", "05.06.2020", "05/06/2020": a time or a date
+	}
+	if _, ok := monthAt(ts, i+1); ok && len(t.text) == 2 {
+		return i // "01 June": a day
+	}
+	i++
+	for i < len(ts) && ts[i].spaced && ts[i].word && len(ts[i].text) >= 3 && allDigits(ts[i].text) {
+		i++ // the next groups of a phone number
+	}
+	return i
+}
+
+// ordinalSuffix returns the suffix English gives the ordinal of the
+// digits d: "st" for 21, "th" for 11, "nd" for 2.
+func ordinalSuffix(d string) string {
+	last, tens := d[len(d)-1], byte('0')
+	if len(d) > 1 {
+		tens = d[len(d)-2]
+	}
+	switch {
+	case tens == '1':
+		return "th"
+	case last == '1':
+		return "st"
+	case last == '2':
+		return "nd"
+	case last == '3':
+		return "rd"
+	}
+	return "th"
+}
+
+// nameBeforeDigits reports whether t, before a hyphen and digits, is a
+// name that the digits belong to ("COVID", "F", "Boeing") rather than a
+// word that qualifies a figure ("mid-2020", "over-70s", "Mid-February").
+func nameBeforeDigits(t ftok) bool {
+	if !t.word || strings.ContainsAny(t.text, "0123456789") {
+		return false
+	}
+	lw := strings.ToLower(t.text)
+	return !dateHyphenWords.has(lw) && !isNumberWord(lw) && !fullMonths.has(lw) && !abbrevMonths.has(lw) && !weekdays.has(lw)
+}
+
+// dateHyphenWords open a figure when hyphened to it: "mid-2020", "over-70s".
+var dateHyphenWords = set("mid", "pre", "post", "over", "under", "late", "early", "end", "start", "circa", "c", "fy", "q",
+	"top", "aged", "age", "ages", "year", "years", "week", "day", "page", "about", "around", "some", "nearly", "almost")
+
+// dropInLinks removes the spans inside a web address: the digits of a
+// link's path are no figure of the text.
+func dropInLinks(s string, spans []Span) []Span {
+	var links []Span
+	for k := 0; k < len(s); {
+		a := strings.Index(s[k:], "://")
+		w := strings.Index(s[k:], "www.")
+		switch {
+		case a < 0 && w < 0:
+			k = len(s)
+			continue
+		case a < 0 || w >= 0 && w < a:
+			a = k + w
+		default:
+			a = k + a
+			for a > 0 && isWordByte(s[a-1]) {
+				a-- // back to the scheme: "https"
+			}
+		}
+		e := a
+		for e < len(s) && s[e] != ' ' && s[e] != '\n' && s[e] != ')' && s[e] != ']' && s[e] != '>' && s[e] != '"' {
+			e++
+		}
+		links = append(links, Span{a, e})
+		k = max(e, a+1)
+	}
+	return slices.DeleteFunc(spans, func(sp Span) bool {
+		return slices.ContainsFunc(links, func(l Span) bool { return sp.Start >= l.Start && sp.Start < l.End })
+	})
 }
 
 // mayHoldFigure is a quick byte scan that rules out most sentences.
@@ -468,6 +712,9 @@ func matchNumber(ts []ftok, i int) (end, next int) {
 			end, next = t.start+n, i+1
 			rest := strings.ToLower(t.text[n:])
 			switch {
+			case rest == "" && next < len(ts) && ts[next].word && ts[next].spaced && ordSuffixes.has(ts[next].text) &&
+				ts[next].text == ordinalSuffix(t.text[:n]):
+				end, next = ts[next].end, next+1 // "21 st": a slipped space, the ordinal still
 			case rest == "":
 			case ordSuffixes.has(rest) || scaleWords.has(rest):
 				end = t.end
@@ -476,7 +723,7 @@ func matchNumber(ts []ftok, i int) (end, next int) {
 			default:
 				return end, next // "5kg": the number alone
 			}
-			if rest == "" || ordSuffixes.has(rest) {
+			if next == i+1 && (rest == "" || ordSuffixes.has(rest)) {
 				if next < len(ts) && ts[next].word && ts[next].spaced && scaleWords.hasLower(ts[next].text) {
 					end, next = ts[next].end, next+1
 				}
@@ -567,6 +814,9 @@ func monthAt(ts []ftok, i int) (int, bool) {
 	if fullMonths.has(lw) {
 		return i + 1, true
 	}
+	if p, m, ok := strings.Cut(lw, "-"); ok && (p == "mid" || p == "early" || p == "late") && fullMonths.has(m) {
+		return i + 1, true // "mid-February"
+	}
 	if abbrevMonths.has(lw) && i+1 < len(ts) && ts[i+1].text == "." && !ts[i+1].spaced {
 		return i + 2, true
 	}
@@ -650,6 +900,30 @@ func numberPrefix(w string) int {
 // another meaning ("almost 40" against "over 40"), another number or
 // another date is not.
 func figureKey(f string) string {
+	if !mayBeRange(f) {
+		return partKey(f)
+	}
+	if parts := figurePartSpans(f); len(parts) > 1 && joinRanges(f, slices.Clone(parts))[0].End == parts[len(parts)-1].End {
+		// A range: its ends' keys, however it is joined ("2019/2020",
+		// "2019 to 2020").
+		keys := make([]string, len(parts))
+		for k, p := range parts {
+			keys[k] = partKey(f[p.Start:p.End])
+		}
+		return strings.Join(keys, " – ")
+	}
+	return partKey(f)
+}
+
+// mayBeRange is a quick test that f may join two figures as joinRanges
+// does, so that most figures are keyed without a second scan.
+func mayBeRange(f string) bool {
+	return strings.ContainsAny(f, "/-–") || strings.Contains(f, " to ") || strings.Contains(f, " until ") ||
+		strings.Contains(f, " till ") || strings.Contains(f, " and ") || strings.Contains(f, " on ")
+}
+
+// partKey is figureKey of one figure, not a range.
+func partKey(f string) string {
 	ws := figureWords(f)
 	class := ""
 	for n := 3; n >= 1; n-- {
@@ -705,6 +979,10 @@ func figureWords(f string) []string {
 		}
 		if k := numberPrefix(w); k > 0 && k < len(w) && w[k] != '.' && !ordSuffixes.has(w[k:]) {
 			out = append(out, w[:k], strings.TrimSuffix(w[k:], "."))
+			continue
+		}
+		if n := len(out); n > 0 && ordSuffixes.has(w) && allDigits(out[n-1]) {
+			out[n-1] += w // "21 st" is "21st"
 			continue
 		}
 		if w != "" {
@@ -894,7 +1172,7 @@ func timeKey(ws []string) (string, bool) {
 	hm := strings.Join(ws[:len(ws)-1], "")
 	hs, ms, _ := strings.Cut(strings.ReplaceAll(hm, ":", "."), ".")
 	var err error
-	if h, err = strconv.Atoi(hs); err != nil || h < 1 || h > 12 {
+	if h, err = strconv.Atoi(hs); err != nil || h < 1 || h > 12 && (last != "pm" || h > 23) {
 		return "", false
 	}
 	if ms != "" {
@@ -902,9 +1180,11 @@ func timeKey(ws []string) (string, bool) {
 			return "", false
 		}
 	}
-	h %= 12
-	if last == "pm" {
-		h += 12
+	if h <= 12 { // "23:59pm": a 24-hour time with a needless pm
+		h %= 12
+		if last == "pm" {
+			h += 12
+		}
 	}
 	return fmt.Sprintf("time %02d:%02d", h, m), true
 }
@@ -917,7 +1197,44 @@ func diffFigures(a, b []string) (gone, added []string) {
 	if len(gone) == 0 || len(added) == 0 {
 		return gone, added
 	}
-	return multisetDiff(gone, added, figureKey)
+	gone, added = multisetDiff(gone, added, figureKey)
+	if len(gone) == 0 || len(added) == 0 {
+		return gone, added
+	}
+	return dropYearGiven(gone, added)
+}
+
+// dropYearGiven drops the pairs of a date and the same date with its year
+// given or left out ("5 September" → "5 September 2019"): the same day,
+// written in full. Another year, or a month alone, still differs.
+func dropYearGiven(gone, added []string) ([]string, []string) {
+	yearless := func(f string) (rest string, hasYear, ok bool) {
+		k := figureKey(f)
+		r, found := strings.CutPrefix(k, "date ")
+		if !found {
+			return "", false, false
+		}
+		y, md, found := strings.Cut(r, "-")
+		if !found || strings.HasPrefix(md, "00") || strings.Contains(md, "-00") {
+			return "", false, false // no month or no day: "March", "March 2021"
+		}
+		return md, y != "", true
+	}
+	for x := 0; x < len(gone); x++ {
+		g, gy, ok := yearless(gone[x])
+		if !ok {
+			continue
+		}
+		for y := range added {
+			if a, ay, ok := yearless(added[y]); ok && a == g && gy != ay {
+				gone = slices.Delete(gone, x, x+1)
+				added = slices.Delete(added, y, y+1)
+				x--
+				break
+			}
+		}
+	}
+	return gone, added
 }
 
 // slashDateKey reads "3/3/2020" or "14/10/2021" as a date where it can be

@@ -35,6 +35,96 @@ func TestFigures_Qualified(t *testing.T) {
 	}
 }
 
+// TestFigures_Identifiers checks that digits that name rather than count
+// are no figure: phone numbers, postcodes and reference numbers, a name
+// such as COVID-19, and the digits of a web address; a day or a time
+// written with a leading zero still is one.
+func TestFigures_Identifiers(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"Newsdesk 020 7783 8300, enquiries 0370 000 2288, from 9am.", []string{"9am"}},
+		{"At Calle Mayor, 29120 Alhaurín, on 3 June; case 2012056403.", []string{"3 June"}},
+		{"COVID-19 and covid-19 tests, Covid-19 rules and an F-16, for over-70s in mid-2020.", []string{"over-70", "2020"}},
+		{"See https://example.org/file/868013/Readout_04_02.pdf (PDF, 180KB, 2 pages).", []string{"180", "2"}},
+		{"Closing date 01 June 2021 at 09:30, signed 05/06/2020.", []string{"01 June 2021", "09:30", "05/06/2020"}},
+		{"About 12,000 people and 40 staff.", []string{"About 12,000", "40"}},
+	}
+	for _, tc := range cases {
+		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("Figures(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestFigures_Ranges checks that a range or an alternative of dates or
+// times is one figure, keyed by its ends however they are joined, and
+// that numbers joined by a hyphen (a score) or by words stay apart.
+func TestFigures_Ranges(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"Open 4.00pm - 5.00pm, then 10:30am-12:30pm and 17:00–18:00.", []string{"4.00pm - 5.00pm", "10:30am-12:30pm", "17:00–18:00"}},
+		{"Date TBC August/September 2019, was Mid-February 2021.", []string{"August/September 2019", "Mid-February 2021"}},
+		{"Unavailable between 7am and 12pm; it runs from 18 May until 10 August 2022.", []string{"7am and 12pm", "18 May until 10 August 2022"}},
+		{"A 3-1 win; it rose from 5 to 10; 7am and 9 people.", []string{"3", "1", "5", "10", "7am", "9"}},
+		{"Apply by 5pm on Monday 28 February, by 23:59pm (GMT) on 15 January; on 4 February at 3pm.",
+			[]string{"5pm on Monday 28 February", "23:59pm (GMT) on 15 January", "4 February", "3pm"}},
+	}
+	for _, tc := range cases {
+		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("Figures(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	same := [][2]string{{"2019/2020", "2019 to 2020"}, {"4pm - 5pm", "4pm–5pm"}}
+	for _, p := range same {
+		if a, b := figureKey(p[0]), figureKey(p[1]); a != b {
+			t.Errorf("figureKey(%q) = %q, figureKey(%q) = %q, want the same", p[0], a, p[1], b)
+		}
+	}
+	if a, b := figureKey("2019/2020"), figureKey("2019/2021"); a == b {
+		t.Errorf("figureKey(2019/2020) = figureKey(2019/2021) = %q, want different", a)
+	}
+}
+
+// TestDiffFigures_YearGiven checks that a date with its year given or
+// left out is the same date, and another year, a month alone or another
+// weekday is not.
+func TestDiffFigures_YearGiven(t *testing.T) {
+	cases := []struct {
+		a, b string
+		same bool
+	}{
+		{"5 September", "5 September 2019", true},
+		{"23 October 2019", "23 October", true},
+		{"5 September 2018", "5 September 2019", false},
+		{"September", "September 2019", false},
+		{"Monday 25 January", "25 January 2021", false},
+	}
+	for _, tc := range cases {
+		gone, added := diffFigures([]string{tc.a}, []string{tc.b})
+		if same := len(gone)+len(added) == 0; same != tc.same {
+			t.Errorf("%q → %q: same date %v, want %v", tc.a, tc.b, same, tc.same)
+		}
+	}
+}
+
+// TestFigures_SpacedOrdinal checks that "21 st", a slipped space, is the
+// ordinal 21st and the same figure as "21st".
+func TestFigures_SpacedOrdinal(t *testing.T) {
+	if got := Figures("in the 21 st century"); !slices.Equal(got, []string{"21 st"}) {
+		t.Errorf("Figures = %q, want [21 st]", got)
+	}
+	if gone, added := diffFigures([]string{"21 st"}, []string{"21st"}); len(gone)+len(added) > 0 {
+		t.Errorf("21 st → 21st: gone %q, added %q, want the same figure", gone, added)
+	}
+	if gone, added := diffFigures([]string{"21"}, []string{"21st"}); len(gone)+len(added) == 0 {
+		t.Error("21 → 21st: want another figure")
+	}
+}
+
 // TestFigureKey checks that the same value written another way is one
 // figure and that another value, or another qualifier, is not (issue 17
 // point 5: a different value is never cosmetic).
