@@ -34,7 +34,7 @@ func attributionChange(s, t *sentence) (Change, bool) {
 		if p.text != q.text && quoteKey(p.text) != quoteKey(q.text) {
 			continue
 		}
-		reattributed := !sameSpeaker(p.speaker, q.speaker)
+		reattributed := givenToAnother(p.speaker, q.speaker)
 		verb := p.verb != "" && q.verb != "" && fold(p.verb) != fold(q.verb)
 		// A block quote's speaker is given a new role by the line that
 		// introduces it, which reports it: not again for every sentence.
@@ -63,6 +63,14 @@ func attributionChange(s, t *sentence) (Change, bool) {
 	return c, len(c.Kinds) > 0
 }
 
+// givenToAnother reports whether a quotation spoken by a is now given to
+// b, another speaker. A quotation whose speaker the text no longer lets
+// us find (its attribution moved to a line of its own, say) is not given
+// to anyone else: reporting it so would name a change no reader sees.
+func givenToAnother(a, b string) bool {
+	return a != "" && b != "" && !sameSpeaker(a, b)
+}
+
 // classify names what changed between two aligned sentences.
 func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	c := Change{Before: s.text, After: t.text, Ops: WordDiff(s.text, t.text)}
@@ -78,7 +86,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			if quoteKey(p.text) != quoteKey(q.text) {
 				kinds[QuoteChanged], changed = true, true
 			}
-			if !sameSpeaker(p.speaker, q.speaker) {
+			if givenToAnother(p.speaker, q.speaker) {
 				kinds[QuoteReattributed], changed = true, true
 			} else if !t.block && roleChanged(p, q, s.text, t.text) {
 				kinds[SpeakerRoleChanged], changed = true, true

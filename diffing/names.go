@@ -429,6 +429,9 @@ func sameSpeaker(a, b string) bool {
 	if !nameLike(a) || !nameLike(b) {
 		return false
 	}
+	if len(wa) >= 2 && slices.EqualFunc(wa, wb, func(x, y string) bool { return undoubled(x) == undoubled(y) }) {
+		return true // a full name spelt with a letter doubled or not: "Mathew Rycroft", "Matthew Rycroft"
+	}
 	if len(wa) > len(wb) {
 		wa, wb = wb, wa
 	}
@@ -439,6 +442,20 @@ func sameSpeaker(a, b string) bool {
 		}
 	}
 	return j == len(wa)
+}
+
+// undoubled is w with every doubled letter written once: "matthew" and
+// "mathew", "phillips" and "philips" are one spelling's variants.
+func undoubled(w string) string {
+	var b strings.Builder
+	var last rune
+	for _, r := range w {
+		if r != last {
+			b.WriteRune(r)
+		}
+		last = r
+	}
+	return b.String()
 }
 
 // speakerWords are a speaker's words folded, without titles, possessives
@@ -487,7 +504,7 @@ func roleKey(r string) string {
 }
 
 // dropSameNames removes from the entities an edit dropped and added
-// those the other version writes too, in another case: "Maria lopez" →
+// those the other version writes too, only in another case: "Maria lopez" →
 // "Maria Lopez" adds the run "Maria Lopez", whose words the old sentence
 // x held; it names no one new.
 func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
@@ -495,16 +512,20 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 		return gone, added
 	}
 	lx, ly := strings.ToLower(x), strings.ToLower(y)
-	keep := func(es []string, other string) []string {
+	keep := func(es []string, other, lother string) []string {
 		var out []string
 		for _, e := range es {
-			if !strings.Contains(other, strings.ToLower(e)) {
+			// Whole words ("EU" is not in "Europe"), and only a name the
+			// other version writes in another case: one it writes as it is
+			// ("England" in "the North East of England") was there, and what
+			// it replaces is news ("… and the Humber" → "across England").
+			if !hasWord(lother, strings.ToLower(e)) || hasWord(other, e) {
 				out = append(out, e)
 			}
 		}
 		return out
 	}
-	return keep(gone, ly), keep(added, lx)
+	return keep(gone, y, ly), keep(added, x, lx)
 }
 
 // dropRetitled removes from the entities an edit dropped and added the

@@ -276,8 +276,10 @@ func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
 			return true
 		}
 		// Descriptions by their head: "Nineteen governments" and
-		// "Twenty-two governments" are one source (the figure changed).
-		la, lb := lastField(a), lastField(b)
+		// "Twenty-two governments" are one source (the figure changed), and
+		// so are "Most residents of the towns" and "Many residents of the
+		// towns" (the quantifier changed).
+		la, lb := descriptionHead(a), descriptionHead(b)
 		return la != "" && !startsUpper(la) && !startsUpper(lb) && speakerKey(la) == speakerKey(lb)
 	}
 	kept := func(a string, others []string) bool {
@@ -311,6 +313,23 @@ func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
 	}
 	return changed, changed && len(x) > 0 && len(y) == 0 && len(ys) == 0
 }
+
+// descriptionHead returns the noun a description of a source is about:
+// its last word before a preposition ("residents" in "many residents of
+// the border towns"), else its last word.
+func descriptionHead(s string) string {
+	head := ""
+	for w := range strings.FieldsSeq(s) {
+		if headStops.hasLower(w) && head != "" {
+			break
+		}
+		head = w
+	}
+	return head
+}
+
+// headStops are the prepositions that end a description's head.
+var headStops = set("of", "from", "in", "at", "for", "on", "with", "near", "across")
 
 // withSourceChange adds source_changed to c when the sources of before
 // and after differ (xs and ys: their quotations' speakers), raising c's

@@ -80,6 +80,8 @@ func TestCompare_SourceChanged(t *testing.T) {
 		{"added", "The road was closed.", "The road was closed, police said.", true, diffing.SeverityMedium},
 		{"same source re-cased", "The road was closed, Police said.", "The road was closed, police said.", false, diffing.SeverityLow},
 		{"same source, other words", "The road was closed, police said.", "The busy road was closed, police said.", false, diffing.SeverityMedium},
+		{"same source, other quantifier", "Most residents of the town said the road was closed.", "Many residents of the town said the road was closed.", false, diffing.SeverityHigh},
+		{"switched: same place, other people", "Many residents of the town said the road was closed.", "Many officials of the town said the road was closed.", true, diffing.SeverityMedium},
 		{"quotation paraphrased by its speaker", "Kerr spoke. “We are ready,” she said.", "Kerr spoke. She said they were ready.", false, diffing.SeverityHigh},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
