@@ -344,3 +344,31 @@ func paraStart(ends []int, p int) int {
 	}
 	return ends[p-1] + 1
 }
+
+// quotationLike reports whether q, which names no speaker, reads as a
+// quotation rather than words set off by marks: a name or a title (the
+// ‘Brits in Spain’ Facebook page, a separate “Equipment Purchase Letter”)
+// or scare quotes (a ‘live’ event). It does when its words are a
+// sentence's, at least three of them ending in a sentence's punctuation
+// inside or just after the closing mark (“We are ready.”, “…our
+// exports”.), or when it opens its sentence before a colon, as a
+// headline's quoted words do (‘Never again’: …). sp is q's sentence.
+func quotationLike(s string, q Quote, sp Span) bool {
+	if q.Inner.End > len(s) || q.Inner.Start >= q.Inner.End {
+		return false
+	}
+	inner := strings.TrimRightFunc(s[q.Inner.Start:q.Inner.End], unicode.IsSpace)
+	after := strings.TrimLeft(s[min(q.End, len(s)):], " ")
+	if q.Start <= sp.Start+1 && strings.HasPrefix(after, ":") {
+		return true
+	}
+	if countWordRuns(inner) < 3 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(inner)
+	if strings.ContainsRune(".!?…,;", r) {
+		return true
+	}
+	a, _ := utf8.DecodeRuneInString(after)
+	return after == "" || strings.ContainsRune(".!?…", a)
+}
