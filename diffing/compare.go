@@ -222,7 +222,7 @@ func prepare(d Document, cache *prepCache) *version {
 		for k := qi; k < len(top) && top[k].Inner.Start < sp.End; k++ {
 			q := top[k]
 			a, b := max(q.Inner.Start, sp.Start), min(q.Inner.End, sp.End)
-			if t := strings.TrimSpace(v.text[a:b]); b > a && t != "" && (q.Speaker != "" || quotationLike(v.text, q, sp)) {
+			if t := strings.TrimSpace(v.text[a:b]); b > a && t != "" && !namesInMarks(v.text, q) && (q.Speaker != "" || quotationLike(v.text, q, sp)) {
 				frags = append(frags, quoteFrag{t, q.Speaker, q.Verb, q.Role})
 			}
 		}

@@ -362,8 +362,8 @@ func quotationLike(s string, q Quote, sp Span) bool {
 	if q.Start <= sp.Start+1 && strings.HasPrefix(after, ":") {
 		return true
 	}
-	if countWordRuns(inner) < 3 {
-		return false
+	if countWordRuns(inner) < 3 || allCapitalized(inner) {
+		return false // a title: the ‘VMD/VPC Open Day’
 	}
 	r, _ := utf8.DecodeLastRuneInString(inner)
 	if strings.ContainsRune(".!?…,;", r) {
@@ -372,3 +372,36 @@ func quotationLike(s string, q Quote, sp Span) bool {
 	a, _ := utf8.DecodeRuneInString(after)
 	return after == "" || strings.ContainsRune(".!?…", a)
 }
+
+// allCapitalized reports whether every word of s starts with a capital
+// letter or a digit, as a title's or a name's do.
+func allCapitalized(s string) bool {
+	for w := range strings.FieldsFuncSeq(s, notWordRune) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// namesInMarks reports whether the words before q say that q is a name
+// or a term rather than someone's words: the box called “číslo
+// pojištěnce”, a report entitled “…”, the word “reboot”.
+func namesInMarks(s string, q Quote) bool {
+	before := strings.TrimRight(s[:q.Start], " ")
+	k := strings.LastIndexFunc(before, notWordRune)
+	last := before[k+1:]
+	if namingWords.hasLower(last) {
+		return true
+	}
+	if lowerEq(last, "as") { // "known as"
+		b := strings.TrimRight(before[:k+1], " ")
+		return strings.HasSuffix(strings.ToLower(b), "known")
+	}
+	return false
+}
+
+// namingWords introduce a name or a term in quotation marks.
+var namingWords = set("called", "named", "entitled", "titled", "labelled", "labeled", "headed", "marked",
+	"word", "words", "term", "terms", "phrase", "slogan", "hashtag", "nicknamed", "dubbed")
