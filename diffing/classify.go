@@ -150,7 +150,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	neg, hedge, caps := editedWords(c.Ops)
 	if neg {
 		if gone, added := multisetDiff(Negations(s.text), Negations(t.text), negationKey); len(gone)+len(added) > 0 &&
-			!negationsQuoted(s.text, t.text, c.Quotes) {
+			!negationsQuoted(s.text, t.text, c.Quotes) && !negationsInClauses(c.Ops) {
 			kinds[NegationChanged] = true
 		}
 	}
@@ -660,11 +660,41 @@ func copyEditSuspect(kinds map[Kind]bool) bool {
 // negationKey compares negations so that a contraction's "n't" is the
 // "not" it stands for: "doesn't" → "does not" changes no negation.
 func negationKey(n string) string {
-	if strings.HasSuffix(n, "n't") || n == "cannot" {
+	if strings.HasSuffix(n, "n't") || n == "cannot" || n == "no longer" {
+		// "will not be possible" → "will no longer be possible": the same
+		// claim denied.
 		return "not"
 	}
 	return n
 }
+
+// negationsInClauses reports whether every negation the edit added or
+// removed came or went with a clause of its own ("If you're not able to
+// join us, you can…" → "You can…", ", which not all residents have"
+// added): the sentence gained or lost a clause, no claim of it was turned
+// round. A clause is an edited run of at least clauseWords words.
+func negationsInClauses(ops []Op) bool {
+	for _, op := range ops {
+		if op.Op == OpEqual {
+			continue
+		}
+		ws := words(op.Text)
+		if len(ws) >= clauseWords {
+			continue
+		}
+		for _, w := range ws {
+			f := fold(w)
+			if negationWords.has(f) || strings.HasSuffix(f, "n't") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// clauseWords is the fewest words of an edited run read as a clause of
+// its own.
+const clauseWords = 7
 
 // negationsQuoted reports whether the negations of s and t differ only
 // inside the quotations added or removed whole, which are reported as
