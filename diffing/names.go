@@ -488,6 +488,12 @@ func roleChanged(p, q quoteFrag, x, y string) bool {
 	if rp == rq || !sameSpeaker(p.speaker, q.speaker) {
 		return false
 	}
+	if rp == "" && hasWord(roleKey(x), rq) || rq == "" && hasWord(roleKey(y), rp) {
+		// The role is written in both, once as a title before the name
+		// and once set off by commas: "Secretary of State Sajid Javid
+		// said" → "Secretary of State, Sajid Javid, said".
+		return false
+	}
 	if rp != "" && rq != "" {
 		return true
 	}
@@ -506,7 +512,7 @@ func roleKey(r string) string {
 // dropSameNames removes from the entities an edit dropped and added
 // those the other version writes too, only in another case: "Maria lopez" →
 // "Maria Lopez" adds the run "Maria Lopez", whose words the old sentence
-// x held; it names no one new.
+// x held; it names no one new. Nor does a name spelt out from its initials.
 func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 	if len(gone) == 0 || len(added) == 0 {
 		return gone, added
@@ -525,7 +531,18 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 		}
 		return out
 	}
-	return keep(gone, y, ly), keep(added, x, lx)
+	gone, added = keep(gone, y, ly), keep(added, x, lx)
+	// Initials spelt out, or a name shortened to them: "UKG" → "UK
+	// Government" names no one new.
+	for i := 0; i < len(gone); i++ {
+		k := slices.IndexFunc(added, func(a string) bool { return abbreviates(gone[i], a) || abbreviates(a, gone[i]) })
+		if k >= 0 {
+			added = slices.Delete(slices.Clone(added), k, k+1)
+			gone = slices.Delete(slices.Clone(gone), i, i+1)
+			i--
+		}
+	}
+	return gone, added
 }
 
 // dropRetitled removes from the entities an edit dropped and added the

@@ -3,6 +3,7 @@ package diffing
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Sources of claims.
@@ -272,7 +273,7 @@ var tailStops = set("here", "now", "live", "update", "updates", "latest", "page"
 func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
 	rest := append([]string(nil), y...)
 	same := func(a, b string) bool {
-		if sameSpeaker(a, b) {
+		if sameSpeaker(a, b) || abbreviates(a, b) || abbreviates(b, a) {
 			return true
 		}
 		// Descriptions by their head: "Nineteen governments" and
@@ -312,6 +313,31 @@ func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
 		}
 	}
 	return changed, changed && len(x) > 0 && len(y) == 0 && len(ys) == 0
+}
+
+// abbreviates reports whether a is the initials of the name b: "UKG" of
+// "UK Government", "MMO" of "Marine Management Organisation" (a word of b
+// in capitals gives all its letters, any other word its first).
+func abbreviates(a, b string) bool {
+	if len(a) < 2 || strings.ToUpper(a) != a || !strings.Contains(b, " ") {
+		return false
+	}
+	var in strings.Builder
+	for w := range strings.FieldsSeq(b) {
+		if !startsUpper(w) {
+			if lowerEq(w, "of") || lowerEq(w, "and") || lowerEq(w, "for") || lowerEq(w, "the") {
+				continue
+			}
+			return false
+		}
+		if strings.ToUpper(w) == w {
+			in.WriteString(w)
+		} else {
+			r, _ := utf8.DecodeRuneInString(w)
+			in.WriteRune(r)
+		}
+	}
+	return in.String() == a
 }
 
 // descriptionHead returns the noun a description of a source is about:

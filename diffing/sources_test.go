@@ -82,6 +82,7 @@ func TestCompare_SourceChanged(t *testing.T) {
 		{"same source, other words", "The road was closed, police said.", "The busy road was closed, police said.", false, diffing.SeverityMedium},
 		{"same source, other quantifier", "Most residents of the town said the road was closed.", "Many residents of the town said the road was closed.", false, diffing.SeverityHigh},
 		{"switched: same place, other people", "Many residents of the town said the road was closed.", "Many officials of the town said the road was closed.", true, diffing.SeverityMedium},
+		{"same source, initials spelt out", "At this point the UKG also confirms the funding.", "At this point the UK Government also confirms the funding.", false, diffing.SeverityMedium},
 		{"quotation paraphrased by its speaker", "Kerr spoke. “We are ready,” she said.", "Kerr spoke. She said they were ready.", false, diffing.SeverityHigh},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
