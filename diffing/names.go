@@ -542,7 +542,34 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 			i--
 		}
 	}
+	if len(gone) > 0 && len(added) > 0 && sameWordBag(gone, added) {
+		// The same words cut into other names: "Infrastructure (PSTI)
+		// Bill" → "Infrastructure Bill (PSTI)".
+		return nil, nil
+	}
 	return gone, added
+}
+
+// sameWordBag reports whether the names x and y hold the same words, as
+// many times each, whatever the case.
+func sameWordBag(x, y []string) bool {
+	n := map[string]int{}
+	for _, e := range x {
+		for _, w := range strings.Fields(e) {
+			n[fold(w)]++
+		}
+	}
+	for _, e := range y {
+		for _, w := range strings.Fields(e) {
+			n[fold(w)]--
+		}
+	}
+	for _, c := range n {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // dropRetitled removes from the entities an edit dropped and added the
