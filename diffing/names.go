@@ -542,12 +542,42 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 			i--
 		}
 	}
+	// One name written another way: in the plural ("Crown Courts" →
+	// "Crown Court"), with post-nominals ("Michael Ellis QC" → "Michael
+	// Ellis QC MP") or with another month ("TBC July" → "TBC August": the
+	// date changed, which figures report).
+	for i := 0; i < len(gone); i++ {
+		k := slices.IndexFunc(added, func(a string) bool { return nameCore(a) == nameCore(gone[i]) })
+		if k >= 0 {
+			added = slices.Delete(slices.Clone(added), k, k+1)
+			gone = slices.Delete(slices.Clone(gone), i, i+1)
+			i--
+		}
+	}
 	if len(gone) > 0 && len(added) > 0 && sameWordBag(gone, added) {
 		// The same words cut into other names: "Infrastructure (PSTI)
 		// Bill" → "Infrastructure Bill (PSTI)".
 		return nil, nil
 	}
 	return gone, added
+}
+
+// nameCore is a name's words folded, each without a plural's "s", less
+// its months, weekdays and post-nominals.
+func nameCore(e string) string {
+	var b strings.Builder
+	for _, w := range strings.Fields(e) {
+		if suffixes.has(w) || calendarWord(w) {
+			continue
+		}
+		f := fold(w)
+		if len(f) > 3 && strings.HasSuffix(f, "s") && !strings.HasSuffix(f, "ss") {
+			f = f[:len(f)-1]
+		}
+		b.WriteString(f)
+		b.WriteByte(' ')
+	}
+	return b.String()
 }
 
 // sameWordBag reports whether the names x and y hold the same words, as
