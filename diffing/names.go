@@ -517,6 +517,20 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 	if len(gone) == 0 || len(added) == 0 {
 		return gone, added
 	}
+	// One name written another way: longer or shorter ("the Remembrance
+	// Day service" → "the Remembrance Day Service", "West Ham United FC" →
+	// "West Ham United"), in the plural ("Crown Courts" → "Crown Court"),
+	// with post-nominals ("Michael Ellis QC" → "Michael
+	// Ellis QC MP") or with another month ("TBC July" → "TBC August": the
+	// date changed, which figures report).
+	for i := 0; i < len(gone); i++ {
+		k := slices.IndexFunc(added, func(a string) bool { return sameNameCore(nameCore(a), nameCore(gone[i])) })
+		if k >= 0 {
+			added = slices.Delete(slices.Clone(added), k, k+1)
+			gone = slices.Delete(slices.Clone(gone), i, i+1)
+			i--
+		}
+	}
 	lx, ly := strings.ToLower(x), strings.ToLower(y)
 	keep := func(es []string, other, lother string) []string {
 		var out []string
@@ -536,18 +550,6 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 	// Government" names no one new.
 	for i := 0; i < len(gone); i++ {
 		k := slices.IndexFunc(added, func(a string) bool { return abbreviates(gone[i], a) || abbreviates(a, gone[i]) })
-		if k >= 0 {
-			added = slices.Delete(slices.Clone(added), k, k+1)
-			gone = slices.Delete(slices.Clone(gone), i, i+1)
-			i--
-		}
-	}
-	// One name written another way: in the plural ("Crown Courts" →
-	// "Crown Court"), with post-nominals ("Michael Ellis QC" → "Michael
-	// Ellis QC MP") or with another month ("TBC July" → "TBC August": the
-	// date changed, which figures report).
-	for i := 0; i < len(gone); i++ {
-		k := slices.IndexFunc(added, func(a string) bool { return nameCore(a) == nameCore(gone[i]) })
 		if k >= 0 {
 			added = slices.Delete(slices.Clone(added), k, k+1)
 			gone = slices.Delete(slices.Clone(gone), i, i+1)
@@ -578,6 +580,21 @@ func nameCore(e string) string {
 		b.WriteByte(' ')
 	}
 	return b.String()
+}
+
+// sameNameCore reports whether the name cores x and y are one name, or
+// one is the other with a word or two after it ("West Ham United FC";
+// more are a list of names run together). Words
+// before it make another name: "the North East of England" is not
+// England.
+func sameNameCore(x, y string) bool {
+	if x == "" || y == "" {
+		return x == y
+	}
+	if len(x) > len(y) {
+		x, y = y, x
+	}
+	return strings.HasPrefix(y, x) && strings.Count(y[len(x):], " ") <= 2
 }
 
 // sameWordBag reports whether the names x and y hold the same words, as
