@@ -590,6 +590,15 @@ func headlineChange(before, after string) Change {
 	case len(c.Kinds) == 1 && c.Kinds[0] == Cosmetic && !copyEditOnly(before, after):
 		c.Kinds = []Kind{HeadlineChanged}
 	}
+	// A headline's sources are read as a headline's ("X to confirm" is X
+	// confirming), not as a sentence's.
+	if slices.Contains(c.Kinds, SourceChanged) {
+		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == SourceChanged })
+		c.Severity = SeverityNone
+		for _, k := range c.Kinds {
+			c.Severity = max(c.Severity, KindSeverity(k))
+		}
+	}
 	c = withHeadlineSourceChange(c, before, after) // a headline's "…, says Kenya" or "- governor" (issue 17)
 	return c
 }

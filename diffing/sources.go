@@ -93,8 +93,13 @@ func sources(s string, headline bool) []string {
 			case sourceVerbs.hasLower(w) && (headline || v == 0 || !startsUpper(w)) && !introducesQuote(s, top, toks[v]) &&
 				(v+1 == len(toks) || at.tx(toks[v+1]) != ":"):
 				// "the Secretary of State" names no source, and "X said:"
-				// introduces a quotation set below it.
-				add(at.sourceOf(toks, v))
+				// introduces a quotation set below it. A headline's "X to
+				// confirm" is its future: X is the source as in "X confirms".
+				if headline && v > 1 && lowerEq(at.tx(toks[v-1]), "to") {
+					add(at.sourceOf(toks, v-1))
+				} else {
+					add(at.sourceOf(toks, v))
+				}
 			}
 		}
 		if headline {
