@@ -351,8 +351,9 @@ func paraStart(ends []int, p int) int {
 // or scare quotes (a ‘live’ event). It does when its words are a
 // sentence's, at least three of them ending in a sentence's punctuation
 // inside or just after the closing mark (“We are ready.”, “…our
-// exports”.), or when it opens its sentence before a colon, as a
-// headline's quoted words do (‘Never again’: …). sp is q's sentence.
+// exports”.) and not named by a determiner before it (the ‘…’), or when
+// it opens its sentence before a colon, as a headline's quoted words do
+// (‘Never again’: …). sp is q's sentence.
 func quotationLike(s string, q Quote, sp Span) bool {
 	if q.Inner.End > len(s) || q.Inner.Start >= q.Inner.End {
 		return false
@@ -364,6 +365,10 @@ func quotationLike(s string, q Quote, sp Span) bool {
 	}
 	if countWordRuns(inner) < 3 || allCapitalized(inner) {
 		return false // a title: the ‘VMD/VPC Open Day’
+	}
+	before := strings.TrimRight(s[:q.Start], " ")
+	if k := strings.LastIndexFunc(before, notWordRune); determiners.hasLower(before[k+1:]) {
+		return false // a noun after "the": a recording of the ‘Moving fruit between the Netherlands and GB’.
 	}
 	r, _ := utf8.DecodeLastRuneInString(inner)
 	if strings.ContainsRune(".!?…,;", r) {
