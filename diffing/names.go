@@ -520,11 +520,12 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 	// One name written another way: longer or shorter ("the Remembrance
 	// Day service" → "the Remembrance Day Service", "West Ham United FC" →
 	// "West Ham United"), in the plural ("Crown Courts" → "Crown Court"),
-	// with post-nominals ("Michael Ellis QC" → "Michael
+	// one person under more of a name ("Secretary Locsin" → "Secretary
+	// Teodoro Locsin Jr."), with post-nominals ("Michael Ellis QC" → "Michael
 	// Ellis QC MP") or with another month ("TBC July" → "TBC August": the
 	// date changed, which figures report).
 	for i := 0; i < len(gone); i++ {
-		k := slices.IndexFunc(added, func(a string) bool { return sameNameCore(nameCore(a), nameCore(gone[i])) })
+		k := slices.IndexFunc(added, func(a string) bool { return sameNameCore(nameCore(a), nameCore(gone[i])) || titledSame(gone[i], a) })
 		if k >= 0 {
 			added = slices.Delete(slices.Clone(added), k, k+1)
 			gone = slices.Delete(slices.Clone(gone), i, i+1)
@@ -562,6 +563,18 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 		return nil, nil
 	}
 	return gone, added
+}
+
+// titledSame reports whether x and y name one person, one of them with a
+// title that says it is a person: "Secretary Locsin" and "Foreign
+// Affairs Secretary Teodoro Locsin". Without a title, "England" and "the
+// North East of England" are two places.
+func titledSame(x, y string) bool {
+	wx, wy := strings.Fields(x), strings.Fields(y)
+	if fold(cleanName(wx)) == fold(cleanName(wy)) {
+		return false // the same name under another title: dropRetitled's
+	}
+	return (titleRole(wx) != "" || titleRole(wy) != "") && sameSpeaker(x, y)
 }
 
 // nameCore is a name's words folded, each without a plural's "s", less
