@@ -21,6 +21,9 @@ type Claims struct {
 var negationWords = set("not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot",
 	"without", "nowhere", "unable", "refused", "denied", "denies", "deny", "rejected")
 
+// comparatives follow "no" in a bound: "no earlier than", "no more than".
+var comparatives = set("earlier", "later", "sooner", "more", "less", "fewer", "longer", "greater", "higher", "lower")
+
 // Negations returns the negating words of s in order ("not", "never",
 // "no longer", "isn't"), in lower case with a straight apostrophe.
 func Negations(s string) []string {
@@ -32,6 +35,12 @@ func Negations(s string) []string {
 		case f == "no" && i+1 < len(ws) && fold(ws[i+1]) == "longer":
 			out = append(out, "no longer")
 			i++
+		case f == "no" && i+2 < len(ws) && comparatives.has(fold(ws[i+1])) && fold(ws[i+2]) == "than":
+			i += 2 // "no earlier than 25 December": a bound of a figure, not a negation
+		case f == "not" && i+1 < len(ws) && (fold(ws[i+1]) == "only" ||
+			fold(ws[i+1]) == "limited" && (i > 0 && fold(ws[i-1]) == "but" || i > 1 && fold(ws[i-2]) == "but")):
+			// "not only … but also", "including but (is) not limited to": no
+			// claim is denied.
 		case negationWords.has(f) || strings.HasSuffix(f, "n't"):
 			out = append(out, f)
 		}

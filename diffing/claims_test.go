@@ -48,6 +48,12 @@ func TestNegations(t *testing.T) {
 		{"Neither side moved, nor did the army.", []string{"neither", "nor"}},
 		{"The notice was nothing new.", []string{"nothing"}},
 		{"The troops crossed the border.", nil},
+		// Phrases with a "no" or "not" that deny nothing.
+		{"The launch is planned for no earlier than 25 December.", nil},
+		{"Costs may include, but are not limited to, travel.", nil},
+		{"Costs may include but not limited to travel.", nil},
+		{"It is not only cheaper but also faster.", nil},
+		{"It is not limited to travel.", []string{"not"}},
 	}
 	for _, tc := range cases {
 		if got := diffing.Negations(tc.in); !slices.Equal(got, tc.want) {

@@ -34,7 +34,7 @@ func attributionChange(s, t *sentence) (Change, bool) {
 		if p.text != q.text && quoteKey(p.text) != quoteKey(q.text) {
 			continue
 		}
-		reattributed := !sameSpeaker(p.speaker, q.speaker)
+		reattributed := givenToAnother(p.speaker, q.speaker)
 		verb := p.verb != "" && q.verb != "" && fold(p.verb) != fold(q.verb)
 		// A block quote's speaker is given a new role by the line that
 		// introduces it, which reports it: not again for every sentence.
@@ -63,6 +63,14 @@ func attributionChange(s, t *sentence) (Change, bool) {
 	return c, len(c.Kinds) > 0
 }
 
+// givenToAnother reports whether a quotation spoken by a is now given to
+// b, another speaker. A quotation whose speaker the text no longer lets
+// us find (its attribution moved to a line of its own, say) is not given
+// to anyone else: reporting it so would name a change no reader sees.
+func givenToAnother(a, b string) bool {
+	return a != "" && b != "" && !sameSpeaker(a, b)
+}
+
 // classify names what changed between two aligned sentences.
 func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	c := Change{Before: s.text, After: t.text, Ops: WordDiff(s.text, t.text)}
@@ -78,7 +86,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			if quoteKey(p.text) != quoteKey(q.text) {
 				kinds[QuoteChanged], changed = true, true
 			}
-			if !sameSpeaker(p.speaker, q.speaker) {
+			if givenToAnother(p.speaker, q.speaker) {
 				kinds[QuoteReattributed], changed = true, true
 			} else if !t.block && roleChanged(p, q, s.text, t.text) {
 				kinds[SpeakerRoleChanged], changed = true, true
@@ -142,7 +150,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	neg, hedge, caps := editedWords(c.Ops)
 	if neg {
 		if gone, added := multisetDiff(Negations(s.text), Negations(t.text), negationKey); len(gone)+len(added) > 0 &&
-			!negationsQuoted(s.text, t.text, c.Quotes) {
+			!negationsQuoted(s.text, t.text, c.Quotes) && !negationsInClauses(c.Ops) {
 			kinds[NegationChanged] = true
 		}
 	}
@@ -652,11 +660,41 @@ func copyEditSuspect(kinds map[Kind]bool) bool {
 // negationKey compares negations so that a contraction's "n't" is the
 // "not" it stands for: "doesn't" → "does not" changes no negation.
 func negationKey(n string) string {
-	if strings.HasSuffix(n, "n't") || n == "cannot" {
+	if strings.HasSuffix(n, "n't") || n == "cannot" || n == "no longer" {
+		// "will not be possible" → "will no longer be possible": the same
+		// claim denied.
 		return "not"
 	}
 	return n
 }
+
+// negationsInClauses reports whether every negation the edit added or
+// removed came or went with a clause of its own ("If you're not able to
+// join us, you can…" → "You can…", ", which not all residents have"
+// added): the sentence gained or lost a clause, no claim of it was turned
+// round. A clause is an edited run of at least clauseWords words.
+func negationsInClauses(ops []Op) bool {
+	for _, op := range ops {
+		if op.Op == OpEqual {
+			continue
+		}
+		ws := words(op.Text)
+		if len(ws) >= clauseWords {
+			continue
+		}
+		for _, w := range ws {
+			f := fold(w)
+			if negationWords.has(f) || strings.HasSuffix(f, "n't") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// clauseWords is the fewest words of an edited run read as a clause of
+// its own.
+const clauseWords = 7
 
 // negationsQuoted reports whether the negations of s and t differ only
 // inside the quotations added or removed whole, which are reported as

@@ -222,7 +222,7 @@ func prepare(d Document, cache *prepCache) *version {
 		for k := qi; k < len(top) && top[k].Inner.Start < sp.End; k++ {
 			q := top[k]
 			a, b := max(q.Inner.Start, sp.Start), min(q.Inner.End, sp.End)
-			if t := strings.TrimSpace(v.text[a:b]); b > a && t != "" {
+			if t := strings.TrimSpace(v.text[a:b]); b > a && t != "" && !namesInMarks(v.text, q) && (q.Speaker != "" || quotationLike(v.text, q, sp)) {
 				frags = append(frags, quoteFrag{t, q.Speaker, q.Verb, q.Role})
 			}
 		}
@@ -589,6 +589,15 @@ func headlineChange(before, after string) Change {
 		c.Kinds = []Kind{Cosmetic}
 	case len(c.Kinds) == 1 && c.Kinds[0] == Cosmetic && !copyEditOnly(before, after):
 		c.Kinds = []Kind{HeadlineChanged}
+	}
+	// A headline's sources are read as a headline's ("X to confirm" is X
+	// confirming), not as a sentence's.
+	if slices.Contains(c.Kinds, SourceChanged) {
+		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == SourceChanged })
+		c.Severity = SeverityNone
+		for _, k := range c.Kinds {
+			c.Severity = max(c.Severity, KindSeverity(k))
+		}
 	}
 	c = withHeadlineSourceChange(c, before, after) // a headline's "…, says Kenya" or "- governor" (issue 17)
 	return c

@@ -429,6 +429,9 @@ func sameSpeaker(a, b string) bool {
 	if !nameLike(a) || !nameLike(b) {
 		return false
 	}
+	if len(wa) >= 2 && slices.EqualFunc(wa, wb, func(x, y string) bool { return undoubled(x) == undoubled(y) }) {
+		return true // a full name spelt with a letter doubled or not: "Mathew Rycroft", "Matthew Rycroft"
+	}
 	if len(wa) > len(wb) {
 		wa, wb = wb, wa
 	}
@@ -439,6 +442,20 @@ func sameSpeaker(a, b string) bool {
 		}
 	}
 	return j == len(wa)
+}
+
+// undoubled is w with every doubled letter written once: "matthew" and
+// "mathew", "phillips" and "philips" are one spelling's variants.
+func undoubled(w string) string {
+	var b strings.Builder
+	var last rune
+	for _, r := range w {
+		if r != last {
+			b.WriteRune(r)
+		}
+		last = r
+	}
+	return b.String()
 }
 
 // speakerWords are a speaker's words folded, without titles, possessives
@@ -471,6 +488,12 @@ func roleChanged(p, q quoteFrag, x, y string) bool {
 	if rp == rq || !sameSpeaker(p.speaker, q.speaker) {
 		return false
 	}
+	if rp == "" && hasWord(roleKey(x), rq) || rq == "" && hasWord(roleKey(y), rp) {
+		// The role is written in both, once as a title before the name
+		// and once set off by commas: "Secretary of State Sajid Javid
+		// said" → "Secretary of State, Sajid Javid, said".
+		return false
+	}
 	if rp != "" && rq != "" {
 		return true
 	}
@@ -487,24 +510,126 @@ func roleKey(r string) string {
 }
 
 // dropSameNames removes from the entities an edit dropped and added
-// those the other version writes too, in another case: "Maria lopez" →
+// those the other version writes too, only in another case: "Maria lopez" →
 // "Maria Lopez" adds the run "Maria Lopez", whose words the old sentence
-// x held; it names no one new.
+// x held; it names no one new. Nor does a name spelt out from its initials.
 func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 	if len(gone) == 0 || len(added) == 0 {
 		return gone, added
 	}
+	// One name written another way: longer or shorter ("the Remembrance
+	// Day service" → "the Remembrance Day Service", "West Ham United FC" →
+	// "West Ham United"), in the plural ("Crown Courts" → "Crown Court"),
+	// one person under more of a name ("Secretary Locsin" → "Secretary
+	// Teodoro Locsin Jr."), with post-nominals ("Michael Ellis QC" → "Michael
+	// Ellis QC MP") or with another month ("TBC July" → "TBC August": the
+	// date changed, which figures report).
+	for i := 0; i < len(gone); i++ {
+		k := slices.IndexFunc(added, func(a string) bool { return sameNameCore(nameCore(a), nameCore(gone[i])) || titledSame(gone[i], a) })
+		if k >= 0 {
+			added = slices.Delete(slices.Clone(added), k, k+1)
+			gone = slices.Delete(slices.Clone(gone), i, i+1)
+			i--
+		}
+	}
 	lx, ly := strings.ToLower(x), strings.ToLower(y)
-	keep := func(es []string, other string) []string {
+	keep := func(es []string, other, lother string) []string {
 		var out []string
 		for _, e := range es {
-			if !strings.Contains(other, strings.ToLower(e)) {
+			// Whole words ("EU" is not in "Europe"), and only a name the
+			// other version writes in another case: one it writes as it is
+			// ("England" in "the North East of England") was there, and what
+			// it replaces is news ("… and the Humber" → "across England").
+			if !hasWord(lother, strings.ToLower(e)) || hasWord(other, e) {
 				out = append(out, e)
 			}
 		}
 		return out
 	}
-	return keep(gone, ly), keep(added, lx)
+	gone, added = keep(gone, y, ly), keep(added, x, lx)
+	// Initials spelt out, or a name shortened to them: "UKG" → "UK
+	// Government" names no one new.
+	for i := 0; i < len(gone); i++ {
+		k := slices.IndexFunc(added, func(a string) bool { return abbreviates(gone[i], a) || abbreviates(a, gone[i]) })
+		if k >= 0 {
+			added = slices.Delete(slices.Clone(added), k, k+1)
+			gone = slices.Delete(slices.Clone(gone), i, i+1)
+			i--
+		}
+	}
+	if len(gone) > 0 && len(added) > 0 && sameWordBag(gone, added) {
+		// The same words cut into other names: "Infrastructure (PSTI)
+		// Bill" → "Infrastructure Bill (PSTI)".
+		return nil, nil
+	}
+	return gone, added
+}
+
+// titledSame reports whether x and y name one person, one of them with a
+// title that says it is a person: "Secretary Locsin" and "Foreign
+// Affairs Secretary Teodoro Locsin". Without a title, "England" and "the
+// North East of England" are two places.
+func titledSame(x, y string) bool {
+	wx, wy := strings.Fields(x), strings.Fields(y)
+	if fold(cleanName(wx)) == fold(cleanName(wy)) {
+		return false // the same name under another title: dropRetitled's
+	}
+	return (titleRole(wx) != "" || titleRole(wy) != "") && sameSpeaker(x, y)
+}
+
+// nameCore is a name's words folded, each without a plural's "s", less
+// its months, weekdays and post-nominals.
+func nameCore(e string) string {
+	var b strings.Builder
+	for _, w := range strings.Fields(e) {
+		if suffixes.has(w) || calendarWord(w) {
+			continue
+		}
+		f := fold(w)
+		if len(f) > 3 && strings.HasSuffix(f, "s") && !strings.HasSuffix(f, "ss") {
+			f = f[:len(f)-1]
+		}
+		b.WriteString(f)
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// sameNameCore reports whether the name cores x and y are one name, or
+// one is the other with a word or two after it ("West Ham United FC";
+// more are a list of names run together). Words
+// before it make another name: "the North East of England" is not
+// England.
+func sameNameCore(x, y string) bool {
+	if x == "" || y == "" {
+		return x == y
+	}
+	if len(x) > len(y) {
+		x, y = y, x
+	}
+	return strings.HasPrefix(y, x) && strings.Count(y[len(x):], " ") <= 2
+}
+
+// sameWordBag reports whether the names x and y hold the same words, as
+// many times each, whatever the case.
+func sameWordBag(x, y []string) bool {
+	n := map[string]int{}
+	for _, e := range x {
+		for _, w := range strings.Fields(e) {
+			n[fold(w)]++
+		}
+	}
+	for _, e := range y {
+		for _, w := range strings.Fields(e) {
+			n[fold(w)]--
+		}
+	}
+	for _, c := range n {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // dropRetitled removes from the entities an edit dropped and added the

@@ -344,3 +344,69 @@ func paraStart(ends []int, p int) int {
 	}
 	return ends[p-1] + 1
 }
+
+// quotationLike reports whether q, which names no speaker, reads as a
+// quotation rather than words set off by marks: a name or a title (the
+// ‘Brits in Spain’ Facebook page, a separate “Equipment Purchase Letter”)
+// or scare quotes (a ‘live’ event). It does when its words are a
+// sentence's, at least three of them ending in a sentence's punctuation
+// inside or just after the closing mark (“We are ready.”, “…our
+// exports”.) and not named by a determiner before it (the ‘…’), or when
+// it opens its sentence before a colon, as a headline's quoted words do
+// (‘Never again’: …). sp is q's sentence.
+func quotationLike(s string, q Quote, sp Span) bool {
+	if q.Inner.End > len(s) || q.Inner.Start >= q.Inner.End {
+		return false
+	}
+	inner := strings.TrimRightFunc(s[q.Inner.Start:q.Inner.End], unicode.IsSpace)
+	after := strings.TrimLeft(s[min(q.End, len(s)):], " ")
+	if q.Start <= sp.Start+1 && strings.HasPrefix(after, ":") {
+		return true
+	}
+	if countWordRuns(inner) < 3 || allCapitalized(inner) {
+		return false // a title: the ‘VMD/VPC Open Day’
+	}
+	before := strings.TrimRight(s[:q.Start], " ")
+	if k := strings.LastIndexFunc(before, notWordRune); determiners.hasLower(before[k+1:]) {
+		return false // a noun after "the": a recording of the ‘Moving fruit between the Netherlands and GB’.
+	}
+	r, _ := utf8.DecodeLastRuneInString(inner)
+	if strings.ContainsRune(".!?…,;", r) {
+		return true
+	}
+	a, _ := utf8.DecodeRuneInString(after)
+	return after == "" || strings.ContainsRune(".!?…", a)
+}
+
+// allCapitalized reports whether every word of s starts with a capital
+// letter or a digit, as a title's or a name's do.
+func allCapitalized(s string) bool {
+	for w := range strings.FieldsFuncSeq(s, notWordRune) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// namesInMarks reports whether the words before q say that q is a name
+// or a term rather than someone's words: the box called “číslo
+// pojištěnce”, a report entitled “…”, the word “reboot”.
+func namesInMarks(s string, q Quote) bool {
+	before := strings.TrimRight(s[:q.Start], " ")
+	k := strings.LastIndexFunc(before, notWordRune)
+	last := before[k+1:]
+	if namingWords.hasLower(last) {
+		return true
+	}
+	if lowerEq(last, "as") { // "known as"
+		b := strings.TrimRight(before[:k+1], " ")
+		return strings.HasSuffix(strings.ToLower(b), "known")
+	}
+	return false
+}
+
+// namingWords introduce a name or a term in quotation marks.
+var namingWords = set("called", "named", "entitled", "titled", "labelled", "labeled", "headed", "marked",
+	"word", "words", "term", "terms", "phrase", "slogan", "hashtag", "nicknamed", "dubbed")

@@ -3,6 +3,7 @@ package diffing
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Sources of claims.
@@ -92,8 +93,13 @@ func sources(s string, headline bool) []string {
 			case sourceVerbs.hasLower(w) && (headline || v == 0 || !startsUpper(w)) && !introducesQuote(s, top, toks[v]) &&
 				(v+1 == len(toks) || at.tx(toks[v+1]) != ":"):
 				// "the Secretary of State" names no source, and "X said:"
-				// introduces a quotation set below it.
-				add(at.sourceOf(toks, v))
+				// introduces a quotation set below it. A headline's "X to
+				// confirm" is its future: X is the source as in "X confirms".
+				if headline && v > 1 && lowerEq(at.tx(toks[v-1]), "to") {
+					add(at.sourceOf(toks, v-1))
+				} else {
+					add(at.sourceOf(toks, v))
+				}
 			}
 		}
 		if headline {
@@ -272,12 +278,14 @@ var tailStops = set("here", "now", "live", "update", "updates", "latest", "page"
 func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
 	rest := append([]string(nil), y...)
 	same := func(a, b string) bool {
-		if sameSpeaker(a, b) {
+		if sameSpeaker(a, b) || abbreviates(a, b) || abbreviates(b, a) {
 			return true
 		}
 		// Descriptions by their head: "Nineteen governments" and
-		// "Twenty-two governments" are one source (the figure changed).
-		la, lb := lastField(a), lastField(b)
+		// "Twenty-two governments" are one source (the figure changed), and
+		// so are "Most residents of the towns" and "Many residents of the
+		// towns" (the quantifier changed).
+		la, lb := descriptionHead(a), descriptionHead(b)
 		return la != "" && !startsUpper(la) && !startsUpper(lb) && speakerKey(la) == speakerKey(lb)
 	}
 	kept := func(a string, others []string) bool {
@@ -311,6 +319,48 @@ func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
 	}
 	return changed, changed && len(x) > 0 && len(y) == 0 && len(ys) == 0
 }
+
+// abbreviates reports whether a is the initials of the name b: "UKG" of
+// "UK Government", "MMO" of "Marine Management Organisation" (a word of b
+// in capitals gives all its letters, any other word its first).
+func abbreviates(a, b string) bool {
+	if len(a) < 2 || strings.ToUpper(a) != a || !strings.Contains(b, " ") {
+		return false
+	}
+	var in strings.Builder
+	for w := range strings.FieldsSeq(b) {
+		if !startsUpper(w) {
+			if lowerEq(w, "of") || lowerEq(w, "and") || lowerEq(w, "for") || lowerEq(w, "the") {
+				continue
+			}
+			return false
+		}
+		if strings.ToUpper(w) == w {
+			in.WriteString(w)
+		} else {
+			r, _ := utf8.DecodeRuneInString(w)
+			in.WriteRune(r)
+		}
+	}
+	return in.String() == a
+}
+
+// descriptionHead returns the noun a description of a source is about:
+// its last word before a preposition ("residents" in "many residents of
+// the border towns"), else its last word.
+func descriptionHead(s string) string {
+	head := ""
+	for w := range strings.FieldsSeq(s) {
+		if headStops.hasLower(w) && head != "" {
+			break
+		}
+		head = w
+	}
+	return head
+}
+
+// headStops are the prepositions that end a description's head.
+var headStops = set("of", "from", "in", "at", "for", "on", "with", "near", "across")
 
 // withSourceChange adds source_changed to c when the sources of before
 // and after differ (xs and ys: their quotations' speakers), raising c's

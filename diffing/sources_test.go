@@ -57,6 +57,8 @@ func TestHeadlineSources(t *testing.T) {
 		{"Floods Kill 40 in Nairobi, Says Kenya", []string{"Kenya"}},
 		{"Poznan, 8 October 2019 - Register here", nil},
 		{"UPDATE - August 2022", nil},
+		{"UK Government to confirm extra funding for Devolved Administrations", []string{"UK Government"}},
+		{"UK Government confirms £430 million funding for Devolved Administrations", []string{"UK Government"}},
 	} {
 		if got := diffing.HeadlineSources(tc.in); !slices.Equal(got, tc.want) {
 			t.Errorf("HeadlineSources(%q) = %q, want %q", tc.in, got, tc.want)
@@ -80,6 +82,9 @@ func TestCompare_SourceChanged(t *testing.T) {
 		{"added", "The road was closed.", "The road was closed, police said.", true, diffing.SeverityMedium},
 		{"same source re-cased", "The road was closed, Police said.", "The road was closed, police said.", false, diffing.SeverityLow},
 		{"same source, other words", "The road was closed, police said.", "The busy road was closed, police said.", false, diffing.SeverityMedium},
+		{"same source, other quantifier", "Most residents of the town said the road was closed.", "Many residents of the town said the road was closed.", false, diffing.SeverityHigh},
+		{"switched: same place, other people", "Many residents of the town said the road was closed.", "Many officials of the town said the road was closed.", true, diffing.SeverityMedium},
+		{"same source, initials spelt out", "At this point the UKG also confirms the funding.", "At this point the UK Government also confirms the funding.", false, diffing.SeverityMedium},
 		{"quotation paraphrased by its speaker", "Kerr spoke. “We are ready,” she said.", "Kerr spoke. She said they were ready.", false, diffing.SeverityHigh},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,5 +97,20 @@ func TestCompare_SourceChanged(t *testing.T) {
 				t.Errorf("kinds %v severity %v, want source_changed=%v severity %v", c.Kinds, c.Severity, tc.want, tc.sev)
 			}
 		})
+	}
+}
+
+// TestCompare_HeadlineFutureSameSource: a headline's "X to confirm" is X
+// confirming, so "X to confirm …" → "X confirms …" keeps its source.
+func TestCompare_HeadlineFutureSameSource(t *testing.T) {
+	body := []string{"The funding will help the devolved administrations tackle Covid."}
+	cs := diffing.Compare(
+		diffing.Document{Title: "UK Government to confirm extra funding for Devolved Administrations", Paragraphs: body},
+		diffing.Document{Title: "UK Government confirms £430 million funding for Devolved Administrations", Paragraphs: body})
+	if len(cs.Changes) != 1 {
+		t.Fatalf("%d changes, want 1 (the headline): %+v", len(cs.Changes), cs.Changes)
+	}
+	if c := cs.Changes[0]; c.Has(diffing.SourceChanged) || !c.Has(diffing.HeadlineChanged) {
+		t.Errorf("kinds %v, want headline_changed without source_changed", c.Kinds)
 	}
 }

@@ -921,7 +921,7 @@ func (at *attributor) subjectVerb(toks []word, i int) (name, verb string, ok boo
 const maxDescription = 12
 
 var determiners = set("a", "an", "the", "one", "another", "two", "three", "four", "several", "some",
-	"many", "his", "her", "their", "its", "our")
+	"many", "most", "all", "both", "few", "these", "those", "each", "every", "his", "her", "their", "its", "our")
 
 // descriptionStops end a description: "a friend who disappeared",
 // "the report that".
