@@ -433,8 +433,7 @@ type Decision struct {
 // explainer collects Decisions; nil collects nothing, so the extraction
 // path pays for Explain only when asked.
 type explainer struct {
-	out  []Decision
-	seen map[*html.Node]bool
+	out []Decision
 }
 
 func (e *explainer) add(b block, kept bool, why string) {
