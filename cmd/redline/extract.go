@@ -124,7 +124,6 @@ func printArticle(w io.Writer, art extract.Article) error {
 	field("Modified", art.Modified)
 	field("Canonical", art.CanonicalURL)
 	field("Language", art.Lang)
-	field("Dek", art.Dek)
 	fmt.Fprintln(w)
 	for i, p := range art.Paragraphs {
 		if i > 0 {
