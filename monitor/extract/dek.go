@@ -146,7 +146,7 @@ func dekText(n *html.Node) string {
 		return ""
 	}
 	t := collapse(nodeText(n))
-	if len(t) < dekMin || len(t) > dekMax {
+	if len(t) < dekMin || len(t) > dekMax || stampText(t) {
 		return ""
 	}
 	return t

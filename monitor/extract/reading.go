@@ -226,6 +226,10 @@ func furniture(bs []block) []bool {
 	}
 	out := make([]bool, len(bs))
 	for i, b := range bs {
+		if stamp(b) {
+			out[i] = true
+			continue
+		}
 		if !b.links {
 			continue
 		}
@@ -293,6 +297,14 @@ func linksDocument(n *html.Node) bool {
 	return false
 }
 
+// stamp is a block that is a timestamp, dateline, change-history entry,
+// counter or credit (stampText); a data table's row is the story's data,
+// and a quoted one (an embedded post's "— Name (@name) November 15,
+// 2019") is the quotation's.
+func stamp(b block) bool {
+	return (b.node == nil || b.node.DataAtom != atom.Tr) && !strings.HasPrefix(b.text, BlockquotePrefix) && stampText(b.text)
+}
+
 func heading(b block) bool { return b.node != nil && headingTags[b.node.DataAtom] }
 
 func sameParent(a, b block) bool {
@@ -324,6 +336,8 @@ func readBlocks(bs []block, skip map[string]bool, why string, ex *explainer) (ps
 	for i, b := range bs {
 		total += len(b.text)
 		switch {
+		case furn[i] && ex != nil && stamp(b):
+			ex.add(b, false, "furniture: timestamp, counter or credit")
 		case furn[i]:
 			ex.add(b, false, "links")
 		case skip[b.key] && why == "template":
