@@ -224,6 +224,17 @@ func furniture(bs []block) []bool {
 			}
 		}
 	}
+	// The paths of attached documents' titles: a title of the same kind
+	// linking a page (an HTML publication) is an attachment's title too.
+	var docPaths map[string]bool
+	for _, b := range bs {
+		if b.links && b.node != nil && headingTags[b.node.DataAtom] && linksDocument(b.node) {
+			if docPaths == nil {
+				docPaths = map[string]bool{}
+			}
+			docPaths[elementPath(b.node)] = true
+		}
+	}
 	out := make([]bool, len(bs))
 	for i, b := range bs {
 		if stamp(b) {
@@ -236,6 +247,7 @@ func furniture(bs []block) []bool {
 		switch {
 		case b.node != nil && linksDocument(b.node):
 			// An attached document's title: part of what the page says.
+		case docPaths != nil && b.node != nil && headingTags[b.node.DataAtom] && docPaths[elementPath(b.node)]:
 		case b.node != nil && headingTags[b.node.DataAtom]:
 			// A linked heading in the story's flow is a section's title;
 			// one followed by more links is a teaser card's.
