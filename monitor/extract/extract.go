@@ -114,6 +114,11 @@ type Reading struct {
 	// Skip holds the keys (BlockKey) of the blocks inside the containers
 	// that were left out, so a re-reading leaves them out too.
 	Skip []string `json:"skip,omitempty"`
+	// Around holds the element paths of the containers' siblings (and the
+	// containers') when the page was read: an element of a path not in it
+	// is new to the page, and the next version reads it when it holds
+	// text, so the reading follows an article that grows a section.
+	Around []string `json:"around,omitempty"`
 }
 
 // Template is what pages of one host taught about its layout: where the
@@ -373,6 +378,10 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 					paths = moved
 				}
 			}
+			if grown := growth(root, nodes, r.Anchor.Around, r.Ignore); len(grown) > 0 {
+				nodes = outermost(append(nodes, grown...))
+				paths = pathsOf(root, nodes)
+			}
 			path = map[*html.Node]bool{}
 			for _, n := range nodes {
 				for ; n != nil && !path[n]; n = n.Parent {
@@ -417,6 +426,8 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 		a.Reading = Reading{Method: method, Containers: slices.Clone(paths), Skip: slices.Clone(r.Anchor.skipOr(r.Template))}
 		if r.Anchor == nil {
 			a.Reading.Containers = []string{r.Template.Container}
+		} else {
+			a.Reading.Around = around(root, resolve(root, paths))
 		}
 	default:
 		ps, rd, bs, note, err := genericBody(root, r, dl, ex)
@@ -427,6 +438,7 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 			a.Notes = append(a.Notes, note)
 		}
 		a.Paragraphs, a.Reading, all = ps, rd, bs
+		a.Reading.Around = around(root, resolve(root, rd.Containers))
 	}
 	if a.Dek == "" {
 		a.Dek = shownSummary(summaries, all)
