@@ -119,6 +119,10 @@ type Reading struct {
 	// is new to the page, and the next version reads it when it holds
 	// text, so the reading follows an article that grows a section.
 	Around []string `json:"around,omitempty"`
+	// Dek names the element the dek was read from (an element path, and
+	// " #n" when the path names several), so the next version's dek is
+	// read from the same element.
+	Dek string `json:"dek,omitempty"`
 }
 
 // Template is what pages of one host taught about its layout: where the
@@ -315,7 +319,19 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 	}
 	a.InvalidBytes = dec.invalid
 	a.Notes = append(notes, dec.notes...)
-	a.Dek = findDek(doc.Nodes[0])
+	var dekNode *html.Node
+	anchorDek := ""
+	if r.Anchor != nil && r.Anchor.Dek != "" {
+		if a.Dek = anchoredDek(doc.Nodes[0], r.Anchor.Dek); a.Dek != "" {
+			anchorDek = r.Anchor.Dek
+		}
+	}
+	if a.Dek == "" {
+		a.Dek, dekNode = findDek(doc.Nodes[0])
+		if dekNode != nil {
+			anchorDek = dekPath(doc.Nodes[0], dekNode, false)
+		}
+	}
 
 	root := doc.Nodes[0]
 	var all []block
@@ -441,7 +457,13 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 		a.Reading.Around = around(root, resolve(root, rd.Containers))
 	}
 	if a.Dek == "" {
-		a.Dek = shownSummary(summaries, all)
+		a.Dek, dekNode = shownSummary(summaries, all)
+		if dekNode != nil {
+			anchorDek = dekPath(root, dekNode, true)
+		}
+	}
+	if a.Reading.Method != "rule" {
+		a.Reading.Dek = anchorDek
 	}
 	a.Paragraphs = withoutDek(a.Paragraphs, a.Dek)
 	a.Blocks = make([]string, len(all))

@@ -1,0 +1,65 @@
+package extract_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/redline-news/redline/monitor/extract"
+)
+
+// A dek read from the page's summary is read from the same element on the
+// next version, though the summary in <head> was left as it was.
+func TestAnchor_DekReadFromItsElement(t *testing.T) {
+	const dek = "Council approves a levee plan after two hours of public comment from residents."
+	page := func(shown string) string {
+		return `<html><head><title>T</title><meta name="description" content="` + dek + `"></head><body>` +
+			`<div class="page"><div class="body"><h1>Levee vote</h1><p class="note">` + shown + `</p>` +
+			"<p>" + strings.Join(levee, "</p><p>") + "</p></div></div></body></html>"
+	}
+	v1 := extractHTML(t, page(dek), extract.Rules{})
+	if v1.Dek != dek || v1.Reading.Dek == "" {
+		t.Fatalf("v1 dek %q from %q", v1.Dek, v1.Reading.Dek)
+	}
+	edited := strings.Replace(dek, "two hours", "three hours", 1)
+	v2 := extractHTML(t, page(edited), extract.Rules{Anchor: &v1.Reading})
+	if v2.Dek != edited {
+		t.Errorf("anchored dek %q, want %q", v2.Dek, edited)
+	}
+	if !slices.Equal(v2.Paragraphs, v1.Paragraphs) {
+		t.Errorf("body changed: %q", v2.Paragraphs)
+	}
+}
+
+// A section the publisher adds next to the anchored container is read; a
+// new banner or label is not, nor is a section the page already had.
+func TestAnchor_FollowsNewSection(t *testing.T) {
+	page := func(extra string) string {
+		return `<html><head><title>T</title></head><body><main><div class="column">` +
+			`<div class="dates"><p>This consultation ran until the end of the month and is now being analysed by officials.</p></div>` +
+			extra +
+			`<div class="description"><h1>Levee</h1><p>` + strings.Join(levee, "</p><p>") + `</p></div>` +
+			`</div></main></body></html>`
+	}
+	v1 := extractHTML(t, page(""), extract.Rules{})
+	if len(v1.Reading.Around) == 0 {
+		t.Fatalf("no Around in %+v", v1.Reading)
+	}
+	for _, p := range v1.Paragraphs {
+		if strings.Contains(p, "analysed") {
+			t.Fatalf("test page: the dates block is read on v1: %q", v1.Paragraphs)
+		}
+	}
+	outcome := "The council published its response: the levee will be raised by two metres before winter."
+	v2 := extractHTML(t, page(`<section class="outcome"><h2>Outcome</h2><p>`+outcome+`</p></section>`), extract.Rules{Anchor: &v1.Reading})
+	if !slices.Contains(v2.Paragraphs, outcome) {
+		t.Errorf("new section not read: %q", v2.Paragraphs)
+	}
+	if slices.ContainsFunc(v2.Paragraphs, func(p string) bool { return strings.Contains(p, "analysed") }) {
+		t.Errorf("a section the page had is read anew: %q", v2.Paragraphs)
+	}
+	v3 := extractHTML(t, page(`<section class="banner"><p>This consultation has concluded</p></section>`), extract.Rules{Anchor: &v1.Reading})
+	if !slices.Equal(v3.Paragraphs, v1.Paragraphs) {
+		t.Errorf("a banner read as story: %q", v3.Paragraphs)
+	}
+}
