@@ -275,14 +275,17 @@ const looseShare = 0.05
 // Beijing", "SEAN SPICER ELIMINATED FROM 'DANCING WITH THE STARS'", another
 // story's headline) from a call to action in the story ("Apply for the
 // grant"): a label ending in a colon, capitals throughout, or more than
-// eight words.
+// eight words with no full stop.
 func promoLine(s string) bool {
 	if label, _, ok := strings.Cut(s, ":"); ok && len(strings.FieldsFunc(label, notWord)) <= 3 {
 		return true
 	}
 	words := strings.FieldsFunc(s, notWord)
 	if len(words) > 8 {
-		return true
+		// A headline has no full stop; a sentence the publisher made a
+		// link of ("The Welsh Government is holding a separate
+		// consultation on … in Wales.") does.
+		return !strings.HasSuffix(strings.TrimRight(s, `"'”’) `), ".")
 	}
 	return len(words) >= 3 && strings.ToUpper(s) == s && strings.ToLower(s) != s
 }
