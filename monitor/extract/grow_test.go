@@ -63,3 +63,22 @@ func TestAnchor_FollowsNewSection(t *testing.T) {
 		t.Errorf("a banner read as story: %q", v3.Paragraphs)
 	}
 }
+
+// An attached document's card is read for its title: its file details and
+// format help change with the file, not with what the page says.
+func TestAttachmentCard_TitleOnly(t *testing.T) {
+	page := func(help string) string {
+		return `<html><head><title>T</title></head><body><main><div class="story"><h1>Levee</h1><p>` + strings.Join(levee, "</p><p>") + `</p>` +
+			`<section class="attachment"><h3 class="title"><a href="/files/levee-plan.pdf">Levee repair plan</a></h3>` +
+			`<p class="metadata">PDF, 1.2MB, 40 pages</p>` + help + `</section>` +
+			`<p>The council meets again in May to review the contractor's schedule and costs.</p></div></main></body></html>`
+	}
+	v1 := extractHTML(t, page(""), extract.Rules{})
+	if !slices.Contains(v1.Paragraphs, "Levee repair plan") {
+		t.Fatalf("attachment title not read: %q", v1.Paragraphs)
+	}
+	v2 := extractHTML(t, page(`<div class="warning"><p>This file may not be suitable for users of assistive technology.</p><p>If you use assistive technology and need a version of this document in a more accessible format, please email us.</p></div>`), extract.Rules{Anchor: &v1.Reading})
+	if !slices.Equal(v2.Paragraphs, v1.Paragraphs) {
+		t.Errorf("card's help read as story:\n%q\nwas\n%q", v2.Paragraphs, v1.Paragraphs)
+	}
+}

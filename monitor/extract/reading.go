@@ -235,9 +235,10 @@ func furniture(bs []block) []bool {
 			docPaths[elementPath(b.node)] = true
 		}
 	}
+	cards := attachmentCards(bs, docPaths)
 	out := make([]bool, len(bs))
 	for i, b := range bs {
-		if stamp(b) {
+		if stamp(b) || inCard(b, cards) {
 			out[i] = true
 			continue
 		}
@@ -307,6 +308,82 @@ func linksDocument(n *html.Node) bool {
 					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+// cardMax bounds the text of an attached document's card: its title,
+// file type and size, reference and help with the format.
+const cardMax = 800
+
+// attachmentCards are the elements that frame one attached document each
+// (a title whose path is in docPaths): the widest ancestor of the title
+// that opens with it, holds no other title and little text. A reader reads the title;
+// the rest of the card (file size, "This file may not be suitable for
+// users of assistive technology", how to ask for another format) changes
+// with the file, not with what the page says.
+func attachmentCards(bs []block, docPaths map[string]bool) map[*html.Node]*html.Node {
+	if docPaths == nil {
+		return nil
+	}
+	titles := map[*html.Node]bool{}
+	for _, b := range bs {
+		if b.links && b.node != nil && headingTags[b.node.DataAtom] && docPaths[elementPath(b.node)] {
+			titles[b.node] = true
+		}
+	}
+	cards := map[*html.Node]*html.Node{} // card → its title
+	for t := range titles {
+		card := (*html.Node)(nil)
+		for p := t.Parent; p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body; p = p.Parent {
+			// A card opens with its title (a thumbnail may come first)
+			// and holds no other.
+			others, before, reached := false, false, false
+			for d := range p.Descendants() {
+				if d == t {
+					reached = true
+				}
+				if d != t && titles[d] {
+					others = true
+					break
+				}
+				if !reached && d.Type == html.TextNode && strings.TrimSpace(d.Data) != "" {
+					before = true
+				}
+			}
+			others = others || before
+			if others || nonSpace(nodeText(p)) > cardMax {
+				break
+			}
+			card = p
+		}
+		if card != nil {
+			cards[card] = t
+		}
+	}
+	return cards
+}
+
+// inCard reports whether b is part of an attachment's card other than its
+// title.
+func inCard(b block, cards map[*html.Node]*html.Node) bool {
+	if len(cards) == 0 || b.node == nil {
+		return false
+	}
+	for n := b.node; n != nil; n = n.Parent {
+		if t, ok := cards[n]; ok {
+			return b.node != t && !contains(t, b.node)
+		}
+	}
+	return false
+}
+
+// contains reports whether n is anc or below it.
+func contains(anc, n *html.Node) bool {
+	for ; n != nil; n = n.Parent {
+		if n == anc {
+			return true
 		}
 	}
 	return false
