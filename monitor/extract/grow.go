@@ -9,19 +9,34 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// around is Reading.Around for containers: the element paths of their
-// parents' element children, sorted. Containers right under <body> have
-// the site's own blocks for siblings, not the article's: none is given.
+// growLevels is how far above a container the reading looks for new
+// sections: its own siblings and those of its parent and grandparent (a
+// story read from "div.description > div.body > div.text" grows an
+// outcome section next to div.description).
+const growLevels = 3
+
+// aroundParents are the elements whose children are a container's
+// surroundings: its parent and the next ones up, below <body>.
+func aroundParents(n *html.Node) []*html.Node {
+	var out []*html.Node
+	for p := n.Parent; len(out) < growLevels && p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body && p.DataAtom != atom.Html; p = p.Parent {
+		out = append(out, p)
+	}
+	return out
+}
+
+// around is Reading.Around for containers: the element paths of the
+// children of their aroundParents, sorted. Containers right under <body>
+// have the site's own blocks for siblings, not the article's: none is
+// given.
 func around(doc *html.Node, containers []*html.Node) []string {
 	set := map[string]bool{}
 	for _, n := range containers {
-		p := n.Parent
-		if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || p.DataAtom == atom.Html {
-			continue
-		}
-		for c := p.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == html.ElementNode {
-				set[elementPath(c)] = true
+		for _, p := range aroundParents(n) {
+			for c := p.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type == html.ElementNode {
+					set[elementPath(c)] = true
+				}
 			}
 		}
 	}
@@ -50,26 +65,29 @@ func growth(doc *html.Node, containers []*html.Node, was []string, ignore []*reg
 		return nil
 	}
 	in := map[*html.Node]bool{}
-	for _, n := range containers {
-		in[n] = true
-	}
 	var out []*html.Node
 	seen := map[*html.Node]bool{}
 	for _, n := range containers {
-		p := n.Parent
-		if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || p.DataAtom == atom.Html || seen[p] {
-			continue
+		for p := n; p != nil; p = p.Parent {
+			in[p] = true // a container's ancestors are not new to it
 		}
-		seen[p] = true
-		for c := p.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode || in[c] || isJunk(c) {
+	}
+	for _, n := range containers {
+		for _, p := range aroundParents(n) {
+			if seen[p] {
 				continue
 			}
-			if _, ok := slices.BinarySearch(was, elementPath(c)); ok {
-				continue
-			}
-			if storyText(c, ignore) {
-				out = append(out, c)
+			seen[p] = true
+			for c := p.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type != html.ElementNode || in[c] || isJunk(c) {
+					continue
+				}
+				if _, ok := slices.BinarySearch(was, elementPath(c)); ok {
+					continue
+				}
+				if storyText(c, ignore) {
+					out = append(out, c)
+				}
 			}
 		}
 	}
