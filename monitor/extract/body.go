@@ -90,7 +90,7 @@ func strip(root *html.Node, remove []Selector, dl deadline, ex *explainer) error
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == html.ElementNode && stripTags[c.DataAtom] && (!wrapperTags[c.DataAtom] || total == 0 || 2*paraText(c) < total) {
+			if c.Type == html.ElementNode && stripTags[c.DataAtom] && (!wrapperTags[c.DataAtom] || total == 0 || 2*paraText(c) < total) && !inset(c) {
 				doomed = append(doomed, c)
 				ex.removed(c, "furniture: <"+c.Data+">")
 				continue
@@ -117,6 +117,29 @@ func strip(root *html.Node, remove []Selector, dl deadline, ex *explainer) error
 		}
 	}
 	return nil
+}
+
+// inset reports whether n is an <aside> standing between two paragraphs
+// of text: a box inside the story's flow (a pull quote, a call-out), which
+// a reader reads, not a rail next to it.
+func inset(n *html.Node) bool {
+	if n.DataAtom != atom.Aside {
+		return false
+	}
+	textPara := func(m *html.Node) bool {
+		for m != nil && m.Type != html.ElementNode {
+			if m.Type == html.TextNode && strings.TrimSpace(m.Data) != "" {
+				return false
+			}
+			m = m.NextSibling
+		}
+		return m != nil && m.DataAtom == atom.P && nonSpace(nodeText(m)) >= 40
+	}
+	prev := n.PrevSibling
+	for prev != nil && prev.Type != html.ElementNode {
+		prev = prev.PrevSibling
+	}
+	return prev != nil && prev.DataAtom == atom.P && nonSpace(nodeText(prev)) >= 40 && textPara(n.NextSibling)
 }
 
 // removeJunk removes elements below root whose class, id or role names page

@@ -82,3 +82,19 @@ func TestAttachmentCard_TitleOnly(t *testing.T) {
 		t.Errorf("card's help read as story:\n%q\nwas\n%q", v2.Paragraphs, v1.Paragraphs)
 	}
 }
+
+// An <aside> between two paragraphs of the story is an inset a reader
+// reads; one beside the story is a rail.
+func TestInset_AsideInStoryFlowIsRead(t *testing.T) {
+	const box = "Residents can apply for sandbags at the fire station until Friday evening."
+	page := `<html><head><title>T</title></head><body><main><article><h1>Levee</h1><p>` + levee[0] + `</p><p>` + levee[1] + `</p>` +
+		`<aside class="callout"><p>` + box + `</p></aside><p>` + levee[2] + `</p><p>` + levee[3] + `</p></article>` +
+		`<aside class="rail"><p>Our newsroom covers the valley's councils, courts and schools every weekday.</p></aside></main></body></html>`
+	a := extractHTML(t, page, extract.Rules{})
+	if !slices.Contains(a.Paragraphs, box) {
+		t.Errorf("inset not read: %q", a.Paragraphs)
+	}
+	if slices.ContainsFunc(a.Paragraphs, func(p string) bool { return strings.Contains(p, "newsroom") }) {
+		t.Errorf("rail read: %q", a.Paragraphs)
+	}
+}
