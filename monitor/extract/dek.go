@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -124,8 +125,15 @@ func dekElement(n *html.Node) bool {
 		return true
 	}
 	for _, v := range []string{attr(n, "class"), attr(n, "id")} {
-		for w := range strings.FieldsFuncSeq(strings.ToLower(v), notAlnum) {
-			if dekWords[w] {
+		for name := range strings.FieldsSeq(v) {
+			// "articleDek" is article, dek; "sub-headline" is the
+			// subheadline too.
+			if camelWords(name, dekWords) || dekWords[strings.Map(func(r rune) rune {
+				if r == '-' || r == '_' {
+					return -1
+				}
+				return unicode.ToLower(r)
+			}, name)] {
 				return true
 			}
 		}

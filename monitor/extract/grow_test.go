@@ -98,3 +98,16 @@ func TestInset_AsideInStoryFlowIsRead(t *testing.T) {
 		t.Errorf("rail read: %q", a.Paragraphs)
 	}
 }
+
+// A standfirst's class may run its words together: "articleDek",
+// "sub-headline".
+func TestDek_ClassWordsRunTogether(t *testing.T) {
+	const dek = "The council approved the levee plan after a long night of public comment."
+	for _, cls := range []string{"articleDek", "sub-headline"} {
+		page := `<html><head><title>T</title></head><body><main><h1>Levee</h1><div class="` + cls + `">` + dek + `</div><article><p>` +
+			strings.Join(levee, "</p><p>") + `</p></article></main></body></html>`
+		if a := extractHTML(t, page, extract.Rules{}); a.Dek != dek {
+			t.Errorf("class %q: dek %q", cls, a.Dek)
+		}
+	}
+}
