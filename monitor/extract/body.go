@@ -49,7 +49,7 @@ var junkTokens = map[string]bool{
 	"disqus": true, "popular": true, "trending": true, "mostread": true, "outbrain": true,
 	"taboola": true, "paywall": true, "byline": true, "breadcrumb": true,
 	"breadcrumbs": true, "tags": true, "toolbar": true, "timestamp": true, "sidebar": true,
-	"modal": true, "popup": true, "overlay": true, "banner": true,
+	"modal": true, "popup": true, "overlay": true,
 	"caption": true, "credit": true, "credits": true, "bio": true,
 	// The page's own change history and metadata block ("Published 3
 	// May", "Last updated", "See all updates"): it grows with every

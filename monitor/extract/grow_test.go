@@ -111,3 +111,19 @@ func TestDek_ClassWordsRunTogether(t *testing.T) {
 		}
 	}
 }
+
+// A box the page calls a banner inside the story is read: "banner" names
+// a consultation's dates as often as an advert (role="banner" is the
+// site's header, and still dropped).
+func TestBannerClassInStoryIsRead(t *testing.T) {
+	const dates = "This consultation closes at 11:59pm on 8 June 2022."
+	page := `<html><head><title>T</title></head><body><header role="banner"><p>Department for levees and the management of the waterways</p></header><main><article><h1>Levee</h1><p>` + levee[0] + `</p><p>` + levee[1] + `</p>` +
+		`<section class="app-banner"><p>` + dates + `</p></section><p>` + levee[2] + `</p><p>` + levee[3] + `</p></article></main></body></html>`
+	a := extractHTML(t, page, extract.Rules{})
+	if !slices.Contains(a.Paragraphs, dates) {
+		t.Errorf("banner-classed box not read: %q", a.Paragraphs)
+	}
+	if slices.ContainsFunc(a.Paragraphs, func(p string) bool { return strings.Contains(p, "waterways") }) {
+		t.Errorf("site header read: %q", a.Paragraphs)
+	}
+}
