@@ -157,7 +157,10 @@ func removeJunk(root *html.Node, ex *explainer, keep ...map[*html.Node]bool) {
 		for c := n.FirstChild; c != nil; {
 			next := c.NextSibling
 			if c.Type == html.ElementNode {
-				if why := junkWhy(c); why != "" && (len(keep) == 0 || !keep[0][c]) && (total == 0 || 2*paraText(c) < total) {
+				if why := junkWhy(c); why != "" && (len(keep) == 0 || !keep[0][c]) && (total == 0 || 2*paraText(c) < total) || relatedSection(c) && (len(keep) == 0 || !keep[0][c]) {
+					if why == "" {
+						why = "section under a related-content heading"
+					}
 					ex.removed(c, "furniture: "+why)
 					n.RemoveChild(c)
 				} else {
@@ -171,6 +174,27 @@ func removeJunk(root *html.Node, ex *explainer, keep ...map[*html.Node]bool) {
 }
 
 func isJunk(n *html.Node) bool { return junkWhy(n) != "" }
+
+// relatedSection is an element that opens with a heading its class names
+// as related content ("relatedPostsTitle", "related-heading"): the teasers
+// under it are other stories, however much text they hold.
+func relatedSection(n *html.Node) bool {
+	c := n.FirstChild
+	for c != nil && (c.Type != html.ElementNode && (c.Type != html.TextNode || strings.TrimSpace(c.Data) == "")) {
+		c = c.NextSibling
+	}
+	if c == nil || c.Type != html.ElementNode || !headingTags[c.DataAtom] {
+		return false
+	}
+	for _, k := range []string{"class", "id"} {
+		for _, name := range strings.Fields(attr(c, k)) {
+			if strings.HasPrefix(strings.ToLower(name), "related") {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // junkWhy says which role, class or id marks n as furniture ("class
 // share-bar"), or "" when none does.

@@ -79,7 +79,7 @@ func growth(doc *html.Node, containers []*html.Node, was []string, ignore []*reg
 			}
 			seen[p] = true
 			for c := p.FirstChild; c != nil; c = c.NextSibling {
-				if c.Type != html.ElementNode || in[c] || isJunk(c) {
+				if c.Type != html.ElementNode || in[c] || isJunk(c) || relatedSection(c) {
 					continue
 				}
 				if _, ok := slices.BinarySearch(was, elementPath(c)); ok {

@@ -127,3 +127,18 @@ func TestBannerClassInStoryIsRead(t *testing.T) {
 		t.Errorf("site header read: %q", a.Paragraphs)
 	}
 }
+
+// A section of other stories under a "related" heading is dropped though
+// it holds more text than the story.
+func TestRelatedSectionDropped(t *testing.T) {
+	var teasers strings.Builder
+	for i := range 5 {
+		teasers.WriteString(`<article class="postbox"><p>Another story entirely, number ` + string(rune('A'+i)) + `, with a long excerpt about gardens, weather, festivals and the many other things that fill a site's pages.</p></article>`)
+	}
+	page := `<html><head><title>T</title></head><body><div id="primary"><article class="post"><h1>Levee</h1><p>` + strings.Join(levee, "</p><p>") + `</p></article>` +
+		`<section class="more"><h3 class="relatedPostsTitle">You may like</h3>` + teasers.String() + `</section></div></body></html>`
+	a := extractHTML(t, page, extract.Rules{})
+	if !slices.Equal(a.Paragraphs, levee) {
+		t.Errorf("paragraphs %q, want the story alone", a.Paragraphs)
+	}
+}
