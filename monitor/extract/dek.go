@@ -195,13 +195,15 @@ func shownSummary(summaries []string, all []block) (string, *html.Node) {
 }
 
 // withoutDek drops the dek from the head of the body, where pages often
-// repeat it as the first paragraph: it is counted once, as the dek.
-func withoutDek(ps []string, dek string) []string {
+// repeat it as the first paragraph: it is counted once, as the dek. When
+// the dek is one of the body's own blocks (anywhere), it goes wherever it
+// stands.
+func withoutDek(ps []string, dek string, anywhere bool) []string {
 	if dek == "" {
 		return ps
 	}
 	key := BlockKey(dek)
-	for i := 0; i < len(ps) && i < 3; i++ {
+	for i := 0; i < len(ps) && (i < 3 || anywhere); i++ {
 		if BlockKey(ps[i]) == key {
 			return append(ps[:i:i], ps[i+1:]...)
 		}

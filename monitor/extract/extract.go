@@ -465,7 +465,9 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 	if a.Reading.Method != "rule" {
 		a.Reading.Dek = anchorDek
 	}
-	a.Paragraphs = withoutDek(a.Paragraphs, a.Dek)
+	// A dek that is one of the page's blocks (a summary the page shows)
+	// is that block: it is not read again, wherever it stands.
+	a.Paragraphs = withoutDek(a.Paragraphs, a.Dek, strings.HasSuffix(a.Reading.Dek, dekIndexSep+"block"))
 	a.Blocks = make([]string, len(all))
 	for i, b := range all {
 		a.Blocks[i] = b.key

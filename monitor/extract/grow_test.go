@@ -142,3 +142,15 @@ func TestRelatedSectionDropped(t *testing.T) {
 		t.Errorf("paragraphs %q, want the story alone", a.Paragraphs)
 	}
 }
+
+// A dek the page shows as one of the story's blocks is read once, as the
+// dek, wherever the block stands.
+func TestDek_SummaryBlockCountedOnce(t *testing.T) {
+	const lead = "The council approved the levee plan after a long night of public comment from residents."
+	page := `<html><head><title>T</title><meta name="description" content="` + lead + `"></head><body><main><article><h1>Levee</h1><p>` +
+		strings.Join(levee, "</p><p>") + `</p><p>` + lead + `</p><p>The mayor thanked the engineers for their work on the plan.</p></article></main></body></html>`
+	a := extractHTML(t, page, extract.Rules{})
+	if a.Dek != lead || slices.Contains(a.Paragraphs, lead) {
+		t.Errorf("dek %q, paragraphs %q", a.Dek, a.Paragraphs)
+	}
+}
