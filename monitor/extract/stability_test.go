@@ -736,8 +736,20 @@ var stabilityMutations = []mutation{
 		if !ok {
 			return edit{}, false
 		}
-		// A site that rewrites its standfirst rewrites the description
-		// that repeats it too.
+		// A site that rewrites its standfirst rewrites every copy the page
+		// shows (the same field of its CMS) and the description that
+		// repeats it too.
+		for _, o := range deks[1:] {
+			if domText(o) != before {
+				continue
+			}
+			for _, tn := range textNodes(o) {
+				if strings.Contains(tn.Data, del) {
+					tn.Data = strings.Replace(tn.Data, del, ins, 1)
+					break
+				}
+			}
+		}
 		for _, m := range elements(p.doc, func(n *html.Node) bool { return n.DataAtom == atom.Meta }) {
 			if c := attr(m, "content"); squash(c) == before {
 				setAttr(m, "content", strings.Replace(c, del, ins, 1))
