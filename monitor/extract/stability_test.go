@@ -724,6 +724,15 @@ var stabilityMutations = []mutation{
 				return len(s) >= 30 && len(s) <= 600 && firstH1 != nil && order[n] > order[firstH1] && order[n] <= order[firstH1]+80 &&
 					!inside(n, atom.Figure, atom.Figcaption, atom.Li, atom.A) && !strings.Contains(classID(n), "caption") &&
 					(firstArticle == nil || order[n] < order[firstArticle]) && dekRE.MatchString(classID(n)) &&
+					// A dek is prose: not a lead picture with its caption,
+					// not a list (a byline and date line).
+					len(elements(n, func(c *html.Node) bool {
+						switch c.DataAtom {
+						case atom.Figure, atom.Figcaption, atom.Img, atom.Picture, atom.Video, atom.Ul, atom.Ol, atom.Table:
+							return true
+						}
+						return false
+					})) == 0 &&
 					len(elements(n, func(c *html.Node) bool { return c.DataAtom == atom.H1 || c.DataAtom == atom.P && c != n })) <= 1
 			})
 		}
