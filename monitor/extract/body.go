@@ -49,7 +49,7 @@ var junkTokens = map[string]bool{
 	"disqus": true, "popular": true, "trending": true, "mostread": true, "outbrain": true,
 	"taboola": true, "paywall": true, "byline": true, "breadcrumb": true,
 	"breadcrumbs": true, "tags": true, "toolbar": true, "timestamp": true, "sidebar": true,
-	"modal": true, "popup": true, "overlay": true, "banner": true,
+	"modal": true, "popup": true, "overlay": true,
 	"caption": true, "credit": true, "credits": true, "bio": true,
 	// The page's own change history and metadata block ("Published 3
 	// May", "Last updated", "See all updates"): it grows with every
@@ -90,7 +90,7 @@ func strip(root *html.Node, remove []Selector, dl deadline, ex *explainer) error
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == html.ElementNode && stripTags[c.DataAtom] && (!wrapperTags[c.DataAtom] || total == 0 || 2*paraText(c) < total) {
+			if c.Type == html.ElementNode && stripTags[c.DataAtom] && (!wrapperTags[c.DataAtom] || total == 0 || 2*paraText(c) < total) && !inset(c) {
 				doomed = append(doomed, c)
 				ex.removed(c, "furniture: <"+c.Data+">")
 				continue
@@ -119,6 +119,29 @@ func strip(root *html.Node, remove []Selector, dl deadline, ex *explainer) error
 	return nil
 }
 
+// inset reports whether n is an <aside> standing between two paragraphs
+// of text: a box inside the story's flow (a pull quote, a call-out), which
+// a reader reads, not a rail next to it.
+func inset(n *html.Node) bool {
+	if n.DataAtom != atom.Aside {
+		return false
+	}
+	textPara := func(m *html.Node) bool {
+		for m != nil && m.Type != html.ElementNode {
+			if m.Type == html.TextNode && strings.TrimSpace(m.Data) != "" {
+				return false
+			}
+			m = m.NextSibling
+		}
+		return m != nil && m.DataAtom == atom.P && nonSpace(nodeText(m)) >= 40
+	}
+	prev := n.PrevSibling
+	for prev != nil && prev.Type != html.ElementNode {
+		prev = prev.PrevSibling
+	}
+	return prev != nil && prev.DataAtom == atom.P && nonSpace(nodeText(prev)) >= 40 && textPara(n.NextSibling)
+}
+
 // removeJunk removes elements below root whose class, id or role names page
 // furniture. An element that holds at least half of root's paragraph text is
 // kept whatever it is called: that is the story, not a widget, even when its
@@ -134,7 +157,10 @@ func removeJunk(root *html.Node, ex *explainer, keep ...map[*html.Node]bool) {
 		for c := n.FirstChild; c != nil; {
 			next := c.NextSibling
 			if c.Type == html.ElementNode {
-				if why := junkWhy(c); why != "" && (len(keep) == 0 || !keep[0][c]) && (total == 0 || 2*paraText(c) < total) {
+				if why := junkWhy(c); why != "" && (len(keep) == 0 || !keep[0][c]) && (total == 0 || 2*paraText(c) < total) || relatedSection(c) && (len(keep) == 0 || !keep[0][c]) {
+					if why == "" {
+						why = "section under a related-content heading"
+					}
 					ex.removed(c, "furniture: "+why)
 					n.RemoveChild(c)
 				} else {
@@ -148,6 +174,27 @@ func removeJunk(root *html.Node, ex *explainer, keep ...map[*html.Node]bool) {
 }
 
 func isJunk(n *html.Node) bool { return junkWhy(n) != "" }
+
+// relatedSection is an element that opens with a heading its class names
+// as related content ("relatedPostsTitle", "related-heading"): the teasers
+// under it are other stories, however much text they hold.
+func relatedSection(n *html.Node) bool {
+	c := n.FirstChild
+	for c != nil && (c.Type != html.ElementNode && (c.Type != html.TextNode || strings.TrimSpace(c.Data) == "")) {
+		c = c.NextSibling
+	}
+	if c == nil || c.Type != html.ElementNode || !headingTags[c.DataAtom] {
+		return false
+	}
+	for _, k := range []string{"class", "id"} {
+		for _, name := range strings.Fields(attr(c, k)) {
+			if strings.HasPrefix(strings.ToLower(name), "related") {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // junkWhy says which role, class or id marks n as furniture ("class
 // share-bar"), or "" when none does.

@@ -1,7 +1,10 @@
 package extract
 
 import (
+	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -34,7 +37,7 @@ const (
 // standfirst, summary, lede... or a <p> that follows the <h1> in the
 // article's header; it must come before the story has begun (two long
 // paragraphs), so a "summary" box further down is not taken for it.
-func findDek(doc *html.Node) string {
+func findDek(doc *html.Node) (string, *html.Node) {
 	var h1 *html.Node
 	for n := range doc.Descendants() {
 		if n.Type == html.ElementNode && n.DataAtom == atom.H1 {
@@ -43,13 +46,14 @@ func findDek(doc *html.Node) string {
 		}
 	}
 	if h1 != nil {
-		if t := headerDek(h1); t != "" {
-			return t
+		if t, n := headerDek(h1); t != "" {
+			return t, n
 		}
 	}
 	seenH1 := h1 == nil
 	long := 0
 	var found string
+	var foundNode *html.Node
 	var walk func(n *html.Node) bool
 	walk = func(n *html.Node) bool {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -62,7 +66,7 @@ func findDek(doc *html.Node) string {
 			}
 			if seenH1 && dekElement(c) {
 				if t := dekText(c); t != "" {
-					found = t
+					found, foundNode = t, c
 					return true
 				}
 			}
@@ -81,12 +85,12 @@ func findDek(doc *html.Node) string {
 		return false
 	}
 	walk(doc)
-	return found
+	return found, foundNode
 }
 
 // headerDek is the <p> right after the headline in its <header> or
 // <hgroup>: the standfirst of pages that give it no class.
-func headerDek(h1 *html.Node) string {
+func headerDek(h1 *html.Node) (string, *html.Node) {
 	in := false
 	for p := h1.Parent; p != nil && !in; p = p.Parent {
 		in = p.DataAtom == atom.Header || p.DataAtom == atom.Hgroup
@@ -95,21 +99,21 @@ func headerDek(h1 *html.Node) string {
 		}
 	}
 	if !in {
-		return ""
+		return "", nil
 	}
 	n := h1.NextSibling
 	for n != nil && n.Type != html.ElementNode {
 		n = n.NextSibling
 	}
 	if n == nil || n.DataAtom != atom.P || isJunk(n) {
-		return ""
+		return "", nil
 	}
 	for d := range n.Descendants() {
 		if d.Type == html.ElementNode && d.DataAtom == atom.Time {
-			return "" // a dateline
+			return "", nil // a dateline
 		}
 	}
-	return dekText(n)
+	return dekText(n), n
 }
 
 func dekElement(n *html.Node) bool {
@@ -121,8 +125,15 @@ func dekElement(n *html.Node) bool {
 		return true
 	}
 	for _, v := range []string{attr(n, "class"), attr(n, "id")} {
-		for w := range strings.FieldsFuncSeq(strings.ToLower(v), notAlnum) {
-			if dekWords[w] {
+		for name := range strings.FieldsSeq(v) {
+			// "articleDek" is article, dek; "sub-headline" is the
+			// subheadline too.
+			if camelWords(name, dekWords) || dekWords[strings.Map(func(r rune) rune {
+				if r == '-' || r == '_' {
+					return -1
+				}
+				return unicode.ToLower(r)
+			}, name)] {
 				return true
 			}
 		}
@@ -146,7 +157,7 @@ func dekText(n *html.Node) string {
 		return ""
 	}
 	t := collapse(nodeText(n))
-	if len(t) < dekMin || len(t) > dekMax {
+	if len(t) < dekMin || len(t) > dekMax || stampText(t) {
 		return ""
 	}
 	return t
@@ -156,7 +167,7 @@ func dekText(n *html.Node) string {
 // description, JSON-LD) that the page also shows as one of its blocks,
 // whole or cut short with an ellipsis; the dek is then the shown text.
 // A summary that is not on the page is not what a reader reads.
-func shownSummary(summaries []string, all []block) string {
+func shownSummary(summaries []string, all []block) (string, *html.Node) {
 	for _, s := range summaries {
 		s = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s), ".…"))
 		words := strings.FieldsFunc(s, notWord)
@@ -170,30 +181,93 @@ func shownSummary(summaries []string, all []block) string {
 				continue
 			}
 			if b.key == hash {
-				return strings.TrimPrefix(b.text, BlockquotePrefix)
+				return strings.TrimPrefix(b.text, BlockquotePrefix), b.node
 			}
 			// Cut short: worth joining the block's words only when it
 			// starts with the summary's first word.
 			if len(words) >= 8 && strings.Contains(b.text[:min(len(b.text), len(words[0])+4)], words[0]) &&
 				strings.HasPrefix(wordKey(b.text), key) {
-				return strings.TrimPrefix(b.text, BlockquotePrefix)
+				return strings.TrimPrefix(b.text, BlockquotePrefix), b.node
 			}
 		}
 	}
-	return ""
+	return "", nil
 }
 
 // withoutDek drops the dek from the head of the body, where pages often
-// repeat it as the first paragraph: it is counted once, as the dek.
-func withoutDek(ps []string, dek string) []string {
+// repeat it as the first paragraph: it is counted once, as the dek. When
+// the dek is one of the body's own blocks (anywhere), it goes wherever it
+// stands.
+func withoutDek(ps []string, dek string, anywhere bool) []string {
 	if dek == "" {
 		return ps
 	}
 	key := BlockKey(dek)
-	for i := 0; i < len(ps) && i < 3; i++ {
+	for i := 0; i < len(ps) && (i < 3 || anywhere); i++ {
 		if BlockKey(ps[i]) == key {
 			return append(ps[:i:i], ps[i+1:]...)
 		}
 	}
 	return ps
+}
+
+// dekPath names the element a dek was read from for Reading.Dek: its
+// element path; " #n" when the path names several elements, which one
+// (counting from 0); and " #block" when the dek was the element's own
+// block of text (a summary the page shows) rather than all its text.
+func dekPath(doc, n *html.Node, block bool) string {
+	if n == nil || n.Type != html.ElementNode {
+		return ""
+	}
+	p := elementPath(n)
+	if same := resolve(doc, []string{p}); len(same) > 1 {
+		if i := slices.Index(same, n); i > 0 {
+			p += dekIndexSep + strconv.Itoa(i)
+		}
+	}
+	if block {
+		p += dekIndexSep + "block"
+	}
+	return p
+}
+
+const dekIndexSep = " #"
+
+// anchoredDek reads the dek from the element the previous version's was
+// read from (Reading.Dek), so a rewritten standfirst is read where it
+// was, whatever the page's summaries say; "" when the element is gone or
+// holds no dek.
+func anchoredDek(doc *html.Node, path string) string {
+	path, block := strings.CutSuffix(path, dekIndexSep+"block")
+	i := 0
+	if p, k, ok := strings.Cut(path, dekIndexSep); ok {
+		n, err := strconv.Atoi(k)
+		if err != nil || n < 0 {
+			return ""
+		}
+		path, i = p, n
+	}
+	if path == "" {
+		return ""
+	}
+	same := resolve(doc, []string{path})
+	if i >= len(same) {
+		return ""
+	}
+	n := same[i]
+	var t string
+	if block {
+		for _, b := range blocks(n, nil) {
+			if b.node == n {
+				t = strings.TrimPrefix(b.text, BlockquotePrefix)
+				break
+			}
+		}
+	} else {
+		t = collapse(nodeText(n))
+	}
+	if len(t) < dekMin || len(t) > dekMax || stampText(t) {
+		return ""
+	}
+	return t
 }

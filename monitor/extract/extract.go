@@ -114,6 +114,15 @@ type Reading struct {
 	// Skip holds the keys (BlockKey) of the blocks inside the containers
 	// that were left out, so a re-reading leaves them out too.
 	Skip []string `json:"skip,omitempty"`
+	// Around holds the element paths of the containers' siblings (and the
+	// containers') when the page was read: an element of a path not in it
+	// is new to the page, and the next version reads it when it holds
+	// text, so the reading follows an article that grows a section.
+	Around []string `json:"around,omitempty"`
+	// Dek names the element the dek was read from (an element path, and
+	// " #n" when the path names several), so the next version's dek is
+	// read from the same element.
+	Dek string `json:"dek,omitempty"`
 }
 
 // Template is what pages of one host taught about its layout: where the
@@ -323,7 +332,19 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 	}
 	a.InvalidBytes = dec.invalid
 	a.Notes = append(notes, dec.notes...)
-	a.Dek = findDek(doc.Nodes[0])
+	var dekNode *html.Node
+	anchorDek := ""
+	if r.Anchor != nil && r.Anchor.Dek != "" {
+		if a.Dek = anchoredDek(doc.Nodes[0], r.Anchor.Dek); a.Dek != "" {
+			anchorDek = r.Anchor.Dek
+		}
+	}
+	if a.Dek == "" {
+		a.Dek, dekNode = findDek(doc.Nodes[0])
+		if dekNode != nil {
+			anchorDek = dekPath(doc.Nodes[0], dekNode, false)
+		}
+	}
 
 	root := doc.Nodes[0]
 	var all []block
@@ -386,6 +407,10 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 					paths = moved
 				}
 			}
+			if grown := growth(root, nodes, r.Anchor.Around, r.Ignore); len(grown) > 0 {
+				nodes = outermost(append(nodes, grown...))
+				paths = pathsOf(root, nodes)
+			}
 			path = map[*html.Node]bool{}
 			for _, n := range nodes {
 				for ; n != nil && !path[n]; n = n.Parent {
@@ -430,6 +455,8 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 		a.Reading = Reading{Method: method, Containers: slices.Clone(paths), Skip: slices.Clone(r.Anchor.skipOr(r.Template))}
 		if r.Anchor == nil {
 			a.Reading.Containers = []string{r.Template.Container}
+		} else {
+			a.Reading.Around = around(root, resolve(root, paths))
 		}
 	default:
 		ps, rd, bs, note, err := genericBody(root, r, dl, ex)
@@ -440,11 +467,20 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 			a.Notes = append(a.Notes, note)
 		}
 		a.Paragraphs, a.Reading, all = ps, rd, bs
+		a.Reading.Around = around(root, resolve(root, rd.Containers))
 	}
 	if a.Dek == "" {
-		a.Dek = shownSummary(summaries, all)
+		a.Dek, dekNode = shownSummary(summaries, all)
+		if dekNode != nil {
+			anchorDek = dekPath(root, dekNode, true)
+		}
 	}
-	a.Paragraphs = withoutDek(a.Paragraphs, a.Dek)
+	if a.Reading.Method != "rule" {
+		a.Reading.Dek = anchorDek
+	}
+	// A dek that is one of the page's blocks (a summary the page shows)
+	// is that block: it is not read again, wherever it stands.
+	a.Paragraphs = withoutDek(a.Paragraphs, a.Dek, strings.HasSuffix(a.Reading.Dek, dekIndexSep+"block"))
 	a.Blocks = make([]string, len(all))
 	for i, b := range all {
 		a.Blocks[i] = b.key

@@ -231,8 +231,9 @@ func TestExtract_Rules(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The promo box goes without a Remove rule: its class names an ad.
-		if got, want := len(a.Paragraphs), 3; got != want {
+		// The promo box goes without a Remove rule: its class names an ad;
+		// the timestamp goes without an Ignore rule: it is furniture.
+		if got, want := len(a.Paragraphs), 2; got != want {
 			t.Errorf("got %d paragraphs %q, want %d", got, a.Paragraphs, want)
 		}
 	})
@@ -438,7 +439,7 @@ func TestExtract_Generic(t *testing.T) {
 			name: "title_with_dash_and_no_site",
 			page: `<html><head><title>Oil - the new gold</title><meta name="author" content="Ann Lee"></head><body><p>Body.</p><p><time datetime="2026-02-02">Feb 2</time></p></body></html>`,
 			want: extract.Article{Title: "Oil - the new gold", Byline: "Ann Lee", Published: "2026-02-02",
-				Paragraphs: []string{"Body.", "Feb 2"}},
+				Paragraphs: []string{"Body."}}, // a bare date is furniture
 		},
 		{
 			name: "story_with_junk_sounding_class_is_kept",

@@ -37,6 +37,9 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	// Code and styling go first: Readability drops them too, after
 	// copying them.
 	dropInert(doc)
+	// A section of other stories under a "related" heading goes before
+	// Readability scores the page: it may hold more text than the story.
+	dropRelated(doc, ex)
 	var theirs []string
 	parser := readability.NewParser()
 	parser.KeepClasses = true   // removeJunk reads them
@@ -289,6 +292,22 @@ func dropInert(n *html.Node) {
 			}
 		} else if c.Type == html.CommentNode {
 			n.RemoveChild(c)
+		}
+		c = next
+	}
+}
+
+// dropRelated removes the relatedSections below n.
+func dropRelated(n *html.Node, ex *explainer) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode {
+			if relatedSection(c) {
+				ex.removed(c, "furniture: section under a related-content heading")
+				n.RemoveChild(c)
+			} else {
+				dropRelated(c, ex)
+			}
 		}
 		c = next
 	}

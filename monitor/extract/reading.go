@@ -224,14 +224,31 @@ func furniture(bs []block) []bool {
 			}
 		}
 	}
+	// The paths of attached documents' titles: a title of the same kind
+	// linking a page (an HTML publication) is an attachment's title too.
+	var docPaths map[string]bool
+	for _, b := range bs {
+		if b.links && b.node != nil && headingTags[b.node.DataAtom] && linksDocument(b.node) {
+			if docPaths == nil {
+				docPaths = map[string]bool{}
+			}
+			docPaths[elementPath(b.node)] = true
+		}
+	}
+	cards := attachmentCards(bs, docPaths)
 	out := make([]bool, len(bs))
 	for i, b := range bs {
+		if stamp(b) || inCard(b, cards) {
+			out[i] = true
+			continue
+		}
 		if !b.links {
 			continue
 		}
 		switch {
 		case b.node != nil && linksDocument(b.node):
 			// An attached document's title: part of what the page says.
+		case docPaths != nil && b.node != nil && headingTags[b.node.DataAtom] && docPaths[elementPath(b.node)]:
 		case b.node != nil && headingTags[b.node.DataAtom]:
 			// A linked heading in the story's flow is a section's title;
 			// one followed by more links is a teaser card's.
@@ -259,14 +276,17 @@ const looseShare = 0.05
 // Beijing", "SEAN SPICER ELIMINATED FROM 'DANCING WITH THE STARS'", another
 // story's headline) from a call to action in the story ("Apply for the
 // grant"): a label ending in a colon, capitals throughout, or more than
-// eight words.
+// eight words with no full stop.
 func promoLine(s string) bool {
 	if label, _, ok := strings.Cut(s, ":"); ok && len(strings.FieldsFunc(label, notWord)) <= 3 {
 		return true
 	}
 	words := strings.FieldsFunc(s, notWord)
 	if len(words) > 8 {
-		return true
+		// A headline has no full stop; a sentence the publisher made a
+		// link of ("The Welsh Government is holding a separate
+		// consultation on … in Wales.") does.
+		return !strings.HasSuffix(strings.TrimRight(s, `"'”’) `), ".")
 	}
 	return len(words) >= 3 && strings.ToUpper(s) == s && strings.ToLower(s) != s
 }
@@ -291,6 +311,90 @@ func linksDocument(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// cardMax bounds the text of an attached document's card: its title,
+// file type and size, reference and help with the format.
+const cardMax = 800
+
+// attachmentCards are the elements that frame one attached document each
+// (a title whose path is in docPaths): the widest ancestor of the title
+// that opens with it, holds no other title and little text. A reader reads the title;
+// the rest of the card (file size, "This file may not be suitable for
+// users of assistive technology", how to ask for another format) changes
+// with the file, not with what the page says.
+func attachmentCards(bs []block, docPaths map[string]bool) map[*html.Node]*html.Node {
+	if docPaths == nil {
+		return nil
+	}
+	titles := map[*html.Node]bool{}
+	for _, b := range bs {
+		if b.links && b.node != nil && headingTags[b.node.DataAtom] && docPaths[elementPath(b.node)] {
+			titles[b.node] = true
+		}
+	}
+	cards := map[*html.Node]*html.Node{} // card → its title
+	for t := range titles {
+		card := (*html.Node)(nil)
+		for p := t.Parent; p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body; p = p.Parent {
+			// A card opens with its title (a thumbnail may come first)
+			// and holds no other.
+			others, before, reached := false, false, false
+			for d := range p.Descendants() {
+				if d == t {
+					reached = true
+				}
+				if d != t && titles[d] {
+					others = true
+					break
+				}
+				if !reached && d.Type == html.TextNode && strings.TrimSpace(d.Data) != "" {
+					before = true
+				}
+			}
+			others = others || before
+			if others || nonSpace(nodeText(p)) > cardMax {
+				break
+			}
+			card = p
+		}
+		if card != nil {
+			cards[card] = t
+		}
+	}
+	return cards
+}
+
+// inCard reports whether b is part of an attachment's card other than its
+// title.
+func inCard(b block, cards map[*html.Node]*html.Node) bool {
+	if len(cards) == 0 || b.node == nil {
+		return false
+	}
+	for n := b.node; n != nil; n = n.Parent {
+		if t, ok := cards[n]; ok {
+			return b.node != t && !contains(t, b.node)
+		}
+	}
+	return false
+}
+
+// contains reports whether n is anc or below it.
+func contains(anc, n *html.Node) bool {
+	for ; n != nil; n = n.Parent {
+		if n == anc {
+			return true
+		}
+	}
+	return false
+}
+
+// stamp is a block that is a timestamp, dateline, change-history entry,
+// counter or credit (stampText); a data table's row is the story's data,
+// and a quoted one (an embedded post's "— Name (@name) November 15,
+// 2019") is the quotation's.
+func stamp(b block) bool {
+	return (b.node == nil || b.node.DataAtom != atom.Tr) && !strings.HasPrefix(b.text, BlockquotePrefix) && stampText(b.text)
 }
 
 func heading(b block) bool { return b.node != nil && headingTags[b.node.DataAtom] }
@@ -324,6 +428,8 @@ func readBlocks(bs []block, skip map[string]bool, why string, ex *explainer) (ps
 	for i, b := range bs {
 		total += len(b.text)
 		switch {
+		case furn[i] && ex != nil && stamp(b):
+			ex.add(b, false, "furniture: timestamp, counter or credit")
 		case furn[i]:
 			ex.add(b, false, "links")
 		case skip[b.key] && why == "template":

@@ -356,7 +356,7 @@ func TestSiteModel_LearnsTemplate(t *testing.T) {
 	}
 
 	// Rules win over templates.
-	r := extract.Rules{Template: tp, Body: mustSelector(t, "div.rail")}
+	r := extract.Rules{Template: tp, Body: mustSelector(t, "div.page")}
 	if a := extractHTML(t, hostPage(11), r); a.Reading.Method != "rule" {
 		t.Errorf("rule and template: read by %q", a.Reading.Method)
 	}

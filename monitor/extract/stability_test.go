@@ -724,6 +724,15 @@ var stabilityMutations = []mutation{
 				return len(s) >= 30 && len(s) <= 600 && firstH1 != nil && order[n] > order[firstH1] && order[n] <= order[firstH1]+80 &&
 					!inside(n, atom.Figure, atom.Figcaption, atom.Li, atom.A) && !strings.Contains(classID(n), "caption") &&
 					(firstArticle == nil || order[n] < order[firstArticle]) && dekRE.MatchString(classID(n)) &&
+					// A dek is prose: not a lead picture with its caption,
+					// not a list (a byline and date line).
+					len(elements(n, func(c *html.Node) bool {
+						switch c.DataAtom {
+						case atom.Figure, atom.Figcaption, atom.Img, atom.Picture, atom.Video, atom.Ul, atom.Ol, atom.Table:
+							return true
+						}
+						return false
+					})) == 0 &&
 					len(elements(n, func(c *html.Node) bool { return c.DataAtom == atom.H1 || c.DataAtom == atom.P && c != n })) <= 1
 			})
 		}
@@ -736,8 +745,20 @@ var stabilityMutations = []mutation{
 		if !ok {
 			return edit{}, false
 		}
-		// A site that rewrites its standfirst rewrites the description
-		// that repeats it too.
+		// A site that rewrites its standfirst rewrites every copy the page
+		// shows (the same field of its CMS) and the description that
+		// repeats it too.
+		for _, o := range deks[1:] {
+			if domText(o) != before {
+				continue
+			}
+			for _, tn := range textNodes(o) {
+				if strings.Contains(tn.Data, del) {
+					tn.Data = strings.Replace(tn.Data, del, ins, 1)
+					break
+				}
+			}
+		}
 		for _, m := range elements(p.doc, func(n *html.Node) bool { return n.DataAtom == atom.Meta }) {
 			if c := attr(m, "content"); squash(c) == before {
 				setAttr(m, "content", strings.Replace(c, del, ins, 1))
