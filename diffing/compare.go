@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // sentence is one sentence of a version, with what the diff needs of it.
@@ -586,7 +587,7 @@ func headlineChange(before, after string) Change {
 	typo := lineTypo(c, before, after)
 	switch {
 	case typo:
-		c.Kinds = []Kind{Cosmetic}
+		c.Kinds, c.Figures = []Kind{Cosmetic}, nil
 	case len(c.Kinds) == 1 && c.Kinds[0] == Cosmetic && !copyEditOnly(before, after):
 		c.Kinds = []Kind{HeadlineChanged}
 	}
@@ -623,7 +624,49 @@ func lineTypo(c Change, before, after string) bool {
 	if sameWords(before, after) {
 		return true
 	}
-	return isCosmeticWithin(c.Ops, 1) && !touchesFigure(c.Ops)
+	return isCosmeticWithin(c.Ops, 1) && (!touchesFigure(c.Ops) || misspeltFigureWord(c.Ops))
+}
+
+// misspeltFigureWord reports whether a typo fix that touches a figure only
+// corrects the spelling of a figure's word ("1 Janaury" → "1 January"):
+// in each word replaced, one side is no figure's word at all, so no
+// figure's meaning changed ("million" → "billion" is two figures' words),
+// and the text outside the words (digits, currency, %) is the same.
+func misspeltFigureWord(ops []Op) bool {
+	var before, after strings.Builder
+	for k := 0; k < len(ops); k++ {
+		op := ops[k]
+		if op.Op != OpInsert {
+			before.WriteString(op.Text)
+		}
+		if op.Op != OpDelete {
+			after.WriteString(op.Text)
+		}
+		if op.Op != OpDelete || k+1 == len(ops) || ops[k+1].Op != OpInsert {
+			continue
+		}
+		wd, wi := words(op.Text), words(ops[k+1].Text)
+		if len(wd) != len(wi) {
+			return false
+		}
+		for x := range wd {
+			d, i := fold(wd[x]), fold(wi[x])
+			if d != i && figureish(d) == figureish(i) {
+				return false
+			}
+		}
+	}
+	return nonLetters(before.String()) == nonLetters(after.String())
+}
+
+// nonLetters is s without its letters and spaces.
+func nonLetters(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // lineChange classifies an edit of a one-line text shown apart from the
