@@ -236,7 +236,12 @@ func rangeJoined(s string, a, b Span) bool {
 	switch gap {
 	case "/":
 		return true
-	case "-", "–", " - ", " – ", " -", "- ", " to ", " until ", " till ", " and ":
+	case "-", "–":
+		if _, ok := yearRangeEnd(s[a.Start:a.End], s[b.Start:b.End]); ok {
+			return true // "2022-23": a financial or school year
+		}
+		fallthrough
+	case " - ", " – ", " -", "- ", " to ", " until ", " till ", " and ":
 	default:
 		return false
 	}
@@ -244,6 +249,20 @@ func rangeJoined(s string, a, b Span) bool {
 		return false
 	}
 	return timeLike(s[a.Start:a.End]) && timeLike(s[b.Start:b.End])
+}
+
+// yearRangeEnd reports whether b is the year after the year a written
+// with its last two digits ("2022" and "23", "2019" and "20"), the end
+// of a range such as a financial year, and returns it in full.
+func yearRangeEnd(a, b string) (string, bool) {
+	if !isYear(a) || len(b) != 2 || !allDigits(b) {
+		return "", false
+	}
+	y, _ := strconv.Atoi(a)
+	if n, _ := strconv.Atoi(b); (y+1)%100 != n {
+		return "", false
+	}
+	return strconv.Itoa(y + 1), true
 }
 
 // timeZone reports whether g is a time zone in brackets after a time:
@@ -909,6 +928,9 @@ func figureKey(f string) string {
 		keys := make([]string, len(parts))
 		for k, p := range parts {
 			keys[k] = partKey(f[p.Start:p.End])
+			if y, ok := yearRangeEnd(f[parts[max(k-1, 0)].Start:parts[max(k-1, 0)].End], f[p.Start:p.End]); k > 0 && ok {
+				keys[k] = partKey(y) // "2022-23" ends in 2023, as "2022 to 2023" does
+			}
 		}
 		return strings.Join(keys, " – ")
 	}
