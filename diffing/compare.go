@@ -478,6 +478,12 @@ func Compare(old, cur Document) *ChangeSet {
 		add(key, c)
 	}
 
+	changes := make([]*Change, len(out))
+	for x := range out {
+		changes[x] = &out[x].c
+	}
+	dropMovedFigures(changes)
+
 	sort.SliceStable(out, func(x, y int) bool { return out[x].key < out[y].key })
 	cs.Summary.Counts = map[Kind]int{}
 	for _, o := range out {
@@ -491,6 +497,80 @@ func Compare(old, cur Document) *ChangeSet {
 	cs.Summary.Rewrite = rewriteOf(a, b, al)
 	cs.Summary.Bounds = al.bounds
 	return cs
+}
+
+// dropMovedFigures drops number_changed from a change whose figures were
+// only added, or only removed, where the same figures go from, or come
+// to, other changes of the revision: a figure that moved from a sentence
+// dropped to one rewritten ("took place today" removed, "Today at the
+// dialogue" gained it) is still told, not changed. Each figure elsewhere
+// vouches for one figure here. The headline and the dek are read apart
+// from the body: a figure they drop is gone from them wherever else it is.
+func dropMovedFigures(cs []*Change) {
+	type side struct {
+		key   string
+		added bool
+	}
+	avail := make([]map[side]int, len(cs)) // one-sided figures of each change
+	for x, c := range cs {
+		for _, f := range c.Figures {
+			if (f.Before == "") == (f.After == "") {
+				continue
+			}
+			if avail[x] == nil {
+				avail[x] = map[side]int{}
+			}
+			avail[x][side{figureKey(f.Before + f.After), f.After != ""}]++
+		}
+	}
+	for x, c := range cs {
+		if !slices.Contains(c.Kinds, NumberChanged) || len(c.Figures) == 0 || c.Has(HeadlineChanged) || c.Has(DekChanged) {
+			continue
+		}
+		var taken [][2]int // change, and a figure's index in c.Figures
+		ok := true
+		for fi, f := range c.Figures {
+			if (f.Before == "") == (f.After == "") {
+				ok = false
+				break
+			}
+			want := side{figureKey(f.Before + f.After), f.After == ""}
+			found := false
+			for y := range cs {
+				if y != x && avail[y][want] > 0 {
+					avail[y][want]--
+					taken = append(taken, [2]int{y, fi})
+					found = true
+					break
+				}
+			}
+			if !found {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			for _, t := range taken {
+				f := c.Figures[t[1]]
+				avail[t[0]][side{figureKey(f.Before + f.After), f.After == ""}]++
+			}
+			continue
+		}
+		// Each figure here is now spoken for: it cannot vouch for another.
+		for _, f := range c.Figures {
+			avail[x][side{figureKey(f.Before + f.After), f.After != ""}]--
+		}
+		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == NumberChanged })
+		c.Figures = nil
+		if len(c.Kinds) == 0 {
+			c.Kinds = []Kind{SentenceChanged}
+		}
+		c.Kind = c.Kinds[0]
+		c.Severity = SeverityNone
+		for _, k := range c.Kinds {
+			c.Severity = max(c.Severity, KindSeverity(k))
+		}
+	}
 }
 
 // parallelItems is the number of independent items (edited sentences to
