@@ -414,7 +414,7 @@ func mayHoldFigure(s string) bool {
 		// Days, months and times of day, and proportions in words.
 		"day", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "noon",
 		"midnight", "tonight", "tomorrow", "week", "month", "year", "hour", "minute", "morning", "evening",
-		"most", "all", "majority", "spring", "summer", "autumn", "winter"} {
+		"most", "all", "majority", "spring", "summer", "autumn", "winter", "daily", "fortnight"} {
 		if strings.Contains(ls, frag) {
 			return true
 		}
@@ -473,6 +473,9 @@ var (
 	// majorityAdjectives may stand between "the" and "majority".
 	majorityAdjectives = set("vast", "overwhelming", "slim", "narrow", "large", "small", "clear", "simple", "absolute")
 	dayWords           = set("today", "tonight", "yesterday", "tomorrow", "noon", "midnight", "midday")
+	// frequencyWords tell how often: "a fortnightly briefing" made
+	// "regular" or "weekly" is a figure changed.
+	frequencyWords = set("hourly", "daily", "weekly", "fortnightly", "monthly", "quarterly", "yearly")
 	// monthPreps are the words after which "May" is the month.
 	monthPreps = set("in", "of", "since", "until", "by", "from", "early", "late", "mid", "last", "next", "this",
 		"before", "after", "during", "through", "throughout", "end")
@@ -482,7 +485,7 @@ var (
 // others (nearly every word) are passed over without being lowered.
 var timeStarts = func() *wordSet {
 	ws := []string{"within", "most", "all", "none", "the", "a"}
-	for _, s := range []*wordSet{weekdays, fullMonths, dayWords, periods, timeUnits} {
+	for _, s := range []*wordSet{weekdays, fullMonths, dayWords, frequencyWords, periods, timeUnits} {
 		for w := range s.m {
 			ws = append(ws, w)
 		}
@@ -634,6 +637,8 @@ func matchTime(ts []ftok, i int) (end, next int, date bool) {
 		return t.end, i + 1, true
 	case dayWords.has(lw):
 		return t.end, i + 1, true
+	case frequencyWords.has(lw):
+		return t.end, i + 1, false
 	case periods.has(lw) && prev != "" && qualifierFirst.has(prev):
 		// Only after a date modifier: "next week", not "the week".
 		for _, q := range qualifiers {

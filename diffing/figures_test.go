@@ -27,6 +27,7 @@ func TestFigures_Qualified(t *testing.T) {
 		{"Signed on 3/3/2020 for one year.", []string{"3/3/2020", "one"}},
 		{"It opened on 26th March, as on 7th July 2005.", []string{"26th March", "7th July 2005"}},
 		{"From Monday 22 February and Tuesday, March 3 to Friday.", []string{"Monday 22 February", "Tuesday, March 3", "Friday"}},
+		{"It publishes a fortnightly briefing and weekly data, not regular ones.", []string{"fortnightly", "weekly"}},
 	}
 	for _, tc := range cases {
 		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
