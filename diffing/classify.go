@@ -71,6 +71,22 @@ func givenToAnother(a, b string) bool {
 	return a != "" && b != "" && !sameSpeaker(a, b)
 }
 
+// wordsWithin reports whether the words of q, folded, run in text in
+// the same order, whole words.
+func wordsWithin(q, text string) bool {
+	wq := words(q)
+	if len(wq) == 0 {
+		return false
+	}
+	join := func(ws []string) string {
+		for x := range ws {
+			ws[x] = fold(ws[x])
+		}
+		return " " + strings.Join(ws, " ") + " "
+	}
+	return strings.Contains(join(words(text)), join(wq))
+}
+
 // classify names what changed between two aligned sentences.
 func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	c := Change{Before: s.text, After: t.text, Ops: WordDiff(s.text, t.text)}
@@ -111,6 +127,12 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			kb[x] = quoteKey(q.text)
 		}
 		gone, added := multisetDiff(ka, kb, func(s string) string { return s })
+		// Quotation marks dropped from words the sentence still has
+		// ("said that “geopolitics is back”" → "said that geopolitics is
+		// back"), or put round words it had: the same words are told,
+		// no quotation came or went.
+		gone = slices.DeleteFunc(gone, func(q string) bool { return wordsWithin(q, t.text) })
+		added = slices.DeleteFunc(added, func(q string) bool { return wordsWithin(q, s.text) })
 		for _, g := range gone {
 			for _, q := range qa {
 				if quoteKey(q.text) == g {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // sentence is one sentence of a version, with what the diff needs of it.
@@ -477,6 +478,12 @@ func Compare(old, cur Document) *ChangeSet {
 		add(key, c)
 	}
 
+	changes := make([]*Change, len(out))
+	for x := range out {
+		changes[x] = &out[x].c
+	}
+	dropMovedFigures(changes)
+
 	sort.SliceStable(out, func(x, y int) bool { return out[x].key < out[y].key })
 	cs.Summary.Counts = map[Kind]int{}
 	for _, o := range out {
@@ -490,6 +497,80 @@ func Compare(old, cur Document) *ChangeSet {
 	cs.Summary.Rewrite = rewriteOf(a, b, al)
 	cs.Summary.Bounds = al.bounds
 	return cs
+}
+
+// dropMovedFigures drops number_changed from a change whose figures were
+// only added, or only removed, where the same figures go from, or come
+// to, other changes of the revision: a figure that moved from a sentence
+// dropped to one rewritten ("took place today" removed, "Today at the
+// dialogue" gained it) is still told, not changed. Each figure elsewhere
+// vouches for one figure here. The headline and the dek are read apart
+// from the body: a figure they drop is gone from them wherever else it is.
+func dropMovedFigures(cs []*Change) {
+	type side struct {
+		key   string
+		added bool
+	}
+	avail := make([]map[side]int, len(cs)) // one-sided figures of each change
+	for x, c := range cs {
+		for _, f := range c.Figures {
+			if (f.Before == "") == (f.After == "") {
+				continue
+			}
+			if avail[x] == nil {
+				avail[x] = map[side]int{}
+			}
+			avail[x][side{figureKey(f.Before + f.After), f.After != ""}]++
+		}
+	}
+	for x, c := range cs {
+		if !slices.Contains(c.Kinds, NumberChanged) || len(c.Figures) == 0 || c.Has(HeadlineChanged) || c.Has(DekChanged) {
+			continue
+		}
+		var taken [][2]int // change, and a figure's index in c.Figures
+		ok := true
+		for fi, f := range c.Figures {
+			if (f.Before == "") == (f.After == "") {
+				ok = false
+				break
+			}
+			want := side{figureKey(f.Before + f.After), f.After == ""}
+			found := false
+			for y := range cs {
+				if y != x && avail[y][want] > 0 {
+					avail[y][want]--
+					taken = append(taken, [2]int{y, fi})
+					found = true
+					break
+				}
+			}
+			if !found {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			for _, t := range taken {
+				f := c.Figures[t[1]]
+				avail[t[0]][side{figureKey(f.Before + f.After), f.After == ""}]++
+			}
+			continue
+		}
+		// Each figure here is now spoken for: it cannot vouch for another.
+		for _, f := range c.Figures {
+			avail[x][side{figureKey(f.Before + f.After), f.After != ""}]--
+		}
+		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == NumberChanged })
+		c.Figures = nil
+		if len(c.Kinds) == 0 {
+			c.Kinds = []Kind{SentenceChanged}
+		}
+		c.Kind = c.Kinds[0]
+		c.Severity = SeverityNone
+		for _, k := range c.Kinds {
+			c.Severity = max(c.Severity, KindSeverity(k))
+		}
+	}
 }
 
 // parallelItems is the number of independent items (edited sentences to
@@ -586,7 +667,7 @@ func headlineChange(before, after string) Change {
 	typo := lineTypo(c, before, after)
 	switch {
 	case typo:
-		c.Kinds = []Kind{Cosmetic}
+		c.Kinds, c.Figures = []Kind{Cosmetic}, nil
 	case len(c.Kinds) == 1 && c.Kinds[0] == Cosmetic && !copyEditOnly(before, after):
 		c.Kinds = []Kind{HeadlineChanged}
 	}
@@ -623,7 +704,49 @@ func lineTypo(c Change, before, after string) bool {
 	if sameWords(before, after) {
 		return true
 	}
-	return isCosmeticWithin(c.Ops, 1) && !touchesFigure(c.Ops)
+	return isCosmeticWithin(c.Ops, 1) && (!touchesFigure(c.Ops) || misspeltFigureWord(c.Ops))
+}
+
+// misspeltFigureWord reports whether a typo fix that touches a figure only
+// corrects the spelling of a figure's word ("1 Janaury" → "1 January"):
+// in each word replaced, one side is no figure's word at all, so no
+// figure's meaning changed ("million" → "billion" is two figures' words),
+// and the text outside the words (digits, currency, %) is the same.
+func misspeltFigureWord(ops []Op) bool {
+	var before, after strings.Builder
+	for k := 0; k < len(ops); k++ {
+		op := ops[k]
+		if op.Op != OpInsert {
+			before.WriteString(op.Text)
+		}
+		if op.Op != OpDelete {
+			after.WriteString(op.Text)
+		}
+		if op.Op != OpDelete || k+1 == len(ops) || ops[k+1].Op != OpInsert {
+			continue
+		}
+		wd, wi := words(op.Text), words(ops[k+1].Text)
+		if len(wd) != len(wi) {
+			return false
+		}
+		for x := range wd {
+			d, i := fold(wd[x]), fold(wi[x])
+			if d != i && figureish(d) == figureish(i) {
+				return false
+			}
+		}
+	}
+	return nonLetters(before.String()) == nonLetters(after.String())
+}
+
+// nonLetters is s without its letters and spaces.
+func nonLetters(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // lineChange classifies an edit of a one-line text shown apart from the

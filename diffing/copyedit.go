@@ -208,7 +208,7 @@ var rangeWords = set("to", "until", "till", "and")
 var figureWordSet = func() *wordSet {
 	var ws []string
 	for _, s := range []*wordSet{numberWordSet, ordinalWordSet, fractionWords, scaleWords, fullMonths,
-		abbrevMonths, weekdays, dayWords, periods, timeUnits, relativeWords, partsOfDay} {
+		abbrevMonths, weekdays, dayWords, frequencyWords, periods, timeUnits, relativeWords, partsOfDay} {
 		for w := range s.m {
 			ws = append(ws, w)
 		}

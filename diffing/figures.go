@@ -236,7 +236,12 @@ func rangeJoined(s string, a, b Span) bool {
 	switch gap {
 	case "/":
 		return true
-	case "-", "–", " - ", " – ", " -", "- ", " to ", " until ", " till ", " and ":
+	case "-", "–":
+		if _, ok := yearRangeEnd(s[a.Start:a.End], s[b.Start:b.End]); ok {
+			return true // "2022-23": a financial or school year
+		}
+		fallthrough
+	case " - ", " – ", " -", "- ", " to ", " until ", " till ", " and ":
 	default:
 		return false
 	}
@@ -244,6 +249,20 @@ func rangeJoined(s string, a, b Span) bool {
 		return false
 	}
 	return timeLike(s[a.Start:a.End]) && timeLike(s[b.Start:b.End])
+}
+
+// yearRangeEnd reports whether b is the year after the year a written
+// with its last two digits ("2022" and "23", "2019" and "20"), the end
+// of a range such as a financial year, and returns it in full.
+func yearRangeEnd(a, b string) (string, bool) {
+	if !isYear(a) || len(b) != 2 || !allDigits(b) {
+		return "", false
+	}
+	y, _ := strconv.Atoi(a)
+	if n, _ := strconv.Atoi(b); (y+1)%100 != n {
+		return "", false
+	}
+	return strconv.Itoa(y + 1), true
 }
 
 // timeZone reports whether g is a time zone in brackets after a time:
@@ -395,7 +414,7 @@ func mayHoldFigure(s string) bool {
 		// Days, months and times of day, and proportions in words.
 		"day", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "noon",
 		"midnight", "tonight", "tomorrow", "week", "month", "year", "hour", "minute", "morning", "evening",
-		"most", "all", "majority", "spring", "summer", "autumn", "winter"} {
+		"most", "all", "majority", "spring", "summer", "autumn", "winter", "daily", "fortnight"} {
 		if strings.Contains(ls, frag) {
 			return true
 		}
@@ -454,6 +473,9 @@ var (
 	// majorityAdjectives may stand between "the" and "majority".
 	majorityAdjectives = set("vast", "overwhelming", "slim", "narrow", "large", "small", "clear", "simple", "absolute")
 	dayWords           = set("today", "tonight", "yesterday", "tomorrow", "noon", "midnight", "midday")
+	// frequencyWords tell how often: "a fortnightly briefing" made
+	// "regular" or "weekly" is a figure changed.
+	frequencyWords = set("hourly", "daily", "weekly", "fortnightly", "monthly", "quarterly", "yearly")
 	// monthPreps are the words after which "May" is the month.
 	monthPreps = set("in", "of", "since", "until", "by", "from", "early", "late", "mid", "last", "next", "this",
 		"before", "after", "during", "through", "throughout", "end")
@@ -463,7 +485,7 @@ var (
 // others (nearly every word) are passed over without being lowered.
 var timeStarts = func() *wordSet {
 	ws := []string{"within", "most", "all", "none", "the", "a"}
-	for _, s := range []*wordSet{weekdays, fullMonths, dayWords, periods, timeUnits} {
+	for _, s := range []*wordSet{weekdays, fullMonths, dayWords, frequencyWords, periods, timeUnits} {
 		for w := range s.m {
 			ws = append(ws, w)
 		}
@@ -615,6 +637,8 @@ func matchTime(ts []ftok, i int) (end, next int, date bool) {
 		return t.end, i + 1, true
 	case dayWords.has(lw):
 		return t.end, i + 1, true
+	case frequencyWords.has(lw):
+		return t.end, i + 1, false
 	case periods.has(lw) && prev != "" && qualifierFirst.has(prev):
 		// Only after a date modifier: "next week", not "the week".
 		for _, q := range qualifiers {
@@ -909,6 +933,9 @@ func figureKey(f string) string {
 		keys := make([]string, len(parts))
 		for k, p := range parts {
 			keys[k] = partKey(f[p.Start:p.End])
+			if y, ok := yearRangeEnd(f[parts[max(k-1, 0)].Start:parts[max(k-1, 0)].End], f[p.Start:p.End]); k > 0 && ok {
+				keys[k] = partKey(y) // "2022-23" ends in 2023, as "2022 to 2023" does
+			}
 		}
 		return strings.Join(keys, " – ")
 	}

@@ -27,6 +27,7 @@ func TestFigures_Qualified(t *testing.T) {
 		{"Signed on 3/3/2020 for one year.", []string{"3/3/2020", "one"}},
 		{"It opened on 26th March, as on 7th July 2005.", []string{"26th March", "7th July 2005"}},
 		{"From Monday 22 February and Tuesday, March 3 to Friday.", []string{"Monday 22 February", "Tuesday, March 3", "Friday"}},
+		{"It publishes a fortnightly briefing and weekly data, not regular ones.", []string{"fortnightly", "weekly"}},
 	}
 	for _, tc := range cases {
 		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
@@ -72,13 +73,16 @@ func TestFigures_Ranges(t *testing.T) {
 		{"A 3-1 win; it rose from 5 to 10; 7am and 9 people.", []string{"3", "1", "5", "10", "7am", "9"}},
 		{"Apply by 5pm on Monday 28 February, by 23:59pm (GMT) on 15 January; on 4 February at 3pm.",
 			[]string{"5pm on Monday 28 February", "23:59pm (GMT) on 15 January", "4 February", "3pm"}},
+		// A year range with its end year shortened (a financial year) is
+		// one figure; other numbers after a year are not its end.
+		{"The 2022-23 programme, the 2019–20 season; 2022-24 and 2022-5.", []string{"2022-23", "2019–20", "2022", "24", "2022", "5"}},
 	}
 	for _, tc := range cases {
 		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
 			t.Errorf("Figures(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
-	same := [][2]string{{"2019/2020", "2019 to 2020"}, {"4pm - 5pm", "4pm–5pm"}}
+	same := [][2]string{{"2019/2020", "2019 to 2020"}, {"4pm - 5pm", "4pm–5pm"}, {"2022-23", "2022 to 2023"}, {"2021/22", "2021 to 2022"}}
 	for _, p := range same {
 		if a, b := figureKey(p[0]), figureKey(p[1]); a != b {
 			t.Errorf("figureKey(%q) = %q, figureKey(%q) = %q, want the same", p[0], a, p[1], b)
@@ -86,6 +90,9 @@ func TestFigures_Ranges(t *testing.T) {
 	}
 	if a, b := figureKey("2019/2020"), figureKey("2019/2021"); a == b {
 		t.Errorf("figureKey(2019/2020) = figureKey(2019/2021) = %q, want different", a)
+	}
+	if a, b := figureKey("2022-23"), figureKey("2022 to 2024"); a == b {
+		t.Errorf("figureKey(2022-23) = figureKey(2022 to 2024) = %q, want different", a)
 	}
 }
 

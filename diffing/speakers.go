@@ -619,7 +619,8 @@ func (at *attributor) speakerAt(toks []word, i int) string {
 		return at.resolve(w.start, pronounClass(at.tx(w)))
 	case lowerEq(at.tx(w), "who") && i >= 2 && at.tx(toks[i-1]) == ",":
 		return at.nameEndingAt(toks, i-2)
-	case !w.punct && startsUpper(at.tx(w)):
+	case !w.punct && startsUpper(at.tx(w)) && !numberWordSet.hasLower(at.tx(w)):
+		// "Fourteen said": a count of people, no name.
 		return at.nameEndingAt(toks, i)
 	case at.lowerSurname(toks, i):
 		// "Maria lopez said": a surname written in lower case.
@@ -738,7 +739,10 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 		if !speechVerbs.hasLower(w) || v > 0 && startsUpper(w) {
 			continue // "the United States": a capital makes it a name
 		}
-		if invertibleVerbs.hasLower(w) && v+1 < len(toks) {
+		// "X said they “…”": the pronoun after the verb opens the words
+		// reported and is X, not a speaker named before; only a verb with
+		// no subject before it is inverted ("said he").
+		if invertibleVerbs.hasLower(w) && v+1 < len(toks) && (v == 0 || toks[v-1].punct || !speakingPronouns.hasLower(at.tx(toks[v+1]))) {
 			if name := at.nameStartingAt(toks, v+1); name != "" {
 				return name, at.tx(toks[v]), true
 			}

@@ -134,6 +134,12 @@ func TestQuotes_PronounAgreement(t *testing.T) {
 			[]quoted{{0, "will not be delayed.", "White House"}}},
 		{"a thing after the is no person", "Ms Ellison toured the Riverside Towers. “We are ready,” he said.",
 			[]quoted{{0, "We are ready,", ""}}},
+		// Issue 17 (real revision): "they" after the verb is the verb's
+		// subject, not the body named before; a count is no name.
+		{"X said they is X", "Recommendations were made by the IAGCI. Fourteen respondents said they “neither agreed nor disagreed with the findings”.",
+			[]quoted{{0, "neither agreed nor disagreed with the findings", "Fourteen respondents"}}},
+		{"a count says no name", "Recommendations were made by the IAGCI. Fourteen said they “neither agreed nor disagreed with the findings”.",
+			[]quoted{{0, "neither agreed nor disagreed with the findings", ""}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { checkQuotes(t, tc.in, tc.want) })
