@@ -254,8 +254,6 @@ func camelWords(name string, set map[string]bool) bool {
 	return check()
 }
 
-func notAlnum(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') }
-
 // paraText returns the non-link text of n's <p> descendants. Callers ask
 // it of the page once and of the few elements they weigh, so a page costs
 // about two walks, whatever its nesting.
