@@ -745,3 +745,21 @@ func asciiLowerNaive(s string) string {
 	}
 	return string(b)
 }
+
+// nameKey builds a name and its key in one string: they must be what
+// cleanName and speakerKey give.
+func TestNameKey(t *testing.T) {
+	for _, ws := range [][]string{
+		nil, {"Sheinbaum"}, {"Claudia", "Sheinbaum"}, {"President", "Claudia", "Sheinbaum’s"},
+		{"George", "W.", "Bush"}, {"John", "Smith", "Jr."}, {"Ana", "de", "la", "Cruz"},
+		{"Jürgen", "KLOPP's"}, {"Anne", "smith"}, {"Tom", "Ünal"}, {"A", strings.Repeat("Long", 10)},
+	} {
+		name, key := nameKey(cleanWords(ws))
+		if want := cleanName(ws); name != want {
+			t.Errorf("nameKey(%q) name = %q, want %q", ws, name, want)
+		}
+		if want := speakerKey(cleanName(ws)); key != want {
+			t.Errorf("nameKey(%q) key = %q, want %q", ws, key, want)
+		}
+	}
+}

@@ -36,7 +36,8 @@ type personParts struct {
 }
 
 func partsOf(ws []string) personParts {
-	p := personParts{name: cleanName(ws)}
+	name, key := nameKey(cleanWords(ws))
+	p := personParts{name: name}
 	lastTitle := -1
 	for i, w := range ws {
 		if titles.has(strings.TrimSuffix(w, ".")) {
@@ -51,7 +52,7 @@ func partsOf(ws []string) personParts {
 	if p.name == "" {
 		return p
 	}
-	p.key = speakerKey(p.name)
+	p.key = key
 	n := 0
 	p.plain = true
 	for w := range strings.FieldsSeq(p.name) {
@@ -337,6 +338,44 @@ var suffixes = set("Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV",
 // cleanName drops titles, "of State"-style qualifiers and suffixes, and
 // keeps the name short: "Secretary of State Mike Pompeo" → "Mike Pompeo".
 func cleanName(ws []string) string {
+	return strings.Join(cleanWords(ws), " ")
+}
+
+// nameKey returns the name that keep's words make (cleanName) and its
+// speakerKey. A name of several words and its key, when lowering changes
+// it, are built as one string: a person's parts are made for nearly every
+// capitalized run.
+func nameKey(keep []string) (name, key string) {
+	if len(keep) < 2 {
+		name = strings.Join(keep, " ")
+		return name, speakerKey(name)
+	}
+	n := len(keep) - 1
+	for _, w := range keep {
+		n += len(w)
+	}
+	var b strings.Builder
+	b.Grow(2 * n) // the key, a part of the name, fits after it
+	for i, w := range keep {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+	}
+	name = b.String()
+	w, _ := stripPossessive(lastField(name))
+	w = strings.TrimSuffix(w, ".")
+	var buf [32]byte
+	lw, ascii := lowerASCII(w, buf[:0])
+	if !ascii || string(lw) == w || len(lw) == 0 {
+		return name, speakerKey(name)
+	}
+	b.Write(lw) // within the capacity grown: name's bytes stay where they are
+	return name, b.String()[len(name):]
+}
+
+// cleanWords returns the words of a name run that cleanName joins.
+func cleanWords(ws []string) []string {
 	rest := ws
 	for i, w := range ws {
 		if titles.has(strings.TrimSuffix(w, ".")) {
@@ -362,7 +401,7 @@ func cleanName(ws []string) string {
 			keep = keep[len(keep)-n:]
 		}
 	}
-	return strings.Join(keep, " ")
+	return keep
 }
 
 // speakerKey is what makes two mentions the same person: the surname, in
