@@ -1,7 +1,8 @@
 package diffing
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
 )
 
@@ -177,12 +178,12 @@ func sortedKinds(ks map[Kind]bool) []Kind {
 	for k := range ks {
 		out = append(out, k)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		si, sj := KindSeverity(out[i]), KindSeverity(out[j])
-		if si != sj {
-			return si > sj
+	// slices.SortFunc, unlike sort.Slice, allocates nothing.
+	slices.SortFunc(out, func(a, b Kind) int {
+		if sa, sb := KindSeverity(a), KindSeverity(b); sa != sb {
+			return cmp.Compare(sb, sa)
 		}
-		return kindRank[out[i]] < kindRank[out[j]]
+		return cmp.Compare(kindRank[a], kindRank[b])
 	})
 	return out
 }
