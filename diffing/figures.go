@@ -561,6 +561,18 @@ var qualifierFirst = func() *wordSet {
 	return set(ws...)
 }()
 
+// qualifierIndex lists, in order, the qualifiers that open with each
+// word, and under "" all of them: qualifierAt tries only those of the
+// word it is at.
+var qualifierIndex = func() map[string][]int {
+	m := map[string][]int{}
+	for k, q := range qualifiers {
+		m[q.words[0]] = append(m[q.words[0]], k)
+		m[""] = append(m[""], k)
+	}
+	return m
+}()
+
 // qualifierAt returns the number of tokens of the qualifier at ts[i] (0
 // for none), the hyphen of "over-70s" included, and whether it qualifies
 // only dates.
@@ -569,7 +581,13 @@ func qualifierAt(ts []ftok, i int) (n int, date bool) {
 		return 0, false
 	}
 	best := -1
-	for k, q := range qualifiers {
+	var buf [32]byte
+	candidates := qualifierIndex[""] // all, for a word lowering cannot find on the stack
+	if lw, ok := lowerASCII(ts[i].text, buf[:0]); ok {
+		candidates = qualifierIndex[string(lw)]
+	}
+	for _, k := range candidates {
+		q := qualifiers[k]
 		if len(q.words) <= n || i+len(q.words) >= len(ts) {
 			continue
 		}
