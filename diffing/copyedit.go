@@ -132,13 +132,21 @@ func articlesOnly(ops []Op) bool {
 // figureishWord reports whether the first (or last) word of s may be
 // part of a figure.
 func figureishWord(s string, first bool) bool {
-	ws := words(s)
-	if len(ws) == 0 {
-		return false
+	// s is a few words (firstWords, lastWords): its tokens fit on the
+	// stack, where words(s) would allocate.
+	var buf [32]token
+	w, found := "", false
+	for _, t := range appendTokens(buf[:0], s) {
+		if t.kind != tokWord {
+			continue
+		}
+		if !found || !first {
+			w = s[t.start:t.end]
+		}
+		found = true
 	}
-	w := ws[len(ws)-1]
-	if first {
-		w = ws[0]
+	if !found {
+		return false
 	}
 	return figureish(fold(w))
 }
