@@ -605,7 +605,13 @@ func abs(x int) int {
 
 func wordCount(s *sentence) int {
 	if s.words == 0 {
-		s.words = len(words(s.text)) + 1 // +1 marks it computed
+		n := 1                               // +1 marks it computed
+		for _, t := range tokenize(s.text) { // len(words(s.text)), without its list
+			if t.kind == tokWord {
+				n++
+			}
+		}
+		s.words = n
 	}
 	return s.words - 1
 }

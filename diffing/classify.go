@@ -242,7 +242,11 @@ func editedWords(ops []Op) (neg, hedge, caps bool) {
 		if op.Op == OpEqual {
 			continue
 		}
-		for _, w := range words(op.Text) {
+		for _, t := range tokenize(op.Text) { // words(op.Text), without its list
+			if t.kind != tokWord {
+				continue
+			}
+			w := op.Text[t.start:t.end]
 			f := fold(w)
 			switch {
 			case negationWords.has(f), f == "no", f == "longer", strings.HasSuffix(f, "n't"):
