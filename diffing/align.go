@@ -605,8 +605,9 @@ func abs(x int) int {
 
 func wordCount(s *sentence) int {
 	if s.words == 0 {
-		n := 1                               // +1 marks it computed
-		for _, t := range tokenize(s.text) { // len(words(s.text)), without its list
+		// len(words(s.text)) without its list; +1 marks it computed.
+		n := 1
+		for _, t := range tokenize(s.text) {
 			if t.kind == tokWord {
 				n++
 			}
