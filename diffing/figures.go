@@ -852,7 +852,15 @@ func monthAt(ts []ftok, i int) (int, bool) {
 	if c := ts[i].text[0] | 0x20; ts[i].text[0] >= utf8.RuneSelf || strings.IndexByte("jfmasond", c) < 0 {
 		return i, false
 	}
-	lw := strings.ToLower(ts[i].text)
+	// strings.ToLower(ts[i].text), lowered on the stack when it can be:
+	// lw does not outlive this call.
+	var buf [32]byte
+	var lw string
+	if b, ok := lowerASCII(ts[i].text, buf[:0]); ok {
+		lw = string(b)
+	} else {
+		lw = strings.ToLower(ts[i].text)
+	}
 	if fullMonths.has(lw) {
 		return i + 1, true
 	}
