@@ -100,6 +100,10 @@ type attrScratch struct {
 	runBuf, runBlock []nameRun
 	// nameWordBlock is the block the cached runs' words are cut from.
 	nameWordBlock []string
+	// lookRuns is scratch for the runs nameEndingAt and nameStartingAt
+	// look at, none kept past the call (their words are cut from
+	// nameWordBlock, which only grows).
+	lookRuns []nameRun
 	// noAfterHint makes after tokenize what follows a quotation afresh
 	// (tests compare the two ways).
 	noAfterHint bool
@@ -632,7 +636,8 @@ func (at *attributor) speakerAt(toks []word, i int) string {
 }
 
 func (at *attributor) nameEndingAt(toks []word, i int) string {
-	runs := nameRuns(at.text, toks[:i+1], false)
+	at.lookRuns = appendNameRunsIn(at.lookRuns[:0], at.text, toks[:i+1], false, &at.nameWordBlock)
+	runs := at.lookRuns
 	if len(runs) == 0 || runs[len(runs)-1].endTok != i {
 		return ""
 	}
@@ -819,11 +824,13 @@ func (at *attributor) nameStartingAt(toks []word, i int) string {
 	if speakingPronouns.hasLower(at.tx(toks[i])) {
 		return at.resolve(toks[i].start, pronounClass(at.tx(toks[i])))
 	}
-	runs := nameRuns(at.text, toks[i:], false)
+	at.lookRuns = appendNameRunsIn(at.lookRuns[:0], at.text, toks[i:], false, &at.nameWordBlock)
+	runs := at.lookRuns
 	if len(runs) == 0 || runs[0].start != toks[i].start {
 		return ""
 	}
-	return at.nameEndingAt(toks[:i+runs[0].endTok+1], i+runs[0].endTok)
+	end := i + runs[0].endTok // read before nameEndingAt reuses lookRuns
+	return at.nameEndingAt(toks[:end+1], end)
 }
 
 // after finds "'…,' she said", "'…,' Sheinbaum clarified", "'…,' said
