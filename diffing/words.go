@@ -312,6 +312,9 @@ func appendOp(ops []Op, t OpType, text string) []Op {
 // delete followed by one insert.
 func mergeOps(ops []Op) []Op {
 	var out []Op
+	if len(ops) > 0 {
+		out = make([]Op, 0, len(ops)) // never more ops than came in
+	}
 	var del, ins strings.Builder
 	flush := func() {
 		out = appendOp(out, OpDelete, del.String())
