@@ -138,6 +138,12 @@ func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes
 		for _, sp := range info.spans {
 			spans = append(spans, Span{sp.Start + start, sp.End + start})
 		}
+		if marks == nil && len(info.marks) > 0 {
+			// Room for every mark the text may hold (most of its
+			// quotation marks and apostrophes start "\xe2\x80"), so that
+			// the list is made once rather than grown.
+			marks = make([]qmark, 0, max(len(info.marks), strings.Count(text, "\xe2\x80")+strings.Count(text, `"`)))
+		}
 		for _, m := range info.marks {
 			m.pos += start
 			m.para = len(hashes)
