@@ -265,6 +265,9 @@ func findQuotesMarks(s string, marks []qmark) []Quote {
 		if a >= b {
 			return
 		}
+		if out == nil {
+			out = make([]Quote, 0, len(marks)/2+1) // a quotation takes two marks
+		}
 		out = append(out, Quote{Span: Span{m.pos, end}, Inner: Span{a, b}, Text: s[a:b], Depth: depth})
 	}
 	// endPara settles the open quotations at the end of paragraph p.
