@@ -391,7 +391,7 @@ func TestTemplate_NeverReducesToNothing(t *testing.T) {
 func TestTemplate_AgreesOnCorpus(t *testing.T) {
 	pages, _, ok := corpusPages(t)
 	if !ok {
-		t.Skip("benchmark pages not found (set REDLINE_EXTRACTION_PAGES); TestSiteModel_LearnsTemplate covers the fast path")
+		t.Fatal("no corpus pages: testdata/stability/pages is missing")
 	}
 	agree, total, fell := 0, 0, 0
 	for i, p := range pages {
