@@ -27,6 +27,19 @@ var firstPersons = set("i", "we", "you")
 // unnamedSources attribute a claim to reports nobody is named for.
 var unnamedSources = set("reportedly", "purportedly")
 
+// unnamedSource is the source of a claim a passive attributes to no one
+// ("it is understood that", "he is said to have"), which compares equal
+// to the unnamedSources.
+const unnamedSource = "reportedly"
+
+// passiveHearsay are the verbs whose passive attributes a claim to an
+// unnamed source: "it is understood", "he is said to". Others name no
+// source without "by" ("a case has been confirmed" is an event).
+var passiveHearsay = set("said", "reported", "understood", "claimed", "alleged")
+
+// beForms make a source verb passive: "is understood", "was reported".
+var beForms = set("is", "are", "was", "were", "been", "being")
+
 // Sources returns the sources s attributes its claims to, outside its
 // quotations, as written ("police", "Kenya", "according to" is dropped:
 // "the ministry"; "reportedly" stands for itself). The speakers of its
@@ -154,8 +167,42 @@ func (at *attributor) sourceOf(toks []word, v int) string {
 		}
 	}
 	i := v - 1
+	passive := false
 	for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippable(at.tx(toks[i])); k++ {
+		passive = passive || beForms.hasLower(at.tx(toks[i]))
 		i--
+	}
+	if passive && !strings.HasSuffix(strings.ToLower(at.tx(toks[v])), "s") {
+		// "It is understood", "the minister is said to", "it was
+		// reported": the subject is what is told, not who tells it. The
+		// source is who the passive names ("… by the council"), else an
+		// unnamed one; a listener ("she was told") names none.
+		if v+2 < len(toks) && lowerEq(at.tx(toks[v+1]), "by") {
+			if name := at.nameStartingAt(toks, v+2); name != "" {
+				return name
+			}
+			if desc := at.descriptionAt(toks, v+2); desc != "" {
+				return desc
+			}
+		}
+		if !passiveHearsay.hasLower(at.tx(toks[v])) {
+			return "" // "she was told", "the case has been confirmed": no one named
+		}
+		if v+2 < len(toks) && lowerEq(at.tx(toks[v+1]), "to") {
+			if n := at.tx(toks[v+2]); determiners.hasLower(n) || startsUpper(n) || speaksAs(n) {
+				return "" // "the theft was reported to police": a listener
+			}
+		}
+		return unnamedSource
+	}
+	if name, _, ok := at.leadingName(toks, at.leadRun(toks), i); ok {
+		return name // "Ann Kerr, the council's press officer said"
+	}
+	if i >= 0 && at.tx(toks[i]) == "," {
+		// "Ann Kerr, the council's press officer, said", "The Prime
+		// Minister, Boris Johnson, said"
+		name, _, _ := at.commaSubject(toks, i)
+		return name
 	}
 	if i < 0 || toks[i].punct || numberLike(at.tx(toks[i])) {
 		return "" // "Eighteen states from across the world": a noun, not a verb
@@ -346,12 +393,13 @@ func abbreviates(a, b string) bool {
 }
 
 // descriptionHead returns the noun a description of a source is about:
-// its last word before a preposition ("residents" in "many residents of
-// the border towns"), else its last word.
+// its last word before a preposition or what places it ("residents" in
+// "many residents of the border towns", "sources" in "sources close to
+// the minister": see roleTails), else its last word.
 func descriptionHead(s string) string {
 	head := ""
 	for w := range strings.FieldsSeq(s) {
-		if headStops.hasLower(w) && head != "" {
+		if roleTails.hasLower(w) && head != "" {
 			break
 		}
 		head = w
@@ -359,8 +407,6 @@ func descriptionHead(s string) string {
 	return head
 }
 
-// headStops are the prepositions that end a description's head.
-var headStops = set("of", "from", "in", "at", "for", "on", "with", "near", "across")
 
 // withSourceChange adds source_changed to c when the sources of before
 // and after differ (xs and ys: their quotations' speakers), raising c's

@@ -761,28 +761,11 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 			return name, at.tx(toks[v]), true
 		}
 		if i >= 0 && at.tx(toks[i]) == "," {
-			// "Jordan, when asked whether…, stated": skip the clause.
-			for c := i - 1; c >= 0 && c >= i-30; c-- {
-				if at.tx(toks[c]) == "," {
-					// "Secretary of State for Health and Social Care, Sajid
-					// Javid, said": the clause is the name, after the role.
-					if name := at.nameSpanning(toks, c+1, i); name != "" && c >= 1 && c <= 12 {
-						if _, person := personName(strings.Fields(name), at.known); person {
-							at.role = at.text[toks[0].start:toks[c-1].end]
-							return name, at.tx(toks[v]), true
-						}
-					}
-					if name := at.speakerAt(toks, c-1); name != "" {
-						if r := at.appositive(toks, c+1, i); r != "" {
-							at.role = r
-						}
-						return name, at.tx(toks[v]), true
-					}
-					if desc, ok := at.describeBackward(toks, c-1); ok {
-						return desc, descVerb(desc, at.tx(toks[v])), true
-					}
-					break
+			if name, desc, ok := at.commaSubject(toks, i); ok {
+				if desc {
+					return name, descVerb(name, at.tx(toks[v])), true
 				}
+				return name, at.tx(toks[v]), true
 			}
 			continue // "he declared, vowing to '…'": keep looking back
 		}
@@ -794,6 +777,39 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 		}
 	}
 	return "", "", false
+}
+
+// commaSubject reads the subject of a verb after a clause set off by
+// commas that ends with the comma toks[i]: "Jordan, when asked
+// whether…, stated" skips the clause, "Ann Kerr, the council's press
+// officer, said" keeps the clause as the role. desc reports a
+// description rather than a name; ok that a subject was read, even one
+// that names nobody who speaks.
+func (at *attributor) commaSubject(toks []word, i int) (name string, desc, ok bool) {
+	for c := i - 1; c >= 0 && c >= i-30; c-- {
+		if at.tx(toks[c]) != "," {
+			continue
+		}
+		// "Secretary of State for Health and Social Care, Sajid
+		// Javid, said": the clause is the name, after the role.
+		if name := at.nameSpanning(toks, c+1, i); name != "" && c >= 1 && c <= 12 {
+			if _, person := personName(strings.Fields(name), at.known); person {
+				at.role = at.text[toks[0].start:toks[c-1].end]
+				return name, false, true
+			}
+		}
+		if name := at.speakerAt(toks, c-1); name != "" {
+			if r := at.appositive(toks, c+1, i); r != "" {
+				at.role = r
+			}
+			return name, false, true
+		}
+		if d, ok := at.describeBackward(toks, c-1); ok {
+			return d, true, true
+		}
+		return "", false, false
+	}
+	return "", false, false
 }
 
 // wordBoundary reports whether a token of s ends at i, whatever the tokens
@@ -964,6 +980,17 @@ func isRole(w string) bool {
 	return roleNouns.hasLower(w)
 }
 
+// speaksAs reports whether w heads a description that can speak: a role,
+// or a body ("the council said", "a report by the board"). A statement
+// speaks for whoever issued it (see issuer).
+func speaksAs(w string) bool {
+	if isRole(w) {
+		return true
+	}
+	w, _ = stripPossessive(w)
+	return orgNouns.hasLower(w) && !statementNouns.hasLower(w)
+}
+
 // speechAhead reports whether toks[j:] is skippable words, then a speech
 // verb: "reportedly said".
 func (at *attributor) speechAhead(toks []word, j int) bool {
@@ -1000,7 +1027,7 @@ func (at *attributor) describeForward(toks []word, i int, verb bool) (speaker, v
 		if j > i && (speechVerbs.hasLower(at.tx(t)) || descriptionStops.hasLower(at.tx(t)) || (skippable(at.tx(t)) && at.speechAhead(toks, j))) {
 			break
 		}
-		role = role || isRole(at.tx(t))
+		role = role || speaksAs(at.tx(t))
 	}
 	desc := ""
 	if role {
@@ -1071,7 +1098,7 @@ func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok b
 	if i < 0 || toks[i].punct || descriptionStops.hasLower(at.tx(toks[i])) {
 		return "", false
 	}
-	start := -1
+	start, first := -1, i
 	for j := i; j >= 0 && i-j < maxDescription; j-- {
 		t := toks[j]
 		if at.abbrevDot(toks, j) {
@@ -1083,12 +1110,16 @@ func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok b
 		if j < i && (speechVerbs.hasLower(at.tx(t)) || descriptionStops.hasLower(at.tx(t))) {
 			break
 		}
+		first = j
 		if determiners.hasLower(at.tx(t)) {
 			start = j
 		}
 	}
+	if start > first && first+1 < start && speaksAs(at.tx(toks[first])) && roleTails.hasLower(at.tx(toks[first+1])) {
+		start = first // "sources close to the minister", not "the minister"
+	}
 	if start < 0 {
-		if !isRole(at.tx(toks[i])) {
+		if !speaksAs(at.tx(toks[i])) {
 			return "", false
 		}
 		start = i
@@ -1103,8 +1134,8 @@ func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok b
 			start--
 		}
 	}
-	for _, t := range toks[start : i+1] {
-		if isRole(at.tx(t)) {
+	for k := start; k <= i; k++ {
+		if at.headsDescription(toks, k, i) {
 			desc := at.text[toks[start].start:toks[i].end]
 			at.addDescription(toks[start].start, desc)
 			return desc, true
@@ -1115,6 +1146,32 @@ func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok b
 	}
 	return "", true
 }
+
+// headsDescription reports whether toks[k] is the head of a description
+// of someone who speaks that ends at toks[i]: a role or body that ends it
+// ("the council's press officer") or is followed by what places it ("a
+// spokesperson for the council", "sources close to the minister"). A
+// body's possessive is not ("the Commission's decision on this proposal").
+func (at *attributor) headsDescription(toks []word, k, i int) bool {
+	w := at.tx(toks[k])
+	if !speaksAs(w) {
+		return false
+	}
+	if k == i {
+		return true
+	}
+	if _, poss := stripPossessive(w); poss {
+		return false
+	}
+	next := at.tx(toks[k+1])
+	return roleTails.hasLower(next) || speaksAs(next) || at.abbrevDot(toks, k+1)
+}
+
+// roleTails are the words that may follow a description's head: "a
+// spokesperson for the council", "sources close to the minister",
+// "officials familiar with the talks".
+var roleTails = set("of", "for", "from", "in", "at", "on", "with", "near", "across", "close", "familiar",
+	"to", "within", "inside", "based", "representing")
 
 // statementNouns are things that speak for whoever issued them.
 var statementNouns = set("statement", "statements", "release", "memo", "letter", "report", "filing", "post")
