@@ -407,7 +407,6 @@ func descriptionHead(s string) string {
 	return head
 }
 
-
 // withSourceChange adds source_changed to c when the sources of before
 // and after differ (xs and ys: their quotations' speakers), raising c's
 // severity to high when the claim lost every source.
