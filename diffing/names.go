@@ -534,7 +534,12 @@ func roleChanged(p, q quoteFrag, x, y string) bool {
 		return false
 	}
 	if rp != "" && rq != "" {
-		return true
+		// The same words, set off by commas in one version and run into
+		// the name in the other: "UK Deputy Chief Veterinary Officer, Dr
+		// Richard Irvine, said" → "UK Deputy Chief Veterinary Officer Dr
+		// Richard Irvine said".
+		cp, cq := roleCore(p.role), roleCore(q.role)
+		return cp == "" || cq == "" || !hasWord(roleKey(y), cp) || !hasWord(roleKey(x), cq)
 	}
 	last := lastField(q.speaker)
 	return last != "" && nameLike(q.speaker) && strings.Contains(x, lastField(p.speaker)) && strings.Contains(y, last)
@@ -558,12 +563,22 @@ func roleWords(r string) []string {
 			continue
 		}
 		w = strings.Trim(w, ",.;:()")
-		if w == "" || lowerEq(w, "the") {
+		if w == "" || lowerEq(w, "the") || honorifics.has(w) {
 			continue
 		}
 		out = append(out, w)
 	}
 	return out
+}
+
+// honorifics are titles of courtesy, not of office: "Dr" before a name
+// is no role.
+var honorifics = set("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Dr.", "Prof", "Prof.", "Sir", "Dame")
+
+// roleCore is a role's words (roleWords) folded, as roleKey folds a
+// sentence.
+func roleCore(r string) string {
+	return roleKey(strings.Join(roleWords(r), " "))
 }
 
 // sameRoleWords compares role words in order, a word in capitals matching
