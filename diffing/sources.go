@@ -27,6 +27,10 @@ var firstPersons = set("i", "we", "you")
 // unnamedSources attribute a claim to reports nobody is named for.
 var unnamedSources = set("reportedly", "purportedly")
 
+// infoNouns are what a claim may be "based on" as its source.
+var infoNouns = set("information", "communication", "communications", "data", "figures", "statistics",
+	"reports", "report", "intelligence", "accounts", "testimony", "estimates", "advice", "briefing", "briefings")
+
 // unnamedSource is the source of a claim a passive attributes to no one
 // ("it is understood that", "he is said to have"), which compares equal
 // to the unnamedSources.
@@ -95,6 +99,13 @@ func sources(s string, headline bool) []string {
 			switch {
 			case unnamedSources.hasLower(w):
 				out = append(out, strings.ToLower(w))
+			case lowerEq(w, "based") && v+2 < len(toks) && lowerEq(at.tx(toks[v+1]), "on"):
+				// "based on communication from Greenpeace", "based on
+				// figures from the ONS": the information is the source;
+				// "based on the plan" names none.
+				if ph := at.basisAt(toks, v+2); infoNouns.hasLower(descriptionHead(ph)) {
+					add(ph)
+				}
 			case lowerEq(w, "according") && v+2 < len(toks) && lowerEq(at.tx(toks[v+1]), "to"):
 				if name := at.nameStartingAt(toks, v+2); name != "" {
 					add(name)
@@ -239,6 +250,24 @@ func (at *attributor) sourceOf(toks []word, v int) string {
 func (at *attributor) phraseAt(toks []word, i int) string {
 	j := i
 	for j < len(toks) && !toks[j].punct && j-i < 7 {
+		j++
+	}
+	if j == i || j-i > 6 {
+		return ""
+	}
+	return at.text[toks[i].start:toks[j-1].end]
+}
+
+// basisAt returns the noun phrase starting at toks[i] that a claim is
+// "based on", up to punctuation, a clause or a verb ("radio communication
+// from Greenpeace is that…"), if it has at most six words.
+func (at *attributor) basisAt(toks []word, i int) string {
+	j := i
+	for j < len(toks) && !toks[j].punct && j-i < 7 {
+		w := at.tx(toks[j])
+		if descriptionStops.hasLower(w) || auxiliaries.hasLower(w) || sourceVerbs.hasLower(w) {
+			break
+		}
 		j++
 	}
 	if j == i || j-i > 6 {
@@ -447,7 +476,8 @@ func touchesSource(ops []Op) bool {
 		}
 		for w := range strings.FieldsFuncSeq(op.Text, notWordRune) {
 			if startsUpper(w) || sourceVerbs.hasLower(w) || isRole(w) || orgNouns.hasLower(w) || statementNouns.hasLower(w) ||
-				unnamedSources.hasLower(w) || lowerEq(w, "according") || speakingPronouns.hasLower(w) {
+				unnamedSources.hasLower(w) || lowerEq(w, "according") || lowerEq(w, "based") || infoNouns.hasLower(w) ||
+				speakingPronouns.hasLower(w) {
 				return true
 			}
 		}
@@ -459,7 +489,7 @@ func touchesSource(ops []Op) bool {
 // dash of a headline's "- governor"); a sentence holding none has no
 // source, and is not read for one.
 var sourceCues = []string{"say", "said", "tell", "told", "stat", "claim", "report", "underst", "confirm",
-	"alleg", "learn", "according", "purported", " - ", " – ", " — "}
+	"alleg", "learn", "according", "purported", "based on", " - ", " – ", " — "}
 
 // mayHaveSource reports whether s holds a source cue, in any case.
 func mayHaveSource(s string) bool {
