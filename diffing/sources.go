@@ -27,6 +27,31 @@ var firstPersons = set("i", "we", "you")
 // unnamedSources attribute a claim to reports nobody is named for.
 var unnamedSources = set("reportedly", "purportedly")
 
+// isAcronym reports whether w is written in capitals, two or more:
+// "UK", "UKHSA".
+func isAcronym(w string) bool {
+	return len(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w
+}
+
+// issueVerbs make their subject the source of the statement they
+// issue: "X issued a statement", "X delivered these remarks".
+var issueVerbs = set("issue", "issues", "issued", "deliver", "delivers", "delivered", "release", "releases",
+	"released", "publish", "publishes", "published", "make", "makes", "made", "give", "gives", "gave")
+
+// statementAhead reports whether a statement noun is the object that
+// starts at toks[i], after at most three words: "a joint statement",
+// "these statements", "a written ministerial statement".
+func (at *attributor) statementAhead(toks []word, i int) bool {
+	for j := i; j < len(toks) && j < i+4 && !toks[j].punct; j++ {
+		if w := at.tx(toks[j]); statementNouns.hasLower(w) || lowerEq(w, "remarks") {
+			return true
+		} else if descriptionStops.hasLower(w) || sourceVerbs.hasLower(w) {
+			return false
+		}
+	}
+	return false
+}
+
 // infoNouns are what a claim may be "based on" as its source.
 var infoNouns = set("information", "communication", "communications", "data", "figures", "statistics",
 	"reports", "report", "intelligence", "accounts", "testimony", "estimates", "advice", "briefing", "briefings")
@@ -99,6 +124,24 @@ func sources(s string, headline bool) []string {
 			switch {
 			case unnamedSources.hasLower(w):
 				out = append(out, strings.ToLower(w))
+			case issueVerbs.hasLower(w) && at.statementAhead(toks, v+1):
+				// "Julian Braithwaite delivered these statements", "the
+				// council has issued a statement": who issues a statement
+				// is the source of what it says.
+				add(at.sourceOf(toks, v))
+			case (statementNouns.has(w) || headline && statementNouns.hasLower(w)) && v > 0 && !toks[v-1].punct && startsUpper(at.tx(toks[v-1])) &&
+				!at.speechAhead(toks, v+1) && !(v+1 < len(toks) && sourceVerbs.hasLower(at.tx(toks[v+1]))):
+				// "UK statements during the TRIPS Council", "a White House
+				// statement on…": the statement's issuer is the source
+				// (with a verb, sourceOf reads it: "a White House
+				// statement said").
+				// One capitalised word is an issuer only in capitals ("UK
+				// statements"): "Joint statement" is a title, and so is a
+				// "Statement" in capitals in a sentence ("E3 Statement on
+				// the JCPoA: Response to…"); a headline's case says nothing.
+				if n := at.nameEndingAt(toks, v-1); strings.Contains(n, " ") || isAcronym(n) {
+					add(n)
+				}
 			case lowerEq(w, "based") && v+2 < len(toks) && lowerEq(at.tx(toks[v+1]), "on"):
 				// "based on communication from Greenpeace", "based on
 				// figures from the ONS": the information is the source;
@@ -167,9 +210,10 @@ func (at *attributor) nameRunAt(toks []word, i int) string {
 
 // sourceOf reads the source of the verb toks[v]: its subject ("police
 // said", "the BBC understands", "a report says", "sources told the
-// paper") or, after a comma, what follows it ("…, says Kenya").
+// paper") or, after a comma, what follows it ("…, says Kenya"; not for
+// an issueVerb: "X, the ambassador, delivered these statements").
 func (at *attributor) sourceOf(toks []word, v int) string {
-	if v > 0 && at.tx(toks[v-1]) == "," && v+1 < len(toks) {
+	if v > 0 && at.tx(toks[v-1]) == "," && v+1 < len(toks) && !issueVerbs.hasLower(at.tx(toks[v])) {
 		if name := at.nameStartingAt(toks, v+1); name != "" {
 			return name
 		}
@@ -489,7 +533,7 @@ func touchesSource(ops []Op) bool {
 // dash of a headline's "- governor"); a sentence holding none has no
 // source, and is not read for one.
 var sourceCues = []string{"say", "said", "tell", "told", "stat", "claim", "report", "underst", "confirm",
-	"alleg", "learn", "according", "purported", "based on", " - ", " – ", " — "}
+	"alleg", "learn", "according", "purported", "based on", "statement", "remarks", " - ", " – ", " — "}
 
 // mayHaveSource reports whether s holds a source cue, in any case.
 func mayHaveSource(s string) bool {
