@@ -80,6 +80,9 @@ type attributor struct {
 	// lastUnknown is where the last person or subject of unknown gender
 	// was named (-1: none).
 	lastUnknown int
+	// post is the post-nominals of the last name read ("QC MP"), which
+	// its role holds too.
+	post string
 	// role is the role or description the attribution being read gives
 	// its speaker: the titles before the name ("Secretary of State") or
 	// an appositive ("Ann Kerr, the council's press officer, said").
@@ -472,10 +475,10 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			if q.Start < sp.Start {
 				continue // opened in an earlier sentence we did not see (cannot happen for sorted input)
 			}
-			at.role = ""
+			at.role, at.post = "", ""
 			name, verb, ok := at.after(s, sents, *q, top, sp, toks)
 			if !ok {
-				at.role = ""
+				at.role, at.post = "", ""
 				name, verb, ok = at.before(toks, q.Start)
 			}
 			if name != "" {
@@ -494,7 +497,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 		}
 		if introduces(s, sp) {
 			at.afterWords = at.outsideFrom(sp.Start, sp.End, top, 0, at.afterWords[:0])
-			at.role = ""
+			at.role, at.post = "", ""
 			if name, _, _ := at.before(at.afterWords, sp.End); name != "" {
 				intros = append(intros, intro{end: sp.End, speaker: name, role: at.role})
 			}
@@ -649,6 +652,8 @@ func (at *attributor) nameEndingAt(toks []word, i int) string {
 			at.role = at.text[r.start : r.start+k+len(r.words[n-1])]
 		}
 	}
+	at.post = postNominals(r.words)
+	at.role = at.withPost(at.role)
 	name, ok := personName(r.words, at.known)
 	if !ok {
 		name = cleanName(r.words)
@@ -658,6 +663,36 @@ func (at *attributor) nameEndingAt(toks []word, i int) string {
 		at.addMention(r.start, name) // a named speaker is a person from now on
 	}
 	return name
+}
+
+// postNominals are the letters after a name that say what the person is
+// ("QC MP" of "Michael Ellis QC MP"), not which person (Jr, III).
+func postNominals(ws []string) string {
+	n := len(ws)
+	for n > 1 && suffixes.has(ws[n-1]) {
+		n--
+	}
+	k := n
+	for k < len(ws) && generational.has(ws[k]) {
+		k++
+	}
+	return strings.Join(ws[k:], " ")
+}
+
+// generational are the suffixes that tell people apart: part of a name,
+// not of a role.
+var generational = set("Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV")
+
+// withPost is the role r with the speaker's post-nominals (at.post): "QC
+// MP, Minister for the Cabinet Office".
+func (at *attributor) withPost(r string) string {
+	switch {
+	case at.post == "":
+		return r
+	case r == "":
+		return at.post
+	}
+	return at.post + ", " + r
 }
 
 // leadingName reads "Mark Chapman, the SIA’s Criminal Investigations
@@ -681,7 +716,7 @@ func (at *attributor) leadingName(toks []word, lead nameRun, i int) (name, role 
 	}
 	role = at.role
 	if r := at.appositive(toks, j+2, end); r != "" {
-		role = r
+		role = at.withPost(r)
 	}
 	return name, role, true
 }
@@ -800,7 +835,7 @@ func (at *attributor) commaSubject(toks []word, i int) (name string, desc, ok bo
 		}
 		if name := at.speakerAt(toks, c-1); name != "" {
 			if r := at.appositive(toks, c+1, i); r != "" {
-				at.role = r
+				at.role = at.withPost(r)
 			}
 			return name, false, true
 		}
@@ -933,7 +968,7 @@ func (at *attributor) subjectVerb(toks []word, i int) (name, verb string, ok boo
 	}
 	name = at.speakerAt(toks, j)
 	if role != "" {
-		at.role = role
+		at.role = at.withPost(role)
 	}
 	// A pronoun that resolves to no one leaves the sentence before the
 	// quotation to say who spoke: "Sheinbaum told reporters: '…,' she said."
