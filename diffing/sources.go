@@ -19,8 +19,9 @@ import (
 // Verbs that report what someone did or thought ("warned", "admitted")
 // are the story's events, not its sources.
 var sourceVerbs = set("say", "says", "said", "saying", "tell", "tells", "told", "telling", "state", "states",
-	"stated", "claim", "claims", "claimed", "report", "reports", "reported", "understand", "understands",
-	"understood", "confirm", "confirms", "confirmed", "allege", "alleges", "alleged", "learned", "learnt")
+	"stated", "stating", "claim", "claims", "claimed", "claiming", "report", "reports", "reported", "reporting",
+	"understand", "understands", "understood", "confirm", "confirms", "confirmed", "confirming", "allege",
+	"alleges", "alleged", "alleging", "learned", "learnt")
 
 var firstPersons = set("i", "we", "you")
 
@@ -220,6 +221,22 @@ func (at *attributor) sourceOf(toks []word, v int) string {
 		if desc := at.descriptionAt(toks, v+1); desc != "" {
 			return desc
 		}
+	}
+	if v > 1 && at.tx(toks[v-1]) == "," && strings.HasSuffix(strings.ToLower(at.tx(toks[v])), "ing") {
+		// "The administration has acknowledged this difficulty, stating
+		// that…": the participle's subject opens the sentence, a name
+		// or a description ("Pentagon officials").
+		k := 0
+		for k < v && !toks[k].punct && startsUpper(at.tx(toks[k])) {
+			k++
+		}
+		if k < v && speaksAs(at.tx(toks[k])) {
+			return at.descriptionAt(toks, 0)
+		}
+		if name := at.nameStartingAt(toks, 0); name != "" {
+			return name
+		}
+		return at.descriptionAt(toks, 0)
 	}
 	i := v - 1
 	passive := false

@@ -49,6 +49,9 @@ func TestSources(t *testing.T) {
 		{"UK statements during the TRIPS Council.", []string{"UK"}},
 		{"The company made a profit of £3 million.", nil},
 		{"Joint statement on the talks.", nil},
+		// A participle after a comma reports its sentence's subject.
+		{"Pentagon officials have acknowledged this difficulty, stating that they are still developing tools.", []string{"Pentagon officials"}},
+		{"Sheinbaum rejected the plan on Monday, saying the participation of U.S. forces is not necessary.", []string{"Sheinbaum"}},
 		// A body's possessive heads no description of a source.
 		{"Read the Forestry Commission’s decision on this proposal in the outcome summary report held on another website.", nil},
 		// A trailing dash is a source in a headline only.
