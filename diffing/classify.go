@@ -200,7 +200,9 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			c.Speaker = q.speaker
 		}
 	}
-	if touchesSource(c.Ops) {
+	// A line introducing a block quote ("Ann Kerr said in a statement:")
+	// gives the quote its speaker: its changes are the quote's kinds.
+	if touchesSource(c.Ops) && s.intro == nil && t.intro == nil {
 		c = withSourceChange(c, s.text, t.text, s.speakers(), t.speakers()) // claims keep their sources
 	}
 	for _, k := range c.Kinds {

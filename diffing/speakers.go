@@ -498,7 +498,11 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 		if introduces(s, sp) {
 			at.afterWords = at.outsideFrom(sp.Start, sp.End, top, 0, at.afterWords[:0])
 			at.role, at.post = "", ""
-			if name, _, _ := at.before(at.afterWords, sp.End); name != "" {
+			name, _, _ := at.before(at.afterWords, sp.End)
+			if name == "" {
+				name = at.statementBy(at.afterWords)
+			}
+			if name != "" {
 				intros = append(intros, intro{end: sp.End, speaker: name, role: at.role})
 			}
 		}
@@ -514,6 +518,30 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 	}
 	return intros
 }
+
+// statementBy reads the speaker of a line that introduces a block quote
+// without a verb: "Statement by the governments of …:", "Joint statement
+// from Ann Kerr:", "Comment from a council spokesperson:".
+func (at *attributor) statementBy(toks []word) string {
+	for j := 1; j < len(toks) && j < 4 && !toks[j].punct; j++ {
+		w := at.tx(toks[j])
+		if !lowerEq(w, "by") && !lowerEq(w, "from") {
+			continue
+		}
+		if p := at.tx(toks[j-1]); !statementNouns.hasLower(p) && !introNouns.hasLower(p) {
+			return ""
+		}
+		if name := at.nameStartingAt(toks, j+1); name != "" {
+			return name
+		}
+		return at.descriptionAt(toks, j+1)
+	}
+	return ""
+}
+
+// introNouns, with statementNouns, open a line that gives a block quote
+// its speaker: "Comment from …:".
+var introNouns = set("comment", "comments", "remarks", "message", "speech", "quote", "quotes")
 
 // intro is the speaker of a line introducing a block quote.
 type intro struct {
@@ -1001,7 +1029,7 @@ var roleNouns = set("spokesperson", "spokespersons", "spokespeople", "spokesman"
 	"lawmaker", "lawmakers", "legislator", "legislators", "person", "people", "man", "men", "woman",
 	"women", "president", "secretary", "director", "chief", "chairman", "chairwoman", "governor",
 	"mayor", "ambassador", "general", "commander", "judge", "prosecutor", "prosecutors", "police",
-	"department", "agency", "government", "administration", "embassy", "office", "executive",
+	"department", "agency", "government", "governments", "administration", "embassy", "office", "executive",
 	"executives", "employee", "employees", "staffer", "staffers", "worker", "workers", "activist",
 	"activists", "critic", "critics", "supporter", "supporters", "researcher", "researchers",
 	"scientist", "scientists", "doctor", "doctors", "negotiator", "negotiators", "envoy", "envoys",
