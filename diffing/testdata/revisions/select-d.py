@@ -27,11 +27,14 @@ filter is a neutral text test; it knows nothing of redline.
   6. Every other pair with a changed word is tier 4: only 53 pairs pass 4
      and 5, fewer than the labelling budget, and these pairs still measure
      every report's precision (a report of a source where no cue changed).
-  7. Order: first the pairs where some touching run is SMALL (at most SMALL
+  7. The few remaining pairs (no changed word: only punctuation, case or
+     spacing differ) are tier 5, so that every pair no other set labels is
+     labelled; they measure copy-edit handling.
+  8. Order: first the pairs where some touching run is SMALL (at most SMALL
      words on each side: an edit inside a sentence, where a source, speaker or
      role change lives), in index order; then the other pairs selected by 4
      (only whole added/removed passages touch a cue), in index order; then
-     tier 3, then tier 4, each in index order.
+     tier 3, then tier 4, then tier 5, each in index order.
 
 Every selected pair is labelled in this order, skipping none, with the full
 schema of labels-brief.md.
@@ -101,7 +104,7 @@ def touches(toks, lo, hi, cues):
 
 
 def classify(d):
-    """None, or (tier, touching words) for a pair."""
+    """(tier, touching words) for a pair."""
     a = tokens(d["title_old"], d["text_old"])
     b = tokens(d["title_new"], d["text_new"])
     ca, cb = cue_positions(a), cue_positions(b)
@@ -118,7 +121,7 @@ def classify(d):
             return 3, []
         if any(op != "equal" for op, *_ in sm.get_opcodes()):
             return 4, []
-        return None
+        return 5, []
     tier = 1 if any(h[0] for h in hits) else 2
     return tier, hits
 
