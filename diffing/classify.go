@@ -161,7 +161,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	}
 
 	sepOnly := separatorOnly(s.text, t.text)
-	if touchesFigure(c.Ops) && !sepOnly {
+	if touchesFigure(c.Ops) && !sepOnly && !slipsOnly(c.Ops) {
 		if gone, added := diffFigures(figuresOutsideAsides(s.text, c.Ops, OpDelete), figuresOutsideAsides(t.text, c.Ops, OpInsert)); len(gone)+len(added) > 0 {
 			kinds[NumberChanged] = true
 			c.Figures = pairFigures(gone, added)
@@ -170,7 +170,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	// Negations, hedges and names can only change where words changed:
 	// the sentences are scanned for them only then.
 	neg, hedge, caps := editedWords(c.Ops)
-	if neg {
+	if neg && !slipsOnly(c.Ops) {
 		if gone, added := multisetDiff(Negations(s.text), Negations(t.text), negationKey); len(gone)+len(added) > 0 &&
 			!negationsQuoted(s.text, t.text, c.Quotes) && !negationsInClauses(c.Ops) {
 			kinds[NegationChanged] = true
@@ -397,7 +397,7 @@ func typoFix(del, ins string, maxDist int) bool {
 	}
 	for x := range wd {
 		d, i := fold(wd[x]), fold(wi[x])
-		if d == i {
+		if d == i || nonWordSlip(wd[x], wi[x]) {
 			continue
 		}
 		if hasDigit(d) || hasDigit(i) {
