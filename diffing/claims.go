@@ -104,16 +104,20 @@ func entities(s string, known func(string) bool) []string {
 
 var weekdays = set("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-// calendarOnly reports whether every word is a month or a weekday.
+// calendarOnly reports whether every word is a month, a weekday or a
+// time zone written in capitals ("CET" → "CEST": the time's, not a name).
 func calendarOnly(ws []string) bool {
 	for _, w := range ws {
 		lw := strings.ToLower(strings.TrimSuffix(w, "."))
-		if !months.has(lw) && !weekdays.has(lw) {
+		if !months.has(lw) && !weekdays.has(lw) && !(timeZones.has(lw) && strings.ToUpper(w) == w) {
 			return false
 		}
 	}
 	return true
 }
+
+var timeZones = set("gmt", "bst", "utc", "cet", "cest", "eet", "eest", "wet", "west", "est", "edt", "cst", "cdt",
+	"mst", "mdt", "pst", "pdt", "akst", "akdt", "hst", "ist", "jst", "kst", "aest", "aedt", "awst", "msk", "hkt", "sgt")
 
 // ClaimsOf extracts the claims of s.
 func ClaimsOf(s string) Claims {

@@ -696,7 +696,14 @@ func dekChange(before, after string) Change {
 	c := lineChange(DekChanged, before, after)
 	c.Paragraph = -1
 	if lineTypo(c, before, after) {
-		c.Kinds = []Kind{Cosmetic} // "Laninjo-Hughes" → "Labinjo-Hughes", as in a headline
+		if slices.Contains(c.Kinds, EntityChanged) {
+			// A person's name corrected ("Arthur Laninjo-Hughes" → "Arthur
+			// Labinjo-Hughes"), as in the body; a dek is not in title
+			// case, so its names can be told from its words.
+			c.Kinds, c.Figures = []Kind{EntityChanged}, nil
+		} else {
+			c.Kinds = []Kind{Cosmetic} // a slip in a word, as in a headline
+		}
 	}
 	return c
 }

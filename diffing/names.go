@@ -596,12 +596,51 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 			i--
 		}
 	}
+	// A name respelled by a slip ("Lithunia" → "Lithuania", "Bexit" →
+	// "Brexit") names the same place or thing. A person's name is kept:
+	// a name corrected may name someone else (issue 17: "a defendant's
+	// name corrected is exactly what watchers want").
+	for i := 0; i < len(gone); i++ {
+		k := slices.IndexFunc(added, func(a string) bool { return respelled(gone[i], a) })
+		if k >= 0 {
+			added = slices.Delete(slices.Clone(added), k, k+1)
+			gone = slices.Delete(slices.Clone(gone), i, i+1)
+			i--
+		}
+	}
 	if len(gone) > 0 && len(added) > 0 && sameWordBag(gone, added) {
 		// The same words cut into other names: "Infrastructure (PSTI)
 		// Bill" → "Infrastructure Bill (PSTI)".
 		return nil, nil
 	}
 	return gone, added
+}
+
+// respelled reports whether the names x and y differ by a slip in one
+// word (one letter added, dropped, changed or two swapped, in words of
+// four letters or more) and neither reads as a person's name.
+func respelled(x, y string) bool {
+	wx, wy := strings.Fields(x), strings.Fields(y)
+	if len(wx) != len(wy) {
+		return false
+	}
+	slips := 0
+	for i := range wx {
+		if wx[i] == wy[i] {
+			continue
+		}
+		rx, ry := []rune(wx[i]), []rune(wy[i])
+		if len(rx) < 4 || len(ry) < 4 || hasDigit(wx[i]) || hasDigit(wy[i]) || editDistance(rx, ry) > 1 {
+			return false
+		}
+		slips++
+	}
+	if slips != 1 {
+		return false
+	}
+	_, px := personName(wx, nil)
+	_, py := personName(wy, nil)
+	return !px && !py
 }
 
 // titledSame reports whether x and y name one person, one of them with a
