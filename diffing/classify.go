@@ -172,7 +172,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	neg, hedge, caps := editedWords(c.Ops)
 	if neg && !slipsOnly(c.Ops) {
 		if gone, added := multisetDiff(Negations(s.text), Negations(t.text), negationKey); len(gone)+len(added) > 0 &&
-			!negationsQuoted(s.text, t.text, c.Quotes) && !negationsInClauses(c.Ops) {
+			!negationsQuoted(s.text, t.text, c.Quotes) && !negationsInClauses(c.Ops) && !negationAsPrefix(gone, added, s.text, t.text, c.Ops) {
 			kinds[NegationChanged] = true
 		}
 	}
@@ -684,9 +684,10 @@ func copyEditSuspect(kinds map[Kind]bool) bool {
 }
 
 // negationKey compares negations so that a contraction's "n't" is the
-// "not" it stands for: "doesn't" → "does not" changes no negation.
+// "not" it stands for: "doesn't" → "does not" changes no negation, nor
+// does "not able" → "unable".
 func negationKey(n string) string {
-	if strings.HasSuffix(n, "n't") || n == "cannot" || n == "no longer" {
+	if strings.HasSuffix(n, "n't") || n == "cannot" || n == "no longer" || n == "unable" {
 		// "will not be possible" → "will no longer be possible": the same
 		// claim denied.
 		return "not"
@@ -716,6 +717,48 @@ func negationsInClauses(ops []Op) bool {
 		}
 	}
 	return true
+}
+
+// negationAsPrefix reports whether the only negations that changed are
+// "not"s written into a prefix, or out of one: "DSPs not headquartered in
+// the UK" → "non-UK based DSPs", "is not safe" → "is unsafe". The claim
+// is denied as before. A "non-" word counts for any "not"; an "un-" word
+// only for the word the "not" denied ("safe", "unsafe").
+func negationAsPrefix(gone, added []string, s, t string, ops []Op) bool {
+	if len(gone) > 0 && len(added) > 0 {
+		return false
+	}
+	nots, from, edited := gone, s, OpInsert
+	if len(added) > 0 {
+		nots, from, edited = added, t, OpDelete
+	}
+	for _, n := range nots {
+		if n != "not" {
+			return false
+		}
+	}
+	denied := map[string]bool{}
+	ws := words(from)
+	for i := 0; i+1 < len(ws); i++ {
+		if fold(ws[i]) == "not" {
+			denied[fold(ws[i+1])] = true
+		}
+	}
+	prefixed := 0
+	for _, op := range ops {
+		if op.Op != edited {
+			continue
+		}
+		for _, w := range words(op.Text) {
+			f := fold(w)
+			if rest, ok := strings.CutPrefix(f, "non"); ok && rest != "" && (rest[0] == '-' || strings.HasPrefix(rest, "‑")) {
+				prefixed++
+			} else if rest, ok := strings.CutPrefix(f, "un"); ok && denied[rest] {
+				prefixed++
+			}
+		}
+	}
+	return prefixed >= len(nots)
 }
 
 // clauseWords is the fewest words of an edited run read as a clause of
