@@ -181,6 +181,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			kinds[HedgeChanged] = true
 		}
 	}
+	var entGone, entAdded []string // the names an entity change swapped
 	if caps {
 		gone, added := multisetDiff(entities(s.text, nameOld), entities(t.text, nameNew), entityKey)
 		gone, added = dropSameNames(gone, added, s.text, t.text)
@@ -190,15 +191,24 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 		}
 		if len(gone) > 0 && len(added) > 0 {
 			kinds[EntityChanged] = true
+			entGone, entAdded = gone, added
 		}
 	}
+	var rolesBefore, rolesAfter []string
 	if s.intro != nil && t.intro != nil {
 		p := quoteFrag{speaker: s.intro.speaker, role: s.intro.role}
 		q := quoteFrag{speaker: t.intro.speaker, role: t.intro.role}
 		if roleChanged(p, q, s.text, t.text) {
 			kinds[SpeakerRoleChanged] = true // "Ann Kerr, the council's press officer, said:" before a block quote
 			c.Speaker = q.speaker
+			rolesBefore, rolesAfter = append(rolesBefore, p.role), append(rolesAfter, q.role)
 		}
+	}
+	if kinds[EntityChanged] && kinds[SpeakerRoleChanged] && namesInRoles(entGone, entAdded, rolesBefore, rolesAfter, c.Quotes) {
+		// "Dr Meera Chand, Director, UKHSA" → "…, Director of Clinical
+		// and Emerging Infections": the names are the role's, whose
+		// change speaker_role_changed reports.
+		delete(kinds, EntityChanged)
 	}
 	if touchesSource(c.Ops) {
 		c = withSourceChange(c, s.text, t.text, s.speakers(), t.speakers()) // claims keep their sources
@@ -233,6 +243,27 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 		c.Kinds = append(c.Kinds, k)
 	}
 	return c
+}
+
+// namesInRoles reports whether the names an edit dropped, or those it
+// added, all stand in a speaker's role that changed: in the roles before
+// (of the introduction, or of a quotation) for those dropped, after for
+// those added.
+func namesInRoles(gone, added, before, after []string, qs []QuoteChange) bool {
+	for _, q := range qs {
+		if q.BeforeRole != "" || q.AfterRole != "" {
+			before, after = append(before, q.BeforeRole), append(after, q.AfterRole)
+		}
+	}
+	within := func(names, roles []string) bool {
+		for _, n := range names {
+			if !slices.ContainsFunc(roles, func(r string) bool { return r != "" && strings.Contains(r, n) }) {
+				return false
+			}
+		}
+		return true
+	}
+	return within(gone, before) || within(added, after)
 }
 
 // editedWords looks at the words an edit deleted or inserted and reports

@@ -597,11 +597,12 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 		}
 	}
 	// A name respelled by a slip ("Lithunia" → "Lithuania", "Bexit" →
-	// "Brexit") names the same place or thing. A person's name is kept:
+	// "Brexit") names the same place or thing, and so does a place's
+	// adjective ("Ukrainian nationals" → "people fleeing Ukraine"). A person's name is kept:
 	// a name corrected may name someone else (issue 17: "a defendant's
 	// name corrected is exactly what watchers want").
 	for i := 0; i < len(gone); i++ {
-		k := slices.IndexFunc(added, func(a string) bool { return respelled(gone[i], a) })
+		k := slices.IndexFunc(added, func(a string) bool { return respelled(gone[i], a) || demonym(gone[i], a) || demonym(a, gone[i]) })
 		if k >= 0 {
 			added = slices.Delete(slices.Clone(added), k, k+1)
 			gone = slices.Delete(slices.Clone(gone), i, i+1)
@@ -642,6 +643,34 @@ func respelled(x, y string) bool {
 	_, py := personName(wy, nil)
 	return !px && !py
 }
+
+// demonym reports whether the one-word name x is the adjective of the
+// one-word place y: "Ukrainian" of "Ukraine", "Mexican" of "Mexico",
+// "Nigerian" of "Nigeria", "Brazilian" of "Brazil". They share a stem of
+// five letters at least, and what follows it is an adjective's ending in
+// x and a place's in y. A place in "-ia" takes "-n" only when it is
+// longer than a given name ("Julia", "Julian" are two people).
+func demonym(x, y string) bool {
+	if strings.ContainsRune(x, ' ') || strings.ContainsRune(y, ' ') {
+		return false
+	}
+	if len(y) >= 6 && strings.HasSuffix(y, "ia") && x == y+"n" {
+		return true
+	}
+	n := 0
+	for n < len(x) && n < len(y) && x[n] == y[n] {
+		n++
+	}
+	if n < 5 {
+		return false
+	}
+	return demonymEndings.has(x[n:]) && placeEndings.has(y[n:])
+}
+
+var (
+	demonymEndings = set("ian", "an", "ish", "ese", "i", "ean", "ic")
+	placeEndings   = set("", "e", "a", "ia", "y", "and", "o")
+)
 
 // titledSame reports whether x and y name one person, one of them with a
 // title that says it is a person: "Secretary Locsin" and "Foreign
