@@ -599,8 +599,8 @@ func figureWordsAround(i string) bool {
 
 func hasVowel(w string) bool { return strings.ContainsAny(w, "aeiouyAEIOUY") }
 
-// slipsOnly reports whether every edit of ops replaces words by words, and
-// each changed word is a nonWordSlip: "tp to 130,000" → "up to 130,000"
+// slipsOnly reports whether every edit of ops replaces one word by
+// another, and each is a nonWordSlip: "tp to 130,000" → "up to 130,000"
 // reads the same to anyone, so no figure, negation or claim moved.
 func slipsOnly(ops []Op) bool {
 	slips := 0
@@ -611,19 +611,14 @@ func slipsOnly(ops []Op) bool {
 		if ops[k].Op != OpDelete || k+1 == len(ops) || ops[k+1].Op != OpInsert {
 			return false
 		}
-		wd, wi := words(ops[k].Text), words(ops[k+1].Text)
-		if len(wd) != len(wi) {
+		// A slip's word is short and alone in its op: trimmed, the texts
+		// are the words, with no tokenizing (this runs on every edit
+		// near a figure).
+		d, i := strings.TrimSpace(ops[k].Text), strings.TrimSpace(ops[k+1].Text)
+		if len(d) > 4 || len(i) > 5 || !nonWordSlip(d, i) {
 			return false
 		}
-		for x := range wd {
-			if wd[x] == wi[x] {
-				continue
-			}
-			if !nonWordSlip(wd[x], wi[x]) {
-				return false
-			}
-			slips++
-		}
+		slips++
 		k++
 	}
 	return slips > 0

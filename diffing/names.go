@@ -621,6 +621,9 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 // word (one letter added, dropped, changed or two swapped, in words of
 // four letters or more) and neither reads as a person's name.
 func respelled(x, y string) bool {
+	if d := len(x) - len(y); d > 4 || d < -4 || strings.Count(x, " ") != strings.Count(y, " ") {
+		return false // more than one letter apart, or not as many words: no fields to split
+	}
 	wx, wy := strings.Fields(x), strings.Fields(y)
 	if len(wx) != len(wy) {
 		return false
