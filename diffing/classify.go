@@ -226,6 +226,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			delete(kinds, k)
 		}
 		c.Figures = nil
+		c.Severity = SeverityNone // a source "dropped" raised it: the kinds left say what it is
 		if len(kinds) == 0 {
 			kinds[Cosmetic] = true
 		}
@@ -692,9 +693,11 @@ func mixedScript(w string) (string, bool) {
 }
 
 // copyEditKinds are the kinds a copy-edit can seem to make: they are
-// dropped when the two sentences differ only by copy-editing.
+// dropped when the two sentences differ only by copy-editing. A source or
+// a role respelled ("The adviser said" → "The advisor said", "I'm told"
+// → "I am told") names the same source and role.
 var copyEditKinds = []Kind{QuoteChanged, QuoteAdded, QuoteRemoved, NumberChanged, NegationChanged,
-	HedgeChanged, EntityChanged, SentenceChanged}
+	HedgeChanged, EntityChanged, SentenceChanged, SourceChanged, SpeakerRoleChanged}
 
 // copyEditSuspect reports whether the kinds found may come from a
 // copy-edit: none at all (the edit would be a changed sentence) or one of
