@@ -112,6 +112,7 @@ func appendWordsKey(b *strings.Builder, s string) {
 		if articles.has(w) || listLabel(s, int(t.start), int(t.end)) || definedAcronym(s, toks, k) {
 			continue
 		}
+		w = plainWord(w)
 		if !hasHyphen(w) {
 			b.WriteString(spellingKey(expandContraction(w)))
 			continue
@@ -191,6 +192,19 @@ func bracketed(s string, t token) bool {
 // acronymLinks are the small words an acronym skips ("Department for
 // Education" is DfE, "Product Security and Telecommunications" PST).
 var acronymLinks = set("and", "for", "the", "on", "in", "&")
+
+// plainWord is a folded word without the marks that style it: the full
+// stops of an abbreviation ("u.s" is "us") and the "'s" of a possessive
+// after an s ("the NHS's staff" is "the NHS' staff").
+func plainWord(w string) string {
+	if strings.IndexByte(w, '.') >= 0 {
+		w = strings.ReplaceAll(w, ".", "")
+	}
+	if strings.HasSuffix(w, "s's") {
+		w = w[:len(w)-2]
+	}
+	return w
+}
 
 func isHyphen(r rune) bool { return r == '-' || r == '‐' || r == '‑' }
 
@@ -281,13 +295,17 @@ func mayBeCopyEdit(ops []Op) bool {
 			if figureish(w) {
 				return true
 			}
-			if rangeWords.has(w) || articles.has(w) || len(w) == 1 || bracketed(op.Text, t) {
-				// "2019/2020" → "2019 to 2020", "the", a list's "b.", an
-				// acronym's "(DfE)": left to copyEditOnly, which reads them
-				// in place.
+			if rangeWords.has(w) || articles.has(w) || bracketed(op.Text, t) {
+				// "2019/2020" → "2019 to 2020", "the", an acronym's
+				// "(DfE)": left to copyEditOnly, which reads them in place.
 				continue
 			}
-			for _, p := range strings.FieldsFunc(w, isHyphen) {
+			if len(w) == 1 {
+				// A list's "b.", an initial of "U.S." (→ "US"): only the
+				// whole key can tell.
+				return true
+			}
+			for _, p := range strings.FieldsFunc(plainWord(w), isHyphen) {
 				k := spellingKey(expandContraction(p))
 				for i := 0; i < len(k); i++ {
 					count[k[i]] += d
