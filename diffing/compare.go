@@ -771,7 +771,7 @@ func lineChange(kind Kind, before, after string) Change {
 	seed := maphash.MakeSeed()
 	s, t := lineSentence(before, seed), lineSentence(after, seed)
 	c := classify(&s, &t, nil, nil)
-	if titleCase(before) || titleCase(after) {
+	if titleCase(before, kind == HeadlineChanged) || titleCase(after, kind == HeadlineChanged) {
 		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == EntityChanged })
 	}
 	if common, total := commonWords(before, after); 4*common < total { // not an edit of before: Dice < 0.5
@@ -833,8 +833,12 @@ func lineSentence(text string, seed maphash.Seed) sentence {
 }
 
 // titleCase reports whether most of a text's longer words are
-// capitalized, as in a headline set in title case.
-func titleCase(s string) bool {
+// capitalized, as in a headline set in title case. A headline is in title
+// case only when all of them are: one in lower case ("… Testing Centre
+// opens in East Lothian") shows a headline in sentence case, whose
+// capitals are names (a county corrected is an entity change). A dek full
+// of names is read as title case, as before.
+func titleCase(s string, headline bool) bool {
 	n, up := 0, 0
 	for i, w := range words(s) {
 		if i == 0 || len(w) < 4 {
@@ -844,6 +848,9 @@ func titleCase(s string) bool {
 		if startsUpper(w) {
 			up++
 		}
+	}
+	if headline {
+		return n > 0 && up == n
 	}
 	return n > 0 && 2*up > n
 }
