@@ -672,6 +672,11 @@ func headlineChange(before, after string) Change {
 	// a figure.
 	typo := lineTypo(c, before, after)
 	switch {
+	case typo && slices.Contains(c.Kinds, EntityChanged):
+		// A person's name corrected in a headline in sentence case
+		// ("official Mathew Rycroft visits" → "official Matthew Rycroft
+		// visits"), as in the dek and the body.
+		c.Kinds, c.Figures = []Kind{EntityChanged}, nil
 	case typo:
 		c.Kinds, c.Figures = []Kind{Cosmetic}, nil
 	case len(c.Kinds) == 1 && c.Kinds[0] == Cosmetic && !copyEditOnly(before, after):
