@@ -676,6 +676,11 @@ func headlineChange(before, after string) Change {
 	// a figure.
 	typo := lineTypo(c, before, after)
 	switch {
+	case typo && slices.Contains(c.Kinds, EntityChanged):
+		// A person's name corrected in a headline in sentence case
+		// ("official Mathew Rycroft visits" → "official Matthew Rycroft
+		// visits"), as in the dek and the body.
+		c.Kinds, c.Figures = []Kind{EntityChanged}, nil
 	case typo:
 		c.Kinds, c.Figures = []Kind{Cosmetic}, nil
 	case len(c.Kinds) == 1 && c.Kinds[0] == Cosmetic && !copyEditOnly(before, after):
@@ -700,7 +705,14 @@ func dekChange(before, after string) Change {
 	c := lineChange(DekChanged, before, after)
 	c.Paragraph = -1
 	if lineTypo(c, before, after) {
-		c.Kinds = []Kind{Cosmetic} // "Laninjo-Hughes" → "Labinjo-Hughes", as in a headline
+		if slices.Contains(c.Kinds, EntityChanged) {
+			// A person's name corrected ("Arthur Laninjo-Hughes" → "Arthur
+			// Labinjo-Hughes"), as in the body; a dek is not in title
+			// case, so its names can be told from its words.
+			c.Kinds, c.Figures = []Kind{EntityChanged}, nil
+		} else {
+			c.Kinds = []Kind{Cosmetic} // a slip in a word, as in a headline
+		}
 	}
 	return c
 }
@@ -803,7 +815,7 @@ func lineChange(kind Kind, before, after string) Change {
 	seed := maphash.MakeSeed()
 	s, t := lineSentence(before, seed), lineSentence(after, seed)
 	c := classify(&s, &t, nil, nil)
-	if titleCase(before) || titleCase(after) {
+	if titleCase(before, kind == HeadlineChanged) || titleCase(after, kind == HeadlineChanged) {
 		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == EntityChanged })
 	}
 	if common, total := commonWords(before, after); 4*common < total { // not an edit of before: Dice < 0.5
@@ -865,8 +877,12 @@ func lineSentence(text string, seed maphash.Seed) sentence {
 }
 
 // titleCase reports whether most of a text's longer words are
-// capitalized, as in a headline set in title case.
-func titleCase(s string) bool {
+// capitalized, as in a headline set in title case. A headline is in title
+// case only when all of them are: one in lower case ("… Testing Centre
+// opens in East Lothian") shows a headline in sentence case, whose
+// capitals are names (a county corrected is an entity change). A dek full
+// of names is read as title case, as before.
+func titleCase(s string, headline bool) bool {
 	n, up := 0, 0
 	for i, w := range words(s) {
 		if i == 0 || len(w) < 4 {
@@ -876,6 +892,9 @@ func titleCase(s string) bool {
 		if startsUpper(w) {
 			up++
 		}
+	}
+	if headline {
+		return n > 0 && up == n
 	}
 	return n > 0 && 2*up > n
 }
