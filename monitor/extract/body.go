@@ -121,25 +121,83 @@ func strip(root *html.Node, remove []Selector, dl deadline, ex *explainer) error
 
 // inset reports whether n is an <aside> standing between two paragraphs
 // of text: a box inside the story's flow (a pull quote, a call-out), which
-// a reader reads, not a rail next to it.
+// a reader reads, not a rail next to it. A wrapper that holds the box
+// alone (a float) stands in the flow for it, and an empty or junk element
+// between it and a paragraph (an ad slot) does not break the flow.
 func inset(n *html.Node) bool {
-	if n.DataAtom != atom.Aside {
+	if n.DataAtom != atom.Aside || teaser(n) {
 		return false
 	}
-	textPara := func(m *html.Node) bool {
-		for m != nil && m.Type != html.ElementNode {
-			if m.Type == html.TextNode && strings.TrimSpace(m.Data) != "" {
-				return false
-			}
-			m = m.NextSibling
+	w := n
+	for range 3 {
+		p := w.Parent
+		if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || !onlyChild(p, w) {
+			break
 		}
-		return m != nil && m.DataAtom == atom.P && nonSpace(nodeText(m)) >= 40
+		w = p
 	}
-	prev := n.PrevSibling
-	for prev != nil && prev.Type != html.ElementNode {
-		prev = prev.PrevSibling
+	return textPara(flowSibling(w, false)) && textPara(flowSibling(w, true))
+}
+
+// teaser reports whether n reads as a card promoting another page: its
+// first words are a link, or a link holds a heading or a picture.
+func teaser(n *html.Node) bool {
+	first := true
+	for d := range n.Descendants() {
+		switch {
+		case d.Type == html.TextNode && first && strings.TrimSpace(d.Data) != "":
+			first = false
+			for q := d.Parent; q != n; q = q.Parent {
+				if q.DataAtom == atom.A {
+					return true
+				}
+			}
+		case d.Type == html.ElementNode && (headingTags[d.DataAtom] || d.DataAtom == atom.H1 || d.DataAtom == atom.Img || d.DataAtom == atom.Picture):
+			for q := d.Parent; q != n; q = q.Parent {
+				if q.DataAtom == atom.A {
+					return true
+				}
+			}
+		}
 	}
-	return prev != nil && prev.DataAtom == atom.P && nonSpace(nodeText(prev)) >= 40 && textPara(n.NextSibling)
+	return false
+}
+
+// onlyChild reports whether c is p's one child holding anything but space.
+func onlyChild(p, c *html.Node) bool {
+	for k := p.FirstChild; k != nil; k = k.NextSibling {
+		if k != c && (k.Type == html.ElementNode || k.Type == html.TextNode && strings.TrimSpace(k.Data) != "") {
+			return false
+		}
+	}
+	return true
+}
+
+// flowSibling is the element next to n (after it when next) in the text's
+// flow, past empty elements and junk (ad slots); nil when loose text or
+// nothing comes first.
+func flowSibling(n *html.Node, next bool) *html.Node {
+	for {
+		if next {
+			n = n.NextSibling
+		} else {
+			n = n.PrevSibling
+		}
+		switch {
+		case n == nil:
+			return nil
+		case n.Type == html.TextNode && strings.TrimSpace(n.Data) != "":
+			return nil
+		case n.Type != html.ElementNode:
+		case n.DataAtom == atom.P || nonSpace(nodeText(n)) > 0 && !isJunk(n):
+			return n
+		}
+	}
+}
+
+// textPara reports whether n is a paragraph of text.
+func textPara(n *html.Node) bool {
+	return n != nil && n.DataAtom == atom.P && nonSpace(nodeText(n)) >= 40
 }
 
 // removeJunk removes elements below root whose class, id or role names page

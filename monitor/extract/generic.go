@@ -96,7 +96,15 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	for _, p := range story {
 		storyLen += len(p)
 	}
-	if 2*keptLen < storyLen {
+	// The story's text that is blocks of this page, kept or not: a
+	// paragraph repeated on every attachment card is the page's too.
+	onPage := 0
+	for _, b := range all {
+		if voted[b.key] {
+			onPage += len(b.text)
+		}
+	}
+	if 2*onPage < storyLen {
 		// Readability rebuilt the story's markup (loose text into new
 		// paragraphs) so that it is not blocks of this page: its text
 		// stands, and the page has no reading to replay.
