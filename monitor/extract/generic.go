@@ -117,6 +117,8 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	if len(containers) == 0 {
 		containers = roots
 	}
+	boxes := besideBoxes(containers, all, keptLen, r.Ignore)
+	containers = append(containers, boxes...)
 	rd = Reading{Method: "generic", Containers: pathsOf(doc, containers)}
 
 	// The paths may name more elements than the vote's containers (siblings
@@ -127,10 +129,17 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 		picked[n] = true
 		parents[n.Parent] = true
 	}
+	boxed := map[*html.Node]bool{}
+	for _, n := range boxes {
+		boxed[n] = true
+	}
 	var cb []block
-	var extra []bool
+	var extra, inBox []bool
 	for _, n := range resolve(doc, rd.Containers) {
 		bs := blocksOf(all, n, r.Ignore)
+		for range bs {
+			inBox = append(inBox, boxed[n])
+		}
 		story := false
 		if !picked[n] && parents[n.Parent] {
 			// A part of the story the vote missed stands next to the
@@ -165,7 +174,7 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	}
 	keep := map[string]bool{}
 	for i, b := range cb {
-		if !cfurn[i] && first <= i && i <= last && (voted[b.key] || extra[i] || readerBlock(b)) {
+		if !cfurn[i] && (first <= i && i <= last && (voted[b.key] || extra[i] || readerBlock(b)) || inBox[i] && readerBlock(b)) {
 			keep[b.key] = true
 		}
 	}
@@ -189,6 +198,42 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	}
 	ps, _, _ = readBlocks(cb, skip, "generic vote", ex)
 	return ps, rd, all, note, nil
+}
+
+// besideBoxes are the boxes a reader reads with the story that stand next
+// to its containers, outside them: a <section> or an inset <aside> right
+// before or after a container (past empty elements and ad slots), of a
+// sentence or more, next to no links, and smaller than the story (a
+// summary with a closing date, a call-out); not a teaser card.
+func besideBoxes(containers []*html.Node, all []block, storyLen int, ignore []*regexp.Regexp) []*html.Node {
+	in := make(map[*html.Node]bool, len(containers))
+	for _, c := range containers {
+		in[c] = true
+	}
+	var out []*html.Node
+	for _, c := range containers {
+		for _, next := range []bool{false, true} {
+			s := flowSibling(c, next)
+			if s == nil || in[s] || s.DataAtom != atom.Section && s.DataAtom != atom.Aside || teaser(s) {
+				continue
+			}
+			size, linked, sentences := 0, 0, 0
+			for _, b := range blocksOf(all, s, ignore) {
+				size += len(b.text)
+				switch {
+				case b.links:
+					linked += len(b.text)
+				case len(strings.FieldsFunc(b.text, notWord)) >= 5:
+					sentences++
+				}
+			}
+			if sentences > 0 && 10*linked <= size && 2*size <= storyLen {
+				in[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }
 
 // readerBlock is a block that reads as text between the story's first and
