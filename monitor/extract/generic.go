@@ -2,6 +2,7 @@ package extract
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -117,8 +118,9 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	if len(containers) == 0 {
 		containers = roots
 	}
-	boxes := besideBoxes(containers, all, keptLen, r.Ignore)
-	containers = append(containers, boxes...)
+	parts := missedParts(containers, all, kept, r.Ignore)
+	boxes := besideBoxes(append(containers, parts...), all, keptLen, r.Ignore)
+	containers = append(append(containers, parts...), boxes...)
 	rd = Reading{Method: "generic", Containers: pathsOf(doc, containers)}
 
 	// The paths may name more elements than the vote's containers (siblings
@@ -131,6 +133,9 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	}
 	boxed := map[*html.Node]bool{}
 	for _, n := range boxes {
+		boxed[n] = true
+	}
+	for _, n := range parts {
 		boxed[n] = true
 	}
 	var cb []block
@@ -234,6 +239,77 @@ func besideBoxes(containers []*html.Node, all []block, storyLen int, ignore []*r
 		}
 	}
 	return out
+}
+
+// missedParts are the parts of a story split across sibling containers
+// (ads and promos between them) that the vote missed, wherever they stand:
+// Readability scores each part on its own and may keep only the largest.
+// From the outermost wrapper of each container that holds nothing else,
+// its siblings are walked past ads, promos and link lists; a sibling of
+// the same tag whose prose paragraphs sit in the same markup as the
+// container's kept ones (the same element path below it) and that is
+// prose next to no links is a part. A sibling of two prose paragraphs
+// or more that is not one ends the walk.
+func missedParts(containers []*html.Node, all []block, kept []bool, ignore []*regexp.Regexp) []*html.Node {
+	in := make(map[*html.Node]bool, len(containers))
+	for _, c := range containers {
+		in[c] = true
+	}
+	var out []*html.Node
+	for _, c := range containers {
+		w := c
+		for p := w.Parent; p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body && p.DataAtom != atom.Html && nonSpace(nodeText(p)) == nonSpace(nodeText(w)); p = p.Parent {
+			w = p
+		}
+		// The markup of the container's kept paragraphs, from w down.
+		shape := map[string]bool{}
+		for i, b := range all {
+			if kept[i] && b.node != nil && contains(w, b.node) && b.node != w {
+				shape[relPath(w, b.node)] = true
+			}
+		}
+		if len(shape) == 0 {
+			continue
+		}
+		for _, next := range []bool{false, true} {
+			for s := flowSibling(w, next); s != nil; s = flowSibling(s, next) {
+				if in[s] {
+					continue
+				}
+				size, text, paras, alike := 0, 0, 0, 0
+				for _, b := range blocksOf(all, s, ignore) {
+					size += len(b.text)
+					if b.links || len(b.text) < 80 {
+						continue
+					}
+					text += len(b.text)
+					paras++
+					if b.node != nil && shape[relPath(s, b.node)] {
+						alike++
+					}
+				}
+				if s.DataAtom == w.DataAtom && paras >= 2 && 2*alike >= paras && 10*text >= 9*size {
+					in[s] = true
+					out = append(out, s)
+					continue
+				}
+				if paras >= 2 {
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// relPath is n's element path below anc, anc's own step left out.
+func relPath(anc, n *html.Node) string {
+	var steps []string
+	for ; n != nil && n != anc; n = n.Parent {
+		steps = append(steps, step(n))
+	}
+	slices.Reverse(steps)
+	return strings.Join(steps, pathSep)
 }
 
 // readerBlock is a block that reads as text between the story's first and
