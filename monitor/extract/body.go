@@ -57,6 +57,11 @@ var junkTokens = map[string]bool{
 	"history": true, "metadata": true, "dates": true, "dateline": true,
 }
 
+// noteTokens name a note the publisher adds to the story, whatever else
+// its class says ("ad-disclaimer": the affiliate-links disclosure, not an
+// ad).
+var noteTokens = map[string]bool{"disclaimer": true, "disclosure": true, "correction": true, "corrections": true}
+
 // junkNames are whole class names whose words alone are too common to match.
 var junkNames = map[string]bool{"most-read": true, "most-popular": true, "read-more": true, "more-stories": true}
 
@@ -269,7 +274,7 @@ func junkWhy(n *html.Node) string {
 			if junkNames[lower] {
 				return k + " " + name
 			}
-			if camelWords(name, junkTokens) {
+			if camelWords(name, junkTokens) && !camelWords(name, noteTokens) {
 				return k + " " + name
 			}
 		}

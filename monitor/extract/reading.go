@@ -246,6 +246,9 @@ func furniture(bs []block) []bool {
 			continue
 		}
 		switch {
+		case strings.HasPrefix(b.text, BlockquotePrefix):
+			// A quotation's words (an embedded post whose text is mostly
+			// its links), not a link list.
 		case b.node != nil && linksDocument(b.node):
 			// An attached document's title: part of what the page says.
 		case docPaths != nil && b.node != nil && headingTags[b.node.DataAtom] && docPaths[elementPath(b.node)]:
