@@ -50,7 +50,7 @@ var junkTokens = map[string]bool{
 	"taboola": true, "paywall": true, "byline": true, "breadcrumb": true,
 	"breadcrumbs": true, "tags": true, "toolbar": true, "timestamp": true, "sidebar": true,
 	"modal": true, "popup": true, "overlay": true,
-	"caption": true, "credit": true, "credits": true, "bio": true,
+	"credit": true, "credits": true, "bio": true,
 	// The page's own change history and metadata block ("Published 3
 	// May", "Last updated", "See all updates"): it grows with every
 	// edit and is not the story.
@@ -61,6 +61,55 @@ var junkTokens = map[string]bool{
 // its class says ("ad-disclaimer": the affiliate-links disclosure, not an
 // ad).
 var noteTokens = map[string]bool{"disclaimer": true, "disclosure": true, "correction": true, "corrections": true}
+
+// captionTokens name a caption: a photo's caption or credit is left out
+// (it changes with the picture), a video's is what the story shows of it.
+var captionTokens = map[string]bool{"caption": true}
+
+// videoTokens are class words of a video player.
+var videoTokens = map[string]bool{"video": true}
+
+// aboutVideo reports whether caption n describes a video: a wrapper of it
+// up to three levels up, or the element before it, is a video player.
+func aboutVideo(n *html.Node) bool {
+	named := func(e *html.Node) bool {
+		return e.Type == html.ElementNode && (e.DataAtom == atom.Video || camelWords(attr(e, "class"), videoTokens))
+	}
+	q := n
+	for range 4 {
+		if named(q) {
+			return true
+		}
+		if q = q.Parent; q == nil {
+			return false
+		}
+	}
+	prev := n.PrevSibling
+	for prev != nil && prev.Type != html.ElementNode {
+		prev = prev.PrevSibling
+	}
+	if prev == nil {
+		return false
+	}
+	for d := range prev.Descendants() {
+		if named(d) {
+			return true
+		}
+	}
+	return named(prev)
+}
+
+// videoCaption reports whether n is in a video's caption (up to three
+// levels up): what the story shows of its video, wherever it stands in the
+// container.
+func videoCaption(n *html.Node) bool {
+	for k := 0; n != nil && n.Type == html.ElementNode && k < 4; k, n = k+1, n.Parent {
+		if camelWords(attr(n, "class"), captionTokens) {
+			return aboutVideo(n)
+		}
+	}
+	return false
+}
 
 // junkNames are whole class names whose words alone are too common to match.
 var junkNames = map[string]bool{"most-read": true, "most-popular": true, "read-more": true, "more-stories": true}
@@ -275,6 +324,9 @@ func junkWhy(n *html.Node) string {
 				return k + " " + name
 			}
 			if camelWords(name, junkTokens) && !camelWords(name, noteTokens) {
+				return k + " " + name
+			}
+			if camelWords(name, captionTokens) && !aboutVideo(n) {
 				return k + " " + name
 			}
 		}

@@ -179,7 +179,7 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	}
 	keep := map[string]bool{}
 	for i, b := range cb {
-		if !cfurn[i] && (first <= i && i <= last && (voted[b.key] || extra[i] || readerBlock(b)) || inBox[i] && readerBlock(b)) {
+		if !cfurn[i] && (first <= i && i <= last && (voted[b.key] || extra[i] || readerBlock(b)) || (inBox[i] || videoCaption(b.node)) && readerBlock(b)) {
 			keep[b.key] = true
 		}
 	}
