@@ -243,10 +243,41 @@ func flowSibling(n *html.Node, next bool) *html.Node {
 		case n.Type == html.TextNode && strings.TrimSpace(n.Data) != "":
 			return nil
 		case n.Type != html.ElementNode:
-		case n.DataAtom == atom.P || nonSpace(nodeText(n)) > 0 && !isJunk(n):
+		case n.DataAtom == atom.P || hasText(n) && !isJunk(n):
 			return n
 		}
 	}
+}
+
+// hasText reports whether n holds any text, script and styling aside.
+func hasText(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			if nonSpace(c.Data) > 0 {
+				return true
+			}
+		case html.ElementNode:
+			if !inertTags[c.DataAtom] && hasText(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holdsOnly reports whether p holds no text but c's.
+func holdsOnly(p, c *html.Node) bool {
+	for k := p.FirstChild; k != nil; k = k.NextSibling {
+		switch {
+		case k == c:
+		case k.Type == html.TextNode && nonSpace(k.Data) > 0:
+			return false
+		case k.Type == html.ElementNode && !inertTags[k.DataAtom] && hasText(k):
+			return false
+		}
+	}
+	return true
 }
 
 // textPara reports whether n is a paragraph of text.

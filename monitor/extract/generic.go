@@ -258,7 +258,7 @@ func missedParts(containers []*html.Node, all []block, kept []bool, ignore []*re
 	var out []*html.Node
 	for _, c := range containers {
 		w := c
-		for p := w.Parent; p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body && p.DataAtom != atom.Html && nonSpace(nodeText(p)) == nonSpace(nodeText(w)); p = p.Parent {
+		for p := w.Parent; p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body && p.DataAtom != atom.Html && holdsOnly(p, w); p = p.Parent {
 			w = p
 		}
 		// The markup of the container's kept paragraphs, from w down.
