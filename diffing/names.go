@@ -657,6 +657,19 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 			i--
 		}
 	}
+	// A name respelled by a slip ("Lithunia" → "Lithuania", "Bexit" →
+	// "Brexit") names the same place or thing, and so does a place's
+	// adjective ("Ukrainian nationals" → "people fleeing Ukraine"). A person's name is kept:
+	// a name corrected may name someone else (issue 17: "a defendant's
+	// name corrected is exactly what watchers want").
+	for i := 0; i < len(gone); i++ {
+		k := slices.IndexFunc(added, func(a string) bool { return respelled(gone[i], a) || demonym(gone[i], a) || demonym(a, gone[i]) })
+		if k >= 0 {
+			added = slices.Delete(slices.Clone(added), k, k+1)
+			gone = slices.Delete(slices.Clone(gone), i, i+1)
+			i--
+		}
+	}
 	if len(gone) > 0 && len(added) > 0 && sameWordBag(gone, added) {
 		// The same words cut into other names: "Infrastructure (PSTI)
 		// Bill" → "Infrastructure Bill (PSTI)".
@@ -664,6 +677,64 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 	}
 	return gone, added
 }
+
+// respelled reports whether the names x and y differ by a slip in one
+// word (one letter added, dropped, changed or two swapped, in words of
+// four letters or more) and neither reads as a person's name.
+func respelled(x, y string) bool {
+	if d := len(x) - len(y); d > 4 || d < -4 || strings.Count(x, " ") != strings.Count(y, " ") {
+		return false // more than one letter apart, or not as many words: no fields to split
+	}
+	wx, wy := strings.Fields(x), strings.Fields(y)
+	if len(wx) != len(wy) {
+		return false
+	}
+	slips := 0
+	for i := range wx {
+		if wx[i] == wy[i] {
+			continue
+		}
+		rx, ry := []rune(wx[i]), []rune(wy[i])
+		if len(rx) < 4 || len(ry) < 4 || hasDigit(wx[i]) || hasDigit(wy[i]) || editDistance(rx, ry) > 1 {
+			return false
+		}
+		slips++
+	}
+	if slips != 1 {
+		return false
+	}
+	_, px := personName(wx, nil)
+	_, py := personName(wy, nil)
+	return !px && !py
+}
+
+// demonym reports whether the one-word name x is the adjective of the
+// one-word place y: "Ukrainian" of "Ukraine", "Mexican" of "Mexico",
+// "Nigerian" of "Nigeria", "Brazilian" of "Brazil". They share a stem of
+// five letters at least, and what follows it is an adjective's ending in
+// x and a place's in y. A place in "-ia" takes "-n" only when it is
+// longer than a given name ("Julia", "Julian" are two people).
+func demonym(x, y string) bool {
+	if strings.ContainsRune(x, ' ') || strings.ContainsRune(y, ' ') {
+		return false
+	}
+	if len(y) >= 6 && strings.HasSuffix(y, "ia") && x == y+"n" {
+		return true
+	}
+	n := 0
+	for n < len(x) && n < len(y) && x[n] == y[n] {
+		n++
+	}
+	if n < 5 {
+		return false
+	}
+	return demonymEndings.has(x[n:]) && placeEndings.has(y[n:])
+}
+
+var (
+	demonymEndings = set("ian", "an", "ish", "ese", "i", "ean", "ic")
+	placeEndings   = set("", "e", "a", "ia", "y", "and", "o")
+)
 
 // titledSame reports whether x and y name one person, one of them with a
 // title that says it is a person: "Secretary Locsin" and "Foreign
