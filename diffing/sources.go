@@ -34,6 +34,10 @@ func isAcronym(w string) bool {
 	return len(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w
 }
 
+// announceVerbs attribute the clause after them ("that…", "it will…")
+// to their subject.
+var announceVerbs = set("announce", "announces", "announced", "announcing")
+
 // issueVerbs make their subject the source of the statement they
 // issue: "X issued a statement", "X delivered these remarks".
 var issueVerbs = set("issue", "issues", "issued", "deliver", "delivers", "delivered", "release", "releases",
@@ -125,6 +129,12 @@ func sources(s string, headline bool) []string {
 			switch {
 			case unnamedSources.hasLower(w):
 				out = append(out, strings.ToLower(w))
+			case announceVerbs.hasLower(w) && v+1 < len(toks) && (lowerEq(at.tx(toks[v+1]), "that") ||
+				speakingPronouns.hasLower(at.tx(toks[v+1])) || firstPersons.hasLower(at.tx(toks[v+1]))):
+				// "The Home Office is announcing that…", "the government
+				// has announced it will…": a claim. "X announced £5m" is
+				// an event.
+				add(at.sourceOf(toks, v))
 			case issueVerbs.hasLower(w) && at.statementAhead(toks, v+1):
 				// "Julian Braithwaite delivered these statements", "the
 				// council has issued a statement": who issues a statement
@@ -244,7 +254,7 @@ func (at *attributor) sourceOf(toks []word, v int) string {
 		passive = passive || beForms.hasLower(at.tx(toks[i]))
 		i--
 	}
-	if passive && !strings.HasSuffix(strings.ToLower(at.tx(toks[v])), "s") {
+	if lv := strings.ToLower(at.tx(toks[v])); passive && !strings.HasSuffix(lv, "s") && !strings.HasSuffix(lv, "ing") {
 		// "It is understood", "the minister is said to", "it was
 		// reported": the subject is what is told, not who tells it. The
 		// source is who the passive names ("… by the council"), else an
@@ -415,6 +425,8 @@ var tailStops = set("here", "now", "live", "update", "updates", "latest", "page"
 func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
 	rest := append([]string(nil), y...)
 	same := func(a, b string) bool {
+		// "the UK Health Security Agency" is "UK Health Security Agency".
+		a, b = withoutThe(a), withoutThe(b)
 		if sameSpeaker(a, b) || abbreviates(a, b) || abbreviates(b, a) {
 			return true
 		}
@@ -455,6 +467,14 @@ func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
 		}
 	}
 	return changed, changed && len(x) > 0 && len(y) == 0 && len(ys) == 0
+}
+
+// withoutThe is a source without its leading "the" when a name follows.
+func withoutThe(s string) string {
+	if f, rest, ok := strings.Cut(s, " "); ok && lowerEq(f, "the") && startsUpper(rest) {
+		return rest
+	}
+	return s
 }
 
 // abbreviates reports whether a is the initials of the name b: "UKG" of
@@ -538,6 +558,7 @@ func touchesSource(ops []Op) bool {
 		for w := range strings.FieldsFuncSeq(op.Text, notWordRune) {
 			if startsUpper(w) || sourceVerbs.hasLower(w) || isRole(w) || orgNouns.hasLower(w) || statementNouns.hasLower(w) ||
 				unnamedSources.hasLower(w) || lowerEq(w, "according") || lowerEq(w, "based") || infoNouns.hasLower(w) ||
+				announceVerbs.hasLower(w) || issueVerbs.hasLower(w) ||
 				speakingPronouns.hasLower(w) {
 				return true
 			}
@@ -550,7 +571,7 @@ func touchesSource(ops []Op) bool {
 // dash of a headline's "- governor"); a sentence holding none has no
 // source, and is not read for one.
 var sourceCues = []string{"say", "said", "tell", "told", "stat", "claim", "report", "underst", "confirm",
-	"alleg", "learn", "according", "purported", "based on", "statement", "remarks", " - ", " – ", " — "}
+	"alleg", "learn", "according", "purported", "based on", "statement", "remarks", "announc", " - ", " – ", " — "}
 
 // mayHaveSource reports whether s holds a source cue, in any case.
 func mayHaveSource(s string) bool {

@@ -52,6 +52,11 @@ func TestSources(t *testing.T) {
 		// A participle after a comma reports its sentence's subject.
 		{"Pentagon officials have acknowledged this difficulty, stating that they are still developing tools.", []string{"Pentagon officials"}},
 		{"Sheinbaum rejected the plan on Monday, saying the participation of U.S. forces is not necessary.", []string{"Sheinbaum"}},
+		// "announced that" and "announced it will" attribute a claim;
+		// "announced £5 million" is an event. A progressive is no passive.
+		{"The Home Office is announcing that visitors will not be permitted entry.", []string{"Home Office"}},
+		{"The UK government has announced it will no longer issue new guarantees.", []string{"The UK government"}},
+		{"The Chancellor announced £5 million for the ports.", nil},
 		// A body's possessive heads no description of a source.
 		{"Read the Forestry Commission’s decision on this proposal in the outcome summary report held on another website.", nil},
 		// A trailing dash is a source in a headline only.
@@ -112,6 +117,7 @@ func TestCompare_SourceChanged(t *testing.T) {
 		{"same source, other words", "The road was closed, police said.", "The busy road was closed, police said.", false, diffing.SeverityMedium},
 		{"same source, other quantifier", "Most residents of the town said the road was closed.", "Many residents of the town said the road was closed.", false, diffing.SeverityHigh},
 		{"switched: same place, other people", "Many residents of the town said the road was closed.", "Many officials of the town said the road was closed.", true, diffing.SeverityMedium},
+		{"same source, with \"the\"", "The road was closed, confirms the UK Health Security Agency.", "The road was closed, the UK Health Security Agency said.", false, diffing.SeverityMedium},
 		{"same source, initials spelt out", "At this point the UKG also confirms the funding.", "At this point the UK Government also confirms the funding.", false, diffing.SeverityMedium},
 		{"quotation paraphrased by its speaker", "Kerr spoke. “We are ready,” she said.", "Kerr spoke. She said they were ready.", false, diffing.SeverityHigh},
 	} {
