@@ -254,7 +254,9 @@ const BlockquotePrefix = "> "
 // attributed to the person its introduction names ("Fisk said in a
 // statement:").
 func (v *version) blockquotes() {
-	intro, role := "", ""
+	// Block quotes that open the body are the statement the dek says was
+	// issued ("The UK, Australia … have issued a joint statement").
+	intro, role := statementIssuer(v.dek), ""
 	for k := 0; k < len(v.sents); k++ {
 		s := &v.sents[k]
 		if s.idx == 1 && !strings.HasPrefix(s.text, BlockquotePrefix) {

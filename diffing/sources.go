@@ -34,6 +34,34 @@ func isAcronym(w string) bool {
 	return len(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w
 }
 
+// statementIssuer returns who a line (a dek) says issued a statement,
+// as written: the subject of "X has issued a joint statement on …" ("The
+// UK, Australia … and Liberia"), or "". Block quotes that open the body
+// with no line of their own to introduce them are that statement.
+func statementIssuer(line string) string {
+	if !strings.Contains(line, "statement") {
+		return ""
+	}
+	at := &attributor{text: line, attrScratch: &attrScratch{}, known: map[string]bool{}, gender: map[string]uint8{}}
+	for _, sp := range Segment(line) {
+		toks := at.outsideFrom(sp.Start, sp.End, nil, 0, nil)
+		for v := 1; v < len(toks); v++ {
+			if !issueVerbs.hasLower(at.tx(toks[v])) || !at.statementAhead(toks, v+1) {
+				continue
+			}
+			i := v - 1
+			for i > 0 && !toks[i].punct && skippableBefore(at.tx(toks[i])) {
+				i--
+			}
+			if toks[i].punct || toks[0].punct {
+				return ""
+			}
+			return at.text[toks[0].start:toks[i].end]
+		}
+	}
+	return ""
+}
+
 // announceVerbs attribute the clause after them ("that…", "it will…")
 // to their subject.
 var announceVerbs = set("announce", "announces", "announced", "announcing")
@@ -250,7 +278,7 @@ func (at *attributor) sourceOf(toks []word, v int) string {
 	}
 	i := v - 1
 	passive := false
-	for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippable(at.tx(toks[i])); k++ {
+	for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippableBefore(at.tx(toks[i])); k++ {
 		passive = passive || beForms.hasLower(at.tx(toks[i]))
 		i--
 	}

@@ -57,6 +57,8 @@ func TestSources(t *testing.T) {
 		{"The Home Office is announcing that visitors will not be permitted entry.", []string{"Home Office"}},
 		{"The UK government has announced it will no longer issue new guarantees.", []string{"The UK government"}},
 		{"The Chancellor announced £5 million for the ports.", nil},
+		// A capital ending in -ly is a name, not an adverb.
+		{"The talks have ended, Italy has said.", []string{"Italy"}},
 		// A body's possessive heads no description of a source.
 		{"Read the Forestry Commission’s decision on this proposal in the outcome summary report held on another website.", nil},
 		// A trailing dash is a source in a headline only.

@@ -55,6 +55,12 @@ func skippable(w string) bool {
 	return strings.HasSuffix(lw, "ly") && len(lw) > 4
 }
 
+// skippableBefore is skippable for a word read back from a verb toward
+// its subject, where a capital ending in -ly is a name: "Italy said".
+func skippableBefore(w string) bool {
+	return skippable(w) && (!startsUpper(w) || auxiliaries.hasLower(w))
+}
+
 // mention is a person named outside any quotation.
 type mention struct {
 	pos   int
@@ -531,12 +537,44 @@ func (at *attributor) statementBy(toks []word) string {
 		if p := at.tx(toks[j-1]); !statementNouns.hasLower(p) && !introNouns.hasLower(p) {
 			return ""
 		}
+		if g := at.groupAt(toks, j+1); g != "" {
+			return g
+		}
 		if name := at.nameStartingAt(toks, j+1); name != "" {
 			return name
 		}
 		return at.descriptionAt(toks, j+1)
 	}
 	return ""
+}
+
+// groupAt returns the group toks[i:] names to its end, as written, when
+// it is a list of several ("the governments of the UK, Australia … and
+// Liberia"): a joint statement is the group's, not its last member's.
+func (at *attributor) groupAt(toks []word, i int) string {
+	end := len(toks)
+	for end > i && toks[end-1].punct {
+		end--
+	}
+	if end-i < 3 || end-i > 40 {
+		return ""
+	}
+	and := false
+	for _, t := range toks[i:end] {
+		w := at.tx(t)
+		switch {
+		case lowerEq(w, "and") || w == "&":
+			and = true
+		case t.punct && w != "," && w != "." && w != "'" && w != "’":
+			return "" // a clause, not a list
+		case !startsUpper(w) && (descriptionStops.has(w) || speechVerbs.has(w)):
+			return "" // "United States" is a name
+		}
+	}
+	if !and {
+		return ""
+	}
+	return at.text[toks[i].start:toks[end-1].end]
 }
 
 // introNouns, with statementNouns, open a line that gives a block quote
@@ -816,7 +854,7 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 			}
 		}
 		i := v - 1
-		for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippable(at.tx(toks[i])); k++ {
+		for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippableBefore(at.tx(toks[i])); k++ {
 			i--
 		}
 		if name, role, ok := at.leadingName(toks, lead, i); ok {
