@@ -157,8 +157,8 @@ func sources(s string, headline bool) []string {
 			switch {
 			case unnamedSources.hasLower(w):
 				out = append(out, strings.ToLower(w))
-			case announceVerbs.hasLower(w) && v+1 < len(toks) && (lowerEq(at.tx(toks[v+1]), "that") ||
-				speakingPronouns.hasLower(at.tx(toks[v+1])) || firstPersons.hasLower(at.tx(toks[v+1]))):
+			case announceVerbs.hasLower(w) && (v+1 == len(toks) || toks[v+1].punct && strings.ContainsAny(at.tx(toks[v+1]), ".,;!?") ||
+				lowerEq(at.tx(toks[v+1]), "that") || speakingPronouns.hasLower(at.tx(toks[v+1])) || firstPersons.hasLower(at.tx(toks[v+1]))):
 				// "The Home Office is announcing that…", "the government
 				// has announced it will…": a claim. "X announced £5m" is
 				// an event.
@@ -317,6 +317,14 @@ func (at *attributor) sourceOf(toks []word, v int) string {
 	if i < 0 || toks[i].punct || numberLike(at.tx(toks[i])) {
 		return "" // "Eighteen states from across the world": a noun, not a verb
 	}
+	if at.nameAfterPreposition(toks, i) {
+		// "Officials at the Department for Education told", "a
+		// spokesperson for the Met Office said": the name places the
+		// subject, which the description reads whole.
+		if desc, _ := at.describeBackward(toks, i); desc != "" {
+			return desc
+		}
+	}
 	if name := at.speakerAt(toks, i); name != "" {
 		return name
 	}
@@ -342,6 +350,23 @@ func (at *attributor) sourceOf(toks []word, v int) string {
 		return at.text[toks[j].start:toks[i].end]
 	}
 	return ""
+}
+
+// nameAfterPreposition reports whether the capitalised words ending at
+// toks[i] follow a word that places them ("for", "at", "of"), perhaps
+// after a determiner.
+func (at *attributor) nameAfterPreposition(toks []word, i int) bool {
+	k := i
+	for k >= 0 && !toks[k].punct && startsUpper(at.tx(toks[k])) {
+		k--
+	}
+	if k == i || k < 0 || toks[k].punct {
+		return false
+	}
+	if determiners.hasLower(at.tx(toks[k])) {
+		k--
+	}
+	return k >= 0 && !toks[k].punct && roleTails.has(at.tx(toks[k]))
 }
 
 // phraseAt returns the words from toks[i] to the next punctuation, if
@@ -402,18 +427,19 @@ func (at *attributor) descriptionAt(toks []word, i int) string {
 // trailingSource reads a headline's source after a spaced dash at its
 // end: "More than 40 dead in floods - governor", "… – Kenya's president".
 func (at *attributor) trailingSource(toks []word) string {
-	d := -1
+	d, colon := -1, false
 	for k := len(toks) - 1; k >= 0 && len(toks)-k <= 6; k-- {
-		if t := at.tx(toks[k]); t == "-" || t == "–" || t == "—" {
-			d = k
+		if t := at.tx(toks[k]); t == "-" || t == "–" || t == "—" || t == ":" {
+			d, colon = k, t == ":"
 			break
 		}
 	}
 	if d < 1 || d == len(toks)-1 {
 		return ""
 	}
-	// The dash is spaced: "labs—a move" is an aside, not a source.
-	if toks[d].start == toks[d-1].end || toks[d+1].start == toks[d].end {
+	// The dash is spaced: "labs—a move" is an aside, not a source. A
+	// colon is set after its word, then a space.
+	if !colon && toks[d].start == toks[d-1].end || toks[d+1].start == toks[d].end {
 		return ""
 	}
 	last := len(toks) - 1
@@ -430,7 +456,9 @@ func (at *attributor) trailingSource(toks []word) string {
 		}
 	}
 	head, _ := stripPossessive(at.tx(tail[len(tail)-1]))
-	if !isRole(head) && !orgNouns.hasLower(head) && !startsUpper(at.tx(tail[0])) {
+	if !isRole(head) && !orgNouns.hasLower(head) && (colon || !startsUpper(at.tx(tail[0]))) {
+		// After a colon only a role or a body is a source: "Storm Eunice:
+		// Call for Views" names none.
 		return ""
 	}
 	return at.text[tail[0].start:tail[len(tail)-1].end]
@@ -455,7 +483,13 @@ func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
 	same := func(a, b string) bool {
 		// "the UK Health Security Agency" is "UK Health Security Agency".
 		a, b = withoutThe(a), withoutThe(b)
-		if sameSpeaker(a, b) || abbreviates(a, b) || abbreviates(b, a) {
+		if ha, hb := descriptionHead(a), descriptionHead(b); ha != lastField(a) && hb != lastField(b) &&
+			startsUpper(ha) && startsUpper(hb) && !strings.EqualFold(ha, hb) {
+			// "Department for Education" and "Minister for Education":
+			// the same place, another body or office.
+			return false
+		}
+		if sameSpeaker(a, b) || abbreviates(a, b) || abbreviates(b, a) || speaksFor(a, b) || speaksFor(b, a) {
 			return true
 		}
 		// Descriptions by their head: "Nineteen governments" and
@@ -496,6 +530,27 @@ func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
 	}
 	return changed, changed && len(x) > 0 && len(y) == 0 && len(ys) == 0
 }
+
+// speaksFor reports whether the description d is someone speaking for
+// the body named n: "a spokesperson for the Met Office" is the Met
+// Office's word, as "officials at the Home Office" are. "Sources close
+// to the minister" are not the minister.
+func speaksFor(d, n string) bool {
+	ws := strings.Fields(d)
+	if len(ws) > 0 && determiners.hasLower(ws[0]) {
+		ws = ws[1:]
+	}
+	if len(ws) < 3 || !spokesRoles.hasLower(ws[0]) || !lowerEq(ws[1], "for") && !lowerEq(ws[1], "of") &&
+		!lowerEq(ws[1], "at") && !lowerEq(ws[1], "from") {
+		return false
+	}
+	body := withoutThe(strings.Join(ws[2:], " "))
+	return fold(body) == fold(n) || abbreviates(n, body)
+}
+
+// spokesRoles speak for the body they belong to.
+var spokesRoles = set("spokesperson", "spokespersons", "spokespeople", "spokesman", "spokesmen", "spokeswoman",
+	"spokeswomen", "official", "officials", "representative", "representatives")
 
 // withoutThe is a source without its leading "the" when a name follows.
 func withoutThe(s string) string {
@@ -596,10 +651,10 @@ func touchesSource(ops []Op) bool {
 }
 
 // sourceCues are fragments every source's words hold (lower case, or the
-// dash of a headline's "- governor"); a sentence holding none has no
-// source, and is not read for one.
+// dash or colon of a headline's "- governor", ": police"); a sentence
+// holding none has no source, and is not read for one.
 var sourceCues = []string{"say", "said", "tell", "told", "stat", "claim", "report", "underst", "confirm",
-	"alleg", "learn", "according", "purported", "based on", "statement", "remarks", "announc", " - ", " – ", " — "}
+	"alleg", "learn", "according", "purported", "based on", "statement", "remarks", "announc", " - ", " – ", " — ", ": "}
 
 // mayHaveSource reports whether s holds a source cue, in any case.
 func mayHaveSource(s string) bool {

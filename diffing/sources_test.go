@@ -57,6 +57,11 @@ func TestSources(t *testing.T) {
 		{"The Home Office is announcing that visitors will not be permitted entry.", []string{"Home Office"}},
 		{"The UK government has announced it will no longer issue new guarantees.", []string{"The UK government"}},
 		{"The Chancellor announced £5 million for the ports.", nil},
+		// A name after "for", "at" or "of" is read with what it places.
+		{"Officials at the Department for Education told the BBC that schools would reopen.", []string{"Officials at the Department for Education"}},
+		{"Schools will reopen in September, the Department for Education said.", []string{"the Department for Education"}},
+		{"Applicants must state their name and address.", nil},
+		{"Schools will reopen, the Prime Minister has announced.", []string{"the Prime Minister"}},
 		// A capital ending in -ly is a name, not an adverb.
 		{"The talks have ended, Italy has said.", []string{"Italy"}},
 		// A body's possessive heads no description of a source.
@@ -92,6 +97,8 @@ func TestHeadlineSources(t *testing.T) {
 		{"Floods Kill 40 in Nairobi, Says Kenya", []string{"Kenya"}},
 		{"Poznan, 8 October 2019 - Register here", nil},
 		{"UPDATE - August 2022", nil},
+		{"Schools to reopen in September: Prime Minister", []string{"Prime Minister"}},
+		{"Storm Eunice: Call for Views", nil},
 		{"UK Government to confirm extra funding for Devolved Administrations", []string{"UK Government"}},
 		{"UK Government confirms £430 million funding for Devolved Administrations", []string{"UK Government"}},
 	} {
@@ -119,6 +126,8 @@ func TestCompare_SourceChanged(t *testing.T) {
 		{"same source, other words", "The road was closed, police said.", "The busy road was closed, police said.", false, diffing.SeverityMedium},
 		{"same source, other quantifier", "Most residents of the town said the road was closed.", "Many residents of the town said the road was closed.", false, diffing.SeverityHigh},
 		{"switched: same place, other people", "Many residents of the town said the road was closed.", "Many officials of the town said the road was closed.", true, diffing.SeverityMedium},
+		{"same source, speaking for itself", "The road was closed, a spokesperson for the Met Office said.", "The road was closed, the Met Office said.", false, diffing.SeverityMedium},
+		{"switched: another office, same place", "The road was closed, the Department for Transport said.", "The road was closed, the Minister for Transport said.", true, diffing.SeverityHigh},
 		{"same source, with \"the\"", "The road was closed, confirms the UK Health Security Agency.", "The road was closed, the UK Health Security Agency said.", false, diffing.SeverityMedium},
 		{"same source, initials spelt out", "At this point the UKG also confirms the funding.", "At this point the UK Government also confirms the funding.", false, diffing.SeverityMedium},
 		{"quotation paraphrased by its speaker", "Kerr spoke. “We are ready,” she said.", "Kerr spoke. She said they were ready.", false, diffing.SeverityHigh},

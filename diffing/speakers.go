@@ -821,8 +821,11 @@ func (at *attributor) lowerSurname(toks []word, i int) bool {
 	f, w := at.tx(toks[i-1]), at.tx(toks[i])
 	return looksLikeName(f) && !stopCaps.has(f) && !orgWords.has(f) && !titles.has(f) &&
 		!startsUpper(w) && !isRole(w) && !determiners.hasLower(w) && !skippable(w) &&
-		!speechVerbs.hasLower(w) && !descriptionStops.hasLower(w) && !speakingPronouns.hasLower(w)
+		!speechVerbs.hasLower(w) && !descriptionStops.hasLower(w) && !speakingPronouns.hasLower(w) && !modals.has(w)
 }
+
+// modals follow a subject, never a first name: "Applicants must state".
+var modals = set("must", "should", "can", "could", "may", "might", "shall", "need", "cannot")
 
 // before finds "X said that '…'", "X, when asked, stated, '…'" and
 // "according to X" in the sentence before the quotation. ok reports that
