@@ -612,3 +612,25 @@ func TestGeneric_ReadsBoxBesideStory(t *testing.T) {
 		t.Errorf("re-read: %v", v2.Notes)
 	}
 }
+
+// The titles of the documents a page attaches after its text are read,
+// an HTML publication's (a page, not a file) with them.
+func TestGeneric_ReadsAttachmentTitlesAfterStory(t *testing.T) {
+	card := func(title, href string) string {
+		return `<section class="attachment"><div class="attachment-details"><h3 class="title"><a href="` + href + `">` + title + `</a></h3>` +
+			`<p class="metadata"><span class="type">PDF</span>, <span class="file-size">267 KB</span></p></div></section>`
+	}
+	page := `<html><body><main><div class="description"><h2>Consultation description</h2><p>` + strings.Join(levee, "</p><p>") + `</p>` +
+		`<section><h2>Documents</h2>` + card("Levee repair plan: a consultation", "/government/publications/levee-repair-plan") +
+		card("Levee repair plan: technical annex", "/uploads/levee-annex.pdf") + card("Privacy notice", "/government/publications/levee-privacy") +
+		`</section></div></main></body></html>`
+	a := extractHTML(t, page, extract.Rules{})
+	for _, want := range []string{"Levee repair plan: a consultation", "Levee repair plan: technical annex", "Privacy notice"} {
+		if !slices.Contains(a.Paragraphs, want) {
+			t.Errorf("attachment title %q not read; got\n%s", want, a.Text())
+		}
+	}
+	if strings.Contains(a.Text(), "267 KB") {
+		t.Errorf("an attachment's file size read; got\n%s", a.Text())
+	}
+}
