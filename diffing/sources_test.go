@@ -2,6 +2,7 @@ package diffing_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/redline-news/redline/diffing"
@@ -158,4 +159,33 @@ func TestCompare_HeadlineFutureSameSource(t *testing.T) {
 	if c := cs.Changes[0]; c.Has(diffing.SourceChanged) || !c.Has(diffing.HeadlineChanged) {
 		t.Errorf("kinds %v, want headline_changed without source_changed", c.Kinds)
 	}
+}
+
+// FuzzSources checks that reading a sentence's sources, as a sentence and
+// as a headline, never panics on hostile text, and that every source read
+// is a piece of the text, spacing aside (or the unnamed "reportedly",
+// "purportedly").
+func FuzzSources(f *testing.F) {
+	for _, s := range []string{
+		"The road was closed, sources close to the minister told the Guardian.",
+		"Statement by the governments of the UK, Australia and Liberia:",
+		"It is understood that he will resign, based on figures from the ONS.",
+		"Officials at the Department for Education told the BBC that schools would reopen.",
+		"Schools to reopen: Prime Minister",
+		"UK statements during the TRIPS Council, stating that, ,",
+		", said , according to : - – based on",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		// Names are read word by word, so compare with the spacing folded.
+		flat := func(x string) string { return strings.ToLower(strings.Join(strings.Fields(x), " ")) }
+		for _, got := range [][]string{diffing.Sources(s), diffing.HeadlineSources(s)} {
+			for _, src := range got {
+				if src != "reportedly" && src != "purportedly" && !strings.Contains(flat(s), flat(src)) {
+					t.Fatalf("Sources(%q) gave %q, which the text does not hold", s, src)
+				}
+			}
+		}
+	})
 }
