@@ -525,6 +525,34 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 	return intros
 }
 
+// possessor returns X of a speaker "X's spokesman" or "John Kerr's
+// office", or "": a possessive before a lower-case word. A possessive
+// before a name is part of it ("Mexico's President Claudia Sheinbaum").
+func possessor(speaker string) string {
+	ws := strings.Fields(speaker)
+	for k := 0; k+1 < len(ws); k++ {
+		if w, poss := stripPossessive(ws[k]); poss && !startsUpper(ws[k+1]) {
+			return strings.Join(append(ws[:k:k], w), " ")
+		}
+	}
+	return ""
+}
+
+// isBody reports whether a speaker is a body rather than a person: "the
+// council", "the Met Office", "UKHSA".
+func isBody(s string) bool {
+	f, _, _ := strings.Cut(s, " ")
+	if lowerEq(f, "the") || isAcronym(s) {
+		return true
+	}
+	for w := range strings.FieldsSeq(s) {
+		if orgWords.has(w) || orgNouns.hasLower(w) {
+			return true
+		}
+	}
+	return false
+}
+
 // statementBy reads the speaker of a line that introduces a block quote
 // without a verb: "Statement by the governments of …:", "Joint statement
 // from Ann Kerr:", "Comment from a council spokesperson:".
