@@ -62,6 +62,28 @@ func statementIssuer(line string) string {
 	return ""
 }
 
+// inReportVerbs name their source after "in": "outlined in a report".
+var inReportVerbs = set("outlined", "described", "detailed", "revealed", "reported", "published", "cited")
+
+// reportNouns are what a claim may be "outlined in".
+var reportNouns = set("report", "reports", "exposé", "expose", "investigation", "article", "interview",
+	"statement", "letter", "document", "study", "survey", "paper", "analysis", "review", "briefing", "filing", "memo")
+
+// describeVerbs attribute a claim to their subject when "as" follows:
+// "officials describe the plan as involving…".
+var describeVerbs = set("describe", "describes", "described", "describing")
+
+// asAhead reports whether "as" follows toks[i] within six words, before
+// any punctuation.
+func (at *attributor) asAhead(toks []word, i int) bool {
+	for j := i; j < len(toks) && j < i+6 && !toks[j].punct; j++ {
+		if lowerEq(at.tx(toks[j]), "as") {
+			return j > i
+		}
+	}
+	return false
+}
+
 // announceVerbs attribute the clause after them ("that…", "it will…")
 // to their subject.
 var announceVerbs = set("announce", "announces", "announced", "announcing")
@@ -181,6 +203,15 @@ func sources(s string, headline bool) []string {
 				if n := at.nameEndingAt(toks, v-1); strings.Contains(n, " ") || isAcronym(n) {
 					add(n)
 				}
+			case inReportVerbs.hasLower(w) && v+2 < len(toks) && lowerEq(at.tx(toks[v+1]), "in"):
+				// "outlined in a recent New York Times exposé": the report
+				// is the source.
+				if ph := at.basisAt(toks, v+2); reportNouns.hasLower(lastField(ph)) {
+					add(ph)
+				}
+			case describeVerbs.hasLower(w) && at.asAhead(toks, v+1):
+				// "U.S. officials describe the plan as involving…"
+				add(at.sourceOf(toks, v))
 			case lowerEq(w, "based") && v+2 < len(toks) && lowerEq(at.tx(toks[v+1]), "on"):
 				// "based on communication from Greenpeace", "based on
 				// figures from the ONS": the information is the source;
@@ -641,7 +672,7 @@ func touchesSource(ops []Op) bool {
 		for w := range strings.FieldsFuncSeq(op.Text, notWordRune) {
 			if startsUpper(w) || sourceVerbs.hasLower(w) || isRole(w) || orgNouns.hasLower(w) || statementNouns.hasLower(w) ||
 				unnamedSources.hasLower(w) || lowerEq(w, "according") || lowerEq(w, "based") || infoNouns.hasLower(w) ||
-				announceVerbs.hasLower(w) || issueVerbs.hasLower(w) ||
+				announceVerbs.hasLower(w) || issueVerbs.hasLower(w) || inReportVerbs.hasLower(w) || describeVerbs.hasLower(w) ||
 				speakingPronouns.hasLower(w) {
 				return true
 			}
@@ -654,7 +685,7 @@ func touchesSource(ops []Op) bool {
 // dash or colon of a headline's "- governor", ": police"); a sentence
 // holding none has no source, and is not read for one.
 var sourceCues = []string{"say", "said", "tell", "told", "stat", "claim", "report", "underst", "confirm",
-	"alleg", "learn", "according", "purported", "based on", "statement", "remarks", "announc", " - ", " – ", " — ", ": "}
+	"alleg", "learn", "according", "purported", "based on", "statement", "remarks", "announc", "outlined", "detailed", "revealed", "published", "cited", "describ", " - ", " – ", " — ", ": "}
 
 // mayHaveSource reports whether s holds a source cue, in any case.
 func mayHaveSource(s string) bool {

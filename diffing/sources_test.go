@@ -63,6 +63,11 @@ func TestSources(t *testing.T) {
 		{"Schools will reopen in September, the Department for Education said.", []string{"the Department for Education"}},
 		{"Applicants must state their name and address.", nil},
 		{"Schools will reopen, the Prime Minister has announced.", []string{"the Prime Minister"}},
+		// A report a claim is outlined in; a description "as" a claim.
+		{"This strategy, outlined in a recent New York Times exposé, marks a stark shift.", []string{"a recent New York Times exposé"}},
+		{"The plan was outlined in March.", nil},
+		{"U.S. officials describe the plan as involving Special Forces.", []string{"U.S. officials"}},
+		{"The plan described in the annex is final.", nil},
 		// A capital ending in -ly is a name, not an adverb.
 		{"The talks have ended, Italy has said.", []string{"Italy"}},
 		// A body's possessive heads no description of a source.
