@@ -529,6 +529,10 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 // office", or "": a possessive before a lower-case word. A possessive
 // before a name is part of it ("Mexico's President Claudia Sheinbaum").
 func possessor(speaker string) string {
+	if !strings.Contains(speaker, "'s ") && !strings.Contains(speaker, "’s ") &&
+		!strings.Contains(speaker, "'S ") && !strings.Contains(speaker, "’S ") {
+		return "" // nearly every speaker: no words to split
+	}
 	ws := strings.Fields(speaker)
 	for k := 0; k+1 < len(ws); k++ {
 		if w, poss := stripPossessive(ws[k]); poss && !startsUpper(ws[k+1]) {
