@@ -707,12 +707,40 @@ var sourceHedges = set("reportedly", "purportedly", "according to")
 func hedgesNamingNoSource(s string) []string {
 	hs := Hedges(s)
 	out := hs[:0:0]
+	sourced := -1 // "claims" and "claimed" after their subject, counted when first met
 	for _, h := range hs {
+		if (h == "claims" || h == "claimed") && sourced != 0 {
+			if sourced < 0 {
+				sourced = subjectClaims(s)
+			}
+			if sourced > 0 {
+				sourced--
+				continue // "the company claims": a source, which source_changed reports
+			}
+		}
 		if !sourceHedges.has(h) {
 			out = append(out, h)
 		}
 	}
 	return out
+}
+
+// subjectClaims counts the verbs "claims" and "claimed" in s that follow
+// a subject naming who claims (a name, a role or body, a pronoun): "the
+// company claims", "Kerr claimed". "Unverified claims" hedge.
+func subjectClaims(s string) int {
+	n := 0
+	prev := ""
+	for w := range strings.FieldsSeq(s) {
+		w = strings.Trim(w, ",.;:!?\"“”‘’()")
+		if (lowerEq(w, "claims") || lowerEq(w, "claimed")) && prev != "" &&
+			(startsUpper(prev) || speaksAs(prev) || speakingPronouns.hasLower(prev) || auxiliaries.hasLower(prev)) &&
+			!determiners.hasLower(prev) {
+			n++
+		}
+		prev = w
+	}
+	return n
 }
 
 // speakers are the speakers of the sentence's quotations.
