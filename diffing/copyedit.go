@@ -102,14 +102,46 @@ func linkTarget(t string) bool {
 }
 
 // appendWordsKey writes the copy-edit key of each word of s to b.
-func appendWordsKey(b *strings.Builder, s string) {
+func appendWordsKey(b *strings.Builder, s string) { appendWordsKeyAs(b, s, false) }
+
+// appendWordsKeyAs is appendWordsKey; with asAcronyms, a name an acronym
+// in brackets defines is written as the acronym, where the name begins,
+// rather than the acronym left out.
+func appendWordsKeyAs(b *strings.Builder, s string, asAcronyms bool) {
 	toks := tokenize(s)
+	var skip map[int]bool // asAcronyms: the defined names' words
+	var acronymAt map[int]string
+	if asAcronyms {
+		for k, t := range toks {
+			if t.kind != tokWord || !bracketed(s, t) {
+				continue
+			}
+			first, last := acronymName(s, toks, k)
+			if first < 0 {
+				continue
+			}
+			if skip == nil {
+				skip, acronymAt = map[int]bool{}, map[int]string{}
+			}
+			acronymAt[first] = fold(s[t.start:t.end])
+			for j := first; j <= last; j++ {
+				w := s[toks[j].start:toks[j].end]
+				if toks[j].kind == tokWord && (startsUpper(w) || connectors.has(w) || acronymLinks.has(w)) {
+					skip[j] = true
+				}
+			}
+			skip[k] = true
+		}
+	}
 	for k, t := range toks {
 		if t.kind != tokWord {
 			continue
 		}
+		if a, ok := acronymAt[k]; ok {
+			b.WriteString(a)
+		}
 		w := fold(s[t.start:t.end])
-		if articles.has(w) || listLabel(s, int(t.start), int(t.end)) || definedAcronym(s, toks, k) {
+		if skip[k] || articles.has(w) || listLabel(s, int(t.start), int(t.end)) || !asAcronyms && definedAcronym(s, toks, k) {
 			continue
 		}
 		w = plainWord(w)
@@ -132,9 +164,20 @@ func appendWordsKey(b *strings.Builder, s string) {
 // those words (connectives skipped): "(JD)" after "Senator Jane Doe"
 // is, "(CEO)" is not.
 func definedAcronym(s string, toks []token, k int) bool {
+	first, _ := acronymName(s, toks, k)
+	return first >= 0
+}
+
+// acronymName is definedAcronym's reading: the index of the first word of
+// the name the acronym at toks[k] abbreviates, and the last index of the
+// words it spans before the acronym's bracket (-1, 0 when it abbreviates
+// none). Words between them that match no letter ("Bill" in
+// "Infrastructure Bill (PSTI)") are not the acronym's: skipName keeps
+// them.
+func acronymName(s string, toks []token, k int) (first, last int) {
 	t := toks[k]
 	if t.end-t.start < 2 || !bracketed(s, t) {
-		return false
+		return -1, 0
 	}
 	// The acronym's capitals ("DfE": D, E); its small letters stand for
 	// the small words the initials skip.
@@ -144,26 +187,27 @@ func definedAcronym(s string, toks []token, k int) bool {
 		switch {
 		case c >= 'A' && c <= 'Z':
 			if len(acr) == len(caps) {
-				return false
+				return -1, 0
 			}
 			acr = append(acr, c)
 		case c < 'a' || c > 'z':
-			return false
+			return -1, 0
 		}
 	}
 	if len(acr) < 2 || s[t.start] < 'A' || s[t.start] > 'Z' {
-		return false
+		return -1, 0
 	}
-	// The initials of the name before "(", read backwards.
-	var initials []byte
-	for j := k - 2; j >= 0 && len(initials) < 2*len(acr)+2; j-- {
+	// The initials of the name before "(", read backwards: acr, read
+	// backwards, must be a subsequence of them.
+	n, seen := len(acr)-1, 0
+	first, last = -1, -1
+	for j := k - 2; j >= 0 && n >= 0 && seen < 2*len(acr)+2; j-- {
 		u := toks[j]
-		switch u.kind {
-		case tokSpace:
+		if u.kind == tokSpace {
 			continue
-		case tokPunct:
-			j = -1 // punctuation ends the name
-			continue
+		}
+		if u.kind == tokPunct {
+			break // punctuation ends the name
 		}
 		w := s[u.start:u.end]
 		if connectors.has(w) || acronymLinks.has(w) {
@@ -172,16 +216,19 @@ func definedAcronym(s string, toks []token, k int) bool {
 		if w[0] < 'A' || w[0] > 'Z' {
 			break
 		}
-		initials = append(initials, w[0])
-	}
-	// acr, read backwards, is a subsequence of initials.
-	n := len(acr) - 1
-	for _, c := range initials {
-		if n >= 0 && acr[n] == c {
+		seen++
+		if acr[n] == w[0] {
 			n--
+			first = j
+			if last < 0 {
+				last = j
+			}
 		}
 	}
-	return n < 0
+	if n >= 0 {
+		return -1, 0
+	}
+	return first, last
 }
 
 // bracketed reports whether the token t of s stands alone in brackets.
@@ -211,7 +258,33 @@ func isHyphen(r rune) bool { return r == '-' || r == '‐' || r == '‑' }
 // copyEditOnly reports whether x and y, which differ, say the same
 // words once copy-editing is set aside.
 func copyEditOnly(x, y string) bool {
-	return x != y && copyEditKey(x) == copyEditKey(y)
+	if x == y {
+		return false
+	}
+	if copyEditKey(x) == copyEditKey(y) {
+		return true
+	}
+	// A name defined by its acronym written as the acronym alone
+	// ("the Trade and Cooperation Agreement (TCA) agreement" → "the TCA
+	// agreement"): compared with every defined name read as its acronym.
+	return (strings.Contains(x, "(") || strings.Contains(y, "(")) && acronymKey(x) == acronymKey(y)
+}
+
+// acronymKey is copyEditKey with each name that an acronym in brackets
+// defines read as the acronym alone.
+func acronymKey(s string) string {
+	var b strings.Builder
+	s = stripLinkTargets(trimListTail(s))
+	at := 0
+	for _, sp := range figureSpans(s) {
+		appendWordsKeyAs(&b, s[at:sp.Start], true)
+		b.WriteString("\x00")
+		b.WriteString(figureKey(s[sp.Start:sp.End]))
+		b.WriteString("\x00")
+		at = sp.End
+	}
+	appendWordsKeyAs(&b, s[at:], true)
+	return b.String()
 }
 
 // copyEditOps reports whether the edit ops, turning x into y, only
@@ -282,6 +355,9 @@ func mayBeCopyEdit(ops []Op) bool {
 	for _, op := range ops {
 		if op.Op == OpEqual {
 			continue
+		}
+		if strings.ContainsAny(op.Text, "()") {
+			return true // a name defined by its acronym, or no longer: only the keys can tell
 		}
 		d := 1
 		if op.Op == OpInsert {
