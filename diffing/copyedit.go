@@ -1,6 +1,7 @@
 package diffing
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -133,12 +134,14 @@ func appendWordsKeyAs(b *strings.Builder, s string, asAcronyms bool) {
 			skip[k] = true
 		}
 	}
+	var buf [64]string
+	units := buf[:0] // the key's words, written once repeats are dropped
 	for k, t := range toks {
 		if t.kind != tokWord {
 			continue
 		}
 		if a, ok := acronymAt[k]; ok {
-			b.WriteString(a)
+			units = append(units, a)
 		}
 		w := fold(s[t.start:t.end])
 		if skip[k] || articles.has(w) || listLabel(s, int(t.start), int(t.end)) || !asAcronyms && definedAcronym(s, toks, k) {
@@ -146,13 +149,32 @@ func appendWordsKeyAs(b *strings.Builder, s string, asAcronyms bool) {
 		}
 		w = plainWord(w)
 		if !hasHyphen(w) {
-			b.WriteString(spellingKey(expandContraction(w)))
+			units = append(units, spellingKey(expandContraction(w)))
 			continue
 		}
 		for _, p := range strings.FieldsFunc(w, isHyphen) {
-			b.WriteString(spellingKey(expandContraction(p)))
+			units = append(units, spellingKey(expandContraction(p)))
 		}
 	}
+	for _, u := range dropRepeats(units) {
+		b.WriteString(u)
+	}
+}
+
+// dropRepeats drops a run of one to three words typed twice in a row
+// ("the review of review of commercial" → "review of commercial"): a
+// stutter of the keys, which a copy-edit removes.
+func dropRepeats(us []string) []string {
+	for n := 3; n >= 1; n-- {
+		for i := 0; i+2*n <= len(us); {
+			if slices.Equal(us[i:i+n], us[i+n:i+2*n]) {
+				us = slices.Delete(us, i+n, i+2*n)
+				continue
+			}
+			i++
+		}
+	}
+	return us
 }
 
 // definedAcronym reports whether toks[k] is an acronym in brackets that
@@ -172,7 +194,7 @@ func definedAcronym(s string, toks []token, k int) bool {
 // the name the acronym at toks[k] abbreviates, and the last index of the
 // words it spans before the acronym's bracket (-1, 0 when it abbreviates
 // none). Words between them that match no letter ("Bill" in
-// "Infrastructure Bill (PSTI)") are not the acronym's: skipName keeps
+// "Infrastructure Bill (PSTI)") are not the acronym's: the key keeps
 // them.
 func acronymName(s string, toks []token, k int) (first, last int) {
 	t := toks[k]
@@ -352,12 +374,14 @@ func figureishWord(s string, first bool) bool {
 // ("the" → "a") fail it without a figure scan of either sentence.
 func mayBeCopyEdit(ops []Op) bool {
 	var count [256]int
-	for _, op := range ops {
+	for k, op := range ops {
 		if op.Op == OpEqual {
 			continue
 		}
-		if strings.ContainsAny(op.Text, "()") {
-			return true // a name defined by its acronym, or no longer: only the keys can tell
+		if strings.ContainsAny(op.Text, "()") || repeatsNeighbour(ops, k) {
+			// A name defined by its acronym, or no longer; words typed
+			// twice, or once more: only the keys can tell.
+			return true
 		}
 		d := 1
 		if op.Op == OpInsert {
@@ -390,6 +414,29 @@ func mayBeCopyEdit(ops []Op) bool {
 		}
 	}
 	return count == [256]int{}
+}
+
+// repeatsNeighbour reports whether the words ops[k] deletes or inserts
+// are those that follow it or precede it ("review of [review of]
+// commercial"), as words typed twice.
+func repeatsNeighbour(ops []Op, k int) bool {
+	w := strings.TrimSpace(ops[k].Text)
+	if w == "" {
+		return false
+	}
+	if k+1 < len(ops) && ops[k+1].Op == OpEqual {
+		next := strings.TrimLeft(ops[k+1].Text, " ")
+		if len(next) >= len(w) && strings.EqualFold(next[:len(w)], w) && (len(next) == len(w) || !isWordByte(next[len(w)])) {
+			return true
+		}
+	}
+	if k > 0 && ops[k-1].Op == OpEqual {
+		prev := strings.TrimRight(ops[k-1].Text, " ")
+		if len(prev) >= len(w) && strings.EqualFold(prev[len(prev)-len(w):], w) && (len(prev) == len(w) || !isWordByte(prev[len(prev)-len(w)-1])) {
+			return true
+		}
+	}
+	return false
 }
 
 // figureish reports whether a folded word may be part of a figure, so

@@ -25,6 +25,9 @@ func TestCopyEditOps(t *testing.T) {
 		{"The Product Security and Telecommunications Infrastructure (PSTI) Bill passed.", "The Product Security and Telecommunications Infrastructure Bill (PSTI) passed.", true},
 		{"The Infrastructure (PSTI) Bill passed.", "The Infrastructure Bill (PSTI) passed.", false}, // PSTI abbreviates no name here
 		{"Jane Doe (CEO) said so.", "Jane Doe said so.", false},
+		{"The review of review of pet food.", "The review of pet food.", true},
+		{"He had had enough.", "He had enough.", true},
+		{"The review of pet food.", "The review of cat food.", false},
 		{"It backs the Trade and Cooperation Agreement (TCA) agreement.", "It backs the TCA agreement.", true},
 		{"It backs the Trade and Cooperation Agreement (TCA) agreement.", "It backs the EEA agreement.", false},
 		{"It backs the Trade and Cooperation Agreement agreement.", "It backs the TCA agreement.", false}, // never defined here
