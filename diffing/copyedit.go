@@ -314,10 +314,58 @@ func acronymKey(s string) string {
 // "a", the commonest small edit), is one without reading either text's
 // figures; other edits are judged on their keys.
 func copyEditOps(ops []Op, x, y string) bool {
-	if articlesOnly(ops) {
+	if articlesOnly(ops) || initialsOnly(ops) {
 		return true
 	}
 	return mayBeCopyEdit(ops) && copyEditOnly(x, y)
+}
+
+// initialsOnly reports whether every edit of ops writes a run of
+// capitalized words as their initials, or initials out in full: "Her
+// Majesty’s Prison and Probation Service" → "HM Prison and Probation
+// Service". Each edit replaces one word in capitals by words whose
+// initials, small words aside, are its letters.
+func initialsOnly(ops []Op) bool {
+	edits := 0
+	for k := 0; k < len(ops); k++ {
+		if ops[k].Op == OpEqual {
+			continue
+		}
+		if k+1 == len(ops) || ops[k+1].Op == OpEqual || ops[k+1].Op == ops[k].Op {
+			return false
+		}
+		a, b := strings.TrimSpace(ops[k].Text), strings.TrimSpace(ops[k+1].Text)
+		if !initialsOf(a, b) && !initialsOf(b, a) {
+			return false
+		}
+		edits++
+		k++
+	}
+	return edits > 0
+}
+
+// initialsOf reports whether acr, one word in capitals, is the initials of
+// the capitalized words of name ("HM", "Her Majesty’s").
+func initialsOf(acr, name string) bool {
+	if len(acr) < 2 || len(acr) > 8 || strings.ContainsRune(acr, ' ') {
+		return false
+	}
+	for i := 0; i < len(acr); i++ {
+		if acr[i] < 'A' || acr[i] > 'Z' {
+			return false
+		}
+	}
+	n := 0
+	for _, w := range strings.Fields(name) {
+		if connectors.has(w) || acronymLinks.has(w) {
+			continue
+		}
+		if n == len(acr) || w[0] != acr[n] {
+			return false
+		}
+		n++
+	}
+	return n == len(acr)
 }
 
 // articlesOnly reports whether every word the ops insert or delete is an

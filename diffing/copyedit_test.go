@@ -27,10 +27,13 @@ func TestCopyEditOps(t *testing.T) {
 		{"Jane Doe (CEO) said so.", "Jane Doe said so.", false},
 		{"The review of review of pet food.", "The review of pet food.", true},
 		{"He had had enough.", "He had enough.", true},
+		{"Her Majesty’s Prison and Probation Service said.", "HM Prison and Probation Service said.", true},
+		{"Boris Johnson said.", "BJ said.", true},
+		{"Her Majesty’s Prison said.", "HMT Prison said.", false},
 		{"The review of pet food.", "The review of cat food.", false},
 		{"It backs the Trade and Cooperation Agreement (TCA) agreement.", "It backs the TCA agreement.", true},
 		{"It backs the Trade and Cooperation Agreement (TCA) agreement.", "It backs the EEA agreement.", false},
-		{"It backs the Trade and Cooperation Agreement agreement.", "It backs the TCA agreement.", false}, // never defined here
+		{"It backs the Trade and Cooperation Agreement agreement.", "It backs the TCA agreement.", true}, // its initials
 		{"Read {ETSI EN 303 645](https://www.etsi.org/en_303645v020101p.pdf) now.", "Read ETSI EN 303 645 now.", true},
 		{"Read [the guide](https://www.gov.uk/guide) now.", "Read [the new guide](https://www.gov.uk/guide) now.", false},
 	}
