@@ -812,3 +812,23 @@ func slipsOnly(ops []Op) bool {
 	}
 	return slips > 0
 }
+
+// headlineEcho makes a sentence added or removed that only repeats the
+// headline (real: "UK CUTS OFF EXPORT FINANCE SUPPORT TO RUSSIA AND
+// BELARUS" dropped from the top of the body under that headline) one
+// cosmetic change: page furniture, not a claim of the story.
+func headlineEcho(c Change, titles ...string) Change {
+	text := c.Before + c.After // one of them is empty
+	for _, t := range titles {
+		// A length test first: most added sentences are no headline.
+		if t == "" || len(text) < len(t)*3/4 || len(text) > len(t)*4/3+4 {
+			continue
+		}
+		if k := wordsKey(t); k != "" && wordsKey(text) == k {
+			c.Kinds, c.Figures, c.Quotes, c.Speaker = []Kind{Cosmetic}, nil, nil, ""
+			c.Notes = append(c.Notes, "headline repeated in the body")
+			return c
+		}
+	}
+	return c
+}
