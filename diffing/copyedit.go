@@ -350,6 +350,9 @@ func initialsOf(acr, name string) bool {
 	if len(acr) < 2 || len(acr) > 8 || strings.ContainsRune(acr, ' ') {
 		return false
 	}
+	if a, ok := strings.CutSuffix(acr, "s"); ok && len(a) >= 2 && strings.HasSuffix(name, "s") {
+		acr = a // a plural: "Public Reviews", "PRs"
+	}
 	for i := 0; i < len(acr); i++ {
 		if acr[i] < 'A' || acr[i] > 'Z' {
 			return false

@@ -587,9 +587,11 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 	}
 	gone, added = keep(gone, y, ly), keep(added, x, lx)
 	// Initials spelt out, or a name shortened to them: "UKG" → "UK
-	// Government" names no one new.
+	// Government", "Public Reviews" → "PRs" names no one new.
 	for i := 0; i < len(gone); i++ {
-		k := slices.IndexFunc(added, func(a string) bool { return abbreviates(gone[i], a) || abbreviates(a, gone[i]) })
+		k := slices.IndexFunc(added, func(a string) bool {
+			return abbreviates(gone[i], a) || abbreviates(a, gone[i]) || initialsOf(gone[i], a) || initialsOf(a, gone[i])
+		})
 		if k >= 0 {
 			added = slices.Delete(slices.Clone(added), k, k+1)
 			gone = slices.Delete(slices.Clone(gone), i, i+1)
@@ -659,6 +661,9 @@ func demonym(x, y string) bool {
 	}
 	if len(y) >= 6 && strings.HasSuffix(y, "ia") && x == y+"n" {
 		return true
+	}
+	if stem, ok := strings.CutSuffix(y, "y"); ok && len(stem) >= 4 && x == stem+"ian" {
+		return true // "Italy", "Italian"
 	}
 	n := 0
 	for n < len(x) && n < len(y) && x[n] == y[n] {
