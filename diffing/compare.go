@@ -364,7 +364,11 @@ func Compare(old, cur Document) *ChangeSet {
 	}
 	if a.dek != b.dek {
 		if da, db := a.comparedDek(), b.comparedDek(); da != db {
-			add(-1.5, dekChange(da, db))
+			c := dekChange(da, db)
+			if c.Has(NumberChanged) {
+				c = leadMoved(c, da, db, a, b)
+			}
+			add(-1.5, c)
 		}
 	}
 	if a.byline != b.byline {
@@ -709,6 +713,41 @@ func dekChange(before, after string) Change {
 		} else {
 			c.Kinds = []Kind{Cosmetic} // a slip in a word, as in a headline
 		}
+	}
+	return c
+}
+
+// leadMoved reads the figures of a dek replaced by a new lead when the
+// old lead was pushed down into the body ("Two people have been
+// diagnosed …" under "Previous updates"): the dek's figures changed
+// only as far as the old lead, where it now is, says other figures ("On 4 February at 3pm
+// Mark White will be holding …" → "On 4 February 2021, Mark White …
+// delivered …": 3pm dropped). A dek edited, sharing half its words with
+// the old one, changed what it says wherever else the body says it.
+func leadMoved(c Change, da, db string, a, b *version) Change {
+	if common, total := commonWords(da, db); 4*common >= total {
+		return c
+	}
+	alike := func(line string, v *version) (string, bool) {
+		for x := range v.sents {
+			if common, total := commonWords(line, v.sents[x].text); 4*common >= total {
+				return v.sents[x].text, true
+			}
+		}
+		return "", false
+	}
+	after, ok := alike(da, b)
+	if !ok {
+		return c
+	}
+	if _, was := alike(da, a); was {
+		return c // the body told it before, too: the dek's own figures changed
+	}
+	c.Figures = nil
+	if gone, added := diffFigures(Figures(da), Figures(after)); len(gone)+len(added) > 0 {
+		c.Figures = pairFigures(gone, added)
+	} else {
+		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == NumberChanged })
 	}
 	return c
 }

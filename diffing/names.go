@@ -524,7 +524,7 @@ func nameLike(s string) bool {
 // speaker.
 func roleChanged(p, q quoteFrag, x, y string) bool {
 	rp, rq := roleKey(p.role), roleKey(q.role)
-	if rp == rq || !sameSpeaker(p.speaker, q.speaker) {
+	if rp == rq || !sameSpeaker(p.speaker, q.speaker) || rp != "" && rq != "" && sameRole(p.role, q.role) {
 		return false
 	}
 	if rp == "" && hasWord(roleKey(x), rq) || rq == "" && hasWord(roleKey(y), rp) {
@@ -534,10 +534,71 @@ func roleChanged(p, q quoteFrag, x, y string) bool {
 		return false
 	}
 	if rp != "" && rq != "" {
-		return true
+		// The same words, set off by commas in one version and run into
+		// the name in the other: "UK Deputy Chief Veterinary Officer, Dr
+		// Richard Irvine, said" → "UK Deputy Chief Veterinary Officer Dr
+		// Richard Irvine said".
+		cp, cq := roleCore(p.role), roleCore(q.role)
+		return cp == "" || cq == "" || !hasWord(roleKey(y), cp) || !hasWord(roleKey(x), cq)
 	}
 	last := lastField(q.speaker)
 	return last != "" && nameLike(q.speaker) && strings.Contains(x, lastField(p.speaker)) && strings.Contains(y, last)
+}
+
+// sameRole reports whether two roles are one written another way: "the"
+// added or dropped, an abbreviation in brackets added or dropped ("…
+// Registration Board (ARB)"), a body named by its initials ("Chief
+// Executive of UKHSA", "Chief Executive of the UK Health Security
+// Agency").
+func sameRole(a, b string) bool {
+	return sameRoleWords(roleWords(a), roleWords(b))
+}
+
+// roleWords are a role's words for sameRole: without punctuation around
+// them, "the", and abbreviations in brackets.
+func roleWords(r string) []string {
+	var out []string
+	for w := range strings.FieldsSeq(r) {
+		if strings.HasPrefix(w, "(") && strings.HasSuffix(strings.TrimRight(w, ",.;:"), ")") {
+			continue
+		}
+		w = strings.Trim(w, ",.;:()")
+		if w == "" || lowerEq(w, "the") || honorifics.has(w) {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// honorifics are titles of courtesy, not of office: "Dr" before a name
+// is no role.
+var honorifics = set("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Dr.", "Prof", "Prof.", "Sir", "Dame")
+
+// roleCore is a role's words (roleWords) folded, as roleKey folds a
+// sentence.
+func roleCore(r string) string {
+	return roleKey(strings.Join(roleWords(r), " "))
+}
+
+// sameRoleWords compares role words in order, a word in capitals matching
+// the words it abbreviates in the other.
+func sameRoleWords(a, b []string) bool {
+	for len(a) > 0 && len(b) > 0 && fold(a[0]) == fold(b[0]) {
+		a, b = a[1:], b[1:]
+	}
+	if len(a) == 0 || len(b) == 0 {
+		return len(a) == len(b)
+	}
+	for range 2 {
+		for k := 2; k <= len(b) && k <= 8; k++ {
+			if abbreviates(a[0], strings.Join(b[:k], " ")) && sameRoleWords(a[1:], b[k:]) {
+				return true
+			}
+		}
+		a, b = b, a
+	}
+	return false
 }
 
 // roleKey compares roles by their words, whatever the case or spacing.
