@@ -38,6 +38,8 @@ func Negations(s string) []string {
 			i++
 		case f == "no" && i+2 < len(ws) && comparatives.has(fold(ws[i+1])) && fold(ws[i+2]) == "than":
 			i += 2 // "no earlier than 25 December": a bound of a figure, not a negation
+		case ws[i] == "No" && i+1 < len(ws) && ws[i+1][0] >= '0' && ws[i+1][0] <= '9':
+			// "SR2021 No 11", "No 10 Downing Street": the number sign.
 		case f == "not" && i+1 < len(ws) && (fold(ws[i+1]) == "only" ||
 			fold(ws[i+1]) == "limited" && (i > 0 && fold(ws[i-1]) == "but" || i > 1 && fold(ws[i-2]) == "but")):
 			// "not only … but also", "including but (is) not limited to": no
