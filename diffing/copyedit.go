@@ -699,7 +699,17 @@ func appendJoins(out []paraJoin, v, w *version, uv, uw []int, split bool) []para
 			for m := j + 1; strings.HasPrefix(k, acc) && len(acc) < len(k); m++ {
 				next, ok := keys[m]
 				if !ok {
-					break
+					// A table's cell split over rows: the parts may have
+					// a paragraph the other version still has between
+					// them (a figure's cell), one or two.
+					if next, ok = keys[m+1]; ok {
+						m++
+					} else if next, ok = keys[m+2]; ok {
+						m += 2
+					}
+					if !ok || m >= len(w.paras) || !strings.HasPrefix(k, acc+next) {
+						break
+					}
 				}
 				acc += next
 				if acc == k {
