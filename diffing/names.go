@@ -681,8 +681,8 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 }
 
 // respelled reports whether the names x and y differ by a slip in one
-// word (one letter added, dropped, changed or two swapped, in words of
-// four letters or more) and neither reads as a person's name.
+// word (one letter added or dropped inside it) and neither reads as a
+// person's name.
 func respelled(x, y string) bool {
 	if d := len(x) - len(y); d > 4 || d < -4 || strings.Count(x, " ") != strings.Count(y, " ") {
 		return false // more than one letter apart, or not as many words: no fields to split
@@ -696,8 +696,12 @@ func respelled(x, y string) bool {
 		if wx[i] == wy[i] {
 			continue
 		}
+		// A letter dropped or added inside a word of five letters or
+		// more: "Iran" → "Iraq", "Gambia" → "Zambia" (a letter changed)
+		// and "Russia" → "Prussia" (one put first) are other places.
 		rx, ry := []rune(wx[i]), []rune(wy[i])
-		if len(rx) < 4 || len(ry) < 4 || hasDigit(wx[i]) || hasDigit(wy[i]) || editDistance(rx, ry) > 1 {
+		if min(len(rx), len(ry)) < 5 || len(rx)-len(ry) != 1 && len(ry)-len(rx) != 1 || rx[0] != ry[0] ||
+			hasDigit(wx[i]) || hasDigit(wy[i]) || editDistance(rx, ry) > 1 {
 			return false
 		}
 		slips++
