@@ -833,8 +833,9 @@ func slipsOnly(ops []Op) bool {
 func headlineEcho(c Change, titles ...string) Change {
 	text := c.Before + c.After // one of them is empty
 	for _, t := range titles {
-		// A length test first: most added sentences are no headline.
-		if t == "" || len(text) < len(t)*3/4 || len(text) > len(t)*4/3+4 {
+		// Length and first letters first: most added sentences are no
+		// headline, and keys cost allocations.
+		if t == "" || len(text) < len(t)*3/4 || len(text) > len(t)*4/3+4 || !sameStart(text, t, 8) {
 			continue
 		}
 		if k := wordsKey(t); k != "" && wordsKey(text) == k {
@@ -844,4 +845,26 @@ func headlineEcho(c Change, titles ...string) Change {
 		}
 	}
 	return c
+}
+
+// sameStart reports whether the first n letters and digits of x and y
+// are the same, case aside.
+func sameStart(x, y string, n int) bool {
+	i, j := 0, 0
+	for ; n > 0; n-- {
+		for i < len(x) && !isWordByte(x[i]) {
+			i++
+		}
+		for j < len(y) && !isWordByte(y[j]) {
+			j++
+		}
+		if i == len(x) || j == len(y) {
+			return i == len(x) && j == len(y)
+		}
+		if x[i]|0x20 != y[j]|0x20 {
+			return false
+		}
+		i, j = i+1, j+1
+	}
+	return true
 }
