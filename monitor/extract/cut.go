@@ -400,25 +400,25 @@ var knownTags = func() map[string]string {
 // elements (JSON-LD scripts excepted), found with byte searches: the
 // tokenizer reads code a byte at a time, and on a news page code is most
 // of the bytes. Comments are passed over whole, so a tag quoted in one
-// does not count.
+// does not count. It returns body itself, not a copy, when no element has
+// contents to drop.
 func dropCode(body []byte) []byte {
-	out := make([]byte, 0, len(body))
-	i := 0
+	var out []byte // nil until something is dropped
+	i := 0         // body[:i] is in out, or dropped
+	at := 0        // where the search for the next tag starts
 	for {
-		k := bytes.IndexByte(body[i:], '<')
+		k := bytes.IndexByte(body[at:], '<')
 		if k < 0 {
-			return append(out, body[i:]...)
+			break
 		}
-		k += i
+		k += at
 		rest := body[k+1:]
 		if bytes.HasPrefix(rest, []byte("!--")) {
 			end := bytes.Index(rest[3:], []byte("-->"))
 			if end < 0 {
-				return append(out, body[i:]...)
+				break
 			}
-			next := k + 1 + 3 + end + 3
-			out = append(out, body[i:next]...)
-			i = next
+			at = k + 1 + 3 + end + 3
 			continue
 		}
 		var name string
@@ -428,27 +428,35 @@ func dropCode(body []byte) []byte {
 		case hasFoldPrefix(rest, "style") && len(rest) > 5 && tagEnd(rest[5]):
 			name = "style"
 		default:
-			out = append(out, body[i:k+1]...)
-			i = k + 1
+			at = k + 1
 			continue
 		}
 		gt := bytes.IndexByte(rest, '>')
 		if gt < 0 {
-			return append(out, body[i:]...)
+			break
 		}
 		open := k + 1 + gt + 1 // just past the start tag
 		if name == "script" && bytes.Contains(bytes.ToLower(body[k:open]), []byte("ld+json")) {
-			out = append(out, body[i:open]...)
-			i = open
+			at = open
 			continue
 		}
 		end := indexFold(body[open:], "</"+name)
 		if end < 0 {
-			return append(out, body[i:]...)
+			break
 		}
-		out = append(out, body[i:open]...)
-		i = open + end
+		if end > 0 {
+			if out == nil {
+				out = make([]byte, 0, len(body))
+			}
+			out = append(out, body[i:open]...)
+			i = open + end
+		}
+		at = open + end
 	}
+	if out == nil {
+		return body
+	}
+	return append(out, body[i:]...)
 }
 
 func tagEnd(c byte) bool {
