@@ -42,10 +42,17 @@ func cutTemplate(body []byte, path string, dl deadline) (small []byte, ok bool, 
 		h1           []byte
 		captures     [][]byte
 		tokens       int
+		// implied counts the open elements of each kind an implied end
+		// looks for (impliedEnd), so a start tag with none open skips
+		// the walk down the stack.
+		implied [len(impliedEnds)]int
 	)
 	// pop closes the top element; end is where it ends.
 	pop := func(end int) {
 		i := len(stack) - 1
+		if k := impliedEnd(stack[i].tag); k >= 0 {
+			implied[k]--
+		}
 		if captureAt >= 0 && i == captureDepth {
 			captures = append(captures, body[captureAt:end])
 			captureAt = -1
@@ -58,6 +65,9 @@ func cutTemplate(body []byte, path string, dl deadline) (small []byte, ok bool, 
 		nMatched = min(nMatched, i)
 	}
 	popTo := func(tag string, stopAt map[string]bool, end int) {
+		if k := impliedEnd(tag); k >= 0 && implied[k] == 0 {
+			return // none open: the walk would find none
+		}
 		for i := len(stack) - 1; i >= 0; i-- {
 			if stack[i].tag == tag {
 				for len(stack) > i {
@@ -80,6 +90,9 @@ func cutTemplate(body []byte, path string, dl deadline) (small []byte, ok bool, 
 			m = stepOf(tag, id, class) == steps[d]
 		}
 		stack = append(stack, open{tag: tag, match: m})
+		if k := impliedEnd(tag); k >= 0 {
+			implied[k]++
+		}
 		if m {
 			nMatched = d + 1
 			if d == len(steps)-1 && captureAt < 0 {
@@ -259,6 +272,30 @@ func cutTemplate(body []byte, path string, dl deadline) (small []byte, ok bool, 
 		}
 		push(tag, raw, start)
 	}
+}
+
+// impliedEnds are the elements a start tag may close (popTo's targets
+// there); impliedEnd is a tag's index among them, or -1.
+var impliedEnds = [...]string{"p", "li", "dd", "dt", "tr", "td", "th"}
+
+func impliedEnd(tag string) int {
+	switch tag {
+	case "p":
+		return 0
+	case "li":
+		return 1
+	case "dd":
+		return 2
+	case "dt":
+		return 3
+	case "tr":
+		return 4
+	case "td":
+		return 5
+	case "th":
+		return 6
+	}
+	return -1
 }
 
 // rawText are the elements whose content the HTML tokenizer reads as text.
