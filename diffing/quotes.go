@@ -417,7 +417,7 @@ func namesInMarks(s string, q Quote) bool {
 // clause's punctuation; "In the report, ‘we found abuse,’ she wrote" is
 // words quoted.
 func documentTitle(s string, q Quote, before string) bool {
-	if strings.ContainsAny(q.Text, ",.;:!?") || len(strings.Fields(q.Text)) > 12 {
+	if strings.ContainsAny(q.Text, ",.;:!?") || countWordRuns(q.Text) > 12 {
 		return false
 	}
 	b := strings.TrimRight(strings.TrimSuffix(before, ","), " ")
