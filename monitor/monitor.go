@@ -444,6 +444,28 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 	ctx, cancel := context.WithTimeout(ctx, m.opt.CheckTimeout)
 	defer cancel()
 
+	// Another process may save a version of this article between reading
+	// the latest and saving the next: the new one was compared with a
+	// version it would not follow (and read with that version's reading
+	// as anchor), so it is fetched, read and compared again.
+	for try := 1; ; try++ {
+		res = m.checkOnce(ctx, t, log)
+		if !errors.Is(res.Err, snapshots.ErrConflict) || try == maxConflicts {
+			return res
+		}
+		log.Info("another process saved a version meanwhile: checking again", "try", try)
+	}
+}
+
+// maxConflicts bounds how often one check starts again because another
+// process saved a version of its article meanwhile.
+const maxConflicts = 3
+
+// checkOnce fetches, reads and compares one article against its latest
+// version and saves what it found.
+func (m *Monitor) checkOnce(ctx context.Context, t target, log *slog.Logger) (res Result) {
+	art := t.art
+	res = Result{Source: t.src.Name, URL: art.URL, Article: art}
 	prev, err := m.opt.Store.Latest(ctx, art.ID)
 	hasPrev := err == nil
 	if err != nil && !errors.Is(err, snapshots.ErrNotFound) {
@@ -529,6 +551,7 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 	if !hasPrev {
 		v.Reread = false // a first version has no reading to depart from
 	}
+	v.Number = prev.Number + 1 // compared with prev: it must follow it
 	check.Outcome = snapshots.OutcomeNew
 	if err := m.opt.Store.Save(ctx, &check, v); err != nil {
 		res.Err = fmt.Errorf("save version of %s: %w", art.URL, err)

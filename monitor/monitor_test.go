@@ -317,3 +317,70 @@ func TestMonitor_AllowPrivate(t *testing.T) {
 		t.Errorf("article served %d times, want 1 (the allowed source only)", n)
 	}
 }
+
+// racingStore saves another process's version of an article just before
+// the monitor's first save of a version, as a second `redline check` on
+// the same store may.
+type racingStore struct {
+	*sqlite.Store
+	once  sync.Once
+	other func()
+}
+
+func (s *racingStore) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
+	if v != nil && s.other != nil {
+		s.once.Do(s.other)
+	}
+	return s.Store.Save(ctx, c, v)
+}
+
+// A version another process saved between this check's reading of the
+// latest and its save is what the new version is compared with: the check
+// starts again rather than store changes computed against an older one.
+func TestMonitor_CheckAgainstVersionSavedMeanwhile(t *testing.T) {
+	p := &page{}
+	p.set(200, "Push for U.S. troops in Mexico", para1, para2, para3)
+	srv := httptest.NewServer(p)
+	defer srv.Close()
+	inner := openStore(t)
+	st := &racingStore{Store: inner}
+	src := monitor.Source{Name: "ledger", URL: srv.URL + "/story"}
+	m := monitor.New(monitor.Options{
+		Store:   st,
+		Client:  fetch.New(fetch.Options{Guard: sourceServers(t, []monitor.Source{src}), Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
+		Sources: []monitor.Source{src},
+		Logger:  slog.New(slog.DiscardHandler),
+	})
+	if rs := m.Check(t.Context()); len(rs) != 1 || rs[0].Err != nil {
+		t.Fatalf("first check: %+v", rs)
+	}
+	a, err := inner.Article(t.Context(), srv.URL+"/story")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Meanwhile another process saw "80 percent"; this one sees "90".
+	meanwhile := strings.Replace(para3, "97 percent", "80 percent", 1)
+	st.other = func() {
+		c := &snapshots.Check{ArticleID: a.ID, At: time.Now(), Status: 200, Outcome: snapshots.OutcomeNew}
+		v := &snapshots.Version{Title: "Push for U.S. troops in Mexico", Text: para1 + "\n\n" + para2 + "\n\n" + meanwhile, Raw: []byte("<html>")}
+		if err := inner.Save(t.Context(), c, v); err != nil {
+			t.Errorf("the other process's save: %v", err)
+		}
+	}
+	p.set(200, "Push for U.S. troops in Mexico", para1, para2, strings.Replace(para3, "97 percent", "90 percent", 1))
+	rs := m.Check(t.Context())
+	if len(rs) != 1 || rs[0].Err != nil || rs[0].Version == nil {
+		t.Fatalf("second check: %+v", rs)
+	}
+	r := rs[0]
+	if r.Version.Number != 3 {
+		t.Errorf("saved as version %d, want 3 after the other process's 2", r.Version.Number)
+	}
+	var before []string
+	for _, c := range r.Changes.Changes {
+		before = append(before, c.Before)
+	}
+	if !strings.Contains(strings.Join(before, "\n"), "80 percent") {
+		t.Errorf("version 3 was compared with %q, want version 2 (80 percent)", before)
+	}
+}

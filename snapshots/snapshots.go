@@ -15,6 +15,12 @@ import (
 // ErrNotFound is returned when an article or version does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrConflict is returned by Save when the caller said which number the new
+// version takes (the latest it read, plus one) and another version was
+// saved since: the new version was compared with a predecessor it would
+// not follow, so it is not stored and the caller checks again.
+var ErrConflict = errors.New("another version was saved since")
+
 // MaxBodyBytes is the largest response body a store keeps, and so the
 // largest size a stored row may claim: reading a damaged row never makes
 // more than this. The fetch limit (max_body_bytes) cannot be set above it.
@@ -181,7 +187,12 @@ type Store interface {
 	// A version whose text is the latest version's (another process saved
 	// it since the caller read the latest) is not stored: the check is
 	// recorded as OutcomeUnchanged confirming the latest version, c says
-	// so, and v is left untouched (v.Number stays 0).
+	// so, and v is left untouched (v.Number stays 0). A v.Number set by
+	// the caller is the number it expects v to take (the latest it read,
+	// plus one; 1 when it read none): when another version with other
+	// text was saved since, Save writes nothing and returns ErrConflict,
+	// because v's changes were computed against a version it would not
+	// follow. A zero v.Number takes the next number, whatever it is.
 	//
 	// Save returns ErrNotFound if the article does not exist, and an error
 	// without writing anything if v belongs to another article, if v is nil

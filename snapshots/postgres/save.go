@@ -209,6 +209,8 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		v = nil
 		cc.Outcome = snapshots.OutcomeUnchanged
 		cc.Version = last
+	} else if v != nil && vv.Number != 0 && vv.Number != last+1 {
+		return saved{}, fmt.Errorf("article %d: version %d expected, the latest is %d: %w", vv.ArticleID, vv.Number, last, snapshots.ErrConflict)
 	}
 
 	// The writes go in one round trip too.

@@ -155,6 +155,8 @@ func (s *Store) writeSave(ctx context.Context, tx *sql.Tx, j *saveJob) error {
 			j.version = false
 			cc.Outcome = snapshots.OutcomeUnchanged
 			cc.Version = last
+		} else if vv.Number != 0 && vv.Number != last+1 {
+			return fmt.Errorf("article %d: version %d expected, the latest is %d: %w", vv.ArticleID, vv.Number, last, snapshots.ErrConflict)
 		}
 	}
 	if j.version {

@@ -210,6 +210,47 @@ var saveCases = []testCase{
 			t.Errorf("checks = %+v, want the second recorded as unchanged", cs)
 		}
 	}},
+	{"expected_number_taken_meanwhile_is_a_conflict", func(t *testing.T, s snapshots.Store) {
+		// Two processes read version 1 and each found another text: the
+		// second one's changes were computed against version 1, so it must
+		// not be stored as version 3 after the first one's version 2.
+		a := addArticle(t, s, "https://news.example/a")
+		save(t, s, newCheck(a, 1), newVersion(1))
+		first := newVersion(2)
+		first.Number = 2
+		save(t, s, newCheck(a, 2), first)
+		late := newVersion(3)
+		late.At, late.Number = at(3), 2
+		c := newCheck(a, 3)
+		err := s.Save(t.Context(), c, late)
+		if !errors.Is(err, snapshots.ErrConflict) {
+			t.Fatalf("Save of a version expecting number 2 after 2 was saved: %v, want ErrConflict", err)
+		}
+		if vs := versions(t, s, snapshots.VersionFilter{ArticleID: a.ID}); len(vs) != 2 {
+			t.Errorf("%d versions stored, want 2", len(vs))
+		}
+		if cs := checks(t, s, snapshots.CheckFilter{ArticleID: a.ID}); len(cs) != 2 {
+			t.Errorf("%d checks stored, want 2: a conflicting save writes nothing", len(cs))
+		}
+		// Checked again against version 2, it is version 3; with no
+		// expectation it takes the next number too.
+		late.Number = 3
+		save(t, s, newCheck(a, 3), late)
+		free := newVersion(4)
+		free.At = at(4)
+		save(t, s, newCheck(a, 4), free)
+		if late.Number != 3 || free.Number != 4 {
+			t.Errorf("versions numbered %d and %d, want 3 and 4", late.Number, free.Number)
+		}
+		// A first version expected as 1 when another process stored one.
+		b := addArticle(t, s, "https://news.example/b")
+		save(t, s, newCheck(b, 1), newVersion(1))
+		other := newVersion(2)
+		other.Number = 1
+		if err := s.Save(t.Context(), newCheck(b, 2), other); !errors.Is(err, snapshots.ErrConflict) {
+			t.Errorf("Save of a first version after another was stored: %v, want ErrConflict", err)
+		}
+	}},
 	{"dek_is_part_of_the_text", func(t *testing.T, s snapshots.Store) {
 		// Only the summary under the headline was rewritten: that is a new
 		// version, and its text hash covers the dek.
