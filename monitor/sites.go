@@ -269,7 +269,7 @@ func (s *sites) extract(ctx context.Context, page extract.Page, rules extract.Ru
 			// its previous version's reading, which stands so that a
 			// change of method never shows up as an edit.
 			s.log.Info("site template dropped: it disagrees with the generic reading", "host", host, "url", page.URL)
-			if true || rules.Anchor == nil { // TMP
+			if rules.Anchor == nil {
 				g.Reread = a.Reread
 				a = g
 			}
