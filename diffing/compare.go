@@ -444,6 +444,7 @@ func Compare(old, cur Document) *ChangeSet {
 	}
 
 	// Additions and removals, grouped by paragraph runs.
+	retold := retoldFigures(a.sents, b.sents, al, a.title+"\n"+a.dek, b.title+"\n"+b.dek)
 	for j := 0; j < len(b.sents); {
 		if al.newTo[j] >= 0 {
 			j++
@@ -453,7 +454,11 @@ func Compare(old, cur Document) *ChangeSet {
 		for k < len(b.sents) && al.newTo[k] < 0 && b.sents[k].para == b.sents[j].para {
 			k++
 		}
-		add(float64(j), runChange(b.sents[j:k], SentenceAdded, QuoteAdded, false))
+		c := runChange(b.sents[j:k], SentenceAdded, QuoteAdded, false)
+		for x := j; x < k; x++ {
+			c = withRetold(c, retold[x])
+		}
+		add(float64(j), c)
 		j = k
 	}
 	// A removal is placed after the new position of the nearest preceding
@@ -701,6 +706,20 @@ func dekChange(before, after string) Change {
 	c.Paragraph = -1
 	if lineTypo(c, before, after) {
 		c.Kinds = []Kind{Cosmetic} // "Laninjo-Hughes" → "Labinjo-Hughes", as in a headline
+	}
+	return c
+}
+
+// withRetold gives an added run the figures it tells again with another
+// value (retoldFigures): number_changed, each shown before → after.
+func withRetold(c Change, fs []FigureChange) Change {
+	for _, f := range fs {
+		if x := slices.IndexFunc(c.Figures, func(g FigureChange) bool { return g.Before == "" && g.After == f.After }); x >= 0 {
+			c.Figures[x] = f
+			if !slices.Contains(c.Kinds, NumberChanged) {
+				c.Kinds = append(c.Kinds, NumberChanged)
+			}
+		}
 	}
 	return c
 }

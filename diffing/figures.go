@@ -1001,8 +1001,14 @@ func mayBeRange(f string) bool {
 
 // partKey is figureKey of one figure, not a range.
 func partKey(f string) string {
+	class, value := qualifiedKey(f)
+	return class + value
+}
+
+// qualifiedKey is partKey cut in two: the qualifier's meaning, with a
+// space after it ("" for none), and the value.
+func qualifiedKey(f string) (class, value string) {
 	ws := figureWords(f)
-	class := ""
 	for n := 3; n >= 1; n-- {
 		if n > len(ws)-1 {
 			continue
@@ -1018,7 +1024,7 @@ func partKey(f string) string {
 			break
 		}
 	}
-	return class + valueKey(ws)
+	return class, valueKey(ws)
 }
 
 // figureWords splits a figure, lowered, into words: the number, its
@@ -1346,4 +1352,232 @@ func adjectiveLike(w string) bool {
 		}
 	}
 	return false
+}
+
+// retoldFigures finds the figures a rewritten passage tells again with
+// another value: in each gap of the alignment (old sentences removed and
+// new ones added between the same paired sentences), a figure gone and
+// one come that are plainly the same figure changed, which a reader of
+// the passage sees although no sentence of it was kept. They are the
+// same amount under another qualifier ("a £1 billion fund" → "up to £1
+// billion"), a range of dates with one end moved ("from 18 May until 10
+// August 2022" → "from 18 May to 21 August 2022"), or a number of the
+// same things ("in 2 industrial clusters" → "in 4 industrial clusters").
+// Figures told alike on both sides are paired off first, and so are
+// those the other version's headline or dek tells (oldLines, newLines: a
+// lead and a summary that swapped places). It returns the changes by the
+// index of the new sentence that tells them.
+func retoldFigures(a, b []sentence, al *alignment, oldLines, newLines string) map[int][]FigureChange {
+	// The gap of an unpaired sentence is named by the old sentence paired
+	// before it (-1 at the start).
+	// One allocation for the gaps of both versions' sentences and the
+	// sizes of the gaps, indexed by their name + 1.
+	buf := make([]int, len(a)+len(b)+2*(len(a)+1))
+	gaps := func(to, ids, sizes []int, old bool) {
+		last := -1
+		for k, t := range to {
+			if t >= 0 {
+				last = t
+				if old {
+					last = k
+				}
+				continue
+			}
+			ids[k] = last
+			sizes[last+1]++
+		}
+	}
+	oldGap, newGap := buf[:len(a)], buf[len(a):len(a)+len(b)]
+	oldSize, newSize := buf[len(a)+len(b):len(a)+len(b)+len(a)+1], buf[len(a)+len(b)+len(a)+1:]
+	gaps(al.oldTo, oldGap, oldSize, true)
+	gaps(al.newTo, newGap, newSize, false)
+	// A passage, not an article rewritten: in a gap of more sentences a
+	// figure told again is one among many, and reading them all costs
+	// the most.
+	const maxGap = 16
+	passage := func(g int) bool {
+		o, n := oldSize[g+1], newSize[g+1]
+		return o > 0 && o <= maxGap && n > 0 && n <= maxGap
+	}
+	collect := func(ss []sentence, to, gap []int) map[int][]toldFigure {
+		var m map[int][]toldFigure
+		for k := range ss {
+			if to[k] >= 0 || !passage(gap[k]) {
+				continue
+			}
+			text := ss[k].text
+			for _, sp := range figureSpans(text) {
+				if m == nil {
+					m = map[int][]toldFigure{}
+				}
+				g := gap[k]
+				f := text[sp.Start:sp.End]
+				m[g] = append(m[g], toldFigure{fig: f, key: figureKey(f), next: nextWords(text[sp.End:]), sent: k})
+			}
+		}
+		return m
+	}
+	gone := collect(a, al.oldTo, oldGap)
+	if len(gone) == 0 {
+		return nil
+	}
+	added := collect(b, al.newTo, newGap)
+	if len(added) == 0 {
+		return nil
+	}
+	// The figures the other version's headline and dek tell, by key.
+	shown := func(lines string) map[string]int {
+		m := map[string]int{}
+		for _, f := range Figures(lines) {
+			m[figureKey(f)]++
+		}
+		return m
+	}
+	oldShown, newShown := shown(oldLines), shown(newLines)
+	var out map[int][]FigureChange
+	for g, olds := range gone {
+		news := added[g]
+		if len(news) == 0 {
+			continue
+		}
+		// Figures told alike on both sides, or by the other version's
+		// headline or dek, are no change.
+		used := make([]bool, len(news))
+		free := map[string][]int{} // unused new figures by key
+		for x, n := range news {
+			if oldShown[n.key] > 0 {
+				oldShown[n.key]--
+				used[x] = true
+				continue
+			}
+			free[n.key] = append(free[n.key], x)
+		}
+		var kept []toldFigure
+		for _, o := range olds {
+			if l := free[o.key]; len(l) > 0 {
+				used[l[0]] = true
+				free[o.key] = l[1:]
+				continue
+			}
+			if newShown[o.key] > 0 {
+				newShown[o.key]--
+				continue
+			}
+			kept = append(kept, o)
+		}
+		if len(kept) == 0 {
+			continue
+		}
+		// Candidates by what retold compares: the value without its
+		// qualifier, a range's ends, the words after a number.
+		cands := map[string][]int{}
+		for x, n := range news {
+			if !used[x] {
+				for _, h := range retoldHandles(n) {
+					cands[h] = append(cands[h], x)
+				}
+			}
+		}
+		for _, o := range kept {
+			for _, h := range retoldHandles(o) {
+				x := slices.IndexFunc(cands[h], func(x int) bool {
+					return !used[x] && retold(o.fig, news[x].fig, o.next, news[x].next)
+				})
+				if x < 0 {
+					continue
+				}
+				n := news[cands[h][x]]
+				used[cands[h][x]] = true
+				if out == nil {
+					out = map[int][]FigureChange{}
+				}
+				out[n.sent] = append(out[n.sent], FigureChange{Before: o.fig, After: n.fig})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// toldFigure is a figure of an unpaired sentence, for retoldFigures.
+type toldFigure struct {
+	fig, key string
+	next     string // the two words after it, folded
+	sent     int
+}
+
+// retoldHandles are the keys under which retoldFigures looks for a
+// figure that may be t told again: retold holds only between figures
+// that share one.
+func retoldHandles(t toldFigure) []string {
+	if start, end, ok := strings.Cut(t.key, " – "); ok {
+		return []string{"start " + start, "end " + end}
+	}
+	_, v := qualifiedKey(t.fig)
+	if t.next != "" {
+		return []string{"value " + v, "next " + t.next}
+	}
+	return []string{"value " + v}
+}
+
+// retold reports whether figure f, gone from a rewritten passage, is told
+// again as figure g, with nextF and nextG the words after each: see
+// retoldFigures.
+func retold(f, g, nextF, nextG string) bool {
+	kf, kg := figureKey(f), figureKey(g)
+	sf, ef, rf := strings.Cut(kf, " – ")
+	sg, eg, rg := strings.Cut(kg, " – ")
+	switch {
+	case rf && rg:
+		// A range of dates with one end moved. Times of day ("16:00-16:45"
+		// → "16:00-17:00") are a list's slots, its entries replaced.
+		if !strings.HasPrefix(sf, "date ") {
+			return false
+		}
+		return (sf == sg) != (ef == eg)
+	case rf || rg:
+		return false
+	}
+	cf, vf := qualifiedKey(f)
+	cg, vg := qualifiedKey(g)
+	if vf == vg {
+		// The same amount under another qualifier: an amount, not a small
+		// count that may be another thing's ("two" and "up to two").
+		return cf != cg && (strings.ContainsAny(vf, currencyRune+"%") || len(vf) >= 3 && allDigits(vf))
+	}
+	// A number of the same things: two words after it alike.
+	return nextF != "" && nextF == nextG && cf == cg && !strings.HasPrefix(vf, "date ") && !strings.HasPrefix(vf, "time ") &&
+		numeric(vf) && numeric(vg)
+}
+
+// numeric reports whether a value key is a number, with its currency or
+// unit.
+func numeric(v string) bool {
+	v = strings.TrimLeft(v, currencyRune)
+	v = strings.TrimSuffix(v, "%")
+	_, err := strconv.ParseFloat(v, 64)
+	return err == nil
+}
+
+// nextWords returns the two words that open s, folded and joined, or ""
+// when s opens with fewer than two words or with punctuation: "
+// industrial clusters by" gives "industrial clusters".
+func nextWords(s string) string {
+	if s == "" || s[0] != ' ' {
+		return ""
+	}
+	var ws []string
+	for _, t := range tokenize(s) {
+		if t.kind == tokSpace {
+			continue
+		}
+		if t.kind != tokWord || len(ws) == 2 {
+			break
+		}
+		ws = append(ws, fold(s[t.start:t.end]))
+	}
+	if len(ws) < 2 {
+		return ""
+	}
+	return ws[0] + " " + ws[1]
 }

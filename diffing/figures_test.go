@@ -296,3 +296,37 @@ func TestCompare_DekNotCountedTwice(t *testing.T) {
 		}
 	}
 }
+
+// TestRetold checks which figures gone from a rewritten passage and come
+// in it are one figure told again with another value: the same amount
+// under another qualifier, a range of dates with one end moved, a number
+// of the same things; not a list's time slots, nor a small count
+// re-qualified, nor numbers of other things.
+func TestRetold(t *testing.T) {
+	cases := []struct {
+		f, g, nextF, nextG string
+		want               bool
+	}{
+		{"£1 billion", "up to £1 billion", "", "", true},
+		{"over 40,000", "nearly 40,000", "", "", true},
+		{"two", "up to two", "", "", false},
+		{"18 May until 10 August 2022", "18 May to 21 August 2022", "", "", true},
+		{"18 May until 10 August 2022", "1 June to 21 August 2022", "", "", false},
+		{"16:00-16:45", "16:00-17:00", "", "", false},
+		{"2", "4", "industrial clusters", "industrial clusters", true},
+		{"2", "4", "industrial clusters", "severe warnings", false},
+		{"2", "4", "", "", false},
+		{"12 May", "30 June", "2022 16", "2022 16", false},
+	}
+	for _, tc := range cases {
+		if got := retold(tc.f, tc.g, tc.nextF, tc.nextG); got != tc.want {
+			t.Errorf("retold(%q, %q, %q, %q) = %v, want %v", tc.f, tc.g, tc.nextF, tc.nextG, got, tc.want)
+		}
+	}
+	if got := nextWords(" industrial clusters by the"); got != "industrial clusters" {
+		t.Errorf("nextWords = %q, want %q", got, "industrial clusters")
+	}
+	if got := nextWords(", creating places"); got != "" {
+		t.Errorf("nextWords after a comma = %q, want none", got)
+	}
+}
