@@ -182,7 +182,7 @@ func figurePartSpans(s string) []Span {
 			dateOnly = dateOnly || d
 		}
 		if j > i && j < len(ts) && identifierAt(ts, j) == j {
-			if end, next, isDate := matchFigure(ts, j); next > j && (!dateOnly || isDate) {
+			if end, next, isDate := matchFigure(ts, j); next > j && (!dateOnly || isDate || next == j+1 && isYear(ts[j].text)) {
 				out = append(out, Span{ts[i].start, end})
 				i = next
 				continue
@@ -438,7 +438,7 @@ func mayHoldFigure(s string) bool {
 		// Days, months and times of day, and proportions in words.
 		"day", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "noon",
 		"midnight", "tonight", "tomorrow", "week", "month", "year", "hour", "minute", "morning", "evening",
-		"most", "all", "majority", "spring", "summer", "autumn", "winter", "daily", "fortnight"} {
+		"most", "all", "majority", "spring", "summer", "autumn", "winter", "daily", "fortnight", "soon"} {
 		if strings.Contains(ls, frag) {
 			return true
 		}
@@ -500,6 +500,10 @@ var (
 	// frequencyWords tell how often: "a fortnightly briefing" made
 	// "regular" or "weekly" is a figure changed.
 	frequencyWords = set("hourly", "daily", "weekly", "fortnightly", "monthly", "quarterly", "yearly")
+	// seasons are a time after a preposition ("in spring", "for the
+	// autumn"), seasonPreps those prepositions.
+	seasons     = set("spring", "summer", "autumn", "winter")
+	seasonPreps = set("in", "by", "for", "until", "from", "since", "during", "before", "after", "through", "throughout", "over")
 	// monthPreps are the words after which "May" is the month.
 	monthPreps = set("in", "of", "since", "until", "by", "from", "early", "late", "mid", "last", "next", "this",
 		"before", "after", "during", "through", "throughout", "end")
@@ -508,8 +512,8 @@ var (
 // timeStarts holds every word matchTime can match at, so that the
 // others (nearly every word) are passed over without being lowered.
 var timeStarts = func() *wordSet {
-	ws := []string{"within", "most", "all", "none", "the", "a"}
-	for _, s := range []*wordSet{weekdays, fullMonths, dayWords, frequencyWords, periods, timeUnits} {
+	ws := []string{"within", "most", "all", "none", "the", "a", "as"}
+	for _, s := range []*wordSet{weekdays, fullMonths, dayWords, frequencyWords, periods, timeUnits, seasons} {
 		for w := range s.m {
 			ws = append(ws, w)
 		}
@@ -570,6 +574,10 @@ var qualifiers = []qualifier{
 	{[]string{"previous"}, "last", true},
 	{[]string{"the", "following"}, "following", true},
 	{[]string{"following"}, "following", true},
+	{[]string{"early", "in"}, "early", true},
+	{[]string{"late", "in"}, "late", true},
+	{[]string{"earlier", "in"}, "early", true},
+	{[]string{"later", "in"}, "late", true},
 	{[]string{"early"}, "early", true},
 	{[]string{"late"}, "late", true},
 	{[]string{"mid"}, "mid", true},
@@ -681,6 +689,8 @@ func matchTime(ts []ftok, i int) (end, next int, date bool) {
 		return t.end, i + 1, true
 	case frequencyWords.has(lw):
 		return t.end, i + 1, false
+	case seasons.has(lw) && (seasonPreps.has(prev) || prev == "the" && i >= 2 && ts[i-1].spaced && seasonPreps.hasLower(ts[i-2].text)):
+		return t.end, i + 1, true // "planned for the autumn", "in spring"
 	case periods.has(lw) && prev != "" && qualifierFirst.has(prev):
 		// Only after a date modifier: "next week", not "the week".
 		for _, q := range qualifiers {
@@ -688,6 +698,10 @@ func matchTime(ts []ftok, i int) (end, next int, date bool) {
 				return t.end, i + 1, true
 			}
 		}
+	case lw == "as" && i+3 < len(ts) && lowerEq(ts[i+1].text, "soon") && lowerEq(ts[i+2].text, "as") &&
+		(lowerEq(ts[i+3].text, "possible") || lowerEq(ts[i+3].text, "practicable")) &&
+		ts[i+1].spaced && ts[i+2].spaced && ts[i+3].spaced:
+		return ts[i+3].end, i + 4, true // "as soon as possible": a time, if a vague one
 	case lw == "within" && i+1 < len(ts) && ts[i+1].spaced && timeUnits.hasLower(ts[i+1].text):
 		return ts[i+1].end, i + 2, true
 	case timeUnits.has(lw) && strings.HasSuffix(lw, "s") && i+1 < len(ts) && ts[i+1].spaced && relativeWords.hasLower(ts[i+1].text):

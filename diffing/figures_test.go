@@ -28,6 +28,9 @@ func TestFigures_Qualified(t *testing.T) {
 		{"It opened on 26th March, as on 7th July 2005.", []string{"26th March", "7th July 2005"}},
 		{"From Monday 22 February and Tuesday, March 3 to Friday.", []string{"Monday 22 February", "Tuesday, March 3", "Friday"}},
 		{"It publishes a fortnightly briefing and weekly data, not regular ones.", []string{"fortnightly", "weekly"}},
+		{"Work resumes as soon as possible, early in 2021, late in March, in the autumn or by spring.",
+			[]string{"as soon as possible", "early in 2021", "late in March", "autumn", "spring"}},
+		{"The spring of water; as soon as we can; the last 40 people.", []string{"40"}},
 	}
 	for _, tc := range cases {
 		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
@@ -47,7 +50,7 @@ func TestFigures_Identifiers(t *testing.T) {
 	}{
 		{"Newsdesk 020 7783 8300, enquiries 0370 000 2288, from 9am.", []string{"9am"}},
 		{"At Calle Mayor, 29120 Alhaurín, on 3 June; case 2012056403.", []string{"3 June"}},
-		{"COVID-19 and covid-19 tests, Covid-19 rules and an F-16, for over-70s in mid-2020.", []string{"over-70", "2020"}},
+		{"COVID-19 and covid-19 tests, Covid-19 rules and an F-16, for over-70s in mid-2020.", []string{"over-70", "mid-2020"}},
 		{"See https://example.org/file/868013/Readout_04_02.pdf (PDF, 180KB, 2 pages).", []string{"180", "2"}},
 		{"Closing date 01 June 2021 at 09:30, signed 05/06/2020.", []string{"01 June 2021", "09:30", "05/06/2020"}},
 		{"About 12,000 people and 40 staff.", []string{"About 12,000", "40"}},
