@@ -483,7 +483,23 @@ func align(a, b []sentence, hashA, hashB []uint64, seed maphash.Seed) *alignment
 		}
 	}
 
-	// 5. Entries of a list replaced by others are not edits of each other.
+	// 5. A line that moved with the line before it, losing or gaining
+	// figures on the way (an event moved to the past events with its
+	// time dropped: "Stockholm: 5:30pm - 7:00pm" → "Stockholm"), is
+	// that line edited: it still follows the same line.
+	for i := 0; i+1 < len(a); i++ {
+		j := al.oldTo[i]
+		if al.oldKind[i] != moved || j+1 >= len(b) || al.oldTo[i+1] >= 0 || al.newTo[j+1] >= 0 {
+			continue
+		}
+		if x, y := figureFreeWords(a[i+1].text), figureFreeWords(b[j+1].text); len(x) > 0 && len(y) > 0 {
+			if gone, _ := multisetDiff(x, y, fold); 2*(len(x)-len(gone)) >= len(x)+len(y) {
+				link(i+1, j+1, editedMoved)
+			}
+		}
+	}
+
+	// 6. Entries of a list replaced by others are not edits of each other.
 	for j := range b {
 		if k := al.newKind[j]; k == edited || k == editedMoved {
 			if i := al.newTo[j]; !entryKept(al, &a[i], &b[j], i, j, seed) {
@@ -660,6 +676,17 @@ func masked(m *maskedWords, s *sentence) []string {
 func shortLines(x, y *sentence) bool {
 	const maxWords = 12
 	return wordCount(x) <= maxWords && wordCount(y) <= maxWords
+}
+
+// figureFreeWords returns the words of s outside its figures.
+func figureFreeWords(s string) []string {
+	var out []string
+	at := 0
+	for _, sp := range figureSpans(s) {
+		out = append(out, words(s[at:sp.Start])...)
+		at = sp.End
+	}
+	return append(out, words(s[at:])...)
 }
 
 // figureMasked returns the words of s with each figure as the word "#",
