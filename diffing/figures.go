@@ -1382,12 +1382,11 @@ func adjectiveLike(w string) bool {
 // lead and a summary that swapped places). It returns the changes by the
 // index of the new sentence that tells them.
 func retoldFigures(a, b []sentence, al *alignment, oldLines, newLines string) map[int][]FigureChange {
-	// The gap of an unpaired sentence is named by the old sentence paired
-	// before it (-1 at the start).
-	// One allocation for the gaps of both versions' sentences and the
-	// sizes of the gaps, indexed by their name + 1.
-	buf := make([]int, len(a)+len(b)+2*(len(a)+1))
-	gaps := func(to, ids, sizes []int, old bool) {
+	// The unpaired sentences of each version with their gaps, and the
+	// gaps' sizes: few, but for a rewrite. A gap is named by the old
+	// sentence paired before it (-1 at the start).
+	type unpaired struct{ k, gap int }
+	gaps := func(to []int, old bool) (us []unpaired, sizes map[int]int) {
 		last := -1
 		for k, t := range to {
 			if t >= 0 {
@@ -1397,45 +1396,52 @@ func retoldFigures(a, b []sentence, al *alignment, oldLines, newLines string) ma
 				}
 				continue
 			}
-			ids[k] = last
-			sizes[last+1]++
+			if sizes == nil {
+				sizes = map[int]int{}
+			}
+			us = append(us, unpaired{k, last})
+			sizes[last]++
 		}
+		return us, sizes
 	}
-	oldGap, newGap := buf[:len(a)], buf[len(a):len(a)+len(b)]
-	oldSize, newSize := buf[len(a)+len(b):len(a)+len(b)+len(a)+1], buf[len(a)+len(b)+len(a)+1:]
-	gaps(al.oldTo, oldGap, oldSize, true)
-	gaps(al.newTo, newGap, newSize, false)
+	oldUn, oldSize := gaps(al.oldTo, true)
+	if len(oldUn) == 0 {
+		return nil
+	}
+	newUn, newSize := gaps(al.newTo, false)
+	if len(newUn) == 0 {
+		return nil
+	}
 	// A passage, not an article rewritten: in a gap of more sentences a
 	// figure told again is one among many, and reading them all costs
 	// the most.
 	const maxGap = 16
 	passage := func(g int) bool {
-		o, n := oldSize[g+1], newSize[g+1]
+		o, n := oldSize[g], newSize[g]
 		return o > 0 && o <= maxGap && n > 0 && n <= maxGap
 	}
-	collect := func(ss []sentence, to, gap []int) map[int][]toldFigure {
+	collect := func(ss []sentence, us []unpaired) map[int][]toldFigure {
 		var m map[int][]toldFigure
-		for k := range ss {
-			if to[k] >= 0 || !passage(gap[k]) {
+		for _, u := range us {
+			if !passage(u.gap) {
 				continue
 			}
-			text := ss[k].text
+			text := ss[u.k].text
 			for _, sp := range figureSpans(text) {
 				if m == nil {
 					m = map[int][]toldFigure{}
 				}
-				g := gap[k]
 				f := text[sp.Start:sp.End]
-				m[g] = append(m[g], toldFigure{fig: f, key: figureKey(f), next: nextWords(text[sp.End:]), sent: k})
+				m[u.gap] = append(m[u.gap], toldFigure{fig: f, key: figureKey(f), next: nextWords(text[sp.End:]), sent: u.k})
 			}
 		}
 		return m
 	}
-	gone := collect(a, al.oldTo, oldGap)
+	gone := collect(a, oldUn)
 	if len(gone) == 0 {
 		return nil
 	}
-	added := collect(b, al.newTo, newGap)
+	added := collect(b, newUn)
 	if len(added) == 0 {
 		return nil
 	}
