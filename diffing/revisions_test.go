@@ -113,7 +113,7 @@ var revisionsList = flag.Bool("revisions-list", false, "TestRealRevisions: list 
 // above low severity (copyEditRaisedCeiling 0).
 var revisionFloors = map[string]struct{ precision, recall float64 }{
 	"quote":         {0.95, 1.00},
-	"figure":        {0.96, 0.94},
+	"figure":        {0.96, 0.95},
 	"reattribution": {1.00, 0.50},
 	"speaker_role":  {1.00, 0.75},
 	"source":        {0.50, 0.33},
@@ -127,7 +127,7 @@ var revisionFloors = map[string]struct{ precision, recall float64 }{
 // found one by one; copyEditRaisedCeiling the most copy-edit-only pairs
 // that may be raised above low severity (target 0).
 const (
-	figureLevelRecallFloor = 0.78
+	figureLevelRecallFloor = 0.79
 	copyEditRaisedCeiling  = 5
 )
 
