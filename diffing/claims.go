@@ -154,22 +154,77 @@ func multisetDiff(a, b []string, key func(string) string) (gone, added []string)
 // Party", "Covid" and "COVID" are one name.
 func entityKey(e string) string { return wordsKey(e) }
 
-// pairFigures pairs removed and added figures in order; an unpaired one
-// keeps an empty side.
+// pairFigures pairs removed and added figures, each with the first of
+// its sort (figureSort), the rest in order; an unpaired one keeps an
+// empty side.
 func pairFigures(gone, added []string) []FigureChange {
 	n := max(len(gone), len(added))
 	out := make([]FigureChange, 0, n)
-	for i := range n {
-		var fc FigureChange
-		if i < len(gone) {
-			fc.Before = gone[i]
+	if len(gone) == 0 || len(added) == 0 {
+		for i := range n {
+			var fc FigureChange
+			if i < len(gone) {
+				fc.Before = gone[i]
+			}
+			if i < len(added) {
+				fc.After = added[i]
+			}
+			out = append(out, fc)
 		}
-		if i < len(added) {
-			fc.After = added[i]
+		return out
+	}
+	// A date with a date, a time with a time, a number with a number: in
+	// "from 8am to 10am on Saturday 22 January" → "On Wednesday 2 February
+	// … from 8pm to midnight" the date moved, and so did the hours.
+	used := make([]bool, len(added))
+	var rest []string
+	for _, g := range gone {
+		k := figureSort(g)
+		x := slices.IndexFunc(added, func(a string) bool { return figureSort(a) == k })
+		for x >= 0 && used[x] {
+			y := slices.IndexFunc(added[x+1:], func(a string) bool { return figureSort(a) == k })
+			if y < 0 {
+				x = -1
+				break
+			}
+			x += 1 + y
+		}
+		if x < 0 {
+			rest = append(rest, g)
+			continue
+		}
+		used[x] = true
+		out = append(out, FigureChange{Before: g, After: added[x]})
+	}
+	var left []string
+	for x, a := range added {
+		if !used[x] {
+			left = append(left, a)
+		}
+	}
+	for i := range max(len(rest), len(left)) {
+		var fc FigureChange
+		if i < len(rest) {
+			fc.Before = rest[i]
+		}
+		if i < len(left) {
+			fc.After = left[i]
 		}
 		out = append(out, fc)
 	}
 	return out
+}
+
+// figureSort is what a figure tells: a date, a time of day, or a number.
+func figureSort(f string) string {
+	k := figureKey(f)
+	switch {
+	case strings.HasPrefix(k, "date "):
+		return "date"
+	case strings.HasPrefix(k, "time "):
+		return "time"
+	}
+	return "number"
 }
 
 // sortedKinds orders kinds by severity, then by the order of the constants.

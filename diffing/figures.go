@@ -225,13 +225,17 @@ func joinRanges(s string, spans []Span) []Span {
 
 // rangeJoined reports whether the figures at a and b, in that order, are
 // joined as a range or an alternative, or are one moment: a time on its
-// date ("5pm on Monday 28 February", "23:59 (GMT) on 15 January"). A
+// date ("5pm on Monday 28 February", "23:59 (GMT) on 15 January", "5pm
+// 23 December"). A
 // date followed by its time ("on 4 February at 3pm") stays two figures,
 // each of which may change alone.
 func rangeJoined(s string, a, b Span) bool {
 	gap := s[a.End:b.Start]
 	if g, ok := strings.CutSuffix(gap, " on "); ok && (g == "" || timeZone(g)) {
 		return timeOfDay(s[a.Start:a.End]) && isDate(s[b.Start:b.End])
+	}
+	if gap == " " || gap == ", " {
+		return timeOfDay(s[a.Start:a.End]) && isDate(s[b.Start:b.End]) // "5pm 23 December", "4pm, Friday 11 December"
 	}
 	switch gap {
 	case "/":

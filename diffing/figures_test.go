@@ -80,6 +80,8 @@ func TestFigures_Ranges(t *testing.T) {
 		{"A 3-1 win; it rose from 5 to 10; 7am and 9 people.", []string{"3", "1", "5", "10", "7am", "9"}},
 		{"Apply by 5pm on Monday 28 February, by 23:59pm (GMT) on 15 January; on 4 February at 3pm.",
 			[]string{"5pm on Monday 28 February", "23:59pm (GMT) on 15 January", "4 February", "3pm"}},
+		{"Until 5pm 23 December, from 4pm, Friday 11 December; 3 people 23 December.",
+			[]string{"5pm 23 December", "4pm, Friday 11 December", "3", "23 December"}},
 		// A year range with its end year shortened (a financial year) is
 		// one figure; other numbers after a year are not its end.
 		{"The 2022-23 programme, the 2019–20 season; 2022-24 and 2022-5.", []string{"2022-23", "2019–20", "2022", "24", "2022", "5"}},
