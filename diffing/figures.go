@@ -182,7 +182,7 @@ func figurePartSpans(s string) []Span {
 			dateOnly = dateOnly || d
 		}
 		if j > i && j < len(ts) && identifierAt(ts, j) == j {
-			if end, next, isDate := matchFigure(ts, j); next > j && (!dateOnly || isDate || next == j+1 && isYear(ts[j].text)) {
+			if end, next, isDate := matchFigure(ts, j); next > j && (!dateOnly || isDate || next == j+1 && isYear(ts[j].text) || timeOfDay(s[ts[j].start:end])) {
 				out = append(out, Span{ts[i].start, end})
 				i = next
 				continue
@@ -536,6 +536,10 @@ type qualifier struct {
 // qualifiers, longest first within each first word.
 var qualifiers = []qualifier{
 	{[]string{"no", "more", "than"}, "<=", false},
+	{[]string{"no", "earlier", "than"}, "not before", true},
+	{[]string{"no", "later", "than"}, "by", true},
+	{[]string{"not", "before"}, "not before", true},
+	{[]string{"not", "later", "than"}, "by", true},
 	{[]string{"no", "fewer", "than"}, ">=", false},
 	{[]string{"no", "less", "than"}, ">=", false},
 	{[]string{"more", "than"}, ">", false},

@@ -31,6 +31,8 @@ func TestFigures_Qualified(t *testing.T) {
 		{"Work resumes as soon as possible, early in 2021, late in March, in the autumn or by spring.",
 			[]string{"as soon as possible", "early in 2021", "late in March", "autumn", "spring"}},
 		{"The spring of water; as soon as we can; the last 40 people.", []string{"40"}},
+		{"Launch no earlier than 25 December 2021, no later than 5pm, not before March, no more than 40.",
+			[]string{"no earlier than 25 December 2021", "no later than 5pm", "not before March", "no more than 40"}},
 	}
 	for _, tc := range cases {
 		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
