@@ -726,11 +726,13 @@ func withRetold(c Change, fs []FigureChange) Change {
 
 // leadMoved reads the figures of a dek replaced by a new lead when the
 // old lead was pushed down into the body ("Two people have been
-// diagnosed …" under "Previous updates"): the dek's figures changed
-// only as far as the old lead, where it now is, says other figures ("On 4 February at 3pm
-// Mark White will be holding …" → "On 4 February 2021, Mark White …
-// delivered …": 3pm dropped). A dek edited, sharing half its words with
-// the old one, changed what it says wherever else the body says it.
+// diagnosed …" under "Previous updates"), or a line of the body lifted
+// up to be the lead: the old lead's figures are gone only if it no
+// longer tells them where it now is ("On 4 February at 3pm Mark White
+// will be holding …" → "On 4 February 2021, Mark White … delivered …":
+// 3pm dropped), and the new lead's are added only if it did not tell
+// them where it was. A dek edited, sharing half its words with the old
+// one, changed what it says wherever else the body says it.
 func leadMoved(c Change, da, db string, a, b *version) Change {
 	if common, total := commonWords(da, db); 4*common >= total {
 		return c
@@ -743,15 +745,32 @@ func leadMoved(c Change, da, db string, a, b *version) Change {
 		}
 		return "", false
 	}
-	after, ok := alike(da, b)
-	if !ok {
+	// moved returns where line went (from, to: the versions), if it is
+	// alike to a sentence of to and of no sentence of from.
+	moved := func(line string, from, to *version) (string, bool) {
+		s, ok := alike(line, to)
+		if ok {
+			if _, was := alike(line, from); was {
+				return "", false
+			}
+		}
+		return s, ok
+	}
+	down, pushed := moved(da, a, b)
+	up, lifted := moved(db, b, a)
+	if !pushed && !lifted {
 		return c
 	}
-	if _, was := alike(da, a); was {
-		return c // the body told it before, too: the dek's own figures changed
+	gone, _ := diffFigures(Figures(da), Figures(db))
+	if pushed {
+		gone, _ = diffFigures(Figures(da), Figures(down))
+	}
+	_, added := diffFigures(Figures(da), Figures(db))
+	if lifted {
+		_, added = diffFigures(Figures(up), Figures(db))
 	}
 	c.Figures = nil
-	if gone, added := diffFigures(Figures(da), Figures(after)); len(gone)+len(added) > 0 {
+	if len(gone)+len(added) > 0 {
 		c.Figures = pairFigures(gone, added)
 	} else {
 		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == NumberChanged })
