@@ -269,6 +269,24 @@ func yearRangeEnd(a, b string) (string, bool) {
 	return strconv.Itoa(y + 1), true
 }
 
+// shortYears reads "22/23", a financial or school year written with two
+// digits a year, as 2022 and 2023: two-digit numbers, the second the
+// year after the first.
+func shortYears(a, b string) (string, string, bool) {
+	if len(a) != 2 || len(b) != 2 || !allDigits(a) || !allDigits(b) {
+		return "", "", false
+	}
+	x, _ := strconv.Atoi(a)
+	if y, _ := strconv.Atoi(b); x+1 != y {
+		return "", "", false
+	}
+	century := "20"
+	if x >= 50 {
+		century = "19" // "98/99"
+	}
+	return century + a, century + b, true
+}
+
 // timeZone reports whether g is a time zone in brackets after a time:
 // " (GMT)", " (UK time)".
 func timeZone(g string) bool {
@@ -1007,6 +1025,11 @@ func figureKey(f string) string {
 			keys[k] = partKey(f[p.Start:p.End])
 			if y, ok := yearRangeEnd(f[parts[max(k-1, 0)].Start:parts[max(k-1, 0)].End], f[p.Start:p.End]); k > 0 && ok {
 				keys[k] = partKey(y) // "2022-23" ends in 2023, as "2022 to 2023" does
+			}
+		}
+		if len(parts) == 2 && f[parts[0].End:parts[1].Start] == "/" {
+			if y0, y1, ok := shortYears(f[parts[0].Start:parts[0].End], f[parts[1].Start:parts[1].End]); ok {
+				keys[0], keys[1] = partKey(y0), partKey(y1) // "22/23" is 2022 to 2023
 			}
 		}
 		return strings.Join(keys, " – ")

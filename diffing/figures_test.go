@@ -93,7 +93,8 @@ func TestFigures_Ranges(t *testing.T) {
 			t.Errorf("Figures(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
-	same := [][2]string{{"2019/2020", "2019 to 2020"}, {"4pm - 5pm", "4pm–5pm"}, {"2022-23", "2022 to 2023"}, {"2021/22", "2021 to 2022"}}
+	same := [][2]string{{"2019/2020", "2019 to 2020"}, {"4pm - 5pm", "4pm–5pm"}, {"2022-23", "2022 to 2023"}, {"2021/22", "2021 to 2022"},
+		{"22/23", "2022 to 2023"}, {"19/20", "2019 to 2020"}}
 	for _, p := range same {
 		if a, b := figureKey(p[0]), figureKey(p[1]); a != b {
 			t.Errorf("figureKey(%q) = %q, figureKey(%q) = %q, want the same", p[0], a, p[1], b)
@@ -101,6 +102,9 @@ func TestFigures_Ranges(t *testing.T) {
 	}
 	if a, b := figureKey("2019/2020"), figureKey("2019/2021"); a == b {
 		t.Errorf("figureKey(2019/2020) = figureKey(2019/2021) = %q, want different", a)
+	}
+	if a, b := figureKey("22/24"), figureKey("2022 to 2024"); a == b {
+		t.Errorf("figureKey(22/24) = figureKey(2022 to 2024) = %q, want different: not a year and the next", a)
 	}
 	if a, b := figureKey("2022-23"), figureKey("2022 to 2024"); a == b {
 		t.Errorf("figureKey(2022-23) = figureKey(2022 to 2024) = %q, want different", a)
