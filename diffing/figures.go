@@ -564,6 +564,7 @@ var qualifiers = []qualifier{
 	{[]string{"in", "excess", "of"}, ">", false},
 	{[]string{"upwards", "of"}, ">", false},
 	{[]string{"over"}, ">", false},
+	{[]string{"above"}, ">", false},
 	{[]string{"just", "over"}, ">~", false},
 	{[]string{"just", "under"}, "~<", false},
 	{[]string{"well", "over"}, ">>", false},

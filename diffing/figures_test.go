@@ -15,6 +15,7 @@ func TestFigures_Qualified(t *testing.T) {
 		{"Power was cut to almost 40,000 households.", []string{"almost 40,000"}},
 		{"More than two thirds of it came by sea.", []string{"More than two thirds"}},
 		{"It costs under $900, up to £20 million, at least 12.", []string{"under $900", "up to £20 million", "at least 12"}},
+		{"Projects above £10k, inflation above 2%; the figures above show 3.", []string{"above £10k", "above 2%", "3"}},
 		{"A record 40 died; as many as 3,000 fled.", []string{"A record 40", "as many as 3,000"}},
 		{"Most of them, the majority, none of us.", []string{"Most of", "the majority", "none of"}},
 		{"It opens on Monday evening, next week, in March, at noon.", []string{"Monday evening", "next week", "March", "noon"}},
