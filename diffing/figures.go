@@ -183,15 +183,21 @@ func figurePartSpans(s string) []Span {
 		}
 		if j > i && j < len(ts) && identifierAt(ts, j) == j {
 			if end, next, isDate := matchFigure(ts, j); next > j && (!dateOnly || isDate || next == j+1 && isYear(ts[j].text) || timeOfDay(s[ts[j].start:end])) {
+				if j == next-1 || !isDate {
+					end, next = boundAfter(ts, end, next)
+				}
 				out = append(out, Span{ts[i].start, end})
 				i = next
 				continue
 			}
 		}
-		end, next, _ := matchFigure(ts, i)
+		end, next, isDate := matchFigure(ts, i)
 		if next <= i {
 			i++
 			continue
+		}
+		if !isDate {
+			end, next = boundAfter(ts, end, next)
 		}
 		out = append(out, Span{ts[i].start, end})
 		i = next
@@ -201,6 +207,28 @@ func figurePartSpans(s string) []Span {
 	}
 	return out
 }
+
+// boundAfter extends a number with the bound written after it: "70+",
+// "£15,000 or under", "aged 70 or over", "40 or more".
+func boundAfter(ts []ftok, end, next int) (int, int) {
+	if next < len(ts) && ts[next].text == "+" && !ts[next].spaced && (next+1 == len(ts) || ts[next+1].spaced || !ts[next+1].word) {
+		return ts[next].end, next + 1
+	}
+	if next+1 < len(ts) && ts[next].spaced && ts[next+1].spaced && (lowerEq(ts[next].text, "or") || lowerEq(ts[next].text, "and")) {
+		// Not a qualifier of the next number: "12 and over 30 people".
+		if _, ok := boundsAfter[strings.ToLower(ts[next+1].text)]; ok &&
+			(next+2 == len(ts) || !ts[next+2].spaced || numberPrefix(ts[next+2].text) == 0 && !isNumberWord(strings.ToLower(ts[next+2].text)) &&
+				!strings.Contains(currencyRune, ts[next+2].text)) {
+			return ts[next+1].end, next + 2
+		}
+	}
+	return end, next
+}
+
+// boundsAfter are the words of a bound written after its number, and
+// their meanings as qualifiers.
+var boundsAfter = map[string]string{"more": ">=", "over": ">=", "above": ">=", "older": ">=", "under": "<=",
+	"less": "<=", "fewer": "<=", "below": "<=", "younger": "<="}
 
 // joinRanges makes one figure of two that make a range or an
 // alternative, as a reader takes them: "4.00pm - 5.00pm",
@@ -1068,6 +1096,13 @@ func qualifiedKey(f string) (class, value string) {
 		}
 		if found {
 			break
+		}
+	}
+	if class == "" {
+		if n := len(ws); n > 1 && ws[n-1] == "+" {
+			class, ws = ">= ", ws[:n-1]
+		} else if n > 2 && (ws[n-2] == "or" || ws[n-2] == "and") && boundsAfter[ws[n-1]] != "" {
+			class, ws = boundsAfter[ws[n-1]]+" ", ws[:n-2]
 		}
 	}
 	return class, valueKey(ws)

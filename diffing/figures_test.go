@@ -16,6 +16,9 @@ func TestFigures_Qualified(t *testing.T) {
 		{"More than two thirds of it came by sea.", []string{"More than two thirds"}},
 		{"It costs under $900, up to £20 million, at least 12.", []string{"under $900", "up to £20 million", "at least 12"}},
 		{"Projects above £10k, inflation above 2%; the figures above show 3.", []string{"above £10k", "above 2%", "3"}},
+		{"Those aged 70 or over, the 70+ group, £15,000 or under, 40 or more people, 5+3.",
+			[]string{"70 or over", "70+", "£15,000 or under", "40 or more", "5", "3"}},
+		{"Rich and poor, 12 and over 30 people, 12 or under £5.", []string{"12", "over 30", "12", "under £5"}},
 		{"A record 40 died; as many as 3,000 fled.", []string{"A record 40", "as many as 3,000"}},
 		{"Most of them, the majority, none of us.", []string{"Most of", "the majority", "none of"}},
 		{"It opens on Monday evening, next week, in March, at noon.", []string{"Monday evening", "next week", "March", "noon"}},
@@ -93,6 +96,12 @@ func TestFigures_Ranges(t *testing.T) {
 		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
 			t.Errorf("Figures(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+	if a, b := figureKey("70+"), figureKey("70 or over"); a != b {
+		t.Errorf("figureKey(70+) = %q, figureKey(70 or over) = %q, want the same", a, b)
+	}
+	if a, b := figureKey("70 or over"), figureKey("70"); a == b {
+		t.Errorf("figureKey(70 or over) = figureKey(70) = %q, want different", a)
 	}
 	same := [][2]string{{"2019/2020", "2019 to 2020"}, {"4pm - 5pm", "4pm–5pm"}, {"2022-23", "2022 to 2023"}, {"2021/22", "2021 to 2022"},
 		{"22/23", "2022 to 2023"}, {"19/20", "2019 to 2020"}}
