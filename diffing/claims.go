@@ -160,7 +160,7 @@ func entityKey(e string) string { return wordsKey(e) }
 func pairFigures(gone, added []string) []FigureChange {
 	n := max(len(gone), len(added))
 	out := make([]FigureChange, 0, n)
-	if len(gone) == 0 || len(added) == 0 {
+	if len(gone) == 0 || len(added) == 0 || len(gone) == 1 && len(added) == 1 {
 		for i := range n {
 			var fc FigureChange
 			if i < len(gone) {
@@ -177,17 +177,19 @@ func pairFigures(gone, added []string) []FigureChange {
 	// "from 8am to 10am on Saturday 22 January" → "On Wednesday 2 February
 	// … from 8pm to midnight" the date moved, and so did the hours.
 	used := make([]bool, len(added))
+	sorts := make([]string, len(added))
+	for x, a := range added {
+		sorts[x] = figureSort(a)
+	}
 	var rest []string
 	for _, g := range gone {
 		k := figureSort(g)
-		x := slices.IndexFunc(added, func(a string) bool { return figureSort(a) == k })
-		for x >= 0 && used[x] {
-			y := slices.IndexFunc(added[x+1:], func(a string) bool { return figureSort(a) == k })
-			if y < 0 {
-				x = -1
+		x := -1
+		for y := range added {
+			if !used[y] && sorts[y] == k {
+				x = y
 				break
 			}
-			x += 1 + y
 		}
 		if x < 0 {
 			rest = append(rest, g)

@@ -275,6 +275,28 @@ func qualifierSlip(gone, added []string, ops []Op) bool {
 	if len(gone) != len(added) {
 		return false
 	}
+	// Quickly, without reading a figure: each edit replaces a short text
+	// by one about as long, and one of them holds a qualifier's word.
+	hasQualifierWord := func(t string) bool {
+		var buf [8]token
+		for _, tk := range appendTokens(buf[:0], t) {
+			if tk.kind == tokWord && qualifierWords.hasLower(t[tk.start:tk.end]) {
+				return true
+			}
+		}
+		return false
+	}
+	for k := 0; k < len(ops); k++ {
+		switch {
+		case ops[k].Op == OpEqual:
+		case ops[k].Op == OpInsert, k+1 == len(ops), ops[k+1].Op != OpInsert,
+			len(ops[k].Text) > 24, abs(len(ops[k].Text)-len(ops[k+1].Text)) > 1,
+			!hasQualifierWord(ops[k].Text) && !hasQualifierWord(ops[k+1].Text):
+			return false
+		default:
+			k++
+		}
+	}
 	for x := range gone {
 		cg, vg := qualifiedKey(gone[x])
 		ca, va := qualifiedKey(added[x])
