@@ -554,6 +554,10 @@ var (
 	// autumn"), seasonPreps those prepositions.
 	seasons     = set("spring", "summer", "autumn", "winter")
 	seasonPreps = set("in", "by", "for", "until", "from", "since", "during", "before", "after", "through", "throughout", "over")
+	// partsOfWeek are a time after a preposition and "the" ("over the
+	// weekend", "throughout the week"), periodPreps those prepositions.
+	partsOfWeek = set("week", "weekend", "month", "morning", "afternoon", "evening", "night")
+	periodPreps = set("in", "by", "until", "since", "during", "before", "after", "through", "throughout", "over")
 	// monthPreps are the words after which "May" is the month.
 	monthPreps = set("in", "of", "since", "until", "by", "from", "early", "late", "mid", "last", "next", "this",
 		"before", "after", "during", "through", "throughout", "end")
@@ -563,7 +567,7 @@ var (
 // others (nearly every word) are passed over without being lowered.
 var timeStarts = func() *wordSet {
 	ws := []string{"within", "most", "all", "none", "the", "a", "as"}
-	for _, s := range []*wordSet{weekdays, fullMonths, dayWords, frequencyWords, periods, timeUnits, seasons} {
+	for _, s := range []*wordSet{weekdays, fullMonths, dayWords, frequencyWords, periods, timeUnits, seasons, partsOfWeek} {
 		for w := range s.m {
 			ws = append(ws, w)
 		}
@@ -744,6 +748,8 @@ func matchTime(ts []ftok, i int) (end, next int, date bool) {
 		return t.end, i + 1, true
 	case frequencyWords.has(lw):
 		return t.end, i + 1, false
+	case partsOfWeek.has(lw) && prev == "the" && i >= 2 && ts[i-1].spaced && periodPreps.hasLower(ts[i-2].text):
+		return t.end, i + 1, true // "over the weekend", "throughout the week", "in the morning"
 	case seasons.has(lw) && (seasonPreps.has(prev) || prev == "the" && i >= 2 && ts[i-1].spaced && seasonPreps.hasLower(ts[i-2].text)):
 		return t.end, i + 1, true // "planned for the autumn", "in spring"
 	case periods.has(lw) && prev != "" && qualifierFirst.has(prev):
@@ -870,7 +876,9 @@ func matchNumber(ts []ftok, i int) (end, next int) {
 	if t.word {
 		lw := strings.ToLower(t.text)
 		j := i
-		if lw == "a" && i+1 < len(ts) && ts[i+1].spaced && fractionAfterA.hasLower(ts[i+1].text) {
+		if lw == "a" && i+1 < len(ts) && ts[i+1].spaced && (fractionAfterA.hasLower(ts[i+1].text) ||
+			len(ts[i+1].text) > 1 && scaleWords.hasLower(ts[i+1].text) || lowerEq(ts[i+1].text, "hundred")) {
+			// "a third", "a million", "a hundred".
 			j = i + 1
 		} else if !isNumberWord(lw) {
 			if ordinalWordSet.has(lw) {
@@ -1209,6 +1217,9 @@ func valueKey(ws []string) string {
 		}
 	}
 	v, ok := numberValue(ws)
+	if !ok && scale != 1 && len(ws) == 1 && (ws[0] == "a" || ws[0] == "an") {
+		v, ok = 1, true // "a million"
+	}
 	if !ok {
 		// "two days before", "2 days before": the number's value, then
 		// the words.

@@ -19,6 +19,8 @@ func TestFigures_Qualified(t *testing.T) {
 		{"Those aged 70 or over, the 70+ group, £15,000 or under, 40 or more people, 5+3.",
 			[]string{"70 or over", "70+", "£15,000 or under", "40 or more", "5", "3"}},
 		{"Rich and poor, 12 and over 30 people, 12 or under £5.", []string{"12", "over 30", "12", "under £5"}},
+		{"More than a million, a hundred; rain over the weekend, throughout the week, in the morning; the week was long.",
+			[]string{"More than a million", "a hundred", "weekend", "week", "morning"}},
 		{"A record 40 died; as many as 3,000 fled.", []string{"A record 40", "as many as 3,000"}},
 		{"Most of them, the majority, none of us.", []string{"Most of", "the majority", "none of"}},
 		{"It opens on Monday evening, next week, in March, at noon.", []string{"Monday evening", "next week", "March", "noon"}},
@@ -96,6 +98,9 @@ func TestFigures_Ranges(t *testing.T) {
 		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
 			t.Errorf("Figures(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+	if a, b := figureKey("a million"), figureKey("1 million"); a != b {
+		t.Errorf("figureKey(a million) = %q, figureKey(1 million) = %q, want the same", a, b)
 	}
 	if a, b := figureKey("70+"), figureKey("70 or over"); a != b {
 		t.Errorf("figureKey(70+) = %q, figureKey(70 or over) = %q, want the same", a, b)
