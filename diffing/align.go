@@ -407,10 +407,37 @@ func align(a, b []sentence, hashA, hashB []uint64, seed maphash.Seed) *alignment
 			byText[a[i].text] = append(byText[a[i].text], i)
 		}
 	}
+	// A line the new version repeats ("Date and time: TBC June 2019"
+	// under each of a list's entries) tells nothing of where it went: it
+	// is linked as a move only after step 3, if no edit in its own place
+	// took it.
+	var repeated map[string]int // new lines in gaps, and all old lines, of the texts that may move
+	for _, g := range gaps {
+		for _, j := range g.new {
+			if len(byText[b[j].text]) > 0 {
+				if repeated == nil {
+					repeated = map[string]int{}
+				}
+				repeated[b[j].text]++
+			}
+		}
+	}
+	if repeated != nil {
+		for i := range a {
+			if n, ok := repeated[a[i].text]; ok {
+				repeated[a[i].text] = n + 1
+			}
+		}
+	}
+	var deferred []int
 	for _, g := range gaps {
 		for _, j := range g.new {
 			l := byText[b[j].text]
 			if len(l) == 0 || wordCount(&b[j]) < minMovedWords {
+				continue
+			}
+			if repeated[b[j].text] > 2 { // more than one line moving to one place
+				deferred = append(deferred, j)
 				continue
 			}
 			link(l[0], j, moved)
@@ -445,6 +472,21 @@ func align(a, b []sentence, hashA, hashB []uint64, seed maphash.Seed) *alignment
 		for _, p := range w.pairs {
 			link(p[0], p[1], edited)
 		}
+	}
+
+	for _, j := range deferred {
+		if al.newTo[j] >= 0 {
+			continue
+		}
+		l := byText[b[j].text]
+		for len(l) > 0 && al.oldTo[l[0]] >= 0 {
+			l = l[1:] // edited in its own place in step 3
+		}
+		if len(l) > 0 {
+			link(l[0], j, moved)
+			l = l[1:]
+		}
+		byText[b[j].text] = l
 	}
 
 	// 4. What is left may have moved and been edited.
@@ -483,10 +525,27 @@ func align(a, b []sentence, hashA, hashB []uint64, seed maphash.Seed) *alignment
 		}
 	}
 
-	// 5. Entries of a list replaced by others are not edits of each other.
+	// 5. A line that moved with the line before it, losing or gaining
+	// figures on the way (an event moved to the past events with its
+	// time dropped: "Stockholm: 5:30pm - 7:00pm" → "Stockholm"), is
+	// that line edited: it still follows the same line.
+	for i := 0; i+1 < len(a); i++ {
+		j := al.oldTo[i]
+		if al.oldKind[i] != moved || j+1 >= len(b) || al.oldTo[i+1] >= 0 || al.newTo[j+1] >= 0 {
+			continue
+		}
+		if x, y := figureFreeWords(a[i+1].text), figureFreeWords(b[j+1].text); len(x) > 0 && len(y) > 0 {
+			if gone, _ := multisetDiff(x, y, fold); 2*(len(x)-len(gone)) >= len(x)+len(y) {
+				link(i+1, j+1, editedMoved)
+			}
+		}
+	}
+
+	// 6. Entries of a list replaced by others are not edits of each other.
+	var rep repeatedTexts
 	for j := range b {
 		if k := al.newKind[j]; k == edited || k == editedMoved {
-			if i := al.newTo[j]; !entryKept(al, &a[i], &b[j], i, j, seed) {
+			if i := al.newTo[j]; !entryKept(al, &rep, a, &a[i], &b[j], i, j, seed) {
 				al.oldTo[i], al.newTo[j], al.oldKind[i], al.newKind[j] = -1, -1, unpaired, unpaired
 			}
 		}
@@ -503,15 +562,16 @@ func align(a, b []sentence, hashA, hashB []uint64, seed maphash.Seed) *alignment
 // them, or those after, the same in both, or both open or close the
 // versions. In a list whose entries were all replaced, each entry's
 // lines pair with the next's, the "Book your appointment" of one with
-// that of another, so an edited neighbour does not anchor. Sentences
+// that of another, so a neighbour edited anchors only if its line is
+// not repeated. Sentences
 // paired only because their figures count as one same word need a
 // neighbour paired, edited or not.
-func entryKept(al *alignment, x, y *sentence, i, j int, seed maphash.Seed) bool {
+func entryKept(al *alignment, rep *repeatedTexts, a []sentence, x, y *sentence, i, j int, seed maphash.Seed) bool {
 	pairedAt := func(i, j int, strict bool) bool {
 		if i < 0 || j < 0 || i >= len(al.oldTo) || j >= len(al.newTo) || al.oldTo[i] != j {
 			return false
 		}
-		return !strict || al.oldKind[i] == same || al.oldKind[i] == moved
+		return !strict || al.oldKind[i] == same || al.oldKind[i] == moved || !rep.has(a, i)
 	}
 	anchored := func(strict bool) bool {
 		return i == 0 && j == 0 || i == len(al.oldTo)-1 && j == len(al.newTo)-1 ||
@@ -520,14 +580,40 @@ func entryKept(al *alignment, x, y *sentence, i, j int, seed maphash.Seed) bool 
 	if anchored(true) {
 		return true // nearly every edit: nothing to compute
 	}
+	if rep.has(a, i) {
+		return false // a repeated line ("Facebook Live Q&A") anchored nowhere: one of many
+	}
 	wx, wy := figureMasked(x.text), figureMasked(y.text)
-	if wx == nil || wy == nil {
+	if wx == nil && wy == nil {
 		return true
+	}
+	// A line that gained or lost its only figures ("Facebook Live Q&A" →
+	// "Facebook Live Q&A 21 January 2020 - readout") is read as its words.
+	if wx == nil {
+		wx = words(x.text)
+	}
+	if wy == nil {
+		wy = words(y.text)
 	}
 	if labelWords(wx) && labelWords(wy) {
 		return false
 	}
 	return similarity(x, y, seed) >= editSimilarity || anchored(false)
+}
+
+// repeatedTexts tells the sentences of a version whose text another
+// sentence of it has too: a list's boilerplate ("Book your appointment",
+// "Facebook Live Q&A"). It counts them on first use.
+type repeatedTexts struct{ n map[string]int }
+
+func (r *repeatedTexts) has(a []sentence, i int) bool {
+	if r.n == nil {
+		r.n = make(map[string]int, len(a))
+		for k := range a {
+			r.n[a[k].text]++
+		}
+	}
+	return r.n[a[i].text] > 1
 }
 
 // labelWords reports whether figure-masked words hold at most a label's
@@ -660,6 +746,17 @@ func masked(m *maskedWords, s *sentence) []string {
 func shortLines(x, y *sentence) bool {
 	const maxWords = 12
 	return wordCount(x) <= maxWords && wordCount(y) <= maxWords
+}
+
+// figureFreeWords returns the words of s outside its figures.
+func figureFreeWords(s string) []string {
+	var out []string
+	at := 0
+	for _, sp := range figureSpans(s) {
+		out = append(out, words(s[at:sp.Start])...)
+		at = sp.End
+	}
+	return append(out, words(s[at:])...)
 }
 
 // figureMasked returns the words of s with each figure as the word "#",

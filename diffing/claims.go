@@ -195,22 +195,79 @@ func multisetDiff(a, b []string, key func(string) string) (gone, added []string)
 // Party", "Covid" and "COVID" are one name.
 func entityKey(e string) string { return wordsKey(e) }
 
-// pairFigures pairs removed and added figures in order; an unpaired one
-// keeps an empty side.
+// pairFigures pairs removed and added figures, each with the first of
+// its sort (figureSort), the rest in order; an unpaired one keeps an
+// empty side.
 func pairFigures(gone, added []string) []FigureChange {
 	n := max(len(gone), len(added))
 	out := make([]FigureChange, 0, n)
-	for i := range n {
-		var fc FigureChange
-		if i < len(gone) {
-			fc.Before = gone[i]
+	if len(gone) == 0 || len(added) == 0 || len(gone) == 1 && len(added) == 1 {
+		for i := range n {
+			var fc FigureChange
+			if i < len(gone) {
+				fc.Before = gone[i]
+			}
+			if i < len(added) {
+				fc.After = added[i]
+			}
+			out = append(out, fc)
 		}
-		if i < len(added) {
-			fc.After = added[i]
+		return out
+	}
+	// A date with a date, a time with a time, a number with a number: in
+	// "from 8am to 10am on Saturday 22 January" → "On Wednesday 2 February
+	// … from 8pm to midnight" the date moved, and so did the hours.
+	used := make([]bool, len(added))
+	sorts := make([]string, len(added))
+	for x, a := range added {
+		sorts[x] = figureSort(a)
+	}
+	var rest []string
+	for _, g := range gone {
+		k := figureSort(g)
+		x := -1
+		for y := range added {
+			if !used[y] && sorts[y] == k {
+				x = y
+				break
+			}
+		}
+		if x < 0 {
+			rest = append(rest, g)
+			continue
+		}
+		used[x] = true
+		out = append(out, FigureChange{Before: g, After: added[x]})
+	}
+	var left []string
+	for x, a := range added {
+		if !used[x] {
+			left = append(left, a)
+		}
+	}
+	for i := range max(len(rest), len(left)) {
+		var fc FigureChange
+		if i < len(rest) {
+			fc.Before = rest[i]
+		}
+		if i < len(left) {
+			fc.After = left[i]
 		}
 		out = append(out, fc)
 	}
 	return out
+}
+
+// figureSort is what a figure tells: a date, a time of day, or a number.
+func figureSort(f string) string {
+	k := figureKey(f)
+	switch {
+	case strings.HasPrefix(k, "date "):
+		return "date"
+	case strings.HasPrefix(k, "time "):
+		return "time"
+	}
+	return "number"
 }
 
 // sortedKinds orders kinds by severity, then by the order of the constants.

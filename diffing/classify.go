@@ -174,11 +174,13 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 		}
 	}
 
-	sepOnly := separatorOnly(s.text, t.text)
+	sepOnly, slip := separatorOnly(s.text, t.text), false
 	if touchesFigure(c.Ops) && !sepOnly && !slipsOnly(c.Ops) {
 		if gone, added := diffFigures(figuresOutsideAsides(s.text, c.Ops, OpDelete), figuresOutsideAsides(t.text, c.Ops, OpInsert)); len(gone)+len(added) > 0 {
-			kinds[NumberChanged] = true
-			c.Figures = pairFigures(gone, added)
+			if slip = qualifierSlip(gone, added, c.Ops); !slip {
+				kinds[NumberChanged] = true
+				c.Figures = pairFigures(gone, added)
+			}
 		}
 	}
 	// Negations, hedges and names can only change where words changed:
@@ -250,7 +252,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	if len(kinds) == 0 {
 		if len(c.Notes) > 0 {
 			kinds[SentenceChanged] = true
-		} else if sepOnly || isCosmetic(c.Ops) {
+		} else if sepOnly || slip || isCosmetic(c.Ops) {
 			kinds[Cosmetic] = true
 		} else {
 			kinds[SentenceChanged] = true
@@ -311,6 +313,79 @@ func editedWords(ops []Op) (neg, hedge, caps bool) {
 	}
 	return neg, hedge, caps
 }
+
+// qualifierSlip reports whether the figures changed only because a typo
+// fix made their qualifier readable, or a typo made it unreadable ("tp
+// to 130,000" → "up to 130,000"): each figure has the same value on both
+// sides, one of them without a qualifier, and every edit is a one-letter
+// slip of a qualifier's word.
+func qualifierSlip(gone, added []string, ops []Op) bool {
+	if len(gone) != len(added) {
+		return false
+	}
+	// Quickly, without reading a figure: each edit replaces a short text
+	// by one about as long, and one of them holds a qualifier's word.
+	hasQualifierWord := func(t string) bool {
+		var buf [8]token
+		for _, tk := range appendTokens(buf[:0], t) {
+			if tk.kind == tokWord && qualifierWords.hasLower(t[tk.start:tk.end]) {
+				return true
+			}
+		}
+		return false
+	}
+	for k := 0; k < len(ops); k++ {
+		switch {
+		case ops[k].Op == OpEqual:
+		case ops[k].Op == OpInsert, k+1 == len(ops), ops[k+1].Op != OpInsert,
+			len(ops[k].Text) > 24, abs(len(ops[k].Text)-len(ops[k+1].Text)) > 1,
+			!hasQualifierWord(ops[k].Text) && !hasQualifierWord(ops[k+1].Text):
+			return false
+		default:
+			k++
+		}
+	}
+	for x := range gone {
+		cg, vg := qualifiedKey(gone[x])
+		ca, va := qualifiedKey(added[x])
+		if vg != va || (cg == "") == (ca == "") || strings.Contains(gone[x]+added[x], " – ") {
+			return false
+		}
+	}
+	// Every edit replaces a word by one a letter away, the qualifier's.
+	for k := 0; k < len(ops); k++ {
+		switch ops[k].Op {
+		case OpEqual:
+			continue
+		case OpInsert:
+			return false
+		}
+		if k+1 == len(ops) || ops[k+1].Op != OpInsert {
+			return false
+		}
+		wd, wi := words(ops[k].Text), words(ops[k+1].Text)
+		if len(wd) != len(wi) {
+			return false
+		}
+		for x := range wd {
+			d, i := fold(wd[x]), fold(wi[x])
+			if d != i && (editDistance([]rune(d), []rune(i)) > 1 || !qualifierWords.has(d) && !qualifierWords.has(i)) {
+				return false
+			}
+		}
+		k++
+	}
+	return true
+}
+
+// qualifierWords are the words of every qualifier.
+var qualifierWords = func() *wordSet {
+	var ws []string
+	for _, q := range qualifiers {
+		ws = append(ws, q.words...)
+	}
+	return set(ws...)
+}()
 
 // touchesFigure reports whether an edit could change a figure: only then
 // are the sentences scanned for figures. An edited word that may be part

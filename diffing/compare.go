@@ -447,6 +447,7 @@ func Compare(old, cur Document) *ChangeSet {
 	}
 
 	// Additions and removals, grouped by paragraph runs.
+	retold := retoldFigures(a.sents, b.sents, al, a.title+"\n"+a.dek, b.title+"\n"+b.dek)
 	for j := 0; j < len(b.sents); {
 		if al.newTo[j] >= 0 {
 			j++
@@ -456,7 +457,11 @@ func Compare(old, cur Document) *ChangeSet {
 		for k < len(b.sents) && al.newTo[k] < 0 && b.sents[k].para == b.sents[j].para {
 			k++
 		}
-		add(float64(j), headlineEcho(runChange(b.sents[j:k], SentenceAdded, QuoteAdded, false), a.title, b.title))
+		c := runChange(b.sents[j:k], SentenceAdded, QuoteAdded, false)
+		for x := j; x < k; x++ {
+			c = withRetold(c, retold[x])
+		}
+		add(float64(j), headlineEcho(c, a.title, b.title))
 		j = k
 	}
 	// A removal is placed after the new position of the nearest preceding
@@ -720,26 +725,59 @@ func dekChange(before, after string) Change {
 	return c
 }
 
+// withRetold gives an added run the figures it tells again with another
+// value (retoldFigures): number_changed, each shown before → after.
+func withRetold(c Change, fs []FigureChange) Change {
+	for _, f := range fs {
+		if x := slices.IndexFunc(c.Figures, func(g FigureChange) bool { return g.Before == "" && g.After == f.After }); x >= 0 {
+			c.Figures[x] = f
+			if !slices.Contains(c.Kinds, NumberChanged) {
+				c.Kinds = append(c.Kinds, NumberChanged)
+			}
+		}
+	}
+	return c
+}
+
 // leadMoved reads the figures of a dek replaced by a new lead when the
 // old lead was pushed down into the body ("Two people have been
-// diagnosed …" under "Previous updates"): the dek's figures changed
-// only as far as the old lead, where it now is, says other figures ("On 4 February at 3pm
-// Mark White will be holding …" → "On 4 February 2021, Mark White …
-// delivered …": 3pm dropped). A dek edited, sharing half its words with
-// the old one, changed what it says wherever else the body says it.
+// diagnosed …" under "Previous updates"), or a line of the body lifted
+// up to be the lead: the old lead's figures are gone only if it no
+// longer tells them where it now is ("On 4 February at 3pm Mark White
+// will be holding …" → "On 4 February 2021, Mark White … delivered …":
+// 3pm dropped), and the new lead's are added only if it did not tell
+// them where it was. A dek edited, sharing half its words with the old
+// one, changed what it says wherever else the body says it.
 func leadMoved(c Change, da, db string, a, b *version) Change {
 	if common, total := commonWords(da, db); 4*common >= total {
 		return c
 	}
-	after, ok := b.sentenceLike(da)
-	if !ok {
+	// moved returns where line went (from, to: the versions), if it is
+	// alike to a sentence of to and of no sentence of from.
+	moved := func(line string, from, to *version) (string, bool) {
+		s, ok := to.sentenceLike(line)
+		if ok {
+			if _, was := from.sentenceLike(line); was {
+				return "", false
+			}
+		}
+		return s, ok
+	}
+	down, pushed := moved(da, a, b)
+	up, lifted := moved(db, b, a)
+	if !pushed && !lifted {
 		return c
 	}
-	if _, was := a.sentenceLike(da); was {
-		return c // the body told it before, too: the dek's own figures changed
+	gone, _ := diffFigures(Figures(da), Figures(db))
+	if pushed {
+		gone, _ = diffFigures(Figures(da), Figures(down))
+	}
+	_, added := diffFigures(Figures(da), Figures(db))
+	if lifted {
+		_, added = diffFigures(Figures(up), Figures(db))
 	}
 	c.Figures = nil
-	if gone, added := diffFigures(Figures(da), Figures(after)); len(gone)+len(added) > 0 {
+	if len(gone)+len(added) > 0 {
 		c.Figures = pairFigures(gone, added)
 	} else {
 		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == NumberChanged })

@@ -182,16 +182,22 @@ func figurePartSpans(s string) []Span {
 			dateOnly = dateOnly || d
 		}
 		if j > i && j < len(ts) && identifierAt(ts, j) == j {
-			if end, next, isDate := matchFigure(ts, j); next > j && (!dateOnly || isDate) {
+			if end, next, isDate := matchFigure(ts, j); next > j && (!dateOnly || isDate || next == j+1 && isYear(ts[j].text) || timeOfDay(s[ts[j].start:end])) {
+				if j == next-1 || !isDate {
+					end, next = boundAfter(ts, end, next)
+				}
 				out = append(out, Span{ts[i].start, end})
 				i = next
 				continue
 			}
 		}
-		end, next, _ := matchFigure(ts, i)
+		end, next, isDate := matchFigure(ts, i)
 		if next <= i {
 			i++
 			continue
+		}
+		if !isDate {
+			end, next = boundAfter(ts, end, next)
 		}
 		out = append(out, Span{ts[i].start, end})
 		i = next
@@ -201,6 +207,28 @@ func figurePartSpans(s string) []Span {
 	}
 	return out
 }
+
+// boundAfter extends a number with the bound written after it: "70+",
+// "£15,000 or under", "aged 70 or over", "40 or more".
+func boundAfter(ts []ftok, end, next int) (int, int) {
+	if next < len(ts) && ts[next].text == "+" && !ts[next].spaced && (next+1 == len(ts) || ts[next+1].spaced || !ts[next+1].word) {
+		return ts[next].end, next + 1
+	}
+	if next+1 < len(ts) && ts[next].spaced && ts[next+1].spaced && (lowerEq(ts[next].text, "or") || lowerEq(ts[next].text, "and")) {
+		// Not a qualifier of the next number: "12 and over 30 people".
+		if _, ok := boundsAfter[strings.ToLower(ts[next+1].text)]; ok &&
+			(next+2 == len(ts) || !ts[next+2].spaced || numberPrefix(ts[next+2].text) == 0 && !isNumberWord(strings.ToLower(ts[next+2].text)) &&
+				!strings.Contains(currencyRune, ts[next+2].text)) {
+			return ts[next+1].end, next + 2
+		}
+	}
+	return end, next
+}
+
+// boundsAfter are the words of a bound written after its number, and
+// their meanings as qualifiers.
+var boundsAfter = map[string]string{"more": ">=", "over": ">=", "above": ">=", "older": ">=", "under": "<=",
+	"less": "<=", "fewer": "<=", "below": "<=", "younger": "<="}
 
 // joinRanges makes one figure of two that make a range or an
 // alternative, as a reader takes them: "4.00pm - 5.00pm",
@@ -225,13 +253,17 @@ func joinRanges(s string, spans []Span) []Span {
 
 // rangeJoined reports whether the figures at a and b, in that order, are
 // joined as a range or an alternative, or are one moment: a time on its
-// date ("5pm on Monday 28 February", "23:59 (GMT) on 15 January"). A
+// date ("5pm on Monday 28 February", "23:59 (GMT) on 15 January", "5pm
+// 23 December"). A
 // date followed by its time ("on 4 February at 3pm") stays two figures,
 // each of which may change alone.
 func rangeJoined(s string, a, b Span) bool {
 	gap := s[a.End:b.Start]
 	if g, ok := strings.CutSuffix(gap, " on "); ok && (g == "" || timeZone(g)) {
 		return timeOfDay(s[a.Start:a.End]) && isDate(s[b.Start:b.End])
+	}
+	if gap == " " || gap == ", " {
+		return timeOfDay(s[a.Start:a.End]) && isDate(s[b.Start:b.End]) // "5pm 23 December", "4pm, Friday 11 December"
 	}
 	switch gap {
 	case "/":
@@ -263,6 +295,24 @@ func yearRangeEnd(a, b string) (string, bool) {
 		return "", false
 	}
 	return strconv.Itoa(y + 1), true
+}
+
+// shortYears reads "22/23", a financial or school year written with two
+// digits a year, as 2022 and 2023: two-digit numbers, the second the
+// year after the first.
+func shortYears(a, b string) (string, string, bool) {
+	if len(a) != 2 || len(b) != 2 || !allDigits(a) || !allDigits(b) {
+		return "", "", false
+	}
+	x, _ := strconv.Atoi(a)
+	if y, _ := strconv.Atoi(b); x+1 != y {
+		return "", "", false
+	}
+	century := "20"
+	if x >= 50 {
+		century = "19" // "98/99"
+	}
+	return century + a, century + b, true
 }
 
 // timeZone reports whether g is a time zone in brackets after a time:
@@ -438,7 +488,7 @@ func mayHoldFigure(s string) bool {
 		// Days, months and times of day, and proportions in words.
 		"day", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "noon",
 		"midnight", "tonight", "tomorrow", "week", "month", "year", "hour", "minute", "morning", "evening",
-		"most", "all", "majority", "spring", "summer", "autumn", "winter", "daily", "fortnight"} {
+		"most", "all", "majority", "spring", "summer", "autumn", "winter", "daily", "fortnight", "soon"} {
 		if strings.Contains(ls, frag) {
 			return true
 		}
@@ -500,6 +550,14 @@ var (
 	// frequencyWords tell how often: "a fortnightly briefing" made
 	// "regular" or "weekly" is a figure changed.
 	frequencyWords = set("hourly", "daily", "weekly", "fortnightly", "monthly", "quarterly", "yearly")
+	// seasons are a time after a preposition ("in spring", "for the
+	// autumn"), seasonPreps those prepositions.
+	seasons     = set("spring", "summer", "autumn", "winter")
+	seasonPreps = set("in", "by", "for", "until", "from", "since", "during", "before", "after", "through", "throughout", "over")
+	// partsOfWeek are a time after a preposition and "the" ("over the
+	// weekend", "throughout the week"), periodPreps those prepositions.
+	partsOfWeek = set("week", "weekend", "month", "morning", "afternoon", "evening", "night")
+	periodPreps = set("in", "by", "until", "since", "during", "before", "after", "through", "throughout", "over")
 	// monthPreps are the words after which "May" is the month.
 	monthPreps = set("in", "of", "since", "until", "by", "from", "early", "late", "mid", "last", "next", "this",
 		"before", "after", "during", "through", "throughout", "end")
@@ -508,8 +566,8 @@ var (
 // timeStarts holds every word matchTime can match at, so that the
 // others (nearly every word) are passed over without being lowered.
 var timeStarts = func() *wordSet {
-	ws := []string{"within", "most", "all", "none", "the", "a"}
-	for _, s := range []*wordSet{weekdays, fullMonths, dayWords, frequencyWords, periods, timeUnits} {
+	ws := []string{"within", "most", "all", "none", "the", "a", "as"}
+	for _, s := range []*wordSet{weekdays, fullMonths, dayWords, frequencyWords, periods, timeUnits, seasons, partsOfWeek} {
 		for w := range s.m {
 			ws = append(ws, w)
 		}
@@ -528,12 +586,17 @@ type qualifier struct {
 // qualifiers, longest first within each first word.
 var qualifiers = []qualifier{
 	{[]string{"no", "more", "than"}, "<=", false},
+	{[]string{"no", "earlier", "than"}, "not before", true},
+	{[]string{"no", "later", "than"}, "by", true},
+	{[]string{"not", "before"}, "not before", true},
+	{[]string{"not", "later", "than"}, "by", true},
 	{[]string{"no", "fewer", "than"}, ">=", false},
 	{[]string{"no", "less", "than"}, ">=", false},
 	{[]string{"more", "than"}, ">", false},
 	{[]string{"in", "excess", "of"}, ">", false},
 	{[]string{"upwards", "of"}, ">", false},
 	{[]string{"over"}, ">", false},
+	{[]string{"above"}, ">", false},
 	{[]string{"just", "over"}, ">~", false},
 	{[]string{"just", "under"}, "~<", false},
 	{[]string{"well", "over"}, ">>", false},
@@ -570,6 +633,10 @@ var qualifiers = []qualifier{
 	{[]string{"previous"}, "last", true},
 	{[]string{"the", "following"}, "following", true},
 	{[]string{"following"}, "following", true},
+	{[]string{"early", "in"}, "early", true},
+	{[]string{"late", "in"}, "late", true},
+	{[]string{"earlier", "in"}, "early", true},
+	{[]string{"later", "in"}, "late", true},
 	{[]string{"early"}, "early", true},
 	{[]string{"late"}, "late", true},
 	{[]string{"mid"}, "mid", true},
@@ -681,6 +748,10 @@ func matchTime(ts []ftok, i int) (end, next int, date bool) {
 		return t.end, i + 1, true
 	case frequencyWords.has(lw):
 		return t.end, i + 1, false
+	case partsOfWeek.has(lw) && prev == "the" && i >= 2 && ts[i-1].spaced && periodPreps.hasLower(ts[i-2].text):
+		return t.end, i + 1, true // "over the weekend", "throughout the week", "in the morning"
+	case seasons.has(lw) && (seasonPreps.has(prev) || prev == "the" && i >= 2 && ts[i-1].spaced && seasonPreps.hasLower(ts[i-2].text)):
+		return t.end, i + 1, true // "planned for the autumn", "in spring"
 	case periods.has(lw) && prev != "" && qualifierFirst.has(prev):
 		// Only after a date modifier: "next week", not "the week".
 		for _, q := range qualifiers {
@@ -688,6 +759,10 @@ func matchTime(ts []ftok, i int) (end, next int, date bool) {
 				return t.end, i + 1, true
 			}
 		}
+	case lw == "as" && i+3 < len(ts) && lowerEq(ts[i+1].text, "soon") && lowerEq(ts[i+2].text, "as") &&
+		(lowerEq(ts[i+3].text, "possible") || lowerEq(ts[i+3].text, "practicable")) &&
+		ts[i+1].spaced && ts[i+2].spaced && ts[i+3].spaced:
+		return ts[i+3].end, i + 4, true // "as soon as possible": a time, if a vague one
 	case lw == "within" && i+1 < len(ts) && ts[i+1].spaced && timeUnits.hasLower(ts[i+1].text):
 		return ts[i+1].end, i + 2, true
 	case timeUnits.has(lw) && strings.HasSuffix(lw, "s") && i+1 < len(ts) && ts[i+1].spaced && relativeWords.hasLower(ts[i+1].text):
@@ -801,7 +876,9 @@ func matchNumber(ts []ftok, i int) (end, next int) {
 	if t.word {
 		lw := strings.ToLower(t.text)
 		j := i
-		if lw == "a" && i+1 < len(ts) && ts[i+1].spaced && fractionAfterA.hasLower(ts[i+1].text) {
+		if lw == "a" && i+1 < len(ts) && ts[i+1].spaced && (fractionAfterA.hasLower(ts[i+1].text) ||
+			len(ts[i+1].text) > 1 && scaleWords.hasLower(ts[i+1].text) || lowerEq(ts[i+1].text, "hundred")) {
+			// "a third", "a million", "a hundred".
 			j = i + 1
 		} else if !isNumberWord(lw) {
 			if ordinalWordSet.has(lw) {
@@ -987,6 +1064,11 @@ func figureKey(f string) string {
 				keys[k] = partKey(y) // "2022-23" ends in 2023, as "2022 to 2023" does
 			}
 		}
+		if len(parts) == 2 && f[parts[0].End:parts[1].Start] == "/" {
+			if y0, y1, ok := shortYears(f[parts[0].Start:parts[0].End], f[parts[1].Start:parts[1].End]); ok {
+				keys[0], keys[1] = partKey(y0), partKey(y1) // "22/23" is 2022 to 2023
+			}
+		}
 		return strings.Join(keys, " – ")
 	}
 	return partKey(f)
@@ -1001,8 +1083,14 @@ func mayBeRange(f string) bool {
 
 // partKey is figureKey of one figure, not a range.
 func partKey(f string) string {
+	class, value := qualifiedKey(f)
+	return class + value
+}
+
+// qualifiedKey is partKey cut in two: the qualifier's meaning, with a
+// space after it ("" for none), and the value.
+func qualifiedKey(f string) (class, value string) {
 	ws := figureWords(f)
-	class := ""
 	for n := 3; n >= 1; n-- {
 		if n > len(ws)-1 {
 			continue
@@ -1018,7 +1106,14 @@ func partKey(f string) string {
 			break
 		}
 	}
-	return class + valueKey(ws)
+	if class == "" {
+		if n := len(ws); n > 1 && ws[n-1] == "+" {
+			class, ws = ">= ", ws[:n-1]
+		} else if n > 2 && (ws[n-2] == "or" || ws[n-2] == "and") && boundsAfter[ws[n-1]] != "" {
+			class, ws = boundsAfter[ws[n-1]]+" ", ws[:n-2]
+		}
+	}
+	return class, valueKey(ws)
 }
 
 // figureWords splits a figure, lowered, into words: the number, its
@@ -1122,6 +1217,9 @@ func valueKey(ws []string) string {
 		}
 	}
 	v, ok := numberValue(ws)
+	if !ok && scale != 1 && len(ws) == 1 && (ws[0] == "a" || ws[0] == "an") {
+		v, ok = 1, true // "a million"
+	}
 	if !ok {
 		// "two days before", "2 days before": the number's value, then
 		// the words.
@@ -1346,4 +1444,238 @@ func adjectiveLike(w string) bool {
 		}
 	}
 	return false
+}
+
+// retoldFigures finds the figures a rewritten passage tells again with
+// another value: in each gap of the alignment (old sentences removed and
+// new ones added between the same paired sentences), a figure gone and
+// one come that are plainly the same figure changed, which a reader of
+// the passage sees although no sentence of it was kept. They are the
+// same amount under another qualifier ("a £1 billion fund" → "up to £1
+// billion"), a range of dates with one end moved ("from 18 May until 10
+// August 2022" → "from 18 May to 21 August 2022"), or a number of the
+// same things ("in 2 industrial clusters" → "in 4 industrial clusters").
+// Figures told alike on both sides are paired off first, and so are
+// those the other version's headline or dek tells (oldLines, newLines: a
+// lead and a summary that swapped places). It returns the changes by the
+// index of the new sentence that tells them.
+func retoldFigures(a, b []sentence, al *alignment, oldLines, newLines string) map[int][]FigureChange {
+	// The unpaired sentences of each version with their gaps, and the
+	// gaps' sizes: few, but for a rewrite. A gap is named by the old
+	// sentence paired before it (-1 at the start).
+	type unpaired struct{ k, gap int }
+	gaps := func(to []int, old bool) (us []unpaired, sizes map[int]int) {
+		last := -1
+		for k, t := range to {
+			if t >= 0 {
+				last = t
+				if old {
+					last = k
+				}
+				continue
+			}
+			if sizes == nil {
+				sizes = map[int]int{}
+			}
+			us = append(us, unpaired{k, last})
+			sizes[last]++
+		}
+		return us, sizes
+	}
+	oldUn, oldSize := gaps(al.oldTo, true)
+	if len(oldUn) == 0 {
+		return nil
+	}
+	newUn, newSize := gaps(al.newTo, false)
+	if len(newUn) == 0 {
+		return nil
+	}
+	// A passage, not an article rewritten: in a gap of more sentences a
+	// figure told again is one among many, and reading them all costs
+	// the most.
+	const maxGap = 16
+	passage := func(g int) bool {
+		o, n := oldSize[g], newSize[g]
+		return o > 0 && o <= maxGap && n > 0 && n <= maxGap
+	}
+	collect := func(ss []sentence, us []unpaired) map[int][]toldFigure {
+		var m map[int][]toldFigure
+		for _, u := range us {
+			if !passage(u.gap) {
+				continue
+			}
+			text := ss[u.k].text
+			for _, sp := range figureSpans(text) {
+				if m == nil {
+					m = map[int][]toldFigure{}
+				}
+				f := text[sp.Start:sp.End]
+				m[u.gap] = append(m[u.gap], toldFigure{fig: f, key: figureKey(f), next: nextWords(text[sp.End:]), sent: u.k})
+			}
+		}
+		return m
+	}
+	gone := collect(a, oldUn)
+	if len(gone) == 0 {
+		return nil
+	}
+	added := collect(b, newUn)
+	if len(added) == 0 {
+		return nil
+	}
+	// The figures the other version's headline and dek tell, by key.
+	shown := func(lines string) map[string]int {
+		m := map[string]int{}
+		for _, f := range Figures(lines) {
+			m[figureKey(f)]++
+		}
+		return m
+	}
+	oldShown, newShown := shown(oldLines), shown(newLines)
+	var out map[int][]FigureChange
+	for g, olds := range gone {
+		news := added[g]
+		if len(news) == 0 {
+			continue
+		}
+		// Figures told alike on both sides, or by the other version's
+		// headline or dek, are no change.
+		used := make([]bool, len(news))
+		free := map[string][]int{} // unused new figures by key
+		for x, n := range news {
+			if oldShown[n.key] > 0 {
+				oldShown[n.key]--
+				used[x] = true
+				continue
+			}
+			free[n.key] = append(free[n.key], x)
+		}
+		var kept []toldFigure
+		for _, o := range olds {
+			if l := free[o.key]; len(l) > 0 {
+				used[l[0]] = true
+				free[o.key] = l[1:]
+				continue
+			}
+			if newShown[o.key] > 0 {
+				newShown[o.key]--
+				continue
+			}
+			kept = append(kept, o)
+		}
+		if len(kept) == 0 {
+			continue
+		}
+		// Candidates by what retold compares: the value without its
+		// qualifier, a range's ends, the words after a number.
+		cands := map[string][]int{}
+		for x, n := range news {
+			if !used[x] {
+				for _, h := range retoldHandles(n) {
+					cands[h] = append(cands[h], x)
+				}
+			}
+		}
+		for _, o := range kept {
+			for _, h := range retoldHandles(o) {
+				x := slices.IndexFunc(cands[h], func(x int) bool {
+					return !used[x] && retold(o.fig, news[x].fig, o.next, news[x].next)
+				})
+				if x < 0 {
+					continue
+				}
+				n := news[cands[h][x]]
+				used[cands[h][x]] = true
+				if out == nil {
+					out = map[int][]FigureChange{}
+				}
+				out[n.sent] = append(out[n.sent], FigureChange{Before: o.fig, After: n.fig})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// toldFigure is a figure of an unpaired sentence, for retoldFigures.
+type toldFigure struct {
+	fig, key string
+	next     string // the two words after it, folded
+	sent     int
+}
+
+// retoldHandles are the keys under which retoldFigures looks for a
+// figure that may be t told again: retold holds only between figures
+// that share one.
+func retoldHandles(t toldFigure) []string {
+	if start, end, ok := strings.Cut(t.key, " – "); ok {
+		return []string{"start " + start, "end " + end}
+	}
+	_, v := qualifiedKey(t.fig)
+	if t.next != "" {
+		return []string{"value " + v, "next " + t.next}
+	}
+	return []string{"value " + v}
+}
+
+// retold reports whether figure f, gone from a rewritten passage, is told
+// again as figure g, with nextF and nextG the words after each: see
+// retoldFigures.
+func retold(f, g, nextF, nextG string) bool {
+	kf, kg := figureKey(f), figureKey(g)
+	sf, ef, rf := strings.Cut(kf, " – ")
+	sg, eg, rg := strings.Cut(kg, " – ")
+	switch {
+	case rf && rg:
+		// A range of dates with one end moved. Times of day ("16:00-16:45"
+		// → "16:00-17:00") are a list's slots, its entries replaced.
+		if !strings.HasPrefix(sf, "date ") {
+			return false
+		}
+		return (sf == sg) != (ef == eg)
+	case rf || rg:
+		return false
+	}
+	cf, vf := qualifiedKey(f)
+	cg, vg := qualifiedKey(g)
+	if vf == vg {
+		// The same amount under another qualifier: an amount, not a small
+		// count that may be another thing's ("two" and "up to two").
+		return cf != cg && (strings.ContainsAny(vf, currencyRune+"%") || len(vf) >= 3 && allDigits(vf))
+	}
+	// A number of the same things: two words after it alike.
+	return nextF != "" && nextF == nextG && cf == cg && !strings.HasPrefix(vf, "date ") && !strings.HasPrefix(vf, "time ") &&
+		numeric(vf) && numeric(vg)
+}
+
+// numeric reports whether a value key is a number, with its currency or
+// unit.
+func numeric(v string) bool {
+	v = strings.TrimLeft(v, currencyRune)
+	v = strings.TrimSuffix(v, "%")
+	_, err := strconv.ParseFloat(v, 64)
+	return err == nil
+}
+
+// nextWords returns the two words that open s, folded and joined, or ""
+// when s opens with fewer than two words or with punctuation: "
+// industrial clusters by" gives "industrial clusters".
+func nextWords(s string) string {
+	if s == "" || s[0] != ' ' {
+		return ""
+	}
+	var ws []string
+	for _, t := range tokenize(s) {
+		if t.kind == tokSpace {
+			continue
+		}
+		if t.kind != tokWord || len(ws) == 2 {
+			break
+		}
+		ws = append(ws, fold(s[t.start:t.end]))
+	}
+	if len(ws) < 2 {
+		return ""
+	}
+	return ws[0] + " " + ws[1]
 }

@@ -15,6 +15,12 @@ func TestFigures_Qualified(t *testing.T) {
 		{"Power was cut to almost 40,000 households.", []string{"almost 40,000"}},
 		{"More than two thirds of it came by sea.", []string{"More than two thirds"}},
 		{"It costs under $900, up to £20 million, at least 12.", []string{"under $900", "up to £20 million", "at least 12"}},
+		{"Projects above £10k, inflation above 2%; the figures above show 3.", []string{"above £10k", "above 2%", "3"}},
+		{"Those aged 70 or over, the 70+ group, £15,000 or under, 40 or more people, 5+3.",
+			[]string{"70 or over", "70+", "£15,000 or under", "40 or more", "5", "3"}},
+		{"Rich and poor, 12 and over 30 people, 12 or under £5.", []string{"12", "over 30", "12", "under £5"}},
+		{"More than a million, a hundred; rain over the weekend, throughout the week, in the morning; the week was long.",
+			[]string{"More than a million", "a hundred", "weekend", "week", "morning"}},
 		{"A record 40 died; as many as 3,000 fled.", []string{"A record 40", "as many as 3,000"}},
 		{"Most of them, the majority, none of us.", []string{"Most of", "the majority", "none of"}},
 		{"It opens on Monday evening, next week, in March, at noon.", []string{"Monday evening", "next week", "March", "noon"}},
@@ -28,6 +34,11 @@ func TestFigures_Qualified(t *testing.T) {
 		{"It opened on 26th March, as on 7th July 2005.", []string{"26th March", "7th July 2005"}},
 		{"From Monday 22 February and Tuesday, March 3 to Friday.", []string{"Monday 22 February", "Tuesday, March 3", "Friday"}},
 		{"It publishes a fortnightly briefing and weekly data, not regular ones.", []string{"fortnightly", "weekly"}},
+		{"Work resumes as soon as possible, early in 2021, late in March, in the autumn or by spring.",
+			[]string{"as soon as possible", "early in 2021", "late in March", "autumn", "spring"}},
+		{"The spring of water; as soon as we can; the last 40 people.", []string{"40"}},
+		{"Launch no earlier than 25 December 2021, no later than 5pm, not before March, no more than 40.",
+			[]string{"no earlier than 25 December 2021", "no later than 5pm", "not before March", "no more than 40"}},
 	}
 	for _, tc := range cases {
 		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
@@ -47,7 +58,7 @@ func TestFigures_Identifiers(t *testing.T) {
 	}{
 		{"Newsdesk 020 7783 8300, enquiries 0370 000 2288, from 9am.", []string{"9am"}},
 		{"At Calle Mayor, 29120 Alhaurín, on 3 June; case 2012056403.", []string{"3 June"}},
-		{"COVID-19 and covid-19 tests, Covid-19 rules and an F-16, for over-70s in mid-2020.", []string{"over-70", "2020"}},
+		{"COVID-19 and covid-19 tests, Covid-19 rules and an F-16, for over-70s in mid-2020.", []string{"over-70", "mid-2020"}},
 		{"See https://example.org/file/868013/Readout_04_02.pdf (PDF, 180KB, 2 pages).", []string{"180", "2"}},
 		{"Closing date 01 June 2021 at 09:30, signed 05/06/2020.", []string{"01 June 2021", "09:30", "05/06/2020"}},
 		{"About 12,000 people and 40 staff.", []string{"About 12,000", "40"}},
@@ -77,6 +88,8 @@ func TestFigures_Ranges(t *testing.T) {
 		{"A 3-1 win; it rose from 5 to 10; 7am and 9 people.", []string{"3", "1", "5", "10", "7am", "9"}},
 		{"Apply by 5pm on Monday 28 February, by 23:59pm (GMT) on 15 January; on 4 February at 3pm.",
 			[]string{"5pm on Monday 28 February", "23:59pm (GMT) on 15 January", "4 February", "3pm"}},
+		{"Until 5pm 23 December, from 4pm, Friday 11 December; 3 people 23 December.",
+			[]string{"5pm 23 December", "4pm, Friday 11 December", "3", "23 December"}},
 		// A year range with its end year shortened (a financial year) is
 		// one figure; other numbers after a year are not its end.
 		{"The 2022-23 programme, the 2019–20 season; 2022-24 and 2022-5.", []string{"2022-23", "2019–20", "2022", "24", "2022", "5"}},
@@ -86,7 +99,17 @@ func TestFigures_Ranges(t *testing.T) {
 			t.Errorf("Figures(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
-	same := [][2]string{{"2019/2020", "2019 to 2020"}, {"4pm - 5pm", "4pm–5pm"}, {"2022-23", "2022 to 2023"}, {"2021/22", "2021 to 2022"}}
+	if a, b := figureKey("a million"), figureKey("1 million"); a != b {
+		t.Errorf("figureKey(a million) = %q, figureKey(1 million) = %q, want the same", a, b)
+	}
+	if a, b := figureKey("70+"), figureKey("70 or over"); a != b {
+		t.Errorf("figureKey(70+) = %q, figureKey(70 or over) = %q, want the same", a, b)
+	}
+	if a, b := figureKey("70 or over"), figureKey("70"); a == b {
+		t.Errorf("figureKey(70 or over) = figureKey(70) = %q, want different", a)
+	}
+	same := [][2]string{{"2019/2020", "2019 to 2020"}, {"4pm - 5pm", "4pm–5pm"}, {"2022-23", "2022 to 2023"}, {"2021/22", "2021 to 2022"},
+		{"22/23", "2022 to 2023"}, {"19/20", "2019 to 2020"}}
 	for _, p := range same {
 		if a, b := figureKey(p[0]), figureKey(p[1]); a != b {
 			t.Errorf("figureKey(%q) = %q, figureKey(%q) = %q, want the same", p[0], a, p[1], b)
@@ -94,6 +117,9 @@ func TestFigures_Ranges(t *testing.T) {
 	}
 	if a, b := figureKey("2019/2020"), figureKey("2019/2021"); a == b {
 		t.Errorf("figureKey(2019/2020) = figureKey(2019/2021) = %q, want different", a)
+	}
+	if a, b := figureKey("22/24"), figureKey("2022 to 2024"); a == b {
+		t.Errorf("figureKey(22/24) = figureKey(2022 to 2024) = %q, want different: not a year and the next", a)
 	}
 	if a, b := figureKey("2022-23"), figureKey("2022 to 2024"); a == b {
 		t.Errorf("figureKey(2022-23) = figureKey(2022 to 2024) = %q, want different", a)
@@ -294,5 +320,39 @@ func TestCompare_DekNotCountedTwice(t *testing.T) {
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("%s: kinds %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestRetold checks which figures gone from a rewritten passage and come
+// in it are one figure told again with another value: the same amount
+// under another qualifier, a range of dates with one end moved, a number
+// of the same things; not a list's time slots, nor a small count
+// re-qualified, nor numbers of other things.
+func TestRetold(t *testing.T) {
+	cases := []struct {
+		f, g, nextF, nextG string
+		want               bool
+	}{
+		{"£1 billion", "up to £1 billion", "", "", true},
+		{"over 40,000", "nearly 40,000", "", "", true},
+		{"two", "up to two", "", "", false},
+		{"18 May until 10 August 2022", "18 May to 21 August 2022", "", "", true},
+		{"18 May until 10 August 2022", "1 June to 21 August 2022", "", "", false},
+		{"16:00-16:45", "16:00-17:00", "", "", false},
+		{"2", "4", "industrial clusters", "industrial clusters", true},
+		{"2", "4", "industrial clusters", "severe warnings", false},
+		{"2", "4", "", "", false},
+		{"12 May", "30 June", "2022 16", "2022 16", false},
+	}
+	for _, tc := range cases {
+		if got := retold(tc.f, tc.g, tc.nextF, tc.nextG); got != tc.want {
+			t.Errorf("retold(%q, %q, %q, %q) = %v, want %v", tc.f, tc.g, tc.nextF, tc.nextG, got, tc.want)
+		}
+	}
+	if got := nextWords(" industrial clusters by the"); got != "industrial clusters" {
+		t.Errorf("nextWords = %q, want %q", got, "industrial clusters")
+	}
+	if got := nextWords(", creating places"); got != "" {
+		t.Errorf("nextWords after a comma = %q, want none", got)
 	}
 }
