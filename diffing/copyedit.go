@@ -138,6 +138,9 @@ func appendWordsKeyAs(b *strings.Builder, s string, asAcronyms bool) {
 	units := buf[:0] // the key's words, written once repeats are dropped
 	for k, t := range toks {
 		if t.kind != tokWord {
+			if s[t.start:t.end] == "&" {
+				units = append(units, "and") // "Q&A", "Classifications & methodology"
+			}
 			continue
 		}
 		if a, ok := acronymAt[k]; ok {
@@ -148,6 +151,9 @@ func appendWordsKeyAs(b *strings.Builder, s string, asAcronyms bool) {
 			continue
 		}
 		w = plainWord(w)
+		if v, ok := nameVariants[w]; ok {
+			w = v
+		}
 		if !hasHyphen(w) {
 			units = append(units, spellingKey(expandContraction(w)))
 			continue
@@ -429,9 +435,10 @@ func mayBeCopyEdit(ops []Op) bool {
 		if op.Op == OpEqual {
 			continue
 		}
-		if strings.ContainsAny(op.Text, "()") || repeatsNeighbour(ops, k) {
-			// A name defined by its acronym, or no longer; words typed
-			// twice, or once more: only the keys can tell.
+		if strings.ContainsAny(op.Text, "()&") || repeatsNeighbour(ops, k) {
+			// A name defined by its acronym, or no longer; "&" spelt
+			// "and"; words typed twice, or once more: only the keys can
+			// tell.
 			return true
 		}
 		d := 1
@@ -580,6 +587,12 @@ var spellingVariants = map[string]string{
 	"storey": "story", "draught": "draft", "cheque": "check", "artefact": "artifact", "artefacts": "artifacts",
 	"acknowledgement": "acknowledgment", "percent": "percent", "okay": "ok",
 }
+
+// nameVariants are names written in full or short, each meaning the
+// same thing: "Covid" is the common name of COVID-19, and house styles
+// change one for the other (a disease's number is part of its name, not a
+// figure).
+var nameVariants = map[string]string{"covid-19": "covid", "covid19": "covid"}
 
 // doubledL are the stems whose final l British English doubles before a
 // suffix (travelled, traveled): a rule on every word would merge filled
