@@ -407,8 +407,37 @@ func namesInMarks(s string, q Quote) bool {
 		b := strings.TrimRight(before[:k+1], " ")
 		return strings.HasSuffix(strings.ToLower(b), "known")
 	}
-	return false
+	return namedText(before, k, last)
 }
+
+// namedText reports whether the words before a quotation name it as a
+// text: a noun of textNouns just before it, or before a comma or one of
+// linkWords ("the second part of the consultation, ‘implementing the
+// cap’", "the consultation on ‘Policing inspection programme’", "the
+// organisation’s vision to “put data … at the heart of all our work”").
+// The words are then the text's title or motto, not speech. before is
+// the text before the opening mark, trimmed; last its last word, which
+// starts after before[k].
+func namedText(before string, k int, last string) bool {
+	switch {
+	case last == "" && strings.HasSuffix(before, ","):
+		before = strings.TrimRight(before[:len(before)-1], " ")
+	case linkWords.hasLower(last):
+		before = strings.TrimRight(before[:k+1], " ")
+	}
+	k = strings.LastIndexFunc(before, notWordRune)
+	return textNouns.hasLower(before[k+1:])
+}
+
+// textNouns name a text or a part of one, whose title or motto may follow
+// in quotation marks; linkWords may stand between them.
+var (
+	textNouns = set("consultation", "consultations", "report", "document", "guidance", "section", "chapter",
+		"paper", "strategy", "framework", "publication", "policy", "programme", "program", "scheme",
+		"campaign", "initiative", "vision", "mission", "motto", "strapline", "theme", "leaflet", "booklet",
+		"heading", "webinar", "module", "survey", "bill", "annex", "appendix")
+	linkWords = set("on", "about", "to", "of", "for", "entitled", "titled", "called")
+)
 
 // namingWords introduce a name or a term in quotation marks.
 var namingWords = set("called", "named", "entitled", "titled", "labelled", "labeled", "headed", "marked",
