@@ -881,3 +881,82 @@ func sameStart(x, y string, n int) bool {
 	}
 	return true
 }
+
+// wordSlip reports whether ops replace one word of a sentence, and
+// nothing else, by another word one or two letters away: a slip that
+// gives another real word ("outdoor organised support resumes" → "sport",
+// "the island or Ireland" → "of"). Such an edit is shown, at low
+// severity, with the two words. Both words are in lower case (no name),
+// are no figure's, negation's, hedge's or source's words, and neither
+// turns the claim round: pronouns (he → she), auxiliaries and modals
+// (will → well), words of direction, comparison or
+// position (in → on, import → export, north → south) and a negating
+// prefix (able → unable, legal → illegal) are excluded, and the letters
+// changed are at most a third of the shorter word, one letter more
+// allowed (or → of, support → sport; men → women is not a slip).
+func wordSlip(ops []Op) (del, ins string, ok bool) {
+	for k := 0; k < len(ops); k++ {
+		if ops[k].Op == OpEqual {
+			continue
+		}
+		if del != "" || ops[k].Op != OpDelete || k+1 == len(ops) || ops[k+1].Op != OpInsert {
+			return "", "", false
+		}
+		del, ins = strings.TrimSpace(ops[k].Text), strings.TrimSpace(ops[k+1].Text)
+		if del == "" || ins == "" {
+			return "", "", false
+		}
+		k++
+	}
+	if del == "" || !slipWord(del) || !slipWord(ins) || touchesFigure(ops) {
+		return "", "", false
+	}
+	d, i := []rune(del), []rune(ins)
+	if 3*editDistance(d, i) > min(len(d), len(i))+1 || negatedByPrefix(del, ins) || negatedByPrefix(ins, del) {
+		return "", "", false
+	}
+	return del, ins, true
+}
+
+// slipWord reports whether w, one op's text, is one word in lower case
+// letters that may be a slip's: no figure, negation, hedge, source or
+// claim word.
+func slipWord(w string) bool {
+	if len(w) < 2 || !hasVowel(w) {
+		return false // a unit or an acronym: km, kg
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false // a capital, a digit, a space, a mark, a letter not ASCII: not one plain word
+		}
+	}
+	return !figureish(w) && !negationWords.has(w) && !hedgeWords.has(w) && !sourceVerbs.has(w) &&
+		!comparatives.has(w) && !claimWords.has(w)
+}
+
+// claimWords turn a claim round when one is written for another a letter
+// or two away.
+var claimWords = set("he", "she", "his", "her", "hers", "him", "it", "its", "they", "them", "their", "we", "us",
+	"our", "you", "your", "me", "my", "can", "could", "will", "would", "shall", "should", "may", "might", "must",
+	"is", "are", "was", "were", "be", "been", "has", "have", "had", "do", "does", "did", "in", "on", "into",
+	"onto", "up", "out", "off", "over", "under", "above", "below", "to", "from", "by", "at", "now", "then",
+	"increase", "increased", "increases", "decrease", "decreased", "decreases", "import", "imports", "imported",
+	"export", "exports", "exported", "include", "includes", "included", "exclude", "excludes", "excluded",
+	"inflow", "outflow", "maximum", "minimum", "max", "min", "north", "south", "east", "west", "all", "any",
+	"each", "every", "ascend", "descend", "rise", "rose", "fall", "fell", "win", "won", "lose", "lost", "gain",
+	"loss", "guilty", "acquitted", "convicted", "dead", "died", "alive", "killed", "injured", "fined", "fired",
+	"hired", "jailed", "bailed", "ban", "banned", "lift", "lifted", "accept", "accepted", "except", "expect")
+
+// slipNote is the note a wordSlip's change carries: the one word replaced.
+func slipNote(del, ins string) string { return "one word replaced: " + del + " → " + ins }
+
+// negatedByPrefix reports whether w is v with a negating prefix: able,
+// unable; legal, illegal; agree, disagree.
+func negatedByPrefix(w, v string) bool {
+	for _, p := range [...]string{"un", "in", "im", "il", "ir", "non", "dis", "mis", "de", "anti", "a"} {
+		if len(w) == len(p)+len(v) && strings.HasPrefix(w, p) && w[len(p):] == v {
+			return true
+		}
+	}
+	return false
+}
