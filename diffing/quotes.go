@@ -369,6 +369,9 @@ func quotationLike(s string, q Quote, sp Span) bool {
 	if countWordRuns(inner) < 3 || allCapitalized(inner) {
 		return false // a title: the ‘VMD/VPC Open Day’
 	}
+	if q.Start <= sp.Start+1 && citedAfterProse(s, q.Start) {
+		return false
+	}
 	before := strings.TrimRight(s[:q.Start], " ")
 	if k := strings.LastIndexFunc(before, notWordRune); determiners.hasLower(before[k+1:]) {
 		return false // a noun after "the": a recording of the ‘Moving fruit between the Netherlands and GB’.
@@ -379,6 +382,23 @@ func quotationLike(s string, q Quote, sp Span) bool {
 	}
 	a, _ := utf8.DecodeRuneInString(after)
 	return after == "" || strings.ContainsRune(".!?…", a)
+}
+
+// citedAfterProse reports whether a sentence that opens with quotation
+// marks at s[start] follows, in its paragraph, sentences of prose that
+// hold no quotation and do not introduce one with a colon: "…minimise
+// travel throughout the first 3 steps. “Staying in your local area means
+// stay in the village, town, or part of the city where you live.”" The
+// paragraph cites words (guidance, a sign, a form) that no one is said
+// to speak. A quotation that opens its paragraph, follows a colon or
+// continues a paragraph of quotations is read as speech (any mark counts,
+// an apostrophe too: in doubt, a quotation).
+func citedAfterProse(s string, start int) bool {
+	prev := strings.TrimSpace(s[strings.LastIndexByte(s[:start], '\n')+1 : start])
+	if prev == "" || strings.HasSuffix(prev, ":") {
+		return false
+	}
+	return !strings.ContainsFunc(prev, isQuoteRune)
 }
 
 // allCapitalized reports whether every word of s starts with a capital
