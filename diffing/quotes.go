@@ -427,6 +427,13 @@ func namesInMarks(s string, q Quote) bool {
 		b := strings.TrimRight(before[:k+1], " ")
 		return strings.HasSuffix(strings.ToLower(b), "known")
 	}
+	// After a comma, only words set off as an appositive, a comma or a
+	// bracket closing them, name a text: "According to the report, “the
+	// service failed”." quotes it.
+	next, _ := utf8.DecodeRuneInString(strings.TrimLeft(s[min(q.End, len(s)):], " "))
+	if last == "" && strings.HasSuffix(before, ",") && next != ',' && next != ')' {
+		return false
+	}
 	return namedText(before, k, last)
 }
 
