@@ -369,7 +369,7 @@ func quotationLike(s string, q Quote, sp Span) bool {
 	if countWordRuns(inner) < 3 || allCapitalized(inner) {
 		return false // a title: the ‘VMD/VPC Open Day’
 	}
-	if q.Start <= sp.Start+1 && citedAfterProse(s, q.Start) {
+	if q.Start <= sp.Start+1 && endsSentence(after) && citedAfterProse(s, q.Start) {
 		return false
 	}
 	before := strings.TrimRight(s[:q.Start], " ")
@@ -384,8 +384,17 @@ func quotationLike(s string, q Quote, sp Span) bool {
 	return after == "" || strings.ContainsRune(".!?…", a)
 }
 
+// endsSentence reports whether the text after a closing mark, trimmed,
+// ends the quotation's sentence: nothing, a line's end, a full stop or a
+// new sentence, rather than an attribution ("…”, diz Gerardo Rozanski").
+func endsSentence(after string) bool {
+	r, _ := utf8.DecodeRuneInString(after)
+	return after == "" || r == '\n' || r == '.' || unicode.IsUpper(r)
+}
+
 // citedAfterProse reports whether a sentence that opens with quotation
-// marks at s[start] follows, in its paragraph, sentences of prose that
+// marks at s[start], and ends with them (no "…”, diz Gerardo Rozanski"
+// after), follows, in its paragraph, sentences of prose that
 // hold no quotation and do not introduce one with a colon: "…minimise
 // travel throughout the first 3 steps. “Staying in your local area means
 // stay in the village, town, or part of the city where you live.”" The
@@ -434,7 +443,7 @@ func namesInMarks(s string, q Quote) bool {
 	if last == "" && strings.HasSuffix(before, ",") && next != ',' && next != ')' {
 		return false
 	}
-	return namedText(before, k, last)
+	return namedText(before, k, last, q.Text)
 }
 
 // namedText reports whether the words before a quotation name it as a
@@ -442,18 +451,29 @@ func namesInMarks(s string, q Quote) bool {
 // linkWords ("the second part of the consultation, ‘implementing the
 // cap’", "the consultation on ‘Policing inspection programme’", "the
 // organisation’s vision to “put data … at the heart of all our work”").
-// The words are then the text's title or motto, not speech. before is
-// the text before the opening mark, trimmed; last its last word, which
-// starts after before[k].
-func namedText(before string, k int, last string) bool {
+// The words are then the text's title or motto, not speech. Right after
+// the noun, only words opening with a capital are a title: "guidance
+// “falls well short”" quotes what is said of it; and what follows
+// "according to" is quoted from its source. before is the text before
+// the opening mark, trimmed; last its last word, which starts after
+// before[k]; words the quoted words.
+func namedText(before string, k int, last, words string) bool {
 	switch {
 	case last == "" && strings.HasSuffix(before, ","):
 		before = strings.TrimRight(before[:len(before)-1], " ")
 	case linkWords.hasLower(last):
 		before = strings.TrimRight(before[:k+1], " ")
+	default:
+		if r, _ := utf8.DecodeRuneInString(words); !unicode.IsUpper(r) {
+			return false
+		}
 	}
 	k = strings.LastIndexFunc(before, notWordRune)
-	return textNouns.hasLower(before[k+1:])
+	if !textNouns.hasLower(before[k+1:]) {
+		return false
+	}
+	lead := strings.ToLower(before[max(0, k-40) : k+1])
+	return !strings.Contains(lead, "according to ")
 }
 
 // textNouns name a text or a part of one, whose title or motto may follow
