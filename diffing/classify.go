@@ -435,7 +435,7 @@ func typoFix(del, ins string, maxDist int) bool {
 		if d == i || nonWordSlip(wd[x], wi[x]) {
 			continue
 		}
-		if claimWords.has(d) || claimWords.has(i) {
+		if claimTurns.has(d) || claimTurns.has(i) {
 			return false // fined → fired: another claim, not a typo
 		}
 		if hasDigit(d) || hasDigit(i) {
