@@ -435,8 +435,8 @@ func typoFix(del, ins string, maxDist int) bool {
 		if d == i || nonWordSlip(wd[x], wi[x]) {
 			continue
 		}
-		if claimTurns.has(d) || claimTurns.has(i) {
-			return false // fined → fired: another claim, not a typo
+		if (claimTurns.has(d) || claimTurns.has(i)) && !strings.HasPrefix(d, i) && !strings.HasPrefix(i, d) {
+			return false // fined → fired: another claim, not a typo (include → included is one word)
 		}
 		if hasDigit(d) || hasDigit(i) {
 			return false
