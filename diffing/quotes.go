@@ -456,8 +456,13 @@ func namesInMarks(s string, q Quote) bool {
 // “falls well short”" quotes what is said of it; and what follows
 // "according to" is quoted from its source. before is the text before
 // the opening mark, trimmed; last its last word, which starts after
-// before[k]; words the quoted words.
+// before[k]; words the quoted words. A title is short and holds no
+// sentence's punctuation: "In the report, ‘we found abuse. We acted.’" is
+// words quoted.
 func namedText(before string, k int, last, words string) bool {
+	if strings.ContainsAny(words, ".;!?") || countWordRuns(words) > 12 {
+		return false
+	}
 	switch {
 	case last == "" && strings.HasSuffix(before, ","):
 		before = strings.TrimRight(before[:len(before)-1], " ")
@@ -482,8 +487,9 @@ var (
 	textNouns = set("consultation", "consultations", "report", "document", "guidance", "section", "chapter",
 		"paper", "strategy", "framework", "publication", "policy", "programme", "program", "scheme",
 		"campaign", "initiative", "vision", "mission", "motto", "strapline", "theme", "leaflet", "booklet",
-		"heading", "webinar", "module", "survey", "bill", "annex", "appendix")
-	linkWords = set("on", "about", "to", "of", "for", "entitled", "titled", "called")
+		"heading", "webinar", "module", "survey", "bill", "annex", "appendix", "review", "plan", "act",
+		"inquiry", "study")
+	linkWords = set("on", "into", "about", "to", "of", "for", "entitled", "titled", "called")
 )
 
 // namingWords introduce a name or a term in quotation marks.
