@@ -254,6 +254,9 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			kinds[SentenceChanged] = true
 		} else if sepOnly || slip || isCosmetic(c.Ops) {
 			kinds[Cosmetic] = true
+		} else if d, i, ok := wordSlip(c.Ops); ok {
+			kinds[Cosmetic] = true // shown, at low severity, with the words
+			c.Notes = []string{slipNote(d, i)}
 		} else {
 			kinds[SentenceChanged] = true
 		}
@@ -522,6 +525,9 @@ func typoFix(del, ins string, maxDist int) bool {
 		d, i := fold(wd[x]), fold(wi[x])
 		if d == i || nonWordSlip(wd[x], wi[x]) {
 			continue
+		}
+		if (claimTurns.has(d) || claimTurns.has(i)) && !strings.HasPrefix(d, i) && !strings.HasPrefix(i, d) {
+			return false // fined → fired: another claim, not a typo (include → included is one word)
 		}
 		if hasDigit(d) || hasDigit(i) {
 			return false

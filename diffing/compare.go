@@ -721,6 +721,8 @@ func dekChange(before, after string) Change {
 		} else {
 			c.Kinds = []Kind{Cosmetic} // a slip in a word, as in a headline
 		}
+	} else if d, i, ok := wordSlip(c.Ops); ok && len(c.Notes) == 0 && len(c.Kinds) == 1 && c.Kinds[0] == DekChanged {
+		c.Kinds, c.Figures, c.Notes = []Kind{Cosmetic}, nil, []string{slipNote(d, i)} // as in the body
 	}
 	return c
 }

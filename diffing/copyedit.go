@@ -138,6 +138,9 @@ func appendWordsKeyAs(b *strings.Builder, s string, asAcronyms bool) {
 	units := buf[:0] // the key's words, written once repeats are dropped
 	for k, t := range toks {
 		if t.kind != tokWord {
+			if s[t.start:t.end] == "&" {
+				units = append(units, "and") // "Q&A", "Classifications & methodology"
+			}
 			continue
 		}
 		if a, ok := acronymAt[k]; ok {
@@ -148,6 +151,9 @@ func appendWordsKeyAs(b *strings.Builder, s string, asAcronyms bool) {
 			continue
 		}
 		w = plainWord(w)
+		if v, ok := nameVariants[w]; ok {
+			w = v
+		}
 		if !hasHyphen(w) {
 			units = append(units, spellingKey(expandContraction(w)))
 			continue
@@ -429,9 +435,10 @@ func mayBeCopyEdit(ops []Op) bool {
 		if op.Op == OpEqual {
 			continue
 		}
-		if strings.ContainsAny(op.Text, "()") || repeatsNeighbour(ops, k) {
-			// A name defined by its acronym, or no longer; words typed
-			// twice, or once more: only the keys can tell.
+		if strings.ContainsAny(op.Text, "()&") || repeatsNeighbour(ops, k) {
+			// A name defined by its acronym, or no longer; "&" spelt
+			// "and"; words typed twice, or once more: only the keys can
+			// tell.
 			return true
 		}
 		d := 1
@@ -580,6 +587,12 @@ var spellingVariants = map[string]string{
 	"storey": "story", "draught": "draft", "cheque": "check", "artefact": "artifact", "artefacts": "artifacts",
 	"acknowledgement": "acknowledgment", "percent": "percent", "okay": "ok",
 }
+
+// nameVariants are names written in full or short, each meaning the
+// same thing: "Covid" is the common name of COVID-19, and house styles
+// change one for the other (a disease's number is part of its name, not a
+// figure).
+var nameVariants = map[string]string{"covid-19": "covid", "covid19": "covid"}
 
 // doubledL are the stems whose final l British English doubles before a
 // suffix (travelled, traveled): a rule on every word would merge filled
@@ -867,4 +880,96 @@ func sameStart(x, y string, n int) bool {
 		i, j = i+1, j+1
 	}
 	return true
+}
+
+// wordSlip reports whether ops replace one word of a sentence, and
+// nothing else, by another word one or two letters away: a slip that
+// gives another real word ("outdoor organised support resumes" → "sport",
+// "the island or Ireland" → "of"). Such an edit is shown, at low
+// severity, with the two words. Both words are in lower case (no name),
+// are no figure's, negation's, hedge's or source's words, and neither
+// turns the claim round: pronouns (he → she), auxiliaries and modals
+// (will → well), words of direction, comparison or
+// position (in → on, import → export, north → south) and a negating
+// prefix (able → unable, legal → illegal) are excluded, and the letters
+// changed are at most a third of the shorter word, one letter more
+// allowed (or → of, support → sport; men → women is not a slip).
+func wordSlip(ops []Op) (del, ins string, ok bool) {
+	for k := 0; k < len(ops); k++ {
+		if ops[k].Op == OpEqual {
+			continue
+		}
+		if del != "" || ops[k].Op != OpDelete || k+1 == len(ops) || ops[k+1].Op != OpInsert {
+			return "", "", false
+		}
+		del, ins = strings.TrimSpace(ops[k].Text), strings.TrimSpace(ops[k+1].Text)
+		if del == "" || ins == "" {
+			return "", "", false
+		}
+		k++
+	}
+	if del == "" || !slipWord(del) || !slipWord(ins) || touchesFigure(ops) {
+		return "", "", false
+	}
+	d, i := []rune(del), []rune(ins)
+	if 3*editDistance(d, i) > min(len(d), len(i))+1 || negatedByPrefix(del, ins) || negatedByPrefix(ins, del) {
+		return "", "", false
+	}
+	return del, ins, true
+}
+
+// slipWord reports whether w, one op's text, is one word in lower case
+// letters that may be a slip's: no figure, negation, hedge, source or
+// claim word.
+func slipWord(w string) bool {
+	if len(w) < 2 || !hasVowel(w) {
+		return false // a unit or an acronym: km, kg
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false // a capital, a digit, a space, a mark, a letter not ASCII: not one plain word
+		}
+	}
+	return !figureish(w) && !negationWords.has(w) && !hedgeWords.has(w) && !sourceVerbs.has(w) &&
+		!comparatives.has(w) && !claimWords.has(w)
+}
+
+// claimWords turn a claim round when one is written for another a letter
+// or two away: claimTurns, and the small words whose slips are common but
+// which no rule can tell from an edit (in → on, he → she, were → where).
+var claimWords = func() *wordSet {
+	ws := []string{"he", "she", "his", "her", "hers", "him", "it", "its", "they", "them", "their", "we", "us",
+		"our", "you", "your", "me", "my", "can", "could", "will", "would", "shall", "should", "may", "might",
+		"must", "is", "are", "was", "were", "be", "been", "has", "have", "had", "do", "does", "did", "in", "on",
+		"into", "onto", "up", "out", "off", "over", "under", "above", "below", "to", "from", "by", "at", "now",
+		"then", "all", "any", "each", "every", "win", "won", "ban"}
+	for w := range claimTurns.m {
+		ws = append(ws, w)
+	}
+	return set(ws...)
+}()
+
+// claimTurns are words of four letters or more whose neighbour a letter
+// or two away says the opposite or another outcome: a direction, a
+// verdict, a penalty, a death (increased → decreased, fined → fired,
+// dead → deaf). Not even the typo rule takes them for a slip.
+var claimTurns = set("increase", "increased", "increases", "decrease", "decreased", "decreases", "import",
+	"imports", "imported", "export", "exports", "exported", "include", "includes", "included", "exclude",
+	"excludes", "excluded", "inflow", "outflow", "maximum", "minimum", "north", "south", "east", "west",
+	"ascend", "descend", "rise", "rose", "fall", "fell", "lose", "lost", "gain", "loss", "guilty", "acquitted",
+	"convicted", "dead", "died", "alive", "killed", "injured", "fined", "fired", "hired", "jailed", "bailed",
+	"banned", "lift", "lifted", "accept", "accepted", "except", "expect")
+
+// slipNote is the note a wordSlip's change carries: the one word replaced.
+func slipNote(del, ins string) string { return "one word replaced: " + del + " → " + ins }
+
+// negatedByPrefix reports whether w is v with a negating prefix: able,
+// unable; legal, illegal; agree, disagree.
+func negatedByPrefix(w, v string) bool {
+	for _, p := range [...]string{"un", "in", "im", "il", "ir", "non", "dis", "mis", "de", "anti", "a"} {
+		if len(w) == len(p)+len(v) && strings.HasPrefix(w, p) && w[len(p):] == v {
+			return true
+		}
+	}
+	return false
 }

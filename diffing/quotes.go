@@ -369,6 +369,9 @@ func quotationLike(s string, q Quote, sp Span) bool {
 	if countWordRuns(inner) < 3 || allCapitalized(inner) {
 		return false // a title: the ‘VMD/VPC Open Day’
 	}
+	if q.Start <= sp.Start+1 && endsSentence(after) && citedAfterProse(s, q.Start) {
+		return false
+	}
 	before := strings.TrimRight(s[:q.Start], " ")
 	if k := strings.LastIndexFunc(before, notWordRune); determiners.hasLower(before[k+1:]) {
 		return false // a noun after "the": a recording of the ‘Moving fruit between the Netherlands and GB’.
@@ -379,6 +382,32 @@ func quotationLike(s string, q Quote, sp Span) bool {
 	}
 	a, _ := utf8.DecodeRuneInString(after)
 	return after == "" || strings.ContainsRune(".!?…", a)
+}
+
+// endsSentence reports whether the text after a closing mark, trimmed,
+// ends the quotation's sentence: nothing, a line's end, a full stop or a
+// new sentence, rather than an attribution ("…”, diz Gerardo Rozanski").
+func endsSentence(after string) bool {
+	r, _ := utf8.DecodeRuneInString(after)
+	return after == "" || r == '\n' || r == '.' || unicode.IsUpper(r)
+}
+
+// citedAfterProse reports whether a sentence that opens with quotation
+// marks at s[start], and ends with them (no "…”, diz Gerardo Rozanski"
+// after), follows, in its paragraph, sentences of prose that
+// hold no quotation and do not introduce one with a colon: "…minimise
+// travel throughout the first 3 steps. “Staying in your local area means
+// stay in the village, town, or part of the city where you live.”" The
+// paragraph cites words (guidance, a sign, a form) that no one is said
+// to speak. A quotation that opens its paragraph, follows a colon or
+// continues a paragraph of quotations is read as speech (any mark counts,
+// an apostrophe too: in doubt, a quotation).
+func citedAfterProse(s string, start int) bool {
+	prev := strings.TrimSpace(s[strings.LastIndexByte(s[:start], '\n')+1 : start])
+	if prev == "" || strings.HasSuffix(prev, ":") {
+		return false
+	}
+	return !strings.ContainsFunc(prev, isQuoteRune)
 }
 
 // allCapitalized reports whether every word of s starts with a capital
@@ -407,38 +436,61 @@ func namesInMarks(s string, q Quote) bool {
 		b := strings.TrimRight(before[:k+1], " ")
 		return strings.HasSuffix(strings.ToLower(b), "known")
 	}
-	return documentTitle(s, q, before)
-}
-
-// documentTitle reports whether q is a document's title in marks after
-// the document it names: "the consultation, ‘implementing the cap on care
-// costs’", "response to consultation on ‘Policing inspection programme
-// and framework commencing April 2022’". A title is short and holds no
-// clause's punctuation; "In the report, ‘we found abuse,’ she wrote" is
-// words quoted.
-func documentTitle(s string, q Quote, before string) bool {
-	if strings.ContainsAny(q.Text, ",.;:!?") || countWordRuns(q.Text) > 12 {
+	// After a comma, only words set off as an appositive, a comma or a
+	// bracket closing them, name a text: "According to the report, “the
+	// service failed”." quotes it.
+	next, _ := utf8.DecodeRuneInString(strings.TrimLeft(s[min(q.End, len(s)):], " "))
+	if last == "" && strings.HasSuffix(before, ",") && next != ',' && next != ')' {
 		return false
 	}
-	b := strings.TrimRight(strings.TrimSuffix(before, ","), " ")
-	k := strings.LastIndexFunc(b, notWordRune)
-	last := b[k+1:]
-	if titlePrepositions.hasLower(last) && k >= 0 {
-		b = strings.TrimRight(b[:k+1], " ")
-		k = strings.LastIndexFunc(b, notWordRune)
-		last = b[k+1:]
-	}
-	return documentNouns.hasLower(last)
+	return namedText(before, k, last, q.Text)
 }
 
-// documentNouns are what a title in marks may name: "the consultation
-// ‘…’", "a strategy on ‘…’".
-var documentNouns = set("consultation", "consultations", "report", "strategy", "guidance", "review", "document",
-	"plan", "programme", "program", "paper", "bill", "act", "campaign", "scheme", "inquiry", "framework",
-	"publication", "policy", "survey", "study")
+// namedText reports whether the words before a quotation name it as a
+// text: a noun of textNouns just before it, or before a comma or one of
+// linkWords ("the second part of the consultation, ‘implementing the
+// cap’", "the consultation on ‘Policing inspection programme’", "the
+// organisation’s vision to “put data … at the heart of all our work”").
+// The words are then the text's title or motto, not speech. Right after
+// the noun, only words opening with a capital are a title: "guidance
+// “falls well short”" quotes what is said of it; and what follows
+// "according to" is quoted from its source. before is the text before
+// the opening mark, trimmed; last its last word, which starts after
+// before[k]; words the quoted words. A title is short and holds no
+// sentence's punctuation: "In the report, ‘we found abuse. We acted.’" is
+// words quoted.
+func namedText(before string, k int, last, words string) bool {
+	if strings.ContainsAny(words, ".;!?") || countWordRuns(words) > 12 {
+		return false
+	}
+	switch {
+	case last == "" && strings.HasSuffix(before, ","):
+		before = strings.TrimRight(before[:len(before)-1], " ")
+	case linkWords.hasLower(last):
+		before = strings.TrimRight(before[:k+1], " ")
+	default:
+		if r, _ := utf8.DecodeRuneInString(words); !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	k = strings.LastIndexFunc(before, notWordRune)
+	if !textNouns.hasLower(before[k+1:]) {
+		return false
+	}
+	lead := strings.ToLower(before[max(0, k-40) : k+1])
+	return !strings.Contains(lead, "according to ")
+}
 
-// titlePrepositions may come between a document and its title.
-var titlePrepositions = set("on", "into", "about", "for", "of")
+// textNouns name a text or a part of one, whose title or motto may follow
+// in quotation marks; linkWords may stand between them.
+var (
+	textNouns = set("consultation", "consultations", "report", "document", "guidance", "section", "chapter",
+		"paper", "strategy", "framework", "publication", "policy", "programme", "program", "scheme",
+		"campaign", "initiative", "vision", "mission", "motto", "strapline", "theme", "leaflet", "booklet",
+		"heading", "webinar", "module", "survey", "bill", "annex", "appendix", "review", "plan", "act",
+		"inquiry", "study")
+	linkWords = set("on", "into", "about", "to", "of", "for", "entitled", "titled", "called")
+)
 
 // namingWords introduce a name or a term in quotation marks.
 var namingWords = set("called", "named", "entitled", "titled", "labelled", "labeled", "headed", "marked",

@@ -94,6 +94,10 @@ func TestRealRevisions(t *testing.T) {
 	if r := sc.figureRecall(); r < figureLevelRecallFloor {
 		t.Errorf("figure-level recall %.3f below its floor %.2f (%d of %d figures found)", r, figureLevelRecallFloor, sc.figuresFound, sc.figuresLabelled)
 	}
+	t.Logf("one-word slips shown at low severity: %d%s", len(sc.slips), strings.Join(sc.slips, ""))
+	for _, c := range sc.slipClaims {
+		t.Errorf("a one-word slip lowered a labelled claim change: %s", c)
+	}
 	if len(sc.copyEditRaised) > copyEditRaisedCeiling {
 		t.Errorf("%d copy-edit-only pairs raised above low severity (ceiling %d): %s",
 			len(sc.copyEditRaised), copyEditRaisedCeiling, strings.Join(sc.copyEditRaised, ", "))
@@ -112,12 +116,12 @@ var revisionsList = flag.Bool("revisions-list", false, "TestRealRevisions: list 
 // figure, reattribution, source and headline, and no copy-edit-only pair
 // above low severity (copyEditRaisedCeiling 0).
 var revisionFloors = map[string]struct{ precision, recall float64 }{
-	"quote":         {0.95, 1.00},
+	"quote":         {1.00, 1.00},
 	"figure":        {0.91, 0.89},
 	"reattribution": {1.00, 0.75},
 	"speaker_role":  {0.80, 1.00},
 	"source":        {1.00, 1.00},
-	"headline":      {0.97, 0.98},
+	"headline":      {0.98, 0.98},
 	"dek":           {0.89, 1.00},
 	"entity":        {0.38, 0.69},
 	"negation":      {0.83, 0.83},
@@ -128,7 +132,7 @@ var revisionFloors = map[string]struct{ precision, recall float64 }{
 // that may be raised above low severity (target 0).
 const (
 	figureLevelRecallFloor = 0.77
-	copyEditRaisedCeiling  = 3
+	copyEditRaisedCeiling  = 1
 )
 
 // revisionPair is one line of govuk-revisions.jsonl.gz.
@@ -355,6 +359,8 @@ type revisionScore struct {
 	figuresLabelled, figuresFound int
 	copyEditPairs                 int
 	copyEditRaised                []string // pair indexes
+	slips                         []string // every change lowered as a one-word slip, listed
+	slipClaims                    []string // those within a labelled claim change: each fails the test
 	mismatches                    strings.Builder
 }
 
@@ -375,6 +381,9 @@ func (s *revisionScore) add(l labelRecord, cs *diffing.ChangeSet) {
 			found = append(found, [2][]string{figureKey(f.Before), figureKey(f.After)})
 			shown = append(shown, fmt.Sprintf("%q→%q", f.Before, f.After))
 		}
+	}
+	for _, c := range cs.Changes {
+		s.addSlip(l, c)
 	}
 	var miss []string
 	for _, c := range revisionClasses {
@@ -419,6 +428,41 @@ func (s *revisionScore) add(l labelRecord, cs *diffing.ChangeSet) {
 			l.Index, strings.Join(miss, "; "), l.Note, strings.Join(kinds, ","))
 		if len(shown) > 0 {
 			fmt.Fprintf(&s.mismatches, "       redline figures: %s\n", strings.Join(shown, ", "))
+		}
+	}
+}
+
+// addSlip records a change shown at low severity as a one-word slip
+// ("support" → "sport"), and whether a labelled claim change (a quote, a
+// figure, a source, an entity, a re-attribution) lies in its sentence,
+// which such a change must never lower.
+func (s *revisionScore) addSlip(l labelRecord, c diffing.Change) {
+	for _, n := range c.Notes {
+		if !strings.HasPrefix(n, "one word replaced: ") {
+			continue
+		}
+		line := fmt.Sprintf("\n  %4d %s: %q", l.Index, n, c.After)
+		s.slips = append(s.slips, line)
+		var claims []string
+		for _, q := range l.Quotes {
+			claims = append(claims, q.Before, q.After)
+		}
+		for _, f := range l.Figures {
+			claims = append(claims, f.Before, f.After)
+		}
+		for _, x := range l.Sources {
+			claims = append(claims, x.Claim)
+		}
+		for _, e := range l.Entities {
+			claims = append(claims, e.Before, e.After)
+		}
+		for _, r := range l.Reattributions {
+			claims = append(claims, r.Quote)
+		}
+		for _, x := range claims {
+			if x != "" && (strings.Contains(c.Before, x) || strings.Contains(c.After, x) || strings.Contains(x, c.After)) {
+				s.slipClaims = append(s.slipClaims, fmt.Sprintf("%s (labelled %q)", line, x))
+			}
 		}
 	}
 }
