@@ -76,6 +76,7 @@ type prepCache struct {
 	paras   map[string]paraInfo
 	sents   *sentenceCache
 	scratch *attrScratch
+	lines   *normalizedLines // the first version's, for the second
 	// spanBuf and markBuf are segmentation's scratch; spanBlock and
 	// markBlock the blocks a paragraph's spans and quotation marks are
 	// kept in (one allocation for many paragraphs).
@@ -186,7 +187,14 @@ func prepare(d Document, cache *prepCache) *version {
 	for _, p := range d.Paragraphs {
 		size += len(p)
 	}
-	v.text = normalizeLines(d.Paragraphs, size)
+	// The first version's lines are kept for the second, which shares
+	// most of them.
+	first := cache.lines == nil
+	var ends []int
+	v.text, ends = normalizeLinesReusing(d.Paragraphs, size, cache.lines, first)
+	if first && ends != nil {
+		cache.lines = &normalizedLines{lines: d.Paragraphs, text: v.text, ends: ends}
+	}
 	if v.text != "" {
 		v.paras = strings.Split(v.text, "\n")
 	}
