@@ -84,6 +84,9 @@ type attributor struct {
 	// its speaker: the titles before the name ("Secretary of State") or
 	// an appositive ("Ann Kerr, the council's press officer, said").
 	role string
+	// breaks are where the text's line breaks are, found on first use
+	// (see lineBefore).
+	breaks []int
 }
 
 // attrScratch is the attributor's working memory, which the two versions

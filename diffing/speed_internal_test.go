@@ -96,3 +96,18 @@ func TestNormalizeLinesReusing_Copies(t *testing.T) {
 		t.Fatalf("normalizeLinesReusing(%q) = %q, want %q", cur, got, want)
 	}
 }
+
+// TestLineBefore: the listed line breaks give the break before any
+// position as a search backwards does.
+func TestLineBefore(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 2000 {
+		text := randomJoin(rng, []string{"a", "\n", "\n\n", "He said.", "“", " "}, 20)
+		at := &attributor{text: text}
+		for pos := -1; pos <= len(text); pos++ {
+			if got, want := at.lineBefore(pos), strings.LastIndexByte(text[:max(pos, 0)], '\n'); got != want {
+				t.Fatalf("lineBefore(%q, %d) = %d, want %d", text, pos, got, want)
+			}
+		}
+	}
+}
