@@ -82,6 +82,7 @@ type prepCache struct {
 	// kept in (one allocation for many paragraphs).
 	spanBuf, spanBlock []Span
 	markBuf, markBlock []qmark
+	withMarks          []paraMarks // scratch: the version's paragraphs with marks
 }
 
 type paraInfo struct {
@@ -113,6 +114,7 @@ func newVersionCache(size int, seed maphash.Seed) *prepCache {
 func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes []uint64, marks []qmark) {
 	hashes = make([]uint64, 0, n)
 	spans = make([]Span, 0, len(text)/96+8) // a sentence is 100–150 bytes
+	nmarks := 0
 	for start := 0; start <= len(text); {
 		end := strings.IndexByte(text[start:], '\n')
 		if end < 0 {
@@ -139,25 +141,38 @@ func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes
 		for _, sp := range info.spans {
 			spans = append(spans, Span{sp.Start + start, sp.End + start})
 		}
-		if marks == nil && len(info.marks) > 0 {
-			// Room for every mark the text may hold (most of its
-			// quotation marks and apostrophes start "\xe2\x80"), so that
-			// the list is made once rather than grown.
-			marks = make([]qmark, 0, max(len(info.marks), strings.Count(text, "\xe2\x80")+strings.Count(text, `"`)))
-		}
-		for _, m := range info.marks {
-			m.pos += start
-			m.para = len(hashes)
-			marks = append(marks, m)
+		if len(info.marks) > 0 {
+			c.withMarks = append(c.withMarks, paraMarks{start, len(hashes), info.marks})
+			nmarks += len(info.marks)
 		}
 		words += info.words
 		hashes = append(hashes, info.hash)
 		start = end + 1
 	}
 	if c.paras == nil {
-		marks = appendMarks(nil, text)
+		return spans, words, hashes, appendMarks(nil, text)
 	}
+	// The marks are listed once their number is known: the list is made
+	// once, at its size.
+	if nmarks > 0 {
+		marks = make([]qmark, 0, nmarks)
+	}
+	for _, pm := range c.withMarks {
+		for _, m := range pm.marks {
+			m.pos += pm.start
+			m.para = pm.para
+			marks = append(marks, m)
+		}
+	}
+	c.withMarks = c.withMarks[:0]
 	return spans, words, hashes, marks
+}
+
+// paraMarks is a paragraph's quotation marks, where the paragraph starts
+// in the text, and its index.
+type paraMarks struct {
+	start, para int
+	marks       []qmark
 }
 
 // keep returns a copy of xs cut from *block (nil for none), making a new
