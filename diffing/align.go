@@ -32,12 +32,13 @@ type alignment struct {
 // Similarity thresholds (Dice coefficient over folded words) for calling
 // two sentences one edited sentence rather than a removal and an addition.
 const (
-	editSimilarity = 0.5
-	moveSimilarity = 0.75
-	maxBand        = 24      // diagonal band width for pairing inside a large gap
-	maxGlobalPairs = 1 << 20 // cap on the out-of-order similarity search
-	minMovedWords  = 3
-	maxGapCells    = 1 << 22 // cells of one pairInOrder table; larger gaps are cut
+	editSimilarity        = 0.5
+	moveSimilarity        = 0.75
+	maxBand               = 24      // diagonal band width for pairing inside a large gap
+	maxGlobalPairs        = 1 << 20 // cap on the out-of-order similarity search
+	minMovedWords         = 3
+	maxGapCells           = 1 << 22 // cells of one pairInOrder table; larger gaps are cut
+	figureSimilarityFloor = 0.3
 )
 
 // segmentIDLimit is how many distinct sentences go-diff can tell apart: it
@@ -481,7 +482,64 @@ func align(a, b []sentence, hashA, hashB []uint64, seed maphash.Seed) *alignment
 			}
 		}
 	}
+
+	// 5. Entries of a list replaced by others are not edits of each other.
+	for j := range b {
+		if k := al.newKind[j]; k == edited || k == editedMoved {
+			if i := al.newTo[j]; !entryKept(al, &a[i], &b[j], i, j, seed) {
+				al.oldTo[i], al.newTo[j], al.oldKind[i], al.newKind[j] = -1, -1, unpaired, unpaired
+			}
+		}
+	}
 	return al
+}
+
+// entryKept reports whether old sentence i and new sentence j, paired as
+// edited, are one entry of a list or one line changed rather than an
+// entry replaced by another. Two lines alike but for their dates, times
+// and numbers, with a label's few other words ("‘POP-UP’ Friday 27
+// November, 10:00am" and "‘POP-UP’ Friday 4 December 10:00am"), are one
+// entry only where one stands in place of the other: the lines before
+// them, or those after, the same in both, or both open or close the
+// versions. In a list whose entries were all replaced, each entry's
+// lines pair with the next's, the "Book your appointment" of one with
+// that of another, so an edited neighbour does not anchor. Sentences
+// paired only because their figures count as one same word need a
+// neighbour paired, edited or not.
+func entryKept(al *alignment, x, y *sentence, i, j int, seed maphash.Seed) bool {
+	pairedAt := func(i, j int, strict bool) bool {
+		if i < 0 || j < 0 || i >= len(al.oldTo) || j >= len(al.newTo) || al.oldTo[i] != j {
+			return false
+		}
+		return !strict || al.oldKind[i] == same || al.oldKind[i] == moved
+	}
+	anchored := func(strict bool) bool {
+		return i == 0 && j == 0 || i == len(al.oldTo)-1 && j == len(al.newTo)-1 ||
+			pairedAt(i-1, j-1, strict) || pairedAt(i+1, j+1, strict)
+	}
+	if anchored(true) {
+		return true // nearly every edit: nothing to compute
+	}
+	wx, wy := figureMasked(x.text), figureMasked(y.text)
+	if wx == nil || wy == nil {
+		return true
+	}
+	if labelWords(wx) && labelWords(wy) {
+		return false
+	}
+	return similarity(x, y, seed) >= editSimilarity || anchored(false)
+}
+
+// labelWords reports whether figure-masked words hold at most a label's
+// few words besides their figures.
+func labelWords(ws []string) bool {
+	n := 0
+	for _, w := range ws {
+		if w != "#" {
+			n++
+		}
+	}
+	return n <= 4
 }
 
 // pairInOrder aligns the unmatched sentences of one gap monotonically,
@@ -513,6 +571,9 @@ func pairInOrder(a, b []sentence, olds, news []int, seed maphash.Seed) [][2]int 
 	}
 	// score[x][y] for prefixes; store only the band via maps would be
 	// slower than a dense table for the sizes that reach here.
+	// Each sentence's words with its figures masked, read once when
+	// figureSimilarity first asks for them (most gaps never do).
+	var maskOld, maskNew []maskedWords
 	w := m + 1
 	score := make([]float64, (n+1)*w)
 	from := make([]uint8, (n+1)*w) // 0 diag, 1 up (skip old), 2 left (skip new)
@@ -530,8 +591,11 @@ func pairInOrder(a, b []sentence, olds, news []int, seed maphash.Seed) [][2]int 
 			}
 			if inBand(x-1, y-1) {
 				sim := similarity(&a[olds[x-1]], &b[news[y-1]], seed)
-				if sim < editSimilarity && n == 1 && m == 1 {
-					sim = lineSimilarity(&a[olds[x-1]], &b[news[y-1]])
+				if sim < editSimilarity && (sim >= figureSimilarityFloor || n == 1 && m == 1 && shortLines(&a[olds[x-1]], &b[news[y-1]])) {
+					if maskOld == nil {
+						maskOld, maskNew = make([]maskedWords, n), make([]maskedWords, m)
+					}
+					sim = max(sim, figureSimilarity(masked(&maskOld[x-1], &a[olds[x-1]]), masked(&maskNew[y-1], &b[news[y-1]])))
 				}
 				if sim >= editSimilarity {
 					if s := score[(x-1)*w+y-1] + sim; s > best {
@@ -559,24 +623,43 @@ func pairInOrder(a, b []sentence, olds, news []int, seed maphash.Seed) [][2]int 
 	return out
 }
 
-// lineSimilarity is the Dice coefficient of two short lines' folded words
-// with each figure counted as one same word: a line alike but for its
-// figures, alone between the same kept neighbours (pairInOrder asks only
-// in a gap of one line each side), is that line with its figures changed
-// ("Mid-February 2021" → "June/July 2021", a list entry's date moved).
-// Long sentences, or lines without a figure on both sides, are left to
+// figureSimilarity is the Dice coefficient of two sentences' folded
+// words, figure-masked, with each figure counted as one same word: a
+// sentence alike but for its figures is that sentence with its figures
+// changed ("Mid-February 2021" → "June/July 2021", a list entry's date
+// moved; "Sunday 24 January – Typhoons struck two groups…" → "Thursday
+// 11 February – RAF Typhoons destroyed two…"). pairInOrder asks for it
+// when the words alone come near enough (figureSimilarityFloor), or for
+// short lines alone between the same kept neighbours, however little
+// they share. Sentences without a figure on both sides are left to
 // similarity.
-func lineSimilarity(x, y *sentence) float64 {
-	const maxWords = 12
-	if wordCount(x) > maxWords || wordCount(y) > maxWords {
-		return 0
-	}
-	wx, wy := figureMasked(x.text), figureMasked(y.text)
+func figureSimilarity(wx, wy []string) float64 {
 	if wx == nil || wy == nil {
 		return 0
 	}
 	gone, _ := multisetDiff(wx, wy, fold)
 	return 2 * float64(len(wx)-len(gone)) / float64(len(wx)+len(wy))
+}
+
+// maskedWords caches figureMasked of one sentence.
+type maskedWords struct {
+	words []string
+	done  bool
+}
+
+func masked(m *maskedWords, s *sentence) []string {
+	if !m.done {
+		m.words, m.done = figureMasked(s.text), true
+	}
+	return m.words
+}
+
+// shortLines reports whether two sentences are short lines (a list
+// entry's date, a heading), which figureSimilarity compares however
+// little their words share.
+func shortLines(x, y *sentence) bool {
+	const maxWords = 12
+	return wordCount(x) <= maxWords && wordCount(y) <= maxWords
 }
 
 // figureMasked returns the words of s with each figure as the word "#",

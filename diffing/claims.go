@@ -104,16 +104,30 @@ func entities(s string, known func(string) bool) []string {
 
 var weekdays = set("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-// calendarOnly reports whether every word is a month or a weekday.
+// calendarOnly reports whether every word is a month, a weekday or a
+// time zone written in capitals ("CET" → "CEST": the time's, not a
+// name), or places the date in its month ("End of November").
 func calendarOnly(ws []string) bool {
+	dated := false
 	for _, w := range ws {
 		lw := strings.ToLower(strings.TrimSuffix(w, "."))
-		if !months.has(lw) && !weekdays.has(lw) {
+		lw = strings.TrimPrefix(lw, "mid-")
+		switch {
+		case months.has(lw) || weekdays.has(lw) || timeZones.has(lw) && strings.ToUpper(w) == w:
+			dated = true
+		case !calendarParts.has(lw):
 			return false
 		}
 	}
-	return true
+	return dated
 }
+
+// calendarParts place a date within a month ("Mid September", "End of
+// November"): with a month, they are the date's, which Figures reports.
+var calendarParts = set("mid", "early", "late", "end", "start", "beginning", "middle", "of")
+
+var timeZones = set("gmt", "bst", "utc", "cet", "cest", "eet", "eest", "wet", "west", "est", "edt", "cst", "cdt",
+	"mst", "mdt", "pst", "pdt", "akst", "akdt", "hst", "ist", "jst", "kst", "aest", "aedt", "awst", "msk", "hkt", "sgt")
 
 // ClaimsOf extracts the claims of s.
 func ClaimsOf(s string) Claims {

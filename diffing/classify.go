@@ -161,7 +161,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	}
 
 	sepOnly := separatorOnly(s.text, t.text)
-	if touchesFigure(c.Ops) && !sepOnly {
+	if touchesFigure(c.Ops) && !sepOnly && !slipsOnly(c.Ops) {
 		if gone, added := diffFigures(figuresOutsideAsides(s.text, c.Ops, OpDelete), figuresOutsideAsides(t.text, c.Ops, OpInsert)); len(gone)+len(added) > 0 {
 			kinds[NumberChanged] = true
 			c.Figures = pairFigures(gone, added)
@@ -170,9 +170,9 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 	// Negations, hedges and names can only change where words changed:
 	// the sentences are scanned for them only then.
 	neg, hedge, caps := editedWords(c.Ops)
-	if neg {
+	if neg && !slipsOnly(c.Ops) {
 		if gone, added := multisetDiff(Negations(s.text), Negations(t.text), negationKey); len(gone)+len(added) > 0 &&
-			!negationsQuoted(s.text, t.text, c.Quotes) && !negationsInClauses(c.Ops) {
+			!negationsQuoted(s.text, t.text, c.Quotes) && !negationsInClauses(c.Ops) && !negationAsPrefix(gone, added, s.text, t.text, c.Ops) {
 			kinds[NegationChanged] = true
 		}
 	}
@@ -181,6 +181,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			kinds[HedgeChanged] = true
 		}
 	}
+	var entGone, entAdded []string // the names an entity change swapped
 	if caps {
 		gone, added := multisetDiff(entities(s.text, nameOld), entities(t.text, nameNew), entityKey)
 		gone, added = dropSameNames(gone, added, s.text, t.text)
@@ -190,15 +191,24 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 		}
 		if len(gone) > 0 && len(added) > 0 {
 			kinds[EntityChanged] = true
+			entGone, entAdded = gone, added
 		}
 	}
+	var rolesBefore, rolesAfter []string
 	if s.intro != nil && t.intro != nil {
 		p := quoteFrag{speaker: s.intro.speaker, role: s.intro.role}
 		q := quoteFrag{speaker: t.intro.speaker, role: t.intro.role}
 		if roleChanged(p, q, s.text, t.text) {
 			kinds[SpeakerRoleChanged] = true // "Ann Kerr, the council's press officer, said:" before a block quote
 			c.Speaker = q.speaker
+			rolesBefore, rolesAfter = append(rolesBefore, p.role), append(rolesAfter, q.role)
 		}
+	}
+	if kinds[EntityChanged] && kinds[SpeakerRoleChanged] && namesInRoles(entGone, entAdded, rolesBefore, rolesAfter, c.Quotes) {
+		// "Dr Meera Chand, Director, UKHSA" → "…, Director of Clinical
+		// and Emerging Infections": the names are the role's, whose
+		// change speaker_role_changed reports.
+		delete(kinds, EntityChanged)
 	}
 	if touchesSource(c.Ops) {
 		c = withSourceChange(c, s.text, t.text, s.speakers(), t.speakers()) // claims keep their sources
@@ -216,6 +226,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			delete(kinds, k)
 		}
 		c.Figures = nil
+		c.Severity = SeverityNone // a source "dropped" raised it: the kinds left say what it is
 		if len(kinds) == 0 {
 			kinds[Cosmetic] = true
 		}
@@ -233,6 +244,27 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 		c.Kinds = append(c.Kinds, k)
 	}
 	return c
+}
+
+// namesInRoles reports whether the names an edit dropped, or those it
+// added, all stand in a speaker's role that changed: in the roles before
+// (of the introduction, or of a quotation) for those dropped, after for
+// those added.
+func namesInRoles(gone, added, before, after []string, qs []QuoteChange) bool {
+	for _, q := range qs {
+		if q.BeforeRole != "" || q.AfterRole != "" {
+			before, after = append(before, q.BeforeRole), append(after, q.AfterRole)
+		}
+	}
+	within := func(names, roles []string) bool {
+		for _, n := range names {
+			if !slices.ContainsFunc(roles, func(r string) bool { return r != "" && strings.Contains(r, n) }) {
+				return false
+			}
+		}
+		return true
+	}
+	return within(gone, before) || within(added, after)
 }
 
 // editedWords looks at the words an edit deleted or inserted and reports
@@ -397,7 +429,7 @@ func typoFix(del, ins string, maxDist int) bool {
 	}
 	for x := range wd {
 		d, i := fold(wd[x]), fold(wi[x])
-		if d == i {
+		if d == i || nonWordSlip(wd[x], wi[x]) {
 			continue
 		}
 		if hasDigit(d) || hasDigit(i) {
@@ -661,9 +693,11 @@ func mixedScript(w string) (string, bool) {
 }
 
 // copyEditKinds are the kinds a copy-edit can seem to make: they are
-// dropped when the two sentences differ only by copy-editing.
+// dropped when the two sentences differ only by copy-editing. A source or
+// a role respelled ("The adviser said" → "The advisor said", "I'm told"
+// → "I am told") names the same source and role.
 var copyEditKinds = []Kind{QuoteChanged, QuoteAdded, QuoteRemoved, NumberChanged, NegationChanged,
-	HedgeChanged, EntityChanged, SentenceChanged}
+	HedgeChanged, EntityChanged, SentenceChanged, SourceChanged, SpeakerRoleChanged}
 
 // copyEditSuspect reports whether the kinds found may come from a
 // copy-edit: none at all (the edit would be a changed sentence) or one of
@@ -684,9 +718,10 @@ func copyEditSuspect(kinds map[Kind]bool) bool {
 }
 
 // negationKey compares negations so that a contraction's "n't" is the
-// "not" it stands for: "doesn't" → "does not" changes no negation.
+// "not" it stands for: "doesn't" → "does not" changes no negation, nor
+// does "not able" → "unable".
 func negationKey(n string) string {
-	if strings.HasSuffix(n, "n't") || n == "cannot" || n == "no longer" {
+	if strings.HasSuffix(n, "n't") || n == "cannot" || n == "no longer" || n == "unable" {
 		// "will not be possible" → "will no longer be possible": the same
 		// claim denied.
 		return "not"
@@ -716,6 +751,48 @@ func negationsInClauses(ops []Op) bool {
 		}
 	}
 	return true
+}
+
+// negationAsPrefix reports whether the only negations that changed are
+// "not"s written into a prefix, or out of one: "DSPs not headquartered in
+// the UK" → "non-UK based DSPs", "is not safe" → "is unsafe". The claim
+// is denied as before. A "non-" word counts for any "not"; an "un-" word
+// only for the word the "not" denied ("safe", "unsafe").
+func negationAsPrefix(gone, added []string, s, t string, ops []Op) bool {
+	if len(gone) > 0 && len(added) > 0 {
+		return false
+	}
+	nots, from, edited := gone, s, OpInsert
+	if len(added) > 0 {
+		nots, from, edited = added, t, OpDelete
+	}
+	for _, n := range nots {
+		if n != "not" {
+			return false
+		}
+	}
+	denied := map[string]bool{}
+	ws := words(from)
+	for i := 0; i+1 < len(ws); i++ {
+		if fold(ws[i]) == "not" {
+			denied[fold(ws[i+1])] = true
+		}
+	}
+	prefixed := 0
+	for _, op := range ops {
+		if op.Op != edited {
+			continue
+		}
+		for _, w := range words(op.Text) {
+			f := fold(w)
+			if rest, ok := strings.CutPrefix(f, "non"); ok && rest != "" && (rest[0] == '-' || strings.HasPrefix(rest, "‑")) {
+				prefixed++
+			} else if rest, ok := strings.CutPrefix(f, "un"); ok && denied[rest] {
+				prefixed++
+			}
+		}
+	}
+	return prefixed >= len(nots)
 }
 
 // clauseWords is the fewest words of an edited run read as a clause of

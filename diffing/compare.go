@@ -410,7 +410,11 @@ func Compare(old, cur Document) *ChangeSet {
 	}
 	if a.dek != b.dek {
 		if da, db := a.comparedDek(), b.comparedDek(); da != db {
-			add(-1.5, dekChange(da, db))
+			c := dekChange(da, db)
+			if c.Has(NumberChanged) {
+				c = leadMoved(c, da, db, a, b)
+			}
+			add(-1.5, c)
 		}
 	}
 	if a.byline != b.byline {
@@ -718,6 +722,11 @@ func headlineChange(before, after string) Change {
 	// a figure.
 	typo := lineTypo(c, before, after)
 	switch {
+	case typo && slices.Contains(c.Kinds, EntityChanged):
+		// A person's name corrected in a headline in sentence case
+		// ("official Mathew Rycroft visits" → "official Matthew Rycroft
+		// visits"), as in the dek and the body.
+		c.Kinds, c.Figures = []Kind{EntityChanged}, nil
 	case typo:
 		c.Kinds, c.Figures = []Kind{Cosmetic}, nil
 	case len(c.Kinds) == 1 && c.Kinds[0] == Cosmetic && !copyEditOnly(before, after):
@@ -742,7 +751,49 @@ func dekChange(before, after string) Change {
 	c := lineChange(DekChanged, before, after)
 	c.Paragraph = -1
 	if lineTypo(c, before, after) {
-		c.Kinds = []Kind{Cosmetic} // "Laninjo-Hughes" → "Labinjo-Hughes", as in a headline
+		if slices.Contains(c.Kinds, EntityChanged) {
+			// A person's name corrected ("Arthur Laninjo-Hughes" → "Arthur
+			// Labinjo-Hughes"), as in the body; a dek is not in title
+			// case, so its names can be told from its words.
+			c.Kinds, c.Figures = []Kind{EntityChanged}, nil
+		} else {
+			c.Kinds = []Kind{Cosmetic} // a slip in a word, as in a headline
+		}
+	}
+	return c
+}
+
+// leadMoved reads the figures of a dek replaced by a new lead when the
+// old lead was pushed down into the body ("Two people have been
+// diagnosed …" under "Previous updates"): the dek's figures changed
+// only as far as the old lead, where it now is, says other figures ("On 4 February at 3pm
+// Mark White will be holding …" → "On 4 February 2021, Mark White …
+// delivered …": 3pm dropped). A dek edited, sharing half its words with
+// the old one, changed what it says wherever else the body says it.
+func leadMoved(c Change, da, db string, a, b *version) Change {
+	if common, total := commonWords(da, db); 4*common >= total {
+		return c
+	}
+	alike := func(line string, v *version) (string, bool) {
+		for x := range v.sents {
+			if common, total := commonWords(line, v.sents[x].text); 4*common >= total {
+				return v.sents[x].text, true
+			}
+		}
+		return "", false
+	}
+	after, ok := alike(da, b)
+	if !ok {
+		return c
+	}
+	if _, was := alike(da, a); was {
+		return c // the body told it before, too: the dek's own figures changed
+	}
+	c.Figures = nil
+	if gone, added := diffFigures(Figures(da), Figures(after)); len(gone)+len(added) > 0 {
+		c.Figures = pairFigures(gone, added)
+	} else {
+		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == NumberChanged })
 	}
 	return c
 }
@@ -810,7 +861,7 @@ func lineChange(kind Kind, before, after string) Change {
 	seed := maphash.MakeSeed()
 	s, t := lineSentence(before, seed), lineSentence(after, seed)
 	c := classify(&s, &t, nil, nil)
-	if titleCase(before) || titleCase(after) {
+	if titleCase(before, kind == HeadlineChanged) || titleCase(after, kind == HeadlineChanged) {
 		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == EntityChanged })
 	}
 	if common, total := commonWords(before, after); 4*common < total { // not an edit of before: Dice < 0.5
@@ -872,8 +923,12 @@ func lineSentence(text string, seed maphash.Seed) sentence {
 }
 
 // titleCase reports whether most of a text's longer words are
-// capitalized, as in a headline set in title case.
-func titleCase(s string) bool {
+// capitalized, as in a headline set in title case. A headline is in title
+// case only when all of them are: one in lower case ("… Testing Centre
+// opens in East Lothian") shows a headline in sentence case, whose
+// capitals are names (a county corrected is an entity change). A dek full
+// of names is read as title case, as before.
+func titleCase(s string, headline bool) bool {
 	n, up := 0, 0
 	for i, w := range words(s) {
 		if i == 0 || len(w) < 4 {
@@ -883,6 +938,9 @@ func titleCase(s string) bool {
 		if startsUpper(w) {
 			up++
 		}
+	}
+	if headline {
+		return n > 0 && up == n
 	}
 	return n > 0 && 2*up > n
 }

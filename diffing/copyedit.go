@@ -17,7 +17,7 @@ import (
 // then joined without spaces, so that a word split or joined by a hyphen
 // or a space ("co-operate", "cooperate") gives the same key.
 func copyEditKey(s string) string {
-	s = trimListTail(s)
+	s = stripLinkTargets(trimListTail(s))
 	var b strings.Builder
 	b.Grow(len(s))
 	at := 0
@@ -36,7 +36,7 @@ func copyEditKey(s string) string {
 // the quick tests that rule a copy-edit out.
 func wordsKey(s string) string {
 	var b strings.Builder
-	s = trimListTail(s)
+	s = stripLinkTargets(trimListTail(s))
 	b.Grow(len(s))
 	appendWordsKey(&b, s)
 	return b.String()
@@ -65,16 +65,54 @@ func listLabel(s string, i, j int) bool {
 	return i == 0 || s[i-1] == ' ' || s[i-1] == '('
 }
 
+// stripLinkTargets drops the targets of Markdown links left in a text
+// ("[ETSI EN 303 645](https://…)" → "[ETSI EN 303 645]"): markup, not
+// words, so a link's syntax cleaned up or left behind is a copy-edit.
+// Only a target that is a web or mail address is dropped.
+func stripLinkTargets(s string) string {
+	at := strings.Index(s, "](")
+	if at < 0 {
+		return s
+	}
+	var b strings.Builder
+	for at >= 0 {
+		rest := s[at+2:]
+		end := strings.IndexByte(rest, ')')
+		target := rest[:max(end, 0)]
+		if end < 0 || strings.ContainsAny(target, " \t\n") || !linkTarget(target) {
+			b.WriteString(s[:at+2])
+			s = rest
+		} else {
+			b.WriteString(s[:at+1])
+			s = rest[end+1:]
+		}
+		at = strings.Index(s, "](")
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+func linkTarget(t string) bool {
+	for _, p := range [...]string{"https://", "http://", "www.", "mailto:"} {
+		if len(t) > len(p) && strings.EqualFold(t[:len(p)], p) {
+			return true
+		}
+	}
+	return false
+}
+
 // appendWordsKey writes the copy-edit key of each word of s to b.
 func appendWordsKey(b *strings.Builder, s string) {
-	for _, t := range tokenize(s) {
+	toks := tokenize(s)
+	for k, t := range toks {
 		if t.kind != tokWord {
 			continue
 		}
 		w := fold(s[t.start:t.end])
-		if articles.has(w) || listLabel(s, int(t.start), int(t.end)) {
+		if articles.has(w) || listLabel(s, int(t.start), int(t.end)) || definedAcronym(s, toks, k) {
 			continue
 		}
+		w = plainWord(w)
 		if !hasHyphen(w) {
 			b.WriteString(spellingKey(expandContraction(w)))
 			continue
@@ -83,6 +121,89 @@ func appendWordsKey(b *strings.Builder, s string) {
 			b.WriteString(spellingKey(expandContraction(p)))
 		}
 	}
+}
+
+// definedAcronym reports whether toks[k] is an acronym in brackets that
+// abbreviates the capitalized words just before it: "Telecommunications
+// Infrastructure (PSTI) Bill", "Infrastructure Bill (PSTI)", "Department
+// for Education (DfE)". Such a
+// definition names nothing new, so it is left out of the key wherever it
+// stands in the name. The acronym's letters must be, in order, initials of
+// those words (connectives skipped): "(JD)" after "Senator Jane Doe"
+// is, "(CEO)" is not.
+func definedAcronym(s string, toks []token, k int) bool {
+	t := toks[k]
+	if t.end-t.start < 2 || !bracketed(s, t) {
+		return false
+	}
+	// The acronym's capitals ("DfE": D, E); its small letters stand for
+	// the small words the initials skip.
+	var caps [16]byte
+	acr := caps[:0]
+	for _, c := range []byte(s[t.start:t.end]) {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			if len(acr) == len(caps) {
+				return false
+			}
+			acr = append(acr, c)
+		case c < 'a' || c > 'z':
+			return false
+		}
+	}
+	if len(acr) < 2 || s[t.start] < 'A' || s[t.start] > 'Z' {
+		return false
+	}
+	// The initials of the name before "(", read backwards.
+	var initials []byte
+	for j := k - 2; j >= 0 && len(initials) < 2*len(acr)+2; j-- {
+		u := toks[j]
+		switch u.kind {
+		case tokSpace:
+			continue
+		case tokPunct:
+			j = -1 // punctuation ends the name
+			continue
+		}
+		w := s[u.start:u.end]
+		if connectors.has(w) || acronymLinks.has(w) {
+			continue
+		}
+		if w[0] < 'A' || w[0] > 'Z' {
+			break
+		}
+		initials = append(initials, w[0])
+	}
+	// acr, read backwards, is a subsequence of initials.
+	n := len(acr) - 1
+	for _, c := range initials {
+		if n >= 0 && acr[n] == c {
+			n--
+		}
+	}
+	return n < 0
+}
+
+// bracketed reports whether the token t of s stands alone in brackets.
+func bracketed(s string, t token) bool {
+	return t.start > 0 && s[t.start-1] == '(' && int(t.end) < len(s) && s[t.end] == ')'
+}
+
+// acronymLinks are the small words an acronym skips ("Department for
+// Education" is DfE, "Product Security and Telecommunications" PST).
+var acronymLinks = set("and", "for", "the", "on", "in", "&")
+
+// plainWord is a folded word without the marks that style it: the full
+// stops of an abbreviation ("u.s" is "us") and the "'s" of a possessive
+// after an s ("the NHS's staff" is "the NHS' staff").
+func plainWord(w string) string {
+	if strings.IndexByte(w, '.') >= 0 {
+		w = strings.ReplaceAll(w, ".", "")
+	}
+	if strings.HasSuffix(w, "s's") {
+		w = w[:len(w)-2]
+	}
+	return w
 }
 
 func isHyphen(r rune) bool { return r == '-' || r == '‐' || r == '‑' }
@@ -174,12 +295,17 @@ func mayBeCopyEdit(ops []Op) bool {
 			if figureish(w) {
 				return true
 			}
-			if rangeWords.has(w) || articles.has(w) || len(w) == 1 {
-				// "2019/2020" → "2019 to 2020", "the", a list's "b.":
-				// left to copyEditOnly, which reads them in place.
+			if rangeWords.has(w) || articles.has(w) || bracketed(op.Text, t) {
+				// "2019/2020" → "2019 to 2020", "the", an acronym's
+				// "(DfE)": left to copyEditOnly, which reads them in place.
 				continue
 			}
-			for _, p := range strings.FieldsFunc(w, isHyphen) {
+			if len(w) == 1 {
+				// A list's "b.", an initial of "U.S." (→ "US"): only the
+				// whole key can tell.
+				return true
+			}
+			for _, p := range strings.FieldsFunc(plainWord(w), isHyphen) {
 				k := spellingKey(expandContraction(p))
 				for i := 0; i < len(k); i++ {
 					count[k[i]] += d
@@ -451,4 +577,67 @@ func (j paraJoin) covers(c Change) bool {
 		return oldPara == j.whole || newPara >= j.first && newPara < j.end
 	}
 	return newPara == j.whole || oldPara >= j.first && oldPara < j.end
+}
+
+// nonWordSlip reports whether replacing the word d by i corrects a slip
+// of the keys too short for typoFix's share of the word: d, in lower case,
+// has no vowel, so it is no word ("tp" → "up", "teh" is typoFix's), and i,
+// one letter away, has one. Units and acronyms have no vowel either
+// ("km" → "kg", "CET"): a word in capitals, a figure's word, or a
+// replacement without a vowel is never taken for a slip.
+func nonWordSlip(d, i string) bool {
+	if len(d) < 2 || len(d) > 4 || !hasVowel(i) || hasVowel(d) {
+		return false
+	}
+	for x := 0; x < len(d); x++ {
+		if d[x] < 'a' || d[x] > 'z' {
+			return false // not a lower-case ASCII word: a capital, a digit, an apostrophe
+		}
+	}
+	fi := fold(i)
+	if figureish(d) || figureish(fi) && !figureWordsAround(fi) {
+		return false
+	}
+	return editDistance([]rune(d), []rune(fi)) == 1
+}
+
+// figureWordsAround reports whether i is a word that only qualifies a
+// figure beside it ("up" of "up to", "over"), so that a slip corrected
+// into it leaves the figure's value as it was read.
+func figureWordsAround(i string) bool {
+	for _, q := range qualifiers {
+		for _, w := range q.words {
+			if w == i {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasVowel(w string) bool { return strings.ContainsAny(w, "aeiouyAEIOUY") }
+
+// slipsOnly reports whether every edit of ops replaces one word by
+// another, and each is a nonWordSlip: "tp to 130,000" → "up to 130,000"
+// reads the same to anyone, so no figure, negation or claim moved.
+func slipsOnly(ops []Op) bool {
+	slips := 0
+	for k := 0; k < len(ops); k++ {
+		if ops[k].Op == OpEqual {
+			continue
+		}
+		if ops[k].Op != OpDelete || k+1 == len(ops) || ops[k+1].Op != OpInsert {
+			return false
+		}
+		// A slip's word is short and alone in its op: trimmed, the texts
+		// are the words, with no tokenizing (this runs on every edit
+		// near a figure).
+		d, i := strings.TrimSpace(ops[k].Text), strings.TrimSpace(ops[k+1].Text)
+		if len(d) > 4 || len(i) > 5 || !nonWordSlip(d, i) {
+			return false
+		}
+		slips++
+		k++
+	}
+	return slips > 0
 }

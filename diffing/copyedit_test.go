@@ -21,6 +21,12 @@ func TestCopyEditOps(t *testing.T) {
 		{"The government announced people would", "The government announced that people would", true},
 		{"The accounts for 2019/2020.", "The accounts for 2019 to 2020.", true},
 		{"The accounts for 2019/2020.", "The accounts for 2019 to 2021.", false},
+		{"The Department for Education (DfE) said so.", "The Department for Education said so.", true},
+		{"The Product Security and Telecommunications Infrastructure (PSTI) Bill passed.", "The Product Security and Telecommunications Infrastructure Bill (PSTI) passed.", true},
+		{"The Infrastructure (PSTI) Bill passed.", "The Infrastructure Bill (PSTI) passed.", false}, // PSTI abbreviates no name here
+		{"Jane Doe (CEO) said so.", "Jane Doe said so.", false},
+		{"Read {ETSI EN 303 645](https://www.etsi.org/en_303645v020101p.pdf) now.", "Read ETSI EN 303 645 now.", true},
+		{"Read [the guide](https://www.gov.uk/guide) now.", "Read [the new guide](https://www.gov.uk/guide) now.", false},
 	}
 	for _, tc := range cases {
 		if got := copyEditOps(WordDiff(tc.x, tc.y), tc.x, tc.y); got != tc.want {

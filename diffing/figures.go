@@ -319,6 +319,9 @@ func identifierAt(ts []ftok, i int) int {
 	if i >= 2 && !t.spaced && !ts[i-1].word && !ts[i-1].spaced && hasHyphen(ts[i-1].text) && nameBeforeDigits(ts[i-2]) {
 		return i + 1
 	}
+	if allDigits(t.text) && len(t.text) <= 3 && houseNumber(ts, i) {
+		return i + 1
+	}
 	if !allDigits(t.text) || len(t.text) < 2 || len(t.text) < 5 && t.text[0] != '0' {
 		return i
 	}
@@ -334,6 +337,27 @@ func identifierAt(ts []ftok, i int) int {
 		i++ // the next groups of a phone number
 	}
 	return i
+}
+
+// houseNumber reports whether the digits at ts[i] are the number of a
+// building in an address: followed by a comma and a part of the address
+// that holds a postcode ("Calle Carmen 1, 29870 Nerja", "Plaza de
+// Andalucía, 1, 29710 Periana", "Calle Miguel Delibes 11, Sabinillas
+// 29692"). A venue replaced by another is no figure changed.
+func houseNumber(ts []ftok, i int) bool {
+	if i+2 >= len(ts) || ts[i+1].text != "," || ts[i+1].spaced {
+		return false
+	}
+	for k := i + 2; k < len(ts) && k <= i+4; k++ {
+		w := ts[k].text
+		if w == "," || w == "." || w == ";" {
+			return false
+		}
+		if allDigits(w) && (len(w) >= 5 || len(w) >= 4 && w[0] == '0') {
+			return true // a postcode: a number no count is written as
+		}
+	}
+	return false
 }
 
 // ordinalSuffix returns the suffix English gives the ordinal of the

@@ -51,6 +51,10 @@ func TestFigures_Identifiers(t *testing.T) {
 		{"See https://example.org/file/868013/Readout_04_02.pdf (PDF, 180KB, 2 pages).", []string{"180", "2"}},
 		{"Closing date 01 June 2021 at 09:30, signed 05/06/2020.", []string{"01 June 2021", "09:30", "05/06/2020"}},
 		{"About 12,000 people and 40 staff.", []string{"About 12,000", "40"}},
+		// A building's number in an address with a postcode names it.
+		{"At Calle Carmen 1, 29870 Nerja, Plaza de Andalucía, 1, 29710 Periana, on 3 June.", []string{"3 June"}},
+		{"Calle Miguel Delibes 11, Sabinillas 29692; Tehtaankatu 23, 00150 Helsinki.", nil},
+		{"In 2019, 12 people came; by 30 June, 40 more.", []string{"2019", "12", "30 June", "40"}},
 	}
 	for _, tc := range cases {
 		if got := Figures(tc.in); !slices.Equal(got, tc.want) {

@@ -524,7 +524,7 @@ func nameLike(s string) bool {
 // speaker.
 func roleChanged(p, q quoteFrag, x, y string) bool {
 	rp, rq := roleKey(p.role), roleKey(q.role)
-	if rp == rq || !sameSpeaker(p.speaker, q.speaker) {
+	if rp == rq || !sameSpeaker(p.speaker, q.speaker) || rp != "" && rq != "" && sameRole(p.role, q.role) {
 		return false
 	}
 	if rp == "" && hasWord(roleKey(x), rq) || rq == "" && hasWord(roleKey(y), rp) {
@@ -534,10 +534,71 @@ func roleChanged(p, q quoteFrag, x, y string) bool {
 		return false
 	}
 	if rp != "" && rq != "" {
-		return true
+		// The same words, set off by commas in one version and run into
+		// the name in the other: "UK Deputy Chief Veterinary Officer, Dr
+		// Richard Irvine, said" → "UK Deputy Chief Veterinary Officer Dr
+		// Richard Irvine said".
+		cp, cq := roleCore(p.role), roleCore(q.role)
+		return cp == "" || cq == "" || !hasWord(roleKey(y), cp) || !hasWord(roleKey(x), cq)
 	}
 	last := lastField(q.speaker)
 	return last != "" && nameLike(q.speaker) && strings.Contains(x, lastField(p.speaker)) && strings.Contains(y, last)
+}
+
+// sameRole reports whether two roles are one written another way: "the"
+// added or dropped, an abbreviation in brackets added or dropped ("…
+// Registration Board (ARB)"), a body named by its initials ("Chief
+// Executive of UKHSA", "Chief Executive of the UK Health Security
+// Agency").
+func sameRole(a, b string) bool {
+	return sameRoleWords(roleWords(a), roleWords(b))
+}
+
+// roleWords are a role's words for sameRole: without punctuation around
+// them, "the", and abbreviations in brackets.
+func roleWords(r string) []string {
+	var out []string
+	for w := range strings.FieldsSeq(r) {
+		if strings.HasPrefix(w, "(") && strings.HasSuffix(strings.TrimRight(w, ",.;:"), ")") {
+			continue
+		}
+		w = strings.Trim(w, ",.;:()")
+		if w == "" || lowerEq(w, "the") || honorifics.has(w) {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// honorifics are titles of courtesy, not of office: "Dr" before a name
+// is no role.
+var honorifics = set("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Dr.", "Prof", "Prof.", "Sir", "Dame")
+
+// roleCore is a role's words (roleWords) folded, as roleKey folds a
+// sentence.
+func roleCore(r string) string {
+	return roleKey(strings.Join(roleWords(r), " "))
+}
+
+// sameRoleWords compares role words in order, a word in capitals matching
+// the words it abbreviates in the other.
+func sameRoleWords(a, b []string) bool {
+	for len(a) > 0 && len(b) > 0 && fold(a[0]) == fold(b[0]) {
+		a, b = a[1:], b[1:]
+	}
+	if len(a) == 0 || len(b) == 0 {
+		return len(a) == len(b)
+	}
+	for range 2 {
+		for k := 2; k <= len(b) && k <= 8; k++ {
+			if abbreviates(a[0], strings.Join(b[:k], " ")) && sameRoleWords(a[1:], b[k:]) {
+				return true
+			}
+		}
+		a, b = b, a
+	}
+	return false
 }
 
 // roleKey compares roles by their words, whatever the case or spacing.
@@ -596,6 +657,19 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 			i--
 		}
 	}
+	// A name respelled by a slip ("Lithunia" → "Lithuania", "Bexit" →
+	// "Brexit") names the same place or thing, and so does a place's
+	// adjective ("Ukrainian nationals" → "people fleeing Ukraine"). A person's name is kept:
+	// a name corrected may name someone else (issue 17: "a defendant's
+	// name corrected is exactly what watchers want").
+	for i := 0; i < len(gone); i++ {
+		k := slices.IndexFunc(added, func(a string) bool { return respelled(gone[i], a) || demonym(gone[i], a) || demonym(a, gone[i]) })
+		if k >= 0 {
+			added = slices.Delete(slices.Clone(added), k, k+1)
+			gone = slices.Delete(slices.Clone(gone), i, i+1)
+			i--
+		}
+	}
 	if len(gone) > 0 && len(added) > 0 && sameWordBag(gone, added) {
 		// The same words cut into other names: "Infrastructure (PSTI)
 		// Bill" → "Infrastructure Bill (PSTI)".
@@ -603,6 +677,64 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 	}
 	return gone, added
 }
+
+// respelled reports whether the names x and y differ by a slip in one
+// word (one letter added, dropped, changed or two swapped, in words of
+// four letters or more) and neither reads as a person's name.
+func respelled(x, y string) bool {
+	if d := len(x) - len(y); d > 4 || d < -4 || strings.Count(x, " ") != strings.Count(y, " ") {
+		return false // more than one letter apart, or not as many words: no fields to split
+	}
+	wx, wy := strings.Fields(x), strings.Fields(y)
+	if len(wx) != len(wy) {
+		return false
+	}
+	slips := 0
+	for i := range wx {
+		if wx[i] == wy[i] {
+			continue
+		}
+		rx, ry := []rune(wx[i]), []rune(wy[i])
+		if len(rx) < 4 || len(ry) < 4 || hasDigit(wx[i]) || hasDigit(wy[i]) || editDistance(rx, ry) > 1 {
+			return false
+		}
+		slips++
+	}
+	if slips != 1 {
+		return false
+	}
+	_, px := personName(wx, nil)
+	_, py := personName(wy, nil)
+	return !px && !py
+}
+
+// demonym reports whether the one-word name x is the adjective of the
+// one-word place y: "Ukrainian" of "Ukraine", "Mexican" of "Mexico",
+// "Nigerian" of "Nigeria", "Brazilian" of "Brazil". They share a stem of
+// five letters at least, and what follows it is an adjective's ending in
+// x and a place's in y. A place in "-ia" takes "-n" only when it is
+// longer than a given name ("Julia", "Julian" are two people).
+func demonym(x, y string) bool {
+	if strings.ContainsRune(x, ' ') || strings.ContainsRune(y, ' ') {
+		return false
+	}
+	if len(y) >= 6 && strings.HasSuffix(y, "ia") && x == y+"n" {
+		return true
+	}
+	n := 0
+	for n < len(x) && n < len(y) && x[n] == y[n] {
+		n++
+	}
+	if n < 5 {
+		return false
+	}
+	return demonymEndings.has(x[n:]) && placeEndings.has(y[n:])
+}
+
+var (
+	demonymEndings = set("ian", "an", "ish", "ese", "i", "ean", "ic")
+	placeEndings   = set("", "e", "a", "ia", "y", "and", "o")
+)
 
 // titledSame reports whether x and y name one person, one of them with a
 // title that says it is a person: "Secretary Locsin" and "Foreign

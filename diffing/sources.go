@@ -19,13 +19,56 @@ import (
 // Verbs that report what someone did or thought ("warned", "admitted")
 // are the story's events, not its sources.
 var sourceVerbs = set("say", "says", "said", "saying", "tell", "tells", "told", "telling", "state", "states",
-	"stated", "claim", "claims", "claimed", "report", "reports", "reported", "understand", "understands",
-	"understood", "confirm", "confirms", "confirmed", "allege", "alleges", "alleged", "learned", "learnt")
+	"stated", "stating", "claim", "claims", "claimed", "claiming", "report", "reports", "reported", "reporting",
+	"understand", "understands", "understood", "confirm", "confirms", "confirmed", "confirming", "allege",
+	"alleges", "alleged", "alleging", "learned", "learnt")
 
 var firstPersons = set("i", "we", "you")
 
 // unnamedSources attribute a claim to reports nobody is named for.
 var unnamedSources = set("reportedly", "purportedly")
+
+// isAcronym reports whether w is written in capitals, two or more:
+// "UK", "UKHSA".
+func isAcronym(w string) bool {
+	return len(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w
+}
+
+// issueVerbs make their subject the source of the statement they
+// issue: "X issued a statement", "X delivered these remarks".
+var issueVerbs = set("issue", "issues", "issued", "deliver", "delivers", "delivered", "release", "releases",
+	"released", "publish", "publishes", "published", "make", "makes", "made", "give", "gives", "gave")
+
+// statementAhead reports whether a statement noun is the object that
+// starts at toks[i], after at most three words: "a joint statement",
+// "these statements", "a written ministerial statement".
+func (at *attributor) statementAhead(toks []word, i int) bool {
+	for j := i; j < len(toks) && j < i+4 && !toks[j].punct; j++ {
+		if w := at.tx(toks[j]); statementNouns.hasLower(w) || lowerEq(w, "remarks") {
+			return true
+		} else if descriptionStops.hasLower(w) || sourceVerbs.hasLower(w) {
+			return false
+		}
+	}
+	return false
+}
+
+// infoNouns are what a claim may be "based on" as its source.
+var infoNouns = set("information", "communication", "communications", "data", "figures", "statistics",
+	"reports", "report", "intelligence", "accounts", "testimony", "estimates", "advice", "briefing", "briefings")
+
+// unnamedSource is the source of a claim a passive attributes to no one
+// ("it is understood that", "he is said to have"), which compares equal
+// to the unnamedSources.
+const unnamedSource = "reportedly"
+
+// passiveHearsay are the verbs whose passive attributes a claim to an
+// unnamed source: "it is understood", "he is said to". Others name no
+// source without "by" ("a case has been confirmed" is an event).
+var passiveHearsay = set("said", "reported", "understood", "claimed", "alleged")
+
+// beForms make a source verb passive: "is understood", "was reported".
+var beForms = set("is", "are", "was", "were", "been", "being")
 
 // Sources returns the sources s attributes its claims to, outside its
 // quotations, as written ("police", "Kenya", "according to" is dropped:
@@ -82,6 +125,31 @@ func sources(s string, headline bool) []string {
 			switch {
 			case unnamedSources.hasLower(w):
 				out = append(out, strings.ToLower(w))
+			case issueVerbs.hasLower(w) && at.statementAhead(toks, v+1):
+				// "Julian Braithwaite delivered these statements", "the
+				// council has issued a statement": who issues a statement
+				// is the source of what it says.
+				add(at.sourceOf(toks, v))
+			case (statementNouns.has(w) || headline && statementNouns.hasLower(w)) && v > 0 && !toks[v-1].punct && startsUpper(at.tx(toks[v-1])) &&
+				!at.speechAhead(toks, v+1) && !(v+1 < len(toks) && sourceVerbs.hasLower(at.tx(toks[v+1]))):
+				// "UK statements during the TRIPS Council", "a White House
+				// statement on…": the statement's issuer is the source
+				// (with a verb, sourceOf reads it: "a White House
+				// statement said").
+				// One capitalised word is an issuer only in capitals ("UK
+				// statements"): "Joint statement" is a title, and so is a
+				// "Statement" in capitals in a sentence ("E3 Statement on
+				// the JCPoA: Response to…"); a headline's case says nothing.
+				if n := at.nameEndingAt(toks, v-1); strings.Contains(n, " ") || isAcronym(n) {
+					add(n)
+				}
+			case lowerEq(w, "based") && v+2 < len(toks) && lowerEq(at.tx(toks[v+1]), "on"):
+				// "based on communication from Greenpeace", "based on
+				// figures from the ONS": the information is the source;
+				// "based on the plan" names none.
+				if ph := at.basisAt(toks, v+2); infoNouns.hasLower(descriptionHead(ph)) {
+					add(ph)
+				}
 			case lowerEq(w, "according") && v+2 < len(toks) && lowerEq(at.tx(toks[v+1]), "to"):
 				if name := at.nameStartingAt(toks, v+2); name != "" {
 					add(name)
@@ -143,9 +211,10 @@ func (at *attributor) nameRunAt(toks []word, i int) string {
 
 // sourceOf reads the source of the verb toks[v]: its subject ("police
 // said", "the BBC understands", "a report says", "sources told the
-// paper") or, after a comma, what follows it ("…, says Kenya").
+// paper") or, after a comma, what follows it ("…, says Kenya"; not for
+// an issueVerb: "X, the ambassador, delivered these statements").
 func (at *attributor) sourceOf(toks []word, v int) string {
-	if v > 0 && at.tx(toks[v-1]) == "," && v+1 < len(toks) {
+	if v > 0 && at.tx(toks[v-1]) == "," && v+1 < len(toks) && !issueVerbs.hasLower(at.tx(toks[v])) {
 		if name := at.nameStartingAt(toks, v+1); name != "" {
 			return name
 		}
@@ -153,9 +222,59 @@ func (at *attributor) sourceOf(toks []word, v int) string {
 			return desc
 		}
 	}
+	if v > 1 && at.tx(toks[v-1]) == "," && strings.HasSuffix(strings.ToLower(at.tx(toks[v])), "ing") {
+		// "The administration has acknowledged this difficulty, stating
+		// that…": the participle's subject opens the sentence, a name
+		// or a description ("Pentagon officials").
+		k := 0
+		for k < v && !toks[k].punct && startsUpper(at.tx(toks[k])) {
+			k++
+		}
+		if k < v && speaksAs(at.tx(toks[k])) {
+			return at.descriptionAt(toks, 0)
+		}
+		if name := at.nameStartingAt(toks, 0); name != "" {
+			return name
+		}
+		return at.descriptionAt(toks, 0)
+	}
 	i := v - 1
+	passive := false
 	for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippable(at.tx(toks[i])); k++ {
+		passive = passive || beForms.hasLower(at.tx(toks[i]))
 		i--
+	}
+	if passive && !strings.HasSuffix(strings.ToLower(at.tx(toks[v])), "s") {
+		// "It is understood", "the minister is said to", "it was
+		// reported": the subject is what is told, not who tells it. The
+		// source is who the passive names ("… by the council"), else an
+		// unnamed one; a listener ("she was told") names none.
+		if v+2 < len(toks) && lowerEq(at.tx(toks[v+1]), "by") {
+			if name := at.nameStartingAt(toks, v+2); name != "" {
+				return name
+			}
+			if desc := at.descriptionAt(toks, v+2); desc != "" {
+				return desc
+			}
+		}
+		if !passiveHearsay.hasLower(at.tx(toks[v])) {
+			return "" // "she was told", "the case has been confirmed": no one named
+		}
+		if v+2 < len(toks) && lowerEq(at.tx(toks[v+1]), "to") {
+			if n := at.tx(toks[v+2]); determiners.hasLower(n) || startsUpper(n) || speaksAs(n) {
+				return "" // "the theft was reported to police": a listener
+			}
+		}
+		return unnamedSource
+	}
+	if name, _, ok := at.leadingName(toks, at.leadRun(toks), i); ok {
+		return name // "Ann Kerr, the council's press officer said"
+	}
+	if i >= 0 && at.tx(toks[i]) == "," {
+		// "Ann Kerr, the council's press officer, said", "The Prime
+		// Minister, Boris Johnson, said"
+		name, _, _ := at.commaSubject(toks, i)
+		return name
 	}
 	if i < 0 || toks[i].punct || numberLike(at.tx(toks[i])) {
 		return "" // "Eighteen states from across the world": a noun, not a verb
@@ -192,6 +311,24 @@ func (at *attributor) sourceOf(toks []word, v int) string {
 func (at *attributor) phraseAt(toks []word, i int) string {
 	j := i
 	for j < len(toks) && !toks[j].punct && j-i < 7 {
+		j++
+	}
+	if j == i || j-i > 6 {
+		return ""
+	}
+	return at.text[toks[i].start:toks[j-1].end]
+}
+
+// basisAt returns the noun phrase starting at toks[i] that a claim is
+// "based on", up to punctuation, a clause or a verb ("radio communication
+// from Greenpeace is that…"), if it has at most six words.
+func (at *attributor) basisAt(toks []word, i int) string {
+	j := i
+	for j < len(toks) && !toks[j].punct && j-i < 7 {
+		w := at.tx(toks[j])
+		if descriptionStops.hasLower(w) || auxiliaries.hasLower(w) || sourceVerbs.hasLower(w) {
+			break
+		}
 		j++
 	}
 	if j == i || j-i > 6 {
@@ -346,21 +483,19 @@ func abbreviates(a, b string) bool {
 }
 
 // descriptionHead returns the noun a description of a source is about:
-// its last word before a preposition ("residents" in "many residents of
-// the border towns"), else its last word.
+// its last word before a preposition or what places it ("residents" in
+// "many residents of the border towns", "sources" in "sources close to
+// the minister": see roleTails), else its last word.
 func descriptionHead(s string) string {
 	head := ""
 	for w := range strings.FieldsSeq(s) {
-		if headStops.hasLower(w) && head != "" {
+		if roleTails.hasLower(w) && head != "" {
 			break
 		}
 		head = w
 	}
 	return head
 }
-
-// headStops are the prepositions that end a description's head.
-var headStops = set("of", "from", "in", "at", "for", "on", "with", "near", "across")
 
 // withSourceChange adds source_changed to c when the sources of before
 // and after differ (xs and ys: their quotations' speakers), raising c's
@@ -402,7 +537,8 @@ func touchesSource(ops []Op) bool {
 		}
 		for w := range strings.FieldsFuncSeq(op.Text, notWordRune) {
 			if startsUpper(w) || sourceVerbs.hasLower(w) || isRole(w) || orgNouns.hasLower(w) || statementNouns.hasLower(w) ||
-				unnamedSources.hasLower(w) || lowerEq(w, "according") || speakingPronouns.hasLower(w) {
+				unnamedSources.hasLower(w) || lowerEq(w, "according") || lowerEq(w, "based") || infoNouns.hasLower(w) ||
+				speakingPronouns.hasLower(w) {
 				return true
 			}
 		}
@@ -414,7 +550,7 @@ func touchesSource(ops []Op) bool {
 // dash of a headline's "- governor"); a sentence holding none has no
 // source, and is not read for one.
 var sourceCues = []string{"say", "said", "tell", "told", "stat", "claim", "report", "underst", "confirm",
-	"alleg", "learn", "according", "purported", " - ", " – ", " — "}
+	"alleg", "learn", "according", "purported", "based on", "statement", "remarks", " - ", " – ", " — "}
 
 // mayHaveSource reports whether s holds a source cue, in any case.
 func mayHaveSource(s string) bool {

@@ -26,6 +26,34 @@ func TestSources(t *testing.T) {
 		{"The deal is reportedly done.", []string{"reportedly"}},
 		{"Mr Smith said he would resign.", []string{"Smith"}},
 		{"Floods kill 40 in Nairobi, says Kenya", []string{"Kenya"}},
+		// A name set off by commas, before or after its role.
+		{"Ann Kerr, the council's press officer, said the road was closed.", []string{"Ann Kerr"}},
+		{"The Prime Minister, Boris Johnson, said the road was closed.", []string{"Boris Johnson"}},
+		{"The road was closed, Ann Kerr, the council's press officer, said.", []string{"Ann Kerr"}},
+		// Bodies speak; a description keeps what places its head.
+		{"The road was closed, the council confirmed.", []string{"the council"}},
+		{"In a statement, the council said the road was closed.", []string{"the council"}},
+		{"A report by the council says the road was closed.", []string{"A report by the council"}},
+		{"The road was closed, sources close to the minister told the Guardian.", []string{"sources close to the minister"}},
+		// A passive of hearsay names no one; "by" names the source; a
+		// listener is none.
+		{"It is understood that the road was closed.", []string{"reportedly"}},
+		{"The minister is said to have resigned.", []string{"reportedly"}},
+		{"It was confirmed by the council that the road was closed.", []string{"the council"}},
+		{"The theft was reported to police on Monday.", nil},
+		{"Avian influenza has been confirmed at a premises near Frodsham.", nil},
+		// Information a claim is based on; who issues a statement.
+		{"Prices rose 3%, based on figures from the ONS.", []string{"figures from the ONS"}},
+		{"The decision was based on the plan agreed in March.", nil},
+		{"The council has issued a statement.", []string{"The council"}},
+		{"UK statements during the TRIPS Council.", []string{"UK"}},
+		{"The company made a profit of £3 million.", nil},
+		{"Joint statement on the talks.", nil},
+		// A participle after a comma reports its sentence's subject.
+		{"Pentagon officials have acknowledged this difficulty, stating that they are still developing tools.", []string{"Pentagon officials"}},
+		{"Sheinbaum rejected the plan on Monday, saying the participation of U.S. forces is not necessary.", []string{"Sheinbaum"}},
+		// A body's possessive heads no description of a source.
+		{"Read the Forestry Commission’s decision on this proposal in the outcome summary report held on another website.", nil},
 		// A trailing dash is a source in a headline only.
 		{"More than 40 dead in floods - governor", nil},
 		{"Map of proposed areas – Annex B", nil},

@@ -80,6 +80,9 @@ type attributor struct {
 	// lastUnknown is where the last person or subject of unknown gender
 	// was named (-1: none).
 	lastUnknown int
+	// post is the post-nominals of the last name read ("QC MP"), which
+	// its role holds too.
+	post string
 	// role is the role or description the attribution being read gives
 	// its speaker: the titles before the name ("Secretary of State") or
 	// an appositive ("Ann Kerr, the council's press officer, said").
@@ -475,10 +478,10 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 			if q.Start < sp.Start {
 				continue // opened in an earlier sentence we did not see (cannot happen for sorted input)
 			}
-			at.role = ""
+			at.role, at.post = "", ""
 			name, verb, ok := at.after(s, sents, *q, top, sp, toks)
 			if !ok {
-				at.role = ""
+				at.role, at.post = "", ""
 				name, verb, ok = at.before(toks, q.Start)
 			}
 			if name != "" {
@@ -497,7 +500,7 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 		}
 		if introduces(s, sp) {
 			at.afterWords = at.outsideFrom(sp.Start, sp.End, top, 0, at.afterWords[:0])
-			at.role = ""
+			at.role, at.post = "", ""
 			if name, _, _ := at.before(at.afterWords, sp.End); name != "" {
 				intros = append(intros, intro{end: sp.End, speaker: name, role: at.role})
 			}
@@ -652,6 +655,8 @@ func (at *attributor) nameEndingAt(toks []word, i int) string {
 			at.role = at.text[r.start : r.start+k+len(r.words[n-1])]
 		}
 	}
+	at.post = postNominals(r.words)
+	at.role = at.withPost(at.role)
 	name, ok := personName(r.words, at.known)
 	if !ok {
 		name = cleanName(r.words)
@@ -661,6 +666,36 @@ func (at *attributor) nameEndingAt(toks []word, i int) string {
 		at.addMention(r.start, name) // a named speaker is a person from now on
 	}
 	return name
+}
+
+// postNominals are the letters after a name that say what the person is
+// ("QC MP" of "Michael Ellis QC MP"), not which person (Jr, III).
+func postNominals(ws []string) string {
+	n := len(ws)
+	for n > 1 && suffixes.has(ws[n-1]) {
+		n--
+	}
+	k := n
+	for k < len(ws) && generational.has(ws[k]) {
+		k++
+	}
+	return strings.Join(ws[k:], " ")
+}
+
+// generational are the suffixes that tell people apart: part of a name,
+// not of a role.
+var generational = set("Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV")
+
+// withPost is the role r with the speaker's post-nominals (at.post): "QC
+// MP, Minister for the Cabinet Office".
+func (at *attributor) withPost(r string) string {
+	switch {
+	case at.post == "":
+		return r
+	case r == "":
+		return at.post
+	}
+	return at.post + ", " + r
 }
 
 // leadingName reads "Mark Chapman, the SIA’s Criminal Investigations
@@ -684,7 +719,7 @@ func (at *attributor) leadingName(toks []word, lead nameRun, i int) (name, role 
 	}
 	role = at.role
 	if r := at.appositive(toks, j+2, end); r != "" {
-		role = r
+		role = at.withPost(r)
 	}
 	return name, role, true
 }
@@ -764,28 +799,11 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 			return name, at.tx(toks[v]), true
 		}
 		if i >= 0 && at.tx(toks[i]) == "," {
-			// "Jordan, when asked whether…, stated": skip the clause.
-			for c := i - 1; c >= 0 && c >= i-30; c-- {
-				if at.tx(toks[c]) == "," {
-					// "Secretary of State for Health and Social Care, Sajid
-					// Javid, said": the clause is the name, after the role.
-					if name := at.nameSpanning(toks, c+1, i); name != "" && c >= 1 && c <= 12 {
-						if _, person := personName(strings.Fields(name), at.known); person {
-							at.role = at.text[toks[0].start:toks[c-1].end]
-							return name, at.tx(toks[v]), true
-						}
-					}
-					if name := at.speakerAt(toks, c-1); name != "" {
-						if r := at.appositive(toks, c+1, i); r != "" {
-							at.role = r
-						}
-						return name, at.tx(toks[v]), true
-					}
-					if desc, ok := at.describeBackward(toks, c-1); ok {
-						return desc, descVerb(desc, at.tx(toks[v])), true
-					}
-					break
+			if name, desc, ok := at.commaSubject(toks, i); ok {
+				if desc {
+					return name, descVerb(name, at.tx(toks[v])), true
 				}
+				return name, at.tx(toks[v]), true
 			}
 			continue // "he declared, vowing to '…'": keep looking back
 		}
@@ -797,6 +815,39 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 		}
 	}
 	return "", "", false
+}
+
+// commaSubject reads the subject of a verb after a clause set off by
+// commas that ends with the comma toks[i]: "Jordan, when asked
+// whether…, stated" skips the clause, "Ann Kerr, the council's press
+// officer, said" keeps the clause as the role. desc reports a
+// description rather than a name; ok that a subject was read, even one
+// that names nobody who speaks.
+func (at *attributor) commaSubject(toks []word, i int) (name string, desc, ok bool) {
+	for c := i - 1; c >= 0 && c >= i-30; c-- {
+		if at.tx(toks[c]) != "," {
+			continue
+		}
+		// "Secretary of State for Health and Social Care, Sajid
+		// Javid, said": the clause is the name, after the role.
+		if name := at.nameSpanning(toks, c+1, i); name != "" && c >= 1 && c <= 12 {
+			if _, person := personName(strings.Fields(name), at.known); person {
+				at.role = at.text[toks[0].start:toks[c-1].end]
+				return name, false, true
+			}
+		}
+		if name := at.speakerAt(toks, c-1); name != "" {
+			if r := at.appositive(toks, c+1, i); r != "" {
+				at.role = at.withPost(r)
+			}
+			return name, false, true
+		}
+		if d, ok := at.describeBackward(toks, c-1); ok {
+			return d, true, true
+		}
+		return "", false, false
+	}
+	return "", false, false
 }
 
 // wordBoundary reports whether a token of s ends at i, whatever the tokens
@@ -920,7 +971,7 @@ func (at *attributor) subjectVerb(toks []word, i int) (name, verb string, ok boo
 	}
 	name = at.speakerAt(toks, j)
 	if role != "" {
-		at.role = role
+		at.role = at.withPost(role)
 	}
 	// A pronoun that resolves to no one leaves the sentence before the
 	// quotation to say who spoke: "Sheinbaum told reporters: '…,' she said."
@@ -967,6 +1018,17 @@ func isRole(w string) bool {
 	return roleNouns.hasLower(w)
 }
 
+// speaksAs reports whether w heads a description that can speak: a role,
+// or a body ("the council said", "a report by the board"). A statement
+// speaks for whoever issued it (see issuer).
+func speaksAs(w string) bool {
+	if isRole(w) {
+		return true
+	}
+	w, _ = stripPossessive(w)
+	return orgNouns.hasLower(w) && !statementNouns.hasLower(w)
+}
+
 // speechAhead reports whether toks[j:] is skippable words, then a speech
 // verb: "reportedly said".
 func (at *attributor) speechAhead(toks []word, j int) bool {
@@ -1003,7 +1065,7 @@ func (at *attributor) describeForward(toks []word, i int, verb bool) (speaker, v
 		if j > i && (speechVerbs.hasLower(at.tx(t)) || descriptionStops.hasLower(at.tx(t)) || (skippable(at.tx(t)) && at.speechAhead(toks, j))) {
 			break
 		}
-		role = role || isRole(at.tx(t))
+		role = role || speaksAs(at.tx(t))
 	}
 	desc := ""
 	if role {
@@ -1074,7 +1136,7 @@ func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok b
 	if i < 0 || toks[i].punct || descriptionStops.hasLower(at.tx(toks[i])) {
 		return "", false
 	}
-	start := -1
+	start, first := -1, i
 	for j := i; j >= 0 && i-j < maxDescription; j-- {
 		t := toks[j]
 		if at.abbrevDot(toks, j) {
@@ -1086,12 +1148,16 @@ func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok b
 		if j < i && (speechVerbs.hasLower(at.tx(t)) || descriptionStops.hasLower(at.tx(t))) {
 			break
 		}
+		first = j
 		if determiners.hasLower(at.tx(t)) {
 			start = j
 		}
 	}
+	if start > first && first+1 < start && speaksAs(at.tx(toks[first])) && roleTails.hasLower(at.tx(toks[first+1])) {
+		start = first // "sources close to the minister", not "the minister"
+	}
 	if start < 0 {
-		if !isRole(at.tx(toks[i])) {
+		if !speaksAs(at.tx(toks[i])) {
 			return "", false
 		}
 		start = i
@@ -1106,8 +1172,8 @@ func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok b
 			start--
 		}
 	}
-	for _, t := range toks[start : i+1] {
-		if isRole(at.tx(t)) {
+	for k := start; k <= i; k++ {
+		if at.headsDescription(toks, k, i) {
 			desc := at.text[toks[start].start:toks[i].end]
 			at.addDescription(toks[start].start, desc)
 			return desc, true
@@ -1118,6 +1184,32 @@ func (at *attributor) describeBackward(toks []word, i int) (speaker string, ok b
 	}
 	return "", true
 }
+
+// headsDescription reports whether toks[k] is the head of a description
+// of someone who speaks that ends at toks[i]: a role or body that ends it
+// ("the council's press officer") or is followed by what places it ("a
+// spokesperson for the council", "sources close to the minister"). A
+// body's possessive is not ("the Commission's decision on this proposal").
+func (at *attributor) headsDescription(toks []word, k, i int) bool {
+	w := at.tx(toks[k])
+	if !speaksAs(w) {
+		return false
+	}
+	if k == i {
+		return true
+	}
+	if _, poss := stripPossessive(w); poss {
+		return false
+	}
+	next := at.tx(toks[k+1])
+	return roleTails.hasLower(next) || speaksAs(next) || at.abbrevDot(toks, k+1)
+}
+
+// roleTails are the words that may follow a description's head: "a
+// spokesperson for the council", "sources close to the minister",
+// "officials familiar with the talks".
+var roleTails = set("of", "for", "from", "in", "at", "on", "with", "near", "across", "close", "familiar",
+	"to", "within", "inside", "based", "representing")
 
 // statementNouns are things that speak for whoever issued them.
 var statementNouns = set("statement", "statements", "release", "memo", "letter", "report", "filing", "post")

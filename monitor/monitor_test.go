@@ -143,8 +143,11 @@ func TestMonitor_Check(t *testing.T) {
 		if r.Err != nil || r.Version == nil || r.Version.Number != 1 || r.Changes != nil {
 			t.Fatalf("got err %v version %+v changes %v", r.Err, r.Version, r.Changes)
 		}
-		if r.Version.Title != "Push for U.S. troops in Mexico" || !strings.Contains(r.Version.Text, "foreign boots") {
-			t.Errorf("version text %q title %q", r.Version.Text, r.Version.Title)
+		if r.Version.Title != "Push for U.S. troops in Mexico" || r.Version.Text != "" {
+			t.Errorf("result's version: title %q, text %q; want the title and no text (it is in the store)", r.Version.Title, r.Version.Text)
+		}
+		if v, err := st.Latest(t.Context(), r.Article.ID); err != nil || !strings.Contains(v.Text, "foreign boots") {
+			t.Errorf("stored version 1: text %q, err %v", v.Text, err)
 		}
 	})
 	t.Run("unchanged text adds no version", func(t *testing.T) {

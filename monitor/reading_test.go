@@ -8,8 +8,10 @@ import (
 	"net/url"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -448,5 +450,43 @@ func TestLearnedTemplate(t *testing.T) {
 	}
 	if _, err := monitor.LearnedTemplate(t.Context(), st, "https://BROKEN.example/a"); err == nil || !strings.Contains(err.Error(), "broken.example") {
 		t.Errorf("an unreadable model: err %v, want one naming the host", err)
+	}
+}
+
+// TestMonitor_ExtractionsBoundedByProcessors: however many checks are in
+// flight, no more pages are extracted at once than there are processors,
+// so a cycle holds that many parsed pages at most.
+func TestMonitor_ExtractionsBoundedByProcessors(t *testing.T) {
+	pg := &switchable{}
+	pg.set(200, utf8HTML, articleHTML("Reservoir approved", longParas...))
+	srv := httptest.NewServer(pg)
+	defer srv.Close()
+	var srcs []monitor.Source
+	for i := range 24 {
+		srcs = append(srcs, monitor.Source{Name: fmt.Sprintf("ledger-%02d", i), URL: fmt.Sprintf("%s/story-%d", srv.URL, i)})
+	}
+	m := monitor.New(monitor.Options{
+		Store:       openStore(t),
+		Client:      fetch.New(fetch.Options{Guard: allowing(t, srv), Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
+		Sources:     srcs,
+		Concurrency: 24,
+		Logger:      slog.New(slog.DiscardHandler),
+	})
+	var now, most atomic.Int64
+	monitor.SetExtractor(m, func(p extract.Page, r extract.Rules) (extract.Article, error) {
+		n := now.Add(1)
+		defer now.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		time.Sleep(20 * time.Millisecond) // long enough for the other checks to arrive
+		return extract.Extract(p, r)
+	})
+	for _, r := range m.Check(t.Context()) {
+		if r.Err != nil {
+			t.Fatalf("%s: %v", r.URL, r.Err)
+		}
+	}
+	if got, limit := most.Load(), int64(runtime.GOMAXPROCS(0)); got > limit || got == 0 {
+		t.Errorf("%d pages extracted at once, want 1 to %d (GOMAXPROCS)", got, limit)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -35,6 +36,12 @@ type sites struct {
 	// read is extract.Extract; tests wrap it (export_test.go) to play an
 	// extractor's answers the one on this branch cannot give yet.
 	read func(extract.Page, extract.Rules) (extract.Article, error)
+	// slots bounds the pages being extracted at once to the processors
+	// there are: extraction is all CPU, and each page in extraction holds
+	// its parsed tree (and Readability's copy of it), ten times the page's
+	// size, so more checks in flight than processors would only hold more
+	// trees at once, not read pages faster.
+	slots chan struct{}
 
 	mu    sync.Mutex
 	hosts map[string]*site
@@ -63,7 +70,20 @@ const saveEvery = 30 * time.Second
 
 func newSites(st store, now func() time.Time, log *slog.Logger) *sites {
 	ss, _ := st.(snapshots.SiteStore) // a store without sites learns nothing
-	return &sites{store: ss, now: now, log: log, read: extract.Extract, hosts: map[string]*site{}}
+	return &sites{store: ss, now: now, log: log, read: extract.Extract, hosts: map[string]*site{},
+		slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
+}
+
+// readPage is s.read under one of s.slots, waited for no longer than ctx
+// allows.
+func (s *sites) readPage(ctx context.Context, page extract.Page, rules extract.Rules) (extract.Article, error) {
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		return extract.Article{}, fmt.Errorf("waiting for a processor: %w", context.Cause(ctx))
+	}
+	defer func() { <-s.slots }()
+	return s.read(page, rules)
 }
 
 // hostOf names the site a page belongs to: its URL's host, port included,
@@ -200,12 +220,12 @@ func (s *sites) flush(ctx context.Context) {
 // read by its rule alone, and teaches nothing.
 func (s *sites) extract(ctx context.Context, page extract.Page, rules extract.Rules) (extract.Article, error) {
 	if !rules.Body.IsZero() {
-		return s.read(page, rules)
+		return s.readPage(ctx, page, rules)
 	}
 	host := hostOf(page.URL)
 	e := s.get(ctx, host)
 	if e == nil {
-		return s.read(page, rules)
+		return s.readPage(ctx, page, rules)
 	}
 	// A copy: other workers teach the model while this page is read.
 	if t := e.model.Template(); t != nil {
@@ -215,7 +235,7 @@ func (s *sites) extract(ctx context.Context, page extract.Page, rules extract.Ru
 	}
 	e.mu.Unlock()
 
-	a, err := s.read(page, rules)
+	a, err := s.readPage(ctx, page, rules)
 	if err != nil {
 		return a, err
 	}
@@ -232,7 +252,7 @@ func (s *sites) extract(ctx context.Context, page extract.Page, rules extract.Ru
 		}
 		generic := rules
 		generic.Template, generic.Anchor = nil, nil
-		if g, err = s.read(page, generic); err != nil {
+		if g, err = s.readPage(ctx, page, generic); err != nil {
 			// Nothing to compare against; the template's reading stands.
 			return a, nil
 		}

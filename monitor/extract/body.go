@@ -50,11 +50,65 @@ var junkTokens = map[string]bool{
 	"taboola": true, "paywall": true, "byline": true, "breadcrumb": true,
 	"breadcrumbs": true, "tags": true, "toolbar": true, "timestamp": true, "sidebar": true,
 	"modal": true, "popup": true, "overlay": true,
-	"caption": true, "credit": true, "credits": true, "bio": true,
+	"credit": true, "credits": true, "bio": true,
 	// The page's own change history and metadata block ("Published 3
 	// May", "Last updated", "See all updates"): it grows with every
 	// edit and is not the story.
 	"history": true, "metadata": true, "dates": true, "dateline": true,
+}
+
+// noteTokens name a note the publisher adds to the story, whatever else
+// its class says ("ad-disclaimer": the affiliate-links disclosure, not an
+// ad).
+var noteTokens = map[string]bool{"disclaimer": true, "disclosure": true, "correction": true, "corrections": true}
+
+// captionTokens name a caption: a photo's caption or credit is left out
+// (it changes with the picture), a video's is what the story shows of it.
+var captionTokens = map[string]bool{"caption": true}
+
+// videoTokens are class words of a video player.
+var videoTokens = map[string]bool{"video": true}
+
+// aboutVideo reports whether caption n describes a video: a wrapper of it
+// up to three levels up, or the element before it, is a video player.
+func aboutVideo(n *html.Node) bool {
+	named := func(e *html.Node) bool {
+		return e.Type == html.ElementNode && (e.DataAtom == atom.Video || camelWords(attr(e, "class"), videoTokens))
+	}
+	q := n
+	for range 4 {
+		if named(q) {
+			return true
+		}
+		if q = q.Parent; q == nil {
+			return false
+		}
+	}
+	prev := n.PrevSibling
+	for prev != nil && prev.Type != html.ElementNode {
+		prev = prev.PrevSibling
+	}
+	if prev == nil {
+		return false
+	}
+	for d := range prev.Descendants() {
+		if named(d) {
+			return true
+		}
+	}
+	return named(prev)
+}
+
+// videoCaption reports whether n is in a video's caption (up to three
+// levels up): what the story shows of its video, wherever it stands in the
+// container.
+func videoCaption(n *html.Node) bool {
+	for k := 0; n != nil && n.Type == html.ElementNode && k < 4; k, n = k+1, n.Parent {
+		if camelWords(attr(n, "class"), captionTokens) {
+			return aboutVideo(n)
+		}
+	}
+	return false
 }
 
 // junkNames are whole class names whose words alone are too common to match.
@@ -121,25 +175,114 @@ func strip(root *html.Node, remove []Selector, dl deadline, ex *explainer) error
 
 // inset reports whether n is an <aside> standing between two paragraphs
 // of text: a box inside the story's flow (a pull quote, a call-out), which
-// a reader reads, not a rail next to it.
+// a reader reads, not a rail next to it. A wrapper that holds the box
+// alone (a float) stands in the flow for it, and an empty or junk element
+// between it and a paragraph (an ad slot) does not break the flow.
 func inset(n *html.Node) bool {
-	if n.DataAtom != atom.Aside {
+	if n.DataAtom != atom.Aside || teaser(n) {
 		return false
 	}
-	textPara := func(m *html.Node) bool {
-		for m != nil && m.Type != html.ElementNode {
-			if m.Type == html.TextNode && strings.TrimSpace(m.Data) != "" {
-				return false
-			}
-			m = m.NextSibling
+	w := n
+	for range 3 {
+		p := w.Parent
+		if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || !onlyChild(p, w) {
+			break
 		}
-		return m != nil && m.DataAtom == atom.P && nonSpace(nodeText(m)) >= 40
+		w = p
 	}
-	prev := n.PrevSibling
-	for prev != nil && prev.Type != html.ElementNode {
-		prev = prev.PrevSibling
+	return textPara(flowSibling(w, false)) && textPara(flowSibling(w, true))
+}
+
+// teaser reports whether n reads as a card promoting another page: its
+// first words are a link, or a link holds a heading or a picture.
+func teaser(n *html.Node) bool {
+	first := true
+	for d := range n.Descendants() {
+		switch {
+		case d.Type == html.TextNode && first && strings.TrimSpace(d.Data) != "":
+			first = false
+			for q := d.Parent; q != n; q = q.Parent {
+				if q.DataAtom == atom.A {
+					return true
+				}
+			}
+		case d.Type == html.ElementNode && (headingTags[d.DataAtom] || d.DataAtom == atom.H1 || d.DataAtom == atom.Img || d.DataAtom == atom.Picture):
+			for q := d.Parent; q != n; q = q.Parent {
+				if q.DataAtom == atom.A {
+					return true
+				}
+			}
+		}
 	}
-	return prev != nil && prev.DataAtom == atom.P && nonSpace(nodeText(prev)) >= 40 && textPara(n.NextSibling)
+	return false
+}
+
+// onlyChild reports whether c is p's one child holding anything but space.
+func onlyChild(p, c *html.Node) bool {
+	for k := p.FirstChild; k != nil; k = k.NextSibling {
+		if k != c && (k.Type == html.ElementNode || k.Type == html.TextNode && strings.TrimSpace(k.Data) != "") {
+			return false
+		}
+	}
+	return true
+}
+
+// flowSibling is the element next to n (after it when next) in the text's
+// flow, past empty elements and junk (ad slots); nil when loose text or
+// nothing comes first.
+func flowSibling(n *html.Node, next bool) *html.Node {
+	for {
+		if next {
+			n = n.NextSibling
+		} else {
+			n = n.PrevSibling
+		}
+		switch {
+		case n == nil:
+			return nil
+		case n.Type == html.TextNode && strings.TrimSpace(n.Data) != "":
+			return nil
+		case n.Type != html.ElementNode:
+		case n.DataAtom == atom.P || hasText(n) && !isJunk(n):
+			return n
+		}
+	}
+}
+
+// hasText reports whether n holds any text, script and styling aside.
+func hasText(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			if nonSpace(c.Data) > 0 {
+				return true
+			}
+		case html.ElementNode:
+			if !inertTags[c.DataAtom] && hasText(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holdsOnly reports whether p holds no text but c's.
+func holdsOnly(p, c *html.Node) bool {
+	for k := p.FirstChild; k != nil; k = k.NextSibling {
+		switch {
+		case k == c:
+		case k.Type == html.TextNode && nonSpace(k.Data) > 0:
+			return false
+		case k.Type == html.ElementNode && !inertTags[k.DataAtom] && hasText(k):
+			return false
+		}
+	}
+	return true
+}
+
+// textPara reports whether n is a paragraph of text.
+func textPara(n *html.Node) bool {
+	return n != nil && n.DataAtom == atom.P && nonSpace(nodeText(n)) >= 40
 }
 
 // removeJunk removes elements below root whose class, id or role names page
@@ -211,7 +354,10 @@ func junkWhy(n *html.Node) string {
 			if junkNames[lower] {
 				return k + " " + name
 			}
-			if camelWords(name, junkTokens) {
+			if camelWords(name, junkTokens) && !camelWords(name, noteTokens) {
+				return k + " " + name
+			}
+			if camelWords(name, captionTokens) && !aboutVideo(n) {
 				return k + " " + name
 			}
 		}

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -96,7 +97,15 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	for _, p := range story {
 		storyLen += len(p)
 	}
-	if 2*keptLen < storyLen {
+	// The story's text that is blocks of this page, kept or not: a
+	// paragraph repeated on every attachment card is the page's too.
+	onPage := 0
+	for _, b := range all {
+		if voted[b.key] {
+			onPage += len(b.text)
+		}
+	}
+	if 2*onPage < storyLen {
 		// Readability rebuilt the story's markup (loose text into new
 		// paragraphs) so that it is not blocks of this page: its text
 		// stands, and the page has no reading to replay.
@@ -109,6 +118,9 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	if len(containers) == 0 {
 		containers = roots
 	}
+	parts := missedParts(containers, all, kept, r.Ignore)
+	boxes := besideBoxes(append(containers, parts...), all, keptLen, r.Ignore)
+	containers = append(append(containers, parts...), boxes...)
 	rd = Reading{Method: "generic", Containers: pathsOf(doc, containers)}
 
 	// The paths may name more elements than the vote's containers (siblings
@@ -119,10 +131,20 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 		picked[n] = true
 		parents[n.Parent] = true
 	}
+	boxed := map[*html.Node]bool{}
+	for _, n := range boxes {
+		boxed[n] = true
+	}
+	for _, n := range parts {
+		boxed[n] = true
+	}
 	var cb []block
-	var extra []bool
+	var extra, inBox []bool
 	for _, n := range resolve(doc, rd.Containers) {
 		bs := blocksOf(all, n, r.Ignore)
+		for range bs {
+			inBox = append(inBox, boxed[n])
+		}
 		story := false
 		if !picked[n] && parents[n.Parent] {
 			// A part of the story the vote missed stands next to the
@@ -157,7 +179,7 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	}
 	keep := map[string]bool{}
 	for i, b := range cb {
-		if !cfurn[i] && first <= i && i <= last && (voted[b.key] || extra[i] || readerBlock(b)) {
+		if !cfurn[i] && (first <= i && i <= last && (voted[b.key] || extra[i] || readerBlock(b)) || (inBox[i] || videoCaption(b.node)) && readerBlock(b)) {
 			keep[b.key] = true
 		}
 	}
@@ -181,6 +203,113 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	}
 	ps, _, _ = readBlocks(cb, skip, "generic vote", ex)
 	return ps, rd, all, note, nil
+}
+
+// besideBoxes are the boxes a reader reads with the story that stand next
+// to its containers, outside them: a <section> or an inset <aside> right
+// before or after a container (past empty elements and ad slots), of a
+// sentence or more, next to no links, and smaller than the story (a
+// summary with a closing date, a call-out); not a teaser card.
+func besideBoxes(containers []*html.Node, all []block, storyLen int, ignore []*regexp.Regexp) []*html.Node {
+	in := make(map[*html.Node]bool, len(containers))
+	for _, c := range containers {
+		in[c] = true
+	}
+	var out []*html.Node
+	for _, c := range containers {
+		for _, next := range []bool{false, true} {
+			s := flowSibling(c, next)
+			if s == nil || in[s] || s.DataAtom != atom.Section && s.DataAtom != atom.Aside || teaser(s) {
+				continue
+			}
+			size, linked, sentences := 0, 0, 0
+			for _, b := range blocksOf(all, s, ignore) {
+				size += len(b.text)
+				switch {
+				case b.links:
+					linked += len(b.text)
+				case len(strings.FieldsFunc(b.text, notWord)) >= 5:
+					sentences++
+				}
+			}
+			if sentences > 0 && 10*linked <= size && 2*size <= storyLen {
+				in[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// missedParts are the parts of a story split across sibling containers
+// (ads and promos between them) that the vote missed, wherever they stand:
+// Readability scores each part on its own and may keep only the largest.
+// From the outermost wrapper of each container that holds nothing else,
+// its siblings are walked past ads, promos and link lists; a sibling of
+// the same tag whose prose paragraphs sit in the same markup as the
+// container's kept ones (the same element path below it) and that is
+// prose next to no links is a part. A sibling of two prose paragraphs
+// or more that is not one ends the walk.
+func missedParts(containers []*html.Node, all []block, kept []bool, ignore []*regexp.Regexp) []*html.Node {
+	in := make(map[*html.Node]bool, len(containers))
+	for _, c := range containers {
+		in[c] = true
+	}
+	var out []*html.Node
+	for _, c := range containers {
+		w := c
+		for p := w.Parent; p != nil && p.Type == html.ElementNode && p.DataAtom != atom.Body && p.DataAtom != atom.Html && holdsOnly(p, w); p = p.Parent {
+			w = p
+		}
+		// The markup of the container's kept paragraphs, from w down.
+		shape := map[string]bool{}
+		for i, b := range all {
+			if kept[i] && b.node != nil && contains(w, b.node) && b.node != w {
+				shape[relPath(w, b.node)] = true
+			}
+		}
+		if len(shape) == 0 {
+			continue
+		}
+		for _, next := range []bool{false, true} {
+			for s := flowSibling(w, next); s != nil; s = flowSibling(s, next) {
+				if in[s] {
+					continue
+				}
+				size, text, paras, alike := 0, 0, 0, 0
+				for _, b := range blocksOf(all, s, ignore) {
+					size += len(b.text)
+					if b.links || len(b.text) < 80 {
+						continue
+					}
+					text += len(b.text)
+					paras++
+					if b.node != nil && shape[relPath(s, b.node)] {
+						alike++
+					}
+				}
+				if s.DataAtom == w.DataAtom && paras >= 2 && 2*alike >= paras && 10*text >= 9*size {
+					in[s] = true
+					out = append(out, s)
+					continue
+				}
+				if paras >= 2 {
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// relPath is n's element path below anc, anc's own step left out.
+func relPath(anc, n *html.Node) string {
+	var steps []string
+	for ; n != nil && n != anc; n = n.Parent {
+		steps = append(steps, step(n))
+	}
+	slices.Reverse(steps)
+	return strings.Join(steps, pathSep)
 }
 
 // readerBlock is a block that reads as text between the story's first and

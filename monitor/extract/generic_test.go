@@ -1,9 +1,15 @@
 package extract
 
 import (
+	"bytes"
+	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	readability "codeberg.org/readeck/go-readability/v2"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 func TestCombine(t *testing.T) {
@@ -40,5 +46,55 @@ func TestCombine(t *testing.T) {
 				t.Errorf("combine =\n%q\nwant\n%q", got, tt.want)
 			}
 		})
+	}
+}
+
+// storyParas are the story's paragraphs of testdata/split-parts.html: a
+// story in six sibling containers between ads, a related-coverage box and
+// a newsletter promo, the first holding six of its sixteen paragraphs.
+func storyParas(t *testing.T) (page []byte, paras []string) {
+	t.Helper()
+	page, err := os.ReadFile("testdata/split-parts.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := range doc.Descendants() {
+		if n.Type == html.ElementNode && n.DataAtom == atom.P && strings.Contains(attr(n, "class"), "evys1bk0") {
+			paras = append(paras, collapse(nodeText(n)))
+		}
+	}
+	if len(paras) != 16 {
+		t.Fatalf("split-parts.html: %d story paragraphs, want 16", len(paras))
+	}
+	return page, paras
+}
+
+// The page is of the shape that defeats a single-container choice:
+// Readability alone keeps under half of its story. (If a new Readability
+// read it whole, TestGeneric_StoryInSiblingContainers would prove nothing.)
+func TestSplitParts_ReadabilityKeepsOnePart(t *testing.T) {
+	page, paras := storyParas(t)
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parser := readability.NewParser()
+	art, err := parser.ParseDocument(doc, nil)
+	if err != nil || art.Node == nil {
+		t.Fatalf("readability: %v", err)
+	}
+	got := paragraphs(art.Node, nil)
+	kept := 0
+	for _, p := range paras {
+		if slices.Contains(got, p) {
+			kept++
+		}
+	}
+	if 2*kept >= len(paras) {
+		t.Errorf("Readability alone keeps %d of %d story paragraphs; the page must be one where it keeps under half", kept, len(paras))
 	}
 }

@@ -246,6 +246,9 @@ func furniture(bs []block) []bool {
 			continue
 		}
 		switch {
+		case strings.HasPrefix(b.text, BlockquotePrefix):
+			// A quotation's words (an embedded post whose text is mostly
+			// its links), not a link list.
 		case b.node != nil && linksDocument(b.node):
 			// An attached document's title: part of what the page says.
 		case docPaths != nil && b.node != nil && headingTags[b.node.DataAtom] && docPaths[elementPath(b.node)]:
@@ -261,7 +264,7 @@ func furniture(bs []block) []bool {
 			// around it, not a box of its own between two parts; and a
 			// call to action, not a promoted headline.
 			out[i] = i == 0 || i == len(bs)-1 || bs[i-1].links || bs[i+1].links ||
-				!sameParent(b, bs[i-1]) && !sameParent(b, bs[i+1]) || promoLine(b.text) ||
+				!flowNeighbor(b, bs[i-1]) && !flowNeighbor(b, bs[i+1]) || promoLine(b.text) ||
 				heading(bs[i-1]) // "Explore further", "Related": the link is what it announces
 		}
 	}
@@ -401,6 +404,20 @@ func heading(b block) bool { return b.node != nil && headingTags[b.node.DataAtom
 
 func sameParent(a, b block) bool {
 	return a.node != nil && b.node != nil && a.node.Parent == b.node.Parent
+}
+
+// flowNeighbor reports whether link paragraph b stands in the same flow as
+// block o: a sibling of it, or wrapped alone (a call-to-action box) in an
+// element that is.
+func flowNeighbor(b, o block) bool {
+	if sameParent(b, o) {
+		return true
+	}
+	if b.node == nil || o.node == nil {
+		return false
+	}
+	w := b.node.Parent
+	return w != nil && w.Type == html.ElementNode && onlyChild(w, b.node) && w.Parent == o.node.Parent
 }
 
 var headingTags = tagSet(atom.H2, atom.H3, atom.H4, atom.H5, atom.H6)

@@ -43,7 +43,7 @@ func replay(t *testing.T, name string, page []byte) {
 }
 
 func TestReading_ReplayIsExact(t *testing.T) {
-	for _, f := range []string{"testdata/page.html", "testdata/split-story.html"} {
+	for _, f := range []string{"testdata/page.html", "testdata/split-story.html", "testdata/split-parts.html"} {
 		page, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -242,6 +242,38 @@ func TestGeneric_StoryInSiblingSections(t *testing.T) {
 	for _, junk := range []string{"Advertisement", "Buy tickets"} {
 		if strings.Contains(text, junk) {
 			t.Errorf("ad text %q kept", junk)
+		}
+	}
+}
+
+// A story split across sibling containers, the largest under half of it,
+// with ads and promos between them (the shape of nytimes.com pages), is
+// read whole: every part, in order, and none of what stands between.
+// Before the missed parts were looked for (main 0a20434 and after) this
+// read the first part only, six paragraphs of sixteen.
+func TestGeneric_StoryInSiblingContainers(t *testing.T) {
+	page, err := os.ReadFile("testdata/split-parts.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := extract.Extract(extract.Page{URL: "https://www.example-courier.com/2019/11/17/us/levee-flood-river-town.html", Body: page}, extract.Rules{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, first := range []string{"The water came over the levee", "Mayor Dana Ruiz", "By dawn, volunteers", "“We knocked on every door", "The last major flood",
+		"Engineers with the Army Corps", "Residents had reported", "The county has asked", "At the shelter", "Maria Gonzalez, 72",
+		"Officials said they did not know", "The river is expected", "Schools will remain closed", "For many in the town",
+		"The town council will meet", "Correction: An earlier version"} {
+		if !slices.ContainsFunc(a.Paragraphs, func(p string) bool { return strings.HasPrefix(p, first) }) {
+			t.Errorf("story paragraph %q… missing", first)
+		}
+	}
+	if len(a.Paragraphs) != 16 {
+		t.Errorf("%d paragraphs, want the story's 16:\n%s", len(a.Paragraphs), strings.Join(a.Paragraphs, "\n"))
+	}
+	for _, junk := range []string{"Advertisement", "Flooding in the Midwest", "Why the levees keep failing", "The Morning Briefing", "More in U.S."} {
+		if strings.Contains(a.Text(), junk) {
+			t.Errorf("%q read as story", junk)
 		}
 	}
 }

@@ -1030,14 +1030,17 @@ func TestStability(t *testing.T) {
 	if falses > 0 {
 		t.Errorf("%d of %d furniture-only variants read as a change; want 0", falses, furn)
 	}
-	// The target is every edit found with exactly its words; 611
-	// of 621 are (REDLINE_STABILITY_ALL=1: 9 missed, boxes outside the
-	// reading and pages whose reading misses part of the story; 1 with
-	// extra words, a standfirst the story repeats). Until all are, this
-	// holds the share reached, so a regression fails.
-	const exactFloor = 0.98
-	if float64(exact) < exactFloor*float64(edits) {
-		t.Errorf("%d of %d article edits found with exactly their words (%d with extra words, %d missed); want all, and at least %.0f%% now", exact, edits, extra, missed, 100*exactFloor)
+	// The target is every edit found with exactly its words; 618
+	// of 621 are (REDLINE_STABILITY_ALL=1), and the three that are not are
+	// where the benchmark's ground truth holds what redline reads as
+	// furniture on purpose: a shop card's linked product title (its price
+	// and offer change on their own), a list of related links in the
+	// story's flow ("Profile: …", "Timeline of saga"), and a standfirst the
+	// story repeats as a paragraph, both copies edited and both read. This
+	// holds that count, in every sampling, so a regression fails.
+	const notExactCeiling = 3
+	if extra+missed > notExactCeiling {
+		t.Errorf("%d of %d article edits found with exactly their words (%d with extra words, %d missed); want at most %d not exact", exact, edits, extra, missed, notExactCeiling)
 	} else if exact != edits {
 		t.Logf("%d of %d article edits found with exactly their words (%d with extra words, %d missed); the target is all", exact, edits, extra, missed)
 	}
@@ -1310,14 +1313,11 @@ func TestStabilityGovUK(t *testing.T) {
 	if falseChange > 0 {
 		t.Errorf("%d of %d furniture-only versions read as a change; want 0", falseChange, furniture)
 	}
-	// The target is 0; 3 are missed today (a consultation's closing date
-	// in a box beside its description, which the generic reading never
-	// takes, and a page whose text Readability rebuilt, so its reading has
-	// no containers to follow). Until then this holds the count reached.
-	const missedCeiling = 3
+	// Every version whose text changed reads as changed: a box beside the
+	// description (a consultation's closing date) is read with it, and a
+	// story that repeats its attachment cards' text is read from containers.
+	const missedCeiling = 0
 	if missed > missedCeiling {
-		t.Errorf("%d of %d versions whose text changed read as unchanged; want 0, and at most %d now", missed, article, missedCeiling)
-	} else if missed > 0 {
-		t.Logf("%d of %d versions whose text changed read as unchanged; the target is 0", missed, article)
+		t.Errorf("%d of %d versions whose text changed read as unchanged; want at most %d", missed, article, missedCeiling)
 	}
 }

@@ -46,7 +46,6 @@ var counterWords = map[string]bool{
 var (
 	clockStampRE = regexp.MustCompile(`\b\d{1,2}[:.]\d{2}\b`)
 	isoDateRE    = regexp.MustCompile(`\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b`)
-	digitCapRE   = regexp.MustCompile(`(\d)(\p{Lu})`)
 	creditRE     = regexp.MustCompile(`(?i)^\(?(photo|photograph|image|picture|illustration|credit)s?(\s+by\b|\s*:|\s*credit\b)`)
 )
 
@@ -59,8 +58,13 @@ func stampText(s string) bool {
 	if len(s) > 160 {
 		return false
 	}
+	// Without a digit there is no number, date, time or count: only a
+	// credit can be a stamp. Most blocks end here, before any regexp.
+	if strings.IndexAny(s, "0123456789") < 0 && !mayBeCredit(s) {
+		return false
+	}
 	// "Nov. 20, 2019Updated: …": stamps run together in the markup.
-	words := strings.FieldsFunc(digitCapRE.ReplaceAllString(s, "$1 $2"), notWord)
+	words := strings.FieldsFunc(spaceDigitCaps(s), notWord)
 	if len(words) == 0 || len(words) > 16 {
 		return false
 	}
@@ -98,6 +102,41 @@ func stampText(s string) bool {
 		return false
 	}
 	return anchored && numbers > 0 || counted && names == 0
+}
+
+// mayBeCredit reports whether s may match creditRE: its first letter,
+// after an optional "(", starts one of the credit words (none of whose
+// first letters has a case fold outside ASCII).
+func mayBeCredit(s string) bool {
+	s = strings.TrimPrefix(s, "(")
+	return s != "" && strings.IndexByte("pPiIcC", s[0]) >= 0
+}
+
+// spaceDigitCaps puts a space between a digit and a capital letter right
+// after it ("2019Updated" becomes "2019 Updated"), as the regexp
+// `(\d)(\p{Lu})` replaced by "$1 $2" would, without one.
+func spaceDigitCaps(s string) string {
+	var b strings.Builder
+	done := 0 // s[:done] is written to b
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(s[i+1:]); !unicode.Is(unicode.Lu, r) {
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s) + 8)
+		}
+		b.WriteString(s[done : i+1])
+		b.WriteByte(' ')
+		done = i + 1
+	}
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
 }
 
 func isNumber(w string) bool {

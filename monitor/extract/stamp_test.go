@@ -1,6 +1,9 @@
 package extract
 
-import "testing"
+import (
+	"regexp"
+	"testing"
+)
 
 func TestStampText(t *testing.T) {
 	for _, c := range []struct {
@@ -25,6 +28,34 @@ func TestStampText(t *testing.T) {
 	} {
 		if got := stampText(c.s); got != c.want {
 			t.Errorf("stampText(%q) = %v, want %v", c.s, got, c.want)
+		}
+	}
+}
+
+// TestSpaceDigitCaps holds spaceDigitCaps to the regexp it replaces.
+func TestSpaceDigitCaps(t *testing.T) {
+	re := regexp.MustCompile(`(\d)(\p{Lu})`)
+	for _, s := range []string{
+		"", "1", "A1", "1A", "2019Updated: Nov. 20, 2019 1:35 a.m.", "1A2B3c4D", "12ÉTÉ 3é",
+		"9\xffA", "7Ǆ 8ǅ", "0Σ", "10 Downing", "a1b2C", "1", "x9",
+	} {
+		if got, want := spaceDigitCaps(s), re.ReplaceAllString(s, "$1 $2"); got != want {
+			t.Errorf("spaceDigitCaps(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestStampText_NoDigit: without a digit only a credit is a stamp, and
+// mayBeCredit lets every credit through.
+func TestStampText_NoDigit(t *testing.T) {
+	for _, s := range []string{"Photo by Kirk Irwin", "(Photos: AP)", "image credit Reuters", "Illustration: Jane Doe", "CREDITS: staff", "Pictures by Sam"} {
+		if !mayBeCredit(s) || !stampText(s) {
+			t.Errorf("stampText(%q) = false, want a credit", s)
+		}
+	}
+	for _, s := range []string{"Updated yesterday", "By Staff", "Monday"} {
+		if stampText(s) {
+			t.Errorf("stampText(%q) = true, want false: no number", s)
 		}
 	}
 }

@@ -183,6 +183,10 @@ func New(opt Options) *Client {
 	return c
 }
 
+// maxIdleConns bounds the idle connections kept for reuse, over all hosts:
+// room for a thousand hosts' next page.
+const maxIdleConns = 1024
+
 // newHTTPClient returns an http.Client whose every connection is made by
 // dial, under the connect timeout.
 func (c *Client) newHTTPClient(dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Client {
@@ -190,12 +194,16 @@ func (c *Client) newHTTPClient(dial func(ctx context.Context, network, addr stri
 	tr := &http.Transport{
 		// No proxy: through one, the Guard would judge the proxy's address
 		// instead of the site's, and the proxy would reach what it likes.
-		Proxy:                  nil,
-		DialContext:            dialWithTimeout(dial, opt.ConnectTimeout),
-		TLSHandshakeTimeout:    opt.TLSHandshakeTimeout,
-		ResponseHeaderTimeout:  opt.ResponseHeaderTimeout,
-		ExpectContinueTimeout:  time.Second,
-		MaxIdleConns:           100,
+		Proxy:                 nil,
+		DialContext:           dialWithTimeout(dial, opt.ConnectTimeout),
+		TLSHandshakeTimeout:   opt.TLSHandshakeTimeout,
+		ResponseHeaderTimeout: opt.ResponseHeaderTimeout,
+		ExpectContinueTimeout: time.Second,
+		// A monitor visits its hosts in turn: a pool smaller than the hosts
+		// it watches drops each host's connection before its next page,
+		// and every page pays a new connection. Idle connections still
+		// close after IdleConnTimeout.
+		MaxIdleConns:           maxIdleConns,
 		MaxIdleConnsPerHost:    4,
 		IdleConnTimeout:        90 * time.Second,
 		MaxResponseHeaderBytes: opt.MaxHeaderBytes,

@@ -317,3 +317,40 @@ func TestClient_ErrorType(t *testing.T) {
 		}
 	}
 }
+
+// TestClient_ReusesConnectionsAcrossManyHosts: a monitor visits its hosts
+// in turn; a second round over 150 hosts reuses the first round's
+// connections instead of dialing each host again.
+func TestClient_ReusesConnectionsAcrossManyHosts(t *testing.T) {
+	const hosts = 150
+	var dials atomic.Int64
+	var srvs []*httptest.Server
+	for range hosts {
+		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/robots.txt" {
+				http.NotFound(w, r)
+				return
+			}
+			fmt.Fprint(w, "<p>page</p>")
+		}))
+		srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				dials.Add(1)
+			}
+		}
+		srv.Start()
+		t.Cleanup(srv.Close)
+		srvs = append(srvs, srv)
+	}
+	c := fetch.New(fetch.Options{Guard: allowing(t, srvs...), HostRate: fetch.Unlimited, Robots: fetch.RobotsIgnore})
+	for round := range 2 {
+		for _, srv := range srvs {
+			if _, err := c.Get(t.Context(), fetch.Request{URL: srv.URL + "/page"}); err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+	}
+	if n := dials.Load(); n != hosts {
+		t.Errorf("%d connections for 2 rounds over %d hosts, want %d", n, hosts, hosts)
+	}
+}

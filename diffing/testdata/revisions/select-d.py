@@ -50,8 +50,9 @@ import os
 import re
 import sys
 
-CORPUS = "/work/shared/corpora/real-revisions/govuk-revisions.jsonl.gz"
 HERE = os.path.dirname(os.path.abspath(__file__))
+# the repository's copy of /work/shared/corpora/real-revisions/govuk-revisions.jsonl.gz
+CORPUS = os.path.join(HERE, "govuk-revisions.jsonl.gz")
 WINDOW = 8
 SMALL = 12
 CUES = [
