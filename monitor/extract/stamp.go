@@ -60,7 +60,7 @@ func stampText(s string) bool {
 	}
 	// Without a digit there is no number, date, time or count: only a
 	// credit can be a stamp. Most blocks end here, before any regexp.
-	if strings.IndexAny(s, "0123456789") < 0 && !mayBeCredit(s) {
+	if !strings.ContainsAny(s, "0123456789") && !mayBeCredit(s) {
 		return false
 	}
 	// "Nov. 20, 2019Updated: …": stamps run together in the markup.
