@@ -2,6 +2,7 @@ package diffing
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -109,5 +110,58 @@ func TestLineBefore(t *testing.T) {
 				t.Fatalf("lineBefore(%q, %d) = %d, want %d", text, pos, got, want)
 			}
 		}
+	}
+}
+
+// TestPrepare_SharedParagraphs: a version prepared after another, whose
+// paragraphs it takes where they are the same, is the version prepared
+// alone, whatever paragraphs were inserted, removed, edited, moved or
+// repeated; and a paragraph the two share is taken from the first (a
+// record altered in place shows it), not read again.
+func TestPrepare_SharedParagraphs(t *testing.T) {
+	seed := seedDoc(t)
+	rng := rand.New(rand.NewPCG(11, 12))
+	for range 300 {
+		old := Document{Title: seed.Title, Paragraphs: slices.Clone(seed.Paragraphs[:rng.IntN(len(seed.Paragraphs))])}
+		cur := Document{Title: seed.Title, Paragraphs: slices.Clone(old.Paragraphs)}
+		for range rng.IntN(6) {
+			i := rng.IntN(len(cur.Paragraphs) + 1)
+			switch rng.IntN(5) {
+			case 0:
+				cur.Paragraphs = slices.Insert(cur.Paragraphs, i, seed.Paragraphs[rng.IntN(len(seed.Paragraphs))])
+			case 1:
+				if i < len(cur.Paragraphs) {
+					cur.Paragraphs = slices.Delete(cur.Paragraphs, i, i+1)
+				}
+			case 2:
+				if i < len(cur.Paragraphs) {
+					cur.Paragraphs[i] = editSentence(cur.Paragraphs[i], rng.IntN(3))
+				}
+			case 3:
+				if i < len(cur.Paragraphs) {
+					cur.Paragraphs[i] = ""
+				}
+			default:
+				if i < len(cur.Paragraphs) {
+					p := cur.Paragraphs[i]
+					cur.Paragraphs = slices.Delete(cur.Paragraphs, i, i+1)
+					cur.Paragraphs = slices.Insert(cur.Paragraphs, rng.IntN(len(cur.Paragraphs)+1), p)
+				}
+			}
+		}
+		warm := newPrepCache(0, seedForTest)
+		prepare(old, warm)
+		if got, want := prepare(cur, warm), prepare(cur, newPrepCache(0, seedForTest)); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%d paragraphs after %d: a warm cache changed the prepared version", len(cur.Paragraphs), len(old.Paragraphs))
+		}
+	}
+	old := Document{Paragraphs: seed.Paragraphs[:6]}
+	cur := Document{Paragraphs: append([]string{"A new first paragraph."}, seed.Paragraphs[1:6]...)}
+	warm := newPrepCache(0, seedForTest)
+	prepare(old, warm)
+	want := prepare(cur, newPrepCache(0, seedForTest)).words
+	warm.paras[3].info.words += 1000
+	if got := prepare(cur, warm).words; got != want+1000 {
+		t.Fatalf("words = %d, want %d: the fourth paragraph was read again, not taken from the first version", got, want+1000)
 	}
 }
