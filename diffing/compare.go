@@ -226,8 +226,8 @@ func prepare(d Document, cache *prepCache) *version {
 		size += len(p)
 	}
 	// The first version's lines are kept for the second, which shares
-	// most of them.
-	first := cache.lines == nil
+	// most of them (when the cache is shared by the two).
+	first := cache.shared && cache.lines == nil
 	var ends []int
 	v.text, ends = normalizeLinesReusing(d.Paragraphs, size, cache.lines, first)
 	if first && ends != nil {
