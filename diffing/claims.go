@@ -38,6 +38,8 @@ func Negations(s string) []string {
 			i++
 		case f == "no" && i+2 < len(ws) && comparatives.has(fold(ws[i+1])) && fold(ws[i+2]) == "than":
 			i += 2 // "no earlier than 25 December": a bound of a figure, not a negation
+		case ws[i] == "No" && i+1 < len(ws) && ws[i+1][0] >= '0' && ws[i+1][0] <= '9':
+			// "SR2021 No 11", "No 10 Downing Street": the number sign.
 		case f == "not" && i+1 < len(ws) && (fold(ws[i+1]) == "only" ||
 			fold(ws[i+1]) == "limited" && (i > 0 && fold(ws[i-1]) == "but" || i > 1 && fold(ws[i-2]) == "but")):
 			// "not only … but also", "including but (is) not limited to": no
@@ -94,8 +96,8 @@ func entities(s string, known func(string) bool) []string {
 		if r.first && len(r.words) == 1 && !r.poss && (known == nil || !known(r.words[0])) {
 			continue
 		}
-		if calendarOnly(r.words) {
-			continue // "March", "Jan.": part of a date, which Figures reports
+		if calendarOnly(r.words) || documentPart(r.words) {
+			continue // "March", "Jan.": part of a date, which Figures reports; "Annex A"
 		}
 		out = append(out, strings.Join(r.words, " "))
 	}
@@ -104,16 +106,18 @@ func entities(s string, known func(string) bool) []string {
 
 var weekdays = set("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-// calendarOnly reports whether every word is a month, a weekday or a
-// time zone written in capitals ("CET" → "CEST": the time's, not a
-// name), or places the date in its month ("End of November").
+// calendarOnly reports whether every word is a month, a weekday, a time
+// zone or a file's unit or format written in capitals ("CET" → "CEST":
+// the time's, not a name; "MB", "PDF"), or places the date in its month
+// ("End of November").
 func calendarOnly(ws []string) bool {
 	dated := false
 	for _, w := range ws {
 		lw := strings.ToLower(strings.TrimSuffix(w, "."))
 		lw = strings.TrimPrefix(lw, "mid-")
 		switch {
-		case months.has(lw) || weekdays.has(lw) || timeZones.has(lw) && strings.ToUpper(w) == w:
+		case months.has(lw) || weekdays.has(lw) || timeZones.has(lw) && strings.ToUpper(w) == w ||
+			fileUnits.has(lw) && strings.ToUpper(w) == w:
 			dated = true
 		case !calendarParts.has(lw):
 			return false
@@ -121,6 +125,29 @@ func calendarOnly(ws []string) bool {
 	}
 	return dated
 }
+
+// documentPart reports whether a run names a part of a document ("Annex
+// A", "Appendix 2", "Part IV"), no person, place or organisation.
+func documentPart(ws []string) bool {
+	if len(ws) != 2 || !documentParts.has(ws[0]) || len(ws[1]) > 4 {
+		return false
+	}
+	for _, c := range []byte(ws[1]) {
+		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+var documentParts = set("Annex", "Appendix", "Table", "Figure", "Part", "Section", "Chapter", "Schedule", "Article",
+	"Clause", "Paragraph", "Chart", "Box", "Exhibit", "Tab", "Step", "Stage", "Phase", "Option", "Tier", "Level", "Lot")
+
+// fileUnits are the sizes and formats an attachment's line gives ("PDF,
+// 1.17 MB, 68 pages" → "HTML"; "992 KB" → "1.02 MB"): written in
+// capitals, they name no one.
+var fileUnits = set("kb", "mb", "gb", "tb", "pdf", "html", "csv", "odt", "ods", "odp", "xls", "xlsx", "doc",
+	"docx", "ppt", "pptx", "rtf", "txt", "zip", "xml", "json", "epub", "mp3", "mp4", "jpg", "jpeg", "png")
 
 // calendarParts place a date within a month ("Mid September", "End of
 // November"): with a month, they are the date's, which Figures reports.

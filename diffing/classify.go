@@ -740,7 +740,10 @@ func negationsInClauses(ops []Op) bool {
 			continue
 		}
 		ws := words(op.Text)
-		if len(ws) >= clauseWords {
+		if len(ws) >= clauseWords || len(ws) >= 3 && conditionals.has(fold(ws[0])) {
+			// A clause of its own, or a condition set before or after
+			// the claim ("I urge you all, if you haven't yet, to
+			// register"): it turns no claim round.
 			continue
 		}
 		for _, w := range ws {
@@ -794,6 +797,9 @@ func negationAsPrefix(gone, added []string, s, t string, ops []Op) bool {
 	}
 	return prefixed >= len(nots)
 }
+
+// conditionals open a condition added or dropped whole.
+var conditionals = set("if", "unless", "whether")
 
 // clauseWords is the fewest words of an edited run read as a clause of
 // its own.

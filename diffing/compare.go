@@ -499,7 +499,7 @@ func Compare(old, cur Document) *ChangeSet {
 		for k < len(b.sents) && al.newTo[k] < 0 && b.sents[k].para == b.sents[j].para {
 			k++
 		}
-		add(float64(j), runChange(b.sents[j:k], SentenceAdded, QuoteAdded, false))
+		add(float64(j), headlineEcho(runChange(b.sents[j:k], SentenceAdded, QuoteAdded, false), a.title, b.title))
 		j = k
 	}
 	// A removal is placed after the new position of the nearest preceding
@@ -515,7 +515,7 @@ func Compare(old, cur Document) *ChangeSet {
 		for k < len(a.sents) && al.oldTo[k] < 0 && a.sents[k].para == a.sents[i].para {
 			k++
 		}
-		add(prevNew+0.5, runChange(a.sents[i:k], SentenceRemoved, QuoteRemoved, true))
+		add(prevNew+0.5, headlineEcho(runChange(a.sents[i:k], SentenceRemoved, QuoteRemoved, true), a.title, b.title))
 		i = k
 	}
 

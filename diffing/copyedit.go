@@ -1,6 +1,7 @@
 package diffing
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -102,25 +103,78 @@ func linkTarget(t string) bool {
 }
 
 // appendWordsKey writes the copy-edit key of each word of s to b.
-func appendWordsKey(b *strings.Builder, s string) {
+func appendWordsKey(b *strings.Builder, s string) { appendWordsKeyAs(b, s, false) }
+
+// appendWordsKeyAs is appendWordsKey; with asAcronyms, a name an acronym
+// in brackets defines is written as the acronym, where the name begins,
+// rather than the acronym left out.
+func appendWordsKeyAs(b *strings.Builder, s string, asAcronyms bool) {
 	toks := tokenize(s)
+	var skip map[int]bool // asAcronyms: the defined names' words
+	var acronymAt map[int]string
+	if asAcronyms {
+		for k, t := range toks {
+			if t.kind != tokWord || !bracketed(s, t) {
+				continue
+			}
+			first, last := acronymName(s, toks, k)
+			if first < 0 {
+				continue
+			}
+			if skip == nil {
+				skip, acronymAt = map[int]bool{}, map[int]string{}
+			}
+			acronymAt[first] = fold(s[t.start:t.end])
+			for j := first; j <= last; j++ {
+				w := s[toks[j].start:toks[j].end]
+				if toks[j].kind == tokWord && (startsUpper(w) || connectors.has(w) || acronymLinks.has(w)) {
+					skip[j] = true
+				}
+			}
+			skip[k] = true
+		}
+	}
+	var buf [64]string
+	units := buf[:0] // the key's words, written once repeats are dropped
 	for k, t := range toks {
 		if t.kind != tokWord {
 			continue
 		}
+		if a, ok := acronymAt[k]; ok {
+			units = append(units, a)
+		}
 		w := fold(s[t.start:t.end])
-		if articles.has(w) || listLabel(s, int(t.start), int(t.end)) || definedAcronym(s, toks, k) {
+		if skip[k] || articles.has(w) || listLabel(s, int(t.start), int(t.end)) || !asAcronyms && definedAcronym(s, toks, k) {
 			continue
 		}
 		w = plainWord(w)
 		if !hasHyphen(w) {
-			b.WriteString(spellingKey(expandContraction(w)))
+			units = append(units, spellingKey(expandContraction(w)))
 			continue
 		}
 		for _, p := range strings.FieldsFunc(w, isHyphen) {
-			b.WriteString(spellingKey(expandContraction(p)))
+			units = append(units, spellingKey(expandContraction(p)))
 		}
 	}
+	for _, u := range dropRepeats(units) {
+		b.WriteString(u)
+	}
+}
+
+// dropRepeats drops a run of one to three words typed twice in a row
+// ("the review of review of commercial" → "review of commercial"): a
+// stutter of the keys, which a copy-edit removes.
+func dropRepeats(us []string) []string {
+	for n := 3; n >= 1; n-- {
+		for i := 0; i+2*n <= len(us); {
+			if slices.Equal(us[i:i+n], us[i+n:i+2*n]) {
+				us = slices.Delete(us, i+n, i+2*n)
+				continue
+			}
+			i++
+		}
+	}
+	return us
 }
 
 // definedAcronym reports whether toks[k] is an acronym in brackets that
@@ -132,9 +186,20 @@ func appendWordsKey(b *strings.Builder, s string) {
 // those words (connectives skipped): "(JD)" after "Senator Jane Doe"
 // is, "(CEO)" is not.
 func definedAcronym(s string, toks []token, k int) bool {
+	first, _ := acronymName(s, toks, k)
+	return first >= 0
+}
+
+// acronymName is definedAcronym's reading: the index of the first word of
+// the name the acronym at toks[k] abbreviates, and the last index of the
+// words it spans before the acronym's bracket (-1, 0 when it abbreviates
+// none). Words between them that match no letter ("Bill" in
+// "Infrastructure Bill (PSTI)") are not the acronym's: the key keeps
+// them.
+func acronymName(s string, toks []token, k int) (first, last int) {
 	t := toks[k]
 	if t.end-t.start < 2 || !bracketed(s, t) {
-		return false
+		return -1, 0
 	}
 	// The acronym's capitals ("DfE": D, E); its small letters stand for
 	// the small words the initials skip.
@@ -144,26 +209,27 @@ func definedAcronym(s string, toks []token, k int) bool {
 		switch {
 		case c >= 'A' && c <= 'Z':
 			if len(acr) == len(caps) {
-				return false
+				return -1, 0
 			}
 			acr = append(acr, c)
 		case c < 'a' || c > 'z':
-			return false
+			return -1, 0
 		}
 	}
 	if len(acr) < 2 || s[t.start] < 'A' || s[t.start] > 'Z' {
-		return false
+		return -1, 0
 	}
-	// The initials of the name before "(", read backwards.
-	var initials []byte
-	for j := k - 2; j >= 0 && len(initials) < 2*len(acr)+2; j-- {
+	// The initials of the name before "(", read backwards: acr, read
+	// backwards, must be a subsequence of them.
+	n, seen := len(acr)-1, 0
+	first, last = -1, -1
+	for j := k - 2; j >= 0 && n >= 0 && seen < 2*len(acr)+2; j-- {
 		u := toks[j]
-		switch u.kind {
-		case tokSpace:
+		if u.kind == tokSpace {
 			continue
-		case tokPunct:
-			j = -1 // punctuation ends the name
-			continue
+		}
+		if u.kind == tokPunct {
+			break // punctuation ends the name
 		}
 		w := s[u.start:u.end]
 		if connectors.has(w) || acronymLinks.has(w) {
@@ -172,16 +238,19 @@ func definedAcronym(s string, toks []token, k int) bool {
 		if w[0] < 'A' || w[0] > 'Z' {
 			break
 		}
-		initials = append(initials, w[0])
-	}
-	// acr, read backwards, is a subsequence of initials.
-	n := len(acr) - 1
-	for _, c := range initials {
-		if n >= 0 && acr[n] == c {
+		seen++
+		if acr[n] == w[0] {
 			n--
+			first = j
+			if last < 0 {
+				last = j
+			}
 		}
 	}
-	return n < 0
+	if n >= 0 {
+		return -1, 0
+	}
+	return first, last
 }
 
 // bracketed reports whether the token t of s stands alone in brackets.
@@ -211,7 +280,33 @@ func isHyphen(r rune) bool { return r == '-' || r == '‐' || r == '‑' }
 // copyEditOnly reports whether x and y, which differ, say the same
 // words once copy-editing is set aside.
 func copyEditOnly(x, y string) bool {
-	return x != y && copyEditKey(x) == copyEditKey(y)
+	if x == y {
+		return false
+	}
+	if copyEditKey(x) == copyEditKey(y) {
+		return true
+	}
+	// A name defined by its acronym written as the acronym alone
+	// ("the Trade and Cooperation Agreement (TCA) agreement" → "the TCA
+	// agreement"): compared with every defined name read as its acronym.
+	return (strings.Contains(x, "(") || strings.Contains(y, "(")) && acronymKey(x) == acronymKey(y)
+}
+
+// acronymKey is copyEditKey with each name that an acronym in brackets
+// defines read as the acronym alone.
+func acronymKey(s string) string {
+	var b strings.Builder
+	s = stripLinkTargets(trimListTail(s))
+	at := 0
+	for _, sp := range figureSpans(s) {
+		appendWordsKeyAs(&b, s[at:sp.Start], true)
+		b.WriteString("\x00")
+		b.WriteString(figureKey(s[sp.Start:sp.End]))
+		b.WriteString("\x00")
+		at = sp.End
+	}
+	appendWordsKeyAs(&b, s[at:], true)
+	return b.String()
 }
 
 // copyEditOps reports whether the edit ops, turning x into y, only
@@ -219,10 +314,61 @@ func copyEditOnly(x, y string) bool {
 // "a", the commonest small edit), is one without reading either text's
 // figures; other edits are judged on their keys.
 func copyEditOps(ops []Op, x, y string) bool {
-	if articlesOnly(ops) {
+	if articlesOnly(ops) || initialsOnly(ops) {
 		return true
 	}
 	return mayBeCopyEdit(ops) && copyEditOnly(x, y)
+}
+
+// initialsOnly reports whether every edit of ops writes a run of
+// capitalized words as their initials, or initials out in full: "Her
+// Majesty’s Prison and Probation Service" → "HM Prison and Probation
+// Service". Each edit replaces one word in capitals by words whose
+// initials, small words aside, are its letters.
+func initialsOnly(ops []Op) bool {
+	edits := 0
+	for k := 0; k < len(ops); k++ {
+		if ops[k].Op == OpEqual {
+			continue
+		}
+		if k+1 == len(ops) || ops[k+1].Op == OpEqual || ops[k+1].Op == ops[k].Op {
+			return false
+		}
+		a, b := strings.TrimSpace(ops[k].Text), strings.TrimSpace(ops[k+1].Text)
+		if !initialsOf(a, b) && !initialsOf(b, a) {
+			return false
+		}
+		edits++
+		k++
+	}
+	return edits > 0
+}
+
+// initialsOf reports whether acr, one word in capitals, is the initials of
+// the capitalized words of name ("HM", "Her Majesty’s").
+func initialsOf(acr, name string) bool {
+	if len(acr) < 2 || len(acr) > 8 || strings.ContainsRune(acr, ' ') {
+		return false
+	}
+	if a, ok := strings.CutSuffix(acr, "s"); ok && len(a) >= 2 && strings.HasSuffix(name, "s") {
+		acr = a // a plural: "Public Reviews", "PRs"
+	}
+	for i := 0; i < len(acr); i++ {
+		if acr[i] < 'A' || acr[i] > 'Z' {
+			return false
+		}
+	}
+	n := 0
+	for _, w := range strings.Fields(name) {
+		if connectors.has(w) || acronymLinks.has(w) {
+			continue
+		}
+		if n == len(acr) || w[0] != acr[n] {
+			return false
+		}
+		n++
+	}
+	return n == len(acr)
 }
 
 // articlesOnly reports whether every word the ops insert or delete is an
@@ -279,9 +425,14 @@ func figureishWord(s string, first bool) bool {
 // ("the" → "a") fail it without a figure scan of either sentence.
 func mayBeCopyEdit(ops []Op) bool {
 	var count [256]int
-	for _, op := range ops {
+	for k, op := range ops {
 		if op.Op == OpEqual {
 			continue
+		}
+		if strings.ContainsAny(op.Text, "()") || repeatsNeighbour(ops, k) {
+			// A name defined by its acronym, or no longer; words typed
+			// twice, or once more: only the keys can tell.
+			return true
 		}
 		d := 1
 		if op.Op == OpInsert {
@@ -314,6 +465,29 @@ func mayBeCopyEdit(ops []Op) bool {
 		}
 	}
 	return count == [256]int{}
+}
+
+// repeatsNeighbour reports whether the words ops[k] deletes or inserts
+// are those that follow it or precede it ("review of [review of]
+// commercial"), as words typed twice.
+func repeatsNeighbour(ops []Op, k int) bool {
+	w := strings.TrimSpace(ops[k].Text)
+	if w == "" {
+		return false
+	}
+	if k+1 < len(ops) && ops[k+1].Op == OpEqual {
+		next := strings.TrimLeft(ops[k+1].Text, " ")
+		if len(next) >= len(w) && strings.EqualFold(next[:len(w)], w) && (len(next) == len(w) || !isWordByte(next[len(w)])) {
+			return true
+		}
+	}
+	if k > 0 && ops[k-1].Op == OpEqual {
+		prev := strings.TrimRight(ops[k-1].Text, " ")
+		if len(prev) >= len(w) && strings.EqualFold(prev[len(prev)-len(w):], w) && (len(prev) == len(w) || !isWordByte(prev[len(prev)-len(w)-1])) {
+			return true
+		}
+	}
+	return false
 }
 
 // figureish reports whether a folded word may be part of a figure, so
@@ -525,7 +699,17 @@ func appendJoins(out []paraJoin, v, w *version, uv, uw []int, split bool) []para
 			for m := j + 1; strings.HasPrefix(k, acc) && len(acc) < len(k); m++ {
 				next, ok := keys[m]
 				if !ok {
-					break
+					// A table's cell split over rows: the parts may have
+					// a paragraph the other version still has between
+					// them (a figure's cell), one or two.
+					if next, ok = keys[m+1]; ok {
+						m++
+					} else if next, ok = keys[m+2]; ok {
+						m += 2
+					}
+					if !ok || m >= len(w.paras) || !strings.HasPrefix(k, acc+next) {
+						break
+					}
 				}
 				acc += next
 				if acc == k {
@@ -640,4 +824,47 @@ func slipsOnly(ops []Op) bool {
 		k++
 	}
 	return slips > 0
+}
+
+// headlineEcho makes a sentence added or removed that only repeats the
+// headline (real: "UK CUTS OFF EXPORT FINANCE SUPPORT TO RUSSIA AND
+// BELARUS" dropped from the top of the body under that headline) one
+// cosmetic change: page furniture, not a claim of the story.
+func headlineEcho(c Change, titles ...string) Change {
+	text := c.Before + c.After // one of them is empty
+	for _, t := range titles {
+		// Length and first letters first: most added sentences are no
+		// headline, and keys cost allocations.
+		if t == "" || len(text) < len(t)*3/4 || len(text) > len(t)*4/3+4 || !sameStart(text, t, 8) {
+			continue
+		}
+		if k := wordsKey(t); k != "" && wordsKey(text) == k {
+			c.Kinds, c.Figures, c.Quotes, c.Speaker = []Kind{Cosmetic}, nil, nil, ""
+			c.Notes = append(c.Notes, "headline repeated in the body")
+			return c
+		}
+	}
+	return c
+}
+
+// sameStart reports whether the first n letters and digits of x and y
+// are the same, case aside.
+func sameStart(x, y string, n int) bool {
+	i, j := 0, 0
+	for ; n > 0; n-- {
+		for i < len(x) && !isWordByte(x[i]) {
+			i++
+		}
+		for j < len(y) && !isWordByte(y[j]) {
+			j++
+		}
+		if i == len(x) || j == len(y) {
+			return i == len(x) && j == len(y)
+		}
+		if x[i]|0x20 != y[j]|0x20 {
+			return false
+		}
+		i, j = i+1, j+1
+	}
+	return true
 }

@@ -25,12 +25,80 @@ func TestCopyEditOps(t *testing.T) {
 		{"The Product Security and Telecommunications Infrastructure (PSTI) Bill passed.", "The Product Security and Telecommunications Infrastructure Bill (PSTI) passed.", true},
 		{"The Infrastructure (PSTI) Bill passed.", "The Infrastructure Bill (PSTI) passed.", false}, // PSTI abbreviates no name here
 		{"Jane Doe (CEO) said so.", "Jane Doe said so.", false},
+		{"The review of review of pet food.", "The review of pet food.", true},
+		{"He had had enough.", "He had enough.", true},
+		{"Her Majesty’s Prison and Probation Service said.", "HM Prison and Probation Service said.", true},
+		{"Boris Johnson said.", "BJ said.", true},
+		{"Her Majesty’s Prison said.", "HMT Prison said.", false},
+		{"The review of pet food.", "The review of cat food.", false},
+		{"It backs the Trade and Cooperation Agreement (TCA) agreement.", "It backs the TCA agreement.", true},
+		{"It backs the Trade and Cooperation Agreement (TCA) agreement.", "It backs the EEA agreement.", false},
+		{"It backs the Trade and Cooperation Agreement agreement.", "It backs the TCA agreement.", true}, // its initials
 		{"Read {ETSI EN 303 645](https://www.etsi.org/en_303645v020101p.pdf) now.", "Read ETSI EN 303 645 now.", true},
 		{"Read [the guide](https://www.gov.uk/guide) now.", "Read [the new guide](https://www.gov.uk/guide) now.", false},
 	}
 	for _, tc := range cases {
 		if got := copyEditOps(WordDiff(tc.x, tc.y), tc.x, tc.y); got != tc.want {
 			t.Errorf("copyEditOps(%q → %q) = %v, want %v", tc.x, tc.y, got, tc.want)
+		}
+	}
+}
+
+// TestNamesWrittenAnotherWay checks the rules that read two names as one
+// (a place's adjective, a slip in a name that is no person's, initials)
+// and their limits: given names one letter apart, persons respelled,
+// initials that spell something else.
+func TestNamesWrittenAnotherWay(t *testing.T) {
+	demonyms := []struct {
+		x, y string
+		want bool
+	}{
+		{"Ukrainian", "Ukraine", true}, {"Nigerian", "Nigeria", true}, {"Mexican", "Mexico", true},
+		{"Italian", "Italy", true}, {"Brazilian", "Brazil", true},
+		{"Julian", "Julia", false}, {"Adrian", "Adriana", false}, {"Russian", "Ukraine", false},
+	}
+	for _, tc := range demonyms {
+		if got := demonym(tc.x, tc.y); got != tc.want {
+			t.Errorf("demonym(%q, %q) = %v, want %v", tc.x, tc.y, got, tc.want)
+		}
+	}
+	respellings := []struct {
+		x, y string
+		want bool
+	}{
+		{"Lithunia", "Lithuania", true}, {"Bexit", "Brexit", true},
+		{"Mathew Rycroft", "Matthew Rycroft", false}, // a person's name corrected stays an entity change
+		{"East Lothian", "Midlothian", false}, {"Iran", "Iraq", false}, {"Gambia", "Zambia", false},
+		{"Russia", "Prussia", false}, {"Derby", "Derry", false}, // another place, a letter changed or put first
+	}
+	for _, tc := range respellings {
+		if got := respelled(tc.x, tc.y); got != tc.want {
+			t.Errorf("respelled(%q, %q) = %v, want %v", tc.x, tc.y, got, tc.want)
+		}
+	}
+	initials := []struct {
+		acr, name string
+		want      bool
+	}{
+		{"HM", "Her Majesty’s", true}, {"DWP", "Department for Work and Pensions", true},
+		{"PRs", "Public Reviews", true}, {"UK", "Her Majesty’s", false}, {"HMT", "Her Majesty’s", false},
+		{"Hm", "Her Majesty’s", false},
+	}
+	for _, tc := range initials {
+		if got := initialsOf(tc.acr, tc.name); got != tc.want {
+			t.Errorf("initialsOf(%q, %q) = %v, want %v", tc.acr, tc.name, got, tc.want)
+		}
+	}
+	slips := []struct {
+		d, i string
+		want bool
+	}{
+		{"tp", "up", true}, {"thw", "the", true},
+		{"km", "kg", false}, {"CET", "CEST", false}, {"now", "not", false}, {"tw", "two", false},
+	}
+	for _, tc := range slips {
+		if got := nonWordSlip(tc.d, tc.i); got != tc.want {
+			t.Errorf("nonWordSlip(%q, %q) = %v, want %v", tc.d, tc.i, got, tc.want)
 		}
 	}
 }

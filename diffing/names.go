@@ -648,9 +648,11 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 	}
 	gone, added = keep(gone, y, ly), keep(added, x, lx)
 	// Initials spelt out, or a name shortened to them: "UKG" → "UK
-	// Government" names no one new.
+	// Government", "Public Reviews" → "PRs" names no one new.
 	for i := 0; i < len(gone); i++ {
-		k := slices.IndexFunc(added, func(a string) bool { return abbreviates(gone[i], a) || abbreviates(a, gone[i]) })
+		k := slices.IndexFunc(added, func(a string) bool {
+			return abbreviates(gone[i], a) || abbreviates(a, gone[i]) || initialsOf(gone[i], a) || initialsOf(a, gone[i])
+		})
 		if k >= 0 {
 			added = slices.Delete(slices.Clone(added), k, k+1)
 			gone = slices.Delete(slices.Clone(gone), i, i+1)
@@ -679,8 +681,8 @@ func dropSameNames(gone, added []string, x, y string) ([]string, []string) {
 }
 
 // respelled reports whether the names x and y differ by a slip in one
-// word (one letter added, dropped, changed or two swapped, in words of
-// four letters or more) and neither reads as a person's name.
+// word (one letter added or dropped inside it) and neither reads as a
+// person's name.
 func respelled(x, y string) bool {
 	if d := len(x) - len(y); d > 4 || d < -4 || strings.Count(x, " ") != strings.Count(y, " ") {
 		return false // more than one letter apart, or not as many words: no fields to split
@@ -694,8 +696,12 @@ func respelled(x, y string) bool {
 		if wx[i] == wy[i] {
 			continue
 		}
+		// A letter dropped or added inside a word of five letters or
+		// more: "Iran" → "Iraq", "Gambia" → "Zambia" (a letter changed)
+		// and "Russia" → "Prussia" (one put first) are other places.
 		rx, ry := []rune(wx[i]), []rune(wy[i])
-		if len(rx) < 4 || len(ry) < 4 || hasDigit(wx[i]) || hasDigit(wy[i]) || editDistance(rx, ry) > 1 {
+		if min(len(rx), len(ry)) < 5 || len(rx)-len(ry) != 1 && len(ry)-len(rx) != 1 || rx[0] != ry[0] ||
+			hasDigit(wx[i]) || hasDigit(wy[i]) || editDistance(rx, ry) > 1 {
 			return false
 		}
 		slips++
@@ -720,6 +726,9 @@ func demonym(x, y string) bool {
 	}
 	if len(y) >= 6 && strings.HasSuffix(y, "ia") && x == y+"n" {
 		return true
+	}
+	if stem, ok := strings.CutSuffix(y, "y"); ok && len(stem) >= 4 && x == stem+"ian" {
+		return true // "Italy", "Italian"
 	}
 	n := 0
 	for n < len(x) && n < len(y) && x[n] == y[n] {

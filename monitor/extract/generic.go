@@ -177,9 +177,20 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 			last = i
 		}
 	}
+	// Attached documents' titles after the story's last paragraph (a
+	// "Documents" section) are what the page says it publishes.
+	var docPaths map[string]bool
+	for i, b := range cb {
+		if i > last && last >= 0 && b.links && b.node != nil && headingTags[b.node.DataAtom] && linksDocument(b.node) {
+			if docPaths == nil {
+				docPaths = map[string]bool{}
+			}
+			docPaths[elementPath(b.node)] = true
+		}
+	}
 	keep := map[string]bool{}
 	for i, b := range cb {
-		if !cfurn[i] && (first <= i && i <= last && (voted[b.key] || extra[i] || readerBlock(b)) || (inBox[i] || videoCaption(b.node)) && readerBlock(b)) {
+		if !cfurn[i] && (first <= i && i <= last && (voted[b.key] || extra[i] || readerBlock(b)) || (inBox[i] || videoCaption(b.node)) && readerBlock(b) || i > last && last >= 0 && attachmentTitle(b, docPaths)) {
 			keep[b.key] = true
 		}
 	}
@@ -310,6 +321,15 @@ func relPath(anc, n *html.Node) string {
 	}
 	slices.Reverse(steps)
 	return strings.Join(steps, pathSep)
+}
+
+// attachmentTitle is a link to an attached document, or a heading of the
+// same kind as a document's linked title (an HTML publication's).
+func attachmentTitle(b block, docPaths map[string]bool) bool {
+	if !b.links || b.node == nil {
+		return false
+	}
+	return linksDocument(b.node) || headingTags[b.node.DataAtom] && docPaths[elementPath(b.node)]
 }
 
 // readerBlock is a block that reads as text between the story's first and

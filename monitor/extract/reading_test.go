@@ -536,3 +536,101 @@ func TestReading_TemplateReplayIsExact(t *testing.T) {
 		t.Errorf("only %d of %d pages were read by a template and replayed", replayed, len(pages))
 	}
 }
+
+// Text a reader reads in the story's flow though its markup looks like
+// furniture is read, and what is furniture stays out: each case puts one
+// element between the story's paragraphs.
+func TestGeneric_ReadsInsetsNotFurniture(t *testing.T) {
+	paras := func(ps []string) string { return "<p>" + strings.Join(ps, "</p>\n<p>") + "</p>\n" }
+	tests := []struct {
+		name, between, want, not string
+	}{
+		{"pull quote in a float, an ad slot after it",
+			`<div class="float-right"><aside><q>The water came up the wall in minutes</q></aside></div><div class="ad-slot"></div>`,
+			"The water came up the wall in minutes", ""},
+		{"teaser card aside",
+			`<aside class="inset"><a href="/other"><h6>Flood insurance is about to cost more</h6></a><p>Millions of homeowners will pay more from April on.</p><a href="/other">Read more</a></aside>`,
+			"", "Flood insurance is about to cost more"},
+		{"embedded post, mostly links",
+			`<blockquote class="embedded-post"><p>Levee vote tonight <a href="https://t.co/x1">https://t.co/x1</a> by <a href="/u">@council</a> <a href="https://t.co/x2">pic.example.com/x2</a></p></blockquote>`,
+			"pic.example.com/x2", ""},
+		{"affiliate disclaimer in an ad-named box",
+			`<div class="ad-disclaimer-container"><p><em>Disclosure: We earn a commission from links on this page.</em> <a href="/about">More.</a></p></div>`,
+			"We earn a commission from links on this page", ""},
+		{"a video's caption",
+			`<p class="media"><span class="embedded video" data-vid="1"></span></p><div class="embeddedMediaCaption"><div><p>Body camera video shows crews stacking sandbags along the east levee on Friday night.</p></div></div>`,
+			"Body camera video shows crews stacking sandbags", ""},
+		{"a photo's caption",
+			`<figure><img src="/levee.jpg"><div class="image-caption"><p>Sandbags stacked along the east levee on a grey morning in the valley.</p></div></figure>`,
+			"", "Sandbags stacked along the east levee"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page := `<html><body><nav><a href="/">Home</a></nav><article><h1>Levee vote</h1>` + paras(levee[:2]) + tt.between + paras(levee[2:]) + `</article><footer><p>Copyright The Courier</p></footer></body></html>`
+			a := extractHTML(t, page, extract.Rules{})
+			if tt.want != "" && !strings.Contains(a.Text(), tt.want) {
+				t.Errorf("%q not read; got\n%s", tt.want, a.Text())
+			}
+			if tt.not != "" && strings.Contains(a.Text(), tt.not) {
+				t.Errorf("%q read as story; got\n%s", tt.not, a.Text())
+			}
+			for _, p := range levee {
+				if !slices.Contains(a.Paragraphs, p) {
+					t.Errorf("story paragraph %q lost; got\n%s", p, a.Text())
+				}
+			}
+		})
+	}
+}
+
+// A box of a few sentences right beside the story's container (a
+// consultation's summary with its closing date) is read with it, and a
+// call to action boxed alone in the story's flow is read too: the next
+// version, read from the anchor, reads a moved date and a new link.
+func TestGeneric_ReadsBoxBesideStory(t *testing.T) {
+	page := func(closes, cta string) string {
+		return `<html><body><main><div class="metadata"><p>Published 1 June 2022</p></div><div class="column">` +
+			`<section class="banner" aria-label="Notice"><h2>Summary</h2><p>Proposes an approval scheme for the repairs of the east levee.</p>` +
+			`<p>This consultation closes at 11:45pm on ` + closes + `</p></section>` +
+			`<div class="description"><h2>Consultation description</h2><p>` + strings.Join(levee, "</p><p>") + `</p>` + cta + `</div>` +
+			`<div class="ways-to-respond"><h2>Ways to respond</h2><p><a href="/respond">Respond online</a></p><p>or</p>` +
+			`<p>Complete a response form and either email it to levee.consultation@example.gov or write to the Levee Consultation team, ` +
+			`River House, 1 River Road, Valley Town, VT1 2AB.</p></div></div></main></body></html>`
+	}
+	v1 := extractHTML(t, page("29 December 2022", ""), extract.Rules{})
+	if !strings.Contains(v1.Text(), "closes at 11:45pm on 29 December 2022") {
+		t.Fatalf("closing date not read; got\n%s", v1.Text())
+	}
+	cta := `<div class="call-to-action"><p><a href="/easy-read">See the easy read version of this consultation</a></p></div>`
+	v2 := extractHTML(t, page("29 June 2023", cta), extract.Rules{Anchor: &v1.Reading})
+	for _, want := range []string{"closes at 11:45pm on 29 June 2023", "See the easy read version of this consultation"} {
+		if !strings.Contains(v2.Text(), want) {
+			t.Errorf("%q not read from the anchor; got\n%s", want, v2.Text())
+		}
+	}
+	if v2.Reread {
+		t.Errorf("re-read: %v", v2.Notes)
+	}
+}
+
+// The titles of the documents a page attaches after its text are read,
+// an HTML publication's (a page, not a file) with them.
+func TestGeneric_ReadsAttachmentTitlesAfterStory(t *testing.T) {
+	card := func(title, href string) string {
+		return `<section class="attachment"><div class="attachment-details"><h3 class="title"><a href="` + href + `">` + title + `</a></h3>` +
+			`<p class="metadata"><span class="type">PDF</span>, <span class="file-size">267 KB</span></p></div></section>`
+	}
+	page := `<html><body><main><div class="description"><h2>Consultation description</h2><p>` + strings.Join(levee, "</p><p>") + `</p>` +
+		`<section><h2>Documents</h2>` + card("Levee repair plan: a consultation", "/government/publications/levee-repair-plan") +
+		card("Levee repair plan: technical annex", "/uploads/levee-annex.pdf") + card("Privacy notice", "/government/publications/levee-privacy") +
+		`</section></div></main></body></html>`
+	a := extractHTML(t, page, extract.Rules{})
+	for _, want := range []string{"Levee repair plan: a consultation", "Levee repair plan: technical annex", "Privacy notice"} {
+		if !slices.Contains(a.Paragraphs, want) {
+			t.Errorf("attachment title %q not read; got\n%s", want, a.Text())
+		}
+	}
+	if strings.Contains(a.Text(), "267 KB") {
+		t.Errorf("an attachment's file size read; got\n%s", a.Text())
+	}
+}

@@ -350,7 +350,10 @@ func TestClient_ReusesConnectionsAcrossManyHosts(t *testing.T) {
 			}
 		}
 	}
-	if n := dials.Load(); n != hosts {
-		t.Errorf("%d connections for 2 rounds over %d hosts, want %d", n, hosts, hosts)
+	// Without reuse every page dials (300). A loaded machine may lose the
+	// odd idle connection to a server-side close or a slow return to the
+	// pool, so a few more than one per host still pass.
+	if n := dials.Load(); n < hosts || n > hosts+hosts/20 {
+		t.Errorf("%d connections for 2 rounds over %d hosts, want %d (at most %d)", n, hosts, hosts, hosts+hosts/20)
 	}
 }
