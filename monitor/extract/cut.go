@@ -42,10 +42,17 @@ func cutTemplate(body []byte, path string, dl deadline) (small []byte, ok bool, 
 		h1           []byte
 		captures     [][]byte
 		tokens       int
+		// implied counts the open elements of each kind an implied end
+		// looks for (impliedEnd), so a start tag with none open skips
+		// the walk down the stack.
+		implied [len(impliedEnds)]int
 	)
 	// pop closes the top element; end is where it ends.
 	pop := func(end int) {
 		i := len(stack) - 1
+		if k := impliedEnd(stack[i].tag); k >= 0 {
+			implied[k]--
+		}
 		if captureAt >= 0 && i == captureDepth {
 			captures = append(captures, body[captureAt:end])
 			captureAt = -1
@@ -58,6 +65,9 @@ func cutTemplate(body []byte, path string, dl deadline) (small []byte, ok bool, 
 		nMatched = min(nMatched, i)
 	}
 	popTo := func(tag string, stopAt map[string]bool, end int) {
+		if k := impliedEnd(tag); k >= 0 && implied[k] == 0 {
+			return // none open: the walk would find none
+		}
 		for i := len(stack) - 1; i >= 0; i-- {
 			if stack[i].tag == tag {
 				for len(stack) > i {
@@ -80,6 +90,9 @@ func cutTemplate(body []byte, path string, dl deadline) (small []byte, ok bool, 
 			m = stepOf(tag, id, class) == steps[d]
 		}
 		stack = append(stack, open{tag: tag, match: m})
+		if k := impliedEnd(tag); k >= 0 {
+			implied[k]++
+		}
 		if m {
 			nMatched = d + 1
 			if d == len(steps)-1 && captureAt < 0 {
@@ -261,6 +274,30 @@ func cutTemplate(body []byte, path string, dl deadline) (small []byte, ok bool, 
 	}
 }
 
+// impliedEnds are the elements a start tag may close (popTo's targets
+// there); impliedEnd is a tag's index among them, or -1.
+var impliedEnds = [...]string{"p", "li", "dd", "dt", "tr", "td", "th"}
+
+func impliedEnd(tag string) int {
+	switch tag {
+	case "p":
+		return 0
+	case "li":
+		return 1
+	case "dd":
+		return 2
+	case "dt":
+		return 3
+	case "tr":
+		return 4
+	case "td":
+		return 5
+	case "th":
+		return 6
+	}
+	return -1
+}
+
 // rawText are the elements whose content the HTML tokenizer reads as text.
 var rawText = map[string]bool{"script": true, "style": true, "title": true, "textarea": true, "xmp": true,
 	"iframe": true, "noembed": true, "noframes": true, "noscript": true, "plaintext": true}
@@ -400,25 +437,25 @@ var knownTags = func() map[string]string {
 // elements (JSON-LD scripts excepted), found with byte searches: the
 // tokenizer reads code a byte at a time, and on a news page code is most
 // of the bytes. Comments are passed over whole, so a tag quoted in one
-// does not count.
+// does not count. It returns body itself, not a copy, when no element has
+// contents to drop.
 func dropCode(body []byte) []byte {
-	out := make([]byte, 0, len(body))
-	i := 0
+	var out []byte // nil until something is dropped
+	i := 0         // body[:i] is in out, or dropped
+	at := 0        // where the search for the next tag starts
 	for {
-		k := bytes.IndexByte(body[i:], '<')
+		k := bytes.IndexByte(body[at:], '<')
 		if k < 0 {
-			return append(out, body[i:]...)
+			break
 		}
-		k += i
+		k += at
 		rest := body[k+1:]
 		if bytes.HasPrefix(rest, []byte("!--")) {
 			end := bytes.Index(rest[3:], []byte("-->"))
 			if end < 0 {
-				return append(out, body[i:]...)
+				break
 			}
-			next := k + 1 + 3 + end + 3
-			out = append(out, body[i:next]...)
-			i = next
+			at = k + 1 + 3 + end + 3
 			continue
 		}
 		var name string
@@ -428,27 +465,35 @@ func dropCode(body []byte) []byte {
 		case hasFoldPrefix(rest, "style") && len(rest) > 5 && tagEnd(rest[5]):
 			name = "style"
 		default:
-			out = append(out, body[i:k+1]...)
-			i = k + 1
+			at = k + 1
 			continue
 		}
 		gt := bytes.IndexByte(rest, '>')
 		if gt < 0 {
-			return append(out, body[i:]...)
+			break
 		}
 		open := k + 1 + gt + 1 // just past the start tag
 		if name == "script" && bytes.Contains(bytes.ToLower(body[k:open]), []byte("ld+json")) {
-			out = append(out, body[i:open]...)
-			i = open
+			at = open
 			continue
 		}
 		end := indexFold(body[open:], "</"+name)
 		if end < 0 {
-			return append(out, body[i:]...)
+			break
 		}
-		out = append(out, body[i:open]...)
-		i = open + end
+		if end > 0 {
+			if out == nil {
+				out = make([]byte, 0, len(body))
+			}
+			out = append(out, body[i:open]...)
+			i = open + end
+		}
+		at = open + end
 	}
+	if out == nil {
+		return body
+	}
+	return append(out, body[i:]...)
 }
 
 func tagEnd(c byte) bool {
