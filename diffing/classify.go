@@ -68,7 +68,21 @@ func attributionChange(s, t *sentence) (Change, bool) {
 // us find (its attribution moved to a line of its own, say) is not given
 // to anyone else: reporting it so would name a change no reader sees.
 func givenToAnother(a, b string) bool {
-	return a != "" && b != "" && !sameSpeaker(a, b)
+	if a == "" || b == "" {
+		return false
+	}
+	if ownerA, ownerB := possessor(a), possessor(b); (ownerA == "") != (ownerB == "") {
+		// "Kerr" → "Kerr's spokesman": a person's words given to whoever
+		// speaks for them; a body's spokesman is the body speaking.
+		owner, other := ownerA+ownerB, a
+		if ownerA != "" {
+			other = b
+		}
+		if sameSpeaker(owner, other) {
+			return !isBody(owner)
+		}
+	}
+	return !sameSpeaker(a, b)
 }
 
 // wordsWithin reports whether the words of q, folded, run in text in
@@ -210,7 +224,9 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 		// change speaker_role_changed reports.
 		delete(kinds, EntityChanged)
 	}
-	if touchesSource(c.Ops) {
+	// A line introducing a block quote ("Ann Kerr said in a statement:")
+	// gives the quote its speaker: its changes are the quote's kinds.
+	if touchesSource(c.Ops) && s.intro == nil && t.intro == nil {
 		c = withSourceChange(c, s.text, t.text, s.speakers(), t.speakers()) // claims keep their sources
 	}
 	for _, k := range c.Kinds {

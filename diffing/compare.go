@@ -300,7 +300,9 @@ const BlockquotePrefix = "> "
 // attributed to the person its introduction names ("Fisk said in a
 // statement:").
 func (v *version) blockquotes() {
-	intro, role := "", ""
+	// Block quotes that open the body are the statement the dek says was
+	// issued ("The UK, Australia … have issued a joint statement").
+	intro, role := statementIssuer(v.dek), ""
 	for k := 0; k < len(v.sents); k++ {
 		s := &v.sents[k]
 		if s.idx == 1 && !strings.HasPrefix(s.text, BlockquotePrefix) {
@@ -414,6 +416,7 @@ func Compare(old, cur Document) *ChangeSet {
 			if c.Has(NumberChanged) {
 				c = leadMoved(c, da, db, a, b)
 			}
+			c = leadSourceMoved(c, da, db, a, b)
 			add(-1.5, c)
 		}
 	}
@@ -774,19 +777,11 @@ func leadMoved(c Change, da, db string, a, b *version) Change {
 	if common, total := commonWords(da, db); 4*common >= total {
 		return c
 	}
-	alike := func(line string, v *version) (string, bool) {
-		for x := range v.sents {
-			if common, total := commonWords(line, v.sents[x].text); 4*common >= total {
-				return v.sents[x].text, true
-			}
-		}
-		return "", false
-	}
-	after, ok := alike(da, b)
+	after, ok := b.sentenceLike(da)
 	if !ok {
 		return c
 	}
-	if _, was := alike(da, a); was {
+	if _, was := a.sentenceLike(da); was {
 		return c // the body told it before, too: the dek's own figures changed
 	}
 	c.Figures = nil
@@ -794,6 +789,54 @@ func leadMoved(c Change, da, db string, a, b *version) Change {
 		c.Figures = pairFigures(gone, added)
 	} else {
 		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == NumberChanged })
+	}
+	return c
+}
+
+// sentenceLike returns the first sentence of v that shares half its
+// words with line (Dice ≥ 0.5).
+func (v *version) sentenceLike(line string) (string, bool) {
+	for x := range v.sents {
+		if common, total := commonWords(line, v.sents[x].text); 4*common >= total {
+			return v.sents[x].text, true
+		}
+	}
+	return "", false
+}
+
+// leadSourceMoved reads the sources of a dek replaced by a new lead when
+// the old lead was pushed down into the body, as leadMoved its figures:
+// the old lead's claim kept or lost its source where it now is ("…,
+// confirms the UK Health Security Agency" dropped under "Previous
+// updates"), whatever the new lead says.
+func leadSourceMoved(c Change, da, db string, a, b *version) Change {
+	if common, total := commonWords(da, db); 4*common >= total {
+		return c
+	}
+	// Each of the old lead's sentences must be found where it went.
+	var olds, news []string
+	for _, sp := range Segment(da) {
+		line := da[sp.Start:sp.End]
+		after, ok := b.sentenceLike(line)
+		if !ok {
+			return c
+		}
+		if _, was := a.sentenceLike(line); was {
+			return c // the body told it before, too: the dek's own sources changed
+		}
+		olds, news = append(olds, line), append(news, after)
+	}
+	if len(olds) == 0 {
+		return c
+	}
+	if c.Has(SourceChanged) {
+		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == SourceChanged })
+		c.Severity = SeverityNone // raised by the source the dek seemed to drop; the kinds left say what it is
+	}
+	for k := range olds {
+		if c = sourceChanged(c, olds[k], news[k], nil, nil, Sources); c.Has(SourceChanged) {
+			break
+		}
 	}
 	return c
 }

@@ -407,8 +407,38 @@ func namesInMarks(s string, q Quote) bool {
 		b := strings.TrimRight(before[:k+1], " ")
 		return strings.HasSuffix(strings.ToLower(b), "known")
 	}
-	return false
+	return documentTitle(s, q, before)
 }
+
+// documentTitle reports whether q is a document's title in marks after
+// the document it names: "the consultation, ‘implementing the cap on care
+// costs’", "response to consultation on ‘Policing inspection programme
+// and framework commencing April 2022’". A title is short and holds no
+// clause's punctuation; "In the report, ‘we found abuse,’ she wrote" is
+// words quoted.
+func documentTitle(s string, q Quote, before string) bool {
+	if strings.ContainsAny(q.Text, ",.;:!?") || countWordRuns(q.Text) > 12 {
+		return false
+	}
+	b := strings.TrimRight(strings.TrimSuffix(before, ","), " ")
+	k := strings.LastIndexFunc(b, notWordRune)
+	last := b[k+1:]
+	if titlePrepositions.hasLower(last) && k >= 0 {
+		b = strings.TrimRight(b[:k+1], " ")
+		k = strings.LastIndexFunc(b, notWordRune)
+		last = b[k+1:]
+	}
+	return documentNouns.hasLower(last)
+}
+
+// documentNouns are what a title in marks may name: "the consultation
+// ‘…’", "a strategy on ‘…’".
+var documentNouns = set("consultation", "consultations", "report", "strategy", "guidance", "review", "document",
+	"plan", "programme", "program", "paper", "bill", "act", "campaign", "scheme", "inquiry", "framework",
+	"publication", "policy", "survey", "study")
+
+// titlePrepositions may come between a document and its title.
+var titlePrepositions = set("on", "into", "about", "for", "of")
 
 // namingWords introduce a name or a term in quotation marks.
 var namingWords = set("called", "named", "entitled", "titled", "labelled", "labeled", "headed", "marked",

@@ -34,6 +34,60 @@ func isAcronym(w string) bool {
 	return len(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w
 }
 
+// statementIssuer returns who a line (a dek) says issued a statement,
+// as written: the subject of "X has issued a joint statement on …" ("The
+// UK, Australia … and Liberia"), or "". Block quotes that open the body
+// with no line of their own to introduce them are that statement.
+func statementIssuer(line string) string {
+	if !strings.Contains(line, "statement") {
+		return ""
+	}
+	at := &attributor{text: line, attrScratch: &attrScratch{}, known: map[string]bool{}, gender: map[string]uint8{}}
+	for _, sp := range Segment(line) {
+		toks := at.outsideFrom(sp.Start, sp.End, nil, 0, nil)
+		for v := 1; v < len(toks); v++ {
+			if !issueVerbs.hasLower(at.tx(toks[v])) || !at.statementAhead(toks, v+1) {
+				continue
+			}
+			i := v - 1
+			for i > 0 && !toks[i].punct && skippableBefore(at.tx(toks[i])) {
+				i--
+			}
+			if toks[i].punct || toks[0].punct {
+				return ""
+			}
+			return at.text[toks[0].start:toks[i].end]
+		}
+	}
+	return ""
+}
+
+// inReportVerbs name their source after "in": "outlined in a report".
+var inReportVerbs = set("outlined", "described", "detailed", "revealed", "reported", "published", "cited")
+
+// reportNouns are what a claim may be "outlined in".
+var reportNouns = set("report", "reports", "exposé", "expose", "investigation", "article", "interview",
+	"statement", "letter", "document", "study", "survey", "paper", "analysis", "review", "briefing", "filing", "memo")
+
+// describeVerbs attribute a claim to their subject when "as" follows:
+// "officials describe the plan as involving…".
+var describeVerbs = set("describe", "describes", "described", "describing")
+
+// asAhead reports whether "as" follows toks[i] within six words, before
+// any punctuation.
+func (at *attributor) asAhead(toks []word, i int) bool {
+	for j := i; j < len(toks) && j < i+6 && !toks[j].punct; j++ {
+		if lowerEq(at.tx(toks[j]), "as") {
+			return j > i
+		}
+	}
+	return false
+}
+
+// announceVerbs attribute the clause after them ("that…", "it will…")
+// to their subject.
+var announceVerbs = set("announce", "announces", "announced", "announcing")
+
 // issueVerbs make their subject the source of the statement they
 // issue: "X issued a statement", "X delivered these remarks".
 var issueVerbs = set("issue", "issues", "issued", "deliver", "delivers", "delivered", "release", "releases",
@@ -125,6 +179,12 @@ func sources(s string, headline bool) []string {
 			switch {
 			case unnamedSources.hasLower(w):
 				out = append(out, strings.ToLower(w))
+			case announceVerbs.hasLower(w) && (v+1 == len(toks) || toks[v+1].punct && strings.ContainsAny(at.tx(toks[v+1]), ".,;!?") ||
+				lowerEq(at.tx(toks[v+1]), "that") || speakingPronouns.hasLower(at.tx(toks[v+1])) || firstPersons.hasLower(at.tx(toks[v+1]))):
+				// "The Home Office is announcing that…", "the government
+				// has announced it will…": a claim. "X announced £5m" is
+				// an event.
+				add(at.sourceOf(toks, v))
 			case issueVerbs.hasLower(w) && at.statementAhead(toks, v+1):
 				// "Julian Braithwaite delivered these statements", "the
 				// council has issued a statement": who issues a statement
@@ -143,6 +203,15 @@ func sources(s string, headline bool) []string {
 				if n := at.nameEndingAt(toks, v-1); strings.Contains(n, " ") || isAcronym(n) {
 					add(n)
 				}
+			case inReportVerbs.hasLower(w) && v+2 < len(toks) && lowerEq(at.tx(toks[v+1]), "in"):
+				// "outlined in a recent New York Times exposé": the report
+				// is the source.
+				if ph := at.basisAt(toks, v+2); reportNouns.hasLower(lastField(ph)) {
+					add(ph)
+				}
+			case describeVerbs.hasLower(w) && at.asAhead(toks, v+1):
+				// "U.S. officials describe the plan as involving…"
+				add(at.sourceOf(toks, v))
 			case lowerEq(w, "based") && v+2 < len(toks) && lowerEq(at.tx(toks[v+1]), "on"):
 				// "based on communication from Greenpeace", "based on
 				// figures from the ONS": the information is the source;
@@ -240,11 +309,11 @@ func (at *attributor) sourceOf(toks []word, v int) string {
 	}
 	i := v - 1
 	passive := false
-	for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippable(at.tx(toks[i])); k++ {
+	for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippableBefore(at.tx(toks[i])); k++ {
 		passive = passive || beForms.hasLower(at.tx(toks[i]))
 		i--
 	}
-	if passive && !strings.HasSuffix(strings.ToLower(at.tx(toks[v])), "s") {
+	if lv := strings.ToLower(at.tx(toks[v])); passive && !strings.HasSuffix(lv, "s") && !strings.HasSuffix(lv, "ing") {
 		// "It is understood", "the minister is said to", "it was
 		// reported": the subject is what is told, not who tells it. The
 		// source is who the passive names ("… by the council"), else an
@@ -279,6 +348,14 @@ func (at *attributor) sourceOf(toks []word, v int) string {
 	if i < 0 || toks[i].punct || numberLike(at.tx(toks[i])) {
 		return "" // "Eighteen states from across the world": a noun, not a verb
 	}
+	if at.nameAfterPreposition(toks, i) {
+		// "Officials at the Department for Education told", "a
+		// spokesperson for the Met Office said": the name places the
+		// subject, which the description reads whole.
+		if desc, _ := at.describeBackward(toks, i); desc != "" {
+			return desc
+		}
+	}
 	if name := at.speakerAt(toks, i); name != "" {
 		return name
 	}
@@ -304,6 +381,23 @@ func (at *attributor) sourceOf(toks []word, v int) string {
 		return at.text[toks[j].start:toks[i].end]
 	}
 	return ""
+}
+
+// nameAfterPreposition reports whether the capitalised words ending at
+// toks[i] follow a word that places them ("for", "at", "of"), perhaps
+// after a determiner.
+func (at *attributor) nameAfterPreposition(toks []word, i int) bool {
+	k := i
+	for k >= 0 && !toks[k].punct && startsUpper(at.tx(toks[k])) {
+		k--
+	}
+	if k == i || k < 0 || toks[k].punct {
+		return false
+	}
+	if determiners.hasLower(at.tx(toks[k])) {
+		k--
+	}
+	return k >= 0 && !toks[k].punct && roleTails.has(at.tx(toks[k]))
 }
 
 // phraseAt returns the words from toks[i] to the next punctuation, if
@@ -364,18 +458,19 @@ func (at *attributor) descriptionAt(toks []word, i int) string {
 // trailingSource reads a headline's source after a spaced dash at its
 // end: "More than 40 dead in floods - governor", "… – Kenya's president".
 func (at *attributor) trailingSource(toks []word) string {
-	d := -1
+	d, colon := -1, false
 	for k := len(toks) - 1; k >= 0 && len(toks)-k <= 6; k-- {
-		if t := at.tx(toks[k]); t == "-" || t == "–" || t == "—" {
-			d = k
+		if t := at.tx(toks[k]); t == "-" || t == "–" || t == "—" || t == ":" {
+			d, colon = k, t == ":"
 			break
 		}
 	}
 	if d < 1 || d == len(toks)-1 {
 		return ""
 	}
-	// The dash is spaced: "labs—a move" is an aside, not a source.
-	if toks[d].start == toks[d-1].end || toks[d+1].start == toks[d].end {
+	// The dash is spaced: "labs—a move" is an aside, not a source. A
+	// colon is set after its word, then a space.
+	if !colon && toks[d].start == toks[d-1].end || toks[d+1].start == toks[d].end {
 		return ""
 	}
 	last := len(toks) - 1
@@ -392,7 +487,9 @@ func (at *attributor) trailingSource(toks []word) string {
 		}
 	}
 	head, _ := stripPossessive(at.tx(tail[len(tail)-1]))
-	if !isRole(head) && !orgNouns.hasLower(head) && !startsUpper(at.tx(tail[0])) {
+	if !isRole(head) && !orgNouns.hasLower(head) && (colon || !startsUpper(at.tx(tail[0]))) {
+		// After a colon only a role or a body is a source: "Storm Eunice:
+		// Call for Views" names none.
 		return ""
 	}
 	return at.text[tail[0].start:tail[len(tail)-1].end]
@@ -415,7 +512,15 @@ var tailStops = set("here", "now", "live", "update", "updates", "latest", "page"
 func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
 	rest := append([]string(nil), y...)
 	same := func(a, b string) bool {
-		if sameSpeaker(a, b) || abbreviates(a, b) || abbreviates(b, a) {
+		// "the UK Health Security Agency" is "UK Health Security Agency".
+		a, b = withoutThe(a), withoutThe(b)
+		if ha, hb := descriptionHead(a), descriptionHead(b); ha != lastField(a) && hb != lastField(b) &&
+			startsUpper(ha) && startsUpper(hb) && !strings.EqualFold(ha, hb) {
+			// "Department for Education" and "Minister for Education":
+			// the same place, another body or office.
+			return false
+		}
+		if sameSpeaker(a, b) || abbreviates(a, b) || abbreviates(b, a) || speaksFor(a, b) || speaksFor(b, a) {
 			return true
 		}
 		// Descriptions by their head: "Nineteen governments" and
@@ -455,6 +560,35 @@ func sourceChange(x, y, xs, ys []string) (changed, fact bool) {
 		}
 	}
 	return changed, changed && len(x) > 0 && len(y) == 0 && len(ys) == 0
+}
+
+// speaksFor reports whether the description d is someone speaking for
+// the body named n: "a spokesperson for the Met Office" is the Met
+// Office's word, as "officials at the Home Office" are. "Sources close
+// to the minister" are not the minister.
+func speaksFor(d, n string) bool {
+	ws := strings.Fields(d)
+	if len(ws) > 0 && determiners.hasLower(ws[0]) {
+		ws = ws[1:]
+	}
+	if len(ws) < 3 || !spokesRoles.hasLower(ws[0]) || !lowerEq(ws[1], "for") && !lowerEq(ws[1], "of") &&
+		!lowerEq(ws[1], "at") && !lowerEq(ws[1], "from") {
+		return false
+	}
+	body := withoutThe(strings.Join(ws[2:], " "))
+	return fold(body) == fold(n) || abbreviates(n, body)
+}
+
+// spokesRoles speak for the body they belong to.
+var spokesRoles = set("spokesperson", "spokespersons", "spokespeople", "spokesman", "spokesmen", "spokeswoman",
+	"spokeswomen", "official", "officials", "representative", "representatives")
+
+// withoutThe is a source without its leading "the" when a name follows.
+func withoutThe(s string) string {
+	if f, rest, ok := strings.Cut(s, " "); ok && lowerEq(f, "the") && startsUpper(rest) {
+		return rest
+	}
+	return s
 }
 
 // abbreviates reports whether a is the initials of the name b: "UKG" of
@@ -538,6 +672,7 @@ func touchesSource(ops []Op) bool {
 		for w := range strings.FieldsFuncSeq(op.Text, notWordRune) {
 			if startsUpper(w) || sourceVerbs.hasLower(w) || isRole(w) || orgNouns.hasLower(w) || statementNouns.hasLower(w) ||
 				unnamedSources.hasLower(w) || lowerEq(w, "according") || lowerEq(w, "based") || infoNouns.hasLower(w) ||
+				announceVerbs.hasLower(w) || issueVerbs.hasLower(w) || inReportVerbs.hasLower(w) || describeVerbs.hasLower(w) ||
 				speakingPronouns.hasLower(w) {
 				return true
 			}
@@ -547,10 +682,10 @@ func touchesSource(ops []Op) bool {
 }
 
 // sourceCues are fragments every source's words hold (lower case, or the
-// dash of a headline's "- governor"); a sentence holding none has no
-// source, and is not read for one.
+// dash or colon of a headline's "- governor", ": police"); a sentence
+// holding none has no source, and is not read for one.
 var sourceCues = []string{"say", "said", "tell", "told", "stat", "claim", "report", "underst", "confirm",
-	"alleg", "learn", "according", "purported", "based on", "statement", "remarks", " - ", " – ", " — "}
+	"alleg", "learn", "according", "purported", "based on", "statement", "remarks", "announc", "outlined", "detailed", "revealed", "published", "cited", "describ", " - ", " – ", " — ", ": "}
 
 // mayHaveSource reports whether s holds a source cue, in any case.
 func mayHaveSource(s string) bool {
@@ -572,12 +707,40 @@ var sourceHedges = set("reportedly", "purportedly", "according to")
 func hedgesNamingNoSource(s string) []string {
 	hs := Hedges(s)
 	out := hs[:0:0]
+	sourced := -1 // "claims" and "claimed" after their subject, counted when first met
 	for _, h := range hs {
+		if (h == "claims" || h == "claimed") && sourced != 0 {
+			if sourced < 0 {
+				sourced = subjectClaims(s)
+			}
+			if sourced > 0 {
+				sourced--
+				continue // "the company claims": a source, which source_changed reports
+			}
+		}
 		if !sourceHedges.has(h) {
 			out = append(out, h)
 		}
 	}
 	return out
+}
+
+// subjectClaims counts the verbs "claims" and "claimed" in s that follow
+// a subject naming who claims (a name, a role or body, a pronoun): "the
+// company claims", "Kerr claimed". "Unverified claims" hedge.
+func subjectClaims(s string) int {
+	n := 0
+	prev := ""
+	for w := range strings.FieldsSeq(s) {
+		w = strings.Trim(w, ",.;:!?\"“”‘’()")
+		if (lowerEq(w, "claims") || lowerEq(w, "claimed")) && prev != "" &&
+			(startsUpper(prev) || speaksAs(prev) || speakingPronouns.hasLower(prev) || auxiliaries.hasLower(prev)) &&
+			!determiners.hasLower(prev) {
+			n++
+		}
+		prev = w
+	}
+	return n
 }
 
 // speakers are the speakers of the sentence's quotations.

@@ -55,6 +55,12 @@ func skippable(w string) bool {
 	return strings.HasSuffix(lw, "ly") && len(lw) > 4
 }
 
+// skippableBefore is skippable for a word read back from a verb toward
+// its subject, where a capital ending in -ly is a name: "Italy said".
+func skippableBefore(w string) bool {
+	return skippable(w) && (!startsUpper(w) || auxiliaries.hasLower(w))
+}
+
 // mention is a person named outside any quotation.
 type mention struct {
 	pos   int
@@ -516,7 +522,11 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 		if introduces(s, sp) {
 			at.afterWords = at.outsideFrom(sp.Start, sp.End, top, 0, at.afterWords[:0])
 			at.role, at.post = "", ""
-			if name, _, _ := at.before(at.afterWords, sp.End); name != "" {
+			name, _, _ := at.before(at.afterWords, sp.End)
+			if name == "" {
+				name = at.statementBy(at.afterWords)
+			}
+			if name != "" {
 				intros = append(intros, intro{end: sp.End, speaker: name, role: at.role})
 			}
 		}
@@ -532,6 +542,94 @@ func attributeCached(s string, sents []Span, qs []Quote, cache *sentenceCache, s
 	}
 	return intros
 }
+
+// possessor returns X of a speaker "X's spokesman" or "John Kerr's
+// office", or "": a possessive before a lower-case word. A possessive
+// before a name is part of it ("Mexico's President Claudia Sheinbaum").
+func possessor(speaker string) string {
+	if !strings.Contains(speaker, "'s ") && !strings.Contains(speaker, "’s ") &&
+		!strings.Contains(speaker, "'S ") && !strings.Contains(speaker, "’S ") {
+		return "" // nearly every speaker: no words to split
+	}
+	ws := strings.Fields(speaker)
+	for k := 0; k+1 < len(ws); k++ {
+		if w, poss := stripPossessive(ws[k]); poss && !startsUpper(ws[k+1]) {
+			return strings.Join(append(ws[:k:k], w), " ")
+		}
+	}
+	return ""
+}
+
+// isBody reports whether a speaker is a body rather than a person: "the
+// council", "the Met Office", "UKHSA".
+func isBody(s string) bool {
+	f, _, _ := strings.Cut(s, " ")
+	if lowerEq(f, "the") || isAcronym(s) {
+		return true
+	}
+	for w := range strings.FieldsSeq(s) {
+		if orgWords.has(w) || orgNouns.hasLower(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// statementBy reads the speaker of a line that introduces a block quote
+// without a verb: "Statement by the governments of …:", "Joint statement
+// from Ann Kerr:", "Comment from a council spokesperson:".
+func (at *attributor) statementBy(toks []word) string {
+	for j := 1; j < len(toks) && j < 4 && !toks[j].punct; j++ {
+		w := at.tx(toks[j])
+		if !lowerEq(w, "by") && !lowerEq(w, "from") {
+			continue
+		}
+		if p := at.tx(toks[j-1]); !statementNouns.hasLower(p) && !introNouns.hasLower(p) {
+			return ""
+		}
+		if g := at.groupAt(toks, j+1); g != "" {
+			return g
+		}
+		if name := at.nameStartingAt(toks, j+1); name != "" {
+			return name
+		}
+		return at.descriptionAt(toks, j+1)
+	}
+	return ""
+}
+
+// groupAt returns the group toks[i:] names to its end, as written, when
+// it is a list of several ("the governments of the UK, Australia … and
+// Liberia"): a joint statement is the group's, not its last member's.
+func (at *attributor) groupAt(toks []word, i int) string {
+	end := len(toks)
+	for end > i && toks[end-1].punct {
+		end--
+	}
+	if end-i < 3 || end-i > 40 {
+		return ""
+	}
+	and := false
+	for _, t := range toks[i:end] {
+		w := at.tx(t)
+		switch {
+		case lowerEq(w, "and") || w == "&":
+			and = true
+		case t.punct && w != "," && w != "." && w != "'" && w != "’":
+			return "" // a clause, not a list
+		case !startsUpper(w) && (descriptionStops.has(w) || speechVerbs.has(w)):
+			return "" // "United States" is a name
+		}
+	}
+	if !and {
+		return ""
+	}
+	return at.text[toks[i].start:toks[end-1].end]
+}
+
+// introNouns, with statementNouns, open a line that gives a block quote
+// its speaker: "Comment from …:".
+var introNouns = set("comment", "comments", "remarks", "message", "speech", "quote", "quotes")
 
 // intro is the speaker of a line introducing a block quote.
 type intro struct {
@@ -773,8 +871,11 @@ func (at *attributor) lowerSurname(toks []word, i int) bool {
 	f, w := at.tx(toks[i-1]), at.tx(toks[i])
 	return looksLikeName(f) && !stopCaps.has(f) && !orgWords.has(f) && !titles.has(f) &&
 		!startsUpper(w) && !isRole(w) && !determiners.hasLower(w) && !skippable(w) &&
-		!speechVerbs.hasLower(w) && !descriptionStops.hasLower(w) && !speakingPronouns.hasLower(w)
+		!speechVerbs.hasLower(w) && !descriptionStops.hasLower(w) && !speakingPronouns.hasLower(w) && !modals.has(w)
 }
+
+// modals follow a subject, never a first name: "Applicants must state".
+var modals = set("must", "should", "can", "could", "may", "might", "shall", "need", "cannot")
 
 // before finds "X said that '…'", "X, when asked, stated, '…'" and
 // "according to X" in the sentence before the quotation. ok reports that
@@ -806,7 +907,7 @@ func (at *attributor) before(toks []word, qstart int) (name, verb string, ok boo
 			}
 		}
 		i := v - 1
-		for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippable(at.tx(toks[i])); k++ {
+		for k := 0; k < 3 && i >= 0 && !toks[i].punct && skippableBefore(at.tx(toks[i])); k++ {
 			i--
 		}
 		if name, role, ok := at.leadingName(toks, lead, i); ok {
@@ -1019,7 +1120,7 @@ var roleNouns = set("spokesperson", "spokespersons", "spokespeople", "spokesman"
 	"lawmaker", "lawmakers", "legislator", "legislators", "person", "people", "man", "men", "woman",
 	"women", "president", "secretary", "director", "chief", "chairman", "chairwoman", "governor",
 	"mayor", "ambassador", "general", "commander", "judge", "prosecutor", "prosecutors", "police",
-	"department", "agency", "government", "administration", "embassy", "office", "executive",
+	"department", "agency", "government", "governments", "administration", "embassy", "office", "executive",
 	"executives", "employee", "employees", "staffer", "staffers", "worker", "workers", "activist",
 	"activists", "critic", "critics", "supporter", "supporters", "researcher", "researchers",
 	"scientist", "scientists", "doctor", "doctors", "negotiator", "negotiators", "envoy", "envoys",
