@@ -69,18 +69,29 @@ func isWordByte(c byte) bool {
 // prepCache holds what two versions of one article share: per paragraph
 // its sentences, quotation marks, word count and hash, per sentence its
 // tokens and name runs, and the attributor's scratch.
-// A cache for one version alone (paras nil) keeps no paragraphs: a text
-// seldom repeats its own, and each would cost a map entry for nothing.
+// A cache for one version alone (!shared) keeps no paragraphs: a text
+// seldom repeats its own.
 type prepCache struct {
-	seed    maphash.Seed // for paragraph hashes: the same for both versions
-	paras   map[string]paraInfo
+	seed maphash.Seed // for paragraph hashes: the same for both versions
+	// shared: the cache serves two versions in turn; paras then holds the
+	// first's paragraphs, in order, which the second looks for near
+	// where the last one it shared was (most are shared, in order).
+	shared  bool
+	paras   []paraEntry
 	sents   *sentenceCache
 	scratch *attrScratch
+	lines   *normalizedLines // the first version's, for the second
 	// spanBuf and markBuf are segmentation's scratch; spanBlock and
 	// markBlock the blocks a paragraph's spans and quotation marks are
 	// kept in (one allocation for many paragraphs).
 	spanBuf, spanBlock []Span
 	markBuf, markBlock []qmark
+	withMarks          []paraMarks // scratch: the version's paragraphs with marks
+}
+
+type paraEntry struct {
+	text string
+	info paraInfo
 }
 
 type paraInfo struct {
@@ -95,7 +106,7 @@ type paraInfo struct {
 // bytes; news paragraphs hold one or two of them).
 func newPrepCache(size int, seed maphash.Seed) *prepCache {
 	sents := size / 120
-	return &prepCache{seed: seed, paras: make(map[string]paraInfo, size/150), sents: newSentenceCache(sents), scratch: newAttrScratch()}
+	return &prepCache{seed: seed, shared: true, sents: newSentenceCache(sents), scratch: newAttrScratch()}
 }
 
 // newVersionCache is newPrepCache for a version prepared on its own: only
@@ -112,6 +123,12 @@ func newVersionCache(size int, seed maphash.Seed) *prepCache {
 func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes []uint64, marks []qmark) {
 	hashes = make([]uint64, 0, n)
 	spans = make([]Span, 0, len(text)/96+8) // a sentence is 100–150 bytes
+	nmarks := 0
+	first := c.paras == nil // the first version: its paragraphs are kept for the second
+	if c.shared && first {
+		c.paras = make([]paraEntry, 0, n)
+	}
+	next := 0 // the first of the first version's paragraphs not yet shared
 	for start := 0; start <= len(text); {
 		end := strings.IndexByte(text[start:], '\n')
 		if end < 0 {
@@ -120,43 +137,65 @@ func (c *prepCache) segment(text string, n int) (spans []Span, words int, hashes
 			end += start
 		}
 		p := text[start:end]
-		if c.paras == nil {
+		if !c.shared {
 			spans = segmentParagraph(text, start, end, spans)
 			words += countWordRuns(p)
 			hashes = append(hashes, maphash.String(c.seed, p))
 			start = end + 1
 			continue
 		}
-		info, ok := c.paras[p]
-		if !ok {
+		var info paraInfo
+		k := len(c.paras)
+		if !first {
+			for k = next; k < len(c.paras) && k < next+3 && c.paras[k].text != p; k++ {
+			}
+		}
+		if k < len(c.paras) && k < next+3 {
+			info, next = c.paras[k].info, k+1
+		} else {
 			c.spanBuf = segmentParagraph(p, 0, len(p), c.spanBuf[:0])
 			c.markBuf = appendMarks(c.markBuf[:0], p)
 			info = paraInfo{spans: keep(&c.spanBlock, c.spanBuf, 256), marks: keep(&c.markBlock, c.markBuf, 64),
 				words: countWordRuns(p), hash: maphash.String(c.seed, p)}
-			c.paras[p] = info
+			if first {
+				c.paras = append(c.paras, paraEntry{p, info})
+			}
 		}
 		for _, sp := range info.spans {
 			spans = append(spans, Span{sp.Start + start, sp.End + start})
 		}
-		if marks == nil && len(info.marks) > 0 {
-			// Room for every mark the text may hold (most of its
-			// quotation marks and apostrophes start "\xe2\x80"), so that
-			// the list is made once rather than grown.
-			marks = make([]qmark, 0, max(len(info.marks), strings.Count(text, "\xe2\x80")+strings.Count(text, `"`)))
-		}
-		for _, m := range info.marks {
-			m.pos += start
-			m.para = len(hashes)
-			marks = append(marks, m)
+		if len(info.marks) > 0 {
+			c.withMarks = append(c.withMarks, paraMarks{start, len(hashes), info.marks})
+			nmarks += len(info.marks)
 		}
 		words += info.words
 		hashes = append(hashes, info.hash)
 		start = end + 1
 	}
-	if c.paras == nil {
-		marks = appendMarks(nil, text)
+	if !c.shared {
+		return spans, words, hashes, appendMarks(nil, text)
 	}
+	// The marks are listed once their number is known: the list is made
+	// once, at its size.
+	if nmarks > 0 {
+		marks = make([]qmark, 0, nmarks)
+	}
+	for _, pm := range c.withMarks {
+		for _, m := range pm.marks {
+			m.pos += pm.start
+			m.para = pm.para
+			marks = append(marks, m)
+		}
+	}
+	c.withMarks = c.withMarks[:0]
 	return spans, words, hashes, marks
+}
+
+// paraMarks is a paragraph's quotation marks, where the paragraph starts
+// in the text, and its index.
+type paraMarks struct {
+	start, para int
+	marks       []qmark
 }
 
 // keep returns a copy of xs cut from *block (nil for none), making a new
@@ -186,7 +225,14 @@ func prepare(d Document, cache *prepCache) *version {
 	for _, p := range d.Paragraphs {
 		size += len(p)
 	}
-	v.text = normalizeLines(d.Paragraphs, size)
+	// The first version's lines are kept for the second, which shares
+	// most of them (when the cache is shared by the two).
+	first := cache.shared && cache.lines == nil
+	var ends []int
+	v.text, ends = normalizeLinesReusing(d.Paragraphs, size, cache.lines, first)
+	if first && ends != nil {
+		cache.lines = &normalizedLines{lines: d.Paragraphs, text: v.text, ends: ends}
+	}
 	if v.text != "" {
 		v.paras = strings.Split(v.text, "\n")
 	}

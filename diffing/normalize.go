@@ -30,6 +30,39 @@ func Normalize(s string) string {
 // byte that normalization changes, the output is only tracked as the span
 // s[lo:hi] it equals (TestNormalize_InPlace).
 func normalizeLines(lines []string, size int) string {
+	s, _ := normalizeLinesReusing(lines, size, nil, false)
+	return s
+}
+
+// normalizedLines is a version's lines as normalizeLines read them, for
+// the next version's: the lines, the text made of them, and the length
+// of that text after each line.
+type normalizedLines struct {
+	lines []string
+	text  string
+	ends  []int
+}
+
+// of returns line k's output, without the line break before it.
+func (p *normalizedLines) of(k int) string {
+	s, e := 0, p.ends[k]
+	if k > 0 {
+		s = p.ends[k-1]
+	}
+	if e > s && s > 0 {
+		s++ // the line break that separates it from the text before
+	}
+	return p.text[s:e]
+}
+
+// normalizeLinesReusing is normalizeLines that copies the output of a
+// line equal to one of prev's (looked for a few lines from where the last
+// one was found: a version's next shares most lines, in order) rather
+// than reading it again: a line's output depends on the line alone, and
+// a line break never composes in NFC. With record set, it also returns
+// the length of the text after each line, unless the text was put in NFC
+// after its lines were read (then no line's output can be cut from it).
+func normalizeLinesReusing(lines []string, size int, prev *normalizedLines, record bool) (string, []int) {
 	var b strings.Builder
 	const (
 		none = iota
@@ -78,10 +111,35 @@ func normalizeLines(lines []string, size int) string {
 		started = true
 		b.WriteString(s[i:j])
 	}
+	var ends []int
+	if record && !inPlace {
+		ends = make([]int, 0, len(lines))
+	}
+	next := 0 // the first line of prev not yet reused
 	for li, line := range lines {
 		s = line
 		if li > 0 {
 			pending = para
+		}
+		if prev != nil && !inPlace {
+			k := next
+			for k < len(prev.lines) && k < next+3 && prev.lines[k] != line {
+				k++
+			}
+			if k < len(prev.lines) && k < next+3 {
+				next = k + 1
+				if out := prev.of(k); out != "" {
+					if started {
+						b.WriteByte('\n') // pending is para: this is not the first line
+					}
+					b.WriteString(out)
+					started, pending = true, none
+				}
+				if ends != nil {
+					ends = append(ends, b.Len())
+				}
+				continue
+			}
 		}
 		if !utf8.ValidString(s) {
 			s = strings.ToValidUTF8(s, "\uFFFD")
@@ -151,6 +209,9 @@ func normalizeLines(lines []string, size int) string {
 			}
 			put(i-n, i) // a valid rune's bytes are the rune as it is written
 		}
+		if ends != nil {
+			ends = append(ends, b.Len())
+		}
 	}
 	out := b.String()
 	if inPlace {
@@ -159,11 +220,11 @@ func normalizeLines(lines []string, size int) string {
 	if ascii {
 		// ASCII and the letters and punctuation nfcStable knows are
 		// always in NFC, whatever their neighbours: no need to check.
-		return out
+		return out, ends
 	}
 	// Removal happens before composition so that a zero-width space planted
 	// between a letter and its combining accent does not block NFC.
-	return norm.NFC.String(out)
+	return norm.NFC.String(out), nil
 }
 
 // plainRun returns how many of the eight ASCII bytes in v, from the first,

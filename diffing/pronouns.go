@@ -230,8 +230,7 @@ func (at *attributor) resolve(pos int, pc uint8) string {
 	}
 	// Subjects count in the pronoun's paragraph and the one before:
 	// "Mast’s comments drew attention.¶He recounted…".
-	ps := strings.LastIndexByte(at.text[:pos], '\n')
-	ps = strings.LastIndexByte(at.text[:max(ps, 0)], '\n') + 1
+	ps := at.lineBefore(at.lineBefore(pos)) + 1
 	k := sort.Search(len(at.subjects), func(i int) bool { return at.subjects[i].pos >= pos })
 	for j := k - 1; j >= 0 && at.subjects[j].pos >= ps; j-- {
 		sub := at.subjects[j]
@@ -251,12 +250,34 @@ func (at *attributor) resolve(pos int, pc uint8) string {
 	return ""
 }
 
+// lineBefore is strings.LastIndexByte(at.text[:max(pos, 0)], '\n'): the
+// line break before pos, or -1. Pronouns look back a paragraph or two
+// from where they are, which a byte-by-byte search backwards reads again
+// for each; the breaks are listed once instead.
+func (at *attributor) lineBefore(pos int) int {
+	if at.breaks == nil {
+		at.breaks = make([]int, 0, strings.Count(at.text, "\n")+1)
+		for i := 0; ; {
+			k := strings.IndexByte(at.text[i:], '\n')
+			if k < 0 {
+				break
+			}
+			at.breaks = append(at.breaks, i+k)
+			i += k + 1
+		}
+	}
+	if k := sort.SearchInts(at.breaks, pos); k > 0 {
+		return at.breaks[k-1]
+	}
+	return -1
+}
+
 // learnGender takes the gender a pronoun at pos tells of the one person
 // it can refer to: among the people named before it in its sentence
 // (from sentStart), or else in its paragraph; failing any, among the
 // one-word subjects. A pronoun that could refer to two tells nothing.
 func (at *attributor) learnGender(pos, sentStart int, pc uint8) {
-	ps := strings.LastIndexByte(at.text[:pos], '\n') + 1
+	ps := at.lineBefore(pos) + 1
 	for _, from := range [4]int{sentStart, ps, -sentStart - 1, -ps - 1} {
 		var only *mention
 		n := 0

@@ -268,6 +268,33 @@ func countRuns(s string, letters bool, limit int) int {
 	n := 0
 	var in uint64 // 1 when the byte before i is in a run
 	for i := 0; i < len(s) && n < limit; {
+		// Eight bytes of ASCII, as most are, go through a loop of their
+		// own, one per kind of run, checked against limit only when it
+		// ends: the count is cut to limit at the end all the same.
+		if letters {
+			for ; i+8 <= len(s); i += 8 {
+				v := load64(s, i)
+				if v&highs != 0 {
+					break
+				}
+				w := wordBytes(v)
+				n += bits.OnesCount64(w &^ (w<<8 | in<<7))
+				in = w >> 63
+			}
+		} else {
+			for ; i+8 <= len(s); i += 8 {
+				v := load64(s, i)
+				if v&highs != 0 {
+					break
+				}
+				w := ^spaceBytes(v) & highs
+				n += bits.OnesCount64(w &^ (w<<8 | in<<7))
+				in = w >> 63
+			}
+		}
+		if i >= len(s) {
+			break
+		}
 		if i+8 <= len(s) {
 			// The ASCII bytes before any other: a carry from a byte at or
 			// above 0x80 only reaches bytes after it, which are masked off.

@@ -93,6 +93,9 @@ type attributor struct {
 	// its speaker: the titles before the name ("Secretary of State") or
 	// an appositive ("Ann Kerr, the council's press officer, said").
 	role string
+	// breaks are where the text's line breaks are, found on first use
+	// (see lineBefore).
+	breaks []int
 }
 
 // attrScratch is the attributor's working memory, which the two versions
@@ -239,7 +242,22 @@ func (at *attributor) nameWords(a, b int, out []word) ([]word, bool) {
 // wordsOf appends the non-space tokens of s[a:b] to out, with offsets
 // relative to base.
 func (at *attributor) wordsOf(a, b, base int, out []word) []word {
-	at.scratch = appendTokens(at.scratch[:0], at.text[a:b])
+	// Most chunks are an ASCII word, alone or with one mark after it
+	// ("Trump", "Mexico,"), whose tokens are known without tokenizing:
+	// the mark ends the text tokenized, so nothing follows it to join.
+	s := at.text[a:b]
+	j := 0
+	for j < len(s) && asciiWord[s[j]] == 1 {
+		j++
+	}
+	if j > 0 && (j == len(s) || j == len(s)-1 && s[j] < utf8.RuneSelf && asciiClass[s[j]] == tokPunct) {
+		out = append(out, word{a - base, a + j - base, false})
+		if j < len(s) {
+			out = append(out, word{a + j - base, b - base, true})
+		}
+		return out
+	}
+	at.scratch = appendTokens(at.scratch[:0], s)
 	for _, t := range at.scratch {
 		if t.kind != tokSpace {
 			out = append(out, word{a + int(t.start) - base, a + int(t.end) - base, t.kind != tokWord})
