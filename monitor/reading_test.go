@@ -517,3 +517,19 @@ func TestMonitor_ExtractionsBoundedByProcessors(t *testing.T) {
 		t.Errorf("%d pages extracted at once, want 1 to %d (GOMAXPROCS)", got, limit)
 	}
 }
+
+// TestMonitor_TemplateRecheckAfterDrop: two re-checks in a row that
+// disagree drop the template, and the next one learned is re-checked as a
+// new one, from its 10th page: re-checks at pages 10, 11 (both disagree),
+// 21, 41 of 80 (without the restart, every page after a disagreement
+// would keep being re-checked often: 8 re-checks).
+func TestMonitor_TemplateRecheckAfterDrop(t *testing.T) {
+	got := recheckRun(t, 80, 1, func(check int, a *extract.Article) {
+		if check < 2 {
+			a.Paragraphs = []string{"Nothing of the template's reading is in this one paragraph at all."}
+		}
+	})
+	if len(got) != 4 {
+		t.Fatalf("%d generic rechecks of 80 template-read pages after a drop, want 4", len(got))
+	}
+}
