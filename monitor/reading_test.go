@@ -313,28 +313,28 @@ func mustURL(t *testing.T, s string) *url.URL {
 	return u
 }
 
-// TestMonitor_TemplateRecheckSample: one page in ten read by a host's
-// template is also read generically (no template, no anchor), for the
-// model to check the template against.
-func TestMonitor_TemplateRecheckSample(t *testing.T) {
+// recheckRun checks n pages of one host with the given concurrency, each
+// read "by the template" on its first reading; a second reading of the
+// same page is the re-check's generic one, which edit may change. It
+// returns the rules of the re-checks, in order.
+func recheckRun(t *testing.T, n, concurrency int, edit func(check int, a *extract.Article)) []extract.Rules {
+	t.Helper()
 	pg := &switchable{}
 	pg.set(200, utf8HTML, articleHTML("Reservoir approved", longParas...))
 	srv := httptest.NewServer(pg)
 	defer srv.Close()
 	st := openStore(t)
 	var srcs []monitor.Source
-	for i := range 20 {
+	for i := range n {
 		srcs = append(srcs, monitor.Source{Name: fmt.Sprintf("ledger-%02d", i), URL: fmt.Sprintf("%s/story-%d", srv.URL, i)})
 	}
 	m := monitor.New(monitor.Options{
 		Store:       st,
 		Client:      fetch.New(fetch.Options{Guard: allowing(t, srv), Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
 		Sources:     srcs,
-		Concurrency: 4,
+		Concurrency: concurrency,
 		Logger:      slog.New(slog.DiscardHandler),
 	})
-	// Each page's first reading is the template's; a second reading of
-	// the same page is the recheck's generic one.
 	var mu sync.Mutex
 	seen := map[string]bool{}
 	var rechecks []extract.Rules
@@ -343,8 +343,11 @@ func TestMonitor_TemplateRecheckSample(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		if seen[p.URL] {
-			rechecks = append(rechecks, r)
 			a.Reading.Method = "generic"
+			if edit != nil {
+				edit(len(rechecks), &a)
+			}
+			rechecks = append(rechecks, r)
 		} else {
 			a.Reading.Method = "template"
 		}
@@ -356,13 +359,37 @@ func TestMonitor_TemplateRecheckSample(t *testing.T) {
 			t.Fatalf("%s: %v", r.URL, r.Err)
 		}
 	}
-	if len(rechecks) != 2 {
-		t.Fatalf("%d generic rechecks of 20 template-read pages, want 2", len(rechecks))
-	}
 	for _, r := range rechecks {
 		if r.Template != nil || r.Anchor != nil {
 			t.Errorf("a recheck read with template %v, anchor %v; want the generic reading", r.Template, r.Anchor)
 		}
+	}
+	return rechecks
+}
+
+// TestMonitor_TemplateRecheckSample: pages read by a host's template are
+// also read generically (no template, no anchor) on a sample, for the
+// model to check the template against: the 10th, then, each agreeing
+// re-check doubling the gap, the 30th and the 70th of 80 (one in ten
+// would be 8).
+func TestMonitor_TemplateRecheckSample(t *testing.T) {
+	if got := recheckRun(t, 80, 4, nil); len(got) != 3 {
+		t.Fatalf("%d generic rechecks of 80 template-read pages that agree, want 3", len(got))
+	}
+}
+
+// TestMonitor_TemplateRecheckAfterDisagreement: after a re-check that
+// disagrees the very next template page is re-checked, and the gaps grow
+// again from one: re-checks at pages 10 (disagrees), 11, 13, 17, 25, 41
+// and 73 of 80.
+func TestMonitor_TemplateRecheckAfterDisagreement(t *testing.T) {
+	got := recheckRun(t, 80, 1, func(check int, a *extract.Article) {
+		if check == 0 {
+			a.Paragraphs = []string{"Nothing of the template's reading is in this one paragraph at all."}
+		}
+	})
+	if len(got) != 7 {
+		t.Fatalf("%d generic rechecks of 80 template-read pages after one disagreement, want 7", len(got))
 	}
 }
 
@@ -552,5 +579,21 @@ func TestMonitor_RecheckKeepsTheAnchorsReading(t *testing.T) {
 	}
 	if rechecked == 0 {
 		t.Fatal("no page was rechecked in the second cycle: the test proves nothing")
+	}
+}
+
+// TestMonitor_TemplateRecheckAfterDrop: two re-checks in a row that
+// disagree drop the template, and the next one learned is re-checked as a
+// new one, from its 10th page: re-checks at pages 10, 11 (both disagree),
+// 21, 41 of 80 (without the restart, every page after a disagreement
+// would keep being re-checked often: 8 re-checks).
+func TestMonitor_TemplateRecheckAfterDrop(t *testing.T) {
+	got := recheckRun(t, 80, 1, func(check int, a *extract.Article) {
+		if check < 2 {
+			a.Paragraphs = []string{"Nothing of the template's reading is in this one paragraph at all."}
+		}
+	})
+	if len(got) != 4 {
+		t.Fatalf("%d generic rechecks of 80 template-read pages after a drop, want 4", len(got))
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -78,6 +79,19 @@ func BenchmarkCycle(b *testing.B) {
 			Concurrency: 64,
 			Logger:      slog.New(slog.DiscardHandler),
 		})
+		// Reads of the first cycle by the rules they were given: the
+		// generic ones (learning a host's template, and re-checking it)
+		// cost several times a template one.
+		var genericReads, templateReads atomic.Int64
+		monitor.SetExtractor(m, func(p extract.Page, r extract.Rules) (extract.Article, error) {
+			switch {
+			case r.Template != nil:
+				templateReads.Add(1)
+			case r.Anchor == nil && r.Body.IsZero():
+				genericReads.Add(1)
+			}
+			return extract.Extract(p, r)
+		})
 		cycle := func(name string, wantNew, wantChanged int) (perSecond, perCPUSecond float64) {
 			start, cpu := time.Now(), sitetest.CPUSeconds()
 			rs := m.Check(context.Background())
@@ -105,6 +119,8 @@ func BenchmarkCycle(b *testing.B) {
 			return float64(n) / elapsed.Seconds(), perCPUSecond
 		}
 		first, firstCPU := cycle("first cycle", n, 0)
+		b.ReportMetric(float64(genericReads.Load()), "generic-reads-first")
+		b.ReportMetric(float64(templateReads.Load()), "template-reads-first")
 		unchanged, _ := cycle("unchanged cycle", 0, 0)
 		edited := site.Edit(20)
 		third, _ := cycle("edited cycle", 0, edited)

@@ -17,10 +17,19 @@ import (
 	"github.com/redline-news/redline/snapshots"
 )
 
-// recheckEvery is how often a page read by its host's learned template is
-// also read generically, to check that the template still holds: one in
-// recheckEvery, per host and process.
-const recheckEvery = 10
+// A page read by its host's learned template is now and then also read
+// generically, to check that the template still holds. The sample adapts,
+// per host and process: the first re-check of a template comes after
+// recheckFirst pages read with it, and each agreeing re-check doubles the
+// gap to the next, up to recheckMax, since a template that held on many
+// pages is less likely to fail on the next one than a new one; a
+// disagreement makes the very next template page a re-check (two in a row
+// drop the template, extract.SiteModel.Recheck), and a template read from
+// another container starts again at recheckFirst.
+const (
+	recheckFirst = 10
+	recheckMax   = 64
+)
 
 // sites holds the template model of each host the monitor reads pages of,
 // loaded from the store on first use and saved back when it changes.
@@ -58,9 +67,11 @@ type site struct {
 	// is when it was saved.
 	dirty    bool
 	lastSave time.Time
-	// templated counts the pages read by the template since the process
-	// started; every recheckEvery-th is read generically too.
-	templated int
+	// sinceCheck counts the pages read by the template since its last
+	// re-check; the recheckGap-th is read generically too. checkedOn is
+	// the container of the template the gap was earned on.
+	sinceCheck, recheckGap int
+	checkedOn              string
 }
 
 // saveEvery bounds how often a host's model is written while a cycle
@@ -228,10 +239,19 @@ func (s *sites) extract(ctx context.Context, page extract.Page, rules extract.Ru
 		return s.readPage(ctx, page, rules)
 	}
 	// A copy: other workers teach the model while this page is read.
-	if t := e.model.Template(); t != nil {
+	t := e.model.Template()
+	if t != nil {
 		tc := *t
 		tc.Boilerplate = slices.Clone(t.Boilerplate)
 		rules.Template = &tc
+	}
+	if e.recheckGap == 0 || t != nil && t.Container != e.checkedOn {
+		// A new template: what earlier re-checks showed was about
+		// another one.
+		e.sinceCheck, e.recheckGap = 0, recheckFirst
+		if t != nil {
+			e.checkedOn = t.Container
+		}
 	}
 	e.mu.Unlock()
 
@@ -244,8 +264,11 @@ func (s *sites) extract(ctx context.Context, page extract.Page, rules extract.Ru
 	case "generic", "anchor":
 	case "template":
 		e.mu.Lock()
-		e.templated++
-		recheck := e.templated%recheckEvery == 0
+		e.sinceCheck++
+		recheck := e.sinceCheck >= e.recheckGap
+		if recheck {
+			e.sinceCheck = 0
+		}
 		e.mu.Unlock()
 		if !recheck {
 			return a, nil
@@ -263,7 +286,16 @@ func (s *sites) extract(ctx context.Context, page extract.Page, rules extract.Ru
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if a.Reading.Method == "template" {
-		if !e.model.Recheck(a, g) {
+		dropped := e.model.Dropped
+		if e.model.Recheck(a, g) {
+			e.recheckGap = min(2*e.recheckGap, recheckMax)
+		} else {
+			e.recheckGap = 1
+			if e.model.Dropped != dropped {
+				// The next template learned starts with frequent
+				// re-checks, even on the same container.
+				e.sinceCheck, e.recheckGap, e.checkedOn = 0, recheckFirst, ""
+			}
 			// The template no longer holds for this host: this page is
 			// read as if it had never been learned, unless it replayed
 			// its previous version's reading, which stands so that a
