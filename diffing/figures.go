@@ -1380,28 +1380,41 @@ func diffFigures(a, b []string) (gone, added []string) {
 }
 
 // dropYearGiven drops the pairs of a date and the same date with its year
-// given or left out ("5 September" → "5 September 2019"): the same day,
-// written in full. Another year, or a month alone, still differs.
+// or its weekday given or left out ("5 September" → "5 September 2019",
+// "Friday 15 April 2022" → "15 April 2022"): the same day, written in
+// full or in short. Another year, another weekday ("Saturday 18
+// September" → "Sunday 18 September"), the weekday traded for the year,
+// or a month alone, still differs.
 func dropYearGiven(gone, added []string) ([]string, []string) {
-	yearless := func(f string) (rest string, hasYear, ok bool) {
-		k := figureKey(f)
-		r, found := strings.CutPrefix(k, "date ")
+	type day struct{ year, monthDay, weekday string }
+	read := func(f string) (day, bool) {
+		r, found := strings.CutPrefix(figureKey(f), "date ")
 		if !found {
-			return "", false, false
+			return day{}, false
 		}
 		y, md, found := strings.Cut(r, "-")
 		if !found || strings.HasPrefix(md, "00") || strings.Contains(md, "-00") {
-			return "", false, false // no month or no day: "March", "March 2021"
+			return day{}, false // no month or no day: "March", "March 2021"
 		}
-		return md, y != "", true
+		md, wd, _ := strings.Cut(md, " ")
+		if strings.Contains(wd, " ") {
+			return day{}, false // a range of dates ("11 January to 21 February 2021")
+		}
+		return day{y, md, wd}, true
+	}
+	// One side is the other written in short: it leaves parts out and
+	// gives none another value. "Monday 25 January" → "25 January 2021"
+	// trades the weekday for the year: neither is the other in short.
+	within := func(x, y day) bool {
+		return (x.year == "" || x.year == y.year) && (x.weekday == "" || x.weekday == y.weekday)
 	}
 	for x := 0; x < len(gone); x++ {
-		g, gy, ok := yearless(gone[x])
+		g, ok := read(gone[x])
 		if !ok {
 			continue
 		}
 		for y := range added {
-			if a, ay, ok := yearless(added[y]); ok && a == g && gy != ay {
+			if a, ok := read(added[y]); ok && a.monthDay == g.monthDay && (within(a, g) || within(g, a)) {
 				gone = slices.Delete(gone, x, x+1)
 				added = slices.Delete(added, y, y+1)
 				x--
