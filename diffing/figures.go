@@ -369,7 +369,7 @@ func identifierAt(ts []ftok, i int) int {
 	if i >= 2 && !t.spaced && !ts[i-1].word && !ts[i-1].spaced && hasHyphen(ts[i-1].text) && nameBeforeDigits(ts[i-2]) {
 		return i + 1
 	}
-	if allDigits(t.text) && len(t.text) <= 3 && houseNumber(ts, i) {
+	if allDigits(t.text) && len(t.text) <= 3 && (houseNumber(ts, i) || footnoteMark(ts, i) || listMark(ts, i)) {
 		return i + 1
 	}
 	if !allDigits(t.text) || len(t.text) < 2 || len(t.text) < 5 && t.text[0] != '0' {
@@ -408,6 +408,32 @@ func houseNumber(ts []ftok, i int) bool {
 		}
 	}
 	return false
+}
+
+// footnoteMark reports whether the digits at ts[i] number a footnote
+// ("[footnote 11]", "footnote 3"): a mark added or dropped is no figure.
+func footnoteMark(ts []ftok, i int) bool {
+	return i > 0 && ts[i].spaced && strings.EqualFold(ts[i-1].text, "footnote")
+}
+
+// listMark reports whether the digits at ts[i] number an item of a list
+// run into a sentence ("1. better understand …; and 2. hear your views"):
+// one or two digits and a full stop or a bracket, at the start or after
+// "and", "or" or a semicolon, and a word in lower case next. A sentence
+// ending in a number is followed by a capital.
+func listMark(ts []ftok, i int) bool {
+	if len(ts[i].text) > 2 || i+2 >= len(ts) {
+		return false
+	}
+	m, next := ts[i+1], ts[i+2]
+	if m.spaced || m.text != "." && m.text != ")" || !next.spaced || !next.word || next.text[0] < 'a' || next.text[0] > 'z' {
+		return false
+	}
+	if i == 0 {
+		return true
+	}
+	p := strings.ToLower(ts[i-1].text)
+	return p == "and" || p == "or" || p == ";"
 }
 
 // ordinalSuffix returns the suffix English gives the ordinal of the
