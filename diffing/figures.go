@@ -372,6 +372,15 @@ func identifierAt(ts []ftok, i int) int {
 	if allDigits(t.text) && len(t.text) <= 3 && (houseNumber(ts, i) || footnoteMark(ts, i) || listMark(ts, i)) {
 		return i + 1
 	}
+	if i >= 2 && !t.spaced && ts[i-1].text == "/" && !ts[i-1].spaced && nameBeforeDigits(ts[i-2]) {
+		// A reference as a path of a name and numbers ("Ofqual/21/6747/3"):
+		// all its numbers are the reference's.
+		i++
+		for i+1 < len(ts) && ts[i].text == "/" && !ts[i].spaced && !ts[i+1].spaced && ts[i+1].word {
+			i += 2
+		}
+		return i
+	}
 	if !allDigits(t.text) || len(t.text) < 2 || len(t.text) < 5 && t.text[0] != '0' {
 		return i
 	}
