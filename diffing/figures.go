@@ -369,8 +369,17 @@ func identifierAt(ts []ftok, i int) int {
 	if i >= 2 && !t.spaced && !ts[i-1].word && !ts[i-1].spaced && hasHyphen(ts[i-1].text) && nameBeforeDigits(ts[i-2]) {
 		return i + 1
 	}
-	if allDigits(t.text) && len(t.text) <= 3 && (houseNumber(ts, i) || footnoteMark(ts, i) || listMark(ts, i)) {
+	if allDigits(t.text) && len(t.text) <= 3 && (houseNumber(ts, i) || listMark(ts, i)) {
 		return i + 1
+	}
+	if i > 0 && t.spaced && documentNumbered.has(strings.ToLower(ts[i-1].text)) {
+		// A part of a document by its number ("section 5.2", "Annex 3",
+		// "[footnote 11]"): a cross-reference, no count.
+		i++
+		for i+1 < len(ts) && ts[i].text == "." && !ts[i].spaced && !ts[i+1].spaced && allDigits(ts[i+1].text) {
+			i += 2
+		}
+		return i
 	}
 	if i >= 2 && !t.spaced && ts[i-1].text == "/" && !ts[i-1].spaced && nameBeforeDigits(ts[i-2]) {
 		// A reference as a path of a name and numbers ("Ofqual/21/6747/3"):
@@ -419,11 +428,10 @@ func houseNumber(ts []ftok, i int) bool {
 	return false
 }
 
-// footnoteMark reports whether the digits at ts[i] number a footnote
-// ("[footnote 11]", "footnote 3"): a mark added or dropped is no figure.
-func footnoteMark(ts []ftok, i int) bool {
-	return i > 0 && ts[i].spaced && strings.EqualFold(ts[i-1].text, "footnote")
-}
+// documentNumbered are the parts of a document cited by number. Not
+// "phase", "tier" or "level": "Tier 3" → "Tier 4" changes what applies.
+var documentNumbered = set("section", "sections", "chapter", "annex", "appendix", "paragraph", "paragraphs",
+	"para", "clause", "schedule", "article", "table", "figure", "footnote")
 
 // listMark reports whether the digits at ts[i] number an item of a list
 // run into a sentence ("1. better understand …; and 2. hear your views"):
