@@ -107,7 +107,9 @@ func Figures(s string) []string {
 // (OpDelete) whole, where the edit puts no aside in its place: "(PDF,
 // 180KB, 2 pages)" put after a document's name adds figures, as a
 // sentence added does, but changes none of the sentence's own; "today
-// (Monday 7 February)" → "today (Wednesday 6 April)" changes a date.
+// (Monday 7 February)" → "today (Wednesday 6 April)" changes a date, and
+// an aside that is a date alone ("… at Tug Haven (24 February 2022)")
+// dates the sentence's claim: its date is added or dropped.
 func figuresOutsideAsides(s string, ops []Op, whole OpType) []string {
 	other := OpInsert
 	if whole == OpInsert {
@@ -116,7 +118,11 @@ func figuresOutsideAsides(s string, ops []Op, whole OpType) []string {
 	if asides(ops, other, nil) {
 		return Figures(s)
 	}
-	asides(ops, whole, func(a string) { s = strings.Replace(s, a, "", 1) })
+	asides(ops, whole, func(a string) {
+		if !isDate(strings.TrimSpace(a[1 : len(a)-1])) {
+			s = strings.Replace(s, a, "", 1)
+		}
+	})
 	return Figures(s)
 }
 
