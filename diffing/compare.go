@@ -844,8 +844,26 @@ func movedLine(line string, from, to *version) (string, bool) {
 			return "", false
 		}
 		found = append(found, s)
+		// Short lines merged into one ("Stake reduced to 48.1%; …;
+		// Share sale raises over £1.2 billion"): each went there too.
+		for x := range to.sents {
+			if t := to.sents[x].text; t != s && within(t, part) {
+				found = append(found, t)
+			}
+		}
 	}
 	return strings.Join(found, " "), len(found) > 0
+}
+
+// within reports whether three quarters of the words of s, and at least
+// three, are words of line.
+func within(s, line string) bool {
+	n := countWordRuns(s)
+	if n < 3 || n > countWordRuns(line) {
+		return false
+	}
+	common, _ := commonWords(s, line)
+	return 4*common >= 3*n
 }
 
 // sentenceLike returns the first sentence of v that shares half its
