@@ -1445,16 +1445,15 @@ func dropYearGiven(gone, added []string) ([]string, []string) {
 		if !found || strings.HasPrefix(md, "00") || strings.Contains(md, "-00") {
 			return day{}, false // no month or no day: "March", "March 2021"
 		}
-		md, wd, _ := strings.Cut(md, " ")
-		if strings.Contains(wd, " ") {
-			return day{}, false // a range of dates ("11 January to 21 February 2021")
+		if d, wd, _ := strings.Cut(md, " "); !strings.Contains(wd, " ") {
+			return day{y, d, wd}, true
 		}
-		return day{y, md, wd}, true
+		return day{y, md, ""}, true // a range of dates ("11 January to 21 February 2021"), compared whole
 	}
 	// One side is the other written in short: it leaves parts out and
 	// gives none another value. "Monday 25 January" → "25 January 2021"
 	// trades the weekday for the year: neither is the other in short.
-	within := func(x, y day) bool {
+	shortOf := func(x, y day) bool {
 		return (x.year == "" || x.year == y.year) && (x.weekday == "" || x.weekday == y.weekday)
 	}
 	for x := 0; x < len(gone); x++ {
@@ -1463,7 +1462,7 @@ func dropYearGiven(gone, added []string) ([]string, []string) {
 			continue
 		}
 		for y := range added {
-			if a, ok := read(added[y]); ok && a.monthDay == g.monthDay && (within(a, g) || within(g, a)) {
+			if a, ok := read(added[y]); ok && a.monthDay == g.monthDay && (shortOf(a, g) || shortOf(g, a)) {
 				gone = slices.Delete(gone, x, x+1)
 				added = slices.Delete(added, y, y+1)
 				x--

@@ -144,6 +144,7 @@ func TestDiffFigures_YearGiven(t *testing.T) {
 		{"15 April", "Friday 15 April 2022", true},
 		{"Saturday 18 September", "Sunday 18 September", false},
 		{"Saturday 18 September", "Sunday 18 September 2021", false},
+		{"11 January 2020", "11 January to 21 February 2021", false},
 	}
 	for _, tc := range cases {
 		gone, added := diffFigures([]string{tc.a}, []string{tc.b})
