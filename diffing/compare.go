@@ -794,33 +794,26 @@ func withRetold(c Change, fs []FigureChange) Change {
 // longer tells them where it now is ("On 4 February at 3pm Mark White
 // will be holding …" → "On 4 February 2021, Mark White … delivered …":
 // 3pm dropped), and the new lead's are added only if it did not tell
-// them where it was. A dek edited, sharing half its words with the old
-// one, changed what it says wherever else the body says it.
+// them where it was. A new lead put above the old one pushed down is an
+// added paragraph, however like the old lead it reads ("ORR concluded
+// on 11 August 2022 that …" above "It is the view of ORR that …"): its
+// figures are the new text's, not changed ones. A dek edited, sharing
+// half its words with the old one and not pushed down, changed what it
+// says wherever else the body says it.
 func leadMoved(c Change, da, db string, a, b *version) Change {
-	if common, total := commonWords(da, db); 4*common >= total {
+	down, pushed := movedLine(da, a, b)
+	if common, total := commonWords(da, db); 4*common >= total && !pushed {
 		return c
 	}
-	// moved returns where line went (from, to: the versions), if it is
-	// alike to a sentence of to and of no sentence of from.
-	moved := func(line string, from, to *version) (string, bool) {
-		s, ok := to.sentenceLike(line)
-		if ok {
-			if _, was := from.sentenceLike(line); was {
-				return "", false
-			}
-		}
-		return s, ok
-	}
-	down, pushed := moved(da, a, b)
-	up, lifted := moved(db, b, a)
+	up, lifted := movedLine(db, b, a)
 	if !pushed && !lifted {
 		return c
 	}
-	gone, _ := diffFigures(Figures(da), Figures(db))
+	gone, added := diffFigures(Figures(da), Figures(db))
 	if pushed {
 		gone, _ = diffFigures(Figures(da), Figures(down))
+		added = nil
 	}
-	_, added := diffFigures(Figures(da), Figures(db))
 	if lifted {
 		_, added = diffFigures(Figures(up), Figures(db))
 	}
@@ -831,6 +824,46 @@ func leadMoved(c Change, da, db string, a, b *version) Change {
 		c.Kinds = slices.DeleteFunc(c.Kinds, func(k Kind) bool { return k == NumberChanged })
 	}
 	return c
+}
+
+// movedLine returns where a lead line went (from, to: the versions), if
+// each of its sentences is alike to a sentence of to and to none of from
+// (a lead of two sentences pushed down is two sentences of the body).
+func movedLine(line string, from, to *version) (string, bool) {
+	var found []string
+	for _, sp := range Segment(line) {
+		part := line[sp.Start:sp.End]
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		s, ok := to.sentenceLike(part)
+		if !ok {
+			return "", false
+		}
+		if _, was := from.sentenceLike(part); was {
+			return "", false
+		}
+		found = append(found, s)
+		// Short lines merged into one ("Stake reduced to 48.1%; …;
+		// Share sale raises over £1.2 billion"): each went there too.
+		for x := range to.sents {
+			if t := to.sents[x].text; t != s && within(t, part) {
+				found = append(found, t)
+			}
+		}
+	}
+	return strings.Join(found, " "), len(found) > 0
+}
+
+// within reports whether three quarters of the words of s, and at least
+// three, are words of line.
+func within(s, line string) bool {
+	n := countWordRuns(s)
+	if n < 3 || n > countWordRuns(line) {
+		return false
+	}
+	common, _ := commonWords(s, line)
+	return 4*common >= 3*n
 }
 
 // sentenceLike returns the first sentence of v that shares half its

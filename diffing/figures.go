@@ -107,7 +107,9 @@ func Figures(s string) []string {
 // (OpDelete) whole, where the edit puts no aside in its place: "(PDF,
 // 180KB, 2 pages)" put after a document's name adds figures, as a
 // sentence added does, but changes none of the sentence's own; "today
-// (Monday 7 February)" → "today (Wednesday 6 April)" changes a date.
+// (Monday 7 February)" → "today (Wednesday 6 April)" changes a date, and
+// an aside that is a date alone ("… at Tug Haven (24 February 2022)")
+// dates the sentence's claim: its date is added or dropped.
 func figuresOutsideAsides(s string, ops []Op, whole OpType) []string {
 	other := OpInsert
 	if whole == OpInsert {
@@ -116,7 +118,11 @@ func figuresOutsideAsides(s string, ops []Op, whole OpType) []string {
 	if asides(ops, other, nil) {
 		return Figures(s)
 	}
-	asides(ops, whole, func(a string) { s = strings.Replace(s, a, "", 1) })
+	asides(ops, whole, func(a string) {
+		if !isDate(strings.TrimSpace(a[1 : len(a)-1])) {
+			s = strings.Replace(s, a, "", 1)
+		}
+	})
 	return Figures(s)
 }
 
@@ -369,8 +375,26 @@ func identifierAt(ts []ftok, i int) int {
 	if i >= 2 && !t.spaced && !ts[i-1].word && !ts[i-1].spaced && hasHyphen(ts[i-1].text) && nameBeforeDigits(ts[i-2]) {
 		return i + 1
 	}
-	if allDigits(t.text) && len(t.text) <= 3 && houseNumber(ts, i) {
+	if allDigits(t.text) && len(t.text) <= 3 && (houseNumber(ts, i) || listMark(ts, i)) {
 		return i + 1
+	}
+	if i > 0 && t.spaced && documentNumbered.has(strings.ToLower(ts[i-1].text)) {
+		// A part of a document by its number ("section 5.2", "Annex 3",
+		// "[footnote 11]"): a cross-reference, no count.
+		i++
+		for i+1 < len(ts) && ts[i].text == "." && !ts[i].spaced && !ts[i+1].spaced && allDigits(ts[i+1].text) {
+			i += 2
+		}
+		return i
+	}
+	if i >= 2 && !t.spaced && ts[i-1].text == "/" && !ts[i-1].spaced && nameBeforeDigits(ts[i-2]) {
+		// A reference as a path of a name and numbers ("Ofqual/21/6747/3"):
+		// all its numbers are the reference's.
+		i++
+		for i+1 < len(ts) && ts[i].text == "/" && !ts[i].spaced && !ts[i+1].spaced && ts[i+1].word {
+			i += 2
+		}
+		return i
 	}
 	if !allDigits(t.text) || len(t.text) < 2 || len(t.text) < 5 && t.text[0] != '0' {
 		return i
@@ -408,6 +432,31 @@ func houseNumber(ts []ftok, i int) bool {
 		}
 	}
 	return false
+}
+
+// documentNumbered are the parts of a document cited by number. Not
+// "phase", "tier" or "level": "Tier 3" → "Tier 4" changes what applies.
+var documentNumbered = set("section", "sections", "chapter", "annex", "appendix", "paragraph", "paragraphs",
+	"para", "clause", "schedule", "article", "table", "figure", "footnote")
+
+// listMark reports whether the digits at ts[i] number an item of a list
+// run into a sentence ("1. better understand …; and 2. hear your views"):
+// one or two digits and a full stop or a bracket, at the start or after
+// "and", "or" or a semicolon, and a word in lower case next. A sentence
+// ending in a number is followed by a capital.
+func listMark(ts []ftok, i int) bool {
+	if len(ts[i].text) > 2 || i+2 >= len(ts) {
+		return false
+	}
+	m, next := ts[i+1], ts[i+2]
+	if m.spaced || m.text != "." && m.text != ")" || !next.spaced || !next.word || next.text[0] < 'a' || next.text[0] > 'z' {
+		return false
+	}
+	if i == 0 {
+		return true
+	}
+	p := strings.ToLower(ts[i-1].text)
+	return p == "and" || p == "or" || p == ";"
 }
 
 // ordinalSuffix returns the suffix English gives the ordinal of the
@@ -1380,28 +1429,40 @@ func diffFigures(a, b []string) (gone, added []string) {
 }
 
 // dropYearGiven drops the pairs of a date and the same date with its year
-// given or left out ("5 September" → "5 September 2019"): the same day,
-// written in full. Another year, or a month alone, still differs.
+// or its weekday given or left out ("5 September" → "5 September 2019",
+// "Friday 15 April 2022" → "15 April 2022"): the same day, written in
+// full or in short. Another year, another weekday ("Saturday 18
+// September" → "Sunday 18 September"), the weekday traded for the year,
+// or a month alone, still differs.
 func dropYearGiven(gone, added []string) ([]string, []string) {
-	yearless := func(f string) (rest string, hasYear, ok bool) {
-		k := figureKey(f)
-		r, found := strings.CutPrefix(k, "date ")
+	type day struct{ year, monthDay, weekday string }
+	read := func(f string) (day, bool) {
+		r, found := strings.CutPrefix(figureKey(f), "date ")
 		if !found {
-			return "", false, false
+			return day{}, false
 		}
 		y, md, found := strings.Cut(r, "-")
 		if !found || strings.HasPrefix(md, "00") || strings.Contains(md, "-00") {
-			return "", false, false // no month or no day: "March", "March 2021"
+			return day{}, false // no month or no day: "March", "March 2021"
 		}
-		return md, y != "", true
+		if d, wd, _ := strings.Cut(md, " "); !strings.Contains(wd, " ") {
+			return day{y, d, wd}, true
+		}
+		return day{y, md, ""}, true // a range of dates ("11 January to 21 February 2021"), compared whole
+	}
+	// One side is the other written in short: it leaves parts out and
+	// gives none another value. "Monday 25 January" → "25 January 2021"
+	// trades the weekday for the year: neither is the other in short.
+	shortOf := func(x, y day) bool {
+		return (x.year == "" || x.year == y.year) && (x.weekday == "" || x.weekday == y.weekday)
 	}
 	for x := 0; x < len(gone); x++ {
-		g, gy, ok := yearless(gone[x])
+		g, ok := read(gone[x])
 		if !ok {
 			continue
 		}
 		for y := range added {
-			if a, ay, ok := yearless(added[y]); ok && a == g && gy != ay {
+			if a, ok := read(added[y]); ok && a.monthDay == g.monthDay && (shortOf(a, g) || shortOf(g, a)) {
 				gone = slices.Delete(gone, x, x+1)
 				added = slices.Delete(added, y, y+1)
 				x--

@@ -126,9 +126,9 @@ func TestFigures_Ranges(t *testing.T) {
 	}
 }
 
-// TestDiffFigures_YearGiven checks that a date with its year given or
-// left out is the same date, and another year, a month alone or another
-// weekday is not.
+// TestDiffFigures_YearGiven checks that a date with its year or its
+// weekday given or left out is the same date, and another year, a month
+// alone, another weekday or a weekday traded for a year is not.
 func TestDiffFigures_YearGiven(t *testing.T) {
 	cases := []struct {
 		a, b string
@@ -139,6 +139,12 @@ func TestDiffFigures_YearGiven(t *testing.T) {
 		{"5 September 2018", "5 September 2019", false},
 		{"September", "September 2019", false},
 		{"Monday 25 January", "25 January 2021", false},
+		{"Friday 15 April 2022", "15 April 2022", true},
+		{"28 April", "Thursday 28 April", true},
+		{"15 April", "Friday 15 April 2022", true},
+		{"Saturday 18 September", "Sunday 18 September", false},
+		{"Saturday 18 September", "Sunday 18 September 2021", false},
+		{"11 January 2020", "11 January to 21 February 2021", false},
 	}
 	for _, tc := range cases {
 		gone, added := diffFigures([]string{tc.a}, []string{tc.b})
