@@ -34,7 +34,7 @@ func attributionChange(s, t *sentence) (Change, bool) {
 		if p.text != q.text && quoteKey(p.text) != quoteKey(q.text) {
 			continue
 		}
-		reattributed := givenToAnother(p.speaker, q.speaker)
+		reattributed := reattributed(p, q)
 		verb := p.verb != "" && q.verb != "" && fold(p.verb) != fold(q.verb)
 		// A block quote's speaker is given a new role by the line that
 		// introduces it, which reports it: not again for every sentence.
@@ -61,6 +61,16 @@ func attributionChange(s, t *sentence) (Change, bool) {
 		}
 	}
 	return c, len(c.Kinds) > 0
+}
+
+// reattributed reports whether quotation p is now q, given to another
+// speaker: by name, or by a joint statement's list of signatories that
+// gained or lost a member (whose names read as one speaker's in order).
+func reattributed(p, q quoteFrag) bool {
+	if p.signed && q.signed {
+		return fold(p.speaker) != fold(q.speaker)
+	}
+	return givenToAnother(p.speaker, q.speaker)
 }
 
 // givenToAnother reports whether a quotation spoken by a is now given to
@@ -116,7 +126,7 @@ func classify(s, t *sentence, nameOld, nameNew func(string) bool) Change {
 			if quoteKey(p.text) != quoteKey(q.text) {
 				kinds[QuoteChanged], changed = true, true
 			}
-			if givenToAnother(p.speaker, q.speaker) {
+			if reattributed(p, q) {
 				kinds[QuoteReattributed], changed = true, true
 			} else if !t.block && roleChanged(p, q, s.text, t.text) {
 				kinds[SpeakerRoleChanged], changed = true, true

@@ -24,6 +24,9 @@ type sentence struct {
 // quoteFrag is the part of a top-level quotation that lies in a sentence.
 type quoteFrag struct {
 	text, speaker, verb, role string
+	// signed: the speaker is a joint statement's list of signatories,
+	// compared as written (one added or removed is another speaker).
+	signed bool
 }
 
 type version struct {
@@ -276,7 +279,7 @@ func prepare(d Document, cache *prepCache) *version {
 			q := top[k]
 			a, b := max(q.Inner.Start, sp.Start), min(q.Inner.End, sp.End)
 			if t := strings.TrimSpace(v.text[a:b]); b > a && t != "" && !namesInMarks(v.text, q) && (q.Speaker != "" || quotationLike(v.text, q, sp)) {
-				frags = append(frags, quoteFrag{t, q.Speaker, q.Verb, q.Role})
+				frags = append(frags, quoteFrag{text: t, speaker: q.Speaker, verb: q.Verb, role: q.Role})
 			}
 		}
 		s.quotes = keep(&fragBlock, frags, 32)
@@ -302,11 +305,16 @@ const BlockquotePrefix = "> "
 func (v *version) blockquotes() {
 	// Block quotes that open the body are the statement the dek says was
 	// issued ("The UK, Australia … have issued a joint statement").
-	intro, role := statementIssuer(v.dek), ""
+	intro, role, joint := statementIssuer(v.dek), "", false
+	// A joint statement's signatories, listed apart ("Joint statement
+	// from:" and one paragraph each), are its speakers: one added or
+	// removed gives the same words to another set of speakers. The list
+	// is read only when a line introduces a joint statement.
+	signed, listed, signers := hasSignatoryHeader(v.text), false, ""
 	for k := 0; k < len(v.sents); k++ {
 		s := &v.sents[k]
 		if s.idx == 1 && !strings.HasPrefix(s.text, BlockquotePrefix) {
-			intro, role = "", ""
+			intro, role, joint = "", "", false
 			continue
 		}
 		if !strings.HasPrefix(v.paras[s.para-1], BlockquotePrefix) {
@@ -314,18 +322,34 @@ func (v *version) blockquotes() {
 		}
 		s.block = true
 		if s.idx == 1 && k > 0 {
-			if in := v.sents[k-1].intro; in != nil {
-				intro, role = in.speaker, in.role
+			prev := &v.sents[k-1]
+			by := ""
+			if in := prev.intro; in != nil {
+				intro, role, by, joint = in.speaker, in.role, in.speaker, false
+			}
+			// "In a joint statement, stakeholders said:" names no one the
+			// attributor finds; its signatories, listed apart, spoke.
+			if signed && (prev.intro != nil || strings.HasSuffix(prev.text, ":") && !prev.block) && jointIntro(prev.text, by) {
+				if !listed {
+					signers, listed = signatories(v.paras), true
+				}
+				switch {
+				case signers == "":
+				case by != "":
+					intro, joint = by+": "+signers, true
+				default:
+					intro, joint = signers, true
+				}
 			}
 		}
 		for x := range s.quotes {
 			if s.quotes[x].speaker == "" {
-				s.quotes[x].speaker, s.quotes[x].role = intro, role
+				s.quotes[x].speaker, s.quotes[x].role, s.quotes[x].signed = intro, role, joint
 			}
 		}
 		if len(s.quotes) == 0 {
 			if t := strings.TrimSpace(strings.TrimPrefix(s.text, BlockquotePrefix)); t != "" {
-				s.quotes = []quoteFrag{{text: t, speaker: intro, role: role}}
+				s.quotes = []quoteFrag{{text: t, speaker: intro, role: role, signed: joint}}
 			}
 		}
 	}

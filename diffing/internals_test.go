@@ -763,3 +763,63 @@ func TestNameKey(t *testing.T) {
 		}
 	}
 }
+
+// TestSignatories: a joint statement's signatory list is read in its
+// general forms, members named by their initials in brackets, and
+// nothing else reads as one.
+func TestSignatories(t *testing.T) {
+	for _, c := range []struct {
+		paras []string
+		want  string
+	}{
+		{[]string{"Notes", "Joint statement from:", "Fuel Transport and Logistics (FTL)", "Greenergy", "BP"}, "FTL, Greenergy, BP"},
+		{[]string{"Signatories:", "Shell", "BP", "The statement was issued on Monday."}, "Shell, BP"},
+		{[]string{"Signed by: Shell, Greenergy and BP"}, "Shell, Greenergy, BP"},
+		{[]string{"The statement was signed by Shell, Greenergy and BP."}, "Shell, Greenergy, BP"},
+		{[]string{"Joint statement from:", "Shell"}, ""},                                   // one member is no list
+		{[]string{"Signed by the minister on Monday.", "Shell", "BP"}, ""},                 // not a header
+		{[]string{"The statement was signed by the governments of the UK and Chile."}, ""}, // a description, not names
+		{[]string{"Shell", "BP", "Greenergy"}, ""},
+	} {
+		if got := signatories(c.paras); got != c.want {
+			t.Errorf("signatories(%q) = %q, want %q", c.paras, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		line, speaker string
+		want          bool
+	}{
+		{"In a joint statement, stakeholders* said:", "", true},
+		{"The signatories said:", "", true},
+		{"The companies said:", "the companies", true},
+		{"Ann Kerr said:", "Ann Kerr", false},
+		{"The council said:", "The council", false},
+		{"A spokesperson said:", "", false},
+	} {
+		if got := jointIntro(c.line, c.speaker); got != c.want {
+			t.Errorf("jointIntro(%q, %q) = %v, want %v", c.line, c.speaker, got, c.want)
+		}
+	}
+}
+
+// TestJointStatementNoList: a joint statement whose signatories are not
+// listed keeps the speakers the attributor finds; a list unchanged
+// reattributes nothing.
+func TestJointStatementNoList(t *testing.T) {
+	old := Document{Title: "t", Paragraphs: []string{"In a joint statement, the companies said:", "> We will keep fuel flowing.", "Notes", "Shell", "BP"}}
+	cur := Document{Title: "t", Paragraphs: []string{"In a joint statement, the companies said:", "> We will keep fuel flowing.", "Notes", "Shell", "BP", "Greenergy"}}
+	for _, c := range Compare(old, cur).Changes {
+		if c.Has(QuoteReattributed) {
+			t.Errorf("reattributed with no signatory list: %+v", c)
+		}
+	}
+	old.Paragraphs = append(old.Paragraphs, "Joint statement from:", "Shell", "BP")
+	cur = old
+	cur.Paragraphs = append(slices.Clone(old.Paragraphs[:3]), "Intro changed here.", "Shell")
+	cur.Paragraphs = append(cur.Paragraphs, old.Paragraphs[5:]...)
+	for _, c := range Compare(old, cur).Changes {
+		if c.Has(QuoteReattributed) {
+			t.Errorf("reattributed with the signatory list unchanged: %+v", c)
+		}
+	}
+}

@@ -759,3 +759,106 @@ func (s *sentence) speakers() []string {
 func notWordRune(r rune) bool {
 	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
 }
+
+// signatoryHeads open the paragraph, ending with a colon, after which a
+// joint statement's signatories are listed one a paragraph, or the
+// sentence that lists them: "Joint statement from:", "Signed by: A, B
+// and C", "The statement was signed by A, B and C."
+var signatoryHeads = []string{"joint statement from", "signed by", "signatories", "the statement was signed by", "this statement was signed by", "statement signed by"}
+
+// hasSignatoryHeader reports, cheaply, whether text may hold a list of
+// signatories: nearly every version has none and is not read further.
+func hasSignatoryHeader(text string) bool {
+	return strings.Contains(text, "igned by") || strings.Contains(text, "ignatories") || strings.Contains(text, "tatement from")
+}
+
+// jointIntro reports whether the line introducing a block quote names a
+// joint statement ("In a joint statement, stakeholders said:") or a group
+// speaking as one (a plural in lower case: "stakeholders", "the
+// signatories"; "The signatories said:", whose speaker the attributor
+// does not read).
+func jointIntro(line, speaker string) bool {
+	lower := strings.ToLower(line)
+	if hasWord(lower, "joint") || speaker == "" && (hasWord(lower, "signatories") || hasWord(lower, "stakeholders")) {
+		return true
+	}
+	ws := strings.Fields(speaker)
+	if len(ws) == 0 || len(ws) > 3 {
+		return false
+	}
+	last := strings.TrimRight(ws[len(ws)-1], "*")
+	return !startsUpper(ws[0]) && len(last) > 3 && strings.HasSuffix(last, "s") && !strings.HasSuffix(last, "ss")
+}
+
+// signatories returns the members of the first signatory list of paras,
+// joined by ", ", or "" when there is none of at least two members. A
+// member written with its initials in brackets ("Fuel Transport and
+// Logistics (FTL)") is named by them, which a rewording of the full name
+// keeps.
+func signatories(paras []string) string {
+	for k, p := range paras {
+		p = strings.TrimSpace(p)
+		head, rest, ok := signatoryHead(p)
+		if !ok {
+			continue
+		}
+		var members []string
+		if rest != "" {
+			rest = strings.TrimRight(rest, ".")
+			for _, m := range strings.Split(rest, ",") {
+				m = strings.TrimSpace(m)
+				if a, b, ok := strings.Cut(m, " and "); ok && !strings.Contains(b, " and ") {
+					members = append(members, strings.TrimSpace(a))
+					m = strings.TrimSpace(b)
+				} else if c, ok := strings.CutPrefix(m, "and "); ok {
+					m = c
+				}
+				members = append(members, m)
+			}
+		} else if head {
+			for _, m := range paras[k+1:] {
+				m = strings.TrimSpace(m)
+				if m == "" || len(strings.Fields(m)) > 8 || !startsUpper(m) || strings.HasPrefix(m, BlockquotePrefix) ||
+					strings.ContainsAny(m[len(m)-1:], ".:;?!") || len(members) == 60 {
+					break
+				}
+				members = append(members, m)
+			}
+		}
+		if len(members) < 2 {
+			continue
+		}
+		for x, m := range members {
+			if m == "" || !startsUpper(m) || len(strings.Fields(m)) > 8 {
+				return "" // not a list of names
+			}
+			if o := strings.LastIndexByte(m, '('); o > 0 && strings.HasSuffix(m, ")") && isAcronym(m[o+1:len(m)-1]) {
+				members[x] = m[o+1 : len(m)-1]
+			}
+		}
+		return strings.Join(members, ", ")
+	}
+	return ""
+}
+
+// signatoryHead reports whether paragraph p opens a signatory list: alone
+// with a colon (head), or followed by the list in the same paragraph
+// (rest).
+func signatoryHead(p string) (head bool, rest string, ok bool) {
+	for _, h := range signatoryHeads {
+		if len(p) < len(h) || !strings.EqualFold(p[:len(h)], h) {
+			continue
+		}
+		r := strings.TrimSpace(p[len(h):])
+		if r == ":" {
+			return true, "", true
+		}
+		if r, ok := strings.CutPrefix(r, ":"); ok {
+			return false, strings.TrimSpace(r), true
+		}
+		if h == "the statement was signed by" || h == "this statement was signed by" {
+			return false, r, r != ""
+		}
+	}
+	return false, "", false
+}
