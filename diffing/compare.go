@@ -309,8 +309,10 @@ func (v *version) blockquotes() {
 	// A joint statement's signatories, listed apart ("Joint statement
 	// from:" and one paragraph each), are its speakers: one added or
 	// removed gives the same words to another set of speakers. The list
-	// is read only when a line introduces a joint statement.
-	signed, listed, signers := hasSignatoryHeader(v.text), false, ""
+	// is read only when a line introduces a joint statement: most
+	// versions have none, and a search of the whole text for the list's
+	// header words would cost every version.
+	listed, signers := false, ""
 	for k := 0; k < len(v.sents); k++ {
 		s := &v.sents[k]
 		if s.idx == 1 && !strings.HasPrefix(s.text, BlockquotePrefix) {
@@ -329,7 +331,7 @@ func (v *version) blockquotes() {
 			}
 			// "In a joint statement, stakeholders said:" names no one the
 			// attributor finds; its signatories, listed apart, spoke.
-			if signed && (prev.intro != nil || strings.HasSuffix(prev.text, ":") && !prev.block) && jointIntro(prev.text, by) {
+			if (prev.intro != nil || strings.HasSuffix(prev.text, ":") && !prev.block) && jointIntro(prev.text, by) {
 				if !listed {
 					signers, listed = signatories(v.paras), true
 				}

@@ -766,12 +766,6 @@ func notWordRune(r rune) bool {
 // and C", "The statement was signed by A, B and C."
 var signatoryHeads = []string{"joint statement from", "signed by", "signatories", "the statement was signed by", "this statement was signed by", "statement signed by"}
 
-// hasSignatoryHeader reports, cheaply, whether text may hold a list of
-// signatories: nearly every version has none and is not read further.
-func hasSignatoryHeader(text string) bool {
-	return strings.Contains(text, "igned by") || strings.Contains(text, "ignatories") || strings.Contains(text, "tatement from")
-}
-
 // jointIntro reports whether the line introducing a block quote names a
 // joint statement ("In a joint statement, stakeholders said:") or a group
 // speaking as one (a plural in lower case: "stakeholders", "the
