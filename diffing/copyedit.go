@@ -912,10 +912,39 @@ func wordSlip(ops []Op) (del, ins string, ok bool) {
 		return "", "", false
 	}
 	d, i := []rune(del), []rune(ins)
-	if 3*editDistance(d, i) > min(len(d), len(i))+1 || negatedByPrefix(del, ins) || negatedByPrefix(ins, del) {
+	if negatedByPrefix(del, ins) || negatedByPrefix(ins, del) {
+		return "", "", false
+	}
+	if 3*editDistance(d, i) > min(len(d), len(i))+1 && !sameStemNoun(del, ins) {
 		return "", "", false
 	}
 	return del, ins, true
+}
+
+// nounSuffixes end the nouns (and their adjectives) a stem makes for an
+// act, its state or its doer: application, applicant; residence,
+// resident; agreement. Not -er/-ee/-or (employer → employee names the
+// other party), nor -ive or -ist (conservative → conservation,
+// nationals → nationalists are other things).
+var nounSuffixes = [...]string{"ations", "ation", "ments", "ment", "ences", "ence", "ances", "ance",
+	"ions", "ion", "ants", "ant", "ents", "ent"} // longest first
+
+// sameStemNoun reports whether x and y are two nouns of one stem of five
+// letters or more ("working with applications" → "applicants", a slip
+// the letter count alone cannot tell from a new word).
+func sameStemNoun(x, y string) bool {
+	sx, sy := nounStem(x), nounStem(y)
+	return sx != "" && sx == sy && len(sx) >= 5
+}
+
+// nounStem is w without its longest noun suffix, or "" if it has none.
+func nounStem(w string) string {
+	for _, suf := range nounSuffixes {
+		if strings.HasSuffix(w, suf) {
+			return w[:len(w)-len(suf)]
+		}
+	}
+	return ""
 }
 
 // slipWord reports whether w, one op's text, is one word in lower case

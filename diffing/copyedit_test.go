@@ -102,3 +102,51 @@ func TestNamesWrittenAnotherWay(t *testing.T) {
 		}
 	}
 }
+
+// TestSameStemNounIsASlip checks that a noun replaced by another noun of
+// its stem, more letters apart than a slip (applications → applicants,
+// real pair 80 of the labelled revisions), is shown as a one-word slip at
+// low severity, in the dek as in the body; and that a short stem
+// (migrants → migration) or a noun of another suffix (settlers →
+// settlements, employer → employee, executive → execution) is not one.
+func TestSameStemNounIsASlip(t *testing.T) {
+	cases := []struct {
+		before, after string
+		slip          bool
+	}{
+		{"The service is working with applications to improve the process.", "The service is working with applicants to improve the process.", true},
+		{"The report counts the migrants in the region.", "The report counts the migration in the region.", false},
+		{"The report counts the settlers in the region.", "The report counts the settlements in the region.", false},
+	}
+	for _, tc := range cases {
+		for _, where := range []string{"dek", "body"} {
+			var a, b Document
+			if where == "dek" {
+				a, b = Document{Dek: tc.before}, Document{Dek: tc.after}
+			} else {
+				a, b = Document{Paragraphs: []string{tc.before}}, Document{Paragraphs: []string{tc.after}}
+			}
+			cs := Compare(a, b)
+			if len(cs.Changes) != 1 {
+				t.Fatalf("%s %q → %q: %d changes, want 1", where, tc.before, tc.after, len(cs.Changes))
+			}
+			c := cs.Changes[0]
+			if low := c.Severity <= SeverityLow; low != tc.slip {
+				t.Errorf("%s %q → %q: kinds %v at severity %v, want a slip at low severity: %v", where, tc.before, tc.after, c.Kinds, c.Severity, tc.slip)
+			}
+		}
+	}
+	stems := []struct {
+		x, y string
+		want bool
+	}{
+		{"applications", "applicants", true}, {"residence", "residents", true}, {"agreement", "agreements", true},
+		{"migrants", "migration", false}, {"employer", "employee", false}, {"executive", "execution", false},
+		{"conservative", "conservation", false}, {"nationals", "nationalists", false}, {"settlers", "settlements", false},
+	}
+	for _, tc := range stems {
+		if got := sameStemNoun(tc.x, tc.y); got != tc.want {
+			t.Errorf("sameStemNoun(%q, %q) = %v, want %v", tc.x, tc.y, got, tc.want)
+		}
+	}
+}
