@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 
@@ -10,7 +11,7 @@ import (
 // WriteChangeSet writes one change set as indented JSON: the stable
 // contract of `redline diff --format json`, documented in the README.
 func WriteChangeSet(w io.Writer, cs *diffing.ChangeSet) error {
-	data, err := marshalIndent(cs)
+	data, err := json.MarshalIndent(cs, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode change set: %w", err)
 	}

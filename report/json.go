@@ -6,21 +6,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	json "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
-	jsonv1 "github.com/go-json-experiment/json/v1"
+	"encoding/json"
 
 	"github.com/redline-news/redline/diffing"
 )
-
-// marshalIndent is encoding/json's MarshalIndent(v, "", "  "), byte for
-// byte (TestMarshalIndent_SameAsEncodingJSON), from the json/v2 candidate
-// with v1's options: it indents while encoding where encoding/json encodes
-// and then re-reads the output to indent it, three times slower on a long
-// change set.
-func marshalIndent(v any) ([]byte, error) {
-	return json.Marshal(v, jsonv1.DefaultOptionsV1(), jsontext.WithIndent("  "))
-}
 
 // jsonReport is the JSON format. Its field names are a stable contract.
 type jsonReport struct {
@@ -96,7 +85,7 @@ func renderJSON(b *bytes.Buffer, r Report) error {
 			At:     e.At.UTC().Format(time.RFC3339),
 		})
 	}
-	data, err := marshalIndent(out)
+	data, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode json report: %w", err)
 	}
