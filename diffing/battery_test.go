@@ -14,7 +14,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// TestBattery runs group C of shared/reliability-battery.md, "Hostile text
+// TestBattery runs group C of docs/reliability.md, "Hostile text
 // for the diff", one subtest per case id. Big inputs are generated here at
 // the battery's sizes; under -short or -race (which slows them about
 // tenfold) they are scaled down, and each subtest logs the size it ran,

@@ -19,8 +19,8 @@ import (
 
 // TestRealRevisions scores Compare on real GOV.UK revision pairs labelled by
 // hand (issue 17 point 7). The pairs are testdata/revisions/
-// govuk-revisions.jsonl.gz (a copy of shared/corpora/real-revisions: CI has
-// no shared folder); the labels are every testdata/revisions/labels-*.jsonl,
+// govuk-revisions.jsonl.gz, the repository's copy of the public corpus of
+// real GOV.UK revisions; the labels are every testdata/revisions/labels-*.jsonl,
 // one JSON object a line, written by reading a neutral word diff of each
 // pair, never redline's output (see the schema in labelRecord).
 //

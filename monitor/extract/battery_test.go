@@ -20,7 +20,7 @@ import (
 	"github.com/redline-news/redline/monitor/extract"
 )
 
-// The extraction half of the reliability battery (shared/reliability-battery.md,
+// The extraction half of the reliability battery (docs/reliability.md,
 // group A). The fetch half is in monitor/fetch/battery_test.go; what only the
 // monitor can do (events, notifications, provenance rows) is tested there.
 

@@ -108,10 +108,13 @@ func BenchmarkExtractRules(b *testing.B) {
 	benchExtract(b, rules)
 }
 
-// corpusPages loads the pages of the public article-extraction benchmark
-// (../shared/benchmarks/article-extraction, the html folder named by
-// REDLINE_EXTRACTION_PAGES, or the stability benchmark's copy in
-// testdata); ok is false when none is there.
+// corpusPages loads the pages of the public article-extraction benchmark.
+// The repository's copy is testdata/stability/pages (script and style
+// bodies emptied; testdata/stability/README.md), which CI reads.
+// REDLINE_EXTRACTION_PAGES names another folder of *.html.gz pages, and a
+// checkout that has the benchmark's original html folder beside it
+// (../shared/benchmarks/article-extraction/html) reads that instead. ok is
+// false when no pages are found.
 func corpusPages(tb testing.TB) (pages [][]byte, size int, ok bool) {
 	tb.Helper()
 	dir := os.Getenv("REDLINE_EXTRACTION_PAGES")
@@ -120,9 +123,9 @@ func corpusPages(tb testing.TB) (pages [][]byte, size int, ok bool) {
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.html.gz"))
 	if len(files) == 0 && os.Getenv("REDLINE_EXTRACTION_PAGES") == "" {
-		// Without ../shared (CI's clean checkout), the same pages as the
-		// stability benchmark keeps them: script and style bodies emptied,
-		// read the same (testdata/stability/README.md).
+		// No original beside the checkout (CI's clean one): the
+		// repository's copy, which reads the same
+		// (testdata/stability/README.md).
 		files, _ = filepath.Glob(filepath.Join("testdata", "stability", "pages", "*.html.gz"))
 	}
 	if len(files) == 0 {

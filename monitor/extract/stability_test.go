@@ -29,9 +29,10 @@ import (
 	"github.com/redline-news/redline/monitor/extract"
 )
 
-// The stability benchmark (issue 16, point 5): the 181 pages of the shared
-// article-extraction benchmark (testdata/stability, see its README), each
-// mutated in ways a publisher's site changes a page between two fetches.
+// The stability benchmark (issue 16, point 5): the 181 pages of the public
+// article-extraction benchmark, as kept in testdata/stability (see its
+// README), each mutated in ways a publisher's site changes a page between
+// two fetches.
 // Furniture-only variants must read exactly as the original when read with
 // the original's Reading as anchor; article edits must show up as exactly
 // the edited words.

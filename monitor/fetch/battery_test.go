@@ -29,7 +29,7 @@ import (
 	"github.com/redline-news/redline/monitor/fetch"
 )
 
-// The fetch half of the reliability battery (shared/reliability-battery.md,
+// The fetch half of the reliability battery (docs/reliability.md,
 // groups A and B). Extraction cases are in monitor/extract/battery_test.go;
 // what only the monitor can do (events, versions, notifications, schedules)
 // is tested there.

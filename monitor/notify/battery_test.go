@@ -23,8 +23,8 @@ import (
 )
 
 // TestBattery runs group F of the reliability battery that concerns
-// notifications (docs: /work/shared/reliability-battery.md). R11's retries,
-// backoff, dead-lettering and restart without duplicates are covered by
+// notifications (docs/reliability.md). R11's retries, backoff,
+// dead-lettering and restart without duplicates are covered by
 // TestDispatcher_RetriesWithBackoff, TestDispatcher_GivesUpAfterRounds,
 // TestDispatcher_ShutdownKeepsDeliveryPending and the stable delivery id
 // in TestWebhook_SignedDigest; TestBattery_SMTP refuses SMTP targets.

@@ -16,8 +16,9 @@ import (
 	"unicode/utf8"
 )
 
-// seedText is a copy of shared/fixtures/seed-article.txt: a headline line,
-// then one paragraph per line, holding two pieces.
+// seedText is the sample article, the same file as
+// diffing/testdata/seed-article.txt (the diff tests' copy): a headline
+// line, then one paragraph per line, holding two pieces.
 //
 //go:embed seed-article.txt
 var seedText string

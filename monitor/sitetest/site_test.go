@@ -96,6 +96,12 @@ func seed(tb testing.TB) (string, []string) {
 	return lines[0], lines[1:i]
 }
 
+// TestSite_SeedMatchesShared: the repository's copies of the sample article
+// (seed-article.txt here, diffing/testdata/seed-article.txt for the diff
+// tests) are what every test reads. When the fixtures folder the project
+// was started from sits beside the checkout (../shared/fixtures), this
+// checks the copy still matches it; a clean checkout (CI) has no such
+// folder, and the test skips.
 func TestSite_SeedMatchesShared(t *testing.T) {
 	ours, err := os.ReadFile("seed-article.txt")
 	if err != nil {

@@ -20,8 +20,8 @@ import (
 )
 
 // TestBattery runs group F of the reliability battery that concerns the
-// web UI (docs: /work/shared/reliability-battery.md). R01 in the UI is
-// also TestHostile; every page() call checks it.
+// web UI (docs/reliability.md). R01 in the UI is also TestHostile; every
+// page() call checks it.
 func TestBattery(t *testing.T) {
 	f := newFixture(t)
 

@@ -28,10 +28,12 @@ Usage: select-c.py [corpus.jsonl.gz]   prints one selected index a line
 import difflib
 import gzip
 import json
+import os
 import re
 import sys
 
-CORPUS = "/work/shared/corpora/real-revisions/govuk-revisions.jsonl.gz"
+# the repository's copy of the public GOV.UK revisions corpus, beside this script
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "govuk-revisions.jsonl.gz")
 WINDOW = 8
 CUES = [
     "said", "says", "added", "according to", "told", "tells", "stated",

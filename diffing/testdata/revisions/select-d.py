@@ -51,7 +51,7 @@ import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# the repository's copy of /work/shared/corpora/real-revisions/govuk-revisions.jsonl.gz
+# the repository's copy of the public GOV.UK revisions corpus
 CORPUS = os.path.join(HERE, "govuk-revisions.jsonl.gz")
 WINDOW = 8
 SMALL = 12
