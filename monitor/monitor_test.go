@@ -384,3 +384,33 @@ func TestMonitor_CheckAgainstVersionSavedMeanwhile(t *testing.T) {
 		t.Errorf("version 3 was compared with %q, want version 2 (80 percent)", before)
 	}
 }
+
+// TestMonitor_RetryAfterIsCapped checks that a server asking for a pause
+// of years (Retry-After: 999999999999, battery N09) puts the article off
+// by a day at most, not until 2060.
+func TestMonitor_RetryAfterIsCapped(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Retry-After", "999999999999")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	st := openStore(t)
+	m := newMonitor(t, st, monitor.Source{Name: "busy", URL: srv.URL + "/story"})
+	start := time.Now()
+	rs := m.Check(t.Context())
+	if len(rs) != 1 || rs[0].Err == nil {
+		t.Fatalf("got %+v, want one failed check", rs)
+	}
+	arts, err := st.Articles(t.Context(), snapshots.ArticleFilter{})
+	if err != nil || len(arts) != 1 {
+		t.Fatalf("articles %v, %v", arts, err)
+	}
+	next := arts[0].NextCheck
+	if next.Before(start.Add(23*time.Hour)) || next.After(time.Now().Add(24*time.Hour)) {
+		t.Errorf("next check %s, want a day after %s: the Retry-After capped (err %v)", next, start, rs[0].Err)
+	}
+}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/redline-news/redline/internal/wait"
+	"github.com/redline-news/redline/internal/retry"
 )
 
 // SetClock replaces c's clock, so tests run backoff, rate limits and
@@ -21,6 +21,6 @@ func HostEntries(c *Client) int   { return c.hosts.len() }
 func RobotsEntries(c *Client) int { return c.robots.len() }
 
 var (
-	Sleep           = wait.Sleep
-	ParseRetryAfter = parseRetryAfter
+	Sleep           = retry.Sleep
+	ParseRetryAfter = func(v string, now time.Time) time.Duration { d, _ := retry.After(v, now); return d }
 )

@@ -27,7 +27,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/redline-news/redline/internal/wait"
+	"github.com/redline-news/redline/internal/retry"
 )
 
 // DefaultUserAgent names redline so site owners can see who is asking.
@@ -162,13 +162,12 @@ func (r *Response) NotModified() bool { return r.Status == http.StatusNotModifie
 // New returns a Client. It does no I/O.
 func New(opt Options) *Client {
 	opt = withDefaults(opt)
-	clk := &clock{now: time.Now, sleep: wait.Sleep}
+	clk := &clock{now: time.Now, sleep: retry.Sleep}
 	c := &Client{
 		opt:    opt,
 		log:    opt.Logger,
 		agent:  productToken(opt.UserAgent),
 		clock:  clk,
-		jitter: fullJitter,
 		hosts:  newHostLimits(clk),
 		robots: newRobotsCache(clk),
 	}
@@ -481,7 +480,11 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, name string, h http.He
 	if resp.Status >= 400 {
 		se := &StatusError{URL: name, Status: resp.Status}
 		if resp.Status == http.StatusTooManyRequests || resp.Status == http.StatusServiceUnavailable {
-			se.RetryAfter = parseRetryAfter(hresp.Header.Get("Retry-After"), c.clock.now())
+			v := hresp.Header.Get("Retry-After")
+			var ok bool
+			if se.RetryAfter, ok = retry.After(v, c.clock.now()); !ok && v != "" {
+				c.log.Warn("unreadable Retry-After ignored; backing off instead", "url", name, "retry_after", v)
+			}
 		}
 		return resp, se
 	}

@@ -5,13 +5,12 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/redline-news/redline/internal/retry"
 )
 
 // getWithRetry runs attempts until one succeeds, fails for good, or
@@ -82,33 +81,5 @@ func retryable(ctx context.Context, err error) bool {
 // up to the exponential bound), which spreads retries from many workers
 // instead of having them hit a recovering host together.
 func (c *Client) backoff(n int) time.Duration {
-	d := c.opt.RetryBaseDelay
-	for i := 1; i < n && d < c.opt.RetryMaxDelay; i++ {
-		d *= 2
-	}
-	return c.jitter(min(d, c.opt.RetryMaxDelay))
-}
-
-func fullJitter(bound time.Duration) time.Duration {
-	if bound <= 0 {
-		return 0
-	}
-	return rand.N(bound + 1)
-}
-
-// parseRetryAfter reads a Retry-After header, delay-seconds or HTTP-date
-// (RFC 9110 §10.2.3). It returns 0 for none, a bad value or a past date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		// Clamp so a huge value cannot overflow; it is far over any cap.
-		return time.Duration(min(max(s, 0), 1<<30)) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0)
-	}
-	return 0
+	return retry.Backoff{Base: c.opt.RetryBaseDelay, Max: c.opt.RetryMaxDelay, Jitter: retry.Full, Draw: c.jitter}.Delay(n)
 }

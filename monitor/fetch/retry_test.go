@@ -277,7 +277,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{" 5 ", 5 * time.Second},
 		{"-3", 0},
 		{"soon", 0},
-		{"99999999999999999", 1 << 30 * time.Second},
+		{"99999999999999999", 24 * time.Hour}, // capped: a check is never put off by more than a day
 		{now.Add(time.Hour).Format(http.TimeFormat), time.Hour},
 		{now.Add(-time.Hour).Format(http.TimeFormat), 0},
 		{strconv.Quote("7"), 0},

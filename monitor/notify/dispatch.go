@@ -5,12 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"sync"
 	"time"
 
-	"github.com/redline-news/redline/internal/wait"
+	"github.com/redline-news/redline/internal/retry"
 	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/snapshots"
 )
@@ -65,7 +64,7 @@ func New(cfgs []Config, opts Options) (*Dispatcher, error) {
 		byName:   map[string]*target{},
 		opts:     opts,
 		log:      opts.Logger,
-		sleep:    wait.Sleep,
+		sleep:    retry.Sleep,
 		inFlight: map[int64]bool{},
 	}
 	var errs []error
@@ -336,12 +335,7 @@ func (d *Dispatcher) retryWait(n int, err error) (time.Duration, bool) {
 			return 0, false
 		}
 	}
-	b := d.opts.Backoff
-	for i := 1; i < n && b < d.opts.MaxBackoff; i++ {
-		b *= 2
-	}
-	b = min(b, d.opts.MaxBackoff)
-	return b/2 + rand.N(b/2+1), true
+	return retry.Backoff{Base: d.opts.Backoff, Max: d.opts.MaxBackoff, Jitter: retry.Equal}.Delay(n), true
 }
 
 // claim marks a delivery in flight; false if it already was.

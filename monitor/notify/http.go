@@ -9,8 +9,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
+
+	"github.com/redline-news/redline/internal/retry"
 )
 
 // userAgent names redline to webhook receivers.
@@ -86,7 +87,7 @@ func post(ctx context.Context, client *http.Client, rawURL string, body []byte, 
 	}
 	se := &StatusError{URL: redactURL(rawURL), Status: resp.StatusCode, Body: plain(string(snippet), 200)}
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-		se.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), now)
+		se.RetryAfter, _ = retry.After(resp.Header.Get("Retry-After"), now)
 	}
 	return se
 }
@@ -99,23 +100,4 @@ func unwrapURLError(err error) error {
 		return ue.Err
 	}
 	return err
-}
-
-// retryAfter reads a Retry-After header: delay seconds or an HTTP date.
-// It returns 0 for a missing or unreadable value, and at least a second
-// for a date in the past, since the server did ask for a wait.
-func retryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n < 0 {
-			return 0
-		}
-		return time.Duration(min(n, int64(24*time.Hour/time.Second))) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), time.Second)
-	}
-	return 0
 }

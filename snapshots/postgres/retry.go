@@ -5,13 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/redline-news/redline/internal/wait"
+	"github.com/redline-news/redline/internal/retry"
 )
 
 // A write that loses its connection (the backend terminated, the server
@@ -56,7 +55,7 @@ func (s *Store) retry(ctx context.Context, op func() error, what ...any) error {
 		}
 		delay := backoff(n)
 		s.log.Warn("store connection lost; retrying", append(what, "attempt", n, "delay", delay, "err", err)...)
-		if serr := wait.Sleep(ctx, delay); serr != nil {
+		if serr := retry.Sleep(ctx, delay); serr != nil {
 			return fmt.Errorf("%w; stopped waiting to retry: %w", err, serr)
 		}
 	}
@@ -92,10 +91,5 @@ func connectionLost(err error) bool {
 // backoff returns the wait before retry n (n ≥ 1): "equal jitter", a
 // random time between half the exponential bound and all of it.
 func backoff(n int) time.Duration {
-	d := retryBaseDelay
-	for i := 1; i < n && d < retryMaxDelay; i++ {
-		d *= 2
-	}
-	d = min(d, retryMaxDelay)
-	return d/2 + rand.N(d/2+1)
+	return retry.Backoff{Base: retryBaseDelay, Max: retryMaxDelay, Jitter: retry.Equal}.Delay(n)
 }
