@@ -95,6 +95,9 @@ func readPage(ctx context.Context, a *app, arg string) (extract.Page, error) {
 		if err != nil {
 			return extract.Page{}, fmt.Errorf("read standard input: %w", err)
 		}
+		if err := refuseBinary(arg, string(b[:min(len(b), sniffLen)])); err != nil {
+			return extract.Page{}, err
+		}
 		return extract.Page{URL: "stdin:", Body: b}, nil
 	case strings.HasPrefix(arg, "http://"), strings.HasPrefix(arg, "https://"):
 		resp, err := fetch.New(fetch.Options{Logger: a.logger()}).Get(ctx, fetch.Request{URL: arg})
@@ -106,6 +109,9 @@ func readPage(ctx context.Context, a *app, arg string) (extract.Page, error) {
 		b, err := os.ReadFile(arg)
 		if err != nil {
 			return extract.Page{}, usagef("read %s: %v", arg, err)
+		}
+		if err := refuseBinary(arg, string(b[:min(len(b), sniffLen)])); err != nil {
+			return extract.Page{}, err
 		}
 		return extract.Page{URL: "file://" + arg, Body: b}, nil
 	}

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -52,5 +57,88 @@ func TestVersionOf(t *testing.T) {
 				t.Errorf("versionOf = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// binaryFixtures are files diff and extract must refuse, by the kind their
+// message names.
+func binaryFixtures(t *testing.T) map[string][]byte {
+	t.Helper()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	if _, err := zw.Write(bytes.Repeat([]byte("The council voted 5-2.\n"), 200)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Pseudo-random bytes, the same on every run: a SHA-256 chain.
+	var random []byte
+	sum := sha256.Sum256([]byte("redline"))
+	for len(random) < 8192 {
+		random = append(random, sum[:]...)
+		sum = sha256.Sum256(sum[:])
+	}
+	elf := append([]byte("\x7fELF\x02\x01\x01\x00"), make([]byte, 4096)...)
+	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 512)...)
+	pdf := append([]byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"), random[:512]...)
+	return map[string][]byte{
+		"gzip data":         gz.Bytes(),
+		"binary data":       random,
+		"an ELF executable": elf,
+		"a PNG image":       png,
+		"a PDF document":    pdf,
+	}
+}
+
+// TestNotText: binary files are named by what they look like; text and
+// HTML in any charset pass.
+func TestNotText(t *testing.T) {
+	for want, b := range binaryFixtures(t) {
+		if got := notText(string(b)); got != want {
+			t.Errorf("notText(%q…) = %q, want %q", b[:8], got, want)
+		}
+	}
+	for name, s := range map[string]string{
+		"empty":                         "",
+		"utf-8 text":                    "Le conseil a voté à 5 contre 2 — « enfin ».\n",
+		"text with a form feed and ESC": "page one\f\x1b[1mpage two\x1b[0m\n" + strings.Repeat("more text\n", 20),
+		"latin-1 HTML":                  "<!DOCTYPE html><html><head><meta charset=iso-8859-1></head><body><p>vot\xe9</p></body></html>",
+		"HTML with a stray control":     "<html><body><p>a\x08b</p></body></html>",
+	} {
+		if got := notText(s); got != "" {
+			t.Errorf("%s: notText = %q, want \"\" (text)", name, got)
+		}
+	}
+}
+
+// TestDiffAndExtractRefuseBinary: a binary file is a usage error naming
+// the file and what it looks like, not thousands of lines of garbage.
+func TestDiffAndExtractRefuseBinary(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "story.txt")
+	if err := os.WriteFile(text, []byte("The council voted 5-2.\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for kind, b := range binaryFixtures(t) {
+		file := filepath.Join(dir, strings.ReplaceAll(kind, " ", "-"))
+		if err := os.WriteFile(file, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		want := file + " is not text or HTML (looks like " + kind + ")"
+		for _, args := range [][]string{{"diff", file, text}, {"diff", text, file}, {"extract", file}} {
+			code, out, errOut := runCmd(t, context.Background(), args...)
+			if code != exitUsage || !strings.Contains(errOut, want) || out != "" {
+				t.Errorf("redline %s: exit %d, stderr %q, %d bytes of stdout; want exit 2 and %q",
+					strings.Join(args, " "), code, errOut, len(out), want)
+			}
+		}
+	}
+	// Standard input is checked the same way.
+	gz := binaryFixtures(t)["gzip data"]
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"extract", "-"}, bytes.NewReader(gz), &out, &errOut); code != exitUsage ||
+		!strings.Contains(errOut.String(), "standard input is not text or HTML (looks like gzip data)") {
+		t.Errorf("extract - of gzip data: exit %d, stderr %q", code, errOut.String())
 	}
 }
