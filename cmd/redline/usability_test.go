@@ -5,10 +5,14 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -140,5 +144,108 @@ func TestDiffAndExtractRefuseBinary(t *testing.T) {
 	if code := run(context.Background(), []string{"extract", "-"}, bytes.NewReader(gz), &out, &errOut); code != exitUsage ||
 		!strings.Contains(errOut.String(), "standard input is not text or HTML (looks like gzip data)") {
 		t.Errorf("extract - of gzip data: exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+// TestExtractPrivateAndSource: extract of a 127.0.0.1 URL is refused with
+// the flag that allows it; --allow-private allows it; --config with
+// --source reads the page with that source's selectors, robots.txt policy
+// and allow_private, and the config's user agent.
+func TestExtractPrivateAndSource(t *testing.T) {
+	const page = `<html><head><title>Flood plan</title></head><body>
+<nav><p>Home · News · Sport · Weather · Contact us · Subscribe today</p></nav>
+<div class="story"><p>The river authority voted 5-2 on Tuesday to approve the flood plan for the town.</p>
+<p class="ad">Advertisement: buy sandbags at the corner shop, open every day of the week.</p>
+<p>Board chair Robert Lin said work would start in the spring, once the ground had dried.</p></div>
+</body></html>`
+	var mu sync.Mutex
+	var seen []string // "path user-agent", in order
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.URL.Path+" "+r.UserAgent())
+		mu.Unlock()
+		if r.URL.Path != "/story" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, page)
+	}))
+	defer srv.Close()
+	requests := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		out := seen
+		seen = nil
+		return out
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(`user_agent: "redline-test/1 (+https://example.org/bot)"
+sources:
+  - name: local
+    url: %s/story
+    allow_private: true
+    respect_robots: false
+    selectors: {body: div.story, remove: [.ad]}
+  - name: public
+    url: https://example.org/news/story
+`, srv.URL)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	url := srv.URL + "/story"
+
+	code, out, errOut := runCmd(t, context.Background(), "extract", url)
+	if want := "refusing to connect to 127.0.0.1 (loopback): give --allow-private to allow it"; code != exitUsage || !strings.Contains(errOut, want) {
+		t.Errorf("extract %s: exit %d, stderr %q; want exit 2 and %q", url, code, errOut, want)
+	}
+	if strings.Contains(errOut, "allow_private") {
+		t.Errorf("the message names a config key extract has no use for without --source: %q", errOut)
+	}
+	if got := requests(); len(got) != 0 {
+		t.Errorf("the refused extract reached the server: %q", got)
+	}
+
+	code, out, errOut = runCmd(t, context.Background(), "extract", "--allow-private", "--text", url)
+	if code != exitOK || !strings.Contains(out, "The river authority voted 5-2") {
+		t.Fatalf("extract --allow-private: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if got := requests(); len(got) != 2 || !strings.HasPrefix(got[0], "/robots.txt ") || !strings.HasPrefix(got[1], "/story ") {
+		t.Errorf("extract --allow-private: the server saw %q, want robots.txt then the story", got)
+	}
+
+	code, out, errOut = runCmd(t, context.Background(), "extract", "--config", cfg, "--source", "local", "--text", url)
+	if code != exitOK {
+		t.Fatalf("extract --source local: exit %d, stderr %q", code, errOut)
+	}
+	want := "The river authority voted 5-2 on Tuesday to approve the flood plan for the town.\n\nBoard chair Robert Lin said work would start in the spring, once the ground had dried.\n"
+	if out != want {
+		t.Errorf("extract --source local printed %q, want the source's selectors applied: %q", out, want)
+	}
+	// respect_robots: false on the source: no robots.txt; the config's user agent.
+	if got := requests(); len(got) != 1 || got[0] != "/story redline-test/1 (+https://example.org/bot)" {
+		t.Errorf("extract --source local: the server saw %q, want one GET of /story with the config's user agent", got)
+	}
+
+	code, _, errOut = runCmd(t, context.Background(), "extract", "--config", cfg, "--source", "public", url)
+	if want := `give --allow-private, or set allow_private: true on source "public" in ` + cfg + `, to allow it`; code != exitUsage || !strings.Contains(errOut, want) {
+		t.Errorf("extract --source public: exit %d, stderr %q; want exit 2 and %q", code, errOut, want)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"extract", "--config", cfg, "--source", "nope", url}, `--source "nope": no such source in ` + cfg + ` (its sources: local, public)`},
+		{[]string{"extract", "--config", cfg, "--source", "local", "--selectors", "{body: p}", url}, "give --selectors or --source, not both"},
+		{[]string{"extract", "--source", "local", "--config", filepath.Join(dir, "missing.yaml"), url}, "missing.yaml"},
+	} {
+		code, _, errOut := runCmd(t, context.Background(), tc.args...)
+		if code != exitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("redline %s: exit %d, stderr %q; want exit 2 and %q", strings.Join(tc.args, " "), code, errOut, tc.want)
+		}
+	}
+	if got := requests(); len(got) != 0 {
+		t.Errorf("refused extracts reached the server: %q", got)
 	}
 }
