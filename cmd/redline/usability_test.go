@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -247,5 +248,56 @@ sources:
 	}
 	if got := requests(); len(got) != 0 {
 		t.Errorf("refused extracts reached the server: %q", got)
+	}
+}
+
+// TestHistoryUnknownURL: a URL that is not watched is a usage error (exit
+// 2) naming up to three watched URLs closest to it, those on its host
+// first.
+func TestHistoryUnknownURL(t *testing.T) {
+	watched := []string{
+		"https://news.example/world/flood-plan-approved",
+		"https://news.example/world/flood-plan-delayed",
+		"https://news.example/sport/cup-final",
+		"https://www.news.example/world/flood-plans",
+		"https://other.example/world/flood-plan-approved",
+	}
+	path := seedStore(t, watched...)
+	for _, tc := range []struct {
+		name, url string
+		want      string
+	}{
+		{"typo in the path", "https://news.example/world/flood-plan-aproved",
+			"no article https://news.example/world/flood-plan-aproved in the store; the closest watched:\n" +
+				"  https://news.example/world/flood-plan-approved\n" +
+				"  https://news.example/world/flood-plan-delayed\n" +
+				"  https://www.news.example/world/flood-plans\n"},
+		{"http for https, trailing slash", "http://news.example/sport/cup-final/",
+			"the closest watched:\n  https://news.example/sport/cup-final\n"},
+		{"mistyped host", "https://newz.example/sport/cup-final",
+			"the closest watched:\n  https://news.example/sport/cup-final\n"},
+		{"nothing like it", "https://elsewhere.example/a",
+			"no article https://elsewhere.example/a in the store, nor one like it (5 articles watched)\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCmd(t, context.Background(), "history", "--store", path, tc.url)
+			if code != exitUsage || !strings.Contains(errOut, tc.want) || out != "" {
+				t.Errorf("history %s: exit %d, stderr:\n%s\nwant exit 2 and:\n%s", tc.url, code, errOut, tc.want)
+			}
+		})
+	}
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	if code, _, errOut := runCmd(t, context.Background(), "history", "--store", empty, watched[0]); code != exitUsage ||
+		!strings.Contains(errOut, "it watches no articles yet") {
+		t.Errorf("history on an empty store: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestClosestURLs(t *testing.T) {
+	long := "https://news.example/" + strings.Repeat("a-very-long-slug-", 10)
+	urls := []string{long + "one", long + "two", "https://news.example/short"}
+	got := closestURLs(long+"onf", urls, 2)
+	if want := []string{long + "one", long + "two"}; !slices.Equal(got, want) {
+		t.Errorf("closestURLs of a long path = %q, want %q", got, want)
 	}
 }
