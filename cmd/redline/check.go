@@ -156,6 +156,10 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if *dryRun {
+		// A store that cannot be written would stop the first check.
+		if err := probeStore(cfg.Store); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
 		fmt.Fprintf(a.stdout, "%s: valid, %d sources\n", cfg.File, len(cfg.Sources))
 		return nil
 	}

@@ -5,7 +5,9 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -299,5 +302,114 @@ func TestClosestURLs(t *testing.T) {
 	got := closestURLs(long+"onf", urls, 2)
 	if want := []string{long + "one", long + "two"}; !slices.Equal(got, want) {
 		t.Errorf("closestURLs of a long path = %q, want %q", got, want)
+	}
+}
+
+// TestWriteProblem: the system's reason a store cannot be written, in
+// words, from its error number: what SQLite's "unable to open database
+// file (14)" hides.
+func TestWriteProblem(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&fs.PathError{Op: "open", Path: "/mnt/ro/.redline-probe-1", Err: syscall.EROFS}, "read-only file system"},
+		{&fs.PathError{Op: "open", Path: "/srv/redline/.redline-probe-1", Err: syscall.EACCES}, "permission denied"},
+		{&fs.PathError{Op: "open", Path: "/srv/redline/.redline-probe-1", Err: syscall.EPERM}, "permission denied"},
+		{&fs.PathError{Op: "open", Path: "/srv/file/.redline-probe-1", Err: syscall.ENOTDIR}, "not a directory (a file stands where a directory should be)"},
+		{&fs.PathError{Op: "open", Path: "/srv/none/.redline-probe-1", Err: syscall.ENOENT}, "does not exist"},
+		{&fs.PathError{Op: "open", Path: "/srv/full/.redline-probe-1", Err: syscall.ENOSPC}, "no space left on device"},
+	} {
+		if got := writeProblem(tc.err); got != tc.want {
+			t.Errorf("writeProblem(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+	err := error(&storeWriteError{Store: "/mnt/ro/redline.db", Path: "/mnt/ro", Dir: true,
+		Err: &fs.PathError{Op: "open", Path: "/mnt/ro/.redline-probe-1", Err: syscall.EROFS}})
+	if got, want := err.Error(), "/mnt/ro/redline.db cannot be written: directory /mnt/ro: read-only file system"; got != want {
+		t.Errorf("storeWriteError = %q, want %q", got, want)
+	}
+	if !errors.Is(err, syscall.EROFS) {
+		t.Errorf("storeWriteError does not unwrap to its errno")
+	}
+}
+
+// TestStoreNotWritable: a store that cannot be written is refused with
+// the reason and the path, by every command and by check --dry-run. A
+// regular file where the store's directory should be fails for root too;
+// a directory without write permission fails for other users, and for
+// root (who may write there) the store opens.
+func TestStoreNotWritable(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, []byte("not a directory"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	store := filepath.Join(file, "redline.db")
+	want := "open store: " + store + " cannot be written: directory " + file + ": not a directory"
+	code, _, errOut := runCmd(t, context.Background(), "history", "--store", store, "https://news.example/a")
+	if code != exitRuntime || !strings.Contains(errOut, want) {
+		t.Errorf("history on %s: exit %d, stderr %q; want exit 3 and %q", store, code, errOut, want)
+	}
+
+	cfg := filepath.Join(dir, "config.yaml")
+	writeCfg := func(store string) {
+		t.Helper()
+		if err := os.WriteFile(cfg, fmt.Appendf(nil, "store: %s\nsources:\n  - {name: a, url: \"https://news.example/a\"}\n", store), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeCfg(store)
+	code, out, errOut := runCmd(t, context.Background(), "check", "--dry-run", "--config", cfg)
+	if want := "store: " + store + " cannot be written: directory " + file + ": not a directory"; code == exitOK || !strings.Contains(errOut, want) {
+		t.Errorf("check --dry-run with the store under a file: exit %d, stdout %q, stderr %q; want a failure naming %q", code, out, errOut, want)
+	}
+
+	// A writable place passes, and the probe leaves nothing behind.
+	good := filepath.Join(dir, "ok", "redline.db")
+	if err := os.Mkdir(filepath.Dir(good), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeCfg(good)
+	if code, out, errOut := runCmd(t, context.Background(), "check", "--dry-run", "--config", cfg); code != exitOK {
+		t.Errorf("check --dry-run with a writable store: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if left, _ := os.ReadDir(filepath.Dir(good)); len(left) != 0 {
+		t.Errorf("check --dry-run left %v in the store's directory", left)
+	}
+
+	// A directory without write permission, judged by a real write as
+	// the probe judges it.
+	ro := filepath.Join(dir, "ro")
+	if err := os.Mkdir(ro, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(ro, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(ro, 0o700) })
+	roStore := filepath.Join(ro, "redline.db")
+	probe, err := os.CreateTemp(ro, "probe-")
+	writable := err == nil
+	if writable {
+		probe.Close()
+		os.Remove(probe.Name())
+	}
+	writeCfg(roStore)
+	code, out, errOut = runCmd(t, context.Background(), "check", "--dry-run", "--config", cfg)
+	if writable { // root
+		if code != exitOK {
+			t.Errorf("check --dry-run on a directory this user can write: exit %d, stderr %q", code, errOut)
+		}
+	} else if want := "store: " + roStore + " cannot be written: directory " + ro + ": permission denied"; code == exitOK || !strings.Contains(errOut, want) {
+		t.Errorf("check --dry-run on a 0555 directory: exit %d, stdout %q, stderr %q; want %q", code, out, errOut, want)
+	}
+	code, _, errOut = runCmd(t, context.Background(), "history", "--store", roStore, "https://news.example/a")
+	if writable {
+		if code != exitUsage || !strings.Contains(errOut, "watches no articles yet") {
+			t.Errorf("history on a directory this user can write: exit %d, stderr %q", code, errOut)
+		}
+	} else if want := "open store: " + roStore + " cannot be written: directory " + ro + ": permission denied"; code != exitRuntime || !strings.Contains(errOut, want) {
+		t.Errorf("history on a 0555 directory: exit %d, stderr %q; want exit 3 and %q", code, errOut, want)
 	}
 }
