@@ -413,3 +413,55 @@ func TestStoreNotWritable(t *testing.T) {
 		t.Errorf("history on a 0555 directory: exit %d, stderr %q; want exit 3 and %q", code, errOut, want)
 	}
 }
+
+// TestCommandFor: the demo's closing hint names a command that exists: `go
+// run ./cmd/redline` after go run (whose binary is temporary), "redline"
+// when that is on PATH, else the binary's path.
+func TestCommandFor(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin", "redline")
+	other := filepath.Join(dir, "other", "redline")
+	for _, p := range []string{bin, other} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("#!/bin/sh\n"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := filepath.Join(dir, "link-to-redline")
+	if err := os.Symlink(bin, link); err != nil {
+		t.Fatal(err)
+	}
+	goRun := selfCommand{name: "go run ./cmd/redline", goRun: true}
+	for _, tc := range []struct {
+		name                      string
+		exe, cwd, onPath, gocache string
+		want                      selfCommand
+	}{
+		{"go run temporary", "/tmp/go-build1604948749/b001/exe/redline", "/home/u/redline", "", "", goRun},
+		{"go run cached binary", "/root/.cache/go-build/19/19c36dbfa1-d/redline", "/home/u/redline", "", "", goRun},
+		{"go run, GOCACHE elsewhere", "/var/cache/gocache/19/19c36dbfa1-d/redline", "/home/u/redline", "", "/var/cache/gocache", goRun},
+		{"on PATH", bin, dir, link, "", selfCommand{name: "redline"}},
+		{"another redline on PATH", bin, dir, other, "", selfCommand{name: "./" + filepath.Join("bin", "redline")}},
+		{"built here", bin, filepath.Join(dir, "bin"), "", "", selfCommand{name: "./redline"}},
+		{"built elsewhere", bin, filepath.Join(dir, "other"), "", "", selfCommand{name: bin}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := commandFor(tc.exe, tc.cwd, tc.onPath, tc.gocache); got != tc.want {
+				t.Errorf("commandFor(%q, %q, %q, %q) = %+v, want %+v", tc.exe, tc.cwd, tc.onPath, tc.gocache, got, tc.want)
+			}
+		})
+	}
+
+	const store, url = "/tmp/redline-demo-1/redline.db", "http://127.0.0.1:40000/news/flood-plan"
+	got := demoHint(goRun, store, url)
+	want := "try:     go run ./cmd/redline history --store " + store + " " + url + "\n" +
+		"         (or build redline once, go build -o redline ./cmd/redline, then ./redline history …)\n"
+	if got != want {
+		t.Errorf("demo hint after go run:\n%s\nwant:\n%s", got, want)
+	}
+	if got, want := demoHint(selfCommand{name: "redline"}, store, url), "try:     redline history --store "+store+" "+url+"\n"; got != want {
+		t.Errorf("demo hint of an installed redline: %q, want %q", got, want)
+	}
+}
