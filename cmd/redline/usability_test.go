@@ -200,8 +200,8 @@ sources:
 	url := srv.URL + "/story"
 
 	code, out, errOut := runCmd(t, context.Background(), "extract", url)
-	if want := "refusing to connect to 127.0.0.1 (loopback): give --allow-private to allow it"; code != exitUsage || !strings.Contains(errOut, want) {
-		t.Errorf("extract %s: exit %d, stderr %q; want exit 2 and %q", url, code, errOut, want)
+	if want := "refusing to connect to 127.0.0.1 (loopback): give --allow-private to allow it"; code != exitUsage || !strings.Contains(errOut, want) || out != "" {
+		t.Errorf("extract %s: exit %d, stdout %q, stderr %q; want exit 2 and %q", url, code, out, errOut, want)
 	}
 	if strings.Contains(errOut, "allow_private") {
 		t.Errorf("the message names a config key extract has no use for without --source: %q", errOut)
