@@ -48,19 +48,15 @@ func newGuard(cfg Config) *fetch.Guard {
 	return fetch.NewGuard(fetch.GuardOptions{Allow: cfg.AllowAddrs})
 }
 
-// newMonitor wires a Monitor from the config.
-func newMonitor(a *app, cfg Config, st snapshots.Store, h hooks) *monitor.Monitor {
-	for _, src := range cfg.Sources {
-		if src.AllowPrivate {
-			a.log.Info("source may connect to private addresses (allow_private)", "source", src.Name)
-		}
-	}
-	client := fetch.New(fetch.Options{
+// newClient is the fetch client of the config: its limits, user agent and
+// address policy. The monitor and `extract` fetch through it.
+func newClient(a *app, cfg Config) *fetch.Client {
+	return fetch.New(fetch.Options{
 		Guard:        newGuard(cfg),
 		UserAgent:    cfg.UserAgent,
 		Timeout:      cfg.Timeout,
 		MaxBodyBytes: cfg.MaxBodyBytes,
-		Logger:       a.log,
+		Logger:       a.logger(),
 
 		MaxHeaderBytes: cfg.MaxHeaderBytes,
 		MaxRedirects:   cfg.MaxRedirects,
@@ -69,9 +65,18 @@ func newMonitor(a *app, cfg Config, st snapshots.Store, h hooks) *monitor.Monito
 		HostRate:        cfg.HostRate,
 		Robots:          cfg.Robots,
 	})
+}
+
+// newMonitor wires a Monitor from the config.
+func newMonitor(a *app, cfg Config, st snapshots.Store, h hooks) *monitor.Monitor {
+	for _, src := range cfg.Sources {
+		if src.AllowPrivate {
+			a.log.Info("source may connect to private addresses (allow_private)", "source", src.Name)
+		}
+	}
 	return monitor.New(monitor.Options{
 		Store:        st,
-		Client:       client,
+		Client:       newClient(a, cfg),
 		Sources:      cfg.Sources,
 		Concurrency:  cfg.Concurrency,
 		MaxSentences: cfg.MaxSentences,
@@ -151,6 +156,10 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if *dryRun {
+		// A store that cannot be written would stop the first check.
+		if err := probeStore(cfg.Store); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
 		fmt.Fprintf(a.stdout, "%s: valid, %d sources\n", cfg.File, len(cfg.Sources))
 		return nil
 	}

@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -143,8 +145,72 @@ happens. Needs no config and nothing but this binary.`, &cf, false)
 	defer stats.Unlock()
 	fmt.Fprintf(out, "\ndemo over: %d articles watched, %d versions stored, %d change reports.\n", len(arts), stats.versions, stats.changes)
 	fmt.Fprintf(out, "store:   %s\nreports: %s\n", storePath, cfg.ReportDir)
-	fmt.Fprintf(out, "try:     redline history --store %s %s\n", storePath, base+site.Articles()[0])
+	fmt.Fprint(out, demoHint(thisCommand(), storePath, base+site.Articles()[0]))
 	return nil
+}
+
+// demoHint is the demo's last line: a command the user can paste to see
+// the story's history. After `go run`, no redline binary exists, so it
+// says `go run ./cmd/redline …` and how to build one.
+func demoHint(self selfCommand, storePath, url string) string {
+	s := fmt.Sprintf("try:     %s history --store %s %s\n", self.name, storePath, url)
+	if self.goRun {
+		s += "         (or build redline once, go build -o redline ./cmd/redline, then ./redline history …)\n"
+	}
+	return s
+}
+
+// selfCommand is how the user can run this redline again.
+type selfCommand struct {
+	name  string // "redline", "./redline", "/opt/bin/redline" or "go run ./cmd/redline"
+	goRun bool   // a binary `go run` built and will not keep
+}
+
+// thisCommand finds how the running binary can be run again from here.
+func thisCommand() selfCommand {
+	exe, err := os.Executable()
+	if err != nil {
+		return selfCommand{name: "redline"}
+	}
+	cwd, _ := os.Getwd()                  // "" when unknown: the path stays absolute
+	onPath, _ := exec.LookPath("redline") // "" when none
+	return commandFor(exe, cwd, onPath, os.Getenv("GOCACHE"))
+}
+
+// commandFor says how the binary exe can be run again from cwd:
+//   - a `go run` build lives in the go command's temporary go-build*
+//     directory, or (since Go 1.24, which caches go run binaries) in its
+//     build cache, ~/.cache/go-build or $GOCACHE: then "go run ./cmd/redline";
+//   - "redline" when that name on PATH (onPath) is exe;
+//   - otherwise exe's path, relative to cwd when inside it ("./redline").
+func commandFor(exe, cwd, onPath, gocache string) selfCommand {
+	if gocache != "" && strings.HasPrefix(exe, filepath.Clean(gocache)+string(filepath.Separator)) {
+		return selfCommand{name: "go run ./cmd/redline", goRun: true}
+	}
+	for _, dir := range strings.Split(filepath.Dir(exe), string(filepath.Separator)) {
+		if strings.HasPrefix(dir, "go-build") {
+			return selfCommand{name: "go run ./cmd/redline", goRun: true}
+		}
+	}
+	if onPath != "" && sameFile(onPath, exe) {
+		return selfCommand{name: "redline"}
+	}
+	if cwd != "" {
+		if rel, err := filepath.Rel(cwd, exe); err == nil && filepath.IsLocal(rel) {
+			return selfCommand{name: "." + string(filepath.Separator) + rel}
+		}
+	}
+	return selfCommand{name: exe}
+}
+
+// sameFile reports whether paths a and b are one file.
+func sameFile(a, b string) bool {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	return err == nil && os.SameFile(sa, sb)
 }
 
 // publishEdits has the local site publish its scripted edits, spread over

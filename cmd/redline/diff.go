@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -203,6 +204,9 @@ func readDocument(a *app, path string, titleLine bool) (diffing.Document, error)
 	if err != nil {
 		return diffing.Document{}, usagef("read %s: %v", path, err)
 	}
+	if err := refuseBinary(path, text); err != nil {
+		return diffing.Document{}, err
+	}
 	if looksLikeHTML(path, text) {
 		art, err := extract.Extract(extract.Page{URL: "file://" + path, Body: []byte(text)}, extract.Rules{})
 		if err != nil {
@@ -268,4 +272,98 @@ func looksLikeHTML(path, text string) bool {
 		}
 	}
 	return false
+}
+
+// sniffLen is how much of a file notText looks at: enough to see binary
+// bytes past a text-like header, little enough to cost nothing next to a
+// diff.
+const sniffLen = 64 << 10
+
+// magics name binary formats that http.DetectContentType calls
+// application/octet-stream, so a user is told what the file is.
+var magics = []struct{ prefix, kind string }{
+	{"\x7fELF", "an ELF executable"},
+	{"\xcf\xfa\xed\xfe", "a Mach-O executable"},
+	{"\xce\xfa\xed\xfe", "a Mach-O executable"},
+	{"\xca\xfe\xba\xbe", "a Mach-O universal binary or Java class"},
+	{"MZ", "a Windows executable"},
+	{"SQLite format 3\x00", "an SQLite database"},
+	{"\xfd7zXZ\x00", "xz data"},
+	{"\x28\xb5\x2f\xfd", "zstd data"},
+	{"BZh", "bzip2 data"},
+	{"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"},
+}
+
+// sniffedKinds name what http.DetectContentType recognizes.
+var sniffedKinds = map[string]string{
+	"application/x-gzip":            "gzip data",
+	"application/zip":               "a zip archive",
+	"application/pdf":               "a PDF document",
+	"application/postscript":        "a PostScript document",
+	"application/x-rar-compressed":  "a RAR archive",
+	"application/wasm":              "a WebAssembly module",
+	"application/ogg":               "Ogg media",
+	"application/vnd.ms-fontobject": "a font",
+}
+
+// notText says what head (the start of a file) looks like when it is not
+// text or HTML, such as "gzip data" or "an ELF executable", and returns ""
+// when it is text. HTML and XML pass as http.DetectContentType sniffs them
+// (their charset is extract's business); other text passes when it has no
+// NUL byte and at most 1% control characters that text does not use, so a
+// stray form feed or ESC in a text file is no reason to refuse it.
+func notText(head string) string {
+	head = head[:min(len(head), sniffLen)]
+	ct := http.DetectContentType([]byte(head[:min(len(head), 512)]))
+	mt, params, _ := strings.Cut(ct, ";")
+	switch {
+	case mt == "text/html" || mt == "text/xml":
+		return ""
+	case strings.Contains(params, "utf-16"):
+		// Text, but in an encoding diff and extract do not read.
+		return "UTF-16 text (convert it to UTF-8 first)"
+	case mt == "text/plain" && !binaryBytes(head):
+		return ""
+	}
+	for _, m := range magics {
+		if strings.HasPrefix(head, m.prefix) {
+			return m.kind
+		}
+	}
+	if kind, ok := sniffedKinds[mt]; ok {
+		return kind
+	}
+	if major, minor, ok := strings.Cut(mt, "/"); ok && (major == "image" || major == "audio" || major == "video" || major == "font") {
+		return "a " + strings.ToUpper(strings.TrimPrefix(minor, "x-")) + " " + major
+	}
+	return "binary data"
+}
+
+// binaryBytes reports whether s has a NUL byte, or more than 1% of bytes
+// that http.DetectContentType counts as binary (controls other than tab,
+// line feed, form feed, carriage return and ESC).
+func binaryBytes(s string) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b == 0:
+			return true
+		case b <= 0x08, b == 0x0b, b >= 0x0e && b <= 0x1a, b >= 0x1c && b <= 0x1f:
+			n++
+		}
+	}
+	return n*100 > len(s)
+}
+
+// refuseBinary returns the usage error for a file (or standard input,
+// name "-") that is not text or HTML, nil for text.
+func refuseBinary(name, head string) error {
+	kind := notText(head)
+	if kind == "" {
+		return nil
+	}
+	if name == "-" {
+		name = "standard input"
+	}
+	return usagef("%s is not text or HTML (looks like %s)", name, kind)
 }

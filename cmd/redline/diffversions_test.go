@@ -58,7 +58,7 @@ func TestDiffStoredVersions(t *testing.T) {
 		want string
 	}{
 		{[]string{"--from", "1", "--to", "7", storyA}, exitRuntime, "has no version 7"},
-		{[]string{"--from", "1", "--to", "2", "https://news.example/none"}, exitRuntime, "no article https://news.example/none"},
+		{[]string{"--from", "1", "--to", "2", "https://news.example/none"}, exitUsage, "no article https://news.example/none"},
 		{[]string{"--from", "1", "--to", "2"}, exitUsage, "needs one URL"},
 		{[]string{"--from", "1", "--to", "2", storyA, storyA}, exitUsage, "needs one URL"},
 		{[]string{"--to", "2", storyA}, exitUsage, "--from"},

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -27,6 +28,9 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	selectors := fs.String("selectors", "", "site rules to try, as a source's selectors block in YAML: `'{body: div.story, remove: [.ad]}'`")
 	var ignore stringList
 	fs.Var(&ignore, "ignore", "a `REGEX` for body lines that change on their own, as a source's ignore (repeatable)")
+	allowPrivate := fs.Bool("allow-private", false, "let the fetch reach loopback, private and other non-global addresses (a source's allow_private)")
+	configFile := fs.String("config", "", "fetch as the config `FILE` says (user agent, limits, robots.txt, allow_private); default "+defaultConf+" with --source")
+	source := fs.String("source", "", "read the page as source `NAME` of the config does: its selectors, ignore, fetch limits and allow_private")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -39,9 +43,18 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	if *explain && *textOnly {
 		return usagef("extract: give --explain or --text, not both")
 	}
-	rules, err := parseSelectors(*selectors)
+	if *source != "" && *selectors != "" {
+		return usagef("extract: give --selectors or --source, not both (--source reads with that source's selectors)")
+	}
+	pol, err := extractPolicy(*configFile, *source, *allowPrivate)
 	if err != nil {
-		return usagef("%v", err)
+		return err
+	}
+	rules := pol.rules
+	if *selectors != "" {
+		if rules, err = parseSelectors(*selectors); err != nil {
+			return usagef("%v", err)
+		}
 	}
 	for _, p := range ignore {
 		re, err := regexp.Compile(p)
@@ -50,7 +63,7 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 		}
 		rules.Ignore = append(rules.Ignore, re)
 	}
-	page, err := readPage(ctx, a, fs.Arg(0))
+	page, err := readPage(ctx, a, fs.Arg(0), pol)
 	if err != nil {
 		return err
 	}
@@ -88,24 +101,104 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	return err
 }
 
-func readPage(ctx context.Context, a *app, arg string) (extract.Page, error) {
+// fetchPolicy is how `extract` fetches and reads a page: the config's
+// client settings (defaults without --config) and, with --source, that
+// source's rules and per-request limits.
+type fetchPolicy struct {
+	cfg    Config
+	source *monitor.Source // nil without --source
+	rules  extract.Rules
+	// allowPrivate is --allow-private, or the config's or source's
+	// allow_private.
+	allowPrivate bool
+}
+
+// extractPolicy loads the config when --config or --source is given and
+// finds the source.
+func extractPolicy(file, source string, allowPrivate bool) (fetchPolicy, error) {
+	if file == "" && source == "" {
+		return fetchPolicy{cfg: defaultConfig(), allowPrivate: allowPrivate}, nil
+	}
+	if file == "" {
+		file = defaultConf
+	}
+	cfg, err := loadConfig(file)
+	if err != nil {
+		return fetchPolicy{}, err
+	}
+	pol := fetchPolicy{cfg: cfg, allowPrivate: allowPrivate || cfg.AllowPrivate}
+	if source == "" {
+		return pol, nil
+	}
+	names := make([]string, 0, len(cfg.Sources))
+	for i := range cfg.Sources {
+		src := &cfg.Sources[i]
+		if src.Name == source {
+			pol.source, pol.rules = src, src.Rules
+			pol.allowPrivate = allowPrivate || src.AllowPrivate
+			return pol, nil
+		}
+		names = append(names, src.Name)
+	}
+	if len(names) == 0 {
+		return fetchPolicy{}, usagef("--source %q: %s has no sources", source, file)
+	}
+	return fetchPolicy{}, usagef("--source %q: no such source in %s (its sources: %s)", source, file, strings.Join(names, ", "))
+}
+
+// request is the GET of url under the policy.
+func (p fetchPolicy) request(url string) fetch.Request {
+	req := fetch.Request{URL: url, AllowPrivate: p.allowPrivate}
+	if src := p.source; src != nil {
+		req.HostConcurrency, req.HostRate, req.Robots = src.HostConcurrency, src.HostRate, src.Robots
+	}
+	return req
+}
+
+// refused rewrites the Guard's refusal of a private address to name what
+// would allow it here: --allow-private, or the source's allow_private.
+func (p fetchPolicy) refused(url string, err error) error {
+	var addrErr *fetch.AddrError
+	if !errors.As(err, &addrErr) {
+		return err
+	}
+	at := addrErr.Addr.String()
+	if addrErr.Host != "" && addrErr.Host != at {
+		at = addrErr.Host + " (" + at + ", " + addrErr.Reason + ")"
+	} else {
+		at += " (" + addrErr.Reason + ")"
+	}
+	how := "give --allow-private to allow it"
+	if p.source != nil {
+		how = fmt.Sprintf("give --allow-private, or set allow_private: true on source %q in %s, to allow it", p.source.Name, p.cfg.File)
+	}
+	return usagef("extract %s: refusing to connect to %s: %s", url, at, how)
+}
+
+func readPage(ctx context.Context, a *app, arg string, pol fetchPolicy) (extract.Page, error) {
 	switch {
 	case arg == "-":
 		b, err := io.ReadAll(io.LimitReader(a.stdin, 256<<20))
 		if err != nil {
 			return extract.Page{}, fmt.Errorf("read standard input: %w", err)
 		}
+		if err := refuseBinary(arg, string(b[:min(len(b), sniffLen)])); err != nil {
+			return extract.Page{}, err
+		}
 		return extract.Page{URL: "stdin:", Body: b}, nil
 	case strings.HasPrefix(arg, "http://"), strings.HasPrefix(arg, "https://"):
-		resp, err := fetch.New(fetch.Options{Logger: a.logger()}).Get(ctx, fetch.Request{URL: arg})
+		resp, err := newClient(a, pol.cfg).Get(ctx, pol.request(arg))
 		if err != nil {
-			return extract.Page{}, err
+			return extract.Page{}, pol.refused(arg, err)
 		}
 		return extract.Page{URL: resp.FinalURL, ContentType: resp.Header.Get("Content-Type"), Body: resp.Body}, nil
 	default:
 		b, err := os.ReadFile(arg)
 		if err != nil {
 			return extract.Page{}, usagef("read %s: %v", arg, err)
+		}
+		if err := refuseBinary(arg, string(b[:min(len(b), sniffLen)])); err != nil {
+			return extract.Page{}, err
 		}
 		return extract.Page{URL: "file://" + arg, Body: b}, nil
 	}

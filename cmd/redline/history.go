@@ -1,10 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	neturl "net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -32,12 +35,105 @@ func openForRead(ctx context.Context, a *app, cf *commonFlags) (snapshots.Store,
 	return openStore(ctx, dsn, a.log)
 }
 
+// findArticle returns the stored article at url. One that is not watched
+// is a usage error (the URL is the user's to fix), naming the closest
+// watched URLs.
 func findArticle(ctx context.Context, st snapshots.Store, url string) (snapshots.Article, error) {
 	art, err := st.Article(ctx, url)
-	if errors.Is(err, snapshots.ErrNotFound) {
-		return art, fmt.Errorf("no article %s in the store", url)
+	if !errors.Is(err, snapshots.ErrNotFound) {
+		return art, err
 	}
-	return art, err
+	arts, err := st.Articles(ctx, snapshots.ArticleFilter{})
+	if err != nil {
+		return art, fmt.Errorf("no article %s in the store; list its articles: %w", sanitizeLine(url), err)
+	}
+	if len(arts) == 0 {
+		return art, usagef("no article %s in the store: it watches no articles yet", sanitizeLine(url))
+	}
+	urls := make([]string, len(arts))
+	for i, a := range arts {
+		urls[i] = a.URL
+	}
+	near := closestURLs(url, urls, 3)
+	if len(near) == 0 {
+		return art, usagef("no article %s in the store, nor one like it (%d articles watched)", sanitizeLine(url), len(arts))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "no article %s in the store; the closest watched:", sanitizeLine(url))
+	for _, u := range near {
+		b.WriteString("\n  " + sanitizeLine(u))
+	}
+	return art, usagef("%s", b.String())
+}
+
+// closestURLs returns up to n of urls nearest to target: those on
+// target's host first (www. aside), by the edit distance of their paths
+// and queries, then those on other hosts whose whole URL is within a
+// quarter of target's length of it (a mistyped host). A URL far from
+// target on another host is no suggestion.
+func closestURLs(target string, urls []string, n int) []string {
+	host, rest := splitURL(target)
+	type cand struct {
+		url      string
+		sameHost bool
+		dist     int
+	}
+	var cs []cand
+	for _, u := range urls {
+		h, r := splitURL(u)
+		if h == host {
+			cs = append(cs, cand{u, true, urlDistance(rest, r)})
+		} else if d := urlDistance(host+rest, h+r); d <= len(host+rest)/4 {
+			cs = append(cs, cand{u, false, d})
+		}
+	}
+	slices.SortFunc(cs, func(a, b cand) int {
+		if a.sameHost != b.sameHost {
+			if a.sameHost {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(a.dist, b.dist), strings.Compare(a.url, b.url))
+	})
+	out := make([]string, 0, n)
+	for _, c := range cs[:min(len(cs), n)] {
+		out = append(out, c.url)
+	}
+	return out
+}
+
+// splitURL returns a URL's host, lower-case and without "www.", and the
+// rest after it (path, query, fragment). The scheme is dropped: http and
+// https of one page are the same page to a user.
+func splitURL(raw string) (host, rest string) {
+	u, err := neturl.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "", raw
+	}
+	host = strings.TrimPrefix(strings.ToLower(u.Host), "www.")
+	rest = u.RequestURI()
+	if u.Fragment != "" {
+		rest += "#" + u.Fragment
+	}
+	return host, rest
+}
+
+// urlDistance is the edit distance between a and b (editDistance) after
+// their common prefix and suffix, which do not change it, are cut. Two
+// URLs still differing in more than editDistance's 64 bytes are as far
+// apart as the longer difference, an upper bound.
+func urlDistance(a, b string) int {
+	for len(a) > 0 && len(b) > 0 && a[0] == b[0] {
+		a, b = a[1:], b[1:]
+	}
+	for len(a) > 0 && len(b) > 0 && a[len(a)-1] == b[len(b)-1] {
+		a, b = a[:len(a)-1], b[:len(b)-1]
+	}
+	if len(a) > 64 || len(b) > 64 {
+		return max(len(a), len(b))
+	}
+	return editDistance(a, b)
 }
 
 func runHistory(ctx context.Context, a *app, args []string) error {

@@ -41,7 +41,7 @@ Commands:
   serve     serve a read-only web interface over the store (127.0.0.1:8080)
   verify    recompute every stored hash and chain link; exit 1 on any problem
   export    write stored versions as WARC 1.1 (.warc.gz) or JSON Lines
-  version   print redline's version
+  version   print redline's version (also --version)
 
 Run 'redline <command> --help' for a command's flags.
 Exit status: 0 fine, 1 changes found (with --exit-code) or problems found (verify),
@@ -119,6 +119,10 @@ func runApp(ctx context.Context, a *app, args []string) int {
 			return exitUsage
 		}
 		return exitOK
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		// What users try first; the same as `redline version`.
+		args = append([]string{"version"}, args[1:]...)
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
@@ -221,12 +225,51 @@ func runVersion(_ context.Context, a *app, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	v := "(devel)"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		v = bi.Main.Version
+	if fs.NArg() > 0 {
+		return usagef("version takes no arguments, got %q", fs.Args())
 	}
-	fmt.Fprintf(a.stdout, "redline %s\n", v)
+	bi, _ := debug.ReadBuildInfo()
+	fmt.Fprintf(a.stdout, "redline %s\n", versionOf(bi))
 	return nil
+}
+
+// versionOf says which redline bi describes: the module version when it was
+// built from a tagged module (go install …@v1.2.0), otherwise the commit it
+// was built from, that commit's time, and "+dirty" when the tree had
+// uncommitted changes, as the go command stamps them (-buildvcs). A binary
+// with neither says why rather than a bare "(devel)": go run does not
+// stamp (its -buildvcs "auto" means off), nor a build with -buildvcs=false.
+func versionOf(bi *debug.BuildInfo) string {
+	const unstamped = "(devel): no version stamped (go run and -buildvcs=false builds carry none; go build in a git checkout does)"
+	if bi == nil {
+		return unstamped
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, at string
+	dirty := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return unstamped
+	}
+	v := "(devel) " + rev[:min(len(rev), 12)]
+	if dirty {
+		v += "+dirty"
+	}
+	if at != "" {
+		v += " " + at
+	}
+	return v
 }
 
 // isTerminal reports whether w is a character device, and colour is wanted.

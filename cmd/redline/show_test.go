@@ -47,7 +47,7 @@ func TestShowCommand(t *testing.T) {
 		{"bad_time", []string{storyA, "--at", "noon"}, exitUsage, "--at"},
 		{"both", []string{storyA, "--at", "2025-03-14 10:30", "--version", "2"}, exitUsage, "not both"},
 		{"no_version", []string{storyA, "--version", "9"}, exitRuntime, "has no version 9"},
-		{"unknown_url", []string{"https://news.example/none"}, exitRuntime, "no article https://news.example/none"},
+		{"unknown_url", []string{"https://news.example/none"}, exitUsage, "no article https://news.example/none"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"show", "--store", path}, tc.args...)
