@@ -698,7 +698,7 @@ func batteryGuard(t *testing.T) {
 		c := guardedClient(t, w, newResolver(nil), origin)
 		u := origin.URL + "/?to=" + url.QueryEscape("http://169.254.169.254/latest/meta-data/")
 		_, err := c.Get(t.Context(), fetch.Request{URL: u})
-		want := "fetch " + u + ": redirect hop 1 → http://169.254.169.254/latest/meta-data/: refusing to connect to 169.254.169.254 (link-local): set allow_private to allow it"
+		want := "fetch " + u + ": redirect hop 1 → http://169.254.169.254/latest/meta-data/: refusing to connect to 169.254.169.254 (cloud metadata endpoint): name it in allow_addresses to allow it"
 		if err == nil || err.Error() != want {
 			t.Errorf("got  %v\nwant %s", err, want)
 		}
@@ -772,7 +772,7 @@ func batteryGuard(t *testing.T) {
 			t.Fatalf("first fetch: %v", err)
 		}
 		_, err := c.Get(t.Context(), fetch.Request{URL: u})
-		want := "fetch " + u + ": refusing to connect to rebind.test (169.254.169.254, link-local): set allow_private to allow it"
+		want := "fetch " + u + ": refusing to connect to rebind.test (169.254.169.254, cloud metadata endpoint): name it in allow_addresses to allow it"
 		if err == nil || err.Error() != want {
 			t.Errorf("second fetch: got %v\nwant %s", err, want)
 		}

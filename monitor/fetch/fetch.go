@@ -179,6 +179,9 @@ func New(opt Options) *Client {
 	c.private = c.newHTTPClient(func(ctx context.Context, network, addr string) (net.Conn, error) {
 		return guard.DialContext(WithAllowPrivate(ctx), network, addr)
 	})
+	// Once a public address has answered, a chain's later hops go over
+	// the public pool (see TrackHops).
+	c.private.Transport = PrivateRouter(c.http.Transport, c.private.Transport)
 	return c
 }
 
@@ -413,7 +416,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, name string, h http.He
 	client := c.http
 	if lim.private {
 		client = c.private
-		actx = WithAllowPrivate(actx)
+		actx = TrackHops(WithAllowPrivate(actx))
 	}
 	hreq, err := http.NewRequestWithContext(context.WithValue(actx, hopsKey{}, hops), http.MethodGet, u.String(), nil)
 	if err != nil {

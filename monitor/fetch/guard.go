@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -26,6 +27,12 @@ type GuardOptions struct {
 	// global, as IP and port: the local site `redline demo` serves, or a
 	// test's own server. Any other port on the same IP stays refused.
 	Allow []netip.AddrPort
+	// AllowAddresses and AllowHosts are the config's allow_addresses: IP
+	// addresses (any port) and host names that may be dialled although
+	// non-global. They are the only way to reach a cloud metadata
+	// endpoint, which even AllowPrivate does not open.
+	AllowAddresses []netip.Addr
+	AllowHosts     []string
 	// Resolver looks host names up; nil means net.DefaultResolver.
 	Resolver Resolver
 	// Dial connects to an address the Guard has checked, always an IP
@@ -46,17 +53,26 @@ type GuardOptions struct {
 // it, since there is no separate pre-flight lookup to race. A Guard is
 // safe for concurrent use.
 type Guard struct {
-	allowAll bool
-	allow    map[netip.AddrPort]bool
-	resolver Resolver
-	dial     func(ctx context.Context, network, addr string) (net.Conn, error)
+	allowAll  bool
+	allow     map[netip.AddrPort]bool
+	allowAddr map[netip.Addr]bool
+	allowHost map[string]bool
+	resolver  Resolver
+	dial      func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // NewGuard returns a Guard. It does no I/O.
 func NewGuard(opt GuardOptions) *Guard {
-	g := &Guard{allowAll: opt.AllowPrivate, allow: map[netip.AddrPort]bool{}, resolver: opt.Resolver, dial: opt.Dial}
+	g := &Guard{allowAll: opt.AllowPrivate, allow: map[netip.AddrPort]bool{}, allowAddr: map[netip.Addr]bool{},
+		allowHost: map[string]bool{}, resolver: opt.Resolver, dial: opt.Dial}
 	for _, ap := range opt.Allow {
 		g.allow[netip.AddrPortFrom(ap.Addr().Unmap().WithZone(""), ap.Port())] = true
+	}
+	for _, a := range opt.AllowAddresses {
+		g.allowAddr[a.Unmap().WithZone("")] = true
+	}
+	for _, h := range opt.AllowHosts {
+		g.allowHost[canonicalHost(h)] = true
 	}
 	if g.resolver == nil {
 		g.resolver = net.DefaultResolver
@@ -87,18 +103,71 @@ func allowsPrivate(ctx context.Context) bool {
 // AddrError is a connection the Guard refused.
 type AddrError struct {
 	Host   string     // the host as asked for: a name or an IP literal
-	Addr   netip.Addr // the address it was, or resolved to
+	Addr   netip.Addr // the address it was, or resolved to (zero for a name refused as such)
 	Reason string     // why the address is refused: "loopback", "link-local"…
+	// Metadata marks a cloud metadata endpoint, which only
+	// allow_addresses opens.
+	Metadata bool
+	// FromPublic marks a non-public address reached by a redirect from a
+	// public one, which allow_private does not open.
+	FromPublic bool
 }
 
 func (e *AddrError) Error() string {
-	at := e.Addr.String()
-	if e.Host != "" && e.Host != at {
-		at = e.Host + " (" + at + ", " + e.Reason + ")"
-	} else {
+	at := e.Host
+	switch {
+	case !e.Addr.IsValid():
 		at += " (" + e.Reason + ")"
+	case e.Host != "" && e.Host != e.Addr.String():
+		at += " (" + e.Addr.String() + ", " + e.Reason + ")"
+	default:
+		at = e.Addr.String() + " (" + e.Reason + ")"
+	}
+	switch {
+	case e.Metadata:
+		return "refusing to connect to " + at + ": name it in allow_addresses to allow it"
+	case e.FromPublic:
+		return "refusing to connect to " + at + ": a redirect from a public address may not lead to a non-public one, even with allow_private"
 	}
 	return "refusing to connect to " + at + ": set allow_private to allow it"
+}
+
+// metadataAddrs are the cloud metadata endpoints (AWS, GCP and Azure's
+// 169.254.169.254, AWS's IPv6 fd00:ec2::254, Alibaba's 100.100.100.200):
+// a fetch that reaches one can read the host's credentials.
+var metadataAddrs = map[netip.Addr]bool{
+	netip.MustParseAddr("169.254.169.254"): true,
+	netip.MustParseAddr("fd00:ec2::254"):   true,
+	netip.MustParseAddr("100.100.100.200"): true,
+}
+
+// metadataHosts are the names of metadata endpoints, refused before any
+// lookup (a resolver may answer them with anything).
+var metadataHosts = map[string]bool{"metadata.google.internal": true, "metadata.goog": true}
+
+// isMetadata reports whether ip is a metadata endpoint, in any IPv6
+// spelling that embeds one (IPv4-mapped, NAT64, 6to4).
+func isMetadata(ip netip.Addr) bool {
+	ip = ip.Unmap().WithZone("")
+	if metadataAddrs[ip] {
+		return true
+	}
+	if ip.Is6() {
+		b := ip.As16()
+		switch {
+		case nat64.Contains(ip):
+			return metadataAddrs[netip.AddrFrom4([4]byte(b[12:16]))]
+		case sixTo4.Contains(ip):
+			return metadataAddrs[netip.AddrFrom4([4]byte(b[2:6]))]
+		}
+	}
+	return false
+}
+
+// canonicalHost is a host name as the allow and metadata lists hold it:
+// lower case, without the root's trailing dot.
+func canonicalHost(h string) string {
+	return strings.TrimSuffix(strings.ToLower(h), ".")
 }
 
 // DialContext connects to addr (host:port) if the policy allows it: it
@@ -125,6 +194,9 @@ func (g *Guard) DialContext(ctx context.Context, network, addr string) (net.Conn
 	if ip, err := netip.ParseAddr(host); err == nil {
 		ips = []netip.Addr{ip}
 	} else {
+		if ch := canonicalHost(host); metadataHosts[ch] && !g.allowHost[ch] {
+			return nil, &AddrError{Host: host, Reason: "cloud metadata endpoint", Metadata: true}
+		}
 		// Only the canonical forms above are literals. The resolver gets
 		// everything else ("2130706433", "0x7f.1"): whatever it makes of
 		// them, its answer is checked like any other.
@@ -159,7 +231,7 @@ func (g *Guard) DialContext(ctx context.Context, network, addr string) (net.Conn
 		conn, err := g.dial(dctx, network, ap.String())
 		cancel() // a connection made outlives its dial context
 		if err == nil {
-			return conn, nil
+			return &guardedConn{Conn: conn, addr: ap.Addr()}, nil
 		}
 		dialErr = err
 		if ctx.Err() != nil {
@@ -185,15 +257,27 @@ func partialDeadline(ctx context.Context, n int) (context.Context, context.Cance
 }
 
 // check returns an *AddrError unless ap may be dialled under ctx. ip is
-// the address as resolved, before unmapping, for the error.
+// the address as resolved, before unmapping, for the error. An address
+// the allow lists name is allowed; a metadata endpoint never otherwise;
+// a non-public address after a public hop never otherwise; the rest as
+// allow_private says.
 func (g *Guard) check(ctx context.Context, host string, ip netip.Addr, ap netip.AddrPort) error {
-	if g.allowAll || allowsPrivate(ctx) || g.allow[ap] {
+	if g.allow[ap] || g.allowAddr[ap.Addr()] || g.allowHost[canonicalHost(host)] {
 		return nil
 	}
-	if reason := NonGlobal(ip); reason != "" {
-		return &AddrError{Host: host, Addr: ip, Reason: reason}
+	if isMetadata(ip) {
+		return &AddrError{Host: host, Addr: ip, Reason: "cloud metadata endpoint", Metadata: true}
 	}
-	return nil
+	reason := NonGlobal(ip)
+	switch {
+	case reason == "":
+		return nil
+	case publicHopSeen(ctx):
+		return &AddrError{Host: host, Addr: ip, Reason: reason, FromPublic: true}
+	case g.allowAll || allowsPrivate(ctx):
+		return nil
+	}
+	return &AddrError{Host: host, Addr: ip, Reason: reason}
 }
 
 // control checks, on the socket about to connect, the address the default

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -28,6 +29,9 @@ type tripwire struct {
 	// noConnect records and refuses everything (the fuzz target, whose
 	// random URLs may name any address).
 	noConnect bool
+	// standIn maps a public address (as a string, never dialled) to the
+	// 127.0.0.1 server that plays it, so a test can have a public site.
+	standIn map[string]string
 }
 
 func newTripwire(t testing.TB) *tripwire { return &tripwire{t: t} }
@@ -38,6 +42,9 @@ func (w *tripwire) dial(ctx context.Context, network, addr string) (net.Conn, er
 	w.mu.Unlock()
 	if w.noConnect {
 		return nil, errors.New("tripwire: no connections in this test")
+	}
+	if local, ok := w.standIn[addr]; ok {
+		addr = local
 	}
 	ap, err := netip.ParseAddrPort(addr)
 	if err != nil || ap.Addr() != netip.MustParseAddr("127.0.0.1") {
@@ -242,9 +249,21 @@ func TestGuard_DialContext(t *testing.T) {
 		{"mixed answers dial only the allowed one", fetch.GuardOptions{Allow: []netip.AddrPort{addrOf(t, canary)}}, nil, "mixed.test:" + canaryPort, "", 1},
 		{"AllowPrivate", fetch.GuardOptions{AllowPrivate: true}, nil, canaryAddr, "", 1},
 		{"allowed by context", fetch.GuardOptions{}, fetch.WithAllowPrivate, canaryAddr, "", 1},
-		{"metadata literal", fetch.GuardOptions{}, nil, "169.254.169.254:80", "refusing to connect to 169.254.169.254 (link-local)", 0},
-		{"mapped metadata", fetch.GuardOptions{}, nil, "[::ffff:169.254.169.254]:80", "refusing to connect to ::ffff:169.254.169.254 (link-local)", 0},
+		{"metadata literal", fetch.GuardOptions{}, nil, "169.254.169.254:80", "refusing to connect to 169.254.169.254 (cloud metadata endpoint)", 0},
+		{"mapped metadata", fetch.GuardOptions{}, nil, "[::ffff:169.254.169.254]:80", "refusing to connect to ::ffff:169.254.169.254 (cloud metadata endpoint)", 0},
 		{"NAT64 loopback", fetch.GuardOptions{}, nil, "[64:ff9b::7f00:1]:" + canaryPort, "NAT64 of loopback", 0},
+		// Cloud metadata: refused even with allow_private; only
+		// allow_addresses opens it.
+		{"metadata under AllowPrivate", fetch.GuardOptions{AllowPrivate: true}, nil, "169.254.169.254:80",
+			"refusing to connect to 169.254.169.254 (cloud metadata endpoint): name it in allow_addresses to allow it", 0},
+		{"AWS IPv6 metadata by context", fetch.GuardOptions{}, fetch.WithAllowPrivate, "[fd00:ec2::254]:80", "(cloud metadata endpoint)", 0},
+		{"Alibaba metadata", fetch.GuardOptions{AllowPrivate: true}, nil, "100.100.100.200:80", "(cloud metadata endpoint)", 0},
+		{"NAT64 metadata", fetch.GuardOptions{AllowPrivate: true}, nil, "[64:ff9b::a9fe:a9fe]:80", "(cloud metadata endpoint)", 0},
+		{"metadata name", fetch.GuardOptions{AllowPrivate: true}, nil, "metadata.google.internal:" + canaryPort,
+			"refusing to connect to metadata.google.internal (cloud metadata endpoint)", 0},
+		{"metadata name, other case, root dot", fetch.GuardOptions{AllowPrivate: true}, nil, "Metadata.GOOG.:" + canaryPort, "(cloud metadata endpoint)", 0},
+		{"metadata name in allow_addresses", fetch.GuardOptions{AllowHosts: []string{"metadata.google.internal"}}, nil, "metadata.google.internal:" + canaryPort, "", 1},
+		{"address in allow_addresses, any port", fetch.GuardOptions{AllowAddresses: []netip.Addr{netip.MustParseAddr("127.0.0.1")}}, nil, canaryAddr, "", 1},
 		{"udp", fetch.GuardOptions{AllowPrivate: true}, nil, canaryAddr, "network not allowed", 0},
 	}
 	for _, tt := range tests {
@@ -252,8 +271,10 @@ func TestGuard_DialContext(t *testing.T) {
 			w := newTripwire(t)
 			tt.opt.Dial = w.dial
 			tt.opt.Resolver = newResolver(map[string][]string{
-				"intranet.test": {"127.0.0.1"},
-				"mixed.test":    {"169.254.169.254,10.0.0.1,127.0.0.1"},
+				"intranet.test":            {"127.0.0.1"},
+				"mixed.test":               {"169.254.169.254,10.0.0.1,127.0.0.1"},
+				"metadata.google.internal": {"127.0.0.1"}, // what a hostile resolver might say
+				"Metadata.GOOG.":           {"127.0.0.1"},
 			})
 			g := fetch.NewGuard(tt.opt)
 			ctx := t.Context()
@@ -442,5 +463,59 @@ func TestGuard_SplitsConnectTime(t *testing.T) {
 	}
 	if len(deadlines) != 2 || !deadlines[0].Before(overall.Add(-4*time.Second)) || !deadlines[1].Equal(overall) {
 		t.Errorf("dial deadlines %v, want about half of the 10s, then the rest (%v)", deadlines, overall)
+	}
+}
+
+// TestClient_PublicToPrivateRedirect checks that allow_private opens the
+// local network to requests that start there, never to a chain that a
+// public address answered: a public page redirecting to a private address
+// is refused, over a fresh dial or a pooled connection, while a private
+// page may still redirect to another private one.
+func TestClient_PublicToPrivateRedirect(t *testing.T) {
+	origin := redirector(t)
+	canary, hits := newCanary(t)
+	w := newTripwire(t)
+	// news.example is public: 93.184.216.34, played by the redirector.
+	public := netip.AddrPortFrom(netip.MustParseAddr("93.184.216.34"), addrOf(t, origin).Port())
+	w.standIn = map[string]string{public.String(): addrOf(t, origin).String()}
+	c := guardedClient(t, w, newResolver(map[string][]string{"news.example": {"93.184.216.34"}}))
+	to := "?to=" + url.QueryEscape(canary.URL+"/")
+	publicURL := fmt.Sprintf("http://news.example:%d/%s", public.Port(), to)
+
+	_, err := c.Get(t.Context(), fetch.Request{URL: publicURL, AllowPrivate: true})
+	var ae *fetch.AddrError
+	if !errors.As(err, &ae) || !ae.FromPublic {
+		t.Fatalf("public → private with allow_private: got %v, want an *AddrError from a public hop", err)
+	}
+	if want := "a redirect from a public address may not lead to a non-public one, even with allow_private"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not say %q", err, want)
+	}
+	if hits.Load() != 0 {
+		t.Fatalf("the private canary was reached %d times", hits.Load())
+	}
+
+	// A connection to the canary, pooled by an allowed request, is not
+	// reused by a chain a public address answered.
+	if _, err := c.Get(t.Context(), fetch.Request{URL: canary.URL, AllowPrivate: true}); err != nil {
+		t.Fatalf("private fetch with allow_private: %v", err)
+	}
+	if _, err := c.Get(t.Context(), fetch.Request{URL: publicURL, AllowPrivate: true}); !errors.As(err, &ae) || !ae.FromPublic {
+		t.Errorf("public → private over a pooled connection: got %v, want an *AddrError from a public hop", err)
+	}
+	if hits.Load() != 1 {
+		t.Errorf("canary hit %d times, want 1 (the direct fetch only)", hits.Load())
+	}
+
+	// Private → private stays allowed.
+	if _, err := c.Get(t.Context(), fetch.Request{URL: origin.URL + "/" + to, AllowPrivate: true}); err != nil {
+		t.Errorf("private → private with allow_private: %v", err)
+	}
+	if hits.Load() != 2 {
+		t.Errorf("canary hit %d times, want 2", hits.Load())
+	}
+	// And a private page may not send redline to the metadata endpoint.
+	meta := origin.URL + "/?to=" + url.QueryEscape("http://169.254.169.254/latest/meta-data/")
+	if _, err := c.Get(t.Context(), fetch.Request{URL: meta, AllowPrivate: true}); !errors.As(err, &ae) || !ae.Metadata {
+		t.Errorf("private → metadata with allow_private: got %v, want a metadata refusal", err)
 	}
 }

@@ -104,7 +104,7 @@ func TestBattery(t *testing.T) {
 			name, kind, url, want string
 		}{
 			{"webhook to the canary", notify.KindWebhook, canary.URL + "/hook", "POST http://127.0.0.1:"},
-			{"webhook to the metadata IP", notify.KindWebhook, "http://169.254.169.254/latest/meta-data/", "refusing to connect to 169.254.169.254 (link-local)"},
+			{"webhook to the metadata IP", notify.KindWebhook, "http://169.254.169.254/latest/meta-data/", "refusing to connect to 169.254.169.254 (cloud metadata endpoint)"},
 			{"slack to mapped loopback", notify.KindSlack, "http://[::ffff:127.0.0.1]:" + canary.URL[strings.LastIndex(canary.URL, ":")+1:] + "/services/T/B/X", "refusing to connect to ::ffff:127.0.0.1 (loopback)"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {

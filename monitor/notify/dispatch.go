@@ -59,6 +59,9 @@ func New(cfgs []Config, opts Options) (*Dispatcher, error) {
 		private = httpClient(func(ctx context.Context, network, addr string) (net.Conn, error) {
 			return opts.Dial(fetch.WithAllowPrivate(ctx), network, addr)
 		})
+		// A receiver on a public address may not redirect into the local
+		// network, even for a notifier with AllowPrivate (fetch.TrackHops).
+		private.Transport = fetch.PrivateRouter(public.Transport, private.Transport)
 	}
 	d := &Dispatcher{
 		byName:   map[string]*target{},

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"sync"
@@ -23,12 +25,16 @@ type tripwire struct {
 	t        *testing.T
 	mu       sync.Mutex
 	attempts []string
+	standIn  map[string]string // a public address (never dialled) → the 127.0.0.1 server playing it
 }
 
 func (w *tripwire) dial(ctx context.Context, network, addr string) (net.Conn, error) {
 	w.mu.Lock()
 	w.attempts = append(w.attempts, addr)
 	w.mu.Unlock()
+	if local, ok := w.standIn[addr]; ok {
+		addr = local
+	}
 	if ap, err := netip.ParseAddrPort(addr); err != nil || ap.Addr() != netip.MustParseAddr("127.0.0.1") {
 		w.t.Errorf("tripwire: dial %q: only 127.0.0.1 may be dialled in tests", addr)
 		return nil, fmt.Errorf("tripwire: %q refused", addr)
@@ -127,4 +133,31 @@ func TestBattery_SMTP(t *testing.T) {
 			t.Errorf("server got %d messages, want 1", len(srv.messages()))
 		}
 	})
+}
+
+// TestAllowPrivate_NoRedirectFromPublic: a notifier with AllowPrivate may
+// reach a local receiver, but a receiver on a public address may not
+// redirect it into the local network.
+func TestAllowPrivate_NoRedirectFromPublic(t *testing.T) {
+	canary := newServer(t)
+	hop := httptest.NewServer(http.RedirectHandler(canary.URL+"/hook", http.StatusTemporaryRedirect))
+	t.Cleanup(hop.Close)
+	w := &tripwire{t: t}
+	port := hop.Listener.Addr().(*net.TCPAddr).Port
+	public := fmt.Sprintf("93.184.216.34:%d", port)
+	w.standIn = map[string]string{public: hop.Listener.Addr().String()}
+	g := fetch.NewGuard(fetch.GuardOptions{Dial: w.dial, Resolver: noNames{}})
+	cfg := notify.Config{Name: "n", Kind: notify.KindWebhook, URL: "http://" + public + "/hook", Secret: "s", AllowPrivate: true}
+	d, err := notify.New([]notify.Config{cfg}, notify.Options{Dial: g.DialContext, Logger: discard(), Tries: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = d.Send(t.Context(), digest(high))
+	var ae *fetch.AddrError
+	if !errors.As(err, &ae) || !ae.FromPublic {
+		t.Errorf("got %v, want an *AddrError: a public receiver redirected into the local network", err)
+	}
+	if n := len(canary.requests()); n != 0 {
+		t.Errorf("the private receiver got %d requests, want 0", n)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/internal/retry"
+	"github.com/redline-news/redline/monitor/fetch"
 )
 
 // userAgent names redline to webhook receivers.
@@ -64,7 +65,7 @@ func httpClient(dial func(ctx context.Context, network, addr string) (net.Conn, 
 
 // post sends body to rawURL with the given headers and checks the answer.
 func post(ctx context.Context, client *http.Client, rawURL string, body []byte, header http.Header, now time.Time) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(fetch.TrackHops(ctx), http.MethodPost, rawURL, bytes.NewReader(body))
 	if err != nil {
 		return permanent(fmt.Errorf("POST %s: %w", redactURL(rawURL), unwrapURLError(err)))
 	}
