@@ -162,12 +162,10 @@ func (p fetchPolicy) refused(url string, err error) error {
 	if !errors.As(err, &addrErr) {
 		return err
 	}
-	at := addrErr.Addr.String()
-	if addrErr.Host != "" && addrErr.Host != at {
-		at = addrErr.Host + " (" + at + ", " + addrErr.Reason + ")"
-	} else {
-		at += " (" + addrErr.Reason + ")"
+	if addrErr.Metadata || addrErr.FromPublic {
+		return usagef("extract %s: %v", url, err) // allow_private would not allow it: the error says what would
 	}
+	at := addrErr.Target()
 	how := "give --allow-private to allow it"
 	if p.source != nil {
 		how = fmt.Sprintf("give --allow-private, or set allow_private: true on source %q in %s, to allow it", p.source.Name, p.cfg.File)

@@ -113,16 +113,20 @@ type AddrError struct {
 	FromPublic bool
 }
 
-func (e *AddrError) Error() string {
-	at := e.Host
+// Target is what was refused, as the error names it: "10.0.0.5
+// (private)", "intranet.test (10.0.0.5, private)".
+func (e *AddrError) Target() string {
 	switch {
 	case !e.Addr.IsValid():
-		at += " (" + e.Reason + ")"
+		return e.Host + " (" + e.Reason + ")"
 	case e.Host != "" && e.Host != e.Addr.String():
-		at += " (" + e.Addr.String() + ", " + e.Reason + ")"
-	default:
-		at = e.Addr.String() + " (" + e.Reason + ")"
+		return e.Host + " (" + e.Addr.String() + ", " + e.Reason + ")"
 	}
+	return e.Addr.String() + " (" + e.Reason + ")"
+}
+
+func (e *AddrError) Error() string {
+	at := e.Target()
 	switch {
 	case e.Metadata:
 		return "refusing to connect to " + at + ": name it in allow_addresses to allow it"
