@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/redline-news/redline/internal/sanitize"
 )
 
 // Atom is the Atom 1.0 feed format: one entry per article change, and one
@@ -80,7 +82,7 @@ func AtomEntryOf(it Item, generated time.Time) (AtomEntry, error) {
 	if err := Render(&text, Text, Report{Items: []Item{it}}, Options{}); err != nil {
 		return AtomEntry{}, err
 	}
-	title := clean(article{url: it.URL, items: []Item{it}}.title())
+	title := sanitize.Line(article{url: it.URL, items: []Item{it}}.title())
 	if title == "" {
 		title = "(untitled)"
 	}
@@ -103,7 +105,7 @@ func AtomEntryOf(it Item, generated time.Time) (AtomEntry, error) {
 	if u, err := url.Parse(it.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 		e.Links = []AtomLink{{Rel: "alternate", Href: u.String()}}
 	}
-	if src := clean(it.Source); src != "" {
+	if src := sanitize.Line(it.Source); src != "" {
 		e.Author = &AtomPerson{Name: src}
 	}
 	for _, k := range kinds {
@@ -122,9 +124,9 @@ func AtomEventEntryOf(e Event, generated time.Time) AtomEntry {
 		at = generated
 	}
 	reason := eventReason(e)
-	name := strings.TrimSpace(clean(e.Title))
+	name := strings.TrimSpace(sanitize.Line(e.Title))
 	if name == "" {
-		name = clean(e.URL)
+		name = sanitize.Line(e.URL)
 	}
 	entry := AtomEntry{
 		ID:      UUIDURN(fmt.Sprintf("redline event\x00%s\x00%s\x00%s", e.URL, e.Event, at.UTC().Format(time.RFC3339Nano))),
@@ -136,10 +138,10 @@ func AtomEventEntryOf(e Event, generated time.Time) AtomEntry {
 	if u, err := url.Parse(e.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 		entry.Links = []AtomLink{{Rel: "alternate", Href: u.String()}}
 	}
-	if src := clean(e.Source); src != "" {
+	if src := sanitize.Line(e.Source); src != "" {
 		entry.Author = &AtomPerson{Name: src}
 	}
-	if ev := clean(e.Event); ev != "" {
+	if ev := sanitize.Line(e.Event); ev != "" {
 		entry.Categories = []AtomCategory{{Term: ev}}
 	}
 	return entry

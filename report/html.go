@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/sanitize"
 )
 
 // htmlSource is the HTML format's page. It is one self-contained document
@@ -126,8 +127,8 @@ func renderHTML(b *bytes.Buffer, r Report) error {
 		count = append(count, couldNotCheck(n))
 		page.Events = htmlEvents{Heading: eventsHeading(r), Omitted: omittedEventsNote(r.OmittedEvents)}
 		for _, e := range sortedEvents(r.Events) {
-			he := htmlEvent{Reason: eventReason(e), Title: strings.TrimSpace(clean(e.Title)),
-				URL: clean(e.URL), Href: htmlHref(e.URL), Source: clean(e.Source)}
+			he := htmlEvent{Reason: eventReason(e), Title: strings.TrimSpace(sanitize.Line(e.Title)),
+				URL: sanitize.Line(e.URL), Href: htmlHref(e.URL), Source: sanitize.Line(e.Source)}
 			if !e.At.IsZero() {
 				he.At, he.AtISO = timeText(e.At), timeISO(e.At)
 			}
@@ -136,11 +137,11 @@ func renderHTML(b *bytes.Buffer, r Report) error {
 	}
 	page.Count = strings.Join(count, " · ")
 	for _, a := range arts {
-		title := clean(a.title())
+		title := sanitize.Line(a.title())
 		if strings.TrimSpace(title) == "" {
 			title = "(untitled)"
 		}
-		ha := htmlArticle{Title: title, URL: clean(a.url), Href: htmlHref(a.url), Source: clean(a.source())}
+		ha := htmlArticle{Title: title, URL: sanitize.Line(a.url), Href: htmlHref(a.url), Source: sanitize.Line(a.source())}
 		for _, it := range a.items {
 			ha.Items = append(ha.Items, htmlItemOf(it))
 		}
@@ -170,10 +171,10 @@ func htmlItemOf(it Item) htmlItem {
 	hi.Severity, hi.SeverityClass = sev.String(), severityClass(sev)
 	hi.Stealth = cs.Summary.StealthEdit
 	for _, n := range summaryNotes(cs) {
-		hi.Notes = append(hi.Notes, clean(n))
+		hi.Notes = append(hi.Notes, sanitize.Line(n))
 	}
 	for _, kc := range kindCounts(cs) {
-		hi.Kinds = append(hi.Kinds, htmlKind{clean(string(kc.kind)), kc.n})
+		hi.Kinds = append(hi.Kinds, htmlKind{sanitize.Line(string(kc.kind)), kc.n})
 	}
 	for _, c := range cs.Changes {
 		hc := htmlChange{
@@ -182,7 +183,7 @@ func htmlItemOf(it Item) htmlItem {
 			Location:      htmlLocation(c, it),
 		}
 		for _, k := range kindsOf(c) {
-			hc.Kinds = append(hc.Kinds, clean(string(k)))
+			hc.Kinds = append(hc.Kinds, sanitize.Line(string(k)))
 		}
 		for _, f := range changeFieldsWith(c, fullDiff) {
 			hf := htmlField{Label: f.label, Diff: f.label == "text"}
@@ -231,7 +232,7 @@ func htmlLocation(c diffing.Change, it Item) string {
 // relative path) is shown as text. html/template escapes the attribute and
 // would also defuse javascript:, but the report should not depend on that.
 func htmlHref(raw string) string {
-	s := clean(raw)
+	s := sanitize.Line(raw)
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return ""

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/sanitize"
 )
 
 // jsonReport is the JSON format. Its field names are a stable contract.
@@ -110,7 +111,7 @@ func jsonSafe(data []byte) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRune(data[i:])
-		if isControl(r) || isBidiControl(r) || r == utf8.RuneError {
+		if sanitize.Hidden(r) || r == utf8.RuneError {
 			out = append(out, data[last:i]...)
 			out = fmt.Appendf(out, `\u%04x`, r)
 			last = i + size

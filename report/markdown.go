@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/redline-news/redline/internal/sanitize"
 )
 
 // renderMarkdown writes the Markdown format. Scraped text never starts a
@@ -20,13 +22,13 @@ func renderMarkdown(b *bytes.Buffer, r Report) {
 		b.WriteString("No changes.\n")
 	}
 	for _, a := range arts {
-		title := mdEscape(clean(a.title()))
+		title := mdEscape(sanitize.Line(a.title()))
 		if strings.TrimSpace(title) == "" {
 			title = "(untitled)"
 		}
 		fmt.Fprintf(b, "## %s\n\n", title)
 		fmt.Fprintf(b, "- URL: %s\n", mdURL(a.url))
-		if src := clean(a.source()); src != "" {
+		if src := sanitize.Line(a.source()); src != "" {
 			fmt.Fprintf(b, "- Source: %s\n", mdEscape(src))
 		}
 		for _, it := range a.items {
@@ -53,11 +55,11 @@ func markdownEvents(b *bytes.Buffer, r Report) {
 	fmt.Fprintf(b, "## %s\n\n", eventsHeading(r))
 	for _, e := range sortedEvents(r.Events) {
 		parts := []string{"**" + mdEscape(eventReason(e)) + "**"}
-		if title := strings.TrimSpace(clean(e.Title)); title != "" {
+		if title := strings.TrimSpace(sanitize.Line(e.Title)); title != "" {
 			parts = append(parts, mdEscape(title))
 		}
 		parts = append(parts, mdURL(e.URL))
-		if src := clean(e.Source); src != "" {
+		if src := sanitize.Line(e.Source); src != "" {
 			parts = append(parts, "source: "+mdEscape(src))
 		}
 		if !e.At.IsZero() {
@@ -92,17 +94,17 @@ func markdownItem(b *bytes.Buffer, it Item) {
 		fields = append(fields, "stealth edit")
 	}
 	for _, n := range summaryNotes(cs) {
-		fields = append(fields, mdEscape(clean(n)))
+		fields = append(fields, mdEscape(sanitize.Line(n)))
 	}
 	for _, kc := range kindCounts(cs) {
-		fields = append(fields, fmt.Sprintf("%s ×%d", mdCode(clean(string(kc.kind))), kc.n))
+		fields = append(fields, fmt.Sprintf("%s ×%d", mdCode(sanitize.Line(string(kc.kind))), kc.n))
 	}
 	b.WriteString(strings.Join(fields, " · ") + "\n\n")
 	for i, c := range cs.Changes {
 		num := fmt.Sprintf("%d. ", i+1)
 		kinds := []string{}
 		for _, k := range kindsOf(c) {
-			kinds = append(kinds, mdCode(clean(string(k))))
+			kinds = append(kinds, mdCode(sanitize.Line(string(k))))
 		}
 		fmt.Fprintf(b, "%s**%s** · %s · %s\n", num, c.Severity, strings.Join(kinds, ", "), location(c, it))
 		indent := strings.Repeat(" ", len(num))
@@ -217,7 +219,7 @@ func mdCode(s string) string {
 // so are parentheses, so that no renderer, however lax, can find "](" in
 // the URL and read a link of the page's making.
 func mdURL(raw string) string {
-	s := clean(raw)
+	s := sanitize.Line(raw)
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return mdEscape(s)

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/sanitize"
 )
 
 // Word-diff layout. contextWords is how many unchanged words are kept on each
@@ -107,7 +108,7 @@ func editSpans(ops []diffing.Op) []span {
 // control characters becomes U+FFFD: the reader learns that something
 // invisible changed, rather than seeing an empty edit or none.
 func cleanOp(o diffing.Op) string {
-	t := clean(o.Text)
+	t := sanitize.Line(o.Text)
 	if t == "" && o.Text != "" && o.Op != diffing.OpEqual {
 		return string(utf8.RuneError)
 	}

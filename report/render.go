@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/sanitize"
 )
 
 // ErrUnknownFormat is returned by ParseFormat and Render for a format name
@@ -186,7 +187,7 @@ const RereadSentence = "redline now reads a different part of the page"
 // cleaned (not escaped): "redline now reads a different part of the page
 // (now reading body > main > div.story)".
 func RereadNote(it Item) string {
-	if r := strings.TrimSpace(clean(it.Reading)); r != "" {
+	if r := strings.TrimSpace(sanitize.Line(it.Reading)); r != "" {
 		return RereadSentence + " (now reading " + r + ")"
 	}
 	return RereadSentence
@@ -362,10 +363,10 @@ func sortedEvents(evs []Event) []Event {
 // the reason, else the event's name. The reason may quote the page (a
 // selector, a wall phrase), so it is scraped text like any other.
 func eventReason(e Event) string {
-	if s := strings.TrimSpace(clean(e.Reason)); s != "" {
+	if s := strings.TrimSpace(sanitize.Line(e.Reason)); s != "" {
 		return s
 	}
-	if s := strings.TrimSpace(clean(e.Event)); s != "" {
+	if s := strings.TrimSpace(sanitize.Line(e.Event)); s != "" {
 		return s
 	}
 	return "check failed"
@@ -396,7 +397,7 @@ func speakerChanged(c diffing.Change) bool {
 // added quote had no speaker before because it was not there, which is no
 // change of speaker, and likewise for a removed one.
 func quoteSpeakers(q diffing.QuoteChange) (before, after string) {
-	before, after = clean(q.BeforeSpeaker), clean(q.AfterSpeaker)
+	before, after = sanitize.Line(q.BeforeSpeaker), sanitize.Line(q.AfterSpeaker)
 	switch {
 	case q.Before == "" && q.After != "":
 		return after, after
@@ -437,7 +438,7 @@ func changeFieldsWith(c diffing.Change, diff func([]diffing.Op) []span) []field 
 	lit := func(s string) span { return span{spanLiteral, s} }
 	text := func(s string) span { return span{spanEqual, s} }
 
-	speaker := clean(c.Speaker)
+	speaker := sanitize.Line(c.Speaker)
 	if speakerChanged(c) {
 		speaker = "" // each quote names its own
 	}
@@ -452,7 +453,7 @@ func changeFieldsWith(c diffing.Change, diff func([]diffing.Op) []span) []field 
 		case b != "" && b != speaker:
 			add("speaker", text(b))
 		}
-		b, a = clean(q.Before), clean(q.After)
+		b, a = sanitize.Line(q.Before), sanitize.Line(q.After)
 		switch {
 		case b == "" && a == "":
 		case b == "":
@@ -466,10 +467,10 @@ func changeFieldsWith(c diffing.Change, diff func([]diffing.Op) []span) []field 
 		}
 	}
 	for _, f := range c.Figures {
-		add("figure", noneOr(clean(f.Before)), lit(" → "), noneOr(clean(f.After)))
+		add("figure", noneOr(sanitize.Line(f.Before)), lit(" → "), noneOr(sanitize.Line(f.After)))
 	}
 
-	before, after := clean(c.Before), clean(c.After)
+	before, after := sanitize.Line(c.Before), sanitize.Line(c.After)
 	switch {
 	case hasEdits(c.Ops):
 		add("text", diff(c.Ops)...)
@@ -504,7 +505,7 @@ func opsText(ops []diffing.Op) string {
 			b.WriteString(o.Text)
 		}
 	}
-	return clean(b.String())
+	return sanitize.Line(b.String())
 }
 
 // summaryNotes are what a change set's summary says beyond its counts: a

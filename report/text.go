@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/sanitize"
 )
 
 // ANSI styles for Options.Color. Colour is never the only cue: the word
@@ -55,13 +56,13 @@ func renderText(b *bytes.Buffer, r Report, opt Options) {
 }
 
 func (t textWriter) article(a article) {
-	title := clean(a.title())
+	title := sanitize.Line(a.title())
 	if strings.TrimSpace(title) == "" {
 		title = "(untitled)"
 	}
 	fmt.Fprintf(t.b, "=== %s\n", t.style(ansiBold, title))
-	fmt.Fprintf(t.b, "    %s\n", clean(a.url))
-	if src := clean(a.source()); src != "" {
+	fmt.Fprintf(t.b, "    %s\n", sanitize.Line(a.url))
+	if src := sanitize.Line(a.source()); src != "" {
 		fmt.Fprintf(t.b, "    source: %s\n", src)
 	}
 	for _, it := range a.items {
@@ -89,10 +90,10 @@ func (t textWriter) item(it Item) {
 		fields = append(fields, "stealth edit")
 	}
 	for _, n := range summaryNotes(cs) {
-		fields = append(fields, clean(n))
+		fields = append(fields, sanitize.Line(n))
 	}
 	for _, kc := range kindCounts(cs) {
-		fields = append(fields, fmt.Sprintf("%s ×%d", clean(string(kc.kind)), kc.n))
+		fields = append(fields, fmt.Sprintf("%s ×%d", sanitize.Line(string(kc.kind)), kc.n))
 	}
 	fmt.Fprintf(t.b, "    %s\n", strings.Join(fields, " · "))
 	for i, c := range cs.Changes {
@@ -104,7 +105,7 @@ func (t textWriter) change(n int, c diffing.Change, it Item) {
 	num := fmt.Sprintf("    %d. ", n)
 	kinds := make([]string, 0, len(c.Kinds)+1)
 	for _, k := range kindsOf(c) {
-		kinds = append(kinds, clean(string(k)))
+		kinds = append(kinds, sanitize.Line(string(k)))
 	}
 	fmt.Fprintf(t.b, "\n%s%s · %s · %s\n", num, c.Severity, strings.Join(kinds, ", "), location(c, it))
 
@@ -157,11 +158,11 @@ func (t textWriter) events(r Report) {
 // URL · source: a · time".
 func eventText(e Event) string {
 	parts := []string{eventReason(e)}
-	if title := strings.TrimSpace(clean(e.Title)); title != "" {
+	if title := strings.TrimSpace(sanitize.Line(e.Title)); title != "" {
 		parts = append(parts, title)
 	}
-	parts = append(parts, clean(e.URL))
-	if src := clean(e.Source); src != "" {
+	parts = append(parts, sanitize.Line(e.URL))
+	if src := sanitize.Line(e.Source); src != "" {
 		parts = append(parts, "source: "+src)
 	}
 	if !e.At.IsZero() {

@@ -1,6 +1,9 @@
 package report
 
-import "github.com/redline-news/redline/diffing"
+import (
+	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/sanitize"
+)
 
 // This file exports to report/web the pieces of the HTML report it shares,
 // so the pages it serves lay out a diff exactly as the report files do.
@@ -31,7 +34,7 @@ func HasEdits(ops []diffing.Op) bool { return hasEdits(ops) }
 // Clean makes scraped text safe to show on one line: escape sequences,
 // control characters and bidirectional overrides removed, invalid UTF-8
 // replaced, newlines and tabs turned into spaces. It does not escape HTML.
-func Clean(s string) string { return clean(s) }
+func Clean(s string) string { return sanitize.Line(s) }
 
 // Href returns the cleaned URL if it is an absolute http or https URL, the
 // only kind worth a link, or "" for any other (javascript:, data:,

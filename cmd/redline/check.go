@@ -11,6 +11,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/monitor/notify"
@@ -288,12 +289,12 @@ func eventLine(r monitor.Result) string {
 	if reason == "" && r.Err != nil {
 		reason = r.Err.Error()
 	}
-	return sanitizeLine(fmt.Sprintf("source %s: %s: %s", r.Source, r.URL, reason))
+	return sanitize.Line(fmt.Sprintf("source %s: %s: %s", r.Source, r.URL, reason))
 }
 
 // flapLine says, once, that an article flips between two texts.
 func flapLine(r monitor.Result) string {
-	return sanitizeLine(fmt.Sprintf("source %s: %s: flapping: version %d restores version %d's text again; "+
+	return sanitize.Line(fmt.Sprintf("source %s: %s: flapping: version %d restores version %d's text again; "+
 		"further flips are stored, not reported", r.Source, r.URL, r.Version.Number, r.RevertOf))
 }
 

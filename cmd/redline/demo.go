@@ -17,6 +17,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/sitetest"
 	"github.com/redline-news/redline/snapshots"
@@ -113,7 +114,7 @@ happens. Needs no config and nothing but this binary.`, &cf, false)
 		defer stats.Unlock()
 		switch {
 		case r.Err != nil:
-			fmt.Fprintf(out, "check failed: %s\n", sanitizeLine(r.Err.Error()))
+			fmt.Fprintf(out, "check failed: %s\n", sanitize.Line(r.Err.Error()))
 		case r.Changed():
 			stats.versions++
 			stats.changes++
@@ -122,7 +123,7 @@ happens. Needs no config and nothing but this binary.`, &cf, false)
 			fmt.Fprintln(out)
 		case r.Version != nil:
 			stats.versions++
-			fmt.Fprintf(out, "now watching %q (%s), version 1 stored\n", sanitizeLine(r.Version.Title), r.URL)
+			fmt.Fprintf(out, "now watching %q (%s), version 1 stored\n", sanitize.Line(r.Version.Title), r.URL)
 		}
 	}})
 
@@ -229,7 +230,7 @@ func publishEdits(ctx context.Context, a *app, site *sitetest.Site, duration tim
 			if !ok {
 				return
 			}
-			fmt.Fprintf(a.stdout, "» the site publishes edit %d: %s\n", e.Version-1, e.Description)
+			fmt.Fprintf(a.stdout, "» the site publishes edit %d: %s\n", e.Version-1, sanitize.Line(e.Description))
 		}
 	}
 }

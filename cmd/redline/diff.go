@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/extract"
 	"github.com/redline-news/redline/report"
@@ -174,9 +175,9 @@ func diffStored(ctx context.Context, a *app, cf *commonFlags, url string, from, 
 		}
 		if errors.Is(err, snapshots.ErrNotFound) {
 			if n == 0 {
-				return v, fmt.Errorf("%s has no stored version", sanitizeLine(art.URL))
+				return v, fmt.Errorf("%s has no stored version", sanitize.Line(art.URL))
 			}
-			return v, fmt.Errorf("%s has no version %d", sanitizeLine(art.URL), n)
+			return v, fmt.Errorf("%s has no version %d", sanitize.Line(art.URL), n)
 		}
 		return v, err
 	}

@@ -12,10 +12,10 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/extract"
 	"github.com/redline-news/redline/monitor/fetch"
-	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -88,9 +88,9 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	case *textOnly:
 		// What a reader reads: the dek, then the body.
 		if art.Dek != "" {
-			fmt.Fprintln(a.stdout, sanitizeLine(art.Dek)+"\n")
+			fmt.Fprintln(a.stdout, sanitize.Line(art.Dek)+"\n")
 		}
-		_, err = fmt.Fprintln(a.stdout, art.Text())
+		_, err = fmt.Fprintln(a.stdout, sanitize.Terminal(art.Text()))
 	case *format == "json":
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
@@ -205,7 +205,7 @@ func readPage(ctx context.Context, a *app, arg string, pol fetchPolicy) (extract
 func printArticle(w io.Writer, art extract.Article) error {
 	field := func(name, v string) {
 		if v != "" {
-			fmt.Fprintf(w, "%-10s %s\n", name+":", sanitizeLine(v))
+			fmt.Fprintf(w, "%-10s %s\n", name+":", sanitize.Line(v))
 		}
 	}
 	field("Title", art.Title)
@@ -220,7 +220,7 @@ func printArticle(w io.Writer, art extract.Article) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintln(w, sanitizeLine(p))
+		fmt.Fprintln(w, sanitize.Line(p))
 	}
 	return nil
 }
@@ -285,9 +285,9 @@ func printExplained(w io.Writer, format string, art extract.Article, ds []extrac
 }
 
 // cleanCell is scraped text as one table cell: cleaned of controls, bidi
-// overrides, line breaks and tabs (report.Clean), and cut to max runes.
+// overrides, line breaks and tabs (sanitize.Line), and cut to max runes.
 func cleanCell(s string, max int) string {
-	s = strings.ReplaceAll(strings.TrimSpace(report.Clean(s)), "\t", " ")
+	s = strings.TrimSpace(sanitize.Line(s))
 	if r := []rune(s); len(r) > max {
 		return string(r[:max-1]) + "…"
 	}
@@ -304,20 +304,6 @@ func (a *app) logger() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return a.log
-}
-
-// sanitizeLine drops control characters (ESC among them) from scraped text
-// before it reaches a terminal.
-func sanitizeLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\t' {
-			return ' '
-		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return -1
-		}
-		return r
-	}, s)
 }
 
 // stringList is a repeatable string flag.

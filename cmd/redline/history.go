@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/snapshots"
 )
@@ -45,10 +46,10 @@ func findArticle(ctx context.Context, st snapshots.Store, url string) (snapshots
 	}
 	arts, err := st.Articles(ctx, snapshots.ArticleFilter{})
 	if err != nil {
-		return art, fmt.Errorf("no article %s in the store; list its articles: %w", sanitizeLine(url), err)
+		return art, fmt.Errorf("no article %s in the store; list its articles: %w", sanitize.Line(url), err)
 	}
 	if len(arts) == 0 {
-		return art, usagef("no article %s in the store: it watches no articles yet", sanitizeLine(url))
+		return art, usagef("no article %s in the store: it watches no articles yet", sanitize.Line(url))
 	}
 	urls := make([]string, len(arts))
 	for i, a := range arts {
@@ -56,12 +57,12 @@ func findArticle(ctx context.Context, st snapshots.Store, url string) (snapshots
 	}
 	near := closestURLs(url, urls, 3)
 	if len(near) == 0 {
-		return art, usagef("no article %s in the store, nor one like it (%d articles watched)", sanitizeLine(url), len(arts))
+		return art, usagef("no article %s in the store, nor one like it (%d articles watched)", sanitize.Line(url), len(arts))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "no article %s in the store; the closest watched:", sanitizeLine(url))
+	fmt.Fprintf(&b, "no article %s in the store; the closest watched:", sanitize.Line(url))
 	for _, u := range near {
-		b.WriteString("\n  " + sanitizeLine(u))
+		b.WriteString("\n  " + sanitize.Line(u))
 	}
 	return art, usagef("%s", b.String())
 }
@@ -160,7 +161,7 @@ func runHistory(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return fmt.Errorf("list versions: %w", err)
 	}
-	fmt.Fprintf(a.stdout, "%s\nsource %s · first seen %s · %d versions\n\n", sanitizeLine(art.URL), sanitizeLine(art.Source), stamp(art.FirstSeen), len(versions))
+	fmt.Fprintf(a.stdout, "%s\nsource %s · first seen %s · %d versions\n\n", sanitize.Line(art.URL), sanitize.Line(art.Source), stamp(art.FirstSeen), len(versions))
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "VERSION\tSEEN\tSEVERITY\tCHANGES\tTITLE")
 	for _, v := range versions {
@@ -168,7 +169,7 @@ func runHistory(ctx context.Context, a *app, args []string) error {
 		if v.Number == 1 {
 			sev, kinds = "-", "first version"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", v.Number, stamp(v.At), sev, kinds, sanitizeLine(v.Title))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", v.Number, stamp(v.At), sev, kinds, sanitize.Line(v.Title))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -188,7 +189,7 @@ func runHistory(ctx context.Context, a *app, args []string) error {
 		if c.Version > 0 {
 			ver = strconv.Itoa(c.Version)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", stamp(c.At), c.Status, c.Outcome, ver, sanitizeLine(c.Error))
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", stamp(c.At), c.Status, c.Outcome, ver, sanitize.Line(c.Error))
 	}
 	return tw.Flush()
 }
@@ -238,16 +239,16 @@ or the version that was current at a time (--at).`, &cf, true)
 	}
 	if errors.Is(err, snapshots.ErrNotFound) {
 		if *n == 0 {
-			return fmt.Errorf("%s has no stored version", sanitizeLine(art.URL))
+			return fmt.Errorf("%s has no stored version", sanitize.Line(art.URL))
 		}
-		return fmt.Errorf("%s has no version %d", sanitizeLine(art.URL), *n)
+		return fmt.Errorf("%s has no version %d", sanitize.Line(art.URL), *n)
 	}
 	if err != nil {
 		return err
 	}
 	field := func(name, val string) {
 		if val != "" {
-			fmt.Fprintf(a.stdout, "%-11s %s\n", name+":", sanitizeLine(val))
+			fmt.Fprintf(a.stdout, "%-11s %s\n", name+":", sanitize.Line(val))
 		}
 	}
 	field("URL", art.URL)
@@ -273,7 +274,7 @@ or the version that was current at a time (--at).`, &cf, true)
 	}
 	fmt.Fprintln(a.stdout)
 	for p := range strings.SplitSeq(v.Text, "\n\n") {
-		fmt.Fprintf(a.stdout, "%s\n\n", sanitizeLine(p))
+		fmt.Fprintf(a.stdout, "%s\n\n", sanitize.Line(p))
 	}
 	return nil
 }
@@ -287,20 +288,20 @@ func versionAt(ctx context.Context, st snapshots.Store, art snapshots.Article, t
 	// Until is exclusive; a version seen exactly at t was current at t.
 	vs, err := st.Versions(ctx, snapshots.VersionFilter{ArticleID: art.ID, Until: t.Add(time.Nanosecond)})
 	if err != nil {
-		return snapshots.Version{}, fmt.Errorf("list versions of %s: %w", sanitizeLine(art.URL), err)
+		return snapshots.Version{}, fmt.Errorf("list versions of %s: %w", sanitize.Line(art.URL), err)
 	}
 	if len(vs) > 0 {
 		return vs[len(vs)-1], nil
 	}
 	first, err := st.Versions(ctx, snapshots.VersionFilter{ArticleID: art.ID, Limit: 1})
 	if err != nil {
-		return snapshots.Version{}, fmt.Errorf("list versions of %s: %w", sanitizeLine(art.URL), err)
+		return snapshots.Version{}, fmt.Errorf("list versions of %s: %w", sanitize.Line(art.URL), err)
 	}
 	if len(first) == 0 {
-		return snapshots.Version{}, fmt.Errorf("%s has no stored version", sanitizeLine(art.URL))
+		return snapshots.Version{}, fmt.Errorf("%s has no stored version", sanitize.Line(art.URL))
 	}
 	return snapshots.Version{}, fmt.Errorf("%s has no version at %s: the first was seen at %s",
-		sanitizeLine(art.URL), stamp(t), stamp(first[0].At))
+		sanitize.Line(art.URL), stamp(t), stamp(first[0].At))
 }
 
 // timeLayouts are what --at and --since accept. Times without a zone are

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/redline-news/redline/internal/sanitize"
 )
 
 // Exit statuses, the same for every command.
@@ -148,13 +150,14 @@ func exitStatus(err error, stderr io.Writer) int {
 	case errors.Is(err, errChanges), errors.Is(err, errProblems):
 		return exitChanges
 	case errors.As(err, &cfgErr), errors.As(err, &fieldErr):
-		fmt.Fprintf(stderr, "redline: invalid config:\n%s\n", indent(err.Error()))
+		fmt.Fprintf(stderr, "redline: invalid config:\n%s\n", indent(sanitize.Terminal(err.Error())))
 		return exitUsage
 	case errors.As(err, &useErr):
-		fmt.Fprintf(stderr, "redline: %v\n", err)
+		// Errors quote URLs, servers' answers and pages: scraped text.
+		fmt.Fprintf(stderr, "redline: %s\n", sanitize.Terminal(err.Error()))
 		return exitUsage
 	default:
-		fmt.Fprintf(stderr, "redline: %v\n", err)
+		fmt.Fprintf(stderr, "redline: %s\n", sanitize.Terminal(err.Error()))
 		return exitRuntime
 	}
 }

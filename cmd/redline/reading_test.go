@@ -76,7 +76,7 @@ func TestSitesCommand(t *testing.T) {
 		t.Fatalf("want a header and two hosts:\n%s", out)
 	}
 	if f := strings.Fields(lines[1]); f[0] != "news.example" || f[1] != "14" || !strings.HasPrefix(f[2], "body") ||
-		!strings.Contains(lines[1], "div.story]0;pwned") || !strings.Contains(lines[1], "6 blocks") || strings.ContainsAny(out, "\x1b\x07") {
+		!strings.Contains(lines[1], "div.story") || !strings.Contains(lines[1], "6 blocks") || strings.ContainsAny(out, "\x1b\x07") {
 		t.Errorf("learned host line %q (controls must be dropped)", lines[1])
 	}
 	if !strings.Contains(lines[2], "other.example") || !strings.Contains(lines[2], "(learning)") {
@@ -119,7 +119,7 @@ func TestShowCommand_Dek(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "Dek:        Three towns[2J objected.\n") || strings.ContainsRune(out, 0x1b) {
+	if !strings.Contains(out, "Dek:        Three towns objected.\n") || strings.ContainsRune(out, 0x1b) {
 		t.Errorf("dek not shown, or not cleaned:\n%q", out)
 	}
 	if !strings.Contains(out, "Read:       "+report.RereadSentence+" (now reading body > div.promo)\n") {
@@ -169,10 +169,10 @@ func TestReportOf_Reread(t *testing.T) {
 // TestPrintArticle_Dek: extract shows the dek, cleaned.
 func TestPrintArticle_Dek(t *testing.T) {
 	var b bytes.Buffer
-	if err := printArticle(&b, extract.Article{Title: "T", Dek: "A summary\x1b[31m.", Paragraphs: []string{"Body."}}); err != nil {
+	if err := printArticle(&b, extract.Article{Title: "T", Dek: "A summary\x1b[31m.\u202e", Paragraphs: []string{"Body."}}); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := b.String(), "Title:     T\nDek:       A summary[31m.\n\nBody.\n"; got != want {
+	if got, want := b.String(), "Title:     T\nDek:       A summary.\n\nBody.\n"; got != want {
 		t.Errorf("printArticle = %q, want %q", got, want)
 	}
 }
@@ -252,5 +252,34 @@ func TestExtractCommand_Store(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "missing", "dir", "redline.db")
 	if code, _, errOut := runCmd(t, context.Background(), "extract", "--store", bad, page); code != exitRuntime {
 		t.Errorf("unopenable store: exit %d, %q; want %d", code, errOut, exitRuntime)
+	}
+}
+
+// TestExtract_TerminalSafe checks that the article text `redline extract`
+// prints, in every format for a terminal, carries no escape sequence, C1
+// control or bidirectional override from the page (issue 19 point 2): a
+// page could otherwise redraw the screen or reverse a quote as shown.
+func TestExtract_TerminalSafe(t *testing.T) {
+	page := "<html><head><title>Vote \u202eyes\u202c today</title></head><body><article><h1>Vote today</h1>" +
+		"<p>The mayor said \u201cwe will \u202eton\u202c build it\u201d on Monday, in a long statement to the council about the plan.</p>" +
+		"<p>Residents\x1b]0;pwned\x07 objected\u0085 at the meeting, which ran late into the evening and ended without a vote.</p>" +
+		"<p>A third paragraph gives the article enough words to be read as one by the extractor used here.</p></article></body></html>"
+	file := filepath.Join(t.TempDir(), "page.html")
+	if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"extract", file}, {"extract", "--text", file}} {
+		code, out, errOut := runCmd(t, t.Context(), args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		if !strings.Contains(out, "build it") || !strings.Contains(out, "Residents") {
+			t.Fatalf("%v: article text missing:\n%s", args, out)
+		}
+		if i := strings.IndexFunc(out, func(r rune) bool {
+			return r == 0x1b || r == 0x07 || r == 0x85 || r == '\u202e' || r == '\u202c'
+		}); i >= 0 {
+			t.Errorf("%v: control or bidi override %q reached the terminal at byte %d:\n%q", args, out[i:i+3], i, out)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -63,11 +64,11 @@ blocks were learned to be boilerplate.`, &cf, true)
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "HOST\tPAGES\tCONTAINER\tBOILERPLATE\tUPDATED")
 	for _, s := range sites {
-		container := sanitizeLine(s.Container) // learned from scraped class names
+		container := sanitize.Line(s.Container) // learned from scraped class names
 		if container == "" {
 			container = "(learning)"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", sanitizeLine(s.Host), s.Pages, container,
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", sanitize.Line(s.Host), s.Pages, container,
 			strconv.Itoa(s.Boilerplate)+" blocks", stamp(s.Updated))
 	}
 	return tw.Flush()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
 )
@@ -54,13 +55,13 @@ exits 1 when anything is wrong.`, &cf, true)
 		return corrupt
 	}
 	if corrupt != nil {
-		fmt.Fprintf(a.stdout, "PROBLEM %s\n", sanitizeLine(corrupt.Error()))
+		fmt.Fprintf(a.stdout, "PROBLEM %s\n", sanitize.Line(corrupt.Error()))
 	}
 	rep, err := snapshots.Verify(ctx, st, snapshots.VerifyFilter{URL: *url})
 	// Print what was found even when the walk stopped early: those
 	// problems are real.
 	for _, p := range rep.Problems {
-		fmt.Fprintf(a.stdout, "PROBLEM %s\n", sanitizeLine(p.String()))
+		fmt.Fprintf(a.stdout, "PROBLEM %s\n", sanitize.Line(p.String()))
 	}
 	if err != nil {
 		return err // a corrupt file's PROBLEM line is printed already

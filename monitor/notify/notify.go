@@ -63,6 +63,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/snapshots"
 )
@@ -444,19 +445,16 @@ func redactURL(s string) string {
 	return u.Scheme + "://" + u.Host + "/…"
 }
 
-// plain makes scraped text one safe line: controls, bidirectional
-// overrides and invalid UTF-8 go, runs of space become one, and it is cut
-// to max runes with an ellipsis.
+// plain makes scraped text one safe line (sanitize.Line: escape
+// sequences, controls, bidirectional overrides and invalid UTF-8 go),
+// runs of space become one, and it is cut to max runes with an ellipsis.
 func plain(s string, max int) string {
 	var b strings.Builder
 	space := false
 	n := 0
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		switch {
-		case r == '\n' || r == '\t' || r == '\r' || r == ' ' || r == '\u00a0' || r == '\u2028' || r == '\u2029':
+	for _, r := range sanitize.Line(s) {
+		if r == ' ' || r == '\u00a0' {
 			space = b.Len() > 0
-			continue
-		case r < 0x20 || r >= 0x7f && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
 			continue
 		}
 		if space {

@@ -16,7 +16,7 @@ func TestPlain(t *testing.T) {
 		want string
 	}{
 		{"  a\r\nb\t c  ", 10, "a b c"},
-		{"x\x1b[2Jy\x00\u202ez\u009b", 10, "x[2Jyz"},
+		{"x\x1b[2Jy\x00\u202ez\u009b", 10, "xyz"}, // the whole escape sequence goes, as on a terminal,
 		{"bad\xffutf8", 10, "bad\uFFFDutf8"},
 		{"abcdef", 4, "abcd…"},
 		{"ab    cdef", 4, "ab c…"},

@@ -1,11 +1,14 @@
-package report
+// Package sanitize makes scraped text safe to show: on a terminal, in a
+// one-line field of a report, in an e-mail header. It is the one place
+// redline decides which characters of a page may reach a reader's screen.
+package sanitize
 
 import (
 	"strings"
 	"unicode/utf8"
 )
 
-// sanitizeTerminal makes scraped text safe to print on a terminal. A hostile
+// Terminal makes scraped text safe to print on a terminal. A hostile
 // article could otherwise clear the screen, retitle the window, plant an OSC 8
 // hyperlink or redraw a quote it never printed, so a reader would trust a
 // report that lies. It
@@ -22,7 +25,7 @@ import (
 // A string sequence (OSC, DCS…) without its terminator loses only its
 // introducer: what follows is inert once no ESC is left, and showing it
 // hides less of the article than dropping the rest of the line would.
-func sanitizeTerminal(s string) string {
+func Terminal(s string) string {
 	if isTerminalSafe(s) {
 		return s
 	}
@@ -69,6 +72,11 @@ func isTerminalSafe(s string) bool {
 	}
 	return true
 }
+
+// Hidden reports whether r is a character Terminal removes: a C0 or C1
+// control, DEL, or a bidirectional override or isolate. Encoders that must
+// keep the text (JSON) escape these instead.
+func Hidden(r rune) bool { return isControl(r) || isBidiControl(r) }
 
 func isControl(r rune) bool {
 	return r < 0x20 || r >= 0x7f && r <= 0x9f
@@ -154,5 +162,7 @@ func oneLine(s string) string {
 	}, s)
 }
 
-// clean prepares scraped text for one line of Text or Markdown output.
-func clean(s string) string { return oneLine(sanitizeTerminal(s)) }
+// Line makes scraped text safe to show on one line: Terminal, then
+// newlines, tabs and line separators turned into spaces. It does not
+// escape HTML or Markdown.
+func Line(s string) string { return oneLine(Terminal(s)) }

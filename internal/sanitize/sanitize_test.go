@@ -1,4 +1,4 @@
-package report
+package sanitize
 
 import (
 	"strings"
@@ -37,8 +37,8 @@ func TestSanitizeTerminal(t *testing.T) {
 		{"bidi_marks_kept", "a\u200fb\u200ec", "a\u200fb\u200ec"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := sanitizeTerminal(tc.in); got != tc.want {
-				t.Errorf("sanitizeTerminal(%q) = %q, want %q", tc.in, got, tc.want)
+			if got := Terminal(tc.in); got != tc.want {
+				t.Errorf("Terminal(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
 	}
@@ -46,8 +46,8 @@ func TestSanitizeTerminal(t *testing.T) {
 
 func TestClean_OneLine(t *testing.T) {
 	in := "Title\n2. high · quote_changed\r\tx\u2028y"
-	if got, want := clean(in), "Title 2. high · quote_changed x y"; got != want {
-		t.Errorf("clean(%q) = %q, want %q", in, got, want)
+	if got, want := Line(in), "Title 2. high · quote_changed x y"; got != want {
+		t.Errorf("Line(%q) = %q, want %q", in, got, want)
 	}
 }
 
@@ -59,23 +59,23 @@ func FuzzSanitizeTerminal(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		got := sanitizeTerminal(in)
+		got := Terminal(in)
 		if !utf8.ValidString(got) {
-			t.Fatalf("sanitizeTerminal(%q) = %q, not valid UTF-8", in, got)
+			t.Fatalf("Terminal(%q) = %q, not valid UTF-8", in, got)
 		}
 		for _, r := range got {
 			if (isControl(r) && r != '\n' && r != '\t') || isBidiControl(r) {
-				t.Fatalf("sanitizeTerminal(%q) = %q, keeps %U", in, got, r)
+				t.Fatalf("Terminal(%q) = %q, keeps %U", in, got, r)
 			}
 		}
-		if again := sanitizeTerminal(got); again != got {
+		if again := Terminal(got); again != got {
 			t.Fatalf("sanitizeTerminal is not idempotent on %q: %q then %q", in, got, again)
 		}
 		// Text with nothing to remove comes back byte for byte.
 		if utf8.ValidString(in) && !strings.ContainsFunc(in, func(r rune) bool {
 			return (isControl(r) && r != '\n' && r != '\t') || isBidiControl(r)
 		}) && got != in {
-			t.Fatalf("sanitizeTerminal(%q) = %q, changed safe text", in, got)
+			t.Fatalf("Terminal(%q) = %q, changed safe text", in, got)
 		}
 	})
 }
