@@ -18,8 +18,22 @@ import (
 	"github.com/redline-news/redline/snapshots"
 )
 
-// setup loads the config for a command that checks sources.
+// setup loads the config for a command that checks sources and delivers
+// notifications: the notifiers' secrets must be in the environment.
 func setup(a *app, cf *commonFlags) (Config, error) {
+	cfg, err := setupDry(a, cf)
+	if err != nil {
+		return Config{}, err
+	}
+	if err := cfg.requireSecrets(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// setupDry loads the config as setup does, for check --dry-run, which
+// delivers nothing and so needs no secret.
+func setupDry(a *app, cf *commonFlags) (Config, error) {
 	if err := a.setLogger(cf); err != nil {
 		return Config{}, err
 	}
@@ -146,7 +160,11 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return usagef("--format: %v", err)
 	}
-	cfg, err := setup(a, &cf)
+	load := setup
+	if *dryRun {
+		load = setupDry
+	}
+	cfg, err := load(a, &cf)
 	if err != nil {
 		return err
 	}

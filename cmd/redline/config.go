@@ -233,6 +233,23 @@ type Config struct {
 	// Warnings are problems that do not stop the config from loading,
 	// such as secrets in a file others can read. Commands log them.
 	Warnings []*FieldError
+	// missingSecrets are the notifiers' secret_env and password_env
+	// variables that are not set: see requireSecrets.
+	missingSecrets []*FieldError
+	// fileSecrets is set when a notifier's secret or password is written
+	// in the file itself (not taken from the environment).
+	fileSecrets bool
+}
+
+// requireSecrets returns, as one *ConfigError, every notifier secret that
+// the environment does not give. Only the commands that deliver (run, and
+// check without --dry-run) call it: the others read the config for its
+// store or sources and never need a secret.
+func (c Config) requireSecrets() error {
+	if len(c.missingSecrets) == 0 {
+		return nil
+	}
+	return &ConfigError{c.missingSecrets}
 }
 
 func defaultConfig() Config {
@@ -288,22 +305,11 @@ func loadConfig(path string) (Config, error) {
 	if err != nil {
 		return cfg, err
 	}
-	if info.Mode().Perm()&0o077 != 0 && holdsSecrets(cfg) {
+	if info.Mode().Perm()&0o077 != 0 && cfg.fileSecrets {
 		cfg.Warnings = append(cfg.Warnings, &FieldError{File: path,
 			Err: fmt.Errorf("holds notifier secrets but is readable by group or others (mode %v): chmod 600 it, or use secret_env and password_env", info.Mode().Perm())})
 	}
 	return cfg, nil
-}
-
-// holdsSecrets reports whether a notifier has a secret or password
-// written in the file (not taken from the environment).
-func holdsSecrets(cfg Config) bool {
-	for _, n := range cfg.Notify {
-		if n.Secret != "" || n.Password != "" {
-			return true
-		}
-	}
-	return false
 }
 
 func parseConfig(file string, data []byte) (Config, error) {
@@ -343,6 +349,7 @@ func parseConfig(file string, data []byte) (Config, error) {
 	if len(v.problems) > 0 {
 		return Config{}, &ConfigError{v.problems}
 	}
+	cfg.missingSecrets, cfg.fileSecrets = v.missing, v.fileSecrets
 	return cfg, nil
 }
 
@@ -390,6 +397,10 @@ func yamlError(file string, err error) *FieldError {
 type validator struct {
 	file     string
 	problems []*FieldError
+	// missing are the notifier secrets the environment does not give;
+	// fileSecrets is set when a secret or password is written in the file.
+	missing     []*FieldError
+	fileSecrets bool
 }
 
 // inRange reports a numeric setting outside [lo, hi]; note follows the
@@ -803,7 +814,7 @@ func (v *validator) cadence(path string, steps []stepConfig) monitor.Cadence {
 // notifiers compiles the notify list and lets notify.New validate it, so
 // a bad notifier is refused when the config loads, not at the first change.
 func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Config {
-	var out []notify.Config
+	var out, tested []notify.Config
 	for i, nc := range ncs {
 		field := func(name string) string { return fmt.Sprintf("notify[%d].%s", i, name) }
 		c := notify.Config{
@@ -833,20 +844,29 @@ func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Co
 			}
 			c.MinSeverity = sev
 		}
+		// A secret from the environment is read now but required only by
+		// the commands that deliver (Config.requireSecrets): one that is
+		// missing is recorded, and a stand-in lets notify.New check the
+		// rest of the notifier.
+		stand := c
 		for _, e := range []struct {
-			name string
-			a    at[string]
-			dst  *string
-		}{{"secret_env", nc.SecretEnv, &c.Secret}, {"password_env", nc.PasswordEnv, &c.Password}} {
+			name      string
+			a         at[string]
+			dst, test *string
+		}{{"secret_env", nc.SecretEnv, &c.Secret, &stand.Secret}, {"password_env", nc.PasswordEnv, &c.Password, &stand.Password}} {
 			if e.a.V == "" {
 				continue
 			}
-			val, ok := os.LookupEnv(e.a.V)
-			if !ok {
-				v.add(e.a.Line, field(e.name), "environment variable %s is not set", e.a.V)
-				val = "unset" // the config is refused anyway; say it once
+			if val := os.Getenv(e.a.V); val != "" {
+				*e.dst, *e.test = val, val
+				continue
 			}
-			*e.dst = val
+			*e.test = "unset"
+			v.missing = append(v.missing, &FieldError{File: v.file, Line: e.a.Line, Field: field(e.name),
+				Err: fmt.Errorf("notifier %q needs the environment variable %s, which is not set", nc.Name.V, e.a.V)})
+		}
+		if nc.Secret.V != "" || nc.Password.V != "" {
+			v.fileSecrets = true
 		}
 		for _, s := range nc.Sources {
 			c.Sources = append(c.Sources, s.V)
@@ -854,12 +874,14 @@ func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Co
 		for _, t := range nc.To {
 			c.To = append(c.To, t.V)
 		}
+		stand.Sources, stand.To = c.Sources, c.To
 		out = append(out, c)
+		tested = append(tested, stand)
 	}
 	if len(out) == 0 {
 		return nil
 	}
-	_, err := notify.New(out, notify.Options{HTTPClient: &http.Client{}})
+	_, err := notify.New(tested, notify.Options{HTTPClient: &http.Client{}})
 	for _, e := range unjoin(err) {
 		var ce *notify.ConfigError
 		if !errors.As(e, &ce) {

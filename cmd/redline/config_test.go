@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -36,28 +37,125 @@ func TestLoadConfig_Good(t *testing.T) {
 	}
 }
 
-// The documented example at the root must itself be valid.
+// The documented example at the root must itself be valid, with no
+// secret in the environment: its notifiers that need one are commented
+// out.
 func TestLoadConfig_Example(t *testing.T) {
-	t.Setenv("REDLINE_WEBHOOK_SECRET", "s3cret")
-	t.Setenv("REDLINE_SMTP_PASSWORD", "hunter2")
+	unsetSecrets(t)
 	cfg, err := loadConfig("../../config.yaml")
 	if err != nil {
 		t.Fatalf("config.yaml: %v", err)
 	}
-	if len(cfg.Notify) != 4 || cfg.Notify[0].Secret != "s3cret" || cfg.Notify[1].Password != "hunter2" {
-		t.Errorf("notifiers = %+v, want four with secrets from the environment", cfg.Notify)
+	if err := cfg.requireSecrets(); err != nil {
+		t.Errorf("config.yaml as shipped needs a secret: %v", err)
 	}
-	if cfg.AllowPrivate || cfg.Sources[0].AllowPrivate || !cfg.Sources[3].AllowPrivate || cfg.Notify[0].AllowPrivate || !cfg.Notify[3].AllowPrivate {
-		t.Errorf("allow_private: global %v, sources %+v, notifiers %+v; want only intranet-wire and local-relay", cfg.AllowPrivate, cfg.Sources, cfg.Notify)
+	if len(cfg.Notify) != 1 || cfg.Notify[0].Kind != "atom" {
+		t.Errorf("notifiers = %+v, want the atom feed alone", cfg.Notify)
+	}
+	if cfg.AllowPrivate || cfg.Sources[0].AllowPrivate || !cfg.Sources[3].AllowPrivate {
+		t.Errorf("allow_private: global %v, sources %+v; want only intranet-wire", cfg.AllowPrivate, cfg.Sources)
 	}
 	if len(cfg.Cadence) != 3 || cfg.Sources[2].Sitemap == "" || len(cfg.Sources[2].Cadence) != 2 {
 		t.Errorf("cadence %v / sources %+v not read", cfg.Cadence, cfg.Sources)
 	}
-	// Without the environment the config is refused, naming the variable once.
-	os.Unsetenv("REDLINE_SMTP_PASSWORD")
-	_, err = loadConfig("../../config.yaml")
-	if err == nil || !strings.Contains(err.Error(), "REDLINE_SMTP_PASSWORD is not set") || strings.Count(err.Error(), "\n") != 0 {
-		t.Errorf("missing password_env: %v", err)
+	code, out, errOut := runCmd(t, t.Context(), "check", "--config", "../../config.yaml", "--dry-run")
+	if code != exitOK || out != "../../config.yaml: valid, 4 sources\n" {
+		t.Errorf("check --dry-run of config.yaml: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// secretEnv are the variables config.yaml's examples read.
+var secretEnv = []string{"REDLINE_WEBHOOK_SECRET", "REDLINE_SMTP_PASSWORD"}
+
+// unsetSecrets unsets the variables for the test (t.Setenv first, so they
+// are restored after it).
+func unsetSecrets(t *testing.T) {
+	t.Helper()
+	for _, k := range secretEnv {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+}
+
+// exampleNotifiers is config.yaml with its commented-out notifier
+// examples enabled, as its comment tells a user to do, and its store in
+// dir.
+func exampleNotifiers(t *testing.T, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile("../../config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := regexp.MustCompile(`(?m)^  # ((?:- |  )[a-z_]+:.*)$`).ReplaceAll(b, []byte("  $1"))
+	on = regexp.MustCompile(`(?m)^store: .*$`).ReplaceAll(on, []byte("store: "+filepath.Join(dir, "redline.db")))
+	path := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(path, on, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestSecrets_OnlyWhenDelivering (issue 18, point 1): notifier secrets
+// from the environment are needed by the commands that deliver (run,
+// check) and by nothing else; check --dry-run validates without them.
+func TestSecrets_OnlyWhenDelivering(t *testing.T) {
+	unsetSecrets(t)
+	dir := t.TempDir()
+	path := exampleNotifiers(t, dir)
+	cfg, err := loadConfig(path)
+	if err != nil {
+		t.Fatalf("loading without the secrets: %v", err)
+	}
+	if len(cfg.Notify) != 4 || cfg.Notify[1].Secret != "" || cfg.Notify[2].Password != "" {
+		t.Fatalf("notifiers %+v, want four, without secrets", cfg.Notify)
+	}
+	for _, args := range [][]string{
+		{"check", "--config", path, "--dry-run"},
+		{"verify", "--config", path},
+		{"report", "--config", path},
+		{"export", "--config", path, "--jsonl", "-"},
+	} {
+		if code, _, errOut := runCmd(t, t.Context(), args...); code != exitOK {
+			t.Errorf("%s: exit %d, stderr %s", strings.Join(args, " "), code, errOut)
+		}
+	}
+	// history reaches the store (which has no such article): not a config error.
+	if code, _, errOut := runCmd(t, t.Context(), "history", "--config", path, "https://news.example.com/world/us-mexico-drug-war"); code == exitUsage || strings.Contains(errOut, "REDLINE_") {
+		t.Errorf("history: exit %d, stderr %s", code, errOut)
+	}
+	want := "config.yaml:NN: notify[1].secret_env: notifier \"newsroom-hook\" needs the environment variable REDLINE_WEBHOOK_SECRET, which is not set\n" +
+		"config.yaml:NN: notify[2].password_env: notifier \"desk-mail\" needs the environment variable REDLINE_SMTP_PASSWORD, which is not set"
+	lines := regexp.MustCompile(`config.yaml:\d+:`)
+	if err := cfg.requireSecrets(); err == nil || lines.ReplaceAllString(strings.ReplaceAll(err.Error(), dir+"/", ""), "config.yaml:NN:") != want {
+		t.Errorf("requireSecrets:\n got: %v\nwant: %s", err, want)
+	}
+	fresh := filepath.Join(t.TempDir(), "fresh.db")
+	for _, cmd := range []string{"run", "check"} {
+		code, out, errOut := runCmd(t, t.Context(), cmd, "--config", path, "--store", fresh)
+		if code != exitUsage || !strings.Contains(errOut, `notifier "newsroom-hook" needs the environment variable REDLINE_WEBHOOK_SECRET`) ||
+			!strings.Contains(errOut, "REDLINE_SMTP_PASSWORD") || out != "" {
+			t.Errorf("%s without the secrets: exit %d, stdout %q, stderr %q; want 2 naming each notifier and variable", cmd, code, out, errOut)
+		}
+	}
+	if _, err := os.Stat(fresh); err == nil {
+		t.Errorf("run or check opened the store before refusing the config")
+	}
+	// With the environment, the secrets are read and the file, although
+	// readable by others, gets no warning: it holds no secret itself.
+	t.Setenv("REDLINE_WEBHOOK_SECRET", "s3cret")
+	t.Setenv("REDLINE_SMTP_PASSWORD", "hunter2")
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err = loadConfig(path)
+	if err != nil || cfg.requireSecrets() != nil {
+		t.Fatalf("with the secrets set: %v, %v", err, cfg.requireSecrets())
+	}
+	if cfg.Notify[1].Secret != "s3cret" || cfg.Notify[2].Password != "hunter2" || !cfg.Notify[3].AllowPrivate || cfg.Notify[1].AllowPrivate {
+		t.Errorf("notifiers %+v, want the secrets from the environment and only local-relay private", cfg.Notify)
+	}
+	if len(cfg.Warnings) != 0 {
+		t.Errorf("warnings %v: secrets from the environment are not in the file", cfg.Warnings)
 	}
 }
 

@@ -117,6 +117,9 @@ func waitReload(ctx context.Context, a *app, cf *commonFlags, cur Config, hup <-
 			if err == nil && len(cfg.Sources) == 0 {
 				err = fmt.Errorf("%s: no sources configured", cfg.File)
 			}
+			if err == nil {
+				err = cfg.requireSecrets()
+			}
 			if err != nil {
 				a.log.Error("config reload refused; keeping the running config", "err", err)
 				continue
