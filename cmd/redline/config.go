@@ -757,10 +757,15 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, minInter
 	return src, len(v.problems) == before
 }
 
-// checkInterval refuses a schedule that fires more often than min (battery
+// checkInterval refuses a schedule that never fires or reads otherwise
+// than it fires (scheduleMistake), or that fires more often than min (battery
 // C02): `@every 1s` would hammer a newsroom's server. 6-field specs with a
 // seconds field are refused earlier by cron.ParseStandard.
 func (v *validator) checkInterval(line int, field, spec string, sched cron.Schedule, min time.Duration) {
+	if msg := scheduleMistake(spec, sched); msg != "" {
+		v.add(line, field, "schedule %q%s", spec, msg)
+		return
+	}
 	if gap := shortestGap(sched); gap < min {
 		v.add(line, field, "schedule %q runs every %v, more often than min_interval (%v): lower min_interval to allow it", spec, gap, min)
 	}
