@@ -169,7 +169,7 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if *dryRun {
-		fmt.Fprintf(a.stdout, "%s: valid, %d sources\n", cfg.File, len(cfg.Sources))
+		fmt.Fprintf(a.stdout, "%s: valid, %s\n", cfg.File, plural(len(cfg.Sources), "source"))
 		return nil
 	}
 	if len(cfg.Sources) == 0 {
@@ -206,7 +206,7 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	printSummary(a.stderr, sum, files)
 	switch {
 	case sum.failed > 0:
-		return fmt.Errorf("%d of %d checks failed", sum.failed, sum.checked)
+		return fmt.Errorf("%d of %s failed", sum.failed, plural(sum.checked, "check"))
 	case *exitCode && sum.changed > 0:
 		return errChanges
 	}

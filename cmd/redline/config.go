@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/netip"
@@ -13,6 +14,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -281,9 +283,17 @@ const maxConfigNodes = 1 << 20
 // returned in one *ConfigError.
 func loadConfig(path string) (Config, error) {
 	fail := func(err error) (Config, error) {
+		// The message names the file once: drop the *PathError's own copy.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
 		return Config{}, &ConfigError{[]*FieldError{{File: path, Err: err}}}
 	}
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Config{}, usagef("config %s not found: give --config FILE, or run `redline init` to start one", path)
+	}
 	if err != nil {
 		return fail(err)
 	}
@@ -291,6 +301,9 @@ func loadConfig(path string) (Config, error) {
 	info, err := f.Stat()
 	if err != nil {
 		return fail(err)
+	}
+	if info.IsDir() {
+		return Config{}, usagef("config %s is a directory, not a file", path)
 	}
 	if info.Mode().IsRegular() && info.Size() > maxConfigBytes {
 		return fail(fmt.Errorf("file is %d bytes, more than the %d a config may have", info.Size(), maxConfigBytes))
@@ -319,7 +332,7 @@ func parseConfig(file string, data []byte) (Config, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return Config{}, &ConfigError{[]*FieldError{yamlError(file, err)}}
+		return Config{}, &ConfigError{[]*FieldError{yamlSyntaxError(file, data, err)}}
 	}
 	// Decoding into a yaml.Node keeps aliases unexpanded; count what they
 	// expand to before anything decodes the tree into structs.
@@ -394,6 +407,38 @@ func yamlError(file string, err error) *FieldError {
 	return &FieldError{File: file, Err: errors.New(msg)}
 }
 
+// yamlSyntaxError locates a YAML syntax error. For an error inside a
+// block, yaml.v3 gives the line the block starts on, not the line at
+// fault: a list item indented one space short on line 5 of a list begun
+// on line 2 reads "line 2". The line at fault ends the shortest run of
+// whole lines from the top that fails with the same error, found by a
+// binary search (a dozen parses of the file, on error only).
+func yamlSyntaxError(file string, data []byte, err error) *FieldError {
+	fe := yamlError(file, err)
+	if fe.Line == 0 {
+		return fe
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	fails := func(n int) bool {
+		var root yaml.Node
+		e := yaml.Unmarshal(bytes.Join(lines[:n], nil), &root)
+		return e != nil && e.Error() == err.Error()
+	}
+	lo, hi := 1, len(lines) // the whole file fails: find the first n that does
+	for lo < hi {
+		if mid := (lo + hi) / 2; fails(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	if lo > fe.Line && fails(lo) {
+		fe.Err = fmt.Errorf("%v (check the indentation of this line: the block it is in starts on line %d)", fe.Err, fe.Line)
+		fe.Line = lo
+	}
+	return fe
+}
+
 type validator struct {
 	file     string
 	problems []*FieldError
@@ -440,7 +485,7 @@ func (v *validator) checkKeys(n *yaml.Node, t reflect.Type, path string) {
 	if reflect.PointerTo(t).Implements(atType) {
 		// A scalar leaf: decode it alone so a wrong type is named by its path.
 		if err := n.Decode(reflect.New(t).Interface()); err != nil {
-			v.add(n.Line, path, "want %s, got %q", kindName(t.Field(0).Type), n.Value)
+			v.add(n.Line, path, "want %s, got %s", kindName(t.Field(0).Type), nodeText(n))
 		}
 		return
 	}
@@ -537,6 +582,20 @@ func kindName(t reflect.Type) string {
 		return "a list"
 	}
 	return "a " + t.String()
+}
+
+// nodeText says what a YAML node holds, for a message: a scalar quoted,
+// otherwise its kind (host_rate: [1] is "a list", not "").
+func nodeText(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.AliasNode:
+		return "an alias (*" + n.Value + ")"
+	}
+	return strconv.Quote(n.Value)
 }
 
 func join(path, key string) string {
@@ -686,18 +745,27 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, minInter
 		v.add(sc.Name.Line, field("name"), "duplicate name %q", src.Name)
 	}
 	seenName[src.Name] = true
-	var kinds []at[string]
-	for _, k := range []at[string]{sc.URL, sc.Feed, sc.Sitemap} {
-		if k.V != "" {
-			kinds = append(kinds, k)
+	type kind struct {
+		name string
+		line int
+	}
+	var kinds []kind
+	for _, k := range []struct {
+		name string
+		a    at[string]
+	}{{"url", sc.URL}, {"feed", sc.Feed}, {"sitemap", sc.Sitemap}} {
+		if k.a.V != "" {
+			kinds = append(kinds, kind{k.name, k.a.Line})
 		}
 	}
+	// The second key written is the one at fault, named at its line.
+	slices.SortFunc(kinds, func(a, b kind) int { return a.line - b.line })
 	switch len(kinds) {
 	case 0:
 		v.add(sc.Line, field("url"), "missing: give url (an article), feed (RSS, Atom or JSON Feed) or sitemap")
 	case 1:
 	default:
-		v.add(kinds[1].Line, field("url"), "give one of url, feed and sitemap")
+		v.add(kinds[1].line, field(kinds[1].name), "give one of url, feed and sitemap, not both %s (line %d) and %s", kinds[0].name, kinds[0].line, kinds[1].name)
 	}
 	if sc.Cadence != nil {
 		src.Cadence = v.cadence(field("cadence"), sc.Cadence)

@@ -200,7 +200,10 @@ func TestLoadConfig_Refusals(t *testing.T) {
 		{"duplicate-url.yaml", `duplicate-url.yaml:5: sources[1].url: duplicate URL "https://NEWS.example.com/a#top" (already in sources[0].url, line 3)`},
 		{"missing-url.yaml", `missing-url.yaml:2: sources[0].url: missing: give url (an article), feed (RSS, Atom or JSON Feed) or sitemap`},
 		{"bad-host-limits.yaml", `bad-host-limits.yaml:1: host_concurrency: must be between 0 (unlimited) and 10000, got -1`},
-		{"url-and-sitemap.yaml", `url-and-sitemap.yaml:4: sources[0].url: give one of url, feed and sitemap`},
+		{"url-and-sitemap.yaml", `url-and-sitemap.yaml:4: sources[0].sitemap: give one of url, feed and sitemap, not both url (line 3) and sitemap`},
+		{"feed-and-url.yaml", `feed-and-url.yaml:5: sources[0].url: give one of url, feed and sitemap, not both feed (line 3) and url`},
+		{"indentation.yaml", `indentation.yaml:5: did not find expected '-' indicator (check the indentation of this line: the block it is in starts on line 2)`},
+		{"host-rate-list.yaml", `host-rate-list.yaml:1: host_rate: want a number, got a list`},
 		{"bad-cadence.yaml", `bad-cadence.yaml:3: cadence[1].until: want a positive duration such as 15m or 48h, got "2d"`},
 		{"cadence-order.yaml", `cadence-order.yaml:5: sources[0].cadence: stage 2: until 6h0m0s must be later than the stage before (48h0m0s)`},
 		{"notify-bad-severity.yaml", `notify-bad-severity.yaml:8: notify[0].min_severity: unknown severity "urgent" (want low, medium or high)`},
@@ -271,6 +274,45 @@ func TestCheck_DryRun(t *testing.T) {
 	code := run(t.Context(), []string{"check", "--config", "testdata/config/invalid-cron.yaml", "--dry-run"}, nil, &out, &errb)
 	if code != exitUsage || !strings.Contains(errb.String(), "invalid-cron.yaml:4: sources[0].schedule") {
 		t.Errorf("exit %d, stderr %q; want 2 naming file, line and field", code, errb.String())
+	}
+}
+
+// TestConfigMessages (issue 18, point 10): a config that is not there
+// or not a file is said once, with the way forward; a count of one is
+// singular.
+func TestConfigMessages(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", "--dry-run", "--config", dir}, "redline: config " + dir + " is a directory, not a file\n"},
+		{[]string{"history", "--config", dir, "https://news.example/a"}, "redline: config " + dir + " is a directory, not a file\n"},
+		{[]string{"check", "--dry-run", "--config", filepath.Join(dir, "config.yaml")},
+			"redline: config " + dir + "/config.yaml not found: give --config FILE, or run `redline init` to start one\n"},
+	} {
+		code, out, errOut := runCmd(t, t.Context(), tc.args...)
+		if code != exitUsage || out != "" || errOut != tc.want {
+			t.Errorf("%s: exit %d, stdout %q, stderr\n got: %q\nwant: %q", strings.Join(tc.args, " "), code, out, errOut, tc.want)
+		}
+	}
+	// A map in place of a number, and a mapping in place of a list.
+	refusal(t, "config.yaml", "host_rate: {per_second: 1}\n", "config.yaml:1: host_rate: want a number, got a mapping")
+	refusal(t, "config.yaml", "concurrency: [4]\n", "config.yaml:1: concurrency: want a whole number, got a list")
+	// An indentation slip deep in a long file is found at its own line.
+	long := "sources:\n" + strings.Repeat("  - name: a\n    url: https://news.example/a\n", 200) + "  - name: b\n   url: https://news.example/b\n"
+	_, err := parseConfig("long.yaml", []byte(long))
+	if err == nil || !strings.HasPrefix(err.Error(), "long.yaml:403: ") {
+		t.Errorf("indentation slip on line 403: %v", err)
+	}
+	// One source, one check: singular.
+	one := filepath.Join(dir, "one.yaml")
+	if err := os.WriteFile(one, []byte("sources:\n  - {name: a, url: https://news.example/a}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, t.Context(), "check", "--config", one, "--dry-run")
+	if code != exitOK || out != one+": valid, 1 source\n" {
+		t.Errorf("check --dry-run of one source: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
 
