@@ -126,10 +126,21 @@ func TestBattery_Config(t *testing.T) {
 			"wrong-type.yaml":       `wrong-type.yaml:1: concurrency: want a whole number, got "lots"`,
 			"missing-url.yaml":      `missing-url.yaml:2: sources[0].url: missing: give url (an article), feed (RSS, Atom or JSON Feed) or sitemap`,
 		})
-		// An empty file loads (all defaults), but `run` has nothing to do.
-		code, _, errOut := runCmd(t, t.Context(), "run", "--config", "testdata/config/empty.yaml")
-		if want := "testdata/config/empty.yaml: no sources configured"; code != exitUsage || !strings.Contains(errOut, want) {
-			t.Errorf("run with an empty config: exit %d, stderr %q; want %d and %q", code, errOut, exitUsage, want)
+		// An empty file loads (all defaults), but run and check have
+		// nothing to do (issue 18, point 14): they say so and exit 2,
+		// check --dry-run included.
+		empty := filepath.Join(t.TempDir(), "config.yaml")
+		if err := os.WriteFile(empty, []byte("store: redline.db\nsources: []\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, file := range []string{"testdata/config/empty.yaml", empty} {
+			for _, args := range [][]string{{"run"}, {"check"}, {"check", "--dry-run"}, {"check", "--due"}} {
+				code, out, errOut := runCmd(t, t.Context(), append(args, "--config", file, "--store", filepath.Join(t.TempDir(), "x.db"))...)
+				want := "redline: " + file + " has no sources: add one under sources:, or run `redline init` to write one\n"
+				if code != exitUsage || out != "" || errOut != want {
+					t.Errorf("%s with no sources: exit %d, stdout %q, stderr %q; want %d and %q", strings.Join(args, " "), code, out, errOut, exitUsage, want)
+				}
+			}
 		}
 	})
 	t.Run("C10_secrets", batterySecrets)

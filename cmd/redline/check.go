@@ -19,7 +19,8 @@ import (
 )
 
 // setup loads the config for a command that checks sources and delivers
-// notifications: the notifiers' secrets must be in the environment.
+// notifications: it must have sources, and the notifiers' secrets must be
+// in the environment.
 func setup(a *app, cf *commonFlags) (Config, error) {
 	cfg, err := setupDry(a, cf)
 	if err != nil {
@@ -39,6 +40,9 @@ func setupDry(a *app, cf *commonFlags) (Config, error) {
 	}
 	cfg, err := loadConfig(cf.config)
 	if err != nil {
+		return Config{}, err
+	}
+	if err := cfg.requireSources(); err != nil {
 		return Config{}, err
 	}
 	if cf.store != "" {
@@ -171,9 +175,6 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	if *dryRun {
 		fmt.Fprintf(a.stdout, "%s: valid, %s\n", cfg.File, plural(len(cfg.Sources), "source"))
 		return nil
-	}
-	if len(cfg.Sources) == 0 {
-		return usagef("%s: no sources to check", cfg.File)
 	}
 	st, err := openStore(ctx, cfg.Store, a.log)
 	if err != nil {

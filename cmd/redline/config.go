@@ -243,6 +243,15 @@ type Config struct {
 	fileSecrets bool
 }
 
+// requireSources refuses a config with no sources: run and check would
+// start, check nothing and say nothing.
+func (c Config) requireSources() error {
+	if len(c.Sources) > 0 {
+		return nil
+	}
+	return usagef("%s has no sources: add one under sources:, or run `redline init` to write one", c.File)
+}
+
 // requireSecrets returns, as one *ConfigError, every notifier secret that
 // the environment does not give. Only the commands that deliver (run, and
 // check without --dry-run) call it: the others read the config for its
