@@ -798,7 +798,7 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, minInter
 			continue
 		}
 		if !src.AllowPrivate {
-			if err := checkPublicURL(norm, "source"); err != nil {
+			if err := checkPublicURL(norm, sourceHint); err != nil {
 				v.add(u.val.Line, field(u.name), "%v", err)
 				continue
 			}
@@ -910,11 +910,11 @@ func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Co
 		}
 		if !c.AllowPrivate {
 			// The webhook URL is not shown: its path is often the token.
-			if err := checkPublicURL(nc.URL.V, "notifier"); nc.URL.V != "" && err != nil {
+			if err := checkPublicURL(nc.URL.V, notifierHint); nc.URL.V != "" && err != nil {
 				v.add(nc.URL.Line, field("url"), "%v", err)
 			}
 			if host, _, err := net.SplitHostPort(nc.Addr.V); err == nil {
-				if err := checkPublicHost(host, "notifier"); err != nil {
+				if err := checkPublicHost(host, notifierHint); err != nil {
 					v.add(nc.Addr.Line, field("addr"), "%v", err)
 				}
 			}
@@ -1071,27 +1071,33 @@ func parseSelectors(selectors string) (extract.Rules, error) {
 // checkPublicURL refuses a URL whose host is written as a non-global IP
 // address or a localhost name, which the Guard would refuse at every
 // fetch (battery C07): better said once, at load. Names that resolve to
-// such addresses are refused when dialled. what is "source" or "notifier",
-// for the hint. A URL that does not parse is left to the other checks.
-func checkPublicURL(raw, what string) error {
+// such addresses are refused when dialled. hint says how to allow it
+// anyway. A URL that does not parse is left to the other checks.
+func checkPublicURL(raw, hint string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil
 	}
-	return checkPublicHost(u.Hostname(), what)
+	return checkPublicHost(u.Hostname(), hint)
 }
 
-func checkPublicHost(host, what string) error {
+// The hints checkPublicURL gives in config files.
+const (
+	sourceHint   = "set allow_private: true on this source to allow it"
+	notifierHint = "set allow_private: true on this notifier to allow it"
+)
+
+func checkPublicHost(host, hint string) error {
 	name := strings.TrimSuffix(strings.ToLower(host), ".")
 	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
-		return fmt.Errorf("%s is a loopback name: set allow_private: true on this %s to allow it", host, what)
+		return fmt.Errorf("%s is a loopback name: %s", host, hint)
 	}
 	ip, err := netip.ParseAddr(host)
 	if err != nil {
 		return nil
 	}
 	if reason := fetch.NonGlobal(ip); reason != "" {
-		return fmt.Errorf("%s is not a public address (%s): set allow_private: true on this %s to allow it", host, reason, what)
+		return fmt.Errorf("%s is not a public address (%s): %s", host, reason, hint)
 	}
 	return nil
 }
