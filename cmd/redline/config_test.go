@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -95,6 +96,10 @@ func exampleNotifiers(t *testing.T, dir string) string {
 	return path
 }
 
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
 // TestSecrets_OnlyWhenDelivering (issue 18, point 1): notifier secrets
 // from the environment are needed by the commands that deliver (run,
 // check) and by nothing else; check --dry-run validates without them.
@@ -118,6 +123,15 @@ func TestSecrets_OnlyWhenDelivering(t *testing.T) {
 		if code, _, errOut := runCmd(t, t.Context(), args...); code != exitOK {
 			t.Errorf("%s: exit %d, stderr %s", strings.Join(args, " "), code, errOut)
 		}
+	}
+	// serve starts, and stops as soon as it prints its URL.
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var out, errOut bytes.Buffer
+	stdout := writerFunc(func(p []byte) (int, error) { cancel(); return out.Write(p) })
+	if code := run(ctx, []string{"serve", "--config", path, "--addr", "127.0.0.1:0"}, nil, stdout, &errOut); code != exitOK ||
+		!strings.HasPrefix(out.String(), "redline serve: http://127.0.0.1:") {
+		t.Errorf("serve: exit %d, stdout %q, stderr %s", code, out.String(), errOut.String())
 	}
 	// history reaches the store (which has no such article): not a config error.
 	if code, _, errOut := runCmd(t, t.Context(), "history", "--config", path, "https://news.example.com/world/us-mexico-drug-war"); code == exitUsage || strings.Contains(errOut, "REDLINE_") {
