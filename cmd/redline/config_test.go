@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"errors"
 	"os"
 	"path/filepath"
@@ -327,6 +330,24 @@ func TestConfigMessages(t *testing.T) {
 	code, out, errOut := runCmd(t, t.Context(), "check", "--config", one, "--dry-run")
 	if code != exitOK || out != one+": valid, 1 source\n" {
 		t.Errorf("check --dry-run of one source: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// TestCheck_OneFailedCheck: the closing line of a check whose one check
+// failed is singular.
+func TestCheck_OneFailedCheck(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	body := fmt.Sprintf("store: %s\nrespect_robots: false\nallow_private: true\nreports: {dir: %s}\nsources:\n  - {name: a, url: %q}\n",
+		filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL+"/a")
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCmd(t, t.Context(), "check", "--config", cfg)
+	if code != exitRuntime || !strings.HasSuffix(errOut, "redline: 1 of 1 check failed\n") {
+		t.Errorf("exit %d, stderr %s; want %d ending with \"1 of 1 check failed\"", code, errOut, exitRuntime)
 	}
 }
 
