@@ -939,13 +939,18 @@ func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Co
 			if e.a.V == "" {
 				continue
 			}
-			if val := os.Getenv(e.a.V); val != "" {
+			val, set := os.LookupEnv(e.a.V)
+			if val != "" {
 				*e.dst, *e.test = val, val
 				continue
 			}
+			state := "not set"
+			if set {
+				state = "empty"
+			}
 			*e.test = "unset"
 			v.missing = append(v.missing, &FieldError{File: v.file, Line: e.a.Line, Field: field(e.name),
-				Err: fmt.Errorf("notifier %q needs the environment variable %s, which is not set", nc.Name.V, e.a.V)})
+				Err: fmt.Errorf("notifier %q needs the environment variable %s, which is %s", nc.Name.V, e.a.V, state)})
 		}
 		if nc.Secret.V != "" || nc.Password.V != "" {
 			v.fileSecrets = true

@@ -157,6 +157,12 @@ func TestSecrets_OnlyWhenDelivering(t *testing.T) {
 	if _, err := os.Stat(fresh); err == nil {
 		t.Errorf("run or check opened the store before refusing the config")
 	}
+	// A variable set but empty is no secret either.
+	t.Setenv("REDLINE_WEBHOOK_SECRET", "")
+	if cfg, err := loadConfig(path); err != nil || cfg.requireSecrets() == nil ||
+		!strings.Contains(cfg.requireSecrets().Error(), "REDLINE_WEBHOOK_SECRET, which is empty") {
+		t.Errorf("an empty REDLINE_WEBHOOK_SECRET: %v, %v", err, cfg.requireSecrets())
+	}
 	// With the environment, the secrets are read and the file, although
 	// readable by others, gets no warning: it holds no secret itself.
 	t.Setenv("REDLINE_WEBHOOK_SECRET", "s3cret")
