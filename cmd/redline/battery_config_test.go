@@ -28,6 +28,33 @@ func TestBattery_Config(t *testing.T) {
 			"bad-global-cron.yaml":      `bad-global-cron.yaml:1: schedule: invalid cron spec "* * *": expected exactly 5 fields, found 3: [* * *]`,
 		})
 	})
+	t.Run("C01_schedule_never_fires", func(t *testing.T) {
+		refusals(t, map[string]string{
+			"cron-never.yaml":          `cron-never.yaml:4: sources[0].schedule: schedule "0 0 31 2 *" never fires: no month in its month field ("2") has a day 31; the longest has 29`,
+			"cron-step-too-large.yaml": `cron-step-too-large.yaml:4: sources[0].schedule: schedule "*/61 * * * *": minute "*/61" steps by 61, more than the 60 values of 0-59, so only minute 0 matches`,
+			"cron-dead-day.yaml":       `cron-dead-day.yaml:1: schedule: schedule "0 0 15,30-31 feb *": day-of-month "30-31" never matches: no month in its month field ("feb") has a day 30; the longest has 29`,
+		})
+		for spec, want := range map[string]string{
+			"0 0 31 2 mon":      `schedule "0 0 31 2 mon": day-of-month "31" never matches: no month in its month field ("2") has a day 31; the longest has 29`,
+			"0 0 31 4,6,9,11 *": `schedule "0 0 31 4,6,9,11 *" never fires: no month in its month field ("4,6,9,11") has a day 31; the longest has 30`,
+			"0 */25 * * *":      `schedule "0 */25 * * *": hour "*/25" steps by 25, more than the 24 values of 0-23, so only hour 0 matches`,
+			"0 0 10-12/5 * *":   `schedule "0 0 10-12/5 * *": day-of-month "10-12/5" steps by 5, more than the 3 values of 10-12, so only day 10 matches`,
+			"30 5/90 * * *":     `schedule "30 5/90 * * *": hour "5/90" steps by 90, more than the 19 values of 5-23, so only hour 5 matches`,
+			"0 0 1 */13 *":      `schedule "0 0 1 */13 *": month "*/13" steps by 13, more than the 12 values of 1-12, so only month 1 matches`,
+			"0 0 * * 1/7":       `schedule "0 0 * * 1/7": day-of-week "1/7" steps by 7, more than the 6 values of 1-6, so only weekday 1 matches`,
+		} {
+			refusal(t, "config.yaml", "schedule: \""+spec+"\"\n", "config.yaml:1: schedule: "+want)
+		}
+		// What fires as it reads still loads: a step equal to the values
+		// (hourly), February 29 (leap years), a day 31 that one of the
+		// months has, a range of days longer than the month.
+		for _, spec := range []string{"*/60 * * * *", "0 0 29 2 *", "0 0 31 1,2 *", "0 0 1-31 2 *",
+			"*/15 * * * *", "0 */6 * * *", "0 9 * * mon-fri", "@hourly", "@every 90m", "CRON_TZ=Europe/Paris 0 9 * * *", "0 0 */10 * *"} {
+			if _, err := parseConfig("config.yaml", []byte("schedule: \""+spec+"\"\n")); err != nil {
+				t.Errorf("schedule %q refused: %v", spec, err)
+			}
+		}
+	})
 	t.Run("C02_too_frequent", func(t *testing.T) {
 		refusals(t, map[string]string{
 			"cron-seconds-field.yaml":        `cron-seconds-field.yaml:4: sources[0].schedule: invalid cron spec "* * * * * *": expected exactly 5 fields, found 6: [* * * * * *]`,
@@ -99,10 +126,21 @@ func TestBattery_Config(t *testing.T) {
 			"wrong-type.yaml":       `wrong-type.yaml:1: concurrency: want a whole number, got "lots"`,
 			"missing-url.yaml":      `missing-url.yaml:2: sources[0].url: missing: give url (an article), feed (RSS, Atom or JSON Feed) or sitemap`,
 		})
-		// An empty file loads (all defaults), but `run` has nothing to do.
-		code, _, errOut := runCmd(t, t.Context(), "run", "--config", "testdata/config/empty.yaml")
-		if want := "testdata/config/empty.yaml: no sources configured"; code != exitUsage || !strings.Contains(errOut, want) {
-			t.Errorf("run with an empty config: exit %d, stderr %q; want %d and %q", code, errOut, exitUsage, want)
+		// An empty file loads (all defaults), but run and check have
+		// nothing to do (issue 18, point 14): they say so and exit 2,
+		// check --dry-run included.
+		empty := filepath.Join(t.TempDir(), "config.yaml")
+		if err := os.WriteFile(empty, []byte("store: redline.db\nsources: []\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, file := range []string{"testdata/config/empty.yaml", empty} {
+			for _, args := range [][]string{{"run"}, {"check"}, {"check", "--dry-run"}, {"check", "--due"}} {
+				code, out, errOut := runCmd(t, t.Context(), append(args, "--config", file, "--store", filepath.Join(t.TempDir(), "x.db"))...)
+				want := "redline: " + file + " has no sources: add one under sources:, or run `redline init` to write one\n"
+				if code != exitUsage || out != "" || errOut != want {
+					t.Errorf("%s with no sources: exit %d, stdout %q, stderr %q; want %d and %q", strings.Join(args, " "), code, out, errOut, exitUsage, want)
+				}
+			}
 		}
 	})
 	t.Run("C10_secrets", batterySecrets)

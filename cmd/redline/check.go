@@ -19,13 +19,31 @@ import (
 	"github.com/redline-news/redline/snapshots"
 )
 
-// setup loads the config for a command that checks sources.
+// setup loads the config for a command that checks sources and delivers
+// notifications: it must have sources, and the notifiers' secrets must be
+// in the environment.
 func setup(a *app, cf *commonFlags) (Config, error) {
+	cfg, err := setupDry(a, cf)
+	if err != nil {
+		return Config{}, err
+	}
+	if err := cfg.requireSecrets(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// setupDry loads the config as setup does, for check --dry-run, which
+// delivers nothing and so needs no secret.
+func setupDry(a *app, cf *commonFlags) (Config, error) {
 	if err := a.setLogger(cf); err != nil {
 		return Config{}, err
 	}
 	cfg, err := loadConfig(cf.config)
 	if err != nil {
+		return Config{}, err
+	}
+	if err := cfg.requireSources(); err != nil {
 		return Config{}, err
 	}
 	if cf.store != "" {
@@ -152,7 +170,11 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return usagef("--format: %v", err)
 	}
-	cfg, err := setup(a, &cf)
+	load := setup
+	if *dryRun {
+		load = setupDry
+	}
+	cfg, err := load(a, &cf)
 	if err != nil {
 		return err
 	}
@@ -161,11 +183,8 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 		if err := probeStore(cfg.Store); err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
-		fmt.Fprintf(a.stdout, "%s: valid, %d sources\n", cfg.File, len(cfg.Sources))
+		fmt.Fprintf(a.stdout, "%s: valid, %s\n", cfg.File, plural(len(cfg.Sources), "source"))
 		return nil
-	}
-	if len(cfg.Sources) == 0 {
-		return usagef("%s: no sources to check", cfg.File)
 	}
 	st, err := openStore(ctx, cfg.Store, a.log)
 	if err != nil {
@@ -198,7 +217,7 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	printSummary(a.stderr, sum, files)
 	switch {
 	case sum.failed > 0:
-		return fmt.Errorf("%d of %d checks failed", sum.failed, sum.checked)
+		return fmt.Errorf("%d of %s failed", sum.failed, plural(sum.checked, "check"))
 	case *exitCode && sum.changed > 0:
 		return errChanges
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/netip"
@@ -13,6 +14,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -233,6 +235,32 @@ type Config struct {
 	// Warnings are problems that do not stop the config from loading,
 	// such as secrets in a file others can read. Commands log them.
 	Warnings []*FieldError
+	// missingSecrets are the notifiers' secret_env and password_env
+	// variables that are not set: see requireSecrets.
+	missingSecrets []*FieldError
+	// fileSecrets is set when a notifier's secret or password is written
+	// in the file itself (not taken from the environment).
+	fileSecrets bool
+}
+
+// requireSources refuses a config with no sources: run and check would
+// start, check nothing and say nothing.
+func (c Config) requireSources() error {
+	if len(c.Sources) > 0 {
+		return nil
+	}
+	return usagef("%s has no sources: add one under sources:, or run `redline init` to write one", c.File)
+}
+
+// requireSecrets returns, as one *ConfigError, every notifier secret that
+// the environment does not give. Only the commands that deliver (run, and
+// check without --dry-run) call it: the others read the config for its
+// store or sources and never need a secret.
+func (c Config) requireSecrets() error {
+	if len(c.missingSecrets) == 0 {
+		return nil
+	}
+	return &ConfigError{c.missingSecrets}
 }
 
 func defaultConfig() Config {
@@ -264,9 +292,17 @@ const maxConfigNodes = 1 << 20
 // returned in one *ConfigError.
 func loadConfig(path string) (Config, error) {
 	fail := func(err error) (Config, error) {
+		// The message names the file once: drop the *PathError's own copy.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
 		return Config{}, &ConfigError{[]*FieldError{{File: path, Err: err}}}
 	}
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Config{}, usagef("config %s not found: give --config FILE, or run `redline init` to start one", path)
+	}
 	if err != nil {
 		return fail(err)
 	}
@@ -274,6 +310,9 @@ func loadConfig(path string) (Config, error) {
 	info, err := f.Stat()
 	if err != nil {
 		return fail(err)
+	}
+	if info.IsDir() {
+		return Config{}, usagef("config %s is a directory, not a file", path)
 	}
 	if info.Mode().IsRegular() && info.Size() > maxConfigBytes {
 		return fail(fmt.Errorf("file is %d bytes, more than the %d a config may have", info.Size(), maxConfigBytes))
@@ -288,22 +327,11 @@ func loadConfig(path string) (Config, error) {
 	if err != nil {
 		return cfg, err
 	}
-	if info.Mode().Perm()&0o077 != 0 && holdsSecrets(cfg) {
+	if info.Mode().Perm()&0o077 != 0 && cfg.fileSecrets {
 		cfg.Warnings = append(cfg.Warnings, &FieldError{File: path,
 			Err: fmt.Errorf("holds notifier secrets but is readable by group or others (mode %v): chmod 600 it, or use secret_env and password_env", info.Mode().Perm())})
 	}
 	return cfg, nil
-}
-
-// holdsSecrets reports whether a notifier has a secret or password
-// written in the file (not taken from the environment).
-func holdsSecrets(cfg Config) bool {
-	for _, n := range cfg.Notify {
-		if n.Secret != "" || n.Password != "" {
-			return true
-		}
-	}
-	return false
 }
 
 func parseConfig(file string, data []byte) (Config, error) {
@@ -313,7 +341,7 @@ func parseConfig(file string, data []byte) (Config, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return Config{}, &ConfigError{[]*FieldError{yamlError(file, err)}}
+		return Config{}, &ConfigError{[]*FieldError{yamlSyntaxError(file, data, err)}}
 	}
 	// Decoding into a yaml.Node keeps aliases unexpanded; count what they
 	// expand to before anything decodes the tree into structs.
@@ -343,6 +371,7 @@ func parseConfig(file string, data []byte) (Config, error) {
 	if len(v.problems) > 0 {
 		return Config{}, &ConfigError{v.problems}
 	}
+	cfg.missingSecrets, cfg.fileSecrets = v.missing, v.fileSecrets
 	return cfg, nil
 }
 
@@ -387,9 +416,45 @@ func yamlError(file string, err error) *FieldError {
 	return &FieldError{File: file, Err: errors.New(msg)}
 }
 
+// yamlSyntaxError locates a YAML syntax error. For an error inside a
+// block, yaml.v3 gives the line the block starts on, not the line at
+// fault: a list item indented one space short on line 5 of a list begun
+// on line 2 reads "line 2". The line at fault ends the shortest run of
+// whole lines from the top that fails with the same error, found by a
+// binary search (a dozen parses of the file, on error only).
+func yamlSyntaxError(file string, data []byte, err error) *FieldError {
+	fe := yamlError(file, err)
+	if fe.Line == 0 {
+		return fe
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	fails := func(n int) bool {
+		var root yaml.Node
+		e := yaml.Unmarshal(bytes.Join(lines[:n], nil), &root)
+		return e != nil && e.Error() == err.Error()
+	}
+	lo, hi := 1, len(lines) // the whole file fails: find the first n that does
+	for lo < hi {
+		if mid := (lo + hi) / 2; fails(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	if lo > fe.Line && fails(lo) {
+		fe.Err = fmt.Errorf("%v (check the indentation of this line: the block it is in starts on line %d)", fe.Err, fe.Line)
+		fe.Line = lo
+	}
+	return fe
+}
+
 type validator struct {
 	file     string
 	problems []*FieldError
+	// missing are the notifier secrets the environment does not give;
+	// fileSecrets is set when a secret or password is written in the file.
+	missing     []*FieldError
+	fileSecrets bool
 }
 
 // inRange reports a numeric setting outside [lo, hi]; note follows the
@@ -429,7 +494,7 @@ func (v *validator) checkKeys(n *yaml.Node, t reflect.Type, path string) {
 	if reflect.PointerTo(t).Implements(atType) {
 		// A scalar leaf: decode it alone so a wrong type is named by its path.
 		if err := n.Decode(reflect.New(t).Interface()); err != nil {
-			v.add(n.Line, path, "want %s, got %q", kindName(t.Field(0).Type), n.Value)
+			v.add(n.Line, path, "want %s, got %s", kindName(t.Field(0).Type), nodeText(n))
 		}
 		return
 	}
@@ -526,6 +591,20 @@ func kindName(t reflect.Type) string {
 		return "a list"
 	}
 	return "a " + t.String()
+}
+
+// nodeText says what a YAML node holds, for a message: a scalar quoted,
+// otherwise its kind (host_rate: [1] is "a list", not "").
+func nodeText(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.AliasNode:
+		return "an alias (*" + n.Value + ")"
+	}
+	return strconv.Quote(n.Value)
 }
 
 func join(path, key string) string {
@@ -675,18 +754,27 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, minInter
 		v.add(sc.Name.Line, field("name"), "duplicate name %q", src.Name)
 	}
 	seenName[src.Name] = true
-	var kinds []at[string]
-	for _, k := range []at[string]{sc.URL, sc.Feed, sc.Sitemap} {
-		if k.V != "" {
-			kinds = append(kinds, k)
+	type kind struct {
+		name string
+		line int
+	}
+	var kinds []kind
+	for _, k := range []struct {
+		name string
+		a    at[string]
+	}{{"url", sc.URL}, {"feed", sc.Feed}, {"sitemap", sc.Sitemap}} {
+		if k.a.V != "" {
+			kinds = append(kinds, kind{k.name, k.a.Line})
 		}
 	}
+	// The second key written is the one at fault, named at its line.
+	slices.SortFunc(kinds, func(a, b kind) int { return a.line - b.line })
 	switch len(kinds) {
 	case 0:
 		v.add(sc.Line, field("url"), "missing: give url (an article), feed (RSS, Atom or JSON Feed) or sitemap")
 	case 1:
 	default:
-		v.add(kinds[1].Line, field("url"), "give one of url, feed and sitemap")
+		v.add(kinds[1].line, field(kinds[1].name), "give one of url, feed and sitemap, not both %s (line %d) and %s", kinds[0].name, kinds[0].line, kinds[1].name)
 	}
 	if sc.Cadence != nil {
 		src.Cadence = v.cadence(field("cadence"), sc.Cadence)
@@ -710,7 +798,7 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, minInter
 			continue
 		}
 		if !src.AllowPrivate {
-			if err := checkPublicURL(norm, "source"); err != nil {
+			if err := checkPublicURL(norm, sourceHint); err != nil {
 				v.add(u.val.Line, field(u.name), "%v", err)
 				continue
 			}
@@ -746,10 +834,15 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, minInter
 	return src, len(v.problems) == before
 }
 
-// checkInterval refuses a schedule that fires more often than min (battery
+// checkInterval refuses a schedule that never fires or reads otherwise
+// than it fires (scheduleMistake), or that fires more often than min (battery
 // C02): `@every 1s` would hammer a newsroom's server. 6-field specs with a
 // seconds field are refused earlier by cron.ParseStandard.
 func (v *validator) checkInterval(line int, field, spec string, sched cron.Schedule, min time.Duration) {
+	if msg := scheduleMistake(spec, sched); msg != "" {
+		v.add(line, field, "schedule %q%s", spec, msg)
+		return
+	}
 	if gap := shortestGap(sched); gap < min {
 		v.add(line, field, "schedule %q runs every %v, more often than min_interval (%v): lower min_interval to allow it", spec, gap, min)
 	}
@@ -803,7 +896,7 @@ func (v *validator) cadence(path string, steps []stepConfig) monitor.Cadence {
 // notifiers compiles the notify list and lets notify.New validate it, so
 // a bad notifier is refused when the config loads, not at the first change.
 func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Config {
-	var out []notify.Config
+	var out, tested []notify.Config
 	for i, nc := range ncs {
 		field := func(name string) string { return fmt.Sprintf("notify[%d].%s", i, name) }
 		c := notify.Config{
@@ -817,11 +910,11 @@ func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Co
 		}
 		if !c.AllowPrivate {
 			// The webhook URL is not shown: its path is often the token.
-			if err := checkPublicURL(nc.URL.V, "notifier"); nc.URL.V != "" && err != nil {
+			if err := checkPublicURL(nc.URL.V, notifierHint); nc.URL.V != "" && err != nil {
 				v.add(nc.URL.Line, field("url"), "%v", err)
 			}
 			if host, _, err := net.SplitHostPort(nc.Addr.V); err == nil {
-				if err := checkPublicHost(host, "notifier"); err != nil {
+				if err := checkPublicHost(host, notifierHint); err != nil {
 					v.add(nc.Addr.Line, field("addr"), "%v", err)
 				}
 			}
@@ -833,20 +926,34 @@ func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Co
 			}
 			c.MinSeverity = sev
 		}
+		// A secret from the environment is read now but required only by
+		// the commands that deliver (Config.requireSecrets): one that is
+		// missing is recorded, and a stand-in lets notify.New check the
+		// rest of the notifier.
+		stand := c
 		for _, e := range []struct {
-			name string
-			a    at[string]
-			dst  *string
-		}{{"secret_env", nc.SecretEnv, &c.Secret}, {"password_env", nc.PasswordEnv, &c.Password}} {
+			name      string
+			a         at[string]
+			dst, test *string
+		}{{"secret_env", nc.SecretEnv, &c.Secret, &stand.Secret}, {"password_env", nc.PasswordEnv, &c.Password, &stand.Password}} {
 			if e.a.V == "" {
 				continue
 			}
-			val, ok := os.LookupEnv(e.a.V)
-			if !ok {
-				v.add(e.a.Line, field(e.name), "environment variable %s is not set", e.a.V)
-				val = "unset" // the config is refused anyway; say it once
+			val, set := os.LookupEnv(e.a.V)
+			if val != "" {
+				*e.dst, *e.test = val, val
+				continue
 			}
-			*e.dst = val
+			state := "not set"
+			if set {
+				state = "empty"
+			}
+			*e.test = "unset"
+			v.missing = append(v.missing, &FieldError{File: v.file, Line: e.a.Line, Field: field(e.name),
+				Err: fmt.Errorf("notifier %q needs the environment variable %s, which is %s", nc.Name.V, e.a.V, state)})
+		}
+		if nc.Secret.V != "" || nc.Password.V != "" {
+			v.fileSecrets = true
 		}
 		for _, s := range nc.Sources {
 			c.Sources = append(c.Sources, s.V)
@@ -854,12 +961,14 @@ func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Co
 		for _, t := range nc.To {
 			c.To = append(c.To, t.V)
 		}
+		stand.Sources, stand.To = c.Sources, c.To
 		out = append(out, c)
+		tested = append(tested, stand)
 	}
 	if len(out) == 0 {
 		return nil
 	}
-	_, err := notify.New(out, notify.Options{HTTPClient: &http.Client{}})
+	_, err := notify.New(tested, notify.Options{HTTPClient: &http.Client{}})
 	for _, e := range unjoin(err) {
 		var ce *notify.ConfigError
 		if !errors.As(e, &ce) {
@@ -967,27 +1076,33 @@ func parseSelectors(selectors string) (extract.Rules, error) {
 // checkPublicURL refuses a URL whose host is written as a non-global IP
 // address or a localhost name, which the Guard would refuse at every
 // fetch (battery C07): better said once, at load. Names that resolve to
-// such addresses are refused when dialled. what is "source" or "notifier",
-// for the hint. A URL that does not parse is left to the other checks.
-func checkPublicURL(raw, what string) error {
+// such addresses are refused when dialled. hint says how to allow it
+// anyway. A URL that does not parse is left to the other checks.
+func checkPublicURL(raw, hint string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil
 	}
-	return checkPublicHost(u.Hostname(), what)
+	return checkPublicHost(u.Hostname(), hint)
 }
 
-func checkPublicHost(host, what string) error {
+// The hints checkPublicURL gives in config files.
+const (
+	sourceHint   = "set allow_private: true on this source to allow it"
+	notifierHint = "set allow_private: true on this notifier to allow it"
+)
+
+func checkPublicHost(host, hint string) error {
 	name := strings.TrimSuffix(strings.ToLower(host), ".")
 	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
-		return fmt.Errorf("%s is a loopback name: set allow_private: true on this %s to allow it", host, what)
+		return fmt.Errorf("%s is a loopback name: %s", host, hint)
 	}
 	ip, err := netip.ParseAddr(host)
 	if err != nil {
 		return nil
 	}
 	if reason := fetch.NonGlobal(ip); reason != "" {
-		return fmt.Errorf("%s is not a public address (%s): set allow_private: true on this %s to allow it", host, reason, what)
+		return fmt.Errorf("%s is not a public address (%s): %s", host, reason, hint)
 	}
 	return nil
 }

@@ -2,9 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -36,28 +41,144 @@ func TestLoadConfig_Good(t *testing.T) {
 	}
 }
 
-// The documented example at the root must itself be valid.
+// The documented example at the root must itself be valid, with no
+// secret in the environment: its notifiers that need one are commented
+// out.
 func TestLoadConfig_Example(t *testing.T) {
-	t.Setenv("REDLINE_WEBHOOK_SECRET", "s3cret")
-	t.Setenv("REDLINE_SMTP_PASSWORD", "hunter2")
+	unsetSecrets(t)
 	cfg, err := loadConfig("../../config.yaml")
 	if err != nil {
 		t.Fatalf("config.yaml: %v", err)
 	}
-	if len(cfg.Notify) != 4 || cfg.Notify[0].Secret != "s3cret" || cfg.Notify[1].Password != "hunter2" {
-		t.Errorf("notifiers = %+v, want four with secrets from the environment", cfg.Notify)
+	if err := cfg.requireSecrets(); err != nil {
+		t.Errorf("config.yaml as shipped needs a secret: %v", err)
 	}
-	if cfg.AllowPrivate || cfg.Sources[0].AllowPrivate || !cfg.Sources[3].AllowPrivate || cfg.Notify[0].AllowPrivate || !cfg.Notify[3].AllowPrivate {
-		t.Errorf("allow_private: global %v, sources %+v, notifiers %+v; want only intranet-wire and local-relay", cfg.AllowPrivate, cfg.Sources, cfg.Notify)
+	if len(cfg.Notify) != 1 || cfg.Notify[0].Kind != "atom" {
+		t.Errorf("notifiers = %+v, want the atom feed alone", cfg.Notify)
+	}
+	if cfg.AllowPrivate || cfg.Sources[0].AllowPrivate || !cfg.Sources[3].AllowPrivate {
+		t.Errorf("allow_private: global %v, sources %+v; want only intranet-wire", cfg.AllowPrivate, cfg.Sources)
 	}
 	if len(cfg.Cadence) != 3 || cfg.Sources[2].Sitemap == "" || len(cfg.Sources[2].Cadence) != 2 {
 		t.Errorf("cadence %v / sources %+v not read", cfg.Cadence, cfg.Sources)
 	}
-	// Without the environment the config is refused, naming the variable once.
-	os.Unsetenv("REDLINE_SMTP_PASSWORD")
-	_, err = loadConfig("../../config.yaml")
-	if err == nil || !strings.Contains(err.Error(), "REDLINE_SMTP_PASSWORD is not set") || strings.Count(err.Error(), "\n") != 0 {
-		t.Errorf("missing password_env: %v", err)
+	code, out, errOut := runCmd(t, t.Context(), "check", "--config", "../../config.yaml", "--dry-run")
+	if code != exitOK || out != "../../config.yaml: valid, 4 sources\n" {
+		t.Errorf("check --dry-run of config.yaml: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// secretEnv are the variables config.yaml's examples read.
+var secretEnv = []string{"REDLINE_WEBHOOK_SECRET", "REDLINE_SMTP_PASSWORD"}
+
+// unsetSecrets unsets the variables for the test (t.Setenv first, so they
+// are restored after it).
+func unsetSecrets(t *testing.T) {
+	t.Helper()
+	for _, k := range secretEnv {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+}
+
+// exampleNotifiers is config.yaml with its commented-out notifier
+// examples enabled, as its comment tells a user to do, and its store in
+// dir.
+func exampleNotifiers(t *testing.T, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile("../../config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := regexp.MustCompile(`(?m)^  # ((?:- |  )[a-z_]+:.*)$`).ReplaceAll(b, []byte("  $1"))
+	on = regexp.MustCompile(`(?m)^store: .*$`).ReplaceAll(on, []byte("store: "+filepath.Join(dir, "redline.db")))
+	path := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(path, on, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestSecrets_OnlyWhenDelivering (issue 18, point 1): notifier secrets
+// from the environment are needed by the commands that deliver (run,
+// check) and by nothing else; check --dry-run validates without them.
+func TestSecrets_OnlyWhenDelivering(t *testing.T) {
+	unsetSecrets(t)
+	dir := t.TempDir()
+	path := exampleNotifiers(t, dir)
+	cfg, err := loadConfig(path)
+	if err != nil {
+		t.Fatalf("loading without the secrets: %v", err)
+	}
+	if len(cfg.Notify) != 4 || cfg.Notify[1].Secret != "" || cfg.Notify[2].Password != "" {
+		t.Fatalf("notifiers %+v, want four, without secrets", cfg.Notify)
+	}
+	for _, args := range [][]string{
+		{"check", "--config", path, "--dry-run"},
+		{"verify", "--config", path},
+		{"report", "--config", path},
+		{"export", "--config", path, "--jsonl", "-"},
+	} {
+		if code, _, errOut := runCmd(t, t.Context(), args...); code != exitOK {
+			t.Errorf("%s: exit %d, stderr %s", strings.Join(args, " "), code, errOut)
+		}
+	}
+	// serve starts, and stops as soon as it prints its URL.
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var out, errOut bytes.Buffer
+	stdout := writerFunc(func(p []byte) (int, error) { cancel(); return out.Write(p) })
+	if code := run(ctx, []string{"serve", "--config", path, "--addr", "127.0.0.1:0"}, nil, stdout, &errOut); code != exitOK ||
+		!strings.HasPrefix(out.String(), "redline serve: http://127.0.0.1:") {
+		t.Errorf("serve: exit %d, stdout %q, stderr %s", code, out.String(), errOut.String())
+	}
+	// history reaches the store (which has no such article): not a config error.
+	if code, _, errOut := runCmd(t, t.Context(), "history", "--config", path, "https://news.example.com/world/us-mexico-drug-war"); code == exitUsage || strings.Contains(errOut, "REDLINE_") {
+		t.Errorf("history: exit %d, stderr %s", code, errOut)
+	}
+	want := "config.yaml:NN: notify[1].secret_env: notifier \"newsroom-hook\" needs the environment variable REDLINE_WEBHOOK_SECRET, which is not set\n" +
+		"config.yaml:NN: notify[2].password_env: notifier \"desk-mail\" needs the environment variable REDLINE_SMTP_PASSWORD, which is not set"
+	lines := regexp.MustCompile(`config.yaml:\d+:`)
+	if err := cfg.requireSecrets(); err == nil || lines.ReplaceAllString(strings.ReplaceAll(err.Error(), dir+"/", ""), "config.yaml:NN:") != want {
+		t.Errorf("requireSecrets:\n got: %v\nwant: %s", err, want)
+	}
+	fresh := filepath.Join(t.TempDir(), "fresh.db")
+	for _, cmd := range []string{"run", "check"} {
+		code, out, errOut := runCmd(t, t.Context(), cmd, "--config", path, "--store", fresh)
+		if code != exitUsage || !strings.Contains(errOut, `notifier "newsroom-hook" needs the environment variable REDLINE_WEBHOOK_SECRET`) ||
+			!strings.Contains(errOut, "REDLINE_SMTP_PASSWORD") || out != "" {
+			t.Errorf("%s without the secrets: exit %d, stdout %q, stderr %q; want 2 naming each notifier and variable", cmd, code, out, errOut)
+		}
+	}
+	if _, err := os.Stat(fresh); err == nil {
+		t.Errorf("run or check opened the store before refusing the config")
+	}
+	// A variable set but empty is no secret either.
+	t.Setenv("REDLINE_WEBHOOK_SECRET", "")
+	if cfg, err := loadConfig(path); err != nil || cfg.requireSecrets() == nil ||
+		!strings.Contains(cfg.requireSecrets().Error(), "REDLINE_WEBHOOK_SECRET, which is empty") {
+		t.Errorf("an empty REDLINE_WEBHOOK_SECRET: %v, %v", err, cfg.requireSecrets())
+	}
+	// With the environment, the secrets are read and the file, although
+	// readable by others, gets no warning: it holds no secret itself.
+	t.Setenv("REDLINE_WEBHOOK_SECRET", "s3cret")
+	t.Setenv("REDLINE_SMTP_PASSWORD", "hunter2")
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err = loadConfig(path)
+	if err != nil || cfg.requireSecrets() != nil {
+		t.Fatalf("with the secrets set: %v, %v", err, cfg.requireSecrets())
+	}
+	if cfg.Notify[1].Secret != "s3cret" || cfg.Notify[2].Password != "hunter2" || !cfg.Notify[3].AllowPrivate || cfg.Notify[1].AllowPrivate {
+		t.Errorf("notifiers %+v, want the secrets from the environment and only local-relay private", cfg.Notify)
+	}
+	if len(cfg.Warnings) != 0 {
+		t.Errorf("warnings %v: secrets from the environment are not in the file", cfg.Warnings)
 	}
 }
 
@@ -102,7 +223,10 @@ func TestLoadConfig_Refusals(t *testing.T) {
 		{"duplicate-url.yaml", `duplicate-url.yaml:5: sources[1].url: duplicate URL "https://NEWS.example.com/a#top" (already in sources[0].url, line 3)`},
 		{"missing-url.yaml", `missing-url.yaml:2: sources[0].url: missing: give url (an article), feed (RSS, Atom or JSON Feed) or sitemap`},
 		{"bad-host-limits.yaml", `bad-host-limits.yaml:1: host_concurrency: must be between 0 (unlimited) and 10000, got -1`},
-		{"url-and-sitemap.yaml", `url-and-sitemap.yaml:4: sources[0].url: give one of url, feed and sitemap`},
+		{"url-and-sitemap.yaml", `url-and-sitemap.yaml:4: sources[0].sitemap: give one of url, feed and sitemap, not both url (line 3) and sitemap`},
+		{"feed-and-url.yaml", `feed-and-url.yaml:5: sources[0].url: give one of url, feed and sitemap, not both feed (line 3) and url`},
+		{"indentation.yaml", `indentation.yaml:5: did not find expected '-' indicator (check the indentation of this line: the block it is in starts on line 2)`},
+		{"host-rate-list.yaml", `host-rate-list.yaml:1: host_rate: want a number, got a list`},
 		{"bad-cadence.yaml", `bad-cadence.yaml:3: cadence[1].until: want a positive duration such as 15m or 48h, got "2d"`},
 		{"cadence-order.yaml", `cadence-order.yaml:5: sources[0].cadence: stage 2: until 6h0m0s must be later than the stage before (48h0m0s)`},
 		{"notify-bad-severity.yaml", `notify-bad-severity.yaml:8: notify[0].min_severity: unknown severity "urgent" (want low, medium or high)`},
@@ -173,6 +297,63 @@ func TestCheck_DryRun(t *testing.T) {
 	code := run(t.Context(), []string{"check", "--config", "testdata/config/invalid-cron.yaml", "--dry-run"}, nil, &out, &errb)
 	if code != exitUsage || !strings.Contains(errb.String(), "invalid-cron.yaml:4: sources[0].schedule") {
 		t.Errorf("exit %d, stderr %q; want 2 naming file, line and field", code, errb.String())
+	}
+}
+
+// TestConfigMessages (issue 18, point 10): a config that is not there
+// or not a file is said once, with the way forward; a count of one is
+// singular.
+func TestConfigMessages(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", "--dry-run", "--config", dir}, "redline: config " + dir + " is a directory, not a file\n"},
+		{[]string{"history", "--config", dir, "https://news.example/a"}, "redline: config " + dir + " is a directory, not a file\n"},
+		{[]string{"check", "--dry-run", "--config", filepath.Join(dir, "config.yaml")},
+			"redline: config " + dir + "/config.yaml not found: give --config FILE, or run `redline init` to start one\n"},
+	} {
+		code, out, errOut := runCmd(t, t.Context(), tc.args...)
+		if code != exitUsage || out != "" || errOut != tc.want {
+			t.Errorf("%s: exit %d, stdout %q, stderr\n got: %q\nwant: %q", strings.Join(tc.args, " "), code, out, errOut, tc.want)
+		}
+	}
+	// A map in place of a number, and a mapping in place of a list.
+	refusal(t, "config.yaml", "host_rate: {per_second: 1}\n", "config.yaml:1: host_rate: want a number, got a mapping")
+	refusal(t, "config.yaml", "concurrency: [4]\n", "config.yaml:1: concurrency: want a whole number, got a list")
+	// An indentation slip deep in a long file is found at its own line.
+	long := "sources:\n" + strings.Repeat("  - name: a\n    url: https://news.example/a\n", 200) + "  - name: b\n   url: https://news.example/b\n"
+	_, err := parseConfig("long.yaml", []byte(long))
+	if err == nil || !strings.HasPrefix(err.Error(), "long.yaml:403: ") {
+		t.Errorf("indentation slip on line 403: %v", err)
+	}
+	// One source, one check: singular.
+	one := filepath.Join(dir, "one.yaml")
+	if err := os.WriteFile(one, []byte("sources:\n  - {name: a, url: https://news.example/a}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, t.Context(), "check", "--config", one, "--dry-run")
+	if code != exitOK || out != one+": valid, 1 source\n" {
+		t.Errorf("check --dry-run of one source: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// TestCheck_OneFailedCheck: the closing line of a check whose one check
+// failed is singular.
+func TestCheck_OneFailedCheck(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	body := fmt.Sprintf("store: %s\nrespect_robots: false\nallow_private: true\nreports: {dir: %s}\nsources:\n  - {name: a, url: %q}\n",
+		filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL+"/a")
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCmd(t, t.Context(), "check", "--config", cfg)
+	if code != exitRuntime || !strings.HasSuffix(errOut, "redline: 1 of 1 check failed\n") {
+		t.Errorf("exit %d, stderr %s; want %d ending with \"1 of 1 check failed\"", code, errOut, exitRuntime)
 	}
 }
 

@@ -32,6 +32,7 @@ Usage:
 
 Commands:
   demo      watch an embedded local news site while it edits a story (no config needed)
+  init      write a small, commented config for one source (--feed, --url or --sitemap URL)
   run       the daemon: check every source on its schedule until interrupted
   check     check every source once now and print the changes
   diff      compare two files (HTML or plain text), or two stored versions
@@ -93,6 +94,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"demo", "watch an embedded local news site while it edits a story", runDemo},
+		{"init", "write a small, commented config for one source", runInit},
 		{"run", "check every source on its schedule until interrupted", runDaemon},
 		{"check", "check every source once now and print the changes", runCheck},
 		{"diff", "compare two files or two stored versions", runDiff},

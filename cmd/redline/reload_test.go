@@ -92,6 +92,22 @@ func TestBattery_C12_reload(t *testing.T) {
 	before := a.Load()
 	waitFor("checks to go on", func() bool { return a.Load() > before })
 
+	// A notifier whose secret the environment lacks: refused too, naming
+	// the variable, rather than stopping the daemon when it is wired.
+	t.Setenv("REDLINE_RELOAD_TEST_SECRET", "")
+	os.Unsetenv("REDLINE_RELOAD_TEST_SECRET")
+	write(head + fmt.Sprintf("sources:\n  - {name: a, url: %s/a, schedule: \"@every 1s\"}\n", srv.URL) +
+		"notify:\n  - {name: hook, kind: webhook, url: https://hooks.example/x, secret_env: REDLINE_RELOAD_TEST_SECRET}\n")
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the second refusal", func() bool { return strings.Count(errOut.String(), "config reload refused") == 2 })
+	if !strings.Contains(errOut.String(), "REDLINE_RELOAD_TEST_SECRET, which is not set") {
+		t.Errorf("the refusal does not name the variable:\n%s", errOut.String())
+	}
+	before = a.Load()
+	waitFor("checks to go on", func() bool { return a.Load() > before })
+
 	// A valid config: the new source is watched.
 	write(head + fmt.Sprintf("sources:\n  - {name: b, url: %s/b, schedule: \"@every 1s\"}\n", srv.URL))
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {

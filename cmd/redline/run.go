@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -33,9 +34,6 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 	}
 	for _, w := range cfg.Warnings {
 		a.log.Warn("config", "err", w)
-	}
-	if len(cfg.Sources) == 0 {
-		return usagef("%s: no sources configured", cfg.File)
 	}
 	st, err := openStore(ctx, cfg.Store, a.log)
 	if err != nil {
@@ -114,8 +112,8 @@ func waitReload(ctx context.Context, a *app, cf *commonFlags, cur Config, hup <-
 			return nil, false, nil
 		case <-hup:
 			cfg, err := loadConfig(cf.config)
-			if err == nil && len(cfg.Sources) == 0 {
-				err = fmt.Errorf("%s: no sources configured", cfg.File)
+			if err == nil {
+				err = cmp.Or(cfg.requireSources(), cfg.requireSecrets())
 			}
 			if err != nil {
 				a.log.Error("config reload refused; keeping the running config", "err", err)
