@@ -136,8 +136,9 @@ func TestSecrets_OnlyWhenDelivering(t *testing.T) {
 		!strings.HasPrefix(out.String(), "redline serve: http://127.0.0.1:") {
 		t.Errorf("serve: exit %d, stdout %q, stderr %s", code, out.String(), errOut.String())
 	}
-	// history reaches the store (which has no such article): not a config error.
-	if code, _, errOut := runCmd(t, t.Context(), "history", "--config", path, "https://news.example.com/world/us-mexico-drug-war"); code == exitUsage || strings.Contains(errOut, "REDLINE_") {
+	// history reaches the store (which has no such article, exit 2 with
+	// that said): not a config error.
+	if code, _, errOut := runCmd(t, t.Context(), "history", "--config", path, "https://news.example.com/world/us-mexico-drug-war"); !strings.Contains(errOut, "in the store") || strings.Contains(errOut, "REDLINE_") {
 		t.Errorf("history: exit %d, stderr %s", code, errOut)
 	}
 	want := "config.yaml:NN: notify[1].secret_env: notifier \"newsroom-hook\" needs the environment variable REDLINE_WEBHOOK_SECRET, which is not set\n" +
@@ -375,4 +376,21 @@ func FuzzConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestMessages_Plurals checks that counts in messages agree with their
+// nouns: "got 1 argument", "1 version", never "1 arguments".
+func TestMessages_Plurals(t *testing.T) {
+	for _, args := range [][]string{{"extract", "a", "b"}, {"history", "a", "b"}, {"diff", "a"}} {
+		code, _, errOut := runCmd(t, t.Context(), args...)
+		if code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+		if strings.Contains(errOut, "1 arguments") || !strings.Contains(errOut, " argument") {
+			t.Errorf("%v: %q", args, errOut)
+		}
+	}
+	if got := plural(1, "argument"); got != "1 argument" {
+		t.Errorf("plural(1) = %q", got)
+	}
 }

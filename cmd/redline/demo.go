@@ -103,7 +103,7 @@ happens. Needs no config and nothing but this binary.`, &cf, false)
 	a.stdout = &lockedWriter{w: a.stdout}
 	out := a.stdout
 	fmt.Fprintf(out, "redline demo: a local news site is up at %s\n", base)
-	fmt.Fprintf(out, "watching its feed %s every %s for %s; the site will publish %d edits.\n\n", cfg.Sources[0].Feed, every, duration, len(site.Edits()))
+	fmt.Fprintf(out, "watching its feed %s every %s for %s; the site will publish %s.\n\n", cfg.Sources[0].Feed, every, duration, plural(len(site.Edits()), "edit"))
 
 	var stats struct {
 		sync.Mutex
@@ -144,7 +144,7 @@ happens. Needs no config and nothing but this binary.`, &cf, false)
 	}
 	stats.Lock()
 	defer stats.Unlock()
-	fmt.Fprintf(out, "\ndemo over: %d articles watched, %d versions stored, %d change reports.\n", len(arts), stats.versions, stats.changes)
+	fmt.Fprintf(out, "\ndemo over: %s watched, %s stored, %s.\n", plural(len(arts), "article"), plural(stats.versions, "version"), plural(stats.changes, "change report"))
 	fmt.Fprintf(out, "store:   %s\nreports: %s\n", storePath, cfg.ReportDir)
 	fmt.Fprint(out, demoHint(thisCommand(), storePath, base+site.Articles()[0]))
 	return nil

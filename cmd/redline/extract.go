@@ -35,7 +35,7 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef("extract needs one URL, file or - (got %d arguments)", fs.NArg())
+		return usagef("extract needs one URL, file or - (got %s)", plural(fs.NArg(), "argument"))
 	}
 	if *format != "text" && *format != "json" {
 		return usagef("--format: %q is not text or json", *format)

@@ -57,7 +57,7 @@ func findArticle(ctx context.Context, st snapshots.Store, url string) (snapshots
 	}
 	near := closestURLs(url, urls, 3)
 	if len(near) == 0 {
-		return art, usagef("no article %s in the store, nor one like it (%d articles watched)", sanitize.Line(url), len(arts))
+		return art, usagef("no article %s in the store, nor one like it (%s watched)", sanitize.Line(url), plural(len(arts), "article"))
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "no article %s in the store; the closest watched:", sanitize.Line(url))
@@ -146,7 +146,7 @@ func runHistory(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("history needs one URL (got %d arguments)", len(pos))
+		return usagef("history needs one URL (got %s)", plural(len(pos), "argument"))
 	}
 	st, err := openForRead(ctx, a, &cf)
 	if err != nil {
@@ -161,7 +161,7 @@ func runHistory(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return fmt.Errorf("list versions: %w", err)
 	}
-	fmt.Fprintf(a.stdout, "%s\nsource %s · first seen %s · %d versions\n\n", sanitize.Line(art.URL), sanitize.Line(art.Source), stamp(art.FirstSeen), len(versions))
+	fmt.Fprintf(a.stdout, "%s\nsource %s · first seen %s · %s\n\n", sanitize.Line(art.URL), sanitize.Line(art.Source), stamp(art.FirstSeen), plural(len(versions), "version"))
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "VERSION\tSEEN\tSEVERITY\tCHANGES\tTITLE")
 	for _, v := range versions {
@@ -181,7 +181,7 @@ func runHistory(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return fmt.Errorf("list checks: %w", err)
 	}
-	fmt.Fprintf(a.stdout, "\n%d checks\n", len(cs))
+	fmt.Fprintf(a.stdout, "\n%s\n", plural(len(cs), "check"))
 	tw = tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TIME\tSTATUS\tOUTCOME\tVERSION\tERROR")
 	for _, c := range cs {
@@ -205,7 +205,7 @@ or the version that was current at a time (--at).`, &cf, true)
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("show needs one URL (got %d arguments)", len(pos))
+		return usagef("show needs one URL (got %s)", plural(len(pos), "argument"))
 	}
 	if *n < 0 {
 		return usagef("--version: must be 1 or more, got %d", *n)
