@@ -61,15 +61,21 @@ func (src Source) request(url string) fetch.Request {
 // nextCheck returns when an article of src checked at now is next due. A
 // source that names a single article and no cadence is checked whenever its
 // schedule fires: that schedule is the user's cadence for it. Articles of
-// feeds and sitemaps age through the cadence.
-func (m *Monitor) nextCheck(src Source, art snapshots.Article, now time.Time) time.Time {
+// feeds and sitemaps age through the cadence, from when they were first
+// seen or, with RecheckAfterChange, from their last change (changed, zero
+// when the text never changed), whichever is later.
+func (m *Monitor) nextCheck(src Source, art snapshots.Article, changed, now time.Time) time.Time {
+	start := art.FirstSeen
+	if m.opt.RecheckAfterChange && changed.After(start) {
+		start = changed
+	}
 	switch {
 	case src.Cadence != nil:
-		return src.Cadence.next(art.URL, art.FirstSeen, now)
+		return src.Cadence.next(art.URL, start, now)
 	case src.Feed == "" && src.Sitemap == "" && src.Schedule != nil:
 		return src.Schedule.Next(now)
 	}
-	return m.opt.Cadence.next(art.URL, art.FirstSeen, now)
+	return m.opt.Cadence.next(art.URL, start, now)
 }
 
 // store is what the monitor needs from a snapshots.Store.
@@ -96,10 +102,16 @@ type Options struct {
 	Grace time.Duration
 	// Cadence is the article cadence of sources that set none
 	// (DefaultCadence when nil).
-	Cadence  Cadence
-	Location *time.Location
-	Logger   *slog.Logger
-	Now      func() time.Time
+	Cadence Cadence
+	// RecheckAfterChange counts an article's age on its cadence from its
+	// last change rather than from when it was first seen: an article
+	// that changes goes back to the cadence's first stage, so a story
+	// rewritten on day 3 is followed closely again, as NewsDiffs does.
+	// cmd/redline turns it on unless the config says otherwise.
+	RecheckAfterChange bool
+	Location           *time.Location
+	Logger             *slog.Logger
+	Now                func() time.Time
 	// Worker names this process when it leases due articles from a store
 	// shared with other workers (default: host name and process ID).
 	Worker string
@@ -510,8 +522,16 @@ func (m *Monitor) checkOnce(ctx context.Context, t target, log *slog.Logger) (re
 	if err != nil {
 		return m.fail(ctx, res, check, err, log)
 	}
-	check.NextCheck = m.nextCheck(t.src, art, now)
-	if v == nil || (hasPrev && prev.TextSHA256 == check.TextSHA256) {
+	unchanged := v == nil || (hasPrev && prev.TextSHA256 == check.TextSHA256)
+	var changed time.Time // when the text last changed; zero if it never did
+	switch {
+	case hasPrev && !unchanged:
+		changed = now
+	case prev.Number > 1:
+		changed = prev.At
+	}
+	check.NextCheck = m.nextCheck(t.src, art, changed, now)
+	if unchanged {
 		check.Outcome = snapshots.OutcomeUnchanged
 		if v == nil {
 			check.Outcome = snapshots.OutcomeNotModified

@@ -90,6 +90,7 @@ type fileConfig struct {
 	hostLimits   `yaml:",inline"`
 	Reports      reportsConfig   `yaml:"reports"`
 	Cadence      []stepConfig    `yaml:"cadence"`
+	Recheck      at[bool]        `yaml:"recheck_after_change"`
 	Notify       []notifyConfig  `yaml:"notify"`
 	Sources      []*sourceConfig `yaml:"sources"`
 }
@@ -226,6 +227,11 @@ type Config struct {
 	Cadence    monitor.Cadence
 	Notify     []notify.Config
 	Sources    []monitor.Source
+
+	// RecheckAfterChange sends an article that changed back to the first
+	// stage of its cadence (recheck_after_change, default true).
+	RecheckAfterChange bool
+
 	// MinInterval is the shortest time a schedule may leave between two
 	// checks of a source (min_interval); a schedule firing more often is
 	// refused at load.
@@ -247,6 +253,8 @@ func defaultConfig() Config {
 		Formats:      []report.Format{report.Markdown, report.JSON},
 		Cadence:      monitor.DefaultCadence,
 		MinInterval:  time.Minute,
+
+		RecheckAfterChange: true,
 	}
 }
 
@@ -643,6 +651,9 @@ func (v *validator) compile(fc fileConfig) Config {
 	}
 	if fc.Cadence != nil {
 		cfg.Cadence = v.cadence("cadence", fc.Cadence)
+	}
+	if fc.Recheck.Line > 0 {
+		cfg.RecheckAfterChange = fc.Recheck.V
 	}
 	cfg.HostConcurrency, cfg.HostRate, cfg.Robots = fc.hostLimits.compile(v, func(f string) string { return f })
 	cfg.AllowPrivate = fc.AllowPrivate.V
