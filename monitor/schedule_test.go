@@ -144,3 +144,26 @@ func TestDueNow(t *testing.T) {
 		}
 	}
 }
+
+// TestNextPoll: the first firing status reports is the one Run schedules,
+// offset included, read in the configured zone.
+func TestNextPoll(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := cron.ParseStandard("0 9 * * *") // 09:00 local, daily
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := Source{Name: "ledger", Schedule: spec}
+	now := time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC) // 07:00 in Paris
+	got := NextPoll(src, now, paris)
+	want := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC).Add(jitterSchedule(spec, "ledger").(jittered).offset)
+	if !got.Equal(want) {
+		t.Errorf("NextPoll = %v, want %v (09:00 Paris plus the source's offset)", got, want)
+	}
+	if got := NextPoll(Source{Name: "x"}, now, nil); !got.IsZero() {
+		t.Errorf("NextPoll of a source without a schedule = %v, want zero", got)
+	}
+}
