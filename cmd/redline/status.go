@@ -101,7 +101,7 @@ With --store and no config file, sources' schedules are not shown.`, &cf, true)
 		return err
 	}
 	// Empty lists, not null, in the JSON.
-	rep := statusReport{Now: a.now().UTC(), Store: cfg.Store, Sources: []statusSource{}, Next: []statusNext{}, Deliveries: []statusDelivery{}}
+	rep := statusReport{Now: a.now().UTC(), Store: redactDSN(cfg.Store), Sources: []statusSource{}, Next: []statusNext{}, Deliveries: []statusDelivery{}}
 	var st snapshots.Status
 	var pending []snapshots.Delivery
 	if sqliteMissing(cfg.Store) {
@@ -254,7 +254,7 @@ func fillStatus(rep *statusReport, st snapshots.Status, pending []snapshots.Deli
 // outside (pages, servers, the config) and are sanitized.
 func printStatus(w io.Writer, rep statusReport) error {
 	fmt.Fprintf(w, "redline status at %s\n", stamp(rep.Now))
-	store := sanitizeLine(redactDSN(rep.Store))
+	store := sanitizeLine(rep.Store)
 	if !rep.Created {
 		store += " (not created yet: `redline run` or `redline check` creates it)"
 	}
