@@ -15,6 +15,7 @@ import (
 
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
 // statusReport is what `redline status` shows, and its JSON.
@@ -146,21 +147,43 @@ func statusConfig(fs *flag.FlagSet, cf *commonFlags) (cfg Config, haveConfig boo
 	return cfg, true, nil
 }
 
+// sqlitePath returns the file an SQLite DSN names; ok is false for
+// PostgreSQL (the scheme switch of openStore).
+func sqlitePath(dsn string) (path string, ok bool) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") || dsn == "" {
+		return "", false
+	}
+	return strings.TrimPrefix(dsn, "sqlite://"), true
+}
+
 // sqliteMissing reports whether dsn names an SQLite file that does not
 // exist yet.
 func sqliteMissing(dsn string) bool {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") || dsn == "" {
+	path, ok := sqlitePath(dsn)
+	if !ok {
 		return false
 	}
-	_, err := os.Stat(strings.TrimPrefix(dsn, "sqlite://"))
+	_, err := os.Stat(path)
 	return errors.Is(err, os.ErrNotExist)
 }
 
 // readStatus reads the store's status at now and its pending deliveries.
+// An SQLite store is opened read-only: status neither waits for a daemon
+// in the middle of a write nor needs to be able to write the file.
 func readStatus(ctx context.Context, a *app, dsn string, now time.Time, next int) (snapshots.Status, []snapshots.Delivery, error) {
-	store, err := openStore(ctx, dsn, a.log)
-	if err != nil {
-		return snapshots.Status{}, nil, err
+	var store snapshots.Store
+	if path, ok := sqlitePath(dsn); ok {
+		s := sqlite.New(path, a.log)
+		if err := s.OpenReadOnly(ctx); err != nil {
+			return snapshots.Status{}, nil, fmt.Errorf("open store: %w", err)
+		}
+		store = s
+	} else {
+		s, err := openStore(ctx, dsn, a.log)
+		if err != nil {
+			return snapshots.Status{}, nil, err
+		}
+		store = s
 	}
 	defer store.Close()
 	sr, ok := store.(snapshots.StatusReader)
