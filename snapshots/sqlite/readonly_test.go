@@ -64,3 +64,23 @@ func TestStore_OpenReadOnly(t *testing.T) {
 		t.Errorf("OpenReadOnly created %s (%v)", missing, err)
 	}
 }
+
+// TestStore_OpenReadOnlyOlderSchema: a store not yet migrated to this
+// program's schema is refused by a reader, which cannot migrate it, with
+// what to do.
+func TestStore_OpenReadOnlyOlderSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "redline.db")
+	w := open(t, path)
+	if _, err := sqlite.DB(w).ExecContext(t.Context(), `DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)`); err != nil {
+		t.Fatal(err)
+	}
+	r := sqlite.New(path, nil)
+	err := r.OpenReadOnly(t.Context())
+	if err == nil {
+		r.Close()
+		t.Fatal("OpenReadOnly of an older schema succeeded")
+	}
+	if !strings.Contains(err.Error(), "older than this program's") || !strings.Contains(err.Error(), path) {
+		t.Errorf("OpenReadOnly of an older schema: %v, want the file and what to do", err)
+	}
+}
