@@ -102,16 +102,16 @@ type Options struct {
 	Grace time.Duration
 	// Cadence is the article cadence of sources that set none
 	// (DefaultCadence when nil).
-	Cadence Cadence
+	Cadence  Cadence
+	Location *time.Location
+	Logger   *slog.Logger
+	Now      func() time.Time
 	// RecheckAfterChange counts an article's age on its cadence from its
 	// last change rather than from when it was first seen: an article
 	// that changes goes back to the cadence's first stage, so a story
 	// rewritten on day 3 is followed closely again, as NewsDiffs does.
 	// cmd/redline turns it on unless the config says otherwise.
 	RecheckAfterChange bool
-	Location           *time.Location
-	Logger             *slog.Logger
-	Now                func() time.Time
 	// Worker names this process when it leases due articles from a store
 	// shared with other workers (default: host name and process ID).
 	Worker string
