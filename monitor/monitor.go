@@ -61,15 +61,21 @@ func (src Source) request(url string) fetch.Request {
 // nextCheck returns when an article of src checked at now is next due. A
 // source that names a single article and no cadence is checked whenever its
 // schedule fires: that schedule is the user's cadence for it. Articles of
-// feeds and sitemaps age through the cadence.
-func (m *Monitor) nextCheck(src Source, art snapshots.Article, now time.Time) time.Time {
+// feeds and sitemaps age through the cadence, from when they were first
+// seen or, with RecheckAfterChange, from their last change (changed, zero
+// when the text never changed), whichever is later.
+func (m *Monitor) nextCheck(src Source, art snapshots.Article, changed, now time.Time) time.Time {
+	start := art.FirstSeen
+	if m.opt.RecheckAfterChange && changed.After(start) {
+		start = changed
+	}
 	switch {
 	case src.Cadence != nil:
-		return src.Cadence.next(art.URL, art.FirstSeen, now)
+		return src.Cadence.next(art.URL, start, now)
 	case src.Feed == "" && src.Sitemap == "" && src.Schedule != nil:
 		return src.Schedule.Next(now)
 	}
-	return m.opt.Cadence.next(art.URL, art.FirstSeen, now)
+	return m.opt.Cadence.next(art.URL, start, now)
 }
 
 // store is what the monitor needs from a snapshots.Store.
@@ -100,6 +106,12 @@ type Options struct {
 	Location *time.Location
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// RecheckAfterChange counts an article's age on its cadence from its
+	// last change rather than from when it was first seen: an article
+	// that changes goes back to the cadence's first stage, so a story
+	// rewritten on day 3 is followed closely again, as NewsDiffs does.
+	// cmd/redline turns it on unless the config says otherwise.
+	RecheckAfterChange bool
 	// Worker names this process when it leases due articles from a store
 	// shared with other workers (default: host name and process ID).
 	Worker string
@@ -204,34 +216,88 @@ func New(opt Options) *Monitor {
 
 // Run checks each source on its schedule until ctx is cancelled, then stops
 // starting checks, lets in-flight ones finish within the grace period, and
-// returns.
+// returns. It does not wait for a schedule's first firing to check what is
+// due already: a source that was never polled, or has articles whose next
+// check has passed, is checked as soon as Run starts. It logs when each
+// source is next polled.
 func (m *Monitor) Run(ctx context.Context) error {
 	// Checks run under a context that outlives ctx by the grace period, so
 	// a signal does not abort a fetch or a save half-way.
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
-	c := cron.New(
-		cron.WithLocation(m.opt.Location),
-		cron.WithChain(cron.Recover(cronLogger{m.log}), cron.SkipIfStillRunning(cronLogger{m.log})),
-	)
-	for _, src := range m.opt.Sources {
-		c.Schedule(jitterSchedule(src.Schedule, src.Name), cron.FuncJob(func() {
+	c := cron.New(cron.WithLocation(m.opt.Location))
+	// One wrapped job per source, shared by its schedule and the check at
+	// start, so SkipIfStillRunning keeps the two from overlapping.
+	chain := cron.NewChain(cron.Recover(cronLogger{m.log}), cron.SkipIfStillRunning(cronLogger{m.log}))
+	jobs := make([]cron.Job, len(m.opt.Sources))
+	ids := make([]cron.EntryID, len(m.opt.Sources))
+	for i, src := range m.opt.Sources {
+		jobs[i] = chain.Then(cron.FuncJob(func() {
 			m.CheckSources(ctx, work, []Source{src}, true)
 		}))
-		m.log.Info("scheduled", "source", src.Name, "schedule", src.Spec)
+		ids[i] = c.Schedule(jitterSchedule(src.Schedule, src.Name), jobs[i])
 	}
+	now := m.opt.Now().UTC()
 	c.Start()
+	var startup sync.WaitGroup
+	checking := 0
+	for i, src := range m.opt.Sources {
+		// The cron goroutine has computed every entry's first firing
+		// before it answers Entry.
+		next := c.Entry(ids[i]).Next
+		m.log.Info("scheduled", "source", src.Name, "schedule", src.Spec, "next", next)
+		due, never, err := m.dueNow(ctx, src, now)
+		switch {
+		case err != nil:
+			m.log.Warn("what is due unreadable; waiting for the schedule", "source", src.Name, "err", err)
+		case never:
+			m.log.Info("checking now: never polled", "source", src.Name)
+			startup.Go(jobs[i].Run)
+			checking++
+		case due > 0:
+			m.log.Info("checking now: articles due", "source", src.Name, "due", due)
+			startup.Go(jobs[i].Run)
+			checking++
+		}
+	}
+	m.log.Info("schedules started", "sources", len(m.opt.Sources), "checking_now", checking)
 	<-ctx.Done()
 	m.log.Info("stopping: waiting for checks in flight", "grace", m.opt.Grace)
 	stopped := c.Stop()
+	finished := make(chan struct{})
+	go func() {
+		<-stopped.Done()
+		startup.Wait()
+		close(finished)
+	}()
 	select {
-	case <-stopped.Done():
+	case <-finished:
 	case <-time.After(m.opt.Grace):
 		m.log.Warn("grace period over: cancelling checks in flight")
 		cancelWork()
-		<-stopped.Done()
+		<-finished
 	}
 	return nil
+}
+
+// dueNow counts src's articles due at now (retired ones aside) and says
+// whether src was never polled (the store has no article of it): either
+// way Run checks it at once rather than waiting for its schedule.
+func (m *Monitor) dueNow(ctx context.Context, src Source, now time.Time) (due int, never bool, err error) {
+	arts, err := m.opt.Store.Articles(ctx, snapshots.ArticleFilter{Source: src.Name, DueBy: now})
+	if err != nil {
+		return 0, false, err
+	}
+	for _, a := range arts {
+		if !a.NextCheck.Equal(snapshots.Never) {
+			due++
+		}
+	}
+	if due > 0 {
+		return due, false, nil
+	}
+	known, err := m.opt.Store.Articles(ctx, snapshots.ArticleFilter{Source: src.Name})
+	return 0, err == nil && len(known) == 0, err
 }
 
 // Check runs one cycle over all sources now, checking every article that
@@ -510,8 +576,16 @@ func (m *Monitor) checkOnce(ctx context.Context, t target, log *slog.Logger) (re
 	if err != nil {
 		return m.fail(ctx, res, check, err, log)
 	}
-	check.NextCheck = m.nextCheck(t.src, art, now)
-	if v == nil || (hasPrev && prev.TextSHA256 == check.TextSHA256) {
+	unchanged := v == nil || (hasPrev && prev.TextSHA256 == check.TextSHA256)
+	var changed time.Time // when the text last changed; zero if it never did
+	switch {
+	case hasPrev && !unchanged:
+		changed = now
+	case prev.Number > 1:
+		changed = prev.At
+	}
+	check.NextCheck = m.nextCheck(t.src, art, changed, now)
+	if unchanged {
 		check.Outcome = snapshots.OutcomeUnchanged
 		if v == nil {
 			check.Outcome = snapshots.OutcomeNotModified

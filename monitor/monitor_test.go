@@ -258,7 +258,9 @@ func TestMonitor_Run(t *testing.T) {
 	srv := httptest.NewServer(p)
 	defer srv.Close()
 	st := openStore(t)
-	got := make(chan monitor.Result, 1)
+	// Room for two results: the source, never polled, is checked at start
+	// as well as when its schedule fires, unless the two overlap.
+	got := make(chan monitor.Result, 2)
 	m := monitor.New(monitor.Options{
 		Store:    st,
 		Client:   fetch.New(fetch.Options{Guard: allowing(t, srv), HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
@@ -274,7 +276,7 @@ func TestMonitor_Run(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("Run returned %v", err)
 	}
-	if r.Err != nil || r.Version == nil || p.hits.Load() != 1 {
+	if r.Err != nil || r.Version == nil || p.hits.Load() < 1 {
 		t.Errorf("scheduled check: err %v version %v hits %d", r.Err, r.Version, p.hits.Load())
 	}
 }

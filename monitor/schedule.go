@@ -111,3 +111,18 @@ func jitterSchedule(s cron.Schedule, key string) cron.Schedule {
 func (j jittered) Next(t time.Time) time.Time {
 	return j.inner.Next(t.Add(-j.offset)).Add(j.offset)
 }
+
+// NextPoll returns when Run, started at now, first polls src: its
+// schedule's next firing, read in loc, delayed by the offset Run gives
+// src. It is zero for a source without a schedule. Only the schedules
+// cron's parser makes are pure functions of the time; another may count
+// this call as a firing.
+func NextPoll(src Source, now time.Time, loc *time.Location) time.Time {
+	if src.Schedule == nil {
+		return time.Time{}
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return jitterSchedule(src.Schedule, src.Name).Next(now.In(loc))
+}

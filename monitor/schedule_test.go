@@ -1,12 +1,14 @@
 package monitor
 
 import (
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/robfig/cron/v3"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
 func TestCadenceNext(t *testing.T) {
@@ -88,5 +90,80 @@ func TestJitterSchedule(t *testing.T) {
 	}
 	if err := (Cadence{{Until: time.Hour}}).Validate(); err == nil {
 		t.Error("Validate accepted a zero interval")
+	}
+}
+
+// TestDueNow: what Run checks at start. A source is checked then when the
+// store has no article of it (never polled) or some of its articles are
+// due; a source whose articles are all checked later, or retired, waits
+// for its schedule.
+func TestDueNow(t *testing.T) {
+	st := sqlite.New(filepath.Join(t.TempDir(), "redline.db"), nil)
+	if err := st.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	// add stores an article of source whose last check set next.
+	add := func(source, url string, next time.Time) {
+		t.Helper()
+		a, err := st.AddArticle(t.Context(), snapshots.Article{URL: url, Source: source, FirstSeen: now.Add(-time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if next.IsZero() {
+			return // never checked: due
+		}
+		c := &snapshots.Check{ArticleID: a.ID, At: now.Add(-time.Minute), Outcome: snapshots.OutcomeFailed, Error: "HTTP 503", NextCheck: next}
+		if err := st.Save(t.Context(), c, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("due", "https://news.example/due-1", now.Add(-time.Second))
+	add("due", "https://news.example/due-2", time.Time{})
+	add("due", "https://news.example/due-3", now.Add(time.Hour))
+	add("later", "https://news.example/later", now.Add(time.Hour))
+	add("retired", "https://news.example/retired", snapshots.Never)
+	m := New(Options{Store: st})
+	for _, tc := range []struct {
+		source    string
+		due       int
+		neverSeen bool
+	}{
+		{"due", 2, false},
+		{"later", 0, false},
+		{"retired", 0, false},
+		{"fresh", 0, true},
+	} {
+		due, never, err := m.dueNow(t.Context(), Source{Name: tc.source}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if due != tc.due || never != tc.neverSeen {
+			t.Errorf("dueNow(%s) = %d due, never polled %v; want %d, %v", tc.source, due, never, tc.due, tc.neverSeen)
+		}
+	}
+}
+
+// TestNextPoll: the first firing status reports is the one Run schedules,
+// offset included, read in the configured zone.
+func TestNextPoll(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := cron.ParseStandard("0 9 * * *") // 09:00 local, daily
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := Source{Name: "ledger", Schedule: spec}
+	now := time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC) // 07:00 in Paris
+	got := NextPoll(src, now, paris)
+	want := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC).Add(jitterSchedule(spec, "ledger").(jittered).offset)
+	if !got.Equal(want) {
+		t.Errorf("NextPoll = %v, want %v (09:00 Paris plus the source's offset)", got, want)
+	}
+	if got := NextPoll(Source{Name: "x"}, now, nil); !got.IsZero() {
+		t.Errorf("NextPoll of a source without a schedule = %v, want zero", got)
 	}
 }

@@ -106,6 +106,8 @@ func newMonitor(a *app, cfg Config, st snapshots.Store, h hooks) *monitor.Monito
 		OnPlan:       h.onPlan,
 		OnCycle:      h.onCycle,
 		Metrics:      h.metrics,
+
+		RecheckAfterChange: cfg.RecheckAfterChange,
 	})
 }
 

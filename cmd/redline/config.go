@@ -92,6 +92,7 @@ type fileConfig struct {
 	hostLimits   `yaml:",inline"`
 	Reports      reportsConfig   `yaml:"reports"`
 	Cadence      []stepConfig    `yaml:"cadence"`
+	Recheck      at[bool]        `yaml:"recheck_after_change"`
 	Notify       []notifyConfig  `yaml:"notify"`
 	Sources      []*sourceConfig `yaml:"sources"`
 }
@@ -228,6 +229,11 @@ type Config struct {
 	Cadence    monitor.Cadence
 	Notify     []notify.Config
 	Sources    []monitor.Source
+
+	// RecheckAfterChange sends an article that changed back to the first
+	// stage of its cadence (recheck_after_change, default true).
+	RecheckAfterChange bool
+
 	// MinInterval is the shortest time a schedule may leave between two
 	// checks of a source (min_interval); a schedule firing more often is
 	// refused at load.
@@ -275,6 +281,8 @@ func defaultConfig() Config {
 		Formats:      []report.Format{report.Markdown, report.JSON},
 		Cadence:      monitor.DefaultCadence,
 		MinInterval:  time.Minute,
+
+		RecheckAfterChange: true,
 	}
 }
 
@@ -722,6 +730,9 @@ func (v *validator) compile(fc fileConfig) Config {
 	}
 	if fc.Cadence != nil {
 		cfg.Cadence = v.cadence("cadence", fc.Cadence)
+	}
+	if fc.Recheck.Line > 0 {
+		cfg.RecheckAfterChange = fc.Recheck.V
 	}
 	cfg.HostConcurrency, cfg.HostRate, cfg.Robots = fc.hostLimits.compile(v, func(f string) string { return f })
 	cfg.AllowPrivate = fc.AllowPrivate.V

@@ -34,6 +34,7 @@ Commands:
   demo      watch an embedded local news site while it edits a story (no config needed)
   init      write a small, commented config for one source (--feed, --url or --sitemap URL)
   run       the daemon: check every source on its schedule until interrupted
+  status    what redline will do: due now, next checks, failing sources, deliveries
   check     check every source once now and print the changes
   diff      compare two files (HTML or plain text), or two stored versions
   extract   print what redline would snapshot of a page (URL, file or -)
@@ -96,6 +97,7 @@ func commands() []command {
 		{"demo", "watch an embedded local news site while it edits a story", runDemo},
 		{"init", "write a small, commented config for one source", runInit},
 		{"run", "check every source on its schedule until interrupted", runDaemon},
+		{"status", "show what redline will do: due, next checks, failures, deliveries", runStatus},
 		{"check", "check every source once now and print the changes", runCheck},
 		{"diff", "compare two files or two stored versions", runDiff},
 		{"extract", "print what redline would snapshot of a page", runExtract},

@@ -75,3 +75,24 @@ func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
 	}
 	return nil
 }
+
+// checkSchema is migrate for a store opened read-only: it applies nothing
+// and refuses a schema that is not this program's version.
+func (s *Store) checkSchema(ctx context.Context, db *sql.DB) error {
+	ms, err := s.steps()
+	if err != nil {
+		return err
+	}
+	var current int
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("read schema version (is it a redline store?): %w", err)
+	}
+	switch latest := ms[len(ms)-1].Version; {
+	case current > latest:
+		return fmt.Errorf("database schema version %d is newer than this program's %d", current, latest)
+	case current < latest:
+		return fmt.Errorf("database schema version %d is older than this program's %d: "+
+			"a command that writes (redline check or run) brings it up to date", current, latest)
+	}
+	return nil
+}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -54,10 +55,32 @@ func New(path string, logger *slog.Logger) *Store {
 
 // Open opens the database file and brings its schema up to date.
 func (s *Store) Open(ctx context.Context) error {
+	return s.open(ctx, false)
+}
+
+// OpenReadOnly opens an existing database file for reading only, for the
+// commands that only read (redline status). It never creates the file,
+// migrates its schema or takes the write lock, so it answers at once while
+// a daemon writes (WAL: readers never wait for the writer), and it opens a
+// file this process may not write. Writes fail with SQLite's "attempt to
+// write a readonly database". It returns an error naming the file if the
+// file does not exist or its schema is not this program's version.
+func (s *Store) OpenReadOnly(ctx context.Context) error {
+	if _, err := os.Stat(s.path); err != nil {
+		return fmt.Errorf("open %s: %w", s.path, err)
+	}
+	return s.open(ctx, true)
+}
+
+func (s *Store) open(ctx context.Context, readOnly bool) error {
 	if s.db != nil {
 		return fmt.Errorf("open %s: already open", s.path)
 	}
-	c, err := modernc.NewConnector(dsn(s.path))
+	name := dsn(s.path)
+	if readOnly {
+		name = readOnlyDSN(s.path)
+	}
+	c, err := modernc.NewConnector(name)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", s.path, err)
 	}
@@ -76,7 +99,11 @@ func (s *Store) Open(ctx context.Context) error {
 		db.Close() // The ping error is the one worth reporting.
 		return s.openError(err)
 	}
-	if err := s.migrate(ctx, db); err != nil {
+	check := s.migrate
+	if readOnly {
+		check = s.checkSchema
+	}
+	if err := check(ctx, db); err != nil {
 		db.Close() // The migration error is the one worth reporting.
 		return s.openError(err)
 	}
@@ -150,6 +177,16 @@ func dsn(path string) string {
 		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(FULL)" +
 		"&_txlock=immediate"
+}
+
+// readOnlyDSN is dsn for OpenReadOnly: mode=ro, and none of the pragmas
+// and locks that only a writer needs (journal_mode would write the header
+// of a file not yet in WAL mode).
+func readOnlyDSN(path string) string {
+	p := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + p + "?mode=ro" +
+		"&_pragma=foreign_keys(1)" +
+		"&_pragma=busy_timeout(10000)"
 }
 
 // parseTime reads a time stored by formatTime, in UTC.

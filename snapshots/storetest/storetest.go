@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) snapshots.Store) {
 		{"List", listCases},
 		{"Battery", batteryCases},
 		{"Sites", siteCases},
+		{"Status", statusCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

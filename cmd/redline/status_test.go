@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/sqlite"
+)
+
+// TestStatus: `redline status` reads what a daemon will do from the store,
+// while another process holds it open: the articles watched, what is due,
+// the next checks, the failing sources with their newest error, and the
+// deliveries pending; a configured source the store has not seen is
+// never polled.
+func TestStatus(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "redline.db")
+	cfg := filepath.Join(dir, "config.yaml")
+	body := fmt.Sprintf("store: %s\nsources:\n"+
+		"  - {name: ledger, feed: \"https://ledger.example/rss\", schedule: \"@every 15m\"}\n"+
+		"  - {name: wire, url: \"https://wire.example/story\", schedule: \"@every 1h\"}\n"+
+		"  - {name: fresh, url: \"https://fresh.example/story\"}\n", db)
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The "daemon": a store open for writing all along.
+	st := sqlite.New(db, nil)
+	if err := st.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Now()
+	add := func(source, url string) snapshots.Article {
+		t.Helper()
+		a, err := st.AddArticle(t.Context(), snapshots.Article{URL: url, Source: source, FirstSeen: now.Add(-48 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	check := func(a snapshots.Article, ago time.Duration, msg string, next time.Time) {
+		t.Helper()
+		c := &snapshots.Check{ArticleID: a.ID, At: now.Add(-ago), Status: 200, Outcome: snapshots.OutcomeNew, NextCheck: next}
+		var v *snapshots.Version
+		if msg != "" {
+			c.Status, c.Outcome, c.Error = 503, snapshots.OutcomeFailed, msg
+		} else {
+			v = &snapshots.Version{Title: "Levee vote delayed", Text: "The council put off the vote."}
+		}
+		if err := st.Save(t.Context(), c, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("ledger", "https://ledger.example/new") // never checked: due
+	b := add("ledger", "https://ledger.example/b")
+	check(b, 3*time.Hour, "fetch https://ledger.example/b: HTTP 503 Service Unavailable", time.Time{}) // failing, due
+	c := add("ledger", "https://ledger.example/c")
+	check(c, 2*time.Hour, "", now.Add(-time.Hour))
+	check(c, time.Hour, "fetch https://ledger.example/c: no such host: ledger.example\x1b[31m", now.Add(2*time.Hour)) // the newest failure
+	d := add("ledger", "https://ledger.example/d")
+	check(d, time.Hour, "", now.Add(30*time.Minute))
+	e := add("ledger", "https://ledger.example/e")
+	check(e, time.Hour, "", snapshots.Never) // retired
+	w := add("wire", "https://wire.example/story")
+	check(w, time.Hour, "", now.Add(45*time.Minute))
+	for _, n := range []string{"newsroom-hook", "newsroom-hook", "atom"} {
+		dl := &snapshots.Delivery{Notifier: n, CreatedAt: now.Add(-time.Hour), Payload: []byte("{}")}
+		if err := st.AddDelivery(t.Context(), dl); err != nil {
+			t.Fatal(err)
+		}
+		if n == "atom" {
+			dl.Status = snapshots.DeliverySent
+		} else {
+			dl.Attempts, dl.LastAttempt, dl.Error = 2, now, "webhook https://hooks.example/x: HTTP 500"
+		}
+		if err := st.UpdateDelivery(t.Context(), dl); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	code, out, errOut := runCmd(t, context.Background(), "status", "--config", cfg, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("status --format json: exit %d\n%s", code, errOut)
+	}
+	var rep statusReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("status JSON: %v\n%s", err, out)
+	}
+	if rep.Articles != 5 || rep.Retired != 1 || rep.Due != 2 || rep.Failing != 2 || rep.DeliveriesPending != 2 {
+		t.Errorf("totals: %d articles, %d retired, %d due, %d failing, %d deliveries pending; want 5, 1, 2, 2, 2\n%s",
+			rep.Articles, rep.Retired, rep.Due, rep.Failing, rep.DeliveriesPending, out)
+	}
+	sources := map[string]statusSource{}
+	for _, s := range rep.Sources {
+		sources[s.Name] = s
+	}
+	l := sources["ledger"]
+	if l.Articles != 4 || l.Due != 2 || l.Failing != 2 || l.FailedURL != c.URL || !strings.Contains(l.LastError, "no such host: ledger.example") {
+		t.Errorf("ledger = %+v, want 4 articles, 2 due, 2 failing, the newest failure's error (%s: no such host)", l, c.URL)
+	}
+	if l.NextPoll == nil || l.NextPoll.Before(now) || l.NextPoll.After(now.Add(15*time.Minute+90*time.Second)) || l.Schedule != "@every 15m" {
+		t.Errorf("ledger next poll %v (%s), want within 15 minutes", l.NextPoll, l.Schedule)
+	}
+	if f := sources["fresh"]; !f.NeverPolled || !f.PolledAtStart || f.Articles != 0 || !f.InConfig {
+		t.Errorf("fresh = %+v, want never polled", f)
+	}
+	if wi := sources["wire"]; wi.NeverPolled || wi.PolledAtStart || wi.Due != 0 || wi.Failing != 0 || wi.NextDue == nil || !wi.NextDue.Equal(now.Add(45*time.Minute).UTC()) {
+		t.Errorf("wire = %+v, want next due in 45 minutes", wi)
+	}
+	if len(rep.Next) != 3 || rep.Next[0].URL != d.URL || rep.Next[1].URL != w.URL || rep.Next[2].URL != c.URL {
+		t.Errorf("next = %+v, want d, wire's story, c", rep.Next)
+	}
+	if len(rep.Deliveries) != 1 || rep.Deliveries[0].Notifier != "newsroom-hook" || rep.Deliveries[0].Pending != 2 || !strings.Contains(rep.Deliveries[0].LastError, "HTTP 500") {
+		t.Errorf("deliveries = %+v, want 2 pending for newsroom-hook with the last error", rep.Deliveries)
+	}
+
+	code, out, errOut = runCmd(t, context.Background(), "status", "--config", cfg)
+	if code != exitOK {
+		t.Fatalf("status: exit %d\n%s", code, errOut)
+	}
+	t.Logf("redline status:\n%s", out)
+	for _, want := range []string{
+		"articles watched:   5 (and 1 retired",
+		"due now:            2",
+		"failing:            2 articles in 1 source",
+		"deliveries pending: 2",
+		"no such host: ledger.example[31m", // the escape character is dropped
+		"polled at once (never polled)",
+		"polled at once (2 due)",
+		"newsroom-hook: 2 since",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Errorf("status prints an escape character from a stored error:\n%q", out)
+	}
+}
+
+// TestStatus_NoStoreYet: before the first run, status says what will
+// happen and creates no store file.
+func TestStatus_NoStoreYet(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "redline.db")
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte("store: "+db+"\nsources:\n  - {name: wire, url: \"https://wire.example/story\"}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, context.Background(), "status", "--config", cfg)
+	if code != exitOK {
+		t.Fatalf("status: exit %d\n%s", code, errOut)
+	}
+	if !strings.Contains(out, "not created yet") || !strings.Contains(out, "polled at once (never polled)") {
+		t.Errorf("status before the first run:\n%s", out)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("status created the store (%v)", err)
+	}
+}
