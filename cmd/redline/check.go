@@ -64,7 +64,7 @@ type hooks struct {
 // non-global addresses refused, except for sources and notifiers with
 // allow_private (which ask per request) and cfg.AllowAddrs.
 func newGuard(cfg Config) *fetch.Guard {
-	return fetch.NewGuard(fetch.GuardOptions{Allow: cfg.AllowAddrs})
+	return fetch.NewGuard(fetch.GuardOptions{Allow: cfg.AllowAddrs, AllowAddresses: cfg.AllowIPs, AllowHosts: cfg.AllowHosts})
 }
 
 // newClient is the fetch client of the config: its limits, user agent and

@@ -93,6 +93,7 @@ type fileConfig struct {
 	Reports      reportsConfig   `yaml:"reports"`
 	Cadence      []stepConfig    `yaml:"cadence"`
 	Recheck      at[bool]        `yaml:"recheck_after_change"`
+	AllowAddrs   []at[string]    `yaml:"allow_addresses"`
 	Notify       []notifyConfig  `yaml:"notify"`
 	Sources      []*sourceConfig `yaml:"sources"`
 }
@@ -226,6 +227,11 @@ type Config struct {
 	// never come from config.yaml: `redline demo` puts its own local site
 	// here, and nothing else.
 	AllowAddrs []netip.AddrPort
+	// AllowIPs and AllowHosts are allow_addresses: addresses and host
+	// names any connection may reach although non-global, the only way
+	// to a cloud metadata endpoint.
+	AllowIPs   []netip.Addr
+	AllowHosts []string
 	Cadence    monitor.Cadence
 	Notify     []notify.Config
 	Sources    []monitor.Source
@@ -736,6 +742,7 @@ func (v *validator) compile(fc fileConfig) Config {
 	}
 	cfg.HostConcurrency, cfg.HostRate, cfg.Robots = fc.hostLimits.compile(v, func(f string) string { return f })
 	cfg.AllowPrivate = fc.AllowPrivate.V
+	cfg.AllowIPs, cfg.AllowHosts = v.allowAddresses(fc.AllowAddrs)
 	cfg.Notify = v.notifiers(fc.Notify, cfg.AllowPrivate)
 	seenURL := map[string]string{}
 	seenName := map[string]bool{}
@@ -1178,4 +1185,44 @@ func checkURL(raw string) (string, error) {
 	u.Host = strings.ToLower(u.Host)
 	u.Fragment = ""
 	return u.String(), nil
+}
+
+// allowAddresses reads allow_addresses: each entry an IP address (any
+// port) or a host name.
+func (v *validator) allowAddresses(as []at[string]) (ips []netip.Addr, hosts []string) {
+	for i, a := range as {
+		field := fmt.Sprintf("allow_addresses[%d]", i)
+		s := strings.TrimSpace(a.V)
+		if ip, err := netip.ParseAddr(strings.Trim(s, "[]")); err == nil {
+			ips = append(ips, ip)
+			continue
+		}
+		if !validHostName(s) {
+			v.add(a.Line, field, "want an IP address (169.254.169.254, fd00:ec2::254) or a host name (metadata.google.internal), got %q", a.V)
+			continue
+		}
+		hosts = append(hosts, strings.ToLower(strings.TrimSuffix(s, ".")))
+	}
+	return ips, hosts
+}
+
+// validHostName reports whether s is a DNS name: dot-separated labels of
+// letters, digits and hyphens, none empty or over 63 bytes, not starting
+// or ending with a hyphen.
+func validHostName(s string) bool {
+	s = strings.TrimSuffix(s, ".")
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(s, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, c := range []byte(label) {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }

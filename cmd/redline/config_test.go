@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -392,5 +394,33 @@ func TestMessages_Plurals(t *testing.T) {
 	}
 	if got := plural(1, "argument"); got != "1 argument" {
 		t.Errorf("plural(1) = %q", got)
+	}
+}
+
+// TestConfig_AllowAddresses checks allow_addresses: IP addresses and host
+// names are read into the Guard's allow lists (the only way to a cloud
+// metadata endpoint), and anything else is refused naming its line.
+func TestConfig_AllowAddresses(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.yaml")
+	body := "allow_addresses:\n  - 169.254.169.254\n  - \"[fd00:ec2::254]\"\n  - Metadata.Google.Internal.\nsources:\n  - {name: a, url: https://news.example/a}\n"
+	if err := os.WriteFile(good, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantIPs := []netip.Addr{netip.MustParseAddr("169.254.169.254"), netip.MustParseAddr("fd00:ec2::254")}
+	if !slices.Equal(cfg.AllowIPs, wantIPs) || !slices.Equal(cfg.AllowHosts, []string{"metadata.google.internal"}) {
+		t.Errorf("allow lists %v %v", cfg.AllowIPs, cfg.AllowHosts)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("allow_addresses:\n  - 10.0.0.1\n  - http://intranet/\nsources:\n  - {name: a, url: https://news.example/a}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = loadConfig(bad)
+	if err == nil || !strings.Contains(err.Error(), "bad.yaml:3: allow_addresses[1]: want an IP address") {
+		t.Errorf("got %v, want a refusal of line 3", err)
 	}
 }
