@@ -24,254 +24,303 @@ func cutTemplate(body []byte, path string, dl deadline) (small []byte, ok bool, 
 	if len(steps) < 2 || tagOf(steps[0]) != "html" {
 		return nil, false, nil
 	}
-	body = dropCode(body)
-	type open struct {
-		tag   string
-		match bool // this element and every one below it match path's steps
-	}
-	var (
-		stack        []open
-		nMatched     int // how many elements from the bottom match
-		inBody       bool
-		htmlTag      []byte // the <html> start tag, for its lang
-		head         bytes.Buffer
-		captureAt    = -1 // start of the element being captured
-		captureDepth int  // its index in stack
-		h1At         = -1
-		h1Depth      int
-		h1           []byte
-		captures     [][]byte
-		tokens       int
-		// implied counts the open elements of each kind an implied end
-		// looks for (impliedEnd), so a start tag with none open skips
-		// the walk down the stack.
-		implied [len(impliedEnds)]int
-	)
-	// pop closes the top element; end is where it ends.
-	pop := func(end int) {
-		i := len(stack) - 1
-		if k := impliedEnd(stack[i].tag); k >= 0 {
-			implied[k]--
-		}
-		if captureAt >= 0 && i == captureDepth {
-			captures = append(captures, body[captureAt:end])
-			captureAt = -1
-		}
-		if h1At >= 0 && i == h1Depth {
-			h1 = body[h1At:end]
-			h1At = -1
-		}
-		stack = stack[:i]
-		nMatched = min(nMatched, i)
-	}
-	popTo := func(tag string, stopAt map[string]bool, end int) {
-		if k := impliedEnd(tag); k >= 0 && implied[k] == 0 {
-			return // none open: the walk would find none
-		}
-		for i := len(stack) - 1; i >= 0; i-- {
-			if stack[i].tag == tag {
-				for len(stack) > i {
-					pop(end)
-				}
-				return
-			}
-			if stopAt[stack[i].tag] {
-				return
-			}
-		}
-	}
-	// push opens an element; its id and class are read only when it may
-	// be on the path.
-	push := func(tag string, raw []byte, start int) {
-		d := len(stack)
-		m := false
-		if d < len(steps) && nMatched == d && tag == tagOf(steps[d]) {
-			id, class := attrOf(raw, "id"), attrOf(raw, "class")
-			m = stepOf(tag, id, class) == steps[d]
-		}
-		stack = append(stack, open{tag: tag, match: m})
-		if k := impliedEnd(tag); k >= 0 {
-			implied[k]++
-		}
-		if m {
-			nMatched = d + 1
-			if d == len(steps)-1 && captureAt < 0 {
-				captureAt, captureDepth = start, d
-			}
-		}
-		if tag == "h1" && h1 == nil && h1At < 0 && captureAt < 0 {
-			h1At, h1Depth = start, d
-		}
-	}
-	finish := func() ([]byte, bool, error) {
-		for len(stack) > 0 {
-			pop(len(body))
-		}
-		if len(captures) == 0 {
-			return nil, false, nil
-		}
-		var b bytes.Buffer
-		if htmlTag == nil {
-			htmlTag = []byte("<html>")
-		}
-		b.Write(htmlTag)
-		b.WriteString("<head>")
-		b.Write(head.Bytes())
-		b.WriteString("</head><body>")
-		b.Write(h1)
-		for _, c := range captures {
-			b.Write(c)
-		}
-		b.WriteString("</body></html>")
-		return b.Bytes(), true, nil
-	}
-	i := 0
-	for {
-		if tokens++; tokens%4096 == 0 {
+	c := &cutter{body: dropCode(body), steps: steps, captureAt: -1, h1At: -1}
+	for i, tokens := 0, 1; ; tokens++ {
+		if tokens%4096 == 0 {
 			if err := dl.check(); err != nil {
 				return nil, false, err
 			}
 		}
-		k := bytes.IndexByte(body[i:], '<')
-		if k < 0 {
-			return finish()
+		if i = c.token(i); i < 0 {
+			small, ok = c.finish()
+			return small, ok, nil
 		}
-		start := i + k
-		rest := body[start+1:]
-		if len(rest) == 0 {
-			return finish()
-		}
-		switch c := rest[0]; {
-		case bytes.HasPrefix(rest, []byte("!--")):
-			end := bytes.Index(rest[3:], []byte("-->"))
-			if end < 0 {
-				return finish()
-			}
-			i = start + 1 + 3 + end + 3
-			continue
-		case c == '!' || c == '?':
-			gt := bytes.IndexByte(rest, '>')
-			if gt < 0 {
-				return finish()
-			}
-			i = start + 1 + gt + 1
-			continue
-		case c == '/':
-			gt := bytes.IndexByte(rest, '>')
-			if gt < 0 {
-				return finish()
-			}
-			pos := start + 1 + gt + 1
-			i = pos
-			tag, _ := tagName(body[start:pos])
-			if tag == "" {
-				continue
-			}
-			if !inBody || tag == "html" || tag == "body" || tag == "head" {
-				continue
-			}
-			popTo(tag, nil, pos)
-			continue
-		case !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'):
-			i = start + 1 // a "<" in text
-			continue
-		}
-		end := tagClose(body, start+1)
-		if end < 0 {
-			return finish()
-		}
-		raw := body[start:end]
-		i = end
-		tag, _ := tagName(raw)
-		selfClosing := len(raw) >= 2 && raw[len(raw)-2] == '/'
-		// Elements whose content is text, not markup, end at their end
-		// tag: what metadata reads of them (the head's title, JSON-LD
-		// wherever it is) is kept whole.
-		if rawText[tag] && !selfClosing {
-			close := indexFold(body[end:], "</"+tag)
-			if close < 0 {
-				return finish()
-			}
-			gt := bytes.IndexByte(body[end+close:], '>')
-			if gt < 0 {
-				return finish()
-			}
-			after := end + close + gt + 1
-			if tag == "title" && !inBody || tag == "script" && bytes.Contains(bytes.ToLower(raw), []byte("ld+json")) {
-				head.Write(body[start:after])
-			}
-			if tag == "title" || tag == "script" || tag == "style" || !inBody {
-				i = after
-				continue
-			}
-			// noscript, textarea, iframe… in the body: an element like
-			// any other, its text unread.
-			i = after
-		}
-		switch tag {
-		case "meta":
-			head.Write(raw)
-		case "link":
-			if !inBody {
-				head.Write(raw)
-			}
-		}
-		if len(stack) == 0 {
-			if tag == "html" {
-				htmlTag = bytes.Clone(raw)
-				push(tag, raw, start)
-				continue
-			}
-			push("html", nil, start)
-		}
-		if !inBody {
-			switch {
-			case tag == "head" || tag == "html" || headTags[tag]:
-				continue
-			case tag == "body":
-				inBody = true
-				push(tag, raw, start)
-				continue
-			default:
-				inBody = true
-				push("body", nil, start)
-			}
-		}
-		switch tag {
-		case "html", "body", "head":
-			continue // merged into the open ones by the parser
-		case "li":
-			popTo("p", pScope, start)
-			popTo("li", listScope, start)
-		case "dd", "dt":
-			popTo("p", pScope, start)
-			popTo("dd", listScope, start)
-			popTo("dt", listScope, start)
-		case "tr":
-			popTo("tr", tableScope, start)
-		case "td", "th":
-			popTo("td", rowScope, start)
-			popTo("th", rowScope, start)
-		case "option":
-			if len(stack) > 0 && stack[len(stack)-1].tag == "option" {
-				pop(start)
-			}
-		default:
-			if closesP[tag] {
-				popTo("p", pScope, start)
-			}
-		}
-		if voidTags[tag] || selfClosing {
-			continue
-		}
-		if rawText[tag] {
-			// Read whole above: open and close it here.
-			push(tag, raw, start)
-			pop(i)
-			continue
-		}
-		push(tag, raw, start)
 	}
+}
+
+// cutter is cutTemplate's state: the page, the path's steps, the stack
+// of open elements and what has been kept of the page so far.
+type cutter struct {
+	body  []byte
+	steps []string
+
+	stack        []cutOpen
+	nMatched     int // how many elements from the bottom match
+	inBody       bool
+	htmlTag      []byte // the <html> start tag, for its lang
+	head         bytes.Buffer
+	captureAt    int // start of the element being captured, or -1
+	captureDepth int // its index in stack
+	h1At         int // start of the first <h1>, while it is open, or -1
+	h1Depth      int
+	h1           []byte
+	captures     [][]byte
+	// implied counts the open elements of each kind an implied end
+	// looks for (impliedEnd), so a start tag with none open skips
+	// the walk down the stack.
+	implied [len(impliedEnds)]int
+}
+
+// cutOpen is an open element on cutter's stack.
+type cutOpen struct {
+	tag   string
+	match bool // this element and every one below it match path's steps
+}
+
+// token reads the markup at the first '<' from i and returns where
+// reading goes on, or -1 at the end of the page.
+func (c *cutter) token(i int) int {
+	k := bytes.IndexByte(c.body[i:], '<')
+	if k < 0 {
+		return -1
+	}
+	start := i + k
+	rest := c.body[start+1:]
+	if len(rest) == 0 {
+		return -1
+	}
+	switch ch := rest[0]; {
+	case bytes.HasPrefix(rest, []byte("!--")):
+		end := bytes.Index(rest[3:], []byte("-->"))
+		if end < 0 {
+			return -1
+		}
+		return start + 1 + 3 + end + 3
+	case ch == '!' || ch == '?':
+		gt := bytes.IndexByte(rest, '>')
+		if gt < 0 {
+			return -1
+		}
+		return start + 1 + gt + 1
+	case ch == '/':
+		return c.endTag(start, rest)
+	case !('a' <= ch && ch <= 'z' || 'A' <= ch && ch <= 'Z'):
+		return start + 1 // a "<" in text
+	}
+	return c.startTag(start)
+}
+
+// endTag reads the end tag at start (rest follows its '<') and closes
+// its element.
+func (c *cutter) endTag(start int, rest []byte) int {
+	gt := bytes.IndexByte(rest, '>')
+	if gt < 0 {
+		return -1
+	}
+	pos := start + 1 + gt + 1
+	tag, _ := tagName(c.body[start:pos])
+	if tag == "" || !c.inBody || tag == "html" || tag == "body" || tag == "head" {
+		return pos
+	}
+	c.popTo(tag, nil, pos)
+	return pos
+}
+
+// startTag reads the start tag at start and opens its element, closing
+// those it implies the end of.
+func (c *cutter) startTag(start int) int {
+	end := tagClose(c.body, start+1)
+	if end < 0 {
+		return -1
+	}
+	raw := c.body[start:end]
+	next := end
+	tag, _ := tagName(raw)
+	selfClosing := len(raw) >= 2 && raw[len(raw)-2] == '/'
+	if rawText[tag] && !selfClosing {
+		after, read := c.rawTextElement(tag, raw, start, end)
+		if after < 0 || read {
+			return after
+		}
+		next = after
+	}
+	switch tag {
+	case "meta":
+		c.head.Write(raw)
+	case "link":
+		if !c.inBody {
+			c.head.Write(raw)
+		}
+	}
+	if !c.openImplied(tag, raw, start) || !c.closeImplied(tag, start) || voidTags[tag] || selfClosing {
+		return next
+	}
+	c.push(tag, raw, start)
+	if rawText[tag] {
+		// Read whole by rawTextElement: open and close it here.
+		c.pop(next)
+	}
+	return next
+}
+
+// rawTextElement finds the end of the element whose content is text, not
+// markup, that the start tag raw (from start to end) opens, and returns
+// where it ends (-1: nowhere) and whether it is read whole, nothing more
+// to do with it.
+func (c *cutter) rawTextElement(tag string, raw []byte, start, end int) (after int, read bool) {
+	// Elements whose content is text, not markup, end at their end
+	// tag: what metadata reads of them (the head's title, JSON-LD
+	// wherever it is) is kept whole.
+	close := indexFold(c.body[end:], "</"+tag)
+	if close < 0 {
+		return -1, true
+	}
+	gt := bytes.IndexByte(c.body[end+close:], '>')
+	if gt < 0 {
+		return -1, true
+	}
+	after = end + close + gt + 1
+	if tag == "title" && !c.inBody || tag == "script" && bytes.Contains(bytes.ToLower(raw), []byte("ld+json")) {
+		c.head.Write(c.body[start:after])
+	}
+	// noscript, textarea, iframe… in the body: an element like any
+	// other, its text unread.
+	return after, tag == "title" || tag == "script" || tag == "style" || !c.inBody
+}
+
+// openImplied opens the <html> and <body> a start tag implies, as the
+// parser does, and reports whether the tag is still to be opened (false
+// for those of the head, and for <html> and <body> themselves).
+func (c *cutter) openImplied(tag string, raw []byte, start int) bool {
+	if len(c.stack) == 0 {
+		if tag == "html" {
+			c.htmlTag = bytes.Clone(raw)
+			c.push(tag, raw, start)
+			return false
+		}
+		c.push("html", nil, start)
+	}
+	if !c.inBody {
+		switch {
+		case tag == "head" || tag == "html" || headTags[tag]:
+			return false
+		case tag == "body":
+			c.inBody = true
+			c.push(tag, raw, start)
+			return false
+		default:
+			c.inBody = true
+			c.push("body", nil, start)
+		}
+	}
+	return true
+}
+
+// closeImplied closes the elements a start tag ends (an open <p>, the
+// previous <li>, a cell or a row) and reports whether the tag is still
+// to be opened.
+func (c *cutter) closeImplied(tag string, start int) bool {
+	switch tag {
+	case "html", "body", "head":
+		return false // merged into the open ones by the parser
+	case "li":
+		c.popTo("p", pScope, start)
+		c.popTo("li", listScope, start)
+	case "dd", "dt":
+		c.popTo("p", pScope, start)
+		c.popTo("dd", listScope, start)
+		c.popTo("dt", listScope, start)
+	case "tr":
+		c.popTo("tr", tableScope, start)
+	case "td", "th":
+		c.popTo("td", rowScope, start)
+		c.popTo("th", rowScope, start)
+	case "option":
+		if len(c.stack) > 0 && c.stack[len(c.stack)-1].tag == "option" {
+			c.pop(start)
+		}
+	default:
+		if closesP[tag] {
+			c.popTo("p", pScope, start)
+		}
+	}
+	return true
+}
+
+// pop closes the top element; end is where it ends.
+func (c *cutter) pop(end int) {
+	i := len(c.stack) - 1
+	if k := impliedEnd(c.stack[i].tag); k >= 0 {
+		c.implied[k]--
+	}
+	if c.captureAt >= 0 && i == c.captureDepth {
+		c.captures = append(c.captures, c.body[c.captureAt:end])
+		c.captureAt = -1
+	}
+	if c.h1At >= 0 && i == c.h1Depth {
+		c.h1 = c.body[c.h1At:end]
+		c.h1At = -1
+	}
+	c.stack = c.stack[:i]
+	c.nMatched = min(c.nMatched, i)
+}
+
+// popTo closes the elements down to the nearest open tag, unless an
+// element of stopAt comes first.
+func (c *cutter) popTo(tag string, stopAt map[string]bool, end int) {
+	if k := impliedEnd(tag); k >= 0 && c.implied[k] == 0 {
+		return // none open: the walk would find none
+	}
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		if c.stack[i].tag == tag {
+			for len(c.stack) > i {
+				c.pop(end)
+			}
+			return
+		}
+		if stopAt[c.stack[i].tag] {
+			return
+		}
+	}
+}
+
+// push opens an element; its id and class are read only when it may be
+// on the path.
+func (c *cutter) push(tag string, raw []byte, start int) {
+	d := len(c.stack)
+	m := false
+	if d < len(c.steps) && c.nMatched == d && tag == tagOf(c.steps[d]) {
+		id, class := attrOf(raw, "id"), attrOf(raw, "class")
+		m = stepOf(tag, id, class) == c.steps[d]
+	}
+	c.stack = append(c.stack, cutOpen{tag: tag, match: m})
+	if k := impliedEnd(tag); k >= 0 {
+		c.implied[k]++
+	}
+	if m {
+		c.nMatched = d + 1
+		if d == len(c.steps)-1 && c.captureAt < 0 {
+			c.captureAt, c.captureDepth = start, d
+		}
+	}
+	if tag == "h1" && c.h1 == nil && c.h1At < 0 && c.captureAt < 0 {
+		c.h1At, c.h1Depth = start, d
+	}
+}
+
+// finish closes what is open and builds the small document, or reports
+// that nothing was at the path.
+func (c *cutter) finish() ([]byte, bool) {
+	for len(c.stack) > 0 {
+		c.pop(len(c.body))
+	}
+	if len(c.captures) == 0 {
+		return nil, false
+	}
+	var b bytes.Buffer
+	if c.htmlTag == nil {
+		c.htmlTag = []byte("<html>")
+	}
+	b.Write(c.htmlTag)
+	b.WriteString("<head>")
+	b.Write(c.head.Bytes())
+	b.WriteString("</head><body>")
+	b.Write(c.h1)
+	for _, capture := range c.captures {
+		b.Write(capture)
+	}
+	b.WriteString("</body></html>")
+	return b.Bytes(), true
 }
 
 // impliedEnds are the elements a start tag may close (popTo's targets

@@ -255,37 +255,11 @@ func explainAgain(p Page, r Rules, ex *explainer) (Article, error) {
 }
 
 func extract(p Page, r Rules, ex *explainer) (Article, error) {
-	if r.Anchor != nil && len(r.Anchor.Containers) == 0 {
-		// The previous version was read without containers (Readability's
-		// text stood alone): this one is read the same way, generically.
-		r.Anchor = nil
-	}
-	// A version read by its host's template is read again the same way:
-	// the template path weighs furniture against its container alone, the
-	// anchor path against the whole page, so replaying a template reading
-	// by the anchor path would read the same page differently.
-	replayed := false
-	if r.Body.IsZero() && r.Anchor != nil && r.Anchor.Method == "template" && len(r.Anchor.Containers) == 1 {
-		host := ""
-		if r.Template != nil {
-			host = r.Template.Host
-		}
-		r.Template = &Template{Host: host, Container: r.Anchor.Containers[0], Boilerplate: r.Anchor.Skip}
-		r.Anchor, replayed = nil, true
-	}
+	r, replayed := replayRules(r)
 	dl := newDeadline(r.Timeout)
-	ct := http.DetectContentType(p.Body)
-	if !strings.HasPrefix(ct, "text/") {
-		return Article{}, fmt.Errorf("extract %s: content is %s, %w", p.URL, ct, ErrNotHTML)
-	}
-	var notes []string
-	if mt, _, err := mime.ParseMediaType(p.ContentType); err == nil && !textual(mt) {
-		sniffed, _, _ := strings.Cut(ct, ";")
-		notes = append(notes, fmt.Sprintf("declared %s, sniffed %s", mt, sniffed))
-	}
-	body, dec, err := decode(p.Body, p.ContentType)
+	body, dec, notes, err := decodePage(p)
 	if err != nil {
-		return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
+		return Article{}, err
 	}
 	// A page of a host whose template is known is cut down to its
 	// <head> and the template's container before it is parsed.
@@ -295,168 +269,35 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 			return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
 		}
 		if !ok {
-			g := r
-			g.Template = nil
-			ga, err := explainAgain(p, g, ex)
-			if err == nil {
-				ga.Notes = append(ga.Notes, templateMissed(&ga, r.Template, replayed))
-			}
-			return ga, err
+			return readAfresh(p, r, replayed, ex)
 		}
 		body = small
 	}
-	doc, err := goquery.NewDocumentFromReader(deadlineReader{bytes.NewReader(body), dl})
+	doc, err := parsePage(p.URL, body, r.MaxDepth, dl)
 	if err != nil {
-		switch {
-		case errors.Is(err, ErrTimeout):
-			return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
-		case strings.Contains(err.Error(), "open stack of elements exceeds 512"):
-			// x/net/html has no sentinel for this: it panics with this text
-			// and Parse turns the panic into an error.
-			return Article{}, fmt.Errorf("parse %s: %w: over %d open elements (the HTML parser's limit)", p.URL, ErrTooDeep, MaxParserDepth)
-		}
-		return Article{}, fmt.Errorf("parse %s: %w", p.URL, err)
+		return Article{}, err
 	}
-	if err := dl.check(); err != nil {
-		return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
-	}
-	if r.MaxDepth > 0 && r.MaxDepth < MaxParserDepth {
-		if d := depth(doc.Get(0)); d > r.MaxDepth {
-			return Article{}, fmt.Errorf("parse %s: %w: %d nested elements, over max_nesting_depth=%d", p.URL, ErrTooDeep, d, r.MaxDepth)
-		}
-	}
-
 	a, summaries, err := metadata(doc, r, p.URL, dl)
 	if err != nil {
 		return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
 	}
 	a.InvalidBytes = dec.invalid
 	a.Notes = append(notes, dec.notes...)
-	var dekNode *html.Node
-	anchorDek := ""
-	if r.Anchor != nil && r.Anchor.Dek != "" {
-		if a.Dek = anchoredDek(doc.Nodes[0], r.Anchor.Dek); a.Dek != "" {
-			anchorDek = r.Anchor.Dek
-		}
-	}
-	if a.Dek == "" {
-		a.Dek, dekNode = findDek(doc.Nodes[0])
-		if dekNode != nil {
-			anchorDek = dekPath(doc.Nodes[0], dekNode, false)
-		}
-	}
-
 	root := doc.Nodes[0]
+	anchorDek := readDek(&a, root, r.Anchor)
 	var all []block
 	switch {
 	case !r.Body.IsZero():
-		// Match before stripping, so a rule may select an element (an
-		// <aside>, say) that the generic pass would remove.
-		matches, err := r.Body.find(root, dl)
-		if err != nil {
-			return Article{}, fmt.Errorf("extract %s: %w", p.URL, ruleError("body", r.Body, err))
+		if all, err = readByRule(&a, root, r, p.URL, dl, ex); err != nil {
+			return Article{}, err
 		}
-		roots := outermost(matches)
-		if len(roots) == 0 {
-			return Article{}, fmt.Errorf("selector %s matched 0 nodes at %s: %w", r.Body, p.URL, ErrSelectorMiss)
-		}
-		for _, n := range roots {
-			if err := strip(n, r.Remove, dl, ex); err != nil {
-				return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
-			}
-			removeJunk(n, ex)
-		}
-		var bs []block
-		for _, n := range roots {
-			bs = append(bs, blocks(n, r.Ignore)...)
-		}
-		all = bs
-		furn := furniture(bs)
-		for i, b := range bs {
-			if furn[i] {
-				ex.add(b, false, "links")
-				continue
-			}
-			ex.add(b, true, "rule")
-			a.Paragraphs = append(a.Paragraphs, b.text)
-		}
-		a.Reading = Reading{Method: "rule", Containers: pathsOf(root, roots)}
 	case r.Anchor != nil || r.Template != nil:
-		if err := strip(root, r.Remove, dl, ex); err != nil {
-			return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
+		var afresh bool
+		if all, afresh, err = readAnchored(&a, root, r, p.URL, dl, ex); err != nil {
+			return Article{}, err
 		}
-		method, paths, skip, why := "anchor", []string(nil), map[string]bool{}, "anchor"
-		if r.Anchor != nil {
-			paths = r.Anchor.Containers
-			for _, k := range r.Anchor.Skip {
-				skip[k] = true
-			}
-		} else {
-			method, why = "template", "template"
-			for _, k := range r.Template.Boilerplate {
-				skip[k] = true
-			}
-		}
-		var path map[*html.Node]bool
-		if r.Anchor != nil {
-			nodes := resolve(root, paths)
-			if len(nodes) == 0 {
-				if nodes = resolveMoved(root, paths); len(nodes) > 0 {
-					moved := pathsOf(root, nodes)
-					a.Notes = append(a.Notes, fmt.Sprintf("container moved: %s now at %s", strings.Join(paths, ", "), strings.Join(moved, ", ")))
-					paths = moved
-				}
-			}
-			if grown := growth(root, nodes, r.Anchor.Around, r.Ignore); len(grown) > 0 {
-				nodes = outermost(append(nodes, grown...))
-				paths = pathsOf(root, nodes)
-			}
-			path = map[*html.Node]bool{}
-			for _, n := range nodes {
-				for ; n != nil && !path[n]; n = n.Parent {
-					path[n] = true
-				}
-			}
-		}
-		removeJunk(root, ex, path)
-		all = blocks(root, r.Ignore)
-		var ps []string
-		var kept, total int
-		if r.Anchor == nil {
-			// The cut document's body is the container: its blocks are
-			// the page's.
-			ps, kept, total = readBlocks(all, skip, why, ex)
-		} else {
-			ps, kept, total = read(root, paths, skip, r.Ignore, why, ex)
-		}
-		// The containers are gone (or hold nothing to read): the page's
-		// structure changed. A template that keeps far less than its
-		// container holds was taught wrong by other pages: it must not
-		// reduce this one to nothing.
-		if kept == 0 || r.Anchor == nil && 10*kept < 3*total {
-			g := r
-			g.Anchor, g.Template = nil, nil
-			ga, dd, err := explain(p, g, ex != nil)
-			if err != nil {
-				return Article{}, err
-			}
-			if ex != nil {
-				ex.out = dd
-			}
-			if r.Anchor != nil {
-				ga.Reread = true
-				ga.Notes = append(ga.Notes, fmt.Sprintf("extraction changed: now reading %s", strings.Join(ga.Reading.Containers, ", ")))
-			} else {
-				ga.Notes = append(ga.Notes, templateMissed(&ga, r.Template, replayed))
-			}
-			return ga, nil
-		}
-		a.Paragraphs = ps
-		a.Reading = Reading{Method: method, Containers: slices.Clone(paths), Skip: slices.Clone(r.Anchor.skipOr(r.Template))}
-		if r.Anchor == nil {
-			a.Reading.Containers = []string{r.Template.Container}
-		} else {
-			a.Reading.Around = around(root, resolve(root, paths))
+		if afresh {
+			return readAfresh(p, r, replayed, ex)
 		}
 	default:
 		ps, rd, bs, note, err := genericBody(root, r, dl, ex)
@@ -469,7 +310,237 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 		a.Paragraphs, a.Reading, all = ps, rd, bs
 		a.Reading.Around = around(root, resolve(root, rd.Containers))
 	}
+	if err := finishArticle(&a, root, summaries, all, anchorDek, dl); err != nil {
+		return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
+	}
+	return a, nil
+}
+
+// replayRules returns the rules a page is read with given its previous
+// reading (r.Anchor), and whether that reading's template is replayed.
+func replayRules(r Rules) (Rules, bool) {
+	if r.Anchor != nil && len(r.Anchor.Containers) == 0 {
+		// The previous version was read without containers (Readability's
+		// text stood alone): this one is read the same way, generically.
+		r.Anchor = nil
+	}
+	// A version read by its host's template is read again the same way:
+	// the template path weighs furniture against its container alone, the
+	// anchor path against the whole page, so replaying a template reading
+	// by the anchor path would read the same page differently.
+	if r.Body.IsZero() && r.Anchor != nil && r.Anchor.Method == "template" && len(r.Anchor.Containers) == 1 {
+		host := ""
+		if r.Template != nil {
+			host = r.Template.Host
+		}
+		r.Template = &Template{Host: host, Container: r.Anchor.Containers[0], Boilerplate: r.Anchor.Skip}
+		r.Anchor = nil
+		return r, true
+	}
+	return r, false
+}
+
+// decodePage sniffs p's content, refusing what is not text, and decodes
+// it; notes say when the declared type was not the sniffed one.
+func decodePage(p Page) (body []byte, dec decoding, notes []string, err error) {
+	ct := http.DetectContentType(p.Body)
+	if !strings.HasPrefix(ct, "text/") {
+		return nil, decoding{}, nil, fmt.Errorf("extract %s: content is %s, %w", p.URL, ct, ErrNotHTML)
+	}
+	if mt, _, err := mime.ParseMediaType(p.ContentType); err == nil && !textual(mt) {
+		sniffed, _, _ := strings.Cut(ct, ";")
+		notes = append(notes, fmt.Sprintf("declared %s, sniffed %s", mt, sniffed))
+	}
+	body, dec, err = decode(p.Body, p.ContentType)
+	if err != nil {
+		return nil, decoding{}, nil, fmt.Errorf("extract %s: %w", p.URL, err)
+	}
+	return body, dec, notes, nil
+}
+
+// parsePage parses the decoded body of the page at url, refusing one
+// nested deeper than maxDepth (when set) or the parser's limit.
+func parsePage(url string, body []byte, maxDepth int, dl deadline) (*goquery.Document, error) {
+	doc, err := goquery.NewDocumentFromReader(deadlineReader{bytes.NewReader(body), dl})
+	if err != nil {
+		switch {
+		case errors.Is(err, ErrTimeout):
+			return nil, fmt.Errorf("extract %s: %w", url, err)
+		case strings.Contains(err.Error(), "open stack of elements exceeds 512"):
+			// x/net/html has no sentinel for this: it panics with this text
+			// and Parse turns the panic into an error.
+			return nil, fmt.Errorf("parse %s: %w: over %d open elements (the HTML parser's limit)", url, ErrTooDeep, MaxParserDepth)
+		}
+		return nil, fmt.Errorf("parse %s: %w", url, err)
+	}
+	if err := dl.check(); err != nil {
+		return nil, fmt.Errorf("extract %s: %w", url, err)
+	}
+	if maxDepth > 0 && maxDepth < MaxParserDepth {
+		if d := depth(doc.Get(0)); d > maxDepth {
+			return nil, fmt.Errorf("parse %s: %w: %d nested elements, over max_nesting_depth=%d", url, ErrTooDeep, d, maxDepth)
+		}
+	}
+	return doc, nil
+}
+
+// readDek sets a's dek from the element the previous version's was read
+// from, or else from the page's lead, and returns the element's path for
+// the Reading (empty when neither has one).
+func readDek(a *Article, root *html.Node, anchor *Reading) (anchorDek string) {
+	if anchor != nil && anchor.Dek != "" {
+		if a.Dek = anchoredDek(root, anchor.Dek); a.Dek != "" {
+			anchorDek = anchor.Dek
+		}
+	}
 	if a.Dek == "" {
+		var dekNode *html.Node
+		a.Dek, dekNode = findDek(root)
+		if dekNode != nil {
+			anchorDek = dekPath(root, dekNode, false)
+		}
+	}
+	return anchorDek
+}
+
+// readByRule reads a's body from the elements r.Body matches and returns
+// every block in them.
+func readByRule(a *Article, root *html.Node, r Rules, url string, dl deadline, ex *explainer) ([]block, error) {
+	// Match before stripping, so a rule may select an element (an
+	// <aside>, say) that the generic pass would remove.
+	matches, err := r.Body.find(root, dl)
+	if err != nil {
+		return nil, fmt.Errorf("extract %s: %w", url, ruleError("body", r.Body, err))
+	}
+	roots := outermost(matches)
+	if len(roots) == 0 {
+		return nil, fmt.Errorf("selector %s matched 0 nodes at %s: %w", r.Body, url, ErrSelectorMiss)
+	}
+	for _, n := range roots {
+		if err := strip(n, r.Remove, dl, ex); err != nil {
+			return nil, fmt.Errorf("extract %s: %w", url, err)
+		}
+		removeJunk(n, ex)
+	}
+	var bs []block
+	for _, n := range roots {
+		bs = append(bs, blocks(n, r.Ignore)...)
+	}
+	furn := furniture(bs)
+	for i, b := range bs {
+		if furn[i] {
+			ex.add(b, false, "links")
+			continue
+		}
+		ex.add(b, true, "rule")
+		a.Paragraphs = append(a.Paragraphs, b.text)
+	}
+	a.Reading = Reading{Method: "rule", Containers: pathsOf(root, roots)}
+	return bs, nil
+}
+
+// readAnchored reads a's body from the containers of the previous
+// version's reading (r.Anchor) or of the host's template (r.Template),
+// and returns every block left on the page. afresh is true when that
+// cannot be done and the page is to be read afresh (readAfresh).
+func readAnchored(a *Article, root *html.Node, r Rules, url string, dl deadline, ex *explainer) (all []block, afresh bool, err error) {
+	if err := strip(root, r.Remove, dl, ex); err != nil {
+		return nil, false, fmt.Errorf("extract %s: %w", url, err)
+	}
+	method, paths, skip, why := "anchor", []string(nil), map[string]bool{}, "anchor"
+	if r.Anchor != nil {
+		paths = r.Anchor.Containers
+		for _, k := range r.Anchor.Skip {
+			skip[k] = true
+		}
+	} else {
+		method, why = "template", "template"
+		for _, k := range r.Template.Boilerplate {
+			skip[k] = true
+		}
+	}
+	var path map[*html.Node]bool
+	if r.Anchor != nil {
+		paths, path = followAnchor(a, root, paths, r.Anchor.Around, r.Ignore)
+	}
+	removeJunk(root, ex, path)
+	all = blocks(root, r.Ignore)
+	var ps []string
+	var kept, total int
+	if r.Anchor == nil {
+		// The cut document's body is the container: its blocks are
+		// the page's.
+		ps, kept, total = readBlocks(all, skip, why, ex)
+	} else {
+		ps, kept, total = read(root, paths, skip, r.Ignore, why, ex)
+	}
+	// The containers are gone (or hold nothing to read): the page's
+	// structure changed. A template that keeps far less than its
+	// container holds was taught wrong by other pages: it must not
+	// reduce this one to nothing.
+	if kept == 0 || r.Anchor == nil && 10*kept < 3*total {
+		return nil, true, nil
+	}
+	a.Paragraphs = ps
+	a.Reading = Reading{Method: method, Containers: slices.Clone(paths), Skip: slices.Clone(r.Anchor.skipOr(r.Template))}
+	if r.Anchor == nil {
+		a.Reading.Containers = []string{r.Template.Container}
+	} else {
+		a.Reading.Around = around(root, resolve(root, paths))
+	}
+	return all, false, nil
+}
+
+// followAnchor finds the anchor's containers on the page, where they moved
+// to or grew into (noting a move in a), and returns their paths and the
+// elements from them up to the root, which removeJunk leaves alone.
+func followAnchor(a *Article, root *html.Node, paths, was []string, ignore []*regexp.Regexp) ([]string, map[*html.Node]bool) {
+	nodes := resolve(root, paths)
+	if len(nodes) == 0 {
+		if nodes = resolveMoved(root, paths); len(nodes) > 0 {
+			moved := pathsOf(root, nodes)
+			a.Notes = append(a.Notes, fmt.Sprintf("container moved: %s now at %s", strings.Join(paths, ", "), strings.Join(moved, ", ")))
+			paths = moved
+		}
+	}
+	if grown := growth(root, nodes, was, ignore); len(grown) > 0 {
+		nodes = outermost(append(nodes, grown...))
+		paths = pathsOf(root, nodes)
+	}
+	path := map[*html.Node]bool{}
+	for _, n := range nodes {
+		for ; n != nil && !path[n]; n = n.Parent {
+			path[n] = true
+		}
+	}
+	return paths, path
+}
+
+// readAfresh reads p generically, when the previous version's reading or
+// the host's template could not read it, and notes why.
+func readAfresh(p Page, r Rules, replayed bool, ex *explainer) (Article, error) {
+	g := r
+	g.Anchor, g.Template = nil, nil
+	ga, err := explainAgain(p, g, ex)
+	if err != nil {
+		return Article{}, err
+	}
+	if r.Anchor != nil {
+		ga.Reread = true
+		ga.Notes = append(ga.Notes, fmt.Sprintf("extraction changed: now reading %s", strings.Join(ga.Reading.Containers, ", ")))
+	} else {
+		ga.Notes = append(ga.Notes, templateMissed(&ga, r.Template, replayed))
+	}
+	return ga, nil
+}
+
+// finishArticle completes a read article: its dek from a summary the
+// page shows when it had none, that dek out of the paragraphs, and the
+// keys of all the page's blocks. It fails past the deadline, or when no
+// paragraph is left.
+func finishArticle(a *Article, root *html.Node, summaries []string, all []block, anchorDek string, dl deadline) error {
+	if a.Dek == "" {
+		var dekNode *html.Node
 		a.Dek, dekNode = shownSummary(summaries, all)
 		if dekNode != nil {
 			anchorDek = dekPath(root, dekNode, true)
@@ -486,12 +557,12 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 		a.Blocks[i] = b.key
 	}
 	if err := dl.check(); err != nil {
-		return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
+		return err
 	}
 	if len(a.Paragraphs) == 0 {
-		return Article{}, fmt.Errorf("extract %s: %w", p.URL, ErrEmpty)
+		return ErrEmpty
 	}
-	return a, nil
+	return nil
 }
 
 // textual reports whether a declared media type is one a page's text may

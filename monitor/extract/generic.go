@@ -30,6 +30,54 @@ import (
 // The page is stripped of furniture in place; all is every block left on
 // it, for the Article's Blocks.
 func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []string, rd Reading, all []block, note string, err error) {
+	theirs, note, err := readabilityParagraphs(doc, r, dl, ex)
+	if err != nil {
+		return nil, Reading{}, nil, "", err
+	}
+	if err := strip(doc, r.Remove, dl, ex); err != nil {
+		return nil, Reading{}, nil, "", err
+	}
+	removeJunk(doc, ex)
+	roots, err := pickRoots(doc, dl)
+	if err != nil {
+		return nil, Reading{}, nil, "", err
+	}
+	all = blocks(doc, r.Ignore)
+	story := combine(theirs, ourParagraphs(all, roots, r.Ignore))
+	voted := votedKeys(story, all)
+	if !storyOnPage(story, all, voted) {
+		// Readability rebuilt the story's markup (loose text into new
+		// paragraphs) so that it is not blocks of this page: its text
+		// stands, and the page has no reading to replay.
+		for _, b := range all {
+			ex.add(b, false, "generic vote: not the story")
+		}
+		return story, Reading{Method: "generic"}, all, note, nil
+	}
+	containers, parts, boxes := storyContainers(all, voted, roots, r.Ignore)
+	rd = Reading{Method: "generic", Containers: pathsOf(doc, containers)}
+	cb, extra, inBox := storyBlocks(doc, rd.Containers, containers, boxes, parts, all, r.Ignore)
+	var skip map[string]bool
+	rd.Skip, skip = skippedBlocks(cb, voted, extra, inBox)
+	if ex != nil {
+		in := map[*html.Node]bool{}
+		for _, b := range cb {
+			in[b.node] = true
+		}
+		for _, b := range all {
+			if !in[b.node] {
+				ex.add(b, false, "outside the story")
+			}
+		}
+	}
+	ps, _, _ = readBlocks(cb, skip, "generic vote", ex)
+	return ps, rd, all, note, nil
+}
+
+// readabilityParagraphs are the story's paragraphs as Readability finds
+// them (none when it is skipped), and a note when it was skipped for the
+// page's size. The page loses its code, styling and related stories.
+func readabilityParagraphs(doc *html.Node, r Rules, dl deadline, ex *explainer) (theirs []string, note string, err error) {
 	// Readability works on its own copy of the page, so it runs first, on
 	// the page as served. Its cost grows faster than the page and it
 	// cannot be interrupted, so a markup bomb would run far past the
@@ -41,7 +89,6 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	// A section of other stories under a "related" heading goes before
 	// Readability scores the page: it may hold more text than the story.
 	dropRelated(doc, ex)
-	var theirs []string
 	parser := readability.NewParser()
 	parser.KeepClasses = true   // removeJunk reads them
 	parser.DisableJSONLD = true // metadata reads JSON-LD
@@ -53,31 +100,49 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	} else if art, err := parser.ParseDocument(doc, nil); err == nil && art.Node != nil {
 		root := art.Node
 		if err := strip(root, r.Remove, dl, nil); err != nil {
-			return nil, Reading{}, nil, "", err
+			return nil, "", err
 		}
 		removeJunk(root, nil)
 		theirs = paragraphs(root, r.Ignore)
 	}
+	return theirs, note, nil
+}
 
-	if err := strip(doc, r.Remove, dl, ex); err != nil {
-		return nil, Reading{}, nil, "", err
-	}
-	removeJunk(doc, ex)
-	roots, err := pickRoots(doc, dl)
-	if err != nil {
-		return nil, Reading{}, nil, "", err
-	}
-	all = blocks(doc, r.Ignore)
+// ourParagraphs are the text of the blocks under redline's own container
+// pick, link paragraphs left out.
+func ourParagraphs(all []block, roots []*html.Node, ignore []*regexp.Regexp) []string {
 	var ours []string
 	for _, n := range roots {
-		for _, b := range blocksOf(all, n, r.Ignore) {
+		for _, b := range blocksOf(all, n, ignore) {
 			if !b.links {
 				ours = append(ours, b.text)
 			}
 		}
 	}
-	story := combine(theirs, ours)
-	voted := votedKeys(story, all)
+	return ours
+}
+
+// storyOnPage reports whether at least half the story's text is blocks
+// of this page, kept or not: a paragraph repeated on every attachment
+// card is the page's too.
+func storyOnPage(story []string, all []block, voted map[string]bool) bool {
+	storyLen := 0
+	for _, p := range story {
+		storyLen += len(p)
+	}
+	onPage := 0
+	for _, b := range all {
+		if voted[b.key] {
+			onPage += len(b.text)
+		}
+	}
+	return 2*onPage >= storyLen
+}
+
+// storyContainers are the elements the vote's blocks came from (roots
+// when none), with the parts of the story and the boxes beside it the
+// vote missed, which are also returned alone.
+func storyContainers(all []block, voted map[string]bool, roots []*html.Node, ignore []*regexp.Regexp) (containers, parts, boxes []*html.Node) {
 	furn := furniture(all)
 	kept := make([]bool, len(all))
 	keptLen := 0
@@ -93,38 +158,22 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 			keptLen += len(b.text)
 		}
 	}
-	storyLen := 0
-	for _, p := range story {
-		storyLen += len(p)
-	}
-	// The story's text that is blocks of this page, kept or not: a
-	// paragraph repeated on every attachment card is the page's too.
-	onPage := 0
-	for _, b := range all {
-		if voted[b.key] {
-			onPage += len(b.text)
-		}
-	}
-	if 2*onPage < storyLen {
-		// Readability rebuilt the story's markup (loose text into new
-		// paragraphs) so that it is not blocks of this page: its text
-		// stands, and the page has no reading to replay.
-		for _, b := range all {
-			ex.add(b, false, "generic vote: not the story")
-		}
-		return story, Reading{Method: "generic"}, all, note, nil
-	}
-	containers := containersOf(all, kept)
+	containers = containersOf(all, kept)
 	if len(containers) == 0 {
 		containers = roots
 	}
-	parts := missedParts(containers, all, kept, r.Ignore)
-	boxes := besideBoxes(append(containers, parts...), all, keptLen, r.Ignore)
+	parts = missedParts(containers, all, kept, ignore)
+	boxes = besideBoxes(append(containers, parts...), all, keptLen, ignore)
 	containers = append(append(containers, parts...), boxes...)
-	rd = Reading{Method: "generic", Containers: pathsOf(doc, containers)}
+	return containers, parts, boxes
+}
 
-	// The paths may name more elements than the vote's containers (siblings
-	// of the same kind): a story in several parts is read whole.
+// storyBlocks are the blocks of the elements at paths, in order, with for
+// each whether it is a part of the story the vote missed (extra) and
+// whether it is in one of boxes or parts. The paths may name more elements than
+// the vote's containers (siblings of the same kind): a story in several
+// parts is read whole.
+func storyBlocks(doc *html.Node, paths []string, containers, boxes, parts []*html.Node, all []block, ignore []*regexp.Regexp) (cb []block, extra, inBox []bool) {
 	picked := map[*html.Node]bool{}
 	parents := map[*html.Node]bool{}
 	for _, n := range containers {
@@ -138,35 +187,43 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 	for _, n := range parts {
 		boxed[n] = true
 	}
-	var cb []block
-	var extra, inBox []bool
-	for _, n := range resolve(doc, rd.Containers) {
-		bs := blocksOf(all, n, r.Ignore)
+	for _, n := range resolve(doc, paths) {
+		bs := blocksOf(all, n, ignore)
 		for range bs {
 			inBox = append(inBox, boxed[n])
 		}
-		story := false
-		if !picked[n] && parents[n.Parent] {
-			// A part of the story the vote missed stands next to the
-			// parts it found, has paragraphs of its own, and next to no
-			// links; a teaser card has one line under a linked title.
-			text, size, paras := 0, 0, 0
-			for _, b := range bs {
-				size += len(b.text)
-				if !b.links {
-					text += len(b.text)
-					if len(b.text) >= 80 {
-						paras++
-					}
-				}
-			}
-			story = paras >= 2 && 10*text >= 9*size
-		}
+		story := !picked[n] && parents[n.Parent] && missedStory(bs)
 		for range bs {
 			extra = append(extra, story)
 		}
 		cb = append(cb, bs...)
 	}
+	return cb, extra, inBox
+}
+
+// missedStory reports whether an element beside the story's parts, of
+// blocks bs, is a part of the story the vote missed: it has paragraphs of
+// its own, and next to no links; a teaser card has one line under a
+// linked title.
+func missedStory(bs []block) bool {
+	text, size, paras := 0, 0, 0
+	for _, b := range bs {
+		size += len(b.text)
+		if !b.links {
+			text += len(b.text)
+			if len(b.text) >= 80 {
+				paras++
+			}
+		}
+	}
+	return paras >= 2 && 10*text >= 9*size
+}
+
+// skippedBlocks are the keys of the containers' blocks left out of the
+// story, in order and as a set: all but furniture, the voted blocks and
+// what a reader reads with them (from the first voted block to the last),
+// reader blocks in boxes, and attached documents' titles after the story.
+func skippedBlocks(cb []block, voted map[string]bool, extra, inBox []bool) (keys []string, skip map[string]bool) {
 	cfurn := furniture(cb)
 	first, last := -1, -1
 	for i, b := range cb {
@@ -194,26 +251,14 @@ func genericBody(doc *html.Node, r Rules, dl deadline, ex *explainer) (ps []stri
 			keep[b.key] = true
 		}
 	}
-	skip := map[string]bool{}
+	skip = map[string]bool{}
 	for i, b := range cb {
 		if !cfurn[i] && !keep[b.key] && !skip[b.key] {
 			skip[b.key] = true
-			rd.Skip = append(rd.Skip, b.key)
+			keys = append(keys, b.key)
 		}
 	}
-	if ex != nil {
-		in := map[*html.Node]bool{}
-		for _, b := range cb {
-			in[b.node] = true
-		}
-		for _, b := range all {
-			if !in[b.node] {
-				ex.add(b, false, "outside the story")
-			}
-		}
-	}
-	ps, _, _ = readBlocks(cb, skip, "generic vote", ex)
-	return ps, rd, all, note, nil
+	return keys, skip
 }
 
 // besideBoxes are the boxes a reader reads with the story that stand next

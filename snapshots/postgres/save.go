@@ -111,35 +111,77 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		return saved{}, err
 	}
 	// Work on copies: c and v change only once a transaction commits.
-	cc := *c
+	w, err := s.prepareSave(*c, v)
+	if err != nil {
+		return saved{}, err
+	}
+	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	if err != nil {
+		return saved{}, err
+	}
+	// Rollback after Commit returns ErrTxClosed; nothing to undo then.
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if err := w.readLatest(ctx, tx); err != nil {
+		return saved{}, err
+	}
+	if err := w.write(ctx, tx); err != nil {
+		return saved{}, err
+	}
+	out := saved{c: w.cc}
+	if w.withVersion {
+		out.v = &w.vv
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return out, &commitError{err}
+	}
+	return out, nil
+}
+
+// saveAttempt is what one attempt of Save works on: copies of the check
+// and the version, validated and encoded before the transaction, and
+// what the transaction read of the article's latest version.
+type saveAttempt struct {
+	cc          snapshots.Check
+	vv          snapshots.Version
+	withVersion bool       // a version is written
+	row         versionRow // vv's encoded columns
+	checkAt     string
+	nextCheck   string
+
+	last     int    // the latest version's number, 0 for none
+	prev     string // its chain hash
+	lastText string // its text hash
+}
+
+// prepareSave validates the check cc and the version v (nil for none)
+// against each other, fills in what they leave to the store (outcome,
+// article, time, hashes), and encodes what goes in the rows.
+func (s *Store) prepareSave(cc snapshots.Check, v *snapshots.Version) (*saveAttempt, error) {
 	if v == nil {
 		switch cc.Outcome {
 		case snapshots.OutcomeUnchanged, snapshots.OutcomeNotModified, snapshots.OutcomeFailed:
 		default:
-			return saved{}, fmt.Errorf("check outcome %q without a version", cc.Outcome)
+			return nil, fmt.Errorf("check outcome %q without a version", cc.Outcome)
 		}
 	} else if cc.Outcome == "" {
 		cc.Outcome = snapshots.OutcomeNew
 	} else if cc.Outcome != snapshots.OutcomeNew {
-		return saved{}, fmt.Errorf("check outcome %q with a new version", cc.Outcome)
+		return nil, fmt.Errorf("check outcome %q with a new version", cc.Outcome)
 	}
-	checkAt, err := snapshots.FormatTime(cc.At)
-	if err != nil {
-		return saved{}, fmt.Errorf("check time: %w", err)
+	w := &saveAttempt{withVersion: v != nil}
+	var err error
+	if w.checkAt, err = snapshots.FormatTime(cc.At); err != nil {
+		return nil, fmt.Errorf("check time: %w", err)
 	}
-	nextCheck, err := snapshots.FormatOptionalTime(cc.NextCheck)
-	if err != nil {
-		return saved{}, fmt.Errorf("next check: %w", err)
+	if w.nextCheck, err = snapshots.FormatOptionalTime(cc.NextCheck); err != nil {
+		return nil, fmt.Errorf("next check: %w", err)
 	}
-
-	var vv snapshots.Version
-	var row versionRow
 	if v != nil {
-		vv = *v
+		vv := *v
 		if vv.ArticleID == 0 {
 			vv.ArticleID = cc.ArticleID
 		} else if vv.ArticleID != cc.ArticleID {
-			return saved{}, fmt.Errorf("version belongs to article %d", vv.ArticleID)
+			return nil, fmt.Errorf("version belongs to article %d", vv.ArticleID)
 		}
 		if vv.At.IsZero() {
 			vv.At = cc.At
@@ -154,29 +196,24 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		}
 		// Encode and compress before taking the row lock, which other
 		// savers of the article may be waiting for.
-		if row, err = s.newVersionRow(vv); err != nil {
-			return saved{}, err
+		if w.row, err = s.newVersionRow(vv); err != nil {
+			return nil, err
 		}
+		w.vv = vv
 	}
+	w.cc = cc
+	return w, nil
+}
 
-	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
-	if err != nil {
-		return saved{}, err
-	}
-	// Rollback after Commit returns ErrTxClosed; nothing to undo then.
-	defer tx.Rollback(context.WithoutCancel(ctx))
-
-	// The lock and the read of the latest version go in one round trip, as
-	// two statements: the second one's snapshot is taken once the lock is
-	// held.
-	var (
-		found    bool
-		last     int
-		prev     string
-		lastText string
-	)
+// readLatest locks the article's row and reads its latest version. The
+// lock and the read go in one round trip, as two statements: the second
+// one's snapshot is taken once the lock is held. A version whose text is
+// already the latest becomes a check confirming it; one numbered other
+// than the next is a conflict.
+func (w *saveAttempt) readLatest(ctx context.Context, tx pgx.Tx) error {
+	found := false
 	var reads pgx.Batch
-	reads.Queue(`SELECT true FROM articles WHERE id = $1 FOR UPDATE`, cc.ArticleID).QueryRow(func(r pgx.Row) error {
+	reads.Queue(`SELECT true FROM articles WHERE id = $1 FOR UPDATE`, w.cc.ArticleID).QueryRow(func(r pgx.Row) error {
 		err := r.Scan(&found)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
@@ -186,10 +223,10 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		}
 		return nil
 	})
-	if v != nil {
+	if w.withVersion {
 		reads.Queue(`SELECT number, chain_hash, text_sha256 FROM versions
-			WHERE article_id = $1 ORDER BY number DESC LIMIT 1`, vv.ArticleID).QueryRow(func(r pgx.Row) error {
-			err := r.Scan(&last, &prev, &lastText)
+			WHERE article_id = $1 ORDER BY number DESC LIMIT 1`, w.vv.ArticleID).QueryRow(func(r pgx.Row) error {
+			err := r.Scan(&w.last, &w.prev, &w.lastText)
 			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 				return fmt.Errorf("read latest version: %w", err)
 			}
@@ -197,54 +234,37 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		})
 	}
 	if err := tx.SendBatch(ctx, &reads).Close(); err != nil {
-		return saved{}, err
+		return err
 	}
 	if !found {
-		return saved{}, fmt.Errorf("article %d: %w", cc.ArticleID, snapshots.ErrNotFound)
+		return fmt.Errorf("article %d: %w", w.cc.ArticleID, snapshots.ErrNotFound)
 	}
-	if v != nil && last > 0 && lastText == vv.TextSHA256 {
+	if w.withVersion && w.last > 0 && w.lastText == w.vv.TextSHA256 {
 		// Another saver stored this same text since the caller looked (two
 		// workers checking one article): a version is only ever a change,
 		// so this check confirms the latest one instead.
-		v = nil
-		cc.Outcome = snapshots.OutcomeUnchanged
-		cc.Version = last
-	} else if v != nil && vv.Number != 0 && vv.Number != last+1 {
-		return saved{}, fmt.Errorf("article %d: version %d expected, the latest is %d: %w", vv.ArticleID, vv.Number, last, snapshots.ErrConflict)
+		w.withVersion = false
+		w.cc.Outcome = snapshots.OutcomeUnchanged
+		w.cc.Version = w.last
+	} else if w.withVersion && w.vv.Number != 0 && w.vv.Number != w.last+1 {
+		return fmt.Errorf("article %d: version %d expected, the latest is %d: %w", w.vv.ArticleID, w.vv.Number, w.last, snapshots.ErrConflict)
 	}
+	return nil
+}
 
-	// The writes go in one round trip too.
+// write stores the version (its body, then its row), the check and the
+// article's schedule, in one round trip.
+func (w *saveAttempt) write(ctx context.Context, tx pgx.Tx) error {
 	var writes pgx.Batch
-	if v != nil {
-		vv.Number = last + 1
-		vv.PrevHash = prev
-		vv.ChainHash = snapshots.ChainHash(vv)
-		cc.Version = vv.Number
-
-		// Bodies are content-addressed: the same body, saved again by this
-		// article or another, is stored once.
-		writes.Queue(`INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3)
-			ON CONFLICT (sha256) DO NOTHING`, vv.RawSHA256, len(vv.Raw), row.blob).Exec(func(pgconn.CommandTag) error { return nil })
-		writes.Queue(`INSERT INTO versions (article_id, number, at, title, byline,
-			published, modified, text, text_sha256, raw_sha256, header, prev_hash, chain_hash,
-			changes, severity, kinds, notes, dek, reading, reread)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
-			RETURNING id`,
-			vv.ArticleID, vv.Number, row.at, vv.Title, vv.Byline,
-			vv.Published, vv.Modified, vv.Text, vv.TextSHA256, vv.RawSHA256, vv.Header, vv.PrevHash, vv.ChainHash,
-			row.changes, vv.Severity, row.kinds, row.notes, vv.Dek, row.reading, vv.Reread).QueryRow(func(r pgx.Row) error {
-			if err := r.Scan(&vv.ID); err != nil {
-				return fmt.Errorf("insert version %d: %w", vv.Number, err)
-			}
-			return nil
-		})
+	if w.withVersion {
+		w.queueVersion(&writes)
 	}
 	writes.Queue(`INSERT INTO checks (article_id, at, status, final_url, etag,
 		last_modified, raw_sha256, text_sha256, outcome, error, version)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		cc.ArticleID, checkAt, cc.Status, cc.FinalURL, cc.ETag,
-		cc.LastModified, cc.RawSHA256, cc.TextSHA256, string(cc.Outcome), cc.Error, cc.Version).QueryRow(func(r pgx.Row) error {
-		if err := r.Scan(&cc.ID); err != nil {
+		w.cc.ArticleID, w.checkAt, w.cc.Status, w.cc.FinalURL, w.cc.ETag,
+		w.cc.LastModified, w.cc.RawSHA256, w.cc.TextSHA256, string(w.cc.Outcome), w.cc.Error, w.cc.Version).QueryRow(func(r pgx.Row) error {
+		if err := r.Scan(&w.cc.ID); err != nil {
 			return fmt.Errorf("insert check: %w", err)
 		}
 		return nil
@@ -252,27 +272,48 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	// One statement for the schedule and the validators: each is kept as
 	// it was when this check has nothing to say about it. A recorded check
 	// also ends the article's lease.
-	validators := cc.Status == 200 || cc.Status == 304
+	validators := w.cc.Status == 200 || w.cc.Status == 304
 	writes.Queue(`UPDATE articles SET
 		next_check    = CASE WHEN $1 = '' THEN next_check ELSE $1 END,
 		etag          = CASE WHEN $2 THEN $3 ELSE etag END,
 		last_modified = CASE WHEN $2 THEN $4 ELSE last_modified END,
 		lease_owner   = '',
 		lease_until   = ''
-		WHERE id = $5`, nextCheck, validators, cc.ETag, cc.LastModified, cc.ArticleID).Exec(func(pgconn.CommandTag) error { return nil })
+		WHERE id = $5`, w.nextCheck, validators, w.cc.ETag, w.cc.LastModified, w.cc.ArticleID).Exec(func(pgconn.CommandTag) error { return nil })
 	if err := tx.SendBatch(ctx, &writes).Close(); err != nil {
 		// The version insert's error already names its statement; the
 		// blob's, the schedule's and the server's errors are named here.
-		return saved{}, fmt.Errorf("write: %w", err)
+		return fmt.Errorf("write: %w", err)
 	}
-	out := saved{c: cc}
-	if v != nil {
-		out.v = &vv
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return out, &commitError{err}
-	}
-	return out, nil
+	return nil
+}
+
+// queueVersion numbers and chains the version after the latest one and
+// queues its body and its row.
+func (w *saveAttempt) queueVersion(writes *pgx.Batch) {
+	vv, row := &w.vv, &w.row
+	vv.Number = w.last + 1
+	vv.PrevHash = w.prev
+	vv.ChainHash = snapshots.ChainHash(*vv)
+	w.cc.Version = vv.Number
+
+	// Bodies are content-addressed: the same body, saved again by this
+	// article or another, is stored once.
+	writes.Queue(`INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3)
+			ON CONFLICT (sha256) DO NOTHING`, vv.RawSHA256, len(vv.Raw), row.blob).Exec(func(pgconn.CommandTag) error { return nil })
+	writes.Queue(`INSERT INTO versions (article_id, number, at, title, byline,
+			published, modified, text, text_sha256, raw_sha256, header, prev_hash, chain_hash,
+			changes, severity, kinds, notes, dek, reading, reread)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+			RETURNING id`,
+		vv.ArticleID, vv.Number, row.at, vv.Title, vv.Byline,
+		vv.Published, vv.Modified, vv.Text, vv.TextSHA256, vv.RawSHA256, vv.Header, vv.PrevHash, vv.ChainHash,
+		row.changes, vv.Severity, row.kinds, row.notes, vv.Dek, row.reading, vv.Reread).QueryRow(func(r pgx.Row) error {
+		if err := r.Scan(&vv.ID); err != nil {
+			return fmt.Errorf("insert version %d: %w", vv.Number, err)
+		}
+		return nil
+	})
 }
 
 // versionRow holds a version's column values that need encoding.
