@@ -181,6 +181,17 @@ type Result struct {
 // Changed reports whether the check produced a new version with changes.
 func (r Result) Changed() bool { return r.Changes != nil && !r.Changes.Empty() }
 
+// What of a check is news, for reports and notifications: a failure only
+// when it begins the article's run of failures (an outage is reported
+// once, and again only after the article recovered), and a change unless
+// it is a flip of a page already reported as flapping.
+
+// FailureIsNews reports whether r is a failed check worth reporting.
+func (r Result) FailureIsNews() bool { return r.Err != nil && !r.Ongoing }
+
+// ChangeIsNews reports whether r is a change worth reporting.
+func (r Result) ChangeIsNews() bool { return r.Err == nil && r.Changed() && !r.FlapOngoing }
+
 // New returns a Monitor. It does no I/O.
 func New(opt Options) *Monitor {
 	if opt.Concurrency <= 0 {

@@ -416,3 +416,33 @@ func TestMonitor_RetryAfterIsCapped(t *testing.T) {
 		t.Errorf("next check %s, want a day after %s: the Retry-After capped (err %v)", next, start, rs[0].Err)
 	}
 }
+
+// TestResult_News checks which results reports and notifications carry:
+// the first failure of an outage, not its repeats; a change, not a flip
+// of a page already reported as flapping; nothing from a check that found
+// no change.
+func TestResult_News(t *testing.T) {
+	changed := diffing.Compare(diffing.Document{Paragraphs: []string{"The council approved the plan."}},
+		diffing.Document{Paragraphs: []string{"The council rejected the plan."}})
+	fail := errors.New("HTTP 503")
+	tests := []struct {
+		name            string
+		r               monitor.Result
+		failure, change bool
+	}{
+		{"first failure", monitor.Result{Err: fail}, true, false},
+		{"failure of an ongoing outage", monitor.Result{Err: fail, Ongoing: true}, false, false},
+		{"change", monitor.Result{Changes: changed}, false, true},
+		{"first flip of a flapping page", monitor.Result{Changes: changed, Flapping: true}, false, true},
+		{"flip of a page already flapping", monitor.Result{Changes: changed, Flapping: true, FlapOngoing: true}, false, false},
+		{"unchanged", monitor.Result{}, false, false},
+	}
+	for _, tt := range tests {
+		if got := tt.r.FailureIsNews(); got != tt.failure {
+			t.Errorf("%s: FailureIsNews = %v", tt.name, got)
+		}
+		if got := tt.r.ChangeIsNews(); got != tt.change {
+			t.Errorf("%s: ChangeIsNews = %v", tt.name, got)
+		}
+	}
+}

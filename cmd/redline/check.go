@@ -366,20 +366,19 @@ func reportOf(results []monitor.Result, now time.Time) report.Report {
 			rep.Events = append(rep.Events, ev)
 			continue
 		}
-		if !r.Changed() || r.FlapOngoing {
-			continue // a flip of a page already reported as flapping is not news
+		if !r.ChangeIsNews() {
+			continue
 		}
 		rep.Items = append(rep.Items, itemOf(r))
 	}
 	return rep
 }
 
-// eventOf is the event of a failed check, if it is news: only the first
-// failure of an article's run is, so an outage is reported and notified
-// once, and again only after the article has recovered. The title stays
-// empty: a failed check has no version, and the article row keeps none.
+// eventOf is the event of a failed check, if it is news
+// (monitor.Result.FailureIsNews). The title stays empty: a failed check
+// has no version, and the article row keeps none.
 func eventOf(r monitor.Result) (report.Event, bool) {
-	if r.Err == nil || r.Ongoing {
+	if !r.FailureIsNews() {
 		return report.Event{}, false
 	}
 	return report.Event{

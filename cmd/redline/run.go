@@ -179,7 +179,7 @@ func (a *app) publish(r monitor.Result, cfg Config, color bool) {
 			fmt.Fprintf(a.stdout, "wrote %s\n", f)
 		}
 	}
-	if !r.Changed() || r.FlapOngoing {
+	if !r.ChangeIsNews() {
 		return
 	}
 	if r.Flapping {
