@@ -546,44 +546,15 @@ func (m *Monitor) checkOnce(ctx context.Context, t target, log *slog.Logger) (re
 	prev, err := m.opt.Store.Latest(ctx, art.ID)
 	hasPrev := err == nil
 	if err != nil && !errors.Is(err, snapshots.ErrNotFound) {
-		res.Err = fmt.Errorf("latest version of %s: %w", art.URL, err)
-		res.Event, res.Reason = EventStore, res.Err.Error()
-		log.Error("store failed", "err", res.Err)
-		return res
+		return storeFailed(res, fmt.Errorf("latest version of %s: %w", art.URL, err), log)
 	}
-
 	now := m.opt.Now().UTC()
 	check := snapshots.Check{ArticleID: art.ID, At: now}
-	req := t.src.request(art.URL)
-	if hasPrev {
-		// Without a stored version a 304 would leave nothing to compare.
-		req.ETag, req.LastModified = art.ETag, art.LastModified
-	}
 	var anchor *snapshots.Version
 	if hasPrev {
 		anchor = &prev
 	}
-	v, err := m.fetchVersion(ctx, t, req, &check, anchor, log)
-	if err == nil && v == nil && !hasPrev {
-		err = fmt.Errorf("fetch %s: 304 Not Modified to an unconditional request", art.URL)
-	}
-	// Every sentence takes a byte at least, so only a text longer than the
-	// limit needs counting: news articles never pay for the segmentation.
-	if err == nil && v != nil && len(v.Text) > m.opt.MaxSentences && (!hasPrev || prev.TextSHA256 != check.TextSHA256) {
-		if n := sentences(v.Text, m.opt.MaxSentences); n > m.opt.MaxSentences {
-			err = fmt.Errorf("extract %s: %w: more than max_sentences=%d", art.URL, ErrTooManySentences, m.opt.MaxSentences)
-		}
-	}
-	if hasPrev {
-		switch {
-		case errors.Is(err, extract.ErrEmpty) && wordCount(prev.Text) >= minCollapseWords:
-			err = &CollapseError{Before: wordCount(prev.Text)}
-		case err == nil && v != nil && prev.TextSHA256 != check.TextSHA256:
-			// A collapsed page is an event, never a version deleting the
-			// article.
-			err = collapsed(&prev, v)
-		}
-	}
+	v, err := m.fetchChecked(ctx, t, &check, anchor, log)
 	if err != nil {
 		return m.fail(ctx, res, check, err, log)
 	}
@@ -603,45 +574,102 @@ func (m *Monitor) checkOnce(ctx context.Context, t target, log *slog.Logger) (re
 		}
 		check.Version = prev.Number
 		if err := m.opt.Store.Save(ctx, &check, nil); err != nil {
-			res.Err = fmt.Errorf("record check of %s: %w", art.URL, err)
-			res.Event, res.Reason = EventStore, res.Err.Error()
-			log.Error("store failed", "err", res.Err)
+			res = storeFailed(res, fmt.Errorf("record check of %s: %w", art.URL, err), log)
 		}
 		res.Check = check
 		log.Debug(string(check.Outcome), "version", prev.Number)
 		return res
 	}
 	if hasPrev {
-		cs := diffing.Compare(document(prev), document(*v))
-		b, err := cs.Marshal()
-		if err != nil {
-			res.Err = fmt.Errorf("encode changes of %s: %w", art.URL, err)
+		if err := m.diffAgainst(ctx, &res, prev, v, check.TextSHA256, log); err != nil {
+			res.Err = err
 			return res
 		}
-		v.Changes = b
-		v.Severity = cs.Summary.Severity.String()
-		v.Kinds = kinds(cs)
-		res.Changes = cs
-		if n, flapping := m.revertOf(ctx, art.ID, prev.Number, check.TextSHA256, log); n > 0 {
-			res.RevertOf = n
-			v.Kinds = append(v.Kinds, KindRevert)
-			if flapping {
-				res.Flapping = true
-				res.FlapOngoing = slices.Contains(prev.Kinds, KindFlapping)
-				v.Kinds = append(v.Kinds, KindFlapping)
-			}
-			sort.Strings(v.Kinds)
-		}
-	}
-	if !hasPrev {
+	} else {
 		v.Reread = false // a first version has no reading to depart from
 	}
+	return m.saveVersion(ctx, res, check, prev, v, log)
+}
+
+// storeFailed is res failed because the store did: the error is its event
+// and reason, and logged.
+func storeFailed(res Result, err error, log *slog.Logger) Result {
+	res.Err = err
+	res.Event, res.Reason = EventStore, err.Error()
+	log.Error("store failed", "err", err)
+	return res
+}
+
+// fetchChecked fetches and reads the page, conditionally when a version
+// is stored (anchor), and refuses what must not become a version: a 304
+// with nothing to compare, a text over max_sentences, a page that
+// collapsed against the stored version. A nil version with no error is
+// "not modified".
+func (m *Monitor) fetchChecked(ctx context.Context, t target, check *snapshots.Check, anchor *snapshots.Version, log *slog.Logger) (*snapshots.Version, error) {
+	art := t.art
+	req := t.src.request(art.URL)
+	if anchor != nil {
+		// Without a stored version a 304 would leave nothing to compare.
+		req.ETag, req.LastModified = art.ETag, art.LastModified
+	}
+	v, err := m.fetchVersion(ctx, t, req, check, anchor, log)
+	if err == nil && v == nil && anchor == nil {
+		err = fmt.Errorf("fetch %s: 304 Not Modified to an unconditional request", art.URL)
+	}
+	// Every sentence takes a byte at least, so only a text longer than the
+	// limit needs counting: news articles never pay for the segmentation.
+	if err == nil && v != nil && len(v.Text) > m.opt.MaxSentences && (anchor == nil || anchor.TextSHA256 != check.TextSHA256) {
+		if n := sentences(v.Text, m.opt.MaxSentences); n > m.opt.MaxSentences {
+			err = fmt.Errorf("extract %s: %w: more than max_sentences=%d", art.URL, ErrTooManySentences, m.opt.MaxSentences)
+		}
+	}
+	if anchor != nil {
+		switch {
+		case errors.Is(err, extract.ErrEmpty) && wordCount(anchor.Text) >= minCollapseWords:
+			err = &CollapseError{Before: wordCount(anchor.Text)}
+		case err == nil && v != nil && anchor.TextSHA256 != check.TextSHA256:
+			// A collapsed page is an event, never a version deleting the
+			// article.
+			err = collapsed(anchor, v)
+		}
+	}
+	return v, err
+}
+
+// diffAgainst compares v with the stored version prev: the changes, their
+// severity and kinds go into v and res, and a return to an earlier text
+// is marked a revert (and flapping when it keeps happening).
+func (m *Monitor) diffAgainst(ctx context.Context, res *Result, prev snapshots.Version, v *snapshots.Version, textSHA string, log *slog.Logger) error {
+	cs := diffing.Compare(document(prev), document(*v))
+	b, err := cs.Marshal()
+	if err != nil {
+		return fmt.Errorf("encode changes of %s: %w", res.URL, err)
+	}
+	v.Changes = b
+	v.Severity = cs.Summary.Severity.String()
+	v.Kinds = kinds(cs)
+	res.Changes = cs
+	if n, flapping := m.revertOf(ctx, res.Article.ID, prev.Number, textSHA, log); n > 0 {
+		res.RevertOf = n
+		v.Kinds = append(v.Kinds, KindRevert)
+		if flapping {
+			res.Flapping = true
+			res.FlapOngoing = slices.Contains(prev.Kinds, KindFlapping)
+			v.Kinds = append(v.Kinds, KindFlapping)
+		}
+		sort.Strings(v.Kinds)
+	}
+	return nil
+}
+
+// saveVersion stores v as the version after prev, with its check, and
+// finishes res: unchanged after all if another process stored the same
+// text first, a re-read said once, the page's bytes released.
+func (m *Monitor) saveVersion(ctx context.Context, res Result, check snapshots.Check, prev snapshots.Version, v *snapshots.Version, log *slog.Logger) Result {
 	v.Number = prev.Number + 1 // compared with prev: it must follow it
 	check.Outcome = snapshots.OutcomeNew
 	if err := m.opt.Store.Save(ctx, &check, v); err != nil {
-		res.Err = fmt.Errorf("save version of %s: %w", art.URL, err)
-		res.Event, res.Reason = EventStore, res.Err.Error()
-		log.Error("store failed", "err", res.Err)
+		res = storeFailed(res, fmt.Errorf("save version of %s: %w", res.URL, err), log)
 		res.Changes = nil
 		return res
 	}
