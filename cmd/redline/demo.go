@@ -47,38 +47,17 @@ happens. Needs no config and nothing but this binary.`, &cf, false)
 		_ = a.setLogger(&cf) // the level is a constant, it cannot fail
 	}
 
-	dir, err := os.MkdirTemp("", "redline-demo-")
+	cfg, err := demoConfig(cf.store)
 	if err != nil {
-		return fmt.Errorf("demo: %w", err)
+		return err
 	}
-	storePath := filepath.Join(dir, "redline.db")
-	if cf.store != "" {
-		storePath = cf.store
-	}
-	cfg := defaultConfig()
-	cfg.Store = storePath
-	cfg.ReportDir = filepath.Join(dir, "reports")
-	cfg.Concurrency = 2
-	cfg.Timeout = 10 * time.Second
-
+	storePath := cfg.Store
 	site := sitetest.New()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, closeSite, err := serveDemoSite(ctx, a, site)
 	if err != nil {
-		return fmt.Errorf("demo: start local site: %w", err)
+		return err
 	}
-	srv := &http.Server{Handler: site, ReadHeaderTimeout: 5 * time.Second}
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			a.log.Error("demo site stopped", "err", err)
-		}
-	})
-	defer func() {
-		shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shut) // the demo is over; a slow client is not worth an error
-		wg.Wait()
-	}()
+	defer closeSite()
 	// The Guard refuses loopback; the demo allows its own site's address
 	// and port, and nothing else on this machine.
 	cfg.AllowAddrs = []netip.AddrPort{ln.Addr().(*net.TCPAddr).AddrPort()}
@@ -100,32 +79,13 @@ happens. Needs no config and nothing but this binary.`, &cf, false)
 	defer st.Close()
 
 	color := wantColor(a.stdout)
-	a.stdout = &lockedWriter{w: a.stdout}
+	a.stdout = &lockedWriter{w: a.stdout} // results arrive from several checks at once
 	out := a.stdout
 	fmt.Fprintf(out, "redline demo: a local news site is up at %s\n", base)
 	fmt.Fprintf(out, "watching its feed %s every %s for %s; the site will publish %s.\n\n", cfg.Sources[0].Feed, every, duration, plural(len(site.Edits()), "edit"))
 
-	var stats struct {
-		sync.Mutex
-		versions, changes int
-	}
-	m := newMonitor(a, cfg, st, hooks{onResult: func(r monitor.Result) {
-		stats.Lock()
-		defer stats.Unlock()
-		switch {
-		case r.Err != nil:
-			fmt.Fprintf(out, "check failed: %s\n", sanitize.Line(r.Err.Error()))
-		case r.Changed():
-			stats.versions++
-			stats.changes++
-			fmt.Fprintf(out, "── change detected at %s ──\n", r.Version.At.Local().Format("15:04:05"))
-			a.publish(r, cfg, color)
-			fmt.Fprintln(out)
-		case r.Version != nil:
-			stats.versions++
-			fmt.Fprintf(out, "now watching %q (%s), version 1 stored\n", sanitize.Line(r.Version.Title), r.URL)
-		}
-	}})
+	stats := &demoStats{}
+	m := newMonitor(a, cfg, st, hooks{onResult: func(r monitor.Result) { stats.show(a, r, cfg, color) }})
 
 	runCtx, stop := context.WithTimeout(ctx, *duration)
 	defer stop()
@@ -142,12 +102,78 @@ happens. Needs no config and nothing but this binary.`, &cf, false)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	stats.Lock()
-	defer stats.Unlock()
+	stats.mu.Lock()
+	defer stats.mu.Unlock()
 	fmt.Fprintf(out, "\ndemo over: %s watched, %s stored, %s.\n", plural(len(arts), "article"), plural(stats.versions, "version"), plural(stats.changes, "change report"))
 	fmt.Fprintf(out, "store:   %s\nreports: %s\n", storePath, cfg.ReportDir)
 	fmt.Fprint(out, demoHint(thisCommand(), storePath, base+site.Articles()[0]))
 	return nil
+}
+
+// demoConfig is the demo's configuration: a store (in a fresh temporary
+// directory, or storeFlag) and its reports beside it.
+func demoConfig(storeFlag string) (Config, error) {
+	dir, err := os.MkdirTemp("", "redline-demo-")
+	if err != nil {
+		return Config{}, fmt.Errorf("demo: %w", err)
+	}
+	cfg := defaultConfig()
+	cfg.Store = filepath.Join(dir, "redline.db")
+	if storeFlag != "" {
+		cfg.Store = storeFlag
+	}
+	cfg.ReportDir = filepath.Join(dir, "reports")
+	cfg.Concurrency = 2
+	cfg.Timeout = 10 * time.Second
+	return cfg, nil
+}
+
+// serveDemoSite serves site on a random port of 127.0.0.1; closeSite
+// shuts it down.
+func serveDemoSite(ctx context.Context, a *app, site http.Handler) (ln net.Listener, closeSite func(), err error) {
+	ln, err = net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo: start local site: %w", err)
+	}
+	srv := &http.Server{Handler: site, ReadHeaderTimeout: 5 * time.Second}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("demo site stopped", "err", err)
+		}
+	})
+	return ln, func() {
+		shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shut) // the demo is over; a slow client is not worth an error
+		wg.Wait()
+	}, nil
+}
+
+// demoStats counts what the demo stored, and prints each result as it
+// comes.
+type demoStats struct {
+	mu                sync.Mutex
+	versions, changes int
+}
+
+func (s *demoStats) show(a *app, r monitor.Result, cfg Config, color bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := a.stdout
+	switch {
+	case r.Err != nil:
+		fmt.Fprintf(out, "check failed: %s\n", sanitize.Line(r.Err.Error()))
+	case r.Changed():
+		s.versions++
+		s.changes++
+		fmt.Fprintf(out, "── change detected at %s ──\n", r.Version.At.Local().Format("15:04:05"))
+		a.publish(r, cfg, color)
+		fmt.Fprintln(out)
+	case r.Version != nil:
+		s.versions++
+		fmt.Fprintf(out, "now watching %q (%s), version 1 stored\n", sanitize.Line(r.Version.Title), r.URL)
+	}
 }
 
 // demoHint is the demo's last line: a command the user can paste to see
