@@ -686,6 +686,38 @@ func (v *validator) compile(fc fileConfig) Config {
 			cfg.Location = loc
 		}
 	}
+	v.fetchLimits(fc, &cfg)
+	if fc.Reports.Dir.V != "" {
+		cfg.ReportDir = fc.Reports.Dir.V
+	}
+	if fc.Reports.Formats != nil {
+		cfg.Formats = nil
+		for i, f := range fc.Reports.Formats {
+			rf, err := report.ParseFormat(f.V)
+			if err != nil {
+				v.add(f.Line, fmt.Sprintf("reports.formats[%d]", i), "%v", err)
+				continue
+			}
+			cfg.Formats = append(cfg.Formats, rf)
+		}
+	}
+	if fc.Cadence != nil {
+		cfg.Cadence = v.cadence("cadence", fc.Cadence)
+	}
+	if fc.Recheck.Line > 0 {
+		cfg.RecheckAfterChange = fc.Recheck.V
+	}
+	cfg.HostConcurrency, cfg.HostRate, cfg.Robots = fc.hostLimits.compile(v, func(f string) string { return f })
+	cfg.AllowPrivate = fc.AllowPrivate.V
+	cfg.AllowIPs, cfg.AllowHosts = v.allowAddresses(fc.AllowAddrs)
+	cfg.Notify = v.notifiers(fc.Notify, cfg.AllowPrivate)
+	cfg.Sources = v.sources(fc.Sources, cfg)
+	return cfg
+}
+
+// fetchLimits reads the limits of one fetch and one extraction: timeout,
+// body, header and redirect caps, extraction time, nesting and sentences.
+func (v *validator) fetchLimits(fc fileConfig, cfg *Config) {
 	if fc.Timeout.V != "" {
 		d, err := time.ParseDuration(fc.Timeout.V)
 		if err != nil || d <= 0 {
@@ -720,33 +752,15 @@ func (v *validator) compile(fc fileConfig) Config {
 		inRange(v, fc.MaxSentences, "max_sentences", 100, 10_000_000, "")
 		cfg.MaxSentences = fc.MaxSentences.V
 	}
-	if fc.Reports.Dir.V != "" {
-		cfg.ReportDir = fc.Reports.Dir.V
-	}
-	if fc.Reports.Formats != nil {
-		cfg.Formats = nil
-		for i, f := range fc.Reports.Formats {
-			rf, err := report.ParseFormat(f.V)
-			if err != nil {
-				v.add(f.Line, fmt.Sprintf("reports.formats[%d]", i), "%v", err)
-				continue
-			}
-			cfg.Formats = append(cfg.Formats, rf)
-		}
-	}
-	if fc.Cadence != nil {
-		cfg.Cadence = v.cadence("cadence", fc.Cadence)
-	}
-	if fc.Recheck.Line > 0 {
-		cfg.RecheckAfterChange = fc.Recheck.V
-	}
-	cfg.HostConcurrency, cfg.HostRate, cfg.Robots = fc.hostLimits.compile(v, func(f string) string { return f })
-	cfg.AllowPrivate = fc.AllowPrivate.V
-	cfg.AllowIPs, cfg.AllowHosts = v.allowAddresses(fc.AllowAddrs)
-	cfg.Notify = v.notifiers(fc.Notify, cfg.AllowPrivate)
+}
+
+// sources compiles the sources, each with the global defaults cfg holds:
+// schedule, minimum interval, allow_private and extraction limits.
+func (v *validator) sources(scs []*sourceConfig, cfg Config) []monitor.Source {
+	var out []monitor.Source
 	seenURL := map[string]string{}
 	seenName := map[string]bool{}
-	for i, sc := range fc.Sources {
+	for i, sc := range scs {
 		if sc == nil {
 			v.add(0, fmt.Sprintf("sources[%d]", i), "empty source")
 			continue
@@ -756,10 +770,10 @@ func (v *validator) compile(fc fileConfig) Config {
 				src.Rules.Timeout = cfg.ExtractionTimeout // 0 keeps extract's default
 			}
 			src.Rules.MaxDepth = cfg.MaxNestingDepth
-			cfg.Sources = append(cfg.Sources, src)
+			out = append(out, src)
 		}
 	}
-	return cfg
+	return out
 }
 
 func (v *validator) source(i int, sc *sourceConfig, defSchedule string, minInterval time.Duration, allowPrivate bool, seenURL map[string]string, seenName map[string]bool) (monitor.Source, bool) {
