@@ -1125,51 +1125,28 @@ const (
 )
 
 func checkPublicHost(host, hint string) error {
-	name := strings.TrimSuffix(strings.ToLower(host), ".")
-	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
-		return fmt.Errorf("%s is a loopback name: %s", host, hint)
-	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
+	switch reason := fetch.HostNonGlobal(host); reason {
+	case "":
 		return nil
-	}
-	if reason := fetch.NonGlobal(ip); reason != "" {
+	case "loopback name":
+		return fmt.Errorf("%s is a loopback name: %s", host, hint)
+	default:
 		return fmt.Errorf("%s is not a public address (%s): %s", host, reason, hint)
 	}
-	return nil
 }
 
 // dedupKey is the form in which two source URLs that name the same page
-// compare equal (battery C06): on top of checkURL's normalisation, the
-// default port, a trailing slash and utm_* tracking parameters are
-// dropped. It only finds duplicates; the URL fetched is the one written.
+// compare equal (battery C06): the key the monitor stores an article by
+// (monitor.NormalizeURL: case, default port, fragment and tracking
+// parameters dropped), so a duplicate refused at load is exactly a URL
+// that would have been the same article. It only finds duplicates; the
+// URL fetched is the one written.
 func dedupKey(norm string) string {
-	u, err := url.Parse(norm)
+	key, err := monitor.NormalizeURL(norm)
 	if err != nil {
 		return norm
 	}
-	if p := u.Port(); (p == "80" && u.Scheme == "http") || (p == "443" && u.Scheme == "https") {
-		u.Host = u.Hostname()
-		if strings.Contains(u.Host, ":") { // an IPv6 literal
-			u.Host = "[" + u.Host + "]"
-		}
-	}
-	if u.Path == "" || u.Path == "/" {
-		u.Path = "/"
-	} else {
-		u.Path = strings.TrimSuffix(u.Path, "/")
-	}
-	u.RawPath = ""
-	if u.RawQuery != "" {
-		q := u.Query()
-		for k := range q {
-			if strings.HasPrefix(strings.ToLower(k), "utm_") {
-				q.Del(k)
-			}
-		}
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
+	return key
 }
 
 // checkURL accepts absolute http(s) URLs only and returns them normalized

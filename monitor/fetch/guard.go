@@ -342,6 +342,23 @@ var (
 	global6 = netip.MustParsePrefix("2000::/3")
 )
 
+// HostNonGlobal returns why host, as written in a URL, names an address
+// redline does not reach by default: a localhost name ("loopback name")
+// or a non-global IP literal (NonGlobal's reason). It returns "" for a
+// global address and for any other name, which the Guard judges when it
+// is dialled. Config checks use it to refuse such a URL once, at load.
+func HostNonGlobal(host string) string {
+	name := strings.TrimSuffix(strings.ToLower(host), ".")
+	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
+		return "loopback name"
+	}
+	ip, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	if err != nil {
+		return ""
+	}
+	return NonGlobal(ip)
+}
+
 // NonGlobal returns why ip is not an address redline reaches by default
 // ("loopback", "private", "link-local", …), or "" if it is global unicast.
 // An IPv6 address that embeds an IPv4 one (IPv4-mapped ::ffff:a.b.c.d,

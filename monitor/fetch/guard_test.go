@@ -519,3 +519,15 @@ func TestClient_PublicToPrivateRedirect(t *testing.T) {
 		t.Errorf("private → metadata with allow_private: got %v, want a metadata refusal", err)
 	}
 }
+
+func TestHostNonGlobal(t *testing.T) {
+	for host, want := range map[string]string{
+		"localhost": "loopback name", "LocalHost.": "loopback name", "api.localhost": "loopback name",
+		"127.0.0.1": "loopback", "[::1]": "loopback", "::ffff:127.0.0.1": "loopback", "10.1.2.3": "private",
+		"169.254.169.254": "link-local", "93.184.216.34": "", "news.example": "", "localhost.example": "",
+	} {
+		if got := fetch.HostNonGlobal(host); got != want {
+			t.Errorf("HostNonGlobal(%q) = %q, want %q", host, got, want)
+		}
+	}
+}

@@ -64,6 +64,7 @@ import (
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/internal/sanitize"
+	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/snapshots"
 )
@@ -427,12 +428,14 @@ func checkHTTPURL(s string) error {
 	return nil
 }
 
+// isLoopback reports whether host names this machine: localhost, or a
+// loopback address however spelt (fetch.HostNonGlobal's rule).
 func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
+	switch fetch.HostNonGlobal(host) {
+	case "loopback", "loopback name":
 		return true
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return false
 }
 
 // redactURL shows where a request went without the path or query, which
