@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -56,6 +57,11 @@ func New(path string, logger *slog.Logger) *Store {
 func (s *Store) Open(ctx context.Context) error {
 	if s.db != nil {
 		return fmt.Errorf("open %s: already open", s.path)
+	}
+	// SQLite creates the file but not its directory; a config's store:
+	// data/redline.db must work on a fresh clone.
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+		return fmt.Errorf("open %s: %w", s.path, err)
 	}
 	c, err := modernc.NewConnector(dsn(s.path))
 	if err != nil {
