@@ -42,7 +42,7 @@ type countView struct {
 
 type changeView struct {
 	Kind          string // the main kind, for the class kind-…
-	Labels        string // "quote changed · figure changed"
+	Labels        string // "quote_changed · number_changed"
 	Severity      string
 	SeverityClass string
 	Location      string
