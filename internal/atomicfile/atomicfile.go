@@ -23,11 +23,11 @@ const mode fs.FileMode = 0o644
 // dirMode is the mode of directories Write creates, before the umask.
 const dirMode fs.FileMode = 0o755
 
-// Write replaces path with what write writes, mode 0644 less the umask: it creates
-// path's directory if it is missing, writes a temporary file beside path,
-// syncs it, renames it over path and syncs the directory, so the new name
-// survives a crash. If anything fails, path is as it was and the temporary
-// file is removed. Every error names path.
+// Write replaces path with what write writes, mode 0644 less the umask.
+// It creates path's directory if it is missing, writes a temporary file
+// beside path, syncs it, renames it over path and syncs the directory, so
+// the new name survives a crash. If anything fails, path is as it was and
+// the temporary file is removed. Every error names path.
 func Write(path string, write func(io.Writer) error) error {
 	if err := replace(path, write); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
