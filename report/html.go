@@ -174,7 +174,7 @@ func htmlItemOf(it Item) htmlItem {
 		hi.Notes = append(hi.Notes, sanitize.Line(n))
 	}
 	for _, kc := range kindCounts(cs) {
-		hi.Kinds = append(hi.Kinds, htmlKind{sanitize.Line(string(kc.kind)), kc.n})
+		hi.Kinds = append(hi.Kinds, htmlKind{KindLabel(kc.kind), kc.n})
 	}
 	for _, c := range cs.Changes {
 		hc := htmlChange{
@@ -183,7 +183,7 @@ func htmlItemOf(it Item) htmlItem {
 			Location:      htmlLocation(c, it),
 		}
 		for _, k := range kindsOf(c) {
-			hc.Kinds = append(hc.Kinds, sanitize.Line(string(k)))
+			hc.Kinds = append(hc.Kinds, KindLabel(k))
 		}
 		for _, f := range changeFieldsWith(c, fullDiff) {
 			hf := htmlField{Label: f.label, Diff: f.label == "text"}

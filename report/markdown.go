@@ -97,14 +97,14 @@ func markdownItem(b *bytes.Buffer, it Item) {
 		fields = append(fields, mdEscape(sanitize.Line(n)))
 	}
 	for _, kc := range kindCounts(cs) {
-		fields = append(fields, fmt.Sprintf("%s ×%d", mdCode(sanitize.Line(string(kc.kind))), kc.n))
+		fields = append(fields, fmt.Sprintf("%s ×%d", mdCode(KindLabel(kc.kind)), kc.n))
 	}
 	b.WriteString(strings.Join(fields, " · ") + "\n\n")
 	for i, c := range cs.Changes {
 		num := fmt.Sprintf("%d. ", i+1)
 		kinds := []string{}
 		for _, k := range kindsOf(c) {
-			kinds = append(kinds, mdCode(sanitize.Line(string(k))))
+			kinds = append(kinds, mdCode(KindLabel(k)))
 		}
 		fmt.Fprintf(b, "%s**%s** · %s · %s\n", num, c.Severity, strings.Join(kinds, ", "), location(c, it))
 		indent := strings.Repeat(" ", len(num))

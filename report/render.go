@@ -204,6 +204,13 @@ var kindOrder = []diffing.Kind{
 	diffing.SentenceChanged, diffing.SentenceMoved, diffing.Cosmetic,
 }
 
+// KindLabel is how every renderer names kind k: its stable id, the word
+// the change-set JSON, the CLI, metrics and Atom categories use, cleaned
+// for display. One word for one thing: the web UI once said "figure
+// changed" for number_changed, and a reader could not tell that they were
+// the same.
+func KindLabel(k diffing.Kind) string { return sanitize.Line(string(k)) }
+
 // kindsOf returns the change's kinds, its main kind first.
 func kindsOf(c diffing.Change) []diffing.Kind {
 	if len(c.Kinds) == 0 {

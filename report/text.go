@@ -93,7 +93,7 @@ func (t textWriter) item(it Item) {
 		fields = append(fields, sanitize.Line(n))
 	}
 	for _, kc := range kindCounts(cs) {
-		fields = append(fields, fmt.Sprintf("%s ×%d", sanitize.Line(string(kc.kind)), kc.n))
+		fields = append(fields, fmt.Sprintf("%s ×%d", KindLabel(kc.kind), kc.n))
 	}
 	fmt.Fprintf(t.b, "    %s\n", strings.Join(fields, " · "))
 	for i, c := range cs.Changes {
@@ -105,7 +105,7 @@ func (t textWriter) change(n int, c diffing.Change, it Item) {
 	num := fmt.Sprintf("    %d. ", n)
 	kinds := make([]string, 0, len(c.Kinds)+1)
 	for _, k := range kindsOf(c) {
-		kinds = append(kinds, sanitize.Line(string(k)))
+		kinds = append(kinds, KindLabel(k))
 	}
 	fmt.Fprintf(t.b, "\n%s%s · %s · %s\n", num, c.Severity, strings.Join(kinds, ", "), location(c, it))
 

@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"time"
 
+	"github.com/redline-news/redline/internal/atomicfile"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/fetch"
@@ -416,13 +416,11 @@ func writeReports(dir, name string, formats []report.Format, rep report.Report) 
 	if len(rep.Items) == 0 && len(rep.Events) == 0 || len(formats) == 0 || dir == "" {
 		return nil, nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("report dir: %w", err)
-	}
 	var paths []string
 	for _, f := range formats {
 		path := filepath.Join(dir, name+"."+extension(f))
-		if err := writeFile(path, func(w io.Writer) error { return report.Render(w, f, rep, report.Options{}) }); err != nil {
+		// Atomic, so a reader never sees half a report.
+		if err := atomicfile.Write(path, func(w io.Writer) error { return report.Render(w, f, rep, report.Options{}) }); err != nil {
 			return paths, err
 		}
 		paths = append(paths, path)
@@ -443,25 +441,4 @@ func extension(f report.Format) string {
 	default:
 		return "txt"
 	}
-}
-
-// writeFile writes through a temporary file and renames it, so a reader
-// never sees half a report.
-func writeFile(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".redline-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

@@ -4,9 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
+	"github.com/redline-news/redline/internal/atomicfile"
 	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/snapshots/export"
 )
@@ -71,43 +70,11 @@ A file is written to a temporary name and renamed when complete.`, &cf, true)
 	if path == "-" {
 		return write(a.stdout)
 	}
-	if err := writeFileAtomic(path, write); err != nil {
-		return err
+	// Atomic: a reader never sees half an archive, and an interrupted
+	// export leaves any earlier file as it was.
+	if err := atomicfile.Write(path, write); err != nil {
+		return fmt.Errorf("export: %w", err)
 	}
 	a.log.Info("exported", "file", path, "url", *url, "since", *since)
-	return nil
-}
-
-// writeFileAtomic writes path through a temporary file in the same
-// directory, renamed over path only when write and the sync succeed: a
-// reader never sees half an archive, and an interrupted export leaves any
-// earlier file as it was.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("export %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()           // already failing; the write error is the one to report
-			os.Remove(tmp.Name()) // best effort: a leftover temp file is harmless
-		}
-	}()
-	if err := write(tmp); err != nil {
-		return fmt.Errorf("export %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("export %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("export %s: %w", path, err)
-	}
-	// CreateTemp makes the file 0600; an export is meant to be shared.
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("export %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("export %s: %w", path, err)
-	}
 	return nil
 }

@@ -249,7 +249,11 @@ func TestExtractCommand_Store(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "The ministry approved the reservoir") {
 		t.Errorf("exit %d, stderr %q:\n%s", code, errOut, out)
 	}
-	bad := filepath.Join(t.TempDir(), "missing", "dir", "redline.db")
+	// A missing directory is made (sqlite.Store.Open); a file where the
+	// directory should be cannot be.
+	notDir := filepath.Join(t.TempDir(), "data")
+	writeTestFile(t, notDir, "")
+	bad := filepath.Join(notDir, "redline.db")
 	if code, _, errOut := runCmd(t, context.Background(), "extract", "--store", bad, page); code != exitRuntime {
 		t.Errorf("unopenable store: exit %d, %q; want %d", code, errOut, exitRuntime)
 	}

@@ -155,6 +155,10 @@ func TestVerifyCommand(t *testing.T) {
 
 func TestVerifyCommand_Errors(t *testing.T) {
 	path := seedStore(t, storyA)
+	// A missing directory is made (sqlite.Store.Open); a file where the
+	// directory should be cannot be.
+	notDir := filepath.Join(t.TempDir(), "data")
+	writeTestFile(t, notDir, "")
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -162,7 +166,7 @@ func TestVerifyCommand_Errors(t *testing.T) {
 	}{
 		{[]string{"verify", "--store", path, "extra"}, exitUsage, "no arguments"},
 		{[]string{"verify", "--store", path, "--url", "https://news.example/none"}, exitRuntime, "https://news.example/none"},
-		{[]string{"verify", "--store", filepath.Join(t.TempDir(), "no", "such", "dir", "r.db")}, exitRuntime, "open store"},
+		{[]string{"verify", "--store", filepath.Join(notDir, "r.db")}, exitRuntime, "open store"},
 	} {
 		t.Run(strings.Join(tc.args[3:], " "), func(t *testing.T) {
 			code, _, errOut := runCmd(t, context.Background(), tc.args...)

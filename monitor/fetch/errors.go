@@ -20,8 +20,10 @@ var ErrUnsupportedEncoding = errors.New("unsupported Content-Encoding")
 var ErrHeadersTooLarge = errors.New("response headers exceed limit")
 
 // ErrDisallowedByRobots is returned, without fetching the URL, when the
-// site's robots.txt refuses it to our User-Agent, or when robots.txt could not
-// be read (RFC 9309: an unreachable robots.txt means disallow all).
+// site's robots.txt refuses it to our User-Agent, or when robots.txt answered
+// with a server error (RFC 9309 §2.3.1.4: disallow all). A host that gives no
+// answer at all (no such host, connection refused, timeout) is not refused
+// by its robots.txt: Get returns the transport's error, as for the page.
 var ErrDisallowedByRobots = errors.New("disallowed by robots.txt")
 
 // ErrRetryAfterTooLong is returned when a 429 or 503 asks us to wait longer

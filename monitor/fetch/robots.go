@@ -38,7 +38,10 @@ type robotsEntry struct {
 	abandoned   bool             // the fetch's ctx ended: nothing learnt, ask again
 	refused     error            // the Guard refused the address: nothing learnt about the site
 	group       *robotstxt.Group // our agent's rules; nil for none
-	unavailable error            // robots.txt could not be read: disallow all
+	unavailable error            // robots.txt answered with an error: disallow all
+	// unreachable is why robots.txt got no answer at all (DNS, refused,
+	// timeout): the page is not fetched either, and this is its error.
+	unreachable error
 	expires     time.Time
 }
 
@@ -64,6 +67,11 @@ func (c *Client) robotsAllow(ctx context.Context, u *url.URL, lim limits) (time.
 		return 0, err
 	}
 	switch {
+	case e.unreachable != nil:
+		// RFC 9309 §2.3.1.4 keeps the page unfetched, but robots.txt did
+		// not refuse anything: the host could not be reached, which is
+		// what the page's own fetch would have said.
+		return 0, e.unreachable
 	case e.unavailable != nil:
 		return 0, fmt.Errorf("%w: robots.txt could not be read, which RFC 9309 treats as disallow-all: %v", ErrDisallowedByRobots, e.unavailable)
 	case e.group == nil:
@@ -157,9 +165,14 @@ func (c *Client) loadRobots(ctx context.Context, site string, lim limits, e *rob
 	case errors.As(err, &se) && se.Status >= 400 && se.Status < 500 && se.Status != http.StatusTooManyRequests:
 		// §2.3.1.3: missing or forbidden robots.txt: no rules.
 		e.expires = now.Add(robotsTTL)
+	case resp == nil:
+		// §2.3.1.4: unreachable: disallow all. No HTTP answer came back,
+		// so the failure is the host's, not its robots.txt's.
+		e.unreachable = err
+		e.expires = now.Add(robotsErrorTTL)
 	default:
-		// §2.3.1.4: unreachable or a server error: disallow all. A 429 is
-		// the server asking us to back off, so it counts here too.
+		// §2.3.1.4: a server error: disallow all. A 429 is the server
+		// asking us to back off, so it counts here too.
 		e.unavailable = &Error{URL: ru, Attempts: attempts, Err: err}
 		e.expires = now.Add(robotsErrorTTL)
 	}

@@ -3,12 +3,15 @@ package fetch_test
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -160,16 +163,6 @@ func TestClient_Robots(t *testing.T) {
 			t.Errorf("after the error TTL, with robots.txt back: %v", err)
 		}
 	})
-	t.Run("unreachable disallows all", func(t *testing.T) {
-		srv := httptest.NewServer(http.NotFoundHandler())
-		base := srv.URL
-		guard = allowing(t, srv)
-		srv.Close()
-		c := fetch.New(fetch.Options{Guard: guard, HostRate: fetch.Unlimited, MaxRetries: -1})
-		if _, err := c.Get(t.Context(), fetch.Request{URL: base + "/story"}); !errors.Is(err, fetch.ErrDisallowedByRobots) {
-			t.Errorf("got %v, want ErrDisallowedByRobots", err)
-		}
-	})
 	t.Run("ignored when asked", func(t *testing.T) {
 		s, base := newSite(t, 200, rules)
 		c := fetch.New(fetch.Options{Guard: guard, HostRate: fetch.Unlimited})
@@ -248,5 +241,96 @@ func TestClient_RobotsCancelled(t *testing.T) {
 	}
 	if n := robotsHits.Load(); n != 2 {
 		t.Errorf("robots.txt fetched %d times, want 2", n)
+	}
+}
+
+// A host that does not resolve, or refuses connections, never answered
+// for its robots.txt: the page's fetch failed, and robots.txt is not to
+// blame. RFC 9309 §2.3.1.4 still keeps the page unfetched; the error says
+// why in the transport's words, once.
+func TestClient_RobotsUnreachableIsFetchError(t *testing.T) {
+	refused := httptest.NewServer(http.NotFoundHandler())
+	closedAt := addrOf(t, refused)
+	refused.Close() // nothing listens there now: connection refused
+	// hangUp closes the connection on a robots.txt request without a
+	// word, and counts requests for anything else.
+	var pages atomic.Int64
+	hangUp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/robots.txt" {
+			pages.Add(1)
+			return
+		}
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		conn.Close()
+	}))
+	t.Cleanup(hangUp.Close)
+	tests := []struct {
+		name  string
+		url   string
+		want  string // the error's cause, said once
+		check func(t *testing.T, err error)
+	}{
+		{
+			name: "no such host",
+			url:  "http://no-such-host.invalid/story",
+			want: "no such host",
+			check: func(t *testing.T, err error) {
+				var dns *net.DNSError
+				if !errors.As(err, &dns) || !dns.IsNotFound || dns.Name != "no-such-host.invalid" {
+					t.Errorf("got %v, want a *net.DNSError for no-such-host.invalid in the chain", err)
+				}
+			},
+		},
+		{
+			name: "connection refused",
+			url:  "http://" + closedAt.String() + "/story",
+			want: "connection refused",
+			check: func(t *testing.T, err error) {
+				if !errors.Is(err, syscall.ECONNREFUSED) {
+					t.Errorf("got %v, want ECONNREFUSED in the chain", err)
+				}
+			},
+		},
+		{
+			name: "connection closed before an answer",
+			url:  hangUp.URL + "/story",
+			want: "EOF",
+			check: func(t *testing.T, err error) {
+				// RFC 9309 §2.3.1.4: unreachable robots.txt, so the page
+				// is not fetched.
+				if n := pages.Load(); n != 0 {
+					t.Errorf("page fetched %d times, want 0", n)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// The resolver knows no names: .invalid fails at once, with no
+			// DNS server needed.
+			guard := fetch.NewGuard(fetch.GuardOptions{Allow: []netip.AddrPort{closedAt, addrOf(t, hangUp)}, Resolver: newResolver(nil)})
+			c := fetch.New(fetch.Options{Guard: guard, HostRate: fetch.Unlimited, MaxRetries: -1})
+			for i := range 2 { // the first asks, the second meets the cached answer
+				_, err := c.Get(t.Context(), fetch.Request{URL: tt.url})
+				if err == nil {
+					t.Fatalf("Get #%d: nil error", i+1)
+				}
+				msg := err.Error()
+				if errors.Is(err, fetch.ErrDisallowedByRobots) || strings.Contains(msg, "robots") {
+					t.Errorf("Get #%d: %q blames robots.txt, which never answered", i+1, msg)
+				}
+				if !strings.HasPrefix(msg, "fetch "+tt.url+": ") {
+					t.Errorf("Get #%d: %q, want it to start with the page's URL", i+1, msg)
+				}
+				if n := strings.Count(msg, tt.want); n != 1 {
+					t.Errorf("Get #%d: %q says %q %d times, want once", i+1, msg, tt.want, n)
+				}
+				tt.check(t, err)
+			}
+		})
 	}
 }

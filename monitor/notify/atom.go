@@ -9,12 +9,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/redline-news/redline/internal/atomicfile"
 	"github.com/redline-news/redline/report"
 )
 
@@ -39,7 +39,7 @@ func (a *atom) send(ctx context.Context, d Digest, _ string) error {
 	if err := a.update(d); err != nil {
 		// A file error will not mend within seconds; the next cycle
 		// retries it.
-		return permanent(fmt.Errorf("atom %s: %w", a.path, err))
+		return permanent(err)
 	}
 	return nil
 }
@@ -56,7 +56,7 @@ func (a *atom) update(d Digest) error {
 	for _, it := range d.Items {
 		e, err := report.AtomEntryOf(it, d.Generated)
 		if err != nil {
-			return err
+			return fmt.Errorf("entry for %s: %w", it.URL, err)
 		}
 		if i, ok := byID[e.ID]; ok {
 			feed.Entries[i] = e
@@ -92,7 +92,9 @@ func (a *atom) update(d Digest) error {
 	if err := feed.Encode(&b); err != nil {
 		return err
 	}
-	return writeAtomically(a.path, b.Bytes())
+	// Atomic, so a reader (a web server, a feed reader) sees the old feed
+	// or the new one, never half of one.
+	return atomicfile.WriteFile(a.path, b.Bytes())
 }
 
 // read returns the feed in the file, or an empty one if there is none. A
@@ -107,38 +109,7 @@ func (a *atom) read() (report.AtomFeed, error) {
 	}
 	var f report.AtomFeed
 	if err := xml.Unmarshal(data, &f); err != nil {
-		return report.AtomFeed{}, fmt.Errorf("existing file is not an Atom feed, not replacing it: %w", err)
+		return report.AtomFeed{}, fmt.Errorf("read %s: existing file is not an Atom feed, not replacing it: %w", a.path, err)
 	}
 	return f, nil
-}
-
-// writeAtomically replaces path with data through a temporary file in the
-// same directory and a rename, so a reader (a web server, a feed reader)
-// sees the old file or the new one, never half of one.
-func writeAtomically(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()           // Already failed; its error adds nothing.
-			os.Remove(f.Name()) // Best effort: a stray temp file is harmless.
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	// Sync before rename, or a crash can leave the new name on empty data.
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	// CreateTemp makes the file 0600; a feed is meant to be served.
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

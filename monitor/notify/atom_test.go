@@ -167,3 +167,24 @@ func TestAtom_RefusesToReplaceOtherFile(t *testing.T) {
 		t.Errorf("delivery = %+v, want pending with a reason naming the file", ds)
 	}
 }
+
+// A config names the feed file, not its directory: the first delivery
+// into reports/feeds/ must make the directories, not wait for a user to.
+func TestAtom_FirstDeliveryCreatesDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "reports", "feeds", "changes.atom")
+	st := openStore(t)
+	d := atomDispatcher(t, path, 0, st)
+	if err := d.Send(t.Context(), at(1, 1)); err != nil {
+		t.Fatal(err)
+	}
+	ds := deliveries(t, st)
+	if len(ds) != 1 {
+		t.Fatalf("%d deliveries, want 1", len(ds))
+	}
+	if ds[0].Status != snapshots.DeliverySent {
+		t.Fatalf("delivery %s (%s), want sent on the first try", ds[0].Status, ds[0].Error)
+	}
+	if f := readFeed(t, path); len(f.Entries) != 1 {
+		t.Errorf("feed has %d entries, want 1", len(f.Entries))
+	}
+}

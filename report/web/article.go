@@ -211,5 +211,5 @@ func (s *server) pathVersion(r *http.Request) (snapshots.Version, error) {
 	if err != nil {
 		return snapshots.Version{}, notFound("no version %q", r.PathValue("n"))
 	}
-	return s.st.Version(r.Context(), id, n)
+	return s.version(r.Context(), id, n)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -42,7 +43,7 @@ type countView struct {
 
 type changeView struct {
 	Kind          string // the main kind, for the class kind-…
-	Labels        string // "quote changed · figure changed"
+	Labels        string // "quote_changed · number_changed"
 	Severity      string
 	SeverityClass string
 	Location      string
@@ -88,13 +89,13 @@ func parseDiffParams(id string, v url.Values) (diffParams, error) {
 // reused; any other pair is compared now, which diffing does without a
 // clock, so the result is the same as if it had been stored.
 func (s *server) changeSet(ctx context.Context, p diffParams) (*diffing.ChangeSet, snapshots.Version, snapshots.Version, error) {
-	from, err := s.st.Version(ctx, p.id, p.from)
+	from, err := s.version(ctx, p.id, p.from)
 	if err != nil {
-		return nil, from, from, fmt.Errorf("version %d: %w", p.from, err)
+		return nil, from, from, err
 	}
-	to, err := s.st.Version(ctx, p.id, p.to)
+	to, err := s.version(ctx, p.id, p.to)
 	if err != nil {
-		return nil, from, to, fmt.Errorf("version %d: %w", p.to, err)
+		return nil, from, to, err
 	}
 	if p.to == p.from+1 {
 		if cs := storedChanges(to); cs != nil {
@@ -102,6 +103,29 @@ func (s *server) changeSet(ctx context.Context, p diffParams) (*diffing.ChangeSe
 		}
 	}
 	return diffing.Compare(document(from), document(to)), from, to, nil
+}
+
+// version returns version n of article id. A missing one is a 404 that
+// says which article it is and which versions it has, as the CLI does,
+// not a bare "not found".
+func (s *server) version(ctx context.Context, id int64, n int) (snapshots.Version, error) {
+	v, err := s.st.Version(ctx, id, n)
+	if !errors.Is(err, snapshots.ErrNotFound) {
+		return v, err
+	}
+	sum, serr := s.summary(ctx, id)
+	if serr != nil {
+		return v, serr // "no article ID", or the store's error
+	}
+	has := "none yet"
+	switch sum.Versions {
+	case 0:
+	case 1:
+		has = "version 1"
+	default:
+		has = fmt.Sprintf("versions 1–%d", sum.Versions)
+	}
+	return v, notFound("%s has no version %d (it has %s)", report.Clean(sum.Article.URL), n, has)
 }
 
 // document turns a stored version into what diffing compares, as the

@@ -73,7 +73,7 @@ func TestReading(t *testing.T) {
 	doc = page(t, h, fmt.Sprintf("/articles/%d/diff?from=1&to=2", a.ID))
 	change := doc.Find("#diff-inline li.change.kind-dek_changed")
 	if loc, kinds := change.Find(".location").Text(), change.Find(".kinds").Text(); loc != "dek (summary under the headline)" ||
-		kinds != "summary under the headline changed" || change.Find(".text del").Text() != "Three" {
+		kinds != "dek_changed" || change.Find(".text del").Text() != "Three" {
 		t.Errorf("dek change: location %q, kinds %q, deleted %q", loc, kinds, change.Find(".text del").Text())
 	}
 

@@ -126,22 +126,11 @@ func notFoundOrBad(what, s string) error {
 	return badRequest("%s: %q is not a positive whole number", what, s)
 }
 
-// kindLabel is how pages name a kind: "quote changed", "figure changed".
-func kindLabel(k string) string {
-	switch diffing.Kind(k) {
-	case diffing.NumberChanged:
-		return "figure changed"
-	case diffing.QuoteVerbChanged:
-		return "quote verb changed"
-	case diffing.EntityChanged:
-		return "name changed"
-	case diffing.DekChanged:
-		return "summary under the headline changed"
-	}
-	return strings.ReplaceAll(report.Clean(k), "_", " ")
-}
+// kindLabel is report.KindLabel of a stored kind, so a page names a kind
+// as every report and the JSON do.
+func kindLabel(k string) string { return report.KindLabel(diffing.Kind(k)) }
 
-// kindSummary is "quote changed · figure changed ×2" for a change set, or
+// kindSummary is "quote_changed · number_changed ×2" for a change set, or
 // the labels of kinds when the change set does not parse.
 func kindSummary(cs *diffing.ChangeSet, kinds []string) string {
 	var parts []string

@@ -231,8 +231,8 @@ func TestList(t *testing.T) {
 	if got := row.Find("a.url").AttrOr("href", ""); got != f.main.URL {
 		t.Errorf("main row links %q, want %q", got, f.main.URL)
 	}
-	if got := row.Find(".kinds").Text(); !strings.Contains(got, "quote changed") {
-		t.Errorf("main row kinds %q, want quote changed", got)
+	if got := row.Find(".kinds").Text(); !strings.Contains(got, "quote_changed") {
+		t.Errorf("main row kinds %q, want quote_changed", got)
 	}
 	if got := row.Find(".severity").Text(); got != "high" {
 		t.Errorf("main row severity %q, want high", got)
@@ -314,8 +314,8 @@ func TestTimeline(t *testing.T) {
 		t.Fatalf("timeline: %d versions, want 2", versions.Length())
 	}
 	v2 := doc.Find("#v2")
-	if got := v2.Find(".summary").Text(); !strings.Contains(got, "quote changed") {
-		t.Errorf("v2 summary %q, want it to say quote changed", got)
+	if got := v2.Find(".summary").Text(); !strings.Contains(got, "quote_changed") {
+		t.Errorf("v2 summary %q, want it to say quote_changed", got)
 	}
 	want := fmt.Sprintf("/articles/%d/diff?from=1&to=2", f.main.ID)
 	if got := v2.Find("a.diff-link").AttrOr("href", ""); got != want {
@@ -572,7 +572,7 @@ func TestFeed(t *testing.T) {
 	}
 	e := feed.Entries[0]
 	if !strings.HasSuffix(e.Link.Href, fmt.Sprintf("/articles/%d/diff?from=1&to=2", f.main.ID)) ||
-		!strings.HasPrefix(e.Title, "[high]") || !strings.Contains(e.Summary, "quote changed") {
+		!strings.HasPrefix(e.Title, "[high]") || !strings.Contains(e.Summary, "quote_changed") {
 		t.Errorf("feed entry %+v", e)
 	}
 	if _, err := time.Parse(time.RFC3339, e.Updated); err != nil {

@@ -79,6 +79,10 @@ func (s *Store) open(ctx context.Context, readOnly bool) error {
 	name := dsn(s.path)
 	if readOnly {
 		name = readOnlyDSN(s.path)
+	} else if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+		// SQLite creates the file but not its directory; a config's store:
+		// data/redline.db must work on a fresh clone.
+		return fmt.Errorf("open %s: %w", s.path, err)
 	}
 	c, err := modernc.NewConnector(name)
 	if err != nil {

@@ -248,6 +248,30 @@ func TestStore_PathNeedsEscaping(t *testing.T) {
 	}
 }
 
+// A store path in the config names the file; its directory (data/, a
+// fresh volume) may not exist yet.
+func TestStore_OpenCreatesDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data", "redline", "redline.db")
+	s := open(t, path)
+	addArticle(t, s, "https://news.example/a")
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("database file: %v", err)
+	}
+}
+
+// A directory that cannot be made is an error naming the store.
+func TestStore_OpenDirectoryError(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "data")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(file, "redline.db")
+	err := sqlite.New(path, nil).Open(t.Context())
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("Open(%s) = %v, want an error naming it and saying data is not a directory", path, err)
+	}
+}
+
 func TestStore_NotOpen(t *testing.T) {
 	s := sqlite.New(filepath.Join(t.TempDir(), "redline.db"), nil)
 	if _, err := s.Latest(t.Context(), 1); err == nil {
