@@ -14,7 +14,7 @@ import (
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/fetch"
-	"github.com/redline-news/redline/monitor/notify"
+	"github.com/redline-news/redline/notify"
 	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/snapshots"
 )

@@ -16,7 +16,7 @@ import (
 
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/fetch"
-	"github.com/redline-news/redline/monitor/notify"
+	"github.com/redline-news/redline/notify"
 	"github.com/redline-news/redline/report"
 )
 

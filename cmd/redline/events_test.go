@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/monitor"
-	"github.com/redline-news/redline/monitor/notify"
+	"github.com/redline-news/redline/notify"
 	"github.com/redline-news/redline/snapshots"
 )
 

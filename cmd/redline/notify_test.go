@@ -15,7 +15,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/redline-news/redline/monitor/notify"
+	"github.com/redline-news/redline/notify"
 )
 
 // TestCheckNotifies: a cycle's changes go to the configured webhook as one

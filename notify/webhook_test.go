@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/diffing"
-	"github.com/redline-news/redline/monitor/notify"
+	"github.com/redline-news/redline/notify"
 )
 
 // request is what a test server saw.

@@ -18,7 +18,7 @@ import (
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/monitor/fetch"
-	"github.com/redline-news/redline/monitor/notify"
+	"github.com/redline-news/redline/notify"
 	"github.com/redline-news/redline/report"
 )
 

@@ -16,7 +16,7 @@ import (
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/monitor/fetch"
-	"github.com/redline-news/redline/monitor/notify"
+	"github.com/redline-news/redline/notify"
 )
 
 // tripwire is the innermost dialer: it fails the test on any address

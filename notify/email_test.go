@@ -24,7 +24,7 @@ import (
 	smtp "github.com/emersion/go-smtp"
 
 	"github.com/redline-news/redline/diffing"
-	"github.com/redline-news/redline/monitor/notify"
+	"github.com/redline-news/redline/notify"
 )
 
 // received is one message the test SMTP server accepted.

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/redline-news/redline/diffing"
-	"github.com/redline-news/redline/monitor/notify"
+	"github.com/redline-news/redline/notify"
 )
 
 type slackMsg struct {

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/diffing"
-	"github.com/redline-news/redline/monitor/notify"
+	"github.com/redline-news/redline/notify"
 	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/snapshots"
 )
