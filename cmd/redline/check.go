@@ -1,13 +1,13 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/redline-news/redline/internal/atomicfile"
@@ -306,11 +306,24 @@ func failureReason(r monitor.Result) string {
 // eventLine says what happened to one article whose check failed:
 // "source a: URL: gone: 410".
 func eventLine(r monitor.Result) string {
+	return sanitize.Line(fmt.Sprintf("source %s: %s: %s", r.Source, r.URL, reasonOf(r)))
+}
+
+// reasonOf is why r failed, without the source and URL the error names
+// again ("source wire: fetch URL: …") where the line or the report's
+// entry already says them: each said once per place.
+func reasonOf(r monitor.Result) string {
 	reason := r.Reason
 	if reason == "" && r.Err != nil {
 		reason = r.Err.Error()
 	}
-	return sanitize.Line(fmt.Sprintf("source %s: %s: %s", r.Source, r.URL, reason))
+	reason = strings.TrimPrefix(reason, "source "+r.Source+": ")
+	for _, verb := range []string{"fetch ", "extract ", ""} {
+		if rest, ok := strings.CutPrefix(reason, verb+r.URL+": "); ok && rest != "" {
+			return rest
+		}
+	}
+	return reason
 }
 
 // flapLine says, once, that an article flips between two texts.
@@ -385,7 +398,7 @@ func eventOf(r monitor.Result) (report.Event, bool) {
 		URL:    r.URL,
 		Source: r.Source,
 		Event:  string(r.Event),
-		Reason: cmp.Or(r.Reason, r.Err.Error()),
+		Reason: reasonOf(r),
 		At:     r.Check.At,
 	}, true
 }

@@ -162,3 +162,20 @@ func TestReportOf_Events(t *testing.T) {
 		t.Errorf("event without a reason: %+v", e)
 	}
 }
+
+// TestEventLine_SaysEachThingOnce checks that a failed source or check is
+// reported with its source and URL once, not again inside the error the
+// fetch wrapped (issue 18 point 4: "said once per place").
+func TestEventLine_SaysEachThingOnce(t *testing.T) {
+	feed := "https://news.example.com/world/rss.xml"
+	r := monitor.Result{Source: "ledger-feed", URL: feed,
+		Err: errors.New("source ledger-feed: fetch " + feed + ": lookup news.example.com: no such host")}
+	want := "source ledger-feed: " + feed + ": lookup news.example.com: no such host"
+	if got := eventLine(r); got != want {
+		t.Errorf("eventLine = %q\nwant        %q", got, want)
+	}
+	ev, ok := eventOf(r)
+	if !ok || ev.Reason != "lookup news.example.com: no such host" {
+		t.Errorf("event reason %q, want the lookup failure alone", ev.Reason)
+	}
+}
