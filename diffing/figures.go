@@ -861,13 +861,15 @@ func matchNumber(ts []ftok, i int) (end, next int) {
 // of the figure and the index of the token after it.
 type numberMatcher func(ts []ftok, i int) (end, next int, ok bool)
 
-// numberMatchers are the figure forms matchNumber tries, in order. Most
-// need a token that opens with a digit or one that does not, so
-// matchNumber picks, by the token's first byte, one of three lists that
-// keep that order and leave out only matchers that cannot match there:
-// digitMatchers for a token opening with a digit; wordMatchers for
-// another word (not an apostrophe, which opens "’90s"); otherMatchers
-// for the rest. TestMatchNumber_Dispatch holds them to numberMatchers.
+// numberMatchers are the figure forms matchNumber tries, in order. Seven
+// calls at every token of every version cost too much (matchNumber is
+// hot), and most forms need a token that opens with a digit or one that
+// does not, so matchNumber picks by the token's first byte one of three
+// lists that keep this order and leave out only matchers that cannot
+// match there: digitMatchers for a token opening with a digit;
+// wordMatchers for another word (not an apostrophe, which opens "’90s");
+// otherMatchers for the rest. TestMatchNumber_Dispatch holds them to
+// numberMatchers.
 var (
 	numberMatchers = [...]numberMatcher{
 		matchMonthFirst, // "March 3rd", "Jan. 5, 2024", "March 2021"; a word
