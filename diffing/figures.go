@@ -838,118 +838,207 @@ func matchTime(ts []ftok, i int) (end, next int, date bool) {
 	return 0, i, false
 }
 
-// matchNumber matches the figures that hold a number or open with a month.
+// matchNumber matches the figures that hold a number or open with a month:
+// the first of numberMatchers that matches at ts[i] wins. It tries only
+// those that can match there (see numberMatchers).
 func matchNumber(ts []ftok, i int) (end, next int) {
+	ms := otherMatchers[:]
+	switch t := ts[i]; {
+	case t.text != "" && '0' <= t.text[0] && t.text[0] <= '9':
+		ms = digitMatchers[:]
+	case t.word && t.text != "'" && t.text != "’":
+		ms = wordMatchers[:]
+	}
+	for _, m := range ms {
+		if end, next, ok := m(ts, i); ok {
+			return end, next
+		}
+	}
+	return 0, i
+}
+
+// numberMatcher matches one figure form at ts[i]: it returns the byte end
+// of the figure and the index of the token after it.
+type numberMatcher func(ts []ftok, i int) (end, next int, ok bool)
+
+// numberMatchers are the figure forms matchNumber tries, in order. Seven
+// calls at every token of every version cost too much (matchNumber is
+// hot), and most forms need a token that opens with a digit or one that
+// does not, so matchNumber picks by the token's first byte one of three
+// lists that keep this order and leave out only matchers that cannot
+// match there: digitMatchers for a token opening with a digit;
+// wordMatchers for another word (not an apostrophe, which opens "’90s");
+// otherMatchers for the rest. TestMatchNumber_Dispatch holds them to
+// numberMatchers.
+var (
+	numberMatchers = [...]numberMatcher{
+		matchMonthFirst, // "March 3rd", "Jan. 5, 2024", "March 2021"; a word
+		matchDayMonth,   // "12 March 2023"; a digit first
+		matchSlashDate,  // "3/3/2020", "14/10/2021"; a digit first
+		matchCurrency,   // "$4.2 billion", "€50m"; not a word
+		matchDecade,     // "1990s" (a digit first), "’90s" (an apostrophe)
+		matchDigits,     // "7", "21st", "3.5 million", "40%"; a digit first
+		matchWords,      // "three hundred", "twenty-five", "a dozen"; a word
+	}
+	digitMatchers = [...]numberMatcher{matchDayMonth, matchSlashDate, matchDecade, matchDigits}
+	wordMatchers  = [...]numberMatcher{matchMonthFirst, matchWords}
+	otherMatchers = [...]numberMatcher{matchMonthFirst, matchCurrency, matchDecade, matchWords}
+)
+
+// matchMonthFirst matches a date that opens with the month: "March 3rd",
+// "Jan. 5, 2024", "March 2021".
+func matchMonthFirst(ts []ftok, i int) (end, next int, ok bool) {
+	j, ok := monthAt(ts, i)
+	if !ok || j >= len(ts) || !ts[j].spaced {
+		return 0, i, false
+	}
+	if _, dok := dayNumber(ts[j].text); dok {
+		end, next = ts[j].end, j+1
+		if y := yearAfter(ts, next, true); y > 0 {
+			end, next = ts[y].end, y+1
+		}
+		return end, next, true
+	}
+	if isYear(ts[j].text) {
+		return ts[j].end, j + 1, true
+	}
+	return 0, i, false
+}
+
+// matchDayMonth matches a date that opens with the day: "12 March",
+// "12 March 2023".
+func matchDayMonth(ts []ftok, i int) (end, next int, ok bool) {
+	d, ok := dayNumber(ts[i].text)
+	if !ok || d > 31 || i+1 >= len(ts) || !ts[i+1].spaced {
+		return 0, i, false
+	}
+	j, ok := monthAt(ts, i+1)
+	if !ok {
+		return 0, i, false
+	}
+	end, next = ts[j-1].end, j
+	if j < len(ts) && ts[j].spaced && isYear(ts[j].text) {
+		end, next = ts[j].end, j+1
+	}
+	return end, next, true
+}
+
+// matchSlashDate matches a date in figures: "3/3/2020", "14/10/2021".
+func matchSlashDate(ts []ftok, i int) (end, next int, ok bool) {
 	t := ts[i]
-	// Dates that open with the month: "March 3rd", "Jan. 5, 2024", "March 2021".
-	if j, ok := monthAt(ts, i); ok && j < len(ts) && ts[j].spaced {
-		if _, dok := dayNumber(ts[j].text); dok {
-			end, next = ts[j].end, j+1
-			if y := yearAfter(ts, next, true); y > 0 {
-				end, next = ts[y].end, y+1
-			}
-			return end, next
-		}
-		if isYear(ts[j].text) {
-			return ts[j].end, j + 1
-		}
-	}
-	// "12 March 2023"
-	if d, ok := dayNumber(t.text); ok && d <= 31 && i+1 < len(ts) && ts[i+1].spaced {
-		if j, ok := monthAt(ts, i+1); ok {
-			end, next = ts[j-1].end, j
-			if j < len(ts) && ts[j].spaced && isYear(ts[j].text) {
-				end, next = ts[j].end, j+1
-			}
-			return end, next
-		}
-	}
-	// Dates in figures: "3/3/2020", "14/10/2021".
 	if d, ok := dayNumber(t.text); ok && allDigits(t.text) && d >= 1 && i+4 < len(ts) && ts[i+1].text == "/" &&
 		!ts[i+1].spaced && !ts[i+2].spaced && len(ts[i+2].text) <= 2 && allDigits(ts[i+2].text) &&
 		ts[i+3].text == "/" && !ts[i+3].spaced && !ts[i+4].spaced && isYear(ts[i+4].text) {
-		return ts[i+4].end, i + 5
+		return ts[i+4].end, i + 5, true
 	}
-	// Currency amounts: "$4.2 billion", "€50m".
-	if !t.word && strings.Contains(currencyRune, t.text) && i+1 < len(ts) && ts[i+1].word {
-		if n := numberPrefix(ts[i+1].text); n > 0 {
-			end, next = ts[i+1].start+n, i+2
-			rest := ts[i+1].text[n:]
-			if rest != "" {
-				if !scaleWords.hasLower(rest) {
-					return end, next
-				}
-				return ts[i+1].end, i + 2
-			}
-			if next < len(ts) && ts[next].word && scaleWords.hasLower(ts[next].text) && ts[next].spaced {
-				end, next = ts[next].end, next+1
-			}
-			return end, next
+	return 0, i, false
+}
+
+// matchCurrency matches an amount of money: "$4.2 billion", "€50m".
+func matchCurrency(ts []ftok, i int) (end, next int, ok bool) {
+	t := ts[i]
+	if t.word || !strings.Contains(currencyRune, t.text) || i+1 >= len(ts) || !ts[i+1].word {
+		return 0, i, false
+	}
+	n := numberPrefix(ts[i+1].text)
+	if n == 0 {
+		return 0, i, false
+	}
+	end, next = ts[i+1].start+n, i+2
+	if rest := ts[i+1].text[n:]; rest != "" {
+		if !scaleWords.hasLower(rest) {
+			return end, next, true
 		}
+		return ts[i+1].end, i + 2, true
 	}
-	// Decades: "1990s", "’90s".
+	if next < len(ts) && ts[next].word && scaleWords.hasLower(ts[next].text) && ts[next].spaced {
+		end, next = ts[next].end, next+1
+	}
+	return end, next, true
+}
+
+// matchDecade matches a decade: "1990s", "’90s".
+func matchDecade(ts []ftok, i int) (end, next int, ok bool) {
+	t := ts[i]
 	if t.word && len(t.text) == 5 && t.text[4] == 's' && t.text[3] == '0' && allDigits(t.text[:4]) {
-		return t.end, i + 1
+		return t.end, i + 1, true
 	}
 	if (t.text == "'" || t.text == "’") && i+1 < len(ts) && !ts[i+1].spaced {
 		if w := ts[i+1].text; len(w) == 3 && w[2] == 's' && w[1] == '0' && allDigits(w[:2]) {
-			return ts[i+1].end, i + 2
+			return ts[i+1].end, i + 2, true
 		}
 	}
-	// Numbers in digits, with an ordinal suffix, a scale and a unit.
-	if t.word {
-		if n := numberPrefix(t.text); n > 0 {
-			end, next = t.start+n, i+1
-			rest := strings.ToLower(t.text[n:])
-			switch {
-			case rest == "" && next < len(ts) && ts[next].word && ts[next].spaced && ordSuffixes.has(ts[next].text) &&
-				ts[next].text == ordinalSuffix(t.text[:n]):
-				end, next = ts[next].end, next+1 // "21 st": a slipped space, the ordinal still
-			case rest == "":
-			case ordSuffixes.has(rest) || scaleWords.has(rest):
-				end = t.end
-			case rest == "am" || rest == "pm":
-				return t.end, next // "5pm"
-			default:
-				return end, next // "5kg": the number alone
-			}
-			if next == i+1 && (rest == "" || ordSuffixes.has(rest)) {
-				if next < len(ts) && ts[next].word && ts[next].spaced && scaleWords.hasLower(ts[next].text) {
-					end, next = ts[next].end, next+1
-				}
-			}
-			return unitAfter(ts, end, next)
-		}
+	return 0, i, false
+}
+
+// matchDigits matches a number in digits, with an ordinal suffix, a scale
+// and a unit: "7", "21st", "3.5 million", "40%"; of "5kg", the number.
+func matchDigits(ts []ftok, i int) (end, next int, ok bool) {
+	t := ts[i]
+	if !t.word {
+		return 0, i, false
 	}
-	// Numbers in words: "three hundred", "twenty-five", "a dozen".
-	if t.word {
-		lw := strings.ToLower(t.text)
-		j := i
-		if lw == "a" && i+1 < len(ts) && ts[i+1].spaced && (fractionAfterA.hasLower(ts[i+1].text) ||
-			len(ts[i+1].text) > 1 && scaleWords.hasLower(ts[i+1].text) || lowerEq(ts[i+1].text, "hundred")) {
-			// "a third", "a million", "a hundred".
-			j = i + 1
-		} else if !isNumberWord(lw) {
-			if ordinalWordSet.has(lw) {
-				return t.end, i + 1
-			}
-			// "two-sentence", "first-ever": the number word alone.
-			if p, _, ok := strings.Cut(lw, "-"); ok && (numberWordSet.has(p) || ordinalWordSet.has(p)) {
-				return t.start + len(p), i + 1
-			}
-			return 0, i
-		}
-		end, next = ts[j].end, j+1
-		for next < len(ts) && ts[next].word && ts[next].spaced && isNumberWord(strings.ToLower(ts[next].text)) {
+	n := numberPrefix(t.text)
+	if n == 0 {
+		return 0, i, false
+	}
+	end, next = t.start+n, i+1
+	rest := strings.ToLower(t.text[n:])
+	switch {
+	case rest == "" && next < len(ts) && ts[next].word && ts[next].spaced && ordSuffixes.has(ts[next].text) &&
+		ts[next].text == ordinalSuffix(t.text[:n]):
+		end, next = ts[next].end, next+1 // "21 st": a slipped space, the ordinal still
+	case rest == "":
+	case ordSuffixes.has(rest) || scaleWords.has(rest):
+		end = t.end
+	case rest == "am" || rest == "pm":
+		return t.end, next, true // "5pm"
+	default:
+		return end, next, true // "5kg": the number alone
+	}
+	if next == i+1 && (rest == "" || ordSuffixes.has(rest)) {
+		if next < len(ts) && ts[next].word && ts[next].spaced && scaleWords.hasLower(ts[next].text) {
 			end, next = ts[next].end, next+1
 		}
-		if next < len(ts) && ts[next].word && ts[next].spaced && scaleWords.hasLower(ts[next].text) &&
-			len(ts[next].text) > 1 {
-			end, next = ts[next].end, next+1
-		}
-		return unitAfter(ts, end, next)
 	}
-	return 0, i
+	end, next = unitAfter(ts, end, next)
+	return end, next, true
+}
+
+// matchWords matches a number in words: "three hundred", "twenty-five",
+// "a dozen", "a third"; an ordinal ("first"); and of "two-sentence" or
+// "first-ever", the number word.
+func matchWords(ts []ftok, i int) (end, next int, ok bool) {
+	t := ts[i]
+	if !t.word {
+		return 0, i, false
+	}
+	lw := strings.ToLower(t.text)
+	j := i
+	if lw == "a" && i+1 < len(ts) && ts[i+1].spaced && (fractionAfterA.hasLower(ts[i+1].text) ||
+		len(ts[i+1].text) > 1 && scaleWords.hasLower(ts[i+1].text) || lowerEq(ts[i+1].text, "hundred")) {
+		// "a third", "a million", "a hundred".
+		j = i + 1
+	} else if !isNumberWord(lw) {
+		if ordinalWordSet.has(lw) {
+			return t.end, i + 1, true
+		}
+		// "two-sentence", "first-ever": the number word alone.
+		if p, _, ok := strings.Cut(lw, "-"); ok && (numberWordSet.has(p) || ordinalWordSet.has(p)) {
+			return t.start + len(p), i + 1, true
+		}
+		return 0, i, false
+	}
+	end, next = ts[j].end, j+1
+	for next < len(ts) && ts[next].word && ts[next].spaced && isNumberWord(strings.ToLower(ts[next].text)) {
+		end, next = ts[next].end, next+1
+	}
+	if next < len(ts) && ts[next].word && ts[next].spaced && scaleWords.hasLower(ts[next].text) &&
+		len(ts[next].text) > 1 {
+		end, next = ts[next].end, next+1
+	}
+	end, next = unitAfter(ts, end, next)
+	return end, next, true
 }
 
 // unitAfter extends a number with "%", "percent", "per cent" or

@@ -1,7 +1,13 @@
 package diffing
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -360,5 +366,65 @@ func TestRetold(t *testing.T) {
 	}
 	if got := nextWords(", creating places"); got != "" {
 		t.Errorf("nextWords after a comma = %q, want none", got)
+	}
+}
+
+// TestMatchNumber_Dispatch: matchNumber tries, by the token's first byte,
+// one of three short lists of matchers; each must keep numberMatchers'
+// order, and on every token of the test data (and a figure of every form)
+// matchNumber must answer as trying all of numberMatchers in order does.
+// Every matcher must match somewhere, so none is left untested.
+func TestMatchNumber_Dispatch(t *testing.T) {
+	name := func(m numberMatcher) string { return runtime.FuncForPC(reflect.ValueOf(m).Pointer()).Name() }
+	var order []string
+	for _, m := range numberMatchers {
+		order = append(order, name(m))
+	}
+	for _, list := range [][]numberMatcher{digitMatchers[:], wordMatchers[:], otherMatchers[:]} {
+		k := 0
+		for _, m := range list {
+			for k < len(order) && order[k] != name(m) {
+				k++
+			}
+			if k == len(order) {
+				t.Fatalf("%s is out of numberMatchers' order", name(m))
+			}
+		}
+	}
+	texts := []string{"March 3rd", "Jan. 5, 2024", "March 2021", "12 March 2023", "3/3/2020", "$4.2 billion", "€50m",
+		"the 1990s", "the ’90s", "the '80s", "21st", "3.5 million", "40 per cent", "5kg", "5pm", "a dozen", "three hundred",
+		"twenty-five", "first", "two-sentence", "mid-February 2020", "$ 5", "£", "’tis", "'", "May"}
+	err := filepath.WalkDir("testdata", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		texts = append(texts, strings.Split(string(b), "\n")...)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	matched := map[string]int{}
+	for _, s := range texts {
+		ts := figureTokens(s)
+		for i := range ts {
+			wantEnd, wantNext, by := 0, i, ""
+			for _, m := range numberMatchers {
+				if e, n, ok := m(ts, i); ok {
+					wantEnd, wantNext, by = e, n, name(m)
+					break
+				}
+			}
+			if end, next := matchNumber(ts, i); end != wantEnd || next != wantNext {
+				t.Fatalf("matchNumber(%q) at %q = %d, %d; numberMatchers in order: %d, %d (%s)", s, ts[i].text, end, next, wantEnd, wantNext, by)
+			}
+			matched[by]++
+		}
+	}
+	for _, n := range order {
+		if matched[n] == 0 {
+			t.Errorf("%s matched no token of the test data", n)
+		}
 	}
 }
