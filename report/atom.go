@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/internal/sanitize"
+	"github.com/redline-news/redline/report/internal/layout"
 )
 
 // Atom is the Atom 1.0 feed format: one entry per article change, and one
@@ -91,8 +92,8 @@ func AtomEntryOf(it Item, generated time.Time) (AtomEntry, error) {
 	if it.Reread {
 		summary = RereadSentence
 	} else if it.Changes != nil {
-		for _, kc := range kindCounts(it.Changes) {
-			kinds = append(kinds, string(kc.kind))
+		for _, kc := range layout.KindCounts(it.Changes) {
+			kinds = append(kinds, string(kc.Kind))
 		}
 	}
 	e := AtomEntry{

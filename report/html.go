@@ -5,13 +5,13 @@ import (
 	_ "embed"
 	"fmt"
 	"html/template"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/internal/sanitize"
+	"github.com/redline-news/redline/report/internal/layout"
 )
 
 // htmlSource is the HTML format's page. It is one self-contained document
@@ -128,7 +128,7 @@ func renderHTML(b *bytes.Buffer, r Report) error {
 		page.Events = htmlEvents{Heading: eventsHeading(r), Omitted: omittedEventsNote(r.OmittedEvents)}
 		for _, e := range sortedEvents(r.Events) {
 			he := htmlEvent{Reason: eventReason(e), Title: strings.TrimSpace(sanitize.Line(e.Title)),
-				URL: sanitize.Line(e.URL), Href: htmlHref(e.URL), Source: sanitize.Line(e.Source)}
+				URL: sanitize.Line(e.URL), Href: layout.Href(e.URL), Source: sanitize.Line(e.Source)}
 			if !e.At.IsZero() {
 				he.At, he.AtISO = timeText(e.At), timeISO(e.At)
 			}
@@ -141,7 +141,7 @@ func renderHTML(b *bytes.Buffer, r Report) error {
 		if strings.TrimSpace(title) == "" {
 			title = "(untitled)"
 		}
-		ha := htmlArticle{Title: title, URL: sanitize.Line(a.url), Href: htmlHref(a.url), Source: sanitize.Line(a.source())}
+		ha := htmlArticle{Title: title, URL: sanitize.Line(a.url), Href: layout.Href(a.url), Source: sanitize.Line(a.source())}
 		for _, it := range a.items {
 			ha.Items = append(ha.Items, htmlItemOf(it))
 		}
@@ -173,40 +173,28 @@ func htmlItemOf(it Item) htmlItem {
 	for _, n := range summaryNotes(cs) {
 		hi.Notes = append(hi.Notes, sanitize.Line(n))
 	}
-	for _, kc := range kindCounts(cs) {
-		hi.Kinds = append(hi.Kinds, htmlKind{KindLabel(kc.kind), kc.n})
+	for _, kc := range layout.KindCounts(cs) {
+		hi.Kinds = append(hi.Kinds, htmlKind{layout.KindLabel(kc.Kind), kc.N})
 	}
 	for _, c := range cs.Changes {
 		hc := htmlChange{
 			Severity:      c.Severity.String(),
 			SeverityClass: severityClass(c.Severity),
-			Location:      htmlLocation(c, it),
+			Location:      layout.SentenceLocation(c, it.FromVersion),
 		}
-		for _, k := range kindsOf(c) {
-			hc.Kinds = append(hc.Kinds, KindLabel(k))
+		for _, k := range layout.Kinds(c) {
+			hc.Kinds = append(hc.Kinds, layout.KindLabel(k))
 		}
-		for _, f := range changeFieldsWith(c, fullDiff) {
+		for _, f := range changeFieldsWith(c, layout.FullDiff) {
 			hf := htmlField{Label: f.label, Diff: f.label == "text"}
 			for _, s := range f.value {
-				hf.Spans = append(hf.Spans, htmlSpan{htmlSpanKind(s.kind), s.text})
+				hf.Spans = append(hf.Spans, htmlSpan{s.Kind.Class(), s.Text})
 			}
 			hc.Fields = append(hc.Fields, hf)
 		}
 		hi.Changes = append(hi.Changes, hc)
 	}
 	return hi
-}
-
-func htmlSpanKind(k spanKind) string {
-	switch k {
-	case spanDelete:
-		return "del"
-	case spanInsert:
-		return "ins"
-	case spanElided:
-		return "gap"
-	}
-	return ""
 }
 
 // severityClass is the CSS class for a severity, or "" for one diffing
@@ -216,28 +204,6 @@ func severityClass(s diffing.Severity) string {
 		return ""
 	}
 	return "sev-" + s.String()
-}
-
-// htmlLocation is location, except that a move also says which sentence
-// it came from: "¶7, sentence 1, moved from ¶3, sentence 2".
-func htmlLocation(c diffing.Change, it Item) string {
-	if f := c.From; f != nil && (c.Kind == diffing.SentenceMoved || c.Has(diffing.SentenceMoved)) {
-		return fmt.Sprintf("%s, moved from %s", place(c.Paragraph, c.Sentence), place(f.Paragraph, f.Sentence))
-	}
-	return location(c, it)
-}
-
-// htmlHref returns the cleaned URL if it is an absolute http or https URL,
-// the only ones the report links; any other (javascript:, data:, a
-// relative path) is shown as text. html/template escapes the attribute and
-// would also defuse javascript:, but the report should not depend on that.
-func htmlHref(raw string) string {
-	s := sanitize.Line(raw)
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ""
-	}
-	return s
 }
 
 // timeISO formats t for a <time datetime>, in UTC.

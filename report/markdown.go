@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/redline-news/redline/internal/sanitize"
+	"github.com/redline-news/redline/report/internal/layout"
 )
 
 // renderMarkdown writes the Markdown format. Scraped text never starts a
@@ -96,17 +97,17 @@ func markdownItem(b *bytes.Buffer, it Item) {
 	for _, n := range summaryNotes(cs) {
 		fields = append(fields, mdEscape(sanitize.Line(n)))
 	}
-	for _, kc := range kindCounts(cs) {
-		fields = append(fields, fmt.Sprintf("%s ×%d", mdCode(KindLabel(kc.kind)), kc.n))
+	for _, kc := range layout.KindCounts(cs) {
+		fields = append(fields, fmt.Sprintf("%s ×%d", mdCode(layout.KindLabel(kc.Kind)), kc.N))
 	}
 	b.WriteString(strings.Join(fields, " · ") + "\n\n")
 	for i, c := range cs.Changes {
 		num := fmt.Sprintf("%d. ", i+1)
 		kinds := []string{}
-		for _, k := range kindsOf(c) {
-			kinds = append(kinds, mdCode(KindLabel(k)))
+		for _, k := range layout.Kinds(c) {
+			kinds = append(kinds, mdCode(layout.KindLabel(k)))
 		}
-		fmt.Fprintf(b, "%s**%s** · %s · %s\n", num, c.Severity, strings.Join(kinds, ", "), location(c, it))
+		fmt.Fprintf(b, "%s**%s** · %s · %s\n", num, c.Severity, strings.Join(kinds, ", "), layout.Location(c, it.FromVersion))
 		indent := strings.Repeat(" ", len(num))
 		for _, f := range changeFields(c) {
 			fmt.Fprintf(b, "%s- %s: %s\n", indent, f.label, mdDiff(f.value))
@@ -115,22 +116,22 @@ func markdownItem(b *bytes.Buffer, it Item) {
 }
 
 // mdDiff writes a word diff with ~~deleted~~ and **inserted** words.
-func mdDiff(spans []span) string {
+func mdDiff(spans []layout.Span) string {
 	var out []string
 	for _, s := range spans {
-		switch s.kind {
-		case spanEqual:
-			out = append(out, mdEscape(s.text))
-		case spanLiteral, spanElided:
-			out = append(out, s.text)
-		case spanDelete, spanInsert:
+		switch s.Kind {
+		case layout.Equal:
+			out = append(out, mdEscape(s.Text))
+		case layout.Literal, layout.Elided:
+			out = append(out, s.Text)
+		case layout.Delete, layout.Insert:
 			mark := "~~"
-			if s.kind == spanInsert {
+			if s.Kind == layout.Insert {
 				mark = "**"
 			}
-			lead, core, trail := splitSpace(s.text)
+			lead, core, trail := splitSpace(s.Text)
 			if core == "" {
-				lead, core, trail = "", s.text, ""
+				lead, core, trail = "", s.Text, ""
 			}
 			out = append(out, lead)
 			out = mdMark(out, mark)

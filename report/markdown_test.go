@@ -9,6 +9,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/report/internal/layout"
 )
 
 func TestMdEscape(t *testing.T) {
@@ -82,18 +83,18 @@ func FuzzMdEscape(f *testing.F) {
 func TestMdDiff_Tilde(t *testing.T) {
 	gfm := goldmark.New(goldmark.WithExtensions(extension.GFM))
 	for _, tc := range []struct {
-		spans     []span
+		spans     []layout.Span
 		want, del string
 	}{
 		// A deleted word ending in "~": the closing marker.
-		{[]span{{spanEqual, "a "}, {spanDelete, "~~~"}, {spanInsert, "b"}, {spanEqual, " c"}},
+		{[]layout.Span{{Kind: layout.Equal, Text: "a "}, {Kind: layout.Delete, Text: "~~~"}, {Kind: layout.Insert, Text: "b"}, {Kind: layout.Equal, Text: " c"}},
 			`a ~~\~\~&#126;~~**b** c`, "<del>~~~</del>"},
 		// Unchanged text ending in "~" just before a deletion (an edit
 		// inside a long word): the opening marker.
-		{[]span{{spanEqual, "x~"}, {spanDelete, "y\\~"}, {spanEqual, " z~"}},
+		{[]layout.Span{{Kind: layout.Equal, Text: "x~"}, {Kind: layout.Delete, Text: "y\\~"}, {Kind: layout.Equal, Text: " z~"}},
 			`x&#126;~~y\\&#126;~~ z\~`, "<del>y\\~</del>"},
 		// Inserted words keep their backslash escapes.
-		{[]span{{spanEqual, "a "}, {spanInsert, "b~"}}, `a **b\~**`, "<strong>b~</strong>"},
+		{[]layout.Span{{Kind: layout.Equal, Text: "a "}, {Kind: layout.Insert, Text: "b~"}}, `a **b\~**`, "<strong>b~</strong>"},
 	} {
 		got := mdDiff(tc.spans)
 		if got != tc.want {
@@ -145,7 +146,7 @@ func TestLocation(t *testing.T) {
 		{"edited_elsewhere", diffing.Change{Kind: diffing.QuoteChanged, Paragraph: 5, Sentence: 1, From: &diffing.Location{Paragraph: 4, Sentence: 3}}, "¶5, sentence 1 (was ¶4, sentence 3)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := location(tc.c, it); got != tc.want {
+			if got := layout.Location(tc.c, it.FromVersion); got != tc.want {
 				t.Errorf("location(%+v) = %q, want %q", tc.c, got, tc.want)
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/report/internal/layout"
 )
 
 func eq(s string) diffing.Op  { return diffing.Op{Op: diffing.OpEqual, Text: s} }
@@ -56,51 +57,9 @@ func TestWordDiff(t *testing.T) {
 			"[-a-]{+b+} " + words(0, 18) + " [-c-]{+d+}"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := (textWriter{}).diff(wordDiff(tc.ops)); got != tc.want {
+			if got := (textWriter{}).diff(layout.WordDiff(tc.ops)); got != tc.want {
 				t.Errorf("wordDiff(%q)\n got %q\nwant %q", tc.ops, got, tc.want)
 			}
 		})
 	}
-}
-
-// FuzzEditSpans checks that regrouping and widening edits never changes
-// what the diff says: equal and deleted text spell the old sentence, equal
-// and inserted text the new one.
-func FuzzEditSpans(f *testing.F) {
-	f.Add("We expect |5%|8%| growth.", uint64(0b10_01_00))
-	f.Add("growth of 5.|2|8|% this year", uint64(0b00_10_01_00))
-	f.Add("中文|一|二|字", uint64(0b00_10_01_00))
-	f.Add(" a |  | b\x1b[1m|c ", uint64(0b01_10_01_10))
-	f.Fuzz(func(t *testing.T, s string, types uint64) {
-		var ops []diffing.Op
-		var before, after strings.Builder
-		for i, part := range strings.Split(s, "|") {
-			o := diffing.Op{Op: []diffing.OpType{diffing.OpEqual, diffing.OpDelete, diffing.OpInsert}[(types>>(2*(i%32)))&3%3], Text: part}
-			ops = append(ops, o)
-			if o.Op != diffing.OpInsert {
-				before.WriteString(cleanOp(o))
-			}
-			if o.Op != diffing.OpDelete {
-				after.WriteString(cleanOp(o))
-			}
-		}
-		var gotBefore, gotAfter strings.Builder
-		for _, sp := range editSpans(ops) {
-			switch sp.kind {
-			case spanEqual:
-				gotBefore.WriteString(sp.text)
-				gotAfter.WriteString(sp.text)
-			case spanDelete:
-				gotBefore.WriteString(sp.text)
-			case spanInsert:
-				gotAfter.WriteString(sp.text)
-			default:
-				t.Fatalf("editSpans made a span of kind %d", sp.kind)
-			}
-		}
-		if gotBefore.String() != before.String() || gotAfter.String() != after.String() {
-			t.Fatalf("editSpans(%q) spells %q → %q, want %q → %q", ops, gotBefore.String(), gotAfter.String(), before.String(), after.String())
-		}
-		wordDiff(ops) // must not panic
-	})
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/internal/sanitize"
+	"github.com/redline-news/redline/report/internal/layout"
 )
 
 // ErrUnknownFormat is returned by ParseFormat and Render for a format name
@@ -193,116 +194,6 @@ func RereadNote(it Item) string {
 	return RereadSentence
 }
 
-// kindOrder is diffing's order of kinds, most specific first; summaries
-// list kinds in this order.
-var kindOrder = []diffing.Kind{
-	diffing.HeadlineChanged, diffing.DekChanged, diffing.BylineChanged,
-	diffing.QuoteAdded, diffing.QuoteRemoved, diffing.QuoteChanged,
-	diffing.QuoteReattributed, diffing.QuoteVerbChanged, diffing.SpeakerRoleChanged, diffing.SourceChanged,
-	diffing.NumberChanged, diffing.EntityChanged, diffing.NegationChanged,
-	diffing.HedgeChanged, diffing.SentenceAdded, diffing.SentenceRemoved,
-	diffing.SentenceChanged, diffing.SentenceMoved, diffing.Cosmetic,
-}
-
-// KindLabel is how every renderer names kind k: its stable id, the word
-// the change-set JSON, the CLI, metrics and Atom categories use, cleaned
-// for display. One word for one thing: the web UI once said "figure
-// changed" for number_changed, and a reader could not tell that they were
-// the same.
-func KindLabel(k diffing.Kind) string { return sanitize.Line(string(k)) }
-
-// kindsOf returns the change's kinds, its main kind first.
-func kindsOf(c diffing.Change) []diffing.Kind {
-	if len(c.Kinds) == 0 {
-		if c.Kind == "" {
-			return nil
-		}
-		return []diffing.Kind{c.Kind}
-	}
-	if c.Kind == "" || c.Has(c.Kind) {
-		return c.Kinds
-	}
-	return append([]diffing.Kind{c.Kind}, c.Kinds...)
-}
-
-type kindCount struct {
-	kind diffing.Kind
-	n    int
-}
-
-// kindCounts counts the kinds of the changes shown, rather than reading
-// Summary.Counts, so the summary line always describes the list below it.
-func kindCounts(cs *diffing.ChangeSet) []kindCount {
-	counts := map[diffing.Kind]int{}
-	for _, c := range cs.Changes {
-		for _, k := range kindsOf(c) {
-			counts[k]++
-		}
-	}
-	out := make([]kindCount, 0, len(counts))
-	for k, n := range counts {
-		out = append(out, kindCount{k, n})
-	}
-	rank := func(k diffing.Kind) int {
-		if i := slices.Index(kindOrder, k); i >= 0 {
-			return i
-		}
-		return len(kindOrder)
-	}
-	slices.SortFunc(out, func(x, y kindCount) int {
-		return cmp.Or(cmp.Compare(rank(x.kind), rank(y.kind)), strings.Compare(string(x.kind), string(y.kind)))
-	})
-	return out
-}
-
-// location says where a change is: "headline", "dek (summary under the
-// headline)", "¶3, sentence 2",
-// "¶4, sentence 1 in v2" for a removal, "moved from ¶3 to ¶7".
-// It holds only numbers, so it needs no escaping.
-func location(c diffing.Change, it Item) string {
-	if c.Kind == diffing.SentenceMoved || c.Has(diffing.SentenceMoved) {
-		if f := c.From; f != nil {
-			if f.Paragraph != c.Paragraph {
-				return fmt.Sprintf("moved from %s to %s", para(f.Paragraph), para(c.Paragraph))
-			}
-			return fmt.Sprintf("moved within %s from sentence %d to sentence %d", para(c.Paragraph), f.Sentence, c.Sentence)
-		}
-	}
-	here := place(c.Paragraph, c.Sentence)
-	if c.Kind == diffing.SentenceRemoved || c.Has(diffing.SentenceRemoved) {
-		return fmt.Sprintf("%s in v%d", here, it.FromVersion)
-	}
-	if f := c.From; f != nil && (f.Paragraph != c.Paragraph || f.Sentence != c.Sentence) {
-		return fmt.Sprintf("%s (was %s)", here, place(f.Paragraph, f.Sentence))
-	}
-	return here
-}
-
-// dekParagraph is the paragraph number diffing gives the dek.
-const dekParagraph = -1
-
-func para(p int) string {
-	switch p {
-	case 0:
-		return "the headline"
-	case dekParagraph:
-		return "the summary under the headline"
-	}
-	return fmt.Sprintf("¶%d", p)
-}
-
-func place(p, s int) string {
-	switch {
-	case p == 0:
-		return "headline"
-	case p == dekParagraph:
-		return "dek (summary under the headline)"
-	case s == 0:
-		return para(p)
-	}
-	return fmt.Sprintf("¶%d, sentence %d", p, s)
-}
-
 // omittedNote is the note that ends a report missing n changes, or "".
 // It holds only a number, so it needs no escaping.
 func omittedNote(n int) string {
@@ -393,25 +284,11 @@ func omittedEventsNote(n int) string {
 // before and after, and one name alone would tell half of it.
 func speakerChanged(c diffing.Change) bool {
 	for _, q := range c.Quotes {
-		if b, a := quoteSpeakers(q); b != a {
+		if b, a := layout.QuoteSpeakers(q); b != a {
 			return true
 		}
 	}
 	return false
-}
-
-// quoteSpeakers returns a quote's cleaned speaker before and after. An
-// added quote had no speaker before because it was not there, which is no
-// change of speaker, and likewise for a removed one.
-func quoteSpeakers(q diffing.QuoteChange) (before, after string) {
-	before, after = sanitize.Line(q.BeforeSpeaker), sanitize.Line(q.AfterSpeaker)
-	switch {
-	case q.Before == "" && q.After != "":
-		return after, after
-	case q.After == "" && q.Before != "":
-		return before, before
-	}
-	return before, after
 }
 
 // splitSpace splits t into leading space, core and trailing space, so
@@ -427,7 +304,7 @@ func splitSpace(t string) (lead, core, trail string) {
 // field is one labelled line of a change: "quote: “…” → “…”".
 type field struct {
 	label string
-	value []span
+	value []layout.Span
 }
 
 // changeFields lists what a change shows below its heading: the speaker,
@@ -435,15 +312,15 @@ type field struct {
 // cleaned here and left in spanEqual, spanDelete and spanInsert spans for
 // each format to escape; the words around it are spanLiteral. The text
 // field is a word diff with long unchanged runs elided.
-func changeFields(c diffing.Change) []field { return changeFieldsWith(c, wordDiff) }
+func changeFields(c diffing.Change) []field { return changeFieldsWith(c, layout.WordDiff) }
 
 // changeFieldsWith is changeFields with diff turning the ops into the text
 // field's spans.
-func changeFieldsWith(c diffing.Change, diff func([]diffing.Op) []span) []field {
+func changeFieldsWith(c diffing.Change, diff func([]diffing.Op) []layout.Span) []field {
 	var out []field
-	add := func(label string, value ...span) { out = append(out, field{label, value}) }
-	lit := func(s string) span { return span{spanLiteral, s} }
-	text := func(s string) span { return span{spanEqual, s} }
+	add := func(label string, value ...layout.Span) { out = append(out, field{label, value}) }
+	lit := func(s string) layout.Span { return layout.Span{Kind: layout.Literal, Text: s} }
+	text := func(s string) layout.Span { return layout.Span{Kind: layout.Equal, Text: s} }
 
 	speaker := sanitize.Line(c.Speaker)
 	if speakerChanged(c) {
@@ -453,7 +330,7 @@ func changeFieldsWith(c diffing.Change, diff func([]diffing.Op) []span) []field 
 		add("speaker", text(speaker))
 	}
 	for _, q := range c.Quotes {
-		b, a := quoteSpeakers(q)
+		b, a := layout.QuoteSpeakers(q)
 		switch {
 		case b != a:
 			add("speaker", noneOr(b), lit(" → "), noneOr(a))
@@ -479,15 +356,15 @@ func changeFieldsWith(c diffing.Change, diff func([]diffing.Op) []span) []field 
 
 	before, after := sanitize.Line(c.Before), sanitize.Line(c.After)
 	switch {
-	case hasEdits(c.Ops):
+	case layout.HasEdits(c.Ops):
 		add("text", diff(c.Ops)...)
 	case before != "" && after != "" && before != after:
 		add("before", text(before))
 		add("after", text(after))
 	case before == "" && after != "" && len(c.Ops) == 0:
-		add("text", span{spanInsert, after})
+		add("text", layout.Span{Kind: layout.Insert, Text: after})
 	case before != "" && after == "" && len(c.Ops) == 0:
-		add("text", span{spanDelete, before})
+		add("text", layout.Span{Kind: layout.Delete, Text: before})
 	default:
 		if s := cmp.Or(after, before, opsText(c.Ops)); s != "" {
 			add("text", text(s))
@@ -497,11 +374,11 @@ func changeFieldsWith(c diffing.Change, diff func([]diffing.Op) []span) []field 
 }
 
 // noneOr is a cleaned speaker or figure, or "(none)" for an empty side.
-func noneOr(s string) span {
+func noneOr(s string) layout.Span {
 	if s == "" {
-		return span{spanLiteral, "(none)"}
+		return layout.Span{Kind: layout.Literal, Text: "(none)"}
 	}
-	return span{spanEqual, s}
+	return layout.Span{Kind: layout.Equal, Text: s}
 }
 
 // opsText is the text an edit-free list of ops spells, cleaned.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/internal/sanitize"
+	"github.com/redline-news/redline/report/internal/layout"
 )
 
 // ANSI styles for Options.Color. Colour is never the only cue: the word
@@ -92,8 +93,8 @@ func (t textWriter) item(it Item) {
 	for _, n := range summaryNotes(cs) {
 		fields = append(fields, sanitize.Line(n))
 	}
-	for _, kc := range kindCounts(cs) {
-		fields = append(fields, fmt.Sprintf("%s ×%d", KindLabel(kc.kind), kc.n))
+	for _, kc := range layout.KindCounts(cs) {
+		fields = append(fields, fmt.Sprintf("%s ×%d", layout.KindLabel(kc.Kind), kc.N))
 	}
 	fmt.Fprintf(t.b, "    %s\n", strings.Join(fields, " · "))
 	for i, c := range cs.Changes {
@@ -104,10 +105,10 @@ func (t textWriter) item(it Item) {
 func (t textWriter) change(n int, c diffing.Change, it Item) {
 	num := fmt.Sprintf("    %d. ", n)
 	kinds := make([]string, 0, len(c.Kinds)+1)
-	for _, k := range kindsOf(c) {
-		kinds = append(kinds, KindLabel(k))
+	for _, k := range layout.Kinds(c) {
+		kinds = append(kinds, layout.KindLabel(k))
 	}
-	fmt.Fprintf(t.b, "\n%s%s · %s · %s\n", num, c.Severity, strings.Join(kinds, ", "), location(c, it))
+	fmt.Fprintf(t.b, "\n%s%s · %s · %s\n", num, c.Severity, strings.Join(kinds, ", "), layout.Location(c, it.FromVersion))
 
 	indent := strings.Repeat(" ", len(num))
 	for _, f := range changeFields(c) {
@@ -116,22 +117,22 @@ func (t textWriter) change(n int, c diffing.Change, it Item) {
 }
 
 // diff writes a word diff as git --word-diff=plain does.
-func (t textWriter) diff(spans []span) string {
+func (t textWriter) diff(spans []layout.Span) string {
 	var b strings.Builder
 	for _, s := range spans {
-		switch s.kind {
-		case spanEqual, spanLiteral:
-			b.WriteString(s.text)
-		case spanElided:
-			b.WriteString(t.style(ansiDim, s.text))
-		case spanDelete, spanInsert:
+		switch s.Kind {
+		case layout.Equal, layout.Literal:
+			b.WriteString(s.Text)
+		case layout.Elided:
+			b.WriteString(t.style(ansiDim, s.Text))
+		case layout.Delete, layout.Insert:
 			style, open, end := ansiDelete, "[-", "-]"
-			if s.kind == spanInsert {
+			if s.Kind == layout.Insert {
 				style, open, end = ansiInsert, "{+", "+}"
 			}
-			lead, core, trail := splitSpace(s.text)
+			lead, core, trail := splitSpace(s.Text)
 			if core == "" {
-				lead, core, trail = "", s.text, ""
+				lead, core, trail = "", s.Text, ""
 			}
 			b.WriteString(lead + t.style(style, open+core+end) + trail)
 		}

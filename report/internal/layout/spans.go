@@ -1,4 +1,9 @@
-package report
+// Package layout lays out a change set for reading, once for every
+// renderer: the word diff, the order and names of kinds, where a change is,
+// who spoke and which links are safe. The report files (text, Markdown,
+// HTML, Atom, JSON) and the web UI (report/web) both call it, so a diff
+// reads the same everywhere.
+package layout
 
 import (
 	"strings"
@@ -21,24 +26,40 @@ const (
 	maxWordGrow = 20
 )
 
-// spanKind is what a span of a rendered word diff shows.
-type spanKind int
+// SpanKind is what a span of a rendered word diff shows.
+type SpanKind int
 
 const (
-	spanEqual spanKind = iota
-	spanDelete
-	spanInsert
-	spanElided  // "…" for unchanged words left out
-	spanLiteral // words of the report itself, not scraped
+	Equal SpanKind = iota
+	Delete
+	Insert
+	Elided  // "…" for unchanged words left out
+	Literal // words of the report itself, not scraped
 )
 
-type span struct {
-	kind spanKind
-	text string
+// Span is one run of a laid-out diff. Text is cleaned (sanitize.Line) but
+// not escaped: each format escapes it its own way.
+type Span struct {
+	Kind SpanKind
+	Text string
 }
 
-// hasEdits reports whether ops insert or delete anything.
-func hasEdits(ops []diffing.Op) bool {
+// Class is the HTML class of a span's kind: "del", "ins", "gap" or "" for
+// unchanged and literal text.
+func (k SpanKind) Class() string {
+	switch k {
+	case Delete:
+		return "del"
+	case Insert:
+		return "ins"
+	case Elided:
+		return "gap"
+	}
+	return ""
+}
+
+// HasEdits reports whether ops insert or delete anything.
+func HasEdits(ops []diffing.Op) bool {
 	for _, o := range ops {
 		if o.Op != diffing.OpEqual && o.Text != "" {
 			return true
@@ -47,37 +68,37 @@ func hasEdits(ops []diffing.Op) bool {
 	return false
 }
 
-// wordDiff turns a change's Ops into the spans to print: each text cleaned
+// WordDiff turns a change's Ops into the spans to print: each text cleaned
 // for one line, each run of edits as one deletion then one insertion widened
 // to whole words, and long unchanged runs elided to contextWords each side.
-func wordDiff(ops []diffing.Op) []span { return nonEmpty(elide(editSpans(ops))) }
+func WordDiff(ops []diffing.Op) []Span { return nonEmpty(elide(editSpans(ops))) }
 
-// fullDiff is wordDiff without elision: every word of the sentence is kept,
+// FullDiff is WordDiff without elision: every word of the sentence is kept,
 // so the equal and deleted spans spell the cleaned Before and the equal and
 // inserted spans the cleaned After. HTML uses it, as it wraps long lines.
-func fullDiff(ops []diffing.Op) []span { return nonEmpty(editSpans(ops)) }
+func FullDiff(ops []diffing.Op) []Span { return nonEmpty(editSpans(ops)) }
 
 // nonEmpty drops the empty half of each edit.
-func nonEmpty(spans []span) []span {
+func nonEmpty(spans []Span) []Span {
 	kept := spans[:0]
 	for _, s := range spans {
-		if s.text != "" {
+		if s.Text != "" {
 			kept = append(kept, s)
 		}
 	}
 	return kept
 }
 
-// editSpans is wordDiff before elision. Every edit is a spanDelete followed
-// by a spanInsert, either possibly empty. Concatenating the equal and delete
+// editSpans is WordDiff before elision. Every edit is a Delete followed
+// by a Insert, either possibly empty. Concatenating the equal and delete
 // texts gives the cleaned Before, the equal and insert texts the cleaned
 // After.
-func editSpans(ops []diffing.Op) []span {
-	var out []span
+func editSpans(ops []diffing.Op) []Span {
+	var out []Span
 	var del, ins strings.Builder
 	flush := func() {
 		if del.Len() > 0 || ins.Len() > 0 {
-			out = append(out, span{spanDelete, del.String()}, span{spanInsert, ins.String()})
+			out = append(out, Span{Delete, del.String()}, Span{Insert, ins.String()})
 			del.Reset()
 			ins.Reset()
 		}
@@ -92,10 +113,10 @@ func editSpans(ops []diffing.Op) []span {
 		default:
 			flush()
 			if t != "" {
-				if n := len(out); n > 0 && out[n-1].kind == spanEqual {
-					out[n-1].text += t
+				if n := len(out); n > 0 && out[n-1].Kind == Equal {
+					out[n-1].Text += t
 				} else {
-					out = append(out, span{spanEqual, t})
+					out = append(out, Span{Equal, t})
 				}
 			}
 		}
@@ -117,22 +138,22 @@ func cleanOp(o diffing.Op) string {
 
 // hoistSpace moves whitespace that both halves of an edit begin or end with
 // into the unchanged text around it, so "[-5% -]{+8% +}" reads "[-5%-]{+8%+} ".
-func hoistSpace(s []span) []span {
+func hoistSpace(s []Span) []Span {
 	for i := 0; i+1 < len(s); i++ {
-		if s[i].kind != spanDelete {
+		if s[i].Kind != Delete {
 			continue
 		}
 		d, n := &s[i], &s[i+1]
-		if d.text == "" || n.text == "" {
+		if d.Text == "" || n.Text == "" {
 			continue
 		}
-		lead := commonSpacePrefix(d.text, n.text)
-		trail := commonSpaceSuffix(d.text[len(lead):], n.text[len(lead):])
+		lead := commonSpacePrefix(d.Text, n.Text)
+		trail := commonSpaceSuffix(d.Text[len(lead):], n.Text[len(lead):])
 		if lead == "" && trail == "" {
 			continue
 		}
-		d.text = d.text[len(lead) : len(d.text)-len(trail)]
-		n.text = n.text[len(lead) : len(n.text)-len(trail)]
+		d.Text = d.Text[len(lead) : len(d.Text)-len(trail)]
+		n.Text = n.Text[len(lead) : len(n.Text)-len(trail)]
 		s = insertEqual(s, i+2, trail, false)
 		s = insertEqual(s, i, lead, true)
 		i++
@@ -142,19 +163,19 @@ func hoistSpace(s []span) []span {
 
 // insertEqual adds t to the equal span at index at (appending when before is
 // true, as t then precedes what follows it), or inserts a new equal span.
-func insertEqual(s []span, at int, t string, before bool) []span {
+func insertEqual(s []Span, at int, t string, before bool) []Span {
 	if t == "" {
 		return s
 	}
-	if before && at > 0 && s[at-1].kind == spanEqual {
-		s[at-1].text += t
+	if before && at > 0 && s[at-1].Kind == Equal {
+		s[at-1].Text += t
 		return s
 	}
-	if !before && at < len(s) && s[at].kind == spanEqual {
-		s[at].text = t + s[at].text
+	if !before && at < len(s) && s[at].Kind == Equal {
+		s[at].Text = t + s[at].Text
 		return s
 	}
-	return append(s[:at], append([]span{{spanEqual, t}}, s[at:]...)...)
+	return append(s[:at], append([]Span{{Equal, t}}, s[at:]...)...)
 }
 
 func commonSpacePrefix(a, b string) string {
@@ -181,24 +202,24 @@ func isASCIISpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' }
 // "rose[- sharply-]." stays as it is. Besides reading better, this keeps
 // Markdown's ~~ and ** from sitting between a letter and punctuation,
 // where CommonMark would not take them as emphasis ("5~~.2~~").
-func growToWords(s []span) []span {
+func growToWords(s []Span) []Span {
 	for i := 0; i+1 < len(s); i++ {
-		if s[i].kind != spanDelete {
+		if s[i].Kind != Delete {
 			continue
 		}
 		d, n := &s[i], &s[i+1]
-		if i > 0 && s[i-1].kind == spanEqual && (startsInWord(d.text) || startsInWord(n.text)) {
+		if i > 0 && s[i-1].Kind == Equal && (startsInWord(d.Text) || startsInWord(n.Text)) {
 			prev := &s[i-1]
-			if w := prev.text[len(prev.text)-wordTailLen(prev.text):]; !onlyPunct(w) {
-				prev.text = prev.text[:len(prev.text)-len(w)]
-				d.text, n.text = w+d.text, w+n.text
+			if w := prev.Text[len(prev.Text)-wordTailLen(prev.Text):]; !onlyPunct(w) {
+				prev.Text = prev.Text[:len(prev.Text)-len(w)]
+				d.Text, n.Text = w+d.Text, w+n.Text
 			}
 		}
-		if i+2 < len(s) && s[i+2].kind == spanEqual && (endsInWord(d.text) || endsInWord(n.text)) {
+		if i+2 < len(s) && s[i+2].Kind == Equal && (endsInWord(d.Text) || endsInWord(n.Text)) {
 			next := &s[i+2]
-			if w := next.text[:wordHeadLen(next.text)]; !onlyPunct(w) {
-				next.text = next.text[len(w):]
-				d.text, n.text = d.text+w, n.text+w
+			if w := next.Text[:wordHeadLen(next.Text)]; !onlyPunct(w) {
+				next.Text = next.Text[len(w):]
+				d.Text, n.Text = d.Text+w, n.Text+w
 			}
 		}
 	}
@@ -256,21 +277,21 @@ func wordHeadLen(t string) int {
 // elide shortens unchanged runs to contextWords words next to each edit.
 // The first run keeps only its end, the last only its start. A diff with
 // no edit at all is left whole: there is nothing to give context to.
-func elide(s []span) []span {
+func elide(s []Span) []Span {
 	edits := false
 	for _, x := range s {
-		edits = edits || x.kind != spanEqual && x.text != ""
+		edits = edits || x.Kind != Equal && x.Text != ""
 	}
 	if !edits {
 		return s
 	}
-	var out []span
+	var out []Span
 	for i, x := range s {
-		if x.kind != spanEqual {
+		if x.Kind != Equal {
 			out = append(out, x)
 			continue
 		}
-		starts := wordStarts(x.text)
+		starts := wordStarts(x.Text)
 		keepHead := i > 0
 		keepTail := i < len(s)-1
 		kept := 0
@@ -286,16 +307,16 @@ func elide(s []span) []span {
 		}
 		gap := "…"
 		if keepHead {
-			end := wordEnd(x.text, starts[contextWords-1])
-			out = append(out, span{spanEqual, x.text[:end]})
+			end := wordEnd(x.Text, starts[contextWords-1])
+			out = append(out, Span{Equal, x.Text[:end]})
 			gap = " " + gap
 		}
 		if keepTail {
 			gap += " "
 		}
-		out = append(out, span{spanElided, gap})
+		out = append(out, Span{Elided, gap})
 		if keepTail {
-			out = append(out, span{spanEqual, x.text[starts[len(starts)-contextWords]:]})
+			out = append(out, Span{Equal, x.Text[starts[len(starts)-contextWords]:]})
 		}
 	}
 	return out
