@@ -309,8 +309,8 @@ type field struct {
 
 // changeFields lists what a change shows below its heading: the speaker,
 // each quote, each figure, then the text as a word diff. Scraped text is
-// cleaned here and left in spanEqual, spanDelete and spanInsert spans for
-// each format to escape; the words around it are spanLiteral. The text
+// cleaned here and left in layout.Equal, Delete and Insert spans for
+// each format to escape; the words around it are layout.Literal. The text
 // field is a word diff with long unchanged runs elided.
 func changeFields(c diffing.Change) []field { return changeFieldsWith(c, layout.WordDiff) }
 

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/snapshots"
 )
@@ -95,10 +96,10 @@ func (s *server) article(w http.ResponseWriter, r *http.Request) error {
 			v.Checks = append(v.Checks, checkRow{
 				At:       stampOf(c.At),
 				Status:   c.Status,
-				Outcome:  report.Clean(string(c.Outcome)),
+				Outcome:  sanitize.Line(string(c.Outcome)),
 				Version:  c.Version,
-				FinalURL: report.Clean(c.FinalURL),
-				Error:    report.Clean(c.Error),
+				FinalURL: sanitize.Line(c.FinalURL),
+				Error:    sanitize.Line(c.Error),
 			})
 		}
 		if page > 1 || len(cs) > end {
@@ -127,8 +128,8 @@ func versionRowOf(id int64, v snapshots.Version) versionRow {
 		N:        v.Number,
 		Prev:     v.Number - 1,
 		At:       stampOf(v.At),
-		Title:    report.Clean(v.Title),
-		Dek:      report.Clean(v.Dek),
+		Title:    sanitize.Line(v.Title),
+		Dek:      sanitize.Line(v.Dek),
 		RawHref:  fmt.Sprintf("/articles/%d/versions/%d/raw", id, v.Number),
 		TextHref: fmt.Sprintf("/articles/%d/versions/%d/text", id, v.Number),
 	}
@@ -137,7 +138,7 @@ func versionRowOf(id int64, v snapshots.Version) versionRow {
 		return row
 	}
 	row.DiffHref = fmt.Sprintf("/articles/%d/diff?from=%d&to=%d", id, v.Number-1, v.Number)
-	row.Severity, row.SeverityClass = report.Clean(v.Severity), severityClass(v.Severity)
+	row.Severity, row.SeverityClass = sanitize.Line(v.Severity), severityClass(v.Severity)
 	cs := storedChanges(v)
 	if cs != nil {
 		row.Stealth = cs.Summary.StealthEdit

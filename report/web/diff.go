@@ -10,7 +10,9 @@ import (
 	"strings"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/report/internal/layout"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -51,8 +53,8 @@ type changeView struct {
 	Speaker       string
 	Quotes        []quoteView
 	Figures       []figureView
-	Inline        []report.DiffSpan // the word diff, both sides in one
-	Before, After []report.DiffSpan // side by side: equal+del, equal+ins
+	Inline        []layout.Span // the word diff, both sides in one
+	Before, After []layout.Span // side by side: equal+del, equal+ins
 }
 
 type quoteView struct {
@@ -125,7 +127,7 @@ func (s *server) version(ctx context.Context, id int64, n int) (snapshots.Versio
 	default:
 		has = fmt.Sprintf("versions 1–%d", sum.Versions)
 	}
-	return v, notFound("%s has no version %d (it has %s)", report.Clean(sum.Article.URL), n, has)
+	return v, notFound("%s has no version %d (it has %s)", sanitize.Line(sum.Article.URL), n, has)
 }
 
 // document turns a stored version into what diffing compares, as the
@@ -185,8 +187,8 @@ func (s *server) diff(w http.ResponseWriter, r *http.Request) error {
 	} else if !cs.Empty() {
 		v.Severity, v.SeverityClass = cs.Summary.Severity.String(), severityClass(cs.Summary.Severity.String())
 		v.Stealth = cs.Summary.StealthEdit
-		for _, kc := range report.KindCounts(cs) {
-			v.Counts = append(v.Counts, countView{report.Clean(string(kc.Kind)), kindLabel(string(kc.Kind)), kc.N})
+		for _, kc := range layout.KindCounts(cs) {
+			v.Counts = append(v.Counts, countView{sanitize.Line(string(kc.Kind)), kindLabel(string(kc.Kind)), kc.N})
 		}
 		for _, c := range cs.Changes {
 			v.Changes = append(v.Changes, changeViewOf(c, p.from))
@@ -197,22 +199,22 @@ func (s *server) diff(w http.ResponseWriter, r *http.Request) error {
 
 func changeViewOf(c diffing.Change, from int) changeView {
 	var labels []string
-	for _, k := range report.Kinds(c) {
+	for _, k := range layout.Kinds(c) {
 		labels = append(labels, kindLabel(string(k)))
 	}
 	cv := changeView{
-		Kind:          report.Clean(string(c.Kind)),
+		Kind:          sanitize.Line(string(c.Kind)),
 		Labels:        strings.Join(labels, " · "),
 		Severity:      c.Severity.String(),
 		SeverityClass: severityClass(c.Severity.String()),
-		Location:      report.Location(c, from),
+		Location:      layout.SentenceLocation(c, from),
 		Move:          c.Kind == diffing.SentenceMoved || c.Has(diffing.SentenceMoved),
-		Speaker:       report.Clean(c.Speaker),
+		Speaker:       sanitize.Line(c.Speaker),
 	}
 	for _, q := range c.Quotes {
-		b, a := report.QuoteSpeakers(q)
+		b, a := layout.QuoteSpeakers(q)
 		cv.Quotes = append(cv.Quotes, quoteView{
-			Before: report.Clean(q.Before), After: report.Clean(q.After),
+			Before: sanitize.Line(q.Before), After: sanitize.Line(q.After),
 			BeforeSpeaker: b, AfterSpeaker: a,
 			Reattributed: b != a,
 			Added:        q.Before == "" && q.After != "",
@@ -220,32 +222,32 @@ func changeViewOf(c diffing.Change, from int) changeView {
 		})
 	}
 	for _, f := range c.Figures {
-		cv.Figures = append(cv.Figures, figureView{report.Clean(f.Before), report.Clean(f.After)})
+		cv.Figures = append(cv.Figures, figureView{sanitize.Line(f.Before), sanitize.Line(f.After)})
 	}
-	before, after := report.Clean(c.Before), report.Clean(c.After)
+	before, after := sanitize.Line(c.Before), sanitize.Line(c.After)
 	switch {
-	case report.HasEdits(c.Ops):
-		cv.Inline = report.WordDiff(c.Ops)
+	case layout.HasEdits(c.Ops):
+		cv.Inline = layout.FullDiff(c.Ops)
 	case before == after:
-		cv.Inline = []report.DiffSpan{{Text: after}}
+		cv.Inline = []layout.Span{{Text: after}}
 	default:
 		// An added or removed sentence, or an edit without ops: all of
 		// one side deleted, all of the other inserted.
 		if before != "" {
-			cv.Inline = append(cv.Inline, report.DiffSpan{Kind: "del", Text: before})
+			cv.Inline = append(cv.Inline, layout.Span{Kind: layout.Delete, Text: before})
 		}
 		if after != "" {
 			if before != "" {
-				cv.Inline = append(cv.Inline, report.DiffSpan{Text: " "})
+				cv.Inline = append(cv.Inline, layout.Span{Text: " "})
 			}
-			cv.Inline = append(cv.Inline, report.DiffSpan{Kind: "ins", Text: after})
+			cv.Inline = append(cv.Inline, layout.Span{Kind: layout.Insert, Text: after})
 		}
 	}
 	for _, sp := range cv.Inline {
-		if sp.Kind != "ins" {
+		if sp.Kind != layout.Insert {
 			cv.Before = append(cv.Before, sp)
 		}
-		if sp.Kind != "del" {
+		if sp.Kind != layout.Delete {
 			cv.After = append(cv.After, sp)
 		}
 	}

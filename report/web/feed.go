@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -109,7 +109,7 @@ func (s *server) entry(base string, a snapshots.ArticleSummary) atomEntry {
 		Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: diff}},
 	}
 	for _, k := range a.Kinds {
-		e.Category = append(e.Category, atomCat{Term: report.Clean(k)})
+		e.Category = append(e.Category, atomCat{Term: sanitize.Line(k)})
 	}
 	lines := []string{
 		fmt.Sprintf("v%d → v%d: %s", a.Versions-1, a.Versions, h.Kinds),

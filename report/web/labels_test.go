@@ -11,6 +11,7 @@ import (
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/report/internal/layout"
 	"github.com/redline-news/redline/report/web"
 	"github.com/redline-news/redline/snapshots"
 )
@@ -23,9 +24,9 @@ func TestKindLabels_OneVocabulary(t *testing.T) {
 	st := openStore(t)
 	h := web.New(st, web.Options{Logger: testLogger(t)})
 	list := page(t, h, "/")
-	for _, k := range report.AllKinds() {
+	for _, k := range layout.AllKinds() {
 		t.Run(string(k), func(t *testing.T) {
-			label := report.KindLabel(k)
+			label := layout.KindLabel(k)
 			if label != string(k) {
 				t.Errorf("KindLabel(%s) = %q, want the id itself", k, label)
 			}

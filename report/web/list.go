@@ -6,7 +6,8 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/internal/sanitize"
+	"github.com/redline-news/redline/report/internal/layout"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -39,15 +40,15 @@ func (s *server) list(w http.ResponseWriter, r *http.Request) error {
 	v := listView{
 		Title:      "Articles",
 		Query:      q,
-		Sources:    options(s.sourceNames(q.Source), q.Source, report.Clean),
-		Tags:       options(s.tagNames(), q.Tag, report.Clean),
+		Sources:    options(s.sourceNames(q.Source), q.Source, sanitize.Line),
+		Tags:       options(s.tagNames(), q.Tag, sanitize.Line),
 		Severities: options([]string{"low", "medium", "high"}, q.Severity, func(x string) string { return x + " or more" }),
 		Total:      p.Total,
 		FeedHref:   withQuery("/feed.atom", q.values(0)),
 		APIHref:    withQuery("/api/articles", q.values(q.Page)),
 	}
 	var kinds []string
-	for _, k := range report.AllKinds() {
+	for _, k := range layout.AllKinds() {
 		kinds = append(kinds, string(k))
 	}
 	v.Kinds = options(kinds, q.Kind, kindLabel)

@@ -9,7 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/redline-news/redline/diffing"
-	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/internal/sanitize"
+	"github.com/redline-news/redline/report/internal/layout"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -50,7 +51,7 @@ func parseListQuery(v url.Values) (listQuery, error) {
 	if q.Severity != "" && snapshots.SeverityRank(q.Severity) == 0 {
 		return q, badRequest("severity: %q is not low, medium or high", q.Severity)
 	}
-	if q.Kind != "" && !slices.Contains(report.AllKinds(), diffing.Kind(q.Kind)) {
+	if q.Kind != "" && !slices.Contains(layout.AllKinds(), diffing.Kind(q.Kind)) {
 		return q, badRequest("kind: unknown change kind %q", q.Kind)
 	}
 	if p := v.Get("page"); p != "" {
@@ -126,16 +127,16 @@ func notFoundOrBad(what, s string) error {
 	return badRequest("%s: %q is not a positive whole number", what, s)
 }
 
-// kindLabel is report.KindLabel of a stored kind, so a page names a kind
+// kindLabel is layout.KindLabel of a stored kind, so a page names a kind
 // as every report and the JSON do.
-func kindLabel(k string) string { return report.KindLabel(diffing.Kind(k)) }
+func kindLabel(k string) string { return layout.KindLabel(diffing.Kind(k)) }
 
 // kindSummary is "quote_changed · number_changed ×2" for a change set, or
 // the labels of kinds when the change set does not parse.
 func kindSummary(cs *diffing.ChangeSet, kinds []string) string {
 	var parts []string
 	if cs != nil && !cs.Empty() {
-		for _, kc := range report.KindCounts(cs) {
+		for _, kc := range layout.KindCounts(cs) {
 			p := kindLabel(string(kc.Kind))
 			if kc.N > 1 {
 				p += " ×" + strconv.Itoa(kc.N)
@@ -190,25 +191,25 @@ type summaryHead struct {
 }
 
 func (s *server) head(a snapshots.ArticleSummary) summaryHead {
-	title := report.Clean(a.Title)
+	title := sanitize.Line(a.Title)
 	if strings.TrimSpace(title) == "" {
 		title = "(untitled)"
 	}
 	h := summaryHead{
 		ID:          a.Article.ID,
 		Title:       title,
-		URL:         report.Clean(a.Article.URL),
-		Href:        report.Href(a.Article.URL),
-		Source:      report.Clean(a.Article.Source),
+		URL:         sanitize.Line(a.Article.URL),
+		Href:        layout.Href(a.Article.URL),
+		Source:      sanitize.Line(a.Article.Source),
 		Tags:        s.tagsOf(a.Article.Source),
 		FirstSeen:   stampOf(a.Article.FirstSeen),
 		Versions:    a.Versions,
 		LastCheck:   stampOf(a.LastCheck),
-		LastOutcome: strings.ReplaceAll(report.Clean(string(a.LastOutcome)), "_", " "),
+		LastOutcome: strings.ReplaceAll(sanitize.Line(string(a.LastOutcome)), "_", " "),
 		LastChange:  stampOf(a.LastChange),
 	}
 	if !a.LastChange.IsZero() {
-		h.Severity, h.SeverityClass = report.Clean(a.Severity), severityClass(a.Severity)
+		h.Severity, h.SeverityClass = sanitize.Line(a.Severity), severityClass(a.Severity)
 		h.Kinds = kindSummary(nil, a.Kinds)
 	}
 	return h
