@@ -1,18 +1,17 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
-const articleColumns = `id, url, canonical_url, source, first_seen, next_check, etag, last_modified`
+const articleColumns = sqlstore.ArticleColumns
 
 // AddArticle returns the article with a.URL, creating it from a if new. An
 // existing article is returned unchanged.
@@ -36,18 +35,15 @@ func (s *Store) addArticle(ctx context.Context, a snapshots.Article) (snapshots.
 	if err != nil {
 		return snapshots.Article{}, err
 	}
-	if a.URL == "" {
-		return snapshots.Article{}, errors.New("empty URL")
+	first, err := sqlstore.ArticleRow(a)
+	if err != nil {
+		return snapshots.Article{}, err
 	}
 	// Most calls find a known article, so look first: an INSERT that hits
 	// the conflict still draws an ID from the sequence.
 	got, err := s.articleByURL(ctx, pool, a.URL)
 	if !errors.Is(err, snapshots.ErrNotFound) {
 		return got, err
-	}
-	first, err := snapshots.FormatTime(a.FirstSeen)
-	if err != nil {
-		return snapshots.Article{}, fmt.Errorf("first seen: %w", err)
 	}
 	// DO NOTHING: a concurrent caller may have added it since we looked;
 	// the first one wins and both return its row. RETURNING then gives no
@@ -56,7 +52,7 @@ func (s *Store) addArticle(ctx context.Context, a snapshots.Article) (snapshots.
 	row := pool.QueryRow(ctx, `INSERT INTO articles (url, canonical_url, source, first_seen)
 		VALUES ($1, $2, $3, $4) ON CONFLICT (url) DO NOTHING RETURNING `+articleColumns,
 		a.URL, a.CanonicalURL, a.Source, first)
-	got, err = scanArticle(row)
+	got, err = sqlstore.ScanArticle(row.Scan)
 	if !errors.Is(err, pgx.ErrNoRows) {
 		return got, err
 	}
@@ -81,12 +77,9 @@ func (s *Store) addArticles(ctx context.Context, as []snapshots.Article) error {
 	}
 	batch := &pgx.Batch{}
 	for _, a := range as {
-		if a.URL == "" {
-			return errors.New("empty URL")
-		}
-		first, err := snapshots.FormatTime(a.FirstSeen)
+		first, err := sqlstore.ArticleRow(a)
 		if err != nil {
-			return fmt.Errorf("%s: first seen: %w", a.URL, err)
+			return fmt.Errorf("%s: %w", a.URL, err)
 		}
 		batch.Queue(`INSERT INTO articles (url, canonical_url, source, first_seen)
 			VALUES ($1, $2, $3, $4) ON CONFLICT (url) DO NOTHING`, a.URL, a.CanonicalURL, a.Source, first)
@@ -121,7 +114,7 @@ type querier interface {
 }
 
 func (s *Store) articleByURL(ctx context.Context, q querier, url string) (snapshots.Article, error) {
-	a, err := scanArticle(q.QueryRow(ctx, `SELECT `+articleColumns+` FROM articles WHERE url = $1`, url))
+	a, err := sqlstore.ScanArticle(q.QueryRow(ctx, `SELECT `+articleColumns+` FROM articles WHERE url = $1`, url).Scan)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return snapshots.Article{}, snapshots.ErrNotFound
 	}
@@ -142,67 +135,13 @@ func (s *Store) articles(ctx context.Context, f snapshots.ArticleFilter) ([]snap
 	if err != nil {
 		return nil, err
 	}
-	var where []string
-	var a args
-	if f.Source != "" {
-		where = append(where, "source = "+a.add(f.Source))
+	q := sqlstore.NewQuery(sqlstore.PostgreSQL)
+	if err := q.Articles(f); err != nil {
+		return nil, err
 	}
-	if f.URL != "" {
-		where = append(where, "url = "+a.add(f.URL))
-	}
-	if !f.DueBy.IsZero() {
-		due, err := snapshots.FormatTime(f.DueBy)
-		if err != nil {
-			return nil, fmt.Errorf("due by: %w", err)
-		}
-		never, _ := snapshots.FormatTime(snapshots.Never) // a constant in range
-		// '' (never scheduled) sorts before every time: due now.
-		where = append(where, "next_check <= "+a.add(due), "next_check <> "+a.add(never))
-	}
-	rows, err := pool.Query(ctx, `SELECT `+articleColumns+` FROM articles`+whereClause(where)+` ORDER BY id`, a...)
+	rows, err := pool.Query(ctx, `SELECT `+articleColumns+` FROM articles`+q.Where()+` ORDER BY id`, q.Args...)
 	if err != nil {
 		return nil, err
 	}
-	return collectArticles(rows)
-}
-
-// collectArticles scans and closes rows.
-func collectArticles(rows pgx.Rows) ([]snapshots.Article, error) {
-	defer rows.Close()
-	var as []snapshots.Article
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, err
-		}
-		as = append(as, a)
-	}
-	return as, rows.Err()
-}
-
-func scanArticle(r pgx.Row) (snapshots.Article, error) {
-	var a snapshots.Article
-	var first, next string
-	if err := r.Scan(&a.ID, &a.URL, &a.CanonicalURL, &a.Source, &first, &next, &a.ETag, &a.LastModified); err != nil {
-		return snapshots.Article{}, err
-	}
-	var err error
-	if a.FirstSeen, err = parseTime(first); err != nil {
-		return snapshots.Article{}, fmt.Errorf("article %d: %w", a.ID, err)
-	}
-	if a.NextCheck, err = parseTime(next); err != nil {
-		return snapshots.Article{}, fmt.Errorf("article %d: %w", a.ID, err)
-	}
-	return a, nil
-}
-
-// sortArticles orders articles by next check, then ID: the order ClaimDue
-// promises.
-func sortArticles(as []snapshots.Article) {
-	slices.SortFunc(as, func(a, b snapshots.Article) int {
-		if c := a.NextCheck.Compare(b.NextCheck); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
+	return sqlstore.Collect(rows, sqlstore.ScanArticle)
 }

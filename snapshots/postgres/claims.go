@@ -2,10 +2,10 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 var _ snapshots.Claimer = (*Store)(nil)
@@ -31,22 +31,11 @@ func (s *Store) claimDue(ctx context.Context, f snapshots.ClaimFilter) ([]snapsh
 	if err != nil {
 		return nil, err
 	}
-	if f.Worker == "" {
-		return nil, errors.New("no worker name")
-	}
-	if f.Lease <= 0 {
-		return nil, fmt.Errorf("lease %s: must be positive", f.Lease)
-	}
-	now, err := snapshots.FormatTime(f.Now)
+	c, err := sqlstore.NewClaim(f)
 	if err != nil {
-		return nil, fmt.Errorf("now: %w", err)
+		return nil, err
 	}
-	until, err := snapshots.FormatTime(f.Now.Add(f.Lease))
-	if err != nil {
-		return nil, fmt.Errorf("lease end: %w", err)
-	}
-	never, _ := snapshots.FormatTime(snapshots.Never) // a constant in range
-	var limit any                                     // NULL: LIMIT ALL
+	var limit any // NULL: LIMIT ALL
 	if f.Limit > 0 {
 		limit = f.Limit
 	}
@@ -56,15 +45,14 @@ func (s *Store) claimDue(ctx context.Context, f snapshots.ClaimFilter) ([]snapsh
 			  AND (lease_owner = '' OR lease_until <= $4)
 			ORDER BY next_check, id LIMIT $6
 			FOR UPDATE SKIP LOCKED)
-		RETURNING `+articleColumns, f.Worker, until, f.Source, now, never, limit)
+		RETURNING `+articleColumns, f.Worker, c.Until, f.Source, c.Now, c.Never, limit)
 	if err != nil {
 		return nil, err
 	}
-	as, err := collectArticles(rows)
+	as, err := sqlstore.Collect(rows, sqlstore.ScanArticle)
 	if err != nil {
 		return nil, err
 	}
-	// RETURNING gives rows in no promised order.
-	sortArticles(as)
+	sqlstore.SortArticles(as)
 	return as, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 var _ snapshots.DeliveryStore = (*Store)(nil)
@@ -26,7 +27,7 @@ func (s *Store) addDelivery(ctx context.Context, d *snapshots.Delivery) error {
 	if err != nil {
 		return err
 	}
-	row, err := snapshots.NewDeliveryRow(*d)
+	row, err := sqlstore.NewDeliveryRow(*d)
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func (s *Store) updateDelivery(ctx context.Context, d *snapshots.Delivery) error
 	if err != nil {
 		return err
 	}
-	last, err := snapshots.UpdateDeliveryColumns(*d)
+	last, err := sqlstore.UpdateDeliveryColumns(*d)
 	if err != nil {
 		return err
 	}
@@ -92,41 +93,14 @@ func (s *Store) deliveries(ctx context.Context, f snapshots.DeliveryFilter) ([]s
 	if err != nil {
 		return nil, err
 	}
-	var where []string
-	var a args
-	if f.Status != "" {
-		where = append(where, "status = "+a.add(string(f.Status)))
-	}
-	if f.Notifier != "" {
-		where = append(where, "notifier = "+a.add(f.Notifier))
-	}
+	q := sqlstore.NewQuery(sqlstore.PostgreSQL)
+	q.Deliveries(f)
 	// IDs grow with insertion, so id order is creation order even when two
 	// deliveries share a timestamp.
-	q := `SELECT id, notifier, created_at, last_attempt, attempts, status, error, payload
-		FROM deliveries` + whereClause(where) + ` ORDER BY id`
-	if f.Limit > 0 {
-		q += " LIMIT " + a.add(f.Limit)
-	}
-	rows, err := pool.Query(ctx, q, a...)
+	rows, err := pool.Query(ctx, `SELECT `+sqlstore.DeliveryColumns+` FROM deliveries`+
+		q.Where()+` ORDER BY id`+q.Limit(f.Limit), q.Args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []snapshots.Delivery
-	for rows.Next() {
-		var d snapshots.Delivery
-		var created, last, status string
-		if err := rows.Scan(&d.ID, &d.Notifier, &created, &last, &d.Attempts, &status, &d.Error, &d.Payload); err != nil {
-			return nil, err
-		}
-		d.Status = snapshots.DeliveryStatus(status)
-		if d.CreatedAt, err = parseTime(created); err != nil {
-			return nil, fmt.Errorf("delivery %d: %w", d.ID, err)
-		}
-		if d.LastAttempt, err = parseTime(last); err != nil {
-			return nil, fmt.Errorf("delivery %d: %w", d.ID, err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return sqlstore.Collect(rows, sqlstore.ScanDelivery)
 }

@@ -3,11 +3,9 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"strings"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 var _ snapshots.Lister = (*Store)(nil)
@@ -21,9 +19,6 @@ func (s *Store) ListArticles(ctx context.Context, f snapshots.ListFilter) (snaps
 	}
 	return p, nil
 }
-
-// severityRank is snapshots.SeverityRank in SQL.
-const severityRank = `(CASE x.severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 ELSE 0 END)`
 
 // listQuery orders and pages article IDs first, with only what the order
 // and filters need, then reads the full summary of the page's rows alone
@@ -55,118 +50,45 @@ func (s *Store) listArticles(ctx context.Context, f snapshots.ListFilter) (snaps
 	if err != nil {
 		return snapshots.ListPage{}, err
 	}
-	var a args
-	where, none, err := listWhere(f, &a)
+	q := sqlstore.NewQuery(sqlstore.PostgreSQL)
+	none, err := q.List(f)
 	if err != nil || none {
 		return snapshots.ListPage{}, err
 	}
-	nWhere := len(a)
-	limit := "ALL"
+	nWhere := len(q.Args)
+	limit := q.NoLimit
 	if f.Limit > 0 {
-		limit = a.add(f.Limit)
+		limit = q.Arg(f.Limit)
 	}
-	offset := a.add(max(f.Offset, 0))
-	rows, err := pool.Query(ctx, fmt.Sprintf(listQuery, whereClause(where), limit, offset), a...)
+	offset := q.Arg(max(f.Offset, 0))
+	rows, err := pool.Query(ctx, fmt.Sprintf(listQuery, q.Where(), limit, offset), q.Args...)
 	if err != nil {
 		return snapshots.ListPage{}, err
 	}
-	p, err := scanSummaries(rows)
+	var p snapshots.ListPage
+	p.Articles, err = sqlstore.Collect(rows, func(scan func(...any) error) (snapshots.ArticleSummary, error) {
+		var sum snapshots.ArticleSummary
+		var changed, severity, checked, outcome string
+		var kinds []string
+		a, err := sqlstore.ScanArticle(func(dest ...any) error {
+			return scan(append(dest, &p.Total, &changed, &sum.Versions, &sum.Title,
+				&severity, &kinds, &checked, &outcome)...)
+		})
+		if err != nil {
+			return sum, err
+		}
+		sum.Article = a
+		return sum, sqlstore.FinishSummary(&sum, changed, severity, kinds, checked, outcome)
+	})
 	if err != nil {
 		return snapshots.ListPage{}, err
 	}
 	if len(p.Articles) == 0 && f.Offset > 0 {
 		// Paged past the end: the window saw no row to count in.
-		q := `SELECT count(*) FROM articles a` + whereClause(where)
-		if err := pool.QueryRow(ctx, q, a[:nWhere]...).Scan(&p.Total); err != nil {
+		count := `SELECT count(*) FROM articles a` + q.Where()
+		if err := pool.QueryRow(ctx, count, q.Args[:nWhere]...).Scan(&p.Total); err != nil {
 			return snapshots.ListPage{}, err
 		}
 	}
 	return p, nil
 }
-
-// scanSummaries reads and closes the rows of listQuery.
-func scanSummaries(rows pgx.Rows) (snapshots.ListPage, error) {
-	defer rows.Close()
-	var p snapshots.ListPage
-	for rows.Next() {
-		var sum snapshots.ArticleSummary
-		var total int
-		var changed, severity, checked, outcome string
-		var kinds []string
-		a, err := scanArticle(withMore{rows, []any{&total, &changed, &sum.Versions, &sum.Title,
-			&severity, &kinds, &checked, &outcome}})
-		if err != nil {
-			return snapshots.ListPage{}, err
-		}
-		sum.Article, p.Total = a, total
-		if checked != "" {
-			if sum.LastCheck, err = parseTime(checked); err != nil {
-				return snapshots.ListPage{}, fmt.Errorf("article %d: last check: %w", a.ID, err)
-			}
-			sum.LastOutcome = snapshots.Outcome(outcome)
-		}
-		if changed != "" {
-			if sum.LastChange, err = parseTime(changed); err != nil {
-				return snapshots.ListPage{}, fmt.Errorf("article %d: last change: %w", a.ID, err)
-			}
-			sum.Severity = severity
-			if len(kinds) > 0 {
-				sum.Kinds = kinds
-			}
-		}
-		p.Articles = append(p.Articles, sum)
-	}
-	return p, rows.Err()
-}
-
-// listWhere returns the conditions on articles a for f, adding their
-// arguments to a; none is true when f can match nothing.
-func listWhere(f snapshots.ListFilter, a *args) (where []string, none bool, err error) {
-	if f.ID != 0 {
-		where = append(where, "a.id = "+a.add(f.ID))
-	}
-	if f.Source != "" {
-		where = append(where, "a.source = "+a.add(f.Source))
-	}
-	if f.Sources != nil {
-		if len(f.Sources) == 0 {
-			return nil, true, nil
-		}
-		where = append(where, "a.source = ANY("+a.add(f.Sources)+")")
-	}
-	if f.Severity != "" {
-		rank := snapshots.SeverityRank(f.Severity)
-		if rank == 0 {
-			return nil, false, fmt.Errorf("unknown severity %q", f.Severity)
-		}
-		where = append(where, `EXISTS (SELECT 1 FROM versions x WHERE x.article_id = a.id AND x.number > 1
-			AND `+severityRank+` >= `+a.add(rank)+`)`)
-	}
-	if f.Kind != "" {
-		where = append(where, `EXISTS (SELECT 1 FROM versions x WHERE x.article_id = a.id AND x.number > 1
-			AND `+a.add(f.Kind)+` = ANY(x.kinds))`)
-	}
-	if f.Changed {
-		where = append(where, `EXISTS (SELECT 1 FROM versions x WHERE x.article_id = a.id AND x.number > 1)`)
-	}
-	if f.Query != "" {
-		// ILIKE ignores case, of ASCII letters at least, as documented.
-		pat := a.add(likePattern(f.Query))
-		where = append(where, `(a.url ILIKE `+pat+` ESCAPE '\' OR coalesce((SELECT t.title FROM versions t
-			WHERE t.article_id = a.id ORDER BY t.number DESC LIMIT 1), '') ILIKE `+pat+` ESCAPE '\')`)
-	}
-	return where, false, nil
-}
-
-// likePattern matches text containing q, its wildcards taken literally.
-func likePattern(q string) string {
-	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
-}
-
-// withMore scans the article columns scanArticle reads, then more.
-type withMore struct {
-	r    pgx.Row
-	more []any
-}
-
-func (w withMore) Scan(dest ...any) error { return w.r.Scan(append(dest, w.more...)...) }

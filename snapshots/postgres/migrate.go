@@ -7,7 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 // migrationFS holds the schema, one file per step, named NNNN_what.sql.
@@ -17,8 +17,8 @@ import (
 var migrationFS embed.FS
 
 // migrations returns the embedded steps in version order.
-func migrations() ([]snapshots.Migration, error) {
-	return snapshots.Migrations(migrationFS, "migrations/*.sql")
+func migrations() ([]sqlstore.Migration, error) {
+	return sqlstore.Migrations(migrationFS, "migrations/*.sql")
 }
 
 // migrate applies the steps the database lacks, all in one transaction, so
@@ -56,29 +56,16 @@ func (s *Store) migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return fmt.Errorf("migrate: read schema version: %w", err)
 	}
-	if latest := ms[len(ms)-1].Version; current > latest {
-		return fmt.Errorf("migrate: database schema version %d is newer than this program's %d", current, latest)
+	// Exec without arguments uses the simple protocol, which runs a file
+	// of several statements.
+	exec := func(ctx context.Context, query string, args ...any) error {
+		_, err := tx.Exec(ctx, query, args...)
+		return err
 	}
-	applied := 0
-	for _, m := range ms {
-		if m.Version <= current {
-			continue
-		}
-		// Exec without arguments uses the simple protocol, which runs a
-		// file of several statements.
-		if _, err := tx.Exec(ctx, m.SQL); err != nil {
-			return fmt.Errorf("migrate: apply %s: %w", m.Name, err)
-		}
-		at, err := snapshots.FormatTime(s.Now())
-		if err != nil {
-			return fmt.Errorf("migrate: record %s: %w", m.Name, err)
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-			m.Version, m.Name, at); err != nil {
-			return fmt.Errorf("migrate: record %s: %w", m.Name, err)
-		}
-		applied++
-		current = m.Version
+	applied, current, err := sqlstore.Apply(ctx, exec,
+		`INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`, ms, current, s.Now)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("migrate: commit: %w", err)

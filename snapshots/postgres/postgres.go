@@ -120,19 +120,6 @@ func redact(dsn string) string {
 	return kv.ReplaceAllString(dsn, "${1}xxxxx")
 }
 
-// parseTime reads a time stored by formatTime, in UTC; the empty string is
-// the zero time.
-func parseTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
-	}
-	return t, nil
-}
-
 // errNotOpen is returned by methods called before Open or after Close.
 var errNotOpen = errors.New("store not open")
 
@@ -142,20 +129,4 @@ func (s *Store) conn() (*pgxpool.Pool, error) {
 		return nil, errNotOpen
 	}
 	return s.pool, nil
-}
-
-// args collects query arguments and names their placeholders ($1, $2…).
-type args []any
-
-func (a *args) add(v any) string {
-	*a = append(*a, v)
-	return fmt.Sprintf("$%d", len(*a))
-}
-
-// whereClause joins conditions with AND, or returns "" when there are none.
-func whereClause(conds []string) string {
-	if len(conds) == 0 {
-		return ""
-	}
-	return " WHERE " + strings.Join(conds, " AND ")
 }

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 // versionColumns are the columns of versions scanVersion reads, in order,
@@ -74,11 +74,11 @@ func (s *Store) versions(ctx context.Context, f snapshots.VersionFilter) ([]snap
 	if err != nil {
 		return nil, err
 	}
-	q := snapshots.Query{Mark: pgMark}
+	q := sqlstore.NewQuery(sqlstore.PostgreSQL)
 	if err := q.Versions(f); err != nil {
 		return nil, err
 	}
-	query := versionQuery(f.WithRaw) + q.Where() + snapshots.VersionOrder(f) + q.Limit(f.Limit)
+	query := versionQuery(f.WithRaw) + q.Where() + sqlstore.VersionOrder(f) + q.Limit(f.Limit)
 	rows, err := pool.Query(ctx, query, q.Args...)
 	if err != nil {
 		return nil, err
@@ -109,21 +109,9 @@ func scanVersion(r pgx.Row, withRaw bool) (snapshots.Version, error) {
 	if err := r.Scan(dest...); err != nil {
 		return snapshots.Version{}, err
 	}
-	var err error
-	if v.At, err = parseTime(at); err != nil {
-		return snapshots.Version{}, fmt.Errorf("version %d of article %d: %w", v.Number, v.ArticleID, err)
-	}
-	if len(changes) > 0 {
-		v.Changes = changes
-	}
-	if len(v.Kinds) == 0 {
-		v.Kinds = nil
-	}
-	if len(v.Notes) == 0 {
-		v.Notes = nil
-	}
-	if len(v.Reading) == 0 {
-		v.Reading = nil
+	err := sqlstore.FinishVersion(&v, at, changes)
+	if err != nil {
+		return snapshots.Version{}, err
 	}
 	if withRaw {
 		if v.Raw, err = decompress(data, size); err != nil {
@@ -147,33 +135,13 @@ func (s *Store) checks(ctx context.Context, f snapshots.CheckFilter) ([]snapshot
 	if err != nil {
 		return nil, err
 	}
-	q := snapshots.Query{Mark: pgMark}
+	q := sqlstore.NewQuery(sqlstore.PostgreSQL)
 	if err := q.Checks(f); err != nil {
 		return nil, err
 	}
-	query := `SELECT id, article_id, at, status, final_url, etag, last_modified, raw_sha256,
-		text_sha256, outcome, error, version FROM checks` + q.Where() + ` ORDER BY at DESC, id DESC` + q.Limit(f.Limit)
-	rows, err := pool.Query(ctx, query, q.Args...)
+	rows, err := pool.Query(ctx, `SELECT `+sqlstore.CheckColumns+` FROM checks`+q.Where()+` ORDER BY at DESC, id DESC`+q.Limit(f.Limit), q.Args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var cs []snapshots.Check
-	for rows.Next() {
-		var c snapshots.Check
-		var at, outcome string
-		if err := rows.Scan(&c.ID, &c.ArticleID, &at, &c.Status, &c.FinalURL, &c.ETag, &c.LastModified,
-			&c.RawSHA256, &c.TextSHA256, &outcome, &c.Error, &c.Version); err != nil {
-			return nil, err
-		}
-		if c.At, err = parseTime(at); err != nil {
-			return nil, fmt.Errorf("check %d: %w", c.ID, err)
-		}
-		c.Outcome = snapshots.Outcome(outcome)
-		cs = append(cs, c)
-	}
-	return cs, rows.Err()
+	return sqlstore.Collect(rows, sqlstore.ScanCheck)
 }
-
-// pgMark writes PostgreSQL's n-th placeholder.
-func pgMark(n int) string { return "$" + strconv.Itoa(n) }

@@ -1,18 +1,16 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
-const articleColumns = `id, url, canonical_url, source, first_seen, next_check, etag, last_modified`
+const articleColumns = sqlstore.ArticleColumns
 
 // AddArticle returns the article with a.URL, creating it from a if new. An
 // existing article is returned unchanged.
@@ -29,17 +27,14 @@ func (s *Store) addArticle(ctx context.Context, a snapshots.Article) (snapshots.
 	if err != nil {
 		return snapshots.Article{}, err
 	}
-	if a.URL == "" {
-		return snapshots.Article{}, errors.New("empty URL")
+	first, err := sqlstore.ArticleRow(a)
+	if err != nil {
+		return snapshots.Article{}, err
 	}
 	// Most calls find a known article, so look before taking the write lock.
 	got, err := s.articleByURL(ctx, db, a.URL)
 	if !errors.Is(err, snapshots.ErrNotFound) {
 		return got, err
-	}
-	first, err := snapshots.FormatTime(a.FirstSeen)
-	if err != nil {
-		return snapshots.Article{}, fmt.Errorf("first seen: %w", err)
 	}
 	// DO NOTHING: a concurrent caller may have added it since we looked; the
 	// first one wins and both return its row.
@@ -71,12 +66,9 @@ func (s *Store) addArticles(ctx context.Context, as []snapshots.Article) error {
 	}
 	defer tx.Rollback() // Returns ErrTxDone after Commit; nothing to undo then.
 	for _, a := range as {
-		if a.URL == "" {
-			return errors.New("empty URL")
-		}
-		first, err := snapshots.FormatTime(a.FirstSeen)
+		first, err := sqlstore.ArticleRow(a)
 		if err != nil {
-			return fmt.Errorf("%s: first seen: %w", a.URL, err)
+			return fmt.Errorf("%s: %w", a.URL, err)
 		}
 		if _, err := s.txExec(ctx, tx, `INSERT INTO articles (url, canonical_url, source, first_seen)
 			VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`, a.URL, a.CanonicalURL, a.Source, first); err != nil {
@@ -104,7 +96,7 @@ func (s *Store) articleByURL(ctx context.Context, db *sql.DB, url string) (snaps
 	if err != nil {
 		return snapshots.Article{}, err
 	}
-	a, err := scanArticle(row)
+	a, err := sqlstore.ScanArticle(row.Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return snapshots.Article{}, snapshots.ErrNotFound
 	}
@@ -125,78 +117,18 @@ func (s *Store) articles(ctx context.Context, f snapshots.ArticleFilter) ([]snap
 	if err != nil {
 		return nil, err
 	}
-	var where []string
-	var args []any
-	if f.Source != "" {
-		where, args = append(where, "source = ?"), append(args, f.Source)
+	q := sqlstore.NewQuery(sqlstore.SQLite)
+	if err := q.Articles(f); err != nil {
+		return nil, err
 	}
-	if f.URL != "" {
-		where, args = append(where, "url = ?"), append(args, f.URL)
-	}
-	if !f.DueBy.IsZero() {
-		due, err := snapshots.FormatTime(f.DueBy)
-		if err != nil {
-			return nil, fmt.Errorf("due by: %w", err)
-		}
-		// '' (never scheduled) sorts before every time: due now.
-		where, args = append(where, "next_check <= ?"), append(args, due)
-	}
-	q := `SELECT ` + articleColumns + ` FROM articles` + whereClause(where) + ` ORDER BY id`
-	rows, err := db.QueryContext(ctx, q, args...)
+	rows, err := db.QueryContext(ctx, `SELECT `+articleColumns+` FROM articles`+q.Where()+` ORDER BY id`, q.Args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var as []snapshots.Article
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, err
-		}
-		as = append(as, a)
-	}
-	return as, rows.Err()
+	return sqlstore.Collect(sqlRows{rows}, sqlstore.ScanArticle)
 }
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface {
 	Scan(dest ...any) error
-}
-
-func scanArticle(r scanner) (snapshots.Article, error) {
-	var a snapshots.Article
-	var first, next string
-	if err := r.Scan(&a.ID, &a.URL, &a.CanonicalURL, &a.Source, &first, &next, &a.ETag, &a.LastModified); err != nil {
-		return snapshots.Article{}, err
-	}
-	t, err := parseTime(first)
-	if err != nil {
-		return snapshots.Article{}, err
-	}
-	a.FirstSeen = t
-	if next != "" {
-		if a.NextCheck, err = parseTime(next); err != nil {
-			return snapshots.Article{}, err
-		}
-	}
-	return a, nil
-}
-
-// whereClause joins conditions with AND, or returns "" when there are none.
-func whereClause(conds []string) string {
-	if len(conds) == 0 {
-		return ""
-	}
-	return " WHERE " + strings.Join(conds, " AND ")
-}
-
-// sortArticles orders articles by next check, then ID: the order ClaimDue
-// promises.
-func sortArticles(as []snapshots.Article) {
-	slices.SortFunc(as, func(a, b snapshots.Article) int {
-		if c := a.NextCheck.Compare(b.NextCheck); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
 }

@@ -2,10 +2,10 @@ package sqlite
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 var _ snapshots.Claimer = (*Store)(nil)
@@ -26,21 +26,10 @@ func (s *Store) claimDue(ctx context.Context, f snapshots.ClaimFilter) ([]snapsh
 	if err != nil {
 		return nil, err
 	}
-	if f.Worker == "" {
-		return nil, errors.New("no worker name")
-	}
-	if f.Lease <= 0 {
-		return nil, fmt.Errorf("lease %s: must be positive", f.Lease)
-	}
-	now, err := snapshots.FormatTime(f.Now)
+	c, err := sqlstore.NewClaim(f)
 	if err != nil {
-		return nil, fmt.Errorf("now: %w", err)
+		return nil, err
 	}
-	until, err := snapshots.FormatTime(f.Now.Add(f.Lease))
-	if err != nil {
-		return nil, fmt.Errorf("lease end: %w", err)
-	}
-	never, _ := snapshots.FormatTime(snapshots.Never) // a constant in range
 	limit := f.Limit
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
@@ -50,23 +39,14 @@ func (s *Store) claimDue(ctx context.Context, f snapshots.ClaimFilter) ([]snapsh
 			WHERE source = ?3 AND next_check <= ?4 AND next_check <> ?5
 			  AND (lease_owner = '' OR lease_until <= ?4)
 			ORDER BY next_check, id LIMIT ?6)
-		RETURNING `+articleColumns, f.Worker, until, f.Source, now, never, limit)
+		RETURNING `+articleColumns, f.Worker, c.Until, f.Source, c.Now, c.Never, limit)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var as []snapshots.Article
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, err
-		}
-		as = append(as, a)
-	}
-	if err := rows.Err(); err != nil {
+	as, err := sqlstore.Collect(sqlRows{rows}, sqlstore.ScanArticle)
+	if err != nil {
 		return nil, err
 	}
-	// RETURNING gives rows in no promised order.
-	sortArticles(as)
+	sqlstore.SortArticles(as)
 	return as, nil
 }

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 var _ snapshots.DeliveryStore = (*Store)(nil)
@@ -27,7 +27,7 @@ func (s *Store) addDelivery(ctx context.Context, d *snapshots.Delivery) error {
 	if err != nil {
 		return err
 	}
-	row, err := snapshots.NewDeliveryRow(*d)
+	row, err := sqlstore.NewDeliveryRow(*d)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (s *Store) updateDelivery(ctx context.Context, d *snapshots.Delivery) error
 	if err != nil {
 		return err
 	}
-	last, err := snapshots.UpdateDeliveryColumns(*d)
+	last, err := sqlstore.UpdateDeliveryColumns(*d)
 	if err != nil {
 		return err
 	}
@@ -97,49 +97,14 @@ func (s *Store) deliveries(ctx context.Context, f snapshots.DeliveryFilter) ([]s
 	if err != nil {
 		return nil, err
 	}
-	var where []string
-	var args []any
-	if f.Status != "" {
-		where = append(where, "status = ?")
-		args = append(args, string(f.Status))
-	}
-	if f.Notifier != "" {
-		where = append(where, "notifier = ?")
-		args = append(args, f.Notifier)
-	}
-	q := `SELECT id, notifier, created_at, last_attempt, attempts, status, error, payload FROM deliveries`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
+	q := sqlstore.NewQuery(sqlstore.SQLite)
+	q.Deliveries(f)
 	// IDs grow with insertion, so id order is creation order even when two
 	// deliveries share a timestamp.
-	q += " ORDER BY id"
-	if f.Limit > 0 {
-		q += " LIMIT ?"
-		args = append(args, f.Limit)
-	}
-	rows, err := db.QueryContext(ctx, q, args...)
+	rows, err := db.QueryContext(ctx, `SELECT `+sqlstore.DeliveryColumns+` FROM deliveries`+
+		q.Where()+` ORDER BY id`+q.Limit(f.Limit), q.Args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []snapshots.Delivery
-	for rows.Next() {
-		var d snapshots.Delivery
-		var created, last, status string
-		if err := rows.Scan(&d.ID, &d.Notifier, &created, &last, &d.Attempts, &status, &d.Error, &d.Payload); err != nil {
-			return nil, err
-		}
-		d.Status = snapshots.DeliveryStatus(status)
-		if d.CreatedAt, err = parseTime(created); err != nil {
-			return nil, fmt.Errorf("delivery %d: %w", d.ID, err)
-		}
-		if last != "" {
-			if d.LastAttempt, err = parseTime(last); err != nil {
-				return nil, fmt.Errorf("delivery %d: %w", d.ID, err)
-			}
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return sqlstore.Collect(sqlRows{rows}, sqlstore.ScanDelivery)
 }

@@ -6,7 +6,7 @@ import (
 	"embed"
 	"fmt"
 
-	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 // migrationFS holds the schema, one file per step, named NNNN_what.sql.
@@ -16,8 +16,8 @@ import (
 var migrationFS embed.FS
 
 // migrations returns the embedded steps in version order.
-func migrations() ([]snapshots.Migration, error) {
-	return snapshots.Migrations(migrationFS, "migrations/*.sql")
+func migrations() ([]sqlstore.Migration, error) {
+	return sqlstore.Migrations(migrationFS, "migrations/*.sql")
 }
 
 // migrate applies the steps db lacks, all in one transaction, so a failed
@@ -45,27 +45,14 @@ func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return fmt.Errorf("migrate: read schema version: %w", err)
 	}
-	if latest := ms[len(ms)-1].Version; current > latest {
-		return fmt.Errorf("migrate: database schema version %d is newer than this program's %d", current, latest)
+	exec := func(ctx context.Context, query string, args ...any) error {
+		_, err := tx.ExecContext(ctx, query, args...)
+		return err
 	}
-	applied := 0
-	for _, m := range ms {
-		if m.Version <= current {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-			return fmt.Errorf("migrate: apply %s: %w", m.Name, err)
-		}
-		at, err := snapshots.FormatTime(s.Now())
-		if err != nil {
-			return fmt.Errorf("migrate: record %s: %w", m.Name, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-			m.Version, m.Name, at); err != nil {
-			return fmt.Errorf("migrate: record %s: %w", m.Name, err)
-		}
-		applied++
-		current = m.Version
+	applied, current, err := sqlstore.Apply(ctx, exec,
+		`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, ms, current, s.Now)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("migrate: commit: %w", err)
@@ -87,10 +74,10 @@ func (s *Store) checkSchema(ctx context.Context, db *sql.DB) error {
 	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return fmt.Errorf("read schema version (is it a redline store?): %w", err)
 	}
-	switch latest := ms[len(ms)-1].Version; {
-	case current > latest:
-		return fmt.Errorf("database schema version %d is newer than this program's %d", current, latest)
-	case current < latest:
+	if err := sqlstore.CheckVersion(current, ms); err != nil {
+		return err
+	}
+	if latest := ms[len(ms)-1].Version; current < latest {
 		return fmt.Errorf("database schema version %d is older than this program's %d: "+
 			"a command that writes (redline check or run) brings it up to date", current, latest)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 // versionColumns are the columns of versions scanVersion reads, in order,
@@ -86,11 +87,11 @@ func (s *Store) versions(ctx context.Context, f snapshots.VersionFilter) ([]snap
 	if err != nil {
 		return nil, err
 	}
-	q := snapshots.Query{Mark: sqliteMark}
+	q := sqlstore.NewQuery(sqlstore.SQLite)
 	if err := q.Versions(f); err != nil {
 		return nil, err
 	}
-	query := versionQuery(f.WithRaw) + q.Where() + snapshots.VersionOrder(f) + q.Limit(f.Limit)
+	query := versionQuery(f.WithRaw) + q.Where() + sqlstore.VersionOrder(f) + q.Limit(f.Limit)
 	rows, err := db.QueryContext(ctx, query, q.Args...)
 	if err != nil {
 		return nil, err
@@ -143,27 +144,14 @@ func scanVersion(r scanner, withRaw bool) (snapshots.Version, storedBody, error)
 	if err := r.Scan(dest...); err != nil {
 		return snapshots.Version{}, body, err
 	}
-	var err error
-	if v.At, err = parseTime(at); err != nil {
-		return snapshots.Version{}, body, fmt.Errorf("version %d of article %d: %w", v.Number, v.ArticleID, err)
-	}
-	if len(changes) > 0 {
-		v.Changes = changes
-	}
 	if err := json.Unmarshal([]byte(kinds), &v.Kinds); err != nil {
 		return snapshots.Version{}, body, fmt.Errorf("version %d of article %d: kinds: %w", v.Number, v.ArticleID, err)
-	}
-	if len(v.Kinds) == 0 {
-		v.Kinds = nil
 	}
 	if err := json.Unmarshal([]byte(notes), &v.Notes); err != nil {
 		return snapshots.Version{}, body, fmt.Errorf("version %d of article %d: notes: %w", v.Number, v.ArticleID, err)
 	}
-	if len(v.Notes) == 0 {
-		v.Notes = nil
-	}
-	if len(v.Reading) == 0 {
-		v.Reading = nil
+	if err := sqlstore.FinishVersion(&v, at, changes); err != nil {
+		return snapshots.Version{}, body, err
 	}
 	return v, body, nil
 }
@@ -214,33 +202,19 @@ func (s *Store) checks(ctx context.Context, f snapshots.CheckFilter) ([]snapshot
 	if err != nil {
 		return nil, err
 	}
-	q := snapshots.Query{Mark: sqliteMark}
+	q := sqlstore.NewQuery(sqlstore.SQLite)
 	if err := q.Checks(f); err != nil {
 		return nil, err
 	}
-	query := `SELECT id, article_id, at, status, final_url, etag, last_modified, raw_sha256,
-		text_sha256, outcome, error, version FROM checks` + q.Where() + ` ORDER BY at DESC, id DESC` + q.Limit(f.Limit)
-	rows, err := db.QueryContext(ctx, query, q.Args...)
+	rows, err := db.QueryContext(ctx, `SELECT `+sqlstore.CheckColumns+` FROM checks`+q.Where()+` ORDER BY at DESC, id DESC`+q.Limit(f.Limit), q.Args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var cs []snapshots.Check
-	for rows.Next() {
-		var c snapshots.Check
-		var at, outcome string
-		if err := rows.Scan(&c.ID, &c.ArticleID, &at, &c.Status, &c.FinalURL, &c.ETag, &c.LastModified,
-			&c.RawSHA256, &c.TextSHA256, &outcome, &c.Error, &c.Version); err != nil {
-			return nil, err
-		}
-		if c.At, err = parseTime(at); err != nil {
-			return nil, fmt.Errorf("check %d: %w", c.ID, err)
-		}
-		c.Outcome = snapshots.Outcome(outcome)
-		cs = append(cs, c)
-	}
-	return cs, rows.Err()
+	return sqlstore.Collect(sqlRows{rows}, sqlstore.ScanCheck)
 }
 
-// sqliteMark writes SQLite's placeholder.
-func sqliteMark(int) string { return "?" }
+// sqlRows is *sql.Rows as sqlstore reads rows.
+type sqlRows struct{ *sql.Rows }
+
+// Close frees the connection; an error closing is the one Err reports.
+func (r sqlRows) Close() { r.Rows.Close() }

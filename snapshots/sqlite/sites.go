@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 var _ snapshots.SiteStore = (*Store)(nil)
@@ -34,13 +35,9 @@ func (s *Store) saveSite(ctx context.Context, site snapshots.Site) error {
 	if err != nil {
 		return err
 	}
-	updated, err := snapshots.SiteRow(site)
+	updated, model, err := sqlstore.SiteRow(site)
 	if err != nil {
 		return err
-	}
-	var model []byte // nil stores NULL
-	if len(site.Model) > 0 {
-		model = site.Model
 	}
 	_, err = db.ExecContext(ctx, `INSERT INTO sites (host, pages, container, boilerplate, model, updated)
 		VALUES (?, ?, ?, ?, ?, ?)
@@ -64,26 +61,9 @@ func (s *Store) sites(ctx context.Context, where string, args ...any) ([]snapsho
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.QueryContext(ctx, `SELECT host, pages, container, boilerplate, model, updated FROM sites `+
-		where+` ORDER BY host`, args...)
+	rows, err := db.QueryContext(ctx, `SELECT `+sqlstore.SiteColumns+` FROM sites `+where+` ORDER BY host`, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []snapshots.Site
-	for rows.Next() {
-		var site snapshots.Site
-		var updated string
-		if err := rows.Scan(&site.Host, &site.Pages, &site.Container, &site.Boilerplate, &site.Model, &updated); err != nil {
-			return nil, err
-		}
-		if len(site.Model) == 0 {
-			site.Model = nil
-		}
-		if site.Updated, err = parseTime(updated); err != nil {
-			return nil, fmt.Errorf("site %q: %w", site.Host, err)
-		}
-		out = append(out, site)
-	}
-	return out, rows.Err()
+	return sqlstore.Collect(sqlRows{rows}, sqlstore.ScanSite)
 }

@@ -17,6 +17,7 @@ import (
 	modernc "modernc.org/sqlite"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 var _ snapshots.Store = (*Store)(nil)
@@ -37,7 +38,7 @@ type Store struct {
 
 	// steps lists the schema steps migrate applies: migrations, except in
 	// the test that interrupts one.
-	steps func() ([]snapshots.Migration, error)
+	steps func() ([]sqlstore.Migration, error)
 
 	// Now returns the time recorded for applied migrations. New sets it to
 	// time.Now; tests may replace it before Open.
@@ -187,15 +188,6 @@ func readOnlyDSN(path string) string {
 	return "file:" + p + "?mode=ro" +
 		"&_pragma=foreign_keys(1)" +
 		"&_pragma=busy_timeout(10000)"
-}
-
-// parseTime reads a time stored by formatTime, in UTC.
-func parseTime(s string) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
-	}
-	return t, nil
 }
 
 // errNotOpen is returned by methods called before Open or after Close.
