@@ -70,6 +70,10 @@ var scheduleCases = []testCase{
 		if got := dueURLs(t, s, 24*365*100); len(got) != 0 {
 			t.Errorf("due in a century = %q, want none", got)
 		}
+		// Not even by the end of time: the retired are never due.
+		if as, err := s.Articles(t.Context(), snapshots.ArticleFilter{DueBy: snapshots.Never}); err != nil || len(as) != 0 {
+			t.Errorf("Articles(DueBy Never) = %d articles, %v; want none", len(as), err)
+		}
 		if got := article(t, s, a.URL).NextCheck; !got.Equal(snapshots.Never) {
 			t.Errorf("NextCheck = %v, want Never", got)
 		}

@@ -14,9 +14,9 @@ import (
 	"github.com/redline-news/redline/snapshots"
 )
 
-// Run runs the suite. open must return a new, empty, opened store for each
-// subtest and close it when t ends (t.Cleanup).
-func Run(t *testing.T, open func(t *testing.T) snapshots.Store) {
+// Run runs the suite on the stores h makes. Every case has a store of its
+// own, so the cases run in parallel.
+func Run(t *testing.T, h Harness) {
 	groups := []struct {
 		name  string
 		cases []testCase
@@ -40,10 +40,21 @@ func Run(t *testing.T, open func(t *testing.T) snapshots.Store) {
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
 			for _, tc := range g.cases {
-				t.Run(tc.name, func(t *testing.T) { tc.run(t, open(t)) })
+				t.Run(tc.name, func(t *testing.T) {
+					t.Parallel()
+					tc.run(t, h.open(t))
+				})
 			}
 		})
 	}
+	t.Run("Store", func(t *testing.T) {
+		for _, tc := range storeCases {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				tc.run(t, h)
+			})
+		}
+	})
 }
 
 type testCase struct {
