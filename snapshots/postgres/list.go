@@ -1,25 +1,5 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
-
-	"github.com/redline-news/redline/snapshots"
-	"github.com/redline-news/redline/snapshots/internal/sqlstore"
-)
-
-var _ snapshots.Lister = (*Store)(nil)
-
-// ListArticles returns the summaries matching f, most recently changed
-// first, and how many match in all.
-func (s *Store) ListArticles(ctx context.Context, f snapshots.ListFilter) (snapshots.ListPage, error) {
-	p, err := s.listArticles(ctx, f)
-	if err != nil {
-		return snapshots.ListPage{}, fmt.Errorf("list articles: %w", err)
-	}
-	return p, nil
-}
-
 // listQuery orders and pages article IDs first, with only what the order
 // and filters need, then reads the full summary of the page's rows alone
 // (the same plan as the SQLite store's). count(*) OVER () counts the
@@ -44,51 +24,3 @@ LEFT JOIN LATERAL (SELECT number, title, severity, kinds FROM versions
 LEFT JOIN LATERAL (SELECT at, outcome FROM checks
 	WHERE article_id = a.id ORDER BY at DESC, id DESC LIMIT 1) c ON true
 ORDER BY p.changed DESC, p.id DESC`
-
-func (s *Store) listArticles(ctx context.Context, f snapshots.ListFilter) (snapshots.ListPage, error) {
-	pool, err := s.conn()
-	if err != nil {
-		return snapshots.ListPage{}, err
-	}
-	q := sqlstore.NewQuery(sqlstore.PostgreSQL)
-	none, err := q.List(f)
-	if err != nil || none {
-		return snapshots.ListPage{}, err
-	}
-	nWhere := len(q.Args)
-	limit := q.NoLimit
-	if f.Limit > 0 {
-		limit = q.Arg(f.Limit)
-	}
-	offset := q.Arg(max(f.Offset, 0))
-	rows, err := pool.Query(ctx, fmt.Sprintf(listQuery, q.Where(), limit, offset), q.Args...)
-	if err != nil {
-		return snapshots.ListPage{}, err
-	}
-	var p snapshots.ListPage
-	p.Articles, err = sqlstore.Collect(rows, func(scan func(...any) error) (snapshots.ArticleSummary, error) {
-		var sum snapshots.ArticleSummary
-		var changed, severity, checked, outcome string
-		var kinds []string
-		a, err := sqlstore.ScanArticle(func(dest ...any) error {
-			return scan(append(dest, &p.Total, &changed, &sum.Versions, &sum.Title,
-				&severity, &kinds, &checked, &outcome)...)
-		})
-		if err != nil {
-			return sum, err
-		}
-		sum.Article = a
-		return sum, sqlstore.FinishSummary(&sum, changed, severity, kinds, checked, outcome)
-	})
-	if err != nil {
-		return snapshots.ListPage{}, err
-	}
-	if len(p.Articles) == 0 && f.Offset > 0 {
-		// Paged past the end: the window saw no row to count in.
-		count := `SELECT count(*) FROM articles a` + q.Where()
-		if err := pool.QueryRow(ctx, count, q.Args[:nWhere]...).Scan(&p.Total); err != nil {
-			return snapshots.ListPage{}, err
-		}
-	}
-	return p, nil
-}

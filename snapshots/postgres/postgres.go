@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 var _ snapshots.Store = (*Store)(nil)
@@ -25,6 +26,8 @@ var _ snapshots.Store = (*Store)(nil)
 // Store is a snapshots.Store in a PostgreSQL database. It is safe for
 // concurrent use, also by several processes sharing the database.
 type Store struct {
+	sqlstore.Core // the methods every SQL store has alike
+
 	dsn  string
 	log  *slog.Logger
 	pool *pgxpool.Pool
@@ -45,7 +48,9 @@ func New(dsn string, logger *slog.Logger) *Store {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Store{dsn: dsn, log: logger, Now: time.Now}
+	s := &Store{dsn: dsn, log: logger, Now: time.Now}
+	s.Core = s.core()
+	return s
 }
 
 // DSNError reports a data source name that does not parse. DSN has its

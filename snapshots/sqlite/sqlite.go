@@ -25,6 +25,8 @@ var _ snapshots.Store = (*Store)(nil)
 // Store is a snapshots.Store in one SQLite file. It is safe for concurrent
 // use, also by several processes sharing the file.
 type Store struct {
+	sqlstore.Core // the methods every SQL store has alike
+
 	path   string
 	log    *slog.Logger
 	db     *sql.DB
@@ -51,7 +53,9 @@ func New(path string, logger *slog.Logger) *Store {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Store{path: path, log: logger, Now: time.Now, steps: migrations, networkFS: networkFS}
+	s := &Store{path: path, log: logger, Now: time.Now, steps: migrations, networkFS: networkFS}
+	s.Core = s.core()
+	return s
 }
 
 // Open opens the database file and brings its schema up to date.

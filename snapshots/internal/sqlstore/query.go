@@ -27,12 +27,18 @@ type Dialect struct {
 	// NoLimit is the LIMIT that limits nothing: "-1" in SQLite, "ALL" in
 	// PostgreSQL.
 	NoLimit string
+	// Binary follows an ORDER BY on text to order it byte by byte.
+	Binary string
+	// SkipLocked follows the SELECT of the claiming UPDATE: PostgreSQL
+	// claimers pass over each other's rows; SQLite's take turns.
+	SkipLocked string
 }
 
 // SQLite's and PostgreSQL's dialects.
 var (
 	SQLite = Dialect{
-		Mark: func(int) string { return "?" },
+		// Numbered, so that a statement can use an argument twice.
+		Mark: func(n int) string { return "?" + strconv.Itoa(n) },
 		// number > 1 first: version 1 has no change, and skipping it
 		// spares reading its kinds, stored after its text.
 		HasKind: `EXISTS (SELECT 1 FROM versions x, json_each(x.kinds) k
@@ -45,8 +51,10 @@ var (
 		Arrays: true,
 		HasKind: `EXISTS (SELECT 1 FROM versions x WHERE x.article_id = a.id AND x.number > 1
 			AND %s = ANY(x.kinds))`,
-		Like:    "ILIKE",
-		NoLimit: "ALL",
+		Like:       "ILIKE",
+		NoLimit:    "ALL",
+		Binary:     ` COLLATE "C"`,
+		SkipLocked: ` FOR UPDATE SKIP LOCKED`,
 	}
 )
 

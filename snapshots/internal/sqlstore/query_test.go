@@ -18,7 +18,7 @@ func TestQuery(t *testing.T) {
 		d    sqlstore.Dialect
 		want string
 	}{
-		{sqlstore.SQLite, " WHERE v.article_id = ? AND v.at >= ? AND v.at < ? ORDER BY v.number LIMIT ?"},
+		{sqlstore.SQLite, " WHERE v.article_id = ?1 AND v.at >= ?2 AND v.at < ?3 ORDER BY v.number LIMIT ?4"},
 		{sqlstore.PostgreSQL, " WHERE v.article_id = $1 AND v.at >= $2 AND v.at < $3 ORDER BY v.number LIMIT $4"},
 	} {
 		f := snapshots.VersionFilter{ArticleID: 7, Since: since, Until: until, Limit: 5}
@@ -52,8 +52,8 @@ func TestQuery_List(t *testing.T) {
 		where string
 		args  []any
 	}{
-		{sqlstore.SQLite, ` WHERE a.source IN (?, ?) AND (a.url LIKE ? ESCAPE '\' OR coalesce((SELECT t.title FROM versions t
-			WHERE t.article_id = a.id ORDER BY t.number DESC LIMIT 1), '') LIKE ? ESCAPE '\')`,
+		{sqlstore.SQLite, ` WHERE a.source IN (?1, ?2) AND (a.url LIKE ?3 ESCAPE '\' OR coalesce((SELECT t.title FROM versions t
+			WHERE t.article_id = a.id ORDER BY t.number DESC LIMIT 1), '') LIKE ?4 ESCAPE '\')`,
 			[]any{"a", "b", `%50\%%`, `%50\%%`}},
 		{sqlstore.PostgreSQL, ` WHERE a.source = ANY($1) AND (a.url ILIKE $2 ESCAPE '\' OR coalesce((SELECT t.title FROM versions t
 			WHERE t.article_id = a.id ORDER BY t.number DESC LIMIT 1), '') ILIKE $3 ESCAPE '\')`,

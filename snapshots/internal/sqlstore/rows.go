@@ -70,13 +70,45 @@ func NewClaim(f snapshots.ClaimFilter) (Claim, error) {
 	return Claim{Now: now, Until: until, Never: Never}, nil
 }
 
-// FinishVersion completes a version read from its row: its time from the
-// stored text, and nil for the empty change set, kinds, notes and reading
-// (a store keeps them as empty values, the contract says nil).
-func FinishVersion(v *snapshots.Version, at string, changes []byte) error {
+// VersionColumns are the columns of versions v ScanVersion reads, in
+// order, without the raw body and headers.
+const VersionColumns = `v.id, v.article_id, v.number, v.at, v.title, v.byline, v.published,
+	v.modified, v.text, v.text_sha256, v.raw_sha256, v.prev_hash, v.chain_hash, v.changes,
+	v.severity, v.kinds, v.notes, v.dek, v.reading, v.reread`
+
+// VersionQuery selects VersionColumns and then bodyColumns, the store's
+// columns of the body, from versions v joined with blobs b; without them,
+// from versions v alone. A WHERE clause follows.
+func VersionQuery(bodyColumns string) string {
+	if bodyColumns == "" {
+		return `SELECT ` + VersionColumns + ` FROM versions v `
+	}
+	return `SELECT ` + VersionColumns + bodyColumns + ` FROM versions v JOIN blobs b ON b.sha256 = v.raw_sha256 `
+}
+
+// ScanVersion reads a row of VersionColumns followed by the columns more
+// points to. The empty change set, kinds, notes and reading become nil (a
+// store keeps them as empty values, the contract says nil).
+func ScanVersion(scan func(dest ...any) error, more ...any) (snapshots.Version, error) {
+	var v snapshots.Version
+	var at string
+	var changes []byte
+	var kinds, notes any
+	dest := append([]any{&v.ID, &v.ArticleID, &v.Number, &at, &v.Title, &v.Byline, &v.Published,
+		&v.Modified, &v.Text, &v.TextSHA256, &v.RawSHA256, &v.PrevHash, &v.ChainHash, &changes,
+		&v.Severity, &kinds, &notes, &v.Dek, &v.Reading, &v.Reread}, more...)
+	if err := scan(dest...); err != nil {
+		return snapshots.Version{}, err
+	}
 	var err error
 	if v.At, err = ParseTime(at); err != nil {
-		return fmt.Errorf("version %d of article %d: %w", v.Number, v.ArticleID, err)
+		return snapshots.Version{}, fmt.Errorf("version %d of article %d: %w", v.Number, v.ArticleID, err)
+	}
+	if v.Kinds, err = decodeList(kinds); err != nil {
+		return snapshots.Version{}, fmt.Errorf("version %d of article %d: kinds: %w", v.Number, v.ArticleID, err)
+	}
+	if v.Notes, err = decodeList(notes); err != nil {
+		return snapshots.Version{}, fmt.Errorf("version %d of article %d: notes: %w", v.Number, v.ArticleID, err)
 	}
 	v.Changes = nilIfEmpty(changes)
 	if len(v.Kinds) == 0 {
@@ -86,7 +118,7 @@ func FinishVersion(v *snapshots.Version, at string, changes []byte) error {
 		v.Notes = nil
 	}
 	v.Reading = nilIfEmpty(v.Reading)
-	return nil
+	return v, nil
 }
 
 // CheckColumns are the columns of checks ScanCheck reads, in order.
