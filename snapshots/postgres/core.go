@@ -6,16 +6,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/internal/sqlstore"
-)
-
-var (
-	_ snapshots.DeliveryStore = (*Store)(nil)
-	_ snapshots.SiteStore     = (*Store)(nil)
-	_ snapshots.StatusReader  = (*Store)(nil)
-	_ snapshots.Claimer       = (*Store)(nil)
-	_ snapshots.Lister        = (*Store)(nil)
 )
 
 // core sets up the methods s shares with the other SQL stores.
@@ -28,6 +19,25 @@ func (s *Store) core() sqlstore.Core {
 		NoRows: pgx.ErrNoRows,
 		Write: func(ctx context.Context, what string, op func() error) error {
 			return s.retry(ctx, op, "op", what)
+		},
+		Batch: func(ctx context.Context, stmts []sqlstore.Statement) error {
+			pool, err := s.conn()
+			if err != nil {
+				return err
+			}
+			var batch pgx.Batch
+			for _, st := range stmts {
+				batch.Queue(st.SQL, st.Args...)
+			}
+			tx, err := pool.Begin(ctx)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback(ctx) // Returns ErrTxClosed after Commit; nothing to undo then.
+			if err := tx.SendBatch(ctx, &batch).Close(); err != nil {
+				return err
+			}
+			return tx.Commit(ctx)
 		},
 		Snapshot: func(ctx context.Context, read func(sqlstore.QueryFunc) error) error {
 			pool, err := s.conn()

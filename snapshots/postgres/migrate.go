@@ -16,11 +16,6 @@ import (
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
-// migrations returns the embedded steps in version order.
-func migrations() ([]sqlstore.Migration, error) {
-	return sqlstore.Migrations(migrationFS, "migrations/*.sql")
-}
-
 // migrate applies the steps the database lacks, all in one transaction, so
 // a failed step leaves the schema as it was.
 //
@@ -30,7 +25,7 @@ func migrations() ([]sqlstore.Migration, error) {
 // key includes the schema the tables go in, so stores in different schemas
 // of one database (the tests' way of isolating) do not wait for each other.
 func (s *Store) migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	ms, err := migrations()
+	ms, err := sqlstore.Migrations(migrationFS, "migrations/*.sql")
 	if err != nil {
 		return err
 	}
@@ -45,25 +40,20 @@ func (s *Store) migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		hashtextextended('redline schema ' || coalesce(current_schema(), ''), 0))`); err != nil {
 		return fmt.Errorf("migrate: lock: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    integer PRIMARY KEY,
-		name       text NOT NULL,
-		applied_at text NOT NULL
-	)`); err != nil {
-		return fmt.Errorf("migrate: create schema_migrations: %w", err)
-	}
-	var current int
-	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
-		return fmt.Errorf("migrate: read schema version: %w", err)
-	}
 	// Exec without arguments uses the simple protocol, which runs a file
 	// of several statements.
 	exec := func(ctx context.Context, query string, args ...any) error {
 		_, err := tx.Exec(ctx, query, args...)
 		return err
 	}
-	applied, current, err := sqlstore.Apply(ctx, exec,
-		`INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`, ms, current, s.Now)
+	queryRow := func(ctx context.Context, query string, args ...any) func(...any) error {
+		return tx.QueryRow(ctx, query, args...).Scan
+	}
+	applied, current, err := sqlstore.Migrate(ctx, exec, queryRow, sqlstore.PostgreSQL, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    integer PRIMARY KEY,
+		name       text NOT NULL,
+		applied_at text NOT NULL
+	)`, ms, s.Now)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

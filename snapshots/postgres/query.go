@@ -18,11 +18,7 @@ func (s *Store) loadVersions(ctx context.Context, withRaw bool, where string, ar
 	if err != nil {
 		return nil, err
 	}
-	cols := ""
-	if withRaw {
-		cols = bodyColumns
-	}
-	rows, err := pool.Query(ctx, sqlstore.VersionQuery(cols)+where, args...)
+	rows, err := pool.Query(ctx, sqlstore.VersionQuery(withRaw, bodyColumns)+where, args...)
 	if err != nil {
 		return nil, err
 	}

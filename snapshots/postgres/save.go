@@ -33,18 +33,15 @@ import (
 // lost COMMIT would have stored (its ID came back before the COMMIT), and
 // if it is there, the save is done.
 func (s *Store) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
-	if c == nil {
-		return errors.New("save: nil check")
-	}
-	what := "save check"
-	if v != nil {
-		what = "save version"
+	what, err := sqlstore.CheckSave(c, v)
+	if err != nil {
+		return err
 	}
 	var (
 		done   saved
 		unsure *saved // an attempt whose COMMIT was sent, outcome unknown
 	)
-	err := s.retry(ctx, func() error {
+	err = s.retry(ctx, func() error {
 		if unsure != nil {
 			stored, err := s.checkStored(ctx, unsure.c.ID)
 			if err != nil {

@@ -4,16 +4,7 @@ import (
 	"context"
 	"database/sql"
 
-	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/internal/sqlstore"
-)
-
-var (
-	_ snapshots.DeliveryStore = (*Store)(nil)
-	_ snapshots.SiteStore     = (*Store)(nil)
-	_ snapshots.StatusReader  = (*Store)(nil)
-	_ snapshots.Claimer       = (*Store)(nil)
-	_ snapshots.Lister        = (*Store)(nil)
 )
 
 // core sets up the methods s shares with the other SQL stores.
@@ -26,6 +17,23 @@ func (s *Store) core() sqlstore.Core {
 		NoRows: sql.ErrNoRows,
 		Write: func(ctx context.Context, what string, op func() error) error {
 			return s.classify(what, op())
+		},
+		Batch: func(ctx context.Context, stmts []sqlstore.Statement) error {
+			db, err := s.conn()
+			if err != nil {
+				return err
+			}
+			tx, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback() // Returns ErrTxDone after Commit; nothing to undo then.
+			for _, st := range stmts {
+				if _, err := s.txExec(ctx, tx, st.SQL, st.Args...); err != nil {
+					return err
+				}
+			}
+			return tx.Commit()
 		},
 		Snapshot: func(ctx context.Context, read func(sqlstore.QueryFunc) error) error {
 			db, err := s.conn()

@@ -34,23 +34,18 @@ func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
 	}
 	defer tx.Rollback() // Returns ErrTxDone after Commit; nothing to undo then.
 
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    INTEGER PRIMARY KEY,
-		name       TEXT NOT NULL,
-		applied_at TEXT NOT NULL
-	) STRICT`); err != nil {
-		return fmt.Errorf("migrate: create schema_migrations: %w", err)
-	}
-	var current int
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
-		return fmt.Errorf("migrate: read schema version: %w", err)
-	}
 	exec := func(ctx context.Context, query string, args ...any) error {
 		_, err := tx.ExecContext(ctx, query, args...)
 		return err
 	}
-	applied, current, err := sqlstore.Apply(ctx, exec,
-		`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, ms, current, s.Now)
+	queryRow := func(ctx context.Context, query string, args ...any) func(...any) error {
+		return tx.QueryRowContext(ctx, query, args...).Scan
+	}
+	applied, current, err := sqlstore.Migrate(ctx, exec, queryRow, sqlstore.SQLite, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at TEXT NOT NULL
+	) STRICT`, ms, s.Now)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

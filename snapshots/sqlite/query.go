@@ -22,11 +22,7 @@ func (s *Store) loadVersions(ctx context.Context, withRaw bool, where string, ar
 	if err != nil {
 		return nil, err
 	}
-	cols := ""
-	if withRaw {
-		cols = bodyColumns
-	}
-	st, err := s.stmts.prepared(ctx, db, sqlstore.VersionQuery(cols)+where)
+	st, err := s.stmts.prepared(ctx, db, sqlstore.VersionQuery(withRaw, bodyColumns)+where)
 	if err != nil {
 		return nil, err
 	}

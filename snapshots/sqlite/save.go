@@ -19,12 +19,9 @@ import (
 // the write lock, under the busy timeout, before they read the latest
 // version: the one that reads number n is the one that writes n+1.
 func (s *Store) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
-	if c == nil {
-		return errors.New("save: nil check")
-	}
-	what := "save check"
-	if v != nil {
-		what = "save version"
+	what, err := sqlstore.CheckSave(c, v)
+	if err != nil {
+		return err
 	}
 	if err := s.save(ctx, c, v); err != nil {
 		return fmt.Errorf("%s of article %d: %w", what, c.ArticleID, s.classify(what, err))

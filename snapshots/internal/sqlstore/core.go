@@ -20,6 +20,16 @@ type DB interface {
 	Exec(ctx context.Context, sql string, args ...any) (int64, error)
 }
 
+// Core implements these in full; the stores add Save and Close.
+var (
+	_ snapshots.ArticleBatcher = (*Core)(nil)
+	_ snapshots.DeliveryStore  = (*Core)(nil)
+	_ snapshots.SiteStore      = (*Core)(nil)
+	_ snapshots.StatusReader   = (*Core)(nil)
+	_ snapshots.Claimer        = (*Core)(nil)
+	_ snapshots.Lister         = (*Core)(nil)
+)
+
 // Core is what the SQL stores share of snapshots.Store and the other
 // store interfaces: every method whose logic is the same in both, written
 // once on a DB, in the store's dialect. A store embeds it (NewCore) and
@@ -39,6 +49,8 @@ type Hooks struct {
 	// store runs writes: PostgreSQL retries one whose connection was
 	// lost, SQLite names a corrupt or full file. what names the write.
 	Write func(ctx context.Context, what string, op func() error) error
+	// Batch runs the statements in one transaction.
+	Batch func(ctx context.Context, stmts []Statement) error
 	// Snapshot runs read with queries that all see one snapshot of the
 	// database (a read-only transaction).
 	Snapshot func(ctx context.Context, read func(QueryFunc) error) error
@@ -54,6 +66,18 @@ type Hooks struct {
 
 // NewCore returns the shared methods in dialect d on the store h describes.
 func NewCore(d Dialect, h Hooks) Core { return Core{d: d, h: h} }
+
+// CheckSave refuses a nil check before a save, and names the save for
+// its errors.
+func CheckSave(c *snapshots.Check, v *snapshots.Version) (what string, err error) {
+	if c == nil {
+		return "", errors.New("save: nil check")
+	}
+	if v == nil {
+		return "save check", nil
+	}
+	return "save version", nil
+}
 
 // AddArticle returns the article with a.URL, creating it from a if new. An
 // existing article is returned unchanged. A write that finds the article
@@ -92,11 +116,30 @@ func (c *Core) addArticle(ctx context.Context, a snapshots.Article) (snapshots.A
 	ins := stmt(c.d, `INSERT INTO articles (url, canonical_url, source, first_seen)
 		VALUES (%s, %s, %s, %s) ON CONFLICT (url) DO NOTHING RETURNING `+ArticleColumns,
 		a.URL, a.CanonicalURL, a.Source, first)
-	got, err = ScanArticle(db.QueryRow(ctx, ins.sql, ins.args...))
+	got, err = ScanArticle(db.QueryRow(ctx, ins.SQL, ins.Args...))
 	if !errors.Is(err, c.h.NoRows) {
 		return got, err
 	}
 	return c.articleByURL(ctx, db, a.URL)
+}
+
+// AddArticles adds, in one transaction, the articles of as whose URL is
+// not stored yet; see snapshots.ArticleBatcher. Like AddArticle it is safe
+// to run again.
+func (c *Core) AddArticles(ctx context.Context, as []snapshots.Article) error {
+	stmts := make([]Statement, len(as))
+	for i, a := range as {
+		first, err := ArticleRow(a)
+		if err != nil {
+			return fmt.Errorf("add %d articles: %s: %w", len(as), a.URL, err)
+		}
+		stmts[i] = stmt(c.d, `INSERT INTO articles (url, canonical_url, source, first_seen)
+			VALUES (%s, %s, %s, %s) ON CONFLICT (url) DO NOTHING`, a.URL, a.CanonicalURL, a.Source, first)
+	}
+	if err := c.h.Write(ctx, "add articles", func() error { return c.h.Batch(ctx, stmts) }); err != nil {
+		return fmt.Errorf("add %d articles: %w", len(as), err)
+	}
+	return nil
 }
 
 // Article returns the article with the given URL, or ErrNotFound.
@@ -232,7 +275,7 @@ func (c *Core) addDelivery(ctx context.Context, d *snapshots.Delivery) error {
 		VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id`,
 		d.Notifier, row.CreatedAt, row.LastAttempt, d.Attempts, string(row.Status), d.Error, row.Payload)
 	var id int64
-	if err := db.QueryRow(ctx, ins.sql, ins.args...)(&id); err != nil {
+	if err := db.QueryRow(ctx, ins.SQL, ins.Args...)(&id); err != nil {
 		return err
 	}
 	d.ID, d.Status = id, row.Status
@@ -264,7 +307,7 @@ func (c *Core) updateDelivery(ctx context.Context, d *snapshots.Delivery) error 
 	up := stmt(c.d, `UPDATE deliveries
 		SET last_attempt = %s, attempts = %s, status = %s, error = %s WHERE id = %s`,
 		last, d.Attempts, string(d.Status), d.Error, d.ID)
-	n, err := db.Exec(ctx, up.sql, up.args...)
+	n, err := db.Exec(ctx, up.SQL, up.Args...)
 	if err != nil {
 		return err
 	}
@@ -332,7 +375,7 @@ func (c *Core) SaveSite(ctx context.Context, site snapshots.Site) error {
 		ON CONFLICT (host) DO UPDATE SET pages = excluded.pages, container = excluded.container,
 			boilerplate = excluded.boilerplate, model = excluded.model, updated = excluded.updated`,
 			site.Host, site.Pages, site.Container, site.Boilerplate, model, updated)
-		_, err = db.Exec(ctx, up.sql, up.args...)
+		_, err = db.Exec(ctx, up.SQL, up.Args...)
 		return err
 	})
 	if err != nil {

@@ -76,11 +76,11 @@ const VersionColumns = `v.id, v.article_id, v.number, v.at, v.title, v.byline, v
 	v.modified, v.text, v.text_sha256, v.raw_sha256, v.prev_hash, v.chain_hash, v.changes,
 	v.severity, v.kinds, v.notes, v.dek, v.reading, v.reread`
 
-// VersionQuery selects VersionColumns and then bodyColumns, the store's
-// columns of the body, from versions v joined with blobs b; without them,
-// from versions v alone. A WHERE clause follows.
-func VersionQuery(bodyColumns string) string {
-	if bodyColumns == "" {
+// VersionQuery selects VersionColumns from versions v and, withRaw, then
+// bodyColumns, the store's columns of the body, joining blobs b. A WHERE
+// clause follows.
+func VersionQuery(withRaw bool, bodyColumns string) string {
+	if !withRaw {
 		return `SELECT ` + VersionColumns + ` FROM versions v `
 	}
 	return `SELECT ` + VersionColumns + bodyColumns + ` FROM versions v JOIN blobs b ON b.sha256 = v.raw_sha256 `

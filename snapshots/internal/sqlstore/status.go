@@ -95,7 +95,7 @@ ORDER BY c.at DESC, c.id DESC`, Never, string(snapshots.OutcomeFailed))
 	}
 	next := stmt(d, `SELECT `+ArticleColumns+` FROM articles WHERE next_check > %s AND next_check <> %s
 ORDER BY next_check, id LIMIT %s`, now, Never, f.Next)
-	rows, err := query(ctx, next.sql, next.args...)
+	rows, err := query(ctx, next.SQL, next.Args...)
 	if err != nil {
 		return snapshots.Status{}, err
 	}
@@ -105,24 +105,24 @@ ORDER BY next_check, id LIMIT %s`, now, Never, f.Next)
 	return st, nil
 }
 
-// statement is one SQL statement and its arguments.
-type statement struct {
-	sql  string
-	args []any
+// Statement is one SQL statement and its arguments.
+type Statement struct {
+	SQL  string
+	Args []any
 }
 
 // stmt writes format with d's placeholder for each argument.
-func stmt(d Dialect, format string, args ...any) statement {
+func stmt(d Dialect, format string, args ...any) Statement {
 	marks := make([]any, len(args))
 	for i := range args {
 		marks[i] = d.Mark(i + 1)
 	}
-	return statement{sql: fmt.Sprintf(format, marks...), args: args}
+	return Statement{SQL: fmt.Sprintf(format, marks...), Args: args}
 }
 
 // each runs s and calls row for each of its rows.
-func each(ctx context.Context, query QueryFunc, s statement, row func(scan func(...any) error) error) error {
-	rows, err := query(ctx, s.sql, s.args...)
+func each(ctx context.Context, query QueryFunc, s Statement, row func(scan func(...any) error) error) error {
+	rows, err := query(ctx, s.SQL, s.Args...)
 	if err != nil {
 		return err
 	}
