@@ -2,68 +2,106 @@ package postgres
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
+
+var _ snapshots.Store = (*Store)(nil)
 
 // core sets up the methods s shares with the other SQL stores.
 func (s *Store) core() sqlstore.Core {
 	return sqlstore.NewCore(sqlstore.PostgreSQL, sqlstore.Hooks{
-		Conn: func() (sqlstore.DB, error) {
-			pool, err := s.conn()
-			return pgDB{pool}, err
-		},
-		NoRows: pgx.ErrNoRows,
+		DB:   storeDB{s},
+		Save: s.saveRetried,
 		Write: func(ctx context.Context, what string, op func() error) error {
 			return s.retry(ctx, op, "op", what)
 		},
-		Batch: func(ctx context.Context, stmts []sqlstore.Statement) error {
-			pool, err := s.conn()
-			if err != nil {
-				return err
-			}
-			var batch pgx.Batch
-			for _, st := range stmts {
-				batch.Queue(st.SQL, st.Args...)
-			}
-			tx, err := pool.Begin(ctx)
-			if err != nil {
-				return err
-			}
-			defer tx.Rollback(ctx) // Returns ErrTxClosed after Commit; nothing to undo then.
-			if err := tx.SendBatch(ctx, &batch).Close(); err != nil {
-				return err
-			}
-			return tx.Commit(ctx)
-		},
-		Snapshot: func(ctx context.Context, read func(sqlstore.QueryFunc) error) error {
-			pool, err := s.conn()
-			if err != nil {
-				return err
-			}
-			tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-			if err != nil {
-				return err
-			}
-			defer tx.Rollback(ctx) // Returns ErrTxClosed after Commit; read-only, nothing to undo anyway.
-			err = read(func(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
-				return tx.Query(ctx, query, args...)
-			})
-			if err != nil {
-				return err
-			}
-			return tx.Commit(ctx)
-		},
+		Batch:        s.batch,
+		Snapshot:     s.snapshot,
 		LoadVersions: s.loadVersions,
 		ListQuery:    listQuery,
 	})
 }
 
-// pgDB is the pool as sqlstore.Core uses it.
-type pgDB struct{ pool querier }
+// batch runs stmts in one transaction, in one round trip; see
+// sqlstore.Hooks.
+func (s *Store) batch(ctx context.Context, stmts []sqlstore.Statement) error {
+	pool, err := s.conn()
+	if err != nil {
+		return err
+	}
+	var batch pgx.Batch
+	for _, st := range stmts {
+		batch.Queue(st.SQL, st.Args...)
+	}
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx) // Returns ErrTxClosed after Commit; nothing to undo then.
+	if err := tx.SendBatch(ctx, &batch).Close(); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// snapshot runs read in a read-only REPEATABLE READ transaction: its
+// queries see one snapshot, whatever the workers commit meanwhile.
+func (s *Store) snapshot(ctx context.Context, read func(sqlstore.DB) error) error {
+	pool, err := s.conn()
+	if err != nil {
+		return err
+	}
+	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx) // Returns ErrTxClosed after Commit; read-only, nothing to undo anyway.
+	if err := read(pgDB{tx}); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// storeDB is the store's pool as sqlstore.Core uses it.
+type storeDB struct{ s *Store }
+
+func (d storeDB) db() (pgDB, error) {
+	pool, err := d.s.conn()
+	return pgDB{pool}, err
+}
+
+func (d storeDB) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
+	db, err := d.db()
+	if err != nil {
+		return nil, err
+	}
+	return db.Query(ctx, query, args...)
+}
+
+func (d storeDB) QueryRow(ctx context.Context, query string, args ...any) func(dest ...any) error {
+	db, err := d.db()
+	if err != nil {
+		return func(...any) error { return err }
+	}
+	return db.QueryRow(ctx, query, args...)
+}
+
+func (d storeDB) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	db, err := d.db()
+	if err != nil {
+		return 0, err
+	}
+	return db.Exec(ctx, query, args...)
+}
+
+// pgDB is a pool, a connection or a transaction as sqlstore uses it.
+type pgDB struct{ q querier }
 
 // querier is a pool, a connection or a transaction.
 type querier interface {
@@ -73,14 +111,21 @@ type querier interface {
 }
 
 func (d pgDB) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
-	return d.pool.Query(ctx, query, args...)
+	return d.q.Query(ctx, query, args...)
 }
 
 func (d pgDB) QueryRow(ctx context.Context, query string, args ...any) func(dest ...any) error {
-	return d.pool.QueryRow(ctx, query, args...).Scan
+	row := d.q.QueryRow(ctx, query, args...)
+	return func(dest ...any) error {
+		err := row.Scan(dest...)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return sqlstore.ErrNoRows
+		}
+		return err
+	}
 }
 
 func (d pgDB) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	tag, err := d.pool.Exec(ctx, query, args...)
+	tag, err := d.q.Exec(ctx, query, args...)
 	return tag.RowsAffected(), err
 }

@@ -42,14 +42,7 @@ func (s *Store) migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	// Exec without arguments uses the simple protocol, which runs a file
 	// of several statements.
-	exec := func(ctx context.Context, query string, args ...any) error {
-		_, err := tx.Exec(ctx, query, args...)
-		return err
-	}
-	queryRow := func(ctx context.Context, query string, args ...any) func(...any) error {
-		return tx.QueryRow(ctx, query, args...).Scan
-	}
-	applied, current, err := sqlstore.Migrate(ctx, exec, queryRow, sqlstore.PostgreSQL, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	applied, current, err := sqlstore.Migrate(ctx, pgDB{tx}, sqlstore.PostgreSQL, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    integer PRIMARY KEY,
 		name       text NOT NULL,
 		applied_at text NOT NULL

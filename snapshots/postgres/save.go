@@ -12,8 +12,8 @@ import (
 	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
-// Save records c and, when v is not nil, the new version v, in one
-// transaction; see snapshots.Store.
+// saveRetried records c and, when v is not nil, the new version v, in one
+// transaction; see sqlstore.Core.Save.
 //
 // The transaction first locks the article's row (SELECT … FOR UPDATE), then
 // reads the latest version in a second statement. Concurrent savers of one
@@ -32,16 +32,12 @@ import (
 // another process's. So the next attempt first looks for the check row the
 // lost COMMIT would have stored (its ID came back before the COMMIT), and
 // if it is there, the save is done.
-func (s *Store) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
-	what, err := sqlstore.CheckSave(c, v)
-	if err != nil {
-		return err
-	}
+func (s *Store) saveRetried(ctx context.Context, what string, c *snapshots.Check, v *snapshots.Version) error {
 	var (
 		done   saved
 		unsure *saved // an attempt whose COMMIT was sent, outcome unknown
 	)
-	err = s.retry(ctx, func() error {
+	err := s.retry(ctx, func() error {
 		if unsure != nil {
 			stored, err := s.checkStored(ctx, unsure.c.ID)
 			if err != nil {
@@ -63,9 +59,9 @@ func (s *Store) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		}
 		done = r
 		return nil
-	}, "article_id", c.ArticleID)
+	}, "op", what, "article_id", c.ArticleID)
 	if err != nil {
-		return fmt.Errorf("%s of article %d: %w", what, c.ArticleID, err)
+		return err
 	}
 	*c = done.c
 	if done.v != nil {

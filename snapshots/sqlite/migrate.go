@@ -34,14 +34,7 @@ func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
 	}
 	defer tx.Rollback() // Returns ErrTxDone after Commit; nothing to undo then.
 
-	exec := func(ctx context.Context, query string, args ...any) error {
-		_, err := tx.ExecContext(ctx, query, args...)
-		return err
-	}
-	queryRow := func(ctx context.Context, query string, args ...any) func(...any) error {
-		return tx.QueryRowContext(ctx, query, args...).Scan
-	}
-	applied, current, err := sqlstore.Migrate(ctx, exec, queryRow, sqlstore.SQLite, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	applied, current, err := sqlstore.Migrate(ctx, txDB{tx}, sqlstore.SQLite, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT NOT NULL,
 		applied_at TEXT NOT NULL

@@ -9,16 +9,20 @@ import (
 	"github.com/redline-news/redline/snapshots"
 )
 
-// DB is a store's database as Core uses it.
+// DB is a store's database, or a transaction in it, as Core uses it. A
+// store's DB returns its "not open" error while it is closed.
 type DB interface {
 	// Query runs a query; the caller reads and closes its rows.
 	Query(ctx context.Context, sql string, args ...any) (Rows, error)
 	// QueryRow runs a query for one row and returns its Scan, which
-	// returns the driver's no-rows error (Core.NoRows) when there is none.
+	// returns ErrNoRows when there is none.
 	QueryRow(ctx context.Context, sql string, args ...any) func(dest ...any) error
 	// Exec runs a statement and returns how many rows it changed.
 	Exec(ctx context.Context, sql string, args ...any) (int64, error)
 }
+
+// ErrNoRows is what a DB's QueryRow scan returns when there is no row.
+var ErrNoRows = errors.New("no rows in result set")
 
 // Core implements these in full; the stores add Save and Close.
 var (
@@ -41,10 +45,11 @@ type Core struct {
 
 // Hooks are what Core needs of a store.
 type Hooks struct {
-	// Conn returns the database, or an error when the store is not open.
-	Conn func() (DB, error)
-	// NoRows is the error the driver's QueryRow scan returns for no row.
-	NoRows error
+	// DB is the store's database.
+	DB DB
+	// Save writes a save prepared by PrepareSave; what names it (see
+	// CheckSave).
+	Save func(ctx context.Context, what string, c *snapshots.Check, v *snapshots.Version) error
 	// Write runs op, a write that is safe to run again, the way the
 	// store runs writes: PostgreSQL retries one whose connection was
 	// lost, SQLite names a corrupt or full file. what names the write.
@@ -53,7 +58,7 @@ type Hooks struct {
 	Batch func(ctx context.Context, stmts []Statement) error
 	// Snapshot runs read with queries that all see one snapshot of the
 	// database (a read-only transaction).
-	Snapshot func(ctx context.Context, read func(QueryFunc) error) error
+	Snapshot func(ctx context.Context, read func(DB) error) error
 	// LoadVersions reads the versions the store's version query (see
 	// VersionQuery) followed by where selects, in order, with their
 	// bodies decoded when withRaw.
@@ -67,16 +72,20 @@ type Hooks struct {
 // NewCore returns the shared methods in dialect d on the store h describes.
 func NewCore(d Dialect, h Hooks) Core { return Core{d: d, h: h} }
 
-// CheckSave refuses a nil check before a save, and names the save for
-// its errors.
-func CheckSave(c *snapshots.Check, v *snapshots.Version) (what string, err error) {
-	if c == nil {
-		return "", errors.New("save: nil check")
+// Save records c and, when v is not nil, the new version v, in one
+// transaction; see snapshots.Store and the store's Save hook.
+func (c *Core) Save(ctx context.Context, ch *snapshots.Check, v *snapshots.Version) error {
+	if ch == nil {
+		return errors.New("save: nil check")
 	}
-	if v == nil {
-		return "save check", nil
+	what := "save check"
+	if v != nil {
+		what = "save version"
 	}
-	return "save version", nil
+	if err := c.h.Save(ctx, what, ch, v); err != nil {
+		return fmt.Errorf("%s of article %d: %w", what, ch.ArticleID, err)
+	}
+	return nil
 }
 
 // AddArticle returns the article with a.URL, creating it from a if new. An
@@ -96,10 +105,7 @@ func (c *Core) AddArticle(ctx context.Context, a snapshots.Article) (snapshots.A
 }
 
 func (c *Core) addArticle(ctx context.Context, a snapshots.Article) (snapshots.Article, error) {
-	db, err := c.h.Conn()
-	if err != nil {
-		return snapshots.Article{}, err
-	}
+	db := c.h.DB
 	first, err := ArticleRow(a)
 	if err != nil {
 		return snapshots.Article{}, err
@@ -117,7 +123,7 @@ func (c *Core) addArticle(ctx context.Context, a snapshots.Article) (snapshots.A
 		VALUES (%s, %s, %s, %s) ON CONFLICT (url) DO NOTHING RETURNING `+ArticleColumns,
 		a.URL, a.CanonicalURL, a.Source, first)
 	got, err = ScanArticle(db.QueryRow(ctx, ins.SQL, ins.Args...))
-	if !errors.Is(err, c.h.NoRows) {
+	if !errors.Is(err, ErrNoRows) {
 		return got, err
 	}
 	return c.articleByURL(ctx, db, a.URL)
@@ -144,11 +150,7 @@ func (c *Core) AddArticles(ctx context.Context, as []snapshots.Article) error {
 
 // Article returns the article with the given URL, or ErrNotFound.
 func (c *Core) Article(ctx context.Context, url string) (snapshots.Article, error) {
-	db, err := c.h.Conn()
-	if err != nil {
-		return snapshots.Article{}, fmt.Errorf("get article %s: %w", url, err)
-	}
-	a, err := c.articleByURL(ctx, db, url)
+	a, err := c.articleByURL(ctx, c.h.DB, url)
 	if err != nil {
 		return snapshots.Article{}, fmt.Errorf("get article %s: %w", url, err)
 	}
@@ -157,7 +159,7 @@ func (c *Core) Article(ctx context.Context, url string) (snapshots.Article, erro
 
 func (c *Core) articleByURL(ctx context.Context, db DB, url string) (snapshots.Article, error) {
 	a, err := ScanArticle(db.QueryRow(ctx, `SELECT `+ArticleColumns+` FROM articles WHERE url = `+c.d.Mark(1), url))
-	if errors.Is(err, c.h.NoRows) {
+	if errors.Is(err, ErrNoRows) {
 		return snapshots.Article{}, snapshots.ErrNotFound
 	}
 	return a, err
@@ -178,11 +180,7 @@ func (c *Core) Articles(ctx context.Context, f snapshots.ArticleFilter) ([]snaps
 
 // collect runs a query on the store's database and reads its rows.
 func collect[T any](ctx context.Context, c *Core, scan func(func(...any) error) (T, error), query string, args ...any) ([]T, error) {
-	db, err := c.h.Conn()
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.Query(ctx, query, args...)
+	rows, err := c.h.DB.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -262,10 +260,6 @@ func (c *Core) AddDelivery(ctx context.Context, d *snapshots.Delivery) error {
 }
 
 func (c *Core) addDelivery(ctx context.Context, d *snapshots.Delivery) error {
-	db, err := c.h.Conn()
-	if err != nil {
-		return err
-	}
 	row, err := NewDeliveryRow(*d)
 	if err != nil {
 		return err
@@ -275,7 +269,7 @@ func (c *Core) addDelivery(ctx context.Context, d *snapshots.Delivery) error {
 		VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id`,
 		d.Notifier, row.CreatedAt, row.LastAttempt, d.Attempts, string(row.Status), d.Error, row.Payload)
 	var id int64
-	if err := db.QueryRow(ctx, ins.SQL, ins.Args...)(&id); err != nil {
+	if err := c.h.DB.QueryRow(ctx, ins.SQL, ins.Args...)(&id); err != nil {
 		return err
 	}
 	d.ID, d.Status = id, row.Status
@@ -296,10 +290,6 @@ func (c *Core) UpdateDelivery(ctx context.Context, d *snapshots.Delivery) error 
 }
 
 func (c *Core) updateDelivery(ctx context.Context, d *snapshots.Delivery) error {
-	db, err := c.h.Conn()
-	if err != nil {
-		return err
-	}
 	last, err := UpdateDeliveryColumns(*d)
 	if err != nil {
 		return err
@@ -307,7 +297,7 @@ func (c *Core) updateDelivery(ctx context.Context, d *snapshots.Delivery) error 
 	up := stmt(c.d, `UPDATE deliveries
 		SET last_attempt = %s, attempts = %s, status = %s, error = %s WHERE id = %s`,
 		last, d.Attempts, string(d.Status), d.Error, d.ID)
-	n, err := db.Exec(ctx, up.SQL, up.Args...)
+	n, err := c.h.DB.Exec(ctx, up.SQL, up.Args...)
 	if err != nil {
 		return err
 	}
@@ -362,10 +352,6 @@ func (c *Core) sites(ctx context.Context, where string, args ...any) ([]snapshot
 // run did.
 func (c *Core) SaveSite(ctx context.Context, site snapshots.Site) error {
 	err := c.h.Write(ctx, "save site", func() error {
-		db, err := c.h.Conn()
-		if err != nil {
-			return err
-		}
 		updated, model, err := SiteRow(site)
 		if err != nil {
 			return err
@@ -375,7 +361,7 @@ func (c *Core) SaveSite(ctx context.Context, site snapshots.Site) error {
 		ON CONFLICT (host) DO UPDATE SET pages = excluded.pages, container = excluded.container,
 			boilerplate = excluded.boilerplate, model = excluded.model, updated = excluded.updated`,
 			site.Host, site.Pages, site.Container, site.Boilerplate, model, updated)
-		_, err = db.Exec(ctx, up.SQL, up.Args...)
+		_, err = c.h.DB.Exec(ctx, up.SQL, up.Args...)
 		return err
 	})
 	if err != nil {
@@ -389,8 +375,8 @@ func (c *Core) SaveSite(ctx context.Context, site snapshots.Site) error {
 // workers commit meanwhile.
 func (c *Core) Status(ctx context.Context, f snapshots.StatusFilter) (snapshots.Status, error) {
 	var st snapshots.Status
-	err := c.h.Snapshot(ctx, func(query QueryFunc) (err error) {
-		st, err = ReadStatus(ctx, c.d, f, query)
+	err := c.h.Snapshot(ctx, func(db DB) (err error) {
+		st, err = ReadStatus(ctx, c.d, f, db)
 		return err
 	})
 	if err != nil {
@@ -484,11 +470,7 @@ func (c *Core) listArticles(ctx context.Context, f snapshots.ListFilter) (snapsh
 	}
 	if len(p.Articles) == 0 && f.Offset > 0 {
 		// Paged past the end: the window saw no row to count in.
-		db, err := c.h.Conn()
-		if err != nil {
-			return snapshots.ListPage{}, err
-		}
-		if err := db.QueryRow(ctx, `SELECT count(*) FROM articles a`+q.Where(), q.Args[:nWhere]...)(&p.Total); err != nil {
+		if err := c.h.DB.QueryRow(ctx, `SELECT count(*) FROM articles a`+q.Where(), q.Args[:nWhere]...)(&p.Total); err != nil {
 			return snapshots.ListPage{}, err
 		}
 	}

@@ -62,29 +62,25 @@ func CheckVersion(current int, ms []Migration) error {
 // Migrate brings the schema up to date inside the caller's transaction:
 // it creates schema_migrations (create is the store's CREATE TABLE), reads
 // the version reached, and applies the steps of ms after it (see apply).
-func Migrate(ctx context.Context, exec ExecFunc, queryRow func(ctx context.Context, sql string, args ...any) func(...any) error,
-	d Dialect, create string, ms []Migration, now func() time.Time) (applied, version int, err error) {
-	if err := exec(ctx, create); err != nil {
+func Migrate(ctx context.Context, tx DB, d Dialect, create string, ms []Migration, now func() time.Time) (applied, version int, err error) {
+	if _, err := tx.Exec(ctx, create); err != nil {
 		return 0, 0, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	var current int
-	if err := queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`)(&current); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`)(&current); err != nil {
 		return 0, 0, fmt.Errorf("read schema version: %w", err)
 	}
 	record := fmt.Sprintf(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (%s, %s, %s)`,
 		d.Mark(1), d.Mark(2), d.Mark(3))
-	return apply(ctx, exec, record, ms, current, now)
+	return apply(ctx, tx, record, ms, current, now)
 }
 
-// ExecFunc runs a statement in the migration's transaction.
-type ExecFunc func(ctx context.Context, sql string, args ...any) error
-
-// apply runs, through exec, the steps of ms after version current, and
+// apply runs in tx the steps of ms after version current, and
 // records each with record, an INSERT into schema_migrations of version,
 // name and the time now returns. It returns how many steps it applied and
 // the schema version reached. The caller owns the transaction, so a failed
 // step leaves the schema as it was.
-func apply(ctx context.Context, exec ExecFunc, record string, ms []Migration, current int, now func() time.Time) (applied, version int, err error) {
+func apply(ctx context.Context, tx DB, record string, ms []Migration, current int, now func() time.Time) (applied, version int, err error) {
 	if err := CheckVersion(current, ms); err != nil {
 		return 0, current, err
 	}
@@ -92,14 +88,14 @@ func apply(ctx context.Context, exec ExecFunc, record string, ms []Migration, cu
 		if m.Version <= current {
 			continue
 		}
-		if err := exec(ctx, m.SQL); err != nil {
+		if _, err := tx.Exec(ctx, m.SQL); err != nil {
 			return applied, current, fmt.Errorf("apply %s: %w", m.Name, err)
 		}
 		at, err := FormatTime(now())
 		if err != nil {
 			return applied, current, fmt.Errorf("record %s: %w", m.Name, err)
 		}
-		if err := exec(ctx, record, m.Version, m.Name, at); err != nil {
+		if _, err := tx.Exec(ctx, record, m.Version, m.Name, at); err != nil {
 			return applied, current, fmt.Errorf("record %s: %w", m.Name, err)
 		}
 		applied++

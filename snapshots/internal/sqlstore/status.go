@@ -16,9 +16,6 @@ type Rows interface {
 	Close()
 }
 
-// QueryFunc runs a query on a store's connection or transaction.
-type QueryFunc func(ctx context.Context, sql string, args ...any) (Rows, error)
-
 // Collect reads every row with scan and closes rows.
 func Collect[T any](rows Rows, scan func(scan func(dest ...any) error) (T, error)) ([]T, error) {
 	defer rows.Close()
@@ -49,9 +46,9 @@ func ScanArticle(scan func(dest ...any) error) (snapshots.Article, error) {
 	return a, nil
 }
 
-// ReadStatus runs the queries of a Status through query, which the caller
-// points at one read-only transaction so they see one snapshot.
-func ReadStatus(ctx context.Context, d Dialect, f snapshots.StatusFilter, query QueryFunc) (snapshots.Status, error) {
+// ReadStatus runs the queries of a Status on db, which the caller points
+// at one read-only transaction so they see one snapshot.
+func ReadStatus(ctx context.Context, d Dialect, f snapshots.StatusFilter, db DB) (snapshots.Status, error) {
 	now, err := FormatTime(f.Now)
 	if err != nil {
 		return snapshots.Status{}, fmt.Errorf("now: %w", err)
@@ -64,7 +61,7 @@ func ReadStatus(ctx context.Context, d Dialect, f snapshots.StatusFilter, query 
 	sum(CASE WHEN next_check <> %s AND next_check <= %s THEN 1 ELSE 0 END),
 	coalesce(min(CASE WHEN next_check <> %s AND next_check > %s THEN next_check END), '')
 FROM articles GROUP BY source ORDER BY source`, Never, Never, Never, now, Never, now)
-	err = each(ctx, query, counts, func(scan func(...any) error) error {
+	err = each(ctx, db, counts, func(scan func(...any) error) error {
 		var source, next string
 		var articles, retired, due int
 		if err := scan(&source, &articles, &retired, &due, &next); err != nil {
@@ -80,7 +77,7 @@ FROM articles a
 JOIN checks c ON c.id = (SELECT id FROM checks WHERE article_id = a.id ORDER BY at DESC, id DESC LIMIT 1)
 WHERE a.next_check <> %s AND c.outcome = %s
 ORDER BY c.at DESC, c.id DESC`, Never, string(snapshots.OutcomeFailed))
-	err = each(ctx, query, failing, func(scan func(...any) error) error {
+	err = each(ctx, db, failing, func(scan func(...any) error) error {
 		var source, url, at, msg string
 		if err := scan(&source, &url, &at, &msg); err != nil {
 			return err
@@ -95,7 +92,7 @@ ORDER BY c.at DESC, c.id DESC`, Never, string(snapshots.OutcomeFailed))
 	}
 	next := stmt(d, `SELECT `+ArticleColumns+` FROM articles WHERE next_check > %s AND next_check <> %s
 ORDER BY next_check, id LIMIT %s`, now, Never, f.Next)
-	rows, err := query(ctx, next.SQL, next.Args...)
+	rows, err := db.Query(ctx, next.SQL, next.Args...)
 	if err != nil {
 		return snapshots.Status{}, err
 	}
@@ -121,8 +118,8 @@ func stmt(d Dialect, format string, args ...any) Statement {
 }
 
 // each runs s and calls row for each of its rows.
-func each(ctx context.Context, query QueryFunc, s Statement, row func(scan func(...any) error) error) error {
-	rows, err := query(ctx, s.SQL, s.Args...)
+func each(ctx context.Context, db DB, s Statement, row func(scan func(...any) error) error) error {
+	rows, err := db.Query(ctx, s.SQL, s.Args...)
 	if err != nil {
 		return err
 	}
