@@ -17,6 +17,7 @@ import (
 
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/postgres"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 // TestBattery runs case S10 of the reliability battery, PostgreSQL loss:
@@ -70,7 +71,7 @@ func batteryBackendTerminated(t *testing.T) {
 			c.Outcome, c.Version, v.Number, v.PrevHash, v1.ChainHash)
 	}
 	wantRows(t, s, 2, 2)
-	verifyClean(t, s)
+	storetest.Verified(t, s)
 	saveVersion(t, s, a, 3, "third text", "<p>third</p>") // the pool recovered
 }
 
@@ -101,7 +102,7 @@ func batteryDeadline(t *testing.T) {
 	}
 	wantRows(t, s, 1, 1)
 	saveVersion(t, s, a, 3, "third text", "<p>third</p>") // the pool recovered
-	verifyClean(t, s)
+	storetest.Verified(t, s)
 }
 
 // batteryServerStopped: with the server gone (every pooled connection
@@ -140,7 +141,7 @@ func batteryServerStopped(t *testing.T) {
 		t.Errorf("Save once the server is back: version %d, want 2", v.Number)
 	}
 	wantRows(t, direct, 2, 2)
-	verifyClean(t, direct)
+	storetest.Verified(t, direct)
 }
 
 // batteryCommitAnswerLost: the connection drops after the server has
@@ -180,7 +181,7 @@ func batteryCommitAnswerLost(t *testing.T) {
 			c.Outcome, c.ID, c.Version, v.Number, v.ID)
 	}
 	wantRows(t, direct, 2, 2)
-	verifyClean(t, direct)
+	storetest.Verified(t, direct)
 }
 
 // openLogged opens a store on dsn whose log the test can read; it also
@@ -300,17 +301,6 @@ func wantRows(t *testing.T, s *postgres.Store, versions, checks int) {
 	}
 	if n := count(t, s, "checks"); n != checks {
 		t.Errorf("%d checks stored, want %d", n, checks)
-	}
-}
-
-func verifyClean(t *testing.T, s snapshots.Store) {
-	t.Helper()
-	rep, err := snapshots.Verify(t.Context(), s, snapshots.VerifyFilter{})
-	if err != nil {
-		t.Fatalf("Verify: %v", err)
-	}
-	for _, p := range rep.Problems {
-		t.Errorf("Verify: %v", p)
 	}
 }
 

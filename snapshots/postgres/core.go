@@ -7,16 +7,19 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
-var _ snapshots.Store = (*Store)(nil)
-
-// core sets up the methods s shares with the other SQL stores.
+// core sets up the methods s shares with the other SQL stores. Writes
+// that are safe to repeat are run again when the connection is lost
+// (retry); a server restart or a failover then costs a pause, not a
+// failed check.
 func (s *Store) core() sqlstore.Core {
 	return sqlstore.NewCore(sqlstore.PostgreSQL, sqlstore.Hooks{
-		DB:   storeDB{s},
+		DB: sqlstore.Opened(func() (sqlstore.DB, error) {
+			pool, err := s.conn()
+			return pgDB{pool}, err
+		}),
 		Save: s.saveRetried,
 		Write: func(ctx context.Context, what string, op func() error) error {
 			return s.retry(ctx, op, "op", what)
@@ -66,38 +69,6 @@ func (s *Store) snapshot(ctx context.Context, read func(sqlstore.DB) error) erro
 		return err
 	}
 	return tx.Commit(ctx)
-}
-
-// storeDB is the store's pool as sqlstore.Core uses it.
-type storeDB struct{ s *Store }
-
-func (d storeDB) db() (pgDB, error) {
-	pool, err := d.s.conn()
-	return pgDB{pool}, err
-}
-
-func (d storeDB) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
-	db, err := d.db()
-	if err != nil {
-		return nil, err
-	}
-	return db.Query(ctx, query, args...)
-}
-
-func (d storeDB) QueryRow(ctx context.Context, query string, args ...any) func(dest ...any) error {
-	db, err := d.db()
-	if err != nil {
-		return func(...any) error { return err }
-	}
-	return db.QueryRow(ctx, query, args...)
-}
-
-func (d storeDB) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	db, err := d.db()
-	if err != nil {
-		return 0, err
-	}
-	return db.Exec(ctx, query, args...)
 }
 
 // pgDB is a pool, a connection or a transaction as sqlstore uses it.

@@ -17,8 +17,11 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
+
+var _ snapshots.Store = (*Store)(nil)
 
 // Store is a snapshots.Store in a PostgreSQL database. It is safe for
 // concurrent use, also by several processes sharing the database.

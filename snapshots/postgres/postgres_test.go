@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"strings"
@@ -18,32 +17,26 @@ import (
 
 func TestStore_Conformance(t *testing.T) {
 	serverDSN(t)
-	storetest.Run(t, storetest.Harness{
-		New: func(t *testing.T) string { return newSchema(t) },
-		Open: func(ctx context.Context, dsn string, now func() time.Time) (snapshots.Store, error) {
-			s := postgres.New(dsn, slog.New(slog.DiscardHandler))
-			if now != nil {
-				s.Now = now
-			}
-			return s, s.Open(ctx)
-		},
-		Unopened: func(t *testing.T) snapshots.Store {
-			return postgres.New("postgres://redline@127.0.0.1:1/none", nil)
-		},
-		Query: func(t *testing.T, s snapshots.Store, query string) []string {
-			t.Helper()
-			rows, err := postgres.Pool(s.(*postgres.Store)).Query(t.Context(), query)
-			if err != nil {
-				t.Fatalf("%s: %v", query, err)
-			}
-			out, err := pgx.CollectRows(rows, pgx.RowTo[string])
-			if err != nil {
-				t.Fatalf("%s: %v", query, err)
-			}
-			return out
-		},
-		Migrations: postgres.Migrations(),
-	})
+	storetest.Run(t, harness)
+}
+
+// harness makes stores in schemas of their own (newSchema).
+var harness = storetest.Harness{
+	New:   func(t *testing.T) string { return newSchema(t) },
+	Store: func(dsn string) storetest.Opener { return postgres.New(dsn, nil) },
+	Query: func(t *testing.T, s snapshots.Store, query string) []string {
+		t.Helper()
+		rows, err := postgres.Pool(s.(*postgres.Store)).Query(t.Context(), query)
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		return out
+	},
+	Migrations: postgres.Migrations(),
 }
 
 var base = time.Date(2025, 3, 14, 9, 26, 53, 589793238, time.UTC)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 // TestBattery runs the store faults of the reliability battery (group D)
@@ -53,18 +54,6 @@ func fillStore(t *testing.T, path string, n int) *sqlite.Store {
 	return s
 }
 
-func verifyClean(t *testing.T, s snapshots.Store) snapshots.VerifyReport {
-	t.Helper()
-	rep, err := snapshots.Verify(t.Context(), s, snapshots.VerifyFilter{})
-	if err != nil {
-		t.Fatalf("Verify: %v", err)
-	}
-	for _, p := range rep.Problems {
-		t.Errorf("Verify: %v", p)
-	}
-	return rep
-}
-
 // batteryDiskFull: with max_page_count at the current size, a Save that
 // needs a new page fails with ErrFull naming the file, is rolled back, and
 // leaves every earlier version intact; once room is made, saves resume.
@@ -99,7 +88,7 @@ func batteryDiskFull(t *testing.T) {
 	if n := count(t, s, "checks"); n != 1 {
 		t.Errorf("%d checks after the failed save, want 1 (rolled back)", n)
 	}
-	verifyClean(t, s)
+	storetest.Verified(t, s)
 	// Space is freed: the same save now succeeds.
 	if _, err := db.ExecContext(t.Context(), "PRAGMA max_page_count = 1073741823"); err != nil {
 		t.Fatal(err)
@@ -110,7 +99,7 @@ func batteryDiskFull(t *testing.T) {
 	if v.Number != 2 {
 		t.Errorf("version number %d after recovery, want 2", v.Number)
 	}
-	verifyClean(t, s)
+	storetest.Verified(t, s)
 }
 
 // batteryCorrupt: a damaged file is refused with a *CorruptError naming
@@ -209,7 +198,7 @@ func batteryJournals(t *testing.T) {
 		if err := c.CheckIntegrity(t.Context(), false); err != nil {
 			t.Fatalf("integrity after WAL recovery: %v", err)
 		}
-		if rep := verifyClean(t, c); rep.Versions != 2 {
+		if rep := storetest.Verified(t, c); rep.Versions != 2 {
 			t.Errorf("%d versions after WAL recovery, want 2", rep.Versions)
 		}
 	})
@@ -292,7 +281,7 @@ func batteryClockBackwards(t *testing.T) {
 			t.Errorf("versions[%d] = number %d at %v, want number %d at %v in UTC", i, v.Number, v.At, i+1, times[i].UTC())
 		}
 	}
-	verifyClean(t, s)
+	storetest.Verified(t, s)
 	if got := strings.Count(logs.String(), "clock moved backwards"); got != 1 {
 		t.Errorf("%d \"clock moved backwards\" warnings, want 1; logs:\n%s", got, logs.String())
 	}

@@ -9,12 +9,15 @@ import (
 	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
-var _ snapshots.Store = (*Store)(nil)
-
-// core sets up the methods s shares with the other SQL stores.
+// core sets up the methods s shares with the other SQL stores. A failed
+// write whose error says the file is corrupt or the disk full says so
+// (classify); the file lock makes retrying pointless.
 func (s *Store) core() sqlstore.Core {
 	return sqlstore.NewCore(sqlstore.SQLite, sqlstore.Hooks{
-		DB: storeDB{s},
+		DB: sqlstore.Opened(func() (sqlstore.DB, error) {
+			db, err := s.conn()
+			return sqlDB{s, db}, err
+		}),
 		Save: func(ctx context.Context, what string, c *snapshots.Check, v *snapshots.Version) error {
 			return s.classify(what, s.save(ctx, c, v))
 		},
@@ -62,37 +65,27 @@ func (s *Store) snapshot(ctx context.Context, read func(sqlstore.DB) error) erro
 	return read(txDB{tx})
 }
 
-// storeDB is the store's database as sqlstore.Core uses it. One-row
-// queries run as prepared statements (see stmt.go): they are the ones
-// every check runs.
-type storeDB struct{ s *Store }
-
-func (d storeDB) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
-	db, err := d.s.conn()
-	if err != nil {
-		return nil, err
-	}
-	return rowsOf(db.QueryContext(ctx, query, args...))
+// sqlDB is the database as sqlstore.Core uses it. One-row queries run as
+// prepared statements (see stmt.go): they are the ones every check runs.
+type sqlDB struct {
+	s  *Store
+	db *sql.DB
 }
 
-func (d storeDB) QueryRow(ctx context.Context, query string, args ...any) func(dest ...any) error {
-	db, err := d.s.conn()
-	if err != nil {
-		return func(...any) error { return err }
-	}
-	row, err := d.s.queryRow(ctx, db, query, args...)
+func (d sqlDB) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
+	return rowsOf(d.db.QueryContext(ctx, query, args...))
+}
+
+func (d sqlDB) QueryRow(ctx context.Context, query string, args ...any) func(dest ...any) error {
+	row, err := d.s.queryRow(ctx, d.db, query, args...)
 	if err != nil {
 		return func(...any) error { return err }
 	}
 	return scanOf(row)
 }
 
-func (d storeDB) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	db, err := d.s.conn()
-	if err != nil {
-		return 0, err
-	}
-	return affected(db.ExecContext(ctx, query, args...))
+func (d sqlDB) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	return affected(d.db.ExecContext(ctx, query, args...))
 }
 
 // txDB is a transaction as sqlstore reads and writes.

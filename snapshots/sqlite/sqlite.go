@@ -16,8 +16,11 @@ import (
 
 	modernc "modernc.org/sqlite"
 
+	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
+
+var _ snapshots.Store = (*Store)(nil)
 
 // Store is a snapshots.Store in one SQLite file. It is safe for concurrent
 // use, also by several processes sharing the file.

@@ -1,8 +1,6 @@
 package sqlite_test
 
 import (
-	"context"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,56 +11,39 @@ import (
 	"github.com/redline-news/redline/snapshots/storetest"
 )
 
-func TestStore_Conformance(t *testing.T) {
-	storetest.Run(t, storetest.Harness{
-		New: func(t *testing.T) string { return filepath.Join(t.TempDir(), "redline.db") },
-		Open: func(ctx context.Context, path string, now func() time.Time) (snapshots.Store, error) {
-			s := sqlite.New(path, slog.New(slog.DiscardHandler))
-			if now != nil {
-				s.Now = now
-			}
-			return s, s.Open(ctx)
-		},
-		Unopened: func(t *testing.T) snapshots.Store {
-			return sqlite.New(filepath.Join(t.TempDir(), "redline.db"), nil)
-		},
-		Query: func(t *testing.T, s snapshots.Store, query string) []string {
-			t.Helper()
-			rows, err := sqlite.DB(s.(*sqlite.Store)).QueryContext(t.Context(), query)
-			if err != nil {
+func TestStore_Conformance(t *testing.T) { storetest.Run(t, harness) }
+
+// harness makes stores in files of their own.
+var harness = storetest.Harness{
+	New:   func(t *testing.T) string { return filepath.Join(t.TempDir(), "redline.db") },
+	Store: func(path string) storetest.Opener { return sqlite.New(path, nil) },
+	Query: func(t *testing.T, s snapshots.Store, query string) []string {
+		t.Helper()
+		rows, err := sqlite.DB(s.(*sqlite.Store)).QueryContext(t.Context(), query)
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var x string
+			if err := rows.Scan(&x); err != nil {
 				t.Fatalf("%s: %v", query, err)
 			}
-			defer rows.Close()
-			var out []string
-			for rows.Next() {
-				var x string
-				if err := rows.Scan(&x); err != nil {
-					t.Fatalf("%s: %v", query, err)
-				}
-				out = append(out, x)
-			}
-			if err := rows.Err(); err != nil {
-				t.Fatalf("%s: %v", query, err)
-			}
-			return out
-		},
-		Migrations: sqlite.Migrations(),
-	})
+			out = append(out, x)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		return out
+	},
+	Migrations: sqlite.Migrations(),
 }
 
 // open opens the store at path and closes it when t ends.
 func open(t *testing.T, path string) *sqlite.Store {
 	t.Helper()
-	s := sqlite.New(path, slog.New(slog.DiscardHandler))
-	if err := s.Open(t.Context()); err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return s
+	return harness.Opened(t, path).(*sqlite.Store)
 }
 
 var base = time.Date(2025, 3, 14, 9, 26, 53, 589793238, time.UTC)

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/redline-news/redline/snapshots"
 )
@@ -18,11 +17,8 @@ type Harness struct {
 	// New returns where a new, empty store for t lives (a file path, a
 	// DSN); it is removed when t ends.
 	New func(t *testing.T) string
-	// Open opens the store at place with now as its clock (time.Now when
-	// nil). The caller closes it.
-	Open func(ctx context.Context, place string, now func() time.Time) (snapshots.Store, error)
-	// Unopened returns a store that was never opened.
-	Unopened func(t *testing.T) snapshots.Store
+	// Store returns the store at place, not opened yet.
+	Store func(place string) Opener
 	// Query runs one SQL statement on s's database and returns the first
 	// column of each row. The statements Run sends are the same for every
 	// store: columns cast to TEXT.
@@ -31,16 +27,28 @@ type Harness struct {
 	Migrations int
 }
 
+// Opener is a store before Open.
+type Opener interface {
+	snapshots.Store
+	Open(ctx context.Context) error
+}
+
 // open opens a new store and closes it when t ends.
 func (h Harness) open(t *testing.T) snapshots.Store {
 	t.Helper()
-	return h.openAt(t, h.New(t), nil)
+	return h.Opened(t, h.New(t))
 }
 
-// openAt opens the store at place and closes it when t ends.
-func (h Harness) openAt(t *testing.T, place string, now func() time.Time) snapshots.Store {
+// start opens the store at place; the caller closes it.
+func (h Harness) start(ctx context.Context, place string) (snapshots.Store, error) {
+	s := h.Store(place)
+	return s, s.Open(ctx)
+}
+
+// Opened opens the store at place and closes it when t ends.
+func (h Harness) Opened(t testing.TB, place string) snapshots.Store {
 	t.Helper()
-	s, err := h.Open(t.Context(), place, now)
+	s, err := h.start(t.Context(), place)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -75,7 +83,7 @@ type storeCase struct {
 var storeCases = []storeCase{
 	{"reopen", func(t *testing.T, h Harness) {
 		place := h.New(t)
-		s, err := h.Open(t.Context(), place, nil)
+		s, err := h.start(t.Context(), place)
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}
@@ -86,7 +94,7 @@ var storeCases = []storeCase{
 			t.Fatalf("Close: %v", err)
 		}
 
-		s = h.openAt(t, place, nil)
+		s = h.Opened(t, place)
 		got, err := s.Latest(t.Context(), a.ID)
 		if err != nil {
 			t.Fatalf("Latest after reopen: %v", err)
@@ -111,7 +119,9 @@ var storeCases = []storeCase{
 		place := h.New(t)
 		var first []string
 		for i := range 3 {
-			s, err := h.Open(t.Context(), place, func() time.Time { return at(i) })
+			// Each open records its own time: a step applied again would
+			// show it.
+			s, err := h.start(t.Context(), place)
 			if err != nil {
 				t.Fatalf("Open #%d: %v", i+1, err)
 			}
@@ -137,9 +147,9 @@ var storeCases = []storeCase{
 	}},
 	{"newer_schema_refused", func(t *testing.T, h Harness) {
 		place := h.New(t)
-		s := h.openAt(t, place, nil)
+		s := h.Opened(t, place)
 		h.Query(t, s, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, '9999_future.sql', 'x')")
-		s2, err := h.Open(t.Context(), place, nil)
+		s2, err := h.start(t.Context(), place)
 		if err == nil {
 			s2.Close()
 			t.Fatal("Open of a newer schema: err = nil, want an error")
@@ -190,7 +200,7 @@ var storeCases = []storeCase{
 		}
 	}},
 	{"not_open", func(t *testing.T, h Harness) {
-		s := h.Unopened(t)
+		s := h.Store(h.New(t))
 		if _, err := s.Latest(t.Context(), 1); err == nil {
 			t.Error("Latest before Open: err = nil, want an error")
 		}
@@ -208,4 +218,17 @@ func saveBody(t *testing.T, s snapshots.Store, a snapshots.Article, i int, text,
 		t.Fatalf("Save: %v", err)
 	}
 	return v
+}
+
+// Verified runs snapshots.Verify on s and reports each problem it finds.
+func Verified(t *testing.T, s snapshots.Store) snapshots.VerifyReport {
+	t.Helper()
+	rep, err := snapshots.Verify(t.Context(), s, snapshots.VerifyFilter{})
+	if err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	for _, p := range rep.Problems {
+		t.Errorf("Verify: %v", p)
+	}
+	return rep
 }

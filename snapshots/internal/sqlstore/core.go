@@ -510,3 +510,33 @@ func decodeJSONList(b []byte) ([]string, error) {
 	}
 	return out, nil
 }
+
+// Opened is a DB that asks conn for the store's database at each call,
+// and fails as conn does while the store is not open.
+func Opened(conn func() (DB, error)) DB { return opened(conn) }
+
+type opened func() (DB, error)
+
+func (o opened) Query(ctx context.Context, sql string, args ...any) (Rows, error) {
+	db, err := o()
+	if err != nil {
+		return nil, err
+	}
+	return db.Query(ctx, sql, args...)
+}
+
+func (o opened) QueryRow(ctx context.Context, sql string, args ...any) func(dest ...any) error {
+	db, err := o()
+	if err != nil {
+		return func(...any) error { return err }
+	}
+	return db.QueryRow(ctx, sql, args...)
+}
+
+func (o opened) Exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	db, err := o()
+	if err != nil {
+		return 0, err
+	}
+	return db.Exec(ctx, sql, args...)
+}
