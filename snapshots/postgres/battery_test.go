@@ -43,8 +43,8 @@ const saveTimeout = time.Minute
 func batteryBackendTerminated(t *testing.T) {
 	dsn := newSchema(t)
 	s, logs := openLogged(t, dsn)
-	a := addArticle(t, s, "https://news.example/s10-terminated")
-	v1 := saveVersion(t, s, a, 1, "first text", "<p>first</p>")
+	a := storetest.AddArticle(t, s, "https://news.example/s10-terminated")
+	v1 := storetest.SaveBody(t, s, a, 1, "first text", "<p>first</p>")
 
 	lock := lockArticle(t, dsn, a.ID)
 	c, v := newSave(a, 2, "second text")
@@ -72,7 +72,7 @@ func batteryBackendTerminated(t *testing.T) {
 	}
 	wantRows(t, s, 2, 2)
 	storetest.Verified(t, s)
-	saveVersion(t, s, a, 3, "third text", "<p>third</p>") // the pool recovered
+	storetest.SaveBody(t, s, a, 3, "third text", "<p>third</p>") // the pool recovered
 }
 
 // batteryDeadline: a Save waiting for a row lock past its context's
@@ -81,8 +81,8 @@ func batteryBackendTerminated(t *testing.T) {
 func batteryDeadline(t *testing.T) {
 	dsn := newSchema(t)
 	s, logs := openLogged(t, dsn)
-	a := addArticle(t, s, "https://news.example/s10-deadline")
-	saveVersion(t, s, a, 1, "first text", "<p>first</p>")
+	a := storetest.AddArticle(t, s, "https://news.example/s10-deadline")
+	storetest.SaveBody(t, s, a, 1, "first text", "<p>first</p>")
 
 	lock := lockArticle(t, dsn, a.ID)
 	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
@@ -101,7 +101,7 @@ func batteryDeadline(t *testing.T) {
 		t.Errorf("failed Save changed its arguments: check ID %d, version %d", c.ID, v.Number)
 	}
 	wantRows(t, s, 1, 1)
-	saveVersion(t, s, a, 3, "third text", "<p>third</p>") // the pool recovered
+	storetest.SaveBody(t, s, a, 3, "third text", "<p>third</p>") // the pool recovered
 	storetest.Verified(t, s)
 }
 
@@ -114,8 +114,8 @@ func batteryServerStopped(t *testing.T) {
 	direct := open(t, dsn)
 	p := newFaultProxy(t, dsn, nil)
 	s, logs := openLogged(t, p.dsn(t, dsn))
-	a := addArticle(t, s, "https://news.example/s10-stopped")
-	saveVersion(t, s, a, 1, "first text", "<p>first</p>")
+	a := storetest.AddArticle(t, s, "https://news.example/s10-stopped")
+	storetest.SaveBody(t, s, a, 1, "first text", "<p>first</p>")
 
 	p.setDown(true)
 	c, v := newSave(a, 2, "second text")
@@ -162,8 +162,8 @@ func batteryCommitAnswerLost(t *testing.T) {
 		return pass
 	})
 	s, logs := openLogged(t, p.dsn(t, dsn))
-	a := addArticle(t, s, "https://news.example/s10-commit")
-	saveVersion(t, s, a, 1, "first text", "<p>first</p>")
+	a := storetest.AddArticle(t, s, "https://news.example/s10-commit")
+	storetest.SaveBody(t, s, a, 1, "first text", "<p>first</p>")
 
 	armed.Store(true)
 	c, v := newSave(a, 2, "second text")
@@ -296,10 +296,10 @@ func (l *rowLock) release(t *testing.T) {
 // wantRows checks how many versions and checks the schema holds.
 func wantRows(t *testing.T, s *postgres.Store, versions, checks int) {
 	t.Helper()
-	if n := count(t, s, "versions"); n != versions {
+	if n := harness.Count(t, s, "versions"); n != versions {
 		t.Errorf("%d versions stored, want %d", n, versions)
 	}
-	if n := count(t, s, "checks"); n != checks {
+	if n := harness.Count(t, s, "checks"); n != checks {
 		t.Errorf("%d checks stored, want %d", n, checks)
 	}
 }

@@ -24,7 +24,7 @@ func TestStore_Conformance(t *testing.T) {
 var harness = storetest.Harness{
 	New:   func(t *testing.T) string { return newSchema(t) },
 	Store: func(dsn string) storetest.Opener { return postgres.New(dsn, nil) },
-	Query: func(t *testing.T, s snapshots.Store, query string) []string {
+	Query: func(t testing.TB, s snapshots.Store, query string) []string {
 		t.Helper()
 		rows, err := postgres.Pool(s.(*postgres.Store)).Query(t.Context(), query)
 		if err != nil {
@@ -40,35 +40,6 @@ var harness = storetest.Harness{
 }
 
 var base = time.Date(2025, 3, 14, 9, 26, 53, 589793238, time.UTC)
-
-func addArticle(t testing.TB, s *postgres.Store, url string) snapshots.Article {
-	t.Helper()
-	a, err := s.AddArticle(t.Context(), snapshots.Article{URL: url, Source: "example", FirstSeen: base})
-	if err != nil {
-		t.Fatalf("AddArticle: %v", err)
-	}
-	return a
-}
-
-// saveVersion saves a version of a with the given text and body.
-func saveVersion(t testing.TB, s *postgres.Store, a snapshots.Article, i int, text, raw string) *snapshots.Version {
-	t.Helper()
-	at := base.Add(time.Duration(i) * time.Hour)
-	v := &snapshots.Version{Title: "Headline", Text: text, Raw: []byte(raw), Header: "Content-Type: text/html"}
-	if err := s.Save(t.Context(), &snapshots.Check{ArticleID: a.ID, At: at, Status: 200}, v); err != nil {
-		t.Fatalf("Save: %v", err)
-	}
-	return v
-}
-
-func count(t testing.TB, s *postgres.Store, table string) int {
-	t.Helper()
-	var n int
-	if err := postgres.Pool(s).QueryRow(t.Context(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
-		t.Fatalf("count %s: %v", table, err)
-	}
-	return n
-}
 
 func schemaMigrations(t testing.TB, s *postgres.Store) []string {
 	t.Helper()
@@ -131,8 +102,8 @@ func TestStore_WorkersOpenAtOnce(t *testing.T) {
 // to the nanosecond.
 func TestStore_TimesKeepNanoseconds(t *testing.T) {
 	s := open(t, newSchema(t))
-	a := addArticle(t, s, "https://news.example/a")
-	v := saveVersion(t, s, a, 0, "one", "<p>one</p>")
+	a := storetest.AddArticle(t, s, "https://news.example/a")
+	v := storetest.SaveBody(t, s, a, 0, "one", "<p>one</p>")
 	got, err := s.Version(t.Context(), a.ID, 1) // with Header, which the hash covers
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,7 @@ func TestStore_Conformance(t *testing.T) { storetest.Run(t, harness) }
 var harness = storetest.Harness{
 	New:   func(t *testing.T) string { return filepath.Join(t.TempDir(), "redline.db") },
 	Store: func(path string) storetest.Opener { return sqlite.New(path, nil) },
-	Query: func(t *testing.T, s snapshots.Store, query string) []string {
+	Query: func(t testing.TB, s snapshots.Store, query string) []string {
 		t.Helper()
 		rows, err := sqlite.DB(s.(*sqlite.Store)).QueryContext(t.Context(), query)
 		if err != nil {
@@ -47,35 +47,6 @@ func open(t *testing.T, path string) *sqlite.Store {
 }
 
 var base = time.Date(2025, 3, 14, 9, 26, 53, 589793238, time.UTC)
-
-func addArticle(t *testing.T, s *sqlite.Store, url string) snapshots.Article {
-	t.Helper()
-	a, err := s.AddArticle(t.Context(), snapshots.Article{URL: url, Source: "example", FirstSeen: base})
-	if err != nil {
-		t.Fatalf("AddArticle: %v", err)
-	}
-	return a
-}
-
-// saveVersion saves a version of a with the given text and body.
-func saveVersion(t *testing.T, s *sqlite.Store, a snapshots.Article, i int, text, raw string) *snapshots.Version {
-	t.Helper()
-	at := base.Add(time.Duration(i) * time.Hour)
-	v := &snapshots.Version{Title: "Headline", Text: text, Raw: []byte(raw), Header: "Content-Type: text/html"}
-	if err := s.Save(t.Context(), &snapshots.Check{ArticleID: a.ID, At: at, Status: 200}, v); err != nil {
-		t.Fatalf("Save: %v", err)
-	}
-	return v
-}
-
-func count(t *testing.T, s *sqlite.Store, table string) int {
-	t.Helper()
-	var n int
-	if err := sqlite.DB(s).QueryRowContext(t.Context(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
-		t.Fatalf("count %s: %v", table, err)
-	}
-	return n
-}
 
 // TestStore_Pragmas checks that every pooled connection, not only the first,
 // has the DSN's pragmas.
@@ -112,7 +83,7 @@ func TestStore_PathNeedsEscaping(t *testing.T) {
 	dir := t.TempDir()
 	name := "news?mode=ro#1%20.db"
 	s := open(t, filepath.Join(dir, name))
-	addArticle(t, s, "https://news.example/a")
+	storetest.AddArticle(t, s, "https://news.example/a")
 	if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 		t.Errorf("database file: %v", err)
 	}

@@ -22,7 +22,7 @@ type Harness struct {
 	// Query runs one SQL statement on s's database and returns the first
 	// column of each row. The statements Run sends are the same for every
 	// store: columns cast to TEXT.
-	Query func(t *testing.T, s snapshots.Store, sql string) []string
+	Query func(t testing.TB, s snapshots.Store, sql string) []string
 	// Migrations is how many schema steps the store embeds.
 	Migrations int
 }
@@ -60,8 +60,8 @@ func (h Harness) Opened(t testing.TB, place string) snapshots.Store {
 	return s
 }
 
-// count returns the number of rows in table.
-func (h Harness) count(t *testing.T, s snapshots.Store, table string) int {
+// Count returns the number of rows in table.
+func (h Harness) Count(t testing.TB, s snapshots.Store, table string) int {
 	t.Helper()
 	got := h.Query(t, s, "SELECT CAST(count(*) AS TEXT) FROM "+table)
 	if len(got) != 1 {
@@ -87,9 +87,9 @@ var storeCases = []storeCase{
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}
-		a := addArticle(t, s, "https://news.example/a")
-		saveBody(t, s, a, 1, "one", "<p>one</p>")
-		v2 := saveBody(t, s, a, 2, "two", "<p>two</p>")
+		a := AddArticle(t, s, "https://news.example/a")
+		SaveBody(t, s, a, 1, "one", "<p>one</p>")
+		v2 := SaveBody(t, s, a, 2, "two", "<p>two</p>")
 		if err := s.Close(); err != nil {
 			t.Fatalf("Close: %v", err)
 		}
@@ -103,7 +103,7 @@ var storeCases = []storeCase{
 			t.Errorf("Latest after reopen: version %d, text %q, chain %s; want 2, %q, %s",
 				got.Number, got.Text, got.ChainHash, "two", v2.ChainHash)
 		}
-		v3 := saveBody(t, s, a, 3, "three", "<p>three</p>")
+		v3 := SaveBody(t, s, a, 3, "three", "<p>three</p>")
 		if v3.Number != 3 || v3.PrevHash != v2.ChainHash {
 			t.Errorf("Save after reopen: version %d with PrevHash %s, want 3 with %s", v3.Number, v3.PrevHash, v2.ChainHash)
 		}
@@ -126,10 +126,10 @@ var storeCases = []storeCase{
 				t.Fatalf("Open #%d: %v", i+1, err)
 			}
 			if i == 0 {
-				addArticle(t, s, "https://news.example/a")
+				AddArticle(t, s, "https://news.example/a")
 			}
 			got := h.Query(t, s, "SELECT CAST(version AS TEXT) || ' ' || name || ' ' || applied_at FROM schema_migrations ORDER BY version")
-			if n := h.count(t, s, "articles"); n != 1 {
+			if n := h.Count(t, s, "articles"); n != 1 {
 				t.Errorf("Open #%d: %d articles, want 1", i+1, n)
 			}
 			if err := s.Close(); err != nil {
@@ -160,18 +160,18 @@ var storeCases = []storeCase{
 	}},
 	{"blob_dedupe", func(t *testing.T, h Harness) {
 		s := h.open(t)
-		a := addArticle(t, s, "https://news.example/a")
-		b := addArticle(t, s, "https://news.example/b")
+		a := AddArticle(t, s, "https://news.example/a")
+		b := AddArticle(t, s, "https://news.example/b")
 		// The same body can yield new text when the extraction rules
 		// change, so bodies repeat across versions and articles.
-		saveBody(t, s, a, 1, "one", "<p>body</p>")
-		saveBody(t, s, a, 2, "two", "<p>other</p>")
-		saveBody(t, s, a, 3, "three", "<p>body</p>")
-		saveBody(t, s, b, 4, "one", "<p>body</p>")
-		if n := h.count(t, s, "versions"); n != 4 {
+		SaveBody(t, s, a, 1, "one", "<p>body</p>")
+		SaveBody(t, s, a, 2, "two", "<p>other</p>")
+		SaveBody(t, s, a, 3, "three", "<p>body</p>")
+		SaveBody(t, s, b, 4, "one", "<p>body</p>")
+		if n := h.Count(t, s, "versions"); n != 4 {
 			t.Errorf("versions: %d rows, want 4", n)
 		}
-		if n := h.count(t, s, "blobs"); n != 2 {
+		if n := h.Count(t, s, "blobs"); n != 2 {
 			t.Errorf("blobs: %d rows, want 2 (one per distinct body)", n)
 		}
 		for _, n := range []int{1, 3} {
@@ -186,9 +186,9 @@ var storeCases = []storeCase{
 	}},
 	{"blobs_compressed", func(t *testing.T, h Harness) {
 		s := h.open(t)
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		raw := strings.Repeat("<p>The same paragraph again.</p>\n", 1000)
-		saveBody(t, s, a, 1, "one", raw)
+		SaveBody(t, s, a, 1, "one", raw)
 		got := h.Query(t, s, "SELECT CAST(length(data) AS TEXT) || ' ' || CAST(size AS TEXT) FROM blobs")
 		var stored, size int
 		if len(got) == 1 {
@@ -210,8 +210,9 @@ var storeCases = []storeCase{
 	}},
 }
 
-// saveBody saves version i of a with the given text and body.
-func saveBody(t *testing.T, s snapshots.Store, a snapshots.Article, i int, text, raw string) *snapshots.Version {
+// SaveBody saves a version of a, checked at the i-th hour, with the given
+// text and body.
+func SaveBody(t testing.TB, s snapshots.Store, a snapshots.Article, i int, text, raw string) *snapshots.Version {
 	t.Helper()
 	v := &snapshots.Version{Title: "Headline", Text: text, Raw: []byte(raw), Header: "Content-Type: text/html"}
 	if err := s.Save(t.Context(), &snapshots.Check{ArticleID: a.ID, At: at(i), Status: 200}, v); err != nil {
