@@ -20,7 +20,6 @@ func (s *Store) core() sqlstore.Core {
 			pool, err := s.conn()
 			return pgDB{pool}, err
 		}),
-		Save: s.saveRetried,
 		Write: func(ctx context.Context, what string, op func() error) error {
 			return s.retry(ctx, op, "op", what)
 		},

@@ -12,8 +12,8 @@ import (
 	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
-// saveRetried records c and, when v is not nil, the new version v, in one
-// transaction; see sqlstore.Core.Save.
+// Save writes c and v in one transaction; snapshots.Store has the
+// contract.
 //
 // The transaction first locks the article's row (SELECT … FOR UPDATE), then
 // reads the latest version in a second statement. Concurrent savers of one
@@ -32,12 +32,16 @@ import (
 // another process's. So the next attempt first looks for the check row the
 // lost COMMIT would have stored (its ID came back before the COMMIT), and
 // if it is there, the save is done.
-func (s *Store) saveRetried(ctx context.Context, what string, c *snapshots.Check, v *snapshots.Version) error {
+func (s *Store) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
+	what, err := sqlstore.CheckSave(c, v)
+	if err != nil {
+		return err
+	}
 	var (
 		done   saved
 		unsure *saved // an attempt whose COMMIT was sent, outcome unknown
 	)
-	err := s.retry(ctx, func() error {
+	err = s.retry(ctx, func() error {
 		if unsure != nil {
 			stored, err := s.checkStored(ctx, unsure.c.ID)
 			if err != nil {
@@ -59,9 +63,9 @@ func (s *Store) saveRetried(ctx context.Context, what string, c *snapshots.Check
 		}
 		done = r
 		return nil
-	}, "op", what, "article_id", c.ArticleID)
+	}, "article_id", c.ArticleID)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s of article %d: %w", what, c.ArticleID, err)
 	}
 	*c = done.c
 	if done.v != nil {
@@ -135,7 +139,7 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 // version, validated, completed and encoded before the transaction, and
 // what the transaction read of the article's latest version.
 type saveAttempt struct {
-	*sqlstore.Save
+	sqlstore.Save
 	blob []byte // the version's body, compressed
 
 	last     int    // the latest version's number, 0 for none

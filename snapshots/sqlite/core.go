@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 
-	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
@@ -18,9 +17,6 @@ func (s *Store) core() sqlstore.Core {
 			db, err := s.conn()
 			return sqlDB{s, db}, err
 		}),
-		Save: func(ctx context.Context, what string, c *snapshots.Check, v *snapshots.Version) error {
-			return s.classify(what, s.save(ctx, c, v))
-		},
 		Write: func(ctx context.Context, what string, op func() error) error {
 			return s.classify(what, op())
 		},

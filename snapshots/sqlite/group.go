@@ -25,7 +25,7 @@ type saveJob struct {
 	ctx context.Context // the caller's; checked before the job is written
 	// Save is the check and version, completed and encoded; Follow
 	// clears WithVersion when the text repeats the latest.
-	*sqlstore.Save
+	sqlstore.Save
 	kinds, notes string  // JSON arrays
 	blob         encoded // the compressed body
 

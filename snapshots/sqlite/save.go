@@ -12,12 +12,21 @@ import (
 	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
-// save records c and, when v is not nil, the new version v, in one
-// transaction; see sqlstore.Core.Save.
-//
-// The transaction begins IMMEDIATE (see dsn), so concurrent savers queue for
-// the write lock, under the busy timeout, before they read the latest
-// version: the one that reads number n is the one that writes n+1.
+// Save writes c and v to the file in one IMMEDIATE transaction (see dsn):
+// concurrent savers queue for the write lock, under the busy timeout,
+// before they read the latest version, so the one that reads number n is
+// the one that writes n+1. See snapshots.Store for the contract.
+func (s *Store) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
+	what, err := sqlstore.CheckSave(c, v)
+	if err != nil {
+		return err
+	}
+	if err := s.save(ctx, c, v); err != nil {
+		return fmt.Errorf("%s of article %d: %w", what, c.ArticleID, s.classify(what, err))
+	}
+	return nil
+}
+
 func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
 	j, err := s.prepareSave(ctx, c, v)
 	if err != nil {

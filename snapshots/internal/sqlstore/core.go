@@ -24,7 +24,7 @@ type DB interface {
 // ErrNoRows is what a DB's QueryRow scan returns when there is no row.
 var ErrNoRows = errors.New("no rows in result set")
 
-// Core implements these in full; the stores add Save and Close.
+// Core implements these in full; a store adds Save and Close.
 var (
 	_ snapshots.ArticleBatcher = (*Core)(nil)
 	_ snapshots.DeliveryStore  = (*Core)(nil)
@@ -37,19 +37,35 @@ var (
 // Core is what the SQL stores share of snapshots.Store and the other
 // store interfaces: every method whose logic is the same in both, written
 // once on a DB, in the store's dialect. A store embeds it (NewCore) and
-// adds what is its own: Save, the bodies, the migrations.
+// adds what is its own: Save, the bodies, and through Hooks how writes are
+// run again, its transactions and its SQL.
 type Core struct {
 	d Dialect
 	h Hooks
+	q queries
+}
+
+// queries are the statements Core runs often, written in its dialect once.
+type queries struct {
+	articleByURL, insertArticle, addArticle string
+	latest, version                         string // WHERE clauses of versions v
+	insertDelivery, updateDelivery          string
+	siteByHost, saveSite                    string
+}
+
+// marked writes format with d's first n placeholders in order.
+func marked(d Dialect, format string, n int) string {
+	marks := make([]any, n)
+	for i := range marks {
+		marks[i] = d.Mark(i + 1)
+	}
+	return fmt.Sprintf(format, marks...)
 }
 
 // Hooks are what Core needs of a store.
 type Hooks struct {
 	// DB is the store's database.
 	DB DB
-	// Save writes a save prepared by PrepareSave; what names it (see
-	// CheckSave).
-	Save func(ctx context.Context, what string, c *snapshots.Check, v *snapshots.Version) error
 	// Write runs op, a write that is safe to run again, the way the
 	// store runs writes: PostgreSQL retries one whose connection was
 	// lost, SQLite names a corrupt or full file. what names the write.
@@ -70,22 +86,43 @@ type Hooks struct {
 }
 
 // NewCore returns the shared methods in dialect d on the store h describes.
-func NewCore(d Dialect, h Hooks) Core { return Core{d: d, h: h} }
+func NewCore(d Dialect, h Hooks) Core {
+	return Core{d: d, h: h, q: queries{
+		articleByURL: marked(d, `SELECT `+ArticleColumns+` FROM articles WHERE url = %s`, 1),
+		// DO NOTHING: a concurrent caller may have added it since we
+		// looked; the first one wins and both return its row. RETURNING
+		// then gives no row, and the SELECT reads the winner's.
+		insertArticle: marked(d, `INSERT INTO articles (url, canonical_url, source, first_seen)
+		VALUES (%s, %s, %s, %s) ON CONFLICT (url) DO NOTHING RETURNING `+ArticleColumns, 4),
+		addArticle: marked(d, `INSERT INTO articles (url, canonical_url, source, first_seen)
+		VALUES (%s, %s, %s, %s) ON CONFLICT (url) DO NOTHING`, 4),
+		latest:  marked(d, `WHERE v.article_id = %s ORDER BY v.number DESC LIMIT 1`, 1),
+		version: marked(d, `WHERE v.article_id = %s AND v.number = %s`, 2),
+		insertDelivery: marked(d, `INSERT INTO deliveries
+		(notifier, created_at, last_attempt, attempts, status, error, payload)
+		VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id`, 7),
+		updateDelivery: marked(d, `UPDATE deliveries
+		SET last_attempt = %s, attempts = %s, status = %s, error = %s WHERE id = %s`, 5),
+		siteByHost: marked(d, `WHERE host = %s`, 1),
+		saveSite: marked(d, `INSERT INTO sites (host, pages, container, boilerplate, model, updated)
+		VALUES (%s, %s, %s, %s, %s, %s)
+		ON CONFLICT (host) DO UPDATE SET pages = excluded.pages, container = excluded.container,
+			boilerplate = excluded.boilerplate, model = excluded.model, updated = excluded.updated`, 6),
+	}}
+}
 
-// Save records c and, when v is not nil, the new version v, in one
-// transaction; see snapshots.Store and the store's Save hook.
-func (c *Core) Save(ctx context.Context, ch *snapshots.Check, v *snapshots.Version) error {
-	if ch == nil {
-		return errors.New("save: nil check")
+// CheckSave refuses a nil check before a save, and names the save for
+// its errors. The stores' Save methods call it, rather than Core saving
+// through a hook: an indirect call would move every caller's check and
+// version to the heap.
+func CheckSave(c *snapshots.Check, v *snapshots.Version) (what string, err error) {
+	if c == nil {
+		return "", errors.New("save: nil check")
 	}
-	what := "save check"
-	if v != nil {
-		what = "save version"
+	if v == nil {
+		return "save check", nil
 	}
-	if err := c.h.Save(ctx, what, ch, v); err != nil {
-		return fmt.Errorf("%s of article %d: %w", what, ch.ArticleID, err)
-	}
-	return nil
+	return "save version", nil
 }
 
 // AddArticle returns the article with a.URL, creating it from a if new. An
@@ -116,13 +153,7 @@ func (c *Core) addArticle(ctx context.Context, a snapshots.Article) (snapshots.A
 	if !errors.Is(err, snapshots.ErrNotFound) {
 		return got, err
 	}
-	// DO NOTHING: a concurrent caller may have added it since we looked;
-	// the first one wins and both return its row. RETURNING then gives no
-	// row, and the SELECT reads the winner's.
-	ins := stmt(c.d, `INSERT INTO articles (url, canonical_url, source, first_seen)
-		VALUES (%s, %s, %s, %s) ON CONFLICT (url) DO NOTHING RETURNING `+ArticleColumns,
-		a.URL, a.CanonicalURL, a.Source, first)
-	got, err = ScanArticle(db.QueryRow(ctx, ins.SQL, ins.Args...))
+	got, err = ScanArticle(db.QueryRow(ctx, c.q.insertArticle, a.URL, a.CanonicalURL, a.Source, first))
 	if !errors.Is(err, ErrNoRows) {
 		return got, err
 	}
@@ -139,8 +170,7 @@ func (c *Core) AddArticles(ctx context.Context, as []snapshots.Article) error {
 		if err != nil {
 			return fmt.Errorf("add %d articles: %s: %w", len(as), a.URL, err)
 		}
-		stmts[i] = stmt(c.d, `INSERT INTO articles (url, canonical_url, source, first_seen)
-			VALUES (%s, %s, %s, %s) ON CONFLICT (url) DO NOTHING`, a.URL, a.CanonicalURL, a.Source, first)
+		stmts[i] = Statement{SQL: c.q.addArticle, Args: []any{a.URL, a.CanonicalURL, a.Source, first}}
 	}
 	if err := c.h.Write(ctx, "add articles", func() error { return c.h.Batch(ctx, stmts) }); err != nil {
 		return fmt.Errorf("add %d articles: %w", len(as), err)
@@ -158,7 +188,7 @@ func (c *Core) Article(ctx context.Context, url string) (snapshots.Article, erro
 }
 
 func (c *Core) articleByURL(ctx context.Context, db DB, url string) (snapshots.Article, error) {
-	a, err := ScanArticle(db.QueryRow(ctx, `SELECT `+ArticleColumns+` FROM articles WHERE url = `+c.d.Mark(1), url))
+	a, err := ScanArticle(db.QueryRow(ctx, c.q.articleByURL, url))
 	if errors.Is(err, ErrNoRows) {
 		return snapshots.Article{}, snapshots.ErrNotFound
 	}
@@ -190,7 +220,7 @@ func collect[T any](ctx context.Context, c *Core, scan func(func(...any) error) 
 // Latest returns the newest version of an article, without Raw and Header,
 // or ErrNotFound if it has none.
 func (c *Core) Latest(ctx context.Context, articleID int64) (snapshots.Version, error) {
-	v, err := c.oneVersion(ctx, false, `WHERE v.article_id = `+c.d.Mark(1)+` ORDER BY v.number DESC LIMIT 1`, articleID)
+	v, err := c.oneVersion(ctx, false, c.q.latest, articleID)
 	if err != nil {
 		return snapshots.Version{}, fmt.Errorf("latest version of article %d: %w", articleID, err)
 	}
@@ -200,7 +230,7 @@ func (c *Core) Latest(ctx context.Context, articleID int64) (snapshots.Version, 
 // Version returns version n of an article, with Raw and Header, or
 // ErrNotFound if there is none.
 func (c *Core) Version(ctx context.Context, articleID int64, n int) (snapshots.Version, error) {
-	v, err := c.oneVersion(ctx, true, `WHERE v.article_id = `+c.d.Mark(1)+` AND v.number = `+c.d.Mark(2), articleID, n)
+	v, err := c.oneVersion(ctx, true, c.q.version, articleID, n)
 	if err != nil {
 		return snapshots.Version{}, fmt.Errorf("get version %d of article %d: %w", n, articleID, err)
 	}
@@ -264,12 +294,9 @@ func (c *Core) addDelivery(ctx context.Context, d *snapshots.Delivery) error {
 	if err != nil {
 		return err
 	}
-	ins := stmt(c.d, `INSERT INTO deliveries
-		(notifier, created_at, last_attempt, attempts, status, error, payload)
-		VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id`,
-		d.Notifier, row.CreatedAt, row.LastAttempt, d.Attempts, string(row.Status), d.Error, row.Payload)
 	var id int64
-	if err := c.h.DB.QueryRow(ctx, ins.SQL, ins.Args...)(&id); err != nil {
+	if err := c.h.DB.QueryRow(ctx, c.q.insertDelivery,
+		d.Notifier, row.CreatedAt, row.LastAttempt, d.Attempts, string(row.Status), d.Error, row.Payload)(&id); err != nil {
 		return err
 	}
 	d.ID, d.Status = id, row.Status
@@ -294,10 +321,7 @@ func (c *Core) updateDelivery(ctx context.Context, d *snapshots.Delivery) error 
 	if err != nil {
 		return err
 	}
-	up := stmt(c.d, `UPDATE deliveries
-		SET last_attempt = %s, attempts = %s, status = %s, error = %s WHERE id = %s`,
-		last, d.Attempts, string(d.Status), d.Error, d.ID)
-	n, err := c.h.DB.Exec(ctx, up.SQL, up.Args...)
+	n, err := c.h.DB.Exec(ctx, c.q.updateDelivery, last, d.Attempts, string(d.Status), d.Error, d.ID)
 	if err != nil {
 		return err
 	}
@@ -323,7 +347,7 @@ func (c *Core) Deliveries(ctx context.Context, f snapshots.DeliveryFilter) ([]sn
 
 // Site returns what was learned of host; see snapshots.SiteStore.
 func (c *Core) Site(ctx context.Context, host string) (snapshots.Site, error) {
-	sites, err := c.sites(ctx, `WHERE host = `+c.d.Mark(1), host)
+	sites, err := c.sites(ctx, c.q.siteByHost, host)
 	if err == nil && len(sites) == 0 {
 		err = snapshots.ErrNotFound
 	}
@@ -356,12 +380,7 @@ func (c *Core) SaveSite(ctx context.Context, site snapshots.Site) error {
 		if err != nil {
 			return err
 		}
-		up := stmt(c.d, `INSERT INTO sites (host, pages, container, boilerplate, model, updated)
-		VALUES (%s, %s, %s, %s, %s, %s)
-		ON CONFLICT (host) DO UPDATE SET pages = excluded.pages, container = excluded.container,
-			boilerplate = excluded.boilerplate, model = excluded.model, updated = excluded.updated`,
-			site.Host, site.Pages, site.Container, site.Boilerplate, model, updated)
-		_, err = c.h.DB.Exec(ctx, up.SQL, up.Args...)
+		_, err = c.h.DB.Exec(ctx, c.q.saveSite, site.Host, site.Pages, site.Container, site.Boilerplate, model, updated)
 		return err
 	})
 	if err != nil {

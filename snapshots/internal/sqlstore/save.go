@@ -32,32 +32,32 @@ type VersionRow struct {
 // PrepareSave checks c and v (nil for none) against each other and fills
 // in what snapshots.Store.Save leaves to the store: the outcome, the
 // version's article and time, and the hashes.
-func PrepareSave(c snapshots.Check, v *snapshots.Version) (*Save, error) {
+func PrepareSave(c snapshots.Check, v *snapshots.Version) (Save, error) {
 	if v == nil {
 		switch c.Outcome {
 		case snapshots.OutcomeUnchanged, snapshots.OutcomeNotModified, snapshots.OutcomeFailed:
 		default:
-			return nil, fmt.Errorf("check outcome %q without a version", c.Outcome)
+			return Save{}, fmt.Errorf("check outcome %q without a version", c.Outcome)
 		}
 	} else if c.Outcome == "" {
 		c.Outcome = snapshots.OutcomeNew
 	} else if c.Outcome != snapshots.OutcomeNew {
-		return nil, fmt.Errorf("check outcome %q with a new version", c.Outcome)
+		return Save{}, fmt.Errorf("check outcome %q with a new version", c.Outcome)
 	}
-	s := &Save{WithVersion: v != nil}
+	s := Save{WithVersion: v != nil}
 	var err error
 	if s.CheckAt, err = FormatTime(c.At); err != nil {
-		return nil, fmt.Errorf("check time: %w", err)
+		return Save{}, fmt.Errorf("check time: %w", err)
 	}
 	if s.NextCheck, err = FormatOptionalTime(c.NextCheck); err != nil {
-		return nil, fmt.Errorf("next check: %w", err)
+		return Save{}, fmt.Errorf("next check: %w", err)
 	}
 	if v != nil {
 		vv := *v
 		if vv.ArticleID == 0 {
 			vv.ArticleID = c.ArticleID
 		} else if vv.ArticleID != c.ArticleID {
-			return nil, fmt.Errorf("version belongs to article %d", vv.ArticleID)
+			return Save{}, fmt.Errorf("version belongs to article %d", vv.ArticleID)
 		}
 		if vv.At.IsZero() {
 			vv.At = c.At
@@ -71,7 +71,7 @@ func PrepareSave(c snapshots.Check, v *snapshots.Version) (*Save, error) {
 			c.RawSHA256 = vv.RawSHA256
 		}
 		if s.Row, err = newVersionRow(vv); err != nil {
-			return nil, err
+			return Save{}, err
 		}
 		s.Version = vv
 	}
