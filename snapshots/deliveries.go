@@ -51,12 +51,3 @@ type DeliveryStore interface {
 	// Deliveries lists the deliveries that match f, oldest first.
 	Deliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, error)
 }
-
-// Valid reports whether s is one of the delivery statuses.
-func (s DeliveryStatus) Valid() bool {
-	switch s {
-	case DeliveryPending, DeliverySent, DeliveryFailed:
-		return true
-	}
-	return false
-}

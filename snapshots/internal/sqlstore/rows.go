@@ -210,7 +210,9 @@ func UpdateDeliveryColumns(d snapshots.Delivery) (lastAttempt string, err error)
 }
 
 func updateColumns(st snapshots.DeliveryStatus, last time.Time) (string, error) {
-	if !st.Valid() {
+	switch st {
+	case snapshots.DeliveryPending, snapshots.DeliverySent, snapshots.DeliveryFailed:
+	default:
 		return "", fmt.Errorf("unknown status %q", st)
 	}
 	s, err := FormatOptionalTime(last)
