@@ -2,8 +2,6 @@ package snapshots
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 )
 
@@ -43,18 +41,4 @@ type SiteStore interface {
 	SaveSite(ctx context.Context, s Site) error
 	// Sites lists every site, by host.
 	Sites(ctx context.Context) ([]Site, error)
-}
-
-// SiteRow checks s before a store saves it and returns its Updated time
-// in the stored form. Both stores call it, so they refuse the same sites.
-func SiteRow(s Site) (updated string, err error) {
-	switch {
-	case s.Host == "":
-		return "", errors.New("site without a host")
-	case s.Updated.IsZero():
-		return "", errors.New("site without an update time")
-	case s.Pages < 0 || s.Boilerplate < 0:
-		return "", fmt.Errorf("site counts %d pages, %d boilerplate blocks", s.Pages, s.Boilerplate)
-	}
-	return FormatTime(s.Updated)
 }

@@ -1,7 +1,8 @@
 // Package snapshots defines redline's versioned store: the articles watched,
 // every check made, and every distinct version of each article's text, each
 // linked to the previous one by a hash chain. Implementations live in the
-// subpackages (sqlite, and later postgres) and all pass storetest.Run.
+// subpackages (sqlite, postgres), share what is not their own in
+// snapshots/internal/sqlstore, and all pass storetest.Run.
 package snapshots
 
 import (

@@ -17,6 +17,7 @@ import (
 
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/postgres"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 // TestBattery runs case S10 of the reliability battery, PostgreSQL loss:
@@ -42,8 +43,8 @@ const saveTimeout = time.Minute
 func batteryBackendTerminated(t *testing.T) {
 	dsn := newSchema(t)
 	s, logs := openLogged(t, dsn)
-	a := addArticle(t, s, "https://news.example/s10-terminated")
-	v1 := saveVersion(t, s, a, 1, "first text", "<p>first</p>")
+	a := storetest.AddArticle(t, s, "https://news.example/s10-terminated")
+	v1 := storetest.SaveBody(t, s, a, 1, "first text", "<p>first</p>")
 
 	lock := lockArticle(t, dsn, a.ID)
 	c, v := newSave(a, 2, "second text")
@@ -70,8 +71,8 @@ func batteryBackendTerminated(t *testing.T) {
 			c.Outcome, c.Version, v.Number, v.PrevHash, v1.ChainHash)
 	}
 	wantRows(t, s, 2, 2)
-	verifyClean(t, s)
-	saveVersion(t, s, a, 3, "third text", "<p>third</p>") // the pool recovered
+	storetest.Verified(t, s)
+	storetest.SaveBody(t, s, a, 3, "third text", "<p>third</p>") // the pool recovered
 }
 
 // batteryDeadline: a Save waiting for a row lock past its context's
@@ -80,8 +81,8 @@ func batteryBackendTerminated(t *testing.T) {
 func batteryDeadline(t *testing.T) {
 	dsn := newSchema(t)
 	s, logs := openLogged(t, dsn)
-	a := addArticle(t, s, "https://news.example/s10-deadline")
-	saveVersion(t, s, a, 1, "first text", "<p>first</p>")
+	a := storetest.AddArticle(t, s, "https://news.example/s10-deadline")
+	storetest.SaveBody(t, s, a, 1, "first text", "<p>first</p>")
 
 	lock := lockArticle(t, dsn, a.ID)
 	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
@@ -100,8 +101,8 @@ func batteryDeadline(t *testing.T) {
 		t.Errorf("failed Save changed its arguments: check ID %d, version %d", c.ID, v.Number)
 	}
 	wantRows(t, s, 1, 1)
-	saveVersion(t, s, a, 3, "third text", "<p>third</p>") // the pool recovered
-	verifyClean(t, s)
+	storetest.SaveBody(t, s, a, 3, "third text", "<p>third</p>") // the pool recovered
+	storetest.Verified(t, s)
 }
 
 // batteryServerStopped: with the server gone (every pooled connection
@@ -113,8 +114,8 @@ func batteryServerStopped(t *testing.T) {
 	direct := open(t, dsn)
 	p := newFaultProxy(t, dsn, nil)
 	s, logs := openLogged(t, p.dsn(t, dsn))
-	a := addArticle(t, s, "https://news.example/s10-stopped")
-	saveVersion(t, s, a, 1, "first text", "<p>first</p>")
+	a := storetest.AddArticle(t, s, "https://news.example/s10-stopped")
+	storetest.SaveBody(t, s, a, 1, "first text", "<p>first</p>")
 
 	p.setDown(true)
 	c, v := newSave(a, 2, "second text")
@@ -140,7 +141,7 @@ func batteryServerStopped(t *testing.T) {
 		t.Errorf("Save once the server is back: version %d, want 2", v.Number)
 	}
 	wantRows(t, direct, 2, 2)
-	verifyClean(t, direct)
+	storetest.Verified(t, direct)
 }
 
 // batteryCommitAnswerLost: the connection drops after the server has
@@ -161,8 +162,8 @@ func batteryCommitAnswerLost(t *testing.T) {
 		return pass
 	})
 	s, logs := openLogged(t, p.dsn(t, dsn))
-	a := addArticle(t, s, "https://news.example/s10-commit")
-	saveVersion(t, s, a, 1, "first text", "<p>first</p>")
+	a := storetest.AddArticle(t, s, "https://news.example/s10-commit")
+	storetest.SaveBody(t, s, a, 1, "first text", "<p>first</p>")
 
 	armed.Store(true)
 	c, v := newSave(a, 2, "second text")
@@ -180,7 +181,7 @@ func batteryCommitAnswerLost(t *testing.T) {
 			c.Outcome, c.ID, c.Version, v.Number, v.ID)
 	}
 	wantRows(t, direct, 2, 2)
-	verifyClean(t, direct)
+	storetest.Verified(t, direct)
 }
 
 // openLogged opens a store on dsn whose log the test can read; it also
@@ -295,22 +296,11 @@ func (l *rowLock) release(t *testing.T) {
 // wantRows checks how many versions and checks the schema holds.
 func wantRows(t *testing.T, s *postgres.Store, versions, checks int) {
 	t.Helper()
-	if n := count(t, s, "versions"); n != versions {
+	if n := harness.Count(t, s, "versions"); n != versions {
 		t.Errorf("%d versions stored, want %d", n, versions)
 	}
-	if n := count(t, s, "checks"); n != checks {
+	if n := harness.Count(t, s, "checks"); n != checks {
 		t.Errorf("%d checks stored, want %d", n, checks)
-	}
-}
-
-func verifyClean(t *testing.T, s snapshots.Store) {
-	t.Helper()
-	rep, err := snapshots.Verify(t.Context(), s, snapshots.VerifyFilter{})
-	if err != nil {
-		t.Fatalf("Verify: %v", err)
-	}
-	for _, p := range rep.Problems {
-		t.Errorf("Verify: %v", p)
 	}
 }
 

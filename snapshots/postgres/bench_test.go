@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 // page returns a news page of about size bytes: markup, navigation and
@@ -61,7 +62,7 @@ func page(size int) (html string, paragraphs []string) {
 // against the server scripts/test starts (REDLINE_TEST_POSTGRES).
 func BenchmarkSave60KB(b *testing.B) {
 	s := open(b, newSchema(b))
-	a := addArticle(b, s, "https://news.example/story")
+	a := storetest.AddArticle(b, s, "https://news.example/story")
 	html, paragraphs := page(60 << 10)
 	title := "River authority votes 5-2 on flood plan"
 	b.SetBytes(int64(len(html)))

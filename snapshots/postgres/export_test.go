@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 // Pool exposes the pool to the black-box tests, to count rows.
@@ -11,7 +13,7 @@ func Pool(s *Store) *pgxpool.Pool { return s.pool }
 
 // Migrations returns how many schema steps are embedded.
 func Migrations() int {
-	ms, err := migrations()
+	ms, err := sqlstore.Migrations(migrationFS, "migrations/*.sql")
 	if err != nil {
 		panic(err) // A test helper; every Open reports the same error.
 	}

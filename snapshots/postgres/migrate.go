@@ -7,7 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 // migrationFS holds the schema, one file per step, named NNNN_what.sql.
@@ -15,11 +15,6 @@ import (
 //
 //go:embed migrations/*.sql
 var migrationFS embed.FS
-
-// migrations returns the embedded steps in version order.
-func migrations() ([]snapshots.Migration, error) {
-	return snapshots.Migrations(migrationFS, "migrations/*.sql")
-}
 
 // migrate applies the steps the database lacks, all in one transaction, so
 // a failed step leaves the schema as it was.
@@ -30,7 +25,7 @@ func migrations() ([]snapshots.Migration, error) {
 // key includes the schema the tables go in, so stores in different schemas
 // of one database (the tests' way of isolating) do not wait for each other.
 func (s *Store) migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	ms, err := migrations()
+	ms, err := sqlstore.Migrations(migrationFS, "migrations/*.sql")
 	if err != nil {
 		return err
 	}
@@ -45,40 +40,15 @@ func (s *Store) migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		hashtextextended('redline schema ' || coalesce(current_schema(), ''), 0))`); err != nil {
 		return fmt.Errorf("migrate: lock: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	// Exec without arguments uses the simple protocol, which runs a file
+	// of several statements.
+	applied, current, err := sqlstore.Migrate(ctx, pgDB{tx}, sqlstore.PostgreSQL, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    integer PRIMARY KEY,
 		name       text NOT NULL,
 		applied_at text NOT NULL
-	)`); err != nil {
-		return fmt.Errorf("migrate: create schema_migrations: %w", err)
-	}
-	var current int
-	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
-		return fmt.Errorf("migrate: read schema version: %w", err)
-	}
-	if latest := ms[len(ms)-1].Version; current > latest {
-		return fmt.Errorf("migrate: database schema version %d is newer than this program's %d", current, latest)
-	}
-	applied := 0
-	for _, m := range ms {
-		if m.Version <= current {
-			continue
-		}
-		// Exec without arguments uses the simple protocol, which runs a
-		// file of several statements.
-		if _, err := tx.Exec(ctx, m.SQL); err != nil {
-			return fmt.Errorf("migrate: apply %s: %w", m.Name, err)
-		}
-		at, err := snapshots.FormatTime(s.Now())
-		if err != nil {
-			return fmt.Errorf("migrate: record %s: %w", m.Name, err)
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-			m.Version, m.Name, at); err != nil {
-			return fmt.Errorf("migrate: record %s: %w", m.Name, err)
-		}
-		applied++
-		current = m.Version
+	)`, ms, s.Now)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("migrate: commit: %w", err)

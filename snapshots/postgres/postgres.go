@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 var _ snapshots.Store = (*Store)(nil)
@@ -25,6 +26,8 @@ var _ snapshots.Store = (*Store)(nil)
 // Store is a snapshots.Store in a PostgreSQL database. It is safe for
 // concurrent use, also by several processes sharing the database.
 type Store struct {
+	sqlstore.Core // the methods every SQL store has alike
+
 	dsn  string
 	log  *slog.Logger
 	pool *pgxpool.Pool
@@ -45,7 +48,9 @@ func New(dsn string, logger *slog.Logger) *Store {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Store{dsn: dsn, log: logger, Now: time.Now}
+	s := &Store{dsn: dsn, log: logger, Now: time.Now}
+	s.Core = s.core()
+	return s
 }
 
 // DSNError reports a data source name that does not parse. DSN has its
@@ -120,19 +125,6 @@ func redact(dsn string) string {
 	return kv.ReplaceAllString(dsn, "${1}xxxxx")
 }
 
-// parseTime reads a time stored by formatTime, in UTC; the empty string is
-// the zero time.
-func parseTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
-	}
-	return t, nil
-}
-
 // errNotOpen is returned by methods called before Open or after Close.
 var errNotOpen = errors.New("store not open")
 
@@ -142,20 +134,4 @@ func (s *Store) conn() (*pgxpool.Pool, error) {
 		return nil, errNotOpen
 	}
 	return s.pool, nil
-}
-
-// args collects query arguments and names their placeholders ($1, $2…).
-type args []any
-
-func (a *args) add(v any) string {
-	*a = append(*a, v)
-	return fmt.Sprintf("$%d", len(*a))
-}
-
-// whereClause joins conditions with AND, or returns "" when there are none.
-func whereClause(conds []string) string {
-	if len(conds) == 0 {
-		return ""
-	}
-	return " WHERE " + strings.Join(conds, " AND ")
 }

@@ -9,10 +9,11 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
-// Save records c and, when v is not nil, the new version v, in one
-// transaction; see snapshots.Store.
+// Save writes c and v in one transaction; snapshots.Store has the
+// contract.
 //
 // The transaction first locks the article's row (SELECT … FOR UPDATE), then
 // reads the latest version in a second statement. Concurrent savers of one
@@ -32,18 +33,15 @@ import (
 // lost COMMIT would have stored (its ID came back before the COMMIT), and
 // if it is there, the save is done.
 func (s *Store) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
-	if c == nil {
-		return errors.New("save: nil check")
-	}
-	what := "save check"
-	if v != nil {
-		what = "save version"
+	what, err := sqlstore.CheckSave(c, v)
+	if err != nil {
+		return err
 	}
 	var (
 		done   saved
 		unsure *saved // an attempt whose COMMIT was sent, outcome unknown
 	)
-	err := s.retry(ctx, func() error {
+	err = s.retry(ctx, func() error {
 		if unsure != nil {
 			stored, err := s.checkStored(ctx, unsure.c.ID)
 			if err != nil {
@@ -127,9 +125,9 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	if err := w.write(ctx, tx); err != nil {
 		return saved{}, err
 	}
-	out := saved{c: w.cc}
-	if w.withVersion {
-		out.v = &w.vv
+	out := saved{c: w.Check}
+	if w.WithVersion {
+		out.v = &w.Version
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return out, &commitError{err}
@@ -137,16 +135,12 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 	return out, nil
 }
 
-// saveAttempt is what one attempt of Save works on: copies of the check
-// and the version, validated and encoded before the transaction, and
+// saveAttempt is what one attempt of Save works on: the check and the
+// version, validated, completed and encoded before the transaction, and
 // what the transaction read of the article's latest version.
 type saveAttempt struct {
-	cc          snapshots.Check
-	vv          snapshots.Version
-	withVersion bool       // a version is written
-	row         versionRow // vv's encoded columns
-	checkAt     string
-	nextCheck   string
+	sqlstore.Save
+	blob []byte // the version's body, compressed
 
 	last     int    // the latest version's number, 0 for none
 	prev     string // its chain hash
@@ -154,54 +148,21 @@ type saveAttempt struct {
 }
 
 // prepareSave validates the check cc and the version v (nil for none)
-// against each other, fills in what they leave to the store (outcome,
-// article, time, hashes), and encodes what goes in the rows.
+// against each other, fills in what they leave to the store, and encodes
+// what goes in the rows.
 func (s *Store) prepareSave(cc snapshots.Check, v *snapshots.Version) (*saveAttempt, error) {
-	if v == nil {
-		switch cc.Outcome {
-		case snapshots.OutcomeUnchanged, snapshots.OutcomeNotModified, snapshots.OutcomeFailed:
-		default:
-			return nil, fmt.Errorf("check outcome %q without a version", cc.Outcome)
-		}
-	} else if cc.Outcome == "" {
-		cc.Outcome = snapshots.OutcomeNew
-	} else if cc.Outcome != snapshots.OutcomeNew {
-		return nil, fmt.Errorf("check outcome %q with a new version", cc.Outcome)
+	sv, err := sqlstore.PrepareSave(cc, v)
+	if err != nil {
+		return nil, err
 	}
-	w := &saveAttempt{withVersion: v != nil}
-	var err error
-	if w.checkAt, err = snapshots.FormatTime(cc.At); err != nil {
-		return nil, fmt.Errorf("check time: %w", err)
+	w := &saveAttempt{Save: sv}
+	if sv.WithVersion {
+		// Compress before taking the row lock, which other savers of the
+		// article may be waiting for.
+		if w.blob, err = s.compress(sv.Version.Raw); err != nil {
+			return nil, fmt.Errorf("compress body: %w", err)
+		}
 	}
-	if w.nextCheck, err = snapshots.FormatOptionalTime(cc.NextCheck); err != nil {
-		return nil, fmt.Errorf("next check: %w", err)
-	}
-	if v != nil {
-		vv := *v
-		if vv.ArticleID == 0 {
-			vv.ArticleID = cc.ArticleID
-		} else if vv.ArticleID != cc.ArticleID {
-			return nil, fmt.Errorf("version belongs to article %d", vv.ArticleID)
-		}
-		if vv.At.IsZero() {
-			vv.At = cc.At
-		}
-		vv.TextSHA256 = snapshots.TextHash(vv.Title, vv.Dek, vv.Text)
-		vv.RawSHA256 = snapshots.RawHash(vv.Raw)
-		if cc.TextSHA256 == "" {
-			cc.TextSHA256 = vv.TextSHA256
-		}
-		if cc.RawSHA256 == "" {
-			cc.RawSHA256 = vv.RawSHA256
-		}
-		// Encode and compress before taking the row lock, which other
-		// savers of the article may be waiting for.
-		if w.row, err = s.newVersionRow(vv); err != nil {
-			return nil, err
-		}
-		w.vv = vv
-	}
-	w.cc = cc
 	return w, nil
 }
 
@@ -213,7 +174,7 @@ func (s *Store) prepareSave(cc snapshots.Check, v *snapshots.Version) (*saveAtte
 func (w *saveAttempt) readLatest(ctx context.Context, tx pgx.Tx) error {
 	found := false
 	var reads pgx.Batch
-	reads.Queue(`SELECT true FROM articles WHERE id = $1 FOR UPDATE`, w.cc.ArticleID).QueryRow(func(r pgx.Row) error {
+	reads.Queue(`SELECT true FROM articles WHERE id = $1 FOR UPDATE`, w.Check.ArticleID).QueryRow(func(r pgx.Row) error {
 		err := r.Scan(&found)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
@@ -223,9 +184,9 @@ func (w *saveAttempt) readLatest(ctx context.Context, tx pgx.Tx) error {
 		}
 		return nil
 	})
-	if w.withVersion {
+	if w.WithVersion {
 		reads.Queue(`SELECT number, chain_hash, text_sha256 FROM versions
-			WHERE article_id = $1 ORDER BY number DESC LIMIT 1`, w.vv.ArticleID).QueryRow(func(r pgx.Row) error {
+			WHERE article_id = $1 ORDER BY number DESC LIMIT 1`, w.Version.ArticleID).QueryRow(func(r pgx.Row) error {
 			err := r.Scan(&w.last, &w.prev, &w.lastText)
 			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 				return fmt.Errorf("read latest version: %w", err)
@@ -237,34 +198,25 @@ func (w *saveAttempt) readLatest(ctx context.Context, tx pgx.Tx) error {
 		return err
 	}
 	if !found {
-		return fmt.Errorf("article %d: %w", w.cc.ArticleID, snapshots.ErrNotFound)
+		return fmt.Errorf("article %d: %w", w.Check.ArticleID, snapshots.ErrNotFound)
 	}
-	if w.withVersion && w.last > 0 && w.lastText == w.vv.TextSHA256 {
-		// Another saver stored this same text since the caller looked (two
-		// workers checking one article): a version is only ever a change,
-		// so this check confirms the latest one instead.
-		w.withVersion = false
-		w.cc.Outcome = snapshots.OutcomeUnchanged
-		w.cc.Version = w.last
-	} else if w.withVersion && w.vv.Number != 0 && w.vv.Number != w.last+1 {
-		return fmt.Errorf("article %d: version %d expected, the latest is %d: %w", w.vv.ArticleID, w.vv.Number, w.last, snapshots.ErrConflict)
-	}
-	return nil
+	return w.Follow(w.last, w.lastText)
 }
 
 // write stores the version (its body, then its row), the check and the
 // article's schedule, in one round trip.
 func (w *saveAttempt) write(ctx context.Context, tx pgx.Tx) error {
 	var writes pgx.Batch
-	if w.withVersion {
+	if w.WithVersion {
 		w.queueVersion(&writes)
 	}
+	cc := &w.Check
 	writes.Queue(`INSERT INTO checks (article_id, at, status, final_url, etag,
 		last_modified, raw_sha256, text_sha256, outcome, error, version)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		w.cc.ArticleID, w.checkAt, w.cc.Status, w.cc.FinalURL, w.cc.ETag,
-		w.cc.LastModified, w.cc.RawSHA256, w.cc.TextSHA256, string(w.cc.Outcome), w.cc.Error, w.cc.Version).QueryRow(func(r pgx.Row) error {
-		if err := r.Scan(&w.cc.ID); err != nil {
+		cc.ArticleID, w.CheckAt, cc.Status, cc.FinalURL, cc.ETag,
+		cc.LastModified, cc.RawSHA256, cc.TextSHA256, string(cc.Outcome), cc.Error, cc.Version).QueryRow(func(r pgx.Row) error {
+		if err := r.Scan(&cc.ID); err != nil {
 			return fmt.Errorf("insert check: %w", err)
 		}
 		return nil
@@ -272,14 +224,13 @@ func (w *saveAttempt) write(ctx context.Context, tx pgx.Tx) error {
 	// One statement for the schedule and the validators: each is kept as
 	// it was when this check has nothing to say about it. A recorded check
 	// also ends the article's lease.
-	validators := w.cc.Status == 200 || w.cc.Status == 304
 	writes.Queue(`UPDATE articles SET
 		next_check    = CASE WHEN $1 = '' THEN next_check ELSE $1 END,
 		etag          = CASE WHEN $2 THEN $3 ELSE etag END,
 		last_modified = CASE WHEN $2 THEN $4 ELSE last_modified END,
 		lease_owner   = '',
 		lease_until   = ''
-		WHERE id = $5`, w.nextCheck, validators, w.cc.ETag, w.cc.LastModified, w.cc.ArticleID).Exec(func(pgconn.CommandTag) error { return nil })
+		WHERE id = $5`, w.NextCheck, w.Validators(), cc.ETag, cc.LastModified, cc.ArticleID).Exec(func(pgconn.CommandTag) error { return nil })
 	if err := tx.SendBatch(ctx, &writes).Close(); err != nil {
 		// The version insert's error already names its statement; the
 		// blob's, the schedule's and the server's errors are named here.
@@ -291,63 +242,24 @@ func (w *saveAttempt) write(ctx context.Context, tx pgx.Tx) error {
 // queueVersion numbers and chains the version after the latest one and
 // queues its body and its row.
 func (w *saveAttempt) queueVersion(writes *pgx.Batch) {
-	vv, row := &w.vv, &w.row
-	vv.Number = w.last + 1
-	vv.PrevHash = w.prev
-	vv.ChainHash = snapshots.ChainHash(*vv)
-	w.cc.Version = vv.Number
+	w.Chain(w.last, w.prev)
+	vv, row := &w.Version, &w.Row
 
 	// Bodies are content-addressed: the same body, saved again by this
 	// article or another, is stored once.
 	writes.Queue(`INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3)
-			ON CONFLICT (sha256) DO NOTHING`, vv.RawSHA256, len(vv.Raw), row.blob).Exec(func(pgconn.CommandTag) error { return nil })
+			ON CONFLICT (sha256) DO NOTHING`, vv.RawSHA256, len(vv.Raw), w.blob).Exec(func(pgconn.CommandTag) error { return nil })
 	writes.Queue(`INSERT INTO versions (article_id, number, at, title, byline,
 			published, modified, text, text_sha256, raw_sha256, header, prev_hash, chain_hash,
 			changes, severity, kinds, notes, dek, reading, reread)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 			RETURNING id`,
-		vv.ArticleID, vv.Number, row.at, vv.Title, vv.Byline,
+		vv.ArticleID, vv.Number, row.At, vv.Title, vv.Byline,
 		vv.Published, vv.Modified, vv.Text, vv.TextSHA256, vv.RawSHA256, vv.Header, vv.PrevHash, vv.ChainHash,
-		row.changes, vv.Severity, row.kinds, row.notes, vv.Dek, row.reading, vv.Reread).QueryRow(func(r pgx.Row) error {
+		row.Changes, vv.Severity, row.Kinds, row.Notes, vv.Dek, row.Reading, vv.Reread).QueryRow(func(r pgx.Row) error {
 		if err := r.Scan(&vv.ID); err != nil {
 			return fmt.Errorf("insert version %d: %w", vv.Number, err)
 		}
 		return nil
 	})
-}
-
-// versionRow holds a version's column values that need encoding.
-type versionRow struct {
-	at      string
-	changes []byte // nil stores NULL
-	kinds   []string
-	notes   []string
-	reading []byte // nil stores NULL
-	blob    []byte // compressed Raw
-}
-
-func (s *Store) newVersionRow(v snapshots.Version) (versionRow, error) {
-	var r versionRow
-	var err error
-	if r.at, err = snapshots.FormatTime(v.At); err != nil {
-		return r, fmt.Errorf("version time: %w", err)
-	}
-	if len(v.Changes) > 0 {
-		r.changes = v.Changes
-	}
-	r.kinds = v.Kinds
-	if r.kinds == nil {
-		r.kinds = []string{} // the column is NOT NULL; nil would bind as NULL
-	}
-	r.notes = v.Notes
-	if r.notes == nil {
-		r.notes = []string{}
-	}
-	if len(v.Reading) > 0 {
-		r.reading = v.Reading
-	}
-	if r.blob, err = s.compress(v.Raw); err != nil {
-		return r, fmt.Errorf("compress body: %w", err)
-	}
-	return r, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"log/slog"
 	"net/url"
 	"os"
 	"testing"
@@ -92,14 +91,5 @@ func withSearchPath(t testing.TB, dsn, schema string) string {
 // open opens a store on dsn and closes it when t ends.
 func open(t testing.TB, dsn string) *postgres.Store {
 	t.Helper()
-	s := postgres.New(dsn, slog.New(slog.DiscardHandler))
-	if err := s.Open(t.Context()); err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return s
+	return harness.Opened(t, dsn).(*postgres.Store)
 }

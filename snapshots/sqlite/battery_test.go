@@ -14,6 +14,7 @@ import (
 
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 // TestBattery runs the store faults of the reliability battery (group D)
@@ -44,25 +45,13 @@ func fillStore(t *testing.T, path string, n int) *sqlite.Store {
 		t.Fatalf("Open: %v", err)
 	}
 	for i := range n {
-		a := addArticle(t, s, fmt.Sprintf("https://news.example/%d", i))
+		a := storetest.AddArticle(t, s, fmt.Sprintf("https://news.example/%d", i))
 		for j := range 2 {
 			text := fmt.Sprintf("Story %d, edition %d. %s", i, j, strings.Repeat(fmt.Sprintf("word%d ", i*7+j), 200))
-			saveVersion(t, s, a, j, text, "<p>"+text+"</p>")
+			storetest.SaveBody(t, s, a, j, text, "<p>"+text+"</p>")
 		}
 	}
 	return s
-}
-
-func verifyClean(t *testing.T, s snapshots.Store) snapshots.VerifyReport {
-	t.Helper()
-	rep, err := snapshots.Verify(t.Context(), s, snapshots.VerifyFilter{})
-	if err != nil {
-		t.Fatalf("Verify: %v", err)
-	}
-	for _, p := range rep.Problems {
-		t.Errorf("Verify: %v", p)
-	}
-	return rep
 }
 
 // batteryDiskFull: with max_page_count at the current size, a Save that
@@ -71,8 +60,8 @@ func verifyClean(t *testing.T, s snapshots.Store) snapshots.VerifyReport {
 func batteryDiskFull(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "redline.db")
 	s := open(t, path)
-	a := addArticle(t, s, "https://news.example/full")
-	saveVersion(t, s, a, 0, "first text", "<p>first</p>")
+	a := storetest.AddArticle(t, s, "https://news.example/full")
+	storetest.SaveBody(t, s, a, 0, "first text", "<p>first</p>")
 	db := sqlite.DB(s)
 	// max_page_count is per connection: one connection makes it hold for
 	// every statement the store runs.
@@ -93,13 +82,13 @@ func batteryDiskFull(t *testing.T) {
 	if want := "store: database or disk is full (" + path + ")"; !strings.Contains(err.Error(), want) {
 		t.Errorf("Save error %q does not say %q", err, want)
 	}
-	if n := count(t, s, "versions"); n != 1 {
+	if n := harness.Count(t, s, "versions"); n != 1 {
 		t.Errorf("%d versions after the failed save, want 1 (rolled back)", n)
 	}
-	if n := count(t, s, "checks"); n != 1 {
+	if n := harness.Count(t, s, "checks"); n != 1 {
 		t.Errorf("%d checks after the failed save, want 1 (rolled back)", n)
 	}
-	verifyClean(t, s)
+	storetest.Verified(t, s)
 	// Space is freed: the same save now succeeds.
 	if _, err := db.ExecContext(t.Context(), "PRAGMA max_page_count = 1073741823"); err != nil {
 		t.Fatal(err)
@@ -110,7 +99,7 @@ func batteryDiskFull(t *testing.T) {
 	if v.Number != 2 {
 		t.Errorf("version number %d after recovery, want 2", v.Number)
 	}
-	verifyClean(t, s)
+	storetest.Verified(t, s)
 }
 
 // batteryCorrupt: a damaged file is refused with a *CorruptError naming
@@ -195,9 +184,9 @@ func batteryJournals(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "redline.db")
 		s := open(t, path)
-		a := addArticle(t, s, "https://news.example/wal")
-		saveVersion(t, s, a, 0, "committed before the kill", "<p>one</p>")
-		saveVersion(t, s, a, 1, "committed before the kill, edited", "<p>two</p>")
+		a := storetest.AddArticle(t, s, "https://news.example/wal")
+		storetest.SaveBody(t, s, a, 0, "committed before the kill", "<p>one</p>")
+		storetest.SaveBody(t, s, a, 1, "committed before the kill, edited", "<p>two</p>")
 		// Copy the file and its WAL while the store is open, as kill -9
 		// would leave them: the commits are in the WAL, not yet
 		// checkpointed into the main file.
@@ -209,7 +198,7 @@ func batteryJournals(t *testing.T) {
 		if err := c.CheckIntegrity(t.Context(), false); err != nil {
 			t.Fatalf("integrity after WAL recovery: %v", err)
 		}
-		if rep := verifyClean(t, c); rep.Versions != 2 {
+		if rep := storetest.Verified(t, c); rep.Versions != 2 {
 			t.Errorf("%d versions after WAL recovery, want 2", rep.Versions)
 		}
 	})
@@ -264,7 +253,7 @@ func batteryClockBackwards(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	a := addArticle(t, s, "https://news.example/clock")
+	a := storetest.AddArticle(t, s, "https://news.example/clock")
 	cet := time.FixedZone("CET", 3600)
 	times := []time.Time{
 		base.In(cet),
@@ -292,7 +281,7 @@ func batteryClockBackwards(t *testing.T) {
 			t.Errorf("versions[%d] = number %d at %v, want number %d at %v in UTC", i, v.Number, v.At, i+1, times[i].UTC())
 		}
 	}
-	verifyClean(t, s)
+	storetest.Verified(t, s)
 	if got := strings.Count(logs.String(), "clock moved backwards"); got != 1 {
 		t.Errorf("%d \"clock moved backwards\" warnings, want 1; logs:\n%s", got, logs.String())
 	}
@@ -327,16 +316,16 @@ func batteryInterruptedMigration(t *testing.T) {
 	if err := s.CheckIntegrity(t.Context(), false); err != nil {
 		t.Error(err)
 	}
-	a := addArticle(t, s, "https://news.example/after")
-	saveVersion(t, s, a, 0, "works", "<p>works</p>")
+	a := storetest.AddArticle(t, s, "https://news.example/after")
+	storetest.SaveBody(t, s, a, 0, "works", "<p>works</p>")
 }
 
 // batteryDuplicate: the same bytes fetched again add a check that
 // confirms the latest version, never a new version.
 func batteryDuplicate(t *testing.T) {
 	s := open(t, filepath.Join(t.TempDir(), "redline.db"))
-	a := addArticle(t, s, "https://news.example/same")
-	first := saveVersion(t, s, a, 0, "same text", "<p>same</p>")
+	a := storetest.AddArticle(t, s, "https://news.example/same")
+	first := storetest.SaveBody(t, s, a, 0, "same text", "<p>same</p>")
 	again := &snapshots.Version{Title: "Headline", Text: "same text", Raw: []byte("<p>same</p>")}
 	c := &snapshots.Check{ArticleID: a.ID, At: base.Add(time.Hour), Status: 200}
 	if err := s.Save(t.Context(), c, again); err != nil {
@@ -345,10 +334,10 @@ func batteryDuplicate(t *testing.T) {
 	if c.Outcome != snapshots.OutcomeUnchanged || c.Version != first.Number {
 		t.Errorf("second save: outcome %q version %d, want %q confirming version %d", c.Outcome, c.Version, snapshots.OutcomeUnchanged, first.Number)
 	}
-	if n := count(t, s, "versions"); n != 1 {
+	if n := harness.Count(t, s, "versions"); n != 1 {
 		t.Errorf("%d versions, want 1", n)
 	}
-	if n := count(t, s, "checks"); n != 2 {
+	if n := harness.Count(t, s, "checks"); n != 2 {
 		t.Errorf("%d checks, want 2 (the revisit is recorded)", n)
 	}
 }

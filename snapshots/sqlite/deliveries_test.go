@@ -119,7 +119,7 @@ func TestStore_DeliveriesRefused(t *testing.T) {
 			}
 		})
 	}
-	if got := count(t, s, "deliveries"); got != 0 {
+	if got := harness.Count(t, s, "deliveries"); got != 0 {
 		t.Errorf("deliveries: %d rows after refusals, want 0", got)
 	}
 	d := &snapshots.Delivery{Notifier: "hook", CreatedAt: base}

@@ -3,7 +3,7 @@ package sqlite
 import (
 	"database/sql"
 
-	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 // DB exposes the pool to the black-box tests, to count rows and read pragmas.
@@ -22,13 +22,13 @@ func Migrations() int {
 // one more that fails halfway through, as a migration killed mid-way would
 // stop: its first statement ran, its second never did.
 func InterruptMigration(s *Store) {
-	s.steps = func() ([]snapshots.Migration, error) {
+	s.steps = func() ([]sqlstore.Migration, error) {
 		ms, err := migrations()
 		if err != nil {
 			return nil, err
 		}
 		next := ms[len(ms)-1].Version + 1
-		return append(ms, snapshots.Migration{Version: next, Name: "interrupted.sql",
+		return append(ms, sqlstore.Migration{Version: next, Name: "interrupted.sql",
 			SQL: "CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);"}), nil
 	}
 }

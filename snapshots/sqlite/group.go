@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"sync/atomic"
 
-	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 // Group commit. With synchronous=FULL every commit waits for the disk
@@ -22,13 +22,12 @@ const maxBatch = 64
 
 // saveJob is one Save waiting for, or written by, a batch.
 type saveJob struct {
-	ctx       context.Context // the caller's; checked before the job is written
-	cc        snapshots.Check
-	vv        snapshots.Version
-	version   bool // vv is to be stored (cleared when it repeats the latest)
-	row       versionRow
-	nextCheck string
-	checkAt   string
+	ctx context.Context // the caller's; checked before the job is written
+	// Save is the check and version, completed and encoded; Follow
+	// clears WithVersion when the text repeats the latest.
+	sqlstore.Save
+	kinds, notes string  // JSON arrays
+	blob         encoded // the compressed body
 
 	err  error
 	done chan struct{}

@@ -72,10 +72,10 @@ func TestGroupCommit_OneFailureSparesTheBatch(t *testing.T) {
 			t.Errorf("job %d: err = %v, want %v", i, got, want)
 		}
 	}
-	if batch[0].vv.Number != 1 || batch[2].vv.Number != 2 || batch[4].vv.Number != 1 {
-		t.Errorf("numbers %d, %d, %d; want 1, 2, 1", batch[0].vv.Number, batch[2].vv.Number, batch[4].vv.Number)
+	if batch[0].Version.Number != 1 || batch[2].Version.Number != 2 || batch[4].Version.Number != 1 {
+		t.Errorf("numbers %d, %d, %d; want 1, 2, 1", batch[0].Version.Number, batch[2].Version.Number, batch[4].Version.Number)
 	}
-	if batch[2].vv.PrevHash != batch[0].vv.ChainHash {
+	if batch[2].Version.PrevHash != batch[0].Version.ChainHash {
 		t.Error("the second version in the batch is not chained to the first")
 	}
 	vs, err := s.Versions(t.Context(), snapshots.VersionFilter{ArticleID: arts[0].ID, WithRaw: true})

@@ -6,7 +6,7 @@ import (
 	"embed"
 	"fmt"
 
-	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 // migrationFS holds the schema, one file per step, named NNNN_what.sql.
@@ -16,8 +16,8 @@ import (
 var migrationFS embed.FS
 
 // migrations returns the embedded steps in version order.
-func migrations() ([]snapshots.Migration, error) {
-	return snapshots.Migrations(migrationFS, "migrations/*.sql")
+func migrations() ([]sqlstore.Migration, error) {
+	return sqlstore.Migrations(migrationFS, "migrations/*.sql")
 }
 
 // migrate applies the steps db lacks, all in one transaction, so a failed
@@ -34,38 +34,13 @@ func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
 	}
 	defer tx.Rollback() // Returns ErrTxDone after Commit; nothing to undo then.
 
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	applied, current, err := sqlstore.Migrate(ctx, txDB{tx}, sqlstore.SQLite, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT NOT NULL,
 		applied_at TEXT NOT NULL
-	) STRICT`); err != nil {
-		return fmt.Errorf("migrate: create schema_migrations: %w", err)
-	}
-	var current int
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
-		return fmt.Errorf("migrate: read schema version: %w", err)
-	}
-	if latest := ms[len(ms)-1].Version; current > latest {
-		return fmt.Errorf("migrate: database schema version %d is newer than this program's %d", current, latest)
-	}
-	applied := 0
-	for _, m := range ms {
-		if m.Version <= current {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-			return fmt.Errorf("migrate: apply %s: %w", m.Name, err)
-		}
-		at, err := snapshots.FormatTime(s.Now())
-		if err != nil {
-			return fmt.Errorf("migrate: record %s: %w", m.Name, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-			m.Version, m.Name, at); err != nil {
-			return fmt.Errorf("migrate: record %s: %w", m.Name, err)
-		}
-		applied++
-		current = m.Version
+	) STRICT`, ms, s.Now)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("migrate: commit: %w", err)
@@ -87,10 +62,10 @@ func (s *Store) checkSchema(ctx context.Context, db *sql.DB) error {
 	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return fmt.Errorf("read schema version (is it a redline store?): %w", err)
 	}
-	switch latest := ms[len(ms)-1].Version; {
-	case current > latest:
-		return fmt.Errorf("database schema version %d is newer than this program's %d", current, latest)
-	case current < latest:
+	if err := sqlstore.CheckVersion(current, ms); err != nil {
+		return err
+	}
+	if latest := ms[len(ms)-1].Version; current < latest {
 		return fmt.Errorf("database schema version %d is older than this program's %d: "+
 			"a command that writes (redline check or run) brings it up to date", current, latest)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 // TestStore_OpenReadOnly: a reader opens the store while a writer holds
@@ -19,8 +20,8 @@ import (
 func TestStore_OpenReadOnly(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "redline.db")
 	w := open(t, path)
-	a := addArticle(t, w, "https://news.example/a")
-	saveVersion(t, w, a, 1, "First text.", "<p>First text.</p>")
+	a := storetest.AddArticle(t, w, "https://news.example/a")
+	storetest.SaveBody(t, w, a, 1, "First text.", "<p>First text.</p>")
 
 	// The writer's transaction holds the write lock and is not committed.
 	tx, err := sqlite.DB(w).BeginTx(t.Context(), nil)

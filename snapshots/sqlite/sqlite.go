@@ -17,6 +17,7 @@ import (
 	modernc "modernc.org/sqlite"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 var _ snapshots.Store = (*Store)(nil)
@@ -24,6 +25,8 @@ var _ snapshots.Store = (*Store)(nil)
 // Store is a snapshots.Store in one SQLite file. It is safe for concurrent
 // use, also by several processes sharing the file.
 type Store struct {
+	sqlstore.Core // the methods every SQL store has alike
+
 	path   string
 	log    *slog.Logger
 	db     *sql.DB
@@ -37,7 +40,7 @@ type Store struct {
 
 	// steps lists the schema steps migrate applies: migrations, except in
 	// the test that interrupts one.
-	steps func() ([]snapshots.Migration, error)
+	steps func() ([]sqlstore.Migration, error)
 
 	// Now returns the time recorded for applied migrations. New sets it to
 	// time.Now; tests may replace it before Open.
@@ -50,7 +53,9 @@ func New(path string, logger *slog.Logger) *Store {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Store{path: path, log: logger, Now: time.Now, steps: migrations, networkFS: networkFS}
+	s := &Store{path: path, log: logger, Now: time.Now, steps: migrations, networkFS: networkFS}
+	s.Core = s.core()
+	return s
 }
 
 // Open opens the database file and brings its schema up to date.
@@ -191,15 +196,6 @@ func readOnlyDSN(path string) string {
 	return "file:" + p + "?mode=ro" +
 		"&_pragma=foreign_keys(1)" +
 		"&_pragma=busy_timeout(10000)"
-}
-
-// parseTime reads a time stored by formatTime, in UTC.
-func parseTime(s string) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
-	}
-	return t, nil
 }
 
 // errNotOpen is returned by methods called before Open or after Close.

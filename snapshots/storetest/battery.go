@@ -14,7 +14,7 @@ var batteryCases = []testCase{
 		// The clock steps back an hour (NTP, a restored VM) and then
 		// forward two: versions are numbered by sequence, never by time,
 		// keep the times observed, and chain.
-		a := addArticle(t, s, "https://news.example/clock")
+		a := AddArticle(t, s, "https://news.example/clock")
 		offsets := []time.Duration{0, -time.Hour, time.Hour}
 		for i, off := range offsets {
 			c := newCheck(a, 1)
@@ -46,7 +46,7 @@ var batteryCases = []testCase{
 	{"S11_duplicate_content", func(t *testing.T, s snapshots.Store) {
 		// The same bytes fetched again: no new version, but the visit is
 		// recorded as a check confirming the latest one.
-		a := addArticle(t, s, "https://news.example/same")
+		a := AddArticle(t, s, "https://news.example/same")
 		first := newVersion(1)
 		save(t, s, newCheck(a, 1), first)
 		again := newVersion(1)

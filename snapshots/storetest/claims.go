@@ -34,9 +34,9 @@ func claim(t *testing.T, s snapshots.Store, worker string, now time.Time, limit 
 
 var claimCases = []testCase{
 	{"due_only", func(t *testing.T, s snapshots.Store) {
-		due := addArticle(t, s, "https://news.example/due")
-		later := addArticle(t, s, "https://news.example/later")
-		retired := addArticle(t, s, "https://news.example/retired")
+		due := AddArticle(t, s, "https://news.example/due")
+		later := AddArticle(t, s, "https://news.example/later")
+		retired := AddArticle(t, s, "https://news.example/retired")
 		for a, next := range map[snapshots.Article]time.Time{due: at(1), later: at(5), retired: snapshots.Never} {
 			c := newCheck(a, 0)
 			c.NextCheck = next
@@ -47,7 +47,7 @@ var claimCases = []testCase{
 		}
 	}},
 	{"exclusive_until_the_lease_expires", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		if got := claim(t, s, "w1", at(0), 0); len(got) != 1 {
 			t.Fatalf("w1 claimed %q, want the new article", got)
 		}
@@ -63,7 +63,7 @@ var claimCases = []testCase{
 		}
 	}},
 	{"save_ends_the_lease", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		claim(t, s, "w1", at(0), 0)
 		// A failed check: recorded, no new schedule, still due.
 		failed := &snapshots.Check{ArticleID: a.ID, At: at(0), Status: 503, Outcome: snapshots.OutcomeFailed, Error: "HTTP 503"}
@@ -75,7 +75,7 @@ var claimCases = []testCase{
 	{"limit_and_order", func(t *testing.T, s snapshots.Store) {
 		var urls []string
 		for i := range 5 {
-			a := addArticle(t, s, fmt.Sprintf("https://news.example/%d", i))
+			a := AddArticle(t, s, fmt.Sprintf("https://news.example/%d", i))
 			c := newCheck(a, 0)
 			c.NextCheck = at(-i) // the last added is the most overdue
 			save(t, s, c, newVersion(1))
@@ -89,7 +89,7 @@ var claimCases = []testCase{
 	{"concurrent_workers_never_share", func(t *testing.T, s snapshots.Store) {
 		const n = 60
 		for i := range n {
-			addArticle(t, s, fmt.Sprintf("https://news.example/%d", i))
+			AddArticle(t, s, fmt.Sprintf("https://news.example/%d", i))
 		}
 		var (
 			mu   sync.Mutex

@@ -9,8 +9,8 @@ import (
 	"github.com/redline-news/redline/snapshots"
 )
 
-// addArticle adds an article first seen at base.
-func addArticle(t *testing.T, s snapshots.Store, url string) snapshots.Article {
+// AddArticle adds an article of source "example" first seen at base.
+func AddArticle(t testing.TB, s snapshots.Store, url string) snapshots.Article {
 	t.Helper()
 	a, err := s.AddArticle(t.Context(), snapshots.Article{URL: url, Source: "example", FirstSeen: base})
 	if err != nil {

@@ -50,8 +50,8 @@ type listWorld struct{ changed, unchanged, unchecked snapshots.Article }
 func newListWorld(t *testing.T, s snapshots.Store) listWorld {
 	t.Helper()
 	w := listWorld{
-		changed:   addArticle(t, s, "https://news.example/world/quote"),
-		unchanged: addArticle(t, s, "https://news.example/sport/match"),
+		changed:   AddArticle(t, s, "https://news.example/world/quote"),
+		unchanged: AddArticle(t, s, "https://news.example/sport/match"),
 	}
 	var err error
 	w.unchecked, err = s.AddArticle(t.Context(), snapshots.Article{URL: "https://other.example/100%_new", Source: "other", FirstSeen: base})
@@ -133,7 +133,7 @@ var listCases = []testCase{
 	{"pages", func(t *testing.T, s snapshots.Store) {
 		var all []string
 		for _, u := range []string{"a", "b", "c", "d", "e"} {
-			all = append(all, addArticle(t, s, "https://news.example/"+u).URL)
+			all = append(all, AddArticle(t, s, "https://news.example/"+u).URL)
 		}
 		slices.Reverse(all) // none changed: newest first
 		for _, tc := range []struct {

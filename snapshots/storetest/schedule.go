@@ -31,7 +31,7 @@ func article(t *testing.T, s snapshots.Store, url string) snapshots.Article {
 
 var scheduleCases = []testCase{
 	{"new_article_is_due_at_once", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		if !a.NextCheck.IsZero() {
 			t.Errorf("NextCheck of a new article = %v, want zero (due now)", a.NextCheck)
 		}
@@ -40,8 +40,8 @@ var scheduleCases = []testCase{
 		}
 	}},
 	{"save_moves_next_check", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
-		b := addArticle(t, s, "https://news.example/b")
+		a := AddArticle(t, s, "https://news.example/a")
+		b := AddArticle(t, s, "https://news.example/b")
 		c := newCheck(a, 1)
 		c.NextCheck = at(3)
 		save(t, s, c, newVersion(1))
@@ -63,19 +63,23 @@ var scheduleCases = []testCase{
 		}
 	}},
 	{"never_is_never_due", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		c := newCheck(a, 1)
 		c.NextCheck = snapshots.Never
 		save(t, s, c, newVersion(1))
 		if got := dueURLs(t, s, 24*365*100); len(got) != 0 {
 			t.Errorf("due in a century = %q, want none", got)
 		}
+		// Not even by the end of time: the retired are never due.
+		if as, err := s.Articles(t.Context(), snapshots.ArticleFilter{DueBy: snapshots.Never}); err != nil || len(as) != 0 {
+			t.Errorf("Articles(DueBy Never) = %d articles, %v; want none", len(as), err)
+		}
 		if got := article(t, s, a.URL).NextCheck; !got.Equal(snapshots.Never) {
 			t.Errorf("NextCheck = %v, want Never", got)
 		}
 	}},
 	{"validators_kept_from_200_and_304_only", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		c := newCheck(a, 1)
 		save(t, s, c, newVersion(1))
 		got := article(t, s, a.URL)
@@ -94,7 +98,7 @@ var scheduleCases = []testCase{
 		}
 	}},
 	{"not_modified_needs_no_version", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		save(t, s, newCheck(a, 1), newVersion(1))
 		bad := &snapshots.Check{ArticleID: a.ID, At: at(2), Status: 304, Outcome: snapshots.OutcomeNotModified}
 		if err := s.Save(t.Context(), bad, newVersion(2)); err == nil {

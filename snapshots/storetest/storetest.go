@@ -14,9 +14,9 @@ import (
 	"github.com/redline-news/redline/snapshots"
 )
 
-// Run runs the suite. open must return a new, empty, opened store for each
-// subtest and close it when t ends (t.Cleanup).
-func Run(t *testing.T, open func(t *testing.T) snapshots.Store) {
+// Run runs the suite on the stores h makes. Every case has a store of its
+// own, so the cases run in parallel.
+func Run(t *testing.T, h Harness) {
 	groups := []struct {
 		name  string
 		cases []testCase
@@ -40,10 +40,21 @@ func Run(t *testing.T, open func(t *testing.T) snapshots.Store) {
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
 			for _, tc := range g.cases {
-				t.Run(tc.name, func(t *testing.T) { tc.run(t, open(t)) })
+				t.Run(tc.name, func(t *testing.T) {
+					t.Parallel()
+					tc.run(t, h.open(t))
+				})
 			}
 		})
 	}
+	t.Run("Store", func(t *testing.T) {
+		for _, tc := range storeCases {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				tc.run(t, h)
+			})
+		}
+	})
 }
 
 type testCase struct {
@@ -64,7 +75,7 @@ var addArticleCases = []testCase{
 		if !ok {
 			t.Fatal("the store adds no batch of articles (snapshots.ArticleBatcher)")
 		}
-		first := addArticle(t, s, "https://news.example/a")
+		first := AddArticle(t, s, "https://news.example/a")
 		batch := []snapshots.Article{
 			{URL: "https://news.example/a", Source: "other", FirstSeen: at(5)}, // known: left as it is
 			{URL: "https://news.example/b", Source: "example", FirstSeen: at(6)},
@@ -111,7 +122,7 @@ var addArticleCases = []testCase{
 		equalArticle(t, "AddArticle", got, want)
 	}},
 	{"idempotent_by_URL", func(t *testing.T, s snapshots.Store) {
-		first := addArticle(t, s, "https://news.example/a")
+		first := AddArticle(t, s, "https://news.example/a")
 		again, err := s.AddArticle(t.Context(), snapshots.Article{URL: first.URL, Source: "other", FirstSeen: at(5)})
 		if err != nil {
 			t.Fatalf("AddArticle again: %v", err)
@@ -134,8 +145,8 @@ var addArticleCases = []testCase{
 
 var articleCases = []testCase{
 	{"found", func(t *testing.T, s snapshots.Store) {
-		want := addArticle(t, s, "https://news.example/a")
-		addArticle(t, s, "https://news.example/b")
+		want := AddArticle(t, s, "https://news.example/a")
+		AddArticle(t, s, "https://news.example/b")
 		got, err := s.Article(t.Context(), want.URL)
 		if err != nil {
 			t.Fatalf("Article: %v", err)
@@ -143,7 +154,7 @@ var articleCases = []testCase{
 		equalArticle(t, "Article", got, want)
 	}},
 	{"not_found", func(t *testing.T, s snapshots.Store) {
-		addArticle(t, s, "https://news.example/a")
+		AddArticle(t, s, "https://news.example/a")
 		_, err := s.Article(t.Context(), "https://news.example/missing")
 		if !errors.Is(err, snapshots.ErrNotFound) {
 			t.Errorf("Article(missing): err = %v, want ErrNotFound", err)
@@ -192,7 +203,7 @@ var saveCases = []testCase{
 	{"same_text_as_latest_confirms_it", func(t *testing.T, s snapshots.Store) {
 		// Two processes fetched the article at once and both found a new
 		// text: the second save must not make a second, identical version.
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		save(t, s, newCheck(a, 1), newVersion(1))
 		again := newVersion(1)
 		again.At = at(2)
@@ -215,7 +226,7 @@ var saveCases = []testCase{
 		// Two processes read version 1 and each found another text: the
 		// second one's changes were computed against version 1, so it must
 		// not be stored as version 3 after the first one's version 2.
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		save(t, s, newCheck(a, 1), newVersion(1))
 		first := newVersion(2)
 		first.Number = 2
@@ -244,7 +255,7 @@ var saveCases = []testCase{
 			t.Errorf("versions numbered %d and %d, want 3 and 4", late.Number, free.Number)
 		}
 		// A first version expected as 1 when another process stored one.
-		b := addArticle(t, s, "https://news.example/b")
+		b := AddArticle(t, s, "https://news.example/b")
 		save(t, s, newCheck(b, 1), newVersion(1))
 		other := newVersion(2)
 		other.Number = 1
@@ -255,7 +266,7 @@ var saveCases = []testCase{
 	{"dek_is_part_of_the_text", func(t *testing.T, s snapshots.Store) {
 		// Only the summary under the headline was rewritten: that is a new
 		// version, and its text hash covers the dek.
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		first := newVersion(1)
 		save(t, s, newCheck(a, 1), first)
 		edited := newVersion(1)
@@ -278,7 +289,7 @@ var saveCases = []testCase{
 		verifyChain(t, versions(t, s, snapshots.VersionFilter{ArticleID: a.ID, WithRaw: true}))
 	}},
 	{"check_without_version", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		c := &snapshots.Check{ArticleID: a.ID, At: base, Status: 503, Outcome: snapshots.OutcomeFailed, Error: "fetch: status 503"}
 		if err := s.Save(t.Context(), c, nil); err != nil {
 			t.Fatalf("Save: %v", err)
@@ -299,7 +310,7 @@ var saveCases = []testCase{
 		equalCheck(t, "Checks", cs[0], *c)
 	}},
 	{"three_versions_chain", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		var saved []snapshots.Version
 		for i := 1; i <= 3; i++ {
 			c := newCheck(a, i)
@@ -340,7 +351,7 @@ var saveCases = []testCase{
 		verifyChain(t, stored)
 	}},
 	{"unchanged_check_adds_no_version", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		v := newVersion(1)
 		save(t, s, newCheck(a, 1), v)
 		c := newCheck(a, 2)
@@ -359,7 +370,7 @@ var saveCases = []testCase{
 		equalCheck(t, "Checks[0]", cs[0], *c)
 	}},
 	{"version_time_defaults_to_check_time", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		c, v := newCheck(a, 7), newVersion(1)
 		v.At, v.ArticleID = time.Time{}, 0
 		save(t, s, c, v)
@@ -368,7 +379,7 @@ var saveCases = []testCase{
 		}
 	}},
 	{"unknown_article", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		missing := snapshots.Article{ID: a.ID + 1000}
 		err := s.Save(t.Context(), newCheck(missing, 1), newVersion(1))
 		if !errors.Is(err, snapshots.ErrNotFound) {
@@ -384,8 +395,8 @@ var saveCases = []testCase{
 		}
 	}},
 	{"refused_saves_write_nothing", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
-		b := addArticle(t, s, "https://news.example/b")
+		a := AddArticle(t, s, "https://news.example/a")
+		b := AddArticle(t, s, "https://news.example/b")
 		otherArticle := newVersion(1)
 		otherArticle.ArticleID = b.ID
 		newWithoutVersion := newCheck(a, 1) // OutcomeNew
@@ -423,7 +434,7 @@ var saveCases = []testCase{
 	}},
 	{"concurrent_savers_keep_a_gap_free_chain", func(t *testing.T, s snapshots.Store) {
 		const savers, each = 8, 5
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		var wg sync.WaitGroup
 		for g := range savers {
 			wg.Go(func() {
@@ -458,8 +469,8 @@ var saveCases = []testCase{
 
 var latestCases = []testCase{
 	{"returns_newest", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
-		b := addArticle(t, s, "https://news.example/b")
+		a := AddArticle(t, s, "https://news.example/a")
+		b := AddArticle(t, s, "https://news.example/b")
 		var want snapshots.Version
 		for i := 1; i <= 3; i++ {
 			v := newVersion(i)
@@ -475,7 +486,7 @@ var latestCases = []testCase{
 		equalVersion(t, "Latest", got, want)
 	}},
 	{"not_found", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		for _, id := range []int64{a.ID, a.ID + 1000} {
 			if _, err := s.Latest(t.Context(), id); !errors.Is(err, snapshots.ErrNotFound) {
 				t.Errorf("Latest(%d): err = %v, want ErrNotFound", id, err)
@@ -486,7 +497,7 @@ var latestCases = []testCase{
 
 var versionCases = []testCase{
 	{"round_trips_every_field", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		var want []snapshots.Version
 		for i := 1; i <= 3; i++ {
 			v := newVersion(i)
@@ -505,7 +516,7 @@ var versionCases = []testCase{
 		}
 	}},
 	{"binary_and_empty_bodies", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		binary := make([]byte, 256)
 		for i := range binary {
 			binary[i] = byte(255 - i)
@@ -525,7 +536,7 @@ var versionCases = []testCase{
 		}
 	}},
 	{"not_found", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		save(t, s, newCheck(a, 1), newVersion(1))
 		for _, tt := range []struct {
 			id int64
@@ -540,8 +551,8 @@ var versionCases = []testCase{
 
 var versionsCases = []testCase{
 	{"filter_since_until_limit", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
-		b := addArticle(t, s, "https://news.example/b")
+		a := AddArticle(t, s, "https://news.example/a")
+		b := AddArticle(t, s, "https://news.example/b")
 		var as, bs []snapshots.Version
 		for i := 1; i <= 4; i++ {
 			v := newVersion(i)
@@ -591,8 +602,8 @@ var versionsCases = []testCase{
 
 var checksCases = []testCase{
 	{"newest_first_filter_limit", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
-		b := addArticle(t, s, "https://news.example/b")
+		a := AddArticle(t, s, "https://news.example/a")
+		b := AddArticle(t, s, "https://news.example/b")
 		var as []snapshots.Check
 		for i := 1; i <= 4; i++ {
 			c := newCheck(a, i)
@@ -628,7 +639,7 @@ var checksCases = []testCase{
 		}
 	}},
 	{"same_time_newest_saved_first", func(t *testing.T, s snapshots.Store) {
-		a := addArticle(t, s, "https://news.example/a")
+		a := AddArticle(t, s, "https://news.example/a")
 		var ids []int64
 		for range 3 {
 			c := newCheck(a, 1)

@@ -1,15 +1,15 @@
-package snapshots_test
+package sqlstore_test
 
 import (
 	"strings"
 	"testing"
 	"testing/fstest"
 
-	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
 func TestMigrations(t *testing.T) {
-	ms, err := snapshots.Migrations(fstest.MapFS{
+	ms, err := sqlstore.Migrations(fstest.MapFS{
 		"m/0010_later.sql": {Data: []byte("B")},
 		"m/0002_first.sql": {Data: []byte("A")},
 	}, "m/*.sql")
@@ -20,7 +20,7 @@ func TestMigrations(t *testing.T) {
 		"must start with a positive number": {"m/init.sql": {}},
 		"already used by":                   {"m/0001_a.sql": {}, "m/01_b.sql": {}},
 	} {
-		if _, err := snapshots.Migrations(fsys, "m/*.sql"); err == nil || !strings.Contains(err.Error(), name) {
+		if _, err := sqlstore.Migrations(fsys, "m/*.sql"); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("Migrations(%v) error = %v, want %q", fsys, err, name)
 		}
 	}
