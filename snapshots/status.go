@@ -30,6 +30,12 @@ type SourceStatus struct {
 	LastFailure time.Time
 	LastError   string
 	FailedURL   string
+	// PollError is the error of the source's newest poll of its feed or
+	// sitemap at PollURL, at PollFailed; "" when that poll succeeded or
+	// none was recorded (see SourcePolls).
+	PollError  string
+	PollFailed time.Time
+	PollURL    string
 }
 
 // Status is what a store says of the work ahead: each source's articles,
@@ -37,7 +43,8 @@ type SourceStatus struct {
 // only the store, so it describes a daemon that runs or one that is
 // stopped alike.
 type Status struct {
-	// Sources has one entry per source with an article, by name.
+	// Sources has one entry per source with an article or a failing
+	// poll, by name (byte order).
 	Sources []SourceStatus
 	// Next lists the f.Next checked articles due soonest after Now,
 	// soonest first (then by ID).
@@ -50,4 +57,22 @@ type StatusReader interface {
 	// Status returns the status at f.Now. An empty store has an empty
 	// Status, not ErrNotFound.
 	Status(ctx context.Context, f StatusFilter) (Status, error)
+}
+
+// SourcePoll is the outcome of one poll of a source's feed or sitemap.
+type SourcePoll struct {
+	Source, URL string
+	At          time.Time
+	// Err is why the poll failed; "" for a success, which clears the
+	// source's recorded error.
+	Err string
+}
+
+// SourcePolls records the outcome of each source's newest poll, so that a
+// feed that does not load shows in Status even before it gave an article.
+// It is separate from Store: a store without it just does not report
+// failing polls.
+type SourcePolls interface {
+	// RecordPoll replaces what was recorded for p.Source.
+	RecordPoll(ctx context.Context, p SourcePoll) error
 }

@@ -96,4 +96,63 @@ var statusCases = []testCase{
 			t.Errorf("at hour 13: %+v, want every checked article due, no next check", st)
 		}
 	}},
+	{"failing_poll", func(t *testing.T, s snapshots.Store) {
+		sp, ok := s.(snapshots.SourcePolls)
+		if !ok {
+			t.Fatalf("%T does not implement snapshots.SourcePolls", s)
+		}
+		record := func(p snapshots.SourcePoll) {
+			t.Helper()
+			if err := sp.RecordPoll(t.Context(), p); err != nil {
+				t.Fatalf("RecordPoll(%+v): %v", p, err)
+			}
+		}
+		a, err := s.AddArticle(t.Context(), snapshots.Article{URL: "https://news.example/a", Source: "ledger", FirstSeen: base})
+		if err != nil {
+			t.Fatal(err)
+		}
+		succeed(t, s, a, 1, 1, at(20))
+		const feed, sitemap = "https://news.example/rss.xml", "https://wire.example/sitemap.xml"
+		record(snapshots.SourcePoll{Source: "ledger", URL: feed, At: at(2), Err: "HTTP 500 Internal Server Error"})
+		// A source that never loaded has no article, yet shows.
+		record(snapshots.SourcePoll{Source: "bulletin", URL: sitemap, At: at(3), Err: "no such host: wire.example"})
+		record(snapshots.SourcePoll{Source: "wire", URL: sitemap, At: at(3)}) // success: not failing
+
+		r := statusReader(t, s)
+		st, err := r.Status(t.Context(), snapshots.StatusFilter{Now: at(4)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Sources) != 2 || st.Sources[0].Source != "bulletin" || st.Sources[1].Source != "ledger" {
+			t.Fatalf("sources = %+v, want bulletin and ledger, by name", st.Sources)
+		}
+		b, l := st.Sources[0], st.Sources[1]
+		if b.Articles != 0 || b.PollError != "no such host: wire.example" || b.PollURL != sitemap || !b.PollFailed.Equal(at(3)) {
+			t.Errorf("bulletin = %+v, want no article and its failing poll of %s at %v", b, sitemap, at(3))
+		}
+		if l.Articles != 1 || l.PollError != "HTTP 500 Internal Server Error" || l.PollURL != feed || !l.PollFailed.Equal(at(2)) || l.Failing != 0 {
+			t.Errorf("ledger = %+v, want 1 article and its failing poll of %s at %v", l, feed, at(2))
+		}
+
+		// An older outcome recorded late does not replace a newer one.
+		record(snapshots.SourcePoll{Source: "ledger", URL: feed, At: at(1), Err: "stale"})
+		// A success clears the error.
+		record(snapshots.SourcePoll{Source: "bulletin", URL: sitemap, At: at(4)})
+		if st, err = r.Status(t.Context(), snapshots.StatusFilter{Now: at(5)}); err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Sources) != 1 || st.Sources[0].Source != "ledger" || st.Sources[0].PollError != "HTTP 500 Internal Server Error" {
+			t.Errorf("after bulletin's success and a stale ledger poll: %+v, want only ledger, its newest error", st.Sources)
+		}
+		record(snapshots.SourcePoll{Source: "ledger", URL: feed, At: at(5)})
+		if st, err = r.Status(t.Context(), snapshots.StatusFilter{Now: at(6)}); err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Sources) != 1 || st.Sources[0].PollError != "" || !st.Sources[0].PollFailed.IsZero() {
+			t.Errorf("after ledger's success: %+v, want no poll error", st.Sources)
+		}
+		if err := sp.RecordPoll(t.Context(), snapshots.SourcePoll{URL: feed, At: at(6)}); err == nil {
+			t.Error("RecordPoll without a source succeeded")
+		}
+	}},
 }

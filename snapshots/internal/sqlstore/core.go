@@ -32,6 +32,7 @@ var (
 	_ snapshots.StatusReader   = (*Core)(nil)
 	_ snapshots.Claimer        = (*Core)(nil)
 	_ snapshots.Lister         = (*Core)(nil)
+	_ snapshots.SourcePolls    = (*Core)(nil)
 )
 
 // Core is what the SQL stores share of snapshots.Store and the other
@@ -51,6 +52,7 @@ type queries struct {
 	latest, version                         string // WHERE clauses of versions v
 	insertDelivery, updateDelivery          string
 	siteByHost, saveSite                    string
+	recordPoll                              string
 }
 
 // marked writes format with d's first n placeholders in order.
@@ -108,6 +110,11 @@ func NewCore(d Dialect, h Hooks) Core {
 		VALUES (%s, %s, %s, %s, %s, %s)
 		ON CONFLICT (host) DO UPDATE SET pages = excluded.pages, container = excluded.container,
 			boilerplate = excluded.boilerplate, model = excluded.model, updated = excluded.updated`, 6),
+		// The WHERE keeps the newest poll when workers sharing the store
+		// record theirs out of order (times compare as text).
+		recordPoll: marked(d, `INSERT INTO source_polls (source, url, at, error) VALUES (%s, %s, %s, %s)
+		ON CONFLICT (source) DO UPDATE SET url = excluded.url, at = excluded.at, error = excluded.error
+		WHERE excluded.at >= source_polls.at`, 4),
 	}}
 }
 
@@ -385,6 +392,30 @@ func (c *Core) SaveSite(ctx context.Context, site snapshots.Site) error {
 	})
 	if err != nil {
 		return fmt.Errorf("save site %q: %w", site.Host, err)
+	}
+	return nil
+}
+
+// RecordPoll stores the outcome of a source's newest poll of its feed or
+// sitemap; see snapshots.SourcePolls. It sets the row to values, so
+// running it again changes nothing the first run did.
+func (c *Core) RecordPoll(ctx context.Context, p snapshots.SourcePoll) error {
+	err := c.h.Write(ctx, "record poll", func() error {
+		if p.Source == "" {
+			return errors.New("poll without a source")
+		}
+		if p.At.IsZero() {
+			return errors.New("poll without a time")
+		}
+		at, err := FormatTime(p.At)
+		if err != nil {
+			return err
+		}
+		_, err = c.h.DB.Exec(ctx, c.q.recordPoll, p.Source, p.URL, at, p.Err)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("record poll of source %q: %w", p.Source, err)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"sort"
 
 	"github.com/redline-news/redline/snapshots"
 )
@@ -87,6 +88,20 @@ ORDER BY c.at DESC, c.id DESC`, Never, string(snapshots.OutcomeFailed))
 	if err != nil {
 		return snapshots.Status{}, err
 	}
+	polls := stmt(d, `SELECT source, url, at, error FROM source_polls WHERE error <> %s`, "")
+	err = each(ctx, db, polls, func(scan func(...any) error) error {
+		var source, url, at, msg string
+		if err := scan(&source, &url, &at, &msg); err != nil {
+			return err
+		}
+		return addPollFailure(&st, source, url, at, msg)
+	})
+	if err != nil {
+		return snapshots.Status{}, err
+	}
+	// A source known only by its failing poll joins the others by name,
+	// in byte order whatever the database's collation.
+	sort.SliceStable(st.Sources, func(i, j int) bool { return st.Sources[i].Source < st.Sources[j].Source })
 	if f.Next <= 0 {
 		return st, nil
 	}
@@ -162,4 +177,21 @@ func addFailure(st *snapshots.Status, source, url, at, errText string) error {
 		return nil
 	}
 	return fmt.Errorf("failing article %s of source %q, which has no article", url, source)
+}
+
+// addPollFailure records a failing row of source_polls in its source,
+// adding the source when it has no article (a feed that never loaded).
+func addPollFailure(st *snapshots.Status, source, url, at, errText string) error {
+	t, err := ParseTime(at)
+	if err != nil {
+		return fmt.Errorf("poll of source %q: %w", source, err)
+	}
+	for i := range st.Sources {
+		if s := &st.Sources[i]; s.Source == source {
+			s.PollError, s.PollFailed, s.PollURL = errText, t, url
+			return nil
+		}
+	}
+	st.Sources = append(st.Sources, snapshots.SourceStatus{Source: source, PollError: errText, PollFailed: t, PollURL: url})
+	return nil
 }
