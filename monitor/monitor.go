@@ -442,6 +442,9 @@ func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) ([]s
 	default:
 		entries = []string{src.URL}
 	}
+	if src.Feed != "" || src.Sitemap != "" {
+		m.recordPoll(ctx, src, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -500,6 +503,24 @@ func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) ([]s
 		}
 	}
 	return out, nil
+}
+
+// recordPoll stores the outcome of reading src's feed or sitemap, so that
+// `redline status` shows a source whose feed does not load. Failing to
+// record it is logged and otherwise ignored: the poll itself went on.
+func (m *Monitor) recordPoll(ctx context.Context, src Source, pollErr error) {
+	sp, ok := m.opt.Store.(snapshots.SourcePolls)
+	if !ok {
+		return
+	}
+	p := snapshots.SourcePoll{Source: src.Name, URL: src.Feed + src.Sitemap, At: m.opt.Now().UTC()}
+	if pollErr != nil {
+		// The source is the row's key: its name need not open the text.
+		p.Err = strings.TrimPrefix(pollErr.Error(), "source "+src.Name+": ")
+	}
+	if err := sp.RecordPoll(ctx, p); err != nil {
+		m.log.Warn("poll not recorded", "source", src.Name, "err", err)
+	}
 }
 
 // checkOne checks one article. A failure becomes data on the Result and

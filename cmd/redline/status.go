@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -58,6 +59,14 @@ type statusSource struct {
 	LastFailure   *time.Time `json:"last_failure,omitempty"`
 	LastError     string     `json:"last_error,omitempty"`
 	FailedURL     string     `json:"failed_url,omitempty"`
+	// PollError is why the newest read of the source's feed or sitemap
+	// (PollURL, at PollFailed) failed; "" when it loaded.
+	PollError  string     `json:"poll_error,omitempty"`
+	PollFailed *time.Time `json:"poll_failed,omitempty"`
+	PollURL    string     `json:"poll_url,omitempty"`
+	// PollKind is "feed" or "sitemap" as the config says, "" when the
+	// config does not name the source.
+	PollKind string `json:"poll_kind,omitempty"`
 }
 
 type statusNext struct {
@@ -222,15 +231,26 @@ func fillStatus(rep *statusReport, st snapshots.Status, pending []snapshots.Deli
 		if !s.LastFailure.IsZero() {
 			row.LastFailure = new(s.LastFailure.UTC())
 		}
+		if s.PollError != "" {
+			row.PollError, row.PollURL = s.PollError, s.PollURL
+			row.PollFailed = new(s.PollFailed.UTC())
+		}
 		if src != nil {
 			row.InConfig, row.Schedule = true, src.Spec
+			if row.PollError != "" {
+				row.PollKind = "sitemap"
+				if src.Feed != "" {
+					row.PollKind = "feed"
+				}
+			}
 			if t := monitor.NextPoll(*src, rep.Now, loc); !t.IsZero() {
 				row.NextPoll = new(t.UTC())
 			}
-			_, known := stored[src.Name]
-			row.NeverPolled = !known
-			// The rule monitor.Run follows at start.
-			row.PolledAtStart = row.NeverPolled || s.Due > 0
+			// A source known only by a failing poll has no article: the
+			// rule monitor.Run follows at start polls it at once too.
+			empty := s.Articles+s.Retired == 0
+			row.NeverPolled = empty && s.PollError == ""
+			row.PolledAtStart = empty || s.Due > 0
 		}
 		rep.Articles += s.Articles
 		rep.Retired += s.Retired
@@ -289,13 +309,20 @@ func printStatus(w io.Writer, rep statusReport) error {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "due now:            %d\n", rep.Due)
-	failingSources := 0
+	failingSources, pollsFailing := 0, 0
 	for _, s := range rep.Sources {
-		if s.Failing > 0 {
+		if s.Failing > 0 || s.PollError != "" {
 			failingSources++
 		}
+		if s.PollError != "" {
+			pollsFailing++
+		}
 	}
-	fmt.Fprintf(w, "failing:            %s in %s\n", plural(rep.Failing, "article"), plural(failingSources, "source"))
+	fmt.Fprintf(w, "failing:            %s in %s", plural(rep.Failing, "article"), plural(failingSources, "source"))
+	if pollsFailing > 0 {
+		fmt.Fprintf(w, " (%d not loading its feed or sitemap)", pollsFailing)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "deliveries pending: %d\n", rep.DeliveriesPending)
 
 	if len(rep.Sources) > 0 {
@@ -310,6 +337,8 @@ func printStatus(w io.Writer, rep statusReport) error {
 				schedule, start = "-", "not polled: not in the config"
 			case s.NeverPolled:
 				schedule, start = sanitize.Line(s.Schedule), "polled at once (never polled)"
+			case s.PolledAtStart && s.Due == 0:
+				schedule, start = sanitize.Line(s.Schedule), "polled at once (no article yet)"
 			case s.Due > 0:
 				schedule, start = sanitize.Line(s.Schedule), fmt.Sprintf("polled at once (%d due)", s.Due)
 			default:
@@ -324,6 +353,10 @@ func printStatus(w io.Writer, rep statusReport) error {
 	if failingSources > 0 {
 		fmt.Fprintln(w, "\nFailing sources:")
 		for _, s := range rep.Sources {
+			if s.PollError != "" {
+				fmt.Fprintf(w, "  %s: the %s %s failed at %s: %s\n", sanitize.Line(s.Name), cmp.Or(s.PollKind, "feed or sitemap"),
+					sanitize.Line(s.PollURL), optStamp(s.PollFailed, "?"), sanitize.Line(s.PollError))
+			}
 			if s.Failing == 0 {
 				continue
 			}

@@ -4,12 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/redline-news/redline/monitor/sitetest"
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
 )
@@ -163,5 +168,91 @@ func TestStatus_NoStoreYet(t *testing.T) {
 	}
 	if _, err := os.Stat(db); !os.IsNotExist(err) {
 		t.Errorf("status created the store (%v)", err)
+	}
+}
+
+// TestStatus_FailingFeed: a feed that stops loading, and one that never
+// loaded, show among the failing sources with their error, though no
+// article check failed; a feed that loads again is no longer failing.
+func TestStatus_FailingFeed(t *testing.T) {
+	site := sitetest.New()
+	var broken atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if broken.Load() && r.URL.Path == "/feed.xml" {
+			http.Error(w, "feed generator down", http.StatusInternalServerError)
+			return
+		}
+		site.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	// A port nothing listens on: the connection is refused.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + l.Addr().String() + "/sitemap.xml"
+	l.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	body := fmt.Sprintf("store: %s\nallow_private: true\nhost_rate: 0\n"+
+		"sources:\n  - {name: ledger, feed: %s/feed.xml}\n  - {name: bulletin, sitemap: %s}\n", filepath.Join(dir, "r.db"), srv.URL, refused)
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	check := func() {
+		t.Helper()
+		code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg)
+		t.Logf("check: exit %d\n%s", code, errOut)
+	}
+	status := func() (statusReport, string) {
+		t.Helper()
+		code, out, errOut := runCmd(t, context.Background(), "status", "--config", cfg, "--format", "json")
+		if code != exitOK {
+			t.Fatalf("status --format json: exit %d\n%s", code, errOut)
+		}
+		var rep statusReport
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("status JSON: %v\n%s", err, out)
+		}
+		code, text, errOut := runCmd(t, context.Background(), "status", "--config", cfg)
+		if code != exitOK {
+			t.Fatalf("status: exit %d\n%s", code, errOut)
+		}
+		t.Logf("redline status:\n%s", text)
+		return rep, text
+	}
+	check() // the feed loads; bulletin's sitemap does not
+	broken.Store(true)
+	check()
+
+	rep, text := status()
+	sources := map[string]statusSource{}
+	for _, s := range rep.Sources {
+		sources[s.Name] = s
+	}
+	l2 := sources["ledger"]
+	if l2.Articles == 0 || l2.Failing != 0 || l2.PollURL != srv.URL+"/feed.xml" || l2.PollKind != "feed" || !strings.Contains(l2.PollError, "500") || l2.PollFailed == nil {
+		t.Errorf("ledger = %+v, want its articles and its feed failing with HTTP 500", l2)
+	}
+	b := sources["bulletin"]
+	if b.Articles != 0 || b.PollURL != refused || b.PollKind != "sitemap" || !strings.Contains(b.PollError, "refused") || b.NeverPolled || !b.PolledAtStart {
+		t.Errorf("bulletin = %+v, want no article, its sitemap refused, polled at once", b)
+	}
+	for _, want := range []string{
+		"failing:            0 articles in 2 sources (2 not loading its feed or sitemap)",
+		"Failing sources:",
+		"  ledger: the feed " + srv.URL + "/feed.xml failed at ",
+		"  bulletin: the sitemap " + refused + " failed at ",
+		"polled at once (no article yet)",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("status output lacks %q:\n%s", want, text)
+		}
+	}
+
+	broken.Store(false)
+	check()
+	if rep, _ = status(); rep.Sources[0].Name != "bulletin" || rep.Sources[1].PollError != "" {
+		t.Errorf("after the feed loads again: %+v, want only bulletin failing", rep.Sources)
 	}
 }
