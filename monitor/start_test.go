@@ -7,12 +7,12 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/redline-news/redline/internal/syncio"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/snapshots"
@@ -39,7 +39,7 @@ func TestMonitor_RunChecksDueAtStart(t *testing.T) {
 		{Name: "new", URL: srv.URL + "/new", Schedule: century, Spec: "@every 876000h"},
 		{Name: "due", URL: srv.URL + "/due", Schedule: century, Spec: "@every 876000h"},
 	}
-	var logs syncBuffer
+	var logs syncio.Buffer
 	cycles := make(chan []monitor.Result, 4)
 	m := monitor.New(monitor.Options{
 		Store:   st,
@@ -98,23 +98,4 @@ func TestMonitor_RunChecksDueAtStart(t *testing.T) {
 	if !strings.Contains(logs.String(), `"checking_now":2`) {
 		t.Errorf("no summary of the checks made at start:\n%s", logs.String())
 	}
-}
-
-// syncBuffer is a strings.Builder safe for the monitor's writes and the
-// test's reads at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -18,6 +17,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/redline-news/redline/internal/sanitize"
+	"github.com/redline-news/redline/internal/syncio"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/sitetest"
 	"github.com/redline-news/redline/snapshots"
@@ -79,7 +79,7 @@ happens. Needs no config and nothing but this binary.`, &cf, false)
 	defer st.Close()
 
 	color := wantColor(a.stdout)
-	a.stdout = &lockedWriter{w: a.stdout} // results arrive from several checks at once
+	a.stdout = &syncio.Writer{W: a.stdout} // results arrive from several checks at once
 	out := a.stdout
 	fmt.Fprintf(out, "redline demo: a local news site is up at %s\n", base)
 	fmt.Fprintf(out, "watching its feed %s every %s for %s; the site will publish %s.\n\n", cfg.Sources[0].Feed, every, duration, plural(len(site.Edits()), "edit"))
@@ -259,16 +259,4 @@ func publishEdits(ctx context.Context, a *app, site *sitetest.Site, duration tim
 			fmt.Fprintf(a.stdout, "» the site publishes edit %d: %s\n", e.Version-1, sanitize.Line(e.Description))
 		}
 	}
-}
-
-// lockedWriter lets the edit publisher and the monitor share stdout.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -9,31 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/redline-news/redline/internal/syncio"
 )
-
-// syncBuffer is a bytes.Buffer safe for the daemon's writes and the test's
-// reads at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestBattery_C12_reload: SIGHUP makes `redline run` reread its config. An
 // invalid config is refused with a logged error and the daemon keeps
@@ -66,7 +47,7 @@ func TestBattery_C12_reload(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, errOut syncBuffer
+	var out, errOut syncio.Buffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"run", "--config", cfgPath}, nil, &out, &errOut) }()
 	waitFor := func(what string, ok func() bool) {

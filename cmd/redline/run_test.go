@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redline-news/redline/internal/syncio"
 )
 
 // TestRun_ChecksDueAtStart: `redline run` does not sit idle until its
@@ -41,7 +43,7 @@ func TestRun_ChecksDueAtStart(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
-		var out, errOut syncBuffer
+		var out, errOut syncio.Buffer
 		done := make(chan int, 1)
 		go func() { done <- run(ctx, []string{"run", "--config", cfg}, nil, &out, &errOut) }()
 		for deadline := time.Now().Add(30 * time.Second); !ok(errOut.String()); {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redline-news/redline/internal/syncio"
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
 )
@@ -41,7 +42,7 @@ func TestServe(t *testing.T) {
 	var errOut strings.Builder
 	done := make(chan int, 1)
 	go func() {
-		code := run(ctx, []string{"serve", "--store", db, "--addr", "127.0.0.1:0", "--log-level", "warn"}, strings.NewReader(""), pw, &lockedWriter{w: &errOut})
+		code := run(ctx, []string{"serve", "--store", db, "--addr", "127.0.0.1:0", "--log-level", "warn"}, strings.NewReader(""), pw, &syncio.Writer{W: &errOut})
 		pw.Close()
 		done <- code
 	}()

@@ -1,20 +1,19 @@
 package postgres_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/redline-news/redline/internal/syncio"
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/postgres"
 	"github.com/redline-news/redline/snapshots/storetest"
@@ -186,9 +185,9 @@ func batteryCommitAnswerLost(t *testing.T) {
 
 // openLogged opens a store on dsn whose log the test can read; it also
 // goes to the test's output.
-func openLogged(t *testing.T, dsn string) (*postgres.Store, *syncBuffer) {
+func openLogged(t *testing.T, dsn string) (*postgres.Store, *syncio.Buffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &syncio.Buffer{}
 	s := postgres.New(dsn, slog.New(slog.NewTextHandler(io.MultiWriter(logs, t.Output()), nil)))
 	if err := s.Open(t.Context()); err != nil {
 		t.Fatalf("Open: %v", err)
@@ -302,23 +301,4 @@ func wantRows(t *testing.T, s *postgres.Store, versions, checks int) {
 	if n := harness.Count(t, s, "checks"); n != checks {
 		t.Errorf("%d checks stored, want %d", n, checks)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the store's writes and the test's
-// reads at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
