@@ -203,11 +203,7 @@ func readPage(ctx context.Context, a *app, arg string, pol fetchPolicy) (extract
 }
 
 func printArticle(w io.Writer, art extract.Article) error {
-	field := func(name, v string) {
-		if v != "" {
-			fmt.Fprintf(w, "%-10s %s\n", name+":", sanitize.Line(v))
-		}
-	}
+	field := fieldPrinter(w, 10)
 	field("Title", art.Title)
 	field("Dek", art.Dek)
 	field("Byline", art.Byline)

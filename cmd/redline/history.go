@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	neturl "net/url"
 	"slices"
 	"strconv"
@@ -34,6 +35,32 @@ func openForRead(ctx context.Context, a *app, cf *commonFlags) (snapshots.Store,
 		dsn = cfg.Store
 	}
 	return openStore(ctx, dsn, a.log)
+}
+
+// openArticle opens the store for reading (openForRead) and finds the
+// article at url in it (findArticle); the caller closes the store.
+func openArticle(ctx context.Context, a *app, cf *commonFlags, url string) (snapshots.Store, snapshots.Article, error) {
+	st, err := openForRead(ctx, a, cf)
+	if err != nil {
+		return nil, snapshots.Article{}, err
+	}
+	art, err := findArticle(ctx, st, url)
+	if err != nil {
+		st.Close()
+		return nil, snapshots.Article{}, err
+	}
+	return st, art, nil
+}
+
+// fieldPrinter returns a func printing one "Name:  value" line of width
+// columns for the name, the value cleaned (scraped text) and left out
+// when empty.
+func fieldPrinter(w io.Writer, width int) func(name, val string) {
+	return func(name, val string) {
+		if val != "" {
+			fmt.Fprintf(w, "%-*s %s\n", width, name+":", sanitize.Line(val))
+		}
+	}
 }
 
 // findArticle returns the stored article at url. One that is not watched
@@ -148,15 +175,11 @@ func runHistory(ctx context.Context, a *app, args []string) error {
 	if len(pos) != 1 {
 		return usagef("history needs one URL (got %s)", plural(len(pos), "argument"))
 	}
-	st, err := openForRead(ctx, a, &cf)
+	st, art, err := openArticle(ctx, a, &cf, pos[0])
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	art, err := findArticle(ctx, st, pos[0])
-	if err != nil {
-		return err
-	}
 	versions, err := st.Versions(ctx, snapshots.VersionFilter{ArticleID: art.ID})
 	if err != nil {
 		return fmt.Errorf("list versions: %w", err)
@@ -219,15 +242,11 @@ or the version that was current at a time (--at).`, &cf, true)
 			return usagef("--at: %v", err)
 		}
 	}
-	st, err := openForRead(ctx, a, &cf)
+	st, art, err := openArticle(ctx, a, &cf, pos[0])
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	art, err := findArticle(ctx, st, pos[0])
-	if err != nil {
-		return err
-	}
 	var v snapshots.Version
 	switch {
 	case !at.IsZero():
@@ -246,11 +265,7 @@ or the version that was current at a time (--at).`, &cf, true)
 	if err != nil {
 		return err
 	}
-	field := func(name, val string) {
-		if val != "" {
-			fmt.Fprintf(a.stdout, "%-11s %s\n", name+":", sanitize.Line(val))
-		}
-	}
+	field := fieldPrinter(a.stdout, 11)
 	field("URL", art.URL)
 	field("Version", strconv.Itoa(v.Number))
 	field("Seen", stamp(v.At))
