@@ -98,11 +98,7 @@ func nonNil(s []string) []string {
 
 // apiArticles serves /api/articles: the list page as JSON.
 func (s *server) apiArticles(w http.ResponseWriter, r *http.Request) error {
-	q, err := parseListQuery(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	p, err := s.st.ListArticles(r.Context(), s.filter(q))
+	q, p, err := s.listPage(r)
 	if err != nil {
 		return err
 	}

@@ -27,13 +27,20 @@ type listView struct {
 	APIHref    string
 }
 
-// list serves /: the articles watched, most recently changed first.
-func (s *server) list(w http.ResponseWriter, r *http.Request) error {
+// listPage reads the list query of r and the page of articles it asks
+// for: what the list page and /api/articles both show.
+func (s *server) listPage(r *http.Request) (listQuery, snapshots.ListPage, error) {
 	q, err := parseListQuery(r.URL.Query())
 	if err != nil {
-		return err
+		return q, snapshots.ListPage{}, err
 	}
 	p, err := s.st.ListArticles(r.Context(), s.filter(q))
+	return q, p, err
+}
+
+// list serves /: the articles watched, most recently changed first.
+func (s *server) list(w http.ResponseWriter, r *http.Request) error {
+	q, p, err := s.listPage(r)
 	if err != nil {
 		return err
 	}
