@@ -108,28 +108,34 @@ func slackMessageOf(d Digest) slackMessage {
 		}
 	}
 	msg := slackMessage{Text: slackEscape(text)}
-	msg.Blocks = append(msg.Blocks, slackBlock{Type: "section", Text: &slackText{"mrkdwn", "*redline* · " + slackEscape(summary)}})
+	msg.Blocks = append(msg.Blocks, slackSection("*redline* · "+slackEscape(summary)))
 	for i, it := range items {
 		if i == slackMaxItems {
-			more := fmt.Sprintf("…and %d more; see the report for all of them.", len(items)-i)
-			msg.Blocks = append(msg.Blocks, slackBlock{Type: "context", Elements: []slackText{{"mrkdwn", more}}})
+			msg.Blocks = append(msg.Blocks, slackContext(fmt.Sprintf("…and %d more; see the report for all of them.", len(items)-i)))
 			break
 		}
-		msg.Blocks = append(msg.Blocks, slackBlock{Type: "section", Text: &slackText{"mrkdwn", slackItem(it)}})
+		msg.Blocks = append(msg.Blocks, slackSection(slackItem(it)))
 	}
 	if len(events) > 0 {
-		head := fmt.Sprintf("*Could not check (%d)*", len(events))
-		msg.Blocks = append(msg.Blocks, slackBlock{Type: "section", Text: &slackText{"mrkdwn", head}})
+		msg.Blocks = append(msg.Blocks, slackSection(fmt.Sprintf("*Could not check (%d)*", len(events))))
 	}
 	for i, e := range events {
 		if i == slackMaxEvents {
-			more := fmt.Sprintf("…and %d more that could not be checked; see the report.", len(events)-i)
-			msg.Blocks = append(msg.Blocks, slackBlock{Type: "context", Elements: []slackText{{"mrkdwn", more}}})
+			msg.Blocks = append(msg.Blocks, slackContext(fmt.Sprintf("…and %d more that could not be checked; see the report.", len(events)-i)))
 			break
 		}
-		msg.Blocks = append(msg.Blocks, slackBlock{Type: "section", Text: &slackText{"mrkdwn", slackEvent(e)}})
+		msg.Blocks = append(msg.Blocks, slackSection(slackEvent(e)))
 	}
 	return msg
+}
+
+// slackSection is a block of mrkdwn text; slackContext a line of small print.
+func slackSection(text string) slackBlock {
+	return slackBlock{Type: "section", Text: &slackText{"mrkdwn", text}}
+}
+
+func slackContext(text string) slackBlock {
+	return slackBlock{Type: "context", Elements: []slackText{{"mrkdwn", text}}}
 }
 
 // slackEvent is one failed check: linked title (or URL), then why and
