@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
-	"mime/multipart"
 	"net/mail"
 	"regexp"
 	"slices"
@@ -291,33 +289,16 @@ func (c *channels) send(t *testing.T, dg notify.Digest) sent {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	notes := map[string]int{}
-	mr := multipart.NewReader(m.Body, params["boundary"])
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
-		if ct == "text/plain" {
-			out.text = string(b)
+	for _, p := range mailParts(t, m) {
+		if p.contentType == "text/plain" {
+			out.text = p.body
 		}
 		n := 0
-		if m := noteRE.FindSubmatch(b); m != nil {
-			n, _ = strconv.Atoi(string(m[1]))
+		if m := noteRE.FindStringSubmatch(p.body); m != nil {
+			n, _ = strconv.Atoi(m[1])
 		}
-		notes[ct] = n
+		notes[p.contentType] = n
 	}
 	if notes["text/plain"] != notes["text/html"] {
 		t.Errorf("e-mail parts disagree on what they left out: %v", notes)

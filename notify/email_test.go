@@ -239,28 +239,14 @@ func TestEmail_STARTTLSMultipart(t *testing.T) {
 		}
 	}
 
-	mt, params, err := mime.ParseMediaType(h.Get("Content-Type"))
-	if err != nil || mt != "multipart/alternative" {
+	if mt, _, err := mime.ParseMediaType(h.Get("Content-Type")); err != nil || mt != "multipart/alternative" {
 		t.Fatalf("Content-Type = %q, %v", h.Get("Content-Type"), err)
 	}
 	parts := map[string]string{}
 	var order []string
-	mr := multipart.NewReader(m.Body, params["boundary"])
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(p) // multipart decodes quoted-printable itself
-		if err != nil {
-			t.Fatal(err)
-		}
-		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
-		parts[ct] = string(b)
-		order = append(order, ct)
+	for _, p := range mailParts(t, m) { // multipart decodes quoted-printable itself
+		parts[p.contentType] = p.body
+		order = append(order, p.contentType)
 	}
 	if strings.Join(order, ",") != "text/plain,text/html" {
 		t.Fatalf("parts = %v, want text/plain then text/html", order)
@@ -305,5 +291,34 @@ func TestEmail_UntrustedCertificate(t *testing.T) {
 	}
 	if n := len(srv.messages()); n != 0 {
 		t.Errorf("server got %d messages over an unverified connection", n)
+	}
+}
+
+// mailPart is one part of a multipart message: its media type and body.
+type mailPart struct{ contentType, body string }
+
+// mailParts reads the parts of the multipart message m.
+func mailParts(t *testing.T, m *mail.Message) []mailPart {
+	t.Helper()
+	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatalf("Content-Type %q: %v", m.Header.Get("Content-Type"), err)
+	}
+	var parts []mailPart
+	mr := multipart.NewReader(m.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return parts
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		parts = append(parts, mailPart{ct, string(b)})
 	}
 }

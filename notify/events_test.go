@@ -2,9 +2,7 @@ package notify_test
 
 import (
 	"encoding/json"
-	"io"
 	"mime"
-	"mime/multipart"
 	"net/mail"
 	"path/filepath"
 	"strings"
@@ -182,21 +180,11 @@ func TestEvents_Email(t *testing.T) {
 		if err != nil || subject != tc.subject {
 			t.Errorf("Subject = %q, %v; want %q", subject, err, tc.subject)
 		}
-		_, params, _ := mime.ParseMediaType(m.Header.Get("Content-Type"))
-		mr := multipart.NewReader(m.Body, params["boundary"])
-		for {
-			p, err := mr.NextPart()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(p)
-			html := strings.HasPrefix(p.Header.Get("Content-Type"), "text/html")
-			if !strings.Contains(string(b), "Could not check") || !strings.Contains(string(b), "gone: 410") ||
-				html && strings.Contains(string(b), "<script>") || strings.Contains(string(b), "\x1b") {
-				t.Errorf("%s part lacks the event or leaks markup:\n%s", p.Header.Get("Content-Type"), b)
+		for _, p := range mailParts(t, m) {
+			html := p.contentType == "text/html"
+			if !strings.Contains(p.body, "Could not check") || !strings.Contains(p.body, "gone: 410") ||
+				html && strings.Contains(p.body, "<script>") || strings.Contains(p.body, "\x1b") {
+				t.Errorf("%s part lacks the event or leaks markup:\n%s", p.contentType, p.body)
 			}
 		}
 	}
