@@ -1,65 +1,26 @@
 package notify_test
 
 import (
-	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/nettest"
 	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/notify"
 )
 
-// tripwire is the innermost dialer: it fails the test on any address
-// other than 127.0.0.1, without connecting, and records every attempt.
-type tripwire struct {
-	t        *testing.T
-	mu       sync.Mutex
-	attempts []string
-	standIn  map[string]string // a public address (never dialled) → the 127.0.0.1 server playing it
-}
-
-func (w *tripwire) dial(ctx context.Context, network, addr string) (net.Conn, error) {
-	w.mu.Lock()
-	w.attempts = append(w.attempts, addr)
-	w.mu.Unlock()
-	if local, ok := w.standIn[addr]; ok {
-		addr = local
-	}
-	if ap, err := netip.ParseAddrPort(addr); err != nil || ap.Addr() != netip.MustParseAddr("127.0.0.1") {
-		w.t.Errorf("tripwire: dial %q: only 127.0.0.1 may be dialled in tests", addr)
-		return nil, fmt.Errorf("tripwire: %q refused", addr)
-	}
-	var d net.Dialer
-	return d.DialContext(ctx, network, addr)
-}
-
-func (w *tripwire) count() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return len(w.attempts)
-}
-
-// noNames resolves nothing: these tests use IP literals only.
-type noNames struct{}
-
-func (noNames) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
-	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
-}
-
 // guarded returns the default policy (no allowlist) over a tripwire.
-func guarded(t *testing.T) (*fetch.Guard, *tripwire) {
-	w := &tripwire{t: t}
-	return fetch.NewGuard(fetch.GuardOptions{Dial: w.dial, Resolver: noNames{}}), w
+func guarded(t *testing.T) (*fetch.Guard, *nettest.Tripwire) {
+	w := nettest.NewTripwire(t)
+	return fetch.NewGuard(fetch.GuardOptions{Dial: w.Dial, Resolver: nettest.NewResolver(nil)}), w
 }
 
 // TestAllowPrivate_Webhook: a notifier with AllowPrivate reaches a local
@@ -109,8 +70,8 @@ func TestBattery_SMTP(t *testing.T) {
 		if !errors.As(err, new(*fetch.AddrError)) || !strings.Contains(err.Error(), "smtp "+srv.addr+": refusing to connect to 127.0.0.1 (loopback)") {
 			t.Errorf("got %v, want the SMTP dial refused, naming the server", err)
 		}
-		if w.count() != 0 || len(srv.messages()) != 0 {
-			t.Errorf("tripwire saw %d dials, server got %d messages; want 0 and 0", w.count(), len(srv.messages()))
+		if len(w.Dialled()) != 0 || len(srv.messages()) != 0 {
+			t.Errorf("tripwire saw %d dials, server got %d messages; want 0 and 0", len(w.Dialled()), len(srv.messages()))
 		}
 	})
 	t.Run("metadata address refused", func(t *testing.T) {
@@ -118,8 +79,8 @@ func TestBattery_SMTP(t *testing.T) {
 		if err := send(t, mailConfig("169.254.169.254:25"), g); !errors.As(err, new(*fetch.AddrError)) {
 			t.Errorf("got %v, want an *AddrError", err)
 		}
-		if w.count() != 0 {
-			t.Errorf("tripwire saw %d dials", w.count())
+		if len(w.Dialled()) != 0 {
+			t.Errorf("tripwire saw %d dials", len(w.Dialled()))
 		}
 	})
 	t.Run("allowed per notifier", func(t *testing.T) {
@@ -142,11 +103,11 @@ func TestAllowPrivate_NoRedirectFromPublic(t *testing.T) {
 	canary := newServer(t)
 	hop := httptest.NewServer(http.RedirectHandler(canary.URL+"/hook", http.StatusTemporaryRedirect))
 	t.Cleanup(hop.Close)
-	w := &tripwire{t: t}
+	w := nettest.NewTripwire(t)
 	port := hop.Listener.Addr().(*net.TCPAddr).Port
 	public := fmt.Sprintf("93.184.216.34:%d", port)
-	w.standIn = map[string]string{public: hop.Listener.Addr().String()}
-	g := fetch.NewGuard(fetch.GuardOptions{Dial: w.dial, Resolver: noNames{}})
+	w.StandIn = map[string]string{public: hop.Listener.Addr().String()}
+	g := fetch.NewGuard(fetch.GuardOptions{Dial: w.Dial, Resolver: nettest.NewResolver(nil)})
 	cfg := notify.Config{Name: "n", Kind: notify.KindWebhook, URL: "http://" + public + "/hook", Secret: "s", AllowPrivate: true}
 	d, err := notify.New([]notify.Config{cfg}, notify.Options{Dial: g.DialContext, Logger: discard(), Tries: 1})
 	if err != nil {

@@ -26,6 +26,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redline-news/redline/internal/nettest"
 	"github.com/redline-news/redline/monitor/fetch"
 )
 
@@ -107,7 +108,7 @@ func readRequest(c net.Conn) {
 // tripwire, no retries, robots.txt or host limits, short timeouts.
 func batteryOptions(t testing.TB, allow ...netip.AddrPort) fetch.Options {
 	return fetch.Options{
-		Guard:      fetch.NewGuard(fetch.GuardOptions{Allow: allow, Dial: newTripwire(t).dial, Resolver: newResolver(nil)}),
+		Guard:      fetch.NewGuard(fetch.GuardOptions{Allow: allow, Dial: nettest.NewTripwire(t).Dial, Resolver: nettest.NewResolver(nil)}),
 		MaxRetries: -1, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited, Robots: fetch.RobotsIgnore,
 		Timeout: 5 * time.Second,
 	}
@@ -482,8 +483,8 @@ func batteryN10(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			opt := batteryOptions(t, addrOf(t, srv), expired.addr)
-			opt.Guard = fetch.NewGuard(fetch.GuardOptions{Allow: []netip.AddrPort{addrOf(t, srv), expired.addr}, Dial: newTripwire(t).dial,
-				Resolver: newResolver(map[string][]string{"wrong.test": {"127.0.0.1"}})})
+			opt.Guard = fetch.NewGuard(fetch.GuardOptions{Allow: []netip.AddrPort{addrOf(t, srv), expired.addr}, Dial: nettest.NewTripwire(t).Dial,
+				Resolver: nettest.NewResolver(map[string][]string{"wrong.test": {"127.0.0.1"}})})
 			opt.MaxRetries = 2 // a bad certificate must not be retried
 			opt.RootCAs = tt.roots
 			_, err := fetch.New(opt).Get(t.Context(), fetch.Request{URL: tt.url})
@@ -724,8 +725,8 @@ func expiredTLSServer(t *testing.T) tlsServer {
 func batteryGuard(t *testing.T) {
 	t.Run("N05_metadata_redirect", func(t *testing.T) {
 		origin := redirector(t)
-		w := newTripwire(t)
-		c := guardedClient(t, w, newResolver(nil), origin)
+		w := nettest.NewTripwire(t)
+		c := guardedClient(t, w, nettest.NewResolver(nil), origin)
 		u := origin.URL + "/?to=" + url.QueryEscape("http://169.254.169.254/latest/meta-data/")
 		_, err := c.Get(t.Context(), fetch.Request{URL: u})
 		want := "fetch " + u + ": redirect hop 1 → http://169.254.169.254/latest/meta-data/: refusing to connect to 169.254.169.254 (cloud metadata endpoint): name it in allow_addresses to allow it"
@@ -737,7 +738,7 @@ func batteryGuard(t *testing.T) {
 		if !errors.As(err, &ae) || !errors.As(err, &fe) || fe.Attempts != 1 {
 			t.Errorf("got %#v, want a *fetch.Error after 1 attempt wrapping an *AddrError", err)
 		}
-		if got := w.dialled(); len(got) != 1 || got[0] != addrOf(t, origin).String() {
+		if got := w.Dialled(); len(got) != 1 || got[0] != addrOf(t, origin).String() {
 			t.Errorf("tripwire saw %v, want only the origin", got)
 		}
 	})
@@ -761,20 +762,20 @@ func batteryGuard(t *testing.T) {
 			"http://x@127.0.0.1:" + port + "/",
 		} {
 			t.Run(target, func(t *testing.T) {
-				w := newTripwire(t)
-				c := guardedClient(t, w, newResolver(nil), origin)
+				w := nettest.NewTripwire(t)
+				c := guardedClient(t, w, nettest.NewResolver(nil), origin)
 				_, err := c.Get(t.Context(), fetch.Request{URL: origin.URL + "/?to=" + url.QueryEscape(target)})
 				if err == nil || !strings.Contains(err.Error(), "redirect hop 1") {
 					t.Errorf("got %v, want the redirect refused", err)
 				}
-				if n := w.dialledTo(addrOf(t, canary).String()); n != 0 {
+				if n := w.DialledTo(addrOf(t, canary).String()); n != 0 {
 					t.Errorf("tripwire saw %d dials to the canary", n)
 				}
 			})
 		}
 		t.Run("direct", func(t *testing.T) {
-			w := newTripwire(t)
-			c := guardedClient(t, w, newResolver(nil), origin)
+			w := nettest.NewTripwire(t)
+			c := guardedClient(t, w, nettest.NewResolver(nil), origin)
 			_, err := c.Get(t.Context(), fetch.Request{URL: canary.URL + "/"})
 			var ae *fetch.AddrError
 			if !errors.As(err, &ae) || !strings.Contains(err.Error(), "fetch "+canary.URL+"/: refusing to connect to 127.0.0.1 (loopback)") {
@@ -794,8 +795,8 @@ func batteryGuard(t *testing.T) {
 		}))
 		defer origin.Close()
 		_, port, _ := net.SplitHostPort(addrOf(t, origin).String())
-		w := newTripwire(t)
-		res := newResolver(map[string][]string{"rebind.test": {"127.0.0.1", "169.254.169.254"}})
+		w := nettest.NewTripwire(t)
+		res := nettest.NewResolver(map[string][]string{"rebind.test": {"127.0.0.1", "169.254.169.254"}})
 		c := guardedClient(t, w, res, origin)
 		u := "http://rebind.test:" + port + "/story"
 		if _, err := c.Get(t.Context(), fetch.Request{URL: u}); err != nil {
@@ -806,14 +807,14 @@ func batteryGuard(t *testing.T) {
 		if err == nil || err.Error() != want {
 			t.Errorf("second fetch: got %v\nwant %s", err, want)
 		}
-		if got := w.dialled(); len(got) != 1 {
+		if got := w.Dialled(); len(got) != 1 {
 			t.Errorf("tripwire saw %v, want the first fetch's dial only", got)
 		}
 	})
 	t.Run("N08_scheme_tricks_dial_nothing", func(t *testing.T) {
 		origin := redirector(t)
-		w := newTripwire(t)
-		c := guardedClient(t, w, newResolver(nil), origin)
+		w := nettest.NewTripwire(t)
+		c := guardedClient(t, w, nettest.NewResolver(nil), origin)
 		for _, target := range []string{"file:///etc/passwd", "gopher://127.0.0.1/", `http:\\127.0.0.1\`, "data:text/html,x"} {
 			if _, err := c.Get(t.Context(), fetch.Request{URL: target}); err == nil {
 				t.Errorf("Get(%q) succeeded", target)
@@ -823,7 +824,7 @@ func batteryGuard(t *testing.T) {
 				t.Errorf("redirect to %q followed", target)
 			}
 		}
-		for _, a := range w.dialled() {
+		for _, a := range w.Dialled() {
 			if a != addrOf(t, origin).String() {
 				t.Errorf("tripwire saw %s", a)
 			}

@@ -2,13 +2,14 @@ package fetch_test
 
 import (
 	"errors"
-	"github.com/redline-news/redline/monitor/sitetest"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"testing"
+
+	"github.com/redline-news/redline/monitor/sitetest"
 
 	"github.com/redline-news/redline/monitor/fetch"
 )

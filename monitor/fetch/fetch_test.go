@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redline-news/redline/internal/nettest"
 	"github.com/redline-news/redline/monitor/fetch"
 )
 
@@ -270,7 +271,7 @@ func TestClient_Timeouts(t *testing.T) {
 		return nil, ctx.Err()
 	}
 	allow := []netip.AddrPort{addrOf(t, srv), ln.Addr().(*net.TCPAddr).AddrPort()}
-	base := fetch.Options{Guard: fetch.NewGuard(fetch.GuardOptions{Allow: allow, Dial: newTripwire(t).dial}),
+	base := fetch.Options{Guard: fetch.NewGuard(fetch.GuardOptions{Allow: allow, Dial: nettest.NewTripwire(t).Dial}),
 		Timeout: 10 * time.Second, MaxRetries: -1, HostRate: fetch.Unlimited, Robots: fetch.RobotsIgnore}
 	tests := []struct {
 		name string

@@ -9,97 +9,14 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
-	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/redline-news/redline/internal/nettest"
 	"github.com/redline-news/redline/monitor/fetch"
 )
-
-// tripwire is the innermost dialer of every guarded test client. It fails
-// the test on any address that is not 127.0.0.1, without connecting, and
-// records every attempt: even a broken Guard sends no packet elsewhere.
-type tripwire struct {
-	t        testing.TB
-	mu       sync.Mutex
-	attempts []string
-	// noConnect records and refuses everything (the fuzz target, whose
-	// random URLs may name any address).
-	noConnect bool
-	// standIn maps a public address (as a string, never dialled) to the
-	// 127.0.0.1 server that plays it, so a test can have a public site.
-	standIn map[string]string
-}
-
-func newTripwire(t testing.TB) *tripwire { return &tripwire{t: t} }
-
-func (w *tripwire) dial(ctx context.Context, network, addr string) (net.Conn, error) {
-	w.mu.Lock()
-	w.attempts = append(w.attempts, addr)
-	w.mu.Unlock()
-	if w.noConnect {
-		return nil, errors.New("tripwire: no connections in this test")
-	}
-	if local, ok := w.standIn[addr]; ok {
-		addr = local
-	}
-	ap, err := netip.ParseAddrPort(addr)
-	if err != nil || ap.Addr() != netip.MustParseAddr("127.0.0.1") {
-		w.t.Errorf("tripwire: dial %s %q: only 127.0.0.1 may be dialled in tests", network, addr)
-		return nil, fmt.Errorf("tripwire: %q refused", addr)
-	}
-	var d net.Dialer
-	return d.DialContext(ctx, network, addr)
-}
-
-func (w *tripwire) dialled() []string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return slices.Clone(w.attempts)
-}
-
-// dialledTo counts the attempts to addr (ip:port).
-func (w *tripwire) dialledTo(addr string) int {
-	return len(slices.DeleteFunc(w.dialled(), func(a string) bool { return a != addr }))
-}
-
-// fakeResolver answers from a map; a name with several answers gives the
-// next one on each call and then keeps the last (DNS rebinding). Unknown
-// names are not found.
-type fakeResolver struct {
-	mu      sync.Mutex
-	answers map[string][][]netip.Addr
-	calls   map[string]int
-}
-
-func newResolver(answers map[string][]string) *fakeResolver {
-	r := &fakeResolver{answers: map[string][][]netip.Addr{}, calls: map[string]int{}}
-	for name, as := range answers {
-		for _, a := range as {
-			var round []netip.Addr
-			for _, ip := range strings.Split(a, ",") {
-				round = append(round, netip.MustParseAddr(ip))
-			}
-			r.answers[name] = append(r.answers[name], round)
-		}
-	}
-	return r
-}
-
-func (r *fakeResolver) LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	rounds, ok := r.answers[host]
-	if !ok {
-		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
-	}
-	n := min(r.calls[host], len(rounds)-1)
-	r.calls[host]++
-	return rounds[n], nil
-}
 
 func addrOf(t testing.TB, srv *httptest.Server) netip.AddrPort {
 	t.Helper()
@@ -110,7 +27,7 @@ func addrOf(t testing.TB, srv *httptest.Server) netip.AddrPort {
 // the given servers' own 127.0.0.1:port, dialled through a tripwire.
 func allowing(t testing.TB, srvs ...*httptest.Server) *fetch.Guard {
 	t.Helper()
-	opt := fetch.GuardOptions{Dial: newTripwire(t).dial, Resolver: newResolver(nil)}
+	opt := fetch.GuardOptions{Dial: nettest.NewTripwire(t).Dial, Resolver: nettest.NewResolver(nil)}
 	for _, s := range srvs {
 		opt.Allow = append(opt.Allow, addrOf(t, s))
 	}
@@ -268,9 +185,9 @@ func TestGuard_DialContext(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := newTripwire(t)
-			tt.opt.Dial = w.dial
-			tt.opt.Resolver = newResolver(map[string][]string{
+			w := nettest.NewTripwire(t)
+			tt.opt.Dial = w.Dial
+			tt.opt.Resolver = nettest.NewResolver(map[string][]string{
 				"intranet.test":            {"127.0.0.1"},
 				"mixed.test":               {"169.254.169.254,10.0.0.1,127.0.0.1"},
 				"metadata.google.internal": {"127.0.0.1"}, // what a hostile resolver might say
@@ -295,13 +212,13 @@ func TestGuard_DialContext(t *testing.T) {
 			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
 				t.Errorf("DialContext(%s) = %v, want %q", tt.addr, err, tt.want)
 			}
-			if got := len(w.dialled()); got != tt.dials {
-				t.Errorf("tripwire saw %v, want %d attempts", w.dialled(), tt.dials)
+			if got := len(w.Dialled()); got != tt.dials {
+				t.Errorf("tripwire saw %v, want %d attempts", w.Dialled(), tt.dials)
 			}
 		})
 	}
 	t.Run("refusal is an AddrError", func(t *testing.T) {
-		_, err := fetch.NewGuard(fetch.GuardOptions{Dial: newTripwire(t).dial}).DialContext(t.Context(), "tcp", "[::1]:80")
+		_, err := fetch.NewGuard(fetch.GuardOptions{Dial: nettest.NewTripwire(t).Dial}).DialContext(t.Context(), "tcp", "[::1]:80")
 		var ae *fetch.AddrError
 		if !errors.As(err, &ae) || ae.Reason != "loopback" || ae.Addr != netip.MustParseAddr("::1") {
 			t.Errorf("got %#v, want an *AddrError for ::1, loopback", err)
@@ -318,7 +235,7 @@ func TestGuard_DialContext(t *testing.T) {
 func TestGuard_DefaultDialer(t *testing.T) {
 	origin := redirector(t)
 	canary, hits := newCanary(t)
-	g := fetch.NewGuard(fetch.GuardOptions{Allow: []netip.AddrPort{addrOf(t, origin)}, Resolver: newResolver(nil)})
+	g := fetch.NewGuard(fetch.GuardOptions{Allow: []netip.AddrPort{addrOf(t, origin)}, Resolver: nettest.NewResolver(nil)})
 	conn, err := g.DialContext(t.Context(), "tcp", addrOf(t, origin).String())
 	if err != nil {
 		t.Fatalf("allowlisted origin: %v", err)
@@ -334,8 +251,8 @@ func TestGuard_DefaultDialer(t *testing.T) {
 
 // guardedClient fetches through a Guard that allows only origin, with the
 // fake resolver and a tripwire; no retries, robots.txt or rate limits.
-func guardedClient(t testing.TB, w *tripwire, r *fakeResolver, allow ...*httptest.Server) *fetch.Client {
-	opt := fetch.GuardOptions{Dial: w.dial, Resolver: r}
+func guardedClient(t testing.TB, w *nettest.Tripwire, r *nettest.Resolver, allow ...*httptest.Server) *fetch.Client {
+	opt := fetch.GuardOptions{Dial: w.Dial, Resolver: r}
 	for _, s := range allow {
 		opt.Allow = append(opt.Allow, addrOf(t, s))
 	}
@@ -347,8 +264,8 @@ func guardedClient(t testing.TB, w *tripwire, r *fakeResolver, allow ...*httptes
 
 func TestClient_AllowPrivate(t *testing.T) {
 	canary, hits := newCanary(t)
-	w := newTripwire(t)
-	c := guardedClient(t, w, newResolver(nil)) // allowlist empty
+	w := nettest.NewTripwire(t)
+	c := guardedClient(t, w, nettest.NewResolver(nil)) // allowlist empty
 	if _, err := c.Get(t.Context(), fetch.Request{URL: canary.URL, AllowPrivate: true}); err != nil {
 		t.Fatalf("with AllowPrivate: %v", err)
 	}
@@ -361,7 +278,7 @@ func TestClient_AllowPrivate(t *testing.T) {
 		t.Errorf("canary hit %d times, want 1", hits.Load())
 	}
 	t.Run("global option", func(t *testing.T) {
-		c := fetch.New(fetch.Options{Guard: fetch.NewGuard(fetch.GuardOptions{AllowPrivate: true, Dial: w.dial}), Robots: fetch.RobotsIgnore})
+		c := fetch.New(fetch.Options{Guard: fetch.NewGuard(fetch.GuardOptions{AllowPrivate: true, Dial: w.Dial}), Robots: fetch.RobotsIgnore})
 		if _, err := c.Get(t.Context(), fetch.Request{URL: canary.URL}); err != nil {
 			t.Errorf("AllowPrivate guard: %v", err)
 		}
@@ -382,7 +299,7 @@ func TestClient_RobotsRefused(t *testing.T) {
 	s.set(200, "User-agent: *\nDisallow:\n")
 	srv := httptest.NewServer(s)
 	defer srv.Close()
-	c := fetch.New(fetch.Options{Guard: fetch.NewGuard(fetch.GuardOptions{Dial: newTripwire(t).dial}), HostRate: fetch.Unlimited})
+	c := fetch.New(fetch.Options{Guard: fetch.NewGuard(fetch.GuardOptions{Dial: nettest.NewTripwire(t).Dial}), HostRate: fetch.Unlimited})
 	_, err := c.Get(t.Context(), fetch.Request{URL: srv.URL + "/story"})
 	if !errors.As(err, new(*fetch.AddrError)) || errors.Is(err, fetch.ErrDisallowedByRobots) || !strings.Contains(err.Error(), "robots.txt: refusing") {
 		t.Fatalf("got %v, want the robots.txt dial refused", err)
@@ -410,22 +327,22 @@ func FuzzURLPolicy(f *testing.F) {
 	}
 	origin := netip.MustParseAddrPort("127.0.0.1:8080")
 	f.Fuzz(func(t *testing.T, raw string) {
-		w := newTripwire(t)
-		w.noConnect = true
-		res := newResolver(map[string][]string{
+		w := nettest.NewTripwire(t)
+		w.NoConnect = true
+		res := nettest.NewResolver(map[string][]string{
 			"origin.test": {"127.0.0.1"},
 			"meta.test":   {"169.254.169.254"},
 			"rebind.test": {"127.0.0.1", "10.0.0.1,::1"},
 			"mixed.test":  {"192.168.0.1,fd00::1,100.64.0.1"},
 		})
 		c := fetch.New(fetch.Options{
-			Guard:      fetch.NewGuard(fetch.GuardOptions{Allow: []netip.AddrPort{origin}, Dial: w.dial, Resolver: res}),
+			Guard:      fetch.NewGuard(fetch.GuardOptions{Allow: []netip.AddrPort{origin}, Dial: w.Dial, Resolver: res}),
 			MaxRetries: -1, HostRate: fetch.Unlimited, Robots: fetch.RobotsIgnore, Timeout: time.Second, ConnectTimeout: time.Second,
 		})
 		for range 2 { // twice, for rebind.test's second answer
 			_, _ = c.Get(t.Context(), fetch.Request{URL: raw})
 		}
-		for _, a := range w.dialled() {
+		for _, a := range w.Dialled() {
 			ap, err := netip.ParseAddrPort(a)
 			if err != nil {
 				t.Fatalf("URL %q: dialled %q, not an IP literal and port", raw, a)
@@ -452,7 +369,7 @@ func TestGuard_SplitsConnectTime(t *testing.T) {
 	}
 	g := fetch.NewGuard(fetch.GuardOptions{
 		Dial:     dial,
-		Resolver: newResolver(map[string][]string{"two.test": {"127.0.0.1,127.0.0.1"}}),
+		Resolver: nettest.NewResolver(map[string][]string{"two.test": {"127.0.0.1,127.0.0.1"}}),
 		Allow:    []netip.AddrPort{netip.MustParseAddrPort("127.0.0.1:9")},
 	})
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
@@ -474,11 +391,11 @@ func TestGuard_SplitsConnectTime(t *testing.T) {
 func TestClient_PublicToPrivateRedirect(t *testing.T) {
 	origin := redirector(t)
 	canary, hits := newCanary(t)
-	w := newTripwire(t)
+	w := nettest.NewTripwire(t)
 	// news.example is public: 93.184.216.34, played by the redirector.
 	public := netip.AddrPortFrom(netip.MustParseAddr("93.184.216.34"), addrOf(t, origin).Port())
-	w.standIn = map[string]string{public.String(): addrOf(t, origin).String()}
-	c := guardedClient(t, w, newResolver(map[string][]string{"news.example": {"93.184.216.34"}}))
+	w.StandIn = map[string]string{public.String(): addrOf(t, origin).String()}
+	c := guardedClient(t, w, nettest.NewResolver(map[string][]string{"news.example": {"93.184.216.34"}}))
 	to := "?to=" + url.QueryEscape(canary.URL+"/")
 	publicURL := fmt.Sprintf("http://news.example:%d/%s", public.Port(), to)
 

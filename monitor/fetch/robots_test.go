@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redline-news/redline/internal/nettest"
 	"github.com/redline-news/redline/monitor/fetch"
 )
 
@@ -312,7 +313,7 @@ func TestClient_RobotsUnreachableIsFetchError(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			// The resolver knows no names: .invalid fails at once, with no
 			// DNS server needed.
-			guard := fetch.NewGuard(fetch.GuardOptions{Allow: []netip.AddrPort{closedAt, addrOf(t, hangUp)}, Resolver: newResolver(nil)})
+			guard := fetch.NewGuard(fetch.GuardOptions{Allow: []netip.AddrPort{closedAt, addrOf(t, hangUp)}, Resolver: nettest.NewResolver(nil)})
 			c := fetch.New(fetch.Options{Guard: guard, HostRate: fetch.Unlimited, MaxRetries: -1})
 			for i := range 2 { // the first asks, the second meets the cached answer
 				_, err := c.Get(t.Context(), fetch.Request{URL: tt.url})
