@@ -257,16 +257,16 @@ func (m *Monitor) Run(ctx context.Context) error {
 		// before it answers Entry.
 		next := c.Entry(ids[i]).Next
 		m.log.Info("scheduled", "source", src.Name, "schedule", src.Spec, "next", next)
-		due, never, err := m.dueNow(ctx, src, now)
+		due, articles, err := m.dueNow(ctx, src, now)
 		switch {
 		case err != nil:
 			m.log.Warn("what is due unreadable; waiting for the schedule", "source", src.Name, "err", err)
-		case never:
-			m.log.Info("checking now: never polled", "source", src.Name)
-			startup.Go(jobs[i].Run)
-			checking++
-		case due > 0:
-			m.log.Info("checking now: articles due", "source", src.Name, "due", due)
+		case ChecksAtStart(articles, due):
+			if articles == 0 {
+				m.log.Info("checking now: never polled", "source", src.Name)
+			} else {
+				m.log.Info("checking now: articles due", "source", src.Name, "due", due)
+			}
 			startup.Go(jobs[i].Run)
 			checking++
 		}
@@ -291,13 +291,32 @@ func (m *Monitor) Run(ctx context.Context) error {
 	return nil
 }
 
-// dueNow counts src's articles due at now (retired ones aside) and says
-// whether src was never polled (the store has no article of it): either
-// way Run checks it at once rather than waiting for its schedule.
-func (m *Monitor) dueNow(ctx context.Context, src Source, now time.Time) (due int, never bool, err error) {
+// ChecksAtStart is the rule Run follows as it starts: a source is checked
+// at once, not at its schedule's first firing, when the store has no
+// article of it (it was never polled) or some of its articles are due.
+// `redline status` says what Run would do by the same rule.
+func ChecksAtStart(articles, due int) bool { return articles == 0 || due > 0 }
+
+// dueNow counts src's articles due at now (retired ones aside) and its
+// articles in all (0: never polled), for ChecksAtStart. A store that
+// reports its Status answers with counts, in one read; another is asked
+// for the articles themselves.
+func (m *Monitor) dueNow(ctx context.Context, src Source, now time.Time) (due, articles int, err error) {
+	if sr, ok := m.opt.Store.(snapshots.StatusReader); ok {
+		st, err := sr.Status(ctx, snapshots.StatusFilter{Now: now})
+		if err != nil {
+			return 0, 0, err
+		}
+		for _, s := range st.Sources {
+			if s.Source == src.Name {
+				return s.Due, s.Articles + s.Retired, nil
+			}
+		}
+		return 0, 0, nil
+	}
 	arts, err := m.opt.Store.Articles(ctx, snapshots.ArticleFilter{Source: src.Name, DueBy: now})
 	if err != nil {
-		return 0, false, err
+		return 0, 0, err
 	}
 	for _, a := range arts {
 		if !a.NextCheck.Equal(snapshots.Never) {
@@ -305,10 +324,10 @@ func (m *Monitor) dueNow(ctx context.Context, src Source, now time.Time) (due in
 		}
 	}
 	if due > 0 {
-		return due, false, nil
+		return due, due, nil // some articles at least: all that ChecksAtStart needs
 	}
 	known, err := m.opt.Store.Articles(ctx, snapshots.ArticleFilter{Source: src.Name})
-	return 0, err == nil && len(known) == 0, err
+	return 0, len(known), err
 }
 
 // Check runs one cycle over all sources now, checking every article that

@@ -124,26 +124,34 @@ func TestDueNow(t *testing.T) {
 	add("due", "https://news.example/due-3", now.Add(time.Hour))
 	add("later", "https://news.example/later", now.Add(time.Hour))
 	add("retired", "https://news.example/retired", snapshots.Never)
-	m := New(Options{Store: st})
-	for _, tc := range []struct {
-		source    string
-		due       int
-		neverSeen bool
-	}{
-		{"due", 2, false},
-		{"later", 0, false},
-		{"retired", 0, false},
-		{"fresh", 0, true},
-	} {
-		due, never, err := m.dueNow(t.Context(), Source{Name: tc.source}, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if due != tc.due || never != tc.neverSeen {
-			t.Errorf("dueNow(%s) = %d due, never polled %v; want %d, %v", tc.source, due, never, tc.due, tc.neverSeen)
+	// The store answers with Status; a store without it (onlyStore) is
+	// asked for the articles themselves. Both give the same answers.
+	for _, m := range []*Monitor{New(Options{Store: st}), New(Options{Store: onlyStore{st}})} {
+		for _, tc := range []struct {
+			source    string
+			due       int
+			neverSeen bool
+			atStart   bool
+		}{
+			{"due", 2, false, true},
+			{"later", 0, false, false},
+			{"retired", 0, false, false},
+			{"fresh", 0, true, true},
+		} {
+			due, articles, err := m.dueNow(t.Context(), Source{Name: tc.source}, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if due != tc.due || (articles == 0) != tc.neverSeen || ChecksAtStart(articles, due) != tc.atStart {
+				t.Errorf("%T: dueNow(%s) = %d due of %d articles; want %d due, never polled %v, checked at start %v",
+					m.opt.Store, tc.source, due, articles, tc.due, tc.neverSeen, tc.atStart)
+			}
 		}
 	}
 }
+
+// onlyStore is a store with nothing but the Store contract.
+type onlyStore struct{ snapshots.Store }
 
 // TestNextPoll: the first firing status reports is the one Run schedules,
 // offset included, read in the configured zone.

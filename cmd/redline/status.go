@@ -250,7 +250,7 @@ func fillStatus(rep *statusReport, st snapshots.Status, pending []snapshots.Deli
 			// rule monitor.Run follows at start polls it at once too.
 			empty := s.Articles+s.Retired == 0
 			row.NeverPolled = empty && s.PollError == ""
-			row.PolledAtStart = empty || s.Due > 0
+			row.PolledAtStart = monitor.ChecksAtStart(s.Articles+s.Retired, s.Due)
 		}
 		rep.Articles += s.Articles
 		rep.Retired += s.Retired
