@@ -252,12 +252,13 @@ func (m *Monitor) Run(ctx context.Context) error {
 	c.Start()
 	var startup sync.WaitGroup
 	checking := 0
+	status := m.statusAt(ctx, now) // one read for every source, when the store reports it
 	for i, src := range m.opt.Sources {
 		// The cron goroutine has computed every entry's first firing
 		// before it answers Entry.
 		next := c.Entry(ids[i]).Next
 		m.log.Info("scheduled", "source", src.Name, "schedule", src.Spec, "next", next)
-		due, articles, err := m.dueNow(ctx, src, now)
+		due, articles, err := m.dueNow(ctx, src, now, status)
 		switch {
 		case err != nil:
 			m.log.Warn("what is due unreadable; waiting for the schedule", "source", src.Name, "err", err)
@@ -297,17 +298,27 @@ func (m *Monitor) Run(ctx context.Context) error {
 // `redline status` says what Run would do by the same rule.
 func ChecksAtStart(articles, due int) bool { return articles == 0 || due > 0 }
 
+// statusAt is the store's Status at now, or nil when the store does not
+// report one or could not: dueNow then asks for the articles.
+func (m *Monitor) statusAt(ctx context.Context, now time.Time) *snapshots.Status {
+	sr, ok := m.opt.Store.(snapshots.StatusReader)
+	if !ok {
+		return nil
+	}
+	st, err := sr.Status(ctx, snapshots.StatusFilter{Now: now})
+	if err != nil {
+		m.log.Warn("status unreadable; counting each source's articles instead", "err", err)
+		return nil
+	}
+	return &st
+}
+
 // dueNow counts src's articles due at now (retired ones aside) and its
-// articles in all (0: never polled), for ChecksAtStart. A store that
-// reports its Status answers with counts, in one read; another is asked
-// for the articles themselves.
-func (m *Monitor) dueNow(ctx context.Context, src Source, now time.Time) (due, articles int, err error) {
-	if sr, ok := m.opt.Store.(snapshots.StatusReader); ok {
-		st, err := sr.Status(ctx, snapshots.StatusFilter{Now: now})
-		if err != nil {
-			return 0, 0, err
-		}
-		for _, s := range st.Sources {
+// articles in all (0: never polled), for ChecksAtStart: from status when
+// there is one, else from the articles themselves.
+func (m *Monitor) dueNow(ctx context.Context, src Source, now time.Time, status *snapshots.Status) (due, articles int, err error) {
+	if status != nil {
+		for _, s := range status.Sources {
 			if s.Source == src.Name {
 				return s.Due, s.Articles + s.Retired, nil
 			}

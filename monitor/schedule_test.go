@@ -138,7 +138,7 @@ func TestDueNow(t *testing.T) {
 			{"retired", 0, false, false},
 			{"fresh", 0, true, true},
 		} {
-			due, articles, err := m.dueNow(t.Context(), Source{Name: tc.source}, now)
+			due, articles, err := m.dueNow(t.Context(), Source{Name: tc.source}, now, m.statusAt(t.Context(), now))
 			if err != nil {
 				t.Fatal(err)
 			}
