@@ -67,6 +67,22 @@ func checkQuotes(t *testing.T, in string, want []quoted) {
 	}
 }
 
+// quoteCase is one input of a quote table and the quotations Quotes must
+// find in it.
+type quoteCase struct {
+	name string
+	in   string
+	want []quoted
+}
+
+// checkQuoteCases runs checkQuotes on each case as a subtest.
+func checkQuoteCases(t *testing.T, cases []quoteCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { checkQuotes(t, tc.in, tc.want) })
+	}
+}
+
 // TestQuotes_Seed lists every quotation of the seed article with the
 // speaker a careful reader would name. Scare quotes and quotations the
 // text gives to no one ("one statement declaring…") have no speaker.
@@ -147,11 +163,7 @@ func TestQuotes_Apostrophes(t *testing.T) {
 }
 
 func TestQuotes_Marks(t *testing.T) {
-	cases := []struct {
-		name string
-		in   string
-		want []quoted
-	}{
+	checkQuoteCases(t, []quoteCase{
 		{"straight double", `He said "we are ready" and left.`, []quoted{{0, "we are ready", ""}}},
 		{"curly double", "He said “we are ready” and left.", []quoted{{0, "we are ready", ""}}},
 		{"straight single", "He said 'we are ready' and left.", []quoted{{0, "we are ready", ""}}},
@@ -177,18 +189,11 @@ func TestQuotes_Marks(t *testing.T) {
 		{"unclosed double quote ends at its paragraph", "He said “hello\nThen he left.", []quoted{{0, "hello", ""}}},
 		{"unclosed single quote is dropped", "'Unclosed single at the end", nil},
 		{"empty quotation", `"" and “ ”`, nil},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { checkQuotes(t, tc.in, tc.want) })
-	}
+	})
 }
 
 func TestQuotes_Paragraphs(t *testing.T) {
-	cases := []struct {
-		name string
-		in   string
-		want []quoted
-	}{
+	checkQuoteCases(t, []quoteCase{
 		{"closed in the next paragraph",
 			"Jordan said, 'He's the commander in chief.\nI think he's right.' Then he left.",
 			[]quoted{{0, "He's the commander in chief.\nI think he's right.", "Jordan"}}},
@@ -210,18 +215,11 @@ func TestQuotes_Paragraphs(t *testing.T) {
 		{"a new paragraph's quotation is not the previous speaker's",
 			"“We will fight,” Churchill said.\n“We will not,” Halifax replied.",
 			[]quoted{{0, "We will fight,", "Churchill"}, {0, "We will not,", "Halifax"}}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { checkQuotes(t, tc.in, tc.want) })
-	}
+	})
 }
 
 func TestQuotes_Attribution(t *testing.T) {
-	cases := []struct {
-		name string
-		in   string
-		want []quoted
-	}{
+	checkQuoteCases(t, []quoteCase{
 		{"said after", `"We will win," said Sheinbaum.`, []quoted{{0, "We will win,", "Sheinbaum"}}},
 		{"name then verb after", `"We will win," Sheinbaum clarified.`, []quoted{{0, "We will win,", "Sheinbaum"}}},
 		{"title dropped", "‘These are the best numbers,’ said Dr. Adrian Hill, who led the study.",
@@ -246,18 +244,11 @@ func TestQuotes_Attribution(t *testing.T) {
 			[]quoted{{0, "weapon of mass destruction.", ""}}},
 		{"a capital after a closed sentence starts a new one", "“We are ready.” Sheinbaum left the room.",
 			[]quoted{{0, "We are ready.", ""}}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { checkQuotes(t, tc.in, tc.want) })
-	}
+	})
 }
 
 func TestQuotes_Pronouns(t *testing.T) {
-	cases := []struct {
-		name string
-		in   string
-		want []quoted
-	}{
+	checkQuoteCases(t, []quoteCase{
 		{"she is the person named before", "Claudia Sheinbaum spoke first. \"We will win,\" she said.",
 			[]quoted{{0, "We will win,", "Claudia Sheinbaum"}}},
 		{"he is the last person named", "Claudia Sheinbaum met Marcelo Ebrard. Later, Ebrard spoke. \"We will win,\" he said.",
@@ -279,21 +270,14 @@ func TestQuotes_Pronouns(t *testing.T) {
 			[]quoted{{0, "We won,", ""}}},
 		{"a named speaker becomes a person", "“We will win,” Ebrard said. Officials cheered. “And soon,” he added.",
 			[]quoted{{0, "We will win,", "Ebrard"}, {0, "And soon,", "Ebrard"}}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { checkQuotes(t, tc.in, tc.want) })
-	}
+	})
 }
 
 // TestQuotes_DescriptiveSpeakers checks that a speaker the text describes
 // instead of naming is reported as written, never as someone named before.
 func TestQuotes_DescriptiveSpeakers(t *testing.T) {
 	const lede = "President Claudia Sheinbaum spoke at length. "
-	cases := []struct {
-		name string
-		in   string
-		want []quoted
-	}{
+	checkQuoteCases(t, []quoteCase{
 		{"description then verb", lede + "'We are ready,' a spokesperson for Mexico’s foreign ministry said.",
 			[]quoted{{0, "We are ready,", "a spokesperson for Mexico’s foreign ministry"}}},
 		{"verb then description", lede + "'We are ready,' said a spokesperson for Mexico’s foreign ministry.",
@@ -324,8 +308,5 @@ func TestQuotes_DescriptiveSpeakers(t *testing.T) {
 			[]quoted{{0, "stands ready.", ""}}},
 		{"a statement after a quotation names nobody", "“We are ready,” Sheinbaum said. “No troops,” one statement declared.",
 			[]quoted{{0, "We are ready,", "Sheinbaum"}, {0, "No troops,", ""}}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { checkQuotes(t, tc.in, tc.want) })
-	}
+	})
 }

@@ -112,11 +112,7 @@ func keyOf(text string) (string, bool) {
 // person, organisation or group it can refer to, and no one rather than
 // someone of the other gender.
 func TestQuotes_PronounAgreement(t *testing.T) {
-	cases := []struct {
-		name string
-		in   string
-		want []quoted
-	}{
+	checkQuoteCases(t, []quoteCase{
 		{"he skips a woman of the paragraph before",
 			"Sheinbaum spoke first. 'We are ready,' she stated.\nTrump, in a fiery segment, framed the crisis. 'We won,' he declared.",
 			[]quoted{{0, "We are ready,", "Sheinbaum"}, {0, "We won,", "Trump"}}},
@@ -140,10 +136,7 @@ func TestQuotes_PronounAgreement(t *testing.T) {
 			[]quoted{{0, "neither agreed nor disagreed with the findings", "Fourteen respondents"}}},
 		{"a count says no name", "Recommendations were made by the IAGCI. Fourteen said they “neither agreed nor disagreed with the findings”.",
 			[]quoted{{0, "neither agreed nor disagreed with the findings", ""}}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { checkQuotes(t, tc.in, tc.want) })
-	}
+	})
 }
 
 // TestQuotes_Roles checks the role an attribution gives its speaker.
@@ -166,19 +159,12 @@ func TestQuotes_Roles(t *testing.T) {
 // groups of officials are speakers.
 func TestQuotes_BodiesSpeak(t *testing.T) {
 	const lede = "Mr Brandt spoke at length. "
-	cases := []struct {
-		name string
-		in   string
-		want []quoted
-	}{
+	checkQuoteCases(t, []quoteCase{
 		{"the department said", lede + "“No troops,” the department said.", []quoted{{0, "No troops,", "the department"}}},
 		{"the ministry said in a statement", lede + "“No troops,” the ministry said in a statement.", []quoted{{0, "No troops,", "the ministry"}}},
 		{"officials said", lede + "“No troops,” officials said.", []quoted{{0, "No troops,", "officials"}}},
 		{"a White House statement declaring", lede + "The plan drew fire, with a White House statement declaring that it 'will not be delayed.'",
 			[]quoted{{0, "will not be delayed.", "White House"}}},
 		{"it said", "The Home Office published the figures. “We are clear,” it said.", []quoted{{0, "We are clear,", "Home Office"}}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { checkQuotes(t, tc.in, tc.want) })
-	}
+	})
 }
