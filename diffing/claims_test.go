@@ -2,17 +2,13 @@ package diffing_test
 
 import (
 	"reflect"
-	"slices"
 	"testing"
 
 	"github.com/redline-news/redline/diffing"
 )
 
 func TestFigures(t *testing.T) {
-	cases := []struct {
-		in   string
-		want []string
-	}{
+	diffing.CheckLists(t, "Figures", diffing.Figures, []diffing.ListCase{
 		{"Over 100,000 people died, 97 percent of them men.", []string{"Over 100,000", "97 percent"}},
 		{"The deal is worth $4.2 billion, up 3.5% from last year.", []string{"$4.2 billion", "3.5%", "last year"}},
 		{"It cost €50m, £3bn and ¥100.", []string{"€50m", "£3bn", "¥100"}},
@@ -27,19 +23,11 @@ func TestFigures(t *testing.T) {
 		{"It was the first time, the 2nd attempt and the 21st century.", []string{"first", "2nd", "21st"}},
 		{"In the 1990s and the ’90s.", []string{"1990s", "’90s"}},
 		{"No figures here.", nil},
-	}
-	for _, tc := range cases {
-		if got := diffing.Figures(tc.in); !slices.Equal(got, tc.want) {
-			t.Errorf("Figures(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
+	})
 }
 
 func TestNegations(t *testing.T) {
-	cases := []struct {
-		in   string
-		want []string
-	}{
+	diffing.CheckLists(t, "Negations", diffing.Negations, []diffing.ListCase{
 		{"He has not decided and will never agree.", []string{"not", "never"}},
 		{"He no longer supports it.", []string{"no longer"}},
 		{"No one knows, and nobody asked.", []string{"no", "nobody"}},
@@ -54,38 +42,22 @@ func TestNegations(t *testing.T) {
 		{"Costs may include but not limited to travel.", nil},
 		{"It is not only cheaper but also faster.", nil},
 		{"It is not limited to travel.", []string{"not"}},
-	}
-	for _, tc := range cases {
-		if got := diffing.Negations(tc.in); !slices.Equal(got, tc.want) {
-			t.Errorf("Negations(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
+	})
 }
 
 func TestHedges(t *testing.T) {
-	cases := []struct {
-		in   string
-		want []string
-	}{
+	diffing.CheckLists(t, "Hedges", diffing.Hedges, []diffing.ListCase{
 		{"The White House has reportedly intensified pressure.", []string{"reportedly"}},
 		{"He allegedly stole and apparently fled.", []string{"allegedly", "apparently"}},
 		{"According to officials, it may be true.", []string{"according to", "may"}},
 		{"The alleged plot could fail.", []string{"alleged", "could"}},
 		{"May we go? In May it rained.", nil},
 		{"Sheinbaum opposed the proposal.", nil},
-	}
-	for _, tc := range cases {
-		if got := diffing.Hedges(tc.in); !slices.Equal(got, tc.want) {
-			t.Errorf("Hedges(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
+	})
 }
 
 func TestEntities(t *testing.T) {
-	cases := []struct {
-		in   string
-		want []string
-	}{
+	diffing.CheckLists(t, "Entities", diffing.Entities, []diffing.ListCase{
 		{"Secretary of State Mike Pompeo met House Judiciary Chairman Jim Jordan in Washington.",
 			[]string{"Secretary of State Mike Pompeo", "House Judiciary Chairman Jim Jordan", "Washington"}},
 		{"The Central Intelligence Agency (CIA) briefed President Claudia Sheinbaum.",
@@ -104,12 +76,7 @@ func TestEntities(t *testing.T) {
 		{"Sheinbaum took the podium.", nil},
 		{"Talks began on Jan. 5 and resumed on Monday in March.", nil},
 		{"the troops crossed the border.", nil},
-	}
-	for _, tc := range cases {
-		if got := diffing.Entities(tc.in); !slices.Equal(got, tc.want) {
-			t.Errorf("Entities(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
+	})
 }
 
 func TestClaimsOf(t *testing.T) {

@@ -14,10 +14,7 @@ import (
 // TestFigures_Qualified checks that qualifiers, proportions, dates and
 // times are read as part of their figures (issue 17 point 4).
 func TestFigures_Qualified(t *testing.T) {
-	cases := []struct {
-		in   string
-		want []string
-	}{
+	CheckLists(t, "Figures", Figures, []ListCase{
 		{"Power was cut to almost 40,000 households.", []string{"almost 40,000"}},
 		{"More than two thirds of it came by sea.", []string{"More than two thirds"}},
 		{"It costs under $900, up to £20 million, at least 12.", []string{"under $900", "up to £20 million", "at least 12"}},
@@ -45,12 +42,7 @@ func TestFigures_Qualified(t *testing.T) {
 		{"The spring of water; as soon as we can; the last 40 people.", []string{"40"}},
 		{"Launch no earlier than 25 December 2021, no later than 5pm, not before March, no more than 40.",
 			[]string{"no earlier than 25 December 2021", "no later than 5pm", "not before March", "no more than 40"}},
-	}
-	for _, tc := range cases {
-		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
-			t.Errorf("Figures(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
+	})
 }
 
 // TestFigures_Identifiers checks that digits that name rather than count
@@ -58,10 +50,7 @@ func TestFigures_Qualified(t *testing.T) {
 // such as COVID-19, and the digits of a web address; a day or a time
 // written with a leading zero still is one.
 func TestFigures_Identifiers(t *testing.T) {
-	cases := []struct {
-		in   string
-		want []string
-	}{
+	CheckLists(t, "Figures", Figures, []ListCase{
 		{"Newsdesk 020 7783 8300, enquiries 0370 000 2288, from 9am.", []string{"9am"}},
 		{"At Calle Mayor, 29120 Alhaurín, on 3 June; case 2012056403.", []string{"3 June"}},
 		{"COVID-19 and covid-19 tests, Covid-19 rules and an F-16, for over-70s in mid-2020.", []string{"over-70", "mid-2020"}},
@@ -72,22 +61,14 @@ func TestFigures_Identifiers(t *testing.T) {
 		{"At Calle Carmen 1, 29870 Nerja, Plaza de Andalucía, 1, 29710 Periana, on 3 June.", []string{"3 June"}},
 		{"Calle Miguel Delibes 11, Sabinillas 29692; Tehtaankatu 23, 00150 Helsinki.", nil},
 		{"In 2019, 12 people came; by 30 June, 40 more.", []string{"2019", "12", "30 June", "40"}},
-	}
-	for _, tc := range cases {
-		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
-			t.Errorf("Figures(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
+	})
 }
 
 // TestFigures_Ranges checks that a range or an alternative of dates or
 // times is one figure, keyed by its ends however they are joined, and
 // that numbers joined by a hyphen (a score) or by words stay apart.
 func TestFigures_Ranges(t *testing.T) {
-	cases := []struct {
-		in   string
-		want []string
-	}{
+	CheckLists(t, "Figures", Figures, []ListCase{
 		{"Open 4.00pm - 5.00pm, then 10:30am-12:30pm and 17:00–18:00.", []string{"4.00pm - 5.00pm", "10:30am-12:30pm", "17:00–18:00"}},
 		{"Date TBC August/September 2019, was Mid-February 2021.", []string{"August/September 2019", "Mid-February 2021"}},
 		{"Unavailable between 7am and 12pm; it runs from 18 May until 10 August 2022.", []string{"7am and 12pm", "18 May until 10 August 2022"}},
@@ -99,12 +80,7 @@ func TestFigures_Ranges(t *testing.T) {
 		// A year range with its end year shortened (a financial year) is
 		// one figure; other numbers after a year are not its end.
 		{"The 2022-23 programme, the 2019–20 season; 2022-24 and 2022-5.", []string{"2022-23", "2019–20", "2022", "24", "2022", "5"}},
-	}
-	for _, tc := range cases {
-		if got := Figures(tc.in); !slices.Equal(got, tc.want) {
-			t.Errorf("Figures(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
+	})
 	if a, b := figureKey("a million"), figureKey("1 million"); a != b {
 		t.Errorf("figureKey(a million) = %q, figureKey(1 million) = %q, want the same", a, b)
 	}

@@ -1,7 +1,6 @@
 package diffing_test
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
@@ -11,10 +10,7 @@ import (
 // TestSources lists the source of each form of attribution without
 // quotation marks that issue 17 names, and sentences that have none.
 func TestSources(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want []string
-	}{
+	diffing.CheckLists(t, "Sources", diffing.Sources, []diffing.ListCase{
 		{"The road was closed after the crash, police said.", []string{"police"}},
 		{"The road was closed after the crash, sources told the paper.", []string{"sources"}},
 		{"The minister tells MPs the plan is sound.", []string{"The minister"}},
@@ -86,18 +82,11 @@ func TestSources(t *testing.T) {
 		{"Gerald Oppenheim, Chief Executive of the Fundraising Regulator, said:", nil},
 		{"I have always said that the evidence matters.", nil},
 		{"Eighteen states from across the world have committed to the target.", nil},
-	} {
-		if got := diffing.Sources(tc.in); !slices.Equal(got, tc.want) {
-			t.Errorf("Sources(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
+	})
 }
 
 func TestHeadlineSources(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want []string
-	}{
+	diffing.CheckLists(t, "HeadlineSources", diffing.HeadlineSources, []diffing.ListCase{
 		{"More than 40 dead in floods - governor", []string{"governor"}},
 		{"Storm kills three – Kenya's president", []string{"Kenya's president"}},
 		{"Floods Kill 40 in Nairobi, Says Kenya", []string{"Kenya"}},
@@ -107,11 +96,7 @@ func TestHeadlineSources(t *testing.T) {
 		{"Storm Eunice: Call for Views", nil},
 		{"UK Government to confirm extra funding for Devolved Administrations", []string{"UK Government"}},
 		{"UK Government confirms £430 million funding for Devolved Administrations", []string{"UK Government"}},
-	} {
-		if got := diffing.HeadlineSources(tc.in); !slices.Equal(got, tc.want) {
-			t.Errorf("HeadlineSources(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
+	})
 }
 
 // TestCompare_SourceChanged checks source_changed and its severity on

@@ -1,0 +1,25 @@
+package diffing
+
+import (
+	"slices"
+	"testing"
+)
+
+// ListCase is a sentence and the list a finder (Figures, Negations,
+// Sources…) must return for it, in order; nil for none.
+type ListCase struct {
+	In   string
+	Want []string
+}
+
+// CheckLists fails for each case whose find(In) differs from Want; name is
+// find's name in the messages. It is exported for the tests of package
+// diffing_test, so that both test packages check finders one way.
+func CheckLists(t *testing.T, name string, find func(string) []string, cases []ListCase) {
+	t.Helper()
+	for _, tc := range cases {
+		if got := find(tc.In); !slices.Equal(got, tc.Want) {
+			t.Errorf("%s(%q) = %q, want %q", name, tc.In, got, tc.Want)
+		}
+	}
+}
