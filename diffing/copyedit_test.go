@@ -2,14 +2,28 @@ package diffing
 
 import "testing"
 
+// pairCase is two strings and whether a predicate holds for them.
+type pairCase struct {
+	x, y string
+	want bool
+}
+
+// checkPairs fails for each case where pred(x, y) is not want; name is
+// pred's name in the messages.
+func checkPairs(t *testing.T, name string, pred func(x, y string) bool, cases []pairCase) {
+	t.Helper()
+	for _, tc := range cases {
+		if got := pred(tc.x, tc.y); got != tc.want {
+			t.Errorf("%s(%q, %q) = %v, want %v", name, tc.x, tc.y, got, tc.want)
+		}
+	}
+}
+
 // TestCopyEditOps checks the copy-edits of articles, list punctuation and
 // list labels, and that an article beside a figure word is judged on the
 // figures ("the third" → "a third" changes a figure).
 func TestCopyEditOps(t *testing.T) {
-	cases := []struct {
-		x, y string
-		want bool
-	}{
+	checkPairs(t, "copyEditOps", func(x, y string) bool { return copyEditOps(WordDiff(x, y), x, y) }, []pairCase{
 		{"following the expansion of a scheme.", "following the expansion of the scheme.", true},
 		{"by the end of the March.", "by the end of March.", true},
 		{"It was the third time.", "It was a third time.", false},
@@ -36,12 +50,7 @@ func TestCopyEditOps(t *testing.T) {
 		{"It backs the Trade and Cooperation Agreement agreement.", "It backs the TCA agreement.", true}, // its initials
 		{"Read {ETSI EN 303 645](https://www.etsi.org/en_303645v020101p.pdf) now.", "Read ETSI EN 303 645 now.", true},
 		{"Read [the guide](https://www.gov.uk/guide) now.", "Read [the new guide](https://www.gov.uk/guide) now.", false},
-	}
-	for _, tc := range cases {
-		if got := copyEditOps(WordDiff(tc.x, tc.y), tc.x, tc.y); got != tc.want {
-			t.Errorf("copyEditOps(%q → %q) = %v, want %v", tc.x, tc.y, got, tc.want)
-		}
-	}
+	})
 }
 
 // TestNamesWrittenAnotherWay checks the rules that read two names as one
@@ -49,58 +58,26 @@ func TestCopyEditOps(t *testing.T) {
 // and their limits: given names one letter apart, persons respelled,
 // initials that spell something else.
 func TestNamesWrittenAnotherWay(t *testing.T) {
-	demonyms := []struct {
-		x, y string
-		want bool
-	}{
+	checkPairs(t, "demonym", demonym, []pairCase{
 		{"Ukrainian", "Ukraine", true}, {"Nigerian", "Nigeria", true}, {"Mexican", "Mexico", true},
 		{"Italian", "Italy", true}, {"Brazilian", "Brazil", true},
 		{"Julian", "Julia", false}, {"Adrian", "Adriana", false}, {"Russian", "Ukraine", false},
-	}
-	for _, tc := range demonyms {
-		if got := demonym(tc.x, tc.y); got != tc.want {
-			t.Errorf("demonym(%q, %q) = %v, want %v", tc.x, tc.y, got, tc.want)
-		}
-	}
-	respellings := []struct {
-		x, y string
-		want bool
-	}{
+	})
+	checkPairs(t, "respelled", respelled, []pairCase{
 		{"Lithunia", "Lithuania", true}, {"Bexit", "Brexit", true},
 		{"Mathew Rycroft", "Matthew Rycroft", false}, // a person's name corrected stays an entity change
 		{"East Lothian", "Midlothian", false}, {"Iran", "Iraq", false}, {"Gambia", "Zambia", false},
 		{"Russia", "Prussia", false}, {"Derby", "Derry", false}, // another place, a letter changed or put first
-	}
-	for _, tc := range respellings {
-		if got := respelled(tc.x, tc.y); got != tc.want {
-			t.Errorf("respelled(%q, %q) = %v, want %v", tc.x, tc.y, got, tc.want)
-		}
-	}
-	initials := []struct {
-		acr, name string
-		want      bool
-	}{
+	})
+	checkPairs(t, "initialsOf", initialsOf, []pairCase{
 		{"HM", "Her Majesty’s", true}, {"DWP", "Department for Work and Pensions", true},
 		{"PRs", "Public Reviews", true}, {"UK", "Her Majesty’s", false}, {"HMT", "Her Majesty’s", false},
 		{"Hm", "Her Majesty’s", false},
-	}
-	for _, tc := range initials {
-		if got := initialsOf(tc.acr, tc.name); got != tc.want {
-			t.Errorf("initialsOf(%q, %q) = %v, want %v", tc.acr, tc.name, got, tc.want)
-		}
-	}
-	slips := []struct {
-		d, i string
-		want bool
-	}{
+	})
+	checkPairs(t, "nonWordSlip", nonWordSlip, []pairCase{
 		{"tp", "up", true}, {"thw", "the", true},
 		{"km", "kg", false}, {"CET", "CEST", false}, {"now", "not", false}, {"tw", "two", false},
-	}
-	for _, tc := range slips {
-		if got := nonWordSlip(tc.d, tc.i); got != tc.want {
-			t.Errorf("nonWordSlip(%q, %q) = %v, want %v", tc.d, tc.i, got, tc.want)
-		}
-	}
+	})
 }
 
 // TestSameStemNounIsASlip checks that a noun replaced by another noun of
@@ -136,17 +113,9 @@ func TestSameStemNounIsASlip(t *testing.T) {
 			}
 		}
 	}
-	stems := []struct {
-		x, y string
-		want bool
-	}{
+	checkPairs(t, "sameStemNoun", sameStemNoun, []pairCase{
 		{"applications", "applicants", true}, {"residence", "residents", true}, {"agreement", "agreements", true},
 		{"migrants", "migration", false}, {"employer", "employee", false}, {"executive", "execution", false},
 		{"conservative", "conservation", false}, {"nationals", "nationalists", false}, {"settlers", "settlements", false},
-	}
-	for _, tc := range stems {
-		if got := sameStemNoun(tc.x, tc.y); got != tc.want {
-			t.Errorf("sameStemNoun(%q, %q) = %v, want %v", tc.x, tc.y, got, tc.want)
-		}
-	}
+	})
 }

@@ -112,10 +112,11 @@ func TestFigures_Ranges(t *testing.T) {
 // weekday given or left out is the same date, and another year, a month
 // alone, another weekday or a weekday traded for a year is not.
 func TestDiffFigures_YearGiven(t *testing.T) {
-	cases := []struct {
-		a, b string
-		same bool
-	}{
+	sameDate := func(a, b string) bool {
+		gone, added := diffFigures([]string{a}, []string{b})
+		return len(gone)+len(added) == 0
+	}
+	checkPairs(t, "sameDate", sameDate, []pairCase{
 		{"5 September", "5 September 2019", true},
 		{"23 October 2019", "23 October", true},
 		{"5 September 2018", "5 September 2019", false},
@@ -127,13 +128,7 @@ func TestDiffFigures_YearGiven(t *testing.T) {
 		{"Saturday 18 September", "Sunday 18 September", false},
 		{"Saturday 18 September", "Sunday 18 September 2021", false},
 		{"11 January 2020", "11 January to 21 February 2021", false},
-	}
-	for _, tc := range cases {
-		gone, added := diffFigures([]string{tc.a}, []string{tc.b})
-		if same := len(gone)+len(added) == 0; same != tc.same {
-			t.Errorf("%q → %q: same date %v, want %v", tc.a, tc.b, same, tc.same)
-		}
-	}
+	})
 }
 
 // TestFigures_SpacedOrdinal checks that "21 st", a slipped space, is the

@@ -785,21 +785,14 @@ func TestSignatories(t *testing.T) {
 			t.Errorf("signatories(%q) = %q, want %q", c.paras, got, c.want)
 		}
 	}
-	for _, c := range []struct {
-		line, speaker string
-		want          bool
-	}{
+	checkPairs(t, "jointIntro", jointIntro, []pairCase{
 		{"In a joint statement, stakeholders* said:", "", true},
 		{"The signatories said:", "", true},
 		{"The companies said:", "the companies", true},
 		{"Ann Kerr said:", "Ann Kerr", false},
 		{"The council said:", "The council", false},
 		{"A spokesperson said:", "", false},
-	} {
-		if got := jointIntro(c.line, c.speaker); got != c.want {
-			t.Errorf("jointIntro(%q, %q) = %v, want %v", c.line, c.speaker, got, c.want)
-		}
-	}
+	})
 }
 
 // TestJointStatementNoList: a joint statement whose signatories are not
