@@ -119,9 +119,9 @@ func oneChange(t *testing.T, cs *ChangeSet) Change {
 	return cs.Changes[0]
 }
 
-// bigArticle generates n distinct sentences, five to a paragraph, about
-// 120 bytes each.
-func bigArticle(n int) Document {
+// liveBlog generates a "Live blog" of n sentences, five to a paragraph;
+// sentence writes sentence i to b.
+func liveBlog(n int, sentence func(b *strings.Builder, i int)) Document {
 	ps := make([]string, 0, n/5+1)
 	var b strings.Builder
 	for i := range n {
@@ -132,10 +132,18 @@ func bigArticle(n int) Document {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		fmt.Fprintf(&b, "Item %d of the long live blog says the council met again today and agreed to review case number %d later.", i, i*7)
+		sentence(&b, i)
 	}
 	ps = append(ps, b.String())
 	return Document{Title: "Live blog", Paragraphs: ps}
+}
+
+// bigArticle generates n distinct sentences, five to a paragraph, about
+// 120 bytes each.
+func bigArticle(n int) Document {
+	return liveBlog(n, func(b *strings.Builder, i int) {
+		fmt.Fprintf(b, "Item %d of the long live blog says the council met again today and agreed to review case number %d later.", i, i*7)
+	})
 }
 
 // D01: a 100,000-sentence article (~12 MB) with one sentence edited in the
@@ -517,20 +525,9 @@ func testD10NumbersNegation(t *testing.T) {
 // rewrittenArticle is bigArticle's shape with other words in every
 // sentence.
 func rewrittenArticle(n int) Document {
-	ps := make([]string, 0, n/5+1)
-	var b strings.Builder
-	for i := range n {
-		if i > 0 && i%5 == 0 {
-			ps = append(ps, b.String())
-			b.Reset()
-		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		fmt.Fprintf(&b, "Entry %d: lawmakers quarrelled for hours, then abruptly postponed every vote until %d.", i+n, 2100+i)
-	}
-	ps = append(ps, b.String())
-	return Document{Title: "Live blog", Paragraphs: ps}
+	return liveBlog(n, func(b *strings.Builder, i int) {
+		fmt.Fprintf(b, "Entry %d: lawmakers quarrelled for hours, then abruptly postponed every vote until %d.", i+n, 2100+i)
+	})
 }
 
 // D11: when every sentence changed the summary says "rewritten (similarity

@@ -251,14 +251,12 @@ func TestCompare_CopyEditKeeps(t *testing.T) {
 // panic on any text, that each figure is a piece of the text, in order,
 // and that the copy-edit key reads words, not spacing.
 func FuzzFigures(f *testing.F) {
-	for _, s := range []string{
+	AddSeeds(f,
 		"More than two thirds of 40,000 households, almost £3.6bn, on Monday 22 February at 4:30pm.",
 		"over-70s, 3/3/2020, 12 noon, within hours, two days before, the majority, a record 12",
 		"It doesn't co-operate with the centre's programme; Maria lopez said.",
 		"early last year, next week, in May, May we, 7th July 2005, 1 000, 97 per cent",
-	} {
-		f.Add(s)
-	}
+	)
 	f.Fuzz(func(t *testing.T, s string) {
 		at := 0
 		for _, sp := range figureSpans(s) {

@@ -39,9 +39,7 @@ var fuzzSeeds = []string{
 // FuzzNormalize checks that Normalize gives valid NFC UTF-8 with one
 // trimmed, non-empty paragraph per line, and that it is idempotent.
 func FuzzNormalize(f *testing.F) {
-	for _, s := range fuzzSeeds {
-		f.Add(s)
-	}
+	diffing.AddSeeds(f, fuzzSeeds...)
 	f.Fuzz(checkNormalize)
 }
 
@@ -69,9 +67,7 @@ func checkNormalize(t *testing.T, s string) {
 // FuzzSegment checks that sentence spans are in order, do not overlap,
 // stay inside the text, never cross a line and hold no outer spaces.
 func FuzzSegment(f *testing.F) {
-	for _, s := range fuzzSeeds {
-		f.Add(s)
-	}
+	diffing.AddSeeds(f, fuzzSeeds...)
 	f.Add(seedText(f))
 	f.Fuzz(checkSegment)
 }
@@ -100,9 +96,7 @@ func checkSegment(t *testing.T, s string) {
 // FuzzQuotes checks that quotation spans stay inside the text, that Inner
 // lies within Span and is Text, and that the result is deterministic.
 func FuzzQuotes(f *testing.F) {
-	for _, s := range fuzzSeeds {
-		f.Add(s)
-	}
+	diffing.AddSeeds(f, fuzzSeeds...)
 	f.Add(seedText(f))
 	f.Fuzz(checkQuotesFuzz)
 }

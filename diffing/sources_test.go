@@ -156,7 +156,7 @@ func TestCompare_HeadlineFutureSameSource(t *testing.T) {
 // is a piece of the text, spacing aside (or the unnamed "reportedly",
 // "purportedly").
 func FuzzSources(f *testing.F) {
-	for _, s := range []string{
+	diffing.AddSeeds(f,
 		"The road was closed, sources close to the minister told the Guardian.",
 		"Statement by the governments of the UK, Australia and Liberia:",
 		"It is understood that he will resign, based on figures from the ONS.",
@@ -164,9 +164,7 @@ func FuzzSources(f *testing.F) {
 		"Schools to reopen: Prime Minister",
 		"UK statements during the TRIPS Council, stating that, ,",
 		", said , according to : - – based on",
-	} {
-		f.Add(s)
-	}
+	)
 	f.Fuzz(func(t *testing.T, s string) {
 		// Names are read word by word, so compare with the spacing folded.
 		flat := func(x string) string { return strings.ToLower(strings.Join(strings.Fields(x), " ")) }

@@ -5,6 +5,17 @@ import (
 	"testing"
 )
 
+// The helpers in this file are exported so that the tests of package
+// diffing_test use the same ones.
+
+// AddSeeds adds each seed to the corpus of a fuzz target of one string.
+func AddSeeds(f *testing.F, seeds ...string) {
+	f.Helper()
+	for _, s := range seeds {
+		f.Add(s)
+	}
+}
+
 // ListCase is a sentence and the list a finder (Figures, Negations,
 // Sources…) must return for it, in order; nil for none.
 type ListCase struct {
@@ -13,8 +24,7 @@ type ListCase struct {
 }
 
 // CheckLists fails for each case whose find(In) differs from Want; name is
-// find's name in the messages. It is exported for the tests of package
-// diffing_test, so that both test packages check finders one way.
+// find's name in the messages.
 func CheckLists(t *testing.T, name string, find func(string) []string, cases []ListCase) {
 	t.Helper()
 	for _, tc := range cases {
