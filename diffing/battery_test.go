@@ -119,13 +119,13 @@ func oneChange(t *testing.T, cs *ChangeSet) Change {
 	return cs.Changes[0]
 }
 
-// liveBlog generates a "Live blog" of n sentences, five to a paragraph;
+// generated is a document of n sentences, perPara to a paragraph;
 // sentence writes sentence i to b.
-func liveBlog(n int, sentence func(b *strings.Builder, i int)) Document {
-	ps := make([]string, 0, n/5+1)
+func generated(title string, n, perPara int, sentence func(b *strings.Builder, i int)) Document {
+	ps := make([]string, 0, n/perPara+1)
 	var b strings.Builder
 	for i := range n {
-		if i > 0 && i%5 == 0 {
+		if i > 0 && i%perPara == 0 {
 			ps = append(ps, b.String())
 			b.Reset()
 		}
@@ -135,13 +135,13 @@ func liveBlog(n int, sentence func(b *strings.Builder, i int)) Document {
 		sentence(&b, i)
 	}
 	ps = append(ps, b.String())
-	return Document{Title: "Live blog", Paragraphs: ps}
+	return Document{Title: title, Paragraphs: ps}
 }
 
 // bigArticle generates n distinct sentences, five to a paragraph, about
 // 120 bytes each.
 func bigArticle(n int) Document {
-	return liveBlog(n, func(b *strings.Builder, i int) {
+	return generated("Live blog", n, 5, func(b *strings.Builder, i int) {
 		fmt.Fprintf(b, "Item %d of the long live blog says the council met again today and agreed to review case number %d later.", i, i*7)
 	})
 }
@@ -245,20 +245,9 @@ func testD02GiantLine(t *testing.T) {
 // paragraph, from five speakers.
 func allQuotes(n int) Document {
 	speakers := []string{"Ana Ruiz", "Omar Haddad", "Li Wei", "Grace Okafor", "Jonas Berg"}
-	var ps []string
-	var b strings.Builder
-	for i := range n {
-		if i > 0 && i%10 == 0 {
-			ps = append(ps, b.String())
-			b.Reset()
-		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		fmt.Fprintf(&b, "“Point %d of the plan is settled,” %s said.", i, speakers[i%len(speakers)])
-	}
-	ps = append(ps, b.String())
-	return Document{Title: "Quotes", Paragraphs: ps}
+	return generated("Quotes", n, 10, func(b *strings.Builder, i int) {
+		fmt.Fprintf(b, "“Point %d of the plan is settled,” %s said.", i, speakers[i%len(speakers)])
+	})
 }
 
 // D03: 10,000 consecutive quoted sentences with attributions. Quote
@@ -525,7 +514,7 @@ func testD10NumbersNegation(t *testing.T) {
 // rewrittenArticle is bigArticle's shape with other words in every
 // sentence.
 func rewrittenArticle(n int) Document {
-	return liveBlog(n, func(b *strings.Builder, i int) {
+	return generated("Live blog", n, 5, func(b *strings.Builder, i int) {
 		fmt.Fprintf(b, "Entry %d: lawmakers quarrelled for hours, then abruptly postponed every vote until %d.", i+n, 2100+i)
 	})
 }
