@@ -36,6 +36,14 @@ var fuzzSeeds = []string{
 	strings.Repeat("x", 2500),
 }
 
+// fuzzText fuzzes check, a target of one text, from fuzzSeeds and the
+// seed article.
+func fuzzText(f *testing.F, check func(t *testing.T, s string)) {
+	diffing.AddSeeds(f, fuzzSeeds...)
+	f.Add(seedText(f))
+	f.Fuzz(check)
+}
+
 // FuzzNormalize checks that Normalize gives valid NFC UTF-8 with one
 // trimmed, non-empty paragraph per line, and that it is idempotent.
 func FuzzNormalize(f *testing.F) {
@@ -67,9 +75,7 @@ func checkNormalize(t *testing.T, s string) {
 // FuzzSegment checks that sentence spans are in order, do not overlap,
 // stay inside the text, never cross a line and hold no outer spaces.
 func FuzzSegment(f *testing.F) {
-	diffing.AddSeeds(f, fuzzSeeds...)
-	f.Add(seedText(f))
-	f.Fuzz(checkSegment)
+	fuzzText(f, checkSegment)
 }
 
 func checkSegment(t *testing.T, s string) {
@@ -96,9 +102,7 @@ func checkSegment(t *testing.T, s string) {
 // FuzzQuotes checks that quotation spans stay inside the text, that Inner
 // lies within Span and is Text, and that the result is deterministic.
 func FuzzQuotes(f *testing.F) {
-	diffing.AddSeeds(f, fuzzSeeds...)
-	f.Add(seedText(f))
-	f.Fuzz(checkQuotesFuzz)
+	fuzzText(f, checkQuotesFuzz)
 }
 
 func checkQuotesFuzz(t *testing.T, s string) {
