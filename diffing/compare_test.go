@@ -1,7 +1,6 @@
 package diffing
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -9,11 +8,7 @@ import (
 
 func seedDoc(t testing.TB) Document {
 	t.Helper()
-	b, err := os.ReadFile("testdata/seed-article.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	lines := strings.Split(strings.TrimSpace(SeedArticle(t)), "\n")
 	return Document{Title: lines[0], Paragraphs: lines[1:]}
 }
 

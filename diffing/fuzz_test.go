@@ -2,7 +2,6 @@ package diffing_test
 
 import (
 	"bytes"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -171,11 +170,7 @@ func fuzzDoc(s string) diffing.Document {
 // FuzzCompare checks the whole diff: no panic, nothing between a version
 // and itself, deterministic JSON, and ops that rebuild each change's texts.
 func FuzzCompare(f *testing.F) {
-	seed, err := os.ReadFile("testdata/seed-article.txt")
-	if err != nil {
-		f.Fatal(err)
-	}
-	article := string(seed)
+	article := diffing.SeedArticle(f)
 	f.Add(article, strings.Replace(article, "97 percent", "90 percent", 1))
 	f.Add(article, strings.Replace(article, "Sheinbaum clarified", "Ebrard clarified", 1))
 	f.Add("Title\nSheinbaum spoke. Trump replied.", "Title\nTrump replied. Sheinbaum spoke.")

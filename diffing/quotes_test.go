@@ -1,7 +1,6 @@
 package diffing_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -12,11 +11,7 @@ import (
 // seedText returns the seed article, title line included, normalized.
 func seedText(tb testing.TB) string {
 	tb.Helper()
-	b, err := os.ReadFile("testdata/seed-article.txt")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return diffing.Normalize(string(b))
+	return diffing.Normalize(diffing.SeedArticle(tb))
 }
 
 // quoted is what the quote tests check of a Quote.

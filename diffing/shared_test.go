@@ -1,12 +1,24 @@
 package diffing
 
 import (
+	"os"
 	"slices"
 	"testing"
 )
 
 // The helpers in this file are exported so that the tests of package
 // diffing_test use the same ones.
+
+// SeedArticle returns testdata/seed-article.txt as written: its first line
+// is the title, each other line a paragraph.
+func SeedArticle(tb testing.TB) string {
+	tb.Helper()
+	b, err := os.ReadFile("testdata/seed-article.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
 
 // AddSeeds adds each seed to the corpus of a fuzz target of one string.
 func AddSeeds(f *testing.F, seeds ...string) {
