@@ -85,26 +85,12 @@ func checkInvariants(t *testing.T, old, cur Document) *ChangeSet {
 		if len(c.Ops) == 0 || c.Has(SentenceMoved) {
 			continue
 		}
-		if b, a := applyOps(c.Ops); b != c.Before || a != c.After {
+		if b, a := RebuildOps(c.Ops); b != c.Before || a != c.After {
 			t.Fatalf("change %v at %d.%d: ops rebuild %.80q / %.80q, want %.80q / %.80q",
 				c.Kinds, c.Paragraph, c.Sentence, b, a, c.Before, c.After)
 		}
 	}
 	return cs
-}
-
-// applyOps rebuilds the old and new text from word-level ops.
-func applyOps(ops []Op) (before, after string) {
-	var b, a strings.Builder
-	for _, op := range ops {
-		if op.Op != OpInsert {
-			b.WriteString(op.Text)
-		}
-		if op.Op != OpDelete {
-			a.WriteString(op.Text)
-		}
-	}
-	return b.String(), a.String()
 }
 
 // oneChange fails unless cs holds exactly one change, and returns it.
@@ -366,7 +352,7 @@ func testD05Bidi(t *testing.T) {
 			t.Errorf("change %v at %d.%d, want %s at 1.1", c.Kinds, c.Paragraph, c.Sentence, NumberChanged)
 		}
 		// Logical order: the ops hold the digits as stored, not as shown.
-		_, after := applyOps(c.Ops)
+		_, after := RebuildOps(c.Ops)
 		if !strings.Contains(after, "של 350 מיליון") {
 			t.Errorf("ops not in logical order: %q", after)
 		}
@@ -699,7 +685,7 @@ func testD13APIMisuse(t *testing.T) {
 		_ = Entities(s)
 		_ = ClaimsOf(s)
 		for _, o := range bad {
-			if b, a := applyOps(WordDiff(s, o)); b != s || a != o {
+			if b, a := RebuildOps(WordDiff(s, o)); b != s || a != o {
 				t.Errorf("WordDiff(%q, %q) rebuilds %q, %q", s, o, b, a)
 			}
 		}

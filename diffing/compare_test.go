@@ -106,17 +106,8 @@ func TestCompareKinds(t *testing.T) {
 			if c.Before == "" || c.After == "" || c.Paragraph == 0 || c.Sentence == 0 {
 				t.Errorf("change lacks location or text: %+v", c)
 			}
-			var before, after strings.Builder
-			for _, op := range c.Ops {
-				if op.Op != OpInsert {
-					before.WriteString(op.Text)
-				}
-				if op.Op != OpDelete {
-					after.WriteString(op.Text)
-				}
-			}
-			if before.String() != c.Before || after.String() != c.After {
-				t.Errorf("ops do not rebuild the sentences:\n%q\n%q", before.String(), after.String())
+			if before, after := RebuildOps(c.Ops); before != c.Before || after != c.After {
+				t.Errorf("ops do not rebuild the sentences:\n%q\n%q", before, after)
 			}
 		})
 	}

@@ -141,7 +141,7 @@ func FuzzWordDiff(f *testing.F) {
 
 func checkWordDiff(t *testing.T, a, b string) {
 	ops := diffing.WordDiff(a, b)
-	if gb, ga := rebuild(ops); gb != a || ga != b {
+	if gb, ga := diffing.RebuildOps(ops); gb != a || ga != b {
 		t.Fatalf("WordDiff(%q, %q) = %+v rebuilds %q and %q", a, b, ops, gb, ga)
 	}
 	for _, op := range ops {
@@ -204,7 +204,7 @@ func checkCompare(t *testing.T, a, b string) {
 		if len(c.Ops) == 0 || c.Has(diffing.SentenceMoved) {
 			continue
 		}
-		if before, after := rebuild(c.Ops); before != c.Before || after != c.After {
+		if before, after := diffing.RebuildOps(c.Ops); before != c.Before || after != c.After {
 			t.Fatalf("Compare(%q, %q): change %+v: ops rebuild %q and %q", a, b, c, before, after)
 		}
 	}

@@ -407,17 +407,8 @@ func checkInvariants(t *testing.T, old, cur diffing.Document, cs *diffing.Change
 		if c.Severity != sev && !(c.Has(diffing.SourceChanged) && c.Severity == diffing.SeverityHigh) {
 			t.Errorf("severity %v, but the most severe of %v is %v", c.Severity, c.Kinds, sev)
 		}
-		var before, after strings.Builder
-		for _, op := range c.Ops {
-			if op.Op != diffing.OpInsert {
-				before.WriteString(op.Text)
-			}
-			if op.Op != diffing.OpDelete {
-				after.WriteString(op.Text)
-			}
-		}
-		if before.String() != c.Before || after.String() != c.After {
-			t.Errorf("ops of %s do not rebuild Before and After:\n\t%q\n\t%q", formatChange(c), before.String(), after.String())
+		if before, after := diffing.RebuildOps(c.Ops); before != c.Before || after != c.After {
+			t.Errorf("ops of %s do not rebuild Before and After:\n\t%q\n\t%q", formatChange(c), before, after)
 		}
 	}
 	x, err := cs.Marshal()

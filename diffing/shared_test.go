@@ -3,6 +3,7 @@ package diffing
 import (
 	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -26,6 +27,21 @@ func AddSeeds(f *testing.F, seeds ...string) {
 	for _, s := range seeds {
 		f.Add(s)
 	}
+}
+
+// RebuildOps concatenates the equal and delete runs of ops, and the equal
+// and insert runs: the old and the new text the ops were made from.
+func RebuildOps(ops []Op) (before, after string) {
+	var b, a strings.Builder
+	for _, op := range ops {
+		if op.Op != OpInsert {
+			b.WriteString(op.Text)
+		}
+		if op.Op != OpDelete {
+			a.WriteString(op.Text)
+		}
+	}
+	return b.String(), a.String()
 }
 
 // ListCase is a sentence and the list a finder (Figures, Negations,

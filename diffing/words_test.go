@@ -8,21 +8,6 @@ import (
 	"github.com/redline-news/redline/diffing"
 )
 
-// rebuild concatenates the equal and delete runs of ops, and the equal
-// and insert runs: the two texts WordDiff was given.
-func rebuild(ops []diffing.Op) (before, after string) {
-	var b, a strings.Builder
-	for _, op := range ops {
-		if op.Op != diffing.OpInsert {
-			b.WriteString(op.Text)
-		}
-		if op.Op != diffing.OpDelete {
-			a.WriteString(op.Text)
-		}
-	}
-	return b.String(), a.String()
-}
-
 func TestWordDiff(t *testing.T) {
 	eq := func(s string) diffing.Op { return diffing.Op{Op: diffing.OpEqual, Text: s} }
 	del := func(s string) diffing.Op { return diffing.Op{Op: diffing.OpDelete, Text: s} }
@@ -60,7 +45,7 @@ func TestWordDiff(t *testing.T) {
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("WordDiff(%q, %q) = %+v, want %+v", tc.before, tc.after, got, tc.want)
 			}
-			if b, a := rebuild(got); b != tc.before || a != tc.after {
+			if b, a := diffing.RebuildOps(got); b != tc.before || a != tc.after {
 				t.Errorf("WordDiff(%q, %q) rebuilds %q and %q", tc.before, tc.after, b, a)
 			}
 		})
@@ -83,7 +68,7 @@ func TestWordDiff_Large(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("coarse WordDiff: %d ops, want equal, delete %q, insert %q, equal", len(got), "crossed", "approached")
 	}
-	if b, a := rebuild(got); b != before || a != after {
+	if b, a := diffing.RebuildOps(got); b != before || a != after {
 		t.Error("coarse WordDiff does not rebuild its inputs")
 	}
 }
