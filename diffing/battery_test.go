@@ -66,33 +66,6 @@ func mustJSON(t *testing.T, cs *ChangeSet) []byte {
 	return b
 }
 
-// checkInvariants checks what holds for every comparison: the diff of a
-// version with itself is empty, the JSON is valid and the same on a second
-// run, and each change's ops rebuild its Before and After.
-func checkInvariants(t *testing.T, old, cur Document) *ChangeSet {
-	t.Helper()
-	for _, d := range []Document{old, cur} {
-		if cs := Compare(d, d); !cs.Empty() {
-			t.Fatalf("Compare(d, d): %d changes, first %+v", len(cs.Changes), cs.Changes[0])
-		}
-	}
-	cs := Compare(old, cur)
-	j1 := mustJSON(t, cs)
-	if j2 := mustJSON(t, Compare(old, cur)); !bytes.Equal(j1, j2) {
-		t.Fatalf("Compare is not deterministic")
-	}
-	for _, c := range cs.Changes {
-		if len(c.Ops) == 0 || c.Has(SentenceMoved) {
-			continue
-		}
-		if b, a := RebuildOps(c.Ops); b != c.Before || a != c.After {
-			t.Fatalf("change %v at %d.%d: ops rebuild %.80q / %.80q, want %.80q / %.80q",
-				c.Kinds, c.Paragraph, c.Sentence, b, a, c.Before, c.After)
-		}
-	}
-	return cs
-}
-
 // oneChange fails unless cs holds exactly one change, and returns it.
 func oneChange(t *testing.T, cs *ChangeSet) Change {
 	t.Helper()
@@ -217,7 +190,7 @@ func testD02GiantLine(t *testing.T) {
 			t.Fatalf("segment of %d bytes, want at most %d", sp.End-sp.Start, windowMaxBytes)
 		}
 	}
-	cs := checkInvariants(t, old, cur)
+	cs := CheckInvariants(t, old, cur)
 	c := oneChange(t, cs)
 	if !strings.Contains(c.After, "CHANGED") {
 		t.Errorf("change does not show the edit: %.100q", c.After)
@@ -259,13 +232,13 @@ func testD03AllQuotes(t *testing.T) {
 	k := mid * 10
 	cur.Paragraphs[mid] = strings.Replace(cur.Paragraphs[mid], fmt.Sprintf("Point %d of the plan is settled", k),
 		fmt.Sprintf("Point %d of the plan is abandoned", k), 1)
-	c := oneChange(t, checkInvariants(t, old, cur))
+	c := oneChange(t, CheckInvariants(t, old, cur))
 	if !c.Has(QuoteChanged) {
 		t.Errorf("reworded quote: kinds %v, want %s", c.Kinds, QuoteChanged)
 	}
 
 	cur.Paragraphs[mid] = strings.Replace(old.Paragraphs[mid], "settled,” Ana Ruiz said", "settled,” Jonas Berg said", 1)
-	c = oneChange(t, checkInvariants(t, old, cur))
+	c = oneChange(t, CheckInvariants(t, old, cur))
 	if !c.Has(QuoteReattributed) {
 		t.Errorf("reattributed quote: kinds %v, want %s", c.Kinds, QuoteReattributed)
 	}
@@ -285,7 +258,7 @@ func testD04UnbalancedQuotes(t *testing.T) {
 	for _, e := range edits {
 		t.Run(strings.ReplaceAll(e.name, " ", "_"), func(t *testing.T) {
 			cur := edit(t, seed, e.old, e.new)
-			cs := checkInvariants(t, seed, cur)
+			cs := CheckInvariants(t, seed, cur)
 			c := oneChange(t, cs)
 			if !strings.Contains(c.After, strings.TrimSuffix(e.new, ".")) {
 				t.Errorf("change is elsewhere: %.120q", c.After)
@@ -319,7 +292,7 @@ func testD05Bidi(t *testing.T) {
 				t.Fatalf("Normalize dropped a bidi control: %q → %q", planted, got)
 			}
 			cur := edit(t, seed, "Claudia Sheinbaum, a former", planted+", a former")
-			c := oneChange(t, checkInvariants(t, seed, cur))
+			c := oneChange(t, CheckInvariants(t, seed, cur))
 			if c.Kind == Cosmetic || c.Severity < SeverityMedium {
 				t.Errorf("planted %U: kind %s severity %s, want a reported change", r, c.Kind, c.Severity)
 			}
@@ -347,7 +320,7 @@ func testD05Bidi(t *testing.T) {
 			"הממשלה אישרה תקציב של 350 מיליון שקל. השר אמר שהתוכנית תתחיל בשנת 2025.",
 			"قالت الوزارة إن 40 شخصا أصيبوا. وأضافت أن التحقيق مستمر.",
 		}
-		c := oneChange(t, checkInvariants(t, old, cur))
+		c := oneChange(t, CheckInvariants(t, old, cur))
 		if c.Paragraph != 1 || c.Sentence != 1 || !c.Has(NumberChanged) {
 			t.Errorf("change %v at %d.%d, want %s at 1.1", c.Kinds, c.Paragraph, c.Sentence, NumberChanged)
 		}
@@ -368,7 +341,7 @@ func testD06CombiningMarks(t *testing.T) {
 	if Normalize("Nicola\u0301s") != "Nicolás" {
 		t.Fatal("Normalize does not compose e + U+0301")
 	}
-	if cs := checkInvariants(t, seed, decomposed); !cs.Empty() {
+	if cs := CheckInvariants(t, seed, decomposed); !cs.Empty() {
 		t.Errorf("NFC-equal versions: %d changes, want none", len(cs.Changes))
 	}
 	for _, n := range []int{500, 50_000} {
@@ -380,7 +353,7 @@ func testD06CombiningMarks(t *testing.T) {
 		}
 		// A sentence longer than windowMaxBytes is cut into windows, so
 		// the edit may show as a few changes, all in its paragraph.
-		cs := checkInvariants(t, seed, cur)
+		cs := CheckInvariants(t, seed, cur)
 		if len(cs.Changes) == 0 || len(cs.Changes) > 3 {
 			t.Fatalf("Zalgo %d marks: %d changes, want 1 to 3", n, len(cs.Changes))
 		}
@@ -403,7 +376,7 @@ func testD07ZeroWidth(t *testing.T) {
 		z := string(r)
 		cur := edit(t, seed, "Claudia Sheinbaum, a former", "Clau"+z+"dia Shein"+z+"baum, a for"+z+"mer")
 		cur = edit(t, cur, "'We are capable of confronting cartels", "'We are cap"+z+"able of confron"+z+"ting cartels")
-		if cs := checkInvariants(t, seed, cur); !cs.Empty() {
+		if cs := CheckInvariants(t, seed, cur); !cs.Empty() {
 			t.Errorf("%U inside words: %d changes (first %v), want none", r, len(cs.Changes), cs.Changes[0].Kinds)
 		}
 		if got := Normalize("Shein" + z + "baum"); got != "Sheinbaum" {
@@ -421,7 +394,7 @@ func testD08Homoglyphs(t *testing.T) {
 		t.Fatal("Normalize folded a homoglyph")
 	}
 	cur := edit(t, seed, "Claudia Sheinbaum, a former", "Claudia "+swapped+", a former")
-	c := oneChange(t, checkInvariants(t, seed, cur))
+	c := oneChange(t, CheckInvariants(t, seed, cur))
 	if c.Kind == Cosmetic || c.Severity < SeverityMedium {
 		t.Errorf("homoglyph swap: kind %s severity %s, want a reported change", c.Kind, c.Severity)
 	}
@@ -446,7 +419,7 @@ func testD09WhitespaceClass(t *testing.T) {
 	} {
 		t.Run(e.name, func(t *testing.T) {
 			cur := edit(t, seed, "Claudia Sheinbaum, a former", e.new)
-			if cs := checkInvariants(t, seed, cur); !cs.Empty() {
+			if cs := CheckInvariants(t, seed, cur); !cs.Empty() {
 				t.Errorf("%d changes (first %v), want none", len(cs.Changes), cs.Changes[0].Kinds)
 			}
 		})
@@ -481,7 +454,7 @@ func testD10NumbersNegation(t *testing.T) {
 				base = Document{Title: "T", Paragraphs: []string{tc.old + ", she said. Talks went on."}}
 			}
 			cur := edit(t, base, tc.old, tc.new)
-			c := oneChange(t, checkInvariants(t, base, cur))
+			c := oneChange(t, CheckInvariants(t, base, cur))
 			if !c.Has(tc.want) {
 				t.Errorf("kinds %v, want %s", c.Kinds, tc.want)
 			}
@@ -513,7 +486,7 @@ func rewrittenArticle(n int) Document {
 func testD11FullRewrite(t *testing.T) {
 	n := scaled(t, "sentences", 10_000, 2_000)
 	old, cur := bigArticle(n), rewrittenArticle(n)
-	cs := checkInvariants(t, old, cur)
+	cs := CheckInvariants(t, old, cur)
 	rw := cs.Summary.Rewrite
 	if rw == nil {
 		t.Fatalf("no rewrite summary for a full rewrite (%d changes)", len(cs.Changes))
@@ -625,7 +598,7 @@ func testD12SegmentExplosion(t *testing.T) {
 		"Item 2975 of the long live blog says the council met again today and agreed to review",
 		"Item 2975 of the long live blog says the council met again today and refused to review", 1) +
 		" A brand new closing line."}
-	cs := checkInvariants(t, old, cur)
+	cs := CheckInvariants(t, old, cur)
 	if len(cs.Changes) != 3 {
 		for _, c := range cs.Changes {
 			t.Logf("  %v %d.%d %.80q", c.Kinds, c.Paragraph, c.Sentence, c.After)
@@ -700,7 +673,7 @@ func testD13APIMisuse(t *testing.T) {
 	}
 	for _, x := range docs {
 		for _, y := range docs {
-			checkInvariants(t, x, y)
+			CheckInvariants(t, x, y)
 		}
 	}
 }
@@ -715,17 +688,8 @@ func FuzzDiff(f *testing.F) {
 	f.Add("T\nSheinbaum said.", "T\nSheinb\u0430um said \u202eno\u202c.")
 	f.Add("T\n1,000 people.", "T\n1 000 people.")
 	f.Fuzz(func(t *testing.T, a, b string) {
-		checkInvariants(t, fuzzDocument(a), fuzzDocument(b))
+		CheckInvariants(t, DocumentOf(a), DocumentOf(b))
 	})
-}
-
-func fuzzDocument(s string) Document {
-	title, body, _ := strings.Cut(s, "\n")
-	d := Document{Title: title}
-	if body != "" {
-		d.Paragraphs = strings.Split(body, "\n")
-	}
-	return d
 }
 
 // BenchmarkBatteryD01Size is D01's figure: 100,000 sentences, one edited.

@@ -1,7 +1,6 @@
 package diffing_test
 
 import (
-	"bytes"
 	"reflect"
 	"strings"
 	"testing"
@@ -156,17 +155,6 @@ func checkWordDiff(t *testing.T, a, b string) {
 	}
 }
 
-// fuzzDoc builds a document from text: the first line is the title, the
-// other lines are paragraphs.
-func fuzzDoc(s string) diffing.Document {
-	title, body, _ := strings.Cut(s, "\n")
-	d := diffing.Document{Title: title}
-	if body != "" {
-		d.Paragraphs = strings.Split(body, "\n")
-	}
-	return d
-}
-
 // FuzzCompare checks the whole diff: no panic, nothing between a version
 // and itself, deterministic JSON, and ops that rebuild each change's texts.
 func FuzzCompare(f *testing.F) {
@@ -178,34 +166,7 @@ func FuzzCompare(f *testing.F) {
 	f.Add("", "")
 	f.Add("T\nA. B. C.", "T\nC. B. A.")
 	f.Add("T\n\"unclosed\n'x", "T\n'x\n\"unclosed")
-	f.Fuzz(checkCompare)
-}
-
-func checkCompare(t *testing.T, a, b string) {
-	da, db := fuzzDoc(a), fuzzDoc(b)
-	for _, d := range []diffing.Document{da, db} {
-		if cs := diffing.Compare(d, d); !cs.Empty() {
-			t.Fatalf("Compare(d, d) for %+v: %d changes, first %+v", d, len(cs.Changes), cs.Changes[0])
-		}
-	}
-	j1, err := diffing.Compare(da, db).Marshal()
-	if err != nil {
-		t.Fatalf("Marshal: %v", err)
-	}
-	cs := diffing.Compare(da, db)
-	j2, err := cs.Marshal()
-	if err != nil {
-		t.Fatalf("Marshal: %v", err)
-	}
-	if !bytes.Equal(j1, j2) {
-		t.Fatalf("Compare(%q, %q) is not deterministic:\n%s\n%s", a, b, j1, j2)
-	}
-	for _, c := range cs.Changes {
-		if len(c.Ops) == 0 || c.Has(diffing.SentenceMoved) {
-			continue
-		}
-		if before, after := diffing.RebuildOps(c.Ops); before != c.Before || after != c.After {
-			t.Fatalf("Compare(%q, %q): change %+v: ops rebuild %q and %q", a, b, c, before, after)
-		}
-	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		diffing.CheckInvariants(t, diffing.DocumentOf(a), diffing.DocumentOf(b))
+	})
 }

@@ -1,6 +1,7 @@
 package diffing
 
 import (
+	"bytes"
 	"os"
 	"slices"
 	"strings"
@@ -42,6 +43,44 @@ func RebuildOps(ops []Op) (before, after string) {
 		}
 	}
 	return b.String(), a.String()
+}
+
+// CheckInvariants checks what holds for every comparison: the diff of a
+// version with itself is empty, the JSON is valid and the same on a second
+// run, and each change's ops rebuild its Before and After.
+func CheckInvariants(t *testing.T, old, cur Document) *ChangeSet {
+	t.Helper()
+	for _, d := range []Document{old, cur} {
+		if cs := Compare(d, d); !cs.Empty() {
+			t.Fatalf("Compare(d, d): %d changes, first %+v", len(cs.Changes), cs.Changes[0])
+		}
+	}
+	cs := Compare(old, cur)
+	j1 := mustJSON(t, cs)
+	if j2 := mustJSON(t, Compare(old, cur)); !bytes.Equal(j1, j2) {
+		t.Fatalf("Compare is not deterministic")
+	}
+	for _, c := range cs.Changes {
+		if len(c.Ops) == 0 || c.Has(SentenceMoved) {
+			continue
+		}
+		if b, a := RebuildOps(c.Ops); b != c.Before || a != c.After {
+			t.Fatalf("change %v at %d.%d: ops rebuild %.80q / %.80q, want %.80q / %.80q",
+				c.Kinds, c.Paragraph, c.Sentence, b, a, c.Before, c.After)
+		}
+	}
+	return cs
+}
+
+// DocumentOf builds a document from fuzz input: the first line is the
+// title, the other lines are paragraphs.
+func DocumentOf(s string) Document {
+	title, body, _ := strings.Cut(s, "\n")
+	d := Document{Title: title}
+	if body != "" {
+		d.Paragraphs = strings.Split(body, "\n")
+	}
+	return d
 }
 
 // ListCase is a sentence and the list a finder (Figures, Negations,
