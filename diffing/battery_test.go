@@ -680,7 +680,7 @@ func testD13APIMisuse(t *testing.T) {
 
 // FuzzDiff is the battery's D13 fuzz target: any two texts, as title and
 // paragraphs, compare without a panic, with the invariants of
-// checkInvariants.
+// CheckInvariants.
 func FuzzDiff(f *testing.F) {
 	f.Add("T\nA. B.", "T\nB. A.")
 	f.Add("\xff\nx\xe0", "")

@@ -164,31 +164,26 @@ func ClaimsOf(s string) Claims {
 // multisetDiff returns the items of a missing from b and of b missing
 // from a, each in its original order, comparing by key.
 func multisetDiff(a, b []string, key func(string) string) (gone, added []string) {
+	return missingFrom(a, b, key), missingFrom(b, a, key)
+}
+
+// missingFrom returns the items of a that b does not hold, in a's order;
+// an item a holds twice and b once is missing once.
+func missingFrom(a, b []string, key func(string) string) []string {
 	count := make(map[string]int, len(b))
 	for _, x := range b {
 		count[key(x)]++
 	}
+	var missing []string
 	for _, x := range a {
 		k := key(x)
 		if count[k] > 0 {
 			count[k]--
 			continue
 		}
-		gone = append(gone, x)
+		missing = append(missing, x)
 	}
-	count = make(map[string]int, len(a))
-	for _, x := range a {
-		count[key(x)]++
-	}
-	for _, x := range b {
-		k := key(x)
-		if count[k] > 0 {
-			count[k]--
-			continue
-		}
-		added = append(added, x)
-	}
-	return gone, added
+	return missing
 }
 
 // entityKey compares names as a reader does: "Labour Party" and "Labor
