@@ -66,18 +66,6 @@ func mustJSON(t *testing.T, cs *ChangeSet) []byte {
 	return b
 }
 
-// oneChange fails unless cs holds exactly one change, and returns it.
-func oneChange(t *testing.T, cs *ChangeSet) Change {
-	t.Helper()
-	if len(cs.Changes) != 1 {
-		for _, c := range cs.Changes {
-			t.Logf("  %v %.100q → %.100q", c.Kinds, c.Before, c.After)
-		}
-		t.Fatalf("%d changes, want exactly 1", len(cs.Changes))
-	}
-	return cs.Changes[0]
-}
-
 // generated is a document of n sentences, perPara to a paragraph;
 // sentence writes sentence i to b.
 func generated(title string, n, perPara int, sentence func(b *strings.Builder, i int)) Document {
@@ -118,7 +106,7 @@ func testD01Size(t *testing.T) {
 	cur.Paragraphs[mid] = strings.Replace(cur.Paragraphs[mid], "agreed to review", "refused to review", 1)
 
 	cs := Compare(old, cur)
-	c := oneChange(t, cs)
+	c := OneChange(t, cs)
 	if c.Paragraph != mid+1 || c.Sentence != 1 || !strings.Contains(c.After, "refused") {
 		t.Errorf("change at %d.%d %q, want paragraph %d sentence 1", c.Paragraph, c.Sentence, c.After, mid+1)
 	}
@@ -191,7 +179,7 @@ func testD02GiantLine(t *testing.T) {
 		}
 	}
 	cs := CheckInvariants(t, old, cur)
-	c := oneChange(t, cs)
+	c := OneChange(t, cs)
 	if !strings.Contains(c.After, "CHANGED") {
 		t.Errorf("change does not show the edit: %.100q", c.After)
 	}
@@ -232,13 +220,13 @@ func testD03AllQuotes(t *testing.T) {
 	k := mid * 10
 	cur.Paragraphs[mid] = strings.Replace(cur.Paragraphs[mid], fmt.Sprintf("Point %d of the plan is settled", k),
 		fmt.Sprintf("Point %d of the plan is abandoned", k), 1)
-	c := oneChange(t, CheckInvariants(t, old, cur))
+	c := OneChange(t, CheckInvariants(t, old, cur))
 	if !c.Has(QuoteChanged) {
 		t.Errorf("reworded quote: kinds %v, want %s", c.Kinds, QuoteChanged)
 	}
 
 	cur.Paragraphs[mid] = strings.Replace(old.Paragraphs[mid], "settled,” Ana Ruiz said", "settled,” Jonas Berg said", 1)
-	c = oneChange(t, CheckInvariants(t, old, cur))
+	c = OneChange(t, CheckInvariants(t, old, cur))
 	if !c.Has(QuoteReattributed) {
 		t.Errorf("reattributed quote: kinds %v, want %s", c.Kinds, QuoteReattributed)
 	}
@@ -259,7 +247,7 @@ func testD04UnbalancedQuotes(t *testing.T) {
 		t.Run(strings.ReplaceAll(e.name, " ", "_"), func(t *testing.T) {
 			cur := edit(t, seed, e.old, e.new)
 			cs := CheckInvariants(t, seed, cur)
-			c := oneChange(t, cs)
+			c := OneChange(t, cs)
 			if !strings.Contains(c.After, strings.TrimSuffix(e.new, ".")) {
 				t.Errorf("change is elsewhere: %.120q", c.After)
 			}
@@ -292,7 +280,7 @@ func testD05Bidi(t *testing.T) {
 				t.Fatalf("Normalize dropped a bidi control: %q → %q", planted, got)
 			}
 			cur := edit(t, seed, "Claudia Sheinbaum, a former", planted+", a former")
-			c := oneChange(t, CheckInvariants(t, seed, cur))
+			c := OneChange(t, CheckInvariants(t, seed, cur))
 			if c.Kind == Cosmetic || c.Severity < SeverityMedium {
 				t.Errorf("planted %U: kind %s severity %s, want a reported change", r, c.Kind, c.Severity)
 			}
@@ -304,7 +292,7 @@ func testD05Bidi(t *testing.T) {
 				t.Errorf("After lost the control: %q", c.After)
 			}
 			// And removing it again is reported too.
-			back := oneChange(t, Compare(cur, seed))
+			back := OneChange(t, Compare(cur, seed))
 			if back.Kind == Cosmetic || !strings.Contains(strings.Join(back.Notes, "\n"), fmt.Sprintf("bidi control removed: %U", r)) {
 				t.Errorf("removal: kind %s notes %q", back.Kind, back.Notes)
 			}
@@ -320,7 +308,7 @@ func testD05Bidi(t *testing.T) {
 			"הממשלה אישרה תקציב של 350 מיליון שקל. השר אמר שהתוכנית תתחיל בשנת 2025.",
 			"قالت الوزارة إن 40 شخصا أصيبوا. وأضافت أن التحقيق مستمر.",
 		}
-		c := oneChange(t, CheckInvariants(t, old, cur))
+		c := OneChange(t, CheckInvariants(t, old, cur))
 		if c.Paragraph != 1 || c.Sentence != 1 || !c.Has(NumberChanged) {
 			t.Errorf("change %v at %d.%d, want %s at 1.1", c.Kinds, c.Paragraph, c.Sentence, NumberChanged)
 		}
@@ -394,7 +382,7 @@ func testD08Homoglyphs(t *testing.T) {
 		t.Fatal("Normalize folded a homoglyph")
 	}
 	cur := edit(t, seed, "Claudia Sheinbaum, a former", "Claudia "+swapped+", a former")
-	c := oneChange(t, CheckInvariants(t, seed, cur))
+	c := OneChange(t, CheckInvariants(t, seed, cur))
 	if c.Kind == Cosmetic || c.Severity < SeverityMedium {
 		t.Errorf("homoglyph swap: kind %s severity %s, want a reported change", c.Kind, c.Severity)
 	}
@@ -454,7 +442,7 @@ func testD10NumbersNegation(t *testing.T) {
 				base = Document{Title: "T", Paragraphs: []string{tc.old + ", she said. Talks went on."}}
 			}
 			cur := edit(t, base, tc.old, tc.new)
-			c := oneChange(t, CheckInvariants(t, base, cur))
+			c := OneChange(t, CheckInvariants(t, base, cur))
 			if !c.Has(tc.want) {
 				t.Errorf("kinds %v, want %s", c.Kinds, tc.want)
 			}

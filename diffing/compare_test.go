@@ -88,11 +88,7 @@ func TestCompareKinds(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cs := Compare(d, edit(t, d, tc.old, tc.new))
-			if len(cs.Changes) != 1 {
-				t.Fatalf("want one change, got %d: %v", len(cs.Changes), kindsOf(cs))
-			}
-			c := cs.Changes[0]
+			c := OneChange(t, Compare(d, edit(t, d, tc.old, tc.new)))
 			got := slices.Clone(c.Kinds)
 			slices.Sort(got)
 			want := slices.Clone(tc.want)
@@ -180,11 +176,7 @@ func TestCompareParagraphDropped(t *testing.T) {
 	d := seedDoc(t)
 	e := d
 	e.Paragraphs = slices.Delete(slices.Clone(d.Paragraphs), 12, 13) // the 97 percent paragraph: several sentences and quotes
-	cs := Compare(d, e)
-	if len(cs.Changes) != 1 {
-		t.Fatalf("a dropped paragraph should be one change, got %d: %v", len(cs.Changes), kindsOf(cs))
-	}
-	c := cs.Changes[0]
+	c := OneChange(t, Compare(d, e))
 	if !c.Has(SentenceRemoved) || !c.Has(QuoteRemoved) || c.Severity != SeverityHigh {
 		t.Errorf("dropped paragraph with quotes: %v %v", c.Kinds, c.Severity)
 	}
@@ -249,11 +241,7 @@ func TestCompareBlockquote(t *testing.T) {
 		"The statement came hours after the call.",
 	}}
 	e := edit(t, d, "will not allow", "will consider allowing")
-	cs := Compare(d, e)
-	if len(cs.Changes) != 1 {
-		t.Fatalf("changes: %+v", cs.Changes)
-	}
-	c := cs.Changes[0]
+	c := OneChange(t, Compare(d, e))
 	if !c.Has(QuoteChanged) || !c.Has(NegationChanged) {
 		t.Errorf("a blockquote edit is a quote change: %v", c.Kinds)
 	}

@@ -72,6 +72,18 @@ func CheckInvariants(t *testing.T, old, cur Document) *ChangeSet {
 	return cs
 }
 
+// OneChange fails unless cs holds exactly one change, and returns it.
+func OneChange(t *testing.T, cs *ChangeSet) Change {
+	t.Helper()
+	if len(cs.Changes) != 1 {
+		for _, c := range cs.Changes {
+			t.Logf("  %v %.100q → %.100q", c.Kinds, c.Before, c.After)
+		}
+		t.Fatalf("%d changes, want exactly 1", len(cs.Changes))
+	}
+	return cs.Changes[0]
+}
+
 // DocumentOf builds a document from fuzz input: the first line is the
 // title, the other lines are paragraphs.
 func DocumentOf(s string) Document {

@@ -124,11 +124,7 @@ func TestCompare_SourceChanged(t *testing.T) {
 		{"quotation paraphrased by its speaker", "Kerr spoke. “We are ready,” she said.", "Kerr spoke. She said they were ready.", false, diffing.SeverityHigh},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cs := diffing.Compare(doc(tc.old), doc(tc.new))
-			if len(cs.Changes) != 1 {
-				t.Fatalf("%d changes, want 1: %+v", len(cs.Changes), cs.Changes)
-			}
-			c := cs.Changes[0]
+			c := diffing.OneChange(t, diffing.Compare(doc(tc.old), doc(tc.new)))
 			if c.Has(diffing.SourceChanged) != tc.want || c.Severity != tc.sev {
 				t.Errorf("kinds %v severity %v, want source_changed=%v severity %v", c.Kinds, c.Severity, tc.want, tc.sev)
 			}
@@ -140,13 +136,10 @@ func TestCompare_SourceChanged(t *testing.T) {
 // confirming, so "X to confirm …" → "X confirms …" keeps its source.
 func TestCompare_HeadlineFutureSameSource(t *testing.T) {
 	body := []string{"The funding will help the devolved administrations tackle Covid."}
-	cs := diffing.Compare(
+	c := diffing.OneChange(t, diffing.Compare(
 		diffing.Document{Title: "UK Government to confirm extra funding for Devolved Administrations", Paragraphs: body},
-		diffing.Document{Title: "UK Government confirms £430 million funding for Devolved Administrations", Paragraphs: body})
-	if len(cs.Changes) != 1 {
-		t.Fatalf("%d changes, want 1 (the headline): %+v", len(cs.Changes), cs.Changes)
-	}
-	if c := cs.Changes[0]; c.Has(diffing.SourceChanged) || !c.Has(diffing.HeadlineChanged) {
+		diffing.Document{Title: "UK Government confirms £430 million funding for Devolved Administrations", Paragraphs: body}))
+	if c.Has(diffing.SourceChanged) || !c.Has(diffing.HeadlineChanged) {
 		t.Errorf("kinds %v, want headline_changed without source_changed", c.Kinds)
 	}
 }
