@@ -197,17 +197,7 @@ func pairFigures(gone, added []string) []FigureChange {
 	n := max(len(gone), len(added))
 	out := make([]FigureChange, 0, n)
 	if len(gone) == 0 || len(added) == 0 || len(gone) == 1 && len(added) == 1 {
-		for i := range n {
-			var fc FigureChange
-			if i < len(gone) {
-				fc.Before = gone[i]
-			}
-			if i < len(added) {
-				fc.After = added[i]
-			}
-			out = append(out, fc)
-		}
-		return out
+		return zipFigures(out, gone, added)
 	}
 	// A date with a date, a time with a time, a number with a number: in
 	// "from 8am to 10am on Saturday 22 January" → "On Wednesday 2 February
@@ -240,13 +230,19 @@ func pairFigures(gone, added []string) []FigureChange {
 			left = append(left, a)
 		}
 	}
-	for i := range max(len(rest), len(left)) {
+	return zipFigures(out, rest, left)
+}
+
+// zipFigures appends to out the figures of gone and added paired in order,
+// the ones left over with an empty other side.
+func zipFigures(out []FigureChange, gone, added []string) []FigureChange {
+	for i := range max(len(gone), len(added)) {
 		var fc FigureChange
-		if i < len(rest) {
-			fc.Before = rest[i]
+		if i < len(gone) {
+			fc.Before = gone[i]
 		}
-		if i < len(left) {
-			fc.After = left[i]
+		if i < len(added) {
+			fc.After = added[i]
 		}
 		out = append(out, fc)
 	}
