@@ -58,13 +58,8 @@ func storyHTML(last string) string {
 func checkConfig(t *testing.T, srv *httptest.Server, extra string) string {
 	t.Helper()
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nreports: {dir: %s}\nallow_private: true\nhost_rate: 0\nsources:\n  - name: a\n    url: %s/story\n%s",
-		filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL, extra)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return cfg
+	return writeConfig(t, dir, fmt.Sprintf("store: %s\nreports: {dir: %s}\nallow_private: true\nhost_rate: 0\nsources:\n  - name: a\n    url: %s/story\n%s",
+		filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL, extra))
 }
 
 func TestBatteryMonitor(t *testing.T) {

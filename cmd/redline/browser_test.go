@@ -59,13 +59,9 @@ func TestBrowser(t *testing.T) {
 
 	dir := t.TempDir()
 	db := filepath.Join(dir, "r.db")
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nreports: {dir: %s}\nhost_rate: 0\nallow_private: true\n"+
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nreports: {dir: %s}\nhost_rate: 0\nallow_private: true\n"+
 		"sources:\n  - {name: ledger, feed: %s/feed.xml}\n  - {name: hostile, url: %s/hostile}\n",
-		db, filepath.Join(dir, "reports"), srv.URL, srv.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+		db, filepath.Join(dir, "reports"), srv.URL, srv.URL))
 	check := func() {
 		t.Helper()
 		if code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg); code != exitOK {

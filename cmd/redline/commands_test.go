@@ -44,10 +44,7 @@ func TestHelpOnEveryCommand(t *testing.T) {
 
 func TestUsageErrors(t *testing.T) {
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte("allow_private: true\nsources:\n  - name: a\n    url: http://127.0.0.1:1/a\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, dir, "allow_private: true\nsources:\n  - name: a\n    url: http://127.0.0.1:1/a\n")
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -104,13 +101,8 @@ func TestDiffFiles(t *testing.T) {
 	dir := t.TempDir()
 	old := filepath.Join(dir, "old.txt")
 	cur := filepath.Join(dir, "new.html")
-	write := func(p, s string) {
-		if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write(old, "Officials said the raid seized 97 percent of the shipment.\n'We are not opposed to cooperation,' Sheinbaum said.\n")
-	write(cur, `<html><head></head><body><nav>Home · World</nav><article>
+	writeFile(t, old, "Officials said the raid seized 97 percent of the shipment.\n'We are not opposed to cooperation,' Sheinbaum said.\n")
+	writeFile(t, cur, `<html><head></head><body><nav>Home · World</nav><article>
 <p>Officials said the raid seized 90 percent of the shipment.</p>
 <p>'We are opposed to cooperation,' Sheinbaum said.</p></article><footer>© 2026</footer></body></html>`)
 
@@ -161,11 +153,7 @@ func TestCheckFailureIsRecordedAndExits3(t *testing.T) {
 	}))
 	defer srv.Close()
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nallow_private: true\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL))
 	code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg)
 	if code != exitRuntime {
 		t.Fatalf("check against a 503: exit %d, want %d; stderr %s", code, exitRuntime, errOut)
@@ -191,11 +179,7 @@ func TestRunDaemonStopsCleanly(t *testing.T) {
 	}))
 	defer srv.Close()
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nallow_private: true\nmin_interval: 1s\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n    schedule: \"@every 1s\"\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nmin_interval: 1s\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n    schedule: \"@every 1s\"\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL))
 	ln, err := net.Listen("tcp", "127.0.0.1:0") // a free port for the metrics server
 	if err != nil {
 		t.Fatal(err)
@@ -261,10 +245,7 @@ func TestRunDaemonStopsCleanly(t *testing.T) {
 // HTML; both at once is a usage error; a missing file names itself.
 func TestDiffStdin(t *testing.T) {
 	dir := t.TempDir()
-	cur := filepath.Join(dir, "new.txt")
-	if err := os.WriteFile(cur, []byte("Officials said the raid seized 90 percent of the shipment.\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cur := writeFile(t, filepath.Join(dir, "new.txt"), "Officials said the raid seized 90 percent of the shipment.\n")
 	diff := func(stdin string, args ...string) (int, string, string) {
 		var out, errOut bytes.Buffer
 		code := run(context.Background(), append([]string{"diff", "--format", "json"}, args...), strings.NewReader(stdin), &out, &errOut)
@@ -327,12 +308,8 @@ func TestOneShotGC(t *testing.T) {
 
 	dir := t.TempDir()
 	old, cur := filepath.Join(dir, "old.txt"), filepath.Join(dir, "new.txt")
-	if err := os.WriteFile(old, []byte("Officials said the raid seized 97 percent.\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cur, []byte("Officials said the raid seized 90 percent.\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, old, "Officials said the raid seized 97 percent.\n")
+	writeFile(t, cur, "Officials said the raid seized 90 percent.\n")
 	var out, errOut bytes.Buffer
 	if code := run(context.Background(), []string{"diff", old, cur}, strings.NewReader(""), &out, &errOut); code != exitOK {
 		t.Fatalf("diff: exit %d, %s", code, errOut.String())

@@ -94,11 +94,7 @@ func exampleNotifiers(t *testing.T, dir string) string {
 	}
 	on := regexp.MustCompile(`(?m)^  # ((?:- |  )[a-z_]+:.*)$`).ReplaceAll(b, []byte("  $1"))
 	on = regexp.MustCompile(`(?m)^store: .*$`).ReplaceAll(on, []byte("store: "+filepath.Join(dir, "redline.db")))
-	path := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(path, on, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return writeConfig(t, dir, string(on))
 }
 
 type writerFunc func([]byte) (int, error)
@@ -332,10 +328,7 @@ func TestConfigMessages(t *testing.T) {
 		t.Errorf("indentation slip on line 403: %v", err)
 	}
 	// One source, one check: singular.
-	one := filepath.Join(dir, "one.yaml")
-	if err := os.WriteFile(one, []byte("sources:\n  - {name: a, url: https://news.example/a}\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	one := writeFile(t, filepath.Join(dir, "one.yaml"), "sources:\n  - {name: a, url: https://news.example/a}\n")
 	code, out, errOut := runCmd(t, t.Context(), "check", "--config", one, "--dry-run")
 	if code != exitOK || out != one+": valid, 1 source\n" {
 		t.Errorf("check --dry-run of one source: exit %d, stdout %q, stderr %q", code, out, errOut)
@@ -348,12 +341,8 @@ func TestCheck_OneFailedCheck(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	defer srv.Close()
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nrespect_robots: false\nallow_private: true\nreports: {dir: %s}\nsources:\n  - {name: a, url: %q}\n",
-		filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL+"/a")
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nrespect_robots: false\nallow_private: true\nreports: {dir: %s}\nsources:\n  - {name: a, url: %q}\n",
+		filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL+"/a"))
 	code, _, errOut := runCmd(t, t.Context(), "check", "--config", cfg)
 	if code != exitRuntime || !strings.HasSuffix(errOut, "redline: 1 of 1 check failed\n") {
 		t.Errorf("exit %d, stderr %s; want %d ending with \"1 of 1 check failed\"", code, errOut, exitRuntime)
@@ -404,9 +393,7 @@ func TestConfig_AllowAddresses(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.yaml")
 	body := "allow_addresses:\n  - 169.254.169.254\n  - \"[fd00:ec2::254]\"\n  - Metadata.Google.Internal.\nsources:\n  - {name: a, url: https://news.example/a}\n"
-	if err := os.WriteFile(good, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, good, body)
 	cfg, err := loadConfig(good)
 	if err != nil {
 		t.Fatal(err)
@@ -415,10 +402,7 @@ func TestConfig_AllowAddresses(t *testing.T) {
 	if !slices.Equal(cfg.AllowIPs, wantIPs) || !slices.Equal(cfg.AllowHosts, []string{"metadata.google.internal"}) {
 		t.Errorf("allow lists %v %v", cfg.AllowIPs, cfg.AllowHosts)
 	}
-	bad := filepath.Join(dir, "bad.yaml")
-	if err := os.WriteFile(bad, []byte("allow_addresses:\n  - 10.0.0.1\n  - http://intranet/\nsources:\n  - {name: a, url: https://news.example/a}\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	bad := writeFile(t, filepath.Join(dir, "bad.yaml"), "allow_addresses:\n  - 10.0.0.1\n  - http://intranet/\nsources:\n  - {name: a, url: https://news.example/a}\n")
 	_, err = loadConfig(bad)
 	if err == nil || !strings.Contains(err.Error(), "bad.yaml:3: allow_addresses[1]: want an IP address") {
 		t.Errorf("got %v, want a refusal of line 3", err)

@@ -68,12 +68,8 @@ func TestBattery_S01_killMidWrite(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "redline.db")
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nconcurrency: 16\nhost_concurrency: 16\nhost_rate: 0\n"+
-		"sources:\n  - {name: scale, feed: %s/feed.xml}\n", db, filepath.Join(dir, "reports"), srv.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nconcurrency: 16\nhost_concurrency: 16\nhost_rate: 0\n"+
+		"sources:\n  - {name: scale, feed: %s/feed.xml}\n", db, filepath.Join(dir, "reports"), srv.URL))
 	// Two runs to the end store every article and say how long a run with
 	// a seventh of the articles edited takes here (much longer under -race
 	// on a loaded machine): the kills then fall inside such runs, rather
@@ -182,12 +178,8 @@ func TestBattery_S04_twoProcessesOneFile(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "redline.db")
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nconcurrency: 16\nhost_concurrency: 0\nhost_rate: 0\n"+
-		"sources:\n  - {name: scale, feed: %s/feed.xml}\n", db, filepath.Join(dir, "reports"), srv.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nconcurrency: 16\nhost_concurrency: 0\nhost_rate: 0\n"+
+		"sources:\n  - {name: scale, feed: %s/feed.xml}\n", db, filepath.Join(dir, "reports"), srv.URL))
 	var cmds []*exec.Cmd
 	var outs []*strings.Builder
 	for range 2 {

@@ -91,11 +91,7 @@ func TestEndToEndThreeVersions(t *testing.T) {
 	dir := t.TempDir()
 	storePath := filepath.Join(dir, "redline.db")
 	reportDir := filepath.Join(dir, "reports")
-	cfgPath := filepath.Join(dir, "config.yaml")
-	cfg := fmt.Sprintf("store: %s\nallow_private: true\nreports:\n  dir: %s\n  formats: [markdown, json]\nsources:\n  - name: ledger\n    url: %s\n", storePath, reportDir, url)
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nreports:\n  dir: %s\n  formats: [markdown, json]\nsources:\n  - name: ledger\n    url: %s\n", storePath, reportDir, url))
 
 	check := func(wantStatus int) jsonReport {
 		t.Helper()

@@ -74,8 +74,7 @@ func TestCheckNotifiesEventOnce(t *testing.T) {
 
 	dir := t.TempDir()
 	reports := filepath.Join(dir, "reports")
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf(`store: %s
+	cfg := writeConfig(t, dir, fmt.Sprintf(`store: %s
 allow_private: true
 reports: {dir: %s, formats: [json, markdown]}
 host_rate: 0
@@ -84,10 +83,7 @@ notify:
 sources:
   - {name: a, url: %s/story/1}
   - {name: b, url: %s/story/2}
-`, filepath.Join(dir, "r.db"), reports, hook.URL, secret, site.URL, site.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`, filepath.Join(dir, "r.db"), reports, hook.URL, secret, site.URL, site.URL))
 	check := func(wantFailed bool) string {
 		t.Helper()
 		var out, errOut bytes.Buffer

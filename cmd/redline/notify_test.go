@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -62,8 +61,7 @@ func TestCheckNotifies(t *testing.T) {
 	defer hook.Close()
 
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf(`store: %s
+	cfg := writeConfig(t, dir, fmt.Sprintf(`store: %s
 allow_private: true
 reports: {dir: %s}
 host_rate: 0
@@ -72,10 +70,7 @@ notify:
 sources:
   - {name: a, url: %s/story/1}
   - {name: b, url: %s/story/2}
-`, filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), hook.URL, secret, site.URL, site.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`, filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), hook.URL, secret, site.URL, site.URL))
 	check := func() string {
 		t.Helper()
 		var out, errOut bytes.Buffer

@@ -38,9 +38,7 @@ func TestBattery_C12_reload(t *testing.T) {
 	cfgPath := filepath.Join(dir, "config.yaml")
 	write := func(body string) {
 		t.Helper()
-		if err := os.WriteFile(cfgPath, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeConfig(t, dir, body)
 	}
 	head := fmt.Sprintf("store: %s\nreports: {dir: %s}\nallow_private: true\nmin_interval: 1s\nhost_rate: 0\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"))
 	write(head + fmt.Sprintf("sources:\n  - {name: a, url: %s/a, schedule: \"@every 1s\"}\n", srv.URL))

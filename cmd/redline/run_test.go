@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -31,12 +30,8 @@ func TestRun_ChecksDueAtStart(t *testing.T) {
 	}))
 	defer srv.Close()
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nsources:\n  - {name: ledger, url: %s/story, schedule: \"@every 1h\"}\n",
-		filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nsources:\n  - {name: ledger, url: %s/story, schedule: \"@every 1h\"}\n",
+		filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL))
 	// daemon runs `redline run` until ok holds, then stops it and returns
 	// its log.
 	daemon := func(what string, ok func(log string) bool) string {

@@ -27,14 +27,10 @@ import (
 func TestStatus(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "redline.db")
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nsources:\n"+
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nsources:\n"+
 		"  - {name: ledger, feed: \"https://ledger.example/rss\", schedule: \"@every 15m\"}\n"+
 		"  - {name: wire, url: \"https://wire.example/story\", schedule: \"@every 1h\"}\n"+
-		"  - {name: fresh, url: \"https://fresh.example/story\"}\n", db)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+		"  - {name: fresh, url: \"https://fresh.example/story\"}\n", db))
 	// The "daemon": a store open for writing all along.
 	st := sqlite.New(db, nil)
 	if err := st.Open(t.Context()); err != nil {
@@ -155,10 +151,7 @@ func TestStatus(t *testing.T) {
 func TestStatus_NoStoreYet(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "redline.db")
-	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte("store: "+db+"\nsources:\n  - {name: wire, url: \"https://wire.example/story\"}\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, dir, "store: "+db+"\nsources:\n  - {name: wire, url: \"https://wire.example/story\"}\n")
 	code, out, errOut := runCmd(t, context.Background(), "status", "--config", cfg)
 	if code != exitOK {
 		t.Fatalf("status: exit %d\n%s", code, errOut)
@@ -193,12 +186,8 @@ func TestStatus_FailingFeed(t *testing.T) {
 	refused := "http://" + l.Addr().String() + "/sitemap.xml"
 	l.Close()
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nallow_private: true\nhost_rate: 0\n"+
-		"sources:\n  - {name: ledger, feed: %s/feed.xml}\n  - {name: bulletin, sitemap: %s}\n", filepath.Join(dir, "r.db"), srv.URL, refused)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nhost_rate: 0\n"+
+		"sources:\n  - {name: ledger, feed: %s/feed.xml}\n  - {name: bulletin, sitemap: %s}\n", filepath.Join(dir, "r.db"), srv.URL, refused))
 	check := func() {
 		t.Helper()
 		code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg)

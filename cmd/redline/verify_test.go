@@ -158,7 +158,7 @@ func TestVerifyCommand_Errors(t *testing.T) {
 	// A missing directory is made (sqlite.Store.Open); a file where the
 	// directory should be cannot be.
 	notDir := filepath.Join(t.TempDir(), "data")
-	writeTestFile(t, notDir, "")
+	writeFile(t, notDir, "")
 	for _, tc := range []struct {
 		args []string
 		code int
