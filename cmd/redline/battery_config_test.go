@@ -332,4 +332,9 @@ func TestConfig_Limits(t *testing.T) {
 	refusal(t, "limits.yaml", "max_body_bytes: 1073741824\n", "limits.yaml:1: max_body_bytes: must be between 1024 and 268435456, got 1073741824")
 	refusal(t, "limits.yaml", "timeout: 5s\nmax_redirects: 99\n", "limits.yaml:2: max_redirects: must be between 1 and 30, got 99")
 	refusal(t, "limits.yaml", "extraction_timeout: forever\n", `limits.yaml:1: extraction_timeout: invalid duration "forever" (between 1ms and 10m, e.g. 10s)`)
+	refusal(t, "limits.yaml", "concurrency: 0\n", "limits.yaml:1: concurrency: must be between 1 and 1000, got 0")
+	refusal(t, "limits.yaml", "host_concurrency: 10001\n", "limits.yaml:1: host_concurrency: must be between 0 (unlimited) and 10000, got 10001")
+	refusal(t, "limits.yaml", "host_rate: 2000000\n", "limits.yaml:1: host_rate: must be between 0 (unlimited) and 1000000 requests per second, got 2e+06")
+	refusal(t, "limits.yaml", "sources:\n  - {name: a, url: https://news.example/a, host_rate: -0.5}\n",
+		"limits.yaml:2: sources[0].host_rate: must be between 0 (unlimited) and 1000000 requests per second, got -0.5")
 }
