@@ -183,11 +183,7 @@ func (v *validator) checkKeys(n *yaml.Node, t reflect.Type, path string) {
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		if n.Kind != yaml.MappingNode {
-			if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
-				return
-			}
-			v.add(n.Line, path, "want a mapping")
+		if !v.isKind(n, yaml.MappingNode, path, "a mapping") {
 			return
 		}
 		fields := map[string]reflect.Type{}
@@ -206,17 +202,26 @@ func (v *validator) checkKeys(n *yaml.Node, t reflect.Type, path string) {
 			v.checkKeys(n.Content[i+1], ft, join(path, k.Value))
 		}
 	case reflect.Slice:
-		if n.Kind != yaml.SequenceNode {
-			if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
-				return
-			}
-			v.add(n.Line, path, "want a list")
+		if !v.isKind(n, yaml.SequenceNode, path, "a list") {
 			return
 		}
 		for i, c := range n.Content {
 			v.checkKeys(c, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
 		}
 	}
+}
+
+// isKind reports whether n is of kind. A null (the key written with no
+// value) is not, but is no error either: it leaves the setting unset.
+// Anything else is reported as a problem at path.
+func (v *validator) isKind(n *yaml.Node, kind yaml.Kind, path, want string) bool {
+	if n.Kind == kind {
+		return true
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!null" {
+		v.add(n.Line, path, "want %s", want)
+	}
+	return false
 }
 
 // nearest returns the allowed key closest to a mistyped one (selecter,
