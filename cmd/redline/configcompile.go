@@ -76,10 +76,7 @@ func (v *validator) compile(fc fileConfig) Config {
 		cfg.Store = fc.Store.V
 	}
 	cfg.UserAgent = fc.UserAgent.V
-	if fc.Concurrency.Line > 0 {
-		inRange(v, fc.Concurrency, "concurrency", 1, 1000, "")
-		cfg.Concurrency = fc.Concurrency.V
-	}
+	inRange(v, &cfg.Concurrency, fc.Concurrency, "concurrency", 1, 1000, "")
 	if fc.MinInterval.V != "" {
 		d, err := time.ParseDuration(fc.MinInterval.V)
 		if err != nil || d <= 0 {
@@ -143,18 +140,9 @@ func (v *validator) fetchLimits(fc fileConfig, cfg *Config) {
 		}
 		cfg.Timeout = d
 	}
-	if fc.MaxBodyBytes.Line > 0 {
-		inRange(v, fc.MaxBodyBytes, "max_body_bytes", 1024, snapshots.MaxBodyBytes, "")
-		cfg.MaxBodyBytes = fc.MaxBodyBytes.V
-	}
-	if fc.MaxHeaders.Line > 0 {
-		inRange(v, fc.MaxHeaders, "max_header_bytes", 4096, 16<<20, "")
-		cfg.MaxHeaderBytes = fc.MaxHeaders.V
-	}
-	if fc.MaxRedirects.Line > 0 {
-		inRange(v, fc.MaxRedirects, "max_redirects", 1, 30, "")
-		cfg.MaxRedirects = fc.MaxRedirects.V
-	}
+	inRange(v, &cfg.MaxBodyBytes, fc.MaxBodyBytes, "max_body_bytes", 1024, snapshots.MaxBodyBytes, "")
+	inRange(v, &cfg.MaxHeaderBytes, fc.MaxHeaders, "max_header_bytes", 4096, 16<<20, "")
+	inRange(v, &cfg.MaxRedirects, fc.MaxRedirects, "max_redirects", 1, 30, "")
 	if fc.ExtractLimit.V != "" {
 		d, err := time.ParseDuration(fc.ExtractLimit.V)
 		if err != nil || d <= 0 || d > 10*time.Minute {
@@ -162,14 +150,8 @@ func (v *validator) fetchLimits(fc fileConfig, cfg *Config) {
 		}
 		cfg.ExtractionTimeout = d
 	}
-	if fc.MaxDepth.Line > 0 {
-		inRange(v, fc.MaxDepth, "max_nesting_depth", 16, extract.MaxParserDepth, " (the HTML parser's limit)")
-		cfg.MaxNestingDepth = fc.MaxDepth.V
-	}
-	if fc.MaxSentences.Line > 0 {
-		inRange(v, fc.MaxSentences, "max_sentences", 100, 10_000_000, "")
-		cfg.MaxSentences = fc.MaxSentences.V
-	}
+	inRange(v, &cfg.MaxNestingDepth, fc.MaxDepth, "max_nesting_depth", 16, extract.MaxParserDepth, " (the HTML parser's limit)")
+	inRange(v, &cfg.MaxSentences, fc.MaxSentences, "max_sentences", 100, 10_000_000, "")
 }
 
 // sources compiles the sources, each with the global defaults cfg holds:

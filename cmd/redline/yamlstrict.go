@@ -142,12 +142,17 @@ type validator struct {
 	fileSecrets bool
 }
 
-// inRange reports a numeric setting outside [lo, hi]; note follows the
-// range in the message.
-func inRange[T int | int64](v *validator, f at[T], field string, lo, hi T, note string) {
+// inRange sets *dst to a numeric setting written in the file (a key left
+// out keeps the default in *dst) and reports one outside [lo, hi]; note
+// follows the range in the message.
+func inRange[T int | int64](v *validator, dst *T, f at[T], field string, lo, hi T, note string) {
+	if f.Line == 0 {
+		return
+	}
 	if f.V < lo || f.V > hi {
 		v.add(f.Line, field, "must be between %d and %d%s, got %d", lo, hi, note, f.V)
 	}
+	*dst = f.V
 }
 
 func (v *validator) add(line int, field string, format string, args ...any) {
