@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -168,16 +167,9 @@ func TestCheckFailureIsRecordedAndExits3(t *testing.T) {
 }
 
 func TestRunDaemonStopsCleanly(t *testing.T) {
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/story" { // robots.txt
-			http.NotFound(w, r)
-			return
-		}
-		n := hits.Add(1)
-		fmt.Fprintf(w, "<html><body><article><h1>Story</h1><p>Paragraph one of the story, fetched %d times so far.</p></article></body></html>", n)
-	}))
-	defer srv.Close()
+	srv, hits := countedStory(t, func(n int32) string {
+		return fmt.Sprintf("<html><body><article><h1>Story</h1><p>Paragraph one of the story, fetched %d times so far.</p></article></body></html>", n)
+	})
 	dir := t.TempDir()
 	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nmin_interval: 1s\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n    schedule: \"@every 1s\"\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL))
 	ln, err := net.Listen("tcp", "127.0.0.1:0") // a free port for the metrics server

@@ -37,6 +37,21 @@ func redlineCmd(args ...string) *exec.Cmd {
 	return cmd
 }
 
+// scaleSite serves a sitetest.Scale site of n articles and writes a config
+// that checks its feed 16 at a time, hostConc of them on the one host
+// (0: unlimited). It returns the site, the store's path and the config's.
+func scaleSite(t *testing.T, n, hostConc int) (site *sitetest.Scale, db, cfg string) {
+	t.Helper()
+	site = sitetest.NewScale(n)
+	srv := httptest.NewServer(site)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	db = filepath.Join(dir, "redline.db")
+	cfg = writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nconcurrency: 16\nhost_concurrency: %d\nhost_rate: 0\n"+
+		"sources:\n  - {name: scale, feed: %s/feed.xml}\n", db, filepath.Join(dir, "reports"), hostConc, srv.URL))
+	return site, db, cfg
+}
+
 // storeCounts opens the store and returns its versions and checks, after
 // verifying every hash and chain link.
 func storeCounts(t *testing.T, path string) (versions, checks int) {
@@ -63,13 +78,7 @@ func storeCounts(t *testing.T, path string) (versions, checks int) {
 // before, and holds every version the killed process acknowledged — logged
 // as committed, with its text hash and chain hash, before it died.
 func TestBattery_S01_killMidWrite(t *testing.T) {
-	site := sitetest.NewScale(150)
-	srv := httptest.NewServer(site)
-	defer srv.Close()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "redline.db")
-	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nconcurrency: 16\nhost_concurrency: 16\nhost_rate: 0\n"+
-		"sources:\n  - {name: scale, feed: %s/feed.xml}\n", db, filepath.Join(dir, "reports"), srv.URL))
+	site, db, cfg := scaleSite(t, 150, 16)
 	// Two runs to the end store every article and say how long a run with
 	// a seventh of the articles edited takes here (much longer under -race
 	// on a loaded machine): the kills then fall inside such runs, rather
@@ -173,13 +182,7 @@ func checkAcknowledged(t *testing.T, db, log string) int {
 // file at once both finish (the write lock makes one wait) and the store
 // verifies.
 func TestBattery_S04_twoProcessesOneFile(t *testing.T) {
-	site := sitetest.NewScale(200)
-	srv := httptest.NewServer(site)
-	defer srv.Close()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "redline.db")
-	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nconcurrency: 16\nhost_concurrency: 0\nhost_rate: 0\n"+
-		"sources:\n  - {name: scale, feed: %s/feed.xml}\n", db, filepath.Join(dir, "reports"), srv.URL))
+	_, db, cfg := scaleSite(t, 200, 0)
 	var cmds []*exec.Cmd
 	var outs []*strings.Builder
 	for range 2 {

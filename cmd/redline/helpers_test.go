@@ -1,8 +1,12 @@
 package main
 
 import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 )
 
@@ -20,4 +24,20 @@ func writeFile(t *testing.T, path, body string) string {
 func writeConfig(t *testing.T, dir, body string) string {
 	t.Helper()
 	return writeFile(t, filepath.Join(dir, "config.yaml"), body)
+}
+
+// countedStory serves page(n) at /story for the nth fetch, and 404 for
+// anything else (robots.txt). It returns the server and the fetch count.
+func countedStory(t *testing.T, page func(n int32) string) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/story" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, page(hits.Add(1)))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &hits
 }

@@ -3,11 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,16 +16,9 @@ import (
 // and logs when each source is next polled. Started again with nothing
 // due, it checks nothing until the schedule fires.
 func TestRun_ChecksDueAtStart(t *testing.T) {
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/story" { // robots.txt
-			http.NotFound(w, r)
-			return
-		}
-		hits.Add(1)
-		fmt.Fprint(w, "<html><body><article><h1>Levee vote delayed</h1><p>The council put off the levee vote to Monday.</p></article></body></html>")
-	}))
-	defer srv.Close()
+	srv, hits := countedStory(t, func(int32) string {
+		return "<html><body><article><h1>Levee vote delayed</h1><p>The council put off the levee vote to Monday.</p></article></body></html>"
+	})
 	dir := t.TempDir()
 	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nsources:\n  - {name: ledger, url: %s/story, schedule: \"@every 1h\"}\n",
 		filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL))
