@@ -62,16 +62,10 @@ func TestBrowser(t *testing.T) {
 	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nreports: {dir: %s}\nhost_rate: 0\nallow_private: true\n"+
 		"sources:\n  - {name: ledger, feed: %s/feed.xml}\n  - {name: hostile, url: %s/hostile}\n",
 		db, filepath.Join(dir, "reports"), srv.URL, srv.URL))
-	check := func() {
-		t.Helper()
-		if code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg); code != exitOK {
-			t.Fatalf("check: exit %d: %s", code, errOut)
-		}
-	}
-	check()
+	checkOK(t, cfg)
 	site.Advance() // the quote is reworded
 	vote = "4-3"
-	check()
+	checkOK(t, cfg)
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -40,4 +41,12 @@ func countedStory(t *testing.T, page func(n int32) string) (*httptest.Server, *a
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &hits
+}
+
+// checkOK runs `redline check` on cfg and stops the test unless it exits 0.
+func checkOK(t *testing.T, cfg string) {
+	t.Helper()
+	if code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg); code != exitOK {
+		t.Fatalf("check: exit %d: %s", code, errOut)
+	}
 }

@@ -24,13 +24,7 @@ func TestReportCommand(t *testing.T) {
 	dir := t.TempDir()
 	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nhost_rate: 0\ncadence: [{until: 24h, every: 1s}]\n"+
 		"sources:\n  - {name: ledger, feed: %s/feed.xml}\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL))
-	check := func() {
-		t.Helper()
-		if code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg); code != exitOK {
-			t.Fatalf("check: exit %d: %s", code, errOut)
-		}
-	}
-	check()
+	checkOK(t, cfg)
 	var edits []string
 	for {
 		e, ok := site.Advance()
@@ -38,7 +32,7 @@ func TestReportCommand(t *testing.T) {
 			break
 		}
 		edits = append(edits, e.Description)
-		check()
+		checkOK(t, cfg)
 	}
 	code, out, errOut := runCmd(t, context.Background(), "report", "--config", cfg, "--since", "1h", "--format", "json")
 	if code != exitOK {
