@@ -3,12 +3,17 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/redline-news/redline/notify"
 )
 
 // writeFile writes body to path and returns path. The mode is 0600, the
@@ -49,4 +54,62 @@ func checkOK(t *testing.T, cfg string) {
 	if code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg); code != exitOK {
 		t.Fatalf("check: exit %d: %s", code, errOut)
 	}
+}
+
+// hookSecret signs the digests webhookSink receives.
+const hookSecret = "s3cret"
+
+// webhookSink is a webhook receiver: it checks each digest's signature
+// against hookSecret and keeps the bodies. While refuse holds it answers
+// 400 and keeps nothing, as a receiver that is down.
+type webhookSink struct {
+	URL    string
+	refuse atomic.Bool
+	mu     sync.Mutex
+	bodies [][]byte
+}
+
+func newWebhookSink(t *testing.T) *webhookSink {
+	t.Helper()
+	h := &webhookSink{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if h.refuse.Load() {
+			http.Error(w, "receiver down", http.StatusBadRequest)
+			return
+		}
+		if err := notify.Verify(hookSecret, b, r.Header.Get("X-Redline-Signature")); err != nil {
+			t.Errorf("webhook signature: %v", err)
+		}
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.bodies = append(h.bodies, b)
+	}))
+	t.Cleanup(srv.Close)
+	h.URL = srv.URL
+	return h
+}
+
+// received returns the bodies kept so far.
+func (h *webhookSink) received() [][]byte {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.bodies)
+}
+
+// hookConfig writes a config in dir that checks site's /story/1 (source a)
+// and /story/2 (source b), notifies hookURL signed with hookSecret and
+// writes reports as the YAML value reports says.
+func hookConfig(t *testing.T, dir, reports, hookURL, site string) string {
+	t.Helper()
+	return writeConfig(t, dir, fmt.Sprintf(`store: %s
+allow_private: true
+reports: %s
+host_rate: 0
+notify:
+  - {name: hook, kind: webhook, url: %s, secret: %s}
+sources:
+  - {name: a, url: %s/story/1}
+  - {name: b, url: %s/story/2}
+`, filepath.Join(dir, "r.db"), reports, hookURL, hookSecret, site, site))
 }
