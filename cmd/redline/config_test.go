@@ -284,18 +284,16 @@ notify:
 }
 
 func TestCheck_DryRun(t *testing.T) {
-	var out, errb bytes.Buffer
-	if code := run(t.Context(), []string{"check", "--config", "testdata/config/good.yaml", "--dry-run"}, nil, &out, &errb); code != 0 {
-		t.Fatalf("exit %d, stderr %s", code, errb.String())
+	code, out, errOut := runCmd(t, t.Context(), "check", "--config", "testdata/config/good.yaml", "--dry-run")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
 	}
-	if got, want := out.String(), "testdata/config/good.yaml: valid, 2 sources\n"; got != want {
-		t.Errorf("stdout %q, want %q", got, want)
+	if want := "testdata/config/good.yaml: valid, 2 sources\n"; out != want {
+		t.Errorf("stdout %q, want %q", out, want)
 	}
-	out.Reset()
-	errb.Reset()
-	code := run(t.Context(), []string{"check", "--config", "testdata/config/invalid-cron.yaml", "--dry-run"}, nil, &out, &errb)
-	if code != exitUsage || !strings.Contains(errb.String(), "invalid-cron.yaml:4: sources[0].schedule") {
-		t.Errorf("exit %d, stderr %q; want 2 naming file, line and field", code, errb.String())
+	code, _, errOut = runCmd(t, t.Context(), "check", "--config", "testdata/config/invalid-cron.yaml", "--dry-run")
+	if code != exitUsage || !strings.Contains(errOut, "invalid-cron.yaml:4: sources[0].schedule") {
+		t.Errorf("exit %d, stderr %q; want 2 naming file, line and field", code, errOut)
 	}
 }
 

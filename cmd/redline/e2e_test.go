@@ -95,14 +95,13 @@ func TestEndToEndThreeVersions(t *testing.T) {
 
 	check := func(wantStatus int) jsonReport {
 		t.Helper()
-		var stdout, stderr bytes.Buffer
-		code := run(context.Background(), []string{"check", "--config", cfgPath, "--format", "json", "--exit-code"}, strings.NewReader(""), &stdout, &stderr)
+		code, stdout, stderr := runCmd(t, context.Background(), "check", "--config", cfgPath, "--format", "json", "--exit-code")
 		if code != wantStatus {
-			t.Fatalf("check: exit %d, want %d\nstdout: %s\nstderr: %s", code, wantStatus, stdout.String(), stderr.String())
+			t.Fatalf("check: exit %d, want %d\nstdout: %s\nstderr: %s", code, wantStatus, stdout, stderr)
 		}
 		var rep jsonReport
-		if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
-			t.Fatalf("check printed invalid JSON: %v\n%s", err, stdout.String())
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatalf("check printed invalid JSON: %v\n%s", err, stdout)
 		}
 		return rep
 	}
