@@ -162,11 +162,8 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	due := fs.Bool("due", false, "check only the articles whose next check is due (as the daemon would)")
 	exitCode := fs.Bool("exit-code", false, "exit with status 1 when changes were found")
 	format := fs.String("format", "text", "terminal report `FORMAT`: text, markdown, json or html")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("check takes no arguments, got %q", fs.Args())
 	}
 	outFormat, err := report.ParseFormat(*format)
 	if err != nil {

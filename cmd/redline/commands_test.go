@@ -73,6 +73,26 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+// TestNoArgumentCommands: every command that takes no positional argument
+// refuses one with the same message, naming the command and the stray
+// arguments.
+func TestNoArgumentCommands(t *testing.T) {
+	for _, tc := range []struct{ cmd, hint string }{
+		{"check", ""}, {"demo", ""}, {"version", ""}, {"report", ""}, {"run", ""}, {"serve", ""},
+		{"init", ": give the source with --feed, --url or --sitemap"},
+		{"export", ""}, {"sites", ""}, {"status", ""},
+		{"verify", ": use --url URL for one article"},
+	} {
+		t.Run(tc.cmd, func(t *testing.T) {
+			code, out, errOut := runCmd(t, context.Background(), tc.cmd, "stray", "more")
+			want := "redline: " + tc.cmd + ` takes no arguments, got ["stray" "more"]` + tc.hint + "\n"
+			if code != exitUsage || out != "" || errOut != want {
+				t.Errorf("exit %d, stdout %q, stderr\n got: %q\nwant: %q", code, out, errOut, want)
+			}
+		})
+	}
+}
+
 // TestExtractSelectors: rules tried on the command line are the config's
 // selectors block, and they change what is extracted.
 func TestExtractSelectors(t *testing.T) {

@@ -207,6 +207,23 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parseNoArgs parses flags, anywhere among the arguments as parseArgs
+// does, for a command that takes no positional argument: one is a usage
+// error naming the command and the arguments, then hint when given.
+func parseNoArgs(fs *flag.FlagSet, args []string, hint string) error {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return nil
+	}
+	if hint != "" {
+		hint = ": " + hint
+	}
+	return usagef("%s takes no arguments, got %q%s", fs.Name(), pos, hint)
+}
+
 // setLogger builds the one slog handler, on stderr.
 func (a *app) setLogger(cf *commonFlags) error {
 	var level slog.Level
@@ -229,11 +246,8 @@ func (a *app) setLogger(cf *commonFlags) error {
 
 func runVersion(_ context.Context, a *app, args []string) error {
 	fs := newFlagSet(a, "version", "", "Print redline's version.", nil, false)
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("version takes no arguments, got %q", fs.Args())
 	}
 	bi, _ := debug.ReadBuildInfo()
 	fmt.Fprintf(a.stdout, "redline %s\n", versionOf(bi))

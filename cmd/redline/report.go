@@ -25,11 +25,8 @@ The window is --since (a duration back from now: 24h, 90m, 7d) or --from and --t
 	minSev := fs.String("min-severity", "", "only changes at least this severe: low, medium or high")
 	format := fs.String("format", "text", "report `FORMAT`: text, markdown, html, json or atom")
 	exitCode := fs.Bool("exit-code", false, "exit with status 1 when the window holds changes")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("report takes no arguments, got %q", fs.Args())
 	}
 	f, err := report.ParseFormat(*format)
 	if err != nil {

@@ -18,12 +18,8 @@ func runSites(ctx context.Context, a *app, args []string) error {
 template: pages seen, the container its stories are read from, and how many
 blocks were learned to be boilerplate.`, &cf, true)
 	format := fs.String("format", "text", "output `FORMAT`: text or json")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
-	}
-	if len(pos) != 0 {
-		return usagef("sites takes no arguments (got %d)", len(pos))
 	}
 	if *format != "text" && *format != "json" {
 		return usagef("--format: %q is not text or json", *format)

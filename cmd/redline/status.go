@@ -91,12 +91,8 @@ deliveries pending. It reads the store only, so it answers while the daemon runs
 With --store and no config file, sources' schedules are not shown.`, &cf, true)
 	format := fs.String("format", "text", "output `FORMAT`: text or json")
 	next := fs.Int("next", 5, "list the `N` soonest checks")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
-	}
-	if len(pos) != 0 {
-		return usagef("status takes no arguments (got %q)", pos)
 	}
 	if *format != "text" && *format != "json" {
 		return usagef("--format: %q is not text or json", *format)
