@@ -165,9 +165,9 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
 	}
-	outFormat, err := report.ParseFormat(*format)
+	outFormat, err := formatFlag(*format)
 	if err != nil {
-		return usagef("--format: %v", err)
+		return err
 	}
 	load := setup
 	if *dryRun {

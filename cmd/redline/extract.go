@@ -37,8 +37,8 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("extract needs one URL, file or - (got %s)", plural(fs.NArg(), "argument"))
 	}
-	if *format != "text" && *format != "json" {
-		return usagef("--format: %q is not text or json", *format)
+	if err := textOrJSON(*format); err != nil {
+		return err
 	}
 	if *explain && *textOnly {
 		return usagef("extract: give --explain or --text, not both")

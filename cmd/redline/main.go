@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/internal/sanitize"
+	"github.com/redline-news/redline/report"
 )
 
 // Exit statuses, the same for every command.
@@ -222,6 +223,24 @@ func parseNoArgs(fs *flag.FlagSet, args []string, hint string) error {
 		hint = ": " + hint
 	}
 	return usagef("%s takes no arguments, got %q%s", fs.Name(), pos, hint)
+}
+
+// formatFlag reads --format for a command that prints a report in any of
+// report's formats.
+func formatFlag(s string) (report.Format, error) {
+	f, err := report.ParseFormat(s)
+	if err != nil {
+		return f, usagef("--format: %v", err)
+	}
+	return f, nil
+}
+
+// textOrJSON checks --format for a command that prints text or JSON only.
+func textOrJSON(format string) error {
+	if format != "text" && format != "json" {
+		return usagef("--format: %q is not text or json", format)
+	}
+	return nil
 }
 
 // setLogger builds the one slog handler, on stderr.

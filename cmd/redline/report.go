@@ -28,9 +28,9 @@ The window is --since (a duration back from now: 24h, 90m, 7d) or --from and --t
 	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
 	}
-	f, err := report.ParseFormat(*format)
+	f, err := formatFlag(*format)
 	if err != nil {
-		return usagef("--format: %v", err)
+		return err
 	}
 	now := a.now().UTC()
 	start, end := now.Add(-24*time.Hour), now

@@ -21,8 +21,8 @@ blocks were learned to be boilerplate.`, &cf, true)
 	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
 	}
-	if *format != "text" && *format != "json" {
-		return usagef("--format: %q is not text or json", *format)
+	if err := textOrJSON(*format); err != nil {
+		return err
 	}
 	st, err := openForRead(ctx, a, &cf)
 	if err != nil {

@@ -94,8 +94,8 @@ With --store and no config file, sources' schedules are not shown.`, &cf, true)
 	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
 	}
-	if *format != "text" && *format != "json" {
-		return usagef("--format: %q is not text or json", *format)
+	if err := textOrJSON(*format); err != nil {
+		return err
 	}
 	if *next < 0 {
 		return usagef("--next: %d is negative", *next)
