@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -67,21 +66,8 @@ func TestBrowser(t *testing.T) {
 	vote = "4-3"
 	checkOK(t, cfg)
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan int, 1)
-	go func() {
-		served <- run(ctx, []string{"serve", "--config", cfg, "--addr", addr}, strings.NewReader(""), os.Stderr, os.Stderr)
-	}()
-	defer func() {
-		cancel()
-		<-served
-	}()
+	addr := freeAddr(t)
+	startDaemon(t, "serve", "--config", cfg, "--addr", addr)
 	base := "http://" + addr
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		if resp, err := http.Get(base + "/"); err == nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -198,59 +197,30 @@ func TestRunDaemonStopsCleanly(t *testing.T) {
 	})
 	dir := t.TempDir()
 	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nmin_interval: 1s\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n    schedule: \"@every 1s\"\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL))
-	ln, err := net.Listen("tcp", "127.0.0.1:0") // a free port for the metrics server
-	if err != nil {
-		t.Fatal(err)
-	}
-	metricsAddr := ln.Addr().String()
-	ln.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	var out, errOut bytes.Buffer
-	go func() {
-		done <- run(ctx, []string{"run", "--config", cfg, "--metrics", metricsAddr}, nil, &out, &errOut)
-	}()
-	deadline := time.After(30 * time.Second)
-	for hits.Load() < 2 {
-		select {
-		case <-deadline:
-			cancel()
-			t.Fatalf("the daemon fetched %d times in 30s", hits.Load())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	metricsAddr := freeAddr(t)
+	d := startDaemon(t, "run", "--config", cfg, "--metrics", metricsAddr)
+	d.waitFor(t, "two fetches", func() bool { return hits.Load() >= 2 })
 	var scrape string
-	for scrape == "" || !strings.Contains(scrape, `redline_checks_total{result="new_version"}`) {
-		select {
-		case <-deadline:
-			cancel()
-			t.Fatalf("no check counted in the metrics: %s", scrape)
-		case <-time.After(50 * time.Millisecond):
-		}
+	d.waitFor(t, "a check counted in the metrics", func() bool {
 		resp, err := http.Get("http://" + metricsAddr + "/metrics")
 		if err != nil {
-			continue
+			return false
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		scrape = string(b)
-	}
+		return strings.Contains(scrape, `redline_checks_total{result="new_version"}`)
+	})
 	for _, name := range []string{"redline_fetch_duration_seconds_bucket", "redline_queue_depth", "go_goroutines"} {
 		if !strings.Contains(scrape, name) {
 			t.Errorf("metrics lack %s", name)
 		}
 	}
-	cancel() // what SIGINT and SIGTERM do through signal.NotifyContext
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Fatalf("run after a signal: exit %d; stderr %s", code, errOut.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("run did not stop after its context was cancelled")
+	if code := d.stop(t); code != exitOK {
+		t.Fatalf("run after a signal: exit %d; stderr %s", code, d.errOut.String())
 	}
-	if !strings.Contains(errOut.String(), "redline stopped") {
-		t.Errorf("no clean-stop log line: %s", errOut.String())
+	if !strings.Contains(d.errOut.String(), "redline stopped") {
+		t.Errorf("no clean-stop log line: %s", d.errOut.String())
 	}
 	// Each fetch changed the count in the text: a new version with a changed figure.
 	code, hist, _ := runCmd(t, context.Background(), "history", "--config", cfg, srv.URL+"/story")

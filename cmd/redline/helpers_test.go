@@ -4,15 +4,19 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/redline-news/redline/internal/syncio"
 	"github.com/redline-news/redline/notify"
 )
 
@@ -112,4 +116,63 @@ sources:
   - {name: a, url: %s/story/1}
   - {name: b, url: %s/story/2}
 `, filepath.Join(dir, "r.db"), reports, hookURL, hookSecret, site, site))
+}
+
+// daemon is a long-running command (run, serve) started in the
+// background with its output captured; the test's cleanup stops it.
+type daemon struct {
+	out, errOut syncio.Buffer
+	cancel      context.CancelFunc
+	done        chan int
+	code        int
+	stopped     bool
+}
+
+func startDaemon(t *testing.T, args ...string) *daemon {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	d := &daemon{cancel: cancel, done: make(chan int, 1)}
+	go func() { d.done <- run(ctx, args, strings.NewReader(""), &d.out, &d.errOut) }()
+	t.Cleanup(func() { d.stop(t) })
+	return d
+}
+
+// stop cancels the command, as SIGINT and SIGTERM do through
+// signal.NotifyContext, and returns its exit status.
+func (d *daemon) stop(t *testing.T) int {
+	t.Helper()
+	if d.stopped {
+		return d.code
+	}
+	d.cancel()
+	select {
+	case d.code = <-d.done:
+		d.stopped = true
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the daemon did not stop after its context was cancelled; log:\n%s", d.errOut.String())
+	}
+	return d.code
+}
+
+// waitFor polls ok until it holds, and fails the test with the log when
+// it has not within 30s.
+func (d *daemon) waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !ok(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s; log:\n%s", what, d.errOut.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// freeAddr returns a 127.0.0.1 address nothing listens on at the moment.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

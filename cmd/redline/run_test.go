@@ -1,14 +1,10 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/redline-news/redline/internal/syncio"
 )
 
 // TestRun_ChecksDueAtStart: `redline run` does not sit idle until its
@@ -26,24 +22,12 @@ func TestRun_ChecksDueAtStart(t *testing.T) {
 	// its log.
 	daemon := func(what string, ok func(log string) bool) string {
 		t.Helper()
-		ctx, cancel := context.WithCancel(t.Context())
-		defer cancel()
-		var out, errOut syncio.Buffer
-		done := make(chan int, 1)
-		go func() { done <- run(ctx, []string{"run", "--config", cfg}, nil, &out, &errOut) }()
-		for deadline := time.Now().Add(30 * time.Second); !ok(errOut.String()); {
-			if time.Now().After(deadline) {
-				cancel()
-				<-done
-				t.Fatalf("waiting for %s; log:\n%s", what, errOut.String())
-			}
-			time.Sleep(20 * time.Millisecond)
+		d := startDaemon(t, "run", "--config", cfg)
+		d.waitFor(t, what, func() bool { return ok(d.errOut.String()) })
+		if code := d.stop(t); code != exitOK {
+			t.Fatalf("run: exit %d\n%s", code, d.errOut.String())
 		}
-		cancel()
-		if code := <-done; code != exitOK {
-			t.Fatalf("run: exit %d\n%s", code, errOut.String())
-		}
-		return errOut.String()
+		return d.errOut.String()
 	}
 	log := daemon("the check at start", func(string) bool { return hits.Load() > 0 })
 	for _, want := range []string{"msg=scheduled source=ledger", "next=", "checking now: never polled"} {

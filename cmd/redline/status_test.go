@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -163,12 +162,7 @@ func TestStatus_FailingFeed(t *testing.T) {
 	}))
 	defer srv.Close()
 	// A port nothing listens on: the connection is refused.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	refused := "http://" + l.Addr().String() + "/sitemap.xml"
-	l.Close()
+	refused := "http://" + freeAddr(t) + "/sitemap.xml"
 	dir := t.TempDir()
 	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nhost_rate: 0\n"+
 		"sources:\n  - {name: ledger, feed: %s/feed.xml}\n  - {name: bulletin, sitemap: %s}\n", filepath.Join(dir, "r.db"), srv.URL, refused))
