@@ -155,10 +155,16 @@ func (d *daemon) stop(t *testing.T) int {
 }
 
 // waitFor polls ok until it holds, and fails the test with the log when
-// it has not within 30s.
+// the daemon exits first or ok has not held within 30s.
 func (d *daemon) waitFor(t *testing.T, what string, ok func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(30 * time.Second); !ok(); {
+		select {
+		case d.code = <-d.done:
+			d.stopped = true
+			t.Fatalf("waiting for %s, the daemon exited %d; log:\n%s", what, d.code, d.errOut.String())
+		default:
+		}
 		if time.Now().After(deadline) {
 			t.Fatalf("waiting for %s; log:\n%s", what, d.errOut.String())
 		}
