@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"net/http/httptest"
 	"os"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/redline-news/redline/monitor/sitetest"
 	"github.com/redline-news/redline/snapshots"
-	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
 // TestMain lets a test run this binary as the redline command: a child
@@ -56,11 +54,8 @@ func scaleSite(t *testing.T, n, hostConc int) (site *sitetest.Scale, db, cfg str
 // verifying every hash and chain link.
 func storeCounts(t *testing.T, path string) (versions, checks int) {
 	t.Helper()
-	st := sqlite.New(path, slog.New(slog.DiscardHandler))
-	if err := st.Open(t.Context()); err != nil {
-		t.Fatalf("open after the crash: %v", err)
-	}
-	defer st.Close()
+	st := openSQLite(t, path)
+	defer st.Close() // before the next process writes
 	rep, err := snapshots.Verify(t.Context(), st, snapshots.VerifyFilter{})
 	if err != nil {
 		t.Fatalf("verify: %v", err)
@@ -144,10 +139,7 @@ func TestBattery_S01_killMidWrite(t *testing.T) {
 // how many it checked.
 func checkAcknowledged(t *testing.T, db, log string) int {
 	t.Helper()
-	st := sqlite.New(db, slog.New(slog.DiscardHandler))
-	if err := st.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	st := openSQLite(t, db)
 	defer st.Close()
 	n := 0
 	for line := range strings.SplitSeq(log, "\n") {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/snapshots"
-	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
 // storyVersions are three versions of a story from the seed article: the
@@ -136,12 +134,8 @@ func TestEndToEndThreeVersions(t *testing.T) {
 	}
 
 	// The store holds three versions and one check per fetch.
-	st := sqlite.New(storePath, slog.New(slog.DiscardHandler))
+	st := openSQLite(t, storePath)
 	ctx := context.Background()
-	if err := st.Open(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	art, err := st.Article(ctx, url)
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/redline-news/redline/internal/syncio"
 	"github.com/redline-news/redline/notify"
+	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
 // writeFile writes body to path and returns path. The mode is 0600, the
@@ -181,4 +183,16 @@ func freeAddr(t *testing.T) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// openSQLite opens the SQLite store at path, creating it if need be; the
+// test's cleanup closes it (closing it earlier is fine).
+func openSQLite(t *testing.T, path string) *sqlite.Store {
+	t.Helper()
+	st := sqlite.New(path, slog.New(slog.DiscardHandler))
+	if err := st.Open(t.Context()); err != nil {
+		t.Fatalf("open store %s: %v", path, err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }

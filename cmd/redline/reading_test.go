@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,7 +14,6 @@ import (
 	"github.com/redline-news/redline/monitor/extract"
 	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/snapshots"
-	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
 const rereadURL = "https://news.example/reread"
@@ -26,12 +24,9 @@ const rereadURL = "https://news.example/reread"
 func seedReading(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "redline.db")
-	s := sqlite.New(path, slog.New(slog.DiscardHandler))
-	ctx := t.Context()
-	if err := s.Open(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := openSQLite(t, path)
 	defer s.Close()
+	ctx := t.Context()
 	a, err := s.AddArticle(ctx, snapshots.Article{URL: rereadURL, Source: "test", FirstSeen: storeBase})
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/snapshots"
-	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
 // TestServe starts `redline serve` on a free port, reads the URL it
@@ -19,10 +17,7 @@ import (
 // would and expects a clean exit.
 func TestServe(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "r.db")
-	st := sqlite.New(db, slog.New(slog.DiscardHandler))
-	if err := st.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	st := openSQLite(t, db)
 	a, err := st.AddArticle(t.Context(), snapshots.Article{URL: "https://news.example/story", Source: "example", FirstSeen: time.Now()})
 	if err != nil {
 		t.Fatal(err)

@@ -15,7 +15,6 @@ import (
 
 	"github.com/redline-news/redline/monitor/sitetest"
 	"github.com/redline-news/redline/snapshots"
-	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
 // TestStatus: `redline status` reads what a daemon will do from the store,
@@ -31,11 +30,7 @@ func TestStatus(t *testing.T) {
 		"  - {name: wire, url: \"https://wire.example/story\", schedule: \"@every 1h\"}\n"+
 		"  - {name: fresh, url: \"https://fresh.example/story\"}\n", db))
 	// The "daemon": a store open for writing all along.
-	st := sqlite.New(db, nil)
-	if err := st.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openSQLite(t, db)
 	now := time.Now()
 	add := func(source, url string) snapshots.Article {
 		t.Helper()
