@@ -60,6 +60,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"check", "--config", cfg, "--store", "postgres://localhost:notaport/redline"}, "postgres"},
 		{[]string{"diff", "only-one"}, "diff"},
 		{[]string{"history", "--config", cfg}, "URL"},
+		{[]string{"history", "--config", cfg, "a", "b"}, "redline: history needs one URL (got 2 arguments)"},
+		{[]string{"show", "--config", cfg}, "redline: show needs one URL (got 0 arguments)"},
 		{[]string{"demo", "--duration", "1s"}, "--duration"},
 		{[]string{"extract", "--selectors", "{tilte: h1}", "x.html"}, "--selectors:1: selectors.tilte: unknown key"},
 		{[]string{"extract", "--selectors", `{body: "div["}`, "x.html"}, `selectors.body: invalid CSS selector "div["`},
