@@ -19,10 +19,18 @@ import (
 	"github.com/redline-news/redline/diffing"
 )
 
+// runCmd runs redline with args and an empty standard input, and returns
+// its exit status and output.
 func runCmd(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runStdin(t, ctx, "", args...)
+}
+
+// runStdin is runCmd with stdin as the standard input.
+func runStdin(t *testing.T, ctx context.Context, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(ctx, args, strings.NewReader(""), &out, &errOut)
+	code = run(ctx, args, strings.NewReader(stdin), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -237,9 +245,7 @@ func TestDiffStdin(t *testing.T) {
 	dir := t.TempDir()
 	cur := writeFile(t, filepath.Join(dir, "new.txt"), "Officials said the raid seized 90 percent of the shipment.\n")
 	diff := func(stdin string, args ...string) (int, string, string) {
-		var out, errOut bytes.Buffer
-		code := run(context.Background(), append([]string{"diff", "--format", "json"}, args...), strings.NewReader(stdin), &out, &errOut)
-		return code, out.String(), errOut.String()
+		return runStdin(t, context.Background(), stdin, append([]string{"diff", "--format", "json"}, args...)...)
 	}
 	code, out, errOut := diff("Officials said the raid seized 97 percent of the shipment.\n", "-", cur)
 	if code != exitOK || !strings.Contains(out, `"number_changed"`) || !strings.Contains(out, `"97 percent"`) {

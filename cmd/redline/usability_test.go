@@ -141,10 +141,9 @@ func TestDiffAndExtractRefuseBinary(t *testing.T) {
 	}
 	// Standard input is checked the same way.
 	gz := binaryFixtures(t)["gzip data"]
-	var out, errOut bytes.Buffer
-	if code := run(context.Background(), []string{"extract", "-"}, bytes.NewReader(gz), &out, &errOut); code != exitUsage ||
-		!strings.Contains(errOut.String(), "standard input is not text or HTML (looks like gzip data)") {
-		t.Errorf("extract - of gzip data: exit %d, stderr %q", code, errOut.String())
+	if code, _, errOut := runStdin(t, context.Background(), string(gz), "extract", "-"); code != exitUsage ||
+		!strings.Contains(errOut, "standard input is not text or HTML (looks like gzip data)") {
+		t.Errorf("extract - of gzip data: exit %d, stderr %q", code, errOut)
 	}
 }
 
