@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -161,21 +160,21 @@ func TestEndToEndThreeVersions(t *testing.T) {
 	}
 
 	// history lists them; show prints a version's text.
-	var out, errOut bytes.Buffer
-	if code := run(ctx, []string{"history", "--config", cfgPath, url}, nil, &out, &errOut); code != exitOK {
-		t.Fatalf("history: exit %d: %s", code, errOut.String())
+	code, out, errOut := runCmd(t, ctx, "history", "--config", cfgPath, url)
+	if code != exitOK {
+		t.Fatalf("history: exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{"3 versions", "first version", "quote_changed", "number_changed"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("history output lacks %q:\n%s", want, out.String())
+		if !strings.Contains(out, want) {
+			t.Errorf("history output lacks %q:\n%s", want, out)
 		}
 	}
-	out.Reset()
-	if code := run(ctx, []string{"show", "--config", cfgPath, "--version", "1", url}, nil, &out, &errOut); code != exitOK {
-		t.Fatalf("show: exit %d: %s", code, errOut.String())
+	code, out, errOut = runCmd(t, ctx, "show", "--config", cfgPath, "--version", "1", url)
+	if code != exitOK {
+		t.Fatalf("show: exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out.String(), "97 percent") || strings.Contains(out.String(), "shares") || strings.Contains(out.String(), "cookies") {
-		t.Errorf("show --version 1 should print the clean first text:\n%s", out.String())
+	if !strings.Contains(out, "97 percent") || strings.Contains(out, "shares") || strings.Contains(out, "cookies") {
+		t.Errorf("show --version 1 should print the clean first text:\n%s", out)
 	}
 
 	// Each change was also written as Markdown and JSON.
