@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"sort"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -151,15 +150,6 @@ func statusConfig(fs *flag.FlagSet, cf *commonFlags) (cfg Config, haveConfig boo
 		cfg.Store = cf.store
 	}
 	return cfg, true, nil
-}
-
-// sqlitePath returns the file an SQLite DSN names; ok is false for
-// PostgreSQL (the scheme switch of openStore).
-func sqlitePath(dsn string) (path string, ok bool) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") || dsn == "" {
-		return "", false
-	}
-	return strings.TrimPrefix(dsn, "sqlite://"), true
 }
 
 // sqliteMissing reports whether dsn names an SQLite file that does not
