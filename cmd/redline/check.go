@@ -205,8 +205,8 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	prog.done()
 	deliver(ctx, a, d, results)
 	rep := reportOf(results, a.now())
-	if err := report.Render(a.stdout, outFormat, rep, report.Options{Color: outFormat == report.Text && wantColor(a.stdout)}); err != nil {
-		return fmt.Errorf("render report: %w", err)
+	if err := a.printReport(outFormat, rep); err != nil {
+		return err
 	}
 	files, err := writeReports(cfg.ReportDir, reportName(rep.Generated), cfg.Formats, rep)
 	if err != nil {

@@ -136,8 +136,8 @@ func renderDiff(a *app, f report.Format, item report.Item, exitCode bool) error 
 		if !cs.Empty() {
 			rep.Items = []report.Item{item}
 		}
-		if err := report.Render(a.stdout, f, rep, report.Options{Color: f == report.Text && wantColor(a.stdout)}); err != nil {
-			return fmt.Errorf("render: %w", err)
+		if err := a.printReport(f, rep); err != nil {
+			return err
 		}
 	}
 	if exitCode && !cs.Empty() {

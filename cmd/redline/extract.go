@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -92,9 +91,7 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 		}
 		_, err = fmt.Fprintln(a.stdout, sanitize.Terminal(art.Text()))
 	case *format == "json":
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(art)
+		err = writeJSON(a.stdout, art)
 	default:
 		err = printArticle(a.stdout, art)
 	}
@@ -257,9 +254,7 @@ func printExplained(w io.Writer, format string, art extract.Article, ds []extrac
 		for _, d := range ds {
 			out.Decisions = append(out.Decisions, jsonDecision{d.Path, d.Text, d.Kept, d.Why})
 		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(w, out)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "BLOCK\tWHY\tPATH\tTEXT")

@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -233,6 +234,23 @@ func formatFlag(s string) (report.Format, error) {
 		return f, usagef("--format: %v", err)
 	}
 	return f, nil
+}
+
+// printReport renders rep on standard output in f, in colour when f is
+// text and standard output a colour terminal.
+func (a *app) printReport(f report.Format, rep report.Report) error {
+	if err := report.Render(a.stdout, f, rep, report.Options{Color: f == report.Text && wantColor(a.stdout)}); err != nil {
+		return fmt.Errorf("render report: %w", err)
+	}
+	return nil
+}
+
+// writeJSON writes v as indented JSON, the --format json output of the
+// commands that print text or JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // textOrJSON checks --format for a command that prints text or JSON only.

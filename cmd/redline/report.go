@@ -74,8 +74,8 @@ The window is --since (a duration back from now: 24h, 90m, 7d) or --from and --t
 		return err
 	}
 	rep.Generated = now
-	if err := report.Render(a.stdout, f, rep, report.Options{Color: f == report.Text && wantColor(a.stdout)}); err != nil {
-		return fmt.Errorf("render: %w", err)
+	if err := a.printReport(f, rep); err != nil {
+		return err
 	}
 	if *exitCode && len(rep.Items) > 0 {
 		return errChanges

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"text/tabwriter"
@@ -49,9 +48,7 @@ blocks were learned to be boilerplate.`, &cf, true)
 		for _, s := range sites {
 			out = append(out, jsonSite{s.Host, s.Pages, s.Container, s.Boilerplate, s.Updated.UTC().Format(time.RFC3339Nano)})
 		}
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(a.stdout, out)
 	}
 	if len(sites) == 0 {
 		fmt.Fprintln(a.stdout, "No site learned yet: the monitor learns each host's template from the pages it reads.")

@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -126,9 +125,7 @@ With --store and no config file, sources' schedules are not shown.`, &cf, true)
 	}
 	fillStatus(&rep, st, pending, sources, cfg.Location)
 	if *format == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(a.stdout, rep)
 	}
 	return printStatus(a.stdout, rep)
 }
