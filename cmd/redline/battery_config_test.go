@@ -129,10 +129,7 @@ func TestBattery_Config(t *testing.T) {
 		// An empty file loads (all defaults), but run and check have
 		// nothing to do (issue 18, point 14): they say so and exit 2,
 		// check --dry-run included.
-		empty := filepath.Join(t.TempDir(), "config.yaml")
-		if err := os.WriteFile(empty, []byte("store: redline.db\nsources: []\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		empty := writeConfig(t, t.TempDir(), "store: redline.db\nsources: []\n")
 		for _, file := range []string{"testdata/config/empty.yaml", empty} {
 			for _, args := range [][]string{{"run"}, {"check"}, {"check", "--dry-run"}, {"check", "--due"}} {
 				code, out, errOut := runCmd(t, t.Context(), append(args, "--config", file, "--store", filepath.Join(t.TempDir(), "x.db"))...)
@@ -178,11 +175,7 @@ func refusal(t *testing.T, file, body, want string) {
 func batteryYAMLBombs(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, body []byte) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, body, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return path
+		return writeFile(t, filepath.Join(dir, name), string(body))
 	}
 	// Billion laughs: nine levels of ten aliases each expand to 10^9
 	// nodes. It sits under tags, a key that exists, so it is not refused
@@ -283,18 +276,14 @@ func batterySecrets(t *testing.T) {
 			c.Close() // not a PostgreSQL server: the store fails to open
 		}
 	}()
-	cfg := filepath.Join(t.TempDir(), "config.yaml")
-	body := fmt.Sprintf(`store: postgres://redline:pg-%[1]s@%[2]s/redline?sslmode=disable&connect_timeout=5
+	cfg := writeConfig(t, t.TempDir(), fmt.Sprintf(`store: postgres://redline:pg-%[1]s@%[2]s/redline?sslmode=disable&connect_timeout=5
 sources:
   - {name: a, url: https://news.example/a}
 notify:
   - {name: hook, kind: webhook, url: "https://hooks.example/tok-%[1]s", secret: hmac-%[1]s}
   - {name: mail, kind: email, addr: "mail.example:587", username: alerts, password: smtp-%[1]s, from: redline@news.example, to: [desk@news.example]}
-`, secret, ln.Addr())
-	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(cfg, 0o644); err != nil { // whatever the umask
+`, secret, ln.Addr()))
+	if err := os.Chmod(cfg, 0o644); err != nil { // group-readable, whatever the umask
 		t.Fatal(err)
 	}
 	loaded, err := loadConfig(cfg)
@@ -343,4 +332,9 @@ func TestConfig_Limits(t *testing.T) {
 	refusal(t, "limits.yaml", "max_body_bytes: 1073741824\n", "limits.yaml:1: max_body_bytes: must be between 1024 and 268435456, got 1073741824")
 	refusal(t, "limits.yaml", "timeout: 5s\nmax_redirects: 99\n", "limits.yaml:2: max_redirects: must be between 1 and 30, got 99")
 	refusal(t, "limits.yaml", "extraction_timeout: forever\n", `limits.yaml:1: extraction_timeout: invalid duration "forever" (between 1ms and 10m, e.g. 10s)`)
+	refusal(t, "limits.yaml", "concurrency: 0\n", "limits.yaml:1: concurrency: must be between 1 and 1000, got 0")
+	refusal(t, "limits.yaml", "host_concurrency: 10001\n", "limits.yaml:1: host_concurrency: must be between 0 (unlimited) and 10000, got 10001")
+	refusal(t, "limits.yaml", "host_rate: 2000000\n", "limits.yaml:1: host_rate: must be between 0 (unlimited) and 1000000 requests per second, got 2e+06")
+	refusal(t, "limits.yaml", "sources:\n  - {name: a, url: https://news.example/a, host_rate: -0.5}\n",
+		"limits.yaml:2: sources[0].host_rate: must be between 0 (unlimited) and 1000000 requests per second, got -0.5")
 }

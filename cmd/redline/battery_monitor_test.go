@@ -53,18 +53,17 @@ func storyHTML(last string) string {
 		"<p>" + last + "</p></div></body></html>"
 }
 
-// checkConfig writes a config watching srv's /story, with extra YAML under
-// the source, and returns its path.
-func checkConfig(t *testing.T, srv *httptest.Server, extra string) string {
+// storySite starts a storyServer and writes a config watching its /story,
+// with extra YAML under the source. It returns the server, the story's
+// URL and the config's path.
+func storySite(t *testing.T, extra string) (s *storyServer, story, cfg string) {
 	t.Helper()
+	s = &storyServer{}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nreports: {dir: %s}\nallow_private: true\nhost_rate: 0\nsources:\n  - name: a\n    url: %s/story\n%s",
-		filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL, extra)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return cfg
+	return s, srv.URL + "/story", writeConfig(t, dir, fmt.Sprintf("store: %s\nreports: {dir: %s}\nallow_private: true\nhost_rate: 0\nsources:\n  - name: a\n    url: %s/story\n%s",
+		filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL, extra))
 }
 
 func TestBatteryMonitor(t *testing.T) {
@@ -72,10 +71,7 @@ func TestBatteryMonitor(t *testing.T) {
 
 	// N11: a 410 is one "gone" event, reported once until it recovers.
 	t.Run("N11_status_semantics", func(t *testing.T) {
-		s := &storyServer{}
-		srv := httptest.NewServer(s)
-		defer srv.Close()
-		cfg := checkConfig(t, srv, "")
+		s, story, cfg := storySite(t, "")
 		s.set(200, storyHTML("A spokesperson said the group would appeal."))
 		if code, _, errOut := runCmd(t, ctx, "check", "--config", cfg); code != exitOK {
 			t.Fatalf("first check: exit %d\n%s", code, errOut)
@@ -85,7 +81,7 @@ func TestBatteryMonitor(t *testing.T) {
 		if code != exitRuntime {
 			t.Fatalf("410: exit %d, want %d\n%s", code, exitRuntime, errOut)
 		}
-		for _, want := range []string{"1 failed (gone: 410: 1)", "source a: " + srv.URL + "/story: gone: 410\n"} {
+		for _, want := range []string{"1 failed (gone: 410: 1)", "source a: " + story + ": gone: 410\n"} {
 			if !strings.Contains(errOut, want) {
 				t.Errorf("410: stderr lacks %q:\n%s", want, errOut)
 			}
@@ -99,10 +95,7 @@ func TestBatteryMonitor(t *testing.T) {
 	// H11: a collapsed page is an event, never a version; R12: a page
 	// going back to an older text is a revert.
 	t.Run("H11_soft_failure", func(t *testing.T) {
-		s := &storyServer{}
-		srv := httptest.NewServer(s)
-		defer srv.Close()
-		cfg := checkConfig(t, srv, "")
+		s, _, cfg := storySite(t, "")
 		a := storyHTML("A spokesperson said the group would appeal.")
 		s.set(200, a)
 		runCmd(t, ctx, "check", "--config", cfg)
@@ -128,15 +121,12 @@ func TestBatteryMonitor(t *testing.T) {
 
 	// H12: a redesign that loses the body selector names the selector.
 	t.Run("H12_selector_miss", func(t *testing.T) {
-		s := &storyServer{}
-		srv := httptest.NewServer(s)
-		defer srv.Close()
-		cfg := checkConfig(t, srv, "    selectors:\n      body: .article-body\n")
+		s, story, cfg := storySite(t, "    selectors:\n      body: .article-body\n")
 		s.set(200, storyHTML("A spokesperson said the group would appeal."))
 		runCmd(t, ctx, "check", "--config", cfg)
 		s.set(200, strings.ReplaceAll(storyHTML("A spokesperson said the group would appeal."), "article-body", "story-text"))
 		_, _, errOut := runCmd(t, ctx, "check", "--config", cfg)
-		want := "source a: " + srv.URL + "/story: selector .article-body matched 0 nodes at " + srv.URL + "/story\n"
+		want := "source a: " + story + ": selector .article-body matched 0 nodes at " + story + "\n"
 		if !strings.Contains(errOut, want) || !strings.Contains(errOut, "(selector miss: 1)") {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}

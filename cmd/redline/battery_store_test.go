@@ -68,11 +68,7 @@ func batteryCorruptStore(t *testing.T) {
 			if err := os.WriteFile(db, bad, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			cfg := filepath.Join(dir, "config.yaml")
-			body := fmt.Sprintf("store: %s\nreports: {dir: %s}\nsources:\n  - {name: a, url: https://news.example/a}\n", db, filepath.Join(dir, "reports"))
-			if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nreports: {dir: %s}\nsources:\n  - {name: a, url: https://news.example/a}\n", db, filepath.Join(dir, "reports")))
 			// A bound in case the check is missing and the daemon starts;
 			// it never fetches (news.example is not resolved in time).
 			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)

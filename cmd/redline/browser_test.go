@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -59,39 +58,16 @@ func TestBrowser(t *testing.T) {
 
 	dir := t.TempDir()
 	db := filepath.Join(dir, "r.db")
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nreports: {dir: %s}\nhost_rate: 0\nallow_private: true\n"+
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nreports: {dir: %s}\nhost_rate: 0\nallow_private: true\n"+
 		"sources:\n  - {name: ledger, feed: %s/feed.xml}\n  - {name: hostile, url: %s/hostile}\n",
-		db, filepath.Join(dir, "reports"), srv.URL, srv.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	check := func() {
-		t.Helper()
-		if code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg); code != exitOK {
-			t.Fatalf("check: exit %d: %s", code, errOut)
-		}
-	}
-	check()
+		db, filepath.Join(dir, "reports"), srv.URL, srv.URL))
+	checkOK(t, cfg)
 	site.Advance() // the quote is reworded
 	vote = "4-3"
-	check()
+	checkOK(t, cfg)
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan int, 1)
-	go func() {
-		served <- run(ctx, []string{"serve", "--config", cfg, "--addr", addr}, strings.NewReader(""), os.Stderr, os.Stderr)
-	}()
-	defer func() {
-		cancel()
-		<-served
-	}()
+	addr := freeAddr(t)
+	startDaemon(t, "serve", "--config", cfg, "--addr", addr)
 	base := "http://" + addr
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		if resp, err := http.Get(base + "/"); err == nil {

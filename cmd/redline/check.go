@@ -162,15 +162,12 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	due := fs.Bool("due", false, "check only the articles whose next check is due (as the daemon would)")
 	exitCode := fs.Bool("exit-code", false, "exit with status 1 when changes were found")
 	format := fs.String("format", "text", "terminal report `FORMAT`: text, markdown, json or html")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usagef("check takes no arguments, got %q", fs.Args())
-	}
-	outFormat, err := report.ParseFormat(*format)
+	outFormat, err := formatFlag(*format)
 	if err != nil {
-		return usagef("--format: %v", err)
+		return err
 	}
 	load := setup
 	if *dryRun {
@@ -208,8 +205,8 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	prog.done()
 	deliver(ctx, a, d, results)
 	rep := reportOf(results, a.now())
-	if err := report.Render(a.stdout, outFormat, rep, report.Options{Color: outFormat == report.Text && wantColor(a.stdout)}); err != nil {
-		return fmt.Errorf("render report: %w", err)
+	if err := a.printReport(outFormat, rep); err != nil {
+		return err
 	}
 	files, err := writeReports(cfg.ReportDir, reportName(rep.Generated), cfg.Formats, rep)
 	if err != nil {

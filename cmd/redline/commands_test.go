@@ -7,24 +7,30 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/redline-news/redline/diffing"
 )
 
+// runCmd runs redline with args and an empty standard input, and returns
+// its exit status and output.
 func runCmd(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runStdin(t, ctx, "", args...)
+}
+
+// runStdin is runCmd with stdin as the standard input.
+func runStdin(t *testing.T, ctx context.Context, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(ctx, args, strings.NewReader(""), &out, &errOut)
+	code = run(ctx, args, strings.NewReader(stdin), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -44,10 +50,7 @@ func TestHelpOnEveryCommand(t *testing.T) {
 
 func TestUsageErrors(t *testing.T) {
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte("allow_private: true\nsources:\n  - name: a\n    url: http://127.0.0.1:1/a\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, dir, "allow_private: true\nsources:\n  - name: a\n    url: http://127.0.0.1:1/a\n")
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -56,9 +59,17 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"check", "--bogus"}, "flag provided but not defined: -bogus"},
 		{[]string{"check", "--config", filepath.Join(dir, "missing.yaml")}, "missing.yaml"},
 		{[]string{"check", "--config", cfg, "--format", "pdf"}, "--format"},
+		{[]string{"report", "--config", cfg, "--format", "pdf"}, "redline: --format: "},
+		{[]string{"diff", "--format", "pdf", "a.txt", "b.txt"}, "redline: --format: "},
+		{[]string{"diff", "--format", "pdf", "--from", "1", "https://news.example/a"}, "redline: --format: "},
+		{[]string{"sites", "--config", cfg, "--format", "xml"}, `redline: --format: "xml" is not text or json`},
+		{[]string{"status", "--config", cfg, "--format", "xml"}, `redline: --format: "xml" is not text or json`},
+		{[]string{"extract", "--format", "xml", "x.html"}, `redline: --format: "xml" is not text or json`},
 		{[]string{"check", "--config", cfg, "--store", "postgres://localhost:notaport/redline"}, "postgres"},
 		{[]string{"diff", "only-one"}, "diff"},
 		{[]string{"history", "--config", cfg}, "URL"},
+		{[]string{"history", "--config", cfg, "a", "b"}, "redline: history needs one URL (got 2 arguments)"},
+		{[]string{"show", "--config", cfg}, "redline: show needs one URL (got 0 arguments)"},
 		{[]string{"demo", "--duration", "1s"}, "--duration"},
 		{[]string{"extract", "--selectors", "{tilte: h1}", "x.html"}, "--selectors:1: selectors.tilte: unknown key"},
 		{[]string{"extract", "--selectors", `{body: "div["}`, "x.html"}, `selectors.body: invalid CSS selector "div["`},
@@ -72,6 +83,26 @@ func TestUsageErrors(t *testing.T) {
 			}
 			if !strings.Contains(errOut, tc.want) {
 				t.Errorf("stderr %q does not mention %q", errOut, tc.want)
+			}
+		})
+	}
+}
+
+// TestNoArgumentCommands: every command that takes no positional argument
+// refuses one with the same message, naming the command and the stray
+// arguments.
+func TestNoArgumentCommands(t *testing.T) {
+	for _, tc := range []struct{ cmd, hint string }{
+		{"check", ""}, {"demo", ""}, {"version", ""}, {"report", ""}, {"run", ""}, {"serve", ""},
+		{"init", ": give the source with --feed, --url or --sitemap"},
+		{"export", ""}, {"sites", ""}, {"status", ""},
+		{"verify", ": use --url URL for one article"},
+	} {
+		t.Run(tc.cmd, func(t *testing.T) {
+			code, out, errOut := runCmd(t, context.Background(), tc.cmd, "stray", "more")
+			want := "redline: " + tc.cmd + ` takes no arguments, got ["stray" "more"]` + tc.hint + "\n"
+			if code != exitUsage || out != "" || errOut != want {
+				t.Errorf("exit %d, stdout %q, stderr\n got: %q\nwant: %q", code, out, errOut, want)
 			}
 		})
 	}
@@ -104,13 +135,8 @@ func TestDiffFiles(t *testing.T) {
 	dir := t.TempDir()
 	old := filepath.Join(dir, "old.txt")
 	cur := filepath.Join(dir, "new.html")
-	write := func(p, s string) {
-		if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write(old, "Officials said the raid seized 97 percent of the shipment.\n'We are not opposed to cooperation,' Sheinbaum said.\n")
-	write(cur, `<html><head></head><body><nav>Home · World</nav><article>
+	writeFile(t, old, "Officials said the raid seized 97 percent of the shipment.\n'We are not opposed to cooperation,' Sheinbaum said.\n")
+	writeFile(t, cur, `<html><head></head><body><nav>Home · World</nav><article>
 <p>Officials said the raid seized 90 percent of the shipment.</p>
 <p>'We are opposed to cooperation,' Sheinbaum said.</p></article><footer>© 2026</footer></body></html>`)
 
@@ -161,11 +187,7 @@ func TestCheckFailureIsRecordedAndExits3(t *testing.T) {
 	}))
 	defer srv.Close()
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nallow_private: true\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL))
 	code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg)
 	if code != exitRuntime {
 		t.Fatalf("check against a 503: exit %d, want %d; stderr %s", code, exitRuntime, errOut)
@@ -180,75 +202,35 @@ func TestCheckFailureIsRecordedAndExits3(t *testing.T) {
 }
 
 func TestRunDaemonStopsCleanly(t *testing.T) {
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/story" { // robots.txt
-			http.NotFound(w, r)
-			return
-		}
-		n := hits.Add(1)
-		fmt.Fprintf(w, "<html><body><article><h1>Story</h1><p>Paragraph one of the story, fetched %d times so far.</p></article></body></html>", n)
-	}))
-	defer srv.Close()
+	srv, hits := countedStory(t, func(n int32) string {
+		return fmt.Sprintf("<html><body><article><h1>Story</h1><p>Paragraph one of the story, fetched %d times so far.</p></article></body></html>", n)
+	})
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nallow_private: true\nmin_interval: 1s\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n    schedule: \"@every 1s\"\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0") // a free port for the metrics server
-	if err != nil {
-		t.Fatal(err)
-	}
-	metricsAddr := ln.Addr().String()
-	ln.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	var out, errOut bytes.Buffer
-	go func() {
-		done <- run(ctx, []string{"run", "--config", cfg, "--metrics", metricsAddr}, nil, &out, &errOut)
-	}()
-	deadline := time.After(30 * time.Second)
-	for hits.Load() < 2 {
-		select {
-		case <-deadline:
-			cancel()
-			t.Fatalf("the daemon fetched %d times in 30s", hits.Load())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nmin_interval: 1s\nreports:\n  dir: %s\nsources:\n  - name: a\n    url: %s/story\n    schedule: \"@every 1s\"\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL))
+	metricsAddr := freeAddr(t)
+	d := startDaemon(t, "run", "--config", cfg, "--metrics", metricsAddr)
+	d.waitFor(t, "two fetches", func() bool { return hits.Load() >= 2 })
 	var scrape string
-	for scrape == "" || !strings.Contains(scrape, `redline_checks_total{result="new_version"}`) {
-		select {
-		case <-deadline:
-			cancel()
-			t.Fatalf("no check counted in the metrics: %s", scrape)
-		case <-time.After(50 * time.Millisecond):
-		}
+	d.waitFor(t, "a check counted in the metrics", func() bool {
 		resp, err := http.Get("http://" + metricsAddr + "/metrics")
 		if err != nil {
-			continue
+			return false
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		scrape = string(b)
-	}
+		return strings.Contains(scrape, `redline_checks_total{result="new_version"}`)
+	})
 	for _, name := range []string{"redline_fetch_duration_seconds_bucket", "redline_queue_depth", "go_goroutines"} {
 		if !strings.Contains(scrape, name) {
 			t.Errorf("metrics lack %s", name)
 		}
 	}
-	cancel() // what SIGINT and SIGTERM do through signal.NotifyContext
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Fatalf("run after a signal: exit %d; stderr %s", code, errOut.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("run did not stop after its context was cancelled")
+	if code := d.stop(t); code != exitOK {
+		t.Fatalf("run after a signal: exit %d; stderr %s", code, d.errOut.String())
 	}
-	if !strings.Contains(errOut.String(), "redline stopped") {
-		t.Errorf("no clean-stop log line: %s", errOut.String())
+	if !strings.Contains(d.errOut.String(), "redline stopped") {
+		t.Errorf("no clean-stop log line: %s", d.errOut.String())
 	}
 	// Each fetch changed the count in the text: a new version with a changed figure.
 	code, hist, _ := runCmd(t, context.Background(), "history", "--config", cfg, srv.URL+"/story")
@@ -261,14 +243,9 @@ func TestRunDaemonStopsCleanly(t *testing.T) {
 // HTML; both at once is a usage error; a missing file names itself.
 func TestDiffStdin(t *testing.T) {
 	dir := t.TempDir()
-	cur := filepath.Join(dir, "new.txt")
-	if err := os.WriteFile(cur, []byte("Officials said the raid seized 90 percent of the shipment.\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cur := writeFile(t, filepath.Join(dir, "new.txt"), "Officials said the raid seized 90 percent of the shipment.\n")
 	diff := func(stdin string, args ...string) (int, string, string) {
-		var out, errOut bytes.Buffer
-		code := run(context.Background(), append([]string{"diff", "--format", "json"}, args...), strings.NewReader(stdin), &out, &errOut)
-		return code, out.String(), errOut.String()
+		return runStdin(t, context.Background(), stdin, append([]string{"diff", "--format", "json"}, args...)...)
 	}
 	code, out, errOut := diff("Officials said the raid seized 97 percent of the shipment.\n", "-", cur)
 	if code != exitOK || !strings.Contains(out, `"number_changed"`) || !strings.Contains(out, `"97 percent"`) {
@@ -327,12 +304,8 @@ func TestOneShotGC(t *testing.T) {
 
 	dir := t.TempDir()
 	old, cur := filepath.Join(dir, "old.txt"), filepath.Join(dir, "new.txt")
-	if err := os.WriteFile(old, []byte("Officials said the raid seized 97 percent.\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cur, []byte("Officials said the raid seized 90 percent.\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, old, "Officials said the raid seized 97 percent.\n")
+	writeFile(t, cur, "Officials said the raid seized 90 percent.\n")
 	var out, errOut bytes.Buffer
 	if code := run(context.Background(), []string{"diff", old, cur}, strings.NewReader(""), &out, &errOut); code != exitOK {
 		t.Fatalf("diff: exit %d, %s", code, errOut.String())

@@ -94,11 +94,7 @@ func exampleNotifiers(t *testing.T, dir string) string {
 	}
 	on := regexp.MustCompile(`(?m)^  # ((?:- |  )[a-z_]+:.*)$`).ReplaceAll(b, []byte("  $1"))
 	on = regexp.MustCompile(`(?m)^store: .*$`).ReplaceAll(on, []byte("store: "+filepath.Join(dir, "redline.db")))
-	path := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(path, on, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return writeConfig(t, dir, string(on))
 }
 
 type writerFunc func([]byte) (int, error)
@@ -288,18 +284,16 @@ notify:
 }
 
 func TestCheck_DryRun(t *testing.T) {
-	var out, errb bytes.Buffer
-	if code := run(t.Context(), []string{"check", "--config", "testdata/config/good.yaml", "--dry-run"}, nil, &out, &errb); code != 0 {
-		t.Fatalf("exit %d, stderr %s", code, errb.String())
+	code, out, errOut := runCmd(t, t.Context(), "check", "--config", "testdata/config/good.yaml", "--dry-run")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
 	}
-	if got, want := out.String(), "testdata/config/good.yaml: valid, 2 sources\n"; got != want {
-		t.Errorf("stdout %q, want %q", got, want)
+	if want := "testdata/config/good.yaml: valid, 2 sources\n"; out != want {
+		t.Errorf("stdout %q, want %q", out, want)
 	}
-	out.Reset()
-	errb.Reset()
-	code := run(t.Context(), []string{"check", "--config", "testdata/config/invalid-cron.yaml", "--dry-run"}, nil, &out, &errb)
-	if code != exitUsage || !strings.Contains(errb.String(), "invalid-cron.yaml:4: sources[0].schedule") {
-		t.Errorf("exit %d, stderr %q; want 2 naming file, line and field", code, errb.String())
+	code, _, errOut = runCmd(t, t.Context(), "check", "--config", "testdata/config/invalid-cron.yaml", "--dry-run")
+	if code != exitUsage || !strings.Contains(errOut, "invalid-cron.yaml:4: sources[0].schedule") {
+		t.Errorf("exit %d, stderr %q; want 2 naming file, line and field", code, errOut)
 	}
 }
 
@@ -332,10 +326,7 @@ func TestConfigMessages(t *testing.T) {
 		t.Errorf("indentation slip on line 403: %v", err)
 	}
 	// One source, one check: singular.
-	one := filepath.Join(dir, "one.yaml")
-	if err := os.WriteFile(one, []byte("sources:\n  - {name: a, url: https://news.example/a}\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	one := writeFile(t, filepath.Join(dir, "one.yaml"), "sources:\n  - {name: a, url: https://news.example/a}\n")
 	code, out, errOut := runCmd(t, t.Context(), "check", "--config", one, "--dry-run")
 	if code != exitOK || out != one+": valid, 1 source\n" {
 		t.Errorf("check --dry-run of one source: exit %d, stdout %q, stderr %q", code, out, errOut)
@@ -348,12 +339,8 @@ func TestCheck_OneFailedCheck(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	defer srv.Close()
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nrespect_robots: false\nallow_private: true\nreports: {dir: %s}\nsources:\n  - {name: a, url: %q}\n",
-		filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL+"/a")
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nrespect_robots: false\nallow_private: true\nreports: {dir: %s}\nsources:\n  - {name: a, url: %q}\n",
+		filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL+"/a"))
 	code, _, errOut := runCmd(t, t.Context(), "check", "--config", cfg)
 	if code != exitRuntime || !strings.HasSuffix(errOut, "redline: 1 of 1 check failed\n") {
 		t.Errorf("exit %d, stderr %s; want %d ending with \"1 of 1 check failed\"", code, errOut, exitRuntime)
@@ -404,9 +391,7 @@ func TestConfig_AllowAddresses(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.yaml")
 	body := "allow_addresses:\n  - 169.254.169.254\n  - \"[fd00:ec2::254]\"\n  - Metadata.Google.Internal.\nsources:\n  - {name: a, url: https://news.example/a}\n"
-	if err := os.WriteFile(good, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, good, body)
 	cfg, err := loadConfig(good)
 	if err != nil {
 		t.Fatal(err)
@@ -415,10 +400,7 @@ func TestConfig_AllowAddresses(t *testing.T) {
 	if !slices.Equal(cfg.AllowIPs, wantIPs) || !slices.Equal(cfg.AllowHosts, []string{"metadata.google.internal"}) {
 		t.Errorf("allow lists %v %v", cfg.AllowIPs, cfg.AllowHosts)
 	}
-	bad := filepath.Join(dir, "bad.yaml")
-	if err := os.WriteFile(bad, []byte("allow_addresses:\n  - 10.0.0.1\n  - http://intranet/\nsources:\n  - {name: a, url: https://news.example/a}\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	bad := writeFile(t, filepath.Join(dir, "bad.yaml"), "allow_addresses:\n  - 10.0.0.1\n  - http://intranet/\nsources:\n  - {name: a, url: https://news.example/a}\n")
 	_, err = loadConfig(bad)
 	if err == nil || !strings.Contains(err.Error(), "bad.yaml:3: allow_addresses[1]: want an IP address") {
 		t.Errorf("got %v, want a refusal of line 3", err)

@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,26 +30,8 @@ import (
 // compile fills the fetch limits: a key left out keeps the default (0),
 // 0 written in the file means unlimited.
 func (h hostLimits) compile(v *validator, field func(string) string) (conc int, rate float64, robots fetch.RobotsPolicy) {
-	if a := h.HostConcurrency; a.Line > 0 {
-		switch {
-		case a.V < 0 || a.V > 10000:
-			v.add(a.Line, field("host_concurrency"), "must be between 0 (unlimited) and 10000, got %d", a.V)
-		case a.V == 0:
-			conc = fetch.Unlimited
-		default:
-			conc = a.V
-		}
-	}
-	if a := h.HostRate; a.Line > 0 {
-		switch {
-		case a.V < 0 || a.V > 1e6:
-			v.add(a.Line, field("host_rate"), "must be between 0 (unlimited) and 1000000 requests per second, got %g", a.V)
-		case a.V == 0:
-			rate = fetch.Unlimited
-		default:
-			rate = a.V
-		}
-	}
+	conc = hostLimit(v, h.HostConcurrency, field("host_concurrency"), 10000, "")
+	rate = hostLimit(v, h.HostRate, field("host_rate"), 1e6, " requests per second")
 	if a := h.RespectRobots; a.Line > 0 {
 		robots = fetch.RobotsIgnore
 		if a.V {
@@ -56,6 +39,22 @@ func (h hostLimits) compile(v *validator, field func(string) string) (conc int, 
 		}
 	}
 	return conc, rate, robots
+}
+
+// hostLimit compiles one fetch limit: a key left out is 0 (the default),
+// 0 written in the file is fetch.Unlimited, and a value outside [0, hi]
+// is refused with unit after hi in the message.
+func hostLimit[T int | float64](v *validator, a at[T], field string, hi T, unit string) T {
+	switch {
+	case a.Line == 0:
+		return 0
+	case a.V < 0 || a.V > hi:
+		v.add(a.Line, field, "must be between 0 (unlimited) and %s%s, got %v", strconv.FormatFloat(float64(hi), 'f', -1, 64), unit, a.V)
+		return 0
+	case a.V == 0:
+		return fetch.Unlimited
+	}
+	return a.V
 }
 
 func recordSourceLines(root *yaml.Node, srcs []*sourceConfig) {
@@ -77,12 +76,7 @@ func (v *validator) compile(fc fileConfig) Config {
 		cfg.Store = fc.Store.V
 	}
 	cfg.UserAgent = fc.UserAgent.V
-	if fc.Concurrency.Line > 0 {
-		if fc.Concurrency.V < 1 || fc.Concurrency.V > 1000 {
-			v.add(fc.Concurrency.Line, "concurrency", "must be between 1 and 1000, got %d", fc.Concurrency.V)
-		}
-		cfg.Concurrency = fc.Concurrency.V
-	}
+	inRange(v, &cfg.Concurrency, fc.Concurrency, "concurrency", 1, 1000, "")
 	if fc.MinInterval.V != "" {
 		d, err := time.ParseDuration(fc.MinInterval.V)
 		if err != nil || d <= 0 {
@@ -146,18 +140,9 @@ func (v *validator) fetchLimits(fc fileConfig, cfg *Config) {
 		}
 		cfg.Timeout = d
 	}
-	if fc.MaxBodyBytes.Line > 0 {
-		inRange(v, fc.MaxBodyBytes, "max_body_bytes", 1024, snapshots.MaxBodyBytes, "")
-		cfg.MaxBodyBytes = fc.MaxBodyBytes.V
-	}
-	if fc.MaxHeaders.Line > 0 {
-		inRange(v, fc.MaxHeaders, "max_header_bytes", 4096, 16<<20, "")
-		cfg.MaxHeaderBytes = fc.MaxHeaders.V
-	}
-	if fc.MaxRedirects.Line > 0 {
-		inRange(v, fc.MaxRedirects, "max_redirects", 1, 30, "")
-		cfg.MaxRedirects = fc.MaxRedirects.V
-	}
+	inRange(v, &cfg.MaxBodyBytes, fc.MaxBodyBytes, "max_body_bytes", 1024, snapshots.MaxBodyBytes, "")
+	inRange(v, &cfg.MaxHeaderBytes, fc.MaxHeaders, "max_header_bytes", 4096, 16<<20, "")
+	inRange(v, &cfg.MaxRedirects, fc.MaxRedirects, "max_redirects", 1, 30, "")
 	if fc.ExtractLimit.V != "" {
 		d, err := time.ParseDuration(fc.ExtractLimit.V)
 		if err != nil || d <= 0 || d > 10*time.Minute {
@@ -165,14 +150,8 @@ func (v *validator) fetchLimits(fc fileConfig, cfg *Config) {
 		}
 		cfg.ExtractionTimeout = d
 	}
-	if fc.MaxDepth.Line > 0 {
-		inRange(v, fc.MaxDepth, "max_nesting_depth", 16, extract.MaxParserDepth, " (the HTML parser's limit)")
-		cfg.MaxNestingDepth = fc.MaxDepth.V
-	}
-	if fc.MaxSentences.Line > 0 {
-		inRange(v, fc.MaxSentences, "max_sentences", 100, 10_000_000, "")
-		cfg.MaxSentences = fc.MaxSentences.V
-	}
+	inRange(v, &cfg.MaxNestingDepth, fc.MaxDepth, "max_nesting_depth", 16, extract.MaxParserDepth, " (the HTML parser's limit)")
+	inRange(v, &cfg.MaxSentences, fc.MaxSentences, "max_sentences", 100, 10_000_000, "")
 }
 
 // sources compiles the sources, each with the global defaults cfg holds:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"net/http/httptest"
 	"os"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/redline-news/redline/monitor/sitetest"
 	"github.com/redline-news/redline/snapshots"
-	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
 // TestMain lets a test run this binary as the redline command: a child
@@ -37,15 +35,27 @@ func redlineCmd(args ...string) *exec.Cmd {
 	return cmd
 }
 
+// scaleSite serves a sitetest.Scale site of n articles and writes a config
+// that checks its feed 16 at a time, hostConc of them on the one host
+// (0: unlimited). It returns the site, the store's path and the config's.
+func scaleSite(t *testing.T, n, hostConc int) (site *sitetest.Scale, db, cfg string) {
+	t.Helper()
+	site = sitetest.NewScale(n)
+	srv := httptest.NewServer(site)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	db = filepath.Join(dir, "redline.db")
+	cfg = writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nconcurrency: 16\nhost_concurrency: %d\nhost_rate: 0\n"+
+		"sources:\n  - {name: scale, feed: %s/feed.xml}\n", db, filepath.Join(dir, "reports"), hostConc, srv.URL))
+	return site, db, cfg
+}
+
 // storeCounts opens the store and returns its versions and checks, after
 // verifying every hash and chain link.
 func storeCounts(t *testing.T, path string) (versions, checks int) {
 	t.Helper()
-	st := sqlite.New(path, slog.New(slog.DiscardHandler))
-	if err := st.Open(t.Context()); err != nil {
-		t.Fatalf("open after the crash: %v", err)
-	}
-	defer st.Close()
+	st := openSQLite(t, path)
+	defer st.Close() // before the next process writes
 	rep, err := snapshots.Verify(t.Context(), st, snapshots.VerifyFilter{})
 	if err != nil {
 		t.Fatalf("verify: %v", err)
@@ -63,17 +73,7 @@ func storeCounts(t *testing.T, path string) (versions, checks int) {
 // before, and holds every version the killed process acknowledged — logged
 // as committed, with its text hash and chain hash, before it died.
 func TestBattery_S01_killMidWrite(t *testing.T) {
-	site := sitetest.NewScale(150)
-	srv := httptest.NewServer(site)
-	defer srv.Close()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "redline.db")
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nconcurrency: 16\nhost_concurrency: 16\nhost_rate: 0\n"+
-		"sources:\n  - {name: scale, feed: %s/feed.xml}\n", db, filepath.Join(dir, "reports"), srv.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	site, db, cfg := scaleSite(t, 150, 16)
 	// Two runs to the end store every article and say how long a run with
 	// a seventh of the articles edited takes here (much longer under -race
 	// on a loaded machine): the kills then fall inside such runs, rather
@@ -139,10 +139,7 @@ func TestBattery_S01_killMidWrite(t *testing.T) {
 // how many it checked.
 func checkAcknowledged(t *testing.T, db, log string) int {
 	t.Helper()
-	st := sqlite.New(db, slog.New(slog.DiscardHandler))
-	if err := st.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	st := openSQLite(t, db)
 	defer st.Close()
 	n := 0
 	for line := range strings.SplitSeq(log, "\n") {
@@ -177,17 +174,7 @@ func checkAcknowledged(t *testing.T, db, log string) int {
 // file at once both finish (the write lock makes one wait) and the store
 // verifies.
 func TestBattery_S04_twoProcessesOneFile(t *testing.T) {
-	site := sitetest.NewScale(200)
-	srv := httptest.NewServer(site)
-	defer srv.Close()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "redline.db")
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nconcurrency: 16\nhost_concurrency: 0\nhost_rate: 0\n"+
-		"sources:\n  - {name: scale, feed: %s/feed.xml}\n", db, filepath.Join(dir, "reports"), srv.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	_, db, cfg := scaleSite(t, 200, 0)
 	var cmds []*exec.Cmd
 	var outs []*strings.Builder
 	for range 2 {

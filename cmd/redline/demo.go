@@ -30,11 +30,8 @@ publishes successive edits of a story, and print each change report as it
 happens. Needs no config and nothing but this binary.`, &cf, false)
 	duration := fs.Duration("duration", 30*time.Second, "how long the demo runs")
 	every := fs.Duration("every", 2*time.Second, "how often redline checks the site")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("demo takes no arguments, got %q", fs.Args())
 	}
 	if *duration < 5*time.Second || *every <= 0 || *every > *duration/4 {
 		return usagef("demo: --duration must be at least 5s and --every at most a quarter of it")

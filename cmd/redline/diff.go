@@ -44,18 +44,18 @@ read from the store named by --store or the config.`, &cf, true)
 		if len(pos) != 1 {
 			return usagef("diff --from/--to needs one URL (got %s)", plural(len(pos), "argument"))
 		}
-		f, err := report.ParseFormat(*format)
+		f, err := formatFlag(*format)
 		if err != nil {
-			return usagef("--format: %v", err)
+			return err
 		}
 		return diffStored(ctx, a, &cf, pos[0], *from, *to, f, *exitCode)
 	}
 	if len(pos) != 2 {
 		return usagef("diff needs two files, OLD and NEW, or a URL with --from and --to (got %s)", plural(len(pos), "argument"))
 	}
-	f, err := report.ParseFormat(*format)
+	f, err := formatFlag(*format)
 	if err != nil {
-		return usagef("--format: %v", err)
+		return err
 	}
 	oldPath, newPath := pos[0], pos[1]
 	if oldPath == "-" && newPath == "-" {
@@ -136,8 +136,8 @@ func renderDiff(a *app, f report.Format, item report.Item, exitCode bool) error 
 		if !cs.Empty() {
 			rep.Items = []report.Item{item}
 		}
-		if err := report.Render(a.stdout, f, rep, report.Options{Color: f == report.Text && wantColor(a.stdout)}); err != nil {
-			return fmt.Errorf("render: %w", err)
+		if err := a.printReport(f, rep); err != nil {
+			return err
 		}
 	}
 	if exitCode && !cs.Empty() {

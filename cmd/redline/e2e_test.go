@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"html"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,7 +15,6 @@ import (
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/snapshots"
-	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
 // storyVersions are three versions of a story from the seed article: the
@@ -91,22 +88,17 @@ func TestEndToEndThreeVersions(t *testing.T) {
 	dir := t.TempDir()
 	storePath := filepath.Join(dir, "redline.db")
 	reportDir := filepath.Join(dir, "reports")
-	cfgPath := filepath.Join(dir, "config.yaml")
-	cfg := fmt.Sprintf("store: %s\nallow_private: true\nreports:\n  dir: %s\n  formats: [markdown, json]\nsources:\n  - name: ledger\n    url: %s\n", storePath, reportDir, url)
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nreports:\n  dir: %s\n  formats: [markdown, json]\nsources:\n  - name: ledger\n    url: %s\n", storePath, reportDir, url))
 
 	check := func(wantStatus int) jsonReport {
 		t.Helper()
-		var stdout, stderr bytes.Buffer
-		code := run(context.Background(), []string{"check", "--config", cfgPath, "--format", "json", "--exit-code"}, strings.NewReader(""), &stdout, &stderr)
+		code, stdout, stderr := runCmd(t, context.Background(), "check", "--config", cfgPath, "--format", "json", "--exit-code")
 		if code != wantStatus {
-			t.Fatalf("check: exit %d, want %d\nstdout: %s\nstderr: %s", code, wantStatus, stdout.String(), stderr.String())
+			t.Fatalf("check: exit %d, want %d\nstdout: %s\nstderr: %s", code, wantStatus, stdout, stderr)
 		}
 		var rep jsonReport
-		if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
-			t.Fatalf("check printed invalid JSON: %v\n%s", err, stdout.String())
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatalf("check printed invalid JSON: %v\n%s", err, stdout)
 		}
 		return rep
 	}
@@ -141,12 +133,8 @@ func TestEndToEndThreeVersions(t *testing.T) {
 	}
 
 	// The store holds three versions and one check per fetch.
-	st := sqlite.New(storePath, slog.New(slog.DiscardHandler))
+	st := openSQLite(t, storePath)
 	ctx := context.Background()
-	if err := st.Open(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	art, err := st.Article(ctx, url)
 	if err != nil {
 		t.Fatal(err)
@@ -172,21 +160,21 @@ func TestEndToEndThreeVersions(t *testing.T) {
 	}
 
 	// history lists them; show prints a version's text.
-	var out, errOut bytes.Buffer
-	if code := run(ctx, []string{"history", "--config", cfgPath, url}, nil, &out, &errOut); code != exitOK {
-		t.Fatalf("history: exit %d: %s", code, errOut.String())
+	code, out, errOut := runCmd(t, ctx, "history", "--config", cfgPath, url)
+	if code != exitOK {
+		t.Fatalf("history: exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{"3 versions", "first version", "quote_changed", "number_changed"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("history output lacks %q:\n%s", want, out.String())
+		if !strings.Contains(out, want) {
+			t.Errorf("history output lacks %q:\n%s", want, out)
 		}
 	}
-	out.Reset()
-	if code := run(ctx, []string{"show", "--config", cfgPath, "--version", "1", url}, nil, &out, &errOut); code != exitOK {
-		t.Fatalf("show: exit %d: %s", code, errOut.String())
+	code, out, errOut = runCmd(t, ctx, "show", "--config", cfgPath, "--version", "1", url)
+	if code != exitOK {
+		t.Fatalf("show: exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out.String(), "97 percent") || strings.Contains(out.String(), "shares") || strings.Contains(out.String(), "cookies") {
-		t.Errorf("show --version 1 should print the clean first text:\n%s", out.String())
+	if !strings.Contains(out, "97 percent") || strings.Contains(out, "shares") || strings.Contains(out, "cookies") {
+		t.Errorf("show --version 1 should print the clean first text:\n%s", out)
 	}
 
 	// Each change was also written as Markdown and JSON.

@@ -1,24 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/redline-news/redline/monitor"
-	"github.com/redline-news/redline/notify"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -41,61 +37,34 @@ func TestCheckNotifiesEventOnce(t *testing.T) {
 	defer site.Close()
 
 	type event struct{ URL, Source, Event, Reason string }
-	var (
-		mu     sync.Mutex
-		events []event
-		posts  int
-	)
-	const secret = "s3cret"
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		if err := notify.Verify(secret, b, r.Header.Get("X-Redline-Signature")); err != nil {
-			t.Errorf("webhook signature: %v", err)
-		}
-		var dg struct {
-			Report struct {
-				Events []event `json:"events"`
-			} `json:"report"`
-		}
-		if err := json.Unmarshal(b, &dg); err != nil {
-			t.Errorf("digest is not JSON: %v", err)
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		posts++
-		events = append(events, dg.Report.Events...)
-	}))
-	defer hook.Close()
+	hook := newWebhookSink(t)
 	received := func() (int, []event) {
-		mu.Lock()
-		defer mu.Unlock()
-		return posts, append([]event(nil), events...)
+		bodies := hook.received()
+		var events []event
+		for _, b := range bodies {
+			var dg struct {
+				Report struct {
+					Events []event `json:"events"`
+				} `json:"report"`
+			}
+			if err := json.Unmarshal(b, &dg); err != nil {
+				t.Errorf("digest is not JSON: %v", err)
+			}
+			events = append(events, dg.Report.Events...)
+		}
+		return len(bodies), events
 	}
 
 	dir := t.TempDir()
 	reports := filepath.Join(dir, "reports")
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf(`store: %s
-allow_private: true
-reports: {dir: %s, formats: [json, markdown]}
-host_rate: 0
-notify:
-  - {name: hook, kind: webhook, url: %s, secret: %s}
-sources:
-  - {name: a, url: %s/story/1}
-  - {name: b, url: %s/story/2}
-`, filepath.Join(dir, "r.db"), reports, hook.URL, secret, site.URL, site.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := hookConfig(t, dir, "{dir: "+reports+", formats: [json, markdown]}", hook.URL, site.URL)
 	check := func(wantFailed bool) string {
 		t.Helper()
-		var out, errOut bytes.Buffer
-		code := run(context.Background(), []string{"check", "--config", cfg}, strings.NewReader(""), &out, &errOut)
+		code, out, errOut := runCmd(t, context.Background(), "check", "--config", cfg)
 		if failed := code != exitOK; failed != wantFailed {
-			t.Fatalf("check: exit %d, want failure %v\n%s", code, wantFailed, errOut.String())
+			t.Fatalf("check: exit %d, want failure %v\n%s", code, wantFailed, errOut)
 		}
-		return out.String()
+		return out
 	}
 	wantEvents := func(cycle string, n int) {
 		t.Helper()

@@ -20,12 +20,8 @@ A file is written to a temporary name and renamed when complete.`, &cf, true)
 	jsonlPath := fs.String("jsonl", "", "write JSON Lines to `FILE`, or - for standard output")
 	since := fs.String("since", "", "only versions seen at or after `TIME` (RFC 3339, or \"2006-01-02 15:04\" in UTC)")
 	url := fs.String("url", "", "only the article with this `URL`")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
-	}
-	if len(pos) != 0 {
-		return usagef("export takes no arguments (got %d)", len(pos))
 	}
 	if (*warcPath == "") == (*jsonlPath == "") {
 		return usagef("export needs one of --warc FILE or --jsonl FILE")
@@ -35,6 +31,7 @@ A file is written to a temporary name and renamed when complete.`, &cf, true)
 	}
 	f := export.Filter{URL: *url}
 	if *since != "" {
+		var err error
 		if f.Since, err = parseTimeFlag(*since); err != nil {
 			return usagef("--since: %v", err)
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -37,8 +36,8 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("extract needs one URL, file or - (got %s)", plural(fs.NArg(), "argument"))
 	}
-	if *format != "text" && *format != "json" {
-		return usagef("--format: %q is not text or json", *format)
+	if err := textOrJSON(*format); err != nil {
+		return err
 	}
 	if *explain && *textOnly {
 		return usagef("extract: give --explain or --text, not both")
@@ -92,9 +91,7 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 		}
 		_, err = fmt.Fprintln(a.stdout, sanitize.Terminal(art.Text()))
 	case *format == "json":
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(art)
+		err = writeJSON(a.stdout, art)
 	default:
 		err = printArticle(a.stdout, art)
 	}
@@ -257,9 +254,7 @@ func printExplained(w io.Writer, format string, art extract.Article, ds []extrac
 		for _, d := range ds {
 			out.Decisions = append(out.Decisions, jsonDecision{d.Path, d.Text, d.Kept, d.Why})
 		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(w, out)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "BLOCK\tWHY\tPATH\tTEXT")

@@ -168,14 +168,11 @@ func runHistory(ctx context.Context, a *app, args []string) error {
 	var cf commonFlags
 	fs := newFlagSet(a, "history", "URL", "List the stored versions of an article, and its checks with --checks.", &cf, true)
 	checks := fs.Bool("checks", false, "also list every check, newest first")
-	pos, err := parseArgs(fs, args)
+	url, err := parseURLArg(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("history needs one URL (got %s)", plural(len(pos), "argument"))
-	}
-	st, art, err := openArticle(ctx, a, &cf, pos[0])
+	st, art, err := openArticle(ctx, a, &cf, url)
 	if err != nil {
 		return err
 	}
@@ -223,12 +220,9 @@ func runShow(ctx context.Context, a *app, args []string) error {
 or the version that was current at a time (--at).`, &cf, true)
 	n := fs.Int("version", 0, "version `N` to show (default: the latest)")
 	atFlag := fs.String("at", "", "show the version current at `TIME` (RFC 3339, or \"2006-01-02 15:04\" in UTC)")
-	pos, err := parseArgs(fs, args)
+	url, err := parseURLArg(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return usagef("show needs one URL (got %s)", plural(len(pos), "argument"))
 	}
 	if *n < 0 {
 		return usagef("--version: must be 1 or more, got %d", *n)
@@ -242,7 +236,7 @@ or the version that was current at a time (--at).`, &cf, true)
 			return usagef("--at: %v", err)
 		}
 	}
-	st, art, err := openArticle(ctx, a, &cf, pos[0])
+	st, art, err := openArticle(ctx, a, &cf, url)
 	if err != nil {
 		return err
 	}
@@ -331,6 +325,19 @@ func parseTimeFlag(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q is not a time: use RFC 3339 (2025-03-14T09:30:00Z) or \"2025-03-14 09:30\" (UTC)", s)
+}
+
+// parseURLArg parses flags as parseArgs does, for a command that takes
+// one URL, and returns it.
+func parseURLArg(fs *flag.FlagSet, args []string) (string, error) {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return "", err
+	}
+	if len(pos) != 1 {
+		return "", usagef("%s needs one URL (got %s)", fs.Name(), plural(len(pos), "argument"))
+	}
+	return pos[0], nil
 }
 
 // parseArgs parses flags that may come before or after the positional

@@ -80,11 +80,8 @@ kept unless --force is given.`, nil, false)
 	out := fs.String("out", defaultConf, "write the config to `FILE`")
 	force := fs.Bool("force", false, "overwrite FILE if it exists")
 	allowPrivate := fs.Bool("allow-private", false, "the source is on a private or loopback address: set allow_private on it")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args, "give the source with --feed, --url or --sitemap"); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("init takes no arguments, got %q: give the source with --feed, --url or --sitemap", fs.Args())
 	}
 	var key, raw string
 	for _, k := range []struct{ name, val string }{{"feed", *feed}, {"url", *article}, {"sitemap", *sitemap}} {

@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/internal/sanitize"
+	"github.com/redline-news/redline/report"
 )
 
 // Exit statuses, the same for every command.
@@ -207,6 +209,58 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parseNoArgs parses flags, anywhere among the arguments as parseArgs
+// does, for a command that takes no positional argument: one is a usage
+// error naming the command and the arguments, then hint when given.
+func parseNoArgs(fs *flag.FlagSet, args []string, hint string) error {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return nil
+	}
+	if hint != "" {
+		hint = ": " + hint
+	}
+	return usagef("%s takes no arguments, got %q%s", fs.Name(), pos, hint)
+}
+
+// formatFlag reads --format for a command that prints a report in any of
+// report's formats.
+func formatFlag(s string) (report.Format, error) {
+	f, err := report.ParseFormat(s)
+	if err != nil {
+		return f, usagef("--format: %v", err)
+	}
+	return f, nil
+}
+
+// printReport renders rep on standard output in f, in colour when f is
+// text and standard output a colour terminal.
+func (a *app) printReport(f report.Format, rep report.Report) error {
+	if err := report.Render(a.stdout, f, rep, report.Options{Color: f == report.Text && wantColor(a.stdout)}); err != nil {
+		return fmt.Errorf("render report: %w", err)
+	}
+	return nil
+}
+
+// writeJSON writes v as indented JSON, the --format json output of the
+// commands that print text or JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// textOrJSON checks --format for a command that prints text or JSON only.
+func textOrJSON(format string) error {
+	if format != "text" && format != "json" {
+		return usagef("--format: %q is not text or json", format)
+	}
+	return nil
+}
+
 // setLogger builds the one slog handler, on stderr.
 func (a *app) setLogger(cf *commonFlags) error {
 	var level slog.Level
@@ -229,11 +283,8 @@ func (a *app) setLogger(cf *commonFlags) error {
 
 func runVersion(_ context.Context, a *app, args []string) error {
 	fs := newFlagSet(a, "version", "", "Print redline's version.", nil, false)
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("version takes no arguments, got %q", fs.Args())
 	}
 	bi, _ := debug.ReadBuildInfo()
 	fmt.Fprintf(a.stdout, "redline %s\n", versionOf(bi))

@@ -1,21 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
-
-	"github.com/redline-news/redline/notify"
 )
 
 // TestCheckNotifies: a cycle's changes go to the configured webhook as one
@@ -40,69 +34,36 @@ func TestCheckNotifies(t *testing.T) {
 	}))
 	defer site.Close()
 
-	var (
-		mu       sync.Mutex
-		bodies   [][]byte
-		failNext atomic.Bool
-	)
-	const secret = "s3cret"
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		if failNext.Load() {
-			http.Error(w, "receiver down", http.StatusBadRequest)
-			return
-		}
-		if err := notify.Verify(secret, b, r.Header.Get("X-Redline-Signature")); err != nil {
-			t.Errorf("webhook signature: %v", err)
-		}
-		mu.Lock()
-		bodies = append(bodies, b)
-		mu.Unlock()
-	}))
-	defer hook.Close()
-
+	hook := newWebhookSink(t)
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf(`store: %s
-allow_private: true
-reports: {dir: %s}
-host_rate: 0
-notify:
-  - {name: hook, kind: webhook, url: %s, secret: %s}
-sources:
-  - {name: a, url: %s/story/1}
-  - {name: b, url: %s/story/2}
-`, filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), hook.URL, secret, site.URL, site.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := hookConfig(t, dir, "{dir: "+filepath.Join(dir, "reports")+"}", hook.URL, site.URL)
 	check := func() string {
 		t.Helper()
-		var out, errOut bytes.Buffer
-		code := run(context.Background(), []string{"check", "--config", cfg}, strings.NewReader(""), &out, &errOut)
+		code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg)
 		if code != exitOK {
-			t.Fatalf("check: exit %d\n%s", code, errOut.String())
+			t.Fatalf("check: exit %d\n%s", code, errOut)
 		}
-		return errOut.String()
+		return errOut
 	}
 	check() // first versions: nothing to notify
 	if sum := check(); !strings.Contains(sum, "2 not modified") {
 		t.Errorf("second cycle summary %q, want 2 not modified", sum)
 	}
-	if len(bodies) != 0 {
-		t.Fatalf("notified %d times before any change", len(bodies))
+	if len(hook.received()) != 0 {
+		t.Fatalf("notified %d times before any change", len(hook.received()))
 	}
 
 	edition.Store(1)
-	failNext.Store(true)
+	hook.refuse.Store(true)
 	check() // both articles change; the receiver refuses the digest
-	failNext.Store(false)
-	if len(bodies) != 0 {
+	hook.refuse.Store(false)
+	if len(hook.received()) != 0 {
 		t.Fatal("a refused delivery was counted as received")
 	}
 	check() // nothing new changed; the kept digest goes out now
-	if len(bodies) != 1 {
-		t.Fatalf("received %d digests, want the kept one exactly once", len(bodies))
+	got := hook.received()
+	if len(got) != 1 {
+		t.Fatalf("received %d digests, want the kept one exactly once", len(got))
 	}
 	var dg struct {
 		Report struct {
@@ -111,10 +72,10 @@ sources:
 			} `json:"items"`
 		} `json:"report"`
 	}
-	if err := json.Unmarshal(bodies[0], &dg); err != nil {
-		t.Fatalf("digest is not JSON: %v\n%s", err, bodies[0])
+	if err := json.Unmarshal(got[0], &dg); err != nil {
+		t.Fatalf("digest is not JSON: %v\n%s", err, got[0])
 	}
 	if len(dg.Report.Items) != 2 {
-		t.Errorf("digest has %d items, want both changed articles in one message:\n%s", len(dg.Report.Items), bodies[0])
+		t.Errorf("digest has %d items, want both changed articles in one message:\n%s", len(dg.Report.Items), got[0])
 	}
 }

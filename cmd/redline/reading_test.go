@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,7 +14,6 @@ import (
 	"github.com/redline-news/redline/monitor/extract"
 	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/snapshots"
-	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
 const rereadURL = "https://news.example/reread"
@@ -27,12 +24,9 @@ const rereadURL = "https://news.example/reread"
 func seedReading(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "redline.db")
-	s := sqlite.New(path, slog.New(slog.DiscardHandler))
-	ctx := t.Context()
-	if err := s.Open(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := openSQLite(t, path)
 	defer s.Close()
+	ctx := t.Context()
 	a, err := s.AddArticle(ctx, snapshots.Article{URL: rereadURL, Source: "test", FirstSeen: storeBase})
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +217,7 @@ func TestPrintExplained(t *testing.T) {
 // TestExtractCommand_Explain runs --explain end to end on a file.
 func TestExtractCommand_Explain(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "page.html")
-	writeTestFile(t, path, "<html><head><title>T</title></head><body><article><h1>T</h1><p>The ministry approved the reservoir on Tuesday after a long review.</p></article></body></html>")
+	writeFile(t, path, "<html><head><title>T</title></head><body><article><h1>T</h1><p>The ministry approved the reservoir on Tuesday after a long review.</p></article></body></html>")
 	code, out, errOut := runCmd(t, context.Background(), "extract", "--explain", path)
 	if code != exitOK || !strings.HasPrefix(out, "BLOCK") || !strings.Contains(out, "The ministry approved the reservoir") {
 		t.Errorf("exit %d, stderr %q:\n%s", code, errOut, out)
@@ -233,18 +227,11 @@ func TestExtractCommand_Explain(t *testing.T) {
 	}
 }
 
-func writeTestFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestExtractCommand_Store: --store reads the page with what the store
 // learned of its host; a store that cannot be opened is an error.
 func TestExtractCommand_Store(t *testing.T) {
 	page := filepath.Join(t.TempDir(), "page.html")
-	writeTestFile(t, page, "<html><head><title>T</title></head><body><article><h1>T</h1><p>The ministry approved the reservoir on Tuesday after a long review.</p></article></body></html>")
+	writeFile(t, page, "<html><head><title>T</title></head><body><article><h1>T</h1><p>The ministry approved the reservoir on Tuesday after a long review.</p></article></body></html>")
 	code, out, errOut := runCmd(t, context.Background(), "extract", "--store", seedReading(t), page)
 	if code != exitOK || !strings.Contains(out, "The ministry approved the reservoir") {
 		t.Errorf("exit %d, stderr %q:\n%s", code, errOut, out)
@@ -252,7 +239,7 @@ func TestExtractCommand_Store(t *testing.T) {
 	// A missing directory is made (sqlite.Store.Open); a file where the
 	// directory should be cannot be.
 	notDir := filepath.Join(t.TempDir(), "data")
-	writeTestFile(t, notDir, "")
+	writeFile(t, notDir, "")
 	bad := filepath.Join(notDir, "redline.db")
 	if code, _, errOut := runCmd(t, context.Background(), "extract", "--store", bad, page); code != exitRuntime {
 		t.Errorf("unopenable store: exit %d, %q; want %d", code, errOut, exitRuntime)
@@ -268,10 +255,7 @@ func TestExtract_TerminalSafe(t *testing.T) {
 		"<p>The mayor said \u201cwe will \u202eton\u202c build it\u201d on Monday, in a long statement to the council about the plan.</p>" +
 		"<p>Residents\x1b]0;pwned\x07 objected\u0085 at the meeting, which ran late into the evening and ended without a vote.</p>" +
 		"<p>A third paragraph gives the article enough words to be read as one by the extractor used here.</p></article></body></html>"
-	file := filepath.Join(t.TempDir(), "page.html")
-	if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	file := writeFile(t, filepath.Join(t.TempDir(), "page.html"), page)
 	for _, args := range [][]string{{"extract", file}, {"extract", "--text", file}} {
 		code, out, errOut := runCmd(t, t.Context(), args...)
 		if code != 0 {

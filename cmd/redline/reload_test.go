@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -11,9 +10,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
-
-	"github.com/redline-news/redline/internal/syncio"
 )
 
 // TestBattery_C12_reload: SIGHUP makes `redline run` reread its config. An
@@ -38,26 +34,16 @@ func TestBattery_C12_reload(t *testing.T) {
 	cfgPath := filepath.Join(dir, "config.yaml")
 	write := func(body string) {
 		t.Helper()
-		if err := os.WriteFile(cfgPath, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeConfig(t, dir, body)
 	}
 	head := fmt.Sprintf("store: %s\nreports: {dir: %s}\nallow_private: true\nmin_interval: 1s\nhost_rate: 0\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"))
 	write(head + fmt.Sprintf("sources:\n  - {name: a, url: %s/a, schedule: \"@every 1s\"}\n", srv.URL))
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out, errOut syncio.Buffer
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"run", "--config", cfgPath}, nil, &out, &errOut) }()
+	d := startDaemon(t, "run", "--config", cfgPath)
+	errOut := &d.errOut
 	waitFor := func(what string, ok func() bool) {
 		t.Helper()
-		for deadline := time.Now().Add(30 * time.Second); !ok(); {
-			if time.Now().After(deadline) {
-				t.Fatalf("waiting for %s; log:\n%s", what, errOut.String())
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		d.waitFor(t, what, ok)
 	}
 	waitFor("the first check", func() bool { return a.Load() > 0 })
 
@@ -98,8 +84,7 @@ func TestBattery_C12_reload(t *testing.T) {
 	if !strings.Contains(errOut.String(), "config reloaded") {
 		t.Errorf("no reload log line:\n%s", errOut.String())
 	}
-	cancel()
-	if code := <-done; code != exitOK {
+	if code := d.stop(t); code != exitOK {
 		t.Errorf("run: exit %d\n%s", code, errOut.String())
 	}
 }

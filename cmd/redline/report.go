@@ -25,15 +25,12 @@ The window is --since (a duration back from now: 24h, 90m, 7d) or --from and --t
 	minSev := fs.String("min-severity", "", "only changes at least this severe: low, medium or high")
 	format := fs.String("format", "text", "report `FORMAT`: text, markdown, html, json or atom")
 	exitCode := fs.Bool("exit-code", false, "exit with status 1 when the window holds changes")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usagef("report takes no arguments, got %q", fs.Args())
-	}
-	f, err := report.ParseFormat(*format)
+	f, err := formatFlag(*format)
 	if err != nil {
-		return usagef("--format: %v", err)
+		return err
 	}
 	now := a.now().UTC()
 	start, end := now.Add(-24*time.Hour), now
@@ -77,8 +74,8 @@ The window is --since (a duration back from now: 24h, 90m, 7d) or --from and --t
 		return err
 	}
 	rep.Generated = now
-	if err := report.Render(a.stdout, f, rep, report.Options{Color: f == report.Text && wantColor(a.stdout)}); err != nil {
-		return fmt.Errorf("render: %w", err)
+	if err := a.printReport(f, rep); err != nil {
+		return err
 	}
 	if *exitCode && len(rep.Items) > 0 {
 		return errChanges

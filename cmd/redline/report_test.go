@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,19 +22,9 @@ func TestReportCommand(t *testing.T) {
 	srv := httptest.NewServer(site)
 	defer srv.Close()
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nhost_rate: 0\ncadence: [{until: 24h, every: 1s}]\n"+
-		"sources:\n  - {name: ledger, feed: %s/feed.xml}\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	check := func() {
-		t.Helper()
-		if code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg); code != exitOK {
-			t.Fatalf("check: exit %d: %s", code, errOut)
-		}
-	}
-	check()
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nhost_rate: 0\ncadence: [{until: 24h, every: 1s}]\n"+
+		"sources:\n  - {name: ledger, feed: %s/feed.xml}\n", filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL))
+	checkOK(t, cfg)
 	var edits []string
 	for {
 		e, ok := site.Advance()
@@ -43,7 +32,7 @@ func TestReportCommand(t *testing.T) {
 			break
 		}
 		edits = append(edits, e.Description)
-		check()
+		checkOK(t, cfg)
 	}
 	code, out, errOut := runCmd(t, context.Background(), "report", "--config", cfg, "--since", "1h", "--format", "json")
 	if code != exitOK {

@@ -22,11 +22,8 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 	var cf commonFlags
 	fs := newFlagSet(a, "run", "", "Check every source on its schedule until SIGINT or SIGTERM; print each change report and write report files.", &cf, true)
 	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at `ADDR`/metrics (e.g. 127.0.0.1:9090)")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("run takes no arguments, got %q", fs.Args())
 	}
 	cfg, err := setup(a, &cf)
 	if err != nil {

@@ -1,18 +1,10 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
-
-	"github.com/redline-news/redline/internal/syncio"
 )
 
 // TestRun_ChecksDueAtStart: `redline run` does not sit idle until its
@@ -20,45 +12,22 @@ import (
 // and logs when each source is next polled. Started again with nothing
 // due, it checks nothing until the schedule fires.
 func TestRun_ChecksDueAtStart(t *testing.T) {
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/story" { // robots.txt
-			http.NotFound(w, r)
-			return
-		}
-		hits.Add(1)
-		fmt.Fprint(w, "<html><body><article><h1>Levee vote delayed</h1><p>The council put off the levee vote to Monday.</p></article></body></html>")
-	}))
-	defer srv.Close()
+	srv, hits := countedStory(t, func(int32) string {
+		return "<html><body><article><h1>Levee vote delayed</h1><p>The council put off the levee vote to Monday.</p></article></body></html>"
+	})
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nsources:\n  - {name: ledger, url: %s/story, schedule: \"@every 1h\"}\n",
-		filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nreports: {dir: %s}\nsources:\n  - {name: ledger, url: %s/story, schedule: \"@every 1h\"}\n",
+		filepath.Join(dir, "r.db"), filepath.Join(dir, "reports"), srv.URL))
 	// daemon runs `redline run` until ok holds, then stops it and returns
 	// its log.
 	daemon := func(what string, ok func(log string) bool) string {
 		t.Helper()
-		ctx, cancel := context.WithCancel(t.Context())
-		defer cancel()
-		var out, errOut syncio.Buffer
-		done := make(chan int, 1)
-		go func() { done <- run(ctx, []string{"run", "--config", cfg}, nil, &out, &errOut) }()
-		for deadline := time.Now().Add(30 * time.Second); !ok(errOut.String()); {
-			if time.Now().After(deadline) {
-				cancel()
-				<-done
-				t.Fatalf("waiting for %s; log:\n%s", what, errOut.String())
-			}
-			time.Sleep(20 * time.Millisecond)
+		d := startDaemon(t, "run", "--config", cfg)
+		d.waitFor(t, what, func() bool { return ok(d.errOut.String()) })
+		if code := d.stop(t); code != exitOK {
+			t.Fatalf("run: exit %d\n%s", code, d.errOut.String())
 		}
-		cancel()
-		if code := <-done; code != exitOK {
-			t.Fatalf("run: exit %d\n%s", code, errOut.String())
-		}
-		return errOut.String()
+		return d.errOut.String()
 	}
 	log := daemon("the check at start", func(string) bool { return hits.Load() > 0 })
 	for _, want := range []string{"msg=scheduled source=ledger", "next=", "checking now: never polled"} {

@@ -25,11 +25,8 @@ one's versions and checks, diffs between any two versions, an Atom feed of
 changes (/feed.atom) and a JSON API (/api/…). It binds 127.0.0.1 unless told
 otherwise and stops on SIGINT or SIGTERM.`, &cf, true)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("serve takes no arguments, got %q", fs.Args())
 	}
 	if err := a.setLogger(&cf); err != nil {
 		return err

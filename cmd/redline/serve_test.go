@@ -1,20 +1,15 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/redline-news/redline/internal/syncio"
 	"github.com/redline-news/redline/snapshots"
-	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
 // TestServe starts `redline serve` on a free port, reads the URL it
@@ -22,10 +17,7 @@ import (
 // would and expects a clean exit.
 func TestServe(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "r.db")
-	st := sqlite.New(db, slog.New(slog.DiscardHandler))
-	if err := st.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	st := openSQLite(t, db)
 	a, err := st.AddArticle(t.Context(), snapshots.Article{URL: "https://news.example/story", Source: "example", FirstSeen: time.Now()})
 	if err != nil {
 		t.Fatal(err)
@@ -36,22 +28,14 @@ func TestServe(t *testing.T) {
 	}
 	st.Close()
 
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	pr, pw := io.Pipe()
-	var errOut strings.Builder
-	done := make(chan int, 1)
-	go func() {
-		code := run(ctx, []string{"serve", "--store", db, "--addr", "127.0.0.1:0", "--log-level", "warn"}, strings.NewReader(""), pw, &syncio.Writer{W: &errOut})
-		pw.Close()
-		done <- code
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("serve printed no URL: %v (exit %d, stderr %s)", err, <-done, errOut.String())
-	}
-	go io.Copy(io.Discard, pr) // nothing more is expected; never block serve
-	base, ok := strings.CutPrefix(strings.TrimSpace(line), "redline serve: ")
+	d := startDaemon(t, "serve", "--store", db, "--addr", "127.0.0.1:0", "--log-level", "warn")
+	var line string
+	d.waitFor(t, "serve to print its URL", func() bool {
+		var ok bool
+		line, _, ok = strings.Cut(d.out.String(), "\n")
+		return ok
+	})
+	base, ok := strings.CutPrefix(line, "redline serve: ")
 	if !ok || !strings.HasPrefix(base, "http://127.0.0.1:") {
 		t.Fatalf("serve printed %q, want its URL on 127.0.0.1", line)
 	}
@@ -86,14 +70,8 @@ func TestServe(t *testing.T) {
 		t.Errorf("GET /api/articles: %d %v %+v", res.StatusCode, err, list)
 	}
 
-	cancel()
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Errorf("serve exited %d after cancel, want 0; stderr %s", code, errOut.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop after its context was cancelled")
+	if code := d.stop(t); code != exitOK {
+		t.Errorf("serve exited %d after cancel, want 0; stderr %s", code, d.errOut.String())
 	}
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"text/tabwriter"
@@ -18,15 +17,11 @@ func runSites(ctx context.Context, a *app, args []string) error {
 template: pages seen, the container its stories are read from, and how many
 blocks were learned to be boilerplate.`, &cf, true)
 	format := fs.String("format", "text", "output `FORMAT`: text or json")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
 	}
-	if len(pos) != 0 {
-		return usagef("sites takes no arguments (got %d)", len(pos))
-	}
-	if *format != "text" && *format != "json" {
-		return usagef("--format: %q is not text or json", *format)
+	if err := textOrJSON(*format); err != nil {
+		return err
 	}
 	st, err := openForRead(ctx, a, &cf)
 	if err != nil {
@@ -53,9 +48,7 @@ blocks were learned to be boilerplate.`, &cf, true)
 		for _, s := range sites {
 			out = append(out, jsonSite{s.Host, s.Pages, s.Container, s.Boilerplate, s.Updated.UTC().Format(time.RFC3339Nano)})
 		}
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(a.stdout, out)
 	}
 	if len(sites) == 0 {
 		fmt.Fprintln(a.stdout, "No site learned yet: the monitor learns each host's template from the pages it reads.")

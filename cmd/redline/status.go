@@ -3,14 +3,12 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"sort"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -91,15 +89,11 @@ deliveries pending. It reads the store only, so it answers while the daemon runs
 With --store and no config file, sources' schedules are not shown.`, &cf, true)
 	format := fs.String("format", "text", "output `FORMAT`: text or json")
 	next := fs.Int("next", 5, "list the `N` soonest checks")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
 	}
-	if len(pos) != 0 {
-		return usagef("status takes no arguments (got %q)", pos)
-	}
-	if *format != "text" && *format != "json" {
-		return usagef("--format: %q is not text or json", *format)
+	if err := textOrJSON(*format); err != nil {
+		return err
 	}
 	if *next < 0 {
 		return usagef("--next: %d is negative", *next)
@@ -131,9 +125,7 @@ With --store and no config file, sources' schedules are not shown.`, &cf, true)
 	}
 	fillStatus(&rep, st, pending, sources, cfg.Location)
 	if *format == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(a.stdout, rep)
 	}
 	return printStatus(a.stdout, rep)
 }
@@ -155,15 +147,6 @@ func statusConfig(fs *flag.FlagSet, cf *commonFlags) (cfg Config, haveConfig boo
 		cfg.Store = cf.store
 	}
 	return cfg, true, nil
-}
-
-// sqlitePath returns the file an SQLite DSN names; ok is false for
-// PostgreSQL (the scheme switch of openStore).
-func sqlitePath(dsn string) (path string, ok bool) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") || dsn == "" {
-		return "", false
-	}
-	return strings.TrimPrefix(dsn, "sqlite://"), true
 }
 
 // sqliteMissing reports whether dsn names an SQLite file that does not

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/redline-news/redline/monitor/sitetest"
 	"github.com/redline-news/redline/snapshots"
-	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
 // TestStatus: `redline status` reads what a daemon will do from the store,
@@ -27,20 +25,12 @@ import (
 func TestStatus(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "redline.db")
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nsources:\n"+
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nsources:\n"+
 		"  - {name: ledger, feed: \"https://ledger.example/rss\", schedule: \"@every 15m\"}\n"+
 		"  - {name: wire, url: \"https://wire.example/story\", schedule: \"@every 1h\"}\n"+
-		"  - {name: fresh, url: \"https://fresh.example/story\"}\n", db)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+		"  - {name: fresh, url: \"https://fresh.example/story\"}\n", db))
 	// The "daemon": a store open for writing all along.
-	st := sqlite.New(db, nil)
-	if err := st.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openSQLite(t, db)
 	now := time.Now()
 	add := func(source, url string) snapshots.Article {
 		t.Helper()
@@ -90,21 +80,10 @@ func TestStatus(t *testing.T) {
 		}
 	}
 
-	code, out, errOut := runCmd(t, context.Background(), "status", "--config", cfg, "--format", "json")
-	if code != exitOK {
-		t.Fatalf("status --format json: exit %d\n%s", code, errOut)
-	}
-	var rep statusReport
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("status JSON: %v\n%s", err, out)
-	}
+	rep, sources, out := statusOf(t, cfg)
 	if rep.Articles != 5 || rep.Retired != 1 || rep.Due != 2 || rep.Failing != 2 || rep.DeliveriesPending != 2 {
 		t.Errorf("totals: %d articles, %d retired, %d due, %d failing, %d deliveries pending; want 5, 1, 2, 2, 2\n%s",
 			rep.Articles, rep.Retired, rep.Due, rep.Failing, rep.DeliveriesPending, out)
-	}
-	sources := map[string]statusSource{}
-	for _, s := range rep.Sources {
-		sources[s.Name] = s
 	}
 	l := sources["ledger"]
 	if l.Articles != 4 || l.Due != 2 || l.Failing != 2 || l.FailedURL != c.URL || !strings.Contains(l.LastError, "no such host: ledger.example") {
@@ -126,11 +105,6 @@ func TestStatus(t *testing.T) {
 		t.Errorf("deliveries = %+v, want 2 pending for newsroom-hook with the last error", rep.Deliveries)
 	}
 
-	code, out, errOut = runCmd(t, context.Background(), "status", "--config", cfg)
-	if code != exitOK {
-		t.Fatalf("status: exit %d\n%s", code, errOut)
-	}
-	t.Logf("redline status:\n%s", out)
 	for _, want := range []string{
 		"articles watched:   5 (and 1 retired",
 		"due now:            2",
@@ -155,10 +129,7 @@ func TestStatus(t *testing.T) {
 func TestStatus_NoStoreYet(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "redline.db")
-	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte("store: "+db+"\nsources:\n  - {name: wire, url: \"https://wire.example/story\"}\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, dir, "store: "+db+"\nsources:\n  - {name: wire, url: \"https://wire.example/story\"}\n")
 	code, out, errOut := runCmd(t, context.Background(), "status", "--config", cfg)
 	if code != exitOK {
 		t.Fatalf("status: exit %d\n%s", code, errOut)
@@ -186,50 +157,20 @@ func TestStatus_FailingFeed(t *testing.T) {
 	}))
 	defer srv.Close()
 	// A port nothing listens on: the connection is refused.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	refused := "http://" + l.Addr().String() + "/sitemap.xml"
-	l.Close()
+	refused := "http://" + freeAddr(t) + "/sitemap.xml"
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	body := fmt.Sprintf("store: %s\nallow_private: true\nhost_rate: 0\n"+
-		"sources:\n  - {name: ledger, feed: %s/feed.xml}\n  - {name: bulletin, sitemap: %s}\n", filepath.Join(dir, "r.db"), srv.URL, refused)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nhost_rate: 0\n"+
+		"sources:\n  - {name: ledger, feed: %s/feed.xml}\n  - {name: bulletin, sitemap: %s}\n", filepath.Join(dir, "r.db"), srv.URL, refused))
 	check := func() {
 		t.Helper()
 		code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg)
 		t.Logf("check: exit %d\n%s", code, errOut)
 	}
-	status := func() (statusReport, string) {
-		t.Helper()
-		code, out, errOut := runCmd(t, context.Background(), "status", "--config", cfg, "--format", "json")
-		if code != exitOK {
-			t.Fatalf("status --format json: exit %d\n%s", code, errOut)
-		}
-		var rep statusReport
-		if err := json.Unmarshal([]byte(out), &rep); err != nil {
-			t.Fatalf("status JSON: %v\n%s", err, out)
-		}
-		code, text, errOut := runCmd(t, context.Background(), "status", "--config", cfg)
-		if code != exitOK {
-			t.Fatalf("status: exit %d\n%s", code, errOut)
-		}
-		t.Logf("redline status:\n%s", text)
-		return rep, text
-	}
 	check() // the feed loads; bulletin's sitemap does not
 	broken.Store(true)
 	check()
 
-	rep, text := status()
-	sources := map[string]statusSource{}
-	for _, s := range rep.Sources {
-		sources[s.Name] = s
-	}
+	rep, sources, text := statusOf(t, cfg)
 	l2 := sources["ledger"]
 	if l2.Articles == 0 || l2.Failing != 0 || l2.PollURL != srv.URL+"/feed.xml" || l2.PollKind != "feed" || !strings.Contains(l2.PollError, "500") || l2.PollFailed == nil {
 		t.Errorf("ledger = %+v, want its articles and its feed failing with HTTP 500", l2)
@@ -252,7 +193,31 @@ func TestStatus_FailingFeed(t *testing.T) {
 
 	broken.Store(false)
 	check()
-	if rep, _ = status(); rep.Sources[0].Name != "bulletin" || rep.Sources[1].PollError != "" {
+	if rep, _, _ = statusOf(t, cfg); rep.Sources[0].Name != "bulletin" || rep.Sources[1].PollError != "" {
 		t.Errorf("after the feed loads again: %+v, want only bulletin failing", rep.Sources)
 	}
+}
+
+// statusOf runs `redline status` on cfg as JSON and as text, and returns
+// the report, its sources by name and the text.
+func statusOf(t *testing.T, cfg string) (statusReport, map[string]statusSource, string) {
+	t.Helper()
+	code, out, errOut := runCmd(t, context.Background(), "status", "--config", cfg, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("status --format json: exit %d\n%s", code, errOut)
+	}
+	var rep statusReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("status JSON: %v\n%s", err, out)
+	}
+	sources := map[string]statusSource{}
+	for _, s := range rep.Sources {
+		sources[s.Name] = s
+	}
+	code, text, errOut := runCmd(t, context.Background(), "status", "--config", cfg)
+	if code != exitOK {
+		t.Fatalf("status: exit %d\n%s", code, errOut)
+	}
+	t.Logf("redline status:\n%s", text)
+	return rep, sources, text
 }

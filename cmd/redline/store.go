@@ -20,8 +20,11 @@ import (
 // (PostgreSQL, for several workers sharing one database) or a file path
 // (SQLite).
 func openStore(ctx context.Context, dsn string, log *slog.Logger) (snapshots.Store, error) {
-	switch {
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+	if dsn == "" {
+		return nil, usagef("no store: give --store PATH or store: in the config")
+	}
+	path, ok := sqlitePath(dsn)
+	if !ok {
 		s := postgres.New(dsn, log)
 		if err := s.Open(ctx); err != nil {
 			// A DSN that does not parse is a config mistake; a server that
@@ -34,10 +37,7 @@ func openStore(ctx context.Context, dsn string, log *slog.Logger) (snapshots.Sto
 			return nil, fmt.Errorf("open store: %w", err)
 		}
 		return s, nil
-	case dsn == "":
-		return nil, usagef("no store: give --store PATH or store: in the config")
 	}
-	path := strings.TrimPrefix(dsn, "sqlite://")
 	s := sqlite.New(path, log)
 	if err := s.Open(ctx); err != nil {
 		// SQLite says only "unable to open database file (14)": find out
@@ -50,6 +50,15 @@ func openStore(ctx context.Context, dsn string, log *slog.Logger) (snapshots.Sto
 	return s, nil
 }
 
+// sqlitePath returns the file an SQLite DSN names (a path, or a
+// sqlite:// URL); ok is false for PostgreSQL and for no store at all.
+func sqlitePath(dsn string) (path string, ok bool) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") || dsn == "" {
+		return "", false
+	}
+	return strings.TrimPrefix(dsn, "sqlite://"), true
+}
+
 // probeStore checks that the SQLite store at dsn could be opened for
 // writing, by writing: the file itself if it exists, and its directory,
 // where SQLite creates its -wal, -shm and journal files beside it. Asking
@@ -57,10 +66,10 @@ func openStore(ctx context.Context, dsn string, log *slog.Logger) (snapshots.Sto
 // read-only mounts. A PostgreSQL store is not probed: that needs the
 // server. It returns a *storeWriteError, or nil.
 func probeStore(dsn string) error {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") || dsn == "" {
+	path, ok := sqlitePath(dsn)
+	if !ok {
 		return nil
 	}
-	path := strings.TrimPrefix(dsn, "sqlite://")
 	switch st, err := os.Stat(path); {
 	case err == nil && st.IsDir():
 		return &storeWriteError{Store: path, Path: path, Err: syscall.EISDIR}

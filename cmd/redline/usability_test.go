@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -124,10 +125,7 @@ func TestNotText(t *testing.T) {
 // the file and what it looks like, not thousands of lines of garbage.
 func TestDiffAndExtractRefuseBinary(t *testing.T) {
 	dir := t.TempDir()
-	text := filepath.Join(dir, "story.txt")
-	if err := os.WriteFile(text, []byte("The council voted 5-2.\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	text := writeFile(t, filepath.Join(dir, "story.txt"), "The council voted 5-2.\n")
 	for kind, b := range binaryFixtures(t) {
 		file := filepath.Join(dir, strings.ReplaceAll(kind, " ", "-"))
 		if err := os.WriteFile(file, b, 0o600); err != nil {
@@ -144,10 +142,9 @@ func TestDiffAndExtractRefuseBinary(t *testing.T) {
 	}
 	// Standard input is checked the same way.
 	gz := binaryFixtures(t)["gzip data"]
-	var out, errOut bytes.Buffer
-	if code := run(context.Background(), []string{"extract", "-"}, bytes.NewReader(gz), &out, &errOut); code != exitUsage ||
-		!strings.Contains(errOut.String(), "standard input is not text or HTML (looks like gzip data)") {
-		t.Errorf("extract - of gzip data: exit %d, stderr %q", code, errOut.String())
+	if code, _, errOut := runStdin(t, context.Background(), string(gz), "extract", "-"); code != exitUsage ||
+		!strings.Contains(errOut, "standard input is not text or HTML (looks like gzip data)") {
+		t.Errorf("extract - of gzip data: exit %d, stderr %q", code, errOut)
 	}
 }
 
@@ -184,8 +181,7 @@ func TestExtractPrivateAndSource(t *testing.T) {
 		return out
 	}
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(`user_agent: "redline-test/1 (+https://example.org/bot)"
+	cfg := writeConfig(t, dir, fmt.Sprintf(`user_agent: "redline-test/1 (+https://example.org/bot)"
 sources:
   - name: local
     url: %s/story
@@ -194,9 +190,7 @@ sources:
     selectors: {body: div.story, remove: [.ad]}
   - name: public
     url: https://example.org/news/story
-`, srv.URL)), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`, srv.URL))
 	url := srv.URL + "/story"
 
 	code, out, errOut := runCmd(t, context.Background(), "extract", url)
@@ -334,6 +328,37 @@ func TestWriteProblem(t *testing.T) {
 	}
 }
 
+// TestSQLitePath: one rule says which DSNs are SQLite files, for opening,
+// probing and status alike.
+func TestSQLitePath(t *testing.T) {
+	for _, tc := range []struct {
+		dsn, path string
+		ok        bool
+	}{
+		{"redline.db", "redline.db", true},
+		{"/var/lib/redline/r.db", "/var/lib/redline/r.db", true},
+		{"sqlite:///var/lib/redline/r.db", "/var/lib/redline/r.db", true},
+		{"postgres://u@db/redline", "", false},
+		{"postgresql://u@db/redline", "", false},
+		{"", "", false},
+	} {
+		if path, ok := sqlitePath(tc.dsn); path != tc.path || ok != tc.ok {
+			t.Errorf("sqlitePath(%q) = %q, %v; want %q, %v", tc.dsn, path, ok, tc.path, tc.ok)
+		}
+	}
+	// openStore follows it: a sqlite:// URL opens the file, no DSN is a
+	// usage error.
+	st, err := openStore(t.Context(), "sqlite://"+filepath.Join(t.TempDir(), "r.db"), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatalf("open sqlite:// store: %v", err)
+	}
+	st.Close()
+	var ue *usageError
+	if _, err := openStore(t.Context(), "", slog.New(slog.DiscardHandler)); !errors.As(err, &ue) {
+		t.Errorf("open with no DSN: %v, want a usage error", err)
+	}
+}
+
 // TestStoreNotWritable: a store that cannot be written is refused with
 // the reason and the path, by every command and by check --dry-run. A
 // regular file where the store's directory should be fails for root too;
@@ -341,10 +366,7 @@ func TestWriteProblem(t *testing.T) {
 // root (who may write there) the store opens.
 func TestStoreNotWritable(t *testing.T) {
 	dir := t.TempDir()
-	file := filepath.Join(dir, "file")
-	if err := os.WriteFile(file, []byte("not a directory"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	file := writeFile(t, filepath.Join(dir, "file"), "not a directory")
 	store := filepath.Join(file, "redline.db")
 	want := "open store: " + store + " cannot be written: directory " + file + ": not a directory"
 	code, _, errOut := runCmd(t, context.Background(), "history", "--store", store, "https://news.example/a")
@@ -352,14 +374,11 @@ func TestStoreNotWritable(t *testing.T) {
 		t.Errorf("history on %s: exit %d, stderr %q; want exit 3 and %q", store, code, errOut, want)
 	}
 
-	cfg := filepath.Join(dir, "config.yaml")
-	writeCfg := func(store string) {
+	writeCfg := func(store string) string {
 		t.Helper()
-		if err := os.WriteFile(cfg, fmt.Appendf(nil, "store: %s\nsources:\n  - {name: a, url: \"https://news.example/a\"}\n", store), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		return writeConfig(t, dir, fmt.Sprintf("store: %s\nsources:\n  - {name: a, url: \"https://news.example/a\"}\n", store))
 	}
-	writeCfg(store)
+	cfg := writeCfg(store)
 	code, out, errOut := runCmd(t, context.Background(), "check", "--dry-run", "--config", cfg)
 	if want := "store: " + store + " cannot be written: directory " + file + ": not a directory"; code == exitOK || !strings.Contains(errOut, want) {
 		t.Errorf("check --dry-run with the store under a file: exit %d, stdout %q, stderr %q; want a failure naming %q", code, out, errOut, want)

@@ -35,12 +35,8 @@ without gaps, and that every check names a stored version. A SQLite store
 also gets PRAGMA integrity_check. Prints a summary and every problem;
 exits 1 when anything is wrong.`, &cf, true)
 	url := fs.String("url", "", "verify only the article with this `URL`")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args, "use --url URL for one article"); err != nil {
 		return err
-	}
-	if len(pos) != 0 {
-		return usagef("verify takes no arguments (got %d); use --url URL for one article", len(pos))
 	}
 	st, err := openForRead(ctx, a, &cf)
 	if err != nil {

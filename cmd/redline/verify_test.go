@@ -4,14 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/redline-news/redline/snapshots"
-	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
 // storeBase is when the seeded articles' first versions were seen.
@@ -30,12 +28,8 @@ var storyTexts = []string{
 func seedStore(t *testing.T, urls ...string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "redline.db")
-	s := sqlite.New(path, slog.New(slog.DiscardHandler))
+	s := openSQLite(t, path)
 	ctx := t.Context()
-	if err := s.Open(ctx); err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	defer s.Close()
 	for _, u := range urls {
 		a, err := s.AddArticle(ctx, snapshots.Article{URL: u, Source: "test", FirstSeen: storeBase})
 		if err != nil {
@@ -158,7 +152,7 @@ func TestVerifyCommand_Errors(t *testing.T) {
 	// A missing directory is made (sqlite.Store.Open); a file where the
 	// directory should be cannot be.
 	notDir := filepath.Join(t.TempDir(), "data")
-	writeTestFile(t, notDir, "")
+	writeFile(t, notDir, "")
 	for _, tc := range []struct {
 		args []string
 		code int

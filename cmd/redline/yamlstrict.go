@@ -142,12 +142,17 @@ type validator struct {
 	fileSecrets bool
 }
 
-// inRange reports a numeric setting outside [lo, hi]; note follows the
-// range in the message.
-func inRange[T int | int64](v *validator, f at[T], field string, lo, hi T, note string) {
+// inRange sets *dst to a numeric setting written in the file (a key left
+// out keeps the default in *dst) and reports one outside [lo, hi]; note
+// follows the range in the message.
+func inRange[T int | int64](v *validator, dst *T, f at[T], field string, lo, hi T, note string) {
+	if f.Line == 0 {
+		return
+	}
 	if f.V < lo || f.V > hi {
 		v.add(f.Line, field, "must be between %d and %d%s, got %d", lo, hi, note, f.V)
 	}
+	*dst = f.V
 }
 
 func (v *validator) add(line int, field string, format string, args ...any) {
@@ -183,11 +188,7 @@ func (v *validator) checkKeys(n *yaml.Node, t reflect.Type, path string) {
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		if n.Kind != yaml.MappingNode {
-			if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
-				return
-			}
-			v.add(n.Line, path, "want a mapping")
+		if !v.isKind(n, yaml.MappingNode, path, "a mapping") {
 			return
 		}
 		fields := map[string]reflect.Type{}
@@ -206,17 +207,26 @@ func (v *validator) checkKeys(n *yaml.Node, t reflect.Type, path string) {
 			v.checkKeys(n.Content[i+1], ft, join(path, k.Value))
 		}
 	case reflect.Slice:
-		if n.Kind != yaml.SequenceNode {
-			if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
-				return
-			}
-			v.add(n.Line, path, "want a list")
+		if !v.isKind(n, yaml.SequenceNode, path, "a list") {
 			return
 		}
 		for i, c := range n.Content {
 			v.checkKeys(c, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
 		}
 	}
+}
+
+// isKind reports whether n is of kind. A null (the key written with no
+// value) is not, but is no error either: it leaves the setting unset.
+// Anything else is reported as a problem at path.
+func (v *validator) isKind(n *yaml.Node, kind yaml.Kind, path, want string) bool {
+	if n.Kind == kind {
+		return true
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!null" {
+		v.add(n.Line, path, "want %s", want)
+	}
+	return false
 }
 
 // nearest returns the allowed key closest to a mistyped one (selecter,

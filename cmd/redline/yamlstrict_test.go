@@ -18,9 +18,19 @@ func TestStrictYAML(t *testing.T) {
 		{"list for a number", "host_rate: [1]\n", "f.yaml:1: host_rate: want a number, got a list"},
 		{"mapping for a string", "store: {a: 1}\n", "f.yaml:1: store:"},
 		{"bad indentation", "sources:\n  - name: a\n    url: https://news.example/a\n   feed: x\n", "f.yaml:4:"},
+		{"string for a mapping", "reports: daily\nsources:\n  - {name: a, url: https://news.example/a}\n", "f.yaml:1: reports: want a mapping"},
+		{"string for a list", "sources:\n  - name: a\n    url: https://news.example/a\n    tags: local\n", "f.yaml:4: sources[0].tags: want a list"},
+		// A key written with no value is unset, not wrong.
+		{"null mapping and list", "reports:\nnotify:\nsources:\n  - {name: a, url: https://news.example/a}\n", ""},
 	}
 	for _, tt := range tests {
 		_, err := parseConfig("f.yaml", []byte(tt.yaml))
+		if tt.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v, want no error", tt.name, err)
+			}
+			continue
+		}
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: got %v, want %q", tt.name, err, tt.want)
 		}
