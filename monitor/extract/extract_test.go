@@ -96,11 +96,17 @@ func TestExtract_Page(t *testing.T) {
 
 func extractFile(tb testing.TB, file string) extract.Article {
 	tb.Helper()
+	return extractFileAt(tb, file, pageURL)
+}
+
+// extractFileAt reads file as the page at url with no site rules.
+func extractFileAt(tb testing.TB, file, url string) extract.Article {
+	tb.Helper()
 	body, err := os.ReadFile(file)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a, err := extract.Extract(extract.Page{URL: pageURL, Body: body}, extract.Rules{})
+	a, err := extract.Extract(extract.Page{URL: url, Body: body}, extract.Rules{})
 	if err != nil {
 		tb.Fatalf("Extract(%s): %v", file, err)
 	}
