@@ -2,13 +2,11 @@ package monitor_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"html"
-	"io"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -307,18 +305,9 @@ func textOf(n *xhtml.Node) string {
 }
 
 func gunzip(b *testing.B, path string) []byte {
-	f, err := os.Open(path)
+	data, err := sitetest.ReadGzip(path)
 	if err != nil {
 		b.Fatal(err)
-	}
-	defer f.Close()
-	z, err := gzip.NewReader(f)
-	if err != nil {
-		b.Fatalf("%s: %v", path, err)
-	}
-	data, err := io.ReadAll(z)
-	if err != nil {
-		b.Fatalf("%s: %v", path, err)
 	}
 	return data
 }
