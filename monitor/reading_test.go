@@ -58,9 +58,7 @@ func (s *spy) calls() ([]extract.Rules, []extract.Article) {
 // extractor is sp.
 func readingHarness(t *testing.T, sp *spy, rules extract.Rules) (*switchable, *sqlite.Store, func() monitor.Result, string) {
 	t.Helper()
-	pg := &switchable{}
-	srv := httptest.NewServer(pg)
-	t.Cleanup(srv.Close)
+	pg, srv := switchableServer(t)
 	st := openStore(t)
 	m := newMonitor(t, st, monitor.Source{Name: "ledger", URL: srv.URL + "/story", Rules: rules})
 	monitor.SetExtractor(m, sp.extract)
@@ -413,10 +411,8 @@ func TestMonitor_SiteModelsTwoProcesses(t *testing.T) {
 // what the many pages of one host teach.
 func storyHost(t *testing.T) *httptest.Server {
 	t.Helper()
-	pg := &switchable{}
+	pg, srv := switchableServer(t)
 	pg.set(200, utf8HTML, articleHTML("Reservoir approved", longParas...))
-	srv := httptest.NewServer(pg)
-	t.Cleanup(srv.Close)
 	return srv
 }
 
