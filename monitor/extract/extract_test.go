@@ -442,6 +442,14 @@ func TestExtract_Generic(t *testing.T) {
 				Paragraphs: []string{"Body."}},
 		},
 		{
+			// An @graph is read, an author list is read whole, once per name.
+			name: "jsonld_graph_and_author_list",
+			page: `<html><head><script type="application/ld+json">{"@graph":[{"@type":"WebPage","name":"Home"},{"@type":"NewsArticle","headline":"Levee vote passes",` +
+				`"author":[{"@type":"Person","name":"Ann Lee"},"By Bo Chan",{"@type":"Person","name":"Ann Lee"}],"datePublished":"2026-05-02"}]}</script></head>` +
+				`<body><main><p>Body.</p></main></body></html>`,
+			want: extract.Article{Title: "Levee vote passes", Byline: "Ann Lee, Bo Chan", Published: "2026-05-02", Paragraphs: []string{"Body."}},
+		},
+		{
 			name: "title_with_dash_and_no_site",
 			page: `<html><head><title>Oil - the new gold</title><meta name="author" content="Ann Lee"></head><body><p>Body.</p><p><time datetime="2026-02-02">Feb 2</time></p></body></html>`,
 			want: extract.Article{Title: "Oil - the new gold", Byline: "Ann Lee", Published: "2026-02-02",
