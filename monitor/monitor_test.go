@@ -73,7 +73,13 @@ func servePage(t testing.TB, title string, paras ...string) (*page, *httptest.Se
 
 func openStore(t *testing.T) *sqlite.Store {
 	t.Helper()
-	st := sqlite.New(filepath.Join(t.TempDir(), "redline.db"), slog.New(slog.DiscardHandler))
+	return openStoreAt(t, filepath.Join(t.TempDir(), "redline.db"))
+}
+
+// openStoreAt opens the SQLite store at path until the test ends.
+func openStoreAt(t *testing.T, path string) *sqlite.Store {
+	t.Helper()
+	st := sqlite.New(path, slog.New(slog.DiscardHandler))
 	if err := st.Open(t.Context()); err != nil {
 		t.Fatal(err)
 	}

@@ -438,16 +438,6 @@ func hostOptions(t *testing.T, st *sqlite.Store, srv *httptest.Server, srcs []mo
 	}
 }
 
-func openStoreAt(t *testing.T, path string) *sqlite.Store {
-	t.Helper()
-	st := sqlite.New(path, slog.New(slog.DiscardHandler))
-	if err := st.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
-
 func TestLearnedTemplate(t *testing.T) {
 	st := openStore(t)
 	for _, site := range []snapshots.Site{
