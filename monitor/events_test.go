@@ -47,6 +47,16 @@ func (s *switchable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(s.body)
 }
 
+// switchableServer serves a switchable page, set by the test, for the
+// test's life.
+func switchableServer(t *testing.T) (*switchable, *httptest.Server) {
+	t.Helper()
+	pg := &switchable{}
+	srv := httptest.NewServer(pg)
+	t.Cleanup(srv.Close)
+	return pg, srv
+}
+
 const utf8HTML = "text/html; charset=utf-8"
 
 // articleHTML is a page whose <div class="article-body"> holds paras.
@@ -71,9 +81,7 @@ var longParas = []string{
 
 func newHarness(t *testing.T, rules extract.Rules) (*switchable, *monitor.Monitor, func() monitor.Result, *httptest.Server) {
 	t.Helper()
-	pg := &switchable{}
-	srv := httptest.NewServer(pg)
-	t.Cleanup(srv.Close)
+	pg, srv := switchableServer(t)
 	st := openStore(t)
 	m := newMonitor(t, st, monitor.Source{Name: "ledger", URL: srv.URL + "/story", Rules: rules})
 	check := func() monitor.Result {
@@ -237,9 +245,7 @@ func TestBattery(t *testing.T) {
 	// A charset redline does not know is ignored and the page sniffed; the
 	// stored version says so in its provenance notes.
 	t.Run("N13_provenance", func(t *testing.T) {
-		pg := &switchable{}
-		srv := httptest.NewServer(pg)
-		defer srv.Close()
+		pg, srv := switchableServer(t)
 		st := openStore(t)
 		m := newMonitor(t, st, monitor.Source{Name: "ledger", URL: srv.URL + "/story"})
 		pg.set(200, "text/html; charset=x-nonexistent", articleHTML("Reservoir approved", longParas...))
@@ -259,9 +265,7 @@ func TestBattery(t *testing.T) {
 	// A version with more sentences than max_sentences is a failed check,
 	// never stored; within the limit it is stored.
 	t.Run("limit_max_sentences", func(t *testing.T) {
-		pg := &switchable{}
-		srv := httptest.NewServer(pg)
-		defer srv.Close()
+		pg, srv := switchableServer(t)
 		st := openStore(t)
 		srcs := []monitor.Source{{Name: "ledger", URL: srv.URL + "/story"}}
 		newM := func(limit int) *monitor.Monitor {

@@ -2,7 +2,6 @@ package monitor_test
 
 import (
 	"bytes"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -13,10 +12,7 @@ import (
 )
 
 func TestMonitor_Metrics(t *testing.T) {
-	p := &page{}
-	p.set(200, "Story", "Trump said 97 percent of the drugs were stopped.")
-	srv := httptest.NewServer(p)
-	defer srv.Close()
+	p, srv := servePage(t, "Story", "Trump said 97 percent of the drugs were stopped.")
 	set := metrics.NewSet()
 	m := monitor.New(monitor.Options{
 		Store: openStore(t), Client: fetch.New(fetch.Options{Guard: allowing(t, srv), HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),

@@ -60,9 +60,26 @@ func (p *page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprint(w, "</article><footer>© Ledger</footer></body></html>")
 }
 
+// servePage serves a page of title and paras, at every path, for the
+// test's life.
+func servePage(t testing.TB, title string, paras ...string) (*page, *httptest.Server) {
+	t.Helper()
+	p := &page{}
+	p.set(200, title, paras...)
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	return p, srv
+}
+
 func openStore(t *testing.T) *sqlite.Store {
 	t.Helper()
-	st := sqlite.New(filepath.Join(t.TempDir(), "redline.db"), slog.New(slog.DiscardHandler))
+	return openStoreAt(t, filepath.Join(t.TempDir(), "redline.db"))
+}
+
+// openStoreAt opens the SQLite store at path until the test ends.
+func openStoreAt(t *testing.T, path string) *sqlite.Store {
+	t.Helper()
+	st := sqlite.New(path, slog.New(slog.DiscardHandler))
 	if err := st.Open(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -121,10 +138,7 @@ const (
 )
 
 func TestMonitor_Check(t *testing.T) {
-	p := &page{}
-	p.set(200, "Push for U.S. troops in Mexico", para1, para2, para3)
-	srv := httptest.NewServer(p)
-	defer srv.Close()
+	p, srv := servePage(t, "Push for U.S. troops in Mexico", para1, para2, para3)
 	st := openStore(t)
 	m := newMonitor(t, st, monitor.Source{Name: "ledger", URL: srv.URL + "/story"})
 	ctx := t.Context()
@@ -253,10 +267,7 @@ func (o *once) Next(t time.Time) time.Time {
 }
 
 func TestMonitor_Run(t *testing.T) {
-	p := &page{}
-	p.set(200, "Story", "A paragraph.")
-	srv := httptest.NewServer(p)
-	defer srv.Close()
+	p, srv := servePage(t, "Story", "A paragraph.")
 	st := openStore(t)
 	// Room for two results: the source, never polled, is checked at start
 	// as well as when its schedule fires, unless the two overlap.
@@ -340,10 +351,7 @@ func (s *racingStore) Save(ctx context.Context, c *snapshots.Check, v *snapshots
 // latest and its save is what the new version is compared with: the check
 // starts again rather than store changes computed against an older one.
 func TestMonitor_CheckAgainstVersionSavedMeanwhile(t *testing.T) {
-	p := &page{}
-	p.set(200, "Push for U.S. troops in Mexico", para1, para2, para3)
-	srv := httptest.NewServer(p)
-	defer srv.Close()
+	p, srv := servePage(t, "Push for U.S. troops in Mexico", para1, para2, para3)
 	inner := openStore(t)
 	st := &racingStore{Store: inner}
 	src := monitor.Source{Name: "ledger", URL: srv.URL + "/story"}

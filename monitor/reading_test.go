@@ -58,9 +58,7 @@ func (s *spy) calls() ([]extract.Rules, []extract.Article) {
 // extractor is sp.
 func readingHarness(t *testing.T, sp *spy, rules extract.Rules) (*switchable, *sqlite.Store, func() monitor.Result, string) {
 	t.Helper()
-	pg := &switchable{}
-	srv := httptest.NewServer(pg)
-	t.Cleanup(srv.Close)
+	pg, srv := switchableServer(t)
 	st := openStore(t)
 	m := newMonitor(t, st, monitor.Source{Name: "ledger", URL: srv.URL + "/story", Rules: rules})
 	monitor.SetExtractor(m, sp.extract)
@@ -233,10 +231,7 @@ func generic(n int, a *extract.Article) {
 // TestMonitor_SiteModels: what the pages of a host teach is kept in the
 // store, per host, and several workers on one host share one model.
 func TestMonitor_SiteModels(t *testing.T) {
-	pg := &switchable{}
-	pg.set(200, utf8HTML, articleHTML("Reservoir approved", longParas...))
-	srv := httptest.NewServer(pg)
-	defer srv.Close()
+	srv := storyHost(t)
 	st := openStore(t)
 	host := strings.ToLower(mustURL(t, srv.URL).Host)
 
@@ -245,21 +240,10 @@ func TestMonitor_SiteModels(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
-	src := monitor.Source{Name: "ledger", URL: srv.URL + "/story"}
-	var srcs []monitor.Source
-	for i := range 12 {
-		s := src
-		s.Name, s.URL = fmt.Sprintf("ledger-%02d", i), fmt.Sprintf("%s/story-%d", srv.URL, i)
-		srcs = append(srcs, s)
-	}
-	m := monitor.New(monitor.Options{
-		Store:       st,
-		Client:      fetch.New(fetch.Options{Guard: allowing(t, srv), Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
-		Sources:     srcs,
-		Concurrency: 4,
-		Logger:      slog.New(slog.DiscardHandler),
-		Now:         func() time.Time { return now },
-	})
+	srcs := storySources("ledger", srv.URL, 12)
+	o := hostOptions(t, st, srv, srcs, 4)
+	o.Now = func() time.Time { return now }
+	m := monitor.New(o)
 	sp := &spy{edit: generic}
 	monitor.SetExtractor(m, sp.extract)
 	for _, r := range m.Check(t.Context()) {
@@ -319,22 +303,10 @@ func mustURL(t *testing.T, s string) *url.URL {
 // returns the rules of the re-checks, in order.
 func recheckRun(t *testing.T, n, concurrency int, edit func(check int, a *extract.Article)) []extract.Rules {
 	t.Helper()
-	pg := &switchable{}
-	pg.set(200, utf8HTML, articleHTML("Reservoir approved", longParas...))
-	srv := httptest.NewServer(pg)
-	defer srv.Close()
+	srv := storyHost(t)
 	st := openStore(t)
-	var srcs []monitor.Source
-	for i := range n {
-		srcs = append(srcs, monitor.Source{Name: fmt.Sprintf("ledger-%02d", i), URL: fmt.Sprintf("%s/story-%d", srv.URL, i)})
-	}
-	m := monitor.New(monitor.Options{
-		Store:       st,
-		Client:      fetch.New(fetch.Options{Guard: allowing(t, srv), Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
-		Sources:     srcs,
-		Concurrency: concurrency,
-		Logger:      slog.New(slog.DiscardHandler),
-	})
+	srcs := storySources("ledger", srv.URL, n)
+	m := monitor.New(hostOptions(t, st, srv, srcs, concurrency))
 	var mu sync.Mutex
 	seen := map[string]bool{}
 	var rechecks []extract.Rules
@@ -397,26 +369,14 @@ func TestMonitor_TemplateRecheckAfterDisagreement(t *testing.T) {
 // two processes, learn the same host at once; the store keeps one whole
 // model for it, which either process can read back.
 func TestMonitor_SiteModelsTwoProcesses(t *testing.T) {
-	pg := &switchable{}
-	pg.set(200, utf8HTML, articleHTML("Reservoir approved", longParas...))
-	srv := httptest.NewServer(pg)
-	defer srv.Close()
+	srv := storyHost(t)
 	path := filepath.Join(t.TempDir(), "redline.db")
 	var wg sync.WaitGroup
 	errs := make(chan error, 2)
 	for p := range 2 {
 		st := openStoreAt(t, path) // one store each, as two processes have
-		var srcs []monitor.Source
-		for i := range 10 {
-			srcs = append(srcs, monitor.Source{Name: fmt.Sprintf("p%d-%02d", p, i), URL: fmt.Sprintf("%s/p%d/story-%d", srv.URL, p, i)})
-		}
-		m := monitor.New(monitor.Options{
-			Store:       st,
-			Client:      fetch.New(fetch.Options{Guard: allowing(t, srv), Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
-			Sources:     srcs,
-			Concurrency: 3,
-			Logger:      slog.New(slog.DiscardHandler),
-		})
+		srcs := storySources(fmt.Sprintf("p%d", p), fmt.Sprintf("%s/p%d", srv.URL, p), 10)
+		m := monitor.New(hostOptions(t, st, srv, srcs, 3))
 		sp := &spy{edit: generic}
 		monitor.SetExtractor(m, sp.extract)
 		wg.Go(func() {
@@ -447,14 +407,35 @@ func TestMonitor_SiteModelsTwoProcesses(t *testing.T) {
 	}
 }
 
-func openStoreAt(t *testing.T, path string) *sqlite.Store {
+// storyHost serves the reservoir article at every path, for tests of
+// what the many pages of one host teach.
+func storyHost(t *testing.T) *httptest.Server {
 	t.Helper()
-	st := sqlite.New(path, slog.New(slog.DiscardHandler))
-	if err := st.Open(t.Context()); err != nil {
-		t.Fatal(err)
+	pg, srv := switchableServer(t)
+	pg.set(200, utf8HTML, articleHTML("Reservoir approved", longParas...))
+	return srv
+}
+
+// storySources are n sources name-00, name-01 … at base/story-0, base/story-1 ….
+func storySources(name, base string, n int) []monitor.Source {
+	srcs := make([]monitor.Source, 0, n)
+	for i := range n {
+		srcs = append(srcs, monitor.Source{Name: fmt.Sprintf("%s-%02d", name, i), URL: fmt.Sprintf("%s/story-%d", base, i)})
 	}
-	t.Cleanup(func() { st.Close() })
-	return st
+	return srcs
+}
+
+// hostOptions monitor srcs on srv with concurrency workers and no host
+// limits, so the workers meet on one host at once.
+func hostOptions(t *testing.T, st *sqlite.Store, srv *httptest.Server, srcs []monitor.Source, concurrency int) monitor.Options {
+	t.Helper()
+	return monitor.Options{
+		Store:       st,
+		Client:      fetch.New(fetch.Options{Guard: allowing(t, srv), Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
+		Sources:     srcs,
+		Concurrency: concurrency,
+		Logger:      slog.New(slog.DiscardHandler),
+	}
 }
 
 func TestLearnedTemplate(t *testing.T) {
@@ -484,21 +465,9 @@ func TestLearnedTemplate(t *testing.T) {
 // flight, no more pages are extracted at once than there are processors,
 // so a cycle holds that many parsed pages at most.
 func TestMonitor_ExtractionsBoundedByProcessors(t *testing.T) {
-	pg := &switchable{}
-	pg.set(200, utf8HTML, articleHTML("Reservoir approved", longParas...))
-	srv := httptest.NewServer(pg)
-	defer srv.Close()
-	var srcs []monitor.Source
-	for i := range 24 {
-		srcs = append(srcs, monitor.Source{Name: fmt.Sprintf("ledger-%02d", i), URL: fmt.Sprintf("%s/story-%d", srv.URL, i)})
-	}
-	m := monitor.New(monitor.Options{
-		Store:       openStore(t),
-		Client:      fetch.New(fetch.Options{Guard: allowing(t, srv), Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
-		Sources:     srcs,
-		Concurrency: 24,
-		Logger:      slog.New(slog.DiscardHandler),
-	})
+	srv := storyHost(t)
+	srcs := storySources("ledger", srv.URL, 24)
+	m := monitor.New(hostOptions(t, openStore(t), srv, srcs, 24))
 	var now, most atomic.Int64
 	monitor.SetExtractor(m, func(p extract.Page, r extract.Rules) (extract.Article, error) {
 		n := now.Add(1)
@@ -523,22 +492,10 @@ func TestMonitor_ExtractionsBoundedByProcessors(t *testing.T) {
 // rechecked and the generic reading disagrees: the model learns of the
 // disagreement, but a change of method never becomes a new version.
 func TestMonitor_RecheckKeepsTheAnchorsReading(t *testing.T) {
-	pg := &switchable{}
-	pg.set(200, utf8HTML, articleHTML("Reservoir approved", longParas...))
-	srv := httptest.NewServer(pg)
-	defer srv.Close()
+	srv := storyHost(t)
 	st := openStore(t)
-	var srcs []monitor.Source
-	for i := range 20 {
-		srcs = append(srcs, monitor.Source{Name: fmt.Sprintf("ledger-%02d", i), URL: fmt.Sprintf("%s/story-%d", srv.URL, i)})
-	}
-	m := monitor.New(monitor.Options{
-		Store:       st,
-		Client:      fetch.New(fetch.Options{Guard: allowing(t, srv), Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
-		Sources:     srcs,
-		Concurrency: 4,
-		Logger:      slog.New(slog.DiscardHandler),
-	})
+	srcs := storySources("ledger", srv.URL, 20)
+	m := monitor.New(hostOptions(t, st, srv, srcs, 4))
 	// A page's own reading is the template's; a second reading of it in
 	// the same cycle is the recheck's generic one, which in the second
 	// cycle reads much more than the template does.

@@ -2,7 +2,6 @@ package monitor_test
 
 import (
 	"log/slog"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -26,10 +25,7 @@ func TestMonitor_RecheckAfterChange(t *testing.T) {
 		{"off", false, 24 * time.Hour, 24*time.Hour + 144*time.Minute},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := &page{}
-			p.set(200, "Levee vote delayed", para1, para2)
-			srv := httptest.NewServer(p)
-			defer srv.Close()
+			p, srv := servePage(t, "Levee vote delayed", para1, para2)
 			st := openStore(t)
 			first := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 			now := first

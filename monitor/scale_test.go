@@ -2,13 +2,11 @@ package monitor_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"html"
-	"io"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -18,7 +16,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -139,14 +136,10 @@ func BenchmarkCycle(b *testing.B) {
 	}
 }
 
-// scalePage is how many stories one feed page lists: a feed is read up to
-// a thousand entries a poll.
-const scalePage = 1000
-
 // scaleSources are the feed pages listing n stories.
 func scaleSources(base string, n int) []monitor.Source {
 	var srcs []monitor.Source
-	for k := 0; k*scalePage < n; k++ {
+	for k := 0; k*sitetest.ScalePage < n; k++ {
 		srcs = append(srcs, monitor.Source{Name: fmt.Sprintf("scale-%d", k), Feed: fmt.Sprintf("%s/feed.xml?page=%d", base, k)})
 	}
 	return srcs
@@ -312,18 +305,9 @@ func textOf(n *xhtml.Node) string {
 }
 
 func gunzip(b *testing.B, path string) []byte {
-	f, err := os.Open(path)
+	data, err := sitetest.ReadGzip(path)
 	if err != nil {
 		b.Fatal(err)
-	}
-	defer f.Close()
-	z, err := gzip.NewReader(f)
-	if err != nil {
-		b.Fatalf("%s: %v", path, err)
-	}
-	data, err := io.ReadAll(z)
-	if err != nil {
-		b.Fatalf("%s: %v", path, err)
 	}
 	return data
 }
@@ -334,30 +318,20 @@ func gunzip(b *testing.B, path string) []byte {
 // process being measured.
 type realSite struct {
 	*templates
-	n       int
-	base    []string // each template's server
-	mu      sync.RWMutex
-	version []uint16 // per article, bumped by Edit
+	n        int
+	base     []string // each template's server
+	versions *sitetest.Versions
 }
 
 func newRealSite(ts *templates, n int) *realSite {
-	return &realSite{templates: ts, n: n, version: make([]uint16, n)}
+	return &realSite{templates: ts, n: n, versions: sitetest.NewVersions(n)}
 }
 
 // Edit changes every k-th article (a figure in one of its paragraphs, see
 // loadTemplates), so the next cycle finds those changed. It returns how
 // many changed.
 func (s *realSite) Edit(k int) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for i := 0; i < s.n; i += k {
-		if s.pages[i%len(s.pages)].lead >= 0 {
-			s.version[i]++
-			n++
-		}
-	}
-	return n
+	return s.versions.Edit(k, func(i int) bool { return s.pages[i%len(s.pages)].lead >= 0 })
 }
 
 func (s *realSite) feed(w http.ResponseWriter, r *http.Request) {
@@ -365,19 +339,7 @@ func (s *realSite) feed(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
-	lo, hi := 0, s.n
-	if k, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && k >= 0 {
-		lo, hi = min(k*scalePage, s.n), min((k+1)*scalePage, s.n)
-	}
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Real templates</title>`)
-	for i := lo; i < hi; i++ {
-		base := s.base[i%len(s.pages)]
-		fmt.Fprintf(&b, "<item><title>Story %d</title><link>%s/story/%d?utm_source=rss</link><guid>%s/story/%d</guid></item>", i, base, i, base, i)
-	}
-	b.WriteString(`</channel></rss>`)
-	_, _ = w.Write([]byte(b.String())) // a client that hung up is not the site's problem
+	sitetest.WriteFeed(w, r, "Real templates", s.n, func(i int) string { return s.base[i%len(s.pages)] })
 }
 
 // host serves template t's stories.
@@ -392,17 +354,7 @@ func (s *realSite) host(t int) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		s.mu.RLock()
-		v := s.version[i]
-		s.mu.RUnlock()
-		tag := fmt.Sprintf(`"s%d-v%d"`, i, v)
-		w.Header().Set("ETag", tag)
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		if r.Header.Get("If-None-Match") == tag {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-		_, _ = w.Write(s.story(i, v))
+		s.versions.Serve(w, r, i, func(v uint16) []byte { return s.story(i, v) })
 	})
 }
 

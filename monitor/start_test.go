@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -26,10 +25,7 @@ var century = cron.ConstantDelaySchedule{Delay: 100 * 365 * 24 * time.Hour}
 // source with an article due at once, without waiting for their schedules
 // (which would fire in a century), and logs each source's next firing.
 func TestMonitor_RunChecksDueAtStart(t *testing.T) {
-	p := &page{}
-	p.set(200, "Levee vote delayed", para1, para2)
-	srv := httptest.NewServer(p)
-	defer srv.Close()
+	_, srv := servePage(t, "Levee vote delayed", para1, para2)
 	st := openStore(t)
 	// "due" has its article stored already, never checked: due now.
 	if _, err := st.AddArticle(t.Context(), snapshots.Article{URL: srv.URL + "/due", Source: "due", FirstSeen: time.Now().Add(-time.Hour)}); err != nil {

@@ -21,21 +21,23 @@ type feed struct {
 	ID      string   `xml:"id"`
 	Updated string   `xml:"updated"`
 	Author  string   `xml:"author>name"`
-	Entries []struct {
-		ID      string `xml:"id"`
-		Title   string `xml:"title"`
-		Updated string `xml:"updated"`
-		Link    []struct {
-			Href string `xml:"href,attr"`
-		} `xml:"link"`
-		Categories []struct {
-			Term string `xml:"term,attr"`
-		} `xml:"category"`
-		Content struct {
-			Type string `xml:"type,attr"`
-			Body string `xml:",chardata"`
-		} `xml:"content"`
-	} `xml:"entry"`
+	Entries []entry  `xml:"entry"`
+}
+
+type entry struct {
+	ID      string `xml:"id"`
+	Title   string `xml:"title"`
+	Updated string `xml:"updated"`
+	Link    []struct {
+		Href string `xml:"href,attr"`
+	} `xml:"link"`
+	Categories []struct {
+		Term string `xml:"term,attr"`
+	} `xml:"category"`
+	Content struct {
+		Type string `xml:"type,attr"`
+		Body string `xml:",chardata"`
+	} `xml:"content"`
 }
 
 func readFeed(t *testing.T, path string) feed {
@@ -51,6 +53,16 @@ func readFeed(t *testing.T, path string) feed {
 		t.Fatalf("feed is not valid XML: %v\n%s", err, b)
 	}
 	return f
+}
+
+// onlyEntry is the one entry of the feed file at path.
+func onlyEntry(t *testing.T, path string) entry {
+	t.Helper()
+	f := readFeed(t, path)
+	if len(f.Entries) != 1 {
+		t.Fatalf("entries = %d, want 1", len(f.Entries))
+	}
+	return f.Entries[0]
 }
 
 func atomDispatcher(t *testing.T, path string, max int, st snapshots.DeliveryStore) *notify.Dispatcher {
@@ -136,11 +148,7 @@ func TestAtom_HostileTitleStaysValidXML(t *testing.T) {
 	if err := d.Send(t.Context(), digest(it)); err != nil {
 		t.Fatal(err)
 	}
-	f := readFeed(t, path)
-	if len(f.Entries) != 1 {
-		t.Fatalf("%d entries, want 1", len(f.Entries))
-	}
-	e := f.Entries[0]
+	e := onlyEntry(t, path)
 	if !strings.Contains(e.Title, "<script>alert(1)</script> & <!channel>") || strings.ContainsAny(e.Title, "\r\n\x00\x1b") {
 		t.Errorf("title = %q, want the scraped text as text, controls removed", e.Title)
 	}

@@ -95,21 +95,9 @@ func TestEvents_FilteredBySourceNotSeverity(t *testing.T) {
 // TestEvents_Slack: an events-only digest is posted, says how many could
 // not be checked, and escapes the title.
 func TestEvents_Slack(t *testing.T) {
-	srv := newServer(t)
-	d, _ := hookDispatcher(t, srv, nil, nil, notify.Config{Name: "slack", Kind: notify.KindSlack, URL: srv.URL + "/services/T/B/X"})
 	evil := gone("wire <b>", hostile)
 	evil.URL = "javascript:alert(1)"
-	if err := d.Send(t.Context(), eventsOnly(gone("example", "Levee vote"), evil)); err != nil {
-		t.Fatal(err)
-	}
-	reqs := srv.requests()
-	if len(reqs) != 1 {
-		t.Fatalf("requests = %d, want 1", len(reqs))
-	}
-	var msg slackMsg
-	if err := json.Unmarshal(reqs[0].body, &msg); err != nil {
-		t.Fatal(err)
-	}
+	msg := sendSlack(t, eventsOnly(gone("example", "Levee vote"), evil))
 	if !strings.HasPrefix(msg.Text, "redline: 2 articles could not be checked: gone: 410") {
 		t.Errorf("text = %q", msg.Text)
 	}
@@ -140,11 +128,7 @@ func TestEvents_Atom(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	f := readFeed(t, path)
-	if len(f.Entries) != 1 {
-		t.Fatalf("entries = %d, want 1", len(f.Entries))
-	}
-	e := f.Entries[0]
+	e := onlyEntry(t, path)
 	if !strings.HasPrefix(e.Title, "Could not check: gone: 410 — Minister <script>") || strings.ContainsAny(e.Title, "\r\n\x00\x1b") {
 		t.Errorf("title = %q", e.Title)
 	}

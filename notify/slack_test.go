@@ -25,19 +25,13 @@ type slackMsg struct {
 	} `json:"blocks"`
 }
 
-// slackLink matches the one construct that may put < and > in the text.
-var slackLinkRE = regexp.MustCompile(`<https?://[^<>|\s]+\|[^<>]*>`)
-
-// quoteRE matches the block quotes that set off before and after.
-var quoteRE = regexp.MustCompile(`(?m)^>`)
-
-func TestSlack_Message(t *testing.T) {
+// sendSlack sends dg through a Slack notifier to a test server and returns
+// the one message the server received.
+func sendSlack(t *testing.T, dg notify.Digest) slackMsg {
+	t.Helper()
 	srv := newServer(t)
 	d, _ := hookDispatcher(t, srv, nil, nil, notify.Config{Name: "slack", Kind: notify.KindSlack, URL: srv.URL + "/services/T/B/X"})
-	evil := item("https://news.example/a?x=1&y=2|z", "wire <b>", hostile, diffing.SeverityHigh, diffing.NumberChanged)
-	evil.Changes.Summary.StealthEdit = true
-	unlinked := item("javascript:alert(1)", "example", "Script link", diffing.SeverityLow, diffing.Cosmetic)
-	if err := d.Send(t.Context(), digest(unlinked, evil)); err != nil {
+	if err := d.Send(t.Context(), dg); err != nil {
 		t.Fatal(err)
 	}
 	reqs := srv.requests()
@@ -48,6 +42,20 @@ func TestSlack_Message(t *testing.T) {
 	if err := json.Unmarshal(reqs[0].body, &msg); err != nil {
 		t.Fatalf("body is not JSON: %v", err)
 	}
+	return msg
+}
+
+// slackLink matches the one construct that may put < and > in the text.
+var slackLinkRE = regexp.MustCompile(`<https?://[^<>|\s]+\|[^<>]*>`)
+
+// quoteRE matches the block quotes that set off before and after.
+var quoteRE = regexp.MustCompile(`(?m)^>`)
+
+func TestSlack_Message(t *testing.T) {
+	evil := item("https://news.example/a?x=1&y=2|z", "wire <b>", hostile, diffing.SeverityHigh, diffing.NumberChanged)
+	evil.Changes.Summary.StealthEdit = true
+	unlinked := item("javascript:alert(1)", "example", "Script link", diffing.SeverityLow, diffing.Cosmetic)
+	msg := sendSlack(t, digest(unlinked, evil))
 	if len(msg.Blocks) != 3 || msg.Blocks[1].Text == nil || msg.Blocks[2].Text == nil {
 		t.Fatalf("blocks = %+v, want a summary and one section per item", msg.Blocks)
 	}
@@ -76,19 +84,11 @@ func TestSlack_Message(t *testing.T) {
 }
 
 func TestSlack_CapsItems(t *testing.T) {
-	srv := newServer(t)
-	d, _ := hookDispatcher(t, srv, nil, nil, notify.Config{Name: "slack", Kind: notify.KindSlack, URL: srv.URL})
 	dg := digest()
 	for i := range 25 {
 		dg.Items = append(dg.Items, item(fmt.Sprintf("https://news.example/%d", i), "x", "T", diffing.SeverityMedium, diffing.SentenceChanged))
 	}
-	if err := d.Send(t.Context(), dg); err != nil {
-		t.Fatal(err)
-	}
-	var msg slackMsg
-	if err := json.Unmarshal(srv.requests()[0].body, &msg); err != nil {
-		t.Fatal(err)
-	}
+	msg := sendSlack(t, dg)
 	last := msg.Blocks[len(msg.Blocks)-1]
 	if len(msg.Blocks) != 22 || last.Type != "context" || !strings.Contains(last.Elements[0].Text, "5 more") {
 		t.Errorf("%d blocks, last %+v; want 20 items and a note of 5 more", len(msg.Blocks), last)

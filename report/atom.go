@@ -21,12 +21,15 @@ const Atom Format = "atom"
 
 // AtomFeed is an Atom 1.0 feed of changes. Feed files kept by notifiers
 // and the feeds `redline report` and `redline serve` write share it, so
-// an entry has one id wherever it appears.
+// an entry has one id wherever it appears. Only the elements the feeds
+// use; encoding/xml escapes every value and replaces characters XML
+// cannot hold.
 type AtomFeed struct {
 	XMLName   xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
 	ID        string      `xml:"id"`
 	Title     string      `xml:"title"`
 	Updated   string      `xml:"updated"`
+	Links     []AtomLink  `xml:"link"` // the served feed's self and alternate links
 	Author    AtomPerson  `xml:"author"`
 	Generator string      `xml:"generator,omitempty"`
 	Entries   []AtomEntry `xml:"entry"`
@@ -45,13 +48,14 @@ type AtomEntry struct {
 	Links      []AtomLink     `xml:"link"`
 	Author     *AtomPerson    `xml:"author,omitempty"`
 	Categories []AtomCategory `xml:"category"`
-	Summary    string         `xml:"summary,omitempty"`
+	Summary    *AtomContent   `xml:"summary,omitempty"`
 	Content    *AtomContent   `xml:"content,omitempty"`
 }
 
 // AtomLink is a link; Href is always http(s).
 type AtomLink struct {
 	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
 	Href string `xml:"href,attr"`
 }
 
@@ -60,10 +64,18 @@ type AtomCategory struct {
 	Term string `xml:"term,attr"`
 }
 
-// AtomContent is an entry's body.
+// AtomContent is an entry's body or summary.
 type AtomContent struct {
 	Type string `xml:"type,attr,omitempty"`
 	Body string `xml:",chardata"`
+}
+
+// atomSummary is an entry's summary of text s, none when s is empty.
+func atomSummary(s string) *AtomContent {
+	if s == "" {
+		return nil
+	}
+	return &AtomContent{Body: s}
 }
 
 // AtomTime is RFC 3339 in UTC to the second: fixed width, so entries with
@@ -100,7 +112,7 @@ func AtomEntryOf(it Item, generated time.Time) (AtomEntry, error) {
 		ID:      UUIDURN(fmt.Sprintf("redline change\x00%s\x00%d\x00%d", it.URL, it.FromVersion, it.ToVersion)),
 		Title:   fmt.Sprintf("[%s] %s (v%d → v%d)", itemSeverity(it), title, it.FromVersion, it.ToVersion),
 		Updated: at.UTC().Format(AtomTime),
-		Summary: cmp.Or(summary, strings.Join(kinds, ", ")),
+		Summary: atomSummary(cmp.Or(summary, strings.Join(kinds, ", "))),
 		Content: &AtomContent{Type: "text", Body: text.String()},
 	}
 	if u, err := url.Parse(it.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
@@ -133,7 +145,7 @@ func AtomEventEntryOf(e Event, generated time.Time) AtomEntry {
 		ID:      UUIDURN(fmt.Sprintf("redline event\x00%s\x00%s\x00%s", e.URL, e.Event, at.UTC().Format(time.RFC3339Nano))),
 		Title:   fmt.Sprintf("Could not check: %s — %s", reason, name),
 		Updated: at.UTC().Format(AtomTime),
-		Summary: reason,
+		Summary: atomSummary(reason),
 		Content: &AtomContent{Type: "text", Body: eventText(e) + "\n"},
 	}
 	if u, err := url.Parse(e.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/net/html"
-
 	"github.com/redline-news/redline/report"
 )
 
@@ -57,13 +55,7 @@ func TestRender_Events(t *testing.T) {
 
 	// HTML links the http(s) URL only.
 	doc := parseHTML(t, render(t, report.HTML, eventsOnly(), report.Options{}))
-	var hrefs []string
-	walk(doc, func(n *html.Node) {
-		if n.Data == "a" {
-			hrefs = append(hrefs, attr(n, "href"))
-		}
-	})
-	if !slices.Equal(hrefs, []string{"https://news.example/a"}) {
+	if hrefs := links(doc); !slices.Equal(hrefs, []string{"https://news.example/a"}) {
 		t.Errorf("HTML links %q, want only the http(s) event URL", hrefs)
 	}
 }

@@ -163,7 +163,7 @@ func TestRenderHTML_Golden(t *testing.T) {
 func TestRenderHTML_Content(t *testing.T) {
 	doc := parseHTML(t, render(t, report.HTML, htmlFixture(), report.Options{}))
 	text := textOf(doc)
-	for _, want := range []string{
+	wantText(t, text,
 		"Generated 2026-03-14 09:30 UTC · 7 changes in 2 articles",
 		"speaker: Ana Ruiz → Mark Lee",
 		"quote: “We will not fund it” → “We will fund it in full”",
@@ -173,18 +173,9 @@ func TestRenderHTML_Content(t *testing.T) {
 		"¶6, sentence 1, moved from ¶4, sentence 3",
 		"quote: added “It is a great day”",
 		"low · stealth edit · cosmetic ×1",
-	} {
-		if !strings.Contains(text, want) {
-			t.Errorf("HTML report text lacks %q", want)
-		}
-	}
+	)
 	// Links only to http(s), as given.
-	var hrefs []string
-	walk(doc, func(n *html.Node) {
-		if n.Type == html.ElementNode && n.Data == "a" {
-			hrefs = append(hrefs, attr(n, "href"))
-		}
-	})
+	hrefs := links(doc)
 	if want := []string{"https://city.example/news/stadium", "http://rail.example/fares"}; !slices.Equal(hrefs, want) {
 		t.Errorf("HTML report links %q, want %q", hrefs, want)
 	}
@@ -329,24 +320,15 @@ func TestRenderHTML_Injection(t *testing.T) {
 	doc := parseHTML(t, out)
 	// The reader still sees what the page said, as text.
 	text := textOf(doc)
-	for _, want := range []string{
-		xssScript + xssAttr + " part A",
-		"quote: “" + xssScript + "” → “" + xssAttr + "”",
-		"speaker: " + xssScript + " → " + xssAttr,
-		"figure: " + xssScript + " → " + xssAttr,
+	wantText(t, text,
+		xssScript+xssAttr+" part A",
+		"quote: “"+xssScript+"” → “"+xssAttr+"”",
+		"speaker: "+xssScript+" → "+xssAttr,
+		"figure: "+xssScript+" → "+xssAttr,
 		"javascript:alert(1)",
-	} {
-		if !strings.Contains(text, want) {
-			t.Errorf("HTML report text lacks %q", want)
-		}
-	}
+	)
 	// Only the https article is linked.
-	var hrefs []string
-	walk(doc, func(n *html.Node) {
-		if n.Type == html.ElementNode && n.Data == "a" {
-			hrefs = append(hrefs, attr(n, "href"))
-		}
-	})
+	hrefs := links(doc)
 	if len(hrefs) != 1 || !strings.HasPrefix(hrefs[0], "https://evil.example/a?q=") {
 		t.Errorf("HTML report links %q, want only the https article", hrefs)
 	}
@@ -504,6 +486,27 @@ func rawText(n *html.Node) string {
 // textOf is n's text content with runs of white space collapsed, as a
 // reader sees it.
 func textOf(n *html.Node) string { return strings.Join(strings.Fields(rawText(n)), " ") }
+
+// links are the href of every link below n, in document order.
+func links(n *html.Node) []string {
+	var hrefs []string
+	walk(n, func(d *html.Node) {
+		if d.Type == html.ElementNode && d.Data == "a" {
+			hrefs = append(hrefs, attr(d, "href"))
+		}
+	})
+	return hrefs
+}
+
+// wantText reports each of wants that the HTML report's text lacks.
+func wantText(t *testing.T, text string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(text, want) {
+			t.Errorf("HTML report text lacks %q", want)
+		}
+	}
+}
 
 func attr(n *html.Node, key string) string {
 	for _, a := range n.Attr {

@@ -96,11 +96,17 @@ func TestExtract_Page(t *testing.T) {
 
 func extractFile(tb testing.TB, file string) extract.Article {
 	tb.Helper()
+	return extractFileAt(tb, file, pageURL)
+}
+
+// extractFileAt reads file as the page at url with no site rules.
+func extractFileAt(tb testing.TB, file, url string) extract.Article {
+	tb.Helper()
 	body, err := os.ReadFile(file)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a, err := extract.Extract(extract.Page{URL: pageURL, Body: body}, extract.Rules{})
+	a, err := extract.Extract(extract.Page{URL: url, Body: body}, extract.Rules{})
 	if err != nil {
 		tb.Fatalf("Extract(%s): %v", file, err)
 	}
@@ -434,6 +440,14 @@ func TestExtract_Generic(t *testing.T) {
 <script type="application/ld+json">{not json</script></head><body><main><p>Body.</p></main></body></html>`,
 			want: extract.Article{Title: "Council passes budget - a long night", Byline: "Lois Lane", Published: "2026-05-01",
 				Paragraphs: []string{"Body."}},
+		},
+		{
+			// An @graph is read, an author list is read whole, once per name.
+			name: "jsonld_graph_and_author_list",
+			page: `<html><head><script type="application/ld+json">{"@graph":[{"@type":"WebPage","name":"Home"},{"@type":"NewsArticle","headline":"Levee vote passes",` +
+				`"author":[{"@type":"Person","name":"Ann Lee"},"By Bo Chan",{"@type":"Person","name":"Ann Lee"}],"datePublished":"2026-05-02"}]}</script></head>` +
+				`<body><main><p>Body.</p></main></body></html>`,
+			want: extract.Article{Title: "Levee vote passes", Byline: "Ann Lee, Bo Chan", Published: "2026-05-02", Paragraphs: []string{"Body."}},
 		},
 		{
 			name: "title_with_dash_and_no_site",

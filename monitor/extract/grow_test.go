@@ -83,22 +83,6 @@ func TestAttachmentCard_TitleOnly(t *testing.T) {
 	}
 }
 
-// An <aside> between two paragraphs of the story is an inset a reader
-// reads; one beside the story is a rail.
-func TestInset_AsideInStoryFlowIsRead(t *testing.T) {
-	const box = "Residents can apply for sandbags at the fire station until Friday evening."
-	page := `<html><head><title>T</title></head><body><main><article><h1>Levee</h1><p>` + levee[0] + `</p><p>` + levee[1] + `</p>` +
-		`<aside class="callout"><p>` + box + `</p></aside><p>` + levee[2] + `</p><p>` + levee[3] + `</p></article>` +
-		`<aside class="rail"><p>Our newsroom covers the valley's councils, courts and schools every weekday.</p></aside></main></body></html>`
-	a := extractHTML(t, page, extract.Rules{})
-	if !slices.Contains(a.Paragraphs, box) {
-		t.Errorf("inset not read: %q", a.Paragraphs)
-	}
-	if slices.ContainsFunc(a.Paragraphs, func(p string) bool { return strings.Contains(p, "newsroom") }) {
-		t.Errorf("rail read: %q", a.Paragraphs)
-	}
-}
-
 // A standfirst's class may run its words together: "articleDek",
 // "sub-headline".
 func TestDek_ClassWordsRunTogether(t *testing.T) {
@@ -112,19 +96,41 @@ func TestDek_ClassWordsRunTogether(t *testing.T) {
 	}
 }
 
-// A box the page calls a banner inside the story is read: "banner" names
-// a consultation's dates as often as an advert (role="banner" is the
-// site's header, and still dropped).
-func TestBannerClassInStoryIsRead(t *testing.T) {
+// A box inside the story is read, however the page calls it, while its
+// like outside the story is dropped: an <aside> between two paragraphs is
+// an inset a reader reads, one beside the story a rail; a box the page
+// calls a banner names a consultation's dates as often as an advert
+// (role="banner" is the site's header, and still dropped).
+func TestBoxInStoryIsRead(t *testing.T) {
+	const box = "Residents can apply for sandbags at the fire station until Friday evening."
 	const dates = "This consultation closes at 11:59pm on 8 June 2022."
-	page := `<html><head><title>T</title></head><body><header role="banner"><p>Department for levees and the management of the waterways</p></header><main><article><h1>Levee</h1><p>` + levee[0] + `</p><p>` + levee[1] + `</p>` +
-		`<section class="app-banner"><p>` + dates + `</p></section><p>` + levee[2] + `</p><p>` + levee[3] + `</p></article></main></body></html>`
-	a := extractHTML(t, page, extract.Rules{})
-	if !slices.Contains(a.Paragraphs, dates) {
-		t.Errorf("banner-classed box not read: %q", a.Paragraphs)
-	}
-	if slices.ContainsFunc(a.Paragraphs, func(p string) bool { return strings.Contains(p, "waterways") }) {
-		t.Errorf("site header read: %q", a.Paragraphs)
+	for _, tc := range []struct {
+		name, page, read, dropped string
+		readWhat, droppedWhat     string
+	}{
+		{
+			name: "aside_in_story_flow",
+			page: `<html><head><title>T</title></head><body><main><article><h1>Levee</h1><p>` + levee[0] + `</p><p>` + levee[1] + `</p>` +
+				`<aside class="callout"><p>` + box + `</p></aside><p>` + levee[2] + `</p><p>` + levee[3] + `</p></article>` +
+				`<aside class="rail"><p>Our newsroom covers the valley's councils, courts and schools every weekday.</p></aside></main></body></html>`,
+			read: box, dropped: "newsroom", readWhat: "inset not read", droppedWhat: "rail read",
+		},
+		{
+			name: "banner_class",
+			page: `<html><head><title>T</title></head><body><header role="banner"><p>Department for levees and the management of the waterways</p></header><main><article><h1>Levee</h1><p>` + levee[0] + `</p><p>` + levee[1] + `</p>` +
+				`<section class="app-banner"><p>` + dates + `</p></section><p>` + levee[2] + `</p><p>` + levee[3] + `</p></article></main></body></html>`,
+			read: dates, dropped: "waterways", readWhat: "banner-classed box not read", droppedWhat: "site header read",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := extractHTML(t, tc.page, extract.Rules{})
+			if !slices.Contains(a.Paragraphs, tc.read) {
+				t.Errorf("%s: %q", tc.readWhat, a.Paragraphs)
+			}
+			if slices.ContainsFunc(a.Paragraphs, func(p string) bool { return strings.Contains(p, tc.dropped) }) {
+				t.Errorf("%s: %q", tc.droppedWhat, a.Paragraphs)
+			}
+		})
 	}
 }
 

@@ -355,31 +355,29 @@ func ldObjects(v any) []map[string]any {
 			}
 		}
 	}
-	if list, ok := v.([]any); ok {
-		for _, x := range list {
-			add(x)
-		}
-	} else {
-		add(v)
-	}
+	eachItem(v, add)
 	return out
 }
 
 func isArticleType(t any) bool {
-	var types []any
-	switch t := t.(type) {
-	case string:
-		types = []any{t}
-	case []any:
-		types = t
-	}
-	for _, x := range types {
+	article := false
+	eachItem(t, func(x any) {
 		s, _ := x.(string)
-		if strings.HasSuffix(s, "Article") || s == "BlogPosting" || s == "LiveBlogPosting" || s == "Report" {
-			return true
+		article = article || strings.HasSuffix(s, "Article") || s == "BlogPosting" || s == "LiveBlogPosting" || s == "Report"
+	})
+	return article
+}
+
+// eachItem calls f on each item of v when v is a list, else on v: a
+// JSON-LD value may be given once or as a list.
+func eachItem(v any, f func(any)) {
+	if list, ok := v.([]any); ok {
+		for _, x := range list {
+			f(x)
 		}
+		return
 	}
-	return false
+	f(v)
 }
 
 func ldString(v any) string {
@@ -402,13 +400,7 @@ func ldAuthor(v any) string {
 			names = append(names, s)
 		}
 	}
-	if list, ok := v.([]any); ok {
-		for _, x := range list {
-			add(x)
-		}
-	} else {
-		add(v)
-	}
+	eachItem(v, add)
 	return strings.Join(names, ", ")
 }
 

@@ -225,14 +225,7 @@ func TestGeneric_ReadsWhatAReaderReads(t *testing.T) {
 }
 
 func TestGeneric_StoryInSiblingSections(t *testing.T) {
-	page, err := os.ReadFile("testdata/split-story.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := extract.Extract(extract.Page{URL: "https://example.com/split", Body: page}, extract.Rules{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := extractFileAt(t, "testdata/split-story.html", "https://example.com/split")
 	text := a.Text()
 	for i := 1; i <= 12; i++ {
 		if s := fmt.Sprintf("Part paragraph %d ", i); !strings.Contains(text, s) {
@@ -252,14 +245,7 @@ func TestGeneric_StoryInSiblingSections(t *testing.T) {
 // Before the missed parts were looked for (main 0a20434 and after) this
 // read the first part only, six paragraphs of sixteen.
 func TestGeneric_StoryInSiblingContainers(t *testing.T) {
-	page, err := os.ReadFile("testdata/split-parts.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := extract.Extract(extract.Page{URL: "https://www.example-courier.com/2019/11/17/us/levee-flood-river-town.html", Body: page}, extract.Rules{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := extractFileAt(t, "testdata/split-parts.html", "https://www.example-courier.com/2019/11/17/us/levee-flood-river-town.html")
 	for _, first := range []string{"The water came over the levee", "Mayor Dana Ruiz", "By dawn, volunteers", "“We knocked on every door", "The last major flood",
 		"Engineers with the Army Corps", "Residents had reported", "The county has asked", "At the shelter", "Maria Gonzalez, 72",
 		"Officials said they did not know", "The river is expected", "Schools will remain closed", "For many in the town",

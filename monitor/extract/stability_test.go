@@ -3,12 +3,10 @@ package extract_test
 import (
 	"bytes"
 	"cmp"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -27,6 +25,7 @@ import (
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/monitor/extract"
+	"github.com/redline-news/redline/monitor/sitetest"
 )
 
 // The stability benchmark (issue 16, point 5): the 181 pages of the public
@@ -55,18 +54,9 @@ type stabilityPage struct {
 
 func gunzipFile(t testing.TB, path string) []byte {
 	t.Helper()
-	f, err := os.Open(path)
+	b, err := sitetest.ReadGzip(path)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	z, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	b, err := io.ReadAll(z)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
 	}
 	return b
 }

@@ -114,6 +114,15 @@ func batteryOptions(t testing.TB, allow ...netip.AddrPort) fetch.Options {
 	}
 }
 
+// batteryServer serves h for the test's life and returns batteryOptions
+// allowing it.
+func batteryServer(t *testing.T, h http.Handler) (*httptest.Server, fetch.Options) {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv, batteryOptions(t, addrOf(t, srv))
+}
+
 // wantErr fails unless err wraps target (if set), contains each of msgs
 // and names u.
 func wantErr(t *testing.T, err, target error, u string, msgs ...string) {
@@ -255,9 +264,7 @@ func batteryH05(t *testing.T) {
 	mux.Handle("/nested-declared", serve("gzip, gzip", gzipped(t, page)))
 	mux.Handle("/br", serve("br", []byte("\x1b\x03\x00\xf8\xa5\x02\x12\x00")))
 	mux.Handle("/zstd", serve("zstd", []byte("\x28\xb5\x2f\xfd\x00\x58\x01\x00\x00")))
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	opt := batteryOptions(t, addrOf(t, srv))
+	srv, opt := batteryServer(t, mux)
 	opt.MaxBodyBytes = maxBody
 	c := fetch.New(opt)
 
@@ -382,9 +389,8 @@ func batteryN04(t *testing.T) {
 		}
 		http.Redirect(w, r, fmt.Sprintf("/hop/%d", n-1), http.StatusFound)
 	})
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	c := fetch.New(batteryOptions(t, addrOf(t, srv)))
+	srv, opt := batteryServer(t, mux)
+	c := fetch.New(opt)
 	t.Run("loop", func(t *testing.T) {
 		for range 2 { // and the next run fails the same way, no state kept
 			r, err := c.Get(t.Context(), fetch.Request{URL: srv.URL + "/a"})
@@ -426,9 +432,7 @@ func batteryN09(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.retryAfter, func(t *testing.T) {
 			s := &script{statuses: []int{tt.status}, retryAfter: []string{tt.retryAfter}}
-			srv := httptest.NewServer(s)
-			defer srv.Close()
-			c, clk := retryClient(t, srv, fetch.Options{MaxRetries: 5, MaxRetryAfter: 5 * time.Minute})
+			srv, c, clk := scripted(t, s, fetch.Options{MaxRetries: 5, MaxRetryAfter: 5 * time.Minute})
 			fetch.SetJitter(c, identity)
 			_, err := c.Get(t.Context(), fetch.Request{URL: srv.URL})
 			if tt.wantErr != nil {
@@ -451,9 +455,7 @@ func batteryN09(t *testing.T) {
 	}
 	t.Run("storm_bounded", func(t *testing.T) {
 		s := &script{statuses: slices.Repeat([]int{429}, 100), retryAfter: slices.Repeat([]string{"1"}, 100)}
-		srv := httptest.NewServer(s)
-		defer srv.Close()
-		c, _ := retryClient(t, srv, fetch.Options{MaxRetries: 2})
+		srv, c, _ := scripted(t, s, fetch.Options{MaxRetries: 2})
 		_, err := c.Get(t.Context(), fetch.Request{URL: srv.URL})
 		var se *fetch.StatusError
 		if !errors.As(err, &se) || se.Status != 429 || s.hits.Load() != 3 {
@@ -530,9 +532,7 @@ func batteryN11(t *testing.T) {
 	})
 	mux.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/new", http.StatusMovedPermanently) })
 	mux.HandleFunc("/new", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "<p>moved</p>") })
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	opt := batteryOptions(t, addrOf(t, srv))
+	srv, opt := batteryServer(t, mux)
 	opt.MaxRetries = 2
 	c := fetch.New(opt)
 	useFakeClock(c)

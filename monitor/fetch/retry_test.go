@@ -56,12 +56,19 @@ func retryClient(t testing.TB, srv *httptest.Server, opt fetch.Options) (*fetch.
 	return c, useFakeClock(c)
 }
 
+// scripted serves s for the test's life and returns a retryClient of it.
+func scripted(t testing.TB, s *script, opt fetch.Options) (*httptest.Server, *fetch.Client, *fakeClock) {
+	t.Helper()
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	c, clk := retryClient(t, srv, opt)
+	return srv, c, clk
+}
+
 func TestClient_Retry(t *testing.T) {
 	t.Run("transient statuses retried with exponential backoff", func(t *testing.T) {
 		s := &script{statuses: []int{503, 502}}
-		srv := httptest.NewServer(s)
-		defer srv.Close()
-		c, clk := retryClient(t, srv, fetch.Options{RetryBaseDelay: 100 * time.Millisecond})
+		srv, c, clk := scripted(t, s, fetch.Options{RetryBaseDelay: 100 * time.Millisecond})
 		fetch.SetJitter(c, identity)
 		r, err := c.Get(t.Context(), fetch.Request{URL: srv.URL})
 		if err != nil {
@@ -76,9 +83,7 @@ func TestClient_Retry(t *testing.T) {
 	})
 	t.Run("gives up after MaxRetries, capped at RetryMaxDelay", func(t *testing.T) {
 		s := &script{statuses: slices.Repeat([]int{500}, 10)}
-		srv := httptest.NewServer(s)
-		defer srv.Close()
-		c, clk := retryClient(t, srv, fetch.Options{MaxRetries: 5, RetryBaseDelay: time.Second, RetryMaxDelay: 3 * time.Second})
+		srv, c, clk := scripted(t, s, fetch.Options{MaxRetries: 5, RetryBaseDelay: time.Second, RetryMaxDelay: 3 * time.Second})
 		fetch.SetJitter(c, identity)
 		r, err := c.Get(t.Context(), fetch.Request{URL: srv.URL})
 		var fe *fetch.Error
@@ -97,9 +102,7 @@ func TestClient_Retry(t *testing.T) {
 	})
 	t.Run("full jitter stays under the bound", func(t *testing.T) {
 		s := &script{statuses: slices.Repeat([]int{504}, 10)}
-		srv := httptest.NewServer(s)
-		defer srv.Close()
-		c, clk := retryClient(t, srv, fetch.Options{MaxRetries: 8, RetryBaseDelay: time.Second, RetryMaxDelay: 8 * time.Second})
+		srv, c, clk := scripted(t, s, fetch.Options{MaxRetries: 8, RetryBaseDelay: time.Second, RetryMaxDelay: 8 * time.Second})
 		c.Get(t.Context(), fetch.Request{URL: srv.URL})
 		got := clk.sleeps()
 		if len(got) != 8 {
@@ -115,10 +118,8 @@ func TestClient_Retry(t *testing.T) {
 	t.Run("not retried", func(t *testing.T) {
 		for _, status := range []int{400, 403, 404, 410, 501} {
 			s := &script{statuses: []int{status}}
-			srv := httptest.NewServer(s)
-			c, _ := retryClient(t, srv, fetch.Options{})
+			srv, c, _ := scripted(t, s, fetch.Options{})
 			r, err := c.Get(t.Context(), fetch.Request{URL: srv.URL})
-			srv.Close()
 			if err == nil || r.Attempts != 1 || s.hits.Load() != 1 {
 				t.Errorf("HTTP %d: err %v, server saw %d requests, want 1", status, err, s.hits.Load())
 			}
@@ -126,9 +127,7 @@ func TestClient_Retry(t *testing.T) {
 	})
 	t.Run("negative MaxRetries means none", func(t *testing.T) {
 		s := &script{statuses: []int{503}}
-		srv := httptest.NewServer(s)
-		defer srv.Close()
-		c, _ := retryClient(t, srv, fetch.Options{MaxRetries: -1})
+		srv, c, _ := scripted(t, s, fetch.Options{MaxRetries: -1})
 		if _, err := c.Get(t.Context(), fetch.Request{URL: srv.URL}); err == nil || s.hits.Load() != 1 {
 			t.Errorf("err %v, server saw %d, want one failed attempt", err, s.hits.Load())
 		}
@@ -138,9 +137,7 @@ func TestClient_Retry(t *testing.T) {
 func TestClient_RetryAfter(t *testing.T) {
 	t.Run("seconds", func(t *testing.T) {
 		s := &script{statuses: []int{429}, retryAfter: []string{"7"}}
-		srv := httptest.NewServer(s)
-		defer srv.Close()
-		c, clk := retryClient(t, srv, fetch.Options{})
+		srv, c, clk := scripted(t, s, fetch.Options{})
 		r, err := c.Get(t.Context(), fetch.Request{URL: srv.URL})
 		if err != nil || r.Attempts != 2 {
 			t.Fatalf("got %v, want success on attempt 2", err)
@@ -151,9 +148,7 @@ func TestClient_RetryAfter(t *testing.T) {
 	})
 	t.Run("HTTP-date", func(t *testing.T) {
 		s := &script{statuses: []int{503}}
-		srv := httptest.NewServer(s)
-		defer srv.Close()
-		c, clk := retryClient(t, srv, fetch.Options{})
+		srv, c, clk := scripted(t, s, fetch.Options{})
 		s.retryAfter = []string{clk.now().Add(90 * time.Second).Format(http.TimeFormat)}
 		if _, err := c.Get(t.Context(), fetch.Request{URL: srv.URL}); err != nil {
 			t.Fatal(err)
@@ -164,9 +159,7 @@ func TestClient_RetryAfter(t *testing.T) {
 	})
 	t.Run("over the cap gives up and carries the delay", func(t *testing.T) {
 		s := &script{statuses: []int{429}, retryAfter: []string{"3600"}}
-		srv := httptest.NewServer(s)
-		defer srv.Close()
-		c, clk := retryClient(t, srv, fetch.Options{MaxRetryAfter: 5 * time.Minute})
+		srv, c, clk := scripted(t, s, fetch.Options{MaxRetryAfter: 5 * time.Minute})
 		r, err := c.Get(t.Context(), fetch.Request{URL: srv.URL})
 		var se *fetch.StatusError
 		if !errors.Is(err, fetch.ErrRetryAfterTooLong) || !errors.As(err, &se) || se.RetryAfter != time.Hour || se.Status != 429 {
@@ -181,9 +174,7 @@ func TestClient_RetryAfter(t *testing.T) {
 	})
 	t.Run("past the caller's deadline gives up now", func(t *testing.T) {
 		s := &script{statuses: []int{503}, retryAfter: []string{"60"}}
-		srv := httptest.NewServer(s)
-		defer srv.Close()
-		c, clk := retryClient(t, srv, fetch.Options{})
+		srv, c, clk := scripted(t, s, fetch.Options{})
 		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 		defer cancel()
 		_, err := c.Get(ctx, fetch.Request{URL: srv.URL})

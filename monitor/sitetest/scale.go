@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // Scale is a news site of many distinct articles behind one feed, for
@@ -20,15 +19,14 @@ type Scale struct {
 	n          int
 	paras      []string
 	head, foot string
-	mu         sync.RWMutex
-	version    []uint16 // per article, bumped by Edit
+	versions   *Versions
 }
 
 // NewScale returns a site of n articles at /story/0 … /story/n-1, listed
 // in /feed.xml.
 func NewScale(n int) *Scale {
 	first, second := splitSeed(seedText)
-	s := &Scale{n: n, paras: append(first[1:], second...), version: make([]uint16, n)}
+	s := &Scale{n: n, paras: append(first[1:], second...), versions: NewVersions(n)}
 	var h strings.Builder
 	h.WriteString(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`)
 	h.WriteString(`<link rel="stylesheet" href="/static/site.css?v=8812"><script>window.dataLayer=window.dataLayer||[];`)
@@ -59,14 +57,7 @@ func NewScale(n int) *Scale {
 // Edit changes every k-th article (a figure in its lead sentence), so the
 // next cycle finds k-th of them changed. It returns how many changed.
 func (s *Scale) Edit(k int) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for i := 0; i < s.n; i += k {
-		s.version[i]++
-		n++
-	}
-	return n
+	return s.versions.Edit(k, nil)
 }
 
 func (s *Scale) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -85,39 +76,17 @@ func (s *Scale) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// ScalePage is how many stories one page of the Scale site's feed lists.
-const ScalePage = 1000
-
 func (s *Scale) feed(w http.ResponseWriter, r *http.Request) {
 	base := baseURL(r)
-	w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
-	// ?page=K lists stories K×ScalePage to (K+1)×ScalePage−1, for feed
-	// readers that read at most a thousand entries a poll; no page lists
-	// them all.
-	lo, hi := 0, s.n
-	if k, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && k >= 0 {
-		lo, hi = min(k*ScalePage, s.n), min((k+1)*ScalePage, s.n)
-	}
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>The Border Ledger</title>`)
-	for i := lo; i < hi; i++ {
-		fmt.Fprintf(&b, "<item><title>Story %d</title><link>%s/story/%d?utm_source=rss</link><guid>%s/story/%d</guid></item>", i, base, i, base, i)
-	}
-	b.WriteString(`</channel></rss>`)
-	_, _ = w.Write([]byte(b.String())) // a client that hung up is not the site's problem
+	WriteFeed(w, r, "The Border Ledger", s.n, func(int) string { return base })
 }
 
 func (s *Scale) story(w http.ResponseWriter, r *http.Request, i int) {
-	s.mu.RLock()
-	v := s.version[i]
-	s.mu.RUnlock()
-	tag := fmt.Sprintf(`"s%d-v%d"`, i, v)
-	w.Header().Set("ETag", tag)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if r.Header.Get("If-None-Match") == tag {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
+	s.versions.Serve(w, r, i, func(v uint16) []byte { return s.page(i, v) })
+}
+
+// page is story i at version v.
+func (s *Scale) page(i int, v uint16) []byte {
 	var b strings.Builder
 	b.Grow(64 << 10)
 	b.WriteString(s.head)
@@ -132,5 +101,5 @@ func (s *Scale) story(w http.ResponseWriter, r *http.Request, i int) {
 	}
 	b.WriteString(`</article>`)
 	b.WriteString(s.foot)
-	_, _ = w.Write([]byte(b.String()))
+	return []byte(b.String())
 }

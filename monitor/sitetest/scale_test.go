@@ -3,6 +3,7 @@ package sitetest
 import (
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -43,5 +44,46 @@ func TestScalePages(t *testing.T) {
 	}
 	if w := get("/story/100", ""); w.Code != http.StatusNotFound {
 		t.Errorf("story past the end: %d", w.Code)
+	}
+}
+
+// TestVersions: only the articles editable accepts are edited, an edit
+// changes the ETag, and a feed page lists its thousand stories at their
+// own hosts.
+func TestVersions(t *testing.T) {
+	vs := NewVersions(30)
+	if n := vs.Edit(10, func(i int) bool { return i != 10 }); n != 2 {
+		t.Errorf("Edit(10) with article 10 not editable changed %d, want 2 (0 and 20)", n)
+	}
+	serve := func(i int, etag string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodGet, "/story/x", nil)
+		r.Header.Set("If-None-Match", etag)
+		w := httptest.NewRecorder()
+		vs.Serve(w, r, i, func(v uint16) []byte { return []byte(strconv.Itoa(int(v))) })
+		return w
+	}
+	for _, tc := range []struct {
+		i         int
+		etag      string
+		code      int
+		body, tag string
+	}{
+		{0, `"s0-v0"`, http.StatusOK, "1", `"s0-v1"`},
+		{0, `"s0-v1"`, http.StatusNotModified, "", `"s0-v1"`},
+		{10, `"s10-v0"`, http.StatusNotModified, "", `"s10-v0"`},
+		{20, "", http.StatusOK, "1", `"s20-v1"`},
+	} {
+		w := serve(tc.i, tc.etag)
+		if w.Code != tc.code || w.Body.String() != tc.body || w.Header().Get("ETag") != tc.tag {
+			t.Errorf("article %d, If-None-Match %s: %d %q ETag %s; want %d %q %s", tc.i, tc.etag, w.Code, w.Body, w.Header().Get("ETag"), tc.code, tc.body, tc.tag)
+		}
+	}
+
+	w := httptest.NewRecorder()
+	WriteFeed(w, httptest.NewRequest(http.MethodGet, "/feed.xml?page=1", nil), "Hosts", 2500, func(i int) string { return "http://h" + strconv.Itoa(i%2) })
+	feed := w.Body.String()
+	if n := strings.Count(feed, "<item>"); n != ScalePage || !strings.Contains(feed, "<title>Hosts</title>") ||
+		!strings.Contains(feed, "<link>http://h1/story/1001?utm_source=rss</link><guid>http://h1/story/1001</guid>") || strings.Contains(feed, "/story/999<") {
+		t.Errorf("page 1 of 2500 stories: %d items, want %d from story 1000 on:\n%.400s", n, ScalePage, feed)
 	}
 }

@@ -174,12 +174,19 @@ func (s *server) raw(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/plain; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="redline-article-%d-v%d-raw.txt"`, v.ArticleID, v.Number))
-	h.Set("Content-Security-Policy", contentSecurityPolicy+"; sandbox")
+	setPlainText(w, fmt.Sprintf(`attachment; filename="redline-article-%d-v%d-raw.txt"`, v.ArticleID, v.Number))
 	_, err = w.Write(v.Raw)
 	return err
+}
+
+// setPlainText sets the headers of a version's text served as a file: plain
+// text with the given Content-Disposition, and a CSP sandbox, since the text
+// is the site's and a browser may show it.
+func setPlainText(w http.ResponseWriter, disposition string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("Content-Disposition", disposition)
+	h.Set("Content-Security-Policy", contentSecurityPolicy+"; sandbox")
 }
 
 // text serves a version's extracted text: the headline, a blank line,
@@ -190,10 +197,7 @@ func (s *server) text(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/plain; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`inline; filename="redline-article-%d-v%d.txt"`, v.ArticleID, v.Number))
-	h.Set("Content-Security-Policy", contentSecurityPolicy+"; sandbox")
+	setPlainText(w, fmt.Sprintf(`inline; filename="redline-article-%d-v%d.txt"`, v.ArticleID, v.Number))
 	text := v.Title + "\n\n"
 	if v.Dek != "" {
 		text += v.Dek + "\n\n"

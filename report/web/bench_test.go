@@ -88,14 +88,7 @@ func saveVersions(b *testing.B, st *sqlite.Store, url, title string, texts ...[]
 		doc := diffing.Document{Title: title, Paragraphs: paras}
 		v := &snapshots.Version{Title: title, Text: strings.Join(paras, "\n\n"), Raw: fmt.Appendf(nil, "<html>%d %s</html>", i, url)}
 		if i > 0 {
-			cs := diffing.Compare(prev, doc)
-			if v.Changes, err = cs.Marshal(); err != nil {
-				b.Fatal(err)
-			}
-			v.Severity = cs.Summary.Severity.String()
-			for k := range cs.Summary.Counts {
-				v.Kinds = append(v.Kinds, string(k))
-			}
+			setChanges(b, v, diffing.Compare(prev, doc))
 		}
 		if err := st.Save(ctx, &snapshots.Check{ArticleID: a.ID, At: time.Now(), Status: 200}, v); err != nil {
 			b.Fatal(err)

@@ -10,48 +10,9 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/internal/sanitize"
+	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/snapshots"
 )
-
-// Atom 1.0 (RFC 4287), only the elements the feed uses. encoding/xml
-// escapes every value and replaces characters XML cannot hold.
-type atomFeed struct {
-	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	ID      string      `xml:"id"`
-	Title   string      `xml:"title"`
-	Updated string      `xml:"updated"`
-	Links   []atomLink  `xml:"link"`
-	Author  atomAuthor  `xml:"author"`
-	Entries []atomEntry `xml:"entry"`
-}
-
-type atomLink struct {
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
-	Href string `xml:"href,attr"`
-}
-
-type atomAuthor struct {
-	Name string `xml:"name"`
-}
-
-type atomEntry struct {
-	ID       string     `xml:"id"`
-	Title    string     `xml:"title"`
-	Updated  string     `xml:"updated"`
-	Links    []atomLink `xml:"link"`
-	Category []atomCat  `xml:"category"`
-	Summary  atomText   `xml:"summary"`
-}
-
-type atomCat struct {
-	Term string `xml:"term,attr"`
-}
-
-type atomText struct {
-	Type string `xml:"type,attr"`
-	Text string `xml:",chardata"`
-}
 
 // feed serves /feed.atom: the latest change of each article the list's
 // filter keeps, newest first, one page of them. An entry is one version,
@@ -69,11 +30,11 @@ func (s *server) feed(w http.ResponseWriter, r *http.Request) error {
 	}
 	base := baseURL(r)
 	self := base + withQuery("/feed.atom", q.values(q.Page))
-	out := atomFeed{
+	out := report.AtomFeed{
 		ID:     self,
 		Title:  "redline: changes",
-		Links:  []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self}, {Rel: "alternate", Type: "text/html", Href: base + withQuery("/", q.values(q.Page))}},
-		Author: atomAuthor{Name: "redline"},
+		Links:  []report.AtomLink{{Rel: "self", Type: "application/atom+xml", Href: self}, {Rel: "alternate", Type: "text/html", Href: base + withQuery("/", q.values(q.Page))}},
+		Author: report.AtomPerson{Name: "redline"},
 	}
 	updated := time.Time{}
 	for _, a := range p.Articles {
@@ -99,17 +60,17 @@ func (s *server) feed(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-func (s *server) entry(base string, a snapshots.ArticleSummary) atomEntry {
+func (s *server) entry(base string, a snapshots.ArticleSummary) report.AtomEntry {
 	h := s.head(a)
 	diff := fmt.Sprintf("%s/articles/%d/diff?from=%d&to=%d", base, a.Article.ID, a.Versions-1, a.Versions)
-	e := atomEntry{
+	e := report.AtomEntry{
 		ID:      fmt.Sprintf("%s/articles/%d/versions/%d", base, a.Article.ID, a.Versions),
 		Title:   fmt.Sprintf("[%s] %s", h.Severity, h.Title),
 		Updated: a.LastChange.UTC().Format(time.RFC3339),
-		Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: diff}},
+		Links:   []report.AtomLink{{Rel: "alternate", Type: "text/html", Href: diff}},
 	}
 	for _, k := range a.Kinds {
-		e.Category = append(e.Category, atomCat{Term: sanitize.Line(k)})
+		e.Categories = append(e.Categories, report.AtomCategory{Term: sanitize.Line(k)})
 	}
 	lines := []string{
 		fmt.Sprintf("v%d → v%d: %s", a.Versions-1, a.Versions, h.Kinds),
@@ -118,7 +79,7 @@ func (s *server) entry(base string, a snapshots.ArticleSummary) atomEntry {
 	if h.Source != "" {
 		lines = append(lines, "Source: "+h.Source)
 	}
-	e.Summary = atomText{Type: "text", Text: strings.Join(lines, "\n")}
+	e.Summary = &report.AtomContent{Type: "text", Body: strings.Join(lines, "\n")}
 	return e
 }
 

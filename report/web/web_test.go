@@ -128,18 +128,25 @@ func saveHostile(t *testing.T, st *sqlite.Store) snapshots.Article {
 		Text:  "He said 'all is <script>alert(5)</script>,' the minister said.\n\n<a href=\"javascript:alert(2)\">click</a> 7 people.",
 		Raw:   []byte(`<html><script>alert(6)</script></html>`),
 	}
-	cs := diffing.Compare(document(v1), document(v2))
-	if v2.Changes, err = cs.Marshal(); err != nil {
-		t.Fatal(err)
-	}
-	v2.Severity = cs.Summary.Severity.String()
-	for k := range cs.Summary.Counts {
-		v2.Kinds = append(v2.Kinds, string(k))
-	}
+	setChanges(t, v2, diffing.Compare(document(v1), document(v2)))
 	if err := st.Save(ctx, &snapshots.Check{ArticleID: a.ID, At: time.Now(), Status: 200}, v2); err != nil {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// setChanges stores cs in v as the monitor does: the change set's JSON,
+// its severity and its kinds.
+func setChanges(tb testing.TB, v *snapshots.Version, cs *diffing.ChangeSet) {
+	tb.Helper()
+	b, err := cs.Marshal()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	v.Changes, v.Severity = b, cs.Summary.Severity.String()
+	for k := range cs.Summary.Counts {
+		v.Kinds = append(v.Kinds, string(k))
+	}
 }
 
 func document(v *snapshots.Version) diffing.Document {

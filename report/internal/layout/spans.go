@@ -244,25 +244,21 @@ func endsInWord(t string) bool {
 // wordTailLen is the byte length of the word t ends with, or 0 if t ends
 // with a space or the word is longer than maxWordGrow runes.
 func wordTailLen(t string) int {
-	n, runes := 0, 0
-	for n < len(t) {
-		r, size := utf8.DecodeLastRuneInString(t[:len(t)-n])
-		if unicode.IsSpace(r) {
-			break
-		}
-		if runes++; runes > maxWordGrow {
-			return 0
-		}
-		n += size
-	}
-	return n
+	return wordLen(t, func(n int) (rune, int) { return utf8.DecodeLastRuneInString(t[:len(t)-n]) })
 }
 
 // wordHeadLen is wordTailLen for the word t starts with.
 func wordHeadLen(t string) int {
+	return wordLen(t, func(n int) (rune, int) { return utf8.DecodeRuneInString(t[n:]) })
+}
+
+// wordLen counts the bytes of the word at one end of t, reading a rune at
+// a time with next (the rune n bytes in from that end), up to the first
+// space; 0 when the word is longer than maxWordGrow runes.
+func wordLen(t string, next func(n int) (rune, int)) int {
 	n, runes := 0, 0
 	for n < len(t) {
-		r, size := utf8.DecodeRuneInString(t[n:])
+		r, size := next(n)
 		if unicode.IsSpace(r) {
 			break
 		}

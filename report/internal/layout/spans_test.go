@@ -48,3 +48,30 @@ func FuzzEditSpans(f *testing.F) {
 		WordDiff(ops) // must not panic
 	})
 }
+
+// TestWordLen: the word at each end of a text, in bytes, up to a space,
+// and none when it is longer than maxWordGrow runes.
+func TestWordLen(t *testing.T) {
+	long := strings.Repeat("é", maxWordGrow+1)
+	for _, tc := range []struct {
+		in         string
+		head, tail int
+	}{
+		{"", 0, 0},
+		{"word", 4, 4},
+		{"one two", 3, 3},
+		{"née  café", 4, 5},
+		{" lead trail ", 0, 0},
+		{"a\u00a0b c", 1, 1}, // a no-break space is a space
+		{long + " x", 0, 1},
+		{"x " + long, 1, 0},
+		{strings.Repeat("é", maxWordGrow), 2 * maxWordGrow, 2 * maxWordGrow},
+	} {
+		if got := wordHeadLen(tc.in); got != tc.head {
+			t.Errorf("wordHeadLen(%q) = %d, want %d", tc.in, got, tc.head)
+		}
+		if got := wordTailLen(tc.in); got != tc.tail {
+			t.Errorf("wordTailLen(%q) = %d, want %d", tc.in, got, tc.tail)
+		}
+	}
+}
