@@ -166,3 +166,14 @@ func printable(v snapshots.Version) any {
 	}
 	return shown{v, string(v.Raw), string(v.Changes), string(v.Reading)}
 }
+
+// storeAs returns s as the optional store interface I (snapshots.Claimer,
+// snapshots.Lister, …), failing t if the store does not implement it.
+func storeAs[I any](t testing.TB, s snapshots.Store) I {
+	t.Helper()
+	i, ok := s.(I)
+	if !ok {
+		t.Fatalf("%T does not implement %v", s, reflect.TypeFor[I]())
+	}
+	return i
+}

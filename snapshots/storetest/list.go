@@ -7,18 +7,9 @@ import (
 	"github.com/redline-news/redline/snapshots"
 )
 
-func lister(t *testing.T, s snapshots.Store) snapshots.Lister {
-	t.Helper()
-	l, ok := s.(snapshots.Lister)
-	if !ok {
-		t.Fatalf("%T does not implement snapshots.Lister", s)
-	}
-	return l
-}
-
 func list(t *testing.T, s snapshots.Store, f snapshots.ListFilter) snapshots.ListPage {
 	t.Helper()
-	p, err := lister(t, s).ListArticles(t.Context(), f)
+	p, err := storeAs[snapshots.Lister](t, s).ListArticles(t.Context(), f)
 	if err != nil {
 		t.Fatalf("ListArticles(%+v): %v", f, err)
 	}
@@ -160,7 +151,7 @@ var listCases = []testCase{
 		}
 	}},
 	{"unknown_severity_is_refused", func(t *testing.T, s snapshots.Store) {
-		if _, err := lister(t, s).ListArticles(t.Context(), snapshots.ListFilter{Severity: "major"}); err == nil {
+		if _, err := storeAs[snapshots.Lister](t, s).ListArticles(t.Context(), snapshots.ListFilter{Severity: "major"}); err == nil {
 			t.Errorf("ListArticles(Severity: major): err = nil, want an error")
 		}
 	}},

@@ -10,16 +10,6 @@ import (
 	"github.com/redline-news/redline/snapshots"
 )
 
-// siteStore returns s as a snapshots.SiteStore, failing t if it is not one.
-func siteStore(t *testing.T, s snapshots.Store) snapshots.SiteStore {
-	t.Helper()
-	ss, ok := s.(snapshots.SiteStore)
-	if !ok {
-		t.Fatal("the store keeps no site templates (snapshots.SiteStore)")
-	}
-	return ss
-}
-
 // equalSite compares sites; times with time.Equal.
 func equalSite(t *testing.T, what string, got, want snapshots.Site) {
 	t.Helper()
@@ -34,7 +24,7 @@ func equalSite(t *testing.T, what string, got, want snapshots.Site) {
 
 var siteCases = []testCase{
 	{"round_trips_and_replaces", func(t *testing.T, s snapshots.Store) {
-		ss := siteStore(t, s)
+		ss := storeAs[snapshots.SiteStore](t, s)
 		if _, err := ss.Site(t.Context(), "news.example"); !errors.Is(err, snapshots.ErrNotFound) {
 			t.Fatalf("Site of an unknown host: err = %v, want ErrNotFound", err)
 		}
@@ -82,7 +72,7 @@ var siteCases = []testCase{
 		// Workers of several processes save the same host's model at once:
 		// the last writer wins, and what is stored is one save whole,
 		// never columns of one with the model of another.
-		ss := siteStore(t, s)
+		ss := storeAs[snapshots.SiteStore](t, s)
 		const n = 8
 		var wg sync.WaitGroup
 		errs := make(chan error, n)
@@ -109,7 +99,7 @@ var siteCases = []testCase{
 		equalSite(t, "Site after concurrent saves", got, want)
 	}},
 	{"refuses_a_site_without_host_or_time", func(t *testing.T, s snapshots.Store) {
-		ss := siteStore(t, s)
+		ss := storeAs[snapshots.SiteStore](t, s)
 		for _, bad := range []snapshots.Site{
 			{Updated: at(1)},
 			{Host: "news.example"},

@@ -118,18 +118,24 @@ func NewCore(d Dialect, h Hooks) Core {
 	}}
 }
 
-// CheckSave refuses a nil check before a save, and names the save for
-// its errors. The stores' Save methods call it, rather than Core saving
-// through a hook: an indirect call would move every caller's check and
-// version to the heap.
-func CheckSave(c *snapshots.Check, v *snapshots.Version) (what string, err error) {
+// Saving runs a store's save of c and v (nil for none): it refuses a nil
+// check, names the save ("save check" or "save version") for save, which
+// runs it the store's way, and wraps save's error with that name and the
+// article. save is the store's own closure over c and v: Core saving
+// through a hook that takes them would make them arguments of an indirect
+// call, and move every caller's check and version to the heap.
+func Saving(c *snapshots.Check, v *snapshots.Version, save func(what string) error) error {
 	if c == nil {
-		return "", errors.New("save: nil check")
+		return errors.New("save: nil check")
 	}
+	what := "save version"
 	if v == nil {
-		return "save check", nil
+		what = "save check"
 	}
-	return "save version", nil
+	if err := save(what); err != nil {
+		return fmt.Errorf("%s of article %d: %w", what, c.ArticleID, err)
+	}
+	return nil
 }
 
 // AddArticle returns the article with a.URL, creating it from a if new. An
