@@ -11,6 +11,7 @@ import (
 
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 var verifyBase = time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
@@ -18,16 +19,7 @@ var verifyBase = time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
 // openStore opens a SQLite store in a temporary directory for tb.
 func openStore(tb testing.TB) *sqlite.Store {
 	tb.Helper()
-	s := sqlite.New(filepath.Join(tb.TempDir(), "redline.db"), slog.New(slog.DiscardHandler))
-	if err := s.Open(context.Background()); err != nil {
-		tb.Fatalf("Open: %v", err)
-	}
-	tb.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			tb.Errorf("Close: %v", err)
-		}
-	})
-	return s
+	return storetest.Open(tb, sqlite.New(filepath.Join(tb.TempDir(), "redline.db"), slog.New(slog.DiscardHandler)))
 }
 
 // fill stores n versions of each url, with one unchanged check after each.

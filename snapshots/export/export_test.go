@@ -21,22 +21,14 @@ import (
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/export"
 	"github.com/redline-news/redline/snapshots/sqlite"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 var base = time.Date(2025, 3, 14, 9, 0, 0, 123456789, time.UTC)
 
 func openStore(t *testing.T) *sqlite.Store {
 	t.Helper()
-	s := sqlite.New(filepath.Join(t.TempDir(), "redline.db"), slog.New(slog.DiscardHandler))
-	if err := s.Open(t.Context()); err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return s
+	return storetest.Open(t, sqlite.New(filepath.Join(t.TempDir(), "redline.db"), slog.New(slog.DiscardHandler)))
 }
 
 // addVersions stores n versions of url; header is each version's stored

@@ -248,11 +248,7 @@ func copyFile(t *testing.T, from, to string) {
 // chain correctly, and the step back is logged.
 func batteryClockBackwards(t *testing.T) {
 	var logs bytes.Buffer
-	s := sqlite.New(filepath.Join(t.TempDir(), "redline.db"), slog.New(slog.NewTextHandler(&logs, nil)))
-	if err := s.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := storetest.Open(t, sqlite.New(filepath.Join(t.TempDir(), "redline.db"), slog.New(slog.NewTextHandler(&logs, nil))))
 	a := storetest.AddArticle(t, s, "https://news.example/clock")
 	cet := time.FixedZone("CET", 3600)
 	times := []time.Time{

@@ -48,8 +48,13 @@ func (h Harness) start(ctx context.Context, place string) (snapshots.Store, erro
 // Opened opens the store at place and closes it when t ends.
 func (h Harness) Opened(t testing.TB, place string) snapshots.Store {
 	t.Helper()
-	s, err := h.start(t.Context(), place)
-	if err != nil {
+	return Open(t, h.Store(place))
+}
+
+// Open opens s and closes it when t ends, failing t if either fails.
+func Open[S Opener](t testing.TB, s S) S {
+	t.Helper()
+	if err := s.Open(t.Context()); err != nil {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() {
