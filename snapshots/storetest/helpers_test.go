@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/redline-news/redline/snapshots"
 )
@@ -86,5 +88,45 @@ func TestOpen(t *testing.T) {
 	<-done
 	if r.msg != "Open: no such file" {
 		t.Errorf("a store that does not open failed with %q, want Open: no such file", r.msg)
+	}
+}
+
+// errorRecorder is a testing.TB that records what Errorf reports.
+type errorRecorder struct {
+	testing.TB
+	errs []string
+}
+
+func (r *errorRecorder) Helper() {}
+
+func (r *errorRecorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+// TestEqualTimed: times compare with time.Equal, whatever their location;
+// a time that differs is named; any other field that differs reports both
+// values as show prints them.
+func TestEqualTimed(t *testing.T) {
+	at := time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
+	field := timeField[snapshots.Check]{"At", func(c *snapshots.Check) *time.Time { return &c.At }}
+	show := func(c snapshots.Check) any { return c.Status }
+	for _, tc := range []struct {
+		name      string
+		got, want snapshots.Check
+		errs      []string
+	}{
+		{"same_instant_elsewhere", snapshots.Check{At: at.In(time.FixedZone("CET", 3600)), Status: 200}, snapshots.Check{At: at, Status: 200}, nil},
+		{"other_time", snapshots.Check{At: at.Add(time.Second), Status: 200}, snapshots.Check{At: at, Status: 200},
+			[]string{"c: At = 2025-03-14 09:00:01 +0000 UTC, want 2025-03-14 09:00:00 +0000 UTC"}},
+		{"other_field", snapshots.Check{At: at, Status: 304}, snapshots.Check{At: at, Status: 200},
+			[]string{"c:\ngot  304\nwant 200"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &errorRecorder{TB: t}
+			equalTimed(r, "c", tc.got, tc.want, show, field)
+			if !reflect.DeepEqual(r.errs, tc.errs) {
+				t.Errorf("reported %q, want %q", r.errs, tc.errs)
+			}
+		})
 	}
 }

@@ -3,23 +3,19 @@ package storetest
 import (
 	"errors"
 	"fmt"
-	"reflect"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/redline-news/redline/snapshots"
 )
 
-// equalSite compares sites; times with time.Equal.
+// equalSite compares sites; the model is JSON, shown as text.
 func equalSite(t *testing.T, what string, got, want snapshots.Site) {
 	t.Helper()
-	if !got.Updated.Equal(want.Updated) {
-		t.Errorf("%s: Updated = %v, want %v", what, got.Updated, want.Updated)
-	}
-	got.Updated = want.Updated
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s:\ngot  %+v (model %s)\nwant %+v (model %s)", what, got, got.Model, want, want.Model)
-	}
+	equalTimed(t, what, got, want, func(s snapshots.Site) any {
+		return fmt.Sprintf("%+v (model %s)", s, s.Model)
+	}, timeField[snapshots.Site]{"Updated", func(s *snapshots.Site) *time.Time { return &s.Updated }})
 }
 
 var siteCases = []testCase{
