@@ -46,14 +46,11 @@ func (d sqlDB) Begin(ctx context.Context, readOnly bool) (sqlstore.Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return txDB{d.s, tx}, nil
+	return txDB{tx}, nil
 }
 
 // txDB is a transaction as sqlstore reads and writes.
-type txDB struct {
-	s  *Store
-	tx *sql.Tx
-}
+type txDB struct{ tx *sql.Tx }
 
 func (d txDB) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
 	return rowsOf(d.tx.QueryContext(ctx, query, args...))
@@ -67,10 +64,19 @@ func (d txDB) Exec(ctx context.Context, query string, args ...any) (int64, error
 	return affected(d.tx.ExecContext(ctx, query, args...))
 }
 
-// ExecAll runs stmts as prepared statements: a batch repeats one.
+// ExecAll runs stmts, each statement prepared once: a batch repeats one
+// (AddArticles), and SQLite compiles a statement each time it is prepared.
 func (d txDB) ExecAll(ctx context.Context, stmts []sqlstore.Statement) error {
-	for _, st := range stmts {
-		if _, err := d.s.txExec(ctx, d.tx, st.SQL, st.Args...); err != nil {
+	var st *sql.Stmt
+	for i, s := range stmts {
+		if i == 0 || s.SQL != stmts[i-1].SQL {
+			var err error
+			if st, err = d.tx.PrepareContext(ctx, s.SQL); err != nil {
+				return err
+			}
+			defer st.Close() // closed with the transaction anyway
+		}
+		if _, err := st.ExecContext(ctx, s.Args...); err != nil {
 			return err
 		}
 	}

@@ -34,7 +34,7 @@ func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
 	}
 	defer tx.Rollback() // Returns ErrTxDone after Commit; nothing to undo then.
 
-	applied, current, err := sqlstore.Migrate(ctx, txDB{s, tx}, sqlstore.SQLite, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	applied, current, err := sqlstore.Migrate(ctx, txDB{tx}, sqlstore.SQLite, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT NOT NULL,
 		applied_at TEXT NOT NULL
