@@ -371,3 +371,48 @@ func TestWriteJSONL(t *testing.T) {
 		t.Errorf("--url b: %d lines:\n%s", n, buf.String())
 	}
 }
+
+// jsonKeys returns the keys of the JSON object b, in order.
+func jsonKeys(t *testing.T, b []byte) []string {
+	t.Helper()
+	var m []string
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil { // {
+		t.Fatal(err)
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m = append(m, k.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return m
+}
+
+// TestFieldOrder: the JSON Lines objects and the WARC metadata records
+// keep their documented keys, in their documented order.
+func TestFieldOrder(t *testing.T) {
+	s := openStore(t)
+	addVersions(t, s, "https://news.example/a", 1, "HTTP 200\n", "https://news.example/a")
+	var out bytes.Buffer
+	if err := export.WriteJSONL(t.Context(), &out, s, export.Filter{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "url source version at title byline published modified dek text text_sha256 raw_sha256 chain_hash prev_hash severity kinds notes reread changes"
+	if got := strings.Join(jsonKeys(t, out.Bytes()), " "); got != want {
+		t.Errorf("JSON Lines keys:\n%s\nwant\n%s", got, want)
+	}
+	md, err := json.Marshal(export.Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = "chain url source article_id version at title byline published modified dek text_sha256 raw_sha256 header changes_sha256 severity kinds notes reread prev_hash chain_hash"
+	if got := strings.Join(jsonKeys(t, md), " "); got != want {
+		t.Errorf("metadata keys:\n%s\nwant\n%s", got, want)
+	}
+}
