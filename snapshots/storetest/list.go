@@ -73,7 +73,7 @@ var listCases = []testCase{
 			t.Fatalf("order %q, want %q", got, want)
 		}
 		c, n, u := p.Articles[0], p.Articles[1], p.Articles[2]
-		equalArticle(t, "changed article", c.Article, articleNow(t, s, w.changed.URL))
+		equalArticle(t, "changed article", c.Article, article(t, s, w.changed.URL))
 		if c.Versions != 3 || c.Title != "Headline, take 3" || !c.LastChange.Equal(at(3)) ||
 			c.Severity != "high" || !slices.Equal(c.Kinds, []string{"number_changed", "quote_changed"}) ||
 			!c.LastCheck.Equal(at(4)) || c.LastOutcome != snapshots.OutcomeUnchanged {
@@ -155,15 +155,4 @@ var listCases = []testCase{
 			t.Errorf("ListArticles(Severity: major): err = nil, want an error")
 		}
 	}},
-}
-
-// articleNow reads an article back, with the schedule and validators Save
-// set on it.
-func articleNow(t *testing.T, s snapshots.Store, url string) snapshots.Article {
-	t.Helper()
-	a, err := s.Article(t.Context(), url)
-	if err != nil {
-		t.Fatalf("Article(%s): %v", url, err)
-	}
-	return a
 }
