@@ -24,10 +24,7 @@ func addArticles(t *testing.T, s *Store, n int) []snapshots.Article {
 	t.Helper()
 	var out []snapshots.Article
 	for i := range n {
-		a, err := s.AddArticle(t.Context(), snapshots.Article{URL: fmt.Sprintf("https://news.example/%d", i), FirstSeen: time.Now()})
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := storetest.AddArticle(t, s, fmt.Sprintf("https://news.example/%d", i))
 		out = append(out, a)
 	}
 	return out
