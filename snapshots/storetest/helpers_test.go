@@ -130,3 +130,18 @@ func TestEqualTimed(t *testing.T) {
 		})
 	}
 }
+
+// TestCorruptions: each damage changes a file of whole pages and leaves it
+// whole pages long, or half as long when it truncates.
+func TestCorruptions(t *testing.T) {
+	orig := make([]byte, 40*PageSize)
+	for i := range orig {
+		orig[i] = byte(i)
+	}
+	for _, c := range Corruptions() {
+		bad := c.Corrupt(append([]byte(nil), orig...))
+		if len(bad)%PageSize != 0 || reflect.DeepEqual(bad, orig[:len(bad)]) && len(bad) == len(orig) {
+			t.Errorf("%s: %d bytes, unchanged %v; want whole pages, damaged", c.Name, len(bad), reflect.DeepEqual(bad, orig))
+		}
+	}
+}
