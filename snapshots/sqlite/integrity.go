@@ -87,6 +87,9 @@ func (s backend) Write(ctx context.Context, what string, op func() error) error 
 // *CorruptError or ErrFull naming the file; other errors are returned as
 // they are. what names the operation, for a CorruptError.
 func (s *Store) classify(what string, err error) error {
+	if err == nil {
+		return nil // before errors.As, whose target would cost an allocation
+	}
 	var se *modernc.Error
 	if !errors.As(err, &se) {
 		return err
