@@ -11,6 +11,7 @@ import (
 
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 var verifyBase = time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
@@ -18,16 +19,7 @@ var verifyBase = time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
 // openStore opens a SQLite store in a temporary directory for tb.
 func openStore(tb testing.TB) *sqlite.Store {
 	tb.Helper()
-	s := sqlite.New(filepath.Join(tb.TempDir(), "redline.db"), slog.New(slog.DiscardHandler))
-	if err := s.Open(context.Background()); err != nil {
-		tb.Fatalf("Open: %v", err)
-	}
-	tb.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			tb.Errorf("Close: %v", err)
-		}
-	})
-	return s
+	return storetest.Open(tb, sqlite.New(filepath.Join(tb.TempDir(), "redline.db"), slog.New(slog.DiscardHandler)))
 }
 
 // fill stores n versions of each url, with one unchanged check after each.
@@ -61,12 +53,14 @@ func fill(tb testing.TB, s snapshots.Store, n int, urls ...string) {
 }
 
 // tampered is the store as an attacker who edited rows would leave it: it
-// passes reads through edit, and hides the version numbered drop.
+// passes version number edited through edit, and hides the version
+// numbered drop.
 type tampered struct {
 	snapshots.Store
-	edit  func(*snapshots.Version)
-	drop  int
-	check func(*snapshots.Check)
+	edited int
+	edit   func(*snapshots.Version)
+	drop   int
+	check  func(*snapshots.Check)
 }
 
 func (t tampered) fix(vs []snapshots.Version) []snapshots.Version {
@@ -75,12 +69,17 @@ func (t tampered) fix(vs []snapshots.Version) []snapshots.Version {
 		if v.Number == t.drop {
 			continue
 		}
-		if t.edit != nil {
-			t.edit(&v)
-		}
+		t.apply(&v)
 		out = append(out, v)
 	}
 	return out
+}
+
+// apply edits v if it is the version to edit.
+func (t tampered) apply(v *snapshots.Version) {
+	if t.edit != nil && v.Number == t.edited {
+		t.edit(v)
+	}
 }
 
 func (t tampered) Versions(ctx context.Context, f snapshots.VersionFilter) ([]snapshots.Version, error) {
@@ -93,8 +92,8 @@ func (t tampered) Version(ctx context.Context, id int64, n int) (snapshots.Versi
 		return snapshots.Version{}, snapshots.ErrNotFound
 	}
 	v, err := t.Store.Version(ctx, id, n)
-	if err == nil && t.edit != nil {
-		t.edit(&v)
+	if err == nil {
+		t.apply(&v)
 	}
 	return v, err
 }
@@ -137,41 +136,13 @@ func TestVerify_Tampered(t *testing.T) {
 		store tampered
 		want  []string // each a substring of one problem, in order
 	}{
-		{"text", tampered{edit: func(v *snapshots.Version) {
-			if v.Number == 2 {
-				v.Text = "Rewritten."
-			}
-		}}, []string{u + " version 2: text hash: stored "}},
-		{"title", tampered{edit: func(v *snapshots.Version) {
-			if v.Number == 1 {
-				v.Title = "Other"
-			}
-		}}, []string{u + " version 1: text hash"}},
-		{"dek", tampered{edit: func(v *snapshots.Version) {
-			if v.Number == 2 {
-				v.Dek = "Rewritten summary."
-			}
-		}}, []string{u + " version 2: text hash: stored "}},
-		{"dek_into_text", tampered{edit: func(v *snapshots.Version) {
-			if v.Number == 3 {
-				v.Text, v.Dek = v.Text+"\x1e"+v.Dek, ""
-			}
-		}}, []string{u + " version 3: text hash: the text holds the dek separator"}},
-		{"raw", tampered{edit: func(v *snapshots.Version) {
-			if v.Number == 3 {
-				v.Raw = []byte("<html>forged</html>")
-			}
-		}}, []string{u + " version 3: raw hash"}},
-		{"byline_breaks_chain", tampered{edit: func(v *snapshots.Version) {
-			if v.Number == 2 {
-				v.Byline = "Someone else"
-			}
-		}}, []string{u + " version 2: chain hash"}},
-		{"chain_hash", tampered{edit: func(v *snapshots.Version) {
-			if v.Number == 2 {
-				v.ChainHash = strings.Repeat("0", 64)
-			}
-		}}, []string{u + " version 2: chain hash", u + " version 3: prev hash: stored "}},
+		{"text", tampered{edited: 2, edit: func(v *snapshots.Version) { v.Text = "Rewritten." }}, []string{u + " version 2: text hash: stored "}},
+		{"title", tampered{edited: 1, edit: func(v *snapshots.Version) { v.Title = "Other" }}, []string{u + " version 1: text hash"}},
+		{"dek", tampered{edited: 2, edit: func(v *snapshots.Version) { v.Dek = "Rewritten summary." }}, []string{u + " version 2: text hash: stored "}},
+		{"dek_into_text", tampered{edited: 3, edit: func(v *snapshots.Version) { v.Text, v.Dek = v.Text+"\x1e"+v.Dek, "" }}, []string{u + " version 3: text hash: the text holds the dek separator"}},
+		{"raw", tampered{edited: 3, edit: func(v *snapshots.Version) { v.Raw = []byte("<html>forged</html>") }}, []string{u + " version 3: raw hash"}},
+		{"byline_breaks_chain", tampered{edited: 2, edit: func(v *snapshots.Version) { v.Byline = "Someone else" }}, []string{u + " version 2: chain hash"}},
+		{"chain_hash", tampered{edited: 2, edit: func(v *snapshots.Version) { v.ChainHash = strings.Repeat("0", 64) }}, []string{u + " version 2: chain hash", u + " version 3: prev hash: stored "}},
 		{"middle_deleted", tampered{drop: 2}, []string{
 			u + " version 3: numbering: follows version 1",
 			u + " version 3: prev hash",

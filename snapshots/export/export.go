@@ -95,25 +95,47 @@ func each(ctx context.Context, st snapshots.Store, f Filter, withRaw bool,
 
 // jsonVersion is one line of WriteJSONL. Field names are stable.
 type jsonVersion struct {
-	URL        string          `json:"url"`
-	Source     string          `json:"source"`
-	Version    int             `json:"version"`
-	At         string          `json:"at"`
-	Title      string          `json:"title"`
-	Byline     string          `json:"byline"`
-	Published  string          `json:"published"`
-	Modified   string          `json:"modified"`
-	Dek        string          `json:"dek"`
-	Text       string          `json:"text"`
-	TextSHA256 string          `json:"text_sha256"`
-	RawSHA256  string          `json:"raw_sha256"`
-	ChainHash  string          `json:"chain_hash"`
-	PrevHash   string          `json:"prev_hash"`
-	Severity   string          `json:"severity"`
-	Kinds      []string        `json:"kinds"`
-	Notes      []string        `json:"notes"`
-	Reread     bool            `json:"reread"`
-	Changes    json.RawMessage `json:"changes"`
+	URL    string `json:"url"`
+	Source string `json:"source"`
+	described
+	Text       string `json:"text"`
+	TextSHA256 string `json:"text_sha256"`
+	RawSHA256  string `json:"raw_sha256"`
+	ChainHash  string `json:"chain_hash"`
+	PrevHash   string `json:"prev_hash"`
+	judged
+	Changes json.RawMessage `json:"changes"`
+}
+
+// described is what both formats (JSON Lines and the WARC's metadata
+// record) say of a version, in this order, between the article and the
+// hashes. encoding/json writes an embedded struct's fields in its place.
+type described struct {
+	Version   int    `json:"version"`
+	At        string `json:"at"` // RFC 3339, UTC
+	Title     string `json:"title"`
+	Byline    string `json:"byline"`
+	Published string `json:"published"`
+	Modified  string `json:"modified"`
+	Dek       string `json:"dek"` // the summary under the headline, covered by TextSHA256
+}
+
+// judged is what both formats say of a version's change and reading.
+type judged struct {
+	Severity string   `json:"severity"`
+	Kinds    []string `json:"kinds"`
+	Notes    []string `json:"notes"`  // provenance: how redline read the page
+	Reread   bool     `json:"reread"` // read afresh: the page's structure changed
+}
+
+func describe(v snapshots.Version) described {
+	return described{Version: v.Number, At: v.At.UTC().Format(time.RFC3339Nano), Title: v.Title, Byline: v.Byline,
+		Published: v.Published, Modified: v.Modified, Dek: v.Dek}
+}
+
+// judge writes empty lists as [], not null.
+func judge(v snapshots.Version) judged {
+	return judged{Severity: v.Severity, Kinds: nonNil(v.Kinds), Notes: nonNil(v.Notes), Reread: v.Reread}
 }
 
 // WriteJSONL writes one JSON object per version f selects, one per line:
@@ -139,15 +161,10 @@ func WriteJSONL(ctx context.Context, w io.Writer, st snapshots.Store, f Filter) 
 				}
 				changes = v.Changes
 			}
-			kinds := v.Kinds
-			if kinds == nil {
-				kinds = []string{}
-			}
 			if err := enc.Encode(jsonVersion{
-				URL: a.URL, Source: a.Source, Version: v.Number, At: v.At.UTC().Format(time.RFC3339Nano),
-				Title: v.Title, Byline: v.Byline, Published: v.Published, Modified: v.Modified, Dek: v.Dek, Text: v.Text,
+				URL: a.URL, Source: a.Source, described: describe(v), Text: v.Text,
 				TextSHA256: v.TextSHA256, RawSHA256: v.RawSHA256, ChainHash: v.ChainHash, PrevHash: v.PrevHash,
-				Severity: v.Severity, Kinds: kinds, Notes: nonNil(v.Notes), Reread: v.Reread, Changes: changes,
+				judged: judge(v), Changes: changes,
 			}); err != nil {
 				return fmt.Errorf("%s version %d: %w", a.URL, v.Number, err)
 			}

@@ -21,22 +21,14 @@ import (
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/export"
 	"github.com/redline-news/redline/snapshots/sqlite"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 var base = time.Date(2025, 3, 14, 9, 0, 0, 123456789, time.UTC)
 
 func openStore(t *testing.T) *sqlite.Store {
 	t.Helper()
-	s := sqlite.New(filepath.Join(t.TempDir(), "redline.db"), slog.New(slog.DiscardHandler))
-	if err := s.Open(t.Context()); err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return s
+	return storetest.Open(t, sqlite.New(filepath.Join(t.TempDir(), "redline.db"), slog.New(slog.DiscardHandler)))
 }
 
 // addVersions stores n versions of url; header is each version's stored
@@ -377,5 +369,50 @@ func TestWriteJSONL(t *testing.T) {
 	}
 	if n := strings.Count(buf.String(), "\n"); n != 1 || !strings.Contains(buf.String(), `"url":"https://news.example/b"`) {
 		t.Errorf("--url b: %d lines:\n%s", n, buf.String())
+	}
+}
+
+// jsonKeys returns the keys of the JSON object b, in order.
+func jsonKeys(t *testing.T, b []byte) []string {
+	t.Helper()
+	var m []string
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil { // {
+		t.Fatal(err)
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m = append(m, k.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return m
+}
+
+// TestFieldOrder: the JSON Lines objects and the WARC metadata records
+// keep their documented keys, in their documented order.
+func TestFieldOrder(t *testing.T) {
+	s := openStore(t)
+	addVersions(t, s, "https://news.example/a", 1, "HTTP 200\n", "https://news.example/a")
+	var out bytes.Buffer
+	if err := export.WriteJSONL(t.Context(), &out, s, export.Filter{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "url source version at title byline published modified dek text text_sha256 raw_sha256 chain_hash prev_hash severity kinds notes reread changes"
+	if got := strings.Join(jsonKeys(t, out.Bytes()), " "); got != want {
+		t.Errorf("JSON Lines keys:\n%s\nwant\n%s", got, want)
+	}
+	md, err := json.Marshal(export.Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = "chain url source article_id version at title byline published modified dek text_sha256 raw_sha256 header changes_sha256 severity kinds notes reread prev_hash chain_hash"
+	if got := strings.Join(jsonKeys(t, md), " "); got != want {
+		t.Errorf("metadata keys:\n%s\nwant\n%s", got, want)
 	}
 }

@@ -249,27 +249,18 @@ func (ww *warcWriter) version(a snapshots.Article, v snapshots.Version, target, 
 // Header, ChangesSHA256 and PrevHash it holds every input of
 // snapshots.ChainHash.
 type Metadata struct {
-	Chain         string   `json:"chain"` // the chain encoding, "redline-chain-v2"
-	URL           string   `json:"url"`
-	Source        string   `json:"source"`
-	ArticleID     int64    `json:"article_id"`
-	Version       int      `json:"version"`
-	At            string   `json:"at"`
-	Title         string   `json:"title"`
-	Byline        string   `json:"byline"`
-	Published     string   `json:"published"`
-	Modified      string   `json:"modified"`
-	Dek           string   `json:"dek"` // the summary under the headline, covered by TextSHA256
-	TextSHA256    string   `json:"text_sha256"`
-	RawSHA256     string   `json:"raw_sha256"`
-	Header        string   `json:"header"` // as stored, which the response record may have had to clean
-	ChangesSHA256 string   `json:"changes_sha256"`
-	Severity      string   `json:"severity"`
-	Kinds         []string `json:"kinds"`
-	Notes         []string `json:"notes"`  // provenance: how redline read the page
-	Reread        bool     `json:"reread"` // read afresh: the page's structure changed
-	PrevHash      string   `json:"prev_hash"`
-	ChainHash     string   `json:"chain_hash"`
+	Chain         string `json:"chain"` // the chain encoding, "redline-chain-v2"
+	URL           string `json:"url"`
+	Source        string `json:"source"`
+	ArticleID     int64  `json:"article_id"`
+	described            // version, at, title, byline, published, modified, dek
+	TextSHA256    string `json:"text_sha256"`
+	RawSHA256     string `json:"raw_sha256"`
+	Header        string `json:"header"` // as stored, which the response record may have had to clean
+	ChangesSHA256 string `json:"changes_sha256"`
+	judged               // severity, kinds, notes, reread
+	PrevHash      string `json:"prev_hash"`
+	ChainHash     string `json:"chain_hash"`
 }
 
 func newMetadata(a snapshots.Article, v snapshots.Version) Metadata {
@@ -277,15 +268,10 @@ func newMetadata(a snapshots.Article, v snapshots.Version) Metadata {
 	if v.Changes != nil {
 		changes = snapshots.RawHash(v.Changes)
 	}
-	kinds := v.Kinds
-	if kinds == nil {
-		kinds = []string{}
-	}
 	return Metadata{
-		Chain: "redline-chain-v2", URL: a.URL, Source: a.Source, ArticleID: a.ID, Version: v.Number,
-		At: v.At.UTC().Format(time.RFC3339Nano), Title: v.Title, Byline: v.Byline, Published: v.Published,
-		Modified: v.Modified, Dek: v.Dek, TextSHA256: v.TextSHA256, RawSHA256: v.RawSHA256, Header: v.Header,
-		ChangesSHA256: changes, Severity: v.Severity, Kinds: kinds, Notes: nonNil(v.Notes), Reread: v.Reread, PrevHash: v.PrevHash, ChainHash: v.ChainHash,
+		Chain: "redline-chain-v2", URL: a.URL, Source: a.Source, ArticleID: a.ID, described: describe(v),
+		TextSHA256: v.TextSHA256, RawSHA256: v.RawSHA256, Header: v.Header,
+		ChangesSHA256: changes, judged: judge(v), PrevHash: v.PrevHash, ChainHash: v.ChainHash,
 	}
 }
 

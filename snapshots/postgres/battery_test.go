@@ -189,15 +189,7 @@ func openLogged(t *testing.T, dsn string) (*postgres.Store, *syncio.Buffer) {
 	t.Helper()
 	logs := &syncio.Buffer{}
 	s := postgres.New(dsn, slog.New(slog.NewTextHandler(io.MultiWriter(logs, t.Output()), nil)))
-	if err := s.Open(t.Context()); err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return s, logs
+	return storetest.Open(t, s), logs
 }
 
 // newSave returns a check and a version of a with the given text, as the

@@ -6,69 +6,59 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
-// core sets up the methods s shares with the other SQL stores. Writes
-// that are safe to repeat are run again when the connection is lost
-// (retry); a server restart or a failover then costs a pause, not a
-// failed check.
-func (s *Store) core() sqlstore.Core {
-	return sqlstore.NewCore(sqlstore.PostgreSQL, sqlstore.Hooks{
-		DB: sqlstore.Opened(func() (sqlstore.DB, error) {
-			pool, err := s.conn()
-			return pgDB{pool}, err
-		}),
-		Write: func(ctx context.Context, what string, op func() error) error {
-			return s.retry(ctx, op, "op", what)
-		},
-		Batch:        s.batch,
-		Snapshot:     s.snapshot,
-		LoadVersions: s.loadVersions,
-		ListQuery:    listQuery,
-	})
+// backend is the store as sqlstore.Core uses it (sqlstore.Backend).
+type backend struct{ *Store }
+
+func (s backend) Conn() (sqlstore.Conn, error) {
+	pool, err := s.conn()
+	return pgPool{pgDB{pool}, pool}, err
 }
 
-// batch runs stmts in one transaction, in one round trip; see
-// sqlstore.Hooks.
-func (s *Store) batch(ctx context.Context, stmts []sqlstore.Statement) error {
-	pool, err := s.conn()
-	if err != nil {
-		return err
+// pgPool is the pool as sqlstore uses it.
+type pgPool struct {
+	pgDB
+	pool *pgxpool.Pool
+}
+
+// Begin starts a READ COMMITTED transaction, or a read-only REPEATABLE
+// READ one whose queries see one snapshot, whatever the workers commit
+// meanwhile.
+func (p pgPool) Begin(ctx context.Context, readOnly bool) (sqlstore.Tx, error) {
+	var opts pgx.TxOptions
+	if readOnly {
+		opts = pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
 	}
+	tx, err := p.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return pgTx{pgDB{tx}, tx}, nil
+}
+
+// pgTx is a transaction as sqlstore uses it.
+type pgTx struct {
+	pgDB
+	tx pgx.Tx
+}
+
+// ExecAll sends stmts in one round trip.
+func (t pgTx) ExecAll(ctx context.Context, stmts []sqlstore.Statement) error {
 	var batch pgx.Batch
 	for _, st := range stmts {
 		batch.Queue(st.SQL, st.Args...)
 	}
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(ctx) // Returns ErrTxClosed after Commit; nothing to undo then.
-	if err := tx.SendBatch(ctx, &batch).Close(); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
+	return t.tx.SendBatch(ctx, &batch).Close()
 }
 
-// snapshot runs read in a read-only REPEATABLE READ transaction: its
-// queries see one snapshot, whatever the workers commit meanwhile.
-func (s *Store) snapshot(ctx context.Context, read func(sqlstore.DB) error) error {
-	pool, err := s.conn()
-	if err != nil {
-		return err
-	}
-	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(ctx) // Returns ErrTxClosed after Commit; read-only, nothing to undo anyway.
-	if err := read(pgDB{tx}); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
-}
+func (t pgTx) Commit(ctx context.Context) error { return t.tx.Commit(ctx) }
+
+// Rollback returns ErrTxClosed after Commit; nothing to undo then.
+func (t pgTx) Rollback(ctx context.Context) { t.tx.Rollback(ctx) }
 
 // pgDB is a pool, a connection or a transaction as sqlstore uses it.
 type pgDB struct{ q querier }

@@ -1,20 +1,10 @@
 package postgres
 
-// listQuery orders and pages article IDs first, with only what the order
-// and filters need, then reads the full summary of the page's rows alone
-// (the same plan as the SQLite store's). count(*) OVER () counts the
-// matches in the sort's pass. %s is the WHERE clause, %s and %s the
-// LIMIT and OFFSET placeholders.
-const listQuery = `WITH page AS (
-	SELECT a.id,
-		coalesce((SELECT v.at FROM versions v WHERE v.article_id = a.id AND v.number > 1
-			ORDER BY v.number DESC LIMIT 1), '') AS changed,
-		count(*) OVER () AS total
-	FROM articles a %s
-	ORDER BY changed DESC, a.id DESC
-	LIMIT %s OFFSET %s
-)
-SELECT a.id, a.url, a.canonical_url, a.source, a.first_seen, a.next_check, a.etag, a.last_modified,
+import "github.com/redline-news/redline/snapshots/internal/sqlstore"
+
+// listQuery pages article IDs (sqlstore.ListPage), then reads the latest
+// version and check of the page's rows alone, with LATERAL joins.
+const listQuery = sqlstore.ListPage + `SELECT a.id, a.url, a.canonical_url, a.source, a.first_seen, a.next_check, a.etag, a.last_modified,
 	p.total, p.changed, coalesce(v.number, 0), coalesce(v.title, ''), coalesce(v.severity, ''),
 	coalesce(v.kinds, '{}'), coalesce(c.at, ''), coalesce(c.outcome, '')
 FROM page p

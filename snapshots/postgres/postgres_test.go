@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"strings"
@@ -24,17 +25,10 @@ func TestStore_Conformance(t *testing.T) {
 var harness = storetest.Harness{
 	New:   func(t *testing.T) string { return newSchema(t) },
 	Store: func(dsn string) storetest.Opener { return postgres.New(dsn, nil) },
-	Query: func(t testing.TB, s snapshots.Store, query string) []string {
-		t.Helper()
-		rows, err := postgres.Pool(s.(*postgres.Store)).Query(t.Context(), query)
-		if err != nil {
-			t.Fatalf("%s: %v", query, err)
-		}
-		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			t.Fatalf("%s: %v", query, err)
-		}
-		return out
+	Query: func(ctx context.Context, s snapshots.Store, query string) ([]string, error) {
+		// A failed Query's error is the one CollectRows returns.
+		rows, _ := postgres.Pool(s.(*postgres.Store)).Query(ctx, query)
+		return pgx.CollectRows(rows, pgx.RowTo[string])
 	},
 	Migrations: postgres.Migrations(),
 }

@@ -12,8 +12,8 @@ import (
 const bodyColumns = `, v.header, b.data, b.size`
 
 // loadVersions reads the versions sqlstore.VersionQuery selects with
-// where, decompressing their bodies with withRaw; see sqlstore.Hooks.
-func (s *Store) loadVersions(ctx context.Context, withRaw bool, where string, args ...any) ([]snapshots.Version, error) {
+// where, decompressing their bodies with withRaw; see sqlstore.Backend.
+func (s backend) LoadVersions(ctx context.Context, withRaw bool, where string, args ...any) ([]snapshots.Version, error) {
 	pool, err := s.conn()
 	if err != nil {
 		return nil, err

@@ -27,6 +27,13 @@ const (
 	retryMaxDelay  = 2 * time.Second
 )
 
+// Write runs a write for sqlstore.Core: writes that are safe to repeat
+// are run again when the connection is lost (retry); a server restart or
+// a failover then costs a pause, not a failed check.
+func (s backend) Write(ctx context.Context, what string, op func() error) error {
+	return s.retry(ctx, op, "op", what)
+}
+
 // retry runs op until it succeeds, fails with an error that is not a lost
 // connection, or writeAttempts attempts are spent. It returns at once when
 // ctx is done, with an error that wraps ctx.Err(). op must be safe to run

@@ -33,15 +33,17 @@ import (
 // lost COMMIT would have stored (its ID came back before the COMMIT), and
 // if it is there, the save is done.
 func (s *Store) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
-	what, err := sqlstore.CheckSave(c, v)
-	if err != nil {
-		return err
-	}
+	return sqlstore.Saving(c, v, func(string) error { return s.retrySave(ctx, c, v) })
+}
+
+// retrySave runs attempts of save until one is done (see Save), and then
+// sets c and v to what it wrote.
+func (s *Store) retrySave(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
 	var (
 		done   saved
 		unsure *saved // an attempt whose COMMIT was sent, outcome unknown
 	)
-	err = s.retry(ctx, func() error {
+	err := s.retry(ctx, func() error {
 		if unsure != nil {
 			stored, err := s.checkStored(ctx, unsure.c.ID)
 			if err != nil {
@@ -65,7 +67,7 @@ func (s *Store) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 		return nil
 	}, "article_id", c.ArticleID)
 	if err != nil {
-		return fmt.Errorf("%s of article %d: %w", what, c.ArticleID, err)
+		return err
 	}
 	*c = done.c
 	if done.v != nil {

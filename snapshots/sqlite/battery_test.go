@@ -118,32 +118,13 @@ func batteryCorrupt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const page = 4096
-	if len(orig) < 40*page {
+	if len(orig) < 40*storetest.PageSize {
 		t.Fatalf("store is only %d bytes: too small to corrupt mid-file", len(orig))
 	}
-	for _, tc := range []struct {
-		name    string
-		corrupt func([]byte) []byte
-	}{
-		{"flipped_bytes", func(b []byte) []byte {
-			// Every byte of two pages in the middle inverted: b-tree page
-			// headers and cell pointers become nonsense.
-			mid := len(b) / page / 2 * page
-			for i := mid; i < mid+2*page; i++ {
-				b[i] ^= 0xff
-			}
-			return b
-		}},
-		{"truncated_half", func(b []byte) []byte { return b[:len(b)/page/2*page] }},
-		{"header_zeroed", func(b []byte) []byte {
-			clear(b[:100])
-			return b
-		}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range storetest.Corruptions() {
+		t.Run(tc.Name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "redline.db")
-			bad := tc.corrupt(bytes.Clone(orig))
+			bad := tc.Corrupt(bytes.Clone(orig))
 			if err := os.WriteFile(path, bad, 0o600); err != nil {
 				t.Fatal(err)
 			}
@@ -248,11 +229,7 @@ func copyFile(t *testing.T, from, to string) {
 // chain correctly, and the step back is logged.
 func batteryClockBackwards(t *testing.T) {
 	var logs bytes.Buffer
-	s := sqlite.New(filepath.Join(t.TempDir(), "redline.db"), slog.New(slog.NewTextHandler(&logs, nil)))
-	if err := s.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := storetest.Open(t, sqlite.New(filepath.Join(t.TempDir(), "redline.db"), slog.New(slog.NewTextHandler(&logs, nil))))
 	a := storetest.AddArticle(t, s, "https://news.example/clock")
 	cet := time.FixedZone("CET", 3600)
 	times := []time.Time{

@@ -20,6 +20,7 @@ import (
 
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 // newsPage returns a realistic 60 KB news page: markup, scripts and ads
@@ -74,10 +75,7 @@ func saveEdition(t testing.TB, s *sqlite.Store, a snapshots.Article, i int, raw 
 func TestBodies_DeltaCompression(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "redline.db")
 	s := open(t, path)
-	a, err := s.AddArticle(t.Context(), snapshots.Article{URL: "https://news.example/a", FirstSeen: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := storetest.AddArticle(t, s, "https://news.example/a")
 	var raws [][]byte
 	for i := range 12 {
 		raw := newsPage(i)
@@ -180,10 +178,7 @@ func TestBodies_DeltaCompression(t *testing.T) {
 func TestBodies_GzipRowsStillRead(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "redline.db")
 	s := open(t, path)
-	a, err := s.AddArticle(t.Context(), snapshots.Article{URL: "https://news.example/a", FirstSeen: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := storetest.AddArticle(t, s, "https://news.example/a")
 	raw := newsPage(1)
 	saveEdition(t, s, a, 1, raw)
 	s.Close()
@@ -218,10 +213,7 @@ func TestBodies_GzipRowsStillRead(t *testing.T) {
 func TestBodies_ZstdKeyframesStillRead(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "redline.db")
 	s := open(t, path)
-	a, err := s.AddArticle(t.Context(), snapshots.Article{URL: "https://news.example/a", FirstSeen: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := storetest.AddArticle(t, s, "https://news.example/a")
 	raws := [][]byte{newsPage(1), newsPage(2)}
 	for i, raw := range raws {
 		saveEdition(t, s, a, i, raw)

@@ -8,57 +8,12 @@ import (
 	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
-// core sets up the methods s shares with the other SQL stores. A failed
-// write whose error says the file is corrupt or the disk full says so
-// (classify); the file lock makes retrying pointless.
-func (s *Store) core() sqlstore.Core {
-	return sqlstore.NewCore(sqlstore.SQLite, sqlstore.Hooks{
-		DB: sqlstore.Opened(func() (sqlstore.DB, error) {
-			db, err := s.conn()
-			return sqlDB{s, db}, err
-		}),
-		Write: func(ctx context.Context, what string, op func() error) error {
-			return s.classify(what, op())
-		},
-		Batch:        s.batch,
-		Snapshot:     s.snapshot,
-		LoadVersions: s.loadVersions,
-		ListQuery:    listQuery,
-	})
-}
+// backend is the store as sqlstore.Core uses it (sqlstore.Backend).
+type backend struct{ *Store }
 
-// batch runs stmts in one transaction; see sqlstore.Hooks.
-func (s *Store) batch(ctx context.Context, stmts []sqlstore.Statement) error {
+func (s backend) Conn() (sqlstore.Conn, error) {
 	db, err := s.conn()
-	if err != nil {
-		return err
-	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() // Returns ErrTxDone after Commit; nothing to undo then.
-	for _, st := range stmts {
-		if _, err := s.txExec(ctx, tx, st.SQL, st.Args...); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
-}
-
-// snapshot runs read in a read transaction: its queries see one snapshot,
-// and under WAL readers never wait for the writer.
-func (s *Store) snapshot(ctx context.Context, read func(sqlstore.DB) error) error {
-	db, err := s.conn()
-	if err != nil {
-		return err
-	}
-	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() // read-only: ends the snapshot, undoes nothing
-	return read(txDB{tx})
+	return sqlDB{s.Store, db}, err
 }
 
 // sqlDB is the database as sqlstore.Core uses it. One-row queries run as
@@ -84,6 +39,16 @@ func (d sqlDB) Exec(ctx context.Context, query string, args ...any) (int64, erro
 	return affected(d.db.ExecContext(ctx, query, args...))
 }
 
+// Begin starts a transaction; a read-only one sees one snapshot, and
+// under WAL its reads never wait for the writer.
+func (d sqlDB) Begin(ctx context.Context, readOnly bool) (sqlstore.Tx, error) {
+	tx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+	if err != nil {
+		return nil, err
+	}
+	return txDB{tx}, nil
+}
+
 // txDB is a transaction as sqlstore reads and writes.
 type txDB struct{ tx *sql.Tx }
 
@@ -98,6 +63,30 @@ func (d txDB) QueryRow(ctx context.Context, query string, args ...any) func(dest
 func (d txDB) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 	return affected(d.tx.ExecContext(ctx, query, args...))
 }
+
+// ExecAll runs stmts, each statement prepared once: a batch repeats one
+// (AddArticles), and SQLite compiles a statement each time it is prepared.
+func (d txDB) ExecAll(ctx context.Context, stmts []sqlstore.Statement) error {
+	var st *sql.Stmt
+	for i, s := range stmts {
+		if i == 0 || s.SQL != stmts[i-1].SQL {
+			var err error
+			if st, err = d.tx.PrepareContext(ctx, s.SQL); err != nil {
+				return err
+			}
+			defer st.Close() // closed with the transaction anyway
+		}
+		if _, err := st.ExecContext(ctx, s.Args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d txDB) Commit(context.Context) error { return d.tx.Commit() }
+
+// Rollback returns ErrTxDone after Commit; nothing to undo then.
+func (d txDB) Rollback(context.Context) { d.tx.Rollback() }
 
 func rowsOf(rows *sql.Rows, err error) (sqlstore.Rows, error) {
 	if err != nil {

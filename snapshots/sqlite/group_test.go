@@ -12,26 +12,19 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 func openInternal(t *testing.T) *Store {
 	t.Helper()
-	s := New(filepath.Join(t.TempDir(), "redline.db"), slog.New(slog.DiscardHandler))
-	if err := s.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return storetest.Open(t, New(filepath.Join(t.TempDir(), "redline.db"), slog.New(slog.DiscardHandler)))
 }
 
 func addArticles(t *testing.T, s *Store, n int) []snapshots.Article {
 	t.Helper()
 	var out []snapshots.Article
 	for i := range n {
-		a, err := s.AddArticle(t.Context(), snapshots.Article{URL: fmt.Sprintf("https://news.example/%d", i), FirstSeen: time.Now()})
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := storetest.AddArticle(t, s, fmt.Sprintf("https://news.example/%d", i))
 		out = append(out, a)
 	}
 	return out

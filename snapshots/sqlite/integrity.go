@@ -76,10 +76,20 @@ func (s *Store) CheckIntegrity(ctx context.Context, quick bool) error {
 	return &CorruptError{Path: s.path, Check: name, Err: errors.New(strings.Join(lines, "; "))}
 }
 
+// Write runs a write for sqlstore.Core: a failed write whose error says
+// the file is corrupt or the disk full says so (classify); the file lock
+// makes retrying pointless.
+func (s backend) Write(ctx context.Context, what string, op func() error) error {
+	return s.classify(what, op())
+}
+
 // classify turns SQLite's corruption and disk-full result codes into a
 // *CorruptError or ErrFull naming the file; other errors are returned as
 // they are. what names the operation, for a CorruptError.
 func (s *Store) classify(what string, err error) error {
+	if err == nil {
+		return nil // before errors.As, whose target would cost an allocation
+	}
 	var se *modernc.Error
 	if !errors.As(err, &se) {
 		return err

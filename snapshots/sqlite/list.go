@@ -1,21 +1,12 @@
 package sqlite
 
-// listQuery has two steps. The first orders and pages article IDs with
-// only what the order and the filters need: the time of the latest
-// version is in the first bytes of its row, but severity and kinds come
-// after the text, which SQLite reaches by walking the row's overflow
+import "github.com/redline-news/redline/snapshots/internal/sqlstore"
+
+// listQuery pages article IDs first (sqlstore.ListPage): the time of the
+// latest version is in the first bytes of its row, but severity and kinds
+// come after the text, which SQLite reaches by walking the row's overflow
 // pages. The second step reads the full summary of the page's rows alone.
-// count(*) OVER () counts the matches in the same pass as the sort.
-const listQuery = `WITH page AS (
-	SELECT a.id AS id,
-		coalesce((SELECT v.at FROM versions v WHERE v.article_id = a.id AND v.number > 1
-			ORDER BY v.number DESC LIMIT 1), '') AS changed,
-		count(*) OVER () AS total
-	FROM articles a %s
-	ORDER BY changed DESC, a.id DESC
-	LIMIT %s OFFSET %s
-)
-SELECT a.id, a.url, a.canonical_url, a.source, a.first_seen, a.next_check, a.etag, a.last_modified,
+const listQuery = sqlstore.ListPage + `SELECT a.id, a.url, a.canonical_url, a.source, a.first_seen, a.next_check, a.etag, a.last_modified,
 	p.total, p.changed, coalesce(v.number, 0), coalesce(v.title, ''), coalesce(v.severity, ''),
 	coalesce(v.kinds, '[]'), coalesce(c.at, ''), coalesce(c.outcome, '')
 FROM page p

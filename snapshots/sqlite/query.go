@@ -15,9 +15,9 @@ import (
 const bodyColumns = `, v.header, b.data, b.size, b.codec, b.dict_sha256`
 
 // loadVersions reads the versions sqlstore.VersionQuery selects with
-// where; see sqlstore.Hooks. The statements run prepared: Latest is one
+// where; see sqlstore.Backend. The statements run prepared: Latest is one
 // every check runs.
-func (s *Store) loadVersions(ctx context.Context, withRaw bool, where string, args ...any) ([]snapshots.Version, error) {
+func (s backend) LoadVersions(ctx context.Context, withRaw bool, where string, args ...any) ([]snapshots.Version, error) {
 	db, err := s.conn()
 	if err != nil {
 		return nil, err

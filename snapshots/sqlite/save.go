@@ -17,14 +17,9 @@ import (
 // before they read the latest version, so the one that reads number n is
 // the one that writes n+1. See snapshots.Store for the contract.
 func (s *Store) Save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {
-	what, err := sqlstore.CheckSave(c, v)
-	if err != nil {
-		return err
-	}
-	if err := s.save(ctx, c, v); err != nil {
-		return fmt.Errorf("%s of article %d: %w", what, c.ArticleID, s.classify(what, err))
-	}
-	return nil
+	return sqlstore.Saving(c, v, func(what string) error {
+		return s.classify(what, s.save(ctx, c, v))
+	})
 }
 
 func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error {

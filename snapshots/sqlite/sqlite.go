@@ -54,7 +54,7 @@ func New(path string, logger *slog.Logger) *Store {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Store{path: path, log: logger, Now: time.Now, steps: migrations, networkFS: networkFS}
-	s.Core = s.core()
+	s.Core = sqlstore.NewCore(sqlstore.SQLite, backend{s}, listQuery)
 	return s
 }
 

@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,25 +19,21 @@ func TestStore_Conformance(t *testing.T) { storetest.Run(t, harness) }
 var harness = storetest.Harness{
 	New:   func(t *testing.T) string { return filepath.Join(t.TempDir(), "redline.db") },
 	Store: func(path string) storetest.Opener { return sqlite.New(path, nil) },
-	Query: func(t testing.TB, s snapshots.Store, query string) []string {
-		t.Helper()
-		rows, err := sqlite.DB(s.(*sqlite.Store)).QueryContext(t.Context(), query)
+	Query: func(ctx context.Context, s snapshots.Store, query string) ([]string, error) {
+		rows, err := sqlite.DB(s.(*sqlite.Store)).QueryContext(ctx, query)
 		if err != nil {
-			t.Fatalf("%s: %v", query, err)
+			return nil, err
 		}
 		defer rows.Close()
 		var out []string
 		for rows.Next() {
 			var x string
 			if err := rows.Scan(&x); err != nil {
-				t.Fatalf("%s: %v", query, err)
+				return nil, err
 			}
 			out = append(out, x)
 		}
-		if err := rows.Err(); err != nil {
-			t.Fatalf("%s: %v", query, err)
-		}
-		return out
+		return out, rows.Err()
 	},
 	Migrations: sqlite.Migrations(),
 }

@@ -9,18 +9,9 @@ import (
 	"github.com/redline-news/redline/snapshots"
 )
 
-func claimer(t *testing.T, s snapshots.Store) snapshots.Claimer {
-	t.Helper()
-	c, ok := s.(snapshots.Claimer)
-	if !ok {
-		t.Fatalf("%T does not implement snapshots.Claimer", s)
-	}
-	return c
-}
-
 func claim(t *testing.T, s snapshots.Store, worker string, now time.Time, limit int) []string {
 	t.Helper()
-	as, err := claimer(t, s).ClaimDue(t.Context(), snapshots.ClaimFilter{
+	as, err := storeAs[snapshots.Claimer](t, s).ClaimDue(t.Context(), snapshots.ClaimFilter{
 		Source: "example", Worker: worker, Now: now, Lease: 10 * time.Minute, Limit: limit})
 	if err != nil {
 		t.Fatalf("ClaimDue(%s): %v", worker, err)
@@ -100,7 +91,7 @@ var claimCases = []testCase{
 			wg.Go(func() {
 				worker := fmt.Sprintf("w%d", w)
 				for {
-					as, err := claimer(t, s).ClaimDue(t.Context(), snapshots.ClaimFilter{
+					as, err := storeAs[snapshots.Claimer](t, s).ClaimDue(t.Context(), snapshots.ClaimFilter{
 						Source: "example", Worker: worker, Now: at(0), Lease: time.Hour, Limit: 4})
 					if err != nil {
 						t.Errorf("ClaimDue(%s): %v", worker, err)
@@ -138,7 +129,7 @@ var claimCases = []testCase{
 			{Source: "example", Now: at(0), Lease: time.Minute},
 			{Source: "example", Worker: "w", Now: at(0)},
 		} {
-			if _, err := claimer(t, s).ClaimDue(t.Context(), f); err == nil {
+			if _, err := storeAs[snapshots.Claimer](t, s).ClaimDue(t.Context(), f); err == nil {
 				t.Errorf("ClaimDue(%+v) succeeded, want an error", f)
 			}
 		}

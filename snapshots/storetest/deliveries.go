@@ -9,15 +9,6 @@ import (
 	"github.com/redline-news/redline/snapshots"
 )
 
-func deliveryStore(t *testing.T, s snapshots.Store) snapshots.DeliveryStore {
-	t.Helper()
-	d, ok := s.(snapshots.DeliveryStore)
-	if !ok {
-		t.Fatalf("%T does not implement snapshots.DeliveryStore", s)
-	}
-	return d
-}
-
 // addDelivery records a delivery to notifier created at base plus i
 // minutes.
 func addDelivery(t *testing.T, ds snapshots.DeliveryStore, notifier string, i int, payload []byte) *snapshots.Delivery {
@@ -74,7 +65,7 @@ func equalDelivery(t *testing.T, what string, got, want snapshots.Delivery) {
 
 var deliveryCases = []testCase{
 	{"add_sets_increasing_ids_and_pending", func(t *testing.T, s snapshots.Store) {
-		ds := deliveryStore(t, s)
+		ds := storeAs[snapshots.DeliveryStore](t, s)
 		a := addDelivery(t, ds, "hook", 0, []byte(`{"a":1}`))
 		b := addDelivery(t, ds, "slack", 1, nil)
 		if a.ID == 0 || b.ID <= a.ID {
@@ -85,7 +76,7 @@ var deliveryCases = []testCase{
 		}
 	}},
 	{"round_trips_every_field", func(t *testing.T, s snapshots.Store) {
-		ds := deliveryStore(t, s)
+		ds := storeAs[snapshots.DeliveryStore](t, s)
 		binary := make([]byte, 256)
 		for i := range binary {
 			binary[i] = byte(255 - i)
@@ -113,7 +104,7 @@ var deliveryCases = []testCase{
 		}
 	}},
 	{"empty_payload", func(t *testing.T, s snapshots.Store) {
-		ds := deliveryStore(t, s)
+		ds := storeAs[snapshots.DeliveryStore](t, s)
 		for i, p := range [][]byte{nil, {}} {
 			addDelivery(t, ds, "hook", i, p)
 		}
@@ -124,7 +115,7 @@ var deliveryCases = []testCase{
 		}
 	}},
 	{"update_keeps_reason_and_filters", func(t *testing.T, s snapshots.Store) {
-		ds := deliveryStore(t, s)
+		ds := storeAs[snapshots.DeliveryStore](t, s)
 		a := addDelivery(t, ds, "hook", 0, []byte(`{"a":1}`))
 		b := addDelivery(t, ds, "slack", 1, []byte("b"))
 		c := addDelivery(t, ds, "hook", 2, []byte("c"))
@@ -165,7 +156,7 @@ var deliveryCases = []testCase{
 		}
 	}},
 	{"update_changes_only_the_outcome", func(t *testing.T, s snapshots.Store) {
-		ds := deliveryStore(t, s)
+		ds := storeAs[snapshots.DeliveryStore](t, s)
 		d := addDelivery(t, ds, "hook", 0, []byte("original"))
 		want := *d
 		changed := *d
@@ -182,7 +173,7 @@ var deliveryCases = []testCase{
 		equalDelivery(t, "after UpdateDelivery", got[0], want)
 	}},
 	{"update_missing_is_not_found", func(t *testing.T, s snapshots.Store) {
-		ds := deliveryStore(t, s)
+		ds := storeAs[snapshots.DeliveryStore](t, s)
 		d := addDelivery(t, ds, "hook", 0, nil)
 		missing := &snapshots.Delivery{ID: d.ID + 1000, Notifier: "hook", Status: snapshots.DeliverySent}
 		if err := ds.UpdateDelivery(t.Context(), missing); !errors.Is(err, snapshots.ErrNotFound) {
@@ -190,7 +181,7 @@ var deliveryCases = []testCase{
 		}
 	}},
 	{"refused_adds_write_nothing", func(t *testing.T, s snapshots.Store) {
-		ds := deliveryStore(t, s)
+		ds := storeAs[snapshots.DeliveryStore](t, s)
 		for _, tt := range []struct {
 			name string
 			d    snapshots.Delivery

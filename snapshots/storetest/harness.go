@@ -22,7 +22,7 @@ type Harness struct {
 	// Query runs one SQL statement on s's database and returns the first
 	// column of each row. The statements Run sends are the same for every
 	// store: columns cast to TEXT.
-	Query func(t testing.TB, s snapshots.Store, sql string) []string
+	Query func(ctx context.Context, s snapshots.Store, sql string) ([]string, error)
 	// Migrations is how many schema steps the store embeds.
 	Migrations int
 }
@@ -48,8 +48,13 @@ func (h Harness) start(ctx context.Context, place string) (snapshots.Store, erro
 // Opened opens the store at place and closes it when t ends.
 func (h Harness) Opened(t testing.TB, place string) snapshots.Store {
 	t.Helper()
-	s, err := h.start(t.Context(), place)
-	if err != nil {
+	return Open(t, h.Store(place))
+}
+
+// Open opens s and closes it when t ends, failing t if either fails.
+func Open[S Opener](t testing.TB, s S) S {
+	t.Helper()
+	if err := s.Open(t.Context()); err != nil {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() {
@@ -60,10 +65,20 @@ func (h Harness) Opened(t testing.TB, place string) snapshots.Store {
 	return s
 }
 
+// query runs sql with Query, failing t if it fails.
+func (h Harness) query(t testing.TB, s snapshots.Store, sql string) []string {
+	t.Helper()
+	got, err := h.Query(t.Context(), s, sql)
+	if err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return got
+}
+
 // Count returns the number of rows in table.
 func (h Harness) Count(t testing.TB, s snapshots.Store, table string) int {
 	t.Helper()
-	got := h.Query(t, s, "SELECT CAST(count(*) AS TEXT) FROM "+table)
+	got := h.query(t, s, "SELECT CAST(count(*) AS TEXT) FROM "+table)
 	if len(got) != 1 {
 		t.Fatalf("count %s: %q", table, got)
 	}
@@ -128,7 +143,7 @@ var storeCases = []storeCase{
 			if i == 0 {
 				AddArticle(t, s, "https://news.example/a")
 			}
-			got := h.Query(t, s, "SELECT CAST(version AS TEXT) || ' ' || name || ' ' || applied_at FROM schema_migrations ORDER BY version")
+			got := h.query(t, s, "SELECT CAST(version AS TEXT) || ' ' || name || ' ' || applied_at FROM schema_migrations ORDER BY version")
 			if n := h.Count(t, s, "articles"); n != 1 {
 				t.Errorf("Open #%d: %d articles, want 1", i+1, n)
 			}
@@ -148,7 +163,7 @@ var storeCases = []storeCase{
 	{"newer_schema_refused", func(t *testing.T, h Harness) {
 		place := h.New(t)
 		s := h.Opened(t, place)
-		h.Query(t, s, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, '9999_future.sql', 'x')")
+		h.query(t, s, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, '9999_future.sql', 'x')")
 		s2, err := h.start(t.Context(), place)
 		if err == nil {
 			s2.Close()
@@ -189,7 +204,7 @@ var storeCases = []storeCase{
 		a := AddArticle(t, s, "https://news.example/a")
 		raw := strings.Repeat("<p>The same paragraph again.</p>\n", 1000)
 		SaveBody(t, s, a, 1, "one", raw)
-		got := h.Query(t, s, "SELECT CAST(length(data) AS TEXT) || ' ' || CAST(size AS TEXT) FROM blobs")
+		got := h.query(t, s, "SELECT CAST(length(data) AS TEXT) || ' ' || CAST(size AS TEXT) FROM blobs")
 		var stored, size int
 		if len(got) == 1 {
 			stored, _ = strconv.Atoi(strings.Fields(got[0])[0])

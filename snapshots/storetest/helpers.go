@@ -118,44 +118,52 @@ func verifyChain(t *testing.T, vs []snapshots.Version) {
 	}
 }
 
-// equalArticle reports a difference between got and want. Times are
-// compared with time.Equal: a store need not keep the location.
+// timeField is a time field of a T, by name, which equalTimed compares
+// with time.Equal: a store need not keep the location.
+type timeField[T any] struct {
+	name string
+	of   func(*T) *time.Time
+}
+
+// equalTimed reports a difference between got and want: first in each of
+// their times, then in the rest, compared with reflect.DeepEqual and shown
+// with show.
+func equalTimed[T any](t testing.TB, what string, got, want T, show func(T) any, times ...timeField[T]) {
+	t.Helper()
+	for _, f := range times {
+		g, w := f.of(&got), f.of(&want)
+		if !g.Equal(*w) {
+			t.Errorf("%s: %s = %v, want %v", what, f.name, *g, *w)
+		}
+		*g = *w
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\ngot  %+v\nwant %+v", what, show(got), show(want))
+	}
+}
+
+// shown is a value printed as it is.
+func shown[T any](v T) any { return v }
+
 func equalArticle(t *testing.T, what string, got, want snapshots.Article) {
 	t.Helper()
-	if !got.FirstSeen.Equal(want.FirstSeen) {
-		t.Errorf("%s: FirstSeen = %v, want %v", what, got.FirstSeen, want.FirstSeen)
-	}
-	if !got.NextCheck.Equal(want.NextCheck) {
-		t.Errorf("%s: NextCheck = %v, want %v", what, got.NextCheck, want.NextCheck)
-	}
-	got.FirstSeen, got.NextCheck = want.FirstSeen, want.NextCheck
-	if got != want {
-		t.Errorf("%s:\ngot  %+v\nwant %+v", what, got, want)
-	}
+	equalTimed(t, what, got, want, shown,
+		timeField[snapshots.Article]{"FirstSeen", func(a *snapshots.Article) *time.Time { return &a.FirstSeen }},
+		timeField[snapshots.Article]{"NextCheck", func(a *snapshots.Article) *time.Time { return &a.NextCheck }})
 }
 
 func equalCheck(t *testing.T, what string, got, want snapshots.Check) {
 	t.Helper()
-	if !got.At.Equal(want.At) {
-		t.Errorf("%s: At = %v, want %v", what, got.At, want.At)
-	}
-	got.At = want.At
 	// NextCheck is an instruction to Save, kept on the article, not the check.
 	got.NextCheck, want.NextCheck = time.Time{}, time.Time{}
-	if got != want {
-		t.Errorf("%s:\ngot  %+v\nwant %+v", what, got, want)
-	}
+	equalTimed(t, what, got, want, shown,
+		timeField[snapshots.Check]{"At", func(c *snapshots.Check) *time.Time { return &c.At }})
 }
 
 func equalVersion(t *testing.T, what string, got, want snapshots.Version) {
 	t.Helper()
-	if !got.At.Equal(want.At) {
-		t.Errorf("%s: At = %v, want %v", what, got.At, want.At)
-	}
-	got.At = want.At
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s:\ngot  %+v\nwant %+v", what, printable(got), printable(want))
-	}
+	equalTimed(t, what, got, want, printable,
+		timeField[snapshots.Version]{"At", func(v *snapshots.Version) *time.Time { return &v.At }})
 }
 
 // printable shows a version with its byte fields as text.
@@ -165,4 +173,15 @@ func printable(v snapshots.Version) any {
 		Raw, Changes, Reading string
 	}
 	return shown{v, string(v.Raw), string(v.Changes), string(v.Reading)}
+}
+
+// storeAs returns s as the optional store interface I (snapshots.Claimer,
+// snapshots.Lister, …), failing t if the store does not implement it.
+func storeAs[I any](t testing.TB, s snapshots.Store) I {
+	t.Helper()
+	i, ok := s.(I)
+	if !ok {
+		t.Fatalf("%T does not implement %v", s, reflect.TypeFor[I]())
+	}
+	return i
 }

@@ -7,18 +7,9 @@ import (
 	"github.com/redline-news/redline/snapshots"
 )
 
-func lister(t *testing.T, s snapshots.Store) snapshots.Lister {
-	t.Helper()
-	l, ok := s.(snapshots.Lister)
-	if !ok {
-		t.Fatalf("%T does not implement snapshots.Lister", s)
-	}
-	return l
-}
-
 func list(t *testing.T, s snapshots.Store, f snapshots.ListFilter) snapshots.ListPage {
 	t.Helper()
-	p, err := lister(t, s).ListArticles(t.Context(), f)
+	p, err := storeAs[snapshots.Lister](t, s).ListArticles(t.Context(), f)
 	if err != nil {
 		t.Fatalf("ListArticles(%+v): %v", f, err)
 	}
@@ -82,7 +73,7 @@ var listCases = []testCase{
 			t.Fatalf("order %q, want %q", got, want)
 		}
 		c, n, u := p.Articles[0], p.Articles[1], p.Articles[2]
-		equalArticle(t, "changed article", c.Article, articleNow(t, s, w.changed.URL))
+		equalArticle(t, "changed article", c.Article, article(t, s, w.changed.URL))
 		if c.Versions != 3 || c.Title != "Headline, take 3" || !c.LastChange.Equal(at(3)) ||
 			c.Severity != "high" || !slices.Equal(c.Kinds, []string{"number_changed", "quote_changed"}) ||
 			!c.LastCheck.Equal(at(4)) || c.LastOutcome != snapshots.OutcomeUnchanged {
@@ -160,19 +151,8 @@ var listCases = []testCase{
 		}
 	}},
 	{"unknown_severity_is_refused", func(t *testing.T, s snapshots.Store) {
-		if _, err := lister(t, s).ListArticles(t.Context(), snapshots.ListFilter{Severity: "major"}); err == nil {
+		if _, err := storeAs[snapshots.Lister](t, s).ListArticles(t.Context(), snapshots.ListFilter{Severity: "major"}); err == nil {
 			t.Errorf("ListArticles(Severity: major): err = nil, want an error")
 		}
 	}},
-}
-
-// articleNow reads an article back, with the schedule and validators Save
-// set on it.
-func articleNow(t *testing.T, s snapshots.Store, url string) snapshots.Article {
-	t.Helper()
-	a, err := s.Article(t.Context(), url)
-	if err != nil {
-		t.Fatalf("Article(%s): %v", url, err)
-	}
-	return a
 }

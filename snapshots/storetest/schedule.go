@@ -20,6 +20,8 @@ func dueURLs(t *testing.T, s snapshots.Store, i int) []string {
 	return urls
 }
 
+// article reads an article back, with the schedule and validators Save
+// set on it.
 func article(t *testing.T, s snapshots.Store, url string) snapshots.Article {
 	t.Helper()
 	a, err := s.Article(t.Context(), url)

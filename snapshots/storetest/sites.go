@@ -3,38 +3,24 @@ package storetest
 import (
 	"errors"
 	"fmt"
-	"reflect"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/redline-news/redline/snapshots"
 )
 
-// siteStore returns s as a snapshots.SiteStore, failing t if it is not one.
-func siteStore(t *testing.T, s snapshots.Store) snapshots.SiteStore {
-	t.Helper()
-	ss, ok := s.(snapshots.SiteStore)
-	if !ok {
-		t.Fatal("the store keeps no site templates (snapshots.SiteStore)")
-	}
-	return ss
-}
-
-// equalSite compares sites; times with time.Equal.
+// equalSite compares sites; the model is JSON, shown as text.
 func equalSite(t *testing.T, what string, got, want snapshots.Site) {
 	t.Helper()
-	if !got.Updated.Equal(want.Updated) {
-		t.Errorf("%s: Updated = %v, want %v", what, got.Updated, want.Updated)
-	}
-	got.Updated = want.Updated
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s:\ngot  %+v (model %s)\nwant %+v (model %s)", what, got, got.Model, want, want.Model)
-	}
+	equalTimed(t, what, got, want, func(s snapshots.Site) any {
+		return fmt.Sprintf("%+v (model %s)", s, s.Model)
+	}, timeField[snapshots.Site]{"Updated", func(s *snapshots.Site) *time.Time { return &s.Updated }})
 }
 
 var siteCases = []testCase{
 	{"round_trips_and_replaces", func(t *testing.T, s snapshots.Store) {
-		ss := siteStore(t, s)
+		ss := storeAs[snapshots.SiteStore](t, s)
 		if _, err := ss.Site(t.Context(), "news.example"); !errors.Is(err, snapshots.ErrNotFound) {
 			t.Fatalf("Site of an unknown host: err = %v, want ErrNotFound", err)
 		}
@@ -82,7 +68,7 @@ var siteCases = []testCase{
 		// Workers of several processes save the same host's model at once:
 		// the last writer wins, and what is stored is one save whole,
 		// never columns of one with the model of another.
-		ss := siteStore(t, s)
+		ss := storeAs[snapshots.SiteStore](t, s)
 		const n = 8
 		var wg sync.WaitGroup
 		errs := make(chan error, n)
@@ -109,7 +95,7 @@ var siteCases = []testCase{
 		equalSite(t, "Site after concurrent saves", got, want)
 	}},
 	{"refuses_a_site_without_host_or_time", func(t *testing.T, s snapshots.Store) {
-		ss := siteStore(t, s)
+		ss := storeAs[snapshots.SiteStore](t, s)
 		for _, bad := range []snapshots.Site{
 			{Updated: at(1)},
 			{Host: "news.example"},

@@ -7,15 +7,6 @@ import (
 	"github.com/redline-news/redline/snapshots"
 )
 
-func statusReader(t *testing.T, s snapshots.Store) snapshots.StatusReader {
-	t.Helper()
-	r, ok := s.(snapshots.StatusReader)
-	if !ok {
-		t.Fatalf("%T does not implement snapshots.StatusReader", s)
-	}
-	return r
-}
-
 // fail records a failed check of a at at(i) that leaves it next due at
 // next (zero: unchanged).
 func fail(t *testing.T, s snapshots.Store, a snapshots.Article, i int, msg string, next time.Time) {
@@ -34,7 +25,7 @@ func succeed(t *testing.T, s snapshots.Store, a snapshots.Article, i, n int, nex
 
 var statusCases = []testCase{
 	{"empty_store", func(t *testing.T, s snapshots.Store) {
-		st, err := statusReader(t, s).Status(t.Context(), snapshots.StatusFilter{Now: at(10), Next: 5})
+		st, err := storeAs[snapshots.StatusReader](t, s).Status(t.Context(), snapshots.StatusFilter{Now: at(10), Next: 5})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +57,7 @@ var statusCases = []testCase{
 		f := add("wire", "https://wire.example/f")
 		succeed(t, s, f, 2, 1, at(13))
 
-		r := statusReader(t, s)
+		r := storeAs[snapshots.StatusReader](t, s)
 		st, err := r.Status(t.Context(), snapshots.StatusFilter{Now: at(10), Next: 2})
 		if err != nil {
 			t.Fatal(err)
@@ -97,10 +88,7 @@ var statusCases = []testCase{
 		}
 	}},
 	{"failing_poll", func(t *testing.T, s snapshots.Store) {
-		sp, ok := s.(snapshots.SourcePolls)
-		if !ok {
-			t.Fatalf("%T does not implement snapshots.SourcePolls", s)
-		}
+		sp := storeAs[snapshots.SourcePolls](t, s)
 		record := func(p snapshots.SourcePoll) {
 			t.Helper()
 			if err := sp.RecordPoll(t.Context(), p); err != nil {
@@ -118,7 +106,7 @@ var statusCases = []testCase{
 		record(snapshots.SourcePoll{Source: "bulletin", URL: sitemap, At: at(3), Err: "no such host: wire.example"})
 		record(snapshots.SourcePoll{Source: "wire", URL: sitemap, At: at(3)}) // success: not failing
 
-		r := statusReader(t, s)
+		r := storeAs[snapshots.StatusReader](t, s)
 		st, err := r.Status(t.Context(), snapshots.StatusFilter{Now: at(4)})
 		if err != nil {
 			t.Fatal(err)

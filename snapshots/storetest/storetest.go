@@ -71,10 +71,7 @@ func at(i int) time.Time { return base.Add(time.Duration(i) * time.Hour) }
 
 var addArticleCases = []testCase{
 	{"batch", func(t *testing.T, s snapshots.Store) {
-		b, ok := s.(snapshots.ArticleBatcher)
-		if !ok {
-			t.Fatal("the store adds no batch of articles (snapshots.ArticleBatcher)")
-		}
+		b := storeAs[snapshots.ArticleBatcher](t, s)
 		first := AddArticle(t, s, "https://news.example/a")
 		batch := []snapshots.Article{
 			{URL: "https://news.example/a", Source: "other", FirstSeen: at(5)}, // known: left as it is

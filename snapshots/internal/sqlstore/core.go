@@ -38,12 +38,14 @@ var (
 // Core is what the SQL stores share of snapshots.Store and the other
 // store interfaces: every method whose logic is the same in both, written
 // once on a DB, in the store's dialect. A store embeds it (NewCore) and
-// adds what is its own: Save, the bodies, and through Hooks how writes are
+// adds what is its own: Save, the bodies, and through Backend how writes are
 // run again, its transactions and its SQL.
 type Core struct {
-	d Dialect
-	h Hooks
-	q queries
+	d         Dialect
+	b         Backend
+	db        DB // b's database, asked for at each call (see opened)
+	listQuery string
+	q         queries
 }
 
 // queries are the statements Core runs often, written in its dialect once.
@@ -64,32 +66,47 @@ func marked(d Dialect, format string, n int) string {
 	return fmt.Sprintf(format, marks...)
 }
 
-// Hooks are what Core needs of a store.
-type Hooks struct {
-	// DB is the store's database.
-	DB DB
+// Backend is what Core needs of a store.
+type Backend interface {
+	// Conn returns the store's database, or the store's "not open" error
+	// while it is closed.
+	Conn() (Conn, error)
 	// Write runs op, a write that is safe to run again, the way the
 	// store runs writes: PostgreSQL retries one whose connection was
 	// lost, SQLite names a corrupt or full file. what names the write.
-	Write func(ctx context.Context, what string, op func() error) error
-	// Batch runs the statements in one transaction.
-	Batch func(ctx context.Context, stmts []Statement) error
-	// Snapshot runs read with queries that all see one snapshot of the
-	// database (a read-only transaction).
-	Snapshot func(ctx context.Context, read func(DB) error) error
+	Write(ctx context.Context, what string, op func() error) error
 	// LoadVersions reads the versions the store's version query (see
 	// VersionQuery) followed by where selects, in order, with their
 	// bodies decoded when withRaw.
-	LoadVersions func(ctx context.Context, withRaw bool, where string, args ...any) ([]snapshots.Version, error)
-	// ListQuery is the store's listing query: %s for the WHERE clause,
-	// then the LIMIT and OFFSET. Its columns are ArticleColumns, then
-	// total, changed, versions, title, severity, kinds, checked, outcome.
-	ListQuery string
+	LoadVersions(ctx context.Context, withRaw bool, where string, args ...any) ([]snapshots.Version, error)
 }
 
-// NewCore returns the shared methods in dialect d on the store h describes.
-func NewCore(d Dialect, h Hooks) Core {
-	return Core{d: d, h: h, q: queries{
+// Conn is a store's database: single statements, and transactions.
+type Conn interface {
+	DB
+	// Begin starts a transaction: when readOnly, a read-only one whose
+	// queries all see one snapshot of the database.
+	Begin(ctx context.Context, readOnly bool) (Tx, error)
+}
+
+// Tx is a transaction, as Core runs it.
+type Tx interface {
+	DB
+	// ExecAll runs the statements in order, the store's fastest way
+	// (PostgreSQL: in one round trip).
+	ExecAll(ctx context.Context, stmts []Statement) error
+	Commit(ctx context.Context) error
+	// Rollback ends the transaction unless Commit did; after Commit it
+	// does nothing.
+	Rollback(ctx context.Context)
+}
+
+// NewCore returns the shared methods in dialect d on the store b. listQuery
+// is the store's listing query: ListPage, then a SELECT of ArticleColumns,
+// total, changed, versions, title, severity, kinds, checked, outcome from
+// the page's rows.
+func NewCore(d Dialect, b Backend, listQuery string) Core {
+	return Core{d: d, b: b, db: opened(b.Conn), listQuery: listQuery, q: queries{
 		articleByURL: marked(d, `SELECT `+ArticleColumns+` FROM articles WHERE url = %s`, 1),
 		// DO NOTHING: a concurrent caller may have added it since we
 		// looked; the first one wins and both return its row. RETURNING
@@ -118,18 +135,24 @@ func NewCore(d Dialect, h Hooks) Core {
 	}}
 }
 
-// CheckSave refuses a nil check before a save, and names the save for
-// its errors. The stores' Save methods call it, rather than Core saving
-// through a hook: an indirect call would move every caller's check and
-// version to the heap.
-func CheckSave(c *snapshots.Check, v *snapshots.Version) (what string, err error) {
+// Saving runs a store's save of c and v (nil for none): it refuses a nil
+// check, names the save ("save check" or "save version") for save, which
+// runs it the store's way, and wraps save's error with that name and the
+// article. save is the store's own closure over c and v: Core saving
+// through a hook that takes them would make them arguments of an indirect
+// call, and move every caller's check and version to the heap.
+func Saving(c *snapshots.Check, v *snapshots.Version, save func(what string) error) error {
 	if c == nil {
-		return "", errors.New("save: nil check")
+		return errors.New("save: nil check")
 	}
+	what := "save version"
 	if v == nil {
-		return "save check", nil
+		what = "save check"
 	}
-	return "save version", nil
+	if err := save(what); err != nil {
+		return fmt.Errorf("%s of article %d: %w", what, c.ArticleID, err)
+	}
+	return nil
 }
 
 // AddArticle returns the article with a.URL, creating it from a if new. An
@@ -138,7 +161,7 @@ func CheckSave(c *snapshots.Check, v *snapshots.Version) (what string, err error
 // returns that one.
 func (c *Core) AddArticle(ctx context.Context, a snapshots.Article) (snapshots.Article, error) {
 	var got snapshots.Article
-	err := c.h.Write(ctx, "add article", func() (err error) {
+	err := c.b.Write(ctx, "add article", func() (err error) {
 		got, err = c.addArticle(ctx, a)
 		return err
 	})
@@ -149,7 +172,7 @@ func (c *Core) AddArticle(ctx context.Context, a snapshots.Article) (snapshots.A
 }
 
 func (c *Core) addArticle(ctx context.Context, a snapshots.Article) (snapshots.Article, error) {
-	db := c.h.DB
+	db := c.db
 	first, err := ArticleRow(a)
 	if err != nil {
 		return snapshots.Article{}, err
@@ -179,7 +202,9 @@ func (c *Core) AddArticles(ctx context.Context, as []snapshots.Article) error {
 		}
 		stmts[i] = Statement{SQL: c.q.addArticle, Args: []any{a.URL, a.CanonicalURL, a.Source, first}}
 	}
-	if err := c.h.Write(ctx, "add articles", func() error { return c.h.Batch(ctx, stmts) }); err != nil {
+	if err := c.b.Write(ctx, "add articles", func() error {
+		return c.inTx(ctx, false, func(tx Tx) error { return tx.ExecAll(ctx, stmts) })
+	}); err != nil {
 		return fmt.Errorf("add %d articles: %w", len(as), err)
 	}
 	return nil
@@ -187,7 +212,7 @@ func (c *Core) AddArticles(ctx context.Context, as []snapshots.Article) error {
 
 // Article returns the article with the given URL, or ErrNotFound.
 func (c *Core) Article(ctx context.Context, url string) (snapshots.Article, error) {
-	a, err := c.articleByURL(ctx, c.h.DB, url)
+	a, err := c.articleByURL(ctx, c.db, url)
 	if err != nil {
 		return snapshots.Article{}, fmt.Errorf("get article %s: %w", url, err)
 	}
@@ -217,7 +242,7 @@ func (c *Core) Articles(ctx context.Context, f snapshots.ArticleFilter) ([]snaps
 
 // collect runs a query on the store's database and reads its rows.
 func collect[T any](ctx context.Context, c *Core, scan func(func(...any) error) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := c.h.DB.Query(ctx, query, args...)
+	rows, err := c.db.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +270,7 @@ func (c *Core) Version(ctx context.Context, articleID int64, n int) (snapshots.V
 }
 
 func (c *Core) oneVersion(ctx context.Context, withRaw bool, where string, args ...any) (snapshots.Version, error) {
-	vs, err := c.h.LoadVersions(ctx, withRaw, where, args...)
+	vs, err := c.b.LoadVersions(ctx, withRaw, where, args...)
 	if err != nil {
 		return snapshots.Version{}, err
 	}
@@ -262,7 +287,7 @@ func (c *Core) Versions(ctx context.Context, f snapshots.VersionFilter) ([]snaps
 	if err := q.Versions(f); err != nil {
 		return nil, fmt.Errorf("list versions: %w", err)
 	}
-	vs, err := c.h.LoadVersions(ctx, f.WithRaw, q.Where()+VersionOrder(f)+q.Limit(f.Limit), q.Args...)
+	vs, err := c.b.LoadVersions(ctx, f.WithRaw, q.Where()+VersionOrder(f)+q.Limit(f.Limit), q.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("list versions: %w", err)
 	}
@@ -302,7 +327,7 @@ func (c *Core) addDelivery(ctx context.Context, d *snapshots.Delivery) error {
 		return err
 	}
 	var id int64
-	if err := c.h.DB.QueryRow(ctx, c.q.insertDelivery,
+	if err := c.db.QueryRow(ctx, c.q.insertDelivery,
 		d.Notifier, row.CreatedAt, row.LastAttempt, d.Attempts, string(row.Status), d.Error, row.Payload)(&id); err != nil {
 		return err
 	}
@@ -316,7 +341,7 @@ func (c *Core) UpdateDelivery(ctx context.Context, d *snapshots.Delivery) error 
 	if d == nil {
 		return errors.New("update delivery: nil delivery")
 	}
-	err := c.h.Write(ctx, "update delivery", func() error { return c.updateDelivery(ctx, d) })
+	err := c.b.Write(ctx, "update delivery", func() error { return c.updateDelivery(ctx, d) })
 	if err != nil {
 		return fmt.Errorf("update delivery %d to %q: %w", d.ID, d.Notifier, err)
 	}
@@ -328,7 +353,7 @@ func (c *Core) updateDelivery(ctx context.Context, d *snapshots.Delivery) error 
 	if err != nil {
 		return err
 	}
-	n, err := c.h.DB.Exec(ctx, c.q.updateDelivery, last, d.Attempts, string(d.Status), d.Error, d.ID)
+	n, err := c.db.Exec(ctx, c.q.updateDelivery, last, d.Attempts, string(d.Status), d.Error, d.ID)
 	if err != nil {
 		return err
 	}
@@ -382,12 +407,12 @@ func (c *Core) sites(ctx context.Context, where string, args ...any) ([]snapshot
 // It sets the row to values, so running it again changes nothing the first
 // run did.
 func (c *Core) SaveSite(ctx context.Context, site snapshots.Site) error {
-	err := c.h.Write(ctx, "save site", func() error {
+	err := c.b.Write(ctx, "save site", func() error {
 		updated, model, err := SiteRow(site)
 		if err != nil {
 			return err
 		}
-		_, err = c.h.DB.Exec(ctx, c.q.saveSite, site.Host, site.Pages, site.Container, site.Boilerplate, model, updated)
+		_, err = c.db.Exec(ctx, c.q.saveSite, site.Host, site.Pages, site.Container, site.Boilerplate, model, updated)
 		return err
 	})
 	if err != nil {
@@ -400,7 +425,7 @@ func (c *Core) SaveSite(ctx context.Context, site snapshots.Site) error {
 // sitemap; see snapshots.SourcePolls. It sets the row to values, so
 // running it again changes nothing the first run did.
 func (c *Core) RecordPoll(ctx context.Context, p snapshots.SourcePoll) error {
-	err := c.h.Write(ctx, "record poll", func() error {
+	err := c.b.Write(ctx, "record poll", func() error {
 		if p.Source == "" {
 			return errors.New("poll without a source")
 		}
@@ -411,7 +436,7 @@ func (c *Core) RecordPoll(ctx context.Context, p snapshots.SourcePoll) error {
 		if err != nil {
 			return err
 		}
-		_, err = c.h.DB.Exec(ctx, c.q.recordPoll, p.Source, p.URL, at, p.Err)
+		_, err = c.db.Exec(ctx, c.q.recordPoll, p.Source, p.URL, at, p.Err)
 		return err
 	})
 	if err != nil {
@@ -425,7 +450,7 @@ func (c *Core) RecordPoll(ctx context.Context, p snapshots.SourcePoll) error {
 // workers commit meanwhile.
 func (c *Core) Status(ctx context.Context, f snapshots.StatusFilter) (snapshots.Status, error) {
 	var st snapshots.Status
-	err := c.h.Snapshot(ctx, func(db DB) (err error) {
+	err := c.inTx(ctx, true, func(db Tx) (err error) {
 		st, err = ReadStatus(ctx, c.d, f, db)
 		return err
 	})
@@ -514,13 +539,13 @@ func (c *Core) listArticles(ctx context.Context, f snapshots.ListFilter) (snapsh
 			return sum, fmt.Errorf("article %d: kinds: %w", a.ID, err)
 		}
 		return sum, FinishSummary(&sum, changed, severity, ks, checked, outcome)
-	}, fmt.Sprintf(c.h.ListQuery, q.Where(), limit, offset), q.Args...)
+	}, fmt.Sprintf(c.listQuery, q.Where(), limit, offset), q.Args...)
 	if err != nil {
 		return snapshots.ListPage{}, err
 	}
 	if len(p.Articles) == 0 && f.Offset > 0 {
 		// Paged past the end: the window saw no row to count in.
-		if err := c.h.DB.QueryRow(ctx, `SELECT count(*) FROM articles a`+q.Where(), q.Args[:nWhere]...)(&p.Total); err != nil {
+		if err := c.db.QueryRow(ctx, `SELECT count(*) FROM articles a`+q.Where(), q.Args[:nWhere]...)(&p.Total); err != nil {
 			return snapshots.ListPage{}, err
 		}
 	}
@@ -561,11 +586,29 @@ func decodeJSONList(b []byte) ([]string, error) {
 	return out, nil
 }
 
-// Opened is a DB that asks conn for the store's database at each call,
-// and fails as conn does while the store is not open.
-func Opened(conn func() (DB, error)) DB { return opened(conn) }
+// inTx runs f in a transaction (read-only when readOnly) and commits it
+// if f succeeds.
+func (c *Core) inTx(ctx context.Context, readOnly bool, f func(Tx) error) error {
+	db, err := c.b.Conn()
+	if err != nil {
+		return err
+	}
+	tx, err := db.Begin(ctx, readOnly)
+	if err != nil {
+		return err
+	}
+	// A cancelled ctx must not keep the rollback from ending the
+	// transaction.
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if err := f(tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
 
-type opened func() (DB, error)
+// opened is a DB that asks the store for its database at each call, and
+// fails as the store does while it is not open.
+type opened func() (Conn, error)
 
 func (o opened) Query(ctx context.Context, sql string, args ...any) (Rows, error) {
 	db, err := o()

@@ -235,3 +235,21 @@ func (q *Query) timeRange(col string, since, until time.Time) error {
 	}
 	return nil
 }
+
+// ListPage is the first step of a store's ListQuery: it orders and pages
+// article IDs with only what the order and the filters need (the time of
+// the latest version after the first), and count(*) OVER () counts the
+// matches in the same pass as the sort. The store's second step reads the
+// full summary of the page's rows alone, from page p (p.id, p.changed,
+// p.total). %s is the WHERE clause, %s and %s the LIMIT and OFFSET
+// placeholders.
+const ListPage = `WITH page AS (
+	SELECT a.id AS id,
+		coalesce((SELECT v.at FROM versions v WHERE v.article_id = a.id AND v.number > 1
+			ORDER BY v.number DESC LIMIT 1), '') AS changed,
+		count(*) OVER () AS total
+	FROM articles a %s
+	ORDER BY changed DESC, a.id DESC
+	LIMIT %s OFFSET %s
+)
+`

@@ -73,31 +73,30 @@ FROM articles GROUP BY source ORDER BY source`, Never, Never, Never, now, Never,
 	if err != nil {
 		return snapshots.Status{}, err
 	}
-	failing := stmt(d, `SELECT a.source, a.url, c.at, c.error
+	// The failures, each a row of source, URL, time and error: the
+	// articles whose latest check failed, then the sources whose last poll
+	// did.
+	for _, f := range []struct {
+		rows Statement
+		add  func(st *snapshots.Status, source, url, at, errText string) error
+	}{
+		{stmt(d, `SELECT a.source, a.url, c.at, c.error
 FROM articles a
 JOIN checks c ON c.id = (SELECT id FROM checks WHERE article_id = a.id ORDER BY at DESC, id DESC LIMIT 1)
 WHERE a.next_check <> %s AND c.outcome = %s
-ORDER BY c.at DESC, c.id DESC`, Never, string(snapshots.OutcomeFailed))
-	err = each(ctx, db, failing, func(scan func(...any) error) error {
-		var source, url, at, msg string
-		if err := scan(&source, &url, &at, &msg); err != nil {
-			return err
+ORDER BY c.at DESC, c.id DESC`, Never, string(snapshots.OutcomeFailed)), addFailure},
+		{stmt(d, `SELECT source, url, at, error FROM source_polls WHERE error <> %s`, ""), addPollFailure},
+	} {
+		err = each(ctx, db, f.rows, func(scan func(...any) error) error {
+			var source, url, at, msg string
+			if err := scan(&source, &url, &at, &msg); err != nil {
+				return err
+			}
+			return f.add(&st, source, url, at, msg)
+		})
+		if err != nil {
+			return snapshots.Status{}, err
 		}
-		return addFailure(&st, source, url, at, msg)
-	})
-	if err != nil {
-		return snapshots.Status{}, err
-	}
-	polls := stmt(d, `SELECT source, url, at, error FROM source_polls WHERE error <> %s`, "")
-	err = each(ctx, db, polls, func(scan func(...any) error) error {
-		var source, url, at, msg string
-		if err := scan(&source, &url, &at, &msg); err != nil {
-			return err
-		}
-		return addPollFailure(&st, source, url, at, msg)
-	})
-	if err != nil {
-		return snapshots.Status{}, err
 	}
 	// A source known only by its failing poll joins the others by name,
 	// in byte order whatever the database's collation.
