@@ -1,15 +1,10 @@
 package notify_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"io"
-	"math/big"
 	"mime"
 	"mime/multipart"
 	"net"
@@ -24,6 +19,7 @@ import (
 	smtp "github.com/emersion/go-smtp"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/nettest"
 	"github.com/redline-news/redline/notify"
 )
 
@@ -62,7 +58,7 @@ func newSMTPServer(t *testing.T, withTLS bool) *smtpServer {
 	srv.ErrorLog = quiet{} // a client that hangs up is what some tests provoke
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	if withTLS {
-		cert, pool := selfSigned(t)
+		cert, pool := nettest.SelfSigned(t, "redline test", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
 		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
 		s.pool = pool
 	}
@@ -128,35 +124,6 @@ func (s *session) Data(r io.Reader) error {
 	s.srv.msgs = append(s.srv.msgs, s.msg)
 	s.srv.mu.Unlock()
 	return nil
-}
-
-// selfSigned makes a certificate for 127.0.0.1 and a pool that trusts it.
-func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "redline test"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
 }
 
 func mailConfig(addr string) notify.Config {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 // TestBattery_Store runs the store faults of the reliability battery
@@ -40,31 +42,14 @@ func batteryCorruptStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const page = 4096
-	if len(orig) < 32*page {
+	if len(orig) < 32*storetest.PageSize {
 		t.Fatalf("store is only %d bytes: too small to corrupt mid-file", len(orig))
 	}
-	for _, tc := range []struct {
-		name    string
-		corrupt func([]byte) []byte
-	}{
-		{"flipped_bytes", func(b []byte) []byte {
-			mid := len(b) / page / 2 * page
-			for i := mid; i < mid+2*page; i++ {
-				b[i] ^= 0xff
-			}
-			return b
-		}},
-		{"truncated_half", func(b []byte) []byte { return b[:len(b)/page/2*page] }},
-		{"header_zeroed", func(b []byte) []byte {
-			clear(b[:100])
-			return b
-		}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range storetest.Corruptions() {
+		t.Run(tc.Name, func(t *testing.T) {
 			dir := t.TempDir()
 			db := filepath.Join(dir, "redline.db")
-			bad := tc.corrupt(bytes.Clone(orig))
+			bad := tc.Corrupt(bytes.Clone(orig))
 			if err := os.WriteFile(db, bad, 0o600); err != nil {
 				t.Fatal(err)
 			}
