@@ -153,7 +153,7 @@ func TestExportCommand_Usage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"export", "--store", path}, "--warc FILE or --jsonl FILE"},
+		{[]string{"export", "--store", path}, "one of --warc FILE, --wacz FILE or --jsonl FILE"},
 		{[]string{"export", "--store", path, "--warc", "a.warc.gz", "--jsonl", "-"}, "one of"},
 		{[]string{"export", "--store", path, "--warc", "-"}, "--warc"},
 		{[]string{"export", "--store", path, "--jsonl", "-", "--since", "yesterday"}, "--since"},

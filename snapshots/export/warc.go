@@ -46,7 +46,27 @@ const MaxHeaderBytes = 1 << 20
 // error naming the URL and version; so does a body or text that does not
 // match its stored hash (a HashError).
 func WriteWARC(ctx context.Context, w io.Writer, st snapshots.Store, f Filter) error {
-	ww := &warcWriter{w: w, marshal: gowarc.NewMarshaler()}
+	return writeWARC(ctx, w, st, f, nil)
+}
+
+// capture is where a response record landed in the WARC and what an index
+// or a page list says of it.
+type capture struct {
+	url            string // WARC-Target-URI
+	at             time.Time
+	status         int
+	mime           string // media type of the stored Content-Type, "" when none
+	digest         string // WARC-Payload-Digest
+	offset, length int64  // of the record's gzip member
+	title          string
+	version        int
+	id             string // the response record's ID
+}
+
+// writeWARC is WriteWARC that calls onResponse, when not nil, for every
+// response record it wrote.
+func writeWARC(ctx context.Context, w io.Writer, st snapshots.Store, f Filter, onResponse func(capture)) error {
+	ww := &warcWriter{w: &countingWriter{w: w}, marshal: gowarc.NewMarshaler(), onResponse: onResponse}
 	ua := f.UserAgent
 	if ua == "" {
 		ua = DefaultUserAgent
@@ -106,10 +126,24 @@ func finalURLs(ctx context.Context, st snapshots.Store, a snapshots.Article, sin
 }
 
 type warcWriter struct {
-	w       io.Writer
-	marshal gowarc.Marshaler
-	zw      *gzip.Writer
-	infoID  string
+	w          *countingWriter
+	marshal    gowarc.Marshaler
+	zw         *gzip.Writer
+	infoID     string
+	onResponse func(capture)
+}
+
+// countingWriter counts the bytes written through it: the offsets a CDXJ
+// index gives for each record.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // write writes rec as one gzip member and closes it.
@@ -207,7 +241,7 @@ func (ww *warcWriter) version(a snapshots.Article, v snapshots.Version, target, 
 		return err
 	}
 
-	head, err := responseHead(v.Header, len(v.Raw))
+	head, status, mime, err := responseHead(v.Header, len(v.Raw))
 	if err != nil {
 		return err
 	}
@@ -226,8 +260,14 @@ func (ww *warcWriter) version(a snapshots.Article, v snapshots.Version, target, 
 		rec.Close() // the mismatch is the error worth reporting
 		return fmt.Errorf("payload digest %s, want %s", got, want)
 	}
+	offset := ww.w.n
 	if err := ww.write(rec); err != nil {
 		return err
+	}
+	if ww.onResponse != nil {
+		ww.onResponse(capture{url: u.String(), at: v.At.UTC(), status: status, mime: mime,
+			digest: "sha256:" + v.RawSHA256, offset: offset, length: ww.w.n - offset,
+			title: v.Title, version: v.Number, id: respID})
 	}
 
 	meta, err := json.Marshal(newMetadata(a, v))
@@ -353,9 +393,10 @@ func checkFieldValue(s string) error {
 // (Content-Length, Transfer-Encoding) no longer describe it. A line that is
 // not a valid header field is dropped and control characters in values are
 // percent-encoded, so nothing stored can end the header block early; the
-// metadata record keeps the stored text as it was.
-func responseHead(stored string, bodyLen int) ([]byte, error) {
-	status := http.StatusOK
+// metadata record keeps the stored text as it was. It also returns the
+// status and the media type of the Content-Type, for an index.
+func responseHead(stored string, bodyLen int) (head []byte, status int, mime string, err error) {
+	status = http.StatusOK
 	lines := strings.Split(strings.ReplaceAll(stored, "\r\n", "\n"), "\n")
 	if len(lines) > 0 {
 		if code, ok := strings.CutPrefix(lines[0], "HTTP "); ok {
@@ -379,6 +420,11 @@ func responseHead(stored string, bodyLen int) ([]byte, error) {
 		switch http.CanonicalHeaderKey(name) {
 		case "Content-Length", "Transfer-Encoding":
 			continue
+		case "Content-Type":
+			if mime == "" {
+				mime, _, _ = strings.Cut(strings.TrimSpace(value), ";")
+				mime = strings.ToLower(strings.TrimSpace(mime))
+			}
 		}
 		b.WriteString(name)
 		b.WriteString(": ")
@@ -387,9 +433,9 @@ func responseHead(stored string, bodyLen int) ([]byte, error) {
 	}
 	fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n", bodyLen)
 	if b.Len() > MaxHeaderBytes {
-		return nil, fmt.Errorf("response headers are %d bytes, over the %d-byte limit", b.Len(), MaxHeaderBytes)
+		return nil, 0, "", fmt.Errorf("response headers are %d bytes, over the %d-byte limit", b.Len(), MaxHeaderBytes)
 	}
-	return b.Bytes(), nil
+	return b.Bytes(), status, mime, nil
 }
 
 func writeValue(b *bytes.Buffer, v string) {
