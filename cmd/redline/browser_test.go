@@ -31,6 +31,24 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
+// browserContext starts headless Chromium exe with a fresh profile and
+// returns a context for its first tab, which the test's cleanup closes;
+// every action in it fails after 90 seconds, so a page that never loads
+// fails the test instead of hanging it.
+func browserContext(t *testing.T, exe string) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true))
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, bcancel := chromedp.NewContext(actx)
+	bctx, tcancel := context.WithTimeout(bctx, 90*time.Second)
+	t.Cleanup(func() { tcancel(); bcancel(); acancel() })
+	return bctx
+}
+
 // hostilePage is an article that tries to run script: a <script> element
 // in the page, script and a javascript: link written as text in the story
 // (so they reach redline's extracted text), and an onerror handler.
@@ -80,17 +98,7 @@ func TestBrowser(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true))
-	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer acancel()
-	bctx, bcancel := chromedp.NewContext(actx)
-	defer bcancel()
-	bctx, tcancel := context.WithTimeout(bctx, 90*time.Second)
-	defer tcancel()
+	bctx := browserContext(t, exe)
 
 	pwned := func(page string) {
 		t.Helper()

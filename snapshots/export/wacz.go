@@ -233,8 +233,9 @@ func pathBase(p string) string {
 const cdxTimestamp = "20060102150405"
 
 // cdxj writes one line per capture: the SURT key, the 14-digit
-// timestamp and a JSON block in pywb's field names and string values,
-// sorted by key and timestamp as the CDXJ format requires.
+// timestamp and a JSON block with the fields and string values of
+// warcio's and pywb's indexers, sorted by key and timestamp as the CDXJ
+// format requires.
 func cdxj(caps []capture) ([]byte, error) {
 	type line struct {
 		key, ts string
@@ -247,6 +248,9 @@ func cdxj(caps []capture) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		// The payload digest's hex without its "sha256:", as warcio and
+		// pywb write it.
+		_, digest, _ := strings.Cut(c.digest, ":")
 		block := struct {
 			URL      string `json:"url"`
 			Mime     string `json:"mime,omitempty"`
@@ -255,7 +259,7 @@ func cdxj(caps []capture) ([]byte, error) {
 			Length   string `json:"length"`
 			Offset   string `json:"offset"`
 			Filename string `json:"filename"`
-		}{c.url, c.mime, strconv.Itoa(c.status), c.digest, strconv.FormatInt(c.length, 10),
+		}{c.url, c.mime, strconv.Itoa(c.status), digest, strconv.FormatInt(c.length, 10),
 			strconv.FormatInt(c.offset, 10), pathBase(WACZWARCPath)}
 		b, err := json.Marshal(block)
 		if err != nil {

@@ -208,7 +208,7 @@ func TestWriteWACZ(t *testing.T) {
 			t.Fatalf("line %d: the range holds %d records, want one response", i+1, len(recs))
 		}
 		h := recs[0].header
-		if h.Get(gowarc.WarcTargetURI) != c.URL || h.Get(gowarc.WarcPayloadDigest) != c.Digest ||
+		if h.Get(gowarc.WarcTargetURI) != c.URL || h.Get(gowarc.WarcPayloadDigest) != "sha256:"+c.Digest ||
 			strconv.Itoa(recs[0].status) != c.Status {
 			t.Errorf("line %d: %s, record says %s %s %d", i+1, block, h.Get(gowarc.WarcTargetURI),
 				h.Get(gowarc.WarcPayloadDigest), recs[0].status)
@@ -223,7 +223,7 @@ func TestWriteWACZ(t *testing.T) {
 		seen[c.Digest] = true
 	}
 	for _, v := range all {
-		if !seen["sha256:"+v.RawSHA256] {
+		if !seen[v.RawSHA256] {
 			t.Errorf("version %d (%s) has no index line", v.Number, v.RawSHA256)
 		}
 	}
