@@ -156,6 +156,8 @@ func TestExportCommand_Usage(t *testing.T) {
 		{[]string{"export", "--store", path}, "one of --warc FILE, --wacz FILE or --jsonl FILE"},
 		{[]string{"export", "--store", path, "--warc", "a.warc.gz", "--jsonl", "-"}, "one of"},
 		{[]string{"export", "--store", path, "--warc", "-"}, "--warc"},
+		{[]string{"export", "--store", path, "--wacz", "-"}, "--wacz"},
+		{[]string{"export", "--store", path, "--wacz", "a.wacz", "--warc", "a.warc.gz"}, "one of"},
 		{[]string{"export", "--store", path, "--jsonl", "-", "--since", "yesterday"}, "--since"},
 		{[]string{"export", "--store", path, "--jsonl", "-", "stray"}, "no arguments"},
 	} {

@@ -3,10 +3,12 @@ package main
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"html"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -66,6 +68,61 @@ func exportWACZ(t *testing.T) string {
 		t.Fatalf("export --wacz: exit %d\n%s%s", code, stdout, errOut)
 	}
 	return out
+}
+
+// TestExportCommand_WACZ: `export --wacz` writes a WACZ of the selected
+// versions in one step: the staged WARC is gone afterwards, and a failed
+// export leaves an earlier file whole.
+func TestExportCommand_WACZ(t *testing.T) {
+	path := seedStore(t, storyA, storyB)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // where WriteWACZ stages the WARC
+	dir := t.TempDir()
+	out := filepath.Join(dir, "news.wacz")
+	code, _, errOut := runCmd(t, context.Background(), "export", "--store", path, "--wacz", out, "--url", storyB, "--since", "2025-03-14 10:00")
+	if code != exitOK {
+		t.Fatalf("export --wacz: exit %d\n%s", code, errOut)
+	}
+	zr, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatalf("export --wacz wrote no zip: %v", err)
+	}
+	var names []string
+	var pages string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		if f.Name == export.WACZPagesPath {
+			rc, _ := f.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			pages = string(b)
+		}
+	}
+	zr.Close()
+	if got := strings.Join(names, " "); got != "archive/data.warc.gz indexes/index.cdxj pages/pages.jsonl datapackage.json datapackage-digest.json" {
+		t.Errorf("entries: %s", got)
+	}
+	if strings.Count(pages, "\n") != 3 || strings.Contains(pages, storyA) || !strings.Contains(pages, "Raid seizes shipment (version 3)") {
+		t.Errorf("pages of --url b --since 10:00 (versions 2 and 3):\n%s", pages)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Errorf("the staged WARC was left in TMPDIR: %v", entries)
+	}
+
+	before, _ := os.ReadFile(out)
+	code, _, errOut = runCmd(t, context.Background(), "export", "--store", path, "--wacz", out, "--url", "https://news.example/none")
+	if code != exitRuntime || !strings.Contains(errOut, "https://news.example/none") {
+		t.Errorf("export of an unknown URL: exit %d, stderr %q", code, errOut)
+	}
+	if after, _ := os.ReadFile(out); !bytes.Equal(before, after) {
+		t.Error("a failed export changed the existing file")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("a failed export left %d entries in the directory", len(entries))
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Errorf("a failed export left the staged WARC in TMPDIR: %v", entries)
+	}
 }
 
 // warcioScript reads the byte range argv[4]..argv[5] of argv[3] (the WARC
