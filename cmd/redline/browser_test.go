@@ -24,11 +24,19 @@ func chromium(t *testing.T) string {
 	if p := os.Getenv("REDLINE_TEST_CHROMIUM"); p != "" {
 		return p
 	}
-	if os.Getenv("CI") != "" && os.Getenv("CI") != "false" {
-		t.Fatal("REDLINE_TEST_CHROMIUM is not set: CI must run the browser tests (scripts/test installs chromium)")
-	}
-	t.Skip("REDLINE_TEST_CHROMIUM is not set; ./scripts/test finds or installs Chromium")
+	missingTool(t, "REDLINE_TEST_CHROMIUM is not set: CI must run the browser tests (scripts/test installs chromium)",
+		"REDLINE_TEST_CHROMIUM is not set; ./scripts/test finds or installs Chromium")
 	return ""
+}
+
+// missingTool ends a test that lacks a tool scripts/test provides: a
+// failure under CI, which must run every test, a skip elsewhere.
+func missingTool(t *testing.T, underCI, elsewhere string) {
+	t.Helper()
+	if os.Getenv("CI") != "" && os.Getenv("CI") != "false" {
+		t.Fatal(underCI)
+	}
+	t.Skip(elsewhere)
 }
 
 // browserContext starts headless Chromium exe with a fresh profile and
