@@ -53,7 +53,7 @@ const WACZVersion = "1.1.1"
 // are deflated. f.Created must be set: it dates the package and its
 // warcinfo record. The WARC is staged in a temporary file (os.TempDir)
 // that is removed before WriteWACZ returns.
-func WriteWACZ(ctx context.Context, w io.Writer, st snapshots.Store, f Filter) (err error) {
+func WriteWACZ(ctx context.Context, w io.Writer, st snapshots.Store, f Filter) error {
 	if f.Created.IsZero() {
 		return errors.New("export WACZ: no creation time")
 	}
@@ -74,41 +74,31 @@ func WriteWACZ(ctx context.Context, w io.Writer, st snapshots.Store, f Filter) (
 		return fmt.Errorf("export WACZ: %s: %w", tmp.Name(), err)
 	}
 
-	zw := zip.NewWriter(w)
-	pkg := waczPackage{Profile: "data-package", WACZVersion: WACZVersion, Title: "redline export",
-		Created: f.Created.UTC().Format(time.RFC3339), Software: "redline"}
-	add := func(path string, r io.Reader, s *summer, deflate bool) error {
-		if err := writeEntry(zw, path, r, s, deflate, f.Created); err != nil {
-			return fmt.Errorf("export WACZ: %s: %w", path, err)
-		}
-		if path != WACZPackage && path != WACZDigestPath {
-			pkg.Resources = append(pkg.Resources, waczResource{Name: pathBase(path), Path: path,
-				Hash: s.hash(), Bytes: s.n})
-		}
-		return nil
-	}
-	if err := add(WACZWARCPath, tmp, warcSum, false); err != nil {
+	z := &waczZip{zw: zip.NewWriter(w), mod: f.Created.UTC(), pkg: waczPackage{Profile: "data-package",
+		WACZVersion: WACZVersion, Title: "redline export", Created: f.Created.UTC().Format(time.RFC3339), Software: "redline"}}
+	if err := z.add(WACZWARCPath, tmp, warcSum, false); err != nil {
 		return err
 	}
 	index, err := cdxj(caps)
 	if err != nil {
 		return fmt.Errorf("export WACZ: %s: %w", WACZIndexPath, err)
 	}
-	if err := addBytes(add, WACZIndexPath, index, false); err != nil {
+	if err := z.addBytes(WACZIndexPath, index, false); err != nil {
 		return err
 	}
 	pages, err := pagesJSONL(caps)
 	if err != nil {
 		return fmt.Errorf("export WACZ: %s: %w", WACZPagesPath, err)
 	}
-	if err := addBytes(add, WACZPagesPath, pages, true); err != nil {
+	if err := z.addBytes(WACZPagesPath, pages, true); err != nil {
 		return err
 	}
-	pkgJSON, err := json.MarshalIndent(pkg, "", "  ")
+	// The package lists the files above; the digest covers the package.
+	pkgJSON, err := json.MarshalIndent(z.pkg, "", "  ")
 	if err != nil {
 		return fmt.Errorf("export WACZ: %s: %w", WACZPackage, err)
 	}
-	if err := addBytes(add, WACZPackage, pkgJSON, true); err != nil {
+	if err := z.addBytes(WACZPackage, pkgJSON, true); err != nil {
 		return err
 	}
 	sum := sha256.Sum256(pkgJSON)
@@ -116,20 +106,39 @@ func WriteWACZ(ctx context.Context, w io.Writer, st snapshots.Store, f Filter) (
 	if err != nil {
 		return fmt.Errorf("export WACZ: %s: %w", WACZDigestPath, err)
 	}
-	if err := addBytes(add, WACZDigestPath, digest, true); err != nil {
+	if err := z.addBytes(WACZDigestPath, digest, true); err != nil {
 		return err
 	}
-	if err := zw.Close(); err != nil {
+	if err := z.zw.Close(); err != nil {
 		return fmt.Errorf("export WACZ: %w", err)
 	}
 	return nil
 }
 
-// addBytes adds an entry held in memory, summing it first.
-func addBytes(add func(string, io.Reader, *summer, bool) error, path string, b []byte, deflate bool) error {
+// waczZip writes a WACZ's entries and lists them in its datapackage.json.
+type waczZip struct {
+	zw  *zip.Writer
+	mod time.Time
+	pkg waczPackage
+}
+
+// add writes path with r's content, which s has already summed, and lists
+// it in the package unless it is the package or its digest.
+func (z *waczZip) add(path string, r io.Reader, s *summer, deflate bool) error {
+	if err := writeEntry(z.zw, path, r, s, deflate, z.mod); err != nil {
+		return fmt.Errorf("export WACZ: %s: %w", path, err)
+	}
+	if path != WACZPackage && path != WACZDigestPath {
+		z.pkg.Resources = append(z.pkg.Resources, waczResource{Name: pathBase(path), Path: path, Hash: s.hash(), Bytes: s.n})
+	}
+	return nil
+}
+
+// addBytes is add of an entry held in memory.
+func (z *waczZip) addBytes(path string, b []byte, deflate bool) error {
 	s := newSummer(io.Discard)
 	s.Write(b) // a summer over io.Discard does not fail
-	return add(path, bytes.NewReader(b), s, deflate)
+	return z.add(path, bytes.NewReader(b), s, deflate)
 }
 
 // waczPackage is datapackage.json (WACZ 1.1.1, §"datapackage.json").
@@ -261,11 +270,13 @@ func cdxj(caps []capture) ([]byte, error) {
 			Filename string `json:"filename"`
 		}{c.url, c.mime, strconv.Itoa(c.status), digest, strconv.FormatInt(c.length, 10),
 			strconv.FormatInt(c.offset, 10), pathBase(WACZWARCPath)}
-		b, err := json.Marshal(block)
-		if err != nil {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false) // "&" in a query stays "&", as other indexers write it
+		if err := enc.Encode(block); err != nil {
 			return nil, err
 		}
-		lines = append(lines, line{key, c.at.Format(cdxTimestamp), c.offset, b})
+		lines = append(lines, line{key, c.at.Format(cdxTimestamp), c.offset, bytes.TrimSuffix(b.Bytes(), []byte("\n"))})
 	}
 	slices.SortFunc(lines, func(a, b line) int {
 		return cmp.Or(strings.Compare(a.key, b.key), strings.Compare(a.ts, b.ts), cmp.Compare(a.offset, b.offset))

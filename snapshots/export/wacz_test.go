@@ -304,3 +304,39 @@ func TestSURT(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteWACZ_Hostile: a URL with spaces and quotes, a Content-Type with
+// quotes and a headline with line breaks and markup keep every CDXJ line
+// to its three space-separated fields and every page to one JSON line.
+func TestWriteWACZ_Hostile(t *testing.T) {
+	s := openStore(t)
+	const url = `https://news.example/a b?q="x y"&z=<1>`
+	const title = "Line\nbreak \"quoted\" </script>\u2028end"
+	a, err := s.AddArticle(t.Context(), snapshots.Article{URL: url, Source: "example", FirstSeen: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := &snapshots.Version{Title: title, Text: "Body.", Raw: []byte("<p>Body.</p>"),
+		Header: "HTTP 200\nContent-Type: Text/HTML \"x y\"; charset=utf-8\n"}
+	if err := s.Save(t.Context(), &snapshots.Check{ArticleID: a.ID, At: base, Status: 200}, v); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := export.WriteWACZ(t.Context(), &buf, s, export.Filter{Created: base}); err != nil {
+		t.Fatalf("WriteWACZ: %v", err)
+	}
+	w := readWACZ(t, buf.Bytes())
+	const target = "https://news.example/a%20b?q=%22x%20y%22&z=%3C1%3E"
+	idx := strings.TrimSuffix(string(w.files[export.WACZIndexPath]), "\n")
+	fields := strings.SplitN(idx, " ", 3)
+	var c map[string]string
+	if strings.Contains(idx, "\n") || len(fields) != 3 || json.Unmarshal([]byte(fields[2]), &c) != nil ||
+		c["url"] != target || c["mime"] != `text/html "x y"` || fields[0] != "example,news)/a%20b?q=%22x%20y%22&z=%3c1%3e" || strings.Contains(idx, `\u0026`) {
+		t.Errorf("index.cdxj:\n%s", idx)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(w.files[export.WACZPagesPath]), "\n"), "\n")
+	var p map[string]string
+	if len(lines) != 2 || json.Unmarshal([]byte(lines[1]), &p) != nil || p["title"] != title+" (version 1)" || p["url"] != target {
+		t.Errorf("pages.jsonl:\n%s", strings.Join(lines, "\n"))
+	}
+}
