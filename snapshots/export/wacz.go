@@ -205,8 +205,9 @@ func writeEntry(zw *zip.Writer, path string, r io.Reader, s *summer, deflate boo
 	fh.Method = zip.Store
 	fh.CRC32 = s.crc.Sum32()
 	fh.CompressedSize64, fh.UncompressedSize64 = uint64(s.n), uint64(s.n)
-	// CreateRaw writes the MS-DOS time fields as given; CreateHeader
-	// would have derived them from Modified.
+	// CreateRaw writes the MS-DOS time fields as given and derives nothing
+	// from Modified (CreateHeader would, but then writes a data descriptor).
+	//lint:ignore SA1019 these fields are what a raw entry's header holds
 	fh.ModifiedDate, fh.ModifiedTime = msDosTime(mod.UTC())
 	ew, err := zw.CreateRaw(fh)
 	if err != nil {
