@@ -39,10 +39,11 @@ type Report struct {
 // Audit checks every stored token offline with Verify against its
 // version's stored chain hash and roots, and that token times follow the
 // version order: no token dated before an earlier version's token, nor
-// more than MaxSkew before its version was seen.
-func Audit(ctx context.Context, st AuditStore, roots *x509.CertPool) (Report, error) {
+// more than MaxSkew before its version was seen. A url other than ""
+// audits that article alone.
+func Audit(ctx context.Context, st AuditStore, roots *x509.CertPool, url string) (Report, error) {
 	var rep Report
-	arts, err := st.Articles(ctx, snapshots.ArticleFilter{})
+	arts, err := st.Articles(ctx, snapshots.ArticleFilter{URL: url})
 	if err != nil {
 		return rep, err
 	}

@@ -232,7 +232,7 @@ func TestStamper_DownThenUp(t *testing.T) {
 	if p := s.Stamp(t.Context()); p.Err != nil || p.Stamped != 2 || p.Pending != 0 {
 		t.Fatalf("pass with the TSA back = %+v, want 2 stamped", p)
 	}
-	rep, err := tsa.Audit(t.Context(), st, a.Roots)
+	rep, err := tsa.Audit(t.Context(), st, a.Roots, "")
 	if err != nil || rep.Verified != 3 || rep.Unstamped != 0 || len(rep.Problems) != 0 {
 		t.Fatalf("Audit = %+v, %v; want 3 verified", rep, err)
 	}
