@@ -3,15 +3,19 @@ package main
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/redline-news/redline/monitor/tsa"
 	"github.com/redline-news/redline/monitor/tsa/tsatest"
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/export"
 	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
@@ -75,6 +79,38 @@ func TestTimestamp_CheckShowVerify(t *testing.T) {
 	code, out, errOut = runCmd(t, context.Background(), "verify", "--config", cfg, "--timestamps")
 	if code != exitOK || !strings.Contains(out, "timestamps: 2 tokens verified, 0 versions without a token yet, 0 problems") {
 		t.Fatalf("verify --timestamps of good tokens: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// The WARC's metadata records carry the tokens, which check against
+	// the chain hashes beside them with nothing but the WARC and the root.
+	warc := filepath.Join(dir, "out.warc.gz")
+	if code, _, errOut := runCmd(t, context.Background(), "export", "--config", cfg, "--warc", warc); code != exitOK {
+		t.Fatalf("export --warc: exit %d: %s", code, errOut)
+	}
+	data, err := os.ReadFile(warc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stamped := 0
+	for line := range strings.SplitSeq(string(readGunzip(t, data)), "\r\n") {
+		if !strings.HasPrefix(line, `{"chain":`) {
+			continue
+		}
+		var md export.Metadata
+		if err := json.Unmarshal([]byte(line), &md); err != nil {
+			t.Fatalf("metadata record: %v", err)
+		}
+		digest, err := tsa.Digest(md.ChainHash)
+		if err != nil || md.Timestamp == nil {
+			t.Fatalf("version %d's metadata: timestamp %v, chain hash %v", md.Version, md.Timestamp, err)
+		}
+		if _, err := tsa.Verify(md.Timestamp.Token, digest, ts.Roots); err != nil {
+			t.Errorf("version %d's token in the WARC: %v", md.Version, err)
+		}
+		stamped++
+	}
+	if stamped != 2 {
+		t.Fatalf("%d metadata records with a token, want 2", stamped)
 	}
 
 	// Forge the store's tokens, one case at a time, and put back the
