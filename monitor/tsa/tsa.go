@@ -11,6 +11,7 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
@@ -213,6 +214,9 @@ func Verify(token, digest []byte, roots *x509.CertPool) (Info, error) {
 	if roots == nil {
 		return info, nil
 	}
+	if !criticalTimeStamping(signer) {
+		return info, fmt.Errorf("%w: %s: no critical extended key usage of timeStamping alone (RFC 3161 2.3)", ErrChain, info.Signer)
+	}
 	inter := x509.NewCertPool()
 	for _, c := range p7.Certificates {
 		inter.AddCert(c)
@@ -224,6 +228,18 @@ func Verify(token, digest []byte, roots *x509.CertPool) (Info, error) {
 		return info, fmt.Errorf("%w: %s: %v", ErrChain, info.Signer, err)
 	}
 	return info, nil
+}
+
+// criticalTimeStamping reports whether c's extended key usage extension is
+// critical and names timeStamping alone, as RFC 3161 2.3 requires of a
+// TSA's certificate.
+func criticalTimeStamping(c *x509.Certificate) bool {
+	for _, e := range c.Extensions {
+		if e.Id.Equal(asn1.ObjectIdentifier{2, 5, 29, 37}) {
+			return e.Critical && len(c.ExtKeyUsage) == 1 && c.ExtKeyUsage[0] == x509.ExtKeyUsageTimeStamping && len(c.UnknownExtKeyUsage) == 0
+		}
+	}
+	return false
 }
 
 // LoadRoots reads PEM files of CA certificates into a pool. An unreadable

@@ -80,7 +80,10 @@ func NewCA(t testing.TB, name string) CA {
 	tsaTmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: name + " TSA"},
 		NotBefore: now.Add(-24 * time.Hour), NotAfter: now.Add(24 * time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping},
+		KeyUsage: x509.KeyUsageDigitalSignature,
+		// RFC 3161 2.3: the timeStamping key usage alone, in a critical
+		// extension (OpenSSL refuses a TSA certificate without it).
+		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: timeStampingEKU}},
 	}
 	tsaDER, err := x509.CreateCertificate(rand.Reader, tsaTmpl, ca, &tsaKey.PublicKey, caKey)
 	if err != nil {
@@ -98,6 +101,10 @@ func NewCA(t testing.TB, name string) CA {
 	pool.AddCert(ca)
 	return CA{Cert: ca, PEMFile: file, Pool: pool, TSACert: tsaCert, TSAKey: tsaKey}
 }
+
+// timeStampingEKU is the DER extended key usage extension's value: the
+// sequence of the one purpose id-kp-timeStamping.
+var timeStampingEKU, _ = asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})
 
 // Start runs a TSA on 127.0.0.1 with a CA of its own, until the test ends.
 func Start(t testing.TB) *TSA {
