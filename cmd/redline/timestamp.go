@@ -50,7 +50,9 @@ func stampVersions(ctx context.Context, a *app, s *tsa.Stamper, url string) []re
 	}
 	return []report.Event{{
 		URL: url, Source: "timestamp", Event: string(monitor.EventTimestamp), At: a.now().UTC(),
-		Reason: fmt.Sprintf("%v; %s saved without a token, retried next cycle", p.Err, plural(p.Pending, "version")),
+		// The error names the TSA, which the event says already.
+		Reason: fmt.Sprintf("%s; %s saved without a token, retried next cycle",
+			strings.TrimPrefix(p.Err.Error(), "timestamp "+url+": "), plural(p.Pending, "version")),
 	}}
 }
 

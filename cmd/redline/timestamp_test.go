@@ -228,3 +228,29 @@ func TestTimestamp_ConfigRefusals(t *testing.T) {
 	refusal(t, "c.yaml", src+"timestamp:\n  url: ftp://tsa.example/\n  roots: ["+notPEM+"]\n",
 		"c.yaml:4: timestamp.url: want an absolute http(s) URL, got \"ftp://tsa.example/\"\nc.yaml:5: timestamp.roots[0]: timestamp roots: "+notPEM+": no PEM certificate")
 }
+
+// TestTimestamp_CheckWithTSADown: `check` with the TSA down saves the new
+// version, exits 0 and says why it has no token; the next check, with the
+// TSA back, stamps it along with its own new version.
+func TestTimestamp_CheckWithTSADown(t *testing.T) {
+	ts := tsatest.Start(t)
+	ts.SetDown(true)
+	story := changingStory(t)
+	dir := t.TempDir()
+	cfg := writeTimestampConfig(t, dir, story, ts.URL, ts.RootsFile, "@every 1h")
+	code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg)
+	want := "timestamp failed: " + ts.URL + ": HTTP 503 Service Unavailable: maintenance; 1 version saved without a token, retried next cycle"
+	if code != exitOK || !strings.Contains(errOut, want) {
+		t.Fatalf("check with the TSA down: exit %d, want 0 and %q in:\n%s", code, want, errOut)
+	}
+	st := openSQLite(t, filepath.Join(dir, "r.db"))
+	if vs, err := st.Versions(t.Context(), snapshots.VersionFilter{}); err != nil || len(vs) != 1 {
+		t.Fatalf("versions after a check with the TSA down = %d, %v; want the version saved", len(vs), err)
+	}
+	ts.SetDown(false)
+	checkOK(t, cfg)
+	got, err := st.Timestamps(t.Context(), snapshots.TimestampFilter{})
+	if err != nil || len(got) != 2 || got[0].Number != 1 || got[1].Number != 2 {
+		t.Fatalf("tokens after the TSA came back = %+v, %v; want versions 1 and 2", got, err)
+	}
+}

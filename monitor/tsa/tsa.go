@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/digitorus/pkcs7"
@@ -151,7 +152,7 @@ func (c *Client) stamp(ctx context.Context, digest []byte) (Token, error) {
 		return Token{}, fmt.Errorf("reading the answer: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return Token{}, fmt.Errorf("HTTP %d %s: %s", resp.StatusCode, http.StatusText(resp.StatusCode), sanitize.Line(string(raw[:min(len(raw), 200)])))
+		return Token{}, fmt.Errorf("HTTP %d %s: %s", resp.StatusCode, http.StatusText(resp.StatusCode), strings.TrimSpace(sanitize.Line(string(raw[:min(len(raw), 200)]))))
 	}
 	if len(raw) > maxResponse {
 		return Token{}, fmt.Errorf("answer over %d bytes", maxResponse)
