@@ -2,6 +2,7 @@ package tsa_test
 
 import (
 	"crypto/sha256"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -170,20 +171,22 @@ func TestVerify_Refuses(t *testing.T) {
 	tampered := append([]byte(nil), good...)
 	tampered[len(tampered)-5] ^= 0x01 // inside the signature, at the end
 	stranger := tsatest.NewCA(t, "stranger")
+	lax := tsatest.StartWith(t, tsatest.NewLaxCA(t, "lax"))
 	for _, tc := range []struct {
 		name  string
 		token []byte
-		roots func() *tsa.Options
+		roots *x509.CertPool // nil: the TSA's own
 		want  error
 	}{
 		{"tampered", tampered, nil, tsa.ErrSignature},
 		{"wrong_imprint", a.Token(t, digestOf("another version"), time.Now()), nil, tsa.ErrImprint},
-		{"untrusted_root", good, func() *tsa.Options { return &tsa.Options{Roots: stranger.Pool} }, tsa.ErrChain},
+		{"untrusted_root", good, stranger.Pool, tsa.ErrChain},
+		{"key_usage_not_critical", lax.Token(t, d, time.Now()), lax.Roots, tsa.ErrChain},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			roots := a.Roots
 			if tc.roots != nil {
-				roots = tc.roots().Roots
+				roots = tc.roots
 			}
 			if _, err := tsa.Verify(tc.token, d, roots); !errors.Is(err, tc.want) {
 				t.Fatalf("Verify = %v, want %v", err, tc.want)

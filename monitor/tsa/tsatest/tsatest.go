@@ -55,6 +55,18 @@ type CA struct {
 // for a day either side of now.
 func NewCA(t testing.TB, name string) CA {
 	t.Helper()
+	return newCA(t, name, true)
+}
+
+// NewLaxCA is NewCA with a TSA certificate whose timeStamping key usage is
+// not marked critical, which RFC 3161 forbids.
+func NewLaxCA(t testing.TB, name string) CA {
+	t.Helper()
+	return newCA(t, name, false)
+}
+
+func newCA(t testing.TB, name string, critical bool) CA {
+	t.Helper()
 	now := time.Now()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -83,7 +95,7 @@ func NewCA(t testing.TB, name string) CA {
 		KeyUsage: x509.KeyUsageDigitalSignature,
 		// RFC 3161 2.3: the timeStamping key usage alone, in a critical
 		// extension (OpenSSL refuses a TSA certificate without it).
-		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: timeStampingEKU}},
+		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: critical, Value: timeStampingEKU}},
 	}
 	tsaDER, err := x509.CreateCertificate(rand.Reader, tsaTmpl, ca, &tsaKey.PublicKey, caKey)
 	if err != nil {
@@ -109,7 +121,12 @@ var timeStampingEKU, _ = asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5,
 // Start runs a TSA on 127.0.0.1 with a CA of its own, until the test ends.
 func Start(t testing.TB) *TSA {
 	t.Helper()
-	ca := NewCA(t, "test")
+	return StartWith(t, NewCA(t, "test"))
+}
+
+// StartWith runs a TSA on 127.0.0.1 signing with ca's TSA certificate.
+func StartWith(t testing.TB, ca CA) *TSA {
+	t.Helper()
 	a := &TSA{RootsFile: ca.PEMFile, Roots: ca.Pool, cert: ca.TSACert, key: ca.TSAKey}
 	srv := httptest.NewServer(http.HandlerFunc(a.serve))
 	t.Cleanup(srv.Close)
