@@ -30,8 +30,9 @@ func changingStory(t *testing.T) string {
 }
 
 // writeTimestampConfig writes a config checking url, timestamped by the TSA at
-// tsaURL whose tokens must chain to roots, with schedule as every source's.
-func writeTimestampConfig(t *testing.T, dir, url, tsaURL, roots, schedule string) string {
+// tsaURL whose tokens must chain to roots, with schedule as every source's
+// and extra (YAML) at the end.
+func writeTimestampConfig(t *testing.T, dir, url, tsaURL, roots, schedule, extra string) string {
 	t.Helper()
 	return writeConfig(t, dir, fmt.Sprintf(`store: %s
 allow_private: true
@@ -43,7 +44,7 @@ timestamp:
   roots: [%s]
 sources:
   - {name: ledger, url: %s}
-`, filepath.Join(dir, "r.db"), schedule, filepath.Join(dir, "reports"), tsaURL, roots, url))
+%s`, filepath.Join(dir, "r.db"), schedule, filepath.Join(dir, "reports"), tsaURL, roots, url, extra))
 }
 
 // daemonStore opens, read-only, the store a daemon writes, once the daemon
@@ -65,7 +66,7 @@ func TestTimestamp_CheckShowVerify(t *testing.T) {
 	ts := tsatest.Start(t)
 	story := changingStory(t)
 	dir := t.TempDir()
-	cfg := writeTimestampConfig(t, dir, story, ts.URL, ts.RootsFile, "@every 1h")
+	cfg := writeTimestampConfig(t, dir, story, ts.URL, ts.RootsFile, "@every 1h", "")
 	checkOK(t, cfg)
 	checkOK(t, cfg)
 	if ts.Requests() != 2 {
@@ -175,7 +176,9 @@ func TestTimestamp_TSADownThenUp(t *testing.T) {
 	ts.SetDown(true)
 	story := changingStory(t)
 	dir := t.TempDir()
-	cfg := writeTimestampConfig(t, dir, story, ts.URL, ts.RootsFile, "@every 1s")
+	hook := newWebhookSink(t)
+	cfg := writeTimestampConfig(t, dir, story, ts.URL, ts.RootsFile, "@every 1s",
+		fmt.Sprintf("notify:\n  - {name: hook, kind: webhook, url: %s, secret: %s}\n", hook.URL, hookSecret))
 	d := startDaemon(t, "run", "--config", cfg)
 	st := daemonStore(t, d, filepath.Join(dir, "r.db"))
 	versions := func() int {
@@ -205,6 +208,16 @@ func TestTimestamp_TSADownThenUp(t *testing.T) {
 	}
 	if !strings.Contains(d.out.String(), "HTTP 503") {
 		t.Errorf("the event does not say why:\n%s", d.out.String())
+	}
+	// The notifiers hear of it once too.
+	told := 0
+	for _, b := range hook.received() {
+		if strings.Contains(string(b), `"timestamp failed"`) {
+			told++
+		}
+	}
+	if told != 1 {
+		t.Errorf("%d digests to the webhook told of the outage, want 1", told)
 	}
 	code, out, errOut := runCmd(t, context.Background(), "verify", "--config", cfg, "--timestamps")
 	if code != exitOK {
@@ -237,7 +250,7 @@ func TestTimestamp_CheckWithTSADown(t *testing.T) {
 	ts.SetDown(true)
 	story := changingStory(t)
 	dir := t.TempDir()
-	cfg := writeTimestampConfig(t, dir, story, ts.URL, ts.RootsFile, "@every 1h")
+	cfg := writeTimestampConfig(t, dir, story, ts.URL, ts.RootsFile, "@every 1h", "")
 	code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg)
 	want := "timestamp failed: " + ts.URL + ": HTTP 503 Service Unavailable: maintenance; 1 version saved without a token, retried next cycle"
 	if code != exitOK || !strings.Contains(errOut, want) {
