@@ -101,6 +101,7 @@ func TestStamp_HostileAnswers(t *testing.T) {
 	}{
 		{"garbage", func(w http.ResponseWriter, _ []byte) { fmt.Fprint(w, "<html>not a TSA</html>") }, "not a valid timestamp response"},
 		{"status", func(w http.ResponseWriter, _ []byte) { http.Error(w, "nope", http.StatusForbidden) }, "HTTP 403"},
+		{"huge", func(w http.ResponseWriter, _ []byte) { w.Write(make([]byte, 3<<20)) }, "answer over 1048576 bytes"},
 		{"other_hash", func(w http.ResponseWriter, _ []byte) {
 			w.Write(proxyTo(t, honest.URL, digestQuery(t, digestOf("something else"))))
 		}, "nonce"},
