@@ -167,3 +167,8 @@ func innermost(err, target error) string {
 	}
 	return strings.TrimSuffix(msg, ": "+target.Error())
 }
+
+// EventTimestamp is no check's failure: the Time-Stamp Authority could not
+// date the new versions' chain hashes. The versions are saved; they are
+// stamped at a later cycle. Reported once per outage.
+const EventTimestamp Event = "timestamp failed"

@@ -139,7 +139,7 @@ func newDispatcher(a *app, cfg Config, st snapshots.Store) (*notify.Dispatcher, 
 // notifier, after retrying what earlier cycles could not deliver. Failures
 // are logged and kept in the store for the next cycle; they do not fail
 // the check. `check` and the daemon's OnCycle both come through here.
-func deliver(ctx context.Context, a *app, d *notify.Dispatcher, results []monitor.Result) {
+func deliver(ctx context.Context, a *app, d *notify.Dispatcher, results []monitor.Result, extra ...report.Event) {
 	if d == nil {
 		return
 	}
@@ -147,6 +147,7 @@ func deliver(ctx context.Context, a *app, d *notify.Dispatcher, results []monito
 		a.log.Warn("notifications: earlier deliveries still pending", "err", err)
 	}
 	rep := reportOf(results, a.now())
+	rep.Events = append(rep.Events, extra...)
 	if len(rep.Items) == 0 && len(rep.Events) == 0 {
 		return
 	}
@@ -194,6 +195,10 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	stamper, err := newStamper(a, cfg, st)
+	if err != nil {
+		return err
+	}
 	prog := newProgress(a)
 	m := newMonitor(a, cfg, st, hooks{onResult: prog.result, onPlan: prog.plan})
 	var results []monitor.Result
@@ -203,8 +208,10 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 		results = m.Check(ctx)
 	}
 	prog.done()
-	deliver(ctx, a, d, results)
+	stamped := stampVersions(ctx, a, stamper, timestampURL(cfg))
+	deliver(ctx, a, d, results, stamped...)
 	rep := reportOf(results, a.now())
+	rep.Events = append(rep.Events, stamped...)
 	if err := a.printReport(outFormat, rep); err != nil {
 		return err
 	}
@@ -213,6 +220,9 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	sum := summarize(results)
+	for _, ev := range stamped {
+		sum.events = append(sum.events, timestampLine(ev))
+	}
 	printSummary(a.stderr, sum, files)
 	switch {
 	case sum.failed > 0:

@@ -41,6 +41,7 @@ type fileConfig struct {
 	Recheck      at[bool]        `yaml:"recheck_after_change"`
 	AllowAddrs   []at[string]    `yaml:"allow_addresses"`
 	Notify       []notifyConfig  `yaml:"notify"`
+	Timestamp    timestampConfig `yaml:"timestamp"`
 	Sources      []*sourceConfig `yaml:"sources"`
 }
 
@@ -149,6 +150,7 @@ type Config struct {
 	Cadence    monitor.Cadence
 	Notify     []notify.Config
 	Sources    []monitor.Source
+	Timestamp  *TimestampConfig // nil: versions are not timestamped
 
 	// RecheckAfterChange sends an article that changed back to the first
 	// stage of its cadence (recheck_after_change, default true).

@@ -275,6 +275,11 @@ or the version that was current at a time (--at).`, &cf, true)
 	field("Raw SHA256", v.RawSHA256)
 	field("Chain", v.ChainHash)
 	field("Prev", v.PrevHash)
+	if ts, ok, err := versionTimestamp(ctx, st, v); err != nil {
+		return err
+	} else if ok {
+		field("Timestamp", fmt.Sprintf("%s by %s (RFC 3161 token, %d bytes; check with verify --timestamps)", stamp(ts.Time), ts.TSA, len(ts.Token)))
+	}
 	for _, note := range v.Notes {
 		field("Read", note) // provenance: how the page was read
 	}

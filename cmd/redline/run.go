@@ -65,12 +65,24 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	for {
+		stamper, err := newStamper(a, cfg, st)
+		if err != nil {
+			return err
+		}
 		m := newMonitor(a, cfg, st, hooks{
 			metrics:  metrics,
 			onResult: func(r monitor.Result) { a.publish(r, cfg, color) },
 			// Notifications go out under a context that outlives a signal, so
-			// a digest being sent when SIGTERM arrives is not cut in half.
-			onCycle: func(rs []monitor.Result) { deliver(context.WithoutCancel(ctx), a, d, rs) },
+			// a digest being sent when SIGTERM arrives is not cut in half;
+			// the cycle's new versions are timestamped first.
+			onCycle: func(rs []monitor.Result) {
+				wctx := context.WithoutCancel(ctx)
+				stamped := stampVersions(wctx, a, stamper, timestampURL(cfg))
+				for _, ev := range stamped {
+					fmt.Fprintln(a.stdout, timestampLine(ev))
+				}
+				deliver(wctx, a, d, rs, stamped...)
+			},
 		})
 		a.log.Info("redline running", "sources", len(cfg.Sources), "store", redactDSN(cfg.Store))
 		runCtx, stopRun := context.WithCancel(ctx)

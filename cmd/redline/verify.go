@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 
@@ -32,11 +33,21 @@ func runVerify(ctx context.Context, a *app, args []string) error {
 	fs := newFlagSet(a, "verify", "", `Recompute every stored hash and chain link: each version's text and body
 hashes, its chain hash and its link to the previous version, numbering
 without gaps, and that every check names a stored version. A SQLite store
-also gets PRAGMA integrity_check. Prints a summary and every problem;
-exits 1 when anything is wrong.`, &cf, true)
+also gets PRAGMA integrity_check. With --timestamps, every RFC 3161 token
+too, offline. Prints a summary and every problem; exits 1 when anything
+is wrong.`, &cf, true)
 	url := fs.String("url", "", "verify only the article with this `URL`")
+	timestamps := fs.Bool("timestamps", false, "also check every trusted timestamp offline: imprint is the chain hash, signature, chain to the roots, times in version order")
+	rootsFlag := fs.String("roots", "", "with --timestamps: PEM `FILES` (comma-separated) of the CAs tokens must chain to (default: the config's timestamp.roots)")
 	if err := parseNoArgs(fs, args, "use --url URL for one article"); err != nil {
 		return err
+	}
+	var roots *x509.CertPool
+	if *timestamps {
+		var err error
+		if roots, err = timestampRoots(&cf, *rootsFlag); err != nil {
+			return err
+		}
 	}
 	st, err := openForRead(ctx, a, &cf)
 	if err != nil {
@@ -67,13 +78,21 @@ exits 1 when anything is wrong.`, &cf, true)
 		a.log.Error("store verification failed", "err", corrupt)
 		return errProblems
 	}
+	problems := len(rep.Problems)
+	if *timestamps {
+		n, err := verifyTimestamps(ctx, a, st, roots, *url)
+		if err != nil {
+			return err
+		}
+		problems += n
+	}
 	fmt.Fprintf(a.stdout, "verified %s, %s, %s: ", plural(rep.Articles, "article"), plural(rep.Versions, "version"), plural(rep.Checks, "check"))
-	if rep.OK() {
+	if problems == 0 {
 		fmt.Fprintln(a.stdout, "OK")
 		return nil
 	}
-	fmt.Fprintf(a.stdout, "%s\n", plural(len(rep.Problems), "problem"))
-	a.log.Error("store verification failed", "problems", len(rep.Problems))
+	fmt.Fprintf(a.stdout, "%s\n", plural(problems, "problem"))
+	a.log.Error("store verification failed", "problems", problems)
 	return errProblems
 }
 

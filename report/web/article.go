@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -41,6 +42,9 @@ type versionRow struct {
 	DiffHref      string // against the version before; empty for version 1
 	RawHref       string
 	TextHref      string
+	// Timestamp says when a TSA dated the version's chain hash (RFC 3161),
+	// "" when it has no token.
+	Timestamp string
 }
 
 type checkRow struct {
@@ -79,10 +83,16 @@ func (s *server) article(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	stamps, err := s.timestamps(ctx, id)
+	if err != nil {
+		return err
+	}
 	v := articleView{A: s.head(sum), APIHref: fmt.Sprintf("/api/articles/%d/versions", id)}
 	v.Title = v.A.Title
 	for i := len(vs) - 1; i >= 0; i-- {
-		v.Versions = append(v.Versions, versionRowOf(id, vs[i]))
+		row := versionRowOf(id, vs[i])
+		row.Timestamp = stamps[vs[i].Number]
+		v.Versions = append(v.Versions, row)
 		v.Numbers = append(v.Numbers, vs[i].Number)
 	}
 	slices.Sort(v.Numbers)
@@ -114,6 +124,24 @@ func (s *server) article(w http.ResponseWriter, r *http.Request) error {
 		v.ChecksNext = withQuery(base, pageValues("checks", page+1))
 	}
 	return s.render(w, "article.tmpl", v)
+}
+
+// timestamps describes the trusted timestamps of an article's versions by
+// number, when the store keeps them: "2026-12-07 15:30:00 UTC by URL".
+func (s *server) timestamps(ctx context.Context, id int64) (map[int]string, error) {
+	ts, ok := s.st.(snapshots.Timestamper)
+	if !ok {
+		return nil, nil
+	}
+	all, err := ts.Timestamps(ctx, snapshots.TimestampFilter{ArticleID: id})
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[int]string, len(all))
+	for _, t := range all {
+		m[t.Number] = t.Time.UTC().Format("2006-01-02 15:04:05 UTC") + " by " + sanitize.Line(t.TSA)
+	}
+	return m, nil
 }
 
 func pageValues(key string, page int) url.Values {

@@ -36,7 +36,8 @@ const MaxHeaderBytes = 1 << 20
 //     so the payload digest is the store's raw_sha256;
 //   - a metadata record (application/json): redline's fields for the
 //     version, with everything snapshots.ChainHash covers, so a reader can
-//     recompute the chain from the WARC alone.
+//     recompute the chain from the WARC alone, and the version's trusted
+//     timestamp (its RFC 3161 token) when it has one.
 //
 // The target URI is the URL the body came from (after redirects) when the
 // check that stored the version recorded it, else the article URL. Record
@@ -86,6 +87,10 @@ func writeWARC(ctx context.Context, w io.Writer, st snapshots.Store, f Filter, o
 		if err != nil {
 			return fmt.Errorf("%s: %w", a.URL, err)
 		}
+		stamps, err := timestampsOf(ctx, st, a)
+		if err != nil {
+			return fmt.Errorf("%s: %w", a.URL, err)
+		}
 		for _, v := range vs {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -97,7 +102,7 @@ func writeWARC(ctx context.Context, w io.Writer, st snapshots.Store, f Filter, o
 			if u := final[v.Number]; u != "" {
 				target = u
 			}
-			if err := ww.version(a, v, target, ua); err != nil {
+			if err := ww.version(a, v, target, ua, stamps[v.Number]); err != nil {
 				return fmt.Errorf("%s version %d: %w", a.URL, v.Number, err)
 			}
 		}
@@ -121,6 +126,24 @@ func finalURLs(ctx context.Context, st snapshots.Store, a snapshots.Article, sin
 		if c.Outcome == snapshots.OutcomeNew && c.Version > 0 && c.FinalURL != "" {
 			m[c.Version] = c.FinalURL
 		}
+	}
+	return m, nil
+}
+
+// timestampsOf maps each version number of a to its trusted timestamp,
+// when the store keeps them.
+func timestampsOf(ctx context.Context, st snapshots.Store, a snapshots.Article) (map[int]*Timestamp, error) {
+	ts, ok := st.(snapshots.Timestamper)
+	if !ok {
+		return nil, nil
+	}
+	all, err := ts.Timestamps(ctx, snapshots.TimestampFilter{ArticleID: a.ID})
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[int]*Timestamp, len(all))
+	for _, t := range all {
+		m[t.Number] = &Timestamp{TSA: t.TSA, Time: t.Time.UTC().Format(time.RFC3339Nano), Token: t.Token}
 	}
 	return m, nil
 }
@@ -206,7 +229,7 @@ func (ww *warcWriter) warcinfo(f Filter) (string, error) {
 }
 
 // version writes a version's request, response and metadata records.
-func (ww *warcWriter) version(a snapshots.Article, v snapshots.Version, target, ua string) error {
+func (ww *warcWriter) version(a snapshots.Article, v snapshots.Version, target, ua string, stamp *Timestamp) error {
 	u, err := targetURL(target)
 	if err != nil {
 		return err
@@ -270,7 +293,9 @@ func (ww *warcWriter) version(a snapshots.Article, v snapshots.Version, target, 
 			title: v.Title, version: v.Number, id: respID})
 	}
 
-	meta, err := json.Marshal(newMetadata(a, v))
+	md := newMetadata(a, v)
+	md.Timestamp = stamp
+	meta, err := json.Marshal(md)
 	if err != nil {
 		return err
 	}
@@ -301,6 +326,16 @@ type Metadata struct {
 	judged               // severity, kinds, notes, reread
 	PrevHash      string `json:"prev_hash"`
 	ChainHash     string `json:"chain_hash"`
+	// Timestamp is the version's trusted timestamp, when it has one: a
+	// reader checks the token's imprint against ChainHash.
+	Timestamp *Timestamp `json:"timestamp,omitempty"`
+}
+
+// Timestamp is a version's RFC 3161 token in a metadata record.
+type Timestamp struct {
+	TSA   string `json:"tsa"`
+	Time  string `json:"time"`  // the token's genTime, RFC 3339, UTC
+	Token []byte `json:"token"` // the DER TimeStampToken, base64
 }
 
 func newMetadata(a snapshots.Article, v snapshots.Version) Metadata {
