@@ -13,8 +13,8 @@ import (
 )
 
 // TestWriteWARC_Timestamps: a version's stored RFC 3161 token goes into its
-// metadata record, byte for byte, with its time and TSA; a version without
-// one has no timestamp key.
+// metadata record, byte for byte, with its time and TSA, in a WARC and in
+// a WACZ; a version without one has no timestamp key.
 func TestWriteWARC_Timestamps(t *testing.T) {
 	s := openStore(t)
 	vs := addVersions(t, s, "https://news.example/a", 2, "HTTP 200\n", "https://news.example/a")
@@ -27,9 +27,22 @@ func TestWriteWARC_Timestamps(t *testing.T) {
 	if err := export.WriteWARC(t.Context(), &out, s, export.Filter{}); err != nil {
 		t.Fatal(err)
 	}
+	checkTimestamps(t, out.Bytes(), token)
+	// A WACZ carries the same WARC, so the tokens travel with it.
+	var wacz bytes.Buffer
+	if err := export.WriteWACZ(t.Context(), &wacz, s, export.Filter{Created: at}); err != nil {
+		t.Fatal(err)
+	}
+	checkTimestamps(t, readWACZ(t, wacz.Bytes()).files["archive/data.warc.gz"], token)
+}
+
+// checkTimestamps checks the metadata records of the two versions of
+// TestWriteWARC_Timestamps in warc: none on version 1, token on version 2.
+func checkTimestamps(t *testing.T, warc, token []byte) {
+	t.Helper()
 	var metas []export.Metadata
 	var raw [][]byte
-	for _, r := range readWARC(t, out.Bytes()) {
+	for _, r := range readWARC(t, warc) {
 		if r.typ != gowarc.Metadata {
 			continue
 		}
