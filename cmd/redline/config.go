@@ -42,6 +42,7 @@ type fileConfig struct {
 	AllowAddrs   []at[string]    `yaml:"allow_addresses"`
 	Notify       []notifyConfig  `yaml:"notify"`
 	Sources      []*sourceConfig `yaml:"sources"`
+	Wayback      waybackConfig   `yaml:"wayback"`
 }
 
 // hostLimits are the politeness keys, global and per source, and
@@ -153,6 +154,9 @@ type Config struct {
 	// RecheckAfterChange sends an article that changed back to the first
 	// stage of its cadence (recheck_after_change, default true).
 	RecheckAfterChange bool
+
+	// Wayback is where `import --wayback` reads captures (wayback).
+	Wayback Wayback
 
 	// MinInterval is the shortest time a schedule may leave between two
 	// checks of a source (min_interval); a schedule firing more often is
