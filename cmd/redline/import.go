@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"cmp"
-	"compress/gzip"
 	"context"
 	"crypto/sha1" // the CDX digest is SHA-1, by the Wayback Machine's choice, not ours
 	"encoding/base32"
@@ -15,7 +14,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/http/httputil"
 	"net/url"
 	"os"
 	"path"
@@ -23,12 +21,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nlnwa/gowarc/v3"
-
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/export"
 )
 
 func runImport(ctx context.Context, a *app, args []string) error {
@@ -259,142 +256,33 @@ func readWACZ(name string, maxBody int64) ([]capture, int, error) {
 	return caps, other, nil
 }
 
-// readWARC reads every record of the WARC r (named name in errors) and
-// returns the captures its HTML 200 responses hold, and how many other
-// records it skipped. A record that cannot be parsed, or whose digests or
-// length do not match its block, is an error naming the file and record.
+// readWARC reads the captures the HTML 200 responses of the WARC r (named
+// name in errors) hold, and counts its other responses.
 func readWARC(name string, r io.Reader, maxBody int64) ([]capture, int, error) {
-	wr, err := gowarc.NewWarcFileReaderFromStream(r, 0)
+	var (
+		caps    []capture
+		notPage int
+	)
+	err := export.ReadWARC(r, maxBody, func(resp export.Response) error {
+		if resp.Status != http.StatusOK || !isHTML(resp.Header.Get("Content-Type"), resp.Body) {
+			notPage++
+			return nil
+		}
+		u, err := monitor.NormalizeURL(resp.TargetURI)
+		if err != nil || !strings.HasPrefix(u, "http") {
+			return fmt.Errorf("%s: WARC-Target-URI %q is not an http(s) URL", resp.RecordID, resp.TargetURI)
+		}
+		caps = append(caps, capture{url: u, Capture: monitor.Capture{
+			At:       resp.Date,
+			Response: &fetch.Response{Status: resp.Status, FinalURL: u, Header: resp.Header, Body: resp.Body},
+			Import:   snapshots.Import{Archive: name, Record: resp.RecordID},
+		}})
+		return nil
+	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: %w", name, err)
 	}
-	defer wr.Close()
-	var (
-		caps  []capture
-		other int
-	)
-	for n := 1; ; n++ {
-		rec, err := wr.Next()
-		if errors.Is(err, io.EOF) && rec.WarcRecord == nil {
-			break
-		}
-		if err != nil {
-			rec.Close() // the parse error is the one to report
-			return nil, 0, fmt.Errorf("%s: record %d (byte %d): %w", name, n, rec.Offset, err)
-		}
-		c, ok, err := responseCapture(name, rec.WarcRecord, maxBody)
-		rec.Close() // its block is read; closing releases the buffer
-		if err != nil {
-			return nil, 0, fmt.Errorf("%s: record %d (byte %d): %w", name, n, rec.Offset, err)
-		}
-		if !ok {
-			other++
-			continue
-		}
-		caps = append(caps, c)
-	}
-	return caps, other, nil
-}
-
-// responseCapture returns the capture rec holds, ok false when rec is not
-// an HTML 200 response.
-func responseCapture(name string, rec gowarc.WarcRecord, maxBody int64) (c capture, ok bool, err error) {
-	if rec.Type() != gowarc.Response {
-		return c, false, nil
-	}
-	id := rec.WarcHeader().Get(gowarc.WarcRecordID)
-	if id == "" {
-		return c, false, errors.New("response without a WARC-Record-ID")
-	}
-	// Digests and length are checked over the whole block, which is then
-	// kept in memory (or the library's temporary file) to be read again.
-	validation, err := rec.ValidateDigest()
-	if err != nil {
-		return c, false, fmt.Errorf("%s: %w", id, err)
-	}
-	for _, v := range validation {
-		var de *gowarc.DigestError
-		var le *gowarc.ContentLengthError
-		if errors.As(v, &de) || errors.As(v, &le) {
-			return c, false, fmt.Errorf("%s: %w", id, v)
-		}
-	}
-	block, isHTTP := rec.Block().(gowarc.HttpResponseBlock)
-	if !isHTTP {
-		return c, false, nil // dns:, a screenshot: not a page
-	}
-	at, err := rec.Date()
-	if err != nil {
-		return c, false, fmt.Errorf("%s: WARC-Date: %w", id, err)
-	}
-	target := rec.WarcHeader().Get(gowarc.WarcTargetURI)
-	u, err := monitor.NormalizeURL(target)
-	if err != nil || !strings.HasPrefix(u, "http") {
-		return c, false, fmt.Errorf("%s: WARC-Target-URI %q is not an http(s) URL", id, target)
-	}
-	payload, err := block.PayloadBytes()
-	if err != nil {
-		return c, false, fmt.Errorf("%s: payload: %w", id, err)
-	}
-	body, err := io.ReadAll(io.LimitReader(payload, maxBody+1))
-	if err != nil {
-		return c, false, fmt.Errorf("%s: payload: %w", id, err)
-	}
-	if int64(len(body)) > maxBody {
-		return c, false, fmt.Errorf("%s: body over max_body_bytes=%d", id, maxBody)
-	}
-	var header http.Header
-	if h := block.HttpHeader(); h != nil {
-		header = h.Clone()
-	}
-	if body, err = decodeBody(header, body, maxBody); err != nil {
-		return c, false, fmt.Errorf("%s: %w", id, err)
-	}
-	if block.HttpStatusCode() != http.StatusOK || !isHTML(header.Get("Content-Type"), body) {
-		return c, false, nil
-	}
-	return capture{url: u, Capture: monitor.Capture{
-		At:       at,
-		Response: &fetch.Response{Status: http.StatusOK, FinalURL: u, Header: header, Body: body},
-		Import:   snapshots.Import{Archive: name, Record: id},
-	}}, true, nil
-}
-
-// decodeBody undoes the transfer and content codings an archived payload
-// may still carry (crawlers archive bytes as they were sent), and drops
-// the headers naming them: the page's bytes are what is stored.
-func decodeBody(h http.Header, body []byte, maxBody int64) ([]byte, error) {
-	if h == nil {
-		return body, nil
-	}
-	if strings.EqualFold(strings.TrimSpace(h.Get("Transfer-Encoding")), "chunked") {
-		b, err := io.ReadAll(io.LimitReader(httputil.NewChunkedReader(bytes.NewReader(body)), maxBody+1))
-		if err != nil {
-			return nil, fmt.Errorf("chunked payload: %w", err)
-		}
-		body = b
-		h.Del("Transfer-Encoding")
-	}
-	if ce := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding"))); ce == "gzip" || ce == "x-gzip" {
-		// Some archivers store the body decoded and keep the header: only
-		// a body that is gzip is decoded.
-		if len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b {
-			zr, err := gzip.NewReader(bytes.NewReader(body))
-			if err != nil {
-				return nil, fmt.Errorf("gzip payload: %w", err)
-			}
-			b, err := io.ReadAll(io.LimitReader(zr, maxBody+1))
-			if err != nil {
-				return nil, fmt.Errorf("gzip payload: %w", err)
-			}
-			body = b
-		}
-		h.Del("Content-Encoding")
-	}
-	if int64(len(body)) > maxBody {
-		return nil, fmt.Errorf("body over max_body_bytes=%d", maxBody)
-	}
-	return body, nil
+	return caps, notPage, nil
 }
 
 // isHTML reports whether a response of this Content-Type (and, when it
