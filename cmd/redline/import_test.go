@@ -4,12 +4,20 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha1"
+	"encoding/base32"
+	"encoding/json"
 	"fmt"
 	"html"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -343,5 +351,161 @@ func TestImportCommand_Usage(t *testing.T) {
 		if code, _, errOut := runCmd(t, context.Background(), args...); code != exitUsage {
 			t.Errorf("%q: exit %d, want %d: %s", args, code, exitUsage, errOut)
 		}
+	}
+}
+
+// waybackStandIn is a local stand-in of the Wayback Machine: a CDX API
+// answering rows (JSON) and the id_ captures of bodies by timestamp. It
+// keeps the CDX queries and every request's path and User-Agent.
+type waybackStandIn struct {
+	URL      string
+	mu       sync.Mutex
+	rows     [][]string
+	bodies   map[string]string // by timestamp
+	queries  []url.Values
+	requests []string // "path agent"
+}
+
+func newWaybackStandIn(t *testing.T) *waybackStandIn {
+	t.Helper()
+	w := &waybackStandIn{bodies: map[string]string{}}
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		w.requests = append(w.requests, r.URL.Path+" "+r.UserAgent())
+		switch {
+		case r.URL.Path == "/cdx/search/cdx":
+			w.queries = append(w.queries, r.URL.Query())
+			json.NewEncoder(rw).Encode(w.rows)
+		case strings.HasPrefix(r.URL.Path, "/web/"):
+			ts, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/web/"), "id_/")
+			body, ok := w.bodies[ts]
+			if !ok {
+				http.NotFound(rw, r)
+				return
+			}
+			rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(rw, body)
+		default:
+			http.NotFound(rw, r) // robots.txt: everything allowed
+		}
+	}))
+	t.Cleanup(srv.Close)
+	w.URL = srv.URL
+	return w
+}
+
+// capture lists a capture of importURL at ts with body; a digest other
+// than "" is listed instead of the body's own.
+func (w *waybackStandIn) capture(ts, status, mime, body, digest string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.rows) == 0 {
+		w.rows = [][]string{{"timestamp", "original", "digest", "statuscode", "mimetype"}}
+	}
+	if digest == "" {
+		sum := sha1.Sum([]byte(body))
+		digest = base32.StdEncoding.EncodeToString(sum[:])
+	}
+	w.rows = append(w.rows, []string{ts, importURL, digest, status, mime})
+	w.bodies[ts] = body
+}
+
+// waybackConfig writes a config in dir whose store is dir/r.db and whose
+// CDX API is w's.
+func (w *waybackStandIn) config(t *testing.T, dir string) string {
+	t.Helper()
+	return writeConfig(t, dir, fmt.Sprintf("store: %s\nhost_rate: 0\nwayback:\n  cdx_url: %s/cdx/search/cdx\n  allow_private: true\nsources:\n  - {name: ledger, url: %s}\n",
+		filepath.Join(dir, "r.db"), w.URL, importURL))
+}
+
+// TestImportCommand_Wayback lists the captures from a CDX API, fetches
+// each distinct one's id_ body through the guarded client (robots.txt
+// asked, redline's User-Agent), and imports them; again adds nothing.
+func TestImportCommand_Wayback(t *testing.T) {
+	w := newWaybackStandIn(t)
+	w.capture("20240501090000", "200", "text/html", importPages[0], "")
+	w.capture("20240501100000", "404", "text/html", "gone", "")
+	w.capture("20240502090000", "200", "text/html", importPages[1], "")
+	w.capture("20240502100000", "200", "text/html", importPages[1], "") // the same digest again
+	w.capture("20240503090000", "200", "text/html", importPages[2], "")
+	dir := t.TempDir()
+	cfg := w.config(t, dir)
+
+	out := importOK(t, "--config", cfg, "--wayback", importURL, "--from", "2024-05-01", "--to", "2024-05-31 23:59")
+	want := "imported 3 versions of 1 article, skipped 0 unchanged, 0 errors\n" +
+		"also skipped: 0 captured before the article's latest version, 0 imported before, 1 not an HTML 200 response\n"
+	if out != want {
+		t.Errorf("import --wayback said\n%s\nwant\n%s", out, want)
+	}
+	w.mu.Lock()
+	q, reqs := w.queries[0], slices.Clone(w.requests)
+	w.mu.Unlock()
+	for k, v := range map[string]string{"url": importURL, "output": "json", "fl": "timestamp,original,digest,statuscode,mimetype",
+		"collapse": "digest", "from": "20240501000000", "to": "20240531235900"} {
+		if q.Get(k) != v {
+			t.Errorf("CDX query %s=%q, want %q", k, q.Get(k), v)
+		}
+	}
+	for _, want := range []string{"/robots.txt", "/cdx/search/cdx", "/web/20240501090000id_/" + importURL,
+		"/web/20240502090000id_/" + importURL, "/web/20240503090000id_/" + importURL} {
+		if !slices.ContainsFunc(reqs, func(r string) bool { return strings.HasPrefix(r, want+" redline/") }) {
+			t.Errorf("the stand-in saw no %s from redline's User-Agent; it saw %q", want, reqs)
+		}
+	}
+	if slices.ContainsFunc(reqs, func(r string) bool { return strings.Contains(r, "20240502100000") || strings.Contains(r, "20240501100000") }) {
+		t.Errorf("a repeated digest or a 404 capture was fetched: %q", reqs)
+	}
+	vs := storedVersions(t, filepath.Join(dir, "r.db"))
+	if len(vs) != 3 || !vs[0].At.Equal(time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)) || !slices.Contains(vs[2].Kinds, "number_changed") {
+		t.Errorf("versions %+v, want the three captures at their times, diffed", vs)
+	}
+	_, show, _ := runCmd(t, t.Context(), "show", "--config", cfg, "--version", "2", importURL)
+	if want := "Imported:   from " + w.URL + "/cdx/search/cdx, record " + w.URL + "/web/20240502090000id_/" + importURL; !strings.Contains(show, want) {
+		t.Errorf("show:\n%s\nwant %q", show, want)
+	}
+
+	out = importOK(t, "--config", cfg, "--wayback", importURL)
+	if !strings.HasPrefix(out, "imported 0 versions of 0 articles, skipped 0 unchanged, 0 errors\nalso skipped: 0 captured before the article's latest version, 3 imported before") {
+		t.Errorf("second import said\n%s", out)
+	}
+}
+
+// TestImportCommand_WaybackLyingDigest: a capture whose body is not the
+// digest the CDX API listed stops the import, naming the capture, and
+// nothing is imported.
+func TestImportCommand_WaybackLyingDigest(t *testing.T) {
+	w := newWaybackStandIn(t)
+	w.capture("20240501090000", "200", "text/html", importPages[0], "")
+	w.capture("20240502090000", "200", "text/html", importPages[1], "3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ")
+	dir := t.TempDir()
+	code, out, errOut := runCmd(t, t.Context(), "import", "--config", w.config(t, dir), "--wayback", importURL)
+	if code != exitRuntime || !strings.Contains(errOut, w.URL+"/web/20240502090000id_/"+importURL) ||
+		!strings.Contains(errOut, "the CDX API listed 3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want %d naming the capture and its listed digest", code, out, errOut, exitRuntime)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "r.db")); err == nil {
+		if vs := storedVersions(t, filepath.Join(dir, "r.db")); len(vs) != 0 {
+			t.Errorf("%d versions stored, want none", len(vs))
+		}
+	}
+}
+
+// TestImportCommand_WaybackBadCDX: a CDX answer that is not rows of the
+// fields asked for is an error naming the CDX URL.
+func TestImportCommand_WaybackBadCDX(t *testing.T) {
+	for name, rows := range map[string][][]string{
+		"missing_field": {{"timestamp", "original"}, {"20240501090000", importURL}},
+		"bad_timestamp": {{"timestamp", "original", "digest", "statuscode", "mimetype"}, {"yesterday", importURL, "X", "200", "text/html"}},
+		"short_row":     {{"timestamp", "original", "digest", "statuscode", "mimetype"}, {"20240501090000", importURL}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := newWaybackStandIn(t)
+			w.rows = rows
+			code, _, errOut := runCmd(t, t.Context(), "import", "--config", w.config(t, t.TempDir()), "--wayback", importURL)
+			if code != exitRuntime || !strings.Contains(errOut, "CDX answer of "+w.URL+"/cdx/search/cdx?") {
+				t.Errorf("exit %d, stderr %q; want %d naming the CDX URL", code, errOut, exitRuntime)
+			}
+		})
 	}
 }
