@@ -509,3 +509,18 @@ func TestImportCommand_WaybackBadCDX(t *testing.T) {
 		})
 	}
 }
+
+// TestImportCommand_CaptureErrors: a capture that cannot be read as an
+// article is an error naming its record, the others are imported, and the
+// exit status says something was not.
+func TestImportCommand_CaptureErrors(t *testing.T) {
+	dir := t.TempDir()
+	store := filepath.Join(dir, "r.db")
+	warc := writeWARC(t, dir, "mixed.warc", archiveRecords[1],
+		warcRecord{id: "00000000-0000-4000-8000-0000000000ee", uri: importURL + "/empty", date: "2024-05-02T09:00:00Z", body: "<html><body></body></html>"})
+	code, out, errOut := runCmd(t, t.Context(), "import", "--store", store, "--warc", warc)
+	if code != exitRuntime || !strings.HasPrefix(out, "imported 1 version of 1 article, skipped 0 unchanged, 1 error\n") ||
+		!strings.Contains(errOut, "urn:uuid:00000000-0000-4000-8000-0000000000ee") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want %d, one version, one error naming the record", code, out, errOut, exitRuntime)
+	}
+}
