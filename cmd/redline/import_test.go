@@ -453,7 +453,9 @@ func TestImportCommand_Wayback(t *testing.T) {
 			t.Errorf("the stand-in saw no %s from redline's User-Agent; it saw %q", want, reqs)
 		}
 	}
-	if slices.ContainsFunc(reqs, func(r string) bool { return strings.Contains(r, "20240502100000") || strings.Contains(r, "20240501100000") }) {
+	if slices.ContainsFunc(reqs, func(r string) bool {
+		return strings.Contains(r, "20240502100000") || strings.Contains(r, "20240501100000")
+	}) {
 		t.Errorf("a repeated digest or a 404 capture was fetched: %q", reqs)
 	}
 	vs := storedVersions(t, filepath.Join(dir, "r.db"))
