@@ -100,20 +100,34 @@ func response(rec gowarc.WarcRecord, maxBody int64) (*Response, error) {
 	if h := block.HttpHeader(); h != nil {
 		header = h.Clone()
 	}
-	if body, err = decodeBody(header, body, maxBody); err != nil {
+	if body, err = decodeBody(header, chunked(block.ProtocolHeaderBytes()), body, maxBody); err != nil {
 		return nil, fmt.Errorf("%s: %w", id, err)
 	}
 	return &Response{RecordID: id, Date: at, TargetURI: rec.WarcHeader().Get(gowarc.WarcTargetURI),
 		Status: block.HttpStatusCode(), Header: header, Body: body}, nil
 }
 
-// decodeBody undoes the chunked transfer coding and a gzip content coding
-// of an archived payload and drops the headers naming them.
-func decodeBody(h http.Header, body []byte, maxBody int64) ([]byte, error) {
+// chunked reports whether an HTTP header block says the body is chunked.
+// The parsed header cannot: net/http moves Transfer-Encoding out of it.
+func chunked(head []byte) bool {
+	for line := range strings.SplitSeq(string(head), "\n") {
+		name, value, ok := strings.Cut(line, ":")
+		if ok && strings.EqualFold(strings.TrimSpace(name), "Transfer-Encoding") &&
+			strings.EqualFold(strings.TrimSpace(value), "chunked") {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeBody undoes the chunked transfer coding (when isChunked) and a
+// gzip content coding of an archived payload and drops the headers naming
+// them.
+func decodeBody(h http.Header, isChunked bool, body []byte, maxBody int64) ([]byte, error) {
 	if int64(len(body)) > maxBody {
 		return nil, fmt.Errorf("body over %d bytes", maxBody)
 	}
-	if strings.EqualFold(strings.TrimSpace(h.Get("Transfer-Encoding")), "chunked") {
+	if isChunked {
 		b, err := io.ReadAll(io.LimitReader(httputil.NewChunkedReader(bytes.NewReader(body)), maxBody+1))
 		if err != nil {
 			return nil, fmt.Errorf("chunked payload: %w", err)
