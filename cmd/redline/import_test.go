@@ -526,3 +526,23 @@ func TestImportCommand_CaptureErrors(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want %d, one version, one error naming the record", code, out, errOut, exitRuntime)
 	}
 }
+
+// TestImportCommand_WaybackGuard: the CDX API and the captures are
+// fetched through the address guard: a stand-in on 127.0.0.1 is refused
+// unless wayback.allow_private says otherwise.
+func TestImportCommand_WaybackGuard(t *testing.T) {
+	w := newWaybackStandIn(t)
+	w.capture("20240501090000", "200", "text/html", importPages[0], "")
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nhost_rate: 0\nwayback: {cdx_url: %s/cdx/search/cdx}\nsources:\n  - {name: ledger, url: %s}\n",
+		filepath.Join(dir, "r.db"), w.URL, importURL))
+	code, _, errOut := runCmd(t, t.Context(), "import", "--config", cfg, "--wayback", importURL)
+	if code != exitRuntime || !strings.Contains(errOut, "wayback: list captures") {
+		t.Errorf("exit %d, stderr %q; want %d, the listing refused", code, errOut, exitRuntime)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.requests) != 0 {
+		t.Errorf("the stand-in on 127.0.0.1 was reached: %q", w.requests)
+	}
+}
