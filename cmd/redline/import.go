@@ -115,14 +115,14 @@ a malformed one imports nothing.`, &cf, true)
 		return err
 	}
 	defer st.Close()
-	src := monitor.Source{Name: *source}
+	// An article is read with its source's rules: the configured source
+	// it is watched under, or --source's for a new one.
+	sources := map[string]monitor.Source{*source: {Name: *source}}
 	for _, s := range cfg.Sources {
-		if s.Name == *source {
-			src = s
-		}
+		sources[s.Name] = s
 	}
 	m := monitor.New(monitor.Options{Store: st, Client: client, Logger: a.log, MaxSentences: cfg.MaxSentences})
-	sum := importCaptures(ctx, st, m, src, caps)
+	sum := importCaptures(ctx, st, m, sources, *source, caps)
 	m.SaveSites(ctx)
 	sum.other = other
 	for _, err := range sum.errs {
@@ -160,8 +160,10 @@ type importSummary struct {
 }
 
 // importCaptures ingests caps, URL by URL in byte order and each URL's
-// captures oldest first (in archive order at equal times), through m.
-func importCaptures(ctx context.Context, st snapshots.Store, m *monitor.Monitor, src monitor.Source, caps []capture) importSummary {
+// captures oldest first (in archive order at equal times), through m. A
+// new article is added under the source named newSource; each article is
+// read as its source in sources says (zero rules for one not there).
+func importCaptures(ctx context.Context, st snapshots.Store, m *monitor.Monitor, sources map[string]monitor.Source, newSource string, caps []capture) importSummary {
 	sum := importSummary{articles: map[string]bool{}}
 	slices.SortStableFunc(caps, func(x, y capture) int {
 		if c := strings.Compare(x.url, y.url); c != 0 {
@@ -189,11 +191,15 @@ func importCaptures(ctx context.Context, st snapshots.Store, m *monitor.Monitor,
 		}
 		if art.URL != c.url {
 			var err error
-			art, err = st.AddArticle(ctx, snapshots.Article{URL: c.url, Source: src.Name, FirstSeen: c.At})
+			art, err = st.AddArticle(ctx, snapshots.Article{URL: c.url, Source: newSource, FirstSeen: c.At})
 			if err != nil {
 				sum.errs = append(sum.errs, fmt.Errorf("record %s: %w", c.Import.Record, err))
 				continue
 			}
+		}
+		src, ok := sources[art.Source]
+		if !ok {
+			src = monitor.Source{Name: art.Source}
 		}
 		r := m.Ingest(ctx, src, art, c.Capture)
 		switch {

@@ -546,3 +546,22 @@ func TestImportCommand_WaybackGuard(t *testing.T) {
 		t.Errorf("the stand-in on 127.0.0.1 was reached: %q", w.requests)
 	}
 }
+
+// TestImportCommand_SourceRules: a capture of an article watched under a
+// configured source is read with that source's rules (here its ignore
+// pattern), not as a new article would be.
+func TestImportCommand_SourceRules(t *testing.T) {
+	dir := t.TempDir()
+	store := filepath.Join(dir, "r.db")
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nsources:\n  - name: ledger\n    url: %s\n    ignore: ['^The ministry said']\n", store, importURL))
+	st := openSQLite(t, store)
+	if _, err := st.AddArticle(t.Context(), snapshots.Article{URL: importURL, Source: "ledger", FirstSeen: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	importOK(t, "--config", cfg, "--warc", writeWARC(t, dir, "one.warc", archiveRecords[1]))
+	vs := storedVersions(t, store)
+	if len(vs) != 1 || strings.Contains(vs[0].Text, "ministry") || !strings.Contains(vs[0].Text, "Dock workers") {
+		t.Errorf("versions %+v, want one read with ledger's ignore pattern", vs)
+	}
+}
