@@ -667,24 +667,31 @@ func (m *Monitor) fetchChecked(ctx context.Context, t target, check *snapshots.C
 	if err == nil && v == nil && anchor == nil {
 		err = fmt.Errorf("fetch %s: 304 Not Modified to an unconditional request", art.URL)
 	}
+	return v, m.refused(art.URL, v, err, anchor, check.TextSHA256)
+}
+
+// refused is err, or why the version v read of url (with text hash
+// textSHA) must not be saved after anchor (nil for none): more sentences
+// than max_sentences, or a page that collapsed against the stored version.
+func (m *Monitor) refused(url string, v *snapshots.Version, err error, anchor *snapshots.Version, textSHA string) error {
 	// Every sentence takes a byte at least, so only a text longer than the
 	// limit needs counting: news articles never pay for the segmentation.
-	if err == nil && v != nil && len(v.Text) > m.opt.MaxSentences && (anchor == nil || anchor.TextSHA256 != check.TextSHA256) {
+	if err == nil && v != nil && len(v.Text) > m.opt.MaxSentences && (anchor == nil || anchor.TextSHA256 != textSHA) {
 		if n := sentences(v.Text, m.opt.MaxSentences); n > m.opt.MaxSentences {
-			err = fmt.Errorf("extract %s: %w: more than max_sentences=%d", art.URL, ErrTooManySentences, m.opt.MaxSentences)
+			err = fmt.Errorf("extract %s: %w: more than max_sentences=%d", url, ErrTooManySentences, m.opt.MaxSentences)
 		}
 	}
 	if anchor != nil {
 		switch {
 		case errors.Is(err, extract.ErrEmpty) && wordCount(anchor.Text) >= minCollapseWords:
 			err = &CollapseError{Before: wordCount(anchor.Text)}
-		case err == nil && v != nil && anchor.TextSHA256 != check.TextSHA256:
+		case err == nil && v != nil && anchor.TextSHA256 != textSHA:
 			// A collapsed page is an event, never a version deleting the
 			// article.
 			err = collapsed(anchor, v)
 		}
 	}
-	return v, err
+	return err
 }
 
 // diffAgainst compares v with the stored version prev: the changes, their
@@ -828,6 +835,12 @@ func (m *Monitor) fetchVersion(ctx context.Context, t target, req fetch.Request,
 		check.RawSHA256 = ""
 		return nil, nil
 	}
+	return m.readVersion(ctx, t, resp, check, prev, log)
+}
+
+// readVersion extracts the version resp holds, as its check records it
+// (the text hash), read with prev's reading as anchor when prev is not nil.
+func (m *Monitor) readVersion(ctx context.Context, t target, resp *fetch.Response, check *snapshots.Check, prev *snapshots.Version, log *slog.Logger) (*snapshots.Version, error) {
 	page := extract.Page{URL: resp.FinalURL, ContentType: resp.Header.Get("Content-Type"), Body: resp.Body}
 	rules := t.src.Rules
 	if prev != nil && len(prev.Reading) > 0 {

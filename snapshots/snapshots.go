@@ -125,6 +125,10 @@ type Version struct {
 	// changed: its differences from the previous version may be the
 	// reading's, not the publisher's.
 	Reread bool
+	// Import, when set, is the archive record this version was imported
+	// from; Save stores it with the version (see ImportReader, which
+	// reads it back). Provenance, like Notes.
+	Import *Import
 }
 
 // VersionFilter selects versions. Zero fields do not filter.

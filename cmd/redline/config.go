@@ -43,6 +43,7 @@ type fileConfig struct {
 	Notify       []notifyConfig  `yaml:"notify"`
 	Timestamp    timestampConfig `yaml:"timestamp"`
 	Sources      []*sourceConfig `yaml:"sources"`
+	Wayback      waybackConfig   `yaml:"wayback"`
 }
 
 // hostLimits are the politeness keys, global and per source, and
@@ -155,6 +156,9 @@ type Config struct {
 	// RecheckAfterChange sends an article that changed back to the first
 	// stage of its cadence (recheck_after_change, default true).
 	RecheckAfterChange bool
+
+	// Wayback is where `import --wayback` reads captures (wayback).
+	Wayback Wayback
 
 	// MinInterval is the shortest time a schedule may leave between two
 	// checks of a source (min_interval); a schedule firing more often is

@@ -128,6 +128,7 @@ func (v *validator) compile(fc fileConfig) Config {
 	cfg.Notify = v.notifiers(fc.Notify, cfg.AllowPrivate)
 	cfg.Timestamp = v.timestamp(fc.Timestamp, cfg.AllowPrivate)
 	cfg.Sources = v.sources(fc.Sources, cfg)
+	cfg.Wayback = v.wayback(fc.Wayback, cfg.AllowPrivate)
 	return cfg
 }
 

@@ -194,6 +194,15 @@ func runHistory(ctx context.Context, a *app, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	imps, err := importsOf(ctx, st, art)
+	if err != nil {
+		return err
+	}
+	for _, v := range versions {
+		if imp, ok := imps[v.Number]; ok {
+			fmt.Fprintf(a.stdout, "version %d %s\n", v.Number, sanitize.Line(imp.String()))
+		}
+	}
 	if !*checks {
 		return nil
 	}
@@ -285,6 +294,13 @@ or the version that was current at a time (--at).`, &cf, true)
 	}
 	if v.Reread {
 		field("Read", report.RereadNote(report.Item{Reread: true, Reading: snapshots.ReadFrom(v)}))
+	}
+	imps, err := importsOf(ctx, st, art)
+	if err != nil {
+		return err
+	}
+	if imp, ok := imps[v.Number]; ok {
+		field("Imported", strings.TrimPrefix(imp.String(), "imported "))
 	}
 	fmt.Fprintln(a.stdout)
 	for p := range strings.SplitSeq(v.Text, "\n\n") {

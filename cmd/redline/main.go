@@ -47,6 +47,7 @@ Commands:
   serve     serve a read-only web interface over the store (127.0.0.1:8080)
   verify    recompute every stored hash and chain link; exit 1 on any problem
   export    write stored versions as WARC 1.1 (.warc.gz) or JSON Lines
+  import    import a WARC, a WACZ or an article's Wayback captures as versions
   version   print redline's version (also --version)
 
 Run 'redline <command> --help' for a command's flags.
@@ -109,6 +110,7 @@ func commands() []command {
 		{"report", "report every change stored in a time window", runReport},
 		{"verify", "recompute every stored hash and chain link", runVerify},
 		{"export", "write stored versions as WARC or JSON Lines", runExport},
+		{"import", "import a WARC, a WACZ or Wayback captures as versions", runImport},
 		{"serve", "serve a read-only web interface over the store", runServe},
 		{"version", "print redline's version", runVersion},
 	}

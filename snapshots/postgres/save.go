@@ -264,4 +264,8 @@ func (w *saveAttempt) queueVersion(writes *pgx.Batch) {
 		}
 		return nil
 	})
+	if vv.Import != nil {
+		writes.Queue(sqlstore.InsertImport(sqlstore.PostgreSQL), vv.ArticleID, vv.Number,
+			vv.Import.Archive, vv.Import.Record).Exec(func(pgconn.CommandTag) error { return nil })
+	}
 }

@@ -145,6 +145,12 @@ func (s *Store) writeSave(ctx context.Context, tx *sql.Tx, j *saveJob) error {
 		if vv.ID, err = res.LastInsertId(); err != nil {
 			return fmt.Errorf("insert version %d: %w", vv.Number, err)
 		}
+		if vv.Import != nil {
+			if _, err := s.txExec(ctx, tx, sqlstore.InsertImport(sqlstore.SQLite),
+				vv.ArticleID, vv.Number, vv.Import.Archive, vv.Import.Record); err != nil {
+				return fmt.Errorf("record import of version %d: %w", vv.Number, err)
+			}
+		}
 	}
 
 	res, err = s.txExec(ctx, tx, `INSERT INTO checks (article_id, at, status, final_url, etag,

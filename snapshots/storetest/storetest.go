@@ -37,6 +37,7 @@ func Run(t *testing.T, h Harness) {
 		{"Sites", siteCases},
 		{"Status", statusCases},
 		{"Timestamps", timestampCases},
+		{"Imports", importCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -1,0 +1,444 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/sha1" // the CDX digest is SHA-1, by the Wayback Machine's choice, not ours
+	"encoding/base32"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/redline-news/redline/internal/sanitize"
+	"github.com/redline-news/redline/monitor"
+	"github.com/redline-news/redline/monitor/fetch"
+	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/export"
+)
+
+func runImport(ctx context.Context, a *app, args []string) error {
+	var cf commonFlags
+	fs := newFlagSet(a, "import", "", `Import what web archives already hold: every HTML 200 response of a WARC
+(--warc FILE.warc[.gz]) or of the WARCs inside a WACZ (--wacz FILE.wacz), or
+every distinct capture the Wayback Machine's CDX API lists for a URL
+(--wayback URL, between --from and --to), becomes a version of its URL at its
+capture time, oldest first, read, diffed and chained as a fetched page is.
+A capture whose text did not change is skipped; so is one captured before the
+article's latest stored version (the chain cannot take it in the middle), and
+a record imported before. The archive is read whole before anything is saved:
+a malformed one imports nothing.`, &cf, true)
+	warcPath := fs.String("warc", "", "import the WARC `FILE` (.warc or .warc.gz)")
+	waczPath := fs.String("wacz", "", "import the WARCs of the WACZ `FILE`")
+	wayback := fs.String("wayback", "", "import the Wayback Machine's captures of `URL` (wayback.cdx_url)")
+	from := fs.String("from", "", "with --wayback: captures at or after `TIME` (RFC 3339, or \"2006-01-02 15:04\" in UTC)")
+	to := fs.String("to", "", "with --wayback: captures at or before `TIME`")
+	source := fs.String("source", "import", "the source `NAME` of new articles; a configured source's extraction rules apply")
+	if err := parseNoArgs(fs, args, ""); err != nil {
+		return err
+	}
+	given := 0
+	for _, s := range []string{*warcPath, *waczPath, *wayback} {
+		if s != "" {
+			given++
+		}
+	}
+	if given != 1 {
+		return usagef("import needs one of --warc FILE, --wacz FILE or --wayback URL")
+	}
+	var fromT, toT time.Time
+	if (*from != "" || *to != "") && *wayback == "" {
+		return usagef("--from and --to select Wayback captures: give them with --wayback")
+	}
+	for _, f := range []struct {
+		name, val string
+		t         *time.Time
+	}{{"--from", *from, &fromT}, {"--to", *to, &toT}} {
+		if f.val != "" {
+			t, err := parseTimeFlag(f.val)
+			if err != nil {
+				return usagef("%s: %v", f.name, err)
+			}
+			*f.t = t
+		}
+	}
+	if err := a.setLogger(&cf); err != nil {
+		return err
+	}
+	configGiven := false
+	fs.Visit(func(f *flag.Flag) { configGiven = configGiven || f.Name == "config" })
+	cfg := defaultConfig()
+	if cf.store == "" || configGiven {
+		var err error
+		if cfg, err = loadConfig(cf.config); err != nil {
+			return err
+		}
+	}
+	dsn := cmp.Or(cf.store, cfg.Store)
+	client := newClient(a, cfg)
+
+	// Read the whole archive first: a malformed one imports nothing.
+	var (
+		caps  []capture
+		other int
+		err   error
+	)
+	switch {
+	case *warcPath != "":
+		caps, other, err = readWARCFile(*warcPath, cfg.MaxBodyBytes)
+	case *waczPath != "":
+		caps, other, err = readWACZ(*waczPath, cfg.MaxBodyBytes)
+	default:
+		wb := cfg.Wayback
+		if wb.CDXURL == "" {
+			wb.CDXURL = defaultCDXURL
+		}
+		caps, other, err = waybackCaptures(ctx, client, wb, *wayback, fromT, toT)
+	}
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+
+	st, err := openStore(ctx, dsn, a.log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	// An article is read with its source's rules: the configured source
+	// it is watched under, or --source's for a new one.
+	sources := map[string]monitor.Source{*source: {Name: *source}}
+	for _, s := range cfg.Sources {
+		sources[s.Name] = s
+	}
+	m := monitor.New(monitor.Options{Store: st, Client: client, Logger: a.log, MaxSentences: cfg.MaxSentences})
+	sum := importCaptures(ctx, st, m, sources, *source, caps)
+	m.SaveSites(ctx)
+	sum.other = other
+	for _, err := range sum.errs {
+		fmt.Fprintf(a.stderr, "redline: import: %s\n", sanitize.Terminal(err.Error()))
+	}
+	fmt.Fprintf(a.stdout, "imported %s of %s, skipped %d unchanged, %s\n",
+		plural(sum.versions, "version"), plural(len(sum.articles), "article"), sum.unchanged, plural(len(sum.errs), "error"))
+	if sum.older+sum.already+sum.other > 0 {
+		fmt.Fprintf(a.stdout, "also skipped: %d captured before the article's latest version, %d imported before, %d not an HTML 200 response\n",
+			sum.older, sum.already, sum.other)
+	}
+	a.log.Info("imported", "versions", sum.versions, "articles", len(sum.articles), "unchanged", sum.unchanged,
+		"older", sum.older, "already", sum.already, "other", sum.other, "errors", len(sum.errs))
+	if len(sum.errs) > 0 {
+		return fmt.Errorf("import: %s not imported", plural(len(sum.errs), "capture"))
+	}
+	return nil
+}
+
+// capture is one archived response of an article's URL.
+type capture struct {
+	url string // the article URL it is a version of, normalized
+	monitor.Capture
+}
+
+// importSummary counts what an import did.
+type importSummary struct {
+	versions  int
+	articles  map[string]bool // with a version imported
+	unchanged int             // text as the latest version's
+	older     int             // captured before the latest version
+	already   int             // record imported before
+	other     int             // not an HTML 200 response
+	errs      []error         // each naming its record or URL
+}
+
+// importCaptures ingests caps, URL by URL in byte order and each URL's
+// captures oldest first (in archive order at equal times), through m. A
+// new article is added under the source named newSource; each article is
+// read as its source in sources says (zero rules for one not there).
+func importCaptures(ctx context.Context, st snapshots.Store, m *monitor.Monitor, sources map[string]monitor.Source, newSource string, caps []capture) importSummary {
+	sum := importSummary{articles: map[string]bool{}}
+	slices.SortStableFunc(caps, func(x, y capture) int {
+		if c := strings.Compare(x.url, y.url); c != 0 {
+			return c
+		}
+		return x.At.Compare(y.At)
+	})
+	ir, _ := st.(snapshots.ImportReader) // both stores are; without it, records are not looked up
+	var art snapshots.Article
+	for _, c := range caps {
+		if ctx.Err() != nil {
+			sum.errs = append(sum.errs, fmt.Errorf("%s: record %s: %w", c.url, c.Import.Record, ctx.Err()))
+			continue
+		}
+		if ir != nil {
+			done, err := ir.Imported(ctx, c.Import.Record)
+			if err != nil {
+				sum.errs = append(sum.errs, err)
+				continue
+			}
+			if done {
+				sum.already++
+				continue
+			}
+		}
+		if art.URL != c.url {
+			var err error
+			art, err = st.AddArticle(ctx, snapshots.Article{URL: c.url, Source: newSource, FirstSeen: c.At})
+			if err != nil {
+				sum.errs = append(sum.errs, fmt.Errorf("record %s: %w", c.Import.Record, err))
+				continue
+			}
+		}
+		src, ok := sources[art.Source]
+		if !ok {
+			src = monitor.Source{Name: art.Source}
+		}
+		r := m.Ingest(ctx, src, art, c.Capture)
+		switch {
+		case errors.Is(r.Err, monitor.ErrBeforeLatest):
+			sum.older++
+		case r.Err != nil:
+			sum.errs = append(sum.errs, r.Err)
+		case r.Check.Outcome == snapshots.OutcomeUnchanged:
+			sum.unchanged++
+		default:
+			sum.versions++
+			sum.articles[c.url] = true
+		}
+	}
+	return sum
+}
+
+// readWARCFile reads the captures of the WARC at name.
+func readWARCFile(name string, maxBody int64) ([]capture, int, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	return readWARC(name, f, maxBody)
+}
+
+// readWACZ reads the captures of every WARC in the WACZ at name (a zip
+// holding archive/*.warc or archive/*.warc.gz).
+func readWACZ(name string, maxBody int64) ([]capture, int, error) {
+	zr, err := zip.OpenReader(name)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: not a WACZ (zip): %w", name, err)
+	}
+	defer zr.Close()
+	var (
+		caps  []capture
+		other int
+		warcs int
+	)
+	for _, f := range zr.File {
+		if dir, base := path.Split(f.Name); dir != "archive/" || !(strings.HasSuffix(base, ".warc") || strings.HasSuffix(base, ".warc.gz")) {
+			continue
+		}
+		warcs++
+		rc, err := f.Open()
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s: %s: %w", name, f.Name, err)
+		}
+		c, o, err := readWARC(name+" ("+f.Name+")", rc, maxBody)
+		rc.Close() // read to the end or failed; the error worth reporting is readWARC's
+		if err != nil {
+			return nil, 0, err
+		}
+		caps, other = append(caps, c...), other+o
+	}
+	if warcs == 0 {
+		return nil, 0, fmt.Errorf("%s: no archive/*.warc or archive/*.warc.gz in it: not a WACZ", name)
+	}
+	return caps, other, nil
+}
+
+// readWARC reads the captures the HTML 200 responses of the WARC r (named
+// name in errors) hold, and counts its other responses.
+func readWARC(name string, r io.Reader, maxBody int64) ([]capture, int, error) {
+	var (
+		caps    []capture
+		notPage int
+	)
+	err := export.ReadWARC(r, maxBody, func(resp export.Response) error {
+		if resp.Status != http.StatusOK || !isHTML(resp.Header.Get("Content-Type"), resp.Body) {
+			notPage++
+			return nil
+		}
+		u, err := monitor.NormalizeURL(resp.TargetURI)
+		if err != nil || !strings.HasPrefix(u, "http") {
+			return fmt.Errorf("%s: WARC-Target-URI %q is not an http(s) URL", resp.RecordID, resp.TargetURI)
+		}
+		caps = append(caps, capture{url: u, Capture: monitor.Capture{
+			At:       resp.Date,
+			Response: &fetch.Response{Status: resp.Status, FinalURL: u, Header: resp.Header, Body: resp.Body},
+			Import:   snapshots.Import{Archive: name, Record: resp.RecordID},
+		}})
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", name, err)
+	}
+	return caps, notPage, nil
+}
+
+// isHTML reports whether a response of this Content-Type (and, when it
+// has none, these bytes) is an HTML page.
+func isHTML(contentType string, body []byte) bool {
+	if contentType == "" {
+		contentType = http.DetectContentType(body)
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "text/html" || mt == "application/xhtml+xml")
+}
+
+// cdxTime is the layout of CDX timestamps and of --from and --to in CDX
+// queries.
+const cdxTime = "20060102150405"
+
+// waybackCaptures lists the captures of pageURL from wb's CDX API,
+// between from and to (zero: no bound), one per distinct digest, and
+// fetches each one's archived body (the id_ URL) through client. It
+// returns them with how many listed captures were not HTML 200 responses.
+// Nothing is returned unless every capture was fetched and matches its
+// listed digest: an archive that lies is not half imported.
+func waybackCaptures(ctx context.Context, client *fetch.Client, wb Wayback, pageURL string, from, to time.Time) ([]capture, int, error) {
+	article, err := monitor.NormalizeURL(pageURL)
+	if err != nil {
+		return nil, 0, err
+	}
+	base, err := url.Parse(wb.CDXURL)
+	if err != nil {
+		return nil, 0, fmt.Errorf("wayback.cdx_url %q: %w", wb.CDXURL, err)
+	}
+	q := base.Query()
+	q.Set("url", pageURL)
+	q.Set("output", "json")
+	q.Set("fl", "timestamp,original,digest,statuscode,mimetype")
+	q.Set("collapse", "digest")
+	if !from.IsZero() {
+		q.Set("from", from.UTC().Format(cdxTime))
+	}
+	if !to.IsZero() {
+		q.Set("to", to.UTC().Format(cdxTime))
+	}
+	list := *base
+	list.RawQuery = q.Encode()
+	resp, err := client.Get(ctx, fetch.Request{URL: list.String(), AllowPrivate: wb.AllowPrivate})
+	if err != nil {
+		return nil, 0, fmt.Errorf("wayback: list captures: %w", err)
+	}
+	rows, err := parseCDX(resp.Body)
+	if err != nil {
+		return nil, 0, fmt.Errorf("wayback: CDX answer of %s: %w", list.String(), err)
+	}
+	var (
+		caps  []capture
+		other int
+		seen  = map[string]bool{}
+	)
+	for _, r := range rows {
+		if r.status != "200" || !isHTML(r.mimetype, nil) {
+			other++
+			continue
+		}
+		if seen[r.digest] {
+			continue // the same bytes again: collapse=digest, where the API did not
+		}
+		seen[r.digest] = true
+		// The id_ URL serves the capture's bytes as archived, not the
+		// replay with the Wayback Machine's toolbar and rewritten links.
+		replay := base.Scheme + "://" + base.Host + "/web/" + r.timestamp + "id_/" + r.original
+		got, err := client.Get(ctx, fetch.Request{URL: replay, AllowPrivate: wb.AllowPrivate})
+		if err != nil {
+			return nil, 0, fmt.Errorf("wayback: capture %s: %w", replay, err)
+		}
+		sum := sha1.Sum(got.Body)
+		if d := base32.StdEncoding.EncodeToString(sum[:]); d != strings.TrimPrefix(r.digest, "sha1:") {
+			return nil, 0, fmt.Errorf("wayback: capture %s: body's digest is %s, the CDX API listed %s", replay, d, r.digest)
+		}
+		header := got.Header.Clone()
+		caps = append(caps, capture{url: article, Capture: monitor.Capture{
+			At: r.at,
+			// The capture is of the article, whichever URL variant the
+			// archive filed it under.
+			Response: &fetch.Response{Status: http.StatusOK, FinalURL: article, Header: header, Body: got.Body, SHA256: got.SHA256},
+			Import:   snapshots.Import{Archive: wb.CDXURL, Record: replay},
+		}})
+	}
+	return caps, other, nil
+}
+
+// cdxRow is one capture a CDX API listed.
+type cdxRow struct {
+	timestamp, original, digest, status, mimetype string
+	at                                            time.Time
+}
+
+// parseCDX reads a CDX API's JSON answer: an array of rows of strings, the
+// first naming the fields. An empty answer lists no captures.
+func parseCDX(body []byte) ([]cdxRow, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, nil
+	}
+	var rows [][]string
+	if err := json.Unmarshal(body, &rows); err != nil {
+		return nil, fmt.Errorf("not JSON rows of strings: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	for _, f := range []string{"timestamp", "original", "digest", "statuscode", "mimetype"} {
+		if _, ok := col[f]; !ok {
+			return nil, fmt.Errorf("no field %q in the header row %q", f, rows[0])
+		}
+	}
+	out := make([]cdxRow, 0, len(rows)-1)
+	for i, r := range rows[1:] {
+		if len(r) != len(rows[0]) {
+			return nil, fmt.Errorf("row %d: %d fields, the header names %d", i+1, len(r), len(rows[0]))
+		}
+		c := cdxRow{timestamp: r[col["timestamp"]], original: r[col["original"]], digest: r[col["digest"]],
+			status: r[col["statuscode"]], mimetype: r[col["mimetype"]]}
+		at, err := time.ParseInLocation(cdxTime, c.timestamp, time.UTC)
+		if err != nil {
+			return nil, fmt.Errorf("row %d: timestamp %q is not yyyyMMddhhmmss", i+1, c.timestamp)
+		}
+		c.at = at
+		if _, err := checkURL(c.original); err != nil {
+			return nil, fmt.Errorf("row %d: original: %w", i+1, err)
+		}
+		if c.digest == "" {
+			return nil, fmt.Errorf("row %d: no digest", i+1)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// importsOf returns the provenance of art's imported versions, none when
+// the store keeps none.
+func importsOf(ctx context.Context, st snapshots.Store, art snapshots.Article) (map[int]snapshots.Import, error) {
+	ir, ok := st.(snapshots.ImportReader)
+	if !ok {
+		return nil, nil
+	}
+	imps, err := ir.Imports(ctx, art.ID)
+	if err != nil {
+		return nil, fmt.Errorf("imports of %s: %w", sanitize.Line(art.URL), err)
+	}
+	return imps, nil
+}

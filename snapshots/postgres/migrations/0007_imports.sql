@@ -1,0 +1,14 @@
+-- 0007: where imported versions came from (issue 20, point 3).
+--
+-- A version read from a web archive (a WARC record, a Wayback capture)
+-- rather than fetched keeps the archive and the record it came from, written
+-- by Save in the version's transaction. The record is indexed: importing the
+-- same archive again finds its records stored and adds nothing.
+
+CREATE TABLE imports (
+	version_id bigint PRIMARY KEY REFERENCES versions (id),
+	archive    text NOT NULL,
+	record     text NOT NULL
+);
+
+CREATE INDEX imports_record ON imports (record);
