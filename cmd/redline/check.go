@@ -135,18 +135,17 @@ func newDispatcher(a *app, cfg Config, st snapshots.Store) (*notify.Dispatcher, 
 	})
 }
 
-// deliver sends one cycle's changes and failed checks as one digest per
+// deliver sends one cycle's report (cycleReport) as one digest per
 // notifier, after retrying what earlier cycles could not deliver. Failures
 // are logged and kept in the store for the next cycle; they do not fail
 // the check. `check` and the daemon's OnCycle both come through here.
-func deliver(ctx context.Context, a *app, d *notify.Dispatcher, results []monitor.Result) {
+func deliver(ctx context.Context, a *app, d *notify.Dispatcher, rep report.Report) {
 	if d == nil {
 		return
 	}
 	if err := d.RetryPending(ctx); err != nil {
 		a.log.Warn("notifications: earlier deliveries still pending", "err", err)
 	}
-	rep := reportOf(results, a.now())
 	if len(rep.Items) == 0 && len(rep.Events) == 0 {
 		return
 	}
@@ -203,8 +202,12 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 		results = m.Check(ctx)
 	}
 	prog.done()
-	deliver(ctx, a, d, results)
-	rep := reportOf(results, a.now())
+	ar, err := newArchiver(a, cfg, st)
+	if err != nil {
+		return err
+	}
+	rep := cycleReport(ctx, a, ar, results)
+	deliver(ctx, a, d, rep)
 	if err := a.printReport(outFormat, rep); err != nil {
 		return err
 	}
@@ -213,6 +216,7 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	sum := summarize(results)
+	sum.events = append(sum.events, archiveLines(rep)...)
 	printSummary(a.stderr, sum, files)
 	switch {
 	case sum.failed > 0:

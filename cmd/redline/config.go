@@ -41,6 +41,7 @@ type fileConfig struct {
 	Recheck      at[bool]        `yaml:"recheck_after_change"`
 	AllowAddrs   []at[string]    `yaml:"allow_addresses"`
 	Notify       []notifyConfig  `yaml:"notify"`
+	Archive      archiveConfig   `yaml:"archive"`
 	Sources      []*sourceConfig `yaml:"sources"`
 }
 
@@ -95,10 +96,11 @@ type sourceConfig struct {
 	Sitemap    at[string] `yaml:"sitemap"`
 	Schedule   at[string] `yaml:"schedule"`
 	hostLimits `yaml:",inline"`
-	Cadence    []stepConfig    `yaml:"cadence"`
-	Selectors  selectorsConfig `yaml:"selectors"`
-	Ignore     []at[string]    `yaml:"ignore"`
-	Tags       []at[string]    `yaml:"tags"`
+	Cadence    []stepConfig        `yaml:"cadence"`
+	Selectors  selectorsConfig     `yaml:"selectors"`
+	Ignore     []at[string]        `yaml:"ignore"`
+	Tags       []at[string]        `yaml:"tags"`
+	Archive    sourceArchiveConfig `yaml:"archive"`
 }
 
 type selectorsConfig struct {
@@ -148,6 +150,7 @@ type Config struct {
 	AllowHosts []string
 	Cadence    monitor.Cadence
 	Notify     []notify.Config
+	Archive    ArchiveConfig
 	Sources    []monitor.Source
 
 	// RecheckAfterChange sends an article that changed back to the first

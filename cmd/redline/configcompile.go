@@ -126,6 +126,7 @@ func (v *validator) compile(fc fileConfig) Config {
 	cfg.AllowPrivate = fc.AllowPrivate.V
 	cfg.AllowIPs, cfg.AllowHosts = v.allowAddresses(fc.AllowAddrs)
 	cfg.Notify = v.notifiers(fc.Notify, cfg.AllowPrivate)
+	cfg.Archive = v.archive(fc)
 	cfg.Sources = v.sources(fc.Sources, cfg)
 	return cfg
 }

@@ -47,6 +47,10 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	ar, err := newArchiver(a, cfg, st)
+	if err != nil {
+		return err
+	}
 	var metrics *monitor.Metrics
 	if *metricsAddr != "" {
 		set := vmetrics.NewSet()
@@ -70,7 +74,10 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 			onResult: func(r monitor.Result) { a.publish(r, cfg, color) },
 			// Notifications go out under a context that outlives a signal, so
 			// a digest being sent when SIGTERM arrives is not cut in half.
-			onCycle: func(rs []monitor.Result) { deliver(context.WithoutCancel(ctx), a, d, rs) },
+			// Archiving stops with a signal; what it left is queued.
+			onCycle: func(rs []monitor.Result) {
+				deliver(context.WithoutCancel(ctx), a, d, cycleReport(ctx, a, ar, rs))
+			},
 		})
 		a.log.Info("redline running", "sources", len(cfg.Sources), "store", redactDSN(cfg.Store))
 		runCtx, stopRun := context.WithCancel(ctx)
@@ -89,6 +96,9 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 			return nil
 		}
 		if d, err = newDispatcher(a, *next, st); err != nil {
+			return err
+		}
+		if ar, err = newArchiver(a, *next, st); err != nil {
 			return err
 		}
 		cfg = *next

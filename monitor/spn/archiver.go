@@ -66,12 +66,17 @@ type Failure struct {
 // An error is returned only when the store could not be read or written;
 // a failed capture is data (the capture's row, and a Failure).
 func (a *Archiver) Run(ctx context.Context, queue []int64) ([]Failure, error) {
+	// The store is read and written even when ctx ended (a shutdown): the
+	// cycle's new versions must be queued, or they would never be
+	// captured. Only the submissions stop with ctx.
+	sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer scancel()
 	if len(queue) > 0 {
-		if err := a.store.QueueCaptures(ctx, queue, a.opt.Now()); err != nil {
+		if err := a.store.QueueCaptures(sctx, queue, a.opt.Now()); err != nil {
 			return nil, err
 		}
 	}
-	pending, err := a.store.PendingCaptures(ctx, snapshots.CaptureFilter{MaxAttempts: a.opt.MaxAttempts, Limit: a.opt.Batch})
+	pending, err := a.store.PendingCaptures(sctx, snapshots.CaptureFilter{MaxAttempts: a.opt.MaxAttempts, Limit: a.opt.Batch})
 	if err != nil || len(pending) == 0 {
 		return nil, err
 	}
@@ -100,10 +105,7 @@ func (a *Archiver) Run(ctx context.Context, queue []int64) ([]Failure, error) {
 			log.Info("captured in the Wayback Machine", "capture", got.Archive)
 		}
 		// The outcome is stored even when the run's ctx ended meanwhile.
-		wctx, wcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		err = a.store.UpdateCapture(wctx, cp)
-		wcancel()
-		if err != nil {
+		if err := a.store.UpdateCapture(sctx, cp); err != nil {
 			return failures, err
 		}
 	}
