@@ -2,6 +2,7 @@ package snapshots
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -57,4 +58,31 @@ type Captures interface {
 	// ArticleCaptures lists the captures made of an article's versions
 	// (Archive set), by version number.
 	ArticleCaptures(ctx context.Context, articleID int64) ([]Capture, error)
+}
+
+// WaybackDiff returns the Wayback Machine's comparison of two captures of
+// one page, <origin>/web/diff/<from>/<to>/<page>, given their Archive
+// URLs (<origin>/web/<14-digit time stamp>/<page>). It returns "" unless
+// both are of that form, with the same origin and page.
+func WaybackDiff(from, to string) string {
+	o1, ts1, p1, ok1 := splitCapture(from)
+	o2, ts2, p2, ok2 := splitCapture(to)
+	if !ok1 || !ok2 || o1 != o2 || p1 != p2 {
+		return ""
+	}
+	return o1 + "/web/diff/" + ts1 + "/" + ts2 + "/" + p1
+}
+
+// splitCapture reads a capture URL as origin, time stamp and page.
+func splitCapture(s string) (origin, ts, page string, ok bool) {
+	origin, rest, ok := strings.Cut(s, "/web/")
+	if !ok || !strings.HasPrefix(origin, "http://") && !strings.HasPrefix(origin, "https://") ||
+		strings.Count(origin, "/") != 2 {
+		return "", "", "", false
+	}
+	ts, page, ok = strings.Cut(rest, "/")
+	if !ok || len(ts) != 14 || strings.Trim(ts, "0123456789") != "" || page == "" {
+		return "", "", "", false
+	}
+	return origin, ts, page, true
 }

@@ -20,7 +20,6 @@ const EventWayback = "wayback failed"
 type archiver struct {
 	run     *spn.Archiver
 	store   snapshots.Captures
-	origin  string
 	sources map[string]bool
 }
 
@@ -49,7 +48,7 @@ func newArchiver(a *app, cfg Config, st snapshots.Store) (*archiver, error) {
 	return &archiver{
 		run: spn.NewArchiver(c, cs, spn.ArchiverOptions{MaxAttempts: ac.MaxAttempts, Batch: ac.Batch, Budget: ac.Budget,
 			Logger: a.log, Now: a.now}),
-		store: cs, origin: c.Origin(), sources: ac.Sources,
+		store: cs, sources: ac.Sources,
 	}, nil
 }
 
@@ -109,13 +108,13 @@ func (ar *archiver) link(ctx context.Context, a *app, items []report.Item, resul
 			a.log.Warn("wayback: captures unreadable", "url", it.URL, "err", err)
 			continue
 		}
-		it.Wayback, it.WaybackDiff = captureLinks(ar.origin, caps, it.URL, it.FromVersion, it.ToVersion)
+		it.Wayback, it.WaybackDiff = captureLinks(caps, it.FromVersion, it.ToVersion)
 	}
 }
 
 // captureLinks are the capture of version to among caps, and the
 // archive's diff of version from's capture with it (each "" when missing).
-func captureLinks(origin string, caps []snapshots.Capture, url string, from, to int) (capture, diff string) {
+func captureLinks(caps []snapshots.Capture, from, to int) (capture, diff string) {
 	var prev string
 	for _, c := range caps {
 		switch c.Number {
@@ -126,7 +125,7 @@ func captureLinks(origin string, caps []snapshots.Capture, url string, from, to 
 		}
 	}
 	if prev != "" && capture != "" {
-		diff = spn.DiffURL(origin, prev, capture, url)
+		diff = snapshots.WaybackDiff(prev, capture)
 	}
 	return capture, diff
 }

@@ -183,10 +183,6 @@ func New(opt Options) (*Client, error) {
 	}, nil
 }
 
-// Origin is the scheme and host under which the archive names captures
-// (https://web.archive.org).
-func (c *Client) Origin() string { return c.origin }
-
 // answer is SPN2's JSON, for a submission and for a job's status.
 type answer struct {
 	URL         string `json:"url"`
@@ -266,31 +262,6 @@ func (c *Client) capture(page, job string, s answer) (Capture, error) {
 // archive at origin: https://web.archive.org/web/20250314092653/https://….
 func CaptureURL(origin, timestamp, page string) string {
 	return origin + "/web/" + timestamp + "/" + page
-}
-
-// DiffURL is the Wayback Machine's comparison of two captures of page:
-// https://web.archive.org/web/diff/<from>/<to>/<page>. It returns "" when
-// either capture URL is not one CaptureURL makes for page under origin.
-func DiffURL(origin, fromCapture, toCapture, page string) string {
-	from, ok1 := Timestamp(origin, fromCapture, page)
-	to, ok2 := Timestamp(origin, toCapture, page)
-	if !ok1 || !ok2 {
-		return ""
-	}
-	return origin + "/web/diff/" + from + "/" + to + "/" + page
-}
-
-// Timestamp reads the time stamp out of a capture URL CaptureURL made.
-func Timestamp(origin, capture, page string) (string, bool) {
-	rest, ok := strings.CutPrefix(capture, origin+"/web/")
-	if !ok {
-		return "", false
-	}
-	ts, p, ok := strings.Cut(rest, "/")
-	if !ok || len(ts) != 14 || strings.Trim(ts, "0123456789") != "" || p != page {
-		return "", false
-	}
-	return ts, true
 }
 
 // jobError is the *Error of an answer that reports a failure, or lacks

@@ -346,23 +346,6 @@ func TestNew_Refuses(t *testing.T) {
 	}
 }
 
-func TestDiffURL(t *testing.T) {
-	const origin, page = "https://web.archive.org", "https://news.example/a?id=1"
-	from := spn.CaptureURL(origin, "20251207150000", page)
-	to := spn.CaptureURL(origin, "20251208090000", page)
-	if from != "https://web.archive.org/web/20251207150000/https://news.example/a?id=1" {
-		t.Errorf("CaptureURL = %s", from)
-	}
-	if got, want := spn.DiffURL(origin, from, to, page), "https://web.archive.org/web/diff/20251207150000/20251208090000/https://news.example/a?id=1"; got != want {
-		t.Errorf("DiffURL = %s, want %s", got, want)
-	}
-	for _, bad := range []string{"", "https://evil.example/web/20251207150000/" + page, origin + "/web/2025/" + page, origin + "/web/20251207150000/https://other.example/"} {
-		if got := spn.DiffURL(origin, bad, to, page); got != "" {
-			t.Errorf("DiffURL from %q = %s, want none", bad, got)
-		}
-	}
-}
-
 // The Archiver works through the store's queue: a capture made is
 // stored, a failure is reported once and retried on later runs, up to
 // MaxAttempts, and never touches the version.

@@ -41,6 +41,10 @@ type versionRow struct {
 	DiffHref      string // against the version before; empty for version 1
 	RawHref       string
 	TextHref      string
+	// Wayback is the version's capture in the Wayback Machine and
+	// WaybackDiff the archive's diff with the previous version's; "" when
+	// none (wayback.go).
+	Wayback, WaybackDiff string
 }
 
 type checkRow struct {
@@ -84,6 +88,9 @@ func (s *server) article(w http.ResponseWriter, r *http.Request) error {
 	for i := len(vs) - 1; i >= 0; i-- {
 		v.Versions = append(v.Versions, versionRowOf(id, vs[i]))
 		v.Numbers = append(v.Numbers, vs[i].Number)
+	}
+	if err := s.linkCaptures(ctx, id, v.Versions); err != nil {
+		return err
 	}
 	slices.Sort(v.Numbers)
 	if n := len(v.Numbers); n > 1 {
