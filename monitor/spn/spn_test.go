@@ -2,12 +2,9 @@ package spn_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"path/filepath"
 	"strings"
@@ -17,137 +14,11 @@ import (
 
 	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/monitor/spn"
+	"github.com/redline-news/redline/monitor/spn/spntest"
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
 	"github.com/redline-news/redline/snapshots/storetest"
 )
-
-const (
-	accessKey = "ACCESSKEY"
-	secretKey = "s3cr3t"
-	// stamp is the time the stand-in says each capture was made.
-	stamp = "20251207153000"
-)
-
-// standIn is a local SPN2: POST /save answers a job ID (or what the
-// page's script says), GET /save/status/<job> answers pending, then
-// success. It checks every request the way the archive would, and keeps
-// what it saw.
-type standIn struct {
-	*httptest.Server
-	t *testing.T
-
-	mu      sync.Mutex
-	posts   []string       // the url form values submitted, in order
-	polls   map[string]int // status reads per job
-	bad     []string       // requests that broke the protocol
-	jobs    map[string]string
-	answers map[string][]func(w http.ResponseWriter) // per page: scripted answers to its POSTs, used up in order
-	status  map[string]func(w http.ResponseWriter)   // per page: its job's status answer after the first poll
-}
-
-func newStandIn(t *testing.T) *standIn {
-	s := &standIn{t: t, polls: map[string]int{}, jobs: map[string]string{},
-		answers: map[string][]func(http.ResponseWriter){}, status: map[string]func(http.ResponseWriter){}}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.Close)
-	t.Cleanup(func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		for _, b := range s.bad {
-			t.Errorf("stand-in: %s", b)
-		}
-	})
-	return s
-}
-
-func (s *standIn) serve(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if got, want := r.Header.Get("Authorization"), "LOW "+accessKey+":"+secretKey; got != want {
-		s.bad = append(s.bad, fmt.Sprintf("%s %s: Authorization %q, want %q", r.Method, r.URL.Path, got, want))
-	}
-	if got := r.Header.Get("Accept"); got != "application/json" {
-		s.bad = append(s.bad, fmt.Sprintf("%s %s: Accept %q, want application/json", r.Method, r.URL.Path, got))
-	}
-	switch {
-	case r.URL.Path == "/save":
-		if r.Method != http.MethodPost {
-			s.bad = append(s.bad, "/save: method "+r.Method+", want POST")
-		}
-		if ct := r.Header.Get("Content-Type"); ct != "application/x-www-form-urlencoded" {
-			s.bad = append(s.bad, "/save: Content-Type "+ct)
-		}
-		if err := r.ParseForm(); err != nil {
-			s.bad = append(s.bad, "/save: form: "+err.Error())
-		}
-		page := r.PostForm.Get("url")
-		s.posts = append(s.posts, page)
-		if as := s.answers[page]; len(as) > 0 {
-			s.answers[page] = as[1:]
-			as[0](w)
-			return
-		}
-		job := fmt.Sprintf("spn2-%d", len(s.posts))
-		s.jobs[job] = page
-		writeJSON(w, map[string]string{"url": page, "job_id": job})
-	case strings.HasPrefix(r.URL.Path, "/save/status/"):
-		if r.Method != http.MethodGet {
-			s.bad = append(s.bad, "status: method "+r.Method+", want GET")
-		}
-		job := strings.TrimPrefix(r.URL.Path, "/save/status/")
-		page, ok := s.jobs[job]
-		if !ok {
-			http.Error(w, `{"status":"error","message":"no such job"}`, http.StatusNotFound)
-			return
-		}
-		s.polls[job]++
-		if s.polls[job] == 1 {
-			writeJSON(w, map[string]string{"status": "pending", "job_id": job})
-			return
-		}
-		if f := s.status[page]; f != nil {
-			f(w)
-			return
-		}
-		writeJSON(w, map[string]any{"status": "success", "job_id": job, "timestamp": stamp, "original_url": page, "duration_sec": 6.2})
-	default:
-		http.NotFound(w, r)
-	}
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(v) // the client sees any failure
-}
-
-// script makes the page's next POSTs answer as fs say, in order.
-func (s *standIn) script(page string, fs ...func(w http.ResponseWriter)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.answers[page] = append(s.answers[page], fs...)
-}
-
-func (s *standIn) seen() (posts []string, polls int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, n := range s.polls {
-		polls += n
-	}
-	return append([]string(nil), s.posts...), polls
-}
-
-// answer writes status with a Retry-After of after (none when "") and body.
-func answer(status int, after, body string) func(w http.ResponseWriter) {
-	return func(w http.ResponseWriter) {
-		if after != "" {
-			w.Header().Set("Retry-After", after)
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		fmt.Fprint(w, body)
-	}
-}
 
 // waits records the client's waits instead of sleeping.
 type waits struct {
@@ -181,11 +52,11 @@ var now = time.Date(2025, 12, 7, 15, 29, 0, 0, time.UTC)
 
 // newClient returns a client of srv through a Guard that allows srv's
 // address alone, its waits recorded in w.
-func newClient(t *testing.T, srv *standIn, w *waits, tune func(*spn.Options)) *spn.Client {
+func newClient(t *testing.T, srv *spntest.Server, w *waits, tune func(*spn.Options)) *spn.Client {
 	t.Helper()
 	ap := netip.MustParseAddrPort(srv.Listener.Addr().String())
 	opt := spn.Options{
-		SaveURL: srv.URL + "/save", AccessKey: accessKey, SecretKey: secretKey,
+		SaveURL: srv.URL + "/save", AccessKey: spntest.AccessKey, SecretKey: spntest.SecretKey,
 		Dial:  fetch.NewGuard(fetch.GuardOptions{Allow: []netip.AddrPort{ap}}).DialContext,
 		Sleep: w.sleep, Now: func() time.Time { return now },
 		Interval: 10 * time.Second, PollInterval: 5 * time.Second, MaxPolls: 4, Tries: 3,
@@ -201,7 +72,7 @@ func newClient(t *testing.T, srv *standIn, w *waits, tune func(*spn.Options)) *s
 }
 
 func TestSave_PendingThenSuccess(t *testing.T) {
-	srv := newStandIn(t)
+	srv := spntest.New(t)
 	var w waits
 	c := newClient(t, srv, &w, nil)
 	const page = "https://news.example/2025/12/07/story?id=4"
@@ -209,11 +80,11 @@ func TestSave_PendingThenSuccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := srv.URL + "/web/" + stamp + "/" + page
-	if got.Archive != want || got.Timestamp != stamp || !got.At.Equal(time.Date(2025, 12, 7, 15, 30, 0, 0, time.UTC)) || got.JobID != "spn2-1" {
+	want := srv.URL + "/web/" + spntest.Stamp + "/" + page
+	if got.Archive != want || got.Timestamp != spntest.Stamp || !got.At.Equal(time.Date(2025, 12, 7, 15, 30, 0, 0, time.UTC)) || got.JobID != "spn2-1" {
 		t.Errorf("Save = %+v, want capture %s", got, want)
 	}
-	posts, polls := srv.seen()
+	posts, polls := srv.Seen()
 	if len(posts) != 1 || posts[0] != page || polls != 2 {
 		t.Errorf("stand-in saw posts %q and %d polls, want the page once, then pending and success", posts, polls)
 	}
@@ -223,12 +94,12 @@ func TestSave_PendingThenSuccess(t *testing.T) {
 }
 
 func TestSave_RetryAfter(t *testing.T) {
-	srv := newStandIn(t)
+	srv := spntest.New(t)
 	var w waits
 	c := newClient(t, srv, &w, nil)
 	const page = "https://news.example/busy"
-	srv.script(page, answer(http.StatusTooManyRequests, "7", `{"status":"error","message":"You have already reached the limit of active sessions"}`),
-		answer(http.StatusServiceUnavailable, "", "Service Unavailable"))
+	srv.Script(page, spntest.Answer(http.StatusTooManyRequests, "7", `{"status":"error","message":"You have already reached the limit of active sessions"}`),
+		spntest.Answer(http.StatusServiceUnavailable, "", "Service Unavailable"))
 	got, err := c.Save(t.Context(), page)
 	if err != nil {
 		t.Fatal(err)
@@ -236,7 +107,7 @@ func TestSave_RetryAfter(t *testing.T) {
 	if got.Archive == "" {
 		t.Errorf("Save = %+v, want a capture after the retries", got)
 	}
-	if posts, _ := srv.seen(); len(posts) != 3 {
+	if posts, _ := srv.Seen(); len(posts) != 3 {
 		t.Errorf("stand-in saw %d submissions, want 3 (429, 503, then the job)", len(posts))
 	}
 	if !w.has(7 * time.Second) {
@@ -245,7 +116,7 @@ func TestSave_RetryAfter(t *testing.T) {
 }
 
 func TestSave_RateLimited(t *testing.T) {
-	srv := newStandIn(t)
+	srv := spntest.New(t)
 	var w waits
 	c := newClient(t, srv, &w, nil)
 	for _, p := range []string{"https://news.example/a", "https://news.example/b"} {
@@ -270,34 +141,34 @@ func TestSave_Errors(t *testing.T) {
 		want   string // in the error
 		posts  int
 	}{
-		{"refused", []func(http.ResponseWriter){answer(200, "", `{"status":"error","status_ext":"error:blocked-url","message":"This URL is in the Wayback Machine's exclusion list"}`)},
+		{"refused", []func(http.ResponseWriter){spntest.Answer(200, "", `{"status":"error","status_ext":"error:blocked-url","message":"This URL is in the Wayback Machine's exclusion list"}`)},
 			nil, nil, "error:blocked-url: This URL is in the Wayback Machine's exclusion list", 1},
-		{"unauthorized", []func(http.ResponseWriter){answer(401, "", `{"message":"bad keys"}`)},
+		{"unauthorized", []func(http.ResponseWriter){spntest.Answer(401, "", `{"message":"bad keys"}`)},
 			nil, nil, "HTTP 401 Unauthorized: bad keys", 1},
-		{"server_errors", []func(http.ResponseWriter){answer(502, "", "x"), answer(502, "", "x"), answer(502, "", "x")},
+		{"server_errors", []func(http.ResponseWriter){spntest.Answer(502, "", "x"), spntest.Answer(502, "", "x"), spntest.Answer(502, "", "x")},
 			nil, nil, "HTTP 502 Bad Gateway", 3},
-		{"retry_after_too_long", []func(http.ResponseWriter){answer(429, "3600", "{}")},
+		{"retry_after_too_long", []func(http.ResponseWriter){spntest.Answer(429, "3600", "{}")},
 			nil, nil, "HTTP 429 Too Many Requests", 1},
-		{"no_job_id", []func(http.ResponseWriter){answer(200, "", `{"url":"x"}`)},
+		{"no_job_id", []func(http.ResponseWriter){spntest.Answer(200, "", `{"url":"x"}`)},
 			nil, nil, "no job_id in the answer", 1},
-		{"not_json", []func(http.ResponseWriter){answer(200, "", `<html>maintenance</html>`)},
+		{"not_json", []func(http.ResponseWriter){spntest.Answer(200, "", `<html>maintenance</html>`)},
 			nil, nil, "bad answer: not JSON", 1},
 		{"job_failed", nil, func(w http.ResponseWriter) {
-			writeJSON(w, map[string]string{"status": "error", "status_ext": "error:service-unavailable", "message": "Archive is overloaded\x1b[31m"})
+			spntest.WriteJSON(w, map[string]string{"status": "error", "status_ext": "error:service-unavailable", "message": "Archive is overloaded\x1b[31m"})
 		}, nil, "error:service-unavailable: Archive is overloaded", 1},
 		{"bad_timestamp", nil, func(w http.ResponseWriter) {
-			writeJSON(w, map[string]string{"status": "success", "timestamp": "2025-12-07"})
+			spntest.WriteJSON(w, map[string]string{"status": "success", "timestamp": "2025-12-07"})
 		}, nil, `timestamp "2025-12-07" is not 14 digits`, 1},
-		{"still_pending", nil, func(w http.ResponseWriter) { writeJSON(w, map[string]string{"status": "pending"}) },
+		{"still_pending", nil, func(w http.ResponseWriter) { spntest.WriteJSON(w, map[string]string{"status": "pending"}) },
 			func(o *spn.Options) { o.MaxPolls = 3 }, "pending: job spn2-1 not done after 3 polls", 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newStandIn(t)
+			srv := spntest.New(t)
 			var w waits
 			c := newClient(t, srv, &w, tc.tune)
 			const page = "https://news.example/p"
-			srv.script(page, tc.script...)
-			srv.status[page] = tc.status
+			srv.Script(page, tc.script...)
+			srv.SetStatus(page, tc.status)
 			_, err := c.Save(t.Context(), page)
 			var se *spn.Error
 			if !errors.As(err, &se) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), page) {
@@ -306,7 +177,7 @@ func TestSave_Errors(t *testing.T) {
 			if strings.Contains(err.Error(), "\x1b") {
 				t.Errorf("error %q keeps an escape sequence", err)
 			}
-			if posts, _ := srv.seen(); len(posts) != tc.posts {
+			if posts, _ := srv.Seen(); len(posts) != tc.posts {
 				t.Errorf("stand-in saw %d submissions, want %d", len(posts), tc.posts)
 			}
 		})
@@ -316,7 +187,7 @@ func TestSave_Errors(t *testing.T) {
 // The archive is reached through the Guard: a loopback address it does
 // not allow is refused before any request is sent, and not tried again.
 func TestSave_Guarded(t *testing.T) {
-	srv := newStandIn(t)
+	srv := spntest.New(t)
 	var w waits
 	c := newClient(t, srv, &w, func(o *spn.Options) { o.Dial = fetch.NewGuard(fetch.GuardOptions{}).DialContext })
 	_, err := c.Save(t.Context(), "https://news.example/a")
@@ -324,7 +195,7 @@ func TestSave_Guarded(t *testing.T) {
 	if !errors.As(err, &ae) {
 		t.Fatalf("Save through a Guard refusing loopback = %v, want a *fetch.AddrError", err)
 	}
-	if posts, _ := srv.seen(); len(posts) != 0 {
+	if posts, _ := srv.Seen(); len(posts) != 0 {
 		t.Errorf("stand-in saw %q, want nothing", posts)
 	}
 }
@@ -350,7 +221,7 @@ func TestNew_Refuses(t *testing.T) {
 // stored, a failure is reported once and retried on later runs, up to
 // MaxAttempts, and never touches the version.
 func TestArchiver_QueueRetryGiveUp(t *testing.T) {
-	srv := newStandIn(t)
+	srv := spntest.New(t)
 	var w waits
 	c := newClient(t, srv, &w, nil)
 	st := storetest.Open(t, sqlite.New(filepath.Join(t.TempDir(), "r.db"), slog.New(slog.DiscardHandler)))
@@ -358,8 +229,8 @@ func TestArchiver_QueueRetryGiveUp(t *testing.T) {
 	bad := storetest.AddArticle(t, st, "https://news.example/refused")
 	vg := storetest.SaveBody(t, st, good, 1, "first text", "<p>first</p>")
 	vb := storetest.SaveBody(t, st, bad, 1, "other text", "<p>other</p>")
-	refuse := answer(200, "", `{"status":"error","status_ext":"error:blocked-url","message":"excluded"}`)
-	srv.script(bad.URL, refuse, refuse, refuse)
+	refuse := spntest.Answer(200, "", `{"status":"error","status_ext":"error:blocked-url","message":"excluded"}`)
+	srv.Script(bad.URL, refuse, refuse, refuse)
 	a := spn.NewArchiver(c, st, spn.ArchiverOptions{MaxAttempts: 2, Now: func() time.Time { return now }})
 
 	fs, err := a.Run(t.Context(), []int64{vg.ID, vb.ID})
@@ -373,7 +244,7 @@ func TestArchiver_QueueRetryGiveUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(caps) != 1 || caps[0].Archive != srv.URL+"/web/"+stamp+"/"+good.URL || caps[0].Number != 1 {
+	if len(caps) != 1 || caps[0].Archive != srv.URL+"/web/"+spntest.Stamp+"/"+good.URL || caps[0].Number != 1 {
 		t.Errorf("good's captures = %+v, want its version 1's", caps)
 	}
 
@@ -384,7 +255,7 @@ func TestArchiver_QueueRetryGiveUp(t *testing.T) {
 	if fs, err = a.Run(t.Context(), nil); err != nil || len(fs) != 0 {
 		t.Errorf("third run = %+v, %v, want nothing", fs, err)
 	}
-	posts, _ := srv.seen()
+	posts, _ := srv.Seen()
 	if want := []string{good.URL, bad.URL, bad.URL}; strings.Join(posts, " ") != strings.Join(want, " ") {
 		t.Errorf("submissions %q, want %q: the refused page tried twice, then given up", posts, want)
 	}
@@ -402,7 +273,7 @@ func TestArchiver_QueueRetryGiveUp(t *testing.T) {
 // An archive that is down never blocks the run past its budget, and what
 // it did not reach stays queued without losing a round.
 func TestArchiver_BudgetKeepsQueue(t *testing.T) {
-	srv := newStandIn(t)
+	srv := spntest.New(t)
 	var w waits
 	c := newClient(t, srv, &w, nil)
 	st := storetest.Open(t, sqlite.New(filepath.Join(t.TempDir(), "r.db"), slog.New(slog.DiscardHandler)))
@@ -418,7 +289,7 @@ func TestArchiver_BudgetKeepsQueue(t *testing.T) {
 	if err != nil || len(pending) != 1 || pending[0].Attempts != 0 || pending[0].VersionID != v.ID {
 		t.Errorf("queue = %+v, %v, want the version queued, no round spent", pending, err)
 	}
-	if posts, _ := srv.seen(); len(posts) != 0 {
+	if posts, _ := srv.Seen(); len(posts) != 0 {
 		t.Errorf("stand-in saw %q with the budget spent", posts)
 	}
 }
