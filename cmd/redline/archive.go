@@ -38,9 +38,9 @@ func newArchiver(a *app, cfg Config, st snapshots.Store) (*archiver, error) {
 	c, err := spn.New(spn.Options{
 		SaveURL: ac.SaveURL, AccessKey: ac.AccessKey, SecretKey: ac.SecretKey,
 		Dial:     newGuard(cfg).DialContext,
-		Interval: ac.Interval,
-		Logger:   a.log,
-		Now:      a.now,
+		Interval: ac.Interval, PollInterval: ac.PollInterval,
+		Logger: a.log,
+		Now:    a.now,
 	})
 	if err != nil {
 		return nil, err

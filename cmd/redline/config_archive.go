@@ -17,6 +17,7 @@ type archiveConfig struct {
 	AccessKeyEnv at[string] `yaml:"access_key_env"`
 	SecretKeyEnv at[string] `yaml:"secret_key_env"`
 	Interval     at[string] `yaml:"interval"`
+	PollInterval at[string] `yaml:"poll_interval"`
 	MaxAttempts  at[int]    `yaml:"max_attempts"`
 	Batch        at[int]    `yaml:"batch"`
 	Budget       at[string] `yaml:"budget"`
@@ -43,6 +44,7 @@ type ArchiveConfig struct {
 	SaveURL              string
 	AccessKey, SecretKey string
 	Interval             time.Duration // 0: spn's default
+	PollInterval         time.Duration // 0: spn's default
 	MaxAttempts, Batch   int           // 0: spn's defaults
 	Budget               time.Duration // 0: spn's default
 }
@@ -76,7 +78,8 @@ func (v *validator) archive(fc fileConfig) ArchiveConfig {
 		a     at[string]
 		field string
 		dst   *time.Duration
-	}{{ac.Interval, "archive.interval", &out.Interval}, {ac.Budget, "archive.budget", &out.Budget}} {
+	}{{ac.Interval, "archive.interval", &out.Interval}, {ac.PollInterval, "archive.poll_interval", &out.PollInterval},
+		{ac.Budget, "archive.budget", &out.Budget}} {
 		if d.a.V == "" {
 			continue
 		}
