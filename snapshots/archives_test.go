@@ -16,7 +16,7 @@ func TestWaybackDiff(t *testing.T) {
 	for _, bad := range []string{
 		"",
 		"https://evil.example/web/20251207150000/" + page, // another origin
-		"https://web.archive.org/web/2025/" + page,         // not 14 digits
+		"https://web.archive.org/web/2025/" + page,        // not 14 digits
 		"https://web.archive.org/web/20251207150000/https://other.example/",
 		"javascript:alert(1)//web/20251207150000/" + page,
 		"https://web.archive.org/x/web/20251207150000/" + page,
