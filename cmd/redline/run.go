@@ -74,9 +74,14 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 			onResult: func(r monitor.Result) { a.publish(r, cfg, color) },
 			// Notifications go out under a context that outlives a signal, so
 			// a digest being sent when SIGTERM arrives is not cut in half.
-			// Archiving stops with a signal; what it left is queued.
+			// Archiving stops with a signal; what it left is queued. A
+			// capture that failed is printed once, as a failed check is.
 			onCycle: func(rs []monitor.Result) {
-				deliver(context.WithoutCancel(ctx), a, d, cycleReport(ctx, a, ar, rs))
+				rep := cycleReport(ctx, a, ar, rs)
+				for _, l := range archiveLines(rep) {
+					fmt.Fprintln(a.stdout, l)
+				}
+				deliver(context.WithoutCancel(ctx), a, d, rep)
 			},
 		})
 		a.log.Info("redline running", "sources", len(cfg.Sources), "store", redactDSN(cfg.Store))

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redline-news/redline/internal/retry"
 	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/monitor/spn"
 	"github.com/redline-news/redline/monitor/spn/spntest"
@@ -96,7 +97,11 @@ func TestSave_PendingThenSuccess(t *testing.T) {
 func TestSave_RetryAfter(t *testing.T) {
 	srv := spntest.New(t)
 	var w waits
-	c := newClient(t, srv, &w, nil)
+	// The backoff draws its whole bound, so its wait is known: 4s before
+	// the third try.
+	c := newClient(t, srv, &w, func(o *spn.Options) {
+		o.Backoff = retry.Backoff{Base: 2 * time.Second, Max: time.Minute, Draw: func(d time.Duration) time.Duration { return d }}
+	})
 	const page = "https://news.example/busy"
 	srv.Script(page, spntest.Answer(http.StatusTooManyRequests, "7", `{"status":"error","message":"You have already reached the limit of active sessions"}`),
 		spntest.Answer(http.StatusServiceUnavailable, "", "Service Unavailable"))
@@ -110,8 +115,8 @@ func TestSave_RetryAfter(t *testing.T) {
 	if posts, _ := srv.Seen(); len(posts) != 3 {
 		t.Errorf("stand-in saw %d submissions, want 3 (429, 503, then the job)", len(posts))
 	}
-	if !w.has(7 * time.Second) {
-		t.Errorf("waits %v, want the 7s Retry-After obeyed", w.all())
+	if !w.has(7*time.Second) || !w.has(4*time.Second) {
+		t.Errorf("waits %v, want the 7s Retry-After obeyed, then the 4s backoff after the 503 without one", w.all())
 	}
 }
 
