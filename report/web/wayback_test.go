@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/xml"
 	"fmt"
 	"strings"
 	"testing"
@@ -55,6 +56,35 @@ func TestArticle_WaybackLinks(t *testing.T) {
 		if got != want {
 			t.Errorf("version %d: wayback links %q, want %q", n, got, want)
 		}
+	}
+
+	// The feed's entry of the main story's change links them too.
+	_, body = get(t, f.h, "/feed.atom")
+	var feed struct {
+		Entries []struct {
+			ID    string `xml:"id"`
+			Links []struct {
+				Rel   string `xml:"rel,attr"`
+				Href  string `xml:"href,attr"`
+				Title string `xml:"title,attr"`
+			} `xml:"link"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal([]byte(body), &feed); err != nil {
+		t.Fatal(err)
+	}
+	var related []string
+	for _, e := range feed.Entries {
+		if strings.HasSuffix(e.ID, fmt.Sprintf("/articles/%d/versions/2", f.main.ID)) {
+			for _, l := range e.Links {
+				if l.Rel == "related" {
+					related = append(related, l.Title+" "+l.Href)
+				}
+			}
+		}
+	}
+	if want := []string{"Wayback Machine capture " + capture(2), "Wayback Machine diff https://web.archive.org/web/diff/20251207150100/20251207150200/" + f.main.URL}; strings.Join(related, "|") != strings.Join(want, "|") {
+		t.Errorf("feed entry's related links = %q, want %q", related, want)
 	}
 
 	_, body = get(t, f.h, fmt.Sprintf("/articles/%d", f.hostile.ID))
