@@ -222,14 +222,20 @@ func TestNew_Refuses(t *testing.T) {
 	}
 }
 
+// archiverSetup is a stand-in, a client of it and an empty store.
+func archiverSetup(t *testing.T) (*spntest.Server, *spn.Client, *sqlite.Store) {
+	t.Helper()
+	srv := spntest.New(t)
+	var w waits
+	c := newClient(t, srv, &w, nil)
+	return srv, c, storetest.Open(t, sqlite.New(filepath.Join(t.TempDir(), "r.db"), slog.New(slog.DiscardHandler)))
+}
+
 // The Archiver works through the store's queue: a capture made is
 // stored, a failure is reported once and retried on later runs, up to
 // MaxAttempts, and never touches the version.
 func TestArchiver_QueueRetryGiveUp(t *testing.T) {
-	srv := spntest.New(t)
-	var w waits
-	c := newClient(t, srv, &w, nil)
-	st := storetest.Open(t, sqlite.New(filepath.Join(t.TempDir(), "r.db"), slog.New(slog.DiscardHandler)))
+	srv, c, st := archiverSetup(t)
 	good := storetest.AddArticle(t, st, "https://news.example/good")
 	bad := storetest.AddArticle(t, st, "https://news.example/refused")
 	vg := storetest.SaveBody(t, st, good, 1, "first text", "<p>first</p>")
@@ -278,10 +284,7 @@ func TestArchiver_QueueRetryGiveUp(t *testing.T) {
 // An archive that is down never blocks the run past its budget, and what
 // it did not reach stays queued without losing a round.
 func TestArchiver_BudgetKeepsQueue(t *testing.T) {
-	srv := spntest.New(t)
-	var w waits
-	c := newClient(t, srv, &w, nil)
-	st := storetest.Open(t, sqlite.New(filepath.Join(t.TempDir(), "r.db"), slog.New(slog.DiscardHandler)))
+	srv, c, st := archiverSetup(t)
 	art := storetest.AddArticle(t, st, "https://news.example/a")
 	v := storetest.SaveBody(t, st, art, 1, "text", "<p>text</p>")
 	// A budget already spent, as a slow archive leaves it.
