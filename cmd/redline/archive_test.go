@@ -132,6 +132,13 @@ func TestCheck_WaybackKeysRequired(t *testing.T) {
 	if code, _, errOut := runCmd(t, context.Background(), "check", "--dry-run", "--config", cfg); code != exitOK {
 		t.Errorf("check --dry-run without the key: exit %d: %s", code, errOut)
 	}
+	// A key that would change the Authorization header is refused, unshown.
+	t.Setenv(waybackSecretEnv, "half:key")
+	code, _, errOut = runCmd(t, context.Background(), "check", "--dry-run", "--config", cfg)
+	want = "archive.secret_key_env: the environment variable REDLINE_WAYBACK_SECRET_KEY holds a colon, a space or a line break"
+	if code != exitUsage || !strings.Contains(errOut, want) || strings.Contains(errOut, "half:key") {
+		t.Errorf("check with a colon in the key: exit %d, stderr %s; want exit %d saying %q without the key", code, errOut, exitUsage, want)
+	}
 }
 
 func TestConfig_ArchiveRefusals(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/redline-news/redline/monitor/spn"
@@ -106,6 +107,12 @@ func (v *validator) archive(fc fileConfig) ArchiveConfig {
 			name = k.def
 		}
 		val, set := os.LookupEnv(name)
+		if strings.ContainsAny(val, ": \t\r\n") {
+			// The header is "LOW key:secret": such a key would change
+			// its meaning. The value itself is not shown.
+			v.add(max(k.a.Line, ac.Wayback.Line), k.field, "the environment variable %s holds a colon, a space or a line break", name)
+			continue
+		}
 		if val != "" {
 			*k.dst = val
 			continue
