@@ -295,13 +295,16 @@ type payloadItem struct {
 	Changes     *diffing.ChangeSet `json:"changes"`
 	Reread      bool               `json:"reread,omitempty"`
 	Reading     string             `json:"reading,omitempty"`
+	Wayback     string             `json:"wayback,omitempty"`
+	WaybackDiff string             `json:"wayback_diff,omitempty"`
 }
 
 // encodeDigest returns the stored form of d.
 func encodeDigest(d Digest) ([]byte, error) {
 	p := payload{Version: payloadVersion, Generated: d.Generated, Items: make([]payloadItem, len(d.Items))}
 	for i, it := range d.Items {
-		p.Items[i] = payloadItem{it.URL, it.Source, it.Title, it.FromVersion, it.ToVersion, it.At, it.Changes, it.Reread, it.Reading}
+		p.Items[i] = payloadItem{it.URL, it.Source, it.Title, it.FromVersion, it.ToVersion, it.At, it.Changes, it.Reread, it.Reading,
+			it.Wayback, it.WaybackDiff}
 	}
 	for _, e := range d.Events {
 		p.Events = append(p.Events, payloadEvent{e.URL, e.Source, e.Title, e.Event, e.Reason, e.At})
@@ -326,7 +329,7 @@ func decodeDigest(b []byte) (Digest, error) {
 	for i, it := range p.Items {
 		d.Items[i] = report.Item{URL: it.URL, Source: it.Source, Title: it.Title,
 			FromVersion: it.FromVersion, ToVersion: it.ToVersion, At: it.At, Changes: it.Changes,
-			Reread: it.Reread, Reading: it.Reading}
+			Reread: it.Reread, Reading: it.Reading, Wayback: it.Wayback, WaybackDiff: it.WaybackDiff}
 	}
 	for _, e := range p.Events {
 		d.Events = append(d.Events, report.Event{URL: e.URL, Source: e.Source, Title: e.Title,

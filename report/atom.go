@@ -54,9 +54,10 @@ type AtomEntry struct {
 
 // AtomLink is a link; Href is always http(s).
 type AtomLink struct {
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
-	Href string `xml:"href,attr"`
+	Rel   string `xml:"rel,attr,omitempty"`
+	Type  string `xml:"type,attr,omitempty"`
+	Href  string `xml:"href,attr"`
+	Title string `xml:"title,attr,omitempty"`
 }
 
 // AtomCategory is a change kind.
@@ -117,6 +118,13 @@ func AtomEntryOf(it Item, generated time.Time) (AtomEntry, error) {
 	}
 	if u, err := url.Parse(it.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 		e.Links = []AtomLink{{Rel: "alternate", Href: u.String()}}
+	}
+	capture, diff := waybackLinks(it)
+	for _, l := range []AtomLink{{Rel: "related", Href: capture, Title: "Wayback Machine capture"},
+		{Rel: "related", Href: diff, Title: "Wayback Machine diff"}} {
+		if l.Href != "" {
+			e.Links = append(e.Links, l)
+		}
 	}
 	if src := sanitize.Line(it.Source); src != "" {
 		e.Author = &AtomPerson{Name: src}

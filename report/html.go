@@ -77,6 +77,9 @@ type htmlItem struct {
 	Changes       []htmlChange
 	NoChanges     bool
 	Reread        string // RereadNote for a re-read version, else ""
+	// Wayback and WaybackDiff are the capture's and the archive diff's
+	// links (waybackLinks), "" when none.
+	Wayback, WaybackDiff string
 }
 
 type htmlKind struct {
@@ -155,6 +158,7 @@ func renderHTML(b *bytes.Buffer, r Report) error {
 
 func htmlItemOf(it Item) htmlItem {
 	hi := htmlItem{From: it.FromVersion, To: it.ToVersion}
+	hi.Wayback, hi.WaybackDiff = waybackLinks(it)
 	if !it.At.IsZero() {
 		hi.At, hi.AtISO = timeText(it.At), timeISO(it.At)
 	}

@@ -46,10 +46,14 @@ type jsonItem struct {
 	// Reread (left out when false) marks a version read afresh from
 	// another part of the page: Note says so, and the changes are the
 	// reading's as much as the publisher's. Reading names the new part.
-	Reread  bool               `json:"reread,omitempty"`
-	Reading string             `json:"reading,omitempty"`
-	Note    string             `json:"note,omitempty"`
-	Changes *diffing.ChangeSet `json:"changes"`
+	Reread  bool   `json:"reread,omitempty"`
+	Reading string `json:"reading,omitempty"`
+	Note    string `json:"note,omitempty"`
+	// Wayback and WaybackDiff (left out when none) are the Wayback
+	// Machine's capture of the new version and its diff with the old.
+	Wayback     string             `json:"wayback,omitempty"`
+	WaybackDiff string             `json:"wayback_diff,omitempty"`
+	Changes     *diffing.ChangeSet `json:"changes"`
 }
 
 // renderJSON writes the JSON format: items in the same order as the other
@@ -72,6 +76,7 @@ func renderJSON(b *bytes.Buffer, r Report) error {
 			if it.Reread {
 				ji.Reread, ji.Reading, ji.Note = true, it.Reading, RereadSentence
 			}
+			ji.Wayback, ji.WaybackDiff = waybackLinks(it)
 			out.Items = append(out.Items, ji)
 		}
 	}

@@ -80,6 +80,13 @@ func markdownItem(b *bytes.Buffer, it Item) {
 		fmt.Fprintf(b, " · %s", timeText(it.At))
 	}
 	b.WriteString("\n\n")
+	if capture, diff := waybackLinks(it); capture != "" {
+		fmt.Fprintf(b, "Wayback Machine: %s", mdURL(capture))
+		if diff != "" {
+			fmt.Fprintf(b, " · diff: %s", mdURL(diff))
+		}
+		b.WriteString("\n\n")
+	}
 	cs := it.Changes
 	if cs.Empty() {
 		b.WriteString("No changes.\n")

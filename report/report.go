@@ -36,6 +36,10 @@ type Item struct {
 	// Reading names what a re-read version is now read from ("body >
 	// main > div.story"), "" when unknown. Scraped: cleaned and escaped.
 	Reading string
+	// Wayback is the Wayback Machine's capture of the new version, ""
+	// when none was made (yet); WaybackDiff is the archive's comparison
+	// of the old version's capture with it, "" unless both were made.
+	Wayback, WaybackDiff string
 }
 
 // Event is a check that failed: the article is gone, its extraction

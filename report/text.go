@@ -77,6 +77,12 @@ func (t textWriter) item(it Item) {
 		fmt.Fprintf(t.b, " · %s", timeText(it.At))
 	}
 	t.b.WriteString("\n")
+	if capture, diff := waybackLinks(it); capture != "" {
+		fmt.Fprintf(t.b, "    wayback: %s\n", capture)
+		if diff != "" {
+			fmt.Fprintf(t.b, "    wayback diff: %s\n", diff)
+		}
+	}
 	cs := it.Changes
 	if cs.Empty() {
 		t.b.WriteString("    no changes\n")

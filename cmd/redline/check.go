@@ -135,19 +135,17 @@ func newDispatcher(a *app, cfg Config, st snapshots.Store) (*notify.Dispatcher, 
 	})
 }
 
-// deliver sends one cycle's changes and failed checks as one digest per
+// deliver sends one cycle's report (cycleReport) as one digest per
 // notifier, after retrying what earlier cycles could not deliver. Failures
 // are logged and kept in the store for the next cycle; they do not fail
 // the check. `check` and the daemon's OnCycle both come through here.
-func deliver(ctx context.Context, a *app, d *notify.Dispatcher, results []monitor.Result, extra ...report.Event) {
+func deliver(ctx context.Context, a *app, d *notify.Dispatcher, rep report.Report) {
 	if d == nil {
 		return
 	}
 	if err := d.RetryPending(ctx); err != nil {
 		a.log.Warn("notifications: earlier deliveries still pending", "err", err)
 	}
-	rep := reportOf(results, a.now())
-	rep.Events = append(rep.Events, extra...)
 	if len(rep.Items) == 0 && len(rep.Events) == 0 {
 		return
 	}
@@ -209,9 +207,13 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	}
 	prog.done()
 	stamped := stampVersions(ctx, a, stamper, timestampURL(cfg))
-	deliver(ctx, a, d, results, stamped...)
-	rep := reportOf(results, a.now())
+	ar, err := newArchiver(a, cfg, st)
+	if err != nil {
+		return err
+	}
+	rep := cycleReport(ctx, a, ar, results)
 	rep.Events = append(rep.Events, stamped...)
+	deliver(ctx, a, d, rep)
 	if err := a.printReport(outFormat, rep); err != nil {
 		return err
 	}
@@ -223,6 +225,7 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	for _, ev := range stamped {
 		sum.events = append(sum.events, timestampLine(ev))
 	}
+	sum.events = append(sum.events, archiveLines(rep)...)
 	printSummary(a.stderr, sum, files)
 	switch {
 	case sum.failed > 0:

@@ -42,6 +42,7 @@ type fileConfig struct {
 	AllowAddrs   []at[string]    `yaml:"allow_addresses"`
 	Notify       []notifyConfig  `yaml:"notify"`
 	Timestamp    timestampConfig `yaml:"timestamp"`
+	Archive      archiveConfig   `yaml:"archive"`
 	Sources      []*sourceConfig `yaml:"sources"`
 	Wayback      waybackConfig   `yaml:"wayback"`
 }
@@ -97,10 +98,11 @@ type sourceConfig struct {
 	Sitemap    at[string] `yaml:"sitemap"`
 	Schedule   at[string] `yaml:"schedule"`
 	hostLimits `yaml:",inline"`
-	Cadence    []stepConfig    `yaml:"cadence"`
-	Selectors  selectorsConfig `yaml:"selectors"`
-	Ignore     []at[string]    `yaml:"ignore"`
-	Tags       []at[string]    `yaml:"tags"`
+	Cadence    []stepConfig        `yaml:"cadence"`
+	Selectors  selectorsConfig     `yaml:"selectors"`
+	Ignore     []at[string]        `yaml:"ignore"`
+	Tags       []at[string]        `yaml:"tags"`
+	Archive    sourceArchiveConfig `yaml:"archive"`
 }
 
 type selectorsConfig struct {
@@ -150,6 +152,7 @@ type Config struct {
 	AllowHosts []string
 	Cadence    monitor.Cadence
 	Notify     []notify.Config
+	Archive    ArchiveConfig
 	Sources    []monitor.Source
 	Timestamp  *TimestampConfig // nil: versions are not timestamped
 

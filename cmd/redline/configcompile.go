@@ -127,6 +127,7 @@ func (v *validator) compile(fc fileConfig) Config {
 	cfg.AllowIPs, cfg.AllowHosts = v.allowAddresses(fc.AllowAddrs)
 	cfg.Notify = v.notifiers(fc.Notify, cfg.AllowPrivate)
 	cfg.Timestamp = v.timestamp(fc.Timestamp, cfg.AllowPrivate)
+	cfg.Archive = v.archive(fc)
 	cfg.Sources = v.sources(fc.Sources, cfg)
 	cfg.Wayback = v.wayback(fc.Wayback, cfg.AllowPrivate)
 	return cfg

@@ -47,6 +47,10 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	ar, err := newArchiver(a, cfg, st)
+	if err != nil {
+		return err
+	}
 	var metrics *monitor.Metrics
 	if *metricsAddr != "" {
 		set := vmetrics.NewSet()
@@ -74,14 +78,21 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 			onResult: func(r monitor.Result) { a.publish(r, cfg, color) },
 			// Notifications go out under a context that outlives a signal, so
 			// a digest being sent when SIGTERM arrives is not cut in half;
-			// the cycle's new versions are timestamped first.
+			// the cycle's new versions are timestamped first. Archiving
+			// stops with a signal; what it left is queued. A timestamp or
+			// capture that failed is printed once, as a failed check is.
 			onCycle: func(rs []monitor.Result) {
 				wctx := context.WithoutCancel(ctx)
 				stamped := stampVersions(wctx, a, stamper, timestampURL(cfg))
 				for _, ev := range stamped {
 					fmt.Fprintln(a.stdout, timestampLine(ev))
 				}
-				deliver(wctx, a, d, rs, stamped...)
+				rep := cycleReport(ctx, a, ar, rs)
+				rep.Events = append(rep.Events, stamped...)
+				for _, l := range archiveLines(rep) {
+					fmt.Fprintln(a.stdout, l)
+				}
+				deliver(wctx, a, d, rep)
 			},
 		})
 		a.log.Info("redline running", "sources", len(cfg.Sources), "store", redactDSN(cfg.Store))
@@ -101,6 +112,9 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 			return nil
 		}
 		if d, err = newDispatcher(a, *next, st); err != nil {
+			return err
+		}
+		if ar, err = newArchiver(a, *next, st); err != nil {
 			return err
 		}
 		cfg = *next

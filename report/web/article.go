@@ -45,6 +45,10 @@ type versionRow struct {
 	// Timestamp says when a TSA dated the version's chain hash (RFC 3161),
 	// "" when it has no token.
 	Timestamp string
+	// Wayback is the version's capture in the Wayback Machine and
+	// WaybackDiff the archive's diff with the previous version's; "" when
+	// none (wayback.go).
+	Wayback, WaybackDiff string
 }
 
 type checkRow struct {
@@ -94,6 +98,9 @@ func (s *server) article(w http.ResponseWriter, r *http.Request) error {
 		row.Timestamp = stamps[vs[i].Number]
 		v.Versions = append(v.Versions, row)
 		v.Numbers = append(v.Numbers, vs[i].Number)
+	}
+	if err := s.linkCaptures(ctx, id, v.Versions); err != nil {
+		return err
 	}
 	slices.Sort(v.Numbers)
 	if n := len(v.Numbers); n > 1 {

@@ -38,7 +38,11 @@ func (s *server) feed(w http.ResponseWriter, r *http.Request) error {
 	}
 	updated := time.Time{}
 	for _, a := range p.Articles {
-		out.Entries = append(out.Entries, s.entry(base, a))
+		e := s.entry(base, a)
+		if err := s.linkEntry(r.Context(), &e, a); err != nil {
+			return err
+		}
+		out.Entries = append(out.Entries, e)
 		if a.LastChange.After(updated) {
 			updated = a.LastChange
 		}

@@ -38,6 +38,7 @@ func Run(t *testing.T, h Harness) {
 		{"Status", statusCases},
 		{"Timestamps", timestampCases},
 		{"Imports", importCases},
+		{"Captures", captureCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

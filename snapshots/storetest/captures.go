@@ -1,0 +1,112 @@
+package storetest
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/redline-news/redline/snapshots"
+)
+
+var captureCases = []testCase{
+	{"queue_attempt_capture", func(t *testing.T, s snapshots.Store) {
+		cs := storeAs[snapshots.Captures](t, s)
+		a := AddArticle(t, s, "https://news.example/a")
+		b := AddArticle(t, s, "https://news.example/b")
+		var vs []*snapshots.Version
+		for i, art := range []snapshots.Article{a, a, b} {
+			v := newVersion(i + 1)
+			if art.ID == b.ID {
+				v = newVersion(1)
+			}
+			save(t, s, newCheck(art, i+1), v)
+			vs = append(vs, v)
+		}
+		// b's version queued first, then a's two; queueing again keeps
+		// the first time.
+		queue := func(i int, ids ...int64) {
+			t.Helper()
+			if err := cs.QueueCaptures(t.Context(), ids, at(i)); err != nil {
+				t.Fatalf("QueueCaptures(%v): %v", ids, err)
+			}
+		}
+		queue(4, vs[2].ID)
+		queue(5, vs[0].ID, vs[1].ID)
+		queue(6, vs[2].ID, vs[0].ID)
+		pending := func(f snapshots.CaptureFilter) []snapshots.Capture {
+			t.Helper()
+			got, err := cs.PendingCaptures(t.Context(), f)
+			if err != nil {
+				t.Fatalf("PendingCaptures(%+v): %v", f, err)
+			}
+			return got
+		}
+		got := pending(snapshots.CaptureFilter{})
+		if len(got) != 3 {
+			t.Fatalf("pending = %+v, want 3", got)
+		}
+		first := got[0]
+		if first.VersionID != vs[2].ID || first.ArticleID != b.ID || first.Number != 1 || first.URL != b.URL ||
+			first.Source != "example" || !first.QueuedAt.Equal(at(4)) || first.Archive != "" || first.Attempts != 0 {
+			t.Errorf("first pending = %+v, want b's version 1 queued at %v", first, at(4))
+		}
+		if got[1].VersionID != vs[0].ID || got[2].VersionID != vs[1].ID || got[2].Number != 2 || !got[1].QueuedAt.Equal(at(5)) {
+			t.Errorf("pending = %+v, want then a's versions 1 and 2 queued at %v", got, at(5))
+		}
+		if got := pending(snapshots.CaptureFilter{Limit: 1}); len(got) != 1 || got[0].VersionID != vs[2].ID {
+			t.Errorf("pending, limit 1 = %+v, want b's version alone", got)
+		}
+
+		// A failed round keeps it pending, until MaxAttempts leaves it out.
+		failed := got[1]
+		failed.Attempts, failed.LastAttempt, failed.Error = 1, at(7), "HTTP 503 Service Unavailable"
+		if err := cs.UpdateCapture(t.Context(), failed); err != nil {
+			t.Fatal(err)
+		}
+		got = pending(snapshots.CaptureFilter{})
+		if len(got) != 3 || got[1].Attempts != 1 || got[1].Error != "HTTP 503 Service Unavailable" || !got[1].LastAttempt.Equal(at(7)) {
+			t.Errorf("after a failed round: %+v, want a's version 1 pending with 1 attempt and its error", got)
+		}
+		if got := pending(snapshots.CaptureFilter{MaxAttempts: 1}); len(got) != 2 || got[0].VersionID != vs[2].ID || got[1].VersionID != vs[1].ID {
+			t.Errorf("pending under 1 attempt = %+v, want a's version 1 left out", got)
+		}
+
+		// A capture made leaves the queue and is listed with its article.
+		made := got[2]
+		made.Archive = "https://web.archive.org/web/20250314120000/" + a.URL
+		made.CapturedAt, made.LastAttempt, made.Error = at(8), at(8), ""
+		if err := cs.UpdateCapture(t.Context(), made); err != nil {
+			t.Fatal(err)
+		}
+		if err := cs.UpdateCapture(t.Context(), made); err != nil { // again: no change
+			t.Fatal(err)
+		}
+		if got := pending(snapshots.CaptureFilter{}); len(got) != 2 {
+			t.Errorf("pending after a capture = %+v, want 2", got)
+		}
+		caps, err := cs.ArticleCaptures(t.Context(), a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(caps) != 1 || caps[0].Number != 2 || caps[0].Archive != made.Archive || !caps[0].CapturedAt.Equal(at(8)) {
+			t.Errorf("ArticleCaptures(a) = %+v, want version 2 captured at %v", caps, at(8))
+		}
+		if caps, err := cs.ArticleCaptures(t.Context(), b.ID); err != nil || len(caps) != 0 {
+			t.Errorf("ArticleCaptures(b) = %+v, %v, want none", caps, err)
+		}
+	}},
+	{"unknown_version", func(t *testing.T, s snapshots.Store) {
+		cs := storeAs[snapshots.Captures](t, s)
+		a := AddArticle(t, s, "https://news.example/a")
+		v := newVersion(1)
+		save(t, s, newCheck(a, 1), v)
+		if err := cs.QueueCaptures(t.Context(), []int64{v.ID, v.ID + 1000}, at(2)); !errors.Is(err, snapshots.ErrNotFound) {
+			t.Errorf("QueueCaptures of an unknown version: %v, want ErrNotFound", err)
+		}
+		if got, err := cs.PendingCaptures(t.Context(), snapshots.CaptureFilter{}); err != nil || len(got) != 0 {
+			t.Errorf("pending after a refused queueing = %+v, %v, want nothing queued", got, err)
+		}
+		if err := cs.UpdateCapture(t.Context(), snapshots.Capture{VersionID: v.ID, Attempts: 1}); !errors.Is(err, snapshots.ErrNotFound) {
+			t.Errorf("UpdateCapture of a version not queued: %v, want ErrNotFound", err)
+		}
+	}},
+}
