@@ -287,8 +287,8 @@ func batteryInterruptedMigration(t *testing.T) {
 	if err := db.QueryRowContext(t.Context(), "SELECT max(version) FROM schema_migrations").Scan(&version); err != nil {
 		t.Fatal(err)
 	}
-	if version != sqlite.Migrations() {
-		t.Errorf("schema version %d after the restart, want %d", version, sqlite.Migrations())
+	if version != sqlite.LatestMigration() {
+		t.Errorf("schema version %d after the restart, want %d", version, sqlite.LatestMigration())
 	}
 	if err := s.CheckIntegrity(t.Context(), false); err != nil {
 		t.Error(err)

@@ -18,6 +18,16 @@ func Migrations() int {
 	return len(ms)
 }
 
+// LatestMigration returns the version of the last embedded step: the
+// numbers need not be contiguous (each feature takes its own).
+func LatestMigration() int {
+	ms, err := migrations()
+	if err != nil {
+		panic(err) // A test helper; TestMigrations reports the same error.
+	}
+	return ms[len(ms)-1].Version
+}
+
 // InterruptMigration makes s's next Open apply every embedded step and then
 // one more that fails halfway through, as a migration killed mid-way would
 // stop: its first statement ran, its second never did.

@@ -36,6 +36,7 @@ func Run(t *testing.T, h Harness) {
 		{"Battery", batteryCases},
 		{"Sites", siteCases},
 		{"Status", statusCases},
+		{"Search", searchCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
