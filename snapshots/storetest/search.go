@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -220,4 +221,43 @@ var searchCases = []testCase{
 			t.Errorf("Search on an empty store = %s", spans(hits))
 		}
 	}},
+}
+
+// The search benchmarks' corpus: SearchBenchArticles articles of
+// SearchBenchVersions versions each (100,000 versions).
+const (
+	SearchBenchArticles = 10_000
+	SearchBenchVersions = 10
+	// SearchBenchQuote is in versions 3 to 6 of one article in a hundred.
+	SearchBenchQuote = "we will not be silenced by anyone"
+	// SearchBenchCommon is in every version.
+	SearchBenchCommon = "the council said"
+)
+
+// SearchBenchText returns the text of version n (1-based) of article i
+// (0-based) of the search benchmarks' corpus: some 150 words drawn from a
+// vocabulary of 4,000, the article's own, a sentence that changes at each
+// version, and SearchBenchQuote where the corpus has it.
+func SearchBenchText(i, n int) string {
+	rng := rand.New(rand.NewPCG(uint64(i), 20))
+	syllables := []string{"ka", "lo", "mi", "ren", "tu", "sa", "vel", "do", "ri", "an", "po", "es", "ni", "gar", "ul", "te"}
+	word := func() string {
+		w := rng.IntN(4000) // three syllables out of 16: 4,096 words
+		return syllables[w%16] + syllables[w/16%16] + syllables[w/256%16]
+	}
+	var b strings.Builder
+	b.WriteString(strings.ToUpper(SearchBenchCommon[:1]) + SearchBenchCommon[1:] + " ")
+	for k := range 150 {
+		b.WriteString(word())
+		if k%15 == 14 {
+			b.WriteString(".\n\n")
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	fmt.Fprintf(&b, "Update %d at %d.", n, i*SearchBenchVersions+n)
+	if i%100 == 0 && n >= 3 && n <= 6 {
+		b.WriteString(" “" + SearchBenchQuote + ",” she said.")
+	}
+	return b.String()
 }
