@@ -16,7 +16,7 @@ const searchMatch = `v.id IN (SELECT rowid FROM version_search WHERE version_sea
 // Search returns the articles whose versions contained q.Phrase; see
 // snapshots.Searcher.
 func (s *Store) Search(ctx context.Context, q snapshots.SearchQuery) ([]snapshots.SearchHit, error) {
-	return s.SearchMatching(ctx, q, searchMatch, ftsPhrase)
+	return s.SearchMatching(ctx, q, "versions v", searchMatch, ftsPhrase)
 }
 
 // ftsPhrase is phrase as one FTS5 string: inside double quotes, which

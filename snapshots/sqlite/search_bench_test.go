@@ -19,9 +19,10 @@ import (
 //
 //   - quote: a quotation in 400 versions of 100 articles, which vanished
 //     from each after its sixth version (the question the search answers);
+//
 //   - common: a phrase in every version, the first 50 articles asked for.
 //
-//	go test ./snapshots/sqlite -run '^$' -bench Search100k
+//     go test ./snapshots/sqlite -run '^$' -bench Search100k
 func BenchmarkSearch100k(b *testing.B) {
 	s := sqlite.New(filepath.Join(b.TempDir(), "redline.db"), slog.New(slog.DiscardHandler))
 	storetest.Open(b, s)

@@ -14,14 +14,15 @@ import (
 )
 
 // SearchMatching answers snapshots.Searcher for a store whose full-text
-// index is asked by match: a condition on the versions table v, true when
-// v's text contains the phrase bound at its %s (the
+// index is asked by match: a condition on the rows of from (a table
+// aliased v, with the versions' article_id, number and at), true when v's
+// version contains the phrase bound at its %s (the
 // store's encoding of the phrase as plain text, made by encode from
 // q.Phrase with its control characters and invalid bytes made spaces,
 // which no engine then refuses). Both steps run in one
 // read-only transaction, so a version saved meanwhile is in both or
 // neither.
-func (c *Core) SearchMatching(ctx context.Context, q snapshots.SearchQuery, match string, encode func(string) any) ([]snapshots.SearchHit, error) {
+func (c *Core) SearchMatching(ctx context.Context, q snapshots.SearchQuery, from, match string, encode func(string) any) ([]snapshots.SearchHit, error) {
 	if err := snapshots.CheckPhrase(q.Phrase); err != nil {
 		return nil, err
 	}
@@ -34,7 +35,7 @@ func (c *Core) SearchMatching(ctx context.Context, q snapshots.SearchQuery, matc
 	var hits []snapshots.SearchHit
 	err := c.inTx(ctx, true, func(tx Tx) error {
 		var err error
-		hits, err = c.search(ctx, tx, q, match, phrase)
+		hits, err = c.search(ctx, tx, q, from, match, phrase)
 		return err
 	})
 	if err != nil {
@@ -50,7 +51,7 @@ type matched struct {
 	at      string
 }
 
-func (c *Core) search(ctx context.Context, tx Tx, sq snapshots.SearchQuery, match string, phrase any) ([]snapshots.SearchHit, error) {
+func (c *Core) search(ctx context.Context, tx Tx, sq snapshots.SearchQuery, from, match string, phrase any) ([]snapshots.SearchHit, error) {
 	q := NewQuery(c.d)
 	q.Add(match, phrase)
 	if sq.URL != "" {
@@ -62,7 +63,7 @@ func (c *Core) search(ctx context.Context, tx Tx, sq snapshots.SearchQuery, matc
 	if err := q.timeRange("v.at", sq.Since, time.Time{}); err != nil {
 		return nil, err
 	}
-	rows, err := tx.Query(ctx, `SELECT v.article_id, v.number, v.at FROM versions v
+	rows, err := tx.Query(ctx, `SELECT v.article_id, v.number, v.at FROM `+from+`
 		JOIN articles a ON a.id = v.article_id`+q.Where()+` ORDER BY v.article_id, v.number`, q.Args...)
 	if err != nil {
 		return nil, err
