@@ -33,6 +33,9 @@ func BenchmarkSearch100k(b *testing.B) {
 		found int
 	}{
 		{"quote", snapshots.SearchQuery{Phrase: storetest.SearchBenchQuote}, storetest.SearchBenchArticles / 100},
+		// The source holds every article: its filter must not make the
+		// store read every version of the source.
+		{"quote_in_source", snapshots.SearchQuery{Phrase: storetest.SearchBenchQuote, Source: "bench"}, storetest.SearchBenchArticles / 100},
 		{"common", snapshots.SearchQuery{Phrase: storetest.SearchBenchCommon, Limit: 50}, 50},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
