@@ -216,6 +216,24 @@ var searchCases = []testCase{
 			t.Errorf("first version's words: %s, want %s", got, want)
 		}
 	}},
+	{"many_articles", func(t *testing.T, s snapshots.Store) {
+		// More articles than the store reads in one statement.
+		const n = 510
+		for i := range n {
+			a := AddArticle(t, s, fmt.Sprintf("https://news.example/many/%d", i))
+			SaveBody(t, s, a, i, fmt.Sprintf("Story %d: the same sentence everywhere.", i), fmt.Sprintf("<p>%d</p>", i))
+		}
+		hits := search(t, s, snapshots.SearchQuery{Phrase: "the same sentence"})
+		if len(hits) != n {
+			t.Fatalf("Search: %d articles, want %d", len(hits), n)
+		}
+		for i, h := range hits {
+			want := fmt.Sprintf("https://news.example/many/%d", i) // first appeared at(i)
+			if h.Article.URL != want || h.Latest != 1 || h.Title != "Headline" || len(h.Spans) != 1 || !h.Spans[0].FirstAt.Equal(at(i)) {
+				t.Fatalf("hit %d: %+v, want %s, version 1 at %v", i, h, want, at(i))
+			}
+		}
+	}},
 	{"empty_store", func(t *testing.T, s snapshots.Store) {
 		if hits := search(t, s, snapshots.SearchQuery{Phrase: "anything"}); len(hits) != 0 {
 			t.Errorf("Search on an empty store = %s", spans(hits))

@@ -115,36 +115,42 @@ func (c *Core) search(ctx context.Context, tx Tx, sq snapshots.SearchQuery, from
 		ids[i] = f.hit.Article.ID
 		byID[f.hit.Article.ID] = f
 	}
-	aq := NewQuery(c.d)
-	in(aq, "id", ids)
-	rows, err = tx.Query(ctx, `SELECT `+ArticleColumns+` FROM articles`+aq.Where(), aq.Args...)
-	if err != nil {
-		return nil, err
-	}
-	as, err := Collect(rows, ScanArticle)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range as {
-		byID[a.ID].hit.Article = a
-	}
 	type version struct {
 		article   int64
 		number    int
 		at, title string
 	}
-	vq := NewQuery(c.d)
-	in(vq, "article_id", ids)
-	rows, err = tx.Query(ctx, `SELECT article_id, number, at, title FROM versions`+vq.Where(), vq.Args...)
-	if err != nil {
-		return nil, err
-	}
-	vs, err := Collect(rows, func(scan func(...any) error) (version, error) {
-		var v version
-		return v, scan(&v.article, &v.number, &v.at, &v.title)
-	})
-	if err != nil {
-		return nil, err
+	var vs []version
+	// A few hundred IDs a statement: SQLite takes at most 32,766
+	// arguments, and --limit 0 may find more articles.
+	for chunk := range slices.Chunk(ids, 500) {
+		aq := NewQuery(c.d)
+		in(aq, "id", chunk)
+		rows, err = tx.Query(ctx, `SELECT `+ArticleColumns+` FROM articles`+aq.Where(), aq.Args...)
+		if err != nil {
+			return nil, err
+		}
+		as, err := Collect(rows, ScanArticle)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			byID[a.ID].hit.Article = a
+		}
+		vq := NewQuery(c.d)
+		in(vq, "article_id", chunk)
+		rows, err = tx.Query(ctx, `SELECT article_id, number, at, title FROM versions`+vq.Where(), vq.Args...)
+		if err != nil {
+			return nil, err
+		}
+		more, err := Collect(rows, func(scan func(...any) error) (version, error) {
+			var v version
+			return v, scan(&v.article, &v.number, &v.at, &v.title)
+		})
+		if err != nil {
+			return nil, err
+		}
+		vs = append(vs, more...)
 	}
 	times := make(map[[2]int64]string, len(vs))
 	for _, v := range vs {
