@@ -85,14 +85,14 @@ func writeSearchText(a *app, q snapshots.SearchQuery, hits []snapshots.SearchHit
 	w := a.stdout
 	phrase := sanitize.Line(q.Phrase)
 	if len(hits) == 0 {
-		fmt.Fprintf(w, "No stored version contains %q.\n", phrase)
+		fmt.Fprintf(w, "No stored version contains “%s”.\n", phrase)
 		return
 	}
 	more := ""
 	if q.Limit > 0 && len(hits) == q.Limit {
 		more = fmt.Sprintf(" (the first %d; --limit 0 lists all)", q.Limit)
 	}
-	fmt.Fprintf(w, "%q is in %s%s.\n", phrase, plural(len(hits), "article"), more)
+	fmt.Fprintf(w, "“%s” is in %s%s.\n", phrase, plural(len(hits), "article"), more)
 	for _, h := range hits {
 		url := sanitize.Line(h.Article.URL)
 		fmt.Fprintf(w, "\n%s\n  %s · source %s · %s\n", url, sanitize.Line(h.Title), sanitize.Line(h.Article.Source), plural(h.Latest, "version"))

@@ -20,7 +20,7 @@ func TestSearchCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{
-		`is in 1 article.`,
+		"““we are NOT opposed”” is in 1 article.",
 		storyA + "\n  Raid seizes shipment · source test · 3 versions\n",
 		"  appeared in version 1 (2025-03-14 09:00:00 UTC), still in version 2 (2025-03-14 10:00:00 UTC)\n",
 		"  disappeared in version 3 (2025-03-14 11:00:00 UTC)\n",
@@ -57,7 +57,7 @@ func TestSearchCommand(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"none", []string{"cooperation was refused"}, `No stored version contains "cooperation was refused".`},
+		{"none", []string{"cooperation was refused"}, `No stored version contains “cooperation was refused”.`},
 		{"hostile", []string{`NEAR(" OR * -opposed`}, `No stored version contains`},
 		{"source", []string{"--source", "other", "Sheinbaum said"}, `No stored version contains`},
 		{"since", []string{"--since", "2025-03-14 10:30", "97 percent"}, `No stored version contains`},
