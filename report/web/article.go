@@ -172,7 +172,7 @@ func versionRowOf(id int64, v snapshots.Version) versionRow {
 		row.Summary = "first version"
 		return row
 	}
-	row.DiffHref = fmt.Sprintf("/articles/%d/diff?from=%d&to=%d", id, v.Number-1, v.Number)
+	row.DiffHref = diffHref(id, v.Number-1, v.Number)
 	row.Severity, row.SeverityClass = sanitize.Line(v.Severity), severityClass(v.Severity)
 	cs := storedChanges(v)
 	if cs != nil {

@@ -40,3 +40,6 @@ const (
 func Retry(ctx context.Context, s *Store, op func() error) error {
 	return s.retry(ctx, op, "test", true)
 }
+
+// SearchWords exposes searchWords to the tests.
+func SearchWords(fields ...string) string { return searchWords(fields...) }

@@ -50,6 +50,9 @@ func (s *Store) migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	if err := indexSearch(ctx, tx, ms, applied, current); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("migrate: commit: %w", err)
 	}

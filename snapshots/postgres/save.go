@@ -142,7 +142,8 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 // what the transaction read of the article's latest version.
 type saveAttempt struct {
 	sqlstore.Save
-	blob []byte // the version's body, compressed
+	blob  []byte // the version's body, compressed
+	words string // its words, a tsvector for the search index
 
 	last     int    // the latest version's number, 0 for none
 	prev     string // its chain hash
@@ -164,6 +165,7 @@ func (s *Store) prepareSave(cc snapshots.Check, v *snapshots.Version) (*saveAtte
 		if w.blob, err = s.compress(sv.Version.Raw); err != nil {
 			return nil, fmt.Errorf("compress body: %w", err)
 		}
+		w.words = searchWords(sv.Version.Title, sv.Version.Dek, sv.Version.Text)
 	}
 	return w, nil
 }
@@ -251,14 +253,19 @@ func (w *saveAttempt) queueVersion(writes *pgx.Batch) {
 	// article or another, is stored once.
 	writes.Queue(`INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3)
 			ON CONFLICT (sha256) DO NOTHING`, vv.RawSHA256, len(vv.Raw), w.blob).Exec(func(pgconn.CommandTag) error { return nil })
-	writes.Queue(`INSERT INTO versions (article_id, number, at, title, byline,
+	// The version's words go in the search index in the same statement
+	// (migration 0009).
+	writes.Queue(`WITH v AS (INSERT INTO versions (article_id, number, at, title, byline,
 			published, modified, text, text_sha256, raw_sha256, header, prev_hash, chain_hash,
 			changes, severity, kinds, notes, dek, reading, reread)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
-			RETURNING id`,
+			RETURNING id, article_id, number, at),
+		s AS (INSERT INTO version_search (version_id, article_id, number, at, words)
+			SELECT id, article_id, number, at, $21::tsvector FROM v)
+		SELECT id FROM v`,
 		vv.ArticleID, vv.Number, row.At, vv.Title, vv.Byline,
 		vv.Published, vv.Modified, vv.Text, vv.TextSHA256, vv.RawSHA256, vv.Header, vv.PrevHash, vv.ChainHash,
-		row.Changes, vv.Severity, row.Kinds, row.Notes, vv.Dek, row.Reading, vv.Reread).QueryRow(func(r pgx.Row) error {
+		row.Changes, vv.Severity, row.Kinds, row.Notes, vv.Dek, row.Reading, vv.Reread, w.words).QueryRow(func(r pgx.Row) error {
 		if err := r.Scan(&vv.ID); err != nil {
 			return fmt.Errorf("insert version %d: %w", vv.Number, err)
 		}

@@ -39,6 +39,7 @@ func Run(t *testing.T, h Harness) {
 		{"Timestamps", timestampCases},
 		{"Imports", importCases},
 		{"Captures", captureCases},
+		{"Search", searchCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

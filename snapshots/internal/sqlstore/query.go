@@ -175,7 +175,7 @@ func (q *Query) List(f snapshots.ListFilter) (none bool, err error) {
 		if len(f.Sources) == 0 {
 			return true, nil
 		}
-		q.in("a.source", f.Sources)
+		in(q, "a.source", f.Sources)
 	}
 	if f.Severity != "" {
 		rank := snapshots.SeverityRank(f.Severity)
@@ -199,8 +199,8 @@ func (q *Query) List(f snapshots.ListFilter) (none bool, err error) {
 	return false, nil
 }
 
-// in adds "col is one of vals".
-func (q *Query) in(col string, vals []string) {
+// in adds "col is one of vals" to q.
+func in[T any](q *Query, col string, vals []T) {
 	if q.Arrays {
 		q.Add(col+" = ANY(%s)", vals)
 		return

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redline-news/redline/snapshots"
+)
+
+// TestSearchCommand: "when did this quote vanish?" In the seeded stories
+// the quotation 'We are not opposed to cooperation' is in versions 1 and
+// 2 and gone from version 3.
+func TestSearchCommand(t *testing.T) {
+	path := seedStore(t, storyA, storyB)
+	code, out, errOut := runCmd(t, context.Background(), "search", "--store", path, "--url", storyA, "“we are NOT opposed”")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"““we are NOT opposed”” is in 1 article.",
+		storyA + "\n  Raid seizes shipment · source test · 3 versions\n",
+		"  appeared in version 1 (2025-03-14 09:00:00 UTC), still in version 2 (2025-03-14 10:00:00 UTC)\n",
+		"  disappeared in version 3 (2025-03-14 11:00:00 UTC)\n",
+		"    redline diff '" + storyA + "' --from 2 --to 3\n",
+		"    web: /articles/1/diff?from=2&to=3\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// The diff named is the edit that removed the quotation.
+	code, diff, errOut := runCmd(t, context.Background(), "diff", "--store", path, storyA, "--from", "2", "--to", "3")
+	if code != exitOK || !strings.Contains(diff, "We are not opposed") {
+		t.Errorf("the diff named: exit %d, %s\n%s", code, errOut, diff)
+	}
+
+	code, out, errOut = runCmd(t, context.Background(), "search", "--store", path, "--format", "json", "raid seized 90 percent")
+	if code != exitOK {
+		t.Fatalf("json: exit %d: %s", code, errOut)
+	}
+	var hits []searchHitJSON
+	if err := json.Unmarshal([]byte(out), &hits); err != nil {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	if len(hits) != 2 || hits[0].URL != storyA || hits[1].URL != storyB || len(hits[0].Spans) != 1 {
+		t.Fatalf("json: %s", out)
+	}
+	if sp := hits[0].Spans[0]; sp.First != 2 || sp.Last != 3 || sp.Gone != 0 || sp.GoneAt != nil || sp.DiffCommand != "" {
+		t.Errorf("json span: %+v, want versions 2 to 3, still there", sp)
+	}
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"none", []string{"cooperation was refused"}, `No stored version contains “cooperation was refused”.`},
+		{"hostile", []string{`NEAR(" OR * -opposed`}, `No stored version contains`},
+		{"source", []string{"--source", "other", "Sheinbaum said"}, `No stored version contains`},
+		{"since", []string{"--since", "2025-03-14 10:30", "97 percent"}, `No stored version contains`},
+		{"limit", []string{"--limit", "1", "Sheinbaum said"}, "is in 1 article (the first 1; --limit 0 lists all)."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCmd(t, context.Background(), append([]string{"search", "--store", path}, tc.args...)...)
+			if code != exitOK || !strings.Contains(out, tc.want) {
+				t.Errorf("exit %d, stderr %q; want 0 and %q in:\n%s", code, errOut, tc.want, out)
+			}
+		})
+	}
+}
+
+func TestSearchCommand_Refused(t *testing.T) {
+	path := seedStore(t, storyA)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no_phrase", nil, "search needs one phrase"},
+		{"two_phrases", []string{"one", "two"}, "search needs one phrase"},
+		{"no_words", []string{`"*"`}, "has no words"},
+		{"bad_since", []string{"--since", "noon", "opposed"}, "--since"},
+		{"bad_format", []string{"--format", "xml", "opposed"}, "--format"},
+		{"bad_limit", []string{"--limit", "-1", "opposed"}, "--limit"},
+		{"unknown_url", []string{"--url", "https://news.example/world/x", "opposed"}, "no article https://news.example/world/x"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runCmd(t, context.Background(), append([]string{"search", "--store", path}, tc.args...)...)
+			if code != exitUsage || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, stderr %q; want %d mentioning %q", code, errOut, exitUsage, tc.want)
+			}
+		})
+	}
+}
+
+// TestSearchCommand_ScrapedTextEscaped: titles and URLs are scraped text;
+// their control characters never reach the terminal.
+func TestSearchCommand_ScrapedTextEscaped(t *testing.T) {
+	path := t.TempDir() + "/redline.db"
+	s := openSQLite(t, path)
+	a, err := s.AddArticle(t.Context(), snapshots.Article{URL: "https://news.example/\x1b]8;;evil", Source: "test", FirstSeen: storeBase})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, text := range []string{"The quote was here.", "It was not."} {
+		v := &snapshots.Version{Title: "\x1b[31mRed\x1b[0m title", Text: text, Raw: []byte(text)}
+		if err := s.Save(t.Context(), &snapshots.Check{ArticleID: a.ID, At: storeBase.Add(time.Duration(i) * time.Hour), Status: 200}, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	code, out, errOut := runCmd(t, context.Background(), "search", "--store", path, "quote\x1b was\a here")
+	if code != exitOK || !strings.Contains(out, "disappeared in version 2") {
+		t.Fatalf("exit %d, %s:\n%s", code, errOut, out)
+	}
+	if strings.ContainsRune(out, '\x1b') {
+		t.Errorf("an escape reached the terminal:\n%q", out)
+	}
+}

@@ -1,0 +1,69 @@
+package postgres_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/postgres"
+	"github.com/redline-news/redline/snapshots/storetest"
+)
+
+// TestSearch_MigrationIndexesExistingVersions: versions stored before
+// migration 0009 are found once it has run.
+func TestSearch_MigrationIndexesExistingVersions(t *testing.T) {
+	dsn := newSchema(t)
+	s := postgres.New(dsn, nil)
+	if err := s.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	a := storetest.AddArticle(t, s, "https://news.example/a")
+	storetest.SaveBody(t, s, a, 1, "The mayor said “no deal” on Monday.", "<p>1</p>")
+	storetest.SaveBody(t, s, a, 2, "The mayor said nothing.", "<p>2</p>")
+	// Back to the schema before 0009, its index gone.
+	if _, err := postgres.Pool(s).Exec(t.Context(), `DROP TABLE version_search;
+		DELETE FROM schema_migrations WHERE version = 9`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = open(t, dsn)
+	hits, err := s.Search(t.Context(), snapshots.SearchQuery{Phrase: "said no deal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 1 || len(hits[0].Spans) != 1 || hits[0].Spans[0].Gone != 2 {
+		t.Errorf("Search after migrating = %+v, want version 1 of %s, gone in 2", hits, a.URL)
+	}
+}
+
+// TestSearch_TsvectorLimits: a version beyond what a tsvector holds (more
+// than 16,383 words, a word of 3,000 letters, a word 300 times) is saved
+// and indexed as far as the limits allow, never refused.
+func TestSearch_TsvectorLimits(t *testing.T) {
+	s := open(t, newSchema(t))
+	a := storetest.AddArticle(t, s, "https://news.example/long")
+	var b strings.Builder
+	b.WriteString("Opening words of the story. " + strings.Repeat("x", 3000) + " ")
+	for i := range 20_000 {
+		fmt.Fprintf(&b, "the w%d ", i)
+	}
+	storetest.SaveBody(t, s, a, 1, b.String(), "<p>long</p>")
+	for _, tc := range []struct {
+		phrase string
+		found  bool
+	}{
+		{"opening words of the story", true},
+		{"the w100 the w101", true},
+		{"the w19999", false}, // past position 16,383
+		{strings.Repeat("x", 3000), false},
+	} {
+		hits, err := s.Search(t.Context(), snapshots.SearchQuery{Phrase: tc.phrase})
+		if err != nil {
+			t.Fatalf("Search(%.40q): %v", tc.phrase, err)
+		}
+		if (len(hits) == 1) != tc.found {
+			t.Errorf("Search(%.40q): %d hits, want found=%v", tc.phrase, len(hits), tc.found)
+		}
+	}
+}

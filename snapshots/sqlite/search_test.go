@@ -1,0 +1,39 @@
+package sqlite_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/sqlite"
+	"github.com/redline-news/redline/snapshots/storetest"
+)
+
+// TestSearch_MigrationIndexesExistingVersions: versions stored before
+// migration 0012 are found once it has run.
+func TestSearch_MigrationIndexesExistingVersions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "redline.db")
+	s := sqlite.New(path, nil)
+	if err := s.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	a := storetest.AddArticle(t, s, "https://news.example/a")
+	storetest.SaveBody(t, s, a, 1, "The mayor said “no deal” on Monday.", "<p>1</p>")
+	storetest.SaveBody(t, s, a, 2, "The mayor said nothing.", "<p>2</p>")
+	// Back to the schema before 0012, its index gone.
+	if _, err := sqlite.DB(s).ExecContext(t.Context(), `DROP TRIGGER versions_search_insert;
+		DROP TABLE version_search; DELETE FROM schema_migrations WHERE version = 12`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = open(t, path)
+	hits, err := s.Search(t.Context(), snapshots.SearchQuery{Phrase: "said no deal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 1 || len(hits[0].Spans) != 1 || hits[0].Spans[0].Gone != 2 {
+		t.Errorf("Search after migrating = %+v, want version 1 of %s, gone in 2", hits, a.URL)
+	}
+}
