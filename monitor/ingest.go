@@ -85,15 +85,7 @@ func (m *Monitor) Ingest(ctx context.Context, src Source, art snapshots.Article,
 	}
 	imp := c.Import
 	v.Import = &imp
-	if hasPrev {
-		if err := m.diffAgainst(ctx, &res, prev, v, check.TextSHA256, log); err != nil {
-			res.Err = err
-			return res
-		}
-	} else {
-		v.Reread = false // a first version has no reading to depart from
-	}
-	return m.saveVersion(ctx, res, check, prev, v, log)
+	return m.diffAndSave(ctx, res, check, prev, hasPrev, v, log)
 }
 
 // SaveSites saves what reading pages taught of their hosts' templates and

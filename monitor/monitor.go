@@ -631,15 +631,7 @@ func (m *Monitor) checkOnce(ctx context.Context, t target, log *slog.Logger) (re
 		log.Debug(string(check.Outcome), "version", prev.Number)
 		return res
 	}
-	if hasPrev {
-		if err := m.diffAgainst(ctx, &res, prev, v, check.TextSHA256, log); err != nil {
-			res.Err = err
-			return res
-		}
-	} else {
-		v.Reread = false // a first version has no reading to depart from
-	}
-	return m.saveVersion(ctx, res, check, prev, v, log)
+	return m.diffAndSave(ctx, res, check, prev, hasPrev, v, log)
 }
 
 // storeFailed is res failed because the store did: the error is its event
@@ -948,4 +940,19 @@ func sentences(text string, limit int) int {
 		}
 	}
 	return n
+}
+
+// diffAndSave diffs v against prev, the latest version, when there is one
+// (hasPrev), and saves it with check: the last steps of a fetched page and
+// of an imported capture alike.
+func (m *Monitor) diffAndSave(ctx context.Context, res Result, check snapshots.Check, prev snapshots.Version, hasPrev bool, v *snapshots.Version, log *slog.Logger) Result {
+	if hasPrev {
+		if err := m.diffAgainst(ctx, &res, prev, v, check.TextSHA256, log); err != nil {
+			res.Err = err
+			return res
+		}
+	} else {
+		v.Reread = false // a first version has no reading to depart from
+	}
+	return m.saveVersion(ctx, res, check, prev, v, log)
 }

@@ -5,11 +5,11 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/retry/retrytest"
 	"github.com/redline-news/redline/notify"
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
@@ -26,28 +26,9 @@ func openStore(t *testing.T) *sqlite.Store {
 	return s
 }
 
-// waits records the waits a Dispatcher asked for instead of sleeping.
-type waits struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func (w *waits) sleep(ctx context.Context, d time.Duration) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.d = append(w.d, d)
-	return ctx.Err()
-}
-
-func (w *waits) got() []time.Duration {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]time.Duration(nil), w.d...)
-}
-
 // hookDispatcher returns a Dispatcher with one webhook to srv, adjusted by
 // opt, and the waits it asks for.
-func hookDispatcher(t *testing.T, srv *server, st snapshots.DeliveryStore, opt func(*notify.Options), cfgs ...notify.Config) (*notify.Dispatcher, *waits) {
+func hookDispatcher(t *testing.T, srv *server, st snapshots.DeliveryStore, opt func(*notify.Options), cfgs ...notify.Config) (*notify.Dispatcher, *retrytest.Waits) {
 	t.Helper()
 	if len(cfgs) == 0 {
 		cfgs = []notify.Config{{Name: "hook", Kind: notify.KindWebhook, URL: srv.URL + "/T0KEN", Secret: "k"}}
@@ -63,8 +44,8 @@ func hookDispatcher(t *testing.T, srv *server, st snapshots.DeliveryStore, opt f
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &waits{}
-	notify.SetSleep(d, w.sleep)
+	w := &retrytest.Waits{}
+	notify.SetSleep(d, w.Sleep)
 	return d, w
 }
 
@@ -121,7 +102,7 @@ func TestDispatcher_RetriesWithBackoff(t *testing.T) {
 	if reqs[0].header.Get("X-Redline-Delivery") != reqs[2].header.Get("X-Redline-Delivery") {
 		t.Error("retries carry different delivery ids")
 	}
-	got := w.got()
+	got := w.All()
 	if len(got) != 2 || got[0] < time.Second || got[0] > 2*time.Second || got[1] < 2*time.Second || got[1] > 4*time.Second {
 		t.Errorf("waits = %v, want one in [1s,2s] then one in [2s,4s]: doubling, jittered", got)
 	}
@@ -151,7 +132,7 @@ func TestDispatcher_RetryAfter(t *testing.T) {
 			if err := d.Send(t.Context(), digest(high)); err != nil {
 				t.Fatal(err)
 			}
-			if got := w.got(); len(got) != len(tc.want) || len(got) > 0 && got[0] != tc.want[0] {
+			if got := w.All(); len(got) != len(tc.want) || len(got) > 0 && got[0] != tc.want[0] {
 				t.Errorf("waits = %v, want %v", got, tc.want)
 			}
 			if n := len(srv.requests()); n != tc.requests {
@@ -171,8 +152,8 @@ func TestDispatcher_ClientErrorNotRetriedInRound(t *testing.T) {
 	if err := d.Send(t.Context(), digest(high)); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(srv.requests()); n != 1 || len(w.got()) != 0 {
-		t.Errorf("requests = %d, waits = %v; want 1 and none for a 400", n, w.got())
+	if n := len(srv.requests()); n != 1 || len(w.All()) != 0 {
+		t.Errorf("requests = %d, waits = %v; want 1 and none for a 400", n, w.All())
 	}
 	ds := deliveries(t, st)
 	if ds[0].Status != snapshots.DeliveryPending || !strings.Contains(ds[0].Error, "HTTP 400") || !strings.Contains(ds[0].Error, `"hook"`) {

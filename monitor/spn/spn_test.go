@@ -1,18 +1,17 @@
 package spn_test
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/netip"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/redline-news/redline/internal/retry"
+	"github.com/redline-news/redline/internal/retry/retrytest"
 	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/monitor/spn"
 	"github.com/redline-news/redline/monitor/spn/spntest"
@@ -21,45 +20,17 @@ import (
 	"github.com/redline-news/redline/snapshots/storetest"
 )
 
-// waits records the client's waits instead of sleeping.
-type waits struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func (w *waits) sleep(ctx context.Context, d time.Duration) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.d = append(w.d, d)
-	return ctx.Err()
-}
-
-func (w *waits) all() []time.Duration {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]time.Duration(nil), w.d...)
-}
-
-func (w *waits) has(d time.Duration) bool {
-	for _, x := range w.all() {
-		if x == d {
-			return true
-		}
-	}
-	return false
-}
-
 var now = time.Date(2025, 12, 7, 15, 29, 0, 0, time.UTC)
 
 // newClient returns a client of srv through a Guard that allows srv's
 // address alone, its waits recorded in w.
-func newClient(t *testing.T, srv *spntest.Server, w *waits, tune func(*spn.Options)) *spn.Client {
+func newClient(t *testing.T, srv *spntest.Server, w *retrytest.Waits, tune func(*spn.Options)) *spn.Client {
 	t.Helper()
 	ap := netip.MustParseAddrPort(srv.Listener.Addr().String())
 	opt := spn.Options{
 		SaveURL: srv.URL + "/save", AccessKey: spntest.AccessKey, SecretKey: spntest.SecretKey,
 		Dial:  fetch.NewGuard(fetch.GuardOptions{Allow: []netip.AddrPort{ap}}).DialContext,
-		Sleep: w.sleep, Now: func() time.Time { return now },
+		Sleep: w.Sleep, Now: func() time.Time { return now },
 		Interval: 10 * time.Second, PollInterval: 5 * time.Second, MaxPolls: 4, Tries: 3,
 	}
 	if tune != nil {
@@ -74,7 +45,7 @@ func newClient(t *testing.T, srv *spntest.Server, w *waits, tune func(*spn.Optio
 
 func TestSave_PendingThenSuccess(t *testing.T) {
 	srv := spntest.New(t)
-	var w waits
+	var w retrytest.Waits
 	c := newClient(t, srv, &w, nil)
 	const page = "https://news.example/2025/12/07/story?id=4"
 	got, err := c.Save(t.Context(), page)
@@ -89,14 +60,14 @@ func TestSave_PendingThenSuccess(t *testing.T) {
 	if len(posts) != 1 || posts[0] != page || polls != 2 {
 		t.Errorf("stand-in saw posts %q and %d polls, want the page once, then pending and success", posts, polls)
 	}
-	if !w.has(5 * time.Second) {
-		t.Errorf("waits %v, want the poll interval", w.all())
+	if !w.Has(5 * time.Second) {
+		t.Errorf("waits %v, want the poll interval", w.All())
 	}
 }
 
 func TestSave_RetryAfter(t *testing.T) {
 	srv := spntest.New(t)
-	var w waits
+	var w retrytest.Waits
 	// The backoff draws its whole bound, so its wait is known: 4s before
 	// the third try.
 	c := newClient(t, srv, &w, func(o *spn.Options) {
@@ -115,14 +86,14 @@ func TestSave_RetryAfter(t *testing.T) {
 	if posts, _ := srv.Seen(); len(posts) != 3 {
 		t.Errorf("stand-in saw %d submissions, want 3 (429, 503, then the job)", len(posts))
 	}
-	if !w.has(7*time.Second) || !w.has(4*time.Second) {
-		t.Errorf("waits %v, want the 7s Retry-After obeyed, then the 4s backoff after the 503 without one", w.all())
+	if !w.Has(7*time.Second) || !w.Has(4*time.Second) {
+		t.Errorf("waits %v, want the 7s Retry-After obeyed, then the 4s backoff after the 503 without one", w.All())
 	}
 }
 
 func TestSave_RateLimited(t *testing.T) {
 	srv := spntest.New(t)
-	var w waits
+	var w retrytest.Waits
 	c := newClient(t, srv, &w, nil)
 	for _, p := range []string{"https://news.example/a", "https://news.example/b"} {
 		if _, err := c.Save(t.Context(), p); err != nil {
@@ -131,8 +102,8 @@ func TestSave_RateLimited(t *testing.T) {
 	}
 	// The clock stands still, so the second submission waits the whole
 	// interval; the first waits nothing.
-	ws := w.all()
-	if ws[0] != 0 || !w.has(10*time.Second) {
+	ws := w.All()
+	if ws[0] != 0 || !w.Has(10*time.Second) {
 		t.Errorf("waits %v, want 0 before the first submission and the 10s interval before the second", ws)
 	}
 }
@@ -169,7 +140,7 @@ func TestSave_Errors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := spntest.New(t)
-			var w waits
+			var w retrytest.Waits
 			c := newClient(t, srv, &w, tc.tune)
 			const page = "https://news.example/p"
 			srv.Script(page, tc.script...)
@@ -193,7 +164,7 @@ func TestSave_Errors(t *testing.T) {
 // not allow is refused before any request is sent, and not tried again.
 func TestSave_Guarded(t *testing.T) {
 	srv := spntest.New(t)
-	var w waits
+	var w retrytest.Waits
 	c := newClient(t, srv, &w, func(o *spn.Options) { o.Dial = fetch.NewGuard(fetch.GuardOptions{}).DialContext })
 	_, err := c.Save(t.Context(), "https://news.example/a")
 	var ae *fetch.AddrError
@@ -226,7 +197,7 @@ func TestNew_Refuses(t *testing.T) {
 func archiverSetup(t *testing.T) (*spntest.Server, *spn.Client, *sqlite.Store) {
 	t.Helper()
 	srv := spntest.New(t)
-	var w waits
+	var w retrytest.Waits
 	c := newClient(t, srv, &w, nil)
 	return srv, c, storetest.Open(t, sqlite.New(filepath.Join(t.TempDir(), "r.db"), slog.New(slog.DiscardHandler)))
 }
