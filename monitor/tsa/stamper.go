@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/redline-news/redline/snapshots"
 )
@@ -30,6 +31,11 @@ type Stamper struct {
 	log    *slog.Logger
 	batch  int
 
+	// since is when the Stamper was made: a version left unstamped from
+	// before it is the backlog of an outage an earlier process (an earlier
+	// `redline check`) reported already.
+	since time.Time
+
 	mu      sync.Mutex
 	failing bool // the last pass failed: its event was reported
 }
@@ -43,7 +49,7 @@ func NewStamper(client *Client, store snapshots.Timestamper, log *slog.Logger, b
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Stamper{client: client, store: store, log: log, batch: batch}
+	return &Stamper{client: client, store: store, log: log, batch: batch, since: time.Now()}
 }
 
 // Pass is what one pass did.
@@ -55,8 +61,13 @@ type Pass struct {
 	// Err is why the pass stopped early, naming the TSA or the version.
 	Err error
 	// News is set when Err begins a run of failed passes: it is reported
-	// once, and again only after a pass succeeded.
+	// once, and again only after a pass succeeded. A pass whose oldest
+	// unstamped version is older than the Stamper continues an outage an
+	// earlier process met, so it is not news either: a TSA down across
+	// several cron runs of `check` is reported once, by the first.
 	News bool
+	// oldest is when the oldest version the pass read was saved.
+	oldest time.Time
 }
 
 // Stamp stamps the unstamped versions, oldest first, until the batch is
@@ -67,7 +78,7 @@ func (s *Stamper) Stamp(ctx context.Context) Pass {
 	defer s.mu.Unlock()
 	p := s.stamp(ctx)
 	if p.Err != nil {
-		p.News = !s.failing
+		p.News = !s.failing && !p.oldest.Before(s.since)
 		s.failing = true
 		s.log.Warn("timestamps: pass failed; versions kept, retried next cycle",
 			"tsa", s.client.URL(), "stamped", p.Stamped, "pending", p.Pending, "err", p.Err)
@@ -86,6 +97,9 @@ func (s *Stamper) stamp(ctx context.Context) Pass {
 	if err != nil {
 		p.Err = err
 		return p
+	}
+	if len(vs) > 0 {
+		p.oldest = vs[0].At
 	}
 	for i, v := range vs {
 		p.Pending = len(vs) - i

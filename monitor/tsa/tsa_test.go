@@ -238,4 +238,12 @@ func TestStamper_DownThenUp(t *testing.T) {
 	if p := s.Stamp(t.Context()); !p.News {
 		t.Fatalf("a new outage after a recovery = %+v, want news again", p)
 	}
+	// The next `redline check` is another process, with a Stamper of its
+	// own: the outage it meets began before it and was reported, so its
+	// failure is not news, though it saved a version of its own.
+	next := tsa.NewStamper(client(t, a.URL, []string{a.RootsFile}), st, nil, 0)
+	saveVersion("five")
+	if p := next.Stamp(t.Context()); p.Err == nil || p.News || p.Pending != 2 {
+		t.Fatalf("a later process's pass in the same outage = %+v, want the failure, not news, 2 pending", p)
+	}
 }
