@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
@@ -104,7 +105,7 @@ a malformed one imports nothing.`, &cf, true)
 		if wb.CDXURL == "" {
 			wb.CDXURL = defaultCDXURL
 		}
-		caps, other, err = waybackCaptures(ctx, client, wb, *wayback, fromT, toT)
+		caps, other, err = waybackCaptures(ctx, a.log, client, wb, *wayback, fromT, toT)
 	}
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
@@ -310,8 +311,10 @@ const cdxTime = "20060102150405"
 // fetches each one's archived body (the id_ URL) through client. It
 // returns them with how many listed captures were not HTML 200 responses.
 // Nothing is returned unless every capture was fetched and matches its
-// listed digest: an archive that lies is not half imported.
-func waybackCaptures(ctx context.Context, client *fetch.Client, wb Wayback, pageURL string, from, to time.Time) ([]capture, int, error) {
+// listed digest: an archive that lies is not half imported. A capture the
+// archive sends gzip-encoded is the exception: its digest is of the gzip,
+// which the transport undid, so it is logged as not checked.
+func waybackCaptures(ctx context.Context, log *slog.Logger, client *fetch.Client, wb Wayback, pageURL string, from, to time.Time) ([]capture, int, error) {
 	article, err := monitor.NormalizeURL(pageURL)
 	if err != nil {
 		return nil, 0, err
@@ -364,7 +367,13 @@ func waybackCaptures(ctx context.Context, client *fetch.Client, wb Wayback, page
 		}
 		sum := sha1.Sum(got.Body)
 		if d := base32.StdEncoding.EncodeToString(sum[:]); d != strings.TrimPrefix(r.digest, "sha1:") {
-			return nil, 0, fmt.Errorf("wayback: capture %s: body's digest is %s, the CDX API listed %s", replay, d, r.digest)
+			if !got.Decoded {
+				return nil, 0, fmt.Errorf("wayback: capture %s: body's digest is %s, the CDX API listed %s", replay, d, r.digest)
+			}
+			// The archive's digest is of the bytes it stored, which for a
+			// page served compressed are the gzip the transport undid:
+			// there is nothing to check them against.
+			log.Warn("wayback: capture sent compressed; its listed digest cannot be checked", "capture", replay, "digest", r.digest)
 		}
 		header := got.Header.Clone()
 		caps = append(caps, capture{url: article, Capture: monitor.Capture{

@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha1"
 	"encoding/base32"
@@ -362,13 +363,14 @@ type waybackStandIn struct {
 	mu       sync.Mutex
 	rows     [][]string
 	bodies   map[string]string // by timestamp
+	gzipped  map[string]bool   // captures stored, and sent, gzip-encoded
 	queries  []url.Values
 	requests []string // "path agent"
 }
 
 func newWaybackStandIn(t *testing.T) *waybackStandIn {
 	t.Helper()
-	w := &waybackStandIn{bodies: map[string]string{}}
+	w := &waybackStandIn{bodies: map[string]string{}, gzipped: map[string]bool{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w.mu.Lock()
 		defer w.mu.Unlock()
@@ -385,6 +387,9 @@ func newWaybackStandIn(t *testing.T) *waybackStandIn {
 				return
 			}
 			rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+			if w.gzipped[ts] {
+				rw.Header().Set("Content-Encoding", "gzip")
+			}
 			io.WriteString(rw, body)
 		default:
 			http.NotFound(rw, r) // robots.txt: everything allowed
@@ -409,6 +414,23 @@ func (w *waybackStandIn) capture(ts, status, mime, body, digest string) {
 	}
 	w.rows = append(w.rows, []string{ts, importURL, digest, status, mime})
 	w.bodies[ts] = body
+}
+
+// captureGzipped lists a capture of importURL at ts that the archive
+// stored as the site sent it, gzip-encoded: its digest is of the gzip.
+func (w *waybackStandIn) captureGzipped(t *testing.T, ts, body string) {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := io.WriteString(zw, body); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	w.capture(ts, "200", "text/html", b.String(), "")
+	w.mu.Lock()
+	w.gzipped[ts] = true
+	w.mu.Unlock()
 }
 
 // waybackConfig writes a config in dir whose store is dir/r.db and whose
@@ -509,6 +531,24 @@ func TestImportCommand_WaybackBadCDX(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want %d naming the CDX URL", code, errOut, exitRuntime)
 			}
 		})
+	}
+}
+
+// TestImportCommand_WaybackCompressed: a capture the archive stored
+// gzip-encoded, as the site sent it, is listed with the digest of the
+// gzip; the transport decodes it, so that digest cannot be checked and the
+// capture is imported, not refused as a lie.
+func TestImportCommand_WaybackCompressed(t *testing.T) {
+	w := newWaybackStandIn(t)
+	w.capture("20240501090000", "200", "text/html", importPages[0], "")
+	w.captureGzipped(t, "20240502090000", importPages[1])
+	dir := t.TempDir()
+	out := importOK(t, "--config", w.config(t, dir), "--wayback", importURL)
+	if !strings.HasPrefix(out, "imported 2 versions of 1 article, skipped 0 unchanged, 0 errors\n") {
+		t.Errorf("import --wayback said %q, want both captures imported", out)
+	}
+	if vs := storedVersions(t, filepath.Join(dir, "r.db")); len(vs) != 2 || vs[0].TextSHA256 == vs[1].TextSHA256 {
+		t.Errorf("%d versions stored, want 2 of different texts (the gzip read as the page)", len(vs))
 	}
 }
 

@@ -154,6 +154,10 @@ type Response struct {
 	Body     []byte
 	SHA256   string // hex SHA-256 of Body
 	Attempts int    // HTTP attempts made, 1 unless retried
+	// Decoded says the server sent the body gzip-encoded and the transport
+	// decoded it: Body is not the bytes sent, so a digest of those (a web
+	// archive's) cannot be checked against it.
+	Decoded bool
 }
 
 // NotModified reports a 304 answer to a conditional request.
@@ -448,6 +452,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, name string, h http.He
 		Status:   hresp.StatusCode,
 		FinalURL: hresp.Request.URL.String(),
 		Header:   hresp.Header,
+		Decoded:  hresp.Uncompressed,
 	}
 	// The transport decodes the gzip it asked for and then drops the
 	// header. Anything left (br, zstd, "gzip, gzip") we did not ask for and
