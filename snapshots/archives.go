@@ -38,6 +38,11 @@ type CaptureFilter struct {
 	// already: given up on. Zero does not filter.
 	MaxAttempts int
 	Limit       int // the oldest Limit that match; 0 means no limit
+	// Claim, when not zero, claims the captures listed for the caller
+	// until that time, and leaves out those another caller claimed until
+	// after Now: workers sharing a store never submit one version twice.
+	// A claim ends with UpdateCapture, or when its time passes.
+	Claim, Now time.Time
 }
 
 // Captures records the web-archive captures of versions. It is separate
@@ -50,10 +55,12 @@ type Captures interface {
 	// nothing, if an ID names no version.
 	QueueCaptures(ctx context.Context, versionIDs []int64, queued time.Time) error
 	// PendingCaptures lists the queued captures not made yet that f
-	// selects, oldest queued first (then by version ID).
+	// selects, oldest queued first (then by version ID), claiming them
+	// when f.Claim is set.
 	PendingCaptures(ctx context.Context, f CaptureFilter) ([]Capture, error)
 	// UpdateCapture stores c's Archive, CapturedAt, Attempts, LastAttempt
-	// and Error. It returns ErrNotFound if c.VersionID is not queued.
+	// and Error, and ends its claim. It returns ErrNotFound if c.VersionID
+	// is not queued.
 	UpdateCapture(ctx context.Context, c Capture) error
 	// ArticleCaptures lists the captures made of an article's versions
 	// (Archive set), by version number.

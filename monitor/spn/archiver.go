@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
@@ -92,17 +91,40 @@ func (a *Archiver) Run(ctx context.Context, queue []int64) ([]Failure, error) {
 	for len(tried) < a.opt.Batch && ctx.Err() == nil {
 		var pending []snapshots.Capture
 		err := a.write(ctx, func(ctx context.Context) (err error) {
-			pending, err = a.store.PendingCaptures(ctx, snapshots.CaptureFilter{MaxAttempts: a.opt.MaxAttempts, Limit: a.opt.Batch + len(tried)})
+			// Claimed for as long as this Run may take, and a margin:
+			// another process sharing the store does not submit them
+			// meanwhile. What this Run does not submit it releases.
+			now := a.opt.Now()
+			pending, err = a.store.PendingCaptures(ctx, snapshots.CaptureFilter{MaxAttempts: a.opt.MaxAttempts,
+				Limit: a.opt.Batch + len(tried), Claim: now.Add(a.opt.Budget + time.Minute), Now: now})
 			return err
 		})
 		if err != nil {
 			return failures, err
 		}
-		pending = slices.DeleteFunc(pending, func(cp snapshots.Capture) bool { return tried[cp.VersionID] })
-		if len(pending) == 0 {
+		var fresh []snapshots.Capture
+		for _, cp := range pending {
+			if tried[cp.VersionID] {
+				// Failed once in this Run already: the next cycle retries it.
+				if err := a.release(ctx, cp); err != nil {
+					return failures, err
+				}
+				continue
+			}
+			fresh = append(fresh, cp)
+		}
+		if len(fresh) == 0 {
 			break
 		}
-		for _, cp := range pending[:min(len(pending), a.opt.Batch-len(tried))] {
+		for i, cp := range fresh {
+			if i >= a.opt.Batch-len(tried) || ctx.Err() != nil {
+				// Past the batch, out of budget, or shutting down: the rest
+				// stays queued, no round spent, and claimable at once.
+				if err := a.release(ctx, cp); err != nil {
+					return failures, err
+				}
+				continue
+			}
 			tried[cp.VersionID] = true
 			f, err := a.capture(ctx, cp)
 			if err != nil {
@@ -110,9 +132,6 @@ func (a *Archiver) Run(ctx context.Context, queue []int64) ([]Failure, error) {
 			}
 			if f != nil {
 				failures = append(failures, *f)
-			}
-			if ctx.Err() != nil {
-				break // out of budget, or shutting down: the rest stays queued, no round spent
 			}
 		}
 	}
@@ -126,7 +145,9 @@ func (a *Archiver) capture(ctx context.Context, cp snapshots.Capture) (*Failure,
 	log := a.opt.Logger.With("url", cp.URL, "version", cp.Number)
 	got, err := a.client.Save(ctx, cp.URL)
 	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return nil, nil // cut by the budget or a shutdown, not the archive's failure
+		// Cut by the budget or a shutdown, not the archive's failure: no
+		// round spent, and the claim released for the next cycle.
+		return nil, a.release(ctx, cp)
 	}
 	cp.LastAttempt = a.opt.Now()
 	var f *Failure
@@ -142,6 +163,11 @@ func (a *Archiver) capture(ctx context.Context, cp snapshots.Capture) (*Failure,
 		log.Info("captured in the Wayback Machine", "capture", got.Archive)
 	}
 	return f, a.write(ctx, func(ctx context.Context) error { return a.store.UpdateCapture(ctx, cp) })
+}
+
+// release ends this Run's claim on cp, as read, without an attempt.
+func (a *Archiver) release(ctx context.Context, cp snapshots.Capture) error {
+	return a.write(ctx, func(ctx context.Context) error { return a.store.UpdateCapture(ctx, cp) })
 }
 
 // write runs a store call even when ctx ended (a shutdown, a spent

@@ -2,11 +2,13 @@ package spn_test
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -270,5 +272,39 @@ func TestArchiver_BudgetKeepsQueue(t *testing.T) {
 	}
 	if posts, _ := srv.Seen(); len(posts) != 0 {
 		t.Errorf("stand-in saw %q with the budget spent", posts)
+	}
+}
+
+// TestArchiver_TwoProcesses: two Archivers sharing one store (two workers
+// of a PostgreSQL store, or a `check` beside the daemon) run at once over
+// one queue; each queued version is submitted once, by one of them.
+func TestArchiver_TwoProcesses(t *testing.T) {
+	srv, c, st := archiverSetup(t)
+	var ids []int64
+	for i := range 8 {
+		art := storetest.AddArticle(t, st, fmt.Sprintf("https://news.example/%d", i))
+		ids = append(ids, storetest.SaveBody(t, st, art, 1, fmt.Sprintf("text %d", i), "<p>x</p>").ID)
+	}
+	opt := spn.ArchiverOptions{Batch: len(ids), Now: func() time.Time { return now }}
+	first, second := spn.NewArchiver(c, st, opt), spn.NewArchiver(c, st, opt)
+	if err := st.QueueCaptures(t.Context(), ids, now); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for _, a := range []*spn.Archiver{first, second} {
+		wg.Go(func() {
+			if _, err := a.Run(t.Context(), nil); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	posts, _ := srv.Seen()
+	seen := map[string]int{}
+	for _, p := range posts {
+		seen[p]++
+	}
+	if len(posts) != len(ids) || len(seen) != len(ids) {
+		t.Errorf("%d submissions of %d pages, want each of the %d once: %q", len(posts), len(seen), len(ids), posts)
 	}
 }

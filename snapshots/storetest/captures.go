@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/redline-news/redline/snapshots"
@@ -92,6 +94,75 @@ var captureCases = []testCase{
 		}
 		if caps, err := cs.ArticleCaptures(t.Context(), b.ID); err != nil || len(caps) != 0 {
 			t.Errorf("ArticleCaptures(b) = %+v, %v, want none", caps, err)
+		}
+	}},
+	{"claims_are_exclusive", func(t *testing.T, s snapshots.Store) {
+		cs := storeAs[snapshots.Captures](t, s)
+		var ids []int64
+		for i := range 12 {
+			a := AddArticle(t, s, fmt.Sprintf("https://news.example/%d", i))
+			v := newVersion(1)
+			save(t, s, newCheck(a, 1), v)
+			ids = append(ids, v.ID)
+		}
+		if err := cs.QueueCaptures(t.Context(), ids, at(2)); err != nil {
+			t.Fatal(err)
+		}
+		claim := func(f snapshots.CaptureFilter) []snapshots.Capture {
+			t.Helper()
+			got, err := cs.PendingCaptures(t.Context(), f)
+			if err != nil {
+				t.Fatalf("PendingCaptures(%+v): %v", f, err)
+			}
+			return got
+		}
+		// Four workers claim at once: each capture goes to one of them.
+		var (
+			mu    sync.Mutex
+			owner = map[int64]int{}
+			wg    sync.WaitGroup
+		)
+		for w := range 4 {
+			wg.Go(func() {
+				got, err := cs.PendingCaptures(t.Context(), snapshots.CaptureFilter{Claim: at(10), Now: at(3)})
+				if err != nil {
+					t.Errorf("worker %d: %v", w, err)
+					return
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				for _, cp := range got {
+					if prev, dup := owner[cp.VersionID]; dup {
+						t.Errorf("version %d claimed by workers %d and %d", cp.VersionID, prev, w)
+					}
+					owner[cp.VersionID] = w
+				}
+			})
+		}
+		wg.Wait()
+		if len(owner) != len(ids) {
+			t.Errorf("%d of %d captures claimed, want every one", len(owner), len(ids))
+		}
+		// Claimed, they are not listed to another claimer until the claim
+		// passes; a plain listing still shows them.
+		if got := claim(snapshots.CaptureFilter{Claim: at(10), Now: at(4)}); len(got) != 0 {
+			t.Errorf("claimed again before the claim passed: %+v", got)
+		}
+		if got := claim(snapshots.CaptureFilter{}); len(got) != len(ids) {
+			t.Errorf("plain listing = %d captures, want %d", len(got), len(ids))
+		}
+		// An outcome stored ends the claim: a failed round is claimable at
+		// once by the next cycle; the others wait for their claim to pass.
+		failed := claim(snapshots.CaptureFilter{Limit: 1})[0]
+		failed.Attempts, failed.LastAttempt, failed.Error = 1, at(5), "HTTP 503"
+		if err := cs.UpdateCapture(t.Context(), failed); err != nil {
+			t.Fatal(err)
+		}
+		if got := claim(snapshots.CaptureFilter{Claim: at(20), Now: at(6)}); len(got) != 1 || got[0].VersionID != failed.VersionID {
+			t.Errorf("after a failed round, claimable = %+v, want version %d alone", got, failed.VersionID)
+		}
+		if got := claim(snapshots.CaptureFilter{Claim: at(20), Now: at(11)}); len(got) != len(ids)-1 {
+			t.Errorf("after the first claims passed, claimable = %d, want %d", len(got), len(ids)-1)
 		}
 	}},
 	{"unknown_version", func(t *testing.T, s snapshots.Store) {

@@ -55,11 +55,55 @@ func (c *Core) PendingCaptures(ctx context.Context, f snapshots.CaptureFilter) (
 	if f.MaxAttempts > 0 {
 		q.Add(`c.attempts < %s`, f.MaxAttempts)
 	}
+	var now, until string
+	if !f.Claim.IsZero() {
+		var err error
+		if now, err = FormatTime(f.Now); err != nil {
+			return nil, fmt.Errorf("pending captures: claim: %w", err)
+		}
+		if until, err = FormatTime(f.Claim); err != nil {
+			return nil, fmt.Errorf("pending captures: claim: %w", err)
+		}
+		q.Add(`c.claimed_until <= %s`, now) // '' (never claimed) sorts first
+	}
 	cs, err := collect(ctx, c, scanCapture, captureSelect+q.Where()+` ORDER BY c.queued_at, c.version_id`+q.Limit(f.Limit), q.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("pending captures: %w", err)
 	}
+	if f.Claim.IsZero() || len(cs) == 0 {
+		return cs, nil
+	}
+	if cs, err = c.claimCaptures(ctx, cs, now, until); err != nil {
+		return nil, fmt.Errorf("pending captures: claim: %w", err)
+	}
 	return cs, nil
+}
+
+// claimCaptures claims cs until until and returns those it claimed: a
+// capture another worker claimed since it was read is left out. Each row's
+// UPDATE checks the claim again, and a second writer's UPDATE waits for the
+// first's row lock (PostgreSQL) or write (SQLite) and then sees its claim,
+// so two workers reading the same rows never both claim one.
+func (c *Core) claimCaptures(ctx context.Context, cs []snapshots.Capture, now, until string) ([]snapshots.Capture, error) {
+	claim := marked(c.d, `UPDATE captures SET claimed_until = %s
+	WHERE version_id = %s AND archive = '' AND claimed_until <= %s`, 3)
+	var claimed []snapshots.Capture
+	err := c.b.Write(ctx, "claim captures", func() error {
+		claimed = claimed[:0]
+		return c.inTx(ctx, false, func(tx Tx) error {
+			for _, cp := range cs {
+				n, err := tx.Exec(ctx, claim, until, cp.VersionID, now)
+				if err != nil {
+					return err
+				}
+				if n == 1 {
+					claimed = append(claimed, cp)
+				}
+			}
+			return nil
+		})
+	})
+	return claimed, err
 }
 
 // UpdateCapture stores an attempt's outcome; see snapshots.Captures. It
@@ -76,7 +120,7 @@ func (c *Core) UpdateCapture(ctx context.Context, cp snapshots.Capture) error {
 			return err
 		}
 		n, err := c.db.Exec(ctx, marked(c.d, `UPDATE captures SET archive = %s, captured_at = %s, attempts = %s,
-			last_attempt = %s, error = %s WHERE version_id = %s`, 6),
+			last_attempt = %s, error = %s, claimed_until = '' WHERE version_id = %s`, 6),
 			cp.Archive, captured, cp.Attempts, last, cp.Error, cp.VersionID)
 		if err != nil {
 			return err
