@@ -21,9 +21,9 @@ func TestSearch_MigrationIndexesExistingVersions(t *testing.T) {
 	a := storetest.AddArticle(t, s, "https://news.example/a")
 	storetest.SaveBody(t, s, a, 1, "The mayor said “no deal” on Monday.", "<p>1</p>")
 	storetest.SaveBody(t, s, a, 2, "The mayor said nothing.", "<p>2</p>")
-	// Back to the schema before 0009, its index gone.
-	if _, err := postgres.Pool(s).Exec(t.Context(), `DROP TABLE version_search;
-		DELETE FROM schema_migrations WHERE version = 9`); err != nil {
+	// Back to the schema before 0009, its index and queue (0010) gone.
+	if _, err := postgres.Pool(s).Exec(t.Context(), `DROP TABLE version_search; DROP TABLE search_pending;
+		DELETE FROM schema_migrations WHERE version IN (9, 10)`); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

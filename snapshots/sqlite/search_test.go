@@ -20,9 +20,9 @@ func TestSearch_MigrationIndexesExistingVersions(t *testing.T) {
 	a := storetest.AddArticle(t, s, "https://news.example/a")
 	storetest.SaveBody(t, s, a, 1, "The mayor said “no deal” on Monday.", "<p>1</p>")
 	storetest.SaveBody(t, s, a, 2, "The mayor said nothing.", "<p>2</p>")
-	// Back to the schema before 0012, its index gone.
-	if _, err := sqlite.DB(s).ExecContext(t.Context(), `DROP TRIGGER versions_search_insert;
-		DROP TABLE version_search; DELETE FROM schema_migrations WHERE version = 12`); err != nil {
+	// Back to the schema before 0012, its index and queue (0013) gone.
+	if _, err := sqlite.DB(s).ExecContext(t.Context(), `DROP TABLE search_pending;
+		DROP TABLE version_search; DELETE FROM schema_migrations WHERE version IN (12, 13)`); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
