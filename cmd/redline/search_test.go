@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -118,5 +120,28 @@ func TestSearchCommand_ScrapedTextEscaped(t *testing.T) {
 	}
 	if strings.ContainsRune(out, '\x1b') {
 		t.Errorf("an escape reached the terminal:\n%q", out)
+	}
+}
+
+// TestCheck_IndexesForSearch: a cycle indexes the versions it saved, so
+// none is left in the queue for a search to index first.
+func TestCheck_IndexesForSearch(t *testing.T) {
+	srv, _ := countedStory(t, func(n int32) string {
+		return fmt.Sprintf("<html><body><article><h1>Levee vote</h1><p>The council said %d people attended the levee vote on Friday night.</p></article></body></html>", 40*n)
+	})
+	dir := t.TempDir()
+	db := filepath.Join(dir, "r.db")
+	cfg := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nallow_addresses: [127.0.0.1]\nhost_rate: 0\nreports: {dir: %s, formats: [json]}\nsources:\n  - {name: a, url: %s/story}\n",
+		db, filepath.Join(dir, "reports"), srv.URL))
+	for range 2 {
+		checkOK(t, cfg)
+	}
+	st := openSQLite(t, db)
+	if n, err := st.IndexPending(t.Context(), 0); err != nil || n != 0 {
+		t.Errorf("IndexPending after two checks = %d, %v; want 0 left", n, err)
+	}
+	hits, err := st.Search(t.Context(), snapshots.SearchQuery{Phrase: "said 80 people"})
+	if err != nil || len(hits) != 1 || len(hits[0].Spans) != 1 || hits[0].Spans[0].First != 2 {
+		t.Errorf("Search = %+v, %v; want version 2 of the story", hits, err)
 	}
 }
