@@ -11,6 +11,7 @@ import (
 
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 // BenchmarkSaveText saves successive versions of one article whose
@@ -60,6 +61,24 @@ func BenchmarkSaveText(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "versions/s")
+		})
+	}
+}
+
+// BenchmarkIndexPending indexes b.N queued versions of 8 KB and 60 KB of
+// text, the work Save queues (migration 0013); versions/s against
+// BenchmarkSaveText's says whether indexing keeps up with saving.
+//
+//	go test ./snapshots/sqlite -run '^$' -bench IndexPending -benchtime 300x
+func BenchmarkIndexPending(b *testing.B) {
+	for _, size := range []int{8 << 10, 60 << 10} {
+		b.Run(fmt.Sprintf("%dKB", size>>10), func(b *testing.B) {
+			s := sqlite.New(filepath.Join(b.TempDir(), "redline.db"), slog.New(slog.DiscardHandler))
+			if err := s.Open(b.Context()); err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { s.Close() })
+			storetest.BenchIndexPending(b, s, size)
 		})
 	}
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -113,4 +114,34 @@ var indexCases = []testCase{
 			}
 		}
 	}},
+}
+
+// BenchIndexPending measures IndexPending on b.N queued versions of one
+// article, each some size bytes of text (SearchBenchText's words) differing
+// from the one before: the work Save no longer does. versions/s, set
+// against the store's Save rate, says whether indexing keeps up.
+func BenchIndexPending(b *testing.B, s snapshots.Store, size int) {
+	a := AddArticle(b, s, "https://news.example/indexed")
+	var paragraphs []string
+	for n, i := 0, 0; n < size; i++ {
+		paragraphs = append(paragraphs, SearchBenchText(i, 1))
+		n += len(paragraphs[i]) + 2
+	}
+	for i := range b.N {
+		k := i % len(paragraphs)
+		text := strings.Join(paragraphs[:k], "\n\n") + fmt.Sprintf("\n\nUpdated figure: %d.\n\n", i) + strings.Join(paragraphs[k:], "\n\n")
+		SaveBody(b, s, a, i, text, text)
+	}
+	ix := storeAs[snapshots.Indexer](b, s)
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	n, err := ix.IndexPending(b.Context(), 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	if n != b.N {
+		b.Fatalf("IndexPending indexed %d versions, want %d", n, b.N)
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "versions/s")
 }

@@ -30,8 +30,15 @@ func (c *Core) IndexPending(ctx context.Context, max int, wait bool, index Index
 		lock = " FOR UPDATE"
 	}
 	pending := marked(c.d, `SELECT version_id FROM search_pending ORDER BY version_id LIMIT %s`, 1) + lock
+	// Most calls find the queue empty (a search, a cycle that saved
+	// nothing): a read says so without taking SQLite's write lock or
+	// PostgreSQL's row locks. A version saved before this call is seen.
+	var queued bool
+	if err := c.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM search_pending)`)(&queued); err != nil {
+		return 0, fmt.Errorf("index versions for search: %w", err)
+	}
 	total := 0
-	for max <= 0 || total < max {
+	for queued && (max <= 0 || total < max) {
 		n := indexBatch
 		if max > 0 {
 			n = min(n, max-total)
