@@ -67,3 +67,30 @@ func TestSearch_TsvectorLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestSearch_QueueMigrationKeepsIndex: migration 0010 makes the queue and
+// leaves the versions Save indexed before it as they are: found, with
+// nothing queued.
+func TestSearch_QueueMigrationKeepsIndex(t *testing.T) {
+	dsn := newSchema(t)
+	s := open(t, dsn)
+	a := storetest.AddArticle(t, s, "https://news.example/a")
+	storetest.SaveBody(t, s, a, 1, "The mayor said “no deal” on Monday.", "<p>1</p>")
+	if _, err := s.IndexPending(t.Context(), 0); err != nil {
+		t.Fatal(err)
+	}
+	// Back to the schema of 0009: no queue.
+	if _, err := postgres.Pool(s).Exec(t.Context(), `DROP TABLE search_pending;
+		DELETE FROM schema_migrations WHERE version = 10`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = open(t, dsn)
+	if n, err := s.IndexPending(t.Context(), 0); err != nil || n != 0 {
+		t.Errorf("IndexPending after 0010 = %d, %v; want 0", n, err)
+	}
+	hits, err := s.Search(t.Context(), snapshots.SearchQuery{Phrase: "said no deal"})
+	if err != nil || len(hits) != 1 {
+		t.Errorf("Search after 0010 = %+v, %v; want version 1 of %s", hits, err, a.URL)
+	}
+}

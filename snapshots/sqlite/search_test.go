@@ -37,3 +37,39 @@ func TestSearch_MigrationIndexesExistingVersions(t *testing.T) {
 		t.Errorf("Search after migrating = %+v, want version 1 of %s, gone in 2", hits, a.URL)
 	}
 }
+
+// TestSearch_QueueMigrationKeepsIndex: migration 0013 drops the trigger
+// and makes the queue, and leaves the versions indexed before it as they
+// are: found, with nothing queued.
+func TestSearch_QueueMigrationKeepsIndex(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "redline.db")
+	s := open(t, path)
+	a := storetest.AddArticle(t, s, "https://news.example/a")
+	storetest.SaveBody(t, s, a, 1, "The mayor said “no deal” on Monday.", "<p>1</p>")
+	if _, err := s.IndexPending(t.Context(), 0); err != nil {
+		t.Fatal(err)
+	}
+	// Back to the schema of 0012: its trigger, no queue.
+	if _, err := sqlite.DB(s).ExecContext(t.Context(), `DROP TABLE search_pending;
+		CREATE TRIGGER versions_search_insert AFTER INSERT ON versions BEGIN
+			INSERT INTO version_search (rowid, title, dek, text) VALUES (new.id, new.title, new.dek, new.text);
+		END;
+		DELETE FROM schema_migrations WHERE version = 13`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = open(t, path)
+	var triggers int
+	if err := sqlite.DB(s).QueryRowContext(t.Context(), `SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'versions_search_insert'`).Scan(&triggers); err != nil || triggers != 0 {
+		t.Errorf("trigger after 0013: %d, %v; want none", triggers, err)
+	}
+	if n, err := s.IndexPending(t.Context(), 0); err != nil || n != 0 {
+		t.Errorf("IndexPending after 0013 = %d, %v; want 0", n, err)
+	}
+	hits, err := s.Search(t.Context(), snapshots.SearchQuery{Phrase: "said no deal"})
+	if err != nil || len(hits) != 1 {
+		t.Errorf("Search after 0013 = %+v, %v; want version 1 of %s", hits, err, a.URL)
+	}
+}
