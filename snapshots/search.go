@@ -68,3 +68,16 @@ func CheckPhrase(phrase string) error {
 	}
 	return fmt.Errorf("search phrase %q has no words to search for (letters or digits)", phrase)
 }
+
+// Indexer indexes saved versions for search. Save only queues a new
+// version for the index (a row of its ID), so the words of a 60 KB text
+// are not worked out on the save's path; IndexPending does that work, and
+// Search first does what is still queued, so a search sees every version
+// saved before it began.
+type Indexer interface {
+	// IndexPending indexes up to max queued versions (all of them when
+	// max <= 0), in batches, each removed from the queue in the
+	// transaction that indexes it, and returns how many it indexed.
+	// Several callers at once never index one version twice.
+	IndexPending(ctx context.Context, max int) (int, error)
+}

@@ -206,6 +206,7 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 		results = m.Check(ctx)
 	}
 	prog.done()
+	indexForSearch(ctx, a, st)
 	stamped := stampVersions(ctx, a, stamper, timestampURL(cfg))
 	ar, err := newArchiver(a, cfg, st)
 	if err != nil {

@@ -83,6 +83,7 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 			// capture that failed is printed once, as a failed check is.
 			onCycle: func(rs []monitor.Result) {
 				wctx := context.WithoutCancel(ctx)
+				indexForSearch(ctx, a, st)
 				stamped := stampVersions(wctx, a, stamper, timestampURL(cfg))
 				for _, ev := range stamped {
 					fmt.Fprintln(a.stdout, timestampLine(ev))

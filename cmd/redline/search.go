@@ -157,3 +157,19 @@ func searchJSON(hits []snapshots.SearchHit) []searchHitJSON {
 	}
 	return out
 }
+
+// indexForSearch indexes the versions a cycle saved (snapshots.Indexer),
+// so that a search does not have them to index first. A failure only
+// leaves them queued for the next cycle or search: it is logged, and
+// never fails the cycle.
+func indexForSearch(ctx context.Context, a *app, st snapshots.Store) {
+	ix, ok := st.(snapshots.Indexer)
+	if !ok {
+		return
+	}
+	if n, err := ix.IndexPending(ctx, 0); err != nil {
+		a.log.Warn("search index: versions left queued for the next cycle", "indexed", n, "err", err)
+	} else if n > 0 {
+		a.log.Debug("indexed versions for search", "versions", n)
+	}
+}

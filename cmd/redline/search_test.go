@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -118,5 +121,63 @@ func TestSearchCommand_ScrapedTextEscaped(t *testing.T) {
 	}
 	if strings.ContainsRune(out, '\x1b') {
 		t.Errorf("an escape reached the terminal:\n%q", out)
+	}
+}
+
+// indexSetup serves a story whose figure changes at each fetch and writes
+// a config checking it into dir/r.db; it returns the config and the store.
+func indexSetup(t *testing.T) (cfg, db string) {
+	t.Helper()
+	srv, _ := countedStory(t, func(n int32) string {
+		return fmt.Sprintf("<html><body><article><h1>Levee vote</h1><p>The council said %d people attended the levee vote on Friday night.</p></article></body></html>", 40*n)
+	})
+	dir := t.TempDir()
+	db = filepath.Join(dir, "r.db")
+	return writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nallow_addresses: [127.0.0.1]\nhost_rate: 0\nreports: {dir: %s, formats: [json]}\nsources:\n  - {name: a, url: %s/story}\n",
+		db, filepath.Join(dir, "reports"), srv.URL)), db
+}
+
+// TestCheck_IndexesForSearch: a cycle indexes the versions it saved, so
+// none is left in the queue for a search to index first.
+func TestCheck_IndexesForSearch(t *testing.T) {
+	cfg, db := indexSetup(t)
+	for range 2 {
+		checkOK(t, cfg)
+	}
+	st := openSQLite(t, db)
+	if n, err := st.IndexPending(t.Context(), 0); err != nil || n != 0 {
+		t.Errorf("IndexPending after two checks = %d, %v; want 0 left", n, err)
+	}
+	hits, err := st.Search(t.Context(), snapshots.SearchQuery{Phrase: "said 80 people"})
+	if err != nil || len(hits) != 1 || len(hits[0].Spans) != 1 || hits[0].Spans[0].First != 2 {
+		t.Errorf("Search = %+v, %v; want version 2 of the story", hits, err)
+	}
+}
+
+// TestCheck_IndexFailureLogged: a cycle whose indexing fails still saves
+// and reports its versions, exits 0 and logs the failure; the versions stay
+// queued.
+func TestCheck_IndexFailureLogged(t *testing.T) {
+	cfg, db := indexSetup(t)
+	checkOK(t, cfg)
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An index the store cannot write: every IndexPending fails.
+	if _, err := raw.Exec(`DROP TABLE version_search`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	code, _, errOut := runCmd(t, context.Background(), "check", "--config", cfg)
+	if code != exitOK {
+		t.Fatalf("check with a broken index: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "search index: versions left queued") || !strings.Contains(errOut, "version_search") {
+		t.Errorf("the failure is not logged: %s", errOut)
+	}
+	st := openSQLite(t, db)
+	if vs, err := st.Versions(t.Context(), snapshots.VersionFilter{}); err != nil || len(vs) != 2 {
+		t.Errorf("versions after the failed indexing: %d, %v; want 2", len(vs), err)
 	}
 }

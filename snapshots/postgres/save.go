@@ -142,8 +142,7 @@ func (s *Store) save(ctx context.Context, c *snapshots.Check, v *snapshots.Versi
 // what the transaction read of the article's latest version.
 type saveAttempt struct {
 	sqlstore.Save
-	blob  []byte // the version's body, compressed
-	words string // its words, a tsvector for the search index
+	blob []byte // the version's body, compressed
 
 	last     int    // the latest version's number, 0 for none
 	prev     string // its chain hash
@@ -165,7 +164,6 @@ func (s *Store) prepareSave(cc snapshots.Check, v *snapshots.Version) (*saveAtte
 		if w.blob, err = s.compress(sv.Version.Raw); err != nil {
 			return nil, fmt.Errorf("compress body: %w", err)
 		}
-		w.words = searchWords(sv.Version.Title, sv.Version.Dek, sv.Version.Text)
 	}
 	return w, nil
 }
@@ -253,19 +251,18 @@ func (w *saveAttempt) queueVersion(writes *pgx.Batch) {
 	// article or another, is stored once.
 	writes.Queue(`INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3)
 			ON CONFLICT (sha256) DO NOTHING`, vv.RawSHA256, len(vv.Raw), w.blob).Exec(func(pgconn.CommandTag) error { return nil })
-	// The version's words go in the search index in the same statement
-	// (migration 0009).
+	// The version is queued for the search index in the same statement
+	// (migration 0010); IndexPending works out its words off this path.
 	writes.Queue(`WITH v AS (INSERT INTO versions (article_id, number, at, title, byline,
 			published, modified, text, text_sha256, raw_sha256, header, prev_hash, chain_hash,
 			changes, severity, kinds, notes, dek, reading, reread)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
-			RETURNING id, article_id, number, at),
-		s AS (INSERT INTO version_search (version_id, article_id, number, at, words)
-			SELECT id, article_id, number, at, $21::tsvector FROM v)
+			RETURNING id),
+		s AS (INSERT INTO search_pending (version_id) SELECT id FROM v)
 		SELECT id FROM v`,
 		vv.ArticleID, vv.Number, row.At, vv.Title, vv.Byline,
 		vv.Published, vv.Modified, vv.Text, vv.TextSHA256, vv.RawSHA256, vv.Header, vv.PrevHash, vv.ChainHash,
-		row.Changes, vv.Severity, row.Kinds, row.Notes, vv.Dek, row.Reading, vv.Reread, w.words).QueryRow(func(r pgx.Row) error {
+		row.Changes, vv.Severity, row.Kinds, row.Notes, vv.Dek, row.Reading, vv.Reread).QueryRow(func(r pgx.Row) error {
 		if err := r.Scan(&vv.ID); err != nil {
 			return fmt.Errorf("insert version %d: %w", vv.Number, err)
 		}

@@ -14,13 +14,53 @@ import (
 	"github.com/redline-news/redline/snapshots/internal/sqlstore"
 )
 
-var _ snapshots.Searcher = (*Store)(nil)
+var (
+	_ snapshots.Searcher = (*Store)(nil)
+	_ snapshots.Indexer  = (*Store)(nil)
+)
 
 // Search returns the articles whose versions contained q.Phrase; see
 // snapshots.Searcher. The phrase becomes a tsquery of its words joined by
 // <-> (followed by), written by the store: nothing in it is syntax.
 func (s *Store) Search(ctx context.Context, q snapshots.SearchQuery) ([]snapshots.SearchHit, error) {
-	return s.SearchMatching(ctx, q, "version_search v", "v.words @@ %s::tsquery", func(p string) any { return phraseQuery(p) })
+	return s.SearchMatching(ctx, q, "version_search v", "v.words @@ %s::tsquery", func(p string) any { return phraseQuery(p) }, indexVersions)
+}
+
+// IndexPending indexes the versions Save queued; see snapshots.Indexer.
+// Workers sharing the store each take rows the others have not locked.
+func (s *Store) IndexPending(ctx context.Context, max int) (int, error) {
+	return s.Core.IndexPending(ctx, max, false, indexVersions)
+}
+
+// indexVersions writes the search index's rows of the versions where
+// selects: their words (searchWords), with their article, number and time.
+func indexVersions(ctx context.Context, tx sqlstore.Tx, where string, args []any) error {
+	rows, err := tx.Query(ctx, `SELECT id, article_id, number, at, title, dek, text FROM versions`+where, args...)
+	if err != nil {
+		return err
+	}
+	var ids, articles []int64
+	var numbers []int32
+	var ats, vectors []string
+	for rows.Next() {
+		var id, article int64
+		var number int32
+		var at, title, dek, text string
+		if err := rows.Scan(&id, &article, &number, &at, &title, &dek, &text); err != nil {
+			rows.Close()
+			return err
+		}
+		ids, articles, numbers = append(ids, id), append(articles, article), append(numbers, number)
+		ats, vectors = append(ats, at), append(vectors, searchWords(title, dek, text))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO version_search (version_id, article_id, number, at, words)
+		SELECT i, a, n, t, w::tsvector FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[], $5::text[]) AS u (i, a, n, t, w)`,
+		ids, articles, numbers, ats, vectors)
+	return err
 }
 
 // searchStep is the migration that made the search index.
@@ -38,41 +78,20 @@ func indexSearch(ctx context.Context, tx pgx.Tx, ms []sqlstore.Migration, applie
 	if before >= searchStep || current < searchStep {
 		return nil
 	}
-	const batch = 1000
-	for after := int64(0); ; {
-		rows, err := tx.Query(ctx, `SELECT id, article_id, number, at, title, dek, text FROM versions
-			WHERE id > $1 ORDER BY id LIMIT $2`, after, batch)
-		if err != nil {
-			return fmt.Errorf("index versions for search: %w", err)
-		}
-		var ids, articles []int64
-		var numbers []int32
-		var ats, vectors []string
-		for rows.Next() {
-			var id, article int64
-			var number int32
-			var at, title, dek, text string
-			if err := rows.Scan(&id, &article, &number, &at, &title, &dek, &text); err != nil {
-				rows.Close()
-				return fmt.Errorf("index versions for search: %w", err)
-			}
-			ids, articles, numbers = append(ids, id), append(articles, article), append(numbers, number)
-			ats, vectors = append(ats, at), append(vectors, searchWords(title, dek, text))
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("index versions for search: %w", err)
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO version_search (version_id, article_id, number, at, words)
-			SELECT i, a, n, t, w::tsvector FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[], $5::text[]) AS u (i, a, n, t, w)`,
-			ids, articles, numbers, ats, vectors); err != nil {
-			return fmt.Errorf("index versions for search: %w", err)
-		}
-		after = ids[len(ids)-1]
+	// The versions in ranges of 1,000 IDs: a few tens of MB of text
+	// read at once at most.
+	var last int64
+	if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM versions`).Scan(&last); err != nil {
+		return fmt.Errorf("index versions for search: %w", err)
 	}
+	const batch = 1000
+	db := pgTx{pgDB{tx}, tx}
+	for after := int64(0); after < last; after += batch {
+		if err := indexVersions(ctx, db, ` WHERE id > $1 AND id <= $2`, []any{after, after + batch}); err != nil {
+			return fmt.Errorf("index versions for search: %w", err)
+		}
+	}
+	return nil
 }
 
 // The limits of a tsvector: positions run from 1 to 16,383, a lexeme

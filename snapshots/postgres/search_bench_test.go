@@ -124,3 +124,16 @@ func fillSearchCorpus(b *testing.B, s *postgres.Store) {
 	}
 	b.Logf("built %d versions in %v", len(ids)*storetest.SearchBenchVersions, time.Since(start).Round(time.Millisecond))
 }
+
+// BenchmarkIndexPending indexes b.N queued versions of 8 KB and 60 KB of
+// text, the work Save queues (migration 0010); versions/s against
+// BenchmarkSave60KB's says whether indexing keeps up with saving.
+//
+//	go test ./snapshots/postgres -run '^$' -bench IndexPending -benchtime 300x
+func BenchmarkIndexPending(b *testing.B) {
+	for _, size := range []int{8 << 10, 60 << 10} {
+		b.Run(fmt.Sprintf("%dKB", size>>10), func(b *testing.B) {
+			storetest.BenchIndexPending(b, open(b, newSchema(b)), size)
+		})
+	}
+}

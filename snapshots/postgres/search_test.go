@@ -21,10 +21,10 @@ func TestSearch_MigrationIndexesExistingVersions(t *testing.T) {
 	a := storetest.AddArticle(t, s, "https://news.example/a")
 	storetest.SaveBody(t, s, a, 1, "The mayor said “no deal” on Monday.", "<p>1</p>")
 	storetest.SaveBody(t, s, a, 2, "The mayor said nothing.", "<p>2</p>")
-	// Back to the schema before 0009: its index gone, and the steps after
-	// it undone (0011's claims), so that they all run again.
-	if _, err := postgres.Pool(s).Exec(t.Context(), `DROP TABLE version_search; ALTER TABLE captures DROP COLUMN claimed_until;
-		DELETE FROM schema_migrations WHERE version IN (9, 11)`); err != nil {
+	// Back to the schema before 0009: its index and queue (0010) gone, and
+	// the steps after undone (0011's claims), so that they all run again.
+	if _, err := postgres.Pool(s).Exec(t.Context(), `DROP TABLE version_search; DROP TABLE search_pending;
+		ALTER TABLE captures DROP COLUMN claimed_until; DELETE FROM schema_migrations WHERE version IN (9, 10, 11)`); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -66,5 +66,33 @@ func TestSearch_TsvectorLimits(t *testing.T) {
 		if (len(hits) == 1) != tc.found {
 			t.Errorf("Search(%.40q): %d hits, want found=%v", tc.phrase, len(hits), tc.found)
 		}
+	}
+}
+
+// TestSearch_QueueMigrationKeepsIndex: migration 0010 makes the queue and
+// leaves the versions Save indexed before it as they are: found, with
+// nothing queued.
+func TestSearch_QueueMigrationKeepsIndex(t *testing.T) {
+	dsn := newSchema(t)
+	s := open(t, dsn)
+	a := storetest.AddArticle(t, s, "https://news.example/a")
+	storetest.SaveBody(t, s, a, 1, "The mayor said “no deal” on Monday.", "<p>1</p>")
+	if _, err := s.IndexPending(t.Context(), 0); err != nil {
+		t.Fatal(err)
+	}
+	// Back to the schema of 0009: no queue, and the steps after undone
+	// (0011's claims).
+	if _, err := postgres.Pool(s).Exec(t.Context(), `DROP TABLE search_pending;
+		ALTER TABLE captures DROP COLUMN claimed_until; DELETE FROM schema_migrations WHERE version IN (10, 11)`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = open(t, dsn)
+	if n, err := s.IndexPending(t.Context(), 0); err != nil || n != 0 {
+		t.Errorf("IndexPending after 0010 = %d, %v; want 0", n, err)
+	}
+	hits, err := s.Search(t.Context(), snapshots.SearchQuery{Phrase: "said no deal"})
+	if err != nil || len(hits) != 1 {
+		t.Errorf("Search after 0010 = %+v, %v; want version 1 of %s", hits, err, a.URL)
 	}
 }

@@ -145,6 +145,11 @@ func (s *Store) writeSave(ctx context.Context, tx *sql.Tx, j *saveJob) error {
 		if vv.ID, err = res.LastInsertId(); err != nil {
 			return fmt.Errorf("insert version %d: %w", vv.Number, err)
 		}
+		// Queued for the search index, which IndexPending writes off this
+		// path (migration 0013).
+		if _, err := s.txExec(ctx, tx, `INSERT INTO search_pending (version_id) VALUES (?)`, vv.ID); err != nil {
+			return fmt.Errorf("queue version %d for search: %w", vv.Number, err)
+		}
 		if vv.Import != nil {
 			if _, err := s.txExec(ctx, tx, sqlstore.InsertImport(sqlstore.SQLite),
 				vv.ArticleID, vv.Number, vv.Import.Archive, vv.Import.Record); err != nil {

@@ -11,14 +11,17 @@ import (
 
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 // BenchmarkSaveText saves successive versions of one article whose
 // extracted text is long (about 8 KB and 60 KB of words, one sentence
 // edited each time), one transaction each: what BenchmarkSave60KB, whose
 // text is a few bytes, does not weigh, the work of the full-text index
-// (migration 0012) on a real text. It needs nothing but the store's API,
-// so the same file measures a store without the index.
+// on a real text, which the trigger of migration 0012 added to each Save
+// and the queue of 0013 took off it (BenchmarkIndexPending measures it
+// now). It needs nothing but the store's API, so the same file measures a
+// store without the index.
 //
 //	go test ./snapshots/sqlite -run '^$' -bench SaveText -benchtime 300x
 func BenchmarkSaveText(b *testing.B) {
@@ -60,6 +63,24 @@ func BenchmarkSaveText(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "versions/s")
+		})
+	}
+}
+
+// BenchmarkIndexPending indexes b.N queued versions of 8 KB and 60 KB of
+// text, the work Save queues (migration 0013); versions/s against
+// BenchmarkSaveText's says whether indexing keeps up with saving.
+//
+//	go test ./snapshots/sqlite -run '^$' -bench IndexPending -benchtime 300x
+func BenchmarkIndexPending(b *testing.B) {
+	for _, size := range []int{8 << 10, 60 << 10} {
+		b.Run(fmt.Sprintf("%dKB", size>>10), func(b *testing.B) {
+			s := sqlite.New(filepath.Join(b.TempDir(), "redline.db"), slog.New(slog.DiscardHandler))
+			if err := s.Open(b.Context()); err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { s.Close() })
+			storetest.BenchIndexPending(b, s, size)
 		})
 	}
 }

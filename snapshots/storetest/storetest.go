@@ -40,6 +40,7 @@ func Run(t *testing.T, h Harness) {
 		{"Imports", importCases},
 		{"Captures", captureCases},
 		{"Search", searchCases},
+		{"Index", indexCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

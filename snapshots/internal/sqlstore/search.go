@@ -21,10 +21,15 @@ import (
 // q.Phrase with its control characters and invalid bytes made spaces,
 // which no engine then refuses). Both steps run in one
 // read-only transaction, so a version saved meanwhile is in both or
-// neither.
-func (c *Core) SearchMatching(ctx context.Context, q snapshots.SearchQuery, from, match string, encode func(string) any) ([]snapshots.SearchHit, error) {
+// neither. It first indexes the versions queued for the index with index
+// (IndexPending, waiting for other indexers), so the search sees every
+// version saved before it began.
+func (c *Core) SearchMatching(ctx context.Context, q snapshots.SearchQuery, from, match string, encode func(string) any, index IndexVersions) ([]snapshots.SearchHit, error) {
 	if err := snapshots.CheckPhrase(q.Phrase); err != nil {
 		return nil, err
+	}
+	if _, err := c.IndexPending(ctx, 0, true, index); err != nil {
+		return nil, fmt.Errorf("search for %q: %w", q.Phrase, err)
 	}
 	phrase := encode(strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) || r == utf8.RuneError {
