@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/postgres"
 	"github.com/redline-news/redline/snapshots/storetest"
 )
@@ -20,30 +19,7 @@ func BenchmarkSearch100k(b *testing.B) {
 	s := postgres.New(newSchema(b), slog.New(slog.DiscardHandler))
 	storetest.Open(b, s)
 	fillSearchCorpus(b, s)
-	for _, bc := range []struct {
-		name  string
-		q     snapshots.SearchQuery
-		found int
-	}{
-		{"quote", snapshots.SearchQuery{Phrase: storetest.SearchBenchQuote}, storetest.SearchBenchArticles / 100},
-		// The source holds every article: its filter must not make the
-		// store read every version of the source.
-		{"quote_in_source", snapshots.SearchQuery{Phrase: storetest.SearchBenchQuote, Source: "bench"}, storetest.SearchBenchArticles / 100},
-		{"common", snapshots.SearchQuery{Phrase: storetest.SearchBenchCommon, Limit: 50}, 50},
-	} {
-		b.Run(bc.name, func(b *testing.B) {
-			for b.Loop() {
-				hits, err := s.Search(b.Context(), bc.q)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if len(hits) != bc.found {
-					b.Fatalf("Search(%q): %d articles, want %d", bc.q.Phrase, len(hits), bc.found)
-				}
-			}
-			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/search")
-		})
-	}
+	storetest.BenchSearch(b, s)
 }
 
 // fillSearchCorpus inserts the benchmark corpus in one transaction, rows

@@ -279,3 +279,33 @@ func SearchBenchText(i, n int) string {
 	}
 	return b.String()
 }
+
+// BenchSearch runs the searches of each store's BenchmarkSearch100k on s,
+// filled with the corpus SearchBenchText describes: the quote, the quote
+// within a source that holds every article (its filter must not make the
+// store read every version of the source), and the phrase in every
+// version, the first 50 articles asked for.
+func BenchSearch(b *testing.B, s snapshots.Searcher) {
+	for _, bc := range []struct {
+		name  string
+		q     snapshots.SearchQuery
+		found int
+	}{
+		{"quote", snapshots.SearchQuery{Phrase: SearchBenchQuote}, SearchBenchArticles / 100},
+		{"quote_in_source", snapshots.SearchQuery{Phrase: SearchBenchQuote, Source: "bench"}, SearchBenchArticles / 100},
+		{"common", snapshots.SearchQuery{Phrase: SearchBenchCommon, Limit: 50}, 50},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				hits, err := s.Search(b.Context(), bc.q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(hits) != bc.found {
+					b.Fatalf("Search(%q): %d articles, want %d", bc.q.Phrase, len(hits), bc.found)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/search")
+		})
+	}
+}
