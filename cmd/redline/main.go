@@ -46,8 +46,8 @@ Commands:
   sites     list the hosts whose page template redline learned (text, json)
   report    report every change stored in a time window (text, markdown, html, json, atom)
   serve     serve a read-only web interface over the store (127.0.0.1:8080)
-  verify    recompute every stored hash and chain link; exit 1 on any problem
-  export    write stored versions as WARC 1.1 (.warc.gz) or JSON Lines
+  verify    recompute every stored hash and chain link (and timestamps); exit 1 on any problem
+  export    write stored versions as WARC 1.1 (.warc.gz), WACZ or JSON Lines
   import    import a WARC, a WACZ or an article's Wayback captures as versions
   version   print redline's version (also --version)
 
@@ -111,7 +111,7 @@ func commands() []command {
 		{"sites", "list the hosts whose page template redline learned", runSites},
 		{"report", "report every change stored in a time window", runReport},
 		{"verify", "recompute every stored hash and chain link", runVerify},
-		{"export", "write stored versions as WARC or JSON Lines", runExport},
+		{"export", "write stored versions as WARC, WACZ or JSON Lines", runExport},
 		{"import", "import a WARC, a WACZ or Wayback captures as versions", runImport},
 		{"serve", "serve a read-only web interface over the store", runServe},
 		{"version", "print redline's version", runVersion},
