@@ -21,12 +21,9 @@ func TestSearch_MigrationIndexesExistingVersions(t *testing.T) {
 	a := storetest.AddArticle(t, s, "https://news.example/a")
 	storetest.SaveBody(t, s, a, 1, "The mayor said “no deal” on Monday.", "<p>1</p>")
 	storetest.SaveBody(t, s, a, 2, "The mayor said nothing.", "<p>2</p>")
-	// Back to the schema before 0009: its index and queue (0010) gone, and
-	// the steps after undone (0011's claims), so that they all run again.
-	if _, err := postgres.Pool(s).Exec(t.Context(), `DROP TABLE version_search; DROP TABLE search_pending;
-		ALTER TABLE captures DROP COLUMN claimed_until; DELETE FROM schema_migrations WHERE version IN (9, 10, 11)`); err != nil {
-		t.Fatal(err)
-	}
+	// Back to the schema before 0009, so that it and every later step run
+	// again.
+	undoMigrationsAfter(t, s, 8)
 	s.Close()
 	s = open(t, dsn)
 	hits, err := s.Search(t.Context(), snapshots.SearchQuery{Phrase: "said no deal"})
@@ -80,12 +77,8 @@ func TestSearch_QueueMigrationKeepsIndex(t *testing.T) {
 	if _, err := s.IndexPending(t.Context(), 0); err != nil {
 		t.Fatal(err)
 	}
-	// Back to the schema of 0009: no queue, and the steps after undone
-	// (0011's claims).
-	if _, err := postgres.Pool(s).Exec(t.Context(), `DROP TABLE search_pending;
-		ALTER TABLE captures DROP COLUMN claimed_until; DELETE FROM schema_migrations WHERE version IN (10, 11)`); err != nil {
-		t.Fatal(err)
-	}
+	// Back to the schema of 0009: no queue.
+	undoMigrationsAfter(t, s, 9)
 	s.Close()
 	s = open(t, dsn)
 	if n, err := s.IndexPending(t.Context(), 0); err != nil || n != 0 {
@@ -94,5 +87,32 @@ func TestSearch_QueueMigrationKeepsIndex(t *testing.T) {
 	hits, err := s.Search(t.Context(), snapshots.SearchQuery{Phrase: "said no deal"})
 	if err != nil || len(hits) != 1 {
 		t.Errorf("Search after 0010 = %+v, %v; want version 1 of %s", hits, err, a.URL)
+	}
+}
+
+// undoMigrationsAfter takes s's schema back to the one migration step made,
+// undoing every later step, newest first. A new migration adds its undo
+// here, or these tests run it on a schema it has already changed.
+func undoMigrationsAfter(t *testing.T, s *postgres.Store, step int) {
+	t.Helper()
+	undo := []struct {
+		step int
+		sql  string
+	}{
+		{12, `DROP INDEX version_search_article; DROP INDEX versions_at; CREATE INDEX versions_at ON versions (at)`},
+		{11, `ALTER TABLE captures DROP COLUMN claimed_until`},
+		{10, `DROP TABLE search_pending`},
+		{9, `DROP TABLE version_search`},
+	}
+	if latest := postgres.Migrations(); undo[0].step != latest {
+		t.Fatalf("undoMigrationsAfter knows steps up to %d, the schema is at %d: add the new step's undo", undo[0].step, latest)
+	}
+	for _, u := range undo {
+		if u.step <= step {
+			break
+		}
+		if _, err := postgres.Pool(s).Exec(t.Context(), u.sql+fmt.Sprintf(`; DELETE FROM schema_migrations WHERE version = %d`, u.step)); err != nil {
+			t.Fatalf("undo migration %d: %v", u.step, err)
+		}
 	}
 }

@@ -13,14 +13,31 @@ var (
 	_ snapshots.Indexer  = (*Store)(nil)
 )
 
-// searchMatch asks the FTS5 index (migration 0012) for the versions whose
-// title, dek or text contain the phrase.
-const searchMatch = `v.id IN (SELECT rowid FROM version_search WHERE version_search MATCH %s)`
+// searchIndex asks the FTS5 index of migration 0015 for the versions whose
+// title, dek or text contain the phrase. Its row IDs are the versions'
+// searchKey, so it reads by article and number by itself, and one
+// article's versions are one range of it.
+var searchIndex = sqlstore.SearchIndex{
+	From:   `version_search s CROSS JOIN versions v`,
+	Match:  `version_search MATCH %s AND v.article_id = s.rowid >> 24 AND v.number = (s.rowid & 16777215)`,
+	Encode: ftsPhrase,
+	Order:  `s.rowid`,
+	After: func(q *sqlstore.Query, article int64, number int) {
+		q.Add("s.rowid > %s", searchKey(article, number))
+	},
+	Only: func(q *sqlstore.Query, article int64) {
+		q.Add("s.rowid BETWEEN %s AND %s", searchKey(article, 0), searchKey(article, sqlstore.MaxVersionNumber))
+	},
+	Index: indexVersions,
+}
+
+// searchKey is the search index's row ID of version number of article.
+func searchKey(article int64, number int) int64 { return article<<24 | int64(number) }
 
 // Search returns the articles whose versions contained q.Phrase; see
 // snapshots.Searcher.
 func (s *Store) Search(ctx context.Context, q snapshots.SearchQuery) ([]snapshots.SearchHit, error) {
-	return s.SearchMatching(ctx, q, "versions v", searchMatch, ftsPhrase, indexVersions)
+	return s.SearchMatching(ctx, q, searchIndex)
 }
 
 // IndexPending indexes the versions Save queued; see snapshots.Indexer.
@@ -28,12 +45,11 @@ func (s *Store) IndexPending(ctx context.Context, max int) (int, error) {
 	return s.Core.IndexPending(ctx, max, false, indexVersions)
 }
 
-// indexVersions adds the versions where selects to the FTS5 index, as the
-// trigger of migration 0012 did at each Save: the index reads their
-// title, dek and text from versions (content='versions').
+// indexVersions adds the versions where selects to the FTS5 index, each
+// under its searchKey (article_id << 24 | number).
 func indexVersions(ctx context.Context, tx sqlstore.Tx, where string, args []any) error {
 	_, err := tx.Exec(ctx, `INSERT INTO version_search (rowid, title, dek, text)
-		SELECT id, title, dek, text FROM versions`+where, args...)
+		SELECT article_id << 24 | number, title, dek, text FROM versions`+where, args...)
 	return err
 }
 

@@ -20,12 +20,9 @@ func TestSearch_MigrationIndexesExistingVersions(t *testing.T) {
 	a := storetest.AddArticle(t, s, "https://news.example/a")
 	storetest.SaveBody(t, s, a, 1, "The mayor said “no deal” on Monday.", "<p>1</p>")
 	storetest.SaveBody(t, s, a, 2, "The mayor said nothing.", "<p>2</p>")
-	// Back to the schema before 0012: its index and queue (0013) gone, and
-	// the steps after undone (0014's claims), so that they all run again.
-	if _, err := sqlite.DB(s).ExecContext(t.Context(), `DROP TABLE search_pending; DROP TABLE version_search;
-		ALTER TABLE captures DROP COLUMN claimed_until; DELETE FROM schema_migrations WHERE version IN (12, 13, 14)`); err != nil {
-		t.Fatal(err)
-	}
+	// Back to the schema before 0012, so that it and every later step run
+	// again.
+	undoMigrationsAfter(t, s, 11)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -40,8 +37,9 @@ func TestSearch_MigrationIndexesExistingVersions(t *testing.T) {
 }
 
 // TestSearch_QueueMigrationKeepsIndex: migration 0013 drops the trigger
-// and makes the queue, and leaves the versions indexed before it as they
-// are: found, with nothing queued.
+// and makes the queue; migration 0015 then remakes the index keyed by
+// article and queues every version stored before it, once: found by a
+// search, which indexes them.
 func TestSearch_QueueMigrationKeepsIndex(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "redline.db")
 	s := open(t, path)
@@ -50,16 +48,8 @@ func TestSearch_QueueMigrationKeepsIndex(t *testing.T) {
 	if _, err := s.IndexPending(t.Context(), 0); err != nil {
 		t.Fatal(err)
 	}
-	// Back to the schema of 0012: its trigger, no queue, and the steps
-	// after undone (0014's claims).
-	if _, err := sqlite.DB(s).ExecContext(t.Context(), `DROP TABLE search_pending;
-		CREATE TRIGGER versions_search_insert AFTER INSERT ON versions BEGIN
-			INSERT INTO version_search (rowid, title, dek, text) VALUES (new.id, new.title, new.dek, new.text);
-		END;
-		ALTER TABLE captures DROP COLUMN claimed_until;
-		DELETE FROM schema_migrations WHERE version IN (13, 14)`); err != nil {
-		t.Fatal(err)
-	}
+	// Back to the schema of 0012: its trigger, no queue.
+	undoMigrationsAfter(t, s, 12)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -68,11 +58,50 @@ func TestSearch_QueueMigrationKeepsIndex(t *testing.T) {
 	if err := sqlite.DB(s).QueryRowContext(t.Context(), `SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'versions_search_insert'`).Scan(&triggers); err != nil || triggers != 0 {
 		t.Errorf("trigger after 0013: %d, %v; want none", triggers, err)
 	}
-	if n, err := s.IndexPending(t.Context(), 0); err != nil || n != 0 {
-		t.Errorf("IndexPending after 0013 = %d, %v; want 0", n, err)
+	var queued int
+	if err := sqlite.DB(s).QueryRowContext(t.Context(), `SELECT count(*) FROM search_pending`).Scan(&queued); err != nil || queued != 1 {
+		t.Errorf("queued after 0015: %d, %v; want the 1 version", queued, err)
 	}
 	hits, err := s.Search(t.Context(), snapshots.SearchQuery{Phrase: "said no deal"})
 	if err != nil || len(hits) != 1 {
-		t.Errorf("Search after 0013 = %+v, %v; want version 1 of %s", hits, err, a.URL)
+		t.Errorf("Search after 0015 = %+v, %v; want version 1 of %s", hits, err, a.URL)
+	}
+	if n, err := s.IndexPending(t.Context(), 0); err != nil || n != 0 {
+		t.Errorf("IndexPending after the search = %d, %v; want 0", n, err)
+	}
+}
+
+// undoMigrationsAfter takes s's schema back to the one migration step made,
+// undoing every later step, newest first. A new migration adds its undo
+// here, or these tests run it on a schema it has already changed.
+func undoMigrationsAfter(t *testing.T, s *sqlite.Store, step int) {
+	t.Helper()
+	undo := []struct {
+		step int
+		sql  string
+	}{
+		{15, `DROP TABLE version_search;
+			CREATE VIRTUAL TABLE version_search USING fts5 (title, dek, text,
+				content = 'versions', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2', columnsize = 0);
+			INSERT INTO version_search (version_search) VALUES ('rebuild');
+			DELETE FROM search_pending;
+			DROP INDEX versions_at; CREATE INDEX versions_at ON versions (at)`},
+		{14, `ALTER TABLE captures DROP COLUMN claimed_until`},
+		{13, `DROP TABLE search_pending;
+			CREATE TRIGGER versions_search_insert AFTER INSERT ON versions BEGIN
+				INSERT INTO version_search (rowid, title, dek, text) VALUES (new.id, new.title, new.dek, new.text);
+			END`},
+		{12, `DROP TRIGGER versions_search_insert; DROP TABLE version_search`},
+	}
+	if latest := sqlite.Migrations(); undo[0].step != latest {
+		t.Fatalf("undoMigrationsAfter knows steps up to %d, the schema is at %d: add the new step's undo", undo[0].step, latest)
+	}
+	for _, u := range undo {
+		if u.step <= step {
+			break
+		}
+		if _, err := sqlite.DB(s).ExecContext(t.Context(), u.sql+`; DELETE FROM schema_migrations WHERE version = ?`, u.step); err != nil {
+			t.Fatalf("undo migration %d: %v", u.step, err)
+		}
 	}
 }

@@ -68,6 +68,32 @@ func newSearchWorld(t *testing.T, s snapshots.Store) searchWorld {
 	return w
 }
 
+// newLimitWorld adds articles l1 to l5 (l6 too with late) of ten versions
+// each, in order of their IDs, whose phrase "the harbour reopened" first
+// appeared in another order: l1 only in its last version, at(110); l2 to
+// l5 in all versions but the fifth, from at(40), at(10), at(20) and at(30).
+// l6, added last, has it in its two versions, at(5) and at(6), before any
+// other. The matches are more than a search with limit 2 reads first.
+func newLimitWorld(t *testing.T, s snapshots.Store, late bool) {
+	t.Helper()
+	const phrase = "Ships sailed as the harbour reopened."
+	for i, first := range []int{101, 40, 10, 20, 30} {
+		a := AddArticle(t, s, fmt.Sprintf("https://news.example/l%d", i+1))
+		for n := 1; n <= 10; n++ {
+			text := fmt.Sprintf("Update %d on the port.", n)
+			if (i == 0 && n == 10) || (i > 0 && n != 5) {
+				text += " " + phrase
+			}
+			SaveBody(t, s, a, first+n-1, text, fmt.Sprintf("<p>%d</p>", n))
+		}
+	}
+	if late {
+		a := AddArticle(t, s, "https://news.example/l6")
+		SaveBody(t, s, a, 5, phrase, "<p>1</p>")
+		SaveBody(t, s, a, 6, phrase+" Updated.", "<p>2</p>")
+	}
+}
+
 var searchCases = []testCase{
 	{"vanished_and_came_back", func(t *testing.T, s snapshots.Store) {
 		w := newSearchWorld(t, s)
@@ -231,6 +257,45 @@ var searchCases = []testCase{
 			want := fmt.Sprintf("https://news.example/many/%d", i) // first appeared at(i)
 			if h.Article.URL != want || h.Latest != 1 || h.Title != "Headline" || len(h.Spans) != 1 || !h.Spans[0].FirstAt.Equal(at(i)) {
 				t.Fatalf("hit %d: %+v, want %s, version 1 at %v", i, h, want, at(i))
+			}
+		}
+	}},
+	// A search with a limit reads the matches article by article and may
+	// stop before the last: these two check it stops only when no article
+	// it has not read can have had the phrase earlier.
+	{"limit_stops_early", func(t *testing.T, s snapshots.Store) {
+		newLimitWorld(t, s, false)
+		q := snapshots.SearchQuery{Phrase: "the harbour reopened", Limit: 2}
+		want := "https://news.example/l3 (latest 10): 1-4(gone 5) 6-10(gone 0); " +
+			"https://news.example/l4 (latest 10): 1-4(gone 5) 6-10(gone 0)"
+		if got := spans(search(t, s, q)); got != want {
+			t.Errorf("Search(%+v) = %s\nwant %s", q, got, want)
+		}
+		q.Source = "example"
+		if got := spans(search(t, s, q)); got != want {
+			t.Errorf("Search(%+v) = %s\nwant %s", q, got, want)
+		}
+	}},
+	{"limit_later_article_first", func(t *testing.T, s snapshots.Store) {
+		newLimitWorld(t, s, true)
+		for _, tc := range []struct {
+			q    snapshots.SearchQuery
+			want string
+		}{
+			{snapshots.SearchQuery{Limit: 2}, "https://news.example/l6 (latest 2): 1-2(gone 0); " +
+				"https://news.example/l3 (latest 10): 1-4(gone 5) 6-10(gone 0)"},
+			// Before Since, l6's versions are not searched.
+			{snapshots.SearchQuery{Limit: 1, Since: at(7)}, "https://news.example/l3 (latest 10): 1-4(gone 5) 6-10(gone 0)"},
+			{snapshots.SearchQuery{}, "https://news.example/l6 (latest 2): 1-2(gone 0); " +
+				"https://news.example/l3 (latest 10): 1-4(gone 5) 6-10(gone 0); " +
+				"https://news.example/l4 (latest 10): 1-4(gone 5) 6-10(gone 0); " +
+				"https://news.example/l5 (latest 10): 1-4(gone 5) 6-10(gone 0); " +
+				"https://news.example/l2 (latest 10): 1-4(gone 5) 6-10(gone 0); " +
+				"https://news.example/l1 (latest 10): 10-10(gone 0)"},
+		} {
+			tc.q.Phrase = "the harbour reopened"
+			if got := spans(search(t, s, tc.q)); got != tc.want {
+				t.Errorf("Search(%+v) = %s\nwant %s", tc.q, got, tc.want)
 			}
 		}
 	}},

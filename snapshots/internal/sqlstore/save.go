@@ -98,6 +98,11 @@ func newVersionRow(v snapshots.Version) (VersionRow, error) {
 	return r, nil
 }
 
+// MaxVersionNumber is the highest version number of an article: SQLite's
+// search index keys a version by article_id << 24 | number (migration
+// 0015). A version a day for 45,000 years.
+const MaxVersionNumber = 1<<24 - 1
+
 // Follow decides, once the transaction has read the article's latest
 // version (number last, 0 for none, with text hash lastText), what the
 // save writes. A version whose text is the latest one's becomes a check
@@ -115,6 +120,9 @@ func (s *Save) Follow(last int, lastText string) error {
 		s.Check.Outcome = snapshots.OutcomeUnchanged
 		s.Check.Version = last
 		return nil
+	}
+	if last >= MaxVersionNumber {
+		return fmt.Errorf("article %d: already %d versions, the most one article can hold", s.Version.ArticleID, last)
 	}
 	if n := s.Version.Number; n != 0 && n != last+1 {
 		return fmt.Errorf("article %d: version %d expected, the latest is %d: %w", s.Version.ArticleID, n, last, snapshots.ErrConflict)

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/redline-news/redline/snapshots"
@@ -55,5 +56,22 @@ func TestSavingAllocs(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("Saving allocated %v times, want 0", allocs)
+	}
+}
+
+// TestFollow_MaxVersionNumber: an article holds at most MaxVersionNumber
+// versions (SQLite's search index keys versions by article and number):
+// the one after is refused, naming the article, not saved under a key of
+// the next article.
+func TestFollow_MaxVersionNumber(t *testing.T) {
+	for _, tc := range []struct {
+		last    int
+		wantErr bool
+	}{{sqlstore.MaxVersionNumber - 1, false}, {sqlstore.MaxVersionNumber, true}} {
+		s := &sqlstore.Save{WithVersion: true, Version: snapshots.Version{ArticleID: 7, TextSHA256: "new"}}
+		err := s.Follow(tc.last, "old")
+		if (err != nil) != tc.wantErr || (err != nil && !strings.Contains(err.Error(), "article 7")) {
+			t.Errorf("Follow(%d): %v, want an error naming article 7: %v", tc.last, err, tc.wantErr)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,25 +14,43 @@ import (
 	"github.com/redline-news/redline/snapshots"
 )
 
+// SearchIndex is how a store's full-text index is asked for the versions
+// containing a phrase, in the order of articles and their version numbers.
+type SearchIndex struct {
+	// From is the FROM clause: the index joined to each matched version's
+	// article_id, number and at, the version aliased v.
+	From string
+	// Match is a condition true when v contains the phrase bound at its
+	// %s, as Encode makes it from the phrase (its control characters and
+	// invalid bytes made spaces, which no engine then refuses).
+	Match  string
+	Encode func(string) any
+	// Order is the ORDER BY that reads the matches by article, then
+	// number: the index's own order, so reading can stop anywhere.
+	Order string
+	// After adds the condition "v comes after version number of
+	// article" in that order; Only "v is a version of article".
+	After func(q *Query, article int64, number int)
+	Only  func(q *Query, article int64)
+	// Index writes the index's rows of versions (IndexPending).
+	Index IndexVersions
+	// Setup, when not empty, runs first in the search's transaction.
+	Setup string
+}
+
 // SearchMatching answers snapshots.Searcher for a store whose full-text
-// index is asked by match: a condition on the rows of from (a table
-// aliased v, with the versions' article_id, number and at), true when v's
-// version contains the phrase bound at its %s (the
-// store's encoding of the phrase as plain text, made by encode from
-// q.Phrase with its control characters and invalid bytes made spaces,
-// which no engine then refuses). Both steps run in one
-// read-only transaction, so a version saved meanwhile is in both or
-// neither. It first indexes the versions queued for the index with index
-// (IndexPending, waiting for other indexers), so the search sees every
-// version saved before it began.
-func (c *Core) SearchMatching(ctx context.Context, q snapshots.SearchQuery, from, match string, encode func(string) any, index IndexVersions) ([]snapshots.SearchHit, error) {
+// index ix describes. Its steps run in one read-only transaction, so a
+// version saved meanwhile is in all or none. It first indexes the versions
+// queued for the index (IndexPending, waiting for other indexers), so the
+// search sees every version saved before it began.
+func (c *Core) SearchMatching(ctx context.Context, q snapshots.SearchQuery, ix SearchIndex) ([]snapshots.SearchHit, error) {
 	if err := snapshots.CheckPhrase(q.Phrase); err != nil {
 		return nil, err
 	}
-	if _, err := c.IndexPending(ctx, 0, true, index); err != nil {
+	if _, err := c.IndexPending(ctx, 0, true, ix.Index); err != nil {
 		return nil, fmt.Errorf("search for %q: %w", q.Phrase, err)
 	}
-	phrase := encode(strings.Map(func(r rune) rune {
+	phrase := ix.Encode(strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) || r == utf8.RuneError {
 			return ' '
 		}
@@ -39,8 +58,16 @@ func (c *Core) SearchMatching(ctx context.Context, q snapshots.SearchQuery, from
 	}, strings.ToValidUTF8(q.Phrase, " ")))
 	var hits []snapshots.SearchHit
 	err := c.inTx(ctx, true, func(tx Tx) error {
-		var err error
-		hits, err = c.search(ctx, tx, q, from, match, phrase)
+		if ix.Setup != "" {
+			if _, err := tx.Exec(ctx, ix.Setup); err != nil {
+				return err
+			}
+		}
+		ms, err := c.matches(ctx, tx, q, ix, phrase)
+		if err != nil || len(ms) == 0 {
+			return err
+		}
+		hits, err = c.hits(ctx, tx, q, ms)
 		return err
 	})
 	if err != nil {
@@ -56,37 +83,133 @@ type matched struct {
 	at      string
 }
 
-func (c *Core) search(ctx context.Context, tx Tx, sq snapshots.SearchQuery, from, match string, phrase any) ([]snapshots.SearchHit, error) {
-	q := NewQuery(c.d)
-	q.Add("a.id = v.article_id")
-	q.Add(match, phrase)
+// Search reads the matches in batches at least minMatchBatch versions
+// long, then four times longer each time, up to maxMatchBatch.
+const (
+	minMatchBatch = 16
+	maxMatchBatch = 64 * 1024
+)
+
+// matches returns the versions matching phrase that q's hits are made of,
+// ordered by article and number. With a limit it reads them an article at
+// a time and stops once it holds q.Limit whole articles and no version of
+// a later article is older than the phrase's first appearance in the last
+// of those it would return (settled): no later article can have had the
+// phrase earlier. A phrase in every version of 100,000 is then answered
+// from a few thousand of them (BenchmarkSearch100k/common).
+func (c *Core) matches(ctx context.Context, tx Tx, sq snapshots.SearchQuery, ix SearchIndex, phrase any) ([]matched, error) {
+	var only int64
 	if sq.URL != "" {
-		q.Add("a.url = %s", sq.URL)
+		err := tx.QueryRow(ctx, marked(c.d, `SELECT id FROM articles WHERE url = %s`, 1), sq.URL)(&only)
+		if errors.Is(err, ErrNoRows) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
+	var ms []matched
+	// Enough for sq.Limit articles of 16 versions each, at first.
+	batch := max(16*sq.Limit, minMatchBatch)
+	if sq.Limit <= 0 {
+		batch = 0 // every match is read anyway: one statement
+	}
+	for {
+		q := NewQuery(c.d)
+		q.Add(ix.Match, phrase)
+		join := ""
+		if sq.Source != "" {
+			// CROSS JOIN makes SQLite read the index's matches first and
+			// look their articles up, rather than read every version of a
+			// source to look each up in the matches (five times slower
+			// over 100,000 versions: BenchmarkSearch100k/quote_in_source);
+			// to PostgreSQL it is an inner join like any other.
+			join = " CROSS JOIN articles a"
+			q.Add("a.id = v.article_id")
+			q.Add("a.source = %s", sq.Source)
+		}
+		if only != 0 {
+			ix.Only(q, only)
+		}
+		if len(ms) > 0 {
+			last := ms[len(ms)-1]
+			ix.After(q, last.article, last.number)
+		}
+		if err := q.timeRange("v.at", sq.Since, time.Time{}); err != nil {
+			return nil, err
+		}
+		rows, err := tx.Query(ctx, `SELECT v.article_id, v.number, v.at FROM `+ix.From+join+q.Where()+
+			` ORDER BY `+ix.Order+q.Limit(batch), q.Args...)
+		if err != nil {
+			return nil, err
+		}
+		more, err := Collect(rows, func(scan func(...any) error) (matched, error) {
+			var m matched
+			return m, scan(&m.article, &m.number, &m.at)
+		})
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, more...)
+		if batch == 0 || len(more) < batch {
+			return ms, nil // every match read
+		}
+		whole, ok, err := c.settled(ctx, tx, sq, ms)
+		if err != nil || ok {
+			return whole, err
+		}
+		batch = min(batch*4, maxMatchBatch)
+	}
+}
+
+// settled returns the matches of ms's whole articles (all but the last,
+// which may go on), and whether they hold every article sq asks for: at
+// least sq.Limit of them, and no version of a later article (in sq's
+// source and time) older than T, where the phrase first appeared in the
+// sq.Limit-th article (the one with the latest first appearance among
+// those returned); a later article with the phrase at T itself comes
+// after it (ties by article ID).
+func (c *Core) settled(ctx context.Context, tx Tx, sq snapshots.SearchQuery, ms []matched) ([]matched, bool, error) {
+	end := len(ms)
+	for end > 0 && ms[end-1].article == ms[len(ms)-1].article {
+		end--
+	}
+	whole := ms[:end]
+	var firsts []string
+	for i, m := range whole {
+		if i == 0 || m.article != whole[i-1].article {
+			firsts = append(firsts, m.at)
+		} else {
+			firsts[len(firsts)-1] = min(firsts[len(firsts)-1], m.at)
+		}
+	}
+	if len(firsts) < sq.Limit {
+		return nil, false, nil
+	}
+	slices.Sort(firsts)
+	q := NewQuery(c.d)
+	q.Add("v.article_id > %s", whole[len(whole)-1].article)
+	q.Add("v.at < %s", firsts[sq.Limit-1])
+	join := ""
 	if sq.Source != "" {
+		join = " JOIN articles a ON a.id = v.article_id"
 		q.Add("a.source = %s", sq.Source)
 	}
 	if err := q.timeRange("v.at", sq.Since, time.Time{}); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	// CROSS JOIN makes SQLite read the index's matches first and look
-	// their articles up, rather than read every version of a source to
-	// look each up in the matches (five times slower over 100,000
-	// versions: BenchmarkSearch100k/quote_in_source); to PostgreSQL it is
-	// an inner join like any other.
-	rows, err := tx.Query(ctx, `SELECT v.article_id, v.number, v.at FROM `+from+`
-		CROSS JOIN articles a`+q.Where()+` ORDER BY v.article_id, v.number`, q.Args...)
-	if err != nil {
-		return nil, err
+	var later bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM versions v`+join+q.Where()+`)`, q.Args...)(&later); err != nil {
+		return nil, false, err
 	}
-	ms, err := Collect(rows, func(scan func(...any) error) (matched, error) {
-		var m matched
-		return m, scan(&m.article, &m.number, &m.at)
-	})
-	if err != nil || len(ms) == 0 {
-		return nil, err
-	}
+	return whole, !later, nil
+}
 
+// hits makes the hits of the matches ms (ordered by article and number):
+// their articles, the runs of versions with the phrase, and the versions
+// that removed it, the articles ordered by when the phrase first appeared
+// and cut to sq.Limit.
+func (c *Core) hits(ctx context.Context, tx Tx, sq snapshots.SearchQuery, ms []matched) ([]snapshots.SearchHit, error) {
 	// Runs of consecutive numbers, per article (ms is in that order).
 	type found struct {
 		hit   snapshots.SearchHit
@@ -131,7 +254,7 @@ func (c *Core) search(ctx context.Context, tx Tx, sq snapshots.SearchQuery, from
 	for chunk := range slices.Chunk(ids, 500) {
 		aq := NewQuery(c.d)
 		in(aq, "id", chunk)
-		rows, err = tx.Query(ctx, `SELECT `+ArticleColumns+` FROM articles`+aq.Where(), aq.Args...)
+		rows, err := tx.Query(ctx, `SELECT `+ArticleColumns+` FROM articles`+aq.Where(), aq.Args...)
 		if err != nil {
 			return nil, err
 		}
