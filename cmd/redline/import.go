@@ -150,7 +150,7 @@ the archive. An archive changed between the two readings stops the import.`, &cf
 	a.log.Info("imported", "versions", sum.versions, "articles", len(sum.articles), "unchanged", sum.unchanged,
 		"older", sum.older, "already", sum.already, "other", sum.other, "errors", len(sum.errs))
 	if len(sum.errs) > 0 {
-		return fmt.Errorf("import: %s not imported", plural(len(sum.errs), "capture"))
+		return fmt.Errorf("import: %s not imported", plural(len(sum.errs)+sum.stopped, "capture"))
 	}
 	return nil
 }
@@ -176,6 +176,7 @@ type importSummary struct {
 	already   int             // record imported before
 	other     int             // not an HTML 200 response
 	errs      []error         // each naming its record or URL
+	stopped   int             // not read after the error that stopped the import
 }
 
 // importCaptures ingests caps, URL by URL in byte order and each URL's
@@ -210,7 +211,9 @@ func importCaptures(ctx context.Context, st snapshots.Store, m *monitor.Monitor,
 		}
 		resp, err := c.read()
 		if errors.Is(err, export.ErrChanged) {
-			sum.errs = append(sum.errs, fmt.Errorf("%w; import stopped, %d captures left", err, len(caps)-i))
+			// What is left is not what was checked: none of it is read.
+			sum.errs = append(sum.errs, fmt.Errorf("%w; import stopped, %s not imported", err, plural(len(caps)-i, "capture")))
+			sum.stopped = len(caps) - i - 1
 			break
 		}
 		if err != nil {

@@ -165,9 +165,12 @@ func (a *Archive) Read(ref Ref) (Response, error) {
 	}
 	p := a.parts[ref.Part]
 	resp, err := p.read(a, ref)
-	if err == nil && (resp.RecordID != ref.ID || resp.SHA256 != ref.SHA256) {
-		err = fmt.Errorf("%w: record %s with body SHA-256 %s there, first read as %s with %s",
-			ErrChanged, resp.RecordID, resp.SHA256, ref.ID, ref.SHA256)
+	switch {
+	case err != nil:
+	case resp.RecordID != ref.ID:
+		err = fmt.Errorf("%w: record %s there, first read as %s", ErrChanged, resp.RecordID, ref.ID)
+	case resp.SHA256 != ref.SHA256:
+		err = fmt.Errorf("%w: record %s's body has SHA-256 %s, first read as %s", ErrChanged, ref.ID, resp.SHA256, ref.SHA256)
 	}
 	if err != nil {
 		return Response{}, fmt.Errorf("%s: record %d (byte %d): %w", p.name, ref.Record, ref.Offset, err)
