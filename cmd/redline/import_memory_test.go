@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
@@ -198,5 +199,57 @@ func TestImportCommand_ArchiveChanged(t *testing.T) {
 	}
 	if vs := storedVersions(t, store); len(vs) != 1 {
 		t.Errorf("%d versions stored, want the 1 saved before the change", len(vs))
+	}
+}
+
+// BenchmarkImport_WARC imports WARCs of 50, 200 and 400 captures of 1 MB
+// each, every one a new article, into an empty SQLite store, and reports
+// the peak heap (the largest heap-object bytes a sampler saw, garbage
+// included) and the live heap while the first version is saved (after a
+// full collection). The peak includes the store's own bounded cache of
+// keyframes (32 MB): it does not grow with the archive.
+func BenchmarkImport_WARC(b *testing.B) {
+	const size = 1 << 20
+	for _, n := range []int{50, 200, 400} {
+		b.Run(fmt.Sprintf("x%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			archive, archiveSize := largeCaptures(b, dir, n, size, false)
+			b.SetBytes(archiveSize)
+			var peak, live uint64
+			i := 0
+			for b.Loop() {
+				i++
+				stop := make(chan struct{})
+				sampled := make(chan uint64)
+				go func() {
+					s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+					var high uint64
+					t := time.NewTicker(time.Millisecond)
+					defer t.Stop()
+					for {
+						metrics.Read(s)
+						high = max(high, s[0].Value.Uint64())
+						select {
+						case <-stop:
+							sampled <- high
+							return
+						case <-t.C:
+						}
+					}
+				}()
+				stderr := &onLogLine{match: "new version", fn: func() { live = max(live, liveHeap()) }}
+				var stdout bytes.Buffer
+				store := filepath.Join(b.TempDir(), "r.db")
+				code := run(b.Context(), []string{"import", "--store", store, "--warc", archive}, strings.NewReader(""), &stdout, stderr)
+				close(stop)
+				peak = max(peak, <-sampled)
+				if code != exitOK {
+					b.Fatalf("import: exit %d\n%s%s", code, stdout.String(), stderr.buf.String())
+				}
+			}
+			b.ReportMetric(float64(archiveSize)/(1<<20), "archive-MB")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+			b.ReportMetric(float64(live)/(1<<20), "live-heap-MB")
+		})
 	}
 }
