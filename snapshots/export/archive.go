@@ -254,13 +254,14 @@ func (p *part) read(a *Archive, ref Ref) (Response, error) {
 // record reads the next record of wr, which must be the response at ref.
 func (a *Archive) record(wr *gowarc.WarcFileReader, ref Ref) (Response, error) {
 	rec, err := wr.Next()
-	defer rec.Close()
 	if err != nil {
+		rec.Close() // a record read in part holds a buffer too
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
 		}
 		return Response{}, fmt.Errorf("%w: %w", ErrChanged, err)
 	}
+	defer rec.Close()
 	if rec.Offset != ref.Offset {
 		return Response{}, fmt.Errorf("%w: the next record is at byte %d", ErrChanged, rec.Offset)
 	}
