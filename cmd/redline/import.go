@@ -133,8 +133,8 @@ the archive. An archive changed between the two readings stops the import.`, &cf
 	sum := importCaptures(ctx, st, m, sources, *source, caps)
 	m.SaveSites(ctx)
 	if sum.versions > 0 {
-		// Indexed now, so that a reader which cannot write (serve on a
-		// read-only store) finds them too.
+		// Indexed now, as a cycle's are, so that a reader which cannot
+		// write the store (one opened read-only) finds them too.
 		indexForSearch(ctx, a, st)
 	}
 	sum.other = other
