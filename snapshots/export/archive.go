@@ -34,7 +34,8 @@ type Ref struct {
 // the Refs between the two holds one body at a time, however large the
 // archive: a WARC file is seeked in (each gzip member is a record), and
 // so is a WARC stored uncompressed in a WACZ, as the WACZ spec advises;
-// a compressed one is read forward again.
+// a compressed one is read forward again. An Archive is for one
+// goroutine at a time.
 type Archive struct {
 	name    string
 	f       *os.File
@@ -88,6 +89,8 @@ func OpenWACZ(name string, maxBody int64) (*Archive, error) {
 	return a, nil
 }
 
+// open opens the regular file at name: an archive read twice cannot be a
+// pipe.
 func open(name string, maxBody int64) (*Archive, error) {
 	f, err := os.Open(name)
 	if err != nil {

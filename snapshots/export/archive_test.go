@@ -220,3 +220,14 @@ func editInPlace(t *testing.T, name string) {
 		t.Fatal(err)
 	}
 }
+
+// TestArchive_NotAFile: an archive is read twice, so it must be a file;
+// a directory is refused by name.
+func TestArchive_NotAFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, open := range []func(string, int64) (*export.Archive, error){export.OpenWARC, export.OpenWACZ} {
+		if _, err := open(dir, 1<<20); err == nil || !strings.Contains(err.Error(), dir+": not a regular file") {
+			t.Errorf("opening the directory %s = %v, want it named as not a regular file", dir, err)
+		}
+	}
+}
