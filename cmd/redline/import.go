@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
 	"cmp"
 	"context"
@@ -11,13 +10,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
-	"os"
-	"path"
 	"slices"
 	"strings"
 	"time"
@@ -38,8 +34,10 @@ every distinct capture the Wayback Machine's CDX API lists for a URL
 capture time, oldest first, read, diffed and chained as a fetched page is.
 A capture whose text did not change is skipped; so is one captured before the
 article's latest stored version (the chain cannot take it in the middle), and
-a record imported before. The archive is read whole before anything is saved:
-a malformed one imports nothing.`, &cf, true)
+a record imported before. A WARC or WACZ is read through and checked before
+anything is saved, so a malformed one imports nothing; each capture's body is
+then read again as it is imported, so memory holds one body at a time, not
+the archive. An archive changed between the two readings stops the import.`, &cf, true)
 	warcPath := fs.String("warc", "", "import the WARC `FILE` (.warc or .warc.gz)")
 	waczPath := fs.String("wacz", "", "import the WARCs of the WACZ `FILE`")
 	wayback := fs.String("wayback", "", "import the Wayback Machine's captures of `URL` (wayback.cdx_url)")
@@ -89,17 +87,26 @@ a malformed one imports nothing.`, &cf, true)
 	dsn := cmp.Or(cf.store, cfg.Store)
 	client := newClient(a, cfg)
 
-	// Read the whole archive first: a malformed one imports nothing.
+	// Read the whole archive through first: a malformed one imports
+	// nothing. What is kept of each capture is where to read it again.
 	var (
 		caps  []capture
 		other int
 		err   error
 	)
 	switch {
-	case *warcPath != "":
-		caps, other, err = readWARCFile(*warcPath, cfg.MaxBodyBytes)
-	case *waczPath != "":
-		caps, other, err = readWACZ(*waczPath, cfg.MaxBodyBytes)
+	case *warcPath != "" || *waczPath != "":
+		var ar *export.Archive
+		if *warcPath != "" {
+			ar, err = export.OpenWARC(*warcPath, cfg.MaxBodyBytes)
+		} else {
+			ar, err = export.OpenWACZ(*waczPath, cfg.MaxBodyBytes)
+		}
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		defer ar.Close() // read-only: closing it has nothing to report
+		caps, other, err = scanArchive(ar)
 	default:
 		wb := cfg.Wayback
 		if wb.CDXURL == "" {
@@ -125,6 +132,11 @@ a malformed one imports nothing.`, &cf, true)
 	m := monitor.New(monitor.Options{Store: st, Client: client, Logger: a.log, MaxSentences: cfg.MaxSentences})
 	sum := importCaptures(ctx, st, m, sources, *source, caps)
 	m.SaveSites(ctx)
+	if sum.versions > 0 {
+		// Indexed now, as a cycle's are, so that a reader which cannot
+		// write the store (one opened read-only) finds them too.
+		indexForSearch(ctx, a, st)
+	}
 	sum.other = other
 	for _, err := range sum.errs {
 		fmt.Fprintf(a.stderr, "redline: import: %s\n", sanitize.Terminal(err.Error()))
@@ -138,15 +150,21 @@ a malformed one imports nothing.`, &cf, true)
 	a.log.Info("imported", "versions", sum.versions, "articles", len(sum.articles), "unchanged", sum.unchanged,
 		"older", sum.older, "already", sum.already, "other", sum.other, "errors", len(sum.errs))
 	if len(sum.errs) > 0 {
-		return fmt.Errorf("import: %s not imported", plural(len(sum.errs), "capture"))
+		return fmt.Errorf("import: %s not imported", plural(len(sum.errs)+sum.stopped, "capture"))
 	}
 	return nil
 }
 
-// capture is one archived response of an article's URL.
+// capture is one archived response of an article's URL: what an import
+// keeps of it until it is imported, its body excepted.
 type capture struct {
 	url string // the article URL it is a version of, normalized
-	monitor.Capture
+	at  time.Time
+	imp snapshots.Import
+	// read returns the response: read from the archive again, or the one
+	// a Wayback Machine sent. An error wrapping export.ErrChanged stops
+	// the import.
+	read func() (*fetch.Response, error)
 }
 
 // importSummary counts what an import did.
@@ -158,6 +176,7 @@ type importSummary struct {
 	already   int             // record imported before
 	other     int             // not an HTML 200 response
 	errs      []error         // each naming its record or URL
+	stopped   int             // not read after the error that stopped the import
 }
 
 // importCaptures ingests caps, URL by URL in byte order and each URL's
@@ -170,17 +189,17 @@ func importCaptures(ctx context.Context, st snapshots.Store, m *monitor.Monitor,
 		if c := strings.Compare(x.url, y.url); c != 0 {
 			return c
 		}
-		return x.At.Compare(y.At)
+		return x.at.Compare(y.at)
 	})
 	ir, _ := st.(snapshots.ImportReader) // both stores are; without it, records are not looked up
 	var art snapshots.Article
-	for _, c := range caps {
+	for i, c := range caps {
 		if ctx.Err() != nil {
-			sum.errs = append(sum.errs, fmt.Errorf("%s: record %s: %w", c.url, c.Import.Record, ctx.Err()))
+			sum.errs = append(sum.errs, fmt.Errorf("%s: record %s: %w", c.url, c.imp.Record, ctx.Err()))
 			continue
 		}
 		if ir != nil {
-			done, err := ir.Imported(ctx, c.Import.Record)
+			done, err := ir.Imported(ctx, c.imp.Record)
 			if err != nil {
 				sum.errs = append(sum.errs, err)
 				continue
@@ -190,11 +209,21 @@ func importCaptures(ctx context.Context, st snapshots.Store, m *monitor.Monitor,
 				continue
 			}
 		}
+		resp, err := c.read()
+		if errors.Is(err, export.ErrChanged) {
+			// What is left is not what was checked: none of it is read.
+			sum.errs = append(sum.errs, fmt.Errorf("%w; import stopped, %s not imported", err, plural(len(caps)-i, "capture")))
+			sum.stopped = len(caps) - i - 1
+			break
+		}
+		if err != nil {
+			sum.errs = append(sum.errs, err)
+			continue
+		}
 		if art.URL != c.url {
-			var err error
-			art, err = st.AddArticle(ctx, snapshots.Article{URL: c.url, Source: newSource, FirstSeen: c.At})
+			art, err = st.AddArticle(ctx, snapshots.Article{URL: c.url, Source: newSource, FirstSeen: c.at})
 			if err != nil {
-				sum.errs = append(sum.errs, fmt.Errorf("record %s: %w", c.Import.Record, err))
+				sum.errs = append(sum.errs, fmt.Errorf("record %s: %w", c.imp.Record, err))
 				continue
 			}
 		}
@@ -202,7 +231,7 @@ func importCaptures(ctx context.Context, st snapshots.Store, m *monitor.Monitor,
 		if !ok {
 			src = monitor.Source{Name: art.Source}
 		}
-		r := m.Ingest(ctx, src, art, c.Capture)
+		r := m.Ingest(ctx, src, art, monitor.Capture{At: c.at, Response: resp, Import: c.imp})
 		switch {
 		case errors.Is(r.Err, monitor.ErrBeforeLatest):
 			sum.older++
@@ -218,59 +247,15 @@ func importCaptures(ctx context.Context, st snapshots.Store, m *monitor.Monitor,
 	return sum
 }
 
-// readWARCFile reads the captures of the WARC at name.
-func readWARCFile(name string, maxBody int64) ([]capture, int, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer f.Close()
-	return readWARC(name, f, maxBody)
-}
-
-// readWACZ reads the captures of every WARC in the WACZ at name (a zip
-// holding archive/*.warc or archive/*.warc.gz).
-func readWACZ(name string, maxBody int64) ([]capture, int, error) {
-	zr, err := zip.OpenReader(name)
-	if err != nil {
-		return nil, 0, fmt.Errorf("%s: not a WACZ (zip): %w", name, err)
-	}
-	defer zr.Close()
-	var (
-		caps  []capture
-		other int
-		warcs int
-	)
-	for _, f := range zr.File {
-		if dir, base := path.Split(f.Name); dir != "archive/" || !(strings.HasSuffix(base, ".warc") || strings.HasSuffix(base, ".warc.gz")) {
-			continue
-		}
-		warcs++
-		rc, err := f.Open()
-		if err != nil {
-			return nil, 0, fmt.Errorf("%s: %s: %w", name, f.Name, err)
-		}
-		c, o, err := readWARC(name+" ("+f.Name+")", rc, maxBody)
-		rc.Close() // read to the end or failed; the error worth reporting is readWARC's
-		if err != nil {
-			return nil, 0, err
-		}
-		caps, other = append(caps, c...), other+o
-	}
-	if warcs == 0 {
-		return nil, 0, fmt.Errorf("%s: no archive/*.warc or archive/*.warc.gz in it: not a WACZ", name)
-	}
-	return caps, other, nil
-}
-
-// readWARC reads the captures the HTML 200 responses of the WARC r (named
-// name in errors) hold, and counts its other responses.
-func readWARC(name string, r io.Reader, maxBody int64) ([]capture, int, error) {
+// scanArchive reads ar through and returns the captures its HTML 200
+// responses hold, without their bodies, and how many other responses it
+// has.
+func scanArchive(ar *export.Archive) ([]capture, int, error) {
 	var (
 		caps    []capture
 		notPage int
 	)
-	err := export.ReadWARC(r, maxBody, func(resp export.Response) error {
+	err := ar.Scan(func(warc string, ref export.Ref, resp export.Response) error {
 		if resp.Status != http.StatusOK || !isHTML(resp.Header.Get("Content-Type"), resp.Body) {
 			notPage++
 			return nil
@@ -279,15 +264,18 @@ func readWARC(name string, r io.Reader, maxBody int64) ([]capture, int, error) {
 		if err != nil || !strings.HasPrefix(u, "http") {
 			return fmt.Errorf("%s: WARC-Target-URI %q is not an http(s) URL", resp.RecordID, resp.TargetURI)
 		}
-		caps = append(caps, capture{url: u, Capture: monitor.Capture{
-			At:       resp.Date,
-			Response: &fetch.Response{Status: resp.Status, FinalURL: u, Header: resp.Header, Body: resp.Body},
-			Import:   snapshots.Import{Archive: name, Record: resp.RecordID},
-		}})
+		caps = append(caps, capture{url: u, at: resp.Date, imp: snapshots.Import{Archive: warc, Record: resp.RecordID},
+			read: func() (*fetch.Response, error) {
+				r, err := ar.Read(ref)
+				if err != nil {
+					return nil, err
+				}
+				return &fetch.Response{Status: r.Status, FinalURL: u, Header: r.Header, Body: r.Body, SHA256: r.SHA256}, nil
+			}})
 		return nil
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", name, err)
+		return nil, 0, err
 	}
 	return caps, notPage, nil
 }
@@ -375,14 +363,12 @@ func waybackCaptures(ctx context.Context, log *slog.Logger, client *fetch.Client
 			// there is nothing to check them against.
 			log.Warn("wayback: capture sent compressed; its listed digest cannot be checked", "capture", replay, "digest", r.digest)
 		}
-		header := got.Header.Clone()
-		caps = append(caps, capture{url: article, Capture: monitor.Capture{
-			At: r.at,
-			// The capture is of the article, whichever URL variant the
-			// archive filed it under.
-			Response: &fetch.Response{Status: http.StatusOK, FinalURL: article, Header: header, Body: got.Body, SHA256: got.SHA256},
-			Import:   snapshots.Import{Archive: wb.CDXURL, Record: replay},
-		}})
+		// The capture is of the article, whichever URL variant the
+		// archive filed it under. Its body is kept: the Wayback Machine
+		// is not asked for it twice.
+		resp := &fetch.Response{Status: http.StatusOK, FinalURL: article, Header: got.Header.Clone(), Body: got.Body, SHA256: got.SHA256}
+		caps = append(caps, capture{url: article, at: r.at, imp: snapshots.Import{Archive: wb.CDXURL, Record: replay},
+			read: func() (*fetch.Response, error) { return resp, nil }})
 	}
 	return caps, other, nil
 }

@@ -96,9 +96,9 @@ func importOK(t *testing.T, args ...string) string {
 	return out
 }
 
-// TestImportCommand_RoundTrip: a store exported to WARC and imported into
-// an empty store has the same versions: texts, text hashes, change kinds
-// and severities, and times.
+// TestImportCommand_RoundTrip: a store exported to WARC or WACZ and
+// imported into an empty store has the same versions: texts, text hashes,
+// change kinds and severities, and times.
 func TestImportCommand_RoundTrip(t *testing.T) {
 	pages := []string{importPages[0], importPages[1], importPages[1], importPages[2]}
 	srv, _ := countedStory(t, func(n int32) string { return pages[min(int(n), len(pages))-1] })
@@ -112,32 +112,35 @@ func TestImportCommand_RoundTrip(t *testing.T) {
 	if len(orig) != 3 || len(orig[1].Kinds) == 0 || len(orig[2].Kinds) == 0 {
 		t.Fatalf("the checks stored %+v, want 3 versions with changes", orig)
 	}
-	warc := filepath.Join(dir, "out.warc.gz")
-	if code, _, errOut := runCmd(t, t.Context(), "export", "--config", cfg, "--warc", warc); code != exitOK {
-		t.Fatalf("export: exit %d: %s", code, errOut)
-	}
-
-	empty := filepath.Join(dir, "imported.db")
-	out := importOK(t, "--store", empty, "--warc", warc)
-	if want := "imported 3 versions of 1 article, skipped 0 unchanged, 0 errors\n"; out != want {
-		t.Errorf("import said %q, want %q", out, want)
-	}
-	got := storedVersions(t, empty)
-	for i := range got {
-		got[i].URL = orig[i].URL // the WARC holds the final URL, which is the article's here
-	}
-	if len(got) != len(orig) {
-		t.Fatalf("imported %d versions, want %d:\n%+v", len(got), len(orig), got)
-	}
-	for i := range orig {
-		g, w := got[i], orig[i]
-		if g.Text != w.Text || g.TextSHA256 != w.TextSHA256 || !slices.Equal(g.Kinds, w.Kinds) ||
-			g.Severity != w.Severity || g.Number != w.Number || !g.At.Equal(w.At) {
-			t.Errorf("version %d imported as\n%+v\nwant\n%+v", w.Number, g, w)
+	// A WARC, and a WACZ (its WARC stored in the zip, read again by
+	// seeking).
+	for _, format := range []string{"warc", "wacz"} {
+		file := filepath.Join(dir, "out."+format)
+		if code, _, errOut := runCmd(t, t.Context(), "export", "--config", cfg, "--"+format, file); code != exitOK {
+			t.Fatalf("export --%s: exit %d: %s", format, code, errOut)
 		}
-	}
-	if code, out, errOut := runCmd(t, t.Context(), "verify", "--store", empty); code != exitOK {
-		t.Errorf("verify of the imported store: exit %d\n%s%s", code, out, errOut)
+		empty := filepath.Join(dir, "imported-"+format+".db")
+		out := importOK(t, "--store", empty, "--"+format, file)
+		if want := "imported 3 versions of 1 article, skipped 0 unchanged, 0 errors\n"; out != want {
+			t.Errorf("import --%s said %q, want %q", format, out, want)
+		}
+		got := storedVersions(t, empty)
+		for i := range got {
+			got[i].URL = orig[i].URL // the WARC holds the final URL, which is the article's here
+		}
+		if len(got) != len(orig) {
+			t.Fatalf("imported %d versions from the %s, want %d:\n%+v", len(got), format, len(orig), got)
+		}
+		for i := range orig {
+			g, w := got[i], orig[i]
+			if g.Text != w.Text || g.TextSHA256 != w.TextSHA256 || !slices.Equal(g.Kinds, w.Kinds) ||
+				g.Severity != w.Severity || g.Number != w.Number || !g.At.Equal(w.At) {
+				t.Errorf("version %d imported from the %s as\n%+v\nwant\n%+v", w.Number, format, g, w)
+			}
+		}
+		if code, out, errOut := runCmd(t, t.Context(), "verify", "--store", empty); code != exitOK {
+			t.Errorf("verify of the store imported from the %s: exit %d\n%s%s", format, code, out, errOut)
+		}
 	}
 }
 

@@ -1,9 +1,11 @@
 // Package export writes stored versions out of a snapshots.Store for others
 // to keep or analyse: WARC 1.1 for web archives (WriteWARC) and JSON Lines for
-// data work (WriteJSONL). ReadWARC reads the responses of a WARC back, for
-// `redline import`. It reads through the Store interface only, one
-// article at a time, and refuses a version whose text or body no longer
-// matches its stored hash, so an export never passes on altered data.
+// data work (WriteJSONL). ReadWARC reads the responses of a WARC back, and
+// Archive reads a WARC or WACZ twice for `redline import` (checking every
+// record, then one body at a time). It reads stores through the Store
+// interface only, one article at a time, and refuses a version whose text
+// or body no longer matches its stored hash, so an export never passes on
+// altered data.
 package export
 
 import (

@@ -3,6 +3,8 @@ package export
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +27,9 @@ type Response struct {
 	// archived bytes may still carry undone (crawlers archive bytes as
 	// they were sent); Header no longer names them.
 	Body []byte
+	// SHA256 is the hex SHA-256 of Body: what a second reading of the
+	// record must give again.
+	SHA256 string
 }
 
 // ReadWARC reads the WARC (plain or gzip members) r record by record and
@@ -34,6 +39,11 @@ type Response struct {
 // match its block, or a body over maxBody is an error naming the record's
 // number and byte offset; so is an error of fn.
 func ReadWARC(r io.Reader, maxBody int64, fn func(Response) error) error {
+	return scanWARC(r, maxBody, func(_ Ref, resp Response) error { return fn(resp) })
+}
+
+// scanWARC is ReadWARC passing each response's place in r along.
+func scanWARC(r io.Reader, maxBody int64, fn func(Ref, Response) error) error {
 	wr, err := gowarc.NewWarcFileReaderFromStream(r, 0)
 	if err != nil {
 		return err
@@ -47,7 +57,7 @@ func ReadWARC(r io.Reader, maxBody int64, fn func(Response) error) error {
 		if err == nil {
 			var resp *Response
 			if resp, err = response(rec.WarcRecord, maxBody); err == nil && resp != nil {
-				err = fn(*resp)
+				err = fn(Ref{Record: n, Offset: rec.Offset, ID: resp.RecordID, SHA256: resp.SHA256}, *resp)
 			}
 		}
 		rec.Close() // its block is read; this releases the buffer
@@ -103,8 +113,9 @@ func response(rec gowarc.WarcRecord, maxBody int64) (*Response, error) {
 	if body, err = decodeBody(header, chunked(block.ProtocolHeaderBytes()), body, maxBody); err != nil {
 		return nil, fmt.Errorf("%s: %w", id, err)
 	}
+	sum := sha256.Sum256(body)
 	return &Response{RecordID: id, Date: at, TargetURI: rec.WarcHeader().Get(gowarc.WarcTargetURI),
-		Status: block.HttpStatusCode(), Header: header, Body: body}, nil
+		Status: block.HttpStatusCode(), Header: header, Body: body, SHA256: hex.EncodeToString(sum[:])}, nil
 }
 
 // chunked reports whether an HTTP header block says the body is chunked.
