@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"regexp"
 	"runtime/debug"
 	"slices"
 	"sort"
@@ -33,6 +34,12 @@ type Source struct {
 	URL     string
 	Feed    string // RSS, Atom or JSON Feed
 	Sitemap string // a sitemap or sitemap index (Google News sitemaps included)
+	// Links is a section front or homepage (links.go): its links inside
+	// LinkArea (the whole page when zero) that LinkMatch matches (every
+	// one when nil) become watched articles.
+	Links     string
+	LinkMatch *regexp.Regexp
+	LinkArea  extract.Selector
 	Spec    string // the cron spec as written, for logs
 	// Schedule says when the source is polled: its feed or sitemap read
 	// for new articles, and its due articles checked.
@@ -72,7 +79,7 @@ func (m *Monitor) nextCheck(src Source, art snapshots.Article, changed, now time
 	switch {
 	case src.Cadence != nil:
 		return src.Cadence.next(art.URL, start, now)
-	case src.Feed == "" && src.Sitemap == "" && src.Schedule != nil:
+	case src.discovery() == "" && src.Schedule != nil:
 		return src.Schedule.Next(now)
 	}
 	return m.opt.Cadence.next(art.URL, start, now)
@@ -406,7 +413,7 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 		if err != nil {
 			m.log.Warn("source failed", "source", src.Name, "err", err)
 			mu.Lock()
-			results = append(results, m.emit(Result{Source: src.Name, URL: src.Feed + src.Sitemap, Err: err}))
+			results = append(results, m.emit(Result{Source: src.Name, URL: src.discovery(), Err: err}))
 			mu.Unlock()
 			continue
 		}
@@ -469,10 +476,12 @@ func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) ([]s
 		entries, err = m.feedEntries(ctx, src)
 	case src.Sitemap != "":
 		entries, err = m.sitemapEntries(ctx, src)
+	case src.Links != "":
+		entries, err = m.linkEntries(ctx, src)
 	default:
 		entries = []string{src.URL}
 	}
-	if src.Feed != "" || src.Sitemap != "" {
+	if src.discovery() != "" {
 		m.recordPoll(ctx, src, err)
 	}
 	if err != nil {
@@ -543,7 +552,7 @@ func (m *Monitor) recordPoll(ctx context.Context, src Source, pollErr error) {
 	if !ok {
 		return
 	}
-	p := snapshots.SourcePoll{Source: src.Name, URL: src.Feed + src.Sitemap, At: m.opt.Now().UTC()}
+	p := snapshots.SourcePoll{Source: src.Name, URL: src.discovery(), At: m.opt.Now().UTC()}
 	if pollErr != nil {
 		// The source is the row's key: its name need not open the text.
 		p.Err = strings.TrimPrefix(pollErr.Error(), "source "+src.Name+": ")
