@@ -40,7 +40,7 @@ type Source struct {
 	Links     string
 	LinkMatch *regexp.Regexp
 	LinkArea  extract.Selector
-	Spec    string // the cron spec as written, for logs
+	Spec      string // the cron spec as written, for logs
 	// Schedule says when the source is polled: its feed or sitemap read
 	// for new articles, and its due articles checked.
 	Schedule cron.Schedule
