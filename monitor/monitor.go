@@ -409,12 +409,16 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 		if stop.Err() != nil {
 			break
 		}
-		arts, err := m.articles(work, src, due, !sharing)
+		arts, pollErr, err := m.articles(work, src, due, !sharing)
+		for _, e := range []error{pollErr, err} {
+			if e != nil {
+				m.log.Warn("source failed", "source", src.Name, "err", e)
+				mu.Lock()
+				results = append(results, m.emit(Result{Source: src.Name, URL: src.discovery(), Err: e}))
+				mu.Unlock()
+			}
+		}
 		if err != nil {
-			m.log.Warn("source failed", "source", src.Name, "err", err)
-			mu.Lock()
-			results = append(results, m.emit(Result{Source: src.Name, URL: src.discovery(), Err: err}))
-			mu.Unlock()
 			continue
 		}
 		if !sharing {
@@ -467,29 +471,28 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 // articles reads a source's feed or sitemap, adds the articles it has not
 // seen before, and returns the source's articles to check: all that have
 // not aged out, or only the due ones. Articles that dropped out of the feed
-// are still watched.
-func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) ([]snapshots.Article, error) {
+// are still watched. A feed, sitemap or section page that fails to load
+// (pollErr) does not stop the checks of the articles found there before:
+// a story is edited whether its section front is up or not. err is a
+// store failure, which does.
+func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) (arts []snapshots.Article, pollErr, err error) {
 	var entries []string
-	var err error
 	switch {
 	case src.Feed != "":
-		entries, err = m.feedEntries(ctx, src)
+		entries, pollErr = m.feedEntries(ctx, src)
 	case src.Sitemap != "":
-		entries, err = m.sitemapEntries(ctx, src)
+		entries, pollErr = m.sitemapEntries(ctx, src)
 	case src.Links != "":
-		entries, err = m.linkEntries(ctx, src)
+		entries, pollErr = m.linkEntries(ctx, src)
 	default:
 		entries = []string{src.URL}
 	}
 	if src.discovery() != "" {
-		m.recordPoll(ctx, src, err)
-	}
-	if err != nil {
-		return nil, err
+		m.recordPoll(ctx, src, pollErr)
 	}
 	known, err := m.opt.Store.Articles(ctx, snapshots.ArticleFilter{Source: src.Name})
 	if err != nil {
-		return nil, fmt.Errorf("source %s: list articles: %w", src.Name, err)
+		return nil, pollErr, fmt.Errorf("source %s: list articles: %w", src.Name, err)
 	}
 	seen := make(map[string]bool, len(known))
 	for _, a := range known {
@@ -512,12 +515,12 @@ func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) ([]s
 	if b, ok := m.opt.Store.(snapshots.ArticleBatcher); ok && len(news) > 1 {
 		// One commit for a feed's new entries, not one each.
 		if err := b.AddArticles(ctx, news); err != nil {
-			return nil, fmt.Errorf("source %s: %w", src.Name, err)
+			return nil, pollErr, fmt.Errorf("source %s: %w", src.Name, err)
 		}
 	} else {
 		for _, a := range news {
 			if _, err := m.opt.Store.AddArticle(ctx, a); err != nil {
-				return nil, fmt.Errorf("source %s: add article %s: %w", src.Name, a.URL, err)
+				return nil, pollErr, fmt.Errorf("source %s: add article %s: %w", src.Name, a.URL, err)
 			}
 		}
 	}
@@ -525,15 +528,15 @@ func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) ([]s
 		m.log.Info("new articles", "source", src.Name, "count", len(news))
 	}
 	if !list {
-		return nil, nil
+		return nil, pollErr, nil
 	}
 	f := snapshots.ArticleFilter{Source: src.Name}
 	if due {
 		f.DueBy = now
 	}
-	arts, err := m.opt.Store.Articles(ctx, f)
+	arts, err = m.opt.Store.Articles(ctx, f)
 	if err != nil {
-		return nil, fmt.Errorf("source %s: list articles: %w", src.Name, err)
+		return nil, pollErr, fmt.Errorf("source %s: list articles: %w", src.Name, err)
 	}
 	out := arts[:0]
 	for _, a := range arts {
@@ -541,7 +544,7 @@ func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) ([]s
 			out = append(out, a)
 		}
 	}
-	return out, nil
+	return out, pollErr, nil
 }
 
 // recordPoll stores the outcome of reading src's feed or sitemap, so that
