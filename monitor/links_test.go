@@ -131,6 +131,7 @@ func TestMonitor_Links(t *testing.T) {
 
 	first := checked(m.Check(t.Context()))
 	want := []string{other.URL + "/world/2026/elsewhere", srv.URL + "/world/2026/a", srv.URL + "/world/2026/b"}
+	slices.Sort(want)
 	if got := keys(first); !slices.Equal(got, want) {
 		t.Fatalf("first cycle checked\n%q\nwant\n%q", got, want)
 	}
@@ -140,6 +141,7 @@ func TestMonitor_Links(t *testing.T) {
 	sec.story("a").set(200, "Story a", "The council voted 4-3 on Monday about a.")
 	second := checked(m.Check(t.Context()))
 	want = []string{other.URL + "/world/2026/elsewhere", srv.URL + "/world/2026/a", srv.URL + "/world/2026/b", srv.URL + "/world/2026/c"}
+	slices.Sort(want)
 	if got := keys(second); !slices.Equal(got, want) {
 		t.Fatalf("second cycle checked\n%q\nwant\n%q", got, want)
 	}
@@ -251,4 +253,37 @@ func TestMonitor_LinksHostile(t *testing.T) {
 			t.Errorf("results %+v, article %+v, want nothing checked and a warning:\n%s", rs, first, log)
 		}
 	})
+}
+
+// TestLinks_ReadmeExample: the README's worked example reads as it says.
+func TestLinks_ReadmeExample(t *testing.T) {
+	front := `<head><base href="https://news.example.com/world/"></head>
+<nav><a href="/world/2026/03/pinned">Pinned</a> <a href="/world/live/">Live</a></nav>
+<main><ul class="story-list">
+  <li><a href="2026/03/border-talks?utm_source=front#comments">Border talks</a>
+  <li><a href="https://partner.example.org/world/2026/03/x">Partner</a>
+  <li><a href="/sport/2026/03/final">Final</a> <a href="mailto:tips@example.com">Tips</a>
+</ul></main>`
+	area, err := extract.ParseSelector("main .story-list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, err := extract.Links(extract.Page{URL: "https://news.example.com/world/", Body: []byte(front)}, extract.LinkRules{Area: area})
+	if err != nil {
+		t.Fatal(err)
+	}
+	match := regexp.MustCompile(`^https://news\.example\.com/world/\d{4}/\d{2}/`)
+	var got []string
+	for _, l := range links {
+		u, err := monitor.NormalizeURL(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if match.MatchString(u) {
+			got = append(got, u)
+		}
+	}
+	if want := []string{"https://news.example.com/world/2026/03/border-talks"}; !slices.Equal(got, want) {
+		t.Errorf("articles %q (of links %q), want %q", got, links, want)
+	}
 }

@@ -3,8 +3,11 @@ package main
 import (
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/redline-news/redline/monitor"
 )
 
 // TestLoadConfig_LinksRefusals: a links source's mistakes are refused at
@@ -104,5 +107,23 @@ func TestInit_Links(t *testing.T) {
 		if code != exitUsage || stdout != "" || errOut != tc.want+"\n" {
 			t.Errorf("init %v: exit %d, stdout %q, stderr\n got: %q\nwant: %q", tc.args, code, stdout, errOut, tc.want)
 		}
+	}
+}
+
+// TestLoadConfig_ExampleLinks: config.yaml documents a links source that
+// loads as one.
+func TestLoadConfig_ExampleLinks(t *testing.T) {
+	unsetSecrets(t)
+	cfg, err := loadConfig("../../config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(cfg.Sources, func(s monitor.Source) bool { return s.Links != "" })
+	if i < 0 {
+		t.Fatal("config.yaml has no links source")
+	}
+	src := cfg.Sources[i]
+	if !src.LinkMatch.MatchString("https://news.example.com/world/2026/03/border-talks") || src.LinkMatch.MatchString("https://news.example.com/world/live/") || src.LinkArea.IsZero() {
+		t.Errorf("links source %s: match %v, selector %q", src.Name, src.LinkMatch, src.LinkArea)
 	}
 }

@@ -65,7 +65,7 @@ func TestLoadConfig_Example(t *testing.T) {
 		t.Errorf("cadence %v / sources %+v not read", cfg.Cadence, cfg.Sources)
 	}
 	code, out, errOut := runCmd(t, t.Context(), "check", "--config", "../../config.yaml", "--dry-run")
-	if code != exitOK || out != "../../config.yaml: valid, 4 sources\n" {
+	if code != exitOK || out != "../../config.yaml: valid, 5 sources\n" {
 		t.Errorf("check --dry-run of config.yaml: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
