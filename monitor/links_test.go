@@ -279,3 +279,71 @@ func TestLinks_ReadmeExample(t *testing.T) {
 		t.Errorf("articles %q (of links %q), want %q", got, links, want)
 	}
 }
+
+// TestMonitor_LinksPoliteness: a section page is read as a feed is: its
+// robots.txt obeyed, the Guard's private-address refusal and the source's
+// allow_private honoured, the client's User-Agent sent.
+func TestMonitor_LinksPoliteness(t *testing.T) {
+	story := &page{}
+	story.set(200, "Story", "A paragraph about the border talks.")
+	var (
+		mu     sync.Mutex
+		agents []string
+		robots = "User-agent: *\nDisallow: /world/\n"
+	)
+	mux := http.NewServeMux()
+	mux.Handle("/story/", story)
+	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprint(w, robots)
+	})
+	mux.HandleFunc("/world/", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		agents = append(agents, r.UserAgent())
+		mu.Unlock()
+		fmt.Fprint(w, `<html><body><a href="/story/1">one</a></body></html>`)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	src := monitor.Source{Name: "s", Links: srv.URL + "/world/", LinkMatch: regexp.MustCompile(`/story/`)}
+	check := func(t *testing.T, guard *fetch.Guard, src monitor.Source) []monitor.Result {
+		t.Helper()
+		return monitor.New(monitor.Options{
+			Store:   openStore(t),
+			Client:  fetch.New(fetch.Options{Guard: guard, UserAgent: "links-test (+mailto:desk@example.org)", Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
+			Sources: []monitor.Source{src},
+			Logger:  slog.New(slog.DiscardHandler),
+		}).Check(t.Context())
+	}
+
+	t.Run("robots_txt_disallows", func(t *testing.T) {
+		rs := check(t, allowing(t, srv), src)
+		if len(rs) != 1 || !errors.Is(rs[0].Err, fetch.ErrDisallowedByRobots) {
+			t.Errorf("results %+v, want the section page refused by robots.txt", rs)
+		}
+	})
+	mu.Lock()
+	robots = "User-agent: *\nAllow: /\n"
+	mu.Unlock()
+	t.Run("private_address_refused", func(t *testing.T) {
+		// The default Guard: nothing but global addresses.
+		rs := check(t, nil, src)
+		if len(rs) != 1 || !errors.As(rs[0].Err, new(*fetch.AddrError)) {
+			t.Errorf("results %+v, want the section page refused as private", rs)
+		}
+	})
+	t.Run("allow_private", func(t *testing.T) {
+		s := src
+		s.AllowPrivate = true
+		rs := check(t, nil, s)
+		if len(rs) != 1 || rs[0].Err != nil || rs[0].URL != srv.URL+"/story/1" || rs[0].Version == nil {
+			t.Errorf("results %+v, want the story found and checked", rs)
+		}
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if len(agents) != 1 || !strings.HasPrefix(agents[0], "links-test") {
+		t.Errorf("section page requests' User-Agents %q, want one, the client's", agents)
+	}
+}
