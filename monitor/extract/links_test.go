@@ -2,7 +2,12 @@ package extract_test
 
 import (
 	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/redline-news/redline/monitor/extract"
@@ -67,4 +72,38 @@ func TestLinks_Errors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzLinks: hostile section pages never panic, and every link returned
+// is an absolute http or https URL with a host and no fragment, the same
+// on a second read.
+func FuzzLinks(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.html")
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, "/world/")
+	}
+	for _, s := range []string{
+		"", `<base href="//cdn.example.net/x/"><a href="y#z">`, `<a href=" java&#10;script:alert(1)">`, `<area href="../../..">`,
+		`<base href="javascript:x"><a href="a">`, `<a href="http://[::1]:80/a#b">`, `<a href="https://h/%zz">`, strings.Repeat("<div>", 520) + `<a href=/x>`,
+	} {
+		f.Add([]byte(s), "/")
+	}
+	f.Fuzz(func(t *testing.T, body []byte, path string) {
+		p := extract.Page{URL: "https://news.example.com" + path, ContentType: "text/html", Body: body}
+		links, err := extract.Links(p, extract.LinkRules{})
+		again, err2 := extract.Links(p, extract.LinkRules{})
+		if !slices.Equal(links, again) || fmt.Sprint(err) != fmt.Sprint(err2) {
+			t.Fatalf("not deterministic: %q, %v then %q, %v", links, err, again, err2)
+		}
+		for _, l := range links {
+			u, err := url.Parse(l)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Contains(l, "#") {
+				t.Fatalf("link %q (%v): want an absolute http(s) URL without fragment", l, err)
+			}
+		}
+	})
 }
