@@ -2,6 +2,7 @@ package extract
 
 import (
 	"fmt"
+	"iter"
 	"net/url"
 	"strings"
 	"time"
@@ -56,37 +57,51 @@ func Links(p Page, r LinkRules) ([]string, error) {
 		}
 	}
 	// Areas may nest (".stories, .lead" where the lead is inside the
-	// stories): each anchor is read once.
-	done := map[*html.Node]bool{}
+	// stories): an area inside another is walked with it, not again.
+	inArea := make(map[*html.Node]bool, len(areas))
+	for _, a := range areas {
+		inArea[a] = true
+	}
 	var out []string
 	steps := 0
-	visit := func(n *html.Node) error {
-		if steps++; steps%1024 == 0 {
-			if err := dl.check(); err != nil {
-				return fmt.Errorf("links of %s: %w", p.URL, err)
-			}
-		}
-		if n.Type != html.ElementNode || (n.DataAtom != atom.A && n.DataAtom != atom.Area) || done[n] {
-			return nil
-		}
-		done[n] = true
-		if u, ok := resolveHref(base, n); ok {
-			out = append(out, u)
-		}
-		return nil
-	}
 	for _, a := range areas {
-		// The area itself may be a link ("a.headline").
-		if err := visit(a); err != nil {
-			return nil, err
+		nested := false
+		for up := a.Parent; up != nil && !nested; up = up.Parent {
+			nested = inArea[up]
 		}
-		for n := range a.Descendants() {
-			if err := visit(n); err != nil {
-				return nil, err
+		if nested {
+			continue
+		}
+		// The area itself may be a link ("a.headline").
+		for n := range withDescendants(a) {
+			if steps++; steps%1024 == 0 {
+				if err := dl.check(); err != nil {
+					return nil, fmt.Errorf("links of %s: %w", p.URL, err)
+				}
+			}
+			if n.Type != html.ElementNode || (n.DataAtom != atom.A && n.DataAtom != atom.Area) {
+				continue
+			}
+			if u, ok := resolveHref(base, n); ok {
+				out = append(out, u)
 			}
 		}
 	}
 	return out, nil
+}
+
+// withDescendants yields n, then its descendants in document order.
+func withDescendants(n *html.Node) iter.Seq[*html.Node] {
+	return func(yield func(*html.Node) bool) {
+		if !yield(n) {
+			return
+		}
+		for d := range n.Descendants() {
+			if !yield(d) {
+				return
+			}
+		}
+	}
 }
 
 // baseURL is the page's base URL: the first <base href> that resolves to
