@@ -107,3 +107,35 @@ func FuzzLinks(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkLinks reads a section front of n story links inside the area
+// among as many navigation links outside it.
+func BenchmarkLinks(b *testing.B) {
+	area, err := extract.ParseSelector("main .story-list")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{100, 1000, 10000} {
+		var page strings.Builder
+		page.WriteString(`<html><head><base href="https://news.example.com/world/"></head><body><nav>`)
+		for i := range n {
+			fmt.Fprintf(&page, `<a href="/tag/%d">tag %d</a>`, i, i)
+		}
+		page.WriteString(`</nav><main><ul class="story-list">`)
+		for i := range n {
+			fmt.Fprintf(&page, `<li><h2><a href="2026/03/story-%d?utm_source=front#c">Story %d</a></h2><p>Summary of story %d.</p></li>`, i, i, i)
+		}
+		page.WriteString(`</ul></main></body></html>`)
+		p := extract.Page{URL: "https://news.example.com/world/", ContentType: "text/html; charset=utf-8", Body: []byte(page.String())}
+		b.Run(fmt.Sprintf("links%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(p.Body)))
+			for b.Loop() {
+				links, err := extract.Links(p, extract.LinkRules{Area: area})
+				if err != nil || len(links) != n {
+					b.Fatalf("%d links, %v", len(links), err)
+				}
+			}
+		})
+	}
+}
