@@ -133,7 +133,9 @@ sources:
 	if w := sources["world"]; w.PollKind != "links" || w.PollURL != srv.URL+"/world/" || !strings.Contains(w.PollError, "500") || w.Articles != 3 {
 		t.Errorf("status of world = %+v, want its 3 articles and its section page failing with HTTP 500", w)
 	}
-	if want := "  world: the section page " + srv.URL + "/world/ failed at "; !strings.Contains(text, want) {
-		t.Errorf("status output lacks %q:\n%s", want, text)
+	for _, want := range []string{"(1 not loading its feed, sitemap or section page)", "  world: the section page " + srv.URL + "/world/ failed at "} {
+		if !strings.Contains(text, want) {
+			t.Errorf("status output lacks %q:\n%s", want, text)
+		}
 	}
 }

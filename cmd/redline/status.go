@@ -305,7 +305,7 @@ func printStatus(w io.Writer, rep statusReport) error {
 	}
 	fmt.Fprintf(w, "failing:            %s in %s", plural(rep.Failing, "article"), plural(failingSources, "source"))
 	if pollsFailing > 0 {
-		fmt.Fprintf(w, " (%d not loading its feed or sitemap)", pollsFailing)
+		fmt.Fprintf(w, " (%d not loading its feed, sitemap or section page)", pollsFailing)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "deliveries pending: %d\n", rep.DeliveriesPending)
