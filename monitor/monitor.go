@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"regexp"
 	"runtime/debug"
 	"slices"
 	"sort"
@@ -33,7 +34,13 @@ type Source struct {
 	URL     string
 	Feed    string // RSS, Atom or JSON Feed
 	Sitemap string // a sitemap or sitemap index (Google News sitemaps included)
-	Spec    string // the cron spec as written, for logs
+	// Links is a section front or homepage (links.go): its links inside
+	// LinkArea (the whole page when zero) that LinkMatch matches (every
+	// one when nil) become watched articles.
+	Links     string
+	LinkMatch *regexp.Regexp
+	LinkArea  extract.Selector
+	Spec      string // the cron spec as written, for logs
 	// Schedule says when the source is polled: its feed or sitemap read
 	// for new articles, and its due articles checked.
 	Schedule cron.Schedule
@@ -72,7 +79,7 @@ func (m *Monitor) nextCheck(src Source, art snapshots.Article, changed, now time
 	switch {
 	case src.Cadence != nil:
 		return src.Cadence.next(art.URL, start, now)
-	case src.Feed == "" && src.Sitemap == "" && src.Schedule != nil:
+	case src.discovery() == "" && src.Schedule != nil:
 		return src.Schedule.Next(now)
 	}
 	return m.opt.Cadence.next(art.URL, start, now)
@@ -402,12 +409,16 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 		if stop.Err() != nil {
 			break
 		}
-		arts, err := m.articles(work, src, due, !sharing)
+		arts, pollErr, err := m.articles(work, src, due, !sharing)
+		for _, e := range []error{pollErr, err} {
+			if e != nil {
+				m.log.Warn("source failed", "source", src.Name, "err", e)
+				mu.Lock()
+				results = append(results, m.emit(Result{Source: src.Name, URL: src.discovery(), Err: e}))
+				mu.Unlock()
+			}
+		}
 		if err != nil {
-			m.log.Warn("source failed", "source", src.Name, "err", err)
-			mu.Lock()
-			results = append(results, m.emit(Result{Source: src.Name, URL: src.Feed + src.Sitemap, Err: err}))
-			mu.Unlock()
 			continue
 		}
 		if !sharing {
@@ -460,27 +471,28 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 // articles reads a source's feed or sitemap, adds the articles it has not
 // seen before, and returns the source's articles to check: all that have
 // not aged out, or only the due ones. Articles that dropped out of the feed
-// are still watched.
-func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) ([]snapshots.Article, error) {
+// are still watched. A feed, sitemap or section page that fails to load
+// (pollErr) does not stop the checks of the articles found there before:
+// a story is edited whether its section front is up or not. err is a
+// store failure, which does.
+func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) (arts []snapshots.Article, pollErr, err error) {
 	var entries []string
-	var err error
 	switch {
 	case src.Feed != "":
-		entries, err = m.feedEntries(ctx, src)
+		entries, pollErr = m.feedEntries(ctx, src)
 	case src.Sitemap != "":
-		entries, err = m.sitemapEntries(ctx, src)
+		entries, pollErr = m.sitemapEntries(ctx, src)
+	case src.Links != "":
+		entries, pollErr = m.linkEntries(ctx, src)
 	default:
 		entries = []string{src.URL}
 	}
-	if src.Feed != "" || src.Sitemap != "" {
-		m.recordPoll(ctx, src, err)
-	}
-	if err != nil {
-		return nil, err
+	if src.discovery() != "" {
+		m.recordPoll(ctx, src, pollErr)
 	}
 	known, err := m.opt.Store.Articles(ctx, snapshots.ArticleFilter{Source: src.Name})
 	if err != nil {
-		return nil, fmt.Errorf("source %s: list articles: %w", src.Name, err)
+		return nil, pollErr, fmt.Errorf("source %s: list articles: %w", src.Name, err)
 	}
 	seen := make(map[string]bool, len(known))
 	for _, a := range known {
@@ -503,12 +515,12 @@ func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) ([]s
 	if b, ok := m.opt.Store.(snapshots.ArticleBatcher); ok && len(news) > 1 {
 		// One commit for a feed's new entries, not one each.
 		if err := b.AddArticles(ctx, news); err != nil {
-			return nil, fmt.Errorf("source %s: %w", src.Name, err)
+			return nil, pollErr, fmt.Errorf("source %s: %w", src.Name, err)
 		}
 	} else {
 		for _, a := range news {
 			if _, err := m.opt.Store.AddArticle(ctx, a); err != nil {
-				return nil, fmt.Errorf("source %s: add article %s: %w", src.Name, a.URL, err)
+				return nil, pollErr, fmt.Errorf("source %s: add article %s: %w", src.Name, a.URL, err)
 			}
 		}
 	}
@@ -516,15 +528,15 @@ func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) ([]s
 		m.log.Info("new articles", "source", src.Name, "count", len(news))
 	}
 	if !list {
-		return nil, nil
+		return nil, pollErr, nil
 	}
 	f := snapshots.ArticleFilter{Source: src.Name}
 	if due {
 		f.DueBy = now
 	}
-	arts, err := m.opt.Store.Articles(ctx, f)
+	arts, err = m.opt.Store.Articles(ctx, f)
 	if err != nil {
-		return nil, fmt.Errorf("source %s: list articles: %w", src.Name, err)
+		return nil, pollErr, fmt.Errorf("source %s: list articles: %w", src.Name, err)
 	}
 	out := arts[:0]
 	for _, a := range arts {
@@ -532,7 +544,7 @@ func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) ([]s
 			out = append(out, a)
 		}
 	}
-	return out, nil
+	return out, pollErr, nil
 }
 
 // recordPoll stores the outcome of reading src's feed or sitemap, so that
@@ -543,7 +555,7 @@ func (m *Monitor) recordPoll(ctx context.Context, src Source, pollErr error) {
 	if !ok {
 		return
 	}
-	p := snapshots.SourcePoll{Source: src.Name, URL: src.Feed + src.Sitemap, At: m.opt.Now().UTC()}
+	p := snapshots.SourcePoll{Source: src.Name, URL: src.discovery(), At: m.opt.Now().UTC()}
 	if pollErr != nil {
 		// The source is the row's key: its name need not open the text.
 		p.Err = strings.TrimPrefix(pollErr.Error(), "source "+src.Name+": ")

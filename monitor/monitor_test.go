@@ -104,7 +104,7 @@ func sourceServers(t testing.TB, srcs []monitor.Source) *fetch.Guard {
 	t.Helper()
 	var allow []netip.AddrPort
 	for _, src := range srcs {
-		for _, raw := range []string{src.URL, src.Feed, src.Sitemap} {
+		for _, raw := range []string{src.URL, src.Feed, src.Sitemap, src.Links} {
 			if raw == "" {
 				continue
 			}

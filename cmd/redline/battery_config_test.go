@@ -74,8 +74,8 @@ func TestBattery_Config(t *testing.T) {
 	})
 	t.Run("C03_unknown_keys", func(t *testing.T) {
 		refusals(t, map[string]string{
-			"unknown-key-typo.yaml": "unknown-key-typo.yaml:4: sources[0].schedlue: unknown key, did you mean schedule? (allowed: allow_private, archive, cadence, feed, host_concurrency, host_rate, ignore, name, respect_robots, schedule, selectors, sitemap, tags, url)\n" +
-				"unknown-key-typo.yaml:5: sources[0].selecter: unknown key, did you mean selectors? (allowed: allow_private, archive, cadence, feed, host_concurrency, host_rate, ignore, name, respect_robots, schedule, selectors, sitemap, tags, url)",
+			"unknown-key-typo.yaml": "unknown-key-typo.yaml:4: sources[0].schedlue: unknown key, did you mean schedule? (allowed: allow_private, archive, cadence, feed, host_concurrency, host_rate, ignore, links, match, name, respect_robots, schedule, selector, selectors, sitemap, tags, url)\n" +
+				"unknown-key-typo.yaml:5: sources[0].selecter: unknown key, did you mean selector? (allowed: allow_private, archive, cadence, feed, host_concurrency, host_rate, ignore, links, match, name, respect_robots, schedule, selector, selectors, sitemap, tags, url)",
 			"unknown-key.yaml": `unknown-key.yaml:7: sources[0].selectors.colour: unknown key (allowed: body, byline, modified, published, remove, title)`,
 		})
 	})
@@ -124,7 +124,7 @@ func TestBattery_Config(t *testing.T) {
 			"timeout-negative.yaml": `timeout-negative.yaml:1: timeout: invalid duration "-1s" (e.g. 30s)`,
 			"body-bytes-word.yaml":  `body-bytes-word.yaml:1: max_body_bytes: want a whole number, got "lots"`,
 			"wrong-type.yaml":       `wrong-type.yaml:1: concurrency: want a whole number, got "lots"`,
-			"missing-url.yaml":      `missing-url.yaml:2: sources[0].url: missing: give url (an article), feed (RSS, Atom or JSON Feed) or sitemap`,
+			"missing-url.yaml":      `missing-url.yaml:2: sources[0].url: missing: give url (an article), feed (RSS, Atom or JSON Feed), sitemap or links (a section page)`,
 		})
 		// An empty file loads (all defaults), but run and check have
 		// nothing to do (issue 18, point 14): they say so and exit 2,

@@ -94,7 +94,7 @@ func TestUsageErrors(t *testing.T) {
 func TestNoArgumentCommands(t *testing.T) {
 	for _, tc := range []struct{ cmd, hint string }{
 		{"check", ""}, {"demo", ""}, {"version", ""}, {"report", ""}, {"run", ""}, {"serve", ""},
-		{"init", ": give the source with --feed, --url or --sitemap"},
+		{"init", ": give the source with --feed, --url, --sitemap or --links"},
 		{"export", ""}, {"sites", ""}, {"status", ""},
 		{"verify", ": use --url URL for one article"},
 	} {

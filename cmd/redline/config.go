@@ -96,6 +96,9 @@ type sourceConfig struct {
 	URL        at[string] `yaml:"url"`
 	Feed       at[string] `yaml:"feed"`
 	Sitemap    at[string] `yaml:"sitemap"`
+	Links      at[string] `yaml:"links"`    // a section page (config_links.go)
+	Match      at[string] `yaml:"match"`    // with links: which links are articles
+	Selector   at[string] `yaml:"selector"` // with links: where they are read
 	Schedule   at[string] `yaml:"schedule"`
 	hostLimits `yaml:",inline"`
 	Cadence    []stepConfig        `yaml:"cadence"`

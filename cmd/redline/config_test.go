@@ -65,7 +65,7 @@ func TestLoadConfig_Example(t *testing.T) {
 		t.Errorf("cadence %v / sources %+v not read", cfg.Cadence, cfg.Sources)
 	}
 	code, out, errOut := runCmd(t, t.Context(), "check", "--config", "../../config.yaml", "--dry-run")
-	if code != exitOK || out != "../../config.yaml: valid, 4 sources\n" {
+	if code != exitOK || out != "../../config.yaml: valid, 5 sources\n" {
 		t.Errorf("check --dry-run of config.yaml: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
@@ -220,10 +220,10 @@ func TestLoadConfig_Refusals(t *testing.T) {
 		{"bad-global-cron.yaml", `bad-global-cron.yaml:1: schedule: invalid cron spec "* * *": expected exactly 5 fields, found 3: [* * *]`},
 		{"invalid-selector.yaml", `invalid-selector.yaml:5: sources[0].selectors.body: invalid CSS selector "div[": expected identifier, found EOF instead`},
 		{"duplicate-url.yaml", `duplicate-url.yaml:5: sources[1].url: duplicate URL "https://NEWS.example.com/a#top" (already in sources[0].url, line 3)`},
-		{"missing-url.yaml", `missing-url.yaml:2: sources[0].url: missing: give url (an article), feed (RSS, Atom or JSON Feed) or sitemap`},
+		{"missing-url.yaml", `missing-url.yaml:2: sources[0].url: missing: give url (an article), feed (RSS, Atom or JSON Feed), sitemap or links (a section page)`},
 		{"bad-host-limits.yaml", `bad-host-limits.yaml:1: host_concurrency: must be between 0 (unlimited) and 10000, got -1`},
-		{"url-and-sitemap.yaml", `url-and-sitemap.yaml:4: sources[0].sitemap: give one of url, feed and sitemap, not both url (line 3) and sitemap`},
-		{"feed-and-url.yaml", `feed-and-url.yaml:5: sources[0].url: give one of url, feed and sitemap, not both feed (line 3) and url`},
+		{"url-and-sitemap.yaml", `url-and-sitemap.yaml:4: sources[0].sitemap: give one of url, feed, sitemap and links, not both url (line 3) and sitemap`},
+		{"feed-and-url.yaml", `feed-and-url.yaml:5: sources[0].url: give one of url, feed, sitemap and links, not both feed (line 3) and url`},
 		{"indentation.yaml", `indentation.yaml:5: did not find expected '-' indicator (check the indentation of this line: the block it is in starts on line 2)`},
 		{"host-rate-list.yaml", `host-rate-list.yaml:1: host_rate: want a number, got a list`},
 		{"bad-cadence.yaml", `bad-cadence.yaml:3: cadence[1].until: want a positive duration such as 15m or 48h, got "2d"`},

@@ -197,7 +197,7 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, minInter
 	for _, k := range []struct {
 		name string
 		a    at[string]
-	}{{"url", sc.URL}, {"feed", sc.Feed}, {"sitemap", sc.Sitemap}} {
+	}{{"url", sc.URL}, {"feed", sc.Feed}, {"sitemap", sc.Sitemap}, {"links", sc.Links}} {
 		if k.a.V != "" {
 			kinds = append(kinds, kind{k.name, k.a.Line})
 		}
@@ -206,11 +206,12 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, minInter
 	slices.SortFunc(kinds, func(a, b kind) int { return a.line - b.line })
 	switch len(kinds) {
 	case 0:
-		v.add(sc.Line, field("url"), "missing: give url (an article), feed (RSS, Atom or JSON Feed) or sitemap")
+		v.add(sc.Line, field("url"), "missing: give url (an article), feed (RSS, Atom or JSON Feed), sitemap or links (a section page)")
 	case 1:
 	default:
-		v.add(kinds[1].line, field(kinds[1].name), "give one of url, feed and sitemap, not both %s (line %d) and %s", kinds[0].name, kinds[0].line, kinds[1].name)
+		v.add(kinds[1].line, field(kinds[1].name), "give one of url, feed, sitemap and links, not both %s (line %d) and %s", kinds[0].name, kinds[0].line, kinds[1].name)
 	}
+	src.LinkMatch, src.LinkArea = v.links(sc, field)
 	if sc.Cadence != nil {
 		src.Cadence = v.cadence(field("cadence"), sc.Cadence)
 	}
@@ -223,7 +224,7 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, minInter
 		name string
 		val  at[string]
 		dst  *string
-	}{{"url", sc.URL, &src.URL}, {"feed", sc.Feed, &src.Feed}, {"sitemap", sc.Sitemap, &src.Sitemap}} {
+	}{{"url", sc.URL, &src.URL}, {"feed", sc.Feed, &src.Feed}, {"sitemap", sc.Sitemap, &src.Sitemap}, {"links", sc.Links, &src.Links}} {
 		if u.val.V == "" {
 			continue
 		}

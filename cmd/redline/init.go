@@ -55,10 +55,19 @@ reports:
   formats: [markdown, json]
 
 # sources: what to watch. Each has a name and one of url (one article),
-# feed (RSS, Atom or JSON Feed) or sitemap.
+# feed (RSS, Atom or JSON Feed), sitemap or links (a section page).
 sources:
   - name: {{.Name}}
     {{.Key}}: {{.URL}}
+{{- if .Match}}
+    # match: the links of the page that are articles (a regular
+    # expression on their full URL, fragment and tracking parameters removed).
+    match: {{.Match}}
+{{- end}}
+{{- if .Selector}}
+    # selector: the part of the page whose links are read.
+    selector: {{.Selector}}
+{{- end}}
 {{- if .AllowPrivate}}
     allow_private: true   # a private or loopback address, allowed here only
 {{- end}}
@@ -69,32 +78,40 @@ sources:
 `))
 
 func runInit(_ context.Context, a *app, args []string) error {
-	fs := newFlagSet(a, "init", "--feed URL | --url URL | --sitemap URL",
+	fs := newFlagSet(a, "init", "--feed URL | --url URL | --sitemap URL | --links URL --match REGEX",
 		`Write a small, commented config that watches one source: a feed's articles
-(--feed), one article (--url) or a sitemap's articles (--sitemap). It passes
+(--feed), one article (--url), a sitemap's articles (--sitemap) or the
+articles a section page links to (--links, with --match for which links
+are articles and optionally --selector for where they are). It passes
 'redline check --config FILE --dry-run' as written. An existing file is
 kept unless --force is given.`, nil, false)
 	feed := fs.String("feed", "", "watch the articles of this RSS, Atom or JSON Feed (`URL`)")
 	article := fs.String("url", "", "watch this one article (`URL`)")
 	sitemap := fs.String("sitemap", "", "watch the articles of this sitemap or sitemap index (`URL`)")
+	links := fs.String("links", "", "watch the articles this section front or homepage links to (`URL`)")
+	match := fs.String("match", "", "with --links: the `REGEX` an article's URL matches")
+	selector := fs.String("selector", "", "with --links: the CSS `SELECTOR` of the part of the page whose links are read")
 	out := fs.String("out", defaultConf, "write the config to `FILE`")
 	force := fs.Bool("force", false, "overwrite FILE if it exists")
 	allowPrivate := fs.Bool("allow-private", false, "the source is on a private or loopback address: set allow_private on it")
-	if err := parseNoArgs(fs, args, "give the source with --feed, --url or --sitemap"); err != nil {
+	if err := parseNoArgs(fs, args, "give the source with --feed, --url, --sitemap or --links"); err != nil {
 		return err
 	}
 	var key, raw string
-	for _, k := range []struct{ name, val string }{{"feed", *feed}, {"url", *article}, {"sitemap", *sitemap}} {
+	for _, k := range []struct{ name, val string }{{"feed", *feed}, {"url", *article}, {"sitemap", *sitemap}, {"links", *links}} {
 		if k.val == "" {
 			continue
 		}
 		if key != "" {
-			return usagef("init: give one of --feed, --url and --sitemap, not both --%s and --%s", key, k.name)
+			return usagef("init: give one of --feed, --url, --sitemap and --links, not both --%s and --%s", key, k.name)
 		}
 		key, raw = k.name, k.val
 	}
 	if key == "" {
-		return usagef("init needs the source to watch: --feed URL (an RSS, Atom or JSON Feed), --url URL (one article) or --sitemap URL")
+		return usagef("init needs the source to watch: --feed URL (an RSS, Atom or JSON Feed), --url URL (one article), --sitemap URL or --links URL --match REGEX (a section page)")
+	}
+	if err := initLinkFlags(key, *match, *selector); err != nil {
+		return err
 	}
 	u, err := checkURL(raw)
 	if err == nil && !*allowPrivate {
@@ -103,7 +120,7 @@ kept unless --force is given.`, nil, false)
 	if err != nil {
 		return usagef("init --%s: %v", key, err)
 	}
-	body, err := initConfig(*out, key, u, *allowPrivate)
+	body, err := initConfig(*out, key, u, *allowPrivate, *match, *selector)
 	if err != nil {
 		return err
 	}
@@ -121,13 +138,15 @@ func initWhat(key, u string) string {
 		return "the articles of the feed " + u
 	case "sitemap":
 		return "the articles of the sitemap " + u
+	case "links":
+		return "the articles the page " + u + " links to"
 	}
 	return "the article " + u
 }
 
 // initConfig renders the config for one source and checks it as `check
 // --dry-run` would, so init never writes a file redline refuses.
-func initConfig(file, key, u string, allowPrivate bool) ([]byte, error) {
+func initConfig(file, key, u string, allowPrivate bool, match, selector string) ([]byte, error) {
 	quotedURL, err := yamlQuoted(u)
 	if err != nil {
 		return nil, err
@@ -136,10 +155,19 @@ func initConfig(file, key, u string, allowPrivate bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	quotedMatch, err := yamlQuotedIfSet(match)
+	if err != nil {
+		return nil, err
+	}
+	quotedSelector, err := yamlQuotedIfSet(selector)
+	if err != nil {
+		return nil, err
+	}
 	var b bytes.Buffer
 	err = initTemplate.Execute(&b, map[string]any{
 		"File": file, "What": initWhat(key, u), "Key": key, "URL": quotedURL,
 		"Name": name, "Cadence": key != "url", "AllowPrivate": allowPrivate,
+		"Match": quotedMatch, "Selector": quotedSelector,
 	})
 	if err != nil {
 		return nil, err

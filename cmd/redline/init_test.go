@@ -67,9 +67,9 @@ func TestInit_Refusals(t *testing.T) {
 		{[]string{"--url", "https:///story"}, `redline: init --url: URL "https:///story" has no host`},
 		{[]string{"--sitemap", "https://news.example.com/a b"}, `redline: init --sitemap: invalid URL "https://news.example.com/a b": contains whitespace or a backslash`},
 		{[]string{"--feed", "http://127.0.0.1:8080/rss"}, `redline: init --feed: 127.0.0.1 is not a public address (loopback): give --allow-private to allow it`},
-		{[]string{"--feed", "https://a.example/rss", "--url", "https://a.example/b"}, `redline: init: give one of --feed, --url and --sitemap, not both --feed and --url`},
-		{nil, `redline: init needs the source to watch: --feed URL (an RSS, Atom or JSON Feed), --url URL (one article) or --sitemap URL`},
-		{[]string{"https://a.example/rss"}, `redline: init takes no arguments, got ["https://a.example/rss"]: give the source with --feed, --url or --sitemap`},
+		{[]string{"--feed", "https://a.example/rss", "--url", "https://a.example/b"}, `redline: init: give one of --feed, --url, --sitemap and --links, not both --feed and --url`},
+		{nil, `redline: init needs the source to watch: --feed URL (an RSS, Atom or JSON Feed), --url URL (one article), --sitemap URL or --links URL --match REGEX (a section page)`},
+		{[]string{"https://a.example/rss"}, `redline: init takes no arguments, got ["https://a.example/rss"]: give the source with --feed, --url, --sitemap or --links`},
 	} {
 		code, stdout, errOut := runCmd(t, t.Context(), append([]string{"init", "--out", out}, tc.args...)...)
 		if code != exitUsage || stdout != "" || errOut != tc.want+"\n" {

@@ -34,7 +34,7 @@ Usage:
 
 Commands:
   demo      watch an embedded local news site while it edits a story (no config needed)
-  init      write a small, commented config for one source (--feed, --url or --sitemap URL)
+  init      write a small, commented config for one source (--feed, --url, --sitemap or --links URL)
   run       the daemon: check every source on its schedule until interrupted
   status    what redline will do: due now, next checks, failing sources, deliveries
   check     check every source once now and print the changes

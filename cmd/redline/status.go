@@ -62,8 +62,8 @@ type statusSource struct {
 	PollError  string     `json:"poll_error,omitempty"`
 	PollFailed *time.Time `json:"poll_failed,omitempty"`
 	PollURL    string     `json:"poll_url,omitempty"`
-	// PollKind is "feed" or "sitemap" as the config says, "" when the
-	// config does not name the source.
+	// PollKind is "feed", "sitemap" or "links" (a section page) as the
+	// config says, "" when the config does not name the source.
 	PollKind string `json:"poll_kind,omitempty"`
 }
 
@@ -224,6 +224,8 @@ func fillStatus(rep *statusReport, st snapshots.Status, pending []snapshots.Deli
 				row.PollKind = "sitemap"
 				if src.Feed != "" {
 					row.PollKind = "feed"
+				} else if src.Links != "" {
+					row.PollKind = "links"
 				}
 			}
 			if t := monitor.NextPoll(*src, rep.Now, loc); !t.IsZero() {
@@ -303,7 +305,7 @@ func printStatus(w io.Writer, rep statusReport) error {
 	}
 	fmt.Fprintf(w, "failing:            %s in %s", plural(rep.Failing, "article"), plural(failingSources, "source"))
 	if pollsFailing > 0 {
-		fmt.Fprintf(w, " (%d not loading its feed or sitemap)", pollsFailing)
+		fmt.Fprintf(w, " (%d not loading its feed, sitemap or section page)", pollsFailing)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "deliveries pending: %d\n", rep.DeliveriesPending)
@@ -337,7 +339,11 @@ func printStatus(w io.Writer, rep statusReport) error {
 		fmt.Fprintln(w, "\nFailing sources:")
 		for _, s := range rep.Sources {
 			if s.PollError != "" {
-				fmt.Fprintf(w, "  %s: the %s %s failed at %s: %s\n", sanitize.Line(s.Name), cmp.Or(s.PollKind, "feed or sitemap"),
+				kind := cmp.Or(s.PollKind, "feed or sitemap")
+				if kind == "links" {
+					kind = "section page"
+				}
+				fmt.Fprintf(w, "  %s: the %s %s failed at %s: %s\n", sanitize.Line(s.Name), kind,
 					sanitize.Line(s.PollURL), optStamp(s.PollFailed, "?"), sanitize.Line(s.PollError))
 			}
 			if s.Failing == 0 {

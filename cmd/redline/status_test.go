@@ -180,7 +180,7 @@ func TestStatus_FailingFeed(t *testing.T) {
 		t.Errorf("bulletin = %+v, want no article, its sitemap refused, polled at once", b)
 	}
 	for _, want := range []string{
-		"failing:            0 articles in 2 sources (2 not loading its feed or sitemap)",
+		"failing:            0 articles in 2 sources (2 not loading its feed, sitemap or section page)",
 		"Failing sources:",
 		"  ledger: the feed " + srv.URL + "/feed.xml failed at ",
 		"  bulletin: the sitemap " + refused + " failed at ",
