@@ -83,6 +83,10 @@ type Browser struct {
 	// all are the processes not yet closed, cur included: a retired one
 	// is closed when its last page ends.
 	all map[*process]bool
+
+	// onLoaded, set by tests only, runs in a page's tab once it loaded:
+	// the tab-crash test crashes the tab there.
+	onLoaded func(ctx context.Context)
 }
 
 // process is one Chromium process and the pages it has rendered.
@@ -179,7 +183,7 @@ func (b *Browser) Close() error {
 	return b.refuser.close()
 }
 
-// Refused returns the hosts of the last requests (up to 100) the browser
+// Refused returns the URLs of the last requests (up to 100) the browser
 // tried to make outside the pause, all refused: a WebSocket, a service
 // worker, the browser's own background traffic.
 func (b *Browser) Refused() []string {
@@ -278,8 +282,11 @@ func (b *Browser) start(ctx context.Context) (*process, error) {
 	// The first call starts the browser and ties it to the context it is
 	// given, so it runs on bctx itself; a timer and the caller's context
 	// end a start that does not answer.
+	// A loaded machine can take long to start Chromium: the bound is the
+	// page timeout, and at least a minute.
+	bound := max(b.opt.Timeout, time.Minute)
 	var late atomic.Bool
-	tm := time.AfterFunc(b.opt.Timeout, func() { late.Store(true); cancel() })
+	tm := time.AfterFunc(bound, func() { late.Store(true); cancel() })
 	stop := context.AfterFunc(ctx, cancel)
 	v, err := chromedp.CallBrowser(bctx, browser.GetVersion, struct{}{})
 	tm.Stop()
@@ -287,7 +294,7 @@ func (b *Browser) start(ctx context.Context) (*process, error) {
 	if err != nil {
 		cancel()
 		if late.Load() {
-			err = fmt.Errorf("no answer within browser.timeout=%s", b.opt.Timeout)
+			err = fmt.Errorf("no answer within %s", bound)
 		}
 		return nil, fmt.Errorf("start browser %s: %w", b.exe, err)
 	}
@@ -315,7 +322,7 @@ type refuser struct {
 	srv   *http.Server
 	done  chan struct{}
 	mu    sync.Mutex
-	hosts []string // the last refused requests' hosts
+	hosts []string // the last refused requests' URLs
 }
 
 func newRefuser(ctx context.Context, log *slog.Logger) (*refuser, error) {
@@ -328,7 +335,7 @@ func newRefuser(ctx context.Context, log *slog.Logger) (*refuser, error) {
 	r.srv = &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			r.mu.Lock()
-			r.hosts = append(r.hosts[max(0, len(r.hosts)-99):], req.URL.Hostname())
+			r.hosts = append(r.hosts[max(0, len(r.hosts)-99):], req.URL.Redacted())
 			r.mu.Unlock()
 			// Chromium's own background requests (time, updates, sign-in)
 			// end here on every start: not worth a warning.

@@ -18,6 +18,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
 	"github.com/redline-news/redline/internal/nettest"
 	"github.com/redline-news/redline/monitor/browser"
 	"github.com/redline-news/redline/monitor/extract"
@@ -30,6 +34,7 @@ import (
 // another port of 127.0.0.1 that the Guard does not allow.
 type env struct {
 	b         *browser.Browser
+	client    *fetch.Client
 	mux       *http.ServeMux
 	port      string
 	forbidden *httptest.Server
@@ -37,6 +42,26 @@ type env struct {
 	dialer    *dialer
 	mu        sync.Mutex
 	seen      []seenRequest // every request the site answered
+	patterns  map[string]bool
+	runs      atomic.Int64
+}
+
+// fresh returns a path prefix no earlier run used, for handlers that
+// hold a run's own channels.
+func (e *env) fresh(name string) string {
+	return fmt.Sprintf("/%s%d", name, e.runs.Add(1))
+}
+
+// handle registers h for pattern on the site, once: a test run again
+// (-count) finds its handlers there.
+func (e *env) handle(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.patterns[pattern] {
+		return
+	}
+	e.patterns[pattern] = true
+	e.mux.HandleFunc(pattern, h)
 }
 
 type seenRequest struct{ path, host, agent string }
@@ -85,7 +110,7 @@ var (
 
 // testTimeout is the browser's page timeout in these tests: long for a
 // local page, short enough for the hanging ones.
-const testTimeout = 4 * time.Second
+const testTimeout = 15 * time.Second
 
 func TestMain(m *testing.M) {
 	code := m.Run()
@@ -122,7 +147,7 @@ func setup(t *testing.T) *env {
 }
 
 func newEnv(exe string) (*env, error) {
-	e := &env{mux: http.NewServeMux()}
+	e := &env{mux: http.NewServeMux(), patterns: map[string]bool{}}
 	e.forbidden = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.forbHits.Add(1)
 		fmt.Fprint(w, `{"secret":"forbidden server reached"}`)
@@ -138,7 +163,7 @@ func newEnv(exe string) (*env, error) {
 		e.mux.ServeHTTP(w, r)
 	})}
 	go srv.Serve(ln) // closed with the test binary
-	e.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+	e.handle("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n")
 	})
 	addr := ln.Addr().(*net.TCPAddr).AddrPort()
@@ -152,6 +177,7 @@ func newEnv(exe string) (*env, error) {
 		MaxRetries: -1, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited, Robots: fetch.RobotsObey,
 		UserAgent: "redline-test/1.0",
 	})
+	e.client = client
 	e.b = browser.New(browser.Options{Path: exe, Client: client, Concurrency: 2, Timeout: testTimeout, Logger: slog.New(slog.DiscardHandler)})
 	if err := e.b.Open(context.Background()); err != nil {
 		return nil, err
@@ -164,11 +190,11 @@ func newEnv(exe string) (*env, error) {
 // and adds its last paragraph a moment later. The script also asks for a
 // path robots.txt disallows.
 func (e *env) story(prefix string) {
-	e.mux.HandleFunc(prefix+"/story", func(w http.ResponseWriter, r *http.Request) {
+	e.handle(prefix+"/story", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Served-By", "test-site")
 		fmt.Fprintf(w, `<!DOCTYPE html><html><head><title>Loading</title></head><body><main><article><h1 id="h">Loading…</h1><div id="story"></div></article></main><script src="%s/app.js"></script></body></html>`, prefix)
 	})
-	e.mux.HandleFunc(prefix+"/app.js", func(w http.ResponseWriter, r *http.Request) {
+	e.handle(prefix+"/app.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript")
 		fmt.Fprintf(w, `fetch(%q).then(r => r.json()).then(s => {
   document.title = s.title; document.getElementById("h").textContent = s.title;
@@ -179,7 +205,7 @@ func (e *env) story(prefix string) {
 fetch("/private/draft.json").then(() => { document.title += " robots ignored"; }, () => {});
 `, prefix+"/api/story.json")
 	})
-	e.mux.HandleFunc(prefix+"/api/story.json", func(w http.ResponseWriter, r *http.Request) {
+	e.handle(prefix+"/api/story.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{"title":"Council approves the harbour budget","paragraphs":[
 "The city council approved the harbour budget on Monday by a vote of seven to two, after a debate that lasted most of the afternoon and ended with a roll call.",
@@ -259,7 +285,7 @@ func TestRender_ScriptWrittenStory(t *testing.T) {
 func TestRender_PrivateAddresses(t *testing.T) {
 	e := setup(t)
 	e.story("/p")
-	e.mux.HandleFunc("/p/probe", func(w http.ResponseWriter, r *http.Request) {
+	e.handle("/p/probe", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `<!DOCTYPE html><html><head><title>Probe</title></head><body><article><h1>Probe</h1><ul id="out"></ul></article><script>
 const out = document.getElementById("out");
 const note = (name, what) => { const li = document.createElement("li"); li.textContent = name + ": " + what; out.appendChild(li); };
@@ -269,7 +295,7 @@ for (const [name, u] of Object.entries(probes)) {
 }
 </script></body></html>`, e.forbidden.URL+"/secret", e.url("cdn.elsewhere.test", "/p/api/data"), e.url("api.news.test", "/p/api/data"))
 	})
-	e.mux.HandleFunc("/p/api/", func(w http.ResponseWriter, r *http.Request) {
+	e.handle("/p/api/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		fmt.Fprint(w, "story data")
 	})
@@ -310,31 +336,32 @@ for (const [name, u] of Object.entries(probes)) {
 // browser renders the next page.
 func TestRender_Hangs(t *testing.T) {
 	e := setup(t)
-	e.story("/h")
+	h := e.fresh("h")
+	e.story(h)
 	release := make(chan struct{})
 	defer close(release)
-	e.mux.HandleFunc("/h/busy", func(w http.ResponseWriter, r *http.Request) {
+	e.handle(h+"/busy", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `<!DOCTYPE html><html><body><p>Busy</p><script>setTimeout(() => { for (;;) {} }, 0)</script></body></html>`)
 	})
-	e.mux.HandleFunc("/h/stalled", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, `<!DOCTYPE html><html><body><p>Stalled</p><script src="/h/never.js"></script></body></html>`)
+	e.handle(h+"/stalled", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<!DOCTYPE html><html><body><p>Stalled</p><script src="%s/never.js"></script></body></html>`, h)
 	})
-	e.mux.HandleFunc("/h/never.js", func(w http.ResponseWriter, r *http.Request) {
+	e.handle(h+"/never.js", func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-release:
 		case <-r.Context().Done():
 		}
 	})
 	for _, tt := range []struct{ path, want string }{
-		{"/h/busy", "still loading or running script"},
-		{"/h/stalled", "1 requests in flight (" + e.url("news.test", "/h/never.js") + ")"},
+		{h + "/busy", "still loading or running script"},
+		{h + "/stalled", "1 requests in flight (" + e.url("news.test", h+"/never.js") + ")"},
 	} {
-		t.Run(tt.path, func(t *testing.T) {
+		t.Run(strings.TrimPrefix(tt.path, h+"/"), func(t *testing.T) {
 			u := e.url("news.test", tt.path)
 			start := time.Now()
 			_, err := e.b.Render(t.Context(), browser.Request{Request: fetch.Request{URL: u}})
 			took := time.Since(start)
-			want := "render " + u + ": page did not settle within browser.timeout=4s: " + tt.want
+			want := "render " + u + ": page did not settle within browser.timeout=15s: " + tt.want
 			if err == nil || err.Error() != want || !errors.Is(err, browser.ErrTimeout) {
 				t.Fatalf("got  %v\nwant %s", err, want)
 			}
@@ -345,7 +372,7 @@ func TestRender_Hangs(t *testing.T) {
 			}
 		})
 	}
-	if _, err := e.b.Render(t.Context(), browser.Request{Request: fetch.Request{URL: e.url("news.test", "/h/story")}}); err != nil {
+	if _, err := e.b.Render(t.Context(), browser.Request{Request: fetch.Request{URL: e.url("news.test", h+"/story")}}); err != nil {
 		t.Errorf("the page after the hangs: %v", err)
 	}
 }
@@ -355,17 +382,18 @@ func TestRender_Hangs(t *testing.T) {
 // renders.
 func TestRender_BrowserCrash(t *testing.T) {
 	e := setup(t)
-	e.story("/c")
+	c := e.fresh("c")
+	e.story(c)
 	arrived := make(chan struct{}, 1)
-	e.mux.HandleFunc("/c/slow", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, `<!DOCTYPE html><html><body><p>Slow</p><script src="/c/slow.js"></script></body></html>`)
+	e.handle(c+"/slow", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<!DOCTYPE html><html><body><p>Slow</p><script src="%s/slow.js"></script></body></html>`, c)
 	})
-	e.mux.HandleFunc("/c/slow.js", func(w http.ResponseWriter, r *http.Request) {
+	e.handle(c+"/slow.js", func(w http.ResponseWriter, r *http.Request) {
 		arrived <- struct{}{}
 		<-r.Context().Done()
 	})
 	// A first page, so a process runs.
-	if _, err := e.b.Render(t.Context(), browser.Request{Request: fetch.Request{URL: e.url("news.test", "/c/story")}}); err != nil {
+	if _, err := e.b.Render(t.Context(), browser.Request{Request: fetch.Request{URL: e.url("news.test", c+"/story")}}); err != nil {
 		t.Fatal(err)
 	}
 	proc, gone := browser.Process(e.b)
@@ -374,7 +402,7 @@ func TestRender_BrowserCrash(t *testing.T) {
 	}
 	failed := make(chan error, 1)
 	go func() {
-		_, err := e.b.Render(context.Background(), browser.Request{Request: fetch.Request{URL: e.url("news.test", "/c/slow")}})
+		_, err := e.b.Render(context.Background(), browser.Request{Request: fetch.Request{URL: e.url("news.test", c+"/slow")}})
 		failed <- err
 	}()
 	<-arrived // the page is loading in the browser
@@ -382,11 +410,11 @@ func TestRender_BrowserCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := <-failed
-	if !errors.Is(err, browser.ErrCrashed) || !strings.HasPrefix(err.Error(), "render "+e.url("news.test", "/c/slow")+": browser crashed: the browser process ended") {
+	if !errors.Is(err, browser.ErrCrashed) || !strings.HasPrefix(err.Error(), "render "+e.url("news.test", c+"/slow")+": browser crashed: the browser process ended") {
 		t.Errorf("page in flight: got %v, want a crash", err)
 	}
 	<-gone
-	resp, err := e.b.Render(t.Context(), browser.Request{Request: fetch.Request{URL: e.url("news.test", "/c/story")}})
+	resp, err := e.b.Render(t.Context(), browser.Request{Request: fetch.Request{URL: e.url("news.test", c+"/story")}})
 	if err != nil {
 		t.Fatalf("the page after the crash: %v", err)
 	}
@@ -403,11 +431,102 @@ func TestRender_BrowserCrash(t *testing.T) {
 // browser's own background requests, to Google's hosts.)
 func (e *env) noneWentRound(t *testing.T) {
 	t.Helper()
-	for _, h := range e.b.Refused() {
-		if h == "" || strings.Contains(h, ".test") || strings.HasPrefix(h, "127.") || strings.HasPrefix(h, "169.254.") {
-			t.Errorf("the refusing proxy saw a request for %q: it went round the pause", h)
+	for _, u := range e.b.Refused() {
+		if strings.Contains(u, ".test") || strings.Contains(u, "127.") || strings.Contains(u, "169.254.") {
+			t.Errorf("the refusing proxy saw a request for %s: it went round the pause", u)
 		}
 	}
+}
+
+// TestRender_Ticker: a page whose clock rewrites it for ever, with nothing
+// left to load, is read as it is once its network has been idle for
+// browser.Restless, not failed as hung.
+func TestRender_Ticker(t *testing.T) {
+	e := setup(t)
+	e.handle("/k/story", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<!DOCTYPE html><html><body><article><p>The ferry landing opens in June, the harbour authority said.</p><p id="clock"></p></article><script>
+let n = 0; setInterval(() => { document.getElementById("clock").textContent = "Updated " + (++n) + " ticks ago"; }, 50);
+</script></body></html>`)
+	})
+	resp, err := e.b.Render(t.Context(), browser.Request{Request: fetch.Request{URL: e.url("news.test", "/k/story")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(resp.Body), "The ferry landing opens in June") || !strings.Contains(string(resp.Body), "ticks ago") {
+		t.Errorf("body %s", resp.Body)
+	}
+}
+
+// TestRender_TabCrash: a tab that crashes fails its page as a crash; the
+// browser process lives on and renders the next page.
+func TestRender_TabCrash(t *testing.T) {
+	e := setup(t)
+	e.story("/t")
+	u := e.url("news.test", "/t/story")
+	if _, err := e.b.Render(t.Context(), browser.Request{Request: fetch.Request{URL: u}}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := browser.Process(e.b)
+	browser.OnLoaded(e.b, func(ctx context.Context) {
+		// Page.crash does not answer: the renderer is gone.
+		go chromedp.Call(ctx, cdppage.Crash, cdp.Empty{})
+	})
+	_, err := e.b.Render(t.Context(), browser.Request{Request: fetch.Request{URL: u}})
+	browser.OnLoaded(e.b, nil)
+	if want := "render " + u + ": browser crashed: the tab crashed"; err == nil || err.Error() != want || !errors.Is(err, browser.ErrCrashed) {
+		t.Fatalf("got  %v\nwant %s", err, want)
+	}
+	resp, err := e.b.Render(t.Context(), browser.Request{Request: fetch.Request{URL: u}})
+	if err != nil || !strings.Contains(string(resp.Body), "harbour budget") {
+		t.Fatalf("the page after the crash: %v", err)
+	}
+	if after, _ := browser.Process(e.b); after == nil || after.Pid != before.Pid {
+		t.Errorf("process %v after a tab crash, want the same one (%d)", after, before.Pid)
+	}
+}
+
+// TestRender_Dialog: an alert() that would block the script forever is
+// dismissed, and the story written after it is read.
+func TestRender_Dialog(t *testing.T) {
+	e := setup(t)
+	e.handle("/d/story", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<!DOCTYPE html><html><body><article id="a"></article><script>
+alert("Subscribe!");
+document.getElementById("a").innerHTML = "<p>Written after the dialog was dismissed.</p>";
+</script></body></html>`)
+	})
+	resp, err := e.b.Render(t.Context(), browser.Request{Request: fetch.Request{URL: e.url("news.test", "/d/story")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(resp.Body), "Written after the dialog was dismissed.") {
+		t.Errorf("body %s", resp.Body)
+	}
+}
+
+// TestRender_RestartAfter: after restart_after pages, the next page goes
+// to a fresh browser process and the old one is closed.
+func TestRender_RestartAfter(t *testing.T) {
+	e := setup(t)
+	e.story("/r")
+	b := browser.New(browser.Options{Path: os.Getenv("REDLINE_TEST_CHROMIUM"), Client: e.client, RestartAfter: 2, Timeout: testTimeout})
+	if err := b.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var pids []int
+	var gone []<-chan struct{}
+	for range 3 {
+		if _, err := b.Render(t.Context(), browser.Request{Request: fetch.Request{URL: e.url("news.test", "/r/story")}}); err != nil {
+			t.Fatal(err)
+		}
+		p, g := browser.Process(b)
+		pids, gone = append(pids, p.Pid), append(gone, g)
+	}
+	if pids[0] != pids[1] || pids[1] == pids[2] {
+		t.Errorf("processes %v: want two pages on the first, the third on a new one", pids)
+	}
+	<-gone[0] // closed once its last page ended: a leak would hang here
 }
 
 // TestFind: a browser.path that does not exist is named in the error.

@@ -19,6 +19,7 @@ import (
 	cdpfetch "github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/inspector"
 	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"golang.org/x/net/publicsuffix"
 
@@ -35,7 +36,8 @@ type Request struct {
 	// WaitFor, when set, is a CSS selector: the page is ready once an
 	// element matches it. Otherwise it is ready once it has loaded, no
 	// request has been in flight and its text has not changed for
-	// Settle.
+	// Settle, or, if its text keeps changing, once its network has been
+	// idle for Restless.
 	WaitFor string
 	// ThirdParty lets this page's requests reach other sites than its own,
 	// as Options.ThirdParty does for every page.
@@ -45,6 +47,10 @@ type Request struct {
 // Settle is how long a page's network must stay idle and its text
 // unchanged for it to count as rendered.
 const Settle = 500 * time.Millisecond
+
+// Restless is how long a loaded page whose network is idle may go on
+// changing its text (a ticker, a clock) before it is read as it is.
+const Restless = 5 * time.Second
 
 // poll is how often a rendering page is looked at while it settles.
 const poll = 100 * time.Millisecond
@@ -113,9 +119,9 @@ type page struct {
 
 	mu       sync.Mutex
 	closed   bool
-	served   bool                // the document was fulfilled
-	inflight map[string]struct{} // URLs being fetched
-	last     time.Time           // when a request last started or ended
+	served   bool           // the document was fulfilled
+	inflight map[string]int // URLs being fetched, and how many times
+	last     time.Time      // when a request last started or ended
 	requests int
 	refused  []string // the first refusals, for the log
 	handlers sync.WaitGroup
@@ -128,7 +134,7 @@ func (b *Browser) renderOn(ctx context.Context, p *process, req Request, doc *fe
 	if err != nil {
 		return "", err
 	}
-	pg := &page{b: b, req: req, doc: doc, site: site(docURL), inflight: map[string]struct{}{}, last: time.Now()}
+	pg := &page{b: b, req: req, doc: doc, site: site(docURL), inflight: map[string]int{}, last: time.Now()}
 	tctx, tcancel := chromedp.NewContext(p.ctx, chromedp.WithNewBrowserContext())
 	defer tcancel()
 	rctx, rcancel := context.WithCancelCause(tctx)
@@ -161,6 +167,19 @@ func (b *Browser) renderOn(ctx context.Context, p *process, req Request, doc *fe
 			pg.handlers.Go(func() { pg.handle(rctx, ev) })
 		case *inspector.EventTargetCrashed:
 			rcancel(fmt.Errorf("%w: the tab crashed", ErrCrashed))
+		case *cdppage.EventJavascriptDialogOpening:
+			// An alert or confirm blocks the page's script until answered:
+			// dismiss it, as no one is there to.
+			pg.mu.Lock()
+			defer pg.mu.Unlock()
+			if pg.closed {
+				return
+			}
+			pg.handlers.Go(func() {
+				if _, err := chromedp.Call(rctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: false}); err != nil && rctx.Err() == nil {
+					b.log.Debug("dismiss dialog", "url", req.URL, "err", err)
+				}
+			})
 		}
 	})
 	if err == nil {
@@ -171,6 +190,12 @@ func (b *Browser) renderOn(ctx context.Context, p *process, req Request, doc *fe
 	}
 	if err == nil {
 		err = chromedp.Do(rctx, chromedp.Navigate(doc.FinalURL))
+	}
+	b.mu.Lock()
+	onLoaded := b.onLoaded
+	b.mu.Unlock()
+	if err == nil && onLoaded != nil {
+		onLoaded(rctx)
 	}
 	if err == nil {
 		err = pg.settle(rctx)
@@ -188,9 +213,15 @@ func (b *Browser) renderOn(ctx context.Context, p *process, req Request, doc *fe
 // serializeJS is the rendered document, its doctype included.
 const serializeJS = `(document.doctype ? new XMLSerializer().serializeToString(document.doctype) + "\n" : "") + document.documentElement.outerHTML`
 
-// signatureJS changes when the document's state or text does; it reads no
-// layout, so polling it costs little.
-const signatureJS = `document.readyState + "/" + (document.documentElement ? document.documentElement.textContent.length : 0) + "/" + document.getElementsByTagName("*").length`
+// signatureJS changes when the document's state, text or element count
+// does: a 32-bit FNV-1a of the text, so a clock that keeps its length
+// still counts as a change. It reads no layout, so polling it costs little.
+const signatureJS = `(() => {
+  const t = document.documentElement ? document.documentElement.textContent : "";
+  let h = 2166136261;
+  for (let i = 0; i < t.length; i++) { h ^= t.charCodeAt(i); h = Math.imul(h, 16777619); }
+  return document.readyState + "/" + t.length + "/" + (h >>> 0) + "/" + document.getElementsByTagName("*").length;
+})()`
 
 // settle waits until the page matches WaitFor, or has loaded with its
 // network idle and its text unchanged for Settle.
@@ -217,9 +248,19 @@ func (pg *page) settle(ctx context.Context) error {
 				last, since = sig, now
 			}
 			pg.mu.Lock()
-			idle := len(pg.inflight) == 0 && now.Sub(pg.last) >= Settle
+			idleFor := time.Duration(0)
+			if len(pg.inflight) == 0 {
+				idleFor = now.Sub(pg.last)
+			}
 			pg.mu.Unlock()
-			if idle && strings.HasPrefix(sig, "complete/") && now.Sub(since) >= Settle {
+			loaded := strings.HasPrefix(sig, "complete/")
+			switch {
+			case loaded && idleFor >= Settle && now.Sub(since) >= Settle:
+				return nil
+			case loaded && idleFor >= Restless:
+				// A ticker or a clock rewrites the page for ever, with
+				// nothing left to load: the page is read as it is.
+				pg.b.log.Debug("page text still changing with its network idle; read as it is", "url", pg.req.URL)
 				return nil
 			}
 		}
@@ -270,31 +311,45 @@ func (pg *page) why(ctx context.Context, p *process, err error) error {
 }
 
 // handle answers one paused request: the document from the fetch already
-// made, anything else the policy allows from the Client, the rest failed.
+// made, anything else the policy allows from the Client, the rest failed
+// at once. Only what is fetched counts as in flight for settling, and
+// against MaxRequests.
 func (pg *page) handle(ctx context.Context, ev *cdpfetch.EventRequestPaused) {
 	u := ev.Request.URL
 	pg.mu.Lock()
-	pg.inflight[u] = struct{}{}
-	pg.last = time.Now()
-	pg.requests++
-	n := pg.requests
 	isDoc := !pg.served && ev.ResourceType == network.ResourceTypeDocument && stripFragment(u) == stripFragment(pg.doc.FinalURL)
 	if isDoc {
 		pg.served = true
 	}
+	why := ""
+	if !isDoc {
+		why = pg.refuse(ev)
+	}
+	if why == "" && !isDoc {
+		pg.requests++
+		if pg.requests > pg.b.opt.MaxRequests {
+			why = fmt.Sprintf("more than %d requests for one page", pg.b.opt.MaxRequests)
+		}
+	}
+	if why == "" {
+		pg.inflight[u]++
+		pg.last = time.Now()
+	}
 	pg.mu.Unlock()
+	if why != "" {
+		pg.fail(ctx, ev.RequestID, u, why, network.ErrorReasonBlockedByClient)
+		return
+	}
 	defer func() {
 		pg.mu.Lock()
-		delete(pg.inflight, u)
+		if pg.inflight[u]--; pg.inflight[u] <= 0 {
+			delete(pg.inflight, u)
+		}
 		pg.last = time.Now()
 		pg.mu.Unlock()
 	}()
 	if isDoc {
 		pg.fulfil(ctx, ev.RequestID, pg.doc)
-		return
-	}
-	if why := pg.refuse(ev, n); why != "" {
-		pg.fail(ctx, ev.RequestID, u, why, network.ErrorReasonBlockedByClient)
 		return
 	}
 	r := pg.req.Request
@@ -317,13 +372,13 @@ func (pg *page) handle(ctx context.Context, ev *cdpfetch.EventRequestPaused) {
 	}
 }
 
-// refuse says why the policy refuses a request, "" when it does not: the
-// n-th request of the page, of a kind that cannot write the story, to
-// another site, or not a GET.
-func (pg *page) refuse(ev *cdpfetch.EventRequestPaused, n int) string {
-	if n > pg.b.opt.MaxRequests {
-		return fmt.Sprintf("more than %d requests for one page", pg.b.opt.MaxRequests)
-	}
+// answerTimeout bounds the browser's answer to a fulfil or fail: one for
+// a request the page no longer waits for may never come.
+const answerTimeout = 10 * time.Second
+
+// refuse says why the policy refuses a request, "" when it does not: of
+// a kind that cannot write the story, to another site, or not a GET.
+func (pg *page) refuse(ev *cdpfetch.EventRequestPaused) string {
 	if ev.Request.Method != http.MethodGet {
 		return "method " + ev.Request.Method + " (a monitor only reads)"
 	}
@@ -393,7 +448,9 @@ func (pg *page) fulfil(ctx context.Context, id cdpfetch.RequestID, r *fetch.Resp
 	if body == nil {
 		body = []byte{}
 	}
-	if _, err := chromedp.Call(ctx, cdpfetch.FulfillRequest, cdpfetch.FulfillRequestParams{RequestID: id, ResponseCode: int64(r.Status), ResponseHeaders: hs, Body: body}); err != nil && ctx.Err() == nil {
+	ctx, cancel := context.WithTimeout(ctx, answerTimeout)
+	defer cancel()
+	if _, err := chromedp.Call(ctx, cdpfetch.FulfillRequest, cdpfetch.FulfillRequestParams{RequestID: id, ResponseCode: int64(r.Status), ResponseHeaders: hs, Body: body}); err != nil {
 		pg.b.log.Debug("fulfil request", "url", r.FinalURL, "err", err)
 	}
 }
@@ -405,7 +462,9 @@ func (pg *page) fail(ctx context.Context, id cdpfetch.RequestID, u, why string, 
 	}
 	pg.mu.Unlock()
 	pg.b.log.Debug("page request refused", "page", pg.req.URL, "url", u, "err", why)
-	if _, err := chromedp.Call(ctx, cdpfetch.FailRequest, cdpfetch.FailRequestParams{RequestID: id, ErrorReason: reason}); err != nil && ctx.Err() == nil {
+	ctx, cancel := context.WithTimeout(ctx, answerTimeout)
+	defer cancel()
+	if _, err := chromedp.Call(ctx, cdpfetch.FailRequest, cdpfetch.FailRequestParams{RequestID: id, ErrorReason: reason}); err != nil {
 		pg.b.log.Debug("fail request", "url", u, "err", err)
 	}
 }
