@@ -22,6 +22,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/monitor/browser"
 	"github.com/redline-news/redline/monitor/extract"
 	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/snapshots"
@@ -58,6 +59,10 @@ type Source struct {
 	// their redirects and robots.txt) reach loopback, private and other
 	// non-global addresses, which the Client's Guard otherwise refuses.
 	AllowPrivate bool
+	// Browser renders the source's articles in Options.Browser (render:
+	// browser), waiting for WaitFor, a CSS selector, when it is set.
+	Browser bool
+	WaitFor string
 }
 
 // request returns a GET of url under the source's limits.
@@ -102,6 +107,11 @@ type Options struct {
 	Sources []Source
 	// Concurrency bounds the checks in flight at once (default 4).
 	Concurrency int
+	// Browser renders the articles of sources with Browser set; their
+	// checks run in a pool of their own, BrowserConcurrency wide (default
+	// 2), so pages that wait on the browser never hold up fetched ones.
+	Browser            *browser.Browser
+	BrowserConcurrency int
 	// CheckTimeout bounds one article's fetch, extraction and save.
 	CheckTimeout time.Duration
 	// Grace is how long Run lets in-flight checks finish after its context
@@ -203,6 +213,9 @@ func (r Result) ChangeIsNews() bool { return r.Err == nil && r.Changed() && !r.F
 func New(opt Options) *Monitor {
 	if opt.Concurrency <= 0 {
 		opt.Concurrency = 4
+	}
+	if opt.BrowserConcurrency <= 0 {
+		opt.BrowserConcurrency = 2
 	}
 	if opt.CheckTimeout <= 0 {
 		opt.CheckTimeout = 2 * time.Minute
@@ -375,10 +388,19 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 		wg      sync.WaitGroup
 		mu      sync.Mutex
 		sem     = make(chan struct{}, m.opt.Concurrency)
+		// Browser sources have a pool of their own, fed from a goroutine
+		// per source, so a browser whose tabs are all busy (or hung until
+		// their timeout) never holds up the fetched sources after it.
+		bsem    = make(chan struct{}, m.opt.BrowserConcurrency)
+		feeders sync.WaitGroup
 	)
 	// dispatch runs the checks of a batch on the pool; it returns false
 	// once stop is done.
 	dispatch := func(batch []target) bool {
+		sem := sem
+		if len(batch) > 0 && batch[0].src.Browser {
+			sem = bsem
+		}
 		if m.opt.OnPlan != nil {
 			m.opt.OnPlan(len(batch))
 		}
@@ -405,10 +427,7 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 	}
 	claimer, sharing := m.opt.Store.(snapshots.Claimer)
 	sharing = sharing && due
-	for _, src := range sources {
-		if stop.Err() != nil {
-			break
-		}
+	source := func(src Source) {
 		arts, pollErr, err := m.articles(work, src, due, !sharing)
 		for _, e := range []error{pollErr, err} {
 			if e != nil {
@@ -419,7 +438,7 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 			}
 		}
 		if err != nil {
-			continue
+			return
 		}
 		if !sharing {
 			batch := make([]target, len(arts))
@@ -427,7 +446,7 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 				batch[i] = target{src, a}
 			}
 			dispatch(batch)
-			continue
+			return
 		}
 		// Workers sharing a store take due articles in small leased
 		// batches, as they have room, so the work spreads over them and an
@@ -453,6 +472,19 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 			}
 		}
 	}
+	for _, src := range sources {
+		if stop.Err() != nil {
+			break
+		}
+		if src.Browser {
+			feeders.Go(func() { source(src) })
+			continue
+		}
+		source(src)
+	}
+	// Every check starts from a feeder or this loop: once they are done,
+	// wg counts them all.
+	feeders.Wait()
 	wg.Wait()
 	// What the cycle taught of each host's template, not yet saved.
 	m.sites.flush(work)
@@ -816,7 +848,7 @@ func (m *Monitor) revertOf(ctx context.Context, articleID int64, latest int, tex
 // anchor, so the page is read from the same containers as before.
 func (m *Monitor) fetchVersion(ctx context.Context, t target, req fetch.Request, check *snapshots.Check, prev *snapshots.Version, log *slog.Logger) (*snapshots.Version, error) {
 	start := time.Now()
-	resp, err := m.opt.Client.Get(ctx, req)
+	resp, err := m.get(ctx, t.src, req)
 	defer func() { m.opt.Metrics.fetched(time.Since(start), err) }()
 	if resp != nil {
 		check.Status = resp.Status

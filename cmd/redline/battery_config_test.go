@@ -74,8 +74,8 @@ func TestBattery_Config(t *testing.T) {
 	})
 	t.Run("C03_unknown_keys", func(t *testing.T) {
 		refusals(t, map[string]string{
-			"unknown-key-typo.yaml": "unknown-key-typo.yaml:4: sources[0].schedlue: unknown key, did you mean schedule? (allowed: allow_private, archive, cadence, feed, host_concurrency, host_rate, ignore, links, match, name, respect_robots, schedule, selector, selectors, sitemap, tags, url)\n" +
-				"unknown-key-typo.yaml:5: sources[0].selecter: unknown key, did you mean selector? (allowed: allow_private, archive, cadence, feed, host_concurrency, host_rate, ignore, links, match, name, respect_robots, schedule, selector, selectors, sitemap, tags, url)",
+			"unknown-key-typo.yaml": "unknown-key-typo.yaml:4: sources[0].schedlue: unknown key, did you mean schedule? (allowed: allow_private, archive, cadence, feed, host_concurrency, host_rate, ignore, links, match, name, render, respect_robots, schedule, selector, selectors, sitemap, tags, url, wait_for)\n" +
+				"unknown-key-typo.yaml:5: sources[0].selecter: unknown key, did you mean selector? (allowed: allow_private, archive, cadence, feed, host_concurrency, host_rate, ignore, links, match, name, render, respect_robots, schedule, selector, selectors, sitemap, tags, url, wait_for)",
 			"unknown-key.yaml": `unknown-key.yaml:7: sources[0].selectors.colour: unknown key (allowed: body, byline, modified, published, remove, title)`,
 		})
 	})

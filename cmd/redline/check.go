@@ -13,6 +13,7 @@ import (
 	"github.com/redline-news/redline/internal/atomicfile"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/monitor"
+	"github.com/redline-news/redline/monitor/browser"
 	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/notify"
 	"github.com/redline-news/redline/report"
@@ -58,6 +59,10 @@ type hooks struct {
 	onPlan   func(int)
 	onCycle  func([]monitor.Result)
 	metrics  *monitor.Metrics
+	// client and browser, when set, are the fetch client and browser the
+	// monitor uses (openBrowser shares one client between them).
+	client  *fetch.Client
+	browser *browser.Browser
 }
 
 // newGuard is the address policy for everything a command connects to:
@@ -93,19 +98,26 @@ func newMonitor(a *app, cfg Config, st snapshots.Store, h hooks) *monitor.Monito
 			a.log.Info("source may connect to private addresses (allow_private)", "source", src.Name)
 		}
 	}
+	client := h.client
+	if client == nil {
+		client = newClient(a, cfg)
+	}
 	return monitor.New(monitor.Options{
-		Store:        st,
-		Client:       newClient(a, cfg),
-		Sources:      cfg.Sources,
-		Concurrency:  cfg.Concurrency,
-		MaxSentences: cfg.MaxSentences,
-		Cadence:      cfg.Cadence,
-		Location:     cfg.Location,
-		Logger:       a.log,
-		OnResult:     h.onResult,
-		OnPlan:       h.onPlan,
-		OnCycle:      h.onCycle,
-		Metrics:      h.metrics,
+		Store:   st,
+		Client:  client,
+		Browser: h.browser,
+		// The browser's own pool is as wide as its tabs.
+		BrowserConcurrency: cfg.Browser.Concurrency,
+		Sources:            cfg.Sources,
+		Concurrency:        cfg.Concurrency,
+		MaxSentences:       cfg.MaxSentences,
+		Cadence:            cfg.Cadence,
+		Location:           cfg.Location,
+		Logger:             a.log,
+		OnResult:           h.onResult,
+		OnPlan:             h.onPlan,
+		OnCycle:            h.onCycle,
+		Metrics:            h.metrics,
 
 		RecheckAfterChange: cfg.RecheckAfterChange,
 	})
@@ -197,8 +209,14 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	client := newClient(a, cfg)
+	br, closeBrowser, err := openBrowser(ctx, a, cfg, client, false)
+	if err != nil {
+		return err
+	}
+	defer closeBrowser()
 	prog := newProgress(a)
-	m := newMonitor(a, cfg, st, hooks{onResult: prog.result, onPlan: prog.plan})
+	m := newMonitor(a, cfg, st, hooks{onResult: prog.result, onPlan: prog.plan, client: client, browser: br})
 	var results []monitor.Result
 	if *due {
 		results = m.CheckDue(ctx)

@@ -45,6 +45,7 @@ type fileConfig struct {
 	Archive      archiveConfig   `yaml:"archive"`
 	Sources      []*sourceConfig `yaml:"sources"`
 	Wayback      waybackConfig   `yaml:"wayback"`
+	Browser      browserConfig   `yaml:"browser"`
 }
 
 // hostLimits are the politeness keys, global and per source, and
@@ -106,6 +107,8 @@ type sourceConfig struct {
 	Ignore     []at[string]        `yaml:"ignore"`
 	Tags       []at[string]        `yaml:"tags"`
 	Archive    sourceArchiveConfig `yaml:"archive"`
+	Render     at[string]          `yaml:"render"`
+	WaitFor    at[string]          `yaml:"wait_for"`
 }
 
 type selectorsConfig struct {
@@ -165,6 +168,9 @@ type Config struct {
 
 	// Wayback is where `import --wayback` reads captures (wayback).
 	Wayback Wayback
+
+	// Browser renders the sources with render: browser (browser).
+	Browser BrowserConfig
 
 	// MinInterval is the shortest time a schedule may leave between two
 	// checks of a source (min_interval); a schedule firing more often is

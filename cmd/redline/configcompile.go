@@ -130,6 +130,7 @@ func (v *validator) compile(fc fileConfig) Config {
 	cfg.Archive = v.archive(fc)
 	cfg.Sources = v.sources(fc.Sources, cfg)
 	cfg.Wayback = v.wayback(fc.Wayback, cfg.AllowPrivate)
+	cfg.Browser = v.browser(fc.Browser, fc.Sources)
 	return cfg
 }
 
@@ -264,6 +265,7 @@ func (v *validator) source(i int, sc *sourceConfig, defSchedule string, minInter
 		src.Schedule = sched
 	}
 	src.Rules = v.rules(sc.Selectors, sc.Ignore, field)
+	v.render(sc, &src, field)
 	for _, t := range sc.Tags {
 		src.Tags = append(src.Tags, t.V)
 	}

@@ -30,6 +30,8 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	allowPrivate := fs.Bool("allow-private", false, "let the fetch reach loopback, private and other non-global addresses (a source's allow_private)")
 	configFile := fs.String("config", "", "fetch as the config `FILE` says (user agent, limits, robots.txt, allow_private); default "+defaultConf+" with --source")
 	source := fs.String("source", "", "read the page as source `NAME` of the config does: its selectors, ignore, fetch limits and allow_private")
+	render := fs.String("render", "", "`MODE`: fetch, or browser to render the page in headless Chromium first (default: the source's render, else fetch)")
+	waitFor := fs.String("wait-for", "", "with --render browser, wait until a `SELECTOR` matches instead of until the page settles")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -48,6 +50,12 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	pol, err := extractPolicy(*configFile, *source, *allowPrivate)
 	if err != nil {
 		return err
+	}
+	if err := pol.setRender(*render, *waitFor); err != nil {
+		return err
+	}
+	if arg := fs.Arg(0); pol.browser && !strings.HasPrefix(arg, "http://") && !strings.HasPrefix(arg, "https://") {
+		return usagef("extract: --render browser needs an http or https URL, got %q", arg)
 	}
 	rules := pol.rules
 	if *selectors != "" {
@@ -108,6 +116,10 @@ type fetchPolicy struct {
 	// allowPrivate is --allow-private, or the config's or source's
 	// allow_private.
 	allowPrivate bool
+	// browser renders the page in headless Chromium (--render browser,
+	// or the source's render: browser), waiting for waitFor if set.
+	browser bool
+	waitFor string
 }
 
 // extractPolicy loads the config when --config or --source is given and
@@ -182,7 +194,7 @@ func readPage(ctx context.Context, a *app, arg string, pol fetchPolicy) (extract
 		}
 		return extract.Page{URL: "stdin:", Body: b}, nil
 	case strings.HasPrefix(arg, "http://"), strings.HasPrefix(arg, "https://"):
-		resp, err := newClient(a, pol.cfg).Get(ctx, pol.request(arg))
+		resp, err := pol.get(ctx, a, arg)
 		if err != nil {
 			return extract.Page{}, pol.refused(arg, err)
 		}

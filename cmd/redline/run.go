@@ -73,7 +73,16 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
+		// A reloaded config may change the browser: each config gets its
+		// own, started at its first page and closed when its run ends.
+		client := newClient(a, cfg)
+		br, closeBrowser, err := openBrowser(ctx, a, cfg, client, false)
+		if err != nil {
+			return err
+		}
 		m := newMonitor(a, cfg, st, hooks{
+			client:   client,
+			browser:  br,
 			metrics:  metrics,
 			onResult: func(r monitor.Result) { a.publish(r, cfg, color) },
 			// Notifications go out under a context that outlives a signal, so
@@ -105,6 +114,7 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 		if !ended {
 			runErr = <-done // let the checks in flight finish
 		}
+		closeBrowser()
 		if runErr != nil {
 			return runErr
 		}

@@ -133,8 +133,11 @@ type clock struct {
 // Request is one GET, optionally conditional. The limit fields override the
 // Client's for this request (a source's own settings); zero inherits.
 type Request struct {
-	URL          string
-	ETag         string // sent as If-None-Match
+	URL  string
+	ETag string // sent as If-None-Match
+	// Accept is sent as Accept; "" asks for a page (HTML first). A
+	// browser's script or data request asks for what it will read.
+	Accept       string
 	LastModified string // sent as If-Modified-Since
 
 	HostConcurrency int          // 0: Options.HostConcurrency; Unlimited for none
@@ -388,6 +391,9 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 	}
 	h := http.Header{}
 	h.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+	if req.Accept != "" {
+		h.Set("Accept", req.Accept)
+	}
 	if req.ETag != "" {
 		h.Set("If-None-Match", req.ETag)
 	}
