@@ -32,6 +32,14 @@ type Dialect struct {
 	// SkipLocked follows the SELECT of the claiming UPDATE: PostgreSQL
 	// claimers pass over each other's rows; SQLite's take turns.
 	SkipLocked string
+	// ForUpdate follows a SELECT that locks the rows it reads until the
+	// transaction ends: PostgreSQL's row lock; SQLite's writer holds the
+	// whole database already.
+	ForUpdate string
+	// Renumber, when set, moves a version's search row with it when a
+	// merge renumbers the version (article, number, version id): the
+	// PostgreSQL index keeps them, SQLite's reads them from versions.
+	Renumber string
 }
 
 // SQLite's and PostgreSQL's dialects.
@@ -55,6 +63,8 @@ var (
 		NoLimit:    "ALL",
 		Binary:     ` COLLATE "C"`,
 		SkipLocked: ` FOR UPDATE SKIP LOCKED`,
+		ForUpdate:  ` FOR UPDATE`,
+		Renumber:   `UPDATE version_search SET article_id = $1, number = $2 WHERE version_id = $3`,
 	}
 )
 
