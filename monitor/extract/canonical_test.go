@@ -38,7 +38,9 @@ func TestExtract_Canonical(t *testing.T) {
 			if a.CanonicalURL != tt.want {
 				t.Errorf("CanonicalURL = %q, want %q", a.CanonicalURL, tt.want)
 			}
-			noted := slices.ContainsFunc(a.Notes, func(n string) bool { return n == "2 conflicting canonical links ignored: https://example.com/one, https://example.com/two" })
+			noted := slices.ContainsFunc(a.Notes, func(n string) bool {
+				return n == "2 conflicting canonical links ignored: https://example.com/one, https://example.com/two"
+			})
 			if noted != tt.note {
 				t.Errorf("Notes = %q, want the conflict noted: %v", a.Notes, tt.note)
 			}
