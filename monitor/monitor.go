@@ -183,6 +183,10 @@ type Result struct {
 	// already flapping: this flip was reported with the first one and is
 	// not news.
 	Flapping, FlapOngoing bool
+
+	// moved: the page named a canonical URL the article is now keyed by
+	// (or merged into); nothing was saved, and it is checked there.
+	moved bool
 }
 
 // Changed reports whether the check produced a new version with changes.
@@ -363,6 +367,9 @@ func (m *Monitor) CheckDue(ctx context.Context) []Result {
 type target struct {
 	src Source
 	art snapshots.Article
+	// canon, when not nil, receives the canonical URL the page read
+	// declares (see canonical.go).
+	canon *string
 }
 
 // CheckSources reads the given sources for new articles and checks their
@@ -424,7 +431,7 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 		if !sharing {
 			batch := make([]target, len(arts))
 			for i, a := range arts {
-				batch[i] = target{src, a}
+				batch[i] = target{src: src, art: a}
 			}
 			dispatch(batch)
 			continue
@@ -446,7 +453,7 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 			}
 			batch := make([]target, len(arts))
 			for i, a := range arts {
-				batch[i] = target{src, a}
+				batch[i] = target{src: src, art: a}
 			}
 			if !dispatch(batch) {
 				break
@@ -497,6 +504,9 @@ func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) (art
 	seen := make(map[string]bool, len(known))
 	for _, a := range known {
 		seen[a.URL] = true
+	}
+	if err := m.aliased(ctx, src, seen); err != nil {
+		return nil, fmt.Errorf("source %s: %w", src.Name, err)
 	}
 	now := m.opt.Now().UTC()
 	var news []snapshots.Article
@@ -588,8 +598,17 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 	// the latest and saving the next: the new one was compared with a
 	// version it would not follow (and read with that version's reading
 	// as anchor), so it is fetched, read and compared again.
+	moves := 0
 	for try := 1; ; try++ {
-		res = m.checkOnce(ctx, t, log)
+		res = m.checkOnce(ctx, t, moves < maxMoves, log)
+		if res.moved {
+			// Keyed by its canonical URL now: the story is read there.
+			moves++
+			try--
+			t.art = res.Article
+			log = m.log.With("source", t.src.Name, "url", t.art.URL)
+			continue
+		}
 		if !errors.Is(res.Err, snapshots.ErrConflict) || try == maxConflicts {
 			return res
 		}
@@ -603,8 +622,12 @@ const maxConflicts = 3
 
 // checkOnce fetches, reads and compares one article against its latest
 // version and saves what it found.
-func (m *Monitor) checkOnce(ctx context.Context, t target, log *slog.Logger) (res Result) {
+func (m *Monitor) checkOnce(ctx context.Context, t target, follow bool, log *slog.Logger) (res Result) {
 	art := t.art
+	var declared string
+	if follow {
+		t.canon = &declared
+	}
 	res = Result{Source: t.src.Name, URL: art.URL, Article: art}
 	prev, err := m.opt.Store.Latest(ctx, art.ID)
 	hasPrev := err == nil
@@ -620,6 +643,10 @@ func (m *Monitor) checkOnce(ctx context.Context, t target, log *slog.Logger) (re
 	v, err := m.fetchChecked(ctx, t, &check, anchor, log)
 	if err != nil {
 		return m.fail(ctx, res, check, err, log)
+	}
+	if got := m.canonicalize(ctx, art, declared, log); got.ID != art.ID || got.URL != art.URL {
+		res.Article, res.moved = got, true
+		return res
 	}
 	unchanged := v == nil || (hasPrev && prev.TextSHA256 == check.TextSHA256)
 	var changed time.Time // when the text last changed; zero if it never did
@@ -860,6 +887,9 @@ func (m *Monitor) readVersion(ctx context.Context, t target, resp *fetch.Respons
 	a, err := m.sites.extract(ctx, page, rules)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", t.art.URL, err)
+	}
+	if t.canon != nil {
+		*t.canon = a.CanonicalURL
 	}
 	reading, err := json.Marshal(a.Reading)
 	if err != nil {

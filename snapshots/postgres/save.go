@@ -196,11 +196,26 @@ func (w *saveAttempt) readLatest(ctx context.Context, tx pgx.Tx) error {
 			return nil
 		})
 	}
+	var confirmed string
+	confirmedFound := false
+	if w.Confirming() {
+		reads.Queue(`SELECT text_sha256 FROM versions WHERE article_id = $1 AND number = $2`, w.Check.ArticleID, w.Check.Version).QueryRow(func(r pgx.Row) error {
+			err := r.Scan(&confirmed)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("read confirmed version: %w", err)
+			}
+			confirmedFound = err == nil
+			return nil
+		})
+	}
 	if err := tx.SendBatch(ctx, &reads).Close(); err != nil {
 		return err
 	}
 	if !found {
 		return fmt.Errorf("article %d: %w", w.Check.ArticleID, snapshots.ErrNotFound)
+	}
+	if err := w.Confirmed(confirmed, confirmedFound); err != nil {
+		return err
 	}
 	return w.Follow(w.last, w.lastText)
 }

@@ -99,6 +99,19 @@ func (s *Store) writeSave(ctx context.Context, tx *sql.Tx, j *saveJob) error {
 		return fmt.Errorf("article %d: %w", cc.ArticleID, snapshots.ErrNotFound)
 	}
 
+	if j.Confirming() {
+		var text string
+		row, err := s.txQueryRow(ctx, tx, `SELECT text_sha256 FROM versions WHERE article_id = ? AND number = ?`, cc.ArticleID, cc.Version)
+		if err == nil {
+			err = row.Scan(&text)
+		}
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read confirmed version: %w", err)
+		}
+		if err := j.Confirmed(text, err == nil); err != nil {
+			return err
+		}
+	}
 	var last int
 	var prev, lastText, lastAt string
 	if j.WithVersion {

@@ -237,6 +237,22 @@ var mergeCases = []testCase{
 			t.Errorf("Canonicalize(merged article) = %v, want ErrNotFound", err)
 		}
 	}},
+	{"a_confirmation_renumbered_by_a_merge_conflicts", func(t *testing.T, s snapshots.Store) {
+		amp := AddArticle(t, s, ampURL)
+		story := AddArticle(t, s, storyURL)
+		vs, _ := saveAll(t, s, saved{story, 1, 1}, saved{amp, 2, 2}, saved{story, 3, 3})
+		// A check of the story read its latest version (2) before the
+		// merge made it version 3.
+		c := &snapshots.Check{ArticleID: story.ID, At: at(5), Status: 200, Outcome: snapshots.OutcomeUnchanged,
+			TextSHA256: vs[2].TextSHA256, Version: 2}
+		canonicalize(t, s, amp, storyURL, 4)
+		if err := s.Save(t.Context(), c, nil); !errors.Is(err, snapshots.ErrConflict) {
+			t.Fatalf("Save(confirmation of version 2, now another text) = %v, want ErrConflict", err)
+		}
+		c.Version = 3
+		save(t, s, c, nil)
+		Verified(t, s)
+	}},
 }
 
 var mergeStoreCases = []storeCase{
