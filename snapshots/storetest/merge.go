@@ -255,6 +255,48 @@ var mergeCases = []testCase{
 	}},
 }
 
+// searchSpans returns the spans of the one article whose versions had
+// phrase.
+func searchSpans(t *testing.T, s snapshots.Store, phrase string) (snapshots.Article, []snapshots.PhraseSpan) {
+	t.Helper()
+	hits, err := storeAs[snapshots.Searcher](t, s).Search(t.Context(), snapshots.SearchQuery{Phrase: phrase})
+	if err != nil {
+		t.Fatalf("Search(%q): %v", phrase, err)
+	}
+	if len(hits) != 1 {
+		t.Fatalf("Search(%q) = %d hits (%+v), want 1", phrase, len(hits), hits)
+	}
+	return hits[0].Article, hits[0].Spans
+}
+
+var mergeSearchCases = []testCase{
+	{"search_finds_merged_versions_at_their_new_numbers", func(t *testing.T, s snapshots.Store) {
+		amp := AddArticle(t, s, ampURL)
+		story := AddArticle(t, s, storyURL)
+		SaveBody(t, s, story, 1, "The mayor said no deal.", "<p>1</p>")
+		SaveBody(t, s, amp, 2, "The mayor said a deal was near.", "<p>2</p>")
+		SaveBody(t, s, story, 3, "The mayor said nothing at all.", "<p>3</p>")
+		// Indexed before the merge: the index must follow the renumbering.
+		if _, err := storeAs[snapshots.Indexer](t, s).IndexPending(t.Context(), 0); err != nil {
+			t.Fatal(err)
+		}
+		SaveBody(t, s, amp, 4, "The mayor said the deal was signed.", "<p>4</p>") // still queued
+		canonicalize(t, s, amp, storyURL, 5)
+		for phrase, want := range map[string]snapshots.PhraseSpan{
+			"said no deal":        {First: 1, Last: 1, Gone: 2},
+			"a deal was near":     {First: 2, Last: 2, Gone: 3},
+			"said nothing at all": {First: 3, Last: 3, Gone: 4},
+			"the deal was signed": {First: 4, Last: 4},
+		} {
+			a, spans := searchSpans(t, s, phrase)
+			if a.ID != story.ID || len(spans) != 1 || spans[0].First != want.First || spans[0].Last != want.Last || spans[0].Gone != want.Gone {
+				t.Errorf("Search(%q) = article %d %+v, want article %d versions %d..%d gone at %d", phrase, a.ID, spans, story.ID, want.First, want.Last, want.Gone)
+			}
+		}
+		Verified(t, s)
+	}},
+}
+
 var mergeStoreCases = []storeCase{
 	{"verify_finds_an_altered_origin", func(t *testing.T, h Harness) {
 		s := h.open(t)

@@ -41,7 +41,7 @@ func Run(t *testing.T, h Harness) {
 		{"Captures", captureCases},
 		{"Search", searchCases},
 		{"Index", indexCases},
-		{"Merge", mergeCases},
+		{"Merge", append(mergeCases, mergeSearchCases...)},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -149,6 +149,11 @@ func (c *Core) merge(ctx context.Context, tx Tx, from, into snapshots.Article, a
 		stmts = append(stmts, stmt(c.d, `INSERT INTO version_origins (merge_id, version_id, article_id, number, prev_hash, chain_hash)
 			VALUES (%s, %s, %s, %s, %s, %s)`, mergeID, x.v.ID, x.oldArt, x.oldNum, x.v.PrevHash, x.v.ChainHash))
 	}
+	for _, x := range vs {
+		for _, q := range c.d.Unindex {
+			stmts = append(stmts, Statement{SQL: q, Args: []any{x.v.ID}})
+		}
+	}
 	// Numbers are unique per article: every version first leaves the
 	// range it will take (a number no article reaches, and a link that is
 	// not "", which only version 1 may have), then takes its place.

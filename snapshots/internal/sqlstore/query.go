@@ -36,9 +36,13 @@ type Dialect struct {
 	// transaction ends: PostgreSQL's row lock; SQLite's writer holds the
 	// whole database already.
 	ForUpdate string
+	// Unindex are the statements that take a version (its id) out of the
+	// search index before a merge renumbers it, and queue it to be indexed
+	// again: SQLite's index is keyed by article and number.
+	Unindex []string
 	// Renumber, when set, moves a version's search row with it when a
 	// merge renumbers the version (article, number, version id): the
-	// PostgreSQL index keeps them, SQLite's reads them from versions.
+	// PostgreSQL index keeps them.
 	Renumber string
 }
 
@@ -53,6 +57,16 @@ var (
 			WHERE x.article_id = a.id AND x.number > 1 AND k.value = %s)`,
 		Like:    "LIKE",
 		NoLimit: "-1",
+		// The index keeps no text (content=''): a row is deleted with the
+		// values it was indexed with, and only if it was indexed (a row
+		// still queued is not in it, and deleting one that is not
+		// corrupts it).
+		Unindex: []string{
+			`INSERT INTO version_search (version_search, rowid, title, dek, text)
+			SELECT 'delete', article_id << 24 | number, title, dek, text FROM versions
+			WHERE id = ?1 AND id NOT IN (SELECT version_id FROM search_pending)`,
+			`INSERT OR IGNORE INTO search_pending (version_id) VALUES (?1)`,
+		},
 	}
 	PostgreSQL = Dialect{
 		Mark:   func(n int) string { return "$" + strconv.Itoa(n) },
