@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/url"
+	"strings"
 
 	"github.com/redline-news/redline/monitor/extract"
 	"github.com/redline-news/redline/snapshots"
@@ -26,31 +27,21 @@ const maxMoves = 2
 // template bug common on news sites, which would merge every story into
 // one) is ignored, and said in the log with both URLs. Failing to apply
 // it is logged too: the check goes on under the article it has.
-func (m *Monitor) canonicalize(ctx context.Context, art snapshots.Article, declared string, log *slog.Logger) snapshots.Article {
+//
+// stored says declared was read from the stored page (storedCanonical):
+// the article is then marked as looked at even when it stays as it is, so
+// that page is read once.
+func (m *Monitor) canonicalize(ctx context.Context, art snapshots.Article, declared string, stored bool, log *slog.Logger) snapshots.Article {
 	mg, ok := m.opt.Store.(snapshots.Merger)
-	if !ok || declared == "" {
+	if !ok {
 		return art
 	}
-	canon, err := NormalizeURL(declared)
-	if err != nil {
-		log.Info("canonical ignored", "canonical", declared, "err", err)
-		return art
-	}
-	if canon == art.URL {
-		return art
-	}
-	cu, err := url.Parse(canon)
-	if err != nil {
-		return art // NormalizeURL parsed it already
-	}
-	au, err := url.Parse(art.URL)
-	switch {
-	case err != nil || !extract.SameSite(au, cu):
-		log.Info("canonical ignored: another site", "canonical", canon)
-		return art
-	case cu.Path == "/" && cu.RawQuery == "":
-		log.Info("canonical ignored: the site's homepage", "canonical", canon)
-		return art
+	canon := m.usableCanonical(art, declared, log)
+	if canon == "" {
+		if !stored || art.CanonicalURL != "" {
+			return art
+		}
+		canon = art.URL
 	}
 	got, err := mg.Canonicalize(ctx, art.ID, canon, m.opt.Now().UTC())
 	if err != nil {
@@ -64,6 +55,76 @@ func (m *Monitor) canonicalize(ctx context.Context, art snapshots.Article, decla
 		log.Info("keyed by its canonical URL", "canonical", canon)
 	}
 	return got
+}
+
+// usableCanonical is the canonical URL declared, normalized, when the
+// article may be keyed by it, or "".
+func (m *Monitor) usableCanonical(art snapshots.Article, declared string, log *slog.Logger) string {
+	if declared == "" {
+		return ""
+	}
+	canon, err := NormalizeURL(declared)
+	if err != nil {
+		log.Info("canonical ignored", "canonical", declared, "err", err)
+		return ""
+	}
+	if canon == art.URL {
+		return ""
+	}
+	cu, err := url.Parse(canon)
+	if err != nil {
+		return "" // NormalizeURL parsed it already
+	}
+	au, err := url.Parse(art.URL)
+	switch {
+	case err != nil || !extract.SameSite(au, cu):
+		log.Info("canonical ignored: another site", "canonical", canon)
+		return ""
+	case cu.Path == "/" && cu.RawQuery == "":
+		log.Info("canonical ignored: the site's homepage", "canonical", canon)
+		return ""
+	}
+	return canon
+}
+
+// storedCanonical returns the canonical URL the stored page of version
+// prev declares, for an article whose canonical URL was never looked for
+// (stored before aliases existed) and whose server answered 304: two
+// articles of one story stored apart then merge without waiting for the
+// page to change. It reads the page once per article; "" when it cannot.
+func (m *Monitor) storedCanonical(ctx context.Context, art snapshots.Article, prev snapshots.Version, log *slog.Logger) string {
+	if _, ok := m.opt.Store.(snapshots.Merger); !ok {
+		return ""
+	}
+	vs, err := m.opt.Store.Versions(ctx, snapshots.VersionFilter{ArticleID: art.ID, Since: prev.At, WithRaw: true})
+	if err != nil {
+		log.Warn("stored page unreadable; canonical URL not looked for", "version", prev.Number, "err", err)
+		return ""
+	}
+	for _, v := range vs {
+		if v.Number != prev.Number {
+			continue
+		}
+		a, err := extract.Extract(extract.Page{URL: art.URL, ContentType: storedContentType(v.Header), Body: v.Raw}, extract.Rules{})
+		if err != nil {
+			log.Info("stored page unreadable; canonical URL not looked for", "version", v.Number, "err", err)
+			return ""
+		}
+		return a.CanonicalURL
+	}
+	return ""
+}
+
+// storedContentType is the Content-Type of a version's stored headers
+// ("Name: value" lines), "" when none.
+func storedContentType(header string) string {
+	for line := range strings.SplitSeq(header, "\n") {
+		name, value, ok := strings.Cut(line, ":")
+		if ok && strings.EqualFold(strings.TrimSpace(name), "Content-Type") {
+			return strings.TrimSpace(value)
+		}
+	}
+	return ""
 }
 
 // aliased adds to seen the URLs that lead to src's articles from another

@@ -644,7 +644,11 @@ func (m *Monitor) checkOnce(ctx context.Context, t target, follow bool, log *slo
 	if err != nil {
 		return m.fail(ctx, res, check, err, log)
 	}
-	if got := m.canonicalize(ctx, art, declared, log); got.ID != art.ID || got.URL != art.URL {
+	stored := follow && v == nil && hasPrev && art.CanonicalURL == ""
+	if stored {
+		declared = m.storedCanonical(ctx, art, prev, log)
+	}
+	if got := m.canonicalize(ctx, art, declared, stored, log); got.ID != art.ID || got.URL != art.URL {
 		res.Article, res.moved = got, true
 		return res
 	}

@@ -76,13 +76,18 @@ type Merger interface {
 	// Canonicalize keys the article id by url (a normalized canonical
 	// URL) and returns the article that now holds the story, in one
 	// transaction:
-	//   - url is the article's URL, or an alias of it: nothing changes;
+	//   - url is the article's URL, or an alias of it: nothing changes,
+	//     but an empty CanonicalURL becomes url (the article's canonical
+	//     URL was looked for: see below);
 	//   - no article has url: the article's URL becomes url, and its old
 	//     URL an alias of it;
 	//   - another article has url (or url is an alias of one): the article
 	//     is merged into that one (versions and checks in time order,
 	//     re-chained, every old chain kept as Origins, its aliases moved,
 	//     its URL an alias, its row deleted), which is returned.
+	// Article.CanonicalURL is "" until the article's canonical URL was
+	// looked for once: a monitor reads it from the stored page of an
+	// article stored before aliases existed, whose server answers 304.
 	// It returns ErrNotFound when article id does not exist.
 	Canonicalize(ctx context.Context, id int64, url string, at time.Time) (Article, error)
 	// Aliases lists aliases by URL.

@@ -41,6 +41,13 @@ func (c *Core) canonicalize(ctx context.Context, tx Tx, id int64, url, at string
 		return snapshots.Article{}, err
 	}
 	if art.URL == url {
+		if art.CanonicalURL == "" {
+			// Looked at: the page is its own canonical (see Merger).
+			if _, err := tx.Exec(ctx, marked(c.d, `UPDATE articles SET canonical_url = %s WHERE id = %s`, 2), url, id); err != nil {
+				return snapshots.Article{}, fmt.Errorf("set canonical URL: %w", err)
+			}
+			art.CanonicalURL = url
+		}
 		return art, nil
 	}
 	into, err := c.articleByURL(ctx, tx, url)
