@@ -664,7 +664,10 @@ func (m *Monitor) checkOnce(ctx context.Context, t target, follow bool, log *slo
 	if unchanged {
 		check.Outcome = snapshots.OutcomeUnchanged
 		if v == nil {
+			// The server says the page is the one read before: its text
+			// is the version's, which the store checks it still is.
 			check.Outcome = snapshots.OutcomeNotModified
+			check.TextSHA256 = prev.TextSHA256
 		}
 		check.Version = prev.Number
 		if err := m.opt.Store.Save(ctx, &check, nil); err != nil {

@@ -184,7 +184,7 @@ func verifyArticle(ctx context.Context, st Store, a Article, rep *VerifyReport) 
 				Detail: fmt.Sprintf("check at %s names version %d, which is not stored", c.At.UTC().Format("2006-01-02T15:04:05Z"), c.Version)})
 			continue
 		}
-		if (c.Outcome == OutcomeNew || c.Outcome == OutcomeUnchanged) && c.TextSHA256 != "" && c.TextSHA256 != text {
+		if (c.Outcome == OutcomeNew || c.Outcome == OutcomeUnchanged || c.Outcome == OutcomeNotModified) && c.TextSHA256 != "" && c.TextSHA256 != text {
 			add(Problem{Version: c.Version, CheckID: c.ID, What: ProblemCheckText, Stored: c.TextSHA256, Computed: text})
 		}
 	}

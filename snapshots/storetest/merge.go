@@ -251,6 +251,12 @@ var mergeCases = []testCase{
 		}
 		c.Version = 3
 		save(t, s, c, nil)
+		// A 304 confirms the text it was read with, as an unchanged check.
+		nm := &snapshots.Check{ArticleID: story.ID, At: at(6), Status: 304, Outcome: snapshots.OutcomeNotModified,
+			TextSHA256: vs[2].TextSHA256, Version: 2}
+		if err := s.Save(t.Context(), nm, nil); !errors.Is(err, snapshots.ErrConflict) {
+			t.Fatalf("Save(304 confirming version 2, now another text) = %v, want ErrConflict", err)
+		}
 		Verified(t, s)
 	}},
 }

@@ -131,10 +131,12 @@ func (s *Save) Follow(last int, lastText string) error {
 }
 
 // Confirming reports whether the save is a check confirming a version by
-// its text (unchanged, naming a version and a text hash): Confirmed must
-// then see that version's text.
+// its text (unchanged or not modified, naming a version and a text hash):
+// Confirmed must then see that version's text.
 func (s *Save) Confirming() bool {
-	return !s.WithVersion && s.Check.Outcome == snapshots.OutcomeUnchanged && s.Check.Version > 0 && s.Check.TextSHA256 != ""
+	o := s.Check.Outcome
+	return !s.WithVersion && (o == snapshots.OutcomeUnchanged || o == snapshots.OutcomeNotModified) &&
+		s.Check.Version > 0 && s.Check.TextSHA256 != ""
 }
 
 // Confirmed decides a confirming check (Confirming) once the transaction
