@@ -97,7 +97,15 @@ func Verify(ctx context.Context, st Store, f VerifyFilter) (VerifyReport, error)
 		return rep, fmt.Errorf("verify: %w", err)
 	}
 	if f.URL != "" && len(arts) == 0 {
-		return rep, fmt.Errorf("verify %s: %w", f.URL, ErrNotFound)
+		// An alias (Merger) names the article keyed by its canonical URL.
+		a, err := st.Article(ctx, f.URL)
+		if errors.Is(err, ErrNotFound) {
+			return rep, fmt.Errorf("verify %s: %w", f.URL, ErrNotFound)
+		}
+		if err != nil {
+			return rep, fmt.Errorf("verify %s: %w", f.URL, err)
+		}
+		arts = []Article{a}
 	}
 	for _, a := range arts {
 		if err := ctx.Err(); err != nil {

@@ -157,6 +157,9 @@ var mergeCases = []testCase{
 				t.Errorf("check %d names version %d, want %d", c.ID, c.Version, n)
 			}
 		}
+		if rep, err := snapshots.Verify(t.Context(), s, snapshots.VerifyFilter{URL: ampURL}); err != nil || rep.Articles != 1 || !rep.OK() {
+			t.Errorf("Verify(alias %s) = %+v, %v; want the story's article verified", ampURL, rep, err)
+		}
 		rep := Verified(t, s)
 		if rep.Versions != 5 || rep.Checks != 7 {
 			t.Errorf("Verify walked %d versions, %d checks; want 5, 7", rep.Versions, rep.Checks)
