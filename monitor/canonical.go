@@ -25,18 +25,20 @@ const maxMoves = 2
 // A canonical URL on another site (another registrable domain: a
 // syndicated copy, an AMP cache, a hostile page) or the site's homepage (a
 // template bug common on news sites, which would merge every story into
-// one) is ignored, and said in the log with both URLs. Failing to apply
-// it is logged too: the check goes on under the article it has.
+// one) is ignored, and said in the log with both URLs: at Info at the
+// article's first check (first), at Debug after, as the page says it again
+// at every check. Failing to apply it is logged too: the check goes on
+// under the article it has.
 //
 // stored says declared was read from the stored page (storedCanonical):
 // the article is then marked as looked at even when it stays as it is, so
 // that page is read once.
-func (m *Monitor) canonicalize(ctx context.Context, art snapshots.Article, declared string, stored bool, log *slog.Logger) snapshots.Article {
+func (m *Monitor) canonicalize(ctx context.Context, art snapshots.Article, declared string, stored, first bool, log *slog.Logger) snapshots.Article {
 	mg, ok := m.opt.Store.(snapshots.Merger)
 	if !ok {
 		return art
 	}
-	canon := m.usableCanonical(art, declared, log)
+	canon := m.usableCanonical(ctx, art, declared, first, log)
 	if canon == "" {
 		if !stored || art.CanonicalURL != "" {
 			return art
@@ -59,13 +61,17 @@ func (m *Monitor) canonicalize(ctx context.Context, art snapshots.Article, decla
 
 // usableCanonical is the canonical URL declared, normalized, when the
 // article may be keyed by it, or "".
-func (m *Monitor) usableCanonical(art snapshots.Article, declared string, log *slog.Logger) string {
+func (m *Monitor) usableCanonical(ctx context.Context, art snapshots.Article, declared string, first bool, log *slog.Logger) string {
 	if declared == "" {
 		return ""
 	}
+	level := slog.LevelDebug
+	if first {
+		level = slog.LevelInfo
+	}
 	canon, err := NormalizeURL(declared)
 	if err != nil {
-		log.Info("canonical ignored", "canonical", declared, "err", err)
+		log.Log(ctx, level, "canonical ignored", "canonical", declared, "err", err)
 		return ""
 	}
 	if canon == art.URL {
@@ -78,10 +84,10 @@ func (m *Monitor) usableCanonical(art snapshots.Article, declared string, log *s
 	au, err := url.Parse(art.URL)
 	switch {
 	case err != nil || !extract.SameSite(au, cu):
-		log.Info("canonical ignored: another site", "canonical", canon)
+		log.Log(ctx, level, "canonical ignored: another site", "canonical", canon)
 		return ""
 	case cu.Path == "/" && cu.RawQuery == "":
-		log.Info("canonical ignored: the site's homepage", "canonical", canon)
+		log.Log(ctx, level, "canonical ignored: the site's homepage", "canonical", canon)
 		return ""
 	}
 	return canon

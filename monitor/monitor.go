@@ -648,7 +648,7 @@ func (m *Monitor) checkOnce(ctx context.Context, t target, follow bool, log *slo
 	if stored {
 		declared = m.storedCanonical(ctx, art, prev, log)
 	}
-	if got := m.canonicalize(ctx, art, declared, stored, log); got.ID != art.ID || got.URL != art.URL {
+	if got := m.canonicalize(ctx, art, declared, stored, !hasPrev, log); got.ID != art.ID || got.URL != art.URL {
 		res.Article, res.moved = got, true
 		return res
 	}
