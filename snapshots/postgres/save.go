@@ -246,8 +246,9 @@ func (w *saveAttempt) write(ctx context.Context, tx pgx.Tx) error {
 		etag          = CASE WHEN $2 THEN $3 ELSE etag END,
 		last_modified = CASE WHEN $2 THEN $4 ELSE last_modified END,
 		lease_owner   = '',
-		lease_until   = ''
-		WHERE id = $5`, w.NextCheck, w.Validators(), cc.ETag, cc.LastModified, cc.ArticleID).Exec(func(pgconn.CommandTag) error { return nil })
+		lease_until   = '',
+		canonical_url = CASE WHEN $6 AND canonical_url = '' THEN url ELSE canonical_url END
+		WHERE id = $5`, w.NextCheck, w.Validators(), cc.ETag, cc.LastModified, cc.ArticleID, w.Read()).Exec(func(pgconn.CommandTag) error { return nil })
 	if err := tx.SendBatch(ctx, &writes).Close(); err != nil {
 		// The version insert's error already names its statement; the
 		// blob's, the schedule's and the server's errors are named here.

@@ -88,8 +88,9 @@ func (s *Store) writeSave(ctx context.Context, tx *sql.Tx, j *saveJob) error {
 		etag          = CASE WHEN ?2 THEN ?3 ELSE etag END,
 		last_modified = CASE WHEN ?2 THEN ?4 ELSE last_modified END,
 		lease_owner   = '',
-		lease_until   = ''
-		WHERE id = ?5`, j.NextCheck, j.Validators(), cc.ETag, cc.LastModified, cc.ArticleID)
+		lease_until   = '',
+		canonical_url = CASE WHEN ?6 AND canonical_url = '' THEN url ELSE canonical_url END
+		WHERE id = ?5`, j.NextCheck, j.Validators(), cc.ETag, cc.LastModified, cc.ArticleID, j.Read())
 	if err != nil {
 		return fmt.Errorf("schedule article: %w", err)
 	}

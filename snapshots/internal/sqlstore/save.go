@@ -164,3 +164,11 @@ func (s *Save) Chain(last int, prev string) {
 // Validators reports whether the check's response carries the validators
 // a conditional GET sends next time (ETag, Last-Modified): a 200 or a 304.
 func (s *Save) Validators() bool { return s.Check.Status == 200 || s.Check.Status == 304 }
+
+// Read reports whether the check read the page (a new or an unchanged
+// text): its canonical URL was looked at, so an article without one takes
+// its own URL as canonical_url (see snapshots.Merger), in the save's own
+// statement rather than a write of its own.
+func (s *Save) Read() bool {
+	return s.Check.Outcome == snapshots.OutcomeNew || s.Check.Outcome == snapshots.OutcomeUnchanged
+}
