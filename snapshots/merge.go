@@ -86,8 +86,10 @@ type Merger interface {
 	//     re-chained, every old chain kept as Origins, its aliases moved,
 	//     its URL an alias, its row deleted), which is returned.
 	// Article.CanonicalURL is "" until the article's canonical URL was
-	// looked for once: a monitor reads it from the stored page of an
-	// article stored before aliases existed, whose server answers 304.
+	// looked for once: Save of a check that read the page (OutcomeNew or
+	// OutcomeUnchanged) sets an empty one to the article's URL, so only
+	// articles stored before aliases existed keep "", and a monitor reads
+	// their stored page for it when their server answers 304.
 	// It returns ErrNotFound when article id does not exist.
 	Canonicalize(ctx context.Context, id int64, url string, at time.Time) (Article, error)
 	// Aliases lists aliases by URL.

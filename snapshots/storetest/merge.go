@@ -69,6 +69,10 @@ var mergeCases = []testCase{
 	{"rekey_makes_the_entry_url_an_alias", func(t *testing.T, s snapshots.Store) {
 		amp := AddArticle(t, s, ampURL)
 		saveAt(t, s, amp, 1, 1)
+		// A check that read the page looked for its canonical URL.
+		if a, err := s.Article(t.Context(), ampURL); err != nil || a.CanonicalURL != ampURL {
+			t.Errorf("CanonicalURL after a check read the page = %q, %v; want %s", a.CanonicalURL, err, ampURL)
+		}
 		got := canonicalize(t, s, amp, storyURL, 2)
 		if got.ID != amp.ID || got.URL != storyURL || got.CanonicalURL != storyURL {
 			t.Fatalf("Canonicalize = %+v, want article %d keyed by %s", got, amp.ID, storyURL)
