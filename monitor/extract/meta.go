@@ -45,7 +45,6 @@ var (
 // JSON-LD description): dek candidates, used only when shown on the page.
 func metadata(doc *goquery.Document, r Rules, pageURL string, dl deadline) (Article, []string, error) {
 	q := &query{doc: doc.Nodes[0], dl: dl}
-	canon, canonNote := canonical(q, pageURL)
 	jsonLD := readJSONLD(q)
 	var summaries []string
 	for _, s := range []Selector{selOGDescription, selMetaDescription} {
@@ -61,9 +60,12 @@ func metadata(doc *goquery.Document, r Rules, pageURL string, dl deadline) (Arti
 		Byline:       byline(q, r.Byline, jsonLD),
 		Published:    published(q, r.Published, jsonLD),
 		Modified:     modified(q, r.Modified, jsonLD),
-		CanonicalURL: canon,
 		Lang:         collapse(doc.Find("html").First().AttrOr("lang", "")),
 	}
+	// After the site's rules, as before canonical links were checked for
+	// conflicts: a rule that runs out of time is named in the error.
+	canon, canonNote := canonical(q, pageURL)
+	a.CanonicalURL = canon
 	if q.err != nil {
 		return Article{}, nil, q.err
 	}
