@@ -506,7 +506,7 @@ func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) (art
 		seen[a.URL] = true
 	}
 	if err := m.aliased(ctx, src, seen); err != nil {
-		return nil, fmt.Errorf("source %s: %w", src.Name, err)
+		return nil, pollErr, fmt.Errorf("source %s: %w", src.Name, err)
 	}
 	now := m.opt.Now().UTC()
 	var news []snapshots.Article

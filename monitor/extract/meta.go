@@ -56,11 +56,11 @@ func metadata(doc *goquery.Document, r Rules, pageURL string, dl deadline) (Arti
 		summaries = append(summaries, collapse(jsonLD.description))
 	}
 	a := Article{
-		Title:        title(q, r.Title, jsonLD),
-		Byline:       byline(q, r.Byline, jsonLD),
-		Published:    published(q, r.Published, jsonLD),
-		Modified:     modified(q, r.Modified, jsonLD),
-		Lang:         collapse(doc.Find("html").First().AttrOr("lang", "")),
+		Title:     title(q, r.Title, jsonLD),
+		Byline:    byline(q, r.Byline, jsonLD),
+		Published: published(q, r.Published, jsonLD),
+		Modified:  modified(q, r.Modified, jsonLD),
+		Lang:      collapse(doc.Find("html").First().AttrOr("lang", "")),
 	}
 	// After the site's rules, as before canonical links were checked for
 	// conflicts: a rule that runs out of time is named in the error.
