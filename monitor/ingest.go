@@ -41,7 +41,7 @@ var ErrBeforeLatest = errors.New("captured before the article's latest version")
 // OutcomeUnchanged), or Err why nothing was stored; a capture older than
 // the latest version fails with ErrBeforeLatest.
 func (m *Monitor) Ingest(ctx context.Context, src Source, art snapshots.Article, c Capture) (res Result) {
-	t := target{src, art}
+	t := target{src: src, art: art}
 	log := m.log.With("source", src.Name, "url", art.URL, "record", c.Import.Record)
 	res = Result{Source: src.Name, URL: art.URL, Article: art}
 	if c.Response == nil {

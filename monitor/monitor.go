@@ -193,6 +193,10 @@ type Result struct {
 	// already flapping: this flip was reported with the first one and is
 	// not news.
 	Flapping, FlapOngoing bool
+
+	// moved: the page named a canonical URL the article is now keyed by
+	// (or merged into); nothing was saved, and it is checked there.
+	moved bool
 }
 
 // Changed reports whether the check produced a new version with changes.
@@ -376,6 +380,9 @@ func (m *Monitor) CheckDue(ctx context.Context) []Result {
 type target struct {
 	src Source
 	art snapshots.Article
+	// canon, when not nil, receives the canonical URL the page read
+	// declares (see canonical.go).
+	canon *string
 }
 
 // CheckSources reads the given sources for new articles and checks their
@@ -443,7 +450,7 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 		if !sharing {
 			batch := make([]target, len(arts))
 			for i, a := range arts {
-				batch[i] = target{src, a}
+				batch[i] = target{src: src, art: a}
 			}
 			dispatch(batch)
 			return
@@ -465,7 +472,7 @@ func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due
 			}
 			batch := make([]target, len(arts))
 			for i, a := range arts {
-				batch[i] = target{src, a}
+				batch[i] = target{src: src, art: a}
 			}
 			if !dispatch(batch) {
 				break
@@ -529,6 +536,9 @@ func (m *Monitor) articles(ctx context.Context, src Source, due, list bool) (art
 	seen := make(map[string]bool, len(known))
 	for _, a := range known {
 		seen[a.URL] = true
+	}
+	if err := m.aliased(ctx, src, seen); err != nil {
+		return nil, pollErr, fmt.Errorf("source %s: %w", src.Name, err)
 	}
 	now := m.opt.Now().UTC()
 	var news []snapshots.Article
@@ -620,8 +630,17 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 	// the latest and saving the next: the new one was compared with a
 	// version it would not follow (and read with that version's reading
 	// as anchor), so it is fetched, read and compared again.
+	moves := 0
 	for try := 1; ; try++ {
-		res = m.checkOnce(ctx, t, log)
+		res = m.checkOnce(ctx, t, moves < maxMoves, log)
+		if res.moved {
+			// Keyed by its canonical URL now: the story is read there.
+			moves++
+			try--
+			t.art = res.Article
+			log = m.log.With("source", t.src.Name, "url", t.art.URL)
+			continue
+		}
 		if !errors.Is(res.Err, snapshots.ErrConflict) || try == maxConflicts {
 			return res
 		}
@@ -635,8 +654,12 @@ const maxConflicts = 3
 
 // checkOnce fetches, reads and compares one article against its latest
 // version and saves what it found.
-func (m *Monitor) checkOnce(ctx context.Context, t target, log *slog.Logger) (res Result) {
+func (m *Monitor) checkOnce(ctx context.Context, t target, follow bool, log *slog.Logger) (res Result) {
 	art := t.art
+	var declared string
+	if follow {
+		t.canon = &declared
+	}
 	res = Result{Source: t.src.Name, URL: art.URL, Article: art}
 	prev, err := m.opt.Store.Latest(ctx, art.ID)
 	hasPrev := err == nil
@@ -653,6 +676,14 @@ func (m *Monitor) checkOnce(ctx context.Context, t target, log *slog.Logger) (re
 	if err != nil {
 		return m.fail(ctx, res, check, err, log)
 	}
+	stored := follow && v == nil && hasPrev && art.CanonicalURL == ""
+	if stored {
+		declared = m.storedCanonical(ctx, art, prev, log)
+	}
+	if got := m.canonicalize(ctx, art, declared, stored, !hasPrev, log); got.ID != art.ID || got.URL != art.URL {
+		res.Article, res.moved = got, true
+		return res
+	}
 	unchanged := v == nil || (hasPrev && prev.TextSHA256 == check.TextSHA256)
 	var changed time.Time // when the text last changed; zero if it never did
 	switch {
@@ -665,7 +696,10 @@ func (m *Monitor) checkOnce(ctx context.Context, t target, log *slog.Logger) (re
 	if unchanged {
 		check.Outcome = snapshots.OutcomeUnchanged
 		if v == nil {
+			// The server says the page is the one read before: its text
+			// is the version's, which the store checks it still is.
 			check.Outcome = snapshots.OutcomeNotModified
+			check.TextSHA256 = prev.TextSHA256
 		}
 		check.Version = prev.Number
 		if err := m.opt.Store.Save(ctx, &check, nil); err != nil {
@@ -892,6 +926,9 @@ func (m *Monitor) readVersion(ctx context.Context, t target, resp *fetch.Respons
 	a, err := m.sites.extract(ctx, page, rules)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", t.art.URL, err)
+	}
+	if t.canon != nil {
+		*t.canon = a.CanonicalURL
 	}
 	reading, err := json.Marshal(a.Reading)
 	if err != nil {

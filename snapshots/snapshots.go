@@ -71,7 +71,7 @@ type Check struct {
 	ETag         string
 	LastModified string
 	RawSHA256    string // hex SHA-256 of the response body, "" when none
-	TextSHA256   string // hex SHA-256 of the extracted text, "" when none
+	TextSHA256   string // hex SHA-256 of the extracted text (of the version a 304 confirms), "" when none
 	Outcome      Outcome
 	Error        string
 	Version      int // the version this check created or confirmed; 0 if none

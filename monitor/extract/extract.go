@@ -282,7 +282,7 @@ func extract(p Page, r Rules, ex *explainer) (Article, error) {
 		return Article{}, fmt.Errorf("extract %s: %w", p.URL, err)
 	}
 	a.InvalidBytes = dec.invalid
-	a.Notes = append(notes, dec.notes...)
+	a.Notes = append(append(notes, dec.notes...), a.Notes...) // metadata's notes (canonical links) last
 	root := doc.Nodes[0]
 	anchorDek := readDek(&a, root, r.Anchor)
 	var all []block

@@ -3,6 +3,7 @@ package extract
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/url"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+	"golang.org/x/net/publicsuffix"
 )
 
 // Selectors for the metadata conventions news sites follow (Open Graph,
@@ -27,7 +29,8 @@ var (
 	selModified        = mustSelector(`meta[property="article:modified_time"], meta[name="article:modified_time"], [itemprop=dateModified], meta[property="og:updated_time"]`)
 	selArticleTime     = mustSelector(`article time[datetime]`)
 	selTime            = mustSelector(`time[datetime]`)
-	selCanonical       = mustSelector(`link[rel~="canonical"][href]`)
+	selCanonical       = mustSelector(`head link[rel~="canonical" i][href]`)
+	selOGURL           = mustSelector(`head meta[property="og:url"][content], head meta[name="og:url"][content]`)
 	selSiteName        = mustSelector(`meta[property="og:site_name"], meta[name="application-name"]`)
 	selJSONLD          = mustSelector(`script[type="application/ld+json" i]`)
 	selOGDescription   = mustSelector(`meta[property="og:description"], meta[name="og:description"]`)
@@ -53,15 +56,21 @@ func metadata(doc *goquery.Document, r Rules, pageURL string, dl deadline) (Arti
 		summaries = append(summaries, collapse(jsonLD.description))
 	}
 	a := Article{
-		Title:        title(q, r.Title, jsonLD),
-		Byline:       byline(q, r.Byline, jsonLD),
-		Published:    published(q, r.Published, jsonLD),
-		Modified:     modified(q, r.Modified, jsonLD),
-		CanonicalURL: canonical(q, pageURL),
-		Lang:         collapse(doc.Find("html").First().AttrOr("lang", "")),
+		Title:     title(q, r.Title, jsonLD),
+		Byline:    byline(q, r.Byline, jsonLD),
+		Published: published(q, r.Published, jsonLD),
+		Modified:  modified(q, r.Modified, jsonLD),
+		Lang:      collapse(doc.Find("html").First().AttrOr("lang", "")),
 	}
+	// After the site's rules, as before canonical links were checked for
+	// conflicts: a rule that runs out of time is named in the error.
+	canon, canonNote := canonical(q, pageURL)
+	a.CanonicalURL = canon
 	if q.err != nil {
 		return Article{}, nil, q.err
+	}
+	if canonNote != "" {
+		a.Notes = append(a.Notes, canonNote)
 	}
 	return a, summaries, nil
 }
@@ -276,10 +285,38 @@ func dateOf(n *html.Node) string {
 	return collapse(nodeText(n))
 }
 
-// canonical resolves <link rel=canonical> against the page URL. Only http(s)
-// results are kept: the value ends up as a link in reports.
-func canonical(q *query, pageURL string) string {
-	href := strings.TrimSpace(firstAttr(q.nodes(selCanonical), "href"))
+// canonical returns the page's canonical URL: its <link rel=canonical>
+// resolved against the page URL, or, when it has none, its og:url. Only
+// links in <head> count, as for browsers and search engines: a link in the
+// body may come from the story's own content (an embed, a comment). Only
+// http(s) results are kept: the value ends up as a link in reports, and
+// the monitor keys articles by it.
+//
+// A page declaring several canonical links that disagree names none: the
+// first is not more likely right than the others (a template's and a
+// plugin's both emitted), and keying a story by a guess could merge it
+// with another. The note says so.
+func canonical(q *query, pageURL string) (canon, note string) {
+	var found []string
+	for _, n := range q.nodes(selCanonical) {
+		if u := resolveHTTP(attr(n, "href"), pageURL); u != "" && !slices.Contains(found, u) {
+			found = append(found, u)
+		}
+	}
+	switch {
+	case len(found) == 1:
+		return found[0], ""
+	case len(found) > 1:
+		return "", fmt.Sprintf("%d conflicting canonical links ignored: %s", len(found), strings.Join(found, ", "))
+	}
+	return resolveHTTP(firstAttr(q.nodes(selOGURL), "content"), pageURL), ""
+}
+
+// resolveHTTP resolves href against pageURL, without its fragment, and
+// returns it when it is an http(s) URL with a host ("" otherwise:
+// javascript:, data:, mailto: and the like).
+func resolveHTTP(href, pageURL string) string {
+	href = strings.TrimSpace(href)
 	if href == "" {
 		return ""
 	}
@@ -293,7 +330,29 @@ func canonical(q *query, pageURL string) string {
 	if ref.Scheme != "http" && ref.Scheme != "https" || ref.Host == "" {
 		return ""
 	}
+	ref.Fragment, ref.RawFragment = "", ""
 	return ref.String()
+}
+
+// SameSite reports whether two URLs are on one site: the same registrable
+// domain (eTLD+1, by the public suffix list), so that www.example.co.uk,
+// amp.example.co.uk and m.example.co.uk are one site and example.co.uk and
+// other.co.uk are not. Hosts without a registrable domain (IP addresses,
+// localhost, a bare public suffix) must be equal.
+func SameSite(a, b *url.URL) bool {
+	ha, hb := strings.ToLower(a.Hostname()), strings.ToLower(b.Hostname())
+	if ha == hb {
+		return true
+	}
+	if net.ParseIP(ha) != nil || net.ParseIP(hb) != nil {
+		return false // an address has no registrable domain (the list would read 127.0.0.1 as "0.1")
+	}
+	da, err := publicsuffix.EffectiveTLDPlusOne(ha)
+	if err != nil {
+		return false
+	}
+	db, err := publicsuffix.EffectiveTLDPlusOne(hb)
+	return err == nil && da == db
 }
 
 // ld is what redline reads from schema.org JSON-LD.

@@ -37,7 +37,9 @@ type Report struct {
 }
 
 // Audit checks every stored token offline with Verify against its
-// version's stored chain hash and roots, and that token times follow the
+// version's stored chain hash and roots (or, for a version a merge of two
+// articles re-chained, against a chain hash it had before: see
+// snapshots.Merger; Verify of the store checks those hashes), and that token times follow the
 // version order: no token dated before an earlier version's token, nor
 // more than MaxSkew before its version was seen. A url other than ""
 // audits that article alone.
@@ -63,6 +65,10 @@ func Audit(ctx context.Context, st AuditStore, roots *x509.CertPool, url string)
 		for _, t := range ts {
 			byNumber[t.Number] = t
 		}
+		earlier, err := earlierHashes(ctx, st, a.ID)
+		if err != nil {
+			return rep, err
+		}
 		var last time.Time // the latest verified token time of an earlier version
 		lastN := 0
 		for _, v := range vs {
@@ -72,12 +78,7 @@ func Audit(ctx context.Context, st AuditStore, roots *x509.CertPool, url string)
 				continue
 			}
 			problem := func(err error) { rep.Problems = append(rep.Problems, Problem{URL: a.URL, Version: v.Number, Err: err}) }
-			digest, err := Digest(v.ChainHash)
-			if err != nil {
-				problem(err)
-				continue
-			}
-			info, err := Verify(t.Token, digest, roots)
+			info, err := verifyAny(t.Token, append([]string{v.ChainHash}, earlier[v.ID]...), roots)
 			switch {
 			case err != nil:
 				problem(err)
@@ -95,4 +96,42 @@ func Audit(ctx context.Context, st AuditStore, roots *x509.CertPool, url string)
 		}
 	}
 	return rep, nil
+}
+
+// earlierHashes returns, by version ID, the chain hashes an article's
+// versions had before merges re-chained them: a token taken before a
+// merge signs one of those.
+func earlierHashes(ctx context.Context, st AuditStore, articleID int64) (map[int64][]string, error) {
+	mg, ok := st.(snapshots.Merger)
+	if !ok {
+		return nil, nil
+	}
+	origins, err := mg.Origins(ctx, articleID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]string{}
+	for _, o := range origins {
+		out[o.VersionID] = append(out[o.VersionID], o.ChainHash)
+	}
+	return out, nil
+}
+
+// verifyAny verifies token against the first of hashes it signs, and
+// returns the error for the first hash when it signs none.
+func verifyAny(token []byte, hashes []string, roots *x509.CertPool) (Info, error) {
+	var first error
+	for _, h := range hashes {
+		digest, err := Digest(h)
+		if err == nil {
+			var info Info
+			if info, err = Verify(token, digest, roots); err == nil {
+				return info, nil
+			}
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return Info{}, first
 }

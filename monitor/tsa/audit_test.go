@@ -85,3 +85,59 @@ func TestAudit_Order(t *testing.T) {
 		})
 	}
 }
+
+// TestAudit_MergedArticles: tokens taken before two articles were merged
+// into one (which re-chained their versions) still verify, against the
+// chain hashes the versions had then; a token over nothing the version
+// ever had does not.
+func TestAudit_MergedArticles(t *testing.T) {
+	a := tsatest.Start(t)
+	now := time.Now().Truncate(time.Second)
+	st := sqlite.New(filepath.Join(t.TempDir(), "s.db"), nil)
+	if err := st.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var arts []snapshots.Article
+	for _, u := range []string{"https://news.example/amp/a", "https://news.example/a"} {
+		art, err := st.AddArticle(t.Context(), snapshots.Article{URL: u, Source: "x", FirstSeen: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arts = append(arts, art)
+	}
+	var forged int64
+	for i := range 4 {
+		seen := now.Add(time.Duration(i-4) * time.Hour)
+		art := arts[i%2] // the two articles' checks take turns
+		c := &snapshots.Check{ArticleID: art.ID, At: seen, Status: 200, Outcome: snapshots.OutcomeNew}
+		text := strings.Repeat("x", i+1)
+		v := &snapshots.Version{At: seen, Title: "T", Text: text, Raw: []byte(text)}
+		if err := st.Save(t.Context(), c, v); err != nil {
+			t.Fatal(err)
+		}
+		signed := v.ChainHash
+		if i == 3 {
+			signed, forged = snapshots.RawHash([]byte("not this version")), v.ID
+		}
+		digest, err := tsa.Digest(signed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := seen.Add(time.Second)
+		if err := st.SaveTimestamp(t.Context(), snapshots.Timestamp{VersionID: v.ID, Token: a.Token(t, digest, at), Time: at, TSA: a.URL}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	merged, err := st.Canonicalize(t.Context(), arts[0].ID, arts[1].URL, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := tsa.Audit(t.Context(), st, a.Roots, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Verified != 3 || len(rep.Problems) != 1 || rep.Problems[0].URL != merged.URL || rep.Problems[0].Version != 4 {
+		t.Errorf("Audit after the merge = %+v, want 3 verified and version 4 (id %d, forged) a problem", rep, forged)
+	}
+}

@@ -63,3 +63,46 @@ func checkTimestamps(t *testing.T, warc, token []byte) {
 		t.Fatalf("version 2's metadata timestamp = %+v, want the stored token", got)
 	}
 }
+
+// TestWriteWARC_MergedOrigins: a version that a merge of two articles
+// re-chained carries, in its metadata record, the chain hash it had before
+// (which a token taken then signs), with what recomputes it.
+func TestWriteWARC_MergedOrigins(t *testing.T) {
+	s := openStore(t)
+	amp := addVersions(t, s, "https://news.example/amp/a", 2, "HTTP 200\n", "https://news.example/amp/a")
+	story := addVersions(t, s, "https://news.example/a", 1, "HTTP 200\n", "https://news.example/a")
+	before := map[string]snapshots.Version{} // chain hash before the merge → version
+	for _, v := range append(amp, story...) {
+		before[v.ChainHash] = v
+	}
+	if _, err := s.Canonicalize(t.Context(), amp[0].ArticleID, "https://news.example/a", base.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := export.WriteWARC(t.Context(), &out, s, export.Filter{}); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range readWARC(t, out.Bytes()) {
+		if r.typ != gowarc.Metadata {
+			continue
+		}
+		var md export.Metadata
+		if err := json.Unmarshal(r.payload, &md); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if len(md.Origins) != 1 {
+			t.Errorf("version %d: origins %+v, want one", md.Version, md.Origins)
+			continue
+		}
+		o := md.Origins[0]
+		v, ok := before[o.ChainHash]
+		if !ok || v.ArticleID != o.ArticleID || v.Number != o.Number || v.PrevHash != o.PrevHash || md.ArticleID != story[0].ArticleID {
+			t.Errorf("version %d: origin %+v, want one of the chains before the merge", md.Version, o)
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d metadata records, want 3", n)
+	}
+}

@@ -91,6 +91,10 @@ func writeWARC(ctx context.Context, w io.Writer, st snapshots.Store, f Filter, o
 		if err != nil {
 			return fmt.Errorf("%s: %w", a.URL, err)
 		}
+		origins, err := originsOf(ctx, st, a)
+		if err != nil {
+			return fmt.Errorf("%s: %w", a.URL, err)
+		}
 		for _, v := range vs {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -102,7 +106,7 @@ func writeWARC(ctx context.Context, w io.Writer, st snapshots.Store, f Filter, o
 			if u := final[v.Number]; u != "" {
 				target = u
 			}
-			if err := ww.version(a, v, target, ua, stamps[v.Number]); err != nil {
+			if err := ww.version(a, v, target, ua, stamps[v.Number], origins[v.ID]); err != nil {
 				return fmt.Errorf("%s version %d: %w", a.URL, v.Number, err)
 			}
 		}
@@ -229,7 +233,7 @@ func (ww *warcWriter) warcinfo(f Filter) (string, error) {
 }
 
 // version writes a version's request, response and metadata records.
-func (ww *warcWriter) version(a snapshots.Article, v snapshots.Version, target, ua string, stamp *Timestamp) error {
+func (ww *warcWriter) version(a snapshots.Article, v snapshots.Version, target, ua string, stamp *Timestamp, origins []Origin) error {
 	u, err := targetURL(target)
 	if err != nil {
 		return err
@@ -295,6 +299,7 @@ func (ww *warcWriter) version(a snapshots.Article, v snapshots.Version, target, 
 
 	md := newMetadata(a, v)
 	md.Timestamp = stamp
+	md.Origins = origins
 	meta, err := json.Marshal(md)
 	if err != nil {
 		return err
@@ -327,8 +332,40 @@ type Metadata struct {
 	PrevHash      string `json:"prev_hash"`
 	ChainHash     string `json:"chain_hash"`
 	// Timestamp is the version's trusted timestamp, when it has one: a
-	// reader checks the token's imprint against ChainHash.
+	// reader checks the token's imprint against ChainHash, or against the
+	// chain hash of one of Origins for a token taken before a merge.
 	Timestamp *Timestamp `json:"timestamp,omitempty"`
+	// Origins are the places the version had in chains before merges of
+	// two articles of one story re-chained it (snapshots.Merger): each
+	// chain hash is ChainHash of this record's fields with the origin's
+	// article ID, number and previous hash.
+	Origins []Origin `json:"origins,omitempty"`
+}
+
+// Origin is a version's place in a chain before a merge (snapshots.Origin).
+type Origin struct {
+	ArticleID int64  `json:"article_id"`
+	Number    int    `json:"version"`
+	PrevHash  string `json:"prev_hash"`
+	ChainHash string `json:"chain_hash"`
+}
+
+// originsOf maps the version IDs of a to their origins, when the store
+// merges articles.
+func originsOf(ctx context.Context, st snapshots.Store, a snapshots.Article) (map[int64][]Origin, error) {
+	mg, ok := st.(snapshots.Merger)
+	if !ok {
+		return nil, nil
+	}
+	all, err := mg.Origins(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	m := map[int64][]Origin{}
+	for _, o := range all {
+		m[o.VersionID] = append(m[o.VersionID], Origin{ArticleID: o.ArticleID, Number: o.Number, PrevHash: o.PrevHash, ChainHash: o.ChainHash})
+	}
+	return m, nil
 }
 
 // Timestamp is a version's RFC 3161 token in a metadata record.

@@ -196,11 +196,26 @@ func (w *saveAttempt) readLatest(ctx context.Context, tx pgx.Tx) error {
 			return nil
 		})
 	}
+	var confirmed string
+	confirmedFound := false
+	if w.Confirming() {
+		reads.Queue(`SELECT text_sha256 FROM versions WHERE article_id = $1 AND number = $2`, w.Check.ArticleID, w.Check.Version).QueryRow(func(r pgx.Row) error {
+			err := r.Scan(&confirmed)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("read confirmed version: %w", err)
+			}
+			confirmedFound = err == nil
+			return nil
+		})
+	}
 	if err := tx.SendBatch(ctx, &reads).Close(); err != nil {
 		return err
 	}
 	if !found {
 		return fmt.Errorf("article %d: %w", w.Check.ArticleID, snapshots.ErrNotFound)
+	}
+	if err := w.Confirmed(confirmed, confirmedFound); err != nil {
+		return err
 	}
 	return w.Follow(w.last, w.lastText)
 }
@@ -231,8 +246,9 @@ func (w *saveAttempt) write(ctx context.Context, tx pgx.Tx) error {
 		etag          = CASE WHEN $2 THEN $3 ELSE etag END,
 		last_modified = CASE WHEN $2 THEN $4 ELSE last_modified END,
 		lease_owner   = '',
-		lease_until   = ''
-		WHERE id = $5`, w.NextCheck, w.Validators(), cc.ETag, cc.LastModified, cc.ArticleID).Exec(func(pgconn.CommandTag) error { return nil })
+		lease_until   = '',
+		canonical_url = CASE WHEN $6 AND canonical_url = '' THEN url ELSE canonical_url END
+		WHERE id = $5`, w.NextCheck, w.Validators(), cc.ETag, cc.LastModified, cc.ArticleID, w.Read()).Exec(func(pgconn.CommandTag) error { return nil })
 	if err := tx.SendBatch(ctx, &writes).Close(); err != nil {
 		// The version insert's error already names its statement; the
 		// blob's, the schedule's and the server's errors are named here.

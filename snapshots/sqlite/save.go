@@ -88,8 +88,9 @@ func (s *Store) writeSave(ctx context.Context, tx *sql.Tx, j *saveJob) error {
 		etag          = CASE WHEN ?2 THEN ?3 ELSE etag END,
 		last_modified = CASE WHEN ?2 THEN ?4 ELSE last_modified END,
 		lease_owner   = '',
-		lease_until   = ''
-		WHERE id = ?5`, j.NextCheck, j.Validators(), cc.ETag, cc.LastModified, cc.ArticleID)
+		lease_until   = '',
+		canonical_url = CASE WHEN ?6 AND canonical_url = '' THEN url ELSE canonical_url END
+		WHERE id = ?5`, j.NextCheck, j.Validators(), cc.ETag, cc.LastModified, cc.ArticleID, j.Read())
 	if err != nil {
 		return fmt.Errorf("schedule article: %w", err)
 	}
@@ -99,6 +100,19 @@ func (s *Store) writeSave(ctx context.Context, tx *sql.Tx, j *saveJob) error {
 		return fmt.Errorf("article %d: %w", cc.ArticleID, snapshots.ErrNotFound)
 	}
 
+	if j.Confirming() {
+		var text string
+		row, err := s.txQueryRow(ctx, tx, `SELECT text_sha256 FROM versions WHERE article_id = ? AND number = ?`, cc.ArticleID, cc.Version)
+		if err == nil {
+			err = row.Scan(&text)
+		}
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read confirmed version: %w", err)
+		}
+		if err := j.Confirmed(text, err == nil); err != nil {
+			return err
+		}
+	}
 	var last int
 	var prev, lastText, lastAt string
 	if j.WithVersion {

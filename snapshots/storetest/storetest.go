@@ -41,6 +41,7 @@ func Run(t *testing.T, h Harness) {
 		{"Captures", captureCases},
 		{"Search", searchCases},
 		{"Index", indexCases},
+		{"Merge", append(mergeCases, mergeSearchCases...)},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
@@ -53,7 +54,7 @@ func Run(t *testing.T, h Harness) {
 		})
 	}
 	t.Run("Store", func(t *testing.T) {
-		for _, tc := range storeCases {
+		for _, tc := range append(storeCases, mergeStoreCases...) {
 			t.Run(tc.name, func(t *testing.T) {
 				t.Parallel()
 				tc.run(t, h)

@@ -33,6 +33,7 @@ var (
 	_ snapshots.Claimer        = (*Core)(nil)
 	_ snapshots.Lister         = (*Core)(nil)
 	_ snapshots.SourcePolls    = (*Core)(nil)
+	_ snapshots.Merger         = (*Core)(nil)
 )
 
 // Core is what the SQL stores share of snapshots.Store and the other
@@ -107,14 +108,21 @@ type Tx interface {
 // the page's rows.
 func NewCore(d Dialect, b Backend, listQuery string) Core {
 	return Core{d: d, b: b, db: opened(b.Conn), listQuery: listQuery, q: queries{
-		articleByURL: marked(d, `SELECT `+ArticleColumns+` FROM articles WHERE url = %s`, 1),
+		// An alias (snapshots.Merger) leads to the article keyed by its
+		// canonical URL.
+		articleByURL: fmt.Sprintf(`SELECT `+ArticleColumns+` FROM articles WHERE url = %[1]s
+		UNION ALL SELECT `+ArticleColumns+` FROM articles
+		WHERE id = (SELECT article_id FROM article_aliases WHERE url = %[1]s) LIMIT 1`, d.Mark(1)),
 		// DO NOTHING: a concurrent caller may have added it since we
 		// looked; the first one wins and both return its row. RETURNING
-		// then gives no row, and the SELECT reads the winner's.
-		insertArticle: marked(d, `INSERT INTO articles (url, canonical_url, source, first_seen)
-		VALUES (%s, %s, %s, %s) ON CONFLICT (url) DO NOTHING RETURNING `+ArticleColumns, 4),
-		addArticle: marked(d, `INSERT INTO articles (url, canonical_url, source, first_seen)
-		VALUES (%s, %s, %s, %s) ON CONFLICT (url) DO NOTHING`, 4),
+		// then gives no row, and the SELECT reads the winner's. An alias
+		// is never added as an article of its own.
+		insertArticle: fmt.Sprintf(`INSERT INTO articles (url, canonical_url, source, first_seen)
+		SELECT %[1]s, %[2]s, %[3]s, %[4]s WHERE NOT EXISTS (SELECT 1 FROM article_aliases WHERE url = %[1]s)
+		ON CONFLICT (url) DO NOTHING RETURNING `+ArticleColumns, d.Mark(1), d.Mark(2), d.Mark(3), d.Mark(4)),
+		addArticle: fmt.Sprintf(`INSERT INTO articles (url, canonical_url, source, first_seen)
+		SELECT %[1]s, %[2]s, %[3]s, %[4]s WHERE NOT EXISTS (SELECT 1 FROM article_aliases WHERE url = %[1]s)
+		ON CONFLICT (url) DO NOTHING`, d.Mark(1), d.Mark(2), d.Mark(3), d.Mark(4)),
 		latest:  marked(d, `WHERE v.article_id = %s ORDER BY v.number DESC LIMIT 1`, 1),
 		version: marked(d, `WHERE v.article_id = %s AND v.number = %s`, 2),
 		insertDelivery: marked(d, `INSERT INTO deliveries

@@ -32,6 +32,18 @@ type Dialect struct {
 	// SkipLocked follows the SELECT of the claiming UPDATE: PostgreSQL
 	// claimers pass over each other's rows; SQLite's take turns.
 	SkipLocked string
+	// ForUpdate follows a SELECT that locks the rows it reads until the
+	// transaction ends: PostgreSQL's row lock; SQLite's writer holds the
+	// whole database already.
+	ForUpdate string
+	// Unindex are the statements that take a version (its id) out of the
+	// search index before a merge renumbers it, and queue it to be indexed
+	// again: SQLite's index is keyed by article and number.
+	Unindex []string
+	// Renumber, when set, moves a version's search row with it when a
+	// merge renumbers the version (article, number, version id): the
+	// PostgreSQL index keeps them.
+	Renumber string
 }
 
 // SQLite's and PostgreSQL's dialects.
@@ -45,6 +57,16 @@ var (
 			WHERE x.article_id = a.id AND x.number > 1 AND k.value = %s)`,
 		Like:    "LIKE",
 		NoLimit: "-1",
+		// The index keeps no text (content=''): a row is deleted with the
+		// values it was indexed with, and only if it was indexed (a row
+		// still queued is not in it, and deleting one that is not
+		// corrupts it).
+		Unindex: []string{
+			`INSERT INTO version_search (version_search, rowid, title, dek, text)
+			SELECT 'delete', article_id << 24 | number, title, dek, text FROM versions
+			WHERE id = ?1 AND id NOT IN (SELECT version_id FROM search_pending)`,
+			`INSERT OR IGNORE INTO search_pending (version_id) VALUES (?1)`,
+		},
 	}
 	PostgreSQL = Dialect{
 		Mark:   func(n int) string { return "$" + strconv.Itoa(n) },
@@ -55,6 +77,8 @@ var (
 		NoLimit:    "ALL",
 		Binary:     ` COLLATE "C"`,
 		SkipLocked: ` FOR UPDATE SKIP LOCKED`,
+		ForUpdate:  ` FOR UPDATE`,
+		Renumber:   `UPDATE version_search SET article_id = $1, number = $2 WHERE version_id = $3`,
 	}
 )
 

@@ -130,6 +130,27 @@ func (s *Save) Follow(last int, lastText string) error {
 	return nil
 }
 
+// Confirming reports whether the save is a check confirming a version by
+// its text (unchanged or not modified, naming a version and a text hash):
+// Confirmed must then see that version's text.
+func (s *Save) Confirming() bool {
+	o := s.Check.Outcome
+	return !s.WithVersion && (o == snapshots.OutcomeUnchanged || o == snapshots.OutcomeNotModified) &&
+		s.Check.Version > 0 && s.Check.TextSHA256 != ""
+}
+
+// Confirmed decides a confirming check (Confirming) once the transaction
+// has read the text hash of the version it names (found false: none). A
+// version whose text is another was renumbered since the caller read it,
+// by a merge of two articles into one (snapshots.Merger): ErrConflict, so
+// the check is made again against the merged article's numbering.
+func (s *Save) Confirmed(text string, found bool) error {
+	if !s.Confirming() || found && text == s.Check.TextSHA256 {
+		return nil
+	}
+	return fmt.Errorf("article %d: version %d does not have the text the check confirms: %w", s.Check.ArticleID, s.Check.Version, snapshots.ErrConflict)
+}
+
 // Chain numbers the version after the latest one (last, with chain hash
 // prev) and links it to it; the check records the number.
 func (s *Save) Chain(last int, prev string) {
@@ -143,3 +164,11 @@ func (s *Save) Chain(last int, prev string) {
 // Validators reports whether the check's response carries the validators
 // a conditional GET sends next time (ETag, Last-Modified): a 200 or a 304.
 func (s *Save) Validators() bool { return s.Check.Status == 200 || s.Check.Status == 304 }
+
+// Read reports whether the check read the page (a new or an unchanged
+// text): its canonical URL was looked at, so an article without one takes
+// its own URL as canonical_url (see snapshots.Merger), in the save's own
+// statement rather than a write of its own.
+func (s *Save) Read() bool {
+	return s.Check.Outcome == snapshots.OutcomeNew || s.Check.Outcome == snapshots.OutcomeUnchanged
+}
