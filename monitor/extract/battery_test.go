@@ -202,13 +202,19 @@ func TestBattery(t *testing.T) {
 			{"remove", extract.Rules{Body: mustSelector(t, "body"), Remove: []extract.Selector{mustSelector(t, ".ad"), mustSelector(t, costly)}}},
 		} {
 			t.Run(tt.field, func(t *testing.T) {
-				// Long enough that parsing the small page never uses it up,
-				// even under -race on a loaded machine (200 ms did): the
-				// deadline must strike inside the rule, to be named by it.
-				const limit = time.Second
+				// Long enough that what runs before the rule never uses it
+				// up, even under -race on a loaded machine (a fixed 200 ms,
+				// then 1 s, did): the deadline must strike inside the rule,
+				// to be named by it. Time the same extraction with a rule
+				// that costs nothing, and allow five times that.
+				start := time.Now()
+				if _, err := extractPage(t, "text/html", small, extract.Rules{Body: mustSelector(t, "body"), Timeout: -1}); err != nil {
+					t.Fatalf("Extract with cheap rules: %v", err)
+				}
+				limit := max(time.Second, 5*time.Since(start))
 				tt.rules.Timeout = limit
 				before := runtime.NumGoroutine()
-				start := time.Now()
+				start = time.Now()
 				a, err := extractPage(t, "text/html", small, tt.rules)
 				took := time.Since(start)
 				t.Logf("deadline %v, returned after %v", limit, took)
