@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redline-news/redline/internal/testtool"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/browser"
 	"github.com/redline-news/redline/monitor/fetch"
@@ -43,26 +44,12 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// chromium is REDLINE_TEST_CHROMIUM; without it the test skips, except
-// under CI, where it fails.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("REDLINE_TEST_CHROMIUM"); p != "" {
-		return p
-	}
-	if os.Getenv("CI") != "" && os.Getenv("CI") != "false" {
-		t.Fatal("REDLINE_TEST_CHROMIUM is not set: CI must run the browser tests (scripts/test installs chromium)")
-	}
-	t.Skip("REDLINE_TEST_CHROMIUM is not set; ./scripts/test finds or installs Chromium")
-	return ""
-}
-
 // browserSite returns the shared site and browser: one tab, a page
 // timeout long enough that no test page reaches it unless it hangs for
 // good.
 func browserSite(t *testing.T) *jsSite {
 	t.Helper()
-	exe := chromium(t)
+	exe := testtool.Chromium(t)
 	jsOnce.Do(func() {
 		s := &jsSite{mux: http.NewServeMux()}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -24,6 +24,7 @@ import (
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/redline-news/redline/internal/testtool"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/browser"
 	"github.com/redline-news/redline/monitor/extract"
@@ -61,10 +62,7 @@ func BenchmarkCycle(b *testing.B) { benchCycle(b, 10000, nil) }
 //
 //	REDLINE_TEST_CHROMIUM=/usr/bin/chromium go test ./monitor -run '^$' -bench CycleBrowser -benchtime 1x
 func BenchmarkCycleBrowser(b *testing.B) {
-	exe := os.Getenv("REDLINE_TEST_CHROMIUM")
-	if exe == "" {
-		b.Skip("REDLINE_TEST_CHROMIUM is not set")
-	}
+	exe := testtool.Chromium(b)
 	benchCycle(b, 4000, func(client *fetch.Client) *browser.Browser {
 		return browser.New(browser.Options{Path: exe, Client: client, Concurrency: 4, Timeout: time.Minute, Logger: slog.New(slog.DiscardHandler)})
 	})

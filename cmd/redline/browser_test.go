@@ -13,31 +13,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/redline-news/redline/internal/testtool"
 	"github.com/redline-news/redline/monitor/sitetest"
 )
-
-// chromium returns the browser the browser tests drive: REDLINE_TEST_CHROMIUM
-// (scripts/test finds or installs one). Without it the test skips, except
-// under CI, where a missing browser is a failure.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("REDLINE_TEST_CHROMIUM"); p != "" {
-		return p
-	}
-	missingTool(t, "REDLINE_TEST_CHROMIUM is not set: CI must run the browser tests (scripts/test installs chromium)",
-		"REDLINE_TEST_CHROMIUM is not set; ./scripts/test finds or installs Chromium")
-	return ""
-}
-
-// missingTool ends a test that lacks a tool scripts/test provides: a
-// failure under CI, which must run every test, a skip elsewhere.
-func missingTool(t *testing.T, underCI, elsewhere string) {
-	t.Helper()
-	if os.Getenv("CI") != "" && os.Getenv("CI") != "false" {
-		t.Fatal(underCI)
-	}
-	t.Skip(elsewhere)
-}
 
 // browserContext starts headless Chromium exe with a fresh profile and
 // returns a context for its first tab, which the test's cleanup closes;
@@ -71,7 +49,7 @@ const hostilePage = `<html><head><title>Hostile</title><script>window.__pwned = 
 // timeline and a diff load; the diff shows the reworded quote marked; and
 // a hostile article runs nothing anywhere, its raw snapshot included.
 func TestBrowser(t *testing.T) {
-	exe := chromium(t)
+	exe := testtool.Chromium(t)
 	site := sitetest.New()
 	vote := "5-2"
 	mux := http.NewServeMux()

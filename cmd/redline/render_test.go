@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redline-news/redline/internal/testtool"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -107,7 +108,7 @@ const done = document.createElement("aside"); done.id = "done"; document.body.ap
 // TestExtract_RenderBrowser: `redline extract --render browser` reads the
 // story a page's script writes, which the fetched page does not hold.
 func TestExtract_RenderBrowser(t *testing.T) {
-	exe := chromium(t)
+	exe := testtool.Chromium(t)
 	srv := scriptPage(t)
 	cfg := writeConfig(t, t.TempDir(), fmt.Sprintf("allow_private: true\nbrowser:\n  path: %s\n", exe))
 	u := srv.URL + "/story"
@@ -131,7 +132,7 @@ func TestExtract_RenderBrowser(t *testing.T) {
 // TestCheck_RenderBrowser: `redline check` checks a source with render:
 // browser through the browser and stores the story its script wrote.
 func TestCheck_RenderBrowser(t *testing.T) {
-	exe := chromium(t)
+	exe := testtool.Chromium(t)
 	srv := scriptPage(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "redline.db")

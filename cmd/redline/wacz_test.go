@@ -21,6 +21,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/redline-news/redline/internal/testtool"
 	"github.com/redline-news/redline/snapshots/export"
 )
 
@@ -50,7 +51,7 @@ func nodeModules(t *testing.T) (dir, node string) {
 	if missing == "" {
 		return dir, node
 	}
-	missingTool(t, missing+": CI must run the WACZ readers (scripts/test installs replaywebpage and warcio)",
+	testtool.Missing(t, missing+": CI must run the WACZ readers (scripts/test installs replaywebpage and warcio)",
 		missing+"; ./scripts/test installs replaywebpage and warcio from npm")
 	return "", ""
 }
@@ -268,7 +269,7 @@ const deepText = `(() => {
 // the first's or the last's.
 func TestExportWACZ_ReplayWebPage(t *testing.T) {
 	modules, _ := nodeModules(t)
-	exe := chromium(t)
+	exe := testtool.Chromium(t)
 	wacz := exportWACZ(t)
 	rwp := filepath.Join(modules, "replaywebpage")
 	ts := storeBase.Add(time.Hour).Format("20060102150405") // version 2's capture

@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/redline-news/redline/internal/nettest"
+	"github.com/redline-news/redline/internal/testtool"
 	"github.com/redline-news/redline/monitor/browser"
 	"github.com/redline-news/redline/monitor/extract"
 	"github.com/redline-news/redline/monitor/fetch"
@@ -121,24 +122,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// chromium is REDLINE_TEST_CHROMIUM; without it the test skips, except
-// under CI, where it fails.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("REDLINE_TEST_CHROMIUM"); p != "" {
-		return p
-	}
-	if os.Getenv("CI") != "" && os.Getenv("CI") != "false" {
-		t.Fatal("REDLINE_TEST_CHROMIUM is not set: CI must run the browser tests (scripts/test installs chromium)")
-	}
-	t.Skip("REDLINE_TEST_CHROMIUM is not set; ./scripts/test finds or installs Chromium")
-	return ""
-}
-
 // setup returns the package's shared browser and site.
 func setup(t *testing.T) *env {
 	t.Helper()
-	exe := chromium(t)
+	exe := testtool.Chromium(t)
 	sharedOnce.Do(func() { shared, sharedErr = newEnv(exe) })
 	if sharedErr != nil {
 		t.Fatal(sharedErr)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/redline-news/redline/internal/testtool"
 	"github.com/redline-news/redline/snapshots/postgres"
 )
 
@@ -27,12 +29,10 @@ func serverDSN(t testing.TB) string {
 	if dsn != "" {
 		return dsn
 	}
-	if ci := os.Getenv("CI"); ci != "" && ci != "false" && ci != "0" {
-		t.Fatalf("%s is not set and CI=%s: the PostgreSQL store must be tested in CI; run ./scripts/test, which starts a server", envDSN, ci)
-	}
-	t.Skipf("%s is not set: run ./scripts/test (it starts a throwaway PostgreSQL on 127.0.0.1), "+
-		"or set %s=postgres://USER@127.0.0.1:PORT/DB?sslmode=disable for a database the tests may create schemas in",
-		envDSN, envDSN)
+	testtool.Missing(t, fmt.Sprintf("%s is not set under CI: the PostgreSQL store must be tested in CI; run ./scripts/test, which starts a server", envDSN),
+		fmt.Sprintf("%s is not set: run ./scripts/test (it starts a throwaway PostgreSQL on 127.0.0.1), "+
+			"or set %s=postgres://USER@127.0.0.1:PORT/DB?sslmode=disable for a database the tests may create schemas in",
+			envDSN, envDSN))
 	return ""
 }
 
