@@ -2,7 +2,6 @@ package monitor_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -109,7 +108,7 @@ func (l *logLines) find(t *testing.T, msg string) []map[string]any {
 }
 
 // canonMonitor is a monitor of the given sources on site, logging to logs.
-func canonMonitor(t *testing.T, st monitorStore, site *storySite, logs *logLines, srcs ...monitor.Source) *monitor.Monitor {
+func canonMonitor(t *testing.T, st monitor.Store, site *storySite, logs *logLines, srcs ...monitor.Source) *monitor.Monitor {
 	t.Helper()
 	return monitor.New(monitor.Options{
 		Store:   st,
@@ -119,19 +118,9 @@ func canonMonitor(t *testing.T, st monitorStore, site *storySite, logs *logLines
 	})
 }
 
-// monitorStore is what monitor.Options.Store takes.
-type monitorStore interface {
-	AddArticle(ctx context.Context, a snapshots.Article) (snapshots.Article, error)
-	Articles(ctx context.Context, f snapshots.ArticleFilter) ([]snapshots.Article, error)
-	Latest(ctx context.Context, articleID int64) (snapshots.Version, error)
-	Versions(ctx context.Context, f snapshots.VersionFilter) ([]snapshots.Version, error)
-	Checks(ctx context.Context, f snapshots.CheckFilter) ([]snapshots.Check, error)
-	Save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error
-}
-
 // plainStore hides every optional interface of a store, Merger included:
 // a store as redline used it before articles had aliases.
-type plainStore struct{ monitorStore }
+type plainStore struct{ monitor.Store }
 
 func storeURLs(t *testing.T, st *sqlite.Store) []string {
 	t.Helper()

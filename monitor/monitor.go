@@ -90,8 +90,9 @@ func (m *Monitor) nextCheck(src Source, art snapshots.Article, changed, now time
 	return m.opt.Cadence.next(art.URL, start, now)
 }
 
-// store is what the monitor needs from a snapshots.Store.
-type store interface {
+// Store is what the monitor needs from a snapshots.Store: what
+// Options.Store takes.
+type Store interface {
 	AddArticle(ctx context.Context, a snapshots.Article) (snapshots.Article, error)
 	Articles(ctx context.Context, f snapshots.ArticleFilter) ([]snapshots.Article, error)
 	Latest(ctx context.Context, articleID int64) (snapshots.Version, error)
@@ -102,7 +103,7 @@ type store interface {
 
 // Options configure a Monitor.
 type Options struct {
-	Store   store
+	Store   Store
 	Client  *fetch.Client
 	Sources []Source
 	// Concurrency bounds the checks in flight at once (default 4).

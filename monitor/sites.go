@@ -79,7 +79,7 @@ type site struct {
 // few times, not a thousand. Each cycle ends by saving what is left.
 const saveEvery = 30 * time.Second
 
-func newSites(st store, now func() time.Time, log *slog.Logger) *sites {
+func newSites(st Store, now func() time.Time, log *slog.Logger) *sites {
 	ss, _ := st.(snapshots.SiteStore) // a store without sites learns nothing
 	return &sites{store: ss, now: now, log: log, read: extract.Extract, hosts: map[string]*site{},
 		slots: make(chan struct{}, runtime.GOMAXPROCS(0))}

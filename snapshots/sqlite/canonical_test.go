@@ -1,7 +1,6 @@
 package sqlite_test
 
 import (
-	"context"
 	"crypto/sha256"
 	"fmt"
 	"log/slog"
@@ -59,19 +58,9 @@ func (s *ampSite) set(text string) {
 	s.text, s.sent = text, map[string]int{}
 }
 
-// monitorStore is what monitor.Options.Store takes; plainStore hides the
-// store's optional interfaces, Merger included, as redline used a store
-// before articles had aliases.
-type monitorStore interface {
-	AddArticle(ctx context.Context, a snapshots.Article) (snapshots.Article, error)
-	Articles(ctx context.Context, f snapshots.ArticleFilter) ([]snapshots.Article, error)
-	Latest(ctx context.Context, articleID int64) (snapshots.Version, error)
-	Versions(ctx context.Context, f snapshots.VersionFilter) ([]snapshots.Version, error)
-	Checks(ctx context.Context, f snapshots.CheckFilter) ([]snapshots.Check, error)
-	Save(ctx context.Context, c *snapshots.Check, v *snapshots.Version) error
-}
-
-type plainStore struct{ monitorStore }
+// plainStore hides every optional interface of a store, Merger included:
+// a store as redline used it before articles had aliases.
+type plainStore struct{ monitor.Store }
 
 // TestMonitor_CanonicalMergesBehind304: a store holding a story's AMP and
 // canonical pages as two articles, from before redline keyed articles by
@@ -85,7 +74,7 @@ func TestMonitor_CanonicalMergesBehind304(t *testing.T) {
 	defer srv.Close()
 	st := open(t, filepath.Join(t.TempDir(), "redline.db"))
 	src := monitor.Source{Name: "ledger", Feed: srv.URL + "/feed.xml"}
-	newMonitor := func(s monitorStore) *monitor.Monitor {
+	newMonitor := func(s monitor.Store) *monitor.Monitor {
 		return monitor.New(monitor.Options{
 			Store: s, Sources: []monitor.Source{src}, Logger: slog.New(slog.DiscardHandler),
 			Client: fetch.New(fetch.Options{Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited,
