@@ -1,10 +1,8 @@
 package main
 
 import (
-	"errors"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/redline-news/redline/monitor"
@@ -13,30 +11,15 @@ import (
 // TestLoadConfig_LinksRefusals: a links source's mistakes are refused at
 // load, each naming file, line and field.
 func TestLoadConfig_LinksRefusals(t *testing.T) {
-	for _, tt := range []struct {
-		file string
-		want string
-	}{
-		{"links-and-feed.yaml", `links-and-feed.yaml:4: sources[0].links: give one of url, feed, sitemap and links, not both feed (line 3) and links`},
-		{"links-no-match.yaml", `links-no-match.yaml:3: sources[0].match: missing: a links source needs match, a regular expression its article URLs match (e.g. '^https://news\.example\.com/world/\d{4}/'), so the page's other links (sections, tags, login) are not watched`},
-		{"links-bad-match.yaml", "links-bad-match.yaml:4: sources[0].match: invalid regular expression \"/world/(\\\\d{4}/\": error parsing regexp: missing closing ): `/world/(\\d{4}/`"},
-		{"links-bad-selector.yaml", `links-bad-selector.yaml:5: sources[0].selector: invalid CSS selector "main .story-list a[": expected identifier, found EOF instead`},
-		{"links-keys-without-links.yaml", "links-keys-without-links.yaml:4: sources[0].match: match is for a links source (a section page), and this source has no links\n" +
-			"links-keys-without-links.yaml:5: sources[0].selector: selector is for a links source (a section page), and this source has no links (an article's own selectors go under selectors:)"},
-		{"links-private.yaml", `links-private.yaml:3: sources[0].links: 10.0.0.5 is not a public address (private): set allow_private: true on this source to allow it`},
-	} {
-		t.Run(strings.TrimSuffix(tt.file, ".yaml"), func(t *testing.T) {
-			_, err := loadConfig(filepath.Join("testdata/config", tt.file))
-			var ce *ConfigError
-			if !errors.As(err, &ce) {
-				t.Fatalf("loadConfig = %v, want a *ConfigError", err)
-			}
-			got := strings.ReplaceAll(err.Error(), "testdata/config/", "")
-			if got != tt.want {
-				t.Errorf("error\n got: %s\nwant: %s", got, tt.want)
-			}
-		})
-	}
+	refusals(t, map[string]string{
+		"links-and-feed.yaml":     `links-and-feed.yaml:4: sources[0].links: give one of url, feed, sitemap and links, not both feed (line 3) and links`,
+		"links-no-match.yaml":     `links-no-match.yaml:3: sources[0].match: missing: a links source needs match, a regular expression its article URLs match (e.g. '^https://news\.example\.com/world/\d{4}/'), so the page's other links (sections, tags, login) are not watched`,
+		"links-bad-match.yaml":    "links-bad-match.yaml:4: sources[0].match: invalid regular expression \"/world/(\\\\d{4}/\": error parsing regexp: missing closing ): `/world/(\\d{4}/`",
+		"links-bad-selector.yaml": `links-bad-selector.yaml:5: sources[0].selector: invalid CSS selector "main .story-list a[": expected identifier, found EOF instead`,
+		"links-keys-without-links.yaml": "links-keys-without-links.yaml:4: sources[0].match: match is for a links source (a section page), and this source has no links\n" +
+			"links-keys-without-links.yaml:5: sources[0].selector: selector is for a links source (a section page), and this source has no links (an article's own selectors go under selectors:)",
+		"links-private.yaml": `links-private.yaml:3: sources[0].links: 10.0.0.5 is not a public address (private): set allow_private: true on this source to allow it`,
+	})
 }
 
 // TestLoadConfig_Links: a links source compiles to a monitor.Source that

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -211,47 +210,32 @@ sources:
 }
 
 func TestLoadConfig_Refusals(t *testing.T) {
-	for _, tt := range []struct {
-		file string
-		want string
-	}{
-		{"unknown-key.yaml", `unknown-key.yaml:7: sources[0].selectors.colour: unknown key (allowed: body, byline, modified, published, remove, title)`},
-		{"invalid-cron.yaml", `invalid-cron.yaml:4: sources[0].schedule: invalid cron spec "every fifteen minutes": expected exactly 5 fields, found 3: [every fifteen minutes]`},
-		{"bad-global-cron.yaml", `bad-global-cron.yaml:1: schedule: invalid cron spec "* * *": expected exactly 5 fields, found 3: [* * *]`},
-		{"invalid-selector.yaml", `invalid-selector.yaml:5: sources[0].selectors.body: invalid CSS selector "div[": expected identifier, found EOF instead`},
-		{"duplicate-url.yaml", `duplicate-url.yaml:5: sources[1].url: duplicate URL "https://NEWS.example.com/a#top" (already in sources[0].url, line 3)`},
-		{"missing-url.yaml", `missing-url.yaml:2: sources[0].url: missing: give url (an article), feed (RSS, Atom or JSON Feed), sitemap or links (a section page)`},
-		{"bad-host-limits.yaml", `bad-host-limits.yaml:1: host_concurrency: must be between 0 (unlimited) and 10000, got -1`},
-		{"url-and-sitemap.yaml", `url-and-sitemap.yaml:4: sources[0].sitemap: give one of url, feed, sitemap and links, not both url (line 3) and sitemap`},
-		{"feed-and-url.yaml", `feed-and-url.yaml:5: sources[0].url: give one of url, feed, sitemap and links, not both feed (line 3) and url`},
-		{"indentation.yaml", `indentation.yaml:5: did not find expected '-' indicator (check the indentation of this line: the block it is in starts on line 2)`},
-		{"host-rate-list.yaml", `host-rate-list.yaml:1: host_rate: want a number, got a list`},
-		{"bad-cadence.yaml", `bad-cadence.yaml:3: cadence[1].until: want a positive duration such as 15m or 48h, got "2d"`},
-		{"cadence-order.yaml", `cadence-order.yaml:5: sources[0].cadence: stage 2: until 6h0m0s must be later than the stage before (48h0m0s)`},
-		{"notify-bad-severity.yaml", `notify-bad-severity.yaml:8: notify[0].min_severity: unknown severity "urgent" (want low, medium or high)`},
-		{"notify-no-secret.yaml", `notify-no-secret.yaml:6: notify[0].secret: missing: webhook bodies are always signed`},
-		{"invalid-regex.yaml", "invalid-regex.yaml:4: sources[0].ignore[0]: invalid regular expression \"(unclosed\": error parsing regexp: missing closing ): `(unclosed`"},
-		{"bad-scheme.yaml", `bad-scheme.yaml:3: sources[0].url: scheme "file" not allowed (want http or https)`},
-		{"syntax.yaml", `syntax.yaml:3: mapping values are not allowed in this context`},
-		{"wrong-type.yaml", `wrong-type.yaml:1: concurrency: want a whole number, got "lots"`},
-		{"private-address.yaml", `private-address.yaml:3: sources[0].url: 169.254.169.254 is not a public address (link-local): set allow_private: true on this source to allow it`},
-		{"private-localhost.yaml", `private-localhost.yaml:4: sources[0].url: localhost is a loopback name: set allow_private: true on this source to allow it`},
-		{"notify-private.yaml", "notify-private.yaml:7: notify[0].url: ::ffff:10.0.0.8 is not a public address (private): set allow_private: true on this notifier to allow it\n" +
-			"notify-private.yaml:11: notify[1].addr: localhost is a loopback name: set allow_private: true on this notifier to allow it"},
-		{"allow-private-type.yaml", `allow-private-type.yaml:4: sources[0].allow_private: want true or false, got "sometimes"`},
-	} {
-		t.Run(strings.TrimSuffix(tt.file, ".yaml"), func(t *testing.T) {
-			_, err := loadConfig(filepath.Join("testdata/config", tt.file))
-			var ce *ConfigError
-			if !errors.As(err, &ce) {
-				t.Fatalf("loadConfig = %v, want a *ConfigError", err)
-			}
-			got := strings.ReplaceAll(err.Error(), "testdata/config/", "")
-			if got != tt.want {
-				t.Errorf("error\n got: %s\nwant: %s", got, tt.want)
-			}
-		})
-	}
+	refusals(t, map[string]string{
+		"unknown-key.yaml":         `unknown-key.yaml:7: sources[0].selectors.colour: unknown key (allowed: body, byline, modified, published, remove, title)`,
+		"invalid-cron.yaml":        `invalid-cron.yaml:4: sources[0].schedule: invalid cron spec "every fifteen minutes": expected exactly 5 fields, found 3: [every fifteen minutes]`,
+		"bad-global-cron.yaml":     `bad-global-cron.yaml:1: schedule: invalid cron spec "* * *": expected exactly 5 fields, found 3: [* * *]`,
+		"invalid-selector.yaml":    `invalid-selector.yaml:5: sources[0].selectors.body: invalid CSS selector "div[": expected identifier, found EOF instead`,
+		"duplicate-url.yaml":       `duplicate-url.yaml:5: sources[1].url: duplicate URL "https://NEWS.example.com/a#top" (already in sources[0].url, line 3)`,
+		"missing-url.yaml":         `missing-url.yaml:2: sources[0].url: missing: give url (an article), feed (RSS, Atom or JSON Feed), sitemap or links (a section page)`,
+		"bad-host-limits.yaml":     `bad-host-limits.yaml:1: host_concurrency: must be between 0 (unlimited) and 10000, got -1`,
+		"url-and-sitemap.yaml":     `url-and-sitemap.yaml:4: sources[0].sitemap: give one of url, feed, sitemap and links, not both url (line 3) and sitemap`,
+		"feed-and-url.yaml":        `feed-and-url.yaml:5: sources[0].url: give one of url, feed, sitemap and links, not both feed (line 3) and url`,
+		"indentation.yaml":         `indentation.yaml:5: did not find expected '-' indicator (check the indentation of this line: the block it is in starts on line 2)`,
+		"host-rate-list.yaml":      `host-rate-list.yaml:1: host_rate: want a number, got a list`,
+		"bad-cadence.yaml":         `bad-cadence.yaml:3: cadence[1].until: want a positive duration such as 15m or 48h, got "2d"`,
+		"cadence-order.yaml":       `cadence-order.yaml:5: sources[0].cadence: stage 2: until 6h0m0s must be later than the stage before (48h0m0s)`,
+		"notify-bad-severity.yaml": `notify-bad-severity.yaml:8: notify[0].min_severity: unknown severity "urgent" (want low, medium or high)`,
+		"notify-no-secret.yaml":    `notify-no-secret.yaml:6: notify[0].secret: missing: webhook bodies are always signed`,
+		"invalid-regex.yaml":       "invalid-regex.yaml:4: sources[0].ignore[0]: invalid regular expression \"(unclosed\": error parsing regexp: missing closing ): `(unclosed`",
+		"bad-scheme.yaml":          `bad-scheme.yaml:3: sources[0].url: scheme "file" not allowed (want http or https)`,
+		"syntax.yaml":              `syntax.yaml:3: mapping values are not allowed in this context`,
+		"wrong-type.yaml":          `wrong-type.yaml:1: concurrency: want a whole number, got "lots"`,
+		"private-address.yaml":     `private-address.yaml:3: sources[0].url: 169.254.169.254 is not a public address (link-local): set allow_private: true on this source to allow it`,
+		"private-localhost.yaml":   `private-localhost.yaml:4: sources[0].url: localhost is a loopback name: set allow_private: true on this source to allow it`,
+		"notify-private.yaml": "notify-private.yaml:7: notify[0].url: ::ffff:10.0.0.8 is not a public address (private): set allow_private: true on this notifier to allow it\n" +
+			"notify-private.yaml:11: notify[1].addr: localhost is a loopback name: set allow_private: true on this notifier to allow it",
+		"allow-private-type.yaml": `allow-private-type.yaml:4: sources[0].allow_private: want true or false, got "sometimes"`,
+	})
 }
 
 // TestLoadConfig_AllowPrivate: the global key is every source's and

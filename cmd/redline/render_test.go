@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -17,30 +16,16 @@ import (
 // TestLoadConfig_BrowserRefusals: each bad browser or render key is
 // refused at load, named by file, line and field.
 func TestLoadConfig_BrowserRefusals(t *testing.T) {
-	for _, tt := range []struct {
-		file string
-		want string
-	}{
-		{"browser-missing.yaml", `browser-missing.yaml:2: browser.path: no Chromium found at browser.path "/nonexistent/chromium": exec: "/nonexistent/chromium": stat /nonexistent/chromium: no such file or directory`},
-		{"browser-render-unknown.yaml", `browser-render-unknown.yaml:4: sources[0].render: want fetch or browser, got "chrome"`},
-		{"browser-wait-for-fetch.yaml", `browser-wait-for-fetch.yaml:4: sources[0].wait_for: only a source with render: browser waits for a selector`},
-		{"browser-wait-for-selector.yaml", `browser-wait-for-selector.yaml:7: sources[0].wait_for: invalid CSS selector "div[": expected identifier, found EOF instead`},
-		{"browser-limits.yaml", "browser-limits.yaml:3: browser.timeout: want a duration between 1s and 10m such as 30s, got \"forever\"\n" +
+	refusals(t, map[string]string{
+		"browser-missing.yaml":           `browser-missing.yaml:2: browser.path: no Chromium found at browser.path "/nonexistent/chromium": exec: "/nonexistent/chromium": stat /nonexistent/chromium: no such file or directory`,
+		"browser-render-unknown.yaml":    `browser-render-unknown.yaml:4: sources[0].render: want fetch or browser, got "chrome"`,
+		"browser-wait-for-fetch.yaml":    `browser-wait-for-fetch.yaml:4: sources[0].wait_for: only a source with render: browser waits for a selector`,
+		"browser-wait-for-selector.yaml": `browser-wait-for-selector.yaml:7: sources[0].wait_for: invalid CSS selector "div[": expected identifier, found EOF instead`,
+		"browser-limits.yaml": "browser-limits.yaml:3: browser.timeout: want a duration between 1s and 10m such as 30s, got \"forever\"\n" +
 			"browser-limits.yaml:4: browser.concurrency: must be between 1 and 64, got 0\n" +
-			"browser-limits.yaml:5: browser.restart_after: must be between 1 and 1000000, got -5"},
-		{"browser-unknown-key.yaml", `browser-unknown-key.yaml:2: browser.headless: unknown key (allowed: concurrency, path, restart_after, third_party, timeout)`},
-	} {
-		t.Run(strings.TrimSuffix(tt.file, ".yaml"), func(t *testing.T) {
-			_, err := loadConfig(filepath.Join("testdata/config", tt.file))
-			var ce *ConfigError
-			if !errors.As(err, &ce) {
-				t.Fatalf("loadConfig = %v, want a *ConfigError", err)
-			}
-			if got := strings.ReplaceAll(err.Error(), "testdata/config/", ""); got != tt.want {
-				t.Errorf("error\n got: %s\nwant: %s", got, tt.want)
-			}
-		})
-	}
+			"browser-limits.yaml:5: browser.restart_after: must be between 1 and 1000000, got -5",
+		"browser-unknown-key.yaml": `browser-unknown-key.yaml:2: browser.headless: unknown key (allowed: concurrency, path, restart_after, third_party, timeout)`,
+	})
 }
 
 // TestLoadConfig_Browser: the browser block and a source's render and
