@@ -17,7 +17,7 @@ import (
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/fetch"
 	"github.com/redline-news/redline/snapshots"
-	"github.com/redline-news/redline/snapshots/sqlite"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 // storySite serves one story at several URLs, each page declaring its
@@ -122,31 +122,6 @@ func canonMonitor(t *testing.T, st monitor.Store, site *storySite, logs *logLine
 // a store as redline used it before articles had aliases.
 type plainStore struct{ monitor.Store }
 
-func storeURLs(t *testing.T, st *sqlite.Store) []string {
-	t.Helper()
-	as, err := st.Articles(t.Context(), snapshots.ArticleFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, a := range as {
-		out = append(out, a.URL)
-	}
-	return out
-}
-
-func verified(t *testing.T, st snapshots.Store) snapshots.VerifyReport {
-	t.Helper()
-	rep, err := snapshots.Verify(t.Context(), st, snapshots.VerifyFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range rep.Problems {
-		t.Errorf("verify: %s", p)
-	}
-	return rep
-}
-
 // The heads of the pages of the story and of its variants.
 var storyHeads = map[string]string{
 	"/story":     `<link rel="canonical" href="/story">`,
@@ -168,7 +143,7 @@ func TestMonitor_CanonicalOneArticle(t *testing.T) {
 	m := canonMonitor(t, st, site, &logs, monitor.Source{Name: "ledger", Feed: u + "/feed.xml"})
 
 	m.Check(t.Context())
-	if got, want := storeURLs(t, st), []string{u + "/story"}; !slices.Equal(got, want) {
+	if got, want := storetest.ArticleURLs(t, st), []string{u + "/story"}; !slices.Equal(got, want) {
 		t.Fatalf("articles after the first cycle = %q, want %q", got, want)
 	}
 	art, err := st.Article(t.Context(), u+"/story")
@@ -197,7 +172,7 @@ func TestMonitor_CanonicalOneArticle(t *testing.T) {
 			t.Errorf("cycle %d: %d \"new articles\" logs, want only the first cycle's", cycle, len(got))
 		}
 	}
-	verified(t, st)
+	storetest.Verified(t, st)
 }
 
 // TestMonitor_CanonicalIgnored: a canonical URL on another site, the
@@ -232,7 +207,7 @@ func TestMonitor_CanonicalIgnored(t *testing.T) {
 		}
 	}
 	want := []string{u + "/cross", u + "/home", u + "/js", u + "/conflict", u + "/og-story"}
-	if got := storeURLs(t, st); !slices.Equal(got, want) {
+	if got := storetest.ArticleURLs(t, st); !slices.Equal(got, want) {
 		t.Errorf("articles = %q, want %q (og:url followed, the others ignored)", got, want)
 	}
 	for msg, canon := range map[string]string{
@@ -248,7 +223,7 @@ func TestMonitor_CanonicalIgnored(t *testing.T) {
 			t.Errorf("%q log = %v, want the page's URL and %s", msg, recs[0], canon)
 		}
 	}
-	verified(t, st)
+	storetest.Verified(t, st)
 }
 
 // TestMonitor_CanonicalLoop: two pages naming each other canonical settle
@@ -268,7 +243,7 @@ func TestMonitor_CanonicalLoop(t *testing.T) {
 			for cycle := 1; cycle <= 4; cycle++ {
 				site.set(site.text, feed...)
 				m.Check(t.Context())
-				got := storeURLs(t, st)
+				got := storetest.ArticleURLs(t, st)
 				if len(got) != 1 {
 					t.Fatalf("cycle %d: articles %q, want one", cycle, got)
 				}
@@ -283,7 +258,7 @@ func TestMonitor_CanonicalLoop(t *testing.T) {
 			if vs, err := st.Versions(t.Context(), snapshots.VersionFilter{ArticleID: as[0].ID}); err != nil || len(vs) != 1 {
 				t.Errorf("versions = %d, %v; want 1", len(vs), err)
 			}
-			verified(t, st)
+			storetest.Verified(t, st)
 		})
 	}
 }
@@ -312,7 +287,7 @@ func TestMonitor_CanonicalMergesExistingArticles(t *testing.T) {
 		site.set(text, u+"/amp/story", u+"/story")
 		old.Check(t.Context())
 	}
-	if got := storeURLs(t, st); len(got) != 2 {
+	if got := storetest.ArticleURLs(t, st); len(got) != 2 {
 		t.Fatalf("before: articles %q, want the AMP and canonical pages apart", got)
 	}
 	var versionsBefore, checksBefore int
@@ -339,7 +314,7 @@ func TestMonitor_CanonicalMergesExistingArticles(t *testing.T) {
 		}
 		merged.Store(r.Article.ID)
 	}
-	if got, want := storeURLs(t, st), []string{u + "/story"}; !slices.Equal(got, want) {
+	if got, want := storetest.ArticleURLs(t, st), []string{u + "/story"}; !slices.Equal(got, want) {
 		t.Fatalf("after: articles %q, want %q", got, want)
 	}
 	vs, err := st.Versions(t.Context(), snapshots.VersionFilter{ArticleID: merged.Load()})
@@ -360,7 +335,7 @@ func TestMonitor_CanonicalMergesExistingArticles(t *testing.T) {
 	if recs := logs.find(t, "merged into the article of its canonical URL"); len(recs) != 1 || recs[0]["url"] != u+"/amp/story" || recs[0]["canonical"] != u+"/story" {
 		t.Errorf("merge logs = %v, want one naming both URLs", recs)
 	}
-	rep := verified(t, st)
+	rep := storetest.Verified(t, st)
 	if rep.Versions != versionsBefore {
 		t.Errorf("verify walked %d versions, want %d", rep.Versions, versionsBefore)
 	}

@@ -51,8 +51,8 @@ type saved struct {
 	i, h int
 }
 
-// articleURLs lists the URLs of every stored article.
-func articleURLs(t *testing.T, s snapshots.Store) []string {
+// ArticleURLs lists the URLs of every stored article.
+func ArticleURLs(t *testing.T, s snapshots.Store) []string {
 	t.Helper()
 	as, err := s.Articles(t.Context(), snapshots.ArticleFilter{})
 	if err != nil {
@@ -94,7 +94,7 @@ var mergeCases = []testCase{
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if got, want := articleURLs(t, s), []string{storyURL, "https://news.example/other"}; !slices.Equal(got, want) {
+		if got, want := ArticleURLs(t, s), []string{storyURL, "https://news.example/other"}; !slices.Equal(got, want) {
 			t.Errorf("articles after AddArticles(alias, new) = %q, want %q", got, want)
 		}
 		als, err := storeAs[snapshots.Merger](t, s).Aliases(t.Context(), snapshots.AliasFilter{Source: "example"})
@@ -133,7 +133,7 @@ var mergeCases = []testCase{
 		if got.ID != story.ID || got.URL != storyURL {
 			t.Fatalf("Canonicalize = %d %s, want the story's article %d", got.ID, got.URL, story.ID)
 		}
-		if urls := articleURLs(t, s); !slices.Equal(urls, []string{storyURL}) {
+		if urls := ArticleURLs(t, s); !slices.Equal(urls, []string{storyURL}) {
 			t.Errorf("articles after the merge = %q, want only %s", urls, storyURL)
 		}
 		if a, err := s.Article(t.Context(), ampURL); err != nil || a.ID != story.ID {
