@@ -49,7 +49,7 @@ func New(dsn string, logger *slog.Logger) *Store {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Store{dsn: dsn, log: logger, Now: time.Now}
-	s.Core = sqlstore.NewCore(sqlstore.PostgreSQL, backend{s}, listQuery)
+	s.Core = sqlstore.NewCore(sqlstore.PostgreSQL, backend{s}, listQuery, searchIndex)
 	return s
 }
 

@@ -43,18 +43,6 @@ var searchIndex = sqlstore.SearchIndex{
 	Setup: `SET LOCAL plan_cache_mode = force_custom_plan`,
 }
 
-// Search returns the articles whose versions contained q.Phrase; see
-// snapshots.Searcher.
-func (s *Store) Search(ctx context.Context, q snapshots.SearchQuery) ([]snapshots.SearchHit, error) {
-	return s.SearchMatching(ctx, q, searchIndex)
-}
-
-// IndexPending indexes the versions Save queued; see snapshots.Indexer.
-// Workers sharing the store each take rows the others have not locked.
-func (s *Store) IndexPending(ctx context.Context, max int) (int, error) {
-	return s.Core.IndexPending(ctx, max, false, indexVersions)
-}
-
 // indexVersions writes the search index's rows of the versions where
 // selects: their words (searchWords), with their article, number and time.
 func indexVersions(ctx context.Context, tx sqlstore.Tx, where string, args []any) error {

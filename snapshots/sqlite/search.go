@@ -34,17 +34,6 @@ var searchIndex = sqlstore.SearchIndex{
 // searchKey is the search index's row ID of version number of article.
 func searchKey(article int64, number int) int64 { return article<<24 | int64(number) }
 
-// Search returns the articles whose versions contained q.Phrase; see
-// snapshots.Searcher.
-func (s *Store) Search(ctx context.Context, q snapshots.SearchQuery) ([]snapshots.SearchHit, error) {
-	return s.SearchMatching(ctx, q, searchIndex)
-}
-
-// IndexPending indexes the versions Save queued; see snapshots.Indexer.
-func (s *Store) IndexPending(ctx context.Context, max int) (int, error) {
-	return s.Core.IndexPending(ctx, max, false, indexVersions)
-}
-
 // indexVersions adds the versions where selects to the FTS5 index, each
 // under its searchKey (article_id << 24 | number).
 func indexVersions(ctx context.Context, tx sqlstore.Tx, where string, args []any) error {

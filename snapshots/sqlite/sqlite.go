@@ -54,7 +54,7 @@ func New(path string, logger *slog.Logger) *Store {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Store{path: path, log: logger, Now: time.Now, steps: migrations, networkFS: networkFS}
-	s.Core = sqlstore.NewCore(sqlstore.SQLite, backend{s}, listQuery)
+	s.Core = sqlstore.NewCore(sqlstore.SQLite, backend{s}, listQuery, searchIndex)
 	return s
 }
 

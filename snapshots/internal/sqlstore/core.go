@@ -47,6 +47,7 @@ type Core struct {
 	db        DB // b's database, asked for at each call (see opened)
 	listQuery string
 	q         queries
+	search    SearchIndex
 }
 
 // queries are the statements Core runs often, written in its dialect once.
@@ -106,8 +107,8 @@ type Tx interface {
 // is the store's listing query: ListPage, then a SELECT of ArticleColumns,
 // total, changed, versions, title, severity, kinds, checked, outcome from
 // the page's rows.
-func NewCore(d Dialect, b Backend, listQuery string) Core {
-	return Core{d: d, b: b, db: opened(b.Conn), listQuery: listQuery, q: queries{
+func NewCore(d Dialect, b Backend, listQuery string, search SearchIndex) Core {
+	return Core{d: d, b: b, db: opened(b.Conn), listQuery: listQuery, search: search, q: queries{
 		// An alias (snapshots.Merger) leads to the article keyed by its
 		// canonical URL.
 		articleByURL: fmt.Sprintf(`SELECT `+ArticleColumns+` FROM articles WHERE url = %[1]s

@@ -99,7 +99,7 @@ func TestCoreTransactions(t *testing.T) {
 	}
 
 	b := &fakeBackend{}
-	c := sqlstore.NewCore(sqlstore.SQLite, b, sqlstore.ListPage)
+	c := sqlstore.NewCore(sqlstore.SQLite, b, sqlstore.ListPage, sqlstore.SearchIndex{})
 	if err := c.AddArticles(t.Context(), as); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestCoreTransactions(t *testing.T) {
 
 	full := errors.New("disk full")
 	b = &fakeBackend{execErr: full}
-	c = sqlstore.NewCore(sqlstore.SQLite, b, sqlstore.ListPage)
+	c = sqlstore.NewCore(sqlstore.SQLite, b, sqlstore.ListPage, sqlstore.SearchIndex{})
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if err := c.AddArticles(ctx, as); !errors.Is(err, full) {
@@ -122,7 +122,7 @@ func TestCoreTransactions(t *testing.T) {
 	}
 
 	b = &fakeBackend{}
-	c = sqlstore.NewCore(sqlstore.SQLite, b, sqlstore.ListPage)
+	c = sqlstore.NewCore(sqlstore.SQLite, b, sqlstore.ListPage, sqlstore.SearchIndex{})
 	if _, err := c.Status(t.Context(), snapshots.StatusFilter{Now: at}); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestCoreTransactions(t *testing.T) {
 	}
 
 	closed := errors.New("store not open")
-	c = sqlstore.NewCore(sqlstore.SQLite, &fakeBackend{notOpen: closed}, sqlstore.ListPage)
+	c = sqlstore.NewCore(sqlstore.SQLite, &fakeBackend{notOpen: closed}, sqlstore.ListPage, sqlstore.SearchIndex{})
 	if _, err := c.Status(t.Context(), snapshots.StatusFilter{Now: at}); !errors.Is(err, closed) {
 		t.Errorf("Status of a closed store: %v, want %v", err, closed)
 	}

@@ -16,7 +16,13 @@ type IndexVersions func(ctx context.Context, tx Tx, where string, args []any) er
 // searchers hardly wait.
 const indexBatch = 200
 
-// IndexPending answers snapshots.Indexer: it indexes up to max versions
+// IndexPending indexes the versions Save queued; see snapshots.Indexer.
+// Workers sharing a store each take rows the others have not locked.
+func (c *Core) IndexPending(ctx context.Context, max int) (int, error) {
+	return c.indexQueued(ctx, max, false, c.search.Index)
+}
+
+// indexQueued answers snapshots.Indexer: it indexes up to max versions
 // of the search_pending queue (all when max <= 0) with index, a batch a
 // transaction, each batch's queue rows deleted in its transaction. When
 // wait is false, the rows another indexer holds are skipped (PostgreSQL's
@@ -24,7 +30,7 @@ const indexBatch = 200
 // it waits for them (Search: what another indexer is writing must be in
 // the index before the search reads it). SQLite has one writer at a time:
 // both are the same there.
-func (c *Core) IndexPending(ctx context.Context, max int, wait bool, index IndexVersions) (int, error) {
+func (c *Core) indexQueued(ctx context.Context, max int, wait bool, index IndexVersions) (int, error) {
 	lock := c.d.SkipLocked
 	if wait && lock != "" {
 		lock = " FOR UPDATE"

@@ -38,16 +38,22 @@ type SearchIndex struct {
 	Setup string
 }
 
-// SearchMatching answers snapshots.Searcher for a store whose full-text
+// Search returns the articles whose versions contained q.Phrase; see
+// snapshots.Searcher.
+func (c *Core) Search(ctx context.Context, q snapshots.SearchQuery) ([]snapshots.SearchHit, error) {
+	return c.searchMatching(ctx, q, c.search)
+}
+
+// searchMatching answers snapshots.Searcher for a store whose full-text
 // index ix describes. Its steps run in one read-only transaction, so a
 // version saved meanwhile is in all or none. It first indexes the versions
 // queued for the index (IndexPending, waiting for other indexers), so the
 // search sees every version saved before it began.
-func (c *Core) SearchMatching(ctx context.Context, q snapshots.SearchQuery, ix SearchIndex) ([]snapshots.SearchHit, error) {
+func (c *Core) searchMatching(ctx context.Context, q snapshots.SearchQuery, ix SearchIndex) ([]snapshots.SearchHit, error) {
 	if err := snapshots.CheckPhrase(q.Phrase); err != nil {
 		return nil, err
 	}
-	if _, err := c.IndexPending(ctx, 0, true, ix.Index); err != nil {
+	if _, err := c.indexQueued(ctx, 0, true, ix.Index); err != nil {
 		return nil, fmt.Errorf("search for %q: %w", q.Phrase, err)
 	}
 	phrase := ix.Encode(strings.Map(func(r rune) rune {
