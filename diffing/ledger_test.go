@@ -21,9 +21,9 @@ var ledgerEdits = [][][2]string{
 		{" 'We are fully capable of confronting the cartels without foreign boots on our soil,' she stated, a sentiment echoed by many in Mexico’s political and civil society circles.", ""},
 		{", vowing to 'eradicate the laboratories at the source.'", "."},
 	},
-	7: {{"over 110,000 American deaths", "nearly 112,000 American deaths"}},
-	8: {{"he declared.", "he declared, vowing to 'eradicate the laboratories at the source.'"}},
-	9: {{"The debate over U.S. military involvement", "The long debate over U.S. military involvement"}},
+	7:  {{"over 110,000 American deaths", "nearly 112,000 American deaths"}},
+	8:  {{"he declared.", "he declared, vowing to 'eradicate the laboratories at the source.'"}},
+	9:  {{"The debate over U.S. military involvement", "The long debate over U.S. military involvement"}},
 	10: {{"As the standoff between", "As the tense standoff between"}},
 }
 
