@@ -77,7 +77,7 @@ func ledgerDoc(b *bytes.Buffer, l Ledger, clean func(string) string, head, item 
 			fmt.Fprintf(b, "%s%s\n", itemOr(item, "  "), ledgerEvent(x.Type, e, clean))
 		}
 		if head == "" && x.Context != "" {
-			fmt.Fprintf(b, "  in: %s\n", clean(x.Context))
+			fmt.Fprintf(b, "  first seen in: %s\n", clean(x.Context))
 		} else if x.Context != "" {
 			fmt.Fprintf(b, "\nFirst seen in: %s\n", clean(x.Context))
 		}
