@@ -266,3 +266,15 @@ func (c *chain) add(v LedgerVersion, s claimSeen) int {
 		SpeakerNow: s.speaker, Context: s.context, First: v.Number, Present: true})
 	return len(c.l.Lines) - 1
 }
+
+// Changed returns the ledger's lines whose claim changed, disappeared or
+// came back: those with an event after their first appearance.
+func (l *Ledger) Changed() *Ledger {
+	out := &Ledger{Lines: []LedgerLine{}}
+	for _, x := range l.Lines {
+		if len(x.Events) > 1 || len(x.Events) == 1 && x.Events[0].Event != "appeared" {
+			out.Lines = append(out.Lines, x)
+		}
+	}
+	return out
+}

@@ -137,6 +137,20 @@ func TestBuildLedger(t *testing.T) {
 	if x := lineWith(t, l, ClaimQuote, "not opposed to cooperation"); events(x) != "1:appeared" || !x.Present {
 		t.Errorf("untouched quote = %+v", x)
 	}
+	// Changed keeps the four claims that changed, went or came back.
+	var kept []string
+	for _, x := range l.Changed().Lines {
+		kept = append(kept, x.Text)
+	}
+	if want := []string{
+		"the participation of U.S. forces is not necessary,",
+		"We are capable of confronting cartels without foreign boots on our soil,",
+		"eradicate the laboratories at the source.",
+		"over 100,000",
+	}; strings.Join(kept, "|") != strings.Join(want, "|") {
+		t.Errorf("Changed() lines = %q, want %q", kept, want)
+	}
+
 	// The ledger is the same on a second run.
 	a, _ := json.Marshal(l)
 	if b, _ := json.Marshal(BuildLedger(ledgerStory(t))); string(a) != string(b) {

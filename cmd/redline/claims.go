@@ -19,6 +19,7 @@ stored versions, when it first appeared, each change (before → after, the
 version, the kind, the speaker then and now), when it disappeared and
 whether it came back.`, &cf, true)
 	format := fs.String("format", "text", "output `FORMAT`: text, markdown or json")
+	changed := fs.Bool("changed", false, "only the claims that changed, disappeared or came back")
 	url, err := parseURLArg(fs, args)
 	if err != nil {
 		return err
@@ -36,7 +37,11 @@ whether it came back.`, &cf, true)
 	if err != nil {
 		return fmt.Errorf("list versions: %w", err)
 	}
-	return report.RenderLedger(a.stdout, f, ledgerOf(art, vs))
+	l := ledgerOf(art, vs)
+	if *changed {
+		l.Ledger = l.Ledger.Changed()
+	}
+	return report.RenderLedger(a.stdout, f, l)
 }
 
 // ledgerOf builds the ledger of an article from its versions, oldest first.

@@ -73,22 +73,7 @@ func TestClaimsCommand(t *testing.T) {
 // TestClaimsCommand_Hostile: scraped quotations reach the terminal without
 // their control sequences, and Markdown without live syntax.
 func TestClaimsCommand_Hostile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "redline.db")
-	s := openSQLite(t, path)
-	ctx := t.Context()
-	u := "https://news.example/hostile"
-	a, err := s.AddArticle(ctx, snapshots.Article{URL: u, Source: "test", FirstSeen: storeBase})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := &snapshots.Version{Title: "Hostile", Text: "'We won \x1b[2J[click](javascript:alert(1)) <script>,' the mayor said.",
-		Raw: []byte("<p>x</p>"), Header: "HTTP 200\n"}
-	if err := s.Save(ctx, &snapshots.Check{ArticleID: a.ID, At: storeBase, Status: 200, FinalURL: u}, v); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
+	path, u := storeOne(t, "'We won \x1b[2J[click](javascript:alert(1)) <script>,' the mayor said.")
 	code, out, errOut := runCmd(t, context.Background(), "claims", "--store", path, u)
 	if code != exitOK || strings.Contains(out, "\x1b") || !strings.Contains(out, "QUOTE “We won") {
 		t.Errorf("text: exit %d %s\n%q", code, errOut, out)
@@ -97,4 +82,43 @@ func TestClaimsCommand_Hostile(t *testing.T) {
 	if code != exitOK || strings.Contains(out, "<script") || strings.Contains(out, "[click](") || !strings.Contains(out, "\\[click\\]") {
 		t.Errorf("markdown: exit %d\n%s", code, out)
 	}
+}
+
+// TestClaimsCommand_Changed: --changed keeps only the claims with a later
+// event: both of the seeded story's, none of a story stored once.
+func TestClaimsCommand_Changed(t *testing.T) {
+	path := seedStore(t, storyA)
+	code, out, errOut := runCmd(t, context.Background(), "claims", "--changed", "--store", path, storyA)
+	if code != exitOK || !strings.Contains(out, "1 quotation, 1 figure") {
+		t.Errorf("seeded story: exit %d %s\n%s", code, errOut, out)
+	}
+	path, u := storeOne(t, "'We won 3 seats,' the mayor said.")
+	for flag, want := range map[string]string{"--changed=false": "1 quotation, 1 figure", "--changed": "0 quotations, 0 figures"} {
+		code, out, errOut = runCmd(t, context.Background(), "claims", "--store", path, flag, u)
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("claims %s: exit %d %s\n%s", flag, code, errOut, out)
+		}
+	}
+}
+
+// storeOne writes a SQLite store holding one article stored once with
+// text, and returns its path and the article's URL.
+func storeOne(t *testing.T, text string) (string, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "redline.db")
+	s := openSQLite(t, path)
+	ctx := t.Context()
+	u := "https://news.example/once"
+	a, err := s.AddArticle(ctx, snapshots.Article{URL: u, Source: "test", FirstSeen: storeBase})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := &snapshots.Version{Title: "Once", Text: text, Raw: []byte("<p>x</p>"), Header: "HTTP 200\n"}
+	if err := s.Save(ctx, &snapshots.Check{ArticleID: a.ID, At: storeBase, Status: 200, FinalURL: u}, v); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path, u
 }
