@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -42,22 +43,13 @@ func (s *server) claims(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return notFound("no article %q", r.PathValue("id"))
 	}
-	ctx := r.Context()
-	sum, err := s.summary(ctx, id)
+	sum, l, err := s.ledger(r.Context(), id)
 	if err != nil {
 		return err
-	}
-	vs, err := s.st.Versions(ctx, snapshots.VersionFilter{ArticleID: id})
-	if err != nil {
-		return err
-	}
-	lv := make([]diffing.LedgerVersion, len(vs))
-	for i, v := range vs {
-		lv[i] = diffing.LedgerVersion{Number: v.Number, Time: v.At, Doc: document(v)}
 	}
 	v := claimsView{A: s.head(sum)}
 	v.Title = "Claim ledger: " + v.A.Title
-	for _, x := range diffing.BuildLedger(lv).Lines {
+	for _, x := range l.Lines {
 		row := claimRow{Current: sanitize.Line(x.Current), Speaker: sanitize.Line(x.SpeakerNow),
 			Context: sanitize.Line(x.Context), First: x.First, Fate: "present"}
 		if !x.Present {
@@ -85,4 +77,38 @@ func (s *server) claims(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.render(w, "claims.tmpl", v)
+}
+
+// ledger builds the claim ledger of article id from its stored versions.
+func (s *server) ledger(ctx context.Context, id int64) (snapshots.ArticleSummary, *diffing.Ledger, error) {
+	sum, err := s.summary(ctx, id)
+	if err != nil {
+		return sum, nil, err
+	}
+	vs, err := s.st.Versions(ctx, snapshots.VersionFilter{ArticleID: id})
+	if err != nil {
+		return sum, nil, err
+	}
+	lv := make([]diffing.LedgerVersion, len(vs))
+	for i, v := range vs {
+		lv[i] = diffing.LedgerVersion{Number: v.Number, Time: v.At, Doc: document(v)}
+	}
+	return sum, diffing.BuildLedger(lv), nil
+}
+
+// apiClaims serves /api/articles/{id}/claims: the ledger as JSON, in the
+// form diffing.Ledger defines (times RFC 3339).
+func (s *server) apiClaims(w http.ResponseWriter, r *http.Request) error {
+	id, err := parseID("article id", r.PathValue("id"))
+	if err != nil {
+		return notFound("no article %q", r.PathValue("id"))
+	}
+	sum, l, err := s.ledger(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, struct {
+		Article apiArticle           `json:"article"`
+		Lines   []diffing.LedgerLine `json:"lines"`
+	}{s.apiArticleOf(sum), l.Lines})
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -54,6 +55,48 @@ func TestClaimsPage(t *testing.T) {
 	}
 
 	if res, _ := get(t, f.h, "/articles/999999/claims"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown article: status %d, want 404", res.StatusCode)
+	}
+}
+
+// TestClaimsAPI: /api/articles/{id}/claims gives the ledger as JSON, the
+// reworded quotation one line with its change.
+func TestClaimsAPI(t *testing.T) {
+	f := newFixture(t)
+	res, body := get(t, f.h, fmt.Sprintf("/api/articles/%d/claims", f.main.ID))
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/json; charset=utf-8" {
+		t.Fatalf("status %d, type %q: %s", res.StatusCode, res.Header.Get("Content-Type"), body)
+	}
+	var got struct {
+		Article struct{ URL string }
+		Lines   []struct {
+			Type, Text, Current string
+			Events              []struct {
+				Version       int
+				Event         string
+				Kinds         []string
+				Before, After string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	if got.Article.URL != f.main.URL {
+		t.Errorf("article %q, want %q", got.Article.URL, f.main.URL)
+	}
+	n := 0
+	for _, x := range got.Lines {
+		for _, e := range x.Events {
+			if x.Type == "quote" && e.Event == "changed" && e.Version == 2 && e.Before == x.Text && e.After == x.Current && len(e.Kinds) > 0 && e.Kinds[0] == "quote_changed" {
+				n++
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d reworded quotations, want 1: %s", n, body)
+	}
+	if res, _ := get(t, f.h, "/api/articles/999999/claims"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown article: status %d, want 404", res.StatusCode)
 	}
 }

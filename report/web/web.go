@@ -100,6 +100,7 @@ func New(st reader, opt Options) http.Handler {
 	m.Handle("GET /api/articles", s.handle(s.apiArticles))
 	m.Handle("GET /api/articles/{id}/versions", s.handle(s.apiVersions))
 	m.Handle("GET /api/diff", s.handle(s.apiDiff))
+	m.Handle("GET /api/articles/{id}/claims", s.handle(s.apiClaims))
 	m.HandleFunc("GET /static/style.css", s.style)
 	s.mux = m
 	return s
