@@ -157,3 +157,22 @@ func TestBuildLedger(t *testing.T) {
 		t.Errorf("ledger differs between runs")
 	}
 }
+
+// TestBuildLedger_Empty: no versions, or versions with no text, give an
+// empty ledger, not a panic; a story emptied and refilled has its claims
+// removed and back.
+func TestBuildLedger_Empty(t *testing.T) {
+	if l := BuildLedger(nil); l.Lines == nil || len(l.Lines) != 0 {
+		t.Errorf("BuildLedger(nil) = %+v", l)
+	}
+	full := Document{Title: "T", Paragraphs: []string{"'We will rebuild,' the mayor said of the 12 houses."}}
+	l := BuildLedger([]LedgerVersion{{Number: 1, Doc: Document{}}, {Number: 2, Doc: full}, {Number: 3, Doc: Document{Title: "T"}}, {Number: 4, Doc: full}})
+	if len(l.Lines) != 2 {
+		t.Fatalf("%d lines, want the quotation and the figure: %+v", len(l.Lines), l.Lines)
+	}
+	for _, x := range l.Lines {
+		if got := events(x); got != "2:appeared 3:removed 4:returned" || !x.Returned || !x.Present {
+			t.Errorf("%s %q: %s", x.Type, x.Text, got)
+		}
+	}
+}
