@@ -109,6 +109,12 @@ type pairing struct {
 // between the two versions: the same pairings its report shows.
 func pairingsOf(cs *ChangeSet) (quotes, figures []pairing) {
 	for _, c := range cs.Changes {
+		if c.Paragraph <= 0 {
+			// The headline (0) and dek (-1) are not in the ledger, which
+			// follows the body: their pairings must not move a body line
+			// that happens to share the words.
+			continue
+		}
 		for _, q := range c.Quotes {
 			if q.Before == "" || q.After == "" {
 				continue // added or removed, not paired

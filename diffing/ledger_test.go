@@ -176,3 +176,16 @@ func TestBuildLedger_Empty(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildLedger_HeadlineApart: a figure revised in the headline does not
+// move the body's line for the same figure, which stayed.
+func TestBuildLedger_HeadlineApart(t *testing.T) {
+	body := []string{"Officials said 12 houses burned."}
+	l := BuildLedger([]LedgerVersion{
+		{Number: 1, Doc: Document{Title: "12 houses burn", Paragraphs: body}},
+		{Number: 2, Doc: Document{Title: "15 houses burn", Paragraphs: body}},
+	})
+	if len(l.Lines) != 1 || l.Lines[0].Current != "12" || events(l.Lines[0]) != "1:appeared" {
+		t.Errorf("lines = %+v, want the body's 12 unchanged", l.Lines)
+	}
+}
