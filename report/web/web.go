@@ -83,7 +83,7 @@ func New(st reader, opt Options) http.Handler {
 		s.now = time.Now
 	}
 	s.pages = map[string]*template.Template{}
-	for _, p := range []string{"list.tmpl", "article.tmpl", "diff.tmpl", "search.tmpl"} {
+	for _, p := range []string{"list.tmpl", "article.tmpl", "diff.tmpl", "search.tmpl", "claims.tmpl"} {
 		// The templates are compiled into the binary: a parse error is a
 		// bug every test would hit, not a condition to handle.
 		s.pages[p] = template.Must(template.ParseFS(templateFiles, "templates/layout.tmpl", "templates/"+p))
@@ -92,6 +92,7 @@ func New(st reader, opt Options) http.Handler {
 	m.Handle("GET /{$}", s.handle(s.list))
 	m.Handle("GET /articles/{id}", s.handle(s.article))
 	m.Handle("GET /articles/{id}/diff", s.handle(s.diff))
+	m.Handle("GET /articles/{id}/claims", s.handle(s.claims))
 	m.Handle("GET /articles/{id}/versions/{n}/raw", s.handle(s.raw))
 	m.Handle("GET /articles/{id}/versions/{n}/text", s.handle(s.text))
 	m.Handle("GET /search", s.handle(s.search))
@@ -99,6 +100,7 @@ func New(st reader, opt Options) http.Handler {
 	m.Handle("GET /api/articles", s.handle(s.apiArticles))
 	m.Handle("GET /api/articles/{id}/versions", s.handle(s.apiVersions))
 	m.Handle("GET /api/diff", s.handle(s.apiDiff))
+	m.Handle("GET /api/articles/{id}/claims", s.handle(s.apiClaims))
 	m.HandleFunc("GET /static/style.css", s.style)
 	s.mux = m
 	return s
