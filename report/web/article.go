@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -30,8 +29,8 @@ type articleView struct {
 	ChecksNext string
 	APIHref    string
 	// Timeline is the versions drawn over time (report/internal/timeline),
-	// "" when there are none.
-	Timeline template.HTML
+	// nil when there are none.
+	Timeline *timeline.View
 }
 
 type versionRow struct {
@@ -108,9 +107,7 @@ func (s *server) article(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slices.Sort(v.Numbers)
-	if v.Timeline, err = timeline.HTML("timeline", sum.Title, timelineVersions(vs)); err != nil {
-		return err
-	}
+	v.Timeline = timeline.Build("timeline", sum.Title, timelineVersions(vs))
 	if n := len(v.Numbers); n > 1 {
 		v.From, v.To = v.Numbers[n-2], v.Numbers[n-1]
 	}

@@ -12,6 +12,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/redline-news/redline/report/internal/timeline"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -86,7 +87,11 @@ func New(st reader, opt Options) http.Handler {
 	for _, p := range []string{"list.tmpl", "article.tmpl", "diff.tmpl", "search.tmpl"} {
 		// The templates are compiled into the binary: a parse error is a
 		// bug every test would hit, not a condition to handle.
-		s.pages[p] = template.Must(template.ParseFS(templateFiles, "templates/layout.tmpl", "templates/"+p))
+		t := template.Must(template.ParseFS(templateFiles, "templates/layout.tmpl", "templates/"+p))
+		if err := timeline.Define(t); err != nil {
+			panic(err) // the embedded template is checked by every test
+		}
+		s.pages[p] = t
 	}
 	m := http.NewServeMux()
 	m.Handle("GET /{$}", s.handle(s.list))

@@ -13,7 +13,6 @@
 package timeline
 
 import (
-	"bytes"
 	"fmt"
 	"html/template"
 	"slices"
@@ -145,7 +144,9 @@ type mark struct {
 	kinds       []string
 }
 
-type view struct {
+// View is a timeline ready to draw: the "timeline" template (Define)
+// renders it.
+type View struct {
 	ID, TitleID, DescID string
 	Title, Desc         string
 	Width, Height       int
@@ -165,19 +166,19 @@ type rowView struct {
 }
 
 type legendItem struct {
-	X, Y  int
-	Name  string
-	Shape string
-	Path  string
+	X, Y int
+	Name string
+	Mark mark // the shape, in the text's colour: the legend explains shapes, not severities
 }
 
-// HTML renders the timeline of vs as a <figure> holding the SVG and, in a
-// <details>, the table alternative. id prefixes the element ids, so a page
-// can hold several timelines; it must be unique on the page and is
-// escaped like everything else. With no versions it returns "".
-func HTML(id, name string, vs []Version) (template.HTML, error) {
+// Build lays out the timeline of vs, named after the article's headline
+// name; the "timeline" template draws it as a <figure> holding the SVG and,
+// in a <details>, the table alternative. id prefixes the element ids, so a
+// page can hold several timelines; it must be unique on the page and is
+// escaped like everything else. With no versions it returns nil.
+func Build(id, name string, vs []Version) *View {
 	if len(vs) == 0 {
-		return "", nil
+		return nil
 	}
 	vs = slices.Clone(vs)
 	slices.SortStableFunc(vs, func(a, b Version) int {
@@ -186,7 +187,7 @@ func HTML(id, name string, vs []Version) (template.HTML, error) {
 		}
 		return a.N - b.N
 	})
-	v := view{ID: id, TitleID: id + "-title", DescID: id + "-desc", Width: width, Height: height,
+	v := View{ID: id, TitleID: id + "-title", DescID: id + "-desc", Width: width, Height: height,
 		Left: left, Right: right, AxisY: axisY}
 	name = clip(sanitize.Line(name))
 	v.Title = "Timeline of " + plural(len(vs), "version")
@@ -288,14 +289,21 @@ func HTML(id, name string, vs []Version) (template.HTML, error) {
 	lx := left
 	for i, f := range families {
 		x, y := lx+(i%4)*165, axisY+34+(i/4)*18
-		v.Legend = append(v.Legend, legendItem{X: x, Y: y, Name: f.Name, Shape: f.Shape, Path: shapePath(f.Shape, x, y-4)})
+		v.Legend = append(v.Legend, legendItem{X: x, Y: y, Name: f.Name,
+			Mark: mark{X: x, Y: y - 4, Shape: f.Shape, Path: shapePath(f.Shape, x, y-4), Colour: "currentColor"}})
 	}
-	var b bytes.Buffer
-	if err := tmpl.Execute(&b, v); err != nil {
-		return "", fmt.Errorf("render timeline %s: %w", id, err)
+	return &v
+}
+
+// Define adds the "timeline" template, which draws a *View, to t; a page
+// template calls it as {{template "timeline" .Timeline}}. The caller's
+// html/template escapes every value for where it lands: nothing here is
+// trusted markup.
+func Define(t *template.Template) error {
+	if _, err := t.New("timeline-defs").Parse(timelineSource); err != nil {
+		return fmt.Errorf("parse the timeline template: %w", err)
 	}
-	// html/template escaped every value above for where it lands.
-	return template.HTML(b.String()), nil
+	return nil
 }
 
 // shapePath is the outline of a mark of shape s centred at x, y; "" for
@@ -335,38 +343,32 @@ func clip(s string) string {
 	return string(r[:maxTitle-1]) + "…"
 }
 
-var tmpl = template.Must(template.New("timeline").Funcs(template.FuncMap{
-	// legendMark draws a legend entry's shape in the text's colour: the
-	// legend explains shapes, not severities.
-	"legendMark": func(l legendItem) mark {
-		return mark{X: l.X, Y: l.Y - 4, Shape: l.Shape, Path: l.Path, Colour: "currentColor"}
-	},
-}).Parse(timelineSource))
-
 // timelineSource draws the chart with presentation attributes only (no
-// style attribute, no <style>: CSP), then the table.
-const timelineSource = `{{define "shape"}}
-{{- if eq .Shape "circle"}}<circle cx="{{.X}}" cy="{{.Y}}" r="5" fill="{{.Colour}}"/>
-{{- else if eq .Shape "ring"}}<circle cx="{{.X}}" cy="{{.Y}}" r="5" fill="none" stroke="{{.Colour}}" stroke-width="2"/>
-{{- else if eq .Shape "cross"}}<path d="{{.Path}}" fill="none" stroke="{{.Colour}}" stroke-width="2.5"/>
-{{- else}}<path d="{{.Path}}" fill="{{.Colour}}"/>{{end}}{{end -}}
+// style attribute, no <style>: CSP), then the table. Every element is
+// closed explicitly, as HTML outside SVG knows no self-closing tags.
+const timelineSource = `{{define "timeline-shape"}}
+{{- if eq .Shape "circle"}}<circle cx="{{.X}}" cy="{{.Y}}" r="5" fill="{{.Colour}}"></circle>
+{{- else if eq .Shape "ring"}}<circle cx="{{.X}}" cy="{{.Y}}" r="5" fill="none" stroke="{{.Colour}}" stroke-width="2"></circle>
+{{- else if eq .Shape "cross"}}<path d="{{.Path}}" fill="none" stroke="{{.Colour}}" stroke-width="2.5"></path>
+{{- else}}<path d="{{.Path}}" fill="{{.Colour}}"></path>{{end}}{{end}}
+{{- define "timeline"}}{{if . -}}
 <figure class="timeline-chart" id="{{.ID}}">
 <svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{{.TitleID}} {{.DescID}}" viewBox="0 0 {{.Width}} {{.Height}}" width="100%" preserveAspectRatio="xMinYMin meet" font-family="system-ui, sans-serif" font-size="11">
 <title id="{{.TitleID}}">{{.Title}}</title>
 <desc id="{{.DescID}}">{{.Desc}}</desc>
 {{range .Rows}}<text x="{{$.Left}}" y="{{.Y}}" dx="-10" dy="4" text-anchor="end" fill="{{.Colour}}">{{.Label}}</text>
-<line x1="{{$.Left}}" y1="{{.Y}}" x2="{{$.Right}}" y2="{{.Y}}" stroke="currentColor" stroke-opacity="0.15"/>
+<line x1="{{$.Left}}" y1="{{.Y}}" x2="{{$.Right}}" y2="{{.Y}}" stroke="currentColor" stroke-opacity="0.15"></line>
 {{end -}}
-<line x1="{{.Left}}" y1="{{.AxisY}}" x2="{{.Right}}" y2="{{.AxisY}}" stroke="currentColor" stroke-opacity="0.6"/>
+<line x1="{{.Left}}" y1="{{.AxisY}}" x2="{{.Right}}" y2="{{.AxisY}}" stroke="currentColor" stroke-opacity="0.6"></line>
 <text x="{{.Left}}" y="{{.AxisY}}" dy="16" fill="currentColor">{{.Start}}</text>
 {{with .End}}<text x="{{$.Right}}" y="{{$.AxisY}}" dy="16" text-anchor="end" fill="currentColor">{{.}}</text>
 {{end -}}
 <g class="marks">
-{{range .Marks}}<g><title>{{.Label}}</title>{{template "shape" .}}</g>
+{{range .Marks}}<g><title>{{.Label}}</title>{{template "timeline-shape" .}}</g>
 {{end -}}
 </g>
 <g class="legend" fill="currentColor">
-{{range .Legend}}<g>{{template "shape" (legendMark .)}}<text x="{{.X}}" y="{{.Y}}" dx="10">{{.Name}}</text></g>
+{{range .Legend}}<g>{{template "timeline-shape" .Mark}}<text x="{{.X}}" y="{{.Y}}" dx="10">{{.Name}}</text></g>
 {{end -}}
 </g>
 </svg>
@@ -382,4 +384,5 @@ const timelineSource = `{{define "shape"}}
 </tbody>
 </table>
 </details>
-</figure>`
+</figure>
+{{- end}}{{end}}`

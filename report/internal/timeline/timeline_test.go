@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
+	"html/template"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -31,13 +32,19 @@ func story() []Version {
 	}
 }
 
+// render draws the timeline as a page template does: through Define's
+// "timeline" template.
 func render(t *testing.T, id, name string, vs []Version) string {
 	t.Helper()
-	h, err := HTML(id, name, vs)
-	if err != nil {
+	page := template.Must(template.New("page").Parse(`{{template "timeline" .}}`))
+	if err := Define(page); err != nil {
 		t.Fatal(err)
 	}
-	return string(h)
+	var b strings.Builder
+	if err := page.Execute(&b, Build(id, name, vs)); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
 
 // wellFormed checks the output is one well-formed XML element tree, so
