@@ -295,13 +295,17 @@ func Build(id, name string, vs []Version) *View {
 	return &v
 }
 
-// Define adds the "timeline" template, which draws a *View, to t; a page
+// Define adds the "timeline" template, which draws a *View, and the
+// "sparkline" template, which draws a Spark, to t; a page
 // template calls it as {{template "timeline" .Timeline}}. The caller's
 // html/template escapes every value for where it lands: nothing here is
 // trusted markup.
 func Define(t *template.Template) error {
 	if _, err := t.New("timeline-defs").Parse(timelineSource); err != nil {
 		return fmt.Errorf("parse the timeline template: %w", err)
+	}
+	if _, err := t.New("sparkline-defs").Parse(sparkSource); err != nil {
+		return fmt.Errorf("parse the sparkline template: %w", err)
 	}
 	return nil
 }
