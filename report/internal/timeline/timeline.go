@@ -210,7 +210,13 @@ func Build(id, name string, vs []Version) *View {
 			}
 			return left + int(int64(i)*int64(plot)/int64(len(vs)-1))
 		}
-		return left + int(int64(vs[i].At.Sub(start))*int64(plot)/int64(span))
+		// Divide by the time one unit covers rather than multiply first:
+		// d×plot overflows int64 for spans over about 160 days.
+		step := span / time.Duration(plot)
+		if step == 0 {
+			return left + int(int64(vs[i].At.Sub(start))*int64(plot)/int64(span))
+		}
+		return min(left+int(vs[i].At.Sub(start)/step), right)
 	}
 	for i, ver := range vs {
 		x := xOf(i)

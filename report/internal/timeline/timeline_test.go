@@ -213,3 +213,23 @@ func TestTimelineZeroAndOne(t *testing.T) {
 		t.Error("the table does not list the one version")
 	}
 }
+
+// TestTimelineLongSpan: versions years apart land in order across the
+// whole plot (a span times the plot's width overflows int64 nanoseconds).
+func TestTimelineLongSpan(t *testing.T) {
+	vs := []Version{{N: 1, At: t0}, {N: 2, At: t0.AddDate(5, 0, 0), Severity: diffing.SeverityLow}, {N: 3, At: t0.AddDate(10, 0, 0), Severity: diffing.SeverityHigh}}
+	got := render(t, "t", "", vs)
+	xs := regexp.MustCompile(`<g><title>v\d[^<]*</title><(?:circle cx|path d)="M?(\d+)`).FindAllStringSubmatch(got, -1)
+	if len(xs) != 3 {
+		t.Fatalf("%d marks, want 3:\n%s", len(xs), got)
+	}
+	var prev int
+	for i, x := range xs {
+		var n int
+		fmt.Sscan(x[1], &n)
+		if n < left-6 || n > right+6 || (i > 0 && n <= prev) {
+			t.Errorf("mark %d at x=%d, want within the plot and after %d", i+1, n, prev)
+		}
+		prev = n
+	}
+}
