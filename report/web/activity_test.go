@@ -1,12 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/redline-news/redline/report/web"
 	"github.com/redline-news/redline/snapshots"
+	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
 // TestList_Activity: the list page shows, per source whose articles
@@ -57,5 +59,35 @@ func TestList_Activity(t *testing.T) {
 	}
 	if got := wire.Find("td").Last().Text(); got != "3" {
 		t.Errorf("wire's total %q, want 3", got)
+	}
+}
+
+// countingStore is the real store, counting the sparklines' queries.
+type countingStore struct {
+	*sqlite.Store
+	calls int
+}
+
+func (c *countingStore) ChangesPerDay(ctx context.Context, f snapshots.ActivityFilter) ([]snapshots.SourceDay, error) {
+	c.calls++
+	return c.Store.ChangesPerDay(ctx, f)
+}
+
+// TestList_ActivityCached: the sparklines' count, which reads every
+// version of a fortnight, runs at most once a minute, and afresh on a
+// new day.
+func TestList_ActivityCached(t *testing.T) {
+	st := &countingStore{Store: openStore(t)}
+	now := time.Date(2026, 12, 7, 23, 58, 0, 0, time.UTC)
+	h := web.New(st, web.Options{Logger: testLogger(t), Now: func() time.Time { return now }})
+	for _, step := range []struct {
+		advance time.Duration
+		calls   int
+	}{{0, 1}, {0, 1}, {30 * time.Second, 1}, {61 * time.Second, 2}, {59 * time.Second, 3}} { // the last crosses midnight
+		now = now.Add(step.advance)
+		page(t, h, "/")
+		if st.calls != step.calls {
+			t.Fatalf("at %s: %d counts, want %d", now, st.calls, step.calls)
+		}
 	}
 }

@@ -99,6 +99,14 @@ func (s *server) activity(ctx context.Context) ([]activityRow, error) {
 		return nil, nil
 	}
 	today := s.now().UTC()
+	// One count at a time, and none while the last is fresh: a burst of
+	// loads costs one query.
+	s.activityMu.Lock()
+	defer s.activityMu.Unlock()
+	if !s.activityAt.IsZero() && today.Sub(s.activityAt) < activityTTL && today.Sub(s.activityAt) >= 0 &&
+		today.Truncate(24*time.Hour).Equal(s.activityAt.Truncate(24*time.Hour)) {
+		return s.activityRows, nil
+	}
 	since := today.Truncate(24*time.Hour).AddDate(0, 0, -(timeline.SparkDays - 1))
 	days, err := ar.ChangesPerDay(ctx, snapshots.ActivityFilter{Since: since})
 	if err != nil {
@@ -115,8 +123,12 @@ func (s *server) activity(ctx context.Context) ([]activityRow, error) {
 			Href:  withQuery("/", url.Values{"source": {src}}),
 		})
 	}
+	s.activityAt, s.activityRows = today, rows
 	return rows, nil
 }
+
+// activityTTL is how long the list page's sparklines are reused.
+const activityTTL = time.Minute
 
 // sourceNames are the configured sources, plus the one asked for.
 func (s *server) sourceNames(current string) []string {

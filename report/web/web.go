@@ -19,6 +19,7 @@ import (
 	"path"
 	"runtime/debug"
 	"sort"
+	"sync"
 	"time"
 
 	"context"
@@ -71,6 +72,12 @@ type server struct {
 	now   func() time.Time
 	pages map[string]*template.Template
 	mux   *http.ServeMux
+	// activity caches the list page's sparklines for activityTTL: their
+	// count reads every version of a fortnight (BenchmarkChangesPerDay),
+	// and a day's bars need not move on every load.
+	activityMu   sync.Mutex
+	activityAt   time.Time
+	activityRows []activityRow
 }
 
 // New returns the web interface over st. st is typically a
