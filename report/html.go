@@ -12,6 +12,7 @@ import (
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report/internal/layout"
+	"github.com/redline-news/redline/report/internal/timeline"
 )
 
 // htmlSource is the HTML format's page. It is one self-contained document
@@ -26,7 +27,11 @@ var htmlSource string
 // htmlTemplate is parsed on first use, not at start-up, as most commands
 // never render HTML.
 var htmlTemplate = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("html.tmpl").Parse(htmlSource))
+	t := template.Must(template.New("html.tmpl").Parse(htmlSource))
+	if err := timeline.Define(t); err != nil {
+		panic(err) // the embedded template is checked by every test
+	}
+	return t
 })
 
 // htmlPage is what html.tmpl renders. Every string in it is plain text:
@@ -63,7 +68,10 @@ type htmlArticle struct {
 	URL    string
 	Href   string // URL when it is http(s), else empty: shown, not linked
 	Source string
-	Items  []htmlItem
+	// Timeline draws the report's versions of the article over time
+	// (report/internal/timeline), as the web UI's article page does.
+	Timeline *timeline.View
+	Items    []htmlItem
 }
 
 type htmlItem struct {
@@ -139,15 +147,18 @@ func renderHTML(b *bytes.Buffer, r Report) error {
 		}
 	}
 	page.Count = strings.Join(count, " · ")
-	for _, a := range arts {
+	for i, a := range arts {
 		title := sanitize.Line(a.title())
 		if strings.TrimSpace(title) == "" {
 			title = "(untitled)"
 		}
 		ha := htmlArticle{Title: title, URL: sanitize.Line(a.url), Href: layout.Href(a.url), Source: sanitize.Line(a.source())}
+		var tv []timeline.Version
 		for _, it := range a.items {
 			ha.Items = append(ha.Items, htmlItemOf(it))
+			tv = append(tv, timelineVersion(it))
 		}
+		ha.Timeline = timeline.Build(fmt.Sprintf("timeline-%d", i+1), title, tv)
 		page.Articles = append(page.Articles, ha)
 	}
 	if err := htmlTemplate().Execute(b, page); err != nil {
@@ -199,6 +210,20 @@ func htmlItemOf(it Item) htmlItem {
 		hi.Changes = append(hi.Changes, hc)
 	}
 	return hi
+}
+
+// timelineVersion is an item as the timeline draws it: its new version,
+// when it was seen, its severity and kinds. The report holds only the
+// versions it reports, so the timeline shows those.
+func timelineVersion(it Item) timeline.Version {
+	v := timeline.Version{N: it.ToVersion, At: it.At, Severity: itemSeverity(it), Title: it.Title, Reread: it.Reread}
+	if it.Changes == nil {
+		return v // a version with no change set: nothing to name
+	}
+	for _, kc := range layout.KindCounts(it.Changes) {
+		v.Kinds = append(v.Kinds, kc.Kind)
+	}
+	return v
 }
 
 // severityClass is the CSS class for a severity, or "" for one diffing

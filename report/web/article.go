@@ -12,6 +12,7 @@ import (
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/report/internal/timeline"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -27,6 +28,9 @@ type articleView struct {
 	ChecksPrev string
 	ChecksNext string
 	APIHref    string
+	// Timeline is the versions drawn over time (report/internal/timeline),
+	// nil when there are none.
+	Timeline *timeline.View
 }
 
 type versionRow struct {
@@ -103,6 +107,7 @@ func (s *server) article(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slices.Sort(v.Numbers)
+	v.Timeline = timeline.Build("timeline", sum.Title, timelineVersions(vs))
 	if n := len(v.Numbers); n > 1 {
 		v.From, v.To = v.Numbers[n-2], v.Numbers[n-1]
 	}
@@ -149,6 +154,22 @@ func (s *server) timestamps(ctx context.Context, id int64) (map[int]string, erro
 		m[t.Number] = t.Time.UTC().Format("2006-01-02 15:04:05 UTC") + " by " + sanitize.Line(t.TSA)
 	}
 	return m, nil
+}
+
+// timelineVersions is what the timeline needs of the stored versions: the
+// summary columns, not the change sets, so a long history stays cheap. A
+// severity the store does not name is drawn as none.
+func timelineVersions(vs []snapshots.Version) []timeline.Version {
+	out := make([]timeline.Version, 0, len(vs))
+	for _, v := range vs {
+		sev, _ := diffing.ParseSeverity(v.Severity)
+		tv := timeline.Version{N: v.Number, At: v.At, Severity: sev, Title: v.Title, Reread: v.Reread}
+		for _, k := range v.Kinds {
+			tv.Kinds = append(tv.Kinds, diffing.Kind(k))
+		}
+		out = append(out, tv)
+	}
+	return out
 }
 
 func pageValues(key string, page int) url.Values {

@@ -2,12 +2,16 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report/internal/layout"
+	"github.com/redline-news/redline/report/internal/timeline"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -25,6 +29,15 @@ type listView struct {
 	Prev, Next string
 	FeedHref   string
 	APIHref    string
+	// Activity is each source's changes per day, as sparklines; empty
+	// when the store does not count them or nothing changed lately.
+	Activity []activityRow
+}
+
+// activityRow is one source's sparkline and the link to its articles.
+type activityRow struct {
+	Spark timeline.Spark
+	Href  string
 }
 
 // listPage reads the list query of r and the page of articles it asks
@@ -72,8 +85,50 @@ func (s *server) list(w http.ResponseWriter, r *http.Request) error {
 	if q.Page*pageSize < p.Total {
 		v.Next = withQuery("/", q.values(q.Page+1))
 	}
+	if v.Activity, err = s.activity(r.Context()); err != nil {
+		return err
+	}
 	return s.render(w, "list.tmpl", v)
 }
+
+// activity lays out the sparklines of the sources whose articles changed
+// in the last timeline.SparkDays days, by source name.
+func (s *server) activity(ctx context.Context) ([]activityRow, error) {
+	ar, ok := s.st.(snapshots.ActivityReader)
+	if !ok {
+		return nil, nil
+	}
+	today := s.now().UTC()
+	// One count at a time, and none while the last is fresh: a burst of
+	// loads costs one query.
+	s.activityMu.Lock()
+	defer s.activityMu.Unlock()
+	if !s.activityAt.IsZero() && today.Sub(s.activityAt) < activityTTL && today.Sub(s.activityAt) >= 0 &&
+		today.Truncate(24*time.Hour).Equal(s.activityAt.Truncate(24*time.Hour)) {
+		return s.activityRows, nil
+	}
+	since := today.Truncate(24*time.Hour).AddDate(0, 0, -(timeline.SparkDays - 1))
+	days, err := ar.ChangesPerDay(ctx, snapshots.ActivityFilter{Since: since})
+	if err != nil {
+		return nil, err
+	}
+	var rows []activityRow
+	for i := 0; i < len(days); {
+		src, counts := days[i].Source, map[time.Time]int{}
+		for ; i < len(days) && days[i].Source == src; i++ {
+			counts[days[i].Day] += days[i].Changes
+		}
+		rows = append(rows, activityRow{
+			Spark: timeline.Sparkline(fmt.Sprintf("activity-%d", len(rows)+1), src, counts, today),
+			Href:  withQuery("/", url.Values{"source": {src}}),
+		})
+	}
+	s.activityAt, s.activityRows = today, rows
+	return rows, nil
+}
+
+// activityTTL is how long the list page's sparklines are reused.
+const activityTTL = time.Minute
 
 // sourceNames are the configured sources, plus the one asked for.
 func (s *server) sourceNames(current string) []string {

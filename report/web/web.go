@@ -12,12 +12,14 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/redline-news/redline/report/internal/timeline"
 	"html/template"
 	"log/slog"
 	"net/http"
 	"path"
 	"runtime/debug"
 	"sort"
+	"sync"
 	"time"
 
 	"context"
@@ -70,6 +72,12 @@ type server struct {
 	now   func() time.Time
 	pages map[string]*template.Template
 	mux   *http.ServeMux
+	// activity caches the list page's sparklines for activityTTL: their
+	// count reads every version of a fortnight (BenchmarkChangesPerDay),
+	// and a day's bars need not move on every load.
+	activityMu   sync.Mutex
+	activityAt   time.Time
+	activityRows []activityRow
 }
 
 // New returns the web interface over st. st is typically a
@@ -86,7 +94,11 @@ func New(st reader, opt Options) http.Handler {
 	for _, p := range []string{"list.tmpl", "article.tmpl", "diff.tmpl", "search.tmpl", "claims.tmpl"} {
 		// The templates are compiled into the binary: a parse error is a
 		// bug every test would hit, not a condition to handle.
-		s.pages[p] = template.Must(template.ParseFS(templateFiles, "templates/layout.tmpl", "templates/"+p))
+		t := template.Must(template.ParseFS(templateFiles, "templates/layout.tmpl", "templates/"+p))
+		if err := timeline.Define(t); err != nil {
+			panic(err) // the embedded template is checked by every test
+		}
+		s.pages[p] = t
 	}
 	m := http.NewServeMux()
 	m.Handle("GET /{$}", s.handle(s.list))

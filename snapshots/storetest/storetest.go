@@ -36,6 +36,7 @@ func Run(t *testing.T, h Harness) {
 		{"Battery", batteryCases},
 		{"Sites", siteCases},
 		{"Status", statusCases},
+		{"Activity", activityCases},
 		{"Timestamps", timestampCases},
 		{"Imports", importCases},
 		{"Captures", captureCases},

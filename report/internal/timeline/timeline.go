@@ -1,0 +1,398 @@
+// Package timeline draws an article's versions over time as an SVG chart
+// with a table alternative, for the web UI's article page and the HTML
+// report. The chart is server-rendered by html/template, needs no script
+// and sets no style attribute (the web UI's CSP forbids inline style), so
+// it shows the same in a browser, an e-mail client and a screen reader.
+//
+// Every version is a mark: its row (and colour) is its severity, its shape
+// the family of its main kind, so colour is never the only cue. The size
+// is bounded whatever the history: versions that fall in the same column
+// of the chart (a Column-pixel slice of time) and the same severity row
+// are drawn as one mark, and the table lists the marks, not the versions,
+// so both say the same. A chart has at most Columns×4 marks.
+package timeline
+
+import (
+	"fmt"
+	"html/template"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/sanitize"
+	"github.com/redline-news/redline/report/internal/layout"
+)
+
+// Version is one version as the timeline shows it.
+type Version struct {
+	N        int
+	At       time.Time
+	Severity diffing.Severity // of its change set against the version before
+	Kinds    []diffing.Kind   // its change set's kinds, any order
+	Title    string           // the headline then; scraped, cleaned here
+	Reread   bool             // read afresh from another part of the page
+}
+
+// The chart's geometry, in SVG user units.
+const (
+	width   = 760
+	left    = 80  // the row labels' gutter
+	right   = 740 // the plot's right edge
+	rowTop  = 30  // the high row
+	rowStep = 24
+	axisY   = rowTop + 4*rowStep - 8
+	height  = axisY + 68
+	// Column is the width of one column of the plot: versions closer in
+	// time than this share a column, and in one row, one mark.
+	Column = 6
+	// Columns is how many columns the plot has.
+	Columns = (right - left) / Column
+	// maxTitle bounds a headline in the table and the marks' tooltips, so
+	// a hostile page cannot bloat every page that shows its timeline.
+	maxTitle = 200
+)
+
+// Shape families: the shape of a mark says what kind of change it is.
+type family struct {
+	Name  string // what the legend and the table call it
+	Shape string // square, diamond, triangle, circle, bar, cross, ring
+}
+
+var (
+	famFirst    = family{"first version", "ring"}
+	famHeadline = family{"headline, summary or byline", "square"}
+	famQuote    = family{"quote or source", "diamond"}
+	famFact     = family{"figure, name, negation or hedge", "triangle"}
+	famText     = family{"sentence added, removed or changed", "circle"}
+	famCosmetic = family{"cosmetic", "bar"}
+	famReread   = family{"read afresh", "cross"}
+	families    = []family{famFirst, famHeadline, famQuote, famFact, famText, famCosmetic, famReread}
+)
+
+func familyOf(k diffing.Kind) family {
+	switch k {
+	case diffing.HeadlineChanged, diffing.DekChanged, diffing.BylineChanged:
+		return famHeadline
+	case diffing.QuoteAdded, diffing.QuoteRemoved, diffing.QuoteChanged, diffing.QuoteReattributed,
+		diffing.QuoteVerbChanged, diffing.SpeakerRoleChanged, diffing.SourceChanged:
+		return famQuote
+	case diffing.NumberChanged, diffing.EntityChanged, diffing.NegationChanged, diffing.HedgeChanged:
+		return famFact
+	case diffing.Cosmetic:
+		return famCosmetic
+	}
+	return famText
+}
+
+// mainKind is the most specific of kinds in the summaries' order, "" when
+// there are none.
+func mainKind(kinds []diffing.Kind) diffing.Kind {
+	for _, k := range layout.AllKinds() {
+		if slices.Contains(kinds, k) {
+			return k
+		}
+	}
+	if len(kinds) > 0 {
+		return slices.Min(kinds) // one diffing does not name yet: still deterministic
+	}
+	return ""
+}
+
+// rows are the severity rows, top to bottom.
+var rows = []struct {
+	sev    diffing.Severity
+	label  string
+	colour string
+}{
+	{diffing.SeverityHigh, "high", "#b00020"},
+	{diffing.SeverityMedium, "medium", "#a05a00"},
+	{diffing.SeverityLow, "low", "#1f5fa8"},
+	{diffing.SeverityNone, "none", "#5f6368"},
+}
+
+func rowOf(s diffing.Severity) int {
+	for i, r := range rows {
+		if r.sev == s {
+			return i
+		}
+	}
+	if s > diffing.SeverityHigh {
+		return 0
+	}
+	return len(rows) - 1
+}
+
+// mark is one drawn mark and one row of the table.
+type mark struct {
+	X, Y        int
+	Colour      string
+	Shape       string
+	Path        string // the shape's outline, for the shapes drawn as paths
+	Severity    string
+	Kind        string // the family's name and the main kind's id
+	Versions    string // "v3" or "v3–v9 (7 versions)"
+	When        string // "2026-12-07 15:04 UTC" or a range
+	WhenISO     string
+	Title       string // the latest headline of the mark's versions
+	Label       string // the tooltip: everything above in one line
+	col, row    int
+	first, last int // indexes of its first and last versions, sorted
+	n           int
+	kinds       []string
+}
+
+// View is a timeline ready to draw: the "timeline" template (Define)
+// renders it.
+type View struct {
+	ID, TitleID, DescID string
+	Title, Desc         string
+	Width, Height       int
+	Left, Right, AxisY  int
+	Rows                []rowView
+	Marks               []mark
+	Start, End          string // the axis' end labels
+	StartISO, EndISO    string
+	Legend              []legendItem
+	Note                string // how the chart was drawn, when not one mark per version
+}
+
+type rowView struct {
+	Y      int
+	Label  string
+	Colour string
+}
+
+type legendItem struct {
+	X, Y int
+	Name string
+	Mark mark // the shape, in the text's colour: the legend explains shapes, not severities
+}
+
+// Build lays out the timeline of vs, named after the article's headline
+// name; the "timeline" template draws it as a <figure> holding the SVG and,
+// in a <details>, the table alternative. id prefixes the element ids, so a
+// page can hold several timelines; it must be unique on the page and is
+// escaped like everything else. With no versions it returns nil.
+func Build(id, name string, vs []Version) *View {
+	if len(vs) == 0 {
+		return nil
+	}
+	vs = slices.Clone(vs)
+	slices.SortStableFunc(vs, func(a, b Version) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return a.N - b.N
+	})
+	v := View{ID: id, TitleID: id + "-title", DescID: id + "-desc", Width: width, Height: height,
+		Left: left, Right: right, AxisY: axisY}
+	name = clip(sanitize.Line(name))
+	v.Title = "Timeline of " + plural(len(vs), "version")
+	if strings.TrimSpace(name) != "" {
+		v.Title += " of “" + name + "”"
+	}
+	for i, r := range rows {
+		v.Rows = append(v.Rows, rowView{rowTop + i*rowStep, r.label, r.colour})
+	}
+	start, end := vs[0].At, vs[len(vs)-1].At
+	span := end.Sub(start)
+	// All at one instant (or one version): spread by order instead, so
+	// the marks stay apart; the description says so.
+	byOrder := span <= 0
+	xOf := func(i int) int {
+		plot := right - left
+		if byOrder {
+			if len(vs) == 1 {
+				return left + plot/2
+			}
+			return left + int(int64(i)*int64(plot)/int64(len(vs)-1))
+		}
+		// Divide by the time one unit covers rather than multiply first:
+		// d×plot overflows int64 for spans over about 160 days.
+		step := span / time.Duration(plot)
+		if step == 0 {
+			return left + int(int64(vs[i].At.Sub(start))*int64(plot)/int64(span))
+		}
+		return min(left+int(vs[i].At.Sub(start)/step), right)
+	}
+	for i, ver := range vs {
+		x := xOf(i)
+		col := min((x-left)/Column, Columns-1)
+		row := rowOf(ver.Severity)
+		fam, kind := famText, mainKind(ver.Kinds)
+		switch {
+		case ver.Reread:
+			fam = famReread
+		case ver.N == 1:
+			fam = famFirst
+		case kind == "":
+			fam = famText
+		default:
+			fam = familyOf(kind)
+		}
+		label := fam.Name
+		if kind != "" && !ver.Reread {
+			label += " (" + layout.KindLabel(kind) + ")"
+		}
+		// Versions sorted by time reach a column in order, but a column's
+		// rows interleave: look for a mark of the same column and row.
+		if j := slices.IndexFunc(v.Marks, func(m mark) bool { return m.col == col && m.row == row }); j >= 0 {
+			m := &v.Marks[j]
+			m.n, m.last = m.n+1, i
+			if !slices.Contains(m.kinds, label) {
+				m.kinds = append(m.kinds, label)
+			}
+			continue
+		}
+		y := rowTop + row*rowStep
+		if !byOrder {
+			x = left + col*Column + Column/2 // a merged mark sits mid-column
+		}
+		v.Marks = append(v.Marks, mark{X: x, Y: y, Colour: rows[row].colour, Shape: fam.Shape,
+			Path: shapePath(fam.Shape, x, y), Severity: rows[row].label,
+			col: col, row: row, first: i, last: i, n: 1, kinds: []string{label}})
+	}
+	merged := false
+	for k := range v.Marks {
+		m := &v.Marks[k]
+		f, l := vs[m.first], vs[m.last]
+		m.Kind = strings.Join(m.kinds, "; ")
+		m.Versions = "v" + strconv.Itoa(f.N)
+		m.When, m.WhenISO = when(f.At), iso(f.At)
+		if m.n > 1 {
+			merged = true
+			m.Versions = fmt.Sprintf("v%d–v%d (%d versions)", f.N, l.N, m.n)
+			if !l.At.Equal(f.At) {
+				m.When += " – " + when(l.At)
+			}
+		}
+		m.Title = clip(sanitize.Line(l.Title))
+		m.Label = m.Versions + " · " + m.When + " · severity " + m.Severity + " · " + m.Kind
+		if m.Title != "" {
+			m.Label += " · " + m.Title
+		}
+	}
+	v.Start, v.StartISO = when(start), iso(start)
+	if span > 0 {
+		v.End, v.EndISO = when(end), iso(end)
+	}
+	var desc []string
+	desc = append(desc, fmt.Sprintf("%s, from %s to %s.", plural(len(vs), "version"), when(start), when(end)))
+	desc = append(desc, "Each mark's row is its severity (high, medium, low, none); its shape is what kind of change it is (see the legend); the table below gives the same data.")
+	var notes []string
+	if byOrder && len(vs) > 1 {
+		notes = append(notes, "Every version was seen at the same instant: the marks are spaced by version number, not by time.")
+	}
+	if merged {
+		notes = append(notes, fmt.Sprintf("Versions in the same 1/%d of the chart's width with the same severity are drawn as one mark; the table lists each mark's versions.", Columns))
+	}
+	v.Note = strings.Join(notes, " ")
+	desc = append(desc, notes...)
+	v.Desc = strings.Join(desc, " ")
+	lx := left
+	for i, f := range families {
+		x, y := lx+(i%4)*165, axisY+34+(i/4)*18
+		v.Legend = append(v.Legend, legendItem{X: x, Y: y, Name: f.Name,
+			Mark: mark{X: x, Y: y - 4, Shape: f.Shape, Path: shapePath(f.Shape, x, y-4), Colour: "currentColor"}})
+	}
+	return &v
+}
+
+// Define adds the "timeline" template, which draws a *View, and the
+// "sparkline" template, which draws a Spark, to t; a page
+// template calls it as {{template "timeline" .Timeline}}. The caller's
+// html/template escapes every value for where it lands: nothing here is
+// trusted markup.
+func Define(t *template.Template) error {
+	if _, err := t.New("timeline-defs").Parse(timelineSource); err != nil {
+		return fmt.Errorf("parse the timeline template: %w", err)
+	}
+	if _, err := t.New("sparkline-defs").Parse(sparkSource); err != nil {
+		return fmt.Errorf("parse the sparkline template: %w", err)
+	}
+	return nil
+}
+
+// shapePath is the outline of a mark of shape s centred at x, y; "" for
+// the shapes the template draws as elements (circle, ring).
+func shapePath(s string, x, y int) string {
+	switch s {
+	case "square":
+		return fmt.Sprintf("M%d %dh10v10h-10z", x-5, y-5)
+	case "diamond":
+		return fmt.Sprintf("M%d %dl6 6l-6 6l-6 -6z", x, y-6)
+	case "triangle":
+		return fmt.Sprintf("M%d %dl6 11h-12z", x, y-6)
+	case "bar":
+		return fmt.Sprintf("M%d %dh12v4h-12z", x-6, y-2)
+	case "cross":
+		return fmt.Sprintf("M%d %dl10 10M%d %dl-10 10", x-5, y-5, x+5, y-5)
+	}
+	return ""
+}
+
+func when(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+func iso(t time.Time) string  { return t.UTC().Format(time.RFC3339) }
+
+func plural(n int, one string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + one + "s"
+}
+
+// clip shortens s to maxTitle runes, marking the cut.
+func clip(s string) string {
+	if utf8.RuneCountInString(s) <= maxTitle {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:maxTitle-1]) + "…"
+}
+
+// timelineSource draws the chart with presentation attributes only (no
+// style attribute, no <style>: CSP), then the table. Every element is
+// closed explicitly, as HTML outside SVG knows no self-closing tags.
+const timelineSource = `{{define "timeline-shape"}}
+{{- if eq .Shape "circle"}}<circle cx="{{.X}}" cy="{{.Y}}" r="5" fill="{{.Colour}}"></circle>
+{{- else if eq .Shape "ring"}}<circle cx="{{.X}}" cy="{{.Y}}" r="5" fill="none" stroke="{{.Colour}}" stroke-width="2"></circle>
+{{- else if eq .Shape "cross"}}<path d="{{.Path}}" fill="none" stroke="{{.Colour}}" stroke-width="2.5"></path>
+{{- else}}<path d="{{.Path}}" fill="{{.Colour}}"></path>{{end}}{{end}}
+{{- define "timeline"}}{{if . -}}
+<figure class="timeline-chart" id="{{.ID}}">
+<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{{.TitleID}} {{.DescID}}" viewBox="0 0 {{.Width}} {{.Height}}" width="100%" preserveAspectRatio="xMinYMin meet" font-family="system-ui, sans-serif" font-size="11">
+<title id="{{.TitleID}}">{{.Title}}</title>
+<desc id="{{.DescID}}">{{.Desc}}</desc>
+{{range .Rows}}<text x="{{$.Left}}" y="{{.Y}}" dx="-10" dy="4" text-anchor="end" fill="{{.Colour}}">{{.Label}}</text>
+<line x1="{{$.Left}}" y1="{{.Y}}" x2="{{$.Right}}" y2="{{.Y}}" stroke="currentColor" stroke-opacity="0.15"></line>
+{{end -}}
+<line x1="{{.Left}}" y1="{{.AxisY}}" x2="{{.Right}}" y2="{{.AxisY}}" stroke="currentColor" stroke-opacity="0.6"></line>
+<text x="{{.Left}}" y="{{.AxisY}}" dy="16" fill="currentColor">{{.Start}}</text>
+{{with .End}}<text x="{{$.Right}}" y="{{$.AxisY}}" dy="16" text-anchor="end" fill="currentColor">{{.}}</text>
+{{end -}}
+<g class="marks">
+{{range .Marks}}<g><title>{{.Label}}</title>{{template "timeline-shape" .}}</g>
+{{end -}}
+</g>
+<g class="legend" fill="currentColor">
+{{range .Legend}}<g>{{template "timeline-shape" .Mark}}<text x="{{.X}}" y="{{.Y}}" dx="10">{{.Name}}</text></g>
+{{end -}}
+</g>
+</svg>
+{{with .Note}}<figcaption class="note">{{.}}</figcaption>
+{{end -}}
+<details class="timeline-table">
+<summary>The timeline as a table</summary>
+<table>
+<thead><tr><th scope="col">Versions</th><th scope="col">Seen</th><th scope="col">Severity</th><th scope="col">Kind</th><th scope="col">Headline</th></tr></thead>
+<tbody>
+{{range .Marks}}<tr><td>{{.Versions}}</td><td><time datetime="{{.WhenISO}}">{{.When}}</time></td><td>{{.Severity}}</td><td>{{.Kind}}</td><td>{{.Title}}</td></tr>
+{{end -}}
+</tbody>
+</table>
+</details>
+</figure>
+{{- end}}{{end}}`

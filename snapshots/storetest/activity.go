@@ -1,0 +1,58 @@
+package storetest
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/redline-news/redline/snapshots"
+)
+
+var activityCases = []testCase{
+	{"per_day_per_source", func(t *testing.T, s snapshots.Store) {
+		r := storeAs[snapshots.ActivityReader](t, s)
+		if got, err := r.ChangesPerDay(t.Context(), snapshots.ActivityFilter{}); err != nil || len(got) != 0 {
+			t.Fatalf("ChangesPerDay of an empty store = %v, %v; want nothing", got, err)
+		}
+		day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+		add := func(source, url string, ats ...time.Time) {
+			t.Helper()
+			a, err := s.AddArticle(t.Context(), snapshots.Article{URL: url, Source: source, FirstSeen: ats[0]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, at := range ats {
+				c := newCheck(a, i+1)
+				c.At = at
+				v := newVersion(i + 1)
+				v.At = at
+				save(t, s, c, v)
+			}
+		}
+		// The first version is no change; a day is a UTC day, whatever
+		// the time's zone was.
+		east := time.FixedZone("UTC+5", 5*3600)
+		add("ledger", "https://news.example/a", day.Add(1*time.Hour), day.Add(2*time.Hour), day.Add(23*time.Hour+59*time.Minute), day.Add(25*time.Hour))
+		add("ledger", "https://news.example/b", day.Add(-48*time.Hour), day.Add(3*time.Hour).In(east))
+		add("wire", "https://wire.example/c", day.Add(5*time.Hour), day.Add(50*time.Hour))
+		got, err := r.ChangesPerDay(t.Context(), snapshots.ActivityFilter{Since: day})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []snapshots.SourceDay{
+			{Source: "ledger", Day: day, Changes: 3},
+			{Source: "ledger", Day: day.AddDate(0, 0, 1), Changes: 1},
+			{Source: "wire", Day: day.AddDate(0, 0, 2), Changes: 1},
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("ChangesPerDay since %s = %v, want %v", day, got, want)
+		}
+		got, err = r.ChangesPerDay(t.Context(), snapshots.ActivityFilter{Since: day, Until: day.AddDate(0, 0, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := want[:1]; !slices.Equal(got, want) {
+			t.Errorf("ChangesPerDay of one day = %v, want %v", got, want)
+		}
+	}},
+}
