@@ -176,6 +176,17 @@ func Alt(c Card, marked bool) string {
 		if sp := speakerText(ch); sp != "" {
 			fmt.Fprintf(&b, " Speaker: %s.", sp)
 		}
+		for _, q := range ch.Quotes {
+			qb, qa := sanitize.Line(q.Before), sanitize.Line(q.After)
+			switch {
+			case qb == "" && qa != "":
+				fmt.Fprintf(&b, " Quote added: “%s”.", qa)
+			case qa == "" && qb != "":
+				fmt.Fprintf(&b, " Quote removed: “%s”.", qb)
+			case qb != qa:
+				fmt.Fprintf(&b, " Quote before: “%s”; after: “%s”.", qb, qa)
+			}
+		}
 		before, after := sanitize.Line(ch.Before), sanitize.Line(ch.After)
 		switch {
 		case before == "" && after != "":
