@@ -42,6 +42,7 @@ Commands:
   extract   print what redline would snapshot of a page (URL, file or -)
   history   list the stored versions of an article
   show      print one stored version of an article (by number or time)
+  card      render one version's changes as a PNG card for sharing, with alt text
   search    which versions contained a phrase, when it appeared and vanished
   sites     list the hosts whose page template redline learned (text, json)
   report    report every change stored in a time window (text, markdown, html, json, atom)
@@ -107,6 +108,7 @@ func commands() []command {
 		{"extract", "print what redline would snapshot of a page", runExtract},
 		{"history", "list the stored versions of an article", runHistory},
 		{"show", "print one stored version of an article", runShow},
+		{"card", "render one version's changes as a PNG card with alt text", runCard},
 		{"search", "search every stored version for a phrase", runSearch},
 		{"sites", "list the hosts whose page template redline learned", runSites},
 		{"report", "report every change stored in a time window", runReport},
