@@ -36,7 +36,7 @@ func TestCardCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("alt text: %v", err)
 	}
-	for _, want := range []string{"news.example", "Raid seizes shipment", "version 1 (2025-03-14 09:00 UTC) → version 2", "97 percent", "90 percent"} {
+	for _, want := range []string{"news.example", "Raid seizes shipment", "version 1 (2025-03-14 09:00:00 UTC) → version 2", "97 percent", "90 percent"} {
 		if !strings.Contains(string(alt), want) {
 			t.Errorf("alt text lacks %q:\n%s", want, alt)
 		}

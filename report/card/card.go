@@ -424,7 +424,7 @@ func stampOf(t time.Time) string {
 	if t.IsZero() {
 		return "time unknown"
 	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
+	return t.UTC().Format("2006-01-02 15:04:05 UTC")
 }
 
 func locationOf(c diffing.Change, from int) string { return layout.Location(c, from) }

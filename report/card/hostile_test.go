@@ -34,7 +34,7 @@ func hostileCard() Card {
 	cs.Changes = append([]diffing.Change{{Kind: diffing.QuoteChanged, Kinds: []diffing.Kind{diffing.QuoteChanged},
 		Severity: diffing.SeverityHigh, Paragraph: 1, Sentence: 1, Before: quote, After: quote + "!",
 		Quotes: []diffing.QuoteChange{{Before: quote, After: quote + "!", BeforeSpeaker: "A\u202eB", AfterSpeaker: long}},
-		Ops: []diffing.Op{{Op: diffing.OpEqual, Text: quote}, {Op: diffing.OpInsert, Text: "!"}}}}, cs.Changes...)
+		Ops:    []diffing.Op{{Op: diffing.OpEqual, Text: quote}, {Op: diffing.OpInsert, Text: "!"}}}}, cs.Changes...)
 	return Card{Item: report.Item{URL: "https://news.example/\u202eabc", Title: "\u202e🎉 مرحبا " + long + "\x07",
 		FromVersion: 1, ToVersion: 2, At: time.Date(2026, 12, 7, 18, 0, 0, 0, time.UTC), Changes: cs}}
 }
