@@ -73,6 +73,10 @@ image with the extension .txt (card.png, card.txt).`, &cf, true)
 	cs := diffing.Compare(monitor.Document(oldV), monitor.Document(newV))
 	c := card.Card{Item: report.Item{URL: art.URL, Source: art.Source, Title: newV.Title, FromVersion: oldV.Number,
 		ToVersion: newV.Number, At: newV.At, Changes: cs}, FromAt: oldV.At}
+	if newV.Reread {
+		// The new version was read from another part of the page, as diff says.
+		c.Item.Reread, c.Item.Reading = true, snapshots.ReadFrom(newV)
+	}
 	png, alt, err := card.Render(c, card.Options{Width: w, Height: h})
 	if err != nil {
 		return err

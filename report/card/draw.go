@@ -11,6 +11,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"github.com/redline-news/redline/internal/sanitize"
+	"github.com/redline-news/redline/report"
 )
 
 // canvas draws into the content rectangle only: its image is a sub-image
@@ -59,7 +60,15 @@ func paint(c Card, w, h int) (img *image.RGBA, marked bool, err error) {
 	cv.y += int(6 * scale)
 	cv.y += ascent(f.small)
 	cv.line(f.wrap([]run{{versionsText(c), quiet}}, cv.max, 1)[0], cv.y)
-	cv.y += descent(f.small) + int(14*scale)
+	cv.y += descent(f.small)
+	if it.Reread { // its differences may be the reading's, not the publisher's
+		for _, l := range f.wrap(f.textRuns(report.RereadNote(it), quiet, &marked), cv.max, 2) {
+			cv.y += ascent(f.small)
+			cv.line(l, cv.y)
+			cv.y += descent(f.small)
+		}
+	}
+	cv.y += int(14 * scale)
 
 	// Footer first, so the changes know where to stop.
 	footY := h - m - descent(f.small)
@@ -167,6 +176,9 @@ func Alt(c Card, marked bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "redline diff card. %s: “%s”.\n", Host(it.URL), sanitize.Line(it.Title))
 	fmt.Fprintf(&b, "Compares %s.\n", versionsText(c))
+	if it.Reread {
+		fmt.Fprintf(&b, "Note: %s; its differences may come from the new reading rather than an edit.\n", report.RereadNote(it))
+	}
 	changes := Top(it.Changes)
 	if len(changes) == 0 {
 		b.WriteString("No change of substance.\n")

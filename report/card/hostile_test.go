@@ -139,3 +139,24 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+// TestReread_Noted: a version read afresh from another part of the page
+// says so on the card and in the alt text, as every report does.
+func TestReread_Noted(t *testing.T) {
+	c := plainStory()
+	plainPNG, _, err := Render(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Item.Reread, c.Item.Reading = true, "body > main"
+	rereadPNG, alt, err := Render(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(alt, report.RereadNote(c.Item)) {
+		t.Errorf("alt text lacks the re-read note:\n%s", alt)
+	}
+	if string(plainPNG) == string(rereadPNG) {
+		t.Error("the card does not show the re-read note")
+	}
+}
