@@ -43,6 +43,7 @@ Commands:
   history   list the stored versions of an article
   show      print one stored version of an article (by number or time)
   claims    every quotation and figure across an article's versions, and its fate
+  card      render one version's changes as a PNG card for sharing, with alt text
   search    which versions contained a phrase, when it appeared and vanished
   sites     list the hosts whose page template redline learned (text, json)
   report    report every change stored in a time window (text, markdown, html, json, atom)
@@ -109,6 +110,7 @@ func commands() []command {
 		{"history", "list the stored versions of an article", runHistory},
 		{"show", "print one stored version of an article", runShow},
 		{"claims", "print the claim ledger of an article", runClaims},
+		{"card", "render one version's changes as a PNG card with alt text", runCard},
 		{"search", "search every stored version for a phrase", runSearch},
 		{"sites", "list the hosts whose page template redline learned", runSites},
 		{"report", "report every change stored in a time window", runReport},
