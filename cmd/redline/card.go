@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -53,13 +52,7 @@ image with the extension .txt (card.png, card.txt).`, &cf, true)
 	if *n != 0 {
 		newV, err = st.Version(ctx, art.ID, *n)
 	}
-	if errors.Is(err, snapshots.ErrNotFound) {
-		if *n == 0 {
-			return fmt.Errorf("%s has no stored version", sanitize.Line(art.URL))
-		}
-		return fmt.Errorf("%s has no version %d", sanitize.Line(art.URL), *n)
-	}
-	if err != nil {
+	if err := versionMissing(err, art.URL, *n); err != nil {
 		return err
 	}
 	if newV.Number < 2 {

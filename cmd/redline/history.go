@@ -259,13 +259,7 @@ or the version that was current at a time (--at).`, &cf, true)
 	default:
 		v, err = st.Version(ctx, art.ID, *n)
 	}
-	if errors.Is(err, snapshots.ErrNotFound) {
-		if *n == 0 {
-			return fmt.Errorf("%s has no stored version", sanitize.Line(art.URL))
-		}
-		return fmt.Errorf("%s has no version %d", sanitize.Line(art.URL), *n)
-	}
-	if err != nil {
+	if err := versionMissing(err, art.URL, *n); err != nil {
 		return err
 	}
 	field := fieldPrinter(a.stdout, 11)
@@ -380,5 +374,18 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		pos = append(pos, rest[0])
 		args = rest[1:]
+	}
+}
+
+// versionMissing is err from reading version n (0: the latest) of the
+// article at url, saying which version is missing when it is ErrNotFound.
+func versionMissing(err error, url string, n int) error {
+	switch {
+	case !errors.Is(err, snapshots.ErrNotFound):
+		return err
+	case n == 0:
+		return fmt.Errorf("%s has no stored version", sanitize.Line(url))
+	default:
+		return fmt.Errorf("%s has no version %d", sanitize.Line(url), n)
 	}
 }

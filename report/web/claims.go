@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
@@ -39,11 +38,7 @@ type claimEvent struct {
 // claims serves /articles/{id}/claims: every quotation and figure across
 // the article's versions and what became of it (diffing.BuildLedger).
 func (s *server) claims(w http.ResponseWriter, r *http.Request) error {
-	id, err := parseID("article id", r.PathValue("id"))
-	if err != nil {
-		return notFound("no article %q", r.PathValue("id"))
-	}
-	sum, l, err := s.ledger(r.Context(), id)
+	sum, l, err := s.ledger(r)
 	if err != nil {
 		return err
 	}
@@ -79,8 +74,14 @@ func (s *server) claims(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, "claims.tmpl", v)
 }
 
-// ledger builds the claim ledger of article id from its stored versions.
-func (s *server) ledger(ctx context.Context, id int64) (snapshots.ArticleSummary, *diffing.Ledger, error) {
+// ledger builds the claim ledger of the article r names (its {id}) from
+// its stored versions; an id that is not a number is not found.
+func (s *server) ledger(r *http.Request) (snapshots.ArticleSummary, *diffing.Ledger, error) {
+	id, err := parseID("article id", r.PathValue("id"))
+	if err != nil {
+		return snapshots.ArticleSummary{}, nil, notFound("no article %q", r.PathValue("id"))
+	}
+	ctx := r.Context()
 	sum, err := s.summary(ctx, id)
 	if err != nil {
 		return sum, nil, err
@@ -99,11 +100,7 @@ func (s *server) ledger(ctx context.Context, id int64) (snapshots.ArticleSummary
 // apiClaims serves /api/articles/{id}/claims: the ledger as JSON, in the
 // form diffing.Ledger defines (times RFC 3339).
 func (s *server) apiClaims(w http.ResponseWriter, r *http.Request) error {
-	id, err := parseID("article id", r.PathValue("id"))
-	if err != nil {
-		return notFound("no article %q", r.PathValue("id"))
-	}
-	sum, l, err := s.ledger(r.Context(), id)
+	sum, l, err := s.ledger(r)
 	if err != nil {
 		return err
 	}
