@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/redline-news/redline/internal/testtool"
 )
 
 // fault is what faultProxy does with a message from the client.
@@ -53,7 +55,10 @@ func newFaultProxy(t *testing.T, dsn string, fault func(typ byte, body []byte) f
 		t.Fatalf("parse DSN: %v", err)
 	}
 	if strings.HasPrefix(cfg.Host, "/") {
-		t.Skipf("%s names a Unix socket: the fault proxy speaks TCP", envDSN)
+		// scripts/test serves PostgreSQL on 127.0.0.1: under CI a socket
+		// DSN is a broken set-up, not a reason to pass untested.
+		testtool.Missing(t, fmt.Sprintf("%s names a Unix socket under CI: the fault proxy speaks TCP; scripts/test serves PostgreSQL on 127.0.0.1", envDSN),
+			fmt.Sprintf("%s names a Unix socket: the fault proxy speaks TCP", envDSN))
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
