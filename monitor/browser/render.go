@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"mime"
 	"net/http"
 	"net/netip"
@@ -124,6 +125,9 @@ type page struct {
 	last     time.Time      // when a request last started or ended
 	requests int
 	refused  []string // the first refusals, for the log
+	// pending are the requests in flight when the timeout struck, taken
+	// before the cancellation ends their fetches and empties inflight.
+	pending  []string
 	handlers sync.WaitGroup
 }
 
@@ -139,7 +143,12 @@ func (b *Browser) renderOn(ctx context.Context, p *process, req Request, doc *fe
 	defer tcancel()
 	rctx, rcancel := context.WithCancelCause(tctx)
 	defer rcancel(nil)
-	tm := time.AfterFunc(b.opt.Timeout, func() { rcancel(ErrTimeout) })
+	tm := time.AfterFunc(b.opt.Timeout, func() {
+		pg.mu.Lock()
+		pg.pending = slices.Sorted(maps.Keys(pg.inflight))
+		pg.mu.Unlock()
+		rcancel(ErrTimeout)
+	})
 	defer tm.Stop()
 	stop := context.AfterFunc(ctx, func() { rcancel(context.Cause(ctx)) })
 	defer stop()
@@ -284,13 +293,7 @@ func (pg *page) why(ctx context.Context, p *process, err error) error {
 		return cause
 	case errors.Is(cause, ErrTimeout):
 		pg.mu.Lock()
-		pending := slices.Sorted(func(yield func(string) bool) {
-			for u := range pg.inflight {
-				if !yield(u) {
-					return
-				}
-			}
-		})
+		pending := pg.pending
 		pg.mu.Unlock()
 		state := "still loading or running script"
 		switch {
