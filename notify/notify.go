@@ -119,8 +119,8 @@ type Config struct {
 	// SMTP, for KindEmail. Addr is host:port of a server that offers
 	// STARTTLS (implicit TLS on port 465 is not supported).
 	Addr     string
-	Username string // PLAIN auth when set, only ever after STARTTLS or on loopback
-	Password string // SMTP password, or Bluesky app password
+	Username string   // PLAIN auth when set, only ever after STARTTLS or on loopback
+	Password string   // SMTP password, or Bluesky app password
 	From     string   // an RFC 5322 address, "Redline <redline@example.com>"
 	To       []string // at least one
 	// AllowInsecure lets e-mail go without STARTTLS, and is refused unless
