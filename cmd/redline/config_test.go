@@ -70,7 +70,7 @@ func TestLoadConfig_Example(t *testing.T) {
 }
 
 // secretEnv are the variables config.yaml's examples read.
-var secretEnv = []string{"REDLINE_WEBHOOK_SECRET", "REDLINE_SMTP_PASSWORD"}
+var secretEnv = []string{"REDLINE_WEBHOOK_SECRET", "REDLINE_SMTP_PASSWORD", "REDLINE_MASTODON_TOKEN", "REDLINE_BLUESKY_APP_PASSWORD"}
 
 // unsetSecrets unsets the variables for the test (t.Setenv first, so they
 // are restored after it).
@@ -111,8 +111,8 @@ func TestSecrets_OnlyWhenDelivering(t *testing.T) {
 	if err != nil {
 		t.Fatalf("loading without the secrets: %v", err)
 	}
-	if len(cfg.Notify) != 4 || cfg.Notify[1].Secret != "" || cfg.Notify[2].Password != "" {
-		t.Fatalf("notifiers %+v, want four, without secrets", cfg.Notify)
+	if len(cfg.Notify) != 6 || cfg.Notify[1].Secret != "" || cfg.Notify[2].Password != "" || cfg.Notify[4].Token != "" || cfg.Notify[5].Password != "" {
+		t.Fatalf("notifiers %+v, want six, without secrets", cfg.Notify)
 	}
 	for _, args := range [][]string{
 		{"check", "--config", path, "--dry-run"},
@@ -139,7 +139,9 @@ func TestSecrets_OnlyWhenDelivering(t *testing.T) {
 		t.Errorf("history: exit %d, stderr %s", code, errOut)
 	}
 	want := "config.yaml:NN: notify[1].secret_env: notifier \"newsroom-hook\" needs the environment variable REDLINE_WEBHOOK_SECRET, which is not set\n" +
-		"config.yaml:NN: notify[2].password_env: notifier \"desk-mail\" needs the environment variable REDLINE_SMTP_PASSWORD, which is not set"
+		"config.yaml:NN: notify[2].password_env: notifier \"desk-mail\" needs the environment variable REDLINE_SMTP_PASSWORD, which is not set\n" +
+		"config.yaml:NN: notify[4].token_env: notifier \"mastodon-thread\" needs the environment variable REDLINE_MASTODON_TOKEN, which is not set\n" +
+		"config.yaml:NN: notify[5].password_env: notifier \"bluesky-thread\" needs the environment variable REDLINE_BLUESKY_APP_PASSWORD, which is not set"
 	lines := regexp.MustCompile(`config.yaml:\d+:`)
 	if err := cfg.requireSecrets(); err == nil || lines.ReplaceAllString(strings.ReplaceAll(err.Error(), dir+"/", ""), "config.yaml:NN:") != want {
 		t.Errorf("requireSecrets:\n got: %v\nwant: %s", err, want)
@@ -165,6 +167,8 @@ func TestSecrets_OnlyWhenDelivering(t *testing.T) {
 	// readable by others, gets no warning: it holds no secret itself.
 	t.Setenv("REDLINE_WEBHOOK_SECRET", "s3cret")
 	t.Setenv("REDLINE_SMTP_PASSWORD", "hunter2")
+	t.Setenv("REDLINE_MASTODON_TOKEN", "tok")
+	t.Setenv("REDLINE_BLUESKY_APP_PASSWORD", "app")
 	if err := os.Chmod(path, 0o644); err != nil {
 		t.Fatal(err)
 	}
