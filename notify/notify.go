@@ -1,9 +1,10 @@
 // Package notify delivers digests of article changes and failed checks: a
-// signed JSON webhook, a Slack-compatible incoming webhook, e-mail over SMTP,
-// an Atom feed file, and threads on Mastodon and Bluesky (thread.go: one
-// thread per article, each change a post with its diff card and alt text). One cycle's changes and failed checks go out as one
-// Digest per notifier, filtered by each notifier's sources and (changes
-// only) minimum severity. A Dispatcher retries
+// signed JSON webhook, a Slack-compatible incoming webhook, e-mail over
+// SMTP, an Atom feed file, and threads on Mastodon and Bluesky (thread.go:
+// one thread per article, each change a post with its diff card and alt
+// text). One cycle's changes and failed checks go out as one Digest per
+// notifier, filtered by each notifier's sources and (changes only) minimum
+// severity. A Dispatcher retries
 // failed sends with backoff and records every delivery's outcome in a
 // snapshots.DeliveryStore, so what still failed is retried on a later cycle.
 //
