@@ -89,6 +89,11 @@ func (m *mastodon) publish(ctx context.Context, p threadPost) (threadRef, error)
 	h.Set("Content-Type", "application/json")
 	h.Set("Idempotency-Key", p.key)
 	a, err := call(ctx, m.client, http.MethodPost, m.base+"/api/v1/statuses", body, h, maxAnswerBytes, m.now())
+	var se *StatusError
+	if !p.first && errors.As(err, &se) && se.Status == http.StatusNotFound {
+		// Mastodon answers 404 to a reply to a deleted status.
+		return threadRef{}, fmt.Errorf("%w: reply to status %s: %w", errParentGone, plain(p.parent.id, 40), err)
+	}
 	if err != nil {
 		return threadRef{}, err
 	}

@@ -94,9 +94,17 @@ type thread struct {
 	log   *slog.Logger
 	limit *rate.Limiter
 
+	// sending is held for a whole send: two deliveries at once (a retry
+	// and a new digest) must not both reply to the same last post.
+	sending sync.Mutex
+
 	mu    sync.Mutex
 	until time.Time // the server asked for no request before this
 }
+
+// errParentGone is a service refusing a reply because the post it
+// answers was deleted: the change then starts a new thread.
+var errParentGone = errors.New("the thread's last post is gone")
 
 func newThread(c Config, svc service, opts Options) *thread {
 	perHour := cmp.Or(c.PostsPerHour, DefaultPostsPerHour)
@@ -113,6 +121,8 @@ func (t *thread) send(ctx context.Context, d Digest, _ string) error {
 	if t.store == nil {
 		return permanent(errors.New("no store to keep thread posts in (notify.Options.Threads)"))
 	}
+	t.sending.Lock()
+	defer t.sending.Unlock()
 	items := slices.Clone(d.Items)
 	// Oldest change first, so each thread reads in the order of events.
 	slices.SortStableFunc(items, func(a, b report.Item) int {
@@ -150,6 +160,13 @@ func (t *thread) post(ctx context.Context, it report.Item) error {
 		t.log.Warn("diff card too large for the service even when small; posting without it", "url", it.URL, "version", it.ToVersion)
 	}
 	ref, err := t.svc.publish(ctx, p)
+	if errors.Is(err, errParentGone) {
+		// Deleted on the server: start the article's thread again, under
+		// another key, as the reply's may already be used.
+		t.log.Warn("the thread's last post is gone; starting a new thread", "url", it.URL, "version", it.ToVersion, "err", err)
+		first, p.first, p.root, p.parent, p.key = true, true, threadRef{}, threadRef{}, postKey(t.name+"\x00new thread", it)
+		ref, err = t.svc.publish(ctx, p)
+	}
 	if err != nil {
 		return t.limited(err)
 	}

@@ -580,3 +580,26 @@ func cardBytes(t *testing.T, it report.Item) int {
 	}
 	return len(png)
 }
+
+// TestMastodon_DeletedParent: when the thread's last status was deleted,
+// the next change starts a new thread (with the headline) instead of
+// failing for ever.
+func TestMastodon_DeletedParent(t *testing.T) {
+	m := threadtest.NewMastodon(t, mastoToken, 500)
+	st := openStore(t)
+	d, _ := threads(t, mastoConfig(m), st, &clock{t0})
+	if err := d.Send(t.Context(), digest(change(storyURL, "Turnout figure revised", 2, "1", "2"))); err != nil {
+		t.Fatal(err)
+	}
+	m.Delete(m.Statuses()[0].ID)
+	if err := d.Send(t.Context(), digest(change(storyURL, "Turnout figure revised", 3, "2", "3"))); err != nil {
+		t.Fatal(err)
+	}
+	got := m.Statuses()
+	if len(got) != 1 || got[0].InReplyToID != "" || !strings.Contains(got[0].Text, "Turnout figure revised") {
+		t.Fatalf("statuses %+v, want one new thread with the headline", got)
+	}
+	if p := lastPost(t, st, "masto", storyURL); p.PostID != got[0].ID || p.RootID != got[0].ID || p.Version != 3 {
+		t.Errorf("stored post %+v, want the new thread's root", p)
+	}
+}

@@ -157,6 +157,18 @@ func (m *Mastodon) Media(id string) *Media {
 	return nil
 }
 
+// Delete removes a status, as its author may.
+func (m *Mastodon) Delete(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, s := range m.statuses {
+		if s.ID == id {
+			m.statuses = append(m.statuses[:i:i], m.statuses[i+1:]...)
+			return
+		}
+	}
+}
+
 // StatusPosts counts the status posts received, those answered from an
 // Idempotency-Key too.
 func (m *Mastodon) StatusPosts() int { m.mu.Lock(); defer m.mu.Unlock(); return m.posts }
@@ -281,7 +293,7 @@ func (m *Mastodon) status(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Record not found"})
 		return
 	}
-	st := Status{ID: strconv.Itoa(100 + len(m.statuses)), Text: in.Status, MediaIDs: in.MediaIDs, InReplyToID: in.InReplyToID,
+	st := Status{ID: strconv.Itoa(100 + m.posts), Text: in.Status, MediaIDs: in.MediaIDs, InReplyToID: in.InReplyToID,
 		Visibility: in.Visibility, IdempotencyKey: key}
 	m.statuses = append(m.statuses, st)
 	if key != "" {
