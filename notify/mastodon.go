@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Mastodon defaults: the status limit a server that does not say its own
@@ -72,7 +73,8 @@ func (m *mastodon) publish(ctx context.Context, p threadPost) (threadRef, error)
 	}
 	status := map[string]any{"status": text, "visibility": m.visibility}
 	if p.png != nil {
-		id, err := m.upload(ctx, p.png, shorten(p.alt, mastodonAltChars))
+		// Mastodon counts a description's characters as code points.
+		id, err := m.upload(ctx, p.png, cutGraphemes(p.alt, mastodonAltChars, utf8.RuneCountInString, true))
 		if err != nil {
 			return threadRef{}, err
 		}

@@ -63,6 +63,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/internal/sanitize"
@@ -508,7 +509,9 @@ func redactURL(s string) string {
 
 // plain makes scraped text one safe line (sanitize.Line: escape
 // sequences, controls, bidirectional overrides and invalid UTF-8 go),
-// runs of space become one, and it is cut to max runes with an ellipsis.
+// runs of space become one, and it is cut to max runes with an ellipsis,
+// between graphemes (an emoji sequence or a letter with its accents is
+// kept whole or left out whole).
 func plain(s string, max int) string {
 	var b strings.Builder
 	space := false
@@ -523,13 +526,18 @@ func plain(s string, max int) string {
 			n++
 			space = false
 		}
-		if n >= max {
-			return strings.TrimRight(b.String(), " ") + "…"
+		// Past the cut, a few more runes finish its grapheme; the rest
+		// of a long text is not read.
+		if n >= max+maxGraphemeRunes {
+			break
 		}
 		b.WriteRune(r)
 		n++
 	}
-	return b.String()
+	if n <= max {
+		return b.String()
+	}
+	return cutGraphemes(b.String(), max+1, utf8.RuneCountInString, false)
 }
 
 // title is an item's title for a one-line summary.

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/clipperhouse/uax29/v2/graphemes"
 	"golang.org/x/time/rate"
@@ -279,7 +278,7 @@ func partsOf(it report.Item, first bool) postParts {
 	if !first {
 		verb = "Edited again"
 	}
-	p.summary = fmt.Sprintf("%s: %s (%s severity, version %d → %d).", verb, strings.Join(kinds(it), ", "), severity(it),
+	p.summary = fmt.Sprintf("%s: %s (%s severity, version %d → %d).", verb, strings.ReplaceAll(strings.Join(kinds(it), ", "), "_", " "), severity(it),
 		it.FromVersion, it.ToVersion)
 	if it.Reread {
 		p.summary += " " + plain(report.RereadNote(it), 200)
@@ -363,29 +362,47 @@ func graphemeCount(s string) int {
 }
 
 // shorten cuts s to at most n graphemes, ellipsis included, at the last
-// space in its second half if there is one (else between graphemes,
-// never inside one). n < 0 keeps s whole.
+// space in its second half if there is one. n < 0 keeps s whole.
 func shorten(s string, n int) string {
-	if n < 0 || graphemeCount(s) <= n {
+	return cutGraphemes(s, n, func(string) int { return 1 }, true)
+}
+
+// maxGraphemeRunes bounds how far past a cut plain reads to finish a
+// grapheme: the longest emoji sequences are about ten runes.
+const maxGraphemeRunes = 32
+
+// cutGraphemes cuts s to at most n units, an ellipsis (one unit)
+// included, where cost says what a grapheme costs (1 for graphemes, its
+// runes for runes): between graphemes, never inside one, and when words
+// at the last space in the kept text's second half. s within n, or
+// n < 0, is kept whole.
+func cutGraphemes(s string, n int, cost func(string) int, words bool) string {
+	if n < 0 {
 		return s
 	}
-	if n <= 1 {
-		if n == 1 {
+	total, end, kept := 0, 0, -1
+	for it := graphemes.FromString(s); it.Next(); {
+		c := cost(it.Value())
+		if total+c > n-1 && kept < 0 {
+			kept = end // the most that leaves room for the ellipsis
+		}
+		if total += c; total > n {
+			break
+		}
+		end = it.End()
+	}
+	if total <= n && end == len(s) {
+		return s
+	}
+	if kept <= 0 {
+		if n >= 1 {
 			return "…"
 		}
 		return ""
 	}
-	end, count := 0, 0
-	for it := graphemes.FromString(s); it.Next() && count < n-1; count++ {
-		end = it.End()
+	out := s[:kept]
+	if i := strings.LastIndexByte(out, ' '); words && i > len(out)/2 {
+		out = out[:i]
 	}
-	kept := s[:end]
-	if i := strings.LastIndexByte(kept, ' '); i > len(kept)/2 {
-		kept = kept[:i]
-	}
-	kept = strings.TrimRight(kept, " ,;:—–-")
-	if !utf8.ValidString(kept) { // cannot happen: graphemes end on rune boundaries
-		kept = strings.ToValidUTF8(kept, "")
-	}
-	return kept + "…"
+	return strings.TrimRight(out, " ,;:—–-") + "…"
 }

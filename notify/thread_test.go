@@ -111,7 +111,7 @@ func TestMastodon_Thread(t *testing.T) {
 		t.Fatalf("%d statuses, want 3: %+v", len(got), got)
 	}
 	first := got[0]
-	for _, want := range []string{"Turnout figure revised", "number_changed", "high severity", "version 1 → 2", `“97 percent” → “90 percent”`, storyURL} {
+	for _, want := range []string{"Turnout figure revised", "Edited: number changed", "high severity", "version 1 → 2", `“97 percent” → “90 percent”`, storyURL} {
 		if !strings.Contains(first.Text, want) {
 			t.Errorf("first status lacks %q:\n%s", want, first.Text)
 		}
@@ -271,7 +271,7 @@ func TestThreads_CharacterLimits(t *testing.T) {
 		if !utf8.ValidString(text) || strings.ContainsAny(text, "\u202e\u202c") {
 			t.Errorf("post has invalid UTF-8 or bidi overrides: %q", text)
 		}
-		if !strings.Contains(text, "…") || !strings.Contains(text, "Edited: number_changed") {
+		if !strings.Contains(text, "…") || !strings.Contains(text, "Edited: number changed") {
 			t.Errorf("post is not shortened with an ellipsis, or does not say what changed:\n%s", text)
 		}
 		// Every shortened part ends at a whole grapheme: the text's

@@ -248,7 +248,7 @@ func (m *Mastodon) upload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	desc := r.FormValue("description")
-	if Graphemes(desc) > 1500 {
+	if utf8.RuneCountInString(desc) > 1500 { // Rails counts code points
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": "Validation failed: Description is too long (maximum is 1500 characters)"})
 		return
 	}
