@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -601,5 +602,76 @@ func TestMastodon_DeletedParent(t *testing.T) {
 	}
 	if p := lastPost(t, st, "masto", storyURL); p.PostID != got[0].ID || p.RootID != got[0].ID || p.Version != 3 {
 		t.Errorf("stored post %+v, want the new thread's root", p)
+	}
+}
+
+// TestMastodon_SpentQuota: when an answer says no request is left in the
+// window (X-RateLimit-Remaining: 0), the notifier waits for the reset
+// instead of spending a request on a 429.
+func TestMastodon_SpentQuota(t *testing.T) {
+	m := threadtest.NewMastodon(t, mastoToken, 500)
+	reset := t0.Add(5 * time.Minute)
+	m.Quota(3, reset) // the instance, the upload and the status
+	st := openStore(t)
+	c := &clock{t0}
+	d, _ := threads(t, mastoConfig(m), st, c)
+	if err := d.Send(t.Context(), digest(change(storyURL, "T", 2, "1", "2"), change("https://news.example/b", "B", 2, "1", "2"))); err != nil {
+		t.Fatal(err)
+	}
+	if n, r := len(m.Statuses()), m.Refused(); n != 1 || r != 0 {
+		t.Errorf("%d statuses, %d answered 429; want 1 and none: the second waits for the reset", n, r)
+	}
+	if del := onlyDelivery(t, st); del.Status != snapshots.DeliveryPending || !strings.Contains(del.Error, "rate limited until 2025-03-14T09:35:00Z (no request made)") {
+		t.Errorf("delivery %s: %q", del.Status, del.Error)
+	}
+	m.Quota(10, reset.Add(5*time.Minute))
+	c.t = reset.Add(time.Second)
+	if err := d.RetryPending(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(m.Statuses()); n != 2 {
+		t.Errorf("%d statuses after the reset, want 2", n)
+	}
+}
+
+// TestThreads_SecretsNotLogged: neither the token nor the app password is
+// in the log (at debug level), a stored delivery or a stored post, even
+// when the server refuses them.
+func TestThreads_SecretsNotLogged(t *testing.T) {
+	m := threadtest.NewMastodon(t, mastoToken, 500)
+	b := threadtest.NewBluesky(t, skyHandle, skyAppPass)
+	st := openStore(t)
+	var logs strings.Builder
+	g, _ := guarded(t)
+	wrong := mastoConfig(m)
+	wrong.Name, wrong.Token = "masto-wrong", "wrong-"+mastoToken
+	cfgs := []notify.Config{mastoConfig(m), skyConfig(b), wrong}
+	for i := range cfgs {
+		cfgs[i].AllowPrivate = true
+	}
+	d, err := notify.New(cfgs, notify.Options{Dial: g.DialContext, Store: st, Threads: st, Tries: 1,
+		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Now: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for to := 2; to <= 3; to++ {
+		if err := d.Send(t.Context(), digest(change(storyURL, "T", to, "1", "2"))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stored strings.Builder
+	for _, del := range deliveries(t, st) {
+		fmt.Fprintf(&stored, "%s %s %s\n", del.Notifier, del.Error, del.Payload)
+	}
+	for _, n := range []string{"masto", "sky"} {
+		fmt.Fprintf(&stored, "%+v\n", lastPost(t, st, n, storyURL))
+	}
+	for _, secret := range []string{mastoToken, skyAppPass} {
+		if strings.Contains(logs.String(), secret) || strings.Contains(stored.String(), secret) {
+			t.Errorf("secret %q is in the log or the store", secret)
+		}
+	}
+	if !strings.Contains(logs.String(), "masto-wrong") || len(m.Statuses()) != 2 || len(b.Posts()) != 2 {
+		t.Errorf("want the refused notifier logged and the others posted twice; logs:\n%s", logs.String())
 	}
 }

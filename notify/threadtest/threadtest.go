@@ -113,6 +113,12 @@ type Mastodon struct {
 	posts    int // POST /api/v1/statuses received
 	f        faults
 	unauth   int
+	// quota, when set, counts down the requests left in the window,
+	// answered in X-RateLimit-Remaining; at 0, requests get 429 until
+	// quotaReset, as a real server's limit.
+	quota      *int
+	quotaReset time.Time
+	refused    int // 429s answered
 }
 
 // NewMastodon starts a stand-in that accepts token, with a status limit
@@ -186,11 +192,33 @@ func MastodonLength(s string) int {
 	return Graphemes(urlPattern.ReplaceAllString(s, strings.Repeat("x", 23)))
 }
 
+// Quota gives the account n requests until reset: each answer says how
+// many are left (X-RateLimit-Remaining), and a request past them is
+// answered 429.
+func (m *Mastodon) Quota(n int, reset time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.quota, m.quotaReset = &n, reset
+}
+
+// Refused counts the requests answered 429.
+func (m *Mastodon) Refused() int { m.mu.Lock(); defer m.mu.Unlock(); return m.refused }
+
 func (m *Mastodon) serve(w http.ResponseWriter, r *http.Request) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.requests++
+	if m.quota != nil {
+		w.Header().Set("X-RateLimit-Reset", m.quotaReset.UTC().Format("2006-01-02T15:04:05.000000Z"))
+		if *m.quota == 0 {
+			m.f.tooMany, m.f.resetAt = max(m.f.tooMany, 1), m.quotaReset
+		} else {
+			*m.quota--
+			w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(*m.quota))
+		}
+	}
 	if m.f.tooMany > 0 {
+		m.refused++
 		m.f.tooMany--
 		w.Header().Set("X-RateLimit-Limit", "300")
 		w.Header().Set("X-RateLimit-Remaining", "0")
