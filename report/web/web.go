@@ -73,8 +73,8 @@ type server struct {
 	pages map[string]*template.Template
 	mux   *http.ServeMux
 	// activity caches the list page's sparklines for activityTTL: their
-	// count reads every version of a fortnight (BenchmarkChangesPerDay),
-	// and a day's bars need not move on every load.
+	// count reads a fortnight of the versions' time index (tens of ms,
+	// BenchmarkChangesPerDay), and a day's bars need not move on every load.
 	activityMu   sync.Mutex
 	activityAt   time.Time
 	activityRows []activityRow
