@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,6 +98,8 @@ func New(cfgs []Config, opts Options) (*Dispatcher, error) {
 			t.n = newEmail(c, opts)
 		case KindAtom:
 			t.n = &atom{name: c.Name, path: c.AtomPath, max: c.MaxEntries, now: opts.Now}
+		case KindMastodon, KindBluesky:
+			t.n = d.newThread(c, client)
 		}
 		d.targets = append(d.targets, t)
 		d.byName[c.Name] = t
@@ -258,9 +262,11 @@ func (d *Dispatcher) round(ctx context.Context, t *target, del *snapshots.Delive
 	if err != nil {
 		err = fmt.Errorf("%s %q: %w", t.cfg.Kind, t.cfg.Name, err)
 	}
-	// A round cut short by shutdown is not the notifier's failure, so it
-	// does not count towards giving up.
-	if err == nil || ctx.Err() == nil {
+	// A round cut short by shutdown is not the notifier's failure, nor
+	// one a thread notifier held back without a request (its rate limit),
+	// so neither counts towards giving up.
+	var rl *RateLimitError
+	if err == nil || (ctx.Err() == nil && !(errors.As(err, &rl) && rl.Local)) {
 		del.Attempts++
 	}
 	del.LastAttempt = d.opts.Now()
@@ -323,9 +329,13 @@ func (d *Dispatcher) retryWait(n int, err error) (time.Duration, bool) {
 	var (
 		pe *permanentError
 		ae *fetch.AddrError
+		rl *RateLimitError
 	)
 	if errors.As(err, &pe) || errors.As(err, &ae) {
 		return 0, false // another try would be refused the same way
+	}
+	if errors.As(err, &rl) {
+		return 0, false // a later cycle carries on, rather than press a rate-limited server
 	}
 	var se *StatusError
 	if errors.As(err, &se) {
@@ -339,6 +349,24 @@ func (d *Dispatcher) retryWait(n int, err error) (time.Duration, bool) {
 		}
 	}
 	return retry.Backoff{Base: d.opts.Backoff, Max: d.opts.MaxBackoff, Jitter: retry.Equal}.Delay(n), true
+}
+
+// newThread builds a Mastodon or Bluesky notifier on client.
+func (d *Dispatcher) newThread(c Config, client *http.Client) *thread {
+	base := strings.TrimRight(c.URL, "/")
+	var svc service
+	t := newThread(c, nil, d.opts)
+	// Through d.sleep, so tests that replace it see the media polls' waits.
+	sleep := func(ctx context.Context, wait time.Duration) error { return d.sleep(ctx, wait) }
+	switch c.Kind {
+	case KindMastodon:
+		svc = &mastodon{base: base, token: c.Token, visibility: c.Visibility, client: client, now: d.opts.Now, sleep: sleep, hold: t.hold}
+	default:
+		svc = &bluesky{base: base, handle: strings.TrimPrefix(strings.TrimSpace(c.Handle), "@"), password: c.Password, client: client,
+			now: d.opts.Now, hold: t.hold, maxBlob: blueskyBlobBytes}
+	}
+	t.svc = svc
+	return t
 }
 
 // claim marks a delivery in flight; false if it already was.

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redline-news/redline/internal/retry"
@@ -18,16 +21,17 @@ import (
 // userAgent names redline to webhook receivers.
 const userAgent = "redline-notify/0.1 (+https://github.com/redline-news/redline)"
 
-// StatusError is a webhook or Slack answer with a status outside 2xx.
+// StatusError is an answer with a status outside 2xx.
 type StatusError struct {
+	Method     string // "" is POST
 	URL        string // scheme and host only: the path often is the credential
 	Status     int
-	RetryAfter time.Duration // from a 429 or 503 Retry-After header, 0 if none
+	RetryAfter time.Duration // from a 429 or 503 Retry-After (or rate-limit reset) header, 0 if none
 	Body       string        // the start of the response body, made one safe line
 }
 
 func (e *StatusError) Error() string {
-	msg := fmt.Sprintf("POST %s: HTTP %d %s", e.URL, e.Status, http.StatusText(e.Status))
+	msg := fmt.Sprintf("%s %s: HTTP %d %s", cmp.Or(e.Method, http.MethodPost), e.URL, e.Status, http.StatusText(e.Status))
 	if e.Body != "" {
 		msg += ": " + e.Body
 	}
@@ -65,9 +69,33 @@ func httpClient(dial func(ctx context.Context, network, addr string) (net.Conn, 
 
 // post sends body to rawURL with the given headers and checks the answer.
 func post(ctx context.Context, client *http.Client, rawURL string, body []byte, header http.Header, now time.Time) error {
-	req, err := http.NewRequestWithContext(fetch.TrackHops(ctx), http.MethodPost, rawURL, bytes.NewReader(body))
+	_, err := call(ctx, client, http.MethodPost, rawURL, body, header, 0, now)
+	return err
+}
+
+// answer is a 2xx response: its status, headers and body.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// maxAnswerBytes caps the body call reads of an API's answer: a status
+// or media object is a few KiB.
+const maxAnswerBytes = 1 << 20
+
+// call makes one request and checks the answer. It reads up to keep
+// bytes of a 2xx body (0 for none); any other status is a *StatusError.
+// Every request of every notifier goes through it, on the client New
+// built over the Guard, so all obey the same address policy.
+func call(ctx context.Context, client *http.Client, method, rawURL string, body []byte, header http.Header, keep int64, now time.Time) (answer, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(fetch.TrackHops(ctx), method, rawURL, rd)
 	if err != nil {
-		return permanent(fmt.Errorf("POST %s: %w", redactURL(rawURL), unwrapURLError(err)))
+		return answer{}, permanent(fmt.Errorf("%s %s: %w", method, redactURL(rawURL), unwrapURLError(err)))
 	}
 	for k, v := range header {
 		req.Header[k] = v
@@ -75,22 +103,64 @@ func post(ctx context.Context, client *http.Client, rawURL string, body []byte, 
 	req.Header.Set("User-Agent", userAgent)
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("POST %s: %w", redactURL(rawURL), unwrapURLError(err))
+		return answer{}, fmt.Errorf("%s %s: %w", method, redactURL(rawURL), unwrapURLError(err))
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		a := answer{status: resp.StatusCode, header: resp.Header}
+		if keep > 0 {
+			b, err := io.ReadAll(io.LimitReader(resp.Body, keep+1))
+			if err != nil {
+				return answer{}, fmt.Errorf("%s %s: reading the answer: %w", method, redactURL(rawURL), err)
+			}
+			if int64(len(b)) > keep {
+				return answer{}, fmt.Errorf("%s %s: answer larger than %d bytes", method, redactURL(rawURL), keep)
+			}
+			a.body = b
+		}
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // Only for connection reuse; errors do not matter.
+		return a, nil
+	}
 	// Read a little for the error message, then drain a bounded amount so
 	// the connection can be reused; a hostile receiver cannot make us read
 	// more than that.
 	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // Only for connection reuse; errors do not matter.
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return nil
-	}
 	se := &StatusError{URL: redactURL(rawURL), Status: resp.StatusCode, Body: plain(string(snippet), 200)}
-	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-		se.RetryAfter, _ = retry.After(resp.Header.Get("Retry-After"), now)
+	if method != http.MethodPost {
+		se.Method = method
 	}
-	return se
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		var ok bool
+		if se.RetryAfter, ok = retry.After(resp.Header.Get("Retry-After"), now); !ok {
+			se.RetryAfter = rateLimitReset(resp.Header, now)
+		}
+	}
+	return answer{}, se
+}
+
+// rateLimitReset reads when an API's rate limit window ends: Mastodon's
+// X-RateLimit-Reset (an ISO 8601 time) or Bluesky's ratelimit-reset (Unix
+// seconds). It returns the wait until then, capped at retry.MaxAfter, or 0
+// when neither header is readable.
+func rateLimitReset(h http.Header, now time.Time) time.Duration {
+	var at time.Time
+	if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			at = t
+		} else if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+			at = time.Unix(secs, 0)
+		}
+	}
+	if v := strings.TrimSpace(h.Get("RateLimit-Reset")); at.IsZero() && v != "" {
+		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs > 0 {
+			at = time.Unix(secs, 0)
+		}
+	}
+	if at.IsZero() {
+		return 0
+	}
+	return min(max(at.Sub(now), 0), retry.MaxAfter)
 }
 
 // unwrapURLError drops the *url.Error wrapper, whose message repeats the

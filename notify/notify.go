@@ -1,8 +1,10 @@
 // Package notify delivers digests of article changes and failed checks: a
-// signed JSON webhook, a Slack-compatible incoming webhook, e-mail over SMTP
-// and an Atom feed file. One cycle's changes and failed checks go out as one
-// Digest per notifier, filtered by each notifier's sources and (changes
-// only) minimum severity. A Dispatcher retries
+// signed JSON webhook, a Slack-compatible incoming webhook, e-mail over
+// SMTP, an Atom feed file, and threads on Mastodon and Bluesky (thread.go:
+// one thread per article, each change a post with its diff card and alt
+// text). One cycle's changes and failed checks go out as one Digest per
+// notifier, filtered by each notifier's sources and (changes only) minimum
+// severity. A Dispatcher retries
 // failed sends with backoff and records every delivery's outcome in a
 // snapshots.DeliveryStore, so what still failed is retried on a later cycle.
 //
@@ -61,6 +63,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/internal/sanitize"
@@ -75,6 +78,10 @@ const (
 	KindSlack   = "slack"   // Slack-compatible incoming webhook
 	KindEmail   = "email"   // SMTP with STARTTLS
 	KindAtom    = "atom"    // Atom 1.0 file
+	// KindMastodon and KindBluesky post each change into a thread per
+	// article, with its diff card and alt text.
+	KindMastodon = "mastodon"
+	KindBluesky  = "bluesky"
 )
 
 // DefaultMaxEntries caps an Atom file when Config.MaxEntries is zero.
@@ -86,7 +93,7 @@ type Config struct {
 	// it must be unique. Renaming a notifier orphans its pending deliveries,
 	// which RetryPending then marks failed.
 	Name string
-	Kind string // KindWebhook, KindSlack, KindEmail or KindAtom
+	Kind string // KindWebhook, KindSlack, KindEmail, KindAtom, KindMastodon or KindBluesky
 	// MinSeverity drops items below it. SeverityNone sends every item
 	// that has changes.
 	MinSeverity diffing.Severity
@@ -94,16 +101,29 @@ type Config struct {
 	// means all.
 	Sources []string
 
-	// URL is the webhook or Slack endpoint (http or https).
+	// URL is the webhook or Slack endpoint, the Mastodon server or the
+	// Bluesky PDS (http or https).
 	URL string
+	// Token is a Mastodon access token (with the write:statuses and
+	// write:media scopes).
+	Token string
+	// Handle logs in to Bluesky, with an app password in Password.
+	Handle string
+	// Visibility of Mastodon posts: public, unlisted (DefaultVisibility),
+	// private or direct.
+	Visibility string
+	// PostsPerHour is a Mastodon or Bluesky notifier's own rate limit
+	// (DefaultPostsPerHour when zero); what a cycle cannot post waits in
+	// its pending delivery for a later one.
+	PostsPerHour int
 	// Secret signs webhook bodies (required for KindWebhook).
 	Secret string
 
 	// SMTP, for KindEmail. Addr is host:port of a server that offers
 	// STARTTLS (implicit TLS on port 465 is not supported).
 	Addr     string
-	Username string // PLAIN auth when set, only ever after STARTTLS or on loopback
-	Password string
+	Username string   // PLAIN auth when set, only ever after STARTTLS or on loopback
+	Password string   // SMTP password, or Bluesky app password
 	From     string   // an RFC 5322 address, "Redline <redline@example.com>"
 	To       []string // at least one
 	// AllowInsecure lets e-mail go without STARTTLS, and is refused unless
@@ -153,8 +173,12 @@ type Options struct {
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Store records deliveries. Without one, a delivery that fails is
 	// returned as an error by Send instead of being kept for RetryPending.
-	Store  snapshots.DeliveryStore
-	Logger *slog.Logger // nil discards
+	Store snapshots.DeliveryStore
+	// Threads keeps the posts of Mastodon and Bluesky notifiers, so each
+	// article's thread carries on across restarts and a retry does not
+	// post twice. Those notifiers fail their deliveries without it.
+	Threads snapshots.ThreadStore
+	Logger  *slog.Logger // nil discards
 	// TLSConfig is cloned for SMTP STARTTLS, with ServerName set from
 	// Addr; nil uses the system roots.
 	TLSConfig *tls.Config
@@ -242,6 +266,9 @@ func (d Digest) counts() (changes, articles int) {
 func (c *Config) filter(d Digest) Digest {
 	out := Digest{Generated: d.Generated}
 	for _, e := range d.Events {
+		if c.Kind == KindMastodon || c.Kind == KindBluesky {
+			break // threads are of changes; a failed check has no card
+		}
 		if len(c.Sources) > 0 && !slices.Contains(c.Sources, e.Source) {
 			continue
 		}
@@ -400,10 +427,39 @@ func validate(i int, c *Config, opts *Options) error {
 			return fail("max_entries", "%d is negative", c.MaxEntries)
 		}
 		c.MaxEntries = cmp.Or(c.MaxEntries, DefaultMaxEntries)
+	case KindMastodon, KindBluesky:
+		if err := checkHTTPURL(c.URL); err != nil {
+			return fail("url", "%w", err)
+		}
+		if opts.HTTPClient == nil && opts.Dial == nil {
+			return fail("url", "no HTTP client or dialer given to notify.New")
+		}
+		if c.PostsPerHour < 0 {
+			return fail("posts_per_hour", "%d is negative", c.PostsPerHour)
+		}
+		if c.Kind == KindMastodon {
+			if c.Token == "" {
+				return fail("token", "missing: Mastodon needs an access token")
+			}
+			c.Visibility = cmp.Or(c.Visibility, DefaultVisibility)
+			if !slices.Contains(mastodonVisibilities, c.Visibility) {
+				return fail("visibility", "%q is not one of %s", c.Visibility, strings.Join(mastodonVisibilities, ", "))
+			}
+			break
+		}
+		if c.Visibility != "" {
+			return fail("visibility", "only for mastodon")
+		}
+		if strings.TrimSpace(c.Handle) == "" {
+			return fail("handle", "missing: Bluesky logs in with a handle and an app password")
+		}
+		if c.Password == "" {
+			return fail("password", "missing: Bluesky logs in with a handle and an app password")
+		}
 	case "":
-		return fail("kind", "missing (want webhook, slack, email or atom)")
+		return fail("kind", "missing (want webhook, slack, email, atom, mastodon or bluesky)")
 	default:
-		return fail("kind", "unknown kind %q (want webhook, slack, email or atom)", c.Kind)
+		return fail("kind", "unknown kind %q (want webhook, slack, email, atom, mastodon or bluesky)", c.Kind)
 	}
 	return nil
 }
@@ -453,7 +509,9 @@ func redactURL(s string) string {
 
 // plain makes scraped text one safe line (sanitize.Line: escape
 // sequences, controls, bidirectional overrides and invalid UTF-8 go),
-// runs of space become one, and it is cut to max runes with an ellipsis.
+// runs of space become one, and it is cut to max runes with an ellipsis,
+// between graphemes (an emoji sequence or a letter with its accents is
+// kept whole or left out whole).
 func plain(s string, max int) string {
 	var b strings.Builder
 	space := false
@@ -468,13 +526,18 @@ func plain(s string, max int) string {
 			n++
 			space = false
 		}
-		if n >= max {
-			return strings.TrimRight(b.String(), " ") + "…"
+		// Past the cut, a few more runes finish its grapheme; the rest
+		// of a long text is not read.
+		if n >= max+maxGraphemeRunes {
+			break
 		}
 		b.WriteRune(r)
 		n++
 	}
-	return b.String()
+	if n <= max {
+		return b.String()
+	}
+	return cutGraphemes(b.String(), max+1, utf8.RuneCountInString, false)
 }
 
 // title is an item's title for a one-line summary.

@@ -20,6 +20,10 @@ func TestPlain(t *testing.T) {
 		{"bad\xffutf8", 10, "bad\uFFFDutf8"},
 		{"abcdef", 4, "abcd…"},
 		{"ab    cdef", 4, "ab c…"},
+		// Cut between graphemes: no half emoji sequence, no letter
+		// without its accent.
+		{"ab👩🏽‍⚕️cd", 3, "ab…"},
+		{"ae\u0301b", 2, "a…"},
 	} {
 		if got := plain(tc.in, tc.max); got != tc.want {
 			t.Errorf("plain(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)

@@ -71,6 +71,14 @@ func TestNew_Refusals(t *testing.T) {
 		{"atom_no_path", notify.Config{Name: "a", Kind: notify.KindAtom}, false, "atom_path", "missing"},
 		{"atom_negative_cap", notify.Config{Name: "a", Kind: notify.KindAtom, AtomPath: "x", MaxEntries: -1}, false, "max_entries", "negative"},
 		{"severity_out_of_range", notify.Config{Name: "a", Kind: notify.KindAtom, AtomPath: "x", MinSeverity: 9}, false, "min_severity", "out of range"},
+		{"mastodon_no_token", notify.Config{Name: "m", Kind: notify.KindMastodon, URL: "https://mastodon.example"}, false, "token", "missing"},
+		{"mastodon_no_url", notify.Config{Name: "m", Kind: notify.KindMastodon, Token: "t"}, false, "url", "missing"},
+		{"mastodon_visibility", notify.Config{Name: "m", Kind: notify.KindMastodon, URL: "https://mastodon.example", Token: "t", Visibility: "everyone"}, false, "visibility", `"everyone" is not one of`},
+		{"mastodon_negative_rate", notify.Config{Name: "m", Kind: notify.KindMastodon, URL: "https://mastodon.example", Token: "t", PostsPerHour: -1}, false, "posts_per_hour", "negative"},
+		{"bluesky_no_handle", notify.Config{Name: "b", Kind: notify.KindBluesky, URL: "https://bsky.social", Password: "p"}, false, "handle", "missing"},
+		{"bluesky_no_password", notify.Config{Name: "b", Kind: notify.KindBluesky, URL: "https://bsky.social", Handle: "h"}, false, "password", "missing"},
+		{"bluesky_visibility", notify.Config{Name: "b", Kind: notify.KindBluesky, URL: "https://bsky.social", Handle: "h", Password: "p", Visibility: "public"}, false, "visibility", "only for mastodon"},
+		{"bluesky_bad_url", notify.Config{Name: "b", Kind: notify.KindBluesky, URL: "ftp://bsky.social", Handle: "h", Password: "p"}, false, "url", `scheme "ftp"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := notify.Options{HTTPClient: client}

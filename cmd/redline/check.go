@@ -140,10 +140,19 @@ func newDispatcher(a *app, cfg Config, st snapshots.Store) (*notify.Dispatcher, 
 	}
 	// No HTTPClient: notify builds its own on the Guard's dialer, one
 	// connection pool for notifiers with allow_private and one for the rest.
+	// The thread notifiers (mastodon, bluesky) keep their posts in the
+	// store too, so threads carry on across restarts.
+	ts, _ := st.(snapshots.ThreadStore)
+	for _, n := range cfg.Notify {
+		if (n.Kind == notify.KindMastodon || n.Kind == notify.KindBluesky) && ts == nil {
+			return nil, fmt.Errorf("store %s cannot keep the posts of notifier %q", redactDSN(cfg.Store), n.Name)
+		}
+	}
 	return notify.New(cfg.Notify, notify.Options{
-		Dial:   newGuard(cfg).DialContext,
-		Store:  ds,
-		Logger: a.log,
+		Dial:    newGuard(cfg).DialContext,
+		Store:   ds,
+		Threads: ts,
+		Logger:  a.log,
 	})
 }
 

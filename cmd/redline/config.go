@@ -65,13 +65,21 @@ type stepConfig struct {
 }
 
 // notifyConfig is one notifier. Secrets can come from the environment
-// (secret_env, password_env) so config.yaml can be shared.
+// (secret_env, password_env, token_env; and handle_env and url_env for
+// the thread notifiers) so config.yaml can be shared.
 type notifyConfig struct {
 	Name          at[string]   `yaml:"name"`
 	Kind          at[string]   `yaml:"kind"`
 	MinSeverity   at[string]   `yaml:"min_severity"`
 	Sources       []at[string] `yaml:"sources"`
 	URL           at[string]   `yaml:"url"`
+	URLEnv        at[string]   `yaml:"url_env"`
+	Token         at[string]   `yaml:"token"`
+	TokenEnv      at[string]   `yaml:"token_env"`
+	Handle        at[string]   `yaml:"handle"`
+	HandleEnv     at[string]   `yaml:"handle_env"`
+	Visibility    at[string]   `yaml:"visibility"`
+	PostsPerHour  at[int]      `yaml:"posts_per_hour"`
 	Secret        at[string]   `yaml:"secret"`
 	SecretEnv     at[string]   `yaml:"secret_env"`
 	Addr          at[string]   `yaml:"addr"`
@@ -179,8 +187,9 @@ type Config struct {
 	// Warnings are problems that do not stop the config from loading,
 	// such as secrets in a file others can read. Commands log them.
 	Warnings []*FieldError
-	// missingSecrets are the notifiers' secret_env and password_env
-	// variables that are not set: see requireSecrets.
+	// missingSecrets are the notifiers' secret_env, password_env,
+	// token_env, handle_env and url_env variables that are not set: see
+	// requireSecrets.
 	missingSecrets []*FieldError
 	// fileSecrets is set when a notifier's secret or password is written
 	// in the file itself (not taken from the environment).
@@ -275,7 +284,7 @@ func loadConfig(path string) (Config, error) {
 	}
 	if info.Mode().Perm()&0o077 != 0 && cfg.fileSecrets {
 		cfg.Warnings = append(cfg.Warnings, &FieldError{File: path,
-			Err: fmt.Errorf("holds notifier secrets but is readable by group or others (mode %v): chmod 600 it, or use secret_env and password_env", info.Mode().Perm())})
+			Err: fmt.Errorf("holds notifier secrets but is readable by group or others (mode %v): chmod 600 it, or use secret_env, password_env and token_env", info.Mode().Perm())})
 	}
 	return cfg, nil
 }

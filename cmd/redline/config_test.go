@@ -70,7 +70,7 @@ func TestLoadConfig_Example(t *testing.T) {
 }
 
 // secretEnv are the variables config.yaml's examples read.
-var secretEnv = []string{"REDLINE_WEBHOOK_SECRET", "REDLINE_SMTP_PASSWORD"}
+var secretEnv = []string{"REDLINE_WEBHOOK_SECRET", "REDLINE_SMTP_PASSWORD", "REDLINE_MASTODON_TOKEN", "REDLINE_BLUESKY_APP_PASSWORD"}
 
 // unsetSecrets unsets the variables for the test (t.Setenv first, so they
 // are restored after it).
@@ -111,8 +111,8 @@ func TestSecrets_OnlyWhenDelivering(t *testing.T) {
 	if err != nil {
 		t.Fatalf("loading without the secrets: %v", err)
 	}
-	if len(cfg.Notify) != 4 || cfg.Notify[1].Secret != "" || cfg.Notify[2].Password != "" {
-		t.Fatalf("notifiers %+v, want four, without secrets", cfg.Notify)
+	if len(cfg.Notify) != 6 || cfg.Notify[1].Secret != "" || cfg.Notify[2].Password != "" || cfg.Notify[4].Token != "" || cfg.Notify[5].Password != "" {
+		t.Fatalf("notifiers %+v, want six, without secrets", cfg.Notify)
 	}
 	for _, args := range [][]string{
 		{"check", "--config", path, "--dry-run"},
@@ -139,7 +139,9 @@ func TestSecrets_OnlyWhenDelivering(t *testing.T) {
 		t.Errorf("history: exit %d, stderr %s", code, errOut)
 	}
 	want := "config.yaml:NN: notify[1].secret_env: notifier \"newsroom-hook\" needs the environment variable REDLINE_WEBHOOK_SECRET, which is not set\n" +
-		"config.yaml:NN: notify[2].password_env: notifier \"desk-mail\" needs the environment variable REDLINE_SMTP_PASSWORD, which is not set"
+		"config.yaml:NN: notify[2].password_env: notifier \"desk-mail\" needs the environment variable REDLINE_SMTP_PASSWORD, which is not set\n" +
+		"config.yaml:NN: notify[4].token_env: notifier \"mastodon-thread\" needs the environment variable REDLINE_MASTODON_TOKEN, which is not set\n" +
+		"config.yaml:NN: notify[5].password_env: notifier \"bluesky-thread\" needs the environment variable REDLINE_BLUESKY_APP_PASSWORD, which is not set"
 	lines := regexp.MustCompile(`config.yaml:\d+:`)
 	if err := cfg.requireSecrets(); err == nil || lines.ReplaceAllString(strings.ReplaceAll(err.Error(), dir+"/", ""), "config.yaml:NN:") != want {
 		t.Errorf("requireSecrets:\n got: %v\nwant: %s", err, want)
@@ -165,6 +167,8 @@ func TestSecrets_OnlyWhenDelivering(t *testing.T) {
 	// readable by others, gets no warning: it holds no secret itself.
 	t.Setenv("REDLINE_WEBHOOK_SECRET", "s3cret")
 	t.Setenv("REDLINE_SMTP_PASSWORD", "hunter2")
+	t.Setenv("REDLINE_MASTODON_TOKEN", "tok")
+	t.Setenv("REDLINE_BLUESKY_APP_PASSWORD", "app")
 	if err := os.Chmod(path, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -211,27 +215,30 @@ sources:
 
 func TestLoadConfig_Refusals(t *testing.T) {
 	refusals(t, map[string]string{
-		"unknown-key.yaml":         `unknown-key.yaml:7: sources[0].selectors.colour: unknown key (allowed: body, byline, modified, published, remove, title)`,
-		"invalid-cron.yaml":        `invalid-cron.yaml:4: sources[0].schedule: invalid cron spec "every fifteen minutes": expected exactly 5 fields, found 3: [every fifteen minutes]`,
-		"bad-global-cron.yaml":     `bad-global-cron.yaml:1: schedule: invalid cron spec "* * *": expected exactly 5 fields, found 3: [* * *]`,
-		"invalid-selector.yaml":    `invalid-selector.yaml:5: sources[0].selectors.body: invalid CSS selector "div[": expected identifier, found EOF instead`,
-		"duplicate-url.yaml":       `duplicate-url.yaml:5: sources[1].url: duplicate URL "https://NEWS.example.com/a#top" (already in sources[0].url, line 3)`,
-		"missing-url.yaml":         `missing-url.yaml:2: sources[0].url: missing: give url (an article), feed (RSS, Atom or JSON Feed), sitemap or links (a section page)`,
-		"bad-host-limits.yaml":     `bad-host-limits.yaml:1: host_concurrency: must be between 0 (unlimited) and 10000, got -1`,
-		"url-and-sitemap.yaml":     `url-and-sitemap.yaml:4: sources[0].sitemap: give one of url, feed, sitemap and links, not both url (line 3) and sitemap`,
-		"feed-and-url.yaml":        `feed-and-url.yaml:5: sources[0].url: give one of url, feed, sitemap and links, not both feed (line 3) and url`,
-		"indentation.yaml":         `indentation.yaml:5: did not find expected '-' indicator (check the indentation of this line: the block it is in starts on line 2)`,
-		"host-rate-list.yaml":      `host-rate-list.yaml:1: host_rate: want a number, got a list`,
-		"bad-cadence.yaml":         `bad-cadence.yaml:3: cadence[1].until: want a positive duration such as 15m or 48h, got "2d"`,
-		"cadence-order.yaml":       `cadence-order.yaml:5: sources[0].cadence: stage 2: until 6h0m0s must be later than the stage before (48h0m0s)`,
-		"notify-bad-severity.yaml": `notify-bad-severity.yaml:8: notify[0].min_severity: unknown severity "urgent" (want low, medium or high)`,
-		"notify-no-secret.yaml":    `notify-no-secret.yaml:6: notify[0].secret: missing: webhook bodies are always signed`,
-		"invalid-regex.yaml":       "invalid-regex.yaml:4: sources[0].ignore[0]: invalid regular expression \"(unclosed\": error parsing regexp: missing closing ): `(unclosed`",
-		"bad-scheme.yaml":          `bad-scheme.yaml:3: sources[0].url: scheme "file" not allowed (want http or https)`,
-		"syntax.yaml":              `syntax.yaml:3: mapping values are not allowed in this context`,
-		"wrong-type.yaml":          `wrong-type.yaml:1: concurrency: want a whole number, got "lots"`,
-		"private-address.yaml":     `private-address.yaml:3: sources[0].url: 169.254.169.254 is not a public address (link-local): set allow_private: true on this source to allow it`,
-		"private-localhost.yaml":   `private-localhost.yaml:4: sources[0].url: localhost is a loopback name: set allow_private: true on this source to allow it`,
+		"unknown-key.yaml":                `unknown-key.yaml:7: sources[0].selectors.colour: unknown key (allowed: body, byline, modified, published, remove, title)`,
+		"invalid-cron.yaml":               `invalid-cron.yaml:4: sources[0].schedule: invalid cron spec "every fifteen minutes": expected exactly 5 fields, found 3: [every fifteen minutes]`,
+		"bad-global-cron.yaml":            `bad-global-cron.yaml:1: schedule: invalid cron spec "* * *": expected exactly 5 fields, found 3: [* * *]`,
+		"invalid-selector.yaml":           `invalid-selector.yaml:5: sources[0].selectors.body: invalid CSS selector "div[": expected identifier, found EOF instead`,
+		"duplicate-url.yaml":              `duplicate-url.yaml:5: sources[1].url: duplicate URL "https://NEWS.example.com/a#top" (already in sources[0].url, line 3)`,
+		"missing-url.yaml":                `missing-url.yaml:2: sources[0].url: missing: give url (an article), feed (RSS, Atom or JSON Feed), sitemap or links (a section page)`,
+		"bad-host-limits.yaml":            `bad-host-limits.yaml:1: host_concurrency: must be between 0 (unlimited) and 10000, got -1`,
+		"url-and-sitemap.yaml":            `url-and-sitemap.yaml:4: sources[0].sitemap: give one of url, feed, sitemap and links, not both url (line 3) and sitemap`,
+		"feed-and-url.yaml":               `feed-and-url.yaml:5: sources[0].url: give one of url, feed, sitemap and links, not both feed (line 3) and url`,
+		"indentation.yaml":                `indentation.yaml:5: did not find expected '-' indicator (check the indentation of this line: the block it is in starts on line 2)`,
+		"host-rate-list.yaml":             `host-rate-list.yaml:1: host_rate: want a number, got a list`,
+		"bad-cadence.yaml":                `bad-cadence.yaml:3: cadence[1].until: want a positive duration such as 15m or 48h, got "2d"`,
+		"cadence-order.yaml":              `cadence-order.yaml:5: sources[0].cadence: stage 2: until 6h0m0s must be later than the stage before (48h0m0s)`,
+		"notify-bad-severity.yaml":        `notify-bad-severity.yaml:8: notify[0].min_severity: unknown severity "urgent" (want low, medium or high)`,
+		"notify-no-secret.yaml":           `notify-no-secret.yaml:6: notify[0].secret: missing: webhook bodies are always signed`,
+		"notify-mastodon-visibility.yaml": `notify-mastodon-visibility.yaml:9: notify[0].visibility: "everyone" is not one of public, unlisted, private, direct`,
+		"notify-bluesky-no-handle.yaml":   `notify-bluesky-no-handle.yaml:6: notify[0].handle: missing: Bluesky logs in with a handle and an app password`,
+		"notify-token-twice.yaml":         `notify-token-twice.yaml:9: notify[0].token_env: give token or token_env, not both`,
+		"invalid-regex.yaml":              "invalid-regex.yaml:4: sources[0].ignore[0]: invalid regular expression \"(unclosed\": error parsing regexp: missing closing ): `(unclosed`",
+		"bad-scheme.yaml":                 `bad-scheme.yaml:3: sources[0].url: scheme "file" not allowed (want http or https)`,
+		"syntax.yaml":                     `syntax.yaml:3: mapping values are not allowed in this context`,
+		"wrong-type.yaml":                 `wrong-type.yaml:1: concurrency: want a whole number, got "lots"`,
+		"private-address.yaml":            `private-address.yaml:3: sources[0].url: 169.254.169.254 is not a public address (link-local): set allow_private: true on this source to allow it`,
+		"private-localhost.yaml":          `private-localhost.yaml:4: sources[0].url: localhost is a loopback name: set allow_private: true on this source to allow it`,
 		"notify-private.yaml": "notify-private.yaml:7: notify[0].url: ::ffff:10.0.0.8 is not a public address (private): set allow_private: true on this notifier to allow it\n" +
 			"notify-private.yaml:11: notify[1].addr: localhost is a loopback name: set allow_private: true on this notifier to allow it",
 		"allow-private-type.yaml": `allow-private-type.yaml:4: sources[0].allow_private: want true or false, got "sometimes"`,

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
@@ -341,16 +342,22 @@ func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Co
 			Name: nc.Name.V, Kind: nc.Kind.V, URL: nc.URL.V, Secret: nc.Secret.V,
 			Addr: nc.Addr.V, Username: nc.Username.V, Password: nc.Password.V, From: nc.From.V,
 			AllowInsecure: nc.AllowInsecure.V, AtomPath: nc.Path.V, MaxEntries: nc.MaxEntries.V,
+			Token: nc.Token.V, Handle: nc.Handle.V, Visibility: nc.Visibility.V, PostsPerHour: nc.PostsPerHour.V,
 			AllowPrivate: allowPrivate,
 		}
 		if nc.AllowPrivate.Line > 0 {
 			c.AllowPrivate = nc.AllowPrivate.V
 		}
-		if !c.AllowPrivate {
-			// The webhook URL is not shown: its path is often the token.
-			if err := checkPublicURL(nc.URL.V, notifierHint); nc.URL.V != "" && err != nil {
-				v.add(nc.URL.Line, field("url"), "%v", err)
+		for _, pair := range []struct {
+			key, env string
+			a, b     at[string]
+		}{{"url", "url_env", nc.URL, nc.URLEnv}, {"token", "token_env", nc.Token, nc.TokenEnv}, {"handle", "handle_env", nc.Handle, nc.HandleEnv},
+			{"secret", "secret_env", nc.Secret, nc.SecretEnv}, {"password", "password_env", nc.Password, nc.PasswordEnv}} {
+			if pair.a.V != "" && pair.b.V != "" {
+				v.add(pair.b.Line, field(pair.env), "give %s or %s, not both", pair.key, pair.env)
 			}
+		}
+		if !c.AllowPrivate {
 			if host, _, err := net.SplitHostPort(nc.Addr.V); err == nil {
 				if err := checkPublicHost(host, notifierHint); err != nil {
 					v.add(nc.Addr.Line, field("addr"), "%v", err)
@@ -373,7 +380,10 @@ func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Co
 			name      string
 			a         at[string]
 			dst, test *string
-		}{{"secret_env", nc.SecretEnv, &c.Secret, &stand.Secret}, {"password_env", nc.PasswordEnv, &c.Password, &stand.Password}} {
+			unset     string // what notify.New checks while the variable is missing
+		}{{"url_env", nc.URLEnv, &c.URL, &stand.URL, "https://unset.invalid/"}, {"token_env", nc.TokenEnv, &c.Token, &stand.Token, "unset"},
+			{"handle_env", nc.HandleEnv, &c.Handle, &stand.Handle, "unset"},
+			{"secret_env", nc.SecretEnv, &c.Secret, &stand.Secret, "unset"}, {"password_env", nc.PasswordEnv, &c.Password, &stand.Password, "unset"}} {
 			if e.a.V == "" {
 				continue
 			}
@@ -386,11 +396,22 @@ func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Co
 			if set {
 				state = "empty"
 			}
-			*e.test = "unset"
+			*e.test = e.unset
 			v.missing = append(v.missing, &FieldError{File: v.file, Line: e.a.Line, Field: field(e.name),
 				Err: fmt.Errorf("notifier %q needs the environment variable %s, which is %s", nc.Name.V, e.a.V, state)})
 		}
-		if nc.Secret.V != "" || nc.Password.V != "" {
+		// The URL is checked once known, from the file or the environment;
+		// it is not shown: a webhook's path is often the token.
+		if !c.AllowPrivate && c.URL != "" {
+			if err := checkPublicURL(c.URL, notifierHint); err != nil {
+				key, line := "url", nc.URL.Line
+				if nc.URL.V == "" {
+					key, line = "url_env", nc.URLEnv.Line
+				}
+				v.add(line, field(key), "%v", err)
+			}
+		}
+		if nc.Secret.V != "" || nc.Password.V != "" || nc.Token.V != "" {
 			v.fileSecrets = true
 		}
 		for _, s := range nc.Sources {
@@ -416,9 +437,12 @@ func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Co
 		nc := ncs[ce.Index]
 		line := max(nc.Name.Line, nc.Kind.Line)
 		name, _, _ := strings.Cut(ce.Field, "[")
-		if a, ok := map[string]at[string]{"name": nc.Name, "kind": nc.Kind, "url": nc.URL, "secret": nc.Secret,
-			"addr": nc.Addr, "username": nc.Username, "password": nc.Password, "from": nc.From, "path": nc.Path}[name]; ok && a.Line > 0 {
+		if a, ok := map[string]at[string]{"name": nc.Name, "kind": nc.Kind, "url": cmp.Or(nc.URL, nc.URLEnv), "secret": cmp.Or(nc.Secret, nc.SecretEnv),
+			"addr": nc.Addr, "username": nc.Username, "password": cmp.Or(nc.Password, nc.PasswordEnv), "from": nc.From, "path": nc.Path,
+			"token": cmp.Or(nc.Token, nc.TokenEnv), "handle": cmp.Or(nc.Handle, nc.HandleEnv), "visibility": nc.Visibility}[name]; ok && a.Line > 0 {
 			line = a.Line
+		} else if name == "posts_per_hour" && nc.PostsPerHour.Line > 0 {
+			line = nc.PostsPerHour.Line
 		} else if name == "to" && len(nc.To) > 0 {
 			line = nc.To[0].Line
 		}

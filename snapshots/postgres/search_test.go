@@ -99,6 +99,7 @@ func undoMigrationsAfter(t *testing.T, s *postgres.Store, step int) {
 		step int
 		sql  string
 	}{
+		{15, `DROP TABLE thread_posts`},
 		{14, `DROP INDEX versions_at; CREATE INDEX versions_at ON versions (at, article_id)`},
 		{13, `DROP TABLE version_origins, article_merges, article_aliases`},
 		{12, `DROP INDEX version_search_article; DROP INDEX versions_at; CREATE INDEX versions_at ON versions (at)`},

@@ -80,6 +80,7 @@ func undoMigrationsAfter(t *testing.T, s *sqlite.Store, step int) {
 		step int
 		sql  string
 	}{
+		{18, `DROP TABLE thread_posts`},
 		{17, `DROP INDEX versions_at; CREATE INDEX versions_at ON versions (at, article_id)`},
 		{16, `DROP TABLE version_origins; DROP TABLE article_merges; DROP TABLE article_aliases`},
 		{15, `DROP TABLE version_search;

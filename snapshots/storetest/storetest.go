@@ -32,6 +32,7 @@ func Run(t *testing.T, h Harness) {
 		{"Schedule", scheduleCases},
 		{"Claims", claimCases},
 		{"Deliveries", deliveryCases},
+		{"Threads", threadCases},
 		{"List", listCases},
 		{"Battery", batteryCases},
 		{"Sites", siteCases},
