@@ -17,10 +17,7 @@ var activityCases = []testCase{
 		day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 		add := func(source, url string, ats ...time.Time) {
 			t.Helper()
-			a, err := s.AddArticle(t.Context(), snapshots.Article{URL: url, Source: source, FirstSeen: ats[0]})
-			if err != nil {
-				t.Fatal(err)
-			}
+			a := addArticleIn(t, s, url, source, ats[0])
 			for i, at := range ats {
 				c := newCheck(a, i+1)
 				c.At = at
