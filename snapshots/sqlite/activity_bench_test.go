@@ -2,13 +2,10 @@ package sqlite_test
 
 import (
 	"fmt"
-	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/redline-news/redline/snapshots"
-	"github.com/redline-news/redline/snapshots/sqlite"
 )
 
 // BenchmarkChangesPerDay counts a fortnight's changes per day per source,
@@ -17,11 +14,7 @@ import (
 //
 //	go test ./snapshots/sqlite -run '^$' -bench ChangesPerDay -benchtime 20x
 func BenchmarkChangesPerDay(b *testing.B) {
-	s := sqlite.New(filepath.Join(b.TempDir(), "redline.db"), slog.New(slog.DiscardHandler))
-	if err := s.Open(b.Context()); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
+	s, _ := openTemp(b)
 	start := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 	for i := range 2000 {
 		a, err := s.AddArticle(b.Context(), snapshots.Article{URL: fmt.Sprintf("https://news.example/%05d", i), Source: fmt.Sprintf("source-%d", i%5), FirstSeen: start})

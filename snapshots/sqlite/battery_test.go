@@ -58,8 +58,7 @@ func fillStore(t *testing.T, path string, n int) *sqlite.Store {
 // needs a new page fails with ErrFull naming the file, is rolled back, and
 // leaves every earlier version intact; once room is made, saves resume.
 func batteryDiskFull(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "redline.db")
-	s := open(t, path)
+	s, path := openTemp(t)
 	a := storetest.AddArticle(t, s, "https://news.example/full")
 	storetest.SaveBody(t, s, a, 0, "first text", "<p>first</p>")
 	db := sqlite.DB(s)
@@ -302,7 +301,7 @@ func batteryInterruptedMigration(t *testing.T) {
 // batteryDuplicate: the same bytes fetched again add a check that
 // confirms the latest version, never a new version.
 func batteryDuplicate(t *testing.T) {
-	s := open(t, filepath.Join(t.TempDir(), "redline.db"))
+	s, _ := openTemp(t)
 	a := storetest.AddArticle(t, s, "https://news.example/same")
 	first := storetest.SaveBody(t, s, a, 0, "same text", "<p>same</p>")
 	again := &snapshots.Version{Title: "Headline", Text: "same text", Raw: []byte("<p>same</p>")}
