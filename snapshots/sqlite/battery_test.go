@@ -117,43 +117,26 @@ func batteryCorrupt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(orig) < 40*storetest.PageSize {
-		t.Fatalf("store is only %d bytes: too small to corrupt mid-file", len(orig))
-	}
-	for _, tc := range storetest.Corruptions() {
-		t.Run(tc.Name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "redline.db")
-			bad := tc.Corrupt(bytes.Clone(orig))
-			if err := os.WriteFile(path, bad, 0o600); err != nil {
-				t.Fatal(err)
-			}
-			s := sqlite.New(path, slog.New(slog.DiscardHandler))
-			err := s.Open(t.Context())
+	storetest.EachCorruption(t, orig, 40, func(t *testing.T, path string) {
+		s := sqlite.New(path, slog.New(slog.DiscardHandler))
+		err := s.Open(t.Context())
+		if err == nil {
+			err = s.CheckIntegrity(t.Context(), true)
 			if err == nil {
-				err = s.CheckIntegrity(t.Context(), true)
-				if err == nil {
-					err = s.CheckIntegrity(t.Context(), false)
-				}
+				err = s.CheckIntegrity(t.Context(), false)
 			}
-			if cerr := s.Close(); cerr != nil {
-				t.Errorf("Close: %v", cerr)
-			}
-			var ce *sqlite.CorruptError
-			if !errors.As(err, &ce) {
-				t.Fatalf("corrupt store: %v, want a *CorruptError", err)
-			}
-			if want := "database " + path + " is corrupt: "; !strings.HasPrefix(err.Error(), want) {
-				t.Errorf("error %q, want it to start %q", err, want)
-			}
-			after, rerr := os.ReadFile(path)
-			if rerr != nil {
-				t.Fatalf("the corrupt file is gone: %v", rerr)
-			}
-			if !bytes.Equal(after, bad) {
-				t.Errorf("the corrupt file was rewritten (%d bytes, was %d): it must be left as evidence", len(after), len(bad))
-			}
-		})
-	}
+		}
+		if cerr := s.Close(); cerr != nil {
+			t.Errorf("Close: %v", cerr)
+		}
+		var ce *sqlite.CorruptError
+		if !errors.As(err, &ce) {
+			t.Fatalf("corrupt store: %v, want a *CorruptError", err)
+		}
+		if want := "database " + path + " is corrupt: "; !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("error %q, want it to start %q", err, want)
+		}
+	})
 }
 
 // batteryJournals: a -wal left by a killed process is recovered on the
