@@ -17,14 +17,7 @@ var activityCases = []testCase{
 		day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 		add := func(source, url string, ats ...time.Time) {
 			t.Helper()
-			a := addArticleIn(t, s, url, source, ats[0])
-			for i, at := range ats {
-				c := newCheck(a, i+1)
-				c.At = at
-				v := newVersion(i + 1)
-				v.At = at
-				save(t, s, c, v)
-			}
+			AddVersionsAt(t, s, source, url, ats...)
 		}
 		// The first version is no change; a day is a UTC day, whatever
 		// the time's zone was.

@@ -16,6 +16,21 @@ func AddArticle(t testing.TB, s snapshots.Store, url string) snapshots.Article {
 	return addArticleIn(t, s, url, "example", base)
 }
 
+// AddVersionsAt adds an article of source first seen at ats[0], with a
+// version (each text new) checked and seen at each of ats, in order.
+func AddVersionsAt(t *testing.T, s snapshots.Store, source, url string, ats ...time.Time) snapshots.Article {
+	t.Helper()
+	a := addArticleIn(t, s, url, source, ats[0])
+	for i, at := range ats {
+		c := newCheck(a, i+1)
+		c.At = at
+		v := newVersion(i + 1)
+		v.At = at
+		save(t, s, c, v)
+	}
+	return a
+}
+
 // addArticleIn adds an article of source first seen at seen.
 func addArticleIn(t testing.TB, s snapshots.Store, url, source string, seen time.Time) snapshots.Article {
 	t.Helper()
