@@ -20,11 +20,7 @@ func dueURLs(t *testing.T, s snapshots.Store, i int) []string {
 // set on it.
 func article(t *testing.T, s snapshots.Store, url string) snapshots.Article {
 	t.Helper()
-	a, err := s.Article(t.Context(), url)
-	if err != nil {
-		t.Fatalf("Article(%s): %v", url, err)
-	}
-	return a
+	return must(t, "Article", s.Article, url)
 }
 
 var scheduleCases = []testCase{
