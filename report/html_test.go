@@ -4,8 +4,6 @@ import (
 	"errors"
 	"io"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -145,20 +143,7 @@ func hostileHTMLReport() report.Report {
 }
 
 func TestRenderHTML_Golden(t *testing.T) {
-	got := render(t, report.HTML, htmlFixture(), report.Options{})
-	path := filepath.Join("testdata", "changes.html.golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("Render(html) differs from %s; review, then go test ./report -update\n--- got:\n%s", path, got)
-	}
+	golden(t, "Render(html)", "changes.html", render(t, report.HTML, htmlFixture(), report.Options{}))
 }
 
 func TestRenderHTML_Content(t *testing.T) {

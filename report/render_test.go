@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -185,21 +186,27 @@ func TestRender_Golden(t *testing.T) {
 		{"empty.html", report.HTML, report.Report{Generated: ts("2026-03-14T09:30:00Z")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := render(t, tc.f, tc.r, report.Options{})
-			path := filepath.Join("testdata", tc.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./report -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("Render(%s) differs from %s; review, then go test ./report -update\n--- got:\n%s", tc.f, path, got)
-			}
+			golden(t, fmt.Sprintf("Render(%s)", tc.f), tc.name, render(t, tc.f, tc.r, report.Options{}))
 		})
+	}
+}
+
+// golden compares got, the output what names, with testdata/name.golden,
+// which go test ./report -update rewrites from it.
+func golden(t *testing.T, what, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from %s; review, then go test ./report -update\n--- got:\n%s", what, path, got)
 	}
 }
 

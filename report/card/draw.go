@@ -189,27 +189,9 @@ func Alt(c Card, marked bool) string {
 			fmt.Fprintf(&b, " Speaker: %s.", sp)
 		}
 		for _, q := range ch.Quotes {
-			qb, qa := sanitize.Line(q.Before), sanitize.Line(q.After)
-			switch {
-			case qb == "" && qa != "":
-				fmt.Fprintf(&b, " Quote added: “%s”.", qa)
-			case qa == "" && qb != "":
-				fmt.Fprintf(&b, " Quote removed: “%s”.", qb)
-			case qb != qa:
-				fmt.Fprintf(&b, " Quote before: “%s”; after: “%s”.", qb, qa)
-			}
+			quoteWords.write(&b, sanitize.Line(q.Before), sanitize.Line(q.After))
 		}
-		before, after := sanitize.Line(ch.Before), sanitize.Line(ch.After)
-		switch {
-		case before == "" && after != "":
-			fmt.Fprintf(&b, " Added: “%s”.", after)
-		case after == "" && before != "":
-			fmt.Fprintf(&b, " Removed: “%s”.", before)
-		case before != after:
-			fmt.Fprintf(&b, " Before: “%s”. After: “%s”.", before, after)
-		default:
-			fmt.Fprintf(&b, " Text: “%s”.", after)
-		}
+		textWords.write(&b, sanitize.Line(ch.Before), sanitize.Line(ch.After))
 		b.WriteString("\n")
 	}
 	b.WriteString("On the card, deleted words are struck through and inserted words underlined.\n")
@@ -217,4 +199,28 @@ func Alt(c Card, marked bool) string {
 		b.WriteString("Characters the card's font cannot draw (such as emoji, or scripts like Arabic or Devanagari that it cannot shape) are shown on the card as boxed markers naming them, such as [Arabic] or [emoji]; the text above gives them in full.\n")
 	}
 	return b.String()
+}
+
+// beforeAfter is how the card's text alternative says what became of a
+// text: each a format for fmt, with the text (added, removed, same) or
+// the text before and after (changed). An empty same says nothing.
+type beforeAfter struct{ added, removed, changed, same string }
+
+var (
+	quoteWords = beforeAfter{" Quote added: “%s”.", " Quote removed: “%s”.", " Quote before: “%s”; after: “%s”.", ""}
+	textWords  = beforeAfter{" Added: “%s”.", " Removed: “%s”.", " Before: “%s”. After: “%s”.", " Text: “%s”."}
+)
+
+// write tells b what became of before, now after.
+func (w beforeAfter) write(b *strings.Builder, before, after string) {
+	switch {
+	case before == "" && after != "":
+		fmt.Fprintf(b, w.added, after)
+	case after == "" && before != "":
+		fmt.Fprintf(b, w.removed, before)
+	case before != after:
+		fmt.Fprintf(b, w.changed, before, after)
+	case w.same != "":
+		fmt.Fprintf(b, w.same, after)
+	}
 }

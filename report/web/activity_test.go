@@ -2,13 +2,13 @@ package web_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
 	"github.com/redline-news/redline/report/web"
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 // TestList_Activity: the list page shows, per source whose articles
@@ -20,16 +20,7 @@ func TestList_Activity(t *testing.T) {
 	now := time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC)
 	add := func(source, url string, ats ...time.Time) {
 		t.Helper()
-		a, err := st.AddArticle(t.Context(), snapshots.Article{URL: url, Source: source, FirstSeen: ats[0]})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, at := range ats {
-			v := &snapshots.Version{At: at, Title: fmt.Sprintf("take %d", i+1), Text: fmt.Sprintf("Text %d.", i+1)}
-			if err := st.Save(t.Context(), &snapshots.Check{ArticleID: a.ID, At: at, Status: 200}, v); err != nil {
-				t.Fatal(err)
-			}
-		}
+		storetest.AddVersionsAt(t, st, source, url, ats...)
 	}
 	day := now.Truncate(24 * time.Hour)
 	add("wire", "https://wire.example/a", day.Add(-3*24*time.Hour), day.Add(-3*24*time.Hour+time.Hour), day.Add(time.Hour), day.Add(2*time.Hour))

@@ -14,10 +14,7 @@ import (
 // a version without one says nothing of it.
 func TestTimeline_Timestamps(t *testing.T) {
 	f := newFixture(t)
-	vs, err := f.st.Versions(t.Context(), snapshots.VersionFilter{ArticleID: f.main.ID})
-	if err != nil || len(vs) != 2 {
-		t.Fatalf("Versions = %d, %v", len(vs), err)
-	}
+	vs := f.versions(t, f.main, 2)
 	at := time.Date(2026, 12, 7, 15, 30, 0, 0, time.UTC)
 	tsa := `https://tsa.example/<script>alert(1)</script>`
 	if err := f.st.SaveTimestamp(t.Context(), snapshots.Timestamp{VersionID: vs[1].ID, Token: []byte("token"), Time: at, TSA: tsa}); err != nil {

@@ -17,10 +17,7 @@ import (
 // linked.
 func TestArticle_WaybackLinks(t *testing.T) {
 	f := newFixture(t)
-	vs, err := f.st.Versions(t.Context(), snapshots.VersionFilter{ArticleID: f.main.ID})
-	if err != nil || len(vs) != 2 {
-		t.Fatalf("versions of the main story = %d, %v, want 2", len(vs), err)
-	}
+	vs := f.versions(t, f.main, 2)
 	hv, err := f.st.Versions(t.Context(), snapshots.VersionFilter{ArticleID: f.hostile.ID})
 	if err != nil || len(hv) == 0 {
 		t.Fatalf("versions of the hostile story = %d, %v", len(hv), err)

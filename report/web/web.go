@@ -101,18 +101,22 @@ func New(st reader, opt Options) http.Handler {
 		s.pages[p] = t
 	}
 	m := http.NewServeMux()
-	m.Handle("GET /{$}", s.handle(s.list))
-	m.Handle("GET /articles/{id}", s.handle(s.article))
-	m.Handle("GET /articles/{id}/diff", s.handle(s.diff))
-	m.Handle("GET /articles/{id}/claims", s.handle(s.claims))
-	m.Handle("GET /articles/{id}/versions/{n}/raw", s.handle(s.raw))
-	m.Handle("GET /articles/{id}/versions/{n}/text", s.handle(s.text))
-	m.Handle("GET /search", s.handle(s.search))
-	m.Handle("GET /feed.atom", s.handle(s.feed))
-	m.Handle("GET /api/articles", s.handle(s.apiArticles))
-	m.Handle("GET /api/articles/{id}/versions", s.handle(s.apiVersions))
-	m.Handle("GET /api/diff", s.handle(s.apiDiff))
-	m.Handle("GET /api/articles/{id}/claims", s.handle(s.apiClaims))
+	for pattern, h := range map[string]func(http.ResponseWriter, *http.Request) error{
+		"GET /{$}":                             s.list,
+		"GET /articles/{id}":                   s.article,
+		"GET /articles/{id}/diff":              s.diff,
+		"GET /articles/{id}/claims":            s.claims,
+		"GET /articles/{id}/versions/{n}/raw":  s.raw,
+		"GET /articles/{id}/versions/{n}/text": s.text,
+		"GET /search":                          s.search,
+		"GET /feed.atom":                       s.feed,
+		"GET /api/articles":                    s.apiArticles,
+		"GET /api/articles/{id}/versions":      s.apiVersions,
+		"GET /api/diff":                        s.apiDiff,
+		"GET /api/articles/{id}/claims":        s.apiClaims,
+	} {
+		m.Handle(pattern, s.handle(h))
+	}
 	m.HandleFunc("GET /static/style.css", s.style)
 	s.mux = m
 	return s

@@ -23,6 +23,7 @@ import (
 	"github.com/redline-news/redline/report/web"
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
+	"github.com/redline-news/redline/snapshots/storetest"
 )
 
 const wantCSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -43,12 +44,17 @@ type fixture struct {
 
 func openStore(tb testing.TB) *sqlite.Store {
 	tb.Helper()
-	st := sqlite.New(filepath.Join(tb.TempDir(), "redline.db"), slog.New(slog.DiscardHandler))
-	if err := st.Open(context.Background()); err != nil {
-		tb.Fatal(err)
+	return storetest.Open(tb, sqlite.New(filepath.Join(tb.TempDir(), "redline.db"), slog.New(slog.DiscardHandler)))
+}
+
+// versions reads a's versions, oldest first, and fails unless there are n.
+func (f *fixture) versions(t *testing.T, a snapshots.Article, n int) []snapshots.Version {
+	t.Helper()
+	vs, err := f.st.Versions(t.Context(), snapshots.VersionFilter{ArticleID: a.ID})
+	if err != nil || len(vs) != n {
+		t.Fatalf("versions of %s = %d, %v, want %d", a.URL, len(vs), err, n)
 	}
-	tb.Cleanup(func() { st.Close() })
-	return st
+	return vs
 }
 
 // newSiteFixture checks the local site once, publishes its first edit and

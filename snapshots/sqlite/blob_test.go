@@ -73,8 +73,7 @@ func saveEdition(t testing.TB, s *sqlite.Store, a snapshots.Article, i int, raw 
 // smaller than the page, and every one decodes to its exact bytes with at
 // most one other body; a page that drifted far becomes the new keyframe.
 func TestBodies_DeltaCompression(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "redline.db")
-	s := open(t, path)
+	s, path := openTemp(t)
 	a := storetest.AddArticle(t, s, "https://news.example/a")
 	var raws [][]byte
 	for i := range 12 {
@@ -176,8 +175,7 @@ func TestBodies_DeltaCompression(t *testing.T) {
 // TestBodies_GzipRowsStillRead: bodies written before zstd (codec gzip)
 // decode as before.
 func TestBodies_GzipRowsStillRead(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "redline.db")
-	s := open(t, path)
+	s, path := openTemp(t)
 	a := storetest.AddArticle(t, s, "https://news.example/a")
 	raw := newsPage(1)
 	saveEdition(t, s, a, 1, raw)
@@ -211,8 +209,7 @@ func TestBodies_GzipRowsStillRead(t *testing.T) {
 // damaged S2 keyframe is an error naming the codec, never a panic or a
 // huge allocation.
 func TestBodies_ZstdKeyframesStillRead(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "redline.db")
-	s := open(t, path)
+	s, path := openTemp(t)
 	a := storetest.AddArticle(t, s, "https://news.example/a")
 	raws := [][]byte{newsPage(1), newsPage(2)}
 	for i, raw := range raws {

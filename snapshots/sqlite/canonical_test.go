@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -72,7 +71,7 @@ func TestMonitor_CanonicalMergesBehind304(t *testing.T) {
 	site := &ampSite{}
 	srv := httptest.NewServer(site)
 	defer srv.Close()
-	st := open(t, filepath.Join(t.TempDir(), "redline.db"))
+	st, _ := openTemp(t)
 	src := monitor.Source{Name: "ledger", Feed: srv.URL + "/feed.xml"}
 	newMonitor := func(s monitor.Store) *monitor.Monitor {
 		return monitor.New(monitor.Options{

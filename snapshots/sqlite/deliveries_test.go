@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"bytes"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -11,7 +10,7 @@ import (
 )
 
 func TestStore_Deliveries(t *testing.T) {
-	s := open(t, filepath.Join(t.TempDir(), "redline.db"))
+	s, _ := openTemp(t)
 	ctx := t.Context()
 
 	add := func(notifier string, i int, payload string) *snapshots.Delivery {
@@ -101,7 +100,7 @@ func TestStore_Deliveries(t *testing.T) {
 }
 
 func TestStore_DeliveriesRefused(t *testing.T) {
-	s := open(t, filepath.Join(t.TempDir(), "redline.db"))
+	s, _ := openTemp(t)
 	ctx := t.Context()
 	for _, tc := range []struct {
 		name string
@@ -135,8 +134,7 @@ func TestStore_DeliveriesRefused(t *testing.T) {
 // TestStore_DeliveriesSurviveReopen checks that a pending delivery is still
 // there for the next process to retry.
 func TestStore_DeliveriesSurviveReopen(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "redline.db")
-	s := open(t, path)
+	s, path := openTemp(t)
 	if err := s.AddDelivery(t.Context(), &snapshots.Delivery{Notifier: "hook", CreatedAt: base, Payload: []byte("p")}); err != nil {
 		t.Fatal(err)
 	}

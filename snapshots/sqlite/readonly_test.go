@@ -18,8 +18,7 @@ import (
 // the write lock (a daemon in the middle of a save) and reads at once what
 // was committed; it cannot write; and it never creates a missing file.
 func TestStore_OpenReadOnly(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "redline.db")
-	w := open(t, path)
+	w, path := openTemp(t)
 	a := storetest.AddArticle(t, w, "https://news.example/a")
 	storetest.SaveBody(t, w, a, 1, "First text.", "<p>First text.</p>")
 
@@ -70,8 +69,7 @@ func TestStore_OpenReadOnly(t *testing.T) {
 // program's schema is refused by a reader, which cannot migrate it, with
 // what to do.
 func TestStore_OpenReadOnlyOlderSchema(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "redline.db")
-	w := open(t, path)
+	w, path := openTemp(t)
 	if _, err := sqlite.DB(w).ExecContext(t.Context(), `DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)`); err != nil {
 		t.Fatal(err)
 	}

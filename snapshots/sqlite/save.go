@@ -78,11 +78,28 @@ func jsonList(what string, xs []string) (string, error) {
 // shares (see group.go). It changes j only through its own fields; the
 // caller sees them once the batch has committed.
 func (s *Store) writeSave(ctx context.Context, tx *sql.Tx, j *saveJob) error {
-	cc, vv, row := &j.Check, &j.Version, &j.Row
-	// One statement for the schedule and the validators: each is kept as
-	// it was when this check has nothing to say about it. A recorded check
-	// also ends the article's lease. It comes first: no row updated means
-	// no such article.
+	if err := s.scheduleArticle(ctx, tx, j); err != nil {
+		return err
+	}
+	if j.Confirming() {
+		if err := s.confirmVersion(ctx, tx, j); err != nil {
+			return err
+		}
+	}
+	if j.WithVersion {
+		if err := s.writeVersion(ctx, tx, j); err != nil {
+			return err
+		}
+	}
+	return s.insertCheck(ctx, tx, j)
+}
+
+// scheduleArticle is one statement for the schedule and the validators:
+// each is kept as it was when this check has nothing to say about it. A
+// recorded check also ends the article's lease. It comes first: no row
+// updated means no such article.
+func (s *Store) scheduleArticle(ctx context.Context, tx *sql.Tx, j *saveJob) error {
+	cc := &j.Check
 	res, err := s.txExec(ctx, tx, `UPDATE articles SET
 		next_check    = CASE WHEN ?1 = '' THEN next_check ELSE ?1 END,
 		etag          = CASE WHEN ?2 THEN ?3 ELSE etag END,
@@ -99,80 +116,98 @@ func (s *Store) writeSave(ctx context.Context, tx *sql.Tx, j *saveJob) error {
 	} else if n == 0 {
 		return fmt.Errorf("article %d: %w", cc.ArticleID, snapshots.ErrNotFound)
 	}
+	return nil
+}
 
-	if j.Confirming() {
-		var text string
-		row, err := s.txQueryRow(ctx, tx, `SELECT text_sha256 FROM versions WHERE article_id = ? AND number = ?`, cc.ArticleID, cc.Version)
-		if err == nil {
-			err = row.Scan(&text)
-		}
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("read confirmed version: %w", err)
-		}
-		if err := j.Confirmed(text, err == nil); err != nil {
-			return err
-		}
+// confirmVersion checks that the version a check confirms is stored
+// with the text the check read.
+func (s *Store) confirmVersion(ctx context.Context, tx *sql.Tx, j *saveJob) error {
+	cc := &j.Check
+	var text string
+	row, err := s.txQueryRow(ctx, tx, `SELECT text_sha256 FROM versions WHERE article_id = ? AND number = ?`, cc.ArticleID, cc.Version)
+	if err == nil {
+		err = row.Scan(&text)
 	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read confirmed version: %w", err)
+	}
+	return j.Confirmed(text, err == nil)
+}
+
+// writeVersion numbers and chains the new version after the article's
+// latest one (or finds it holds the same text) and inserts it, with its body, its place in the search
+// queue and its import record.
+func (s *Store) writeVersion(ctx context.Context, tx *sql.Tx, j *saveJob) error {
+	vv, row := &j.Version, &j.Row
 	var last int
 	var prev, lastText, lastAt string
-	if j.WithVersion {
-		latest, err := s.txQueryRow(ctx, tx, `SELECT number, chain_hash, text_sha256, at FROM versions
-			WHERE article_id = ? ORDER BY number DESC LIMIT 1`, vv.ArticleID)
-		if err == nil {
-			err = latest.Scan(&last, &prev, &lastText, &lastAt)
-		}
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("read latest version: %w", err)
-		}
-		if err := j.Follow(last, lastText); err != nil {
-			return err
+	latest, err := s.txQueryRow(ctx, tx, `SELECT number, chain_hash, text_sha256, at FROM versions
+		WHERE article_id = ? ORDER BY number DESC LIMIT 1`, vv.ArticleID)
+	if err == nil {
+		err = latest.Scan(&last, &prev, &lastText, &lastAt)
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read latest version: %w", err)
+	}
+	if err := j.Follow(last, lastText); err != nil {
+		return err
+	}
+	if !j.WithVersion {
+		return nil // the latest version has this text already: a check only
+	}
+	// Versions are numbered by this sequence, never by time, so a
+	// clock that moved backwards (NTP step, restored VM) breaks neither
+	// order nor chain; the time is stored as observed and said once.
+	// Stored times are fixed-width UTC text, so they compare as text.
+	if last > 0 && row.At < lastAt {
+		s.log.Warn("clock moved backwards: version time is before the previous version's",
+			"article_id", vv.ArticleID, "version", last+1, "at", row.At, "previous_at", lastAt)
+	}
+	j.Chain(last, prev)
+	return s.insertVersion(ctx, tx, j)
+}
+
+// insertVersion writes the rows of j's numbered and chained version.
+func (s *Store) insertVersion(ctx context.Context, tx *sql.Tx, j *saveJob) error {
+	vv, row := &j.Version, &j.Row
+	if j.blob.data == nil {
+		// Stored already when encodeBody looked; it cannot have gone.
+	} else if _, err := s.txExec(ctx, tx, `INSERT INTO blobs (sha256, size, data, codec, dict_sha256)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+		vv.RawSHA256, len(vv.Raw), j.blob.data, j.blob.codec, j.blob.dict); err != nil {
+		return fmt.Errorf("store body: %w", err)
+	}
+	res, err := s.txExec(ctx, tx, `INSERT INTO versions (article_id, number, at, title, byline,
+		published, modified, text, text_sha256, raw_sha256, header, prev_hash, chain_hash,
+		changes, severity, kinds, notes, dek, reading, reread)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		vv.ArticleID, vv.Number, row.At, vv.Title, vv.Byline,
+		vv.Published, vv.Modified, vv.Text, vv.TextSHA256, vv.RawSHA256, vv.Header, vv.PrevHash, vv.ChainHash,
+		row.Changes, vv.Severity, j.kinds, j.notes, vv.Dek, row.Reading, vv.Reread)
+	if err != nil {
+		return fmt.Errorf("insert version %d: %w", vv.Number, err)
+	}
+	if vv.ID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("insert version %d: %w", vv.Number, err)
+	}
+	// Queued for the search index, which IndexPending writes off this
+	// path (migration 0013).
+	if _, err := s.txExec(ctx, tx, `INSERT INTO search_pending (version_id) VALUES (?)`, vv.ID); err != nil {
+		return fmt.Errorf("queue version %d for search: %w", vv.Number, err)
+	}
+	if vv.Import != nil {
+		if _, err := s.txExec(ctx, tx, sqlstore.InsertImport(sqlstore.SQLite),
+			vv.ArticleID, vv.Number, vv.Import.Archive, vv.Import.Record); err != nil {
+			return fmt.Errorf("record import of version %d: %w", vv.Number, err)
 		}
 	}
-	if j.WithVersion {
-		// Versions are numbered by this sequence, never by time, so a
-		// clock that moved backwards (NTP step, restored VM) breaks neither
-		// order nor chain; the time is stored as observed and said once.
-		// Stored times are fixed-width UTC text, so they compare as text.
-		if last > 0 && row.At < lastAt {
-			s.log.Warn("clock moved backwards: version time is before the previous version's",
-				"article_id", vv.ArticleID, "version", last+1, "at", row.At, "previous_at", lastAt)
-		}
-		j.Chain(last, prev)
+	return nil
+}
 
-		if j.blob.data == nil {
-			// Stored already when encodeBody looked; it cannot have gone.
-		} else if _, err := s.txExec(ctx, tx, `INSERT INTO blobs (sha256, size, data, codec, dict_sha256)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
-			vv.RawSHA256, len(vv.Raw), j.blob.data, j.blob.codec, j.blob.dict); err != nil {
-			return fmt.Errorf("store body: %w", err)
-		}
-		res, err := s.txExec(ctx, tx, `INSERT INTO versions (article_id, number, at, title, byline,
-			published, modified, text, text_sha256, raw_sha256, header, prev_hash, chain_hash,
-			changes, severity, kinds, notes, dek, reading, reread)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			vv.ArticleID, vv.Number, row.At, vv.Title, vv.Byline,
-			vv.Published, vv.Modified, vv.Text, vv.TextSHA256, vv.RawSHA256, vv.Header, vv.PrevHash, vv.ChainHash,
-			row.Changes, vv.Severity, j.kinds, j.notes, vv.Dek, row.Reading, vv.Reread)
-		if err != nil {
-			return fmt.Errorf("insert version %d: %w", vv.Number, err)
-		}
-		if vv.ID, err = res.LastInsertId(); err != nil {
-			return fmt.Errorf("insert version %d: %w", vv.Number, err)
-		}
-		// Queued for the search index, which IndexPending writes off this
-		// path (migration 0013).
-		if _, err := s.txExec(ctx, tx, `INSERT INTO search_pending (version_id) VALUES (?)`, vv.ID); err != nil {
-			return fmt.Errorf("queue version %d for search: %w", vv.Number, err)
-		}
-		if vv.Import != nil {
-			if _, err := s.txExec(ctx, tx, sqlstore.InsertImport(sqlstore.SQLite),
-				vv.ArticleID, vv.Number, vv.Import.Archive, vv.Import.Record); err != nil {
-				return fmt.Errorf("record import of version %d: %w", vv.Number, err)
-			}
-		}
-	}
-
-	res, err = s.txExec(ctx, tx, `INSERT INTO checks (article_id, at, status, final_url, etag,
+// insertCheck records the check itself.
+func (s *Store) insertCheck(ctx context.Context, tx *sql.Tx, j *saveJob) error {
+	cc := &j.Check
+	res, err := s.txExec(ctx, tx, `INSERT INTO checks (article_id, at, status, final_url, etag,
 		last_modified, raw_sha256, text_sha256, outcome, error, version)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		cc.ArticleID, j.CheckAt, cc.Status, cc.FinalURL, cc.ETag,

@@ -2,8 +2,6 @@ package sqlite_test
 
 import (
 	"fmt"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,8 +21,7 @@ import (
 //
 //     go test ./snapshots/sqlite -run '^$' -bench Search100k
 func BenchmarkSearch100k(b *testing.B) {
-	s := sqlite.New(filepath.Join(b.TempDir(), "redline.db"), slog.New(slog.DiscardHandler))
-	storetest.Open(b, s)
+	s, _ := openTemp(b)
 	fillSearchCorpus(b, s)
 	storetest.BenchSearch(b, s)
 }

@@ -2,15 +2,12 @@ package sqlite_test
 
 import (
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/redline-news/redline/snapshots"
-	"github.com/redline-news/redline/snapshots/sqlite"
 	"github.com/redline-news/redline/snapshots/storetest"
 )
 
@@ -27,11 +24,7 @@ import (
 func BenchmarkSaveText(b *testing.B) {
 	for _, size := range []int{8 << 10, 60 << 10} {
 		b.Run(fmt.Sprintf("%dKB", size>>10), func(b *testing.B) {
-			s := sqlite.New(filepath.Join(b.TempDir(), "redline.db"), slog.New(slog.DiscardHandler))
-			if err := s.Open(b.Context()); err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { s.Close() })
+			s, _ := openTemp(b)
 			a, err := s.AddArticle(b.Context(), snapshots.Article{URL: "https://news.example/long", FirstSeen: time.Now()})
 			if err != nil {
 				b.Fatal(err)
@@ -75,11 +68,7 @@ func BenchmarkSaveText(b *testing.B) {
 func BenchmarkIndexPending(b *testing.B) {
 	for _, size := range []int{8 << 10, 60 << 10} {
 		b.Run(fmt.Sprintf("%dKB", size>>10), func(b *testing.B) {
-			s := sqlite.New(filepath.Join(b.TempDir(), "redline.db"), slog.New(slog.DiscardHandler))
-			if err := s.Open(b.Context()); err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { s.Close() })
+			s, _ := openTemp(b)
 			storetest.BenchIndexPending(b, s, size)
 		})
 	}

@@ -1,7 +1,6 @@
 package sqlite_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/redline-news/redline/snapshots"
@@ -12,28 +11,9 @@ import (
 // TestSearch_MigrationIndexesExistingVersions: versions stored before
 // migration 0012 are found once it has run.
 func TestSearch_MigrationIndexesExistingVersions(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "redline.db")
-	s := sqlite.New(path, nil)
-	if err := s.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	a := storetest.AddArticle(t, s, "https://news.example/a")
-	storetest.SaveBody(t, s, a, 1, "The mayor said “no deal” on Monday.", "<p>1</p>")
-	storetest.SaveBody(t, s, a, 2, "The mayor said nothing.", "<p>2</p>")
 	// Back to the schema before 0012, so that it and every later step run
 	// again.
-	undoMigrationsAfter(t, s, 11)
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s = open(t, path)
-	hits, err := s.Search(t.Context(), snapshots.SearchQuery{Phrase: "said no deal"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(hits) != 1 || len(hits[0].Spans) != 1 || hits[0].Spans[0].Gone != 2 {
-		t.Errorf("Search after migrating = %+v, want version 1 of %s, gone in 2", hits, a.URL)
-	}
+	harness.SearchFindsMigrated(t, tempPath(t), func(s snapshots.Store) { undoMigrationsAfter(t, s.(*sqlite.Store), 11) })
 }
 
 // TestSearch_QueueMigrationKeepsIndex: migration 0013 drops the trigger
@@ -41,8 +21,7 @@ func TestSearch_MigrationIndexesExistingVersions(t *testing.T) {
 // article and queues every version stored before it, once: found by a
 // search, which indexes them.
 func TestSearch_QueueMigrationKeepsIndex(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "redline.db")
-	s := open(t, path)
+	s, path := openTemp(t)
 	a := storetest.AddArticle(t, s, "https://news.example/a")
 	storetest.SaveBody(t, s, a, 1, "The mayor said “no deal” on Monday.", "<p>1</p>")
 	if _, err := s.IndexPending(t.Context(), 0); err != nil {

@@ -17,7 +17,7 @@ func TestStore_Conformance(t *testing.T) { storetest.Run(t, harness) }
 
 // harness makes stores in files of their own.
 var harness = storetest.Harness{
-	New:   func(t *testing.T) string { return filepath.Join(t.TempDir(), "redline.db") },
+	New:   func(t *testing.T) string { return tempPath(t) },
 	Store: func(path string) storetest.Opener { return sqlite.New(path, nil) },
 	Query: func(ctx context.Context, s snapshots.Store, query string) ([]string, error) {
 		rows, err := sqlite.DB(s.(*sqlite.Store)).QueryContext(ctx, query)
@@ -39,9 +39,20 @@ var harness = storetest.Harness{
 }
 
 // open opens the store at path and closes it when t ends.
-func open(t *testing.T, path string) *sqlite.Store {
+func open(t testing.TB, path string) *sqlite.Store {
 	t.Helper()
 	return harness.Opened(t, path).(*sqlite.Store)
+}
+
+// tempPath is a store file in a directory of t's own.
+func tempPath(t testing.TB) string { return filepath.Join(t.TempDir(), "redline.db") }
+
+// openTemp opens a new store in a file of its own, closed when t ends,
+// and returns it with its path.
+func openTemp(t testing.TB) (*sqlite.Store, string) {
+	t.Helper()
+	path := tempPath(t)
+	return open(t, path), path
 }
 
 var base = time.Date(2025, 3, 14, 9, 26, 53, 589793238, time.UTC)
@@ -49,7 +60,7 @@ var base = time.Date(2025, 3, 14, 9, 26, 53, 589793238, time.UTC)
 // TestStore_Pragmas checks that every pooled connection, not only the first,
 // has the DSN's pragmas.
 func TestStore_Pragmas(t *testing.T) {
-	s := open(t, filepath.Join(t.TempDir(), "redline.db"))
+	s, _ := openTemp(t)
 	db := sqlite.DB(s)
 	for i := range 3 {
 		// Hold each connection so the pool must open a new one.

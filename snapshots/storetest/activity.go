@@ -18,17 +18,7 @@ var activityCases = []testCase{
 		day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 		add := func(source, url string, ats ...time.Time) {
 			t.Helper()
-			a, err := s.AddArticle(t.Context(), snapshots.Article{URL: url, Source: source, FirstSeen: ats[0]})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, at := range ats {
-				c := newCheck(a, i+1)
-				c.At = at
-				v := newVersion(i + 1)
-				v.At = at
-				save(t, s, c, v)
-			}
+			AddVersionsAt(t, s, source, url, ats...)
 		}
 		// The first version is no change; a day is a UTC day, whatever
 		// the time's zone was.
@@ -69,10 +59,7 @@ func BenchChangesPerDay(b *testing.B, s snapshots.Store) {
 	}
 	start := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 	for i := range 2000 {
-		a, err := s.AddArticle(b.Context(), snapshots.Article{URL: fmt.Sprintf("https://news.example/%05d", i), Source: fmt.Sprintf("source-%d", i%5), FirstSeen: start})
-		if err != nil {
-			b.Fatal(err)
-		}
+		a := addArticleIn(b, s, fmt.Sprintf("https://news.example/%05d", i), fmt.Sprintf("source-%d", i%5), start)
 		for d := range 14 {
 			at := start.Add(time.Duration(d)*24*time.Hour + time.Duration(i)*time.Second)
 			if err := s.Save(b.Context(), &snapshots.Check{ArticleID: a.ID, At: at, Status: 200}, &snapshots.Version{At: at, Title: "t", Text: fmt.Sprint(d)}); err != nil {

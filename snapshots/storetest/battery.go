@@ -46,9 +46,7 @@ var batteryCases = []testCase{
 	{"S11_duplicate_content", func(t *testing.T, s snapshots.Store) {
 		// The same bytes fetched again: no new version, but the visit is
 		// recorded as a check confirming the latest one.
-		a := AddArticle(t, s, "https://news.example/same")
-		first := newVersion(1)
-		save(t, s, newCheck(a, 1), first)
+		a, first := withVersion(t, s, "https://news.example/same")
 		again := newVersion(1)
 		c := newCheck(a, 2)
 		save(t, s, c, again)

@@ -36,11 +36,7 @@ var captureCases = []testCase{
 		queue(6, vs[2].ID, vs[0].ID)
 		pending := func(f snapshots.CaptureFilter) []snapshots.Capture {
 			t.Helper()
-			got, err := cs.PendingCaptures(t.Context(), f)
-			if err != nil {
-				t.Fatalf("PendingCaptures(%+v): %v", f, err)
-			}
-			return got
+			return must(t, "PendingCaptures", cs.PendingCaptures, f)
 		}
 		got := pending(snapshots.CaptureFilter{})
 		if len(got) != 3 {
@@ -100,9 +96,7 @@ var captureCases = []testCase{
 		cs := storeAs[snapshots.Captures](t, s)
 		var ids []int64
 		for i := range 12 {
-			a := AddArticle(t, s, fmt.Sprintf("https://news.example/%d", i))
-			v := newVersion(1)
-			save(t, s, newCheck(a, 1), v)
+			_, v := withVersion(t, s, fmt.Sprintf("https://news.example/%d", i))
 			ids = append(ids, v.ID)
 		}
 		if err := cs.QueueCaptures(t.Context(), ids, at(2)); err != nil {
@@ -110,11 +104,7 @@ var captureCases = []testCase{
 		}
 		claim := func(f snapshots.CaptureFilter) []snapshots.Capture {
 			t.Helper()
-			got, err := cs.PendingCaptures(t.Context(), f)
-			if err != nil {
-				t.Fatalf("PendingCaptures(%+v): %v", f, err)
-			}
-			return got
+			return must(t, "PendingCaptures", cs.PendingCaptures, f)
 		}
 		// Four workers claim at once: each capture goes to one of them.
 		var (
@@ -167,9 +157,7 @@ var captureCases = []testCase{
 	}},
 	{"unknown_version", func(t *testing.T, s snapshots.Store) {
 		cs := storeAs[snapshots.Captures](t, s)
-		a := AddArticle(t, s, "https://news.example/a")
-		v := newVersion(1)
-		save(t, s, newCheck(a, 1), v)
+		_, v := withVersion(t, s, "https://news.example/a")
 		if err := cs.QueueCaptures(t.Context(), []int64{v.ID, v.ID + 1000}, at(2)); !errors.Is(err, snapshots.ErrNotFound) {
 			t.Errorf("QueueCaptures of an unknown version: %v, want ErrNotFound", err)
 		}

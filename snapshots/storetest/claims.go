@@ -16,11 +16,7 @@ func claim(t *testing.T, s snapshots.Store, worker string, now time.Time, limit 
 	if err != nil {
 		t.Fatalf("ClaimDue(%s): %v", worker, err)
 	}
-	var urls []string
-	for _, a := range as {
-		urls = append(urls, a.URL)
-	}
-	return urls
+	return urlsOf(as)
 }
 
 var claimCases = []testCase{

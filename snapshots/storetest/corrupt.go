@@ -1,5 +1,12 @@
 package storetest
 
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
 // PageSize is the page size of the database files Corruptions damages.
 const PageSize = 4096
 
@@ -30,5 +37,34 @@ func Corruptions() []Corruption {
 			clear(b[:100])
 			return b
 		}},
+	}
+}
+
+// EachCorruption runs check in a subtest for each of Corruptions, with
+// orig (a store's file of at least pages pages) damaged that way and
+// written to path, a file of the subtest's own. Afterwards the damaged
+// file must be there as it was: whatever opened it must leave it as
+// evidence, never repair or recreate it.
+func EachCorruption(t *testing.T, orig []byte, pages int, check func(t *testing.T, path string)) {
+	t.Helper()
+	if len(orig) < pages*PageSize {
+		t.Fatalf("store is only %d bytes: too small to corrupt mid-file", len(orig))
+	}
+	for _, tc := range Corruptions() {
+		t.Run(tc.Name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "redline.db")
+			bad := tc.Corrupt(bytes.Clone(orig))
+			if err := os.WriteFile(path, bad, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			check(t, path)
+			after, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("the corrupt file is gone: %v", err)
+			}
+			if !bytes.Equal(after, bad) {
+				t.Errorf("the corrupt file was rewritten (%d bytes, was %d): it must be left as evidence", len(after), len(bad))
+			}
+		})
 	}
 }

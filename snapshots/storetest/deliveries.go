@@ -22,11 +22,7 @@ func addDelivery(t *testing.T, ds snapshots.DeliveryStore, notifier string, i in
 
 func deliveries(t *testing.T, ds snapshots.DeliveryStore, f snapshots.DeliveryFilter) []snapshots.Delivery {
 	t.Helper()
-	got, err := ds.Deliveries(t.Context(), f)
-	if err != nil {
-		t.Fatalf("Deliveries(%+v): %v", f, err)
-	}
-	return got
+	return must(t, "Deliveries", ds.Deliveries, f)
 }
 
 // deliveryIDs lists the IDs of ds, for messages and comparisons.

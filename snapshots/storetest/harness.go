@@ -248,3 +248,30 @@ func Verified(t *testing.T, s snapshots.Store) snapshots.VerifyReport {
 	}
 	return rep
 }
+
+// SearchFindsMigrated checks that versions stored before the search
+// index's migration are found once it has run: undo takes the store at
+// place back to the schema before that migration (the stores' tests know
+// how), and reopening it runs that step and every later one again.
+func (h Harness) SearchFindsMigrated(t *testing.T, place string, undo func(snapshots.Store)) {
+	t.Helper()
+	s, err := h.start(t.Context(), place)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := AddArticle(t, s, "https://news.example/a")
+	SaveBody(t, s, a, 1, "The mayor said “no deal” on Monday.", "<p>1</p>")
+	SaveBody(t, s, a, 2, "The mayor said nothing.", "<p>2</p>")
+	undo(s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = h.Opened(t, place)
+	hits, err := storeAs[snapshots.Searcher](t, s).Search(t.Context(), snapshots.SearchQuery{Phrase: "said no deal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 1 || len(hits[0].Spans) != 1 || hits[0].Spans[0].Gone != 2 {
+		t.Errorf("Search after migrating = %+v, want version 1 of %s, gone in 2", hits, a.URL)
+	}
+}

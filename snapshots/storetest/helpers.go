@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"testing"
@@ -12,11 +13,51 @@ import (
 // AddArticle adds an article of source "example" first seen at base.
 func AddArticle(t testing.TB, s snapshots.Store, url string) snapshots.Article {
 	t.Helper()
-	a, err := s.AddArticle(t.Context(), snapshots.Article{URL: url, Source: "example", FirstSeen: base})
+	return addArticleIn(t, s, url, "example", base)
+}
+
+// AddVersionsAt adds an article of source first seen at ats[0], with a
+// version (each text new) checked and seen at each of ats, in order.
+func AddVersionsAt(t *testing.T, s snapshots.Store, source, url string, ats ...time.Time) snapshots.Article {
+	t.Helper()
+	a := addArticleIn(t, s, url, source, ats[0])
+	for i, at := range ats {
+		c := newCheck(a, i+1)
+		c.At = at
+		v := newVersion(i + 1)
+		v.At = at
+		save(t, s, c, v)
+	}
+	return a
+}
+
+// addArticleIn adds an article of source first seen at seen.
+func addArticleIn(t testing.TB, s snapshots.Store, url, source string, seen time.Time) snapshots.Article {
+	t.Helper()
+	a, err := s.AddArticle(t.Context(), snapshots.Article{URL: url, Source: source, FirstSeen: seen})
 	if err != nil {
 		t.Fatalf("AddArticle(%s): %v", url, err)
 	}
 	return a
+}
+
+// withVersion adds the article at url (AddArticle) and saves its first
+// version (newVersion(1)) with a check at at(1).
+func withVersion(t *testing.T, s snapshots.Store, url string) (snapshots.Article, *snapshots.Version) {
+	t.Helper()
+	a := AddArticle(t, s, url)
+	v := newVersion(1)
+	save(t, s, newCheck(a, 1), v)
+	return a, v
+}
+
+// urlsOf lists the URLs of as, in order (nil for none).
+func urlsOf(as []snapshots.Article) []string {
+	var urls []string
+	for _, a := range as {
+		urls = append(urls, a.URL)
+	}
+	return urls
 }
 
 // newCheck returns a successful check of a at at(i) that found a new version.
@@ -74,20 +115,23 @@ func save(t *testing.T, s snapshots.Store, c *snapshots.Check, v *snapshots.Vers
 
 func checks(t *testing.T, s snapshots.Store, f snapshots.CheckFilter) []snapshots.Check {
 	t.Helper()
-	cs, err := s.Checks(t.Context(), f)
-	if err != nil {
-		t.Fatalf("Checks(%+v): %v", f, err)
-	}
-	return cs
+	return must(t, "Checks", s.Checks, f)
 }
 
 func versions(t *testing.T, s snapshots.Store, f snapshots.VersionFilter) []snapshots.Version {
 	t.Helper()
-	vs, err := s.Versions(t.Context(), f)
+	return must(t, "Versions", s.Versions, f)
+}
+
+// must calls a store's read method (what names it) with filter f; an
+// error ends the test.
+func must[F, R any](t *testing.T, what string, read func(context.Context, F) (R, error), f F) R {
+	t.Helper()
+	got, err := read(t.Context(), f)
 	if err != nil {
-		t.Fatalf("Versions(%+v): %v", f, err)
+		t.Fatalf("%s(%+v): %v", what, f, err)
 	}
-	return vs
+	return got
 }
 
 // verifyChain checks that vs are versions 1..len(vs) of one article, that

@@ -38,8 +38,7 @@ var importCases = []testCase{
 	}},
 	{"unchanged_text_records_no_import", func(t *testing.T, s snapshots.Store) {
 		r := storeAs[snapshots.ImportReader](t, s)
-		a := AddArticle(t, s, "https://news.example/imported")
-		save(t, s, newCheck(a, 1), newVersion(1))
+		a, _ := withVersion(t, s, "https://news.example/imported")
 		// The same text again: Save turns it into a check confirming
 		// version 1, and the record it came from is not marked stored.
 		same := newVersion(1)

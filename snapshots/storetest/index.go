@@ -13,11 +13,7 @@ import (
 // indexPending runs s's IndexPending, failing t on an error.
 func indexPending(t *testing.T, s snapshots.Store, max int) int {
 	t.Helper()
-	n, err := storeAs[snapshots.Indexer](t, s).IndexPending(t.Context(), max)
-	if err != nil {
-		t.Fatalf("IndexPending(%d): %v", max, err)
-	}
-	return n
+	return must(t, "IndexPending", storeAs[snapshots.Indexer](t, s).IndexPending, max)
 }
 
 var indexCases = []testCase{

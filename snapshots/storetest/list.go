@@ -9,11 +9,7 @@ import (
 
 func list(t *testing.T, s snapshots.Store, f snapshots.ListFilter) snapshots.ListPage {
 	t.Helper()
-	p, err := storeAs[snapshots.Lister](t, s).ListArticles(t.Context(), f)
-	if err != nil {
-		t.Fatalf("ListArticles(%+v): %v", f, err)
-	}
-	return p
+	return must(t, "ListArticles", storeAs[snapshots.Lister](t, s).ListArticles, f)
 }
 
 // listed returns the URLs of a page, in order.
@@ -43,11 +39,7 @@ func newListWorld(t *testing.T, s snapshots.Store) listWorld {
 	w := listWorld{
 		changed:   AddArticle(t, s, "https://news.example/world/quote"),
 		unchanged: AddArticle(t, s, "https://news.example/sport/match"),
-	}
-	var err error
-	w.unchecked, err = s.AddArticle(t.Context(), snapshots.Article{URL: "https://other.example/100%_new", Source: "other", FirstSeen: base})
-	if err != nil {
-		t.Fatal(err)
+		unchecked: addArticleIn(t, s, "https://other.example/100%_new", "other", base),
 	}
 	save(t, s, newCheck(w.changed, 1), newVersion(1))
 	changed(t, s, w.changed, 2, "low", "cosmetic")

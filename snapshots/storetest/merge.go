@@ -58,11 +58,7 @@ func ArticleURLs(t *testing.T, s snapshots.Store) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
-	for _, a := range as {
-		out = append(out, a.URL)
-	}
-	return out
+	return urlsOf(as)
 }
 
 var mergeCases = []testCase{

@@ -13,22 +13,14 @@ func dueURLs(t *testing.T, s snapshots.Store, i int) []string {
 	if err != nil {
 		t.Fatalf("Articles(DueBy %v): %v", at(i), err)
 	}
-	var urls []string
-	for _, a := range as {
-		urls = append(urls, a.URL)
-	}
-	return urls
+	return urlsOf(as)
 }
 
 // article reads an article back, with the schedule and validators Save
 // set on it.
 func article(t *testing.T, s snapshots.Store, url string) snapshots.Article {
 	t.Helper()
-	a, err := s.Article(t.Context(), url)
-	if err != nil {
-		t.Fatalf("Article(%s): %v", url, err)
-	}
-	return a
+	return must(t, "Article", s.Article, url)
 }
 
 var scheduleCases = []testCase{
@@ -100,8 +92,7 @@ var scheduleCases = []testCase{
 		}
 	}},
 	{"not_modified_needs_no_version", func(t *testing.T, s snapshots.Store) {
-		a := AddArticle(t, s, "https://news.example/a")
-		save(t, s, newCheck(a, 1), newVersion(1))
+		a, _ := withVersion(t, s, "https://news.example/a")
 		bad := &snapshots.Check{ArticleID: a.ID, At: at(2), Status: 304, Outcome: snapshots.OutcomeNotModified}
 		if err := s.Save(t.Context(), bad, newVersion(2)); err == nil {
 			t.Error("Save(not_modified, version) succeeded, want an error")

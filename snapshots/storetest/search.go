@@ -47,11 +47,7 @@ func newSearchWorld(t *testing.T, s snapshots.Store) searchWorld {
 	w := searchWorld{
 		quote: AddArticle(t, s, "https://news.example/quote"),
 		cafe:  AddArticle(t, s, "https://news.example/cafe"),
-	}
-	var err error
-	w.other, err = s.AddArticle(t.Context(), snapshots.Article{URL: "https://other.example/q", Source: "other", FirstSeen: base})
-	if err != nil {
-		t.Fatal(err)
+		other: addArticleIn(t, s, "https://other.example/q", "other", base),
 	}
 	quoted := "The minister said: “We will not resign.” Then she left.\n\nMarkets rose 3%."
 	for i, text := range []string{

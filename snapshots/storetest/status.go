@@ -36,11 +36,7 @@ var statusCases = []testCase{
 	{"due_failing_next", func(t *testing.T, s snapshots.Store) {
 		add := func(source, url string) snapshots.Article {
 			t.Helper()
-			a, err := s.AddArticle(t.Context(), snapshots.Article{URL: url, Source: source, FirstSeen: base})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return a
+			return addArticleIn(t, s, url, source, base)
 		}
 		add("ledger", "https://news.example/a") // never checked: due
 		b := add("ledger", "https://news.example/b")
@@ -95,10 +91,7 @@ var statusCases = []testCase{
 				t.Fatalf("RecordPoll(%+v): %v", p, err)
 			}
 		}
-		a, err := s.AddArticle(t.Context(), snapshots.Article{URL: "https://news.example/a", Source: "ledger", FirstSeen: base})
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := addArticleIn(t, s, "https://news.example/a", "ledger", base)
 		succeed(t, s, a, 1, 1, at(20))
 		const feed, sitemap = "https://news.example/rss.xml", "https://wire.example/sitemap.xml"
 		record(snapshots.SourcePoll{Source: "ledger", URL: feed, At: at(2), Err: "HTTP 500 Internal Server Error"})

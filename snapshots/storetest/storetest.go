@@ -208,8 +208,7 @@ var saveCases = []testCase{
 	{"same_text_as_latest_confirms_it", func(t *testing.T, s snapshots.Store) {
 		// Two processes fetched the article at once and both found a new
 		// text: the second save must not make a second, identical version.
-		a := AddArticle(t, s, "https://news.example/a")
-		save(t, s, newCheck(a, 1), newVersion(1))
+		a, _ := withVersion(t, s, "https://news.example/a")
 		again := newVersion(1)
 		again.At = at(2)
 		c := newCheck(a, 2)
@@ -231,8 +230,7 @@ var saveCases = []testCase{
 		// Two processes read version 1 and each found another text: the
 		// second one's changes were computed against version 1, so it must
 		// not be stored as version 3 after the first one's version 2.
-		a := AddArticle(t, s, "https://news.example/a")
-		save(t, s, newCheck(a, 1), newVersion(1))
+		a, _ := withVersion(t, s, "https://news.example/a")
 		first := newVersion(2)
 		first.Number = 2
 		save(t, s, newCheck(a, 2), first)
@@ -271,9 +269,7 @@ var saveCases = []testCase{
 	{"dek_is_part_of_the_text", func(t *testing.T, s snapshots.Store) {
 		// Only the summary under the headline was rewritten: that is a new
 		// version, and its text hash covers the dek.
-		a := AddArticle(t, s, "https://news.example/a")
-		first := newVersion(1)
-		save(t, s, newCheck(a, 1), first)
+		a, first := withVersion(t, s, "https://news.example/a")
 		edited := newVersion(1)
 		edited.At, edited.Dek = at(2), first.Dek+" Updated."
 		c := newCheck(a, 2)
@@ -356,9 +352,7 @@ var saveCases = []testCase{
 		verifyChain(t, stored)
 	}},
 	{"unchanged_check_adds_no_version", func(t *testing.T, s snapshots.Store) {
-		a := AddArticle(t, s, "https://news.example/a")
-		v := newVersion(1)
-		save(t, s, newCheck(a, 1), v)
+		a, v := withVersion(t, s, "https://news.example/a")
 		c := newCheck(a, 2)
 		c.Outcome, c.Version, c.TextSHA256 = snapshots.OutcomeUnchanged, v.Number, v.TextSHA256
 		save(t, s, c, nil)

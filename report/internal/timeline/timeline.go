@@ -187,56 +187,95 @@ func Build(id, name string, vs []Version) *View {
 		}
 		return a.N - b.N
 	})
+	v := newView(id, name, len(vs))
+	sc := newScale(vs)
+	v.placeMarks(vs, sc)
+	merged := v.labelMarks(vs)
+	v.describe(vs, sc, merged)
+	v.addLegend()
+	return v
+}
+
+// newView is a view with its ids, geometry, title and severity rows, and
+// no marks yet.
+func newView(id, name string, n int) *View {
 	v := View{ID: id, TitleID: id + "-title", DescID: id + "-desc", Width: width, Height: height,
 		Left: left, Right: right, AxisY: axisY}
 	name = clip(sanitize.Line(name))
-	v.Title = "Timeline of " + plural(len(vs), "version")
+	v.Title = "Timeline of " + plural(n, "version")
 	if strings.TrimSpace(name) != "" {
 		v.Title += " of “" + name + "”"
 	}
 	for i, r := range rows {
 		v.Rows = append(v.Rows, rowView{rowTop + i*rowStep, r.label, r.colour})
 	}
+	return &v
+}
+
+// scale places versions, sorted by time, along the plot.
+type scale struct {
+	vs         []Version
+	start, end time.Time
+	span       time.Duration
+	// byOrder: all at one instant (or one version), so the versions are
+	// spread by order instead and the marks stay apart; the description
+	// says so.
+	byOrder bool
+}
+
+func newScale(vs []Version) scale {
 	start, end := vs[0].At, vs[len(vs)-1].At
 	span := end.Sub(start)
-	// All at one instant (or one version): spread by order instead, so
-	// the marks stay apart; the description says so.
-	byOrder := span <= 0
-	xOf := func(i int) int {
-		plot := right - left
-		if byOrder {
-			if len(vs) == 1 {
-				return left + plot/2
-			}
-			return left + int(int64(i)*int64(plot)/int64(len(vs)-1))
+	return scale{vs: vs, start: start, end: end, span: span, byOrder: span <= 0}
+}
+
+// x is the plot position of the i-th version.
+func (sc scale) x(i int) int {
+	plot := right - left
+	if sc.byOrder {
+		if len(sc.vs) == 1 {
+			return left + plot/2
 		}
-		// Divide by the time one unit covers rather than multiply first:
-		// d×plot overflows int64 for spans over about 160 days.
-		step := span / time.Duration(plot)
-		if step == 0 {
-			return left + int(int64(vs[i].At.Sub(start))*int64(plot)/int64(span))
-		}
-		return min(left+int(vs[i].At.Sub(start)/step), right)
+		return left + int(int64(i)*int64(plot)/int64(len(sc.vs)-1))
 	}
+	// Divide by the time one unit covers rather than multiply first:
+	// d×plot overflows int64 for spans over about 160 days.
+	step := sc.span / time.Duration(plot)
+	if step == 0 {
+		return left + int(int64(sc.vs[i].At.Sub(sc.start))*int64(plot)/int64(sc.span))
+	}
+	return min(left+int(sc.vs[i].At.Sub(sc.start)/step), right)
+}
+
+// markLabel is how the table and the tooltip name a version's change:
+// its shape family and, where there is one, its main kind.
+func markLabel(ver Version) (family, string) {
+	fam, kind := famText, mainKind(ver.Kinds)
+	switch {
+	case ver.Reread:
+		fam = famReread
+	case ver.N == 1:
+		fam = famFirst
+	case kind == "":
+		fam = famText
+	default:
+		fam = familyOf(kind)
+	}
+	label := fam.Name
+	if kind != "" && !ver.Reread {
+		label += " (" + layout.KindLabel(kind) + ")"
+	}
+	return fam, label
+}
+
+// placeMarks gives every version a mark, or merges it into the mark of
+// its column and severity row.
+func (v *View) placeMarks(vs []Version, sc scale) {
 	for i, ver := range vs {
-		x := xOf(i)
+		x := sc.x(i)
 		col := min((x-left)/Column, Columns-1)
 		row := rowOf(ver.Severity)
-		fam, kind := famText, mainKind(ver.Kinds)
-		switch {
-		case ver.Reread:
-			fam = famReread
-		case ver.N == 1:
-			fam = famFirst
-		case kind == "":
-			fam = famText
-		default:
-			fam = familyOf(kind)
-		}
-		label := fam.Name
-		if kind != "" && !ver.Reread {
-			label += " (" + layout.KindLabel(kind) + ")"
-		}
+		fam, label := markLabel(ver)
 		// Versions sorted by time reach a column in order, but a column's
 		// rows interleave: look for a mark of the same column and row.
 		if j := slices.IndexFunc(v.Marks, func(m mark) bool { return m.col == col && m.row == row }); j >= 0 {
@@ -248,14 +287,18 @@ func Build(id, name string, vs []Version) *View {
 			continue
 		}
 		y := rowTop + row*rowStep
-		if !byOrder {
+		if !sc.byOrder {
 			x = left + col*Column + Column/2 // a merged mark sits mid-column
 		}
 		v.Marks = append(v.Marks, mark{X: x, Y: y, Colour: rows[row].colour, Shape: fam.Shape,
 			Path: shapePath(fam.Shape, x, y), Severity: rows[row].label,
 			col: col, row: row, first: i, last: i, n: 1, kinds: []string{label}})
 	}
-	merged := false
+}
+
+// labelMarks writes the marks' texts: kinds, versions, times, headline
+// and tooltip. It says whether any mark stands for several versions.
+func (v *View) labelMarks(vs []Version) (merged bool) {
 	for k := range v.Marks {
 		m := &v.Marks[k]
 		f, l := vs[m.first], vs[m.last]
@@ -275,15 +318,21 @@ func Build(id, name string, vs []Version) *View {
 			m.Label += " · " + m.Title
 		}
 	}
-	v.Start, v.StartISO = when(start), iso(start)
-	if span > 0 {
-		v.End, v.EndISO = when(end), iso(end)
+	return merged
+}
+
+// describe writes the axis' end labels, the description and the note on
+// how the chart was drawn.
+func (v *View) describe(vs []Version, sc scale, merged bool) {
+	v.Start, v.StartISO = when(sc.start), iso(sc.start)
+	if sc.span > 0 {
+		v.End, v.EndISO = when(sc.end), iso(sc.end)
 	}
 	var desc []string
-	desc = append(desc, fmt.Sprintf("%s, from %s to %s.", plural(len(vs), "version"), when(start), when(end)))
+	desc = append(desc, fmt.Sprintf("%s, from %s to %s.", plural(len(vs), "version"), when(sc.start), when(sc.end)))
 	desc = append(desc, "Each mark's row is its severity (high, medium, low, none); its shape is what kind of change it is (see the legend); the table below gives the same data.")
 	var notes []string
-	if byOrder && len(vs) > 1 {
+	if sc.byOrder && len(vs) > 1 {
 		notes = append(notes, "Every version was seen at the same instant: the marks are spaced by version number, not by time.")
 	}
 	if merged {
@@ -292,13 +341,16 @@ func Build(id, name string, vs []Version) *View {
 	v.Note = strings.Join(notes, " ")
 	desc = append(desc, notes...)
 	v.Desc = strings.Join(desc, " ")
+}
+
+// addLegend lays out the legend: one item per shape family.
+func (v *View) addLegend() {
 	lx := left
 	for i, f := range families {
 		x, y := lx+(i%4)*165, axisY+34+(i/4)*18
 		v.Legend = append(v.Legend, legendItem{X: x, Y: y, Name: f.Name,
 			Mark: mark{X: x, Y: y - 4, Shape: f.Shape, Path: shapePath(f.Shape, x, y-4), Colour: "currentColor"}})
 	}
-	return &v
 }
 
 // Define adds the "timeline" template, which draws a *View, and the

@@ -211,16 +211,56 @@ func (c *Core) settled(ctx context.Context, tx Tx, sq snapshots.SearchQuery, ms 
 	return whole, !later, nil
 }
 
+// found is one article's hit while hits builds it.
+type found struct {
+	hit   snapshots.SearchHit
+	first string // when the phrase first appeared, as stored
+}
+
+// hitVersion is one version of a hit's article: its number, time and title.
+type hitVersion struct {
+	article   int64
+	number    int
+	at, title string
+}
+
 // hits makes the hits of the matches ms (ordered by article and number):
 // their articles, the runs of versions with the phrase, and the versions
 // that removed it, the articles ordered by when the phrase first appeared
 // and cut to sq.Limit.
 func (c *Core) hits(ctx context.Context, tx Tx, sq snapshots.SearchQuery, ms []matched) ([]snapshots.SearchHit, error) {
-	// Runs of consecutive numbers, per article (ms is in that order).
-	type found struct {
-		hit   snapshots.SearchHit
-		first string // when the phrase first appeared, as stored
+	fs := foundRuns(ms, sq.Limit)
+	byID := make(map[int64]*found, len(fs))
+	for _, f := range fs {
+		byID[f.hit.Article.ID] = f
 	}
+	vs, err := c.hitVersions(ctx, tx, byID, fs)
+	if err != nil {
+		return nil, err
+	}
+	times := make(map[[2]int64]string, len(vs))
+	for _, v := range vs {
+		f := byID[v.article]
+		times[[2]int64{v.article, int64(v.number)}] = v.at
+		f.hit.Latest = max(f.hit.Latest, v.number)
+		if last := f.hit.Spans[len(f.hit.Spans)-1].Last; v.number == last {
+			f.hit.Title = v.title
+		}
+	}
+	hits := make([]snapshots.SearchHit, len(fs))
+	for i, f := range fs {
+		if err := spanTimes(&f.hit, times); err != nil {
+			return nil, err
+		}
+		hits[i] = f.hit
+	}
+	return hits, nil
+}
+
+// foundRuns groups ms (ordered by article and number) into runs of
+// consecutive numbers per article, ordered by when the phrase first
+// appeared and cut to limit (0: no limit).
+func foundRuns(ms []matched, limit int) []*found {
 	var fs []*found
 	for i, m := range ms {
 		if i == 0 || m.article != ms[i-1].article {
@@ -236,25 +276,22 @@ func (c *Core) hits(ctx context.Context, tx Tx, sq snapshots.SearchQuery, ms []m
 	slices.SortStableFunc(fs, func(a, b *found) int {
 		return cmp.Or(cmp.Compare(a.first, b.first), cmp.Compare(a.hit.Article.ID, b.hit.Article.ID))
 	})
-	if sq.Limit > 0 && len(fs) > sq.Limit {
-		fs = fs[:sq.Limit]
+	if limit > 0 && len(fs) > limit {
+		fs = fs[:limit]
 	}
+	return fs
+}
 
-	// The hits' articles, and their versions' numbers, times and titles:
-	// the times of the spans' ends and of the versions that removed the
-	// phrase, which the full-text match need not have seen.
+// hitVersions reads the hits' articles into byID, and returns their
+// versions' numbers, times and titles: the times of the spans' ends and
+// of the versions that removed the phrase, which the full-text match
+// need not have seen.
+func (c *Core) hitVersions(ctx context.Context, tx Tx, byID map[int64]*found, fs []*found) ([]hitVersion, error) {
 	ids := make([]int64, len(fs))
-	byID := make(map[int64]*found, len(fs))
 	for i, f := range fs {
 		ids[i] = f.hit.Article.ID
-		byID[f.hit.Article.ID] = f
 	}
-	type version struct {
-		article   int64
-		number    int
-		at, title string
-	}
-	var vs []version
+	var vs []hitVersion
 	// A few hundred IDs a statement: SQLite takes at most 32,766
 	// arguments, and --limit 0 may find more articles.
 	for chunk := range slices.Chunk(ids, 500) {
@@ -277,8 +314,8 @@ func (c *Core) hits(ctx context.Context, tx Tx, sq snapshots.SearchQuery, ms []m
 		if err != nil {
 			return nil, err
 		}
-		more, err := Collect(rows, func(scan func(...any) error) (version, error) {
-			var v version
+		more, err := Collect(rows, func(scan func(...any) error) (hitVersion, error) {
+			var v hitVersion
 			return v, scan(&v.article, &v.number, &v.at, &v.title)
 		})
 		if err != nil {
@@ -286,38 +323,32 @@ func (c *Core) hits(ctx context.Context, tx Tx, sq snapshots.SearchQuery, ms []m
 		}
 		vs = append(vs, more...)
 	}
-	times := make(map[[2]int64]string, len(vs))
-	for _, v := range vs {
-		f := byID[v.article]
-		times[[2]int64{v.article, int64(v.number)}] = v.at
-		f.hit.Latest = max(f.hit.Latest, v.number)
-		if last := f.hit.Spans[len(f.hit.Spans)-1].Last; v.number == last {
-			f.hit.Title = v.title
+	return vs, nil
+}
+
+// spanTimes sets the times of h's spans, and where a span ended before
+// the latest version, the version that removed the phrase, from times
+// (stored times by article and number).
+func spanTimes(h *snapshots.SearchHit, times map[[2]int64]string) error {
+	id := h.Article.ID
+	for j := range h.Spans {
+		sp := &h.Spans[j]
+		if sp.Last < h.Latest {
+			sp.Gone = sp.Last + 1
+		}
+		for _, x := range []struct {
+			n  int
+			at *time.Time
+		}{{sp.First, &sp.FirstAt}, {sp.Last, &sp.LastAt}, {sp.Gone, &sp.GoneAt}} {
+			if x.n == 0 {
+				continue
+			}
+			t, err := ParseTime(times[[2]int64{id, int64(x.n)}])
+			if err != nil {
+				return fmt.Errorf("article %d version %d: time: %w", id, x.n, err)
+			}
+			*x.at = t
 		}
 	}
-	hits := make([]snapshots.SearchHit, len(fs))
-	for i, f := range fs {
-		id := f.hit.Article.ID
-		for j := range f.hit.Spans {
-			sp := &f.hit.Spans[j]
-			if sp.Last < f.hit.Latest {
-				sp.Gone = sp.Last + 1
-			}
-			for _, x := range []struct {
-				n  int
-				at *time.Time
-			}{{sp.First, &sp.FirstAt}, {sp.Last, &sp.LastAt}, {sp.Gone, &sp.GoneAt}} {
-				if x.n == 0 {
-					continue
-				}
-				t, err := ParseTime(times[[2]int64{id, int64(x.n)}])
-				if err != nil {
-					return nil, fmt.Errorf("article %d version %d: time: %w", id, x.n, err)
-				}
-				*x.at = t
-			}
-		}
-		hits[i] = f.hit
-	}
-	return hits, nil
+	return nil
 }
