@@ -9,7 +9,6 @@ import (
 	"encoding/base32"
 	"encoding/json"
 	"fmt"
-	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -22,20 +21,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redline-news/redline/monitor/sitetest"
 	"github.com/redline-news/redline/snapshots"
 )
-
-// newsPage is an article page as a news site serves it.
-func newsPage(title string, paras ...string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "<html><head><title>%s | Ledger</title></head><body><nav><a href=/>Home</a></nav><article><h1>%s</h1>",
-		html.EscapeString(title), html.EscapeString(title))
-	for _, p := range paras {
-		fmt.Fprintf(&b, "<p>%s</p>", html.EscapeString(p))
-	}
-	b.WriteString("</article><footer>© Ledger</footer></body></html>")
-	return b.String()
-}
 
 const (
 	importTitle = "Port strike enters its second week"
@@ -46,9 +34,9 @@ const (
 
 // importPages are the successive texts of the test article.
 var importPages = []string{
-	newsPage(importTitle, importP1, importP2, importP3),
-	newsPage(importTitle, importP1, "'We will not go back until we have a contract,' the union leader said outside the gates.", importP3),
-	newsPage(importTitle, importP1, "'We will not go back until we have a contract,' the union leader said outside the gates.",
+	sitetest.NewsPage(importTitle, importP1, importP2, importP3),
+	sitetest.NewsPage(importTitle, importP1, "'We will not go back until we have a contract,' the union leader said outside the gates.", importP3),
+	sitetest.NewsPage(importTitle, importP1, "'We will not go back until we have a contract,' the union leader said outside the gates.",
 		"The ministry said 65 ships were waiting offshore."),
 }
 
