@@ -84,6 +84,15 @@ func importOK(t *testing.T, args ...string) string {
 	return out
 }
 
+// importSays runs `redline import` with args, as importOK, and fails the
+// test unless its output is want.
+func importSays(t *testing.T, want string, args ...string) {
+	t.Helper()
+	if out := importOK(t, args...); out != want {
+		t.Errorf("import %q said\n%s\nwant\n%s", args, out, want)
+	}
+}
+
 // TestImportCommand_RoundTrip: a store exported to WARC or WACZ and
 // imported into an empty store has the same versions: texts, text hashes,
 // change kinds and severities, and times.
@@ -108,10 +117,7 @@ func TestImportCommand_RoundTrip(t *testing.T) {
 			t.Fatalf("export --%s: exit %d: %s", format, code, errOut)
 		}
 		empty := filepath.Join(dir, "imported-"+format+".db")
-		out := importOK(t, "--store", empty, "--"+format, file)
-		if want := "imported 3 versions of 1 article, skipped 0 unchanged, 0 errors\n"; out != want {
-			t.Errorf("import --%s said %q, want %q", format, out, want)
-		}
+		importSays(t, "imported 3 versions of 1 article, skipped 0 unchanged, 0 errors\n", "--store", empty, "--"+format, file)
 		got := storedVersions(t, empty)
 		for i := range got {
 			got[i].URL = orig[i].URL // the WARC holds the final URL, which is the article's here
@@ -187,12 +193,9 @@ func TestImportCommand_WARC(t *testing.T) {
 	dir := t.TempDir()
 	warc := writeWARC(t, dir, "ledger.warc", archiveRecords...)
 	store := filepath.Join(dir, "r.db")
-	out := importOK(t, "--store", store, "--warc", warc)
-	want := "imported 3 versions of 1 article, skipped 1 unchanged, 0 errors\n" +
-		"also skipped: 0 captured before the article's latest version, 0 imported before, 1 not an HTML 200 response\n"
-	if out != want {
-		t.Errorf("import said\n%s\nwant\n%s", out, want)
-	}
+	importSays(t, "imported 3 versions of 1 article, skipped 1 unchanged, 0 errors\n"+
+		"also skipped: 0 captured before the article's latest version, 0 imported before, 1 not an HTML 200 response\n",
+		"--store", store, "--warc", warc)
 	vs := storedVersions(t, store)
 	if len(vs) != 3 {
 		t.Fatalf("%d versions, want 3: %+v", len(vs), vs)
@@ -217,12 +220,9 @@ func TestImportCommand_WARC(t *testing.T) {
 
 	// Again: every version's record is stored; the unchanged capture is
 	// older than the latest version now.
-	out = importOK(t, "--store", store, "--warc", warc)
-	want = "imported 0 versions of 0 articles, skipped 0 unchanged, 0 errors\n" +
-		"also skipped: 1 captured before the article's latest version, 3 imported before, 1 not an HTML 200 response\n"
-	if out != want {
-		t.Errorf("second import said\n%s\nwant\n%s", out, want)
-	}
+	importSays(t, "imported 0 versions of 0 articles, skipped 0 unchanged, 0 errors\n"+
+		"also skipped: 1 captured before the article's latest version, 3 imported before, 1 not an HTML 200 response\n",
+		"--store", store, "--warc", warc)
 	if got := storedVersions(t, store); len(got) != 3 {
 		t.Errorf("%d versions after importing again, want 3", len(got))
 	}
@@ -238,12 +238,9 @@ func TestImportCommand_OlderThanLatest(t *testing.T) {
 	late := writeWARC(t, dir, "found-later.warc",
 		warcRecord{id: "00000000-0000-4000-8000-00000000000a", uri: importURL, date: "2024-05-01T09:00:00Z", body: importPages[0]},
 		warcRecord{id: "00000000-0000-4000-8000-00000000000b", uri: importURL, date: "2024-05-04T09:00:00Z", body: importPages[1]})
-	out := importOK(t, "--store", store, "--warc", late)
-	want := "imported 1 version of 1 article, skipped 0 unchanged, 0 errors\n" +
-		"also skipped: 1 captured before the article's latest version, 0 imported before, 0 not an HTML 200 response\n"
-	if out != want {
-		t.Errorf("import said\n%s\nwant\n%s", out, want)
-	}
+	importSays(t, "imported 1 version of 1 article, skipped 0 unchanged, 0 errors\n"+
+		"also skipped: 1 captured before the article's latest version, 0 imported before, 0 not an HTML 200 response\n",
+		"--store", store, "--warc", late)
 	vs := storedVersions(t, store)
 	if len(vs) != 2 || vs[1].Text == vs[0].Text || !vs[1].At.Equal(time.Date(2024, 5, 4, 9, 0, 0, 0, time.UTC)) {
 		t.Errorf("versions %+v, want the May 3 capture then the May 4 one", vs)
@@ -445,12 +442,9 @@ func TestImportCommand_Wayback(t *testing.T) {
 	dir := t.TempDir()
 	cfg := w.config(t, dir)
 
-	out := importOK(t, "--config", cfg, "--wayback", importURL, "--from", "2024-05-01", "--to", "2024-05-31 23:59")
-	want := "imported 3 versions of 1 article, skipped 0 unchanged, 0 errors\n" +
-		"also skipped: 0 captured before the article's latest version, 0 imported before, 1 not an HTML 200 response\n"
-	if out != want {
-		t.Errorf("import --wayback said\n%s\nwant\n%s", out, want)
-	}
+	importSays(t, "imported 3 versions of 1 article, skipped 0 unchanged, 0 errors\n"+
+		"also skipped: 0 captured before the article's latest version, 0 imported before, 1 not an HTML 200 response\n",
+		"--config", cfg, "--wayback", importURL, "--from", "2024-05-01", "--to", "2024-05-31 23:59")
 	w.mu.Lock()
 	q, reqs := w.queries[0], slices.Clone(w.requests)
 	w.mu.Unlock()
@@ -480,7 +474,7 @@ func TestImportCommand_Wayback(t *testing.T) {
 		t.Errorf("show:\n%s\nwant %q", show, want)
 	}
 
-	out = importOK(t, "--config", cfg, "--wayback", importURL)
+	out := importOK(t, "--config", cfg, "--wayback", importURL)
 	if !strings.HasPrefix(out, "imported 0 versions of 0 articles, skipped 0 unchanged, 0 errors\nalso skipped: 0 captured before the article's latest version, 3 imported before") {
 		t.Errorf("second import said\n%s", out)
 	}
