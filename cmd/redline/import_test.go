@@ -77,11 +77,7 @@ func storedVersions(t *testing.T, path string) []storedVersion {
 // test stops unless it exits 0.
 func importOK(t *testing.T, args ...string) string {
 	t.Helper()
-	code, out, errOut := runCmd(t, t.Context(), append([]string{"import"}, args...)...)
-	if code != exitOK {
-		t.Fatalf("import %q: exit %d\n%s%s", args, code, out, errOut)
-	}
-	return out
+	return runOK(t, append([]string{"import"}, args...)...)
 }
 
 // importSays runs `redline import` with args, as importOK, and fails the
@@ -113,9 +109,7 @@ func TestImportCommand_RoundTrip(t *testing.T) {
 	// seeking).
 	for _, format := range []string{"warc", "wacz"} {
 		file := filepath.Join(dir, "out."+format)
-		if code, _, errOut := runCmd(t, t.Context(), "export", "--config", cfg, "--"+format, file); code != exitOK {
-			t.Fatalf("export --%s: exit %d: %s", format, code, errOut)
-		}
+		runOK(t, "export", "--config", cfg, "--"+format, file)
 		empty := filepath.Join(dir, "imported-"+format+".db")
 		importSays(t, "imported 3 versions of 1 article, skipped 0 unchanged, 0 errors\n", "--store", empty, "--"+format, file)
 		got := storedVersions(t, empty)
