@@ -25,15 +25,6 @@ import (
 	"github.com/redline-news/redline/snapshots/export"
 )
 
-// importFlags are what `redline import` was asked to read.
-type importFlags struct {
-	warc, wacz, wayback string
-	from, to            time.Time // with wayback; zero: no bound
-	source              string
-	// configGiven: --config was named, so it is read even with --store.
-	configGiven bool
-}
-
 func runImport(ctx context.Context, a *app, args []string) error {
 	var cf commonFlags
 	f, err := parseImportFlags(a, &cf, args)
@@ -81,6 +72,15 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	}
 	sum.other = other
 	return sum.print(a)
+}
+
+// importFlags are what `redline import` was asked to read.
+type importFlags struct {
+	warc, wacz, wayback string
+	from, to            time.Time // with wayback; zero: no bound
+	source              string
+	// configGiven: --config was named, so it is read even with --store.
+	configGiven bool
 }
 
 // parseImportFlags parses import's command line into cf and the flags it
