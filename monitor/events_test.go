@@ -86,11 +86,7 @@ func newHarness(t *testing.T, rules extract.Rules) (*switchable, *monitor.Monito
 	m := newMonitor(t, st, monitor.Source{Name: "ledger", URL: srv.URL + "/story", Rules: rules})
 	check := func() monitor.Result {
 		t.Helper()
-		rs := m.Check(t.Context())
-		if len(rs) != 1 {
-			t.Fatalf("Check returned %d results, want 1", len(rs))
-		}
-		return rs[0]
+		return checkOnly(t, t.Context(), m)
 	}
 	return pg, m, check, srv
 }
@@ -350,9 +346,5 @@ func TestBattery_Timeout(t *testing.T) {
 		Sources: srcs,
 		Logger:  slog.New(slog.DiscardHandler),
 	})
-	rs := m.Check(t.Context())
-	if len(rs) != 1 {
-		t.Fatalf("Check returned %d results, want 1", len(rs))
-	}
-	wantEvent(t, rs[0], monitor.EventTimeout, "timeout", false)
+	wantEvent(t, checkOnly(t, t.Context(), m), monitor.EventTimeout, "timeout", false)
 }

@@ -3,7 +3,6 @@ package monitor_test
 import (
 	"errors"
 	"fmt"
-	"html"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,20 +11,9 @@ import (
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/fetch"
+	"github.com/redline-news/redline/monitor/sitetest"
 	"github.com/redline-news/redline/snapshots"
 )
-
-// capturePage is the HTML the page type serves, as an archive would hold it.
-func capturePage(title string, paras ...string) []byte {
-	var b strings.Builder
-	fmt.Fprintf(&b, "<html><head><title>%s | Ledger</title></head><body><nav><a href=/>Home</a></nav><article><h1>%s</h1>",
-		html.EscapeString(title), html.EscapeString(title))
-	for _, s := range paras {
-		fmt.Fprintf(&b, "<p>%s</p>", html.EscapeString(s))
-	}
-	b.WriteString("</article><footer>© Ledger</footer></body></html>")
-	return []byte(b.String())
-}
 
 func TestMonitor_Ingest(t *testing.T) {
 	st := openStore(t)
@@ -38,10 +26,10 @@ func TestMonitor_Ingest(t *testing.T) {
 		t.Fatal(err)
 	}
 	t0 := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
-	capture := func(i int, body []byte) monitor.Capture {
+	capture := func(i int, page string) monitor.Capture {
 		return monitor.Capture{
 			At: t0.Add(time.Duration(i) * time.Hour),
-			Response: &fetch.Response{Status: 200, FinalURL: url, Body: body,
+			Response: &fetch.Response{Status: 200, FinalURL: url, Body: []byte(page),
 				Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}, "Etag": {`"archived"`}}},
 			Import: snapshots.Import{Archive: "news.warc.gz", Record: fmt.Sprintf("<urn:uuid:%d>", i)},
 		}
@@ -49,15 +37,15 @@ func TestMonitor_Ingest(t *testing.T) {
 	title := "Push for U.S. troops in Mexico"
 	edited := strings.Replace(para3, "97 percent", "90 percent", 1)
 
-	r := m.Ingest(ctx, src, art, capture(0, capturePage(title, para1, para2, para3)))
+	r := m.Ingest(ctx, src, art, capture(0, sitetest.NewsPage(title, para1, para2, para3)))
 	if r.Err != nil || r.Version == nil || r.Version.Number != 1 || r.Check.Outcome != snapshots.OutcomeNew {
 		t.Fatalf("first capture: err %v version %+v outcome %s", r.Err, r.Version, r.Check.Outcome)
 	}
-	r = m.Ingest(ctx, src, art, capture(1, capturePage(title, para1, para2, para3)))
+	r = m.Ingest(ctx, src, art, capture(1, sitetest.NewsPage(title, para1, para2, para3)))
 	if r.Err != nil || r.Version != nil || r.Check.Outcome != snapshots.OutcomeUnchanged {
 		t.Fatalf("same text: err %v version %+v outcome %s, want unchanged and nothing stored", r.Err, r.Version, r.Check.Outcome)
 	}
-	r = m.Ingest(ctx, src, art, capture(2, capturePage(title, para1, para2, edited)))
+	r = m.Ingest(ctx, src, art, capture(2, sitetest.NewsPage(title, para1, para2, edited)))
 	if r.Err != nil || r.Version == nil || r.Version.Number != 2 {
 		t.Fatalf("edited capture: err %v version %+v", r.Err, r.Version)
 	}
@@ -66,12 +54,12 @@ func TestMonitor_Ingest(t *testing.T) {
 		t.Errorf("changes %+v lack number_changed", r.Changes.Summary.Counts)
 	}
 	// Back to the first text: a revert, as the monitor marks it.
-	r = m.Ingest(ctx, src, art, capture(3, capturePage(title, para1, para2, para3)))
+	r = m.Ingest(ctx, src, art, capture(3, sitetest.NewsPage(title, para1, para2, para3)))
 	if r.Err != nil || r.RevertOf != 1 {
 		t.Fatalf("reverting capture: err %v revert of %d, want 1", r.Err, r.RevertOf)
 	}
 	// Older than the latest version: refused, nothing stored.
-	r = m.Ingest(ctx, src, art, capture(1, capturePage(title, "An older capture found later.")))
+	r = m.Ingest(ctx, src, art, capture(1, sitetest.NewsPage(title, "An older capture found later.")))
 	if !errors.Is(r.Err, monitor.ErrBeforeLatest) || !strings.Contains(r.Err.Error(), "<urn:uuid:1>") {
 		t.Errorf("older capture: err %v, want ErrBeforeLatest naming the record", r.Err)
 	}

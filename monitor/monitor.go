@@ -391,121 +391,154 @@ type target struct {
 // workers. It stops starting checks when stop is done; checks in flight
 // run under work.
 func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due bool) []Result {
-	var (
-		results []Result
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		sem     = make(chan struct{}, m.opt.Concurrency)
-		// Browser sources have a pool of their own, fed from a goroutine
-		// per source, so a browser whose tabs are all busy (or hung until
-		// their timeout) never holds up the fetched sources after it.
-		bsem    = make(chan struct{}, m.opt.BrowserConcurrency)
-		feeders sync.WaitGroup
-	)
-	// dispatch runs the checks of a batch on the pool; it returns false
-	// once stop is done.
-	dispatch := func(batch []target) bool {
-		sem := sem
-		if len(batch) > 0 && batch[0].src.Browser {
-			sem = bsem
-		}
-		if m.opt.OnPlan != nil {
-			m.opt.OnPlan(len(batch))
-		}
-		m.opt.Metrics.queued(len(batch))
-		for i, t := range batch {
-			select {
-			case <-stop.Done():
-			case sem <- struct{}{}:
-			}
-			if stop.Err() != nil {
-				m.opt.Metrics.queued(i - len(batch)) // what never started leaves the queue
-				return false
-			}
-			m.opt.Metrics.queued(-1)
-			wg.Go(func() {
-				defer func() { <-sem }()
-				r := m.checkOne(work, t)
-				mu.Lock()
-				results = append(results, r)
-				mu.Unlock()
-			})
-		}
-		return true
+	c := &cycle{
+		m: m, stop: stop, work: work,
+		sem:  make(chan struct{}, m.opt.Concurrency),
+		bsem: make(chan struct{}, m.opt.BrowserConcurrency),
 	}
-	claimer, sharing := m.opt.Store.(snapshots.Claimer)
-	sharing = sharing && due
-	source := func(src Source) {
-		arts, pollErr, err := m.articles(work, src, due, !sharing)
-		for _, e := range []error{pollErr, err} {
-			if e != nil {
-				m.log.Warn("source failed", "source", src.Name, "err", e)
-				mu.Lock()
-				results = append(results, m.emit(Result{Source: src.Name, URL: src.discovery(), Err: e}))
-				mu.Unlock()
-			}
-		}
-		if err != nil {
-			return
-		}
-		if !sharing {
-			batch := make([]target, len(arts))
-			for i, a := range arts {
-				batch[i] = target{src: src, art: a}
-			}
-			dispatch(batch)
-			return
-		}
-		// Workers sharing a store take due articles in small leased
-		// batches, as they have room, so the work spreads over them and an
-		// article whose worker died goes to another when its lease ends.
-		for stop.Err() == nil {
-			arts, err := claimer.ClaimDue(work, snapshots.ClaimFilter{
-				Source: src.Name, Worker: m.opt.Worker, Now: m.opt.Now().UTC(),
-				Lease: m.opt.CheckTimeout + time.Minute, Limit: m.opt.Concurrency,
-			})
-			if err != nil {
-				m.log.Warn("claim failed", "source", src.Name, "err", err)
-				break
-			}
-			if len(arts) == 0 {
-				break
-			}
-			batch := make([]target, len(arts))
-			for i, a := range arts {
-				batch[i] = target{src: src, art: a}
-			}
-			if !dispatch(batch) {
-				break
-			}
-		}
-	}
+	c.claimer, c.sharing = m.opt.Store.(snapshots.Claimer)
+	c.sharing = c.sharing && due
+	// Browser sources are fed from a goroutine per source, so a browser
+	// whose tabs are all busy (or hung until their timeout) never holds up
+	// the fetched sources after it.
+	var feeders sync.WaitGroup
 	for _, src := range sources {
 		if stop.Err() != nil {
 			break
 		}
 		if src.Browser {
-			feeders.Go(func() { source(src) })
+			feeders.Go(func() { c.source(src, due) })
 			continue
 		}
-		source(src)
+		c.source(src, due)
 	}
 	// Every check starts from a feeder or this loop: once they are done,
-	// wg counts them all.
+	// c.checks counts them all.
 	feeders.Wait()
-	wg.Wait()
+	c.checks.Wait()
 	// What the cycle taught of each host's template, not yet saved.
 	m.sites.flush(work)
+	sortResults(c.results)
+	if m.opt.OnCycle != nil {
+		m.opt.OnCycle(c.results)
+	}
+	return c.results
+}
+
+// cycle is one CheckSources: the pools its checks run on and the results
+// they gather.
+type cycle struct {
+	m    *Monitor
+	stop context.Context // done: no check starts
+	work context.Context // what the checks in flight run under
+	// sem bounds the checks of fetched sources; browser sources have a
+	// pool of their own, as wide as the browser's tabs.
+	sem, bsem chan struct{}
+	checks    sync.WaitGroup
+	// claimer, when sharing, leases due articles to this worker (workers
+	// sharing a store).
+	claimer snapshots.Claimer
+	sharing bool
+
+	mu      sync.Mutex
+	results []Result
+}
+
+// add records one result; checks and sources add concurrently.
+func (c *cycle) add(r Result) {
+	c.mu.Lock()
+	c.results = append(c.results, r)
+	c.mu.Unlock()
+}
+
+// source reads src for new articles and dispatches the checks of its
+// articles: all at once, or in leased batches when workers share the
+// store.
+func (c *cycle) source(src Source, due bool) {
+	arts, pollErr, err := c.m.articles(c.work, src, due, !c.sharing)
+	for _, e := range []error{pollErr, err} {
+		if e != nil {
+			c.m.log.Warn("source failed", "source", src.Name, "err", e)
+			c.add(c.m.emit(Result{Source: src.Name, URL: src.discovery(), Err: e}))
+		}
+	}
+	if err != nil {
+		return
+	}
+	if !c.sharing {
+		c.dispatch(targets(src, arts))
+		return
+	}
+	c.claimed(src)
+}
+
+// claimed dispatches src's due articles in small leased batches, as the
+// pool has room, so the work spreads over the workers sharing the store
+// and an article whose worker died goes to another when its lease ends.
+func (c *cycle) claimed(src Source) {
+	m := c.m
+	for c.stop.Err() == nil {
+		arts, err := c.claimer.ClaimDue(c.work, snapshots.ClaimFilter{
+			Source: src.Name, Worker: m.opt.Worker, Now: m.opt.Now().UTC(),
+			Lease: m.opt.CheckTimeout + time.Minute, Limit: m.opt.Concurrency,
+		})
+		if err != nil {
+			m.log.Warn("claim failed", "source", src.Name, "err", err)
+			return
+		}
+		if len(arts) == 0 || !c.dispatch(targets(src, arts)) {
+			return
+		}
+	}
+}
+
+// targets are the checks of src's articles arts.
+func targets(src Source, arts []snapshots.Article) []target {
+	batch := make([]target, len(arts))
+	for i, a := range arts {
+		batch[i] = target{src: src, art: a}
+	}
+	return batch
+}
+
+// dispatch runs the checks of a batch (of one source) on the pool; it
+// returns false once stop is done.
+func (c *cycle) dispatch(batch []target) bool {
+	m := c.m
+	sem := c.sem
+	if len(batch) > 0 && batch[0].src.Browser {
+		sem = c.bsem
+	}
+	if m.opt.OnPlan != nil {
+		m.opt.OnPlan(len(batch))
+	}
+	m.opt.Metrics.queued(len(batch))
+	for i, t := range batch {
+		select {
+		case <-c.stop.Done():
+		case sem <- struct{}{}:
+		}
+		if c.stop.Err() != nil {
+			m.opt.Metrics.queued(i - len(batch)) // what never started leaves the queue
+			return false
+		}
+		m.opt.Metrics.queued(-1)
+		c.checks.Go(func() {
+			defer func() { <-sem }()
+			c.add(m.checkOne(c.work, t))
+		})
+	}
+	return true
+}
+
+// sortResults puts a cycle's results in source, then URL, order.
+func sortResults(results []Result) {
 	sort.SliceStable(results, func(i, j int) bool {
 		if results[i].Source != results[j].Source {
 			return results[i].Source < results[j].Source
 		}
 		return results[i].URL < results[j].URL
 	})
-	if m.opt.OnCycle != nil {
-		m.opt.OnCycle(results)
-	}
-	return results
 }
 
 // articles reads a source's feed or sitemap, adds the articles it has not

@@ -122,6 +122,18 @@ func sourceServers(t testing.TB, srcs []monitor.Source) *fetch.Guard {
 	return fetch.NewGuard(fetch.GuardOptions{Allow: allow})
 }
 
+// checkOnly runs one cycle of m, which watches one article, under ctx
+// and returns the article's result; any other number of results stops
+// the test.
+func checkOnly(t testing.TB, ctx context.Context, m *monitor.Monitor) monitor.Result {
+	t.Helper()
+	rs := m.Check(ctx)
+	if len(rs) != 1 {
+		t.Fatalf("Check returned %d results, want 1", len(rs))
+	}
+	return rs[0]
+}
+
 func newMonitor(t testing.TB, st *sqlite.Store, srcs ...monitor.Source) *monitor.Monitor {
 	return monitor.New(monitor.Options{
 		Store:   st,
@@ -145,11 +157,7 @@ func TestMonitor_Check(t *testing.T) {
 
 	check := func(t *testing.T) monitor.Result {
 		t.Helper()
-		rs := m.Check(ctx)
-		if len(rs) != 1 {
-			t.Fatalf("Check returned %d results, want 1", len(rs))
-		}
-		return rs[0]
+		return checkOnly(t, ctx, m)
 	}
 
 	t.Run("first check stores version 1", func(t *testing.T) {

@@ -64,11 +64,7 @@ func readingHarness(t *testing.T, sp *spy, rules extract.Rules) (*switchable, *s
 	monitor.SetExtractor(m, sp.extract)
 	check := func() monitor.Result {
 		t.Helper()
-		rs := m.Check(t.Context())
-		if len(rs) != 1 {
-			t.Fatalf("Check returned %d results, want 1", len(rs))
-		}
-		return rs[0]
+		return checkOnly(t, t.Context(), m)
 	}
 	return pg, st, check, srv.URL + "/story"
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/browser"
 	"github.com/redline-news/redline/monitor/fetch"
+	"github.com/redline-news/redline/monitor/tsa"
 	"github.com/redline-news/redline/notify"
 	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/snapshots"
@@ -175,6 +176,49 @@ func deliver(ctx context.Context, a *app, d *notify.Dispatcher, rep report.Repor
 	}
 }
 
+// afterCycle is what follows a cycle of checks, in `check` and in the
+// daemon alike: the new versions indexed for search and timestamped, the
+// configured sources' versions archived, and the cycle's report
+// delivered.
+type afterCycle struct {
+	st      snapshots.Store
+	d       *notify.Dispatcher
+	stamper *tsa.Stamper
+	ar      *archiver
+	tsaURL  string
+}
+
+// newAfterCycle wires the config's notifiers, timestamp authority and
+// archive (each nil when not configured).
+func newAfterCycle(a *app, cfg Config, st snapshots.Store) (*afterCycle, error) {
+	d, err := newDispatcher(a, cfg, st)
+	if err != nil {
+		return nil, err
+	}
+	stamper, err := newStamper(a, cfg, st)
+	if err != nil {
+		return nil, err
+	}
+	ar, err := newArchiver(a, cfg, st)
+	if err != nil {
+		return nil, err
+	}
+	return &afterCycle{st: st, d: d, stamper: stamper, ar: ar, tsaURL: timestampURL(cfg)}, nil
+}
+
+// run follows the cycle that gave results. Indexing and archiving stop
+// with ctx (what they leave is queued); timestamps and the delivery run
+// under send. It returns the cycle's report, which holds the timestamp
+// events too, and those events.
+func (c *afterCycle) run(ctx, send context.Context, a *app, results []monitor.Result) (rep report.Report, stamped []report.Event) {
+	indexForSearch(ctx, a, c.st)
+	stamped = stampVersions(send, a, c.stamper, c.tsaURL)
+	rep = cycleReport(ctx, a, c.ar, results)
+	rep.Events = append(rep.Events, stamped...)
+	deliver(send, a, c.d, rep)
+	return rep, stamped
+}
+
 func runCheck(ctx context.Context, a *app, args []string) error {
 	var cf commonFlags
 	fs := newFlagSet(a, "check", "", "Check every source once now, print the changes and write report files.", &cf, true)
@@ -210,11 +254,7 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer st.Close()
-	d, err := newDispatcher(a, cfg, st)
-	if err != nil {
-		return err
-	}
-	stamper, err := newStamper(a, cfg, st)
+	after, err := newAfterCycle(a, cfg, st)
 	if err != nil {
 		return err
 	}
@@ -233,15 +273,7 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 		results = m.Check(ctx)
 	}
 	prog.done()
-	indexForSearch(ctx, a, st)
-	stamped := stampVersions(ctx, a, stamper, timestampURL(cfg))
-	ar, err := newArchiver(a, cfg, st)
-	if err != nil {
-		return err
-	}
-	rep := cycleReport(ctx, a, ar, results)
-	rep.Events = append(rep.Events, stamped...)
-	deliver(ctx, a, d, rep)
+	rep, stamped := after.run(ctx, ctx, a, results)
 	if err := a.printReport(outFormat, rep); err != nil {
 		return err
 	}

@@ -26,6 +26,17 @@ func runCmd(t *testing.T, ctx context.Context, args ...string) (code int, stdout
 	return runStdin(t, ctx, "", args...)
 }
 
+// runOK runs redline with args and returns its standard output; the test
+// stops unless it exits 0.
+func runOK(t *testing.T, args ...string) string {
+	t.Helper()
+	code, out, errOut := runCmd(t, t.Context(), args...)
+	if code != exitOK {
+		t.Fatalf("redline %q: exit %d\n%s%s", args, code, out, errOut)
+	}
+	return out
+}
+
 // runStdin is runCmd with stdin as the standard input.
 func runStdin(t *testing.T, ctx context.Context, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()

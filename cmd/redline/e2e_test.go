@@ -90,28 +90,15 @@ func TestEndToEndThreeVersions(t *testing.T) {
 	reportDir := filepath.Join(dir, "reports")
 	cfgPath := writeConfig(t, dir, fmt.Sprintf("store: %s\nallow_private: true\nreports:\n  dir: %s\n  formats: [markdown, json]\nsources:\n  - name: ledger\n    url: %s\n", storePath, reportDir, url))
 
-	check := func(wantStatus int) jsonReport {
-		t.Helper()
-		code, stdout, stderr := runCmd(t, context.Background(), "check", "--config", cfgPath, "--format", "json", "--exit-code")
-		if code != wantStatus {
-			t.Fatalf("check: exit %d, want %d\nstdout: %s\nstderr: %s", code, wantStatus, stdout, stderr)
-		}
-		var rep jsonReport
-		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
-			t.Fatalf("check printed invalid JSON: %v\n%s", err, stdout)
-		}
-		return rep
-	}
-
-	if rep := check(exitOK); len(rep.Items) != 0 {
+	if rep := checkJSON(t, cfgPath, exitOK); len(rep.Items) != 0 {
 		t.Fatalf("first check reported changes: %+v", rep.Items)
 	}
-	if rep := check(exitOK); len(rep.Items) != 0 {
+	if rep := checkJSON(t, cfgPath, exitOK); len(rep.Items) != 0 {
 		t.Fatalf("an unchanged page (only its share count moved) reported changes: %+v", rep.Items)
 	}
 
 	current.Store(1)
-	rep := check(exitChanges)
+	rep := checkJSON(t, cfgPath, exitChanges)
 	c := onlyChange(t, rep, 1, 2)
 	if !c.Has(diffing.QuoteChanged) || c.Severity != diffing.SeverityHigh {
 		t.Errorf("quote edit: kinds %v severity %v", c.Kinds, c.Severity)
@@ -123,7 +110,7 @@ func TestEndToEndThreeVersions(t *testing.T) {
 	}
 
 	current.Store(2)
-	rep = check(exitChanges)
+	rep = checkJSON(t, cfgPath, exitChanges)
 	c = onlyChange(t, rep, 2, 3)
 	if !c.Has(diffing.NumberChanged) || len(c.Figures) != 1 || c.Figures[0] != (diffing.FigureChange{Before: "97 percent", After: "90 percent"}) {
 		t.Errorf("figure edit: kinds %v figures %+v", c.Kinds, c.Figures)
@@ -196,6 +183,21 @@ func TestEndToEndThreeVersions(t *testing.T) {
 			t.Errorf("markdown reports lack %q", want)
 		}
 	}
+}
+
+// checkJSON runs `redline check --format json --exit-code` on cfg, stops
+// the test unless it exits with want, and returns the report it printed.
+func checkJSON(t *testing.T, cfg string, want int) jsonReport {
+	t.Helper()
+	code, stdout, stderr := runCmd(t, context.Background(), "check", "--config", cfg, "--format", "json", "--exit-code")
+	if code != want {
+		t.Fatalf("check: exit %d, want %d\nstdout: %s\nstderr: %s", code, want, stdout, stderr)
+	}
+	var rep jsonReport
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("check printed invalid JSON: %v\n%s", err, stdout)
+	}
+	return rep
 }
 
 type jsonReport struct {

@@ -50,10 +50,7 @@ func TestExportCommand_WARC(t *testing.T) {
 	path := seedStore(t, storyA, storyB)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "news.warc.gz")
-	code, stdout, errOut := runCmd(t, context.Background(), "export", "--store", path, "--warc", out)
-	if code != exitOK {
-		t.Fatalf("export --warc: exit %d\n%s%s", code, stdout, errOut)
-	}
+	runOK(t, "export", "--store", path, "--warc", out)
 	data, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
@@ -68,10 +65,7 @@ func TestExportCommand_WARC(t *testing.T) {
 	}
 
 	// --url and --since select; flags may follow one another in any order.
-	code, _, errOut = runCmd(t, context.Background(), "export", "--url", storyB, "--warc", out, "--store", path, "--since", "2025-03-14 10:00")
-	if code != exitOK {
-		t.Fatalf("export --url --since: exit %d\n%s", code, errOut)
-	}
+	runOK(t, "export", "--url", storyB, "--warc", out, "--store", path, "--since", "2025-03-14 10:00")
 	data, _ = os.ReadFile(out)
 	if got := strings.Join(warcRecordTypes(t, data), " "); got != "warcinfo"+strings.Repeat(" request response metadata", 2) {
 		t.Errorf("export --url b --since 10:00 (versions 2 and 3): records %s", got)
@@ -82,7 +76,7 @@ func TestExportCommand_WARC(t *testing.T) {
 
 	// A failed export leaves the earlier file whole and no temp file.
 	before, _ := os.ReadFile(out)
-	code, _, errOut = runCmd(t, context.Background(), "export", "--store", path, "--warc", out, "--url", "https://news.example/none")
+	code, _, errOut := runCmd(t, context.Background(), "export", "--store", path, "--warc", out, "--url", "https://news.example/none")
 	if code != exitRuntime || !strings.Contains(errOut, "https://news.example/none") {
 		t.Errorf("export of an unknown URL: exit %d, stderr %q", code, errOut)
 	}
@@ -110,10 +104,7 @@ func readGunzip(t *testing.T, data []byte) []byte {
 
 func TestExportCommand_JSONL(t *testing.T) {
 	path := seedStore(t, storyA, storyB)
-	code, out, errOut := runCmd(t, context.Background(), "export", "--store", path, "--jsonl", "-", "--url", storyA)
-	if code != exitOK {
-		t.Fatalf("export --jsonl -: exit %d\n%s", code, errOut)
-	}
+	out := runOK(t, "export", "--store", path, "--jsonl", "-", "--url", storyA)
 	sc := bufio.NewScanner(strings.NewReader(out))
 	var n int
 	for sc.Scan() {
@@ -137,10 +128,7 @@ func TestExportCommand_JSONL(t *testing.T) {
 	}
 
 	file := filepath.Join(t.TempDir(), "versions.jsonl")
-	code, _, errOut = runCmd(t, context.Background(), "export", "--store", path, "--jsonl", file, "--since", "2025-03-14T11:00:00Z")
-	if code != exitOK {
-		t.Fatalf("export --jsonl FILE: exit %d\n%s", code, errOut)
-	}
+	runOK(t, "export", "--store", path, "--jsonl", file, "--since", "2025-03-14T11:00:00Z")
 	data, _ := os.ReadFile(file)
 	if got := strings.Count(string(data), "\n"); got != 2 {
 		t.Errorf("--since 11:00: %d lines, want 2 (version 3 of each article)", got)

@@ -213,11 +213,7 @@ func readPage(ctx context.Context, a *app, arg string, pol fetchPolicy) (extract
 
 func printArticle(w io.Writer, art extract.Article) error {
 	field := fieldPrinter(w, 10)
-	field("Title", art.Title)
-	field("Dek", art.Dek)
-	field("Byline", art.Byline)
-	field("Published", art.Published)
-	field("Modified", art.Modified)
+	headline{art.Title, art.Dek, art.Byline, art.Published, art.Modified}.print(field)
 	field("Canonical", art.CanonicalURL)
 	field("Language", art.Lang)
 	fmt.Fprintln(w)

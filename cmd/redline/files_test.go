@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -55,10 +54,7 @@ func TestWriteReports_CreatesDirectoryReadableFiles(t *testing.T) {
 func TestExportCommand_CreatesDirectory(t *testing.T) {
 	path := seedStore(t, storyA, storyB)
 	out := filepath.Join(t.TempDir(), "exports", "2025", "versions.jsonl")
-	code, stdout, errOut := runCmd(t, context.Background(), "export", "--store", path, "--jsonl", out)
-	if code != exitOK {
-		t.Fatalf("export --jsonl into a missing directory: exit %d\n%s%s", code, stdout, errOut)
-	}
+	runOK(t, "export", "--store", path, "--jsonl", out)
 	fi, err := os.Stat(out)
 	if err != nil {
 		t.Fatal(err)

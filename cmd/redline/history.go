@@ -63,6 +63,19 @@ func fieldPrinter(w io.Writer, width int) func(name, val string) {
 	}
 }
 
+// headline is what a page says of itself above its text: extract lists it
+// as read, show as stored, in this order and under these names.
+type headline struct{ title, dek, byline, published, modified string }
+
+// print lists h's fields through field (fieldPrinter), skipping empty ones.
+func (h headline) print(field func(name, val string)) {
+	field("Title", h.title)
+	field("Dek", h.dek)
+	field("Byline", h.byline)
+	field("Published", h.published)
+	field("Modified", h.modified)
+}
+
 // findArticle returns the stored article at url. One that is not watched
 // is a usage error (the URL is the user's to fix), naming the closest
 // watched URLs.
@@ -269,11 +282,7 @@ or the version that was current at a time (--at).`, &cf, true)
 	if !at.IsZero() {
 		field("Current at", stamp(at))
 	}
-	field("Title", v.Title)
-	field("Dek", v.Dek)
-	field("Byline", v.Byline)
-	field("Published", v.Published)
-	field("Modified", v.Modified)
+	headline{v.Title, v.Dek, v.Byline, v.Published, v.Modified}.print(field)
 	field("Text SHA256", v.TextSHA256)
 	field("Raw SHA256", v.RawSHA256)
 	field("Chain", v.ChainHash)

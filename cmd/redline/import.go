@@ -27,6 +27,65 @@ import (
 
 func runImport(ctx context.Context, a *app, args []string) error {
 	var cf commonFlags
+	f, err := parseImportFlags(a, &cf, args)
+	if err != nil {
+		return err
+	}
+	if err := a.setLogger(&cf); err != nil {
+		return err
+	}
+	cfg := defaultConfig()
+	if cf.store == "" || f.configGiven {
+		if cfg, err = loadConfig(cf.config); err != nil {
+			return err
+		}
+	}
+	dsn := cmp.Or(cf.store, cfg.Store)
+	client := newClient(a, cfg)
+
+	// Read the whole archive through first: a malformed one imports
+	// nothing. What is kept of each capture is where to read it again.
+	caps, other, closeArchive, err := readCaptures(ctx, a, cfg, client, f)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer closeArchive()
+
+	st, err := openStore(ctx, dsn, a.log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	// An article is read with its source's rules: the configured source
+	// it is watched under, or --source's for a new one.
+	sources := map[string]monitor.Source{f.source: {Name: f.source}}
+	for _, s := range cfg.Sources {
+		sources[s.Name] = s
+	}
+	m := monitor.New(monitor.Options{Store: st, Client: client, Logger: a.log, MaxSentences: cfg.MaxSentences})
+	sum := importCaptures(ctx, st, m, sources, f.source, caps)
+	m.SaveSites(ctx)
+	if sum.versions > 0 {
+		// Indexed now, as a cycle's are, so that a reader which cannot
+		// write the store (one opened read-only) finds them too.
+		indexForSearch(ctx, a, st)
+	}
+	sum.other = other
+	return sum.print(a)
+}
+
+// importFlags are what `redline import` was asked to read.
+type importFlags struct {
+	warc, wacz, wayback string
+	from, to            time.Time // with wayback; zero: no bound
+	source              string
+	// configGiven: --config was named, so it is read even with --store.
+	configGiven bool
+}
+
+// parseImportFlags parses import's command line into cf and the flags it
+// returns, refusing a combination that names no single archive.
+func parseImportFlags(a *app, cf *commonFlags, args []string) (importFlags, error) {
 	fs := newFlagSet(a, "import", "", `Import what web archives already hold: every HTML 200 response of a WARC
 (--warc FILE.warc[.gz]) or of the WARCs inside a WACZ (--wacz FILE.wacz), or
 every distinct capture the Wayback Machine's CDX API lists for a URL
@@ -37,107 +96,73 @@ article's latest stored version (the chain cannot take it in the middle), and
 a record imported before. A WARC or WACZ is read through and checked before
 anything is saved, so a malformed one imports nothing; each capture's body is
 then read again as it is imported, so memory holds one body at a time, not
-the archive. An archive changed between the two readings stops the import.`, &cf, true)
-	warcPath := fs.String("warc", "", "import the WARC `FILE` (.warc or .warc.gz)")
-	waczPath := fs.String("wacz", "", "import the WARCs of the WACZ `FILE`")
-	wayback := fs.String("wayback", "", "import the Wayback Machine's captures of `URL` (wayback.cdx_url)")
+the archive. An archive changed between the two readings stops the import.`, cf, true)
+	var f importFlags
+	fs.StringVar(&f.warc, "warc", "", "import the WARC `FILE` (.warc or .warc.gz)")
+	fs.StringVar(&f.wacz, "wacz", "", "import the WARCs of the WACZ `FILE`")
+	fs.StringVar(&f.wayback, "wayback", "", "import the Wayback Machine's captures of `URL` (wayback.cdx_url)")
 	from := fs.String("from", "", "with --wayback: captures at or after `TIME` (RFC 3339, or \"2006-01-02 15:04\" in UTC)")
 	to := fs.String("to", "", "with --wayback: captures at or before `TIME`")
-	source := fs.String("source", "import", "the source `NAME` of new articles; a configured source's extraction rules apply")
+	fs.StringVar(&f.source, "source", "import", "the source `NAME` of new articles; a configured source's extraction rules apply")
 	if err := parseNoArgs(fs, args, ""); err != nil {
-		return err
+		return f, err
 	}
-	given := 0
-	for _, s := range []string{*warcPath, *waczPath, *wayback} {
-		if s != "" {
-			given++
-		}
+	if countSet(f.warc, f.wacz, f.wayback) != 1 {
+		return f, usagef("import needs one of --warc FILE, --wacz FILE or --wayback URL")
 	}
-	if given != 1 {
-		return usagef("import needs one of --warc FILE, --wacz FILE or --wayback URL")
+	if (*from != "" || *to != "") && f.wayback == "" {
+		return f, usagef("--from and --to select Wayback captures: give them with --wayback")
 	}
-	var fromT, toT time.Time
-	if (*from != "" || *to != "") && *wayback == "" {
-		return usagef("--from and --to select Wayback captures: give them with --wayback")
-	}
-	for _, f := range []struct {
+	for _, b := range []struct {
 		name, val string
 		t         *time.Time
-	}{{"--from", *from, &fromT}, {"--to", *to, &toT}} {
-		if f.val != "" {
-			t, err := parseTimeFlag(f.val)
+	}{{"--from", *from, &f.from}, {"--to", *to, &f.to}} {
+		if b.val != "" {
+			t, err := parseTimeFlag(b.val)
 			if err != nil {
-				return usagef("%s: %v", f.name, err)
+				return f, usagef("%s: %v", b.name, err)
 			}
-			*f.t = t
+			*b.t = t
 		}
 	}
-	if err := a.setLogger(&cf); err != nil {
-		return err
-	}
-	configGiven := false
-	fs.Visit(func(f *flag.Flag) { configGiven = configGiven || f.Name == "config" })
-	cfg := defaultConfig()
-	if cf.store == "" || configGiven {
-		var err error
-		if cfg, err = loadConfig(cf.config); err != nil {
-			return err
-		}
-	}
-	dsn := cmp.Or(cf.store, cfg.Store)
-	client := newClient(a, cfg)
+	fs.Visit(func(fl *flag.Flag) { f.configGiven = f.configGiven || fl.Name == "config" })
+	return f, nil
+}
 
-	// Read the whole archive through first: a malformed one imports
-	// nothing. What is kept of each capture is where to read it again.
-	var (
-		caps  []capture
-		other int
-		err   error
-	)
-	switch {
-	case *warcPath != "" || *waczPath != "":
-		var ar *export.Archive
-		if *warcPath != "" {
-			ar, err = export.OpenWARC(*warcPath, cfg.MaxBodyBytes)
-		} else {
-			ar, err = export.OpenWACZ(*waczPath, cfg.MaxBodyBytes)
-		}
-		if err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		defer ar.Close() // read-only: closing it has nothing to report
-		caps, other, err = scanArchive(ar)
-	default:
+// readCaptures reads the captures f names: those of a WARC or WACZ
+// (closeArchive closes it once they are imported) or the Wayback
+// Machine's, with how many other responses the archive held.
+func readCaptures(ctx context.Context, a *app, cfg Config, client *fetch.Client, f importFlags) (caps []capture, other int, closeArchive func(), err error) {
+	closeArchive = func() {}
+	if f.wayback != "" {
 		wb := cfg.Wayback
 		if wb.CDXURL == "" {
 			wb.CDXURL = defaultCDXURL
 		}
-		caps, other, err = waybackCaptures(ctx, a.log, client, wb, *wayback, fromT, toT)
+		caps, other, err = waybackCaptures(ctx, a.log, client, wb, f.wayback, f.from, f.to)
+		return caps, other, closeArchive, err
+	}
+	var ar *export.Archive
+	if f.warc != "" {
+		ar, err = export.OpenWARC(f.warc, cfg.MaxBodyBytes)
+	} else {
+		ar, err = export.OpenWACZ(f.wacz, cfg.MaxBodyBytes)
 	}
 	if err != nil {
-		return fmt.Errorf("import: %w", err)
+		return nil, 0, closeArchive, err
 	}
+	// Read-only: closing it has nothing to report.
+	closeArchive = func() { ar.Close() }
+	if caps, other, err = scanArchive(ar); err != nil {
+		closeArchive()
+		return nil, 0, func() {}, err
+	}
+	return caps, other, closeArchive, nil
+}
 
-	st, err := openStore(ctx, dsn, a.log)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	// An article is read with its source's rules: the configured source
-	// it is watched under, or --source's for a new one.
-	sources := map[string]monitor.Source{*source: {Name: *source}}
-	for _, s := range cfg.Sources {
-		sources[s.Name] = s
-	}
-	m := monitor.New(monitor.Options{Store: st, Client: client, Logger: a.log, MaxSentences: cfg.MaxSentences})
-	sum := importCaptures(ctx, st, m, sources, *source, caps)
-	m.SaveSites(ctx)
-	if sum.versions > 0 {
-		// Indexed now, as a cycle's are, so that a reader which cannot
-		// write the store (one opened read-only) finds them too.
-		indexForSearch(ctx, a, st)
-	}
-	sum.other = other
+// print says what the import did, each error on stderr, and returns an
+// error when a capture was not imported.
+func (sum importSummary) print(a *app) error {
 	for _, err := range sum.errs {
 		fmt.Fprintf(a.stderr, "redline: import: %s\n", sanitize.Terminal(err.Error()))
 	}

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redline-news/redline/monitor/sitetest"
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
 )
@@ -46,7 +47,7 @@ func largeCaptures(tb testing.TB, dir string, n, size int, wacz bool) (string, i
 		}
 	}
 	for i := range n {
-		page := newsPage(fmt.Sprintf("Harbour report %d", i),
+		page := sitetest.NewsPage(fmt.Sprintf("Harbour report %d", i),
 			fmt.Sprintf("The harbour master counted %d ships at anchor on the morning of the report.", i+1),
 			"Dock workers said the queue would last another week.")
 		pad := max(size-len(page)-9, 0)

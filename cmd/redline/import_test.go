@@ -9,7 +9,6 @@ import (
 	"encoding/base32"
 	"encoding/json"
 	"fmt"
-	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -22,20 +21,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redline-news/redline/monitor/sitetest"
 	"github.com/redline-news/redline/snapshots"
 )
-
-// newsPage is an article page as a news site serves it.
-func newsPage(title string, paras ...string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "<html><head><title>%s | Ledger</title></head><body><nav><a href=/>Home</a></nav><article><h1>%s</h1>",
-		html.EscapeString(title), html.EscapeString(title))
-	for _, p := range paras {
-		fmt.Fprintf(&b, "<p>%s</p>", html.EscapeString(p))
-	}
-	b.WriteString("</article><footer>© Ledger</footer></body></html>")
-	return b.String()
-}
 
 const (
 	importTitle = "Port strike enters its second week"
@@ -46,9 +34,9 @@ const (
 
 // importPages are the successive texts of the test article.
 var importPages = []string{
-	newsPage(importTitle, importP1, importP2, importP3),
-	newsPage(importTitle, importP1, "'We will not go back until we have a contract,' the union leader said outside the gates.", importP3),
-	newsPage(importTitle, importP1, "'We will not go back until we have a contract,' the union leader said outside the gates.",
+	sitetest.NewsPage(importTitle, importP1, importP2, importP3),
+	sitetest.NewsPage(importTitle, importP1, "'We will not go back until we have a contract,' the union leader said outside the gates.", importP3),
+	sitetest.NewsPage(importTitle, importP1, "'We will not go back until we have a contract,' the union leader said outside the gates.",
 		"The ministry said 65 ships were waiting offshore."),
 }
 
@@ -89,11 +77,16 @@ func storedVersions(t *testing.T, path string) []storedVersion {
 // test stops unless it exits 0.
 func importOK(t *testing.T, args ...string) string {
 	t.Helper()
-	code, out, errOut := runCmd(t, t.Context(), append([]string{"import"}, args...)...)
-	if code != exitOK {
-		t.Fatalf("import %q: exit %d\n%s%s", args, code, out, errOut)
+	return runOK(t, append([]string{"import"}, args...)...)
+}
+
+// importSays runs `redline import` with args, as importOK, and fails the
+// test unless its output is want.
+func importSays(t *testing.T, want string, args ...string) {
+	t.Helper()
+	if out := importOK(t, args...); out != want {
+		t.Errorf("import %q said\n%s\nwant\n%s", args, out, want)
 	}
-	return out
 }
 
 // TestImportCommand_RoundTrip: a store exported to WARC or WACZ and
@@ -116,14 +109,9 @@ func TestImportCommand_RoundTrip(t *testing.T) {
 	// seeking).
 	for _, format := range []string{"warc", "wacz"} {
 		file := filepath.Join(dir, "out."+format)
-		if code, _, errOut := runCmd(t, t.Context(), "export", "--config", cfg, "--"+format, file); code != exitOK {
-			t.Fatalf("export --%s: exit %d: %s", format, code, errOut)
-		}
+		runOK(t, "export", "--config", cfg, "--"+format, file)
 		empty := filepath.Join(dir, "imported-"+format+".db")
-		out := importOK(t, "--store", empty, "--"+format, file)
-		if want := "imported 3 versions of 1 article, skipped 0 unchanged, 0 errors\n"; out != want {
-			t.Errorf("import --%s said %q, want %q", format, out, want)
-		}
+		importSays(t, "imported 3 versions of 1 article, skipped 0 unchanged, 0 errors\n", "--store", empty, "--"+format, file)
 		got := storedVersions(t, empty)
 		for i := range got {
 			got[i].URL = orig[i].URL // the WARC holds the final URL, which is the article's here
@@ -199,12 +187,9 @@ func TestImportCommand_WARC(t *testing.T) {
 	dir := t.TempDir()
 	warc := writeWARC(t, dir, "ledger.warc", archiveRecords...)
 	store := filepath.Join(dir, "r.db")
-	out := importOK(t, "--store", store, "--warc", warc)
-	want := "imported 3 versions of 1 article, skipped 1 unchanged, 0 errors\n" +
-		"also skipped: 0 captured before the article's latest version, 0 imported before, 1 not an HTML 200 response\n"
-	if out != want {
-		t.Errorf("import said\n%s\nwant\n%s", out, want)
-	}
+	importSays(t, "imported 3 versions of 1 article, skipped 1 unchanged, 0 errors\n"+
+		"also skipped: 0 captured before the article's latest version, 0 imported before, 1 not an HTML 200 response\n",
+		"--store", store, "--warc", warc)
 	vs := storedVersions(t, store)
 	if len(vs) != 3 {
 		t.Fatalf("%d versions, want 3: %+v", len(vs), vs)
@@ -229,12 +214,9 @@ func TestImportCommand_WARC(t *testing.T) {
 
 	// Again: every version's record is stored; the unchanged capture is
 	// older than the latest version now.
-	out = importOK(t, "--store", store, "--warc", warc)
-	want = "imported 0 versions of 0 articles, skipped 0 unchanged, 0 errors\n" +
-		"also skipped: 1 captured before the article's latest version, 3 imported before, 1 not an HTML 200 response\n"
-	if out != want {
-		t.Errorf("second import said\n%s\nwant\n%s", out, want)
-	}
+	importSays(t, "imported 0 versions of 0 articles, skipped 0 unchanged, 0 errors\n"+
+		"also skipped: 1 captured before the article's latest version, 3 imported before, 1 not an HTML 200 response\n",
+		"--store", store, "--warc", warc)
 	if got := storedVersions(t, store); len(got) != 3 {
 		t.Errorf("%d versions after importing again, want 3", len(got))
 	}
@@ -250,12 +232,9 @@ func TestImportCommand_OlderThanLatest(t *testing.T) {
 	late := writeWARC(t, dir, "found-later.warc",
 		warcRecord{id: "00000000-0000-4000-8000-00000000000a", uri: importURL, date: "2024-05-01T09:00:00Z", body: importPages[0]},
 		warcRecord{id: "00000000-0000-4000-8000-00000000000b", uri: importURL, date: "2024-05-04T09:00:00Z", body: importPages[1]})
-	out := importOK(t, "--store", store, "--warc", late)
-	want := "imported 1 version of 1 article, skipped 0 unchanged, 0 errors\n" +
-		"also skipped: 1 captured before the article's latest version, 0 imported before, 0 not an HTML 200 response\n"
-	if out != want {
-		t.Errorf("import said\n%s\nwant\n%s", out, want)
-	}
+	importSays(t, "imported 1 version of 1 article, skipped 0 unchanged, 0 errors\n"+
+		"also skipped: 1 captured before the article's latest version, 0 imported before, 0 not an HTML 200 response\n",
+		"--store", store, "--warc", late)
 	vs := storedVersions(t, store)
 	if len(vs) != 2 || vs[1].Text == vs[0].Text || !vs[1].At.Equal(time.Date(2024, 5, 4, 9, 0, 0, 0, time.UTC)) {
 		t.Errorf("versions %+v, want the May 3 capture then the May 4 one", vs)
@@ -457,12 +436,9 @@ func TestImportCommand_Wayback(t *testing.T) {
 	dir := t.TempDir()
 	cfg := w.config(t, dir)
 
-	out := importOK(t, "--config", cfg, "--wayback", importURL, "--from", "2024-05-01", "--to", "2024-05-31 23:59")
-	want := "imported 3 versions of 1 article, skipped 0 unchanged, 0 errors\n" +
-		"also skipped: 0 captured before the article's latest version, 0 imported before, 1 not an HTML 200 response\n"
-	if out != want {
-		t.Errorf("import --wayback said\n%s\nwant\n%s", out, want)
-	}
+	importSays(t, "imported 3 versions of 1 article, skipped 0 unchanged, 0 errors\n"+
+		"also skipped: 0 captured before the article's latest version, 0 imported before, 1 not an HTML 200 response\n",
+		"--config", cfg, "--wayback", importURL, "--from", "2024-05-01", "--to", "2024-05-31 23:59")
 	w.mu.Lock()
 	q, reqs := w.queries[0], slices.Clone(w.requests)
 	w.mu.Unlock()
@@ -492,7 +468,7 @@ func TestImportCommand_Wayback(t *testing.T) {
 		t.Errorf("show:\n%s\nwant %q", show, want)
 	}
 
-	out = importOK(t, "--config", cfg, "--wayback", importURL)
+	out := importOK(t, "--config", cfg, "--wayback", importURL)
 	if !strings.HasPrefix(out, "imported 0 versions of 0 articles, skipped 0 unchanged, 0 errors\nalso skipped: 0 captured before the article's latest version, 3 imported before") {
 		t.Errorf("second import said\n%s", out)
 	}

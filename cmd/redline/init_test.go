@@ -81,9 +81,7 @@ func TestInit_Refusals(t *testing.T) {
 	}
 
 	// A private address with --allow-private is written with allow_private.
-	if code, _, errOut := runCmd(t, t.Context(), "init", "--out", out, "--allow-private", "--url", "http://127.0.0.1:8080/a"); code != exitOK {
-		t.Fatalf("init --allow-private: exit %d, %s", code, errOut)
-	}
+	runOK(t, "init", "--out", out, "--allow-private", "--url", "http://127.0.0.1:8080/a")
 	cfg, err := loadConfig(out)
 	if err != nil || len(cfg.Sources) != 1 || !cfg.Sources[0].AllowPrivate || cfg.AllowPrivate {
 		t.Fatalf("--allow-private config: %v, %+v", err, cfg.Sources)
@@ -96,9 +94,7 @@ func TestInit_Refusals(t *testing.T) {
 	if cfg, err := loadConfig(out); err != nil || cfg.Sources[0].URL != "http://127.0.0.1:8080/a" {
 		t.Errorf("the existing file changed: %v, %+v", err, cfg.Sources)
 	}
-	if code, _, errOut := runCmd(t, t.Context(), "init", "--out", out, "--force", "--feed", "https://news.example.com/rss"); code != exitOK {
-		t.Fatalf("init --force: exit %d, %s", code, errOut)
-	}
+	runOK(t, "init", "--out", out, "--force", "--feed", "https://news.example.com/rss")
 	if cfg, err := loadConfig(out); err != nil || cfg.Sources[0].Feed != "https://news.example.com/rss" || cfg.Sources[0].AllowPrivate {
 		t.Errorf("after --force: %v, %+v", err, cfg.Sources)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -78,18 +77,6 @@ sources:
     selector: main.stories
 `, store, srv.URL))
 	ctx := context.Background()
-	check := func(want int) jsonReport {
-		t.Helper()
-		code, out, errOut := runCmd(t, ctx, "check", "--config", cfg, "--format", "json", "--exit-code")
-		if code != want {
-			t.Fatalf("check: exit %d, want %d\n%s\n%s", code, want, out, errOut)
-		}
-		var rep jsonReport
-		if err := json.Unmarshal([]byte(out), &rep); err != nil {
-			t.Fatalf("check JSON: %v\n%s", err, out)
-		}
-		return rep
-	}
 	watched := func() []string {
 		t.Helper()
 		st := openSQLite(t, store)
@@ -106,14 +93,14 @@ sources:
 		return out
 	}
 
-	check(exitOK)
+	checkJSON(t, cfg, exitOK)
 	if got, want := watched(), []string{"/world/2026/a", "/world/2026/b"}; !slices.Equal(got, want) {
 		t.Fatalf("watched %q, want %q", got, want)
 	}
 
 	// "a" drops off the front and its quote is reworded; "c" appears.
 	site.set(func(s *sectionSite) { s.front, s.texts["a"] = []string{"b", "c"}, v[1] })
-	rep := check(exitChanges)
+	rep := checkJSON(t, cfg, exitChanges)
 	if got, want := watched(), []string{"/world/2026/a", "/world/2026/b", "/world/2026/c"}; !slices.Equal(got, want) {
 		t.Fatalf("watched %q, want %q", got, want)
 	}
@@ -125,7 +112,7 @@ sources:
 	// The front stops loading: the check fails (exit 3), and "a", edited
 	// again, is still checked and its edit reported.
 	site.set(func(s *sectionSite) { s.broken, s.texts["a"] = true, v[2] })
-	rep = check(exitRuntime)
+	rep = checkJSON(t, cfg, exitRuntime)
 	if c := onlyChange(t, rep, 2, 3); rep.Items[0].URL != srv.URL+"/world/2026/a" || !c.Has(diffing.NumberChanged) {
 		t.Errorf("change of %s: kinds %v, want the dropped story's figure edit", rep.Items[0].URL, c.Kinds)
 	}

@@ -132,10 +132,7 @@ func TestReportCommand_Reread(t *testing.T) {
 		{"report", "--store", path, "--from", "2025-03-14T00:00:00Z", "--to", "2025-03-15T00:00:00Z"},
 		{"diff", "--store", path, rereadURL, "--from", "1"},
 	} {
-		code, out, errOut := runCmd(t, context.Background(), args...)
-		if code != exitOK {
-			t.Fatalf("%s: exit %d: %s", args[0], code, errOut)
-		}
+		out := runOK(t, args...)
 		if !strings.Contains(out, report.RereadSentence+" (now reading body > div.promo)") || strings.Contains(out, "ten things") {
 			t.Errorf("%s: want the re-read note instead of the sentences:\n%s", args[0], out)
 		}

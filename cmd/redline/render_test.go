@@ -132,10 +132,7 @@ sources:
     url: %s/story
     render: browser
 `, db, exe, srv.URL))
-	code, out, errOut := runCmd(t, t.Context(), "check", "--config", cfg)
-	if code != exitOK {
-		t.Fatalf("check: exit %d\n%s%s", code, out, errOut)
-	}
+	runOK(t, "check", "--config", cfg)
 	st := openSQLite(t, db)
 	arts, err := st.Articles(t.Context(), snapshots.ArticleFilter{Source: "js"})
 	if err != nil || len(arts) != 1 {

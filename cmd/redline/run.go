@@ -16,6 +16,7 @@ import (
 
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/report"
+	"github.com/redline-news/redline/snapshots"
 )
 
 func runDaemon(ctx context.Context, a *app, args []string) error {
@@ -43,94 +44,109 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 	if err := checkIntegrity(ctx, st, true); err != nil {
 		return err
 	}
-	d, err := newDispatcher(a, cfg, st)
+	after, err := newAfterCycle(a, cfg, st)
 	if err != nil {
 		return err
 	}
-	ar, err := newArchiver(a, cfg, st)
+	metrics, stopMetrics, err := startMetrics(a, *metricsAddr)
 	if err != nil {
 		return err
 	}
-	var metrics *monitor.Metrics
-	if *metricsAddr != "" {
-		set := vmetrics.NewSet()
-		metrics = monitor.NewMetrics(set)
-		stop, err := serveMetrics(a, *metricsAddr, set)
-		if err != nil {
-			return err
-		}
-		defer stop()
-	}
-	color := wantColor(a.stdout)
+	defer stopMetrics()
 	// SIGHUP reloads the config (battery C12): a valid one replaces the
 	// sources, schedules and notifiers after the checks in flight finish;
 	// an invalid one is refused, logged, and the running config stays.
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	r := &runner{a: a, cf: &cf, st: st, metrics: metrics, color: wantColor(a.stdout), hup: hup}
 	for {
-		stamper, err := newStamper(a, cfg, st)
+		next, err := r.run(ctx, cfg, after)
 		if err != nil {
 			return err
-		}
-		// A reloaded config may change the browser: each config gets its
-		// own, started at its first page and closed when its run ends.
-		client := newClient(a, cfg)
-		br, closeBrowser, err := openBrowser(ctx, a, cfg, client, false)
-		if err != nil {
-			return err
-		}
-		m := newMonitor(a, cfg, st, hooks{
-			client:   client,
-			browser:  br,
-			metrics:  metrics,
-			onResult: func(r monitor.Result) { a.publish(r, cfg, color) },
-			// Notifications go out under a context that outlives a signal, so
-			// a digest being sent when SIGTERM arrives is not cut in half;
-			// the cycle's new versions are timestamped first. Archiving
-			// stops with a signal; what it left is queued. A timestamp or
-			// capture that failed is printed once, as a failed check is.
-			onCycle: func(rs []monitor.Result) {
-				wctx := context.WithoutCancel(ctx)
-				indexForSearch(ctx, a, st)
-				stamped := stampVersions(wctx, a, stamper, timestampURL(cfg))
-				for _, ev := range stamped {
-					fmt.Fprintln(a.stdout, timestampLine(ev))
-				}
-				rep := cycleReport(ctx, a, ar, rs)
-				rep.Events = append(rep.Events, stamped...)
-				for _, l := range archiveLines(rep) {
-					fmt.Fprintln(a.stdout, l)
-				}
-				deliver(wctx, a, d, rep)
-			},
-		})
-		a.log.Info("redline running", "sources", len(cfg.Sources), "store", redactDSN(cfg.Store))
-		runCtx, stopRun := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- m.Run(runCtx) }()
-		next, ended, runErr := waitReload(ctx, a, &cf, cfg, hup, done)
-		stopRun()
-		if !ended {
-			runErr = <-done // let the checks in flight finish
-		}
-		closeBrowser()
-		if runErr != nil {
-			return runErr
 		}
 		if next == nil {
 			a.log.Info("redline stopped")
 			return nil
 		}
-		if d, err = newDispatcher(a, *next, st); err != nil {
-			return err
-		}
-		if ar, err = newArchiver(a, *next, st); err != nil {
+		if after, err = newAfterCycle(a, *next, st); err != nil {
 			return err
 		}
 		cfg = *next
 		a.log.Info("config reloaded", "file", cfg.File, "sources", len(cfg.Sources))
 	}
+}
+
+// runner is what the daemon keeps across config reloads.
+type runner struct {
+	a       *app
+	cf      *commonFlags
+	st      snapshots.Store
+	metrics *monitor.Metrics
+	color   bool
+	hup     <-chan os.Signal
+}
+
+// run runs cfg's monitor, with after following each cycle, until ctx is
+// done (nil), the monitor fails, or a SIGHUP brings a valid config (the
+// new config, once the checks in flight have finished).
+func (r *runner) run(ctx context.Context, cfg Config, after *afterCycle) (*Config, error) {
+	a := r.a
+	// A reloaded config may change the browser: each config gets its
+	// own, started at its first page and closed when its run ends.
+	client := newClient(a, cfg)
+	br, closeBrowser, err := openBrowser(ctx, a, cfg, client, false)
+	if err != nil {
+		return nil, err
+	}
+	defer closeBrowser()
+	m := newMonitor(a, cfg, r.st, hooks{
+		client:   client,
+		browser:  br,
+		metrics:  r.metrics,
+		onResult: func(res monitor.Result) { a.publish(res, cfg, r.color) },
+		// Notifications go out under a context that outlives a signal, so
+		// a digest being sent when SIGTERM arrives is not cut in half;
+		// the cycle's new versions are timestamped first. Archiving
+		// stops with a signal; what it left is queued. A timestamp or
+		// capture that failed is printed once, as a failed check is.
+		onCycle: func(rs []monitor.Result) {
+			rep, stamped := after.run(ctx, context.WithoutCancel(ctx), a, rs)
+			for _, ev := range stamped {
+				fmt.Fprintln(a.stdout, timestampLine(ev))
+			}
+			for _, l := range archiveLines(rep) {
+				fmt.Fprintln(a.stdout, l)
+			}
+		},
+	})
+	a.log.Info("redline running", "sources", len(cfg.Sources), "store", redactDSN(cfg.Store))
+	runCtx, stopRun := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- m.Run(runCtx) }()
+	next, ended, runErr := waitReload(ctx, a, r.cf, cfg, r.hup, done)
+	stopRun()
+	if !ended {
+		runErr = <-done // let the checks in flight finish
+	}
+	if runErr != nil {
+		return nil, runErr
+	}
+	return next, nil
+}
+
+// startMetrics serves the monitor's metrics at addr/metrics, when addr is
+// given, until stop is called; without addr there are none.
+func startMetrics(a *app, addr string) (metrics *monitor.Metrics, stop func(), err error) {
+	if addr == "" {
+		return nil, func() {}, nil
+	}
+	set := vmetrics.NewSet()
+	metrics = monitor.NewMetrics(set) // registered before the first scrape
+	if stop, err = serveMetrics(a, addr, set); err != nil {
+		return nil, nil, err
+	}
+	return metrics, stop, nil
 }
 
 // waitReload waits until the run ends by itself (ended, with its error),

@@ -130,10 +130,7 @@ func TestStatus_NoStoreYet(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "redline.db")
 	cfg := writeConfig(t, dir, "store: "+db+"\nsources:\n  - {name: wire, url: \"https://wire.example/story\"}\n")
-	code, out, errOut := runCmd(t, context.Background(), "status", "--config", cfg)
-	if code != exitOK {
-		t.Fatalf("status: exit %d\n%s", code, errOut)
-	}
+	out := runOK(t, "status", "--config", cfg)
 	if !strings.Contains(out, "not created yet") || !strings.Contains(out, "polled at once (never polled)") {
 		t.Errorf("status before the first run:\n%s", out)
 	}
@@ -202,10 +199,7 @@ func TestStatus_FailingFeed(t *testing.T) {
 // the report, its sources by name and the text.
 func statusOf(t *testing.T, cfg string) (statusReport, map[string]statusSource, string) {
 	t.Helper()
-	code, out, errOut := runCmd(t, context.Background(), "status", "--config", cfg, "--format", "json")
-	if code != exitOK {
-		t.Fatalf("status --format json: exit %d\n%s", code, errOut)
-	}
+	out := runOK(t, "status", "--config", cfg, "--format", "json")
 	var rep statusReport
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("status JSON: %v\n%s", err, out)
@@ -214,10 +208,7 @@ func statusOf(t *testing.T, cfg string) (statusReport, map[string]statusSource, 
 	for _, s := range rep.Sources {
 		sources[s.Name] = s
 	}
-	code, text, errOut := runCmd(t, context.Background(), "status", "--config", cfg)
-	if code != exitOK {
-		t.Fatalf("status: exit %d\n%s", code, errOut)
-	}
+	text := runOK(t, "status", "--config", cfg)
 	t.Logf("redline status:\n%s", text)
 	return rep, sources, text
 }

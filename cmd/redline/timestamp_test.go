@@ -85,9 +85,7 @@ func TestTimestamp_CheckShowVerify(t *testing.T) {
 	// The WARC's metadata records carry the tokens, which check against
 	// the chain hashes beside them with nothing but the WARC and the root.
 	warc := filepath.Join(dir, "out.warc.gz")
-	if code, _, errOut := runCmd(t, context.Background(), "export", "--config", cfg, "--warc", warc); code != exitOK {
-		t.Fatalf("export --warc: exit %d: %s", code, errOut)
-	}
+	runOK(t, "export", "--config", cfg, "--warc", warc)
 	data, err := os.ReadFile(warc)
 	if err != nil {
 		t.Fatal(err)
@@ -219,10 +217,7 @@ func TestTimestamp_TSADownThenUp(t *testing.T) {
 	if told != 1 {
 		t.Errorf("%d digests to the webhook told of the outage, want 1", told)
 	}
-	code, out, errOut := runCmd(t, context.Background(), "verify", "--config", cfg, "--timestamps")
-	if code != exitOK {
-		t.Fatalf("verify --timestamps after the outage: exit %d\n%s%s", code, out, errOut)
-	}
+	runOK(t, "verify", "--config", cfg, "--timestamps")
 }
 
 // TestTimestamp_ConfigRefusals: a timestamp block without roots, with an

@@ -62,10 +62,7 @@ func exportWACZ(t *testing.T) string {
 	t.Helper()
 	path := seedStore(t, storyA, storyB)
 	out := filepath.Join(t.TempDir(), "news.wacz")
-	code, stdout, errOut := runCmd(t, context.Background(), "export", "--store", path, "--wacz", out)
-	if code != exitOK {
-		t.Fatalf("export --wacz: exit %d\n%s%s", code, stdout, errOut)
-	}
+	runOK(t, "export", "--store", path, "--wacz", out)
 	return out
 }
 
@@ -78,10 +75,7 @@ func TestExportCommand_WACZ(t *testing.T) {
 	t.Setenv("TMPDIR", tmp) // where WriteWACZ stages the WARC
 	dir := t.TempDir()
 	out := filepath.Join(dir, "news.wacz")
-	code, _, errOut := runCmd(t, context.Background(), "export", "--store", path, "--wacz", out, "--url", storyB, "--since", "2025-03-14 10:00")
-	if code != exitOK {
-		t.Fatalf("export --wacz: exit %d\n%s", code, errOut)
-	}
+	runOK(t, "export", "--store", path, "--wacz", out, "--url", storyB, "--since", "2025-03-14 10:00")
 	zr, err := zip.OpenReader(out)
 	if err != nil {
 		t.Fatalf("export --wacz wrote no zip: %v", err)
@@ -109,7 +103,7 @@ func TestExportCommand_WACZ(t *testing.T) {
 	}
 
 	before, _ := os.ReadFile(out)
-	code, _, errOut = runCmd(t, context.Background(), "export", "--store", path, "--wacz", out, "--url", "https://news.example/none")
+	code, _, errOut := runCmd(t, context.Background(), "export", "--store", path, "--wacz", out, "--url", "https://news.example/none")
 	if code != exitRuntime || !strings.Contains(errOut, "https://news.example/none") {
 		t.Errorf("export of an unknown URL: exit %d, stderr %q", code, errOut)
 	}

@@ -2,7 +2,8 @@
 // docs/reliability.md): the tripwire dialer that refuses, and fails the
 // test on, any address but 127.0.0.1, and a map-backed resolver whose
 // answers can change between calls. Even a broken address policy sends
-// no packet anywhere else.
+// no packet anywhere else. It also issues the throwaway certificates
+// test servers and authorities present (cert.go).
 package nettest
 
 import (

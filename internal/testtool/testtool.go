@@ -2,6 +2,7 @@
 // provides (Chromium, PostgreSQL, the npm WACZ readers), and ends a test
 // that lacks one the same way everywhere: a skip on a developer's machine,
 // a failure under CI, where a skipped test would pass without testing.
+// It also compares output with golden files (Golden).
 package testtool
 
 import (

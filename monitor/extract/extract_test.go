@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/redline-news/redline/internal/testtool"
 	"github.com/redline-news/redline/monitor/extract"
 )
 
@@ -48,20 +49,7 @@ func TestExtract_Golden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Extract: %v", err)
 			}
-			got := golden(a)
-			path := strings.TrimSuffix(file, ".html") + ".golden.txt"
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./monitor/extract -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("Extract(%s) differs from %s:\ngot:\n%s\nwant:\n%s", file, path, got, want)
-			}
+			testtool.Golden(t, strings.TrimSuffix(file, ".html")+".golden.txt", golden(a), *update)
 		})
 	}
 }

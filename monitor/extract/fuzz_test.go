@@ -17,15 +17,27 @@ import (
 	"github.com/redline-news/redline/monitor/extract"
 )
 
+// testdataPages returns the pages in testdata/*.html: the fuzz targets'
+// seeds.
+func testdataPages(tb testing.TB) [][]byte {
+	tb.Helper()
+	files, err := filepath.Glob("testdata/*.html")
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("no testdata pages: %v", err)
+	}
+	pages := make([][]byte, len(files))
+	for i, file := range files {
+		if pages[i], err = os.ReadFile(file); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return pages
+}
+
 // FuzzExtract: hostile HTML never panics, the result is deterministic, and
 // every paragraph is non-empty, trimmed, single-line UTF-8.
 func FuzzExtract(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.html")
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range testdataPages(f) {
 		f.Add(b, "text/html")
 	}
 	for _, s := range []string{

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -78,12 +76,7 @@ func TestLinks_Errors(t *testing.T) {
 // is an absolute http or https URL with a host and no fragment, the same
 // on a second read.
 func FuzzLinks(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.html")
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range testdataPages(f) {
 		f.Add(b, "/world/")
 	}
 	for _, s := range []string{

@@ -237,7 +237,7 @@ func newPage(doc *html.Node, body, dek string, seed string) *page {
 	if len(p.article) > 0 {
 		p.box = p.article[0]
 		for _, a := range p.article[1:] {
-			for !contains(p.box, a) {
+			for !extract.Contains(p.box, a) {
 				p.box = p.box.Parent
 			}
 		}
@@ -280,7 +280,7 @@ var furnitureRE = regexp.MustCompile(`related|recommend|popular|trending|read-?n
 // inStory reports whether n is inside the article's container and in no
 // block named as furniture on the way there.
 func (p *page) inStory(n *html.Node) bool {
-	if p.box == nil || !contains(p.box, n) {
+	if p.box == nil || !extract.Contains(p.box, n) {
 		return false
 	}
 	for q := n; q != nil && q != p.box; q = q.Parent {
@@ -289,15 +289,6 @@ func (p *page) inStory(n *html.Node) bool {
 		}
 	}
 	return true
-}
-
-func contains(anc, n *html.Node) bool {
-	for ; n != nil; n = n.Parent {
-		if n == anc {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *page) render(t testing.TB) []byte {

@@ -7,9 +7,6 @@ package tsatest
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -25,6 +22,8 @@ import (
 	"time"
 
 	"github.com/digitorus/timestamp"
+
+	"github.com/redline-news/redline/internal/nettest"
 )
 
 // TSA is a running authority.
@@ -68,27 +67,12 @@ func NewLaxCA(t testing.TB, name string) CA {
 func newCA(t testing.TB, name string, critical bool) CA {
 	t.Helper()
 	now := time.Now()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
 	caTmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name + " root"},
 		NotBefore: now.Add(-24 * time.Hour), NotAfter: now.Add(24 * time.Hour),
 		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true,
 	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tsaKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	caDER, ca, caKey := nettest.Issue(t, caTmpl, nil, nil)
 	tsaTmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: name + " TSA"},
 		NotBefore: now.Add(-24 * time.Hour), NotAfter: now.Add(24 * time.Hour),
@@ -97,14 +81,7 @@ func newCA(t testing.TB, name string, critical bool) CA {
 		// extension (OpenSSL refuses a TSA certificate without it).
 		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: critical, Value: timeStampingEKU}},
 	}
-	tsaDER, err := x509.CreateCertificate(rand.Reader, tsaTmpl, ca, &tsaKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tsaCert, err := x509.ParseCertificate(tsaDER)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, tsaCert, tsaKey := nettest.Issue(t, tsaTmpl, ca, caKey)
 	file := filepath.Join(t.TempDir(), name+"-root.pem")
 	if err := os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o644); err != nil {
 		t.Fatal(err)
