@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/testtool"
 	"github.com/redline-news/redline/report"
 )
 
@@ -143,7 +145,7 @@ func hostileHTMLReport() report.Report {
 }
 
 func TestRenderHTML_Golden(t *testing.T) {
-	golden(t, "Render(html)", "changes.html", render(t, report.HTML, htmlFixture(), report.Options{}))
+	testtool.Golden(t, filepath.Join("testdata", "changes.html.golden"), render(t, report.HTML, htmlFixture(), report.Options{}), *update)
 }
 
 func TestRenderHTML_Content(t *testing.T) {

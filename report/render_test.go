@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -17,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/testtool"
 	"github.com/redline-news/redline/report"
 )
 
@@ -186,27 +185,8 @@ func TestRender_Golden(t *testing.T) {
 		{"empty.html", report.HTML, report.Report{Generated: ts("2026-03-14T09:30:00Z")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			golden(t, fmt.Sprintf("Render(%s)", tc.f), tc.name, render(t, tc.f, tc.r, report.Options{}))
+			testtool.Golden(t, filepath.Join("testdata", tc.name+".golden"), render(t, tc.f, tc.r, report.Options{}), *update)
 		})
-	}
-}
-
-// golden compares got, the output what names, with testdata/name.golden,
-// which go test ./report -update rewrites from it.
-func golden(t *testing.T, what, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from %s; review, then go test ./report -update\n--- got:\n%s", what, path, got)
 	}
 }
 

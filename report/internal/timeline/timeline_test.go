@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"html/template"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/testtool"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -71,19 +71,7 @@ func wellFormed(t *testing.T, s string) {
 func TestTimelineGolden(t *testing.T) {
 	got := render(t, "timeline", "Minister resigns", story())
 	wellFormed(t, got)
-	path := filepath.Join("testdata", "story.golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("timeline differs from %s (run with -update to accept):\n%s", path, got)
-	}
+	testtool.Golden(t, filepath.Join("testdata", "story.golden"), got, *update)
 	if again := render(t, "timeline", "Minister resigns", story()); again != got {
 		t.Error("two renderings of the same history differ")
 	}
