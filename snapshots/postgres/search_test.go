@@ -78,27 +78,16 @@ func TestSearch_QueueMigrationKeepsIndex(t *testing.T) {
 // here, or these tests run it on a schema it has already changed.
 func undoMigrationsAfter(t *testing.T, s *postgres.Store, step int) {
 	t.Helper()
-	undo := []struct {
-		step int
-		sql  string
-	}{
-		{15, `DROP TABLE thread_posts`},
-		{14, `DROP INDEX versions_at; CREATE INDEX versions_at ON versions (at, article_id)`},
-		{13, `DROP TABLE version_origins, article_merges, article_aliases`},
-		{12, `DROP INDEX version_search_article; DROP INDEX versions_at; CREATE INDEX versions_at ON versions (at)`},
-		{11, `ALTER TABLE captures DROP COLUMN claimed_until`},
-		{10, `DROP TABLE search_pending`},
-		{9, `DROP TABLE version_search`},
-	}
-	if latest := postgres.Migrations(); undo[0].step != latest {
-		t.Fatalf("undoMigrationsAfter knows steps up to %d, the schema is at %d: add the new step's undo", undo[0].step, latest)
-	}
-	for _, u := range undo {
-		if u.step <= step {
-			break
-		}
-		if _, err := postgres.Pool(s).Exec(t.Context(), u.sql+fmt.Sprintf(`; DELETE FROM schema_migrations WHERE version = %d`, u.step)); err != nil {
-			t.Fatalf("undo migration %d: %v", u.step, err)
-		}
-	}
+	storetest.UndoMigrationsAfter(t, postgres.Migrations(), step, map[int]string{
+		15: `DROP TABLE thread_posts`,
+		14: `DROP INDEX versions_at; CREATE INDEX versions_at ON versions (at, article_id)`,
+		13: `DROP TABLE version_origins, article_merges, article_aliases`,
+		12: `DROP INDEX version_search_article; DROP INDEX versions_at; CREATE INDEX versions_at ON versions (at)`,
+		11: `ALTER TABLE captures DROP COLUMN claimed_until`,
+		10: `DROP TABLE search_pending`,
+		9:  `DROP TABLE version_search`,
+	}, func(step int, sql string) error {
+		_, err := postgres.Pool(s).Exec(t.Context(), sql+fmt.Sprintf(`; DELETE FROM schema_migrations WHERE version = %d`, step))
+		return err
+	})
 }

@@ -55,35 +55,24 @@ func TestSearch_QueueMigrationKeepsIndex(t *testing.T) {
 // here, or these tests run it on a schema it has already changed.
 func undoMigrationsAfter(t *testing.T, s *sqlite.Store, step int) {
 	t.Helper()
-	undo := []struct {
-		step int
-		sql  string
-	}{
-		{18, `DROP TABLE thread_posts`},
-		{17, `DROP INDEX versions_at; CREATE INDEX versions_at ON versions (at, article_id)`},
-		{16, `DROP TABLE version_origins; DROP TABLE article_merges; DROP TABLE article_aliases`},
-		{15, `DROP TABLE version_search;
+	storetest.UndoMigrationsAfter(t, sqlite.Migrations(), step, map[int]string{
+		18: `DROP TABLE thread_posts`,
+		17: `DROP INDEX versions_at; CREATE INDEX versions_at ON versions (at, article_id)`,
+		16: `DROP TABLE version_origins; DROP TABLE article_merges; DROP TABLE article_aliases`,
+		15: `DROP TABLE version_search;
 			CREATE VIRTUAL TABLE version_search USING fts5 (title, dek, text,
 				content = 'versions', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2', columnsize = 0);
 			INSERT INTO version_search (version_search) VALUES ('rebuild');
 			DELETE FROM search_pending;
-			DROP INDEX versions_at; CREATE INDEX versions_at ON versions (at)`},
-		{14, `ALTER TABLE captures DROP COLUMN claimed_until`},
-		{13, `DROP TABLE search_pending;
+			DROP INDEX versions_at; CREATE INDEX versions_at ON versions (at)`,
+		14: `ALTER TABLE captures DROP COLUMN claimed_until`,
+		13: `DROP TABLE search_pending;
 			CREATE TRIGGER versions_search_insert AFTER INSERT ON versions BEGIN
 				INSERT INTO version_search (rowid, title, dek, text) VALUES (new.id, new.title, new.dek, new.text);
-			END`},
-		{12, `DROP TRIGGER versions_search_insert; DROP TABLE version_search`},
-	}
-	if latest := sqlite.Migrations(); undo[0].step != latest {
-		t.Fatalf("undoMigrationsAfter knows steps up to %d, the schema is at %d: add the new step's undo", undo[0].step, latest)
-	}
-	for _, u := range undo {
-		if u.step <= step {
-			break
-		}
-		if _, err := sqlite.DB(s).ExecContext(t.Context(), u.sql+`; DELETE FROM schema_migrations WHERE version = ?`, u.step); err != nil {
-			t.Fatalf("undo migration %d: %v", u.step, err)
-		}
-	}
+			END`,
+		12: `DROP TRIGGER versions_search_insert; DROP TABLE version_search`,
+	}, func(step int, sql string) error {
+		_, err := sqlite.DB(s).ExecContext(t.Context(), sql+`; DELETE FROM schema_migrations WHERE version = ?`, step)
+		return err
+	})
 }

@@ -275,3 +275,21 @@ func (h Harness) SearchFindsMigrated(t *testing.T, place string, undo func(snaps
 		t.Errorf("Search after migrating = %+v, want version 1 of %s, gone in 2", hits, a.URL)
 	}
 }
+
+// UndoMigrationsAfter takes a store's schema back to the one migration
+// step made: from latest, the store's newest step, down to step+1 it runs
+// each step's undo SQL through exec (which also forgets that the step was
+// applied). A migration added without its undo fails t here, instead of a
+// test running it on a schema it has already changed.
+func UndoMigrationsAfter(t testing.TB, latest, step int, undo map[int]string, exec func(step int, sql string) error) {
+	t.Helper()
+	for n := latest; n > step; n-- {
+		sql, ok := undo[n]
+		if !ok {
+			t.Fatalf("no undo for migration %d (the schema is at %d): add the step's undo", n, latest)
+		}
+		if err := exec(n, sql); err != nil {
+			t.Fatalf("undo migration %d: %v", n, err)
+		}
+	}
+}
