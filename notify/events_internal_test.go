@@ -19,21 +19,11 @@ func TestPayload_Events(t *testing.T) {
 	d := Digest{Generated: at, Items: []report.Item{}, Events: []report.Event{
 		{URL: "https://news.example/a", Source: "a", Title: "Levee vote", Event: "gone", Reason: "gone: 410", At: at},
 	}}
-	b, err := encodeDigest(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := decodeDigest(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(back, d) {
-		t.Errorf("round trip = %+v, want %+v", back, d)
-	}
+	roundTrip(t, d)
 
 	old := `{"v":1,"generated":"2025-03-14T09:30:00Z","items":[{"url":"https://news.example/b","source":"b","title":"Old",` +
 		`"from_version":1,"to_version":2,"at":"2025-03-14T09:00:00Z","changes":null}]}`
-	back, err = decodeDigest([]byte(old))
+	back, err := decodeDigest([]byte(old))
 	if err != nil {
 		t.Fatalf("version 1 payload: %v", err)
 	}
@@ -44,7 +34,7 @@ func TestPayload_Events(t *testing.T) {
 		t.Error("a payload from a newer program decoded")
 	}
 	// Without events the payload has no "events" key, as version 1 had.
-	b, _ = encodeDigest(Digest{Generated: at})
+	b, _ := encodeDigest(Digest{Generated: at})
 	if bytes.Contains(b, []byte(`"events"`)) {
 		t.Errorf("payload without events = %s", b)
 	}
@@ -83,5 +73,22 @@ func TestFit_Events(t *testing.T) {
 	}
 	if len(got.Events) == 0 || got.OmittedEvents == 0 || len(got.Events)+got.OmittedEvents != 500 {
 		t.Errorf("kept %d events, omitted %d; want some kept, some left out and all counted", len(got.Events), got.OmittedEvents)
+	}
+}
+
+// roundTrip checks that d, stored as a delivery's payload, reads back the
+// same.
+func roundTrip(t *testing.T, d Digest) {
+	t.Helper()
+	b, err := encodeDigest(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := decodeDigest(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, d) {
+		t.Errorf("round trip = %+v, want %+v", back, d)
 	}
 }

@@ -1,7 +1,6 @@
 package notify
 
 import (
-	"reflect"
 	"testing"
 	"time"
 
@@ -16,15 +15,5 @@ func TestPayload_Wayback(t *testing.T) {
 		FromVersion: 1, ToVersion: 2, At: at,
 		Wayback:     "https://web.archive.org/web/20250314093000/https://news.example/a",
 		WaybackDiff: "https://web.archive.org/web/diff/20250313080000/20250314093000/https://news.example/a"}}}
-	b, err := encodeDigest(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := decodeDigest(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(back, d) {
-		t.Errorf("round trip = %+v, want %+v", back, d)
-	}
+	roundTrip(t, d)
 }
