@@ -34,8 +34,21 @@ type storySite struct {
 
 func newStorySite(t *testing.T, heads map[string]string) *storySite {
 	t.Helper()
+	return newGatedStorySite(t, heads, nil)
+}
+
+// newGatedStorySite is newStorySite whose requests first go through
+// before (when not nil), outside the site's lock: a test can hold one
+// request while others are served.
+func newGatedStorySite(t *testing.T, heads map[string]string, before func(*http.Request)) *storySite {
+	t.Helper()
 	s := &storySite{text: "The council approved the levee repairs on Monday.", hits: map[string]int{}, heads: heads}
-	s.srv = httptest.NewServer(s)
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if before != nil {
+			before(r)
+		}
+		s.ServeHTTP(w, r)
+	}))
 	t.Cleanup(s.srv.Close)
 	return s
 }
@@ -317,10 +330,11 @@ func TestMonitor_CanonicalMergesExistingArticles(t *testing.T) {
 		}
 	}
 	cs, err := st.Checks(t.Context(), snapshots.CheckFilter{ArticleID: merged.Load()})
-	// Every check kept, plus this cycle's: the story's own, and the one
-	// the AMP page's check made of the canonical page once merged.
-	if err != nil || len(cs) != checksBefore+2 {
-		t.Errorf("after: %d checks (%v), want %d", len(cs), err, checksBefore+2)
+	// Every check kept, plus this cycle's one check of the story: the AMP
+	// page's check, once merged, leaves the story to the check that has
+	// it (TestMonitor_CanonicalFetchedOncePerCycle).
+	if err != nil || len(cs) != checksBefore+1 {
+		t.Errorf("after: %d checks (%v), want %d", len(cs), err, checksBefore+1)
 	}
 	if recs := logs.find(t, "merged into the article of its canonical URL"); len(recs) != 1 || recs[0]["url"] != u+"/amp/story" || recs[0]["canonical"] != u+"/story" {
 		t.Errorf("merge logs = %v, want one naming both URLs", recs)
@@ -329,4 +343,130 @@ func TestMonitor_CanonicalMergesExistingArticles(t *testing.T) {
 	if rep.Versions != versionsBefore {
 		t.Errorf("verify walked %d versions, want %d", rep.Versions, versionsBefore)
 	}
+}
+
+// TestMonitor_CanonicalFetchedOncePerCycle: in the first cycle, when the
+// sources list a story's AMP, tracking and mobile URLs beside its
+// canonical one (in either order, in one source or several), the
+// canonical page is fetched once, not once per entry: each variant's page
+// is read once, as only it can say which story it is, and its check then
+// leaves the story to the check that has it. The cycle gives one result,
+// and the story one check.
+func TestMonitor_CanonicalFetchedOncePerCycle(t *testing.T) {
+	site := newStorySite(t, storyHeads)
+	u := site.srv.URL
+	// "?ref=rss" is no tracking parameter NormalizeURL knows: only the
+	// page's canonical link says it is the story.
+	variants := []string{u + "/amp/story", u + "/story?ref=rss", u + "/m/news/story"}
+	feed := monitor.Source{Name: "ledger", Feed: u + "/feed.xml"}
+	for _, tc := range []struct {
+		name    string
+		entries []string
+		sources []monitor.Source
+	}{
+		{"variants first", append(slices.Clone(variants), u+"/story"), []monitor.Source{feed}},
+		{"canonical first", append([]string{u + "/story"}, variants...), []monitor.Source{feed}},
+		// No entry names the story itself: the first variant read
+		// becomes it, and the others find it checked.
+		{"no canonical entry", variants, []monitor.Source{feed}},
+		// The canonical entry in another source, checked in the same
+		// cycle.
+		{"two sources", variants, []monitor.Source{feed, {Name: "story", URL: u + "/story"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := openStore(t)
+			var logs logLines
+			m := canonMonitor(t, st, site, &logs, tc.sources...)
+			site.set(site.text, tc.entries...)
+			rs := m.Check(t.Context())
+			want := map[string]int{"/amp/story": 1, "/story?ref=rss": 1, "/m/news/story": 1, "/story": 1}
+			if got := site.requests(); !maps.Equal(got, want) {
+				t.Errorf("first cycle: pages fetched %v, want %v", got, want)
+			}
+			if got, want := storetest.ArticleURLs(t, st), []string{u + "/story"}; !slices.Equal(got, want) {
+				t.Fatalf("articles = %q, want %q", got, want)
+			}
+			art, err := st.Article(t.Context(), u+"/story")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) != 1 || rs[0].Article.ID != art.ID || rs[0].URL != u+"/story" || rs[0].Err != nil {
+				t.Errorf("first cycle: results %v, want one check of the story", resultURLs(rs))
+			}
+			if cs, err := st.Checks(t.Context(), snapshots.CheckFilter{ArticleID: art.ID}); err != nil || len(cs) != 1 {
+				t.Errorf("first cycle: %d checks of the story (%v), want 1", len(cs), err)
+			}
+			for _, v := range variants {
+				if a, err := st.Article(t.Context(), v); err != nil || a.ID != art.ID {
+					t.Errorf("Article(%s) = %d, %v; want the story's alias (%d)", v, a.ID, err, art.ID)
+				}
+			}
+
+			// Later cycles as before: the story alone is fetched.
+			site.set(site.text, tc.entries...)
+			if rs := m.Check(t.Context()); len(rs) != 1 || rs[0].Article.ID != art.ID {
+				t.Errorf("second cycle: results %v, want one check of the story", resultURLs(rs))
+			}
+			if got, want := site.requests(), map[string]int{"/story": 1}; !maps.Equal(got, want) {
+				t.Errorf("second cycle: pages fetched %v, want %v", got, want)
+			}
+			storetest.Verified(t, st)
+		})
+	}
+}
+
+// TestMonitor_CanonicalInFlightElsewhere: the daemon checks each source in
+// a cycle of its own, and they overlap. While one cycle's check of the
+// story is in flight, another cycle's AMP entry, once read, leaves the
+// story to it instead of fetching it again.
+func TestMonitor_CanonicalInFlightElsewhere(t *testing.T) {
+	arrived, release := make(chan struct{}), make(chan struct{})
+	var held atomic.Bool
+	site := newGatedStorySite(t, storyHeads, func(r *http.Request) {
+		// The story cycle's fetch is held until the AMP cycle is done; a
+		// second fetch of the story (the AMP check's, were it made) is
+		// not.
+		if r.URL.Path == "/story" && held.CompareAndSwap(false, true) {
+			close(arrived)
+			<-release
+		}
+	})
+	u := site.srv.URL
+	st := openStore(t)
+	var logs logLines
+	story := monitor.Source{Name: "story", URL: u + "/story"}
+	amp := monitor.Source{Name: "amp", URL: u + "/amp/story"}
+	m := canonMonitor(t, st, site, &logs, story, amp)
+
+	var storyResults []monitor.Result
+	var wg sync.WaitGroup
+	wg.Go(func() { storyResults = m.CheckSources(t.Context(), t.Context(), []monitor.Source{story}, false) })
+	<-arrived
+	ampResults := m.CheckSources(t.Context(), t.Context(), []monitor.Source{amp}, false)
+	close(release)
+	wg.Wait()
+
+	if got, want := site.requests(), map[string]int{"/amp/story": 1, "/story": 1}; !maps.Equal(got, want) {
+		t.Errorf("pages fetched %v, want %v", got, want)
+	}
+	if len(ampResults) != 0 {
+		t.Errorf("AMP cycle: results %v, want none: the story was the other cycle's", resultURLs(ampResults))
+	}
+	if len(storyResults) != 1 || storyResults[0].URL != u+"/story" || storyResults[0].Err != nil {
+		t.Errorf("story cycle: results %v, want one check of the story", resultURLs(storyResults))
+	}
+	if got, want := storetest.ArticleURLs(t, st), []string{u + "/story"}; !slices.Equal(got, want) {
+		t.Errorf("articles = %q, want %q", got, want)
+	}
+	storetest.Verified(t, st)
+}
+
+// resultURLs says what each result checked (its URL and error), for a
+// failure message.
+func resultURLs(rs []monitor.Result) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, fmt.Sprintf("%s (article %d, err %v)", r.URL, r.Article.ID, r.Err))
+	}
+	return out
 }

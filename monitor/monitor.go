@@ -159,6 +159,8 @@ type Monitor struct {
 	log   *slog.Logger
 	mu    sync.Mutex // serializes OnResult
 	sites *sites     // what was learned of each host's template
+	// inflight are the articles being checked by any cycle (once.go).
+	inflight inflight
 }
 
 // Result is the outcome of checking one article.
@@ -393,8 +395,9 @@ type target struct {
 func (m *Monitor) CheckSources(stop, work context.Context, sources []Source, due bool) []Result {
 	c := &cycle{
 		m: m, stop: stop, work: work,
-		sem:  make(chan struct{}, m.opt.Concurrency),
-		bsem: make(chan struct{}, m.opt.BrowserConcurrency),
+		sem:    make(chan struct{}, m.opt.Concurrency),
+		bsem:   make(chan struct{}, m.opt.BrowserConcurrency),
+		claims: m.newClaims(),
 	}
 	c.claimer, c.sharing = m.opt.Store.(snapshots.Claimer)
 	c.sharing = c.sharing && due
@@ -439,6 +442,8 @@ type cycle struct {
 	// sharing a store).
 	claimer snapshots.Claimer
 	sharing bool
+	// claims make the cycle check each story once (once.go).
+	claims *claims
 
 	mu      sync.Mutex
 	results []Result
@@ -525,7 +530,9 @@ func (c *cycle) dispatch(batch []target) bool {
 		m.opt.Metrics.queued(-1)
 		c.checks.Go(func() {
 			defer func() { <-sem }()
-			c.add(m.checkOne(c.work, t))
+			if r, ok := m.checkOne(c.work, t, c.claims); ok {
+				c.add(r)
+			}
 		})
 	}
 	return true
@@ -642,15 +649,27 @@ func (m *Monitor) recordPoll(ctx context.Context, src Source, pollErr error) {
 }
 
 // checkOne checks one article. A failure becomes data on the Result and
-// the Check row; it never stops the other checks.
-func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
+// the Check row; it never stops the other checks. It checks nothing and
+// returns false when the story is another check's (claims, once.go): the
+// article's own, or the one its page names canonical.
+func (m *Monitor) checkOne(ctx context.Context, t target, cl *claims) (res Result, ok bool) {
 	art := t.art
 	log := m.log.With("source", t.src.Name, "url", art.URL)
+	if !cl.claim(art.URL) {
+		log.Debug("not checked: checked by another check of this cycle, or in flight")
+		return Result{}, false
+	}
+	held := []string{art.URL}
+	defer func() { cl.release(held) }()
 	res = Result{Source: t.src.Name, URL: art.URL, Article: art}
 	defer func() {
 		if p := recover(); p != nil {
 			log.Error("check panicked", "panic", p, "stack", string(debug.Stack()))
 			res.Err = fmt.Errorf("check %s: internal error: %v", art.URL, p)
+			ok = true
+		}
+		if !ok {
+			return
 		}
 		if res.Err != nil && res.Event == "" {
 			res.Event, res.Reason = classify(res.Err)
@@ -668,7 +687,16 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 	for try := 1; ; try++ {
 		res = m.checkOnce(ctx, t, moves < maxMoves, log)
 		if res.moved {
-			// Keyed by its canonical URL now: the story is read there.
+			// Keyed by its canonical URL now: the story is read there,
+			// unless another check has it (this cycle's check of the
+			// canonical entry, or an earlier variant's).
+			if u := res.Article.URL; !slices.Contains(held, u) {
+				if !cl.claim(u) {
+					log.Debug("canonical article checked by another check of this cycle, or in flight", "canonical", u, "article_id", res.Article.ID)
+					return res, false
+				}
+				held = append(held, u)
+			}
 			moves++
 			try--
 			t.art = res.Article
@@ -676,7 +704,7 @@ func (m *Monitor) checkOne(ctx context.Context, t target) (res Result) {
 			continue
 		}
 		if !errors.Is(res.Err, snapshots.ErrConflict) || try == maxConflicts {
-			return res
+			return res, true
 		}
 		log.Info("another process saved a version meanwhile: checking again", "try", try)
 	}

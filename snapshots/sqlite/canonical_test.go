@@ -112,8 +112,11 @@ func TestMonitor_CanonicalMergesBehind304(t *testing.T) {
 		}
 	}
 	after, err := snapshots.Verify(t.Context(), st, snapshots.VerifyFilter{})
-	if err != nil || !after.OK() || after.Articles != 1 || after.Versions != before.Versions || after.Checks != before.Checks+3 {
-		t.Errorf("after: %+v, %v; want 1 article, %d versions, %d checks (this cycle's 2 and the next's 1), OK",
-			after, err, before.Versions, before.Checks+3)
+	if err != nil || !after.OK() || after.Articles != 1 || after.Versions != before.Versions || after.Checks != before.Checks+2 {
+		// One check of the story a cycle: the AMP article's, merged,
+		// leaves it to the story's own (monitor's
+		// TestMonitor_CanonicalFetchedOncePerCycle).
+		t.Errorf("after: %+v, %v; want 1 article, %d versions, %d checks (one a cycle), OK",
+			after, err, before.Versions, before.Checks+2)
 	}
 }
