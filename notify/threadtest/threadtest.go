@@ -38,6 +38,25 @@ func Graphemes(s string) int {
 	return n
 }
 
+// faulty is the lock both stand-ins hold their state under, with the
+// faults they are told to inject next.
+type faulty struct {
+	mu sync.Mutex
+	f  faults
+}
+
+// TooMany answers the next n requests 429, with the API's reset header
+// (X-RateLimit-Reset, ratelimit-reset) at reset.
+func (s *faulty) TooMany(n int, reset time.Time) {
+	s.mu.Lock()
+	s.f.tooMany, s.f.resetAt = n, reset
+	s.mu.Unlock()
+}
+
+// LoseAnswer makes the next post go through but drops the connection
+// before the answer.
+func (s *faulty) LoseAnswer() { s.mu.Lock(); s.f.loseAnswer = 1; s.mu.Unlock() }
+
 // faults are what a stand-in is told to do wrong next.
 type faults struct {
 	tooMany    int       // answer this many requests 429
@@ -103,7 +122,7 @@ type Mastodon struct {
 	*httptest.Server
 	Token string
 
-	mu       sync.Mutex
+	faulty
 	maxChars int
 	process  int // how many GETs a new upload stays "processing" for
 	statuses []Status
@@ -111,7 +130,6 @@ type Mastodon struct {
 	keys     map[string]string // Idempotency-Key → status id
 	requests int
 	posts    int // POST /api/v1/statuses received
-	f        faults
 	unauth   int
 	// quota, when set, counts down the requests left in the window,
 	// answered in X-RateLimit-Remaining; at 0, requests get 429 until
@@ -133,17 +151,6 @@ func NewMastodon(t testing.TB, token string, maxChars int) *Mastodon {
 // Process makes each later upload answer 202 and then 206 to n polls
 // before it is processed.
 func (m *Mastodon) Process(n int) { m.mu.Lock(); m.process = n; m.mu.Unlock() }
-
-// TooMany answers the next n requests 429, with X-RateLimit-Reset at reset.
-func (m *Mastodon) TooMany(n int, reset time.Time) {
-	m.mu.Lock()
-	m.f.tooMany, m.f.resetAt = n, reset
-	m.mu.Unlock()
-}
-
-// LoseAnswer makes the next status post go through but drops the
-// connection before the answer.
-func (m *Mastodon) LoseAnswer() { m.mu.Lock(); m.f.loseAnswer = 1; m.mu.Unlock() }
 
 // Statuses returns the statuses posted, in order.
 func (m *Mastodon) Statuses() []Status {
@@ -379,14 +386,13 @@ type Bluesky struct {
 	*httptest.Server
 	Handle, Password string
 
-	mu        sync.Mutex
+	faulty
 	access    map[string]bool // access token → still valid
 	refresh   map[string]bool
 	sessions  int
 	refreshes int
 	blobs     map[string]PNG
 	posts     []Post
-	f         faults
 	unauth    int
 	requests  int
 	maxBlob   int
@@ -415,17 +421,6 @@ func (b *Bluesky) Expire() {
 		b.access[k] = false
 	}
 }
-
-// TooMany answers the next n requests 429, with ratelimit-reset at reset.
-func (b *Bluesky) TooMany(n int, reset time.Time) {
-	b.mu.Lock()
-	b.f.tooMany, b.f.resetAt = n, reset
-	b.mu.Unlock()
-}
-
-// LoseAnswer makes the next createRecord go through but drops the
-// connection before the answer.
-func (b *Bluesky) LoseAnswer() { b.mu.Lock(); b.f.loseAnswer = 1; b.mu.Unlock() }
 
 // Posts returns the posts made, in order.
 func (b *Bluesky) Posts() []Post {
