@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -108,6 +109,17 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(list, "Hostile <script>") || !strings.Contains(list, "Mexico") {
 		t.Errorf("list page lacks the articles:\n%s", list)
 	}
+	// The sparklines are drawn, each with a name a screen reader reads.
+	sparks, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("svg")].map(s => {
+		const r = s.getBoundingClientRect();
+		return (r.width > 0 && r.height > 0 ? "drawn" : "not drawn") + ": " + (s.querySelector("title") || {}).textContent;
+	})`))
+	if err != nil {
+		t.Fatalf("list: %v", err)
+	}
+	if len(sparks) != 2 || !slices.ContainsFunc(sparks, func(s string) bool { return strings.HasPrefix(s, "drawn: ") && strings.Contains(s, "change") }) {
+		t.Errorf("list page sparklines %q, want one drawn and titled per source (2)", sparks)
+	}
 	pwned("list")
 
 	// Every link on the list that leads to an article page, then its
@@ -120,6 +132,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatal("no article links on the list page")
 	}
 	var diffs []string
+	ledgerRows := 0
 	for _, h := range hrefs {
 		if err := chromedp.Do(bctx, chromedp.Navigate(base+h)); err != nil {
 			t.Fatalf("timeline %s: %v", h, err)
@@ -130,6 +143,12 @@ func TestBrowser(t *testing.T) {
 		}
 		pwned("timeline " + h)
 		diffs = append(diffs, links...)
+		timelineShown(t, bctx, h)
+		ledgerRows += ledgerShown(t, bctx, base, h)
+	}
+	// The feed's story had its quote reworded: its ledger has that change.
+	if ledgerRows == 0 {
+		t.Error("no ledger shows a changed quotation or figure; the feed's story had its quote reworded")
 	}
 	if len(diffs) == 0 {
 		t.Fatal("no diff links on the timelines")
@@ -194,4 +213,47 @@ func TestBrowser(t *testing.T) {
 	if len(bad) > 0 {
 		t.Errorf("non-http links on the list: %q", bad)
 	}
+}
+
+// timelineShown checks the article page at h draws its timeline chart,
+// named for a screen reader by its title and description, with its
+// table alternative.
+func timelineShown(t *testing.T, bctx context.Context, h string) {
+	t.Helper()
+	got, err := chromedp.Run(bctx, chromedp.Evaluate[string](`(() => {
+		const svg = document.querySelector('svg[role="img"]');
+		if (!svg) return "no chart";
+		const r = svg.getBoundingClientRect();
+		const name = (svg.getAttribute("aria-labelledby") || "").split(" ").map(id => (document.getElementById(id) || {}).textContent || "").join(" | ");
+		const rows = svg.parentElement.closest("section, figure, div, article").querySelectorAll("table tbody tr").length;
+		return (r.width > 0 && r.height > 0 ? "drawn" : "not drawn") + "; " + rows + " rows; " + name;
+	})()`))
+	if err != nil {
+		t.Fatalf("timeline %s: %v", h, err)
+	}
+	if !strings.HasPrefix(got, "drawn; ") || strings.HasPrefix(got, "drawn; 0 rows") || !strings.Contains(got, "; Timeline of ") || !strings.Contains(got, " UTC. ") {
+		t.Errorf("timeline %s: chart %q, want it drawn, named by its title and description, with a table alternative", h, got)
+	}
+}
+
+// ledgerShown follows the article page's link to its claim ledger and
+// returns how many changes the ledger's tables list.
+func ledgerShown(t *testing.T, bctx context.Context, base, h string) int {
+	t.Helper()
+	href, err := chromedp.Run(bctx, chromedp.Evaluate[string](`(document.querySelector("a.claims-link") || {}).getAttribute?.("href") || ""`))
+	if err != nil || href != h+"/claims" {
+		t.Fatalf("timeline %s: claim ledger link %q, %v; want %s/claims", h, href, err, h)
+	}
+	if err := chromedp.Do(bctx, chromedp.Navigate(base+href)); err != nil {
+		t.Fatalf("ledger %s: %v", href, err)
+	}
+	got, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`[document.querySelector("h1").textContent,
+		...[...document.querySelectorAll("tr.event-changed")].map(tr => tr.innerText)]`))
+	if err != nil {
+		t.Fatalf("ledger %s: %v", href, err)
+	}
+	if !strings.HasPrefix(got[0], "Claim ledger: ") {
+		t.Errorf("ledger %s: heading %q", href, got[0])
+	}
+	return len(got) - 1
 }
