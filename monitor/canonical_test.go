@@ -113,11 +113,23 @@ func (l *logLines) find(t *testing.T, msg string) []map[string]any {
 // canonMonitor is a monitor of the given sources on site, logging to logs.
 func canonMonitor(t *testing.T, st monitor.Store, site *storySite, logs *logLines, srcs ...monitor.Source) *monitor.Monitor {
 	t.Helper()
+	return plannedCanonMonitor(t, st, site, logs, nil, srcs...)
+}
+
+// plannedCanonMonitor is canonMonitor, adding to planned what its cycles
+// tell OnPlan they will check.
+func plannedCanonMonitor(t *testing.T, st monitor.Store, site *storySite, logs *logLines, planned *atomic.Int64, srcs ...monitor.Source) *monitor.Monitor {
+	t.Helper()
 	return monitor.New(monitor.Options{
 		Store:   st,
 		Client:  fetch.New(fetch.Options{Guard: allowing(t, site.srv), Timeout: 5 * time.Second, HostRate: fetch.Unlimited, HostConcurrency: fetch.Unlimited}),
 		Sources: srcs,
 		Logger:  slog.New(slog.NewJSONHandler(logs, nil)),
+		OnPlan: func(n int) {
+			if planned != nil {
+				planned.Add(int64(n))
+			}
+		},
 	})
 }
 
@@ -376,9 +388,15 @@ func TestMonitor_CanonicalFetchedOncePerCycle(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			st := openStore(t)
 			var logs logLines
-			m := canonMonitor(t, st, site, &logs, tc.sources...)
+			var planned atomic.Int64
+			m := plannedCanonMonitor(t, st, site, &logs, &planned, tc.sources...)
 			site.set(site.text, tc.entries...)
 			rs := m.Check(t.Context())
+			// A progress bar's total ends at the checks made: those that
+			// found the story another's are taken off the plan.
+			if planned.Load() != int64(len(rs)) {
+				t.Errorf("first cycle: %d checks planned, %d results: the plan counts checks that never ran", planned.Load(), len(rs))
+			}
 			want := map[string]int{"/amp/story": 1, "/story?ref=rss": 1, "/m/news/story": 1, "/story": 1}
 			if got := site.requests(); !maps.Equal(got, want) {
 				t.Errorf("first cycle: pages fetched %v, want %v", got, want)

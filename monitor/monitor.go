@@ -135,8 +135,10 @@ type Options struct {
 	Worker string
 	// OnResult, when set, receives every Result as it happens, one at a time.
 	OnResult func(Result)
-	// OnPlan, when set, learns how many articles a cycle is about to check
-	// (a progress bar's total). It may be called once per source cycle.
+	// OnPlan, when set, learns how many more articles a cycle will check
+	// (a progress bar's total): each source's count before its checks
+	// start, then -1 for each of them that finds its story another
+	// check's (once.go) and so ends without a Result.
 	OnPlan func(n int)
 	// OnCycle, when set, receives the results of each cycle once all its
 	// checks are done (a digest's worth), in the order Check returns them.
@@ -532,6 +534,8 @@ func (c *cycle) dispatch(batch []target) bool {
 			defer func() { <-sem }()
 			if r, ok := m.checkOne(c.work, t, c.claims); ok {
 				c.add(r)
+			} else if m.opt.OnPlan != nil {
+				m.opt.OnPlan(-1) // the story was another check's: one check fewer than planned
 			}
 		})
 	}

@@ -30,7 +30,9 @@ func (p *progress) plan(n int) {
 	defer p.mu.Unlock()
 	p.total += n
 	if !isTerminal(p.a.stderr) || p.total == 0 {
-		p.a.log.Info("checking", "articles", p.total)
+		if n > 0 { // not for each check taken off the plan
+			p.a.log.Info("checking", "articles", p.total)
+		}
 		return
 	}
 	if p.p == nil {
