@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redline-news/redline/snapshots"
@@ -25,6 +26,10 @@ type Archiver struct {
 	// concurrently, and two Runs reading the same queue would submit,
 	// and report, the same capture twice.
 	working sync.Mutex
+	// again is set by every Run after it queues: the Run holding working
+	// reads the queue once more after it lets go, so versions queued
+	// while it finished its last pass are not left for the next cycle.
+	again atomic.Bool
 }
 
 // ArchiverOptions configure an Archiver; zero values take the defaults
@@ -68,8 +73,8 @@ type Failure struct {
 
 // Run queues the versions with the given IDs, then submits what the
 // queue holds, and returns the captures that failed for the first time.
-// While another Run submits, it only queues: the versions are submitted
-// by a later Run.
+// While another Run submits, it only queues: that Run reads the queue
+// once more before it returns, and submits them.
 // An error is returned only when the store could not be read or written;
 // a failed capture is data (the capture's row, and a Failure).
 func (a *Archiver) Run(ctx context.Context, queue []int64) ([]Failure, error) {
@@ -78,14 +83,33 @@ func (a *Archiver) Run(ctx context.Context, queue []int64) ([]Failure, error) {
 			return nil, err
 		}
 	}
-	if !a.working.TryLock() {
-		return nil, nil // another Run is at it, and picks these versions up
-	}
-	defer a.working.Unlock()
+	a.again.Store(true)
 	ctx, cancel := context.WithTimeout(ctx, a.opt.Budget)
 	defer cancel()
 	var failures []Failure
 	tried := map[int64]bool{}
+	// The holder lets go before it looks at again, so a Run that sets it
+	// later finds working free; one that sets it earlier is seen.
+	for a.again.Load() && ctx.Err() == nil {
+		if !a.working.TryLock() {
+			return failures, nil // the Run at it reads the queue again
+		}
+		a.again.Store(false)
+		f, err := a.submit(ctx, tried)
+		a.working.Unlock()
+		failures = append(failures, f...)
+		if err != nil {
+			return failures, err
+		}
+	}
+	return failures, nil
+}
+
+// submit submits what the queue holds, up to the batch less what this
+// Run tried, and returns the captures that failed for the first time.
+// The caller holds working.
+func (a *Archiver) submit(ctx context.Context, tried map[int64]bool) ([]Failure, error) {
+	var failures []Failure
 	// Read the queue again after each pass: cycles that ended meanwhile
 	// queued versions for this Run to submit.
 	for len(tried) < a.opt.Batch && ctx.Err() == nil {

@@ -1,6 +1,7 @@
 package spn_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -306,5 +307,57 @@ func TestArchiver_TwoProcesses(t *testing.T) {
 	}
 	if len(posts) != len(ids) || len(seen) != len(ids) {
 		t.Errorf("%d submissions of %d pages, want each of the %d once: %q", len(posts), len(seen), len(ids), posts)
+	}
+}
+
+// finishingStore runs during, when the queue is read for the n-th time,
+// after the read: as a cycle that ends just as the Run at work has found
+// nothing more to submit.
+type finishingStore struct {
+	snapshots.Captures
+	mu     sync.Mutex
+	reads  int
+	n      int
+	during func()
+}
+
+func (s *finishingStore) PendingCaptures(ctx context.Context, f snapshots.CaptureFilter) ([]snapshots.Capture, error) {
+	got, err := s.Captures.PendingCaptures(ctx, f)
+	s.mu.Lock()
+	s.reads++
+	run := s.reads == s.n
+	s.mu.Unlock()
+	if run {
+		s.during()
+	}
+	return got, err
+}
+
+// TestArchiver_QueuedWhileFinishing: sources' cycles end concurrently
+// (the daemon runs one per source). A version queued by a cycle whose
+// Run finds another Run at work, just after that one read the queue for
+// the last time, is submitted by that Run before it returns, not left for
+// the next cycle (a quarter of an hour later).
+func TestArchiver_QueuedWhileFinishing(t *testing.T) {
+	srv, c, st := archiverSetup(t)
+	first := storetest.SaveBody(t, st, storetest.AddArticle(t, st, "https://news.example/first"), 1, "first text", "<p>first</p>")
+	late := storetest.SaveBody(t, st, storetest.AddArticle(t, st, "https://news.example/late"), 1, "late text", "<p>late</p>")
+	fs := &finishingStore{Captures: st, n: 2} // the second read finds nothing new
+	a := spn.NewArchiver(c, fs, spn.ArchiverOptions{Now: func() time.Time { return now }})
+	fs.during = func() {
+		// The late cycle's Run: it queues, finds the first Run at work,
+		// and leaves the submitting to it.
+		if got, err := a.Run(t.Context(), []int64{late.ID}); err != nil || len(got) != 0 {
+			t.Errorf("the late cycle's Run = %+v, %v", got, err)
+		}
+	}
+	if got, err := a.Run(t.Context(), []int64{first.ID}); err != nil || len(got) != 0 {
+		t.Fatalf("Run = %+v, %v", got, err)
+	}
+	if posts, _ := srv.Seen(); strings.Join(posts, " ") != "https://news.example/first https://news.example/late" {
+		t.Errorf("submissions %q, want the first page's, then the late one's", posts)
+	}
+	if pending, err := st.PendingCaptures(t.Context(), snapshots.CaptureFilter{}); err != nil || len(pending) != 0 {
+		t.Errorf("queue after the Run = %+v, %v; want empty", pending, err)
 	}
 }
