@@ -57,6 +57,17 @@ func (s *faulty) TooMany(n int, reset time.Time) {
 // before the answer.
 func (s *faulty) LoseAnswer() { s.mu.Lock(); s.f.loseAnswer = 1; s.mu.Unlock() }
 
+// answerPost answers a post that was made with v, or, told to lose the
+// answer, drops the connection instead. The caller holds mu.
+func (s *faulty) answerPost(w http.ResponseWriter, v any) {
+	if s.f.loseAnswer > 0 {
+		s.f.loseAnswer--
+		lose(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
 // faults are what a stand-in is told to do wrong next.
 type faults struct {
 	tooMany    int       // answer this many requests 429
@@ -334,12 +345,7 @@ func (m *Mastodon) status(w http.ResponseWriter, r *http.Request) {
 	if key != "" {
 		m.keys[key] = st.ID
 	}
-	if m.f.loseAnswer > 0 {
-		m.f.loseAnswer--
-		lose(w)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": st.ID, "content": in.Status})
+	m.answerPost(w, map[string]any{"id": st.ID, "content": in.Status})
 }
 
 func (m *Mastodon) hasStatus(id string) bool {
@@ -641,12 +647,7 @@ func (b *Bluesky) createRecord(w http.ResponseWriter, r *http.Request) {
 	sum := sha256.Sum256(fmt.Appendf(nil, "%s%s", in.RKey, rec.Text))
 	post.CID = "bafyrei" + hex.EncodeToString(sum[:16])
 	b.posts = append(b.posts, post)
-	if b.f.loseAnswer > 0 {
-		b.f.loseAnswer--
-		lose(w)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"uri": post.URI, "cid": post.CID})
+	b.answerPost(w, map[string]any{"uri": post.URI, "cid": post.CID})
 }
 
 func (b *Bluesky) hasPost(ref Ref) bool {
