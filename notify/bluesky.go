@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/redline-news/redline/internal/retry"
 )
 
 // Bluesky limits: a post's text is at most 300 graphemes and 3,000 bytes
@@ -170,7 +172,7 @@ func (b *bluesky) quota(h http.Header) {
 	if strings.TrimSpace(h.Get("RateLimit-Remaining")) != "0" {
 		return
 	}
-	if wait := rateLimitReset(h, b.now()); wait > 0 {
+	if wait := retry.Reset(h, b.now()); wait > 0 {
 		b.hold(b.now().Add(wait))
 	}
 }

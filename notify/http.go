@@ -10,8 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/redline-news/redline/internal/retry"
@@ -133,34 +131,10 @@ func call(ctx context.Context, client *http.Client, method, rawURL string, body 
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 		var ok bool
 		if se.RetryAfter, ok = retry.After(resp.Header.Get("Retry-After"), now); !ok {
-			se.RetryAfter = rateLimitReset(resp.Header, now)
+			se.RetryAfter = retry.Reset(resp.Header, now)
 		}
 	}
 	return answer{}, se
-}
-
-// rateLimitReset reads when an API's rate limit window ends: Mastodon's
-// X-RateLimit-Reset (an ISO 8601 time) or Bluesky's ratelimit-reset (Unix
-// seconds). It returns the wait until then, capped at retry.MaxAfter, or 0
-// when neither header is readable.
-func rateLimitReset(h http.Header, now time.Time) time.Duration {
-	var at time.Time
-	if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
-		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-			at = t
-		} else if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-			at = time.Unix(secs, 0)
-		}
-	}
-	if v := strings.TrimSpace(h.Get("RateLimit-Reset")); at.IsZero() && v != "" {
-		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs > 0 {
-			at = time.Unix(secs, 0)
-		}
-	}
-	if at.IsZero() {
-		return 0
-	}
-	return min(max(at.Sub(now), 0), retry.MaxAfter)
 }
 
 // unwrapURLError drops the *url.Error wrapper, whose message repeats the

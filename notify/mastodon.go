@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/redline-news/redline/internal/retry"
 )
 
 // Mastodon defaults: the status limit a server that does not say its own
@@ -116,7 +118,7 @@ func (m *mastodon) quota(h http.Header) {
 	if strings.TrimSpace(h.Get("X-RateLimit-Remaining")) != "0" {
 		return
 	}
-	if wait := rateLimitReset(h, m.now()); wait > 0 {
+	if wait := retry.Reset(h, m.now()); wait > 0 {
 		m.hold(m.now().Add(wait))
 	}
 }

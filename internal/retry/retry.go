@@ -7,6 +7,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -97,6 +98,30 @@ func After(v string, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	return min(max(t.Sub(now), 0), MaxAfter), true
+}
+
+// Reset reads when an API's rate limit window ends: Mastodon's
+// X-RateLimit-Reset (an ISO 8601 time) or Bluesky's ratelimit-reset (Unix
+// seconds). It returns the wait until then, capped at MaxAfter, or 0
+// when neither header is readable.
+func Reset(h http.Header, now time.Time) time.Duration {
+	var at time.Time
+	if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			at = t
+		} else if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+			at = time.Unix(secs, 0)
+		}
+	}
+	if v := strings.TrimSpace(h.Get("RateLimit-Reset")); at.IsZero() && v != "" {
+		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs > 0 {
+			at = time.Unix(secs, 0)
+		}
+	}
+	if at.IsZero() {
+		return 0
+	}
+	return min(max(at.Sub(now), 0), MaxAfter)
 }
 
 // Sleep waits d or until ctx is done, whichever is first, and returns

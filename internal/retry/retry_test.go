@@ -98,3 +98,29 @@ func TestSleep(t *testing.T) {
 		t.Errorf("a negative sleep: %v", err)
 	}
 }
+
+// TestReset: the rate-limit reset headers of Mastodon (a time, or Unix
+// seconds) and Bluesky (Unix seconds), capped, never negative, and 0 when
+// unreadable.
+func TestReset(t *testing.T) {
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name, header, value string
+		want                time.Duration
+	}{
+		{"mastodon time", "X-RateLimit-Reset", "2026-12-07T12:05:00.000000Z", 5 * time.Minute},
+		{"mastodon seconds", "X-RateLimit-Reset", " 1796645100 ", 5 * time.Minute},
+		{"bluesky", "RateLimit-Reset", "1796645130", 5*time.Minute + 30*time.Second},
+		{"past", "RateLimit-Reset", "1796644000", 0},
+		{"capped", "X-RateLimit-Reset", "2027-12-07T12:00:00Z", MaxAfter},
+		{"malformed", "X-RateLimit-Reset", "soon", 0},
+		{"zero", "RateLimit-Reset", "0", 0},
+		{"none", "Retry-After", "60", 0},
+	} {
+		h := http.Header{}
+		h.Set(tc.header, tc.value)
+		if got := Reset(h, now); got != tc.want {
+			t.Errorf("%s: Reset(%s: %q) = %v, want %v", tc.name, tc.header, tc.value, got, tc.want)
+		}
+	}
+}
