@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,6 +29,7 @@ type jsSite struct {
 	base   string
 	client *fetch.Client
 	b      *browser.Browser
+	runs   atomic.Int64 // numbers each story's path, so a test run again (-count) has its own
 }
 
 var (
@@ -74,9 +76,10 @@ func browserSite(t *testing.T) *jsSite {
 	return js
 }
 
-// scriptStory serves at path a page whose story its script writes from
-// paras(), read at each request.
-func (s *jsSite) scriptStory(path string, paras func() []string) {
+// scriptStory serves a page whose story its script writes from paras(),
+// read at each request, and returns its path.
+func (s *jsSite) scriptStory(paras func() []string) string {
+	path := fmt.Sprintf("/story%d", s.runs.Add(1))
 	s.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Served-By", "js-site")
 		fmt.Fprintf(w, `<!DOCTYPE html><html><head><title>Harbour</title></head><body><article><h1>Harbour budget</h1><div id="story"></div></article><script src="%s.js"></script></body></html>`, path)
@@ -87,6 +90,7 @@ func (s *jsSite) scriptStory(path string, paras func() []string) {
 			fmt.Fprintf(w, `{ const p = document.createElement("p"); p.textContent = %q; story.appendChild(p); }`, p)
 		}
 	})
+	return path
 }
 
 var harbour = []string{
@@ -103,10 +107,10 @@ func TestMonitor_BrowserSource(t *testing.T) {
 	s := browserSite(t)
 	var mu sync.Mutex
 	paras := harbour
-	s.scriptStory("/source/story", func() []string { mu.Lock(); defer mu.Unlock(); return paras })
+	path := s.scriptStory(func() []string { mu.Lock(); defer mu.Unlock(); return paras })
 	st := openStore(t)
 	m := monitor.New(monitor.Options{Store: st, Client: s.client, Browser: s.b,
-		Sources: []monitor.Source{{Name: "js", URL: s.base + "/source/story", Browser: true}}})
+		Sources: []monitor.Source{{Name: "js", URL: s.base + path, Browser: true}}})
 	rs := m.Check(t.Context())
 	if len(rs) != 1 || rs[0].Err != nil || rs[0].Version == nil {
 		t.Fatalf("first cycle: %+v", rs)

@@ -209,8 +209,9 @@ fetch("/private/draft.json").then(() => { document.title += " robots ignored"; }
 // asked for, and the response carries the document's own headers.
 func TestRender_ScriptWrittenStory(t *testing.T) {
 	e := setup(t)
-	e.story("/a")
-	u := e.url("news.test", "/a/story")
+	prefix := e.fresh("a") // its own paths: the request count below is this run's
+	e.story(prefix)
+	u := e.url("news.test", prefix+"/story")
 	resp, err := e.b.Render(t.Context(), browser.Request{Request: fetch.Request{URL: u}})
 	if err != nil {
 		t.Fatal(err)
@@ -246,7 +247,7 @@ func TestRender_ScriptWrittenStory(t *testing.T) {
 	if strings.Contains(a.Title, "robots ignored") {
 		t.Error("the script read a path robots.txt disallows")
 	}
-	seen := e.requests("/a/")
+	seen := e.requests(prefix + "/")
 	if len(seen) != 3 {
 		t.Errorf("the site saw %v, want the document, app.js and the JSON, once each", seen)
 	}
