@@ -547,88 +547,95 @@ func (b *Bluesky) serve(w http.ResponseWriter, r *http.Request) {
 var tidPattern = regexp.MustCompile(`^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$`)
 
 func (b *Bluesky) createRecord(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Repo, Collection, RKey string
-		Record                 struct {
-			Type      string `json:"$type"`
-			Text      string `json:"text"`
-			CreatedAt string `json:"createdAt"`
-			Facets    []struct {
-				Index struct {
-					ByteStart, ByteEnd int
-				} `json:"index"`
-				Features []struct {
-					Type string `json:"$type"`
-					URI  string `json:"uri"`
-				} `json:"features"`
-			} `json:"facets"`
-			Embed *struct {
-				Type   string `json:"$type"`
-				Images []struct {
-					Alt   string `json:"alt"`
-					Image struct {
-						Type     string            `json:"$type"`
-						Ref      map[string]string `json:"ref"`
-						MimeType string            `json:"mimeType"`
-					} `json:"image"`
-					AspectRatio struct{ Width, Height int } `json:"aspectRatio"`
-				} `json:"images"`
-			} `json:"embed"`
-			Reply *struct{ Root, Parent Ref } `json:"reply"`
-		} `json:"record"`
-	}
-	bad := func(format string, args ...any) {
-		xrpcErr(w, http.StatusBadRequest, "InvalidRequest", "Invalid app.bsky.feed.post record: "+fmt.Sprintf(format, args...))
-	}
+	var in postRecord
+	var post Post
+	refused := ""
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		bad("%v", err)
+		refused = err.Error()
+	} else {
+		post, refused = b.readPost(in)
+	}
+	if refused != "" {
+		xrpcErr(w, http.StatusBadRequest, "InvalidRequest", "Invalid app.bsky.feed.post record: "+refused)
 		return
 	}
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s%s", in.RKey, in.Record.Text))
+	post.CID = "bafyrei" + hex.EncodeToString(sum[:16])
+	b.posts = append(b.posts, post)
+	b.answerPost(w, map[string]any{"uri": post.URI, "cid": post.CID})
+}
+
+// postRecord is createRecord's body for a post.
+type postRecord struct {
+	Repo, Collection, RKey string
+	Record                 struct {
+		Type      string `json:"$type"`
+		Text      string `json:"text"`
+		CreatedAt string `json:"createdAt"`
+		Facets    []struct {
+			Index struct {
+				ByteStart, ByteEnd int
+			} `json:"index"`
+			Features []struct {
+				Type string `json:"$type"`
+				URI  string `json:"uri"`
+			} `json:"features"`
+		} `json:"facets"`
+		Embed *struct {
+			Type   string `json:"$type"`
+			Images []struct {
+				Alt   string `json:"alt"`
+				Image struct {
+					Type     string            `json:"$type"`
+					Ref      map[string]string `json:"ref"`
+					MimeType string            `json:"mimeType"`
+				} `json:"image"`
+				AspectRatio struct{ Width, Height int } `json:"aspectRatio"`
+			} `json:"images"`
+		} `json:"embed"`
+		Reply *struct{ Root, Parent Ref } `json:"reply"`
+	} `json:"record"`
+}
+
+// readPost checks a post record as the server does and returns the post
+// it makes, or why it is refused, in the server's words.
+func (b *Bluesky) readPost(in postRecord) (post Post, refused string) {
 	rec := in.Record
 	switch {
 	case in.Repo != DID || in.Collection != "app.bsky.feed.post" || rec.Type != "app.bsky.feed.post":
-		bad("repo %q, collection %q, $type %q", in.Repo, in.Collection, rec.Type)
-		return
+		return Post{}, fmt.Sprintf("repo %q, collection %q, $type %q", in.Repo, in.Collection, rec.Type)
 	case !tidPattern.MatchString(in.RKey):
-		bad("rkey %q is not a TID", in.RKey)
-		return
+		return Post{}, fmt.Sprintf("rkey %q is not a TID", in.RKey)
 	case Graphemes(rec.Text) > 300:
-		bad("Record/text must not be longer than 300 graphemes (%d)", Graphemes(rec.Text))
-		return
+		return Post{}, fmt.Sprintf("Record/text must not be longer than 300 graphemes (%d)", Graphemes(rec.Text))
 	case len(rec.Text) > 3000:
-		bad("Record/text must not be longer than 3000 characters")
-		return
+		return Post{}, "Record/text must not be longer than 3000 characters"
 	}
 	if _, err := time.Parse(time.RFC3339Nano, rec.CreatedAt); err != nil {
-		bad("createdAt: %v", err)
-		return
+		return Post{}, fmt.Sprintf("createdAt: %v", err)
 	}
 	for _, p := range b.posts {
 		if p.RKey == in.RKey {
-			bad("Record already exists at rkey %s", in.RKey)
-			return
+			return Post{}, fmt.Sprintf("Record already exists at rkey %s", in.RKey)
 		}
 	}
-	post := Post{RKey: in.RKey, Text: rec.Text, URI: "at://" + DID + "/app.bsky.feed.post/" + in.RKey}
+	post = Post{RKey: in.RKey, Text: rec.Text, URI: "at://" + DID + "/app.bsky.feed.post/" + in.RKey}
 	for _, f := range rec.Facets {
 		s, e := f.Index.ByteStart, f.Index.ByteEnd
 		if s < 0 || e > len(rec.Text) || s >= e || !utf8.ValidString(rec.Text[s:e]) || len(f.Features) != 1 ||
 			f.Features[0].Type != "app.bsky.richtext.facet#link" {
-			bad("facet %d..%d of %d bytes", s, e, len(rec.Text))
-			return
+			return Post{}, fmt.Sprintf("facet %d..%d of %d bytes", s, e, len(rec.Text))
 		}
 		post.Facets = append(post.Facets, Facet{s, e, f.Features[0].URI})
 	}
 	if rec.Embed != nil {
 		if rec.Embed.Type != "app.bsky.embed.images" || len(rec.Embed.Images) == 0 || len(rec.Embed.Images) > 4 {
-			bad("embed %q with %d images", rec.Embed.Type, len(rec.Embed.Images))
-			return
+			return Post{}, fmt.Sprintf("embed %q with %d images", rec.Embed.Type, len(rec.Embed.Images))
 		}
 		for _, im := range rec.Embed.Images {
 			blob, ok := b.blobs[im.Image.Ref["$link"]]
 			if !ok || im.Image.Type != "blob" {
-				bad("image blob %v was not uploaded", im.Image.Ref)
-				return
+				return Post{}, fmt.Sprintf("image blob %v was not uploaded", im.Image.Ref)
 			}
 			post.Images = append(post.Images, Image{Alt: im.Alt, Width: im.AspectRatio.Width, Height: im.AspectRatio.Height,
 				Blob: blob, BlobRef: im.Image.Ref["$link"], BlobMime: im.Image.MimeType,
@@ -638,16 +645,12 @@ func (b *Bluesky) createRecord(w http.ResponseWriter, r *http.Request) {
 	if rec.Reply != nil {
 		for _, ref := range []Ref{rec.Reply.Root, rec.Reply.Parent} {
 			if !b.hasPost(ref) {
-				bad("reply to %v, which is not a post here", ref)
-				return
+				return Post{}, fmt.Sprintf("reply to %v, which is not a post here", ref)
 			}
 		}
 		post.Root, post.Parent = rec.Reply.Root, rec.Reply.Parent
 	}
-	sum := sha256.Sum256(fmt.Appendf(nil, "%s%s", in.RKey, rec.Text))
-	post.CID = "bafyrei" + hex.EncodeToString(sum[:16])
-	b.posts = append(b.posts, post)
-	b.answerPost(w, map[string]any{"uri": post.URI, "cid": post.CID})
+	return post, ""
 }
 
 func (b *Bluesky) hasPost(ref Ref) bool {
