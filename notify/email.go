@@ -236,7 +236,7 @@ func subject(d Digest) string {
 	}
 	top := d.Items[0]
 	for _, it := range d.Items[1:] {
-		if severity(it) > severity(top) {
+		if report.ItemSeverity(it) > report.ItemSeverity(top) {
 			top = it
 		}
 	}

@@ -225,38 +225,23 @@ type Digest struct {
 // empty reports whether d holds nothing to send.
 func (d Digest) empty() bool { return len(d.Items) == 0 && len(d.Events) == 0 }
 
-// severity is the highest severity of the item, as report ranks it.
-func severity(it report.Item) diffing.Severity {
-	cs := it.Changes
-	if cs == nil {
-		return diffing.SeverityNone
-	}
-	s := cs.Summary.Severity
-	for _, c := range cs.Changes {
-		s = max(s, c.Severity)
-	}
-	return s
-}
-
 // maxSeverity is the highest severity in d.
 func (d Digest) maxSeverity() diffing.Severity {
 	s := diffing.SeverityNone
 	for _, it := range d.Items {
-		s = max(s, severity(it))
+		s = max(s, report.ItemSeverity(it))
 	}
 	return s
 }
 
-// counts returns how many changes and distinct articles d holds.
+// counts returns how many changes and distinct articles d holds,
+// counted as the report counts them (a re-read version is one change).
 func (d Digest) counts() (changes, articles int) {
 	seen := map[string]bool{}
 	for _, it := range d.Items {
-		if it.Changes != nil {
-			changes += len(it.Changes.Changes)
-		}
 		seen[it.URL] = true
 	}
-	return changes, len(seen)
+	return report.CountChanges(d.Items), len(seen)
 }
 
 // filter keeps the items this notifier wants: with changes, from its
@@ -275,7 +260,7 @@ func (c *Config) filter(d Digest) Digest {
 		out.Events = append(out.Events, e)
 	}
 	for _, it := range d.Items {
-		if it.Changes.Empty() || severity(it) < c.MinSeverity {
+		if it.Changes.Empty() || report.ItemSeverity(it) < c.MinSeverity {
 			continue
 		}
 		if len(c.Sources) > 0 && !slices.Contains(c.Sources, it.Source) {

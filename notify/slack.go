@@ -79,7 +79,7 @@ func slackMessageOf(d Digest) slackMessage {
 	items := slices.Clone(d.Items)
 	// Most severe first, then newest, as report orders articles.
 	slices.SortStableFunc(items, func(a, b report.Item) int {
-		return cmp.Or(cmp.Compare(severity(b), severity(a)), b.At.Compare(a.At), strings.Compare(a.URL, b.URL))
+		return cmp.Or(cmp.Compare(report.ItemSeverity(b), report.ItemSeverity(a)), b.At.Compare(a.At), strings.Compare(a.URL, b.URL))
 	})
 	events := slices.Clone(d.Events)
 	slices.SortStableFunc(events, func(a, b report.Event) int {
@@ -154,7 +154,7 @@ func slackEvent(e report.Event) string {
 func slackItem(it report.Item) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s*\n", slackLink(it.URL, title(it)))
-	fmt.Fprintf(&b, "`%s` · %s · v%d → v%d", severity(it), strings.Join(kinds(it), ", "), it.FromVersion, it.ToVersion)
+	fmt.Fprintf(&b, "`%s` · %s · v%d → v%d", report.ItemSeverity(it), strings.Join(kinds(it), ", "), it.FromVersion, it.ToVersion)
 	if src := plain(it.Source, 80); src != "" {
 		fmt.Fprintf(&b, " · %s", slackEscape(src))
 	}

@@ -132,7 +132,7 @@ func renderHTML(b *bytes.Buffer, r Report) error {
 	}
 	var count []string
 	if len(arts) > 0 {
-		count = append(count, plural(countChanges(r.Items), "change")+" in "+plural(len(arts), "article"))
+		count = append(count, plural(CountChanges(r.Items), "change")+" in "+plural(len(arts), "article"))
 	}
 	if n := eventCount(r); n > 0 {
 		count = append(count, couldNotCheck(n))
@@ -182,7 +182,7 @@ func htmlItemOf(it Item) htmlItem {
 		hi.Reread = RereadNote(it)
 		return hi
 	}
-	sev := itemSeverity(it)
+	sev := ItemSeverity(it)
 	hi.Severity, hi.SeverityClass = sev.String(), severityClass(sev)
 	hi.Stealth = cs.Summary.StealthEdit
 	for _, n := range summaryNotes(cs) {
@@ -216,7 +216,7 @@ func htmlItemOf(it Item) htmlItem {
 // when it was seen, its severity and kinds. The report holds only the
 // versions it reports, so the timeline shows those.
 func timelineVersion(it Item) timeline.Version {
-	v := timeline.Version{N: it.ToVersion, At: it.At, Severity: itemSeverity(it), Title: it.Title, Reread: it.Reread}
+	v := timeline.Version{N: it.ToVersion, At: it.At, Severity: ItemSeverity(it), Title: it.Title, Reread: it.Reread}
 	if it.Changes == nil {
 		return v // a version with no change set: nothing to name
 	}

@@ -97,7 +97,7 @@ func markdownItem(b *bytes.Buffer, it Item) {
 		fmt.Fprintf(b, "**Re-read:** %s\n", mdEscape(RereadNote(it)))
 		return
 	}
-	fields := []string{"**" + itemSeverity(it).String() + "**"}
+	fields := []string{"**" + ItemSeverity(it).String() + "**"}
 	if cs.Summary.StealthEdit {
 		fields = append(fields, "stealth edit")
 	}

@@ -128,7 +128,7 @@ func groupArticles(items []Item) []article {
 		}
 		a := &arts[i]
 		a.items = append(a.items, it)
-		a.severity = max(a.severity, itemSeverity(it))
+		a.severity = max(a.severity, ItemSeverity(it))
 		if it.At.After(a.latest) {
 			a.latest = it.At
 		}
@@ -151,7 +151,7 @@ func groupArticles(items []Item) []article {
 // itemSeverity is the highest severity in the item's change set. A
 // re-read version is low: what differs is evidence of a new reading, not
 // of an edit, until a person looks.
-func itemSeverity(it Item) diffing.Severity {
+func ItemSeverity(it Item) diffing.Severity {
 	cs := it.Changes
 	if cs == nil {
 		return diffing.SeverityNone
@@ -167,7 +167,7 @@ func itemSeverity(it Item) diffing.Severity {
 }
 
 // countChanges returns how many changes the items hold.
-func countChanges(items []Item) int {
+func CountChanges(items []Item) int {
 	n := 0
 	for _, it := range items {
 		switch {
@@ -224,7 +224,7 @@ func headline(r Report, arts []article) string {
 		parts = append(parts, "generated "+timeText(r.Generated))
 	}
 	if len(arts) > 0 {
-		parts = append(parts, plural(countChanges(r.Items), "change")+" in "+plural(len(arts), "article"))
+		parts = append(parts, plural(CountChanges(r.Items), "change")+" in "+plural(len(arts), "article"))
 	}
 	if n := eventCount(r); n > 0 {
 		parts = append(parts, couldNotCheck(n))

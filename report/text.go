@@ -92,7 +92,7 @@ func (t textWriter) item(it Item) {
 		fmt.Fprintf(t.b, "    %s\n", RereadNote(it))
 		return
 	}
-	fields := []string{itemSeverity(it).String()}
+	fields := []string{ItemSeverity(it).String()}
 	if cs.Summary.StealthEdit {
 		fields = append(fields, "stealth edit")
 	}
