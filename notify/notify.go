@@ -555,14 +555,6 @@ func eventReason(e report.Event) string {
 	return cmp.Or(plain(e.Reason, 300), plain(e.Event, 100), "check failed")
 }
 
-// couldNotCheck is "1 article could not be checked".
-func couldNotCheck(n int) string {
-	if n == 1 {
-		return "1 article could not be checked"
-	}
-	return plural(n, "article") + " could not be checked"
-}
-
 // kinds lists the item's change kinds, most common first, then by name,
 // so output never depends on map order.
 func kinds(it report.Item) []string {

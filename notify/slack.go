@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/report"
 )
 
@@ -88,10 +89,10 @@ func slackMessageOf(d Digest) slackMessage {
 	changes, articles := d.counts()
 	var parts []string
 	if len(items) > 0 {
-		parts = append(parts, fmt.Sprintf("%s in %s, highest severity %s", plural(changes, "change"), plural(articles, "article"), d.maxSeverity()))
+		parts = append(parts, fmt.Sprintf("%s in %s, highest severity %s", plural.Count(changes, "change"), plural.Count(articles, "article"), d.maxSeverity()))
 	}
 	if len(events) > 0 {
-		parts = append(parts, couldNotCheck(len(events)))
+		parts = append(parts, report.CouldNotCheck(len(events)))
 	}
 	summary := strings.Join(parts, "; ")
 	text := "redline: " + summary
@@ -176,12 +177,4 @@ func quoteOrNone(s string) string {
 		return "(none)"
 	}
 	return "“" + s + "”"
-}
-
-// plural returns "1 change", "2 changes".
-func plural(n int, one string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %ss", n, one)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report/internal/layout"
 	"github.com/redline-news/redline/report/internal/timeline"
@@ -132,10 +133,10 @@ func renderHTML(b *bytes.Buffer, r Report) error {
 	}
 	var count []string
 	if len(arts) > 0 {
-		count = append(count, plural(CountChanges(r.Items), "change")+" in "+plural(len(arts), "article"))
+		count = append(count, plural.Count(CountChanges(r.Items), "change")+" in "+plural.Count(len(arts), "article"))
 	}
 	if n := eventCount(r); n > 0 {
-		count = append(count, couldNotCheck(n))
+		count = append(count, CouldNotCheck(n))
 		page.Events = htmlEvents{Heading: eventsHeading(r), Omitted: omittedEventsNote(r.OmittedEvents)}
 		for _, e := range sortedEvents(r.Events) {
 			he := htmlEvent{Reason: eventReason(e), Title: strings.TrimSpace(sanitize.Line(e.Title)),

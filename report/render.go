@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report/internal/layout"
 )
@@ -200,22 +201,11 @@ func omittedNote(n int) string {
 	if n <= 0 {
 		return ""
 	}
-	if n == 1 {
-		return "… 1 more change, see the report"
-	}
-	return fmt.Sprintf("… %d more changes, see the report", n)
+	return "… " + plural.Count(n, "more change") + ", see the report"
 }
 
 // timeText formats t for Text and Markdown, always in UTC.
 func timeText(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
-
-// plural returns "1 change", "2 changes".
-func plural(n int, one string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %ss", n, one)
-}
 
 // headline is the report's first line.
 func headline(r Report, arts []article) string {
@@ -224,10 +214,10 @@ func headline(r Report, arts []article) string {
 		parts = append(parts, "generated "+timeText(r.Generated))
 	}
 	if len(arts) > 0 {
-		parts = append(parts, plural(CountChanges(r.Items), "change")+" in "+plural(len(arts), "article"))
+		parts = append(parts, plural.Count(CountChanges(r.Items), "change")+" in "+plural.Count(len(arts), "article"))
 	}
 	if n := eventCount(r); n > 0 {
-		parts = append(parts, couldNotCheck(n))
+		parts = append(parts, CouldNotCheck(n))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -235,13 +225,10 @@ func headline(r Report, arts []article) string {
 // eventCount is how many failed checks r reports, left out ones included.
 func eventCount(r Report) int { return len(r.Events) + r.OmittedEvents }
 
-// couldNotCheck is "1 article could not be checked".
-func couldNotCheck(n int) string {
-	if n == 1 {
-		return "1 article could not be checked"
-	}
-	return plural(n, "article") + " could not be checked"
-}
+// CouldNotCheck is "1 article could not be checked", "2 articles…": the
+// report's count of failed checks, which notifications say in the same
+// words.
+func CouldNotCheck(n int) string { return plural.Count(n, "article") + " could not be checked" }
 
 // eventsHeading heads the section of failed checks: "Could not check (2)".
 // It holds only a number, so it needs no escaping.
@@ -276,7 +263,7 @@ func omittedEventsNote(n int) string {
 	if n <= 0 {
 		return ""
 	}
-	return "… " + plural(n, "more failed check") + ", see the report"
+	return "… " + plural.Count(n, "more failed check") + ", see the report"
 }
 
 // speakerChanged reports whether some quote in c changed speaker. The

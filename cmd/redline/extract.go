@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/extract"
@@ -36,7 +37,7 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef("extract needs one URL, file or - (got %s)", plural(fs.NArg(), "argument"))
+		return usagef("extract needs one URL, file or - (got %s)", plural.Count(fs.NArg(), "argument"))
 	}
 	if err := textOrJSON(*format); err != nil {
 		return err

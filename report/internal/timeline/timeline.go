@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report/internal/layout"
 )
@@ -202,7 +203,7 @@ func newView(id, name string, n int) *View {
 	v := View{ID: id, TitleID: id + "-title", DescID: id + "-desc", Width: width, Height: height,
 		Left: left, Right: right, AxisY: axisY}
 	name = clip(sanitize.Line(name))
-	v.Title = "Timeline of " + plural(n, "version")
+	v.Title = "Timeline of " + plural.Count(n, "version")
 	if strings.TrimSpace(name) != "" {
 		v.Title += " of “" + name + "”"
 	}
@@ -329,7 +330,7 @@ func (v *View) describe(vs []Version, sc scale, merged bool) {
 		v.End, v.EndISO = when(sc.end), iso(sc.end)
 	}
 	var desc []string
-	desc = append(desc, fmt.Sprintf("%s, from %s to %s.", plural(len(vs), "version"), when(sc.start), when(sc.end)))
+	desc = append(desc, fmt.Sprintf("%s, from %s to %s.", plural.Count(len(vs), "version"), when(sc.start), when(sc.end)))
 	desc = append(desc, "Each mark's row is its severity (high, medium, low, none); its shape is what kind of change it is (see the legend); the table below gives the same data.")
 	var notes []string
 	if sc.byOrder && len(vs) > 1 {
@@ -388,13 +389,6 @@ func shapePath(s string, x, y int) string {
 
 func when(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 func iso(t time.Time) string  { return t.UTC().Format(time.RFC3339) }
-
-func plural(n int, one string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + one + "s"
-}
 
 // clip shortens s to maxTitle runes, marking the cut.
 func clip(s string) string {
