@@ -288,13 +288,10 @@ func printExplained(w io.Writer, format string, art extract.Article, ds []extrac
 // overrides, line breaks and tabs (sanitize.Line), and cut to max runes.
 func cleanCell(s string, max int) string {
 	s = strings.TrimSpace(sanitize.Line(s))
-	if r := []rune(s); len(r) > max {
-		return string(r[:max-1]) + "…"
-	}
 	if s == "" {
 		return "-"
 	}
-	return s
+	return sanitize.Cut(s, max)
 }
 
 // logger is the app's logger, or a discarding one for commands that do not

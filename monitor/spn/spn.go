@@ -264,6 +264,10 @@ func CaptureURL(origin, timestamp, page string) string {
 	return origin + "/web/" + timestamp + "/" + page
 }
 
+// maxMessage bounds, in runes, the archive's message an *Error repeats:
+// the archive writes it, so it is cleaned and cut like scraped text.
+const maxMessage = 301
+
 // jobError is the *Error of an answer that reports a failure, or lacks
 // what it should have.
 func jobError(page string, a answer, fallback string) *Error {
@@ -271,9 +275,7 @@ func jobError(page string, a answer, fallback string) *Error {
 	if msg == "" {
 		msg = fallback
 	}
-	if len(msg) > 300 {
-		msg = msg[:300] + "…"
-	}
+	msg = sanitize.Cut(msg, maxMessage)
 	return &Error{URL: page, Code: sanitize.Line(cmp.Or(a.StatusExt, a.Status)), Message: msg}
 }
 

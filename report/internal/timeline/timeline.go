@@ -19,7 +19,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/internal/plural"
@@ -391,13 +390,7 @@ func when(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 func iso(t time.Time) string  { return t.UTC().Format(time.RFC3339) }
 
 // clip shortens s to maxTitle runes, marking the cut.
-func clip(s string) string {
-	if utf8.RuneCountInString(s) <= maxTitle {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:maxTitle-1]) + "…"
-}
+func clip(s string) string { return sanitize.Cut(s, maxTitle) }
 
 // timelineSource draws the chart with presentation attributes only (no
 // style attribute, no <style>: CSP), then the table. Every element is
