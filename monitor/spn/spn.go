@@ -166,17 +166,8 @@ func New(opt Options) (*Client, error) {
 		opt.Sleep = retry.Sleep
 	}
 	return &Client{
-		opt: opt,
-		http: &http.Client{Transport: &http.Transport{
-			// No proxy: the Guard must judge the archive's own address.
-			DialContext:            opt.Dial,
-			TLSHandshakeTimeout:    10 * time.Second,
-			ResponseHeaderTimeout:  opt.Timeout,
-			MaxIdleConnsPerHost:    2,
-			IdleConnTimeout:        90 * time.Second,
-			MaxResponseHeaderBytes: 64 << 10,
-			ForceAttemptHTTP2:      true,
-		}},
+		opt:    opt,
+		http:   fetch.NewServiceClient(opt.Dial, opt.Timeout),
 		save:   strings.TrimSuffix(opt.SaveURL, "/"),
 		origin: u.Scheme + "://" + u.Host,
 		auth:   "LOW " + opt.AccessKey + ":" + opt.SecretKey,
