@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/internal/plural"
@@ -129,7 +128,7 @@ func renderHTML(b *bytes.Buffer, r Report) error {
 	arts := groupArticles(r.Items)
 	page := htmlPage{Omitted: omittedNote(r.Omitted)}
 	if !r.Generated.IsZero() {
-		page.Generated, page.GeneratedISO = timeText(r.Generated), timeISO(r.Generated)
+		page.Generated, page.GeneratedISO = layout.When(r.Generated), layout.ISO(r.Generated)
 	}
 	var count []string
 	if len(arts) > 0 {
@@ -142,7 +141,7 @@ func renderHTML(b *bytes.Buffer, r Report) error {
 			he := htmlEvent{Reason: eventReason(e), Title: strings.TrimSpace(sanitize.Line(e.Title)),
 				URL: sanitize.Line(e.URL), Href: layout.Href(e.URL), Source: sanitize.Line(e.Source)}
 			if !e.At.IsZero() {
-				he.At, he.AtISO = timeText(e.At), timeISO(e.At)
+				he.At, he.AtISO = layout.When(e.At), layout.ISO(e.At)
 			}
 			page.Events.List = append(page.Events.List, he)
 		}
@@ -172,7 +171,7 @@ func htmlItemOf(it Item) htmlItem {
 	hi := htmlItem{From: it.FromVersion, To: it.ToVersion}
 	hi.Wayback, hi.WaybackDiff = waybackLinks(it)
 	if !it.At.IsZero() {
-		hi.At, hi.AtISO = timeText(it.At), timeISO(it.At)
+		hi.At, hi.AtISO = layout.When(it.At), layout.ISO(it.At)
 	}
 	cs := it.Changes
 	if cs.Empty() {
@@ -235,6 +234,3 @@ func severityClass(s diffing.Severity) string {
 	}
 	return "sev-" + s.String()
 }
-
-// timeISO formats t for a <time datetime>, in UTC.
-func timeISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -204,14 +204,11 @@ func omittedNote(n int) string {
 	return "… " + plural.Count(n, "more change") + ", see the report"
 }
 
-// timeText formats t for Text and Markdown, always in UTC.
-func timeText(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
-
 // headline is the report's first line.
 func headline(r Report, arts []article) string {
 	var parts []string
 	if !r.Generated.IsZero() {
-		parts = append(parts, "generated "+timeText(r.Generated))
+		parts = append(parts, "generated "+layout.When(r.Generated))
 	}
 	if len(arts) > 0 {
 		parts = append(parts, plural.Count(CountChanges(r.Items), "change")+" in "+plural.Count(len(arts), "article"))
