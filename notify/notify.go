@@ -567,14 +567,21 @@ func kinds(it report.Item) []string {
 			counts[k]++
 		}
 	}
-	out := make([]string, 0, len(counts))
+	out := make([]diffing.Kind, 0, len(counts))
 	for k := range counts {
-		out = append(out, string(k))
+		out = append(out, k)
 	}
-	slices.SortFunc(out, func(a, b string) int {
-		return cmp.Or(cmp.Compare(counts[diffing.Kind(b)], counts[diffing.Kind(a)]), strings.Compare(a, b))
+	slices.SortFunc(out, func(a, b diffing.Kind) int {
+		return cmp.Or(cmp.Compare(counts[b], counts[a]), strings.Compare(string(a), string(b)))
 	})
-	return out
+	// A kind is a name diffing gives, but a stored delivery's change set
+	// is read back from the store: shown, it is cleaned as the report's
+	// kind labels are (layout.KindLabel).
+	names := make([]string, len(out))
+	for i, k := range out {
+		names[i] = sanitize.Line(string(k))
+	}
+	return names
 }
 
 // highlight is the item's most important before and after: the most

@@ -155,7 +155,7 @@ func slackEvent(e report.Event) string {
 func slackItem(it report.Item) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s*\n", slackLink(it.URL, title(it)))
-	fmt.Fprintf(&b, "`%s` · %s · v%d → v%d", report.ItemSeverity(it), strings.Join(kinds(it), ", "), it.FromVersion, it.ToVersion)
+	fmt.Fprintf(&b, "`%s` · %s · v%d → v%d", report.ItemSeverity(it), slackEscape(strings.Join(kinds(it), ", ")), it.FromVersion, it.ToVersion)
 	if src := plain(it.Source, 80); src != "" {
 		fmt.Fprintf(&b, " · %s", slackEscape(src))
 	}
