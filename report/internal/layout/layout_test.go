@@ -65,3 +65,15 @@ func TestWhen(t *testing.T) {
 		t.Errorf("ISO = %q, want %q", got, want)
 	}
 }
+
+// TestKindWords: a kind read as words is its cleaned label with spaces.
+func TestKindWords(t *testing.T) {
+	for k, want := range map[diffing.Kind]string{
+		diffing.QuoteChanged:    "quote changed",
+		"x_\u202ey\x1b[31m_z\n": "x y z ",
+	} {
+		if got := KindWords(k); got != want {
+			t.Errorf("KindWords(%q) = %q, want %q", k, got, want)
+		}
+	}
+}
