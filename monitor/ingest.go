@@ -2,8 +2,6 @@ package monitor
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -61,8 +59,7 @@ func (m *Monitor) Ingest(ctx context.Context, src Source, art snapshots.Article,
 	}
 	resp := *c.Response
 	if resp.SHA256 == "" {
-		sum := sha256.Sum256(resp.Body)
-		resp.SHA256 = hex.EncodeToString(sum[:])
+		resp.SHA256 = snapshots.RawHash(resp.Body)
 	}
 	// The archive's validators are left out: the article's are for
 	// redline's own conditional requests to the publisher.

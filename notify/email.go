@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/report"
 )
 
@@ -228,7 +229,7 @@ func (e *email) build(d Digest, r report.Report, id string) ([]byte, error) {
 // title cannot add a header, and Q-encoding carries any non-ASCII.
 func subject(d Digest) string {
 	if len(d.Items) == 0 {
-		s := "[redline] " + couldNotCheck(len(d.Events))
+		s := "[redline] " + report.CouldNotCheck(len(d.Events))
 		if len(d.Events) == 1 {
 			s = "[redline] could not check: " + eventReason(d.Events[0]) + " — " + eventTitle(d.Events[0])
 		}
@@ -236,16 +237,16 @@ func subject(d Digest) string {
 	}
 	top := d.Items[0]
 	for _, it := range d.Items[1:] {
-		if severity(it) > severity(top) {
+		if report.ItemSeverity(it) > report.ItemSeverity(top) {
 			top = it
 		}
 	}
 	s := fmt.Sprintf("[redline] %s: %s", d.maxSeverity(), title(top))
 	if _, articles := d.counts(); articles > 1 {
-		s += fmt.Sprintf(" (+%s)", plural(articles-1, "article"))
+		s += fmt.Sprintf(" (+%s)", plural.Count(articles-1, "article"))
 	}
 	if len(d.Events) > 0 {
-		s += "; " + couldNotCheck(len(d.Events))
+		s += "; " + report.CouldNotCheck(len(d.Events))
 	}
 	return mime.QEncoding.Encode("utf-8", noEncodedWords(s))
 }

@@ -48,21 +48,11 @@ func (e *StatusError) Temporary() bool {
 }
 
 // httpClient returns the client notify uses when given Options.Dial and
-// no HTTPClient. Each try's context bounds a request; these timeouts only
-// bound the stages, and the redirect policy is net/http's (10 hops, http
-// and https only), every hop dialled through dial.
+// no HTTPClient. Each try's context bounds a request; the redirect policy
+// is net/http's (10 hops, http and https only), every hop dialled through
+// dial.
 func httpClient(dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Client {
-	return &http.Client{Transport: &http.Transport{
-		// No proxy: the address policy in dial must see the receiver's
-		// address, not a proxy's.
-		DialContext:            dial,
-		TLSHandshakeTimeout:    10 * time.Second,
-		ResponseHeaderTimeout:  30 * time.Second,
-		MaxIdleConnsPerHost:    2,
-		IdleConnTimeout:        90 * time.Second,
-		MaxResponseHeaderBytes: 64 << 10,
-		ForceAttemptHTTP2:      true,
-	}}
+	return fetch.NewServiceClient(dial, 30*time.Second)
 }
 
 // post sends body to rawURL with the given headers and checks the answer.

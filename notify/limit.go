@@ -48,7 +48,7 @@ func fit(d Digest, limit int, build func(report.Report) ([]byte, error)) ([]byte
 	}
 	// Most severe items first, so what is cut is what matters least.
 	items := slices.Clone(d.Items)
-	slices.SortStableFunc(items, func(a, b report.Item) int { return cmp.Compare(severity(b), severity(a)) })
+	slices.SortStableFunc(items, func(a, b report.Item) int { return cmp.Compare(report.ItemSeverity(b), report.ItemSeverity(a)) })
 	var full, short []diffing.Change // in that order
 	for _, it := range items {
 		if it.Changes != nil {

@@ -225,38 +225,23 @@ type Digest struct {
 // empty reports whether d holds nothing to send.
 func (d Digest) empty() bool { return len(d.Items) == 0 && len(d.Events) == 0 }
 
-// severity is the highest severity of the item, as report ranks it.
-func severity(it report.Item) diffing.Severity {
-	cs := it.Changes
-	if cs == nil {
-		return diffing.SeverityNone
-	}
-	s := cs.Summary.Severity
-	for _, c := range cs.Changes {
-		s = max(s, c.Severity)
-	}
-	return s
-}
-
 // maxSeverity is the highest severity in d.
 func (d Digest) maxSeverity() diffing.Severity {
 	s := diffing.SeverityNone
 	for _, it := range d.Items {
-		s = max(s, severity(it))
+		s = max(s, report.ItemSeverity(it))
 	}
 	return s
 }
 
-// counts returns how many changes and distinct articles d holds.
+// counts returns how many changes and distinct articles d holds,
+// counted as the report counts them (a re-read version is one change).
 func (d Digest) counts() (changes, articles int) {
 	seen := map[string]bool{}
 	for _, it := range d.Items {
-		if it.Changes != nil {
-			changes += len(it.Changes.Changes)
-		}
 		seen[it.URL] = true
 	}
-	return changes, len(seen)
+	return report.CountChanges(d.Items), len(seen)
 }
 
 // filter keeps the items this notifier wants: with changes, from its
@@ -275,7 +260,7 @@ func (c *Config) filter(d Digest) Digest {
 		out.Events = append(out.Events, e)
 	}
 	for _, it := range d.Items {
-		if it.Changes.Empty() || severity(it) < c.MinSeverity {
+		if it.Changes.Empty() || report.ItemSeverity(it) < c.MinSeverity {
 			continue
 		}
 		if len(c.Sources) > 0 && !slices.Contains(c.Sources, it.Source) {
@@ -570,14 +555,6 @@ func eventReason(e report.Event) string {
 	return cmp.Or(plain(e.Reason, 300), plain(e.Event, 100), "check failed")
 }
 
-// couldNotCheck is "1 article could not be checked".
-func couldNotCheck(n int) string {
-	if n == 1 {
-		return "1 article could not be checked"
-	}
-	return plural(n, "article") + " could not be checked"
-}
-
 // kinds lists the item's change kinds, most common first, then by name,
 // so output never depends on map order.
 func kinds(it report.Item) []string {
@@ -590,14 +567,21 @@ func kinds(it report.Item) []string {
 			counts[k]++
 		}
 	}
-	out := make([]string, 0, len(counts))
+	out := make([]diffing.Kind, 0, len(counts))
 	for k := range counts {
-		out = append(out, string(k))
+		out = append(out, k)
 	}
-	slices.SortFunc(out, func(a, b string) int {
-		return cmp.Or(cmp.Compare(counts[diffing.Kind(b)], counts[diffing.Kind(a)]), strings.Compare(a, b))
+	slices.SortFunc(out, func(a, b diffing.Kind) int {
+		return cmp.Or(cmp.Compare(counts[b], counts[a]), strings.Compare(string(a), string(b)))
 	})
-	return out
+	// A kind is a name diffing gives, but a stored delivery's change set
+	// is read back from the store: shown, it is cleaned as the report's
+	// kind labels are (layout.KindLabel).
+	names := make([]string, len(out))
+	for i, k := range out {
+		names[i] = sanitize.Line(string(k))
+	}
+	return names
 }
 
 // highlight is the item's most important before and after: the most

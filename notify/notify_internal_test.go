@@ -2,10 +2,12 @@ package notify
 
 import (
 	"mime"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/report"
 )
 
@@ -48,5 +50,23 @@ func TestSubject_LongTitleFolds(t *testing.T) {
 	}
 	if !strings.HasPrefix(dec, "[redline] none: Ünïcödé") || !strings.HasSuffix(dec, "…") || utf8.RuneCountInString(dec) > 230 {
 		t.Errorf("decoded subject = %q, want the title cut at 200 runes", dec)
+	}
+}
+
+// TestKinds_Cleaned: a kind read back from a stored delivery is shown as
+// the report shows kinds (layout.KindLabel: sanitize.Line), and escaped
+// for Slack, so a change set in the store cannot ping a channel, plant a
+// link or send an escape sequence through a kind's name.
+func TestKinds_Cleaned(t *testing.T) {
+	it := report.Item{URL: "https://news.example/a", Title: "t", FromVersion: 1, ToVersion: 2,
+		Changes: &diffing.ChangeSet{Changes: []diffing.Change{
+			{Kind: "quote_changed", Kinds: []diffing.Kind{"quote_changed", "<!channel>\x1b[2J"}, Severity: diffing.SeverityHigh},
+		}}}
+	if got, want := kinds(it), []string{"<!channel>", "quote_changed"}; !slices.Equal(got, want) {
+		t.Errorf("kinds = %q, want %q", got, want)
+	}
+	msg := slackItem(it)
+	if !strings.Contains(msg, "&lt;!channel&gt;, quote_changed") || strings.Contains(msg, "<!channel>") || strings.Contains(msg, "\x1b") {
+		t.Errorf("slack item = %q, want the kind cleaned and escaped", msg)
 	}
 }

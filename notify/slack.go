@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/report"
 )
 
@@ -79,7 +80,7 @@ func slackMessageOf(d Digest) slackMessage {
 	items := slices.Clone(d.Items)
 	// Most severe first, then newest, as report orders articles.
 	slices.SortStableFunc(items, func(a, b report.Item) int {
-		return cmp.Or(cmp.Compare(severity(b), severity(a)), b.At.Compare(a.At), strings.Compare(a.URL, b.URL))
+		return cmp.Or(cmp.Compare(report.ItemSeverity(b), report.ItemSeverity(a)), b.At.Compare(a.At), strings.Compare(a.URL, b.URL))
 	})
 	events := slices.Clone(d.Events)
 	slices.SortStableFunc(events, func(a, b report.Event) int {
@@ -88,10 +89,10 @@ func slackMessageOf(d Digest) slackMessage {
 	changes, articles := d.counts()
 	var parts []string
 	if len(items) > 0 {
-		parts = append(parts, fmt.Sprintf("%s in %s, highest severity %s", plural(changes, "change"), plural(articles, "article"), d.maxSeverity()))
+		parts = append(parts, fmt.Sprintf("%s in %s, highest severity %s", plural.Count(changes, "change"), plural.Count(articles, "article"), d.maxSeverity()))
 	}
 	if len(events) > 0 {
-		parts = append(parts, couldNotCheck(len(events)))
+		parts = append(parts, report.CouldNotCheck(len(events)))
 	}
 	summary := strings.Join(parts, "; ")
 	text := "redline: " + summary
@@ -154,7 +155,7 @@ func slackEvent(e report.Event) string {
 func slackItem(it report.Item) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s*\n", slackLink(it.URL, title(it)))
-	fmt.Fprintf(&b, "`%s` · %s · v%d → v%d", severity(it), strings.Join(kinds(it), ", "), it.FromVersion, it.ToVersion)
+	fmt.Fprintf(&b, "`%s` · %s · v%d → v%d", report.ItemSeverity(it), slackEscape(strings.Join(kinds(it), ", ")), it.FromVersion, it.ToVersion)
 	if src := plain(it.Source, 80); src != "" {
 		fmt.Fprintf(&b, " · %s", slackEscape(src))
 	}
@@ -176,12 +177,4 @@ func quoteOrNone(s string) string {
 		return "(none)"
 	}
 	return "“" + s + "”"
-}
-
-// plural returns "1 change", "2 changes".
-func plural(n int, one string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %ss", n, one)
 }

@@ -278,7 +278,7 @@ func partsOf(it report.Item, first bool) postParts {
 	if !first {
 		verb = "Edited again"
 	}
-	p.summary = fmt.Sprintf("%s: %s (%s severity, version %d → %d).", verb, strings.ReplaceAll(strings.Join(kinds(it), ", "), "_", " "), severity(it),
+	p.summary = fmt.Sprintf("%s: %s (%s severity, version %d → %d).", verb, strings.ReplaceAll(strings.Join(kinds(it), ", "), "_", " "), report.ItemSeverity(it),
 		it.FromVersion, it.ToVersion)
 	if it.Reread {
 		p.summary += " " + plain(report.RereadNote(it), 200)

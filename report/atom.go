@@ -111,7 +111,7 @@ func AtomEntryOf(it Item, generated time.Time) (AtomEntry, error) {
 	}
 	e := AtomEntry{
 		ID:      UUIDURN(fmt.Sprintf("redline change\x00%s\x00%d\x00%d", it.URL, it.FromVersion, it.ToVersion)),
-		Title:   fmt.Sprintf("[%s] %s (v%d → v%d)", itemSeverity(it), title, it.FromVersion, it.ToVersion),
+		Title:   fmt.Sprintf("[%s] %s (v%d → v%d)", ItemSeverity(it), title, it.FromVersion, it.ToVersion),
 		Updated: at.UTC().Format(AtomTime),
 		Summary: atomSummary(cmp.Or(summary, strings.Join(kinds, ", "))),
 		Content: &AtomContent{Type: "text", Body: text.String()},

@@ -11,13 +11,24 @@ import (
 // WriteChangeSet writes one change set as indented JSON: the stable
 // contract of `redline diff --format json`, documented in the README.
 func WriteChangeSet(w io.Writer, cs *diffing.ChangeSet) error {
-	data, err := json.MarshalIndent(cs, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode change set: %w", err)
+	if err := WriteJSON(w, cs); err != nil {
+		return fmt.Errorf("change set: %w", err)
 	}
-	data = append(jsonSafe(data), '\n')
-	if _, err := w.Write(data); err != nil {
-		return fmt.Errorf("write change set: %w", err)
+	return nil
+}
+
+// WriteJSON writes v as indented JSON and a newline, with what
+// encoding/json leaves raw and a terminal or an editor would act on
+// escaped (jsonSafe). It is the one JSON writer for what redline prints
+// or serves: reports, change sets, the commands' --format json and the
+// web API. Nothing is written when v cannot be encoded.
+func WriteJSON(w io.Writer, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode json: %w", err)
+	}
+	if _, err := w.Write(append(jsonSafe(data), '\n')); err != nil {
+		return fmt.Errorf("write json: %w", err)
 	}
 	return nil
 }

@@ -7,9 +7,9 @@ import (
 	"html/template"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report/internal/layout"
 	"github.com/redline-news/redline/report/internal/timeline"
@@ -128,20 +128,20 @@ func renderHTML(b *bytes.Buffer, r Report) error {
 	arts := groupArticles(r.Items)
 	page := htmlPage{Omitted: omittedNote(r.Omitted)}
 	if !r.Generated.IsZero() {
-		page.Generated, page.GeneratedISO = timeText(r.Generated), timeISO(r.Generated)
+		page.Generated, page.GeneratedISO = layout.When(r.Generated), layout.ISO(r.Generated)
 	}
 	var count []string
 	if len(arts) > 0 {
-		count = append(count, plural(countChanges(r.Items), "change")+" in "+plural(len(arts), "article"))
+		count = append(count, plural.Count(CountChanges(r.Items), "change")+" in "+plural.Count(len(arts), "article"))
 	}
 	if n := eventCount(r); n > 0 {
-		count = append(count, couldNotCheck(n))
+		count = append(count, CouldNotCheck(n))
 		page.Events = htmlEvents{Heading: eventsHeading(r), Omitted: omittedEventsNote(r.OmittedEvents)}
 		for _, e := range sortedEvents(r.Events) {
 			he := htmlEvent{Reason: eventReason(e), Title: strings.TrimSpace(sanitize.Line(e.Title)),
 				URL: sanitize.Line(e.URL), Href: layout.Href(e.URL), Source: sanitize.Line(e.Source)}
 			if !e.At.IsZero() {
-				he.At, he.AtISO = timeText(e.At), timeISO(e.At)
+				he.At, he.AtISO = layout.When(e.At), layout.ISO(e.At)
 			}
 			page.Events.List = append(page.Events.List, he)
 		}
@@ -171,7 +171,7 @@ func htmlItemOf(it Item) htmlItem {
 	hi := htmlItem{From: it.FromVersion, To: it.ToVersion}
 	hi.Wayback, hi.WaybackDiff = waybackLinks(it)
 	if !it.At.IsZero() {
-		hi.At, hi.AtISO = timeText(it.At), timeISO(it.At)
+		hi.At, hi.AtISO = layout.When(it.At), layout.ISO(it.At)
 	}
 	cs := it.Changes
 	if cs.Empty() {
@@ -182,7 +182,7 @@ func htmlItemOf(it Item) htmlItem {
 		hi.Reread = RereadNote(it)
 		return hi
 	}
-	sev := itemSeverity(it)
+	sev := ItemSeverity(it)
 	hi.Severity, hi.SeverityClass = sev.String(), severityClass(sev)
 	hi.Stealth = cs.Summary.StealthEdit
 	for _, n := range summaryNotes(cs) {
@@ -216,7 +216,7 @@ func htmlItemOf(it Item) htmlItem {
 // when it was seen, its severity and kinds. The report holds only the
 // versions it reports, so the timeline shows those.
 func timelineVersion(it Item) timeline.Version {
-	v := timeline.Version{N: it.ToVersion, At: it.At, Severity: itemSeverity(it), Title: it.Title, Reread: it.Reread}
+	v := timeline.Version{N: it.ToVersion, At: it.At, Severity: ItemSeverity(it), Title: it.Title, Reread: it.Reread}
 	if it.Changes == nil {
 		return v // a version with no change set: nothing to name
 	}
@@ -234,6 +234,3 @@ func severityClass(s diffing.Severity) string {
 	}
 	return "sev-" + s.String()
 }
-
-// timeISO formats t for a <time datetime>, in UTC.
-func timeISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }

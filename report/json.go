@@ -6,8 +6,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"encoding/json"
-
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/internal/sanitize"
 )
@@ -91,12 +89,9 @@ func renderJSON(b *bytes.Buffer, r Report) error {
 			At:     e.At.UTC().Format(time.RFC3339),
 		})
 	}
-	data, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode json report: %w", err)
+	if err := WriteJSON(b, out); err != nil {
+		return fmt.Errorf("json report: %w", err)
 	}
-	b.Write(jsonSafe(data))
-	b.WriteByte('\n')
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 )
 
@@ -67,7 +68,7 @@ func ledgerDoc(b *bytes.Buffer, l Ledger, clean func(string) string, head, item 
 	if l.Source != "" {
 		fmt.Fprintf(b, "source %s · ", clean(l.Source))
 	}
-	fmt.Fprintf(b, "%s · %s, %s\n", plural(l.Versions, "version"), plural(quotes, "quotation"), plural(figures, "figure"))
+	fmt.Fprintf(b, "%s · %s, %s\n", plural.Count(l.Versions, "version"), plural.Count(quotes, "quotation"), plural.Count(figures, "figure"))
 	for _, x := range l.Ledger.Lines {
 		fmt.Fprintf(b, "\n%s%s\n", head, ledgerHeading(x, clean))
 		if head != "" {
@@ -116,7 +117,7 @@ func ledgerHeading(x diffing.LedgerLine, clean func(string) string) string {
 			changes++
 		}
 	}
-	fmt.Fprintf(&s, " · first in version %d · %s · %s", x.First, plural(changes, "change"), fate)
+	fmt.Fprintf(&s, " · first in version %d · %s · %s", x.First, plural.Count(changes, "change"), fate)
 	return s.String()
 }
 

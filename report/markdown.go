@@ -64,7 +64,7 @@ func markdownEvents(b *bytes.Buffer, r Report) {
 			parts = append(parts, "source: "+mdEscape(src))
 		}
 		if !e.At.IsZero() {
-			parts = append(parts, timeText(e.At))
+			parts = append(parts, layout.When(e.At))
 		}
 		fmt.Fprintf(b, "- %s\n", strings.Join(parts, " · "))
 	}
@@ -77,7 +77,7 @@ func markdownEvents(b *bytes.Buffer, r Report) {
 func markdownItem(b *bytes.Buffer, it Item) {
 	fmt.Fprintf(b, "\n### v%d → v%d", it.FromVersion, it.ToVersion)
 	if !it.At.IsZero() {
-		fmt.Fprintf(b, " · %s", timeText(it.At))
+		fmt.Fprintf(b, " · %s", layout.When(it.At))
 	}
 	b.WriteString("\n\n")
 	if capture, diff := waybackLinks(it); capture != "" {
@@ -97,7 +97,7 @@ func markdownItem(b *bytes.Buffer, it Item) {
 		fmt.Fprintf(b, "**Re-read:** %s\n", mdEscape(RereadNote(it)))
 		return
 	}
-	fields := []string{"**" + itemSeverity(it).String() + "**"}
+	fields := []string{"**" + ItemSeverity(it).String() + "**"}
 	if cs.Summary.StealthEdit {
 		fields = append(fields, "stealth edit")
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report/internal/layout"
 )
@@ -128,7 +129,7 @@ func groupArticles(items []Item) []article {
 		}
 		a := &arts[i]
 		a.items = append(a.items, it)
-		a.severity = max(a.severity, itemSeverity(it))
+		a.severity = max(a.severity, ItemSeverity(it))
 		if it.At.After(a.latest) {
 			a.latest = it.At
 		}
@@ -151,7 +152,7 @@ func groupArticles(items []Item) []article {
 // itemSeverity is the highest severity in the item's change set. A
 // re-read version is low: what differs is evidence of a new reading, not
 // of an edit, until a person looks.
-func itemSeverity(it Item) diffing.Severity {
+func ItemSeverity(it Item) diffing.Severity {
 	cs := it.Changes
 	if cs == nil {
 		return diffing.SeverityNone
@@ -167,7 +168,7 @@ func itemSeverity(it Item) diffing.Severity {
 }
 
 // countChanges returns how many changes the items hold.
-func countChanges(items []Item) int {
+func CountChanges(items []Item) int {
 	n := 0
 	for _, it := range items {
 		switch {
@@ -200,34 +201,20 @@ func omittedNote(n int) string {
 	if n <= 0 {
 		return ""
 	}
-	if n == 1 {
-		return "… 1 more change, see the report"
-	}
-	return fmt.Sprintf("… %d more changes, see the report", n)
-}
-
-// timeText formats t for Text and Markdown, always in UTC.
-func timeText(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
-
-// plural returns "1 change", "2 changes".
-func plural(n int, one string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %ss", n, one)
+	return "… " + plural.Count(n, "more change") + ", see the report"
 }
 
 // headline is the report's first line.
 func headline(r Report, arts []article) string {
 	var parts []string
 	if !r.Generated.IsZero() {
-		parts = append(parts, "generated "+timeText(r.Generated))
+		parts = append(parts, "generated "+layout.When(r.Generated))
 	}
 	if len(arts) > 0 {
-		parts = append(parts, plural(countChanges(r.Items), "change")+" in "+plural(len(arts), "article"))
+		parts = append(parts, plural.Count(CountChanges(r.Items), "change")+" in "+plural.Count(len(arts), "article"))
 	}
 	if n := eventCount(r); n > 0 {
-		parts = append(parts, couldNotCheck(n))
+		parts = append(parts, CouldNotCheck(n))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -235,13 +222,10 @@ func headline(r Report, arts []article) string {
 // eventCount is how many failed checks r reports, left out ones included.
 func eventCount(r Report) int { return len(r.Events) + r.OmittedEvents }
 
-// couldNotCheck is "1 article could not be checked".
-func couldNotCheck(n int) string {
-	if n == 1 {
-		return "1 article could not be checked"
-	}
-	return plural(n, "article") + " could not be checked"
-}
+// CouldNotCheck is "1 article could not be checked", "2 articles…": the
+// report's count of failed checks, which notifications say in the same
+// words.
+func CouldNotCheck(n int) string { return plural.Count(n, "article") + " could not be checked" }
 
 // eventsHeading heads the section of failed checks: "Could not check (2)".
 // It holds only a number, so it needs no escaping.
@@ -276,7 +260,7 @@ func omittedEventsNote(n int) string {
 	if n <= 0 {
 		return ""
 	}
-	return "… " + plural(n, "more failed check") + ", see the report"
+	return "… " + plural.Count(n, "more failed check") + ", see the report"
 }
 
 // speakerChanged reports whether some quote in c changed speaker. The

@@ -74,7 +74,7 @@ func (t textWriter) article(a article) {
 func (t textWriter) item(it Item) {
 	fmt.Fprintf(t.b, "\n    v%d → v%d", it.FromVersion, it.ToVersion)
 	if !it.At.IsZero() {
-		fmt.Fprintf(t.b, " · %s", timeText(it.At))
+		fmt.Fprintf(t.b, " · %s", layout.When(it.At))
 	}
 	t.b.WriteString("\n")
 	if capture, diff := waybackLinks(it); capture != "" {
@@ -92,7 +92,7 @@ func (t textWriter) item(it Item) {
 		fmt.Fprintf(t.b, "    %s\n", RereadNote(it))
 		return
 	}
-	fields := []string{itemSeverity(it).String()}
+	fields := []string{ItemSeverity(it).String()}
 	if cs.Summary.StealthEdit {
 		fields = append(fields, "stealth edit")
 	}
@@ -173,7 +173,7 @@ func eventText(e Event) string {
 		parts = append(parts, "source: "+src)
 	}
 	if !e.At.IsZero() {
-		parts = append(parts, timeText(e.At))
+		parts = append(parts, layout.When(e.At))
 	}
 	return strings.Join(parts, " · ")
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/internal/atomicfile"
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/report"
@@ -81,6 +82,6 @@ image with the extension .txt (card.png, card.txt).`, &cf, true)
 		return err
 	}
 	fmt.Fprintf(a.stdout, "wrote %s (%d×%d, version %d → %d, %s) and its alt text %s\n",
-		*out, w, h, oldV.Number, newV.Number, plural(len(card.Top(cs)), "change"), altPath)
+		*out, w, h, oldV.Number, newV.Number, plural.Count(len(card.Top(cs)), "change"), altPath)
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/redline-news/redline/internal/atomicfile"
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/browser"
@@ -246,7 +247,7 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 		if err := probeStore(cfg.Store); err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
-		fmt.Fprintf(a.stdout, "%s: valid, %s\n", cfg.File, plural(len(cfg.Sources), "source"))
+		fmt.Fprintf(a.stdout, "%s: valid, %s\n", cfg.File, plural.Count(len(cfg.Sources), "source"))
 		return nil
 	}
 	st, err := openStore(ctx, cfg.Store, a.log)
@@ -289,7 +290,7 @@ func runCheck(ctx context.Context, a *app, args []string) error {
 	printSummary(a.stderr, sum, files)
 	switch {
 	case sum.failed > 0:
-		return fmt.Errorf("%d of %s failed", sum.failed, plural(sum.checked, "check"))
+		return fmt.Errorf("%d of %s failed", sum.failed, plural.Count(sum.checked, "check"))
 	case *exitCode && sum.changed > 0:
 		return errChanges
 	}

@@ -374,3 +374,24 @@ func TestPlainDocument(t *testing.T) {
 		t.Errorf("blank file: %+v", d)
 	}
 }
+
+// TestExtract_JSONEscapesHidden: --format json escapes a bidi override in
+// scraped text as every report's JSON does (report.WriteJSON), so cat-ing
+// the output cannot reorder the line on a terminal; the value decodes
+// unchanged. The commands once wrote JSON with their own encoder, which
+// left it raw.
+func TestExtract_JSONEscapesHidden(t *testing.T) {
+	page := filepath.Join(t.TempDir(), "page.html")
+	body := strings.Repeat("<p>The council met on Tuesday and voted on the budget for the coming year.</p>\n", 6)
+	if err := os.WriteFile(page, []byte("<html><head><title>x</title></head><body><article><h1>Budget \u202eapproved</h1>"+body+"</article></body></html>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := runOK(t, "extract", "--format", "json", page)
+	if strings.Contains(out, "\u202e") || !strings.Contains(out, `\u202e`) {
+		t.Errorf("extract --format json: want the override escaped as \\u202e, got\n%s", out)
+	}
+	var art struct{ Title string }
+	if err := json.Unmarshal([]byte(out), &art); err != nil || art.Title != "Budget \u202eapproved" {
+		t.Errorf("decoded title %q, %v; want the title as extracted", art.Title, err)
+	}
+}

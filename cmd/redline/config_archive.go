@@ -1,9 +1,7 @@
 package main
 
 import (
-	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -106,23 +104,15 @@ func (v *validator) archive(fc fileConfig) ArchiveConfig {
 		if name == "" {
 			name = k.def
 		}
-		val, set := os.LookupEnv(name)
+		line := max(k.a.Line, ac.Wayback.Line)
+		val := v.secretEnv(name, line, k.field, "saving to the Wayback Machine")
 		if strings.ContainsAny(val, ": \t\r\n") {
 			// The header is "LOW key:secret": such a key would change
 			// its meaning. The value itself is not shown.
-			v.add(max(k.a.Line, ac.Wayback.Line), k.field, "the environment variable %s holds a colon, a space or a line break", name)
+			v.add(line, k.field, "the environment variable %s holds a colon, a space or a line break", name)
 			continue
 		}
-		if val != "" {
-			*k.dst = val
-			continue
-		}
-		state := "not set"
-		if set {
-			state = "empty"
-		}
-		v.missing = append(v.missing, &FieldError{File: v.file, Line: max(k.a.Line, ac.Wayback.Line), Field: k.field,
-			Err: fmt.Errorf("saving to the Wayback Machine needs the environment variable %s, which is %s", name, state)})
+		*k.dst = val
 	}
 	return out
 }

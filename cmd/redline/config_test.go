@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/monitor/fetch"
 )
 
@@ -370,7 +371,7 @@ func TestMessages_Plurals(t *testing.T) {
 			t.Errorf("%v: %q", args, errOut)
 		}
 	}
-	if got := plural(1, "argument"); got != "1 argument" {
+	if got := plural.Count(1, "argument"); got != "1 argument" {
 		t.Errorf("plural(1) = %q", got)
 	}
 }

@@ -387,18 +387,11 @@ func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Co
 			if e.a.V == "" {
 				continue
 			}
-			val, set := os.LookupEnv(e.a.V)
-			if val != "" {
+			if val := v.secretEnv(e.a.V, e.a.Line, field(e.name), fmt.Sprintf("notifier %q", nc.Name.V)); val != "" {
 				*e.dst, *e.test = val, val
 				continue
 			}
-			state := "not set"
-			if set {
-				state = "empty"
-			}
 			*e.test = e.unset
-			v.missing = append(v.missing, &FieldError{File: v.file, Line: e.a.Line, Field: field(e.name),
-				Err: fmt.Errorf("notifier %q needs the environment variable %s, which is %s", nc.Name.V, e.a.V, state)})
 		}
 		// The URL is checked once known, from the file or the environment;
 		// it is not shown: a webhook's path is often the token.
@@ -529,4 +522,23 @@ func parseSelectors(selectors string) (extract.Rules, error) {
 		return extract.Rules{}, &ConfigError{v.problems}
 	}
 	return r, nil
+}
+
+// secretEnv reads a secret from the environment variable name, which the
+// config named at line, under field. One not set or empty gives "" and is
+// recorded in v.missing, saying that who needs it: only the commands that
+// deliver or save require it (Config.requireSecrets). Every secret the
+// config names by variable is read here, so all are refused alike.
+func (v *validator) secretEnv(name string, line int, field, who string) string {
+	val, set := os.LookupEnv(name)
+	if val != "" {
+		return val
+	}
+	state := "not set"
+	if set {
+		state = "empty"
+	}
+	v.missing = append(v.missing, &FieldError{File: v.file, Line: line, Field: field,
+		Err: fmt.Errorf("%s needs the environment variable %s, which is %s", who, name, state)})
+	return ""
 }

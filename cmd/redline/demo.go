@@ -16,6 +16,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/internal/syncio"
 	"github.com/redline-news/redline/monitor"
@@ -79,7 +80,7 @@ happens. Needs no config and nothing but this binary.`, &cf, false)
 	a.stdout = &syncio.Writer{W: a.stdout} // results arrive from several checks at once
 	out := a.stdout
 	fmt.Fprintf(out, "redline demo: a local news site is up at %s\n", base)
-	fmt.Fprintf(out, "watching its feed %s every %s for %s; the site will publish %s.\n\n", cfg.Sources[0].Feed, every, duration, plural(len(site.Edits()), "edit"))
+	fmt.Fprintf(out, "watching its feed %s every %s for %s; the site will publish %s.\n\n", cfg.Sources[0].Feed, every, duration, plural.Count(len(site.Edits()), "edit"))
 
 	stats := &demoStats{}
 	m := newMonitor(a, cfg, st, hooks{onResult: func(r monitor.Result) { stats.show(a, r, cfg, color) }})
@@ -101,7 +102,7 @@ happens. Needs no config and nothing but this binary.`, &cf, false)
 	}
 	stats.mu.Lock()
 	defer stats.mu.Unlock()
-	fmt.Fprintf(out, "\ndemo over: %s watched, %s stored, %s.\n", plural(len(arts), "article"), plural(stats.versions, "version"), plural(stats.changes, "change report"))
+	fmt.Fprintf(out, "\ndemo over: %s watched, %s stored, %s.\n", plural.Count(len(arts), "article"), plural.Count(stats.versions, "version"), plural.Count(stats.changes, "change report"))
 	fmt.Fprintf(out, "store:   %s\nreports: %s\n", storePath, cfg.ReportDir)
 	fmt.Fprint(out, demoHint(thisCommand(), storePath, base+site.Articles()[0]))
 	return nil

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/extract"
@@ -42,7 +43,7 @@ read from the store named by --store or the config.`, &cf, true)
 	fs.Visit(func(f *flag.Flag) { stored = stored || f.Name == "from" || f.Name == "to" })
 	if stored {
 		if len(pos) != 1 {
-			return usagef("diff --from/--to needs one URL (got %s)", plural(len(pos), "argument"))
+			return usagef("diff --from/--to needs one URL (got %s)", plural.Count(len(pos), "argument"))
 		}
 		f, err := formatFlag(*format)
 		if err != nil {
@@ -51,7 +52,7 @@ read from the store named by --store or the config.`, &cf, true)
 		return diffStored(ctx, a, &cf, pos[0], *from, *to, f, *exitCode)
 	}
 	if len(pos) != 2 {
-		return usagef("diff needs two files, OLD and NEW, or a URL with --from and --to (got %s)", plural(len(pos), "argument"))
+		return usagef("diff needs two files, OLD and NEW, or a URL with --from and --to (got %s)", plural.Count(len(pos), "argument"))
 	}
 	f, err := formatFlag(*format)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/extract"
@@ -36,7 +37,7 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef("extract needs one URL, file or - (got %s)", plural(fs.NArg(), "argument"))
+		return usagef("extract needs one URL, file or - (got %s)", plural.Count(fs.NArg(), "argument"))
 	}
 	if err := textOrJSON(*format); err != nil {
 		return err
@@ -287,13 +288,10 @@ func printExplained(w io.Writer, format string, art extract.Article, ds []extrac
 // overrides, line breaks and tabs (sanitize.Line), and cut to max runes.
 func cleanCell(s string, max int) string {
 	s = strings.TrimSpace(sanitize.Line(s))
-	if r := []rune(s); len(r) > max {
-		return string(r[:max-1]) + "…"
-	}
 	if s == "" {
 		return "-"
 	}
-	return s
+	return sanitize.Cut(s, max)
 }
 
 // logger is the app's logger, or a discarding one for commands that do not

@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/snapshots"
@@ -97,7 +98,7 @@ func findArticle(ctx context.Context, st snapshots.Store, url string) (snapshots
 	}
 	near := closestURLs(url, urls, 3)
 	if len(near) == 0 {
-		return art, usagef("no article %s in the store, nor one like it (%s watched)", sanitize.Line(url), plural(len(arts), "article"))
+		return art, usagef("no article %s in the store, nor one like it (%s watched)", sanitize.Line(url), plural.Count(len(arts), "article"))
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "no article %s in the store; the closest watched:", sanitize.Line(url))
@@ -194,7 +195,7 @@ func runHistory(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return fmt.Errorf("list versions: %w", err)
 	}
-	fmt.Fprintf(a.stdout, "%s\nsource %s · first seen %s · %s\n\n", sanitize.Line(art.URL), sanitize.Line(art.Source), stamp(art.FirstSeen), plural(len(versions), "version"))
+	fmt.Fprintf(a.stdout, "%s\nsource %s · first seen %s · %s\n\n", sanitize.Line(art.URL), sanitize.Line(art.Source), stamp(art.FirstSeen), plural.Count(len(versions), "version"))
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "VERSION\tSEEN\tSEVERITY\tCHANGES\tTITLE")
 	for _, v := range versions {
@@ -223,7 +224,7 @@ func runHistory(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return fmt.Errorf("list checks: %w", err)
 	}
-	fmt.Fprintf(a.stdout, "\n%s\n", plural(len(cs), "check"))
+	fmt.Fprintf(a.stdout, "\n%s\n", plural.Count(len(cs), "check"))
 	tw = tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TIME\tSTATUS\tOUTCOME\tVERSION\tERROR")
 	for _, c := range cs {
@@ -359,7 +360,7 @@ func parseURLArg(fs *flag.FlagSet, args []string) (string, error) {
 		return "", err
 	}
 	if len(pos) != 1 {
-		return "", usagef("%s needs one URL (got %s)", fs.Name(), plural(len(pos), "argument"))
+		return "", usagef("%s needs one URL (got %s)", fs.Name(), plural.Count(len(pos), "argument"))
 	}
 	return pos[0], nil
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/fetch"
@@ -167,7 +168,7 @@ func (sum importSummary) print(a *app) error {
 		fmt.Fprintf(a.stderr, "redline: import: %s\n", sanitize.Terminal(err.Error()))
 	}
 	fmt.Fprintf(a.stdout, "imported %s of %s, skipped %d unchanged, %s\n",
-		plural(sum.versions, "version"), plural(len(sum.articles), "article"), sum.unchanged, plural(len(sum.errs), "error"))
+		plural.Count(sum.versions, "version"), plural.Count(len(sum.articles), "article"), sum.unchanged, plural.Count(len(sum.errs), "error"))
 	if sum.older+sum.already+sum.other > 0 {
 		fmt.Fprintf(a.stdout, "also skipped: %d captured before the article's latest version, %d imported before, %d not an HTML 200 response\n",
 			sum.older, sum.already, sum.other)
@@ -175,7 +176,7 @@ func (sum importSummary) print(a *app) error {
 	a.log.Info("imported", "versions", sum.versions, "articles", len(sum.articles), "unchanged", sum.unchanged,
 		"older", sum.older, "already", sum.already, "other", sum.other, "errors", len(sum.errs))
 	if len(sum.errs) > 0 {
-		return fmt.Errorf("import: %s not imported", plural(len(sum.errs)+sum.stopped, "capture"))
+		return fmt.Errorf("import: %s not imported", plural.Count(len(sum.errs)+sum.stopped, "capture"))
 	}
 	return nil
 }
@@ -237,7 +238,7 @@ func importCaptures(ctx context.Context, st snapshots.Store, m *monitor.Monitor,
 		resp, err := c.read()
 		if errors.Is(err, export.ErrChanged) {
 			// What is left is not what was checked: none of it is read.
-			sum.errs = append(sum.errs, fmt.Errorf("%w; import stopped, %s not imported", err, plural(len(caps)-i, "capture")))
+			sum.errs = append(sum.errs, fmt.Errorf("%w; import stopped, %s not imported", err, plural.Count(len(caps)-i, "capture")))
 			sum.stopped = len(caps) - i - 1
 			break
 		}

@@ -3,7 +3,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -254,12 +253,9 @@ func (a *app) printReport(f report.Format, rep report.Report) error {
 }
 
 // writeJSON writes v as indented JSON, the --format json output of the
-// commands that print text or JSON.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
+// commands that print text or JSON, escaped as every report's JSON is
+// (report.WriteJSON): scraped text printed here reaches a terminal too.
+func writeJSON(w io.Writer, v any) error { return report.WriteJSON(w, v) }
 
 // textOrJSON checks --format for a command that prints text or JSON only.
 func textOrJSON(format string) error {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/snapshots"
 )
@@ -27,7 +28,7 @@ adjacent and in order.`, &cf, true)
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("search needs one phrase, quoted if it has spaces (got %s)", plural(len(pos), "argument"))
+		return usagef("search needs one phrase, quoted if it has spaces (got %s)", plural.Count(len(pos), "argument"))
 	}
 	if err := textOrJSON(*format); err != nil {
 		return err
@@ -92,10 +93,10 @@ func writeSearchText(a *app, q snapshots.SearchQuery, hits []snapshots.SearchHit
 	if q.Limit > 0 && len(hits) == q.Limit {
 		more = fmt.Sprintf(" (the first %d; --limit 0 lists all)", q.Limit)
 	}
-	fmt.Fprintf(w, "“%s” is in %s%s.\n", phrase, plural(len(hits), "article"), more)
+	fmt.Fprintf(w, "“%s” is in %s%s.\n", phrase, plural.Count(len(hits), "article"), more)
 	for _, h := range hits {
 		url := sanitize.Line(h.Article.URL)
-		fmt.Fprintf(w, "\n%s\n  %s · source %s · %s\n", url, sanitize.Line(h.Title), sanitize.Line(h.Article.Source), plural(h.Latest, "version"))
+		fmt.Fprintf(w, "\n%s\n  %s · source %s · %s\n", url, sanitize.Line(h.Title), sanitize.Line(h.Article.Source), plural.Count(h.Latest, "version"))
 		for i, sp := range h.Spans {
 			verb := "appeared"
 			if i > 0 {

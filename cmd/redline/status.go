@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/snapshots"
@@ -303,7 +304,7 @@ func printStatus(w io.Writer, rep statusReport) error {
 			pollsFailing++
 		}
 	}
-	fmt.Fprintf(w, "failing:            %s in %s", plural(rep.Failing, "article"), plural(failingSources, "source"))
+	fmt.Fprintf(w, "failing:            %s in %s", plural.Count(rep.Failing, "article"), plural.Count(failingSources, "source"))
 	if pollsFailing > 0 {
 		fmt.Fprintf(w, " (%d not loading its feed, sitemap or section page)", pollsFailing)
 	}
@@ -349,7 +350,7 @@ func printStatus(w io.Writer, rep statusReport) error {
 			if s.Failing == 0 {
 				continue
 			}
-			fmt.Fprintf(w, "  %s: %s failing; the newest at %s, %s:\n    %s\n", sanitize.Line(s.Name), plural(s.Failing, "article"),
+			fmt.Fprintf(w, "  %s: %s failing; the newest at %s, %s:\n    %s\n", sanitize.Line(s.Name), plural.Count(s.Failing, "article"),
 				optStamp(s.LastFailure, "?"), sanitize.Line(s.FailedURL), sanitize.Line(s.LastError))
 		}
 	}
@@ -366,7 +367,7 @@ func printStatus(w io.Writer, rep statusReport) error {
 	if len(rep.Deliveries) > 0 {
 		fmt.Fprintln(w, "\nDeliveries pending:")
 		for _, d := range rep.Deliveries {
-			fmt.Fprintf(w, "  %s: %d since %s, tried %s", sanitize.Line(d.Notifier), d.Pending, stamp(d.Since), plural(d.Attempts, "time"))
+			fmt.Fprintf(w, "  %s: %d since %s, tried %s", sanitize.Line(d.Notifier), d.Pending, stamp(d.Since), plural.Count(d.Attempts, "time"))
 			if d.LastError != "" {
 				fmt.Fprintf(w, "; last error: %s", sanitize.Line(d.LastError))
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/monitor"
 	"github.com/redline-news/redline/monitor/tsa"
@@ -52,7 +53,7 @@ func stampVersions(ctx context.Context, a *app, s *tsa.Stamper, url string) []re
 		URL: url, Source: "timestamp", Event: string(monitor.EventTimestamp), At: a.now().UTC(),
 		// The error names the TSA, which the event says already.
 		Reason: fmt.Sprintf("%s; %s saved without a token, retried next cycle",
-			strings.TrimPrefix(p.Err.Error(), "timestamp "+url+": "), plural(p.Pending, "version")),
+			strings.TrimPrefix(p.Err.Error(), "timestamp "+url+": "), plural.Count(p.Pending, "version")),
 	}}
 }
 
@@ -119,6 +120,6 @@ func verifyTimestamps(ctx context.Context, a *app, st snapshots.Store, roots *x5
 		fmt.Fprintf(a.stdout, "PROBLEM timestamp: %s\n", sanitize.Line(p.String()))
 	}
 	fmt.Fprintf(a.stdout, "timestamps: %s verified, %s without a token yet, %s\n",
-		plural(rep.Verified, "token"), plural(rep.Unstamped, "version"), plural(len(rep.Problems), "problem"))
+		plural.Count(rep.Verified, "token"), plural.Count(rep.Unstamped, "version"), plural.Count(len(rep.Problems), "problem"))
 	return len(rep.Problems), nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/snapshots"
 	"github.com/redline-news/redline/snapshots/sqlite"
@@ -74,7 +75,7 @@ is wrong.`, &cf, true)
 		return err // a corrupt file's PROBLEM line is printed already
 	}
 	if corrupt != nil {
-		fmt.Fprintf(a.stdout, "verified %s, %s, %s: database is corrupt\n", plural(rep.Articles, "article"), plural(rep.Versions, "version"), plural(rep.Checks, "check"))
+		fmt.Fprintf(a.stdout, "verified %s, %s, %s: database is corrupt\n", plural.Count(rep.Articles, "article"), plural.Count(rep.Versions, "version"), plural.Count(rep.Checks, "check"))
 		a.log.Error("store verification failed", "err", corrupt)
 		return errProblems
 	}
@@ -86,19 +87,12 @@ is wrong.`, &cf, true)
 		}
 		problems += n
 	}
-	fmt.Fprintf(a.stdout, "verified %s, %s, %s: ", plural(rep.Articles, "article"), plural(rep.Versions, "version"), plural(rep.Checks, "check"))
+	fmt.Fprintf(a.stdout, "verified %s, %s, %s: ", plural.Count(rep.Articles, "article"), plural.Count(rep.Versions, "version"), plural.Count(rep.Checks, "check"))
 	if problems == 0 {
 		fmt.Fprintln(a.stdout, "OK")
 		return nil
 	}
-	fmt.Fprintf(a.stdout, "%s\n", plural(problems, "problem"))
+	fmt.Fprintf(a.stdout, "%s\n", plural.Count(problems, "problem"))
 	a.log.Error("store verification failed", "problems", problems)
 	return errProblems
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

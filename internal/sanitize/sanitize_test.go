@@ -79,3 +79,37 @@ func FuzzSanitizeTerminal(f *testing.F) {
 		}
 	})
 }
+
+func TestCut(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   string
+		max  int
+		want string
+	}{
+		{"within", "abc", 3, "abc"},
+		{"empty", "", 0, ""},
+		{"one_over", "abcd", 3, "ab…"},
+		{"long", strings.Repeat("x", 500), 5, "xxxx…"},
+		{"runes_not_bytes", "Zoë Ünal", 8, "Zoë Ünal"},
+		{"cut_between_runes", "ééééé", 3, "éé…"},
+		{"cjk", "中文中文中文", 4, "中文中…"},
+		{"emoji", "🙂🙂🙂", 2, "🙂…"},
+		{"max_one", "abc", 1, "…"},
+		{"max_zero", "abc", 0, ""},
+		{"negative", "abc", -1, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Cut(tc.in, tc.max)
+			if got != tc.want {
+				t.Errorf("Cut(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+			}
+			if n := utf8.RuneCountInString(got); n > max(tc.max, 0) {
+				t.Errorf("Cut(%q, %d) has %d runes", tc.in, tc.max, n)
+			}
+			if !utf8.ValidString(got) {
+				t.Errorf("Cut(%q, %d) = %q: invalid UTF-8", tc.in, tc.max, got)
+			}
+		})
+	}
+}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/redline-news/redline/internal/nettest"
 	"github.com/redline-news/redline/monitor/fetch"
+	"github.com/redline-news/redline/snapshots"
 )
 
 func TestClient_Get(t *testing.T) {
@@ -70,8 +71,13 @@ func TestClient_Get(t *testing.T) {
 		if got := gotUA.Load(); got != "redline-test/1" {
 			t.Errorf("server saw User-Agent %q, want redline-test/1", got)
 		}
-		if r.Status != 200 || len(r.SHA256) != 64 || r.Header.Get("ETag") != `"v1"` {
-			t.Errorf("got status %d sha %q etag %q", r.Status, r.SHA256, r.Header.Get("ETag"))
+		if r.Status != 200 || r.Header.Get("ETag") != `"v1"` {
+			t.Errorf("got status %d etag %q", r.Status, r.Header.Get("ETag"))
+		}
+		// The store keeps this digest as the check's RawSHA256 and
+		// verifies a stored body against it with snapshots.RawHash.
+		if want := snapshots.RawHash(r.Body); r.SHA256 != want {
+			t.Errorf("SHA256 = %q, want snapshots.RawHash of the body, %q", r.SHA256, want)
 		}
 	})
 	t.Run("conditional get", func(t *testing.T) {

@@ -166,17 +166,8 @@ func New(opt Options) (*Client, error) {
 		opt.Sleep = retry.Sleep
 	}
 	return &Client{
-		opt: opt,
-		http: &http.Client{Transport: &http.Transport{
-			// No proxy: the Guard must judge the archive's own address.
-			DialContext:            opt.Dial,
-			TLSHandshakeTimeout:    10 * time.Second,
-			ResponseHeaderTimeout:  opt.Timeout,
-			MaxIdleConnsPerHost:    2,
-			IdleConnTimeout:        90 * time.Second,
-			MaxResponseHeaderBytes: 64 << 10,
-			ForceAttemptHTTP2:      true,
-		}},
+		opt:    opt,
+		http:   fetch.NewServiceClient(opt.Dial, opt.Timeout),
 		save:   strings.TrimSuffix(opt.SaveURL, "/"),
 		origin: u.Scheme + "://" + u.Host,
 		auth:   "LOW " + opt.AccessKey + ":" + opt.SecretKey,
@@ -264,6 +255,10 @@ func CaptureURL(origin, timestamp, page string) string {
 	return origin + "/web/" + timestamp + "/" + page
 }
 
+// maxMessage bounds, in runes, the archive's message an *Error repeats:
+// the archive writes it, so it is cleaned and cut like scraped text.
+const maxMessage = 301
+
 // jobError is the *Error of an answer that reports a failure, or lacks
 // what it should have.
 func jobError(page string, a answer, fallback string) *Error {
@@ -271,9 +266,7 @@ func jobError(page string, a answer, fallback string) *Error {
 	if msg == "" {
 		msg = fallback
 	}
-	if len(msg) > 300 {
-		msg = msg[:300] + "…"
-	}
+	msg = sanitize.Cut(msg, maxMessage)
 	return &Error{URL: page, Code: sanitize.Line(cmp.Or(a.StatusExt, a.Status)), Message: msg}
 }
 

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/redline-news/redline/internal/retry"
 	"github.com/redline-news/redline/internal/retry/retrytest"
@@ -135,6 +136,11 @@ func TestSave_Errors(t *testing.T) {
 		{"job_failed", nil, func(w http.ResponseWriter) {
 			spntest.WriteJSON(w, map[string]string{"status": "error", "status_ext": "error:service-unavailable", "message": "Archive is overloaded\x1b[31m"})
 		}, nil, "error:service-unavailable: Archive is overloaded", 1},
+		// The message is cut at 300 characters, between runes: cut at
+		// 300 bytes it once ended in half an "é", invalid UTF-8.
+		{"long_message", nil, func(w http.ResponseWriter) {
+			spntest.WriteJSON(w, map[string]string{"status": "error", "status_ext": "error:x", "message": "a" + strings.Repeat("é", 400)})
+		}, nil, "error:x: a" + strings.Repeat("é", 299) + "…", 1},
 		{"bad_timestamp", nil, func(w http.ResponseWriter) {
 			spntest.WriteJSON(w, map[string]string{"status": "success", "timestamp": "2025-12-07"})
 		}, nil, `timestamp "2025-12-07" is not 14 digits`, 1},
@@ -155,6 +161,9 @@ func TestSave_Errors(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "\x1b") {
 				t.Errorf("error %q keeps an escape sequence", err)
+			}
+			if !utf8.ValidString(err.Error()) {
+				t.Errorf("error %q is not valid UTF-8", err)
 			}
 			if posts, _ := srv.Seen(); len(posts) != tc.posts {
 				t.Errorf("stand-in saw %d submissions, want %d", len(posts), tc.posts)

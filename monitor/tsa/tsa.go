@@ -78,19 +78,11 @@ func New(opt Options) (*Client, error) {
 			return opt.Dial(fetch.WithAllowPrivate(ctx), network, addr)
 		}
 	}
-	return &Client{opt: opt, http: &http.Client{
-		Transport: &http.Transport{
-			// No proxy: the Guard must judge the TSA's own address.
-			DialContext:           dial,
-			TLSHandshakeTimeout:   10 * time.Second,
-			ResponseHeaderTimeout: opt.Timeout,
-			MaxIdleConnsPerHost:   2,
-			IdleConnTimeout:       90 * time.Second,
-		},
-		// A TSA answers where it was asked; a redirect would resend the
-		// query to a host the config did not name.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}, nil
+	client := fetch.NewServiceClient(dial, opt.Timeout)
+	// A TSA answers where it was asked; a redirect would resend the query
+	// to a host the config did not name.
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &Client{opt: opt, http: client}, nil
 }
 
 // URL is the TSA's address, as configured.

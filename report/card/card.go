@@ -403,7 +403,7 @@ func (f *fonts) changeRuns(c diffing.Change, from int, marked *bool) (head, spea
 }
 
 // kindText is a kind as words: "quote changed".
-func kindText(k diffing.Kind) string { return strings.ReplaceAll(layout.KindLabel(k), "_", " ") }
+func kindText(k diffing.Kind) string { return layout.KindWords(k) }
 
 // speakerText names who spoke a changed quote: "A → B" when the speaker
 // changed, else the one speaker, else "".

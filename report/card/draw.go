@@ -10,6 +10,7 @@ import (
 	"golang.org/x/image/font"
 	"golang.org/x/image/math/fixed"
 
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report"
 )
@@ -100,7 +101,7 @@ func paint(c Card, w, h int) (img *image.RGBA, marked bool, err error) {
 		cv.y += int(12 * scale)
 		shown++
 	}
-	foot := fmt.Sprintf("%d of %s shown · deletions struck through, insertions underlined", shown, plural(len(changes), "change"))
+	foot := fmt.Sprintf("%d of %s shown · deletions struck through, insertions underlined", shown, plural.Count(len(changes), "change"))
 	if len(changes) == 0 {
 		foot = "no change of substance"
 	}
@@ -158,13 +159,6 @@ func (cv *canvas) vline(x, y0, y1 int, col color.Color) {
 func (cv *canvas) rule(y, thick int, col color.Color) {
 	b := cv.dst.Bounds()
 	draw.Draw(cv.dst, image.Rect(b.Min.X, y, b.Max.X, y+thick), image.NewUniform(col), image.Point{}, draw.Src)
-}
-
-func plural(n int, one string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %ss", n, one)
 }
 
 // Alt is the card's alt text: what it shows, in words, with every change's

@@ -3,7 +3,6 @@ package card
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/image/font/sfnt"
 
@@ -65,7 +64,7 @@ func joiner(r rune) bool {
 
 // clean makes scraped text safe for the card: controls and bidi overrides
 // removed (sanitize.Line, the one place that decides), whitespace
-// collapsed, and cut to maxRunes with an ellipsis.
+// collapsed, and cut after maxRunes runes, an ellipsis marking the cut.
 func clean(s string) string {
 	s = sanitize.Line(s)
 	lead, trail := strings.HasPrefix(s, " "), strings.HasSuffix(s, " ")
@@ -77,17 +76,7 @@ func clean(s string) string {
 	if trail && s != "" {
 		s += " "
 	}
-	if utf8.RuneCountInString(s) <= maxRunes {
-		return s
-	}
-	n := 0
-	for i := range s {
-		if n == maxRunes {
-			return s[:i] + "…"
-		}
-		n++
-	}
-	return s
+	return sanitize.Cut(s, maxRunes+1)
 }
 
 // splitDrawable splits cleaned text into runs the font can draw and

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -164,12 +163,14 @@ func (s *server) apiDiff(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
+// writeJSON serves v as report.WriteJSON writes it, so an API answer
+// escapes what a report's JSON escapes.
 func writeJSON(w http.ResponseWriter, v any) error {
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode json: %w", err)
+	var b bytes.Buffer
+	if err := report.WriteJSON(&b, v); err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	_, err = w.Write(append(data, '\n'))
+	_, err := w.Write(b.Bytes())
 	return err
 }

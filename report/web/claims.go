@@ -6,6 +6,7 @@ import (
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/internal/sanitize"
+	"github.com/redline-news/redline/report/internal/layout"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -59,7 +60,7 @@ func (s *server) claims(w http.ResponseWriter, r *http.Request) error {
 			}
 			ks := make([]string, len(e.Kinds))
 			for i, k := range e.Kinds {
-				ks[i] = strings.ReplaceAll(string(k), "_", " ")
+				ks[i] = layout.KindWords(k)
 			}
 			row.Events = append(row.Events, claimEvent{Version: e.Version, At: stampOf(e.Time), Event: e.Event,
 				Kinds: strings.Join(ks, ", "), Before: sanitize.Line(e.Before), After: sanitize.Line(e.After),

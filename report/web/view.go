@@ -22,7 +22,7 @@ func stampOf(t time.Time) stamp {
 	if t.IsZero() {
 		return stamp{}
 	}
-	return stamp{t.UTC().Format("2006-01-02 15:04 UTC"), t.UTC().Format(time.RFC3339)}
+	return stamp{layout.When(t), layout.ISO(t)}
 }
 
 // maxQuery bounds a search string: longer ones are no search anyone types.

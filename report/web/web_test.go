@@ -751,3 +751,30 @@ func TestPanicIsA500(t *testing.T) {
 func testLogger(tb testing.TB) *slog.Logger {
 	return slog.New(slog.NewTextHandler(tb.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
+
+// TestAPI_EscapesHidden: the API writes JSON as reports do
+// (report.WriteJSON): a bidi override in a stored title is escaped, so a
+// terminal shown the answer (curl) cannot reorder the line, and decodes
+// to the title as stored.
+func TestAPI_EscapesHidden(t *testing.T) {
+	st := openStore(t)
+	a, err := st.AddArticle(t.Context(), snapshots.Article{URL: "https://news.example/a", Source: "ledger", FirstSeen: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	title := "Budget \u202eapproved"
+	if err := st.Save(t.Context(), &snapshots.Check{ArticleID: a.ID, At: time.Now(), Status: 200}, &snapshots.Version{Title: title, Text: "The council met."}); err != nil {
+		t.Fatal(err)
+	}
+	h := web.New(st, web.Options{Logger: testLogger(t)})
+	_, body := get(t, h, fmt.Sprintf("/api/articles/%d/versions", a.ID))
+	if strings.Contains(body, "\u202e") || !strings.Contains(body, `\u202e`) {
+		t.Errorf("versions API: want the override escaped as \\u202e, got\n%s", body)
+	}
+	var got struct {
+		Versions []struct{ Title string } `json:"versions"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil || len(got.Versions) != 1 || got.Versions[0].Title != title {
+		t.Errorf("decoded %+v, %v; want the title as stored", got, err)
+	}
+}

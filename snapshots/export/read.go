@@ -3,8 +3,6 @@ package export
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +12,8 @@ import (
 	"time"
 
 	"github.com/nlnwa/gowarc/v3"
+
+	"github.com/redline-news/redline/snapshots"
 )
 
 // Response is one HTTP response record of a WARC, as ReadWARC returns it.
@@ -113,9 +113,8 @@ func response(rec gowarc.WarcRecord, maxBody int64) (*Response, error) {
 	if body, err = decodeBody(header, chunked(block.ProtocolHeaderBytes()), body, maxBody); err != nil {
 		return nil, fmt.Errorf("%s: %w", id, err)
 	}
-	sum := sha256.Sum256(body)
 	return &Response{RecordID: id, Date: at, TargetURI: rec.WarcHeader().Get(gowarc.WarcTargetURI),
-		Status: block.HttpStatusCode(), Header: header, Body: body, SHA256: hex.EncodeToString(sum[:])}, nil
+		Status: block.HttpStatusCode(), Header: header, Body: body, SHA256: snapshots.RawHash(body)}, nil
 }
 
 // chunked reports whether an HTTP header block says the body is chunked.

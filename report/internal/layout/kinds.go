@@ -31,6 +31,11 @@ func AllKinds() []diffing.Kind { return slices.Clone(kindOrder) }
 // the same.
 func KindLabel(k diffing.Kind) string { return sanitize.Line(string(k)) }
 
+// KindWords is KindLabel with spaces for its underscores, "quote
+// changed", where a kind is read as words: a card's image, the claim
+// ledger's rows.
+func KindWords(k diffing.Kind) string { return strings.ReplaceAll(KindLabel(k), "_", " ") }
+
 // Kinds returns the change's kinds, its main kind first.
 func Kinds(c diffing.Change) []diffing.Kind {
 	if len(c.Kinds) == 0 {

@@ -2,6 +2,7 @@ package layout
 
 import (
 	"testing"
+	"time"
 
 	"github.com/redline-news/redline/diffing"
 )
@@ -51,5 +52,28 @@ func TestAllKinds_Copy(t *testing.T) {
 	}
 	if want := []diffing.Kind{diffing.HeadlineChanged, diffing.Cosmetic, "zz_unknown"}; len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
 		t.Errorf("KindCounts order %v, want %v", got, want)
+	}
+}
+
+// TestWhen: times show in UTC whatever zone they were read in.
+func TestWhen(t *testing.T) {
+	at := time.Date(2026, 12, 7, 23, 5, 59, 999, time.FixedZone("", -5*3600))
+	if got, want := When(at), "2026-12-08 04:05 UTC"; got != want {
+		t.Errorf("When = %q, want %q", got, want)
+	}
+	if got, want := ISO(at), "2026-12-08T04:05:59Z"; got != want {
+		t.Errorf("ISO = %q, want %q", got, want)
+	}
+}
+
+// TestKindWords: a kind read as words is its cleaned label with spaces.
+func TestKindWords(t *testing.T) {
+	for k, want := range map[diffing.Kind]string{
+		diffing.QuoteChanged:    "quote changed",
+		"x_\u202ey\x1b[31m_z\n": "x y z ",
+	} {
+		if got := KindWords(k); got != want {
+			t.Errorf("KindWords(%q) = %q, want %q", k, got, want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 )
 
@@ -59,7 +60,7 @@ func Sparkline(id, source string, counts map[time.Time]int, today time.Time) Spa
 	for i, n := range days {
 		day := first.AddDate(0, 0, i).Format(time.DateOnly)
 		words = append(words, strconv.Itoa(n))
-		b := bar{X: i * (sparkBar + sparkGap), W: sparkBar, Label: day + ": " + plural(n, "change")}
+		b := bar{X: i * (sparkBar + sparkGap), W: sparkBar, Label: day + ": " + plural.Count(n, "change")}
 		// A day with changes is at least 2 high, so it never reads as none;
 		// a day without is a 1-unit tick on the baseline.
 		b.H = 1
@@ -69,7 +70,7 @@ func Sparkline(id, source string, counts map[time.Time]int, today time.Time) Spa
 		b.Y = sparkHeight - b.H
 		s.Bars = append(s.Bars, b)
 	}
-	s.Title = fmt.Sprintf("%s: %s in the %d days %s to %s, per day: %s", source, plural(s.Total, "change"),
+	s.Title = fmt.Sprintf("%s: %s in the %d days %s to %s, per day: %s", source, plural.Count(s.Total, "change"),
 		SparkDays, first.Format(time.DateOnly), end.Format(time.DateOnly), strings.Join(words, ", "))
 	return s
 }

@@ -19,9 +19,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/plural"
 	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report/internal/layout"
 )
@@ -202,7 +202,7 @@ func newView(id, name string, n int) *View {
 	v := View{ID: id, TitleID: id + "-title", DescID: id + "-desc", Width: width, Height: height,
 		Left: left, Right: right, AxisY: axisY}
 	name = clip(sanitize.Line(name))
-	v.Title = "Timeline of " + plural(n, "version")
+	v.Title = "Timeline of " + plural.Count(n, "version")
 	if strings.TrimSpace(name) != "" {
 		v.Title += " of “" + name + "”"
 	}
@@ -304,12 +304,12 @@ func (v *View) labelMarks(vs []Version) (merged bool) {
 		f, l := vs[m.first], vs[m.last]
 		m.Kind = strings.Join(m.kinds, "; ")
 		m.Versions = "v" + strconv.Itoa(f.N)
-		m.When, m.WhenISO = when(f.At), iso(f.At)
+		m.When, m.WhenISO = layout.When(f.At), layout.ISO(f.At)
 		if m.n > 1 {
 			merged = true
 			m.Versions = fmt.Sprintf("v%d–v%d (%d versions)", f.N, l.N, m.n)
 			if !l.At.Equal(f.At) {
-				m.When += " – " + when(l.At)
+				m.When += " – " + layout.When(l.At)
 			}
 		}
 		m.Title = clip(sanitize.Line(l.Title))
@@ -324,12 +324,12 @@ func (v *View) labelMarks(vs []Version) (merged bool) {
 // describe writes the axis' end labels, the description and the note on
 // how the chart was drawn.
 func (v *View) describe(vs []Version, sc scale, merged bool) {
-	v.Start, v.StartISO = when(sc.start), iso(sc.start)
+	v.Start, v.StartISO = layout.When(sc.start), layout.ISO(sc.start)
 	if sc.span > 0 {
-		v.End, v.EndISO = when(sc.end), iso(sc.end)
+		v.End, v.EndISO = layout.When(sc.end), layout.ISO(sc.end)
 	}
 	var desc []string
-	desc = append(desc, fmt.Sprintf("%s, from %s to %s.", plural(len(vs), "version"), when(sc.start), when(sc.end)))
+	desc = append(desc, fmt.Sprintf("%s, from %s to %s.", plural.Count(len(vs), "version"), layout.When(sc.start), layout.When(sc.end)))
 	desc = append(desc, "Each mark's row is its severity (high, medium, low, none); its shape is what kind of change it is (see the legend); the table below gives the same data.")
 	var notes []string
 	if sc.byOrder && len(vs) > 1 {
@@ -386,24 +386,8 @@ func shapePath(s string, x, y int) string {
 	return ""
 }
 
-func when(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
-func iso(t time.Time) string  { return t.UTC().Format(time.RFC3339) }
-
-func plural(n int, one string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + one + "s"
-}
-
 // clip shortens s to maxTitle runes, marking the cut.
-func clip(s string) string {
-	if utf8.RuneCountInString(s) <= maxTitle {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:maxTitle-1]) + "…"
-}
+func clip(s string) string { return sanitize.Cut(s, maxTitle) }
 
 // timelineSource draws the chart with presentation attributes only (no
 // style attribute, no <style>: CSP), then the table. Every element is
