@@ -337,83 +337,7 @@ func (v *validator) cadence(path string, steps []stepConfig) monitor.Cadence {
 func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Config {
 	var out, tested []notify.Config
 	for i, nc := range ncs {
-		field := func(name string) string { return fmt.Sprintf("notify[%d].%s", i, name) }
-		c := notify.Config{
-			Name: nc.Name.V, Kind: nc.Kind.V, URL: nc.URL.V, Secret: nc.Secret.V,
-			Addr: nc.Addr.V, Username: nc.Username.V, Password: nc.Password.V, From: nc.From.V,
-			AllowInsecure: nc.AllowInsecure.V, AtomPath: nc.Path.V, MaxEntries: nc.MaxEntries.V,
-			Token: nc.Token.V, Handle: nc.Handle.V, Visibility: nc.Visibility.V, PostsPerHour: nc.PostsPerHour.V,
-			AllowPrivate: allowPrivate,
-		}
-		if nc.AllowPrivate.Line > 0 {
-			c.AllowPrivate = nc.AllowPrivate.V
-		}
-		for _, pair := range []struct {
-			key, env string
-			a, b     at[string]
-		}{{"url", "url_env", nc.URL, nc.URLEnv}, {"token", "token_env", nc.Token, nc.TokenEnv}, {"handle", "handle_env", nc.Handle, nc.HandleEnv},
-			{"secret", "secret_env", nc.Secret, nc.SecretEnv}, {"password", "password_env", nc.Password, nc.PasswordEnv}} {
-			if pair.a.V != "" && pair.b.V != "" {
-				v.add(pair.b.Line, field(pair.env), "give %s or %s, not both", pair.key, pair.env)
-			}
-		}
-		if !c.AllowPrivate {
-			if host, _, err := net.SplitHostPort(nc.Addr.V); err == nil {
-				if err := checkPublicHost(host, notifierHint); err != nil {
-					v.add(nc.Addr.Line, field("addr"), "%v", err)
-				}
-			}
-		}
-		if nc.MinSeverity.V != "" {
-			sev, err := diffing.ParseSeverity(nc.MinSeverity.V)
-			if err != nil {
-				v.add(nc.MinSeverity.Line, field("min_severity"), "%v", err)
-			}
-			c.MinSeverity = sev
-		}
-		// A secret from the environment is read now but required only by
-		// the commands that deliver (Config.requireSecrets): one that is
-		// missing is recorded, and a stand-in lets notify.New check the
-		// rest of the notifier.
-		stand := c
-		for _, e := range []struct {
-			name      string
-			a         at[string]
-			dst, test *string
-			unset     string // what notify.New checks while the variable is missing
-		}{{"url_env", nc.URLEnv, &c.URL, &stand.URL, "https://unset.invalid/"}, {"token_env", nc.TokenEnv, &c.Token, &stand.Token, "unset"},
-			{"handle_env", nc.HandleEnv, &c.Handle, &stand.Handle, "unset"},
-			{"secret_env", nc.SecretEnv, &c.Secret, &stand.Secret, "unset"}, {"password_env", nc.PasswordEnv, &c.Password, &stand.Password, "unset"}} {
-			if e.a.V == "" {
-				continue
-			}
-			if val := v.secretEnv(e.a.V, e.a.Line, field(e.name), fmt.Sprintf("notifier %q", nc.Name.V)); val != "" {
-				*e.dst, *e.test = val, val
-				continue
-			}
-			*e.test = e.unset
-		}
-		// The URL is checked once known, from the file or the environment;
-		// it is not shown: a webhook's path is often the token.
-		if !c.AllowPrivate && c.URL != "" {
-			if err := checkPublicURL(c.URL, notifierHint); err != nil {
-				key, line := "url", nc.URL.Line
-				if nc.URL.V == "" {
-					key, line = "url_env", nc.URLEnv.Line
-				}
-				v.add(line, field(key), "%v", err)
-			}
-		}
-		if nc.Secret.V != "" || nc.Password.V != "" || nc.Token.V != "" {
-			v.fileSecrets = true
-		}
-		for _, s := range nc.Sources {
-			c.Sources = append(c.Sources, s.V)
-		}
-		for _, t := range nc.To {
-			c.To = append(c.To, t.V)
-		}
-		stand.Sources, stand.To = c.Sources, c.To
+		c, stand := v.notifier(i, nc, allowPrivate)
 		out = append(out, c)
 		tested = append(tested, stand)
 	}
@@ -421,6 +345,97 @@ func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Co
 		return nil
 	}
 	_, err := notify.New(tested, notify.Options{HTTPClient: &http.Client{}})
+	v.notifyErrors(ncs, err)
+	return out
+}
+
+// notifier compiles the i-th notifier: c, with the secrets the environment
+// holds, and stand, c with stand-ins for the ones it lacks, for notify.New
+// to check the rest.
+func (v *validator) notifier(i int, nc notifyConfig, allowPrivate bool) (c, stand notify.Config) {
+	field := func(name string) string { return fmt.Sprintf("notify[%d].%s", i, name) }
+	c = notify.Config{
+		Name: nc.Name.V, Kind: nc.Kind.V, URL: nc.URL.V, Secret: nc.Secret.V,
+		Addr: nc.Addr.V, Username: nc.Username.V, Password: nc.Password.V, From: nc.From.V,
+		AllowInsecure: nc.AllowInsecure.V, AtomPath: nc.Path.V, MaxEntries: nc.MaxEntries.V,
+		Token: nc.Token.V, Handle: nc.Handle.V, Visibility: nc.Visibility.V, PostsPerHour: nc.PostsPerHour.V,
+		AllowPrivate: allowPrivate,
+	}
+	if nc.AllowPrivate.Line > 0 {
+		c.AllowPrivate = nc.AllowPrivate.V
+	}
+	for _, pair := range []struct {
+		key, env string
+		a, b     at[string]
+	}{{"url", "url_env", nc.URL, nc.URLEnv}, {"token", "token_env", nc.Token, nc.TokenEnv}, {"handle", "handle_env", nc.Handle, nc.HandleEnv},
+		{"secret", "secret_env", nc.Secret, nc.SecretEnv}, {"password", "password_env", nc.Password, nc.PasswordEnv}} {
+		if pair.a.V != "" && pair.b.V != "" {
+			v.add(pair.b.Line, field(pair.env), "give %s or %s, not both", pair.key, pair.env)
+		}
+	}
+	if !c.AllowPrivate {
+		if host, _, err := net.SplitHostPort(nc.Addr.V); err == nil {
+			if err := checkPublicHost(host, notifierHint); err != nil {
+				v.add(nc.Addr.Line, field("addr"), "%v", err)
+			}
+		}
+	}
+	if nc.MinSeverity.V != "" {
+		sev, err := diffing.ParseSeverity(nc.MinSeverity.V)
+		if err != nil {
+			v.add(nc.MinSeverity.Line, field("min_severity"), "%v", err)
+		}
+		c.MinSeverity = sev
+	}
+	// A secret from the environment is read now but required only by
+	// the commands that deliver (Config.requireSecrets): one that is
+	// missing is recorded, and a stand-in lets notify.New check the
+	// rest of the notifier.
+	stand = c
+	for _, e := range []struct {
+		name      string
+		a         at[string]
+		dst, test *string
+		unset     string // what notify.New checks while the variable is missing
+	}{{"url_env", nc.URLEnv, &c.URL, &stand.URL, "https://unset.invalid/"}, {"token_env", nc.TokenEnv, &c.Token, &stand.Token, "unset"},
+		{"handle_env", nc.HandleEnv, &c.Handle, &stand.Handle, "unset"},
+		{"secret_env", nc.SecretEnv, &c.Secret, &stand.Secret, "unset"}, {"password_env", nc.PasswordEnv, &c.Password, &stand.Password, "unset"}} {
+		if e.a.V == "" {
+			continue
+		}
+		if val := v.secretEnv(e.a.V, e.a.Line, field(e.name), fmt.Sprintf("notifier %q", nc.Name.V)); val != "" {
+			*e.dst, *e.test = val, val
+			continue
+		}
+		*e.test = e.unset
+	}
+	// The URL is checked once known, from the file or the environment;
+	// it is not shown: a webhook's path is often the token.
+	if !c.AllowPrivate && c.URL != "" {
+		if err := checkPublicURL(c.URL, notifierHint); err != nil {
+			key, line := "url", nc.URL.Line
+			if nc.URL.V == "" {
+				key, line = "url_env", nc.URLEnv.Line
+			}
+			v.add(line, field(key), "%v", err)
+		}
+	}
+	if nc.Secret.V != "" || nc.Password.V != "" || nc.Token.V != "" {
+		v.fileSecrets = true
+	}
+	for _, s := range nc.Sources {
+		c.Sources = append(c.Sources, s.V)
+	}
+	for _, t := range nc.To {
+		c.To = append(c.To, t.V)
+	}
+	stand.Sources, stand.To = c.Sources, c.To
+	return c, stand
+}
+
+// notifyErrors records what notify.New refused, each at the line of the
+// key it names.
+func (v *validator) notifyErrors(ncs []notifyConfig, err error) {
 	for _, e := range unjoin(err) {
 		var ce *notify.ConfigError
 		if !errors.As(e, &ce) {
@@ -441,7 +456,6 @@ func (v *validator) notifiers(ncs []notifyConfig, allowPrivate bool) []notify.Co
 		}
 		v.add(line, fmt.Sprintf("notify[%d].%s", ce.Index, ce.Field), "%v", ce.Err)
 	}
-	return out
 }
 
 // unjoin lists the errors inside an errors.Join result.
