@@ -4,10 +4,9 @@ import (
 	"cmp"
 	"slices"
 	"sort"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report"
 )
 
@@ -73,12 +72,12 @@ func fit(d Digest, limit int, build func(report.Report) ([]byte, error)) ([]byte
 			m := min(k, len(it.Changes.Changes))
 			k -= m
 			cs := *it.Changes
-			cs.Old.Title, cs.New.Title = cut(cs.Old.Title, maxFieldBytes), cut(cs.New.Title, maxFieldBytes)
+			cs.Old.Title, cs.New.Title = sanitize.CutBy(cs.Old.Title, maxFieldBytes, sanitize.Bytes, false), sanitize.CutBy(cs.New.Title, maxFieldBytes, sanitize.Bytes, false)
 			cs.Changes = short[next : next+m : next+m]
 			next += len(it.Changes.Changes)
-			it.Title = cut(it.Title, maxFieldBytes)
-			it.URL = cut(it.URL, maxFieldBytes)
-			it.Source = cut(it.Source, maxFieldBytes)
+			it.Title = sanitize.CutBy(it.Title, maxFieldBytes, sanitize.Bytes, false)
+			it.URL = sanitize.CutBy(it.URL, maxFieldBytes, sanitize.Bytes, false)
+			it.Source = sanitize.CutBy(it.Source, maxFieldBytes, sanitize.Bytes, false)
 			it.Changes = &cs
 			r.Items = append(r.Items, it)
 		}
@@ -149,8 +148,8 @@ func fitEvents(all []report.Event, kept *[]report.Event, limit int, build func()
 
 // shortEvent cuts each string of e to maxFieldBytes.
 func shortEvent(e report.Event) report.Event {
-	e.URL, e.Source, e.Title = cut(e.URL, maxFieldBytes), cut(e.Source, maxFieldBytes), cut(e.Title, maxFieldBytes)
-	e.Event, e.Reason = cut(e.Event, maxFieldBytes), cut(e.Reason, maxFieldBytes)
+	e.URL, e.Source, e.Title = sanitize.CutBy(e.URL, maxFieldBytes, sanitize.Bytes, false), sanitize.CutBy(e.Source, maxFieldBytes, sanitize.Bytes, false), sanitize.CutBy(e.Title, maxFieldBytes, sanitize.Bytes, false)
+	e.Event, e.Reason = sanitize.CutBy(e.Event, maxFieldBytes, sanitize.Bytes, false), sanitize.CutBy(e.Reason, maxFieldBytes, sanitize.Bytes, false)
 	return e
 }
 
@@ -174,18 +173,18 @@ func textSize(c diffing.Change) int {
 // longer than that is dropped: the cut Before and After still show what
 // changed, and a diff cut mid-way would spell neither.
 func shortChange(c diffing.Change) diffing.Change {
-	c.Before, c.After = cut(c.Before, maxFieldBytes), cut(c.After, maxFieldBytes)
-	c.Speaker = cut(c.Speaker, maxFieldBytes)
+	c.Before, c.After = sanitize.CutBy(c.Before, maxFieldBytes, sanitize.Bytes, false), sanitize.CutBy(c.After, maxFieldBytes, sanitize.Bytes, false)
+	c.Speaker = sanitize.CutBy(c.Speaker, maxFieldBytes, sanitize.Bytes, false)
 	c.Quotes = slices.Clone(c.Quotes)
 	for i, q := range c.Quotes {
 		c.Quotes[i] = diffing.QuoteChange{
-			Before: cut(q.Before, maxFieldBytes), After: cut(q.After, maxFieldBytes),
-			BeforeSpeaker: cut(q.BeforeSpeaker, maxFieldBytes), AfterSpeaker: cut(q.AfterSpeaker, maxFieldBytes),
+			Before: sanitize.CutBy(q.Before, maxFieldBytes, sanitize.Bytes, false), After: sanitize.CutBy(q.After, maxFieldBytes, sanitize.Bytes, false),
+			BeforeSpeaker: sanitize.CutBy(q.BeforeSpeaker, maxFieldBytes, sanitize.Bytes, false), AfterSpeaker: sanitize.CutBy(q.AfterSpeaker, maxFieldBytes, sanitize.Bytes, false),
 		}
 	}
 	c.Figures = slices.Clone(c.Figures)
 	for i, f := range c.Figures {
-		c.Figures[i] = diffing.FigureChange{Before: cut(f.Before, maxFieldBytes), After: cut(f.After, maxFieldBytes)}
+		c.Figures[i] = diffing.FigureChange{Before: sanitize.CutBy(f.Before, maxFieldBytes, sanitize.Bytes, false), After: sanitize.CutBy(f.After, maxFieldBytes, sanitize.Bytes, false)}
 	}
 	n := 0
 	for _, o := range c.Ops {
@@ -195,20 +194,4 @@ func shortChange(c diffing.Change) diffing.Change {
 		c.Ops = nil
 	}
 	return c
-}
-
-// cut shortens s to at most max bytes, on a rune boundary, ending it with
-// an ellipsis when it cut anything.
-func cut(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	s = s[:max-len("…")]
-	for len(s) > 0 && !utf8.RuneStart(s[len(s)-1]) {
-		s = s[:len(s)-1]
-	}
-	if r, size := utf8.DecodeLastRuneInString(s); r == utf8.RuneError && size <= 1 && len(s) > 0 {
-		s = s[:len(s)-1] // a lead byte whose rune was cut off
-	}
-	return strings.TrimRight(s, " ") + "…"
 }

@@ -14,9 +14,9 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/redline-news/redline/internal/retry"
+	"github.com/redline-news/redline/internal/sanitize"
 )
 
 // Mastodon defaults: the status limit a server that does not say its own
@@ -76,7 +76,7 @@ func (m *mastodon) publish(ctx context.Context, p threadPost) (threadRef, error)
 	status := map[string]any{"status": text, "visibility": m.visibility}
 	if p.png != nil {
 		// Mastodon counts a description's characters as code points.
-		id, err := m.upload(ctx, p.png, cutGraphemes(p.alt, mastodonAltChars, utf8.RuneCountInString, true))
+		id, err := m.upload(ctx, p.png, sanitize.CutBy(p.alt, mastodonAltChars, sanitize.Runes, true))
 		if err != nil {
 			return threadRef{}, err
 		}

@@ -63,7 +63,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/internal/sanitize"
@@ -522,7 +521,7 @@ func plain(s string, max int) string {
 	if n <= max {
 		return b.String()
 	}
-	return cutGraphemes(b.String(), max+1, utf8.RuneCountInString, false)
+	return sanitize.CutBy(b.String(), max+1, sanitize.Runes, false)
 }
 
 // title is an item's title for a one-line summary.

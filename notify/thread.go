@@ -15,6 +15,7 @@ import (
 	"github.com/clipperhouse/uax29/v2/graphemes"
 	"golang.org/x/time/rate"
 
+	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/report"
 	"github.com/redline-news/redline/report/card"
 	"github.com/redline-news/redline/snapshots"
@@ -364,45 +365,9 @@ func graphemeCount(s string) int {
 // shorten cuts s to at most n graphemes, ellipsis included, at the last
 // space in its second half if there is one. n < 0 keeps s whole.
 func shorten(s string, n int) string {
-	return cutGraphemes(s, n, func(string) int { return 1 }, true)
+	return sanitize.CutBy(s, n, sanitize.Graphemes, true)
 }
 
 // maxGraphemeRunes bounds how far past a cut plain reads to finish a
 // grapheme: the longest emoji sequences are about ten runes.
 const maxGraphemeRunes = 32
-
-// cutGraphemes cuts s to at most n units, an ellipsis (one unit)
-// included, where cost says what a grapheme costs (1 for graphemes, its
-// runes for runes): between graphemes, never inside one, and when words
-// at the last space in the kept text's second half. s within n, or
-// n < 0, is kept whole.
-func cutGraphemes(s string, n int, cost func(string) int, words bool) string {
-	if n < 0 {
-		return s
-	}
-	total, end, kept := 0, 0, -1
-	for it := graphemes.FromString(s); it.Next(); {
-		c := cost(it.Value())
-		if total+c > n-1 && kept < 0 {
-			kept = end // the most that leaves room for the ellipsis
-		}
-		if total += c; total > n {
-			break
-		}
-		end = it.End()
-	}
-	if total <= n && end == len(s) {
-		return s
-	}
-	if kept <= 0 {
-		if n >= 1 {
-			return "…"
-		}
-		return ""
-	}
-	out := s[:kept]
-	if i := strings.LastIndexByte(out, ' '); words && i > len(out)/2 {
-		out = out[:i]
-	}
-	return strings.TrimRight(out, " ,;:—–-") + "…"
-}

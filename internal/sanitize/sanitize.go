@@ -167,26 +167,3 @@ func oneLine(s string) string {
 // newlines, tabs and line separators turned into spaces. It does not
 // escape HTML or Markdown.
 func Line(s string) string { return oneLine(Terminal(s)) }
-
-// Cut shortens s to at most max runes, the ellipsis that marks the cut
-// included; s within max is returned whole. The cut falls between runes:
-// cleaned text stays valid UTF-8, where a cut by bytes could leave the
-// lead byte of a rune for a terminal to misread. max < 1 leaves nothing.
-// It counts runes, not graphemes: an accent or an emoji's joiner past the
-// cut is lost with what follows it.
-func Cut(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	if max < 1 {
-		return ""
-	}
-	n := 0
-	for i := range s {
-		if n == max-1 {
-			return s[:i] + "…"
-		}
-		n++
-	}
-	return s
-}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/clipperhouse/uax29/v2/graphemes"
 )
 
 func TestSanitizeTerminal(t *testing.T) {
@@ -96,6 +98,10 @@ func TestCut(t *testing.T) {
 		{"cjk", "中文中文中文", 4, "中文中…"},
 		{"emoji", "🙂🙂🙂", 2, "🙂…"},
 		{"max_one", "abc", 1, "…"},
+		// Between graphemes: no letter without its accent, no half flag.
+		{"combining_accent", "ae\u0301bc", 3, "a…"},
+		{"flag", "🇫🇷🇩🇪🇮🇹", 4, "🇫🇷…"},
+		{"zwj_sequence", "ab👩🏽‍⚕️cd", 4, "ab…"},
 		{"max_zero", "abc", 0, ""},
 		{"negative", "abc", -1, ""},
 	} {
@@ -109,6 +115,49 @@ func TestCut(t *testing.T) {
 			}
 			if !utf8.ValidString(got) {
 				t.Errorf("Cut(%q, %d) = %q: invalid UTF-8", tc.in, tc.max, got)
+			}
+		})
+	}
+}
+
+// TestCutBy: the cut counts by the cost given, the ellipsis at its own
+// cost (three bytes by Bytes), falls between graphemes, at a space with
+// words, and leaves no dangling space or comma before the ellipsis.
+func TestCutBy(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		in    string
+		n     int
+		cost  func(string) int
+		words bool
+		want  string
+	}{
+		{"bytes_within", "exactly10!", 10, Bytes, false, "exactly10!"},
+		{"bytes_space_trimmed", "one two three four", 10, Bytes, false, "one two…"},
+		{"bytes_two_byte_runes", "ééééééé", 10, Bytes, false, "ééé…"},
+		{"bytes_three_byte_runes", "€€€€€", 8, Bytes, false, "€…"},
+		{"bytes_no_room", "€€€€€", 2, Bytes, false, ""},
+		{"bytes_accent_kept", "ae\u0301e\u0301e\u0301", 6, Bytes, false, "a…"},
+		{"graphemes_emoji_one_each", "👩🏽‍⚕️👩🏽‍⚕️👩🏽‍⚕️", 2, Graphemes, false, "👩🏽‍⚕️…"},
+		{"graphemes_words", "The council approved the harbour budget", 20, Graphemes, true, "The council…"},
+		{"words_only_second_half", "Harbourbudget approved", 12, Graphemes, true, "Harbourbudg…"},
+		{"comma_trimmed", "one, two, three", 6, Runes, false, "one…"},
+		{"negative_keeps", "abc", -1, Runes, false, "abc"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := CutBy(tc.in, tc.n, tc.cost, tc.words)
+			if got != tc.want {
+				t.Errorf("CutBy(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+			}
+			paid := 0
+			for it := graphemes.FromString(got); it.Next(); {
+				paid += tc.cost(it.Value())
+			}
+			if tc.n >= 0 && paid > tc.n {
+				t.Errorf("CutBy(%q, %d) = %q costs %d", tc.in, tc.n, got, paid)
+			}
+			if !utf8.ValidString(got) {
+				t.Errorf("CutBy(%q, %d) = %q: invalid UTF-8", tc.in, tc.n, got)
 			}
 		})
 	}
