@@ -37,6 +37,16 @@ func runOK(t *testing.T, args ...string) string {
 	return out
 }
 
+// runAt is runCmd with the clock stopped at now, for commands that read
+// a time relative to now (--since 24h).
+func runAt(t *testing.T, now time.Time, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, now: func() time.Time { return now }}
+	code = runApp(t.Context(), a, args)
+	return code, out.String(), errOut.String()
+}
+
 // runStdin is runCmd with stdin as the standard input.
 func runStdin(t *testing.T, ctx context.Context, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()

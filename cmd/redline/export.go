@@ -21,7 +21,7 @@ A file is written to a temporary name and renamed when complete.`, &cf, true)
 	warcPath := fs.String("warc", "", "write a WARC to `FILE` (.warc.gz)")
 	waczPath := fs.String("wacz", "", "write a WACZ web archive to `FILE` (.wacz)")
 	jsonlPath := fs.String("jsonl", "", "write JSON Lines to `FILE`, or - for standard output")
-	since := fs.String("since", "", "only versions seen at or after `TIME` (RFC 3339, or \"2006-01-02 15:04\" in UTC)")
+	since := fs.String("since", "", "only versions seen at or after `WHEN`: "+sinceForms)
 	url := fs.String("url", "", "only the article with this `URL`")
 	if err := parseNoArgs(fs, args, ""); err != nil {
 		return err
@@ -38,7 +38,7 @@ A file is written to a temporary name and renamed when complete.`, &cf, true)
 	f := export.Filter{URL: *url}
 	if *since != "" {
 		var err error
-		if f.Since, err = parseTimeFlag(*since); err != nil {
+		if f.Since, err = parseSince(*since, a.now()); err != nil {
 			return usagef("--since: %v", err)
 		}
 	}

@@ -9,8 +9,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // warcRecordTypes lists the WARC-Type of every record in a .warc.gz, reading
@@ -132,6 +134,40 @@ func TestExportCommand_JSONL(t *testing.T) {
 	data, _ := os.ReadFile(file)
 	if got := strings.Count(string(data), "\n"); got != 2 {
 		t.Errorf("--since 11:00: %d lines, want 2 (version 3 of each article)", got)
+	}
+}
+
+// TestExportCommand_SinceDuration: export --since takes a duration back
+// from now, as report does, as well as a time.
+func TestExportCommand_SinceDuration(t *testing.T) {
+	path := seedStore(t, storyA) // versions at 09:00, 10:00 and 11:00
+	now := storeBase.Add(150 * time.Minute)
+	for _, tc := range []struct {
+		since    string
+		versions []int
+	}{
+		{"48h", []int{1, 2, 3}},
+		{"90m", []int{2, 3}},
+		{"1d", []int{1, 2, 3}},
+		{"2025-03-14 10:30", []int{3}},
+	} {
+		t.Run(tc.since, func(t *testing.T) {
+			code, out, errOut := runAt(t, now, "export", "--store", path, "--jsonl", "-", "--since", tc.since)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var got []int
+			for line := range strings.Lines(out) {
+				var v struct{ Version int }
+				if err := json.Unmarshal([]byte(line), &v); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, v.Version)
+			}
+			if !slices.Equal(got, tc.versions) {
+				t.Errorf("--since %s at %s: versions %v, want %v", tc.since, stamp(now), got, tc.versions)
+			}
+		})
 	}
 }
 

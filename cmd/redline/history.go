@@ -242,7 +242,7 @@ func runShow(ctx context.Context, a *app, args []string) error {
 	fs := newFlagSet(a, "show", "URL", `Print one stored version of an article: the latest, version N (--version),
 or the version that was current at a time (--at).`, &cf, true)
 	n := fs.Int("version", 0, "version `N` to show (default: the latest)")
-	atFlag := fs.String("at", "", "show the version current at `TIME` (RFC 3339, or \"2006-01-02 15:04\" in UTC)")
+	atFlag := fs.String("at", "", "show the version current at `TIME`: "+timeForms)
 	url, err := parseURLArg(fs, args)
 	if err != nil {
 		return err
@@ -336,20 +336,6 @@ func versionAt(ctx context.Context, st snapshots.Store, art snapshots.Article, t
 	}
 	return snapshots.Version{}, fmt.Errorf("%s has no version at %s: the first was seen at %s",
 		sanitize.Line(art.URL), stamp(t), stamp(first[0].At))
-}
-
-// timeLayouts are what --at and --since accept. Times without a zone are
-// UTC, as every time redline prints is.
-var timeLayouts = []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"}
-
-// parseTimeFlag reads a time given on the command line.
-func parseTimeFlag(s string) (time.Time, error) {
-	for _, l := range timeLayouts {
-		if t, err := time.ParseInLocation(l, strings.TrimSpace(s), time.UTC); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is not a time: use RFC 3339 (2025-03-14T09:30:00Z) or \"2025-03-14 09:30\" (UTC)", s)
 }
 
 // parseURLArg parses flags as parseArgs does, for a command that takes

@@ -102,7 +102,7 @@ the archive. An archive changed between the two readings stops the import.`, cf,
 	fs.StringVar(&f.warc, "warc", "", "import the WARC `FILE` (.warc or .warc.gz)")
 	fs.StringVar(&f.wacz, "wacz", "", "import the WARCs of the WACZ `FILE`")
 	fs.StringVar(&f.wayback, "wayback", "", "import the Wayback Machine's captures of `URL` (wayback.cdx_url)")
-	from := fs.String("from", "", "with --wayback: captures at or after `TIME` (RFC 3339, or \"2006-01-02 15:04\" in UTC)")
+	from := fs.String("from", "", "with --wayback: captures at or after `TIME`: "+timeForms)
 	to := fs.String("to", "", "with --wayback: captures at or before `TIME`")
 	fs.StringVar(&f.source, "source", "import", "the source `NAME` of new articles; a configured source's extraction rules apply")
 	if err := parseNoArgs(fs, args, ""); err != nil {

@@ -139,6 +139,45 @@ func TestReportCommand_Reread(t *testing.T) {
 	}
 }
 
+// TestReportCommand_SinceTime: report --since takes a time, as export
+// and search do, as well as a duration back from now.
+func TestReportCommand_SinceTime(t *testing.T) {
+	path := seedReading(t) // version 2, the one change, seen at 10:00
+	for _, tc := range []struct {
+		since string
+		items int
+	}{
+		{"2025-03-14", 1},
+		{"2025-03-14 09:59", 1},
+		{"2025-03-14T10:00:00Z", 1},
+		{"2025-03-14T10:59:00+01:00", 1},
+		{"2025-03-14T10:00:01Z", 0},
+		{"2025-03-15", 0},
+	} {
+		t.Run(tc.since, func(t *testing.T) {
+			code, out, errOut := runCmd(t, t.Context(), "report", "--store", path, "--since", tc.since, "--format", "json")
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var rep struct{ Items []json.RawMessage }
+			if err := json.Unmarshal([]byte(out), &rep); err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			if len(rep.Items) != tc.items {
+				t.Errorf("--since %s: %d items, want %d\n%s", tc.since, len(rep.Items), tc.items, out)
+			}
+		})
+	}
+	// A duration reaches back from now: here, from the clock stopped an hour after version 2.
+	now := storeBase.Add(2 * time.Hour)
+	for since, items := range map[string]int{"61m": 1, "59m": 0} {
+		code, out, errOut := runAt(t, now, "report", "--store", path, "--since", since, "--format", "json")
+		if code != exitOK || strings.Count(out, `"url"`) != items {
+			t.Errorf("--since %s at %s: exit %d, stderr %q, want %d items:\n%s", since, stamp(now), code, errOut, items, out)
+		}
+	}
+}
+
 // TestReportOf_Reread: a check whose new version was re-read is reported
 // as such, and its event line is said once in the summary.
 func TestReportOf_Reread(t *testing.T) {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/redline-news/redline/diffing"
@@ -16,10 +14,11 @@ import (
 func runReport(ctx context.Context, a *app, args []string) error {
 	var cf commonFlags
 	fs := newFlagSet(a, "report", "", `Report every change stored in a time window, grouped by article, most severe first.
-The window is --since (a duration back from now: 24h, 90m, 7d) or --from and --to
-(RFC 3339 or "2006-01-02 15:04" UTC); the default is the last 24 hours.`, &cf, true)
-	since := fs.String("since", "", "the window: this long back from now (`DURATION`, e.g. 24h or 7d)")
-	from := fs.String("from", "", "the window's start (`TIME`)")
+The window runs from --since to now, --since being a duration back from now
+(90m, 24h, 7d) or a time, or from --from to --to; a time is RFC 3339, or
+"2006-01-02 15:04" or "2006-01-02" in UTC. The default is the last 24 hours.`, &cf, true)
+	since := fs.String("since", "", "start the window at `WHEN`: "+sinceForms)
+	from := fs.String("from", "", "the window's start (`TIME`: "+timeForms+")")
 	to := fs.String("to", "", "the window's end (`TIME`, default now)")
 	source := fs.String("source", "", "only this source's articles (`NAME`)")
 	minSev := fs.String("min-severity", "", "only changes at least this severe: low, medium or high")
@@ -38,11 +37,9 @@ The window is --since (a duration back from now: 24h, 90m, 7d) or --from and --t
 	case *since != "" && (*from != "" || *to != ""):
 		return usagef("report: give --since or --from/--to, not both")
 	case *since != "":
-		d, err := parseSince(*since)
-		if err != nil {
+		if start, err = parseSince(*since, now); err != nil {
 			return usagef("--since: %v", err)
 		}
-		start = now.Add(-d)
 	case *from != "" || *to != "":
 		if *from != "" {
 			if start, err = parseTimeFlag(*from); err != nil {
@@ -81,22 +78,6 @@ The window is --since (a duration back from now: 24h, 90m, 7d) or --from and --t
 		return errChanges
 	}
 	return nil
-}
-
-// parseSince reads a Go duration, or a whole number of days ("7d").
-func parseSince(s string) (time.Duration, error) {
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err != nil || n <= 0 || n > 36500 {
-			return 0, fmt.Errorf("%q is not a number of days", s)
-		}
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%q is not a positive duration (24h, 90m, 7d)", s)
-	}
-	return d, nil
 }
 
 // windowReport collects the versions stored in [start, end) that changed

@@ -20,7 +20,7 @@ punctuation (quotation marks included) are ignored; the words must be
 adjacent and in order.`, &cf, true)
 	url := fs.String("url", "", "only the article at `URL`")
 	source := fs.String("source", "", "only the articles of `SOURCE`")
-	since := fs.String("since", "", "only versions seen at or after `TIME` (RFC 3339, or \"2006-01-02 15:04\" in UTC)")
+	since := fs.String("since", "", "only versions seen at or after `WHEN`: "+sinceForms)
 	limit := fs.Int("limit", 100, "at most `N` articles, those where the phrase appeared first (0: all)")
 	format := fs.String("format", "text", "output `FORMAT`: text or json")
 	pos, err := parseArgs(fs, args)
@@ -41,7 +41,7 @@ adjacent and in order.`, &cf, true)
 	}
 	q := snapshots.SearchQuery{Phrase: pos[0], URL: *url, Source: *source, Limit: *limit}
 	if *since != "" {
-		if q.Since, err = parseTimeFlag(*since); err != nil {
+		if q.Since, err = parseSince(*since, a.now()); err != nil {
 			return usagef("--since: %v", err)
 		}
 	}

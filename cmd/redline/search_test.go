@@ -75,6 +75,28 @@ func TestSearchCommand(t *testing.T) {
 	}
 }
 
+// TestSearchCommand_SinceDays: search --since takes a duration back from
+// now, days included, as report does, as well as a time.
+func TestSearchCommand_SinceDays(t *testing.T) {
+	path := seedStore(t, storyA) // "97 percent" is in version 1 only, seen at 09:00
+	now := storeBase.Add(7*24*time.Hour + 30*time.Minute)
+	for _, tc := range []struct {
+		since, want string
+	}{
+		{"8d", "is in 1 article."},
+		{"7d", "No stored version contains"}, // from 09:30, after version 1
+		{"169h", "is in 1 article."},
+		{"2025-03-14", "is in 1 article."},
+	} {
+		t.Run(tc.since, func(t *testing.T) {
+			code, out, errOut := runAt(t, now, "search", "--store", path, "--since", tc.since, "97 percent")
+			if code != exitOK || !strings.Contains(out, tc.want) {
+				t.Errorf("--since %s at %s: exit %d, stderr %q; want 0 and %q in:\n%s", tc.since, stamp(now), code, errOut, tc.want, out)
+			}
+		})
+	}
+}
+
 func TestSearchCommand_Refused(t *testing.T) {
 	path := seedStore(t, storyA)
 	for _, tc := range []struct {
