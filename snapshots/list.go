@@ -16,7 +16,9 @@ type ListFilter struct {
 	Sources []string
 	// Severity keeps articles with at least one change (a version after
 	// the first) at least this severe: "low", "medium" or "high". Any
-	// other stored severity ranks below "low".
+	// other stored severity ranks below "low". A re-read version
+	// (Version.Reread) ranks "low" whatever its stored severity, as the
+	// reports rank it (report.ItemSeverity).
 	Severity string
 	// Kind keeps articles with at least one version whose change carries
 	// this kind ("quote_changed").

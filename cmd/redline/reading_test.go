@@ -178,6 +178,39 @@ func TestReportCommand_SinceTime(t *testing.T) {
 	}
 }
 
+// TestReportCommand_RereadIsLow: --min-severity ranks a re-read version
+// as the report shows it (report.ItemSeverity: one low change), not by its
+// stored severity; a "high" filter kept it, and the report then called it
+// low.
+func TestReportCommand_RereadIsLow(t *testing.T) {
+	path := seedReading(t)
+	st := openSQLite(t, path)
+	vs, err := st.Versions(t.Context(), snapshots.VersionFilter{})
+	st.Close()
+	if err != nil || len(vs) != 2 || !vs[1].Reread || vs[1].Severity == "low" {
+		t.Fatalf("seed: want a re-read version 2 stored above low, got %d versions (%v)", len(vs), err)
+	}
+	stored := vs[1].Severity
+	window := []string{"report", "--store", path, "--from", "2025-03-14T00:00:00Z", "--to", "2025-03-15T00:00:00Z", "--format", "json"}
+	for _, tc := range []struct {
+		min  string
+		want int
+	}{{"low", 1}, {stored, 0}} {
+		var rep struct {
+			Items []struct {
+				Reread bool `json:"reread"`
+			} `json:"items"`
+		}
+		out := runOK(t, append(window, "--min-severity", tc.min)...)
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("--min-severity %s: %v\n%s", tc.min, err, out)
+		}
+		if len(rep.Items) != tc.want {
+			t.Errorf("--min-severity %s (version stored as %s): %d items, want %d\n%s", tc.min, stored, len(rep.Items), tc.want, out)
+		}
+	}
+}
+
 // TestReportOf_Reread: a check whose new version was re-read is reported
 // as such, and its event line is said once in the summary.
 func TestReportOf_Reread(t *testing.T) {

@@ -81,8 +81,8 @@ The window runs from --since to now, --since being a duration back from now
 }
 
 // windowReport collects the versions stored in [start, end) that changed
-// an article, as report items, keeping those of source (all when "") whose
-// change set is at least min.
+// an article, as report items, keeping those of source (all when "") at
+// least min as report.ItemSeverity ranks them.
 func windowReport(ctx context.Context, st snapshots.Store, start, end time.Time, source string, min diffing.Severity) (report.Report, error) {
 	var rep report.Report
 	vs, err := st.Versions(ctx, snapshots.VersionFilter{Since: start, Until: end})
@@ -106,14 +106,16 @@ func windowReport(ctx context.Context, st snapshots.Store, start, end time.Time,
 		if err := json.Unmarshal(v.Changes, &cs); err != nil {
 			return rep, fmt.Errorf("version %d of %s: stored changes: %w", v.Number, art.URL, err)
 		}
-		if cs.Empty() || cs.Summary.Severity < min {
-			continue
-		}
-		rep.Items = append(rep.Items, report.Item{
+		it := report.Item{
 			URL: art.URL, Source: art.Source, Title: v.Title,
 			FromVersion: v.Number - 1, ToVersion: v.Number, At: v.At, Changes: &cs,
 			Reread: v.Reread, Reading: snapshots.ReadFrom(v),
-		})
+		}
+		// Ranked as the report shows it: a re-read version is low.
+		if cs.Empty() || report.ItemSeverity(it) < min {
+			continue
+		}
+		rep.Items = append(rep.Items, it)
 	}
 	return rep, nil
 }

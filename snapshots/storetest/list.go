@@ -113,6 +113,36 @@ var listCases = []testCase{
 			})
 		}
 	}},
+	// A re-read version (read afresh because the extractor changed) is
+	// one low change whatever its stored severity, as report.ItemSeverity
+	// ranks it: a "high" filter must not keep it for a report to show it
+	// as low, and the count must agree with the page.
+	{"severity_reread_is_low", func(t *testing.T, s snapshots.Store) {
+		reread := AddArticle(t, s, "https://news.example/reread")
+		save(t, s, newCheck(reread, 1), newVersion(1))
+		v := newVersion(2)
+		v.Severity, v.Kinds, v.Reread = "high", []string{"quote_changed"}, true
+		save(t, s, newCheck(reread, 2), v)
+		edited := AddArticle(t, s, "https://news.example/edited")
+		save(t, s, newCheck(edited, 3), newVersion(1))
+		e := newVersion(4)
+		e.Severity, e.Kinds, e.Reread = "medium", []string{"number_changed"}, false
+		save(t, s, newCheck(edited, 4), e)
+		for _, tc := range []struct {
+			severity string
+			want     []string
+		}{
+			{"high", nil},
+			{"medium", []string{edited.URL}},
+			{"low", []string{edited.URL, reread.URL}},
+		} {
+			p := list(t, s, snapshots.ListFilter{Severity: tc.severity, Limit: 1})
+			if got := listed(p); p.Total != len(tc.want) || !slices.Equal(got, tc.want[:min(1, len(tc.want))]) {
+				t.Errorf("ListArticles(Severity: %s, Limit: 1) = %q (total %d), want %q (total %d)",
+					tc.severity, got, p.Total, tc.want[:min(1, len(tc.want))], len(tc.want))
+			}
+		}
+	}},
 	{"pages", func(t *testing.T, s snapshots.Store) {
 		var all []string
 		for _, u := range []string{"a", "b", "c", "d", "e"} {

@@ -183,8 +183,15 @@ func (q *Query) Deliveries(f snapshots.DeliveryFilter) {
 	}
 }
 
-// SeverityRank is snapshots.SeverityRank of the version x's severity, in SQL.
-const SeverityRank = `(CASE x.severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 ELSE 0 END)`
+// SeverityRank is snapshots.SeverityRank of the version x's severity, in
+// SQL, as report.ItemSeverity ranks a version: a re-read one (read afresh
+// because the extractor changed, not because the publisher edited) is one
+// low change whatever its stored severity says. Without that a "high"
+// filter kept an article for a change every report shows as low. A
+// re-read with no severity stays 0. x.reread is a boolean in PostgreSQL
+// and 0 or 1 in SQLite, a condition in both.
+const SeverityRank = `(CASE WHEN x.severity IN ('low', 'medium', 'high') AND x.reread THEN 1
+	ELSE (CASE x.severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 ELSE 0 END) END)`
 
 // List adds f's conditions on the articles table, aliased a (the paging
 // is the caller's). none is true when f can match nothing.
