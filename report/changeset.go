@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/redline-news/redline/diffing"
+	"github.com/redline-news/redline/internal/sanitize"
 )
 
 // WriteChangeSet writes one change set as indented JSON: the stable
@@ -19,7 +20,7 @@ func WriteChangeSet(w io.Writer, cs *diffing.ChangeSet) error {
 
 // WriteJSON writes v as indented JSON and a newline, with what
 // encoding/json leaves raw and a terminal or an editor would act on
-// escaped (jsonSafe). It is the one JSON writer for what redline prints
+// escaped (sanitize.JSON). It is the one JSON writer for what redline prints
 // or serves: reports, change sets, the commands' --format json and the
 // web API. Nothing is written when v cannot be encoded.
 func WriteJSON(w io.Writer, v any) error {
@@ -27,7 +28,7 @@ func WriteJSON(w io.Writer, v any) error {
 	if err != nil {
 		return fmt.Errorf("encode json: %w", err)
 	}
-	if _, err := w.Write(append(jsonSafe(data), '\n')); err != nil {
+	if _, err := w.Write(append(sanitize.JSON(data), '\n')); err != nil {
 		return fmt.Errorf("write json: %w", err)
 	}
 	return nil

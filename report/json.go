@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"github.com/redline-news/redline/diffing"
-	"github.com/redline-news/redline/internal/sanitize"
 )
 
 // jsonReport is the JSON format. Its field names are a stable contract.
@@ -55,9 +53,8 @@ type jsonItem struct {
 }
 
 // renderJSON writes the JSON format: items in the same order as the other
-// formats, each change set exactly as diffing marshals it. encoding/json
-// replaces invalid UTF-8 with U+FFFD and escapes C0 controls; jsonSafe
-// escapes what it leaves raw.
+// formats, each change set exactly as diffing marshals it, written by
+// WriteJSON.
 func renderJSON(b *bytes.Buffer, r Report) error {
 	out := jsonReport{Generated: r.Generated.UTC().Format(time.RFC3339), Items: []jsonItem{}, Omitted: r.Omitted}
 	for _, a := range groupArticles(r.Items) {
@@ -93,33 +90,4 @@ func renderJSON(b *bytes.Buffer, r Report) error {
 		return fmt.Errorf("json report: %w", err)
 	}
 	return nil
-}
-
-// jsonSafe rewrites C1 controls and bidirectional overrides in valid JSON
-// as \u escapes. The decoded value is the same, but a terminal shown the
-// raw bytes cannot take U+009B for CSI, and an editor cannot reorder a
-// quote. It also escapes U+FFFD, as encoding/json writes the invalid UTF-8
-// it replaces, so a reader sees where the page's bytes were broken.
-// Outside strings valid JSON holds only ASCII, so every such rune is inside
-// a string.
-func jsonSafe(data []byte) []byte {
-	var out []byte
-	last := 0
-	for i := 0; i < len(data); {
-		if data[i] < utf8.RuneSelf {
-			i++ // nothing ASCII is escaped here: encoding/json did that
-			continue
-		}
-		r, size := utf8.DecodeRune(data[i:])
-		if sanitize.Hidden(r) || r == utf8.RuneError {
-			out = append(out, data[last:i]...)
-			out = fmt.Appendf(out, `\u%04x`, r)
-			last = i + size
-		}
-		i += size
-	}
-	if out == nil {
-		return data
-	}
-	return append(out, data[last:]...)
 }

@@ -14,7 +14,7 @@ import (
 // TestWriteChangeSet_HostileText checks that every change set, of the
 // sample edited and of hostile or random text, is written as valid JSON
 // whose text holds no raw line separator, bidi control or C1 control (a
-// terminal or a JavaScript consumer would act on them): jsonSafe escapes
+// terminal or a JavaScript consumer would act on them): sanitize.JSON escapes
 // what encoding/json leaves raw.
 func TestWriteChangeSet_HostileText(t *testing.T) {
 	seed, err := os.ReadFile("../diffing/testdata/seed-article.txt")

@@ -9,12 +9,14 @@
 package export
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"time"
 
+	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -148,9 +150,11 @@ func judge(v snapshots.Version) judged {
 // prev_hash, severity, kinds, notes (provenance: how the page was read),
 // reread (the page was read afresh, its structure having changed) and
 // changes (the stored change set, null for version 1). Bodies are not included; they are in
-// the WARC.
+// the WARC. Bidi overrides, C1 controls and U+FFFD are \u escapes
+// (sanitize.JSON), as in every JSON redline writes.
 func WriteJSONL(ctx context.Context, w io.Writer, st snapshots.Store, f Filter) error {
-	enc := json.NewEncoder(w)
+	var line bytes.Buffer
+	enc := json.NewEncoder(&line)
 	enc.SetEscapeHTML(false) // the text is data, not HTML to embed
 	err := each(ctx, st, f, false, func(a snapshots.Article, vs []snapshots.Version) error {
 		for _, v := range vs {
@@ -164,12 +168,16 @@ func WriteJSONL(ctx context.Context, w io.Writer, st snapshots.Store, f Filter) 
 				}
 				changes = v.Changes
 			}
+			line.Reset()
 			if err := enc.Encode(jsonVersion{
 				URL: a.URL, Source: a.Source, described: describe(v), Text: v.Text,
 				TextSHA256: v.TextSHA256, RawSHA256: v.RawSHA256, ChainHash: v.ChainHash, PrevHash: v.PrevHash,
 				judged: judge(v), Changes: changes,
 			}); err != nil {
 				return fmt.Errorf("%s version %d: %w", a.URL, v.Number, err)
+			}
+			if _, err := w.Write(sanitize.JSON(line.Bytes())); err != nil {
+				return err
 			}
 		}
 		return nil

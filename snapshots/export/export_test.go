@@ -372,6 +372,129 @@ func TestWriteJSONL(t *testing.T) {
 	}
 }
 
+// hostileJSON is scraped text whose bidi overrides, C1 controls, U+FFFD and
+// line separators every JSON redline writes holds as \u escapes.
+const hostileJSON = "quote \u202eevil\u202c, c1 \u009b2J \u0085, broken \ufffd, isolate \u2066x\u2069, line\u2028sep"
+
+// hostileEscaped is hostileJSON inside a JSON string as written.
+const hostileEscaped = `quote \u202eevil\u202c, c1 \u009b2J \u0085, broken \ufffd, isolate \u2066x\u2069, line\u2028sep`
+
+// addHostile stores two versions of an article whose URL, source, title,
+// byline, dek, text, notes and stored change set hold hostileJSON.
+func addHostile(t *testing.T, s snapshots.Store) snapshots.Article {
+	t.Helper()
+	a, err := s.AddArticle(t.Context(), snapshots.Article{URL: "https://news.example/\u202ehostile", Source: "ex\u009bample", FirstSeen: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 2; i++ {
+		v := &snapshots.Version{Title: "Title " + hostileJSON, Byline: "By " + hostileJSON, Dek: "Dek " + hostileJSON,
+			Text: fmt.Sprintf("Paragraph %d: %s", i, hostileJSON), Raw: fmt.Appendf(nil, "<p>%d</p>", i), Header: "HTTP 200\n"}
+		if i > 1 {
+			// Stored change sets hold the page's text as diffing wrote it.
+			v.Changes, v.Severity = []byte(`{"changes":[{"kind":"sentence_changed","after":"`+hostileJSON+`"}]}`), "medium"
+			v.Kinds, v.Notes = []string{"sentence_changed"}, []string{"note " + hostileJSON}
+		}
+		c := &snapshots.Check{ArticleID: a.ID, At: base.Add(time.Duration(i) * time.Hour), Status: 200}
+		if err := s.Save(t.Context(), c, v); err != nil {
+			t.Fatalf("Save: %v", err)
+		}
+	}
+	return a
+}
+
+// noRawHidden fails t when b holds a character hostileJSON plants raw.
+func noRawHidden(t *testing.T, what string, b []byte) {
+	t.Helper()
+	if k := bytes.IndexFunc(b, func(r rune) bool {
+		return r == '\u202e' || r == '\u202c' || r == '\u2066' || r == '\u2069' || r == '\u2028' || r == '\ufffd' || (r >= 0x80 && r < 0xa0)
+	}); k >= 0 {
+		t.Errorf("%s: raw control at byte %d: %q", what, k, b[max(0, k-20):min(len(b), k+20)])
+	}
+	if !bytes.Contains(b, []byte(hostileEscaped)) {
+		t.Errorf("%s: hidden characters not written as \\u escapes:\n%s", what, b)
+	}
+}
+
+// TestWriteJSONL_Hostile: a line holds no raw bidi override, C1 control
+// or U+FFFD (a terminal or an editor shown the file acts on them), as
+// report.WriteJSON writes none: they are \u escapes, and every value
+// decodes to what is stored.
+func TestWriteJSONL_Hostile(t *testing.T) {
+	s := openStore(t)
+	a := addHostile(t, s)
+	var buf bytes.Buffer
+	if err := export.WriteJSONL(t.Context(), &buf, s, export.Filter{}); err != nil {
+		t.Fatalf("WriteJSONL: %v", err)
+	}
+	noRawHidden(t, "JSON lines", buf.Bytes())
+	stored, err := s.Versions(t.Context(), snapshots.VersionFilter{ArticleID: a.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(&buf)
+	n := 0
+	for ; sc.Scan(); n++ {
+		var got struct {
+			URL, Source, Title, Byline, Dek, Text string
+			Notes                                 []string
+			Changes                               json.RawMessage
+		}
+		if err := json.Unmarshal(sc.Bytes(), &got); err != nil {
+			t.Fatalf("line %d: %v", n+1, err)
+		}
+		v := stored[n]
+		if got.URL != a.URL || got.Source != a.Source || got.Title != v.Title || got.Byline != v.Byline || got.Dek != v.Dek || got.Text != v.Text {
+			t.Errorf("line %d decodes to %+v, want the stored values", n+1, got)
+		}
+		if n == 1 {
+			var gotCS, wantCS any
+			if err := json.Unmarshal(got.Changes, &gotCS); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(v.Changes, &wantCS); err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(gotCS) != fmt.Sprint(wantCS) || len(got.Notes) != 1 || got.Notes[0] != v.Notes[0] {
+				t.Errorf("version 2: changes %v, notes %q; want %v, %q", gotCS, got.Notes, wantCS, v.Notes)
+			}
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d lines, want 2", n)
+	}
+}
+
+// TestWriteWARC_HostileMetadata: the WARC's metadata records, JSON of the
+// version's title, byline and dek, escape what the JSON lines escape and
+// decode to what is stored.
+func TestWriteWARC_HostileMetadata(t *testing.T) {
+	s := openStore(t)
+	a := addHostile(t, s)
+	var buf bytes.Buffer
+	if err := export.WriteWARC(t.Context(), &buf, s, export.Filter{}); err != nil {
+		t.Fatalf("WriteWARC: %v", err)
+	}
+	n := 0
+	for _, rec := range readWARC(t, buf.Bytes()) {
+		if rec.typ != gowarc.Metadata {
+			continue
+		}
+		n++
+		noRawHidden(t, "metadata", rec.payload)
+		var md export.Metadata
+		if err := json.Unmarshal(rec.payload, &md); err != nil {
+			t.Fatal(err)
+		}
+		if md.Title != "Title "+hostileJSON || md.Dek != "Dek "+hostileJSON || md.URL != a.URL {
+			t.Errorf("metadata %d decodes to title %q, dek %q, url %q", n, md.Title, md.Dek, md.URL)
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d metadata records, want 2", n)
+	}
+}
+
 // jsonKeys returns the keys of the JSON object b, in order.
 func jsonKeys(t *testing.T, b []byte) []string {
 	t.Helper()

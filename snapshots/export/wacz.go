@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -277,7 +278,7 @@ func cdxj(caps []capture) ([]byte, error) {
 		if err := enc.Encode(block); err != nil {
 			return nil, err
 		}
-		lines = append(lines, line{key, c.at.Format(cdxTimestamp), c.offset, bytes.TrimSuffix(b.Bytes(), []byte("\n"))})
+		lines = append(lines, line{key, c.at.Format(cdxTimestamp), c.offset, sanitize.JSON(bytes.TrimSuffix(b.Bytes(), []byte("\n")))})
 	}
 	slices.SortFunc(lines, func(a, b line) int {
 		return cmp.Or(strings.Compare(a.key, b.key), strings.Compare(a.ts, b.ts), cmp.Compare(a.offset, b.offset))
@@ -321,7 +322,7 @@ func pagesJSONL(caps []capture) ([]byte, error) {
 			return nil, err
 		}
 	}
-	return buf.Bytes(), nil
+	return sanitize.JSON(buf.Bytes()), nil // titles are scraped text
 }
 
 // SURT returns the key a CDXJ index sorts raw by, as pywb and ReplayWeb.page

@@ -311,7 +311,7 @@ func TestSURT(t *testing.T) {
 func TestWriteWACZ_Hostile(t *testing.T) {
 	s := openStore(t)
 	const url = `https://news.example/a b?q="x y"&z=<1>`
-	const title = "Line\nbreak \"quoted\" </script>\u2028end"
+	const title = "Line\nbreak \"quoted\" </script>\u2028end " + hostileJSON
 	a, err := s.AddArticle(t.Context(), snapshots.Article{URL: url, Source: "example", FirstSeen: base})
 	if err != nil {
 		t.Fatal(err)
@@ -339,4 +339,5 @@ func TestWriteWACZ_Hostile(t *testing.T) {
 	if len(lines) != 2 || json.Unmarshal([]byte(lines[1]), &p) != nil || p["title"] != title+" (version 1)" || p["url"] != target {
 		t.Errorf("pages.jsonl:\n%s", strings.Join(lines, "\n"))
 	}
+	noRawHidden(t, "pages.jsonl", w.files[export.WACZPagesPath])
 }

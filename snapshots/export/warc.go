@@ -17,6 +17,7 @@ import (
 
 	"github.com/nlnwa/gowarc/v3"
 
+	"github.com/redline-news/redline/internal/sanitize"
 	"github.com/redline-news/redline/snapshots"
 )
 
@@ -304,6 +305,7 @@ func (ww *warcWriter) version(a snapshots.Article, v snapshots.Version, target, 
 	if err != nil {
 		return err
 	}
+	meta = sanitize.JSON(meta) // as in the JSON lines: no raw bidi or C1 control
 	rec, err = build(gowarc.Metadata, append(common(metaID),
 		[2]string{gowarc.ContentType, "application/json"},
 		[2]string{gowarc.WarcRefersTo, "<" + respID + ">"},
