@@ -38,6 +38,9 @@ var htmlTemplate = sync.OnceValue(func() *template.Template {
 // html/template escapes each one for where it lands, and nothing is marked
 // as trusted HTML, so scraped markup is always shown, never rendered.
 type htmlPage struct {
+	// Severities colour the severities' classes, in text and on the
+	// timeline, from the one palette, light and dark.
+	Severities   []layout.SeverityColour
 	Generated    string
 	GeneratedISO string
 	Count        string // "7 changes in 3 articles", empty when none
@@ -126,7 +129,7 @@ type htmlSpan struct {
 // colour is never the only cue.
 func renderHTML(b *bytes.Buffer, r Report) error {
 	arts := groupArticles(r.Items)
-	page := htmlPage{Omitted: omittedNote(r.Omitted)}
+	page := htmlPage{Severities: layout.SeverityColours(), Omitted: omittedNote(r.Omitted)}
 	if !r.Generated.IsZero() {
 		page.Generated, page.GeneratedISO = layout.When(r.Generated), layout.ISO(r.Generated)
 	}
@@ -229,8 +232,8 @@ func timelineVersion(it Item) timeline.Version {
 // severityClass is the CSS class for a severity, or "" for one diffing
 // does not name.
 func severityClass(s diffing.Severity) string {
-	if s < diffing.SeverityNone || s > diffing.SeverityHigh {
-		return ""
+	if c, ok := layout.SeverityColourOf(s); ok {
+		return c.Class()
 	}
-	return "sev-" + s.String()
+	return ""
 }

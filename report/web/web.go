@@ -12,6 +12,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/redline-news/redline/report/internal/layout"
 	"github.com/redline-news/redline/report/internal/timeline"
 	"html/template"
 	"log/slog"
@@ -72,6 +73,10 @@ type server struct {
 	now   func() time.Time
 	pages map[string]*template.Template
 	mux   *http.ServeMux
+	// css is the stylesheet: the severities' colours from the one palette
+	// the HTML report and the timeline use (layout.SeverityCSS), then
+	// static/style.css.
+	css []byte
 	// activity caches the list page's sparklines for activityTTL: their
 	// count reads a fortnight of the versions' time index (tens of ms,
 	// BenchmarkChangesPerDay), and a day's bars need not move on every load.
@@ -90,6 +95,7 @@ func New(st reader, opt Options) http.Handler {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.css = append([]byte(layout.SeverityCSS(".severity")), styleCSS...)
 	s.pages = map[string]*template.Template{}
 	for _, p := range []string{"list.tmpl", "article.tmpl", "diff.tmpl", "search.tmpl", "claims.tmpl"} {
 		// The templates are compiled into the binary: a parse error is a
@@ -236,7 +242,7 @@ func (s *server) render(w http.ResponseWriter, page string, data any) error {
 func (s *server) style(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
-	http.ServeContent(w, r, "style.css", time.Time{}, bytes.NewReader(styleCSS))
+	http.ServeContent(w, r, "style.css", time.Time{}, bytes.NewReader(s.css))
 }
 
 // tagsOf returns a source's tags, sorted.

@@ -101,21 +101,12 @@ func mainKind(kinds []diffing.Kind) diffing.Kind {
 	return ""
 }
 
-// rows are the severity rows, top to bottom.
-var rows = []struct {
-	sev    diffing.Severity
-	label  string
-	colour string
-}{
-	{diffing.SeverityHigh, "high", "#b00020"},
-	{diffing.SeverityMedium, "medium", "#a05a00"},
-	{diffing.SeverityLow, "low", "#1f5fa8"},
-	{diffing.SeverityNone, "none", "#5f6368"},
-}
-
+// rowOf is the index of s's row in layout.SeverityColours, top to bottom:
+// high, medium, low, none.
 func rowOf(s diffing.Severity) int {
+	rows := layout.SeverityColours()
 	for i, r := range rows {
-		if r.sev == s {
+		if r.Severity == s {
 			return i
 		}
 	}
@@ -127,21 +118,26 @@ func rowOf(s diffing.Severity) int {
 
 // mark is one drawn mark and one row of the table.
 type mark struct {
-	X, Y        int
-	Colour      string
-	Shape       string
-	Path        string // the shape's outline, for the shapes drawn as paths
-	Severity    string
-	Kind        string // the family's name and the main kind's id
-	Versions    string // "v3" or "v3–v9 (7 versions)"
-	When        string // "2026-12-07 15:04 UTC" or a range
-	WhenISO     string
-	Title       string // the latest headline of the mark's versions
-	Label       string // the tooltip: everything above in one line
-	col, row    int
-	first, last int // indexes of its first and last versions, sorted
-	n           int
-	kinds       []string
+	X, Y int
+	// Class and Colour are its severity's CSS class and light colour
+	// (layout.SeverityColour): the shape is drawn in currentColor, which
+	// the page's CSS sets by class, and the color attribute where CSS is
+	// stripped. Both are empty for a legend's mark, drawn in the text's
+	// colour.
+	Class, Colour string
+	Shape         string
+	Path          string // the shape's outline, for the shapes drawn as paths
+	Severity      string
+	Kind          string // the family's name and the main kind's id
+	Versions      string // "v3" or "v3–v9 (7 versions)"
+	When          string // "2026-12-07 15:04 UTC" or a range
+	WhenISO       string
+	Title         string // the latest headline of the mark's versions
+	Label         string // the tooltip: everything above in one line
+	col, row      int
+	first, last   int // indexes of its first and last versions, sorted
+	n             int
+	kinds         []string
 }
 
 // View is a timeline ready to draw: the "timeline" template (Define)
@@ -160,9 +156,9 @@ type View struct {
 }
 
 type rowView struct {
-	Y      int
-	Label  string
-	Colour string
+	Y             int
+	Label         string
+	Class, Colour string // as a mark's
 }
 
 type legendItem struct {
@@ -206,8 +202,8 @@ func newView(id, name string, n int) *View {
 	if strings.TrimSpace(name) != "" {
 		v.Title += " of “" + name + "”"
 	}
-	for i, r := range rows {
-		v.Rows = append(v.Rows, rowView{rowTop + i*rowStep, r.label, r.colour})
+	for i, r := range layout.SeverityColours() {
+		v.Rows = append(v.Rows, rowView{rowTop + i*rowStep, r.Name, r.Class(), r.Light})
 	}
 	return &v
 }
@@ -290,8 +286,9 @@ func (v *View) placeMarks(vs []Version, sc scale) {
 		if !sc.byOrder {
 			x = left + col*Column + Column/2 // a merged mark sits mid-column
 		}
-		v.Marks = append(v.Marks, mark{X: x, Y: y, Colour: rows[row].colour, Shape: fam.Shape,
-			Path: shapePath(fam.Shape, x, y), Severity: rows[row].label,
+		r := layout.SeverityColours()[row]
+		v.Marks = append(v.Marks, mark{X: x, Y: y, Class: r.Class(), Colour: r.Light, Shape: fam.Shape,
+			Path: shapePath(fam.Shape, x, y), Severity: r.Name,
 			col: col, row: row, first: i, last: i, n: 1, kinds: []string{label}})
 	}
 }
@@ -349,7 +346,7 @@ func (v *View) addLegend() {
 	for i, f := range families {
 		x, y := lx+(i%4)*165, axisY+34+(i/4)*18
 		v.Legend = append(v.Legend, legendItem{X: x, Y: y, Name: f.Name,
-			Mark: mark{X: x, Y: y - 4, Shape: f.Shape, Path: shapePath(f.Shape, x, y-4), Colour: "currentColor"}})
+			Mark: mark{X: x, Y: y - 4, Shape: f.Shape, Path: shapePath(f.Shape, x, y-4)}})
 	}
 }
 
@@ -391,18 +388,21 @@ func clip(s string) string { return sanitize.Cut(s, maxTitle) }
 
 // timelineSource draws the chart with presentation attributes only (no
 // style attribute, no <style>: CSP), then the table. Every element is
-// closed explicitly, as HTML outside SVG knows no self-closing tags.
+// closed explicitly, as HTML outside SVG knows no self-closing tags. A
+// severity's colour is its class's, which the page's CSS sets for light
+// and dark schemes (layout.SeverityCSS); the color attribute, which CSS
+// overrides, keeps the light colour where a mail client strips the CSS.
 const timelineSource = `{{define "timeline-shape"}}
-{{- if eq .Shape "circle"}}<circle cx="{{.X}}" cy="{{.Y}}" r="5" fill="{{.Colour}}"></circle>
-{{- else if eq .Shape "ring"}}<circle cx="{{.X}}" cy="{{.Y}}" r="5" fill="none" stroke="{{.Colour}}" stroke-width="2"></circle>
-{{- else if eq .Shape "cross"}}<path d="{{.Path}}" fill="none" stroke="{{.Colour}}" stroke-width="2.5"></path>
-{{- else}}<path d="{{.Path}}" fill="{{.Colour}}"></path>{{end}}{{end}}
+{{- if eq .Shape "circle"}}<circle cx="{{.X}}" cy="{{.Y}}" r="5" fill="currentColor"></circle>
+{{- else if eq .Shape "ring"}}<circle cx="{{.X}}" cy="{{.Y}}" r="5" fill="none" stroke="currentColor" stroke-width="2"></circle>
+{{- else if eq .Shape "cross"}}<path d="{{.Path}}" fill="none" stroke="currentColor" stroke-width="2.5"></path>
+{{- else}}<path d="{{.Path}}" fill="currentColor"></path>{{end}}{{end}}
 {{- define "timeline"}}{{if . -}}
 <figure class="timeline-chart" id="{{.ID}}">
 <svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{{.TitleID}} {{.DescID}}" viewBox="0 0 {{.Width}} {{.Height}}" width="100%" preserveAspectRatio="xMinYMin meet" font-family="system-ui, sans-serif" font-size="11">
 <title id="{{.TitleID}}">{{.Title}}</title>
 <desc id="{{.DescID}}">{{.Desc}}</desc>
-{{range .Rows}}<text x="{{$.Left}}" y="{{.Y}}" dx="-10" dy="4" text-anchor="end" fill="{{.Colour}}">{{.Label}}</text>
+{{range .Rows}}<text x="{{$.Left}}" y="{{.Y}}" dx="-10" dy="4" text-anchor="end" class="severity {{.Class}}" color="{{.Colour}}" fill="currentColor">{{.Label}}</text>
 <line x1="{{$.Left}}" y1="{{.Y}}" x2="{{$.Right}}" y2="{{.Y}}" stroke="currentColor" stroke-opacity="0.15"></line>
 {{end -}}
 <line x1="{{.Left}}" y1="{{.AxisY}}" x2="{{.Right}}" y2="{{.AxisY}}" stroke="currentColor" stroke-opacity="0.6"></line>
@@ -410,7 +410,7 @@ const timelineSource = `{{define "timeline-shape"}}
 {{with .End}}<text x="{{$.Right}}" y="{{$.AxisY}}" dy="16" text-anchor="end" fill="currentColor">{{.}}</text>
 {{end -}}
 <g class="marks">
-{{range .Marks}}<g><title>{{.Label}}</title>{{template "timeline-shape" .}}</g>
+{{range .Marks}}<g class="severity {{.Class}}" color="{{.Colour}}"><title>{{.Label}}</title>{{template "timeline-shape" .}}</g>
 {{end -}}
 </g>
 <g class="legend" fill="currentColor">

@@ -131,7 +131,7 @@ func TestTimelineThousands(t *testing.T) {
 	}
 	got := render(t, "big", "", vs)
 	wellFormed(t, got)
-	marks := strings.Count(got, "<g><title>")
+	marks := strings.Count(got, `"><title>`)
 	rows := strings.Count(got, "<tr><td>")
 	if marks > Columns*4 || marks != rows {
 		t.Errorf("%d marks and %d table rows, want the same number, at most %d", marks, rows, Columns*4)
@@ -167,7 +167,7 @@ func TestTimelineOneInstant(t *testing.T) {
 	}
 	got := render(t, "t", "", vs)
 	wellFormed(t, got)
-	if n := strings.Count(got, "<g><title>"); n != 5 {
+	if n := strings.Count(got, `"><title>`); n != 5 {
 		t.Errorf("%d marks, want 5", n)
 	}
 	if !strings.Contains(got, "spaced by version number") {
@@ -191,7 +191,7 @@ func TestTimelineZeroAndOne(t *testing.T) {
 	}
 	got := render(t, "t", "x", []Version{{N: 1, At: t0, Title: "Only"}})
 	wellFormed(t, got)
-	if n := strings.Count(got, "<g><title>"); n != 1 {
+	if n := strings.Count(got, `"><title>`); n != 1 {
 		t.Errorf("%d marks, want 1", n)
 	}
 	if !strings.Contains(got, `<circle cx="410" cy="102" r="5" fill="none"`) {
@@ -207,7 +207,7 @@ func TestTimelineZeroAndOne(t *testing.T) {
 func TestTimelineLongSpan(t *testing.T) {
 	vs := []Version{{N: 1, At: t0}, {N: 2, At: t0.AddDate(5, 0, 0), Severity: diffing.SeverityLow}, {N: 3, At: t0.AddDate(10, 0, 0), Severity: diffing.SeverityHigh}}
 	got := render(t, "t", "", vs)
-	xs := regexp.MustCompile(`<g><title>v\d[^<]*</title><(?:circle cx|path d)="M?(\d+)`).FindAllStringSubmatch(got, -1)
+	xs := regexp.MustCompile(`<g class="severity sev-\w+" color="#\w+"><title>v\d[^<]*</title><(?:circle cx|path d)="M?(\d+)`).FindAllStringSubmatch(got, -1)
 	if len(xs) != 3 {
 		t.Fatalf("%d marks, want 3:\n%s", len(xs), got)
 	}
