@@ -47,9 +47,11 @@ type ArticleSummary struct {
 	LastOutcome Outcome
 	// LastChange is when the latest version was seen, if it is not the
 	// first (zero otherwise), and Severity and Kinds summarise its
-	// change set.
+	// change set. Reread is that version's Version.Reread: it was read
+	// afresh, and is shown at VersionSeverity.
 	LastChange time.Time
 	Severity   string
+	Reread     bool
 	Kinds      []string
 }
 
@@ -67,6 +69,19 @@ type Lister interface {
 	// first, and the number matching f without Offset and Limit. It
 	// returns an empty page, not ErrNotFound, when nothing matches.
 	ListArticles(ctx context.Context, f ListFilter) (ListPage, error)
+}
+
+// VersionSeverity is the severity a version's change is ranked and shown
+// at, from its stored severity and Version.Reread: a re-read version (read
+// afresh because the extractor changed, not because the publisher edited)
+// is "low" whatever its stored severity, as report.ItemSeverity ranks it
+// and the stores' ListFilter.Severity filters. A severity SeverityRank
+// does not know stays as it is.
+func VersionSeverity(severity string, reread bool) string {
+	if reread && SeverityRank(severity) > 0 {
+		return "low"
+	}
+	return severity
 }
 
 // SeverityRank orders the severities ListFilter.Severity names: "low" 1,

@@ -22,3 +22,21 @@ func TestSeverityRank(t *testing.T) {
 		}
 	}
 }
+
+// TestVersionSeverity: a re-read version is shown low whatever it stored,
+// as the store's severity filter ranks it; other versions, and a
+// severity no rank names, stay as stored.
+func TestVersionSeverity(t *testing.T) {
+	for _, tc := range []struct {
+		severity string
+		reread   bool
+		want     string
+	}{
+		{"high", true, "low"}, {"medium", true, "low"}, {"low", true, "low"}, {"none", true, "none"}, {"", true, ""},
+		{"high", false, "high"}, {"none", false, "none"},
+	} {
+		if got := snapshots.VersionSeverity(tc.severity, tc.reread); got != tc.want {
+			t.Errorf("VersionSeverity(%q, %v) = %q, want %q", tc.severity, tc.reread, got, tc.want)
+		}
+	}
+}

@@ -199,7 +199,8 @@ func runHistory(ctx context.Context, a *app, args []string) error {
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "VERSION\tSEEN\tSEVERITY\tCHANGES\tTITLE")
 	for _, v := range versions {
-		sev, kinds := v.Severity, strings.Join(v.Kinds, ", ")
+		// A re-read version is low, as the report shows it.
+		sev, kinds := snapshots.VersionSeverity(v.Severity, v.Reread), strings.Join(v.Kinds, ", ")
 		if v.Number == 1 {
 			sev, kinds = "-", "first version"
 		}

@@ -209,6 +209,11 @@ func TestReportCommand_RereadIsLow(t *testing.T) {
 			t.Errorf("--min-severity %s (version stored as %s): %d items, want %d\n%s", tc.min, stored, len(rep.Items), tc.want, out)
 		}
 	}
+	// history shows it as the report does.
+	out := runOK(t, "history", "--store", path, rereadURL)
+	if f := strings.Fields(strings.Split(out, "\n")[5]); len(f) < 5 || f[0] != "2" || f[4] != "low" {
+		t.Errorf("history shows version 2 (stored %s) as %q, want low:\n%s", stored, f, out)
+	}
 }
 
 // TestReportOf_Reread: a check whose new version was re-read is reported

@@ -158,11 +158,12 @@ func (s *server) timestamps(ctx context.Context, id int64) (map[int]string, erro
 
 // timelineVersions is what the timeline needs of the stored versions: the
 // summary columns, not the change sets, so a long history stays cheap. A
-// severity the store does not name is drawn as none.
+// severity the store does not name is drawn as none, and a re-read version
+// as low (snapshots.VersionSeverity), as the HTML report draws it.
 func timelineVersions(vs []snapshots.Version) []timeline.Version {
 	out := make([]timeline.Version, 0, len(vs))
 	for _, v := range vs {
-		sev, _ := diffing.ParseSeverity(v.Severity)
+		sev, _ := diffing.ParseSeverity(snapshots.VersionSeverity(v.Severity, v.Reread))
 		tv := timeline.Version{N: v.Number, At: v.At, Severity: sev, Title: v.Title, Reread: v.Reread}
 		for _, k := range v.Kinds {
 			tv.Kinds = append(tv.Kinds, diffing.Kind(k))
@@ -194,7 +195,8 @@ func versionRowOf(id int64, v snapshots.Version) versionRow {
 		return row
 	}
 	row.DiffHref = diffHref(id, v.Number-1, v.Number)
-	row.Severity, row.SeverityClass = sanitize.Line(v.Severity), severityClass(v.Severity)
+	sev := snapshots.VersionSeverity(v.Severity, v.Reread) // a re-read is low, as reports show it
+	row.Severity, row.SeverityClass = sanitize.Line(sev), severityClass(sev)
 	cs := storedChanges(v)
 	if cs != nil {
 		row.Stealth = cs.Summary.StealthEdit

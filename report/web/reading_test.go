@@ -69,6 +69,24 @@ func TestReading(t *testing.T) {
 	if got := doc.Find("#v3 .summary.reread").Text(); got != report.RereadSentence {
 		t.Errorf("version 3 summary %q, want %q", got, report.RereadSentence)
 	}
+	// A re-read version is one low change, as the reports and the
+	// severity filter rank it, whatever it stored: in its row, on the
+	// timeline, in the list and in the feed.
+	if v3.Severity == "low" {
+		t.Fatal("version 3 stored as low: the test needs a higher stored severity")
+	}
+	if got := doc.Find("#v3 .severity").Text(); got != "low" {
+		t.Errorf("version 3 (stored %s) shown as %q, want low", v3.Severity, got)
+	}
+	if got := doc.Find("figure#timeline g.marks > g").Last(); !strings.HasPrefix(got.Find("title").Text(), "v3 ") || got.AttrOr("class", "") != "severity sev-low" {
+		t.Errorf("version 3's timeline mark %q is of class %q, want severity sev-low", got.Find("title").Text(), got.AttrOr("class", ""))
+	}
+	if got := page(t, h, "/").Find("td.last-change .severity").Text(); got != "low" {
+		t.Errorf("list shows the last change as %q, want low", got)
+	}
+	if _, feed := get(t, h, "/feed.atom"); !strings.Contains(feed, "<title>[low] Reservoir approved</title>") {
+		t.Errorf("feed does not title the re-read change low:\n%s", feed)
+	}
 
 	doc = page(t, h, fmt.Sprintf("/articles/%d/diff?from=1&to=2", a.ID))
 	change := doc.Find("#diff-inline li.change.kind-dek_changed")

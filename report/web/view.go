@@ -209,7 +209,8 @@ func (s *server) head(a snapshots.ArticleSummary) summaryHead {
 		LastChange:  stampOf(a.LastChange),
 	}
 	if !a.LastChange.IsZero() {
-		h.Severity, h.SeverityClass = sanitize.Line(a.Severity), severityClass(a.Severity)
+		sev := snapshots.VersionSeverity(a.Severity, a.Reread) // a re-read is low, as reports show it
+		h.Severity, h.SeverityClass = sanitize.Line(sev), severityClass(sev)
 		h.Kinds = kindSummary(nil, a.Kinds)
 	}
 	return h

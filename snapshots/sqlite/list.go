@@ -7,7 +7,7 @@ import "github.com/redline-news/redline/snapshots/internal/sqlstore"
 // come after the text, which SQLite reaches by walking the row's overflow
 // pages. The second step reads the full summary of the page's rows alone.
 const listQuery = sqlstore.ListPage + `SELECT a.id, a.url, a.canonical_url, a.source, a.first_seen, a.next_check, a.etag, a.last_modified,
-	p.total, p.changed, coalesce(v.number, 0), coalesce(v.title, ''), coalesce(v.severity, ''),
+	p.total, p.changed, coalesce(v.number, 0), coalesce(v.title, ''), coalesce(v.severity, ''), coalesce(v.reread, 0),
 	coalesce(v.kinds, '[]'), coalesce(c.at, ''), coalesce(c.outcome, '')
 FROM page p
 JOIN articles a ON a.id = p.id

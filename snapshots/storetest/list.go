@@ -142,6 +142,13 @@ var listCases = []testCase{
 					tc.severity, got, p.Total, tc.want[:min(1, len(tc.want))], len(tc.want))
 			}
 		}
+		// The summary keeps the stored severity and says the latest
+		// version was re-read, for the page to show it as low.
+		p := list(t, s, snapshots.ListFilter{})
+		if len(p.Articles) != 2 || p.Articles[1].Article.ID != reread.ID || !p.Articles[1].Reread || p.Articles[1].Severity != "high" ||
+			p.Articles[0].Reread {
+			t.Errorf("summaries %+v, want the re-read article's (second) Reread, its severity stored as high, and the edited one's not", p.Articles)
+		}
 	}},
 	{"pages", func(t *testing.T, s snapshots.Store) {
 		var all []string

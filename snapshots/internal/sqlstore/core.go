@@ -105,7 +105,7 @@ type Tx interface {
 
 // NewCore returns the shared methods in dialect d on the store b. listQuery
 // is the store's listing query: ListPage, then a SELECT of ArticleColumns,
-// total, changed, versions, title, severity, kinds, checked, outcome from
+// total, changed, versions, title, severity, reread, kinds, checked, outcome from
 // the page's rows.
 func NewCore(d Dialect, b Backend, listQuery string, search SearchIndex) Core {
 	return Core{d: d, b: b, db: opened(b.Conn), listQuery: listQuery, search: search, q: queries{
@@ -534,10 +534,11 @@ func (c *Core) listArticles(ctx context.Context, f snapshots.ListFilter) (snapsh
 	p.Articles, err = collect(ctx, c, func(scan func(...any) error) (snapshots.ArticleSummary, error) {
 		var sum snapshots.ArticleSummary
 		var changed, severity, checked, outcome string
+		var reread bool
 		var kinds any
 		a, err := ScanArticle(func(dest ...any) error {
 			return scan(append(dest, &p.Total, &changed, &sum.Versions, &sum.Title,
-				&severity, &kinds, &checked, &outcome)...)
+				&severity, &reread, &kinds, &checked, &outcome)...)
 		})
 		if err != nil {
 			return sum, err
@@ -547,7 +548,7 @@ func (c *Core) listArticles(ctx context.Context, f snapshots.ListFilter) (snapsh
 		if err != nil {
 			return sum, fmt.Errorf("article %d: kinds: %w", a.ID, err)
 		}
-		return sum, FinishSummary(&sum, changed, severity, ks, checked, outcome)
+		return sum, FinishSummary(&sum, changed, severity, reread, ks, checked, outcome)
 	}, fmt.Sprintf(c.listQuery, q.Where(), limit, offset), q.Args...)
 	if err != nil {
 		return snapshots.ListPage{}, err

@@ -144,7 +144,7 @@ func ScanCheck(scan func(dest ...any) error) (snapshots.Check, error) {
 // FinishSummary completes a summary read from the listing's row, whose
 // article is read already: changed and checked are the stored times of the
 // latest change and check ("" for none).
-func FinishSummary(sum *snapshots.ArticleSummary, changed, severity string, kinds []string, checked, outcome string) error {
+func FinishSummary(sum *snapshots.ArticleSummary, changed, severity string, reread bool, kinds []string, checked, outcome string) error {
 	id := sum.Article.ID
 	if checked != "" {
 		t, err := ParseTime(checked)
@@ -158,7 +158,7 @@ func FinishSummary(sum *snapshots.ArticleSummary, changed, severity string, kind
 		if err != nil {
 			return fmt.Errorf("article %d: last change: %w", id, err)
 		}
-		sum.LastChange, sum.Severity = t, severity
+		sum.LastChange, sum.Severity, sum.Reread = t, severity, reread
 		if len(kinds) > 0 {
 			sum.Kinds = kinds
 		}
