@@ -37,10 +37,15 @@ type apiLastCheck struct {
 	Outcome string `json:"outcome"`
 }
 
+// apiLastChange is the latest change. Severity is as stored; Reread says
+// the version was read afresh, which the pages and the severity filter
+// rank low (snapshots.VersionSeverity), as /api/articles/{id}/versions
+// gives it beside each version.
 type apiLastChange struct {
 	At       string   `json:"at"`
 	Version  int      `json:"version"`
 	Severity string   `json:"severity"`
+	Reread   bool     `json:"reread"`
 	Kinds    []string `json:"kinds"`
 }
 
@@ -83,7 +88,7 @@ func (s *server) apiArticleOf(a snapshots.ArticleSummary) apiArticle {
 		out.LastCheck = &apiLastCheck{isoTime(a.LastCheck), string(a.LastOutcome)}
 	}
 	if !a.LastChange.IsZero() {
-		out.LastChange = &apiLastChange{isoTime(a.LastChange), a.Versions, a.Severity, nonNil(a.Kinds)}
+		out.LastChange = &apiLastChange{isoTime(a.LastChange), a.Versions, a.Severity, a.Reread, nonNil(a.Kinds)}
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -86,6 +87,20 @@ func TestReading(t *testing.T) {
 	}
 	if _, feed := get(t, h, "/feed.atom"); !strings.Contains(feed, "<title>[low] Reservoir approved</title>") {
 		t.Errorf("feed does not title the re-read change low:\n%s", feed)
+	}
+	// The API gives what is stored, and says it was a re-reading.
+	_, body := get(t, h, "/api/articles")
+	var api struct {
+		Articles []struct {
+			LastChange struct {
+				Severity string `json:"severity"`
+				Reread   bool   `json:"reread"`
+			} `json:"last_change"`
+		} `json:"articles"`
+	}
+	if err := json.Unmarshal([]byte(body), &api); err != nil || len(api.Articles) != 1 ||
+		api.Articles[0].LastChange.Severity != v3.Severity || !api.Articles[0].LastChange.Reread {
+		t.Errorf("API last_change: want the stored severity %s and reread true (%v):\n%s", v3.Severity, err, body)
 	}
 
 	doc = page(t, h, fmt.Sprintf("/articles/%d/diff?from=1&to=2", a.ID))

@@ -490,6 +490,7 @@ func TestAPI(t *testing.T) {
 			At       string   `json:"at"`
 			Version  int      `json:"version"`
 			Severity string   `json:"severity"`
+			Reread   bool     `json:"reread"`
 			Kinds    []string `json:"kinds"`
 		} `json:"last_change"`
 	}
@@ -504,7 +505,7 @@ func TestAPI(t *testing.T) {
 		t.Fatalf("/api/articles: %+v", list)
 	}
 	m := list.Articles[0]
-	if m.ID != f.main.ID || m.Versions != 2 || m.LastChange == nil || m.LastChange.Severity != "high" ||
+	if m.ID != f.main.ID || m.Versions != 2 || m.LastChange == nil || m.LastChange.Severity != "high" || m.LastChange.Reread ||
 		m.LastChange.Version != 2 || m.LastCheck == nil || m.LastCheck.Outcome != "new_version" || len(m.Tags) != 2 {
 		t.Errorf("/api/articles: first article %+v", m)
 	}
