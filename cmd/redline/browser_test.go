@@ -234,6 +234,26 @@ func timelineShown(t *testing.T, bctx context.Context, h string) {
 	if !strings.HasPrefix(got, "drawn; ") || strings.HasPrefix(got, "drawn; 0 rows") || !strings.Contains(got, "; Timeline of ") || !strings.Contains(got, " UTC. ") {
 		t.Errorf("timeline %s: chart %q, want it drawn, named by its title and description, with a table alternative", h, got)
 	}
+	// The legend as the browser's font draws it: no item runs into
+	// another or past the chart's edge.
+	clashes, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`(() => {
+		const svg = document.querySelector('svg[role="img"]');
+		const boxes = [...svg.querySelectorAll("g.legend > g")].map(g => [g.textContent, g.getBBox()]);
+		const out = [];
+		boxes.forEach(([name, a], i) => {
+			if (a.x + a.width > svg.viewBox.baseVal.width) out.push(name + " runs past the edge");
+			boxes.slice(i + 1).forEach(([other, b]) => {
+				if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height) out.push(name + " runs into " + other);
+			});
+		});
+		return boxes.length ? out : ["no legend"];
+	})()`))
+	if err != nil {
+		t.Fatalf("timeline %s legend: %v", h, err)
+	}
+	if len(clashes) > 0 {
+		t.Errorf("timeline %s legend: %q", h, clashes)
+	}
 }
 
 // ledgerShown follows the article page's link to its claim ledger and

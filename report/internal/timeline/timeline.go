@@ -15,10 +15,12 @@ package timeline
 import (
 	"fmt"
 	"html/template"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/internal/plural"
@@ -340,13 +342,23 @@ func (v *View) describe(vs []Version, sc scale, merged bool) {
 	v.Desc = strings.Join(desc, " ")
 }
 
-// addLegend lays out the legend: one item per shape family.
+// legendCharWidth is a generous width of one character of the legend's
+// 11-unit sans-serif text: the SVG cannot measure its text, and a
+// narrow guess lets a long name run into the next one.
+const legendCharWidth = 6.4
+
+// addLegend lays out the legend: one item per shape family, in rows
+// that wrap before an item would pass the chart's right edge.
 func (v *View) addLegend() {
-	lx := left
-	for i, f := range families {
-		x, y := lx+(i%4)*165, axisY+34+(i/4)*18
+	x, y := left, axisY+34
+	for _, f := range families {
+		w := 10 + int(math.Ceil(legendCharWidth*float64(utf8.RuneCountInString(f.Name))))
+		if x > left && x+w > width {
+			x, y = left, y+18
+		}
 		v.Legend = append(v.Legend, legendItem{X: x, Y: y, Name: f.Name,
 			Mark: mark{X: x, Y: y - 4, Shape: f.Shape, Path: shapePath(f.Shape, x, y-4)}})
+		x += w + 18
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/redline-news/redline/diffing"
 	"github.com/redline-news/redline/internal/testtool"
@@ -219,5 +220,28 @@ func TestTimelineLongSpan(t *testing.T) {
 			t.Errorf("mark %d at x=%d, want within the plot and after %d", i+1, n, prev)
 		}
 		prev = n
+	}
+}
+
+// TestTimelineLegendFits: each legend item, its name at a generous
+// character width, ends before the next item and inside the chart, and
+// the rows stay inside its height. (TestBrowser checks the same with
+// the browser's own font.)
+func TestTimelineLegendFits(t *testing.T) {
+	v := Build("t", "x", []Version{{N: 1, At: t0}})
+	if len(v.Legend) != len(families) {
+		t.Fatalf("%d legend items, want %d", len(v.Legend), len(families))
+	}
+	for i, it := range v.Legend {
+		end := it.X + 10 + int(legendCharWidth*float64(utf8.RuneCountInString(it.Name)))
+		if end > v.Width {
+			t.Errorf("%q ends at %d, past the chart's width %d", it.Name, end, v.Width)
+		}
+		if i+1 < len(v.Legend) && v.Legend[i+1].Y == it.Y && v.Legend[i+1].X <= end {
+			t.Errorf("%q ends at %d, into %q at %d", it.Name, end, v.Legend[i+1].Name, v.Legend[i+1].X)
+		}
+		if it.Y+6 > v.Height {
+			t.Errorf("%q at y %d, below the chart's height %d", it.Name, it.Y, v.Height)
+		}
 	}
 }
